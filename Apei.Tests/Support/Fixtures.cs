@@ -1,0 +1,27 @@
+namespace ApeiKit.Tests;
+
+/// <summary>Locates the repository's <c>fixtures/</c> folder from the test binaries.</summary>
+public static class Fixtures
+{
+    private static readonly Lazy<string> s_root = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ApeiKit.sln"))) dir = dir.Parent;
+        return dir is null ? throw new DirectoryNotFoundException("ApeiKit.sln not found above " + AppContext.BaseDirectory) : Path.Combine(dir.FullName, "fixtures");
+    });
+
+    /// <summary>Absolute path of the fixtures folder.</summary>
+    public static string Root => s_root.Value;
+
+    /// <summary>Absolute path of a fixture, e.g. <c>Path("cper/whea/TestErrorMemory1.bin")</c>.</summary>
+    public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>Bytes of a fixture.</summary>
+    public static byte[] Bytes(string relative) => File.ReadAllBytes(Path(relative));
+
+    /// <summary>Relative paths of all files under a fixture folder matching a pattern, sorted.</summary>
+    public static IEnumerable<string> Files(string folder, string pattern)
+        => Directory.EnumerateFiles(Path(folder), pattern, SearchOption.AllDirectories)
+            .Select(f => System.IO.Path.GetRelativePath(Root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+}

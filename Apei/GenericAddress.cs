@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit;
+
+/// <summary>ACPI address space IDs (ACPI 6.5 §5.2.3.2, Table 5.1).</summary>
+public enum AddressSpace : byte
+{
+    /// <summary>System memory.</summary>
+    SystemMemory = 0,
+    /// <summary>System I/O.</summary>
+    SystemIo = 1,
+    /// <summary>PCI configuration space.</summary>
+    PciConfiguration = 2,
+    /// <summary>Embedded controller.</summary>
+    EmbeddedController = 3,
+    /// <summary>SMBus.</summary>
+    SmBus = 4,
+    /// <summary>SystemCMOS.</summary>
+    SystemCmos = 5,
+    /// <summary>PCI BAR target.</summary>
+    PciBarTarget = 6,
+    /// <summary>IPMI.</summary>
+    Ipmi = 7,
+    /// <summary>General purpose I/O.</summary>
+    GeneralPurposeIo = 8,
+    /// <summary>Generic serial bus.</summary>
+    GenericSerialBus = 9,
+    /// <summary>Platform communications channel.</summary>
+    PlatformCommunicationsChannel = 0x0A,
+    /// <summary>Platform runtime mechanism.</summary>
+    PlatformRuntimeMechanism = 0x0B,
+    /// <summary>Functional fixed hardware.</summary>
+    FunctionalFixedHardware = 0x7F,
+}
+
+/// <summary>
+/// The 12-byte Generic Address Structure (ACPI 6.5 §5.2.3.2, Table 5.1): address space ID,
+/// register bit width, register bit offset, access size (0 undefined, 1 byte, 2 word, 3 dword, 4 qword), u64 address.
+/// </summary>
+public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth, byte BitOffset, byte AccessSize, ulong Address)
+{
+    /// <summary>Size in bytes.</summary>
+    public const int Size = 12;
+
+    /// <summary>Names of the address spaces.</summary>
+    public static NameTable AddressSpaceNames { get; } = new()
+    {
+        [0] = "System memory", [1] = "System I/O", [2] = "PCI configuration", [3] = "Embedded controller",
+        [4] = "SMBus", [5] = "SystemCMOS", [6] = "PCI BAR target", [7] = "IPMI", [8] = "General purpose I/O",
+        [9] = "Generic serial bus", [0x0A] = "Platform communications channel", [0x0B] = "Platform runtime mechanism",
+        [0x7F] = "Functional fixed hardware",
+    };
+
+    /// <summary>Names of the access sizes.</summary>
+    public static NameTable AccessSizeNames { get; } = new()
+    {
+        [0] = "undefined (legacy)", [1] = "byte (8-bit)", [2] = "word (16-bit)", [3] = "dword (32-bit)", [4] = "qword (64-bit)",
+    };
+
+    /// <summary>Layout of the structure, for rendering and JSON.</summary>
+    public static StructDef Layout { get; } = new("Generic Address Structure", Size,
+    [
+        FieldDef.Enum("spaceId", "Address space ID", 0, 1, AddressSpaceNames),
+        FieldDef.UInt("bitWidth", "Bit width", 1, 1),
+        FieldDef.UInt("bitOffset", "Bit offset", 2, 1),
+        FieldDef.Enum("accessSize", "Access size", 3, 1, AccessSizeNames),
+        FieldDef.Hex("address", "Address", 4, 8),
+    ]);
+
+    /// <summary>A 64-bit system-memory register at <paramref name="address"/> (what GHES error status address and read-ack registers use).</summary>
+    public static GenericAddress SystemMemory64(ulong address) => new((byte)AddressSpace.SystemMemory, 64, 0, 4, address);
+
+    /// <summary>Reads 12 bytes; the caller has checked the length.</summary>
+    public static GenericAddress Read(ReadOnlySpan<byte> source)
+        => new(source[0], source[1], source[2], source[3], BinaryPrimitives.ReadUInt64LittleEndian(source[4..]));
+
+    /// <summary>Writes 12 bytes.</summary>
+    public void Write(Span<byte> destination)
+    {
+        destination[0] = AddressSpaceId;
+        destination[1] = BitWidth;
+        destination[2] = BitOffset;
+        destination[3] = AccessSize;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[4..], Address);
+    }
+
+    /// <summary>Access width in bytes implied by <see cref="AccessSize"/> (0 when undefined).</summary>
+    public int AccessBytes => AccessSize is >= 1 and <= 4 ? 1 << (AccessSize - 1) : 0;
+}

@@ -1,0 +1,201 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit;
+
+/// <summary>How a field's bytes are interpreted and shown.</summary>
+public enum FieldKind
+{
+    /// <summary>Unsigned integer shown in decimal.</summary>
+    UInt,
+    /// <summary>Unsigned integer shown in hexadecimal (addresses, IDs, registers).</summary>
+    Hex,
+    /// <summary>Enumerated value with names (JSON <c>{"value": n, "name": "..."}</c>).</summary>
+    Enum,
+    /// <summary>Bit flags with names (JSON <c>{"value": n, "names": [...]}</c>).</summary>
+    Flags,
+    /// <summary>Integer made of named bit fields (JSON <c>{"value": n, field: ...}</c>).</summary>
+    Bits,
+    /// <summary>16-byte EFI_GUID (JSON: lower-case string).</summary>
+    Guid,
+    /// <summary>Fixed-width ASCII text, NUL padded.</summary>
+    Ascii,
+    /// <summary>Raw bytes (JSON: hex string).</summary>
+    Bytes,
+    /// <summary>8-byte CPER timestamp.</summary>
+    Timestamp,
+    /// <summary>Reserved bytes: shown in layouts; in JSON only when non-zero.</summary>
+    Reserved,
+}
+
+/// <summary>A named bit range inside a <see cref="FieldKind.Bits"/> field.</summary>
+/// <param name="Json">camelCase JSON name.</param>
+/// <param name="Label">Human label.</param>
+/// <param name="Bit">Lowest bit.</param>
+/// <param name="Width">Number of bits.</param>
+/// <param name="Names">Optional value names.</param>
+/// <param name="ValidBit">Bit in the enclosing structure's validation field that says this sub-field is valid, or -1.</param>
+public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1)
+{
+    /// <summary>Extracts the sub-field from the whole value.</summary>
+    public ulong Extract(ulong value) => Width >= 64 ? value >> Bit : (value >> Bit) & ((1UL << Width) - 1);
+
+    /// <summary>Mask of the sub-field in the whole value.</summary>
+    public ulong Mask => (Width >= 64 ? ulong.MaxValue : (1UL << Width) - 1) << Bit;
+}
+
+/// <summary>
+/// One field of a fixed layout: where it sits, how big it is, how to show it, and which validation
+/// bit (if any) says it holds meaning. Layout tables built from these drive the text, JSON and
+/// layout renderings and JSON input, so each structure's layout is written down once.
+/// </summary>
+public sealed record FieldDef(string Json, string Label, int Offset, int Size, FieldKind Kind)
+{
+    /// <summary>Bit of the structure's validation field, or -1 when always valid.</summary>
+    public int ValidBit { get; init; } = -1;
+    /// <summary>Names for <see cref="FieldKind.Enum"/> fields (and optionally others).</summary>
+    public NameTable? Names { get; init; }
+    /// <summary>Names for <see cref="FieldKind.Flags"/> fields.</summary>
+    public FlagTable? FlagNames { get; init; }
+    /// <summary>Sub-fields for <see cref="FieldKind.Bits"/> fields.</summary>
+    public IReadOnlyList<BitFieldDef>? BitFields { get; init; }
+    /// <summary>GUID names for <see cref="FieldKind.Guid"/> fields.</summary>
+    public Func<Guid, string?>? GuidNames { get; init; }
+    /// <summary>Optional unit or remark shown after the value in text ("bytes", "ms").</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>End offset (exclusive).</summary>
+    public int End => Offset + Size;
+
+    /// <summary>True for 1, 2, 4 or 8-byte integer kinds.</summary>
+    public bool IsNumeric => Kind is FieldKind.UInt or FieldKind.Hex or FieldKind.Enum or FieldKind.Flags or FieldKind.Bits
+        || (Kind == FieldKind.Reserved && Size is 1 or 2 or 4 or 8);
+
+    /// <summary>Reads an integer field (1 to 8 bytes, little-endian) from the structure's bytes.</summary>
+    public ulong ReadValue(ReadOnlySpan<byte> structure) => ReadLittleEndian(structure.Slice(Offset, Size));
+
+    /// <summary>Writes an integer field (1 to 8 bytes, little-endian) into the structure's bytes.</summary>
+    public void WriteValue(Span<byte> structure, ulong value) => WriteLittleEndian(structure.Slice(Offset, Size), value);
+
+    /// <summary>Reads 1 to 8 little-endian bytes.</summary>
+    public static ulong ReadLittleEndian(ReadOnlySpan<byte> b) => b.Length switch
+    {
+        1 => b[0],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(b),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(b),
+        8 => BinaryPrimitives.ReadUInt64LittleEndian(b),
+        _ => ReadOdd(b),
+    };
+
+    private static ulong ReadOdd(ReadOnlySpan<byte> b)
+    {
+        ulong v = 0;
+        for (int i = Math.Min(b.Length, 8) - 1; i >= 0; i--) v = v << 8 | b[i];
+        return v;
+    }
+
+    /// <summary>Writes 1 to 8 little-endian bytes.</summary>
+    public static void WriteLittleEndian(Span<byte> b, ulong value)
+    {
+        switch (b.Length)
+        {
+            case 1: b[0] = (byte)value; break;
+            case 2: BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)value); break;
+            case 4: BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)value); break;
+            case 8: BinaryPrimitives.WriteUInt64LittleEndian(b, value); break;
+            default:
+                for (int i = 0; i < b.Length; i++) { b[i] = i < 8 ? (byte)(value >> (8 * i)) : (byte)0; }
+                break;
+        }
+    }
+
+    /// <summary>Decimal integer field.</summary>
+    public static FieldDef UInt(string json, string label, int offset, int size, int validBit = -1, string? unit = null)
+        => new(json, label, offset, size, FieldKind.UInt) { ValidBit = validBit, Unit = unit };
+    /// <summary>Hexadecimal integer field.</summary>
+    public static FieldDef Hex(string json, string label, int offset, int size, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Hex) { ValidBit = validBit };
+    /// <summary>Enumerated field.</summary>
+    public static FieldDef Enum(string json, string label, int offset, int size, NameTable names, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Enum) { Names = names, ValidBit = validBit };
+    /// <summary>Flags field.</summary>
+    public static FieldDef Flags(string json, string label, int offset, int size, FlagTable names, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Flags) { FlagNames = names, ValidBit = validBit };
+    /// <summary>Bit-field integer.</summary>
+    public static FieldDef Bits(string json, string label, int offset, int size, IReadOnlyList<BitFieldDef> bits, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Bits) { BitFields = bits, ValidBit = validBit };
+    /// <summary>GUID field.</summary>
+    public static FieldDef Guid(string json, string label, int offset, Func<Guid, string?>? names = null, int validBit = -1)
+        => new(json, label, offset, 16, FieldKind.Guid) { GuidNames = names, ValidBit = validBit };
+    /// <summary>ASCII text field.</summary>
+    public static FieldDef Ascii(string json, string label, int offset, int size, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Ascii) { ValidBit = validBit };
+    /// <summary>Raw bytes field.</summary>
+    public static FieldDef Bytes(string json, string label, int offset, int size, int validBit = -1)
+        => new(json, label, offset, size, FieldKind.Bytes) { ValidBit = validBit };
+    /// <summary>CPER timestamp field.</summary>
+    public static FieldDef Timestamp(string json, string label, int offset, int validBit = -1)
+        => new(json, label, offset, 8, FieldKind.Timestamp) { ValidBit = validBit };
+    /// <summary>Reserved bytes.</summary>
+    public static FieldDef Reserved(string json, int offset, int size)
+        => new(json, "Reserved", offset, size, FieldKind.Reserved);
+}
+
+/// <summary>
+/// A fixed layout: a named structure of <see cref="Size"/> bytes and its fields. When
+/// <see cref="ValidationField"/> is set, fields with a <see cref="FieldDef.ValidBit"/> are valid
+/// only when that bit of the validation field is set.
+/// </summary>
+public sealed class StructDef
+{
+    /// <summary>Creates a layout.</summary>
+    public StructDef(string name, int size, IReadOnlyList<FieldDef> fields, string? validationField = null)
+    {
+        Name = name;
+        Size = size;
+        Fields = fields;
+        if (validationField is not null)
+            ValidationField = fields.FirstOrDefault(f => f.Json == validationField) ?? throw new ArgumentException($"No field '{validationField}'.", nameof(validationField));
+        foreach (var f in fields)
+        {
+            if (f.Offset < 0 || f.End > size) throw new ArgumentException($"{name}: field {f.Json} [{f.Offset}+{f.Size}] lies outside {size} bytes.");
+        }
+    }
+
+    /// <summary>Structure name used in messages and renderings.</summary>
+    public string Name { get; }
+    /// <summary>Size in bytes.</summary>
+    public int Size { get; }
+    /// <summary>Fields in offset order.</summary>
+    public IReadOnlyList<FieldDef> Fields { get; }
+    /// <summary>The field whose bits say which other fields are valid, if any.</summary>
+    public FieldDef? ValidationField { get; }
+
+    /// <summary>Finds a field by JSON name.</summary>
+    public FieldDef? Find(string json)
+    {
+        foreach (var f in Fields) if (f.Json == json) return f;
+        return null;
+    }
+
+    /// <summary>Reads the validation bits, or all ones when there is no validation field (or it is cut off).</summary>
+    public ulong ReadValidationBits(ReadOnlySpan<byte> structure)
+        => ValidationField is { } v && v.End <= structure.Length ? v.ReadValue(structure) : ulong.MaxValue;
+
+    /// <summary>True when <paramref name="field"/> is valid given <paramref name="validationBits"/>.</summary>
+    public static bool IsValid(FieldDef field, ulong validationBits) => field.ValidBit < 0 || (validationBits >> field.ValidBit & 1) != 0;
+
+    /// <summary>
+    /// Reports every field present in <paramref name="structure"/> to <paramref name="visitor"/>; fields that
+    /// the bytes do not reach (older, shorter layouts) are skipped. <paramref name="baseOffset"/> is the
+    /// absolute offset of the structure in the input.
+    /// </summary>
+    public void Describe(ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)
+    {
+        ulong valid = ReadValidationBits(structure);
+        foreach (var f in Fields)
+        {
+            if (f.End > structure.Length) break;
+            visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), IsValid(f, valid), valid);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections;
+
+namespace ApeiKit;
+
+/// <summary>Names of the values of an enumerated field. Unknown values stay numbers (a null name).</summary>
+public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
+{
+    private readonly Dictionary<ulong, string> _names = [];
+
+    /// <summary>The name of <paramref name="value"/>, or null when unknown. Setting adds a name.</summary>
+    public string? this[ulong key]
+    {
+        get => _names.GetValueOrDefault(key);
+        set => _names[key] = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Adds a name.</summary>
+    public void Add(ulong value, string name) => _names[value] = name;
+
+    /// <summary>Reverse lookup (case-insensitive), for JSON input.</summary>
+    public bool TryGetValue(string name, out ulong value)
+    {
+        foreach (var kv in _names)
+        {
+            if (string.Equals(kv.Value, name, StringComparison.OrdinalIgnoreCase)) { value = kv.Key; return true; }
+        }
+        value = 0;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<KeyValuePair<ulong, string>> GetEnumerator() => _names.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Names of single-bit flags (bit number to name). Bits without a name are reported as <c>bitN</c>.</summary>
+public sealed class FlagTable : IEnumerable<KeyValuePair<int, string>>
+{
+    private readonly SortedDictionary<int, string> _names = [];
+
+    /// <summary>The name of bit <paramref name="bit"/>, or null.</summary>
+    public string? this[int bit]
+    {
+        get => _names.GetValueOrDefault(bit);
+        set => _names[bit] = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Adds a name.</summary>
+    public void Add(int bit, string name) => _names[bit] = name;
+
+    /// <summary>Mask of the bits that have names.</summary>
+    public ulong KnownMask
+    {
+        get
+        {
+            ulong m = 0;
+            foreach (var kv in _names) m |= 1UL << kv.Key;
+            return m;
+        }
+    }
+
+    /// <summary>Names of the set bits, in bit order; unnamed bits as <c>bitN</c>.</summary>
+    public List<string> NamesOf(ulong value)
+    {
+        var list = new List<string>();
+        for (int bit = 0; bit < 64 && value >> bit != 0; bit++)
+        {
+            if ((value >> bit & 1) != 0) list.Add(_names.GetValueOrDefault(bit) ?? $"bit{bit}");
+        }
+        return list;
+    }
+
+    /// <summary>Reverse lookup (case-insensitive; also <c>bitN</c>), for JSON input.</summary>
+    public bool TryGetBit(string name, out int bit)
+    {
+        foreach (var kv in _names)
+        {
+            if (string.Equals(kv.Value, name, StringComparison.OrdinalIgnoreCase)) { bit = kv.Key; return true; }
+        }
+        if (name.StartsWith("bit", StringComparison.Ordinal) && int.TryParse(name.AsSpan(3), out bit) && bit is >= 0 and < 64) return true;
+        bit = 0;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<KeyValuePair<int, string>> GetEnumerator() => _names.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace ApeiKit;
+
+/// <summary>Shared text formatting of field values for the text and layout renderers.</summary>
+public static class FieldFormat
+{
+    /// <summary>Hex with the field's natural width, e.g. <c>0x0000FFFF</c>.</summary>
+    public static string Hex(ulong value, int size) => "0x" + value.ToString("X" + Math.Clamp(size * 2, 1, 16).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>Space-separated hex bytes, truncated after <paramref name="max"/> bytes with "…".</summary>
+    public static string HexBytes(ReadOnlySpan<byte> bytes, int max = int.MaxValue)
+    {
+        var sb = new StringBuilder(Math.Min(bytes.Length, max) * 3);
+        for (int i = 0; i < bytes.Length && i < max; i++)
+        {
+            if (i > 0) sb.Append(' ');
+            sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+        if (bytes.Length > max) sb.Append(" …");
+        return sb.ToString();
+    }
+
+    /// <summary>Compact lower-case hex (JSON form of byte fields).</summary>
+    public static string CompactHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+
+    /// <summary>The decoded value of a field as one line of text.</summary>
+    public static string Value(FieldDef f, ReadOnlySpan<byte> raw, bool preferBinaryTimestamps)
+    {
+        switch (f.Kind)
+        {
+            case FieldKind.UInt:
+            {
+                ulong v = FieldDef.ReadLittleEndian(raw);
+                var s = v.ToString(CultureInfo.InvariantCulture);
+                if (f.Names?[v] is { } n) s += $" ({n})";
+                return f.Unit is null ? s : s + " " + f.Unit;
+            }
+            case FieldKind.Hex:
+            {
+                ulong v = FieldDef.ReadLittleEndian(raw);
+                var s = Hex(v, raw.Length);
+                return f.Names?[v] is { } n ? $"{s} ({n})" : s;
+            }
+            case FieldKind.Enum:
+            {
+                ulong v = FieldDef.ReadLittleEndian(raw);
+                return f.Names?[v] is { } n ? $"{n} ({v.ToString(CultureInfo.InvariantCulture)})" : $"{v.ToString(CultureInfo.InvariantCulture)} (unknown)";
+            }
+            case FieldKind.Flags:
+            {
+                ulong v = FieldDef.ReadLittleEndian(raw);
+                var names = f.FlagNames?.NamesOf(v) ?? [];
+                return names.Count == 0 ? Hex(v, raw.Length) : $"{Hex(v, raw.Length)} ({string.Join(", ", names)})";
+            }
+            case FieldKind.Bits:
+                return Hex(FieldDef.ReadLittleEndian(raw), raw.Length);
+            case FieldKind.Guid:
+            {
+                var g = new Guid(raw);
+                return f.GuidNames?.Invoke(g) is { } n ? $"{EfiGuid.ToText(g)} ({n})" : EfiGuid.ToText(g);
+            }
+            case FieldKind.Ascii:
+                return "\"" + AsciiField.Decode(raw) + "\"";
+            case FieldKind.Timestamp:
+            {
+                var ts = CperTimestamp.Read(raw);
+                if (ts.TryDecode(preferBinaryTimestamps, out var dt, out var enc))
+                    return dt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (enc == TimestampEncoding.Binary ? " (binary encoding, as Windows writes)" : " (BCD)") + (ts.IsPrecise ? ", precise" : "");
+                return ts.IsZero ? "none (all zero)" : $"not a valid date ({Hex(ts.Raw, 8)})";
+            }
+            case FieldKind.Reserved:
+                return raw.Length is 1 or 2 or 4 or 8 ? Hex(FieldDef.ReadLittleEndian(raw), raw.Length) : HexBytes(raw, 16);
+            default:
+                return HexBytes(raw, 32);
+        }
+    }
+
+    /// <summary>Text of one bit field's value.</summary>
+    public static string BitValue(BitFieldDef b, ulong whole)
+    {
+        ulong v = b.Extract(whole);
+        if (b.Names?[v] is { } n) return $"{n} ({v.ToString(CultureInfo.InvariantCulture)})";
+        if (b.Width == 1) return v != 0 ? "yes" : "no";
+        return b.Width > 8 ? Hex(v, (b.Width + 7) / 8) : v.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>True when all bytes are zero.</summary>
+    public static bool IsZero(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept((byte)0);
+}

@@ -1,0 +1,48 @@
+namespace ApeiKit;
+
+/// <summary>
+/// Receives a structure walk: objects, arrays, fields (with their absolute offsets and raw bytes) and
+/// derived values. Decoders describe what they read to a visitor; the text, JSON and layout renderers
+/// are visitors. Walks read straight from the input bytes: no object graph is built.
+/// </summary>
+public abstract class StructureVisitor
+{
+    /// <summary>Interpret timestamps as Windows' binary form first (set for records from the WHEA creator).</summary>
+    public bool PreferBinaryTimestamps { get; set; }
+
+    /// <summary>Starts an object. <paramref name="json"/> is null for array elements and the root.</summary>
+    public abstract void BeginObject(string? json, string label, long offset, long length);
+
+    /// <summary>Ends the current object.</summary>
+    public abstract void EndObject();
+
+    /// <summary>Starts an array.</summary>
+    public abstract void BeginArray(string json, string label, long offset, long length);
+
+    /// <summary>Ends the current array.</summary>
+    public abstract void EndArray();
+
+    /// <summary>A field of a fixed layout.</summary>
+    /// <param name="field">The layout entry.</param>
+    /// <param name="offset">Absolute offset of the field in the input.</param>
+    /// <param name="raw">The field's bytes.</param>
+    /// <param name="valid">False when the structure's validation bits say the field holds no meaning.</param>
+    /// <param name="validationBits">The structure's validation bits (for sub-fields with their own bits).</param>
+    public abstract void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits);
+
+    /// <summary>A derived text value (a GUID's name, the encoding assumed); null renders as JSON null.</summary>
+    public abstract void Info(string json, string label, string? value);
+
+    /// <summary>A derived number.</summary>
+    public abstract void Info(string json, string label, long value);
+
+    /// <summary>Bytes that belong to no structure (padding, vendor data, an undecodable body).</summary>
+    public abstract void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes);
+
+    /// <summary>A content error found while walking: the walk continues where it can.</summary>
+    public abstract void Error(ApeiContentException error);
+
+    /// <summary>Convenience: a field of a fixed layout read from <paramref name="structure"/>.</summary>
+    public void Field(FieldDef field, ReadOnlySpan<byte> structure, long structureOffset, bool valid = true, ulong validationBits = ulong.MaxValue)
+        => Field(field, structureOffset + field.Offset, structure.Slice(field.Offset, field.Size), valid, validationBits);
+}
