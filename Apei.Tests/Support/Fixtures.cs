@@ -6,8 +6,8 @@ public static class Fixtures
     private static readonly Lazy<string> s_root = new(() =>
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ApeiKit.sln"))) dir = dir.Parent;
-        return dir is null ? throw new DirectoryNotFoundException("ApeiKit.sln not found above " + AppContext.BaseDirectory) : Path.Combine(dir.FullName, "fixtures");
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "ApeiKit.sln"))) dir = dir.Parent;
+        return dir is null ? throw new DirectoryNotFoundException("ApeiKit.sln not found above " + AppContext.BaseDirectory) : System.IO.Path.Combine(dir.FullName, "fixtures");
     });
 
     /// <summary>Absolute path of the fixtures folder.</summary>
