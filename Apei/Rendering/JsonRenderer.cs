@@ -11,7 +11,7 @@ namespace ApeiKit;
 public sealed class JsonRenderer : StructureVisitor
 {
     private readonly Utf8JsonWriter _w;
-    private readonly Stack<bool> _hasErrors = new();
+    private readonly Stack<(bool IsArray, int Errors)> _containers = new();
 
     /// <summary>Renders to <paramref name="writer"/>.</summary>
     public JsonRenderer(Utf8JsonWriter writer) => _w = writer;
@@ -22,22 +22,40 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
     {
-        if (json is null) _w.WriteStartObject(); else _w.WriteStartObject(json);
+        if (json is null || (_containers.Count > 0 && _containers.Peek().IsArray)) _w.WriteStartObject(); else _w.WriteStartObject(json);
+        _containers.Push((false, 0));
     }
 
     /// <inheritdoc/>
-    public override void EndObject() => _w.WriteEndObject();
+    public override void EndObject()
+    {
+        _containers.Pop();
+        _w.WriteEndObject();
+    }
 
     /// <inheritdoc/>
-    public override void BeginArray(string json, string label, long offset, long length) => _w.WriteStartArray(json);
+    public override void BeginArray(string json, string label, long offset, long length)
+    {
+        _w.WriteStartArray(json);
+        _containers.Push((true, 0));
+    }
 
     /// <inheritdoc/>
-    public override void EndArray() => _w.WriteEndArray();
+    public override void EndArray()
+    {
+        _containers.Pop();
+        _w.WriteEndArray();
+    }
 
     /// <inheritdoc/>
     public override void Field(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
     {
-        if ((!valid || f.Kind == FieldKind.Reserved) && FieldFormat.IsZero(raw)) return;
+        if ((!valid || f.Kind == FieldKind.Reserved) && FieldFormat.IsZero(raw))
+        {
+            // Text-like fields stay present (null) so scripts can rely on the key; numbers are left out.
+            if (f.Kind is FieldKind.Guid or FieldKind.Ascii or FieldKind.Timestamp) _w.WriteNull(f.Json);
+            return;
+        }
         switch (f.Kind)
         {
             case FieldKind.UInt:
@@ -96,7 +114,7 @@ public sealed class JsonRenderer : StructureVisitor
             case FieldKind.Timestamp:
             {
                 var ts = CperTimestamp.Read(raw);
-                if (ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc))
+                if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc))
                 {
                     _w.WriteString(f.Json, dt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
                     _w.WriteString(f.Json + "Encoding", enc == TimestampEncoding.Binary ? "binary" : "bcd");
@@ -134,7 +152,17 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void Error(ApeiContentException error)
     {
-        _w.WriteStartObject("error");
+        if (_containers.Count > 0 && _containers.Peek().IsArray)
+        {
+            _w.WriteStartObject();
+        }
+        else
+        {
+            int previous = 0;
+            if (_containers.Count > 0) previous = _containers.Pop().Errors;
+            _w.WriteStartObject(previous == 0 ? "error" : $"error{previous + 1}");
+            _containers.Push((false, previous + 1));
+        }
         _w.WriteString("message", error.Message);
         _w.WriteString("structure", error.Structure);
         if (error.Field is not null) _w.WriteString("field", error.Field);

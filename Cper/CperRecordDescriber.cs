@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace ApeiKit.Cper;
+
+/// <summary>
+/// Walks a CPER record for rendering, decoding what can be decoded and reporting the rest: a bad
+/// section does not hide the good ones. Reads straight from the input (no model is built).
+/// </summary>
+public static class CperRecordDescriber
+{
+    /// <summary>
+    /// Describes the record at the start of <paramref name="source"/> (which may hold more records after it).
+    /// </summary>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input.</param>
+    /// <param name="visitor">Receives the walk.</param>
+    /// <param name="label">Label of the record object (e.g. "CPER record #2").</param>
+    /// <param name="bytesConsumed">Bytes the record occupies (RecordLength, or what was left when it is cut short).</param>
+    /// <returns>Number of content errors reported.</returns>
+    /// <exception cref="ApeiContentException">Only when not even a header with the CPER signature is there (nothing to describe).</exception>
+    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed)
+    {
+        var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
+        var errors = new List<ApeiContentException>(); // record-level; section errors are reported in place
+        int sectionErrors = 0;
+        var header = record.Header;
+        visitor.PreferBinaryTimestamps = header.IsWheaCreator;
+        visitor.BeginObject(null, label, baseOffset, record.Bytes.Length);
+
+        visitor.BeginObject("header", "Record header", baseOffset, CperRecordHeader.Size);
+        CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
+        visitor.Info("creatorName", "Creator", CperGuids.CreatorName(header.CreatorId));
+        visitor.Info("notificationName", "Notification", CperGuids.NotificationName(header.NotificationType));
+        visitor.EndObject();
+
+        if (header.SignatureEnd != CperRecordHeader.SignatureEndValue)
+            errors.Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
+        if (record.IsTruncated)
+            errors.Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
+        if (header.Severity > 3)
+            errors.Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
+        if (record.DescriptorCount < header.SectionCount)
+        {
+            int at = CperRecordView.DescriptorOffset(record.DescriptorCount);
+            errors.Add(new ApeiContentException("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+                $"{header.SectionCount} descriptors of 72 bytes from offset 128", $"room for {record.DescriptorCount} in {record.Bytes.Length} bytes (descriptor #{record.DescriptorCount} at 0x{at:X} is cut off)"));
+        }
+
+        visitor.BeginArray("sections", "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
+        for (int i = 0; i < record.DescriptorCount; i++)
+        {
+            var d = record.GetDescriptor(i);
+            var type = d.SectionType;
+            string name = CperSections.NameOf(type) ?? "Unknown section";
+            long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
+            visitor.BeginObject(null, $"Section {i}: {name}", dOff, CperSectionDescriptor.Size);
+            visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
+            CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
+            visitor.Info("sectionName", "Section name", CperSections.NameOf(type));
+            visitor.EndObject();
+            if (d.Severity > 3)
+            {
+                var e = ApeiContentException.Invalid($"CPER section descriptor #{i}", "SectionSeverity", dOff + CperSectionDescriptor.SeverityOffset, "0-3", d.Severity.ToString(CultureInfo.InvariantCulture));
+                visitor.Error(e);
+                sectionErrors++;
+            }
+            ReadOnlySpan<byte> body;
+            try
+            {
+                body = record.GetSectionBody(i, baseOffset);
+            }
+            catch (ApeiContentException e)
+            {
+                visitor.Error(e);
+                sectionErrors++;
+                visitor.EndObject();
+                continue;
+            }
+            long bOff = baseOffset + d.SectionOffset;
+            visitor.BeginObject("body", name, bOff, body.Length);
+            try
+            {
+                CperSections.DescribeBody(type, body, bOff, visitor);
+            }
+            catch (ApeiContentException e)
+            {
+                visitor.Error(e);
+                sectionErrors++;
+            }
+            visitor.EndObject();
+            visitor.EndObject();
+        }
+        visitor.EndArray();
+
+        if (errors.Count > 0)
+        {
+            visitor.BeginArray("errors", "Errors", baseOffset, record.Bytes.Length);
+            foreach (var e in errors) visitor.Error(e);
+            visitor.EndArray();
+        }
+        visitor.EndObject();
+        return errors.Count + sectionErrors;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit.Cper;
+
+/// <summary>
+/// Zero-copy view of one CPER record (UEFI 2.10 N.2): the header, the descriptors that fit, and
+/// section bodies sliced on demand. Creating the view checks the header and that the descriptor
+/// table lies within the record; each section body is checked against the record when asked for.
+/// </summary>
+public readonly ref struct CperRecordView
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+
+    private CperRecordView(ReadOnlySpan<byte> bytes, uint declaredLength)
+    {
+        _bytes = bytes;
+        DeclaredLength = declaredLength;
+    }
+
+    /// <summary>The record bytes present (the declared length, or fewer for a truncated record).</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+
+    /// <summary>The header.</summary>
+    public CperRecordHeader Header
+    {
+        get
+        {
+            CperRecordHeader.TryRead(_bytes, out var h);
+            return h;
+        }
+    }
+
+    /// <summary>RecordLength as the header declares it.</summary>
+    public uint DeclaredLength { get; }
+
+    /// <summary>True when fewer bytes were present than RecordLength declares (see <see cref="ReadPrefix"/>).</summary>
+    public bool IsTruncated => _bytes.Length < DeclaredLength;
+
+    /// <summary>Number of descriptors that lie within the bytes present (at most SectionCount).</summary>
+    public int DescriptorCount => (int)Math.Min(BinaryPrimitives.ReadUInt16LittleEndian(_bytes[CperRecordHeader.SectionCountOffset..]),
+        (uint)(_bytes.Length - CperRecordHeader.Size) / CperSectionDescriptor.Size);
+
+    /// <summary>
+    /// Reads the record at the start of <paramref name="source"/>. Returns false only when too few bytes
+    /// are present (less than the header, or less than RecordLength): read more and call again.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Bad signature, RecordLength smaller than the header, or a descriptor table that does not fit in RecordLength.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset = 0)
+    {
+        record = default;
+        bytesConsumed = 0;
+        if (source.Length < CperRecordHeader.Size) return false;
+        uint length = CheckHeader(source, baseOffset);
+        if ((ulong)source.Length < length) return false;
+        record = new CperRecordView(source[..(int)length], length);
+        bytesConsumed = (int)length;
+        return true;
+    }
+
+    /// <summary>Reads the record; throws when bytes are missing or content is malformed.</summary>
+    /// <exception cref="ApeiContentException">Truncated or malformed record.</exception>
+    public static CperRecordView Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    {
+        if (TryRead(source, out var record, out bytesConsumed, baseOffset)) return record;
+        long needed = source.Length < CperRecordHeader.Size ? CperRecordHeader.Size : BinaryPrimitives.ReadUInt32LittleEndian(source[CperRecordHeader.RecordLengthOffset..]);
+        throw ApeiContentException.Truncated("CPER record", baseOffset, needed, source.Length, "RecordLength");
+    }
+
+    /// <summary>
+    /// Reads a record that may be shorter than its RecordLength (a capture cut short, or a generator's
+    /// wrong length): the view covers the bytes present and <see cref="IsTruncated"/> says so.
+    /// Sections beyond the bytes present fail when asked for. Consumes everything up to RecordLength.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Fewer than 128 bytes, bad signature, RecordLength smaller than the header.</exception>
+    public static CperRecordView ReadPrefix(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    {
+        if (source.Length < CperRecordHeader.Size)
+            ThrowHelper.ThrowTruncated("CPER record header", baseOffset, CperRecordHeader.Size, source.Length);
+        uint length = CheckHeader(source, baseOffset, allowShort: true);
+        int present = (int)Math.Min(length, (uint)source.Length);
+        bytesConsumed = present;
+        return new CperRecordView(source[..present], length);
+    }
+
+    private static uint CheckHeader(ReadOnlySpan<byte> source, long baseOffset, bool allowShort = false)
+    {
+        if (!source[..4].SequenceEqual(CperRecordHeader.Signature))
+            ThrowHelper.ThrowInvalid("CPER record header", "SignatureStart", baseOffset, "\"CPER\"", FieldFormat.HexBytes(source[..4]));
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[CperRecordHeader.RecordLengthOffset..]);
+        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(source[CperRecordHeader.SectionCountOffset..]);
+        if (length < CperRecordHeader.Size)
+            ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset, $">= {CperRecordHeader.Size}", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ulong tableEnd = CperRecordHeader.Size + (ulong)count * CperSectionDescriptor.Size;
+        if (tableEnd > length && !allowShort)
+            ThrowHelper.ThrowInvalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+                $"at most {(length - CperRecordHeader.Size) / CperSectionDescriptor.Size} descriptors in RecordLength {length}", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return length;
+    }
+
+    /// <summary>The descriptor at <paramref name="index"/> (0 ≤ index &lt; <see cref="DescriptorCount"/>).</summary>
+    public CperSectionDescriptor GetDescriptor(int index)
+    {
+        if ((uint)index >= (uint)DescriptorCount) throw new ArgumentOutOfRangeException(nameof(index));
+        CperSectionDescriptor.TryRead(_bytes.Slice(CperRecordHeader.Size + index * CperSectionDescriptor.Size), out var d);
+        return d;
+    }
+
+    /// <summary>Absolute offset (within the record) of descriptor <paramref name="index"/>.</summary>
+    public static int DescriptorOffset(int index) => CperRecordHeader.Size + index * CperSectionDescriptor.Size;
+
+    /// <summary>The body of section <paramref name="index"/>, checked against the record.</summary>
+    /// <exception cref="ApeiContentException">The descriptor's offset and length do not lie within the record.</exception>
+    public ReadOnlySpan<byte> GetSectionBody(int index, long baseOffset = 0)
+    {
+        var d = GetDescriptor(index);
+        ulong start = d.SectionOffset, end = start + d.SectionLength;
+        if (end > (ulong)_bytes.Length)
+        {
+            throw new ApeiContentException($"CPER section descriptor #{index}", "SectionOffset+SectionLength",
+                baseOffset + DescriptorOffset(index),
+                $"within the record's {_bytes.Length} bytes{(IsTruncated ? $" (RecordLength says {DeclaredLength})" : "")}",
+                $"0x{start:X}+0x{d.SectionLength:X} = 0x{end:X}");
+        }
+        if (start < CperRecordHeader.Size)
+        {
+            throw new ApeiContentException($"CPER section descriptor #{index}", "SectionOffset", baseOffset + DescriptorOffset(index),
+                $">= {CperRecordHeader.Size} (after the header)", $"0x{start:X}");
+        }
+        return _bytes.Slice((int)start, (int)d.SectionLength);
+    }
+
+    /// <summary>
+    /// Checks everything a walker relies on without decoding bodies: all SectionCount descriptors present,
+    /// every section inside the record. Allocates nothing unless it throws.
+    /// </summary>
+    /// <exception cref="ApeiContentException">The first problem found.</exception>
+    public void Validate(long baseOffset = 0)
+    {
+        int declared = BinaryPrimitives.ReadUInt16LittleEndian(_bytes[CperRecordHeader.SectionCountOffset..]);
+        if (DescriptorCount < declared)
+            throw ApeiContentException.Truncated($"CPER section descriptor #{DescriptorCount}", baseOffset + DescriptorOffset(DescriptorCount),
+                CperSectionDescriptor.Size, _bytes.Length - DescriptorOffset(DescriptorCount));
+        for (int i = 0; i < declared; i++) GetSectionBody(i, baseOffset);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+
+namespace ApeiKit.Cper;
+
+/// <summary>Describes a section body's bytes to a visitor (rendering straight from the input).</summary>
+/// <param name="body">The section body, exactly SectionLength bytes.</param>
+/// <param name="baseOffset">Absolute offset of the body in the input.</param>
+/// <param name="visitor">Receives fields; the body object has already been opened by the caller.</param>
+public delegate void SectionDescriber(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor);
+
+/// <summary>Decodes a section body into its editable model; throws <see cref="ApeiContentException"/> for malformed content.</summary>
+public delegate CperSectionBody SectionDecoder(ReadOnlySpan<byte> body, long baseOffset);
+
+/// <summary>
+/// An editable, encodable section body. Every body re-encodes to exactly the bytes it was decoded
+/// from (padding and reserved bytes included).
+/// </summary>
+public abstract class CperSectionBody
+{
+    /// <summary>The section type GUID this body encodes.</summary>
+    public abstract Guid SectionType { get; }
+
+    /// <summary>Bytes <see cref="TryEncode"/> will write.</summary>
+    public abstract int GetEncodedLength();
+
+    /// <summary>Writes the body; false when <paramref name="destination"/> is too small.</summary>
+    public abstract bool TryEncode(Span<byte> destination, out int bytesWritten);
+
+    /// <summary>Encodes to a new array.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[GetEncodedLength()];
+        TryEncode(bytes, out _);
+        return bytes;
+    }
+
+    /// <summary>Encodes into a buffer writer.</summary>
+    public void Encode(IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int n = GetEncodedLength();
+        TryEncode(writer.GetSpan(n), out int written);
+        writer.Advance(written);
+    }
+
+    /// <summary>Describes the encoded body with the registered describer for its type.</summary>
+    public void Describe(StructureVisitor visitor, long baseOffset = 0)
+        => CperSections.DescribeBody(SectionType, Encode(), baseOffset, visitor);
+}
+
+/// <summary>
+/// A section body kept as bytes: unknown GUIDs, vendor sections, or any section whose type has no
+/// structured decoder. Round-trips exactly.
+/// </summary>
+public sealed class RawSectionBody(Guid sectionType, byte[] data) : CperSectionBody
+{
+    /// <inheritdoc/>
+    public override Guid SectionType { get; } = sectionType;
+
+    /// <summary>The body bytes.</summary>
+    public byte[] Data { get; set; } = data ?? throw new ArgumentNullException(nameof(data));
+
+    /// <inheritdoc/>
+    public override int GetEncodedLength() => Data.Length;
+
+    /// <inheritdoc/>
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!Data.AsSpan().TryCopyTo(destination)) return false;
+        bytesWritten = Data.Length;
+        return true;
+    }
+
+    /// <summary>Describes raw bytes.</summary>
+    public static void DescribeRaw(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+        => visitor.Data("data", "Raw data", baseOffset, body);
+}
+
+/// <summary>
+/// A section body that is one byte array read and written through a fixed layout (the layout's
+/// fields give typed access). Trailing bytes beyond the layout (padding seen in real captures)
+/// are kept.
+/// </summary>
+public abstract class FixedSectionBody : CperSectionBody
+{
+    /// <summary>The body bytes.</summary>
+    protected byte[] Bytes { get; private set; }
+
+    /// <summary>Creates a body over a copy of <paramref name="bytes"/>, or a zeroed body of the layout size.</summary>
+    protected FixedSectionBody(StructDef layout, ReadOnlySpan<byte> bytes = default)
+    {
+        Layout = layout;
+        Bytes = bytes.IsEmpty ? new byte[layout.Size] : bytes.ToArray();
+    }
+
+    /// <summary>The layout.</summary>
+    public StructDef Layout { get; }
+
+    /// <summary>The current bytes (a copy).</summary>
+    public byte[] ToArray() => (byte[])Bytes.Clone();
+
+    /// <summary>Reads an integer field.</summary>
+    protected ulong Get(FieldDef field) => field.End <= Bytes.Length ? field.ReadValue(Bytes) : 0;
+
+    /// <summary>Writes an integer field (grows a short, older-layout body to the full layout when needed).</summary>
+    protected void Set(FieldDef field, ulong value)
+    {
+        if (field.End > Bytes.Length)
+        {
+            var grown = new byte[Layout.Size];
+            Bytes.CopyTo(grown, 0);
+            Bytes = grown;
+        }
+        field.WriteValue(Bytes, value);
+    }
+
+    /// <inheritdoc/>
+    public override int GetEncodedLength() => Bytes.Length;
+
+    /// <inheritdoc/>
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!Bytes.AsSpan().TryCopyTo(destination)) return false;
+        bytesWritten = Bytes.Length;
+        return true;
+    }
+}
