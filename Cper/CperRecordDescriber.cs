@@ -29,8 +29,8 @@ public static class CperRecordDescriber
 
         visitor.BeginObject("header", "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        visitor.Info("creatorName", "Creator", CperGuids.CreatorName(header.CreatorId));
-        visitor.Info("notificationName", "Notification", CperGuids.NotificationName(header.NotificationType));
+        visitor.JsonOnly("creatorName", CperGuids.CreatorName(header.CreatorId));
+        visitor.JsonOnly("notificationName", CperGuids.NotificationName(header.NotificationType));
         visitor.EndObject();
 
         if (header.SignatureEnd != CperRecordHeader.SignatureEndValue)
@@ -46,6 +46,7 @@ public static class CperRecordDescriber
                 $"{header.SectionCount} descriptors of 72 bytes from offset 128", $"room for {record.DescriptorCount} in {record.Bytes.Length} bytes (descriptor #{record.DescriptorCount} at 0x{at:X} is cut off)"));
         }
 
+        int[] overlaps = record.FindOverlaps();
         visitor.BeginArray("sections", "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
         for (int i = 0; i < record.DescriptorCount; i++)
         {
@@ -56,7 +57,7 @@ public static class CperRecordDescriber
             visitor.BeginObject(null, $"Section {i}: {name}", dOff, CperSectionDescriptor.Size);
             visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
             CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
-            visitor.Info("sectionName", "Section name", CperSections.NameOf(type));
+            visitor.JsonOnly("sectionName", CperSections.NameOf(type));
             visitor.EndObject();
             if (d.Severity > 3)
             {
@@ -71,6 +72,15 @@ public static class CperRecordDescriber
             }
             catch (ApeiContentException e)
             {
+                visitor.Error(e);
+                sectionErrors++;
+                visitor.EndObject();
+                continue;
+            }
+            if (overlaps[i] >= 0)
+            {
+                var e = new ApeiContentException($"CPER section descriptor #{i}", "SectionOffset", dOff,
+                    "sections that do not overlap", $"bytes 0x{d.SectionOffset:X}..0x{d.SectionOffset + (ulong)d.SectionLength:X} shared with section #{overlaps[i]}");
                 visitor.Error(e);
                 sectionErrors++;
                 visitor.EndObject();

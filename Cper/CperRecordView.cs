@@ -121,12 +121,41 @@ public readonly ref struct CperRecordView
                 $"within the record's {_bytes.Length} bytes{(IsTruncated ? $" (RecordLength says {DeclaredLength})" : "")}",
                 $"0x{start:X}+0x{d.SectionLength:X} = 0x{end:X}");
         }
-        if (start < CperRecordHeader.Size)
+        int tableEnd = DescriptorOffset(DescriptorCount);
+        if (start < (ulong)tableEnd && d.SectionLength != 0)
         {
             throw new ApeiContentException($"CPER section descriptor #{index}", "SectionOffset", baseOffset + DescriptorOffset(index),
-                $">= {CperRecordHeader.Size} (after the header)", $"0x{start:X}");
+                $">= 0x{tableEnd:X} (after the header and descriptor table)", $"0x{start:X}");
         }
         return _bytes.Slice((int)start, (int)d.SectionLength);
+    }
+
+    /// <summary>
+    /// For each descriptor, the index of an earlier-placed section whose bytes it shares, or -1. Overlapping
+    /// sections are malformed, and decoding each one separately would let a small input claim the same bytes
+    /// hundreds of times; callers report them and decode the bytes once.
+    /// </summary>
+    public int[] FindOverlaps()
+    {
+        int n = DescriptorCount;
+        var result = new int[n];
+        Array.Fill(result, -1);
+        var spans = new (ulong Start, ulong End, int Index)[n];
+        for (int i = 0; i < n; i++)
+        {
+            var d = GetDescriptor(i);
+            spans[i] = (d.SectionOffset, d.SectionOffset + (ulong)d.SectionLength, i);
+        }
+        Array.Sort(spans, static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Index.CompareTo(b.Index));
+        ulong maxEnd = 0;
+        int owner = -1;
+        foreach (var (start, end, index) in spans)
+        {
+            if (end == start) continue;
+            if (owner >= 0 && start < maxEnd) result[index] = owner;
+            if (end > maxEnd) { maxEnd = end; owner = index; }
+        }
+        return result;
     }
 
     /// <summary>

@@ -19,6 +19,19 @@ public static class Fixtures
     /// <summary>Bytes of a fixture.</summary>
     public static byte[] Bytes(string relative) => File.ReadAllBytes(Path(relative));
 
+    /// <summary>The binary a fixture holds: <c>.cperhex</c> files are ASCII hex (libcper's examples), everything else raw.</summary>
+    public static byte[] Binary(string relative)
+    {
+        var bytes = Bytes(relative);
+        if (!relative.EndsWith(".cperhex", StringComparison.Ordinal)) return bytes;
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        return Convert.FromHexString(string.Concat(text.Where(char.IsAsciiHexDigit)));
+    }
+
+    /// <summary>Every CPER fixture (binary captures and libcper hex), relative paths.</summary>
+    public static IEnumerable<string> CperRecords()
+        => Files("cper", "*").Where(f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal));
+
     /// <summary>Relative paths of all files under a fixture folder matching a pattern, sorted.</summary>
     public static IEnumerable<string> Files(string folder, string pattern)
         => Directory.EnumerateFiles(Path(folder), pattern, SearchOption.AllDirectories)

@@ -147,6 +147,12 @@ public sealed class JsonRenderer : StructureVisitor
     public override void Info(string json, string label, long value) => _w.WriteNumber(json, value);
 
     /// <inheritdoc/>
+    public override void JsonOnly(string json, string? value)
+    {
+        if (value is null) _w.WriteNull(json); else _w.WriteString(json, value);
+    }
+
+    /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => _w.WriteString(json, FieldFormat.CompactHex(bytes));
 
     /// <inheritdoc/>

@@ -36,6 +36,11 @@ public abstract class StructureVisitor
     /// <summary>A derived number.</summary>
     public abstract void Info(string json, string label, long value);
 
+    /// <summary>A value only machine-readable output carries (JSON), e.g. a GUID's name beside the GUID that text already names.</summary>
+    public virtual void JsonOnly(string json, string? value)
+    {
+    }
+
     /// <summary>Bytes that belong to no structure (padding, vendor data, an undecodable body).</summary>
     public abstract void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes);
 

@@ -49,21 +49,24 @@ public sealed class TextRenderer : StructureVisitor
         if (!valid && zero) return;
         string suffix = valid ? "" : "  (not marked valid)";
         if (field.Kind == FieldKind.Reserved) suffix += "  (reserved, non-zero)";
-        Line($"{field.Label}: {FieldFormat.Value(field, raw, PreferBinaryTimestamps)}{suffix}");
+        var subLines = new List<string>();
         if (field.Kind == FieldKind.Bits && field.BitFields is { } bits)
         {
             ulong whole = FieldDef.ReadLittleEndian(raw);
-            _depth++;
             foreach (var b in bits)
             {
-                bool bitValid = StructDef.IsValid(new FieldDef(b.Json, b.Label, 0, 0, FieldKind.UInt) { ValidBit = b.ValidBit }, validationBits);
+                bool bitValid = b.ValidBit < 0 || (validationBits >> b.ValidBit & 1) != 0;
                 ulong v = b.Extract(whole);
                 if (!bitValid && v == 0) continue;
                 if (b.Width == 1 && v == 0 && b.Names is null) continue;
-                Line($"{b.Label}: {FieldFormat.BitValue(b, whole)}{(bitValid ? "" : "  (not marked valid)")}");
+                subLines.Add($"{b.Label}: {FieldFormat.BitValue(b, whole)}{(bitValid ? "" : "  (not marked valid)")}");
             }
-            _depth--;
+            if (zero && subLines.Count == 0) return;
         }
+        Line($"{field.Label}: {FieldFormat.Value(field, raw, PreferBinaryTimestamps)}{suffix}");
+        _depth++;
+        foreach (var l in subLines) Line(l);
+        _depth--;
     }
 
     /// <inheritdoc/>
@@ -80,16 +83,32 @@ public sealed class TextRenderer : StructureVisitor
     {
         Line(string.Create(CultureInfo.InvariantCulture, $"{label} (at 0x{offset:X}, {bytes.Length} bytes):"));
         _depth++;
-        for (int i = 0; i < bytes.Length; i += 16)
-        {
-            var chunk = bytes.Slice(i, Math.Min(16, bytes.Length - i));
-            Line(string.Create(CultureInfo.InvariantCulture, $"{i:x4}: {FieldFormat.HexBytes(chunk),-47}  {Printable(chunk)}"));
-        }
+        HexDump(bytes, Line);
         _depth--;
     }
 
     /// <inheritdoc/>
     public override void Error(ApeiContentException error) => Line("ERROR: " + error.Message);
+
+    /// <summary>Hex dump lines (offset, 16 bytes, ASCII); runs of identical lines collapse to "*", as hexdump does.</summary>
+    public static void HexDump(ReadOnlySpan<byte> bytes, Action<string> line)
+    {
+        ReadOnlySpan<byte> previous = default;
+        bool starred = false;
+        for (int i = 0; i < bytes.Length; i += 16)
+        {
+            var chunk = bytes.Slice(i, Math.Min(16, bytes.Length - i));
+            if (i > 0 && chunk.Length == 16 && chunk.SequenceEqual(previous) && i + 16 < bytes.Length)
+            {
+                if (!starred) line("*");
+                starred = true;
+                continue;
+            }
+            starred = false;
+            previous = chunk;
+            line(string.Create(CultureInfo.InvariantCulture, $"{i:x4}: {FieldFormat.HexBytes(chunk),-47}  {Printable(chunk)}"));
+        }
+    }
 
     internal static string Printable(ReadOnlySpan<byte> bytes)
     {

@@ -1,14 +1,152 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cper;
 
 namespace ApeiKit.Cli;
 
+/// <summary><c>apeikit decode</c>: CPER records (binary, hex, base64, stdin) in text, JSON, NDJSON or layout form.</summary>
 internal static class DecodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "Files to decode ('-' for standard input).", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("decode", "Decode CPER records, HEST, BERT and error status blocks.") { files };
-        command.SetAction(parse => 0);
+        var files = new Argument<string[]>("files") { Description = "Files to decode; '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format", "-f") { Description = "Output: text (readable), json (one document), ndjson (one record per line), layout (every field with offset, length and raw bytes).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
+        var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64.", DefaultValueFactory = _ => "auto" };
+        input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64");
+        var command = new Command("decode", "Decode CPER error records (and, as they are added, HEST, BERT and error status blocks).") { files, format, input };
+        command.SetAction(parse => Run(context, parse.GetValue(files)!, parse.GetValue(format)!, Enum.Parse<InputEncoding>(parse.GetValue(input)!, ignoreCase: true)));
         return command;
+    }
+
+    private sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units);
+
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding)
+    {
+        var inputs = new List<LoadedInput>();
+        foreach (var file in files)
+        {
+            byte[] raw;
+            try
+            {
+                raw = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliUsageException($"{file}: cannot read: {e.Message}");
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = InputDecoder.Decode(raw, encoding, out _);
+            }
+            catch (CliUsageException e)
+            {
+                throw new CliUsageException($"{file}: {e.Message}");
+            }
+            inputs.Add(new LoadedInput(file == "-" ? "<stdin>" : file, bytes, InputSplitter.SplitCper(bytes)));
+        }
+
+        int errorCount = 0;
+        int total = inputs.Sum(i => i.Units.Count(u => u.Kind != UnitKind.ZeroPadding));
+        switch (format)
+        {
+            case "json":
+            case "ndjson":
+            {
+                bool ndjson = format == "ndjson";
+                using var stream = new MemoryStream();
+                var options = new JsonWriterOptions { Indented = !ndjson, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+                using (var writer = new Utf8JsonWriter(stream, options))
+                {
+                    bool array = !ndjson && total != 1;
+                    if (array) writer.WriteStartArray();
+                    foreach (var input in inputs)
+                    {
+                        foreach (var unit in input.Units)
+                        {
+                            if (unit.Kind == UnitKind.ZeroPadding) continue;
+                            var collector = new ErrorCollector(new JsonRenderer(writer));
+                            DescribeUnit(input, unit, collector, json: true);
+                            errorCount += Report(context, input, unit, collector.Errors);
+                            if (ndjson)
+                            {
+                                writer.Flush();
+                                stream.WriteByte((byte)'\n');
+                                writer.Reset(stream);
+                            }
+                        }
+                    }
+                    if (array) writer.WriteEndArray();
+                }
+                if (!ndjson) stream.WriteByte((byte)'\n');
+                context.Out.Write(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+                break;
+            }
+            default:
+            {
+                bool many = inputs.Count > 1;
+                foreach (var input in inputs)
+                {
+                    if (many) context.Out.WriteLine($"==> {input.Name} <==");
+                    if (input.Units.Count == 0) context.Out.WriteLine("(empty input)");
+                    foreach (var unit in input.Units)
+                    {
+                        StructureVisitor renderer = format == "layout" ? new LayoutRenderer(context.Out) : new TextRenderer(context.Out);
+                        var collector = new ErrorCollector(renderer);
+                        DescribeUnit(input, unit, collector, json: false);
+                        errorCount += Report(context, input, unit, collector.Errors);
+                        context.Out.WriteLine();
+                    }
+                }
+                break;
+            }
+        }
+        return errorCount > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
+    {
+        var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
+        switch (unit.Kind)
+        {
+            case UnitKind.CperRecord:
+                try
+                {
+                    CperRecordDescriber.Describe(bytes, unit.Offset, visitor, unit.Label, out _);
+                }
+                catch (ApeiContentException e)
+                {
+                    visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+                    visitor.Error(e);
+                    visitor.EndObject();
+                }
+                break;
+            case UnitKind.ZeroPadding:
+                visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+                visitor.Info("note", "Note", $"{unit.Length} zero bytes after the last record (padding), ignored");
+                visitor.EndObject();
+                break;
+            default:
+                visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+                visitor.Error(new ApeiContentException("input", null, unit.Offset, "a CPER record (signature \"CPER\")", $"{unit.Length} bytes starting {FieldFormat.HexBytes(bytes, 8)}"));
+                if (!json || unit.Length <= 4096) visitor.Data("data", "Bytes", unit.Offset, bytes);
+                visitor.EndObject();
+                break;
+        }
+    }
+
+    private static int Report(CliContext context, LoadedInput input, InputUnit unit, List<ApeiContentException> errors)
+    {
+        foreach (var e in errors) context.Error.WriteLine($"apeikit: {input.Name}: {unit.Label}: {e.Message}");
+        return errors.Count;
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        return ms.ToArray();
     }
 }

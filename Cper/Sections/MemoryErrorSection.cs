@@ -84,8 +84,8 @@ public sealed class MemoryErrorSection : FixedSectionBody
     {
         CheckLength(body, baseOffset);
         visitor.Info("layout", "Layout", body.Length >= Size ? "UEFI 2.3+ (80 bytes)" : "UEFI 2.1/2.2 (73 bytes)");
-        LayoutDef.Describe(body, baseOffset, visitor);
         int used = body.Length >= Size ? Size : LegacySize;
+        LayoutDef.Describe(body[..used], baseOffset, visitor);
         if (body.Length > used) visitor.Data("padding", "Trailing bytes", baseOffset + used, body[used..]);
     }
 

@@ -1,0 +1,32 @@
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>Small records built with the encoder, for hostile-input tests that patch single fields.</summary>
+internal static class CperTestRecords
+{
+    /// <summary>A corrected memory error record: one 80-byte memory section at offset 200, 280 bytes in all.</summary>
+    public static byte[] MemoryRecord(ushort revision = 0x0210)
+    {
+        var memory = new MemoryErrorSection
+        {
+            ValidationBits = 0x4006, // physical address, mask, memory error type
+            PhysicalAddress = 0x0000_0001_2345_6000,
+            PhysicalAddressMask = 0xFFFF_FFFF_FFFF_F000,
+            MemoryErrorType = 2,
+        };
+        var record = new CperRecord
+        {
+            Revision = revision,
+            Severity = 2,
+            ValidationBits = 0x2,
+            Timestamp = CperTimestamp.FromDateTime(new DateTime(2026, 11, 24, 12, 34, 56, DateTimeKind.Utc)),
+            NotificationType = CperGuids.NotifyCmc,
+            RecordId = 42,
+        };
+        record.Sections.Add(new CperSection { Severity = 2, Flags = 1, Body = memory });
+        return record.Encode();
+    }
+
+    public static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
+}

@@ -1,0 +1,276 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace ApeiKit.Cper;
+
+/// <summary>
+/// An editable CPER record (UEFI 2.10 N.2): header values, sections (descriptor values + body model)
+/// and any bytes of the record that no structure covers. Decode then encode is byte-identical;
+/// a record built from scratch gets its section count, offsets and lengths computed.
+/// </summary>
+public sealed class CperRecord
+{
+    /// <summary>Revision (default 0x0210).</summary>
+    public ushort Revision { get; set; } = 0x0210;
+    /// <summary>Signature End (0xFFFFFFFF).</summary>
+    public uint SignatureEnd { get; set; } = CperRecordHeader.SignatureEndValue;
+    /// <summary>Section count to write; null writes the number of sections.</summary>
+    public ushort? SectionCount { get; set; }
+    /// <summary>Error severity.</summary>
+    public uint Severity { get; set; }
+    /// <summary>Validation bits: bit 0 platform ID, bit 1 timestamp, bit 2 partition ID.</summary>
+    public uint ValidationBits { get; set; }
+    /// <summary>Record length to write; null computes it from the sections.</summary>
+    public uint? RecordLength { get; set; }
+    /// <summary>Timestamp.</summary>
+    public CperTimestamp Timestamp { get; set; }
+    /// <summary>Platform ID.</summary>
+    public Guid PlatformId { get; set; }
+    /// <summary>Partition ID.</summary>
+    public Guid PartitionId { get; set; }
+    /// <summary>Creator ID.</summary>
+    public Guid CreatorId { get; set; }
+    /// <summary>Notification type.</summary>
+    public Guid NotificationType { get; set; }
+    /// <summary>Record ID.</summary>
+    public ulong RecordId { get; set; }
+    /// <summary>Flags.</summary>
+    public uint Flags { get; set; }
+    /// <summary>Persistence information.</summary>
+    public ulong PersistenceInformation { get; set; }
+    /// <summary>The 12 reserved header bytes.</summary>
+    public byte[] Reserved { get; set; } = new byte[12];
+    /// <summary>The sections in descriptor order.</summary>
+    public List<CperSection> Sections { get; } = [];
+    /// <summary>
+    /// When set, encoding stops after this many bytes although the header keeps <see cref="RecordLength"/>:
+    /// the record was cut short when it was decoded, and re-encoding gives back exactly the bytes that were there
+    /// (never a buffer sized by a length read from the input).
+    /// </summary>
+    public int? PresentLength { get; set; }
+    /// <summary>Bytes inside the record that no header, descriptor or section covers (non-zero gaps), kept for exact round trips.</summary>
+    public List<(int Offset, byte[] Bytes)> Fillers { get; } = [];
+
+    /// <summary>Decodes a whole record strictly: any content error throws.</summary>
+    /// <exception cref="ApeiContentException">Malformed or truncated record or section.</exception>
+    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    {
+        var errors = new List<ApeiContentException>();
+        var record = Decode(source, errors, out bytesConsumed, baseOffset);
+        if (errors.Count > 0) throw errors[0];
+        return record;
+    }
+
+    /// <summary>
+    /// Decodes leniently: sections whose bodies fail to decode are kept as <see cref="RawSectionBody"/>,
+    /// sections outside the record are dropped, and every problem is added to <paramref name="errors"/>.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
+    public static CperRecord Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var view = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
+        if (view.IsTruncated)
+            errors.Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, view.DeclaredLength, view.Bytes.Length, "RecordLength"));
+        var h = view.Header;
+        var record = new CperRecord
+        {
+            Revision = h.Revision, SignatureEnd = h.SignatureEnd, SectionCount = h.SectionCount, Severity = h.Severity,
+            ValidationBits = h.ValidationBits, RecordLength = h.RecordLength, Timestamp = h.Timestamp, PlatformId = h.PlatformId,
+            PartitionId = h.PartitionId, CreatorId = h.CreatorId, NotificationType = h.NotificationType, RecordId = h.RecordId,
+            Flags = h.Flags, PersistenceInformation = h.PersistenceInformation,
+            Reserved = h.Bytes.Slice(CperRecordHeader.ReservedOffset, 12).ToArray(),
+            PresentLength = view.IsTruncated ? view.Bytes.Length : null,
+        };
+        if (view.DescriptorCount < h.SectionCount)
+            errors.Add(ApeiContentException.Truncated($"CPER section descriptor #{view.DescriptorCount}", baseOffset + CperRecordView.DescriptorOffset(view.DescriptorCount), CperSectionDescriptor.Size, view.Bytes.Length - CperRecordView.DescriptorOffset(view.DescriptorCount)));
+
+        int[] overlaps = view.FindOverlaps();
+        var covered = new bool[view.Bytes.Length];
+        covered.AsSpan(0, CperRecordHeader.Size + view.DescriptorCount * CperSectionDescriptor.Size).Fill(true);
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            var d = view.GetDescriptor(i);
+            var section = CperSection.FromDescriptor(d);
+            ReadOnlySpan<byte> body;
+            try
+            {
+                body = view.GetSectionBody(i, baseOffset);
+            }
+            catch (ApeiContentException e)
+            {
+                errors.Add(e);
+                section.Body = new RawSectionBody(d.SectionType, []);
+                section.Orphaned = true;
+                record.Sections.Add(section);
+                continue;
+            }
+            if (overlaps[i] >= 0)
+            {
+                // Its bytes belong to another section, which writes them back; decode them once only.
+                errors.Add(new ApeiContentException($"CPER section descriptor #{i}", "SectionOffset", baseOffset + CperRecordView.DescriptorOffset(i),
+                    "sections that do not overlap", $"bytes shared with section #{overlaps[i]}"));
+                section.Body = new RawSectionBody(d.SectionType, []);
+                section.Orphaned = true;
+                record.Sections.Add(section);
+                continue;
+            }
+            try
+            {
+                section.Body = CperSections.DecodeBody(d.SectionType, body, baseOffset + d.SectionOffset);
+            }
+            catch (ApeiContentException e)
+            {
+                errors.Add(e);
+                section.Body = new RawSectionBody(d.SectionType, body.ToArray());
+            }
+            covered.AsSpan((int)d.SectionOffset, body.Length).Fill(true);
+            record.Sections.Add(section);
+        }
+        // Keep every uncovered run that is not all zero.
+        for (int i = 0; i < covered.Length;)
+        {
+            if (covered[i]) { i++; continue; }
+            int start = i;
+            while (i < covered.Length && !covered[i]) i++;
+            var gap = view.Bytes[start..i];
+            if (gap.ContainsAnyExcept((byte)0)) record.Fillers.Add((start, gap.ToArray()));
+        }
+        return record;
+    }
+
+    /// <summary>Bytes <see cref="TryEncode"/> writes: <see cref="PresentLength"/> if set, else RecordLength if set, else the end of the last section.</summary>
+    /// <exception cref="InvalidOperationException">The record would exceed 2 GiB.</exception>
+    public int GetEncodedLength()
+    {
+        if (PresentLength is { } present) return present;
+        long end = CperRecordHeader.Size + (long)Sections.Count * CperSectionDescriptor.Size;
+        long next = end;
+        foreach (var s in Sections)
+        {
+            if (s.Orphaned) continue;
+            long len = s.Length is { } l ? l : s.Body.GetEncodedLength();
+            long off = s.Offset is { } o ? o : next;
+            end = Math.Max(end, off + Math.Max(len, s.Body.GetEncodedLength()));
+            next = Math.Max(next, off + len);
+        }
+        foreach (var (o, b) in Fillers) end = Math.Max(end, o + b.Length);
+        if (RecordLength is { } rl) end = Math.Max(end, rl);
+        if (end > Array.MaxLength) throw new InvalidOperationException($"A record of {end} bytes is too large to encode.");
+        return (int)end;
+    }
+
+    /// <summary>Encodes the record; false when <paramref name="destination"/> is too small.</summary>
+    public bool TryEncode(Span<byte> destination, out int bytesWritten)
+    {
+        int length = GetEncodedLength();
+        bytesWritten = 0;
+        if (destination.Length < length) return false;
+        var dst = destination[..length];
+        dst.Clear();
+        "CPER"u8.CopyTo(dst);
+        BinaryPrimitives.WriteUInt16LittleEndian(dst[CperRecordHeader.RevisionOffset..], Revision);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.SignatureEndOffset..], SignatureEnd);
+        BinaryPrimitives.WriteUInt16LittleEndian(dst[CperRecordHeader.SectionCountOffset..], SectionCount ?? (ushort)Sections.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.SeverityOffset..], Severity);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.ValidationBitsOffset..], ValidationBits);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.RecordLengthOffset..], PresentLength is null ? (uint)length : RecordLength ?? (uint)length);
+        Timestamp.Write(dst[CperRecordHeader.TimestampOffset..]);
+        EfiGuid.Write(dst[CperRecordHeader.PlatformIdOffset..], PlatformId);
+        EfiGuid.Write(dst[CperRecordHeader.PartitionIdOffset..], PartitionId);
+        EfiGuid.Write(dst[CperRecordHeader.CreatorIdOffset..], CreatorId);
+        EfiGuid.Write(dst[CperRecordHeader.NotificationTypeOffset..], NotificationType);
+        BinaryPrimitives.WriteUInt64LittleEndian(dst[CperRecordHeader.RecordIdOffset..], RecordId);
+        BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.FlagsOffset..], Flags);
+        BinaryPrimitives.WriteUInt64LittleEndian(dst[CperRecordHeader.PersistenceInfoOffset..], PersistenceInformation);
+        Reserved.AsSpan(0, Math.Min(12, Reserved.Length)).CopyTo(dst[CperRecordHeader.ReservedOffset..]);
+
+        int next = CperRecordHeader.Size + Sections.Count * CperSectionDescriptor.Size;
+        for (int i = 0; i < Sections.Count; i++)
+        {
+            var s = Sections[i];
+            int bodyLength = s.Body.GetEncodedLength();
+            uint off = s.Offset ?? (uint)next;
+            uint len = s.Length ?? (uint)bodyLength;
+            int at = CperRecordView.DescriptorOffset(i);
+            if (at + CperSectionDescriptor.Size > dst.Length) break; // a cut-short record ends inside its descriptor table
+            s.WriteDescriptor(dst.Slice(at, CperSectionDescriptor.Size), off, len);
+            if (s.Orphaned || (ulong)off + (ulong)bodyLength > (ulong)dst.Length) continue;
+            s.Body.TryEncode(dst.Slice((int)off, bodyLength), out _);
+            next = Math.Max(next, (int)(off + len));
+        }
+        foreach (var (o, b) in Fillers) b.AsSpan(0, Math.Min(b.Length, Math.Max(0, dst.Length - o))).CopyTo(dst[Math.Min(o, dst.Length)..]);
+        bytesWritten = length;
+        return true;
+    }
+
+    /// <summary>Encodes to a new array.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[GetEncodedLength()];
+        TryEncode(bytes, out _);
+        return bytes;
+    }
+
+    /// <summary>Encodes into a buffer writer.</summary>
+    public void Encode(IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int n = GetEncodedLength();
+        TryEncode(writer.GetSpan(n), out int written);
+        writer.Advance(written);
+    }
+}
+
+/// <summary>One section of a <see cref="CperRecord"/>: descriptor values (UEFI 2.10 N.2.2) and the body.</summary>
+public sealed class CperSection
+{
+    /// <summary>Section offset to write; null places the body after the previous one.</summary>
+    public uint? Offset { get; set; }
+    /// <summary>Section length to write; null uses the body's encoded length.</summary>
+    public uint? Length { get; set; }
+    /// <summary>Descriptor revision (default 0x0300).</summary>
+    public ushort Revision { get; set; } = 0x0300;
+    /// <summary>Validation bits: bit 0 FRU ID, bit 1 FRU text.</summary>
+    public byte ValidationBits { get; set; }
+    /// <summary>The reserved descriptor byte.</summary>
+    public byte Reserved { get; set; }
+    /// <summary>Flags (bit 0 primary, ...).</summary>
+    public uint Flags { get; set; }
+    /// <summary>Section type written in the descriptor; null uses the body's type.</summary>
+    public Guid? SectionType { get; set; }
+    /// <summary>FRU ID.</summary>
+    public Guid FruId { get; set; }
+    /// <summary>Section severity.</summary>
+    public uint Severity { get; set; }
+    /// <summary>FRU text: 20 bytes, NUL padded, not necessarily terminated.</summary>
+    public byte[] FruText { get; set; } = new byte[CperSectionDescriptor.FruTextLength];
+    /// <summary>The body.</summary>
+    public CperSectionBody Body { get; set; } = new RawSectionBody(Guid.Empty, []);
+    /// <summary>True when the descriptor pointed outside the record or into another section's bytes: the descriptor is written back, its body is not.</summary>
+    public bool Orphaned { get; set; }
+
+    /// <summary>The effective section type.</summary>
+    public Guid EffectiveSectionType => SectionType ?? Body.SectionType;
+
+    internal static CperSection FromDescriptor(CperSectionDescriptor d) => new()
+    {
+        Offset = d.SectionOffset, Length = d.SectionLength, Revision = d.Revision, ValidationBits = d.ValidationBits,
+        Reserved = d.Bytes[CperSectionDescriptor.ReservedOffset], Flags = d.Flags, SectionType = d.SectionType,
+        FruId = d.FruId, Severity = d.Severity, FruText = d.FruTextBytes.ToArray(),
+    };
+
+    internal void WriteDescriptor(Span<byte> d, uint offset, uint length)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(d, offset);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..], length);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[CperSectionDescriptor.RevisionOffset..], Revision);
+        d[CperSectionDescriptor.ValidationBitsOffset] = ValidationBits;
+        d[CperSectionDescriptor.ReservedOffset] = Reserved;
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.FlagsOffset..], Flags);
+        EfiGuid.Write(d[CperSectionDescriptor.SectionTypeOffset..], EffectiveSectionType);
+        EfiGuid.Write(d[CperSectionDescriptor.FruIdOffset..], FruId);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], Severity);
+        FruText.AsSpan(0, Math.Min(FruText.Length, CperSectionDescriptor.FruTextLength)).CopyTo(d[CperSectionDescriptor.FruTextOffset..]);
+    }
+}
