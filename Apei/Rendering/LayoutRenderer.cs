@@ -46,7 +46,7 @@ public sealed class LayoutRenderer : StructureVisitor
         string note = valid ? "" : "  [not valid]";
         string rawText = raw.Length <= 16 ? "  | " + FieldFormat.HexBytes(raw) : "";
         Line(offset, raw.Length, $"{field.Label,-34} : {value}{note}{rawText}");
-        if (field.Kind == FieldKind.Bytes && raw.Length > 16) HexLines(offset, raw);
+        if (raw.Length > 16) HexLines(offset, raw);
         if (field.Kind == FieldKind.Bits && field.BitFields is { } bits)
         {
             ulong whole = FieldDef.ReadLittleEndian(raw);

@@ -22,6 +22,10 @@ internal static class DecodeCommand
 
     private sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units);
 
+    /// <summary>Decodes bytes already in memory (used by <c>demo</c>).</summary>
+    public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
+        => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
+
     private static int Run(CliContext context, string[] files, string format, InputEncoding encoding)
     {
         var inputs = new List<LoadedInput>();
@@ -47,6 +51,11 @@ internal static class DecodeCommand
             }
             inputs.Add(new LoadedInput(file == "-" ? "<stdin>" : file, bytes, InputSplitter.SplitCper(bytes)));
         }
+        return Render(context, inputs, format);
+    }
+
+    private static int Render(CliContext context, List<LoadedInput> inputs, string format)
+    {
 
         int errorCount = 0;
         int total = inputs.Sum(i => i.Units.Count(u => u.Kind != UnitKind.ZeroPadding));

@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json;
+using ApeiKit.Tests.Cper;
+
+namespace ApeiKit.Tests.Cli;
+
+public class DecodeCommandTests
+{
+    [Fact]
+    public void Decodes_a_real_capture_as_readable_text_with_exit_code_0()
+    {
+        var r = CliRunner.Run("decode", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("", r.Error);
+        Assert.Contains("Error severity: corrected (2)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Timestamp: 2025-09-03 10:34:15 (binary encoding, as Windows writes)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Memory error type: single-bit ECC (2)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("FRU text: \"Slot 0=\"", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_has_the_documented_shape()
+    {
+        var r = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind); // one record: one object, not an array
+        var h = root.GetProperty("header");
+        Assert.Equal(0x0210, h.GetProperty("revision").GetInt32());
+        Assert.Equal(1, h.GetProperty("sectionCount").GetInt32());
+        Assert.Equal(2, h.GetProperty("severity").GetProperty("value").GetInt32());
+        Assert.Equal("corrected", h.GetProperty("severity").GetProperty("name").GetString());
+        Assert.Equal(277, h.GetProperty("recordLength").GetInt32());
+        Assert.Equal("2025-09-03T10:34:15Z", h.GetProperty("timestamp").GetString());
+        Assert.Equal(JsonValueKind.Null, h.GetProperty("platformId").ValueKind); // validation bit 0 clear
+        Assert.Equal(JsonValueKind.Null, h.GetProperty("partitionId").ValueKind);
+        Assert.Equal("cf07c4bd-b789-4e18-b3c4-1f732cb57131", h.GetProperty("creatorId").GetString());
+        Assert.Equal("3e62a467-ab40-409a-a698-f362d464b38f", h.GetProperty("notificationType").GetString());
+        Assert.Equal(134012875119239524ul, h.GetProperty("recordId").GetUInt64());
+        Assert.Equal(0, h.GetProperty("flags").GetProperty("value").GetInt32());
+        var section = root.GetProperty("sections")[0];
+        var d = section.GetProperty("descriptor");
+        Assert.Equal(0xC8, d.GetProperty("sectionOffset").GetInt32());
+        Assert.Equal(77, d.GetProperty("sectionLength").GetInt32());
+        Assert.Equal("a5bc1114-6f64-4ede-b863-3e83ed7c83b1", d.GetProperty("sectionType").GetString());
+        Assert.Equal("Platform Memory", d.GetProperty("sectionName").GetString());
+        Assert.Equal("corrected", d.GetProperty("severity").GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, d.GetProperty("fruId").ValueKind);
+        Assert.Equal("Slot 0=", d.GetProperty("fruText").GetString());
+        Assert.Equal(["primary"], d.GetProperty("flags").GetProperty("names").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(2, section.GetProperty("body").GetProperty("memoryErrorType").GetProperty("value").GetInt32());
+    }
+
+    [Fact]
+    public void Concatenated_records_give_an_array_in_json_and_one_line_each_in_ndjson()
+    {
+        var a = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
+        var b = Fixtures.Binary("cper/whea/TestErrorMemory2.bin");
+        var path = Path.Combine(Path.GetTempPath(), $"apeikit-two-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, [.. a, .. b]);
+        try
+        {
+            var json = CliRunner.Run("decode", "-f", "json", path);
+            Assert.Equal(0, json.ExitCode);
+            using var doc = JsonDocument.Parse(json.Out);
+            Assert.Equal(2, doc.RootElement.GetArrayLength());
+            Assert.Equal(2, doc.RootElement[1].GetProperty("header").GetProperty("sectionCount").GetInt32());
+
+            var nd = CliRunner.Run("decode", "-f", "ndjson", path);
+            var lines = nd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            foreach (var line in lines) JsonDocument.Parse(line).Dispose();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Hex_input_is_detected_for_libcper_examples()
+    {
+        var r = CliRunner.Run("decode", Fixtures.Path("cper/libcper/memory.cperhex"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Platform Memory", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Base64_on_standard_input_is_detected()
+    {
+        var b64 = Encoding.ASCII.GetBytes(Convert.ToBase64String(CperTestRecords.MemoryRecord()));
+        var r = CliRunner.RunWithStdin(b64, "decode", "-");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Physical address: 0x0000000123456000", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layout_shows_offsets_lengths_and_raw_bytes()
+    {
+        var r = CliRunner.Run("decode", "-f", "layout", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("[0014    4]     Record length", r.Out, StringComparison.Ordinal);
+        Assert.Contains("| 15 01 00 00", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_input_prints_what_decoded_and_exits_1_with_the_location_on_stderr()
+    {
+        var bytes = CperTestRecords.MemoryRecord();
+        bytes[12] = 7; // severity 7
+        var path = Path.Combine(Path.GetTempPath(), $"apeikit-bad-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var r = CliRunner.Run("decode", path);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("Physical address: 0x0000000123456000", r.Out, StringComparison.Ordinal);
+            Assert.Contains($"apeikit: {path}: CPER record #1: CPER record header, field ErrorSeverity, at offset 0xC (12)", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Garbage_between_records_is_reported_and_the_records_still_decode()
+    {
+        var a = CperTestRecords.MemoryRecord();
+        var path = Path.Combine(Path.GetTempPath(), $"apeikit-gap-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, [.. a, 1, 2, 3, 4, .. a]);
+        try
+        {
+            var r = CliRunner.Run("decode", "-f", "json", path);
+            Assert.Equal(1, r.ExitCode);
+            using var doc = JsonDocument.Parse(r.Out);
+            Assert.Equal(3, doc.RootElement.GetArrayLength());
+            Assert.Contains("at offset 0x118 (280)", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Missing_file_is_a_usage_error()
+    {
+        var r = CliRunner.Run("decode", "/nonexistent/record.bin");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("cannot read", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_format_is_a_usage_error()
+    {
+        var r = CliRunner.Run("decode", "--format", "yaml", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        Assert.Equal(2, r.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("cper/whea/TestErrorMemory1.bin", "text")]
+    [InlineData("cper/whea/TestErrorMemory1.bin", "layout")]
+    [InlineData("cper/whea/TestErrorMemory1.bin", "json")]
+    [InlineData("cper/libcper/memory.cperhex", "text")]
+    [InlineData("cper/whea/TestErrorUnsupportedSection2.bin", "text")]
+    public void Renderings_match_their_snapshots(string fixture, string format)
+    {
+        var r = CliRunner.Run("decode", "-f", format, Fixtures.Path(fixture));
+        Assert.Equal(0, r.ExitCode);
+        Snapshot.Verify(r.Out, $"{Path.GetFileNameWithoutExtension(fixture)}.{format}", format == "json" ? ".json" : ".txt");
+    }
+}
