@@ -29,28 +29,28 @@ public sealed class MemoryErrorSection : FixedSectionBody
         [18] = "extendedRow", [19] = "bankGroup", [20] = "bankAddress", [21] = "chipIdentification",
     };
 
-    internal static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
-    internal static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);
-    internal static readonly FieldDef PhysicalAddressField = FieldDef.Hex("physicalAddress", "Physical address", 16, 8, validBit: 1);
-    internal static readonly FieldDef PhysicalAddressMaskField = FieldDef.Hex("physicalAddressMask", "Physical address mask", 24, 8, validBit: 2);
-    internal static readonly FieldDef NodeField = FieldDef.UInt("node", "Node", 32, 2, validBit: 3);
-    internal static readonly FieldDef CardField = FieldDef.UInt("card", "Card", 34, 2, validBit: 4);
-    internal static readonly FieldDef ModuleField = FieldDef.UInt("module", "Module", 36, 2, validBit: 5);
-    internal static readonly FieldDef BankField = FieldDef.Bits("bank", "Bank", 38, 2,
+    public static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
+    public static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);
+    public static readonly FieldDef PhysicalAddressField = FieldDef.Hex("physicalAddress", "Physical address", 16, 8, validBit: 1);
+    public static readonly FieldDef PhysicalAddressMaskField = FieldDef.Hex("physicalAddressMask", "Physical address mask", 24, 8, validBit: 2);
+    public static readonly FieldDef NodeField = FieldDef.UInt("node", "Node", 32, 2, validBit: 3);
+    public static readonly FieldDef CardField = FieldDef.UInt("card", "Card", 34, 2, validBit: 4);
+    public static readonly FieldDef ModuleField = FieldDef.UInt("module", "Module", 36, 2, validBit: 5);
+    public static readonly FieldDef BankField = FieldDef.Bits("bank", "Bank", 38, 2,
         [new("bankAddress", "Bank address", 0, 8, ValidBit: 20), new("bankGroup", "Bank group", 8, 8, ValidBit: 19)], validBit: 6);
-    internal static readonly FieldDef DeviceField = FieldDef.UInt("device", "Device", 40, 2, validBit: 7);
-    internal static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8);
-    internal static readonly FieldDef ColumnField = FieldDef.UInt("column", "Column", 44, 2, validBit: 9);
-    internal static readonly FieldDef BitPositionField = FieldDef.UInt("bitPosition", "Bit position", 46, 2, validBit: 10);
-    internal static readonly FieldDef RequestorIdField = FieldDef.Hex("requestorId", "Requestor ID", 48, 8, validBit: 11);
-    internal static readonly FieldDef ResponderIdField = FieldDef.Hex("responderId", "Responder ID", 56, 8, validBit: 12);
-    internal static readonly FieldDef TargetIdField = FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 13);
-    internal static readonly FieldDef MemoryErrorTypeField = FieldDef.Enum("memoryErrorType", "Memory error type", 72, 1, MemoryErrorTypes, validBit: 14);
-    internal static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
+    public static readonly FieldDef DeviceField = FieldDef.UInt("device", "Device", 40, 2, validBit: 7);
+    public static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8);
+    public static readonly FieldDef ColumnField = FieldDef.UInt("column", "Column", 44, 2, validBit: 9);
+    public static readonly FieldDef BitPositionField = FieldDef.UInt("bitPosition", "Bit position", 46, 2, validBit: 10);
+    public static readonly FieldDef RequestorIdField = FieldDef.Hex("requestorId", "Requestor ID", 48, 8, validBit: 11);
+    public static readonly FieldDef ResponderIdField = FieldDef.Hex("responderId", "Responder ID", 56, 8, validBit: 12);
+    public static readonly FieldDef TargetIdField = FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 13);
+    public static readonly FieldDef MemoryErrorTypeField = FieldDef.Enum("memoryErrorType", "Memory error type", 72, 1, MemoryErrorTypes, validBit: 14);
+    public static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
         [new("rowBit16", "Row bit 16", 0, 1, ValidBit: 18), new("rowBit17", "Row bit 17", 1, 1, ValidBit: 18), new("chipIdentification", "Chip identification", 5, 3, ValidBit: 21)]);
-    internal static readonly FieldDef RankNumberField = FieldDef.UInt("rankNumber", "Rank number", 74, 2, validBit: 15);
-    internal static readonly FieldDef CardHandleField = FieldDef.Hex("cardHandle", "Card handle (SMBIOS type 16)", 76, 2, validBit: 16);
-    internal static readonly FieldDef ModuleHandleField = FieldDef.Hex("moduleHandle", "Module handle (SMBIOS type 17)", 78, 2, validBit: 17);
+    public static readonly FieldDef RankNumberField = FieldDef.UInt("rankNumber", "Rank number", 74, 2, validBit: 15);
+    public static readonly FieldDef CardHandleField = FieldDef.Hex("cardHandle", "Card handle (SMBIOS type 16)", 76, 2, validBit: 16);
+    public static readonly FieldDef ModuleHandleField = FieldDef.Hex("moduleHandle", "Module handle (SMBIOS type 17)", 78, 2, validBit: 17);
 
     /// <summary>Layout (UEFI 2.10 Table N-31).</summary>
     public static StructDef LayoutDef { get; } = new("Platform memory error section", Size,
