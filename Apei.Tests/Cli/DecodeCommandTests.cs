@@ -48,7 +48,7 @@ public class DecodeCommandTests
         Assert.Equal("corrected", d.GetProperty("severity").GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, d.GetProperty("fruId").ValueKind);
         Assert.Equal("Slot 0=", d.GetProperty("fruText").GetString());
-        Assert.Equal(["primary"], d.GetProperty("flags").GetProperty("names").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal(new[] { "primary" }, d.GetProperty("flags").GetProperty("names").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal(2, section.GetProperty("body").GetProperty("memoryErrorType").GetProperty("value").GetInt32());
     }
 
