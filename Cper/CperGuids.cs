@@ -69,6 +69,15 @@ public static class CperGuids
     /// <summary>CXL MLD port event record.</summary>
     public static readonly Guid CxlMldPort = new("8dc44363-0c96-4710-b7bf-04bb99534c3f");
 
+    /// <summary>Windows XPF MCA section (WHEA_XPF_MCA_SECTION; Windows cperguid.h XPF_MCA_SECTION_GUID).</summary>
+    public static readonly Guid WindowsXpfMca = new("8a1e1d01-42f9-4557-9c33-565e5cc3f7e8");
+    /// <summary>Windows error recovery information section (WHEA_ERROR_RECOVERY_INFO_SECTION).</summary>
+    public static readonly Guid WindowsErrorRecoveryInfo = new("c34832a1-02c3-4c52-a9f1-9f1d5d7723fc");
+    /// <summary>Windows PCI Express DPC capability section (PCI_EXPRESS_DPC_CAPABILITY).</summary>
+    public static readonly Guid WindowsPcieDpc = new("ec49534b-30e7-4358-972f-eca6958fae3b");
+    /// <summary>Windows memory error extension section, Intel (WHEA_MEMORY_ERROR_EXT_SECTION_INTEL).</summary>
+    public static readonly Guid WindowsMemoryErrorExtIntel = new("e16edb28-6113-4263-a41d-e53f8de78751");
+
     /// <summary>Corrected machine check notification.</summary>
     public static readonly Guid NotifyCmc = new("2dce8bb1-bdd7-450e-b9ad-9cf4ebd4f890");
     /// <summary>Corrected platform error notification.</summary>
@@ -121,10 +130,10 @@ public static class CperGuids
         new(CxlVirtualSwitch, CperGuidKind.Section, "CXL Virtual Switch Event", "UEFI 2.10 N.2.14"),
         new(CxlMldPort, CperGuidKind.Section, "CXL MLD Port Event", "UEFI 2.10 N.2.14"),
         // Non-standard sections (UEFI N.2.3 allows them).
-        new(new("8a1e1d01-42f9-4557-9c33-565e5cc3f7e8"), CperGuidKind.Section, "XPF MCA (Windows WHEA machine-check banks)", "Windows cperguid.h"),
-        new(new("c34832a1-02c3-4c52-a9f1-9f1d5d7723fc"), CperGuidKind.Section, "Error Recovery Information (Windows WHEA)", "Windows cperguid.h"),
-        new(new("ec49534b-30e7-4358-972f-eca6958fae3b"), CperGuidKind.Section, "PCI Express DPC Capability (Windows WHEA)", "Windows cperguid.h"),
-        new(new("e16edb28-6113-4263-a41d-e53f8de78751"), CperGuidKind.Section, "Memory Error Extension, Intel (Windows WHEA)", "Windows cperguid.h"),
+        new(WindowsXpfMca, CperGuidKind.Section, "XPF MCA (Windows WHEA machine-check banks)", "Windows cperguid.h"),
+        new(WindowsErrorRecoveryInfo, CperGuidKind.Section, "Error Recovery Information (Windows WHEA)", "Windows cperguid.h"),
+        new(WindowsPcieDpc, CperGuidKind.Section, "PCI Express DPC Capability (Windows WHEA)", "Windows cperguid.h"),
+        new(WindowsMemoryErrorExtIntel, CperGuidKind.Section, "Memory Error Extension, Intel (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e7-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "NMI (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e8-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "Generic (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e9-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "WHEA Error Packet (Windows)", "Windows cperguid.h"),

@@ -1,3 +1,5 @@
+using ApeiKit.Cper.Windows;
+
 namespace ApeiKit.Cper;
 
 /// <summary>How one section type is described and decoded.</summary>
@@ -21,6 +23,11 @@ public static class CperSections
     private static IEnumerable<CperSectionCodec> BuiltIn() =>
     [
         MemoryErrorSection.Codec,
+        // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
+        XpfMcaSection.Codec,
+        ErrorRecoveryInfoSection.Codec,
+        MemoryErrorExtIntelSection.Codec,
+        PcieDpcSection.Codec,
     ];
 
     /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>

@@ -1,0 +1,124 @@
+namespace ApeiKit.Cper.Windows;
+
+/// <summary>
+/// Windows error recovery information section (WHEA_ERROR_RECOVERY_INFO_SECTION, GUID
+/// c34832a1-02c3-4c52-a9f1-9f1d5d7723fc): what the kernel tried after an error and whether it worked.
+/// 39 bytes, packed: RecoveryKernel (BOOLEAN) at 0, RecoveryAction (ULONGLONG flags) at 1, RecoveryType
+/// (WHEA_RECOVERY_TYPE) at 9, Irql (KIRQL) at 13, RecoverySucceeded (BOOLEAN) at 14, FailureReason
+/// (WHEA_RECOVERY_FAILURE_REASON) at 15, ProcessName (CHAR[20]) at 19.
+/// </summary>
+/// <remarks>
+/// Layout and enumerations: ralish/DecodeWheaRecord (src/DecodeWheaRecord/Errors/Microsoft/RecoveryInfo.cs),
+/// and the WHEA_RECOVERY_FAILURE_REASON / WHEA_RECOVERY_TYPE constants of the Windows SDK metadata
+/// (docs.rs windows-sys, Wdk::System::SystemServices). Real Windows 10 captures (edk2-pytool-library test data)
+/// hold a 38-byte form whose missing byte is not documented: those are decoded through FailureReason
+/// (19 bytes) and the rest is shown raw. At least 19 bytes are required.
+/// </remarks>
+public sealed class ErrorRecoveryInfoSection : FixedSectionBody
+{
+    /// <summary>Documented size.</summary>
+    public const int Size = 39;
+    /// <summary>Bytes needed through FailureReason.</summary>
+    public const int MinimumSize = 19;
+
+    /// <summary>WHEA_RECOVERY_ACTION flag bits.</summary>
+    public static FlagTable RecoveryActions { get; } = new()
+    {
+        [0] = "noneAttempted", [1] = "terminateProcess", [2] = "forwardedToVm", [3] = "markPageBad", [4] = "poisonNotPresent",
+    };
+
+    /// <summary>WHEA_RECOVERY_TYPE values.</summary>
+    public static NameTable RecoveryTypes { get; } = new() { [0] = "invalid", [1] = "action required", [2] = "action optional" };
+
+    /// <summary>WHEA_RECOVERY_FAILURE_REASON values.</summary>
+    public static NameTable FailureReasons { get; } = new()
+    {
+        [0] = "none", [1] = "kernel could not mark memory bad", [2] = "kernel mark memory bad timed out", [3] = "no recovery context",
+        [4] = "not continuable", [5] = "processor context corrupt", [6] = "overflow", [7] = "not supported", [8] = "MISC or ADDR not valid",
+        [9] = "invalid address mode", [10] = "high IRQL", [11] = "insufficient alternate context wrappers", [12] = "interrupts disabled",
+        [13] = "swap busy", [14] = "stack overflow", [15] = "unexpected failure", [16] = "kernel will page fault bugcheck at current IRQL",
+        [17] = "FAR not valid",
+    };
+
+    /// <summary>RecoveryKernel (offset 0).</summary>
+    public static readonly FieldDef RecoveryKernelField = FieldDef.Enum("recoveryKernel", "Recovery in kernel", 0, 1, McaRegisters.YesNo);
+    /// <summary>RecoveryAction (offset 1).</summary>
+    public static readonly FieldDef RecoveryActionField = FieldDef.Flags("recoveryAction", "Recovery action", 1, 8, RecoveryActions);
+    /// <summary>RecoveryType (offset 9).</summary>
+    public static readonly FieldDef RecoveryTypeField = FieldDef.Enum("recoveryType", "Recovery type", 9, 4, RecoveryTypes);
+    /// <summary>Irql (offset 13).</summary>
+    public static readonly FieldDef IrqlField = FieldDef.UInt("irql", "IRQL", 13, 1);
+    /// <summary>RecoverySucceeded (offset 14).</summary>
+    public static readonly FieldDef RecoverySucceededField = FieldDef.Enum("recoverySucceeded", "Recovery succeeded", 14, 1, McaRegisters.YesNo);
+    /// <summary>FailureReason (offset 15).</summary>
+    public static readonly FieldDef FailureReasonField = FieldDef.Enum("failureReason", "Failure reason", 15, 4, FailureReasons);
+    /// <summary>ProcessName (offset 19, 20 ASCII bytes).</summary>
+    public static readonly FieldDef ProcessNameField = FieldDef.Ascii("processName", "Process name", 19, 20);
+
+    /// <summary>Layout.</summary>
+    public static StructDef LayoutDef { get; } = new("Windows error recovery information section", Size,
+        [RecoveryKernelField, RecoveryActionField, RecoveryTypeField, IrqlField, RecoverySucceededField, FailureReasonField, ProcessNameField]);
+
+    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
+    public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsErrorRecoveryInfo, CperGuids.SectionName(CperGuids.WindowsErrorRecoveryInfo)!, Describe, (b, o) => Decode(b, o));
+
+    /// <summary>A new, zeroed 39-byte section.</summary>
+    public ErrorRecoveryInfoSection() : base(LayoutDef) { }
+
+    private ErrorRecoveryInfoSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
+
+    /// <inheritdoc/>
+    public override Guid SectionType => CperGuids.WindowsErrorRecoveryInfo;
+
+    /// <summary>Decodes a body of at least 19 bytes.</summary>
+    /// <exception cref="ApeiContentException">Fewer than 19 bytes.</exception>
+    public static ErrorRecoveryInfoSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
+    {
+        CheckLength(body, baseOffset);
+        return new ErrorRecoveryInfoSection(body);
+    }
+
+    /// <summary>Describes the fields present, then any bytes they do not cover.</summary>
+    /// <exception cref="ApeiContentException">Fewer than 19 bytes.</exception>
+    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    {
+        CheckLength(body, baseOffset);
+        if (body.Length < Size) visitor.Info("layout", "Layout", $"{body.Length} bytes, shorter than the documented {Size}: process name not decoded");
+        LayoutDef.Describe(body, baseOffset, visitor);
+        int used = body.Length >= Size ? Size : MinimumSize;
+        if (body.Length > used) visitor.Data("trailing", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
+    }
+
+    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
+    {
+        if (body.Length < MinimumSize) ThrowHelper.ThrowTruncated("Windows error recovery information section", baseOffset, MinimumSize, body.Length);
+    }
+
+    /// <summary>RecoveryKernel (non-zero: recovery ran in the kernel).</summary>
+    public bool RecoveryKernel { get => Get(RecoveryKernelField) != 0; set => Set(RecoveryKernelField, value ? 1UL : 0); }
+    /// <summary>RecoveryAction flags (see <see cref="RecoveryActions"/>).</summary>
+    public ulong RecoveryAction { get => Get(RecoveryActionField); set => Set(RecoveryActionField, value); }
+    /// <summary>RecoveryType (see <see cref="RecoveryTypes"/>).</summary>
+    public uint RecoveryType { get => (uint)Get(RecoveryTypeField); set => Set(RecoveryTypeField, value); }
+    /// <summary>Irql.</summary>
+    public byte Irql { get => (byte)Get(IrqlField); set => Set(IrqlField, value); }
+    /// <summary>RecoverySucceeded.</summary>
+    public bool RecoverySucceeded { get => Get(RecoverySucceededField) != 0; set => Set(RecoverySucceededField, value ? 1UL : 0); }
+    /// <summary>FailureReason (see <see cref="FailureReasons"/>).</summary>
+    public uint FailureReason { get => (uint)Get(FailureReasonField); set => Set(FailureReasonField, value); }
+
+    /// <summary>ProcessName (NUL padded); empty when the section is too short to hold it.</summary>
+    public string ProcessName
+    {
+        get => Bytes.Length >= Size ? AsciiField.Decode(Bytes.AsSpan(ProcessNameField.Offset, ProcessNameField.Size)) : "";
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Length > ProcessNameField.Size || value.Any(c => c > 0x7F)) throw new ArgumentException("At most 20 ASCII characters.", nameof(value));
+            if (Bytes.Length < Size) Set(ProcessNameField, 0); // grows the body to the documented size
+            var span = Bytes.AsSpan(ProcessNameField.Offset, ProcessNameField.Size);
+            span.Clear();
+            for (int i = 0; i < value.Length; i++) span[i] = (byte)value[i];
+        }
+    }
+}
