@@ -306,7 +306,11 @@ public sealed class XpfMcaSection : FixedSectionBody
             }
         }
 
-        if (body.Length > end) visitor.Data("trailing", "Bytes past the documented layout", baseOffset + end, body[end..]);
+        if (body.Length > end)
+        {
+            if (body.Length < documented) visitor.Data("cutShort", "Start of a field cut short by the section end", baseOffset + end, body[end..]);
+            else visitor.Data("trailing", "Bytes past the documented layout", baseOffset + end, body[end..]);
+        }
     }
 
     private static void DescribeExBanks(ReadOnlySpan<byte> body, long baseOffset, uint vendor, StructureVisitor visitor)
