@@ -21,6 +21,10 @@ public static class CperSections
     private static IEnumerable<CperSectionCodec> BuiltIn() =>
     [
         MemoryErrorSection.Codec,
+        ProcessorGenericSection.Codec,
+        ArmProcessorSection.Codec,
+        PcieErrorSection.Codec,
+        FirmwareErrorRecordReferenceSection.Codec,
     ];
 
     /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>
