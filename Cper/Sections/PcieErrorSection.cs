@@ -5,6 +5,12 @@ namespace ApeiKit.Cper;
 /// the PCI Express capability structure (60 bytes at 52) and the AER extended capability (96 bytes at 112)
 /// are described as named registers. Bytes beyond the layout are kept.
 /// </summary>
+/// <remarks>
+/// Command/Status follows the specification, Linux and edk2: the command register in bits 0-15, the status register in
+/// bits 16-31. The Windows WHEA captures in <c>fixtures/cper/whea-edk2</c> hold values that look the other way round
+/// (0x0010 or 0x4010 low, 0x0547 high: a status with "capabilities list" and a typical root-port command); they are
+/// shown as the specification says, not swapped.
+/// </remarks>
 public sealed class PcieErrorSection : FixedSectionBody
 {
     /// <summary>Layout size.</summary>
