@@ -290,4 +290,30 @@ public class ArmProcessorSectionTests
         ArmProcessorSection.Describe(body, 0, new TextRenderer(sw));
         Assert.Contains("Bytes after SectionLength (at 0xBA, 3 bytes)", sw.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Context_structures_are_padded_to_16_bytes_and_unpadded_writers_still_round_trip()
+    {
+        // A miscellaneous system register context is 8 + 10 bytes: the specification pads it with 14 zeros.
+        var misc = new ArmContextInfo(ArmRegisterContextType.MiscSystemRegister);
+        misc.SetRegister("value", 0x1122_3344_5566_7788);
+        var arm = new ArmProcessorSection { ContextInfo = { misc }, VendorSpecificInfo = [0xEE] };
+        var bytes = arm.Encode();
+        Assert.Equal(40 + 32 + 1, bytes.Length);
+        Assert.Equal(73u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(new byte[14], bytes.AsSpan(40 + 18, 14).ToArray());
+        var decoded = ArmProcessorSection.Decode(bytes);
+        Assert.True(decoded.ContextInfo[0].Padded);
+        Assert.Equal([0xEE], decoded.VendorSpecificInfo);
+        Assert.Equal(bytes, decoded.Encode());
+
+        // libcper writes the vendor bytes right after the register array: non-zero bytes there are not padding.
+        misc.Padded = false;
+        bytes = arm.Encode();
+        Assert.Equal(40 + 18 + 1, bytes.Length);
+        decoded = ArmProcessorSection.Decode(bytes);
+        Assert.False(decoded.ContextInfo[0].Padded);
+        Assert.Equal([0xEE], decoded.VendorSpecificInfo);
+        Assert.Equal(bytes, decoded.Encode());
+    }
 }

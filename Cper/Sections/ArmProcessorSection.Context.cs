@@ -28,7 +28,8 @@ public enum ArmRegisterContextType : ushort
 
 /// <summary>
 /// One ARM context-information structure (UEFI 2.10 N.2.4.4, Table N-21): version, register context type,
-/// register array size and the register array. The array size written is the array's length.
+/// register array size and the register array. The array size written is the array's length. The specification
+/// pads each structure with zeros to a multiple of 16 bytes; some writers (libcper) do not (see <see cref="Padded"/>).
 /// </summary>
 public sealed class ArmContextInfo
 {
@@ -49,12 +50,25 @@ public sealed class ArmContextInfo
         RegisterArray = registerArray ?? throw new ArgumentNullException(nameof(registerArray));
     }
 
-    internal ArmContextInfo(ReadOnlySpan<byte> bytes)
+    internal ArmContextInfo(ReadOnlySpan<byte> bytes, bool padded)
     {
         Version = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
         RegisterContextType = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
         RegisterArray = bytes[HeaderSize..].ToArray();
+        Padded = padded;
     }
+
+    /// <summary>
+    /// True (the default, as the specification says) when the structure is followed by zeros up to a multiple of 16
+    /// bytes; false for writers that put the next structure right after the register array.
+    /// </summary>
+    public bool Padded { get; set; } = true;
+
+    /// <summary>Zero bytes after the register array when <see cref="Padded"/>.</summary>
+    public int PaddingLength => Padded ? PaddingFor(HeaderSize + RegisterArray.Length) : 0;
+
+    /// <summary>Zeros needed after a structure of <paramref name="length"/> bytes to reach a multiple of 16.</summary>
+    public static int PaddingFor(long length) => (int)((16 - (length & 15)) & 15);
 
     /// <summary>Version (0).</summary>
     public ushort Version { get; set; }
@@ -64,7 +78,7 @@ public sealed class ArmContextInfo
     public byte[] RegisterArray { get; set; }
 
     /// <summary>Bytes this structure encodes to.</summary>
-    public int EncodedLength => HeaderSize + RegisterArray.Length;
+    public int EncodedLength => HeaderSize + RegisterArray.Length + PaddingLength;
 
     /// <summary>Reads a named register (e.g. "ESR_EL2" or its JSON name "esrEl2") of a known register context type.</summary>
     /// <exception cref="ArgumentException">No such register, or the array is not the type's size.</exception>
@@ -91,6 +105,7 @@ public sealed class ArmContextInfo
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], RegisterContextType);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], (uint)RegisterArray.Length);
         RegisterArray.CopyTo(destination[HeaderSize..]);
+        destination.Slice(HeaderSize + RegisterArray.Length, PaddingLength).Clear();
         return EncodedLength;
     }
 }

@@ -152,8 +152,10 @@ public sealed partial class ArmProcessorSection
                     contextsOk = false;
                     break;
                 }
-                DescribeContext(body.Slice(pos, ArmContextInfo.HeaderSize + size), j, baseOffset + pos, visitor);
-                pos += ArmContextInfo.HeaderSize + size;
+                int end = pos + ArmContextInfo.HeaderSize + size;
+                int padding = ContextPadding(body, pos, ArmContextInfo.HeaderSize + size, walk.Limit);
+                DescribeContext(body.Slice(pos, ArmContextInfo.HeaderSize + size), j, baseOffset + pos, visitor, body.Slice(end, Math.Max(0, padding)), padding < 0);
+                pos = end + Math.Max(0, padding);
             }
             visitor.EndArray();
         }
@@ -199,12 +201,12 @@ public sealed partial class ArmProcessorSection
         visitor.EndObject();
     }
 
-    private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor)
+    private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor, ReadOnlySpan<byte> padding, bool unpadded)
     {
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context[2..]);
         var array = context[ArmContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? Inv($"reserved register context type {type}");
-        visitor.BeginObject(null, Inv($"Context information #{index}: {typeName}"), offset, context.Length);
+        visitor.BeginObject(null, Inv($"Context information #{index}: {typeName}"), offset, context.Length + padding.Length);
         ContextHeaderLayout.Describe(context[..ArmContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + ArmContextInfo.HeaderSize;
         var layout = RegisterLayout(type);
@@ -230,6 +232,8 @@ public sealed partial class ArmProcessorSection
             if (layout is not null) visitor.Info("registerArrayNote", "Register array", Inv($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
             visitor.Data("registerArray", "Register array", arrayOffset, array);
         }
+        if (!padding.IsEmpty) visitor.Data("padding", "Padding to a multiple of 16 bytes", offset + context.Length, padding);
+        if (unpadded) visitor.Info("padding", "Padding", "none: the next bytes follow the register array directly (UEFI pads each context structure with zeros to a multiple of 16 bytes)");
         visitor.EndObject();
     }
 }

@@ -167,8 +167,9 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         for (int j = 0; j < walk.ContextCount; j++)
         {
             if (CheckContext(body, pos, walk.Limit, j, baseOffset, out int size) is { } bad) throw bad;
-            section.ContextInfo.Add(new ArmContextInfo(body.Slice(pos, ArmContextInfo.HeaderSize + size)));
-            pos += ArmContextInfo.HeaderSize + size;
+            int padding = ContextPadding(body, pos, ArmContextInfo.HeaderSize + size, walk.Limit);
+            section.ContextInfo.Add(new ArmContextInfo(body.Slice(pos, ArmContextInfo.HeaderSize + size), padding >= 0));
+            pos += ArmContextInfo.HeaderSize + size + Math.Max(0, padding);
         }
         section._vendor = body[pos..walk.Limit].ToArray();
         section.TrailingBytes = body[walk.Limit..].ToArray();
@@ -245,6 +246,21 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         }
         size = (int)declared;
         return null;
+    }
+
+    /// <summary>
+    /// The zero padding after the context structure of <paramref name="length"/> bytes at <paramref name="start"/>
+    /// (UEFI N.2.4.4: a context structure whose size is not a multiple of 16 bytes is padded with zeros), or -1 when
+    /// the bytes there are not that padding (libcper puts the next structure or the vendor bytes right after the
+    /// register array).
+    /// </summary>
+    private static int ContextPadding(ReadOnlySpan<byte> body, int start, int length, int limit)
+    {
+        int padding = ArmContextInfo.PaddingFor(length);
+        int end = start + length;
+        if (padding == 0) return 0;
+        if (padding > limit - end || body.Slice(end, padding).ContainsAnyExcept((byte)0)) return -1;
+        return padding;
     }
 
     internal static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
