@@ -90,7 +90,10 @@ public static class CperRecordDescriber
             visitor.BeginObject("body", name, bOff, body.Length);
             try
             {
-                CperSections.DescribeBody(type, body, bOff, visitor);
+                // Describers report errors inside a body and go on; count those too.
+                var collector = new ErrorCollector(visitor) { PreferBinaryTimestamps = visitor.PreferBinaryTimestamps };
+                CperSections.DescribeBody(type, body, bOff, collector);
+                sectionErrors += collector.Errors.Count;
             }
             catch (ApeiContentException e)
             {

@@ -23,6 +23,10 @@ public static class CperSections
     private static IEnumerable<CperSectionCodec> BuiltIn() =>
     [
         MemoryErrorSection.Codec,
+        ProcessorGenericSection.Codec,
+        ArmProcessorSection.Codec,
+        PcieErrorSection.Codec,
+        FirmwareErrorRecordReferenceSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
         ErrorRecoveryInfoSection.Codec,

@@ -1,0 +1,319 @@
+using System.Buffers.Binary;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+public class ArmProcessorSectionTests
+{
+    /// <summary>Absolute offset of the ARM body in <see cref="ArmRecord"/>: 128-byte header + one 72-byte descriptor.</summary>
+    private const int Body = 200;
+
+    // Header (40): validation 0x0F, ERR_INFO_NUM 4, CONTEXT_INFO_NUM 1, SectionLength 186, affinity level 1, reserved,
+    // MPIDR 0x81000100, MIDR 0x410FD0C1, running state 1, PSCI state 0.
+    private const string HeaderHex = "0F000000" + "0400" + "0100" + "BA000000" + "01" + "000000" + "0001008100000000" + "C1D00F4100000000" + "01000000" + "00000000";
+    // Cache: valid 0x14 (error info, physical address), type 0x02, info 0x44D0017 (data access, data read, level 1, corrected), PA 0x80001000.
+    private const string CacheHex = "00201400" + "02000000" + "17004D0400000000" + "0000000000000000" + "0010008000000000";
+    // TLB: valid 0x0C (error info, virtual address), type 0x04, info 0x140007 (instruction, instruction fetch, level 0), VA 0xFFFF800000001000.
+    private const string TlbHex = "00200C00" + "04000000" + "0700140000000000" + "001000000080FFFF" + "0000000000000000";
+    // Bus: valid 0x04, type 0x08, info 0x0000080280050B83 (data access, generic read, originated request, timed out, device memory, normal access).
+    private const string BusHex = "00200400" + "08000000" + "830B058002080000" + "0000000000000000" + "0000000000000000";
+    // Micro-architectural: valid 0x07, type 0x10, multiple error 2, flags 0x04 (propagated), info 0x123456789ABCDEF0.
+    private const string MicroHex = "00200700" + "10020004" + "F0DEBC9A78563412" + "0000000000000000" + "0000000000000000";
+    // Context: version 0, type 3 (AArch32 secure), 8 bytes: SCTLR_S 0x00C50078, SPSR_mon 0x1D3.
+    private const string ContextHex = "0000" + "0300" + "08000000" + "7800C500" + "D3010000";
+    private const string VendorHex = "AABB";
+
+    internal static ArmProcessorSection HandBuilt() => new()
+    {
+        Mpidr = 0x8100_0100,
+        Midr = 0x410F_D0C1,
+        ErrorAffinityLevel = 1,
+        RunningState = 1,
+        ErrorInfo =
+        {
+            new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(transactionType: 1, operation: 3, level: 1, corrected: true), physicalFaultAddress: 0x8000_1000),
+            new ArmErrorInfo(ArmErrorKind.Tlb, ArmErrorInformation.Tlb(transactionType: 0, operation: 5, level: 0), virtualFaultAddress: 0xFFFF_8000_0000_1000),
+            new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(transactionType: 1, operation: 1, participationType: 0, timeOut: true, addressSpace: 2, accessMode: 1)),
+            new ArmErrorInfo(ArmErrorKind.MicroArchitectural, 0x1234_5678_9ABC_DEF0) { MultipleError = 2, Flags = 0x04, ValidationBits = 0x07 },
+        },
+        ContextInfo = { SecureContext() },
+        VendorSpecificInfo = [0xAA, 0xBB],
+    };
+
+    private static ArmContextInfo SecureContext()
+    {
+        var c = new ArmContextInfo(ArmRegisterContextType.AArch32Secure);
+        c.SetRegister("SCTLR_S", 0x00C5_0078);
+        c.SetRegister("spsrMon", 0x1D3);
+        return c;
+    }
+
+    /// <summary>A CPER record with the hand-built ARM section as its only section (body at offset 200).</summary>
+    internal static byte[] ArmRecord()
+    {
+        var record = new CperRecord { Revision = 0x0210, Severity = 1, NotificationType = CperGuids.NotifySea };
+        record.Sections.Add(new CperSection { Severity = 1, Flags = 1, Body = HandBuilt() });
+        return record.Encode();
+    }
+
+    [Fact]
+    public void Hand_built_section_with_cache_tlb_bus_microarch_and_context_encodes_to_the_spec_bytes()
+    {
+        var expected = HeaderHex + CacheHex + TlbHex + BusHex + MicroHex + ContextHex + VendorHex;
+        Assert.Equal(186, expected.Length / 2);
+        var arm = HandBuilt();
+        Assert.Equal(expected, Convert.ToHexString(arm.Encode()));
+        Assert.Equal(186L, arm.SectionLength);
+        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding);
+    }
+
+    [Fact]
+    public void Hand_built_section_decodes_back_to_the_same_values_and_bytes()
+    {
+        var bytes = HandBuilt().Encode();
+        var arm = ArmProcessorSection.Decode(bytes);
+        Assert.Equal(0xFu, arm.ValidationBits);
+        Assert.Equal(0x8100_0100ul, arm.Mpidr);
+        Assert.Equal(4, arm.ErrorInfo.Count);
+        Assert.Equal([ArmErrorKind.Cache, ArmErrorKind.Tlb, ArmErrorKind.Bus, ArmErrorKind.MicroArchitectural], arm.ErrorInfo.Select(e => e.KindUnder(arm.TypeEncoding)));
+        Assert.Equal(0xFFFF_8000_0000_1000ul, arm.ErrorInfo[1].VirtualFaultAddress);
+        Assert.Equal(0x1D3ul, arm.ContextInfo[0].GetRegister("SPSR_MON"));
+        Assert.Equal(bytes, arm.Encode());
+        Assert.Equal(bytes, CperRecord.Decode(ArmRecord(), out _).Sections[0].Body.Encode());
+    }
+
+    [Theory]
+    [InlineData(ArmErrorKind.Cache, ArmErrorTypeEncoding.BitFlags, 0x02)]
+    [InlineData(ArmErrorKind.MicroArchitectural, ArmErrorTypeEncoding.BitFlags, 0x10)]
+    [InlineData(ArmErrorKind.Tlb, ArmErrorTypeEncoding.Enumeration, 1)]
+    [InlineData(ArmErrorKind.Bus, ArmErrorTypeEncoding.LibCper, 4)]
+    public void Type_is_written_in_the_encoding_asked_for_and_read_back(ArmErrorKind kind, ArmErrorTypeEncoding encoding, int type)
+    {
+        Assert.Equal(type, ArmErrorInfo.EncodeType(kind, encoding));
+        Assert.Equal(kind, ArmErrorInfo.DecodeType((byte)type, encoding));
+    }
+
+    [Theory]
+    [InlineData("current spec bit flags", new byte[] { 0x02, 0x04, 0x08, 0x10 }, ArmErrorTypeEncoding.BitFlags)]
+    [InlineData("cache and TLB bits together are still bit flags", new byte[] { 0x06 }, ArmErrorTypeEncoding.BitFlags)]
+    [InlineData("0 only exists in the enumeration", new byte[] { 0, 2 }, ArmErrorTypeEncoding.Enumeration)]
+    [InlineData("1 and 3 are not bit flags", new byte[] { 1, 3 }, ArmErrorTypeEncoding.Enumeration)]
+    [InlineData("1 and 8 only fit libcper", new byte[] { 1, 8 }, ArmErrorTypeEncoding.LibCper)]
+    [InlineData("nothing fits: spec default", new byte[] { 0x80 }, ArmErrorTypeEncoding.BitFlags)]
+    public void Type_encoding_is_detected_per_section(string reason, byte[] types, ArmErrorTypeEncoding expected)
+        => Assert.True(expected == ArmErrorInfo.DetectEncoding(types), reason);
+
+    [Fact]
+    public void Bus_error_information_puts_each_field_at_its_spec_bit()
+    {
+        ulong v = ArmErrorInformation.Bus(participationType: 2, memoryAttributes: 0x1FF, level: 3, processorContextCorrupt: true);
+        Assert.Equal((1ul << 7 | 1ul << 10 | 1ul << 2 | 1ul << 3) | 2ul << 29 | 0x1FFul << 34 | 3ul << 22 | 1ul << 25, v);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ArmErrorInformation.Cache(level: 8));
+    }
+
+    [Fact]
+    public void Libcper_arm_fixture_decodes_field_by_field()
+    {
+        // fixtures/cper/libcper/arm.cperhex, read with xxd: body at 0xC8, 323 bytes; validation 0x0A at 0xC8,
+        // ERR_INFO_NUM 2 at 0xCC, CONTEXT_INFO_NUM 2 at 0xCE, SectionLength 0x143 at 0xD0, affinity level 2 at 0xD4.
+        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/arm.cperhex"), out _);
+        var arm = Assert.IsType<ArmProcessorSection>(record.Sections[0].Body);
+        Assert.Equal(0x0Au, arm.ValidationBits);
+        Assert.Equal(323L, arm.SectionLength);
+        Assert.Equal(2, arm.ErrorAffinityLevel);
+        Assert.Equal(0x8340_66A7_7658_06B3ul, arm.Mpidr);
+        Assert.Equal(0xE0A2_77B3_38F9_5FA3ul, arm.Midr);
+        Assert.Equal(1u, arm.RunningState);
+        Assert.Equal(2553131417u, arm.PsciState); // libcper's psciState
+
+        Assert.Equal(2, arm.ErrorInfo.Count);
+        var first = arm.ErrorInfo[0];
+        Assert.Equal(32, first.Length);
+        Assert.Equal(0x15, first.ValidationBits);
+        Assert.Equal(2, first.Type);
+        Assert.Equal(516, first.MultipleError);
+        Assert.Equal(0x0000_037E_A7E4_0555ul, first.ErrorInformation);
+        Assert.Equal(0x56B4_ECD1_9269_87CEul, first.PhysicalFaultAddress);
+        // Types 2 and 1 are valid enumeration values (bus, TLB) and libcper values (TLB, cache); the enumeration is
+        // assumed (the earlier encoding wins a tie). libcper, which wrote them, means TLB and cache.
+        Assert.Equal(ArmErrorTypeEncoding.Enumeration, arm.TypeEncoding);
+        Assert.Equal(ArmErrorKind.Bus, first.KindUnder(arm.TypeEncoding));
+        Assert.Equal(ArmErrorKind.Tlb, first.KindUnder(ArmErrorTypeEncoding.LibCper));
+        Assert.Equal(ArmErrorKind.Cache, arm.ErrorInfo[1].KindUnder(ArmErrorTypeEncoding.LibCper));
+
+        Assert.Equal(2, arm.ContextInfo.Count);
+        Assert.Equal((ushort)ArmRegisterContextType.AArch64El2, arm.ContextInfo[0].RegisterContextType);
+        Assert.Equal(120, arm.ContextInfo[0].RegisterArray.Length);
+        Assert.Equal(11118887861619029372ul, arm.ContextInfo[0].GetRegister("ESR_EL2")); // libcper's esr_el2
+        Assert.Equal((ushort)ArmRegisterContextType.AArch32El2, arm.ContextInfo[1].RegisterContextType);
+        Assert.Equal(3855352312ul, arm.ContextInfo[1].GetRegister("DACR32_EL2"));
+        Assert.Equal("56543B3E5629395E2275552974263D585A5135", Convert.ToHexString(arm.VendorSpecificInfo));
+        Assert.Empty(arm.TrailingBytes);
+    }
+
+    private static ApeiContentException DecodeFails(byte[] record)
+    {
+        int length = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(132));
+        return Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(record.AsSpan(Body, length), Body));
+    }
+
+    private static (int Errors, string Text) Describe(byte[] record)
+    {
+        var sw = new StringWriter();
+        int errors = CperRecordDescriber.Describe(record, 0, new TextRenderer(sw), "record", out _);
+        return (errors, sw.ToString());
+    }
+
+    private static void ModelKeepsTheBytes(byte[] record)
+    {
+        var errors = new List<ApeiContentException>();
+        var model = CperRecord.Decode(record, errors, out _);
+        Assert.Single(errors);
+        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
+        Assert.Equal(record, model.Encode());
+    }
+
+    [Fact]
+    public void Section_length_beyond_the_section_is_reported_and_the_rest_still_decodes()
+    {
+        var record = ArmRecord();
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(Body + 8), 854_918_320);
+        var e = DecodeFails(record);
+        Assert.Equal("ARM processor error section", e.Structure);
+        Assert.Equal("SectionLength", e.Field);
+        Assert.Equal(Body + 8, e.Offset);
+        Assert.Equal("at most 186 bytes (the section body's length)", e.Expected);
+        Assert.Equal("854918320 bytes", e.Found);
+        var (errors, text) = Describe(record);
+        Assert.Equal(1, errors);
+        Assert.Contains("field SectionLength, at offset 0xD0 (208)", text, StringComparison.Ordinal);
+        Assert.Contains("SCTLR_S: 0x00C50078", text, StringComparison.Ordinal); // walked with the body's own length
+        ModelKeepsTheBytes(record);
+    }
+
+    [Fact]
+    public void Section_length_claimed_in_a_67_byte_buffer_is_a_content_error()
+    {
+        // The 2026 Linux fix: SectionLength 854,918,320 inside a 67-byte buffer.
+        var body = HandBuilt().Encode().AsSpan(0, 67).ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(8), 854_918_320);
+        var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body, 0x1000));
+        Assert.Equal("SectionLength", e.Field);
+        Assert.Equal(0x1008, e.Offset);
+    }
+
+    [Fact]
+    public void Err_info_num_of_46198_is_reported_with_what_fits()
+    {
+        var record = ArmRecord();
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(Body + 4), 46198);
+        var e = DecodeFails(record);
+        Assert.Equal("ARM processor error section", e.Structure);
+        Assert.Equal("ErrInfoNum", e.Field);
+        Assert.Equal(Body + 4, e.Offset);
+        Assert.Equal("46198", e.Found);
+        Assert.Equal("at most 4 error-information structures of 32 bytes in the 146 bytes after the header", e.Expected);
+        var (errors, text) = Describe(record);
+        Assert.Equal(1, errors);
+        Assert.Contains("Error information #3: micro-architectural error", text, StringComparison.Ordinal);
+        Assert.Contains("Bytes not decoded", text, StringComparison.Ordinal);
+        ModelKeepsTheBytes(record);
+    }
+
+    [Fact]
+    public void Register_array_larger_than_the_section_names_the_context()
+    {
+        var record = ArmRecord();
+        int context = Body + 40 + 4 * 32;
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(context + 4), 0xFFFF_FFF0);
+        var e = DecodeFails(record);
+        Assert.Equal("ARM context information #0", e.Structure);
+        Assert.Equal("RegisterArraySize", e.Field);
+        Assert.Equal(context + 4, e.Offset);
+        Assert.Equal("at most 10 bytes (left before SectionLength)", e.Expected);
+        Assert.Equal("4294967280 bytes", e.Found);
+        var (errors, text) = Describe(record);
+        Assert.Equal(1, errors);
+        Assert.Contains("Error information #3", text, StringComparison.Ordinal);
+        Assert.Contains("ARM context information #0, field RegisterArraySize, at offset 0x174 (372)", text, StringComparison.Ordinal);
+        ModelKeepsTheBytes(record);
+    }
+
+    [Fact]
+    public void Context_header_cut_off_by_section_length_is_truncated()
+    {
+        var record = ArmRecord();
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(Body + 8), 40 + 128 + 5); // 5 bytes left for an 8-byte header
+        var e = DecodeFails(record);
+        Assert.Equal("ARM context information #0", e.Structure);
+        Assert.Equal(Body + 168, e.Offset);
+        Assert.Equal("8 bytes", e.Expected);
+        Assert.Equal("5 bytes", e.Found);
+    }
+
+    [Fact]
+    public void Error_info_length_other_than_32_is_reported_in_that_structure_and_the_walk_goes_on()
+    {
+        var record = ArmRecord();
+        int lengthAt = Body + 40 + 3 * 32 + 1;
+        record[lengthAt] = 31;
+        var e = DecodeFails(record);
+        Assert.Equal("ARM error information #3", e.Structure);
+        Assert.Equal("Length", e.Field);
+        Assert.Equal(lengthAt, e.Offset);
+        Assert.Equal("32", e.Expected);
+        Assert.Equal("31", e.Found);
+        var (errors, text) = Describe(record);
+        Assert.Equal(1, errors);
+        Assert.Contains("ARM error information #3, field Length, at offset 0x151 (337)", text, StringComparison.Ordinal);
+        Assert.Contains("SPSR_MON: 0x000001D3", text, StringComparison.Ordinal);
+        ModelKeepsTheBytes(record);
+    }
+
+    [Fact]
+    public void Body_shorter_than_the_header_is_truncated()
+    {
+        var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(new byte[39], 500));
+        Assert.Equal("ARM processor error section", e.Structure);
+        Assert.Equal(500, e.Offset);
+        Assert.Equal("40 bytes", e.Expected);
+    }
+
+    [Fact]
+    public void Bytes_after_section_length_are_kept_and_shown()
+    {
+        var body = HandBuilt().Encode().Concat(new byte[] { 1, 2, 3 }).ToArray();
+        var arm = ArmProcessorSection.Decode(body);
+        Assert.Equal([1, 2, 3], arm.TrailingBytes);
+        Assert.Equal(body, arm.Encode());
+        var sw = new StringWriter();
+        ArmProcessorSection.Describe(body, 0, new TextRenderer(sw));
+        Assert.Contains("Bytes after SectionLength (at 0xBA, 3 bytes)", sw.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Context_structures_are_padded_to_16_bytes_and_unpadded_writers_still_round_trip()
+    {
+        // A miscellaneous system register context is 8 + 10 bytes: the specification pads it with 14 zeros.
+        var misc = new ArmContextInfo(ArmRegisterContextType.MiscSystemRegister);
+        misc.SetRegister("value", 0x1122_3344_5566_7788);
+        var arm = new ArmProcessorSection { ContextInfo = { misc }, VendorSpecificInfo = [0xEE] };
+        var bytes = arm.Encode();
+        Assert.Equal(40 + 32 + 1, bytes.Length);
+        Assert.Equal(73u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(new byte[14], bytes.AsSpan(40 + 18, 14).ToArray());
+        var decoded = ArmProcessorSection.Decode(bytes);
+        Assert.True(decoded.ContextInfo[0].Padded);
+        Assert.Equal([0xEE], decoded.VendorSpecificInfo);
+        Assert.Equal(bytes, decoded.Encode());
+
+        // libcper writes the vendor bytes right after the register array: non-zero bytes there are not padding.
+        misc.Padded = false;
+        bytes = arm.Encode();
+        Assert.Equal(40 + 18 + 1, bytes.Length);
+        decoded = ArmProcessorSection.Decode(bytes);
+        Assert.False(decoded.ContextInfo[0].Padded);
+        Assert.Equal([0xEE], decoded.VendorSpecificInfo);
+        Assert.Equal(bytes, decoded.Encode());
+    }
+}

@@ -1,0 +1,32 @@
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>Text and layout renderings of the ARM, PCI Express and processor generic sections, approved by reading them.</summary>
+public class CperSectionSnapshotTests
+{
+    private static string Render(string fixture, string format)
+    {
+        var bytes = Fixtures.Binary(fixture);
+        var sw = new StringWriter { NewLine = "\n" };
+        StructureVisitor visitor = format == "layout" ? new LayoutRenderer(sw) : new TextRenderer(sw);
+        CperRecordDescriber.Describe(bytes, 0, visitor, "CPER record", out _);
+        return sw.ToString();
+    }
+
+    [Theory]
+    [InlineData("cper/libcper/arm.cperhex", "text")]
+    [InlineData("cper/libcper/arm.cperhex", "layout")]
+    [InlineData("cper/whea-edk2/whea_04.bin", "text")]
+    [InlineData("cper/whea-edk2/whea_04.bin", "layout")]
+    public void Section_renderings_match_their_snapshots(string fixture, string format)
+        => Snapshot.Verify(Render(fixture, format), $"{Path.GetFileNameWithoutExtension(fixture)}.{format}");
+
+    [Fact]
+    public void Hand_built_arm_section_renders_its_kinds_and_the_encoding_assumed()
+    {
+        var sw = new StringWriter { NewLine = "\n" };
+        CperRecordDescriber.Describe(ArmProcessorSectionTests.ArmRecord(), 0, new TextRenderer(sw), "CPER record", out _);
+        Snapshot.Verify(sw.ToString());
+    }
+}

@@ -1,0 +1,239 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit.Cper;
+
+public sealed partial class ArmProcessorSection
+{
+    private static readonly FlagTable s_headerValidation = new() { [0] = "mpidr", [1] = "errorAffinityLevel", [2] = "runningState", [3] = "vendorSpecificInfo" };
+
+    internal static readonly FieldDef HeaderValidation = FieldDef.Flags("validationBits", "Validation bits", 0, 4, s_headerValidation);
+
+    /// <summary>Header layout (UEFI 2.10 Table N-16).</summary>
+    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
+    [
+        HeaderValidation,
+        FieldDef.UInt("errInfoNum", "Error information structures (ERR_INFO_NUM)", 4, 2),
+        FieldDef.UInt("contextInfoNum", "Context information structures (CONTEXT_INFO_NUM)", 6, 2),
+        FieldDef.UInt("sectionLength", "Section length", 8, 4, unit: "bytes"),
+        FieldDef.UInt("errorAffinityLevel", "Error affinity level", 12, 1, validBit: 1),
+        FieldDef.Reserved("reserved", 13, 3),
+        FieldDef.Bits("mpidr", "MPIDR_EL1", 16, 8,
+            [new("aff0", "Aff0", 0, 8), new("aff1", "Aff1", 8, 8), new("aff2", "Aff2", 16, 8), new("mt", "MT (multithreading)", 24, 1),
+             new("u", "U (uniprocessor)", 30, 1), new("aff3", "Aff3", 32, 8)], validBit: 0),
+        FieldDef.Hex("midr", "MIDR_EL1", 24, 8),
+        FieldDef.Bits("runningState", "Running state", 32, 4, [new("running", "Processor running", 0, 1)], validBit: 2),
+        FieldDef.Hex("psciState", "PSCI state (when not running)", 36, 4, validBit: 2),
+    ], validationField: "validationBits");
+
+    private static readonly FlagTable s_infoValidation = new()
+    {
+        [0] = "multipleError", [1] = "flags", [2] = "errorInformation", [3] = "virtualFaultAddress", [4] = "physicalFaultAddress",
+    };
+    private static readonly FlagTable s_infoFlags = new() { [0] = "firstErrorCaptured", [1] = "lastErrorCaptured", [2] = "propagated", [3] = "overflow" };
+    private static readonly NameTable s_multipleError = new() { [0] = "single error", [1] = "multiple errors, count unknown" };
+
+    internal static readonly FieldDef InfoValidation = FieldDef.Flags("validationBits", "Validation bits", 2, 2, s_infoValidation);
+    internal static readonly FieldDef InfoMultipleError = new("multipleError", "Multiple error (count when > 1)", 5, 2, FieldKind.UInt) { Names = s_multipleError, ValidBit = 0 };
+    internal static readonly FieldDef InfoErrorInformationRaw = FieldDef.Hex("errorInformation", "Error information", 8, 8, validBit: 2);
+    internal static readonly FieldDef InfoVirtualAddress = FieldDef.Hex("virtualFaultAddress", "Virtual fault address", 16, 8, validBit: 3);
+    internal static readonly FieldDef InfoPhysicalAddress = FieldDef.Hex("physicalFaultAddress", "Physical fault address", 24, 8, validBit: 4);
+    private static readonly FieldDef s_infoType = FieldDef.Hex("type", "Type", 4, 1);
+
+    /// <summary>Error-information layout (UEFI 2.10 Table N-17); Type and Error Information are shown by the encoding and kind found.</summary>
+    public static StructDef ErrorInfoLayout { get; } = new("ARM error information", ArmErrorInfo.Size,
+    [
+        FieldDef.UInt("version", "Version", 0, 1),
+        FieldDef.UInt("length", "Length", 1, 1, unit: "bytes"),
+        InfoValidation,
+        s_infoType,
+        InfoMultipleError,
+        FieldDef.Flags("flags", "Flags", 7, 1, s_infoFlags, validBit: 1),
+        InfoErrorInformationRaw,
+        InfoVirtualAddress,
+        InfoPhysicalAddress,
+    ], validationField: "validationBits");
+
+    private static readonly FieldDef s_typeFlags = FieldDef.Flags("type", "Type", 4, 1, new FlagTable { [1] = "cache", [2] = "TLB", [3] = "bus", [4] = "micro-architectural" });
+    private static readonly FieldDef s_typeEnum = FieldDef.Enum("type", "Type", 4, 1, new NameTable { [0] = "cache", [1] = "TLB", [2] = "bus", [3] = "micro-architectural" });
+    private static readonly FieldDef s_typeLibCper = FieldDef.Enum("type", "Type", 4, 1, new NameTable { [1] = "cache", [2] = "TLB", [4] = "bus", [8] = "micro-architectural" });
+
+    private static readonly NameTable s_transactionTypes = new() { [0] = "instruction", [1] = "data access", [2] = "generic" };
+    private static readonly NameTable s_cacheOperations = new()
+    {
+        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
+        [6] = "prefetch", [7] = "eviction", [8] = "snooping", [9] = "snooped", [10] = "management",
+    };
+    private static readonly NameTable s_tlbOperations = new()
+    {
+        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
+        [6] = "prefetch", [7] = "local management operation", [8] = "external management operation",
+    };
+    private static readonly NameTable s_busOperations = new()
+    {
+        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch", [6] = "prefetch",
+    };
+    private static readonly NameTable s_participation = new()
+    {
+        [0] = "local processor originated request", [1] = "local processor responded to request", [2] = "local processor observed", [3] = "generic",
+    };
+    private static readonly NameTable s_addressSpace = new() { [0] = "external memory access", [1] = "internal memory access", [2] = "device memory access" };
+    private static readonly NameTable s_accessMode = new() { [0] = "secure", [1] = "normal" };
+
+    private static BitFieldDef[] CommonBits(NameTable operations) =>
+    [
+        new("validationBits", "Validation bits", 0, 16),
+        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
+        new("operation", "Operation", 18, 4, operations, ValidBit: 1),
+        new("level", "Level", 22, 3, ValidBit: 2),
+        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
+        new("corrected", "Corrected", 26, 1, ValidBit: 4),
+        new("precisePc", "Precise PC", 27, 1, ValidBit: 5),
+        new("restartablePc", "Restartable PC", 28, 1, ValidBit: 6),
+    ];
+
+    private static readonly FieldDef s_cacheInfo = FieldDef.Bits("errorInformation", "Cache error information", 8, 8, CommonBits(s_cacheOperations), validBit: 2);
+    private static readonly FieldDef s_tlbInfo = FieldDef.Bits("errorInformation", "TLB error information", 8, 8, CommonBits(s_tlbOperations), validBit: 2);
+    private static readonly FieldDef s_busInfo = FieldDef.Bits("errorInformation", "Bus error information", 8, 8,
+    [
+        .. CommonBits(s_busOperations),
+        new("participationType", "Participation type", 29, 2, s_participation, ValidBit: 7),
+        new("timeOut", "Time out", 31, 1, ValidBit: 8),
+        new("addressSpace", "Address space", 32, 2, s_addressSpace, ValidBit: 9),
+        new("memoryAttributes", "Memory access attributes", 34, 9, ValidBit: 10),
+        new("accessMode", "Access mode", 43, 1, s_accessMode, ValidBit: 11),
+    ], validBit: 2);
+    private static readonly FieldDef s_microArchInfo = FieldDef.Hex("errorInformation", "Micro-architectural error information", 8, 8, validBit: 2);
+
+    /// <summary>Name of a kind, for labels.</summary>
+    public static string KindName(ArmErrorKind kind) => kind switch
+    {
+        ArmErrorKind.Cache => "cache error",
+        ArmErrorKind.Tlb => "TLB error",
+        ArmErrorKind.Bus => "bus error",
+        ArmErrorKind.MicroArchitectural => "micro-architectural error",
+        ArmErrorKind.Multiple => "several error types",
+        _ => "unknown error type",
+    };
+
+    /// <summary>
+    /// Describes the section. Header problems (SectionLength, ERR_INFO_NUM) are reported and the walk goes on over
+    /// what fits; a bad error-information Length is reported inside that structure; a context that does not fit
+    /// ends the context walk and the bytes left are shown undecoded.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Fewer than 40 bytes (no header to describe).</exception>
+    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    {
+        var walk = Walk.Start(body, baseOffset);
+        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
+        if (walk.LengthError is { } le) visitor.Error(le);
+        if (walk.CountError is { } ce) visitor.Error(ce);
+
+        var encoding = DetectEncoding(body, walk.ErrorInfoCount);
+        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding));
+
+        visitor.BeginArray("errorInfo", "Error information", baseOffset + HeaderSize, (long)walk.ErrorInfoCount * ArmErrorInfo.Size);
+        for (int i = 0; i < walk.ErrorInfoCount; i++)
+        {
+            int at = HeaderSize + i * ArmErrorInfo.Size;
+            DescribeErrorInfo(body.Slice(at, ArmErrorInfo.Size), i, baseOffset + at, encoding, visitor, CheckInfoLength(body, at, i, baseOffset));
+        }
+        visitor.EndArray();
+
+        int pos = walk.ContextStart;
+        bool contextsOk = walk.CountError is null;
+        if (walk.ContextCount > 0)
+        {
+            visitor.BeginArray("contextInfo", "Context information", baseOffset + pos, walk.Limit - pos);
+            for (int j = 0; j < walk.ContextCount; j++)
+            {
+                if (CheckContext(body, pos, walk.Limit, j, baseOffset, out int size) is { } bad)
+                {
+                    visitor.Error(bad);
+                    contextsOk = false;
+                    break;
+                }
+                int end = pos + ArmContextInfo.HeaderSize + size;
+                int padding = ContextPadding(body, pos, ArmContextInfo.HeaderSize + size, walk.Limit);
+                DescribeContext(body.Slice(pos, ArmContextInfo.HeaderSize + size), j, baseOffset + pos, visitor, body.Slice(end, Math.Max(0, padding)), padding < 0);
+                pos = end + Math.Max(0, padding);
+            }
+            visitor.EndArray();
+        }
+        if (pos < walk.Limit)
+        {
+            if (contextsOk) visitor.Data("vendorSpecificInfo", "Vendor-specific information", baseOffset + pos, body[pos..walk.Limit]);
+            else visitor.Data("undecoded", "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..walk.Limit]);
+        }
+        if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
+    }
+
+    private static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count)
+    {
+        var types = new byte[count];
+        for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + 4];
+        return ArmErrorInfo.DetectEncoding(types);
+    }
+
+    private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)
+    {
+        var kind = ArmErrorInfo.DecodeType(info[4], encoding);
+        visitor.BeginObject(null, Inv($"Error information #{index}: {KindName(kind)}"), offset, ArmErrorInfo.Size);
+        if (lengthError is not null) visitor.Error(lengthError);
+        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
+        foreach (var f in ErrorInfoLayout.Fields)
+        {
+            var field = f;
+            ulong bits = valid;
+            if (f == s_infoType)
+            {
+                field = encoding switch { ArmErrorTypeEncoding.Enumeration => s_typeEnum, ArmErrorTypeEncoding.LibCper => s_typeLibCper, _ => s_typeFlags };
+            }
+            else if (f == InfoErrorInformationRaw)
+            {
+                field = kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => f };
+                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[8..]); // bits 0-15 validate the sub-fields
+            }
+            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
+            if (f == s_infoType) visitor.JsonOnly("kind", KindName(kind));
+        }
+        if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(InfoErrorInformationRaw, valid))
+            visitor.Info("note", "Note", "micro-architectural error information is implementation defined (UEFI N.2.4.4); shown raw");
+        visitor.EndObject();
+    }
+
+    private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor, ReadOnlySpan<byte> padding, bool unpadded)
+    {
+        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context[2..]);
+        var array = context[ArmContextInfo.HeaderSize..];
+        string typeName = RegisterContextTypes[type] ?? Inv($"reserved register context type {type}");
+        visitor.BeginObject(null, Inv($"Context information #{index}: {typeName}"), offset, context.Length + padding.Length);
+        ContextHeaderLayout.Describe(context[..ArmContextInfo.HeaderSize], offset, visitor);
+        long arrayOffset = offset + ArmContextInfo.HeaderSize;
+        var layout = RegisterLayout(type);
+        if (layout is not null && array.Length == layout.Size)
+        {
+            visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
+            layout.Describe(array, arrayOffset, visitor);
+            visitor.EndObject();
+        }
+        else if (layout is not null && type == (ushort)ArmRegisterContextType.MiscSystemRegister && array.Length % layout.Size == 0 && array.Length > 0)
+        {
+            visitor.BeginArray("registers", "Registers", arrayOffset, array.Length);
+            for (int k = 0; k < array.Length; k += layout.Size)
+            {
+                visitor.BeginObject(null, "System register", arrayOffset + k, layout.Size);
+                layout.Describe(array.Slice(k, layout.Size), arrayOffset + k, visitor);
+                visitor.EndObject();
+            }
+            visitor.EndArray();
+        }
+        else
+        {
+            if (layout is not null) visitor.Info("registerArrayNote", "Register array", Inv($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
+            visitor.Data("registerArray", "Register array", arrayOffset, array);
+        }
+        if (!padding.IsEmpty) visitor.Data("padding", "Padding to a multiple of 16 bytes", offset + context.Length, padding);
+        if (unpadded) visitor.Info("padding", "Padding", "none: the next bytes follow the register array directly (UEFI pads each context structure with zeros to a multiple of 16 bytes)");
+        visitor.EndObject();
+    }
+}

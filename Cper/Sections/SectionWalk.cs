@@ -1,0 +1,28 @@
+namespace ApeiKit.Cper;
+
+/// <summary>Small helpers shared by the section describers and models.</summary>
+internal static class SectionWalk
+{
+    /// <summary>
+    /// Reports the fields of a sub-structure (one that has no validation field of its own) whose
+    /// meaning depends on one validation bit of the enclosing structure.
+    /// </summary>
+    public static void Fields(StructDef def, ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor, bool valid)
+    {
+        foreach (var f in def.Fields)
+        {
+            if (f.End > structure.Length) break;
+            visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), valid, ulong.MaxValue);
+        }
+    }
+
+    /// <summary>An <see cref="ApeiContentException"/> for a count or length that does not fit in what encloses it.</summary>
+    public static ApeiContentException DoesNotFit(string structure, string field, long offset, string expected, string found)
+        => new(structure, field, offset, expected, found);
+
+    /// <summary>Reads an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
+    public static ulong Read(byte[] bytes, int at, FieldDef field) => field.ReadValue(bytes.AsSpan(at));
+
+    /// <summary>Writes an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
+    public static void Write(byte[] bytes, int at, FieldDef field, ulong value) => field.WriteValue(bytes.AsSpan(at), value);
+}
