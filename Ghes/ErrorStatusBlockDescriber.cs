@@ -111,7 +111,7 @@ public static class ErrorStatusBlockDescriber
             visitor.BeginArray("warnings", "Warnings", warnings[0].Offset, 0);
             foreach (var w in warnings)
             {
-                visitor.BeginObject(null, "Warning: " + Describe(w), w.Offset, 0);
+                visitor.BeginObject(null, "Warning: " + Describe(w), w.Offset, w.Field == "Checksum" ? 1 : 4);
                 visitor.JsonOnly("kind", w.Kind.ToString());
                 visitor.JsonOnly("structure", w.Structure);
                 visitor.JsonOnly("field", w.Field);

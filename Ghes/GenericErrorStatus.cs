@@ -83,8 +83,7 @@ public static class GenericErrorStatus
         new("correctable", "Correctable error valid", 1, 1),
         new("multipleUncorrectable", "Multiple uncorrectable errors", 2, 1),
         new("multipleCorrectable", "Multiple correctable errors", 3, 1),
-        new("entryCount", "Error data entry count", EntryCountShift, 10),
-        new("reserved", "Reserved", 14, 18),
+        new("entryCount", "Error data entry count", EntryCountShift, 10, IsCount: true),
     ];
 
     /// <summary>Layout of the block header (ACPI 6.5 Table 18.11).</summary>
