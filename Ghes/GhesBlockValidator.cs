@@ -53,7 +53,28 @@ public enum GhesFindingLevel
 public sealed record GhesFinding(GhesFindingKind Kind, GhesFindingLevel Level, string Structure, string? Field, long Offset, string? Expected, string? Found)
 {
     /// <summary>The finding as the one content exception type (for renderers and strict decoders).</summary>
-    public ApeiContentException ToException() => new(Structure, Field, Offset, Expected, Found, Kind.ToString());
+    public ApeiContentException ToException() => new(Structure, Field, Offset, Expected, Found, Summary);
+
+    /// <summary>A few words saying what is wrong.</summary>
+    public string Summary => Kind switch
+    {
+        GhesFindingKind.HeaderTruncated => "truncated",
+        GhesFindingKind.Empty => "empty block",
+        GhesFindingKind.BlockLongerThanSourceLength => "block longer than the source's ErrorStatusBlockLength",
+        GhesFindingKind.DataLengthExceedsBlock => "data length runs past the block",
+        GhesFindingKind.DataLengthTooSmall => "data length too small for one entry",
+        GhesFindingKind.RawDataOverlapsData => "raw data overlaps the entries",
+        GhesFindingKind.RawDataOutsideBlock => "raw data outside the block",
+        GhesFindingKind.EntryHeaderTruncated => "entry header cut off",
+        GhesFindingKind.EntryLongerThanRemaining => "entry longer than what remains of the data",
+        GhesFindingKind.LeftoverBytes => "bytes left over after the entries",
+        GhesFindingKind.EntryCountMismatch => "entry count does not match the entries",
+        GhesFindingKind.ReservedBitsSet => "reserved bits set",
+        GhesFindingKind.SeverityOutOfRange => "severity out of range",
+        GhesFindingKind.ChecksumMismatch => "checksum mismatch",
+        GhesFindingKind.RegionTruncated => "region shorter than its declared length",
+        _ => Kind.ToString(),
+    };
 
     /// <inheritdoc/>
     public override string ToString() => $"{Level}: {ToException().Message}";

@@ -91,7 +91,7 @@ public sealed class GhesCliTests : IDisposable
         Assert.DoesNotContain("Generic Error Status Block", CliRunner.Run("decode", odd).Out, StringComparison.Ordinal);
         var forced = CliRunner.Run("decode", "--input", "gesb", odd);
         Assert.Equal(1, forced.ExitCode);
-        Assert.Contains("EntryLongerThanRemaining", forced.Out, StringComparison.Ordinal);
+        Assert.Contains("entry longer than what remains of the data", forced.Out, StringComparison.Ordinal);
         Assert.Contains("ErrorDataLength", forced.Error, StringComparison.Ordinal);
     }
 
