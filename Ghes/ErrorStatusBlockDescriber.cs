@@ -112,10 +112,11 @@ public static class ErrorStatusBlockDescriber
             foreach (var w in warnings)
             {
                 visitor.BeginObject(null, "Warning: " + Describe(w), w.Offset, w.Field == "Checksum" ? 1 : 4);
+                visitor.JsonOnly("message", w.ToException().Message);
                 visitor.JsonOnly("kind", w.Kind.ToString());
                 visitor.JsonOnly("structure", w.Structure);
                 visitor.JsonOnly("field", w.Field);
-                visitor.JsonOnly("offset", w.Offset.ToString(CultureInfo.InvariantCulture));
+                visitor.JsonOnly("offset", w.Offset.ToString(CultureInfo.InvariantCulture)); // a string: the visitor has no JSON-only number
                 visitor.JsonOnly("expected", w.Expected);
                 visitor.JsonOnly("found", w.Found);
                 visitor.EndObject();
