@@ -124,6 +124,16 @@ public sealed class ErrorStatusRegion
         return GhesWriteResult.Written;
     }
 
+    /// <summary>Producer side: writes a CPER record's sections as an error status block (see <see cref="CperConversion"/>; flags above bit 7 are dropped).</summary>
+    /// <exception cref="ArgumentException">The block is longer than the source's ErrorStatusBlockLength.</exception>
+    public GhesWriteResult TryWriteRecord(ushort sourceId, Cper.CperRecord record)
+        => TryWriteBlock(sourceId, CperConversion.ToErrorStatusBlock(record, dropHighFlags: true));
+
+    /// <summary>Consumer side: reads the source's block as a CPER record (null when empty), without acknowledging.</summary>
+    /// <exception cref="ApeiContentException">The block fails the consumer checks.</exception>
+    public Cper.CperRecord? ReadRecord(ushort sourceId, Guid notificationType = default)
+        => ReadBlock(sourceId) is { } block ? CperConversion.ToCperRecord(block, notificationType) : null;
+
     /// <summary>
     /// Consumer side (OS): reads the block, clears its Block Status (as Linux <c>ghes_clear_estatus</c> does) and
     /// acknowledges through the read-ack register. Null when the block was empty (nothing is acknowledged then).

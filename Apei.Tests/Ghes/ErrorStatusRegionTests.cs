@@ -98,4 +98,18 @@ public class ErrorStatusRegionTests
         Assert.Equal(GhesWriteResult.NoBlockAddress, region.TryWriteBlock(0, GhesTestBlocks.TwoEntries()));
         Assert.Throws<InvalidOperationException>(() => region.ReadBlock(0));
     }
+
+    [Fact]
+    public void A_cper_record_written_to_a_source_is_read_back_as_the_same_sections()
+    {
+        var image = ErrorStatusRegionLayout.Create(Base, 3);
+        var region = image.Open();
+        var record = CperRecord.Decode(Fixtures.Binary("cper/whea/TestErrorMemory1.bin"), out _);
+        Assert.Equal(GhesWriteResult.Written, region.TryWriteRecord(2, record));
+        var back = region.ReadRecord(2, CperGuids.NotifyCmc)!;
+        Assert.Equal(record.Severity, back.Severity);
+        Assert.Equal(record.Sections[0].Body.Encode(), back.Sections[0].Body.Encode());
+        Assert.Equal(record.Timestamp, back.Timestamp);
+        Assert.Equal(GhesWriteResult.NotAcknowledged, region.TryWriteRecord(2, record));
+    }
 }
