@@ -122,6 +122,30 @@ public class ErrorStatusBlockTests
     }
 
     [Fact]
+    public void Random_flips_and_truncations_of_the_bert_file_never_escape_as_other_exceptions()
+    {
+        var rng = new Random(8);
+        var file = GhesTestBlocks.BertFile;
+        for (int i = 0; i < 1000; i++)
+        {
+            var b = (byte[])file.Clone();
+            for (int k = rng.Next(1, 4); k > 0; k--) b[rng.Next(0x90)] ^= (byte)rng.Next(1, 256);
+            int n = rng.Next(2) == 0 ? b.Length : rng.Next(b.Length);
+            var input = b.AsSpan(0, n);
+            int split = Math.Min(48, n);
+            try
+            {
+                BertValidator.Validate(input[..split], input[split..]);
+                BertDescriber.Describe(input[..split], 0, input[split..], split, new LayoutRenderer(TextWriter.Null), "BERT");
+                BootErrorRegion.Decode(input[split..]);
+            }
+            catch (ApeiContentException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void Random_flips_and_truncations_give_a_block_or_a_content_error()
     {
         var rng = new Random(4);
