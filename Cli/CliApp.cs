@@ -47,6 +47,7 @@ public static class CliApp
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
         DecodeCommand.Create(context),
+        ConvertCommand.Create(context),
         DemoCommand.Create(context),
     ];
 }

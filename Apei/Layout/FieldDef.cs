@@ -34,7 +34,8 @@ public enum FieldKind
 /// <param name="Width">Number of bits.</param>
 /// <param name="Names">Optional value names.</param>
 /// <param name="ValidBit">Bit in the enclosing structure's validation field that says this sub-field is valid, or -1.</param>
-public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1)
+/// <param name="IsCount">True for a count (shown in decimal however wide); wide fields are otherwise shown in hex.</param>
+public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1, bool IsCount = false)
 {
     /// <summary>Extracts the sub-field from the whole value.</summary>
     public ulong Extract(ulong value) => Width >= 64 ? value >> Bit : (value >> Bit) & ((1UL << Width) - 1);

@@ -10,13 +10,21 @@ internal static class DecodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "Files to decode; '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "Files to decode ('-' reads standard input); a directory holding BERT and data/BERT (Linux /sys/firmware/acpi/tables) decodes that pair.", Arity = ArgumentArity.ZeroOrMore };
         var format = new Option<string>("--format", "-f") { Description = "Output: text (readable), json (one document), ndjson (one record per line), layout (every field with offset, length and raw bytes).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
-        var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64.", DefaultValueFactory = _ => "auto" };
-        input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64");
-        var command = new Command("decode", "Decode CPER error records (and, as they are added, HEST, BERT and error status blocks).") { files, format, input };
-        command.SetAction(parse => Run(context, parse.GetValue(files)!, parse.GetValue(format)!, Enum.Parse<InputEncoding>(parse.GetValue(input)!, ignoreCase: true)));
+        var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64; gesb reads them as Generic Error Status Blocks.", DefaultValueFactory = _ => "auto" };
+        input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64", "gesb");
+        var bertTable = new Option<string?>("--bert-table") { Description = "A BERT table file (e.g. /sys/firmware/acpi/tables/BERT)." };
+        var bertRegion = new Option<string?>("--bert-region") { Description = "Its boot error region (e.g. /sys/firmware/acpi/tables/data/BERT)." };
+        var command = new Command("decode", "Decode CPER error records, BERT tables with their boot error region, and Generic Error Status Blocks.") { files, format, input, bertTable, bertRegion };
+        command.SetAction(parse =>
+        {
+            string inputValue = parse.GetValue(input)!;
+            bool gesb = inputValue == "gesb";
+            var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion));
+        });
         return command;
     }
 
@@ -26,11 +34,21 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null)
     {
         var inputs = new List<LoadedInput>();
+        if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
+        if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, ReadFile(bertTable), bertRegion, bertRegion is null ? [] : ReadFile(bertRegion))));
+        else if (files.Length == 0) throw new CliUsageException("decode needs at least one file (or --bert-table).");
         foreach (var file in files)
         {
+            if (file != "-" && Directory.Exists(file))
+            {
+                string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
+                if (!File.Exists(table)) throw new CliUsageException($"{file}: a directory must hold BERT (and data/BERT), as /sys/firmware/acpi/tables does.");
+                inputs.Add(From(GhesInput.LoadPair(table, ReadFile(table), File.Exists(region) ? region : null, File.Exists(region) ? ReadFile(region) : [])));
+                continue;
+            }
             byte[] raw;
             try
             {
@@ -49,9 +67,31 @@ internal static class DecodeCommand
             {
                 throw new CliUsageException($"{file}: {e.Message}");
             }
-            inputs.Add(new LoadedInput(file == "-" ? "<stdin>" : file, bytes, InputSplitter.SplitCper(bytes)));
+            string name = file == "-" ? "<stdin>" : file;
+            try
+            {
+                inputs.Add(GhesInput.TryLoad(name, bytes, gesb) is { } ghes ? From(ghes) : new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes)));
+            }
+            catch (ApeiContentException e)
+            {
+                throw new CliUsageException($"{file}: {e.Message}");
+            }
         }
         return Render(context, inputs, format);
+    }
+
+    private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{path}: cannot read: {e.Message}");
+        }
     }
 
     private static int Render(CliContext context, List<LoadedInput> inputs, string format)
@@ -117,6 +157,7 @@ internal static class DecodeCommand
 
     private static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
     {
+        if (GhesInput.TryDescribe(input.Bytes, unit, visitor)) return;
         var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
         switch (unit.Kind)
         {

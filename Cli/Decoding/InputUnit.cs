@@ -9,6 +9,10 @@ public enum UnitKind
     Unrecognised,
     /// <summary>All-zero bytes after the last structure (padding of a dump): not an error.</summary>
     ZeroPadding,
+    /// <summary>A BERT table, with its boot error region when the input holds it (see <see cref="GhesInput"/>).</summary>
+    BertTable,
+    /// <summary>A bare Generic Error Status Block (see <see cref="GhesInput"/>).</summary>
+    ErrorStatusBlock,
 }
 
 /// <summary>One decodable piece of an input file: a record, a table, a block.</summary>
@@ -16,7 +20,11 @@ public enum UnitKind
 /// <param name="Offset">Offset in the decoded input bytes.</param>
 /// <param name="Length">Length in bytes.</param>
 /// <param name="Label">Human label, e.g. "CPER record #2".</param>
-public sealed record InputUnit(UnitKind Kind, int Offset, int Length, string Label);
+public sealed record InputUnit(UnitKind Kind, int Offset, int Length, string Label)
+{
+    /// <summary>What a unit's describer needs beyond offset and length (e.g. <see cref="BertUnitDetail"/>), or null.</summary>
+    public object? Detail { get; init; }
+}
 
 /// <summary>Splits decoded input bytes into units.</summary>
 public static class InputSplitter

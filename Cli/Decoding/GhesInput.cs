@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Text;
+using ApeiKit.Cper;
+using ApeiKit.Ghes;
+
+namespace ApeiKit.Cli;
+
+/// <summary>Where a BERT unit's region starts in the loaded bytes, which offset to show for it, or why it is missing.</summary>
+/// <param name="RegionStart">Index of the region in the loaded bytes (= unit end when there is none).</param>
+/// <param name="RegionDisplayOffset">Offset shown for the region's first byte (0 when it came from its own file).</param>
+/// <param name="TableDisplayOffset">Offset shown for the table's first byte.</param>
+/// <param name="RegionNote">Shown when there is no region.</param>
+public sealed record BertUnitDetail(int RegionStart, long RegionDisplayOffset, long TableDisplayOffset, string? RegionNote);
+
+/// <summary>
+/// Recognises BERT tables (alone, followed by their region, as the Linux sysfs pair, in acpidump text) and bare
+/// Generic Error Status Blocks in <c>apeikit decode</c> input, and describes them.
+/// </summary>
+public static class GhesInput
+{
+    /// <summary>A loaded input: display name, the bytes units point into, the units.</summary>
+    public sealed record Loaded(string Name, byte[] Bytes, List<InputUnit> Units);
+
+    /// <summary>Splits <paramref name="bytes"/> when it is a BERT, BERT-bearing acpidump text, or (plausibly or by request) an error status block; null otherwise.</summary>
+    public static Loaded? TryLoad(string name, byte[] bytes, bool forceGesb)
+    {
+        if (forceGesb) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
+        if (bytes.Length >= 4 && BertTable.HasSignature(bytes))
+        {
+            int tableLength = bytes.Length >= 8 ? (int)Math.Min(Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)), (uint)BertTable.Size), (uint)bytes.Length) : bytes.Length;
+            bool hasRegion = bytes.Length > tableLength;
+            string? note = hasRegion ? null : "not in this file (give it with --bert-region, e.g. /sys/firmware/acpi/tables/data/BERT)";
+            return new(name, bytes, [new InputUnit(UnitKind.BertTable, 0, bytes.Length, hasRegion ? "BERT and boot error region" : "BERT")
+                { Detail = new BertUnitDetail(tableLength, tableLength, 0, note) }]);
+        }
+        if (AcpiDumpText.LooksLikeAcpiDump(bytes))
+        {
+            var tables = BertAcpiDump.FindTables(Encoding.ASCII.GetString(bytes));
+            if (tables.Count == 0) return null;
+            // The units point into the table bytes, laid one after another; offsets shown are within each table.
+            var all = new List<byte>();
+            var units = new List<InputUnit>();
+            foreach (var t in tables)
+            {
+                units.Add(new InputUnit(UnitKind.BertTable, all.Count, t.Bytes.Length, $"BERT (acpidump line {t.Line}, @ 0x{t.Address:X})")
+                    { Detail = new BertUnitDetail(all.Count + t.Bytes.Length, 0, 0, BertAcpiDump.RegionNote(t.Bytes)) });
+                all.AddRange(t.Bytes);
+            }
+            return new(name, [.. all], units);
+        }
+        if (LooksLikeBlock(bytes)) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
+        return null;
+    }
+
+    /// <summary>The Linux sysfs pair: the BERT table file and its region file (<c>tables/BERT</c>, <c>tables/data/BERT</c>).</summary>
+    public static Loaded LoadPair(string tablePath, byte[] table, string? regionPath, byte[] region)
+    {
+        var bytes = new byte[table.Length + region.Length];
+        table.CopyTo(bytes, 0);
+        region.CopyTo(bytes, table.Length);
+        string name = regionPath is null ? tablePath : $"{tablePath} + {regionPath}";
+        return new(name, bytes, [new InputUnit(UnitKind.BertTable, 0, bytes.Length, region.Length > 0 ? "BERT and boot error region" : "BERT")
+            { Detail = new BertUnitDetail(table.Length, 0, 0, region.Length > 0 ? null : "not at hand") }]);
+    }
+
+    /// <summary>
+    /// True when the bytes plausibly are an error status block: a non-zero Block Status with reserved bits clear,
+    /// a Data Length that holds at least one entry and fits, and a first entry whose lengths fit too.
+    /// </summary>
+    public static bool LooksLikeBlock(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize || bytes.StartsWith("CPER"u8)) return false;
+        uint status = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.DataLengthOffset..]);
+        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.BlockSeverityOffset..]);
+        if (status == 0 || (status & GenericErrorStatus.BlockStatusReservedMask) != 0 || severity > 3) return false;
+        if (dataLength < GenericErrorStatus.EntryHeaderSize || GenericErrorStatus.BlockHeaderSize + (ulong)dataLength > (ulong)bytes.Length) return false;
+        var entry = bytes[GenericErrorStatus.BlockHeaderSize..];
+        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
+        uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
+        return entrySeverity <= 3 && (revision >> 8) <= 0x03 && (ulong)GenericErrorStatus.EntryHeaderSizeFor(revision) + length <= dataLength;
+    }
+
+    /// <summary>Describes a BERT or error status block unit; false for other kinds.</summary>
+    public static bool TryDescribe(byte[] bytes, InputUnit unit, StructureVisitor visitor)
+    {
+        switch (unit.Kind)
+        {
+            case UnitKind.ErrorStatusBlock:
+                ErrorStatusBlockDescriber.Describe(bytes.AsSpan(unit.Offset, unit.Length), unit.Offset, visitor, unit.Label);
+                return true;
+            case UnitKind.BertTable:
+            {
+                var d = unit.Detail as BertUnitDetail ?? new BertUnitDetail(unit.Offset + Math.Min(unit.Length, BertTable.Size), unit.Offset + BertTable.Size, unit.Offset, null);
+                var table = bytes.AsSpan(unit.Offset, d.RegionStart - unit.Offset);
+                var region = bytes.AsSpan(d.RegionStart, unit.Offset + unit.Length - d.RegionStart);
+                try
+                {
+                    BertDescriber.Describe(table, d.TableDisplayOffset, region, d.RegionDisplayOffset, visitor, unit.Label, d.RegionNote);
+                }
+                catch (ApeiContentException e)
+                {
+                    visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+                    visitor.Error(e);
+                    visitor.EndObject();
+                }
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Decodes a GESB/BERT input's blocks to models, for <c>convert</c>; null when the input is none of them.</summary>
+    /// <exception cref="ApeiContentException">A block is malformed.</exception>
+    public static List<ErrorStatusBlock>? DecodeBlocks(Loaded loaded, out bool fromBert)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        fromBert = false;
+        var blocks = new List<ErrorStatusBlock>();
+        foreach (var unit in loaded.Units)
+        {
+            if (unit.Kind == UnitKind.ErrorStatusBlock)
+            {
+                var span = loaded.Bytes.AsSpan(unit.Offset, unit.Length);
+                GhesBlockValidator.Validate(span).ThrowIfInvalid();
+                var block = ErrorStatusBlock.Decode(span, out _, unit.Offset);
+                if (block.Entries.Count > 0) blocks.Add(block);
+            }
+            else if (unit.Kind == UnitKind.BertTable && unit.Detail is BertUnitDetail d)
+            {
+                fromBert = true;
+                var table = BertTable.Read(loaded.Bytes.AsSpan(unit.Offset));
+                int end = unit.Offset + unit.Length;
+                int length = (int)Math.Min(table.RegionLength, (uint)(end - d.RegionStart));
+                blocks.AddRange(BootErrorRegion.Decode(loaded.Bytes.AsSpan(d.RegionStart, length), d.RegionDisplayOffset).Blocks);
+            }
+            else return null;
+        }
+        return blocks;
+    }
+
+    /// <summary>The notification type for records converted from this input.</summary>
+    public static Guid NotificationFor(bool fromBert) => fromBert ? CperGuids.NotifyBoot : Guid.Empty;
+}

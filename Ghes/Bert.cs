@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>
+/// Zero-copy view of the Boot Error Record Table (ACPI 6.5 §18.3.1, Table 18.2): the 36-byte ACPI header, Boot
+/// Error Region Length (u32) and Boot Error Region (u64 physical address). The region itself is a Generic Error
+/// Status Block (Linux walks several blocks one after another until one is empty).
+/// </summary>
+public readonly ref struct BertTable
+{
+    /// <summary>Size of the table.</summary>
+    public const int Size = 48;
+    /// <summary>Offset of Boot Error Region Length.</summary>
+    public const int RegionLengthOffset = 36;
+    /// <summary>Offset of Boot Error Region (address).</summary>
+    public const int RegionAddressOffset = 40;
+    /// <summary>"BERT".</summary>
+    public static ReadOnlySpan<byte> Signature => "BERT"u8;
+
+    /// <summary>Layout of the fields after the ACPI header (offsets relative to the table).</summary>
+    public static StructDef Layout { get; } = new("BERT", Size,
+    [
+        FieldDef.UInt("bootErrorRegionLength", "Boot error region length", RegionLengthOffset, 4, unit: "bytes"),
+        FieldDef.Hex("bootErrorRegion", "Boot error region address", RegionAddressOffset, 8),
+    ]);
+
+    private readonly ReadOnlySpan<byte> _bytes;
+
+    private BertTable(ReadOnlySpan<byte> bytes) => _bytes = bytes;
+
+    /// <summary>True when <paramref name="source"/> starts with the signature "BERT".</summary>
+    public static bool HasSignature(ReadOnlySpan<byte> source) => source.StartsWith(Signature);
+
+    /// <summary>Makes a view over the first 48 bytes; false when fewer are present.</summary>
+    /// <exception cref="ApeiContentException">The signature is not "BERT", or the header's Length is below 48.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> source, out BertTable table, long baseOffset = 0)
+    {
+        table = default;
+        if (source.Length >= 4 && !HasSignature(source))
+            ThrowHelper.ThrowInvalid("BERT", "Signature", baseOffset, "\"BERT\"", FieldFormat.HexBytes(source[..4]));
+        if (source.Length < Size) return false;
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
+        if (length < Size)
+            ThrowHelper.ThrowInvalid("BERT", "Length", baseOffset + AcpiTableHeader.LengthOffset, $">= {Size}", length.ToString(CultureInfo.InvariantCulture));
+        table = new BertTable(source[..Size]);
+        return true;
+    }
+
+    /// <summary>Reads the table; throws when truncated or malformed.</summary>
+    /// <exception cref="ApeiContentException">Truncated table, bad signature or length.</exception>
+    public static BertTable Read(ReadOnlySpan<byte> source, long baseOffset = 0)
+    {
+        if (!TryRead(source, out var t, baseOffset)) ThrowHelper.ThrowTruncated("BERT", baseOffset, Size, source.Length);
+        return t;
+    }
+
+    /// <summary>The 48 table bytes.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The ACPI header.</summary>
+    public AcpiTableHeader Header => AcpiTableHeader.Read(_bytes);
+    /// <summary>Boot Error Region Length.</summary>
+    public uint RegionLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[RegionLengthOffset..]);
+    /// <summary>Boot Error Region physical address.</summary>
+    public ulong RegionAddress => BinaryPrimitives.ReadUInt64LittleEndian(_bytes[RegionAddressOffset..]);
+    /// <summary>True when the table's bytes sum to zero.</summary>
+    public bool ChecksumValid => Checksum.IsValid(_bytes);
+}
+
+/// <summary>An editable BERT (ACPI 6.5 §18.3.1): header values and the boot error region pointer. Encodes 48 bytes with a correct checksum.</summary>
+public sealed class BertTableData
+{
+    /// <summary>ACPI header values (signature "BERT").</summary>
+    public AcpiTableHeaderData Header { get; set; } = new() { Signature = "BERT", Revision = 1 };
+    /// <summary>Boot Error Region Length.</summary>
+    public uint RegionLength { get; set; }
+    /// <summary>Boot Error Region address.</summary>
+    public ulong RegionAddress { get; set; }
+    /// <summary>The checksum byte to write; null computes the correct one (decode keeps the original so round trips are exact).</summary>
+    public byte? ChecksumByte { get; set; }
+
+    /// <summary>Decodes the 48-byte table.</summary>
+    /// <exception cref="ApeiContentException">Truncated or malformed.</exception>
+    public static BertTableData Decode(ReadOnlySpan<byte> source, long baseOffset = 0)
+    {
+        var t = BertTable.Read(source, baseOffset);
+        return new BertTableData
+        {
+            Header = AcpiTableHeaderData.From(t.Header), RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
+            ChecksumByte = t.ChecksumValid ? null : t.Header.Checksum,
+        };
+    }
+
+    /// <summary>48.</summary>
+    public static int GetEncodedLength() => BertTable.Size;
+
+    /// <summary>Encodes the table; false when <paramref name="destination"/> is too small.</summary>
+    public bool TryEncode(Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (destination.Length < BertTable.Size) return false;
+        var d = destination[..BertTable.Size];
+        d.Clear();
+        Header.Write(d, BertTable.Size);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[BertTable.RegionLengthOffset..], RegionLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(d[BertTable.RegionAddressOffset..], RegionAddress);
+        d[AcpiTableHeader.ChecksumOffset] = ChecksumByte ?? Checksum.Compute(d, AcpiTableHeader.ChecksumOffset);
+        bytesWritten = BertTable.Size;
+        return true;
+    }
+
+    /// <summary>Encodes to a new array.</summary>
+    public byte[] Encode()
+    {
+        var b = new byte[BertTable.Size];
+        TryEncode(b, out _);
+        return b;
+    }
+
+    /// <summary>Encodes into a buffer writer.</summary>
+    public void Encode(IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        TryEncode(writer.GetSpan(BertTable.Size), out int n);
+        writer.Advance(n);
+    }
+}
+
+/// <summary>
+/// The boot error region a BERT points at: Generic Error Status Blocks one after another (Linux <c>bert_print_all</c>
+/// walks them until fewer than 20 bytes remain or a block is empty), then whatever bytes fill the rest of the
+/// region (kept, so the region re-encodes to exactly its length).
+/// </summary>
+public sealed class BootErrorRegion
+{
+    /// <summary>The non-empty blocks, in order.</summary>
+    public List<ErrorStatusBlock> Blocks { get; } = [];
+    /// <summary>The bytes after the last block (an empty block's header and the padding), kept verbatim.</summary>
+    public byte[] Trailing { get; set; } = [];
+
+    /// <summary>Decodes a region of exactly <paramref name="region"/>'s length.</summary>
+    /// <exception cref="ApeiContentException">A block is malformed or overruns the region.</exception>
+    public static BootErrorRegion Decode(ReadOnlySpan<byte> region, long baseOffset = 0)
+    {
+        var r = new BootErrorRegion();
+        int pos = 0;
+        while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(region[pos..]) != 0)
+        {
+            var check = GhesBlockValidator.Validate(region[pos..], (ulong)(region.Length - pos), baseOffset + pos);
+            check.ThrowIfInvalid();
+            r.Blocks.Add(ErrorStatusBlock.Decode(region[pos..], out int n, baseOffset + pos));
+            pos += n;
+        }
+        r.Trailing = region[pos..].ToArray();
+        return r;
+    }
+
+    /// <summary>Encoded length: the blocks plus the trailing bytes.</summary>
+    public int GetEncodedLength()
+    {
+        long n = Trailing.Length;
+        foreach (var b in Blocks) n += b.GetEncodedLength();
+        return n > Array.MaxLength ? throw new InvalidOperationException("Region too large.") : (int)n;
+    }
+
+    /// <summary>Encodes to a new array.</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[GetEncodedLength()];
+        int pos = 0;
+        foreach (var b in Blocks)
+        {
+            b.TryEncode(bytes.AsSpan(pos), out int n);
+            pos += n;
+        }
+        Trailing.CopyTo(bytes, pos);
+        return bytes;
+    }
+}
+
+/// <summary>Checks a BERT and its region the way Linux <c>bert_check_table</c> and <c>bert_print_all</c> do, plus the checksum and the spec's rules.</summary>
+public static class BertValidator
+{
+    /// <summary>Checks the table (and the region, when given).</summary>
+    /// <param name="table">The table bytes.</param>
+    /// <param name="region">The region bytes (from <c>/sys/firmware/acpi/tables/data/BERT</c> or after the table), or empty when not at hand.</param>
+    /// <param name="tableOffset">Absolute offset of the table in the input.</param>
+    /// <param name="regionOffset">Absolute offset of the region in the input.</param>
+    /// <returns>Findings of the table, then of each block walked.</returns>
+    public static List<GhesFinding> Validate(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, long tableOffset = 0, long regionOffset = 0)
+    {
+        var findings = new List<GhesFinding>();
+        if (table.Length < BertTable.Size)
+        {
+            findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
+            return findings;
+        }
+        var t = BertTable.Read(table, tableOffset);
+        if (!t.ChecksumValid)
+            findings.Add(new(GhesFindingKind.ChecksumMismatch, GhesFindingLevel.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
+                $"0x{Checksum.Compute(t.Bytes, AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));
+        if (region.IsEmpty) return findings;
+        uint length = t.RegionLength;
+        if (region.Length < length)
+            findings.Add(new(GhesFindingKind.RegionTruncated, GhesFindingLevel.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
+                $"at most the {region.Length} region bytes present", length.ToString(CultureInfo.InvariantCulture)));
+        var r = region[..(int)Math.Min(length, (uint)region.Length)];
+        int pos = 0, index = 0;
+        while (r.Length - pos >= GenericErrorStatus.BlockHeaderSize)
+        {
+            var result = GhesBlockValidator.Validate(r[pos..], (ulong)(r.Length - pos), regionOffset + pos);
+            if (result.IsEmpty)
+            {
+                if (index == 0) findings.AddRange(result.Findings);
+                break;
+            }
+            findings.AddRange(result.Findings);
+            if (!result.IsValid) break;
+            pos += (int)result.BlockLength;
+            index++;
+        }
+        return findings;
+    }
+}

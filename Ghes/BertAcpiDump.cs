@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>
+/// BERT tables in <c>acpidump</c> text. An acpidump holds the table, not the boot error region it points at (the
+/// region is ordinary memory; Linux exposes it as <c>/sys/firmware/acpi/tables/data/BERT</c>).
+/// </summary>
+public static class BertAcpiDump
+{
+    /// <summary>The BERT tables in the dump, in order.</summary>
+    /// <exception cref="ApeiContentException">The text is not well-formed acpidump output.</exception>
+    public static List<AcpiDumpTable> FindTables(string text)
+        => AcpiDumpText.Parse(text).FindAll(t => t.Signature == "BERT");
+
+    /// <summary>The note shown where the region would be: what the table points at and where to get it.</summary>
+    public static string RegionNote(ReadOnlySpan<byte> table)
+    {
+        if (!BertTable.TryRead(table, out var t)) return "not in the dump";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"not in the dump: {t.RegionLength} bytes at physical address 0x{t.RegionAddress:X} (on Linux: /sys/firmware/acpi/tables/data/BERT)");
+    }
+
+    /// <summary>Describes every BERT in the dump (table only, with the region note); returns the number of BERTs.</summary>
+    /// <exception cref="ApeiContentException">The text is not well-formed acpidump output.</exception>
+    public static int Describe(string text, StructureVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        var tables = FindTables(text);
+        foreach (var t in tables)
+            BertDescriber.Describe(t.Bytes, 0, default, 0, visitor, string.Create(CultureInfo.InvariantCulture, $"BERT (acpidump line {t.Line}, @ 0x{t.Address:X})"), RegionNote(t.Bytes));
+        return tables.Count;
+    }
+}

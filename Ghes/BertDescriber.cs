@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>Walks a BERT and, when at hand, its boot error region for rendering.</summary>
+public static class BertDescriber
+{
+    /// <summary>Describes the table and its region.</summary>
+    /// <param name="table">The table bytes (48 or more; only the first 48 are the table).</param>
+    /// <param name="tableOffset">Absolute offset of the table in the input.</param>
+    /// <param name="region">The region bytes, or empty when the region is not at hand.</param>
+    /// <param name="regionOffset">Absolute offset of the region in the input.</param>
+    /// <param name="visitor">Receives the walk.</param>
+    /// <param name="label">Label of the root object.</param>
+    /// <param name="regionNote">Shown instead of the region when it is empty (e.g. "not in an acpidump").</param>
+    /// <returns>All findings (errors were reported to the visitor as errors, warnings under "warnings").</returns>
+    public static List<GhesFinding> Describe(ReadOnlySpan<byte> table, long tableOffset, ReadOnlySpan<byte> region, long regionOffset,
+        StructureVisitor visitor, string label, string? regionNote = null)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        var findings = new List<GhesFinding>();
+        visitor.BeginObject(null, label, tableOffset, table.Length + (long)region.Length);
+        if (!BertTable.TryRead(table, out var t, tableOffset))
+        {
+            var e = ApeiContentException.Truncated("BERT", tableOffset, BertTable.Size, table.Length);
+            findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
+            visitor.Error(e);
+            visitor.EndObject();
+            return findings;
+        }
+        visitor.BeginObject("table", "BERT table", tableOffset, BertTable.Size);
+        visitor.BeginObject("header", "ACPI table header", tableOffset, AcpiTableHeader.Size);
+        AcpiTableHeader.Layout.Describe(t.Bytes[..AcpiTableHeader.Size], tableOffset, visitor);
+        visitor.EndObject();
+        BertTable.Layout.Describe(t.Bytes, tableOffset, visitor);
+        visitor.EndObject();
+
+        var tableFindings = BertValidator.Validate(table, default, tableOffset);
+        findings.AddRange(tableFindings);
+        if (region.IsEmpty)
+        {
+            visitor.Info("bootErrorRegion", "Boot error region", regionNote ?? "not at hand");
+            Report(findings, visitor);
+            visitor.EndObject();
+            return findings;
+        }
+        uint length = t.RegionLength;
+        if (region.Length < length)
+            findings.Add(new(GhesFindingKind.RegionTruncated, GhesFindingLevel.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
+                $"at most the {region.Length} region bytes present", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var r = region[..(int)Math.Min(length, (uint)region.Length)];
+        visitor.BeginArray("bootErrorRegion", "Boot error region", regionOffset, r.Length);
+        int pos = 0, index = 0;
+        while (r.Length - pos >= GenericErrorStatus.BlockHeaderSize)
+        {
+            bool empty = BinaryPrimitives.ReadUInt32LittleEndian(r[pos..]) == 0;
+            if (empty && index > 0) break; // Linux: no more error records
+            var result = ErrorStatusBlockDescriber.Describe(r[pos..], regionOffset + pos, visitor, $"Error status block {index}", (ulong)(r.Length - pos));
+            findings.AddRange(result.Findings.Where(f => f.Level != GhesFindingLevel.Info));
+            if (empty || !result.IsValid) break;
+            pos += (int)result.BlockLength;
+            index++;
+        }
+        int rest = r.Length - pos;
+        if (index > 0 && rest > 0)
+        {
+            var tail = r[pos..];
+            if (tail.ContainsAnyExcept((byte)0)) visitor.Data("trailing", "Bytes after the last block", regionOffset + pos, tail);
+        }
+        visitor.EndArray();
+        if (region.Length > r.Length)
+            visitor.Info("bytesAfterRegion", "Bytes after the region", region.Length - r.Length);
+        Report(tableFindings.Concat(findings.Where(f => f.Kind == GhesFindingKind.RegionTruncated)).ToList(), visitor);
+        visitor.EndObject();
+        return findings;
+    }
+
+    private static void Report(List<GhesFinding> findings, StructureVisitor visitor)
+    {
+        var r = new GhesValidationResult();
+        r.Findings.AddRange(findings);
+        ErrorStatusBlockDescriber.ReportFindings(r, visitor);
+    }
+}

@@ -1,0 +1,87 @@
+using ApeiKit.Cper;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>
+/// Converts between the two framings of the same CPER sections: a full CPER record (UEFI 2.10 N.2: header,
+/// section descriptors, bodies) and a Generic Error Status Block (ACPI 6.5 §18.3.2.7: block header, data entries,
+/// bodies). Section bodies are carried unchanged (the same body objects).
+/// </summary>
+/// <remarks>
+/// <para>Carried both ways: record/block error severity; per section the type, severity, FRU Id and FRU text with
+/// their validation bits, flags bits 0-7 and the body; the record timestamp (into every entry as a revision 0x300
+/// timestamp, and back from the first entry whose timestamp is marked valid).</para>
+/// <para>A data entry cannot carry: the record's platform ID, partition ID, creator ID, notification type, record ID,
+/// record flags and persistence information, the section descriptor revision, and section flags bits 8-31. A CPER
+/// record cannot carry: a block's raw data (dropped; see <see cref="ToCperRecord"/>), the Block Status bits (they are
+/// recomputed from the entries), and per-entry timestamps other than the one that becomes the record's.</para>
+/// </remarks>
+public static class CperConversion
+{
+    /// <summary>Builds an error status block holding the record's sections.</summary>
+    /// <param name="record">The record; orphaned sections (no body) are skipped.</param>
+    /// <param name="entryRevision">Revision of the data entries (0x300 keeps the timestamp).</param>
+    /// <exception cref="ArgumentException">A section's flags need bits above 7 and <paramref name="dropHighFlags"/> is false.</exception>
+    /// <param name="dropHighFlags">When false (default), flags bits 8-31 are an error rather than silently lost.</param>
+    public static ErrorStatusBlock ToErrorStatusBlock(CperRecord record, ushort entryRevision = GenericErrorStatus.TimestampRevision, bool dropHighFlags = false)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var block = new ErrorStatusBlock { ErrorSeverity = record.Severity };
+        bool timestampValid = (record.ValidationBits & 2) != 0 && entryRevision >= GenericErrorStatus.TimestampRevision;
+        foreach (var s in record.Sections)
+        {
+            if (s.Orphaned) continue;
+            if (s.Flags > 0xFF && !dropHighFlags)
+                throw new ArgumentException($"Section flags 0x{s.Flags:X} do not fit the data entry's 8-bit flags.", nameof(record));
+            block.Entries.Add(new ErrorDataEntry
+            {
+                SectionType = s.EffectiveSectionType,
+                ErrorSeverity = s.Severity,
+                Revision = entryRevision,
+                ValidationBits = (byte)((s.ValidationBits & (GenericErrorStatus.FruIdValid | GenericErrorStatus.FruStringValid)) | (timestampValid ? GenericErrorStatus.TimestampValid : 0)),
+                Flags = (byte)s.Flags,
+                FruId = s.FruId,
+                FruText = (byte[])s.FruText.Clone(),
+                Timestamp = timestampValid ? record.Timestamp : default,
+                Body = s.Body,
+            });
+        }
+        return block;
+    }
+
+    /// <summary>Builds a CPER record holding the block's entries as sections.</summary>
+    /// <param name="block">The block.</param>
+    /// <param name="notificationType">Notification type GUID for the header (e.g. <see cref="CperGuids.NotifyBoot"/> for a BERT region).</param>
+    /// <param name="creatorId">Creator ID for the header.</param>
+    /// <param name="recordId">Record ID for the header.</param>
+    public static CperRecord ToCperRecord(ErrorStatusBlock block, Guid notificationType = default, Guid creatorId = default, ulong recordId = 0)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var record = new CperRecord
+        {
+            Severity = block.ErrorSeverity,
+            NotificationType = notificationType,
+            CreatorId = creatorId,
+            RecordId = recordId,
+        };
+        foreach (var e in block.Entries)
+        {
+            if (record.ValidationBits == 0 && (e.ValidationBits & GenericErrorStatus.TimestampValid) != 0 && e.Revision >= GenericErrorStatus.TimestampRevision)
+            {
+                record.Timestamp = e.Timestamp;
+                record.ValidationBits |= 2;
+            }
+            record.Sections.Add(new CperSection
+            {
+                SectionType = e.EffectiveSectionType,
+                Severity = e.ErrorSeverity,
+                ValidationBits = (byte)(e.ValidationBits & (GenericErrorStatus.FruIdValid | GenericErrorStatus.FruStringValid)),
+                Flags = e.Flags,
+                FruId = e.FruId,
+                FruText = (byte[])e.FruText.Clone(),
+                Body = e.Body,
+            });
+        }
+        return record;
+    }
+}

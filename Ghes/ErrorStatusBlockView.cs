@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>
+/// Zero-copy view of a Generic Error Status Block (ACPI 6.5 §18.3.2.7.1, Table 18.11): the header fields, the
+/// Generic Error Data Entries (enumerated without copying) and the raw data. Creating the view runs the
+/// structural checks of <see cref="GhesBlockValidator"/> once; afterwards every slice is known to be in bounds.
+/// </summary>
+public readonly ref struct ErrorStatusBlockView
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+
+    private ErrorStatusBlockView(ReadOnlySpan<byte> bytes, int entryCount)
+    {
+        _bytes = bytes;
+        EntryCount = entryCount;
+    }
+
+    /// <summary>
+    /// Reads the block at the start of <paramref name="source"/>. False only when too few bytes are present
+    /// (fewer than 20, or fewer than the block's length): read more and call again.
+    /// </summary>
+    /// <exception cref="ApeiContentException">The block is malformed (see <see cref="GhesBlockValidator"/>); an empty block (Block Status zero) is not an error.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> source, out ErrorStatusBlockView block, out int bytesConsumed, long baseOffset = 0)
+    {
+        block = default;
+        bytesConsumed = 0;
+        if (source.Length < GenericErrorStatus.BlockHeaderSize) return false;
+        ulong length = GenericErrorStatus.BlockLength(source);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(source) == 0)
+        {
+            // Empty: only the header means anything.
+            int n = (int)Math.Min(length, (ulong)source.Length);
+            n = Math.Max(n, GenericErrorStatus.BlockHeaderSize);
+            block = new ErrorStatusBlockView(source[..n], 0);
+            bytesConsumed = n;
+            return true;
+        }
+        if (length > (ulong)source.Length)
+        {
+            // Too few bytes, unless the header is malformed in a way more bytes cannot fix.
+            var early = GhesBlockValidator.Validate(source[..GenericErrorStatus.BlockHeaderSize], null, baseOffset);
+            var fatal = early.Findings.Find(f => f.Kind is GhesFindingKind.DataLengthTooSmall or GhesFindingKind.RawDataOverlapsData);
+            if (fatal is not null) throw fatal.ToException();
+            return false;
+        }
+        var bytes = source[..(int)length];
+        var result = GhesBlockValidator.Validate(bytes, null, baseOffset);
+        result.ThrowIfInvalid();
+        block = new ErrorStatusBlockView(bytes, result.EntryCount);
+        bytesConsumed = (int)length;
+        return true;
+    }
+
+    /// <summary>Reads the block; throws when bytes are missing or the block is malformed.</summary>
+    /// <exception cref="ApeiContentException">Truncated or malformed block.</exception>
+    public static ErrorStatusBlockView Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    {
+        if (TryRead(source, out var block, out bytesConsumed, baseOffset)) return block;
+        long needed = source.Length < GenericErrorStatus.BlockHeaderSize ? GenericErrorStatus.BlockHeaderSize : (long)Math.Min(GenericErrorStatus.BlockLength(source), long.MaxValue);
+        throw ApeiContentException.Truncated("Generic Error Status Block", baseOffset, needed, source.Length);
+    }
+
+    /// <summary>The bytes of the block (its header, entries and raw data).</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>Block Status (bits 0-3 error kinds, bits 4-13 entry count).</summary>
+    public uint BlockStatus => BinaryPrimitives.ReadUInt32LittleEndian(_bytes);
+    /// <summary>True when Block Status is zero: no error recorded.</summary>
+    public bool IsEmpty => BlockStatus == 0;
+    /// <summary>The entry count that Block Status declares (bits 4-13).</summary>
+    public int DeclaredEntryCount => (int)((BlockStatus >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask);
+    /// <summary>Number of entries actually present in Data Length.</summary>
+    public int EntryCount { get; }
+    /// <summary>Raw Data Offset (from the start of the block).</summary>
+    public uint RawDataOffset => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.RawDataOffsetOffset..]);
+    /// <summary>Raw Data Length.</summary>
+    public uint RawDataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.RawDataLengthOffset..]);
+    /// <summary>Data Length (all entries).</summary>
+    public uint DataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.DataLengthOffset..]);
+    /// <summary>Error Severity (0 recoverable, 1 fatal, 2 corrected, 3 informational).</summary>
+    public uint ErrorSeverity => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.BlockSeverityOffset..]);
+    /// <summary>The raw data (empty when Raw Data Length is zero or the block is empty).</summary>
+    public ReadOnlySpan<byte> RawData => IsEmpty || RawDataLength == 0 ? default : _bytes.Slice((int)RawDataOffset, (int)RawDataLength);
+    /// <summary>The entries, in order (none for an empty block).</summary>
+    public EntryEnumerator Entries => new(IsEmpty ? default : _bytes.Slice(GenericErrorStatus.BlockHeaderSize, (int)DataLength));
+
+    /// <summary>Enumerates the entries of a checked block without copying.</summary>
+    public ref struct EntryEnumerator
+    {
+        private readonly ReadOnlySpan<byte> _data;
+        private int _next;
+        private ErrorDataEntryView _current;
+
+        internal EntryEnumerator(ReadOnlySpan<byte> data)
+        {
+            _data = data;
+            _next = 0;
+            _current = default;
+        }
+
+        /// <summary>For <c>foreach</c>.</summary>
+        public readonly EntryEnumerator GetEnumerator() => this;
+
+        /// <summary>The current entry.</summary>
+        public readonly ErrorDataEntryView Current => _current;
+
+        /// <summary>Moves to the next entry.</summary>
+        public bool MoveNext()
+        {
+            if (_next >= _data.Length) return false;
+            _current = ErrorDataEntryView.Create(_data[_next..], GenericErrorStatus.BlockHeaderSize + _next);
+            _next += _current.Length;
+            return true;
+        }
+    }
+}
+
+/// <summary>
+/// Zero-copy view of one Generic Error Data Entry (ACPI 6.5 Table 18.12): 64 header bytes, 72 from revision
+/// 0x300 (the timestamp), then Error Data Length bytes of a CPER section body.
+/// </summary>
+public readonly ref struct ErrorDataEntryView
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+
+    private ErrorDataEntryView(ReadOnlySpan<byte> bytes, int offsetInBlock)
+    {
+        _bytes = bytes;
+        OffsetInBlock = offsetInBlock;
+    }
+
+    // The caller (a checked block) guarantees header and data are present.
+    internal static ErrorDataEntryView Create(ReadOnlySpan<byte> rest, int offsetInBlock)
+    {
+        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(rest[GenericErrorStatus.RevisionOffset..]);
+        int header = GenericErrorStatus.EntryHeaderSizeFor(revision);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(rest[GenericErrorStatus.ErrorDataLengthOffset..]);
+        return new ErrorDataEntryView(rest[..(header + (int)length)], offsetInBlock);
+    }
+
+    /// <summary>Offset of the entry from the start of its block.</summary>
+    public int OffsetInBlock { get; }
+    /// <summary>Header plus data bytes.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>Header plus data length.</summary>
+    public int Length => _bytes.Length;
+    /// <summary>Header size: 64, or 72 from revision 0x300.</summary>
+    public int HeaderSize => GenericErrorStatus.EntryHeaderSizeFor(Revision);
+    /// <summary>The header bytes.</summary>
+    public ReadOnlySpan<byte> Header => _bytes[..HeaderSize];
+    /// <summary>Section Type (a CPER section GUID).</summary>
+    public Guid SectionType => new(_bytes[..16]);
+    /// <summary>Error Severity.</summary>
+    public uint ErrorSeverity => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.EntrySeverityOffset..]);
+    /// <summary>Revision.</summary>
+    public ushort Revision => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[GenericErrorStatus.RevisionOffset..]);
+    /// <summary>Validation Bits: bit 0 FRU Id, bit 1 FRU String, bit 2 Timestamp.</summary>
+    public byte ValidationBits => _bytes[GenericErrorStatus.ValidationBitsOffset];
+    /// <summary>Flags (the CPER section descriptor flags, low byte).</summary>
+    public byte Flags => _bytes[GenericErrorStatus.FlagsOffset];
+    /// <summary>Error Data Length.</summary>
+    public uint ErrorDataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.ErrorDataLengthOffset..]);
+    /// <summary>FRU Id.</summary>
+    public Guid FruId => new(_bytes.Slice(GenericErrorStatus.FruIdOffset, 16));
+    /// <summary>FRU Text bytes (20, not necessarily NUL-terminated).</summary>
+    public ReadOnlySpan<byte> FruTextBytes => _bytes.Slice(GenericErrorStatus.FruTextOffset, GenericErrorStatus.FruTextLength);
+    /// <summary>FRU Text up to the first NUL.</summary>
+    public string FruText => AsciiField.Decode(FruTextBytes);
+    /// <summary>True when the header carries a timestamp (revision 0x300 or later).</summary>
+    public bool HasTimestampField => Revision >= GenericErrorStatus.TimestampRevision;
+    /// <summary>The timestamp (zero when the revision has none).</summary>
+    public CperTimestamp Timestamp => HasTimestampField ? CperTimestamp.Read(_bytes[GenericErrorStatus.TimestampOffset..]) : default;
+    /// <summary>The section body (Error Data Length bytes).</summary>
+    public ReadOnlySpan<byte> Data => _bytes[HeaderSize..];
+}

@@ -1,0 +1,221 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace ApeiKit.Ghes;
+
+/// <summary>What a <see cref="GhesFinding"/> is about.</summary>
+public enum GhesFindingKind
+{
+    /// <summary>Fewer than the 20 header bytes.</summary>
+    HeaderTruncated,
+    /// <summary>Block Status is zero: the block holds no error (Linux: <c>-ENOENT</c>, nothing to read). Not a fault.</summary>
+    Empty,
+    /// <summary>The block (20 + data length, or raw data end) is longer than the error source's ErrorStatusBlockLength.</summary>
+    BlockLongerThanSourceLength,
+    /// <summary>20 + Data Length runs past the bytes of the block (or of the source's ErrorStatusBlockLength).</summary>
+    DataLengthExceedsBlock,
+    /// <summary>Data Length is non-zero but smaller than one 64-byte entry header (Linux <c>cper_estatus_check_header</c>).</summary>
+    DataLengthTooSmall,
+    /// <summary>Raw data starts inside the header or the entries (Linux <c>cper_estatus_check_header</c>).</summary>
+    RawDataOverlapsData,
+    /// <summary>Raw data ends past the bytes of the block (or of the source's ErrorStatusBlockLength).</summary>
+    RawDataOutsideBlock,
+    /// <summary>An entry's header (64 or 72 bytes) does not fit in what remains of Data Length; for revision 0x300 this is the timestamp cut off.</summary>
+    EntryHeaderTruncated,
+    /// <summary>An entry's Error Data Length runs past what remains of Data Length.</summary>
+    EntryLongerThanRemaining,
+    /// <summary>Bytes left over after the last entry that cannot hold another entry header.</summary>
+    LeftoverBytes,
+    /// <summary>Block Status' entry count (bits 4-13) differs from the entries present. The spec requires it; Linux does not check it.</summary>
+    EntryCountMismatch,
+    /// <summary>Block Status bits 14-31 are reserved but set.</summary>
+    ReservedBitsSet,
+    /// <summary>A severity outside 0-3.</summary>
+    SeverityOutOfRange,
+    /// <summary>An ACPI table's bytes do not sum to zero.</summary>
+    ChecksumMismatch,
+    /// <summary>A BERT's Boot Error Region Length is larger than the region bytes at hand.</summary>
+    RegionTruncated,
+}
+
+/// <summary>How serious a finding is.</summary>
+public enum GhesFindingLevel
+{
+    /// <summary>A state worth knowing, not a fault (an empty block).</summary>
+    Info,
+    /// <summary>The specification is not followed, but Linux reads the block anyway.</summary>
+    Warning,
+    /// <summary>Linux rejects the block (or reading on would leave the block's bytes).</summary>
+    Error,
+}
+
+/// <summary>One result of <see cref="GhesBlockValidator"/>: what, where (structure, field, absolute offset) and expected vs found.</summary>
+public sealed record GhesFinding(GhesFindingKind Kind, GhesFindingLevel Level, string Structure, string? Field, long Offset, string? Expected, string? Found)
+{
+    /// <summary>The finding as the one content exception type (for renderers and strict decoders).</summary>
+    public ApeiContentException ToException() => new(Structure, Field, Offset, Expected, Found, Summary);
+
+    /// <summary>A few words saying what is wrong.</summary>
+    public string Summary => Kind switch
+    {
+        GhesFindingKind.HeaderTruncated => "truncated",
+        GhesFindingKind.Empty => "empty block",
+        GhesFindingKind.BlockLongerThanSourceLength => "block longer than the source's ErrorStatusBlockLength",
+        GhesFindingKind.DataLengthExceedsBlock => "data length runs past the block",
+        GhesFindingKind.DataLengthTooSmall => "data length too small for one entry",
+        GhesFindingKind.RawDataOverlapsData => "raw data overlaps the entries",
+        GhesFindingKind.RawDataOutsideBlock => "raw data outside the block",
+        GhesFindingKind.EntryHeaderTruncated => "entry header cut off",
+        GhesFindingKind.EntryLongerThanRemaining => "entry longer than what remains of the data",
+        GhesFindingKind.LeftoverBytes => "bytes left over after the entries",
+        GhesFindingKind.EntryCountMismatch => "entry count does not match the entries",
+        GhesFindingKind.ReservedBitsSet => "reserved bits set",
+        GhesFindingKind.SeverityOutOfRange => "severity out of range",
+        GhesFindingKind.ChecksumMismatch => "checksum mismatch",
+        GhesFindingKind.RegionTruncated => "region shorter than its declared length",
+        _ => Kind.ToString(),
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Level}: {ToException().Message}";
+}
+
+/// <summary>The findings for one block, and what the walk could establish.</summary>
+public sealed class GhesValidationResult
+{
+    /// <summary>All findings in the order found.</summary>
+    public List<GhesFinding> Findings { get; } = [];
+    /// <summary>Block Status is zero.</summary>
+    public bool IsEmpty => Findings.Exists(f => f.Kind == GhesFindingKind.Empty);
+    /// <summary>No finding of level <see cref="GhesFindingLevel.Error"/>.</summary>
+    public bool IsValid => !Findings.Exists(f => f.Level == GhesFindingLevel.Error);
+    /// <summary>The bytes the block occupies (Linux <c>cper_estatus_len</c>), when the header was readable.</summary>
+    public ulong BlockLength { get; internal set; }
+    /// <summary>Entries walked without a fault.</summary>
+    public int EntryCount { get; internal set; }
+    /// <summary>The first error, or null.</summary>
+    public GhesFinding? FirstError => Findings.Find(f => f.Level == GhesFindingLevel.Error);
+    /// <summary>Throws the first error as <see cref="ApeiContentException"/>.</summary>
+    /// <exception cref="ApeiContentException">There is an error finding.</exception>
+    public void ThrowIfInvalid()
+    {
+        if (FirstError is { } e) throw e.ToException();
+    }
+}
+
+/// <summary>
+/// The checks an OS consumer makes before trusting a Generic Error Status Block, after Linux
+/// <c>ghes_read_estatus</c>, <c>cper_estatus_check_header</c> and <c>cper_estatus_check</c>, plus the spec's
+/// entry count (ACPI 6.5 §18.3.2.7.1). Every length is checked in 64-bit arithmetic against the bytes present
+/// and, when given, the source's ErrorStatusBlockLength before anything is read at that position: a failing
+/// block is reported precisely and never read past.
+/// </summary>
+public static class GhesBlockValidator
+{
+    private const string Block = "Generic Error Status Block";
+
+    /// <summary>Checks the block at the start of <paramref name="block"/>.</summary>
+    /// <param name="block">The bytes of the block; more may follow (they are not read).</param>
+    /// <param name="errorStatusBlockLength">The error source's ErrorStatusBlockLength (HEST GHES field), or null when unknown (BERT gives its region length).</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="block"/> in the input, for the findings.</param>
+    public static GhesValidationResult Validate(ReadOnlySpan<byte> block, ulong? errorStatusBlockLength = null, long baseOffset = 0)
+    {
+        var r = new GhesValidationResult();
+        if (block.Length < GenericErrorStatus.BlockHeaderSize)
+        {
+            r.Findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
+            return r;
+        }
+        uint status = BinaryPrimitives.ReadUInt32LittleEndian(block);
+        uint rawOffset = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataOffsetOffset..]);
+        uint rawLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataLengthOffset..]);
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.DataLengthOffset..]);
+        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.BlockSeverityOffset..]);
+        r.BlockLength = GenericErrorStatus.BlockLength(block);
+        if (status == 0)
+        {
+            r.Findings.Add(new(GhesFindingKind.Empty, GhesFindingLevel.Info, Block, "BlockStatus", baseOffset, "non-zero when an error is recorded", "0 (empty: nothing to read)"));
+            return r;
+        }
+        if ((status & GenericErrorStatus.BlockStatusReservedMask) != 0)
+            r.Findings.Add(new(GhesFindingKind.ReservedBitsSet, GhesFindingLevel.Warning, Block, "BlockStatus", baseOffset, "bits 14-31 zero", Hex(status)));
+        if (severity > 3)
+            r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, GhesFindingLevel.Warning, Block, "ErrorSeverity", baseOffset + GenericErrorStatus.BlockSeverityOffset, "0-3", Dec(severity)));
+
+        // The limit nothing may pass: the bytes present, and the source's declared block length.
+        ulong limit = (ulong)block.Length;
+        string limitText = $"the {block.Length} bytes present";
+        if (errorStatusBlockLength is { } esbl)
+        {
+            if (r.BlockLength > esbl)
+                r.Findings.Add(new(GhesFindingKind.BlockLongerThanSourceLength, GhesFindingLevel.Error, Block, rawLength != 0 ? "RawDataOffset+RawDataLength" : "DataLength",
+                    baseOffset + (rawLength != 0 ? GenericErrorStatus.RawDataOffsetOffset : GenericErrorStatus.DataLengthOffset),
+                    $"a block of at most ErrorStatusBlockLength = {esbl} bytes", $"{r.BlockLength} bytes"));
+            if (esbl < limit) { limit = esbl; limitText = $"ErrorStatusBlockLength ({esbl} bytes)"; }
+        }
+        ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
+        bool dataFits = dataEnd <= limit;
+        if (!dataFits)
+            r.Findings.Add(new(GhesFindingKind.DataLengthExceedsBlock, GhesFindingLevel.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
+                $"20 + DataLength within {limitText}", $"20 + {dataLength} = {dataEnd}"));
+        if (dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize)
+            r.Findings.Add(new(GhesFindingKind.DataLengthTooSmall, GhesFindingLevel.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
+                "0, or at least one 64-byte entry header", Dec(dataLength)));
+        if (rawLength != 0)
+        {
+            if (rawOffset < dataEnd)
+                r.Findings.Add(new(GhesFindingKind.RawDataOverlapsData, GhesFindingLevel.Error, Block, "RawDataOffset", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
+                    $">= 20 + DataLength = {dataEnd} (after the entries)", Dec(rawOffset)));
+            ulong rawEnd = (ulong)rawOffset + rawLength;
+            if (rawEnd > limit)
+                r.Findings.Add(new(GhesFindingKind.RawDataOutsideBlock, GhesFindingLevel.Error, Block, "RawDataOffset+RawDataLength", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
+                    $"raw data within {limitText}", $"0x{rawOffset:X}+0x{rawLength:X} = {rawEnd}"));
+        }
+        if (!dataFits) return r; // never walk entries past the block
+
+        // cper_estatus_check: walk the entries within Data Length.
+        var data = block.Slice(GenericErrorStatus.BlockHeaderSize, (int)dataLength);
+        int pos = 0, index = 0;
+        while (pos < data.Length)
+        {
+            int remaining = data.Length - pos;
+            long at = baseOffset + GenericErrorStatus.BlockHeaderSize + pos;
+            string entry = $"Generic Error Data Entry #{index}";
+            if (remaining < GenericErrorStatus.EntryHeaderSize)
+            {
+                r.Findings.Add(new(GhesFindingKind.LeftoverBytes, GhesFindingLevel.Error, Block, "DataLength", at,
+                    index == 0 ? "entries that fill DataLength exactly" : $"DataLength to end after entry #{index - 1}", $"{remaining} bytes left over, too few for a 64-byte entry header"));
+                return r;
+            }
+            ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(data[(pos + GenericErrorStatus.RevisionOffset)..]);
+            int headerSize = GenericErrorStatus.EntryHeaderSizeFor(revision);
+            if (headerSize > remaining)
+            {
+                r.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, GhesFindingLevel.Error, entry, "Timestamp", at + GenericErrorStatus.TimestampOffset,
+                    $"{headerSize} header bytes (revision 0x{revision:X4} carries the timestamp)", $"{remaining} bytes left in DataLength"));
+                return r;
+            }
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.ErrorDataLengthOffset)..]);
+            if (length > (uint)(remaining - headerSize))
+            {
+                r.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, GhesFindingLevel.Error, entry, "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
+                    $"at most {remaining - headerSize} bytes (what remains of DataLength after the {headerSize}-byte header)", Dec(length)));
+                return r;
+            }
+            uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.EntrySeverityOffset)..]);
+            if (entrySeverity > 3)
+                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, GhesFindingLevel.Warning, entry, "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
+            pos += headerSize + (int)length;
+            index++;
+        }
+        r.EntryCount = index;
+        uint declared = (status >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask;
+        if (declared != (uint)index)
+            r.Findings.Add(new(GhesFindingKind.EntryCountMismatch, GhesFindingLevel.Warning, Block, "BlockStatus.ErrorDataEntryCount", baseOffset,
+                $"{index} (the entries in DataLength)", Dec(declared)));
+        return r;
+    }
+
+    private static string Dec(uint v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string Hex(uint v) => "0x" + v.ToString("X8", CultureInfo.InvariantCulture);
+}
