@@ -48,6 +48,7 @@ public static class CliApp
     [
         DecodeCommand.Create(context),
         DemoCommand.Create(context),
+        HestCommand.Create(context),
     ];
 }
 

@@ -35,6 +35,9 @@ public static class HestDescriber
         visitor.BeginObject("header", "Table header", baseOffset, AcpiTableHeader.Size);
         AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], baseOffset, visitor);
         byte sum = Checksum.Sum(bytes);
+        var creator = bytes.Slice(28, 4);
+        if (creator.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) && creator.ContainsAnyExcept((byte)0))
+            visitor.Info("creatorIdNumber", "Creator ID as a number", FieldFormat.Hex(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(creator), 4) + " (not ASCII text)");
         visitor.Info("checksumStatus", "Checksum status", sum == 0 ? "valid (bytes sum to 0)" : $"invalid (bytes sum to 0x{sum:X2})");
         visitor.EndObject();
         visitor.Field(HestLayouts.ErrorSourceCountField, bytes, baseOffset);

@@ -110,7 +110,7 @@ public static class HestLayouts
 
     /// <summary>The Bus field of the AER structures: bus in bits 7:0, PCI segment in bits 23:8, bits 31:24 zero.</summary>
     public static IReadOnlyList<BitFieldDef> BusBits { get; } =
-        [new("bus", "Bus", 0, 8), new("segment", "Segment", 8, 16), new("reserved", "Reserved", 24, 8)];
+        [new("bus", "Bus number", 0, 8), new("segment", "Segment", 8, 16), new("reserved", "Reserved", 24, 8)];
 
     private static StructDef Aer(string name, int size, params FieldDef[] extra) => new(name, size,
     [
@@ -124,7 +124,7 @@ public static class HestLayouts
         FieldDef.Hex("uncorrectableErrorMask", "Uncorrectable error mask", 28, 4),
         FieldDef.Hex("uncorrectableErrorSeverity", "Uncorrectable error severity", 32, 4),
         FieldDef.Hex("correctableErrorMask", "Correctable error mask", 36, 4),
-        FieldDef.Hex("advancedErrorCapabilitiesAndControl", "Advanced error capabilities and control", 40, 4),
+        FieldDef.Hex("advancedErrorCapabilitiesAndControl", "Adv. error capabilities/control", 40, 4),
         .. extra,
     ]);
 
@@ -156,8 +156,8 @@ public static class HestLayouts
         [HestSourceType.PcieBridgeAer] = new(HestSourceType.PcieBridgeAer, "PCI Express/PCI-X Bridge AER",
             Aer("PCI Express/PCI-X bridge AER", 56,
                 FieldDef.Hex("secondaryUncorrectableErrorMask", "Secondary uncorrectable error mask", 44, 4),
-                FieldDef.Hex("secondaryUncorrectableErrorSeverity", "Secondary uncorrectable error severity", 48, 4),
-                FieldDef.Hex("secondaryAdvancedErrorCapabilitiesAndControl", "Secondary advanced error capabilities and control", 52, 4)), [], -1, -1),
+                FieldDef.Hex("secondaryUncorrectableErrorSeverity", "Secondary uncorrectable severity", 48, 4),
+                FieldDef.Hex("secondaryAdvancedErrorCapabilitiesAndControl", "Secondary adv. error caps/control", 52, 4)), [], -1, -1),
         [HestSourceType.Ghes] = new(HestSourceType.Ghes, "Generic Hardware Error Source", Ghes("Generic hardware error source", 64),
             [s_errorStatusAddress, NotificationAt(32)], -1, 32),
         [HestSourceType.GhesV2] = new(HestSourceType.GhesV2, "Generic Hardware Error Source version 2",

@@ -107,7 +107,7 @@ public static class HestValidator
                 f.Add(new(HestSeverity.Error, "single-instance-type", HestLayouts.TableHeaderSize, "HEST", null,
                     $"{typeCounts[ty]} {HestLayouts.Kinds[ty].Name} structures; a HEST holds at most one"));
         }
-        return f;
+        return [.. f.OrderBy(x => x.Offset)];
     }
 
     private static void CheckSource(HestErrorSource s, long off, string name, List<HestFinding> f)

@@ -15,8 +15,9 @@ internal static class DecodeCommand
         format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
         var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64.", DefaultValueFactory = _ => "auto" };
         input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64");
-        var command = new Command("decode", "Decode CPER error records (and, as they are added, HEST, BERT and error status blocks).") { files, format, input };
-        command.SetAction(parse => Run(context, parse.GetValue(files)!, parse.GetValue(format)!, Enum.Parse<InputEncoding>(parse.GetValue(input)!, ignoreCase: true)));
+        var table = new Option<string?>("--table", "-t") { Description = "With acpidump text: decode only this table (e.g. HEST); without it every table is listed." };
+        var command = new Command("decode", "Decode CPER error records, HEST tables (binary or acpidump text) and, as they are added, BERT and error status blocks.") { files, format, input, table };
+        command.SetAction(parse => Run(context, parse.GetValue(files)!, parse.GetValue(format)!, Enum.Parse<InputEncoding>(parse.GetValue(input)!, ignoreCase: true), parse.GetValue(table)));
         return command;
     }
 
@@ -26,7 +27,7 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, string? tableFilter = null)
     {
         var inputs = new List<LoadedInput>();
         foreach (var file in files)
@@ -48,6 +49,11 @@ internal static class DecodeCommand
             catch (CliUsageException e)
             {
                 throw new CliUsageException($"{file}: {e.Message}");
+            }
+            if (TableInput.Split(file == "-" ? "<stdin>" : file, raw, bytes, tableFilter) is { } tables)
+            {
+                inputs.AddRange(tables.Select(t => new LoadedInput(t.Name, t.Bytes, t.Units)));
+                continue;
             }
             inputs.Add(new LoadedInput(file == "-" ? "<stdin>" : file, bytes, InputSplitter.SplitCper(bytes)));
         }
@@ -131,6 +137,9 @@ internal static class DecodeCommand
                     visitor.Error(e);
                     visitor.EndObject();
                 }
+                break;
+            case UnitKind.AcpiTable:
+                TableInput.Describe(bytes, unit, visitor);
                 break;
             case UnitKind.ZeroPadding:
                 visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);

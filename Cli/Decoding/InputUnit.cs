@@ -9,6 +9,8 @@ public enum UnitKind
     Unrecognised,
     /// <summary>All-zero bytes after the last structure (padding of a dump): not an error.</summary>
     ZeroPadding,
+    /// <summary>An ACPI table (HEST decoded; others listed by header). See <see cref="TableInput"/>.</summary>
+    AcpiTable,
 }
 
 /// <summary>One decodable piece of an input file: a record, a table, a block.</summary>
