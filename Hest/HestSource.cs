@@ -55,7 +55,7 @@ public abstract class HestSource
     public void SetField(string json, ulong value) => FindNumeric(json).WriteValue(_bytes, value);
 
     private FieldDef FindNumeric(string json)
-        => Kind.Layout.Find(json) is { IsNumeric: true } f ? f : throw new ArgumentException($"{Kind.Name} has no numeric field '{json}'.", nameof(json));
+        => Kind.Layout.Find(json) is { } f && (f.IsNumeric || f is { Kind: FieldKind.Reserved, Size: <= 8 }) ? f : throw new ArgumentException($"{Kind.Name} has no numeric field '{json}'.", nameof(json));
 
     private protected ushort U16(int o) => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(o));
     private protected uint U32(int o) => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(o));
