@@ -149,4 +149,18 @@ public class HestBuildTests
         Assert.Equal(path, e.Path);
         Assert.StartsWith(path + ": ", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_spec_example_in_the_docs_builds_a_table_that_passes_check()
+    {
+        var doc = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "docs", "hest-build.md"));
+        int start = doc.IndexOf("```jsonc", StringComparison.Ordinal) + "```jsonc".Length;
+        var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+        var parsed = HestSpec.Parse(json);
+        var r = parsed.Builder.Build(parsed.RegionBase);
+        Assert.Equal(2 + 11, r.Table.Sources.Count); // the preset's two, then the spec's
+        var findings = HestValidator.Validate(r.TableBytes);
+        Assert.True(findings.All(f => f.Severity == HestSeverity.Warning), string.Join("\n", findings));
+        Assert.Equal(r.TableBytes, HestTableModel.Decode(r.TableBytes).Encode());
+    }
 }
