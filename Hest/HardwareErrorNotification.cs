@@ -17,7 +17,7 @@ public sealed record HardwareErrorNotification
     /// <summary>Length of the structure; 28 in every valid table (kept as read so bad tables round-trip).</summary>
     public byte Length { get; init; } = Size;
     /// <summary>Configuration Write Enable: bit 0 type, 1 poll interval, 2/3 switch-to-polling threshold value/window, 4/5 error threshold value/window.</summary>
-    public ushort ConfigurationWriteEnable { get; init; }
+    public NotificationWriteEnable ConfigurationWriteEnable { get; init; }
     /// <summary>Poll interval in milliseconds (polled notification).</summary>
     public uint PollInterval { get; init; }
     /// <summary>Interrupt vector (GSIV for interrupt-based types, the GPIO event number for GPIO-Signal, ...).</summary>
@@ -43,7 +43,7 @@ public sealed record HardwareErrorNotification
         {
             Type = (NotificationType)source[0],
             Length = source[1],
-            ConfigurationWriteEnable = BinaryPrimitives.ReadUInt16LittleEndian(source[2..]),
+            ConfigurationWriteEnable = (NotificationWriteEnable)BinaryPrimitives.ReadUInt16LittleEndian(source[2..]),
             PollInterval = BinaryPrimitives.ReadUInt32LittleEndian(source[4..]),
             Vector = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]),
             SwitchToPollingThresholdValue = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]),
@@ -59,7 +59,7 @@ public sealed record HardwareErrorNotification
         if (destination.Length < Size) ThrowHelper.ThrowDestinationTooSmall(nameof(destination), Size, destination.Length);
         destination[0] = (byte)Type;
         destination[1] = Length;
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], ConfigurationWriteEnable);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)ConfigurationWriteEnable);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], PollInterval);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Vector);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], SwitchToPollingThresholdValue);

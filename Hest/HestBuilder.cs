@@ -134,9 +134,9 @@ public static class HestPresets
             for (byte i = 0; i < 10; i++) s.Banks.Add(MachineCheckBank.ForIa32Bank(i, controlInitData: 0));
         });
         b.Add<Ia32NmiSource>(2, s => s.MaxRawDataLength = 4096);
-        b.Add<PcieRootPortAerSource>(3, s => { s.Flags = 1; s.Device = 1; s.RootErrorCommand = 7; s.UncorrectableErrorSeverity = 0x00462030; });
-        b.Add<PcieDeviceAerSource>(4, s => { s.Flags = 3; s.UncorrectableErrorSeverity = 0x00462030; });
-        b.Add<PcieBridgeAerSource>(5, s => { s.Flags = 3; s.UncorrectableErrorSeverity = 0x00462030; });
+        b.Add<PcieRootPortAerSource>(3, s => { s.Flags = HestSourceFlags.FirmwareFirst; s.Device = 1; s.RootErrorCommand = 7; s.UncorrectableErrorSeverity = 0x00462030; });
+        b.Add<PcieDeviceAerSource>(4, s => { s.Flags = HestSourceFlags.FirmwareFirst | HestSourceFlags.Global; s.UncorrectableErrorSeverity = 0x00462030; });
+        b.Add<PcieBridgeAerSource>(5, s => { s.Flags = HestSourceFlags.FirmwareFirst | HestSourceFlags.Global; s.UncorrectableErrorSeverity = 0x00462030; });
         b.AddGhes(6, NotificationType.Sci, s => { s.ErrorStatusBlockLength = 4096; s.MaxRawDataLength = 4096; });
         b.AddGhes(7, NotificationType.Nmi, s => { s.ErrorStatusBlockLength = 4096; s.MaxRawDataLength = 4096; });
         return b;

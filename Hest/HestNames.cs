@@ -52,6 +52,40 @@ public enum NotificationType : byte
     Sdei = 11,
 }
 
+/// <summary>Flags byte of the machine check (0, 1, 11) and PCIe AER (6, 7, 8) error source structures (ACPI 6.5 §18.3.2).</summary>
+[Flags]
+public enum HestSourceFlags : byte
+{
+    /// <summary>No flags.</summary>
+    None = 0,
+    /// <summary>Bit 0, FIRMWARE_FIRST: firmware handles the errors first (OSPM does not program the source).</summary>
+    FirmwareFirst = 1,
+    /// <summary>Bit 1, GLOBAL (AER types only): the settings apply to every device of the type; Bus/Device/Function are ignored.</summary>
+    Global = 2,
+    /// <summary>Bit 2, GHES_ASSIST (machine check types only): a GHES whose Related Source Id names this source carries extra information.</summary>
+    GhesAssist = 4,
+}
+
+/// <summary>Configuration Write Enable bits of the hardware error notification: which fields OSPM may change (bits 6-15 reserved).</summary>
+[Flags]
+public enum NotificationWriteEnable : ushort
+{
+    /// <summary>OSPM may change nothing.</summary>
+    None = 0,
+    /// <summary>Bit 0: Type.</summary>
+    Type = 1,
+    /// <summary>Bit 1: Poll Interval.</summary>
+    PollInterval = 2,
+    /// <summary>Bit 2: Switch To Polling Threshold Value.</summary>
+    SwitchToPollingThresholdValue = 4,
+    /// <summary>Bit 3: Switch To Polling Threshold Window.</summary>
+    SwitchToPollingThresholdWindow = 8,
+    /// <summary>Bit 4: Error Threshold Value.</summary>
+    ErrorThresholdValue = 16,
+    /// <summary>Bit 5: Error Threshold Window.</summary>
+    ErrorThresholdWindow = 32,
+}
+
 /// <summary>The one place HEST names live: types, notification types, flags and enumerations.</summary>
 public static class HestNames
 {

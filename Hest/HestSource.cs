@@ -159,7 +159,7 @@ public abstract class MachineCheckSource : EnableableHestSource
     private protected MachineCheckSource(HestSourceType type, ReadOnlySpan<byte> fixedPart) : base(type, fixedPart) { }
 
     /// <summary>Flags: bit 0 FIRMWARE_FIRST, bit 2 GHES_ASSIST (mutually exclusive).</summary>
-    public byte Flags { get => Raw[6]; set => Raw[6] = value; }
+    public HestSourceFlags Flags { get => (HestSourceFlags)Raw[6]; set => Raw[6] = (byte)value; }
     /// <summary>The banks; Number Of Hardware Banks is written from their count.</summary>
     public List<MachineCheckBank> Banks { get; } = [];
 
@@ -243,7 +243,7 @@ public abstract class PcieAerSource : EnableableHestSource
     private protected PcieAerSource(HestSourceType type, ReadOnlySpan<byte> b) : base(type, b) { }
 
     /// <summary>Flags: bit 0 FIRMWARE_FIRST, bit 1 GLOBAL (Bus/Device/Function ignored; applies to all devices of the type).</summary>
-    public byte Flags { get => Raw[6]; set => Raw[6] = value; }
+    public HestSourceFlags Flags { get => (HestSourceFlags)Raw[6]; set => Raw[6] = (byte)value; }
     /// <summary>Bus field: bus in bits 7:0, segment in bits 23:8.</summary>
     public uint Bus { get => U32(16); set => W32(16, value); }
     /// <summary>PCI bus number (bits 7:0 of <see cref="Bus"/>).</summary>

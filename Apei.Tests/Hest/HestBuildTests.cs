@@ -120,7 +120,7 @@ public class HestBuildTests
         var g = (GhesSource)t.Sources[1];
         Assert.Equal((NotificationType.Gsiv, 41u, 4096u, (ushort)2), (g.Notification.Type, g.Notification.Vector, g.ErrorStatusBlockLength, g.RelatedSourceId));
         var mce = (Ia32MachineCheckSource)t.Sources[2];
-        Assert.Equal(1, mce.Flags);
+        Assert.Equal(HestSourceFlags.FirmwareFirst, mce.Flags);
         Assert.Equal((2, 0xFFUL, 0x404u), (mce.Banks[1].StatusDataFormat, mce.Banks[1].ControlInitData, mce.Banks[1].ControlRegisterMsrAddress));
         var aer = (PcieDeviceAerSource)t.Sources[3];
         Assert.Equal((0, (byte)3, (ushort)1, (ushort)4), (aer.Enabled, aer.BusNumber, aer.Segment, aer.Device));

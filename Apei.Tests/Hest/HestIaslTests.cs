@@ -164,7 +164,7 @@ public class HestIaslTests
         Assert.Equal(2u, model.Header.OemRevision);
 
         var mce = Assert.IsType<Ia32MachineCheckSource>(model.Sources[0]);
-        Assert.Equal((1, 1, 2u, 3u, 0x0C09ul, 0xFFul), (mce.Flags, mce.Enabled, mce.NumberOfRecordsToPreAllocate, mce.MaxSectionsPerRecord, mce.GlobalCapabilityInitData, mce.GlobalControlInitData));
+        Assert.Equal((HestSourceFlags.FirmwareFirst, 1, 2u, 3u, 0x0C09ul, 0xFFul), (mce.Flags, mce.Enabled, mce.NumberOfRecordsToPreAllocate, mce.MaxSectionsPerRecord, mce.GlobalCapabilityInitData, mce.GlobalControlInitData));
         Assert.Equal(3, mce.Banks.Count);
         for (int i = 0; i < 3; i++)
         {
@@ -174,8 +174,8 @@ public class HestIaslTests
                 ((int)b.BankNumber, (int)b.ClearStatusOnInitialization, (int)b.StatusDataFormat, b.ControlRegisterMsrAddress, b.ControlInitData, b.StatusRegisterMsrAddress, b.AddressRegisterMsrAddress, b.MiscRegisterMsrAddress));
         }
         var cmc = Assert.IsType<Ia32CorrectedMachineCheckSource>(model.Sources[1]);
-        Assert.Equal(4, cmc.Flags);
-        Assert.Equal(new HardwareErrorNotification { Type = NotificationType.Cmci, ConfigurationWriteEnable = 0x3F, PollInterval = 101, Vector = 201,
+        Assert.Equal(HestSourceFlags.GhesAssist, cmc.Flags);
+        Assert.Equal(new HardwareErrorNotification { Type = NotificationType.Cmci, ConfigurationWriteEnable = (NotificationWriteEnable)0x3F, PollInterval = 101, Vector = 201,
             SwitchToPollingThresholdValue = 3, SwitchToPollingThresholdWindow = 4, ErrorThresholdValue = 5, ErrorThresholdWindow = 6 }, cmc.Notification);
         Assert.Equal(new byte[] { 3, 4 }, cmc.Banks.Select(b => b.BankNumber));
         var nmi = Assert.IsType<Ia32NmiSource>(model.Sources[2]);

@@ -29,7 +29,7 @@ public class HestProLiantTests
 
         var model = HestTableModel.Decode(bytes);
         var root = Assert.IsType<PcieRootPortAerSource>(model.Sources[0]);
-        Assert.Equal(2, root.Flags);                    // 002e: 02 = GLOBAL
+        Assert.Equal(HestSourceFlags.Global, root.Flags);                    // 002e: 02 = GLOBAL
         Assert.Equal(0, root.Enabled);                  // 002f: 00
         Assert.Equal(1u, root.NumberOfRecordsToPreAllocate);
         Assert.Equal(1u, root.MaxSectionsPerRecord);

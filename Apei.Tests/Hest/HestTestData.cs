@@ -16,7 +16,7 @@ internal static class HestTestData
         b.Add<Ia32CorrectedMachineCheckSource>(1, s => { s.Notification = HardwareErrorNotification.Of(NotificationType.Cmci); s.Banks.Add(MachineCheckBank.ForIa32Bank(2)); });
         b.Add<Ia32NmiSource>(2, s => s.MaxRawDataLength = 512);
         b.Add<PcieRootPortAerSource>(3, s => { s.BusNumber = 0x80; s.Segment = 1; s.Device = 2; s.Function = 1; s.RootErrorCommand = 7; });
-        b.Add<PcieDeviceAerSource>(4, s => s.Flags = 2);
+        b.Add<PcieDeviceAerSource>(4, s => s.Flags = HestSourceFlags.Global);
         b.Add<PcieBridgeAerSource>(5, s => s.SecondaryUncorrectableErrorMask = 0x1234);
         b.AddGhes(6, NotificationType.Sci);
         b.AddGhesV2(7, NotificationType.Sea);
