@@ -60,4 +60,27 @@ public class HestProLiantTests
         var findings = HestValidator.Validate(HestTestData.ProLiant());
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
+
+    [Fact]
+    public void The_fwts_invalid_variant_of_the_proliant_hest_gives_the_same_six_failures_as_fwts()
+    {
+        // fwts' fwts-test/hest-0001/acpidump-0002.log is this table with the values its expected log
+        // (hest-0002.log) prints: flags 0x07/0x09/0x0F, device AER source ID 0xFF and 0 records, bridge
+        // 0 records and 0 sections. fwts reports 6 failures; so must we, on the same fields.
+        var b = HestTestData.Mutate(HestTestData.ProLiant(), x =>
+        {
+            x[0x2E] = 0x07;
+            x[0x5A] = 0xFF;
+            x[0x5E] = 0x09;
+            x[0x60] = 0;
+            x[0x8A] = 0x0F;
+            x[0x8C] = 0;
+            x[0x90] = 0;
+        });
+        var findings = HestValidator.Validate(b);
+        Assert.Equal(
+            [("reserved-flags", 0x2EL), ("reserved-flags", 0x5EL), ("records-to-preallocate", 0x60L), ("reserved-flags", 0x8AL), ("records-to-preallocate", 0x8CL), ("max-sections-per-record", 0x90L)],
+            findings.Select(f => (f.Rule, f.Offset)));
+        Assert.All(findings, f => Assert.Equal(HestSeverity.Error, f.Severity));
+    }
 }
