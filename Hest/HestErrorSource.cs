@@ -32,7 +32,7 @@ public readonly ref struct HestErrorSource
     /// <summary>Length of the structure in bytes.</summary>
     public int Length => _bytes.Length;
     /// <summary>Flags byte (offset 6): machine check and AER types; reserved in GHES; part of Reserved in NMI.</summary>
-    public byte Flags => _bytes[6];
+    public HestSourceFlags Flags => (HestSourceFlags)_bytes[6];
     /// <summary>Enabled (offset 7); NMI sources have no such field and report true.</summary>
     public bool Enabled => Type == HestSourceType.Ia32Nmi || _bytes[7] != 0;
     /// <summary>Number of records to pre-allocate (offset 8, every type).</summary>

@@ -400,7 +400,7 @@ public sealed class MachineCheckBank
 
     /// <summary>
     /// The MSR addresses of IA-32 bank <paramref name="number"/> (IA32_MCi_CTL at 0x400 + 4i, then STATUS, ADDR, MISC),
-    /// Intel 64 status format, status not cleared at initialisation.
+    /// Intel 64 status format, status cleared at initialisation (Clear Status On Initialization 0).
     /// </summary>
     public static MachineCheckBank ForIa32Bank(byte number, ulong controlInitData = ulong.MaxValue)
     {
