@@ -121,4 +121,19 @@ public class HestCliTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--region needs a base address", r.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Decode_of_a_hest_with_an_unknown_type_shows_the_prefix_and_exits_1()
+    {
+        var b = HestTestData.Mutate(HestTestData.ProLiant(), x => x[0x58] = 5);
+        var path = Temp("unknown.bin");
+        File.WriteAllBytes(path, b);
+        var r = CliRunner.Run("decode", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Error source #0: PCI Express Root Port AER, source ID 6", r.Out, StringComparison.Ordinal);
+        Assert.Contains("ERROR: HEST error source, field Type, at offset 0x58 (88): unknown type", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Bytes not decoded (at 0x58, 100 bytes):", r.Out, StringComparison.Ordinal);
+        Assert.Contains("unknown type", r.Error, StringComparison.Ordinal);
+        File.Delete(path);
+    }
 }
