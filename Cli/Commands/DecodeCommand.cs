@@ -15,15 +15,16 @@ internal static class DecodeCommand
         format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
         var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64; gesb reads them as Generic Error Status Blocks.", DefaultValueFactory = _ => "auto" };
         input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64", "gesb");
+        var table = new Option<string?>("--table", "-t") { Description = "With acpidump text: decode only this table (e.g. HEST); without it every table is listed." };
         var bertTable = new Option<string?>("--bert-table") { Description = "A BERT table file (e.g. /sys/firmware/acpi/tables/BERT)." };
         var bertRegion = new Option<string?>("--bert-region") { Description = "Its boot error region (e.g. /sys/firmware/acpi/tables/data/BERT)." };
-        var command = new Command("decode", "Decode CPER error records, BERT tables with their boot error region, and Generic Error Status Blocks.") { files, format, input, bertTable, bertRegion };
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region) and Generic Error Status Blocks.") { files, format, input, table, bertTable, bertRegion };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion));
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table));
         });
         return command;
     }
@@ -34,7 +35,7 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null)
     {
         var inputs = new List<LoadedInput>();
         if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
@@ -68,6 +69,11 @@ internal static class DecodeCommand
                 throw new CliUsageException($"{file}: {e.Message}");
             }
             string name = file == "-" ? "<stdin>" : file;
+            if (!gesb && TableInput.Split(name, raw, bytes, tableFilter) is { } tables)
+            {
+                inputs.AddRange(tables.Select(t => new LoadedInput(t.Name, t.Bytes, t.Units)));
+                continue;
+            }
             try
             {
                 inputs.Add(GhesInput.TryLoad(name, bytes, gesb) is { } ghes ? From(ghes) : new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes)));
@@ -172,6 +178,9 @@ internal static class DecodeCommand
                     visitor.Error(e);
                     visitor.EndObject();
                 }
+                break;
+            case UnitKind.AcpiTable:
+                TableInput.Describe(bytes, unit, visitor);
                 break;
             case UnitKind.ZeroPadding:
                 visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);

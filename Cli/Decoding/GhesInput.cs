@@ -21,7 +21,7 @@ public static class GhesInput
     /// <summary>A loaded input: display name, the bytes units point into, the units.</summary>
     public sealed record Loaded(string Name, byte[] Bytes, List<InputUnit> Units);
 
-    /// <summary>Splits <paramref name="bytes"/> when it is a BERT, BERT-bearing acpidump text, or (plausibly or by request) an error status block; null otherwise.</summary>
+    /// <summary>Splits <paramref name="bytes"/> when it is a BERT (with or without its region) or (plausibly or by request) an error status block; null otherwise. acpidump text is <see cref="TableInput"/>'s.</summary>
     public static Loaded? TryLoad(string name, byte[] bytes, bool forceGesb)
     {
         if (forceGesb) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
@@ -32,21 +32,6 @@ public static class GhesInput
             string? note = hasRegion ? null : "not in this file (give it with --bert-region, e.g. /sys/firmware/acpi/tables/data/BERT)";
             return new(name, bytes, [new InputUnit(UnitKind.BertTable, 0, bytes.Length, hasRegion ? "BERT and boot error region" : "BERT")
                 { Detail = new BertUnitDetail(tableLength, tableLength, 0, note) }]);
-        }
-        if (AcpiDumpText.LooksLikeAcpiDump(bytes))
-        {
-            var tables = BertAcpiDump.FindTables(Encoding.ASCII.GetString(bytes));
-            if (tables.Count == 0) return null;
-            // The units point into the table bytes, laid one after another; offsets shown are within each table.
-            var all = new List<byte>();
-            var units = new List<InputUnit>();
-            foreach (var t in tables)
-            {
-                units.Add(new InputUnit(UnitKind.BertTable, all.Count, t.Bytes.Length, $"BERT (acpidump line {t.Line}, @ 0x{t.Address:X})")
-                    { Detail = new BertUnitDetail(all.Count + t.Bytes.Length, 0, 0, BertAcpiDump.RegionNote(t.Bytes)) });
-                all.AddRange(t.Bytes);
-            }
-            return new(name, [.. all], units);
         }
         if (LooksLikeBlock(bytes)) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
         return null;

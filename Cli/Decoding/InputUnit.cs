@@ -13,6 +13,8 @@ public enum UnitKind
     BertTable,
     /// <summary>A bare Generic Error Status Block (see <see cref="GhesInput"/>).</summary>
     ErrorStatusBlock,
+    /// <summary>An ACPI table (HEST decoded; others listed by header). See <see cref="TableInput"/>.</summary>
+    AcpiTable,
 }
 
 /// <summary>One decodable piece of an input file: a record, a table, a block.</summary>

@@ -1,0 +1,84 @@
+using ApeiKit.Hest;
+
+namespace ApeiKit.Tests.Hest;
+
+/// <summary>Each rule of <c>hest check</c>, shown on a table broken in exactly that way.</summary>
+public class HestValidatorTests
+{
+    [Fact]
+    public void The_all_types_table_passes_without_findings()
+    {
+        var findings = HestValidator.Validate(HestTestData.AllTypes().Encode());
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+    }
+
+    public static TheoryData<string, string, HestSeverity, Action<HestTableModel>> Broken => new()
+    {
+        { "revision", "revision", HestSeverity.Warning, t => t.Header = t.Header with { Revision = 2 } },
+        { "error-source-count", "errorSourceCount", HestSeverity.Error, t => t.ErrorSourceCountOverride = 4 },
+        { "reserved", "reserved1", HestSeverity.Error, t => t.Sources[0].SetField("reserved1", 1) },
+        { "reserved", "reserved2", HestSeverity.Error, t => t.Sources[1].SetField("reserved2", 1) },
+        { "reserved", "reserved", HestSeverity.Error, t => ((MachineCheckSource)t.Sources[0]).Banks[0].Reserved = 1 },
+        { "reserved-flags", "flags", HestSeverity.Error, t => ((Ia32MachineCheckSource)t.Sources[0]).Flags = HestSourceFlags.Global },
+        { "flags", "flags", HestSeverity.Error, t => ((Ia32MachineCheckSource)t.Sources[0]).Flags = HestSourceFlags.FirmwareFirst | HestSourceFlags.GhesAssist },
+        { "reserved-flags", "flags", HestSeverity.Error, t => ((PcieDeviceAerSource)t.Sources[4]).Flags = (HestSourceFlags)0x80 },
+        { "reserved", "flags", HestSeverity.Error, t => ((GhesSource)t.Sources[6]).ReservedFlags = 1 },
+        { "reserved", "bus", HestSeverity.Error, t => ((PcieRootPortAerSource)t.Sources[3]).Bus |= 0x0100_0000 },
+        { "enabled", "enabled", HestSeverity.Error, t => ((PcieBridgeAerSource)t.Sources[5]).Enabled = 2 },
+        { "records-to-preallocate", "numberOfRecordsToPreAllocate", HestSeverity.Error, t => t.Sources[2].NumberOfRecordsToPreAllocate = 0 },
+        { "max-sections-per-record", "maxSectionsPerRecord", HestSeverity.Error, t => t.Sources[7].MaxSectionsPerRecord = 0 },
+        { "notification-length", "length", HestSeverity.Error, t => Notify(t, 7, n => n with { Length = 24 }) },
+        { "notification-type", "type", HestSeverity.Error, t => Notify(t, 7, n => n with { Type = (NotificationType)12 }) },
+        { "reserved-flags", "configurationWriteEnable", HestSeverity.Error, t => Notify(t, 7, n => n with { ConfigurationWriteEnable = (NotificationWriteEnable)0x40 }) },
+        { "poll-interval", "pollInterval", HestSeverity.Error, t => Notify(t, 6, n => n with { Type = NotificationType.Polled, PollInterval = 0 }) },
+        { "bank-clear-status", "clearStatusOnInitialization", HestSeverity.Error, t => ((MachineCheckSource)t.Sources[0]).Banks[1].ClearStatusOnInitialization = 2 },
+        { "bank-status-format", "statusDataFormat", HestSeverity.Error, t => ((MachineCheckSource)t.Sources[0]).Banks[1].StatusDataFormat = 3 },
+        { "bank-duplicate", "bankNumber", HestSeverity.Warning, t => ((MachineCheckSource)t.Sources[0]).Banks[1].BankNumber = 0 },
+        { "duplicate-source-id", "sourceId", HestSeverity.Error, t => t.Sources[5].SourceId = 2 },
+        { "single-instance-type", null!, HestSeverity.Error, t => t.Sources.Add(new Ia32NmiSource { SourceId = 99 }) },
+        { "related-source-id", "relatedSourceId", HestSeverity.Error, t => ((GhesSource)t.Sources[6]).RelatedSourceId = 77 },
+        { "error-status-block-length", "errorStatusBlockLength", HestSeverity.Error, t => { var g = (GhesSource)t.Sources[6]; g.ErrorStatusBlockLength = 16; g.MaxRawDataLength = 0; } },
+        { "max-raw-data-length", "maxRawDataLength", HestSeverity.Warning, t => ((GhesSource)t.Sources[6]).MaxRawDataLength = 4096 },
+        { "register-space", "errorStatusAddress", HestSeverity.Error, t => { var g = (GhesSource)t.Sources[6]; g.ErrorStatusAddress = g.ErrorStatusAddress with { AddressSpaceId = 1 }; } },
+        { "register-width", "errorStatusAddress", HestSeverity.Error, t => { var g = (GhesSource)t.Sources[6]; g.ErrorStatusAddress = g.ErrorStatusAddress with { BitWidth = 32 }; } },
+        { "register-width", "errorStatusAddress", HestSeverity.Error, t => { var g = (GhesSource)t.Sources[6]; g.ErrorStatusAddress = g.ErrorStatusAddress with { AccessSize = 3 }; } },
+        { "register-address", "errorStatusAddress", HestSeverity.Warning, t => { var g = (GhesSource)t.Sources[6]; g.ErrorStatusAddress = g.ErrorStatusAddress with { Address = 0 }; } },
+        { "register-space", "readAckRegister", HestSeverity.Error, t => { var g = (GhesV2Source)t.Sources[7]; g.ReadAckRegister = g.ReadAckRegister with { AddressSpaceId = 0x7F }; } },
+        { "register-width", "readAckRegister", HestSeverity.Error, t => { var g = (GhesV2Source)t.Sources[7]; g.ReadAckRegister = g.ReadAckRegister with { BitWidth = 0 }; } },
+        { "read-ack-write", "readAckWrite", HestSeverity.Error, t => ((GhesV2Source)t.Sources[7]).ReadAckWrite = 0 },
+        { "read-ack-masks", "readAckPreserve", HestSeverity.Warning, t => ((GhesV2Source)t.Sources[7]).ReadAckPreserve = ulong.MaxValue },
+        { "read-ack-register", "readAckRegister", HestSeverity.Error, t => { var g = (GhesV2Source)t.Sources[7]; g.ReadAckRegister = g.ErrorStatusAddress; } },
+    };
+
+    private static void Notify(HestTableModel t, int index, Func<HardwareErrorNotification, HardwareErrorNotification> change)
+    {
+        var g = (GhesSource)t.Sources[index];
+        g.Notification = change(g.Notification);
+    }
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void Each_rule_reports_exactly_its_problem(string rule, string field, HestSeverity severity, Action<HestTableModel> breakIt)
+    {
+        var t = HestTestData.AllTypes();
+        breakIt(t);
+        var findings = HestValidator.Validate(t.Encode());
+        var f = Assert.Single(findings);
+        Assert.Equal(rule, f.Rule);
+        Assert.Equal(field, f.Field);
+        Assert.Equal(severity, f.Severity);
+        Assert.InRange(f.Offset, 0, t.GetEncodedLength() - 1);
+    }
+
+    [Fact]
+    public void Findings_carry_the_offset_of_the_field_at_fault()
+    {
+        var t = HestTestData.AllTypes();
+        ((GhesV2Source)t.Sources[7]).ReadAckWrite = 0;
+        var bytes = t.Encode();
+        var f = Assert.Single(HestValidator.Validate(bytes));
+        int v2 = 40 + t.Sources.Take(7).Sum(s => s.GetEncodedLength());
+        Assert.Equal(v2 + 84, f.Offset);
+        Assert.Contains("source ID 7", f.Structure, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Hest;
+
+namespace ApeiKit.Cli;
+
+/// <summary><c>apeikit hest check</c> (validate tables) and <c>apeikit hest build</c> (tables and error-status regions from a JSON spec).</summary>
+internal static class HestCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("hest", "Check and build ACPI HEST (Hardware Error Source Table) tables.");
+        command.Subcommands.Add(Check(context));
+        command.Subcommands.Add(Build(context));
+        return command;
+    }
+
+    private static Command Check(CliContext context)
+    {
+        var files = new Argument<string[]>("files") { Description = "HEST binaries or acpidump text (every HEST in it is checked); '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("check", "Validate HEST tables against ACPI 6.5 §18.3.2 (at least fwts' checks). Exit code 1 when any error is found.") { files, format };
+        command.SetAction(parse => RunCheck(context, parse.GetValue(files)!, parse.GetValue(format)!));
+        return command;
+    }
+
+    private static int RunCheck(CliContext context, string[] files, string format)
+    {
+        var results = new List<(string Name, List<HestFinding> Findings)>();
+        foreach (var file in files)
+        {
+            byte[] raw = ReadFile(context, file);
+            string name = file == "-" ? "<stdin>" : file;
+            if (AcpiDumpText.LooksLikeAcpiDump(raw))
+            {
+                List<AcpiDumpTable> tables;
+                try
+                {
+                    tables = AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
+                }
+                catch (ApeiContentException e)
+                {
+                    throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
+                }
+                var hests = tables.Where(t => t.Signature == "HEST").ToList();
+                if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {string.Join(", ", tables.Select(t => t.Name))}).");
+                foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes)));
+            }
+            else
+            {
+                results.Add((name, HestValidator.Validate(InputDecoder.Decode(raw, InputEncoding.Auto, out _))));
+            }
+        }
+        int errors = results.Sum(r => r.Findings.Count(f => f.Severity == HestSeverity.Error));
+        if (format == "json")
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                w.WriteStartArray();
+                foreach (var (n, findings) in results)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("input", n);
+                    w.WriteNumber("errors", findings.Count(f => f.Severity == HestSeverity.Error));
+                    w.WriteNumber("warnings", findings.Count(f => f.Severity == HestSeverity.Warning));
+                    w.WriteStartArray("findings");
+                    foreach (var f in findings)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("severity", f.Severity == HestSeverity.Error ? "error" : "warning");
+                        w.WriteString("rule", f.Rule);
+                        w.WriteNumber("offset", f.Offset);
+                        w.WriteString("structure", f.Structure);
+                        if (f.Field is null) w.WriteNull("field"); else w.WriteString("field", f.Field);
+                        w.WriteString("message", f.Message);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            context.Out.WriteLine(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+        }
+        else
+        {
+            foreach (var (n, findings) in results)
+            {
+                int e = findings.Count(f => f.Severity == HestSeverity.Error), wn = findings.Count - e;
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n}: {(e == 0 ? "passed" : "FAILED")} ({e} error(s), {wn} warning(s))"));
+                foreach (var f in findings) context.Out.WriteLine("  " + f);
+            }
+        }
+        return errors > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static Command Build(CliContext context)
+    {
+        var spec = new Argument<string?>("spec") { Description = "JSON build spec (see docs/hest-build.md); optional with --preset.", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the HEST binary.", Required = true };
+        var region = new Option<string?>("--region") { Description = "Where to write the error-status region (QEMU's etc/hardware_errors layout) for GHES/GHESv2 sources." };
+        var regionBase = new Option<string?>("--region-base") { Description = "Guest physical address of the region (e.g. 0x7FFF0000); overrides the spec's region.base." };
+        var preset = new Option<string?>("--preset") { Description = "Start from a preset: " + string.Join(", ", HestPresets.Names) + "." };
+        preset.AcceptOnlyFromAmong([.. HestPresets.Names]);
+        var command = new Command("build", "Build a HEST (and its error-status region) from a JSON spec and/or a preset.") { spec, output, region, regionBase, preset };
+        command.SetAction(parse => RunBuild(context, parse.GetValue(spec), parse.GetValue(output)!, parse.GetValue(region), parse.GetValue(regionBase), parse.GetValue(preset)));
+        return command;
+    }
+
+    private static int RunBuild(CliContext context, string? specFile, string output, string? regionFile, string? regionBaseText, string? preset)
+    {
+        if (specFile is null && preset is null) throw new CliUsageException("hest build: give a SPEC.json, a --preset, or both.");
+        HestSpecResult parsed;
+        try
+        {
+            string json = specFile is null ? "{}" : Encoding.UTF8.GetString(ReadFile(context, specFile));
+            parsed = HestSpec.Parse(json, preset);
+        }
+        catch (HestSpecException e)
+        {
+            context.Error.WriteLine($"apeikit: {specFile ?? "--preset"}: {e.Message}");
+            return CliApp.ContentError;
+        }
+        ulong? baseAddress = parsed.RegionBase;
+        if (regionBaseText is not null)
+        {
+            var t = regionBaseText.Replace("_", "", StringComparison.Ordinal);
+            bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? ulong.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong b)
+                : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out b);
+            if (!ok) throw new CliUsageException($"--region-base: '{regionBaseText}' is not a number (decimal or 0x hex).");
+            baseAddress = b;
+        }
+        if (regionFile is not null && baseAddress is null) throw new CliUsageException("--region needs a base address: --region-base 0x... or region.base in the spec.");
+        HestBuildResult result;
+        try
+        {
+            result = parsed.Builder.Build(baseAddress);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
+        {
+            context.Error.WriteLine($"apeikit: hest build: {e.Message}");
+            return CliApp.ContentError;
+        }
+        Write(output, result.TableBytes);
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {output}: HEST, {result.TableBytes.Length} bytes, {result.Table.Sources.Count} error source(s)"));
+        if (result.Region is { } r)
+        {
+            if (regionFile is not null)
+            {
+                Write(regionFile, result.RegionBytes!);
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {regionFile}: error-status region, {r.Length} bytes at 0x{r.BaseAddress:X}"));
+            }
+            foreach (var e in r.Entries)
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  source {e.SourceId} ({(e.IsVersion2 ? "GHESv2" : "GHES")}): error block address register 0x{e.ErrorBlockAddressRegister:X}, read ack register 0x{e.ReadAckRegister:X}, block 0x{e.BlockAddress:X} ({e.BlockLength} bytes)"));
+        }
+        else if (regionFile is not null)
+        {
+            context.Out.WriteLine("no GHES/GHESv2 sources: no region written");
+        }
+        var findings = HestValidator.Validate(result.TableBytes);
+        foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);
+        return findings.Any(f => f.Severity == HestSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static void Write(string path, byte[] bytes)
+    {
+        try
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{path}: cannot write: {e.Message}");
+        }
+    }
+
+    private static byte[] ReadFile(CliContext context, string file)
+    {
+        try
+        {
+            if (file != "-") return File.ReadAllBytes(file);
+            using var ms = new MemoryStream();
+            context.OpenStdin().CopyTo(ms);
+            return ms.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{file}: cannot read: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using ApeiKit.Hest;
+
+namespace ApeiKit.Cli;
+
+/// <summary>One ACPI table found in an input: its own bytes (offsets in renderings are table offsets) and its unit.</summary>
+/// <param name="Name">Display name, e.g. <c>dump.log: HEST @ 0x7B7FE000</c>.</param>
+/// <param name="Bytes">The table bytes.</param>
+/// <param name="Units">One <see cref="UnitKind.AcpiTable"/> unit covering the table.</param>
+internal sealed record TableUnit(string Name, byte[] Bytes, List<InputUnit> Units);
+
+/// <summary>
+/// ACPI table inputs for <c>apeikit decode</c>: a binary table whose signature ApeiKit decodes (HEST), or
+/// <c>acpidump</c> text (every table listed; <c>--table SIG</c> picks some). Kept apart from the CPER path.
+/// </summary>
+internal static class TableInput
+{
+    /// <summary>Signatures with a describer.</summary>
+    private static readonly string[] s_decoded = ["HEST"];
+    // BERT binaries are recognised by GhesInput (with their region); in acpidump text TableInput lists and decodes them.
+
+    /// <summary>
+    /// Splits <paramref name="raw"/> (the file as read) or <paramref name="bytes"/> (after hex/base64 decoding) into
+    /// tables, or returns null when the input is neither acpidump text nor a table ApeiKit decodes.
+    /// </summary>
+    /// <exception cref="CliUsageException">Bad acpidump text, or <paramref name="tableFilter"/> matches no table.</exception>
+    public static List<TableUnit>? Split(string name, byte[] raw, byte[] bytes, string? tableFilter)
+    {
+        if (AcpiDumpText.LooksLikeAcpiDump(raw))
+        {
+            List<AcpiDumpTable> tables;
+            try
+            {
+                tables = AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
+            }
+            catch (ApeiContentException e)
+            {
+                throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
+            }
+            var picked = tables.Where(t => tableFilter is null || string.Equals(t.Name, tableFilter, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(t.Signature, tableFilter, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (picked.Count == 0)
+                throw new CliUsageException($"{name}: no table '{tableFilter}' in the dump; it holds {string.Join(", ", tables.Select(t => t.Name))}.");
+            return picked.Select(t => Unit(string.Create(CultureInfo.InvariantCulture, $"{name}: {t.Name} @ 0x{t.Address:X}"), t.Bytes)).ToList();
+        }
+        if (bytes.Length >= 4 && s_decoded.Any(s => bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(s))))
+        {
+            if (tableFilter is not null && !bytes.AsSpan(0, 4).SequenceEqual(Encoding.ASCII.GetBytes(tableFilter.ToUpperInvariant().PadRight(4)[..4])))
+                throw new CliUsageException($"{name}: the input is a {Encoding.ASCII.GetString(bytes, 0, 4)} table, not '{tableFilter}'.");
+            return [Unit(name, bytes)];
+        }
+        if (tableFilter is not null) throw new CliUsageException($"{name}: --table applies to acpidump text or ACPI table binaries.");
+        return null;
+    }
+
+    private static TableUnit Unit(string name, byte[] bytes)
+    {
+        string sig = bytes.Length >= 4 ? AsciiField.Decode(bytes.AsSpan(0, 4)) : "?";
+        return new TableUnit(name, bytes, [new InputUnit(UnitKind.AcpiTable, 0, bytes.Length, $"{sig} table")]);
+    }
+
+    /// <summary>Describes a table unit: HEST fully, any other table by its header.</summary>
+    public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor)
+    {
+        try
+        {
+            if (bytes.StartsWith(HestTable.Signature))
+            {
+                HestDescriber.Describe(bytes, unit.Offset, visitor);
+                return;
+            }
+            if (Ghes.BertTable.HasSignature(bytes))
+            {
+                // acpidump holds the table only; its boot error region lives in memory (Linux: tables/data/BERT).
+                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, unit.Label, Ghes.BertAcpiDump.RegionNote(bytes));
+                return;
+            }
+            visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+            if (AcpiTableHeader.TryRead(bytes, out var h))
+            {
+                visitor.BeginObject("header", "Table header", unit.Offset, AcpiTableHeader.Size);
+                AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], unit.Offset, visitor);
+                visitor.EndObject();
+                visitor.Info("note", "Note", $"{h.Signature} tables are listed, not decoded (apeikit decodes HEST and BERT)");
+            }
+            else
+            {
+                visitor.Error(ApeiContentException.Truncated("ACPI table header", unit.Offset, AcpiTableHeader.Size, bytes.Length));
+            }
+            visitor.EndObject();
+        }
+        catch (ApeiContentException e)
+        {
+            visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
+            visitor.Error(e);
+            visitor.EndObject();
+        }
+    }
+}

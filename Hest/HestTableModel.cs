@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace ApeiKit.Hest;
+
+/// <summary>
+/// An editable HEST: header values and error sources. Encoding fills in Length, Error Source Count and
+/// the checksum. Decode then encode is byte-identical for a table whose checksum was right: a declared
+/// count that disagrees with the structures and bytes after the last decodable structure are kept.
+/// </summary>
+public sealed class HestTableModel
+{
+    /// <summary>Header values; the signature is always written as "HEST".</summary>
+    public AcpiTableHeaderData Header { get; set; } = new() { Signature = "HEST", Revision = 1 };
+    /// <summary>The error sources in table order.</summary>
+    public List<HestSource> Sources { get; } = [];
+    /// <summary>Error Source Count to write; null writes the number of <see cref="Sources"/> (set by decoding only when the table's own count disagreed).</summary>
+    public uint? ErrorSourceCountOverride { get; set; }
+    /// <summary>Bytes after the last decodable structure (an unknown type and what follows it), written back as they were.</summary>
+    public byte[] TrailingBytes { get; set; } = [];
+
+    private AcpiTableHeaderData? _decodedHeader;
+    private byte[]? _rawHeader;
+
+    /// <summary>Decodes a whole table strictly.</summary>
+    /// <exception cref="ApeiContentException">Bad header, Length past the bytes, unknown type or a structure past the end.</exception>
+    public static HestTableModel Decode(ReadOnlySpan<byte> source)
+    {
+        var model = DecodePrefix(source, out var error);
+        if (error is not null) throw error;
+        return model;
+    }
+
+    /// <summary>
+    /// Decodes what can be decoded: the structures before an unknown type (or one that runs past the end) are
+    /// kept, the rest of the table goes to <see cref="TrailingBytes"/>, and <paramref name="error"/> says why.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Not even the 40-byte header with the "HEST" signature is there.</exception>
+    public static HestTableModel DecodePrefix(ReadOnlySpan<byte> source, out ApeiContentException? error)
+    {
+        var table = HestTable.Read(source);
+        var model = new HestTableModel { Header = AcpiTableHeaderData.From(table.Header) };
+        model._decodedHeader = model.Header;
+        model._rawHeader = table.Bytes[..AcpiTableHeader.Size].ToArray();
+        var e = table.GetEnumerator();
+        while (e.MoveNext()) model.Sources.Add(HestSource.From(e.Current));
+        error = e.Error;
+        if (error is null && table.IsTruncated)
+            error = ApeiContentException.Truncated("HEST", AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length");
+        if (e.Offset < table.Bytes.Length) model.TrailingBytes = table.Bytes[e.Offset..].ToArray();
+        if (table.ErrorSourceCount != (uint)model.Sources.Count) model.ErrorSourceCountOverride = table.ErrorSourceCount;
+        return model;
+    }
+
+    /// <summary>Bytes <see cref="TryEncode"/> writes.</summary>
+    public int GetEncodedLength()
+    {
+        long n = HestLayouts.TableHeaderSize + TrailingBytes.Length;
+        foreach (var s in Sources) n += s.GetEncodedLength();
+        return checked((int)n);
+    }
+
+    /// <summary>Writes the table with Length, Error Source Count and checksum filled in; false when the destination is too small.</summary>
+    public bool TryEncode(Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        int length = GetEncodedLength();
+        if (destination.Length < length) return false;
+        var table = destination[..length];
+        if (_rawHeader is not null && Header == _decodedHeader)
+        {
+            // The header as decoded: copy its bytes so text fields holding non-ASCII (a numeric Creator ID, as real firmware writes) survive.
+            _rawHeader.CopyTo(table);
+            BinaryPrimitives.WriteUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..], (uint)length);
+        }
+        else
+        {
+            (Header with { Signature = "HEST" }).Write(table, (uint)length);
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(table[HestLayouts.ErrorSourceCountOffset..], ErrorSourceCountOverride ?? (uint)Sources.Count);
+        int o = HestLayouts.TableHeaderSize;
+        foreach (var s in Sources)
+        {
+            s.TryEncode(table[o..], out int w);
+            o += w;
+        }
+        TrailingBytes.CopyTo(table[o..]);
+        Checksum.Fix(table, AcpiTableHeader.ChecksumOffset);
+        bytesWritten = length;
+        return true;
+    }
+
+    /// <summary>Encodes to a new array.</summary>
+    public byte[] Encode()
+    {
+        var b = new byte[GetEncodedLength()];
+        TryEncode(b, out _);
+        return b;
+    }
+
+    /// <summary>Encodes into a buffer writer.</summary>
+    public void Encode(IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int n = GetEncodedLength();
+        TryEncode(writer.GetSpan(n), out int written);
+        writer.Advance(written);
+    }
+}
