@@ -49,6 +49,7 @@ public static class CliApp
         DecodeCommand.Create(context),
         ConvertCommand.Create(context),
         DemoCommand.Create(context),
+        SimulateCommand.Create(context),
         HestCommand.Create(context),
     ];
 }

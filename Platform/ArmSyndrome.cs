@@ -67,12 +67,17 @@ public readonly record struct ArmSyndrome(ulong Value)
     public static ArmSyndrome SError(SErrorType type)
         => new((ulong)EcSError << 26 | 1UL << 25 | (ulong)type << 10 | FscAsyncSError);
 
-    /// <summary>AET for an error of the given CPER severity (0 recoverable, 1 fatal, 2 corrected).</summary>
-    public static SErrorType AetForSeverity(uint cperSeverity) => cperSeverity switch
+    /// <summary>
+    /// AET for an error of the given CPER severity (0 recoverable, 1 fatal, 2 corrected): fatal is UC
+    /// (uncontainable), corrected is CE, and a recoverable error is UER (recoverable state) when a CPU consumed it
+    /// or UEO (restartable state: nothing consumed it, execution can simply continue) when it was found
+    /// asynchronously, e.g. by a scrubber.
+    /// </summary>
+    public static SErrorType AetForSeverity(uint cperSeverity, bool consumed = false) => cperSeverity switch
     {
         1 => SErrorType.Uncontainable,
         2 => SErrorType.Corrected,
-        _ => SErrorType.Recoverable,
+        _ => consumed ? SErrorType.Recoverable : SErrorType.Restartable,
     };
 
     /// <summary>A readable decoding: "EC 0x24 (data abort, lower EL), DFSC 0x10 (synchronous external abort), SET UER, FnV".</summary>

@@ -3,9 +3,9 @@ namespace ApeiKit.Platform;
 /// <summary>
 /// Sparse, page-granular, byte-addressable physical memory (host or guest). Pages come into existence
 /// when written; reading an unwritten page gives zeros. Pages can be poisoned (an uncorrected error
-/// latent in them): reading poisoned memory through <see cref="ReadChecked"/> is a consumption.
+/// latent in them): the firmware role poisons a page when it injects an uncorrected error there, and the host's memory-failure handling checks it.
 /// </summary>
-public sealed class SparseMemory
+public sealed class SparseMemory : Ghes.IPhysicalMemory
 {
     /// <summary>Page size (4 KiB).</summary>
     public const int PageSize = 4096;
@@ -66,6 +66,14 @@ public sealed class SparseMemory
         Span<byte> b = stackalloc byte[8];
         Read(address, b);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
+    }
+
+    /// <summary>Reads a little-endian u32.</summary>
+    public uint ReadU32(ulong address)
+    {
+        Span<byte> b = stackalloc byte[4];
+        Read(address, b);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(b);
     }
 
     /// <summary>Writes a little-endian u64.</summary>

@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Platform;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// <c>apeikit simulate [SCENARIO]</c>: runs the virtual platform on a scenario (the embedded default when none
+/// is given) and prints the trace, the per-error summary and the invariant checks; <c>--format json</c> gives
+/// the machine-readable trace. Exit code 1 when an invariant is violated.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string?>("scenario") { Description = "Scenario JSON file (default: the embedded Arm VM scenario; see 'apeikit simulate --print-default').", Arity = ArgumentArity.ZeroOrOne };
+        var format = new Option<string>("--format", "-f") { Description = "text (trace, summary, invariants) or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
+        var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
+        var command = new Command("simulate", "Run the virtual platform: firmware -> host -> VMM -> guest, with SEA, SEI, GSIV, GPIO and polled notification.")
+        {
+            file, format, records, printDefault,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(printDefault))
+            {
+                context.Out.Write(Scenario.DefaultJson);
+                return CliApp.Ok;
+            }
+            var scenario = Load(parse.GetValue(file));
+            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records));
+        });
+        return command;
+    }
+
+    internal static Scenario Load(string? path)
+    {
+        if (path is null) return Scenario.Default;
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{path}: cannot read: {e.Message}");
+        }
+        try
+        {
+            return ScenarioReader.Read(json, Path.GetFileName(path));
+        }
+        catch (ScenarioException e)
+        {
+            throw new CliUsageException($"{path}: {e.Message}");
+        }
+    }
+
+    internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords)
+    {
+        PlatformRun run;
+        try
+        {
+            run = VirtualPlatform.Run(scenario);
+        }
+        catch (ScenarioException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+        var violations = PlatformInvariants.Check(run);
+        if (format == "json")
+        {
+            WriteJson(context, run, violations);
+        }
+        else
+        {
+            var o = context.Out;
+            o.WriteLine($"Scenario: {scenario.Name}");
+            if (scenario.Description.Length > 0) o.WriteLine(scenario.Description);
+            o.WriteLine();
+            o.WriteLine("Trace (virtual time, actor, what happened):");
+            run.Trace.WriteText(o);
+            o.WriteLine();
+            run.WriteSummary(o);
+            o.WriteLine();
+            WriteGuestState(o, run);
+            o.WriteLine();
+            if (violations.Count == 0) o.WriteLine("Invariants: all hold (records complete before notification, guest addresses from its own HEST and the memory map, no overwrite before read-ack, nothing lost silently, fatal errors kept from the guest, syndromes as meant, polled sources read within one interval).");
+            else
+            {
+                o.WriteLine($"Invariants: {violations.Count} VIOLATED:");
+                foreach (var line in violations) o.WriteLine("  " + line);
+            }
+            if (showRecords) WriteGuestRecords(o, run);
+        }
+        foreach (var line in violations) context.Error.WriteLine("apeikit: invariant violated: " + line);
+        return violations.Count == 0 ? CliApp.Ok : CliApp.ContentError;
+    }
+
+    internal static void WriteGuestState(TextWriter o, PlatformRun run)
+    {
+        o.WriteLine($"Guest: {run.Guest.Records.Count} records read; pages offlined: {(run.Guest.OfflinedPages.Count == 0 ? "none" : string.Join(", ", run.Guest.OfflinedPages.Select(p => $"0x{p * SparseMemory.PageSize:X}")))}; "
+            + $"tasks killed: {(run.Guest.KilledTasks.Count == 0 ? "none" : string.Join(", ", run.Guest.KilledTasks))}{(run.Guest.Panicked ? "; PANICKED" : "")}");
+        o.WriteLine($"Host: {run.Host.Records.Count} records read; CPUs offline: {(run.Host.OfflineCpus.Count == 0 ? "none" : string.Join(", ", run.Host.OfflineCpus))}; "
+            + $"corrected errors counted: {(run.Host.CorrectedCounts.Count == 0 ? "none" : string.Join(", ", run.Host.CorrectedCounts.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")))}{(run.Host.Panicked ? "; PANICKED" : "")}");
+    }
+
+    internal static void WriteGuestRecords(TextWriter o, PlatformRun run)
+    {
+        o.WriteLine();
+        o.WriteLine("What the guest read (each error status block as it was in guest memory, decoded):");
+        foreach (var r in run.Guest.Records)
+        {
+            o.WriteLine();
+            var renderer = new TextRenderer(o);
+            Ghes.ErrorStatusBlockDescriber.Describe(r.Bytes, (long)r.BlockAddress, renderer,
+                $"Guest source {r.Source.SourceId} ({r.Via.Name().ToUpperInvariant()}) at GPA 0x{r.BlockAddress:X}, read at {Trace.FormatTime(r.TimeUs)}{(r.ErrorId is null ? "" : $" [{r.ErrorId}]")}", r.Source.BlockLength);
+        }
+    }
+
+    private static void WriteJson(CliContext context, PlatformRun run, List<string> violations)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("scenario", run.Scenario.Name);
+            w.WritePropertyName("trace");
+            run.Trace.WriteJson(w);
+            w.WriteStartArray("outcomes");
+            foreach (var o in run.Outcomes)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", o.Error.Id);
+                w.WriteNumber("atUs", o.Error.AtUs);
+                w.WriteString("kind", PlatformRun.KindName(o.Error.Kind));
+                w.WriteString("disposition", JsonNamingPolicy.KebabCaseLower.ConvertName(o.Disposition.ToString()));
+                w.WriteString("detail", o.Detail);
+                if (o.GuestMechanism is { } m) w.WriteString("guestMechanism", m.Name());
+                if (o.GuestAction is not null) w.WriteString("guestAction", o.GuestAction);
+                if (o.HostVirtualAddress is { } hva) w.WriteString("hostVirtualAddress", $"0x{hva:X}");
+                if (o.GuestAddress is { } gpa) w.WriteString("guestAddress", $"0x{gpa:X}");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("guest");
+            w.WriteNumber("recordsRead", run.Guest.Records.Count);
+            w.WriteStartArray("offlinedPages");
+            foreach (var p in run.Guest.OfflinedPages) w.WriteStringValue($"0x{p * SparseMemory.PageSize:X}");
+            w.WriteEndArray();
+            w.WriteStartArray("killedTasks");
+            foreach (var t in run.Guest.KilledTasks) w.WriteStringValue(t);
+            w.WriteEndArray();
+            w.WriteBoolean("panicked", run.Guest.Panicked);
+            w.WriteEndObject();
+            w.WriteStartObject("host");
+            w.WriteNumber("recordsRead", run.Host.Records.Count);
+            w.WriteStartArray("offlineCpus");
+            foreach (var c in run.Host.OfflineCpus) w.WriteNumberValue(c);
+            w.WriteEndArray();
+            w.WriteStartObject("correctedCounts");
+            foreach (var (k, n) in run.Host.CorrectedCounts.OrderBy(k => k.Key)) w.WriteNumber(k, n);
+            w.WriteEndObject();
+            w.WriteBoolean("panicked", run.Host.Panicked);
+            w.WriteEndObject();
+            w.WriteStartArray("invariantViolations");
+            foreach (var line in violations) w.WriteStringValue(line);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+    }
+}

@@ -1,0 +1,39 @@
+namespace ApeiKit.Platform;
+
+/// <summary>A record an OS read from an error status block.</summary>
+/// <param name="TimeUs">When it was read.</param>
+/// <param name="Source">The source it came from.</param>
+/// <param name="Via">The notification (or poll) that led to it.</param>
+/// <param name="BlockAddress">Where the block was.</param>
+/// <param name="Bytes">The block as read (header, data entries; up to the end of its data).</param>
+/// <param name="Block">What the bytes decode to.</param>
+/// <param name="ErrorId">The injected error it carries (platform bookkeeping, not something the OS knows).</param>
+public sealed record ReadRecord(ulong TimeUs, GhesSourceInfo Source, Mechanism Via, ulong BlockAddress, byte[] Bytes, DecodedBlock Block, string? ErrorId);
+
+/// <summary>
+/// The consumer side of error status blocks, shared by the host kernel and the guest OS: follow the
+/// source's error-block address register to the block, stop at an empty block (block status 0), read and
+/// validate it the way Linux's GHES driver does, and afterwards clear it and acknowledge (GHESv2).
+/// </summary>
+internal static class GhesConsumer
+{
+    /// <summary>Reads a source's block; null when it is empty.</summary>
+    public static (ulong BlockAddress, byte[] Bytes, DecodedBlock Block)? Read(SparseMemory memory, GhesSourceInfo source)
+    {
+        ulong blockAddress = memory.ReadU64(source.ErrorBlockAddressRegister);
+        if (blockAddress == 0) return null;
+        if (memory.ReadU32(blockAddress) == 0) return null; // Block Status 0: nothing recorded
+        // Read no more than the source declares; the decoder checks every length against it.
+        byte[] whole = memory.Read(blockAddress, (int)Math.Min(source.BlockLength, 1u << 20));
+        var block = Wire.ReadStatusBlock(whole, source.BlockLength);
+        byte[] used = whole.AsSpan(0, (int)Math.Min((ulong)whole.Length, block.UsedLength)).ToArray();
+        return (blockAddress, used, block);
+    }
+
+    /// <summary>Marks the block consumed (Block Status 0) and acknowledges it through the read-ack register.</summary>
+    public static void Release(SparseMemory memory, GhesSourceInfo source, ulong blockAddress)
+    {
+        memory.Write(blockAddress, stackalloc byte[4]);
+        if (source.ReadAck is { } ack) Wire.Acknowledge(memory, ack);
+    }
+}

@@ -1,0 +1,145 @@
+namespace ApeiKit.Platform;
+
+/// <summary>
+/// The guest OS's GHES driver. It knows only its own HEST (parsed from guest memory) and what arrives: on each
+/// notification, or poll tick, it reads every source registered for that mechanism, validates and decodes the
+/// block, clears and acknowledges it (after the scenario's handling delay), and recovers: for a consumed memory
+/// error it offlines the page and kills the task running on the vCPU that took the abort; for an asynchronous
+/// one it offlines the page; corrected errors are logged; a fatal one would panic the guest.
+/// </summary>
+public sealed class GuestOs
+{
+    private readonly VirtualPlatform _p;
+    private readonly List<ReadRecord> _records = [];
+    private readonly SortedSet<ulong> _offlinedPages = [];
+    private readonly List<string> _killedTasks = [];
+
+    internal GuestOs(VirtualPlatform platform) => _p = platform;
+
+    /// <summary>The sources the guest parsed from its HEST.</summary>
+    public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
+    /// <summary>Every record the guest read, in order.</summary>
+    public IReadOnlyList<ReadRecord> Records => _records;
+    /// <summary>Guest page frame numbers offlined.</summary>
+    public IReadOnlyCollection<ulong> OfflinedPages => _offlinedPages;
+    /// <summary>Tasks killed ("memtester on vCPU 1").</summary>
+    public IReadOnlyList<string> KilledTasks => _killedTasks;
+    /// <summary>True if the guest panicked (it never should: fatal errors stay at the host).</summary>
+    public bool Panicked { get; private set; }
+
+    internal void Boot()
+    {
+        var s = _p.Scenario;
+        uint length = _p.GuestMemory.ReadU32(s.GuestHestAddress + 4);
+        var hest = _p.GuestMemory.Read(s.GuestHestAddress, (int)Math.Min(length, 1u << 20));
+        Sources = Wire.ReadSources(hest);
+        _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "
+            + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.Mechanism.Name().ToUpperInvariant()}{(x.Mechanism == Mechanism.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
+            address: s.GuestHestAddress);
+        foreach (var source in Sources.Where(x => x.Mechanism == Mechanism.Polled))
+        {
+            ulong interval = Math.Max(1u, source.PollIntervalMs) * 1000UL;
+            var src = source;
+            void Tick()
+            {
+                Handle(src, Mechanism.Polled, vcpu: null);
+                _p.After(interval, Tick);
+            }
+            _p.After(interval, Tick);
+        }
+    }
+
+    internal void OnSynchronousAbort(int vcpu, ArmSyndrome esr)
+    {
+        _p.Log(Actor.Guest, "guest.sea", $"vCPU {vcpu} takes a synchronous external abort: {esr}; do_sea() -> ghes_notify_sea()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sea);
+        foreach (var s in Sources.Where(x => x.Mechanism == Mechanism.Sea)) Handle(s, Mechanism.Sea, vcpu);
+    }
+
+    internal void OnSError(int vcpu, ArmSyndrome esr)
+    {
+        _p.Log(Actor.Guest, "guest.sei", $"vCPU {vcpu} takes an SError: {esr}; ghes_notify_sei()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sei);
+        foreach (var s in Sources.Where(x => x.Mechanism == Mechanism.Sei)) Handle(s, Mechanism.Sei, vcpu);
+    }
+
+    internal void OnInterrupt(Mechanism mechanism)
+    {
+        _p.Log(Actor.Guest, "guest.irq", $"{mechanism.Name().ToUpperInvariant()} interrupt: GHES handler runs", mechanism: mechanism);
+        foreach (var s in Sources.Where(x => x.Mechanism == mechanism)) Handle(s, mechanism, vcpu: null);
+    }
+
+    private void Handle(GhesSourceInfo source, Mechanism via, int? vcpu)
+    {
+        if (Panicked) return;
+        var read = GhesConsumer.Read(_p.GuestMemory, source);
+        if (read is not { } r)
+        {
+            if (via != Mechanism.Polled) _p.Log(Actor.Guest, "guest.empty", $"source {source.SourceId}'s block is empty", sourceId: source.SourceId, mechanism: via);
+            return;
+        }
+        string? errorId = _p.BlockOwner(_p.GuestMemory, r.BlockAddress);
+        var record = new ReadRecord(_p.Now, source, via, r.BlockAddress, r.Bytes, r.Block, errorId);
+        _records.Add(record);
+        _p.Log(Actor.Guest, "guest.read", $"read source {source.SourceId}'s block at GPA {VirtualPlatform.Hex(r.BlockAddress)} (register {VirtualPlatform.Hex(source.ErrorBlockAddressRegister)}){(via == Mechanism.Polled ? " on its poll tick" : "")}: {r.Block.Summary}",
+            errorId, source.SourceId, via, blockAddress: r.BlockAddress, bytes: r.Bytes, cpu: vcpu);
+        var outcome = errorId is null ? null : _p.Outcome(errorId);
+        if (r.Block.Problems.Count > 0)
+        {
+            _p.Log(Actor.Guest, "guest.invalid", $"block rejected: {string.Join("; ", r.Block.Problems)}", errorId, source.SourceId);
+        }
+        else
+        {
+            foreach (var entry in r.Block.Entries) Recover(entry, via, vcpu, errorId, outcome);
+        }
+        if (!_p.Scenario.GuestAcknowledges)
+        {
+            _p.Log(Actor.Guest, "guest.no-ack", $"guest does not acknowledge source {source.SourceId} (scenario: a hung guest)", errorId, source.SourceId);
+            return;
+        }
+        _p.After(_p.Scenario.GuestAckDelayUs, () =>
+        {
+            GhesConsumer.Release(_p.GuestMemory, source, r.BlockAddress);
+            _p.Log(Actor.Guest, "guest.ack", $"cleared block status and acknowledged source {source.SourceId} (read-ack = (value & preserve) | write)", errorId, source.SourceId, via);
+        });
+    }
+
+    private void Recover(DecodedEntry entry, Mechanism via, int? vcpu, string? errorId, ErrorOutcome? outcome)
+    {
+        if (outcome is not null)
+        {
+            outcome.GuestMechanism = via;
+            outcome.Set(Disposition.DeliveredToGuest, "delivered to the guest");
+        }
+        string action;
+        if (entry.Severity == Severity.Fatal)
+        {
+            Panicked = true;
+            action = "guest panic: fatal hardware error";
+        }
+        else if (entry.Kind != EntryKind.Memory)
+        {
+            action = $"logged {entry.Detail}";
+        }
+        else if (entry.Severity == Severity.Corrected)
+        {
+            action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} logged";
+        }
+        else
+        {
+            ulong gpa = entry.Address ?? 0;
+            ulong pfn = gpa / SparseMemory.PageSize;
+            _offlinedPages.Add(pfn);
+            if (via == Mechanism.Sea && vcpu is { } cpu)
+            {
+                string task = _p.Scenario.Vcpus.FirstOrDefault(v => v.Id == cpu)?.Task ?? "unknown";
+                _killedTasks.Add($"{task} on vCPU {cpu}");
+                action = $"page {VirtualPlatform.Hex(pfn * SparseMemory.PageSize)} offlined, task '{task}' on vCPU {cpu} killed (SIGBUS BUS_MCEERR_AR)";
+            }
+            else
+            {
+                action = $"page {VirtualPlatform.Hex(pfn * SparseMemory.PageSize)} offlined (memory_failure, action optional)";
+            }
+        }
+        _p.Log(Actor.Guest, Panicked ? "guest.panic" : "guest.recover", action, errorId, address: entry.Address, cpu: vcpu);
+        if (outcome is not null) outcome.GuestAction = action;
+    }
+}

@@ -1,0 +1,154 @@
+namespace ApeiKit.Platform;
+
+/// <summary>
+/// The host kernel's APEI consumer: it parses the host HEST out of host memory, and on each notification
+/// reads, validates and acknowledges the blocks of the sources registered for it, then decides by kind and
+/// severity: corrected errors are logged and counted (what rasdaemon would record); a recoverable memory error
+/// goes to memory-failure handling, which poisons the page and signals the process that maps it (the VMM) with
+/// the host virtual address, action required when a CPU consumed it (SEA) and action optional otherwise; fatal
+/// processor errors are contained (the CPU is taken offline, or the host panics, per the scenario's policy).
+/// </summary>
+public sealed class HostKernel
+{
+    private readonly VirtualPlatform _p;
+    private readonly List<ReadRecord> _records = [];
+    private readonly SortedSet<int> _offlineCpus = [];
+
+    internal HostKernel(VirtualPlatform platform) => _p = platform;
+
+    /// <summary>The sources parsed from the host HEST.</summary>
+    public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
+    /// <summary>Every record the host read.</summary>
+    public IReadOnlyList<ReadRecord> Records => _records;
+    /// <summary>Host CPUs taken offline.</summary>
+    public IReadOnlyCollection<int> OfflineCpus => _offlineCpus;
+    /// <summary>Corrected errors counted (as rasdaemon would), by kind.</summary>
+    public Dictionary<string, int> CorrectedCounts { get; } = [];
+    /// <summary>True once the host has panicked.</summary>
+    public bool Panicked { get; private set; }
+
+    internal void Boot()
+    {
+        var hest = _p.HostMemory.Read(Firmware.HostHestAddress, (int)_p.HostMemory.ReadU32(Firmware.HostHestAddress + 4));
+        Sources = Wire.ReadSources(hest);
+        _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(Firmware.HostHestAddress)}: registered "
+            + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.Mechanism.Name().ToUpperInvariant()}")));
+    }
+
+    internal void OnNotification(Mechanism mechanism, int cpu)
+    {
+        if (Panicked) return;
+        foreach (var source in Sources.Where(s => s.Mechanism == mechanism))
+        {
+            var read = GhesConsumer.Read(_p.HostMemory, source);
+            if (read is not { } r) continue;
+            string? errorId = _p.BlockOwner(_p.HostMemory, r.BlockAddress);
+            _records.Add(new ReadRecord(_p.Now, source, mechanism, r.BlockAddress, r.Bytes, r.Block, errorId));
+            _p.Log(Actor.Host, "host.read", $"{mechanism.Name().ToUpperInvariant()} handler read source {source.SourceId}'s block at {VirtualPlatform.Hex(r.BlockAddress)}: {r.Block.Summary}",
+                errorId, source.SourceId, mechanism, blockAddress: r.BlockAddress, bytes: r.Bytes);
+            GhesConsumer.Release(_p.HostMemory, source, r.BlockAddress);
+            _p.Log(Actor.Host, "host.ack", $"cleared block status and acknowledged source {source.SourceId} (read-ack)", errorId, source.SourceId, mechanism);
+            if (r.Block.Problems.Count > 0)
+            {
+                _p.Log(Actor.Host, "host.invalid", $"block rejected by the GHES checks: {string.Join("; ", r.Block.Problems)}", errorId, source.SourceId);
+                if (errorId is not null) _p.Outcome(errorId).Set(Disposition.ContainedAtHost, "host rejected a malformed error status block");
+                continue;
+            }
+            foreach (var entry in r.Block.Entries) Handle(entry, mechanism, cpu, errorId);
+        }
+    }
+
+    private void Handle(DecodedEntry entry, Mechanism mechanism, int cpu, string? errorId)
+    {
+        var outcome = errorId is null ? null : _p.Outcome(errorId);
+        switch (entry.Kind)
+        {
+            case EntryKind.Memory when entry.Severity == Severity.Corrected:
+                Count("memory");
+                _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} logged ({CorrectedCounts["memory"]} so far)", errorId, address: entry.Address);
+                outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
+                break;
+            case EntryKind.Memory when entry.Severity == Severity.Fatal:
+                Panic($"fatal memory error at {VirtualPlatform.Hex(entry.Address ?? 0)}", errorId);
+                break;
+            case EntryKind.Memory:
+                MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == Mechanism.Sea, cpu, errorId);
+                break;
+            case EntryKind.ArmProcessor when entry.Severity == Severity.Corrected:
+                Count("processor");
+                _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected ARM processor error on CPU {entry.Cpu} ({entry.Detail}) logged", errorId, cpu: entry.Cpu);
+                outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
+                break;
+            case EntryKind.ArmProcessor when entry.Severity == Severity.Fatal:
+                if (_p.Scenario.FatalPolicy == FatalPolicy.Panic)
+                {
+                    Panic($"fatal ARM processor error on CPU {entry.Cpu} ({entry.Detail})", errorId);
+                    break;
+                }
+                _offlineCpus.Add(entry.Cpu ?? 0);
+                _p.Log(Actor.Host, "host.cpu-offline", $"fatal ARM processor error on CPU {entry.Cpu} ({entry.Detail}): CPU {entry.Cpu} taken offline, its vCPU threads migrated; no guest is told", errorId, cpu: entry.Cpu);
+                outcome?.Set(Disposition.ContainedAtHost, $"CPU {entry.Cpu} taken offline by the host");
+                break;
+            case EntryKind.ArmProcessor:
+                _p.Log(Actor.Host, "host.processor", $"recoverable ARM processor error on CPU {entry.Cpu} ({entry.Detail}): logged, CPU kept online", errorId, cpu: entry.Cpu);
+                outcome?.Set(Disposition.ContainedAtHost, "recoverable processor error handled by the host");
+                break;
+            case EntryKind.Pcie when entry.Severity == Severity.Corrected:
+                Count("pcie");
+                _p.Log(Actor.Host, "host.corrected", $"AER: corrected error at {entry.Detail} logged", errorId);
+                outcome?.Set(Disposition.LoggedAtHost, "corrected: logged by the host's AER driver");
+                break;
+            case EntryKind.Pcie when entry.Severity == Severity.Fatal:
+                Panic($"fatal PCIe error at {entry.Detail}", errorId);
+                break;
+            case EntryKind.Pcie:
+                _p.Log(Actor.Host, "host.aer-recovery", $"AER: uncorrected non-fatal error at {entry.Detail}: driver error handlers run, link reset, device recovered", errorId);
+                outcome?.Set(Disposition.ContainedAtHost, $"AER recovery of {entry.Detail} at the host");
+                break;
+            default:
+                _p.Log(Actor.Host, "host.unknown-section", $"section {entry.SectionType} ({entry.Detail}) logged", errorId);
+                outcome?.Set(Disposition.ContainedAtHost, "logged by the host");
+                break;
+        }
+    }
+
+    private void MemoryFailure(ulong hpa, bool actionRequired, int cpu, string? errorId)
+    {
+        var outcome = errorId is null ? null : _p.Outcome(errorId);
+        ulong pfn = hpa / SparseMemory.PageSize;
+        _p.HostMemory.Poison(hpa);
+        var scenario = _p.Scenario;
+        ulong? hva = null;
+        string? mapping = null;
+        foreach (var s in scenario.GuestRam)
+        {
+            if (hpa >= s.Hpa && hpa - s.Hpa < s.Size) { hva = s.Hva + (hpa - s.Hpa); mapping = $"guest RAM slot {s.Name}"; break; }
+        }
+        foreach (var m in scenario.VmmMappings)
+        {
+            if (hva is null && hpa >= m.Hpa && hpa - m.Hpa < m.Size) { hva = m.Hva + (hpa - m.Hpa); mapping = m.Name; }
+        }
+        if (hva is not { } v)
+        {
+            _p.Log(Actor.Host, "host.memory-failure", $"memory_failure: pfn {VirtualPlatform.Hex(pfn)} poisoned and offlined; no process maps it", errorId, address: hpa);
+            outcome?.Set(Disposition.ContainedAtHost, "page offlined by the host; no process mapped it");
+            return;
+        }
+        string code = actionRequired ? "BUS_MCEERR_AR (action required)" : "BUS_MCEERR_AO (action optional)";
+        string to = actionRequired ? $"the vCPU thread that touched it (host CPU {cpu})" : "the VMM process";
+        if (outcome is not null) outcome.HostVirtualAddress = v;
+        _p.Log(Actor.Host, "host.memory-failure", $"memory_failure: pfn {VirtualPlatform.Hex(pfn)} poisoned and unmapped; the VMM maps it at HVA {VirtualPlatform.Hex(v)} ({mapping}): SIGBUS {code} to {to}",
+            errorId, address: v, cpu: actionRequired ? cpu : null);
+        int vcpu = errorId is null ? 0 : outcome!.Error.Vcpu;
+        _p.At(_p.Now, () => _p.Vmm.OnSigbus(errorId, v, actionRequired, vcpu));
+    }
+
+    private void Panic(string why, string? errorId)
+    {
+        Panicked = true;
+        _p.Log(Actor.Host, "host.panic", $"Kernel panic - not syncing: {why}. The host is down; no guest is told", errorId);
+        if (errorId is not null) _p.Outcome(errorId).Set(Disposition.HostPanic, "host panicked: " + why);
+    }
+
+    private void Count(string kind) => CorrectedCounts[kind] = CorrectedCounts.GetValueOrDefault(kind) + 1;
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+
+namespace ApeiKit.Platform;
+
+/// <summary>Where an injected error ended.</summary>
+public enum Disposition
+{
+    /// <summary>Still in flight when the run ended (e.g. queued behind a record the guest never acknowledged).</summary>
+    Pending,
+    /// <summary>Delivered to the guest, which read and handled it.</summary>
+    DeliveredToGuest,
+    /// <summary>Contained by the host (CPU offlined, device recovered, page offlined with no owner): the guest gets nothing.</summary>
+    ContainedAtHost,
+    /// <summary>Corrected: logged and counted at the host only.</summary>
+    LoggedAtHost,
+    /// <summary>The poisoned address is the VMM's own memory, not guest RAM: the VMM logged it.</summary>
+    NotGuestMemory,
+    /// <summary>The VMM's queue for an unacknowledged guest source overflowed: reported, not silently dropped.</summary>
+    Lost,
+    /// <summary>The host panicked (fatal error, or a later error on a dead host).</summary>
+    HostPanic,
+}
+
+/// <summary>What became of one injected error.</summary>
+public sealed class ErrorOutcome
+{
+    /// <summary>The injected error.</summary>
+    public required InjectedError Error { get; init; }
+    /// <summary>Where it ended.</summary>
+    public Disposition Disposition { get; internal set; } = Disposition.Pending;
+    /// <summary>How it ended, readable.</summary>
+    public string Detail { get; internal set; } = "still in flight";
+    /// <summary>The guest mechanism that delivered it, if any.</summary>
+    public Mechanism? GuestMechanism { get; internal set; }
+    /// <summary>What the guest did, if it got it.</summary>
+    public string? GuestAction { get; internal set; }
+    /// <summary>Guest physical address the VMM computed for a memory error (null when not guest RAM).</summary>
+    public ulong? GuestAddress { get; internal set; }
+    /// <summary>Host virtual address the host signalled to the VMM.</summary>
+    public ulong? HostVirtualAddress { get; internal set; }
+
+    internal void Set(Disposition d, string detail)
+    {
+        Disposition = d;
+        Detail = detail;
+    }
+}
+
+/// <summary>The result of a run: the trace, what became of each error, and each role's final state.</summary>
+public sealed class PlatformRun
+{
+    internal PlatformRun(Scenario scenario, Trace trace, List<ErrorOutcome> outcomes, GuestOs guest, HostKernel host, Vmm vmm)
+    {
+        Scenario = scenario;
+        Trace = trace;
+        Outcomes = outcomes;
+        Guest = guest;
+        Host = host;
+        Vmm = vmm;
+    }
+
+    /// <summary>The scenario that ran.</summary>
+    public Scenario Scenario { get; }
+    /// <summary>Every step.</summary>
+    public Trace Trace { get; }
+    /// <summary>One per injected error, in timeline order.</summary>
+    public IReadOnlyList<ErrorOutcome> Outcomes { get; }
+    /// <summary>The guest's state (records read, pages offlined, tasks killed).</summary>
+    public GuestOs Guest { get; }
+    /// <summary>The host's state (CPUs offlined, corrected error counts).</summary>
+    public HostKernel Host { get; }
+    /// <summary>The VMM's state (memory map, guest HEST and region).</summary>
+    public Vmm Vmm { get; }
+
+    /// <summary>Writes the per-error summary table.</summary>
+    public void WriteSummary(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteLine("Summary (per injected error: where it ended, and what the guest did):");
+        int idWidth = Math.Max(2, Outcomes.Max(o => o.Error.Id.Length));
+        foreach (var o in Outcomes)
+        {
+            string where = o.Disposition switch
+            {
+                Disposition.DeliveredToGuest => $"guest via {o.GuestMechanism?.Name().ToUpperInvariant()}",
+                Disposition.ContainedAtHost => "contained at host",
+                Disposition.LoggedAtHost => "logged at host",
+                Disposition.NotGuestMemory => "VMM: not guest RAM",
+                Disposition.Lost => "LOST (reported)",
+                Disposition.HostPanic => "host panic",
+                _ => "pending",
+            };
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {o.Error.Id.PadRight(idWidth)}  {Trace.FormatTime(o.Error.AtUs),9}  {KindName(o.Error.Kind),-16}  {where,-22}  {o.GuestAction ?? o.Detail}"));
+        }
+    }
+
+    /// <summary>The scenario name of an error kind.</summary>
+    public static string KindName(ErrorKind k) => k switch
+    {
+        ErrorKind.MemoryConsumed => "memory-consumed",
+        ErrorKind.MemoryScrub => "memory-scrub",
+        ErrorKind.MemoryCorrected => "memory-corrected",
+        ErrorKind.ArmProcessor => "arm-processor",
+        ErrorKind.PcieAer => "pcie-aer",
+        _ => k.ToString(),
+    };
+}
+
+/// <summary>
+/// The virtual platform: a deterministic discrete-event simulation of the firmware-first error path. Host
+/// and guest physical memories hold real encoded HEST tables, error-status regions and Generic Error Status
+/// Blocks; each role reads what the previous one wrote with ApeiKit's own decoders. Time is virtual
+/// (microseconds) and ties are broken by scheduling order, so a scenario always gives the same trace.
+/// </summary>
+public sealed class VirtualPlatform
+{
+    private readonly PriorityQueue<Action, (ulong Time, long Seq)> _queue = new();
+    private long _seq;
+    private readonly Dictionary<string, ErrorOutcome> _outcomes = [];
+
+    private VirtualPlatform(Scenario scenario)
+    {
+        Scenario = scenario;
+        HostMemory = new SparseMemory("host");
+        GuestMemory = new SparseMemory("guest");
+        Host = new HostKernel(this);
+        Firmware = new Firmware(this);
+        Vmm = new Vmm(this);
+        Guest = new GuestOs(this);
+    }
+
+    /// <summary>The scenario.</summary>
+    public Scenario Scenario { get; }
+    /// <summary>Host physical memory.</summary>
+    public SparseMemory HostMemory { get; }
+    /// <summary>Guest physical memory.</summary>
+    public SparseMemory GuestMemory { get; }
+    /// <summary>The trace being written.</summary>
+    public Trace Trace { get; } = new();
+    /// <summary>Current virtual time, microseconds.</summary>
+    public ulong Now { get; private set; }
+    /// <summary>Firmware role.</summary>
+    public Firmware Firmware { get; }
+    /// <summary>Host kernel role.</summary>
+    public HostKernel Host { get; }
+    /// <summary>VMM role.</summary>
+    public Vmm Vmm { get; }
+    /// <summary>Guest OS role.</summary>
+    public GuestOs Guest { get; }
+    /// <summary>Virtual time at which the run stops.</summary>
+    public ulong EndUs { get; private set; }
+
+    /// <summary>Runs a scenario to its end.</summary>
+    /// <exception cref="ScenarioException">The scenario is inconsistent (overlapping slots, a source the HEST cannot hold).</exception>
+    public static PlatformRun Run(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var p = new VirtualPlatform(scenario);
+        return p.RunAll();
+    }
+
+    private PlatformRun RunAll()
+    {
+        ulong lastInjection = Scenario.Timeline.Count == 0 ? 0 : Scenario.Timeline.Max(e => e.AtUs);
+        ulong longestPoll = Scenario.GuestSources.Select(s => (ulong)s.PollIntervalMs * 1000).DefaultIfEmpty(0UL).Max();
+        EndUs = Scenario.EndUs != 0 ? Scenario.EndUs : lastInjection + Math.Max(longestPoll * 2, 2000);
+
+        Firmware.Boot();
+        Host.Boot();
+        Vmm.Boot();
+        Guest.Boot();
+        foreach (var error in Scenario.Timeline.OrderBy(e => e.AtUs))
+        {
+            var outcome = new ErrorOutcome { Error = error };
+            _outcomes[error.Id] = outcome;
+            At(error.AtUs, () => Firmware.Inject(error));
+        }
+        while (_queue.TryDequeue(out var action, out var key))
+        {
+            if (key.Time > EndUs) break;
+            Now = key.Time;
+            action();
+        }
+        Now = EndUs;
+        Vmm.ReportPending();
+        var outcomes = Scenario.Timeline.OrderBy(e => e.AtUs).Select(e => _outcomes[e.Id]).ToList();
+        Trace.Add(Now, Actor.Hardware, "run.end", $"end of run: {outcomes.Count(o => o.Disposition == Disposition.DeliveredToGuest)} delivered to the guest, "
+            + $"{outcomes.Count(o => o.Disposition is Disposition.ContainedAtHost or Disposition.LoggedAtHost or Disposition.HostPanic)} handled at the host, "
+            + $"{outcomes.Count(o => o.Disposition == Disposition.NotGuestMemory)} not guest memory, {outcomes.Count(o => o.Disposition == Disposition.Lost)} lost, "
+            + $"{outcomes.Count(o => o.Disposition == Disposition.Pending)} pending");
+        return new PlatformRun(Scenario, Trace, outcomes, Guest, Host, Vmm);
+    }
+
+    /// <summary>Schedules an action at an absolute time (never in the past).</summary>
+    internal void At(ulong time, Action action) => _queue.Enqueue(action, (Math.Max(time, Now), _seq++));
+
+    /// <summary>Schedules an action after a delay.</summary>
+    internal void After(ulong delayUs, Action action) => At(Now + delayUs, action);
+
+    /// <summary>Adds a trace event at the current time.</summary>
+    internal TraceEvent Log(Actor actor, string action, string text, string? errorId = null, int? sourceId = null, Mechanism? mechanism = null,
+        ulong? address = null, ulong? blockAddress = null, ulong? esr = null, int? cpu = null, byte[]? bytes = null)
+        => Trace.Add(Now, actor, action, text, errorId, sourceId, mechanism, address, blockAddress, esr, cpu, bytes);
+
+    private readonly Dictionary<(string Memory, ulong Block), string> _blockOwners = [];
+
+    /// <summary>Bookkeeping for the trace and the invariants (no role reads it): which error's record a block holds now.</summary>
+    internal void BlockWritten(SparseMemory memory, ulong blockAddress, string errorId) => _blockOwners[(memory.Name, blockAddress)] = errorId;
+
+    /// <summary>The error whose record was last written to a block, or null.</summary>
+    internal string? BlockOwner(SparseMemory memory, ulong blockAddress) => _blockOwners.GetValueOrDefault((memory.Name, blockAddress));
+
+    /// <summary>The outcome record of an error.</summary>
+    internal ErrorOutcome Outcome(string errorId) => _outcomes[errorId];
+
+    /// <summary>Formats an address for traces.</summary>
+    internal static string Hex(ulong v) => Trace.Hex(v);
+}

@@ -1,0 +1,136 @@
+namespace ApeiKit.Platform;
+
+/// <summary>
+/// The VMM (the role QEMU plays): it builds the guest's HEST and error-status region in guest memory, and on
+/// a SIGBUS from the host's memory-failure handling translates the host virtual address to a guest physical
+/// address through its memory map, builds new CPER for the guest with that address, picks the guest error
+/// source whose notification fits (SEA for a consumed error, the scenario's route otherwise), writes the record
+/// honouring read-ack (queueing while the guest has not acknowledged), and only then notifies the guest.
+/// </summary>
+public sealed class Vmm
+{
+    private readonly VirtualPlatform _p;
+    private ErrorStatusWriter? _writer;
+    private ulong _recordId = 1;
+
+    internal Vmm(VirtualPlatform platform) => _p = platform;
+
+    /// <summary>The memory map (guest RAM slots).</summary>
+    public MemoryMap Map { get; } = new();
+    /// <summary>The guest HEST bytes the VMM built.</summary>
+    public byte[] GuestHest { get; private set; } = [];
+    /// <summary>The guest's GHES sources as the VMM laid them out (parsed back from <see cref="GuestHest"/>).</summary>
+    public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
+
+    internal void Boot()
+    {
+        var s = _p.Scenario;
+        try
+        {
+            foreach (var slot in s.GuestRam) Map.Add(new MemorySlot(slot.Gpa, slot.Hva, slot.Size, slot.Name));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ScenarioException("$.guest.ram", e.Message);
+        }
+        GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);
+        _p.GuestMemory.Write(s.GuestHestAddress, GuestHest);
+        _p.GuestMemory.Write(s.GuestRegionBase, region);
+        Sources = Wire.ReadSources(GuestHest);
+        _writer = new ErrorStatusWriter(_p, Actor.Vmm, _p.GuestMemory, s.VmmQueueCapacity, s.VmmRetryUs, "guest");
+        _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{r.Name} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
+            + $"guest HEST ({GuestHest.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}, hardware_errors region ({region.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestRegionBase)}",
+            address: s.GuestHestAddress);
+    }
+
+    internal void OnSigbus(string? errorId, ulong hva, bool actionRequired, int vcpu)
+    {
+        var outcome = errorId is null ? null : _p.Outcome(errorId);
+        if (!Map.TryHvaToGpa(hva, out ulong gpa, out var slot))
+        {
+            _p.Log(Actor.Vmm, "vmm.not-guest-ram", $"SIGBUS for HVA {VirtualPlatform.Hex(hva)}: no guest RAM slot maps it (VMM-private memory); logged, nothing for the guest", errorId, address: hva);
+            outcome?.Set(Disposition.NotGuestMemory, $"HVA {VirtualPlatform.Hex(hva)} is VMM memory, not guest RAM: logged by the VMM");
+            return;
+        }
+        if (outcome is not null) outcome.GuestAddress = gpa;
+        var error = outcome?.Error;
+        Mechanism wanted = actionRequired ? Mechanism.Sea : error?.Route ?? _p.Scenario.DefaultAsyncRoute;
+        // SEA is synchronous: it can only report an error that the vCPU being aborted consumed.
+        var source = !actionRequired && wanted == Mechanism.Sea ? null : Sources.FirstOrDefault(x => x.Mechanism == wanted);
+        if (source is null)
+        {
+            var fallback = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea) ?? (actionRequired ? Sources.FirstOrDefault() : null);
+            if (fallback is null)
+            {
+                _p.Log(Actor.Vmm, "vmm.no-source", "the guest HEST has no error source that can carry this error: it cannot be reported to the guest (LOST, reported)", errorId);
+                outcome?.Set(Disposition.Lost, "the guest HEST has no source that can carry it");
+                return;
+            }
+            string why = !actionRequired && wanted == Mechanism.Sea ? "SEA cannot carry an asynchronous error" : $"the guest HEST has no {wanted.Name().ToUpperInvariant()} source";
+            _p.Log(Actor.Vmm, "vmm.route-fallback", $"{why}; using source {fallback.SourceId} ({fallback.Mechanism.Name().ToUpperInvariant()})", errorId);
+            source = fallback;
+        }
+        _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {slot!.Name}); "
+            + $"record for guest source {source.SourceId} ({source.Mechanism.Name().ToUpperInvariant()})", errorId, source.SourceId, source.Mechanism, address: gpa);
+        byte[] block = Wire.EncodeStatusBlock(Severity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
+        var chosen = source;
+        _writer!.Submit(errorId ?? "?", chosen, block, blockAddress =>
+        {
+            if (errorId is not null) _p.BlockWritten(_p.GuestMemory, blockAddress, errorId);
+            Notify(chosen, errorId, vcpu, actionRequired);
+        });
+    }
+
+    private void Notify(GhesSourceInfo source, string? errorId, int vcpu, bool consumed)
+    {
+        switch (source.Mechanism)
+        {
+            case Mechanism.Sea:
+            {
+                var esr = ArmSyndrome.SynchronousExternalAbort(synchronousErrorType: 0);
+                _p.Log(Actor.Vmm, "vmm.notify", $"inject SEA on vCPU {vcpu}: {esr}", errorId, source.SourceId, source.Mechanism, esr: esr.Value, cpu: vcpu);
+                _p.At(_p.Now, () => _p.Guest.OnSynchronousAbort(vcpu, esr));
+                break;
+            }
+            case Mechanism.Sei:
+            {
+                var esr = ArmSyndrome.SError(ArmSyndrome.AetForSeverity((uint)Severity.Recoverable, consumed));
+                _p.Log(Actor.Vmm, "vmm.notify", $"pend virtual SError on vCPU 0 (VSESR_EL2): {esr}", errorId, source.SourceId, source.Mechanism, esr: esr.Value, cpu: 0);
+                _p.At(_p.Now, () => _p.Guest.OnSError(0, esr));
+                break;
+            }
+            case Mechanism.Gsiv:
+            case Mechanism.Gpio:
+            case Mechanism.Sci:
+            case Mechanism.Nmi:
+            case Mechanism.Sdei:
+            {
+                string how = source.Mechanism switch
+                {
+                    Mechanism.Gsiv => $"assert GSIV {source.Vector}",
+                    Mechanism.Gpio => $"signal GPIO pin {source.Vector} (generic event device)",
+                    Mechanism.Sci => "raise SCI",
+                    Mechanism.Nmi => "inject NMI",
+                    _ => "dispatch SDEI event",
+                };
+                _p.Log(Actor.Vmm, "vmm.notify", how, errorId, source.SourceId, source.Mechanism);
+                _p.At(_p.Now, () => _p.Guest.OnInterrupt(source.Mechanism));
+                break;
+            }
+            default:
+                _p.Log(Actor.Vmm, "vmm.notify", $"polled source: nothing to signal; the guest reads it within {source.PollIntervalMs} ms", errorId, source.SourceId, source.Mechanism);
+                break;
+        }
+    }
+
+    /// <summary>At the end of a run, reports every record still waiting for an acknowledgement (nothing is dropped silently).</summary>
+    internal void ReportPending()
+    {
+        if (_writer is null) return;
+        foreach (var p in _writer.Waiting)
+        {
+            _p.Log(Actor.Vmm, "vmm.pending", $"record for source {p.Source.SourceId} still queued at the end of the run: the guest never acknowledged the previous one", p.ErrorId, p.Source.SourceId);
+            if (p.ErrorId != "?") _p.Outcome(p.ErrorId).Set(Disposition.Pending, $"queued for guest source {p.Source.SourceId}, which was never acknowledged");
+        }
+    }
+}
