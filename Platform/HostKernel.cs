@@ -76,34 +76,34 @@ public sealed class HostKernel
                 break;
             case EntryKind.ArmProcessor when entry.Severity == Severity.Corrected:
                 Count("processor");
-                _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected ARM processor error on CPU {entry.Cpu} ({entry.Detail}) logged", errorId, cpu: entry.Cpu);
+                _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected {entry.Detail} logged", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
             case EntryKind.ArmProcessor when entry.Severity == Severity.Fatal:
                 if (_p.Scenario.FatalPolicy == FatalPolicy.Panic)
                 {
-                    Panic($"fatal ARM processor error on CPU {entry.Cpu} ({entry.Detail})", errorId);
+                    Panic($"fatal {entry.Detail}", errorId);
                     break;
                 }
                 _offlineCpus.Add(entry.Cpu ?? 0);
-                _p.Log(Actor.Host, "host.cpu-offline", $"fatal ARM processor error on CPU {entry.Cpu} ({entry.Detail}): CPU {entry.Cpu} taken offline, its vCPU threads migrated; no guest is told", errorId, cpu: entry.Cpu);
+                _p.Log(Actor.Host, "host.cpu-offline", $"fatal {entry.Detail}: CPU {entry.Cpu} taken offline, its vCPU threads migrated; no guest is told", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.ContainedAtHost, $"CPU {entry.Cpu} taken offline by the host");
                 break;
             case EntryKind.ArmProcessor:
-                _p.Log(Actor.Host, "host.processor", $"recoverable ARM processor error on CPU {entry.Cpu} ({entry.Detail}): logged, CPU kept online", errorId, cpu: entry.Cpu);
+                _p.Log(Actor.Host, "host.processor", $"recoverable {entry.Detail}: logged, CPU kept online", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.ContainedAtHost, "recoverable processor error handled by the host");
                 break;
             case EntryKind.Pcie when entry.Severity == Severity.Corrected:
                 Count("pcie");
-                _p.Log(Actor.Host, "host.corrected", $"AER: corrected error at {entry.Detail} logged", errorId);
+                _p.Log(Actor.Host, "host.corrected", $"AER: corrected {entry.Detail} logged", errorId);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged by the host's AER driver");
                 break;
             case EntryKind.Pcie when entry.Severity == Severity.Fatal:
-                Panic($"fatal PCIe error at {entry.Detail}", errorId);
+                Panic($"fatal {entry.Detail}", errorId);
                 break;
             case EntryKind.Pcie:
-                _p.Log(Actor.Host, "host.aer-recovery", $"AER: uncorrected non-fatal error at {entry.Detail}: driver error handlers run, link reset, device recovered", errorId);
-                outcome?.Set(Disposition.ContainedAtHost, $"AER recovery of {entry.Detail} at the host");
+                _p.Log(Actor.Host, "host.aer-recovery", $"AER: uncorrected non-fatal {entry.Detail}: driver error handlers run, link reset, device recovered", errorId);
+                outcome?.Set(Disposition.ContainedAtHost, $"AER recovery at the host ({entry.Detail})");
                 break;
             default:
                 _p.Log(Actor.Host, "host.unknown-section", $"section {entry.SectionType} ({entry.Detail}) logged", errorId);

@@ -142,10 +142,10 @@ internal static class Wire
                 case ArmProcessorSection arm:
                     int cpu = (int)(arm.Mpidr & 0xFF);
                     var kinds = arm.ErrorInfo.Select(i => ArmProcessorSection.KindName(i.KindUnder(arm.TypeEncoding))).Distinct();
-                    return new DecodedEntry(type, severity, EntryKind.ArmProcessor, null, cpu, $"ARM processor error on CPU {cpu}: {string.Join(", ", kinds)} error");
+                    return new DecodedEntry(type, severity, EntryKind.ArmProcessor, null, cpu, $"ARM processor error on CPU {cpu}: {string.Join(", ", kinds)}");
                 case PcieErrorSection p:
                     string bdf = string.Create(CultureInfo.InvariantCulture, $"{p.SegmentNumber:x4}:{p.PrimaryBusNumber:x2}:{p.DeviceNumber:x2}.{p.FunctionNumber:x}");
-                    return new DecodedEntry(type, severity, EntryKind.Pcie, null, null, bdf);
+                    return new DecodedEntry(type, severity, EntryKind.Pcie, null, null, $"PCIe error at {bdf}");
                 default:
                     return new DecodedEntry(type, severity, EntryKind.Other, null, null, CperSections.NameOf(type) ?? type.ToString());
             }

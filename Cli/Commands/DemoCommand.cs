@@ -1,27 +1,33 @@
 using System.CommandLine;
+using ApeiKit.Platform;
 
 namespace ApeiKit.Cli;
 
 /// <summary>
-/// <c>apeikit demo</c>: the built-in default job. Until the virtual platform lands it decodes an
-/// embedded real capture (a Windows WHEA record with five sections) exactly as <c>apeikit decode</c> would.
+/// <c>apeikit demo</c>: the built-in default job. Runs the virtual platform on its embedded default scenario
+/// (an Arm VM whose HEST declares SEA, GPIO, GSIV, SEI and polled sources): firmware records CPER, the host
+/// parses it and decides, the VMM translates the address and writes CPER where the guest's HEST says, then
+/// notifies; the guest reads, acknowledges and recovers. Prints the trace, the summary, the invariant checks,
+/// and then the guest's decoded view of every record it read.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var format = new Option<string>("--format", "-f") { Description = "text, json, ndjson or layout.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
-        var command = new Command("demo", "Run the built-in demonstration: decode an embedded real CPER capture.") { format };
+        var format = new Option<string>("--format", "-f") { Description = "text (trace, summary, guest's decoded records) or json (the machine-readable trace).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("demo", "Run the built-in demonstration: the default virtual-platform scenario, end to end, and what the guest decoded.") { format };
         command.SetAction(parse =>
         {
-            using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream("sample-whea-multiple4.bin")
-                ?? throw new InvalidOperationException("The embedded sample is missing from the build.");
-            using var ms = new MemoryStream();
-            stream.CopyTo(ms);
-            context.Out.WriteLine("apeikit demo: decoding an embedded real Windows WHEA capture (fixtures/cper/whea/TestErrorMultiple4.bin)");
-            context.Out.WriteLine();
-            return DecodeCommand.DecodeBytes(context, "sample-whea-multiple4.bin", ms.ToArray(), parse.GetValue(format)!);
+            string f = parse.GetValue(format)!;
+            if (f == "text")
+            {
+                context.Out.WriteLine("apeikit demo: the virtual platform on its default scenario (apeikit simulate --print-default shows it).");
+                context.Out.WriteLine("Firmware records CPER in the host's error status blocks; the host decides; the VMM translates host to guest");
+                context.Out.WriteLine("addresses, writes CPER where the guest's HEST points and notifies by SEA, SEI, GSIV, GPIO or not at all (polled).");
+                context.Out.WriteLine();
+            }
+            return SimulateCommand.Run(context, Scenario.Default, f, showRecords: f == "text");
         });
         return command;
     }
