@@ -291,3 +291,20 @@ public class PlatformTests
         };
     }
 }
+
+public class ReadmeScenarioTests
+{
+    [Fact]
+    public void The_scenario_example_in_the_readme_runs_and_keeps_every_invariant()
+    {
+        var readme = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "README.md"));
+        int section = readme.IndexOf("### `apeikit simulate", StringComparison.Ordinal);
+        int start = readme.IndexOf("```jsonc", section, StringComparison.Ordinal) + "```jsonc".Length;
+        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        var run = VirtualPlatform.Run(ScenarioReader.Read(readme[start..end], "README.md"));
+        Assert.Empty(PlatformInvariants.Check(run));
+        Assert.Equal(14, run.Outcomes.Count);
+        foreach (var m in new[] { Mechanism.Sea, Mechanism.Gpio, Mechanism.Gsiv, Mechanism.Sei, Mechanism.Polled })
+            Assert.Contains(run.Outcomes, o => o.GuestMechanism == m && o.Disposition == Disposition.DeliveredToGuest);
+    }
+}
