@@ -181,6 +181,8 @@ public class PlatformTests
     [InlineData("gsiv")]
     [InlineData("gpio")]
     [InlineData("polled")]
+    [InlineData("sci")]
+    [InlineData("nmi")]
     public void Each_mechanism_alone_delivers_and_keeps_the_invariants(string mechanism)
     {
         string error = mechanism == "sea"
