@@ -26,6 +26,7 @@ public static class CperSections
         ProcessorGenericSection.Codec,
         ArmProcessorSection.Codec,
         PcieErrorSection.Codec,
+        Ia32X64ProcessorSection.Codec,
         FirmwareErrorRecordReferenceSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
