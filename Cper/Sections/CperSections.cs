@@ -27,6 +27,11 @@ public static class CperSections
         ArmProcessorSection.Codec,
         PcieErrorSection.Codec,
         Ia32X64ProcessorSection.Codec,
+        MemoryError2Section.Codec,
+        PciBusErrorSection.Codec,
+        DmarGenericSection.Codec,
+        DmarVtdSection.Codec,
+        DmarIommuSection.Codec,
         FirmwareErrorRecordReferenceSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
