@@ -195,4 +195,57 @@ public class AppendixNSectionTests
         var e = Hostile(codec.Decode, codec.Describe, body, LibcperBody);
         Assert.Equal(LibcperBody, e.Offset);
     }
+
+    // ---- PCI/PCI-X component (N.2.9) and CCIX PER log (N.2.12) ----
+
+    [Fact]
+    public void Libcper_pci_component_counts_and_register_pairs_match_the_bytes()
+    {
+        // 0xC8: validation 15, vendor 84 3c at 0xD8, memory number 02 at 0xE8, IO number 03 at 0xEC, pair 0 at 0xF0.
+        var p = Section<PciComponentErrorSection>("cper/libcper/pcidev.cperhex");
+        Assert.Equal(0x15ul, p.ValidationBits);
+        Assert.Equal(0x3C84, p.VendorId);
+        Assert.Equal(0xA9D4, p.DeviceId);
+        Assert.Equal(0xC574ABu, p.ClassCode);
+        Assert.Equal(2, p.MemoryRegisterCount);
+        Assert.Equal(5, p.RegisterPairs.Count);
+        Assert.Equal((18382986505221715575ul, 16983268706008349791ul), p.RegisterPairs[0]);
+        Assert.Equal((885844574751927713ul, 11608792315963218900ul), p.RegisterPairs[4]);
+        Assert.Empty(p.TrailingBytes);
+    }
+
+    [Fact]
+    public void Pci_component_register_counts_beyond_the_section_are_a_content_error()
+    {
+        var body = Body("cper/libcper/pcidev.cperhex", LibcperBody, 120);
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(36), 0xFFFF_FFFF); // IO Number: 4 billion pairs
+        var e = Hostile(PciComponentErrorSection.Decode, PciComponentErrorSection.Describe, body, LibcperBody);
+        Assert.Equal("MemoryNumber + IONumber", e.Field);
+        Assert.Equal(LibcperBody + 32, e.Offset);
+        Assert.Equal("4294967297", e.Found);
+    }
+
+    [Fact]
+    public void Libcper_ccix_per_log_matches_the_bytes()
+    {
+        // 0xC8: length 70 00 00 00 (112), validation 05, source ID b1 at 0xD4, log from 0xD8 (96 bytes, 7f 56 b0 dc ...).
+        var c = Section<CcixPerSection>("cper/libcper/ccixper.cperhex");
+        Assert.Equal(5ul, c.ValidationBits);
+        Assert.Equal(0xB1, c.SourceId);
+        Assert.Equal(96, c.PerLog.Length);
+        Assert.Equal(0x7F, c.PerLog[0]);
+        Assert.Empty(c.TrailingBytes);
+    }
+
+    [Theory]
+    [InlineData(113u)]
+    [InlineData(15u)]
+    public void Ccix_length_outside_the_section_is_a_content_error(uint length)
+    {
+        var body = Body("cper/libcper/ccixper.cperhex", LibcperBody, 112);
+        BinaryPrimitives.WriteUInt32LittleEndian(body, length);
+        var e = Hostile(CcixPerSection.Decode, CcixPerSection.Describe, body, LibcperBody);
+        Assert.Equal("Length", e.Field);
+        Assert.Equal(LibcperBody, e.Offset);
+    }
 }

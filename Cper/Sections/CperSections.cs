@@ -32,6 +32,8 @@ public static class CperSections
         DmarGenericSection.Codec,
         DmarVtdSection.Codec,
         DmarIommuSection.Codec,
+        PciComponentErrorSection.Codec,
+        CcixPerSection.Codec,
         FirmwareErrorRecordReferenceSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
