@@ -248,4 +248,89 @@ public class AppendixNSectionTests
         Assert.Equal("Length", e.Field);
         Assert.Equal(LibcperBody, e.Offset);
     }
+
+    // ---- CXL protocol error (N.2.13) and CXL component event (N.2.14) ----
+
+    [Fact]
+    public void Libcper_cxl_protocol_device_id_and_lengths_match_the_bytes()
+    {
+        // 0xC8: validation 3d, agent type 00, vendor b6 71 at 0xE0, slot 20 50 at 0xEA (slot number 0x5020 >> 3),
+        // serial c1 54 1d 7c at 0xF0, DVSEC length 01 00 at 0x134, error log length 26 00 at 0x136, DVSEC 95 at 0x13C.
+        var c = Section<CxlProtocolErrorSection>("cper/libcper/cxlprotocol.cperhex");
+        Assert.Equal(0x3Dul, c.ValidationBits);
+        Assert.Equal(0, c.AgentType);
+        Assert.Equal(29110, c.VendorId);
+        Assert.Equal(10621, c.DeviceId);
+        Assert.Equal(2564, c.SlotNumber);
+        Assert.Equal(443063695851738305ul, c.DeviceSerialNumber);
+        Assert.Equal(0x38, c.CapabilityStructure[0]);
+        Assert.Equal([0x95], c.Dvsec);
+        Assert.Equal(38, c.ErrorLog.Length);
+        Assert.Empty(c.TrailingBytes);
+    }
+
+    [Theory]
+    [InlineData(108, 40, "CxlDvsecLength")]
+    [InlineData(110, 39, "CxlErrorLogLength")]
+    public void Cxl_protocol_lengths_beyond_the_section_are_a_content_error(int at, int value, string field)
+    {
+        var body = Body("cper/libcper/cxlprotocol.cperhex", LibcperBody, 155);
+        BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(at), (ushort)value); // 39 bytes follow the fixed part
+        var e = Hostile(CxlProtocolErrorSection.Decode, CxlProtocolErrorSection.Describe, body, LibcperBody);
+        Assert.Equal(field, e.Field);
+        Assert.Equal(LibcperBody + at, e.Offset);
+    }
+
+    [Fact]
+    public void Libcper_cxl_component_header_matches_the_bytes_and_its_short_log_stays_raw()
+    {
+        // 0xC8: length 33 (51), validation 05, vendor 3e d6, function f1, segment ad 0f at 0xDB, slot 28 e3 at 0xDD,
+        // event log from 0xE8: 19 bytes, shorter than the 48-byte event record header (libcper writes random bytes).
+        var c = Section<CxlComponentEventSection>("cper/libcper/cxlcomponent-media.cperhex");
+        Assert.Equal(CperGuids.CxlGeneralMedia, c.SectionType);
+        Assert.Equal(5ul, c.ValidationBits);
+        Assert.Equal(54846, c.VendorId);
+        Assert.Equal(8598, c.DeviceId);
+        Assert.Equal(4013, c.SegmentNumber);
+        Assert.Equal(7269, c.SlotNumber);
+        Assert.Equal(19, c.EventLog.Length);
+        Assert.Equal(0x0E, c.EventLog[0]);
+    }
+
+    [Fact]
+    public void Hand_built_cxl_general_media_record_is_described_field_by_field_and_round_trips()
+    {
+        var log = new byte[128];
+        CperGuids.CxlGeneralMedia.TryWriteBytes(log);
+        log[16] = 128;
+        log[17] = 0x0A; // failure, maintenance needed
+        BinaryPrimitives.WriteUInt64LittleEndian(log.AsSpan(0x30), 0x1234_5000);
+        log[0x38] = 1;   // uncorrectable
+        log[0x3A] = 1;   // host read
+        log[0x3B] = 0x3; // channel and rank valid
+        log[0x3D] = 2;
+        log[0x3E] = 1;
+        var c = new CxlComponentEventSection(CperGuids.CxlGeneralMedia) { ValidationBits = 5, VendorId = 0x8086, EventLog = log };
+        var bytes = c.Encode();
+        Assert.Equal(160u, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
+        var back = CxlComponentEventSection.Decode(bytes, 0, CperGuids.CxlGeneralMedia);
+        Assert.Equal(bytes, back.Encode());
+        Assert.Equal(CperGuids.CxlGeneralMedia, back.EventRecordType);
+        var sw = new StringWriter { NewLine = "\n" };
+        back.Describe(new TextRenderer(sw));
+        string text = sw.ToString();
+        Assert.Contains("Physical address (DPA): 0x0000000012345000", text, StringComparison.Ordinal);
+        Assert.Contains("Event record severity: failure (2)", text, StringComparison.Ordinal);
+        Assert.Contains("Transaction type: host read (1)", text, StringComparison.Ordinal);
+        Assert.Contains("Channel: 2", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cxl_component_length_beyond_the_section_is_a_content_error()
+    {
+        var body = Body("cper/libcper/cxlcomponent-media.cperhex", LibcperBody, 51);
+        body[0] = 52;
+        var e = Hostile((b, o) => CxlComponentEventSection.Decode(b, o, CperGuids.CxlGeneralMedia), CxlComponentEventSection.Describe, body, LibcperBody);
+        Assert.Equal("Length", e.Field);
+    }
 }

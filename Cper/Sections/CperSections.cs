@@ -34,6 +34,8 @@ public static class CperSections
         DmarIommuSection.Codec,
         PciComponentErrorSection.Codec,
         CcixPerSection.Codec,
+        CxlProtocolErrorSection.Codec,
+        .. CxlComponentEventSection.Codecs,
         FirmwareErrorRecordReferenceSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
