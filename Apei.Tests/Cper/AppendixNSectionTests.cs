@@ -38,6 +38,48 @@ public class AppendixNSectionTests
         return e;
     }
 
+    public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
+
+    private static readonly Guid[] s_appendixN =
+    [
+        CperGuids.ProcessorIa32X64, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.PciComponent, CperGuids.DmarGeneric,
+        CperGuids.DmarVtd, CperGuids.DmarIommu, CperGuids.CcixPer, CperGuids.CxlProtocol, CperGuids.CxlGeneralMedia, CperGuids.CxlDram,
+        CperGuids.CxlMemoryModule,
+    ];
+
+    [Theory]
+    [MemberData(nameof(AllFixtures))]
+    public void Every_fixture_section_of_these_types_decodes_to_its_model_not_raw_bytes(string fixture)
+    {
+        var bytes = Fixtures.Binary(fixture);
+        int offset = 0;
+        while (offset < bytes.Length)
+        {
+            var errors = new List<ApeiContentException>();
+            var record = CperRecord.Decode(bytes.AsSpan(offset), errors, out int consumed, offset);
+            foreach (var s in record.Sections.Where(s => s_appendixN.Contains(s.Body.SectionType)))
+                Assert.IsNotType<RawSectionBody>(s.Body);
+            offset += consumed;
+        }
+    }
+
+    [Fact]
+    public void Edk2_x64_register_state_without_cr8_is_named_register_by_register()
+    {
+        var x = new Ia32X64ProcessorSection();
+        var array = new byte[236];
+        BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(152), 0xFFFF_8000_0000_1234); // RIP
+        BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(192), 0x3406F8);              // CR4, then GDTR (no CR8)
+        x.ContextInfo.Add(new Ia32X64ContextInfo(3, array));
+        var sw = new StringWriter { NewLine = "\n" };
+        x.Describe(new TextRenderer(sw));
+        string text = sw.ToString();
+        Assert.Contains("edk2 layout, no CR8", text, StringComparison.Ordinal);
+        Assert.Contains("RIP: 0xFFFF800000001234", text, StringComparison.Ordinal);
+        Assert.Contains("CR4: 0x00000000003406F8", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CR8: ", text, StringComparison.Ordinal);
+    }
+
     // ---- IA32/X64 (N.2.4.2) ----
 
     [Fact]

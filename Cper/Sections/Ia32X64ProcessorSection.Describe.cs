@@ -49,6 +49,7 @@ public sealed partial class Ia32X64ProcessorSection
         [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
         [6] = "prefetch", [7] = "eviction", [8] = "snoop",
     };
+    // TLB and bus checks define operations 0-6 only; eviction (7) and snoop (8) are cache-check operations.
     private static readonly NameTable s_busOperations = new()
     {
         [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch", [6] = "prefetch",
@@ -64,11 +65,11 @@ public sealed partial class Ia32X64ProcessorSection
     };
 
     // Cache and TLB check structures (N.2.4.2.1): bits 0-15 say which of the fields above them are valid.
-    private static BitFieldDef[] CacheTlbBits() =>
+    private static BitFieldDef[] CacheTlbBits(NameTable operations) =>
     [
         new("validationBits", "Validation bits", 0, 16),
         new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
-        new("operation", "Operation", 18, 4, s_cacheOperations, ValidBit: 1),
+        new("operation", "Operation", 18, 4, operations, ValidBit: 1),
         new("level", "Level", 22, 3, ValidBit: 2),
         new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
         new("uncorrected", "Uncorrected", 26, 1, ValidBit: 4),
@@ -77,8 +78,8 @@ public sealed partial class Ia32X64ProcessorSection
         new("overflow", "Overflow", 29, 1, ValidBit: 7),
     ];
 
-    private static readonly FieldDef s_cacheCheck = FieldDef.Bits("checkInfo", "Cache check", 24, 8, CacheTlbBits(), validBit: 0);
-    private static readonly FieldDef s_tlbCheck = FieldDef.Bits("checkInfo", "TLB check", 24, 8, CacheTlbBits(), validBit: 0);
+    private static readonly FieldDef s_cacheCheck = FieldDef.Bits("checkInfo", "Cache check", 24, 8, CacheTlbBits(s_cacheOperations), validBit: 0);
+    private static readonly FieldDef s_tlbCheck = FieldDef.Bits("checkInfo", "TLB check", 24, 8, CacheTlbBits(s_busOperations), validBit: 0);
     private static readonly FieldDef s_busCheck = FieldDef.Bits("checkInfo", "Bus check", 24, 8,
     [
         new("validationBits", "Validation bits", 0, 16),
@@ -142,6 +143,14 @@ public sealed partial class Ia32X64ProcessorSection
         ("R8", 8), ("R9", 8), ("R10", 8), ("R11", 8), ("R12", 8), ("R13", 8), ("R14", 8), ("R15", 8),
         ("CS", 2), ("DS", 2), ("SS", 2), ("ES", 2), ("FS", 2), ("GS", 2), ("", 4), ("RFLAGS", 8), ("RIP", 8),
         ("CR0", 8), ("CR1", 8), ("CR2", 8), ("CR3", 8), ("CR4", 8), ("CR8", 8), ("GDTR", 16), ("IDTR", 16), ("LDTR", 2), ("TR", 2),
+    ]);
+    // edk2's EFI_CONTEXT_X64_REGISTER_STATE leaves CR8 out (236 bytes); firmware built on it writes that shape.
+    private static readonly StructDef s_x64RegistersEdk2 = Registers("64-bit mode execution context (edk2 layout, no CR8)",
+    [
+        ("RAX", 8), ("RBX", 8), ("RCX", 8), ("RDX", 8), ("RSI", 8), ("RDI", 8), ("RBP", 8), ("RSP", 8),
+        ("R8", 8), ("R9", 8), ("R10", 8), ("R11", 8), ("R12", 8), ("R13", 8), ("R14", 8), ("R15", 8),
+        ("CS", 2), ("DS", 2), ("SS", 2), ("ES", 2), ("FS", 2), ("GS", 2), ("", 4), ("RFLAGS", 8), ("RIP", 8),
+        ("CR0", 8), ("CR1", 8), ("CR2", 8), ("CR3", 8), ("CR4", 8), ("GDTR", 16), ("IDTR", 16), ("LDTR", 2), ("TR", 2),
     ]);
     private static readonly StructDef s_debug32 = Registers("32-bit debug registers",
         [("DR0", 4), ("DR1", 4), ("DR2", 4), ("DR3", 4), ("DR4", 4), ("DR5", 4), ("DR6", 4), ("DR7", 4)]);
@@ -247,6 +256,11 @@ public sealed partial class Ia32X64ProcessorSection
         ContextHeaderLayout.Describe(context[..Ia32X64ContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + Ia32X64ContextInfo.HeaderSize;
         var layout = RegisterLayout(type);
+        if (type == (ushort)Ia32X64RegisterContextType.X64Context && array.Length == s_x64RegistersEdk2.Size)
+        {
+            layout = s_x64RegistersEdk2;
+            visitor.Info("registerLayout", "Register layout", "edk2 layout, no CR8 (236 bytes; UEFI's x64 register state has CR8 and 244 bytes)");
+        }
         if (layout is not null && array.Length == layout.Size)
         {
             visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
