@@ -69,6 +69,15 @@ public static class CperGuids
     /// <summary>CXL MLD port event record.</summary>
     public static readonly Guid CxlMldPort = new("8dc44363-0c96-4710-b7bf-04bb99534c3f");
 
+    /// <summary>IA32/X64 cache check error-information type (N.2.4.2.1).</summary>
+    public static readonly Guid CheckCache = new("a55701f5-e3ef-43de-ac72-249b573fad2c");
+    /// <summary>IA32/X64 TLB check error-information type (N.2.4.2.1).</summary>
+    public static readonly Guid CheckTlb = new("fc06b535-5e1f-4562-9f25-0a3b9adb63c3");
+    /// <summary>IA32/X64 bus check error-information type (N.2.4.2.1).</summary>
+    public static readonly Guid CheckBus = new("1cf3f8b3-c5b1-49a2-aa59-5eef92ffa63c");
+    /// <summary>IA32/X64 micro-architecture specific check error-information type (N.2.4.2.1).</summary>
+    public static readonly Guid CheckMicroArchitecture = new("48ab7f57-dc34-4f6c-a7d3-b0b5b0a74314");
+
     /// <summary>Windows XPF MCA section (WHEA_XPF_MCA_SECTION; Windows cperguid.h XPF_MCA_SECTION_GUID).</summary>
     public static readonly Guid WindowsXpfMca = new("8a1e1d01-42f9-4557-9c33-565e5cc3f7e8");
     /// <summary>Windows error recovery information section (WHEA_ERROR_RECOVERY_INFO_SECTION).</summary>
@@ -176,10 +185,10 @@ public static class CperGuids
         new(CreatorWhea, CperGuidKind.Creator, "WHEA Record Creator (Windows)", "Windows cperguid.h"),
         new(new("57217c8d-5e66-44fb-8033-9b74cacedf5b"), CperGuidKind.Creator, "Default Device Driver Creator (Windows)", "Windows cperguid.h"),
 
-        new(new("a55701f5-e3ef-43de-ac72-249b573fad2c"), CperGuidKind.ProcessorCheck, "Cache check", "UEFI 2.10 N.2.4.2.1"),
-        new(new("fc06b535-5e1f-4562-9f25-0a3b9adb63c3"), CperGuidKind.ProcessorCheck, "TLB check", "UEFI 2.10 N.2.4.2.1"),
-        new(new("1cf3f8b3-c5b1-49a2-aa59-5eef92ffa63c"), CperGuidKind.ProcessorCheck, "Bus check", "UEFI 2.10 N.2.4.2.1"),
-        new(new("48ab7f57-dc34-4f6c-a7d3-b0b5b0a74314"), CperGuidKind.ProcessorCheck, "Micro-architecture specific check", "UEFI 2.10 N.2.4.2.1"),
+        new(CheckCache, CperGuidKind.ProcessorCheck, "Cache check", "UEFI 2.10 N.2.4.2.1"),
+        new(CheckTlb, CperGuidKind.ProcessorCheck, "TLB check", "UEFI 2.10 N.2.4.2.1"),
+        new(CheckBus, CperGuidKind.ProcessorCheck, "Bus check", "UEFI 2.10 N.2.4.2.1"),
+        new(CheckMicroArchitecture, CperGuidKind.ProcessorCheck, "Micro-architecture specific check", "UEFI 2.10 N.2.4.2.1"),
     ];
 
     private static readonly Dictionary<(Guid, CperGuidKind), CperGuidInfo> s_byGuid = s_entries.ToDictionary(e => (e.Guid, e.Kind));

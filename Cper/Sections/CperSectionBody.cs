@@ -115,6 +115,29 @@ public abstract class FixedSectionBody : CperSectionBody
         field.WriteValue(Bytes, value);
     }
 
+    /// <summary>Reads an integer field by its JSON name (the layout's names, e.g. "physicalAddress").</summary>
+    /// <exception cref="ArgumentException">No integer field of that name.</exception>
+    public ulong GetField(string json) => Get(FindInteger(json));
+
+    /// <summary>Writes an integer field by its JSON name (validation bits are not changed).</summary>
+    /// <exception cref="ArgumentException">No integer field of that name.</exception>
+    public void SetField(string json, ulong value) => Set(FindInteger(json), value);
+
+    /// <summary>Reads the bytes of any field by its JSON name (a copy; empty when a short body does not reach it).</summary>
+    /// <exception cref="ArgumentException">No field of that name.</exception>
+    public byte[] GetFieldBytes(string json)
+    {
+        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
+        return f.End <= Bytes.Length ? Bytes.AsSpan(f.Offset, f.Size).ToArray() : [];
+    }
+
+    private FieldDef FindInteger(string json)
+    {
+        var f = Layout.Find(json);
+        if (f is null || !f.IsNumeric || f.Size > 8) throw new ArgumentException($"No integer field '{json}' in {Layout.Name}.", nameof(json));
+        return f;
+    }
+
     /// <inheritdoc/>
     public override int GetEncodedLength() => Bytes.Length;
 

@@ -1,0 +1,290 @@
+using System.Buffers.Binary;
+
+namespace ApeiKit.Cper;
+
+public sealed partial class Ia32X64ProcessorSection
+{
+    private static readonly FieldDef s_headerValidation = FieldDef.Bits("validationBits", "Validation bits", 0, 8,
+    [
+        new("localApicIdValid", "Local APIC ID valid", 0, 1), new("cpuIdInfoValid", "CPUID information valid", 1, 1),
+        new("errorInfoNum", "Error information structures", 2, 6), new("contextInfoNum", "Context information structures", 8, 6),
+    ]);
+
+    /// <summary>Header layout (UEFI 2.10 N.2.4.2, IA32/X64 Processor Error Section).</summary>
+    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
+    [
+        s_headerValidation,
+        FieldDef.Hex("localApicId", "Local APIC ID", 8, 8, validBit: 0),
+        // CPUID Info is 48 bytes; firmware and Windows store CPUID leaf 1 as four 32-bit registers (the APIC ID in
+        // EBX[31:24] matches Local APIC ID in real captures). libcper writes four 64-bit values instead.
+        FieldDef.Hex("cpuIdEax", "CPUID.1 EAX", 16, 4, validBit: 1),
+        FieldDef.Hex("cpuIdEbx", "CPUID.1 EBX", 20, 4, validBit: 1),
+        FieldDef.Hex("cpuIdEcx", "CPUID.1 ECX", 24, 4, validBit: 1),
+        FieldDef.Hex("cpuIdEdx", "CPUID.1 EDX", 28, 4, validBit: 1),
+        FieldDef.Bytes("cpuIdRest", "CPUID information, bytes 16-47", 32, 32, validBit: 1),
+    ], validationField: "validationBits");
+
+    private static readonly FlagTable s_infoValidation = new()
+    {
+        [0] = "checkInfo", [1] = "targetId", [2] = "requestorId", [3] = "responderId", [4] = "instructionPointer",
+    };
+
+    internal static readonly FieldDef InfoCheckInfoRaw = FieldDef.Hex("checkInfo", "Check information", 24, 8, validBit: 0);
+
+    /// <summary>Error-information layout (UEFI 2.10 N.2.4.2.1); the check information is shown by the error type.</summary>
+    public static StructDef ErrorInfoLayout { get; } = new("IA32/X64 error information", Ia32X64ErrorInfo.Size,
+    [
+        FieldDef.Guid("errorType", "Error type", 0, CperGuids.ProcessorCheckName),
+        FieldDef.Flags("validationBits", "Validation bits", 16, 8, s_infoValidation),
+        InfoCheckInfoRaw,
+        FieldDef.Hex("targetId", "Target address ID", 32, 8, validBit: 1),
+        FieldDef.Hex("requestorId", "Requestor ID", 40, 8, validBit: 2),
+        FieldDef.Hex("responderId", "Responder ID", 48, 8, validBit: 3),
+        FieldDef.Hex("instructionPointer", "Instruction pointer", 56, 8, validBit: 4),
+    ], validationField: "validationBits");
+
+    private static readonly NameTable s_transactionTypes = new() { [0] = "instruction", [1] = "data access", [2] = "generic" };
+    private static readonly NameTable s_cacheOperations = new()
+    {
+        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
+        [6] = "prefetch", [7] = "eviction", [8] = "snoop",
+    };
+    // TLB and bus checks define operations 0-6 only; eviction (7) and snoop (8) are cache-check operations.
+    private static readonly NameTable s_busOperations = new()
+    {
+        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch", [6] = "prefetch",
+    };
+    private static readonly NameTable s_participation = new()
+    {
+        [0] = "local processor originated request", [1] = "local processor responded to request", [2] = "local processor observed", [3] = "generic",
+    };
+    private static readonly NameTable s_addressSpace = new() { [0] = "memory access", [1] = "reserved", [2] = "I/O", [3] = "other transaction" };
+    private static readonly NameTable s_msErrorTypes = new()
+    {
+        [0] = "no error", [1] = "unclassified", [2] = "microcode ROM parity error", [3] = "external error", [4] = "FRC error", [5] = "internal unclassified",
+    };
+
+    // Cache and TLB check structures (N.2.4.2.1): bits 0-15 say which of the fields above them are valid.
+    private static BitFieldDef[] CacheTlbBits(NameTable operations) =>
+    [
+        new("validationBits", "Validation bits", 0, 16),
+        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
+        new("operation", "Operation", 18, 4, operations, ValidBit: 1),
+        new("level", "Level", 22, 3, ValidBit: 2),
+        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
+        new("uncorrected", "Uncorrected", 26, 1, ValidBit: 4),
+        new("preciseIp", "Precise IP", 27, 1, ValidBit: 5),
+        new("restartableIp", "Restartable IP", 28, 1, ValidBit: 6),
+        new("overflow", "Overflow", 29, 1, ValidBit: 7),
+    ];
+
+    private static readonly FieldDef s_cacheCheck = FieldDef.Bits("checkInfo", "Cache check", 24, 8, CacheTlbBits(s_cacheOperations), validBit: 0);
+    private static readonly FieldDef s_tlbCheck = FieldDef.Bits("checkInfo", "TLB check", 24, 8, CacheTlbBits(s_busOperations), validBit: 0);
+    private static readonly FieldDef s_busCheck = FieldDef.Bits("checkInfo", "Bus check", 24, 8,
+    [
+        new("validationBits", "Validation bits", 0, 16),
+        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
+        new("operation", "Operation", 18, 4, s_busOperations, ValidBit: 1),
+        new("level", "Level", 22, 3, ValidBit: 2),
+        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
+        new("uncorrected", "Uncorrected", 26, 1, ValidBit: 4),
+        new("preciseIp", "Precise IP", 27, 1, ValidBit: 5),
+        new("restartableIp", "Restartable IP", 28, 1, ValidBit: 6),
+        new("overflow", "Overflow", 29, 1, ValidBit: 7),
+        new("participationType", "Participation type", 30, 2, s_participation, ValidBit: 8),
+        new("timeOut", "Time out", 32, 1, ValidBit: 9),
+        new("addressSpace", "Address space", 33, 2, s_addressSpace, ValidBit: 10),
+    ], validBit: 0);
+    private static readonly FieldDef s_msCheck = FieldDef.Bits("checkInfo", "Micro-architecture specific check", 24, 8,
+    [
+        new("validationBits", "Validation bits", 0, 16),
+        new("errorType", "Error type", 16, 3, s_msErrorTypes, ValidBit: 0),
+        new("processorContextCorrupt", "Processor context corrupt", 19, 1, ValidBit: 1),
+        new("uncorrected", "Uncorrected", 20, 1, ValidBit: 2),
+        new("preciseIp", "Precise IP", 21, 1, ValidBit: 3),
+        new("restartableIp", "Restartable IP", 22, 1, ValidBit: 4),
+        new("overflow", "Overflow", 23, 1, ValidBit: 5),
+    ], validBit: 0);
+
+    /// <summary>The check-information layout for an error type GUID (cache, TLB, bus, micro-architecture), or the raw 64-bit field.</summary>
+    public static FieldDef CheckInfoField(Guid errorType)
+        => errorType == CperGuids.CheckCache ? s_cacheCheck
+        : errorType == CperGuids.CheckTlb ? s_tlbCheck
+        : errorType == CperGuids.CheckBus ? s_busCheck
+        : errorType == CperGuids.CheckMicroArchitecture ? s_msCheck
+        : InfoCheckInfoRaw;
+
+    /// <summary>Register context type names (N.2.4.2.2).</summary>
+    public static NameTable RegisterContextTypes { get; } = new()
+    {
+        [0] = "unclassified data", [1] = "MSR registers", [2] = "32-bit mode execution context", [3] = "64-bit mode execution context",
+        [4] = "FXSAVE context", [5] = "32-bit debug registers (DR0-DR7)", [6] = "64-bit debug registers (DR0-DR7)", [7] = "memory-mapped registers",
+    };
+
+    /// <summary>Context-information header layout (UEFI 2.10 N.2.4.2.2).</summary>
+    public static StructDef ContextHeaderLayout { get; } = new("IA32/X64 context information", Ia32X64ContextInfo.HeaderSize,
+    [
+        FieldDef.Enum("registerContextType", "Register context type", 0, 2, RegisterContextTypes),
+        FieldDef.UInt("registerArraySize", "Register array size", 2, 2, unit: "bytes"),
+        FieldDef.Hex("msrAddress", "MSR address", 4, 4),
+        FieldDef.Hex("mmRegisterAddress", "Memory-mapped register address", 8, 8),
+    ]);
+
+    // IA32 register state (N.2.4.2.2, 92 bytes) and x64 register state (244 bytes).
+    private static readonly StructDef s_ia32Registers = Registers("32-bit mode execution context",
+    [
+        ("EAX", 4), ("EBX", 4), ("ECX", 4), ("EDX", 4), ("ESI", 4), ("EDI", 4), ("EBP", 4), ("ESP", 4),
+        ("CS", 2), ("DS", 2), ("SS", 2), ("ES", 2), ("FS", 2), ("GS", 2), ("EFLAGS", 4), ("EIP", 4),
+        ("CR0", 4), ("CR1", 4), ("CR2", 4), ("CR3", 4), ("CR4", 4), ("GDTR", 8), ("IDTR", 8), ("LDTR", 2), ("TR", 2),
+    ]);
+    private static readonly StructDef s_x64Registers = Registers("64-bit mode execution context",
+    [
+        ("RAX", 8), ("RBX", 8), ("RCX", 8), ("RDX", 8), ("RSI", 8), ("RDI", 8), ("RBP", 8), ("RSP", 8),
+        ("R8", 8), ("R9", 8), ("R10", 8), ("R11", 8), ("R12", 8), ("R13", 8), ("R14", 8), ("R15", 8),
+        ("CS", 2), ("DS", 2), ("SS", 2), ("ES", 2), ("FS", 2), ("GS", 2), ("", 4), ("RFLAGS", 8), ("RIP", 8),
+        ("CR0", 8), ("CR1", 8), ("CR2", 8), ("CR3", 8), ("CR4", 8), ("CR8", 8), ("GDTR", 16), ("IDTR", 16), ("LDTR", 2), ("TR", 2),
+    ]);
+    // edk2's EFI_CONTEXT_X64_REGISTER_STATE leaves CR8 out (236 bytes); firmware built on it writes that shape.
+    private static readonly StructDef s_x64RegistersEdk2 = Registers("64-bit mode execution context (edk2 layout, no CR8)",
+    [
+        ("RAX", 8), ("RBX", 8), ("RCX", 8), ("RDX", 8), ("RSI", 8), ("RDI", 8), ("RBP", 8), ("RSP", 8),
+        ("R8", 8), ("R9", 8), ("R10", 8), ("R11", 8), ("R12", 8), ("R13", 8), ("R14", 8), ("R15", 8),
+        ("CS", 2), ("DS", 2), ("SS", 2), ("ES", 2), ("FS", 2), ("GS", 2), ("", 4), ("RFLAGS", 8), ("RIP", 8),
+        ("CR0", 8), ("CR1", 8), ("CR2", 8), ("CR3", 8), ("CR4", 8), ("GDTR", 16), ("IDTR", 16), ("LDTR", 2), ("TR", 2),
+    ]);
+    private static readonly StructDef s_debug32 = Registers("32-bit debug registers",
+        [("DR0", 4), ("DR1", 4), ("DR2", 4), ("DR3", 4), ("DR4", 4), ("DR5", 4), ("DR6", 4), ("DR7", 4)]);
+    private static readonly StructDef s_debug64 = Registers("64-bit debug registers",
+        [("DR0", 8), ("DR1", 8), ("DR2", 8), ("DR3", 8), ("DR4", 8), ("DR5", 8), ("DR6", 8), ("DR7", 8)]);
+    private static readonly FieldDef s_msrValue = FieldDef.Hex("value", "Value", 0, 8);
+
+    /// <summary>The named-register layout of a register context type (32/64-bit execution context, debug registers), or null.</summary>
+    public static StructDef? RegisterLayout(ushort registerContextType) => registerContextType switch
+    {
+        2 => s_ia32Registers,
+        3 => s_x64Registers,
+        5 => s_debug32,
+        6 => s_debug64,
+        _ => null,
+    };
+
+    private static StructDef Registers(string name, (string Name, int Size)[] registers)
+    {
+        var fields = new List<FieldDef>(registers.Length);
+        int at = 0;
+        foreach (var (reg, size) in registers)
+        {
+            // The GDTR and IDTR of the x64 state are 16 bytes: shown as raw bytes (base and limit as stored).
+            fields.Add(reg.Length == 0 ? FieldDef.Reserved(ArmProcessorSection.Inv($"reserved{at}"), at, size)
+                : size > 8 ? FieldDef.Bytes(reg.ToLowerInvariant(), reg, at, size)
+                : FieldDef.Hex(reg.ToLowerInvariant(), reg, at, size));
+            at += size;
+        }
+        return new StructDef(name, at, fields);
+    }
+
+    /// <summary>
+    /// Describes the section. A count that does not fit is reported and the walk goes on over the structures that fit;
+    /// a context structure that does not fit ends the context walk and the bytes left are shown undecoded.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Fewer than 64 bytes (no header to describe).</exception>
+    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    {
+        var walk = Walk.Start(body, baseOffset);
+        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
+        if (walk.CountError is { } ce) visitor.Error(ce);
+
+        visitor.BeginArray("errorInfo", "Error information", baseOffset + HeaderSize, (long)walk.ErrorInfoCount * Ia32X64ErrorInfo.Size);
+        for (int i = 0; i < walk.ErrorInfoCount; i++)
+        {
+            int at = HeaderSize + i * Ia32X64ErrorInfo.Size;
+            DescribeErrorInfo(body.Slice(at, Ia32X64ErrorInfo.Size), i, baseOffset + at, visitor);
+        }
+        visitor.EndArray();
+
+        int pos = walk.ContextStart;
+        bool contextsOk = walk.CountError is null;
+        if (walk.ContextCount > 0)
+        {
+            visitor.BeginArray("contextInfo", "Context information", baseOffset + pos, body.Length - pos);
+            for (int j = 0; j < walk.ContextCount; j++)
+            {
+                if (CheckContext(body, pos, j, baseOffset, out int size) is { } bad)
+                {
+                    visitor.Error(bad);
+                    contextsOk = false;
+                    break;
+                }
+                DescribeContext(body.Slice(pos, Ia32X64ContextInfo.HeaderSize + size), j, baseOffset + pos, visitor);
+                pos += Ia32X64ContextInfo.HeaderSize + size;
+            }
+            visitor.EndArray();
+        }
+        if (pos < body.Length)
+        {
+            if (contextsOk) visitor.Data("trailingBytes", "Bytes after the last structure", baseOffset + pos, body[pos..]);
+            else visitor.Data("undecoded", "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..]);
+        }
+    }
+
+    private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, StructureVisitor visitor)
+    {
+        var type = new Guid(info[..16]);
+        string typeName = CperGuids.ProcessorCheckName(type) ?? "unknown check type";
+        visitor.BeginObject(null, ArmProcessorSection.Inv($"Error information #{index}: {typeName}"), offset, Ia32X64ErrorInfo.Size);
+        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
+        foreach (var f in ErrorInfoLayout.Fields)
+        {
+            var field = f;
+            ulong bits = valid;
+            if (f == InfoCheckInfoRaw)
+            {
+                field = CheckInfoField(type);
+                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[24..]); // bits 0-15 validate the sub-fields
+            }
+            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
+        }
+        visitor.EndObject();
+    }
+
+    private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor)
+    {
+        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context);
+        var array = context[Ia32X64ContextInfo.HeaderSize..];
+        string typeName = RegisterContextTypes[type] ?? ArmProcessorSection.Inv($"reserved register context type {type}");
+        visitor.BeginObject(null, ArmProcessorSection.Inv($"Context information #{index}: {typeName}"), offset, context.Length);
+        ContextHeaderLayout.Describe(context[..Ia32X64ContextInfo.HeaderSize], offset, visitor);
+        long arrayOffset = offset + Ia32X64ContextInfo.HeaderSize;
+        var layout = RegisterLayout(type);
+        if (type == (ushort)Ia32X64RegisterContextType.X64Context && array.Length == s_x64RegistersEdk2.Size)
+        {
+            layout = s_x64RegistersEdk2;
+            visitor.Info("registerLayout", "Register layout", "edk2 layout, no CR8 (236 bytes; UEFI's x64 register state has CR8 and 244 bytes)");
+        }
+        if (layout is not null && array.Length == layout.Size)
+        {
+            visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
+            layout.Describe(array, arrayOffset, visitor);
+            visitor.EndObject();
+        }
+        else if (type == (ushort)Ia32X64RegisterContextType.Msr && array.Length > 0 && array.Length % 8 == 0)
+        {
+            uint msr = BinaryPrimitives.ReadUInt32LittleEndian(context[4..]);
+            visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
+            for (int k = 0; k < array.Length; k += 8)
+            {
+                visitor.BeginObject(null, ArmProcessorSection.Inv($"MSR 0x{msr + (uint)(k / 8):X}"), arrayOffset + k, 8);
+                visitor.Info("msr", "MSR", ArmProcessorSection.Inv($"0x{msr + (uint)(k / 8):X}"));
+                visitor.Field(s_msrValue, arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
+                visitor.EndObject();
+            }
+            visitor.EndArray();
+        }
+        else
+        {
+            if (layout is not null) visitor.Info("registerArrayNote", "Register array", ArmProcessorSection.Inv($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
+            visitor.Data("registerArray", "Register array", arrayOffset, array);
+        }
+        visitor.EndObject();
+    }
+}
