@@ -18,16 +18,22 @@ internal static class DecodeCommand
         var table = new Option<string?>("--table", "-t") { Description = "With acpidump text: decode only this table (e.g. HEST); without it every table is listed." };
         var bertTable = new Option<string?>("--bert-table") { Description = "A BERT table file (e.g. /sys/firmware/acpi/tables/BERT)." };
         var bertRegion = new Option<string?>("--bert-region") { Description = "Its boot error region (e.g. /sys/firmware/acpi/tables/data/BERT)." };
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region) and Generic Error Status Blocks.") { files, format, input, table, bertTable, bertRegion };
+        var hest = new Option<string?>("--hest") { Description = "A HEST binary whose GHES/GHESv2 sources are read from --region (each source's registers, read-ack state and current error status block)." };
+        var region = new Option<string?>("--region") { Description = "The error-status region for --hest (e.g. QEMU's etc/hardware_errors, as written by 'hest build --region')." };
+        var regionBase = new Option<string?>("--region-base") { Description = "Physical address of the region's first byte (decimal or 0x hex); default: the lowest register address in the HEST." };
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table));
+            var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair);
         });
         return command;
     }
+
+    private sealed record RegionOptions(string? Hest, string? Region, string? RegionBase);
 
     private sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units);
 
@@ -35,12 +41,18 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null)
     {
         var inputs = new List<LoadedInput>();
+        if (regionOptions is { } ro && (ro.Hest ?? ro.Region ?? ro.RegionBase) is not null)
+        {
+            if (ro.Hest is null) throw new CliUsageException(ro.Region is not null ? "--region needs --hest." : "--region-base needs --hest and --region.");
+            if (ro.Region is null) throw new CliUsageException("--hest needs --region (the error-status region holding its registers and blocks).");
+            inputs.Add(From(RegionInput.Load(ro.Hest, ReadFile(ro.Hest), ro.Region, ReadFile(ro.Region), ro.RegionBase)));
+        }
         if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
         if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, ReadFile(bertTable), bertRegion, bertRegion is null ? [] : ReadFile(bertRegion))));
-        else if (files.Length == 0) throw new CliUsageException("decode needs at least one file (or --bert-table).");
+        else if (files.Length == 0 && inputs.Count == 0) throw new CliUsageException("decode needs at least one file (or --bert-table, or --hest with --region).");
         foreach (var file in files)
         {
             if (file != "-" && Directory.Exists(file))
@@ -164,6 +176,11 @@ internal static class DecodeCommand
     private static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
     {
         if (GhesInput.TryDescribe(input.Bytes, unit, visitor)) return;
+        if (unit.Kind == UnitKind.GhesRegionSource)
+        {
+            RegionInput.Describe(unit, visitor); // unit offsets are HEST offsets, not offsets into the region bytes
+            return;
+        }
         var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
         switch (unit.Kind)
         {
@@ -182,6 +199,7 @@ internal static class DecodeCommand
             case UnitKind.AcpiTable:
                 TableInput.Describe(bytes, unit, visitor);
                 break;
+
             case UnitKind.ZeroPadding:
                 visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
                 visitor.Info("note", "Note", $"{unit.Length} zero bytes after the last record (padding), ignored");

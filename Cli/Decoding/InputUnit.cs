@@ -15,6 +15,8 @@ public enum UnitKind
     ErrorStatusBlock,
     /// <summary>An ACPI table (HEST decoded; others listed by header). See <see cref="TableInput"/>.</summary>
     AcpiTable,
+    /// <summary>One GHES/GHESv2 source of a HEST with its registers and block in an error-status region (see <see cref="RegionInput"/>).</summary>
+    GhesRegionSource,
 }
 
 /// <summary>One decodable piece of an input file: a record, a table, a block.</summary>
