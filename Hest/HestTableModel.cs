@@ -5,8 +5,8 @@ namespace ApeiKit.Hest;
 
 /// <summary>
 /// An editable HEST: header values and error sources. Encoding fills in Length, Error Source Count and
-/// the checksum. Decode then encode is byte-identical for a table whose checksum was right: a declared
-/// count that disagrees with the structures and bytes after the last decodable structure are kept.
+/// the checksum. Decode then encode is byte-identical: a declared count that disagrees with the structures,
+/// bytes after the last decodable structure and a wrong checksum (<see cref="ChecksumOverride"/>) are kept.
 /// </summary>
 public sealed class HestTableModel
 {
@@ -18,6 +18,12 @@ public sealed class HestTableModel
     public uint? ErrorSourceCountOverride { get; set; }
     /// <summary>Bytes after the last decodable structure (an unknown type and what follows it), written back as they were.</summary>
     public byte[] TrailingBytes { get; set; } = [];
+
+    /// <summary>
+    /// Checksum byte to write instead of the computed one. Decoding sets it when the table's own checksum was
+    /// wrong, so that decode then encode gives the same bytes; set it to null to write a correct checksum.
+    /// </summary>
+    public byte? ChecksumOverride { get; set; }
 
     private AcpiTableHeaderData? _decodedHeader;
     private byte[]? _rawHeader;
@@ -49,6 +55,7 @@ public sealed class HestTableModel
             error = ApeiContentException.Truncated("HEST", AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length");
         if (e.Offset < table.Bytes.Length) model.TrailingBytes = table.Bytes[e.Offset..].ToArray();
         if (table.ErrorSourceCount != (uint)model.Sources.Count) model.ErrorSourceCountOverride = table.ErrorSourceCount;
+        if (!table.IsChecksumValid) model.ChecksumOverride = table.Bytes[AcpiTableHeader.ChecksumOffset];
         return model;
     }
 
@@ -85,7 +92,8 @@ public sealed class HestTableModel
             o += w;
         }
         TrailingBytes.CopyTo(table[o..]);
-        Checksum.Fix(table, AcpiTableHeader.ChecksumOffset);
+        if (ChecksumOverride is { } c) table[AcpiTableHeader.ChecksumOffset] = c;
+        else Checksum.Fix(table, AcpiTableHeader.ChecksumOffset);
         bytesWritten = length;
         return true;
     }

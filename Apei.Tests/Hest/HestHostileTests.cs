@@ -117,6 +117,18 @@ public class HestHostileTests
     }
 
     [Fact]
+    public void Wrong_checksum_round_trips_as_it_was_and_can_be_fixed()
+    {
+        var b = HestTestData.Mutate(ProLiant, x => x[9] ^= 0xFF, fixChecksum: false);
+        var model = HestTableModel.Decode(b);
+        Assert.Equal(b, model.Encode());
+        model.ChecksumOverride = null;
+        var fixedBytes = model.Encode();
+        Assert.True(Checksum.IsValid(fixedBytes));
+        Assert.Equal(ProLiant, fixedBytes);
+    }
+
+    [Fact]
     public void Random_flips_and_truncations_give_a_value_or_ApeiContentException_only()
     {
         var rng = new Random(1234);
