@@ -32,6 +32,8 @@ public sealed class Firmware
     /// <summary>The host HEST bytes firmware published.</summary>
     public byte[] HostHest { get; private set; } = [];
 
+    /// <summary>Length of the host's error-status region (at <see cref="HostRegionBase"/>).</summary>
+    public int RegionLength { get; private set; }
     /// <summary>The sources, parsed back from <see cref="HostHest"/>.</summary>
     public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
 
@@ -40,6 +42,7 @@ public sealed class Firmware
         HostHest = Wire.BuildHest(HostSourceSpecs, HostRegionBase, "APEIKT", "HOSTHEST", out byte[] region);
         _p.HostMemory.Write(HostHestAddress, HostHest);
         _p.HostMemory.Write(HostRegionBase, region);
+        RegionLength = region.Length;
         Sources = Wire.ReadSources(HostHest);
         _writer = new ErrorStatusWriter(_p, Actor.Firmware, _p.HostMemory, capacity: 64, retryUs: 10, consumerName: "host");
         _p.Log(Actor.Firmware, "firmware.boot", $"published host HEST ({HostHest.Length} bytes) at {VirtualPlatform.Hex(HostHestAddress)} with {Sources.Count} GHESv2 sources "

@@ -49,8 +49,9 @@ public sealed class ErrorOutcome
 /// <summary>The result of a run: the trace, what became of each error, and each role's final state.</summary>
 public sealed class PlatformRun
 {
-    internal PlatformRun(Scenario scenario, Trace trace, List<ErrorOutcome> outcomes, GuestOs guest, HostKernel host, Vmm vmm)
+    internal PlatformRun(Scenario scenario, Trace trace, List<ErrorOutcome> outcomes, GuestOs guest, HostKernel host, Vmm vmm, VirtualPlatform platform)
     {
+        Platform = platform;
         Scenario = scenario;
         Trace = trace;
         Outcomes = outcomes;
@@ -61,6 +62,16 @@ public sealed class PlatformRun
 
     /// <summary>The scenario that ran.</summary>
     public Scenario Scenario { get; }
+    /// <summary>The platform as it was at the end (memories, roles).</summary>
+    public VirtualPlatform Platform { get; }
+
+    /// <summary>The guest's HEST and its error-status region as they are in guest memory at the end of the run.</summary>
+    public (byte[] Hest, byte[] Region, ulong RegionBase) GuestTables()
+        => (Vmm.GuestHest, Platform.GuestMemory.Read(Scenario.GuestRegionBase, Vmm.RegionLength), Scenario.GuestRegionBase);
+
+    /// <summary>The host's HEST and its error-status region as they are in host memory at the end of the run.</summary>
+    public (byte[] Hest, byte[] Region, ulong RegionBase) HostTables()
+        => (Platform.Firmware.HostHest, Platform.HostMemory.Read(Firmware.HostRegionBase, Platform.Firmware.RegionLength), Firmware.HostRegionBase);
     /// <summary>Every step.</summary>
     public Trace Trace { get; }
     /// <summary>One per injected error, in timeline order.</summary>
@@ -189,7 +200,7 @@ public sealed class VirtualPlatform
             + $"{outcomes.Count(o => o.Disposition is Disposition.ContainedAtHost or Disposition.LoggedAtHost or Disposition.HostPanic)} handled at the host, "
             + $"{outcomes.Count(o => o.Disposition == Disposition.NotGuestMemory)} not guest memory, {outcomes.Count(o => o.Disposition == Disposition.Lost)} lost, "
             + $"{outcomes.Count(o => o.Disposition == Disposition.Pending)} pending");
-        return new PlatformRun(Scenario, Trace, outcomes, Guest, Host, Vmm);
+        return new PlatformRun(Scenario, Trace, outcomes, Guest, Host, Vmm, this);
     }
 
     /// <summary>Schedules an action at an absolute time (never in the past).</summary>

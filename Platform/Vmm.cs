@@ -19,6 +19,8 @@ public sealed class Vmm
     public MemoryMap Map { get; } = new();
     /// <summary>The guest HEST bytes the VMM built.</summary>
     public byte[] GuestHest { get; private set; } = [];
+    /// <summary>Length of the guest's error-status region (at the scenario's <c>errorRegionBase</c>).</summary>
+    public int RegionLength { get; private set; }
     /// <summary>The guest's GHES sources as the VMM laid them out (parsed back from <see cref="GuestHest"/>).</summary>
     public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
 
@@ -36,6 +38,7 @@ public sealed class Vmm
         GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);
         _p.GuestMemory.Write(s.GuestHestAddress, GuestHest);
         _p.GuestMemory.Write(s.GuestRegionBase, region);
+        RegionLength = region.Length;
         Sources = Wire.ReadSources(GuestHest);
         _writer = new ErrorStatusWriter(_p, Actor.Vmm, _p.GuestMemory, s.VmmQueueCapacity, s.VmmRetryUs, "guest");
         _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{r.Name} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "

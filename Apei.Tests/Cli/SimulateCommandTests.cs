@@ -81,3 +81,37 @@ public class SimulateCommandTests
         }
     }
 }
+
+public class SimulateDumpTests
+{
+    [Fact]
+    public void Dumped_guest_region_decodes_with_the_region_decoder_and_shows_the_last_records()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");
+        try
+        {
+            var r = CliRunner.Run("simulate", "--dump", dir, "--format", "json");
+            Assert.Equal(0, r.ExitCode);
+            var decoded = CliRunner.Run("decode", "--hest", Path.Combine(dir, "guest-HEST.bin"), "--region", Path.Combine(dir, "guest-hardware_errors.bin"),
+                "--region-base", "0x7FF10000");
+            Assert.True(decoded.ExitCode == 0, decoded.Error);
+            // Every guest record was acknowledged: all five sources are empty and acknowledged at the end.
+            Assert.Equal(5, CountOf(decoded.Out, "Read ack: acknowledged"));
+            Assert.Equal(5, CountOf(decoded.Out, "Record: empty"));
+            var host = CliRunner.Run("decode", "--hest", Path.Combine(dir, "host-HEST.bin"), "--region", Path.Combine(dir, "host-hardware_errors.bin"));
+            Assert.True(host.ExitCode == 0, host.Error);
+            Assert.Contains("ARMv8 SEA", host.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int n = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
+        return n;
+    }
+}

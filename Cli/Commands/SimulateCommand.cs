@@ -19,9 +19,10 @@ internal static class SimulateCommand
         format.AcceptOnlyFromAmong("text", "json");
         var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
         var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
+        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this directory (read them back with 'apeikit decode --hest ... --region ...')." };
         var command = new Command("simulate", "Run the virtual platform: firmware -> host -> VMM -> guest, with SEA, SEI, GSIV, GPIO and polled notification.")
         {
-            file, format, records, printDefault,
+            file, format, records, printDefault, dump,
         };
         command.SetAction(parse =>
         {
@@ -31,7 +32,7 @@ internal static class SimulateCommand
                 return CliApp.Ok;
             }
             var scenario = Load(parse.GetValue(file));
-            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records));
+            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records), parse.GetValue(dump));
         });
         return command;
     }
@@ -58,7 +59,7 @@ internal static class SimulateCommand
         }
     }
 
-    internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords)
+    internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords, string? dumpDirectory = null)
     {
         PlatformRun run;
         try
@@ -70,6 +71,7 @@ internal static class SimulateCommand
             throw new CliUsageException(e.Message);
         }
         var violations = PlatformInvariants.Check(run);
+        if (dumpDirectory is not null) Dump(context, run, dumpDirectory);
         if (format == "json")
         {
             WriteJson(context, run, violations);
@@ -97,6 +99,25 @@ internal static class SimulateCommand
         }
         foreach (var line in violations) context.Error.WriteLine("apeikit: invariant violated: " + line);
         return violations.Count == 0 ? CliApp.Ok : CliApp.ContentError;
+    }
+
+    private static void Dump(CliContext context, PlatformRun run, string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            foreach (var (who, (hest, region, regionBase)) in new[] { ("guest", run.GuestTables()), ("host", run.HostTables()) })
+            {
+                string hestPath = Path.Combine(directory, $"{who}-HEST.bin"), regionPath = Path.Combine(directory, $"{who}-hardware_errors.bin");
+                File.WriteAllBytes(hestPath, hest);
+                File.WriteAllBytes(regionPath, region);
+                context.Error.WriteLine($"apeikit: wrote {hestPath} and {regionPath} (base 0x{regionBase:X}); read them with: apeikit decode --hest {hestPath} --region {regionPath} --region-base 0x{regionBase:X}");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{directory}: cannot write: {e.Message}");
+        }
     }
 
     internal static void WriteGuestState(TextWriter o, PlatformRun run)
