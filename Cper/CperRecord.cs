@@ -8,7 +8,7 @@ namespace ApeiKit.Cper;
 /// and any bytes of the record that no structure covers. Decode then encode is byte-identical;
 /// a record built from scratch gets its section count, offsets and lengths computed.
 /// </summary>
-public sealed class CperRecord
+public sealed class CperRecord : IApeiEncodable
 {
     /// <summary>Revision (default 0x0210).</summary>
     public ushort Revision { get; set; } = 0x0210;
@@ -202,23 +202,6 @@ public sealed class CperRecord
         foreach (var (o, b) in Fillers) b.AsSpan(0, Math.Min(b.Length, Math.Max(0, dst.Length - o))).CopyTo(dst[Math.Min(o, dst.Length)..]);
         bytesWritten = length;
         return true;
-    }
-
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var bytes = new byte[GetEncodedLength()];
-        TryEncode(bytes, out _);
-        return bytes;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        int n = GetEncodedLength();
-        TryEncode(writer.GetSpan(n), out int written);
-        writer.Advance(written);
     }
 }
 

@@ -9,7 +9,7 @@ namespace ApeiKit.Ghes;
 /// section bodies, raw data, and any bytes between the entries and the raw data. Decode then encode is
 /// byte-identical; a block built from scratch gets its Block Status, lengths and raw data offset computed.
 /// </summary>
-public sealed class ErrorStatusBlock
+public sealed class ErrorStatusBlock : IApeiEncodable
 {
     /// <summary>Block Status to write; null computes it from the entries (see <see cref="ComputeBlockStatus"/>).</summary>
     public uint? BlockStatus { get; set; }
@@ -159,27 +159,10 @@ public sealed class ErrorStatusBlock
         bytesWritten = length;
         return true;
     }
-
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var bytes = new byte[GetEncodedLength()];
-        TryEncode(bytes, out _);
-        return bytes;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        int n = GetEncodedLength();
-        TryEncode(writer.GetSpan(n), out int written);
-        writer.Advance(written);
-    }
 }
 
 /// <summary>One Generic Error Data Entry (ACPI 6.5 Table 18.12): header values and the CPER section body.</summary>
-public sealed class ErrorDataEntry
+public sealed class ErrorDataEntry : IApeiEncodable
 {
     /// <summary>Section Type to write; null uses the body's type.</summary>
     public Guid? SectionType { get; set; }

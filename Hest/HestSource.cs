@@ -8,7 +8,7 @@ namespace ApeiKit.Hest;
 /// through the type's layout, so reserved bytes survive and decode then encode is byte-identical. Every
 /// layout field can also be read and written by its JSON name (<see cref="GetField"/>, <see cref="SetField"/>).
 /// </summary>
-public abstract class HestSource
+public abstract class HestSource : IApeiEncodable
 {
     private readonly byte[] _bytes;
 
@@ -80,23 +80,6 @@ public abstract class HestSource
         if (!_bytes.AsSpan().TryCopyTo(destination)) return false;
         bytesWritten = _bytes.Length;
         return true;
-    }
-
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var b = new byte[GetEncodedLength()];
-        TryEncode(b, out _);
-        return b;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        int n = GetEncodedLength();
-        TryEncode(writer.GetSpan(n), out int written);
-        writer.Advance(written);
     }
 
     /// <summary>A new source of <paramref name="type"/> with defaults: enabled, one record, one section; GHES sources get

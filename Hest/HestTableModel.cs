@@ -8,7 +8,7 @@ namespace ApeiKit.Hest;
 /// the checksum. Decode then encode is byte-identical: a declared count that disagrees with the structures,
 /// bytes after the last decodable structure and a wrong checksum (<see cref="ChecksumOverride"/>) are kept.
 /// </summary>
-public sealed class HestTableModel
+public sealed class HestTableModel : IApeiEncodable
 {
     /// <summary>Header values; the signature is always written as "HEST".</summary>
     public AcpiTableHeaderData Header { get; set; } = new() { Signature = "HEST", Revision = 1 };
@@ -96,22 +96,5 @@ public sealed class HestTableModel
         else Checksum.Fix(table, AcpiTableHeader.ChecksumOffset);
         bytesWritten = length;
         return true;
-    }
-
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var b = new byte[GetEncodedLength()];
-        TryEncode(b, out _);
-        return b;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        int n = GetEncodedLength();
-        TryEncode(writer.GetSpan(n), out int written);
-        writer.Advance(written);
     }
 }

@@ -15,7 +15,7 @@ public delegate CperSectionBody SectionDecoder(ReadOnlySpan<byte> body, long bas
 /// An editable, encodable section body. Every body re-encodes to exactly the bytes it was decoded
 /// from (padding and reserved bytes included).
 /// </summary>
-public abstract class CperSectionBody
+public abstract class CperSectionBody : IApeiEncodable
 {
     /// <summary>The section type GUID this body encodes.</summary>
     public abstract Guid SectionType { get; }
@@ -26,26 +26,9 @@ public abstract class CperSectionBody
     /// <summary>Writes the body; false when <paramref name="destination"/> is too small.</summary>
     public abstract bool TryEncode(Span<byte> destination, out int bytesWritten);
 
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var bytes = new byte[GetEncodedLength()];
-        TryEncode(bytes, out _);
-        return bytes;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        int n = GetEncodedLength();
-        TryEncode(writer.GetSpan(n), out int written);
-        writer.Advance(written);
-    }
-
     /// <summary>Describes the encoded body with the registered describer for its type.</summary>
     public void Describe(StructureVisitor visitor, long baseOffset = 0)
-        => CperSections.DescribeBody(SectionType, Encode(), baseOffset, visitor);
+        => CperSections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor);
 }
 
 /// <summary>
