@@ -37,15 +37,7 @@ internal static class HestCommand
             string name = file == "-" ? "<stdin>" : file;
             if (AcpiDumpText.LooksLikeAcpiDump(raw))
             {
-                List<AcpiDumpTable> tables;
-                try
-                {
-                    tables = AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
-                }
-                catch (ApeiContentException e)
-                {
-                    throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
-                }
+                var tables = TableInput.ParseDump(name, raw);
                 var hests = tables.Where(t => t.Signature == "HEST").ToList();
                 if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {string.Join(", ", tables.Select(t => t.Name))}).");
                 foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes)));

@@ -29,15 +29,7 @@ internal static class TableInput
     {
         if (AcpiDumpText.LooksLikeAcpiDump(raw))
         {
-            List<AcpiDumpTable> tables;
-            try
-            {
-                tables = AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
-            }
-            catch (ApeiContentException e)
-            {
-                throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
-            }
+            var tables = ParseDump(name, raw);
             var picked = tables.Where(t => tableFilter is null || string.Equals(t.Name, tableFilter, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(t.Signature, tableFilter, StringComparison.OrdinalIgnoreCase)).ToList();
             if (picked.Count == 0)
@@ -52,6 +44,19 @@ internal static class TableInput
         }
         if (tableFilter is not null) throw new CliUsageException($"{name}: --table applies to acpidump text or ACPI table binaries.");
         return null;
+    }
+
+    /// <summary>Parses acpidump text; malformed text is a usage error naming the input and the line.</summary>
+    public static List<AcpiDumpTable> ParseDump(string name, byte[] raw)
+    {
+        try
+        {
+            return AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
+        }
+        catch (ApeiContentException e)
+        {
+            throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
+        }
     }
 
     private static TableUnit Unit(string name, byte[] bytes)
