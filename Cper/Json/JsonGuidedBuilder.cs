@@ -49,6 +49,9 @@ public static class JsonGuidedBuilder
             var next = walk.Apply(buffer.Length, fixedLength: length is not null);
             if (next.AsSpan().SequenceEqual(buffer))
             {
+                // A JSON problem counts only once the walk has settled: earlier passes walk a half-built buffer
+                // (a processor check type not yet written shows checkInfo as a plain number).
+                if (walk.JsonError is { } jsonError) throw jsonError;
                 if (length is not null || walk.Extent == buffer.Length) break;
                 // Converged in scratch space: cut to the extent and settle again at that length.
                 length = walk.Extent;
@@ -106,6 +109,7 @@ public static class JsonGuidedBuilder
         }
 
         public ApeiContentException? Failure { get; private set; }
+        public CperJsonException? JsonError { get; private set; }
         public int Extent { get; private set; }
 
         public static Walk Run(byte[] buffer, JsonElement root, string path, BufferDescriber describe)
@@ -127,6 +131,8 @@ public static class JsonGuidedBuilder
         }
 
         private Frame Top => _stack.Peek();
+
+        public override bool ReportsZeroParts => true;
 
         private (JsonElement? Element, string Path) Member(string? json)
         {
@@ -200,25 +206,58 @@ public static class JsonGuidedBuilder
         {
             int extent = 0;
             var parts = new List<(int Offset, byte[] Bytes)>();
+            var notes = new List<(int Offset, int Length)>();
             foreach (var d in _data)
             {
                 var (e, path) = (d.Frame.Element is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(d.Json, out var v) && v.ValueKind != JsonValueKind.Null ? v : (JsonElement?)null, d.Frame.Path + "." + d.Json);
                 if (e is not { } x) continue;
-                var bytes = JsonFieldReader.Hex(x, path);
+                byte[] bytes;
+                if (x.ValueKind == JsonValueKind.String && !IsHex(x.GetString()!))
+                {
+                    // The original walk wrote a note here (ARM "padding": "none: ..."), this one sees bytes: the describer
+                    // decided from content (zeros where padding would be). Make the bytes non-zero so the next walk takes
+                    // the other branch; the JSON then fills them.
+                    notes.Add((d.Offset, d.Length));
+                    continue;
+                }
+                try
+                {
+                    bytes = JsonFieldReader.Hex(x, path);
+                }
+                catch (CperJsonException error)
+                {
+                    JsonError ??= error;
+                    continue;
+                }
                 bool toEnd = d.Offset + d.Length == length;
                 if (bytes.Length != d.Length && !(toEnd && !fixedLength))
-                    throw new CperJsonException(path, $"expected {d.Length} bytes here (the structure's counts and lengths leave {d.Length}), found {bytes.Length}");
+                {
+                    JsonError ??= new CperJsonException(path, $"expected {d.Length} bytes here (the structure's counts and lengths leave {d.Length}), found {bytes.Length}");
+                    continue;
+                }
                 parts.Add((d.Offset, bytes));
                 extent = Math.Max(extent, d.Offset + bytes.Length);
             }
             int size = length;
             var next = new byte[Math.Max(size, extent)];
+            foreach (var (o, n) in notes) next.AsSpan(o, n).Fill(0xFF);
             foreach (var (o, b) in parts) b.CopyTo(next, o);
             foreach (var h in _fields)
             {
                 extent = Math.Max(extent, h.Offset + h.Field.Size);
                 if (h.Frame.Element is not { ValueKind: JsonValueKind.Object } obj) continue;
-                if (JsonFieldReader.TryRead(h.Field, obj, h.Frame.Path, next.AsSpan(h.Offset, h.Field.Size), out ulong subBits))
+                bool present;
+                ulong subBits;
+                try
+                {
+                    present = JsonFieldReader.TryRead(h.Field, obj, h.Frame.Path, next.AsSpan(h.Offset, h.Field.Size), out subBits);
+                }
+                catch (CperJsonException e)
+                {
+                    JsonError ??= e;
+                    continue;
+                }
+                if (present)
                 {
                     if (h.Field.ValidBit >= 0) h.Frame.PresentBits |= 1UL << h.Field.ValidBit;
                     h.Frame.PresentBits |= subBits;
@@ -235,6 +274,13 @@ public static class JsonGuidedBuilder
             Extent = extent;
             if (next.Length > size && fixedLength) return next.AsSpan(0, size).ToArray();
             return next;
+        }
+
+        private static bool IsHex(string s)
+        {
+            var t = s.Replace(" ", "", StringComparison.Ordinal);
+            if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) t = t[2..];
+            return t.All(char.IsAsciiHexDigit);
         }
 
         public void CheckUnknownMembers(IReadOnlyCollection<string>? extra)
