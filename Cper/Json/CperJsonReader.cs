@@ -17,6 +17,7 @@ public static class CperJsonReader
     private static readonly string[] s_sectionMembers = ["descriptor", "body", "error", "error2", "error3"];
     private static readonly string[] s_headerExtra = ["creatorName", "notificationName"];
     private static readonly string[] s_descriptorExtra = ["sectionName"];
+    private static readonly JsonDocument s_emptyObject = JsonDocument.Parse("{}");
 
     /// <summary>Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values (NDJSON).</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
@@ -65,12 +66,12 @@ public static class CperJsonReader
     {
         if (record.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object, found {JsonFieldReader.Show(record)}");
         JsonFieldReader.Only(record, path, s_recordMembers);
-        if (!record.TryGetProperty("header", out var headerJson)) throw new CperJsonException(path + ".header", "required member missing");
+        if (!record.TryGetProperty("header", out var headerJson)) headerJson = s_emptyObject.RootElement;
         var h = JsonGuidedBuilder.Build(headerJson, path + ".header", CperRecordHeader.Size,
             static (b, v) => CperRecordHeader.Layout.Describe(b, 0, v), s_headerExtra);
         var result = new CperRecord
         {
-            Revision = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(CperRecordHeader.RevisionOffset)),
+            Revision = headerJson.TryGetProperty("revision", out _) ? BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(CperRecordHeader.RevisionOffset)) : (ushort)0x0210,
             SignatureEnd = headerJson.TryGetProperty("signatureEnd", out _) ? BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(CperRecordHeader.SignatureEndOffset)) : CperRecordHeader.SignatureEndValue,
             SectionCount = headerJson.TryGetProperty("sectionCount", out _) ? BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(CperRecordHeader.SectionCountOffset)) : null,
             Severity = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(CperRecordHeader.SeverityOffset)),

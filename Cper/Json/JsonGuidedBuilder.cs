@@ -212,7 +212,7 @@ public static class JsonGuidedBuilder
                 var (e, path) = (d.Frame.Element is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(d.Json, out var v) && v.ValueKind != JsonValueKind.Null ? v : (JsonElement?)null, d.Frame.Path + "." + d.Json);
                 if (e is not { } x) continue;
                 byte[] bytes;
-                if (x.ValueKind == JsonValueKind.String && !IsHex(x.GetString()!))
+                if (x.ValueKind == JsonValueKind.String && x.GetString()!.Contains(' ', StringComparison.Ordinal) && !IsHex(x.GetString()!))
                 {
                     // The original walk wrote a note here (ARM "padding": "none: ..."), this one sees bytes: the describer
                     // decided from content (zeros where padding would be). Make the bytes non-zero so the next walk takes
