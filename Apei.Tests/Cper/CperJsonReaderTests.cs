@@ -161,4 +161,13 @@ public class CperJsonReaderTests
         Assert.Equal([0xde, 0xad, 0xbe, 0xef], body.Data);
         Assert.Equal(128 + 72 + 4, record.Encode().Length);
     }
+
+    [Fact]
+    public void HugeLengthsAreRefusedBeforeAllocating()
+    {
+        var e = Fails("""{"header": {"recordLength": 4000000000}}""");
+        Assert.Equal("$.header.recordLength", e.Path);
+        e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "sectionLength": 2000000000}, "body": {}}]}""");
+        Assert.Equal("$.sections[0].descriptor.sectionLength", e.Path);
+    }
 }

@@ -13,6 +13,9 @@ namespace ApeiKit.Cper.Json;
 /// </summary>
 public static class CperJsonReader
 {
+    /// <summary>Zero bytes a record or section may hold beyond what its JSON describes (1 MiB).</summary>
+    public const int MaxUndescribedBytes = 1 << 20;
+
     private static readonly string[] s_recordMembers = ["header", "sections", "errors"];
     private static readonly string[] s_sectionMembers = ["descriptor", "body", "error", "error2", "error3"];
     private static readonly string[] s_headerExtra = ["creatorName", "notificationName"];
@@ -96,6 +99,15 @@ public static class CperJsonReader
             int i = 0;
             foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]"));
         }
+        if (result.RecordLength is { } given)
+        {
+            // Bytes past the last section are zeros the JSON does not show; bound them so a typo cannot ask for gigabytes.
+            result.RecordLength = null;
+            long natural = result.GetEncodedLength();
+            if (given > natural + MaxUndescribedBytes)
+                throw new CperJsonException(path + ".header.recordLength", $"{given} bytes is far more than the {natural} the header, descriptors and sections take (at most {MaxUndescribedBytes} more are allowed)");
+            result.RecordLength = given;
+        }
         return result;
     }
 
@@ -132,7 +144,15 @@ public static class CperJsonReader
             result.Body = new RawSectionBody(type, []);
             return result;
         }
-        int? length = hasLength ? checked((int)Math.Min(result.Length!.Value, (uint)Array.MaxLength)) : null;
+        int? length = null;
+        if (hasLength)
+        {
+            // Every body byte is a field, a hex part or zeros a field's absence implies; bound what the JSON can imply.
+            long limit = MaxUndescribedBytes + 16L * body.GetRawText().Length;
+            if (result.Length!.Value > limit)
+                throw new CperJsonException(path + ".descriptor.sectionLength", $"{result.Length.Value} bytes is more than the body describes (at most {limit} for this body)");
+            length = (int)result.Length.Value;
+        }
         var bytes = JsonGuidedBuilder.Build(body, path + ".body", length, (b, v) => CperSections.DescribeBody(type, b, 0, v));
         try
         {
