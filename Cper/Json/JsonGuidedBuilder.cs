@@ -152,7 +152,11 @@ public static class JsonGuidedBuilder
         public override void BeginObject(string? json, string label, long offset, long length)
         {
             var (e, path) = Member(json);
-            if (e is { } x && x.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected an object, found {JsonFieldReader.Show(x)}");
+            if (e is { } x && x.ValueKind != JsonValueKind.Object)
+            {
+                JsonError ??= new CperJsonException(path, $"expected an object, found {JsonFieldReader.Show(x)}");
+                e = null;
+            }
             var f = new Frame(e, path, false);
             _frames.Add(f);
             _stack.Push(f);
@@ -163,7 +167,11 @@ public static class JsonGuidedBuilder
         public override void BeginArray(string json, string label, long offset, long length)
         {
             var (e, path) = Member(json);
-            if (e is { } x && x.ValueKind != JsonValueKind.Array) throw new CperJsonException(path, $"expected an array, found {JsonFieldReader.Show(x)}");
+            if (e is { } x && x.ValueKind != JsonValueKind.Array)
+            {
+                JsonError ??= new CperJsonException(path, $"expected an array, found {JsonFieldReader.Show(x)}");
+                e = null;
+            }
             var f = new Frame(e, path, true);
             _frames.Add(f);
             _stack.Push(f);
