@@ -48,6 +48,7 @@ public static class CliApp
     [
         DecodeCommand.Create(context),
         ConvertCommand.Create(context),
+        EncodeCommand.Create(context),
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),

@@ -109,8 +109,14 @@ public sealed class JsonRenderer : StructureVisitor
                 _w.WriteString(f.Json, EfiGuid.ToText(new Guid(raw)));
                 break;
             case FieldKind.Ascii:
-                _w.WriteString(f.Json, AsciiField.Decode(raw));
+            {
+                string text = AsciiField.Decode(raw);
+                _w.WriteString(f.Json, text);
+                // The text alone loses bytes after the NUL and non-printable ones: keep them so the JSON re-encodes exactly.
+                Span<byte> again = stackalloc byte[raw.Length <= 256 ? raw.Length : 0];
+                if (raw.Length > 256 || !ReEncodes(text, raw, again)) _w.WriteString(f.Json + "Raw", FieldFormat.CompactHex(raw));
                 break;
+            }
             case FieldKind.Timestamp:
             {
                 var ts = CperTimestamp.Read(raw);
@@ -135,6 +141,12 @@ public sealed class JsonRenderer : StructureVisitor
                 _w.WriteString(f.Json, FieldFormat.CompactHex(raw));
                 break;
         }
+    }
+
+    private static bool ReEncodes(string text, ReadOnlySpan<byte> raw, Span<byte> scratch)
+    {
+        AsciiField.Encode(scratch, text);
+        return scratch.SequenceEqual(raw);
     }
 
     /// <inheritdoc/>

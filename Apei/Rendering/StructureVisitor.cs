@@ -10,6 +10,13 @@ public abstract class StructureVisitor
     /// <summary>Interpret timestamps as Windows' binary form first (set for records from the WHEA creator).</summary>
     public bool PreferBinaryTimestamps { get; set; }
 
+    /// <summary>
+    /// True when the visitor wants the parts that renderings leave out while they are zero (a block not marked valid,
+    /// unused slots): JSON input (<c>JsonGuidedBuilder</c>) needs to know where they would go. Describers that skip
+    /// zero parts check it; renderings leave it false.
+    /// </summary>
+    public virtual bool ReportsZeroParts => false;
+
     /// <summary>Starts an object. <paramref name="json"/> is null for array elements and the root.</summary>
     public abstract void BeginObject(string? json, string label, long offset, long length);
 

@@ -226,7 +226,7 @@ public sealed class PcieErrorSection : FixedSectionBody
     private static void Block(string json, string label, StructDef def, ReadOnlySpan<byte> section, int at, long baseOffset, StructureVisitor visitor, bool valid)
     {
         var bytes = section.Slice(at, def.Size);
-        if (!valid && FieldFormat.IsZero(bytes)) return;
+        if (!valid && FieldFormat.IsZero(bytes) && !visitor.ReportsZeroParts) return;
         visitor.BeginObject(json, valid ? label : label + " (not marked valid)", baseOffset + at, def.Size);
         SectionWalk.Fields(def, bytes, baseOffset + at, visitor, valid);
         visitor.EndObject();

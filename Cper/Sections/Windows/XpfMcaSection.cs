@@ -264,7 +264,7 @@ public sealed class XpfMcaSection : FixedSectionBody
                 visitor.EndObject();
             }
             var unused = body[(ExtendedRegistersOffset + 8 * count)..regionEnd];
-            if (unused.ContainsAnyExcept((byte)0))
+            if (unused.ContainsAnyExcept((byte)0) || visitor.ReportsZeroParts)
                 visitor.Data("unusedExtendedRegisterSlots", "Unused extended register slots (non-zero)", baseOffset + ExtendedRegistersOffset + 8 * count, unused);
         }
         int end = regionEnd;
@@ -301,7 +301,7 @@ public sealed class XpfMcaSection : FixedSectionBody
             {
                 // The further-bank arrays are kept whatever ExBankCount says; show what the count did not cover.
                 var rest = body[end..Math.Min(SizeV4, body.Length)];
-                if (rest.ContainsAnyExcept((byte)0)) visitor.Data("exBankBytes", "Further bank arrays (raw)", baseOffset + end, rest);
+                if (rest.ContainsAnyExcept((byte)0) || visitor.ReportsZeroParts) visitor.Data("exBankBytes", "Further bank arrays (raw)", baseOffset + end, rest);
                 end += rest.Length;
             }
         }

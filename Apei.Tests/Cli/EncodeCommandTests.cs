@@ -1,0 +1,67 @@
+namespace ApeiKit.Tests.Cli;
+
+public sealed class EncodeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-encode-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void EncodeWritesTheBytesDecodeJsonDescribes()
+    {
+        string json = Path.Combine(_dir, "r.json"), bin = Path.Combine(_dir, "r.bin");
+        var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMultiple2.bin"));
+        File.WriteAllText(json, decoded.Out);
+
+        var r = CliRunner.Run("encode", json, "-o", bin);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("wrote 1 CPER record", r.Out, StringComparison.Ordinal);
+        Assert.Equal(Fixtures.Bytes("cper/whea/TestErrorMultiple2.bin"), File.ReadAllBytes(bin));
+    }
+
+    [Fact]
+    public void GesbFramingWritesAnErrorStatusBlockThatDecodes()
+    {
+        string json = Path.Combine(_dir, "r.json"), bin = Path.Combine(_dir, "r.gesb");
+        File.WriteAllText(json, """{"header": {"severity": "corrected"}, "sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "severity": "corrected"}, "body": {"physicalAddress": 4096}}]}""");
+
+        var r = CliRunner.Run("encode", json, "-o", bin, "--framing", "gesb");
+
+        Assert.Equal(0, r.ExitCode);
+        var block = ApeiKit.Ghes.ErrorStatusBlock.Decode(File.ReadAllBytes(bin), out _);
+        var entry = Assert.Single(block.Entries);
+        Assert.Equal(4096ul, Assert.IsType<ApeiKit.Cper.MemoryErrorSection>(entry.Body).PhysicalAddress);
+    }
+
+    [Fact]
+    public void JsonErrorExitsOneWithThePath()
+    {
+        string json = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(json, """{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1"}, "body": {"physicalAddress": true}}]}""");
+
+        var r = CliRunner.Run("encode", json, "-o", Path.Combine(_dir, "out.bin"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("$.sections[0].body.physicalAddress: expected an unsigned integer", r.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "out.bin")));
+    }
+
+    [Fact]
+    public void UnreadableFileExitsTwo()
+    {
+        var r = CliRunner.Run("encode", Path.Combine(_dir, "missing.json"), "-o", Path.Combine(_dir, "out.bin"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("cannot read", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StandardInputIsRead()
+    {
+        string bin = Path.Combine(_dir, "r.bin");
+        var decoded = CliRunner.Run("decode", "-f", "ndjson", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        var r = CliRunner.RunWithStdin(System.Text.Encoding.UTF8.GetBytes(decoded.Out), "encode", "-", "-o", bin);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(Fixtures.Bytes("cper/whea/TestErrorMemory1.bin"), File.ReadAllBytes(bin));
+    }
+}

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Text;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Json;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>Hand-written JSON in, bytes out: what is computed, and errors that name the JSON path.</summary>
+public class CperJsonReaderTests
+{
+    private const string MemoryType = "a5bc1114-6f64-4ede-b863-3e83ed7c83b1";
+
+    private static CperRecord Read(string json) => Assert.Single(CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json)));
+
+    private static CperJsonException Fails(string json) => Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void MinimalMemorySectionGetsLengthsOffsetsAndValidationBitsComputed()
+    {
+        var bytes = Read($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": 4096}}]}""").Encode();
+
+        // Header (UEFI N.2.1): 128 bytes, one 72-byte descriptor, one 80-byte body.
+        Assert.Equal(128 + 72 + 80, bytes.Length);
+        Assert.Equal("CPER"u8.ToArray(), bytes[..4]);
+        Assert.Equal(0x0210, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(0xFFFFFFFFu, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(6)));
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16)));   // header validation bits: nothing given
+        Assert.Equal(280u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)));
+        // Descriptor (N.2.2): offset 200, length 80, revision 0x0300, the type GUID.
+        Assert.Equal(200u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(128)));
+        Assert.Equal(80u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(132)));
+        Assert.Equal(0x0300, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(136)));
+        Assert.Equal(Guid.Parse(MemoryType), EfiGuid.Read(bytes.AsSpan(144)));
+        // Body (N.2.5): validation bit 1 (physical address) set because physicalAddress was given; the address at 16.
+        Assert.Equal(2ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(200)));
+        Assert.Equal(4096ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(216)));
+        Assert.True(bytes.AsSpan(200 + 24).IndexOfAnyExcept((byte)0) < 0);
+        // The whole record, byte for byte.
+        var expected = new byte[280];
+        "CPER"u8.CopyTo(expected);
+        BinaryPrimitives.WriteUInt16LittleEndian(expected.AsSpan(4), 0x0210);
+        BinaryPrimitives.WriteUInt32LittleEndian(expected.AsSpan(6), 0xFFFFFFFF);
+        BinaryPrimitives.WriteUInt16LittleEndian(expected.AsSpan(10), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(expected.AsSpan(20), 280);
+        BinaryPrimitives.WriteUInt32LittleEndian(expected.AsSpan(128), 200);
+        BinaryPrimitives.WriteUInt32LittleEndian(expected.AsSpan(132), 80);
+        BinaryPrimitives.WriteUInt16LittleEndian(expected.AsSpan(136), 0x0300);
+        Guid.Parse(MemoryType).TryWriteBytes(expected.AsSpan(144));
+        expected[200] = 2;
+        BinaryPrimitives.WriteUInt64LittleEndian(expected.AsSpan(216), 4096);
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(bytes));
+    }
+
+    [Fact]
+    public void ExplicitValidationBitsWinOverTheFieldsPresent()
+    {
+        var bytes = Read($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"validationBits": 0, "physicalAddress": 4096}}]}""").Encode();
+        Assert.Equal(0ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(200)));
+        Assert.Equal(4096ul, BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(216)));
+    }
+
+    [Fact]
+    public void NamesAndShortFormsAreAccepted()
+    {
+        var record = Read($$$"""
+            {"header": {"severity": "corrected", "flags": ["simulated"], "timestamp": "2024-05-01T12:34:56Z"},
+             "sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "severity": {"name": "fatal"}, "fruText": "DIMM A1"},
+                           "body": {"memoryErrorType": "multi-bit ECC", "errorStatus": {"errorType": 4}, "bank": {"bankGroup": 3, "bankAddress": 1} } } ] }
+            """);
+        Assert.Equal(2u, record.Severity);
+        Assert.Equal(4u, record.Flags);
+        Assert.Equal(2u, record.ValidationBits); // timestamp
+        Assert.Equal(0x2024050100123456ul, record.Timestamp.Raw); // BCD, not precise
+        var section = Assert.Single(record.Sections);
+        Assert.Equal(1u, section.Severity);
+        Assert.Equal(2, section.ValidationBits); // fruText
+        var body = Assert.IsType<MemoryErrorSection>(section.Body);
+        Assert.Equal(3, body.MemoryErrorType);
+        Assert.Equal(4ul << 8, body.ErrorStatus);
+        Assert.Equal(0x0301, body.Bank);
+        // errorStatus (0), bank (6), memoryErrorType (14), bankGroup (19), bankAddress (20)
+        Assert.Equal((1ul << 0) | (1ul << 6) | (1ul << 14) | (1ul << 19) | (1ul << 20), body.ValidationBits);
+    }
+
+    [Fact]
+    public void WrongTypeNamesThePath()
+    {
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}}, {"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": "near the top"}}]}""");
+        Assert.Equal("$.sections[1].body.physicalAddress", e.Path);
+        Assert.StartsWith("$.sections[1].body.physicalAddress: expected an unsigned integer of 8 byte(s)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValueTooLargeForTheFieldNamesThePath()
+    {
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"node": 65536}}]}""");
+        Assert.Equal("$.sections[0].body.node", e.Path);
+        Assert.Contains("2 byte(s)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownMemberNamesThePath()
+    {
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAdress": 4096}}]}""");
+        Assert.Equal("$.sections[0].body.physicalAdress", e.Path);
+        Assert.Contains("unknown member", e.Message, StringComparison.Ordinal);
+        Assert.Contains("physicalAddress", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownRecordMemberNamesThePath()
+    {
+        var e = Fails("""{"header": {}, "sectons": []}""");
+        Assert.Equal("$.sectons", e.Path);
+    }
+
+    [Fact]
+    public void BadGuidNamesThePath()
+    {
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "fruId": "not-a-guid"}, "body": {}}]}""");
+        Assert.Equal("$.sections[0].descriptor.fruId", e.Path);
+        Assert.Contains("expected a GUID", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownEnumNameNamesThePath()
+    {
+        var e = Fails("""{"header": {"severity": "catastrophic"}}""");
+        Assert.Equal("$.header.severity", e.Path);
+        Assert.Contains("\"corrected\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingSectionTypeNamesThePath()
+    {
+        var e = Fails("""{"sections": [{"descriptor": {}, "body": {}}]}""");
+        Assert.Equal("$.sections[0].descriptor.sectionType", e.Path);
+    }
+
+    [Fact]
+    public void HexOfTheWrongLengthNamesThePath()
+    {
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"padding": "zz"}}]}""");
+        Assert.Equal("$.sections[0].body.padding", e.Path);
+    }
+
+    [Fact]
+    public void MalformedJsonIsACperJsonException()
+    {
+        var e = Fails("""{"sections": [""");
+        Assert.Equal("$", e.Path);
+        Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RawSectionTakesItsDataAsHex()
+    {
+        var record = Read("""{"sections": [{"descriptor": {"sectionType": "01234567-89ab-cdef-0123-456789abcdef"}, "body": {"data": "deadbeef"}}]}""");
+        var body = Assert.IsType<RawSectionBody>(Assert.Single(record.Sections).Body);
+        Assert.Equal([0xde, 0xad, 0xbe, 0xef], body.Data);
+        Assert.Equal(128 + 72 + 4, record.Encode().Length);
+    }
+
+    [Fact]
+    public void HugeLengthsAreRefusedBeforeAllocating()
+    {
+        var e = Fails("""{"header": {"recordLength": 4000000000}}""");
+        Assert.Equal("$.header.recordLength", e.Path);
+        e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "sectionLength": 2000000000}, "body": {}}]}""");
+        Assert.Equal("$.sections[0].descriptor.sectionLength", e.Path);
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Json;
+using ApeiKit.Ghes;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// <c>apeikit encode FILE.json -o OUT.bin [--framing cper|gesb]</c>: the inverse of <c>decode --format json</c>. Reads one
+/// record, an array of records or NDJSON (<see cref="CperJsonReader"/>) and writes the records concatenated, or one
+/// Generic Error Status Block per record (<see cref="CperConversion.ToErrorStatusBlock"/>).
+/// Exit codes: 1 when the JSON is malformed or does not describe a record (the message names the JSON path), 2 for
+/// usage errors and unreadable or unwritable files.
+/// </summary>
+internal static class EncodeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line); '-' reads standard input." };
+        var output = new Option<string>("--output", "-o") { Description = "Output file.", Required = true };
+        var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
+        framing.AcceptOnlyFromAmong("cper", "gesb");
+        var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON in the shape 'decode --format json' prints.") { file, output, framing };
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(framing)!));
+        return command;
+    }
+
+    private static int Run(CliContext context, string file, string output, string framing)
+    {
+        byte[] json;
+        try
+        {
+            json = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{file}: cannot read: {e.Message}");
+        }
+        List<CperRecord> records;
+        using var result = new MemoryStream();
+        try
+        {
+            records = CperJsonReader.ReadRecords(json);
+            foreach (var record in records)
+            {
+                if (framing == "gesb")
+                {
+                    if (record.Sections.Exists(s => s.Flags > 0xFF))
+                        context.Error.WriteLine($"apeikit: {file}: section flags above bit 7 do not fit a data entry and were dropped");
+                    result.Write(CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode());
+                }
+                else
+                {
+                    result.Write(record.Encode());
+                }
+            }
+        }
+        catch (CperJsonException e)
+        {
+            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            return CliApp.ContentError;
+        }
+        catch (ApeiContentException e)
+        {
+            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            return CliApp.ContentError;
+        }
+        try
+        {
+            File.WriteAllBytes(output, result.ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{output}: cannot write: {e.Message}");
+        }
+        int count = records.Count;
+        context.Out.WriteLine($"apeikit: wrote {count} {(framing == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
+        return CliApp.Ok;
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        return ms.ToArray();
+    }
+}
