@@ -366,6 +366,9 @@ internal sealed class LcPciComponent : LibCperSection
         });
         F(2, "memoryNumber", n => W32(b, 32, U(n)));
         F(3, "ioNumber", n => W32(b, 36, U(n)));
+        // libcper leaves out counts whose validation bit is clear but still lists every pair: give the rest to the I/O count.
+        if (pairs is not null && !o.ContainsKey("ioNumber") && (ulong)pairs.Count > U(o["memoryNumber"])) W32(b, 36, (ulong)pairs.Count - U(o["memoryNumber"]));
+        else if (pairs is not null && !o.ContainsKey("memoryNumber") && (ulong)pairs.Count > U(o["ioNumber"])) W32(b, 32, (ulong)pairs.Count - U(o["ioNumber"]));
         if (pairs is not null)
         {
             v |= 1UL << 4;
