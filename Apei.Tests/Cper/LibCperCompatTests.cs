@@ -22,7 +22,6 @@ public class LibCperCompatTests
         ["pcie"] = "libcper decodes the PCIe capability structure and AER registers field by field (about 200 named fields); not rendered yet",
         ["arm"] = "ARM processor section renderer (error information, context register arrays, vendor bytes) not written yet",
         ["arm-ras"] = "ARM RAS node section (libcper-only GUID; error syndromes, aux data) not written yet",
-        ["ia32x64"] = "IA32/X64 renderer (check info per GUID, context types) not written yet",
         ["nvidia_event_all_types"] = "NVIDIA event section (9068e568-...; event header, CPU/GPU info, event contexts) not decoded yet",
         ["nvidia_event_gpu_init"] = "NVIDIA event section not decoded yet",
         ["nvidia_event_gpu_uce_ecc"] = "NVIDIA event section not decoded yet",
@@ -41,6 +40,7 @@ public class LibCperCompatTests
         ["generic"] = "fields whose validation bit is clear hold non-zero bytes (ISA, operation, level, brand string, ...)",
         ["cxlprotocol"] = "agent address and capability fields whose validation bit is clear, reserved bytes, error log without its valid bit",
         ["nvidia_cmet_info"] = "CMET-INFO register values: bits libcper does not show (34-63 apart from the disabled reason) hold non-zero bytes",
+        ["ia32x64"] = "local APIC ID and check-info bits whose validation bits are clear hold non-zero bytes",
         ["cxlcomponent-media"] = "device serial without its validation bit, reserved device-ID bits",
     };
 
