@@ -20,7 +20,6 @@ public class LibCperCompatTests
     private static readonly Dictionary<string, string> s_renderGaps = new(StringComparer.Ordinal)
     {
         ["pcie"] = "libcper decodes the PCIe capability structure and AER registers field by field (about 200 named fields); not rendered yet",
-        ["arm"] = "ARM processor section renderer (error information, context register arrays, vendor bytes) not written yet",
         ["arm-ras"] = "ARM RAS node section (libcper-only GUID; error syndromes, aux data) not written yet",
         ["nvidia_event_all_types"] = "NVIDIA event section (9068e568-...; event header, CPU/GPU info, event contexts) not decoded yet",
         ["nvidia_event_gpu_init"] = "NVIDIA event section not decoded yet",
@@ -41,6 +40,7 @@ public class LibCperCompatTests
         ["cxlprotocol"] = "agent address and capability fields whose validation bit is clear, reserved bytes, error log without its valid bit",
         ["nvidia_cmet_info"] = "CMET-INFO register values: bits libcper does not show (34-63 apart from the disabled reason) hold non-zero bytes",
         ["ia32x64"] = "local APIC ID and check-info bits whose validation bits are clear hold non-zero bytes",
+        ["arm"] = "MPIDR, running state and error-information fields whose validation bits are clear, reserved header bytes",
         ["cxlcomponent-media"] = "device serial without its validation bit, reserved device-ID bits",
     };
 
