@@ -19,7 +19,6 @@ public class LibCperCompatTests
     /// </summary>
     private static readonly Dictionary<string, string> s_renderGaps = new(StringComparer.Ordinal)
     {
-        ["pcie"] = "libcper decodes the PCIe capability structure and AER registers field by field (about 200 named fields); not rendered yet",
         ["arm-ras"] = "ARM RAS node section (libcper-only GUID; error syndromes, aux data) not written yet",
     };
 
@@ -39,6 +38,7 @@ public class LibCperCompatTests
         ["ia32x64"] = "local APIC ID and check-info bits whose validation bits are clear hold non-zero bytes",
         ["arm"] = "MPIDR, running state and error-information fields whose validation bits are clear, reserved header bytes",
         ["nvidia_event_all_types"] = "RecordLength says 568 but 440 bytes are present (the JSON keeps 568, so the bytes read back are 568 long); the CPU Architecture word keeps only whether the pre-silicon field is zero",
+        ["pcie"] = "FRU text with a non-printable byte (libcper drops it and its validation bit), version/device ID/bridge fields whose validation bits are clear",
         ["cxlcomponent-media"] = "device serial without its validation bit, reserved device-ID bits",
     };
 
