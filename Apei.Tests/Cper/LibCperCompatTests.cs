@@ -19,7 +19,6 @@ public class LibCperCompatTests
     /// </summary>
     private static readonly Dictionary<string, string> s_renderGaps = new(StringComparer.Ordinal)
     {
-        ["arm-ras"] = "ARM RAS node section (libcper-only GUID; error syndromes, aux data) not written yet",
     };
 
     /// <summary>
@@ -39,6 +38,7 @@ public class LibCperCompatTests
         ["arm"] = "MPIDR, running state and error-information fields whose validation bits are clear, reserved header bytes",
         ["nvidia_event_all_types"] = "RecordLength says 568 but 440 bytes are present (the JSON keeps 568, so the bytes read back are 568 long); the CPU Architecture word keeps only whether the pre-silicon field is zero",
         ["pcie"] = "FRU text with a non-printable byte (libcper drops it and its validation bit), version/device ID/bridge fields whose validation bits are clear",
+        ["arm-ras"] = "IP type bytes (libcper shows nothing for format 3 \"PIDR\"), the bytes of a 16-character user data and the syndrome reserved bytes",
         ["cxlcomponent-media"] = "device serial without its validation bit, reserved device-ID bits",
     };
 
