@@ -14,8 +14,8 @@ public class LibCperCompatTests
     public static TheoryData<string> Pairs() => new(Fixtures.Files("cper/libcper", "*.cperhex").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)));
 
     /// <summary>
-    /// Pairs whose rendering does not yet match, each with the reason. A listed pair must still fail (so a fix shows up
-    /// as a failing test that asks for the entry to be removed); every other pair must match.
+    /// Pairs whose rendering does not yet match, each with the reason (none today). A listed pair must still fail (so a
+    /// fix shows up as a failing test that asks for the entry to be removed); every other pair must match.
     /// </summary>
     private static readonly Dictionary<string, string> s_renderGaps = new(StringComparer.Ordinal)
     {
@@ -38,7 +38,7 @@ public class LibCperCompatTests
         ["arm"] = "MPIDR, running state and error-information fields whose validation bits are clear, reserved header bytes",
         ["nvidia_event_all_types"] = "RecordLength says 568 but 440 bytes are present (the JSON keeps 568, so the bytes read back are 568 long); the CPU Architecture word keeps only whether the pre-silicon field is zero",
         ["pcie"] = "FRU text with a non-printable byte (libcper drops it and its validation bit), version/device ID/bridge fields whose validation bits are clear",
-        ["arm-ras"] = "IP type bytes (libcper shows nothing for format 3 \"PIDR\"), the bytes of a 16-character user data and the syndrome reserved bytes",
+        ["arm-ras"] = "IP type bytes (libcper shows nothing for IP type format 3 \"PIDR\") and reserved bytes of the node and syndromes",
         ["cxlcomponent-media"] = "device serial without its validation bit, reserved device-ID bits",
     };
 
