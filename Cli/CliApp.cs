@@ -52,6 +52,7 @@ public static class CliApp
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),
+        LibCperCommands.CreateEncode(context), // temporary: becomes encode --json-style libcper
     ];
 }
 

@@ -21,12 +21,15 @@ internal static class DecodeCommand
         var hest = new Option<string?>("--hest") { Description = "A HEST binary whose GHES/GHESv2 sources are read from --region (each source's registers, read-ack state and current error status block)." };
         var region = new Option<string?>("--region") { Description = "The error-status region for --hest (e.g. QEMU's etc/hardware_errors, as written by 'hest build --region')." };
         var regionBase = new Option<string?>("--region-base") { Description = "Physical address of the region's first byte (decimal or 0x hex); default: the lowest register address in the HEST." };
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase };
+        var jsonStyle = new Option<string>("--json-style") { Description = "With json/ndjson: apeikit (ours) or libcper (openbmc/libcper's CPER-IR, for tools built on it).", DefaultValueFactory = _ => "apeikit" };
+        jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
+            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding);
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
             return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair);
         });

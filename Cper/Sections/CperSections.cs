@@ -42,6 +42,8 @@ public static class CperSections
         ErrorRecoveryInfoSection.Codec,
         MemoryErrorExtIntelSection.Codec,
         PcieDpcSection.Codec,
+        // Vendor sections, Cper/Sections/Vendors.
+        Vendors.NvidiaSection.Codec,
     ];
 
     /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using ApeiKit.Tests.Cper;
+
+namespace ApeiKit.Tests.Cli;
+
+public class LibCperCommandTests
+{
+    [Fact]
+    public void Decode_with_json_style_libcper_prints_libcpers_json()
+    {
+        var r = CliRunner.Run("decode", "--format", "json", "--json-style", "libcper", Fixtures.Path("cper/libcper/memory.cperhex"));
+        Assert.Equal(0, r.ExitCode);
+        using var expected = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/memory.json")));
+        using var actual = JsonDocument.Parse(r.Out);
+        Assert.Null(JsonDiff.First(expected.RootElement, actual.RootElement, "$"));
+    }
+
+    [Fact]
+    public void Json_style_libcper_needs_a_json_format()
+    {
+        var r = CliRunner.Run("decode", "--json-style", "libcper", Fixtures.Path("cper/libcper/memory.cperhex"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--format json", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_libcper_writes_the_record_bytes()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"apeikit-libcper-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var r = CliRunner.Run("encode-libcper", Fixtures.Path("cper/libcper/firmware.json"), "-o", output);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal(Fixtures.Binary("cper/libcper/firmware.cperhex"), File.ReadAllBytes(output));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public void Encode_libcper_rejects_text_that_is_not_json()
+    {
+        var r = CliRunner.RunWithStdin("not json"u8.ToArray(), "encode-libcper", "-", "-o", Path.Combine(Path.GetTempPath(), "unused.bin"));
+        Assert.Equal(1, r.ExitCode);
+    }
+}

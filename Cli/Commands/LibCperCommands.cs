@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using ApeiKit.Cper.LibCper;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// openbmc/libcper JSON ("CPER-IR") compatibility: <c>decode --format json --json-style libcper</c> prints libcper's
+/// JSON for each record; <c>encode-libcper FILE.json -o OUT.bin</c> turns libcper JSON back into CPER bytes
+/// (temporary command name, to become <c>encode --json-style libcper</c>).
+/// </summary>
+internal static class LibCperCommands
+{
+    /// <summary>The <c>encode-libcper</c> command.</summary>
+    public static Command CreateEncode(CliContext context)
+    {
+        var file = new Argument<string>("file") { Description = "libcper JSON (one record object, or an array of them); '-' reads standard input." };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the CPER bytes (records one after another).", Required = true };
+        var command = new Command("encode-libcper", "Encode openbmc/libcper JSON (CPER-IR) back to binary CPER records.") { file, output };
+        command.SetAction(parse => Encode(context, parse.GetValue(file)!, parse.GetValue(output)!));
+        return command;
+    }
+
+    /// <summary>Reads libcper JSON from <paramref name="file"/> and writes the CPER bytes to <paramref name="output"/>.</summary>
+    public static int Encode(CliContext context, string file, string output)
+    {
+        string text;
+        try
+        {
+            text = file == "-" ? new StreamReader(context.OpenStdin(), Encoding.UTF8).ReadToEnd() : File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{file}: cannot read: {e.Message}");
+        }
+        using var bytes = new MemoryStream();
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(text);
+            var records = node is System.Text.Json.Nodes.JsonArray array ? array.ToList() : [node];
+            foreach (var r in records)
+            {
+                if (r is not System.Text.Json.Nodes.JsonObject o) throw new FormatException("libcper JSON: expected a record object.");
+                bytes.Write(LibCperJsonReader.Read(o).Encode());
+            }
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            return CliApp.ContentError;
+        }
+        try
+        {
+            File.WriteAllBytes(output, bytes.ToArray());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{output}: cannot write: {e.Message}");
+        }
+        return CliApp.Ok;
+    }
+
+    /// <summary>Prints libcper's JSON for every CPER record in <paramref name="files"/> (json: one object, or an array for several; ndjson: one per line).</summary>
+    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding)
+    {
+        if (format is not ("json" or "ndjson")) throw new CliUsageException("--json-style libcper needs --format json or ndjson.");
+        if (files.Length == 0) throw new CliUsageException("decode needs at least one file.");
+        var records = new List<System.Text.Json.Nodes.JsonObject>();
+        int errors = 0;
+        foreach (var file in files)
+        {
+            byte[] raw;
+            try
+            {
+                raw = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliUsageException($"{file}: cannot read: {e.Message}");
+            }
+            byte[] bytes = InputDecoder.Decode(raw, encoding, out _);
+            foreach (var unit in InputSplitter.SplitCper(bytes))
+            {
+                if (unit.Kind != UnitKind.CperRecord)
+                {
+                    if (unit.Kind != UnitKind.ZeroPadding) { context.Error.WriteLine($"apeikit: {file}: {unit.Label}: not a CPER record, skipped."); errors++; }
+                    continue;
+                }
+                try
+                {
+                    records.Add(LibCperJsonWriter.ToJsonNode(bytes.AsSpan(unit.Offset, unit.Length)));
+                }
+                catch (ApeiContentException e)
+                {
+                    context.Error.WriteLine($"apeikit: {file}: {unit.Label}: {e.Message}");
+                    errors++;
+                }
+            }
+        }
+        var options = new JsonSerializerOptions { WriteIndented = format == "json", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        if (format == "ndjson")
+            foreach (var r in records) context.Out.WriteLine(r.ToJsonString(options));
+        else if (records.Count == 1)
+            context.Out.WriteLine(records[0].ToJsonString(options));
+        else
+            context.Out.WriteLine(new System.Text.Json.Nodes.JsonArray([.. records]).ToJsonString(options));
+        return errors > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static byte[] ReadAll(Stream s)
+    {
+        using var m = new MemoryStream();
+        s.CopyTo(m);
+        return m.ToArray();
+    }
+}

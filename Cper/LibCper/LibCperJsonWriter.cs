@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>
+/// Renders a CPER record as openbmc/libcper's JSON ("CPER-IR": <c>header</c>, <c>sectionDescriptors</c>,
+/// <c>sections</c>), so tools built on libcper's output can read ApeiKit's. This is a compatibility rendering:
+/// where libcper departs from UEFI 2.10 appendix N it follows libcper (see <c>docs/libcper-compat.md</c>);
+/// ApeiKit's own JSON keeps the specification.
+/// </summary>
+public static class LibCperJsonWriter
+{
+    /// <summary>The record as a JSON tree in libcper's shape.</summary>
+    /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
+    public static JsonObject ToJsonNode(ReadOnlySpan<byte> record)
+    {
+        // A record cut short is rendered as far as its bytes go (libcper's buffer parser does the same with the bytes it is given).
+        var view = CperRecordView.ReadPrefix(record, out _);
+        var h = view.Header;
+        var header = new JsonObject
+        {
+            ["revision"] = Revision(h.Revision),
+            ["sectionCount"] = (int)h.SectionCount,
+            ["severity"] = Severity(h.Severity),
+            ["recordLength"] = h.RecordLength,
+        };
+        if ((h.ValidationBits & 0x2) != 0 && TimestampText(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8)) is { } ts)
+        {
+            header["timestamp"] = ts;
+            header["timestampIsPrecise"] = (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0;
+        }
+        if ((h.ValidationBits & 0x1) != 0) header["platformID"] = Lc.GuidText(h.PlatformId);
+        if ((h.ValidationBits & 0x4) != 0) header["partitionID"] = Lc.GuidText(h.PartitionId);
+        header["creatorID"] = Lc.GuidText(h.CreatorId);
+        header["notificationType"] = new JsonObject { ["guid"] = Lc.GuidText(h.NotificationType), ["type"] = LibCperNames.NotificationType(h.NotificationType) };
+        header["recordID"] = h.RecordId;
+        header["flags"] = Lc.Pair(h.Flags, LibCperNames.HeaderFlags, "Unknown");
+        header["persistenceInfo"] = h.PersistenceInformation;
+
+        var descriptors = new JsonArray();
+        var sections = new JsonArray();
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            var d = view.GetDescriptor(i);
+            var section = LibCperSections.Find(d.SectionType);
+            var desc = new JsonObject
+            {
+                ["sectionOffset"] = d.SectionOffset,
+                ["sectionLength"] = d.SectionLength,
+                ["revision"] = Revision(d.Revision),
+                ["flags"] = Lc.Bits(d.Flags, LibCperNames.DescriptorFlags),
+                ["sectionType"] = new JsonObject { ["data"] = Lc.GuidText(d.SectionType), ["type"] = section?.ReadableName ?? "Unknown" },
+            };
+            if ((d.ValidationBits & 0x1) != 0) desc["fruID"] = Lc.GuidText(d.FruId);
+            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedString(d.FruTextBytes) is { } fru) desc["fruText"] = fru;
+            desc["severity"] = Severity(d.Severity);
+            descriptors.Add(desc);
+
+            ReadOnlySpan<byte> body;
+            try
+            {
+                body = view.GetSectionBody(i);
+            }
+            catch (ApeiContentException)
+            {
+                // libcper stops the whole record here; we keep the sections before it.
+                break;
+            }
+            sections.Add(Section(section, body));
+        }
+        return new JsonObject { ["header"] = header, ["sectionDescriptors"] = descriptors, ["sections"] = sections };
+    }
+
+    /// <summary>The record as libcper JSON text.</summary>
+    public static string Write(ReadOnlySpan<byte> record, bool indented = true)
+        => ToJsonNode(record).ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>Writes the record as libcper JSON.</summary>
+    public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ToJsonNode(record).WriteTo(writer);
+    }
+
+    internal static JsonObject Section(LibCperSection? section, ReadOnlySpan<byte> body)
+    {
+        if (section is not null)
+        {
+            JsonObject? ir = null;
+            string? message = null;
+            try
+            {
+                ir = section.ToIr(body, out message);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                ir = null; // shorter than libcper's structure: libcper falls back to base64
+            }
+            catch (ApeiContentException)
+            {
+                ir = null;
+            }
+            if (ir is not null)
+            {
+                var result = new JsonObject();
+                if (message is not null) result["message"] = message;
+                result[section.ShortName] = ir;
+                return result;
+            }
+        }
+        return new JsonObject { ["Unknown"] = new JsonObject { ["data"] = Lc.B64(body) } };
+    }
+
+    internal static JsonObject Revision(ushort revision) => new() { ["major"] = revision >> 8, ["minor"] = revision & 0xFF };
+
+    internal static JsonObject Severity(uint severity) => new() { ["code"] = severity, ["name"] = severity < 4 ? LibCperNames.Severities[severity] : "Unknown" };
+
+    /// <summary>libcper's timestamp text: <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields, or null when a field is out of range.</summary>
+    internal static string? TimestampText(ReadOnlySpan<byte> t)
+    {
+        static int Bcd(byte b) => (b >> 4) * 10 + (b & 0xF);
+        int seconds = Bcd(t[0]), minutes = Bcd(t[1]), hours = Bcd(t[2]), day = Bcd(t[4]), month = Bcd(t[5]), year = Bcd(t[6]) % 100, century = Bcd(t[7]) % 100;
+        if (month > 12 || day > 31 || hours > 24 || minutes > 60 || seconds >= 60) return null;
+        return FormattableString.Invariant($"{century:D2}{year:D2}-{month:D2}-{day:D2}T{hours:D2}:{minutes:D2}:{seconds:D2}+00:00");
+    }
+}
+
+/// <summary>Names libcper prints for header and descriptor values.</summary>
+internal static class LibCperNames
+{
+    public static readonly string[] Severities = ["Recoverable", "Fatal", "Corrected", "Informational"];
+    public static readonly Dictionary<ulong, string> HeaderFlags = new() { [1] = "HW_ERROR_FLAGS_RECOVERED", [2] = "HW_ERROR_FLAGS_PREVERR", [4] = "HW_ERROR_FLAGS_SIMULATED" };
+    public static readonly string[] DescriptorFlags = ["primary", "containmentWarning", "reset", "errorThresholdExceeded", "resourceNotAccessible", "latentError", "propagated", "overflow"];
+
+    private static readonly Dictionary<Guid, string> s_notifications = new()
+    {
+        [CperGuids.NotifyCmc] = "CMC", [CperGuids.NotifyCpe] = "CPE", [CperGuids.NotifyMce] = "MCE", [CperGuids.NotifyPcie] = "PCIe",
+        [CperGuids.NotifyInit] = "INIT", [CperGuids.NotifyNmi] = "NMI", [CperGuids.NotifyBoot] = "Boot", [CperGuids.NotifyDmar] = "DMAr",
+        [CperGuids.NotifySea] = "SEA", [CperGuids.NotifySei] = "SEI", [CperGuids.NotifyPei] = "PEI", [CperGuids.NotifyCxlComponent] = "CXL Component",
+    };
+
+    public static string NotificationType(Guid g) => s_notifications.TryGetValue(g, out var n) ? n : "Unknown";
+}

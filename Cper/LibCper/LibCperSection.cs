@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>
+/// One section family in libcper's JSON ("CPER-IR", openbmc/libcper): how a section body becomes libcper's JSON
+/// object and back. Field names, value encodings and validation-bit rules follow libcper's section parsers
+/// (<c>sections/cper-section-*.c</c>); where libcper departs from UEFI 2.10 appendix N the departure is listed
+/// in <c>docs/libcper-compat.md</c> and happens only here, never in ApeiKit's own renderings.
+/// </summary>
+internal abstract class LibCperSection
+{
+    /// <summary>The section type GUID.</summary>
+    public abstract Guid SectionType { get; }
+    /// <summary>libcper's readable name (descriptor <c>sectionType.type</c>).</summary>
+    public abstract string ReadableName { get; }
+    /// <summary>libcper's key for the section object (e.g. <c>Memory</c>).</summary>
+    public abstract string ShortName { get; }
+
+    /// <summary>The section as libcper renders it, or null when libcper would fail (then the body is shown as <c>Unknown</c> base64).</summary>
+    public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
+
+    /// <summary>The section body libcper's JSON describes.</summary>
+    public abstract byte[] FromIr(JsonObject ir);
+}
+
+/// <summary>Small helpers shared by the libcper section renderers and readers.</summary>
+internal static class Lc
+{
+    public static byte U8(ReadOnlySpan<byte> b, int o) => b[o];
+    public static ushort U16(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt16LittleEndian(b[o..]);
+    public static uint U32(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt32LittleEndian(b[o..]);
+    public static ulong U64(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt64LittleEndian(b[o..]);
+    public static Guid Guid(ReadOnlySpan<byte> b, int o) => new(b.Slice(o, 16));
+    public static string GuidText(Guid g) => g.ToString("D");
+    public static string GuidText(ReadOnlySpan<byte> b, int o) => GuidText(Guid(b, o));
+    public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
+
+    /// <summary>libcper's <c>0x%0*llX</c> form.</summary>
+    public static string Hex(ulong v, int digits) => "0x" + v.ToString("X" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    public static string B64(ReadOnlySpan<byte> b) => Convert.ToBase64String(b);
+
+    /// <summary><c>{ "value": v, "name": names[v] or fallback }</c> (libcper <c>integer_to_readable_pair</c>).</summary>
+    public static JsonObject Pair(ulong value, IReadOnlyDictionary<ulong, string> names, string fallback = "Unknown (Reserved)")
+        => new() { ["value"] = value, ["name"] = names.TryGetValue(value, out var n) ? n : fallback };
+
+    public static JsonObject Pair(ulong value, string[] names, string fallback = "Unknown (Reserved)")
+        => new() { ["value"] = value, ["name"] = value < (ulong)names.Length ? names[value] : fallback };
+
+    /// <summary>Printable ASCII up to the first NUL, or null when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
+    public static string? UntrustedString(ReadOnlySpan<byte> b)
+    {
+        int n = 0;
+        for (; n < b.Length; n++)
+        {
+            byte c = b[n];
+            if (c == 0) break;
+            if (c < 0x20 || c > 0x7E) return null;
+        }
+        return Encoding.ASCII.GetString(b[..n]);
+    }
+
+    public static JsonObject Bits(ulong value, params string[] names)
+    {
+        var o = new JsonObject();
+        for (int i = 0; i < names.Length; i++) o[names[i]] = Bit(value, i);
+        return o;
+    }
+
+    public static ulong FromBits(JsonNode? node, params string[] names)
+    {
+        ulong v = 0;
+        for (int i = 0; i < names.Length; i++) if (Bool(node?[names[i]])) v |= 1UL << i;
+        return v;
+    }
+
+    // ---- JSON reading helpers (missing members read as zero, like libcper's json-c getters) ----
+    public static ulong U(JsonNode? n)
+    {
+        if (n is not JsonValue v) return 0;
+        if (v.TryGetValue(out ulong u)) return u;
+        if (v.TryGetValue(out long l)) return unchecked((ulong)l);
+        if (v.TryGetValue(out double d)) return (ulong)d;
+        if (v.TryGetValue(out bool b)) return b ? 1UL : 0;
+        if (v.TryGetValue(out string? s)) return ParseNumber(s);
+        return 0;
+    }
+
+    public static ulong ParseNumber(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return 0;
+        s = s.Trim();
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return ulong.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var h) ? h : 0;
+        return ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) ? d : 0;
+    }
+
+    public static bool Bool(JsonNode? n) => n is JsonValue v && (v.TryGetValue(out bool b) ? b : U(n) != 0);
+    public static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+    public static ulong PairValue(JsonNode? n) => U(n?["value"]);
+    public static bool Has(JsonObject o, string name) => o.ContainsKey(name);
+    public static byte[] FromB64(JsonNode? n) => Str(n) is { } s ? Convert.FromBase64String(s) : [];
+    public static Guid GuidFrom(JsonNode? n) => System.Guid.TryParse(Str(n), out var g) ? g : System.Guid.Empty;
+
+    public static void W8(Span<byte> b, int o, ulong v) => b[o] = (byte)v;
+    public static void W16(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt16LittleEndian(b[o..], (ushort)v);
+    public static void W32(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt32LittleEndian(b[o..], (uint)v);
+    public static void W64(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(b[o..], v);
+    public static void WGuid(Span<byte> b, int o, Guid g) => g.TryWriteBytes(b.Slice(o, 16));
+
+    /// <summary>libcper's generic error-type names (UEFI 2.10 N.2.? Error Status, bits 8-15) with its descriptions.</summary>
+    private static readonly Dictionary<ulong, (string Name, string Description)> s_errorTypes = new()
+    {
+        [1] = ("ERR_INTERNAL", "Error detected internal to the component."),
+        [16] = ("ERR_BUS", "Error detected in the bus."),
+        [4] = ("ERR_MEM", "Storage error in memory (DRAM)."),
+        [5] = ("ERR_TLB", "Storage error in TLB."),
+        [6] = ("ERR_CACHE", "Storage error in cache."),
+        [7] = ("ERR_FUNCTION", "Error in one or more functional units."),
+        [8] = ("ERR_SELFTEST", "Component failed self test."),
+        [9] = ("ERR_FLOW", "Overflow or underflow of internal queue."),
+        [17] = ("ERR_MAP", "Virtual address not found on IO-TLB or IO-PDIR."),
+        [18] = ("ERR_IMPROPER", "Improper access error."),
+        [19] = ("ERR_UNIMPL", "Access to a memory address which is not mapped to any component."),
+        [20] = ("ERR_LOL", "Loss of Lockstep error."),
+        [21] = ("ERR_RESPONSE", "Response not associated with a request."),
+        [22] = ("ERR_PARITY", "Bus parity error (must also set the A, C, or D bits)."),
+        [23] = ("ERR_PROTOCOL", "Detection of a protocol error."),
+        [24] = ("ERR_ERROR", "Detection of a PATH_ERROR."),
+        [25] = ("ERR_TIMEOUT", "Bus operation timeout."),
+        [26] = ("ERR_POISONED", "A read was issued to data that has been poisoned."),
+    };
+
+    private static readonly string[] s_statusBits = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
+
+    /// <summary>UEFI generic Error Status (64-bit) as libcper shows it.</summary>
+    public static JsonObject ErrorStatus(ulong status)
+    {
+        ulong type = (status >> 8) & 0xFF;
+        var t = new JsonObject { ["value"] = type };
+        if (s_errorTypes.TryGetValue(type, out var e))
+        {
+            t["description"] = e.Description;
+            t["name"] = e.Name;
+        }
+        else t["name"] = "Unknown (Reserved)";
+        var o = new JsonObject { ["errorType"] = t };
+        for (int i = 0; i < s_statusBits.Length; i++) o[s_statusBits[i]] = Bit(status, 16 + i);
+        return o;
+    }
+
+    public static ulong ErrorStatusFrom(JsonNode? n)
+    {
+        ulong v = (PairValue(n?["errorType"]) & 0xFF) << 8;
+        for (int i = 0; i < s_statusBits.Length; i++) if (Bool(n?[s_statusBits[i]])) v |= 1UL << (16 + i);
+        return v;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using ApeiKit.Cper.Vendors;
+using static ApeiKit.Cper.LibCper.Lc;
+
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>NVIDIA CPU error section as libcper renders it (<c>sections/cper-section-nvidia.c</c>), built on <see cref="NvidiaSection"/>.</summary>
+internal sealed class LcNvidia : LibCperSection
+{
+    public override Guid SectionType => NvidiaSection.SectionGuid;
+    public override string ReadableName => "NVIDIA";
+    public override string ShortName => "Nvidia";
+    private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
+
+    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    {
+        message = null;
+        if (b.Length < NvidiaSection.HeaderSize) return null;
+        // libcper lists every declared register and writes null for the ones past the body; the model keeps whole entries only.
+        int declared = b[22];
+        NvidiaSection s = NvidiaSection.Decode(b[..Math.Min(b.Length, NvidiaSection.HeaderSize + Math.Min(declared, (b.Length - NvidiaSection.HeaderSize) / NvidiaSection.RegisterSize) * NvidiaSection.RegisterSize)]);
+        string signature = UntrustedString(b[..16]) ?? "";
+        string severity = s.Severity < 4 ? LibCperNames.Severities[s.Severity] : "Unknown";
+        message = FormattableString.Invariant($"A {severity} {signature} NVIDIA Error occurred on CPU {s.Socket}");
+        var o = new JsonObject
+        {
+            ["signature"] = signature,
+            ["severity"] = new JsonObject { ["code"] = (ulong)s.Severity, ["name"] = severity },
+            ["errorType"] = (int)s.ErrorType,
+            ["errorInstance"] = (int)s.ErrorInstance,
+            ["socket"] = (int)s.Socket,
+            ["registerCount"] = declared,
+            ["instanceBase"] = s.InstanceBase,
+        };
+        var arr = new JsonArray();
+        bool cmet = signature.StartsWith("CMET-INFO", StringComparison.Ordinal);
+        for (int i = 0; i < declared; i++)
+        {
+            // libcper's bound: header + i entries < section size.
+            if (i >= s.Registers.Count || NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize >= b.Length) { arr.Add(null); continue; }
+            var (address, value) = s.Registers[i];
+            if (cmet)
+            {
+                ulong reason = (value >> 56) & 0xFF;
+                var r = new JsonObject { ["raw"] = reason };
+                if (reason < (ulong)DisabledReasons.Length) r["value"] = DisabledReasons[reason];
+                arr.Add(new JsonObject
+                {
+                    ["ChannelAddress"] = Hex(address, 16),
+                    ["ErrorCount"] = (ulong)(uint)value,
+                    ["ChannelEnabled"] = Bit(value, 32),
+                    ["ChannelIsSpare"] = Bit(value, 33),
+                    ["DisabledReason"] = r,
+                });
+            }
+            else arr.Add(new JsonObject { ["address"] = address, ["value"] = value });
+        }
+        o[cmet ? "CMETInfo" : "registers"] = arr;
+        return o;
+    }
+
+    public override byte[] FromIr(JsonObject o)
+    {
+        var s = new NvidiaSection
+        {
+            Signature = Str(o["signature"]) ?? "",
+            ErrorType = (ushort)U(o["errorType"]),
+            ErrorInstance = (ushort)U(o["errorInstance"]),
+            Severity = (byte)U(o["severity"]?["code"]),
+            Socket = (byte)U(o["socket"]),
+            InstanceBase = U(o["instanceBase"]),
+        };
+        if (o["registers"] is JsonArray regs)
+            foreach (var r in regs) s.Registers.Add((U(r?["address"]), U(r?["value"])));
+        else if (o["CMETInfo"] is JsonArray cmet)
+            foreach (var r in cmet)
+            {
+                ulong v = (U(r?["ErrorCount"]) & 0xFFFFFFFF) | (Bool(r?["ChannelEnabled"]) ? 1UL << 32 : 0) | (Bool(r?["ChannelIsSpare"]) ? 1UL << 33 : 0) | ((U(r?["DisabledReason"]?["raw"]) & 0xFF) << 56);
+                s.Registers.Add((ParseNumber(Str(r?["ChannelAddress"])), v));
+            }
+        return s.Encode();
+    }
+}

@@ -1,0 +1,31 @@
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>The libcper section families ApeiKit renders (libcper <c>sections/cper-section.c</c> lists the same GUIDs).</summary>
+internal static class LibCperSections
+{
+    private static readonly Dictionary<Guid, LibCperSection> s_sections = Build();
+
+    private static Dictionary<Guid, LibCperSection> Build()
+    {
+        LibCperSection[] all =
+        [
+            new LcGenericProcessor(), new LcMemory(), new LcMemory2(), new LcPciBus(), new LcPciComponent(), new LcFirmware(),
+            new LcDmarGeneric(), new LcDmarVtd(), new LcDmarIommu(), new LcCcixPer(), new LcCxlProtocol(),
+            new LcCxlComponent(CperGuids.CxlGeneralMedia, "CXL General Media Component Error"),
+            new LcCxlComponent(CperGuids.CxlDram, "CXL DRAM Component Error"),
+            new LcCxlComponent(CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"),
+            new LcCxlComponent(CperGuids.CxlPhysicalSwitch, "CXL Physical Switch Component Error"),
+            new LcCxlComponent(CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"),
+            new LcCxlComponent(CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
+        ];
+        var map = new Dictionary<Guid, LibCperSection>();
+        foreach (var s in all) map[s.SectionType] = s;
+        foreach (var s in Extra()) map[s.SectionType] = s;
+        return map;
+    }
+
+    /// <summary>Families that live in their own files (PCIe, ARM, IA32/X64, NVIDIA, ARM RAS) once present.</summary>
+    private static IEnumerable<LibCperSection> Extra() => LibCperExtraSections.All;
+
+    public static LibCperSection? Find(Guid type) => s_sections.GetValueOrDefault(type);
+}
