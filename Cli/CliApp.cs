@@ -52,7 +52,6 @@ public static class CliApp
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),
-        LibCperCommands.CreateEncode(context), // temporary: becomes encode --json-style libcper
     ];
 }
 

@@ -29,7 +29,7 @@ public class LibCperCommandTests
         string output = Path.Combine(Path.GetTempPath(), $"apeikit-libcper-{Guid.NewGuid():N}.bin");
         try
         {
-            var r = CliRunner.Run("encode-libcper", Fixtures.Path("cper/libcper/firmware.json"), "-o", output);
+            var r = CliRunner.Run("encode", "--json-style", "libcper", Fixtures.Path("cper/libcper/firmware.json"), "-o", output);
             Assert.Equal(0, r.ExitCode);
             Assert.Equal(Fixtures.Binary("cper/libcper/firmware.cperhex"), File.ReadAllBytes(output));
         }
@@ -42,7 +42,7 @@ public class LibCperCommandTests
     [Fact]
     public void Encode_libcper_rejects_text_that_is_not_json()
     {
-        var r = CliRunner.RunWithStdin("not json"u8.ToArray(), "encode-libcper", "-", "-o", Path.Combine(Path.GetTempPath(), "unused.bin"));
+        var r = CliRunner.RunWithStdin("not json"u8.ToArray(), "encode", "--json-style", "libcper", "-", "-o", Path.Combine(Path.GetTempPath(), "unused.bin"));
         Assert.Equal(1, r.ExitCode);
     }
 }

@@ -20,8 +20,18 @@ internal static class EncodeCommand
         var output = new Option<string>("--output", "-o") { Description = "Output file.", Required = true };
         var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
         framing.AcceptOnlyFromAmong("cper", "gesb");
-        var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON in the shape 'decode --format json' prints.") { file, output, framing };
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(framing)!));
+        var jsonStyle = new Option<string>("--json-style") { Description = "apeikit (ours, as 'decode --format json' prints it) or libcper (openbmc/libcper's CPER-IR; CPER framing only).", DefaultValueFactory = _ => "apeikit" };
+        jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
+        var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON: ours, as 'decode --format json' prints it, or libcper's.") { file, output, framing, jsonStyle };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(jsonStyle) == "libcper")
+            {
+                if (parse.GetValue(framing) != "cper") throw new CliUsageException("--json-style libcper writes CPER records only (libcper's JSON is a CPER record).");
+                return LibCperCommands.Encode(context, parse.GetValue(file)!, parse.GetValue(output)!);
+            }
+            return Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(framing)!);
+        });
         return command;
     }
 

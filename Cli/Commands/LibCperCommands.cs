@@ -12,16 +12,6 @@ namespace ApeiKit.Cli;
 /// </summary>
 internal static class LibCperCommands
 {
-    /// <summary>The <c>encode-libcper</c> command.</summary>
-    public static Command CreateEncode(CliContext context)
-    {
-        var file = new Argument<string>("file") { Description = "libcper JSON (one record object, or an array of them); '-' reads standard input." };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the CPER bytes (records one after another).", Required = true };
-        var command = new Command("encode-libcper", "Encode openbmc/libcper JSON (CPER-IR) back to binary CPER records.") { file, output };
-        command.SetAction(parse => Encode(context, parse.GetValue(file)!, parse.GetValue(output)!));
-        return command;
-    }
-
     /// <summary>Reads libcper JSON from <paramref name="file"/> and writes the CPER bytes to <paramref name="output"/>.</summary>
     public static int Encode(CliContext context, string file, string output)
     {
