@@ -19,6 +19,20 @@ public class CperSectionSnapshotTests
     [InlineData("cper/libcper/arm.cperhex", "layout")]
     [InlineData("cper/whea-edk2/whea_04.bin", "text")]
     [InlineData("cper/whea-edk2/whea_04.bin", "layout")]
+    // One text rendering per UEFI appendix N section type (libcper's generated examples cover them all).
+    [InlineData("cper/libcper/generic.cperhex", "text")]
+    [InlineData("cper/libcper/memory.cperhex", "text")]
+    [InlineData("cper/libcper/memory2.cperhex", "text")]
+    [InlineData("cper/libcper/pcie.cperhex", "text")]
+    [InlineData("cper/libcper/pcibus.cperhex", "text")]
+    [InlineData("cper/libcper/pcidev.cperhex", "text")]
+    [InlineData("cper/libcper/firmware.cperhex", "text")]
+    [InlineData("cper/libcper/dmargeneric.cperhex", "text")]
+    [InlineData("cper/libcper/dmarvtd.cperhex", "text")]
+    [InlineData("cper/libcper/dmariommu.cperhex", "text")]
+    [InlineData("cper/libcper/ccixper.cperhex", "text")]
+    [InlineData("cper/libcper/cxlprotocol.cperhex", "text")]
+    [InlineData("cper/libcper/cxlcomponent-media.cperhex", "text")]
     public void Section_renderings_match_their_snapshots(string fixture, string format)
         => Snapshot.Verify(Render(fixture, format), $"{Path.GetFileNameWithoutExtension(fixture)}.{format}");
 
