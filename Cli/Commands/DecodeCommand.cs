@@ -18,25 +18,31 @@ internal static class DecodeCommand
         var table = new Option<string?>("--table", "-t") { Description = "With acpidump text: decode only this table (e.g. HEST); without it every table is listed." };
         var bertTable = new Option<string?>("--bert-table") { Description = "A BERT table file (e.g. /sys/firmware/acpi/tables/BERT)." };
         var bertRegion = new Option<string?>("--bert-region") { Description = "Its boot error region (e.g. /sys/firmware/acpi/tables/data/BERT)." };
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region) and Generic Error Status Blocks.") { files, format, input, table, bertTable, bertRegion };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region) and Generic Error Status Blocks.") { files, format, input, table, bertTable, bertRegion, jobs };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table));
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), parse.GetValue(jobs));
         });
         return command;
     }
 
-    private sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units);
+    internal sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units)
+    {
+        /// <summary>Binary CPER read as a stream (see <see cref="StreamingDecode"/>); Bytes and Units are then empty.</summary>
+        public StreamInput.Source? Stream { get; init; }
+    }
 
     /// <summary>Decodes bytes already in memory (used by <c>demo</c>).</summary>
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, int jobs = 1)
     {
+        if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         var inputs = new List<LoadedInput>();
         if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
         if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, ReadFile(bertTable), bertRegion, bertRegion is null ? [] : ReadFile(bertRegion))));
@@ -50,10 +56,18 @@ internal static class DecodeCommand
                 inputs.Add(From(GhesInput.LoadPair(table, ReadFile(table), File.Exists(region) ? region : null, File.Exists(region) ? ReadFile(region) : [])));
                 continue;
             }
-            byte[] raw;
+            byte[]? raw = null;
+            if (!gesb && encoding is InputEncoding.Auto or InputEncoding.Binary)
+            {
+                if (StreamInput.TryOpen(context, file, out raw) is { } streamed)
+                {
+                    inputs.Add(new LoadedInput(streamed.Name, [], []) { Stream = streamed });
+                    continue;
+                }
+            }
             try
             {
-                raw = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
+                raw ??= file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -83,7 +97,7 @@ internal static class DecodeCommand
                 throw new CliUsageException($"{file}: {e.Message}");
             }
         }
-        return Render(context, inputs, format);
+        return jobs > 1 || inputs.Any(i => i.Stream is not null) ? StreamingDecode.Render(context, inputs, format, jobs) : Render(context, inputs, format);
     }
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
@@ -161,7 +175,7 @@ internal static class DecodeCommand
         return errorCount > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    private static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
+    internal static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
     {
         if (GhesInput.TryDescribe(input.Bytes, unit, visitor)) return;
         var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
