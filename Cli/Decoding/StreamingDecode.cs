@@ -150,6 +150,8 @@ internal static class StreamingDecode
                 progress?.Errors(state.ErrorCount);
             }
         }, cts.Token);
+        // A failure in the writer (or a worker, which the writer sees) stops the producer instead of leaving it blocked on a full channel.
+        _ = writerTask.ContinueWith(_ => cts.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
             await foreach (var w in Units(context, inputs, fmt is Format.Text or Format.Layout, progress, cts.Token).ConfigureAwait(false))
@@ -157,8 +159,11 @@ internal static class StreamingDecode
                 w.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 await ordered.Writer.WriteAsync(w, cts.Token).ConfigureAwait(false);
                 await pending.Writer.WriteAsync(w, cts.Token).ConfigureAwait(false);
-                if (writerTask.IsFaulted) break;
             }
+        }
+        catch (OperationCanceledException) when (writerTask.IsFaulted)
+        {
+            // reported below
         }
         finally
         {
@@ -188,7 +193,16 @@ internal static class StreamingDecode
             int count = 0;
             if (input.Stream is { } source)
             {
-                using var stream = source.Open();
+                Stream stream;
+                try
+                {
+                    stream = source.Open();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliUsageException($"{input.Name}: cannot read: {e.Message}");
+                }
+                using var _ = stream;
                 var reader = CperStreamReader.Create(stream, options: new CperStreamReaderOptions { MaxRecordSize = StreamInput.MaxRecordSize });
                 int records = 0;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
