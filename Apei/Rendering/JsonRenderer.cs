@@ -18,35 +18,57 @@ public sealed class JsonRenderer : StructureVisitor
     private readonly Utf8JsonWriter _w;
     private readonly Stack<(bool IsArray, int Errors)> _containers = new();
 
-    // Names are literals from the layout tables and describers: cached by reference, bounded in case a caller builds names.
-    private static readonly ConcurrentDictionary<string, JsonEncodedText> s_names = new(ReferenceEqualityComparer.Instance);
-    private static readonly ConcurrentDictionary<string, (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw)> s_timestampNames = new(ReferenceEqualityComparer.Instance);
-    private const int MaxCachedNames = 8192;
-
-    private static JsonEncodedText N(string name)
+    // Names are literals from the layout tables and describers, and enumeration, flag and registry names are stable
+    // strings too: each is encoded once (UTF-16 to UTF-8 and escaping, with the writer's encoder) and cached by
+    // reference. Caches exist for the two encoders in use (default and relaxed); bounded in case a caller builds strings.
+    private sealed class Cache
     {
-        if (s_names.TryGetValue(name, out var encoded)) return encoded;
-        encoded = JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-        if (s_names.Count < MaxCachedNames) s_names.TryAdd(name, encoded);
+        public readonly ConcurrentDictionary<string, JsonEncodedText> Names = new(ReferenceEqualityComparer.Instance);
+        public readonly ConcurrentDictionary<string, JsonEncodedText> Values = new(ReferenceEqualityComparer.Instance);
+        public readonly ConcurrentDictionary<string, (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw)> Timestamps = new(ReferenceEqualityComparer.Instance);
+    }
+
+    private static readonly Cache s_default = new(), s_relaxed = new();
+    private const int MaxCached = 8192;
+    private readonly Cache? _cache;
+    private readonly JavaScriptEncoder? _encoder;
+
+    private JsonEncodedText Encode(ConcurrentDictionary<string, JsonEncodedText>? cache, string text)
+    {
+        if (cache is null) return JsonEncodedText.Encode(text, _encoder);
+        if (cache.TryGetValue(text, out var encoded)) return encoded;
+        encoded = JsonEncodedText.Encode(text, _encoder);
+        if (cache.Count < MaxCached) cache.TryAdd(text, encoded);
         return encoded;
     }
 
-    private static (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw) TimestampNames(string name)
+    private JsonEncodedText N(string name) => Encode(_cache?.Names, name);
+
+    private JsonEncodedText V(string value) => Encode(_cache?.Values, value);
+
+    private (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw) TimestampNames(string name)
     {
-        if (s_timestampNames.TryGetValue(name, out var names)) return names;
-        names = (JsonEncodedText.Encode(name + "Encoding", JavaScriptEncoder.UnsafeRelaxedJsonEscaping),
-            JsonEncodedText.Encode(name + "Precise", JavaScriptEncoder.UnsafeRelaxedJsonEscaping),
-            JsonEncodedText.Encode(name + "Raw", JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
-        if (s_timestampNames.Count < MaxCachedNames) s_timestampNames.TryAdd(name, names);
+        if (_cache is not null && _cache.Timestamps.TryGetValue(name, out var names)) return names;
+        names = (JsonEncodedText.Encode(name + "Encoding", _encoder), JsonEncodedText.Encode(name + "Precise", _encoder), JsonEncodedText.Encode(name + "Raw", _encoder));
+        if (_cache is not null && _cache.Timestamps.Count < MaxCached) _cache.Timestamps.TryAdd(name, names);
         return names;
     }
 
     private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
     private static readonly JsonEncodedText s_name = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText s_namesArray = JsonEncodedText.Encode("names");
+    private static readonly JsonEncodedText s_binary = JsonEncodedText.Encode("binary");
+    private static readonly JsonEncodedText s_bcd = JsonEncodedText.Encode("bcd");
 
     /// <summary>Renders to <paramref name="writer"/>.</summary>
-    public JsonRenderer(Utf8JsonWriter writer) => _w = writer;
+    public JsonRenderer(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        _w = writer;
+        _encoder = writer.Options.Encoder;
+        _cache = _encoder is null || ReferenceEquals(_encoder, JavaScriptEncoder.Default) ? s_default
+            : ReferenceEquals(_encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) ? s_relaxed : null;
+    }
 
     /// <summary>The underlying writer.</summary>
     public Utf8JsonWriter Writer => _w;
@@ -100,7 +122,7 @@ public sealed class JsonRenderer : StructureVisitor
                 ulong v = FieldDef.ReadLittleEndian(raw);
                 _w.WriteStartObject(name);
                 _w.WriteNumber(s_value, v);
-                if (f.Names?[v] is { } n) _w.WriteString(s_name, n); else _w.WriteNull(s_name);
+                if (f.Names?[v] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
                 _w.WriteEndObject();
                 break;
             }
@@ -114,7 +136,7 @@ public sealed class JsonRenderer : StructureVisitor
                 for (int bit = 0; bit < 64 && v >> bit != 0; bit++)
                 {
                     if ((v >> bit & 1) == 0) continue;
-                    if (f.FlagNames?[bit] is { } known) _w.WriteStringValue(known);
+                    if (f.FlagNames?[bit] is { } known) _w.WriteStringValue(V(known));
                     else if (f.FlagNames is not null) WriteBitName(bit);
                 }
                 _w.WriteEndArray();
@@ -136,7 +158,7 @@ public sealed class JsonRenderer : StructureVisitor
                     {
                         _w.WriteStartObject(bn);
                         _w.WriteNumber(s_value, bv);
-                        if (b.Names[bv] is { } n) _w.WriteString(s_name, n); else _w.WriteNull(s_name);
+                        if (b.Names[bv] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
                         _w.WriteEndObject();
                     }
                     else if (b.Width == 1) _w.WriteBoolean(bn, bv != 0);
@@ -159,7 +181,7 @@ public sealed class JsonRenderer : StructureVisitor
                 if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc) && dt.TryFormat(text, out int written, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
                 {
                     _w.WriteString(name, text[..written]);
-                    _w.WriteString(names.Encoding, enc == TimestampEncoding.Binary ? "binary" : "bcd");
+                    _w.WriteString(names.Encoding, enc == TimestampEncoding.Binary ? s_binary : s_bcd);
                 }
                 else
                 {
@@ -213,7 +235,7 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void JsonOnly(string json, string? value)
     {
-        if (value is null) _w.WriteNull(N(json)); else _w.WriteString(N(json), value);
+        if (value is null) _w.WriteNull(N(json)); else _w.WriteString(N(json), V(value));
     }
 
     /// <inheritdoc/>
