@@ -96,7 +96,7 @@ public static class DumpGenerator
                     break;
                 case 1:
                 {
-                    var arm = new ArmProcessorSection { Mpidr = 0x8000_0000UL | (ulong)rng.Next(64) << 8 | (ulong)rng.Next(4) };
+                    var arm = new ArmProcessorSection { Mpidr = 0x8000_0000UL | ((ulong)(uint)rng.Next(64) << 8) | (uint)rng.Next(4) };
                     int n = rng.Next(1, 3);
                     for (int i = 0; i < n; i++)
                     {
