@@ -68,7 +68,7 @@ internal static class StatsCommand
     private static string Part(int v) => v < 0 ? "?" : v.ToString(CultureInfo.InvariantCulture);
     private static string LocationName(CperStats.MemoryLocation l) => $"node {Part(l.Node)} card {Part(l.Card)} module {Part(l.Module)}";
 
-    private static IEnumerable<KeyValuePair<T, long>> Ordered<T>(Dictionary<T, long> d, Func<T, string> name) where T : notnull
+    private static IEnumerable<KeyValuePair<T, long>> Ordered<T>(IReadOnlyDictionary<T, long> d, Func<T, string> name) where T : notnull
         => d.OrderByDescending(kv => kv.Value).ThenBy(kv => name(kv.Key), StringComparer.Ordinal);
 
     private static void WriteText(CliContext context, CperStats s, int top)
@@ -89,11 +89,13 @@ internal static class StatsCommand
         Table("By notification type", s.NotificationTypes, NotificationName, s.Records);
         Table("By creator", s.Creators, CreatorName, s.Records);
         o.WriteLine();
-        o.WriteLine(string.Create(ci, $"Memory errors: {s.MemoryErrors} in {s.Pages.Count} pages"));
+        o.WriteLine(s.Pages.IsApproximate
+            ? string.Create(ci, $"Memory errors: {s.MemoryErrors} in more than {s.Pages.Capacity} pages (page counts below are lower bounds of the most frequent pages)")
+            : string.Create(ci, $"Memory errors: {s.MemoryErrors} in {s.Pages.Count} pages"));
         if (s.Pages.Count > 0)
         {
             o.WriteLine(string.Create(ci, $"By page (top {Math.Min(top, s.Pages.Count)}):"));
-            foreach (var (k, v) in Ordered(s.Pages, p => p.ToString("X16", ci)).Take(top)) o.WriteLine(string.Create(ci, $"  0x{k:X16} {v,10}"));
+            foreach (var (k, v) in Ordered(s.Pages.Counts, p => p.ToString("X16", ci)).Take(top)) o.WriteLine(string.Create(ci, $"  0x{k:X16} {v,10}"));
         }
         if (s.Locations.Count > 0)
         {
@@ -146,9 +148,10 @@ internal static class StatsCommand
             Guids("creators", s.Creators, CperGuids.CreatorName);
             w.WriteStartObject("memory");
             w.WriteNumber("errors", s.MemoryErrors);
-            w.WriteNumber("distinctPages", s.Pages.Count);
+            w.WriteNumber("distinctPages", s.Pages.Count); // a lower bound when approximate
+            w.WriteBoolean("pagesApproximate", s.Pages.IsApproximate);
             w.WriteStartArray("pages");
-            foreach (var (k, v) in Ordered(s.Pages, p => p.ToString("X16", CultureInfo.InvariantCulture)).Take(top))
+            foreach (var (k, v) in Ordered(s.Pages.Counts, p => p.ToString("X16", CultureInfo.InvariantCulture)).Take(top))
             {
                 w.WriteStartObject();
                 w.WriteString("page", $"0x{k:X16}");

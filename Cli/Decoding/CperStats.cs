@@ -28,7 +28,13 @@ internal sealed class CperStats
     public Dictionary<Guid, long> SectionTypes { get; } = [];
     public Dictionary<Guid, long> NotificationTypes { get; } = [];
     public Dictionary<Guid, long> Creators { get; } = [];
-    public Dictionary<ulong, long> Pages { get; } = [];
+    /// <summary>Memory errors by page: exact up to <see cref="PageCapacity"/> distinct pages, then the most frequent ones (bounded memory).</summary>
+    public HeavyHitters<ulong> Pages { get; }
+    /// <summary>Distinct pages counted exactly (≈10 MB); beyond that <see cref="Pages"/> keeps the heavy hitters.</summary>
+    public const int PageCapacity = 1 << 18;
+
+    public CperStats(int pageCapacity = PageCapacity) => Pages = new HeavyHitters<ulong>(pageCapacity);
+
     public Dictionary<MemoryLocation, long> Locations { get; } = [];
 
     private byte[] _scratch = [];
@@ -97,7 +103,7 @@ internal sealed class CperStats
             var body = view.Bytes.Slice((int)d.SectionOffset, (int)d.SectionLength);
             MemoryErrors++;
             ulong valid = BinaryPrimitives.ReadUInt64LittleEndian(body);
-            if ((valid & (1 << 1)) != 0) Increment(Pages, BinaryPrimitives.ReadUInt64LittleEndian(body[16..]) & ~0xFFFUL);
+            if ((valid & (1 << 1)) != 0) Pages.Add(BinaryPrimitives.ReadUInt64LittleEndian(body[16..]) & ~0xFFFUL);
             if ((valid & (0b111 << 3)) != 0)
             {
                 var location = new MemoryLocation(
