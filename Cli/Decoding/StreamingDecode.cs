@@ -40,7 +40,7 @@ internal static class StreamingDecode
         public string? Text;
         public List<ApeiContentException>? Errors;
         public bool SkipInJson;
-        public TaskCompletionSource? Done;
+        public long Size; // record bytes held (for batching)
     }
 
     /// <summary>Per-worker reusable rendering state.</summary>
@@ -112,54 +112,77 @@ internal static class StreamingDecode
         return state.ErrorCount > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
+    /// <summary>Units handed to a worker together (per-unit channel and task hand-offs would cost as much as small records take to render).</summary>
+    private sealed class Batch
+    {
+        public readonly List<Work> Items = [];
+        public long Bytes;
+        public Worker? Owner;
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private const int BatchUnits = 64;
+    private const long BatchBytes = 256 << 10;
+
     private static async Task RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, OutputState state, Progress? progress)
     {
         using var cts = new CancellationTokenSource();
-        var ordered = Channel.CreateBounded<Work>(new BoundedChannelOptions(jobs * 16) { SingleReader = true, SingleWriter = true });
-        var pending = Channel.CreateBounded<Work>(new BoundedChannelOptions(jobs * 16) { SingleWriter = true });
-        var workers = new Worker[jobs];
+        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleReader = true, SingleWriter = true });
+        var pending = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleWriter = true });
         var workerTasks = new Task[jobs];
-        var owner = new ConcurrentDictionary<Work, Worker>();
         for (int i = 0; i < jobs; i++)
         {
-            var worker = workers[i] = new Worker(fmt);
+            var worker = new Worker(fmt);
             workerTasks[i] = Task.Run(async () =>
             {
-                await foreach (var w in pending.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+                await foreach (var b in pending.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
                 {
                     try
                     {
-                        worker.Render(w);
-                        owner[w] = worker;
-                        w.Done!.SetResult();
+                        foreach (var w in b.Items) worker.Render(w);
+                        b.Owner = worker;
+                        b.Done.SetResult();
                     }
                     catch (Exception e)
                     {
-                        w.Done!.SetException(e);
+                        b.Done.SetException(e);
                     }
                 }
             }, cts.Token);
         }
         var writerTask = Task.Run(async () =>
         {
-            await foreach (var w in ordered.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            await foreach (var b in ordered.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
             {
-                await w.Done!.Task.ConfigureAwait(false);
-                owner.TryRemove(w, out var worker);
-                state.Write(w, worker ?? workers[0]);
+                await b.Done.Task.ConfigureAwait(false);
+                foreach (var w in b.Items) state.Write(w, b.Owner!);
                 progress?.Errors(state.ErrorCount);
             }
         }, cts.Token);
         // A failure in the writer (or a worker, which the writer sees) stops the producer instead of leaving it blocked on a full channel.
         _ = writerTask.ContinueWith(_ => cts.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var batch = new Batch();
+        async ValueTask Send()
+        {
+            await ordered.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+            await pending.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+            batch = new Batch();
+        }
+        var units = Units(context, inputs, fmt is Format.Text or Format.Layout, progress, cts.Token).GetAsyncEnumerator(cts.Token);
         try
         {
-            await foreach (var w in Units(context, inputs, fmt is Format.Text or Format.Layout, progress, cts.Token).ConfigureAwait(false))
+            while (true)
             {
-                w.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await ordered.Writer.WriteAsync(w, cts.Token).ConfigureAwait(false);
-                await pending.Writer.WriteAsync(w, cts.Token).ConfigureAwait(false);
+                var next = units.MoveNextAsync();
+                // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
+                if (!next.IsCompleted && batch.Items.Count > 0) await Send().ConfigureAwait(false);
+                if (!await next.ConfigureAwait(false)) break;
+                var w = units.Current;
+                batch.Items.Add(w);
+                batch.Bytes += w.Size;
+                if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) await Send().ConfigureAwait(false);
             }
+            if (batch.Items.Count > 0) await Send().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (writerTask.IsFaulted)
         {
@@ -167,6 +190,7 @@ internal static class StreamingDecode
         }
         finally
         {
+            await units.DisposeAsync().ConfigureAwait(false);
             ordered.Writer.TryComplete();
             pending.Writer.TryComplete();
         }
@@ -255,6 +279,7 @@ internal static class StreamingDecode
                     InputName = name,
                     Label = label,
                     Rented = rented,
+                    Size = n,
                     Describe = (v, json) =>
                     {
                         var bytes = rented.AsSpan(0, n);
