@@ -104,6 +104,11 @@ internal static class StreamingDecode
                 RunParallel(context, inputs, fmt, jobs, state, progress).GetAwaiter().GetResult();
             }
             state.Finish();
+            output.Flush();
+        }
+        catch (IOException e) when (output.IsConsole)
+        {
+            throw new CliUsageException($"cannot write output: {e.Message}");
         }
         finally
         {
@@ -447,7 +452,9 @@ internal static class StreamingDecode
     {
         public abstract void Write(ReadOnlySpan<byte> utf8);
         public abstract void Write(string text);
+        public abstract void Flush();
         public abstract void Dispose();
+        public virtual bool IsConsole => false;
 
         public static OutputSink For(TextWriter writer)
             => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
@@ -472,13 +479,28 @@ internal static class StreamingDecode
                 ArrayPool<byte>.Shared.Return(rented);
             }
 
-            public override void Dispose() => _stream.Dispose();
+            public override bool IsConsole => true;
+
+            public override void Flush() => _stream.Flush();
+
+            public override void Dispose()
+            {
+                try
+                {
+                    _stream.Dispose();
+                }
+                catch (IOException)
+                {
+                    // already reported by Flush (or the output went away)
+                }
+            }
         }
 
         private sealed class WriterSink(TextWriter writer) : OutputSink
         {
             public override void Write(ReadOnlySpan<byte> utf8) => writer.Write(Encoding.UTF8.GetString(utf8));
             public override void Write(string text) => writer.Write(text);
+            public override void Flush() => writer.Flush();
             public override void Dispose() => writer.Flush();
         }
     }
