@@ -49,6 +49,7 @@ public class StatsCommandTests
             Assert.Equal(0, location.GetProperty("card").GetInt32());
             Assert.Equal(JsonValueKind.Null, location.GetProperty("module").ValueKind);
             Assert.Equal(3, location.GetProperty("count").GetInt64());
+            Assert.Equal(0, memory.GetProperty("dimms").GetArrayLength()); // no record sets the module handle
 
             var text = CliRunner.Run("stats", path);
             Assert.Contains("Records: 5 (", text.Out, StringComparison.Ordinal);
@@ -90,6 +91,8 @@ public class StatsCommandTests
             using var doc = JsonDocument.Parse(stats.Out);
             Assert.Equal(4, doc.RootElement.GetProperty("sectionTypes").GetArrayLength());
             Assert.True(doc.RootElement.GetProperty("severity").GetArrayLength() >= 3);
+            var memory = doc.RootElement.GetProperty("memory");
+            Assert.True(memory.GetProperty("dimms").GetArrayLength() > 0);
             var decode = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", a);
             Assert.Equal(0, decode.ExitCode);
             Assert.Equal("", decode.Error);

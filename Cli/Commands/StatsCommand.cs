@@ -102,6 +102,11 @@ internal static class StatsCommand
             o.WriteLine(string.Create(ci, $"By node/card/module (top {Math.Min(top, s.Locations.Count)} of {s.Locations.Count}):"));
             foreach (var (k, v) in Ordered(s.Locations, LocationName).Take(top)) o.WriteLine(string.Create(ci, $"  {LocationName(k),-30} {v,10}"));
         }
+        if (s.Dimms.Count > 0)
+        {
+            o.WriteLine(string.Create(ci, $"By DIMM, SMBIOS type 17 handle (top {Math.Min(top, s.Dimms.Count)} of {s.Dimms.Count}):"));
+            foreach (var (k, v) in Ordered(s.Dimms, h => h.ToString("X4", ci)).Take(top)) o.WriteLine(string.Create(ci, $"  0x{k:X4} {v,10}"));
+        }
     }
 
     private static void WriteJson(CliContext context, CperStats s, int top)
@@ -167,6 +172,15 @@ internal static class StatsCommand
                 if (k.Node >= 0) w.WriteNumber("node", k.Node); else w.WriteNull("node");
                 if (k.Card >= 0) w.WriteNumber("card", k.Card); else w.WriteNull("card");
                 if (k.Module >= 0) w.WriteNumber("module", k.Module); else w.WriteNull("module");
+                w.WriteNumber("count", v);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("dimms");
+            foreach (var (k, v) in Ordered(s.Dimms, h => h.ToString("X4", CultureInfo.InvariantCulture)).Take(top))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("moduleHandle", k);
                 w.WriteNumber("count", v);
                 w.WriteEndObject();
             }

@@ -36,6 +36,8 @@ internal sealed class CperStats
     public CperStats(int pageCapacity = PageCapacity) => Pages = new HeavyHitters<ulong>(pageCapacity);
 
     public Dictionary<MemoryLocation, long> Locations { get; } = [];
+    /// <summary>Memory errors by Module Handle (the DIMM's SMBIOS type 17 handle), where validation bit 17 is set.</summary>
+    public Dictionary<ushort, long> Dimms { get; } = [];
 
     private byte[] _scratch = [];
 
@@ -112,6 +114,7 @@ internal sealed class CperStats
                     (valid & (1 << 5)) != 0 ? BinaryPrimitives.ReadUInt16LittleEndian(body[36..]) : -1);
                 Increment(Locations, location);
             }
+            if ((valid & (1 << 17)) != 0 && body.Length >= 80) Increment(Dimms, BinaryPrimitives.ReadUInt16LittleEndian(body[78..]));
         }
         if (malformed) Malformed++;
     }

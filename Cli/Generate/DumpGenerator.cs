@@ -55,9 +55,11 @@ public static class DumpGenerator
                 // Hot pages repeat (a bad DIMM logs the same page many times); the rest spread over 256 GiB.
                 ulong page = rng.Next(4) == 0 ? (ulong)rng.Next(64) * 0x1000 + 0x8_0000_0000 : (ulong)rng.NextInt64(0, 1L << 38) & ~0xFFFUL;
                 BinaryPrimitives.WriteUInt64LittleEndian(m[16..], page | (ulong)rng.Next(0x1000) & ~0x3FUL);
-                BinaryPrimitives.WriteUInt16LittleEndian(m[32..], (ushort)rng.Next(2));  // node
-                BinaryPrimitives.WriteUInt16LittleEndian(m[34..], (ushort)rng.Next(4));  // card
-                BinaryPrimitives.WriteUInt16LittleEndian(m[36..], (ushort)rng.Next(16)); // module
+                ushort node = (ushort)rng.Next(2), card = (ushort)rng.Next(4), module = (ushort)rng.Next(16);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[32..], node);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[34..], card);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[36..], module);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[78..], (ushort)(0x1100 + node * 64 + card * 16 + module)); // SMBIOS type 17 handle of that DIMM
             }
             used += t.Bytes.Length;
             records++;
@@ -88,7 +90,7 @@ public static class DumpGenerator
                 case 0:
                     body = new MemoryErrorSection
                     {
-                        ValidationBits = 0x4006 | 0x38, // physical address, mask, node, card, module, memory error type
+                        ValidationBits = 0x4006 | 0x38 | 1 << 17, // physical address, mask, node, card, module, memory error type, module handle
                         PhysicalAddressMask = 0xFFFF_FFFF_FFFF_FFC0,
                         MemoryErrorType = (byte)Pick(rng, (2, 50), (3, 20), (4, 10), (1, 20)),
                     };
