@@ -52,6 +52,8 @@ public static class CliApp
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),
+        GenerateCommand.Create(context),
+        StatsCommand.Create(context),
     ];
 }
 

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ApeiKit;
@@ -7,14 +10,65 @@ namespace ApeiKit;
 /// camelCase after the specifications. Enumerations are <c>{"value": n, "name": "..."}</c>, flags
 /// <c>{"value": n, "names": [...]}</c>, GUIDs lower-case strings, bytes hex strings. Fields whose
 /// validation bit is clear are left out unless they hold a non-zero value (so nothing is lost).
+/// Property names are encoded once and cached (<see cref="JsonEncodedText"/>), and values are formatted into
+/// stack buffers, so rendering a record allocates little beyond what the describers do.
 /// </summary>
 public sealed class JsonRenderer : StructureVisitor
 {
     private readonly Utf8JsonWriter _w;
     private readonly Stack<(bool IsArray, int Errors)> _containers = new();
 
+    // Names are literals from the layout tables and describers, and enumeration, flag and registry names are stable
+    // strings too: each is encoded once (UTF-16 to UTF-8 and escaping, with the writer's encoder) and cached by
+    // reference. Caches exist for the two encoders in use (default and relaxed); bounded in case a caller builds strings.
+    private sealed class Cache
+    {
+        public readonly ConcurrentDictionary<string, JsonEncodedText> Names = new(ReferenceEqualityComparer.Instance);
+        public readonly ConcurrentDictionary<string, JsonEncodedText> Values = new(ReferenceEqualityComparer.Instance);
+        public readonly ConcurrentDictionary<string, (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw)> Timestamps = new(ReferenceEqualityComparer.Instance);
+    }
+
+    private static readonly Cache s_default = new(), s_relaxed = new();
+    private const int MaxCached = 8192;
+    private readonly Cache? _cache;
+    private readonly JavaScriptEncoder? _encoder;
+
+    private JsonEncodedText Encode(ConcurrentDictionary<string, JsonEncodedText>? cache, string text)
+    {
+        if (cache is null) return JsonEncodedText.Encode(text, _encoder);
+        if (cache.TryGetValue(text, out var encoded)) return encoded;
+        encoded = JsonEncodedText.Encode(text, _encoder);
+        if (cache.Count < MaxCached) cache.TryAdd(text, encoded);
+        return encoded;
+    }
+
+    private JsonEncodedText N(string name) => Encode(_cache?.Names, name);
+
+    private JsonEncodedText V(string value) => Encode(_cache?.Values, value);
+
+    private (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw) TimestampNames(string name)
+    {
+        if (_cache is not null && _cache.Timestamps.TryGetValue(name, out var names)) return names;
+        names = (JsonEncodedText.Encode(name + "Encoding", _encoder), JsonEncodedText.Encode(name + "Precise", _encoder), JsonEncodedText.Encode(name + "Raw", _encoder));
+        if (_cache is not null && _cache.Timestamps.Count < MaxCached) _cache.Timestamps.TryAdd(name, names);
+        return names;
+    }
+
+    private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText s_name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText s_namesArray = JsonEncodedText.Encode("names");
+    private static readonly JsonEncodedText s_binary = JsonEncodedText.Encode("binary");
+    private static readonly JsonEncodedText s_bcd = JsonEncodedText.Encode("bcd");
+
     /// <summary>Renders to <paramref name="writer"/>.</summary>
-    public JsonRenderer(Utf8JsonWriter writer) => _w = writer;
+    public JsonRenderer(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        _w = writer;
+        _encoder = writer.Options.Encoder;
+        _cache = _encoder is null || ReferenceEquals(_encoder, JavaScriptEncoder.Default) ? s_default
+            : ReferenceEquals(_encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) ? s_relaxed : null;
+    }
 
     /// <summary>The underlying writer.</summary>
     public Utf8JsonWriter Writer => _w;
@@ -22,7 +76,7 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
     {
-        if (json is null || (_containers.Count > 0 && _containers.Peek().IsArray)) _w.WriteStartObject(); else _w.WriteStartObject(json);
+        if (json is null || (_containers.Count > 0 && _containers.Peek().IsArray)) _w.WriteStartObject(); else _w.WriteStartObject(N(json));
         _containers.Push((false, 0));
     }
 
@@ -36,7 +90,7 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void BeginArray(string json, string label, long offset, long length)
     {
-        _w.WriteStartArray(json);
+        _w.WriteStartArray(N(json));
         _containers.Push((true, 0));
     }
 
@@ -50,34 +104,41 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void Field(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
     {
+        var name = N(f.Json);
         if ((!valid || f.Kind == FieldKind.Reserved) && FieldFormat.IsZero(raw))
         {
             // Text-like fields stay present (null) so scripts can rely on the key; numbers are left out.
-            if (f.Kind is FieldKind.Guid or FieldKind.Ascii or FieldKind.Timestamp) _w.WriteNull(f.Json);
+            if (f.Kind is FieldKind.Guid or FieldKind.Ascii or FieldKind.Timestamp) _w.WriteNull(name);
             return;
         }
         switch (f.Kind)
         {
             case FieldKind.UInt:
             case FieldKind.Hex:
-                _w.WriteNumber(f.Json, FieldDef.ReadLittleEndian(raw));
+                _w.WriteNumber(name, FieldDef.ReadLittleEndian(raw));
                 break;
             case FieldKind.Enum:
             {
                 ulong v = FieldDef.ReadLittleEndian(raw);
-                _w.WriteStartObject(f.Json);
-                _w.WriteNumber("value", v);
-                if (f.Names?[v] is { } n) _w.WriteString("name", n); else _w.WriteNull("name");
+                _w.WriteStartObject(name);
+                _w.WriteNumber(s_value, v);
+                if (f.Names?[v] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
                 _w.WriteEndObject();
                 break;
             }
             case FieldKind.Flags:
             {
                 ulong v = FieldDef.ReadLittleEndian(raw);
-                _w.WriteStartObject(f.Json);
-                _w.WriteNumber("value", v);
-                _w.WriteStartArray("names");
-                foreach (var n in f.FlagNames?.NamesOf(v) ?? []) _w.WriteStringValue(n);
+                _w.WriteStartObject(name);
+                _w.WriteNumber(s_value, v);
+                _w.WriteStartArray(s_namesArray);
+                // Same names, in the same order, as FlagTable.NamesOf, without building the list.
+                for (int bit = 0; bit < 64 && v >> bit != 0; bit++)
+                {
+                    if ((v >> bit & 1) == 0) continue;
+                    if (f.FlagNames?[bit] is { } known) _w.WriteStringValue(V(known));
+                    else if (f.FlagNames is not null) WriteBitName(bit);
+                }
                 _w.WriteEndArray();
                 _w.WriteEndObject();
                 break;
@@ -85,60 +146,65 @@ public sealed class JsonRenderer : StructureVisitor
             case FieldKind.Bits:
             {
                 ulong v = FieldDef.ReadLittleEndian(raw);
-                _w.WriteStartObject(f.Json);
-                _w.WriteNumber("value", v);
+                _w.WriteStartObject(name);
+                _w.WriteNumber(s_value, v);
                 foreach (var b in f.BitFields ?? [])
                 {
                     ulong bv = b.Extract(v);
                     bool bitValid = b.ValidBit < 0 || (validationBits >> b.ValidBit & 1) != 0;
                     if (!bitValid && bv == 0) continue;
+                    var bn = N(b.Json);
                     if (b.Names is not null)
                     {
-                        _w.WriteStartObject(b.Json);
-                        _w.WriteNumber("value", bv);
-                        if (b.Names[bv] is { } n) _w.WriteString("name", n); else _w.WriteNull("name");
+                        _w.WriteStartObject(bn);
+                        _w.WriteNumber(s_value, bv);
+                        if (b.Names[bv] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
                         _w.WriteEndObject();
                     }
-                    else if (b.Width == 1) _w.WriteBoolean(b.Json, bv != 0);
-                    else _w.WriteNumber(b.Json, bv);
+                    else if (b.Width == 1) _w.WriteBoolean(bn, bv != 0);
+                    else _w.WriteNumber(bn, bv);
                 }
                 _w.WriteEndObject();
                 break;
             }
             case FieldKind.Guid:
-                _w.WriteString(f.Json, EfiGuid.ToText(new Guid(raw)));
+                _w.WriteString(name, new Guid(raw)); // "D" format, lower case: EfiGuid.ToText
                 break;
             case FieldKind.Ascii:
             {
                 string text = AsciiField.Decode(raw);
-                _w.WriteString(f.Json, text);
+                _w.WriteString(name, text);
                 // The text alone loses bytes after the NUL and non-printable ones: keep them so the JSON re-encodes exactly.
                 Span<byte> again = stackalloc byte[raw.Length <= 256 ? raw.Length : 0];
-                if (raw.Length > 256 || !ReEncodes(text, raw, again)) _w.WriteString(f.Json + "Raw", FieldFormat.CompactHex(raw));
+                if (raw.Length > 256 || !ReEncodes(text, raw, again)) WriteCompactHex(N(f.Json + "Raw"), raw);
                 break;
             }
             case FieldKind.Timestamp:
             {
                 var ts = CperTimestamp.Read(raw);
-                if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc))
+                var names = TimestampNames(f.Json);
+                Span<char> text = stackalloc char[32];
+                if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc) && dt.TryFormat(text, out int written, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
                 {
-                    _w.WriteString(f.Json, dt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-                    _w.WriteString(f.Json + "Encoding", enc == TimestampEncoding.Binary ? "binary" : "bcd");
+                    _w.WriteString(name, text[..written]);
+                    _w.WriteString(names.Encoding, enc == TimestampEncoding.Binary ? s_binary : s_bcd);
                 }
                 else
                 {
-                    _w.WriteNull(f.Json);
+                    _w.WriteNull(name);
                 }
-                _w.WriteBoolean(f.Json + "Precise", ts.IsPrecise);
-                _w.WriteString(f.Json + "Raw", FieldFormat.Hex(ts.Raw, 8));
+                _w.WriteBoolean(names.Precise, ts.IsPrecise);
+                "0x".CopyTo(text);
+                ts.Raw.TryFormat(text[2..], out int hex, "X16", CultureInfo.InvariantCulture);
+                _w.WriteString(names.Raw, text[..(2 + hex)]);
                 break;
             }
             case FieldKind.Reserved:
-                if (raw.Length is 1 or 2 or 4 or 8) _w.WriteNumber(f.Json, FieldDef.ReadLittleEndian(raw));
-                else _w.WriteString(f.Json, FieldFormat.CompactHex(raw));
+                if (raw.Length is 1 or 2 or 4 or 8) _w.WriteNumber(name, FieldDef.ReadLittleEndian(raw));
+                else WriteCompactHex(name, raw);
                 break;
             default:
-                _w.WriteString(f.Json, FieldFormat.CompactHex(raw));
+                WriteCompactHex(name, raw);
                 break;
         }
     }
@@ -149,23 +215,43 @@ public sealed class JsonRenderer : StructureVisitor
         return scratch.SequenceEqual(raw);
     }
 
-    /// <inheritdoc/>
-    public override void Info(string json, string label, string? value)
+    private void WriteBitName(int bit)
     {
-        if (value is null) _w.WriteNull(json); else _w.WriteString(json, value);
+        Span<char> text = stackalloc char[8];
+        "bit".CopyTo(text);
+        bit.TryFormat(text[3..], out int n, default, CultureInfo.InvariantCulture);
+        _w.WriteStringValue(text[..(3 + n)]);
+    }
+
+    private void WriteCompactHex(JsonEncodedText name, ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length > 256)
+        {
+            _w.WriteString(name, FieldFormat.CompactHex(raw));
+            return;
+        }
+        Span<char> text = stackalloc char[512];
+        Convert.TryToHexStringLower(raw, text, out int n);
+        _w.WriteString(name, text[..n]);
     }
 
     /// <inheritdoc/>
-    public override void Info(string json, string label, long value) => _w.WriteNumber(json, value);
+    public override void Info(string json, string label, string? value)
+    {
+        if (value is null) _w.WriteNull(N(json)); else _w.WriteString(N(json), value);
+    }
+
+    /// <inheritdoc/>
+    public override void Info(string json, string label, long value) => _w.WriteNumber(N(json), value);
 
     /// <inheritdoc/>
     public override void JsonOnly(string json, string? value)
     {
-        if (value is null) _w.WriteNull(json); else _w.WriteString(json, value);
+        if (value is null) _w.WriteNull(N(json)); else _w.WriteString(N(json), V(value));
     }
 
     /// <inheritdoc/>
-    public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => _w.WriteString(json, FieldFormat.CompactHex(bytes));
+    public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => WriteCompactHex(N(json), bytes);
 
     /// <inheritdoc/>
     public override void Error(ApeiContentException error)

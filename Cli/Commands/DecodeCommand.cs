@@ -23,7 +23,8 @@ internal static class DecodeCommand
         var regionBase = new Option<string?>("--region-base") { Description = "Physical address of the region's first byte (decimal or 0x hex); default: the lowest register address in the HEST." };
         var jsonStyle = new Option<string>("--json-style") { Description = "With json/ndjson: apeikit (ours) or libcper (openbmc/libcper's CPER-IR, for tools built on it).", DefaultValueFactory = _ => "apeikit" };
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
@@ -31,21 +32,26 @@ internal static class DecodeCommand
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
             if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding);
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs));
         });
         return command;
     }
 
     private sealed record RegionOptions(string? Hest, string? Region, string? RegionBase);
 
-    private sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units);
+    internal sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units)
+    {
+        /// <summary>Binary CPER read as a stream (see <see cref="StreamingDecode"/>); Bytes and Units are then empty.</summary>
+        public StreamInput.Source? Stream { get; init; }
+    }
 
     /// <summary>Decodes bytes already in memory (used by <c>demo</c>).</summary>
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1)
     {
+        if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         var inputs = new List<LoadedInput>();
         if (regionOptions is { } ro && (ro.Hest ?? ro.Region ?? ro.RegionBase) is not null)
         {
@@ -65,10 +71,18 @@ internal static class DecodeCommand
                 inputs.Add(From(GhesInput.LoadPair(table, ReadFile(table), File.Exists(region) ? region : null, File.Exists(region) ? ReadFile(region) : [])));
                 continue;
             }
-            byte[] raw;
+            byte[]? raw = null;
+            if (!gesb && encoding is InputEncoding.Auto or InputEncoding.Binary)
+            {
+                if (StreamInput.TryOpen(context, file, out raw) is { } streamed)
+                {
+                    inputs.Add(new LoadedInput(streamed.Name, [], []) { Stream = streamed });
+                    continue;
+                }
+            }
             try
             {
-                raw = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
+                raw ??= file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -98,7 +112,7 @@ internal static class DecodeCommand
                 throw new CliUsageException($"{file}: {e.Message}");
             }
         }
-        return Render(context, inputs, format);
+        return jobs > 1 || inputs.Any(i => i.Stream is not null) ? StreamingDecode.Render(context, inputs, format, jobs) : Render(context, inputs, format);
     }
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
@@ -176,7 +190,7 @@ internal static class DecodeCommand
         return errorCount > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    private static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
+    internal static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
     {
         if (GhesInput.TryDescribe(input.Bytes, unit, visitor)) return;
         if (unit.Kind == UnitKind.GhesRegionSource)

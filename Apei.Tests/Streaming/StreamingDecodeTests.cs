@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using ApeiKit.Tests.Cli;
+using ApeiKit.Tests.Cper;
+using static ApeiKit.Tests.Streaming.StreamTestSupport;
+
+namespace ApeiKit.Tests.Streaming;
+
+public class StreamingDecodeTests
+{
+    private static byte[] Mem => CperTestRecords.MemoryRecord();
+    private static byte[] Mem1 => Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
+    private static byte[] Mem2 => Fixtures.Binary("cper/whea/TestErrorMemory2.bin");
+    private static byte[] Arm => Fixtures.Binary("cper/libcper/arm.cperhex");
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var f in new[] { "text", "json", "ndjson", "layout" })
+        {
+            foreach (var c in new[] { "single", "four", "garbage", "padding", "truncated", "tail" }) data.Add(c, f);
+        }
+        return data;
+    }
+
+    private static byte[] Input(string name) => name switch
+    {
+        "single" => Mem,
+        "four" => Concat(Mem, Mem1, Arm, Mem2),
+        "garbage" => Concat(Mem, [1, 2, 3, 4], Mem),
+        "padding" => Concat(Mem1, new byte[64]),
+        "truncated" => Concat(Mem, Mem[..200]),
+        "tail" => Concat(Mem, "CPE"u8.ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static string Temp(string ext) => Path.Combine(Path.GetTempPath(), $"apeikit-stream-{Guid.NewGuid():N}{ext}");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Streamed_binary_input_renders_exactly_as_the_loaded_path(string input, string format)
+    {
+        var bytes = Input(input);
+        string bin = Temp(".bin"), hex = Temp(".hex");
+        File.WriteAllBytes(bin, bytes);
+        File.WriteAllText(hex, Convert.ToHexString(bytes)); // hex input is loaded whole: the reference
+        try
+        {
+            var streamed = CliRunner.Run("decode", "-f", format, bin);
+            var loaded = CliRunner.Run("decode", "-f", format, hex);
+            Assert.Equal(loaded.ExitCode, streamed.ExitCode);
+            Assert.Equal(loaded.Out, streamed.Out);
+            Assert.Equal(loaded.Error.Replace(hex, "F", StringComparison.Ordinal), streamed.Error.Replace(bin, "F", StringComparison.Ordinal));
+
+            var stdin = CliRunner.RunWithStdin(bytes, "decode", "-f", format, "-");
+            Assert.Equal(loaded.Out, stdin.Out);
+            Assert.Equal(loaded.Error.Replace(hex, "<stdin>", StringComparison.Ordinal), stdin.Error);
+        }
+        finally
+        {
+            File.Delete(bin);
+            File.Delete(hex);
+        }
+    }
+
+    [Fact]
+    public void Several_files_mixing_streamed_and_loaded_inputs_keep_their_headers()
+    {
+        string bin = Temp(".bin");
+        File.WriteAllBytes(bin, Concat(Mem, Mem2));
+        try
+        {
+            var hex = Fixtures.Path("cper/libcper/memory.cperhex");
+            var r = CliRunner.Run("decode", bin, hex);
+            Assert.Equal(0, r.ExitCode);
+            Assert.StartsWith($"==> {bin} <==\n", r.Out, StringComparison.Ordinal);
+            Assert.Contains($"==> {hex} <==\n", r.Out, StringComparison.Ordinal);
+            var json = CliRunner.Run("decode", "-f", "json", bin, hex);
+            using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+            Assert.Equal(3, doc.RootElement.GetArrayLength());
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_header_in_the_middle_is_reported_with_its_byte_range_and_the_next_record_decodes()
+    {
+        var bad = Mem;
+        BinaryPrimitives.WriteUInt32LittleEndian(bad.AsSpan(20), 16);
+        string bin = Temp(".bin");
+        File.WriteAllBytes(bin, Concat(Mem, bad, Mem));
+        try
+        {
+            var r = CliRunner.Run("decode", "-f", "ndjson", bin);
+            Assert.Equal(1, r.ExitCode);
+            var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Contains("Unrecognised bytes at 0x118: input, at offset 0x118 (280)", r.Error, StringComparison.Ordinal);
+            Assert.Contains("280 bytes starting", r.Error, StringComparison.Ordinal);
+            Assert.Contains("RecordLength 16", r.Error, StringComparison.Ordinal);
+            Assert.Contains("\"recordId\":42", lines[2], StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Theory]
+    [InlineData("ndjson")]
+    [InlineData("json")]
+    [InlineData("text")]
+    public void Jobs_2_gives_the_same_output_in_the_same_order_as_jobs_1(string format)
+    {
+        var rng = new Random(7);
+        var parts = new List<byte[]>();
+        byte[][] kinds = [Mem, Mem1, Mem2, Arm];
+        for (int i = 0; i < 300; i++)
+        {
+            var rec = (byte[])kinds[rng.Next(kinds.Length)].Clone();
+            BinaryPrimitives.WriteUInt64LittleEndian(rec.AsSpan(96), (ulong)i); // Record ID = position
+            parts.Add(rec);
+            if (i % 50 == 49) parts.Add([9, 9, 9]);
+        }
+        string bin = Temp(".bin");
+        File.WriteAllBytes(bin, Concat([.. parts]));
+        try
+        {
+            var one = CliRunner.Run("decode", "-f", format, "--jobs", "1", bin);
+            var two = CliRunner.Run("decode", "-f", format, "--jobs", "2", bin);
+            Assert.Equal(1, one.ExitCode);
+            Assert.Equal(one.ExitCode, two.ExitCode);
+            Assert.Equal(one.Out, two.Out);
+            Assert.Equal(one.Error, two.Error);
+            if (format == "ndjson")
+            {
+                var ids = one.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                    .Where(e => e.TryGetProperty("header", out _))
+                    .Select(e => e.GetProperty("header").GetProperty("recordId").GetInt64()).ToArray();
+                Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), ids);
+            }
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
+    public void Jobs_below_one_is_a_usage_error()
+    {
+        var r = CliRunner.Run("decode", "--jobs", "0", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--jobs", r.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Streaming;
+
+namespace ApeiKit.Cli;
+
+/// <summary><c>apeikit stats</c>: one pass over CPER dumps counting records by severity, section, notification, creator and memory location.</summary>
+internal static class StatsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = new Argument<string[]>("files") { Description = "CPER dumps: binary (streamed), hex or base64 ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format", "-f") { Description = "Output: text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var top = new Option<int>("--top") { Description = "How many pages and memory locations to list (most errors first).", DefaultValueFactory = _ => 20 };
+        var command = new Command("stats", "Count CPER records in one pass: by severity, section type, notification type, creator, and memory errors by page and node/card/module.") { files, format, top };
+        command.SetAction(parse => Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, Math.Max(0, parse.GetValue(top))));
+        return command;
+    }
+
+    private static int Run(CliContext context, string[] files, string format, int top)
+    {
+        var stats = new CperStats();
+        foreach (var file in files)
+        {
+            var options = new CperStreamReaderOptions { MaxRecordSize = StreamInput.MaxRecordSize };
+            if (StreamInput.TryOpen(context, file, out var stdinBytes) is { } source)
+            {
+                using var stream = source.Open();
+                stats.AddAsync(CperStreamReader.Create(stream, options: options)).GetAwaiter().GetResult();
+            }
+            else
+            {
+                byte[] raw;
+                try
+                {
+                    raw = stdinBytes ?? File.ReadAllBytes(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliUsageException($"{file}: cannot read: {e.Message}");
+                }
+                byte[] bytes;
+                try
+                {
+                    bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
+                }
+                catch (CliUsageException e)
+                {
+                    throw new CliUsageException($"{file}: {e.Message}");
+                }
+                using var ms = new MemoryStream(bytes, writable: false);
+                stats.AddAsync(CperStreamReader.Create(ms, options: options)).GetAwaiter().GetResult();
+            }
+            stats.Files++;
+        }
+        if (format == "json") WriteJson(context, stats, top); else WriteText(context, stats, top);
+        return stats.SkippedRanges + stats.Oversized + stats.Truncated + stats.Malformed > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static string SeverityName(uint v) => CperNames.Severity[v] ?? v.ToString(CultureInfo.InvariantCulture);
+    private static string SectionName(Guid g) => CperSections.NameOf(g) ?? EfiGuid.ToText(g);
+    private static string NotificationName(Guid g) => CperGuids.NotificationName(g) ?? (g == Guid.Empty ? "(none)" : EfiGuid.ToText(g));
+    private static string CreatorName(Guid g) => CperGuids.CreatorName(g) ?? (g == Guid.Empty ? "(none)" : EfiGuid.ToText(g));
+    private static string Part(int v) => v < 0 ? "?" : v.ToString(CultureInfo.InvariantCulture);
+    private static string LocationName(CperStats.MemoryLocation l) => $"node {Part(l.Node)} card {Part(l.Card)} module {Part(l.Module)}";
+
+    private static IEnumerable<KeyValuePair<T, long>> Ordered<T>(IReadOnlyDictionary<T, long> d, Func<T, string> name) where T : notnull
+        => d.OrderByDescending(kv => kv.Value).ThenBy(kv => name(kv.Key), StringComparer.Ordinal);
+
+    private static void WriteText(CliContext context, CperStats s, int top)
+    {
+        var o = context.Out;
+        var ci = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {s.Files} file(s)"));
+        o.WriteLine(string.Create(ci, $"Problems: {s.SkippedRanges} skipped ranges ({s.SkippedBytes} bytes), {s.Oversized} oversized, {s.Truncated} truncated, {s.Malformed} malformed"));
+        void Table<T>(string title, Dictionary<T, long> d, Func<T, string> name, long total) where T : notnull
+        {
+            o.WriteLine();
+            o.WriteLine(title + ":");
+            foreach (var (k, v) in Ordered(d, name))
+                o.WriteLine(string.Create(ci, $"  {name(k),-48} {v,10} {(total > 0 ? 100.0 * v / total : 0),6:F1}%"));
+        }
+        Table("By severity", s.Severity, SeverityName, s.Records);
+        Table("By section type", s.SectionTypes, SectionName, s.SectionTypes.Values.Sum());
+        Table("By notification type", s.NotificationTypes, NotificationName, s.Records);
+        Table("By creator", s.Creators, CreatorName, s.Records);
+        o.WriteLine();
+        o.WriteLine(s.Pages.IsApproximate
+            ? string.Create(ci, $"Memory errors: {s.MemoryErrors} in more than {s.Pages.Capacity} pages (page counts below are lower bounds of the most frequent pages)")
+            : string.Create(ci, $"Memory errors: {s.MemoryErrors} in {s.Pages.Count} pages"));
+        if (s.Pages.Count > 0)
+        {
+            o.WriteLine(string.Create(ci, $"By page (top {Math.Min(top, s.Pages.Count)}):"));
+            foreach (var (k, v) in Ordered(s.Pages.Counts, p => p.ToString("X16", ci)).Take(top)) o.WriteLine(string.Create(ci, $"  0x{k:X16} {v,10}"));
+        }
+        if (s.Locations.Count > 0)
+        {
+            o.WriteLine(string.Create(ci, $"By node/card/module (top {Math.Min(top, s.Locations.Count)} of {s.Locations.Count}):"));
+            foreach (var (k, v) in Ordered(s.Locations, LocationName).Take(top)) o.WriteLine(string.Create(ci, $"  {LocationName(k),-30} {v,10}"));
+        }
+        if (s.Dimms.Count > 0)
+        {
+            o.WriteLine(string.Create(ci, $"By DIMM, SMBIOS type 17 handle (top {Math.Min(top, s.Dimms.Count)} of {s.Dimms.Count}):"));
+            foreach (var (k, v) in Ordered(s.Dimms, h => h.ToString("X4", ci)).Take(top)) o.WriteLine(string.Create(ci, $"  0x{k:X4} {v,10}"));
+        }
+    }
+
+    private static void WriteJson(CliContext context, CperStats s, int top)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("files", s.Files);
+            w.WriteNumber("records", s.Records);
+            w.WriteNumber("bytes", s.Bytes);
+            w.WriteStartObject("problems");
+            w.WriteNumber("skippedRanges", s.SkippedRanges);
+            w.WriteNumber("skippedBytes", s.SkippedBytes);
+            w.WriteNumber("oversized", s.Oversized);
+            w.WriteNumber("truncated", s.Truncated);
+            w.WriteNumber("malformed", s.Malformed);
+            w.WriteEndObject();
+            w.WriteStartArray("severity");
+            foreach (var (k, v) in Ordered(s.Severity, SeverityName))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("value", k);
+                w.WriteString("name", CperNames.Severity[k]);
+                w.WriteNumber("count", v);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            void Guids(string name, Dictionary<Guid, long> d, Func<Guid, string?> names)
+            {
+                w.WriteStartArray(name);
+                foreach (var (k, v) in Ordered(d, g => EfiGuid.ToText(g)))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("guid", EfiGuid.ToText(k));
+                    w.WriteString("name", names(k));
+                    w.WriteNumber("count", v);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            Guids("sectionTypes", s.SectionTypes, CperSections.NameOf);
+            Guids("notificationTypes", s.NotificationTypes, CperGuids.NotificationName);
+            Guids("creators", s.Creators, CperGuids.CreatorName);
+            w.WriteStartObject("memory");
+            w.WriteNumber("errors", s.MemoryErrors);
+            w.WriteNumber("distinctPages", s.Pages.Count); // a lower bound when approximate
+            w.WriteBoolean("pagesApproximate", s.Pages.IsApproximate);
+            w.WriteStartArray("pages");
+            foreach (var (k, v) in Ordered(s.Pages.Counts, p => p.ToString("X16", CultureInfo.InvariantCulture)).Take(top))
+            {
+                w.WriteStartObject();
+                w.WriteString("page", $"0x{k:X16}");
+                w.WriteNumber("count", v);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("distinctLocations", s.Locations.Count);
+            w.WriteStartArray("locations");
+            foreach (var (k, v) in Ordered(s.Locations, LocationName).Take(top))
+            {
+                w.WriteStartObject();
+                if (k.Node >= 0) w.WriteNumber("node", k.Node); else w.WriteNull("node");
+                if (k.Card >= 0) w.WriteNumber("card", k.Card); else w.WriteNull("card");
+                if (k.Module >= 0) w.WriteNumber("module", k.Module); else w.WriteNull("module");
+                w.WriteNumber("count", v);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("dimms");
+            foreach (var (k, v) in Ordered(s.Dimms, h => h.ToString("X4", CultureInfo.InvariantCulture)).Take(top))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("moduleHandle", k);
+                w.WriteNumber("count", v);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
+    }
+}

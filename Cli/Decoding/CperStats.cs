@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Streaming;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// Counts over a stream of CPER records, in one pass through the views (no model, no rendering): records by
+/// severity, section type, notification type and creator; memory errors by page and by node/card/module where
+/// the platform memory section's validation bits say those fields hold meaning (UEFI 2.10 N.2.5, Table N-31).
+/// </summary>
+internal sealed class CperStats
+{
+    /// <summary>Node, card and module of a memory error (-1 where the validation bit is clear).</summary>
+    public readonly record struct MemoryLocation(int Node, int Card, int Module);
+
+    public int Files { get; set; }
+    public long Records { get; private set; }
+    public long Bytes { get; private set; }
+    public long SkippedRanges { get; private set; }
+    public long SkippedBytes { get; private set; }
+    public long Oversized { get; private set; }
+    public long Truncated { get; private set; }
+    public long Malformed { get; private set; }
+    public long MemoryErrors { get; private set; }
+    public Dictionary<uint, long> Severity { get; } = [];
+    public Dictionary<Guid, long> SectionTypes { get; } = [];
+    public Dictionary<Guid, long> NotificationTypes { get; } = [];
+    public Dictionary<Guid, long> Creators { get; } = [];
+    /// <summary>Memory errors by page: exact up to <see cref="PageCapacity"/> distinct pages, then the most frequent ones (bounded memory).</summary>
+    public HeavyHitters<ulong> Pages { get; }
+    /// <summary>Distinct pages counted exactly (≈10 MB); beyond that <see cref="Pages"/> keeps the heavy hitters.</summary>
+    public const int PageCapacity = 1 << 18;
+
+    public CperStats(int pageCapacity = PageCapacity) => Pages = new HeavyHitters<ulong>(pageCapacity);
+
+    public Dictionary<MemoryLocation, long> Locations { get; } = [];
+    /// <summary>Memory errors by Module Handle (the DIMM's SMBIOS type 17 handle), where validation bit 17 is set.</summary>
+    public Dictionary<ushort, long> Dimms { get; } = [];
+
+    private byte[] _scratch = [];
+
+    /// <summary>Counts everything <paramref name="reader"/> returns.</summary>
+    public async Task AddAsync(CperStreamReader reader, CancellationToken cancellationToken = default)
+    {
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) Add(reader.Current);
+        reader.Complete();
+    }
+
+    /// <summary>Counts one stream item.</summary>
+    public void Add(in CperStreamItem item)
+    {
+        switch (item.Kind)
+        {
+            case CperStreamItemKind.Skipped:
+                if (item.IsAllZero) return; // padding
+                SkippedRanges++;
+                SkippedBytes += item.Length;
+                return;
+            case CperStreamItemKind.Oversized:
+                Oversized++;
+                return;
+        }
+        Records++;
+        Bytes += item.Data.Length;
+        if (item.IsTruncated) Truncated++;
+        ReadOnlySpan<byte> bytes;
+        if (item.Data.IsSingleSegment) bytes = item.Data.FirstSpan;
+        else
+        {
+            if (_scratch.Length < item.Data.Length) _scratch = new byte[Math.Max(item.Data.Length, 2 * _scratch.Length)];
+            item.Data.CopyTo(_scratch);
+            bytes = _scratch.AsSpan(0, (int)item.Data.Length);
+        }
+        Add(bytes, item.Offset);
+    }
+
+    /// <summary>Counts one record (the bytes present).</summary>
+    public void Add(ReadOnlySpan<byte> record, long offset)
+    {
+        CperRecordView view;
+        try
+        {
+            view = CperRecordView.ReadPrefix(record, out _, offset);
+        }
+        catch (ApeiContentException)
+        {
+            Malformed++;
+            return;
+        }
+        var h = view.Header;
+        Increment(Severity, h.Severity);
+        Increment(NotificationTypes, h.NotificationType);
+        Increment(Creators, h.CreatorId);
+        bool malformed = view.DescriptorCount < h.SectionCount;
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            var d = view.GetDescriptor(i);
+            var type = d.SectionType;
+            Increment(SectionTypes, type);
+            ulong end = (ulong)d.SectionOffset + d.SectionLength;
+            if (end > (ulong)view.Bytes.Length) { malformed = true; continue; }
+            if (type != CperGuids.PlatformMemory || d.SectionLength < 40) continue;
+            var body = view.Bytes.Slice((int)d.SectionOffset, (int)d.SectionLength);
+            MemoryErrors++;
+            ulong valid = BinaryPrimitives.ReadUInt64LittleEndian(body);
+            if ((valid & (1 << 1)) != 0) Pages.Add(BinaryPrimitives.ReadUInt64LittleEndian(body[16..]) & ~0xFFFUL);
+            if ((valid & (0b111 << 3)) != 0)
+            {
+                var location = new MemoryLocation(
+                    (valid & (1 << 3)) != 0 ? BinaryPrimitives.ReadUInt16LittleEndian(body[32..]) : -1,
+                    (valid & (1 << 4)) != 0 ? BinaryPrimitives.ReadUInt16LittleEndian(body[34..]) : -1,
+                    (valid & (1 << 5)) != 0 ? BinaryPrimitives.ReadUInt16LittleEndian(body[36..]) : -1);
+                Increment(Locations, location);
+            }
+            if ((valid & (1 << 17)) != 0 && body.Length >= 80) Increment(Dimms, BinaryPrimitives.ReadUInt16LittleEndian(body[78..]));
+        }
+        if (malformed) Malformed++;
+    }
+
+    private static void Increment<TKey>(Dictionary<TKey, long> counts, TKey key) where TKey : notnull
+        => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
+}

@@ -1,0 +1,570 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Streaming;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// The rendering half of <c>apeikit decode</c> when an input is streamed (binary CPER) or <c>--jobs</c> is above 1:
+/// units come from <see cref="CperStreamReader"/> (or from loaded inputs), are described and rendered by
+/// <c>jobs</c> workers into pooled buffers and written in input order as they finish, so memory stays bounded
+/// whatever the input's size. The output is the same, byte for byte, as the load-everything path's.
+/// </summary>
+internal static class StreamingDecode
+{
+    /// <summary>Inputs from this size up get a progress line on a terminal's stderr.</summary>
+    private const long ProgressThreshold = 64L << 20;
+    private const int JsonDataLimit = 4096;
+
+    private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private enum Format { Text, Layout, Json, Ndjson }
+
+    /// <summary>One unit to describe and render, and its rendering once done.</summary>
+    private sealed class Work
+    {
+        public required string InputName;
+        public required string Label;
+        public string? Prelude; // text written before the unit (headers, "(empty input)")
+        public Action<StructureVisitor, bool>? Describe; // null: only the prelude
+        public byte[]? Rented;
+        public PooledBufferWriter? Json;
+        public string? Text;
+        public List<ApeiContentException>? Errors;
+        public bool SkipInJson;
+        public long Size; // record bytes held (for batching)
+    }
+
+    /// <summary>Per-worker reusable rendering state.</summary>
+    private sealed class Worker(Format format)
+    {
+        private Utf8JsonWriter? _writer;
+        private readonly ConcurrentBag<PooledBufferWriter> _pool = [];
+
+        public void Render(Work w)
+        {
+            if (w.Describe is null) return;
+            if (format is Format.Json or Format.Ndjson)
+            {
+                if (w.SkipInJson) return;
+                var buffer = _pool.TryTake(out var b) ? b : new PooledBufferWriter();
+                buffer.Clear();
+                if (_writer is null) _writer = new Utf8JsonWriter(buffer, format == Format.Json ? s_indented : s_compact);
+                else _writer.Reset(buffer);
+                var collector = new ErrorCollector(new JsonRenderer(_writer));
+                w.Describe(collector, true);
+                _writer.Flush();
+                w.Json = buffer;
+                w.Errors = collector.Errors;
+            }
+            else
+            {
+                var sw = new StringWriter(CultureInfo.InvariantCulture);
+                StructureVisitor renderer = format == Format.Layout ? new LayoutRenderer(sw) : new TextRenderer(sw);
+                var collector = new ErrorCollector(renderer);
+                w.Describe(collector, false);
+                sw.WriteLine();
+                w.Text = sw.ToString();
+                w.Errors = collector.Errors;
+            }
+        }
+
+        public void Return(PooledBufferWriter buffer) => _pool.Add(buffer);
+    }
+
+    /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
+    public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs)
+    {
+        var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
+        using var output = OutputSink.For(context.Out);
+        var state = new OutputState(context, output, fmt);
+        using var progress = Progress.Start(context, inputs);
+        try
+        {
+            if (jobs <= 1)
+            {
+                var worker = new Worker(fmt);
+                foreach (var w in Units(context, inputs, fmt == Format.Text || fmt == Format.Layout, progress, CancellationToken.None).ToBlockingEnumerable())
+                {
+                    worker.Render(w);
+                    state.Write(w, worker);
+                    progress?.Errors(state.ErrorCount);
+                }
+            }
+            else
+            {
+                RunParallel(context, inputs, fmt, jobs, state, progress).GetAwaiter().GetResult();
+            }
+            state.Finish();
+            output.Flush();
+        }
+        catch (IOException e) when (output.IsConsole)
+        {
+            throw new CliUsageException($"cannot write output: {e.Message}");
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+        return state.ErrorCount > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    /// <summary>Units handed to a worker together (per-unit channel and task hand-offs would cost as much as small records take to render).</summary>
+    private sealed class Batch
+    {
+        public readonly List<Work> Items = [];
+        public long Bytes;
+        public Worker? Owner;
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private const int BatchUnits = 64;
+    private const long BatchBytes = 256 << 10;
+
+    private static async Task RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, OutputState state, Progress? progress)
+    {
+        using var cts = new CancellationTokenSource();
+        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleReader = true, SingleWriter = true });
+        var pending = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleWriter = true });
+        var workerTasks = new Task[jobs];
+        for (int i = 0; i < jobs; i++)
+        {
+            var worker = new Worker(fmt);
+            workerTasks[i] = Task.Run(async () =>
+            {
+                await foreach (var b in pending.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        foreach (var w in b.Items) worker.Render(w);
+                        b.Owner = worker;
+                        b.Done.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        b.Done.SetException(e);
+                    }
+                }
+            }, cts.Token);
+        }
+        var writerTask = Task.Run(async () =>
+        {
+            await foreach (var b in ordered.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            {
+                await b.Done.Task.ConfigureAwait(false);
+                foreach (var w in b.Items) state.Write(w, b.Owner!);
+                progress?.Errors(state.ErrorCount);
+            }
+        }, cts.Token);
+        // A failure in the writer (or a worker, which the writer sees) stops the producer instead of leaving it blocked on a full channel.
+        _ = writerTask.ContinueWith(_ => cts.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var batch = new Batch();
+        async ValueTask Send()
+        {
+            await ordered.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+            await pending.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
+            batch = new Batch();
+        }
+        var units = Units(context, inputs, fmt is Format.Text or Format.Layout, progress, cts.Token).GetAsyncEnumerator(cts.Token);
+        try
+        {
+            while (true)
+            {
+                var next = units.MoveNextAsync();
+                // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
+                if (!next.IsCompleted && batch.Items.Count > 0) await Send().ConfigureAwait(false);
+                if (!await next.ConfigureAwait(false)) break;
+                var w = units.Current;
+                batch.Items.Add(w);
+                batch.Bytes += w.Size;
+                if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) await Send().ConfigureAwait(false);
+            }
+            if (batch.Items.Count > 0) await Send().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (writerTask.IsFaulted)
+        {
+            // reported below
+        }
+        finally
+        {
+            await units.DisposeAsync().ConfigureAwait(false);
+            ordered.Writer.TryComplete();
+            pending.Writer.TryComplete();
+        }
+        try
+        {
+            await writerTask.ConfigureAwait(false);
+            await Task.WhenAll(workerTasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The units of every input, in order (streamed inputs are read as this is enumerated).</summary>
+    private static async IAsyncEnumerable<Work> Units(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, bool text,
+        Progress? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        bool many = inputs.Count > 1;
+        foreach (var input in inputs)
+        {
+            string? prelude = text && many ? $"==> {input.Name} <==\n" : null;
+            int count = 0;
+            if (input.Stream is { } source)
+            {
+                Stream stream;
+                try
+                {
+                    stream = source.Open();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliUsageException($"{input.Name}: cannot read: {e.Message}");
+                }
+                using var _ = stream;
+                var reader = CperStreamReader.Create(stream, options: new CperStreamReaderOptions { MaxRecordSize = StreamInput.MaxRecordSize });
+                int records = 0;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var item = reader.Current;
+                    progress?.Advance(reader.Position, item.Kind != CperStreamItemKind.Skipped);
+                    var w = FromStreamItem(input.Name, item, ref records);
+                    if (prelude is not null) { w.Prelude = prelude; prelude = null; }
+                    count++;
+                    yield return w;
+                }
+                reader.Complete();
+            }
+            else
+            {
+                foreach (var unit in input.Units)
+                {
+                    var w = new Work
+                    {
+                        InputName = input.Name,
+                        Label = unit.Label,
+                        SkipInJson = unit.Kind == UnitKind.ZeroPadding,
+                        Describe = (v, json) => DecodeCommand.DescribeUnit(input, unit, v, json),
+                    };
+                    if (prelude is not null) { w.Prelude = prelude; prelude = null; }
+                    count++;
+                    yield return w;
+                }
+            }
+            if (count == 0 && text)
+                yield return new Work { InputName = input.Name, Label = "", Prelude = prelude + "(empty input)\n" };
+            else if (prelude is not null)
+                yield return new Work { InputName = input.Name, Label = "", Prelude = prelude };
+        }
+    }
+
+    private static Work FromStreamItem(string name, in CperStreamItem item, ref int records)
+    {
+        long offset = item.Offset, length = item.Length;
+        switch (item.Kind)
+        {
+            case CperStreamItemKind.Record:
+            {
+                int n = (int)item.Data.Length;
+                var rented = ArrayPool<byte>.Shared.Rent(n);
+                item.Data.CopyTo(rented);
+                string label = $"CPER record #{++records}";
+                return new Work
+                {
+                    InputName = name,
+                    Label = label,
+                    Rented = rented,
+                    Size = n,
+                    Describe = (v, json) =>
+                    {
+                        var bytes = rented.AsSpan(0, n);
+                        try
+                        {
+                            CperRecordDescriber.Describe(bytes, offset, v, label, out _);
+                        }
+                        catch (ApeiContentException e)
+                        {
+                            v.BeginObject(null, label, offset, n);
+                            v.Error(e);
+                            v.EndObject();
+                        }
+                    },
+                };
+            }
+            case CperStreamItemKind.Oversized:
+            {
+                string label = $"CPER record #{++records}";
+                var e = new ApeiContentException("CPER record header", "RecordLength", offset + CperRecordHeader.RecordLengthOffset,
+                    $"at most {StreamInput.MaxRecordSize} bytes (records above the limit are skipped unread)", length.ToString(CultureInfo.InvariantCulture));
+                return new Work
+                {
+                    InputName = name,
+                    Label = label,
+                    Describe = (v, json) =>
+                    {
+                        v.BeginObject(null, label, offset, length);
+                        v.Error(e);
+                        v.EndObject();
+                    },
+                };
+            }
+            default:
+            {
+                if (item.IsAllZero)
+                {
+                    string zl = $"Zero padding at 0x{offset:X}";
+                    return new Work
+                    {
+                        InputName = name,
+                        Label = zl,
+                        SkipInJson = true,
+                        Describe = (v, json) =>
+                        {
+                            v.BeginObject(null, zl, offset, length);
+                            v.Info("note", "Note", $"{length} zero bytes after the last record (padding), ignored");
+                            v.EndObject();
+                        },
+                    };
+                }
+                int n = (int)item.Data.Length; // 0 when the skipped bytes were too many to keep
+                byte[]? rented = null;
+                if (n > 0)
+                {
+                    rented = ArrayPool<byte>.Shared.Rent(n);
+                    item.Data.CopyTo(rented);
+                }
+                string label = $"Unrecognised bytes at 0x{offset:X}";
+                string? problem = item.Problem;
+                return new Work
+                {
+                    InputName = name,
+                    Label = label,
+                    Rented = rented,
+                    Describe = (v, json) =>
+                    {
+                        var bytes = rented is null ? default : rented.AsSpan(0, n);
+                        string found = n > 0 ? $"{length} bytes starting {FieldFormat.HexBytes(bytes, 8)}" : $"{length} bytes";
+                        if (problem is not null) found += $" ({problem})";
+                        v.BeginObject(null, label, offset, length);
+                        v.Error(new ApeiContentException("input", null, offset, "a CPER record (signature \"CPER\")", found));
+                        if (n > 0 && (!json || n <= JsonDataLimit)) v.Data("data", "Bytes", offset, bytes);
+                        v.EndObject();
+                    },
+                };
+            }
+        }
+    }
+
+    /// <summary>Writes rendered units in order, holding the first JSON unit until it is known whether an array is needed.</summary>
+    private sealed class OutputState(CliContext context, OutputSink output, Format format)
+    {
+        private int _jsonUnits;
+        private PooledBufferWriter? _held;
+        private Worker? _heldOwner;
+
+        public int ErrorCount { get; private set; }
+
+        public void Write(Work w, Worker worker)
+        {
+            if (w.Prelude is not null) output.Write(w.Prelude);
+            if (w.Errors is not null)
+            {
+                foreach (var e in w.Errors) context.Error.WriteLine($"apeikit: {w.InputName}: {w.Label}: {e.Message}");
+                ErrorCount += w.Errors.Count;
+            }
+            if (w.Rented is not null) ArrayPool<byte>.Shared.Return(w.Rented);
+            if (w.Text is not null) output.Write(w.Text);
+            if (w.Json is { } json)
+            {
+                if (format == Format.Ndjson)
+                {
+                    output.Write(json.WrittenSpan);
+                    output.Write("\n"u8);
+                    worker.Return(json);
+                }
+                else
+                {
+                    _jsonUnits++;
+                    if (_jsonUnits == 1)
+                    {
+                        _held = json;
+                        _heldOwner = worker;
+                        return;
+                    }
+                    if (_jsonUnits == 2)
+                    {
+                        output.Write("["u8);
+                        WriteIndented(_held!.WrittenSpan);
+                        _heldOwner!.Return(_held);
+                        _held = null;
+                    }
+                    output.Write(","u8);
+                    WriteIndented(json.WrittenSpan);
+                    worker.Return(json);
+                }
+            }
+        }
+
+        /// <summary>An element of the top-level array: newline, then every line indented by two spaces, as Utf8JsonWriter writes array elements.</summary>
+        private void WriteIndented(ReadOnlySpan<byte> json)
+        {
+            while (true)
+            {
+                output.Write("\n  "u8);
+                int nl = json.IndexOf((byte)'\n');
+                if (nl < 0)
+                {
+                    output.Write(json);
+                    return;
+                }
+                output.Write(json[..nl]);
+                json = json[(nl + 1)..];
+            }
+        }
+
+        public void Finish()
+        {
+            if (format != Format.Json) return;
+            if (_jsonUnits == 0) output.Write("[]\n"u8);
+            else if (_jsonUnits == 1)
+            {
+                output.Write(_held!.WrittenSpan);
+                output.Write("\n"u8);
+                _heldOwner!.Return(_held);
+                _held = null;
+            }
+            else output.Write("\n]\n"u8);
+        }
+    }
+
+    /// <summary>Where output goes: standard output's stream when the context's writer is the console's, else the writer (tests).</summary>
+    private abstract class OutputSink : IDisposable
+    {
+        public abstract void Write(ReadOnlySpan<byte> utf8);
+        public abstract void Write(string text);
+        public abstract void Flush();
+        public abstract void Dispose();
+        public virtual bool IsConsole => false;
+
+        public static OutputSink For(TextWriter writer)
+            => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
+
+        private sealed class StreamSink : OutputSink
+        {
+            private readonly Stream _stream;
+
+            public StreamSink(TextWriter console)
+            {
+                console.Flush();
+                _stream = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+            }
+
+            public override void Write(ReadOnlySpan<byte> utf8) => _stream.Write(utf8);
+
+            public override void Write(string text)
+            {
+                var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+                int n = Encoding.UTF8.GetBytes(text, rented);
+                _stream.Write(rented, 0, n);
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            public override bool IsConsole => true;
+
+            public override void Flush() => _stream.Flush();
+
+            public override void Dispose()
+            {
+                try
+                {
+                    _stream.Dispose();
+                }
+                catch (IOException)
+                {
+                    // already reported by Flush (or the output went away)
+                }
+            }
+        }
+
+        private sealed class WriterSink(TextWriter writer) : OutputSink
+        {
+            public override void Write(ReadOnlySpan<byte> utf8) => writer.Write(Encoding.UTF8.GetString(utf8));
+            public override void Write(string text) => writer.Write(text);
+            public override void Flush() => writer.Flush();
+            public override void Dispose() => writer.Flush();
+        }
+    }
+
+    /// <summary>A progress line on stderr (records/s, MB/s, errors), only when stderr is a terminal and the input is large.</summary>
+    private sealed class Progress : IDisposable
+    {
+        private readonly TextWriter _error;
+        private readonly long? _total;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Timer _timer;
+        private long _bytes, _base, _records;
+        private int _errors;
+        private bool _shown;
+
+        private Progress(TextWriter error, long? total)
+        {
+            _error = error;
+            _total = total;
+            _timer = new Timer(_ => Show(), null, 250, 250);
+        }
+
+        public static Progress? Start(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs)
+        {
+            if (!ReferenceEquals(context.Error, Console.Error) || Console.IsErrorRedirected) return null;
+            var streamed = inputs.Where(i => i.Stream is not null).ToList();
+            if (streamed.Count == 0) return null;
+            long? total = streamed.All(i => i.Stream!.Size is not null) ? streamed.Sum(i => i.Stream!.Size!.Value) : null;
+            return total is null || total >= ProgressThreshold ? new Progress(context.Error, total) : null;
+        }
+
+        public void Advance(long position, bool record)
+        {
+            if (position < Volatile.Read(ref _bytes) - _base) _base = Volatile.Read(ref _bytes); // next input
+            Volatile.Write(ref _bytes, _base + position);
+            if (record) Interlocked.Increment(ref _records);
+        }
+
+        public void Errors(int count) => Volatile.Write(ref _errors, count);
+
+        private void Show()
+        {
+            long bytes = Volatile.Read(ref _bytes);
+            if (_total is null && bytes < ProgressThreshold) return;
+            double s = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+            string pct = _total is { } t && t > 0 ? $"{100.0 * bytes / t,5:F1}% " : "";
+            lock (_error)
+            {
+                _error.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\r{pct}{bytes / 1e6:F0} MB, {Interlocked.Read(ref _records)} records, {Interlocked.Read(ref _records) / s:F0} records/s, {bytes / 1e6 / s:F1} MB/s, {Volatile.Read(ref _errors)} errors\u001b[K"));
+                _error.Flush();
+                _shown = true;
+            }
+        }
+
+        public void Clear()
+        {
+            _timer.Dispose();
+            lock (_error)
+            {
+                if (_shown) _error.Write("\r\u001b[K");
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+    }
+}

@@ -1,0 +1,182 @@
+using System.Buffers.Binary;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// A seeded, realistic dump of concatenated CPER records for benchmarks and load tests: mixed sections (platform
+/// memory, ARM processor, PCI Express, processor generic; one to three per record), severities weighted as real
+/// logs are (mostly corrected), notification types that fit the sections, a few creators. A pool of records is
+/// built with the encoders (<see cref="CperRecord"/>), then written out in seeded order with Record ID, timestamp and
+/// (memory sections) physical address, node, card and module varied, so every record is distinct. The same seed and
+/// size give the same bytes.
+/// </summary>
+public static class DumpGenerator
+{
+    private const int PoolSize = 512;
+
+    private static readonly Guid[] s_creators =
+    [
+        Guid.Empty,
+        new("9e1a3c55-0f4d-4b8e-a1c2-7d3e5f6a8b01"), // arbitrary platform creators
+        new("4a6c7b0e-6b11-4a3c-9d3b-1f0c2a5e7d11"),
+        new("b2f4e0a9-31c4-4c0b-8f5d-6e2a7d9c0b33"),
+    ];
+
+    private sealed record Template(byte[] Bytes, int[] MemoryBodies);
+
+    /// <summary>Writes at least <paramref name="size"/> bytes of whole records to <paramref name="output"/>; returns the record count.</summary>
+    public static long Generate(Stream output, long size, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var rng = new Random(seed);
+        var pool = new Template[PoolSize];
+        for (int i = 0; i < PoolSize; i++) pool[i] = Build(rng);
+        var buffer = new byte[1 << 20];
+        int used = 0;
+        long written = 0, records = 0;
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        while (written + used < size)
+        {
+            var t = pool[rng.Next(PoolSize)];
+            if (used + t.Bytes.Length > buffer.Length)
+            {
+                output.Write(buffer, 0, used);
+                written += used;
+                used = 0;
+            }
+            var rec = buffer.AsSpan(used, t.Bytes.Length);
+            t.Bytes.CopyTo(rec);
+            BinaryPrimitives.WriteUInt64LittleEndian(rec[CperRecordHeader.RecordIdOffset..], (ulong)records + 1);
+            CperTimestamp.FromDateTime(start.AddSeconds(records * 7 + rng.Next(7))).Write(rec[CperRecordHeader.TimestampOffset..]);
+            foreach (int body in t.MemoryBodies)
+            {
+                var m = rec[body..];
+                // Hot pages repeat (a bad DIMM logs the same page many times); the rest spread over 256 GiB.
+                ulong page = rng.Next(4) == 0 ? (ulong)rng.Next(64) * 0x1000 + 0x8_0000_0000 : (ulong)rng.NextInt64(0, 1L << 38) & ~0xFFFUL;
+                BinaryPrimitives.WriteUInt64LittleEndian(m[16..], page | (ulong)rng.Next(0x1000) & ~0x3FUL);
+                ushort node = (ushort)rng.Next(2), card = (ushort)rng.Next(4), module = (ushort)rng.Next(16);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[32..], node);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[34..], card);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[36..], module);
+                BinaryPrimitives.WriteUInt16LittleEndian(m[78..], (ushort)(0x1100 + node * 64 + card * 16 + module)); // SMBIOS type 17 handle of that DIMM
+            }
+            used += t.Bytes.Length;
+            records++;
+        }
+        output.Write(buffer, 0, used);
+        return records;
+    }
+
+    private static Template Build(Random rng)
+    {
+        uint severity = Pick(rng, (2u, 70), (0u, 15), (3u, 10), (1u, 5));
+        int sections = Pick(rng, (1, 70), (2, 20), (3, 10));
+        var record = new CperRecord
+        {
+            Revision = 0x0210,
+            Severity = severity,
+            ValidationBits = 0x2,
+            Timestamp = CperTimestamp.FromDateTime(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
+            CreatorId = s_creators[rng.Next(s_creators.Length)],
+        };
+        Guid notify = Guid.Empty;
+        for (int s = 0; s < sections; s++)
+        {
+            int kind = Pick(rng, (0, 40), (1, 25), (2, 20), (3, 15));
+            CperSectionBody body;
+            switch (kind)
+            {
+                case 0:
+                    body = new MemoryErrorSection
+                    {
+                        ValidationBits = 0x4006 | 0x38 | 1 << 17, // physical address, mask, node, card, module, memory error type, module handle
+                        PhysicalAddressMask = 0xFFFF_FFFF_FFFF_FFC0,
+                        MemoryErrorType = (byte)Pick(rng, (2, 50), (3, 20), (4, 10), (1, 20)),
+                    };
+                    notify = s == 0 ? Pick(rng, (CperGuids.NotifyCmc, 50), (CperGuids.NotifySea, 20), (CperGuids.NotifyMce, 15), (CperGuids.NotifyCpe, 15)) : notify;
+                    break;
+                case 1:
+                {
+                    var arm = new ArmProcessorSection { Mpidr = 0x8000_0000UL | ((ulong)(uint)rng.Next(64) << 8) | (uint)rng.Next(4) };
+                    int n = rng.Next(1, 3);
+                    for (int i = 0; i < n; i++)
+                    {
+                        arm.ErrorInfo.Add(rng.Next(3) switch
+                        {
+                            0 => new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(level: rng.Next(1, 4), corrected: severity == 2), physicalFaultAddress: (ulong)rng.NextInt64(0, 1L << 40) & ~0x3FUL),
+                            1 => new ArmErrorInfo(ArmErrorKind.Tlb, ArmErrorInformation.Tlb(level: rng.Next(0, 2), corrected: severity == 2), virtualFaultAddress: 0xFFFF_0000_0000_0000UL | (ulong)rng.NextInt64(0, 1L << 40)),
+                            _ => new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(level: 0, corrected: severity == 2)),
+                        });
+                    }
+                    body = arm;
+                    notify = s == 0 ? Pick(rng, (CperGuids.NotifySea, 60), (CperGuids.NotifySei, 40)) : notify;
+                    break;
+                }
+                case 2:
+                    body = new PcieErrorSection
+                    {
+                        ValidationBits = 0x1 | 0x2 | 0x4 | 0x8,
+                        PortType = (uint)Pick(rng, (0, 40), (4, 30), (5, 15), (6, 15)),
+                        Version = 0x0102,
+                        Command = 0x0546,
+                        Status = 0x0010,
+                    };
+                    notify = s == 0 ? CperGuids.NotifyPcie : notify;
+                    break;
+                default:
+                    body = new ProcessorGenericSection
+                    {
+                        ValidationBits = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200,
+                        ProcessorType = 1,
+                        ProcessorIsa = 2,
+                        ErrorType = (byte)Pick(rng, (1, 50), (2, 25), (4, 25)),
+                        Operation = 1,
+                        ProcessorId = (ulong)rng.Next(128),
+                        CpuVersion = 0x000A_0F11,
+                    };
+                    notify = s == 0 ? CperGuids.NotifyMce : notify;
+                    break;
+            }
+            record.Sections.Add(new CperSection { Severity = s == 0 ? severity : 2, Flags = s == 0 ? 1u : 0u, Body = body });
+        }
+        record.NotificationType = notify;
+        var bytes = record.Encode();
+        var memory = new List<int>();
+        var view = CperRecordView.Read(bytes, out _);
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            var d = view.GetDescriptor(i);
+            if (d.SectionType == CperGuids.PlatformMemory) memory.Add((int)d.SectionOffset);
+        }
+        return new Template(bytes, [.. memory]);
+    }
+
+    private static T Pick<T>(Random rng, params (T Value, int Weight)[] choices)
+    {
+        int total = choices.Sum(c => c.Weight), r = rng.Next(total);
+        foreach (var (value, weight) in choices)
+        {
+            if (r < weight) return value;
+            r -= weight;
+        }
+        return choices[^1].Value;
+    }
+
+    /// <summary>Parses a size such as 1MB, 512KiB, 2GB, 1000000 (decimal units are powers of 1000, binary ones of 1024).</summary>
+    /// <exception cref="CliUsageException">Not a size.</exception>
+    public static long ParseSize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Trim().ToUpperInvariant();
+        (string Suffix, long Factor)[] units = [("KIB", 1L << 10), ("MIB", 1L << 20), ("GIB", 1L << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("K", 1L << 10), ("M", 1L << 20), ("G", 1L << 30), ("B", 1)];
+        long factor = 1;
+        foreach (var (suffix, f) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; t = t[..^suffix.Length]; break; }
+        }
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * factor > 1e13)
+            throw new CliUsageException($"'{text}' is not a size (e.g. 1MB, 512KiB, 2GB).");
+        return (long)(v * factor);
+    }
+}

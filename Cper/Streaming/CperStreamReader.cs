@@ -1,0 +1,326 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace ApeiKit.Cper.Streaming;
+
+/// <summary>What a <see cref="CperStreamItem"/> is.</summary>
+public enum CperStreamItemKind
+{
+    /// <summary>A whole record (or, at the end of the stream, one cut short: <see cref="CperStreamItem.IsTruncated"/>).</summary>
+    Record,
+    /// <summary>A header declaring a length above the limit: reported, its bytes skipped without being buffered.</summary>
+    Oversized,
+    /// <summary>Bytes that are not a record (garbage, a corrupt header, padding), from where framing was lost to where it was found again.</summary>
+    Skipped,
+}
+
+/// <summary>
+/// One item of a record stream. <see cref="Data"/> points into the reader's buffers and is valid only until the next
+/// call to <see cref="CperStreamReader.ReadAsync"/> (copy it to keep it).
+/// </summary>
+public readonly struct CperStreamItem
+{
+    internal CperStreamItem(CperStreamItemKind kind, long offset, long length, long declaredLength, ReadOnlySequence<byte> data, bool isAllZero, string? problem)
+    {
+        Kind = kind;
+        Offset = offset;
+        Length = length;
+        DeclaredLength = declaredLength;
+        Data = data;
+        IsAllZero = isAllZero;
+        Problem = problem;
+    }
+
+    /// <summary>What this is.</summary>
+    public CperStreamItemKind Kind { get; }
+    /// <summary>Absolute offset of the first byte in the stream.</summary>
+    public long Offset { get; }
+    /// <summary>Bytes of the stream this item covers (for <see cref="CperStreamItemKind.Oversized"/>, the declared length).</summary>
+    public long Length { get; }
+    /// <summary>The length the header declares (records and oversized records; 0 for skipped bytes).</summary>
+    public long DeclaredLength { get; }
+    /// <summary>
+    /// The bytes: the record, or the skipped bytes when there were at most
+    /// <see cref="CperStreamReaderOptions.MaxSkippedBytesKept"/> of them (empty otherwise, and for oversized records).
+    /// </summary>
+    public ReadOnlySequence<byte> Data { get; }
+    /// <summary>A record cut short by the end of the stream (fewer bytes than it declares).</summary>
+    public bool IsTruncated => Kind == CperStreamItemKind.Record && Data.Length < DeclaredLength;
+    /// <summary>Skipped bytes that are all zero (padding after the last record of a dump).</summary>
+    public bool IsAllZero { get; }
+    /// <summary>Why framing was lost, when a header was there but could not be believed (null for plain unrecognised bytes).</summary>
+    public string? Problem { get; }
+}
+
+/// <summary>Limits of a <see cref="CperStreamReader"/>.</summary>
+public sealed class CperStreamReaderOptions
+{
+    /// <summary>Largest record that is buffered (default 1 MiB). A header declaring more is reported as <see cref="CperStreamItemKind.Oversized"/> and its bytes skipped as they arrive.</summary>
+    public long MaxRecordSize { get; set; } = 1 << 20;
+    /// <summary>Skipped bytes up to this many are handed back in <see cref="CperStreamItem.Data"/> (default 64 KiB); beyond that they are dropped as they are scanned.</summary>
+    public long MaxSkippedBytesKept { get; set; } = 64 << 10;
+}
+
+/// <summary>
+/// Reads length-prefixed records (concatenated CPER records, or with <see cref="RecordFraming"/> other framings such as
+/// Generic Error Status Blocks) from a <see cref="PipeReader"/>, the way Kestrel's <c>Http2FrameReader</c> reads frames:
+/// nothing is returned until a whole record is buffered; a record above the size limit is rejected from its header and
+/// its bytes skipped without buffering them; a partial record stays in the pipe across reads
+/// (<c>AdvanceTo(consumed, examined)</c> with examined at the end, so the next read waits for more bytes); after a corrupt
+/// header the reader scans for the next signature that starts a plausible header and reports the bytes it skipped.
+/// Memory held is bounded by the limit plus one read, whatever the stream's size.
+/// </summary>
+/// <remarks>
+/// With a <see cref="Pipe"/>, give it a <see cref="PipeOptions.PauseWriterThreshold"/> above the record limit (or 0):
+/// a writer paused on unconsumed bytes would otherwise wait for a reader that is waiting for the rest of a record.
+/// </remarks>
+public sealed class CperStreamReader
+{
+    private enum Step { Item, NeedMore, End }
+
+    private readonly PipeReader _reader;
+    private readonly RecordFraming _framing;
+    private readonly long _maxRecord;
+    private readonly long _maxKept;
+
+    private ReadOnlySequence<byte> _buffer;
+    private bool _haveBuffer, _completed, _ended;
+    private SequencePosition _consumedPos, _scanPos;
+    private long _consumedOffset, _scanOffset;
+    private long _skipBody;
+    private long _garbageStart = -1;
+    private bool _garbageAllZero, _garbageKept;
+    private string? _garbageProblem;
+    private CperStreamItem _current;
+
+    /// <summary>Reads from <paramref name="reader"/> with <paramref name="framing"/> (CPER records when null).</summary>
+    public CperStreamReader(PipeReader reader, RecordFraming? framing = null, CperStreamReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _reader = reader;
+        _framing = framing ?? CperRecordFraming.Instance;
+        options ??= new CperStreamReaderOptions();
+        if (options.MaxRecordSize < _framing.HeaderSize) throw new ArgumentOutOfRangeException(nameof(options), "MaxRecordSize is smaller than a header.");
+        _maxRecord = options.MaxRecordSize;
+        _maxKept = Math.Min(options.MaxSkippedBytesKept, options.MaxRecordSize);
+    }
+
+    /// <summary>Reads CPER records from a stream (a 64 KiB-buffered <see cref="PipeReader"/> over it; the stream is left open).</summary>
+    public static CperStreamReader Create(Stream stream, RecordFraming? framing = null, CperStreamReaderOptions? options = null)
+        => new(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 << 10, minimumReadSize: 16 << 10, leaveOpen: true)), framing, options);
+
+    /// <summary>The item read by the last successful <see cref="ReadAsync"/>.</summary>
+    public CperStreamItem Current => _current;
+
+    /// <summary>Offset in the stream of the first byte not yet returned.</summary>
+    public long Position => _scanOffset;
+
+    /// <summary>The largest buffer the pipe handed over (how much the reader held at once).</summary>
+    public long LargestBuffer { get; private set; }
+
+    /// <summary>
+    /// Moves to the next item; false at the end of the stream. The previous item's <see cref="CperStreamItem.Data"/>
+    /// is released by this call.
+    /// </summary>
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_haveBuffer)
+        {
+            switch (Next())
+            {
+                case Step.Item: return new(true);
+                case Step.End: Finish(); return new(false);
+            }
+            _reader.AdvanceTo(_consumedPos, _buffer.End);
+            _haveBuffer = false;
+        }
+        if (_ended) return new(false);
+        return ReadMoreAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _buffer = result.Buffer;
+            _completed = result.IsCompleted;
+            _haveBuffer = true;
+            if (_buffer.Length > LargestBuffer) LargestBuffer = _buffer.Length;
+            _consumedPos = _buffer.Start;
+            _scanPos = _scanOffset == _consumedOffset ? _buffer.Start : _buffer.GetPosition(_scanOffset - _consumedOffset);
+            switch (Next())
+            {
+                case Step.Item:
+                    return true;
+                case Step.End:
+                    Finish();
+                    return false;
+            }
+            if (_completed) { Finish(); return false; }
+            _reader.AdvanceTo(_consumedPos, _buffer.End);
+            _haveBuffer = false;
+        }
+    }
+
+    /// <summary>Completes the underlying reader.</summary>
+    public void Complete()
+    {
+        if (_haveBuffer)
+        {
+            _reader.AdvanceTo(_buffer.End);
+            _haveBuffer = false;
+        }
+        _reader.Complete();
+    }
+
+    private void Finish()
+    {
+        _reader.AdvanceTo(_buffer.End);
+        _haveBuffer = false;
+        _ended = true;
+    }
+
+    private void Move(long n, bool consume)
+    {
+        _scanPos = _buffer.GetPosition(n, _scanPos);
+        _scanOffset += n;
+        if (consume)
+        {
+            _consumedPos = _scanPos;
+            _consumedOffset = _scanOffset;
+        }
+    }
+
+    private Step Next()
+    {
+        var rest = _buffer.Slice(_scanPos);
+        if (_skipBody > 0)
+        {
+            long n = Math.Min(_skipBody, rest.Length);
+            Move(n, consume: true);
+            _skipBody -= n;
+            if (_skipBody > 0) return _completed ? Step.End : Step.NeedMore;
+            rest = _buffer.Slice(_scanPos);
+        }
+        if (_garbageStart >= 0) return ScanGarbage(rest);
+        if (rest.IsEmpty) return _completed ? Step.End : Step.NeedMore;
+        int hs = _framing.HeaderSize;
+        if (rest.Length < hs)
+        {
+            if (!_completed) return Step.NeedMore;
+            StartGarbage(null);
+            return ScanGarbage(rest);
+        }
+        Span<byte> copy = stackalloc byte[256];
+        var header = Header(rest, 0, hs, copy);
+        if (_framing.Check(header, out long length, out string? problem) == FrameCheck.Corrupt)
+        {
+            StartGarbage(problem);
+            AccountGarbage(rest.Slice(0, 1));
+            return ScanGarbage(_buffer.Slice(_scanPos));
+        }
+        if (length > _maxRecord)
+        {
+            _current = new CperStreamItem(CperStreamItemKind.Oversized, _scanOffset, length, length, default, false,
+                $"RecordLength {length} exceeds the limit of {_maxRecord} bytes");
+            _skipBody = length;
+            return Step.Item;
+        }
+        if (rest.Length >= length)
+        {
+            _current = new CperStreamItem(CperStreamItemKind.Record, _scanOffset, length, length, rest.Slice(0, length), false, null);
+            Move(length, consume: true);
+            return Step.Item;
+        }
+        if (!_completed) return Step.NeedMore;
+        _current = new CperStreamItem(CperStreamItemKind.Record, _scanOffset, rest.Length, length, rest, false, null);
+        Move(rest.Length, consume: true);
+        return Step.Item;
+    }
+
+    private static ReadOnlySpan<byte> Header(in ReadOnlySequence<byte> rest, long at, int size, Span<byte> copy)
+    {
+        var first = rest.FirstSpan;
+        if (at + size <= first.Length) return first.Slice((int)at, size);
+        rest.Slice(at, size).CopyTo(copy);
+        return copy[..size];
+    }
+
+    private void StartGarbage(string? problem)
+    {
+        _garbageStart = _scanOffset;
+        _garbageAllZero = true;
+        _garbageKept = true;
+        _garbageProblem = problem;
+    }
+
+    private void AccountGarbage(in ReadOnlySequence<byte> bytes)
+    {
+        if (_garbageAllZero)
+        {
+            foreach (var m in bytes)
+            {
+                if (m.Span.ContainsAnyExcept((byte)0)) { _garbageAllZero = false; break; }
+            }
+        }
+        Move(bytes.Length, consume: !_garbageKept);
+        if (_garbageKept && _scanOffset - _garbageStart > _maxKept)
+        {
+            _garbageKept = false;
+            _consumedPos = _scanPos;
+            _consumedOffset = _scanOffset;
+        }
+    }
+
+    private Step ScanGarbage(ReadOnlySequence<byte> rest)
+    {
+        int hs = _framing.HeaderSize;
+        var sig = _framing.Signature;
+        Span<byte> copy = stackalloc byte[256];
+        long searchFrom = 0;
+        while (true)
+        {
+            long i;
+            if (sig.IsEmpty)
+            {
+                i = searchFrom;
+                if (i >= rest.Length) break;
+            }
+            else
+            {
+                var found = rest.Slice(searchFrom).PositionOf(sig[0]);
+                if (found is null) break;
+                i = rest.Slice(0, found.Value).Length;
+            }
+            if (rest.Length - i < hs)
+            {
+                if (_completed) break; // no header fits any more: the rest is skipped
+                AccountGarbage(rest.Slice(0, i));
+                return Step.NeedMore;
+            }
+            if (_framing.IsPlausible(Header(rest, i, hs, copy), _maxRecord))
+            {
+                AccountGarbage(rest.Slice(0, i));
+                EmitGarbage();
+                return Step.Item;
+            }
+            searchFrom = i + 1;
+        }
+        AccountGarbage(rest);
+        if (!_completed) return Step.NeedMore;
+        EmitGarbage();
+        return Step.Item;
+    }
+
+    private void EmitGarbage()
+    {
+        long length = _scanOffset - _garbageStart;
+        var data = _garbageKept ? _buffer.Slice(_consumedPos, _scanPos) : default;
+        _current = new CperStreamItem(CperStreamItemKind.Skipped, _garbageStart, length, 0, data, _garbageAllZero, _garbageProblem);
+        _garbageStart = -1;
+        _garbageProblem = null;
+        _consumedPos = _scanPos;
+        _consumedOffset = _scanOffset;
+    }
+}
