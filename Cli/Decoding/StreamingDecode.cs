@@ -23,8 +23,8 @@ internal static class StreamingDecode
     private const long ProgressThreshold = 64L << 20;
     private const int JsonDataLimit = 4096;
 
-    private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonWriterOptions s_compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    private static readonly JsonWriterOptions s_compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private enum Format { Text, Layout, Json, Ndjson }
 
@@ -47,7 +47,8 @@ internal static class StreamingDecode
     private sealed class Worker(Format format)
     {
         private Utf8JsonWriter? _writer;
-        private readonly ConcurrentBag<PooledBufferWriter> _pool = [];
+        // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
+        private readonly ConcurrentQueue<PooledBufferWriter> _pool = new();
 
         public void Render(Work w)
         {
@@ -55,7 +56,7 @@ internal static class StreamingDecode
             if (format is Format.Json or Format.Ndjson)
             {
                 if (w.SkipInJson) return;
-                var buffer = _pool.TryTake(out var b) ? b : new PooledBufferWriter();
+                var buffer = _pool.TryDequeue(out var b) ? b : new PooledBufferWriter();
                 buffer.Clear();
                 if (_writer is null) _writer = new Utf8JsonWriter(buffer, format == Format.Json ? s_indented : s_compact);
                 else _writer.Reset(buffer);
@@ -77,7 +78,7 @@ internal static class StreamingDecode
             }
         }
 
-        public void Return(PooledBufferWriter buffer) => _pool.Add(buffer);
+        public void Return(PooledBufferWriter buffer) => _pool.Enqueue(buffer);
     }
 
     /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
@@ -461,32 +462,61 @@ internal static class StreamingDecode
 
         private sealed class StreamSink : OutputSink
         {
+            // A plain 256 KiB buffer in front of standard output: records are a few KiB each, so nearly every Write is a
+            // memmove, and the stream sees one large write per buffer.
             private readonly Stream _stream;
+            private readonly byte[] _buffer = new byte[256 << 10];
+            private int _used;
 
             public StreamSink(TextWriter console)
             {
                 console.Flush();
-                _stream = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+                _stream = Console.OpenStandardOutput();
             }
 
-            public override void Write(ReadOnlySpan<byte> utf8) => _stream.Write(utf8);
+            public override void Write(ReadOnlySpan<byte> utf8)
+            {
+                if (utf8.Length > _buffer.Length - _used)
+                {
+                    Drain();
+                    if (utf8.Length > _buffer.Length)
+                    {
+                        _stream.Write(utf8);
+                        return;
+                    }
+                }
+                utf8.CopyTo(_buffer.AsSpan(_used));
+                _used += utf8.Length;
+            }
 
             public override void Write(string text)
             {
                 var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
                 int n = Encoding.UTF8.GetBytes(text, rented);
-                _stream.Write(rented, 0, n);
+                Write(rented.AsSpan(0, n));
                 ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            private void Drain()
+            {
+                if (_used == 0) return;
+                _stream.Write(_buffer, 0, _used);
+                _used = 0;
             }
 
             public override bool IsConsole => true;
 
-            public override void Flush() => _stream.Flush();
+            public override void Flush()
+            {
+                Drain();
+                _stream.Flush();
+            }
 
             public override void Dispose()
             {
                 try
                 {
+                    Flush();
                     _stream.Dispose();
                 }
                 catch (IOException)
