@@ -23,8 +23,45 @@ internal abstract class LibCperSection
     /// <summary>The section as libcper renders it, or null when libcper would fail (then the body is shown as <c>Unknown</c> base64).</summary>
     public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
 
-    /// <summary>The section body libcper's JSON describes.</summary>
-    public abstract byte[] FromIr(JsonObject ir);
+    /// <summary>The section body libcper's JSON describes, as a model where ApeiKit has one.</summary>
+    /// <remarks>Families over a model override this (see <see cref="LibCperSection{TModel}"/>); the others override <see cref="FromIr"/>.</remarks>
+    public virtual CperSectionBody FromIrBody(JsonObject ir) => new RawSectionBody(SectionType, FromIr(ir));
+
+    /// <summary>The section body bytes libcper's JSON describes.</summary>
+    public virtual byte[] FromIr(JsonObject ir) => FromIrBody(ir).Encode();
+}
+
+/// <summary>
+/// A libcper section family over an ApeiKit section model: the body is decoded with the model's own codec (its
+/// layout, written once in <c>Cper/Sections</c>), rendered from the model's properties, and libcper's JSON is read
+/// back into a model that encodes itself. A malformed body throws <see cref="ApeiContentException"/> from the
+/// model's decoder; the writer then shows it as <c>Unknown</c> base64, as libcper does for a section it cannot parse.
+/// </summary>
+/// <typeparam name="TModel">The section model.</typeparam>
+internal abstract class LibCperSection<TModel> : LibCperSection where TModel : CperSectionBody
+{
+    /// <summary>libcper's minimum body size (it refuses shorter bodies even where ApeiKit's model accepts an older, shorter layout).</summary>
+    protected virtual int MinimumLength => 0;
+
+    /// <summary>The model's decoder.</summary>
+    protected abstract TModel Decode(ReadOnlySpan<byte> body);
+
+    /// <summary>The model as libcper renders it, or null when libcper would not render it.</summary>
+    protected abstract JsonObject? ToIr(TModel model, out string? message);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public abstract TModel FromIrModel(JsonObject ir);
+
+    /// <inheritdoc/>
+    public sealed override JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message)
+    {
+        message = null;
+        if (body.Length < MinimumLength) return null;
+        return ToIr(Decode(body), out message);
+    }
+
+    /// <inheritdoc/>
+    public sealed override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 }
 
 /// <summary>Small helpers shared by the libcper section renderers and readers.</summary>
