@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -64,16 +63,10 @@ internal abstract class LibCperSection<TModel> : LibCperSection where TModel : C
     public sealed override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 }
 
-/// <summary>Small helpers shared by the libcper section renderers and readers.</summary>
+/// <summary>Small helpers shared by the libcper section renderers and readers (JSON values and libcper's text forms; no byte offsets: bodies are read through ApeiKit's section models).</summary>
 internal static class Lc
 {
-    public static byte U8(ReadOnlySpan<byte> b, int o) => b[o];
-    public static ushort U16(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt16LittleEndian(b[o..]);
-    public static uint U32(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt32LittleEndian(b[o..]);
-    public static ulong U64(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt64LittleEndian(b[o..]);
-    public static Guid Guid(ReadOnlySpan<byte> b, int o) => new(b.Slice(o, 16));
     public static string GuidText(Guid g) => g.ToString("D");
-    public static string GuidText(ReadOnlySpan<byte> b, int o) => GuidText(Guid(b, o));
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
 
     /// <summary>libcper's <c>0x%0*llX</c> form.</summary>
@@ -142,11 +135,6 @@ internal static class Lc
     public static byte[] FromB64(JsonNode? n) => Str(n) is { } s ? Convert.FromBase64String(s) : [];
     public static Guid GuidFrom(JsonNode? n) => System.Guid.TryParse(Str(n), out var g) ? g : System.Guid.Empty;
 
-    public static void W8(Span<byte> b, int o, ulong v) => b[o] = (byte)v;
-    public static void W16(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt16LittleEndian(b[o..], (ushort)v);
-    public static void W32(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt32LittleEndian(b[o..], (uint)v);
-    public static void W64(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(b[o..], v);
-    public static void WGuid(Span<byte> b, int o, Guid g) => g.TryWriteBytes(b.Slice(o, 16));
 
     /// <summary>libcper's generic error-type names (UEFI 2.10 N.2.? Error Status, bits 8-15) with its descriptions.</summary>
     private static readonly Dictionary<ulong, (string Name, string Description)> s_errorTypes = new()
