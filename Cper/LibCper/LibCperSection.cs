@@ -22,12 +22,11 @@ internal abstract class LibCperSection
     /// <summary>The section as libcper renders it, or null when libcper would fail (then the body is shown as <c>Unknown</c> base64).</summary>
     public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
 
-    /// <summary>The section body libcper's JSON describes, as a model where ApeiKit has one.</summary>
-    /// <remarks>Families over a model override this (see <see cref="LibCperSection{TModel}"/>); the others override <see cref="FromIr"/>.</remarks>
-    public virtual CperSectionBody FromIrBody(JsonObject ir) => new RawSectionBody(SectionType, FromIr(ir));
+    /// <summary>The section body libcper's JSON describes, as ApeiKit's model of the section (it encodes itself).</summary>
+    public abstract CperSectionBody FromIrBody(JsonObject ir);
 
     /// <summary>The section body bytes libcper's JSON describes.</summary>
-    public virtual byte[] FromIr(JsonObject ir) => FromIrBody(ir).Encode();
+    public byte[] FromIr(JsonObject ir) => FromIrBody(ir).Encode();
 }
 
 /// <summary>
