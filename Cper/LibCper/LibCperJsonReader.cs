@@ -63,7 +63,7 @@ public static class LibCperJsonReader
                 vb |= 0x2;
                 System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, fruText.Length)), fruText);
             }
-            byte[] body = i < sections.Count && sections[i] is JsonObject s ? SectionBody(type, s) : [];
+            CperSectionBody body = i < sections.Count && sections[i] is JsonObject s ? SectionBody(type, s) : new RawSectionBody(type, []);
             var section = new CperSection
             {
                 Offset = (uint)Lc.U(d["sectionOffset"]),
@@ -75,7 +75,7 @@ public static class LibCperJsonReader
                 FruId = Lc.GuidFrom(d["fruID"]),
                 Severity = (uint)Lc.U(d["severity"]?["code"]),
                 FruText = fruText,
-                Body = new RawSectionBody(type, body),
+                Body = body,
             };
             record.Sections.Add(section);
         }
@@ -87,11 +87,12 @@ public static class LibCperJsonReader
     /// <exception cref="FormatException">The JSON is not a libcper record.</exception>
     public static byte[] ToBinary(string json) => Read(json).Encode();
 
-    private static byte[] SectionBody(Guid type, JsonObject s)
+    /// <summary>The section body: ApeiKit's model of it where one exists (it encodes itself), else raw bytes.</summary>
+    private static CperSectionBody SectionBody(Guid type, JsonObject s)
     {
-        if (s["Unknown"] is JsonObject unknown) return Lc.FromB64(unknown["data"]);
+        if (s["Unknown"] is JsonObject unknown) return new RawSectionBody(type, Lc.FromB64(unknown["data"]));
         var codec = LibCperSections.Find(type);
-        if (codec is not null && s[codec.ShortName] is JsonObject ir) return codec.FromIr(ir);
+        if (codec is not null && s[codec.ShortName] is JsonObject ir) return codec.FromIrBody(ir);
         throw new FormatException($"libcper JSON: a section of type {type} has neither \"{codec?.ShortName ?? "?"}\" nor \"Unknown\".");
     }
 

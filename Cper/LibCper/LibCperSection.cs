@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,20 +22,50 @@ internal abstract class LibCperSection
     /// <summary>The section as libcper renders it, or null when libcper would fail (then the body is shown as <c>Unknown</c> base64).</summary>
     public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
 
-    /// <summary>The section body libcper's JSON describes.</summary>
-    public abstract byte[] FromIr(JsonObject ir);
+    /// <summary>The section body libcper's JSON describes, as ApeiKit's model of the section (it encodes itself).</summary>
+    public abstract CperSectionBody FromIrBody(JsonObject ir);
+
+    /// <summary>The section body bytes libcper's JSON describes.</summary>
+    public byte[] FromIr(JsonObject ir) => FromIrBody(ir).Encode();
 }
 
-/// <summary>Small helpers shared by the libcper section renderers and readers.</summary>
+/// <summary>
+/// A libcper section family over an ApeiKit section model: the body is decoded with the model's own codec (its
+/// layout, written once in <c>Cper/Sections</c>), rendered from the model's properties, and libcper's JSON is read
+/// back into a model that encodes itself. A malformed body throws <see cref="ApeiContentException"/> from the
+/// model's decoder; the writer then shows it as <c>Unknown</c> base64, as libcper does for a section it cannot parse.
+/// </summary>
+/// <typeparam name="TModel">The section model.</typeparam>
+internal abstract class LibCperSection<TModel> : LibCperSection where TModel : CperSectionBody
+{
+    /// <summary>libcper's minimum body size (it refuses shorter bodies even where ApeiKit's model accepts an older, shorter layout).</summary>
+    protected virtual int MinimumLength => 0;
+
+    /// <summary>The model's decoder.</summary>
+    protected abstract TModel Decode(ReadOnlySpan<byte> body);
+
+    /// <summary>The model as libcper renders it, or null when libcper would not render it.</summary>
+    protected abstract JsonObject? ToIr(TModel model, out string? message);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public abstract TModel FromIrModel(JsonObject ir);
+
+    /// <inheritdoc/>
+    public sealed override JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message)
+    {
+        message = null;
+        if (body.Length < MinimumLength) return null;
+        return ToIr(Decode(body), out message);
+    }
+
+    /// <inheritdoc/>
+    public sealed override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+}
+
+/// <summary>Small helpers shared by the libcper section renderers and readers (JSON values and libcper's text forms; no byte offsets: bodies are read through ApeiKit's section models).</summary>
 internal static class Lc
 {
-    public static byte U8(ReadOnlySpan<byte> b, int o) => b[o];
-    public static ushort U16(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt16LittleEndian(b[o..]);
-    public static uint U32(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt32LittleEndian(b[o..]);
-    public static ulong U64(ReadOnlySpan<byte> b, int o) => BinaryPrimitives.ReadUInt64LittleEndian(b[o..]);
-    public static Guid Guid(ReadOnlySpan<byte> b, int o) => new(b.Slice(o, 16));
     public static string GuidText(Guid g) => g.ToString("D");
-    public static string GuidText(ReadOnlySpan<byte> b, int o) => GuidText(Guid(b, o));
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
 
     /// <summary>libcper's <c>0x%0*llX</c> form.</summary>
@@ -105,11 +134,6 @@ internal static class Lc
     public static byte[] FromB64(JsonNode? n) => Str(n) is { } s ? Convert.FromBase64String(s) : [];
     public static Guid GuidFrom(JsonNode? n) => System.Guid.TryParse(Str(n), out var g) ? g : System.Guid.Empty;
 
-    public static void W8(Span<byte> b, int o, ulong v) => b[o] = (byte)v;
-    public static void W16(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt16LittleEndian(b[o..], (ushort)v);
-    public static void W32(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt32LittleEndian(b[o..], (uint)v);
-    public static void W64(Span<byte> b, int o, ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(b[o..], v);
-    public static void WGuid(Span<byte> b, int o, Guid g) => g.TryWriteBytes(b.Slice(o, 16));
 
     /// <summary>libcper's generic error-type names (UEFI 2.10 N.2.? Error Status, bits 8-15) with its descriptions.</summary>
     private static readonly Dictionary<ulong, (string Name, string Description)> s_errorTypes = new()

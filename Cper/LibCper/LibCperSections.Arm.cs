@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -7,13 +8,15 @@ namespace ApeiKit.Cper.LibCper;
 /// ARM processor error section as libcper renders it (<c>sections/cper-section-arm.c</c>; UEFI 2.10 N.2.4.4). libcper
 /// reads the error-information Type as 1 cache, 2 TLB, 4 bus, 8 micro-architectural (UEFI 2.9A+ uses bit flags
 /// 2/4/8/16) and packs context register arrays without padding; both only in this rendering (docs/libcper-compat.md).
+/// Built on <see cref="ArmProcessorSection"/>: the Type byte is read with <see cref="ArmErrorInfo.KindUnder"/> in
+/// libcper's encoding, error-information bit fields come from <see cref="ArmProcessorSection.ErrorInformationField"/>,
+/// registers from the model's register layouts (in their order, which is libcper's).
 /// </summary>
-internal sealed class LcArm : LibCperSection
+internal sealed class LcArm : LibCperSection<ArmProcessorSection>
 {
     public override Guid SectionType => CperGuids.ProcessorArm;
     public override string ReadableName => "ARM";
     public override string ShortName => "ArmProcessor";
-    private const int HeaderSize = 40, ErrorInfoSize = 32, ContextHeaderSize = 8;
 
     private static readonly Dictionary<ulong, string> Types = new() { [1] = "Cache Error", [2] = "TLB Error", [4] = "Bus Error", [8] = "Micro-Architectural Error" };
     private static readonly string[] Flags = ["firstErrorCaptured", "lastErrorCaptured", "propagated", "overflow"];
@@ -44,257 +47,253 @@ internal sealed class LcArm : LibCperSection
 
     private static int EntrySize(int type) => type < 4 ? 4 : 8;
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override ArmProcessorSection Decode(ReadOnlySpan<byte> body) => ArmProcessorSection.Decode(body);
+
+    protected override JsonObject? ToIr(ArmProcessorSection m, out string? message)
     {
         message = null;
-        if (b.Length < HeaderSize) return null;
-        uint v = U32(b, 0);
-        int errors = U16(b, 4), contexts = U16(b, 6);
-        uint sectionLength = U32(b, 8);
+        uint v = m.ValidationBits;
+        int errors = m.ErrorInfo.Count, contexts = m.ContextInfo.Count;
+        // libcper walks contexts without padding. Padding after a context that is not the last is read by libcper as the
+        // next context's header (zeros: an AArch32 register context of size 0, too short), so it fails on that section.
+        // Padding after the last context is the start of what libcper takes for vendor-specific information.
+        for (int i = 0; i < contexts - 1; i++)
+            if (m.ContextInfo[i].PaddingLength != 0) return null;
+        int lastPadding = contexts > 0 ? m.ContextInfo[^1].PaddingLength : 0;
         string msg = "An ARM Processor Error occurred";
-        var o = new JsonObject { ["errorInfoNum"] = errors, ["contextInfoNum"] = contexts, ["sectionLength"] = (ulong)sectionLength };
-        if (Bit(v, 1)) o["errorAffinity"] = new JsonObject { ["value"] = (int)b[12], ["type"] = b[12] < 4 ? "Vendor Defined" : "Reserved" };
+        var o = new JsonObject { ["errorInfoNum"] = errors, ["contextInfoNum"] = contexts, ["sectionLength"] = (ulong)m.SectionLength };
+        if (Bit(v, 1)) o["errorAffinity"] = new JsonObject { ["value"] = (int)m.ErrorAffinityLevel, ["type"] = m.ErrorAffinityLevel < 4 ? "Vendor Defined" : "Reserved" };
         if (Bit(v, 0))
         {
-            ulong mpidr = U64(b, 16);
+            ulong mpidr = m.Mpidr;
             o["mpidrEl1"] = mpidr;
             o["affinity3"] = (mpidr & 0xFF00000000) >> 32;
             msg += FormattableString.Invariant($" on CPU {(mpidr & 0xFF00000000) >> 32}");
         }
-        o["midrEl1"] = U64(b, 24);
-        uint running = U32(b, 32);
+        o["midrEl1"] = m.Midr;
+        uint running = m.RunningState;
         if (Bit(v, 2)) o["running"] = (running & 1) != 0;
-        if ((running >> 31) == 0) o["psciState"] = (ulong)U32(b, 36);
-        int remaining = b.Length - HeaderSize;
-        if (remaining < errors * ErrorInfoSize) return null;
+        if ((running >> 31) == 0) o["psciState"] = (ulong)m.PsciState;
         msg += "; Error Type(s): {";
         var infos = new JsonArray();
-        int pos = HeaderSize;
-        for (int i = 0; i < errors; i++, pos += ErrorInfoSize)
+        for (int i = 0; i < errors; i++)
         {
-            infos.Add(ErrorInfo(b.Slice(pos, ErrorInfoSize), out string desc));
+            infos.Add(ErrorInfo(m.ErrorInfo[i], out string desc));
             msg += desc;
             msg += i == errors - 1 ? "}" : ", ";
         }
         o["errorInfo"] = infos;
-        remaining -= errors * ErrorInfoSize;
         var ctxs = new JsonArray();
-        for (int i = 0; i < contexts; i++)
+        foreach (var c in m.ContextInfo)
         {
-            if (remaining < ContextHeaderSize) return null;
-            var ctx = Context(b, ref pos, ref remaining);
+            var ctx = Context(c);
             if (ctx is null) return null;
             ctxs.Add(ctx);
         }
         o["contextInfo"] = ctxs;
-        if (Bit(v, 3) && pos < sectionLength)
+        if (Bit(v, 3) && lastPadding + m.VendorSpecificInfo.Length > 0)
         {
-            int size = (int)Math.Min(sectionLength, int.MaxValue) - pos;
-            if (remaining < size) return null;
-            o["vendorSpecificInfo"] = new JsonObject { ["data"] = B64(b.Slice(pos, size)) };
+            var vendor = new byte[lastPadding + m.VendorSpecificInfo.Length];
+            m.VendorSpecificInfo.CopyTo(vendor, lastPadding);
+            o["vendorSpecificInfo"] = new JsonObject { ["data"] = B64(vendor) };
         }
         message = msg;
         return o;
     }
 
-    private static JsonObject ErrorInfo(ReadOnlySpan<byte> e, out string desc)
+    private static JsonObject ErrorInfo(ArmErrorInfo e, out string desc)
     {
-        ushort v = U16(e, 2);
-        byte type = e[4];
-        var o = new JsonObject { ["version"] = (int)e[0], ["length"] = (int)e[1], ["errorType"] = Pair(type, Types) };
-        if (Bit(v, 0)) o["multipleError"] = new JsonObject { ["value"] = (int)U16(e, 5), ["type"] = U16(e, 5) < 1 ? "Single Error" : "Multiple Errors" };
-        if (Bit(v, 1)) o["flags"] = Bits(e[7], Flags);
+        ushort v = e.ValidationBits;
+        var kind = e.KindUnder(ArmErrorTypeEncoding.LibCper);
+        var o = new JsonObject { ["version"] = (int)e.Version, ["length"] = (int)e.Length, ["errorType"] = Pair(e.Type, Types) };
+        if (Bit(v, 0)) o["multipleError"] = new JsonObject { ["value"] = (int)e.MultipleError, ["type"] = e.MultipleError < 1 ? "Single Error" : "Multiple Errors" };
+        if (Bit(v, 1)) o["flags"] = Bits(e.Flags, Flags);
         desc = "Unknown Error";
         if (Bit(v, 2))
         {
-            ulong info = U64(e, 8);
-            switch (type)
+            var field = ArmProcessorSection.ErrorInformationField(kind);
+            ulong info = e.ErrorInformation;
+            switch (kind)
             {
-                case 1: o["errorInformation"] = new JsonObject { ["cacheError"] = CacheTlb(info, CacheBusOps) }; desc = "Cache Error"; break;
-                case 2: o["errorInformation"] = new JsonObject { ["tlbError"] = CacheTlb(info, TlbOps) }; desc = "TLB Error"; break;
-                case 4: o["errorInformation"] = new JsonObject { ["busError"] = Bus(info) }; desc = "Bus Error"; break;
+                case ArmErrorKind.Cache: o["errorInformation"] = new JsonObject { ["cacheError"] = Members(field, info, CacheTlbMembers(CacheBusOps)) }; desc = "Cache Error"; break;
+                case ArmErrorKind.Tlb: o["errorInformation"] = new JsonObject { ["tlbError"] = Members(field, info, CacheTlbMembers(TlbOps)) }; desc = "TLB Error"; break;
+                case ArmErrorKind.Bus:
+                    var bus = Members(field, info, BusMembers);
+                    // libcper gates the access mode on bit 8 (time-out), not bit 11.
+                    ulong mode = field.BitFields!.First(b => b.Json == "accessMode").Extract(info);
+                    if (Bit(info, 8)) bus["accessMode"] = new JsonObject { ["value"] = (int)mode, ["name"] = mode == 0 ? "Secure" : "Normal" };
+                    o["errorInformation"] = new JsonObject { ["busError"] = bus };
+                    desc = "Bus Error";
+                    break;
             }
         }
         if (Bit(v, 3))
         {
-            desc += FormattableString.Invariant($" at Virtual Addr=0x{U64(e, 16):X}");
-            o["virtualFaultAddress"] = U64(e, 16);
+            desc += FormattableString.Invariant($" at Virtual Addr=0x{e.VirtualFaultAddress:X}");
+            o["virtualFaultAddress"] = e.VirtualFaultAddress;
         }
         if (Bit(v, 4))
         {
-            desc += FormattableString.Invariant($" Physical Addr=0x{U64(e, 24):X}");
-            o["physicalFaultAddress"] = U64(e, 24);
+            desc += FormattableString.Invariant($" Physical Addr=0x{e.PhysicalFaultAddress:X}");
+            o["physicalFaultAddress"] = e.PhysicalFaultAddress;
         }
         return o;
     }
 
-    // UEFI N.2.4.4.1 cache/TLB error structure: validation 0-15, transaction 16-17, operation 18-21, level 22-24,
-    // context corrupt 25, corrected 26, precise PC 27, restartable PC 28.
-    private static JsonObject CacheTlb(ulong c, string[] ops)
+    private enum Shown { Pair, Bool, Int }
+
+    /// <summary>libcper's error-information members beside the model's bit-field names.</summary>
+    private static (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] CacheTlbMembers(string[] ops) =>
+    [
+        ("transactionType", "transactionType", Shown.Pair, Names(Transactions), "Unknown (Reserved)"), ("operation", "operation", Shown.Pair, Names(ops), "Unknown (Reserved)"),
+        ("level", "level", Shown.Int, null, ""), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null, ""),
+        ("corrected", "corrected", Shown.Bool, null, ""), ("precisePC", "precisePc", Shown.Bool, null, ""), ("restartablePC", "restartablePc", Shown.Bool, null, ""),
+    ];
+
+    private static readonly (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] BusMembers =
+    [
+        .. CacheTlbMembers(CacheBusOps[..7]),
+        ("participationType", "participationType", Shown.Pair, Names(Participation), "Unknown"), ("timedOut", "timeOut", Shown.Bool, null, ""),
+        ("addressSpace", "addressSpace", Shown.Pair, AddressSpaces, "Unknown"), ("memoryAttributes", "memoryAttributes", Shown.Int, null, ""),
+    ];
+
+    private static Dictionary<ulong, string> Names(string[] names)
+    {
+        var d = new Dictionary<ulong, string>();
+        for (int i = 0; i < names.Length; i++) d[(ulong)i] = names[i];
+        return d;
+    }
+
+    /// <summary>Each bit field of <paramref name="field"/> shown when its validation bit (bits 0-15 of the value) is set.</summary>
+    private static JsonObject Members(FieldDef field, ulong info, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
     {
         var o = new JsonObject();
-        if (Bit(c, 0)) o["transactionType"] = Pair((c >> 16) & 3, Transactions);
-        if (Bit(c, 1)) o["operation"] = Pair((c >> 18) & 0xF, ops);
-        if (Bit(c, 2)) o["level"] = (int)((c >> 22) & 7);
-        if (Bit(c, 3)) o["processorContextCorrupt"] = Bit(c, 25);
-        if (Bit(c, 4)) o["corrected"] = Bit(c, 26);
-        if (Bit(c, 5)) o["precisePC"] = Bit(c, 27);
-        if (Bit(c, 6)) o["restartablePC"] = Bit(c, 28);
+        foreach (var (name, layout, kind, names, fallback) in members)
+        {
+            var b = field.BitFields!.First(x => x.Json == layout);
+            if (!Bit(info, b.ValidBit)) continue;
+            ulong value = b.Extract(info);
+            o[name] = kind switch { Shown.Pair => Pair(value, names!, fallback), Shown.Bool => value != 0, _ => (JsonNode)(int)value };
+        }
         return o;
     }
 
-    // Bus error structure: as above, then participation 29-30, time-out 31, address space 32-33, memory attributes 34-42, access mode 43.
-    private static JsonObject Bus(ulong c)
+    private static ulong MembersFrom(FieldDef field, JsonObject i, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
     {
-        var o = new JsonObject();
-        if (Bit(c, 0)) o["transactionType"] = Pair((c >> 16) & 3, Transactions);
-        if (Bit(c, 1)) o["operation"] = Pair((c >> 18) & 0xF, CacheBusOps.AsSpan(0, 7).ToArray());
-        if (Bit(c, 2)) o["level"] = (int)((c >> 22) & 7);
-        if (Bit(c, 3)) o["processorContextCorrupt"] = Bit(c, 25);
-        if (Bit(c, 4)) o["corrected"] = Bit(c, 26);
-        if (Bit(c, 5)) o["precisePC"] = Bit(c, 27);
-        if (Bit(c, 6)) o["restartablePC"] = Bit(c, 28);
-        if (Bit(c, 7)) o["participationType"] = Pair((c >> 29) & 3, Participation, "Unknown");
-        if (Bit(c, 8)) o["timedOut"] = Bit(c, 31);
-        if (Bit(c, 9)) o["addressSpace"] = Pair((c >> 32) & 3, AddressSpaces, "Unknown");
-        if (Bit(c, 10)) o["memoryAttributes"] = (int)((c >> 34) & 0x1FF);
-        // libcper gates the access mode on bit 8 (time-out), not bit 11.
-        if (Bit(c, 8)) o["accessMode"] = new JsonObject { ["value"] = (int)((c >> 43) & 1), ["name"] = ((c >> 43) & 1) == 0 ? "Secure" : "Normal" };
-        return o;
+        ulong c = 0;
+        foreach (var (name, layout, kind, _, _) in members)
+        {
+            if (!i.ContainsKey(name)) continue;
+            var b = field.BitFields!.First(x => x.Json == layout);
+            ulong value = kind switch { Shown.Pair => PairValue(i[name]), Shown.Bool => Bool(i[name]) ? 1UL : 0, _ => U(i[name]) };
+            c |= (value << b.Bit) & b.Mask;
+            c |= 1UL << b.ValidBit;
+        }
+        return c;
     }
 
-    private static JsonObject? Context(ReadOnlySpan<byte> b, ref int pos, ref int remaining)
+    private static JsonObject? Context(ArmContextInfo c)
     {
-        var h = b.Slice(pos, ContextHeaderSize);
-        pos += ContextHeaderSize;
-        remaining -= ContextHeaderSize;
-        ushort version = U16(h, 0), type = U16(h, 2);
-        uint size = U32(h, 4);
-        if (size > (uint)remaining) return null;
-        var o = new JsonObject { ["version"] = (int)version, ["registerContextType"] = Pair(type, ContextTypes), ["registerArraySize"] = (ulong)size };
-        var array = b.Slice(pos, (int)size);
+        int type = c.RegisterContextType;
+        uint size = (uint)c.RegisterArray.Length;
+        var o = new JsonObject { ["version"] = (int)c.Version, ["registerContextType"] = Pair((ulong)type, ContextTypes), ["registerArraySize"] = (ulong)size };
+        var layout = ArmProcessorSection.RegisterLayout((ushort)type);
         if (type < RegisterNames.Length)
         {
+            // The model's register layout lists the registers in libcper's order; libcper's member names beside them.
             var names = RegisterNames[type];
-            int es = EntrySize(type);
-            if (size < names.Length * es) return null;
+            if (size < layout!.Size) return null;
             var r = new JsonObject();
-            for (int i = 0; i < names.Length; i++) r[names[i]] = es == 4 ? U32(array, i * 4) : U64(array, i * 8);
+            for (int i = 0; i < names.Length; i++) r[names[i]] = layout.Fields[i].ReadValue(c.RegisterArray);
             o["registerArray"] = r;
         }
         else if (type == 8)
         {
+            // libcper reads the MRS encoding at byte 0 and the value at byte 8 (a 16-byte structure with padding); ApeiKit's
+            // layout puts the value right after the 2-byte encoding (10 bytes). libcper's reading, at its offsets.
             if (size < 16) return null;
-            ulong enc = U16(array, 0);
+            ulong enc = layout!.Find("mrsEncoding")!.ReadValue(c.RegisterArray);
             o["registerArray"] = new JsonObject
             {
                 ["mrsEncoding"] = new JsonObject { ["op2"] = enc & 7, ["crm"] = (enc >> 3) & 0xF, ["crn"] = (enc >> 7) & 0xF, ["op1"] = (enc >> 11) & 7, ["o0"] = (enc >> 14) & 1 },
-                ["value"] = U64(array, 8),
+                ["value"] = BinaryPrimitives.ReadUInt64LittleEndian(c.RegisterArray.AsSpan(8)),
             };
         }
-        else o["registerArray"] = new JsonObject { ["data"] = B64(array) };
-        pos += (int)size;
-        remaining -= (int)size;
+        else o["registerArray"] = new JsonObject { ["data"] = B64(c.RegisterArray) };
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override ArmProcessorSection FromIrModel(JsonObject o)
     {
-        using var ms = new MemoryStream();
-        var h = new byte[HeaderSize];
-        var errors = o["errorInfo"] as JsonArray ?? [];
-        var contexts = o["contextInfo"] as JsonArray ?? [];
+        var m = new ArmProcessorSection();
         uint v = 0;
-        W16(h, 4, U(o["errorInfoNum"]));
-        W16(h, 6, U(o["contextInfoNum"]));
-        W32(h, 8, U(o["sectionLength"]));
-        if (o.ContainsKey("mpidrEl1")) { W64(h, 16, U(o["mpidrEl1"])); v |= 1; }
-        if (o.ContainsKey("errorAffinity")) { W8(h, 12, PairValue(o["errorAffinity"])); v |= 2; }
-        W64(h, 24, U(o["midrEl1"]));
+        if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1; }
+        if (o.ContainsKey("errorAffinity")) { m.ErrorAffinityLevel = (byte)PairValue(o["errorAffinity"]); v |= 2; }
+        m.Midr = U(o["midrEl1"]);
         uint running = 0;
         if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 4; }
-        if (o.ContainsKey("psciState")) W32(h, 36, U(o["psciState"]));
+        if (o.ContainsKey("psciState")) m.PsciState = (uint)U(o["psciState"]);
         else running |= 1u << 31;
-        W32(h, 32, running);
+        m.RunningState = running;
+        foreach (var e in o["errorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
+        foreach (var c in o["contextInfo"] as JsonArray ?? []) m.ContextInfo.Add(ContextFrom(c as JsonObject ?? []));
+        if (o["vendorSpecificInfo"] is JsonObject vs) m.VendorSpecificInfo = FromB64(vs["data"]);
         if (o.ContainsKey("vendorSpecificInfo")) v |= 8;
-        W32(h, 0, v);
-        ms.Write(h);
-        foreach (var e in errors) ms.Write(ErrorInfoFrom(e as JsonObject ?? []));
-        foreach (var c in contexts) ms.Write(ContextFrom(c as JsonObject ?? []));
-        if (o["vendorSpecificInfo"] is JsonObject vs) ms.Write(FromB64(vs["data"]));
-        return ms.ToArray();
+        m.ValidationBits = v;
+        return m;
     }
 
-    private static byte[] ErrorInfoFrom(JsonObject e)
+    private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var b = new byte[ErrorInfoSize];
-        W8(b, 0, U(e["version"]));
-        W8(b, 1, U(e["length"]));
-        ulong type = PairValue(e["errorType"]);
-        W8(b, 4, type);
+        var info = new ArmErrorInfo { Version = (byte)U(e["version"]), Type = (byte)PairValue(e["errorType"]) };
+        // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
         ushort v = 0;
-        if (e["multipleError"] is JsonObject m) { W16(b, 5, U(m["value"])); v |= 1; }
-        if (e["flags"] is JsonNode f) { W8(b, 7, FromBits(f, Flags)); v |= 2; }
-        if (e["errorInformation"] is JsonObject info)
+        if (e["multipleError"] is JsonObject me) { info.MultipleError = (ushort)U(me["value"]); v |= 1; }
+        if (e["flags"] is JsonNode f) { info.Flags = (byte)FromBits(f, Flags); v |= 2; }
+        if (e["errorInformation"] is JsonObject ei)
         {
+            var kind = info.KindUnder(ArmErrorTypeEncoding.LibCper);
+            var field = ArmProcessorSection.ErrorInformationField(kind);
             ulong c = 0;
-            var inner = info["cacheError"] ?? info["tlbError"] ?? info["busError"];
-            if (inner is JsonObject i)
+            if (ei["cacheError"] is JsonObject ce && kind == ArmErrorKind.Cache) c = MembersFrom(field, ce, CacheTlbMembers(CacheBusOps));
+            else if (ei["tlbError"] is JsonObject te && kind == ArmErrorKind.Tlb) c = MembersFrom(field, te, CacheTlbMembers(TlbOps));
+            else if (ei["busError"] is JsonObject be && kind == ArmErrorKind.Bus)
             {
-                void F(int bit, string name, Func<JsonNode?, ulong> value) { if (i.ContainsKey(name)) { c |= value(i[name]); c |= 1UL << bit; } }
-                F(0, "transactionType", n => (PairValue(n) & 3) << 16);
-                F(1, "operation", n => (PairValue(n) & 0xF) << 18);
-                F(2, "level", n => (U(n) & 7) << 22);
-                F(3, "processorContextCorrupt", n => Bool(n) ? 1UL << 25 : 0);
-                F(4, "corrected", n => Bool(n) ? 1UL << 26 : 0);
-                F(5, "precisePC", n => Bool(n) ? 1UL << 27 : 0);
-                F(6, "restartablePC", n => Bool(n) ? 1UL << 28 : 0);
-                if (info.ContainsKey("busError"))
-                {
-                    F(7, "participationType", n => (PairValue(n) & 3) << 29);
-                    F(8, "timedOut", n => Bool(n) ? 1UL << 31 : 0);
-                    F(9, "addressSpace", n => (PairValue(n) & 3) << 32);
-                    F(10, "memoryAttributes", n => (U(n) & 0x1FF) << 34);
-                    if (i.ContainsKey("accessMode")) c |= (PairValue(i["accessMode"]) & 1) << 43;
-                }
+                c = MembersFrom(field, be, BusMembers);
+                if (be.ContainsKey("accessMode")) c |= (PairValue(be["accessMode"]) & 1) << field.BitFields!.First(b => b.Json == "accessMode").Bit;
             }
-            W64(b, 8, c);
+            info.ErrorInformation = c;
             v |= 4;
         }
-        if (e.ContainsKey("virtualFaultAddress")) { W64(b, 16, U(e["virtualFaultAddress"])); v |= 8; }
-        if (e.ContainsKey("physicalFaultAddress")) { W64(b, 24, U(e["physicalFaultAddress"])); v |= 16; }
-        W16(b, 2, v);
-        return b;
+        if (e.ContainsKey("virtualFaultAddress")) { info.VirtualFaultAddress = U(e["virtualFaultAddress"]); v |= 8; }
+        if (e.ContainsKey("physicalFaultAddress")) { info.PhysicalFaultAddress = U(e["physicalFaultAddress"]); v |= 16; }
+        info.ValidationBits = v;
+        return info;
     }
 
-    private static byte[] ContextFrom(JsonObject c)
+    private static ArmContextInfo ContextFrom(JsonObject c)
     {
         int type = (int)PairValue(c["registerContextType"]);
         uint size = (uint)U(c["registerArraySize"]);
         byte[] array;
         var r = c["registerArray"] as JsonObject;
+        var layout = ArmProcessorSection.RegisterLayout((ushort)type);
         if (type < RegisterNames.Length)
         {
             var names = RegisterNames[type];
-            int es = EntrySize(type);
-            array = new byte[Math.Max(size, (uint)(names.Length * es))];
-            for (int i = 0; i < names.Length; i++)
-                if (es == 4) W32(array, i * 4, U(r?[names[i]])); else W64(array, i * 8, U(r?[names[i]]));
+            array = new byte[Math.Max(size, (uint)layout!.Size)];
+            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(r?[names[i]]));
         }
         else if (type == 8)
         {
             array = new byte[Math.Max(size, 16u)];
-            var m = r?["mrsEncoding"];
-            ulong enc = (U(m?["op2"]) & 7) | ((U(m?["crm"]) & 0xF) << 3) | ((U(m?["crn"]) & 0xF) << 7) | ((U(m?["op1"]) & 7) << 11) | ((U(m?["o0"]) & 1) << 14);
-            W16(array, 0, enc);
-            W64(array, 8, U(r?["value"]));
+            var me = r?["mrsEncoding"];
+            ulong enc = (U(me?["op2"]) & 7) | ((U(me?["crm"]) & 0xF) << 3) | ((U(me?["crn"]) & 0xF) << 7) | ((U(me?["op1"]) & 7) << 11) | ((U(me?["o0"]) & 1) << 14);
+            layout!.Find("mrsEncoding")!.WriteValue(array, enc);
+            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(r?["value"])); // libcper's value offset
         }
         else array = FromB64(r?["data"]);
-        var b = new byte[ContextHeaderSize + array.Length];
-        W16(b, 0, U(c["version"]));
-        W16(b, 2, (ulong)type);
-        W32(b, 4, size);
-        array.CopyTo(b, ContextHeaderSize);
-        return b;
+        // libcper writes contexts without padding.
+        return new ArmContextInfo((ushort)type, array) { Version = (ushort)U(c["version"]), Padded = false };
     }
 }

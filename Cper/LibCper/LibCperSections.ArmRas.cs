@@ -1,231 +1,179 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>
-/// ARM RAS node section (Arm DEN0085 RAS CPER, GUID bf32d4d5-b427-4025-8495-8a9e5d4030e4, named "ARM RAS" in <see cref="CperGuids"/>; libcper
-/// <c>sections/cper-section-arm-ras.c</c>): an 80-byte node (revision, component type, syndrome count and offset, auxiliary
-/// data offset, IP instance and IP type with their formats, user data), 72-byte error-record syndromes, and auxiliary data
-/// (address-space contexts with memory-mapped registers, key/value pairs). libcper decodes the IP type one format off
-/// (format 2 "GIC_IIDR" is read as PIDR, 3 "PIDR" as nothing) and does not know the MPAM PARTID key here (ApeiKit does
-/// not know that GUID either, so such a pair shows its value): see docs/libcper-compat.md.
+/// ARM RAS node section as libcper renders it (<c>sections/cper-section-arm-ras.c</c>), built on ApeiKit's
+/// <see cref="ArmRasSection"/> (layouts, offsets and the auxiliary-data walk live there). libcper's rules kept here:
+/// revision 1 only, auxiliary data version 1 only, the IP type read one format off (format 1 as IIDR/AIDR, 2 as PIDR
+/// bytes, 3 as nothing), the MISC2/MISC3 registers only for a non-zero RAS extension byte, and the address-space
+/// identifier only for local scope. See docs/libcper-compat.md.
 /// </summary>
-internal sealed class LcArmRas : LibCperSection
+internal sealed class LcArmRas : LibCperSection<ArmRasSection>
 {
-    public static readonly Guid Guid = new("bf32d4d5-b427-4025-8495-8a9e5d4030e4");
+    public static Guid Guid => ArmRasSection.SectionGuid;
     public override Guid SectionType => Guid;
     public override string ReadableName => "ARM RAS";
     public override string ShortName => "ArmRas";
-    private const int NodeSize = 80, SyndromeSize = 72, AuxHeaderSize = 16, ContextHeaderSize = 16, RegisterSize = 16, PairSize = 24;
     private static readonly string[] ComponentTypes = ["ProcessorErrorNode", "MemoryErrorNode", "SMMUErrorNode", "VendorDefinedErrorNode", "GICErrorNode", "PciExpressErrorNode", "ProxyErrorNode"];
     private static readonly string[] InstanceFormats = ["PE", "SystemPhysicalAddress", "LocalAddressIdentifier", "SocSpecificIpIdentifier"];
     private static readonly string[] TypeFormats = ["PE", "SMMU_IIDR", "GIC_IIDR", "PIDR"];
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
+    private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
+
+    /// <summary>libcper's syndrome member names beside ApeiKit's layout names.</summary>
+    private static readonly (string Libcper, string Layout)[] SyndromeRegisters =
+    [
+        ("errorRecordFeatureRegister", "errFr"), ("errorRecordControlRegister", "errCtlr"), ("errorRecordPrimaryStatusRegister", "errStatus"),
+        ("errorRecordAddressRegister", "errAddr"), ("errorRecordMiscRegister0", "errMisc0"), ("errorRecordMiscRegister1", "errMisc1"),
+        ("errorRecordMiscRegister2", "errMisc2"), ("errorRecordMiscRegister3", "errMisc3"),
+    ];
 
     private static JsonObject Dict(ulong v, string[] names) => v < (ulong)names.Length ? new JsonObject { ["raw"] = v, ["value"] = names[v] } : new JsonObject { ["raw"] = v };
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    private static ulong F(StructDef layout, ReadOnlySpan<byte> bytes, string json) => layout.Find(json)!.ReadValue(bytes);
+    private static void W(StructDef layout, Span<byte> bytes, string json, ulong value) => layout.Find(json)!.WriteValue(bytes, value);
+
+    protected override int MinimumLength => ArmRasSection.NodeSize;
+
+    protected override ArmRasSection Decode(ReadOnlySpan<byte> body) => ArmRasSection.Decode(body);
+
+    protected override JsonObject? ToIr(ArmRasSection m, out string? message)
     {
         message = null;
-        if (b.Length < NodeSize) return null;
-        uint revision = U32(b, 0), count = U32(b, 8);
-        int syndromeOffset = U16(b, 12), auxOffset = U16(b, 14);
-        ulong syndromeBytes = (ulong)count * SyndromeSize;
         // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md).
-        if (syndromeOffset > b.Length || syndromeBytes > (ulong)(b.Length - syndromeOffset) || revision != 1
-            || syndromeOffset < NodeSize || syndromeOffset >= b.Length || (auxOffset != 0 && auxOffset >= b.Length)) return null;
+        if (m.Revision != 1 || m.SyndromeOffset >= m.GetEncodedLength() || m.UndecodedAuxiliaryData is { Length: 0 }) return null;
         message = "ARM RAS error occured";
         var o = new JsonObject
         {
-            ["revision"] = (ulong)revision,
-            ["componentType"] = Dict(b[4], ComponentTypes),
-            ["errorSyndromeArrayNumEntries"] = (ulong)count,
-            ["ipInstanceFormat"] = Dict(b[16], InstanceFormats),
+            ["revision"] = (ulong)m.Revision,
+            ["componentType"] = Dict(m.ComponentType, ComponentTypes),
+            ["errorSyndromeArrayNumEntries"] = (ulong)m.Syndromes.Count,
+            ["ipInstanceFormat"] = Dict(m.IpInstanceFormat, InstanceFormats),
         };
         var instance = new JsonObject();
-        switch (b[16])
-        {
-            case 0: instance["mpidrEl1"] = Hex(U64(b, 24), 16); break;
-            case 1: instance["systemPhysicalAddress"] = Hex(U64(b, 24), 16); break;
-            case 2: instance["localAddressIdentifier"] = Hex(U64(b, 24), 16); instance["baseAddress"] = Hex(U64(b, 32), 16); break;
-            case 3: instance["socSpecificIpIdentifier"] = "<OpaqueData>"; break;
-        }
+        byte[] ipInstance = m.IpInstance;
+        if (m.IpInstanceLayout is { } il)
+            foreach (var f in il.Fields)
+                if (f.Kind != FieldKind.Reserved) instance[f.Json] = Hex(f.ReadValue(ipInstance), 16);
+        if (m.IpInstanceFormat == 3) instance["socSpecificIpIdentifier"] = "<OpaqueData>";
         o["ipInstance"] = instance;
-        o["ipTypeFormat"] = Dict(b[17], TypeFormats);
+        o["ipTypeFormat"] = Dict(m.IpTypeFormat, TypeFormats);
         var type = new JsonObject();
-        switch (b[17])
+        byte[] ipType = m.IpType;
+        switch (m.IpTypeFormat)
         {
-            case 0: type["midrEl1"] = Hex(U64(b, 40), 16); type["revidrEl1"] = Hex(U64(b, 48), 16); type["aidrEl1"] = Hex(U64(b, 56), 16); break;
-            case 1: type["iidr"] = Hex(U32(b, 40), 8); type["aidr"] = Hex(U32(b, 44), 8); break;
+            case 0:
+                foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) type[f.Json] = Hex(f.ReadValue(ipType), 16);
+                break;
+            // ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1
+            // as two 32-bit registers and format 2 as eight PIDR bytes, which is its reading of those bytes, done here.
+            case 1:
+                type["iidr"] = Hex(BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
+                type["aidr"] = Hex(BinaryPrimitives.ReadUInt32LittleEndian(ipType.AsSpan(4)), 8);
+                break;
             case 2:
-                string[] pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
-                for (int i = 0; i < pidr.Length; i++) type[pidr[i]] = Hex(b[40 + i], 2);
+                for (int i = 0; i < Pidr.Length; i++) type[Pidr[i]] = Hex(ipType[i], 2);
                 break;
         }
         o["ipType"] = type;
-        if (UntrustedString(b.Slice(64, 16)) is { } user) o["userData"] = user;
+        if (UntrustedString(m.UserData) is { } user) o["userData"] = user;
         var syndromes = new JsonArray();
-        for (int i = 0; i < count; i++)
+        foreach (var d in m.Syndromes)
         {
-            var d = b.Slice(syndromeOffset + i * SyndromeSize, SyndromeSize);
+            ulong ext = d.GetField("rasExtension");
             var s = new JsonObject
             {
-                ["errorRecordIndex"] = (ulong)U32(d, 0),
-                ["rasExtensionRevisionField"] = (ulong)(d[4] >> 4),
-                ["rasExtensionArchVersion"] = (ulong)(d[4] & 0xF),
-                ["errorRecordFeatureRegister"] = Hex(U64(d, 8), 16),
-                ["errorRecordControlRegister"] = Hex(U64(d, 16), 16),
-                ["errorRecordPrimaryStatusRegister"] = Hex(U64(d, 24), 16),
-                ["errorRecordAddressRegister"] = Hex(U64(d, 32), 16),
-                ["errorRecordMiscRegister0"] = Hex(U64(d, 40), 16),
-                ["errorRecordMiscRegister1"] = Hex(U64(d, 48), 16),
+                ["errorRecordIndex"] = d.GetField("errorRecordIndex"),
+                ["rasExtensionRevisionField"] = ext >> 4,
+                ["rasExtensionArchVersion"] = ext & 0xF,
             };
-            if (d[4] != 0)
-            {
-                s["errorRecordMiscRegister2"] = Hex(U64(d, 56), 16);
-                s["errorRecordMiscRegister3"] = Hex(U64(d, 64), 16);
-            }
+            // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
+            foreach (var (name, field) in SyndromeRegisters[..(ext != 0 ? 8 : 6)]) s[name] = Hex(d.GetField(field), 16);
             syndromes.Add(s);
         }
         o["errorSyndromes"] = syndromes;
-        if (Aux(b, auxOffset, syndromeBytes) is { } aux) o["auxData"] = aux;
+        if (m.AuxiliaryData is { Version: 1 } aux) o["auxData"] = Aux(aux);
         return o;
     }
 
-    private static JsonObject? Aux(ReadOnlySpan<byte> b, int auxOffset, ulong syndromeBytes)
+    private static JsonObject Aux(ArmRasAuxiliaryData a)
     {
-        if (auxOffset == 0 || (ulong)auxOffset < NodeSize + syndromeBytes) return null;
-        int auxLen = b.Length - auxOffset;
-        if (auxLen < AuxHeaderSize) return null;
-        var a = b[auxOffset..];
-        byte version = a[0];
-        int contexts = U16(a, 2);
-        uint size = U32(a, 4), kvOffset = U32(a, 8);
-        int kvCount = U16(a, 12);
-        bool kvOffsetValid = (kvCount == 0 && kvOffset == size) || kvOffset < size;
-        if (version != 1 || size > (uint)auxLen || size < AuxHeaderSize || !kvOffsetValid || kvOffset < AuxHeaderSize) return null;
-        var o = new JsonObject { ["version"] = (ulong)version };
+        var o = new JsonObject { ["version"] = (ulong)a.Version };
         var list = new JsonArray();
-        int cursor = AuxHeaderSize;
-        uint remaining = size - AuxHeaderSize;
-        for (int i = 0; i < contexts; i++)
+        foreach (var c in a.Contexts)
         {
-            if (remaining < ContextHeaderSize) return o;
-            var c = a[cursor..];
-            uint length = U32(c, 0);
-            int registers = U16(c, 6);
-            uint needed = (uint)(ContextHeaderSize + registers * RegisterSize);
-            if (length < ContextHeaderSize || length < needed || needed > remaining || (uint)cursor + length > kvOffset) return o;
-            int scope = U16(c, 4) & 1;
+            int scope = c.IsLocalAddressSpace ? 1 : 0;
             var ctx = new JsonObject { ["flags"] = new JsonObject { ["addressSpaceIdentifierScope"] = Scopes[scope] } };
-            if (scope == 1) ctx["addressSpaceIdentifier"] = (ulong)U16(c, 8);
+            if (scope == 1) ctx["addressSpaceIdentifier"] = (ulong)c.AddressSpaceIdentifier;
             var regs = new JsonArray();
-            for (int r = 0; r < registers; r++)
-                regs.Add(new JsonObject { ["address"] = Hex(U64(c, ContextHeaderSize + r * RegisterSize), 16), ["value"] = Hex(U64(c, ContextHeaderSize + r * RegisterSize + 8), 16) });
+            foreach (var (address, value) in c.Registers) regs.Add(new JsonObject { ["address"] = Hex(address, 16), ["value"] = Hex(value, 16) });
             ctx["registers"] = regs;
             list.Add(ctx);
-            cursor += (int)length;
-            remaining -= length;
         }
         o["contexts"] = list;
-        if ((ulong)kvCount * PairSize <= size - kvOffset)
-        {
-            var pairs = new JsonArray();
-            for (int i = 0; i < kvCount; i++)
-            {
-                int at = (int)kvOffset + i * PairSize;
-                pairs.Add(new JsonObject { ["key"] = GuidText(a, at), ["value"] = Hex(U64(a, at + 16), 16) });
-            }
-            o["keyValuePairs"] = pairs;
-        }
+        var pairs = new JsonArray();
+        foreach (var (key, value) in a.Pairs) pairs.Add(new JsonObject { ["key"] = GuidText(key), ["value"] = Hex(value, 16) });
+        o["keyValuePairs"] = pairs;
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override ArmRasSection FromIrModel(JsonObject o)
     {
-        var syndromes = o["errorSyndromes"] as JsonArray ?? [];
-        var aux = o["auxData"] as JsonObject;
-        var node = new byte[NodeSize];
-        W32(node, 0, U(o["revision"]));
-        node[4] = (byte)U(o["componentType"]?["raw"]);
-        W32(node, 8, (ulong)syndromes.Count);
-        W16(node, 12, NodeSize);
-        node[16] = (byte)U(o["ipInstanceFormat"]?["raw"]);
-        node[17] = (byte)U(o["ipTypeFormat"]?["raw"]);
+        var m = new ArmRasSection
+        {
+            Revision = (uint)U(o["revision"]),
+            ComponentType = (byte)U(o["componentType"]?["raw"]),
+            IpInstanceFormat = (byte)U(o["ipInstanceFormat"]?["raw"]),
+            IpTypeFormat = (byte)U(o["ipTypeFormat"]?["raw"]),
+        };
         var inst = o["ipInstance"];
-        switch (node[16])
-        {
-            case 0: W64(node, 24, ParseNumber(Str(inst?["mpidrEl1"]))); break;
-            case 1: W64(node, 24, ParseNumber(Str(inst?["systemPhysicalAddress"]))); break;
-            case 2: W64(node, 24, ParseNumber(Str(inst?["localAddressIdentifier"]))); W64(node, 32, ParseNumber(Str(inst?["baseAddress"]))); break;
-        }
+        var instance = new byte[16];
+        if (m.IpInstanceLayout is { } il)
+            foreach (var f in il.Fields)
+                if (f.Kind != FieldKind.Reserved) f.WriteValue(instance, ParseNumber(Str(inst?[f.Json])));
+        m.IpInstance = instance;
         var type = o["ipType"];
-        switch (node[17])
+        var ipType = new byte[24];
+        switch (m.IpTypeFormat)
         {
-            case 0: W64(node, 40, ParseNumber(Str(type?["midrEl1"]))); W64(node, 48, ParseNumber(Str(type?["revidrEl1"]))); W64(node, 56, ParseNumber(Str(type?["aidrEl1"]))); break;
-            case 1: W32(node, 40, ParseNumber(Str(type?["iidr"]))); W32(node, 44, ParseNumber(Str(type?["aidr"]))); break;
-            case 2:
-                string[] pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
-                for (int i = 0; i < pidr.Length; i++) node[40 + i] = (byte)ParseNumber(Str(type?[pidr[i]]));
+            case 0: foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) f.WriteValue(ipType, ParseNumber(Str(type?[f.Json]))); break;
+            case 1:
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)ParseNumber(Str(type?["iidr"])));
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)ParseNumber(Str(type?["aidr"])));
                 break;
+            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)ParseNumber(Str(type?[Pidr[i]])); break;
         }
-        var user = Str(o["userData"]) ?? "";
-        System.Text.Encoding.ASCII.GetBytes(user.AsSpan(0, Math.Min(user.Length, 15)), node.AsSpan(64, 15));
-        using var ms = new MemoryStream();
-        ms.Write(node);
-        foreach (var s in syndromes)
+        m.IpType = ipType;
+        var user = new byte[16];
+        var text = Str(o["userData"]) ?? "";
+        System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, 15)), user.AsSpan(0, 15));
+        m.UserData = user;
+        foreach (var s in o["errorSyndromes"] as JsonArray ?? [])
         {
-            var d = new byte[SyndromeSize];
-            W32(d, 0, U(s?["errorRecordIndex"]));
-            d[4] = (byte)(((U(s?["rasExtensionRevisionField"]) & 0xF) << 4) | (U(s?["rasExtensionArchVersion"]) & 0xF));
-            string[] regs = ["errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
-                "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3"];
-            for (int i = 0; i < regs.Length; i++) W64(d, 8 + i * 8, ParseNumber(Str(s?[regs[i]])));
-            ms.Write(d);
+            var d = new ArmRasSyndrome();
+            d.SetField("errorRecordIndex", U(s?["errorRecordIndex"]));
+            d.SetField("rasExtension", ((U(s?["rasExtensionRevisionField"]) & 0xF) << 4) | (U(s?["rasExtensionArchVersion"]) & 0xF));
+            foreach (var (name, field) in SyndromeRegisters) d.SetField(field, ParseNumber(Str(s?[name])));
+            m.Syndromes.Add(d);
         }
-        if (aux is not null)
+        if (o["auxData"] is JsonObject aux)
         {
-            var bytes = ms.ToArray();
-            W16(bytes, 14, (ulong)bytes.Length);
-            ms.SetLength(0);
-            ms.Write(bytes);
-            var contexts = aux["contexts"] as JsonArray ?? [];
-            var pairs = aux["keyValuePairs"] as JsonArray ?? [];
-            using var body = new MemoryStream();
-            foreach (var c in contexts)
+            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"]) };
+            foreach (var c in aux["contexts"] as JsonArray ?? [])
             {
-                var regs = c?["registers"] as JsonArray ?? [];
-                var h = new byte[ContextHeaderSize + regs.Count * RegisterSize];
-                W32(h, 0, (ulong)h.Length);
                 bool local = Str(c?["flags"]?["addressSpaceIdentifierScope"]) == Scopes[1];
-                W16(h, 4, local ? 1UL : 0);
-                W16(h, 6, (ulong)regs.Count);
-                if (local) W16(h, 8, U(c?["addressSpaceIdentifier"]));
-                for (int r = 0; r < regs.Count; r++)
-                {
-                    W64(h, ContextHeaderSize + r * RegisterSize, ParseNumber(Str(regs[r]?["address"])));
-                    W64(h, ContextHeaderSize + r * RegisterSize + 8, ParseNumber(Str(regs[r]?["value"])));
-                }
-                body.Write(h);
+                var ctx = new ArmRasContext { Flags = local ? (ushort)1 : (ushort)0 };
+                if (local) ctx.AddressSpaceIdentifier = (ushort)U(c?["addressSpaceIdentifier"]);
+                foreach (var r in c?["registers"] as JsonArray ?? []) ctx.Registers.Add((ParseNumber(Str(r?["address"])), ParseNumber(Str(r?["value"]))));
+                a.Contexts.Add(ctx);
             }
-            long kvOffset = AuxHeaderSize + body.Length;
-            foreach (var p in pairs)
-            {
-                var e = new byte[PairSize];
-                WGuid(e, 0, GuidFrom(p?["key"]));
-                W64(e, 16, p?["value"] is JsonNode v ? ParseNumber(Str(v)) : U(p?["mpamPartId"]));
-                body.Write(e);
-            }
-            var ah = new byte[AuxHeaderSize];
-            ah[0] = (byte)U(aux["version"]);
-            W16(ah, 2, (ulong)contexts.Count);
-            W32(ah, 4, (ulong)(AuxHeaderSize + body.Length));
-            W32(ah, 8, (ulong)kvOffset);
-            W16(ah, 12, (ulong)pairs.Count);
-            ms.Write(ah);
-            ms.Write(body.ToArray());
+            foreach (var p in aux["keyValuePairs"] as JsonArray ?? [])
+                a.Pairs.Add((GuidFrom(p?["key"]), p?["value"] is JsonNode v ? ParseNumber(Str(v)) : U(p?["mpamPartId"])));
+            m.AuxiliaryData = a;
         }
-        return ms.ToArray();
+        return m;
     }
 }

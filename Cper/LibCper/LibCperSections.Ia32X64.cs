@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -6,14 +7,16 @@ namespace ApeiKit.Cper.LibCper;
 /// <summary>
 /// IA32/X64 processor error section as libcper renders it (<c>sections/cper-section-ia32x64.c</c>; UEFI 2.10 N.2.4.2).
 /// libcper reads the CPUID information as four 64-bit values and names TLB/bus operation 7 "Eviction" (UEFI defines
-/// operations 0-6 for TLB and bus checks): both only in this rendering, see docs/libcper-compat.md.
+/// operations 0-6 for TLB and bus checks): both only in this rendering, see docs/libcper-compat.md. Built on
+/// <see cref="Ia32X64ProcessorSection"/>: check-information bit fields come from the model's
+/// <see cref="Ia32X64ProcessorSection.CheckInfoField"/> layouts and registers from its register layouts.
 /// </summary>
-internal sealed class LcIa32X64 : LibCperSection
+internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
 {
     public override Guid SectionType => CperGuids.ProcessorIa32X64;
     public override string ReadableName => "IA32/X64";
     public override string ShortName => "Ia32x64Processor";
-    private const int HeaderSize = 64, ErrorInfoSize = 64, ContextHeaderSize = 16, Ia32StateSize = 92, X64StateSize = 244;
+    private const int Ia32StateSize = 92, X64StateSize = 244;
 
     private static readonly Guid[] CheckGuids = [CperGuids.CheckCache, CperGuids.CheckTlb, CperGuids.CheckBus, CperGuids.CheckMicroArchitecture];
     private static readonly string[] CheckNames = ["Cache Check Error", "TLB Check Error", "Bus Check Error", "MS Check Error"];
@@ -28,251 +31,209 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly string[] X64Regs = ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
     private static readonly string[] Segs = ["cs", "ds", "ss", "es", "fs", "gs"];
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override Ia32X64ProcessorSection Decode(ReadOnlySpan<byte> body) => Ia32X64ProcessorSection.Decode(body);
+
+    protected override JsonObject? ToIr(Ia32X64ProcessorSection m, out string? message)
     {
-        message = null;
-        if (b.Length < HeaderSize) return null;
         message = "An IA32/x64 Processor Error occurred";
-        ulong v = U64(b, 0);
-        int errors = (int)((v >> 2) & 0x3F), contexts = (int)((v >> 8) & 0x3F);
-        var o = new JsonObject { ["processorErrorInfoNum"] = (ulong)errors, ["processorContextInfoNum"] = (ulong)contexts };
-        if (Bit(v, 0)) o["localAPICID"] = U64(b, 8);
-        if (Bit(v, 1)) o["cpuidInfo"] = new JsonObject { ["eax"] = U64(b, 16), ["ebx"] = U64(b, 24), ["ecx"] = U64(b, 32), ["edx"] = U64(b, 40) };
-        int remaining = b.Length - HeaderSize;
-        if (remaining < errors * ErrorInfoSize) { message = null; return null; }
+        ulong v = m.ValidationBits;
+        var o = new JsonObject { ["processorErrorInfoNum"] = (ulong)m.ErrorInfo.Count, ["processorContextInfoNum"] = (ulong)m.ContextInfo.Count };
+        if (Bit(v, 0)) o["localAPICID"] = m.LocalApicId;
+        if (Bit(v, 1))
+        {
+            // libcper reads the 48-byte CPUID information as four 64-bit values (ApeiKit: four 32-bit registers, see libcper-compat.md).
+            var c = m.CpuIdInfo;
+            o["cpuidInfo"] = new JsonObject
+            {
+                ["eax"] = BinaryPrimitives.ReadUInt64LittleEndian(c), ["ebx"] = BinaryPrimitives.ReadUInt64LittleEndian(c.AsSpan(8)),
+                ["ecx"] = BinaryPrimitives.ReadUInt64LittleEndian(c.AsSpan(16)), ["edx"] = BinaryPrimitives.ReadUInt64LittleEndian(c.AsSpan(24)),
+            };
+        }
         var infos = new JsonArray();
-        int pos = HeaderSize;
-        for (int i = 0; i < errors; i++, pos += ErrorInfoSize) infos.Add(ErrorInfo(b.Slice(pos, ErrorInfoSize)));
+        foreach (var e in m.ErrorInfo) infos.Add(ErrorInfo(e));
         o["processorErrorInfo"] = infos;
-        remaining -= errors * ErrorInfoSize;
-        if (remaining < contexts * ContextHeaderSize) { message = null; return null; }
         var ctxs = new JsonArray();
-        for (int i = 0; i < contexts; i++) ctxs.Add(Context(b, ref pos, ref remaining));
+        foreach (var c in m.ContextInfo) ctxs.Add(Context(c));
         o["processorContextInfo"] = ctxs;
         return o;
     }
 
-    private static JsonObject ErrorInfo(ReadOnlySpan<byte> e)
+    private static JsonObject ErrorInfo(Ia32X64ErrorInfo e)
     {
-        var g = Guid(e, 0);
+        var g = e.ErrorType;
         int index = Array.IndexOf(CheckGuids, g);
         var o = new JsonObject { ["type"] = new JsonObject { ["guid"] = GuidText(g), ["name"] = index >= 0 ? CheckNames[index] : "Unknown" } };
-        ulong v = U64(e, 16), c = U64(e, 24);
-        if (Bit(v, 0) && index >= 0) o["checkInfo"] = index switch { 0 or 1 => CacheTlb(c, bus: false), 2 => CacheTlb(c, bus: true), _ => Ms(c) };
-        if (Bit(v, 1)) o["targetAddressID"] = U64(e, 32);
-        if (Bit(v, 2)) o["requestorID"] = U64(e, 40);
-        if (Bit(v, 3)) o["responderID"] = U64(e, 48);
-        if (Bit(v, 4)) o["instructionPointer"] = U64(e, 56);
+        ulong v = e.ValidationBits;
+        if (Bit(v, 0) && index >= 0) o["checkInfo"] = CheckInfo(Ia32X64ProcessorSection.CheckInfoField(g), e.CheckInfo, index);
+        if (Bit(v, 1)) o["targetAddressID"] = e.TargetId;
+        if (Bit(v, 2)) o["requestorID"] = e.RequestorId;
+        if (Bit(v, 3)) o["responderID"] = e.ResponderId;
+        if (Bit(v, 4)) o["instructionPointer"] = e.InstructionPointer;
         return o;
     }
 
-    // UEFI 2.10 N.2.4.2.2-3: validation bits 0-15, transaction type 16-17, operation 18-21, level 22-24, context corrupt 25,
-    // uncorrected 26, precise IP 27, restartable IP 28, overflow 29; bus check adds participation 30-31, time-out 32, address space 33-34.
-    private static JsonObject CacheTlb(ulong c, bool bus)
+    private enum Shown { Pair, Bool, Number }
+
+    /// <summary>libcper's check-information members, in its order, beside the model's bit-field names (cache/TLB, bus, micro-architecture).</summary>
+    private static readonly (string Libcper, string Layout, Shown Kind, string[]? Names, string Fallback)[] CacheTlbMembers =
+    [
+        ("transactionType", "transactionType", Shown.Pair, Transactions, "Unknown (Reserved)"), ("operation", "operation", Shown.Pair, Operations, "Unknown (Reserved)"),
+        ("level", "level", Shown.Number, null, ""), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null, ""),
+        ("uncorrected", "uncorrected", Shown.Bool, null, ""), ("preciseIP", "preciseIp", Shown.Bool, null, ""),
+        ("restartableIP", "restartableIp", Shown.Bool, null, ""), ("overflow", "overflow", Shown.Bool, null, ""),
+    ];
+    private static readonly (string Libcper, string Layout, Shown Kind, string[]? Names, string Fallback)[] BusMembers =
+    [
+        .. CacheTlbMembers,
+        ("timedOut", "timeOut", Shown.Bool, null, ""), ("participationType", "participationType", Shown.Pair, Participation, "Unknown"),
+        ("addressSpace", "addressSpace", Shown.Pair, AddressSpaces, "Unknown"),
+    ];
+    private static readonly (string Libcper, string Layout, Shown Kind, string[]? Names, string Fallback)[] MsMembers =
+    [
+        ("errorType", "errorType", Shown.Pair, MsErrorTypes, "Unknown (Processor Specific)"), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null, ""),
+        ("uncorrected", "uncorrected", Shown.Bool, null, ""), ("preciseIP", "preciseIp", Shown.Bool, null, ""),
+        ("restartableIP", "restartableIp", Shown.Bool, null, ""), ("overflow", "overflow", Shown.Bool, null, ""),
+    ];
+
+    private static (string Libcper, string Layout, Shown Kind, string[]? Names, string Fallback)[] Members(int index) => index switch { 0 or 1 => CacheTlbMembers, 2 => BusMembers, _ => MsMembers };
+
+    /// <summary>Check information: each bit field of the model's layout shown when its validation bit (bits 0-15 of the value) is set.
+    /// libcper's operation names run to 8 for TLB and bus checks too (its names, same bits).</summary>
+    private static JsonObject CheckInfo(FieldDef layout, ulong c, int index)
     {
         var o = new JsonObject();
-        if (Bit(c, 0)) o["transactionType"] = Pair((c >> 16) & 3, Transactions);
-        if (Bit(c, 1)) o["operation"] = Pair((c >> 18) & 0xF, Operations);
-        if (Bit(c, 2)) o["level"] = (c >> 22) & 7;
-        if (Bit(c, 3)) o["processorContextCorrupt"] = Bit(c, 25);
-        if (Bit(c, 4)) o["uncorrected"] = Bit(c, 26);
-        if (Bit(c, 5)) o["preciseIP"] = Bit(c, 27);
-        if (Bit(c, 6)) o["restartableIP"] = Bit(c, 28);
-        if (Bit(c, 7)) o["overflow"] = Bit(c, 29);
-        if (bus)
+        foreach (var (name, field, kind, names, fallback) in Members(index))
         {
-            if (Bit(c, 9)) o["timedOut"] = Bit(c, 32);
-            if (Bit(c, 8)) o["participationType"] = Pair((c >> 30) & 3, Participation, "Unknown");
-            if (Bit(c, 10)) o["addressSpace"] = Pair((c >> 33) & 3, AddressSpaces, "Unknown");
+            var b = layout.BitFields!.First(x => x.Json == field);
+            if (!Bit(c, b.ValidBit)) continue;
+            ulong value = b.Extract(c);
+            o[name] = kind switch { Shown.Pair => Pair(value, names!, fallback), Shown.Bool => value != 0, _ => (JsonNode)value };
         }
         return o;
     }
 
-    // N.2.4.2.4: validation 0-15, error type 16-18, context corrupt 19, uncorrected 20, precise IP 21, restartable IP 22, overflow 23.
-    private static JsonObject Ms(ulong c)
+    private static ulong CheckInfoFrom(FieldDef layout, JsonObject ci, int index)
     {
-        var o = new JsonObject();
-        if (Bit(c, 0)) o["errorType"] = Pair((c >> 16) & 7, MsErrorTypes, "Unknown (Processor Specific)");
-        if (Bit(c, 1)) o["processorContextCorrupt"] = Bit(c, 19);
-        if (Bit(c, 2)) o["uncorrected"] = Bit(c, 20);
-        if (Bit(c, 3)) o["preciseIP"] = Bit(c, 21);
-        if (Bit(c, 4)) o["restartableIP"] = Bit(c, 22);
-        if (Bit(c, 5)) o["overflow"] = Bit(c, 23);
-        return o;
+        ulong c = 0;
+        foreach (var (name, field, kind, _, _) in Members(index))
+        {
+            if (!ci.ContainsKey(name)) continue;
+            var b = layout.BitFields!.First(x => x.Json == field);
+            ulong value = kind switch { Shown.Pair => PairValue(ci[name]), Shown.Bool => Bool(ci[name]) ? 1UL : 0, _ => U(ci[name]) };
+            c |= (value << b.Bit) & b.Mask;
+            c |= 1UL << b.ValidBit;
+        }
+        return c;
     }
 
-    private static JsonObject? Context(ReadOnlySpan<byte> b, ref int pos, ref int remaining)
+    // libcper's member names beside the model's register names (x64: "eip" is RIP; GDTR and IDTR are shown as two 64-bit halves).
+    private static readonly string[] Ia32Members = [.. Ia32Regs, .. Segs, "eflags", "eip", "cr0", "cr1", "cr2", "cr3", "cr4", "gdtr", "idtr", "ldtr", "tr"];
+    private static readonly string[] X64Members = [.. X64Regs, .. Segs, "rflags", "eip", "cr0", "cr1", "cr2", "cr3", "cr4", "cr8", "gdtr_0", "gdtr_1", "idtr_0", "idtr_1", "ldtr", "tr"];
+
+    private static (FieldDef Field, int Half) X64Register(StructDef layout, string member) => member switch
     {
-        if (remaining < ContextHeaderSize) return null;
-        remaining -= ContextHeaderSize;
-        var h = b.Slice(pos, ContextHeaderSize);
-        ushort type = U16(h, 0), size = U16(h, 2);
+        "eip" => (layout.Find("rip")!, -1),
+        "gdtr_0" => (layout.Find("gdtr")!, 0),
+        "gdtr_1" => (layout.Find("gdtr")!, 1),
+        "idtr_0" => (layout.Find("idtr")!, 0),
+        "idtr_1" => (layout.Find("idtr")!, 1),
+        _ => (layout.Find(member)!, -1),
+    };
+
+    private static JsonObject Context(Ia32X64ContextInfo c)
+    {
+        ushort type = c.RegisterContextType;
         var o = new JsonObject
         {
             ["registerContextType"] = Pair(type, ContextTypes),
-            ["registerArraySize"] = (ulong)size,
-            ["msrAddress"] = (ulong)U32(h, 4),
-            ["mmRegisterAddress"] = U64(h, 8),
+            ["registerArraySize"] = (ulong)c.RegisterArray.Length,
+            ["msrAddress"] = (ulong)c.MsrAddress,
+            ["mmRegisterAddress"] = c.MmRegisterAddress,
         };
-        int body = pos + ContextHeaderSize;
-        if (type == 2)
+        // libcper reads the 32-bit (92 bytes) and 64-bit (244 bytes, with CR8) execution contexts by their fixed size.
+        var layout = Ia32X64ProcessorSection.RegisterLayout(type);
+        if (type == 2 && c.RegisterArray.Length >= Ia32StateSize)
         {
-            if (remaining < Ia32StateSize) return o;
-            o["registerArray"] = Ia32(b.Slice(body, Ia32StateSize));
-            pos = body + Ia32StateSize;
-            remaining -= Ia32StateSize;
+            var r = c.RegisterArray.AsSpan(0, Ia32StateSize);
+            var a = new JsonObject();
+            foreach (var name in Ia32Members) a[name] = layout!.Find(name)!.ReadValue(r);
+            o["registerArray"] = a;
         }
-        else if (type == 3)
+        else if (type == 3 && c.RegisterArray.Length >= X64StateSize)
         {
-            if (remaining < X64StateSize) return o;
-            o["registerArray"] = X64(b.Slice(body, X64StateSize));
-            pos = body + X64StateSize;
-            remaining -= X64StateSize;
+            var r = c.RegisterArray.AsSpan(0, X64StateSize);
+            var a = new JsonObject();
+            foreach (var name in X64Members)
+            {
+                var (f, half) = X64Register(layout!, name);
+                a[name] = half < 0 ? f.ReadValue(r) : BinaryPrimitives.ReadUInt64LittleEndian(r.Slice(f.Offset + half * 8, 8));
+            }
+            o["registerArray"] = a;
         }
-        else
-        {
-            pos = body;
-            if (remaining < size) return o;
-            o["registerArray"] = new JsonObject { ["data"] = B64(b.Slice(body, size)) };
-            pos = body + size;
-            remaining -= size;
-        }
+        else if (type is not 2 and not 3) o["registerArray"] = new JsonObject { ["data"] = B64(c.RegisterArray) };
         return o;
     }
 
-    private static JsonObject Ia32(ReadOnlySpan<byte> r)
+    public override Ia32X64ProcessorSection FromIrModel(JsonObject o)
     {
-        var o = new JsonObject();
-        for (int i = 0; i < Ia32Regs.Length; i++) o[Ia32Regs[i]] = (ulong)U32(r, i * 4);
-        for (int i = 0; i < Segs.Length; i++) o[Segs[i]] = (ulong)U16(r, 32 + i * 2);
-        o["eflags"] = (ulong)U32(r, 44);
-        o["eip"] = (ulong)U32(r, 48);
-        string[] crs = ["cr0", "cr1", "cr2", "cr3", "cr4"];
-        for (int i = 0; i < crs.Length; i++) o[crs[i]] = (ulong)U32(r, 52 + i * 4);
-        o["gdtr"] = U32(r, 72) + ((ulong)U32(r, 76) << 32);
-        o["idtr"] = U32(r, 80) + ((ulong)U32(r, 84) << 32);
-        o["ldtr"] = (ulong)U16(r, 88);
-        o["tr"] = (ulong)U16(r, 90);
-        return o;
+        var m = new Ia32X64ProcessorSection();
+        ulong v = 0;
+        if (o.ContainsKey("localAPICID")) { m.LocalApicId = U(o["localAPICID"]); v |= 1; }
+        if (o["cpuidInfo"] is JsonObject c)
+        {
+            var cpuid = new byte[48];
+            string[] regs = ["eax", "ebx", "ecx", "edx"];
+            for (int i = 0; i < regs.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(cpuid.AsSpan(i * 8), U(c[regs[i]]));
+            m.CpuIdInfo = cpuid;
+            v |= 2;
+        }
+        foreach (var e in o["processorErrorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
+        foreach (var x in o["processorContextInfo"] as JsonArray ?? []) m.ContextInfo.Add(ContextFrom(x as JsonObject ?? []));
+        m.ValidationBits = v; // the counts are written from the lists
+        return m;
     }
 
-    private static JsonObject X64(ReadOnlySpan<byte> r)
+    private static Ia32X64ErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var o = new JsonObject();
-        for (int i = 0; i < X64Regs.Length; i++) o[X64Regs[i]] = U64(r, i * 8);
-        for (int i = 0; i < Segs.Length; i++) o[Segs[i]] = (ulong)U16(r, 128 + i * 2);
-        o["rflags"] = U64(r, 144);
-        o["eip"] = U64(r, 152);
-        string[] crs = ["cr0", "cr1", "cr2", "cr3", "cr4", "cr8"];
-        for (int i = 0; i < crs.Length; i++) o[crs[i]] = U64(r, 160 + i * 8);
-        o["gdtr_0"] = U64(r, 208);
-        o["gdtr_1"] = U64(r, 216);
-        o["idtr_0"] = U64(r, 224);
-        o["idtr_1"] = U64(r, 232);
-        o["ldtr"] = (ulong)U16(r, 240);
-        o["tr"] = (ulong)U16(r, 242);
-        return o;
-    }
-
-    public override byte[] FromIr(JsonObject o)
-    {
-        var errors = o["processorErrorInfo"] as JsonArray ?? [];
-        var contexts = o["processorContextInfo"] as JsonArray ?? [];
-        using var ms = new MemoryStream();
-        var h = new byte[HeaderSize];
-        ulong v = ((U(o["processorErrorInfoNum"]) & 0x3F) << 2) | ((U(o["processorContextInfoNum"]) & 0x3F) << 8);
-        if (o.ContainsKey("localAPICID")) { W64(h, 8, U(o["localAPICID"])); v |= 1; }
-        if (o["cpuidInfo"] is JsonObject c) { W64(h, 16, U(c["eax"])); W64(h, 24, U(c["ebx"])); W64(h, 32, U(c["ecx"])); W64(h, 40, U(c["edx"])); v |= 2; }
-        W64(h, 0, v);
-        ms.Write(h);
-        foreach (var e in errors) ms.Write(ErrorInfoFrom(e as JsonObject ?? []));
-        foreach (var x in contexts) ms.Write(ContextFrom(x as JsonObject ?? []));
-        return ms.ToArray();
-    }
-
-    private static byte[] ErrorInfoFrom(JsonObject e)
-    {
-        var b = new byte[ErrorInfoSize];
         var g = GuidFrom(e["type"]?["guid"]);
-        WGuid(b, 0, g);
         int index = Array.IndexOf(CheckGuids, g);
+        var info = new Ia32X64ErrorInfo(g, 0);
         ulong v = 0;
         if (e["checkInfo"] is JsonObject ci)
         {
-            ulong c = 0;
-            void F(int bit, string name, Func<JsonNode?, ulong> value) { if (ci.ContainsKey(name)) { c |= value(ci[name]); c |= 1UL << bit; } }
-            if (index == 3)
-            {
-                F(0, "errorType", n => (PairValue(n) & 7) << 16);
-                F(1, "processorContextCorrupt", n => Bool(n) ? 1UL << 19 : 0);
-                F(2, "uncorrected", n => Bool(n) ? 1UL << 20 : 0);
-                F(3, "preciseIP", n => Bool(n) ? 1UL << 21 : 0);
-                F(4, "restartableIP", n => Bool(n) ? 1UL << 22 : 0);
-                F(5, "overflow", n => Bool(n) ? 1UL << 23 : 0);
-            }
-            else if (index >= 0)
-            {
-                F(0, "transactionType", n => (PairValue(n) & 3) << 16);
-                F(1, "operation", n => (PairValue(n) & 0xF) << 18);
-                F(2, "level", n => (U(n) & 7) << 22);
-                F(3, "processorContextCorrupt", n => Bool(n) ? 1UL << 25 : 0);
-                F(4, "uncorrected", n => Bool(n) ? 1UL << 26 : 0);
-                F(5, "preciseIP", n => Bool(n) ? 1UL << 27 : 0);
-                F(6, "restartableIP", n => Bool(n) ? 1UL << 28 : 0);
-                F(7, "overflow", n => Bool(n) ? 1UL << 29 : 0);
-                if (index == 2)
-                {
-                    F(8, "participationType", n => (PairValue(n) & 3) << 30);
-                    F(9, "timedOut", n => Bool(n) ? 1UL << 32 : 0);
-                    F(10, "addressSpace", n => (PairValue(n) & 3) << 33);
-                }
-            }
-            W64(b, 24, c);
+            info.CheckInfo = index >= 0 ? CheckInfoFrom(Ia32X64ProcessorSection.CheckInfoField(g), ci, index) : 0;
             v |= 1;
         }
-        if (e.ContainsKey("targetAddressID")) { W64(b, 32, U(e["targetAddressID"])); v |= 2; }
-        if (e.ContainsKey("requestorID")) { W64(b, 40, U(e["requestorID"])); v |= 4; }
-        if (e.ContainsKey("responderID")) { W64(b, 48, U(e["responderID"])); v |= 8; }
-        if (e.ContainsKey("instructionPointer")) { W64(b, 56, U(e["instructionPointer"])); v |= 16; }
-        W64(b, 16, v);
-        return b;
+        if (e.ContainsKey("targetAddressID")) { info.TargetId = U(e["targetAddressID"]); v |= 2; }
+        if (e.ContainsKey("requestorID")) { info.RequestorId = U(e["requestorID"]); v |= 4; }
+        if (e.ContainsKey("responderID")) { info.ResponderId = U(e["responderID"]); v |= 8; }
+        if (e.ContainsKey("instructionPointer")) { info.InstructionPointer = U(e["instructionPointer"]); v |= 16; }
+        info.ValidationBits = v;
+        return info;
     }
 
-    private static byte[] ContextFrom(JsonObject x)
+    private static Ia32X64ContextInfo ContextFrom(JsonObject x)
     {
         ushort type = (ushort)PairValue(x["registerContextType"]);
-        byte[] array;
         var r = x["registerArray"] as JsonObject;
+        var layout = Ia32X64ProcessorSection.RegisterLayout(type);
+        byte[] array;
         if (type == 2)
         {
             array = new byte[Ia32StateSize];
-            for (int i = 0; i < Ia32Regs.Length; i++) W32(array, i * 4, U(r?[Ia32Regs[i]]));
-            for (int i = 0; i < Segs.Length; i++) W16(array, 32 + i * 2, U(r?[Segs[i]]));
-            W32(array, 44, U(r?["eflags"])); W32(array, 48, U(r?["eip"]));
-            string[] crs = ["cr0", "cr1", "cr2", "cr3", "cr4"];
-            for (int i = 0; i < crs.Length; i++) W32(array, 52 + i * 4, U(r?[crs[i]]));
-            ulong gdtr = U(r?["gdtr"]), idtr = U(r?["idtr"]);
-            W32(array, 72, gdtr); W32(array, 76, gdtr >> 32); W32(array, 80, idtr); W32(array, 84, idtr >> 32);
-            W16(array, 88, U(r?["ldtr"])); W16(array, 90, U(r?["tr"]));
+            foreach (var name in Ia32Members) layout!.Find(name)!.WriteValue(array, U(r?[name]));
         }
         else if (type == 3)
         {
             array = new byte[X64StateSize];
-            for (int i = 0; i < X64Regs.Length; i++) W64(array, i * 8, U(r?[X64Regs[i]]));
-            for (int i = 0; i < Segs.Length; i++) W16(array, 128 + i * 2, U(r?[Segs[i]]));
-            W64(array, 144, U(r?["rflags"])); W64(array, 152, U(r?["eip"]));
-            string[] crs = ["cr0", "cr1", "cr2", "cr3", "cr4", "cr8"];
-            for (int i = 0; i < crs.Length; i++) W64(array, 160 + i * 8, U(r?[crs[i]]));
-            W64(array, 208, U(r?["gdtr_0"])); W64(array, 216, U(r?["gdtr_1"])); W64(array, 224, U(r?["idtr_0"])); W64(array, 232, U(r?["idtr_1"]));
-            W16(array, 240, U(r?["ldtr"])); W16(array, 242, U(r?["tr"]));
+            foreach (var name in X64Members)
+            {
+                var (f, half) = X64Register(layout!, name);
+                if (half < 0) f.WriteValue(array, U(r?[name]));
+                else BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(f.Offset + half * 8, 8), U(r?[name]));
+            }
         }
         else array = FromB64(r?["data"]);
-        var b = new byte[ContextHeaderSize + array.Length];
-        W16(b, 0, type);
-        W16(b, 2, U(x["registerArraySize"]));
-        W32(b, 4, U(x["msrAddress"]));
-        W64(b, 8, U(x["mmRegisterAddress"]));
-        array.CopyTo(b, ContextHeaderSize);
-        return b;
+        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"]), MmRegisterAddress = U(x["mmRegisterAddress"]) };
     }
 }

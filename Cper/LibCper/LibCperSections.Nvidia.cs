@@ -17,9 +17,11 @@ internal sealed class LcNvidia : LibCperSection
         message = null;
         if (b.Length < NvidiaSection.HeaderSize) return null;
         // libcper lists every declared register and writes null for the ones past the body; the model keeps whole entries only.
-        int declared = b[22];
+        // libcper lists every declared register (null past the body) while the model refuses a count beyond the body: the
+        // count is read by its layout name and the model decoded over the whole entries present.
+        int declared = (int)NvidiaSection.HeaderLayout.Find("registerCount")!.ReadValue(b);
         NvidiaSection s = NvidiaSection.Decode(b[..Math.Min(b.Length, NvidiaSection.HeaderSize + Math.Min(declared, (b.Length - NvidiaSection.HeaderSize) / NvidiaSection.RegisterSize) * NvidiaSection.RegisterSize)]);
-        string signature = UntrustedString(b[..16]) ?? "";
+        string signature = UntrustedString(s.SignatureBytes) ?? "";
         string severity = s.Severity < 4 ? LibCperNames.Severities[s.Severity] : "Unknown";
         message = FormattableString.Invariant($"A {severity} {signature} NVIDIA Error occurred on CPU {s.Socket}");
         var o = new JsonObject
@@ -59,7 +61,7 @@ internal sealed class LcNvidia : LibCperSection
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override CperSectionBody FromIrBody(JsonObject o)
     {
         var s = new NvidiaSection
         {
@@ -78,6 +80,6 @@ internal sealed class LcNvidia : LibCperSection
                 ulong v = (U(r?["ErrorCount"]) & 0xFFFFFFFF) | (Bool(r?["ChannelEnabled"]) ? 1UL << 32 : 0) | (Bool(r?["ChannelIsSpare"]) ? 1UL << 33 : 0) | ((U(r?["DisabledReason"]?["raw"]) & 0xFF) << 56);
                 s.Registers.Add((ParseNumber(Str(r?["ChannelAddress"])), v));
             }
-        return s.Encode();
+        return s;
     }
 }

@@ -1,30 +1,27 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Vendors;
 using static ApeiKit.Cper.LibCper.Lc;
 
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>
-/// NVIDIA event section (vendor section type <c>9068e568-6ca0-11f0-aeaf-159343591eac</c>) as libcper renders it
-/// (<c>sections/cper-section-nvidia-events.c</c>): a 32-byte event header (version, context count, source device type,
-/// type, subtype, link ID, 16-byte signature), an info header (16-bit version, 8-bit size) with CPU or GPU event
-/// information, then contexts (16-byte header: size, version, data format type and version, data size; each padded to
-/// 16 bytes) whose data is shown per format type.
+/// NVIDIA event section as libcper renders it (<c>sections/cper-section-nvidia-events.c</c>), built on ApeiKit's
+/// <see cref="NvidiaEventSection"/> (layouts and the context walk live there). libcper's rules kept here: version 1 only,
+/// the link ID only when non-zero, CPU/GPU information by device type and major version, context data shown per format
+/// type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
-internal sealed class LcNvidiaEvent : LibCperSection
+internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
 {
-    public static readonly Guid Guid = new("9068e568-6ca0-11f0-aeaf-159343591eac");
+    public static Guid Guid => NvidiaEventSection.SectionGuid;
     public override Guid SectionType => Guid;
     public override string ReadableName => "NvidiaEvent";
     public override string ShortName => "NvidiaEvent";
-    private const int HeaderSize = 32, InfoHeaderSize = 3, CpuInfoSize = 29, GpuInfoSize = 13, CtxHeaderSize = 16;
-    private const int GpuInitMetadataSize = 192, LegacyXidMessageSize = 236, RecommendedActionsSize = 16;
     private static readonly string[] DeviceTypes = ["CPU", "GPU", "DPU", "NIC", "SWX", "BMC"];
     private static readonly string[] Originators = ["Invalid", "Reserved1", "PF_GSP_FW", "VF_GSP_FW", "PF_DRIVER", "VF_DRIVER"];
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
     private static string H(ulong v, int digits) => Hex(v, digits);
-    private static string HexBytes(ReadOnlySpan<byte> b) => Convert.ToHexStringLower(b);
 
     private static int PrintableLength(ReadOnlySpan<byte> s)
     {
@@ -33,60 +30,66 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return n;
     }
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    /// <summary>An integer field of a layout read from <paramref name="bytes"/> (the layout is ApeiKit's, the member name libcper's).</summary>
+    private static ulong F(StructDef layout, ReadOnlySpan<byte> bytes, string json) => layout.Find(json)!.ReadValue(bytes);
+
+    private static ReadOnlySpan<byte> Text(StructDef layout, ReadOnlySpan<byte> bytes, string json)
+    {
+        var f = layout.Find(json)!;
+        return bytes.Slice(f.Offset, f.Size);
+    }
+
+    protected override int MinimumLength => NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
+
+    protected override NvidiaEventSection Decode(ReadOnlySpan<byte> body) => NvidiaEventSection.Decode(body);
+
+    protected override JsonObject? ToIr(NvidiaEventSection m, out string? message)
     {
         message = null;
-        if (b.Length < HeaderSize + InfoHeaderSize || b[0] != 1) return null;
-        int device = b[2];
-        string signature = Encoding.ASCII.GetString(b.Slice(16, PrintableLength(b.Slice(16, 16))));
+        if (m.Version != 1) return null;
+        int device = m.SourceDeviceType;
+        var sigBytes = m.SignatureBytes;
+        string signature = Encoding.ASCII.GetString(sigBytes, 0, PrintableLength(sigBytes));
         message = $"A {signature} Nvidia Event occurred";
         var header = new JsonObject();
-        if (UntrustedString(b.Slice(16, 16)) is { } sig) header["signature"] = sig;
-        header["version"] = (ulong)b[0];
+        if (UntrustedString(sigBytes) is { } sig) header["signature"] = sig;
+        header["version"] = (ulong)m.Version;
         header["sourceDeviceType"] = device < DeviceTypes.Length ? DeviceTypes[device] : "Unknown";
-        header["type"] = H(U16(b, 4), 4);
-        header["subtype"] = H(U16(b, 6), 4);
-        if (U64(b, 8) != 0) header["linkId"] = H(U64(b, 8), 16);
+        header["type"] = H(m.EventType, 4);
+        header["subtype"] = H(m.EventSubtype, 4);
+        if (m.LinkId != 0) header["linkId"] = H(m.LinkId, 16);
 
-        ushort infoVersion = U16(b, HeaderSize);
-        int infoSize = b[HeaderSize + 2];
-        int major = infoVersion >> 8, minor = infoVersion & 0xFF;
+        int major = m.InfoVersion >> 8, minor = m.InfoVersion & 0xFF;
         var info = new JsonObject { ["version"] = FormattableString.Invariant($"{major}.{minor}") };
-        int infoAt = HeaderSize + InfoHeaderSize;
-        if (device == 0 && major == 0)
+        // libcper shows the information only when its size covers the whole structure.
+        if (m.InfoLayout == NvidiaEventSection.CpuInfoLayout)
         {
             var cpu = new JsonObject();
-            if (infoSize >= InfoHeaderSize + CpuInfoSize && infoAt + CpuInfoSize <= b.Length) Cpu(b.Slice(infoAt, CpuInfoSize), cpu);
+            if (m.Info.Length >= NvidiaEventSection.CpuInfoLayout.Size) Cpu(m.Info, cpu);
             info["cpu"] = cpu;
         }
-        else if (device == 1 && major == 1)
+        else if (m.InfoLayout == NvidiaEventSection.GpuInfoLayout)
         {
             var gpu = new JsonObject();
-            if (infoSize >= InfoHeaderSize + GpuInfoSize && infoAt + GpuInfoSize <= b.Length) Gpu(b.Slice(infoAt, GpuInfoSize), gpu);
+            if (m.Info.Length >= NvidiaEventSection.GpuInfoLayout.Size) Gpu(m.Info, gpu);
             info["gpu"] = gpu;
         }
 
         var contexts = new JsonArray();
-        int count = b[1];
-        for (int i = 0; i < count; i++)
+        foreach (var c in m.Contexts)
         {
-            int at = ContextAt(b, i);
-            if (at < 0) continue;
-            var c = b.Slice(at);
-            uint dataSize = U32(c, 12);
-            ushort format = U16(c, 8);
+            ushort format = c.DataFormatType;
             var ctx = new JsonObject
             {
-                ["version"] = (ulong)U16(c, 4),
+                ["version"] = (ulong)c.Version,
                 ["dataFormatType"] = H(format, 4),
-                ["dataFormatVersion"] = (ulong)U16(c, 10),
-                ["dataSize"] = (ulong)dataSize,
+                ["dataFormatVersion"] = (ulong)c.DataFormatVersion,
+                ["dataSize"] = (ulong)c.DataSize,
             };
             var data = new JsonObject();
             ctx["data"] = data;
             contexts.Add(ctx);
-            bool fits = (ulong)at + CtxHeaderSize + dataSize <= (ulong)b.Length;
-            var d = fits ? c.Slice(CtxHeaderSize, (int)dataSize) : default;
+            byte[]? d = c.Data; // null when the data size does not fit the context
             string? variant = (device, format) switch
             {
                 (1, 0x8000) => "gpuInitMetadata",
@@ -100,72 +103,62 @@ internal sealed class LcNvidiaEvent : LibCperSection
             };
             if (format == 0 || variant is null)
             {
-                if (fits) data["opaque"] = HexBytes(d);
+                if (d is not null) data["opaque"] = Convert.ToHexStringLower(d);
                 else if (format != 0) data["opaque"] = new JsonObject();
                 continue;
             }
             var inner = new JsonObject();
             data[variant] = inner;
-            if (!fits) continue;
+            if (d is null) continue;
+            var fixedLayout = NvidiaEventContext.FixedDataLayout((byte)device, format);
             switch (variant)
             {
-                case "gpuInitMetadata": if (dataSize >= GpuInitMetadataSize) InitMetadata(d, inner); break;
+                case "gpuInitMetadata": if (d.Length >= fixedLayout!.Size) InitMetadata(fixedLayout, d, inner); break;
                 case "gpuLegacyXid":
-                    if (dataSize >= 4)
+                    if (d.Length >= 4)
                     {
-                        inner["xidCode"] = (ulong)U32(d, 0);
-                        inner["message"] = UntrustedString(d.Slice(4, Math.Min((int)dataSize - 4, LegacyXidMessageSize))) ?? "";
+                        inner["xidCode"] = (ulong)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(d);
+                        inner["message"] = UntrustedString(d.AsSpan(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize))) ?? "";
                     }
                     break;
                 case "gpuRecommendedActions":
-                    if (dataSize >= RecommendedActionsSize)
+                    if (d.Length >= fixedLayout!.Size)
                     {
-                        inner["flags"] = H(d[0], 2);
-                        inner["recoveryAction"] = (ulong)U16(d, 4);
-                        inner["diagnosticFlow"] = (ulong)U16(d, 6);
+                        inner["flags"] = H(F(fixedLayout, d, "flags"), 2);
+                        inner["recoveryAction"] = F(fixedLayout, d, "recoveryAction");
+                        inner["diagnosticFlow"] = F(fixedLayout, d, "diagnosticFlow");
                     }
                     break;
-                case "type1": inner["keyValArray64"] = Array(d, 16, e => new JsonObject { ["key64"] = H(U64(e, 0), 16), ["val64"] = H(U64(e, 8), 16) }); break;
-                case "type2": inner["keyValArray32"] = Array(d, 8, e => new JsonObject { ["key32"] = H(U32(e, 0), 8), ["val32"] = H(U32(e, 4), 8) }); break;
-                case "type3": inner["valArray64"] = Array(d, 8, e => new JsonObject { ["val64"] = H(U64(e, 0), 16) }); break;
-                case "type4": inner["valArray32"] = Array(d, 4, e => new JsonObject { ["val32"] = H(U32(e, 0), 8) }); break;
+                default:
+                    var element = NvidiaEventContext.ArrayElementLayout((byte)device, format)!;
+                    var (member, names) = variant switch
+                    {
+                        "type1" => ("keyValArray64", new[] { "key64", "val64" }),
+                        "type2" => ("keyValArray32", ["key32", "val32"]),
+                        "type3" => ("valArray64", ["val64"]),
+                        _ => ("valArray32", ["val32"]),
+                    };
+                    var a = new JsonArray();
+                    int n = (byte)(d.Length / element.Size); // libcper counts elements in 8 bits
+                    for (int i = 0; i < n; i++)
+                    {
+                        var e = d.AsSpan(i * element.Size, element.Size);
+                        var o = new JsonObject();
+                        foreach (var name in names) { var f = element.Find(name)!; o[name] = H(f.ReadValue(e), f.Size * 2); }
+                        a.Add(o);
+                    }
+                    inner[member] = a;
+                    break;
             }
         }
         return new JsonObject { ["eventHeader"] = header, ["eventInfo"] = info, ["eventContexts"] = contexts };
     }
 
-    private delegate JsonObject Element(ReadOnlySpan<byte> e);
-
-    private static JsonArray Array(ReadOnlySpan<byte> d, int size, Element element)
-    {
-        var a = new JsonArray();
-        int n = (byte)(d.Length / size); // libcper counts elements in 8 bits
-        for (int i = 0; i < n; i++) a.Add(element(d.Slice(i * size, size)));
-        return a;
-    }
-
-    /// <summary>Offset of context <paramref name="n"/>, or -1 when libcper's walk leaves the section.</summary>
-    private static int ContextAt(ReadOnlySpan<byte> b, int n)
-    {
-        long ptr = HeaderSize;
-        if (ptr + InfoHeaderSize > b.Length) return -1;
-        int infoSize = b[HeaderSize + 2];
-        if (ptr + infoSize > b.Length) return -1;
-        ptr += infoSize;
-        for (int i = 0; i < n; i++)
-        {
-            if (ptr + CtxHeaderSize > b.Length) return -1;
-            uint size = U32(b, (int)ptr);
-            if (ptr + size > b.Length) return -1;
-            ptr += size;
-        }
-        return ptr + CtxHeaderSize > b.Length ? -1 : (int)ptr;
-    }
-
     private static void Cpu(ReadOnlySpan<byte> c, JsonObject o)
     {
-        o["SocketNum"] = (ulong)c[0];
-        uint arch = U32(c, 1);
+        var l = NvidiaEventSection.CpuInfoLayout;
+        o["SocketNum"] = F(l, c, "socketNum");
+        ulong arch = F(l, c, "architecture");
         o["Architecture"] = new JsonObject
         {
             ["hidFam"] = H(arch & 0xF, 2),
@@ -174,8 +167,12 @@ internal sealed class LcNvidiaEvent : LibCperSection
             ["preSiPlatform"] = ((arch >> 20) & 0x1F) == 0 ? "Silicon" : "PreSilicon",
             ["errorInjection"] = ((arch >> 31) & 1) != 0,
         };
-        for (int i = 0; i < 4; i++) o["Ecid" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] = H(U32(c, 5 + i * 4), 8);
-        o["InstanceBase"] = H(U64(c, 21), 16);
+        for (int i = 1; i <= 4; i++)
+        {
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            o["Ecid" + n] = H(F(l, c, "ecid" + n), 8);
+        }
+        o["InstanceBase"] = H(F(l, c, "instanceBase"), 16);
     }
 
     private static string Pdi(ulong v)
@@ -197,37 +194,41 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     private static void Gpu(ReadOnlySpan<byte> g, JsonObject o)
     {
-        o["EventOriginator"] = g[0] < Originators.Length ? Originators[g[0]] : "Unknown";
-        o["SourcePartition"] = (ulong)U16(g, 1);
-        o["SourceSubPartition"] = (ulong)U16(g, 3);
-        o["Pdi"] = Pdi(U64(g, 5));
+        var l = NvidiaEventSection.GpuInfoLayout;
+        ulong originator = F(l, g, "eventOriginator");
+        o["EventOriginator"] = originator < (ulong)Originators.Length ? Originators[originator] : "Unknown";
+        o["SourcePartition"] = F(l, g, "sourcePartition");
+        o["SourceSubPartition"] = F(l, g, "sourceSubPartition");
+        o["Pdi"] = Pdi(F(l, g, "pdi"));
     }
 
-    private static void InitMetadata(ReadOnlySpan<byte> m, JsonObject o)
+    private static readonly (string Libcper, string Layout)[] PciInfo =
+    [
+        ("class", "pciClass"), ("subclass", "pciSubclass"), ("rev", "pciRevision"), ("vendorId", "vendorId"), ("deviceId", "deviceId"),
+        ("subsystemVendorId", "subsystemVendorId"), ("subsystemId", "subsystemId"), ("bar0Start", "bar0Start"), ("bar0Size", "bar0Size"),
+        ("bar1Start", "bar1Start"), ("bar1Size", "bar1Size"), ("bar2Start", "bar2Start"), ("bar2Size", "bar2Size"),
+    ];
+
+    private static readonly string[] InitTexts = ["deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion"];
+
+    private static void InitMetadata(StructDef l, ReadOnlySpan<byte> m, JsonObject o)
     {
-        o["deviceName"] = UntrustedString(m[..48]) ?? "";
-        o["firmwareVersion"] = UntrustedString(m.Slice(48, 16)) ?? "";
-        o["pfDriverMicrocodeVersion"] = UntrustedString(m.Slice(64, 16)) ?? "";
-        o["pfDriverVersion"] = UntrustedString(m.Slice(80, 16)) ?? "";
-        o["vfDriverVersion"] = UntrustedString(m.Slice(96, 16)) ?? "";
-        o["configuration"] = H(U64(m, 112), 16);
-        o["pdi"] = Pdi(U64(m, 120));
-        uint arch = U32(m, 128);
+        foreach (var t in InitTexts) o[t] = UntrustedString(Text(l, m, t)) ?? "";
+        o["configuration"] = H(F(l, m, "configuration"), 16);
+        o["pdi"] = Pdi(F(l, m, "pdi"));
+        ulong arch = F(l, m, "architectureId");
         o["architectureId"] = new JsonObject { ["raw"] = H(arch, 8), ["architecture"] = Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown" };
-        o["hardwareInfoType"] = (ulong)m[132];
-        if (m[132] == 0)
+        ulong hw = F(l, m, "hardwareInfoType");
+        o["hardwareInfoType"] = hw;
+        if (hw == 0)
         {
-            o["pciInfo"] = new JsonObject
-            {
-                ["class"] = H(m[133], 2), ["subclass"] = H(m[134], 2), ["rev"] = H(m[135], 2),
-                ["vendorId"] = H(U16(m, 136), 4), ["deviceId"] = H(U16(m, 138), 4), ["subsystemVendorId"] = H(U16(m, 140), 4), ["subsystemId"] = H(U16(m, 142), 4),
-                ["bar0Start"] = H(U64(m, 144), 16), ["bar0Size"] = H(U64(m, 152), 16), ["bar1Start"] = H(U64(m, 160), 16),
-                ["bar1Size"] = H(U64(m, 168), 16), ["bar2Start"] = H(U64(m, 176), 16), ["bar2Size"] = H(U64(m, 184), 16),
-            };
+            var pci = new JsonObject();
+            foreach (var (name, field) in PciInfo) pci[name] = H(F(l, m, field), l.Find(field)!.Size * 2);
+            o["pciInfo"] = pci;
         }
     }
 
-    // ---- libcper JSON back to bytes (libcper's layout: contexts padded to 16 bytes, CtxSize includes the padding) ----
+    // ---- libcper JSON back to the model (libcper's writer pads each context to 16 bytes; the context size includes the padding) ----
 
     private static void Ascii(Span<byte> dst, string? s)
     {
@@ -235,80 +236,90 @@ internal sealed class LcNvidiaEvent : LibCperSection
         Encoding.ASCII.GetBytes(s.AsSpan(0, Math.Min(s.Length, dst.Length)), dst);
     }
 
-    public override byte[] FromIr(JsonObject o)
-    {
-        using var ms = new MemoryStream();
-        var h = new byte[HeaderSize];
-        var eh = o["eventHeader"];
-        h[0] = (byte)U(eh?["version"]);
-        int device = System.Array.IndexOf(DeviceTypes, Str(eh?["sourceDeviceType"]));
-        h[2] = (byte)Math.Max(device, 0);
-        W16(h, 4, ParseNumber(Str(eh?["type"])));
-        W16(h, 6, ParseNumber(Str(eh?["subtype"])));
-        W64(h, 8, ParseNumber(Str(eh?["linkId"])));
-        Ascii(h.AsSpan(16, 16), Str(eh?["signature"]));
-        var contexts = o["eventContexts"] as JsonArray ?? [];
-        h[1] = (byte)contexts.Count;
-        ms.Write(h);
+    private static void W(StructDef layout, Span<byte> bytes, string json, ulong value) => layout.Find(json)!.WriteValue(bytes, value);
 
+    private static void WText(StructDef layout, Span<byte> bytes, string json, string? text)
+    {
+        var f = layout.Find(json)!;
+        Ascii(bytes.Slice(f.Offset, f.Size), text);
+    }
+
+    public override NvidiaEventSection FromIrModel(JsonObject o)
+    {
+        var eh = o["eventHeader"];
+        int device = System.Array.IndexOf(DeviceTypes, Str(eh?["sourceDeviceType"]));
+        var sig = new byte[16];
+        Ascii(sig, Str(eh?["signature"]));
         var info = o["eventInfo"];
         var ver = (Str(info?["version"]) ?? "0.0").Split('.');
         ulong major = ParseNumber(ver[0]), minor = ver.Length > 1 ? ParseNumber(ver[1]) : 0;
-        byte[] body = device switch
+        var m = new NvidiaEventSection
+        {
+            Version = (byte)U(eh?["version"]),
+            SourceDeviceType = (byte)Math.Max(device, 0),
+            EventType = (ushort)ParseNumber(Str(eh?["type"])),
+            EventSubtype = (ushort)ParseNumber(Str(eh?["subtype"])),
+            LinkId = ParseNumber(Str(eh?["linkId"])),
+            SignatureBytes = sig,
+            InfoVersion = (ushort)((major << 8) | (minor & 0xFF)),
+        };
+        m.Info = device switch
         {
             0 => CpuFrom(info?["cpu"] ?? info),
             1 => GpuFrom(info?["gpu"] ?? info),
             _ => [],
         };
-        var ih = new byte[InfoHeaderSize];
-        W16(ih, 0, (major << 8) | (minor & 0xFF));
-        ih[2] = (byte)(InfoHeaderSize + body.Length);
-        ms.Write(ih);
-        ms.Write(body);
-        Pad(ms);
-        foreach (var c in contexts)
+        foreach (var c in o["eventContexts"] as JsonArray ?? [])
         {
+            var ctx = new NvidiaEventContext
+            {
+                Version = (ushort)U(c?["version"]),
+                DataFormatType = (ushort)ParseNumber(Str(c?["dataFormatType"])),
+                DataFormatVersion = (ushort)U(c?["dataFormatVersion"]),
+            };
             var data = ContextDataFrom(c, device);
             uint dataSize = (uint)U(c?["dataSize"]);
-            var ch = new byte[CtxHeaderSize];
-            W32(ch, 0, (CtxHeaderSize + dataSize + 15) & ~15u);
-            W16(ch, 4, U(c?["version"]));
-            W16(ch, 8, ParseNumber(Str(c?["dataFormatType"])));
-            W16(ch, 10, U(c?["dataFormatVersion"]));
-            W32(ch, 12, dataSize);
-            ms.Write(ch);
-            ms.Write(data);
-            Pad(ms);
+            ctx.SetData(data);
+            if (dataSize != data.Length)
+            {
+                // The JSON's data size wins; the context keeps room for it, padded to 16 bytes as libcper writes.
+                var body = new byte[Math.Max(ctx.Body.Length, (int)((dataSize + 15) & ~15u))];
+                data.CopyTo(body, 0);
+                ctx.Body = body;
+                ctx.DataSize = dataSize;
+            }
+            m.Contexts.Add(ctx);
         }
-        return ms.ToArray();
-    }
-
-    private static void Pad(MemoryStream ms)
-    {
-        while (ms.Length % 16 != 0) ms.WriteByte(0);
+        return m;
     }
 
     private static byte[] CpuFrom(JsonNode? c)
     {
-        var b = new byte[CpuInfoSize];
-        b[0] = (byte)U(c?["SocketNum"]);
+        var l = NvidiaEventSection.CpuInfoLayout;
+        var b = new byte[l.Size];
+        W(l, b, "socketNum", U(c?["SocketNum"]));
         var a = c?["Architecture"];
         var rev = (Str(a?["revision"]) ?? "0.0").Split('.');
         ulong arch = (ParseNumber(Str(a?["hidFam"])) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((ParseNumber(Str(a?["chipId"])) & 0xFF) << 8)
             | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(a?["preSiPlatform"]) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(a?["errorInjection"]) ? 1UL : 0) << 31);
-        W32(b, 1, arch);
-        for (int i = 0; i < 4; i++) W32(b, 5 + i * 4, ParseNumber(Str(c?["Ecid" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)])));
-        W64(b, 21, ParseNumber(Str(c?["InstanceBase"])));
+        W(l, b, "architecture", arch);
+        for (int i = 1; i <= 4; i++)
+        {
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            W(l, b, "ecid" + n, ParseNumber(Str(c?["Ecid" + n])));
+        }
+        W(l, b, "instanceBase", ParseNumber(Str(c?["InstanceBase"])));
         return b;
     }
 
     private static byte[] GpuFrom(JsonNode? g)
     {
-        var b = new byte[GpuInfoSize];
-        b[0] = (byte)Math.Max(0, System.Array.IndexOf(Originators, Str(g?["EventOriginator"])));
-        W16(b, 1, U(g?["SourcePartition"]));
-        W16(b, 3, U(g?["SourceSubPartition"]));
-        W64(b, 5, PdiFrom(Str(g?["Pdi"])));
+        var l = NvidiaEventSection.GpuInfoLayout;
+        var b = new byte[l.Size];
+        W(l, b, "eventOriginator", (ulong)Math.Max(0, System.Array.IndexOf(Originators, Str(g?["EventOriginator"]))));
+        W(l, b, "sourcePartition", U(g?["SourcePartition"]));
+        W(l, b, "sourceSubPartition", U(g?["SourceSubPartition"]));
+        W(l, b, "pdi", PdiFrom(Str(g?["Pdi"])));
         return b;
     }
 
@@ -317,58 +328,52 @@ internal sealed class LcNvidiaEvent : LibCperSection
         var data = c?["data"];
         int size = (int)U(c?["dataSize"]);
         if (data?["opaque"] is JsonValue) return Convert.FromHexString(Str(data["opaque"]) ?? "");
-        byte[] b;
-        if (data?["type1"] is JsonObject t1) b = Elements(t1["keyValArray64"], 16, (e, n) => { W64(e, 0, ParseNumber(Str(n?["key64"]))); W64(e, 8, ParseNumber(Str(n?["val64"]))); });
-        else if (data?["type2"] is JsonObject t2) b = Elements(t2["keyValArray32"], 8, (e, n) => { W32(e, 0, ParseNumber(Str(n?["key32"]))); W32(e, 4, ParseNumber(Str(n?["val32"]))); });
-        else if (data?["type3"] is JsonObject t3) b = Elements(t3["valArray64"], 8, (e, n) => W64(e, 0, ParseNumber(Str(n?["val64"]))));
-        else if (data?["type4"] is JsonObject t4) b = Elements(t4["valArray32"], 4, (e, n) => W32(e, 0, ParseNumber(Str(n?["val32"]))));
-        else if (device == 1 && data?["gpuInitMetadata"] is JsonObject m) b = InitMetadataFrom(m);
-        else if (device == 1 && data?["gpuLegacyXid"] is JsonObject x)
+        (string Variant, string Member, string[] Names)[] arrays =
+        [
+            ("type1", "keyValArray64", ["key64", "val64"]), ("type2", "keyValArray32", ["key32", "val32"]),
+            ("type3", "valArray64", ["val64"]), ("type4", "valArray32", ["val32"]),
+        ];
+        for (int t = 0; t < arrays.Length; t++)
         {
-            b = new byte[4 + LegacyXidMessageSize];
-            W32(b, 0, U(x["xidCode"]));
+            if (data?[arrays[t].Variant] is not JsonObject inner) continue;
+            var element = NvidiaEventSection.ArrayElementLayouts[t];
+            var a = inner[arrays[t].Member] as JsonArray ?? [];
+            var b = new byte[a.Count * element.Size];
+            for (int i = 0; i < a.Count; i++)
+                foreach (var name in arrays[t].Names) W(element, b.AsSpan(i * element.Size, element.Size), name, ParseNumber(Str(a[i]?[name])));
+            return b;
+        }
+        if (device == 1 && data?["gpuInitMetadata"] is JsonObject m) return InitMetadataFrom(m);
+        if (device == 1 && data?["gpuLegacyXid"] is JsonObject x)
+        {
+            var b = new byte[4 + NvidiaEventSection.LegacyXidMessageSize];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"]));
             Ascii(b.AsSpan(4), Str(x["message"]));
-            b = b.AsSpan(0, size > 0 && size <= b.Length ? size : b.Length).ToArray();
+            return b.AsSpan(0, size > 0 && size <= b.Length ? size : b.Length).ToArray();
         }
-        else if (device == 1 && data?["gpuRecommendedActions"] is JsonObject r)
+        if (device == 1 && data?["gpuRecommendedActions"] is JsonObject r)
         {
-            b = new byte[RecommendedActionsSize];
-            b[0] = (byte)ParseNumber(Str(r["flags"]));
-            W16(b, 4, U(r["recoveryAction"]));
-            W16(b, 6, U(r["diagnosticFlow"]));
+            var l = NvidiaEventSection.RecommendedActionsLayout;
+            var b = new byte[l.Size];
+            W(l, b, "flags", ParseNumber(Str(r["flags"])));
+            W(l, b, "recoveryAction", U(r["recoveryAction"]));
+            W(l, b, "diagnosticFlow", U(r["diagnosticFlow"]));
+            return b;
         }
-        else b = [];
-        return b;
-    }
-
-    private static byte[] Elements(JsonNode? array, int size, Action<Span<byte>, JsonNode?> write)
-    {
-        var a = array as JsonArray ?? [];
-        var b = new byte[a.Count * size];
-        for (int i = 0; i < a.Count; i++) write(b.AsSpan(i * size, size), a[i]);
-        return b;
+        return [];
     }
 
     private static byte[] InitMetadataFrom(JsonObject m)
     {
-        var b = new byte[GpuInitMetadataSize];
-        Ascii(b.AsSpan(0, 48), Str(m["deviceName"]));
-        Ascii(b.AsSpan(48, 16), Str(m["firmwareVersion"]));
-        Ascii(b.AsSpan(64, 16), Str(m["pfDriverMicrocodeVersion"]));
-        Ascii(b.AsSpan(80, 16), Str(m["pfDriverVersion"]));
-        Ascii(b.AsSpan(96, 16), Str(m["vfDriverVersion"]));
-        W64(b, 112, ParseNumber(Str(m["configuration"])));
-        W64(b, 120, PdiFrom(Str(m["pdi"])));
-        W32(b, 128, ParseNumber(Str(m["architectureId"]?["raw"])));
-        b[132] = (byte)U(m["hardwareInfoType"]);
-        if (b[132] == 0 && m["pciInfo"] is JsonObject p)
-        {
-            b[133] = (byte)ParseNumber(Str(p["class"])); b[134] = (byte)ParseNumber(Str(p["subclass"])); b[135] = (byte)ParseNumber(Str(p["rev"]));
-            W16(b, 136, ParseNumber(Str(p["vendorId"]))); W16(b, 138, ParseNumber(Str(p["deviceId"])));
-            W16(b, 140, ParseNumber(Str(p["subsystemVendorId"]))); W16(b, 142, ParseNumber(Str(p["subsystemId"])));
-            string[] bars = ["bar0Start", "bar0Size", "bar1Start", "bar1Size", "bar2Start", "bar2Size"];
-            for (int i = 0; i < bars.Length; i++) W64(b, 144 + i * 8, ParseNumber(Str(p[bars[i]])));
-        }
+        var l = NvidiaEventSection.GpuInitMetadataLayout;
+        var b = new byte[l.Size];
+        foreach (var t in InitTexts) WText(l, b, t, Str(m[t]));
+        W(l, b, "configuration", ParseNumber(Str(m["configuration"])));
+        W(l, b, "pdi", PdiFrom(Str(m["pdi"])));
+        W(l, b, "architectureId", ParseNumber(Str(m["architectureId"]?["raw"])));
+        W(l, b, "hardwareInfoType", U(m["hardwareInfoType"]));
+        if (U(m["hardwareInfoType"]) == 0 && m["pciInfo"] is JsonObject p)
+            foreach (var (name, field) in PciInfo) W(l, b, field, ParseNumber(Str(p[name])));
         return b;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -11,12 +12,11 @@ namespace ApeiKit.Cper.LibCper;
 /// later than PCIe defines (0x34/0x36 instead of 0x30/0x32), and the Root Error Status interrupt message number is read
 /// from bits 25-29 (PCIe: 27-31). Compatibility mode reproduces both; docs/libcper-compat.md lists them.
 /// </summary>
-internal sealed class LcPcie : LibCperSection
+internal sealed class LcPcie : LibCperSection<PcieErrorSection>
 {
     public override Guid SectionType => CperGuids.PciExpress;
     public override string ReadableName => "PCIe";
     public override string ShortName => "Pcie";
-    private const int Size = 208, CapOffset = 52, AerOffset = 112;
 
     private static readonly Dictionary<ulong, string> PortTypes = new()
     {
@@ -31,33 +31,32 @@ internal sealed class LcPcie : LibCperSection
 
     private static int Bcd(uint b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override PcieErrorSection Decode(ReadOnlySpan<byte> body) => PcieErrorSection.Decode(body);
+
+    protected override JsonObject? ToIr(PcieErrorSection m, out string? message)
     {
         message = "A PCIe Error occurred";
-        if (b.Length < Size) return null;
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["portType"] = Pair(U32(b, 8), PortTypes, "Unknown");
-        if (Bit(v, 1)) o["version"] = new JsonObject { ["minor"] = Bcd(b[12]), ["major"] = Bcd(b[13]) };
-        if (Bit(v, 2)) o["commandStatus"] = new JsonObject { ["commandRegister"] = (ulong)U16(b, 16), ["statusRegister"] = (ulong)U16(b, 18) };
+        if (Bit(v, 0)) o["portType"] = Pair(m.PortType, PortTypes, "Unknown");
+        if (Bit(v, 1)) o["version"] = new JsonObject { ["minor"] = Bcd(m.Version & 0xFF), ["major"] = Bcd((m.Version >> 8) & 0xFF) };
+        if (Bit(v, 2)) o["commandStatus"] = new JsonObject { ["commandRegister"] = (ulong)m.Command, ["statusRegister"] = (ulong)m.Status };
         if (Bit(v, 3))
         {
-            ulong classCode = (ulong)(b[28] | b[29] << 8 | b[30] << 16);
-            ushort slot = (ushort)(U16(b, 37) >> 3);
             o["deviceID"] = new JsonObject
             {
-                ["deviceID_Hex"] = Hex(U16(b, 26), 4), ["vendorID_Hex"] = Hex(U16(b, 24), 4), ["classCode_Hex"] = Hex(classCode, 6),
-                ["functionNumber_Hex"] = Hex(b[31], 2), ["deviceNumber_Hex"] = Hex(b[32], 2), ["segmentNumber_Hex"] = Hex(U16(b, 33), 2),
-                ["primaryOrDeviceBusNumber_Hex"] = Hex(b[35], 2), ["secondaryBusNumber_Hex"] = Hex(b[36], 2), ["slotNumber_Hex"] = Hex(slot, 2),
-                ["deviceID"] = (ulong)U16(b, 26), ["vendorID"] = (ulong)U16(b, 24), ["classCode"] = classCode, ["functionNumber"] = (ulong)b[31],
-                ["deviceNumber"] = (ulong)b[32], ["segmentNumber"] = (ulong)U16(b, 33), ["primaryOrDeviceBusNumber"] = (ulong)b[35],
-                ["secondaryBusNumber"] = (ulong)b[36], ["slotNumber"] = (ulong)slot,
+                ["deviceID_Hex"] = Hex(m.DeviceId, 4), ["vendorID_Hex"] = Hex(m.VendorId, 4), ["classCode_Hex"] = Hex(m.ClassCode, 6),
+                ["functionNumber_Hex"] = Hex(m.FunctionNumber, 2), ["deviceNumber_Hex"] = Hex(m.DeviceNumber, 2), ["segmentNumber_Hex"] = Hex(m.SegmentNumber, 2),
+                ["primaryOrDeviceBusNumber_Hex"] = Hex(m.PrimaryBusNumber, 2), ["secondaryBusNumber_Hex"] = Hex(m.SecondaryBusNumber, 2), ["slotNumber_Hex"] = Hex(m.SlotNumber, 2),
+                ["deviceID"] = (ulong)m.DeviceId, ["vendorID"] = (ulong)m.VendorId, ["classCode"] = (ulong)m.ClassCode, ["functionNumber"] = (ulong)m.FunctionNumber,
+                ["deviceNumber"] = (ulong)m.DeviceNumber, ["segmentNumber"] = (ulong)m.SegmentNumber, ["primaryOrDeviceBusNumber"] = (ulong)m.PrimaryBusNumber,
+                ["secondaryBusNumber"] = (ulong)m.SecondaryBusNumber, ["slotNumber"] = (ulong)m.SlotNumber,
             };
         }
-        if (Bit(v, 4)) o["deviceSerialNumber"] = U64(b, 40);
-        if (Bit(v, 5)) o["bridgeControlStatus"] = new JsonObject { ["secondaryStatusRegister"] = (ulong)U16(b, 48), ["controlRegister"] = (ulong)U16(b, 50) };
-        if (Bit(v, 6)) o["capabilityStructure"] = Capability(b.Slice(CapOffset, 60));
-        if (Bit(v, 7)) o["aerInfo"] = Aer(b.Slice(AerOffset, 96));
+        if (Bit(v, 4)) o["deviceSerialNumber"] = m.DeviceSerialNumber;
+        if (Bit(v, 5)) o["bridgeControlStatus"] = new JsonObject { ["secondaryStatusRegister"] = (ulong)m.SecondaryStatus, ["controlRegister"] = (ulong)m.BridgeControl };
+        if (Bit(v, 6)) o["capabilityStructure"] = Capability(m);
+        if (Bit(v, 7)) o["aerInfo"] = Aer(m);
         return o;
     }
 
@@ -66,18 +65,21 @@ internal sealed class LcPcie : LibCperSection
     private static JsonObject Dict(ulong v, string[] names) => v < (ulong)names.Length ? new JsonObject { ["raw"] = v, ["value"] = names[v] } : Raw(v);
     private static string Enum2(ulong v, string[] names) => v > 0 ? names[1] : names[0];
 
-    private static JsonObject Capability(ReadOnlySpan<byte> c)
+    /// <summary>The capability structure, register by register from <see cref="PcieErrorSection.CapabilityLayout"/> (libcper's names).</summary>
+    private static JsonObject Capability(PcieErrorSection m)
     {
+        byte[] c = m.CapabilityStructure;
+        ulong R(string json) => m.GetCapabilityRegister(json);
         var o = new JsonObject { ["data"] = B64(c) };
-        o["pcie_capability_header"] = new JsonObject { ["capability_id"] = Raw(c[0]), ["next_capability_pointer"] = (ulong)c[1] };
-        ulong r = U16(c, 2);
+        o["pcie_capability_header"] = new JsonObject { ["capability_id"] = Raw(R("capabilityId")), ["next_capability_pointer"] = R("nextCapabilityPointer") };
+        ulong r = R("pcieCapabilities");
         o["pcie_capabilities"] = new JsonObject
         {
             ["capability_version"] = F(r, 0, 4), ["device_port_type"] = Dict(F(r, 4, 4), DevicePortTypes), ["slot_implemented"] = Bit(r, 8),
             ["interrupt_message_number"] = F(r, 9, 5), ["flit_mode_supported"] = Enum2(F(r, 15, 1), Supported),
         };
         int version = (int)F(r, 0, 4);
-        r = U32(c, 4);
+        r = R("deviceCapabilities");
         o["device_capabilities"] = new JsonObject
         {
             ["max_payload_size_supported"] = F(r, 0, 3), ["phantom_functions_supported"] = Enum2(F(r, 3, 2), Supported),
@@ -87,7 +89,7 @@ internal sealed class LcPcie : LibCperSection
             ["function_level_reset_capability_supported"] = Enum2(F(r, 28, 1), Supported), ["mixed_mps_supported"] = Enum2(F(r, 29, 1), Supported),
             ["tee_io_supported"] = Enum2(F(r, 30, 1), Supported),
         };
-        r = U16(c, 8);
+        r = R("deviceControl");
         o["device_control"] = new JsonObject
         {
             ["correctable_error_reporting_enable"] = Enum2(F(r, 0, 1), Enabled), ["non_fatal_error_reporting_enable"] = Enum2(F(r, 1, 1), Enabled),
@@ -96,13 +98,13 @@ internal sealed class LcPcie : LibCperSection
             ["phantom_functions_enable"] = Enum2(F(r, 9, 1), Enabled), ["aux_power_pm_enable"] = Enum2(F(r, 10, 1), Enabled), ["enable_no_snoop"] = F(r, 11, 1),
             ["max_read_request_size"] = F(r, 12, 3), ["function_level_reset"] = Bit(r, 15),
         };
-        r = U16(c, 10);
+        r = R("deviceStatus");
         o["device_status"] = new JsonObject
         {
             ["correctable_error_detected"] = Bit(r, 0), ["non_fatal_error_detected"] = Bit(r, 1), ["fatal_error_detected"] = Bit(r, 2),
             ["unsupported_request_detected"] = Bit(r, 3), ["aux_power_detected"] = Bit(r, 4), ["transactions_pending"] = Bit(r, 5), ["emergency_power_reduction"] = F(r, 6, 2),
         };
-        r = U32(c, 12);
+        r = R("linkCapabilities");
         o["link_capabilities"] = new JsonObject
         {
             ["max_link_speed"] = F(r, 0, 4), ["maximum_link_width"] = F(r, 4, 6), ["aspm_support"] = F(r, 10, 2), ["l0s_exit_latency"] = F(r, 12, 3),
@@ -110,24 +112,24 @@ internal sealed class LcPcie : LibCperSection
             ["data_link_layer_link_active_reporting_capable"] = Bit(r, 20), ["link_bandwidth_notification_capability"] = Bit(r, 21),
             ["aspm_optionality_compliance"] = Bit(r, 22), ["port_number"] = F(r, 24, 8),
         };
-        r = U16(c, 16);
+        r = R("linkControl");
         o["link_control"] = new JsonObject
         {
             ["aspm_control"] = F(r, 0, 2), ["ptm_prop_delay_adaptation_interpretation"] = Bit(r, 2), ["link_disable"] = F(r, 4, 1), ["retrain_link"] = F(r, 5, 1),
             ["extended_synch"] = F(r, 7, 1), ["sris_clocking"] = F(r, 12, 1), ["flit_mode_disable"] = F(r, 13, 1),
         };
-        r = U16(c, 18);
+        r = R("linkStatus");
         o["link_status"] = new JsonObject { ["current_link_speed"] = F(r, 0, 4), ["negotiated_link_width"] = F(r, 4, 6), ["link_training"] = F(r, 11, 1) };
-        r = U32(c, 20);
+        r = R("slotCapabilities");
         o["slot_capabilities"] = new JsonObject { ["slot_power_limit_value"] = Raw(F(r, 7, 8)), ["slot_power_limit_scale"] = F(r, 15, 2), ["physical_slot_number"] = F(r, 19, 13) };
-        r = U16(c, 24);
+        r = R("slotControl");
         o["slot_control"] = new JsonObject { ["attention_indicator_control"] = F(r, 6, 2), ["power_indicator_control"] = F(r, 8, 2), ["rsvdp"] = F(r, 15, 1) };
-        r = U16(c, 26);
+        r = R("slotStatus");
         o["slot_status"] = new JsonObject { ["mrl_sensor_changed"] = F(r, 2, 1), ["command_completed"] = F(r, 4, 1), ["mrl_sensor_state"] = F(r, 5, 1) };
-        r = U32(c, 32);
+        r = R("rootStatus");
         o["root_status"] = new JsonObject { ["pme_requester_id"] = F(r, 0, 16), ["pme_status"] = F(r, 16, 1), ["pme_pending"] = F(r, 17, 1) };
         if (version < 2) return o;
-        r = U32(c, 36);
+        r = R("deviceCapabilities2");
         o["device_capabilities2"] = new JsonObject
         {
             ["completion_timeout_ranges_supported"] = F(r, 0, 4), ["completion_timeout_disable_supported"] = Enum2(F(r, 4, 1), Supported),
@@ -138,14 +140,17 @@ internal sealed class LcPcie : LibCperSection
             ["obff_supported"] = Enum2(F(r, 18, 2), Supported), ["max_end_end_tlp_prefixes"] = Raw(F(r, 22, 2)),
             ["emergency_power_reduction_supported"] = Enum2(F(r, 24, 2), Supported), ["dmwr_lengths_supported"] = F(r, 29, 2),
         };
-        r = U16(c, 40);
+        r = R("deviceControl2");
         o["device_control2"] = new JsonObject
         {
             ["completion_timeout_value"] = F(r, 0, 4), ["ari_forwarding_enable"] = Bit(r, 5), ["atomicop_requester_enable"] = Bit(r, 6),
             ["atomicop_egress_blocking"] = Bit(r, 7), ["ido_request_enable"] = Bit(r, 8), ["ido_completion_enable"] = Bit(r, 9), ["ltr_mechanism_enable"] = Bit(r, 10),
             ["emergency_power_reduction_request"] = Bit(r, 11), ["bit_tag_requester_10_enable"] = Bit(r, 12), ["obff_enable"] = F(r, 13, 2),
         };
-        // libcper: Link Capabilities 2 spans 8 bytes (byte 0 bit 0 reserved, a 4-byte union at byte 1, then 24 bits at byte 5).
+        // From here libcper departs from the PCIe layout (CapabilityLayout: Link Capabilities 2 at 0x2C, 4 bytes; Link Control 2
+        // at 0x30; Link Status 2 at 0x32): its Link Capabilities 2 spans 8 bytes (byte 0 bit 0 reserved, a 4-byte union at
+        // byte 1, then 24 bits at byte 5), so it reads Link Control 2 at 0x34 and Link Status 2 at 0x36. Those reads are
+        // libcper's offsets into the model's capability bytes, on purpose (docs/libcper-compat.md).
         ulong rest = (ulong)(c[49] | c[50] << 8 | c[51] << 16);
         o["link_capabilities2"] = new JsonObject
         {
@@ -154,14 +159,14 @@ internal sealed class LcPcie : LibCperSection
             ["retimer_presence_detect_supported"] = Enum2(F(rest, 15, 1), Supported), ["two_retimers_presence_detect_supported"] = Enum2(F(rest, 16, 1), Supported),
             ["drs_supported"] = Enum2(F(rest, 23, 1), Supported),
         };
-        r = U16(c, 52);
+        r = BinaryPrimitives.ReadUInt16LittleEndian(c.AsSpan(52)); // libcper's Link Control 2 offset
         o["link_control2"] = new JsonObject
         {
             ["target_link_speed"] = Raw(F(r, 0, 4)), ["enter_compliance"] = Enum2(F(r, 4, 1), Supported), ["hardware_autonomous_speed_disable"] = Raw(F(r, 5, 1)),
             ["selectable_de_emphasis"] = Bit(r, 6), ["transmit_margin"] = F(r, 7, 3), ["enter_modified_compliance"] = Bit(r, 10), ["compliance_sos"] = Bit(r, 11),
             ["compliance_preset_de_emphasis"] = F(r, 12, 4),
         };
-        r = U16(c, 54);
+        r = BinaryPrimitives.ReadUInt16LittleEndian(c.AsSpan(54)); // libcper's Link Status 2 offset
         o["link_status2"] = new JsonObject
         {
             ["current_de_emphasis_level"] = F(r, 0, 1), ["equalization_8gts_complete"] = Bit(r, 1), ["equalization_8gts_phase1_successful"] = Bit(r, 2),
@@ -187,11 +192,14 @@ internal sealed class LcPcie : LibCperSection
         (13, "advisory_non_fatal_error"), (14, "corrected_internal_error"), (15, "header_log_overflow"),
     ];
 
-    private static JsonObject Aer(ReadOnlySpan<byte> a)
+    /// <summary>The AER info, register by register from <see cref="PcieErrorSection.AerLayout"/> (libcper's names).</summary>
+    private static JsonObject Aer(PcieErrorSection m)
     {
-        var o = new JsonObject { ["data"] = B64(a) };
-        o["capability_header"] = new JsonObject { ["capability_id"] = (ulong)U16(a, 0), ["capability_version"] = (ulong)(U16(a, 2) & 0xF), ["next_capability_offset"] = (ulong)(U16(a, 2) >> 4) };
-        ulong status = U32(a, 4), mask = U32(a, 8), severity = U32(a, 12);
+        ulong R(string json) => m.GetAerRegister(json);
+        var o = new JsonObject { ["data"] = B64(m.AerInfo) };
+        ulong header = R("capabilityHeader");
+        o["capability_header"] = new JsonObject { ["capability_id"] = header & 0xFFFF, ["capability_version"] = (header >> 16) & 0xF, ["next_capability_offset"] = header >> 20 };
+        ulong status = R("uncorrectableErrorStatus"), mask = R("uncorrectableErrorMask"), severity = R("uncorrectableErrorSeverity");
         var us = new JsonObject();
         var um = new JsonObject();
         var sv = new JsonObject();
@@ -205,7 +213,7 @@ internal sealed class LcPcie : LibCperSection
         o["uncorrectable_error_status"] = us;
         o["uncorrectable_error_mask"] = um;
         o["uncorrectable_error_severity"] = sv;
-        ulong cs = U32(a, 16), cm = U32(a, 20);
+        ulong cs = R("correctableErrorStatus"), cm = R("correctableErrorMask");
         var cso = new JsonObject();
         var cmo = new JsonObject();
         foreach (var (bit, name) in Correctable)
@@ -215,51 +223,49 @@ internal sealed class LcPcie : LibCperSection
         }
         o["correctable_error_status"] = cso;
         o["correctable_error_mask"] = cmo;
-        ulong r = U32(a, 24);
+        ulong r = R("capabilitiesControl");
         o["advanced_error_capabilities_and_control"] = new JsonObject { ["first_error_pointer"] = F(r, 0, 5), ["header_log_size"] = F(r, 13, 5), ["logged_tlp_size"] = F(r, 19, 5) };
-        r = U32(a, 48);
+        r = R("rootErrorStatus");
+        // libcper reads the interrupt message number from bits 25-29 (PCIe and AerLayout: 27-31).
         o["root_error_status"] = new JsonObject { ["err_cor_subclass"] = F(r, 7, 2), ["advanced_error_interrupt_message_number"] = F(r, 25, 5) };
-        r = U32(a, 52);
+        r = R("errorSourceId");
         o["error_source_id"] = new JsonObject { ["err_cor_source_identification"] = F(r, 0, 16), ["err_fatal_nonfatal_source_identification"] = F(r, 16, 16) };
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override PcieErrorSection FromIrModel(JsonObject o)
     {
-        var b = new byte[Size];
+        var m = new PcieErrorSection();
         ulong v = 0;
-        if (o.ContainsKey("portType")) { W32(b, 8, PairValue(o["portType"])); v |= 1; }
+        if (o.ContainsKey("portType")) { m.PortType = (uint)PairValue(o["portType"]); v |= 1; }
         if (o["version"] is JsonObject ver)
         {
-            static byte ToBcd(ulong x) => (byte)(((x / 10) % 10) << 4 | (x % 10));
-            b[12] = ToBcd(U(ver["minor"]));
-            b[13] = ToBcd(U(ver["major"]));
+            static uint ToBcd(ulong x) => (uint)(((x / 10) % 10) << 4 | (x % 10));
+            m.Version = ToBcd(U(ver["minor"])) | ToBcd(U(ver["major"])) << 8;
             v |= 2;
         }
-        if (o["commandStatus"] is JsonObject cs) { W16(b, 16, U(cs["commandRegister"])); W16(b, 18, U(cs["statusRegister"])); v |= 4; }
+        if (o["commandStatus"] is JsonObject cs) { m.Command = (ushort)U(cs["commandRegister"]); m.Status = (ushort)U(cs["statusRegister"]); v |= 4; }
         if (o["deviceID"] is JsonObject id)
         {
-            W16(b, 24, U(id["vendorID"])); W16(b, 26, U(id["deviceID"]));
-            ulong cc = U(id["classCode"]); b[28] = (byte)cc; b[29] = (byte)(cc >> 8); b[30] = (byte)(cc >> 16);
-            b[31] = (byte)U(id["functionNumber"]); b[32] = (byte)U(id["deviceNumber"]); W16(b, 33, U(id["segmentNumber"]));
-            b[35] = (byte)U(id["primaryOrDeviceBusNumber"]); b[36] = (byte)U(id["secondaryBusNumber"]); W16(b, 37, U(id["slotNumber"]) << 3);
+            m.VendorId = (ushort)U(id["vendorID"]); m.DeviceId = (ushort)U(id["deviceID"]); m.ClassCode = (uint)U(id["classCode"]);
+            m.FunctionNumber = (byte)U(id["functionNumber"]); m.DeviceNumber = (byte)U(id["deviceNumber"]); m.SegmentNumber = (ushort)U(id["segmentNumber"]);
+            m.PrimaryBusNumber = (byte)U(id["primaryOrDeviceBusNumber"]); m.SecondaryBusNumber = (byte)U(id["secondaryBusNumber"]); m.SlotNumber = (ushort)U(id["slotNumber"]);
             v |= 8;
         }
-        if (o.ContainsKey("deviceSerialNumber")) { W64(b, 40, U(o["deviceSerialNumber"])); v |= 16; }
-        if (o["bridgeControlStatus"] is JsonObject br) { W16(b, 48, U(br["secondaryStatusRegister"])); W16(b, 50, U(br["controlRegister"])); v |= 32; }
-        if (o["capabilityStructure"] is JsonObject cap)
-        {
-            var d = FromB64(cap["data"]);
-            d.AsSpan(0, Math.Min(60, d.Length)).CopyTo(b.AsSpan(CapOffset));
-            v |= 64;
-        }
-        if (o["aerInfo"] is JsonObject aer)
-        {
-            var d = FromB64(aer["data"]);
-            d.AsSpan(0, Math.Min(96, d.Length)).CopyTo(b.AsSpan(AerOffset));
-            v |= 128;
-        }
-        W64(b, 0, v);
+        if (o.ContainsKey("deviceSerialNumber")) { m.DeviceSerialNumber = U(o["deviceSerialNumber"]); v |= 16; }
+        if (o["bridgeControlStatus"] is JsonObject br) { m.SecondaryStatus = (ushort)U(br["secondaryStatusRegister"]); m.BridgeControl = (ushort)U(br["controlRegister"]); v |= 32; }
+        // The registers libcper decodes are all inside the base64 copies, which carry every byte.
+        if (o["capabilityStructure"] is JsonObject cap) { m.CapabilityStructure = Block(cap["data"], 60); v |= 64; }
+        if (o["aerInfo"] is JsonObject aer) { m.AerInfo = Block(aer["data"], 96); v |= 128; }
+        m.ValidationBits = v;
+        return m;
+    }
+
+    private static byte[] Block(JsonNode? data, int size)
+    {
+        var d = FromB64(data);
+        var b = new byte[size];
+        d.AsSpan(0, Math.Min(size, d.Length)).CopyTo(b);
         return b;
     }
 }

@@ -3,61 +3,62 @@ using static ApeiKit.Cper.LibCper.Lc;
 
 namespace ApeiKit.Cper.LibCper;
 
-/// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>cper-section-generic.c</c>), 192 bytes.</summary>
-internal sealed class LcGenericProcessor : LibCperSection
+/// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>cper-section-generic.c</c>) over <see cref="ProcessorGenericSection"/>.</summary>
+internal sealed class LcGenericProcessor : LibCperSection<ProcessorGenericSection>
 {
     public override Guid SectionType => CperGuids.ProcessorGeneric;
     public override string ReadableName => "Processor Generic";
     public override string ShortName => "GenericProcessor";
-    private const int Size = 192;
     private static readonly string[] ProcTypes = ["IA32/X64", "IA64", "ARM"];
     private static readonly string[] Isas = ["IA32", "IA64", "X64", "ARM A32/T32", "ARM A64"];
     private static readonly Dictionary<ulong, string> ErrorTypes = new() { [0] = "Unknown", [1] = "Cache Error", [2] = "TLB Error", [4] = "Bus Error", [8] = "Micro-Architectural Error" };
     private static readonly string[] Operations = ["Unknown or Generic", "Data Read", "Data Write", "Instruction Execution"];
     private static readonly string[] Flags = ["restartable", "preciseIP", "overflow", "corrected"];
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override ProcessorGenericSection Decode(ReadOnlySpan<byte> body) => ProcessorGenericSection.Decode(body);
+
+    protected override JsonObject? ToIr(ProcessorGenericSection m, out string? message)
     {
         message = "A Generic Processor Error occurred";
-        if (b.Length < Size) return null;
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["processorType"] = Pair(b[8], ProcTypes);
-        if (Bit(v, 1)) o["processorISA"] = Pair(b[9], Isas);
-        if (Bit(v, 2)) o["errorType"] = Pair(b[10], ErrorTypes);
-        if (Bit(v, 3)) o["operation"] = Pair(b[11], Operations);
-        if (Bit(v, 4)) o["flags"] = Bits(b[12], Flags);
-        if (Bit(v, 5)) o["level"] = (int)b[13];
-        if (Bit(v, 6)) o["cpuVersionInfo"] = U64(b, 16);
-        if (Bit(v, 7) && UntrustedString(b.Slice(24, 128)) is { } brand) o["cpuBrandString"] = brand;
-        if (Bit(v, 8)) o["processorID"] = U64(b, 152);
-        if (Bit(v, 9)) o["targetAddress"] = U64(b, 160);
-        if (Bit(v, 10)) o["requestorID"] = U64(b, 168);
-        if (Bit(v, 11)) o["responderID"] = U64(b, 176);
-        if (Bit(v, 12)) o["instructionIP"] = U64(b, 184);
+        if (Bit(v, 0)) o["processorType"] = Pair(m.ProcessorType, ProcTypes);
+        if (Bit(v, 1)) o["processorISA"] = Pair(m.ProcessorIsa, Isas);
+        if (Bit(v, 2)) o["errorType"] = Pair(m.ErrorType, ErrorTypes);
+        if (Bit(v, 3)) o["operation"] = Pair(m.Operation, Operations);
+        if (Bit(v, 4)) o["flags"] = Bits(m.Flags, Flags);
+        if (Bit(v, 5)) o["level"] = (int)m.Level;
+        if (Bit(v, 6)) o["cpuVersionInfo"] = m.CpuVersion;
+        // libcper drops the brand string when a byte before its NUL is not printable: look at the field's bytes.
+        if (Bit(v, 7) && UntrustedString(m.GetFieldBytes("cpuBrandString")) is { } brand) o["cpuBrandString"] = brand;
+        if (Bit(v, 8)) o["processorID"] = m.ProcessorId;
+        if (Bit(v, 9)) o["targetAddress"] = m.TargetAddress;
+        if (Bit(v, 10)) o["requestorID"] = m.RequestorId;
+        if (Bit(v, 11)) o["responderID"] = m.ResponderId;
+        if (Bit(v, 12)) o["instructionIP"] = m.InstructionIp;
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override ProcessorGenericSection FromIrModel(JsonObject o)
     {
-        var b = new byte[Size];
+        var m = new ProcessorGenericSection();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "processorType", n => W8(b, 8, PairValue(n)));
-        F(1, "processorISA", n => W8(b, 9, PairValue(n)));
-        F(2, "errorType", n => W8(b, 10, PairValue(n)));
-        F(3, "operation", n => W8(b, 11, PairValue(n)));
-        F(4, "flags", n => W8(b, 12, FromBits(n, Flags)));
-        F(5, "level", n => W8(b, 13, U(n)));
-        F(6, "cpuVersionInfo", n => W64(b, 16, U(n)));
-        F(7, "cpuBrandString", n => { var s = Str(n) ?? ""; System.Text.Encoding.ASCII.GetBytes(s.AsSpan(0, Math.Min(s.Length, 127)), b.AsSpan(24, 127)); });
-        F(8, "processorID", n => W64(b, 152, U(n)));
-        F(9, "targetAddress", n => W64(b, 160, U(n)));
-        F(10, "requestorID", n => W64(b, 168, U(n)));
-        F(11, "responderID", n => W64(b, 176, U(n)));
-        F(12, "instructionIP", n => W64(b, 184, U(n)));
-        W64(b, 0, v);
-        return b;
+        F(0, "processorType", n => m.ProcessorType = (byte)PairValue(n));
+        F(1, "processorISA", n => m.ProcessorIsa = (byte)PairValue(n));
+        F(2, "errorType", n => m.ErrorType = (byte)PairValue(n));
+        F(3, "operation", n => m.Operation = (byte)PairValue(n));
+        F(4, "flags", n => m.Flags = (byte)FromBits(n, Flags));
+        F(5, "level", n => m.Level = (byte)U(n));
+        F(6, "cpuVersionInfo", n => m.CpuVersion = U(n));
+        F(7, "cpuBrandString", n => { var t = Str(n) ?? ""; m.CpuBrandString = t[..Math.Min(t.Length, 127)]; });
+        F(8, "processorID", n => m.ProcessorId = U(n));
+        F(9, "targetAddress", n => m.TargetAddress = U(n));
+        F(10, "requestorID", n => m.RequestorId = U(n));
+        F(11, "responderID", n => m.ResponderId = U(n));
+        F(12, "instructionIP", n => m.InstructionIp = U(n));
+        m.ValidationBits = v;
+        return m;
     }
 }
 
@@ -85,338 +86,340 @@ internal static class LcMemoryCommon
     }
 }
 
-/// <summary>Platform memory error section (UEFI 2.10 N.2.5; libcper <c>cper-section-memory.c</c>), 80 bytes.</summary>
-internal sealed class LcMemory : LibCperSection
+/// <summary>Platform memory error section (UEFI 2.10 N.2.5; libcper <c>cper-section-memory.c</c>) over <see cref="MemoryErrorSection"/>.</summary>
+internal sealed class LcMemory : LibCperSection<MemoryErrorSection>
 {
     public override Guid SectionType => CperGuids.PlatformMemory;
     public override string ReadableName => "Platform Memory";
     public override string ShortName => "Memory";
-    private const int Size = 80;
+    // libcper reads the 80-byte layout only; ApeiKit's model also takes the 73-byte UEFI 2.1/2.2 one.
+    protected override int MinimumLength => MemoryErrorSection.Size;
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override MemoryErrorSection Decode(ReadOnlySpan<byte> body) => MemoryErrorSection.Decode(body);
+
+    protected override JsonObject? ToIr(MemoryErrorSection m, out string? message)
     {
-        message = null;
-        if (b.Length < Size) return null;
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(U64(b, 8));
-        o["bank"] = LcMemoryCommon.Bank(v, 6, U16(b, 38));
+        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
+        o["bank"] = LcMemoryCommon.Bank(v, 6, m.Bank);
         string msg = "An Unknown Memory Error occurred";
         if (Bit(v, 14))
         {
-            var t = Pair(b[72], LcMemoryCommon.Types);
+            var t = Pair(m.MemoryErrorType, LcMemoryCommon.Types);
             o["memoryErrorType"] = t;
             msg = $"A {Str(t["name"])} Memory Error occurred";
         }
         if (Bit(v, 18))
         {
-            var ext = new JsonObject { ["rowBit16"] = Bit(b[73], 0), ["rowBit17"] = Bit(b[73], 1) };
-            if (Bit(v, 21)) ext["chipIdentification"] = b[73] >> 5;
+            var ext = new JsonObject { ["rowBit16"] = Bit(m.Extended, 0), ["rowBit17"] = Bit(m.Extended, 1) };
+            if (Bit(v, 21)) ext["chipIdentification"] = m.Extended >> 5;
             o["extended"] = ext;
         }
-        if (Bit(v, 16)) o["cardSmbiosHandle"] = (ulong)U16(b, 76);
-        if (Bit(v, 17)) o["moduleSmbiosHandle"] = (ulong)U16(b, 78);
+        if (Bit(v, 16)) o["cardSmbiosHandle"] = (ulong)m.CardHandle;
+        if (Bit(v, 17)) o["moduleSmbiosHandle"] = (ulong)m.ModuleHandle;
         if (Bit(v, 1))
         {
-            o["physicalAddress"] = U64(b, 16);
-            o["physicalAddressHex"] = Hex(U64(b, 16), 16);
-            msg += " at address " + Hex(U64(b, 16), 16);
+            o["physicalAddress"] = m.PhysicalAddress;
+            o["physicalAddressHex"] = Hex(m.PhysicalAddress, 16);
+            msg += " at address " + Hex(m.PhysicalAddress, 16);
         }
-        if (Bit(v, 2)) o["physicalAddressMask"] = U64(b, 24);
+        if (Bit(v, 2)) o["physicalAddressMask"] = m.PhysicalAddressMask;
         if (Bit(v, 3))
         {
-            o["node"] = (ulong)U16(b, 32);
-            msg += FormattableString.Invariant($" at node {U16(b, 32)}");
+            o["node"] = (ulong)m.Node;
+            msg += FormattableString.Invariant($" at node {m.Node}");
         }
-        if (Bit(v, 4)) o["card"] = (ulong)U16(b, 34);
-        if (Bit(v, 5)) o["moduleRank"] = (ulong)U16(b, 36);
-        if (Bit(v, 7)) o["device"] = (ulong)U16(b, 40);
-        if (Bit(v, 8)) o["row"] = (ulong)U16(b, 42);
-        if (Bit(v, 9)) o["column"] = (ulong)U16(b, 44);
-        if (Bit(v, 10)) o["bitPosition"] = (ulong)U16(b, 46);
-        if (Bit(v, 11)) o["requestorID"] = U64(b, 48);
-        if (Bit(v, 12)) o["responderID"] = U64(b, 56);
-        if (Bit(v, 13)) o["targetID"] = U64(b, 64);
-        if (Bit(v, 15)) o["rankNumber"] = (ulong)U16(b, 74);
+        if (Bit(v, 4)) o["card"] = (ulong)m.Card;
+        if (Bit(v, 5)) o["moduleRank"] = (ulong)m.Module;
+        if (Bit(v, 7)) o["device"] = (ulong)m.Device;
+        if (Bit(v, 8)) o["row"] = (ulong)m.Row;
+        if (Bit(v, 9)) o["column"] = (ulong)m.Column;
+        if (Bit(v, 10)) o["bitPosition"] = (ulong)m.BitPosition;
+        if (Bit(v, 11)) o["requestorID"] = m.RequestorId;
+        if (Bit(v, 12)) o["responderID"] = m.ResponderId;
+        if (Bit(v, 13)) o["targetID"] = m.TargetId;
+        if (Bit(v, 15)) o["rankNumber"] = (ulong)m.RankNumber;
         message = msg;
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override MemoryErrorSection FromIrModel(JsonObject o)
     {
-        var b = new byte[Size];
+        var m = new MemoryErrorSection();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => W64(b, 8, ErrorStatusFrom(n)));
+        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         v |= LcMemoryCommon.BankFrom(o["bank"], out ushort bank, 6, 19, 20);
-        W16(b, 38, bank);
+        m.Bank = bank;
         if (o["extended"] is JsonObject ext)
         {
             ulong e = (Bool(ext["rowBit16"]) ? 1UL : 0) | (Bool(ext["rowBit17"]) ? 2UL : 0);
             if (ext.ContainsKey("chipIdentification")) { e |= U(ext["chipIdentification"]) << 5; v |= 1UL << 21; }
-            W8(b, 73, e);
+            m.Extended = (byte)e;
             v |= 1UL << 18;
         }
-        F(14, "memoryErrorType", n => W8(b, 72, PairValue(n)));
-        F(1, "physicalAddress", n => W64(b, 16, U(n)));
-        F(2, "physicalAddressMask", n => W64(b, 24, U(n)));
-        F(3, "node", n => W16(b, 32, U(n)));
-        F(4, "card", n => W16(b, 34, U(n)));
-        F(5, "moduleRank", n => W16(b, 36, U(n)));
-        F(7, "device", n => W16(b, 40, U(n)));
-        F(8, "row", n => W16(b, 42, U(n)));
-        F(9, "column", n => W16(b, 44, U(n)));
-        F(10, "bitPosition", n => W16(b, 46, U(n)));
-        F(11, "requestorID", n => W64(b, 48, U(n)));
-        F(12, "responderID", n => W64(b, 56, U(n)));
-        F(13, "targetID", n => W64(b, 64, U(n)));
-        F(15, "rankNumber", n => W16(b, 74, U(n)));
-        F(16, "cardSmbiosHandle", n => W16(b, 76, U(n)));
-        F(17, "moduleSmbiosHandle", n => W16(b, 78, U(n)));
-        W64(b, 0, v);
-        return b;
+        F(14, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n));
+        F(1, "physicalAddress", n => m.PhysicalAddress = U(n));
+        F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
+        F(3, "node", n => m.Node = (ushort)U(n));
+        F(4, "card", n => m.Card = (ushort)U(n));
+        F(5, "moduleRank", n => m.Module = (ushort)U(n));
+        F(7, "device", n => m.Device = (ushort)U(n));
+        F(8, "row", n => m.Row = (ushort)U(n));
+        F(9, "column", n => m.Column = (ushort)U(n));
+        F(10, "bitPosition", n => m.BitPosition = (ushort)U(n));
+        F(11, "requestorID", n => m.RequestorId = U(n));
+        F(12, "responderID", n => m.ResponderId = U(n));
+        F(13, "targetID", n => m.TargetId = U(n));
+        F(15, "rankNumber", n => m.RankNumber = (ushort)U(n));
+        F(16, "cardSmbiosHandle", n => m.CardHandle = (ushort)U(n));
+        F(17, "moduleSmbiosHandle", n => m.ModuleHandle = (ushort)U(n));
+        m.ValidationBits = v;
+        return m;
     }
 }
 
-/// <summary>Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>cper-section-memory.c</c>), 96 bytes.</summary>
-internal sealed class LcMemory2 : LibCperSection
+/// <summary>Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>cper-section-memory.c</c>) over <see cref="MemoryError2Section"/>.</summary>
+internal sealed class LcMemory2 : LibCperSection<MemoryError2Section>
 {
     public override Guid SectionType => CperGuids.PlatformMemory2;
     public override string ReadableName => "Platform Memory 2";
     public override string ShortName => "Memory2";
-    private const int Size = 96;
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override MemoryError2Section Decode(ReadOnlySpan<byte> body) => MemoryError2Section.Decode(body);
+
+    protected override JsonObject? ToIr(MemoryError2Section m, out string? message)
     {
-        message = null;
-        if (b.Length < Size) return null;
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(U64(b, 8));
-        o["bank"] = LcMemoryCommon.Bank(v, 6, U16(b, 38));
+        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
+        o["bank"] = LcMemoryCommon.Bank(v, 6, m.Bank);
         string msg = "An Unknown Memory Error occurred";
         if (Bit(v, 13))
         {
-            var t = Pair(b[61], LcMemoryCommon.Types);
+            var t = Pair(m.MemoryErrorType, LcMemoryCommon.Types);
             o["memoryErrorType"] = t;
             msg = $"A {Str(t["name"])} Memory Error occurred";
         }
-        if (Bit(v, 14)) o["status"] = new JsonObject { ["value"] = (int)b[62], ["state"] = (b[62] & 1) == 0 ? "Corrected" : "Uncorrected" };
+        if (Bit(v, 14)) o["status"] = new JsonObject { ["value"] = (int)m.Status, ["state"] = (m.Status & 1) == 0 ? "Corrected" : "Uncorrected" };
         // libcper gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form.
         if (Bit(v, 0))
         {
-            o["physicalAddress"] = U64(b, 16);
-            msg += " at address " + Hex(U64(b, 16), 16);
+            o["physicalAddress"] = m.PhysicalAddress;
+            msg += " at address " + Hex(m.PhysicalAddress, 16);
         }
-        o["physicalAddressHex"] = Hex(U64(b, 16), 16);
-        if (Bit(v, 2)) o["physicalAddressMask"] = U64(b, 24);
+        o["physicalAddressHex"] = Hex(m.PhysicalAddress, 16);
+        if (Bit(v, 2)) o["physicalAddressMask"] = m.PhysicalAddressMask;
         if (Bit(v, 3))
         {
-            o["node"] = (ulong)U16(b, 32);
-            msg += FormattableString.Invariant($" on node {U16(b, 32)}");
+            o["node"] = (ulong)m.Node;
+            msg += FormattableString.Invariant($" on node {m.Node}");
         }
-        if (Bit(v, 4)) o["card"] = (ulong)U16(b, 34);
-        if (Bit(v, 5)) o["module"] = (ulong)U16(b, 36);
-        if (Bit(v, 7)) o["device"] = (ulong)U32(b, 40);
-        if (Bit(v, 8)) o["row"] = (ulong)U32(b, 44);
-        if (Bit(v, 9)) o["column"] = (ulong)U32(b, 48);
-        if (Bit(v, 10)) o["rank"] = (ulong)U32(b, 52);
-        if (Bit(v, 11)) o["bitPosition"] = (ulong)U32(b, 56);
-        if (Bit(v, 12)) o["chipID"] = (ulong)b[60];
-        if (Bit(v, 15)) o["requestorID"] = U64(b, 64);
-        if (Bit(v, 16)) o["responderID"] = U64(b, 72);
-        if (Bit(v, 17)) o["targetID"] = U64(b, 80);
-        if (Bit(v, 18)) o["cardSmbiosHandle"] = (ulong)U32(b, 88);
-        if (Bit(v, 19)) o["moduleSmbiosHandle"] = (ulong)U32(b, 92);
+        if (Bit(v, 4)) o["card"] = (ulong)m.Card;
+        if (Bit(v, 5)) o["module"] = (ulong)m.Module;
+        if (Bit(v, 7)) o["device"] = (ulong)m.Device;
+        if (Bit(v, 8)) o["row"] = (ulong)m.Row;
+        if (Bit(v, 9)) o["column"] = (ulong)m.Column;
+        if (Bit(v, 10)) o["rank"] = (ulong)m.Rank;
+        if (Bit(v, 11)) o["bitPosition"] = (ulong)m.BitPosition;
+        if (Bit(v, 12)) o["chipID"] = (ulong)m.ChipId;
+        if (Bit(v, 15)) o["requestorID"] = m.RequestorId;
+        if (Bit(v, 16)) o["responderID"] = m.ResponderId;
+        if (Bit(v, 17)) o["targetID"] = m.TargetId;
+        if (Bit(v, 18)) o["cardSmbiosHandle"] = (ulong)m.CardHandle;
+        if (Bit(v, 19)) o["moduleSmbiosHandle"] = (ulong)m.ModuleHandle;
         message = msg;
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override MemoryError2Section FromIrModel(JsonObject o)
     {
-        var b = new byte[Size];
+        var m = new MemoryError2Section();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => W64(b, 8, ErrorStatusFrom(n)));
+        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         v |= LcMemoryCommon.BankFrom(o["bank"], out ushort bank, 6, 20, 21);
-        W16(b, 38, bank);
-        F(13, "memoryErrorType", n => W8(b, 61, PairValue(n)));
-        F(14, "status", n => W8(b, 62, PairValue(n)));
+        m.Bank = bank;
+        F(13, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n));
+        F(14, "status", n => m.Status = (byte)PairValue(n));
         // The physical address is written whenever present (its hex twin always is); libcper ties it to bit 0.
-        if (o.ContainsKey("physicalAddress")) W64(b, 16, U(o["physicalAddress"]));
-        else if (o.ContainsKey("physicalAddressHex")) W64(b, 16, ParseNumber(Str(o["physicalAddressHex"])));
-        F(2, "physicalAddressMask", n => W64(b, 24, U(n)));
-        F(3, "node", n => W16(b, 32, U(n)));
-        F(4, "card", n => W16(b, 34, U(n)));
-        F(5, "module", n => W16(b, 36, U(n)));
-        F(7, "device", n => W32(b, 40, U(n)));
-        F(8, "row", n => W32(b, 44, U(n)));
-        F(9, "column", n => W32(b, 48, U(n)));
-        F(10, "rank", n => W32(b, 52, U(n)));
-        F(11, "bitPosition", n => W32(b, 56, U(n)));
-        F(12, "chipID", n => W8(b, 60, U(n)));
-        F(15, "requestorID", n => W64(b, 64, U(n)));
-        F(16, "responderID", n => W64(b, 72, U(n)));
-        F(17, "targetID", n => W64(b, 80, U(n)));
-        F(18, "cardSmbiosHandle", n => W32(b, 88, U(n)));
-        F(19, "moduleSmbiosHandle", n => W32(b, 92, U(n)));
-        W64(b, 0, v);
-        return b;
+        if (o.ContainsKey("physicalAddress")) m.PhysicalAddress = U(o["physicalAddress"]);
+        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = ParseNumber(Str(o["physicalAddressHex"]));
+        F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
+        F(3, "node", n => m.Node = (ushort)U(n));
+        F(4, "card", n => m.Card = (ushort)U(n));
+        F(5, "module", n => m.Module = (ushort)U(n));
+        F(7, "device", n => m.Device = (uint)U(n));
+        F(8, "row", n => m.Row = (uint)U(n));
+        F(9, "column", n => m.Column = (uint)U(n));
+        F(10, "rank", n => m.Rank = (uint)U(n));
+        F(11, "bitPosition", n => m.BitPosition = (uint)U(n));
+        F(12, "chipID", n => m.ChipId = (byte)U(n));
+        F(15, "requestorID", n => m.RequestorId = U(n));
+        F(16, "responderID", n => m.ResponderId = U(n));
+        F(17, "targetID", n => m.TargetId = U(n));
+        F(18, "cardSmbiosHandle", n => m.CardHandle = (uint)U(n));
+        F(19, "moduleSmbiosHandle", n => m.ModuleHandle = (uint)U(n));
+        m.ValidationBits = v;
+        return m;
     }
 }
 
-/// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>cper-section-pci-bus.c</c>), 72 bytes.</summary>
-internal sealed class LcPciBus : LibCperSection
+/// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>cper-section-pci-bus.c</c>) over <see cref="PciBusErrorSection"/>.</summary>
+internal sealed class LcPciBus : LibCperSection<PciBusErrorSection>
 {
     public override Guid SectionType => CperGuids.PciBus;
     public override string ReadableName => "PCI/PCI-X Bus";
     public override string ShortName => "PciBus";
-    private const int Size = 72;
     private static readonly string[] Types =
         ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout / No Device Present", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"];
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override PciBusErrorSection Decode(ReadOnlySpan<byte> body) => PciBusErrorSection.Decode(body);
+
+    protected override JsonObject? ToIr(PciBusErrorSection m, out string? message)
     {
-        message = null;
-        if (b.Length < Size) return null;
         message = "A PCI/PCI-X Bus Error occurred";
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(U64(b, 8));
-        if (Bit(v, 1)) o["errorType"] = Pair(U16(b, 16), Types);
-        if (Bit(v, 2)) o["busID"] = new JsonObject { ["busNumber"] = U16(b, 18) & 0xFF, ["segmentNumber"] = U16(b, 18) >> 8 };
-        if (Bit(v, 3)) o["busAddress"] = U64(b, 24);
-        if (Bit(v, 4)) o["busData"] = U64(b, 32);
-        if (Bit(v, 5)) o["busCommandType"] = ((U64(b, 40) >> 56) & 1) == 0 ? "PCI" : "PCI-X";
-        if (Bit(v, 6)) { o["busRequestorID"] = U64(b, 48); o["busRequestorIDHex"] = Hex(U64(b, 48), 16); }
-        if (Bit(v, 7)) { o["busCompleterID"] = U64(b, 56); o["busCompleterIDHex"] = Hex(U64(b, 56), 16); }
-        if (Bit(v, 8)) o["targetID"] = U64(b, 64);
+        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.GetField("errorStatus"));
+        if (Bit(v, 1)) o["errorType"] = Pair(m.ErrorType, Types);
+        if (Bit(v, 2)) o["busID"] = new JsonObject { ["busNumber"] = m.BusId & 0xFF, ["segmentNumber"] = m.BusId >> 8 };
+        if (Bit(v, 3)) o["busAddress"] = m.BusAddress;
+        if (Bit(v, 4)) o["busData"] = m.BusData;
+        if (Bit(v, 5)) o["busCommandType"] = ((m.BusCommand >> 56) & 1) == 0 ? "PCI" : "PCI-X";
+        if (Bit(v, 6)) { o["busRequestorID"] = m.RequestorId; o["busRequestorIDHex"] = Hex(m.RequestorId, 16); }
+        if (Bit(v, 7)) { o["busCompleterID"] = m.CompleterId; o["busCompleterIDHex"] = Hex(m.CompleterId, 16); }
+        if (Bit(v, 8)) o["targetID"] = m.TargetId;
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override PciBusErrorSection FromIrModel(JsonObject o)
     {
-        var b = new byte[Size];
+        var m = new PciBusErrorSection();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => W64(b, 8, ErrorStatusFrom(n)));
-        F(1, "errorType", n => W16(b, 16, PairValue(n)));
-        F(2, "busID", n => W16(b, 18, (U(n?["busNumber"]) & 0xFF) | ((U(n?["segmentNumber"]) & 0xFF) << 8)));
-        F(3, "busAddress", n => W64(b, 24, U(n)));
-        F(4, "busData", n => W64(b, 32, U(n)));
-        F(5, "busCommandType", n => W64(b, 40, Str(n) == "PCI" ? 0 : 1UL << 56));
-        F(6, "busRequestorID", n => W64(b, 48, U(n)));
-        F(7, "busCompleterID", n => W64(b, 56, U(n)));
-        F(8, "targetID", n => W64(b, 64, U(n)));
-        W64(b, 0, v);
-        return b;
+        F(0, "errorStatus", n => m.SetField("errorStatus", ErrorStatusFrom(n)));
+        F(1, "errorType", n => m.ErrorType = (ushort)PairValue(n));
+        F(2, "busID", n => m.BusId = (ushort)((U(n?["busNumber"]) & 0xFF) | ((U(n?["segmentNumber"]) & 0xFF) << 8)));
+        F(3, "busAddress", n => m.BusAddress = U(n));
+        F(4, "busData", n => m.BusData = U(n));
+        F(5, "busCommandType", n => m.BusCommand = Str(n) == "PCI" ? 0 : 1UL << 56);
+        F(6, "busRequestorID", n => m.RequestorId = U(n));
+        F(7, "busCompleterID", n => m.CompleterId = U(n));
+        F(8, "targetID", n => m.TargetId = U(n));
+        m.ValidationBits = v;
+        return m;
     }
 }
 
-/// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>cper-section-pci-dev.c</c>): 40 bytes and register pairs.</summary>
-internal sealed class LcPciComponent : LibCperSection
+/// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>cper-section-pci-dev.c</c>) over <see cref="PciComponentErrorSection"/>.</summary>
+internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
 {
     public override Guid SectionType => CperGuids.PciComponent;
     public override string ReadableName => "PCI Component/Device";
     public override string ShortName => "PciComponent";
-    private const int Size = 40;
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
+    protected override PciComponentErrorSection Decode(ReadOnlySpan<byte> body) => PciComponentErrorSection.Decode(body);
+
+    protected override JsonObject? ToIr(PciComponentErrorSection m, out string? message)
     {
         message = "A PCI/PCI-X Device Error occurred";
-        if (b.Length < Size) return null;
-        ulong pairs = (ulong)U32(b, 32) + U32(b, 36);
-        if ((ulong)b.Length < Size + pairs * 16) return null;
-        ulong v = U64(b, 0);
+        ulong v = m.ValidationBits;
         var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(U64(b, 8));
+        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
         if (Bit(v, 1))
         {
+            var (function, device, bus, segment) = m.Location;
             o["idInfo"] = new JsonObject
             {
-                ["vendorID"] = (ulong)U16(b, 16), ["deviceID"] = (ulong)U16(b, 18),
-                ["classCode"] = (ulong)(b[20] | b[21] << 8 | b[22] << 16),
-                ["functionNumber"] = (ulong)b[23], ["deviceNumber"] = (ulong)b[24], ["busNumber"] = (ulong)b[25], ["segmentNumber"] = (ulong)b[26],
+                ["vendorID"] = (ulong)m.VendorId, ["deviceID"] = (ulong)m.DeviceId, ["classCode"] = (ulong)m.ClassCode,
+                ["functionNumber"] = (ulong)function, ["deviceNumber"] = (ulong)device, ["busNumber"] = (ulong)bus, ["segmentNumber"] = (ulong)segment,
             };
         }
-        if (Bit(v, 2)) o["memoryNumber"] = (ulong)U32(b, 32);
-        if (Bit(v, 3)) o["ioNumber"] = (ulong)U32(b, 36);
+        if (Bit(v, 2)) o["memoryNumber"] = (ulong)m.MemoryRegisterCount;
+        if (Bit(v, 3)) o["ioNumber"] = (ulong)(m.RegisterPairs.Count - m.MemoryRegisterCount);
         if (Bit(v, 4))
         {
             var arr = new JsonArray();
-            for (int i = 0; i < (int)pairs; i++)
-                arr.Add(new JsonObject { ["firstHalf"] = U64(b, Size + i * 16), ["secondHalf"] = U64(b, Size + i * 16 + 8) });
+            foreach (var (address, value) in m.RegisterPairs) arr.Add(new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
             o["registerDataPairs"] = arr;
         }
         return o;
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override PciComponentErrorSection FromIrModel(JsonObject o)
     {
-        var pairs = o["registerDataPairs"] as JsonArray;
-        var b = new byte[Size + (pairs?.Count ?? 0) * 16];
+        var m = new PciComponentErrorSection();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => W64(b, 8, ErrorStatusFrom(n)));
+        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         F(1, "idInfo", n =>
         {
-            W16(b, 16, U(n?["vendorID"])); W16(b, 18, U(n?["deviceID"]));
-            ulong cc = U(n?["classCode"]); b[20] = (byte)cc; b[21] = (byte)(cc >> 8); b[22] = (byte)(cc >> 16);
-            W8(b, 23, U(n?["functionNumber"])); W8(b, 24, U(n?["deviceNumber"])); W8(b, 25, U(n?["busNumber"])); W8(b, 26, U(n?["segmentNumber"]));
+            m.VendorId = (ushort)U(n?["vendorID"]); m.DeviceId = (ushort)U(n?["deviceID"]); m.ClassCode = (uint)(U(n?["classCode"]) & 0xFFFFFF);
+            m.Location = ((byte)U(n?["functionNumber"]), (byte)U(n?["deviceNumber"]), (byte)U(n?["busNumber"]), (byte)U(n?["segmentNumber"]));
         });
-        F(2, "memoryNumber", n => W32(b, 32, U(n)));
-        F(3, "ioNumber", n => W32(b, 36, U(n)));
-        // libcper leaves out counts whose validation bit is clear but still lists every pair: give the rest to the I/O count.
-        if (pairs is not null && !o.ContainsKey("ioNumber") && (ulong)pairs.Count > U(o["memoryNumber"])) W32(b, 36, (ulong)pairs.Count - U(o["memoryNumber"]));
-        else if (pairs is not null && !o.ContainsKey("memoryNumber") && (ulong)pairs.Count > U(o["ioNumber"])) W32(b, 32, (ulong)pairs.Count - U(o["ioNumber"]));
-        if (pairs is not null)
+        if (o["registerDataPairs"] is JsonArray pairs)
         {
             v |= 1UL << 4;
-            for (int i = 0; i < pairs.Count; i++)
-            {
-                W64(b, Size + i * 16, U(pairs[i]?["firstHalf"]));
-                W64(b, Size + i * 16 + 8, U(pairs[i]?["secondHalf"]));
-            }
+            foreach (var p in pairs) m.RegisterPairs.Add((U(p?["firstHalf"]), U(p?["secondHalf"])));
         }
-        W64(b, 0, v);
-        return b;
+        // The model keeps Memory Number and gives the other pairs to IO Number. libcper leaves out counts whose
+        // validation bit is clear but still lists every pair: with only IO Number shown, the rest are memory pairs.
+        int count = m.RegisterPairs.Count;
+        ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : (ulong)count - Math.Min((ulong)count, U(o["ioNumber"]));
+        m.MemoryRegisterCount = (int)Math.Min(memory, (ulong)count);
+        if (o.ContainsKey("memoryNumber")) v |= 1UL << 2;
+        if (o.ContainsKey("ioNumber")) v |= 1UL << 3;
+        m.ValidationBits = v;
+        return m;
     }
 }
 
-/// <summary>Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>cper-section-firmware.c</c>), 32 bytes.</summary>
-internal sealed class LcFirmware : LibCperSection
+/// <summary>Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>cper-section-firmware.c</c>) over <see cref="FirmwareErrorRecordReferenceSection"/>.</summary>
+internal sealed class LcFirmware : LibCperSection<FirmwareErrorRecordReferenceSection>
 {
     public override Guid SectionType => CperGuids.FirmwareErrorRecordReference;
     public override string ReadableName => "Firmware Error Record Reference";
     public override string ShortName => "Firmware";
     private static readonly string[] Types = ["IPF SAL Error Record", "SOC Firmware Error Record (Type1 Legacy)", "SOC Firmware Error Record (Type2)"];
+    // libcper always reads the 32-byte layout (the GUID whatever the revision).
+    protected override int MinimumLength => FirmwareErrorRecordReferenceSection.Size;
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override FirmwareErrorRecordReferenceSection Decode(ReadOnlySpan<byte> body) => FirmwareErrorRecordReferenceSection.Decode(body);
+
+    protected override JsonObject? ToIr(FirmwareErrorRecordReferenceSection m, out string? message)
     {
         message = "A Firmware Error occurred";
-        if (b.Length < 32) return null;
+        // Revision 0 has no GUID in ApeiKit's model: its bytes 16-31 are the start of the payload, where libcper reads the GUID.
+        Guid guid = m.Revision == 0 ? new Guid(m.Payload.AsSpan(0, 16)) : m.RecordIdentifierGuid;
         return new JsonObject
         {
-            ["errorRecordType"] = Pair(b[0], Types),
-            ["revision"] = (int)b[1],
-            ["recordID"] = U64(b, 8),
-            ["recordIDGUID"] = GuidText(b, 16),
+            ["errorRecordType"] = Pair(m.RecordType, Types),
+            ["revision"] = (int)m.Revision,
+            ["recordID"] = m.RecordIdentifier,
+            ["recordIDGUID"] = GuidText(guid),
         };
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override FirmwareErrorRecordReferenceSection FromIrModel(JsonObject o)
     {
-        var b = new byte[32];
-        W8(b, 0, PairValue(o["errorRecordType"]));
-        W8(b, 1, U(o["revision"]));
-        W64(b, 8, U(o["recordID"]));
-        WGuid(b, 16, GuidFrom(o["recordIDGUID"]));
-        return b;
+        var m = new FirmwareErrorRecordReferenceSection
+        {
+            RecordType = (byte)PairValue(o["errorRecordType"]),
+            Revision = (byte)U(o["revision"]),
+            RecordIdentifier = U(o["recordID"]),
+        };
+        Guid guid = GuidFrom(o["recordIDGUID"]);
+        if (m.Revision == 0) m.Payload = guid.ToByteArray(); // libcper writes the GUID for every revision
+        else m.RecordIdentifierGuid = guid;
+        return m;
     }
 }
 
-/// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>cper-section-dmar-generic.c</c>), 32 bytes.</summary>
-internal sealed class LcDmarGeneric : LibCperSection
+/// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>cper-section-dmar-generic.c</c>) over <see cref="DmarGenericSection"/>.</summary>
+internal sealed class LcDmarGeneric : LibCperSection<DmarGenericSection>
 {
     public override Guid SectionType => CperGuids.DmarGeneric;
     public override string ReadableName => "DMAr Generic";
@@ -437,45 +440,46 @@ internal sealed class LcDmarGeneric : LibCperSection
         ("Command Buffer Access Error", "DMAr unit's attempt to access the command buffer resulted in an error."),
     ];
 
-    // libcper: access type 0 = write, 1 = read; architecture 0 = VT-d, 1 = IOMMU. UEFI N.2.11.1: access 0 read, 1 write;
-    // architecture 1 VT-d, 2 IOMMU (see docs/libcper-compat.md). Compatibility mode prints libcper's names.
+    // libcper: access type 0 = write, 1 = read; architecture 0 = VT-d, 1 = IOMMU. UEFI N.2.11.1 (and the model's names):
+    // access 0 read, 1 write; architecture 1 VT-d, 2 IOMMU (see docs/libcper-compat.md). The byte values pass through
+    // unchanged; only the names printed beside them are libcper's.
     private static readonly string[] Access = ["DMA Write", "DMA Read"];
     private static readonly string[] Address = ["Untranslated Request", "Translation Request"];
     private static readonly string[] Arch = ["VT-d", "IOMMU"];
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    protected override DmarGenericSection Decode(ReadOnlySpan<byte> body) => DmarGenericSection.Decode(body);
+
+    protected override JsonObject? ToIr(DmarGenericSection m, out string? message)
     {
         message = "A DMAr Generic Error occurred";
-        if (b.Length < 32) return null;
-        var reason = new JsonObject { ["value"] = (int)b[4] };
-        if (b[4] >= 1 && b[4] <= Reasons.Length)
+        byte fr = m.FaultReason;
+        var reason = new JsonObject { ["value"] = (int)fr };
+        if (fr >= 1 && fr <= Reasons.Length)
         {
-            reason["description"] = Reasons[b[4] - 1].Description;
-            reason["name"] = Reasons[b[4] - 1].Name;
+            reason["description"] = Reasons[fr - 1].Description;
+            reason["name"] = Reasons[fr - 1].Name;
         }
         else reason["name"] = "Unknown (Reserved)";
         return new JsonObject
         {
-            ["requesterID"] = (int)U16(b, 0),
-            ["segmentNumber"] = (int)U16(b, 2),
+            ["requesterID"] = (int)m.RequesterId,
+            ["segmentNumber"] = (int)m.SegmentNumber,
             ["faultReason"] = reason,
-            ["accessType"] = Pair(b[5], Access),
-            ["addressType"] = Pair(b[6], Address),
-            ["architectureType"] = Pair(b[7], Arch),
-            ["deviceAddress"] = U64(b, 8),
+            ["accessType"] = Pair(m.AccessType, Access),
+            ["addressType"] = Pair(m.AddressType, Address),
+            ["architectureType"] = Pair(m.ArchitectureType, Arch),
+            ["deviceAddress"] = m.DeviceAddress,
         };
     }
 
-    public override byte[] FromIr(JsonObject o)
+    public override DmarGenericSection FromIrModel(JsonObject o) => new()
     {
-        var b = new byte[32];
-        W16(b, 0, U(o["requesterID"]));
-        W16(b, 2, U(o["segmentNumber"]));
-        W8(b, 4, PairValue(o["faultReason"]));
-        W8(b, 5, PairValue(o["accessType"]));
-        W8(b, 6, PairValue(o["addressType"]));
-        W8(b, 7, PairValue(o["architectureType"]));
-        W64(b, 8, U(o["deviceAddress"]));
-        return b;
-    }
+        RequesterId = (ushort)U(o["requesterID"]),
+        SegmentNumber = (ushort)U(o["segmentNumber"]),
+        FaultReason = (byte)PairValue(o["faultReason"]),
+        AccessType = (byte)PairValue(o["accessType"]),
+        AddressType = (byte)PairValue(o["addressType"]),
+        ArchitectureType = (byte)PairValue(o["architectureType"]),
+        DeviceAddress = U(o["deviceAddress"]),
+    };
 }

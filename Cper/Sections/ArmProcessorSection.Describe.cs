@@ -104,6 +104,10 @@ public sealed partial class ArmProcessorSection
     ], validBit: 2);
     private static readonly FieldDef s_microArchInfo = FieldDef.Hex("errorInformation", "Micro-architectural error information", 8, 8, validBit: 2);
 
+    /// <summary>The error-information layout for a kind (cache, TLB and bus bit fields; micro-architectural and others as the raw 64-bit value).</summary>
+    public static FieldDef ErrorInformationField(ArmErrorKind kind)
+        => kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => InfoErrorInformationRaw };
+
     /// <summary>Name of a kind, for labels.</summary>
     public static string KindName(ArmErrorKind kind) => kind switch
     {

@@ -114,6 +114,17 @@ public abstract class FixedSectionBody : CperSectionBody
         return f.End <= Bytes.Length ? Bytes.AsSpan(f.Offset, f.Size).ToArray() : [];
     }
 
+    /// <summary>Writes the bytes of any field by its JSON name (shorter input is zero-filled, longer input is cut to the field).</summary>
+    /// <exception cref="ArgumentException">No field of that name.</exception>
+    public void SetFieldBytes(string json, ReadOnlySpan<byte> value)
+    {
+        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
+        if (f.End > Bytes.Length) Set(f, 0); // grows a short body to the layout
+        var dst = Bytes.AsSpan(f.Offset, f.Size);
+        dst.Clear();
+        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
+    }
+
     private FieldDef FindInteger(string json)
     {
         var f = Layout.Find(json);

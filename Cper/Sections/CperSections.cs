@@ -37,6 +37,7 @@ public static class CperSections
         CxlProtocolErrorSection.Codec,
         .. CxlComponentEventSection.Codecs,
         FirmwareErrorRecordReferenceSection.Codec,
+        ArmRasSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
         ErrorRecoveryInfoSection.Codec,
@@ -44,6 +45,7 @@ public static class CperSections
         PcieDpcSection.Codec,
         // Vendor sections, Cper/Sections/Vendors.
         Vendors.NvidiaSection.Codec,
+        Vendors.NvidiaEventSection.Codec,
     ];
 
     /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>

@@ -140,7 +140,17 @@ public sealed class CxlComponentEventSection : CperSectionBody
     /// <summary>Segment number.</summary>
     public ushort SegmentNumber { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(19)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(19), value); }
     /// <summary>Slot number (bits 15:3 of the slot field).</summary>
-    public int SlotNumber => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(21)) >> 3;
+    public int SlotNumber
+    {
+        get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(21)) >> 3;
+        set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(21), (ushort)((value << 3) | (BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(21)) & 7)));
+    }
+    /// <summary>Function, device and bus numbers of the device (bytes 16-18, valid with bit 0).</summary>
+    public (byte Function, byte Device, byte Bus) Location
+    {
+        get => (_header[16], _header[17], _header[18]);
+        set => (_header[16], _header[17], _header[18]) = value;
+    }
     /// <summary>Device serial number.</summary>
     public ulong DeviceSerialNumber { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(24)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(24), value); }
     /// <summary>The CXL component event log (one event record; Length is written as 32 plus its length).</summary>

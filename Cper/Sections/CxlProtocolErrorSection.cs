@@ -80,11 +80,30 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
     /// <summary>Device ID.</summary>
     public ushort DeviceId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(26)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(26), value); }
     /// <summary>Slot number (bits 15:3 of the slot field).</summary>
-    public int SlotNumber => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(34)) >> 3;
+    public int SlotNumber
+    {
+        get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(34)) >> 3;
+        set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(34), (ushort)((value << 3) | (BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(34)) & 7)));
+    }
+    /// <summary>Subsystem vendor ID (device ID block, valid with bit 2).</summary>
+    public ushort SubsystemVendorId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(28)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(28), value); }
+    /// <summary>Subsystem ID (device ID block, valid with bit 2).</summary>
+    public ushort SubsystemId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(30)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(30), value); }
+    /// <summary>Class code (device ID block, 16 bits as UEFI N.2.13 lays it out, valid with bit 2).</summary>
+    public ushort ClassCode { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(32)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(32), value); }
     /// <summary>Device serial number.</summary>
     public ulong DeviceSerialNumber { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(40)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(40), value); }
     /// <summary>The 60-byte PCIe capability structure (a copy).</summary>
-    public byte[] CapabilityStructure => _header.AsSpan(48, 60).ToArray();
+    public byte[] CapabilityStructure
+    {
+        get => _header.AsSpan(48, 60).ToArray();
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _header.AsSpan(48, 60).Clear();
+            value.AsSpan(0, Math.Min(60, value.Length)).CopyTo(_header.AsSpan(48));
+        }
+    }
     /// <summary>The CXL DVSEC (its length is written as CXL DVSEC Length).</summary>
     public byte[] Dvsec { get; set; } = [];
     /// <summary>The CXL error log (its length is written as CXL Error Log Length).</summary>

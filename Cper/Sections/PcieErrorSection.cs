@@ -290,6 +290,14 @@ public sealed class PcieErrorSection : FixedSectionBody
         set => CopyBlock(value, AerInfoOffset, 96);
     }
 
+    /// <summary>Reads a register of the capability structure by its JSON name in <see cref="CapabilityLayout"/> (e.g. "deviceControl").</summary>
+    public uint GetCapabilityRegister(string json)
+    {
+        var f = CapabilityLayout.Find(json);
+        if (f is null || !f.IsNumeric) throw new ArgumentException($"No capability register '{json}'.", nameof(json));
+        return (uint)f.ReadValue(Bytes.AsSpan(CapabilityOffset, 60));
+    }
+
     /// <summary>Reads a register of the AER info by its JSON name in <see cref="AerLayout"/> (e.g. "uncorrectableErrorStatus").</summary>
     public uint GetAerRegister(string json) => (uint)(AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).ReadValue(Bytes.AsSpan(AerInfoOffset, 96));
 

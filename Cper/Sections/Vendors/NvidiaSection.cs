@@ -63,6 +63,8 @@ public sealed class NvidiaSection : CperSectionBody
             System.Text.Encoding.ASCII.GetBytes((value ?? "").AsSpan(0, Math.Min(16, value?.Length ?? 0)), _header.AsSpan(0, 16));
         }
     }
+    /// <summary>The 16 signature bytes as stored (NUL padded; <see cref="Signature"/> is the text).</summary>
+    public byte[] SignatureBytes => _header.AsSpan(0, 16).ToArray();
     /// <summary>Error type.</summary>
     public ushort ErrorType { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(16)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(16), value); }
     /// <summary>Error instance.</summary>
