@@ -21,6 +21,7 @@ string target = args[0];
 
 if (args.Length > 1 && args[1] == "--replay")
 {
+    AttachScratchTraceMap(); // replaying an instrumented build outside afl-fuzz
     var files = args.Skip(2).SelectMany<string, string>(p => Directory.Exists(p) ? Directory.GetFiles(p).Order(StringComparer.Ordinal) : [p]).ToList();
     Warmup(target, files);
     int failed = 0;
@@ -42,7 +43,10 @@ if (args.Length > 1 && args[1] == "--replay")
     return failed == 0 ? 0 : 1;
 }
 
-if (args.Length > 2 && args[1] == "--warmup" && Directory.Exists(args[2]))
+// Under afl-fuzz, SharpFuzz runs this program twice: a fork server (which never calls the target) and a client that
+// runs the inputs (started with __SHARPFUZZ_CTL set). Only the client needs warming up.
+bool aflServer = Environment.GetEnvironmentVariable("__AFL_SHM_ID") is not null && Environment.GetEnvironmentVariable("__SHARPFUZZ_CTL") is null;
+if (args.Length > 2 && args[1] == "--warmup" && Directory.Exists(args[2]) && !aflServer)
     Warmup(target, Directory.GetFiles(args[2]));
 
 Fuzzer.OutOfProcess.Run(stream =>
@@ -53,10 +57,22 @@ Fuzzer.OutOfProcess.Run(stream =>
 });
 return 0;
 
+// Instrumented code writes edge counts into SharpFuzz's trace map; outside Fuzzer.Run nothing has attached one.
+static unsafe void AttachScratchTraceMap()
+{
+    if (SharpFuzz.Common.Trace.SharedMem == null)
+        SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 16);
+}
+
 // Runs each input once without allocation budgets, so static initialisers (layout tables, JSON encoders) are
 // not charged to the first input that reaches them. Failures here are reported again by the real run.
-static void Warmup(string target, IEnumerable<string> files)
+static unsafe void Warmup(string target, IEnumerable<string> files)
 {
+    // Instrumented assemblies count edges in SharpFuzz's trace map, which is only attached to AFL's shared memory
+    // inside Fuzzer.Run; until then point it at a scratch map (the client attaches the real one afterwards).
+    byte* scratch = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 16);
+    byte* previous = SharpFuzz.Common.Trace.SharedMem;
+    if (previous == null) SharpFuzz.Common.Trace.SharedMem = scratch;
     FuzzTargets.CheckAllocations = false;
     foreach (var file in files)
     {
@@ -71,4 +87,7 @@ static void Warmup(string target, IEnumerable<string> files)
         }
     }
     FuzzTargets.CheckAllocations = true;
+    SharpFuzz.Common.Trace.SharedMem = previous;
+    SharpFuzz.Common.Trace.PrevLocation = 0;
+    System.Runtime.InteropServices.NativeMemory.Free(scratch);
 }
