@@ -37,6 +37,7 @@ if (args.Length > 1 && args[1] == "--replay")
         {
             failed++;
             Console.Error.WriteLine($"{file}: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("FUZZ_VERBOSE") == "1") Console.Error.WriteLine(e.StackTrace);
         }
     }
     Console.WriteLine($"{target}: {files.Count - failed} passed, {failed} failed");
