@@ -52,4 +52,12 @@ public class HostileInputTests
         Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("bootErrorRegion").ValueKind);
         Assert.Equal("aabbccdd", doc.RootElement.GetProperty("trailing").GetString(), ignoreCase: true);
     }
+
+    [Fact]
+    public void Bert_table_with_a_non_ascii_oem_id_reencodes_to_the_same_bytes()
+    {
+        // Found by the bert target: OEM ID / OEM Table ID bytes outside printable ASCII were rewritten on encode.
+        var bytes = Fixtures.Bytes("hostile/bert-table-non-ascii-oem.bin");
+        Assert.Equal(bytes, BertTableData.Decode(bytes).Encode());
+    }
 }
