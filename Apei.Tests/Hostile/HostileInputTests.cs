@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ApeiKit.Fuzz;
 using ApeiKit.Ghes;
+using ApeiKit.Platform;
 
 namespace ApeiKit.Tests.Hostile;
 
@@ -59,5 +60,16 @@ public class HostileInputTests
         // Found by the bert target: OEM ID / OEM Table ID bytes outside printable ASCII were rewritten on encode.
         var bytes = Fixtures.Bytes("hostile/bert-table-non-ascii-oem.bin");
         Assert.Equal(bytes, BertTableData.Decode(bytes).Encode());
+    }
+
+    [Fact]
+    public void Scenario_whose_error_region_overlaps_the_hest_is_a_scenario_error()
+    {
+        // Found by the scenario-json target: the region was written over the HEST and the guest's parse of the
+        // overwritten table threw ApeiContentException out of VirtualPlatform.Run.
+        var json = File.ReadAllText(Fixtures.Path("hostile/scenario-json-region-overlaps-hest.bin"));
+        var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
+        Assert.Equal("$.guest.errorRegionBase", e.Path);
+        Assert.Contains("overlaps the HEST", e.Message, StringComparison.Ordinal);
     }
 }
