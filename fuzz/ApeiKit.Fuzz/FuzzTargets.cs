@@ -402,7 +402,14 @@ public static class FuzzTargets
         {
             _ = t.Signature;
             if (t.Signature == "HEST") HestTarget(t.Bytes);
-            else if (t.Signature == "BERT") _ = BertAcpiDump.RegionNote(t.Bytes);
+            else if (t.Signature == "BERT") BertTarget(t.Bytes);
+            try
+            {
+                if (t.Signature == "BERT") _ = BertAcpiDump.RegionNote(t.Bytes);
+            }
+            catch (ApeiContentException)
+            {
+            }
         }
         s_text = text;
         RenderJson(input, static (_, v) => BertAcpiDump.Describe(s_text!, v), "BertAcpiDump.Describe");
