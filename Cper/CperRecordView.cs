@@ -44,7 +44,7 @@ public readonly ref struct CperRecordView
     /// Reads the record at the start of <paramref name="source"/>. Returns false only when too few bytes
     /// are present (less than the header, or less than RecordLength): read more and call again.
     /// </summary>
-    /// <exception cref="ApeiContentException">Bad signature, RecordLength smaller than the header, or a descriptor table that does not fit in RecordLength.</exception>
+    /// <exception cref="ApeiContentException">Bad signature, RecordLength smaller than the header, or a descriptor table that does not fit in RecordLength; RecordLength or SectionCount above <see cref="DecoderLimits.Current"/>.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset = 0)
     {
         record = default;
@@ -71,7 +71,7 @@ public readonly ref struct CperRecordView
     /// wrong length): the view covers the bytes present and <see cref="IsTruncated"/> says so.
     /// Sections beyond the bytes present fail when asked for. Consumes everything up to RecordLength.
     /// </summary>
-    /// <exception cref="ApeiContentException">Fewer than 128 bytes, bad signature, RecordLength smaller than the header.</exception>
+    /// <exception cref="ApeiContentException">Fewer than 128 bytes, bad signature, RecordLength smaller than the header; RecordLength or SectionCount above <see cref="DecoderLimits.Current"/>.</exception>
     public static CperRecordView ReadPrefix(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
     {
         if (source.Length < CperRecordHeader.Size)
@@ -90,6 +90,13 @@ public readonly ref struct CperRecordView
         ushort count = BinaryPrimitives.ReadUInt16LittleEndian(source[CperRecordHeader.SectionCountOffset..]);
         if (length < CperRecordHeader.Size)
             ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset, $">= {CperRecordHeader.Size}", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var limits = DecoderLimits.Current;
+        if (length > (uint)limits.MaxRecordSize)
+            ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset,
+                DecoderLimits.Describe(limits.MaxRecordSize, nameof(DecoderLimits.MaxRecordSize)), length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (count > limits.MaxSectionsPerRecord)
+            ThrowHelper.ThrowInvalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+                DecoderLimits.Describe(limits.MaxSectionsPerRecord, nameof(DecoderLimits.MaxSectionsPerRecord)), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         ulong tableEnd = CperRecordHeader.Size + (ulong)count * CperSectionDescriptor.Size;
         if (tableEnd > length && !allowShort)
             ThrowHelper.ThrowInvalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,

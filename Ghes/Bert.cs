@@ -86,12 +86,19 @@ public sealed class BertTableData
     public static BertTableData Decode(ReadOnlySpan<byte> source, long baseOffset = 0)
     {
         var t = BertTable.Read(source, baseOffset);
+        var header = AcpiTableHeaderData.From(t.Header);
         return new BertTableData
         {
-            Header = AcpiTableHeaderData.From(t.Header), RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
+            Header = header, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
             ChecksumByte = t.ChecksumValid ? null : t.Header.Checksum,
+            _decodedHeader = header, _rawHeader = t.Bytes[..AcpiTableHeader.Size].ToArray(),
         };
     }
+
+    // The header as decoded, written back verbatim while Header is unchanged: text fields holding bytes outside
+    // printable ASCII, and a Length other than 48, do not survive AcpiTableHeaderData (as in HestTableModel).
+    private AcpiTableHeaderData? _decodedHeader;
+    private byte[]? _rawHeader;
 
     /// <summary>48.</summary>
     public static int GetEncodedLength() => BertTable.Size;
@@ -103,7 +110,8 @@ public sealed class BertTableData
         if (destination.Length < BertTable.Size) return false;
         var d = destination[..BertTable.Size];
         d.Clear();
-        Header.Write(d, BertTable.Size);
+        if (_rawHeader is not null && Header == _decodedHeader) _rawHeader.CopyTo(d);
+        else Header.Write(d, BertTable.Size);
         BinaryPrimitives.WriteUInt32LittleEndian(d[BertTable.RegionLengthOffset..], RegionLength);
         BinaryPrimitives.WriteUInt64LittleEndian(d[BertTable.RegionAddressOffset..], RegionAddress);
         d[AcpiTableHeader.ChecksumOffset] = ChecksumByte ?? Checksum.Compute(d, AcpiTableHeader.ChecksumOffset);

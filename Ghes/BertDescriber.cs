@@ -61,13 +61,13 @@ public static class BertDescriber
             pos += (int)result.BlockLength;
             index++;
         }
-        int rest = r.Length - pos;
-        if (index > 0 && rest > 0)
+        visitor.EndArray();
+        // After the array, not inside it: an array holds blocks only (a named member there is invalid JSON).
+        if (index > 0 && r.Length - pos > 0)
         {
             var tail = r[pos..];
             if (tail.ContainsAnyExcept((byte)0)) visitor.Data("trailing", "Bytes after the last block", regionOffset + pos, tail);
         }
-        visitor.EndArray();
         if (region.Length > r.Length)
             visitor.Info("bytesAfterRegion", "Bytes after the region", region.Length - r.Length);
         Report(tableFindings.Concat(findings.Where(f => f.Kind == GhesFindingKind.RegionTruncated)).ToList(), visitor);

@@ -24,6 +24,9 @@ public sealed class Vmm
     /// <summary>The guest's GHES sources as the VMM laid them out (parsed back from <see cref="GuestHest"/>).</summary>
     public IReadOnlyList<GhesSourceInfo> Sources { get; private set; } = [];
 
+    private static bool Overlap(ulong a, ulong aLength, ulong b, ulong bLength)
+        => aLength != 0 && bLength != 0 && (UInt128)a < (UInt128)b + bLength && (UInt128)b < (UInt128)a + aLength;
+
     internal void Boot()
     {
         var s = _p.Scenario;
@@ -36,6 +39,9 @@ public sealed class Vmm
             throw new ScenarioException("$.guest.ram", e.Message);
         }
         GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);
+        // The region is written after the table: overlapping, it would overwrite the HEST the guest then parses.
+        if (Overlap(s.GuestHestAddress, (ulong)GuestHest.Length, s.GuestRegionBase, (ulong)region.Length))
+            throw new ScenarioException("$.guest.errorRegionBase", $"the error region at GPA {VirtualPlatform.Hex(s.GuestRegionBase)} ({region.Length} bytes) overlaps the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)} ({GuestHest.Length} bytes)");
         _p.GuestMemory.Write(s.GuestHestAddress, GuestHest);
         _p.GuestMemory.Write(s.GuestRegionBase, region);
         RegionLength = region.Length;

@@ -219,6 +219,22 @@ public sealed partial class ArmProcessorSection : CperSectionBody
                         Inv($"at most {fits} error-information structures of 32 bytes in the {room} bytes after the header"), Inv($"{infoNum}")),
                 };
             }
+            var limits = DecoderLimits.Current;
+            if (infoNum > limits.MaxErrorInformationEntries || contextNum > limits.MaxContextStructures)
+            {
+                // Counts that fit the bytes but no real section reaches: walk up to the limit, trust no context count.
+                bool info = infoNum > limits.MaxErrorInformationEntries;
+                return new Walk
+                {
+                    Limit = limit, LengthError = error, ContextCount = 0,
+                    ErrorInfoCount = Math.Min((int)infoNum, limits.MaxErrorInformationEntries),
+                    CountError = info
+                        ? new ApeiContentException(StructureName, "ErrInfoNum", baseOffset + ErrInfoNumOffset,
+                            DecoderLimits.Describe(limits.MaxErrorInformationEntries, nameof(DecoderLimits.MaxErrorInformationEntries)), Inv($"{infoNum}"))
+                        : new ApeiContentException(StructureName, "ContextInfoNum", baseOffset + ContextInfoNumOffset,
+                            DecoderLimits.Describe(limits.MaxContextStructures, nameof(DecoderLimits.MaxContextStructures)), Inv($"{contextNum}")),
+                };
+            }
             return new Walk { Limit = limit, ErrorInfoCount = infoNum, ContextCount = contextNum, LengthError = error };
         }
     }

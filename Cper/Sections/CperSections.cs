@@ -59,6 +59,9 @@ public static class CperSections
         }
     }
 
+    /// <summary>Every registered codec (built-ins and vendors'), ordered by section type GUID.</summary>
+    public static IReadOnlyList<CperSectionCodec> Registered => [.. s_codecs.Values.OrderBy(c => c.SectionType)];
+
     /// <summary>The codec for a section type, or null.</summary>
     public static CperSectionCodec? Find(Guid sectionType) => s_codecs.GetValueOrDefault(sectionType);
 

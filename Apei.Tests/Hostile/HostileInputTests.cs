@@ -1,0 +1,91 @@
+using System.Text.Json;
+using ApeiKit.Fuzz;
+using ApeiKit.Ghes;
+using ApeiKit.Platform;
+
+namespace ApeiKit.Tests.Hostile;
+
+/// <summary>
+/// Inputs the fuzzers found (fixtures/hostile/, one README line each): every one is replayed through its fuzz target's
+/// contract (documented exception or success, round trips, allocation budget, well-formed JSON), and each bug has a named test.
+/// </summary>
+public class HostileInputTests
+{
+    public static TheoryData<string> HostileFixtures() => new(Fixtures.Files("hostile", "*.bin"));
+
+    /// <summary>The target is the file name's prefix (longest known target name).</summary>
+    internal static string TargetOf(string fixture)
+    {
+        string name = Path.GetFileName(fixture);
+        return FuzzTargets.Names.Where(t => name.StartsWith(t + "-", StringComparison.Ordinal)).OrderByDescending(t => t.Length).FirstOrDefault()
+            ?? throw new InvalidOperationException($"{name} does not start with a fuzz target name");
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileFixtures))]
+    public void Hostile_fixture_keeps_its_targets_contract(string fixture)
+    {
+        var bytes = Fixtures.Bytes(fixture);
+        string target = TargetOf(fixture);
+        FuzzTargets.CheckAllocations = false;
+        FuzzTargets.Run(target, bytes); // warm-up: static initialisers are not the input's fault
+        FuzzTargets.CheckAllocations = true;
+        FuzzTargets.Run(target, bytes);
+    }
+
+    public static TheoryData<string> SeedCorpora() => new(FuzzTargets.Names);
+
+    [Theory]
+    [MemberData(nameof(SeedCorpora))]
+    public void Seed_corpus_keeps_its_targets_contract(string target)
+    {
+        // AFL refuses to start when a seed crashes: keep fuzz/corpus/TARGET valid as the library changes.
+        var folder = Path.Combine(Fixtures.Root, "..", "fuzz", "corpus", target);
+        var seeds = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        Assert.NotEmpty(seeds);
+        FuzzTargets.CheckAllocations = false;
+        foreach (var seed in seeds) FuzzTargets.Run(target, seed);
+        FuzzTargets.CheckAllocations = true;
+        foreach (var seed in seeds) FuzzTargets.Run(target, seed);
+    }
+
+    [Fact]
+    public void Every_hostile_fixture_has_a_readme_line()
+    {
+        var readme = File.ReadAllText(Fixtures.Path("hostile/README.md"));
+        foreach (var fixture in Fixtures.Files("hostile", "*.bin"))
+            Assert.Contains(Path.GetFileName(fixture), readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bert_trailing_bytes_after_the_blocks_render_as_valid_json()
+    {
+        // Found by the bert target: the trailing bytes were written as a named member inside the block array.
+        var bytes = Fixtures.Bytes("hostile/bert-trailing-bytes-json.bin");
+        var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+            BertDescriber.Describe(bytes.AsSpan(0, BertTable.Size), 0, bytes.AsSpan(BertTable.Size), BertTable.Size, new JsonRenderer(writer), "bert");
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("bootErrorRegion").ValueKind);
+        Assert.Equal("aabbccdd", doc.RootElement.GetProperty("trailing").GetString(), ignoreCase: true);
+    }
+
+    [Fact]
+    public void Bert_table_with_a_non_ascii_oem_id_reencodes_to_the_same_bytes()
+    {
+        // Found by the bert target: OEM ID / OEM Table ID bytes outside printable ASCII were rewritten on encode.
+        var bytes = Fixtures.Bytes("hostile/bert-table-non-ascii-oem.bin");
+        Assert.Equal(bytes, BertTableData.Decode(bytes).Encode());
+    }
+
+    [Fact]
+    public void Scenario_whose_error_region_overlaps_the_hest_is_a_scenario_error()
+    {
+        // Found by the scenario-json target: the region was written over the HEST and the guest's parse of the
+        // overwritten table threw ApeiContentException out of VirtualPlatform.Run.
+        var json = File.ReadAllText(Fixtures.Path("hostile/scenario-json-region-overlaps-hest.bin"));
+        var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
+        Assert.Equal("$.guest.errorRegionBase", e.Path);
+        Assert.Contains("overlaps the HEST", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,485 @@
+using System.Text;
+using System.Text.Json;
+using ApeiKit.Cli;
+using ApeiKit.Cper;
+using ApeiKit.Ghes;
+using ApeiKit.Hest;
+using ApeiKit.Platform;
+
+namespace ApeiKit.Fuzz;
+
+/// <summary>A decoder allocated more than the budget allows for its input size (a length read from the input drove an allocation).</summary>
+public sealed class AllocationBudgetExceededException(string message) : Exception(message);
+
+/// <summary>Something decoded but did not encode back to the same bytes, or decoded differently the second time.</summary>
+public sealed class RoundTripMismatchException(string message) : Exception(message);
+
+/// <summary>A rendering, validation or simulation broke one of its own invariants.</summary>
+public sealed class FuzzInvariantException(string message) : Exception(message);
+
+/// <summary>
+/// The fuzz targets, one per entry point. Each returns normally when the input was handled, whether it was
+/// accepted or rejected with the documented exception (<see cref="ApeiContentException"/>, <see cref="ScenarioException"/>,
+/// <see cref="HestSpecException"/>, <see cref="CliUsageException"/>); any other exception propagates (AFL sees a crash).
+/// Also compiled into Apei.Tests, which replays <c>fixtures/hostile/</c> through it.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>Target names, as given to the fuzz program and used for corpus folders and fixture prefixes.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json"];
+
+    /// <summary>When false (the warm-up pass), allocation budgets are not checked: first calls run static initialisers.</summary>
+    public static bool CheckAllocations { get; set; } = true;
+
+    /// <summary>Scenarios larger than this (timeline entries) are parsed but not run.</summary>
+    public const int MaxScenarioErrors = 256;
+
+    /// <summary>Scenarios whose polling would take more steps than this are parsed but not run.</summary>
+    public const ulong MaxScenarioPolls = 20_000;
+
+    /// <summary>Runs <paramref name="target"/> on <paramref name="input"/>.</summary>
+    public static void Run(string target, ReadOnlySpan<byte> input)
+    {
+        switch (target)
+        {
+            case "cper-record": CperRecordTarget(input); break;
+            case "cper-section": CperSectionTarget(input); break;
+            case "gesb": GesbTarget(input); break;
+            case "hest": HestTarget(input); break;
+            case "bert": BertTarget(input); break;
+            case "acpidump": AcpiDumpTarget(input); break;
+            case "input-detect": InputDetectTarget(input); break;
+            case "scenario-json": ScenarioTarget(input); break;
+            case "hest-spec-json": HestSpecTarget(input); break;
+            default: throw new ArgumentException($"unknown target '{target}' (one of {string.Join(", ", Names)})", nameof(target));
+        }
+    }
+
+    // ---- budgets -------------------------------------------------------------------------------------------
+
+    private static long Allocated() => GC.GetAllocatedBytesForCurrentThread();
+
+    /// <summary>Decoding: a copy or two of the input plus one error per bad structure; never a length read from the input.</summary>
+    private static void DecodeBudget(long before, int inputLength, string what) => Budget(before, 32L * inputLength + 256 * 1024, what);
+
+    /// <summary>Rendering allocates its output: about 1 KiB of JSON per small structure, hex text for raw bytes.</summary>
+    private static void RenderBudget(long before, int inputLength, string what) => Budget(before, 256L * inputLength + 512 * 1024, what);
+
+    private static void Budget(long before, long limit, string what)
+    {
+        if (!CheckAllocations) return;
+        long used = Allocated() - before;
+        if (used > limit) throw new AllocationBudgetExceededException($"{what} allocated {used} bytes (budget {limit})");
+    }
+
+    private static void SameBytes(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, string what)
+    {
+        if (!expected.SequenceEqual(actual))
+        {
+            int i = 0;
+            while (i < expected.Length && i < actual.Length && expected[i] == actual[i]) i++;
+            throw new RoundTripMismatchException($"{what}: {expected.Length} bytes in, {actual.Length} bytes out, first difference at {i}");
+        }
+    }
+
+    /// <summary>Renders with a <see cref="JsonRenderer"/>; when the walk completes the JSON must be well-formed.</summary>
+    private delegate void Walk(ReadOnlySpan<byte> input, StructureVisitor visitor);
+
+    private static void RenderJson(ReadOnlySpan<byte> input, Walk walk, string what)
+    {
+        long before = Allocated();
+        var stream = new MemoryStream();
+        bool complete = false;
+        try
+        {
+            using var writer = new Utf8JsonWriter(stream);
+            walk(input, new JsonRenderer(writer));
+            writer.Flush();
+            complete = true;
+        }
+        catch (ApeiContentException)
+        {
+        }
+        RenderBudget(before, input.Length, what);
+        if (complete && stream.Length > 0)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(stream.ToArray());
+            }
+            catch (JsonException e)
+            {
+                throw new FuzzInvariantException($"{what} wrote malformed JSON: {e.Message}");
+            }
+        }
+    }
+
+    // ---- CPER --------------------------------------------------------------------------------------------
+
+    private static void CperRecordTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        CperRecord? record = null;
+        int consumed = 0;
+        try
+        {
+            record = CperRecord.Decode(input, new List<ApeiContentException>(), out consumed);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, "CperRecord.Decode");
+        if (record is not null)
+        {
+            var encoded = record.Encode();
+            SameBytes(input[..consumed], encoded, "CPER record re-encode");
+            var again = CperRecord.Decode(encoded, new List<ApeiContentException>(), out int consumedAgain);
+            if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
+            SameBytes(encoded, again.Encode(), "CPER record second round trip");
+        }
+
+        try
+        {
+            CperRecord.Decode(input, out _); // strict
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        try
+        {
+            if (CperRecordView.TryRead(input, out var view, out _))
+            {
+                _ = view.Header.Severity;
+                for (int i = 0; i < view.DescriptorCount; i++)
+                {
+                    var d = view.GetDescriptor(i);
+                    try
+                    {
+                        _ = view.GetSectionBody(i);
+                    }
+                    catch (ApeiContentException)
+                    {
+                    }
+                    _ = d.SectionType;
+                }
+                view.Validate();
+            }
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        RenderJson(input, static (b, v) => CperRecordDescriber.Describe(b, 0, v, "record", out _), "CperRecordDescriber");
+    }
+
+    private static void CperSectionTarget(ReadOnlySpan<byte> input)
+    {
+        if (input.IsEmpty) return;
+        var codecs = CperSections.Registered;
+        // One value past the codecs selects a GUID no codec has: the raw path.
+        int pick = input[0] % (codecs.Count + 1);
+        Guid type = pick < codecs.Count ? codecs[pick].SectionType : new Guid("f0f0f0f0-0000-4000-8000-00000000f0f0");
+        var body = input[1..];
+
+        long before = Allocated();
+        CperSectionBody? model = null;
+        try
+        {
+            model = CperSections.DecodeBody(type, body, 1);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, $"section {type} decode");
+        if (model is not null)
+        {
+            if (model.SectionType != type) throw new FuzzInvariantException($"decoded body says {model.SectionType}, not {type}");
+            var encoded = model.Encode();
+            if (encoded.Length != model.GetEncodedLength()) throw new RoundTripMismatchException("Encode length differs from GetEncodedLength");
+            SameBytes(body, encoded, $"section {type} re-encode");
+            var again = CperSections.DecodeBody(type, encoded, 1);
+            SameBytes(encoded, again.Encode(), $"section {type} second round trip");
+        }
+
+        s_sectionType = type;
+        RenderJson(body, static (b, v) =>
+        {
+            v.BeginObject(null, "section", 1, b.Length);
+            CperSections.DescribeBody(s_sectionType, b, 1, v);
+            v.EndObject();
+        }, $"section {type} describe");
+    }
+
+    [ThreadStatic] private static Guid s_sectionType;
+
+    // ---- GHES / BERT ---------------------------------------------------------------------------------------
+
+    private static void GesbTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        try
+        {
+            var view = ErrorStatusBlockView.Read(input, out _);
+            _ = view.DeclaredEntryCount;
+            _ = view.RawData.Length;
+            foreach (var e in view.Entries)
+            {
+                _ = e.SectionType;
+                _ = e.FruText;
+                _ = e.Timestamp;
+                _ = e.Data.Length;
+            }
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        var result = GhesBlockValidator.Validate(input, (ulong)input.Length);
+        foreach (var f in result.Findings) _ = f.ToString();
+        _ = GhesBlockValidator.Validate(input).IsValid;
+
+        ErrorStatusBlock? block = null;
+        int consumed = 0;
+        try
+        {
+            block = ErrorStatusBlock.Decode(input, new List<ApeiContentException>(), out consumed);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, "error status block view, validator and decode");
+        if (block is not null)
+        {
+            var encoded = block.Encode();
+            SameBytes(input[..consumed], encoded, "error status block re-encode");
+            var again = ErrorStatusBlock.Decode(encoded, new List<ApeiContentException>(), out int consumedAgain);
+            if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
+            SameBytes(encoded, again.Encode(), "error status block second round trip");
+        }
+
+        RenderJson(input, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "block", (ulong)b.Length), "ErrorStatusBlockDescriber");
+    }
+
+    private static void BertTarget(ReadOnlySpan<byte> input)
+    {
+        var table = input[..Math.Min(BertTable.Size, input.Length)];
+        var region = input[table.Length..];
+        long before = Allocated();
+        try
+        {
+            if (BertTable.TryRead(table, out var t))
+            {
+                _ = t.RegionLength + t.RegionAddress;
+                _ = t.ChecksumValid;
+                var data = BertTableData.Decode(table);
+                SameBytes(table, data.Encode(), "BERT table re-encode");
+            }
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        try
+        {
+            foreach (var f in BertValidator.Validate(table, region, 0, table.Length)) _ = f.ToString();
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        BootErrorRegion? decoded = null;
+        try
+        {
+            decoded = BootErrorRegion.Decode(region, table.Length);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, "BERT table, validator and region decode");
+        if (decoded is not null)
+        {
+            var encoded = decoded.Encode();
+            SameBytes(region, encoded, "boot error region re-encode");
+            SameBytes(encoded, BootErrorRegion.Decode(encoded, table.Length).Encode(), "boot error region second round trip");
+        }
+
+        RenderJson(input, static (b, v) =>
+        {
+            var t = b[..Math.Min(BertTable.Size, b.Length)];
+            BertDescriber.Describe(t, 0, b[t.Length..], t.Length, v, "bert");
+        }, "BertDescriber");
+    }
+
+    // ---- HEST ----------------------------------------------------------------------------------------------
+
+    private static void HestTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        try
+        {
+            var table = HestTable.Read(input);
+            _ = table.Header.OemId;
+            _ = table.ErrorSourceCount;
+            _ = table.IsChecksumValid;
+            foreach (var s in table) _ = s.Type;
+            _ = table.CountSources(out _);
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        HestTableModel? model = null;
+        try
+        {
+            model = HestTableModel.DecodePrefix(input, out _);
+        }
+        catch (ApeiContentException)
+        {
+        }
+
+        try
+        {
+            foreach (var f in HestValidator.Validate(input)) _ = f.ToString();
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, "HEST view, model and validator");
+
+        if (model is not null)
+        {
+            // The model writes Length and the checksum (HestTableModel.TryEncode); everything else comes back as it was.
+            var expected = HestTable.Read(input).Bytes.ToArray();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(expected.AsSpan(AcpiTableHeader.LengthOffset), (uint)expected.Length);
+            Checksum.Fix(expected, AcpiTableHeader.ChecksumOffset);
+            var encoded = model.Encode();
+            SameBytes(expected, encoded, "HEST re-encode");
+            SameBytes(encoded, HestTableModel.DecodePrefix(encoded, out _).Encode(), "HEST second round trip");
+        }
+
+        RenderJson(input, static (b, v) => HestDescriber.Describe(b, 0, v), "HestDescriber");
+    }
+
+    private static void HestSpecTarget(ReadOnlySpan<byte> input)
+    {
+        string json = Encoding.UTF8.GetString(input);
+        HestSpecResult spec;
+        try
+        {
+            spec = HestSpec.Parse(json);
+        }
+        catch (HestSpecException)
+        {
+            return;
+        }
+        var built = spec.Builder.Build(spec.RegionBase);
+        var model = HestTableModel.Decode(built.TableBytes); // what the builder writes, the decoder reads
+        SameBytes(built.TableBytes, model.Encode(), "built HEST round trip");
+        foreach (var f in HestValidator.Validate(built.TableBytes)) _ = f.ToString();
+        RenderJson(built.TableBytes, static (b, v) => HestDescriber.Describe(b, 0, v), "HestDescriber of a built table");
+    }
+
+    // ---- text ----------------------------------------------------------------------------------------------
+
+    private static void AcpiDumpTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        _ = AcpiDumpText.LooksLikeAcpiDump(input);
+        string text = Encoding.UTF8.GetString(input);
+        List<AcpiDumpTable> tables;
+        try
+        {
+            tables = AcpiDumpText.Parse(text);
+        }
+        catch (ApeiContentException)
+        {
+            return;
+        }
+        DecodeBudget(before, input.Length, "AcpiDumpText.Parse");
+        foreach (var t in tables)
+        {
+            _ = t.Signature;
+            if (t.Signature == "HEST") HestTarget(t.Bytes);
+            else if (t.Signature == "BERT") BertTarget(t.Bytes);
+            try
+            {
+                if (t.Signature == "BERT") _ = BertAcpiDump.RegionNote(t.Bytes);
+            }
+            catch (ApeiContentException)
+            {
+            }
+        }
+        s_text = text;
+        RenderJson(input, static (_, v) => BertAcpiDump.Describe(s_text!, v), "BertAcpiDump.Describe");
+        s_text = null;
+    }
+
+    [ThreadStatic] private static string? s_text;
+
+    private static void InputDetectTarget(ReadOnlySpan<byte> input)
+    {
+        var guess = InputDecoder.Guess(input);
+        var data = input.ToArray();
+        foreach (var encoding in new[] { InputEncoding.Auto, InputEncoding.Binary, InputEncoding.Hex, InputEncoding.Base64 })
+        {
+            long before = Allocated();
+            try
+            {
+                var bytes = InputDecoder.Decode(data, encoding, out var used);
+                if (encoding == InputEncoding.Auto && used != guess) throw new FuzzInvariantException($"Auto used {used}, Guess said {guess}");
+                if (used == InputEncoding.Binary && bytes.Length != data.Length) throw new FuzzInvariantException("binary input was changed");
+            }
+            catch (CliUsageException)
+            {
+                if (encoding == InputEncoding.Auto) throw new FuzzInvariantException($"Auto guessed {guess} but decoding it failed");
+            }
+            DecodeBudget(before, input.Length, $"InputDecoder.Decode {encoding}");
+        }
+        if (InputDecoder.TryHex(input, out var hex))
+        {
+            if (!InputDecoder.TryHex(Encoding.ASCII.GetBytes(Convert.ToHexString(hex)), out var back)) throw new FuzzInvariantException("hex of decoded hex does not parse");
+            SameBytes(hex, back, "hex round trip");
+        }
+        if (InputDecoder.TryBase64(input, out var b64))
+        {
+            if (!InputDecoder.TryBase64(Encoding.ASCII.GetBytes(Convert.ToBase64String(b64)), out var back)) throw new FuzzInvariantException("base64 of decoded base64 does not parse");
+            SameBytes(b64, back, "base64 round trip");
+        }
+    }
+
+    private static void ScenarioTarget(ReadOnlySpan<byte> input)
+    {
+        string json = Encoding.UTF8.GetString(input);
+        Scenario scenario;
+        try
+        {
+            scenario = ScenarioReader.Read(json, "fuzz.json");
+        }
+        catch (ScenarioException)
+        {
+            return;
+        }
+        // Time cap: the simulation is event-driven; keep the events few so one input runs in milliseconds.
+        if (scenario.Timeline.Count > MaxScenarioErrors) return;
+        ulong last = scenario.Timeline.Count == 0 ? 0 : scenario.Timeline.Max(e => e.AtUs);
+        ulong longestPoll = scenario.GuestSources.Select(s => (ulong)s.PollIntervalMs * 1000).DefaultIfEmpty(0UL).Max();
+        ulong end = scenario.EndUs != 0 ? scenario.EndUs : last + Math.Max(longestPoll * 2, 2000);
+        foreach (var s in scenario.GuestSources)
+        {
+            if (s.PollIntervalMs > 0 && end / ((ulong)s.PollIntervalMs * 1000) > MaxScenarioPolls) return;
+        }
+        PlatformRun run;
+        try
+        {
+            run = VirtualPlatform.Run(scenario);
+        }
+        catch (ScenarioException)
+        {
+            return;
+        }
+        var violations = PlatformInvariants.Check(run);
+        if (violations.Count > 0) throw new FuzzInvariantException("platform invariants: " + string.Join("; ", violations));
+    }
+}
