@@ -33,8 +33,9 @@ public sealed record DecoderLimits
     public int MaxSectionsPerRecord { get; init; } = 1024;
 
     /// <summary>
-    /// Largest number of error-information structures in one processor section: ARM ERR_INFO_NUM (UEFI N.2.4.4) today,
-    /// and the IA32/X64 error and context counts when that section gets a codec. Default 256.
+    /// Largest number of error-information structures in one processor section: ARM ERR_INFO_NUM (UEFI N.2.4.4, a
+    /// 16-bit count). The IA32/X64 counts (N.2.4.2, validation bits 2-7 and 8-13) are 6-bit fields, at most 63, so
+    /// they never reach the default; their structures are still checked against the section length. Default 256.
     /// </summary>
     public int MaxErrorInformationEntries { get; init; } = 256;
 
