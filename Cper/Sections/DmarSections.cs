@@ -89,12 +89,7 @@ public sealed class DmarVtdSection : FixedSectionBody
         FieldDef.Bytes("faultRecord", "Fault record", 48, 16),
         FieldDef.Bytes("rootEntry", "Root entry", 64, 16),
         FieldDef.Bytes("contextEntry", "Context entry", 80, 16),
-        FieldDef.Hex("pteLevel6", "Level 6 page table entry", 96, 8),
-        FieldDef.Hex("pteLevel5", "Level 5 page table entry", 104, 8),
-        FieldDef.Hex("pteLevel4", "Level 4 page table entry", 112, 8),
-        FieldDef.Hex("pteLevel3", "Level 3 page table entry", 120, 8),
-        FieldDef.Hex("pteLevel2", "Level 2 page table entry", 128, 8),
-        FieldDef.Hex("pteLevel1", "Level 1 page table entry", 136, 8),
+        .. DmarPageTableEntries.Fields,
     ]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
@@ -145,12 +140,7 @@ public sealed class DmarIommuSection : FixedSectionBody
         FieldDef.Bytes("eventLogEntry", "Event log entry", 32, 16),
         FieldDef.Reserved("reserved3", 48, 16),
         FieldDef.Bytes("deviceTableEntry", "Device table entry", 64, 32),
-        FieldDef.Hex("pteLevel6", "Level 6 page table entry", 96, 8),
-        FieldDef.Hex("pteLevel5", "Level 5 page table entry", 104, 8),
-        FieldDef.Hex("pteLevel4", "Level 4 page table entry", 112, 8),
-        FieldDef.Hex("pteLevel3", "Level 3 page table entry", 120, 8),
-        FieldDef.Hex("pteLevel2", "Level 2 page table entry", 128, 8),
-        FieldDef.Hex("pteLevel1", "Level 1 page table entry", 136, 8),
+        .. DmarPageTableEntries.Fields,
     ]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
@@ -180,4 +170,11 @@ public sealed class DmarIommuSection : FixedSectionBody
     public ulong Control { get => GetField("control"); set => SetField("control", value); }
     /// <summary>Status register.</summary>
     public ulong Status { get => GetField("status"); set => SetField("status", value); }
+}
+
+/// <summary>The six page table entries (levels 6 to 1) that end both the VT-d and the IOMMU DMAr sections, at offsets 96-143 (UEFI 2.10 N.2.11.2, N.2.11.3).</summary>
+internal static class DmarPageTableEntries
+{
+    /// <summary>The entries, level 6 first.</summary>
+    public static FieldDef[] Fields { get; } = [.. Enumerable.Range(0, 6).Select(i => FieldDef.Hex($"pteLevel{6 - i}", $"Level {6 - i} page table entry", 96 + 8 * i, 8))];
 }
