@@ -38,6 +38,7 @@ public sealed class Vmm
         {
             throw new ScenarioException("$.guest.ram", e.Message);
         }
+        CheckDisjoint(s);
         GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);
         // The region is written after the table: overlapping, it would overwrite the HEST the guest then parses.
         if (Overlap(s.GuestHestAddress, (ulong)GuestHest.Length, s.GuestRegionBase, (ulong)region.Length))
@@ -50,6 +51,28 @@ public sealed class Vmm
         _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{r.Name} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
             + $"guest HEST ({GuestHest.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}, hardware_errors region ({region.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestRegionBase)}",
             address: s.GuestHestAddress);
+    }
+
+    /// <summary>
+    /// Every range the VMM process maps (guest RAM slots and its own mappings) must be disjoint in host virtual and
+    /// in host physical space: otherwise one host page would belong to two owners and the host's reverse mapping
+    /// would not say which.
+    /// </summary>
+    private static void CheckDisjoint(Scenario s)
+    {
+        var ranges = s.GuestRam.Select((r, i) => (Path: $"$.guest.ram[{i}]", r.Name, r.Hva, r.Hpa, r.Size))
+            .Concat(s.VmmMappings.Select((m, i) => (Path: $"$.vmm.mappings[{i}]", m.Name, m.Hva, m.Hpa, m.Size))).ToList();
+        for (int i = 0; i < ranges.Count; i++)
+        {
+            var a = ranges[i];
+            if (a.Size == 0 || a.Hva + a.Size < a.Hva || a.Hpa + a.Size < a.Hpa) throw new ScenarioException(a.Path, $"{a.Name} is empty or wraps around");
+            for (int j = 0; j < i; j++)
+            {
+                var b = ranges[j];
+                if (a.Hva < b.Hva + b.Size && b.Hva < a.Hva + a.Size) throw new ScenarioException(a.Path, $"{a.Name} overlaps {b.Name} in host virtual space");
+                if (a.Hpa < b.Hpa + b.Size && b.Hpa < a.Hpa + a.Size) throw new ScenarioException(a.Path, $"{a.Name} overlaps {b.Name} in host physical space");
+            }
+        }
     }
 
     internal void OnSigbus(string? errorId, ulong hva, bool actionRequired, int vcpu)

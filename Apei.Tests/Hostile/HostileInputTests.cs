@@ -88,4 +88,16 @@ public class HostileInputTests
         Assert.Equal("$.guest.errorRegionBase", e.Path);
         Assert.Contains("overlaps the HEST", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Scenario_whose_vmm_mapping_overlaps_guest_ram_is_a_scenario_error()
+    {
+        // Found by the scenario-json target in CI's smoke run: ram0 at HVA 0 and a VMM mapping at HVA 0x5600 overlap, so
+        // poison in the VMM's own memory translated to a guest address and the invariant "guest address = host address
+        // through the map" failed.
+        var json = File.ReadAllText(Fixtures.Path("hostile/scenario-json-vmm-mapping-overlaps-guest-ram.bin"));
+        var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
+        Assert.Equal("$.vmm.mappings[0]", e.Path);
+        Assert.Contains("overlaps ram0 in host virtual space", e.Message, StringComparison.Ordinal);
+    }
 }
