@@ -52,17 +52,7 @@ public sealed class CcixPerSection : CperSectionBody
 
     /// <inheritdoc/>
     public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        int total = GetEncodedLength();
-        if (destination.Length < total) return false;
-        _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)(HeaderSize + PerLog.Length));
-        PerLog.CopyTo(destination[HeaderSize..]);
-        TrailingBytes.CopyTo(destination[(HeaderSize + PerLog.Length)..]);
-        bytesWritten = total;
-        return true;
-    }
+        => SectionWalk.TryEncodeLengthPrefixed(_header, PerLog, TrailingBytes, destination, out bytesWritten);
 
     /// <summary>Decodes the section.</summary>
     /// <exception cref="ApeiContentException">Fewer than 16 bytes, or a Length below 16 or beyond the section body.</exception>

@@ -165,17 +165,7 @@ public sealed class CxlComponentEventSection : CperSectionBody
 
     /// <inheritdoc/>
     public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        int total = GetEncodedLength();
-        if (destination.Length < total) return false;
-        _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)(HeaderSize + EventLog.Length));
-        EventLog.CopyTo(destination[HeaderSize..]);
-        TrailingBytes.CopyTo(destination[(HeaderSize + EventLog.Length)..]);
-        bytesWritten = total;
-        return true;
-    }
+        => SectionWalk.TryEncodeLengthPrefixed(_header, EventLog, TrailingBytes, destination, out bytesWritten);
 
     /// <summary>Decodes the section.</summary>
     /// <exception cref="ApeiContentException">Fewer than 32 bytes, or a Length below 32 or beyond the section body.</exception>
