@@ -65,7 +65,7 @@ public static class McaRegisters
     public static IReadOnlyList<BitFieldDef> StatusBitsIntel { get; } = Common(
         new BitFieldDef("otherInformation", "Other information", 32, 5),
         new BitFieldDef("firmwareUpdatedError", "Firmware updated error status", 37, 1),
-        new BitFieldDef("correctedErrorCount", "Corrected error count", 38, 15),
+        new BitFieldDef("correctedErrorCount", "Corrected error count", 38, 15, IsCount: true),
         new BitFieldDef("thresholdErrorStatus", "Threshold-based error status", 53, 2, s_threshold),
         new BitFieldDef("ar", "AR (recovery action required)", 55, 1),
         new BitFieldDef("s", "S (signaled as machine check)", 56, 1));
