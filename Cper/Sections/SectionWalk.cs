@@ -16,10 +16,6 @@ internal static class SectionWalk
         }
     }
 
-    /// <summary>An <see cref="ApeiContentException"/> for a count or length that does not fit in what encloses it.</summary>
-    public static ApeiContentException DoesNotFit(string structure, string field, long offset, string expected, string found)
-        => new(structure, field, offset, expected, found);
-
     /// <summary>Reads an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
     public static ulong Read(byte[] bytes, int at, FieldDef field) => field.ReadValue(bytes.AsSpan(at));
 
