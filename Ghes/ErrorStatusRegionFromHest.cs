@@ -14,6 +14,9 @@ namespace ApeiKit.Ghes;
 public sealed record HestGhesSource(GhesSourceDescription Description, bool IsVersion2, NotificationType Notification, int TableOffset,
     GenericAddress ErrorStatusAddress, GenericAddress? ReadAckGas)
 {
+    /// <summary>The whole hardware error notification structure (poll interval, vector, thresholds).</summary>
+    public HardwareErrorNotification? NotificationStructure { get; init; }
+
     /// <summary>"GHES" or "GHESv2".</summary>
     public string TypeName => IsVersion2 ? "GHESv2" : "GHES";
 
@@ -60,7 +63,8 @@ public static class ErrorStatusRegionFromHest
                 ReadAckPreserve = v2 ? s.ReadAckPreserve : ReadAckRegister.QemuPreserve,
                 ReadAckWrite = v2 ? s.ReadAckWrite : ReadAckRegister.QemuWrite,
             };
-            list.Add(new HestGhesSource(description, v2, s.Notification.Type, s.Offset, status, ack));
+            var notification = s.Notification;
+            list.Add(new HestGhesSource(description, v2, notification.Type, s.Offset, status, ack) { NotificationStructure = notification });
         }
         if (e.Error is { } error) throw error;
         return list;

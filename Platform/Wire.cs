@@ -79,24 +79,12 @@ internal static class Wire
         return result.TableBytes;
     }
 
-    /// <summary>Reads the GHES and GHESv2 sources of a HEST with the zero-copy view.</summary>
+    /// <summary>Reads the GHES and GHESv2 sources of a HEST (with <see cref="ErrorStatusRegionFromHest"/>, the zero-copy HEST view underneath).</summary>
     /// <exception cref="ApeiContentException">The table is malformed.</exception>
     public static List<GhesSourceInfo> ReadSources(ReadOnlySpan<byte> hest)
-    {
-        var table = Hest.HestTable.Read(hest);
-        var list = new List<GhesSourceInfo>();
-        var e = table.GetEnumerator();
-        while (e.MoveNext())
-        {
-            var s = e.Current;
-            if (!s.IsGeneric) continue;
-            var n = s.Notification;
-            ReadAckRegister? ack = s.Type == Hest.HestSourceType.GhesV2 ? new ReadAckRegister(s.ReadAckRegister, s.ReadAckPreserve, s.ReadAckWrite) : null;
-            list.Add(new GhesSourceInfo(s.SourceId, (Mechanism)(byte)n.Type, n.PollInterval, s.ErrorStatusBlockLength, s.ErrorStatusAddress.Address, ack, n.Vector));
-        }
-        if (e.Error is { } error) throw error;
-        return list;
-    }
+        => ErrorStatusRegionFromHest.ReadSources(hest).Select(s => new GhesSourceInfo(s.Description.SourceId, (Mechanism)(byte)s.Notification,
+            s.NotificationStructure?.PollInterval ?? 0, s.Description.ErrorStatusBlockLength, s.Description.ErrorBlockAddressRegister, s.GetReadAck(),
+            s.NotificationStructure?.Vector ?? 0)).ToList();
 
     /// <summary>Encodes an error status block with one data entry (revision 0x300) per section.</summary>
     public static byte[] EncodeStatusBlock(Severity severity, IEnumerable<SectionPayload> sections)
