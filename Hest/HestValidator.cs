@@ -21,6 +21,15 @@ public enum HestSeverity
 /// <param name="Message">What is wrong and what was expected.</param>
 public sealed record HestFinding(HestSeverity Severity, string Rule, long Offset, string Structure, string? Field, string Message)
 {
+    /// <summary>
+    /// For a summary finding: how many findings of <see cref="Rule"/> and <see cref="Severity"/> it stands for
+    /// (<see cref="HestValidator.Validate(ReadOnlySpan{byte}, int)"/> lists at most <c>maxPerRule</c> of each); 0 for a listed finding.
+    /// </summary>
+    public int Omitted { get; init; }
+
+    /// <summary>How many findings this one counts for: 1, or <see cref="Omitted"/> for a summary.</summary>
+    public int Count => Omitted == 0 ? 1 : Omitted;
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{(Severity == HestSeverity.Error ? "error" : "warning")} at 0x{Offset:X4} ({Structure}{(Field is null ? "" : ", " + Field)}): {Message} [{Rule}]");
@@ -35,38 +44,47 @@ public static class HestValidator
     /// <summary>Expected HEST revision (ACPI 6.5 §18.3.2: Revision 1).</summary>
     public const byte ExpectedRevision = 1;
 
-    /// <summary>Validates the table in <paramref name="table"/>. Never throws for content: every problem is a finding.</summary>
-    public static List<HestFinding> Validate(ReadOnlySpan<byte> table)
+    /// <summary>How many findings of one rule and severity <see cref="Validate"/> lists by default before summarising the rest.</summary>
+    public const int DefaultMaxPerRule = 32;
+
+    /// <summary>
+    /// Validates the table in <paramref name="table"/>. Never throws for content: every problem is a finding.
+    /// At most <paramref name="maxPerRule"/> findings of one rule and severity are listed; the rest become one summary
+    /// finding with <see cref="HestFinding.Omitted"/> set (<see cref="CountFindings"/> adds them up). The cap keeps the
+    /// cost of a hostile table of thousands of broken structures linear and small: an omitted finding is only counted.
+    /// </summary>
+    public static List<HestFinding> Validate(ReadOnlySpan<byte> table, int maxPerRule = DefaultMaxPerRule)
     {
-        var f = new List<HestFinding>();
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerRule, 1);
+        var f = new HestFindingList(maxPerRule);
         const string hdr = "HEST header";
         if (table.Length < 4 || !table.StartsWith(HestTable.Signature))
         {
-            f.Add(new(HestSeverity.Error, "signature", 0, hdr, "signature", $"signature must be \"HEST\", found \"{AsciiField.Decode(table[..Math.Min(4, table.Length)])}\""));
-            return f;
+            f.Add(HestSeverity.Error, "signature", 0, hdr, "signature", $"signature must be \"HEST\", found \"{AsciiField.Decode(table[..Math.Min(4, table.Length)])}\"");
+            return f.ToList();
         }
         if (table.Length < HestLayouts.TableHeaderSize)
         {
-            f.Add(new(HestSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40"));
-            return f;
+            f.Add(HestSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40");
+            return f.ToList();
         }
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[4..]);
         if (length < HestLayouts.TableHeaderSize)
         {
-            f.Add(new(HestSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header"));
-            return f;
+            f.Add(HestSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
+            return f.ToList();
         }
         if (length > (uint)table.Length)
-            f.Add(new(HestSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there"));
+            f.Add(HestSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
         else if (length < (uint)table.Length)
-            f.Add(new(HestSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored"));
+            f.Add(HestSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored");
         var t = HestTable.Read(table);
         var bytes = t.Bytes;
         if (!t.IsTruncated && !t.IsChecksumValid)
-            f.Add(new(HestSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum",
-                $"bytes sum to 0x{Checksum.Sum(bytes):X2}, not 0 (checksum byte should be 0x{Checksum.Compute(bytes, AcpiTableHeader.ChecksumOffset):X2})"));
+            f.Add(HestSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum",
+                $"bytes sum to 0x{Checksum.Sum(bytes):X2}, not 0 (checksum byte should be 0x{Checksum.Compute(bytes, AcpiTableHeader.ChecksumOffset):X2})");
         if (bytes[8] != ExpectedRevision)
-            f.Add(new(HestSeverity.Warning, "revision", 8, hdr, "revision", $"revision {bytes[8]}; ACPI 6.5 defines HEST revision {ExpectedRevision}"));
+            f.Add(HestSeverity.Warning, "revision", 8, hdr, "revision", $"revision {bytes[8]}; ACPI 6.5 defines HEST revision {ExpectedRevision}");
 
         var ids = new Dictionary<ushort, int>();
         var related = new List<(ushort Related, long Offset, string Name)>();
@@ -78,7 +96,7 @@ public static class HestValidator
             string name = string.Create(CultureInfo.InvariantCulture, $"error source #{e.Index} ({s.Kind.Name}, source ID {s.SourceId})");
             CheckSource(s, s.Offset, name, f);
             if (ids.TryGetValue(s.SourceId, out int first))
-                f.Add(new(HestSeverity.Error, "duplicate-source-id", s.Offset + 2, name, "sourceId", $"source ID {s.SourceId} is already used by error source #{first}"));
+                f.Add(HestSeverity.Error, "duplicate-source-id", s.Offset + 2, name, "sourceId", $"source ID {s.SourceId} is already used by error source #{first}");
             else ids[s.SourceId] = e.Index;
             if (s.IsGeneric && s.RelatedSourceId != 0xFFFF) related.Add((s.RelatedSourceId, s.Offset + 4, name));
             typeCounts[s.Type] = typeCounts.GetValueOrDefault(s.Type) + 1;
@@ -88,43 +106,47 @@ public static class HestValidator
         {
             string rule = err.Field == "Type" && err.Expected?.StartsWith("a known", StringComparison.Ordinal) == true ? "unknown-type"
                 : err.Field == "NumberOfHardwareBanks" ? "bank-count" : "truncated";
-            f.Add(new(HestSeverity.Error, rule, err.Offset, string.Create(CultureInfo.InvariantCulture, $"error source #{count}"), err.Field, err.Message));
+            f.Add(HestSeverity.Error, rule, err.Offset, string.Create(CultureInfo.InvariantCulture, $"error source #{count}"), err.Field, err.Message);
         }
         uint declared = t.ErrorSourceCount;
         if (declared != (uint)count)
-            f.Add(new(HestSeverity.Error, "error-source-count", HestLayouts.ErrorSourceCountOffset, hdr, "errorSourceCount",
+            f.Add(HestSeverity.Error, "error-source-count", HestLayouts.ErrorSourceCountOffset, hdr, "errorSourceCount",
                 e.Error is null
                     ? $"Error Source Count is {declared} but the table holds {count} error source structure(s)"
-                    : $"Error Source Count is {declared}; {count} structure(s) decoded before the walk stopped"));
+                    : $"Error Source Count is {declared}; {count} structure(s) decoded before the walk stopped");
         foreach (var (rel, off, name) in related)
         {
             if (!ids.ContainsKey(rel))
-                f.Add(new(HestSeverity.Error, "related-source-id", off, name, "relatedSourceId", $"Related Source Id {rel} names no error source in this table (0xFFFF means none)"));
+                f.Add(HestSeverity.Error, "related-source-id", off, name, "relatedSourceId", $"Related Source Id {rel} names no error source in this table (0xFFFF means none)");
         }
         foreach (var ty in new[] { HestSourceType.Ia32MachineCheck, HestSourceType.Ia32CorrectedMachineCheck, HestSourceType.Ia32Nmi })
         {
             if (typeCounts.GetValueOrDefault(ty) > 1)
-                f.Add(new(HestSeverity.Error, "single-instance-type", HestLayouts.TableHeaderSize, "HEST", null,
-                    $"{typeCounts[ty]} {HestLayouts.Kinds[ty].Name} structures; a HEST holds at most one"));
+                f.Add(HestSeverity.Error, "single-instance-type", HestLayouts.TableHeaderSize, "HEST", null,
+                    $"{typeCounts[ty]} {HestLayouts.Kinds[ty].Name} structures; a HEST holds at most one");
         }
-        return [.. f.OrderBy(x => x.Offset)];
+        return f.ToList();
     }
 
-    private static void CheckSource(HestErrorSource s, long off, string name, List<HestFinding> f)
+    /// <summary>How many findings of <paramref name="severity"/> <paramref name="findings"/> stand for, summaries counted at their <see cref="HestFinding.Omitted"/>.</summary>
+    public static int CountFindings(IEnumerable<HestFinding> findings, HestSeverity severity) =>
+        findings.Where(x => x.Severity == severity).Sum(x => x.Count);
+
+    private static void CheckSource(HestErrorSource s, long off, string name, HestFindingList f)
     {
         var b = s.Bytes;
         var kind = s.Kind;
         foreach (var field in kind.Layout.Fields)
         {
             if (field.Kind == FieldKind.Reserved && b.Slice(field.Offset, field.Size).ContainsAnyExcept((byte)0))
-                f.Add(new(HestSeverity.Error, "reserved", off + field.Offset, name, field.Json, $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(field.Offset, field.Size))})"));
+                f.Add(HestSeverity.Error, "reserved", off + field.Offset, name, field.Json, $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(field.Offset, field.Size))})");
         }
         if (s.Type != HestSourceType.Ia32Nmi && b[7] > 1)
-            f.Add(new(HestSeverity.Error, "enabled", off + 7, name, "enabled", $"Enabled is {b[7]}; only 0 and 1 are defined"));
+            f.Add(HestSeverity.Error, "enabled", off + 7, name, "enabled", $"Enabled is {b[7]}; only 0 and 1 are defined");
         if (s.NumberOfRecordsToPreAllocate == 0)
-            f.Add(new(HestSeverity.Error, "records-to-preallocate", off + 8, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1"));
+            f.Add(HestSeverity.Error, "records-to-preallocate", off + 8, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1");
         if (s.MaxSectionsPerRecord == 0)
-            f.Add(new(HestSeverity.Error, "max-sections-per-record", off + 12, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1"));
+            f.Add(HestSeverity.Error, "max-sections-per-record", off + 12, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1");
 
         switch (s.Type)
         {
@@ -133,7 +155,7 @@ public static class HestValidator
             case HestSourceType.Ia32DeferredMachineCheck:
                 CheckFlags(b[6], HestNames.MachineCheckFlags.KnownMask, off, name, f);
                 if ((b[6] & 0x5) == 0x5)
-                    f.Add(new(HestSeverity.Error, "flags", off + 6, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive"));
+                    f.Add(HestSeverity.Error, "flags", off + 6, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive");
                 CheckBanks(s, off, name, f);
                 break;
             case HestSourceType.PcieRootPortAer:
@@ -141,7 +163,7 @@ public static class HestValidator
             case HestSourceType.PcieBridgeAer:
                 CheckFlags(b[6], HestNames.AerFlags.KnownMask, off, name, f);
                 if (b[19] != 0)
-                    f.Add(new(HestSeverity.Error, "reserved", off + 19, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[19]:X2}"));
+                    f.Add(HestSeverity.Error, "reserved", off + 19, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[19]:X2}");
                 break;
             case HestSourceType.Ghes:
             case HestSourceType.GhesV2:
@@ -151,84 +173,86 @@ public static class HestValidator
         if (s.HasNotification) CheckNotification(b.Slice(kind.NotificationOffset, HestLayouts.NotificationSize), off + kind.NotificationOffset, name, f);
     }
 
-    private static void CheckFlags(byte flags, ulong known, long off, string name, List<HestFinding> f)
+    private static void CheckFlags(byte flags, ulong known, long off, string name, HestFindingList f)
     {
         if ((flags & ~known) != 0)
-            f.Add(new(HestSeverity.Error, "reserved-flags", off + 6, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})"));
+            f.Add(HestSeverity.Error, "reserved-flags", off + 6, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})");
     }
 
-    private static void CheckBanks(HestErrorSource s, long off, string name, List<HestFinding> f)
+    private static void CheckBanks(HestErrorSource s, long off, string name, HestFindingList f)
     {
         var seen = new HashSet<byte>();
         for (int i = 0; i < s.BankCount; i++)
         {
             var bank = s.GetBank(i);
             long bo = off + s.Kind.FixedSize + i * HestLayouts.BankSize;
-            string bn = string.Create(CultureInfo.InvariantCulture, $"{name}, bank #{i}");
-            if (bank[1] > 1) f.Add(new(HestSeverity.Error, "bank-clear-status", bo + 1, bn, "clearStatusOnInitialization", $"value {bank[1]}; only 0 (clear) and 1 (don't clear) are defined"));
-            if (bank[2] > 2) f.Add(new(HestSeverity.Error, "bank-status-format", bo + 2, bn, "statusDataFormat", $"value {bank[2]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined"));
-            if (bank[3] != 0) f.Add(new(HestSeverity.Error, "reserved", bo + 3, bn, "reserved", $"reserved byte is 0x{bank[3]:X2}, not zero"));
-            if (!seen.Add(bank[0])) f.Add(new(HestSeverity.Warning, "bank-duplicate", bo, bn, "bankNumber", $"bank number {bank[0]} appears twice in this source"));
+            bool duplicate = !seen.Add(bank[0]);
+            if (bank[1] <= 1 && bank[2] <= 2 && bank[3] == 0 && !duplicate) continue;
+            string bn = string.Create(CultureInfo.InvariantCulture, $"{name}, bank #{i}"); // only for a bank with findings
+            if (bank[1] > 1) f.Add(HestSeverity.Error, "bank-clear-status", bo + 1, bn, "clearStatusOnInitialization", $"value {bank[1]}; only 0 (clear) and 1 (don't clear) are defined");
+            if (bank[2] > 2) f.Add(HestSeverity.Error, "bank-status-format", bo + 2, bn, "statusDataFormat", $"value {bank[2]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined");
+            if (bank[3] != 0) f.Add(HestSeverity.Error, "reserved", bo + 3, bn, "reserved", $"reserved byte is 0x{bank[3]:X2}, not zero");
+            if (duplicate) f.Add(HestSeverity.Warning, "bank-duplicate", bo, bn, "bankNumber", $"bank number {bank[0]} appears twice in this source");
         }
     }
 
-    private static void CheckNotification(ReadOnlySpan<byte> n, long off, string name, List<HestFinding> f)
+    private static void CheckNotification(ReadOnlySpan<byte> n, long off, string name, HestFindingList f)
     {
         string nn = name + ", notification";
         if (n[1] != HestLayouts.NotificationSize)
-            f.Add(new(HestSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes"));
+            f.Add(HestSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes");
         if (n[0] > (byte)NotificationType.Sdei)
-            f.Add(new(HestSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11"));
+            f.Add(HestSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11");
         ushort cwe = BinaryPrimitives.ReadUInt16LittleEndian(n[2..]);
         if ((cwe & ~0x3F) != 0)
-            f.Add(new(HestSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})"));
+            f.Add(HestSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
         uint poll = BinaryPrimitives.ReadUInt32LittleEndian(n[4..]);
         if (n[0] == (byte)NotificationType.Polled && poll == 0)
-            f.Add(new(HestSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)"));
+            f.Add(HestSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
     }
 
-    private static void CheckGeneric(HestErrorSource s, long off, string name, List<HestFinding> f)
+    private static void CheckGeneric(HestErrorSource s, long off, string name, HestFindingList f)
     {
         uint blockLength = s.ErrorStatusBlockLength;
         if (blockLength < HestLayouts.GenericErrorStatusBlockHeaderSize)
-            f.Add(new(HestSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block"));
+            f.Add(HestSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
         if (s.MaxRawDataLength > blockLength)
-            f.Add(new(HestSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}"));
+            f.Add(HestSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
         var esa = s.ErrorStatusAddress;
         CheckRegister(esa, off + 20, name, "errorStatusAddress", f, requireQword: true);
         if (s.Type != HestSourceType.GhesV2) return;
         var ack = s.ReadAckRegister;
         CheckRegister(ack, off + 64, name, "readAckRegister", f, requireQword: false);
         if (s.ReadAckWrite == 0)
-            f.Add(new(HestSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again"));
+            f.Add(HestSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
         if ((s.ReadAckPreserve & s.ReadAckWrite) != 0)
-            f.Add(new(HestSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap"));
+            f.Add(HestSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
         if (ack.Address != 0 && ack.Address == esa.Address)
-            f.Add(new(HestSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address"));
+            f.Add(HestSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
     }
 
-    private static void CheckRegister(GenericAddress gas, long off, string name, string field, List<HestFinding> f, bool requireQword)
+    private static void CheckRegister(GenericAddress gas, long off, string name, string field, HestFindingList f, bool requireQword)
     {
         if (gas.AddressSpaceId != (byte)AddressSpace.SystemMemory)
-            f.Add(new(HestSeverity.Error, "register-space", off, name, field,
-                $"address space {GenericAddress.AddressSpaceNames[gas.AddressSpaceId] ?? gas.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; this register must be in system memory"));
+            f.Add(HestSeverity.Error, "register-space", off, name, field,
+                $"address space {GenericAddress.AddressSpaceNames[gas.AddressSpaceId] ?? gas.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; this register must be in system memory");
         if (gas.BitOffset != 0)
-            f.Add(new(HestSeverity.Error, "register-width", off + 2, name, field, $"bit offset {gas.BitOffset}; must be 0"));
+            f.Add(HestSeverity.Error, "register-width", off + 2, name, field, $"bit offset {gas.BitOffset}; must be 0");
         if (requireQword)
         {
             if (gas.BitWidth != 64)
-                f.Add(new(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address"));
+                f.Add(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address");
             if (gas.AccessSize is not (0 or 4))
-                f.Add(new(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access"));
+                f.Add(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access");
         }
         else
         {
             if (gas.BitWidth is not (8 or 16 or 32 or 64))
-                f.Add(new(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64"));
+                f.Add(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64");
             if (gas.AccessSize > 4)
-                f.Add(new(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved"));
+                f.Add(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved");
         }
         if (gas.Address == 0)
-            f.Add(new(HestSeverity.Warning, "register-address", off + 4, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)"));
+            f.Add(HestSeverity.Warning, "register-address", off + 4, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");
     }
 }

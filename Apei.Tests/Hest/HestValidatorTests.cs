@@ -81,4 +81,27 @@ public class HestValidatorTests
         Assert.Equal(v2 + 84, f.Offset);
         Assert.Contains("source ID 7", f.Structure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Findings_of_one_rule_past_the_cap_are_summarised_and_still_counted()
+    {
+        var t = HestTestData.AllTypes();
+        foreach (var s in t.Sources) s.MaxSectionsPerRecord = 0; // one max-sections-per-record error per source
+        var bytes = t.Encode();
+        int sources = t.Sources.Count;
+
+        var all = HestValidator.Validate(bytes, int.MaxValue);
+        Assert.Equal(sources, all.Count(f => f.Rule == "max-sections-per-record"));
+        Assert.All(all, f => Assert.Equal(0, f.Omitted));
+
+        var capped = HestValidator.Validate(bytes, maxPerRule: 2);
+        var rule = capped.Where(f => f.Rule == "max-sections-per-record").ToList();
+        Assert.Equal(3, rule.Count);
+        var summary = Assert.Single(rule, f => f.Omitted > 0);
+        Assert.Equal(sources - 2, summary.Omitted);
+        Assert.Equal(all.Where(f => f.Rule == "max-sections-per-record").ElementAt(2).Offset, summary.Offset);
+        Assert.Contains($"{sources - 2} more error(s)", summary.Message, StringComparison.Ordinal);
+        Assert.Equal(HestValidator.CountFindings(all, HestSeverity.Error), HestValidator.CountFindings(capped, HestSeverity.Error));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HestValidator.Validate(bytes, 0));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ApeiKit.Fuzz;
 using ApeiKit.Ghes;
+using ApeiKit.Hest;
 using ApeiKit.Platform;
 
 namespace ApeiKit.Tests.Hostile;
@@ -99,5 +100,28 @@ public class HostileInputTests
         var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
         Assert.Equal("$.vmm.mappings[0]", e.Path);
         Assert.Contains("overlaps ram0 in host virtual space", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hest_of_hundreds_of_tiny_broken_sources_is_validated_within_the_allocation_budget()
+    {
+        // Found by the hest target (long run): 329 twenty-byte sources with three findings each made the validator
+        // allocate ~58x the table (a formatted message per finding). Findings past HestValidator.DefaultMaxPerRule of
+        // one rule are now counted, not formatted, and summarised in one finding.
+        var bytes = Fixtures.Bytes("hostile/hest-validator-allocation-budget.bin");
+        var all = HestValidator.Validate(bytes, int.MaxValue);
+        _ = HestValidator.Validate(bytes); // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var capped = HestValidator.Validate(bytes);
+        long used = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(used < 8L * bytes.Length + 64 * 1024, $"validator allocated {used} bytes for a {bytes.Length}-byte table");
+        Assert.Equal(HestValidator.CountFindings(all, HestSeverity.Error), HestValidator.CountFindings(capped, HestSeverity.Error));
+        Assert.Equal(HestValidator.CountFindings(all, HestSeverity.Warning), HestValidator.CountFindings(capped, HestSeverity.Warning));
+        Assert.Equal(998, HestValidator.CountFindings(capped, HestSeverity.Error));
+        var summary = Assert.Single(capped, f => f.Rule == "records-to-preallocate" && f.Omitted > 0);
+        Assert.Equal(HestValidator.DefaultMaxPerRule, capped.Count(f => f.Rule == "records-to-preallocate" && f.Omitted == 0));
+        Assert.Equal(all.Count(f => f.Rule == "records-to-preallocate") - HestValidator.DefaultMaxPerRule, summary.Omitted);
+        Assert.Equal(all.Where(f => f.Rule == "records-to-preallocate").ElementAt(HestValidator.DefaultMaxPerRule).Offset, summary.Offset);
     }
 }

@@ -23,12 +23,13 @@ internal static class HestCommand
         var files = new Argument<string[]>("files") { Description = "HEST binaries or acpidump text (every HEST in it is checked); '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("check", "Validate HEST tables against ACPI 6.5 §18.3.2 (at least fwts' checks). Exit code 1 when any error is found.") { files, format };
-        command.SetAction(parse => RunCheck(context, parse.GetValue(files)!, parse.GetValue(format)!));
+        var all = new Option<bool>("--all") { Description = $"List every finding; by default at most {HestValidator.DefaultMaxPerRule} of one rule are listed and the rest summarised in one line." };
+        var command = new Command("check", "Validate HEST tables against ACPI 6.5 §18.3.2 (at least fwts' checks). Exit code 1 when any error is found.") { files, format, all };
+        command.SetAction(parse => RunCheck(context, parse.GetValue(files)!, parse.GetValue(format)!, parse.GetValue(all) ? int.MaxValue : HestValidator.DefaultMaxPerRule));
         return command;
     }
 
-    private static int RunCheck(CliContext context, string[] files, string format)
+    private static int RunCheck(CliContext context, string[] files, string format, int maxPerRule)
     {
         var results = new List<(string Name, List<HestFinding> Findings)>();
         foreach (var file in files)
@@ -40,14 +41,14 @@ internal static class HestCommand
                 var tables = TableInput.ParseDump(name, raw);
                 var hests = tables.Where(t => t.Signature == "HEST").ToList();
                 if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {string.Join(", ", tables.Select(t => t.Name))}).");
-                foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes)));
+                foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes, maxPerRule)));
             }
             else
             {
-                results.Add((name, HestValidator.Validate(InputDecoder.Decode(raw, InputEncoding.Auto, out _))));
+                results.Add((name, HestValidator.Validate(InputDecoder.Decode(raw, InputEncoding.Auto, out _), maxPerRule)));
             }
         }
-        int errors = results.Sum(r => r.Findings.Count(f => f.Severity == HestSeverity.Error));
+        int errors = results.Sum(r => HestValidator.CountFindings(r.Findings, HestSeverity.Error));
         if (format == "json")
         {
             using var stream = new MemoryStream();
@@ -58,8 +59,8 @@ internal static class HestCommand
                 {
                     w.WriteStartObject();
                     w.WriteString("input", n);
-                    w.WriteNumber("errors", findings.Count(f => f.Severity == HestSeverity.Error));
-                    w.WriteNumber("warnings", findings.Count(f => f.Severity == HestSeverity.Warning));
+                    w.WriteNumber("errors", HestValidator.CountFindings(findings, HestSeverity.Error));
+                    w.WriteNumber("warnings", HestValidator.CountFindings(findings, HestSeverity.Warning));
                     w.WriteStartArray("findings");
                     foreach (var f in findings)
                     {
@@ -70,6 +71,7 @@ internal static class HestCommand
                         w.WriteString("structure", f.Structure);
                         if (f.Field is null) w.WriteNull("field"); else w.WriteString("field", f.Field);
                         w.WriteString("message", f.Message);
+                        if (f.Omitted > 0) w.WriteNumber("omitted", f.Omitted);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -83,7 +85,7 @@ internal static class HestCommand
         {
             foreach (var (n, findings) in results)
             {
-                int e = findings.Count(f => f.Severity == HestSeverity.Error), wn = findings.Count - e;
+                int e = HestValidator.CountFindings(findings, HestSeverity.Error), wn = HestValidator.CountFindings(findings, HestSeverity.Warning);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n}: {(e == 0 ? "passed" : "FAILED")} ({e} error(s), {wn} warning(s))"));
                 foreach (var f in findings) context.Out.WriteLine("  " + f);
             }
