@@ -21,7 +21,7 @@ public static class CperRecordDescriber
     public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed)
     {
         var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
-        var errors = new List<ApeiContentException>(); // record-level; section errors are reported in place
+        List<ApeiContentException>? errors = null; // record-level (made on the first); section errors are reported in place
         int sectionErrors = 0;
         var header = record.Header;
         visitor.PreferBinaryTimestamps = header.IsWheaCreator;
@@ -34,19 +34,21 @@ public static class CperRecordDescriber
         visitor.EndObject();
 
         if (header.SignatureEnd != CperRecordHeader.SignatureEndValue)
-            errors.Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
+            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
         if (record.IsTruncated)
-            errors.Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
+            (errors ??= []).Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
         if (header.Severity > 3)
-            errors.Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
+            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
         if (record.DescriptorCount < header.SectionCount)
         {
             int at = CperRecordView.DescriptorOffset(record.DescriptorCount);
-            errors.Add(new ApeiContentException("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+            (errors ??= []).Add(new ApeiContentException("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
                 $"{header.SectionCount} descriptors of 72 bytes from offset 128", $"room for {record.DescriptorCount} in {record.Bytes.Length} bytes (descriptor #{record.DescriptorCount} at 0x{at:X} is cut off)"));
         }
 
-        int[] overlaps = record.FindOverlaps();
+        int n = record.DescriptorCount;
+        Span<int> overlaps = n <= 64 ? stackalloc int[64] : new int[n];
+        record.FindOverlaps(overlaps);
         visitor.BeginArray("sections", "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
         for (int i = 0; i < record.DescriptorCount; i++)
         {
@@ -54,7 +56,7 @@ public static class CperRecordDescriber
             var type = d.SectionType;
             string name = CperSections.NameOf(type) ?? "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
-            visitor.BeginObject(null, $"Section {i}: {name}", dOff, CperSectionDescriptor.Size);
+            visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
             CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
             visitor.JsonOnly("sectionName", CperSections.NameOf(type));
@@ -91,9 +93,9 @@ public static class CperRecordDescriber
             try
             {
                 // Describers report errors inside a body and go on; count those too.
-                var collector = new ErrorCollector(visitor) { PreferBinaryTimestamps = visitor.PreferBinaryTimestamps };
-                CperSections.DescribeBody(type, body, bOff, collector);
-                sectionErrors += collector.Errors.Count;
+                int before = visitor.ErrorsReported;
+                CperSections.DescribeBody(type, body, bOff, visitor);
+                sectionErrors += visitor.ErrorsReported - before;
             }
             catch (ApeiContentException e)
             {
@@ -105,13 +107,13 @@ public static class CperRecordDescriber
         }
         visitor.EndArray();
 
-        if (errors.Count > 0)
+        if (errors is not null)
         {
             visitor.BeginArray("errors", "Errors", baseOffset, record.Bytes.Length);
             foreach (var e in errors) visitor.Error(e);
             visitor.EndArray();
         }
         visitor.EndObject();
-        return errors.Count + sectionErrors;
+        return (errors?.Count ?? 0) + sectionErrors;
     }
 }

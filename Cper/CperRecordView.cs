@@ -144,16 +144,30 @@ public readonly ref struct CperRecordView
     /// </summary>
     public int[] FindOverlaps()
     {
+        var result = new int[DescriptorCount];
+        FindOverlaps(result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="FindOverlaps()"/> into <paramref name="result"/> (at least <see cref="DescriptorCount"/> long): allocates
+    /// nothing for records of up to 32 sections, so a streamed decode can check every record.
+    /// </summary>
+    public void FindOverlaps(Span<int> result)
+    {
         int n = DescriptorCount;
-        var result = new int[n];
-        Array.Fill(result, -1);
-        var spans = new (ulong Start, ulong End, int Index)[n];
+        if (result.Length < n) throw new ArgumentException($"needs room for {n} entries", nameof(result));
+        result[..n].Fill(-1);
+        if (n < 2) return;
+        const int StackSpans = 32;
+        Span<SectionSpan> spans = n <= StackSpans ? stackalloc SectionSpan[StackSpans] : new SectionSpan[n];
+        spans = spans[..n];
         for (int i = 0; i < n; i++)
         {
             var d = GetDescriptor(i);
-            spans[i] = (d.SectionOffset, d.SectionOffset + (ulong)d.SectionLength, i);
+            spans[i] = new(d.SectionOffset, d.SectionOffset + (ulong)d.SectionLength, i);
         }
-        Array.Sort(spans, static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Index.CompareTo(b.Index));
+        spans.Sort();
         ulong maxEnd = 0;
         int owner = -1;
         foreach (var (start, end, index) in spans)
@@ -162,7 +176,12 @@ public readonly ref struct CperRecordView
             if (owner >= 0 && start < maxEnd) result[index] = owner;
             if (end > maxEnd) { maxEnd = end; owner = index; }
         }
-        return result;
+    }
+
+    /// <summary>A section's byte range, ordered by start then descriptor index.</summary>
+    private readonly record struct SectionSpan(ulong Start, ulong End, int Index) : IComparable<SectionSpan>
+    {
+        public int CompareTo(SectionSpan other) => Start != other.Start ? Start.CompareTo(other.Start) : Index.CompareTo(other.Index);
     }
 
     /// <summary>

@@ -182,7 +182,7 @@ public class StreamingBenchmarks
         public override void Info(string json, string label, long value) { }
         public override void JsonOnly(string json, string? value) { }
         public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        public override void Error(ApeiContentException error) { }
+        protected override void OnError(ApeiContentException error) { }
     }
 
     /// <summary>A reusable buffer writer over one pooled array.</summary>

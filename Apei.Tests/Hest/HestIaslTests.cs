@@ -23,7 +23,7 @@ public class HestIaslTests
         public override void Info(string json, string label, string? value) { }
         public override void Info(string json, string label, long value) { }
         public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        public override void Error(ApeiContentException error) => Errors.Add(error);
+        protected override void OnError(ApeiContentException error) => Errors.Add(error);
     }
 
     /// <summary>Every numeric field iasl prints must be a field of ApeiKit's at the same offset, with the same length and value.</summary>

@@ -37,6 +37,12 @@ public enum FieldKind
 /// <param name="IsCount">True for a count (shown in decimal however wide); wide fields are otherwise shown in hex.</param>
 public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1, bool IsCount = false)
 {
+    /// <summary>camelCase JSON name.</summary>
+    public string Json { get; init { field = value; EncodedJson = PreEncodedText.Of(value); } } = Json;
+
+    /// <summary><see cref="Json"/> encoded once for <see cref="JsonRenderer"/> (null: the renderer encodes it).</summary>
+    internal System.Text.Json.JsonEncodedText? EncodedJson { get; private set; } = PreEncodedText.Of(Json); // the init accessor above runs only for `with`
+
     /// <summary>Extracts the sub-field from the whole value.</summary>
     public ulong Extract(ulong value) => Width >= 64 ? value >> Bit : (value >> Bit) & ((1UL << Width) - 1);
 
@@ -51,6 +57,12 @@ public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, 
 /// </summary>
 public sealed record FieldDef(string Json, string Label, int Offset, int Size, FieldKind Kind)
 {
+    /// <summary>camelCase JSON name.</summary>
+    public string Json { get; init { field = value; EncodedJson = PreEncodedText.Of(value); } } = Json;
+
+    /// <summary><see cref="Json"/> encoded once for <see cref="JsonRenderer"/> (null: the renderer encodes it).</summary>
+    internal System.Text.Json.JsonEncodedText? EncodedJson { get; private set; } = PreEncodedText.Of(Json); // the init accessor above runs only for `with`
+
     /// <summary>Bit of the structure's validation field, or -1 when always valid.</summary>
     public int ValidBit { get; init; } = -1;
     /// <summary>Names for <see cref="FieldKind.Enum"/> fields (and optionally others).</summary>
@@ -153,7 +165,8 @@ public sealed class StructDef
     {
         Name = name;
         Size = size;
-        Fields = fields;
+        _fields = [.. fields];
+        Fields = _fields;
         if (validationField is not null)
             ValidationField = fields.FirstOrDefault(f => f.Json == validationField) ?? throw new ArgumentException($"No field '{validationField}'.", nameof(validationField));
         foreach (var f in fields)
@@ -166,6 +179,8 @@ public sealed class StructDef
     public string Name { get; }
     /// <summary>Size in bytes.</summary>
     public int Size { get; }
+    private readonly FieldDef[] _fields; // walked by Describe without an enumerator or interface calls
+
     /// <summary>Fields in offset order.</summary>
     public IReadOnlyList<FieldDef> Fields { get; }
     /// <summary>The field whose bits say which other fields are valid, if any.</summary>
@@ -193,7 +208,7 @@ public sealed class StructDef
     public void Describe(ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)
     {
         ulong valid = ReadValidationBits(structure);
-        foreach (var f in Fields)
+        foreach (var f in _fields)
         {
             if (f.End > structure.Length) break;
             visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), IsValid(f, valid), valid);

@@ -6,16 +6,34 @@ namespace ApeiKit;
 public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
 {
     private readonly Dictionary<ulong, string> _names = [];
+    private readonly Dictionary<ulong, System.Text.Json.JsonEncodedText> _encoded = [];
 
-    /// <summary>The name of <paramref name="value"/>, or null when unknown. Setting adds a name.</summary>
+    /// <summary>The name of <paramref name="key"/>, or null when unknown. Setting adds a name.</summary>
     public string? this[ulong key]
     {
         get => _names.GetValueOrDefault(key);
-        set => _names[key] = value ?? throw new ArgumentNullException(nameof(value));
+        set => Add(key, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>Adds a name.</summary>
-    public void Add(ulong value, string name) => _names[value] = name;
+    public void Add(ulong value, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _names[value] = name;
+        if (PreEncodedText.Of(name) is { } e) _encoded[value] = e; else _encoded.Remove(value);
+    }
+
+    /// <summary>The name of <paramref name="key"/> and, when it has one, its pre-encoded JSON text (<see cref="PreEncodedText"/>).</summary>
+    internal string? Lookup(ulong key, out System.Text.Json.JsonEncodedText? encoded)
+    {
+        if (_names.TryGetValue(key, out var name))
+        {
+            encoded = _encoded.TryGetValue(key, out var e) ? e : null;
+            return name;
+        }
+        encoded = null;
+        return null;
+    }
 
     /// <summary>Reverse lookup (case-insensitive), for JSON input.</summary>
     public bool TryGetValue(string name, out ulong value)
@@ -37,16 +55,35 @@ public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
 public sealed class FlagTable : IEnumerable<KeyValuePair<int, string>>
 {
     private readonly SortedDictionary<int, string> _names = [];
+    // By bit number, for rendering without a tree lookup per set bit (bits 0-63; names of other bits stay in _names only).
+    private readonly string?[] _byBit = new string?[64];
+    private readonly System.Text.Json.JsonEncodedText?[] _encodedByBit = new System.Text.Json.JsonEncodedText?[64];
 
     /// <summary>The name of bit <paramref name="bit"/>, or null.</summary>
     public string? this[int bit]
     {
-        get => _names.GetValueOrDefault(bit);
-        set => _names[bit] = value ?? throw new ArgumentNullException(nameof(value));
+        get => bit is >= 0 and < 64 ? _byBit[bit] : _names.GetValueOrDefault(bit);
+        set => Add(bit, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>Adds a name.</summary>
-    public void Add(int bit, string name) => _names[bit] = name;
+    public void Add(int bit, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _names[bit] = name;
+        if (bit is >= 0 and < 64)
+        {
+            _byBit[bit] = name;
+            _encodedByBit[bit] = PreEncodedText.Of(name);
+        }
+    }
+
+    /// <summary>The name of bit <paramref name="bit"/> (0-63) and its pre-encoded JSON text, if any.</summary>
+    internal string? Lookup(int bit, out System.Text.Json.JsonEncodedText? encoded)
+    {
+        encoded = _encodedByBit[bit];
+        return _byBit[bit];
+    }
 
     /// <summary>Mask of the bits that have names.</summary>
     public ulong KnownMask
@@ -65,7 +102,7 @@ public sealed class FlagTable : IEnumerable<KeyValuePair<int, string>>
         var list = new List<string>();
         for (int bit = 0; bit < 64 && value >> bit != 0; bit++)
         {
-            if ((value >> bit & 1) != 0) list.Add(_names.GetValueOrDefault(bit) ?? $"bit{bit}");
+            if ((value >> bit & 1) != 0) list.Add(_byBit[bit] ?? $"bit{bit}");
         }
         return list;
     }

@@ -37,7 +37,7 @@ public sealed class ErrorCollector(StructureVisitor inner) : StructureVisitor
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => inner.Data(json, label, offset, bytes);
 
     /// <inheritdoc/>
-    public override void Error(ApeiContentException error)
+    protected override void OnError(ApeiContentException error)
     {
         if (!Errors.Contains(error)) Errors.Add(error);
         inner.Error(error);

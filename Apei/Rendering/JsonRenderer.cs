@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -20,39 +20,30 @@ public sealed class JsonRenderer : StructureVisitor
 
     // Names are literals from the layout tables and describers, and enumeration, flag and registry names are stable
     // strings too: each is encoded once (UTF-16 to UTF-8 and escaping, with the writer's encoder) and cached by
-    // reference. Caches exist for the two encoders in use (default and relaxed); bounded in case a caller builds strings.
-    private sealed class Cache
+    // instance. Caches exist for the two encoders in use (default and relaxed); another encoder encodes every time.
+    private sealed class Cache(JavaScriptEncoder encoder)
     {
-        public readonly ConcurrentDictionary<string, JsonEncodedText> Names = new(ReferenceEqualityComparer.Instance);
-        public readonly ConcurrentDictionary<string, JsonEncodedText> Values = new(ReferenceEqualityComparer.Instance);
-        public readonly ConcurrentDictionary<string, (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw)> Timestamps = new(ReferenceEqualityComparer.Instance);
+        public readonly IdentityCache<JsonEncodedText> Text = new(t => JsonEncodedText.Encode(t, encoder));
+        public readonly IdentityCache<(JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw)> Timestamps =
+            new(n => (JsonEncodedText.Encode(n + "Encoding", encoder), JsonEncodedText.Encode(n + "Precise", encoder), JsonEncodedText.Encode(n + "Raw", encoder)), 256);
     }
 
-    private static readonly Cache s_default = new(), s_relaxed = new();
-    private const int MaxCached = 8192;
+    private static readonly Cache s_default = new(JavaScriptEncoder.Default), s_relaxed = new(JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     private readonly Cache? _cache;
     private readonly JavaScriptEncoder? _encoder;
 
-    private JsonEncodedText Encode(ConcurrentDictionary<string, JsonEncodedText>? cache, string text)
-    {
-        if (cache is null) return JsonEncodedText.Encode(text, _encoder);
-        if (cache.TryGetValue(text, out var encoded)) return encoded;
-        encoded = JsonEncodedText.Encode(text, _encoder);
-        if (cache.Count < MaxCached) cache.TryAdd(text, encoded);
-        return encoded;
-    }
+    private JsonEncodedText N(string name) => _cache is not null ? _cache.Text.Get(name) : JsonEncodedText.Encode(name, _encoder);
 
-    private JsonEncodedText N(string name) => Encode(_cache?.Names, name);
+    // Names and values encoded when the layout tables were built: usable when this writer's encoder is one that writes them the same way.
+    private JsonEncodedText N(string name, JsonEncodedText? pre) => pre is { } e && _cache is not null ? e : N(name);
 
-    private JsonEncodedText V(string value) => Encode(_cache?.Values, value);
+    private JsonEncodedText V(string value) => N(value);
+
+    private JsonEncodedText V(string value, JsonEncodedText? pre) => N(value, pre);
 
     private (JsonEncodedText Encoding, JsonEncodedText Precise, JsonEncodedText Raw) TimestampNames(string name)
-    {
-        if (_cache is not null && _cache.Timestamps.TryGetValue(name, out var names)) return names;
-        names = (JsonEncodedText.Encode(name + "Encoding", _encoder), JsonEncodedText.Encode(name + "Precise", _encoder), JsonEncodedText.Encode(name + "Raw", _encoder));
-        if (_cache is not null && _cache.Timestamps.Count < MaxCached) _cache.Timestamps.TryAdd(name, names);
-        return names;
-    }
+        => _cache is not null ? _cache.Timestamps.Get(name)
+            : (JsonEncodedText.Encode(name + "Encoding", _encoder), JsonEncodedText.Encode(name + "Precise", _encoder), JsonEncodedText.Encode(name + "Raw", _encoder));
 
     private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
     private static readonly JsonEncodedText s_name = JsonEncodedText.Encode("name");
@@ -70,8 +61,20 @@ public sealed class JsonRenderer : StructureVisitor
             : ReferenceEquals(_encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) ? s_relaxed : null;
     }
 
+    /// <inheritdoc/>
+    public override bool WantsLabels => false;
+
     /// <summary>The underlying writer.</summary>
     public Utf8JsonWriter Writer => _w;
+
+    /// <summary>
+    /// When set, every content error rendered is also added here (once), as <see cref="ErrorCollector"/> would keep it,
+    /// without a second visitor in the walk (the streamed decode renders hundreds of thousands of records).
+    /// </summary>
+    public ICollection<ApeiContentException>? ErrorSink { get; set; }
+
+    /// <summary>Forgets containers a walk left open (one that stopped on an exception), so the renderer can be reused after <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>.</summary>
+    public void Reset() => _containers.Clear();
 
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
@@ -104,7 +107,7 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void Field(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
     {
-        var name = N(f.Json);
+        var name = N(f.Json, f.EncodedJson);
         if ((!valid || f.Kind == FieldKind.Reserved) && FieldFormat.IsZero(raw))
         {
             // Text-like fields stay present (null) so scripts can rely on the key; numbers are left out.
@@ -122,7 +125,7 @@ public sealed class JsonRenderer : StructureVisitor
                 ulong v = FieldDef.ReadLittleEndian(raw);
                 _w.WriteStartObject(name);
                 _w.WriteNumber(s_value, v);
-                if (f.Names?[v] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
+                if (f.Names?.Lookup(v, out var pre) is { } n) _w.WriteString(s_name, V(n, pre)); else _w.WriteNull(s_name);
                 _w.WriteEndObject();
                 break;
             }
@@ -136,7 +139,7 @@ public sealed class JsonRenderer : StructureVisitor
                 for (int bit = 0; bit < 64 && v >> bit != 0; bit++)
                 {
                     if ((v >> bit & 1) == 0) continue;
-                    if (f.FlagNames?[bit] is { } known) _w.WriteStringValue(V(known));
+                    if (f.FlagNames?.Lookup(bit, out var pre) is { } known) _w.WriteStringValue(V(known, pre));
                     else if (f.FlagNames is not null) WriteBitName(bit);
                 }
                 _w.WriteEndArray();
@@ -148,17 +151,19 @@ public sealed class JsonRenderer : StructureVisitor
                 ulong v = FieldDef.ReadLittleEndian(raw);
                 _w.WriteStartObject(name);
                 _w.WriteNumber(s_value, v);
-                foreach (var b in f.BitFields ?? [])
+                var bits = f.BitFields ?? [];
+                for (int i = 0; i < bits.Count; i++)
                 {
+                    var b = bits[i];
                     ulong bv = b.Extract(v);
                     bool bitValid = b.ValidBit < 0 || (validationBits >> b.ValidBit & 1) != 0;
                     if (!bitValid && bv == 0) continue;
-                    var bn = N(b.Json);
+                    var bn = N(b.Json, b.EncodedJson);
                     if (b.Names is not null)
                     {
                         _w.WriteStartObject(bn);
                         _w.WriteNumber(s_value, bv);
-                        if (b.Names[bv] is { } n) _w.WriteString(s_name, V(n)); else _w.WriteNull(s_name);
+                        if (b.Names.Lookup(bv, out var pre) is { } n) _w.WriteString(s_name, V(n, pre)); else _w.WriteNull(s_name);
                         _w.WriteEndObject();
                     }
                     else if (b.Width == 1) _w.WriteBoolean(bn, bv != 0);
@@ -254,8 +259,9 @@ public sealed class JsonRenderer : StructureVisitor
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => WriteCompactHex(N(json), bytes);
 
     /// <inheritdoc/>
-    public override void Error(ApeiContentException error)
+    protected override void OnError(ApeiContentException error)
     {
+        if (ErrorSink is { } sink && !sink.Contains(error)) sink.Add(error);
         if (_containers.Count > 0 && _containers.Peek().IsArray)
         {
             _w.WriteStartObject();

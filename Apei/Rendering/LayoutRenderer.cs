@@ -89,5 +89,5 @@ public sealed class LayoutRenderer : StructureVisitor
     }
 
     /// <inheritdoc/>
-    public override void Error(ApeiContentException error) => _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{error.Offset:X4} ERR ] {new string(' ', _depth * 2)}{error.Message}"));
+    protected override void OnError(ApeiContentException error) => _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{error.Offset:X4} ERR ] {new string(' ', _depth * 2)}{error.Message}"));
 }

@@ -17,6 +17,12 @@ public abstract class StructureVisitor
     /// </summary>
     public virtual bool ReportsZeroParts => false;
 
+    /// <summary>
+    /// False when the visitor ignores the <c>label</c> arguments (JSON): a describer may then skip formatting labels
+    /// built per item ("Section 2: Platform Memory") and pass any string.
+    /// </summary>
+    public virtual bool WantsLabels => true;
+
     /// <summary>Starts an object. <paramref name="json"/> is null for array elements and the root.</summary>
     public abstract void BeginObject(string? json, string label, long offset, long length);
 
@@ -51,8 +57,19 @@ public abstract class StructureVisitor
     /// <summary>Bytes that belong to no structure (padding, vendor data, an undecodable body).</summary>
     public abstract void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes);
 
-    /// <summary>A content error found while walking: the walk continues where it can.</summary>
-    public abstract void Error(ApeiContentException error);
+    /// <summary>A content error found while walking: the walk continues where it can. Counted in <see cref="ErrorsReported"/>, then handed to <see cref="OnError"/>.</summary>
+    public void Error(ApeiContentException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ErrorsReported++;
+        OnError(error);
+    }
+
+    /// <summary>How many errors have been reported to this visitor (a describer compares it before and after a part to count that part's errors).</summary>
+    public int ErrorsReported { get; private set; }
+
+    /// <summary>Renders or keeps a content error (see <see cref="Error"/>).</summary>
+    protected abstract void OnError(ApeiContentException error);
 
     /// <summary>Convenience: a field of a fixed layout read from <paramref name="structure"/>.</summary>
     public void Field(FieldDef field, ReadOnlySpan<byte> structure, long structureOffset, bool valid = true, ulong validationBits = ulong.MaxValue)

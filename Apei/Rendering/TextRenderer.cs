@@ -88,7 +88,7 @@ public sealed class TextRenderer : StructureVisitor
     }
 
     /// <inheritdoc/>
-    public override void Error(ApeiContentException error) => Line("ERROR: " + error.Message);
+    protected override void OnError(ApeiContentException error) => Line("ERROR: " + error.Message);
 
     /// <summary>Hex dump lines (offset, 16 bytes, ASCII); runs of identical lines collapse to "*", as hexdump does.</summary>
     public static void HexDump(ReadOnlySpan<byte> bytes, Action<string> line)

@@ -152,6 +152,6 @@ internal static class RegionInput
         public override void Info(string name, string label, long value) => inner.Info(name, label, value);
         public override void JsonOnly(string name, string? value) => inner.JsonOnly(name, value);
         public override void Data(string name, string label, long offset, ReadOnlySpan<byte> bytes) => inner.Data(name, label, offset, bytes);
-        public override void Error(ApeiContentException error) => inner.Error(error);
+        protected override void OnError(ApeiContentException error) => inner.Error(error);
     }
 }

@@ -47,6 +47,8 @@ internal static class StreamingDecode
     private sealed class Worker(Format format)
     {
         private Utf8JsonWriter? _writer;
+        private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
+        private readonly List<ApeiContentException> _errors = [];
         // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
         private readonly ConcurrentQueue<PooledBufferWriter> _pool = new();
 
@@ -58,13 +60,25 @@ internal static class StreamingDecode
                 if (w.SkipInJson) return;
                 var buffer = _pool.TryDequeue(out var b) ? b : new PooledBufferWriter();
                 buffer.Clear();
-                if (_writer is null) _writer = new Utf8JsonWriter(buffer, format == Format.Json ? s_indented : s_compact);
-                else _writer.Reset(buffer);
-                var collector = new ErrorCollector(new JsonRenderer(_writer));
-                w.Describe(collector, true);
+                if (_writer is null)
+                {
+                    _writer = new Utf8JsonWriter(buffer, format == Format.Json ? s_indented : s_compact);
+                    _renderer = new JsonRenderer(_writer) { ErrorSink = _errors };
+                }
+                else
+                {
+                    _writer.Reset(buffer);
+                    _renderer!.Reset();
+                }
+                _renderer.PreferBinaryTimestamps = false;
+                w.Describe(_renderer, true);
                 _writer.Flush();
                 w.Json = buffer;
-                w.Errors = collector.Errors;
+                if (_errors.Count > 0)
+                {
+                    w.Errors = [.. _errors];
+                    _errors.Clear();
+                }
             }
             else
             {

@@ -13,6 +13,15 @@ namespace ApeiKit.Cli;
 /// </summary>
 public static class DumpGenerator
 {
+    /// <summary>Which sections the records carry.</summary>
+    public enum Mix
+    {
+        /// <summary>Memory 40%, ARM processor 25%, PCIe 20%, processor generic 15% of sections; one to three per record.</summary>
+        Mixed,
+        /// <summary>Platform memory error sections only (one to three per record): the fleet's most common record.</summary>
+        Memory,
+    }
+
     private const int PoolSize = 512;
 
     private static readonly Guid[] s_creators =
@@ -26,12 +35,12 @@ public static class DumpGenerator
     private sealed record Template(byte[] Bytes, int[] MemoryBodies);
 
     /// <summary>Writes at least <paramref name="size"/> bytes of whole records to <paramref name="output"/>; returns the record count.</summary>
-    public static long Generate(Stream output, long size, int seed)
+    public static long Generate(Stream output, long size, int seed, Mix mix = Mix.Mixed)
     {
         ArgumentNullException.ThrowIfNull(output);
         var rng = new Random(seed);
         var pool = new Template[PoolSize];
-        for (int i = 0; i < PoolSize; i++) pool[i] = Build(rng);
+        for (int i = 0; i < PoolSize; i++) pool[i] = Build(rng, mix);
         var buffer = new byte[1 << 20];
         int used = 0;
         long written = 0, records = 0;
@@ -68,7 +77,7 @@ public static class DumpGenerator
         return records;
     }
 
-    private static Template Build(Random rng)
+    private static Template Build(Random rng, Mix mix)
     {
         uint severity = Pick(rng, (2u, 70), (0u, 15), (3u, 10), (1u, 5));
         int sections = Pick(rng, (1, 70), (2, 20), (3, 10));
@@ -83,7 +92,7 @@ public static class DumpGenerator
         Guid notify = Guid.Empty;
         for (int s = 0; s < sections; s++)
         {
-            int kind = Pick(rng, (0, 40), (1, 25), (2, 20), (3, 15));
+            int kind = mix == Mix.Memory ? 0 : Pick(rng, (0, 40), (1, 25), (2, 20), (3, 15));
             CperSectionBody body;
             switch (kind)
             {

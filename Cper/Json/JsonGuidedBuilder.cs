@@ -200,7 +200,7 @@ public static class JsonGuidedBuilder
             _data.Add(new DataHit(json, (int)offset, bytes.Length, Top));
         }
 
-        public override void Error(ApeiContentException error)
+        protected override void OnError(ApeiContentException error)
         {
             // Errors the rebuilt bytes still have are rendered in place; the decode output of a broken record carries them too.
             var top = Top;

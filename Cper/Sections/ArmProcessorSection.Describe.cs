@@ -188,17 +188,17 @@ public sealed partial class ArmProcessorSection
         {
             var field = f;
             ulong bits = valid;
-            if (f == s_infoType)
+            if (ReferenceEquals(f, s_infoType))
             {
                 field = encoding switch { ArmErrorTypeEncoding.Enumeration => s_typeEnum, ArmErrorTypeEncoding.LibCper => s_typeLibCper, _ => s_typeFlags };
             }
-            else if (f == InfoErrorInformationRaw)
+            else if (ReferenceEquals(f, InfoErrorInformationRaw))
             {
                 field = kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => f };
                 bits = BinaryPrimitives.ReadUInt64LittleEndian(info[8..]); // bits 0-15 validate the sub-fields
             }
             visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-            if (f == s_infoType) visitor.JsonOnly("kind", KindName(kind));
+            if (ReferenceEquals(f, s_infoType)) visitor.JsonOnly("kind", KindName(kind));
         }
         if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(InfoErrorInformationRaw, valid))
             visitor.Info("note", "Note", "micro-architectural error information is implementation defined (UEFI N.2.4.4); shown raw");

@@ -155,7 +155,7 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
         ulong valid = HeaderLayout.ReadValidationBits(header);
         foreach (var f in HeaderLayout.Fields)
         {
-            var field = f != s_agentAddressRaw ? f : header[8] == 1 ? s_agentAddressRcrb : s_agentAddressSbdf;
+            var field = !ReferenceEquals(f, s_agentAddressRaw) ? f : header[8] == 1 ? s_agentAddressRcrb : s_agentAddressSbdf;
             visitor.Field(field, baseOffset + field.Offset, header.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), valid);
         }
         if (error is not null) visitor.Error(error);

@@ -237,7 +237,7 @@ public sealed partial class Ia32X64ProcessorSection
         {
             var field = f;
             ulong bits = valid;
-            if (f == InfoCheckInfoRaw)
+            if (ReferenceEquals(f, InfoCheckInfoRaw))
             {
                 field = CheckInfoField(type);
                 bits = BinaryPrimitives.ReadUInt64LittleEndian(info[24..]); // bits 0-15 validate the sub-fields

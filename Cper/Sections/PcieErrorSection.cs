@@ -215,9 +215,9 @@ public sealed class PcieErrorSection : FixedSectionBody
         foreach (var f in LayoutDef.Fields)
         {
             bool ok = StructDef.IsValid(f, valid);
-            if (f == s_deviceId) Block("deviceId", "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, ok);
-            else if (f == s_capability) Block("capabilityStructure", "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, ok);
-            else if (f == s_aer) Block("aerInfo", "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, ok);
+            if (ReferenceEquals(f, s_deviceId)) Block("deviceId", "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, ok);
+            else if (ReferenceEquals(f, s_capability)) Block("capabilityStructure", "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, ok);
+            else if (ReferenceEquals(f, s_aer)) Block("aerInfo", "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, ok);
             else visitor.Field(f, baseOffset + f.Offset, s.Slice(f.Offset, f.Size), ok, valid);
         }
         if (body.Length > Size) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + Size, body[Size..]);

@@ -237,7 +237,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         foreach (var f in header.Fields)
         {
             visitor.Field(f, body, baseOffset);
-            if (f == TimestampField) visitor.Info("timestampUtc", "Timestamp", SystemTimeText(BinaryPrimitives.ReadInt64LittleEndian(body[8..])));
+            if (ReferenceEquals(f, TimestampField)) visitor.Info("timestampUtc", "Timestamp", SystemTimeText(BinaryPrimitives.ReadInt64LittleEndian(body[8..])));
             else if (f.Json == "status") visitor.Info("mcaErrorCodeMeaning", "MCA error code meaning", McaRegisters.DescribeErrorCode(BinaryPrimitives.ReadUInt16LittleEndian(body[40..])));
         }
 
