@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
 namespace ApeiKit;
 
 /// <summary>
@@ -25,6 +28,13 @@ public abstract class StructureVisitor
 
     /// <summary>Starts an object. <paramref name="json"/> is null for array elements and the root.</summary>
     public abstract void BeginObject(string? json, string label, long offset, long length);
+
+    /// <summary>
+    /// Starts an object whose label is an interpolated string: formatted (invariant culture) only when the visitor
+    /// <see cref="WantsLabels"/>, so a JSON walk over many array elements builds no label strings.
+    /// </summary>
+    public void BeginObject(string? json, [InterpolatedStringHandlerArgument("")] ref LabelText label, long offset, long length)
+        => BeginObject(json, label.ToStringAndClear(), offset, length);
 
     /// <summary>Ends the current object.</summary>
     public abstract void EndObject();
@@ -74,4 +84,38 @@ public abstract class StructureVisitor
     /// <summary>Convenience: a field of a fixed layout read from <paramref name="structure"/>.</summary>
     public void Field(FieldDef field, ReadOnlySpan<byte> structure, long structureOffset, bool valid = true, ulong validationBits = ulong.MaxValue)
         => Field(field, structureOffset + field.Offset, structure.Slice(field.Offset, field.Size), valid, validationBits);
+}
+
+/// <summary>A label built only for visitors that show labels (<see cref="StructureVisitor.WantsLabels"/>), in the invariant culture.</summary>
+[InterpolatedStringHandler]
+public ref struct LabelText
+{
+    private DefaultInterpolatedStringHandler _inner;
+    private readonly bool _enabled;
+
+    /// <summary>Called by the compiler.</summary>
+    public LabelText(int literalLength, int formattedCount, StructureVisitor visitor, out bool enabled)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        _enabled = enabled = visitor.WantsLabels;
+        _inner = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture) : default;
+    }
+
+    /// <summary>Called by the compiler.</summary>
+    public void AppendLiteral(string value) => _inner.AppendLiteral(value);
+
+    /// <summary>Called by the compiler.</summary>
+    public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
+
+    /// <summary>Called by the compiler.</summary>
+    public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
+
+    /// <summary>Called by the compiler.</summary>
+    public void AppendFormatted(ReadOnlySpan<char> value) => _inner.AppendFormatted(value);
+
+    /// <summary>Called by the compiler.</summary>
+    public void AppendFormatted(string? value) => _inner.AppendFormatted(value);
+
+    /// <summary>The label, or an empty string when the visitor does not want it.</summary>
+    public string ToStringAndClear() => _enabled ? _inner.ToStringAndClear() : "";
 }

@@ -60,19 +60,26 @@ internal static class StreamingDecode
                 if (w.SkipInJson) return;
                 var buffer = _pool.TryDequeue(out var b) ? b : new PooledBufferWriter();
                 buffer.Clear();
-                if (_writer is null)
+                if (_renderer is null)
                 {
-                    _writer = new Utf8JsonWriter(buffer, format == Format.Json ? s_indented : s_compact);
-                    _renderer = new JsonRenderer(_writer) { ErrorSink = _errors };
+                    // ndjson: compact JSON written by the renderer itself (same bytes as Utf8JsonWriter, about twice as fast);
+                    // json: indented, through a Utf8JsonWriter.
+                    if (format == Format.Ndjson) _renderer = new JsonRenderer(buffer, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+                    else _renderer = new JsonRenderer(_writer = new Utf8JsonWriter(buffer, s_indented));
+                    _renderer.ErrorSink = _errors;
+                }
+                else if (_writer is null)
+                {
+                    _renderer.Reset(buffer);
                 }
                 else
                 {
                     _writer.Reset(buffer);
-                    _renderer!.Reset();
+                    _renderer.Reset();
                 }
                 _renderer.PreferBinaryTimestamps = false;
                 w.Describe(_renderer, true);
-                _writer.Flush();
+                _renderer.Flush();
                 w.Json = buffer;
                 if (_errors.Count > 0)
                 {

@@ -181,7 +181,7 @@ public sealed partial class ArmProcessorSection
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)
     {
         var kind = ArmErrorInfo.DecodeType(info[4], encoding);
-        visitor.BeginObject(null, Inv($"Error information #{index}: {KindName(kind)}"), offset, ArmErrorInfo.Size);
+        visitor.BeginObject(null, $"Error information #{index}: {KindName(kind)}", offset, ArmErrorInfo.Size);
         if (lengthError is not null) visitor.Error(lengthError);
         ulong valid = ErrorInfoLayout.ReadValidationBits(info);
         foreach (var f in ErrorInfoLayout.Fields)
@@ -210,7 +210,7 @@ public sealed partial class ArmProcessorSection
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context[2..]);
         var array = context[ArmContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? Inv($"reserved register context type {type}");
-        visitor.BeginObject(null, Inv($"Context information #{index}: {typeName}"), offset, context.Length + padding.Length);
+        visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length + padding.Length);
         ContextHeaderLayout.Describe(context[..ArmContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + ArmContextInfo.HeaderSize;
         var layout = RegisterLayout(type);

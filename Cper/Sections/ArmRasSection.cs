@@ -281,7 +281,7 @@ public sealed class ArmRasSection : CperSectionBody
         for (int i = 0; i < p.SyndromeCount; i++)
         {
             int at = p.SyndromeOffset + i * SyndromeSize;
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Error syndrome #{i}"), baseOffset + at, SyndromeSize);
+            visitor.BeginObject(null, $"Error syndrome #{i}", baseOffset + at, SyndromeSize);
             SyndromeLayout.Describe(body.Slice(at, SyndromeSize), baseOffset + at, visitor);
             visitor.EndObject();
         }
@@ -462,7 +462,7 @@ public sealed class ArmRasAuxiliaryData
         for (int i = 0; i < l.Contexts.Count; i++)
         {
             var (at, length) = l.Contexts[i];
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Address-space context #{i}"), baseOffset + at, length);
+            visitor.BeginObject(null, $"Address-space context #{i}", baseOffset + at, length);
             ArmRasContext.Describe(aux.Slice(at, length), baseOffset + at, visitor);
             visitor.EndObject();
         }
@@ -471,7 +471,7 @@ public sealed class ArmRasAuxiliaryData
         if (error is not null && l.PairOffset != 0 && aux.Length - l.ContextEnd >= ArmRasSection.ContextHeaderSize)
         {
             // The context whose length does not fit: its header is still shown (the length is what is wrong).
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Address-space context #{l.Contexts.Count}"), baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
+            visitor.BeginObject(null, $"Address-space context #{l.Contexts.Count}", baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
             ArmRasSection.ContextHeaderLayout.Describe(aux.Slice(l.ContextEnd, ArmRasSection.ContextHeaderSize), baseOffset + l.ContextEnd, visitor);
             visitor.EndObject();
             undecoded = l.ContextEnd + ArmRasSection.ContextHeaderSize;
@@ -488,7 +488,7 @@ public sealed class ArmRasAuxiliaryData
         for (int i = 0; i < l.PairCount; i++)
         {
             int at = l.PairOffset + i * ArmRasSection.PairSize;
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Key/value pair #{i}"), baseOffset + at, ArmRasSection.PairSize);
+            visitor.BeginObject(null, $"Key/value pair #{i}", baseOffset + at, ArmRasSection.PairSize);
             ArmRasSection.PairLayout.Describe(aux.Slice(at, ArmRasSection.PairSize), baseOffset + at, visitor);
             visitor.EndObject();
         }
@@ -554,7 +554,7 @@ public sealed class ArmRasContext
         visitor.BeginArray("registers", "Registers", baseOffset + h, (long)registers * r);
         for (int i = 0; i < registers; i++)
         {
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Register #{i}"), baseOffset + h + i * r, r);
+            visitor.BeginObject(null, $"Register #{i}", baseOffset + h + i * r, r);
             ArmRasSection.RegisterLayout.Describe(context.Slice(h + i * r, r), baseOffset + h + i * r, visitor);
             visitor.EndObject();
         }

@@ -231,7 +231,7 @@ public sealed partial class Ia32X64ProcessorSection
     {
         var type = new Guid(info[..16]);
         string typeName = CperGuids.ProcessorCheckName(type) ?? "unknown check type";
-        visitor.BeginObject(null, ArmProcessorSection.Inv($"Error information #{index}: {typeName}"), offset, Ia32X64ErrorInfo.Size);
+        visitor.BeginObject(null, $"Error information #{index}: {typeName}", offset, Ia32X64ErrorInfo.Size);
         ulong valid = ErrorInfoLayout.ReadValidationBits(info);
         foreach (var f in ErrorInfoLayout.Fields)
         {
@@ -252,7 +252,7 @@ public sealed partial class Ia32X64ProcessorSection
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context);
         var array = context[Ia32X64ContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? ArmProcessorSection.Inv($"reserved register context type {type}");
-        visitor.BeginObject(null, ArmProcessorSection.Inv($"Context information #{index}: {typeName}"), offset, context.Length);
+        visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length);
         ContextHeaderLayout.Describe(context[..Ia32X64ContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + Ia32X64ContextInfo.HeaderSize;
         var layout = RegisterLayout(type);
@@ -273,7 +273,7 @@ public sealed partial class Ia32X64ProcessorSection
             visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
             for (int k = 0; k < array.Length; k += 8)
             {
-                visitor.BeginObject(null, ArmProcessorSection.Inv($"MSR 0x{msr + (uint)(k / 8):X}"), arrayOffset + k, 8);
+                visitor.BeginObject(null, $"MSR 0x{msr + (uint)(k / 8):X}", arrayOffset + k, 8);
                 visitor.Info("msr", "MSR", ArmProcessorSection.Inv($"0x{msr + (uint)(k / 8):X}"));
                 visitor.Field(s_msrValue, arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
                 visitor.EndObject();

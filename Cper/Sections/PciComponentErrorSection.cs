@@ -142,7 +142,7 @@ public sealed class PciComponentErrorSection : CperSectionBody
         for (int i = 0; i < pairs; i++)
         {
             int at = HeaderSize + i * PairSize;
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Register pair #{i} ({(i < memory ? "memory-mapped" : "programmed I/O")})"), baseOffset + at, PairSize);
+            visitor.BeginObject(null, $"Register pair #{i} ({(i < memory ? "memory-mapped" : "programmed I/O")})", baseOffset + at, PairSize);
             PairLayout.Describe(body.Slice(at, PairSize), baseOffset + at, visitor);
             visitor.EndObject();
         }

@@ -102,6 +102,26 @@ public static class FuzzTargets
         {
         }
         RenderBudget(before, input.Length, what);
+
+        // The compact renderer (decode -f ndjson) must write exactly what the Utf8JsonWriter path wrote.
+        before = Allocated();
+        var compact = new System.Buffers.ArrayBufferWriter<byte>();
+        bool compactComplete = false;
+        try
+        {
+            var renderer = new JsonRenderer(compact);
+            walk(input, renderer);
+            renderer.Flush();
+            compactComplete = true;
+        }
+        catch (ApeiContentException)
+        {
+        }
+        RenderBudget(before, input.Length, what + " (compact)");
+        if (compactComplete != complete)
+            throw new FuzzInvariantException($"{what}: the compact renderer {(compactComplete ? "completed" : "stopped")} where the writer did not");
+        if (complete && !compact.WrittenSpan.SequenceEqual(stream.GetBuffer().AsSpan(0, (int)stream.Length)))
+            throw new FuzzInvariantException($"{what}: the compact renderer wrote other bytes than Utf8JsonWriter");
         if (complete && stream.Length > 0)
         {
             try

@@ -284,7 +284,7 @@ public sealed class NvidiaEventSection : CperSectionBody
         for (int i = 0; i < walk.Contexts.Count; i++)
         {
             var (at, size) = walk.Contexts[i];
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Event context #{i}"), baseOffset + at, size);
+            visitor.BeginObject(null, $"Event context #{i}", baseOffset + at, size);
             NvidiaEventContext.Describe(body.Slice(at, size), body[2], baseOffset + at, visitor);
             visitor.EndObject();
         }
@@ -292,7 +292,7 @@ public sealed class NvidiaEventSection : CperSectionBody
         if (walk.ContextError is not null && body.Length - end >= ContextHeaderSize)
         {
             // A context whose size does not fit: its header is still shown (the size is what is wrong), the rest stays raw.
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Event context #{walk.Contexts.Count}"), baseOffset + end, ContextHeaderSize);
+            visitor.BeginObject(null, $"Event context #{walk.Contexts.Count}", baseOffset + end, ContextHeaderSize);
             ContextHeaderLayout.Describe(body.Slice(end, ContextHeaderSize), baseOffset + end, visitor);
             visitor.Error(walk.ContextError);
             visitor.EndObject();

@@ -132,7 +132,7 @@ public sealed class NvidiaSection : CperSectionBody
         for (int i = 0; i < count; i++)
         {
             long at = baseOffset + HeaderSize + (long)i * RegisterSize;
-            visitor.BeginObject(null, ArmProcessorSection.Inv($"Register {i}"), at, RegisterSize);
+            visitor.BeginObject(null, $"Register {i}", at, RegisterSize);
             RegisterLayout.Describe(body.Slice(HeaderSize + i * RegisterSize, RegisterSize), at, visitor);
             visitor.EndObject();
         }
