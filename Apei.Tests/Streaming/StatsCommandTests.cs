@@ -96,6 +96,12 @@ public class StatsCommandTests
             var decode = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", a);
             Assert.Equal(0, decode.ExitCode);
             Assert.Equal("", decode.Error);
+
+            Assert.Equal(0, CliRunner.Run("generate", "--size", "100KB", "--seed", "3", "--mix", "memory", "-o", b).ExitCode);
+            using var memoryOnly = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", b).Out);
+            var types = memoryOnly.RootElement.GetProperty("sectionTypes");
+            Assert.Equal(1, types.GetArrayLength());
+            Assert.Contains("Platform Memory", types[0].ToString(), StringComparison.Ordinal);
         }
         finally
         {

@@ -156,4 +156,36 @@ public class StreamingDecodeTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--jobs", r.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Max_record_size_option_skips_larger_records_unread_and_reports_them()
+    {
+        var big = Arm; // 523 bytes; the memory records are 280
+        Assert.True(big.Length > 300 && Mem.Length <= 300);
+        string bin = Temp(".bin");
+        File.WriteAllBytes(bin, Concat(Mem, big, Mem));
+        try
+        {
+            var limited = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "300", bin);
+            Assert.Equal(1, limited.ExitCode);
+            var lines = limited.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Contains("at most 300 bytes (--max-record-size", lines[1], StringComparison.Ordinal);
+            Assert.Contains("CPER record #2", limited.Error, StringComparison.Ordinal);
+
+            var roomy = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "1KiB", bin);
+            Assert.Equal(0, roomy.ExitCode);
+
+            var stats = CliRunner.Run("stats", "-f", "json", "--max-record-size", "300", bin);
+            Assert.Contains("\"oversized\": 1", stats.Out, StringComparison.Ordinal);
+
+            var bad = CliRunner.Run("decode", "--max-record-size", "100", bin);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("outside 128 bytes", bad.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
 }

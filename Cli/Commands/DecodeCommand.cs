@@ -24,7 +24,8 @@ internal static class DecodeCommand
         var jsonStyle = new Option<string>("--json-style") { Description = "With json/ndjson: apeikit (ours) or libcper (openbmc/libcper's CPER-IR, for tools built on it).", DefaultValueFactory = _ => "apeikit" };
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs };
+        var maxRecordSize = StreamInput.MaxRecordSizeOption();
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
@@ -32,7 +33,8 @@ internal static class DecodeCommand
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
             if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding);
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs));
+            long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord);
         });
         return command;
     }
@@ -49,7 +51,7 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
         => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, long maxRecordSize = StreamInput.MaxRecordSize)
     {
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         var inputs = new List<LoadedInput>();
@@ -112,7 +114,7 @@ internal static class DecodeCommand
                 throw new CliUsageException($"{file}: {e.Message}");
             }
         }
-        return jobs > 1 || inputs.Any(i => i.Stream is not null) ? StreamingDecode.Render(context, inputs, format, jobs) : Render(context, inputs, format);
+        return jobs > 1 || inputs.Any(i => i.Stream is not null) ? StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize) : Render(context, inputs, format);
     }
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);

@@ -16,17 +16,18 @@ internal static class StatsCommand
         var format = new Option<string>("--format", "-f") { Description = "Output: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var top = new Option<int>("--top") { Description = "How many pages and memory locations to list (most errors first).", DefaultValueFactory = _ => 20 };
-        var command = new Command("stats", "Count CPER records in one pass: by severity, section type, notification type, creator, and memory errors by page and node/card/module.") { files, format, top };
-        command.SetAction(parse => Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, Math.Max(0, parse.GetValue(top))));
+        var maxRecordSize = StreamInput.MaxRecordSizeOption();
+        var command = new Command("stats", "Count CPER records in one pass: by severity, section type, notification type, creator, and memory errors by page and node/card/module.") { files, format, top, maxRecordSize };
+        command.SetAction(parse => Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, Math.Max(0, parse.GetValue(top)), StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!)));
         return command;
     }
 
-    private static int Run(CliContext context, string[] files, string format, int top)
+    private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize)
     {
         var stats = new CperStats();
         foreach (var file in files)
         {
-            var options = new CperStreamReaderOptions { MaxRecordSize = StreamInput.MaxRecordSize };
+            var options = new CperStreamReaderOptions { MaxRecordSize = maxRecordSize };
             if (StreamInput.TryOpen(context, file, out var stdinBytes) is { } source)
             {
                 using var stream = source.Open();

@@ -12,6 +12,22 @@ internal static class StreamInput
     /// <summary>Record size limit of the CLI's readers.</summary>
     public const long MaxRecordSize = 1 << 20;
 
+    /// <summary>The <c>--max-record-size</c> option of <c>decode</c> and <c>stats</c>.</summary>
+    public static System.CommandLine.Option<string> MaxRecordSizeOption() => new("--max-record-size")
+    {
+        Description = "Largest CPER record read from a stream (e.g. 4MiB); a header declaring more is reported and its bytes skipped unread.",
+        DefaultValueFactory = _ => "1MiB",
+    };
+
+    /// <summary>Parses the <c>--max-record-size</c> value (at least one 128-byte header, at most 2 GiB).</summary>
+    public static long ParseMaxRecordSize(string text)
+    {
+        long size = DumpGenerator.ParseSize(text);
+        if (size < Cper.CperRecordHeader.Size || size > int.MaxValue)
+            throw new CliUsageException($"--max-record-size: {text} is outside 128 bytes (one record header) to 2 GiB.");
+        return size;
+    }
+
     /// <summary>Opens a streamed input: the stream, its size when known.</summary>
     public sealed record Source(string Name, Func<Stream> Open, long? Size);
 

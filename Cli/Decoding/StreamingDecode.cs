@@ -103,7 +103,7 @@ internal static class StreamingDecode
     }
 
     /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
-    public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs)
+    public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize = StreamInput.MaxRecordSize)
     {
         var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
         using var output = OutputSink.For(context.Out);
@@ -114,7 +114,7 @@ internal static class StreamingDecode
             if (jobs <= 1)
             {
                 var worker = new Worker(fmt);
-                foreach (var w in Units(context, inputs, fmt == Format.Text || fmt == Format.Layout, progress, CancellationToken.None).ToBlockingEnumerable())
+                foreach (var w in Units(context, inputs, fmt == Format.Text || fmt == Format.Layout, maxRecordSize, progress, CancellationToken.None).ToBlockingEnumerable())
                 {
                     worker.Render(w);
                     state.Write(w, worker);
@@ -123,7 +123,7 @@ internal static class StreamingDecode
             }
             else
             {
-                RunParallel(context, inputs, fmt, jobs, state, progress).GetAwaiter().GetResult();
+                RunParallel(context, inputs, fmt, jobs, maxRecordSize, state, progress).GetAwaiter().GetResult();
             }
             state.Finish();
             output.Flush();
@@ -151,7 +151,7 @@ internal static class StreamingDecode
     private const int BatchUnits = 64;
     private const long BatchBytes = 256 << 10;
 
-    private static async Task RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, OutputState state, Progress? progress)
+    private static async Task RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress)
     {
         using var cts = new CancellationTokenSource();
         var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleReader = true, SingleWriter = true });
@@ -195,7 +195,7 @@ internal static class StreamingDecode
             await pending.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
             batch = new Batch();
         }
-        var units = Units(context, inputs, fmt is Format.Text or Format.Layout, progress, cts.Token).GetAsyncEnumerator(cts.Token);
+        var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, cts.Token).GetAsyncEnumerator(cts.Token);
         try
         {
             while (true)
@@ -235,7 +235,7 @@ internal static class StreamingDecode
 
     /// <summary>The units of every input, in order (streamed inputs are read as this is enumerated).</summary>
     private static async IAsyncEnumerable<Work> Units(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, bool text,
-        Progress? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        long maxRecordSize, Progress? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         bool many = inputs.Count > 1;
         foreach (var input in inputs)
@@ -254,13 +254,13 @@ internal static class StreamingDecode
                     throw new CliUsageException($"{input.Name}: cannot read: {e.Message}");
                 }
                 using var _ = stream;
-                var reader = CperStreamReader.Create(stream, options: new CperStreamReaderOptions { MaxRecordSize = StreamInput.MaxRecordSize });
+                var reader = CperStreamReader.Create(stream, options: new CperStreamReaderOptions { MaxRecordSize = maxRecordSize });
                 int records = 0;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var item = reader.Current;
                     progress?.Advance(reader.Position, item.Kind != CperStreamItemKind.Skipped);
-                    var w = FromStreamItem(input.Name, item, ref records);
+                    var w = FromStreamItem(input.Name, item, maxRecordSize, ref records);
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
                     count++;
                     yield return w;
@@ -290,7 +290,7 @@ internal static class StreamingDecode
         }
     }
 
-    private static Work FromStreamItem(string name, in CperStreamItem item, ref int records)
+    private static Work FromStreamItem(string name, in CperStreamItem item, long maxRecordSize, ref int records)
     {
         long offset = item.Offset, length = item.Length;
         switch (item.Kind)
@@ -327,7 +327,7 @@ internal static class StreamingDecode
             {
                 string label = $"CPER record #{++records}";
                 var e = new ApeiContentException("CPER record header", "RecordLength", offset + CperRecordHeader.RecordLengthOffset,
-                    $"at most {StreamInput.MaxRecordSize} bytes (records above the limit are skipped unread)", length.ToString(CultureInfo.InvariantCulture));
+                    $"at most {maxRecordSize} bytes (--max-record-size; records above the limit are skipped unread)", length.ToString(CultureInfo.InvariantCulture));
                 return new Work
                 {
                     InputName = name,
