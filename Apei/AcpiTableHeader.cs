@@ -120,14 +120,28 @@ public static class AsciiField
     {
         int n = field.IndexOf((byte)0);
         if (n < 0) n = field.Length;
-        return string.Create(n, field[..n].ToArray(), static (dst, src) =>
-        {
-            for (int i = 0; i < src.Length; i++) dst[i] = src[i] is >= 0x20 and < 0x7F ? (char)src[i] : '.';
-        });
+        Span<char> text = n <= 256 ? stackalloc char[n] : new char[n];
+        return new string(text[..Decode(field, text)]);
+    }
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/> into <paramref name="destination"/> (at least as long as the field) without
+    /// allocating; returns the characters written.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> field, Span<char> destination)
+    {
+        int n = field.IndexOf((byte)0);
+        if (n < 0) n = field.Length;
+        if (destination.Length < n) throw new ArgumentException($"needs room for {n} characters", nameof(destination));
+        for (int i = 0; i < n; i++) destination[i] = field[i] is >= 0x20 and < 0x7F ? (char)field[i] : '.';
+        return n;
     }
 
     /// <summary>Encodes text into the field, padding with NUL; throws <see cref="ArgumentException"/> when it does not fit or is not ASCII.</summary>
-    public static void Encode(Span<byte> field, string text)
+    public static void Encode(Span<byte> field, string text) => Encode(field, text.AsSpan());
+
+    /// <summary>Encodes text into the field, padding with NUL; throws <see cref="ArgumentException"/> when it does not fit or is not ASCII.</summary>
+    public static void Encode(Span<byte> field, ReadOnlySpan<char> text)
     {
         if (text.Length > field.Length) throw new ArgumentException($"'{text}' is longer than {field.Length} characters.", nameof(text));
         field.Clear();

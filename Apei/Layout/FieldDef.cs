@@ -165,8 +165,7 @@ public sealed class StructDef
     {
         Name = name;
         Size = size;
-        _fields = [.. fields];
-        Fields = _fields;
+        Fields = [.. fields];
         if (validationField is not null)
             ValidationField = fields.FirstOrDefault(f => f.Json == validationField) ?? throw new ArgumentException($"No field '{validationField}'.", nameof(validationField));
         foreach (var f in fields)
@@ -179,10 +178,8 @@ public sealed class StructDef
     public string Name { get; }
     /// <summary>Size in bytes.</summary>
     public int Size { get; }
-    private readonly FieldDef[] _fields; // walked by Describe without an enumerator or interface calls
-
-    /// <summary>Fields in offset order.</summary>
-    public IReadOnlyList<FieldDef> Fields { get; }
+    /// <summary>Fields in offset order (an immutable array: <c>foreach</c> over it allocates nothing, as the describers rely on).</summary>
+    public System.Collections.Immutable.ImmutableArray<FieldDef> Fields { get; }
     /// <summary>The field whose bits say which other fields are valid, if any.</summary>
     public FieldDef? ValidationField { get; }
 
@@ -208,7 +205,7 @@ public sealed class StructDef
     public void Describe(ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)
     {
         ulong valid = ReadValidationBits(structure);
-        foreach (var f in _fields)
+        foreach (var f in Fields)
         {
             if (f.End > structure.Length) break;
             visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), IsValid(f, valid), valid);

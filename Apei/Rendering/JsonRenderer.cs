@@ -215,7 +215,8 @@ public sealed class JsonRenderer : StructureVisitor
                 break;
             case FieldKind.Ascii:
             {
-                string text = AsciiField.Decode(raw);
+                Span<char> text = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+                text = text[..AsciiField.Decode(raw, text)];
                 _s.String(name, text);
                 // The text alone loses bytes after the NUL and non-printable ones: keep them so the JSON re-encodes exactly.
                 Span<byte> again = stackalloc byte[raw.Length <= 256 ? raw.Length : 0];
@@ -252,7 +253,7 @@ public sealed class JsonRenderer : StructureVisitor
         }
     }
 
-    private static bool ReEncodes(string text, ReadOnlySpan<byte> raw, Span<byte> scratch)
+    private static bool ReEncodes(ReadOnlySpan<char> text, ReadOnlySpan<byte> raw, Span<byte> scratch)
     {
         AsciiField.Encode(scratch, text);
         return scratch.SequenceEqual(raw);

@@ -173,7 +173,8 @@ public sealed partial class ArmProcessorSection
 
     private static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count)
     {
-        var types = new byte[count];
+        Span<byte> types = count <= 256 ? stackalloc byte[256] : new byte[count]; // DecoderLimits keeps it at 256 unless raised
+        types = types[..count];
         for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + 4];
         return ArmErrorInfo.DetectEncoding(types);
     }

@@ -147,6 +147,12 @@ public sealed class ArmErrorInfo
     public static ArmErrorTypeEncoding DetectEncoding(IEnumerable<byte> types)
     {
         ArgumentNullException.ThrowIfNull(types);
+        return DetectEncoding([.. types]);
+    }
+
+    /// <summary><see cref="DetectEncoding(IEnumerable{byte})"/> over Type bytes in a span (the describer's, from the stack).</summary>
+    public static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> types)
+    {
         bool flags = true, enumeration = true, libcper = true;
         foreach (byte t in types)
         {
