@@ -21,14 +21,22 @@ public static class BertAcpiDump
             $"not in the dump: {t.RegionLength} bytes at physical address 0x{t.RegionAddress:X} (on Linux: /sys/firmware/acpi/tables/data/BERT)");
     }
 
-    /// <summary>Describes every BERT in the dump (table only, with the region note); returns the number of BERTs.</summary>
+    /// <summary>
+    /// Describes every BERT in the dump (table only, with the region note) as one object holding a <c>bertTables</c>
+    /// array (one value, so a JSON rendering stays one document however many BERTs the dump holds); returns the number
+    /// of BERTs.
+    /// </summary>
     /// <exception cref="ApeiContentException">The text is not well-formed acpidump output.</exception>
     public static int Describe(string text, StructureVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         var tables = FindTables(text);
+        visitor.BeginObject(null, "acpidump", 0, text.Length);
+        visitor.BeginArray("bertTables", "BERT tables", 0, text.Length);
         foreach (var t in tables)
             BertDescriber.Describe(t.Bytes, 0, default, 0, visitor, string.Create(CultureInfo.InvariantCulture, $"BERT (acpidump line {t.Line}, @ 0x{t.Address:X})"), RegionNote(t.Bytes));
+        visitor.EndArray();
+        visitor.EndObject();
         return tables.Count;
     }
 }

@@ -124,4 +124,18 @@ public class HostileInputTests
         Assert.Equal(all.Count(f => f.Rule == "records-to-preallocate") - HestValidator.DefaultMaxPerRule, summary.Omitted);
         Assert.Equal(all.Where(f => f.Rule == "records-to-preallocate").ElementAt(HestValidator.DefaultMaxPerRule).Offset, summary.Offset);
     }
+
+    [Fact]
+    public void Acpidump_with_two_berts_renders_as_one_json_document()
+    {
+        // Found by the acpidump target (long run): each BERT was a separate root object, so JSON got two top-level values.
+        var text = System.Text.Encoding.UTF8.GetString(Fixtures.Bytes("hostile/acpidump-two-berts-json.bin")); // as the fuzz target reads it
+        var stream = new MemoryStream();
+        int count;
+        using (var writer = new Utf8JsonWriter(stream))
+            count = BertAcpiDump.Describe(text, new JsonRenderer(writer));
+        Assert.Equal(2, count);
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        Assert.Equal(2, doc.RootElement.GetProperty("bertTables").GetArrayLength());
+    }
 }
