@@ -132,44 +132,36 @@ internal sealed class CompactJsonSink : JsonSink
         _comma = false;
     }
 
-    public override void StartObject(JsonEncodedText name)
+    public override void StartObject(JsonEncodedText name) => Open(name, (byte)'{');
+
+    public override void EndObject() => Close((byte)'}');
+
+    public override void StartArray(JsonEncodedText name) => Open(name, (byte)'[');
+
+    public override void EndArray() => Close((byte)']');
+
+    private void Open(JsonEncodedText name, byte bracket)
     {
         Name(name.EncodedUtf8Bytes, 1);
-        _chunk[_used++] = (byte)'{';
+        _chunk[_used++] = bracket;
         _comma = false;
     }
 
-    public override void EndObject()
+    private void Close(byte bracket)
     {
-        Put((byte)'}');
+        Put(bracket);
         _comma = true;
     }
 
-    public override void StartArray(JsonEncodedText name)
-    {
-        Name(name.EncodedUtf8Bytes, 1);
-        _chunk[_used++] = (byte)'[';
-        _comma = false;
-    }
+    public override void Number(JsonEncodedText name, ulong value) => Integer(name, value);
 
-    public override void EndArray()
-    {
-        Put((byte)']');
-        _comma = true;
-    }
+    public override void Number(JsonEncodedText name, long value) => Integer(name, value);
 
-    public override void Number(JsonEncodedText name, ulong value)
+    // Plain decimal digits (and '-'), invariant culture: what Utf8JsonWriter writes for an integer.
+    private void Integer<T>(JsonEncodedText name, T value) where T : IUtf8SpanFormattable
     {
         Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
-        _used += n;
-        _comma = true;
-    }
-
-    public override void Number(JsonEncodedText name, long value)
-    {
-        Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
+        value.TryFormat(Free, out int n, default, System.Globalization.CultureInfo.InvariantCulture);
         _used += n;
         _comma = true;
     }
