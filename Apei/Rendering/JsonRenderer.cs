@@ -104,7 +104,6 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override bool WantsLabels => false;
 
-
     /// <summary>
     /// When set, every content error rendered is also added here (once), as <see cref="ErrorCollector"/> would keep it,
     /// without a second visitor in the walk (the streamed decode renders hundreds of thousands of records).

@@ -54,7 +54,7 @@ internal sealed class Utf8JsonWriterSink(Utf8JsonWriter w) : JsonSink
 /// with <c>Indented = false</c> and the same encoder, without its per-call state checks (the caller,
 /// <see cref="JsonRenderer"/>, keeps the structure well-formed). Text is escaped by the same encoder: plain ASCII that the
 /// encoder leaves alone is copied, anything else goes through <see cref="JsonEncodedText.Encode(ReadOnlySpan{char}, JavaScriptEncoder?)"/>.
-/// Written into a pooled scratch chunk and handed to the output on <see cref="Flush"/> (or when the chunk is full).
+/// Written into a scratch chunk and handed to the output on <see cref="Flush"/> (or when the chunk is full).
 /// </summary>
 internal sealed class CompactJsonSink : JsonSink
 {
@@ -70,7 +70,7 @@ internal sealed class CompactJsonSink : JsonSink
         _output = output;
         _encoder = encoder;
         _check = encoder ?? JavaScriptEncoder.Default;
-        _chunk = ArrayPool<byte>.Shared.Rent(16 << 10);
+        _chunk = new byte[16 << 10]; // one per renderer, kept for its life (a renderer serves many records)
     }
 
     /// <summary>Starts writing to <paramref name="output"/>; what was written before and not flushed is dropped.</summary>
@@ -97,11 +97,7 @@ internal sealed class CompactJsonSink : JsonSink
     {
         if (_chunk.Length - _used >= bytes) return;
         Flush();
-        if (_chunk.Length < bytes)
-        {
-            ArrayPool<byte>.Shared.Return(_chunk);
-            _chunk = ArrayPool<byte>.Shared.Rent(bytes);
-        }
+        if (_chunk.Length < bytes) _chunk = new byte[Math.Max(bytes, 2 * _chunk.Length)];
     }
 
     // [,]"name":  with room for valueBytes after it
