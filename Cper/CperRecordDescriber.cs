@@ -54,12 +54,13 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             var type = d.SectionType;
-            string name = CperSections.NameOf(type) ?? "Unknown section";
+            string? known = CperSections.NameOf(type);
+            string name = known ?? "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
             CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
-            visitor.JsonOnly("sectionName", CperSections.NameOf(type));
+            visitor.JsonOnly("sectionName", known);
             visitor.EndObject();
             if (d.Severity > 3)
             {

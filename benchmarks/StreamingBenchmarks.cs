@@ -185,6 +185,7 @@ public class StreamingBenchmarks
     private sealed class NullVisitor : StructureVisitor
     {
         public static readonly NullVisitor Instance = new();
+        public override bool WantsLabels => false; // as the JSON renderer: the describers' cost without labels
         public override void BeginObject(string? json, string label, long offset, long length) { }
         public override void EndObject() { }
         public override void BeginArray(string json, string label, long offset, long length) { }

@@ -5,13 +5,12 @@ namespace ApeiKit;
 /// <summary>Names of the values of an enumerated field. Unknown values stay numbers (a null name).</summary>
 public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
 {
-    private readonly Dictionary<ulong, string> _names = [];
-    private readonly Dictionary<ulong, System.Text.Json.JsonEncodedText> _encoded = [];
+    private readonly Dictionary<ulong, (string Name, System.Text.Json.JsonEncodedText? Encoded)> _names = [];
 
     /// <summary>The name of <paramref name="key"/>, or null when unknown. Setting adds a name.</summary>
     public string? this[ulong key]
     {
-        get => _names.GetValueOrDefault(key);
+        get => _names.TryGetValue(key, out var e) ? e.Name : null;
         set => Add(key, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
@@ -19,17 +18,16 @@ public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
     public void Add(ulong value, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        _names[value] = name;
-        if (PreEncodedText.Of(name) is { } e) _encoded[value] = e; else _encoded.Remove(value);
+        _names[value] = (name, PreEncodedText.Of(name));
     }
 
-    /// <summary>The name of <paramref name="key"/> and, when it has one, its pre-encoded JSON text (<see cref="PreEncodedText"/>).</summary>
+    /// <summary>The name of <paramref name="key"/> and, when it has one, its pre-encoded JSON text (<see cref="PreEncodedText"/>): one lookup.</summary>
     internal string? Lookup(ulong key, out System.Text.Json.JsonEncodedText? encoded)
     {
-        if (_names.TryGetValue(key, out var name))
+        if (_names.TryGetValue(key, out var e))
         {
-            encoded = _encoded.TryGetValue(key, out var e) ? e : null;
-            return name;
+            encoded = e.Encoded;
+            return e.Name;
         }
         encoded = null;
         return null;
@@ -40,14 +38,18 @@ public sealed class NameTable : IEnumerable<KeyValuePair<ulong, string>>
     {
         foreach (var kv in _names)
         {
-            if (string.Equals(kv.Value, name, StringComparison.OrdinalIgnoreCase)) { value = kv.Key; return true; }
+            if (string.Equals(kv.Value.Name, name, StringComparison.OrdinalIgnoreCase)) { value = kv.Key; return true; }
         }
         value = 0;
         return false;
     }
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<ulong, string>> GetEnumerator() => _names.GetEnumerator();
+    public IEnumerator<KeyValuePair<ulong, string>> GetEnumerator()
+    {
+        foreach (var kv in _names) yield return new(kv.Key, kv.Value.Name);
+    }
+
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 

@@ -227,8 +227,10 @@ public sealed class JsonRenderer : StructureVisitor
                 var ts = CperTimestamp.Read(raw);
                 var names = TimestampNames(f.Json);
                 Span<char> text = stackalloc char[32];
-                if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc) && dt.TryFormat(text, out int written, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+                // "s" is yyyy-MM-ddTHH:mm:ss (a formatting fast path); the Z says UTC.
+                if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc) && dt.TryFormat(text, out int written, "s", CultureInfo.InvariantCulture))
                 {
+                    text[written++] = 'Z';
                     _s.String(name, text[..written]);
                     _s.String(names.Encoding, enc == TimestampEncoding.Binary ? s_binary : s_bcd);
                 }

@@ -149,16 +149,24 @@ internal sealed class CompactJsonSink : JsonSink
         _comma = true;
     }
 
-    public override void Number(JsonEncodedText name, ulong value) => Integer(name, value);
-
-    public override void Number(JsonEncodedText name, long value) => Integer(name, value);
-
-    // Plain decimal digits (and '-'), invariant culture: what Utf8JsonWriter writes for an integer.
-    private void Integer<T>(JsonEncodedText name, T value) where T : IUtf8SpanFormattable
+    // Utf8Formatter: plain decimal digits (and '-'), what Utf8JsonWriter writes for an integer.
+    public override void Number(JsonEncodedText name, ulong value)
     {
         Name(name.EncodedUtf8Bytes, 20);
-        value.TryFormat(Free, out int n, default, System.Globalization.CultureInfo.InvariantCulture);
-        _used += n;
+        Utf8Formatter.TryFormat(value, Free, out int n);
+        Committed(n);
+    }
+
+    public override void Number(JsonEncodedText name, long value)
+    {
+        Name(name.EncodedUtf8Bytes, 20);
+        Utf8Formatter.TryFormat(value, Free, out int n);
+        Committed(n);
+    }
+
+    private void Committed(int valueBytes)
+    {
+        _used += valueBytes;
         _comma = true;
     }
 
