@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Threading.Channels;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
 
@@ -123,7 +122,7 @@ internal static class StreamingDecode
             }
             else
             {
-                RunParallel(context, inputs, fmt, jobs, maxRecordSize, state, progress).GetAwaiter().GetResult();
+                RunParallel(context, inputs, fmt, jobs, maxRecordSize, state, progress);
             }
             state.Finish();
             output.Flush();
@@ -139,98 +138,128 @@ internal static class StreamingDecode
         return state.ErrorCount > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    /// <summary>Units handed to a worker together (per-unit channel and task hand-offs would cost as much as small records take to render).</summary>
-    private sealed class Batch
+    /// <summary>Units handed to a worker together (per-unit hand-offs would cost as much as small records take to render).</summary>
+    private sealed class Batch : IDisposable
     {
         public readonly List<Work> Items = [];
         public long Bytes;
         public Worker? Owner;
-        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Exception? Error;
+        public readonly ManualResetEventSlim Done = new();
+
+        public void Dispose() => Done.Dispose();
     }
 
     private const int BatchUnits = 64;
     private const long BatchBytes = 256 << 10;
 
-    private static async Task RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress)
+    /// <summary>
+    /// <paramref name="jobs"/> render threads, a reader thread and this thread as the writer, on dedicated threads with
+    /// blocking hand-offs: thread-pool workers waiting on async channels spun for work and, on two cores, took as much
+    /// CPU from the renderers as a second worker added (measured: benchmarks/README.md).
+    /// </summary>
+    private static void RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress)
     {
         using var cts = new CancellationTokenSource();
-        var ordered = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleReader = true, SingleWriter = true });
-        var pending = Channel.CreateBounded<Batch>(new BoundedChannelOptions(jobs * 4) { SingleWriter = true });
-        var workerTasks = new Task[jobs];
+        using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
+        using var ordered = new BlockingCollection<Batch>(jobs * 4); // to the writer, in input order
+        var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
         {
             var worker = new Worker(fmt);
-            workerTasks[i] = Task.Run(async () =>
+            workers[i] = new Thread(() =>
             {
-                await foreach (var b in pending.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+                try
                 {
-                    try
+                    foreach (var b in pending.GetConsumingEnumerable(cts.Token))
                     {
-                        foreach (var w in b.Items) worker.Render(w);
-                        b.Owner = worker;
-                        b.Done.SetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        b.Done.SetException(e);
+                        try
+                        {
+                            foreach (var w in b.Items) worker.Render(w);
+                            b.Owner = worker;
+                        }
+                        catch (Exception e)
+                        {
+                            b.Error = e;
+                        }
+                        finally
+                        {
+                            b.Done.Set();
+                        }
                     }
                 }
-            }, cts.Token);
+                catch (OperationCanceledException)
+                {
+                    // the writer failed
+                }
+            }) { IsBackground = true, Name = $"apeikit render {i}" };
+            workers[i].Start();
         }
-        var writerTask = Task.Run(async () =>
+
+        Exception? readError = null;
+        var reader = new Thread(() =>
         {
-            await foreach (var b in ordered.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            var batch = new Batch();
+            var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, cts.Token).GetAsyncEnumerator(cts.Token);
+            try
             {
-                await b.Done.Task.ConfigureAwait(false);
+                while (true)
+                {
+                    var next = units.MoveNextAsync();
+                    // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
+                    if (!next.IsCompleted && batch.Items.Count > 0) Send();
+                    if (!(next.IsCompleted ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
+                    var w = units.Current;
+                    batch.Items.Add(w);
+                    batch.Bytes += w.Size;
+                    if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) Send();
+                }
+                if (batch.Items.Count > 0) Send();
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                // the writer failed
+            }
+            catch (Exception e)
+            {
+                readError = e;
+            }
+            finally
+            {
+                units.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                ordered.CompleteAdding();
+                pending.CompleteAdding();
+            }
+
+            void Send()
+            {
+                ordered.Add(batch, cts.Token);
+                pending.Add(batch, cts.Token);
+                batch = new Batch();
+            }
+        }) { IsBackground = true, Name = "apeikit read" };
+        reader.Start();
+
+        try
+        {
+            foreach (var b in ordered.GetConsumingEnumerable())
+            {
+                b.Done.Wait();
+                if (b.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
                 foreach (var w in b.Items) state.Write(w, b.Owner!);
+                b.Dispose();
                 progress?.Errors(state.ErrorCount);
             }
-        }, cts.Token);
-        // A failure in the writer (or a worker, which the writer sees) stops the producer instead of leaving it blocked on a full channel.
-        _ = writerTask.ContinueWith(_ => cts.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        var batch = new Batch();
-        async ValueTask Send()
-        {
-            await ordered.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
-            await pending.Writer.WriteAsync(batch, cts.Token).ConfigureAwait(false);
-            batch = new Batch();
-        }
-        var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, cts.Token).GetAsyncEnumerator(cts.Token);
-        try
-        {
-            while (true)
-            {
-                var next = units.MoveNextAsync();
-                // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
-                if (!next.IsCompleted && batch.Items.Count > 0) await Send().ConfigureAwait(false);
-                if (!await next.ConfigureAwait(false)) break;
-                var w = units.Current;
-                batch.Items.Add(w);
-                batch.Bytes += w.Size;
-                if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) await Send().ConfigureAwait(false);
-            }
-            if (batch.Items.Count > 0) await Send().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (writerTask.IsFaulted)
-        {
-            // reported below
-        }
-        finally
-        {
-            await units.DisposeAsync().ConfigureAwait(false);
-            ordered.Writer.TryComplete();
-            pending.Writer.TryComplete();
-        }
-        try
-        {
-            await writerTask.ConfigureAwait(false);
-            await Task.WhenAll(workerTasks).ConfigureAwait(false);
         }
         catch
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            cts.Cancel(); // the reader may be blocked on its input: it is a background thread and is not waited for
+            foreach (var t in workers) t.Join();
             throw;
         }
+        reader.Join();
+        foreach (var t in workers) t.Join();
+        if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
     }
 
     /// <summary>The units of every input, in order (streamed inputs are read as this is enumerated).</summary>
