@@ -188,4 +188,51 @@ public class StreamingDecodeTests
             File.Delete(bin);
         }
     }
+
+    [Fact]
+    public async Task Decode_into_a_pipe_that_closes_stops_early_and_quietly()
+    {
+        // `apeikit decode big.bin | head -1`: the console stream ignores EPIPE, so decode used to run to the end of its
+        // input. Here the input never ends (records keep coming on stdin), so only stopping on EPIPE lets it exit.
+        if (OperatingSystem.IsWindows()) return;
+        var cli = Path.Combine(AppContext.BaseDirectory, "ApeiKit.Cli.dll");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var a in new[] { cli, "decode", "-f", "ndjson", "-" }) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var feeding = Task.Run(() =>
+        {
+            var chunk = Concat(Enumerable.Repeat(Mem, 1000).ToArray());
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            try
+            {
+                while (!p.HasExited && DateTime.UtcNow < deadline) p.StandardInput.BaseStream.Write(chunk);
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // decode exited: its stdin is gone
+            }
+        });
+        string? first = p.StandardOutput.ReadLine();
+        p.StandardOutput.Close(); // the reader goes away
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill();
+                Assert.Fail("decode kept running after its output pipe closed");
+            }
+        }
+        await feeding.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("{\"header\":", first, StringComparison.Ordinal);
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal("", p.StandardError.ReadToEnd());
+    }
 }

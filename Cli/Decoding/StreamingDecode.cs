@@ -127,6 +127,10 @@ internal static class StreamingDecode
             state.Finish();
             output.Flush();
         }
+        catch (IOException e) when (output.IsConsole && OutputSink.IsBrokenPipe(e))
+        {
+            // The reader went away (`apeikit decode big.bin | head`): stop decoding, quietly, as Unix tools do.
+        }
         catch (IOException e) when (output.IsConsole)
         {
             throw new CliUsageException($"cannot write output: {e.Message}");
@@ -510,6 +514,9 @@ internal static class StreamingDecode
         public static OutputSink For(TextWriter writer)
             => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
 
+        /// <summary>EPIPE: standard output is a pipe whose reader has closed it.</summary>
+        public static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
+
         private sealed class StreamSink : OutputSink
         {
             // A plain 256 KiB buffer in front of standard output: records are a few KiB each, so nearly every Write is a
@@ -521,7 +528,10 @@ internal static class StreamingDecode
             public StreamSink(TextWriter console)
             {
                 console.Flush();
-                _stream = Console.OpenStandardOutput();
+                // On Unix fd 1 is written through a FileStream: the console stream ignores EPIPE, so a decode piped into
+                // `head` would run to the end of its input for nothing; the FileStream reports it (IsBrokenPipe).
+                _stream = OperatingSystem.IsWindows() ? Console.OpenStandardOutput()
+                    : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
             }
 
             public override void Write(ReadOnlySpan<byte> utf8)
