@@ -528,10 +528,7 @@ internal static class StreamingDecode
             public StreamSink(TextWriter console)
             {
                 console.Flush();
-                // On Unix fd 1 is written through a FileStream: the console stream ignores EPIPE, so a decode piped into
-                // `head` would run to the end of its input for nothing; the FileStream reports it (IsBrokenPipe).
-                _stream = OperatingSystem.IsWindows() ? Console.OpenStandardOutput()
-                    : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+                _stream = OpenStandardOutput();
             }
 
             public override void Write(ReadOnlySpan<byte> utf8)
@@ -555,6 +552,19 @@ internal static class StreamingDecode
                 int n = Encoding.UTF8.GetBytes(text, rented);
                 Write(rented.AsSpan(0, n));
                 ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            // A pipe or terminal on Unix is written through a FileStream on fd 1: the console stream ignores EPIPE, so a
+            // decode piped into `head` would run to the end of its input for nothing; the FileStream reports it
+            // (IsBrokenPipe). A seekable file stays with the console stream, which writes at the descriptor's shared
+            // offset (a FileStream keeps its own, so `{ apeikit decode ...; echo; } > out` would overwrite).
+            private static Stream OpenStandardOutput()
+            {
+                if (OperatingSystem.IsWindows()) return Console.OpenStandardOutput();
+                var fs = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+                if (!fs.CanSeek) return fs;
+                fs.Dispose();
+                return Console.OpenStandardOutput();
             }
 
             private void Drain()
