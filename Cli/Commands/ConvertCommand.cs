@@ -66,14 +66,7 @@ internal static class ConvertCommand
             context.Error.WriteLine($"apeikit: {file}: {e.Message}");
             return CliApp.ContentError;
         }
-        try
-        {
-            File.WriteAllBytes(output, result.ToArray());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{output}: cannot write: {e.Message}");
-        }
+        CliFiles.Write(output, result.ToArray());
         context.Out.WriteLine($"apeikit: wrote {count} {(to == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
         return CliApp.Ok;
     }

@@ -59,10 +59,10 @@ internal static class DecodeCommand
         {
             if (ro.Hest is null) throw new CliUsageException(ro.Region is not null ? "--region needs --hest." : "--region-base needs --hest and --region.");
             if (ro.Region is null) throw new CliUsageException("--hest needs --region (the error-status region holding its registers and blocks).");
-            inputs.Add(From(RegionInput.Load(ro.Hest, ReadFile(ro.Hest), ro.Region, ReadFile(ro.Region), ro.RegionBase)));
+            inputs.Add(From(RegionInput.Load(ro.Hest, CliFiles.Read(ro.Hest), ro.Region, CliFiles.Read(ro.Region), ro.RegionBase)));
         }
         if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
-        if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, ReadFile(bertTable), bertRegion, bertRegion is null ? [] : ReadFile(bertRegion))));
+        if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, CliFiles.Read(bertTable), bertRegion, bertRegion is null ? [] : CliFiles.Read(bertRegion))));
         else if (files.Length == 0 && inputs.Count == 0) throw new CliUsageException("decode needs at least one file (or --bert-table, or --hest with --region).");
         foreach (var file in files)
         {
@@ -70,7 +70,7 @@ internal static class DecodeCommand
             {
                 string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
                 if (!File.Exists(table)) throw new CliUsageException($"{file}: a directory must hold BERT (and data/BERT), as /sys/firmware/acpi/tables does.");
-                inputs.Add(From(GhesInput.LoadPair(table, ReadFile(table), File.Exists(region) ? region : null, File.Exists(region) ? ReadFile(region) : [])));
+                inputs.Add(From(GhesInput.LoadPair(table, CliFiles.Read(table), File.Exists(region) ? region : null, File.Exists(region) ? CliFiles.Read(region) : [])));
                 continue;
             }
             byte[]? raw = null;
@@ -82,14 +82,7 @@ internal static class DecodeCommand
                     continue;
                 }
             }
-            try
-            {
-                raw ??= file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliUsageException($"{file}: cannot read: {e.Message}");
-            }
+            raw ??= CliFiles.Read(context, file);
             byte[] bytes;
             try
             {
@@ -118,18 +111,6 @@ internal static class DecodeCommand
     }
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{path}: cannot read: {e.Message}");
-        }
-    }
 
     private static int Render(CliContext context, List<LoadedInput> inputs, string format)
     {
@@ -237,12 +218,5 @@ internal static class DecodeCommand
     {
         foreach (var e in errors) context.Error.WriteLine($"apeikit: {input.Name}: {unit.Label}: {e.Message}");
         return errors.Count;
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var ms = new MemoryStream();
-        stream.CopyTo(ms);
-        return ms.ToArray();
     }
 }

@@ -37,15 +37,7 @@ internal static class EncodeCommand
 
     private static int Run(CliContext context, string file, string output, string framing)
     {
-        byte[] json;
-        try
-        {
-            json = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{file}: cannot read: {e.Message}");
-        }
+        byte[] json = CliFiles.Read(context, file);
         List<CperRecord> records;
         using var result = new MemoryStream();
         try
@@ -75,23 +67,9 @@ internal static class EncodeCommand
             context.Error.WriteLine($"apeikit: {file}: {e.Message}");
             return CliApp.ContentError;
         }
-        try
-        {
-            File.WriteAllBytes(output, result.ToArray());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{output}: cannot write: {e.Message}");
-        }
+        CliFiles.Write(output, result.ToArray());
         int count = records.Count;
         context.Out.WriteLine($"apeikit: wrote {count} {(framing == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
         return CliApp.Ok;
-    }
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var ms = new MemoryStream();
-        stream.CopyTo(ms);
-        return ms.ToArray();
     }
 }

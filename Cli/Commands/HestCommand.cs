@@ -34,7 +34,7 @@ internal static class HestCommand
         var results = new List<(string Name, List<HestFinding> Findings)>();
         foreach (var file in files)
         {
-            byte[] raw = ReadFile(context, file);
+            byte[] raw = CliFiles.Read(context, file);
             string name = file == "-" ? "<stdin>" : file;
             if (AcpiDumpText.LooksLikeAcpiDump(raw))
             {
@@ -112,7 +112,7 @@ internal static class HestCommand
         HestSpecResult parsed;
         try
         {
-            string json = specFile is null ? "{}" : Encoding.UTF8.GetString(ReadFile(context, specFile));
+            string json = specFile is null ? "{}" : Encoding.UTF8.GetString(CliFiles.Read(context, specFile));
             parsed = HestSpec.Parse(json, preset);
         }
         catch (HestSpecException e)
@@ -141,13 +141,13 @@ internal static class HestCommand
             context.Error.WriteLine($"apeikit: hest build: {e.Message}");
             return CliApp.ContentError;
         }
-        Write(output, result.TableBytes);
+        CliFiles.Write(output, result.TableBytes);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {output}: HEST, {result.TableBytes.Length} bytes, {result.Table.Sources.Count} error source(s)"));
         if (result.Region is { } r)
         {
             if (regionFile is not null)
             {
-                Write(regionFile, result.RegionBytes!);
+                CliFiles.Write(regionFile, result.RegionBytes!);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {regionFile}: error-status region, {r.Length} bytes at 0x{r.BaseAddress:X}"));
             }
             foreach (var e in r.Entries)
@@ -161,32 +161,5 @@ internal static class HestCommand
         var findings = HestValidator.Validate(result.TableBytes);
         foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);
         return findings.Any(f => f.Severity == HestSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
-    }
-
-    private static void Write(string path, byte[] bytes)
-    {
-        try
-        {
-            File.WriteAllBytes(path, bytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{path}: cannot write: {e.Message}");
-        }
-    }
-
-    private static byte[] ReadFile(CliContext context, string file)
-    {
-        try
-        {
-            if (file != "-") return File.ReadAllBytes(file);
-            using var ms = new MemoryStream();
-            context.OpenStdin().CopyTo(ms);
-            return ms.ToArray();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{file}: cannot read: {e.Message}");
-        }
     }
 }

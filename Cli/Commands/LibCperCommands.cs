@@ -15,15 +15,7 @@ internal static class LibCperCommands
     /// <summary>Reads libcper JSON from <paramref name="file"/> and writes the CPER bytes to <paramref name="output"/>.</summary>
     public static int Encode(CliContext context, string file, string output)
     {
-        string text;
-        try
-        {
-            text = file == "-" ? new StreamReader(context.OpenStdin(), Encoding.UTF8).ReadToEnd() : File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{file}: cannot read: {e.Message}");
-        }
+        string text = new StreamReader(new MemoryStream(CliFiles.Read(context, file)), Encoding.UTF8).ReadToEnd(); // a BOM is skipped, as File.ReadAllText does
         using var bytes = new MemoryStream();
         try
         {
@@ -40,14 +32,7 @@ internal static class LibCperCommands
             context.Error.WriteLine($"apeikit: {file}: {e.Message}");
             return CliApp.ContentError;
         }
-        try
-        {
-            File.WriteAllBytes(output, bytes.ToArray());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{output}: cannot write: {e.Message}");
-        }
+        CliFiles.Write(output, bytes.ToArray());
         return CliApp.Ok;
     }
 
@@ -60,15 +45,7 @@ internal static class LibCperCommands
         int errors = 0;
         foreach (var file in files)
         {
-            byte[] raw;
-            try
-            {
-                raw = file == "-" ? ReadAll(context.OpenStdin()) : File.ReadAllBytes(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliUsageException($"{file}: cannot read: {e.Message}");
-            }
+            byte[] raw = CliFiles.Read(context, file);
             byte[] bytes = InputDecoder.Decode(raw, encoding, out _);
             foreach (var unit in InputSplitter.SplitCper(bytes))
             {
@@ -96,12 +73,5 @@ internal static class LibCperCommands
         else
             context.Out.WriteLine(new System.Text.Json.Nodes.JsonArray([.. records]).ToJsonString(options));
         return errors > 0 ? CliApp.ContentError : CliApp.Ok;
-    }
-
-    private static byte[] ReadAll(Stream s)
-    {
-        using var m = new MemoryStream();
-        s.CopyTo(m);
-        return m.ToArray();
     }
 }
