@@ -69,23 +69,21 @@ printf '%s: seconds=%s execs=%s execs_per_sec=%s paths=%s edges=%s coverage=%s c
     "$target" "$(stat run_time)" "$(stat execs_done)" "$(stat execs_per_sec)" "$(stat corpus_count)" \
     "$(stat edges_found)" "$(stat bitmap_cvg)" "$crashes" "$hangs"
 
+# keep DIR KIND: copies AFL's inputs in DIR (crashes, hangs) to fixtures/hostile/TARGET-KIND-NNN.bin; prints how many.
+keep() {
+    local kind=$2 n=0 f name
+    for f in "$findings/default/$1/id:"*; do
+        [ -f "$f" ] || continue
+        name="fixtures/hostile/$target-$kind-$(printf '%03d' $n).bin"
+        cp "$f" "$root/$name"
+        echo "  $kind: $name" >&2
+        n=$((n + 1))
+    done
+    echo $n
+}
 status=0
-n=0
-for f in "$findings"/default/crashes/id:*; do
-    [ -f "$f" ] || continue
-    cp "$f" "$root/fixtures/hostile/$target-crash-$(printf '%03d' $n).bin"
-    echo "  crash: fixtures/hostile/$target-crash-$(printf '%03d' $n).bin"
-    n=$((n + 1))
-    status=1
-done
-n=0
-for f in "$findings"/default/hangs/id:*; do
-    [ -f "$f" ] || continue
-    cp "$f" "$root/fixtures/hostile/$target-hang-$(printf '%03d' $n).bin"
-    echo "  hang: fixtures/hostile/$target-hang-$(printf '%03d' $n).bin"
-    n=$((n + 1))
-    [ "${FUZZ_FAIL_ON_HANGS:-0}" = 1 ] && status=1
-done
+[ "$(keep crashes crash)" -gt 0 ] && status=1
+[ "$(keep hangs hang)" -gt 0 ] && [ "${FUZZ_FAIL_ON_HANGS:-0}" = 1 ] && status=1
 if [ "$status" -ne 0 ]; then
     echo "replay one with: dotnet $bin/ApeiKit.Fuzz.dll $target --replay fixtures/hostile/$target-crash-000.bin" >&2
 fi
