@@ -3,8 +3,8 @@ namespace ApeiKit;
 /// <summary>
 /// Resource limits the decoders enforce before they trust a size or count read from the input. The defaults are far
 /// above anything real firmware writes and far below what a random or hostile value reaches, so a count above a limit
-/// is reported as an <see cref="ApeiContentException"/> whose Expected names the limit (e.g.
-/// "at most 1024 (DecoderLimits.MaxSectionsPerRecord)"). The limits in force are <see cref="Current"/>:
+/// is reported as an <see cref="ApeiContentException"/> whose Expected names the limit in words (e.g.
+/// "at most 1024 (the limit on sections per record)"). The limits in force are <see cref="Current"/>:
 /// <see cref="Default"/> unless a caller has set others for its flow with <see cref="Use"/>.
 /// </summary>
 public sealed record DecoderLimits
@@ -26,8 +26,14 @@ public sealed record DecoderLimits
         return new Scope(previous);
     }
 
-    /// <summary>Largest CPER RecordLength accepted (bytes). Default 4 MiB (real records are a few KiB; crash logs tens of KiB).</summary>
-    public int MaxRecordSize { get; init; } = 4 * 1024 * 1024;
+    /// <summary>The default record size limit, 1 MiB: the one default of every reader (this, the stream reader's options, the CLI's <c>--max-record-size</c>).</summary>
+    public const int DefaultMaxRecordSize = 1 << 20;
+
+    /// <summary>
+    /// Largest CPER RecordLength accepted (bytes): "the record size limit" in every message. Default
+    /// <see cref="DefaultMaxRecordSize"/> (real records are a few KiB; crash logs tens of KiB).
+    /// </summary>
+    public int MaxRecordSize { get; init; } = DefaultMaxRecordSize;
 
     /// <summary>Largest CPER SectionCount accepted. Default 1024 (real records carry a handful).</summary>
     public int MaxSectionsPerRecord { get; init; } = 1024;
@@ -42,8 +48,20 @@ public sealed record DecoderLimits
     /// <summary>Largest number of processor context structures in one section (ARM CONTEXT_INFO_NUM). Default 256.</summary>
     public int MaxContextStructures { get; init; } = 256;
 
-    /// <summary>The Expected text of the exception for an exceeded limit: "at most N (DecoderLimits.Name)".</summary>
-    public static string Describe(long limit, string name) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at most {limit} (DecoderLimits.{name})");
+    /// <summary>The Expected text of the exception for an exceeded limit, in words: "at most N (the record size limit)".</summary>
+    /// <param name="limit">The limit's value.</param>
+    /// <param name="name">The property's name (<c>nameof(DecoderLimits.MaxRecordSize)</c> etc.).</param>
+    public static string Describe(long limit, string name) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at most {limit} ({LimitName(name)})");
+
+    /// <summary>The words messages use for a limit: "the record size limit", "the limit on sections per record", ...</summary>
+    public static string LimitName(string name) => name switch
+    {
+        nameof(MaxRecordSize) => "the record size limit",
+        nameof(MaxSectionsPerRecord) => "the limit on sections per record",
+        nameof(MaxErrorInformationEntries) => "the limit on error information structures per section",
+        nameof(MaxContextStructures) => "the limit on context structures per section",
+        _ => "a decoder limit",
+    };
 
     private sealed class Scope(DecoderLimits? previous) : IDisposable
     {

@@ -26,6 +26,15 @@ internal static class CliFiles
         return true;
     });
 
+    /// <summary>Why an I/O operation failed, in a user's words (no .NET type names).</summary>
+    public static string Reason(Exception e) => e switch
+    {
+        FileNotFoundException => "no such file",
+        DirectoryNotFoundException => "no such file or directory",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message,
+    };
+
     private static T Guard<T>(string path, string verb, Func<T> io)
     {
         try

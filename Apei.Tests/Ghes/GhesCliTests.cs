@@ -82,7 +82,7 @@ public sealed class GhesCliTests : IDisposable
         var path = Write("block.bin", GhesTestBlocks.TwoEntryBytes());
         var auto = CliRunner.Run("decode", path);
         Assert.Equal(0, auto.ExitCode);
-        Assert.Contains("Generic Error Status Block (at 0x0, 248 bytes)", auto.Out, StringComparison.Ordinal);
+        Assert.Contains("Generic Error Status Block #1 (at 0x0, 248 bytes)", auto.Out, StringComparison.Ordinal);
         Assert.Contains("Entry 0: Platform Memory", auto.Out, StringComparison.Ordinal);
         Assert.Contains("FRU text: \"DIMM A1\"", auto.Out, StringComparison.Ordinal);
 

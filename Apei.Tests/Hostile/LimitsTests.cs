@@ -14,7 +14,8 @@ public class LimitsTests
     public void Defaults_are_documented_values()
     {
         var d = DecoderLimits.Default;
-        Assert.Equal(4 * 1024 * 1024, d.MaxRecordSize);
+        Assert.Equal(1024 * 1024, d.MaxRecordSize);
+        Assert.Equal(d.MaxRecordSize, new ApeiKit.Cper.Streaming.CperStreamReaderOptions().MaxRecordSize); // one default
         Assert.Equal(1024, d.MaxSectionsPerRecord);
         Assert.Equal(256, d.MaxErrorInformationEntries);
         Assert.Equal(256, d.MaxContextStructures);
@@ -30,7 +31,7 @@ public class LimitsTests
             if (bytes.Length < 4 || !bytes.AsSpan().StartsWith("CPER"u8)) continue;
             var errors = new List<ApeiContentException>();
             CperRecord.Decode(bytes, errors, out _);
-            Assert.DoesNotContain(errors, e => e.Message.Contains("DecoderLimits", StringComparison.Ordinal));
+            Assert.DoesNotContain(errors, e => e.Message.Contains("limit", StringComparison.Ordinal));
         }
     }
 
@@ -41,7 +42,7 @@ public class LimitsTests
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(CperRecordHeader.RecordLengthOffset), 0xFFFF_FFF0);
         var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, new List<ApeiContentException>(), out _));
         Assert.Equal("RecordLength", e.Field);
-        Assert.Contains("DecoderLimits.MaxRecordSize", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(the record size limit)", e.Message, StringComparison.Ordinal);
         // A stream reader is told at once instead of waiting for 4 GiB.
         Assert.Throws<ApeiContentException>(() => CperRecordView.TryRead(bytes, out _, out _));
     }
@@ -53,7 +54,7 @@ public class LimitsTests
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(CperRecordHeader.SectionCountOffset), 0xFFFF);
         var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, new List<ApeiContentException>(), out _));
         Assert.Equal("SectionCount", e.Field);
-        Assert.Contains("DecoderLimits.MaxSectionsPerRecord", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(the limit on sections per record)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class LimitsTests
         {
             Assert.Equal(200, DecoderLimits.Current.MaxRecordSize);
             var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _));
-            Assert.Contains("at most 200 (DecoderLimits.MaxRecordSize)", e.Message, StringComparison.Ordinal);
+            Assert.Contains("at most 200 (the record size limit)", e.Message, StringComparison.Ordinal);
         }
         Assert.Same(DecoderLimits.Default, DecoderLimits.Current);
         CperRecord.Decode(bytes, out _);
@@ -80,10 +81,10 @@ public class LimitsTests
         {
             var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body));
             Assert.Equal("ErrInfoNum", e.Field);
-            Assert.Contains("DecoderLimits.MaxErrorInformationEntries", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(the limit on error information structures per section)", e.Message, StringComparison.Ordinal);
             // The describer reports it and still renders valid JSON.
             using var doc = JsonDocument.Parse(DescribeArm(body));
-            Assert.Contains("MaxErrorInformationEntries", doc.RootElement.GetRawText(), StringComparison.Ordinal);
+            Assert.Contains("the limit on error information structures per section", doc.RootElement.GetRawText(), StringComparison.Ordinal);
         }
     }
 
@@ -96,7 +97,7 @@ public class LimitsTests
         {
             var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body));
             Assert.Equal("ContextInfoNum", e.Field);
-            Assert.Contains("DecoderLimits.MaxContextStructures", e.Message, StringComparison.Ordinal);
+            Assert.Contains("(the limit on context structures per section)", e.Message, StringComparison.Ordinal);
         }
     }
 

@@ -126,7 +126,7 @@ public class CperStreamReaderTests
         Assert.Equal(a.Length, items[1].Offset);
         Assert.Equal(big.Length, items[1].Declared);
         Assert.Empty(items[1].Data);
-        Assert.Contains("exceeds the limit", items[1].Problem, StringComparison.Ordinal);
+        Assert.Contains("exceeds the record size limit", items[1].Problem, StringComparison.Ordinal);
         Assert.Equal(a.Length + big.Length, items[2].Offset);
         Assert.True(counting.MaxHeld <= limit, $"held {counting.MaxHeld} bytes");
     }

@@ -170,7 +170,7 @@ public class StreamingDecodeTests
             Assert.Equal(1, limited.ExitCode);
             var lines = limited.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(3, lines.Length);
-            Assert.Contains("at most 300 bytes (--max-record-size", lines[1], StringComparison.Ordinal);
+            Assert.Contains("at most 300 bytes (the record size limit, --max-record-size", lines[1], StringComparison.Ordinal);
             Assert.Contains("CPER record #2", limited.Error, StringComparison.Ordinal);
 
             var roomy = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "1KiB", bin);

@@ -23,76 +23,119 @@ internal static class ConvertCommand
 
     private static int Run(CliContext context, string file, string to, string output)
     {
-        var loaded = Load(file);
         using var result = new MemoryStream();
-        int count = 0;
-        try
+        int count = 0, problems = 0;
+        var sink = new StreamBufferWriter(result);
+        if (file != "-" && Directory.Exists(file))
         {
-            bool isCper = loaded.Bytes.AsSpan().StartsWith("CPER"u8);
-            if (to == "gesb")
+            string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
+            if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: a directory must hold BERT and data/BERT.");
+            if (to == "gesb") throw new CliUsageException($"{file}: already error status blocks (a BERT region); --to gesb needs CPER input.");
+            var loaded = GhesInput.LoadPair(table, CliFiles.Read(table), region, CliFiles.Read(region));
+            if (!ConvertLoaded(context, loaded, sink, ref count)) return CliApp.ContentError;
+        }
+        else
+        {
+            using var source = InputSource.Open(context, file, InputEncoding.Auto);
+            if (source.Form == InputForm.Table)
             {
-                if (!isCper) throw new CliUsageException($"{file}: not a CPER record; --to gesb needs CPER input.");
-                int offset = 0;
-                while (offset < loaded.Bytes.Length && loaded.Bytes.AsSpan(offset).StartsWith("CPER"u8))
-                {
-                    var record = CperRecord.Decode(loaded.Bytes.AsSpan(offset), out int n, offset);
-                    if (record.Sections.Exists(s => s.Flags > 0xFF))
-                        context.Error.WriteLine($"apeikit: {file}: record at 0x{offset:X}: section flags above bit 7 do not fit a data entry and were dropped");
-                    var block = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
-                    block.Encode(new StreamBufferWriter(result));
-                    count++;
-                    offset += n;
-                }
+                if (to == "gesb") throw new CliUsageException($"{source.Name}: an ACPI table; --to gesb needs CPER input.");
+                var bytes = source.ReadAll();
+                var loaded = (Ghes.BertTable.HasSignature(bytes) ? GhesInput.TryLoad(source.Name, bytes, forceGesb: false) : null)
+                    ?? throw new CliUsageException($"{source.Name}: an ACPI table that holds no error records (convert reads CPER records, error status blocks and BERT with its region).");
+                if (loaded.Units.TrueForAll(u => u.Detail is BertUnitDetail d && d.RegionNote is not null))
+                    throw new CliUsageException($"{source.Name}: a BERT table without its boot error region; give the directory or the table followed by the region.");
+                if (!ConvertLoaded(context, loaded, sink, ref count)) return CliApp.ContentError;
             }
             else
             {
-                if (isCper) throw new CliUsageException($"{file}: already CPER; --to cper needs an error status block or a BERT with its region.");
-                var blocks = GhesInput.DecodeBlocks(loaded, out bool fromBert)
-                    ?? throw new CliUsageException($"{file}: neither an error status block nor a BERT with its region.");
-                if (fromBert && loaded.Units.TrueForAll(u => u.Detail is BertUnitDetail d && d.RegionNote is not null))
-                    throw new CliUsageException($"{file}: a BERT table without its boot error region; give the directory or the table followed by the region.");
-                foreach (var block in blocks)
+                bool blocks = source.Form == InputForm.ErrorStatusBlocks;
+                if (to == "gesb" && blocks) throw new CliUsageException($"{source.Name}: already error status blocks; --to gesb needs CPER input.");
+                if (to == "cper" && !blocks) throw new CliUsageException($"{source.Name}: already CPER; --to cper needs error status blocks or a BERT with its region.");
+                var reader = source.OpenReader(StreamInput.MaxRecordSize);
+                int index = 0, highFlags = 0, rawDropped = 0;
+                string noun = blocks ? "Generic Error Status Block" : "CPER record";
+                while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
                 {
-                    var record = CperConversion.ToCperRecord(block, GhesInput.NotificationFor(fromBert));
-                    if (block.RawData.Length > 0)
-                        context.Error.WriteLine($"apeikit: {file}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
-                    result.Write(record.Encode());
-                    count++;
+                    var item = reader.Current;
+                    if (item.Kind == Cper.Streaming.CperStreamItemKind.Skipped && item.IsAllZero) continue;
+                    string label = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped ? $"unrecognised bytes at offset {item.Offset}" : $"{noun} #{++index} at offset {item.Offset}";
+                    if (item.Kind != Cper.Streaming.CperStreamItemKind.Record || item.IsTruncated)
+                    {
+                        context.Error.WriteLine($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
+                        problems++;
+                        continue;
+                    }
+                    var bytes = System.Buffers.BuffersExtensions.ToArray(item.Data);
+                    try
+                    {
+                        if (blocks)
+                        {
+                            GhesBlockValidator.Validate(bytes, (ulong)bytes.Length, item.Offset).ThrowIfInvalid();
+                            var block = ErrorStatusBlock.Decode(bytes, out _, item.Offset);
+                            if (block.Entries.Count == 0) continue;
+                            if (block.RawData.Length > 0) rawDropped += block.RawData.Length;
+                            result.Write(CperConversion.ToCperRecord(block, Guid.Empty).Encode());
+                        }
+                        else
+                        {
+                            var record = CperRecord.Decode(bytes, out _, item.Offset);
+                            if (record.Sections.Exists(s => s.Flags > 0xFF)) highFlags++;
+                            CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode(sink);
+                        }
+                        count++;
+                    }
+                    catch (ApeiContentException e)
+                    {
+                        context.Error.WriteLine($"apeikit: {source.Name}: {label}: {e.Message}; not converted");
+                        problems++;
+                    }
                 }
+                reader.Complete();
+                if (highFlags > 0) context.Error.WriteLine($"apeikit: {source.Name}: {highFlags} record{(highFlags == 1 ? "" : "s")}: section flags above bit 7 do not fit a data entry and were dropped");
+                if (rawDropped > 0) context.Error.WriteLine($"apeikit: {source.Name}: {rawDropped} bytes of raw data have no place in a CPER record and were dropped");
+                if (source.TextError is { } textError)
+                {
+                    context.Error.WriteLine($"apeikit: {source.Name}: {textError}; the bytes before it were converted");
+                    problems++;
+                }
+                if (reader.Accounting.HasProblems || problems > 0)
+                    context.Error.WriteLine($"apeikit: {source.Name}: {reader.Accounting.Summary(blocks ? "error status block" : "CPER record")}");
             }
-        }
-        catch (ApeiContentException e)
-        {
-            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
-            return CliApp.ContentError;
         }
         CliFiles.Write(output, result.ToArray());
         context.Out.WriteLine($"apeikit: wrote {count} {(to == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
-        return CliApp.Ok;
+        return problems > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    private static GhesInput.Loaded Load(string file)
+    /// <summary>Converts a BERT's blocks (or a loaded block) to CPER records; false (reported) when a block is malformed.</summary>
+    private static bool ConvertLoaded(CliContext context, GhesInput.Loaded loaded, StreamBufferWriter sink, ref int count)
     {
         try
         {
-            if (Directory.Exists(file))
+            var blocks = GhesInput.DecodeBlocks(loaded, out bool fromBert) ?? throw new CliUsageException($"{loaded.Name}: neither an error status block nor a BERT with its region.");
+            foreach (var block in blocks)
             {
-                string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
-                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: a directory must hold BERT and data/BERT.");
-                return GhesInput.LoadPair(table, File.ReadAllBytes(table), region, File.ReadAllBytes(region));
+                var record = CperConversion.ToCperRecord(block, GhesInput.NotificationFor(fromBert));
+                if (block.RawData.Length > 0)
+                    context.Error.WriteLine($"apeikit: {loaded.Name}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
+                var bytes = record.Encode();
+                sink.Write(bytes);
+                count++;
             }
-            var bytes = InputDecoder.Decode(File.ReadAllBytes(file), InputEncoding.Auto, out _);
-            if (bytes.AsSpan().StartsWith("CPER"u8)) return new GhesInput.Loaded(file, bytes, []);
-            return GhesInput.TryLoad(file, bytes, forceGesb: !BertTable.HasSignature(bytes)) ?? new GhesInput.Loaded(file, bytes, []);
+            return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ApeiContentException e)
         {
-            throw new CliUsageException($"{file}: cannot read: {e.Message}");
+            context.Error.WriteLine($"apeikit: {loaded.Name}: {e.Message}");
+            return false;
         }
     }
 
     private sealed class StreamBufferWriter(Stream stream) : System.Buffers.IBufferWriter<byte>
     {
+        public void Write(byte[] bytes) => stream.Write(bytes);
+
         private byte[] _buffer = [];
 
         public void Advance(int count) => stream.Write(_buffer, 0, count);

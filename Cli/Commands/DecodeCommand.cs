@@ -31,9 +31,9 @@ internal static class DecodeCommand
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
             var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
-            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding);
-            var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
             long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
+            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord);
+            var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
             return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord);
         });
         return command;
@@ -43,135 +43,79 @@ internal static class DecodeCommand
 
     internal sealed record LoadedInput(string Name, byte[] Bytes, List<InputUnit> Units)
     {
-        /// <summary>Binary CPER read as a stream (see <see cref="StreamingDecode"/>); Bytes and Units are then empty.</summary>
-        public StreamInput.Source? Stream { get; init; }
+        /// <summary>An input framed as it is read (CPER records or error status blocks, any encoding); Bytes and Units are then empty.</summary>
+        public InputSource? Source { get; init; }
     }
 
-    /// <summary>Decodes bytes already in memory (used by <c>demo</c>).</summary>
+    /// <summary>Decodes bytes already in memory (used by <c>demo</c>), through the same framing as every input.</summary>
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
-        => Render(context, [new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes))], format);
+    {
+        using var source = InputSource.Open(name, new MemoryStream(bytes, writable: false), null, InputEncoding.Binary);
+        return StreamingDecode.Render(context, [new LoadedInput(name, [], []) { Source = source }], format, 1, StreamInput.MaxRecordSize);
+    }
 
     private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, long maxRecordSize = StreamInput.MaxRecordSize)
     {
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
+        jobs = Math.Min(jobs, Environment.ProcessorCount); // more workers than cores only add hand-offs (README: --jobs)
         var inputs = new List<LoadedInput>();
-        if (regionOptions is { } ro && (ro.Hest ?? ro.Region ?? ro.RegionBase) is not null)
+        try
         {
-            if (ro.Hest is null) throw new CliUsageException(ro.Region is not null ? "--region needs --hest." : "--region-base needs --hest and --region.");
-            if (ro.Region is null) throw new CliUsageException("--hest needs --region (the error-status region holding its registers and blocks).");
-            inputs.Add(From(RegionInput.Load(ro.Hest, CliFiles.Read(ro.Hest), ro.Region, CliFiles.Read(ro.Region), ro.RegionBase)));
-        }
-        if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
-        if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, CliFiles.Read(bertTable), bertRegion, bertRegion is null ? [] : CliFiles.Read(bertRegion))));
-        else if (files.Length == 0 && inputs.Count == 0) throw new CliUsageException("decode needs at least one file (or --bert-table, or --hest with --region).");
-        foreach (var file in files)
-        {
-            if (file != "-" && Directory.Exists(file))
+            if (regionOptions is { } ro && (ro.Hest ?? ro.Region ?? ro.RegionBase) is not null)
             {
-                string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
-                if (!File.Exists(table)) throw new CliUsageException($"{file}: a directory must hold BERT (and data/BERT), as /sys/firmware/acpi/tables does.");
-                inputs.Add(From(GhesInput.LoadPair(table, CliFiles.Read(table), File.Exists(region) ? region : null, File.Exists(region) ? CliFiles.Read(region) : [])));
-                continue;
+                if (ro.Hest is null) throw new CliUsageException(ro.Region is not null ? "--region needs --hest." : "--region-base needs --hest and --region.");
+                if (ro.Region is null) throw new CliUsageException("--hest needs --region (the error-status region holding its registers and blocks).");
+                inputs.Add(From(RegionInput.Load(ro.Hest, CliFiles.Read(ro.Hest), ro.Region, CliFiles.Read(ro.Region), ro.RegionBase)));
             }
-            byte[]? raw = null;
-            if (!gesb && encoding is InputEncoding.Auto or InputEncoding.Binary)
+            if (bertRegion is not null && bertTable is null) throw new CliUsageException("--bert-region needs --bert-table.");
+            if (bertTable is not null) inputs.Add(From(GhesInput.LoadPair(bertTable, CliFiles.Read(bertTable), bertRegion, bertRegion is null ? [] : CliFiles.Read(bertRegion))));
+            else if (files.Length == 0 && inputs.Count == 0) throw new CliUsageException("decode needs at least one file (or --bert-table, or --hest with --region).");
+            foreach (var file in files)
             {
-                if (StreamInput.TryOpen(context, file, out raw) is { } streamed)
+                if (file != "-" && Directory.Exists(file))
                 {
-                    inputs.Add(new LoadedInput(streamed.Name, [], []) { Stream = streamed });
+                    string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
+                    if (!File.Exists(table)) throw new CliUsageException($"{file}: a directory must hold BERT (and data/BERT), as /sys/firmware/acpi/tables does.");
+                    inputs.Add(From(GhesInput.LoadPair(table, CliFiles.Read(table), File.Exists(region) ? region : null, File.Exists(region) ? CliFiles.Read(region) : [])));
                     continue;
                 }
+                var source = InputSource.Open(context, file, encoding, gesb);
+                if (source.Form != InputForm.Table)
+                {
+                    if (tableFilter is not null)
+                    {
+                        source.Dispose();
+                        throw new CliUsageException($"{source.Name}: --table applies to acpidump text or ACPI table binaries.");
+                    }
+                    inputs.Add(new LoadedInput(source.Name, [], []) { Source = source });
+                    continue;
+                }
+                byte[] bytes;
+                using (source) bytes = source.ReadAll();
+                if (TableInput.Split(source.Name, bytes, bytes, tableFilter) is { } tables)
+                {
+                    inputs.AddRange(tables.Select(t => new LoadedInput(t.Name, t.Bytes, t.Units)));
+                    continue;
+                }
+                try
+                {
+                    inputs.Add(From(GhesInput.TryLoad(source.Name, bytes, forceGesb: false)
+                        ?? throw new CliUsageException($"{source.Name}: not a table ApeiKit decodes.")));
+                }
+                catch (ApeiContentException e)
+                {
+                    throw new CliUsageException($"{file}: {e.Message}");
+                }
             }
-            raw ??= CliFiles.Read(context, file);
-            byte[] bytes;
-            try
-            {
-                bytes = InputDecoder.Decode(raw, encoding, out _);
-            }
-            catch (CliUsageException e)
-            {
-                throw new CliUsageException($"{file}: {e.Message}");
-            }
-            string name = file == "-" ? "<stdin>" : file;
-            if (!gesb && TableInput.Split(name, raw, bytes, tableFilter) is { } tables)
-            {
-                inputs.AddRange(tables.Select(t => new LoadedInput(t.Name, t.Bytes, t.Units)));
-                continue;
-            }
-            try
-            {
-                inputs.Add(GhesInput.TryLoad(name, bytes, gesb) is { } ghes ? From(ghes) : new LoadedInput(name, bytes, InputSplitter.SplitCper(bytes)));
-            }
-            catch (ApeiContentException e)
-            {
-                throw new CliUsageException($"{file}: {e.Message}");
-            }
+            return StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
         }
-        return jobs > 1 || inputs.Any(i => i.Stream is not null) ? StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize) : Render(context, inputs, format);
+        finally
+        {
+            foreach (var i in inputs) i.Source?.Dispose();
+        }
     }
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
-
-    private static int Render(CliContext context, List<LoadedInput> inputs, string format)
-    {
-
-        int errorCount = 0;
-        int total = inputs.Sum(i => i.Units.Count(u => u.Kind != UnitKind.ZeroPadding));
-        switch (format)
-        {
-            case "json":
-            case "ndjson":
-            {
-                bool ndjson = format == "ndjson";
-                using var stream = new MemoryStream();
-                var options = new JsonWriterOptions { Indented = !ndjson, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-                using (var writer = new Utf8JsonWriter(stream, options))
-                {
-                    bool array = !ndjson && total != 1;
-                    if (array) writer.WriteStartArray();
-                    foreach (var input in inputs)
-                    {
-                        foreach (var unit in input.Units)
-                        {
-                            if (unit.Kind == UnitKind.ZeroPadding) continue;
-                            var collector = new ErrorCollector(new JsonRenderer(writer));
-                            DescribeUnit(input, unit, collector, json: true);
-                            errorCount += Report(context, input, unit, collector.Errors);
-                            if (ndjson)
-                            {
-                                writer.Flush();
-                                stream.WriteByte((byte)'\n');
-                                writer.Reset(stream);
-                            }
-                        }
-                    }
-                    if (array) writer.WriteEndArray();
-                }
-                if (!ndjson) stream.WriteByte((byte)'\n');
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
-                break;
-            }
-            default:
-            {
-                bool many = inputs.Count > 1;
-                foreach (var input in inputs)
-                {
-                    if (many) context.Out.WriteLine($"==> {input.Name} <==");
-                    if (input.Units.Count == 0) context.Out.WriteLine("(empty input)");
-                    foreach (var unit in input.Units)
-                    {
-                        StructureVisitor renderer = format == "layout" ? new LayoutRenderer(context.Out) : new TextRenderer(context.Out);
-                        var collector = new ErrorCollector(renderer);
-                        DescribeUnit(input, unit, collector, json: false);
-                        errorCount += Report(context, input, unit, collector.Errors);
-                        context.Out.WriteLine();
-                    }
-                }
-                break;
-            }
-        }
-        return errorCount > 0 ? CliApp.ContentError : CliApp.Ok;
-    }
 
     internal static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
     {
@@ -184,39 +128,11 @@ internal static class DecodeCommand
         var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
         switch (unit.Kind)
         {
-            case UnitKind.CperRecord:
-                try
-                {
-                    CperRecordDescriber.Describe(bytes, unit.Offset, visitor, unit.Label, out _);
-                }
-                catch (ApeiContentException e)
-                {
-                    visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
-                    visitor.Error(e);
-                    visitor.EndObject();
-                }
-                break;
             case UnitKind.AcpiTable:
                 TableInput.Describe(bytes, unit, visitor);
                 break;
-
-            case UnitKind.ZeroPadding:
-                visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
-                visitor.Info("note", "Note", $"{unit.Length} zero bytes after the last record (padding), ignored");
-                visitor.EndObject();
-                break;
             default:
-                visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
-                visitor.Error(new ApeiContentException("input", null, unit.Offset, "a CPER record (signature \"CPER\")", $"{unit.Length} bytes starting {FieldFormat.HexBytes(bytes, 8)}"));
-                if (!json || unit.Length <= 4096) visitor.Data("data", "Bytes", unit.Offset, bytes);
-                visitor.EndObject();
-                break;
+                throw new InvalidOperationException($"unit kind {unit.Kind} is framed by the streaming reader");
         }
-    }
-
-    private static int Report(CliContext context, LoadedInput input, InputUnit unit, List<ApeiContentException> errors)
-    {
-        foreach (var e in errors) context.Error.WriteLine($"apeikit: {input.Name}: {unit.Label}: {e.Message}");
-        return errors.Count;
     }
 }

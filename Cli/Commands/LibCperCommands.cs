@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using ApeiKit.Cper.LibCper;
+using ApeiKit.Cper.Streaming;
 
 namespace ApeiKit.Cli;
 
@@ -36,42 +37,91 @@ internal static class LibCperCommands
         return CliApp.Ok;
     }
 
-    /// <summary>Prints libcper's JSON for every CPER record in <paramref name="files"/> (json: one object, or an array for several; ndjson: one per line).</summary>
-    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding)
+    /// <summary>
+    /// Prints libcper's JSON for every CPER record in <paramref name="files"/> (json: one object, or an array for several;
+    /// ndjson: one per line), streamed: each record is written as it is read, through the same input framing as
+    /// <c>decode</c> (any encoding, <c>--max-record-size</c> honoured), so memory stays bounded whatever the input's size.
+    /// </summary>
+    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize)
     {
         if (format is not ("json" or "ndjson")) throw new CliUsageException("--json-style libcper needs --format json or ndjson.");
         if (files.Length == 0) throw new CliUsageException("decode needs at least one file.");
-        var records = new List<System.Text.Json.Nodes.JsonObject>();
-        int errors = 0;
+        int errors = 0, written = 0;
+        string? held = null;
+        var options = new JsonSerializerOptions { WriteIndented = format == "json", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var scratch = new System.Buffers.ArrayBufferWriter<byte>();
+        using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
-            byte[] raw = CliFiles.Read(context, file);
-            byte[] bytes = InputDecoder.Decode(raw, encoding, out _);
-            foreach (var unit in InputSplitter.SplitCper(bytes))
+            using var source = InputSource.Open(context, file, encoding);
+            if (source.Form != InputForm.CperRecords) throw new CliUsageException($"{source.Name}: --json-style libcper decodes CPER records; this input is {(source.Form == InputForm.Table ? "an ACPI table" : "error status blocks")}.");
+            var reader = source.OpenReader(maxRecordSize);
+            int index = 0;
+            while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                if (unit.Kind != UnitKind.CperRecord)
+                var item = reader.Current;
+                string label = item.Kind == CperStreamItemKind.Skipped ? $"Unrecognised bytes at 0x{item.Offset:X}" : $"CPER record #{++index}";
+                if (item.Kind == CperStreamItemKind.Skipped && item.IsAllZero) continue;
+                if (item.Kind != CperStreamItemKind.Record || item.IsTruncated)
                 {
-                    if (unit.Kind != UnitKind.ZeroPadding) { context.Error.WriteLine($"apeikit: {file}: {unit.Label}: not a CPER record, skipped."); errors++; }
+                    context.Error.WriteLine($"apeikit: {source.Name}: {label} at offset {item.Offset}, {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped.");
+                    errors++;
                     continue;
                 }
+                scratch.ResetWrittenCount();
+                foreach (var m in item.Data) System.Buffers.BuffersExtensions.Write(scratch, m.Span);
                 try
                 {
-                    records.Add(LibCperJsonWriter.ToJsonNode(bytes.AsSpan(unit.Offset, unit.Length)));
+                    Emit(LibCperJsonWriter.ToJsonNode(scratch.WrittenSpan).ToJsonString(options));
                 }
                 catch (ApeiContentException e)
                 {
-                    context.Error.WriteLine($"apeikit: {file}: {unit.Label}: {e.Message}");
+                    context.Error.WriteLine($"apeikit: {source.Name}: {label}: {e.Message}");
                     errors++;
                 }
             }
+            reader.Complete();
+            if (source.TextError is { } textError)
+            {
+                context.Error.WriteLine($"apeikit: {source.Name}: {textError}; decoded up to there.");
+                errors++;
+            }
         }
-        var options = new JsonSerializerOptions { WriteIndented = format == "json", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        if (format == "ndjson")
-            foreach (var r in records) context.Out.WriteLine(r.ToJsonString(options));
-        else if (records.Count == 1)
-            context.Out.WriteLine(records[0].ToJsonString(options));
-        else
-            context.Out.WriteLine(new System.Text.Json.Nodes.JsonArray([.. records]).ToJsonString(options));
+        if (format == "json")
+        {
+            if (written == 1) context.Out.WriteLine(held);
+            else if (written == 0) context.Out.WriteLine("[]");
+            else context.Out.WriteLine("\n]");
+        }
         return errors > 0 ? CliApp.ContentError : CliApp.Ok;
+
+        void Emit(string json)
+        {
+            written++;
+            if (format == "ndjson")
+            {
+                context.Out.WriteLine(json);
+                return;
+            }
+            // One record prints as an object, several as an array: hold the first until a second shows which.
+            if (written == 1)
+            {
+                held = json;
+                return;
+            }
+            if (written == 2)
+            {
+                context.Out.Write("[");
+                WriteElement(held!);
+                held = null;
+            }
+            context.Out.Write(",");
+            WriteElement(json);
+        }
+
+        void WriteElement(string json)
+        {
+            foreach (var line in json.Split('\n')) context.Out.Write("\n  " + line);
+        }
     }
 }

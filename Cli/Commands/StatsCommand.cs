@@ -25,41 +25,64 @@ internal static class StatsCommand
     private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize)
     {
         var stats = new CperStats();
+        using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
-            var options = new CperStreamReaderOptions { MaxRecordSize = maxRecordSize };
-            if (StreamInput.TryOpen(context, file, out var stdinBytes) is { } source)
+            if (file != "-" && Directory.Exists(file))
             {
-                using var stream = source.Open();
-                stats.AddAsync(CperStreamReader.Create(stream, options: options)).GetAwaiter().GetResult();
+                string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
+                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: is a directory; stats reads files, or a directory holding BERT and data/BERT.");
+                stats.AddBlocks(BertBlocks(GhesInput.LoadPair(table, CliFiles.Read(table), region, CliFiles.Read(region))));
+                stats.Files++;
+                continue;
             }
-            else
+            using var source = InputSource.Open(context, file, InputEncoding.Auto);
+            switch (source.Form)
             {
-                byte[] raw;
-                try
+                case InputForm.Table:
                 {
-                    raw = stdinBytes ?? File.ReadAllBytes(file);
+                    var bytes = source.ReadAll();
+                    if (!Ghes.BertTable.HasSignature(bytes) || GhesInput.TryLoad(source.Name, bytes, false) is not { } bert)
+                        throw new CliUsageException($"{source.Name}: holds an ACPI table, not error records (stats counts CPER records, error status blocks and BERT regions).");
+                    stats.AddBlocks(BertBlocks(bert));
+                    break;
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                default:
                 {
-                    throw new CliUsageException($"{file}: cannot read: {e.Message}");
+                    var reader = source.OpenReader(maxRecordSize);
+                    try
+                    {
+                        stats.AddAsync(reader, source.Form == InputForm.ErrorStatusBlocks).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new CliUsageException($"{source.Name}: cannot read: {CliFiles.Reason(e)}");
+                    }
+                    stats.Accounting.Add(reader.Accounting);
+                    if (source.TextError is { } textError)
+                    {
+                        context.Error.WriteLine($"apeikit: {source.Name}: {textError}; the bytes before it were counted");
+                        stats.TextErrors++;
+                    }
+                    break;
                 }
-                byte[] bytes;
-                try
-                {
-                    bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
-                }
-                catch (CliUsageException e)
-                {
-                    throw new CliUsageException($"{file}: {e.Message}");
-                }
-                using var ms = new MemoryStream(bytes, writable: false);
-                stats.AddAsync(CperStreamReader.Create(ms, options: options)).GetAwaiter().GetResult();
             }
             stats.Files++;
         }
         if (format == "json") WriteJson(context, stats, top); else WriteText(context, stats, top);
-        return stats.SkippedRanges + stats.Oversized + stats.Truncated + stats.Malformed > 0 ? CliApp.ContentError : CliApp.Ok;
+        return stats.Accounting.HasProblems || stats.Malformed + stats.TextErrors > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    private static IEnumerable<Ghes.ErrorStatusBlock> BertBlocks(GhesInput.Loaded bert)
+    {
+        try
+        {
+            return GhesInput.DecodeBlocks(bert, out _) ?? [];
+        }
+        catch (ApeiContentException e)
+        {
+            throw new CliUsageException($"{bert.Name}: {e.Message}");
+        }
     }
 
     private static string SeverityName(uint v) => CperNames.Severity[v] ?? v.ToString(CultureInfo.InvariantCulture);
@@ -78,6 +101,7 @@ internal static class StatsCommand
         var ci = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {s.Files} file(s)"));
         o.WriteLine(string.Create(ci, $"Problems: {s.SkippedRanges} skipped ranges ({s.SkippedBytes} bytes), {s.Oversized} oversized, {s.Truncated} truncated, {s.Malformed} malformed"));
+        o.WriteLine(string.Create(ci, $"Input: {s.Accounting.Bytes} bytes: {s.Accounting.RecordBytes} in records, {s.Accounting.OversizedBytes} in oversized records, {s.SkippedBytes} skipped, {s.Accounting.PaddingBytes} zero padding"));
         void Table<T>(string title, Dictionary<T, long> d, Func<T, string> name, long total) where T : notnull
         {
             o.WriteLine();
@@ -125,6 +149,13 @@ internal static class StatsCommand
             w.WriteNumber("oversized", s.Oversized);
             w.WriteNumber("truncated", s.Truncated);
             w.WriteNumber("malformed", s.Malformed);
+            w.WriteEndObject();
+            w.WriteStartObject("input");
+            w.WriteNumber("bytes", s.Accounting.Bytes);
+            w.WriteNumber("recordBytes", s.Accounting.RecordBytes);
+            w.WriteNumber("oversizedBytes", s.Accounting.OversizedBytes);
+            w.WriteNumber("skippedBytes", s.Accounting.SkippedBytes);
+            w.WriteNumber("paddingBytes", s.Accounting.PaddingBytes);
             w.WriteEndObject();
             w.WriteStartArray("severity");
             foreach (var (k, v) in Ordered(s.Severity, SeverityName))

@@ -18,11 +18,15 @@ internal sealed class CperStats
     public int Files { get; set; }
     public long Records { get; private set; }
     public long Bytes { get; private set; }
-    public long SkippedRanges { get; private set; }
-    public long SkippedBytes { get; private set; }
-    public long Oversized { get; private set; }
-    public long Truncated { get; private set; }
+    /// <summary>What the inputs' items covered (the framing's own accounting, the same decode and convert report).</summary>
+    public StreamAccounting Accounting { get; } = new();
+    public long SkippedRanges => Accounting.SkippedRanges;
+    public long SkippedBytes => Accounting.SkippedBytes;
+    public long Oversized => Accounting.OversizedRecords;
+    public long Truncated => Accounting.TruncatedRecords;
     public long Malformed { get; private set; }
+    /// <summary>Inputs whose hex or base64 text stopped being valid.</summary>
+    public int TextErrors { get; set; }
     public long MemoryErrors { get; private set; }
     public Dictionary<uint, long> Severity { get; } = [];
     public Dictionary<Guid, long> SectionTypes { get; } = [];
@@ -41,30 +45,17 @@ internal sealed class CperStats
 
     private byte[] _scratch = [];
 
-    /// <summary>Counts everything <paramref name="reader"/> returns.</summary>
-    public async Task AddAsync(CperStreamReader reader, CancellationToken cancellationToken = default)
+    /// <summary>Counts everything <paramref name="reader"/> returns (CPER records, or error status blocks when <paramref name="blocks"/>); the caller adds the reader's <see cref="CperStreamReader.Accounting"/>.</summary>
+    public async Task AddAsync(CperStreamReader reader, bool blocks = false, CancellationToken cancellationToken = default)
     {
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) Add(reader.Current);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) Add(reader.Current, blocks);
         reader.Complete();
     }
 
-    /// <summary>Counts one stream item.</summary>
-    public void Add(in CperStreamItem item)
+    /// <summary>Counts one stream item: the contents of a record or block (the kinds of items are in the reader's accounting).</summary>
+    public void Add(in CperStreamItem item, bool blocks = false)
     {
-        switch (item.Kind)
-        {
-            case CperStreamItemKind.Skipped:
-                if (item.IsAllZero) return; // padding
-                SkippedRanges++;
-                SkippedBytes += item.Length;
-                return;
-            case CperStreamItemKind.Oversized:
-                Oversized++;
-                return;
-        }
-        Records++;
-        Bytes += item.Data.Length;
-        if (item.IsTruncated) Truncated++;
+        if (item.Kind != CperStreamItemKind.Record) return;
         ReadOnlySpan<byte> bytes;
         if (item.Data.IsSingleSegment) bytes = item.Data.FirstSpan;
         else
@@ -73,12 +64,39 @@ internal sealed class CperStats
             item.Data.CopyTo(_scratch);
             bytes = _scratch.AsSpan(0, (int)item.Data.Length);
         }
-        Add(bytes, item.Offset);
+        if (!blocks)
+        {
+            Add(bytes, item.Offset);
+            return;
+        }
+        try
+        {
+            var block = ApeiKit.Ghes.ErrorStatusBlock.Decode(bytes, out _, item.Offset);
+            AddBlocks([block]);
+        }
+        catch (ApeiContentException)
+        {
+            Records++;
+            Bytes += bytes.Length;
+            Malformed++;
+        }
+    }
+
+    /// <summary>Counts error status blocks as the CPER records they convert to (one per block).</summary>
+    public void AddBlocks(IEnumerable<ApeiKit.Ghes.ErrorStatusBlock> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            var record = ApeiKit.Ghes.CperConversion.ToCperRecord(block, Guid.Empty).Encode();
+            Add(record, 0);
+        }
     }
 
     /// <summary>Counts one record (the bytes present).</summary>
     public void Add(ReadOnlySpan<byte> record, long offset)
     {
+        Records++;
+        Bytes += record.Length;
         CperRecordView view;
         try
         {

@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes;
 
 namespace ApeiKit.Cli;
 
@@ -40,11 +41,16 @@ internal static class StreamingDecode
         public List<ApeiContentException>? Errors;
         public bool SkipInJson;
         public long Size; // record bytes held (for batching)
+        public List<string>? Notices; // lines for stderr after the unit's errors (a record cut short, an input's summary)
+        public int NoticeErrors; // how many of the notices are errors (count toward the exit code)
     }
 
     /// <summary>Per-worker reusable rendering state.</summary>
     private sealed class Worker(Format format)
     {
+        /// <summary>Text and layout go straight here when set (one job), instead of into a string per unit.</summary>
+        public TextWriter? Direct { get; init; }
+
         private Utf8JsonWriter? _writer;
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
         private readonly List<ApeiContentException> _errors = [];
@@ -86,6 +92,15 @@ internal static class StreamingDecode
                     _errors.Clear();
                 }
             }
+            else if (Direct is { } direct)
+            {
+                StructureVisitor renderer = format == Format.Layout ? new LayoutRenderer(direct) : new TextRenderer(direct);
+                var collector = new ErrorCollector(renderer);
+                w.Describe(collector, false);
+                direct.WriteLine();
+                direct.Flush();
+                w.Errors = collector.Errors;
+            }
             else
             {
                 var sw = new StringWriter(CultureInfo.InvariantCulture);
@@ -105,6 +120,7 @@ internal static class StreamingDecode
     public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize = StreamInput.MaxRecordSize)
     {
         var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
+        using var limit = StreamInput.UseLimit(maxRecordSize); // the decoders' limit is the framing's: one record size limit
         using var output = OutputSink.For(context.Out);
         var state = new OutputState(context, output, fmt);
         using var progress = Progress.Start(context, inputs);
@@ -112,17 +128,32 @@ internal static class StreamingDecode
         {
             if (jobs <= 1)
             {
-                var worker = new Worker(fmt);
-                foreach (var w in Units(context, inputs, fmt == Format.Text || fmt == Format.Layout, maxRecordSize, progress, CancellationToken.None).ToBlockingEnumerable())
+                // One job: text and layout are rendered straight into the output (a large record is never held as a string),
+                // and what is rendered is flushed whenever the input would block, so a slow pipe streams.
+                var worker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+                var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, CancellationToken.None).GetAsyncEnumerator();
+                try
                 {
-                    worker.Render(w);
-                    state.Write(w, worker);
-                    progress?.Errors(state.ErrorCount);
+                    while (true)
+                    {
+                        var next = units.MoveNextAsync();
+                        if (!next.IsCompleted) output.Flush();
+                        if (!(next.IsCompleted ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
+                        var w = units.Current;
+                        state.WritePrelude(w);
+                        worker.Render(w);
+                        state.Write(w, worker);
+                        progress?.Errors(state.ErrorCount);
+                    }
+                }
+                finally
+                {
+                    units.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 }
             }
             else
             {
-                RunParallel(context, inputs, fmt, jobs, maxRecordSize, state, progress);
+                RunParallel(context, inputs, fmt, jobs, maxRecordSize, state, progress, output);
             }
             state.Finish();
             output.Flush();
@@ -162,7 +193,7 @@ internal static class StreamingDecode
     /// blocking hand-offs: thread-pool workers waiting on async channels spun for work and, on two cores, took as much
     /// CPU from the renderers as a second worker added (measured: benchmarks/README.md).
     /// </summary>
-    private static void RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress)
+    private static void RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
     {
         using var cts = new CancellationTokenSource();
         using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
@@ -246,8 +277,15 @@ internal static class StreamingDecode
 
         try
         {
-            foreach (var b in ordered.GetConsumingEnumerable())
+            while (true)
             {
+                // Nothing ready to write: let out what is written before waiting (a slow input still streams).
+                if (!ordered.TryTake(out var b))
+                {
+                    output.Flush();
+                    if (!ordered.TryTake(out b, Timeout.Infinite)) break;
+                }
+                if (!b.Done.IsSet) output.Flush();
                 b.Done.Wait();
                 if (b.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
                 foreach (var w in b.Items) state.Write(w, b.Owner!);
@@ -266,7 +304,7 @@ internal static class StreamingDecode
         if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
     }
 
-    /// <summary>The units of every input, in order (streamed inputs are read as this is enumerated).</summary>
+    /// <summary>The units of every input, in order (framed inputs are read as this is enumerated).</summary>
     private static async IAsyncEnumerable<Work> Units(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, bool text,
         long maxRecordSize, Progress? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -275,30 +313,36 @@ internal static class StreamingDecode
         {
             string? prelude = text && many ? $"==> {input.Name} <==\n" : null;
             int count = 0;
-            if (input.Stream is { } source)
+            if (input.Source is { } source)
             {
-                Stream stream;
-                try
-                {
-                    stream = source.Open();
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new CliUsageException($"{input.Name}: cannot read: {e.Message}");
-                }
-                using var _ = stream;
-                var reader = CperStreamReader.Create(stream, options: new CperStreamReaderOptions { MaxRecordSize = maxRecordSize });
+                var reader = source.OpenReader(maxRecordSize);
+                bool blocks = source.Form == InputForm.ErrorStatusBlocks;
                 int records = 0;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await ReadItem(reader, source, cancellationToken).ConfigureAwait(false))
                 {
                     var item = reader.Current;
                     progress?.Advance(reader.Position, item.Kind != CperStreamItemKind.Skipped);
-                    var w = FromStreamItem(input.Name, item, maxRecordSize, ref records);
+                    var w = FromStreamItem(input.Name, item, blocks, maxRecordSize, ref records);
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
                     count++;
                     yield return w;
                 }
                 reader.Complete();
+                var notices = new List<string>();
+                if (source.TextError is { } textError) notices.Add($"{textError}; the bytes before it were decoded");
+                var accounting = reader.Accounting;
+                if (accounting.HasProblems || source.TextError is not null)
+                    notices.Add(accounting.Summary(blocks ? "error status block" : "CPER record"));
+                if (notices.Count > 0)
+                {
+                    yield return new Work
+                    {
+                        InputName = input.Name, Label = "", Prelude = prelude, Notices = notices,
+                        NoticeErrors = source.TextError is null ? 0 : 1,
+                    };
+                    prelude = null;
+                    count++;
+                }
             }
             else
             {
@@ -308,7 +352,6 @@ internal static class StreamingDecode
                     {
                         InputName = input.Name,
                         Label = unit.Label,
-                        SkipInJson = unit.Kind == UnitKind.ZeroPadding,
                         Describe = (v, json) => DecodeCommand.DescribeUnit(input, unit, v, json),
                     };
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
@@ -323,9 +366,22 @@ internal static class StreamingDecode
         }
     }
 
-    private static Work FromStreamItem(string name, in CperStreamItem item, long maxRecordSize, ref int records)
+    private static async ValueTask<bool> ReadItem(CperStreamReader reader, InputSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{source.Name}: cannot read: {CliFiles.Reason(e)}");
+        }
+    }
+
+    private static Work FromStreamItem(string name, in CperStreamItem item, bool blocks, long maxRecordSize, ref int records)
     {
         long offset = item.Offset, length = item.Length;
+        string noun = blocks ? "Generic Error Status Block" : "CPER record";
         switch (item.Kind)
         {
             case CperStreamItemKind.Record:
@@ -333,7 +389,8 @@ internal static class StreamingDecode
                 int n = (int)item.Data.Length;
                 var rented = ArrayPool<byte>.Shared.Rent(n);
                 item.Data.CopyTo(rented);
-                string label = $"CPER record #{++records}";
+                string label = $"{noun} #{++records}";
+                string? cut = item.IsTruncated ? item.Problem : null;
                 return new Work
                 {
                     InputName = name,
@@ -343,6 +400,11 @@ internal static class StreamingDecode
                     Describe = (v, json) =>
                     {
                         var bytes = rented.AsSpan(0, n);
+                        if (blocks)
+                        {
+                            ErrorStatusBlockDescriber.Describe(bytes, offset, v, label);
+                            return;
+                        }
                         try
                         {
                             CperRecordDescriber.Describe(bytes, offset, v, label, out _);
@@ -354,13 +416,17 @@ internal static class StreamingDecode
                             v.EndObject();
                         }
                     },
+                    Notices = cut is null ? null : [$"{label} at offset {offset}: {cut}"],
                 };
             }
             case CperStreamItemKind.Oversized:
             {
-                string label = $"CPER record #{++records}";
-                var e = new ApeiContentException("CPER record header", "RecordLength", offset + CperRecordHeader.RecordLengthOffset,
-                    $"at most {maxRecordSize} bytes (--max-record-size; records above the limit are skipped unread)", length.ToString(CultureInfo.InvariantCulture));
+                string label = $"{noun} #{++records}";
+                string? cut = item.Problem is { } p && p.IndexOf("; ", StringComparison.Ordinal) is int semi and >= 0 ? p[(semi + 2)..] : null;
+                var e = new ApeiContentException(blocks ? "Generic Error Status Block" : "CPER record header", blocks ? "DataLength" : "RecordLength",
+                    offset + (blocks ? GenericErrorStatus.DataLengthOffset : CperRecordHeader.RecordLengthOffset),
+                    $"at most {maxRecordSize} bytes (the record size limit, --max-record-size; a larger record is skipped unread)",
+                    $"{item.DeclaredLength} ({length} bytes of it present{(cut is null ? "" : ", " + cut)})");
                 return new Work
                 {
                     InputName = name,
@@ -386,7 +452,7 @@ internal static class StreamingDecode
                         Describe = (v, json) =>
                         {
                             v.BeginObject(null, zl, offset, length);
-                            v.Info("note", "Note", $"{length} zero bytes after the last record (padding), ignored");
+                            v.Info("note", "Note", $"{length} zero bytes (padding), ignored");
                             v.EndObject();
                         },
                     };
@@ -400,6 +466,7 @@ internal static class StreamingDecode
                 }
                 string label = $"Unrecognised bytes at 0x{offset:X}";
                 string? problem = item.Problem;
+                string expected = blocks ? "a Generic Error Status Block" : "a CPER record (signature \"CPER\")";
                 return new Work
                 {
                     InputName = name,
@@ -411,7 +478,7 @@ internal static class StreamingDecode
                         string found = n > 0 ? $"{length} bytes starting {FieldFormat.HexBytes(bytes, 8)}" : $"{length} bytes";
                         if (problem is not null) found += $" ({problem})";
                         v.BeginObject(null, label, offset, length);
-                        v.Error(new ApeiContentException("input", null, offset, "a CPER record (signature \"CPER\")", found));
+                        v.Error(new ApeiContentException("input", null, offset, expected, found));
                         if (n > 0 && (!json || n <= JsonDataLimit)) v.Data("data", "Bytes", offset, bytes);
                         v.EndObject();
                     },
@@ -429,13 +496,25 @@ internal static class StreamingDecode
 
         public int ErrorCount { get; private set; }
 
+        public void WritePrelude(Work w)
+        {
+            if (w.Prelude is null) return;
+            output.Write(w.Prelude);
+            w.Prelude = null;
+        }
+
         public void Write(Work w, Worker worker)
         {
-            if (w.Prelude is not null) output.Write(w.Prelude);
+            WritePrelude(w);
             if (w.Errors is not null)
             {
                 foreach (var e in w.Errors) context.Error.WriteLine($"apeikit: {w.InputName}: {w.Label}: {e.Message}");
                 ErrorCount += w.Errors.Count;
+            }
+            if (w.Notices is not null)
+            {
+                foreach (var n in w.Notices) context.Error.WriteLine($"apeikit: {w.InputName}: {n}");
+                ErrorCount += w.NoticeErrors;
             }
             if (w.Rented is not null) ArrayPool<byte>.Shared.Return(w.Rented);
             if (w.Text is not null) output.Write(w.Text);
@@ -510,6 +589,8 @@ internal static class StreamingDecode
         public abstract void Flush();
         public abstract void Dispose();
         public virtual bool IsConsole => false;
+        /// <summary>A writer whose text goes into this sink, in order with what is written directly (its Flush moves its characters into the sink).</summary>
+        public abstract TextWriter Text { get; }
 
         public static OutputSink For(TextWriter writer)
             => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
@@ -576,8 +657,12 @@ internal static class StreamingDecode
 
             public override bool IsConsole => true;
 
+            private SinkTextWriter? _text;
+            public override TextWriter Text => _text ??= new SinkTextWriter(this);
+
             public override void Flush()
             {
+                _text?.Flush();
                 Drain();
                 _stream.Flush();
             }
@@ -598,10 +683,54 @@ internal static class StreamingDecode
 
         private sealed class WriterSink(TextWriter writer) : OutputSink
         {
+            public override TextWriter Text => writer;
             public override void Write(ReadOnlySpan<byte> utf8) => writer.Write(Encoding.UTF8.GetString(utf8));
             public override void Write(string text) => writer.Write(text);
             public override void Flush() => writer.Flush();
             public override void Dispose() => writer.Flush();
+        }
+    }
+
+    /// <summary>UTF-8 text into an <see cref="OutputSink"/>: characters are buffered and encoded into the sink's buffer on Flush.</summary>
+    private sealed class SinkTextWriter(OutputSink sink) : TextWriter(CultureInfo.InvariantCulture)
+    {
+        private readonly char[] _chars = new char[8192];
+        private readonly byte[] _bytes = new byte[Encoding.UTF8.GetMaxByteCount(8192)];
+        private readonly Encoder _encoder = new UTF8Encoding(false).GetEncoder();
+        private int _used;
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            if (_used == _chars.Length) Move();
+            _chars[_used++] = value;
+        }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            while (!buffer.IsEmpty)
+            {
+                if (_used == _chars.Length) Move();
+                int n = Math.Min(buffer.Length, _chars.Length - _used);
+                buffer[..n].CopyTo(_chars.AsSpan(_used));
+                _used += n;
+                buffer = buffer[n..];
+            }
+        }
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+        public override void Flush() => Move();
+
+        private void Move()
+        {
+            if (_used == 0) return;
+            int n = _encoder.GetBytes(_chars, 0, _used, _bytes, 0, flush: false);
+            _used = 0;
+            sink.Write(_bytes.AsSpan(0, n));
         }
     }
 
@@ -626,9 +755,9 @@ internal static class StreamingDecode
         public static Progress? Start(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs)
         {
             if (!ReferenceEquals(context.Error, Console.Error) || Console.IsErrorRedirected) return null;
-            var streamed = inputs.Where(i => i.Stream is not null).ToList();
+            var streamed = inputs.Where(i => i.Source is not null).ToList();
             if (streamed.Count == 0) return null;
-            long? total = streamed.All(i => i.Stream!.Size is not null) ? streamed.Sum(i => i.Stream!.Size!.Value) : null;
+            long? total = streamed.All(i => i.Source!.Size is not null) ? streamed.Sum(i => i.Source!.Size!.Value) : null;
             return total is null || total >= ProgressThreshold ? new Progress(context.Error, total) : null;
         }
 

@@ -1,4 +1,4 @@
-using System.Text;
+using ApeiKit.Text;
 
 namespace ApeiKit.Cli;
 
@@ -15,28 +15,37 @@ public enum InputEncoding
     Base64,
 }
 
-/// <summary>Turns a file's bytes into the binary they encode.</summary>
+/// <summary>
+/// Turns text-encoded input into bytes, in memory, through the same decoders the streamed inputs use
+/// (<see cref="HexTextStream"/>, <see cref="Base64TextStream"/>), and guesses the encoding from a prefix.
+/// </summary>
 public static class InputDecoder
 {
     /// <summary>Decodes <paramref name="data"/> as <paramref name="encoding"/> (guessing when Auto) and says which encoding was used.</summary>
     /// <exception cref="CliUsageException">The text is not valid in the requested encoding.</exception>
     public static byte[] Decode(byte[] data, InputEncoding encoding, out InputEncoding used)
     {
-        used = encoding == InputEncoding.Auto ? Guess(data) : encoding;
+        ArgumentNullException.ThrowIfNull(data);
+        used = encoding == InputEncoding.Auto ? Guess(data, complete: true) : encoding;
         return used switch
         {
-            InputEncoding.Hex => FromHex(data),
-            InputEncoding.Base64 => FromBase64(data),
+            InputEncoding.Hex => Run(new HexTextStream(new MemoryStream(data, writable: false)), out string? e) ?? throw new CliUsageException($"input is {e}."),
+            InputEncoding.Base64 => Run(new Base64TextStream(new MemoryStream(data, writable: false)), out string? e) ?? throw new CliUsageException($"input is {e}."),
             _ => data,
         };
     }
 
-    /// <summary>Guesses the encoding: binary unless the whole input is hex text or base64 text.</summary>
-    public static InputEncoding Guess(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Guesses the encoding from the first bytes of an input: binary when they start with "CPER" or hold a byte that
+    /// is not text; hex when every character is a hex digit or separator; base64 when every one is a base64
+    /// character or space; else binary. <paramref name="complete"/>: the bytes are the whole input (then hex needs
+    /// an even number of digits and base64 whole groups).
+    /// </summary>
+    public static InputEncoding Guess(ReadOnlySpan<byte> data, bool complete = true)
     {
         if (data.Length == 0 || data.StartsWith("CPER"u8) || !IsText(data)) return InputEncoding.Binary;
-        if (TryHex(data, out _)) return InputEncoding.Hex;
-        if (TryBase64(data, out _)) return InputEncoding.Base64;
+        if (complete ? TryHex(data, out _) : IsHexText(data)) return InputEncoding.Hex;
+        if (complete ? TryBase64(data, out _) : IsBase64Text(data)) return InputEncoding.Base64;
         return InputEncoding.Binary;
     }
 
@@ -49,43 +58,51 @@ public static class InputDecoder
         return true;
     }
 
-    private static byte[] FromHex(byte[] data)
-        => TryHex(data, out var bytes) ? bytes : throw new CliUsageException("input is not valid hex (an odd number of digits, or a character that is not a hex digit).");
+    private static bool IsHexText(ReadOnlySpan<byte> data)
+    {
+        bool digit = false;
+        for (int i = 0; i < data.Length; i++)
+        {
+            byte c = data[i];
+            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)',') continue;
+            if (c == '0' && i + 1 < data.Length && (data[i + 1] | 0x20) == 'x') { i++; continue; }
+            if (!char.IsAsciiHexDigit((char)c)) return false;
+            digit = true;
+        }
+        return digit;
+    }
 
-    private static byte[] FromBase64(byte[] data)
-        => TryBase64(data, out var bytes) ? bytes : throw new CliUsageException("input is not valid base64.");
+    private static bool IsBase64Text(ReadOnlySpan<byte> data)
+    {
+        bool any = false;
+        foreach (byte c in data)
+        {
+            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') continue;
+            if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'+' or (byte)'/' or (byte)'=')) return false;
+            any = true;
+        }
+        return any;
+    }
 
     /// <summary>Parses hex digits, ignoring whitespace, commas and "0x" prefixes.</summary>
     public static bool TryHex(ReadOnlySpan<byte> text, out byte[] bytes)
     {
-        var digits = new StringBuilder(text.Length);
-        for (int i = 0; i < text.Length; i++)
-        {
-            byte c = text[i];
-            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)',') continue;
-            if (c == '0' && i + 1 < text.Length && (text[i + 1] | 0x20) == 'x') { i++; continue; }
-            if (!char.IsAsciiHexDigit((char)c)) { bytes = []; return false; }
-            digits.Append((char)c);
-        }
-        if (digits.Length == 0 || digits.Length % 2 != 0) { bytes = []; return false; }
-        bytes = Convert.FromHexString(digits.ToString());
-        return true;
+        bytes = IsHexText(text) ? Run(new HexTextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
+        return bytes.Length > 0;
     }
 
     /// <summary>Parses base64, ignoring whitespace.</summary>
     public static bool TryBase64(ReadOnlySpan<byte> text, out byte[] bytes)
     {
-        var s = Encoding.ASCII.GetString(text).Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).Trim();
-        bytes = [];
-        if (s.Length == 0 || s.Length % 4 != 0) return false;
-        try
-        {
-            bytes = Convert.FromBase64String(s);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        bytes = IsBase64Text(text) ? Run(new Base64TextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
+        return bytes.Length > 0;
+    }
+
+    private static byte[]? Run(TextDecodingStream stream, out string? error)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        error = stream.Error;
+        return error is null ? ms.ToArray() : null;
     }
 }

@@ -35,7 +35,7 @@ public readonly struct CperStreamItem
     public CperStreamItemKind Kind { get; }
     /// <summary>Absolute offset of the first byte in the stream.</summary>
     public long Offset { get; }
-    /// <summary>Bytes of the stream this item covers (for <see cref="CperStreamItemKind.Oversized"/>, the declared length).</summary>
+    /// <summary>Bytes of the stream this item covers (for a record cut short or an oversized record, the bytes present, not the declared length).</summary>
     public long Length { get; }
     /// <summary>The length the header declares (records and oversized records; 0 for skipped bytes).</summary>
     public long DeclaredLength { get; }
@@ -48,15 +48,19 @@ public readonly struct CperStreamItem
     public bool IsTruncated => Kind == CperStreamItemKind.Record && Data.Length < DeclaredLength;
     /// <summary>Skipped bytes that are all zero (padding after the last record of a dump).</summary>
     public bool IsAllZero { get; }
-    /// <summary>Why framing was lost, when a header was there but could not be believed (null for plain unrecognised bytes).</summary>
+    /// <summary>
+    /// Skipped bytes: why framing was lost, when a header was there but could not be believed (null for plain
+    /// unrecognised bytes). Records: why one is cut short (the end of the input, or the offset where the next record
+    /// starts inside its declared length). Oversized records: the declared length and the limit.
+    /// </summary>
     public string? Problem { get; }
 }
 
 /// <summary>Limits of a <see cref="CperStreamReader"/>.</summary>
 public sealed class CperStreamReaderOptions
 {
-    /// <summary>Largest record that is buffered (default 1 MiB). A header declaring more is reported as <see cref="CperStreamItemKind.Oversized"/> and its bytes skipped as they arrive.</summary>
-    public long MaxRecordSize { get; set; } = 1 << 20;
+    /// <summary>The record size limit: largest record that is buffered (default <see cref="DecoderLimits.DefaultMaxRecordSize"/>, 1 MiB). A header declaring more is reported as <see cref="CperStreamItemKind.Oversized"/> and its bytes skipped as they arrive.</summary>
+    public long MaxRecordSize { get; set; } = DecoderLimits.DefaultMaxRecordSize;
     /// <summary>Skipped bytes up to this many are handed back in <see cref="CperStreamItem.Data"/> (default 64 KiB); beyond that they are dropped as they are scanned.</summary>
     public long MaxSkippedBytesKept { get; set; } = 64 << 10;
     /// <summary>
@@ -92,7 +96,9 @@ public sealed class CperStreamReader
     private bool _haveBuffer, _completed, _ended;
     private SequencePosition _consumedPos, _scanPos;
     private long _consumedOffset, _scanOffset;
-    private long _skipBody;
+    private long _oversizedStart = -1, _oversizedDeclared, _oversizedSearched;
+    private long _recordSearched = 1;
+    private readonly StreamAccounting _accounting = new();
     private long _garbageStart = -1;
     private bool _garbageAllZero, _garbageKept;
     private string? _garbageProblem;
@@ -122,6 +128,9 @@ public sealed class CperStreamReader
 
     /// <summary>Offset in the stream of the first byte not yet returned.</summary>
     public long Position => _scanOffset;
+
+    /// <summary>What the items returned so far cover: counts and bytes by kind (every byte read is in exactly one item).</summary>
+    public StreamAccounting Accounting => _accounting;
 
     /// <summary>The largest buffer the pipe handed over (how much the reader held at once).</summary>
     public long LargestBuffer { get; private set; }
@@ -203,24 +212,27 @@ public sealed class CperStreamReader
     private Step Next()
     {
         var rest = _buffer.Slice(_scanPos);
-        if (_skipBody > 0)
-        {
-            long n = Math.Min(_skipBody, rest.Length);
-            Move(n, consume: true);
-            _skipBody -= n;
-            if (_skipBody > 0) return _completed ? Step.End : Step.NeedMore;
-            rest = _buffer.Slice(_scanPos);
-        }
+        if (_oversizedStart >= 0) return SkipOversized(rest);
         if (_garbageStart >= 0) return ScanGarbage(rest);
         if (rest.IsEmpty) return _completed ? Step.End : Step.NeedMore;
         int hs = _framing.HeaderSize;
+        Span<byte> copy = stackalloc byte[256];
         if (rest.Length < hs)
         {
             if (!_completed) return Step.NeedMore;
+            var tail = Header(rest, 0, (int)rest.Length, copy);
+            if (_framing.IsRecordPrefix(tail))
+            {
+                // A record cut short inside its header (UEFI N.2.1: the header alone is 128 bytes).
+                long declared = tail.Length >= CperRecordHeader.RecordLengthOffset + 4 && _framing is CperRecordFraming
+                    ? Math.Max(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(tail[CperRecordHeader.RecordLengthOffset..]), (uint)hs)
+                    : hs;
+                EmitRecord(rest, rest.Length, declared, $"cut short by the end of the input inside its {hs}-byte header");
+                return Step.Item;
+            }
             StartGarbage(null);
             return ScanGarbage(rest);
         }
-        Span<byte> copy = stackalloc byte[256];
         var header = Header(rest, 0, hs, copy);
         if (_framing.Check(header, out long length, out string? problem) == FrameCheck.Corrupt)
         {
@@ -230,21 +242,84 @@ public sealed class CperStreamReader
         }
         if (length > _maxRecord)
         {
-            _current = new CperStreamItem(CperStreamItemKind.Oversized, _scanOffset, length, length, default, false,
-                $"RecordLength {length} exceeds the limit of {_maxRecord} bytes");
-            _skipBody = length;
-            return Step.Item;
+            // Reported once its extent is known: up to the declared end, the next record found inside it, or the end of the input.
+            _oversizedStart = _scanOffset;
+            _oversizedDeclared = length;
+            _oversizedSearched = 1;
+            return SkipOversized(rest);
+        }
+        long window = Math.Min(length, rest.Length);
+        switch (_framing.FindBreak(rest, 0, length, ref _recordSearched, window, _completed, _maxRecord, out long breakAt))
+        {
+            case BreakSearch.Found:
+                EmitRecord(rest, breakAt, length, $"cut short: the next record starts at offset {_scanOffset + breakAt}");
+                return Step.Item;
+            case BreakSearch.NeedMore:
+                return Step.NeedMore;
         }
         if (rest.Length >= length)
         {
-            _current = new CperStreamItem(CperStreamItemKind.Record, _scanOffset, length, length, rest.Slice(0, length), false, null);
-            Move(length, consume: true);
+            EmitRecord(rest, length, length, null);
             return Step.Item;
         }
         if (!_completed) return Step.NeedMore;
-        _current = new CperStreamItem(CperStreamItemKind.Record, _scanOffset, rest.Length, length, rest, false, null);
-        Move(rest.Length, consume: true);
+        EmitRecord(rest, rest.Length, length, "cut short by the end of the input");
         return Step.Item;
+    }
+
+    private void EmitRecord(in ReadOnlySequence<byte> rest, long length, long declared, string? problem)
+    {
+        _current = new CperStreamItem(CperStreamItemKind.Record, _scanOffset, length, declared, rest.Slice(0, length), false, problem);
+        _accounting.Add(_current);
+        Move(length, consume: true);
+        _recordSearched = 1;
+    }
+
+    /// <summary>Skips an oversized record's bytes as they arrive (never buffering them), stopping early where a later record starts inside it.</summary>
+    private Step SkipOversized(ReadOnlySequence<byte> rest)
+    {
+        long done = _scanOffset - _oversizedStart;
+        long left = _oversizedDeclared - done;
+        long window = Math.Min(left, rest.Length);
+        // Positions are relative to the record start: shift the window so FindBreak sees record-relative offsets.
+        long from = Math.Max(_oversizedSearched, done);
+        long searchFrom = from - done;
+        var search = _framing.FindBreak(rest, done, _oversizedDeclared, ref searchFrom, window, _completed, _maxRecord, out long breakAt);
+        if (search == BreakSearch.Found)
+        {
+            Move(breakAt, consume: true);
+            EmitOversized($"cut short: the next record starts at offset {_scanOffset}");
+            return Step.Item;
+        }
+        if (search == BreakSearch.NeedMore)
+        {
+            long keep = Math.Max(searchFrom, 0);
+            Move(keep, consume: true);
+            _oversizedSearched = done + keep;
+            return Step.NeedMore;
+        }
+        Move(window, consume: true);
+        _oversizedSearched = done + window;
+        if (_scanOffset - _oversizedStart >= _oversizedDeclared)
+        {
+            EmitOversized(null);
+            return Step.Item;
+        }
+        if (_completed)
+        {
+            EmitOversized("cut short by the end of the input");
+            return Step.Item;
+        }
+        return Step.NeedMore;
+    }
+
+    private void EmitOversized(string? cut)
+    {
+        long covered = _scanOffset - _oversizedStart;
+        string problem = $"RecordLength {_oversizedDeclared} exceeds the record size limit of {_maxRecord} bytes" + (cut is null ? "" : "; " + cut);
+        _current = new CperStreamItem(CperStreamItemKind.Oversized, _oversizedStart, covered, _oversizedDeclared, default, false, problem);
+        _accounting.Add(_current);
+        _oversizedStart = -1;
     }
 
     private static ReadOnlySpan<byte> Header(in ReadOnlySequence<byte> rest, long at, int size, Span<byte> copy)
@@ -303,7 +378,17 @@ public sealed class CperStreamReader
             }
             if (rest.Length - i < hs)
             {
-                if (_completed) break; // no header fits any more: the rest is skipped
+                if (_completed)
+                {
+                    // No header fits any more: the rest is skipped, unless it is a record cut short inside its header.
+                    if (!sig.IsEmpty && _framing.IsRecordPrefix(Header(rest, i, (int)(rest.Length - i), copy)))
+                    {
+                        AccountGarbage(rest.Slice(0, i));
+                        EmitGarbage();
+                        return Step.Item;
+                    }
+                    break;
+                }
                 AccountGarbage(rest.Slice(0, i));
                 return Step.NeedMore;
             }
@@ -326,6 +411,7 @@ public sealed class CperStreamReader
         long length = _scanOffset - _garbageStart;
         var data = _garbageKept ? _buffer.Slice(_consumedPos, _scanPos) : default;
         _current = new CperStreamItem(CperStreamItemKind.Skipped, _garbageStart, length, 0, data, _garbageAllZero, _garbageProblem);
+        _accounting.Add(_current);
         _garbageStart = -1;
         _garbageProblem = null;
         _consumedPos = _scanPos;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace ApeiKit.Cper.Streaming;
@@ -11,9 +12,22 @@ public enum FrameCheck
     Corrupt,
 }
 
+/// <summary>What <see cref="RecordFraming.FindBreak"/> found inside a record's declared range.</summary>
+public enum BreakSearch
+{
+    /// <summary>No later record starts inside the range searched.</summary>
+    None,
+    /// <summary>A later record starts inside the declared range: the record was cut short there.</summary>
+    Found,
+    /// <summary>A candidate needs more bytes than are buffered to be judged: read more and search again.</summary>
+    NeedMore,
+}
+
 /// <summary>
 /// How a stream of length-prefixed structures is framed: the fixed header size, the signature used to look for
-/// the next header after a corrupt one, and the checks on a header. <see cref="CperStreamReader"/> does the rest.
+/// the next header after a corrupt one, the checks on a header, and where a record cut short ends (the start of the
+/// record that follows it inside its declared length). <see cref="CperStreamReader"/> does the rest, for every input
+/// form: the CLI, the library's readers and every input encoding go through one framing per format.
 /// </summary>
 public abstract class RecordFraming
 {
@@ -39,6 +53,71 @@ public abstract class RecordFraming
     /// <param name="header">Exactly <see cref="HeaderSize"/> bytes.</param>
     /// <param name="maxRecordSize">The reader's limit (a plausible header declares a length at most this).</param>
     public abstract bool IsPlausible(ReadOnlySpan<byte> header, long maxRecordSize);
+
+    /// <summary>
+    /// True when the bytes left at the end of the stream, fewer than <see cref="HeaderSize"/>, are the start of a record
+    /// (a record cut short inside its header) rather than unrecognised bytes.
+    /// </summary>
+    public virtual bool IsRecordPrefix(ReadOnlySpan<byte> tail) => !Signature.IsEmpty && tail.StartsWith(Signature);
+
+    /// <summary>
+    /// Looks for the start of a later record inside a record's declared range: a record cut short and followed by the
+    /// next one must not swallow it. <paramref name="record"/> starts at the record's first byte and holds what is
+    /// buffered; positions from <paramref name="searchFrom"/> up to <paramref name="searchTo"/> are tried.
+    /// </summary>
+    /// <param name="record">The buffered bytes of the record, from its byte <paramref name="recordOffset"/>.</param>
+    /// <param name="recordOffset">Where <paramref name="record"/> starts in the record: 0, or more while an oversized record's bytes are skipped (then the header is no longer at hand).</param>
+    /// <param name="declaredLength">The length its header declares.</param>
+    /// <param name="searchFrom">First position in <paramref name="record"/> to try; on return, where the next search can resume.</param>
+    /// <param name="searchTo">End of the positions to try (exclusive), in <paramref name="record"/>.</param>
+    /// <param name="endOfStream">No more bytes will come.</param>
+    /// <param name="maxRecordSize">The reader's record size limit.</param>
+    /// <param name="breakAt">Where the later record starts in <paramref name="record"/> (when <see cref="BreakSearch.Found"/>).</param>
+    public abstract BreakSearch FindBreak(in ReadOnlySequence<byte> record, long recordOffset, long declaredLength, ref long searchFrom, long searchTo, bool endOfStream, long maxRecordSize, out long breakAt);
+
+    /// <summary>Copies <paramref name="size"/> bytes at <paramref name="at"/> into <paramref name="scratch"/> when they span segments.</summary>
+    protected static ReadOnlySpan<byte> Slice(in ReadOnlySequence<byte> bytes, long at, int size, Span<byte> scratch)
+    {
+        var first = bytes.FirstSpan;
+        if (at + size <= first.Length) return first.Slice((int)at, size);
+        bytes.Slice(at, size).CopyTo(scratch);
+        return scratch[..size];
+    }
+
+    /// <summary>Offset of the first occurrence of <paramref name="signature"/> at or after <paramref name="from"/> and before <paramref name="to"/> (it may end after <paramref name="to"/>), or -1.</summary>
+    protected static long IndexOf(in ReadOnlySequence<byte> bytes, ReadOnlySpan<byte> signature, long from, long to)
+    {
+        if (from >= to) return -1;
+        long end = Math.Min(to + signature.Length - 1, bytes.Length);
+        if (bytes.IsSingleSegment)
+        {
+            int i = bytes.FirstSpan[(int)from..(int)end].IndexOf(signature);
+            return i < 0 || from + i >= to ? -1 : from + i;
+        }
+        // Segment by segment, carrying the last signature-length-1 bytes across boundaries.
+        Span<byte> carry = stackalloc byte[16 + signature.Length * 2];
+        long pos = 0;
+        int carried = 0;
+        long carryStart = 0;
+        foreach (var memory in bytes.Slice(from, end - from))
+        {
+            var span = memory.Span;
+            if (carried > 0)
+            {
+                int take = Math.Min(signature.Length - 1, span.Length);
+                span[..take].CopyTo(carry[carried..]);
+                int j = carry[..(carried + take)].IndexOf(signature);
+                if (j >= 0 && from + carryStart + j < to) return from + carryStart + j;
+            }
+            int k = span.IndexOf(signature);
+            if (k >= 0) return from + pos + k < to ? from + pos + k : -1;
+            carried = Math.Min(signature.Length - 1, span.Length);
+            span[^carried..].CopyTo(carry);
+            carryStart = pos + span.Length - carried;
+            pos += span.Length;
+        }
+        return -1;
+    }
 }
 
 /// <summary>Framing of concatenated CPER records (UEFI 2.10 N.2.1: "CPER" at offset 0, RecordLength at offset 20).</summary>
@@ -80,13 +159,82 @@ public sealed class CperRecordFraming : RecordFraming
     /// 128 to the limit; the descriptor table (SectionCount × 72 bytes) inside RecordLength.
     /// </remarks>
     public override bool IsPlausible(ReadOnlySpan<byte> header, long maxRecordSize)
+        => IsPlausiblePrefix(header, maxRecordSize) && header.Length >= CperRecordHeader.Size;
+
+    /// <summary>The checks of <see cref="IsPlausible"/> on the fields that <paramref name="header"/> (possibly shorter than a header) holds.</summary>
+    private static bool IsPlausiblePrefix(ReadOnlySpan<byte> header, long maxRecordSize)
     {
         if (!header.StartsWith(CperRecordHeader.Signature)) return false;
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header[CperRecordHeader.SignatureEndOffset..]) != CperRecordHeader.SignatureEndValue) return false;
-        if (BinaryPrimitives.ReadUInt16LittleEndian(header[CperRecordHeader.RevisionOffset..]) >> 8 > 3) return false;
+        if (header.Length >= CperRecordHeader.RevisionOffset + 2 && BinaryPrimitives.ReadUInt16LittleEndian(header[CperRecordHeader.RevisionOffset..]) >> 8 > 3) return false;
+        if (header.Length >= CperRecordHeader.SignatureEndOffset + 4
+            && BinaryPrimitives.ReadUInt32LittleEndian(header[CperRecordHeader.SignatureEndOffset..]) != CperRecordHeader.SignatureEndValue) return false;
+        if (header.Length < CperRecordHeader.RecordLengthOffset + 4) return true;
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[CperRecordHeader.RecordLengthOffset..]);
-        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(header[CperRecordHeader.SectionCountOffset..]);
         if (length < CperRecordHeader.Size || length > maxRecordSize) return false;
+        if (header.Length < CperRecordHeader.SectionCountOffset + 2) return true;
+        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(header[CperRecordHeader.SectionCountOffset..]);
         return CperRecordHeader.Size + (ulong)count * CperSectionDescriptor.Size <= length;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A candidate is a "CPER" whose header <see cref="IsPlausible"/>, and which does not lie wholly inside one of the
+    /// record's own section bodies as its descriptors (read before the candidate) declare: a record carried inside a
+    /// section is content, not a break. At the end of the stream, a candidate with fewer than 128 bytes left counts
+    /// when the fields it holds are plausible and the record around it is short of its declared length.
+    /// </remarks>
+    public override BreakSearch FindBreak(in ReadOnlySequence<byte> record, long recordOffset, long declaredLength, ref long searchFrom, long searchTo, bool endOfStream, long maxRecordSize, out long breakAt)
+    {
+        breakAt = 0;
+        Span<byte> scratch = stackalloc byte[CperRecordHeader.Size];
+        var sig = CperRecordHeader.Signature;
+        long from = Math.Max(searchFrom, recordOffset == 0 ? 1 : 0);
+        while (true)
+        {
+            long p = IndexOf(record, sig, from, searchTo);
+            if (p < 0)
+            {
+                // Resume where a signature could still start (the last 3 bytes may begin one that is not complete yet).
+                searchFrom = Math.Max(from, searchTo - (sig.Length - 1));
+                return BreakSearch.None;
+            }
+            long available = record.Length - p;
+            if (available < CperRecordHeader.Size)
+            {
+                if (!endOfStream)
+                {
+                    searchFrom = p;
+                    return BreakSearch.NeedMore;
+                }
+                if (recordOffset + record.Length < declaredLength && IsPlausiblePrefix(Slice(record, p, (int)available, scratch), maxRecordSize))
+                {
+                    breakAt = p;
+                    return BreakSearch.Found;
+                }
+            }
+            else if (IsPlausible(Slice(record, p, CperRecordHeader.Size, scratch), maxRecordSize)
+                     && !(recordOffset == 0 && InsideOwnSection(record, p, BinaryPrimitives.ReadUInt32LittleEndian(Slice(record, p + CperRecordHeader.RecordLengthOffset, 4, scratch)))))
+            {
+                breakAt = p;
+                return BreakSearch.Found;
+            }
+            from = p + 1;
+        }
+    }
+
+    private static bool InsideOwnSection(in ReadOnlySequence<byte> record, long p, uint candidateLength)
+    {
+        Span<byte> scratch = stackalloc byte[CperSectionDescriptor.Size];
+        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(Slice(record, CperRecordHeader.SectionCountOffset, 2, scratch));
+        for (int i = 0; i < count; i++)
+        {
+            long at = CperRecordHeader.Size + (long)i * CperSectionDescriptor.Size;
+            if (at + CperSectionDescriptor.Size > p) break; // only descriptors written before the candidate
+            var d = Slice(record, at, CperSectionDescriptor.Size, scratch);
+            ulong offset = BinaryPrimitives.ReadUInt32LittleEndian(d[CperSectionDescriptor.SectionOffsetOffset..]);
+            ulong length = BinaryPrimitives.ReadUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..]);
+            if (offset <= (ulong)p && (ulong)p + candidateLength <= offset + length) return true;
+        }
+        return false;
     }
 }

@@ -1,0 +1,240 @@
+using System.Buffers.Binary;
+using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes;
+using ApeiKit.Ghes.Streaming;
+using ApeiKit.Text;
+
+namespace ApeiKit.Cli;
+
+/// <summary>What an input holds, once its first bytes have been looked at.</summary>
+internal enum InputForm
+{
+    /// <summary>A sequence of CPER records (and anything that is not recognised: it is framed as skipped bytes).</summary>
+    CperRecords,
+    /// <summary>A sequence of Generic Error Status Blocks.</summary>
+    ErrorStatusBlocks,
+    /// <summary>An ACPI table (HEST, BERT with its region) or acpidump text: small, loaded whole (up to <see cref="InputSource.MaxLoadedSize"/>).</summary>
+    Table,
+}
+
+/// <summary>
+/// One input of a command, opened once (a file, standard input, a FIFO, /dev/stdin, a process substitution: the
+/// descriptor is read from start to end, never reopened, never asked for its length unless it can seek), its text
+/// encoding (hex, base64) decoded as it is read, and its form decided from its first bytes. Every command that reads
+/// records (decode, stats, convert) opens its inputs here and frames them with <see cref="CperStreamReader"/>, so the
+/// same bytes give the same items whatever their encoding and whatever the command.
+/// </summary>
+internal sealed class InputSource : IDisposable
+{
+    /// <summary>Largest table or acpidump input loaded whole (tables are a few KiB; a region a few MiB).</summary>
+    public const long MaxLoadedSize = 256L << 20;
+
+    private readonly Stream _raw;
+    private readonly PeekStream _decoded;
+    private readonly TextDecodingStream? _text;
+
+    private InputSource(string name, Stream raw, PeekStream decoded, TextDecodingStream? text, InputEncoding encoding, InputForm form, long? size)
+    {
+        Name = name;
+        _raw = raw;
+        _decoded = decoded;
+        _text = text;
+        Encoding = encoding;
+        Form = form;
+        Size = size;
+    }
+
+    /// <summary>Display name (the path, or &lt;stdin&gt;).</summary>
+    public string Name { get; }
+    /// <summary>The encoding used.</summary>
+    public InputEncoding Encoding { get; }
+    /// <summary>What the input holds.</summary>
+    public InputForm Form { get; }
+    /// <summary>Size of the file when it can seek (for progress), else null.</summary>
+    public long? Size { get; }
+    /// <summary>The decoded bytes, from the first.</summary>
+    public Stream Stream => _decoded;
+    /// <summary>Why the text stopped being valid hex or base64 (the bytes before it were decoded), or null.</summary>
+    public string? TextError => _text?.Error;
+    /// <summary>For <see cref="InputForm.Table"/> from acpidump text: the text itself.</summary>
+    public bool IsAcpiDumpText { get; private init; }
+
+    /// <summary>The framing for <see cref="InputForm.CperRecords"/> and <see cref="InputForm.ErrorStatusBlocks"/>.</summary>
+    public RecordFraming Framing => Form == InputForm.ErrorStatusBlocks ? ErrorStatusBlockFraming.Instance : CperRecordFraming.Instance;
+
+    /// <summary>A reader over the decoded bytes with this input's framing and the record size limit.</summary>
+    public CperStreamReader OpenReader(long maxRecordSize)
+        => CperStreamReader.Create(Stream, Framing, new CperStreamReaderOptions { MaxRecordSize = maxRecordSize });
+
+    /// <summary>Reads the whole (decoded) input, for <see cref="InputForm.Table"/>: at most <see cref="MaxLoadedSize"/> bytes.</summary>
+    /// <exception cref="CliUsageException">Larger than that, or unreadable.</exception>
+    public byte[] ReadAll()
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        try
+        {
+            int n;
+            while ((n = _decoded.Read(buffer)) > 0)
+            {
+                if (ms.Length + n > MaxLoadedSize)
+                    throw new CliUsageException($"{Name}: a table or acpidump input of more than {MaxLoadedSize >> 20} MiB is refused (tables are a few KiB).");
+                ms.Write(buffer, 0, n);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{Name}: cannot read: {e.Message}");
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Opens <paramref name="file"/> ('-': standard input) and decides its encoding and form.</summary>
+    /// <param name="context">The command's streams.</param>
+    /// <param name="file">The path.</param>
+    /// <param name="encoding">Requested encoding (Auto guesses from the first bytes).</param>
+    /// <param name="gesb">Read as error status blocks whatever the bytes.</param>
+    /// <exception cref="CliUsageException">The file cannot be opened or read.</exception>
+    public static InputSource Open(CliContext context, string file, InputEncoding encoding, bool gesb = false)
+    {
+        string name = file == "-" ? "<stdin>" : file;
+        Stream raw;
+        long? size = null;
+        try
+        {
+            if (file == "-") raw = context.OpenStdin();
+            else
+            {
+                if (Directory.Exists(file)) throw new CliUsageException($"{file}: is a directory, not a file.");
+                var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                if (fs.CanSeek) size = fs.Length;
+                raw = fs;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{file}: cannot read: {CliFiles.Reason(e)}");
+        }
+        return Open(name, raw, size, encoding, gesb);
+    }
+
+    /// <summary>Reads <paramref name="raw"/> (already open; disposed with the source) as <see cref="Open(CliContext, string, InputEncoding, bool)"/> reads a file.</summary>
+    public static InputSource Open(string name, Stream raw, long? size, InputEncoding encoding, bool gesb = false)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        try
+        {
+            var peekRaw = new PeekStream(raw);
+            // Binary CPER is decided from four bytes, so a slow pipe's first record is not held back waiting for more.
+            if (encoding is InputEncoding.Auto or InputEncoding.Binary && !gesb && peekRaw.Peek(4).StartsWith("CPER"u8))
+                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.CperRecords, size);
+            var used = encoding == InputEncoding.Auto ? Guess(peekRaw) : encoding;
+            TextDecodingStream? text = used switch
+            {
+                InputEncoding.Hex => new HexTextStream(peekRaw, leaveOpen: true),
+                InputEncoding.Base64 => new Base64TextStream(peekRaw, leaveOpen: true),
+                _ => null,
+            };
+            if (text is null && encoding == InputEncoding.Auto && !gesb && AcpiDumpText.LooksLikeAcpiDump(peekRaw.Peek(512)))
+                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.Table, size) { IsAcpiDumpText = true };
+            var decoded = text is null ? peekRaw : new PeekStream(text);
+            var form = gesb ? InputForm.ErrorStatusBlocks : Classify(decoded.Peek(GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSizeWithTimestamp));
+            return new InputSource(name, raw, decoded, text, used, form, size);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            raw.Dispose();
+            throw new CliUsageException($"{name}: cannot read: {CliFiles.Reason(e)}");
+        }
+    }
+
+    /// <summary>The encoding of raw input, from its first bytes: binary when it starts with "CPER" or holds a byte that is not text; else hex, base64 or binary by the characters present.</summary>
+    private static InputEncoding Guess(PeekStream raw)
+    {
+        var head = raw.Peek(4);
+        if (head.StartsWith("CPER"u8)) return InputEncoding.Binary;
+        return InputDecoder.Guess(raw.Peek(4096), complete: raw.Ended);
+    }
+
+    /// <summary>The form of decoded bytes, from their first bytes.</summary>
+    private static InputForm Classify(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith("CPER"u8)) return InputForm.CperRecords;
+        if (BertTable.HasSignature(head) || head.StartsWith(Hest.HestTable.Signature)) return InputForm.Table;
+        if (LooksLikeBlockStart(head)) return InputForm.ErrorStatusBlocks;
+        return InputForm.CperRecords;
+    }
+
+    /// <summary>A plausible block header followed by a plausible first entry header (the rest of the block need not be here yet).</summary>
+    public static bool LooksLikeBlockStart(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize) return false;
+        if (!ErrorStatusBlockFraming.Instance.IsPlausible(head[..GenericErrorStatus.BlockHeaderSize], long.MaxValue)) return false;
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(head[GenericErrorStatus.DataLengthOffset..]);
+        var entry = head[GenericErrorStatus.BlockHeaderSize..];
+        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
+        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
+        return severity <= 3 && (revision >> 8) <= 3 && (ulong)GenericErrorStatus.EntryHeaderSizeFor(revision) + length <= dataLength;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _text?.Dispose();
+        _raw.Dispose();
+    }
+
+    /// <summary>A stream whose first bytes can be looked at before they are read (no seeking, no reopening).</summary>
+    private sealed class PeekStream(Stream inner) : Stream
+    {
+        private byte[] _head = [];
+        private int _headStart, _headEnd;
+
+        /// <summary>True when the inner stream ended while peeking.</summary>
+        public bool Ended { get; private set; }
+
+        /// <summary>Up to <paramref name="count"/> first bytes (fewer only at the end of the stream). Reads the inner stream until it has them: it never waits for more than it needs.</summary>
+        public ReadOnlySpan<byte> Peek(int count)
+        {
+            if (_head.Length < count) Array.Resize(ref _head, count);
+            while (_headEnd - _headStart < count && !Ended)
+            {
+                int r = inner.Read(_head, _headEnd, count - (_headEnd - _headStart));
+                if (r == 0) Ended = true;
+                _headEnd += r;
+            }
+            return _head.AsSpan(_headStart, Math.Min(count, _headEnd - _headStart));
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_headStart < _headEnd)
+            {
+                int n = Math.Min(buffer.Length, _headEnd - _headStart);
+                _head.AsSpan(_headStart, n).CopyTo(buffer);
+                _headStart += n;
+                return n;
+            }
+            return inner.Read(buffer);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_headStart < _headEnd) return Read(buffer.Span);
+            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
