@@ -37,16 +37,41 @@ public static class InputDecoder
 
     /// <summary>
     /// Guesses the encoding from the first bytes of an input: binary when they start with "CPER" or hold a byte that
-    /// is not text; hex when every character is a hex digit or separator; base64 when every one is a base64
-    /// character or space; else binary. <paramref name="complete"/>: the bytes are the whole input (then hex needs
-    /// an even number of digits and base64 whole groups).
+    /// is not text; hex when the characters are hex digits and separators, at least up to 256 digits before anything
+    /// else (a typo later in a long hex file is then reported where it is, after the bytes before it); base64 likewise;
+    /// else binary.
     /// </summary>
+    /// <param name="data">The first bytes (or all of the input).</param>
+    /// <param name="complete">Unused: kept for callers that pass it; the same rule applies to a prefix and a whole input.</param>
     public static InputEncoding Guess(ReadOnlySpan<byte> data, bool complete = true)
     {
+        _ = complete;
         if (data.Length == 0 || data.StartsWith("CPER"u8) || !IsText(data)) return InputEncoding.Binary;
-        if (complete ? TryHex(data, out _) : IsHexText(data)) return InputEncoding.Hex;
-        if (complete ? TryBase64(data, out _) : IsBase64Text(data)) return InputEncoding.Base64;
+        if (ValidPrefix(data, hex: true) is var h && (h == int.MaxValue || h >= MinDigits)) return InputEncoding.Hex;
+        if (ValidPrefix(data, hex: false) is var b && (b == int.MaxValue || b >= MinDigits)) return InputEncoding.Base64;
         return InputEncoding.Binary;
+    }
+
+    private const int MinDigits = 256;
+
+    /// <summary>Digits before the first character that is not valid in the encoding; int.MaxValue when all are valid (and there is at least one).</summary>
+    private static int ValidPrefix(ReadOnlySpan<byte> data, bool hex)
+    {
+        int digits = 0;
+        for (int i = 0; i < data.Length; i++)
+        {
+            byte c = data[i];
+            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') continue;
+            if (hex)
+            {
+                if (c == (byte)',') continue;
+                if (c == '0' && i + 1 < data.Length && (data[i + 1] | 0x20) == 'x') { i++; continue; }
+                if (!char.IsAsciiHexDigit((char)c)) return digits;
+            }
+            else if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'+' or (byte)'/' or (byte)'=')) return digits;
+            digits++;
+        }
+        return digits == 0 ? 0 : int.MaxValue;
     }
 
     private static bool IsText(ReadOnlySpan<byte> data)
@@ -58,43 +83,17 @@ public static class InputDecoder
         return true;
     }
 
-    private static bool IsHexText(ReadOnlySpan<byte> data)
-    {
-        bool digit = false;
-        for (int i = 0; i < data.Length; i++)
-        {
-            byte c = data[i];
-            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)',') continue;
-            if (c == '0' && i + 1 < data.Length && (data[i + 1] | 0x20) == 'x') { i++; continue; }
-            if (!char.IsAsciiHexDigit((char)c)) return false;
-            digit = true;
-        }
-        return digit;
-    }
-
-    private static bool IsBase64Text(ReadOnlySpan<byte> data)
-    {
-        bool any = false;
-        foreach (byte c in data)
-        {
-            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') continue;
-            if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'+' or (byte)'/' or (byte)'=')) return false;
-            any = true;
-        }
-        return any;
-    }
-
     /// <summary>Parses hex digits, ignoring whitespace, commas and "0x" prefixes.</summary>
     public static bool TryHex(ReadOnlySpan<byte> text, out byte[] bytes)
     {
-        bytes = IsHexText(text) ? Run(new HexTextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
+        bytes = ValidPrefix(text, hex: true) == int.MaxValue ? Run(new HexTextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
         return bytes.Length > 0;
     }
 
     /// <summary>Parses base64, ignoring whitespace.</summary>
     public static bool TryBase64(ReadOnlySpan<byte> text, out byte[] bytes)
     {
-        bytes = IsBase64Text(text) ? Run(new Base64TextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
+        bytes = ValidPrefix(text, hex: false) == int.MaxValue ? Run(new Base64TextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
         return bytes.Length > 0;
     }
 

@@ -178,9 +178,9 @@ public sealed class CperRecordFraming : RecordFraming
 
     /// <inheritdoc/>
     /// <remarks>
-    /// A candidate is a "CPER" whose header <see cref="IsPlausible"/>, and which does not lie wholly inside one of the
-    /// record's own section bodies as its descriptors (read before the candidate) declare: a record carried inside a
-    /// section is content, not a break. At the end of the stream, a candidate with fewer than 128 bytes left counts
+    /// A candidate is a "CPER" whose header <see cref="IsPlausible"/> (signature, Signature End, revision, length, descriptor
+    /// table): a record cut short and followed by the next one is far more common in captures than a whole record carried
+    /// inside a section body, which this rule would split (no standard section carries one). At the end of the stream, a candidate with fewer than 128 bytes left counts
     /// when the fields it holds are plausible and the record around it is short of its declared length.
     /// </remarks>
     public override BreakSearch FindBreak(in ReadOnlySequence<byte> record, long recordOffset, long declaredLength, ref long searchFrom, long searchTo, bool endOfStream, long maxRecordSize, out long breakAt)
@@ -212,29 +212,12 @@ public sealed class CperRecordFraming : RecordFraming
                     return BreakSearch.Found;
                 }
             }
-            else if (IsPlausible(Slice(record, p, CperRecordHeader.Size, scratch), maxRecordSize)
-                     && !(recordOffset == 0 && InsideOwnSection(record, p, BinaryPrimitives.ReadUInt32LittleEndian(Slice(record, p + CperRecordHeader.RecordLengthOffset, 4, scratch)))))
+            else if (IsPlausible(Slice(record, p, CperRecordHeader.Size, scratch), maxRecordSize))
             {
                 breakAt = p;
                 return BreakSearch.Found;
             }
             from = p + 1;
         }
-    }
-
-    private static bool InsideOwnSection(in ReadOnlySequence<byte> record, long p, uint candidateLength)
-    {
-        Span<byte> scratch = stackalloc byte[CperSectionDescriptor.Size];
-        ushort count = BinaryPrimitives.ReadUInt16LittleEndian(Slice(record, CperRecordHeader.SectionCountOffset, 2, scratch));
-        for (int i = 0; i < count; i++)
-        {
-            long at = CperRecordHeader.Size + (long)i * CperSectionDescriptor.Size;
-            if (at + CperSectionDescriptor.Size > p) break; // only descriptors written before the candidate
-            var d = Slice(record, at, CperSectionDescriptor.Size, scratch);
-            ulong offset = BinaryPrimitives.ReadUInt32LittleEndian(d[CperSectionDescriptor.SectionOffsetOffset..]);
-            ulong length = BinaryPrimitives.ReadUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..]);
-            if (offset <= (ulong)p && (ulong)p + candidateLength <= offset + length) return true;
-        }
-        return false;
     }
 }

@@ -468,7 +468,14 @@ public static class FuzzTargets
             }
             catch (CliUsageException)
             {
-                if (encoding == InputEncoding.Auto) throw new FuzzInvariantException($"Auto guessed {guess} but decoding it failed");
+                // Auto guesses from the first characters, so text that stops being valid later fails to decode whole;
+                // the streamed decoder must then give the bytes before the bad character and say where it is.
+                if (encoding == InputEncoding.Auto)
+                {
+                    using ApeiKit.Text.TextDecodingStream text = guess == InputEncoding.Hex ? new ApeiKit.Text.HexTextStream(new MemoryStream(data)) : new ApeiKit.Text.Base64TextStream(new MemoryStream(data));
+                    text.CopyTo(Stream.Null);
+                    if (guess == InputEncoding.Binary || text.Error is null) throw new FuzzInvariantException($"Auto guessed {guess} but decoding it failed without a decoded prefix and an error");
+                }
             }
             DecodeBudget(before, input.Length, $"InputDecoder.Decode {encoding}");
         }

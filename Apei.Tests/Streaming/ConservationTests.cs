@@ -1,0 +1,310 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes;
+using ApeiKit.Ghes.Streaming;
+using ApeiKit.Tests.Cli;
+
+namespace ApeiKit.Tests.Streaming;
+
+/// <summary>
+/// Nothing lost, nothing invented (issue #18): every input byte lies in exactly one item, every intact record comes out
+/// byte-identical, a record cut short ends where the next record starts, and decode, stats and convert give the same
+/// counts whatever the input's encoding or how it arrives (file, pipe, FIFO).
+/// </summary>
+public sealed class ConservationTests
+{
+    private static readonly string[] s_whea = ["TestErrorMemory1.bin", "TestErrorMemory2.bin", "TestErrorMultiple1.bin", "TestErrorFirmware1.bin", "TestErrorMultiple4.bin"];
+    private static byte[] Whea(string name) => Fixtures.Bytes("cper/whea/" + name);
+    private static byte[] M1 => Whea("TestErrorMemory1.bin");
+    private static byte[] M2 => Whea("TestErrorMemory2.bin");
+
+    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
+
+    private static string Temp(string ext, byte[] bytes)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"apeikit-cons-{Guid.NewGuid():N}{ext}");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void A_record_cut_short_ends_where_the_next_record_starts_and_the_next_record_decodes_intact()
+    {
+        var input = Concat(M1, M1[..200], M2);
+        var items = StreamTestSupport.ReadViaPipe(input, 7);
+        Assert.Equal(3, items.Count);
+        Assert.Equal(M1, items[0].Data);
+        Assert.Equal(200, items[1].Length);
+        Assert.Equal(M1.Length, items[1].Declared);
+        Assert.Contains($"the next record starts at offset {M1.Length + 200}", items[1].Problem, StringComparison.Ordinal);
+        Assert.Equal(M2, items[2].Data); // not swallowed by record 2
+
+        string bin = Temp(".bin", input);
+        try
+        {
+            var stats = CliRunner.Run("stats", "-f", "json", bin);
+            using var doc = JsonDocument.Parse(stats.Out);
+            Assert.Equal(3, doc.RootElement.GetProperty("records").GetInt32());
+            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
+            var decode = CliRunner.Run("decode", "-f", "ndjson", bin);
+            Assert.Equal(1, decode.ExitCode);
+            var lines = decode.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            // The third record's physical address is its own, not one made of the next record's header.
+            Assert.DoesNotContain("0x000001AA00000002", decode.Out, StringComparison.Ordinal);
+            Assert.Contains("cut short: the next record starts at offset", decode.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
+    public void A_CPER_prefix_shorter_than_a_header_is_a_truncated_record_not_unrecognised_bytes()
+    {
+        var items = StreamTestSupport.ReadViaPipe(M1[..100], 64);
+        var item = Assert.Single(items);
+        Assert.Equal(CperStreamItemKind.Record, item.Kind);
+        Assert.Equal(100, item.Length);
+        Assert.True(item.Declared > item.Length);
+        // ... also after another record, and after garbage.
+        items = StreamTestSupport.ReadViaPipe(Concat(M2, [9, 9, 9], M1[..50]), 64);
+        Assert.Equal([CperStreamItemKind.Record, CperStreamItemKind.Skipped, CperStreamItemKind.Record], items.Select(i => i.Kind));
+        Assert.Equal(50, items[2].Length);
+    }
+
+    [Fact]
+    public void An_oversized_record_covers_only_the_bytes_present_and_ends_at_a_later_record()
+    {
+        var lying = M1.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(lying.AsSpan(CperRecordHeader.RecordLengthOffset), uint.MaxValue);
+        var items = StreamTestSupport.ReadViaPipe(Concat(lying, M2), 100);
+        Assert.Equal(2, items.Count);
+        Assert.Equal(CperStreamItemKind.Oversized, items[0].Kind);
+        Assert.Equal(lying.Length, items[0].Length);
+        Assert.Equal(uint.MaxValue, items[0].Declared);
+        Assert.Equal(M2, items[1].Data);
+        // At the end of the input it covers what is there, not 4 GiB.
+        items = StreamTestSupport.ReadViaPipe(lying, 100);
+        Assert.Equal(lying.Length, Assert.Single(items).Length);
+        string bin = Temp(".bin", lying);
+        try
+        {
+            var layout = CliRunner.Run("decode", "-f", "layout", bin);
+            Assert.DoesNotContain("4294967295]", layout.Out, StringComparison.Ordinal);
+            Assert.Contains($"{lying.Length}] CPER record #1", layout.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
+    public void Many_error_status_blocks_are_each_decoded_and_converted()
+    {
+        var records = s_whea.Select(Whea).ToArray();
+        string cper = Temp(".bin", Concat(records)), gesb = cper + ".gesb", back = cper + ".back";
+        try
+        {
+            Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", cper, "-o", gesb).ExitCode);
+            var decode = CliRunner.Run("decode", "-f", "ndjson", gesb);
+            Assert.Equal(0, decode.ExitCode);
+            Assert.Equal(records.Length, decode.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(records.Length, CountOccurrences(CliRunner.Run("decode", "-i", "gesb", gesb).Out, "Generic Error Status Block #"));
+            var convert = CliRunner.Run("convert", "--to", "cper", gesb, "-o", back);
+            Assert.Equal(0, convert.ExitCode);
+            Assert.Contains($"wrote {records.Length} CPER records", convert.Out + convert.Error, StringComparison.Ordinal);
+            var stats = CliRunner.Run("stats", "-f", "json", gesb);
+            using var doc = JsonDocument.Parse(stats.Out);
+            Assert.Equal(records.Length, doc.RootElement.GetProperty("records").GetInt32());
+        }
+        finally
+        {
+            foreach (var f in new[] { cper, gesb, back }) File.Delete(f);
+        }
+    }
+
+    [Fact]
+    public void A_block_cut_short_ends_where_the_next_block_starts()
+    {
+        var blocks = s_whea.Take(3).Select(r => CperConversion.ToErrorStatusBlock(CperRecord.Decode(Whea(r), out _), dropHighFlags: true).Encode()).ToArray();
+        var input = Concat(blocks[0], blocks[1][..100], blocks[2]);
+        var items = StreamTestSupport.ReadViaPipe(input, 13, framing: ErrorStatusBlockFraming.Instance);
+        Assert.Equal(3, items.Count);
+        Assert.Equal(blocks[0], items[0].Data);
+        Assert.Equal(100, items[1].Length);
+        Assert.Equal(blocks[2], items[2].Data);
+    }
+
+    [Fact]
+    public void Stray_signatures_in_garbage_give_the_same_items_in_binary_hex_and_base64()
+    {
+        var input = Concat(M1, Encoding.ASCII.GetBytes("garbage CPER"), Enumerable.Repeat((byte)0xFF, 24).ToArray(), M1, M1, M1);
+        var expected = StreamTestSupport.ReadViaPipe(input, 4096);
+        Assert.Equal(4, expected.Count(i => i.Kind == CperStreamItemKind.Record));
+        string bin = Temp(".bin", input), hex = Temp(".hex", Encoding.ASCII.GetBytes(Convert.ToHexString(input).ToLowerInvariant())),
+            b64 = Temp(".b64", Encoding.ASCII.GetBytes(Convert.ToBase64String(input, Base64FormattingOptions.InsertLineBreaks)));
+        try
+        {
+            string first = CliRunner.Run("decode", "-f", "ndjson", bin).Out;
+            Assert.Equal(expected.Count, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            foreach (var f in new[] { hex, b64 }) Assert.Equal(first, CliRunner.Run("decode", "-f", "ndjson", f).Out);
+            foreach (var f in new[] { bin, hex, b64 })
+            {
+                using var doc = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", f).Out);
+                Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
+                Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
+            }
+        }
+        finally
+        {
+            foreach (var f in new[] { bin, hex, b64 }) File.Delete(f);
+        }
+    }
+
+    [Fact]
+    public void Hex_that_stops_being_valid_gives_the_decoded_prefix_and_an_error()
+    {
+        string hex = Temp(".hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)) + " zz " + Convert.ToHexString(M1)));
+        try
+        {
+            var r = CliRunner.Run("decode", "-f", "ndjson", hex);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Contains("not valid hex at text offset", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(hex);
+        }
+    }
+
+    [Fact]
+    public void Standard_input_that_is_not_CPER_streams_instead_of_being_loaded()
+    {
+        // 8 MiB of zeros then a record: the load-everything path held it all; the framed path keeps one read.
+        var input = Concat(new byte[8 << 20], M1);
+        var r = CliRunner.RunWithStdin(input, "stats", "-f", "json", "-");
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal(1, doc.RootElement.GetProperty("records").GetInt32());
+        Assert.Equal(8 << 20, doc.RootElement.GetProperty("input").GetProperty("paddingBytes").GetInt32());
+        var d = CliRunner.RunWithStdin(Concat([7], M1, M2), "decode", "-f", "ndjson", "-");
+        Assert.Equal(3, d.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the leading byte, then both records
+    }
+
+    [Fact]
+    public void A_named_pipe_is_read_once_without_losing_its_first_bytes()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        foreach (var (name, payload) in new[] { ("bin", Concat(M1, M2)), ("hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)))) })
+        {
+            string fifo = Path.Combine(Path.GetTempPath(), $"apeikit-fifo-{Guid.NewGuid():N}.{name}");
+            using (var mk = Process.Start("mkfifo", fifo)) mk.WaitForExit();
+            try
+            {
+                var writer = Task.Run(() => File.WriteAllBytes(fifo, payload));
+                var r = CliRunner.Run("decode", "-f", "ndjson", fifo);
+                writer.Wait(TimeSpan.FromSeconds(30));
+                Assert.Equal(0, r.ExitCode);
+                Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            }
+            finally
+            {
+                File.Delete(fifo);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The property: random concatenations of real and generated records, cut at random offsets, with garbage runs and
+    /// zero padding, read in random split points: the items tile the input exactly, every intact source record comes
+    /// out byte-identical, and every record that comes out is a contiguous run of the input starting with "CPER".
+    /// </summary>
+    [Fact]
+    public void Items_tile_the_input_and_keep_every_intact_record_for_random_inputs()
+    {
+        var pool = s_whea.Select(Whea).Concat(Fixtures.CperRecords().Select(Fixtures.Binary).Where(b => b.Length >= 128 && b.AsSpan().StartsWith("CPER"u8) && b.Length < 8192
+            && BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(CperRecordHeader.RecordLengthOffset)) == b.Length)).ToArray();
+        for (int seed = 0; seed < 300; seed++)
+        {
+            var rng = new Random(seed);
+            var parts = new List<(byte[] Bytes, bool Intact)>();
+            int n = rng.Next(1, 8);
+            for (int i = 0; i < n; i++)
+            {
+                var r = pool[rng.Next(pool.Length)];
+                switch (rng.Next(6))
+                {
+                    case 0: parts.Add((r[..rng.Next(1, r.Length)], false)); break; // cut short
+                    case 1: var g = new byte[rng.Next(1, 300)]; rng.NextBytes(g); parts.Add((g, false)); break; // garbage
+                    case 2: parts.Add((new byte[rng.Next(1, 100)], false)); break; // zero padding
+                    default: parts.Add((r, true)); break;
+                }
+            }
+            var input = Concat(parts.Select(p => p.Bytes).ToArray());
+            var items = StreamTestSupport.ReadViaPipe(input, rng.Next(1, 600));
+            long pos = 0;
+            foreach (var item in items)
+            {
+                Assert.True(item.Offset == pos, $"seed {seed}: gap or overlap at {pos}: {item}");
+                pos += item.Length;
+                if (item.Kind == CperStreamItemKind.Record)
+                {
+                    Assert.Equal(input.AsSpan((int)item.Offset, (int)item.Length).ToArray(), item.Data);
+                    Assert.True(item.Data.AsSpan().StartsWith("CPER"u8), $"seed {seed}: {item}");
+                }
+            }
+            Assert.True(pos == input.Length, $"seed {seed}: items end at {pos} of {input.Length}");
+            // Every intact record comes out whole, whatever precedes it (a record cut short ends where it starts).
+            long offset = 0;
+            for (int i = 0; i < parts.Count; i++)
+            {
+                var (bytes, intact) = parts[i];
+                if (intact)
+                    Assert.True(items.Any(it => it.Kind == CperStreamItemKind.Record && it.Offset == offset && it.Length == bytes.Length),
+                        $"seed {seed}: the record at {offset} ({bytes.Length} bytes) did not come out whole: {string.Join("; ", items)}");
+                offset += bytes.Length;
+            }
+        }
+    }
+
+    [Fact]
+    public void Decode_stats_and_convert_report_the_same_counts()
+    {
+        var input = Concat(M1, M1[..200], M2, [1, 2, 3], new byte[64], M1[..90]);
+        string bin = Temp(".bin", input), outFile = bin + ".gesb";
+        try
+        {
+            var decode = CliRunner.Run("decode", bin);
+            var stats = CliRunner.Run("stats", "-f", "json", bin);
+            var convert = CliRunner.Run("convert", "--to", "gesb", bin, "-o", outFile);
+            const string summary = "4 CPER records (2 cut short, 0 oversized), 1 skipped range (67 bytes), 0 bytes of zero padding";
+            Assert.Contains(summary, decode.Error, StringComparison.Ordinal);
+            Assert.Contains(summary, convert.Error, StringComparison.Ordinal);
+            using var doc = JsonDocument.Parse(stats.Out);
+            Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
+            Assert.Equal(2, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
+            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
+            Assert.Equal(1, convert.ExitCode);
+            Assert.Contains("wrote 2 error status blocks", convert.Out + convert.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bin);
+            File.Delete(outFile);
+        }
+    }
+
+    private static int CountOccurrences(string text, string what)
+    {
+        int n = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
+        return n;
+    }
+}
