@@ -180,6 +180,7 @@ internal static class StreamingDecode
         public long Bytes;
         public Worker? Owner;
         public Exception? Error;
+        public bool Inline; // rendered by the writer itself, straight into the output (a large record)
         public readonly ManualResetEventSlim Done = new();
 
         public void Dispose() => Done.Dispose();
@@ -187,6 +188,14 @@ internal static class StreamingDecode
 
     private const int BatchUnits = 64;
     private const long BatchBytes = 256 << 10;
+
+    /// <summary>
+    /// Records from this size up are rendered by the writer thread straight into the output, in order, instead of by a
+    /// worker into a buffer: a record's rendering can be 60 times its size (layout of an ARM record), and several held
+    /// at once by the workers and the queues took a gigabyte for 1 MiB records. Memory in flight is then bounded by the
+    /// queues' batches of small records, whatever <c>--jobs</c> is.
+    /// </summary>
+    private const long InlineBytes = 64 << 10;
 
     /// <summary>
     /// <paramref name="jobs"/> render threads, a reader thread and this thread as the writer, on dedicated threads with
@@ -245,6 +254,15 @@ internal static class StreamingDecode
                     if (!next.IsCompleted && batch.Items.Count > 0) Send();
                     if (!(next.IsCompleted ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
                     var w = units.Current;
+                    if (w.Size >= InlineBytes)
+                    {
+                        if (batch.Items.Count > 0) Send();
+                        var big = new Batch { Inline = true };
+                        big.Items.Add(w);
+                        big.Done.Set();
+                        ordered.Add(big, cts.Token);
+                        continue;
+                    }
                     batch.Items.Add(w);
                     batch.Bytes += w.Size;
                     if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) Send();
@@ -275,6 +293,7 @@ internal static class StreamingDecode
         }) { IsBackground = true, Name = "apeikit read" };
         reader.Start();
 
+        var inlineWorker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
         try
         {
             while (true)
@@ -288,6 +307,17 @@ internal static class StreamingDecode
                 if (!b.Done.IsSet) output.Flush();
                 b.Done.Wait();
                 if (b.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                if (b.Inline)
+                {
+                    foreach (var w in b.Items)
+                    {
+                        state.WritePrelude(w);
+                        inlineWorker.Render(w);
+                        state.Write(w, inlineWorker);
+                    }
+                    b.Dispose();
+                    continue;
+                }
                 foreach (var w in b.Items) state.Write(w, b.Owner!);
                 b.Dispose();
                 progress?.Errors(state.ErrorCount);
