@@ -15,7 +15,7 @@ internal static class ConvertCommand
         var file = new Argument<string>("file") { Description = "A CPER record file (records, concatenated), or an error status block / BERT with its region / directory holding BERT and data/BERT." };
         var to = new Option<string>("--to") { Description = "Target framing: cper (one CPER record per block) or gesb (one error status block per record).", Required = true };
         to.AcceptOnlyFromAmong("cper", "gesb");
-        var output = new Option<string>("--output", "-o") { Description = "Output file.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output file ('-': standard output); written to a temporary file and renamed into place.", Required = true };
         var command = new Command("convert", "Convert between CPER records and Generic Error Status Blocks.") { file, to, output };
         command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(to)!, parse.GetValue(output)!));
         return command;
@@ -23,6 +23,7 @@ internal static class ConvertCommand
 
     private static int Run(CliContext context, string file, string to, string output)
     {
+        CliFiles.CheckOutputs(Directory.Exists(file) ? [file, Path.Combine(file, "BERT"), Path.Combine(file, "data", "BERT")] : [file], ("--output", output));
         var loaded = Load(file);
         using var result = new MemoryStream();
         int count = 0;
@@ -31,13 +32,13 @@ internal static class ConvertCommand
             bool isCper = loaded.Bytes.AsSpan().StartsWith("CPER"u8);
             if (to == "gesb")
             {
-                if (!isCper) throw new CliUsageException($"{file}: not a CPER record; --to gesb needs CPER input.");
+                if (!isCper) throw new CliUsageException($"{CliText.Name(file)}: not a CPER record; --to gesb needs CPER input.");
                 int offset = 0;
                 while (offset < loaded.Bytes.Length && loaded.Bytes.AsSpan(offset).StartsWith("CPER"u8))
                 {
                     var record = CperRecord.Decode(loaded.Bytes.AsSpan(offset), out int n, offset);
                     if (record.Sections.Exists(s => s.Flags > 0xFF))
-                        context.Error.WriteLine($"apeikit: {file}: record at 0x{offset:X}: section flags above bit 7 do not fit a data entry and were dropped");
+                        context.Error.WriteLine($"apeikit: {CliText.Name(file)}: record at 0x{offset:X}: section flags above bit 7 do not fit a data entry and were dropped");
                     var block = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
                     block.Encode(new StreamBufferWriter(result));
                     count++;
@@ -46,16 +47,16 @@ internal static class ConvertCommand
             }
             else
             {
-                if (isCper) throw new CliUsageException($"{file}: already CPER; --to cper needs an error status block or a BERT with its region.");
+                if (isCper) throw new CliUsageException($"{CliText.Name(file)}: already CPER; --to cper needs an error status block or a BERT with its region.");
                 var blocks = GhesInput.DecodeBlocks(loaded, out bool fromBert)
-                    ?? throw new CliUsageException($"{file}: neither an error status block nor a BERT with its region.");
+                    ?? throw new CliUsageException($"{CliText.Name(file)}: neither an error status block nor a BERT with its region.");
                 if (fromBert && loaded.Units.TrueForAll(u => u.Detail is BertUnitDetail d && d.RegionNote is not null))
-                    throw new CliUsageException($"{file}: a BERT table without its boot error region; give the directory or the table followed by the region.");
+                    throw new CliUsageException($"{CliText.Name(file)}: a BERT table without its boot error region; give the directory or the table followed by the region.");
                 foreach (var block in blocks)
                 {
                     var record = CperConversion.ToCperRecord(block, GhesInput.NotificationFor(fromBert));
                     if (block.RawData.Length > 0)
-                        context.Error.WriteLine($"apeikit: {file}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
+                        context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
                     result.Write(record.Encode());
                     count++;
                 }
@@ -63,11 +64,11 @@ internal static class ConvertCommand
         }
         catch (ApeiContentException e)
         {
-            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.Message(e)}");
             return CliApp.ContentError;
         }
-        CliFiles.Write(output, result.ToArray());
-        context.Out.WriteLine($"apeikit: wrote {count} {(to == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
+        CliFiles.WriteAll(context, (output, result.ToArray()));
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return CliApp.Ok;
     }
 
@@ -78,7 +79,7 @@ internal static class ConvertCommand
             if (Directory.Exists(file))
             {
                 string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
-                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: a directory must hold BERT and data/BERT.");
+                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{CliText.Name(file)}: a directory must hold BERT and data/BERT.");
                 return GhesInput.LoadPair(table, File.ReadAllBytes(table), region, File.ReadAllBytes(region));
             }
             var bytes = InputDecoder.Decode(File.ReadAllBytes(file), InputEncoding.Auto, out _);
@@ -87,7 +88,7 @@ internal static class ConvertCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"{file}: cannot read: {e.Message}");
+            throw new CliUsageException($"{CliText.Name(file)}: cannot read: {CliFiles.Reason(e, file)}");
         }
     }
 

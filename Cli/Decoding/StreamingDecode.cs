@@ -512,7 +512,7 @@ internal static class StreamingDecode
         public virtual bool IsConsole => false;
 
         public static OutputSink For(TextWriter writer)
-            => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
+            => ReferenceEquals(writer is OutputWriter o ? o.Inner : writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
 
         /// <summary>EPIPE: standard output is a pipe whose reader has closed it.</summary>
         public static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
@@ -625,11 +625,27 @@ internal static class StreamingDecode
 
         public static Progress? Start(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs)
         {
-            if (!ReferenceEquals(context.Error, Console.Error) || Console.IsErrorRedirected) return null;
+            var diagnostics = context.Error as DiagnosticWriter;
+            var raw = diagnostics?.Raw ?? context.Error; // the line's \r and escapes go to the terminal as they are
+            if (!ReferenceEquals(raw, Console.Error) || Console.IsErrorRedirected) return null;
             var streamed = inputs.Where(i => i.Stream is not null).ToList();
             if (streamed.Count == 0) return null;
             long? total = streamed.All(i => i.Stream!.Size is not null) ? streamed.Sum(i => i.Stream!.Size!.Value) : null;
-            return total is null || total >= ProgressThreshold ? new Progress(context.Error, total) : null;
+            if (total is not null && total < ProgressThreshold) return null;
+            var progress = new Progress(raw, total);
+            if (diagnostics is not null) diagnostics.BeforeLine = progress.ClearLine; // a diagnostic never lands on the end of the progress line
+            return progress;
+        }
+
+        /// <summary>Erases the progress line (if shown) so a diagnostic starts at the beginning of a clean line; the next tick redraws it.</summary>
+        public void ClearLine()
+        {
+            lock (_error)
+            {
+                if (!_shown) return;
+                _error.Write("\r\u001b[K");
+                _shown = false;
+            }
         }
 
         public void Advance(long position, bool record)
@@ -662,6 +678,7 @@ internal static class StreamingDecode
             lock (_error)
             {
                 if (_shown) _error.Write("\r\u001b[K");
+                _shown = false;
             }
         }
 
