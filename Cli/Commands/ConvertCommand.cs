@@ -32,7 +32,12 @@ internal static class ConvertCommand
             bool isCper = loaded.Bytes.AsSpan().StartsWith("CPER"u8);
             if (to == "gesb")
             {
-                if (!isCper) throw new CliUsageException($"{CliText.Name(file)}: not a CPER record; --to gesb needs CPER input.");
+                if (!isCper)
+                {
+                    if (loaded.Units.Count > 0) throw new CliUsageException($"{CliText.Name(file)}: error status blocks, not CPER records; --to gesb needs CPER input (--to cper converts these).");
+                    context.Error.WriteLine($"apeikit: {CliText.Name(file)}: not a CPER record (no \"CPER\" signature at offset 0); --to gesb needs CPER input.");
+                    return CliApp.ContentError; // malformed input, as for every command
+                }
                 int offset = 0;
                 while (offset < loaded.Bytes.Length && loaded.Bytes.AsSpan(offset).StartsWith("CPER"u8))
                 {
@@ -48,8 +53,12 @@ internal static class ConvertCommand
             else
             {
                 if (isCper) throw new CliUsageException($"{CliText.Name(file)}: already CPER; --to cper needs an error status block or a BERT with its region.");
-                var blocks = GhesInput.DecodeBlocks(loaded, out bool fromBert)
-                    ?? throw new CliUsageException($"{CliText.Name(file)}: neither an error status block nor a BERT with its region.");
+                var blocks = GhesInput.DecodeBlocks(loaded, out bool fromBert);
+                if (blocks is null)
+                {
+                    context.Error.WriteLine($"apeikit: {CliText.Name(file)}: neither an error status block nor a BERT with its region.");
+                    return CliApp.ContentError;
+                }
                 if (fromBert && loaded.Units.TrueForAll(u => u.Detail is BertUnitDetail d && d.RegionNote is not null))
                     throw new CliUsageException($"{CliText.Name(file)}: a BERT table without its boot error region; give the directory or the table followed by the region.");
                 foreach (var block in blocks)
