@@ -34,7 +34,7 @@ internal static class ConvertCommand
             {
                 if (!isCper)
                 {
-                    if (loaded.Units.Count > 0) throw new CliUsageException($"{CliText.Name(file)}: error status blocks, not CPER records; --to gesb needs CPER input (--to cper converts these).");
+                    if (LooksLikeBlocks(loaded)) throw new CliUsageException($"{CliText.Name(file)}: error status blocks, not CPER records; --to gesb needs CPER input (--to cper converts these).");
                     context.Error.WriteLine($"apeikit: {CliText.Name(file)}: not a CPER record (no \"CPER\" signature at offset 0); --to gesb needs CPER input.");
                     return CliApp.ContentError; // malformed input, as for every command
                 }
@@ -79,6 +79,19 @@ internal static class ConvertCommand
         CliFiles.WriteAll(context, (output, result.ToArray()));
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return CliApp.Ok;
+    }
+
+    /// <summary>Whether the input holds error status blocks (or a BERT with its region) that decode: the other direction, a usage error.</summary>
+    private static bool LooksLikeBlocks(GhesInput.Loaded loaded)
+    {
+        try
+        {
+            return loaded.Units.Count > 0 && GhesInput.DecodeBlocks(loaded, out _) is { Count: > 0 };
+        }
+        catch (ApeiContentException)
+        {
+            return false;
+        }
     }
 
     private static GhesInput.Loaded Load(string file)
