@@ -63,7 +63,7 @@ public static partial class CliApp
         }
         catch (CliUsageException e)
         {
-            error.WriteLine("apeikit: " + e.Message);
+            error.WriteLine("apeikit: " + CliText.PlainIo(e.Message));
             return UsageError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

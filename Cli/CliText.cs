@@ -55,7 +55,7 @@ internal static partial class CliText
     public static string Message(Exception e)
     {
         string m = e.Message;
-        m = ParameterSuffix().Replace(m, "");
+        m = ParameterSuffix().Replace(PlainIo(m), "");
         m = JsonPosition().Replace(m, match =>
         {
             long line = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1, column = long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1;
@@ -64,6 +64,23 @@ internal static partial class CliText
         m = JsonPath().Replace(m, match => $" at {match.Groups[1].Value}");
         return CutQuoted(m.Trim());
     }
+
+    /// <summary>
+    /// .NET's file-error sentences said plainly (for messages built by code that passed <c>e.Message</c> on):
+    /// "Access to the path '/x/d' is denied." becomes "is a directory" (or "permission denied"),
+    /// "Could not find file '/x/f'." / "Could not find a part of the path" become "no such file or directory".
+    /// </summary>
+    public static string PlainIo(string message)
+    {
+        message = AccessDenied().Replace(message, m => Directory.Exists(m.Groups[1].Value) ? "is a directory" : "permission denied");
+        return NotFound().Replace(message, "no such file or directory");
+    }
+
+    [GeneratedRegex(@"Access to the path '([^']*)' is denied\.")]
+    private static partial Regex AccessDenied();
+
+    [GeneratedRegex(@"Could not find (?:file|a part of the path) '[^']*'\.")]
+    private static partial Regex NotFound();
 
     /// <summary>Every quoted run ('...' or "...") longer than <see cref="MaxQuoted"/> in <paramref name="message"/> cut.</summary>
     public static string CutQuoted(string message)
