@@ -217,6 +217,17 @@ public sealed class CliSafetyTests : IDisposable
     }
 
     [Fact]
+    public void A_fifo_or_device_is_written_in_place_not_replaced()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string json = Json();
+        var r = CliRunner.Shell($"mkfifo p && {{ cat p > got & }} && $APEIKIT encode '{json}' -o p && wait && $APEIKIT encode '{json}' -o /dev/null && test -c /dev/null", _dir);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(File.ReadAllBytes(Memory), File.ReadAllBytes(P("got")));
+        Assert.Empty(Leftovers());
+    }
+
+    [Fact]
     public void Generate_into_a_pipe_counts_the_bytes_itself()
     {
         if (OperatingSystem.IsWindows()) return;
