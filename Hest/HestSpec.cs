@@ -34,7 +34,11 @@ public static class HestSpec
         }
         catch (JsonException e)
         {
-            throw new HestSpecException("$", "not valid JSON: " + e.Message);
+            string m = e.Message;
+            int cut = m.IndexOf(" Path: ", StringComparison.Ordinal);
+            if (cut < 0) cut = m.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+            m = (cut < 0 ? m : m[..cut]).Trim().TrimEnd('.'); // System.Text.Json's "LineNumber: 0 | BytePositionInLine: 55" tail, said in plain words instead
+            throw new HestSpecException(e.Path ?? "$", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {m}"));
         }
         using (doc) return Parse(doc.RootElement, preset);
     }

@@ -16,7 +16,7 @@ public sealed class EncodeCommandTests : IDisposable
         var r = CliRunner.Run("encode", json, "-o", bin);
 
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("wrote 1 CPER record", r.Out, StringComparison.Ordinal);
+        Assert.Contains("wrote 1 CPER record", r.Error, StringComparison.Ordinal); // status lines go to stderr: stdout is data alone
         Assert.Equal(Fixtures.Bytes("cper/whea/TestErrorMultiple2.bin"), File.ReadAllBytes(bin));
     }
 

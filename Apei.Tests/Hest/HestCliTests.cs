@@ -95,7 +95,7 @@ public class HestCliTests
         var region = Temp("region.bin");
         var r = CliRunner.Run("hest", "build", spec, "--preset", "qemu-virt-arm", "-o", hest, "--region", region, "--region-base", "0x7FFF0000");
         Assert.True(r.ExitCode == 0, r.Out + r.Error);
-        Assert.Contains("source 2 (GHESv2): error block address register 0x7FFF0010, read ack register 0x7FFF0028, block 0x7FFF0830 (1024 bytes)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("source 2 (GHESv2): error block address register 0x7FFF0010, read ack register 0x7FFF0028, block 0x7FFF0830 (1024 bytes)", r.Error, StringComparison.Ordinal);
         Assert.Equal(48 + 3 * 1024, new FileInfo(region).Length);
         var model = ApeiKit.Hest.HestTableModel.Decode(File.ReadAllBytes(hest));
         Assert.Equal(("TEST", 3), (model.Header.OemId, model.Sources.Count));

@@ -23,8 +23,16 @@ internal static class ConvertCommand
 
     private static int Run(CliContext context, string file, string to, string output)
     {
+        CliFiles.CheckOutputs(Directory.Exists(file) ? [file, Path.Combine(file, "BERT"), Path.Combine(file, "data", "BERT")] : [file], ("--output", output));
         using var result = new MemoryStream();
         int count = 0, problems = 0;
+        var problemLines = new List<string>();
+        void Problem(string line)
+        {
+            problems++;
+            if (problemLines.Count < 100) problemLines.Add(line);
+            else if (problemLines.Count == 100) problemLines.Add("apeikit: (more problems not listed; the summary below counts them)");
+        }
         var sink = new StreamBufferWriter(result);
         if (file != "-" && Directory.Exists(file))
         {
@@ -62,8 +70,7 @@ internal static class ConvertCommand
                     string label = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped ? $"unrecognised bytes at offset {item.Offset}" : $"{noun} #{++index} at offset {item.Offset}";
                     if (item.Kind != Cper.Streaming.CperStreamItemKind.Record || item.IsTruncated)
                     {
-                        context.Error.WriteLine($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
-                        problems++;
+                        Problem($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
                         continue;
                     }
                     var bytes = System.Buffers.BuffersExtensions.ToArray(item.Data);
@@ -87,24 +94,26 @@ internal static class ConvertCommand
                     }
                     catch (ApeiContentException e)
                     {
-                        context.Error.WriteLine($"apeikit: {source.Name}: {label}: {e.Message}; not converted");
-                        problems++;
+                        Problem($"apeikit: {source.Name}: {label}: {CliText.Message(e)}; not converted");
                     }
                 }
                 reader.Complete();
                 if (highFlags > 0) context.Error.WriteLine($"apeikit: {source.Name}: {highFlags} record{(highFlags == 1 ? "" : "s")}: section flags above bit 7 do not fit a data entry and were dropped");
                 if (rawDropped > 0) context.Error.WriteLine($"apeikit: {source.Name}: {rawDropped} bytes of raw data have no place in a CPER record and were dropped");
-                if (source.TextError is { } textError)
+                if (source.TextError is { } textError) Problem($"apeikit: {source.Name}: {textError}; the bytes before it were converted");
+                if (count == 0)
                 {
-                    context.Error.WriteLine($"apeikit: {source.Name}: {textError}; the bytes before it were converted");
-                    problems++;
+                    // Nothing converted: one line saying why, and no output file.
+                    context.Error.WriteLine(problemLines.Count > 0 ? problemLines[0] : $"apeikit: {source.Name}: no {(blocks ? "error status blocks" : "CPER records")} to convert (empty input)");
+                    return CliApp.ContentError;
                 }
+                foreach (var line in problemLines) context.Error.WriteLine(line);
                 if (reader.Accounting.HasProblems || problems > 0)
                     context.Error.WriteLine($"apeikit: {source.Name}: {reader.Accounting.Summary(blocks ? "error status block" : "CPER record")}");
             }
         }
-        CliFiles.Write(output, result.ToArray());
-        context.Out.WriteLine($"apeikit: wrote {count} {(to == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
+        CliFiles.WriteAll(context, (output, result.ToArray()));
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return problems > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
@@ -127,7 +136,7 @@ internal static class ConvertCommand
         }
         catch (ApeiContentException e)
         {
-            context.Error.WriteLine($"apeikit: {loaded.Name}: {e.Message}");
+            context.Error.WriteLine($"apeikit: {loaded.Name}: {CliText.Message(e)}");
             return false;
         }
     }

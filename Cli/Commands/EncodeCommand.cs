@@ -17,7 +17,7 @@ internal static class EncodeCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line); '-' reads standard input." };
-        var output = new Option<string>("--output", "-o") { Description = "Output file.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output file ('-': standard output); written to a temporary file and renamed into place.", Required = true };
         var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
         framing.AcceptOnlyFromAmong("cper", "gesb");
         var jsonStyle = new Option<string>("--json-style") { Description = "apeikit (ours, as 'decode --format json' prints it) or libcper (openbmc/libcper's CPER-IR; CPER framing only).", DefaultValueFactory = _ => "apeikit" };
@@ -25,6 +25,7 @@ internal static class EncodeCommand
         var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON: ours, as 'decode --format json' prints it, or libcper's.") { file, output, framing, jsonStyle };
         command.SetAction(parse =>
         {
+            CliFiles.CheckOutputs([parse.GetValue(file)], ("--output", parse.GetValue(output)));
             if (parse.GetValue(jsonStyle) == "libcper")
             {
                 if (parse.GetValue(framing) != "cper") throw new CliUsageException("--json-style libcper writes CPER records only (libcper's JSON is a CPER record).");
@@ -48,7 +49,7 @@ internal static class EncodeCommand
                 if (framing == "gesb")
                 {
                     if (record.Sections.Exists(s => s.Flags > 0xFF))
-                        context.Error.WriteLine($"apeikit: {file}: section flags above bit 7 do not fit a data entry and were dropped");
+                        context.Error.WriteLine($"apeikit: {CliText.Name(file)}: section flags above bit 7 do not fit a data entry and were dropped");
                     result.Write(CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode());
                 }
                 else
@@ -57,19 +58,16 @@ internal static class EncodeCommand
                 }
             }
         }
-        catch (CperJsonException e)
+        catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
-            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.CutQuoted(e.Message)}");
             return CliApp.ContentError;
         }
-        catch (ApeiContentException e)
-        {
-            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
-            return CliApp.ContentError;
-        }
-        CliFiles.Write(output, result.ToArray());
-        int count = records.Count;
-        context.Out.WriteLine($"apeikit: wrote {count} {(framing == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
+        CliFiles.WriteAll(context, (output, result.ToArray()));
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(records.Count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }
+
+    /// <summary>An output's name in a status line.</summary>
+    internal static string Target(string output) => CliFiles.IsStdout(output) ? "standard output" : CliText.Name(output);
 }

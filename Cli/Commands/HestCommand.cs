@@ -96,7 +96,7 @@ internal static class HestCommand
     private static Command Build(CliContext context)
     {
         var spec = new Argument<string?>("spec") { Description = "JSON build spec (see docs/hest-build.md); optional with --preset.", Arity = ArgumentArity.ZeroOrOne };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the HEST binary.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the HEST binary ('-': standard output).", Required = true };
         var region = new Option<string?>("--region") { Description = "Where to write the error-status region (QEMU's etc/hardware_errors layout) for GHES/GHESv2 sources." };
         var regionBase = new Option<string?>("--region-base") { Description = "Guest physical address of the region (e.g. 0x7FFF0000); overrides the spec's region.base." };
         var preset = new Option<string?>("--preset") { Description = "Start from a preset: " + string.Join(", ", HestPresets.Names) + "." };
@@ -109,6 +109,7 @@ internal static class HestCommand
     private static int RunBuild(CliContext context, string? specFile, string output, string? regionFile, string? regionBaseText, string? preset)
     {
         if (specFile is null && preset is null) throw new CliUsageException("hest build: give a SPEC.json, a --preset, or both.");
+        CliFiles.CheckOutputs([specFile], ("--output", output), ("--region", regionFile));
         HestSpecResult parsed;
         try
         {
@@ -117,7 +118,7 @@ internal static class HestCommand
         }
         catch (HestSpecException e)
         {
-            context.Error.WriteLine($"apeikit: {specFile ?? "--preset"}: {e.Message}");
+            context.Error.WriteLine($"apeikit: {(specFile is null ? "--preset" : CliText.Name(specFile))}: {CliText.Message(e)}");
             return CliApp.ContentError;
         }
         ulong? baseAddress = parsed.RegionBase;
@@ -138,25 +139,24 @@ internal static class HestCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
         {
-            context.Error.WriteLine($"apeikit: hest build: {e.Message}");
+            context.Error.WriteLine($"apeikit: hest build: {CliText.Message(e)}");
             return CliApp.ContentError;
         }
-        CliFiles.Write(output, result.TableBytes);
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {output}: HEST, {result.TableBytes.Length} bytes, {result.Table.Sources.Count} error source(s)"));
+        // Both files or neither; what was written is said on standard error (standard output may be the data: -o -).
+        if (result.Region is not null && regionFile is not null) CliFiles.WriteAll(context, (output, result.TableBytes), (regionFile, result.RegionBytes!));
+        else CliFiles.WriteAll(context, (output, result.TableBytes));
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {EncodeCommand.Target(output)}: HEST, {result.TableBytes.Length} bytes, {CliText.Count(result.Table.Sources.Count, "error source")}"));
         if (result.Region is { } r)
         {
             if (regionFile is not null)
-            {
-                CliFiles.Write(regionFile, result.RegionBytes!);
-                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {regionFile}: error-status region, {r.Length} bytes at 0x{r.BaseAddress:X}"));
-            }
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {EncodeCommand.Target(regionFile)}: error-status region, {r.Length} bytes at 0x{r.BaseAddress:X}"));
             foreach (var e in r.Entries)
-                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  source {e.SourceId} ({(e.IsVersion2 ? "GHESv2" : "GHES")}): error block address register 0x{e.ErrorBlockAddressRegister:X}, read ack register 0x{e.ReadAckRegister:X}, block 0x{e.BlockAddress:X} ({e.BlockLength} bytes)"));
         }
         else if (regionFile is not null)
         {
-            context.Out.WriteLine("no GHES/GHESv2 sources: no region written");
+            context.Error.WriteLine("no GHES/GHESv2 sources: no region written");
         }
         var findings = HestValidator.Validate(result.TableBytes);
         foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);

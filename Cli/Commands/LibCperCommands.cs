@@ -30,10 +30,10 @@ internal static class LibCperCommands
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {
-            context.Error.WriteLine($"apeikit: {file}: {e.Message}");
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.Message(e)}");
             return CliApp.ContentError;
         }
-        CliFiles.Write(output, bytes.ToArray());
+        CliFiles.WriteAll(context, (output, bytes.ToArray()));
         return CliApp.Ok;
     }
 

@@ -31,7 +31,7 @@ internal static class StatsCommand
             if (file != "-" && Directory.Exists(file))
             {
                 string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
-                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: is a directory; stats reads files, or a directory holding BERT and data/BERT.");
+                if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{CliText.Name(file)}: cannot read: is a directory");
                 stats.AddBlocks(BertBlocks(GhesInput.LoadPair(table, CliFiles.Read(table), region, CliFiles.Read(region))));
                 stats.Files++;
                 continue;

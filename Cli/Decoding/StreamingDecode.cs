@@ -361,7 +361,8 @@ internal static class StreamingDecode
                 var notices = new List<string>();
                 if (source.TextError is { } textError) notices.Add($"{textError}; the bytes before it were decoded");
                 var accounting = reader.Accounting;
-                if (accounting.HasProblems || source.TextError is not null)
+                // The summary says what a mix of records and problems came to (one unrecognised range alone already has its line).
+                if ((accounting.HasProblems && accounting.AllRecords > 0) || source.TextError is not null)
                     notices.Add(accounting.Summary(blocks ? "error status block" : "CPER record"));
                 if (notices.Count > 0)
                 {
@@ -623,7 +624,7 @@ internal static class StreamingDecode
         public abstract TextWriter Text { get; }
 
         public static OutputSink For(TextWriter writer)
-            => ReferenceEquals(writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
+            => ReferenceEquals(writer is OutputWriter o ? o.Inner : writer, Console.Out) ? new StreamSink(writer) : new WriterSink(writer);
 
         /// <summary>EPIPE: standard output is a pipe whose reader has closed it.</summary>
         public static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
@@ -784,11 +785,27 @@ internal static class StreamingDecode
 
         public static Progress? Start(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs)
         {
-            if (!ReferenceEquals(context.Error, Console.Error) || Console.IsErrorRedirected) return null;
+            var diagnostics = context.Error as DiagnosticWriter;
+            var raw = diagnostics?.Raw ?? context.Error; // the line's \r and escapes go to the terminal as they are
+            if (!ReferenceEquals(raw, Console.Error) || Console.IsErrorRedirected) return null;
             var streamed = inputs.Where(i => i.Source is not null).ToList();
             if (streamed.Count == 0) return null;
             long? total = streamed.All(i => i.Source!.Size is not null) ? streamed.Sum(i => i.Source!.Size!.Value) : null;
-            return total is null || total >= ProgressThreshold ? new Progress(context.Error, total) : null;
+            if (total is not null && total < ProgressThreshold) return null;
+            var progress = new Progress(raw, total);
+            if (diagnostics is not null) diagnostics.BeforeLine = progress.ClearLine; // a diagnostic never lands on the end of the progress line
+            return progress;
+        }
+
+        /// <summary>Erases the progress line (if shown) so a diagnostic starts at the beginning of a clean line; the next tick redraws it.</summary>
+        public void ClearLine()
+        {
+            lock (_error)
+            {
+                if (!_shown) return;
+                _error.Write("\r\u001b[K");
+                _shown = false;
+            }
         }
 
         public void Advance(long position, bool record)
@@ -821,6 +838,7 @@ internal static class StreamingDecode
             lock (_error)
             {
                 if (_shown) _error.Write("\r\u001b[K");
+                _shown = false;
             }
         }
 

@@ -185,7 +185,7 @@ public static class DumpGenerator
             if (t.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; t = t[..^suffix.Length]; break; }
         }
         if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * factor > 1e13)
-            throw new CliUsageException($"'{text}' is not a size (e.g. 1MB, 512KiB, 2GB).");
+            throw new CliUsageException($"--size: '{CliText.Cut(text)}' is not a size: give a number above 0 with an optional unit, B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (K, M, G: powers of 1024), e.g. 1MB, 512KiB, 2GB; at most 10000GB.");
         return (long)(v * factor);
     }
 }

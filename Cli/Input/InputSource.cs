@@ -113,7 +113,7 @@ internal sealed class InputSource : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"{file}: cannot read: {CliFiles.Reason(e)}");
+            throw new CliUsageException($"{CliText.Name(file)}: cannot read: {CliFiles.Reason(e, file)}");
         }
         return Open(name, raw, size, encoding, gesb);
     }

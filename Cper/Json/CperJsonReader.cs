@@ -39,7 +39,7 @@ public static class CperJsonReader
             }
             catch (JsonException e)
             {
-                throw new CperJsonException("$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+                throw new CperJsonException("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {JsonFieldReader.PlainJsonMessage(e)}", e);
             }
             using (doc)
             {

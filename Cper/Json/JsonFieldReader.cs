@@ -67,7 +67,7 @@ public static class JsonFieldReader
             if (!has) return false;
             if (v.ValueKind != JsonValueKind.String) throw new CperJsonException(path, $"expected a string of up to {raw.Length} ASCII characters, found {Show(v)}");
             string text = v.GetString()!;
-            if (text.Length > raw.Length || text.Any(c => c > 0x7E)) throw new CperJsonException(path, $"expected up to {raw.Length} ASCII characters, found \"{text}\"");
+            if (text.Length > raw.Length || text.Any(c => c > 0x7E)) throw new CperJsonException(path, $"expected up to {raw.Length} ASCII characters, found {Quote(text)}");
             AsciiField.Encode(raw, text);
             return true;
         }
@@ -250,6 +250,22 @@ public static class JsonFieldReader
 
     private static string Known(NameTable? names)
         => names is null ? "" : " (known: " + string.Join(", ", names.Select(kv => $"\"{kv.Value}\"").Take(20)) + ")";
+
+    /// <summary>Longest string quoted whole in a message.</summary>
+    internal const int MaxQuoted = 80;
+
+    /// <summary><paramref name="text"/> in quotes, cut after <see cref="MaxQuoted"/> characters with its full length said ("… (N bytes)").</summary>
+    internal static string Quote(string text)
+        => text.Length <= MaxQuoted ? $"\"{text}\"" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"{text[..MaxQuoted]}…\" ({System.Text.Encoding.UTF8.GetByteCount(text)} bytes)");
+
+    /// <summary>A <see cref="JsonException"/>'s message without System.Text.Json's "Path: $ | LineNumber: 0 | BytePositionInLine: 55." tail (the caller says where in plain words).</summary>
+    internal static string PlainJsonMessage(JsonException e)
+    {
+        string m = e.Message;
+        int cut = m.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0) cut = m.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        return (cut < 0 ? m : m[..cut]).Trim().TrimEnd('.');
+    }
 
     /// <summary>A short rendering of a JSON value for messages.</summary>
     public static string Show(JsonElement v)

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ApeiKit.Cli;
+
+/// <summary>Text for diagnostics: file names and values made safe for one line of a terminal or log, plain-word messages.</summary>
+internal static partial class CliText
+{
+    /// <summary>Longest value quoted in a message before it is cut.</summary>
+    public const int MaxQuoted = 80;
+
+    /// <summary>
+    /// <paramref name="text"/> with control characters (newline, carriage return, escape, ...) written as escapes
+    /// (<c>\n</c>, <c>\x1B</c>), so a file name cannot split a diagnostic into two lines or drive the terminal.
+    /// </summary>
+    public static string Clean(string text)
+    {
+        int i = 0;
+        while (i < text.Length && !IsControl(text[i])) i++;
+        if (i == text.Length) return text;
+        var sb = new StringBuilder(text.Length + 8).Append(text, 0, i);
+        for (; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (!IsControl(c)) sb.Append(c);
+            else sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}"),
+            });
+        }
+        return sb.ToString();
+    }
+
+    private static bool IsControl(char c) => c < 0x20 || c is >= '\u007F' and <= '\u009F' or '\u2028' or '\u2029';
+
+    /// <summary>A file name for a diagnostic: <c>&lt;stdin&gt;</c> for <c>-</c>, control characters escaped.</summary>
+    public static string Name(string file) => file == "-" ? "<stdin>" : Clean(file);
+
+    /// <summary><paramref name="value"/> cut to <see cref="MaxQuoted"/> characters, with "… (N bytes)" saying how long it was.</summary>
+    public static string Cut(string value)
+        => value.Length <= MaxQuoted ? value : string.Create(CultureInfo.InvariantCulture, $"{value[..MaxQuoted]}… ({Encoding.UTF8.GetByteCount(value)} bytes)");
+
+    /// <summary>"1 record", "2 records".</summary>
+    public static string Count(long n, string one, string? many = null)
+        => string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many ?? one + "s")}");
+
+    /// <summary>
+    /// An exception's message in plain words: no "(Parameter 'x')", no "LineNumber: 0 | BytePositionInLine: 55"
+    /// (said as "line 1, column 56" instead), quoted values cut (<see cref="Cut"/>).
+    /// </summary>
+    public static string Message(Exception e)
+    {
+        string m = e.Message;
+        m = ParameterSuffix().Replace(PlainIo(m), "");
+        m = JsonPosition().Replace(m, match =>
+        {
+            long line = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1, column = long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1;
+            return string.Create(CultureInfo.InvariantCulture, $" (line {line}, column {column}).");
+        });
+        m = JsonPath().Replace(m, match => $" at {match.Groups[1].Value}");
+        return CutQuoted(m.Trim());
+    }
+
+    /// <summary>
+    /// .NET's file-error sentences said plainly (for messages built by code that passed <c>e.Message</c> on):
+    /// "Access to the path '/x/d' is denied." becomes "is a directory" (or "permission denied"),
+    /// "Could not find file '/x/f'." / "Could not find a part of the path" become "no such file or directory".
+    /// </summary>
+    public static string PlainIo(string message)
+    {
+        message = AccessDenied().Replace(message, m => Directory.Exists(m.Groups[1].Value) ? "is a directory" : "permission denied");
+        return NotFound().Replace(message, "no such file or directory");
+    }
+
+    [GeneratedRegex(@"Access to the path '([^']*)' is denied\.")]
+    private static partial Regex AccessDenied();
+
+    [GeneratedRegex(@"Could not find (?:file|a part of the path) '[^']*'\.")]
+    private static partial Regex NotFound();
+
+    /// <summary>Every quoted run ('...' or "...") longer than <see cref="MaxQuoted"/> in <paramref name="message"/> cut.</summary>
+    public static string CutQuoted(string message)
+        => message.Length <= MaxQuoted ? message : LongQuoted().Replace(message, m => m.Groups[1].Value + Cut(m.Groups[2].Value) + m.Groups[1].Value);
+
+    [GeneratedRegex(@"\s*\(Parameter '[^']*'\)")]
+    private static partial Regex ParameterSuffix();
+
+    [GeneratedRegex(@"\.?\s*LineNumber: (\d+) \| BytePositionInLine: (\d+)\.?")]
+    private static partial Regex JsonPosition();
+
+    [GeneratedRegex(@"\s*Path: (\$[^\s|]*) \|")]
+    private static partial Regex JsonPath();
+
+    [GeneratedRegex("(['\"])([^'\"]{81,})\\1")]
+    private static partial Regex LongQuoted();
+}
