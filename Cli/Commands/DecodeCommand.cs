@@ -123,9 +123,11 @@ internal static class DecodeCommand
             case "ndjson":
             {
                 bool ndjson = format == "ndjson";
-                using var stream = new MemoryStream();
+                // Straight through to the output in 64 KiB chunks: memory stays a constant, not a multiple of the JSON
+                // (a MemoryStream of the whole document, then a string of it, was 100 times a large HEST's size).
+                var sink = new TextWriterBufferWriter(context.Out);
                 var options = new JsonWriterOptions { Indented = !ndjson, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-                using (var writer = new Utf8JsonWriter(stream, options))
+                using (var writer = new Utf8JsonWriter(sink, options))
                 {
                     bool array = !ndjson && total != 1;
                     if (array) writer.WriteStartArray();
@@ -136,19 +138,24 @@ internal static class DecodeCommand
                             if (unit.Kind == UnitKind.ZeroPadding) continue;
                             var collector = new ErrorCollector(new JsonRenderer(writer));
                             DescribeUnit(input, unit, collector, json: true);
+                            writer.Flush();
                             errorCount += Report(context, input, unit, collector.Errors);
                             if (ndjson)
                             {
-                                writer.Flush();
-                                stream.WriteByte((byte)'\n');
-                                writer.Reset(stream);
+                                sink.GetSpan(1)[0] = (byte)'\n';
+                                sink.Advance(1);
+                                writer.Reset(sink);
                             }
                         }
                     }
                     if (array) writer.WriteEndArray();
                 }
-                if (!ndjson) stream.WriteByte((byte)'\n');
-                context.Out.Write(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+                if (!ndjson)
+                {
+                    sink.GetSpan(1)[0] = (byte)'\n';
+                    sink.Advance(1);
+                }
+                sink.Drain();
                 break;
             }
             default:
@@ -216,7 +223,7 @@ internal static class DecodeCommand
 
     private static int Report(CliContext context, LoadedInput input, InputUnit unit, List<ApeiContentException> errors)
     {
-        foreach (var e in errors) context.Error.WriteLine($"apeikit: {input.Name}: {unit.Label}: {e.Message}");
+        foreach (var line in ErrorListing.Lines(errors)) context.Error.WriteLine($"apeikit: {input.Name}: {unit.Label}: {line}");
         return errors.Count;
     }
 }
