@@ -86,7 +86,8 @@ internal static class DecodeCommand
             byte[] bytes;
             try
             {
-                bytes = InputDecoder.Decode(raw, encoding, out _);
+                // acpidump text is parsed from the file as read; decoding it as hex first cost ten times its size.
+                bytes = !gesb && encoding == InputEncoding.Auto && AcpiDumpText.LooksLikeAcpiDump(raw) ? raw : InputDecoder.Decode(raw, encoding, out _);
             }
             catch (CliUsageException e)
             {
