@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Json;
 using ApeiKit.Ghes;
@@ -43,18 +44,22 @@ internal static class EncodeCommand
         try
         {
             records = CperJsonReader.ReadRecords(json);
+            int index = 0;
             foreach (var record in records)
             {
+                byte[] encoded;
                 if (framing == "gesb")
                 {
                     if (record.Sections.Exists(s => s.Flags > 0xFF))
                         context.Error.WriteLine($"apeikit: {file}: section flags above bit 7 do not fit a data entry and were dropped");
-                    result.Write(CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode());
+                    encoded = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode();
                 }
                 else
                 {
-                    result.Write(record.Encode());
+                    encoded = record.Encode();
                 }
+                WarnAboutDecodeLimits(context, file, index++, encoded, framing);
+                result.Write(encoded);
             }
         }
         catch (CperJsonException e)
@@ -71,5 +76,35 @@ internal static class EncodeCommand
         int count = records.Count;
         context.Out.WriteLine($"apeikit: wrote {count} {(framing == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
         return CliApp.Ok;
+    }
+
+    /// <summary>
+    /// Warns when decode's default limits will refuse what was just written (the bytes are written anyway: a test input
+    /// past the limits is a legitimate thing to build): decode's record size limit for files (--max-record-size raises it)
+    /// and every <see cref="DecoderLimits"/> limit, found by decoding the bytes back with the defaults.
+    /// </summary>
+    private static void WarnAboutDecodeLimits(CliContext context, string file, int index, byte[] encoded, string framing)
+    {
+        string what = framing == "cper" ? "record" : "error status block";
+        if (framing == "cper" && encoded.Length > StreamInput.MaxRecordSize)
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"apeikit: {file}: warning: {what} {index} is {encoded.Length} bytes; decode reads records of at most {StreamInput.MaxRecordSize} bytes from a file by default (raise it with --max-record-size)"));
+        try
+        {
+            using (DecoderLimits.Use(DecoderLimits.Default))
+            {
+                if (framing == "cper") CperRecord.Decode(encoded, out _);
+                else ErrorStatusBlock.Decode(encoded, out _);
+            }
+        }
+        catch (ApeiContentException e) when (e.Expected?.Contains("(DecoderLimits.", StringComparison.Ordinal) == true)
+        {
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"apeikit: {file}: warning: decode will refuse {what} {index} with its default limits: {e.Message} (no decode option raises this limit; DecoderLimits in code)"));
+        }
+        catch (ApeiContentException)
+        {
+            // Malformed on purpose (the JSON may describe a broken record): not a limit, not for this warning.
+        }
     }
 }
