@@ -5,6 +5,7 @@
   gen.py spec N OUT           a `hest build` spec of N sources (ia32-nmi/pcie AER mix, default Source IDs)
   gen.py shared N SIZE DIR    DIR/HEST.bin + DIR/region.bin: N GHES sources whose Error Status Address registers
                               are one register, pointing at one SIZE-byte block full of memory error entries
+  gen.py hest N OUT           a HEST binary of N GHES sources (polled, registers at 0), for decode -f json
   gen.py dump N OUT           acpidump text of N small (FACP-like) tables, no HEST
   gen.py longline N OUT       acpidump text: a heading and one N-byte hex line
 """
@@ -36,6 +37,18 @@ def acpi_header(sig, length, rev=1):
 def gas(addr):
     return struct.pack("<BBBBQ", 0, 64, 0, 4, addr)
 
+def ghes_source(i, register, size):
+    s = struct.pack("<HHHBBII", 9, i & 0xFFFF, 0xFFFF, 0, 1, 1, 1) + struct.pack("<I", 4096)  # type .. maxRawDataLength
+    s += gas(register)                                         # Error Status Address (offset 20)
+    s += bytes([0, 28]) + b"\0" * 26                           # polled notification (offset 32)
+    s = s[:36] + struct.pack("<I", 1000) + s[40:]             # poll interval (notification +4)
+    s += struct.pack("<I", size)                               # error status block length (offset 60)
+    assert len(s) == 64
+    return s
+
+def hest_of(sources, n):
+    return checksum_fix(acpi_header(b"HEST", 40 + len(sources)) + struct.pack("<I", n) + sources)
+
 def main():
     kind = sys.argv[1]
     if kind == "gesb":
@@ -52,19 +65,14 @@ def main():
         count = (size - 20) // per
         block = gesb(count, body, total=size)
         region = struct.pack("<QQ", base + 16, 1) + block          # register, read-ack, block
-        sources = b""
-        for i in range(n):
-            s = struct.pack("<HHHBBII", 9, i, 0xFFFF, 0, 1, 1, 1) + struct.pack("<I", 4096)  # type..maxRawDataLength
-            s += gas(base)                                             # every source: the same register
-            s += bytes([0, 28]) + b"\0" * 26                           # polled notification
-            s = s[:36] + struct.pack("<I", 1000) + s[40:]             # poll interval (notification +4)
-            s += struct.pack("<I", size)                               # error status block length
-            assert len(s) == 64
-            sources += s
-        hest = acpi_header(b"HEST", 40 + len(sources)) + struct.pack("<I", n) + sources
+        sources = b"".join(ghes_source(i, base, size) for i in range(n))   # every source: the same register
+        hest = hest_of(sources, n)
         os.makedirs(d, exist_ok=True)
-        open(os.path.join(d, "HEST.bin"), "wb").write(checksum_fix(hest))
+        open(os.path.join(d, "HEST.bin"), "wb").write(hest)
         open(os.path.join(d, "region.bin"), "wb").write(region)
+    elif kind == "hest":
+        n = int(sys.argv[2])
+        open(sys.argv[3], "wb").write(hest_of(b"".join(ghes_source(i, 0, 1024) for i in range(n)), n))
     elif kind in ("dump", "longline"):
         n = int(sys.argv[2])
         out = open(sys.argv[3], "w")
