@@ -141,8 +141,12 @@ public sealed class CperRecord : IApeiEncodable
 
     /// <summary>Bytes <see cref="TryEncode"/> writes: <see cref="PresentLength"/> if set, else RecordLength if set, else the end of the last section.</summary>
     /// <exception cref="InvalidOperationException">The record would exceed 2 GiB.</exception>
+    /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given: Section Count is 16 bits (it is never wrapped).</exception>
     public int GetEncodedLength()
     {
+        if (SectionCount is null && Sections.Count > ushort.MaxValue)
+            throw new ApeiContentException("CPER record header", "SectionCount", CperRecordHeader.SectionCountOffset,
+                $"at most {ushort.MaxValue} sections (Section Count is a 16-bit field)", $"{Sections.Count} sections");
         if (PresentLength is { } present) return present;
         long end = CperRecordHeader.Size + (long)Sections.Count * CperSectionDescriptor.Size;
         long next = end;
@@ -161,6 +165,7 @@ public sealed class CperRecord : IApeiEncodable
     }
 
     /// <summary>Encodes the record; false when <paramref name="destination"/> is too small.</summary>
+    /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given (see <see cref="GetEncodedLength"/>).</exception>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();

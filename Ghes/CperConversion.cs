@@ -54,9 +54,13 @@ public static class CperConversion
     /// <param name="notificationType">Notification type GUID for the header (e.g. <see cref="CperGuids.NotifyBoot"/> for a BERT region).</param>
     /// <param name="creatorId">Creator ID for the header.</param>
     /// <param name="recordId">Record ID for the header.</param>
+    /// <exception cref="ApeiContentException">The block has more than 65,535 entries: the record's Section Count cannot hold them.</exception>
     public static CperRecord ToCperRecord(ErrorStatusBlock block, Guid notificationType = default, Guid creatorId = default, ulong recordId = 0)
     {
         ArgumentNullException.ThrowIfNull(block);
+        if (block.Entries.Count > ushort.MaxValue)
+            throw new ApeiContentException("CPER record header", "SectionCount", CperRecordHeader.SectionCountOffset,
+                $"at most {ushort.MaxValue} sections (Section Count is a 16-bit field): one per entry of the block", $"{block.Entries.Count} entries");
         var record = new CperRecord
         {
             Severity = block.ErrorSeverity,

@@ -31,6 +31,7 @@ public sealed class ErrorStatusBlock : IApeiEncodable
     /// informational (so a block with entries is never "empty"), bits 2/3 when there is more than one of a kind,
     /// the entry count in bits 4-13.
     /// </summary>
+    /// <exception cref="ApeiContentException">More than 1023 entries: the count field (bits 4-13) cannot hold them (set <see cref="BlockStatus"/> to write a block like that).</exception>
     public uint ComputeBlockStatus()
     {
         int unc = 0, cor = 0;
@@ -43,7 +44,11 @@ public sealed class ErrorStatusBlock : IApeiEncodable
         if (cor > 0) s |= GenericErrorStatus.CorrectableErrorValid;
         if (unc > 1) s |= GenericErrorStatus.MultipleUncorrectableErrors;
         if (cor > 1) s |= GenericErrorStatus.MultipleCorrectableErrors;
-        return s | (uint)(Math.Min(Entries.Count, (int)GenericErrorStatus.EntryCountMask) << GenericErrorStatus.EntryCountShift);
+        // Bits 4-13 hold the count: more entries than 1023 do not fit, and a count cut to 1023 would be a wrong count.
+        if (Entries.Count > GenericErrorStatus.EntryCountMask)
+            throw new ApeiContentException("Generic Error Status Block", "BlockStatus.ErrorDataEntryCount", 0,
+                $"at most {GenericErrorStatus.EntryCountMask} entries (the count is bits 4-13 of Block Status), or BlockStatus given", $"{Entries.Count} entries");
+        return s | ((uint)Entries.Count << GenericErrorStatus.EntryCountShift);
     }
 
     /// <summary>Decodes a block strictly.</summary>

@@ -29,6 +29,29 @@ public sealed record HestGhesSource(GhesSourceDescription Description, bool IsVe
         => ReadAckGas is { } g ? new ReadAckRegister(g, Description.ReadAckPreserve, Description.ReadAckWrite) : null;
 }
 
+/// <summary>How a source's error status block coincides with an earlier source's (<see cref="ErrorStatusRegionFromHest.FindSharedBlocks"/>).</summary>
+public enum GhesSharingKind
+{
+    /// <summary>Both sources' Error Status Address is the same register (so the same block).</summary>
+    SameRegister,
+    /// <summary>Different registers holding the same block address, with the same length.</summary>
+    SameBlock,
+    /// <summary>The blocks overlap without being the same.</summary>
+    OverlappingBlock,
+}
+
+/// <summary>
+/// A source whose error status block is one that another source (the owner, earlier in the table) also has, or overlaps it.
+/// Each GHES has its own block (ACPI 6.5 §18.3.2.7): two sources sharing one is a firmware bug, and their block is decoded
+/// once, at the owner.
+/// </summary>
+/// <param name="Source">Index of the source in the list given.</param>
+/// <param name="Owner">Index of the source the block is decoded at (the first in table order of the overlapping blocks).</param>
+/// <param name="Kind">Same register, same block, or overlapping blocks.</param>
+/// <param name="BlockAddress">The source's block address.</param>
+/// <param name="OwnerBlockAddress">The owner's block address.</param>
+public sealed record GhesBlockSharing(int Source, int Owner, GhesSharingKind Kind, ulong BlockAddress, ulong OwnerBlockAddress);
+
 /// <summary>
 /// Connects a HEST to its error-status region (QEMU's <c>etc/hardware_errors</c>, or any memory dump holding the
 /// registers and blocks): the GHES/GHESv2 sources' register addresses become <see cref="GhesSourceDescription"/>s,
@@ -170,6 +193,61 @@ public static class ErrorStatusRegionFromHest
             if (CheckBlock(s, memory, out _) is { } b) throw b;
         }
         return new ErrorStatusRegion(memory, sources.Select(s => s.Description));
+    }
+
+    /// <summary>
+    /// Finds sources whose error status blocks coincide or overlap in <paramref name="region"/> (sources whose registers or
+    /// block fail <see cref="CheckRegisters"/> / <see cref="CheckBlock"/> are left out). Overlapping blocks form groups; the
+    /// group's first source in table order owns it, and every other member gets an entry keyed by its index. Decoding only
+    /// the owners reads each region byte at most once: output stays linear in the distinct bytes, not in sources x block size.
+    /// O(n log n) in the sources.
+    /// </summary>
+    public static Dictionary<int, GhesBlockSharing> FindSharedBlocks(IReadOnlyList<HestGhesSource> sources, ByteArrayPhysicalMemory region)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(region);
+        var blocks = new List<(ulong Start, ulong End, int Index)>(sources.Count);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            var s = sources[i];
+            if (CheckRegisters(s, region.BaseAddress, region.Bytes.Length) is null && CheckBlock(s, region, out ulong address) is null)
+                blocks.Add((address, address + s.Description.ErrorStatusBlockLength, i));
+        }
+        blocks.Sort();
+        var shared = new Dictionary<int, GhesBlockSharing>();
+        int first = 0;
+        ulong end = 0;
+        for (int k = 0; k <= blocks.Count; k++)
+        {
+            bool joins = k < blocks.Count && k > first && (blocks[k].Start < end || blocks[k].Start == blocks[first].Start);
+            if (joins)
+            {
+                end = Math.Max(end, blocks[k].End);
+                continue;
+            }
+            if (k - first > 1)
+            {
+                int owner = first;
+                for (int j = first + 1; j < k; j++) if (blocks[j].Index < blocks[owner].Index) owner = j;
+                var o = blocks[owner];
+                var os = sources[o.Index];
+                for (int j = first; j < k; j++)
+                {
+                    if (j == owner) continue;
+                    var b = blocks[j];
+                    var s = sources[b.Index];
+                    var kind = s.Description.ErrorBlockAddressRegister == os.Description.ErrorBlockAddressRegister ? GhesSharingKind.SameRegister
+                        : b.Start == o.Start && b.End == o.End ? GhesSharingKind.SameBlock : GhesSharingKind.OverlappingBlock;
+                    shared[b.Index] = new GhesBlockSharing(b.Index, o.Index, kind, b.Start, o.Start);
+                }
+            }
+            if (k < blocks.Count)
+            {
+                first = k;
+                end = blocks[k].End;
+            }
+        }
+        return shared;
     }
 
     private static string? Outside(ulong address, ulong length, ulong baseAddress, long regionLength)

@@ -83,10 +83,18 @@ public static class HestSpec
         if (root.TryGetProperty("sources", out var sources))
         {
             if (sources.ValueKind != JsonValueKind.Array) throw new HestSpecException("$.sources", "expected an array of error sources");
+            // The largest Source ID so far, kept as sources are added (a scan per source was quadratic: 70k sources took 25 s).
+            int largest = -1;
+            foreach (var existing in builder.Table.Sources) largest = Math.Max(largest, existing.SourceId);
             int i = 0;
             foreach (var s in sources.EnumerateArray())
             {
-                builder.Add(ParseSource(s, $"$.sources[{i}]", builder.Table.Sources));
+                string path = $"$.sources[{i}]";
+                if (builder.Table.Sources.Count >= MaxSources)
+                    throw new HestSpecException(path, $"more than {MaxSources} error sources: Source ID is a 16-bit field, so they cannot all have distinct IDs");
+                var source = ParseSource(s, path, largest);
+                largest = Math.Max(largest, source.SourceId);
+                builder.Add(source);
                 i++;
             }
         }
@@ -117,15 +125,21 @@ public static class HestSpec
         builder.WithHeader(_ => h);
     }
 
-    private static HestSource ParseSource(JsonElement s, string path, List<HestSource> existing)
+    /// <summary>The most error sources a spec may hold: one per 16-bit Source ID.</summary>
+    public const int MaxSources = 65536;
+
+    private static HestSource ParseSource(JsonElement s, string path, int largestSourceId)
     {
         if (s.ValueKind != JsonValueKind.Object) throw new HestSpecException(path, "expected an object");
         if (!s.TryGetProperty("type", out var typeValue)) throw new HestSpecException(path + ".type", $"missing; one of {string.Join(", ", HestNames.SourceTypeKeys.Select(k => k.Value))}");
         ulong type = Enum(typeValue, path + ".type", HestNames.SourceTypeKeys, HestNames.SourceTypes, 2);
         if (HestLayouts.Find((ushort)type) is null) throw new HestSpecException(path + ".type", $"type {type} is not an error source type");
         var source = HestSource.Create((HestSourceType)type);
-        // Default Source ID: one more than the largest so far.
-        source.SourceId = existing.Count == 0 ? (ushort)0 : (ushort)(existing.Max(x => x.SourceId) + 1);
+        // Default Source ID: one more than the largest so far (never wrapped: 65,535 + 1 is not 0).
+        bool idGiven = s.TryGetProperty("sourceId", out _);
+        if (!idGiven && largestSourceId >= ushort.MaxValue)
+            throw new HestSpecException(path + ".sourceId", $"no default Source ID: the largest so far is {largestSourceId}, and one more does not fit the 16-bit field; give sourceId");
+        source.SourceId = idGiven ? (ushort)0 : (ushort)(largestSourceId + 1);
         bool pollGiven = false;
         foreach (var p in s.EnumerateObject())
         {

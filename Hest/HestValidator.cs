@@ -88,6 +88,7 @@ public static class HestValidator
 
         var ids = new Dictionary<ushort, int>();
         var related = new List<(ushort Related, long Offset, string Name)>();
+        var registers = new Dictionary<(byte Space, ulong Address), (int Index, ushort Id)>();
         var typeCounts = new Dictionary<HestSourceType, int>();
         var e = t.GetEnumerator();
         while (e.MoveNext())
@@ -99,6 +100,14 @@ public static class HestValidator
                 f.Add(HestSeverity.Error, "duplicate-source-id", s.Offset + 2, name, "sourceId", $"source ID {s.SourceId} is already used by error source #{first}");
             else ids[s.SourceId] = e.Index;
             if (s.IsGeneric && s.RelatedSourceId != 0xFFFF) related.Add((s.RelatedSourceId, s.Offset + 4, name));
+            if (s.IsGeneric && s.ErrorStatusAddress is { Address: not 0 } esa)
+            {
+                // ACPI 6.5 §18.3.2.7: each generic error source has its own Error Status Address register and block.
+                if (registers.TryGetValue((esa.AddressSpaceId, esa.Address), out var owner))
+                    f.Add(HestSeverity.Warning, "shared-error-status-address", s.Offset + 20, name, "errorStatusAddress",
+                        $"Error Status Address 0x{esa.Address:X} is also error source #{owner.Index}'s (source ID {owner.Id}): two sources share one error status block, and each should have its own (a firmware bug; decode shows the block once)");
+                else registers[(esa.AddressSpaceId, esa.Address)] = (e.Index, s.SourceId);
+            }
             typeCounts[s.Type] = typeCounts.GetValueOrDefault(s.Type) + 1;
         }
         int count = e.Index + 1;

@@ -110,6 +110,23 @@ public sealed class JsonRenderer : StructureVisitor
     /// </summary>
     public ICollection<ApeiContentException>? ErrorSink { get; set; }
 
+    // What ErrorSink holds, by reference, so keeping each error once costs O(1) and not a scan of the sink
+    // (ICollection.Contains on a List: quadratic in a block of 100,000 bad entries). Rebuilt when the caller
+    // swapped or changed the sink (cleared it between records): the counts then differ.
+    private readonly HashSet<ApeiContentException> _sunk = new(ReferenceEqualityComparer.Instance);
+    private ICollection<ApeiContentException>? _sunkFor;
+
+    private void AddToSink(ICollection<ApeiContentException> sink, ApeiContentException error)
+    {
+        if (!ReferenceEquals(sink, _sunkFor) || sink.Count != _sunk.Count)
+        {
+            _sunk.Clear();
+            foreach (var e in sink) _sunk.Add(e);
+            _sunkFor = sink;
+        }
+        if (_sunk.Add(error)) sink.Add(error);
+    }
+
     /// <summary>Forgets containers a walk left open (one that stopped on an exception), so the renderer can be reused after <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>.</summary>
     public void Reset() => _containers.Clear();
 
@@ -301,7 +318,7 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     protected override void OnError(ApeiContentException error)
     {
-        if (ErrorSink is { } sink && !sink.Contains(error)) sink.Add(error);
+        if (ErrorSink is { } sink) AddToSink(sink, error);
         if (_containers.Count > 0 && _containers.Peek().IsArray)
         {
             _s.StartObject();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Json;
 using ApeiKit.Ghes;
@@ -44,18 +45,22 @@ internal static class EncodeCommand
         try
         {
             records = CperJsonReader.ReadRecords(json);
+            int index = 0;
             foreach (var record in records)
             {
+                byte[] encoded;
                 if (framing == "gesb")
                 {
                     if (record.Sections.Exists(s => s.Flags > 0xFF))
                         context.Error.WriteLine($"apeikit: {CliText.Name(file)}: section flags above bit 7 do not fit a data entry and were dropped");
-                    result.Write(CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode());
+                    encoded = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode();
                 }
                 else
                 {
-                    result.Write(record.Encode());
+                    encoded = record.Encode();
                 }
+                WarnAboutDecodeLimits(context, file, index++, encoded, framing);
+                result.Write(encoded);
             }
         }
         catch (Exception e) when (e is CperJsonException or ApeiContentException)
@@ -70,4 +75,32 @@ internal static class EncodeCommand
 
     /// <summary>An output's name in a status line.</summary>
     internal static string Target(string output) => CliFiles.IsStdout(output) ? "standard output" : CliText.Name(output);
+
+    /// <summary>
+    /// Warns when decode's default limits will refuse what was just written (the bytes are written anyway: a test input
+    /// past the limits is a legitimate thing to build): decode's record size limit for files (--max-record-size raises it)
+    /// and every <see cref="DecoderLimits"/> limit, found by decoding the bytes back with the defaults.
+    /// </summary>
+    private static void WarnAboutDecodeLimits(CliContext context, string file, int index, byte[] encoded, string framing)
+    {
+        string what = framing == "cper" ? "record" : "error status block";
+        try
+        {
+            using (DecoderLimits.Use(DecoderLimits.Default))
+            {
+                if (framing == "cper") CperRecord.Decode(encoded, out _);
+                else ErrorStatusBlock.Decode(encoded, out _);
+            }
+        }
+        catch (ApeiContentException e) when (e.Expected?.Contains(" limit", StringComparison.Ordinal) == true)
+        {
+            string raise = e.Field == "RecordLength" ? $"raise it with decode's --max-record-size, up to {StreamInput.HardCap >> 20}MiB" : "no decode option raises this limit";
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"apeikit: {CliText.Name(file)}: warning: decode will refuse {what} {index} with its default limits: {CliText.CutQuoted(e.Message)} ({raise})"));
+        }
+        catch (ApeiContentException)
+        {
+            // Malformed on purpose (the JSON may describe a broken record): not a limit, not for this warning.
+        }
+    }
 }

@@ -40,7 +40,7 @@ internal static class HestCommand
             {
                 var tables = TableInput.ParseDump(name, raw);
                 var hests = tables.Where(t => t.Signature == "HEST").ToList();
-                if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {string.Join(", ", tables.Select(t => t.Name))}).");
+                if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {TableInput.ListNames(tables)}).");
                 foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes, maxPerRule)));
             }
             else

@@ -9,7 +9,8 @@ namespace ApeiKit.Cli;
 /// <param name="Source">The source (null for a unit that only reports <paramref name="Error"/> or a note).</param>
 /// <param name="Memory">The region at its base address.</param>
 /// <param name="Error">Why the HEST could not be read, or null.</param>
-internal sealed record RegionSourceDetail(HestGhesSource? Source, ByteArrayPhysicalMemory Memory, ApeiContentException? Error);
+/// <param name="SharedWith">When the source's block is (or overlaps) an earlier source's: that source, whose object holds the decoded block.</param>
+internal sealed record RegionSourceDetail(HestGhesSource? Source, ByteArrayPhysicalMemory Memory, ApeiContentException? Error, (GhesBlockSharing Sharing, HestGhesSource Owner)? SharedWith = null);
 
 /// <summary>
 /// <c>apeikit decode --hest HEST.bin --region hardware_errors.bin [--region-base 0x...]</c>: every GHES/GHESv2 source
@@ -44,8 +45,17 @@ internal static class RegionInput
         var mem = new ByteArrayPhysicalMemory(baseAddress.Value, region);
         if (sources.Count == 0)
             return new(name, region, [new InputUnit(UnitKind.GhesRegionSource, 0, region.Length, "HEST") { Detail = new RegionSourceDetail(null, mem, null) }]);
-        return new(name, region, sources.ConvertAll(s => new InputUnit(UnitKind.GhesRegionSource, s.TableOffset, s.IsVersion2 ? 92 : 64,
-            string.Create(CultureInfo.InvariantCulture, $"HEST {s.TypeName} source {s.Description.SourceId}")) { Detail = new RegionSourceDetail(s, mem, null) }));
+        // Blocks two sources share (a firmware bug: one register for 100 sources made a 6 KB HEST print 600 MB) are decoded once, at the first.
+        var shared = ErrorStatusRegionFromHest.FindSharedBlocks(sources, mem);
+        var units = new List<InputUnit>(sources.Count);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            var s = sources[i];
+            (GhesBlockSharing, HestGhesSource)? with = shared.TryGetValue(i, out var sharing) ? (sharing, sources[sharing.Owner]) : null;
+            units.Add(new InputUnit(UnitKind.GhesRegionSource, s.TableOffset, s.IsVersion2 ? 92 : 64,
+                string.Create(CultureInfo.InvariantCulture, $"HEST {s.TypeName} source {s.Description.SourceId}")) { Detail = new RegionSourceDetail(s, mem, null, with) });
+        }
+        return new(name, region, units);
     }
 
     /// <summary>A decimal or 0x-hex address (underscores allowed).</summary>
@@ -103,6 +113,18 @@ internal static class RegionInput
         }
         visitor.Info("blockAddress", "Error status block address", Hex(blockAddress));
         visitor.Info("errorStatusBlockLength", "Error status block length", s.Description.ErrorStatusBlockLength);
+        if (d.SharedWith is ({ } sharing, { } owner))
+        {
+            uint ownerId = owner.Description.SourceId;
+            visitor.Info("sharedBlock", "Shared block", sharing.Kind switch
+            {
+                GhesSharingKind.SameRegister => string.Create(CultureInfo.InvariantCulture, $"error status address register shared with source {ownerId}, so is the block; decoded there (each GHES has its own: a firmware bug)"),
+                GhesSharingKind.SameBlock => string.Create(CultureInfo.InvariantCulture, $"block shared with source {ownerId}; decoded there (each GHES has its own: a firmware bug)"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"block overlaps source {ownerId}'s block at {Hex(sharing.OwnerBlockAddress)}; decoded there (each GHES has its own: a firmware bug)"),
+            });
+            visitor.EndObject();
+            return;
+        }
         int offset = (int)(blockAddress - mem.BaseAddress);
         var block = mem.Bytes.AsSpan(offset, (int)s.Description.ErrorStatusBlockLength);
         bool empty = block.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(block) == 0;

@@ -31,5 +31,5 @@ internal static class StreamInput
     }
 
     /// <summary>Sets the decoders' record size limit to <paramref name="maxRecordSize"/> for the calling flow (threads started inside inherit it).</summary>
-    public static IDisposable UseLimit(long maxRecordSize) => DecoderLimits.Use(DecoderLimits.Default with { MaxRecordSize = (int)maxRecordSize });
+    public static IDisposable UseLimit(long maxRecordSize) => DecoderLimits.Use(DecoderLimits.Current with { MaxRecordSize = (int)maxRecordSize });
 }

@@ -539,7 +539,7 @@ internal static class StreamingDecode
             WritePrelude(w);
             if (w.Errors is not null)
             {
-                foreach (var e in w.Errors) context.Error.WriteLine($"apeikit: {w.InputName}: {w.Label}: {e.Message}");
+                foreach (var line in ErrorListing.Lines(w.Errors)) context.Error.WriteLine($"apeikit: {w.InputName}: {w.Label}: {line}");
                 ErrorCount += w.Errors.Count;
             }
             if (w.Notices is not null)

@@ -33,7 +33,7 @@ internal static class TableInput
             var picked = tables.Where(t => tableFilter is null || string.Equals(t.Name, tableFilter, StringComparison.OrdinalIgnoreCase)
                 || string.Equals(t.Signature, tableFilter, StringComparison.OrdinalIgnoreCase)).ToList();
             if (picked.Count == 0)
-                throw new CliUsageException($"{name}: no table '{tableFilter}' in the dump; it holds {string.Join(", ", tables.Select(t => t.Name))}.");
+                throw new CliUsageException($"{name}: no table '{tableFilter}' in the dump; it holds {ListNames(tables)}.");
             return picked.Select(t => Unit(string.Create(CultureInfo.InvariantCulture, $"{name}: {t.Name} @ 0x{t.Address:X}"), t.Bytes)).ToList();
         }
         if (bytes.Length >= 4 && s_decoded.Any(s => bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(s))))
@@ -51,13 +51,18 @@ internal static class TableInput
     {
         try
         {
-            return AcpiDumpText.Parse(Encoding.ASCII.GetString(raw));
+            return AcpiDumpText.Parse(raw); // over the bytes: a string of the text, then one per line, was 20 times the input
         }
         catch (ApeiContentException e)
         {
             throw new CliUsageException($"{name}: not valid acpidump text: {e.Message}");
         }
     }
+
+    /// <summary>The tables' names for a message, at most <paramref name="max"/> of them and "... and N more" (a dump of 100,000 tables is not listed whole).</summary>
+    public static string ListNames(IReadOnlyList<AcpiDumpTable> tables, int max = 20)
+        => tables.Count <= max ? string.Join(", ", tables.Select(t => t.Name))
+            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", tables.Take(max).Select(t => t.Name))} ... and {tables.Count - max} more ({tables.Count} tables)");
 
     private static TableUnit Unit(string name, byte[] bytes)
     {

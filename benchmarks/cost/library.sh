@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Cost check for the library rows of issue #19 ("Bounded cost: no input makes time or memory explode").
+# Runs each row at two sizes (the second about twice the first), measures wall time, peak RSS (/usr/bin/time -v) and
+# output bytes, and fails when one grows faster than 1.3x the input's growth (2.6 per doubling) above a floor of
+# 0.5 s / 50 MB / 1 MB (below it, start-up and noise dominate); and when peak RSS at the larger size passes
+# 80 MB (the runtime's own) + 8 x the input bytes: memory must be a small constant factor of the input.
+#
+#   benchmarks/cost/library.sh                         # uses Cli/bin/Release/net10.0/ApeiKit.Cli.dll (build it first)
+#   APEIKIT="dotnet /tmp/old/ApeiKit.Cli.dll" benchmarks/cost/library.sh    # another build, e.g. before a change
+#   COST_SCALE=2 benchmarks/cost/library.sh            # every size doubled
+#
+# Rows: gesb (decode -i gesb -f json of one block of N empty entries), hest-build (hest build of an N-source spec),
+# shared (decode --hest --region of N GHES sources sharing one 1.7 MB block: input ~constant, so output must be too),
+# dump-line (decode of acpidump text with one N-byte line), dump-tables (hest check of N tables, no HEST: exit 2),
+# hest-json (decode -f json of an N-source HEST). Exit 1 when a row fails, 0 otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+APEIKIT=${APEIKIT:-"dotnet $root/Cli/bin/Release/net10.0/ApeiKit.Cli.dll"}
+scale=${COST_SCALE:-1}
+work=$(mktemp -d /tmp/apeikit-cost.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+gen() { python3 "$here/gen.py" "$@"; }
+failed=0
+
+# measure LABEL INPUT_BYTES -- command...: prints "seconds kb outbytes"
+measure() {
+  local out="$work/out" err="$work/err" tv="$work/time"
+  /usr/bin/time -v -o "$tv" "$@" > "$out" 2> "$err"
+  local wall kb
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$tv")
+  kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
+  echo "$wall $kb $(stat -c %s "$out")"
+}
+
+# row NAME IN1 IN2 "cmd1" "cmd2"
+row() {
+  local name=$1 in1=$2 in2=$3 c1=$4 c2=$5
+  read -r t1 m1 o1 <<<"$(measure $c1)"
+  read -r t2 m2 o2 <<<"$(measure $c2)"
+  local verdict
+  verdict=$(awk -v t1="$t1" -v t2="$t2" -v m1="$m1" -v m2="$m2" -v o1="$o1" -v o2="$o2" -v i1="$in1" -v i2="$in2" 'BEGIN {
+    lim = 1.3 * i2 / i1; bad = ""
+    if (t2 > lim * (t1 > 0.5 ? t1 : 0.5)) bad = bad " time"
+    if (m2 > lim * (m1 > 51200 ? m1 : 51200)) bad = bad " memory"
+    if (o2 > lim * (o1 > 1048576 ? o1 : 1048576)) bad = bad " output"
+    if (m2 > 81920 + 8 * i2 / 1024) bad = bad " memory/input"
+    printf "%s", (bad == "" ? "ok" : "FAIL:" bad) }')
+  printf '%-12s input %10d -> %10d B | %6.2f -> %6.2f s | %7.1f -> %7.1f MB RSS | out %11d -> %11d B | %s\n' \
+    "$name" "$in1" "$in2" "$t1" "$t2" "$(awk -v k="$m1" 'BEGIN{print k/1024}')" "$(awk -v k="$m2" 'BEGIN{print k/1024}')" "$o1" "$o2" "$verdict"
+  [[ $verdict == ok ]] || failed=1
+}
+size() { stat -c %s "$@" | awk '{s+=$1} END {print s}'; }
+
+n1=$((25000 * scale)); n2=$((50000 * scale))
+gen gesb $n1 "$work/g1.bin"; gen gesb $n2 "$work/g2.bin"
+row gesb "$(size "$work/g1.bin")" "$(size "$work/g2.bin")" "$APEIKIT decode -i gesb -f json $work/g1.bin" "$APEIKIT decode -i gesb -f json $work/g2.bin"
+
+n1=$((20000 * scale)); n2=$((40000 * scale))
+gen spec $n1 "$work/s1.json"; gen spec $n2 "$work/s2.json"
+row hest-build "$(size "$work/s1.json")" "$(size "$work/s2.json")" "$APEIKIT hest build $work/s1.json -o $work/h1.bin" "$APEIKIT hest build $work/s2.json -o $work/h2.bin"
+
+gen shared $((50 * scale)) 1700000 "$work/sh1"; gen shared $((100 * scale)) 1700000 "$work/sh2"
+row shared "$(size "$work"/sh1/*)" "$(size "$work"/sh2/*)" \
+  "$APEIKIT decode --hest $work/sh1/HEST.bin --region $work/sh1/region.bin" "$APEIKIT decode --hest $work/sh2/HEST.bin --region $work/sh2/region.bin"
+
+gen longline $((25000000 * scale)) "$work/l1.txt"; gen longline $((50000000 * scale)) "$work/l2.txt"
+row dump-line "$(size "$work/l1.txt")" "$(size "$work/l2.txt")" "$APEIKIT decode $work/l1.txt" "$APEIKIT decode $work/l2.txt"
+
+gen dump $((50000 * scale)) "$work/d1.txt"; gen dump $((100000 * scale)) "$work/d2.txt"
+row dump-tables "$(size "$work/d1.txt")" "$(size "$work/d2.txt")" "$APEIKIT hest check $work/d1.txt" "$APEIKIT hest check $work/d2.txt"
+
+gen hest $((30000 * scale)) "$work/j1.bin"; gen hest $((60000 * scale)) "$work/j2.bin"
+row hest-json "$(size "$work/j1.bin")" "$(size "$work/j2.bin")" "$APEIKIT decode -f json $work/j1.bin" "$APEIKIT decode -f json $work/j2.bin"
+
+exit $failed
