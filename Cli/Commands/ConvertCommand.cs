@@ -26,6 +26,7 @@ internal static class ConvertCommand
         var loaded = Load(file);
         using var result = new MemoryStream();
         int count = 0;
+        var losses = new ConversionLossTally(toErrorStatusBlock: to == "gesb");
         try
         {
             bool isCper = loaded.Bytes.AsSpan().StartsWith("CPER"u8);
@@ -36,8 +37,7 @@ internal static class ConvertCommand
                 while (offset < loaded.Bytes.Length && loaded.Bytes.AsSpan(offset).StartsWith("CPER"u8))
                 {
                     var record = CperRecord.Decode(loaded.Bytes.AsSpan(offset), out int n, offset);
-                    if (record.Sections.Exists(s => s.Flags > 0xFF))
-                        context.Error.WriteLine($"apeikit: {file}: record at 0x{offset:X}: section flags above bit 7 do not fit a data entry and were dropped");
+                    losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
                     var block = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
                     block.Encode(new StreamBufferWriter(result));
                     count++;
@@ -54,8 +54,7 @@ internal static class ConvertCommand
                 foreach (var block in blocks)
                 {
                     var record = CperConversion.ToCperRecord(block, GhesInput.NotificationFor(fromBert));
-                    if (block.RawData.Length > 0)
-                        context.Error.WriteLine($"apeikit: {file}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
+                    losses.Add(CperConversion.LossToCperRecord(block));
                     result.Write(record.Encode());
                     count++;
                 }
@@ -66,6 +65,7 @@ internal static class ConvertCommand
             context.Error.WriteLine($"apeikit: {file}: {e.Message}");
             return CliApp.ContentError;
         }
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {file}: {message}");
         CliFiles.Write(output, result.ToArray());
         context.Out.WriteLine($"apeikit: wrote {count} {(to == "cper" ? "CPER record" : "error status block")}{(count == 1 ? "" : "s")} ({result.Length} bytes) to {output}");
         return CliApp.Ok;
