@@ -282,17 +282,17 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         {
             var names = RegisterNames[type];
             array = new byte[Math.Max(size, (uint)layout!.Size)];
-            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(r?[names[i]]));
+            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(Lc.M(r, names[i])));
         }
         else if (type == 8)
         {
             array = new byte[Math.Max(size, 16u)];
-            var me = r?["mrsEncoding"];
-            ulong enc = (U(me?["op2"]) & 7) | ((U(me?["crm"]) & 0xF) << 3) | ((U(me?["crn"]) & 0xF) << 7) | ((U(me?["op1"]) & 7) << 11) | ((U(me?["o0"]) & 1) << 14);
+            var me = Lc.M(r, "mrsEncoding");
+            ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 1) << 14);
             layout!.Find("mrsEncoding")!.WriteValue(array, enc);
-            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(r?["value"])); // libcper's value offset
+            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(Lc.M(r, "value"))); // libcper's value offset
         }
-        else array = FromB64(r?["data"]);
+        else array = FromB64(Lc.M(r, "data"));
         // libcper writes contexts without padding.
         return new ArmContextInfo((ushort)type, array) { Version = (ushort)U(c["version"]), Padded = false };
     }

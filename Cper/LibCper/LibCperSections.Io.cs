@@ -72,10 +72,10 @@ internal sealed class LcDmarVtd : LibCperSection<DmarVtdSection>
         m.FaultStatus = (uint)U(o["faultStatusRegister"]);
         var f = o["faultRecord"];
         Span<byte> record = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt64LittleEndian(record, U(f?["faultInformation"]) << 12);
-        ulong hi = (U(f?["sourceIdentifier"]) & 0xFFFF) | (Bool(f?["privelegeModeRequested"]) ? 1UL << 29 : 0) | (Bool(f?["executePermissionRequested"]) ? 1UL << 30 : 0)
-            | (Bool(f?["pasidPresent"]) ? 1UL << 31 : 0) | ((U(f?["faultReason"]) & 0xFF) << 32) | ((U(f?["pasidValue"]) & 0xFFFFF) << 40)
-            | ((U(f?["addressType"]) & 3) << 60) | ((PairValue(f?["type"]) & 1) << 62);
+        BinaryPrimitives.WriteUInt64LittleEndian(record, U(Lc.M(f, "faultInformation")) << 12);
+        ulong hi = (U(Lc.M(f, "sourceIdentifier")) & 0xFFFF) | (Bool(Lc.M(f, "privelegeModeRequested")) ? 1UL << 29 : 0) | (Bool(Lc.M(f, "executePermissionRequested")) ? 1UL << 30 : 0)
+            | (Bool(Lc.M(f, "pasidPresent")) ? 1UL << 31 : 0) | ((U(Lc.M(f, "faultReason")) & 0xFF) << 32) | ((U(Lc.M(f, "pasidValue")) & 0xFFFFF) << 40)
+            | ((U(Lc.M(f, "addressType")) & 3) << 60) | ((PairValue(Lc.M(f, "type")) & 1) << 62);
         BinaryPrimitives.WriteUInt64LittleEndian(record[8..], hi);
         m.SetFieldBytes("faultRecord", record);
         m.SetFieldBytes("rootEntry", FromB64(o["rootEntry"]));

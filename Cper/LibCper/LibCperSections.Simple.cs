@@ -245,7 +245,7 @@ internal sealed class LcMemory2 : LibCperSection<MemoryError2Section>
         F(14, "status", n => m.Status = (byte)PairValue(n));
         // The physical address is written whenever present (its hex twin always is); libcper ties it to bit 0.
         if (o.ContainsKey("physicalAddress")) m.PhysicalAddress = U(o["physicalAddress"]);
-        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = ParseNumber(Str(o["physicalAddressHex"]));
+        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = U(o["physicalAddressHex"]);
         F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
         F(3, "node", n => m.Node = (ushort)U(n));
         F(4, "card", n => m.Card = (ushort)U(n));
@@ -301,7 +301,7 @@ internal sealed class LcPciBus : LibCperSection<PciBusErrorSection>
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
         F(0, "errorStatus", n => m.SetField("errorStatus", ErrorStatusFrom(n)));
         F(1, "errorType", n => m.ErrorType = (ushort)PairValue(n));
-        F(2, "busID", n => m.BusId = (ushort)((U(n?["busNumber"]) & 0xFF) | ((U(n?["segmentNumber"]) & 0xFF) << 8)));
+        F(2, "busID", n => m.BusId = (ushort)((U(Lc.M(n, "busNumber")) & 0xFF) | ((U(Lc.M(n, "segmentNumber")) & 0xFF) << 8)));
         F(3, "busAddress", n => m.BusAddress = U(n));
         F(4, "busData", n => m.BusData = U(n));
         F(5, "busCommandType", n => m.BusCommand = Str(n) == "PCI" ? 0 : 1UL << 56);
@@ -357,13 +357,13 @@ internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
         F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         F(1, "idInfo", n =>
         {
-            m.VendorId = (ushort)U(n?["vendorID"]); m.DeviceId = (ushort)U(n?["deviceID"]); m.ClassCode = (uint)(U(n?["classCode"]) & 0xFFFFFF);
-            m.Location = ((byte)U(n?["functionNumber"]), (byte)U(n?["deviceNumber"]), (byte)U(n?["busNumber"]), (byte)U(n?["segmentNumber"]));
+            m.VendorId = (ushort)U(Lc.M(n, "vendorID")); m.DeviceId = (ushort)U(Lc.M(n, "deviceID")); m.ClassCode = (uint)(U(Lc.M(n, "classCode")) & 0xFFFFFF);
+            m.Location = ((byte)U(Lc.M(n, "functionNumber")), (byte)U(Lc.M(n, "deviceNumber")), (byte)U(Lc.M(n, "busNumber")), (byte)U(Lc.M(n, "segmentNumber")));
         });
         if (o["registerDataPairs"] is JsonArray pairs)
         {
             v |= 1UL << 4;
-            foreach (var p in pairs) m.RegisterPairs.Add((U(p?["firstHalf"]), U(p?["secondHalf"])));
+            foreach (var p in pairs) m.RegisterPairs.Add((U(Lc.M(p, "firstHalf")), U(Lc.M(p, "secondHalf"))));
         }
         // The model keeps Memory Number and gives the other pairs to IO Number. libcper leaves out counts whose
         // validation bit is clear but still lists every pair: with only IO Number shown, the rest are memory pairs.
