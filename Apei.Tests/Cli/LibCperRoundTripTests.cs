@@ -88,6 +88,7 @@ public sealed class LibCperRoundTripTests : IDisposable
     [InlineData("fruText number", "$.sectionDescriptors[0].fruText: expected a string, found 5")]
     [InlineData("sections missing", "$.sections: 0 section(s) for 1 descriptor(s)")]
     [InlineData("node -1.5", "$.sections[0].Memory.node: expected an unsigned integer, found -1.5")]
+    [InlineData("node 70000", "$.sections[0].Memory.node: expected an unsigned integer of at most 16 bits (at most 65535), found 70000")]
     [InlineData("timestamp garbage", "$.header.timestamp: expected libcper's timestamp")]
     public void Encode_libcper_refuses_a_wrong_value_naming_its_path(string mutation, string message)
     {
@@ -110,6 +111,7 @@ public sealed class LibCperRoundTripTests : IDisposable
             case "fruText number": descriptor["fruText"] = 5; break;
             case "sections missing": json.Remove("sections"); break;
             case "node -1.5": memory["node"] = -1.5; break;
+            case "node 70000": memory["node"] = 70000; break;
             case "timestamp garbage": header["timestamp"] = "yesterday"; break;
         }
         string file = Path.Combine(_dir, "bad.json"), bin = Path.Combine(_dir, "bad.bin");

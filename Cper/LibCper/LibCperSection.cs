@@ -174,6 +174,9 @@ internal static class Lc
     }
 
     public static ulong PairValue(JsonNode? n) => U(Lc.M(n, "value"));
+
+    /// <summary>A pair's value that must fit in <paramref name="bits"/> bits.</summary>
+    public static ulong PairValue(JsonNode? n, int bits) => U(Lc.M(n, "value"), bits);
     public static bool Has(JsonObject o, string name) => o.ContainsKey(name);
 
     /// <summary>Base64 bytes; empty when missing.</summary>

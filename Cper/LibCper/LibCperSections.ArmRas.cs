@@ -124,10 +124,10 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
     {
         var m = new ArmRasSection
         {
-            Revision = (uint)U(o["revision"]),
-            ComponentType = (byte)U(Lc.M(o["componentType"], "raw")),
-            IpInstanceFormat = (byte)U(Lc.M(o["ipInstanceFormat"], "raw")),
-            IpTypeFormat = (byte)U(Lc.M(o["ipTypeFormat"], "raw")),
+            Revision = (uint)U(o["revision"], 32),
+            ComponentType = (byte)U(Lc.M(o["componentType"], "raw"), 8),
+            IpInstanceFormat = (byte)U(Lc.M(o["ipInstanceFormat"], "raw"), 8),
+            IpTypeFormat = (byte)U(Lc.M(o["ipTypeFormat"], "raw"), 8),
         };
         var inst = o["ipInstance"];
         var instance = new byte[16];
@@ -141,10 +141,10 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
         {
             case 0: foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) f.WriteValue(ipType, U(Lc.M(type, f.Json))); break;
             case 1:
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)U(Lc.M(type, "iidr")));
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)U(Lc.M(type, "aidr")));
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)U(Lc.M(type, "iidr"), 32));
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)U(Lc.M(type, "aidr"), 32));
                 break;
-            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)U(Lc.M(type, Pidr[i])); break;
+            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)U(Lc.M(type, Pidr[i]), 8); break;
         }
         m.IpType = ipType;
         var user = new byte[16];
@@ -161,12 +161,12 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
         }
         if (o["auxData"] is JsonObject aux)
         {
-            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"]) };
+            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"], 8) };
             foreach (var c in aux["contexts"] as JsonArray ?? [])
             {
                 bool local = Str(Lc.M(Lc.M(c, "flags"), "addressSpaceIdentifierScope")) == Scopes[1];
                 var ctx = new ArmRasContext { Flags = local ? (ushort)1 : (ushort)0 };
-                if (local) ctx.AddressSpaceIdentifier = (ushort)U(Lc.M(c, "addressSpaceIdentifier"));
+                if (local) ctx.AddressSpaceIdentifier = (ushort)U(Lc.M(c, "addressSpaceIdentifier"), 16);
                 foreach (var r in Lc.M(c, "registers") as JsonArray ?? []) ctx.Registers.Add((U(Lc.M(r, "address")), U(Lc.M(r, "value"))));
                 a.Contexts.Add(ctx);
             }

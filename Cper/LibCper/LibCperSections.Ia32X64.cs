@@ -214,7 +214,7 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
 
     private static Ia32X64ContextInfo ContextFrom(JsonObject x)
     {
-        ushort type = (ushort)PairValue(x["registerContextType"]);
+        ushort type = (ushort)PairValue(x["registerContextType"], 16);
         var r = x["registerArray"] as JsonObject;
         var layout = Ia32X64ProcessorSection.RegisterLayout(type);
         byte[] array;
@@ -234,6 +234,6 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
             }
         }
         else array = FromB64(Lc.M(r, "data"));
-        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"]), MmRegisterAddress = U(x["mmRegisterAddress"]) };
+        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"], 32), MmRegisterAddress = U(x["mmRegisterAddress"]) };
     }
 }

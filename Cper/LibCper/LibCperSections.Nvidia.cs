@@ -66,10 +66,10 @@ internal sealed class LcNvidia : LibCperSection
         var s = new NvidiaSection
         {
             Signature = Str(o["signature"]) ?? "",
-            ErrorType = (ushort)U(o["errorType"]),
-            ErrorInstance = (ushort)U(o["errorInstance"]),
-            Severity = (byte)U(Lc.M(o["severity"], "code")),
-            Socket = (byte)U(o["socket"]),
+            ErrorType = (ushort)U(o["errorType"], 16),
+            ErrorInstance = (ushort)U(o["errorInstance"], 16),
+            Severity = (byte)U(Lc.M(o["severity"], "code"), 8),
+            Socket = (byte)U(o["socket"], 8),
             InstanceBase = U(o["instanceBase"]),
         };
         if (o["registers"] is JsonArray regs)

@@ -255,10 +255,10 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         ulong major = ParseNumber(ver[0]), minor = ver.Length > 1 ? ParseNumber(ver[1]) : 0;
         var m = new NvidiaEventSection
         {
-            Version = (byte)U(Lc.M(eh, "version")),
+            Version = (byte)U(Lc.M(eh, "version"), 8),
             SourceDeviceType = (byte)Math.Max(device, 0),
-            EventType = (ushort)U(Lc.M(eh, "type")),
-            EventSubtype = (ushort)U(Lc.M(eh, "subtype")),
+            EventType = (ushort)U(Lc.M(eh, "type"), 16),
+            EventSubtype = (ushort)U(Lc.M(eh, "subtype"), 16),
             LinkId = U(Lc.M(eh, "linkId")),
             SignatureBytes = sig,
             InfoVersion = (ushort)((major << 8) | (minor & 0xFF)),
@@ -273,12 +273,12 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         {
             var ctx = new NvidiaEventContext
             {
-                Version = (ushort)U(Lc.M(c, "version")),
-                DataFormatType = (ushort)U(Lc.M(c, "dataFormatType")),
-                DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion")),
+                Version = (ushort)U(Lc.M(c, "version"), 16),
+                DataFormatType = (ushort)U(Lc.M(c, "dataFormatType"), 16),
+                DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion"), 16),
             };
             var data = ContextDataFrom(c, device);
-            uint dataSize = (uint)U(Lc.M(c, "dataSize"));
+            uint dataSize = (uint)U(Lc.M(c, "dataSize"), 32);
             ctx.SetData(data);
             if (dataSize != data.Length)
             {
@@ -326,7 +326,7 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
     private static byte[] ContextDataFrom(JsonNode? c, int device)
     {
         var data = Lc.M(c, "data");
-        int size = (int)U(Lc.M(c, "dataSize"));
+        int size = (int)U(Lc.M(c, "dataSize"), 31);
         if (Lc.M(data, "opaque") is JsonValue opaque) return Lc.FromHex(opaque);
         (string Variant, string Member, string[] Names)[] arrays =
         [
@@ -347,7 +347,7 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         if (device == 1 && Lc.M(data, "gpuLegacyXid") is JsonObject x)
         {
             var b = new byte[4 + NvidiaEventSection.LegacyXidMessageSize];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"]));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"], 32));
             Ascii(b.AsSpan(4), Str(x["message"]));
             return b.AsSpan(0, size > 0 && size <= b.Length ? size : b.Length).ToArray();
         }
