@@ -42,6 +42,8 @@ public enum ConversionLoss
     Timestamp = 1 << 11,
     /// <summary>Sections whose descriptor points outside the record (no body to carry).</summary>
     OrphanedSections = 1 << 12,
+    /// <summary>Non-zero bytes of the record outside its header, descriptors and sections.</summary>
+    RecordGapBytes = 1 << 13,
 
     // Error status block -> CPER record (a record has no block header and one timestamp).
     /// <summary>The block's raw data.</summary>
@@ -122,7 +124,8 @@ public sealed class ConversionLossTally
     }
 
     private static bool Plural(ConversionLoss flag) => flag is ConversionLoss.ReservedBytes or ConversionLoss.SectionFlagsHigh or ConversionLoss.OrphanedSections
-        or ConversionLoss.EntryTimestamps or ConversionLoss.EntryRevision or ConversionLoss.GapBytes or ConversionLoss.RecordFlags;
+        or ConversionLoss.EntryTimestamps or ConversionLoss.EntryRevision or ConversionLoss.GapBytes or ConversionLoss.RecordFlags
+        or ConversionLoss.RecordGapBytes;
 
     /// <summary>The field's name in messages.</summary>
     public static string Name(ConversionLoss flag) => flag switch
@@ -140,6 +143,7 @@ public sealed class ConversionLossTally
         ConversionLoss.SectionFlagsHigh => "section flags above bit 7",
         ConversionLoss.Timestamp => "timestamp",
         ConversionLoss.OrphanedSections => "sections outside the record",
+        ConversionLoss.RecordGapBytes => "bytes between or after the sections",
         ConversionLoss.RawData => "raw data",
         ConversionLoss.BlockStatus => "block status",
         ConversionLoss.EntryTimestamps => "entry timestamps other than the first",

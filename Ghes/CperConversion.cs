@@ -76,6 +76,7 @@ public static class CperConversion
         if (!record.Timestamp.IsZero && (!timestampValid || entryRevision < GenericErrorStatus.TimestampRevision)) loss |= ConversionLoss.Timestamp;
         else if (timestampValid && (!record.Timestamp.TryDecode(record.CreatorId == CperGuids.CreatorWhea, out _, out var encoding) || encoding != TimestampEncoding.Bcd))
             warning |= ConversionWarning.TimestampNotBcd; // read as decode reads it: binary when Windows wrote the record
+        if (record.Fillers.Exists(f => f.Bytes.AsSpan().ContainsAnyExcept((byte)0))) loss |= ConversionLoss.RecordGapBytes;
         foreach (var s in record.Sections)
         {
             if (s.Orphaned) { loss |= ConversionLoss.OrphanedSections; continue; }

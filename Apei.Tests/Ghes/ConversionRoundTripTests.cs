@@ -127,6 +127,19 @@ public sealed class ConversionRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Loss_to_an_error_status_block_names_bytes_after_the_sections()
+    {
+        var record = new CperRecord { Severity = 2 };
+        record.Sections.Add(new CperSection { Severity = 2, Body = GhesTestBlocks.Memory() });
+        var bytes = record.Encode().Concat(Enumerable.Repeat((byte)0xAB, 16)).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(CperRecordHeader.RecordLengthOffset), (uint)bytes.Length);
+
+        var loss = CperConversion.LossToErrorStatusBlock(CperRecord.Decode(bytes, out _), out _);
+
+        Assert.Equal(ConversionLoss.RecordGapBytes, loss);
+    }
+
+    [Fact]
     public void Loss_to_a_cper_record_names_raw_data_block_status_and_other_entry_timestamps()
     {
         var block = GhesTestBlocks.TwoEntries(raw: [1, 2, 3]);
