@@ -15,6 +15,9 @@ namespace ApeiKit.Ghes;
 /// record flags and persistence information, the section descriptor revision, and section flags bits 8-31. A CPER
 /// record cannot carry: a block's raw data (dropped; see <see cref="ToCperRecord"/>), the Block Status bits (they are
 /// recomputed from the entries), and per-entry timestamps other than the one that becomes the record's.</para>
+/// <para>Nothing is dropped silently: <see cref="LossToErrorStatusBlock"/> and <see cref="LossToCperRecord"/> say which of
+/// these held a value in a given record or block (<see cref="ConversionLoss"/>), and <see cref="ConversionLossTally"/>
+/// words them once per run for the CLI.</para>
 /// </remarks>
 public static class CperConversion
 {
