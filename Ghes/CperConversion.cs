@@ -15,6 +15,9 @@ namespace ApeiKit.Ghes;
 /// record flags and persistence information, the section descriptor revision, and section flags bits 8-31. A CPER
 /// record cannot carry: a block's raw data (dropped; see <see cref="ToCperRecord"/>), the Block Status bits (they are
 /// recomputed from the entries), and per-entry timestamps other than the one that becomes the record's.</para>
+/// <para>Nothing is dropped silently: <see cref="LossToErrorStatusBlock"/> and <see cref="LossToCperRecord"/> say which of
+/// these held a value in a given record or block (<see cref="ConversionLoss"/>), and <see cref="ConversionLossTally"/>
+/// words them once per run for the CLI.</para>
 /// </remarks>
 public static class CperConversion
 {
@@ -47,6 +50,67 @@ public static class CperConversion
             });
         }
         return block;
+    }
+
+    /// <summary>
+    /// The fields of <paramref name="record"/> that <see cref="ToErrorStatusBlock"/> cannot carry because they hold
+    /// non-default values: the record header's IDs, flags, persistence information, revision and reserved bytes (a Generic
+    /// Error Data Entry, ACPI 6.5 Table 18.12, has no place for them), descriptor revisions and flags above bit 7, the
+    /// timestamp when the entries have none, orphaned sections.
+    /// </summary>
+    /// <param name="record">The record.</param>
+    /// <param name="entryRevision">Revision of the data entries (before 0x300 they hold no timestamp).</param>
+    /// <param name="warning">Receives <see cref="ConversionWarning.TimestampNotBcd"/> when the carried timestamp is not BCD.</param>
+    public static ConversionLoss LossToErrorStatusBlock(CperRecord record, out ConversionWarning warning, ushort entryRevision = GenericErrorStatus.TimestampRevision)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var loss = ConversionLoss.None;
+        warning = ConversionWarning.None;
+        if ((record.ValidationBits & 1) != 0 || record.PlatformId != Guid.Empty) loss |= ConversionLoss.PlatformId;
+        if ((record.ValidationBits & 4) != 0 || record.PartitionId != Guid.Empty) loss |= ConversionLoss.PartitionId;
+        if (record.CreatorId != Guid.Empty) loss |= ConversionLoss.CreatorId;
+        if (record.NotificationType != Guid.Empty) loss |= ConversionLoss.NotificationType;
+        if (record.RecordId != 0) loss |= ConversionLoss.RecordId;
+        if (record.Flags != 0) loss |= ConversionLoss.RecordFlags;
+        if (record.PersistenceInformation != 0) loss |= ConversionLoss.PersistenceInformation;
+        if (record.Revision != 0x0210 || record.SignatureEnd != CperRecordHeader.SignatureEndValue) loss |= ConversionLoss.RecordRevision;
+        if (record.Reserved.AsSpan().ContainsAnyExcept((byte)0)) loss |= ConversionLoss.ReservedBytes;
+        bool timestampValid = (record.ValidationBits & 2) != 0;
+        if (!record.Timestamp.IsZero && (!timestampValid || entryRevision < GenericErrorStatus.TimestampRevision)) loss |= ConversionLoss.Timestamp;
+        else if (timestampValid && (!record.Timestamp.TryDecode(record.CreatorId == CperGuids.CreatorWhea, out _, out var encoding) || encoding != TimestampEncoding.Bcd))
+            warning |= ConversionWarning.TimestampNotBcd; // read as decode reads it: binary when Windows wrote the record
+        if (record.Fillers.Exists(f => f.Bytes.AsSpan().ContainsAnyExcept((byte)0))) loss |= ConversionLoss.RecordGapBytes;
+        foreach (var s in record.Sections)
+        {
+            if (s.Orphaned) { loss |= ConversionLoss.OrphanedSections; continue; }
+            if (s.Revision != 0x0300) loss |= ConversionLoss.SectionRevision;
+            if (s.Flags > 0xFF) loss |= ConversionLoss.SectionFlagsHigh;
+            if (s.Reserved != 0) loss |= ConversionLoss.ReservedBytes;
+        }
+        return loss;
+    }
+
+    /// <summary>
+    /// The fields of <paramref name="block"/> that <see cref="ToCperRecord"/> cannot carry: raw data, a Block Status other
+    /// than the computed one, bytes between the entries and the raw data, entry timestamps other than the one that becomes
+    /// the record's, entry revisions other than 0x300.
+    /// </summary>
+    public static ConversionLoss LossToCperRecord(ErrorStatusBlock block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var loss = ConversionLoss.None;
+        if (block.RawData.Length > 0) loss |= ConversionLoss.RawData;
+        if (block.BlockStatus is { } status && status != block.ComputeBlockStatus()) loss |= ConversionLoss.BlockStatus;
+        if (block.Gap.AsSpan().ContainsAnyExcept((byte)0)) loss |= ConversionLoss.GapBytes;
+        CperTimestamp? taken = null;
+        foreach (var e in block.Entries)
+        {
+            if (e.Revision != GenericErrorStatus.TimestampRevision) loss |= ConversionLoss.EntryRevision;
+            bool valid = (e.ValidationBits & GenericErrorStatus.TimestampValid) != 0 && e.Revision >= GenericErrorStatus.TimestampRevision;
+            if (valid && taken is null) { taken = e.Timestamp; continue; }
+            if (e.Revision >= GenericErrorStatus.TimestampRevision && !e.Timestamp.IsZero && e.Timestamp != taken) loss |= ConversionLoss.EntryTimestamps;
+        }
+        return loss;
     }
 
     /// <summary>Builds a CPER record holding the block's entries as sections.</summary>

@@ -26,6 +26,7 @@ internal static class ConvertCommand
         CliFiles.CheckOutputs(Directory.Exists(file) ? [file, Path.Combine(file, "BERT"), Path.Combine(file, "data", "BERT")] : [file], ("--output", output));
         using var result = new MemoryStream();
         int count = 0, problems = 0;
+        var losses = new ConversionLossTally(toErrorStatusBlock: to == "gesb");
         var problemLines = new List<string>();
         void Problem(string line)
         {
@@ -40,7 +41,7 @@ internal static class ConvertCommand
             if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{file}: a directory must hold BERT and data/BERT.");
             if (to == "gesb") throw new CliUsageException($"{file}: already error status blocks (a BERT region); --to gesb needs CPER input.");
             var loaded = GhesInput.LoadPair(table, CliFiles.Read(table), region, CliFiles.Read(region));
-            if (!ConvertLoaded(context, loaded, sink, ref count)) return CliApp.ContentError;
+            if (!ConvertLoaded(context, loaded, sink, losses, ref count)) return CliApp.ContentError;
         }
         else
         {
@@ -53,7 +54,7 @@ internal static class ConvertCommand
                     ?? throw new CliUsageException($"{source.Name}: an ACPI table that holds no error records (convert reads CPER records, error status blocks and BERT with its region).");
                 if (loaded.Units.TrueForAll(u => u.Detail is BertUnitDetail d && d.RegionNote is not null))
                     throw new CliUsageException($"{source.Name}: a BERT table without its boot error region; give the directory or the table followed by the region.");
-                if (!ConvertLoaded(context, loaded, sink, ref count)) return CliApp.ContentError;
+                if (!ConvertLoaded(context, loaded, sink, losses, ref count)) return CliApp.ContentError;
             }
             else
             {
@@ -61,7 +62,7 @@ internal static class ConvertCommand
                 if (to == "gesb" && blocks) throw new CliUsageException($"{source.Name}: already error status blocks; --to gesb needs CPER input.");
                 if (to == "cper" && !blocks) throw new CliUsageException($"{source.Name}: already CPER; --to cper needs error status blocks or a BERT with its region.");
                 var reader = source.OpenReader(StreamInput.MaxRecordSize);
-                int index = 0, highFlags = 0, rawDropped = 0;
+                int index = 0;
                 string noun = blocks ? "Generic Error Status Block" : "CPER record";
                 while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
                 {
@@ -81,14 +82,14 @@ internal static class ConvertCommand
                             GhesBlockValidator.Validate(bytes, (ulong)bytes.Length, item.Offset).ThrowIfInvalid();
                             var block = ErrorStatusBlock.Decode(bytes, out _, item.Offset);
                             if (block.Entries.Count == 0) continue;
-                            if (block.RawData.Length > 0) rawDropped += block.RawData.Length;
                             result.Write(CperConversion.ToCperRecord(block, Guid.Empty).Encode());
+                            losses.Add(CperConversion.LossToCperRecord(block));
                         }
                         else
                         {
                             var record = CperRecord.Decode(bytes, out _, item.Offset);
-                            if (record.Sections.Exists(s => s.Flags > 0xFF)) highFlags++;
                             CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode(sink);
+                            losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
                         }
                         count++;
                     }
@@ -98,8 +99,6 @@ internal static class ConvertCommand
                     }
                 }
                 reader.Complete();
-                if (highFlags > 0) context.Error.WriteLine($"apeikit: {source.Name}: {highFlags} record{(highFlags == 1 ? "" : "s")}: section flags above bit 7 do not fit a data entry and were dropped");
-                if (rawDropped > 0) context.Error.WriteLine($"apeikit: {source.Name}: {rawDropped} bytes of raw data have no place in a CPER record and were dropped");
                 if (source.TextError is { } textError) Problem($"apeikit: {source.Name}: {textError}; the bytes before it were converted");
                 if (count == 0)
                 {
@@ -113,12 +112,13 @@ internal static class ConvertCommand
             }
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return problems > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
     /// <summary>Converts a BERT's blocks (or a loaded block) to CPER records; false (reported) when a block is malformed.</summary>
-    private static bool ConvertLoaded(CliContext context, GhesInput.Loaded loaded, StreamBufferWriter sink, ref int count)
+    private static bool ConvertLoaded(CliContext context, GhesInput.Loaded loaded, StreamBufferWriter sink, ConversionLossTally losses, ref int count)
     {
         try
         {
@@ -126,8 +126,7 @@ internal static class ConvertCommand
             foreach (var block in blocks)
             {
                 var record = CperConversion.ToCperRecord(block, GhesInput.NotificationFor(fromBert));
-                if (block.RawData.Length > 0)
-                    context.Error.WriteLine($"apeikit: {loaded.Name}: {block.RawData.Length} bytes of raw data have no place in a CPER record and were dropped");
+                losses.Add(CperConversion.LossToCperRecord(block));
                 var bytes = record.Encode();
                 sink.Write(bytes);
                 count++;

@@ -17,7 +17,7 @@ internal static class EncodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line); '-' reads standard input." };
+        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line; or error status blocks as 'decode --input gesb --format json' writes them); '-' reads standard input." };
         var output = new Option<string>("--output", "-o") { Description = "Output file ('-': standard output); written to a temporary file and renamed into place.", Required = true };
         var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
         framing.AcceptOnlyFromAmong("cper", "gesb");
@@ -40,6 +40,8 @@ internal static class EncodeCommand
     private static int Run(CliContext context, string file, string output, string framing)
     {
         byte[] json = CliFiles.Read(context, file);
+        if (ErrorStatusBlockJsonReader.LooksLikeBlocks(json)) return RunBlocks(context, file, json, output, framing);
+        var losses = new ConversionLossTally(toErrorStatusBlock: true);
         List<CperRecord> records;
         using var result = new MemoryStream();
         try
@@ -51,8 +53,7 @@ internal static class EncodeCommand
                 byte[] encoded;
                 if (framing == "gesb")
                 {
-                    if (record.Sections.Exists(s => s.Flags > 0xFF))
-                        context.Error.WriteLine($"apeikit: {CliText.Name(file)}: section flags above bit 7 do not fit a data entry and were dropped");
+                    losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
                     encoded = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode();
                 }
                 else
@@ -69,7 +70,44 @@ internal static class EncodeCommand
             return CliApp.ContentError;
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(records.Count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
+        return CliApp.Ok;
+    }
+
+    /// <summary>
+    /// Error status blocks as <c>decode --input gesb --format json</c> prints them: written back as they were (gesb
+    /// framing), or converted to CPER records (cper framing; what a record cannot carry is reported).
+    /// </summary>
+    private static int RunBlocks(CliContext context, string file, byte[] json, string output, string framing)
+    {
+        using var result = new MemoryStream();
+        var losses = new ConversionLossTally(toErrorStatusBlock: false);
+        int count;
+        try
+        {
+            var blocks = ErrorStatusBlockJsonReader.ReadBlocks(json);
+            count = blocks.Count;
+            foreach (var bytes in blocks)
+            {
+                if (framing == "gesb")
+                {
+                    result.Write(bytes);
+                    continue;
+                }
+                var block = ErrorStatusBlock.Decode(bytes, out _);
+                losses.Add(CperConversion.LossToCperRecord(block));
+                result.Write(CperConversion.ToCperRecord(block).Encode());
+            }
+        }
+        catch (Exception e) when (e is CperJsonException or ApeiContentException)
+        {
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.CutQuoted(e.Message)}");
+            return CliApp.ContentError;
+        }
+        CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }
 

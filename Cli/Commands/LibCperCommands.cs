@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using ApeiKit.Cper.Json;
 using ApeiKit.Cper.LibCper;
 using ApeiKit.Cper.Streaming;
 
@@ -13,27 +14,29 @@ namespace ApeiKit.Cli;
 /// </summary>
 internal static class LibCperCommands
 {
-    /// <summary>Reads libcper JSON from <paramref name="file"/> and writes the CPER bytes to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Reads libcper JSON from <paramref name="file"/> (one record, an array, or one per line as
+    /// <c>decode --format ndjson --json-style libcper</c> prints them) and writes the CPER bytes to <paramref name="output"/>.
+    /// A wrong type or a value that does not parse is an error naming its JSON path (exit 1); the status line goes to stderr.
+    /// </summary>
     public static int Encode(CliContext context, string file, string output)
     {
-        string text = new StreamReader(new MemoryStream(CliFiles.Read(context, file)), Encoding.UTF8).ReadToEnd(); // a BOM is skipped, as File.ReadAllText does
+        byte[] json = CliFiles.Read(context, file);
         using var bytes = new MemoryStream();
+        int count;
         try
         {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(text);
-            var records = node is System.Text.Json.Nodes.JsonArray array ? array.ToList() : [node];
-            foreach (var r in records)
-            {
-                if (r is not System.Text.Json.Nodes.JsonObject o) throw new FormatException("libcper JSON: expected a record object.");
-                bytes.Write(LibCperJsonReader.Read(o).Encode());
-            }
+            var records = LibCperJsonReader.ReadRecords(json);
+            count = records.Count;
+            foreach (var record in records) bytes.Write(record.Encode());
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
             context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.Message(e)}");
             return CliApp.ContentError;
         }
         CliFiles.WriteAll(context, (output, bytes.ToArray()));
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, "CPER record")} ({CliText.Count(bytes.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return CliApp.Ok;
     }
 

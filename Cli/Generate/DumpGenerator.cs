@@ -5,8 +5,9 @@ namespace ApeiKit.Cli;
 
 /// <summary>
 /// A seeded, realistic dump of concatenated CPER records for benchmarks and load tests: mixed sections (platform
-/// memory, ARM processor, PCI Express, processor generic; one to three per record), severities weighted as real
-/// logs are (mostly corrected), notification types that fit the sections, a few creators. A pool of records is
+/// memory, ARM processor, PCI Express, processor generic; one to three per record) from ARM and x86 machines, severities
+/// weighted as real logs are (mostly corrected), notification types that fit the severity, the first section and the
+/// machine (<see cref="AllowedNotifications"/>), ARM error types in all three encodings writers use, a few creators. A pool of records is
 /// built with the encoders (<see cref="CperRecord"/>), then written out in seeded order with Record ID, timestamp and
 /// (memory sections) physical address, node, card and module varied, so every record is distinct. The same seed and
 /// size give the same bytes.
@@ -16,9 +17,13 @@ public static class DumpGenerator
     /// <summary>Which sections the records carry.</summary>
     public enum Mix
     {
-        /// <summary>Memory 40%, ARM processor 25%, PCIe 20%, processor generic 15% of sections; one to three per record.</summary>
+        /// <summary>
+        /// One to three sections per record; 35% of records from ARM machines (memory 45%, ARM processor 35%, PCIe 20%
+        /// of sections, at least one ARM processor section), the rest from x86 ones (memory 50%, PCIe 25%, processor
+        /// generic IA32/X64 25%).
+        /// </summary>
         Mixed,
-        /// <summary>Platform memory error sections only (one to three per record): the fleet's most common record.</summary>
+        /// <summary>Platform memory error sections only (one to three per record, x86 notifications): the fleet's most common record.</summary>
         Memory,
     }
 
@@ -81,6 +86,17 @@ public static class DumpGenerator
     {
         uint severity = Pick(rng, (2u, 70), (0u, 15), (3u, 10), (1u, 5));
         int sections = Pick(rng, (1, 70), (2, 20), (3, 10));
+        // The machine that logged the record: ARM servers log ARM processor sections (and are notified by SEA/SEI),
+        // x86 servers processor generic IA32/X64 sections (CMC/MCE). Memory and PCIe sections come from both.
+        bool arm = mix == Mix.Mixed && rng.Next(100) < 35;
+        var kinds = new SectionKind[sections];
+        for (int s = 0; s < sections; s++)
+        {
+            kinds[s] = mix == Mix.Memory ? SectionKind.Memory
+                : arm ? Pick(rng, (SectionKind.Memory, 45), (SectionKind.Arm, 35), (SectionKind.Pcie, 20))
+                : Pick(rng, (SectionKind.Memory, 50), (SectionKind.Pcie, 25), (SectionKind.ProcessorGeneric, 25));
+        }
+        if (arm && Array.IndexOf(kinds, SectionKind.Arm) < 0) kinds[^1] = SectionKind.Arm; // an ARM machine says which core saw it
         var record = new CperRecord
         {
             Revision = 0x0210,
@@ -88,41 +104,25 @@ public static class DumpGenerator
             ValidationBits = 0x2,
             Timestamp = CperTimestamp.FromDateTime(new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)),
             CreatorId = s_creators[rng.Next(s_creators.Length)],
+            NotificationType = Notification(rng, severity, kinds[0], arm),
         };
-        Guid notify = Guid.Empty;
         for (int s = 0; s < sections; s++)
         {
-            int kind = mix == Mix.Memory ? 0 : Pick(rng, (0, 40), (1, 25), (2, 20), (3, 15));
             CperSectionBody body;
-            switch (kind)
+            switch (kinds[s])
             {
-                case 0:
+                case SectionKind.Memory:
                     body = new MemoryErrorSection
                     {
                         ValidationBits = 0x4006 | 0x38 | 1 << 17, // physical address, mask, node, card, module, memory error type, module handle
                         PhysicalAddressMask = 0xFFFF_FFFF_FFFF_FFC0,
                         MemoryErrorType = (byte)Pick(rng, (2, 50), (3, 20), (4, 10), (1, 20)),
                     };
-                    notify = s == 0 ? Pick(rng, (CperGuids.NotifyCmc, 50), (CperGuids.NotifySea, 20), (CperGuids.NotifyMce, 15), (CperGuids.NotifyCpe, 15)) : notify;
                     break;
-                case 1:
-                {
-                    var arm = new ArmProcessorSection { Mpidr = 0x8000_0000UL | ((ulong)(uint)rng.Next(64) << 8) | (uint)rng.Next(4) };
-                    int n = rng.Next(1, 3);
-                    for (int i = 0; i < n; i++)
-                    {
-                        arm.ErrorInfo.Add(rng.Next(3) switch
-                        {
-                            0 => new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(level: rng.Next(1, 4), corrected: severity == 2), physicalFaultAddress: (ulong)rng.NextInt64(0, 1L << 40) & ~0x3FUL),
-                            1 => new ArmErrorInfo(ArmErrorKind.Tlb, ArmErrorInformation.Tlb(level: rng.Next(0, 2), corrected: severity == 2), virtualFaultAddress: 0xFFFF_0000_0000_0000UL | (ulong)rng.NextInt64(0, 1L << 40)),
-                            _ => new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(level: 0, corrected: severity == 2)),
-                        });
-                    }
-                    body = arm;
-                    notify = s == 0 ? Pick(rng, (CperGuids.NotifySea, 60), (CperGuids.NotifySei, 40)) : notify;
+                case SectionKind.Arm:
+                    body = ArmSection(rng, severity);
                     break;
-                }
-                case 2:
+                case SectionKind.Pcie:
                     body = new PcieErrorSection
                     {
                         ValidationBits = 0x1 | 0x2 | 0x4 | 0x8,
@@ -131,25 +131,22 @@ public static class DumpGenerator
                         Command = 0x0546,
                         Status = 0x0010,
                     };
-                    notify = s == 0 ? CperGuids.NotifyPcie : notify;
                     break;
                 default:
                     body = new ProcessorGenericSection
                     {
                         ValidationBits = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200,
-                        ProcessorType = 1,
-                        ProcessorIsa = 2,
+                        ProcessorType = 0, // IA32/X64 (UEFI 2.10 N.2.4.1)
+                        ProcessorIsa = 2, // X64
                         ErrorType = (byte)Pick(rng, (1, 50), (2, 25), (4, 25)),
                         Operation = 1,
                         ProcessorId = (ulong)rng.Next(128),
                         CpuVersion = 0x000A_0F11,
                     };
-                    notify = s == 0 ? CperGuids.NotifyMce : notify;
                     break;
             }
             record.Sections.Add(new CperSection { Severity = s == 0 ? severity : 2, Flags = s == 0 ? 1u : 0u, Body = body });
         }
-        record.NotificationType = notify;
         var bytes = record.Encode();
         var memory = new List<int>();
         var view = CperRecordView.Read(bytes, out _);
@@ -159,6 +156,68 @@ public static class DumpGenerator
             if (d.SectionType == CperGuids.PlatformMemory) memory.Add((int)d.SectionOffset);
         }
         return new Template(bytes, [.. memory]);
+    }
+
+    private enum SectionKind { Memory, Arm, Pcie, ProcessorGeneric }
+
+    /// <summary>
+    /// The notification type (UEFI 2.10 N.2.1) a platform uses for such a record: PCIe errors come as PCI Express;
+    /// on ARM, corrected errors come through a polled or interrupt (GSIV/GPIO) source as CPE and uncorrected ones as
+    /// SEA (a consumed error, synchronous) or SEI (an SError); on x86, corrected processor errors as CMC, corrected
+    /// memory errors as CMC (CMCI) or CPE (firmware first, SCI), uncorrected ones as MCE. The allowed combinations are
+    /// <see cref="AllowedNotifications"/>.
+    /// </summary>
+    private static Guid Notification(Random rng, uint severity, SectionKind primary, bool arm)
+    {
+        bool corrected = severity is 2 or 3; // corrected or informational
+        if (primary == SectionKind.Pcie) return CperGuids.NotifyPcie;
+        if (arm)
+            return corrected ? CperGuids.NotifyCpe
+                : severity == 1 ? Pick(rng, (CperGuids.NotifySei, 70), (CperGuids.NotifySea, 30))
+                : Pick(rng, (CperGuids.NotifySea, 70), (CperGuids.NotifySei, 30));
+        if (!corrected) return CperGuids.NotifyMce;
+        if (severity == 3 || primary == SectionKind.Memory) return severity == 3 ? CperGuids.NotifyCpe : Pick(rng, (CperGuids.NotifyCmc, 60), (CperGuids.NotifyCpe, 40));
+        return CperGuids.NotifyCmc;
+    }
+
+    /// <summary>
+    /// The notification types a generated record may carry, from its severity (UEFI 2.10 N.2.1), its first section's
+    /// type and whether it holds an ARM processor section (an ARM machine's record).
+    /// </summary>
+    public static IReadOnlySet<Guid> AllowedNotifications(uint severity, Guid firstSectionType, bool hasArmSection)
+    {
+        bool corrected = severity is 2 or 3;
+        if (firstSectionType == CperGuids.PciExpress) return new HashSet<Guid> { CperGuids.NotifyPcie };
+        if (hasArmSection) return corrected ? new HashSet<Guid> { CperGuids.NotifyCpe } : new HashSet<Guid> { CperGuids.NotifySea, CperGuids.NotifySei };
+        if (!corrected) return new HashSet<Guid> { CperGuids.NotifyMce };
+        if (severity == 3) return new HashSet<Guid> { CperGuids.NotifyCpe };
+        return firstSectionType == CperGuids.PlatformMemory ? new HashSet<Guid> { CperGuids.NotifyCmc, CperGuids.NotifyCpe } : new HashSet<Guid> { CperGuids.NotifyCmc };
+    }
+
+    /// <summary>
+    /// An ARM processor section with one or two error-information structures, their Type bytes in one of the three
+    /// encodings writers use (UEFI 2.9A bit flags, the 0-3 enumeration of edk2 and Windows, libcper's 1/2/4/8). A
+    /// section whose bytes a reader would take for another encoding (bit-flag values only) is written as bit flags.
+    /// </summary>
+    private static ArmProcessorSection ArmSection(Random rng, uint severity)
+    {
+        var arm = new ArmProcessorSection { Mpidr = 0x8000_0000UL | ((ulong)(uint)rng.Next(64) << 8) | (uint)rng.Next(4) };
+        var encoding = Pick(rng, (ArmErrorTypeEncoding.BitFlags, 60), (ArmErrorTypeEncoding.Enumeration, 25), (ArmErrorTypeEncoding.LibCper, 15));
+        int n = rng.Next(1, 3);
+        var kinds = new ArmErrorKind[n];
+        for (int i = 0; i < n; i++) kinds[i] = rng.Next(3) switch { 0 => ArmErrorKind.Cache, 1 => ArmErrorKind.Tlb, _ => ArmErrorKind.Bus };
+        var types = kinds.Select(k => ArmErrorInfo.EncodeType(k, encoding)).ToArray();
+        if (ArmErrorInfo.DetectEncoding(types) != encoding) encoding = ArmErrorTypeEncoding.BitFlags;
+        foreach (var kind in kinds)
+        {
+            arm.ErrorInfo.Add(kind switch
+            {
+                ArmErrorKind.Cache => new ArmErrorInfo(kind, ArmErrorInformation.Cache(level: rng.Next(1, 4), corrected: severity == 2), physicalFaultAddress: (ulong)rng.NextInt64(0, 1L << 40) & ~0x3FUL, encoding: encoding),
+                ArmErrorKind.Tlb => new ArmErrorInfo(kind, ArmErrorInformation.Tlb(level: rng.Next(0, 2), corrected: severity == 2), virtualFaultAddress: 0xFFFF_0000_0000_0000UL | (ulong)rng.NextInt64(0, 1L << 40), encoding: encoding),
+                _ => new ArmErrorInfo(kind, ArmErrorInformation.Bus(level: 0, corrected: severity == 2), encoding: encoding),
+            });
+        }
+        return arm;
     }
 
     private static T Pick<T>(Random rng, params (T Value, int Weight)[] choices)

@@ -169,8 +169,14 @@ public static class JsonFieldReader
             throw new CperJsonException(path, $"unknown name {Show(v)}{Known(names)}");
         }
         if (v.ValueKind != JsonValueKind.Object) return Integer(v, path, size);
+        // The value wins over its names, in either form: a describer that picks the field's kind from the bytes (the ARM
+        // error-information Type, bit flags or an enumeration) walks a half-built buffer with the other kind first.
+        if (v.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            Only(v, path, "value", "name", "names");
+            return Integer(value, path + ".value", size);
+        }
         Only(v, path, "value", "name");
-        if (v.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null) return Integer(value, path + ".value", size);
         if (v.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
         {
             if (names is not null && names.TryGetValue(name.GetString()!, out ulong byName)) return byName;
@@ -187,8 +193,12 @@ public static class JsonFieldReader
         else if (v.ValueKind != JsonValueKind.Object) return Integer(v, path, size);
         else
         {
+            if (v.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                Only(v, path, "value", "names", "name"); // the value wins (see EnumValue)
+                return Integer(value, path + ".value", size);
+            }
             Only(v, path, "value", "names");
-            if (v.TryGetProperty("value", out var value) && value.ValueKind != JsonValueKind.Null) return Integer(value, path + ".value", size);
             if (!v.TryGetProperty("names", out list)) throw new CperJsonException(path, "expected \"value\" (a number) or \"names\"");
             listPath = path + ".names";
             if (list.ValueKind != JsonValueKind.Array) throw new CperJsonException(listPath, $"expected an array of flag names, found {Show(list)}");

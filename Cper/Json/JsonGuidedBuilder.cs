@@ -77,13 +77,14 @@ public static class JsonGuidedBuilder
         }
     }
 
-    private sealed class Frame(JsonElement? element, string path, bool isArray)
+    private sealed class Frame(JsonElement? element, string path, bool isArray, HashSet<string>? seen = null)
     {
         public JsonElement? Element { get; } = element;
         public string Path { get; } = path;
         public bool IsArray { get; } = isArray;
         public int NextIndex { get; set; }
-        public HashSet<string> Seen { get; } = [];
+        /// <summary>Members the walk reported; shared with the enclosing frame when the walk opens an unnamed object on the same JSON object.</summary>
+        public HashSet<string> Seen { get; } = seen ?? [];
         public FieldHit? ValidationField { get; set; }
         public ulong PresentBits { get; set; }
     }
@@ -157,7 +158,9 @@ public static class JsonGuidedBuilder
                 JsonError ??= new CperJsonException(path, $"expected an object, found {JsonFieldReader.Show(x)}");
                 e = null;
             }
-            var f = new Frame(e, path, false);
+            // An unnamed object outside an array is the same JSON object (a describer that opens its own structure,
+            // as the error status block describer does): what it reports counts for the enclosing frame too.
+            var f = new Frame(e, path, false, json is null && !Top.IsArray ? Top.Seen : null);
             _frames.Add(f);
             _stack.Push(f);
         }
@@ -304,7 +307,7 @@ public static class JsonGuidedBuilder
                 }
                 foreach (var p in e.EnumerateObject())
                 {
-                    if (f.Seen.Contains(p.Name) || (f == _frames[0] && extra?.Contains(p.Name) == true)) continue;
+                    if (f.Seen.Contains(p.Name) || (f.Seen == _frames[0].Seen && extra?.Contains(p.Name) == true)) continue;
                     throw new CperJsonException(f.Path + "." + p.Name, "unknown member" + (f.Seen.Count > 0 ? $" (expected one of: {string.Join(", ", f.Seen.Order(StringComparer.Ordinal))})" : ""));
                 }
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 
 namespace ApeiKit.Cper.LibCper;
 
@@ -11,39 +12,96 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 public static class LibCperJsonReader
 {
-    /// <summary>Builds the record model from libcper JSON text.</summary>
-    /// <exception cref="JsonException">The text is not JSON.</exception>
-    /// <exception cref="FormatException">The JSON is not a libcper record (no header or sections).</exception>
+    /// <summary>Builds the record model from libcper JSON text (one record object).</summary>
+    /// <exception cref="CperJsonException">Not JSON, or not a libcper record (the path says where).</exception>
     public static CperRecord Read(string json)
     {
-        var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("libcper JSON: the document is not an object.");
-        return Read(node);
+        ArgumentNullException.ThrowIfNull(json);
+        var records = ReadRecords(System.Text.Encoding.UTF8.GetBytes(json));
+        return records.Count == 1 ? records[0] : throw new CperJsonException("$", $"expected one record, found {records.Count}");
+    }
+
+    /// <summary>
+    /// Reads every record in <paramref name="utf8Json"/>: one record object, an array of them, or one per line (NDJSON,
+    /// as <c>decode --format ndjson --json-style libcper</c> prints several records).
+    /// </summary>
+    /// <exception cref="CperJsonException">Not JSON, or JSON that is not libcper records: a wrong type or a value that
+    /// does not parse (the path says where; the document number for NDJSON).</exception>
+    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json)
+    {
+        var records = new List<CperRecord>();
+        if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Json = utf8Json[3..]; // a BOM, as File.ReadAllText skips it
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        int document = 0;
+        while (true)
+        {
+            JsonNode? node;
+            try
+            {
+                if (!reader.Read()) break;
+                node = JsonNode.Parse(ref reader);
+            }
+            catch (JsonException e)
+            {
+                throw new CperJsonException("$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+            }
+            string root = document == 0 ? "$" : $"$<document {document + 1}>";
+            try
+            {
+                if (node is JsonArray array)
+                {
+                    for (int i = 0; i < array.Count; i++)
+                        records.Add(array[i] is JsonObject o ? Read(o) : throw new CperJsonException($"$[{i}]", $"expected a record object, found {Lc.Show(array[i])}"));
+                }
+                else
+                {
+                    records.Add(node is JsonObject o ? Read(o) : throw new CperJsonException("$", $"expected a record object, found {Lc.Show(node)}"));
+                }
+            }
+            catch (CperJsonException e) when (document > 0)
+            {
+                string path = root + e.Path[1..];
+                throw new CperJsonException(path, e.Problem, e.InnerException);
+            }
+            document++;
+        }
+        if (records.Count == 0) throw new CperJsonException("$", "no record (expected a libcper record object, an array of them, or one per line)");
+        return records;
     }
 
     /// <summary>Builds the record model from a parsed libcper JSON tree.</summary>
-    /// <exception cref="FormatException">The JSON is not a libcper record.</exception>
+    /// <exception cref="CperJsonException">The JSON is not a libcper record: a wrong type or a value that does not parse (the path says where).</exception>
     public static CperRecord Read(JsonObject root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        if (root["header"] is not JsonObject header) throw new FormatException("libcper JSON: no \"header\" object.");
-        var descriptors = root["sectionDescriptors"] as JsonArray ?? [];
-        var sections = root["sections"] as JsonArray ?? [];
+        string at = root.GetPath();
+        if (root["sectionDescriptors"] is null && root["sections"] is JsonArray ours && ours.Count > 0 && ours[0] is JsonObject first && first.ContainsKey("descriptor"))
+            throw new CperJsonException(at, "this is ApeiKit's JSON (decode --format json), not libcper's (no \"sectionDescriptors\"); encode it without --json-style libcper");
+        if (root["header"] is not JsonObject header) throw new CperJsonException(Member(root, "header"), $"expected the record header object, found {Lc.Show(root["header"])}");
+        var descriptors = Array(root, "sectionDescriptors");
+        var sections = Array(root, "sections");
+        if (sections.Count != descriptors.Count)
+            throw new CperJsonException(Member(root, "sections"), $"{sections.Count} section(s) for {descriptors.Count} descriptor(s) in \"sectionDescriptors\"");
+        if (header["severity"] is { } severity && Lc.M(severity, "code") is null)
+            throw new CperJsonException(severity.GetPath(), "expected {\"code\": n, \"name\": ..} (the code is missing)");
 
         uint validation = 0;
         var record = new CperRecord
         {
             Revision = RevisionFrom(header["revision"]),
-            SectionCount = (ushort)Lc.U(header["sectionCount"]),
-            Severity = (uint)Lc.U(header["severity"]?["code"]),
-            RecordLength = (uint)Lc.U(header["recordLength"]),
+            SectionCount = (ushort)Lc.U(header["sectionCount"], 16),
+            Severity = (uint)Lc.U(Lc.M(header["severity"], "code"), 32),
+            RecordLength = (uint)Lc.U(header["recordLength"], 32),
             CreatorId = Lc.GuidFrom(header["creatorID"]),
-            NotificationType = Lc.GuidFrom(header["notificationType"]?["guid"]),
+            NotificationType = Lc.GuidFrom(Lc.M(header["notificationType"], "guid")),
             RecordId = Lc.U(header["recordID"]),
-            Flags = (uint)Lc.U(header["flags"]?["value"]),
+            Flags = (uint)Lc.U(Lc.M(header["flags"], "value"), 32),
             PersistenceInformation = Lc.U(header["persistenceInfo"]),
         };
         if (Lc.Str(header["timestamp"]) is { } ts)
         {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(ts, @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"))
+                throw new CperJsonException(header["timestamp"]!.GetPath(), $"expected libcper's timestamp \"CCYY-MM-DDTHH:MM:SS+00:00\", found {Lc.Show(header["timestamp"])}");
             validation |= 0x2;
             record.Timestamp = new CperTimestamp(TimestampFrom(ts, Lc.Bool(header["timestampIsPrecise"])));
         }
@@ -53,8 +111,10 @@ public static class LibCperJsonReader
 
         for (int i = 0; i < descriptors.Count; i++)
         {
-            var d = descriptors[i] as JsonObject ?? [];
-            var type = Lc.GuidFrom(d["sectionType"]?["data"]);
+            var d = descriptors[i] as JsonObject ?? throw new CperJsonException($"{Member(root, "sectionDescriptors")}[{i}]", $"expected a section descriptor object, found {Lc.Show(descriptors[i])}");
+            if (d["severity"] is { } sectionSeverity && Lc.M(sectionSeverity, "code") is null)
+                throw new CperJsonException(sectionSeverity.GetPath(), "expected {\"code\": n, \"name\": ..} (the code is missing)");
+            var type = Lc.GuidFrom(Lc.M(d["sectionType"], "data"));
             byte vb = 0;
             var fruText = new byte[CperSectionDescriptor.FruTextLength];
             if (d.ContainsKey("fruID")) vb |= 0x1;
@@ -63,28 +123,46 @@ public static class LibCperJsonReader
                 vb |= 0x2;
                 System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, fruText.Length)), fruText);
             }
-            CperSectionBody body = i < sections.Count && sections[i] is JsonObject s ? SectionBody(type, s) : new RawSectionBody(type, []);
+            CperSectionBody body = sections[i] is JsonObject s ? SectionBody(type, s)
+                : throw new CperJsonException($"{Member(root, "sections")}[{i}]", $"expected a section object, found {Lc.Show(sections[i])}");
             var section = new CperSection
             {
-                Offset = (uint)Lc.U(d["sectionOffset"]),
-                Length = (uint)Lc.U(d["sectionLength"]),
+                Offset = (uint)Lc.U(d["sectionOffset"], 32),
+                Length = (uint)Lc.U(d["sectionLength"], 32),
                 Revision = RevisionFrom(d["revision"]),
                 ValidationBits = vb,
                 Flags = (uint)Lc.FromBits(d["flags"], LibCperNames.DescriptorFlags),
                 SectionType = type,
                 FruId = Lc.GuidFrom(d["fruID"]),
-                Severity = (uint)Lc.U(d["severity"]?["code"]),
+                Severity = (uint)Lc.U(Lc.M(d["severity"], "code"), 32),
                 FruText = fruText,
                 Body = body,
             };
+            // Bytes beyond the body are zeros the JSON does not show; bound them as CperJsonReader does, so a typo cannot ask for gigabytes.
+            if (section.Length > (ulong)body.GetEncodedLength() + CperJsonReader.MaxUndescribedBytes)
+                throw new CperJsonException(Member(d, "sectionLength"), $"{section.Length} bytes is far more than the {body.GetEncodedLength()} the section's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
             record.Sections.Add(section);
         }
+        var offsets = record.Sections.Select(s => s.Offset).ToList();
+        uint? recordLength = record.RecordLength;
+        record.RecordLength = null;
+        foreach (var s in record.Sections) s.Offset = null;
+        long natural = record.GetEncodedLength();
+        for (int i = 0; i < record.Sections.Count; i++)
+        {
+            if (offsets[i] > natural + CperJsonReader.MaxUndescribedBytes)
+                throw new CperJsonException(Member((JsonObject)descriptors[i]!, "sectionOffset"), $"{offsets[i]} is far past the {natural} bytes the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+            record.Sections[i].Offset = offsets[i];
+        }
+        natural = record.GetEncodedLength();
+        if (recordLength > natural + CperJsonReader.MaxUndescribedBytes)
+            throw new CperJsonException(Member(header, "recordLength"), $"{recordLength} bytes is far more than the {natural} the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+        record.RecordLength = recordLength;
         return record;
     }
 
     /// <summary>Encodes libcper JSON text straight to CPER bytes.</summary>
-    /// <exception cref="JsonException">The text is not JSON.</exception>
-    /// <exception cref="FormatException">The JSON is not a libcper record.</exception>
+    /// <exception cref="CperJsonException">Not JSON, or not a libcper record.</exception>
     public static byte[] ToBinary(string json) => Read(json).Encode();
 
     /// <summary>The section body: ApeiKit's model of it where one exists (it encodes itself), else raw bytes.</summary>
@@ -93,10 +171,19 @@ public static class LibCperJsonReader
         if (s["Unknown"] is JsonObject unknown) return new RawSectionBody(type, Lc.FromB64(unknown["data"]));
         var codec = LibCperSections.Find(type);
         if (codec is not null && s[codec.ShortName] is JsonObject ir) return codec.FromIrBody(ir);
-        throw new FormatException($"libcper JSON: a section of type {type} has neither \"{codec?.ShortName ?? "?"}\" nor \"Unknown\".");
+        throw new CperJsonException(s.GetPath(), $"a section of type {type} needs {(codec is null ? "" : $"\"{codec.ShortName}\" or ")}\"Unknown\" (an object)");
     }
 
-    private static ushort RevisionFrom(JsonNode? n) => (ushort)(((Lc.U(n?["major"]) & 0xFF) << 8) | (Lc.U(n?["minor"]) & 0xFF));
+    private static string Member(JsonObject o, string name) => o[name]?.GetPath() ?? (o.GetPath() + "." + name);
+
+    private static JsonArray Array(JsonObject o, string name) => o[name] switch
+    {
+        null => [],
+        JsonArray a => a,
+        var other => throw new CperJsonException(other.GetPath(), $"expected an array, found {Lc.Show(other)}"),
+    };
+
+    private static ushort RevisionFrom(JsonNode? n) => (ushort)((Lc.U(Lc.M(n, "major"), 8) << 8) | Lc.U(Lc.M(n, "minor"), 8));
 
     /// <summary>libcper's timestamp text back to the 8 BCD bytes (seconds, minutes, hours, flags, day, month, year, century).</summary>
     internal static ulong TimestampFrom(string text, bool precise)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 
 namespace ApeiKit.Cper.LibCper;
 
@@ -102,38 +103,132 @@ internal static class Lc
     public static ulong FromBits(JsonNode? node, params string[] names)
     {
         ulong v = 0;
-        for (int i = 0; i < names.Length; i++) if (Bool(node?[names[i]])) v |= 1UL << i;
+        for (int i = 0; i < names.Length; i++) if (Bool(Lc.M(node, names[i]))) v |= 1UL << i;
         return v;
     }
 
-    // ---- JSON reading helpers (missing members read as zero, like libcper's json-c getters) ----
+    // ---- JSON reading helpers. A missing member reads as zero, like libcper's json-c getters; a member of the wrong
+    // type or a value that does not parse is a CperJsonException naming the member's JSON path, never a silent zero. ----
+
+    /// <summary>The member <paramref name="name"/> of <paramref name="n"/> (null when either is missing).</summary>
+    /// <exception cref="CperJsonException"><paramref name="n"/> is not an object.</exception>
+    public static JsonNode? M(JsonNode? n, string name)
+    {
+        if (n is null) return null;
+        if (n is JsonObject o) return o[name];
+        throw new CperJsonException(n.GetPath(), $"expected an object (with \"{name}\"), found {Show(n)}");
+    }
+
+    /// <summary>An unsigned integer: a JSON number, a boolean (libcper's bits), or a decimal or <c>0x</c> hex string.</summary>
+    /// <exception cref="CperJsonException">Anything else, or a number that is not a whole number of at most 64 bits.</exception>
     public static ulong U(JsonNode? n)
     {
-        if (n is not JsonValue v) return 0;
-        if (v.TryGetValue(out ulong u)) return u;
-        if (v.TryGetValue(out long l)) return unchecked((ulong)l);
-        if (v.TryGetValue(out double d)) return (ulong)d;
-        if (v.TryGetValue(out bool b)) return b ? 1UL : 0;
-        if (v.TryGetValue(out string? s)) return ParseNumber(s);
-        return 0;
+        if (n is null) return 0;
+        if (n is JsonValue v)
+        {
+            if (v.TryGetValue(out ulong u)) return u;
+            if (v.TryGetValue(out long l)) return unchecked((ulong)l); // json-c writes 64-bit values above 2^63 as negative int64
+            if (v.TryGetValue(out bool b)) return b ? 1UL : 0;
+            if (v.TryGetValue(out string? s))
+                return TryParseNumber(s, out ulong parsed) ? parsed : throw new CperJsonException(n.GetPath(), $"expected an unsigned integer (a number, or a decimal or \"0x..\" string), found {Show(n)}");
+            if (v.TryGetValue(out double d))
+                throw new CperJsonException(n.GetPath(), d >= 0 && d == Math.Floor(d) ? $"expected an unsigned integer of at most 64 bits, found {Show(n)}" : $"expected an unsigned integer, found {Show(n)}");
+        }
+        throw new CperJsonException(n.GetPath(), $"expected an unsigned integer, found {Show(n)}");
     }
 
-    public static ulong ParseNumber(string? s)
+    /// <summary><see cref="U(JsonNode?)"/> that must fit in <paramref name="bits"/> bits.</summary>
+    /// <exception cref="CperJsonException">Not an unsigned integer, or too large.</exception>
+    public static ulong U(JsonNode? n, int bits)
     {
-        if (string.IsNullOrEmpty(s)) return 0;
-        s = s.Trim();
-        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-            return ulong.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var h) ? h : 0;
-        return ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) ? d : 0;
+        ulong v = U(n);
+        if (bits < 64 && v >> bits != 0) throw new CperJsonException(n!.GetPath(), $"expected an unsigned integer of at most {bits} bits (at most {(1UL << bits) - 1}), found {v}");
+        return v;
     }
 
-    public static bool Bool(JsonNode? n) => n is JsonValue v && (v.TryGetValue(out bool b) ? b : U(n) != 0);
-    public static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : null;
-    public static ulong PairValue(JsonNode? n) => U(n?["value"]);
-    public static bool Has(JsonObject o, string name) => o.ContainsKey(name);
-    public static byte[] FromB64(JsonNode? n) => Str(n) is { } s ? Convert.FromBase64String(s) : [];
-    public static Guid GuidFrom(JsonNode? n) => System.Guid.TryParse(Str(n), out var g) ? g : System.Guid.Empty;
+    /// <summary>A decimal or <c>0x</c> hex number; 0 for null or empty text (libcper's empty hex strings).</summary>
+    public static ulong ParseNumber(string? s) => TryParseNumber(s, out ulong v) ? v : 0;
 
+    private static bool TryParseNumber(string? s, out ulong value)
+    {
+        value = 0;
+        if (s is null) return false;
+        s = s.Trim();
+        if (s.Length == 0) return true;
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return s.Length == 2 || ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        return ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>A boolean (or a number, non-zero is true); false when missing.</summary>
+    /// <exception cref="CperJsonException">Neither.</exception>
+    public static bool Bool(JsonNode? n) => n is JsonValue v && v.TryGetValue(out bool b) ? b : U(n) != 0;
+
+    /// <summary>A string; null when missing.</summary>
+    /// <exception cref="CperJsonException">Not a string.</exception>
+    public static string? Str(JsonNode? n)
+    {
+        if (n is null) return null;
+        if (n is JsonValue v && v.TryGetValue(out string? s)) return s;
+        throw new CperJsonException(n.GetPath(), $"expected a string, found {Show(n)}");
+    }
+
+    public static ulong PairValue(JsonNode? n) => U(Lc.M(n, "value"));
+
+    /// <summary>A pair's value that must fit in <paramref name="bits"/> bits.</summary>
+    public static ulong PairValue(JsonNode? n, int bits) => U(Lc.M(n, "value"), bits);
+    public static bool Has(JsonObject o, string name) => o.ContainsKey(name);
+
+    /// <summary>Base64 bytes; empty when missing.</summary>
+    /// <exception cref="CperJsonException">Not a base64 string.</exception>
+    public static byte[] FromB64(JsonNode? n)
+    {
+        if (Str(n) is not { } s) return [];
+        try
+        {
+            return Convert.FromBase64String(s);
+        }
+        catch (FormatException)
+        {
+            throw new CperJsonException(n!.GetPath(), $"expected base64 data, found {Show(n)}");
+        }
+    }
+
+    /// <summary>Bytes from a hex string; empty when missing.</summary>
+    /// <exception cref="CperJsonException">Not a string of hex digit pairs.</exception>
+    public static byte[] FromHex(JsonNode? n)
+    {
+        if (Str(n) is not { } s) return [];
+        try
+        {
+            return Convert.FromHexString(s);
+        }
+        catch (FormatException)
+        {
+            throw new CperJsonException(n!.GetPath(), $"expected a hex string (pairs of hex digits), found {Show(n)}");
+        }
+    }
+
+    /// <summary>A GUID string; the empty GUID when missing.</summary>
+    /// <exception cref="CperJsonException">Not a GUID string.</exception>
+    public static Guid GuidFrom(JsonNode? n)
+    {
+        if (Str(n) is not { } s) return System.Guid.Empty;
+        return System.Guid.TryParse(s, out var g) ? g : throw new CperJsonException(n!.GetPath(), $"expected a GUID (\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"), found {Show(n)}");
+    }
+
+    /// <summary>A short rendering of a JSON value for messages.</summary>
+    public static string Show(JsonNode? n)
+    {
+        string s = n switch
+        {
+            null => "null",
+            JsonObject => "an object",
+            JsonArray => "an array",
+            _ => n.ToJsonString(),
+        };
+        return s.Length > 60 ? s[..57] + "..." : s;
+    }
 
     /// <summary>libcper's generic error-type names (UEFI 2.10 N.2.? Error Status, bits 8-15) with its descriptions.</summary>
     private static readonly Dictionary<ulong, (string Name, string Description)> s_errorTypes = new()
@@ -178,8 +273,8 @@ internal static class Lc
 
     public static ulong ErrorStatusFrom(JsonNode? n)
     {
-        ulong v = (PairValue(n?["errorType"]) & 0xFF) << 8;
-        for (int i = 0; i < s_statusBits.Length; i++) if (Bool(n?[s_statusBits[i]])) v |= 1UL << (16 + i);
+        ulong v = (PairValue(Lc.M(n, "errorType")) & 0xFF) << 8;
+        for (int i = 0; i < s_statusBits.Length; i++) if (Bool(Lc.M(n, s_statusBits[i]))) v |= 1UL << (16 + i);
         return v;
     }
 }

@@ -228,11 +228,11 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         var m = new ArmProcessorSection();
         uint v = 0;
         if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1; }
-        if (o.ContainsKey("errorAffinity")) { m.ErrorAffinityLevel = (byte)PairValue(o["errorAffinity"]); v |= 2; }
+        if (o.ContainsKey("errorAffinity")) { m.ErrorAffinityLevel = (byte)PairValue(o["errorAffinity"], 8); v |= 2; }
         m.Midr = U(o["midrEl1"]);
         uint running = 0;
         if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 4; }
-        if (o.ContainsKey("psciState")) m.PsciState = (uint)U(o["psciState"]);
+        if (o.ContainsKey("psciState")) m.PsciState = (uint)U(o["psciState"], 32);
         else running |= 1u << 31;
         m.RunningState = running;
         foreach (var e in o["errorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
@@ -245,10 +245,10 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
 
     private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var info = new ArmErrorInfo { Version = (byte)U(e["version"]), Type = (byte)PairValue(e["errorType"]) };
+        var info = new ArmErrorInfo { Version = (byte)U(e["version"], 8), Type = (byte)PairValue(e["errorType"], 8) };
         // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
         ushort v = 0;
-        if (e["multipleError"] is JsonObject me) { info.MultipleError = (ushort)U(me["value"]); v |= 1; }
+        if (e["multipleError"] is JsonObject me) { info.MultipleError = (ushort)U(me["value"], 16); v |= 1; }
         if (e["flags"] is JsonNode f) { info.Flags = (byte)FromBits(f, Flags); v |= 2; }
         if (e["errorInformation"] is JsonObject ei)
         {
@@ -273,8 +273,8 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
 
     private static ArmContextInfo ContextFrom(JsonObject c)
     {
-        int type = (int)PairValue(c["registerContextType"]);
-        uint size = (uint)U(c["registerArraySize"]);
+        int type = (int)PairValue(c["registerContextType"], 31);
+        uint size = (uint)U(c["registerArraySize"], 32);
         byte[] array;
         var r = c["registerArray"] as JsonObject;
         var layout = ArmProcessorSection.RegisterLayout((ushort)type);
@@ -282,18 +282,18 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         {
             var names = RegisterNames[type];
             array = new byte[Math.Max(size, (uint)layout!.Size)];
-            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(r?[names[i]]));
+            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(Lc.M(r, names[i])));
         }
         else if (type == 8)
         {
             array = new byte[Math.Max(size, 16u)];
-            var me = r?["mrsEncoding"];
-            ulong enc = (U(me?["op2"]) & 7) | ((U(me?["crm"]) & 0xF) << 3) | ((U(me?["crn"]) & 0xF) << 7) | ((U(me?["op1"]) & 7) << 11) | ((U(me?["o0"]) & 1) << 14);
+            var me = Lc.M(r, "mrsEncoding");
+            ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 1) << 14);
             layout!.Find("mrsEncoding")!.WriteValue(array, enc);
-            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(r?["value"])); // libcper's value offset
+            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(Lc.M(r, "value"))); // libcper's value offset
         }
-        else array = FromB64(r?["data"]);
+        else array = FromB64(Lc.M(r, "data"));
         // libcper writes contexts without padding.
-        return new ArmContextInfo((ushort)type, array) { Version = (ushort)U(c["version"]), Padded = false };
+        return new ArmContextInfo((ushort)type, array) { Version = (ushort)U(c["version"], 16), Padded = false };
     }
 }

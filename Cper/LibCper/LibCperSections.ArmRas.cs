@@ -124,27 +124,27 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
     {
         var m = new ArmRasSection
         {
-            Revision = (uint)U(o["revision"]),
-            ComponentType = (byte)U(o["componentType"]?["raw"]),
-            IpInstanceFormat = (byte)U(o["ipInstanceFormat"]?["raw"]),
-            IpTypeFormat = (byte)U(o["ipTypeFormat"]?["raw"]),
+            Revision = (uint)U(o["revision"], 32),
+            ComponentType = (byte)U(Lc.M(o["componentType"], "raw"), 8),
+            IpInstanceFormat = (byte)U(Lc.M(o["ipInstanceFormat"], "raw"), 8),
+            IpTypeFormat = (byte)U(Lc.M(o["ipTypeFormat"], "raw"), 8),
         };
         var inst = o["ipInstance"];
         var instance = new byte[16];
         if (m.IpInstanceLayout is { } il)
             foreach (var f in il.Fields)
-                if (f.Kind != FieldKind.Reserved) f.WriteValue(instance, ParseNumber(Str(inst?[f.Json])));
+                if (f.Kind != FieldKind.Reserved) f.WriteValue(instance, U(Lc.M(inst, f.Json)));
         m.IpInstance = instance;
         var type = o["ipType"];
         var ipType = new byte[24];
         switch (m.IpTypeFormat)
         {
-            case 0: foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) f.WriteValue(ipType, ParseNumber(Str(type?[f.Json]))); break;
+            case 0: foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) f.WriteValue(ipType, U(Lc.M(type, f.Json))); break;
             case 1:
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)ParseNumber(Str(type?["iidr"])));
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)ParseNumber(Str(type?["aidr"])));
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)U(Lc.M(type, "iidr"), 32));
+                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)U(Lc.M(type, "aidr"), 32));
                 break;
-            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)ParseNumber(Str(type?[Pidr[i]])); break;
+            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)U(Lc.M(type, Pidr[i]), 8); break;
         }
         m.IpType = ipType;
         var user = new byte[16];
@@ -154,24 +154,24 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
         foreach (var s in o["errorSyndromes"] as JsonArray ?? [])
         {
             var d = new ArmRasSyndrome();
-            d.SetField("errorRecordIndex", U(s?["errorRecordIndex"]));
-            d.SetField("rasExtension", ((U(s?["rasExtensionRevisionField"]) & 0xF) << 4) | (U(s?["rasExtensionArchVersion"]) & 0xF));
-            foreach (var (name, field) in SyndromeRegisters) d.SetField(field, ParseNumber(Str(s?[name])));
+            d.SetField("errorRecordIndex", U(Lc.M(s, "errorRecordIndex")));
+            d.SetField("rasExtension", ((U(Lc.M(s, "rasExtensionRevisionField")) & 0xF) << 4) | (U(Lc.M(s, "rasExtensionArchVersion")) & 0xF));
+            foreach (var (name, field) in SyndromeRegisters) d.SetField(field, U(Lc.M(s, name)));
             m.Syndromes.Add(d);
         }
         if (o["auxData"] is JsonObject aux)
         {
-            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"]) };
+            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"], 8) };
             foreach (var c in aux["contexts"] as JsonArray ?? [])
             {
-                bool local = Str(c?["flags"]?["addressSpaceIdentifierScope"]) == Scopes[1];
+                bool local = Str(Lc.M(Lc.M(c, "flags"), "addressSpaceIdentifierScope")) == Scopes[1];
                 var ctx = new ArmRasContext { Flags = local ? (ushort)1 : (ushort)0 };
-                if (local) ctx.AddressSpaceIdentifier = (ushort)U(c?["addressSpaceIdentifier"]);
-                foreach (var r in c?["registers"] as JsonArray ?? []) ctx.Registers.Add((ParseNumber(Str(r?["address"])), ParseNumber(Str(r?["value"]))));
+                if (local) ctx.AddressSpaceIdentifier = (ushort)U(Lc.M(c, "addressSpaceIdentifier"), 16);
+                foreach (var r in Lc.M(c, "registers") as JsonArray ?? []) ctx.Registers.Add((U(Lc.M(r, "address")), U(Lc.M(r, "value"))));
                 a.Contexts.Add(ctx);
             }
             foreach (var p in aux["keyValuePairs"] as JsonArray ?? [])
-                a.Pairs.Add((GuidFrom(p?["key"]), p?["value"] is JsonNode v ? ParseNumber(Str(v)) : U(p?["mpamPartId"])));
+                a.Pairs.Add((GuidFrom(Lc.M(p, "key")), Lc.M(p, "value") is JsonNode v ? U(v) : U(Lc.M(p, "mpamPartId"))));
             m.AuxiliaryData = a;
         }
         return m;

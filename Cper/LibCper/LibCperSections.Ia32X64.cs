@@ -195,7 +195,7 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
 
     private static Ia32X64ErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var g = GuidFrom(e["type"]?["guid"]);
+        var g = GuidFrom(Lc.M(e["type"], "guid"));
         int index = Array.IndexOf(CheckGuids, g);
         var info = new Ia32X64ErrorInfo(g, 0);
         ulong v = 0;
@@ -214,14 +214,14 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
 
     private static Ia32X64ContextInfo ContextFrom(JsonObject x)
     {
-        ushort type = (ushort)PairValue(x["registerContextType"]);
+        ushort type = (ushort)PairValue(x["registerContextType"], 16);
         var r = x["registerArray"] as JsonObject;
         var layout = Ia32X64ProcessorSection.RegisterLayout(type);
         byte[] array;
         if (type == 2)
         {
             array = new byte[Ia32StateSize];
-            foreach (var name in Ia32Members) layout!.Find(name)!.WriteValue(array, U(r?[name]));
+            foreach (var name in Ia32Members) layout!.Find(name)!.WriteValue(array, U(Lc.M(r, name)));
         }
         else if (type == 3)
         {
@@ -229,11 +229,11 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
             foreach (var name in X64Members)
             {
                 var (f, half) = X64Register(layout!, name);
-                if (half < 0) f.WriteValue(array, U(r?[name]));
-                else BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(f.Offset + half * 8, 8), U(r?[name]));
+                if (half < 0) f.WriteValue(array, U(Lc.M(r, name)));
+                else BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(f.Offset + half * 8, 8), U(Lc.M(r, name)));
             }
         }
-        else array = FromB64(r?["data"]);
-        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"]), MmRegisterAddress = U(x["mmRegisterAddress"]) };
+        else array = FromB64(Lc.M(r, "data"));
+        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"], 32), MmRegisterAddress = U(x["mmRegisterAddress"]) };
     }
 }

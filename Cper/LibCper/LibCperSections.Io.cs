@@ -69,13 +69,13 @@ internal sealed class LcDmarVtd : LibCperSection<DmarVtdSection>
         m.SetField("extendedCapability", U(o["extendedCapabilityRegister"]));
         m.SetField("globalCommand", U(o["globalCommandRegister"]));
         m.SetField("globalStatus", U(o["globalStatusRegister"]));
-        m.FaultStatus = (uint)U(o["faultStatusRegister"]);
+        m.FaultStatus = (uint)U(o["faultStatusRegister"], 32);
         var f = o["faultRecord"];
         Span<byte> record = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt64LittleEndian(record, U(f?["faultInformation"]) << 12);
-        ulong hi = (U(f?["sourceIdentifier"]) & 0xFFFF) | (Bool(f?["privelegeModeRequested"]) ? 1UL << 29 : 0) | (Bool(f?["executePermissionRequested"]) ? 1UL << 30 : 0)
-            | (Bool(f?["pasidPresent"]) ? 1UL << 31 : 0) | ((U(f?["faultReason"]) & 0xFF) << 32) | ((U(f?["pasidValue"]) & 0xFFFFF) << 40)
-            | ((U(f?["addressType"]) & 3) << 60) | ((PairValue(f?["type"]) & 1) << 62);
+        BinaryPrimitives.WriteUInt64LittleEndian(record, U(Lc.M(f, "faultInformation")) << 12);
+        ulong hi = (U(Lc.M(f, "sourceIdentifier")) & 0xFFFF) | (Bool(Lc.M(f, "privelegeModeRequested")) ? 1UL << 29 : 0) | (Bool(Lc.M(f, "executePermissionRequested")) ? 1UL << 30 : 0)
+            | (Bool(Lc.M(f, "pasidPresent")) ? 1UL << 31 : 0) | ((U(Lc.M(f, "faultReason")) & 0xFF) << 32) | ((U(Lc.M(f, "pasidValue")) & 0xFFFFF) << 40)
+            | ((U(Lc.M(f, "addressType")) & 3) << 60) | ((PairValue(Lc.M(f, "type")) & 1) << 62);
         BinaryPrimitives.WriteUInt64LittleEndian(record[8..], hi);
         m.SetFieldBytes("faultRecord", record);
         m.SetFieldBytes("rootEntry", FromB64(o["rootEntry"]));
@@ -150,8 +150,8 @@ internal sealed class LcCcixPer : LibCperSection<CcixPerSection>
     {
         var m = new CcixPerSection();
         ulong v = 0;
-        if (o.ContainsKey("ccixSourceID")) { m.SourceId = (byte)U(o["ccixSourceID"]); v |= 1; }
-        if (o.ContainsKey("ccixPortID")) { m.PortId = (byte)U(o["ccixPortID"]); v |= 2; }
+        if (o.ContainsKey("ccixSourceID")) { m.SourceId = (byte)U(o["ccixSourceID"], 8); v |= 1; }
+        if (o.ContainsKey("ccixPortID")) { m.PortId = (byte)U(o["ccixPortID"], 8); v |= 2; }
         if (o.ContainsKey("ccixPERLog")) { m.PerLog = FromB64(o["ccixPERLog"]); v |= 4; }
         // A log libcper left out (its validation bit clear) comes back as zeros up to the JSON's length.
         ulong length = U(o["length"]);
@@ -224,7 +224,7 @@ internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
         var m = new CxlProtocolErrorSection();
         ulong v = 0;
         byte agent = 0;
-        if (o.ContainsKey("agentType")) { agent = (byte)PairValue(o["agentType"]); m.AgentType = agent; v |= 1; }
+        if (o.ContainsKey("agentType")) { agent = (byte)PairValue(o["agentType"], 8); m.AgentType = agent; v |= 1; }
         if (o["cxlAgentAddress"] is JsonObject a)
         {
             if (agent == 0)
@@ -234,11 +234,11 @@ internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
         }
         if (o["deviceID"] is JsonObject id)
         {
-            m.VendorId = (ushort)U(id["vendorID"]);
+            m.VendorId = (ushort)U(id["vendorID"], 16);
             if (id.ContainsKey("deviceID"))
             {
-                m.DeviceId = (ushort)U(id["deviceID"]); m.SubsystemVendorId = (ushort)U(id["subsystemVendorID"]); m.SubsystemId = (ushort)U(id["subsystemDeviceID"]);
-                m.ClassCode = (ushort)U(id["classCode"]); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
+                m.DeviceId = (ushort)U(id["deviceID"], 16); m.SubsystemVendorId = (ushort)U(id["subsystemVendorID"], 16); m.SubsystemId = (ushort)U(id["subsystemDeviceID"], 16);
+                m.ClassCode = (ushort)U(id["classCode"], 16); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
                 v |= 4;
             }
         }
@@ -286,9 +286,9 @@ internal sealed class LcCxlComponent(Guid type, string readableName) : LibCperSe
         ulong v = 0;
         if (o["deviceID"] is JsonObject id)
         {
-            m.VendorId = (ushort)U(id["vendorID"]); m.DeviceId = (ushort)U(id["deviceID"]);
-            m.Location = ((byte)U(id["functionNumber"]), (byte)U(id["deviceNumber"]), (byte)U(id["busNumber"]));
-            m.SegmentNumber = (ushort)U(id["segmentNumber"]); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
+            m.VendorId = (ushort)U(id["vendorID"], 16); m.DeviceId = (ushort)U(id["deviceID"], 16);
+            m.Location = ((byte)U(id["functionNumber"], 8), (byte)U(id["deviceNumber"], 8), (byte)U(id["busNumber"], 8));
+            m.SegmentNumber = (ushort)U(id["segmentNumber"], 16); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
             v |= 1;
         }
         if (o.ContainsKey("deviceSerial")) { m.DeviceSerialNumber = U(o["deviceSerial"]); v |= 2; }

@@ -66,19 +66,19 @@ internal sealed class LcNvidia : LibCperSection
         var s = new NvidiaSection
         {
             Signature = Str(o["signature"]) ?? "",
-            ErrorType = (ushort)U(o["errorType"]),
-            ErrorInstance = (ushort)U(o["errorInstance"]),
-            Severity = (byte)U(o["severity"]?["code"]),
-            Socket = (byte)U(o["socket"]),
+            ErrorType = (ushort)U(o["errorType"], 16),
+            ErrorInstance = (ushort)U(o["errorInstance"], 16),
+            Severity = (byte)U(Lc.M(o["severity"], "code"), 8),
+            Socket = (byte)U(o["socket"], 8),
             InstanceBase = U(o["instanceBase"]),
         };
         if (o["registers"] is JsonArray regs)
-            foreach (var r in regs) s.Registers.Add((U(r?["address"]), U(r?["value"])));
+            foreach (var r in regs) s.Registers.Add((U(Lc.M(r, "address")), U(Lc.M(r, "value"))));
         else if (o["CMETInfo"] is JsonArray cmet)
             foreach (var r in cmet)
             {
-                ulong v = (U(r?["ErrorCount"]) & 0xFFFFFFFF) | (Bool(r?["ChannelEnabled"]) ? 1UL << 32 : 0) | (Bool(r?["ChannelIsSpare"]) ? 1UL << 33 : 0) | ((U(r?["DisabledReason"]?["raw"]) & 0xFF) << 56);
-                s.Registers.Add((ParseNumber(Str(r?["ChannelAddress"])), v));
+                ulong v = (U(Lc.M(r, "ErrorCount")) & 0xFFFFFFFF) | (Bool(Lc.M(r, "ChannelEnabled")) ? 1UL << 32 : 0) | (Bool(Lc.M(r, "ChannelIsSpare")) ? 1UL << 33 : 0) | ((U(Lc.M(Lc.M(r, "DisabledReason"), "raw")) & 0xFF) << 56);
+                s.Registers.Add((U(Lc.M(r, "ChannelAddress")), v));
             }
         return s;
     }

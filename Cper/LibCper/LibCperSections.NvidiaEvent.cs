@@ -247,38 +247,38 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
     public override NvidiaEventSection FromIrModel(JsonObject o)
     {
         var eh = o["eventHeader"];
-        int device = System.Array.IndexOf(DeviceTypes, Str(eh?["sourceDeviceType"]));
+        int device = System.Array.IndexOf(DeviceTypes, Str(Lc.M(eh, "sourceDeviceType")));
         var sig = new byte[16];
-        Ascii(sig, Str(eh?["signature"]));
+        Ascii(sig, Str(Lc.M(eh, "signature")));
         var info = o["eventInfo"];
-        var ver = (Str(info?["version"]) ?? "0.0").Split('.');
+        var ver = (Str(Lc.M(info, "version")) ?? "0.0").Split('.');
         ulong major = ParseNumber(ver[0]), minor = ver.Length > 1 ? ParseNumber(ver[1]) : 0;
         var m = new NvidiaEventSection
         {
-            Version = (byte)U(eh?["version"]),
+            Version = (byte)U(Lc.M(eh, "version"), 8),
             SourceDeviceType = (byte)Math.Max(device, 0),
-            EventType = (ushort)ParseNumber(Str(eh?["type"])),
-            EventSubtype = (ushort)ParseNumber(Str(eh?["subtype"])),
-            LinkId = ParseNumber(Str(eh?["linkId"])),
+            EventType = (ushort)U(Lc.M(eh, "type"), 16),
+            EventSubtype = (ushort)U(Lc.M(eh, "subtype"), 16),
+            LinkId = U(Lc.M(eh, "linkId")),
             SignatureBytes = sig,
             InfoVersion = (ushort)((major << 8) | (minor & 0xFF)),
         };
         m.Info = device switch
         {
-            0 => CpuFrom(info?["cpu"] ?? info),
-            1 => GpuFrom(info?["gpu"] ?? info),
+            0 => CpuFrom(Lc.M(info, "cpu") ?? info),
+            1 => GpuFrom(Lc.M(info, "gpu") ?? info),
             _ => [],
         };
         foreach (var c in o["eventContexts"] as JsonArray ?? [])
         {
             var ctx = new NvidiaEventContext
             {
-                Version = (ushort)U(c?["version"]),
-                DataFormatType = (ushort)ParseNumber(Str(c?["dataFormatType"])),
-                DataFormatVersion = (ushort)U(c?["dataFormatVersion"]),
+                Version = (ushort)U(Lc.M(c, "version"), 16),
+                DataFormatType = (ushort)U(Lc.M(c, "dataFormatType"), 16),
+                DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion"), 16),
             };
             var data = ContextDataFrom(c, device);
-            uint dataSize = (uint)U(c?["dataSize"]);
+            uint dataSize = (uint)U(Lc.M(c, "dataSize"), 32);
             ctx.SetData(data);
             if (dataSize != data.Length)
             {
@@ -297,18 +297,18 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
     {
         var l = NvidiaEventSection.CpuInfoLayout;
         var b = new byte[l.Size];
-        W(l, b, "socketNum", U(c?["SocketNum"]));
-        var a = c?["Architecture"];
-        var rev = (Str(a?["revision"]) ?? "0.0").Split('.');
-        ulong arch = (ParseNumber(Str(a?["hidFam"])) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((ParseNumber(Str(a?["chipId"])) & 0xFF) << 8)
-            | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(a?["preSiPlatform"]) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(a?["errorInjection"]) ? 1UL : 0) << 31);
+        W(l, b, "socketNum", U(Lc.M(c, "SocketNum")));
+        var a = Lc.M(c, "Architecture");
+        var rev = (Str(Lc.M(a, "revision")) ?? "0.0").Split('.');
+        ulong arch = (U(Lc.M(a, "hidFam")) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((U(Lc.M(a, "chipId")) & 0xFF) << 8)
+            | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
         W(l, b, "architecture", arch);
         for (int i = 1; i <= 4; i++)
         {
             string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            W(l, b, "ecid" + n, ParseNumber(Str(c?["Ecid" + n])));
+            W(l, b, "ecid" + n, U(Lc.M(c, "Ecid" + n)));
         }
-        W(l, b, "instanceBase", ParseNumber(Str(c?["InstanceBase"])));
+        W(l, b, "instanceBase", U(Lc.M(c, "InstanceBase")));
         return b;
     }
 
@@ -316,18 +316,18 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
     {
         var l = NvidiaEventSection.GpuInfoLayout;
         var b = new byte[l.Size];
-        W(l, b, "eventOriginator", (ulong)Math.Max(0, System.Array.IndexOf(Originators, Str(g?["EventOriginator"]))));
-        W(l, b, "sourcePartition", U(g?["SourcePartition"]));
-        W(l, b, "sourceSubPartition", U(g?["SourceSubPartition"]));
-        W(l, b, "pdi", PdiFrom(Str(g?["Pdi"])));
+        W(l, b, "eventOriginator", (ulong)Math.Max(0, System.Array.IndexOf(Originators, Str(Lc.M(g, "EventOriginator")))));
+        W(l, b, "sourcePartition", U(Lc.M(g, "SourcePartition")));
+        W(l, b, "sourceSubPartition", U(Lc.M(g, "SourceSubPartition")));
+        W(l, b, "pdi", PdiFrom(Str(Lc.M(g, "Pdi"))));
         return b;
     }
 
     private static byte[] ContextDataFrom(JsonNode? c, int device)
     {
-        var data = c?["data"];
-        int size = (int)U(c?["dataSize"]);
-        if (data?["opaque"] is JsonValue) return Convert.FromHexString(Str(data["opaque"]) ?? "");
+        var data = Lc.M(c, "data");
+        int size = (int)U(Lc.M(c, "dataSize"), 31);
+        if (Lc.M(data, "opaque") is JsonValue opaque) return Lc.FromHex(opaque);
         (string Variant, string Member, string[] Names)[] arrays =
         [
             ("type1", "keyValArray64", ["key64", "val64"]), ("type2", "keyValArray32", ["key32", "val32"]),
@@ -335,27 +335,27 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         ];
         for (int t = 0; t < arrays.Length; t++)
         {
-            if (data?[arrays[t].Variant] is not JsonObject inner) continue;
+            if (Lc.M(data, arrays[t].Variant) is not JsonObject inner) continue;
             var element = NvidiaEventSection.ArrayElementLayouts[t];
             var a = inner[arrays[t].Member] as JsonArray ?? [];
             var b = new byte[a.Count * element.Size];
             for (int i = 0; i < a.Count; i++)
-                foreach (var name in arrays[t].Names) W(element, b.AsSpan(i * element.Size, element.Size), name, ParseNumber(Str(a[i]?[name])));
+                foreach (var name in arrays[t].Names) W(element, b.AsSpan(i * element.Size, element.Size), name, U(Lc.M(a[i], name)));
             return b;
         }
-        if (device == 1 && data?["gpuInitMetadata"] is JsonObject m) return InitMetadataFrom(m);
-        if (device == 1 && data?["gpuLegacyXid"] is JsonObject x)
+        if (device == 1 && Lc.M(data, "gpuInitMetadata") is JsonObject m) return InitMetadataFrom(m);
+        if (device == 1 && Lc.M(data, "gpuLegacyXid") is JsonObject x)
         {
             var b = new byte[4 + NvidiaEventSection.LegacyXidMessageSize];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"]));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"], 32));
             Ascii(b.AsSpan(4), Str(x["message"]));
             return b.AsSpan(0, size > 0 && size <= b.Length ? size : b.Length).ToArray();
         }
-        if (device == 1 && data?["gpuRecommendedActions"] is JsonObject r)
+        if (device == 1 && Lc.M(data, "gpuRecommendedActions") is JsonObject r)
         {
             var l = NvidiaEventSection.RecommendedActionsLayout;
             var b = new byte[l.Size];
-            W(l, b, "flags", ParseNumber(Str(r["flags"])));
+            W(l, b, "flags", U(r["flags"]));
             W(l, b, "recoveryAction", U(r["recoveryAction"]));
             W(l, b, "diagnosticFlow", U(r["diagnosticFlow"]));
             return b;
@@ -368,12 +368,12 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         var l = NvidiaEventSection.GpuInitMetadataLayout;
         var b = new byte[l.Size];
         foreach (var t in InitTexts) WText(l, b, t, Str(m[t]));
-        W(l, b, "configuration", ParseNumber(Str(m["configuration"])));
+        W(l, b, "configuration", U(m["configuration"]));
         W(l, b, "pdi", PdiFrom(Str(m["pdi"])));
-        W(l, b, "architectureId", ParseNumber(Str(m["architectureId"]?["raw"])));
+        W(l, b, "architectureId", U(Lc.M(m["architectureId"], "raw")));
         W(l, b, "hardwareInfoType", U(m["hardwareInfoType"]));
         if (U(m["hardwareInfoType"]) == 0 && m["pciInfo"] is JsonObject p)
-            foreach (var (name, field) in PciInfo) W(l, b, field, ParseNumber(Str(p[name])));
+            foreach (var (name, field) in PciInfo) W(l, b, field, U(p[name]));
         return b;
     }
 }

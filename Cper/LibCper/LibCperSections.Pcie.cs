@@ -237,23 +237,23 @@ internal sealed class LcPcie : LibCperSection<PcieErrorSection>
     {
         var m = new PcieErrorSection();
         ulong v = 0;
-        if (o.ContainsKey("portType")) { m.PortType = (uint)PairValue(o["portType"]); v |= 1; }
+        if (o.ContainsKey("portType")) { m.PortType = (uint)PairValue(o["portType"], 32); v |= 1; }
         if (o["version"] is JsonObject ver)
         {
             static uint ToBcd(ulong x) => (uint)(((x / 10) % 10) << 4 | (x % 10));
             m.Version = ToBcd(U(ver["minor"])) | ToBcd(U(ver["major"])) << 8;
             v |= 2;
         }
-        if (o["commandStatus"] is JsonObject cs) { m.Command = (ushort)U(cs["commandRegister"]); m.Status = (ushort)U(cs["statusRegister"]); v |= 4; }
+        if (o["commandStatus"] is JsonObject cs) { m.Command = (ushort)U(cs["commandRegister"], 16); m.Status = (ushort)U(cs["statusRegister"], 16); v |= 4; }
         if (o["deviceID"] is JsonObject id)
         {
-            m.VendorId = (ushort)U(id["vendorID"]); m.DeviceId = (ushort)U(id["deviceID"]); m.ClassCode = (uint)U(id["classCode"]);
-            m.FunctionNumber = (byte)U(id["functionNumber"]); m.DeviceNumber = (byte)U(id["deviceNumber"]); m.SegmentNumber = (ushort)U(id["segmentNumber"]);
-            m.PrimaryBusNumber = (byte)U(id["primaryOrDeviceBusNumber"]); m.SecondaryBusNumber = (byte)U(id["secondaryBusNumber"]); m.SlotNumber = (ushort)U(id["slotNumber"]);
+            m.VendorId = (ushort)U(id["vendorID"], 16); m.DeviceId = (ushort)U(id["deviceID"], 16); m.ClassCode = (uint)U(id["classCode"], 32);
+            m.FunctionNumber = (byte)U(id["functionNumber"], 8); m.DeviceNumber = (byte)U(id["deviceNumber"], 8); m.SegmentNumber = (ushort)U(id["segmentNumber"], 16);
+            m.PrimaryBusNumber = (byte)U(id["primaryOrDeviceBusNumber"], 8); m.SecondaryBusNumber = (byte)U(id["secondaryBusNumber"], 8); m.SlotNumber = (ushort)U(id["slotNumber"], 16);
             v |= 8;
         }
         if (o.ContainsKey("deviceSerialNumber")) { m.DeviceSerialNumber = U(o["deviceSerialNumber"]); v |= 16; }
-        if (o["bridgeControlStatus"] is JsonObject br) { m.SecondaryStatus = (ushort)U(br["secondaryStatusRegister"]); m.BridgeControl = (ushort)U(br["controlRegister"]); v |= 32; }
+        if (o["bridgeControlStatus"] is JsonObject br) { m.SecondaryStatus = (ushort)U(br["secondaryStatusRegister"], 16); m.BridgeControl = (ushort)U(br["controlRegister"], 16); v |= 32; }
         // The registers libcper decodes are all inside the base64 copies, which carry every byte.
         if (o["capabilityStructure"] is JsonObject cap) { m.CapabilityStructure = Block(cap["data"], 60); v |= 64; }
         if (o["aerInfo"] is JsonObject aer) { m.AerInfo = Block(aer["data"], 96); v |= 128; }

@@ -44,12 +44,12 @@ internal sealed class LcGenericProcessor : LibCperSection<ProcessorGenericSectio
         var m = new ProcessorGenericSection();
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "processorType", n => m.ProcessorType = (byte)PairValue(n));
-        F(1, "processorISA", n => m.ProcessorIsa = (byte)PairValue(n));
-        F(2, "errorType", n => m.ErrorType = (byte)PairValue(n));
-        F(3, "operation", n => m.Operation = (byte)PairValue(n));
+        F(0, "processorType", n => m.ProcessorType = (byte)PairValue(n, 8));
+        F(1, "processorISA", n => m.ProcessorIsa = (byte)PairValue(n, 8));
+        F(2, "errorType", n => m.ErrorType = (byte)PairValue(n, 8));
+        F(3, "operation", n => m.Operation = (byte)PairValue(n, 8));
         F(4, "flags", n => m.Flags = (byte)FromBits(n, Flags));
-        F(5, "level", n => m.Level = (byte)U(n));
+        F(5, "level", n => m.Level = (byte)U(n, 8));
         F(6, "cpuVersionInfo", n => m.CpuVersion = U(n));
         F(7, "cpuBrandString", n => { var t = Str(n) ?? ""; m.CpuBrandString = t[..Math.Min(t.Length, 127)]; });
         F(8, "processorID", n => m.ProcessorId = U(n));
@@ -80,7 +80,7 @@ internal static class LcMemoryCommon
     public static ulong BankFrom(JsonNode? bank, out ushort value, int bankBit, int groupBit, int addressBit)
     {
         if (bank is not JsonObject o) { value = 0; return 0; }
-        if (o.ContainsKey("value")) { value = (ushort)U(o["value"]); return 1UL << bankBit; }
+        if (o.ContainsKey("value")) { value = (ushort)U(o["value"], 16); return 1UL << bankBit; }
         value = (ushort)((U(o["address"]) & 0xFF) | ((U(o["group"]) & 0xFF) << 8));
         return (1UL << groupBit) | (1UL << addressBit);
     }
@@ -159,22 +159,22 @@ internal sealed class LcMemory : LibCperSection<MemoryErrorSection>
             m.Extended = (byte)e;
             v |= 1UL << 18;
         }
-        F(14, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n));
+        F(14, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n, 8));
         F(1, "physicalAddress", n => m.PhysicalAddress = U(n));
         F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
-        F(3, "node", n => m.Node = (ushort)U(n));
-        F(4, "card", n => m.Card = (ushort)U(n));
-        F(5, "moduleRank", n => m.Module = (ushort)U(n));
-        F(7, "device", n => m.Device = (ushort)U(n));
-        F(8, "row", n => m.Row = (ushort)U(n));
-        F(9, "column", n => m.Column = (ushort)U(n));
-        F(10, "bitPosition", n => m.BitPosition = (ushort)U(n));
+        F(3, "node", n => m.Node = (ushort)U(n, 16));
+        F(4, "card", n => m.Card = (ushort)U(n, 16));
+        F(5, "moduleRank", n => m.Module = (ushort)U(n, 16));
+        F(7, "device", n => m.Device = (ushort)U(n, 16));
+        F(8, "row", n => m.Row = (ushort)U(n, 16));
+        F(9, "column", n => m.Column = (ushort)U(n, 16));
+        F(10, "bitPosition", n => m.BitPosition = (ushort)U(n, 16));
         F(11, "requestorID", n => m.RequestorId = U(n));
         F(12, "responderID", n => m.ResponderId = U(n));
         F(13, "targetID", n => m.TargetId = U(n));
-        F(15, "rankNumber", n => m.RankNumber = (ushort)U(n));
-        F(16, "cardSmbiosHandle", n => m.CardHandle = (ushort)U(n));
-        F(17, "moduleSmbiosHandle", n => m.ModuleHandle = (ushort)U(n));
+        F(15, "rankNumber", n => m.RankNumber = (ushort)U(n, 16));
+        F(16, "cardSmbiosHandle", n => m.CardHandle = (ushort)U(n, 16));
+        F(17, "moduleSmbiosHandle", n => m.ModuleHandle = (ushort)U(n, 16));
         m.ValidationBits = v;
         return m;
     }
@@ -241,26 +241,26 @@ internal sealed class LcMemory2 : LibCperSection<MemoryError2Section>
         F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         v |= LcMemoryCommon.BankFrom(o["bank"], out ushort bank, 6, 20, 21);
         m.Bank = bank;
-        F(13, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n));
-        F(14, "status", n => m.Status = (byte)PairValue(n));
+        F(13, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n, 8));
+        F(14, "status", n => m.Status = (byte)PairValue(n, 8));
         // The physical address is written whenever present (its hex twin always is); libcper ties it to bit 0.
         if (o.ContainsKey("physicalAddress")) m.PhysicalAddress = U(o["physicalAddress"]);
-        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = ParseNumber(Str(o["physicalAddressHex"]));
+        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = U(o["physicalAddressHex"]);
         F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
-        F(3, "node", n => m.Node = (ushort)U(n));
-        F(4, "card", n => m.Card = (ushort)U(n));
-        F(5, "module", n => m.Module = (ushort)U(n));
-        F(7, "device", n => m.Device = (uint)U(n));
-        F(8, "row", n => m.Row = (uint)U(n));
-        F(9, "column", n => m.Column = (uint)U(n));
-        F(10, "rank", n => m.Rank = (uint)U(n));
-        F(11, "bitPosition", n => m.BitPosition = (uint)U(n));
-        F(12, "chipID", n => m.ChipId = (byte)U(n));
+        F(3, "node", n => m.Node = (ushort)U(n, 16));
+        F(4, "card", n => m.Card = (ushort)U(n, 16));
+        F(5, "module", n => m.Module = (ushort)U(n, 16));
+        F(7, "device", n => m.Device = (uint)U(n, 32));
+        F(8, "row", n => m.Row = (uint)U(n, 32));
+        F(9, "column", n => m.Column = (uint)U(n, 32));
+        F(10, "rank", n => m.Rank = (uint)U(n, 32));
+        F(11, "bitPosition", n => m.BitPosition = (uint)U(n, 32));
+        F(12, "chipID", n => m.ChipId = (byte)U(n, 8));
         F(15, "requestorID", n => m.RequestorId = U(n));
         F(16, "responderID", n => m.ResponderId = U(n));
         F(17, "targetID", n => m.TargetId = U(n));
-        F(18, "cardSmbiosHandle", n => m.CardHandle = (uint)U(n));
-        F(19, "moduleSmbiosHandle", n => m.ModuleHandle = (uint)U(n));
+        F(18, "cardSmbiosHandle", n => m.CardHandle = (uint)U(n, 32));
+        F(19, "moduleSmbiosHandle", n => m.ModuleHandle = (uint)U(n, 32));
         m.ValidationBits = v;
         return m;
     }
@@ -300,8 +300,8 @@ internal sealed class LcPciBus : LibCperSection<PciBusErrorSection>
         ulong v = 0;
         void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
         F(0, "errorStatus", n => m.SetField("errorStatus", ErrorStatusFrom(n)));
-        F(1, "errorType", n => m.ErrorType = (ushort)PairValue(n));
-        F(2, "busID", n => m.BusId = (ushort)((U(n?["busNumber"]) & 0xFF) | ((U(n?["segmentNumber"]) & 0xFF) << 8)));
+        F(1, "errorType", n => m.ErrorType = (ushort)PairValue(n, 16));
+        F(2, "busID", n => m.BusId = (ushort)((U(Lc.M(n, "busNumber")) & 0xFF) | ((U(Lc.M(n, "segmentNumber")) & 0xFF) << 8)));
         F(3, "busAddress", n => m.BusAddress = U(n));
         F(4, "busData", n => m.BusData = U(n));
         F(5, "busCommandType", n => m.BusCommand = Str(n) == "PCI" ? 0 : 1UL << 56);
@@ -357,13 +357,13 @@ internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
         F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
         F(1, "idInfo", n =>
         {
-            m.VendorId = (ushort)U(n?["vendorID"]); m.DeviceId = (ushort)U(n?["deviceID"]); m.ClassCode = (uint)(U(n?["classCode"]) & 0xFFFFFF);
-            m.Location = ((byte)U(n?["functionNumber"]), (byte)U(n?["deviceNumber"]), (byte)U(n?["busNumber"]), (byte)U(n?["segmentNumber"]));
+            m.VendorId = (ushort)U(Lc.M(n, "vendorID"), 16); m.DeviceId = (ushort)U(Lc.M(n, "deviceID"), 16); m.ClassCode = (uint)(U(Lc.M(n, "classCode")) & 0xFFFFFF);
+            m.Location = ((byte)U(Lc.M(n, "functionNumber"), 8), (byte)U(Lc.M(n, "deviceNumber"), 8), (byte)U(Lc.M(n, "busNumber"), 8), (byte)U(Lc.M(n, "segmentNumber"), 8));
         });
         if (o["registerDataPairs"] is JsonArray pairs)
         {
             v |= 1UL << 4;
-            foreach (var p in pairs) m.RegisterPairs.Add((U(p?["firstHalf"]), U(p?["secondHalf"])));
+            foreach (var p in pairs) m.RegisterPairs.Add((U(Lc.M(p, "firstHalf")), U(Lc.M(p, "secondHalf"))));
         }
         // The model keeps Memory Number and gives the other pairs to IO Number. libcper leaves out counts whose
         // validation bit is clear but still lists every pair: with only IO Number shown, the rest are memory pairs.
@@ -407,8 +407,8 @@ internal sealed class LcFirmware : LibCperSection<FirmwareErrorRecordReferenceSe
     {
         var m = new FirmwareErrorRecordReferenceSection
         {
-            RecordType = (byte)PairValue(o["errorRecordType"]),
-            Revision = (byte)U(o["revision"]),
+            RecordType = (byte)PairValue(o["errorRecordType"], 8),
+            Revision = (byte)U(o["revision"], 8),
             RecordIdentifier = U(o["recordID"]),
         };
         Guid guid = GuidFrom(o["recordIDGUID"]);
@@ -474,12 +474,12 @@ internal sealed class LcDmarGeneric : LibCperSection<DmarGenericSection>
 
     public override DmarGenericSection FromIrModel(JsonObject o) => new()
     {
-        RequesterId = (ushort)U(o["requesterID"]),
-        SegmentNumber = (ushort)U(o["segmentNumber"]),
-        FaultReason = (byte)PairValue(o["faultReason"]),
-        AccessType = (byte)PairValue(o["accessType"]),
-        AddressType = (byte)PairValue(o["addressType"]),
-        ArchitectureType = (byte)PairValue(o["architectureType"]),
+        RequesterId = (ushort)U(o["requesterID"], 16),
+        SegmentNumber = (ushort)U(o["segmentNumber"], 16),
+        FaultReason = (byte)PairValue(o["faultReason"], 8),
+        AccessType = (byte)PairValue(o["accessType"], 8),
+        AddressType = (byte)PairValue(o["addressType"], 8),
+        ArchitectureType = (byte)PairValue(o["architectureType"], 8),
         DeviceAddress = U(o["deviceAddress"]),
     };
 }

@@ -1,0 +1,205 @@
+using ApeiKit.Cper;
+using ApeiKit.Ghes;
+using ApeiKit.Tests.Cli;
+
+namespace ApeiKit.Tests.Ghes;
+
+/// <summary>
+/// Issue #18: encode reads back the JSON decode prints for error status blocks, and every conversion between CPER
+/// records and error status blocks says what it dropped.
+/// </summary>
+public sealed class ConversionRoundTripTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-conversion-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    /// <summary>The error status blocks the tests and fixtures hold: built ones (revision 0x300 and 0x201 entries, raw data), the BERT region, and blocks made from WHEA records.</summary>
+    public static TheoryData<string> Blocks() => ["two-entries", "two-entries-raw", "bert-region", "whea-memory", "whea-multiple4"];
+
+    private static byte[] Block(string name) => name switch
+    {
+        "two-entries" => GhesTestBlocks.TwoEntryBytes(),
+        "two-entries-raw" => GhesTestBlocks.TwoEntries(raw: [0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3]).Encode(),
+        "bert-region" => GhesTestBlocks.BertRegionBytes,
+        "whea-memory" => CperConversion.ToErrorStatusBlock(CperRecord.Decode(Fixtures.Bytes("cper/whea/TestErrorMemory1.bin"), out _)).Encode(),
+        "whea-multiple4" => CperConversion.ToErrorStatusBlock(CperRecord.Decode(Fixtures.Bytes("cper/whea/TestErrorMultiple4.bin"), out _), dropHighFlags: true).Encode(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    /// <summary>Regression: encode refused decode's JSON for a block (<c>$.entries: unknown member</c>).</summary>
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void Encode_reads_decodes_block_json_and_writes_the_block_back_byte_identical(string name)
+    {
+        var original = Block(name);
+        string gesb = Write(name + ".gesb", original), json = Path.Combine(_dir, name + ".json"), back = Path.Combine(_dir, name + ".back");
+        var decoded = CliRunner.Run("decode", "--input", "gesb", "-f", "json", gesb);
+        File.WriteAllText(json, decoded.Out);
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", back);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("wrote 1 error status block", r.Error, StringComparison.Ordinal);
+        Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(File.ReadAllBytes(back)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void Encode_converts_decodes_block_json_to_cper(string name)
+    {
+        var original = Block(name);
+        string gesb = Write(name + ".gesb", original), json = Path.Combine(_dir, name + ".json"), back = Path.Combine(_dir, name + ".cper");
+        File.WriteAllText(json, CliRunner.Run("decode", "--input", "gesb", "-f", "ndjson", gesb).Out);
+
+        var r = CliRunner.Run("encode", json, "--framing", "cper", "-o", back);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var expected = CperConversion.ToCperRecord(ErrorStatusBlock.Decode(original, out _)).Encode();
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(File.ReadAllBytes(back)));
+        if (name == "two-entries-raw") Assert.Contains("1 error status block: raw data and entry revisions other than 0x300 have no place in a CPER record and were dropped", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_reads_an_array_of_blocks()
+    {
+        var a = Block("two-entries");
+        var b = Block("whea-memory");
+        var decoded = CliRunner.Run("decode", "--input", "gesb", "-f", "json", Write("a.gesb", a), Write("b.gesb", b));
+        string json = Path.Combine(_dir, "both.json"), back = Path.Combine(_dir, "both.back");
+        File.WriteAllText(json, decoded.Out);
+        Assert.StartsWith("[", decoded.Out.TrimStart(), StringComparison.Ordinal);
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", back);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("wrote 2 error status blocks", r.Error, StringComparison.Ordinal);
+        Assert.Equal([.. a, .. b], File.ReadAllBytes(back));
+    }
+
+    [Fact]
+    public void Encode_of_a_broken_block_json_names_the_path()
+    {
+        string json = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(json, """{"header": {"blockStatus": 18, "dataLength": 152, "errorSeverity": "corrected"}, "entries": [{"entryHeader": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "revision": 768, "errorDataLength": 80}, "body": {"physicalAddress": "zzz"}}]}""");
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", Path.Combine(_dir, "bad.bin"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("$.entries[0].body.physicalAddress: expected an unsigned integer", r.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Regression: CPER -> GESB dropped creator ID, notification type and record ID (and platform ID, partition ID,
+    /// record flags, persistence information, ...) without a word. The library says which.
+    /// </summary>
+    [Fact]
+    public void Loss_to_an_error_status_block_names_every_header_field_with_a_value()
+    {
+        var record = new CperRecord
+        {
+            Severity = 2, ValidationBits = 0x7, PlatformId = Guid.NewGuid(), PartitionId = Guid.NewGuid(), CreatorId = Guid.NewGuid(),
+            NotificationType = CperGuids.NotifyCmc, RecordId = 42, Flags = 4, PersistenceInformation = 9,
+            Timestamp = GhesTestBlocks.Timestamp,
+        };
+        record.Sections.Add(new CperSection { Severity = 2, Flags = 0x101, Revision = 0x0201, Body = GhesTestBlocks.Memory() });
+
+        var loss = CperConversion.LossToErrorStatusBlock(record, out var warning);
+
+        Assert.Equal(ConversionLoss.PlatformId | ConversionLoss.PartitionId | ConversionLoss.CreatorId | ConversionLoss.NotificationType
+            | ConversionLoss.RecordId | ConversionLoss.RecordFlags | ConversionLoss.PersistenceInformation | ConversionLoss.SectionRevision
+            | ConversionLoss.SectionFlagsHigh, loss);
+        Assert.Equal(ConversionWarning.None, warning); // a BCD timestamp
+        Assert.Equal(ConversionLoss.Timestamp | ConversionLoss.PlatformId | ConversionLoss.PartitionId | ConversionLoss.CreatorId | ConversionLoss.NotificationType
+            | ConversionLoss.RecordId | ConversionLoss.RecordFlags | ConversionLoss.PersistenceInformation | ConversionLoss.SectionRevision
+            | ConversionLoss.SectionFlagsHigh, CperConversion.LossToErrorStatusBlock(record, out _, entryRevision: 0x0201));
+
+        var plain = new CperRecord { Severity = 2 };
+        plain.Sections.Add(new CperSection { Severity = 2, Body = GhesTestBlocks.Memory() });
+        Assert.Equal(ConversionLoss.None, CperConversion.LossToErrorStatusBlock(plain, out _));
+    }
+
+    [Fact]
+    public void Loss_to_an_error_status_block_names_bytes_after_the_sections()
+    {
+        var record = new CperRecord { Severity = 2 };
+        record.Sections.Add(new CperSection { Severity = 2, Body = GhesTestBlocks.Memory() });
+        var bytes = record.Encode().Concat(Enumerable.Repeat((byte)0xAB, 16)).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(CperRecordHeader.RecordLengthOffset), (uint)bytes.Length);
+
+        var loss = CperConversion.LossToErrorStatusBlock(CperRecord.Decode(bytes, out _), out _);
+
+        Assert.Equal(ConversionLoss.RecordGapBytes, loss);
+    }
+
+    [Fact]
+    public void Loss_to_a_cper_record_names_raw_data_block_status_and_other_entry_timestamps()
+    {
+        var block = GhesTestBlocks.TwoEntries(raw: [1, 2, 3]);
+        block.Entries[1].Revision = 0x0300;
+        block.Entries[1].Timestamp = CperTimestamp.FromDateTime(new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc));
+        block.BlockStatus = 0x3;
+
+        Assert.Equal(ConversionLoss.RawData | ConversionLoss.BlockStatus | ConversionLoss.EntryTimestamps, CperConversion.LossToCperRecord(block));
+        Assert.Equal(ConversionLoss.EntryRevision, CperConversion.LossToCperRecord(GhesTestBlocks.TwoEntries()));
+    }
+
+    /// <summary>Regression: the CLI said nothing; now one line per group of fields, with counts, once per run (not one per record).</summary>
+    [Fact]
+    public void Convert_to_gesb_reports_dropped_header_fields_once_per_run_with_counts()
+    {
+        string dump = Path.Combine(_dir, "dump.bin");
+        Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "5", "-o", dump).ExitCode);
+        int records = 0;
+        for (int offset = 0; offset < new FileInfo(dump).Length; records++) { CperRecord.Decode(File.ReadAllBytes(dump).AsSpan(offset), out int n); offset += n; }
+
+        var r = CliRunner.Run("convert", "--to", "gesb", dump, "-o", Path.Combine(_dir, "dump.gesb"));
+
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 1, 3);
+        Assert.Contains($"apeikit: {dump}: {records} records: notification type and record ID have no place in an error status block and were dropped", lines);
+        Assert.Contains(lines, l => l.Contains("creator ID has no place in an error status block and was dropped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Convert_to_gesb_of_a_windows_record_reports_the_header_fields_and_warns_of_its_binary_timestamp()
+    {
+        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", Path.Combine(_dir, "w.gesb"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("1 record: creator ID, notification type, record ID and record flags have no place in an error status block and were dropped", r.Error, StringComparison.Ordinal);
+        Assert.Contains("timestamp is not BCD", r.Error, StringComparison.Ordinal);
+        Assert.Contains("Linux reads a data entry's timestamp as BCD", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_with_gesb_framing_reports_dropped_header_fields()
+    {
+        var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        string json = Path.Combine(_dir, "m.json");
+        File.WriteAllText(json, decoded.Out);
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", Path.Combine(_dir, "m.gesb"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"apeikit: {json}: 1 record: creator ID, notification type and record ID have no place in an error status block and were dropped", r.Error, StringComparison.Ordinal);
+        Assert.Contains("timestamp is not BCD", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Convert_to_cper_reports_dropped_block_fields()
+    {
+        var r = CliRunner.Run("convert", "--to", "cper", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", Path.Combine(_dir, "raw.cper"));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("1 error status block: raw data and entry revisions other than 0x300 have no place in a CPER record and were dropped", r.Error, StringComparison.Ordinal);
+    }
+}
