@@ -148,6 +148,35 @@ public sealed class BootErrorRegion
     /// <summary>The bytes after the last block (an empty block's header and the padding), kept verbatim.</summary>
     public byte[] Trailing { get; set; } = [];
 
+    /// <summary>
+    /// Where the block at <paramref name="pos"/> of a region ends: its declared length (Data Length, or the raw data's
+    /// end), or, when a later block starts inside that (<see cref="Streaming.ErrorStatusBlockFraming.FindBreak"/>, the rule
+    /// every sequence of blocks is framed by), the start of that block: the block was cut short (<paramref name="cut"/>).
+    /// The one walk of a region's blocks: the describer, the validator and <see cref="Decode"/> step with it.
+    /// </summary>
+    /// <param name="region">The region (at most its Boot Error Region Length).</param>
+    /// <param name="pos">Offset of a block header (at least 20 bytes left).</param>
+    /// <param name="cut">The block was cut short by the next one.</param>
+    /// <returns>The bytes to step over: at most what is left of the region.</returns>
+    public static int BlockExtent(ReadOnlySpan<byte> region, int pos, out bool cut)
+    {
+        cut = false;
+        var rest = region[pos..];
+        ulong declared = Math.Max(GenericErrorStatus.BlockLength(rest), (ulong)GenericErrorStatus.BlockHeaderSize);
+        int window = (int)Math.Min(declared, (ulong)rest.Length);
+        // The candidate block after the break is judged on its own bytes too: copy the declared extent and a block's worth beyond it.
+        int copy = (int)Math.Min((ulong)rest.Length, declared + GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSizeWithTimestamp + 4096);
+        var bytes = new System.Buffers.ReadOnlySequence<byte>(rest[..copy].ToArray());
+        long from = 0;
+        var search = Streaming.ErrorStatusBlockFraming.Instance.FindBreak(bytes, 0, (long)declared, ref from, window, endOfStream: true, maxRecordSize: long.MaxValue, out long at);
+        if (search == Cper.Streaming.BreakSearch.Found)
+        {
+            cut = true;
+            return (int)at;
+        }
+        return window;
+    }
+
     /// <summary>Decodes a region of exactly <paramref name="region"/>'s length.</summary>
     /// <exception cref="ApeiContentException">A block is malformed or overruns the region.</exception>
     public static BootErrorRegion Decode(ReadOnlySpan<byte> region, long baseOffset = 0)
@@ -156,6 +185,10 @@ public sealed class BootErrorRegion
         int pos = 0;
         while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(region[pos..]) != 0)
         {
+            int extent = BlockExtent(region, pos, out bool cut);
+            if (cut)
+                throw new ApeiContentException("Generic Error Status Block", "DataLength", baseOffset + pos + GenericErrorStatus.DataLengthOffset,
+                    $"a block that ends before the next one (at offset {baseOffset + pos + extent})", "a block cut short: the next block starts inside it");
             var check = GhesBlockValidator.Validate(region[pos..], (ulong)(region.Length - pos), baseOffset + pos);
             check.ThrowIfInvalid();
             r.Blocks.Add(ErrorStatusBlock.Decode(region[pos..], out int n, baseOffset + pos));
@@ -218,6 +251,15 @@ public static class BertValidator
         int pos = 0, index = 0;
         while (r.Length - pos >= GenericErrorStatus.BlockHeaderSize)
         {
+            int extent = BootErrorRegion.BlockExtent(r, pos, out bool cut);
+            if (cut)
+            {
+                // Cut short by the next block: report it and go on with that block (nothing after it is lost).
+                findings.Add(CutShort(r, pos, extent, regionOffset));
+                pos += extent;
+                index++;
+                continue;
+            }
             var result = GhesBlockValidator.Validate(r[pos..], (ulong)(r.Length - pos), regionOffset + pos);
             if (result.IsEmpty)
             {
@@ -231,4 +273,10 @@ public static class BertValidator
         }
         return findings;
     }
+
+    /// <summary>The finding for a block of a region cut short by the next block.</summary>
+    internal static GhesFinding CutShort(ReadOnlySpan<byte> region, int pos, int extent, long regionOffset)
+        => new(GhesFindingKind.BlockCutShort, GhesFindingLevel.Error, "Generic Error Status Block", "DataLength", regionOffset + pos + GenericErrorStatus.DataLengthOffset,
+            string.Create(CultureInfo.InvariantCulture, $"at most {extent - GenericErrorStatus.BlockHeaderSize} (the next block starts at offset {regionOffset + pos + extent})"),
+            BinaryPrimitives.ReadUInt32LittleEndian(region[(pos + GenericErrorStatus.DataLengthOffset)..]).ToString(CultureInfo.InvariantCulture));
 }

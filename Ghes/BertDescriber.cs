@@ -55,6 +55,18 @@ public static class BertDescriber
         {
             bool empty = BinaryPrimitives.ReadUInt32LittleEndian(r[pos..]) == 0;
             if (empty && index > 0) break; // Linux: no more error records
+            bool cut = false;
+            int extent = empty ? r.Length - pos : BootErrorRegion.BlockExtent(r, pos, out cut);
+            if (cut)
+            {
+                // Cut short where the next block starts: described as far as it goes, then the walk goes on with that block.
+                var finding = BertValidator.CutShort(r, pos, extent, regionOffset);
+                findings.Add(finding);
+                ErrorStatusBlockDescriber.Describe(r.Slice(pos, extent), regionOffset + pos, visitor, $"Error status block {index} (cut short)", (ulong)extent);
+                pos += extent;
+                index++;
+                continue;
+            }
             var result = ErrorStatusBlockDescriber.Describe(r[pos..], regionOffset + pos, visitor, $"Error status block {index}", (ulong)(r.Length - pos));
             findings.AddRange(result.Findings.Where(f => f.Level != GhesFindingLevel.Info));
             if (empty || !result.IsValid) break;

@@ -36,6 +36,8 @@ public enum GhesFindingKind
     ChecksumMismatch,
     /// <summary>A BERT's Boot Error Region Length is larger than the region bytes at hand.</summary>
     RegionTruncated,
+    /// <summary>A block of a sequence (a BERT region) whose Data Length runs past the start of the next block: it was cut short there.</summary>
+    BlockCutShort,
 }
 
 /// <summary>How serious a finding is.</summary>

@@ -308,3 +308,32 @@ public sealed class ConservationTests
         return n;
     }
 }
+
+/// <summary>The cut-short rule in BERT regions: the describer, the validator and the model walk the same extents.</summary>
+public sealed class BertRegionConservationTests
+{
+    [Fact]
+    public void A_block_cut_short_in_a_BERT_region_ends_where_the_next_block_starts_and_the_next_block_is_read()
+    {
+        var a = Ghes.GhesTestBlocks.TwoEntryBytes();
+        var b = Ghes.GhesTestBlocks.TwoEntryBytes();
+        var region = a[..100].Concat(b).Concat(new byte[32]).ToArray();
+        Assert.Equal(100, BootErrorRegion.BlockExtent(region, 0, out bool cut));
+        Assert.True(cut);
+        Assert.Equal(b.Length, BootErrorRegion.BlockExtent(region, 100, out cut));
+        Assert.False(cut);
+
+        var table = new BertTableData { RegionLength = (uint)region.Length, RegionAddress = 0x1000 }.Encode();
+        var findings = BertValidator.Validate(table, region);
+        Assert.Contains(findings, f => f.Kind == GhesFindingKind.BlockCutShort && f.Expected!.Contains("the next block starts at offset 100", StringComparison.Ordinal));
+        // The block after the cut is validated (its findings, if any, are at its own offsets), not lost.
+        Assert.DoesNotContain(findings, f => f.Offset >= 100 && f.Level == GhesFindingLevel.Error);
+
+        var w = new StringWriter();
+        BertDescriber.Describe(table, 0, region, table.Length, new TextRenderer(w), "BERT", null);
+        string text = w.ToString();
+        Assert.Contains("Error status block 0 (cut short)", text, StringComparison.Ordinal);
+        Assert.Contains("Error status block 1", text, StringComparison.Ordinal);
+        Assert.Throws<ApeiContentException>(() => BootErrorRegion.Decode(region));
+    }
+}
