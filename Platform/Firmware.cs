@@ -57,11 +57,11 @@ public sealed class Firmware
         if (e.Kind is ErrorKind.MemoryConsumed or ErrorKind.MemoryScrub or ErrorKind.MemoryCorrected)
         {
             if (e.Kind != ErrorKind.MemoryCorrected) _p.HostMemory.Poison(e.HostAddress);
-            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({e.Note})"), e.Id, address: e.HostAddress, cpu: e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : null);
+            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({Printable.Value(e.Note)})"), e.Id, address: e.HostAddress, cpu: e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : null);
         }
         else
         {
-            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({e.Note})"), e.Id, cpu: e.Kind == ErrorKind.ArmProcessor ? e.Cpu : null);
+            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({Printable.Value(e.Note)})"), e.Id, cpu: e.Kind == ErrorKind.ArmProcessor ? e.Cpu : null);
         }
         if (_p.Host.Panicked)
         {
@@ -91,6 +91,9 @@ public sealed class Firmware
         });
     }
 
+    /// <summary>The host acknowledged a block: queued records may be written now.</summary>
+    internal void OnHostAcknowledged() => _writer?.Acknowledged();
+
     /// <summary>The host CPU a vCPU runs on (vCPU n is pinned to host CPU n modulo the host's CPUs).</summary>
     internal int HostCpuOf(int vcpu) => vcpu % Math.Max(1, _p.Scenario.HostCpus);
 
@@ -100,7 +103,7 @@ public sealed class Firmware
         ErrorKind.MemoryScrub => $"patrol scrubber finds an uncorrected memory error at host physical {VirtualPlatform.Hex(e.HostAddress)}",
         ErrorKind.MemoryCorrected => $"corrected memory error (single-bit ECC) at host physical {VirtualPlatform.Hex(e.HostAddress)}",
         ErrorKind.ArmProcessor => $"{SeverityName(e.Severity)} ARM processor error on CPU {e.Cpu}: {ArmKindName(e.ArmKind)} error",
-        ErrorKind.PcieAer => $"{SeverityName(e.Severity)} PCIe AER error at {e.PcieDevice ?? "0000:00:00.0"}",
+        ErrorKind.PcieAer => $"{SeverityName(e.Severity)} PCIe AER error at {Printable.Value(e.PcieDevice ?? "0000:00:00.0", 40)}",
         _ => e.Kind.ToString(),
     };
 

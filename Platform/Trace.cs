@@ -75,13 +75,13 @@ public sealed class Trace
     /// <summary>Formats a virtual time as "t=1.050ms".</summary>
     public static string FormatTime(ulong us) => string.Create(CultureInfo.InvariantCulture, $"{us / 1000}.{us % 1000:D3}ms");
 
-    /// <summary>Writes the readable trace: one line per event, "time  actor  text".</summary>
+    /// <summary>Writes the readable trace: one line per event, "time  actor  text" (control characters escaped, so no text can forge a line).</summary>
     public void WriteText(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         foreach (var e in _events)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{FormatTime(e.TimeUs),10}  {ActorName(e.Actor),-8}  {e.Text}"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{FormatTime(e.TimeUs),10}  {ActorName(e.Actor),-8}  {Printable.Escape(e.Text)}"));
         }
     }
 

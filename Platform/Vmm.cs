@@ -12,6 +12,8 @@ public sealed class Vmm
     private readonly VirtualPlatform _p;
     private ErrorStatusWriter? _writer;
     private ulong _recordId = 1;
+    private readonly Dictionary<Mechanism, GhesSourceInfo> _firstByMechanism = [];
+    private GhesSourceInfo? _firstNotSea;
 
     internal Vmm(VirtualPlatform platform) => _p = platform;
 
@@ -47,8 +49,10 @@ public sealed class Vmm
         _p.GuestMemory.Write(s.GuestRegionBase, region);
         RegionLength = region.Length;
         Sources = Wire.ReadSources(GuestHest);
+        foreach (var x in Sources) _firstByMechanism.TryAdd(x.Mechanism, x);
+        _firstNotSea = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea);
         _writer = new ErrorStatusWriter(_p, Actor.Vmm, _p.GuestMemory, s.VmmQueueCapacity, s.VmmRetryUs, "guest");
-        _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{r.Name} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
+        _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{Printable.Value(r.Name, 40)} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
             + $"guest HEST ({GuestHest.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}, hardware_errors region ({region.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestRegionBase)}",
             address: s.GuestHestAddress);
     }
@@ -88,10 +92,10 @@ public sealed class Vmm
         var error = outcome?.Error;
         Mechanism wanted = actionRequired ? Mechanism.Sea : error?.Route ?? _p.Scenario.DefaultAsyncRoute;
         // SEA is synchronous: it can only report an error that the vCPU being aborted consumed.
-        var source = !actionRequired && wanted == Mechanism.Sea ? null : Sources.FirstOrDefault(x => x.Mechanism == wanted);
+        var source = !actionRequired && wanted == Mechanism.Sea ? null : _firstByMechanism.GetValueOrDefault(wanted);
         if (source is null)
         {
-            var fallback = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea) ?? (actionRequired ? Sources.FirstOrDefault() : null);
+            var fallback = _firstNotSea ?? (actionRequired ? Sources.FirstOrDefault() : null);
             if (fallback is null)
             {
                 _p.Log(Actor.Vmm, "vmm.no-source", "the guest HEST has no error source that can carry this error: it cannot be reported to the guest (LOST, reported)", errorId);
@@ -102,7 +106,7 @@ public sealed class Vmm
             _p.Log(Actor.Vmm, "vmm.route-fallback", $"{why}; using source {fallback.SourceId} ({fallback.Mechanism.Name().ToUpperInvariant()})", errorId);
             source = fallback;
         }
-        _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {slot!.Name}); "
+        _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {Printable.Value(slot!.Name, 40)}); "
             + $"record for guest source {source.SourceId} ({source.Mechanism.Name().ToUpperInvariant()})", errorId, source.SourceId, source.Mechanism, address: gpa);
         byte[] block = Wire.EncodeStatusBlock(Severity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
         var chosen = source;
@@ -151,9 +155,13 @@ public sealed class Vmm
             }
             default:
                 _p.Log(Actor.Vmm, "vmm.notify", $"polled source: nothing to signal; the guest reads it within {source.PollIntervalMs} ms", errorId, source.SourceId, source.Mechanism);
+                _p.Guest.PolledBlockWritten(source.SourceId);
                 break;
         }
     }
+
+    /// <summary>The guest acknowledged a block: queued records may be written now.</summary>
+    internal void OnGuestAcknowledged() => _writer?.Acknowledged();
 
     /// <summary>At the end of a run, reports every record still waiting for an acknowledgement (nothing is dropped silently).</summary>
     internal void ReportPending()
