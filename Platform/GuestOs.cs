@@ -16,6 +16,9 @@ public sealed class GuestOs
     private readonly Dictionary<Mechanism, List<GhesSourceInfo>> _byMechanism = [];
     private readonly Dictionary<ushort, PollTimer> _pollTimers = [];
     private Dictionary<int, string> _tasks = [];
+    private readonly Dictionary<ushort, int> _indexOf = [];
+    private readonly Dictionary<Mechanism, SortedSet<int>> _unread = [];
+    private readonly HashSet<ushort> _readNotAcknowledged = [];
 
     /// <summary>
     /// A polled source's timer: it ticks every interval from boot, but a tick can only find a record after the VMM
@@ -51,21 +54,29 @@ public sealed class GuestOs
         _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "
             + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.Mechanism.Name().ToUpperInvariant()}{(x.Mechanism == Mechanism.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
             address: s.GuestHestAddress);
-        foreach (var source in Sources)
+        for (int i = 0; i < Sources.Count; i++)
         {
+            var source = Sources[i];
+            if (!_indexOf.TryAdd(source.SourceId, i)) continue;
             if (!_byMechanism.TryGetValue(source.Mechanism, out var list)) _byMechanism[source.Mechanism] = list = [];
             list.Add(source);
+            _unread[source.Mechanism] = [];
             if (source.Mechanism == Mechanism.Polled) _pollTimers.TryAdd(source.SourceId, new PollTimer(source, Math.Max(1u, source.PollIntervalMs) * 1000UL));
         }
         _tasks = s.Vcpus.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Task);
     }
 
     /// <summary>
-    /// Platform bookkeeping, not something the guest sees: a record was written to polled source
-    /// <paramref name="sourceId"/>, so its next poll tick (on the timer's own period) will find it.
+    /// Platform bookkeeping, not something the guest sees: the VMM wrote a record to source <paramref name="sourceId"/>.
+    /// A handler reads only the blocks written since it last read them (the others are empty, or hold the record a
+    /// guest that does not acknowledge already read): reading them again would change nothing but cost time for every
+    /// source on every notification. A polled source's next tick (on the timer's own period) is scheduled.
     /// </summary>
-    internal void PolledBlockWritten(ushort sourceId)
+    internal void BlockWritten(ushort sourceId)
     {
+        if (!_indexOf.TryGetValue(sourceId, out int index)) return;
+        _unread[Sources[index].Mechanism].Add(index);
+        _readNotAcknowledged.Remove(sourceId);
         if (!_pollTimers.TryGetValue(sourceId, out var t) || t.Scheduled) return;
         ulong now = _p.Now;
         // A tick due at this very instant has already run: it was scheduled an interval ago, before the events that
@@ -76,28 +87,54 @@ public sealed class GuestOs
         {
             t.Scheduled = false;
             t.NextTick = _p.Now + t.IntervalUs;
-            Handle(t.Source, Mechanism.Polled, vcpu: null);
+            HandleAll(Mechanism.Polled, vcpu: null, only: t.Source.SourceId);
         });
     }
 
-    private IEnumerable<GhesSourceInfo> SourcesFor(Mechanism m) => _byMechanism.TryGetValue(m, out var list) ? list : [];
+    /// <summary>Runs the handler for every source of a mechanism that has a new record (in HEST order), and says how many had none.</summary>
+    private void HandleAll(Mechanism via, int? vcpu, ushort? only = null)
+    {
+        if (!_unread.TryGetValue(via, out var unread)) return;
+        int total = via == Mechanism.Polled ? 1 : _byMechanism[via].Count;
+        int handled = 0;
+        foreach (int index in unread.ToArray())
+        {
+            var source = Sources[index];
+            if (only is { } id && source.SourceId != id) continue;
+            unread.Remove(index);
+            handled++;
+            Handle(source, via, vcpu);
+        }
+        if (handled < total && via != Mechanism.Polled && !Panicked)
+        {
+            var list = _byMechanism[via];
+            string text = total == 1
+                ? _readNotAcknowledged.Contains(list[0].SourceId)
+                    ? $"source {list[0].SourceId}'s block still holds the record read before (not acknowledged): not read again"
+                    : $"source {list[0].SourceId}'s block is empty"
+                : $"{total - handled} of {total} {via.Name().ToUpperInvariant()} sources have no new record";
+            _p.Log(Actor.Guest, "guest.empty", text, sourceId: total == 1 ? list[0].SourceId : null, mechanism: via);
+        }
+    }
+
+
 
     internal void OnSynchronousAbort(int vcpu, ArmSyndrome esr)
     {
         _p.Log(Actor.Guest, "guest.sea", $"vCPU {vcpu} takes a synchronous external abort: {esr}; do_sea() -> ghes_notify_sea()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sea);
-        foreach (var s in SourcesFor(Mechanism.Sea)) Handle(s, Mechanism.Sea, vcpu);
+        HandleAll(Mechanism.Sea, vcpu);
     }
 
     internal void OnSError(int vcpu, ArmSyndrome esr)
     {
         _p.Log(Actor.Guest, "guest.sei", $"vCPU {vcpu} takes an SError: {esr}; ghes_notify_sei()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sei);
-        foreach (var s in SourcesFor(Mechanism.Sei)) Handle(s, Mechanism.Sei, vcpu);
+        HandleAll(Mechanism.Sei, vcpu);
     }
 
     internal void OnInterrupt(Mechanism mechanism)
     {
         _p.Log(Actor.Guest, "guest.irq", $"{mechanism.Name().ToUpperInvariant()} interrupt: GHES handler runs", mechanism: mechanism);
-        foreach (var s in SourcesFor(mechanism)) Handle(s, mechanism, vcpu: null);
+        HandleAll(mechanism, vcpu: null);
     }
 
     private void Handle(GhesSourceInfo source, Mechanism via, int? vcpu)
@@ -125,6 +162,7 @@ public sealed class GuestOs
         }
         if (!_p.Scenario.GuestAcknowledges)
         {
+            _readNotAcknowledged.Add(source.SourceId);
             _p.Log(Actor.Guest, "guest.no-ack", $"guest does not acknowledge source {source.SourceId} (scenario: a hung guest)", errorId, source.SourceId);
             return;
         }

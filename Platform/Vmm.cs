@@ -113,6 +113,7 @@ public sealed class Vmm
         _writer!.Submit(errorId ?? "?", chosen, block, blockAddress =>
         {
             if (errorId is not null) _p.BlockWritten(_p.GuestMemory, blockAddress, errorId);
+            _p.Guest.BlockWritten(chosen.SourceId);
             Notify(chosen, errorId, vcpu, actionRequired);
         });
     }
@@ -155,7 +156,6 @@ public sealed class Vmm
             }
             default:
                 _p.Log(Actor.Vmm, "vmm.notify", $"polled source: nothing to signal; the guest reads it within {source.PollIntervalMs} ms", errorId, source.SourceId, source.Mechanism);
-                _p.Guest.PolledBlockWritten(source.SourceId);
                 break;
         }
     }

@@ -24,8 +24,8 @@ base_guest() { # $1 = sources JSON, $2 = acknowledges
 make() {
   local name=$1 n=$2 f="$work/$1-$2.json"
   case $name in
-    repeat)   # one timeline entry repeated n times, 1 us apart, on a GPIO source
-      echo "{ $(base_guest '{ "sourceId": 1, "notification": "gpio" }' true), \"timeline\": [ { \"at\": \"1ms\", \"error\": \"memory-scrub\", \"guestAddress\": \"0x40000000\", \"repeat\": $n, \"every\": 1 } ] }" > "$f" ;;
+    repeat)   # one timeline entry repeated n times, 100 us apart (the guest acknowledges in 50 us), on a GPIO source
+      echo "{ $(base_guest '{ "sourceId": 1, "notification": "gpio" }' true), \"timeline\": [ { \"at\": \"1ms\", \"error\": \"memory-scrub\", \"guestAddress\": \"0x40000000\", \"repeat\": $n, \"every\": \"100us\" } ] }" > "$f" ;;
     idle)     # one error after an idle gap of n seconds, a source polled every 1 ms
       echo "{ $(base_guest '{ "sourceId": 1, "notification": "polled", "pollIntervalMs": 1 }' true), \"timeline\": [ { \"at\": \"${n}s\", \"error\": \"memory-scrub\", \"guestAddress\": \"0x40000000\", \"route\": \"polled\" } ] }" > "$f" ;;
     hung)     # a hung guest, 1 us retry timer, a run n seconds long
@@ -64,10 +64,11 @@ check_pair() { # NAME SMALL LARGE EXPECTED_EXIT
   [ "$verdict" = ok ] || failed=1
 }
 
-check_refused() { # NAME JSON (must exit 1 within the timeout, no stack trace)
+check_refused() { # NAME JSON (must exit 1 within the timeout with a message naming a JSON path, no stack trace)
   local f="$work/$1.json"; echo "$2" > "$f"
   local r; r=($(measure "$f"))
   local verdict=ok; [ "${r[2]}" = 1 ] || verdict="FAIL (exit ${r[2]}, expected 1; 124 = timeout, 99 = stack trace)"
+  grep -q '\$\.' "$work/err" || verdict="FAIL (the message names no JSON path)"
   printf '%-24s %7.2f s %8d KB  exit %s  %s  %s\n' "$1" "${r[0]}" "${r[1]}" "${r[2]}" "$verdict" "$(head -c 160 "$work/err" | head -1)"
   [ "$verdict" = ok ] || failed=1
 }
