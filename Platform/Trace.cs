@@ -107,6 +107,8 @@ public sealed class Trace
             if (e.Cpu is { } c) writer.WriteNumber("cpu", c);
             if (e.Bytes is { } bytes) writer.WriteString("bytes", Convert.ToHexStringLower(bytes));
             writer.WriteEndObject();
+            // Hand what is written to the writer's stream as the trace goes, so a long trace is never buffered whole.
+            if (writer.BytesPending > 1 << 16) writer.Flush();
         }
         writer.WriteEndArray();
     }

@@ -32,13 +32,19 @@ public sealed class Vmm
     internal void Boot()
     {
         var s = _p.Scenario;
-        try
+        for (int i = 0; i < s.GuestRam.Count; i++)
         {
-            foreach (var slot in s.GuestRam) Map.Add(new MemorySlot(slot.Gpa, slot.Hva, slot.Size, slot.Name));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ScenarioException("$.guest.ram", e.Message);
+            var slot = s.GuestRam[i];
+            try
+            {
+                Map.Add(new MemorySlot(slot.Gpa, slot.Hva, slot.Size, slot.Name));
+            }
+            catch (ArgumentException e)
+            {
+                // The message without ArgumentException's " (Parameter 'slot')" suffix: the reader wants the words, not the API.
+                string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw new ScenarioException($"$.guest.ram[{i}]", message);
+            }
         }
         CheckDisjoint(s);
         GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);

@@ -196,6 +196,15 @@ public class BoundedCostTests
     }
 
     [Fact]
+    public void Overlapping_guest_ram_names_the_slot_without_dotnet_details()
+    {
+        var json = ScenarioJson(Gpio, "").Replace($"[ {Ram} ]", $$"""[ {{Ram}}, { "name": "dup", "gpa": "0x40001000", "size": "4KiB", "hva": "0x7f1000000000", "hpa": "0x900000000" } ]""", StringComparison.Ordinal);
+        var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
+        Assert.Equal("$.guest.ram[1]", e.Path);
+        Assert.DoesNotContain("(Parameter", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_syntax_errors_give_line_and_column_without_dotnet_details()
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioReader.Read("{\n  \"guest\": x }"));

@@ -164,7 +164,9 @@ internal static class SimulateCommand
 
     private static void WriteJson(CliContext context, PlatformRun run, List<string> violations, List<string> undelivered)
     {
-        using var stream = new MemoryStream();
+        // Streamed to the output as it is written (Trace.WriteJson flushes as it goes): the document of a large run is
+        // never held whole in memory (it was, twice: as UTF-8 and as a string, 4 GB at 100,000 errors).
+        using var stream = new TextWriterStream(context.Out);
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
@@ -215,6 +217,32 @@ internal static class SimulateCommand
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+        context.Out.WriteLine();
+    }
+
+    /// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/> (multi-byte sequences may span writes).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
+        private char[] _chars = new char[4096];
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int needed = _decoder.GetCharCount(buffer, flush: false);
+            if (needed > _chars.Length) _chars = new char[Math.Max(needed, _chars.Length * 2)];
+            int n = _decoder.GetChars(buffer, _chars, flush: false);
+            writer.Write(_chars, 0, n);
+        }
     }
 }
