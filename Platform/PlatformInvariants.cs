@@ -128,8 +128,8 @@ public static class PlatformInvariants
 
     /// <summary>
     /// The errors the guest's platform could not deliver as they were meant, one line each: a record lost (queue
-    /// overflow, no source that can carry it, too large for its block), a record still waiting at the end because the
-    /// guest never acknowledged (a hung guest), and an action-required error (a consumed page) delivered as action
+    /// overflow, no source that can carry it, too large for its block), a record not delivered when the run ended
+    /// (queued because the guest never acknowledged the one before it, or written and not read yet), and an action-required error (a consumed page) delivered as action
     /// optional because the guest's HEST has no SEA source (the task that consumed it is not killed). The simulator
     /// keeps its promises on such a run (<see cref="Check"/> may be empty), but the platform it models loses or
     /// weakens errors; <c>apeikit simulate</c> reports these lines and exits 1.
@@ -147,7 +147,7 @@ public static class PlatformInvariants
                     v.Add($"{Printable.Value(e.Id, 40)}: LOST: {o.Detail}");
                     break;
                 case Disposition.Pending:
-                    v.Add($"{Printable.Value(e.Id, 40)}: never delivered: {o.Detail} (the guest did not acknowledge)");
+                    v.Add($"{Printable.Value(e.Id, 40)}: never delivered: {o.Detail}");
                     break;
                 case Disposition.DeliveredToGuest when e.Kind == ErrorKind.MemoryConsumed && o.GuestMechanism != Mechanism.Sea:
                     v.Add($"{Printable.Value(e.Id, 40)}: action-required error delivered as action optional by {o.GuestMechanism?.Name().ToUpperInvariant()}: the guest's HEST has no SEA source, so the task on vCPU {e.Vcpu} was not stopped");

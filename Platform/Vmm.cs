@@ -14,6 +14,7 @@ public sealed class Vmm
     private ulong _recordId = 1;
     private readonly Dictionary<Mechanism, GhesSourceInfo> _firstByMechanism = [];
     private GhesSourceInfo? _firstNotSea;
+    private readonly List<(string ErrorId, ushort SourceId, ulong TimeUs)> _written = [];
 
     internal Vmm(VirtualPlatform platform) => _p = platform;
 
@@ -120,6 +121,7 @@ public sealed class Vmm
         {
             if (errorId is not null) _p.BlockWritten(_p.GuestMemory, blockAddress, errorId);
             _p.Guest.BlockWritten(chosen.SourceId);
+            if (errorId is not null) _written.Add((errorId, chosen.SourceId, _p.Now));
             Notify(chosen, errorId, vcpu, actionRequired);
         });
     }
@@ -169,7 +171,7 @@ public sealed class Vmm
     /// <summary>The guest acknowledged a block: queued records may be written now.</summary>
     internal void OnGuestAcknowledged() => _writer?.Acknowledged();
 
-    /// <summary>At the end of a run, reports every record still waiting for an acknowledgement (nothing is dropped silently).</summary>
+    /// <summary>At the end of a run, reports every record still waiting for an acknowledgement, or written and not read yet (nothing is dropped silently).</summary>
     internal void ReportPending()
     {
         if (_writer is null) return;
@@ -177,6 +179,14 @@ public sealed class Vmm
         {
             _p.Log(Actor.Vmm, "vmm.pending", $"record for source {p.Source.SourceId} still queued at the end of the run: the guest never acknowledged the previous one", p.ErrorId, p.Source.SourceId);
             if (p.ErrorId != "?") _p.Outcome(p.ErrorId).Set(Disposition.Pending, $"queued for guest source {p.Source.SourceId}, which was never acknowledged");
+        }
+        // A record written but not read yet (a poll tick or a handler still to come when the run ended) is in flight too.
+        foreach (var (errorId, sourceId, time) in _written)
+        {
+            var outcome = _p.Outcome(errorId);
+            if (outcome.Disposition != Disposition.Pending) continue;
+            _p.Log(Actor.Vmm, "vmm.pending", $"record for source {sourceId} written at {Trace.FormatTime(time)} but not read by the guest when the run ended", errorId, sourceId);
+            outcome.Set(Disposition.Pending, $"written to guest source {sourceId}'s block at {Trace.FormatTime(time)}, not read by the guest when the run ended");
         }
     }
 }

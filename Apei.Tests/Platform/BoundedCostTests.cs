@@ -177,6 +177,19 @@ public class BoundedCostTests
     }
 
     [Fact]
+    public void Record_written_but_not_read_when_the_run_ends_is_reported_pending()
+    {
+        // Found by the fuzz seed large-repeat.json: a polled record written after the last poll tick before the end was
+        // left "pending" with nothing in the trace saying so.
+        var (run, violations, _) = RunTimed(ScenarioJson("""{ "sourceId": 1, "notification": "polled", "pollIntervalMs": 5 }""",
+            """{ "id": "late", "at": "1ms", "error": "memory-scrub", "guestAddress": "0x40000000", "route": "polled" }""", top: """, "end": "2ms" """));
+        Assert.Empty(violations);
+        Assert.Contains(run.Trace.Events, e => e.Action == "vmm.pending" && e.ErrorId == "late");
+        Assert.Equal(Disposition.Pending, run.Outcomes.Single().Disposition);
+        Assert.Contains(PlatformInvariants.CheckDelivery(run), l => l.StartsWith("late: never delivered: written to guest source 1's block", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Default_scenario_delivers_everything_as_meant()
         => Assert.Empty(PlatformInvariants.CheckDelivery(VirtualPlatform.Run(Scenario.Default)));
 
