@@ -18,6 +18,7 @@ public sealed class Firmware
     private readonly VirtualPlatform _p;
     private ErrorStatusWriter? _writer;
     private ulong _recordId = 1;
+    private readonly List<string> _submitted = [];
 
     internal Firmware(VirtualPlatform platform) => _p = platform;
 
@@ -77,6 +78,7 @@ public sealed class Firmware
         var source = Sources.First(s => s.Mechanism == mechanism);
         byte[] block = Wire.EncodeStatusBlock(severity, sections);
         int cpu = e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : e.Kind == ErrorKind.ArmProcessor ? e.Cpu : 0;
+        _submitted.Add(e.Id);
         _writer!.Submit(e.Id, source, block, blockAddress =>
         {
             _p.BlockWritten(_p.HostMemory, blockAddress, e.Id);
@@ -89,6 +91,31 @@ public sealed class Firmware
             _p.Log(Actor.Firmware, "firmware.notify", $"notify host source {source.SourceId} by {mechanism.Name().ToUpperInvariant()}: {how}", e.Id, source.SourceId, mechanism, cpu: cpu);
             _p.At(_p.Now, () => _p.Host.OnNotification(mechanism, cpu));
         });
+    }
+
+    /// <summary>
+    /// At the end of a run, accounts for every record firmware took that the host never handled: queued behind an
+    /// unacknowledged block, or written and not read (the host panicked, or the run ended first). Nothing is left
+    /// pending without a trace event saying so.
+    /// </summary>
+    internal void ReportPending()
+    {
+        var handled = _p.Host.Records.Where(r => r.ErrorId is not null).Select(r => r.ErrorId!).ToHashSet(StringComparer.Ordinal);
+        foreach (string id in _submitted)
+        {
+            var outcome = _p.Outcome(id);
+            if (outcome.Disposition != Disposition.Pending || handled.Contains(id)) continue;
+            if (_p.Host.Panicked)
+            {
+                _p.Log(Actor.Firmware, "firmware.host-down", "the host panicked before handling this record: it stays in firmware's log", id);
+                outcome.Set(Disposition.HostPanic, "host panicked before handling it");
+            }
+            else
+            {
+                _p.Log(Actor.Firmware, "firmware.pending", "record not yet handled by the host when the run ended", id);
+                outcome.Set(Disposition.Pending, "recorded by firmware, not handled by the host when the run ended");
+            }
+        }
     }
 
     /// <summary>The host acknowledged a block: queued records may be written now.</summary>

@@ -56,7 +56,7 @@ public static class PlatformInvariants
                         reads.Add(e);
                     }
                     break;
-                case "vmm.pending":
+                case "vmm.pending" or "firmware.pending":
                     if (e.ErrorId is not null) reportedPending.Add(e.ErrorId);
                     break;
                 case "vmm.no-source" or "vmm.too-large":

@@ -224,6 +224,7 @@ public sealed class VirtualPlatform
         }
         Now = EndUs;
         Vmm.ReportPending();
+        Firmware.ReportPending();
         var outcomes = Scenario.Timeline.OrderBy(e => e.AtUs).Select(e => _outcomes[e.Id]).ToList();
         Trace.Add(Now, Actor.Hardware, "run.end", $"end of run: {outcomes.Count(o => o.Disposition == Disposition.DeliveredToGuest)} delivered to the guest, "
             + $"{outcomes.Count(o => o.Disposition is Disposition.ContainedAtHost or Disposition.LoggedAtHost or Disposition.HostPanic)} handled at the host, "

@@ -190,6 +190,27 @@ public class BoundedCostTests
     }
 
     [Fact]
+    public void End_before_an_error_is_a_scenario_error_not_a_silently_missing_error()
+    {
+        // Found by a mutation run of the scenario fuzz target: errors after "end" were never injected and stayed "pending" unreported.
+        var e = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(ScenarioJson(Gpio, """{ "id": "late", "at": "5ms", "error": "memory-scrub", "guestAddress": "0x40000000" }""", top: """, "end": "2ms" """)));
+        Assert.Equal("$.end", e.Path);
+        Assert.Contains("late", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Records_firmware_holds_when_the_host_panics_end_as_host_panic_with_a_trace_event()
+    {
+        // Found by a mutation run of the scenario fuzz target: records queued in (or written by) firmware after the host
+        // panicked stayed "pending" with nothing reporting them.
+        var (run, violations, _) = RunTimed(ScenarioJson(Gpio, """{ "at": 1, "error": "pcie-aer", "severity": "corrected", "repeat": 3 }, { "id": "f", "at": 1, "error": "pcie-aer", "severity": "fatal" }"""));
+        Assert.Empty(violations);
+        Assert.True(run.Host.Panicked);
+        Assert.DoesNotContain(run.Outcomes, o => o.Disposition == Disposition.Pending);
+        Assert.Contains(run.Trace.Events, e => e.Action == "firmware.host-down" && e.ErrorId is "e2" or "e3");
+    }
+
+    [Fact]
     public void Default_scenario_delivers_everything_as_meant()
         => Assert.Empty(PlatformInvariants.CheckDelivery(VirtualPlatform.Run(Scenario.Default)));
 
