@@ -109,7 +109,7 @@ internal static class SimulateCommand
             else
             {
                 o.WriteLine($"Invariants: {violations.Count} VIOLATED:");
-                foreach (var line in violations) o.WriteLine("  " + line);
+                foreach (var line in violations) o.WriteLine("  " + Printable.Escape(line));
             }
             if (undelivered.Count > 0)
             {
