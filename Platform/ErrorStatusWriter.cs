@@ -21,11 +21,17 @@ public sealed record GhesSourceInfo(ushort SourceId, Mechanism Mechanism, uint P
 /// a GHESv2 source's block, check that the OS acknowledged the previous one (read-ack); if not, the record
 /// waits in a bounded queue and is retried on a timer, oldest first. A full queue loses the record and says
 /// so. After writing, the read-ack register is cleared (busy) and only then the notification is sent.
+/// The retry timer ticks every <c>retryUs</c> from when the first record was queued; a tick can only succeed after
+/// the consumer acknowledged, so ticks between acknowledgements are not simulated (they would change nothing and
+/// cost time without bound for a consumer that never acknowledges): after a tick that leaves records waiting, the
+/// next simulated tick is the first one of the same period at or after the next acknowledgement.
 /// </summary>
 internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, SparseMemory memory, int capacity, ulong retryUs, string consumerName)
 {
     private readonly Dictionary<ushort, Queue<Pending>> _queues = [];
     private bool _retryScheduled;
+    private bool _dormant;
+    private ulong _lastTick;
 
     internal sealed record Pending(string ErrorId, GhesSourceInfo Source, byte[] Block, Action<ulong> Notify);
 
@@ -55,7 +61,7 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
 
     private void ScheduleRetry()
     {
-        if (_retryScheduled) return;
+        if (_retryScheduled || _dormant) return;
         _retryScheduled = true;
         platform.After(retryUs, Retry);
     }
@@ -67,7 +73,23 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
         {
             while (q.Count > 0 && TryWrite(q.Peek())) q.Dequeue();
         }
-        if (_queues.Values.Any(q => q.Count > 0)) ScheduleRetry();
+        if (_queues.Values.Any(q => q.Count > 0))
+        {
+            // Wait for an acknowledgement; the timer's phase is kept so the tick that then runs is one the timer would have run.
+            _dormant = true;
+            _lastTick = platform.Now;
+        }
+    }
+
+    /// <summary>The consumer acknowledged a block: schedule the first retry tick at or after now.</summary>
+    public void Acknowledged()
+    {
+        if (!_dormant || _retryScheduled) return;
+        _dormant = false;
+        _retryScheduled = true;
+        ulong now = platform.Now;
+        ulong ticks = (now - _lastTick + retryUs - 1) / retryUs;
+        platform.At(_lastTick + Math.Max(1, ticks) * retryUs, Retry);
     }
 
     private bool TryWrite(Pending p)

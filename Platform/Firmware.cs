@@ -18,6 +18,7 @@ public sealed class Firmware
     private readonly VirtualPlatform _p;
     private ErrorStatusWriter? _writer;
     private ulong _recordId = 1;
+    private readonly List<string> _submitted = [];
 
     internal Firmware(VirtualPlatform platform) => _p = platform;
 
@@ -57,11 +58,11 @@ public sealed class Firmware
         if (e.Kind is ErrorKind.MemoryConsumed or ErrorKind.MemoryScrub or ErrorKind.MemoryCorrected)
         {
             if (e.Kind != ErrorKind.MemoryCorrected) _p.HostMemory.Poison(e.HostAddress);
-            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({e.Note})"), e.Id, address: e.HostAddress, cpu: e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : null);
+            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({Printable.Value(e.Note)})"), e.Id, address: e.HostAddress, cpu: e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : null);
         }
         else
         {
-            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({e.Note})"), e.Id, cpu: e.Kind == ErrorKind.ArmProcessor ? e.Cpu : null);
+            _p.Log(Actor.Hardware, "hw.error", what + (e.Note is null ? "" : $" ({Printable.Value(e.Note)})"), e.Id, cpu: e.Kind == ErrorKind.ArmProcessor ? e.Cpu : null);
         }
         if (_p.Host.Panicked)
         {
@@ -77,6 +78,7 @@ public sealed class Firmware
         var source = Sources.First(s => s.Mechanism == mechanism);
         byte[] block = Wire.EncodeStatusBlock(severity, sections);
         int cpu = e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : e.Kind == ErrorKind.ArmProcessor ? e.Cpu : 0;
+        _submitted.Add(e.Id);
         _writer!.Submit(e.Id, source, block, blockAddress =>
         {
             _p.BlockWritten(_p.HostMemory, blockAddress, e.Id);
@@ -91,6 +93,34 @@ public sealed class Firmware
         });
     }
 
+    /// <summary>
+    /// At the end of a run, accounts for every record firmware took that the host never handled: queued behind an
+    /// unacknowledged block, or written and not read (the host panicked, or the run ended first). Nothing is left
+    /// pending without a trace event saying so.
+    /// </summary>
+    internal void ReportPending()
+    {
+        var handled = _p.Host.Records.Where(r => r.ErrorId is not null).Select(r => r.ErrorId!).ToHashSet(StringComparer.Ordinal);
+        foreach (string id in _submitted)
+        {
+            var outcome = _p.Outcome(id);
+            if (outcome.Disposition != Disposition.Pending || handled.Contains(id)) continue;
+            if (_p.Host.Panicked)
+            {
+                _p.Log(Actor.Firmware, "firmware.host-down", "the host panicked before handling this record: it stays in firmware's log", id);
+                outcome.Set(Disposition.HostPanic, "host panicked before handling it");
+            }
+            else
+            {
+                _p.Log(Actor.Firmware, "firmware.pending", "record not yet handled by the host when the run ended", id);
+                outcome.Set(Disposition.Pending, "recorded by firmware, not handled by the host when the run ended");
+            }
+        }
+    }
+
+    /// <summary>The host acknowledged a block: queued records may be written now.</summary>
+    internal void OnHostAcknowledged() => _writer?.Acknowledged();
+
     /// <summary>The host CPU a vCPU runs on (vCPU n is pinned to host CPU n modulo the host's CPUs).</summary>
     internal int HostCpuOf(int vcpu) => vcpu % Math.Max(1, _p.Scenario.HostCpus);
 
@@ -100,7 +130,7 @@ public sealed class Firmware
         ErrorKind.MemoryScrub => $"patrol scrubber finds an uncorrected memory error at host physical {VirtualPlatform.Hex(e.HostAddress)}",
         ErrorKind.MemoryCorrected => $"corrected memory error (single-bit ECC) at host physical {VirtualPlatform.Hex(e.HostAddress)}",
         ErrorKind.ArmProcessor => $"{SeverityName(e.Severity)} ARM processor error on CPU {e.Cpu}: {ArmKindName(e.ArmKind)} error",
-        ErrorKind.PcieAer => $"{SeverityName(e.Severity)} PCIe AER error at {e.PcieDevice ?? "0000:00:00.0"}",
+        ErrorKind.PcieAer => $"{SeverityName(e.Severity)} PCIe AER error at {Printable.Value(e.PcieDevice ?? "0000:00:00.0", 40)}",
         _ => e.Kind.ToString(),
     };
 

@@ -13,6 +13,24 @@ public sealed class GuestOs
     private readonly List<ReadRecord> _records = [];
     private readonly SortedSet<ulong> _offlinedPages = [];
     private readonly List<string> _killedTasks = [];
+    private readonly Dictionary<Mechanism, List<GhesSourceInfo>> _byMechanism = [];
+    private readonly Dictionary<ushort, PollTimer> _pollTimers = [];
+    private Dictionary<int, string> _tasks = [];
+    private readonly Dictionary<ushort, int> _indexOf = [];
+    private readonly Dictionary<Mechanism, SortedSet<int>> _unread = [];
+    private readonly HashSet<ushort> _readNotAcknowledged = [];
+
+    /// <summary>
+    /// A polled source's timer: it ticks every interval from boot, but a tick can only find a record after the VMM
+    /// wrote one, so only those ticks are simulated (an empty poll does nothing and is not traced).
+    /// </summary>
+    private sealed class PollTimer(GhesSourceInfo source, ulong intervalUs)
+    {
+        public GhesSourceInfo Source { get; } = source;
+        public ulong IntervalUs { get; } = intervalUs;
+        public ulong NextTick { get; set; } = intervalUs;
+        public bool Scheduled { get; set; }
+    }
 
     internal GuestOs(VirtualPlatform platform) => _p = platform;
 
@@ -36,35 +54,87 @@ public sealed class GuestOs
         _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "
             + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.Mechanism.Name().ToUpperInvariant()}{(x.Mechanism == Mechanism.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
             address: s.GuestHestAddress);
-        foreach (var source in Sources.Where(x => x.Mechanism == Mechanism.Polled))
+        for (int i = 0; i < Sources.Count; i++)
         {
-            ulong interval = Math.Max(1u, source.PollIntervalMs) * 1000UL;
-            var src = source;
-            void Tick()
-            {
-                Handle(src, Mechanism.Polled, vcpu: null);
-                _p.After(interval, Tick);
-            }
-            _p.After(interval, Tick);
+            var source = Sources[i];
+            if (!_indexOf.TryAdd(source.SourceId, i)) continue;
+            if (!_byMechanism.TryGetValue(source.Mechanism, out var list)) _byMechanism[source.Mechanism] = list = [];
+            list.Add(source);
+            _unread[source.Mechanism] = [];
+            if (source.Mechanism == Mechanism.Polled) _pollTimers.TryAdd(source.SourceId, new PollTimer(source, Math.Max(1u, source.PollIntervalMs) * 1000UL));
+        }
+        _tasks = s.Vcpus.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Task);
+    }
+
+    /// <summary>
+    /// Platform bookkeeping, not something the guest sees: the VMM wrote a record to source <paramref name="sourceId"/>.
+    /// A handler reads only the blocks written since it last read them (the others are empty, or hold the record a
+    /// guest that does not acknowledge already read): reading them again would change nothing but cost time for every
+    /// source on every notification. A polled source's next tick (on the timer's own period) is scheduled.
+    /// </summary>
+    internal void BlockWritten(ushort sourceId)
+    {
+        if (!_indexOf.TryGetValue(sourceId, out int index)) return;
+        _unread[Sources[index].Mechanism].Add(index);
+        _readNotAcknowledged.Remove(sourceId);
+        if (!_pollTimers.TryGetValue(sourceId, out var t) || t.Scheduled) return;
+        ulong now = _p.Now;
+        // A tick due at this very instant has already run: it was scheduled an interval ago, before the events that
+        // led to this write, so the record waits for the next one (as it did when every tick was simulated).
+        if (t.NextTick <= now) t.NextTick += ((now - t.NextTick) / t.IntervalUs + 1) * t.IntervalUs;
+        t.Scheduled = true;
+        _p.At(t.NextTick, () =>
+        {
+            t.Scheduled = false;
+            t.NextTick = _p.Now + t.IntervalUs;
+            HandleAll(Mechanism.Polled, vcpu: null, only: t.Source.SourceId);
+        });
+    }
+
+    /// <summary>Runs the handler for every source of a mechanism that has a new record (in HEST order), and says how many had none.</summary>
+    private void HandleAll(Mechanism via, int? vcpu, ushort? only = null)
+    {
+        if (!_unread.TryGetValue(via, out var unread)) return;
+        int total = via == Mechanism.Polled ? 1 : _byMechanism[via].Count;
+        int handled = 0;
+        foreach (int index in unread.ToArray())
+        {
+            var source = Sources[index];
+            if (only is { } id && source.SourceId != id) continue;
+            unread.Remove(index);
+            handled++;
+            Handle(source, via, vcpu);
+        }
+        if (handled < total && via != Mechanism.Polled && !Panicked)
+        {
+            var list = _byMechanism[via];
+            string text = total == 1
+                ? _readNotAcknowledged.Contains(list[0].SourceId)
+                    ? $"source {list[0].SourceId}'s block still holds the record read before (not acknowledged): not read again"
+                    : $"source {list[0].SourceId}'s block is empty"
+                : $"{total - handled} of {total} {via.Name().ToUpperInvariant()} sources have no new record";
+            _p.Log(Actor.Guest, "guest.empty", text, sourceId: total == 1 ? list[0].SourceId : null, mechanism: via);
         }
     }
+
+
 
     internal void OnSynchronousAbort(int vcpu, ArmSyndrome esr)
     {
         _p.Log(Actor.Guest, "guest.sea", $"vCPU {vcpu} takes a synchronous external abort: {esr}; do_sea() -> ghes_notify_sea()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sea);
-        foreach (var s in Sources.Where(x => x.Mechanism == Mechanism.Sea)) Handle(s, Mechanism.Sea, vcpu);
+        HandleAll(Mechanism.Sea, vcpu);
     }
 
     internal void OnSError(int vcpu, ArmSyndrome esr)
     {
         _p.Log(Actor.Guest, "guest.sei", $"vCPU {vcpu} takes an SError: {esr}; ghes_notify_sei()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sei);
-        foreach (var s in Sources.Where(x => x.Mechanism == Mechanism.Sei)) Handle(s, Mechanism.Sei, vcpu);
+        HandleAll(Mechanism.Sei, vcpu);
     }
 
     internal void OnInterrupt(Mechanism mechanism)
     {
         _p.Log(Actor.Guest, "guest.irq", $"{mechanism.Name().ToUpperInvariant()} interrupt: GHES handler runs", mechanism: mechanism);
-        foreach (var s in Sources.Where(x => x.Mechanism == mechanism)) Handle(s, mechanism, vcpu: null);
+        HandleAll(mechanism, vcpu: null);
     }
 
     private void Handle(GhesSourceInfo source, Mechanism via, int? vcpu)
@@ -92,12 +162,14 @@ public sealed class GuestOs
         }
         if (!_p.Scenario.GuestAcknowledges)
         {
+            _readNotAcknowledged.Add(source.SourceId);
             _p.Log(Actor.Guest, "guest.no-ack", $"guest does not acknowledge source {source.SourceId} (scenario: a hung guest)", errorId, source.SourceId);
             return;
         }
         _p.After(_p.Scenario.GuestAckDelayUs, () =>
         {
             GhesConsumer.Release(_p.GuestMemory, source, r.BlockAddress);
+            _p.Acknowledged(_p.GuestMemory);
             _p.Log(Actor.Guest, "guest.ack", $"cleared block status and acknowledged source {source.SourceId} (read-ack = (value & preserve) | write)", errorId, source.SourceId, via);
         });
     }
@@ -130,7 +202,7 @@ public sealed class GuestOs
             _offlinedPages.Add(pfn);
             if (via == Mechanism.Sea && vcpu is { } cpu)
             {
-                string task = _p.Scenario.Vcpus.FirstOrDefault(v => v.Id == cpu)?.Task ?? "unknown";
+                string task = Printable.Value(_tasks.GetValueOrDefault(cpu, "unknown"), 40);
                 _killedTasks.Add($"{task} on vCPU {cpu}");
                 action = $"page {VirtualPlatform.Hex(pfn * SparseMemory.PageSize)} offlined, task '{task}' on vCPU {cpu} killed (SIGBUS BUS_MCEERR_AR)";
             }

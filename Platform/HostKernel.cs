@@ -47,6 +47,7 @@ public sealed class HostKernel
             _p.Log(Actor.Host, "host.read", $"{mechanism.Name().ToUpperInvariant()} handler read source {source.SourceId}'s block at {VirtualPlatform.Hex(r.BlockAddress)}: {r.Block.Summary}",
                 errorId, source.SourceId, mechanism, blockAddress: r.BlockAddress, bytes: r.Bytes);
             GhesConsumer.Release(_p.HostMemory, source, r.BlockAddress);
+            _p.Acknowledged(_p.HostMemory);
             _p.Log(Actor.Host, "host.ack", $"cleared block status and acknowledged source {source.SourceId} (read-ack)", errorId, source.SourceId, mechanism);
             if (r.Block.Problems.Count > 0)
             {
@@ -122,11 +123,11 @@ public sealed class HostKernel
         string? mapping = null;
         foreach (var s in scenario.GuestRam)
         {
-            if (hpa >= s.Hpa && hpa - s.Hpa < s.Size) { hva = s.Hva + (hpa - s.Hpa); mapping = $"guest RAM slot {s.Name}"; break; }
+            if (hpa >= s.Hpa && hpa - s.Hpa < s.Size) { hva = s.Hva + (hpa - s.Hpa); mapping = $"guest RAM slot {Printable.Value(s.Name, 40)}"; break; }
         }
         foreach (var m in scenario.VmmMappings)
         {
-            if (hva is null && hpa >= m.Hpa && hpa - m.Hpa < m.Size) { hva = m.Hva + (hpa - m.Hpa); mapping = m.Name; }
+            if (hva is null && hpa >= m.Hpa && hpa - m.Hpa < m.Size) { hva = m.Hva + (hpa - m.Hpa); mapping = Printable.Value(m.Name, 40); }
         }
         if (hva is not { } v)
         {

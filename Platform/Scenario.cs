@@ -101,6 +101,23 @@ public sealed record InjectedError
 /// </summary>
 public sealed class Scenario
 {
+    /// <summary>Latest virtual time a scenario may name (10^15 us, about 31.7 years): sums of times never wrap.</summary>
+    public const ulong MaxTimeUs = 1_000_000_000_000_000;
+    /// <summary>Most repetitions of one timeline entry.</summary>
+    public const ulong MaxRepeat = 100_000;
+    /// <summary>Most injected errors in one scenario (after repetitions).</summary>
+    public const ulong MaxErrors = 200_000;
+    /// <summary>Most guest error sources.</summary>
+    public const int MaxSources = 4096;
+    /// <summary>Largest error status block of one source (1 MiB).</summary>
+    public const ulong MaxBlockLength = 1 << 20;
+    /// <summary>Largest guest error-status region (registers and blocks of every source together, 64 MiB).</summary>
+    public const ulong MaxRegionBytes = 64UL << 20;
+    /// <summary>Most guest RAM slots, and most VMM mappings.</summary>
+    public const int MaxRamSlots = 256;
+    /// <summary>Largest vCPU index.</summary>
+    public const ulong MaxVcpuId = 4095;
+
     /// <summary>Name.</summary>
     public string Name { get; init; } = "scenario";
     /// <summary>What it shows.</summary>

@@ -75,13 +75,13 @@ public sealed class Trace
     /// <summary>Formats a virtual time as "t=1.050ms".</summary>
     public static string FormatTime(ulong us) => string.Create(CultureInfo.InvariantCulture, $"{us / 1000}.{us % 1000:D3}ms");
 
-    /// <summary>Writes the readable trace: one line per event, "time  actor  text".</summary>
+    /// <summary>Writes the readable trace: one line per event, "time  actor  text" (control characters escaped, so no text can forge a line).</summary>
     public void WriteText(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         foreach (var e in _events)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{FormatTime(e.TimeUs),10}  {ActorName(e.Actor),-8}  {e.Text}"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{FormatTime(e.TimeUs),10}  {ActorName(e.Actor),-8}  {Printable.Escape(e.Text)}"));
         }
     }
 
@@ -107,6 +107,8 @@ public sealed class Trace
             if (e.Cpu is { } c) writer.WriteNumber("cpu", c);
             if (e.Bytes is { } bytes) writer.WriteString("bytes", Convert.ToHexStringLower(bytes));
             writer.WriteEndObject();
+            // Hand what is written to the writer's stream as the trace goes, so a long trace is never buffered whole.
+            if (writer.BytesPending > 1 << 16) writer.Flush();
         }
         writer.WriteEndArray();
     }

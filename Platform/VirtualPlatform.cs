@@ -82,13 +82,23 @@ public sealed class PlatformRun
     public HostKernel Host { get; }
     /// <summary>The VMM's state (memory map, guest HEST and region).</summary>
     public Vmm Vmm { get; }
+    /// <summary>
+    /// Why the run stopped early, or null: the event loop's guard stops a run whose virtual time stops advancing
+    /// (more events at one instant than the scenario can cause). <see cref="PlatformInvariants.Check"/> reports it.
+    /// </summary>
+    public string? Stalled => Platform.StalledReason;
 
     /// <summary>Writes the per-error summary table.</summary>
     public void WriteSummary(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteLine("Summary (per injected error: where it ended, and what the guest did):");
-        int idWidth = Math.Max(2, Outcomes.Max(o => o.Error.Id.Length));
+        if (Outcomes.Count == 0)
+        {
+            writer.WriteLine("  no errors injected (the timeline is empty)");
+            return;
+        }
+        int idWidth = Math.Max(2, Outcomes.Max(o => Printable.Value(o.Error.Id, IdWidth).Length));
         foreach (var o in Outcomes)
         {
             string where = o.Disposition switch
@@ -102,9 +112,12 @@ public sealed class PlatformRun
                 _ => "pending",
             };
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {o.Error.Id.PadRight(idWidth)}  {Trace.FormatTime(o.Error.AtUs),9}  {KindName(o.Error.Kind),-16}  {where,-22}  {o.GuestAction ?? o.Detail}"));
+                $"  {Printable.Value(o.Error.Id, IdWidth).PadRight(idWidth)}  {Trace.FormatTime(o.Error.AtUs),9}  {KindName(o.Error.Kind),-16}  {where,-22}  {Printable.Escape(o.GuestAction ?? o.Detail)}"));
         }
     }
+
+    /// <summary>Longest error ID shown in the summary before it is cut with an ellipsis.</summary>
+    private const int IdWidth = 40;
 
     /// <summary>The scenario name of an error kind.</summary>
     public static string KindName(ErrorKind k) => k switch
@@ -162,11 +175,15 @@ public sealed class VirtualPlatform
     /// <summary>Virtual time at which the run stops.</summary>
     public ulong EndUs { get; private set; }
 
+    /// <summary>Why the event loop's guard stopped the run (virtual time stopped advancing), or null.</summary>
+    public string? StalledReason { get; private set; }
+
     /// <summary>Runs a scenario to its end.</summary>
-    /// <exception cref="ScenarioException">The scenario is inconsistent (overlapping slots, a source the HEST cannot hold).</exception>
+    /// <exception cref="ScenarioException">The scenario is inconsistent (overlapping slots, a source the HEST cannot hold) or passes a resource limit.</exception>
     public static PlatformRun Run(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
+        ScenarioLimits.Check(scenario);
         var p = new VirtualPlatform(scenario);
         return p.RunAll();
     }
@@ -187,14 +204,27 @@ public sealed class VirtualPlatform
             _outcomes[error.Id] = outcome;
             At(error.AtUs, () => Firmware.Inject(error));
         }
+        // Guard: every event at one instant is caused by an injection or by an earlier event at that instant, each
+        // error causing a bounded number (notifications, reads, acknowledgements, retries). More than this many events
+        // without time advancing means a loop that would never end: stop and report it instead of spinning.
+        long budget = 1024 + 256L * (Scenario.Timeline.Count + Scenario.GuestSources.Count);
+        long sameInstant = 0;
         while (_queue.TryDequeue(out var action, out var key))
         {
             if (key.Time > EndUs) break;
+            sameInstant = key.Time == Now ? sameInstant + 1 : 0;
             Now = key.Time;
+            if (sameInstant > budget)
+            {
+                StalledReason = $"virtual time stopped advancing at {Trace.FormatTime(Now)}: more than {budget} events at one instant";
+                Trace.Add(Now, Actor.Hardware, "run.stalled", $"run stopped: {StalledReason}");
+                break;
+            }
             action();
         }
         Now = EndUs;
         Vmm.ReportPending();
+        Firmware.ReportPending();
         var outcomes = Scenario.Timeline.OrderBy(e => e.AtUs).Select(e => _outcomes[e.Id]).ToList();
         Trace.Add(Now, Actor.Hardware, "run.end", $"end of run: {outcomes.Count(o => o.Disposition == Disposition.DeliveredToGuest)} delivered to the guest, "
             + $"{outcomes.Count(o => o.Disposition is Disposition.ContainedAtHost or Disposition.LoggedAtHost or Disposition.HostPanic)} handled at the host, "
@@ -205,6 +235,16 @@ public sealed class VirtualPlatform
 
     /// <summary>Schedules an action at an absolute time (never in the past).</summary>
     internal void At(ulong time, Action action) => _queue.Enqueue(action, (Math.Max(time, Now), _seq++));
+
+    /// <summary>
+    /// A consumer acknowledged a block in <paramref name="memory"/>: the producer writing into that memory may retry
+    /// now (its retry timer is simulated only when a retry can succeed; see <see cref="ErrorStatusWriter"/>).
+    /// </summary>
+    internal void Acknowledged(SparseMemory memory)
+    {
+        if (ReferenceEquals(memory, GuestMemory)) Vmm.OnGuestAcknowledged();
+        else Firmware.OnHostAcknowledged();
+    }
 
     /// <summary>Schedules an action after a delay.</summary>
     internal void After(ulong delayUs, Action action) => At(Now + delayUs, action);

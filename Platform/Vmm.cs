@@ -12,6 +12,9 @@ public sealed class Vmm
     private readonly VirtualPlatform _p;
     private ErrorStatusWriter? _writer;
     private ulong _recordId = 1;
+    private readonly Dictionary<Mechanism, GhesSourceInfo> _firstByMechanism = [];
+    private GhesSourceInfo? _firstNotSea;
+    private readonly List<(string ErrorId, ushort SourceId, ulong TimeUs)> _written = [];
 
     internal Vmm(VirtualPlatform platform) => _p = platform;
 
@@ -30,13 +33,19 @@ public sealed class Vmm
     internal void Boot()
     {
         var s = _p.Scenario;
-        try
+        for (int i = 0; i < s.GuestRam.Count; i++)
         {
-            foreach (var slot in s.GuestRam) Map.Add(new MemorySlot(slot.Gpa, slot.Hva, slot.Size, slot.Name));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ScenarioException("$.guest.ram", e.Message);
+            var slot = s.GuestRam[i];
+            try
+            {
+                Map.Add(new MemorySlot(slot.Gpa, slot.Hva, slot.Size, slot.Name));
+            }
+            catch (ArgumentException e)
+            {
+                // The message without ArgumentException's " (Parameter 'slot')" suffix: the reader wants the words, not the API.
+                string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw new ScenarioException($"$.guest.ram[{i}]", message);
+            }
         }
         CheckDisjoint(s);
         GuestHest = Wire.BuildHest(s.GuestSources, s.GuestRegionBase, "BOCHS ", "BXPC    ", out byte[] region);
@@ -47,8 +56,10 @@ public sealed class Vmm
         _p.GuestMemory.Write(s.GuestRegionBase, region);
         RegionLength = region.Length;
         Sources = Wire.ReadSources(GuestHest);
+        foreach (var x in Sources) _firstByMechanism.TryAdd(x.Mechanism, x);
+        _firstNotSea = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea);
         _writer = new ErrorStatusWriter(_p, Actor.Vmm, _p.GuestMemory, s.VmmQueueCapacity, s.VmmRetryUs, "guest");
-        _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{r.Name} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
+        _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{Printable.Value(r.Name, 40)} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
             + $"guest HEST ({GuestHest.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}, hardware_errors region ({region.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestRegionBase)}",
             address: s.GuestHestAddress);
     }
@@ -88,10 +99,10 @@ public sealed class Vmm
         var error = outcome?.Error;
         Mechanism wanted = actionRequired ? Mechanism.Sea : error?.Route ?? _p.Scenario.DefaultAsyncRoute;
         // SEA is synchronous: it can only report an error that the vCPU being aborted consumed.
-        var source = !actionRequired && wanted == Mechanism.Sea ? null : Sources.FirstOrDefault(x => x.Mechanism == wanted);
+        var source = !actionRequired && wanted == Mechanism.Sea ? null : _firstByMechanism.GetValueOrDefault(wanted);
         if (source is null)
         {
-            var fallback = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea) ?? (actionRequired ? Sources.FirstOrDefault() : null);
+            var fallback = _firstNotSea ?? (actionRequired ? Sources.FirstOrDefault() : null);
             if (fallback is null)
             {
                 _p.Log(Actor.Vmm, "vmm.no-source", "the guest HEST has no error source that can carry this error: it cannot be reported to the guest (LOST, reported)", errorId);
@@ -102,13 +113,15 @@ public sealed class Vmm
             _p.Log(Actor.Vmm, "vmm.route-fallback", $"{why}; using source {fallback.SourceId} ({fallback.Mechanism.Name().ToUpperInvariant()})", errorId);
             source = fallback;
         }
-        _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {slot!.Name}); "
+        _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {Printable.Value(slot!.Name, 40)}); "
             + $"record for guest source {source.SourceId} ({source.Mechanism.Name().ToUpperInvariant()})", errorId, source.SourceId, source.Mechanism, address: gpa);
         byte[] block = Wire.EncodeStatusBlock(Severity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
         var chosen = source;
         _writer!.Submit(errorId ?? "?", chosen, block, blockAddress =>
         {
             if (errorId is not null) _p.BlockWritten(_p.GuestMemory, blockAddress, errorId);
+            _p.Guest.BlockWritten(chosen.SourceId);
+            if (errorId is not null) _written.Add((errorId, chosen.SourceId, _p.Now));
             Notify(chosen, errorId, vcpu, actionRequired);
         });
     }
@@ -155,7 +168,10 @@ public sealed class Vmm
         }
     }
 
-    /// <summary>At the end of a run, reports every record still waiting for an acknowledgement (nothing is dropped silently).</summary>
+    /// <summary>The guest acknowledged a block: queued records may be written now.</summary>
+    internal void OnGuestAcknowledged() => _writer?.Acknowledged();
+
+    /// <summary>At the end of a run, reports every record still waiting for an acknowledgement, or written and not read yet (nothing is dropped silently).</summary>
     internal void ReportPending()
     {
         if (_writer is null) return;
@@ -163,6 +179,14 @@ public sealed class Vmm
         {
             _p.Log(Actor.Vmm, "vmm.pending", $"record for source {p.Source.SourceId} still queued at the end of the run: the guest never acknowledged the previous one", p.ErrorId, p.Source.SourceId);
             if (p.ErrorId != "?") _p.Outcome(p.ErrorId).Set(Disposition.Pending, $"queued for guest source {p.Source.SourceId}, which was never acknowledged");
+        }
+        // A record written but not read yet (a poll tick or a handler still to come when the run ended) is in flight too.
+        foreach (var (errorId, sourceId, time) in _written)
+        {
+            var outcome = _p.Outcome(errorId);
+            if (outcome.Disposition != Disposition.Pending) continue;
+            _p.Log(Actor.Vmm, "vmm.pending", $"record for source {sourceId} written at {Trace.FormatTime(time)} but not read by the guest when the run ended", errorId, sourceId);
+            outcome.Set(Disposition.Pending, $"written to guest source {sourceId}'s block at {Trace.FormatTime(time)}, not read by the guest when the run ended");
         }
     }
 }

@@ -64,14 +64,14 @@ public class SimulateCommandTests
     }
 
     [Fact]
-    public void Scenario_with_a_typo_is_a_usage_error_naming_the_json_path()
+    public void Scenario_with_a_typo_is_malformed_input_exit_1_naming_the_json_path()
     {
         var path = Path.Combine(Path.GetTempPath(), $"apeikit-scenario-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, """{ "guest": { "ram": [], "vcpus": [ { "id": 0 } ], "sources": [] }, "timeline": [ { "at": 5, "error": "memory-scrub", "hostAdress": 4096 } ] }""");
         try
         {
             var r = CliRunner.Run("simulate", path);
-            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(1, r.ExitCode);
             Assert.Contains("$.timeline[0]", r.Error, StringComparison.Ordinal);
             Assert.Empty(r.Out);
         }
@@ -88,6 +88,7 @@ public class SimulateDumpTests
     public void Dumped_guest_region_decodes_with_the_region_decoder_and_shows_the_last_records()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
         try
         {
             var r = CliRunner.Run("simulate", "--dump", dir, "--format", "json");
@@ -108,10 +109,118 @@ public class SimulateDumpTests
         }
     }
 
+    [Fact]
+    public void Dump_into_a_directory_that_does_not_exist_is_refused_and_creates_nothing()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");
+        var dir = Path.Combine(parent, "a", "b");
+        var r = CliRunner.Run("simulate", "--dump", dir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(dir, r.Error, StringComparison.Ordinal);
+        Assert.Single(r.Error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(parent));
+    }
+
     private static int CountOf(string text, string what)
     {
         int n = 0;
         for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
         return n;
+    }
+}
+
+/// <summary>Issues #18/#19, CLI side of simulate: exit codes, escaping, empty timelines.</summary>
+public class SimulateHardeningTests
+{
+    private static CliRunner.Result RunScenario(string json, params string[] extra)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"apeikit-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        try
+        {
+            return CliRunner.Run(["simulate", path, .. extra]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private const string Gpio = """{ "sourceId": 1, "notification": "gpio" }""";
+
+    [Fact]
+    public void Empty_timeline_runs_and_the_summary_says_no_errors()
+    {
+        var r = RunScenario(ApeiKit.Tests.Platform.BoundedCostTests.ScenarioJson(Gpio, ""));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("no errors injected", r.Out, StringComparison.Ordinal);
+        Assert.Empty(r.Error);
+    }
+
+    [Fact]
+    public void Region_over_the_limit_exits_1_with_the_json_path_and_no_stack_trace()
+    {
+        var sources = string.Join(", ", Enumerable.Range(0, 257).Select(i => $$"""{ "sourceId": {{i}}, "notification": "gpio", "blockLength": "1MiB" }"""));
+        var r = RunScenario(ApeiKit.Tests.Platform.BoundedCostTests.ScenarioJson(sources, ""));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("$.guest.sources[63].blockLength", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        Assert.Empty(r.Out);
+    }
+
+    [Fact]
+    public void Json_syntax_error_exits_1_without_dotnet_details()
+    {
+        var r = RunScenario("{ \"guest\": }");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("not valid JSON", r.Error, StringComparison.Ordinal);
+        foreach (var leak in new[] { "LineNumber", "BytePositionInLine", "System.", "(Parameter" }) Assert.DoesNotContain(leak, r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreadable_scenario_file_stays_a_usage_error()
+    {
+        var r = CliRunner.Run("simulate", Path.Combine(Path.GetTempPath(), $"apeikit-missing-{Guid.NewGuid():N}.json"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("cannot read", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scenario_strings_cannot_forge_trace_lines_in_text_output()
+    {
+        var json = ApeiKit.Tests.Platform.BoundedCostTests.ScenarioJson("""{ "sourceId": 0, "notification": "sea" }""",
+            """{ "at": "1ms", "error": "memory-consumed", "guestAddress": "0x40000000", "vcpu": 0, "note": "x\n   9.999ms  guest     forged note" }""")
+            .Replace("\"task\": \"app\"", "\"task\": \"app\\u001b[2J\\n   9.999ms  guest     forged task\"", StringComparison.Ordinal)
+            .Replace("{ \"guest\"", "{ \"name\": \"n\\n   0.000ms  hw        forged name\", \"guest\"", StringComparison.Ordinal);
+        var r = RunScenario(json);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.DoesNotContain("\u001b", r.Out, StringComparison.Ordinal);
+        var lines = r.Out.Split('\n');
+        Assert.DoesNotContain(lines, l => l.Contains("forged", StringComparison.Ordinal) && (l.StartsWith("   9.999ms", StringComparison.Ordinal) || l.StartsWith("   0.000ms  hw        forged", StringComparison.Ordinal)));
+        Assert.Contains("\\x1B[2J\\n", r.Out, StringComparison.Ordinal);
+        // JSON output keeps the strings exact; the JSON writer escapes them.
+        var j = RunScenario(json, "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(j.Out);
+        Assert.Equal("n\n   0.000ms  hw        forged name", doc.RootElement.GetProperty("scenario").GetString());
+    }
+
+    [Fact]
+    public void Action_required_error_downgraded_for_lack_of_an_sea_source_exits_1()
+    {
+        var r = RunScenario(ApeiKit.Tests.Platform.BoundedCostTests.ScenarioJson(Gpio, """{ "id": "c", "at": "1ms", "error": "memory-consumed", "guestAddress": "0x40000000", "vcpu": 0 }"""));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Delivery: 1 error(s) NOT delivered as meant", r.Out, StringComparison.Ordinal);
+        Assert.Contains("c: action-required error delivered as action optional", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Hung_guest_run_with_lost_records_exits_1()
+    {
+        var r = RunScenario(ApeiKit.Tests.Platform.BoundedCostTests.ScenarioJson(Gpio, """{ "at": "1ms", "error": "memory-scrub", "guestAddress": "0x40000000", "repeat": 4 }""",
+            ", \"acknowledges\": false", """, "vmm": { "queueCapacity": 1 }"""), "--format", "json");
+        Assert.Equal(1, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.Equal(3, doc.RootElement.GetProperty("undelivered").GetArrayLength());
+        Assert.Equal(0, doc.RootElement.GetProperty("invariantViolations").GetArrayLength());
     }
 }

@@ -7,8 +7,13 @@ namespace ApeiKit.Cli;
 
 /// <summary>
 /// <c>apeikit simulate [SCENARIO]</c>: runs the virtual platform on a scenario (the embedded default when none
-/// is given) and prints the trace, the per-error summary and the invariant checks; <c>--format json</c> gives
-/// the machine-readable trace. Exit code 1 when an invariant is violated.
+/// is given) and prints the trace, the per-error summary, the invariant checks and the delivery check;
+/// <c>--format json</c> gives the machine-readable trace. Exit codes: 0 when every invariant holds and every error
+/// the guest should get was delivered as meant; 1 when an invariant is violated, when an error was lost, left
+/// undelivered by a guest that never acknowledged, or delivered weaker than meant (an action-required error without
+/// an SEA source), and when the scenario file is malformed or passes a limit (the message names the JSON path);
+/// 2 for usage errors, an unreadable scenario file and a <c>--dump</c> directory that does not exist.
+/// Scenario-provided strings are escaped in text output (control characters shown as <c>\x1B</c>, <c>\n</c>).
 /// </summary>
 internal static class SimulateCommand
 {
@@ -19,8 +24,9 @@ internal static class SimulateCommand
         format.AcceptOnlyFromAmong("text", "json");
         var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
         var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
-        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this directory (read them back with 'apeikit decode --hest ... --region ...')." };
-        var command = new Command("simulate", "Run the virtual platform: firmware -> host -> VMM -> guest, with SEA, SEI, GSIV, GPIO and polled notification.")
+        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...')." };
+        var command = new Command("simulate", "Run the virtual platform: firmware -> host -> VMM -> guest, with SEA, SEI, GSIV, GPIO and polled notification. "
+            + "Exit 1 when an invariant is violated, an error is lost, never delivered or delivered weaker than meant, or the scenario is malformed; 2 for usage errors.")
         {
             file, format, records, printDefault, dump,
         };
@@ -31,12 +37,27 @@ internal static class SimulateCommand
                 context.Out.Write(Scenario.DefaultJson);
                 return CliApp.Ok;
             }
-            var scenario = Load(parse.GetValue(file));
-            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records), parse.GetValue(dump));
+            string? dumpDirectory = parse.GetValue(dump);
+            if (dumpDirectory is not null && !Directory.Exists(dumpDirectory)) throw new CliUsageException($"{dumpDirectory}: no such directory (--dump writes into an existing directory)");
+            string? path = parse.GetValue(file);
+            Scenario scenario;
+            try
+            {
+                scenario = Load(path);
+            }
+            catch (ScenarioException e)
+            {
+                context.Error.WriteLine($"apeikit: {Printable.Value(path, 200)}: {Printable.Escape(e.Message)}");
+                return CliApp.ContentError;
+            }
+            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records), dumpDirectory);
         });
         return command;
     }
 
+    /// <summary>Reads a scenario file (null: the default scenario).</summary>
+    /// <exception cref="CliUsageException">The file cannot be read (exit 2).</exception>
+    /// <exception cref="ScenarioException">The file is not a valid scenario (exit 1).</exception>
     internal static Scenario Load(string? path)
     {
         if (path is null) return Scenario.Default;
@@ -49,14 +70,7 @@ internal static class SimulateCommand
         {
             throw new CliUsageException($"{path}: cannot read: {e.Message}");
         }
-        try
-        {
-            return ScenarioReader.Read(json, Path.GetFileName(path));
-        }
-        catch (ScenarioException e)
-        {
-            throw new CliUsageException($"{path}: {e.Message}");
-        }
+        return ScenarioReader.Read(json, Path.GetFileName(path));
     }
 
     internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords, string? dumpDirectory = null)
@@ -68,19 +82,21 @@ internal static class SimulateCommand
         }
         catch (ScenarioException e)
         {
-            throw new CliUsageException(e.Message);
+            context.Error.WriteLine($"apeikit: {Printable.Escape(e.Message)}");
+            return CliApp.ContentError;
         }
         var violations = PlatformInvariants.Check(run);
+        var undelivered = PlatformInvariants.CheckDelivery(run);
         if (dumpDirectory is not null) Dump(context, run, dumpDirectory);
         if (format == "json")
         {
-            WriteJson(context, run, violations);
+            WriteJson(context, run, violations, undelivered);
         }
         else
         {
             var o = context.Out;
-            o.WriteLine($"Scenario: {scenario.Name}");
-            if (scenario.Description.Length > 0) o.WriteLine(scenario.Description);
+            o.WriteLine($"Scenario: {Printable.Value(scenario.Name)}");
+            if (scenario.Description.Length > 0) o.WriteLine(Printable.Value(scenario.Description, 1000));
             o.WriteLine();
             o.WriteLine("Trace (virtual time, actor, what happened):");
             run.Trace.WriteText(o);
@@ -93,19 +109,24 @@ internal static class SimulateCommand
             else
             {
                 o.WriteLine($"Invariants: {violations.Count} VIOLATED:");
-                foreach (var line in violations) o.WriteLine("  " + line);
+                foreach (var line in violations) o.WriteLine("  " + Printable.Escape(line));
+            }
+            if (undelivered.Count > 0)
+            {
+                o.WriteLine($"Delivery: {undelivered.Count} error(s) NOT delivered as meant (the platform this scenario describes loses or weakens them):");
+                foreach (var line in undelivered) o.WriteLine("  " + line);
             }
             if (showRecords) WriteGuestRecords(o, run);
         }
-        foreach (var line in violations) context.Error.WriteLine("apeikit: invariant violated: " + line);
-        return violations.Count == 0 ? CliApp.Ok : CliApp.ContentError;
+        foreach (var line in violations) context.Error.WriteLine("apeikit: invariant violated: " + Printable.Escape(line));
+        foreach (var line in undelivered) context.Error.WriteLine("apeikit: not delivered as meant: " + line);
+        return violations.Count == 0 && undelivered.Count == 0 ? CliApp.Ok : CliApp.ContentError;
     }
 
     private static void Dump(CliContext context, PlatformRun run, string directory)
     {
         try
         {
-            Directory.CreateDirectory(directory);
             foreach (var (who, (hest, region, regionBase)) in new[] { ("guest", run.GuestTables()), ("host", run.HostTables()) })
             {
                 string hestPath = Path.Combine(directory, $"{who}-HEST.bin"), regionPath = Path.Combine(directory, $"{who}-hardware_errors.bin");
@@ -141,9 +162,11 @@ internal static class SimulateCommand
         }
     }
 
-    private static void WriteJson(CliContext context, PlatformRun run, List<string> violations)
+    private static void WriteJson(CliContext context, PlatformRun run, List<string> violations, List<string> undelivered)
     {
-        using var stream = new MemoryStream();
+        // Streamed to the output as it is written (Trace.WriteJson flushes as it goes): the document of a large run is
+        // never held whole in memory (it was, twice: as UTF-8 and as a string, 4 GB at 100,000 errors).
+        using var stream = new TextWriterStream(context.Out);
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
@@ -189,8 +212,37 @@ internal static class SimulateCommand
             w.WriteStartArray("invariantViolations");
             foreach (var line in violations) w.WriteStringValue(line);
             w.WriteEndArray();
+            w.WriteStartArray("undelivered");
+            foreach (var line in undelivered) w.WriteStringValue(line);
+            w.WriteEndArray();
             w.WriteEndObject();
         }
-        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+        context.Out.WriteLine();
+    }
+
+    /// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/> (multi-byte sequences may span writes).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
+        private char[] _chars = new char[4096];
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int needed = _decoder.GetCharCount(buffer, flush: false);
+            if (needed > _chars.Length) _chars = new char[Math.Max(needed, _chars.Length * 2)];
+            int n = _decoder.GetChars(buffer, _chars, flush: false);
+            writer.Write(_chars, 0, n);
+        }
     }
 }
