@@ -8,6 +8,9 @@
   gen.py hest N OUT           a HEST binary of N GHES sources (polled, registers at 0), for decode -f json
   gen.py dump N OUT           acpidump text of N small (FACP-like) tables, no HEST
   gen.py longline N OUT       acpidump text: a heading and one N-byte hex line
+  gen.py arm N OUT            N maximal ARM processor records (~1 MB each: 256 error-information entries, 256
+                              context structures of type 8 with 4000-byte register arrays), concatenated
+  gen.py spaces N IN OUT      base64 of IN followed by N spaces
 """
 import struct, sys, uuid, json, os
 
@@ -90,7 +93,42 @@ def main():
             for _ in range(n // (3 * 4096)):
                 out.write(chunk)
             out.write("\n")
+    elif kind == "arm":
+        rec = arm_record()
+        with open(sys.argv[3], "wb") as f:
+            for _ in range(int(sys.argv[2])):
+                f.write(rec)
+    elif kind == "spaces":
+        import base64
+        with open(sys.argv[3], "rb") as f:
+            data = base64.b64encode(f.read())
+        with open(sys.argv[4], "wb") as f:
+            f.write(data)
+            n = int(sys.argv[2])
+            chunk = b" " * (1 << 20)
+            while n > 0:
+                f.write(chunk[:min(n, len(chunk))])
+                n -= len(chunk)
     else:
         sys.exit(__doc__)
 
-main()
+
+ARM = uuid.UUID("e19e3d16-bc11-11e4-9caa-c2051d5d46b0").bytes_le
+
+def arm_record(n_err=256, n_ctx=256, ctx_size=4000):
+    sec_len = 40 + 32 * n_err + n_ctx * (8 + ctx_size)
+    body = bytearray(struct.pack("<IHHIB3sQQII", 0x7, n_err, n_ctx, sec_len, 0, b"\0" * 3, 0x80000001, 0x410FD083, 1, 0))
+    for i in range(n_err):
+        body += struct.pack("<BBHBHBQQQ", 0, 32, 0x1F, 2, 0, 1, 0x1234, 0xFFFF0000 + i, 0x1000 + i)
+    for i in range(n_ctx):
+        body += struct.pack("<HHI", 0, 8, ctx_size)
+        for j in range(ctx_size // 16):
+            body += struct.pack("<HHIQ", 0x4000 + j, 0, 0, j)
+    rec_len = 128 + 72 + len(body)
+    hdr = b"CPER" + struct.pack("<HIHIII", 0x0101, 0xFFFFFFFF, 1, 1, 0, rec_len)
+    hdr = (hdr + b"\0" * 72 + struct.pack("<QII", 1, 0, 0)).ljust(128, b"\0")
+    desc = struct.pack("<IIHBBI", 200, len(body), 0x0300, 0, 0, 1) + ARM + b"\0" * 16 + struct.pack("<I", 1) + b"\0" * 20
+    return hdr + desc + bytes(body)
+
+if __name__ == "__main__":
+    main()

@@ -18,40 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 APEIKIT=${APEIKIT:-"dotnet $root/Cli/bin/Release/net10.0/ApeiKit.Cli.dll"}
 scale=${COST_SCALE:-1}
-work=$(mktemp -d /tmp/apeikit-cost.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-gen() { python3 "$here/gen.py" "$@"; }
-failed=0
 
-# measure LABEL INPUT_BYTES -- command...: prints "seconds kb outbytes"
-measure() {
-  local out="$work/out" err="$work/err" tv="$work/time"
-  /usr/bin/time -v -o "$tv" "$@" > "$out" 2> "$err"
-  local wall kb
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$tv")
-  kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
-  echo "$wall $kb $(stat -c %s "$out")"
-}
-
-# row NAME IN1 IN2 "cmd1" "cmd2"
-row() {
-  local name=$1 in1=$2 in2=$3 c1=$4 c2=$5
-  read -r t1 m1 o1 <<<"$(measure $c1)"
-  read -r t2 m2 o2 <<<"$(measure $c2)"
-  local verdict
-  verdict=$(awk -v t1="$t1" -v t2="$t2" -v m1="$m1" -v m2="$m2" -v o1="$o1" -v o2="$o2" -v i1="$in1" -v i2="$in2" 'BEGIN {
-    lim = 1.3 * i2 / i1; bad = ""
-    if (t2 > lim * (t1 > 0.5 ? t1 : 0.5)) bad = bad " time"
-    if (m2 > lim * (m1 > 51200 ? m1 : 51200)) bad = bad " memory"
-    if (o2 > lim * (o1 > 1048576 ? o1 : 1048576)) bad = bad " output"
-    if (m2 > 81920 + 8 * i2 / 1024) bad = bad " memory/input"
-    printf "%s", (bad == "" ? "ok" : "FAIL:" bad) }')
-  printf '%-12s input %10d -> %10d B | %6.2f -> %6.2f s | %7.1f -> %7.1f MB RSS | out %11d -> %11d B | %s\n' \
-    "$name" "$in1" "$in2" "$t1" "$t2" "$(awk -v k="$m1" 'BEGIN{print k/1024}')" "$(awk -v k="$m2" 'BEGIN{print k/1024}')" "$o1" "$o2" "$verdict"
-  [[ $verdict == ok ]] || failed=1
-}
-size() { stat -c %s "$@" | awk '{s+=$1} END {print s}'; }
+. "$here/harness.sh"
 
 n1=$((25000 * scale)); n2=$((50000 * scale))
 gen gesb $n1 "$work/g1.bin"; gen gesb $n2 "$work/g2.bin"
