@@ -274,6 +274,53 @@ public sealed class ConservationTests
         }
     }
 
+    /// <summary>The same property for sequences of error status blocks (no signature: the block rule of ErrorStatusBlockFraming).</summary>
+    [Fact]
+    public void Items_tile_a_sequence_of_error_status_blocks_and_keep_every_intact_block()
+    {
+        var pool = s_whea.Select(r => CperConversion.ToErrorStatusBlock(CperRecord.Decode(Whea(r), out _), dropHighFlags: true).Encode())
+            .Append(Ghes.GhesTestBlocks.TwoEntryBytes()).ToArray();
+        int intactSeen = 0;
+        for (int seed = 0; seed < 300; seed++)
+        {
+            var rng = new Random(seed);
+            var parts = new List<(byte[] Bytes, bool Intact)>();
+            for (int i = 0, n = rng.Next(1, 7); i < n; i++)
+            {
+                var b = pool[rng.Next(pool.Length)];
+                switch (rng.Next(5))
+                {
+                    case 0: parts.Add((b[..rng.Next(20, b.Length)], false)); break; // cut short, header kept
+                    case 1: parts.Add((new byte[rng.Next(1, 64)], false)); break; // zero padding
+                    default: parts.Add((b, true)); break;
+                }
+            }
+            var input = Concat(parts.Select(p => p.Bytes).ToArray());
+            var items = StreamTestSupport.ReadViaPipe(input, rng.Next(1, 500), framing: ErrorStatusBlockFraming.Instance);
+            long pos = 0;
+            foreach (var item in items)
+            {
+                Assert.True(item.Offset == pos, $"seed {seed}: gap or overlap at {pos}: {item}");
+                pos += item.Length;
+                if (item.Kind == CperStreamItemKind.Record) Assert.Equal(input.AsSpan((int)item.Offset, (int)item.Length).ToArray(), item.Data);
+            }
+            Assert.True(pos == input.Length, $"seed {seed}: items end at {pos} of {input.Length}");
+            long offset = 0;
+            for (int i = 0; i < parts.Count; i++)
+            {
+                // A block right after zero padding may be taken into the padding's skipped range only if it were implausible: it is not.
+                if (parts[i].Intact)
+                {
+                    Assert.True(items.Any(it => it.Kind == CperStreamItemKind.Record && it.Offset == offset && it.Length == parts[i].Bytes.Length),
+                        $"seed {seed}: the block at {offset} ({parts[i].Bytes.Length} bytes) did not come out whole: {string.Join("; ", items)}");
+                    intactSeen++;
+                }
+                offset += parts[i].Bytes.Length;
+            }
+        }
+        Assert.True(intactSeen > 500);
+    }
+
     [Fact]
     public void Decode_stats_and_convert_report_the_same_counts()
     {

@@ -392,11 +392,15 @@ public sealed class CperStreamReader
                 AccountGarbage(rest.Slice(0, i));
                 return Step.NeedMore;
             }
-            if (_framing.IsPlausible(Header(rest, i, hs, copy), _maxRecord))
+            switch (_framing.IsPlausibleAt(rest, i, _completed, _maxRecord))
             {
-                AccountGarbage(rest.Slice(0, i));
-                EmitGarbage();
-                return Step.Item;
+                case true:
+                    AccountGarbage(rest.Slice(0, i));
+                    EmitGarbage();
+                    return Step.Item;
+                case null:
+                    AccountGarbage(rest.Slice(0, i));
+                    return Step.NeedMore;
             }
             searchFrom = i + 1;
         }

@@ -55,6 +55,23 @@ public abstract class RecordFraming
     public abstract bool IsPlausible(ReadOnlySpan<byte> header, long maxRecordSize);
 
     /// <summary>
+    /// Whether a record plausibly starts at <paramref name="at"/> of <paramref name="bytes"/>: the test used both when
+    /// resynchronising after bytes that are not a record and when looking for a break inside a record
+    /// (<see cref="FindBreak"/>). The default is <see cref="IsPlausible"/> on the header; a framing without a signature
+    /// looks further (its first structures) and may need more bytes than are buffered.
+    /// </summary>
+    /// <param name="bytes">Buffered bytes.</param>
+    /// <param name="at">Candidate offset in <paramref name="bytes"/> (at least <see cref="HeaderSize"/> bytes follow it).</param>
+    /// <param name="endOfStream">No more bytes will come (judge on what is there).</param>
+    /// <param name="maxRecordSize">The reader's record size limit.</param>
+    /// <returns>True, false, or null when more bytes are needed to judge.</returns>
+    public virtual bool? IsPlausibleAt(in ReadOnlySequence<byte> bytes, long at, bool endOfStream, long maxRecordSize)
+    {
+        Span<byte> scratch = stackalloc byte[256];
+        return IsPlausible(Slice(bytes, at, HeaderSize, scratch), maxRecordSize);
+    }
+
+    /// <summary>
     /// True when the bytes left at the end of the stream, fewer than <see cref="HeaderSize"/>, are the start of a record
     /// (a record cut short inside its header) rather than unrecognised bytes.
     /// </summary>

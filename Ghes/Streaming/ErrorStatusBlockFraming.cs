@@ -29,6 +29,12 @@ public sealed class ErrorStatusBlockFraming : RecordFraming
         uint status = BinaryPrimitives.ReadUInt32LittleEndian(header);
         uint severity = BinaryPrimitives.ReadUInt32LittleEndian(header[GenericErrorStatus.BlockSeverityOffset..]);
         length = (long)Math.Max(GenericErrorStatus.BlockLength(header), (ulong)GenericErrorStatus.BlockHeaderSize);
+        if (!header.ContainsAnyExcept((byte)0))
+        {
+            // All zero: padding between or after blocks, not an empty block (an empty block keeps some field).
+            problem = null;
+            return FrameCheck.Corrupt;
+        }
         if ((status & GenericErrorStatus.BlockStatusReservedMask) != 0)
         {
             problem = $"Block Status 0x{status:X8} has reserved bits set";
@@ -61,16 +67,14 @@ public sealed class ErrorStatusBlockFraming : RecordFraming
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Blocks carry no signature, so a candidate must pass more than <see cref="IsPlausible"/>: its entries (ACPI 6.5
-    /// Table 18.12: revision major at most 3, severity 0-3, header and Error Data Length inside Data Length) must tile its
-    /// Data Length exactly, and it must not lie wholly inside the data of one of the block's own entries (entries whose
-    /// headers come before the candidate).
+    /// Blocks carry no signature, so a candidate must pass <see cref="IsPlausibleAt"/> (its header and its entries), as
+    /// after bytes that are not a block; like a CPER record, a block carried inside an entry's data would be split.
     /// </remarks>
     public override BreakSearch FindBreak(in ReadOnlySequence<byte> record, long recordOffset, long declaredLength, ref long searchFrom, long searchTo, bool endOfStream, long maxRecordSize, out long breakAt)
     {
         breakAt = 0;
         Span<byte> scratch = stackalloc byte[GenericErrorStatus.EntryHeaderSizeWithTimestamp];
-        for (long p = Math.Max(searchFrom, GenericErrorStatus.BlockHeaderSize - recordOffset); p < searchTo; p++)
+        for (long p = Math.Max(searchFrom, recordOffset == 0 ? 1 : 0); p < searchTo; p++)
         {
             if (record.Length - p < GenericErrorStatus.BlockHeaderSize)
             {
@@ -78,19 +82,14 @@ public sealed class ErrorStatusBlockFraming : RecordFraming
                 searchFrom = p;
                 return BreakSearch.NeedMore;
             }
-            var header = Slice(record, p, GenericErrorStatus.BlockHeaderSize, scratch);
-            if (!IsPlausible(header, maxRecordSize)) continue;
-            long candidateLength = (long)GenericErrorStatus.BlockLength(header);
-            uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(header[GenericErrorStatus.DataLengthOffset..]);
-            switch (EntriesTile(record, p, dataLength, endOfStream, scratch))
+            switch (IsPlausibleAt(record, p, endOfStream, maxRecordSize))
             {
-                case Tiling.NeedMore:
+                case null:
                     searchFrom = p;
                     return BreakSearch.NeedMore;
-                case Tiling.No:
+                case false:
                     continue;
             }
-            if (recordOffset == 0 && InsideOwnEntry(record, p, candidateLength, scratch)) continue;
             breakAt = p;
             return BreakSearch.Found;
         }
@@ -98,12 +97,35 @@ public sealed class ErrorStatusBlockFraming : RecordFraming
         return BreakSearch.None;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A plausible header (<see cref="IsPlausible"/>) whose entries tile its Data Length exactly, each with a section type
+    /// that is not all zero, revision major at most 3, severity 0-3 and the reserved validation bits (3-7, ACPI 6.5
+    /// Table 18.12) clear, and a Block Status entry count (bits 4-13) that is 0 (as Linux and QEMU leave it) or the
+    /// number of entries. Blocks have no signature, so this is what keeps a block's own bytes from passing for a block.
+    /// </remarks>
+    public override bool? IsPlausibleAt(in ReadOnlySequence<byte> bytes, long at, bool endOfStream, long maxRecordSize)
+    {
+        Span<byte> scratch = stackalloc byte[GenericErrorStatus.EntryHeaderSizeWithTimestamp];
+        var header = Slice(bytes, at, GenericErrorStatus.BlockHeaderSize, scratch);
+        if (!IsPlausible(header, maxRecordSize)) return false;
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(header[GenericErrorStatus.DataLengthOffset..]);
+        uint count = (BinaryPrimitives.ReadUInt32LittleEndian(header) >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask;
+        return EntriesTile(bytes, at, dataLength, count, endOfStream, scratch) switch
+        {
+            Tiling.Yes => true,
+            Tiling.No => false,
+            _ => null,
+        };
+    }
+
     private enum Tiling { Yes, No, NeedMore }
 
     /// <summary>Whether the entries of a candidate block at <paramref name="at"/> tile its Data Length (as far as the bytes go at the end of the stream).</summary>
-    private static Tiling EntriesTile(in ReadOnlySequence<byte> bytes, long at, uint dataLength, bool endOfStream, Span<byte> scratch)
+    private static Tiling EntriesTile(in ReadOnlySequence<byte> bytes, long at, uint dataLength, uint count, bool endOfStream, Span<byte> scratch)
     {
         long pos = at + GenericErrorStatus.BlockHeaderSize, end = pos + dataLength;
+        uint entries = 0;
         while (pos < end)
         {
             if (bytes.Length - pos < GenericErrorStatus.EntryHeaderSize)
@@ -112,29 +134,13 @@ public sealed class ErrorStatusBlockFraming : RecordFraming
             ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
             uint severity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
-            if (revision >> 8 > 3 || severity > 3) return Tiling.No;
+            if (revision >> 8 > 3 || severity > 3 || (entry[GenericErrorStatus.ValidationBitsOffset] & 0xF8) != 0) return Tiling.No;
+            if (!entry[..16].ContainsAnyExcept((byte)0)) return Tiling.No; // no section type
             long next = pos + GenericErrorStatus.EntryHeaderSizeFor(revision) + (long)length;
             if (next > end) return Tiling.No;
             pos = next;
+            entries++;
         }
-        return Tiling.Yes;
-    }
-
-    /// <summary>True when [p, p + length) lies inside the data of one entry of the block at 0 whose header precedes p.</summary>
-    private static bool InsideOwnEntry(in ReadOnlySequence<byte> record, long p, long length, Span<byte> scratch)
-    {
-        var header = Slice(record, 0, GenericErrorStatus.BlockHeaderSize, scratch);
-        long pos = GenericErrorStatus.BlockHeaderSize, end = pos + BinaryPrimitives.ReadUInt32LittleEndian(header[GenericErrorStatus.DataLengthOffset..]);
-        while (pos < end && pos + GenericErrorStatus.EntryHeaderSize <= p)
-        {
-            var entry = Slice(record, pos, GenericErrorStatus.EntryHeaderSize, scratch);
-            ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
-            long dataStart = pos + GenericErrorStatus.EntryHeaderSizeFor(revision);
-            long dataEnd = dataStart + BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
-            if (dataStart <= p && p + length <= dataEnd) return true;
-            if (dataEnd <= pos) return false;
-            pos = dataEnd;
-        }
-        return false;
+        return count == 0 || count == entries ? Tiling.Yes : Tiling.No;
     }
 }

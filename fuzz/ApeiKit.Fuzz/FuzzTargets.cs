@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using ApeiKit.Cli;
+using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes.Streaming;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
@@ -27,7 +29,7 @@ public static class FuzzTargets
 {
     /// <summary>Target names, as given to the fuzz program and used for corpus folders and fixture prefixes.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json"];
+        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json", "cli-decode"];
 
     /// <summary>When false (the warm-up pass), allocation budgets are not checked: first calls run static initialisers.</summary>
     public static bool CheckAllocations { get; set; } = true;
@@ -58,6 +60,7 @@ public static class FuzzTargets
             case "input-detect": InputDetectTarget(input); break;
             case "scenario-json": ScenarioTarget(input); break;
             case "hest-spec-json": HestSpecTarget(input); break;
+            case "cli-decode": CliDecodeTarget(input); break;
             default: throw new ArgumentException($"unknown target '{target}' (one of {string.Join(", ", Names)})", nameof(target));
         }
     }
@@ -458,6 +461,41 @@ public static class FuzzTargets
     }
 
     [ThreadStatic] private static string? s_text;
+
+    /// <summary>
+    /// The CLI's own input path end to end (issues #18, #19): the bytes as standard input through
+    /// <c>decode</c> in every format and <c>stats</c>, in-process. Asserts exit 0 or 1, no .NET exception text on stderr,
+    /// well-formed JSON and NDJSON, the framing's accounting tiling the input (every byte in exactly one item), and an
+    /// allocation budget proportional to the input for the whole command.
+    /// </summary>
+    private static void CliDecodeTarget(ReadOnlySpan<byte> input)
+    {
+        var data = input.ToArray();
+        foreach (var framing in new RecordFraming[] { CperRecordFraming.Instance, ErrorStatusBlockFraming.Instance })
+        {
+            var reader = CperStreamReader.Create(new MemoryStream(data), framing);
+            while (reader.ReadAsync().AsTask().GetAwaiter().GetResult()) { }
+            reader.Complete();
+            if (!reader.Accounting.IsContiguous || reader.Accounting.Bytes != data.Length)
+                throw new FuzzInvariantException($"{framing.GetType().Name}: items cover {reader.Accounting.Bytes} of {data.Length} bytes (contiguous: {reader.Accounting.IsContiguous})");
+        }
+        foreach (var args in new[] { new[] { "decode", "-f", "ndjson", "-" }, ["decode", "-f", "json", "-"], ["decode", "-f", "layout", "-j", "2", "-"], ["stats", "-f", "json", "-"] })
+        {
+            long before = Allocated();
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int code = CliApp.Run(args, stdout, stderr, () => new MemoryStream(data));
+            string err = stderr.ToString();
+            if (code is not (0 or 1)) throw new FuzzInvariantException($"{string.Join(' ', args)}: exit {code}: {err}");
+            if (err.Contains("   at ", StringComparison.Ordinal) || err.Contains("Exception", StringComparison.Ordinal) || err.Contains("System.", StringComparison.Ordinal))
+                throw new FuzzInvariantException($"{string.Join(' ', args)}: .NET text on stderr: {err}");
+            string output = stdout.ToString();
+            if (args[2] == "ndjson")
+                foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) JsonDocument.Parse(line).Dispose();
+            else if (args[2] == "json" && output.Length > 0) JsonDocument.Parse(output).Dispose();
+            RenderBudget(before, data.Length, string.Join(' ', args));
+        }
+    }
 
     private static void InputDetectTarget(ReadOnlySpan<byte> input)
     {
