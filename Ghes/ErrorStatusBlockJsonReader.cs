@@ -75,41 +75,7 @@ public static class ErrorStatusBlockJsonReader
     /// <summary>Reads every block in <paramref name="utf8Json"/> and returns each block's bytes.</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
     public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json)
-    {
-        var blocks = new List<byte[]>();
-        var reader = new Utf8JsonReader(utf8Json, Options);
-        int document = 0;
-        while (true)
-        {
-            JsonDocument doc;
-            try
-            {
-                if (!reader.Read()) break;
-                doc = JsonDocument.ParseValue(ref reader);
-            }
-            catch (JsonException e)
-            {
-                throw new CperJsonException("$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
-            }
-            using (doc)
-            {
-                string root = document == 0 ? "$" : $"$<document {document + 1}>";
-                var e = doc.RootElement;
-                if (e.ValueKind == JsonValueKind.Array)
-                {
-                    int i = 0;
-                    foreach (var b in e.EnumerateArray()) blocks.Add(ReadBlock(b, $"{root}[{i++}]"));
-                }
-                else
-                {
-                    blocks.Add(ReadBlock(e, root));
-                }
-            }
-            document++;
-        }
-        if (blocks.Count == 0) throw new CperJsonException("$", "no error status block (expected a block object, an array of them, or one per line)");
-        return blocks;
-    }
+        => JsonDocuments.ReadEach(utf8Json, ReadBlock, "no error status block (expected a block object, an array of them, or one per line)");
 
     /// <summary>Reads one block object and returns its bytes.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a block.</exception>

@@ -25,41 +25,7 @@ public static class CperJsonReader
     /// <summary>Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values (NDJSON).</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
     public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json)
-    {
-        var records = new List<CperRecord>();
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        int document = 0;
-        while (true)
-        {
-            JsonDocument doc;
-            try
-            {
-                if (!reader.Read()) break;
-                doc = JsonDocument.ParseValue(ref reader);
-            }
-            catch (JsonException e)
-            {
-                throw new CperJsonException("$", $"not valid JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {JsonFieldReader.PlainJsonMessage(e)}", e);
-            }
-            using (doc)
-            {
-                string root = document == 0 ? "$" : $"$<document {document + 1}>";
-                var e = doc.RootElement;
-                if (e.ValueKind == JsonValueKind.Array)
-                {
-                    int i = 0;
-                    foreach (var r in e.EnumerateArray()) records.Add(ReadRecord(r, $"{root}[{i++}]"));
-                }
-                else
-                {
-                    records.Add(ReadRecord(e, root));
-                }
-            }
-            document++;
-        }
-        if (records.Count == 0) throw new CperJsonException("$", "no record (expected a record object, an array of them, or one per line)");
-        return records;
-    }
+        => JsonDocuments.ReadEach(utf8Json, ReadRecord, "no record (expected a record object, an array of them, or one per line)");
 
     /// <summary>Reads one record object.</summary>
     /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>

@@ -28,46 +28,19 @@ public static class LibCperJsonReader
     /// <exception cref="CperJsonException">Not JSON, or JSON that is not libcper records: a wrong type or a value that
     /// does not parse (the path says where; the document number for NDJSON).</exception>
     public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json)
-    {
-        var records = new List<CperRecord>();
-        if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Json = utf8Json[3..]; // a BOM, as File.ReadAllText skips it
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        int document = 0;
-        while (true)
+        => JsonDocuments.ReadEach(utf8Json, static (element, path) =>
         {
-            JsonNode? node;
+            if (element.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object, found {Lc.Show(JsonNode.Parse(element.GetRawText()))}");
+            var o = JsonObject.Create(element)!; // a view of the element: read before the document goes
             try
             {
-                if (!reader.Read()) break;
-                node = JsonNode.Parse(ref reader);
+                return Read(o);
             }
-            catch (JsonException e)
+            catch (CperJsonException e) when (path != "$")
             {
-                throw new CperJsonException("$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+                throw new CperJsonException(path + e.Path[1..], e.Problem, e.InnerException); // the record's own paths, under where it stands
             }
-            string root = document == 0 ? "$" : $"$<document {document + 1}>";
-            try
-            {
-                if (node is JsonArray array)
-                {
-                    for (int i = 0; i < array.Count; i++)
-                        records.Add(array[i] is JsonObject o ? Read(o) : throw new CperJsonException($"$[{i}]", $"expected a record object, found {Lc.Show(array[i])}"));
-                }
-                else
-                {
-                    records.Add(node is JsonObject o ? Read(o) : throw new CperJsonException("$", $"expected a record object, found {Lc.Show(node)}"));
-                }
-            }
-            catch (CperJsonException e) when (document > 0)
-            {
-                string path = root + e.Path[1..];
-                throw new CperJsonException(path, e.Problem, e.InnerException);
-            }
-            document++;
-        }
-        if (records.Count == 0) throw new CperJsonException("$", "no record (expected a libcper record object, an array of them, or one per line)");
-        return records;
-    }
+        }, "no record (expected a libcper record object, an array of them, or one per line)");
 
     /// <summary>Builds the record model from a parsed libcper JSON tree.</summary>
     /// <exception cref="CperJsonException">The JSON is not a libcper record: a wrong type or a value that does not parse (the path says where).</exception>
