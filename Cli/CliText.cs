@@ -11,31 +11,11 @@ internal static partial class CliText
     public const int MaxQuoted = 80;
 
     /// <summary>
-    /// <paramref name="text"/> with control characters (newline, carriage return, escape, ...) written as escapes
-    /// (<c>\n</c>, <c>\x1B</c>), so a file name cannot split a diagnostic into two lines or drive the terminal.
+    /// <paramref name="text"/> with control and format characters written as escapes (<c>\n</c>, <c>\x1B</c>,
+    /// <c>\u202E</c>: <see cref="ApeiKit.Text.Printable"/>, the one sanitiser of the CLI and the platform), so a file name cannot
+    /// split a diagnostic into two lines or drive the terminal.
     /// </summary>
-    public static string Clean(string text)
-    {
-        int i = 0;
-        while (i < text.Length && !IsControl(text[i])) i++;
-        if (i == text.Length) return text;
-        var sb = new StringBuilder(text.Length + 8).Append(text, 0, i);
-        for (; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (!IsControl(c)) sb.Append(c);
-            else sb.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}"),
-            });
-        }
-        return sb.ToString();
-    }
-
-    private static bool IsControl(char c) => c < 0x20 || c is >= '\u007F' and <= '\u009F' or '\u2028' or '\u2029';
+    public static string Clean(string text) => ApeiKit.Text.Printable.Escape(text);
 
     /// <summary>A file name for a diagnostic: <c>&lt;stdin&gt;</c> for <c>-</c>, control characters escaped.</summary>
     public static string Name(string file) => file == "-" ? "<stdin>" : Clean(file);

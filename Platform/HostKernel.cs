@@ -1,3 +1,4 @@
+using ApeiKit.Text;
 namespace ApeiKit.Platform;
 
 /// <summary>

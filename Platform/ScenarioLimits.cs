@@ -1,3 +1,4 @@
+using ApeiKit.Text;
 using ApeiKit.Cper;
 
 namespace ApeiKit.Platform;

@@ -1,3 +1,4 @@
+using ApeiKit.Text;
 using System.Globalization;
 using ApeiKit.Cper;
 using System.Text.Json;

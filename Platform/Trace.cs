@@ -1,3 +1,4 @@
+using ApeiKit.Text;
 using System.Globalization;
 using System.Text.Json;
 

@@ -10,7 +10,7 @@ namespace ApeiKit.Text;
 /// stream there: the bytes before it are returned, and <see cref="Error"/> says where and what was found, so a
 /// caller reports a decoded prefix plus the error.
 /// </summary>
-public abstract class TextDecodingStream : Stream
+public abstract class TextDecodingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -102,29 +102,6 @@ public abstract class TextDecodingStream : Stream
         }
         else if (_innerEnded && _textStart == _textEnd) _stopped = true;
     }
-
-    /// <inheritdoc/>
-    public override bool CanRead => true;
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc/>
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    /// <inheritdoc/>
-    public override void Flush() { }
-    /// <inheritdoc/>
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    /// <inheritdoc/>
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -1,3 +1,4 @@
+using ApeiKit.Text;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -186,7 +186,7 @@ internal sealed class InputSource : IDisposable
     }
 
     /// <summary>A stream whose first bytes can be looked at before they are read (no seeking, no reopening).</summary>
-    private sealed class PeekStream(Stream inner) : Stream
+    private sealed class PeekStream(Stream inner) : ReadOnlyStream
     {
         private byte[] _head = [];
         private int _headStart, _headEnd;
@@ -225,16 +225,5 @@ internal sealed class InputSource : IDisposable
             return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ApeiKit.Platform;
+namespace ApeiKit.Text;
 
 /// <summary>
 /// Makes untrusted text (scenario names, task names, notes, IDs, JSON member names) safe to print in text output:
