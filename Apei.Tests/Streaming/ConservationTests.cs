@@ -199,7 +199,7 @@ public sealed class ConservationTests
     }
 
     [Fact]
-    public void A_named_pipe_is_read_once_without_losing_its_first_bytes()
+    public async Task A_named_pipe_is_read_once_without_losing_its_first_bytes()
     {
         if (!OperatingSystem.IsLinux()) return;
         foreach (var (name, payload) in new[] { ("bin", Concat(M1, M2)), ("hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)))) })
@@ -210,7 +210,7 @@ public sealed class ConservationTests
             {
                 var writer = Task.Run(() => File.WriteAllBytes(fifo, payload));
                 var r = CliRunner.Run("decode", "-f", "ndjson", fifo);
-                writer.Wait(TimeSpan.FromSeconds(30));
+                await writer.WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.Equal(0, r.ExitCode);
                 Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             }
@@ -437,17 +437,17 @@ public sealed class SlowPipeTests
     [InlineData("ndjson", "2")]
     [InlineData("text", "1")]
     [InlineData("text", "2")]
-    public void The_first_record_is_written_while_the_input_waits_for_the_second(string format, string jobs)
+    public async Task The_first_record_is_written_while_the_input_waits_for_the_second(string format, string jobs)
     {
         var record = Fixtures.Bytes("cper/whea/TestErrorMemory1.bin");
         using var gate = new ManualResetEventSlim();
         var stdout = new LineWatcher();
         var run = Task.Run(() => ApeiKit.Cli.CliApp.Run(["decode", "-f", format, "-j", jobs, "-"], stdout, new StringWriter(), () => new GatedStream(record, record, gate)));
-        bool early = stdout.FirstLine.Wait(TimeSpan.FromSeconds(15));
+        bool early = await Task.Run(() => stdout.FirstLine.Wait(TimeSpan.FromSeconds(15)));
         gate.Set();
-        Assert.True(run.Wait(TimeSpan.FromSeconds(30)));
+        int code = await run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(early, "nothing was written before the input's second record arrived");
-        Assert.Equal(0, run.Result);
+        Assert.Equal(0, code);
     }
 
     /// <summary>
@@ -460,7 +460,7 @@ public sealed class SlowPipeTests
     [InlineData("ndjson", "2")]
     [InlineData("layout", "1")]
     [InlineData("text", "2")]
-    public void A_real_pipe_gets_the_first_record_before_the_second_is_written(string format, string jobs)
+    public async Task A_real_pipe_gets_the_first_record_before_the_second_is_written(string format, string jobs)
     {
         if (OperatingSystem.IsWindows()) return;
         var record = Fixtures.Bytes("cper/whea/TestErrorMemory1.bin");
@@ -472,14 +472,15 @@ public sealed class SlowPipeTests
         p.StandardInput.BaseStream.Write(record);
         p.StandardInput.BaseStream.Flush();
         var firstLine = p.StandardOutput.ReadLineAsync();
-        bool early = firstLine.Wait(TimeSpan.FromSeconds(20)); // the second record has not been written yet
+        bool early = await Task.WhenAny(firstLine, Task.Delay(TimeSpan.FromSeconds(20))) == firstLine; // the second record has not been written yet
         p.StandardInput.BaseStream.Write(record);
         p.StandardInput.Close();
-        string rest = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(30_000)) p.Kill();
+        string? first = await firstLine;
+        string rest = await p.StandardOutput.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await p.WaitForExitAsync(timeout.Token);
         Assert.True(early, "nothing reached the pipe while the input waited");
-        Assert.False(string.IsNullOrEmpty(firstLine.Result));
-        Assert.True(p.ExitCode == 0, err.Result);
+        Assert.False(string.IsNullOrEmpty(first));
+        Assert.True(p.ExitCode == 0, await err);
         Assert.NotEmpty(rest);
     }
 }
