@@ -484,3 +484,43 @@ public sealed class SlowPipeTests
         Assert.NotEmpty(rest);
     }
 }
+
+/// <summary>Streaming ergonomics (issue #17): await foreach, disposal, a record's bytes across pipe segments without boilerplate.</summary>
+public sealed class StreamReaderEnumerationTests
+{
+    [Fact]
+    public async Task Await_foreach_reads_every_item_and_GetSpan_joins_records_split_across_segments()
+    {
+        var a = Fixtures.Bytes("cper/whea/TestErrorMemory1.bin");
+        var b = Fixtures.Bytes("cper/whea/TestErrorMemory2.bin");
+        var input = a.Concat(b).ToArray();
+        // A pipe fed 7 bytes at a time: every record spans many segments.
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 16));
+        var writer = Task.Run(async () =>
+        {
+            for (int i = 0; i < input.Length; i += 7) await pipe.Writer.WriteAsync(input.AsMemory(i, Math.Min(7, input.Length - i)));
+            await pipe.Writer.CompleteAsync();
+        });
+        var records = new List<byte[]>();
+        byte[]? scratch = null;
+        await using (var reader = new CperStreamReader(pipe.Reader))
+        {
+            await foreach (var item in reader.ReadAllAsync()) records.Add(item.GetSpan(ref scratch).ToArray());
+            Assert.Equal(2, reader.Accounting.Records);
+        }
+        await writer;
+        Assert.Equal([a, b], records);
+        Assert.NotNull(scratch); // the split records went through the scratch buffer
+    }
+
+    [Fact]
+    public async Task A_reader_created_to_own_its_stream_closes_it()
+    {
+        var stream = new MemoryStream(Fixtures.Bytes("cper/whea/TestErrorMemory1.bin"));
+        await using (var reader = CperStreamReader.Create(stream, leaveOpen: false))
+        {
+            Assert.True(await reader.ReadAsync());
+        }
+        Assert.False(stream.CanRead);
+    }
+}

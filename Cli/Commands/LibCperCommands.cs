@@ -52,7 +52,7 @@ internal static class LibCperCommands
         int errors = 0, written = 0;
         string? held = null;
         var options = new JsonSerializerOptions { WriteIndented = format == "json", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        var scratch = new System.Buffers.ArrayBufferWriter<byte>();
+        byte[]? scratch = null;
         using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
@@ -71,11 +71,9 @@ internal static class LibCperCommands
                     errors++;
                     continue;
                 }
-                scratch.ResetWrittenCount();
-                foreach (var m in item.Data) System.Buffers.BuffersExtensions.Write(scratch, m.Span);
                 try
                 {
-                    Emit(LibCperJsonWriter.ToJsonNode(scratch.WrittenSpan).ToJsonString(options));
+                    Emit(LibCperJsonWriter.ToJsonNode(item.GetSpan(ref scratch)).ToJsonString(options));
                 }
                 catch (ApeiContentException e)
                 {

@@ -43,7 +43,7 @@ internal sealed class CperStats
     /// <summary>Memory errors by Module Handle (the DIMM's SMBIOS type 17 handle), where validation bit 17 is set.</summary>
     public Dictionary<ushort, long> Dimms { get; } = [];
 
-    private byte[] _scratch = [];
+    private byte[]? _scratch;
 
     /// <summary>Counts everything <paramref name="reader"/> returns (CPER records, or error status blocks when <paramref name="blocks"/>); the caller adds the reader's <see cref="CperStreamReader.Accounting"/>.</summary>
     public async Task AddAsync(CperStreamReader reader, bool blocks = false, CancellationToken cancellationToken = default)
@@ -56,14 +56,7 @@ internal sealed class CperStats
     public void Add(in CperStreamItem item, bool blocks = false)
     {
         if (item.Kind != CperStreamItemKind.Record) return;
-        ReadOnlySpan<byte> bytes;
-        if (item.Data.IsSingleSegment) bytes = item.Data.FirstSpan;
-        else
-        {
-            if (_scratch.Length < item.Data.Length) _scratch = new byte[Math.Max(item.Data.Length, 2 * _scratch.Length)];
-            item.Data.CopyTo(_scratch);
-            bytes = _scratch.AsSpan(0, (int)item.Data.Length);
-        }
+        var bytes = item.GetSpan(ref _scratch);
         if (!blocks)
         {
             Add(bytes, item.Offset);

@@ -44,6 +44,20 @@ public readonly struct CperStreamItem
     /// <see cref="CperStreamReaderOptions.MaxSkippedBytesKept"/> of them (empty otherwise, and for oversized records).
     /// </summary>
     public ReadOnlySequence<byte> Data { get; }
+    /// <summary>
+    /// The item's bytes as one span: <see cref="Data"/> itself when it lies in one buffer segment (no copy, the common
+    /// case), else copied into <paramref name="scratch"/> (grown as needed and kept by the caller for the next item).
+    /// Valid until the reader moves on (or <paramref name="scratch"/> is reused).
+    /// </summary>
+    public ReadOnlySpan<byte> GetSpan(ref byte[]? scratch)
+    {
+        if (Data.IsSingleSegment) return Data.FirstSpan;
+        int n = checked((int)Data.Length);
+        if (scratch is null || scratch.Length < n) scratch = new byte[Math.Max(n, (scratch?.Length ?? 0) * 2)];
+        Data.CopyTo(scratch);
+        return scratch.AsSpan(0, n);
+    }
+
     /// <summary>A record cut short by the end of the stream (fewer bytes than it declares).</summary>
     public bool IsTruncated => Kind == CperStreamItemKind.Record && Data.Length < DeclaredLength;
     /// <summary>Skipped bytes that are all zero (padding after the last record of a dump).</summary>
@@ -83,7 +97,7 @@ public sealed class CperStreamReaderOptions
 /// With a <see cref="Pipe"/>, give it a <see cref="PipeOptions.PauseWriterThreshold"/> above the record limit (or 0):
 /// a writer paused on unconsumed bytes would otherwise wait for a reader that is waiting for the rest of a record.
 /// </remarks>
-public sealed class CperStreamReader
+public sealed class CperStreamReader : IAsyncDisposable
 {
     private enum Step { Item, NeedMore, End }
 
@@ -99,6 +113,7 @@ public sealed class CperStreamReader
     private long _oversizedStart = -1, _oversizedDeclared, _oversizedSearched;
     private long _recordSearched = 1;
     private readonly StreamAccounting _accounting = new();
+    private bool _disposed;
     private long _garbageStart = -1;
     private bool _garbageAllZero, _garbageKept;
     private string? _garbageProblem;
@@ -118,9 +133,36 @@ public sealed class CperStreamReader
 
     /// <summary>Reads CPER records from a stream (a <see cref="PipeReader"/> of <see cref="CperStreamReaderOptions.ReadBufferSize"/> over it; the stream is left open).</summary>
     public static CperStreamReader Create(Stream stream, RecordFraming? framing = null, CperStreamReaderOptions? options = null)
+        => Create(stream, leaveOpen: true, framing, options);
+
+    /// <summary>Reads from a stream, closing it when the reader is completed or disposed unless <paramref name="leaveOpen"/>.</summary>
+    public static CperStreamReader Create(Stream stream, bool leaveOpen, RecordFraming? framing = null, CperStreamReaderOptions? options = null)
     {
         int size = Math.Max(options?.ReadBufferSize ?? new CperStreamReaderOptions().ReadBufferSize, 4096);
-        return new(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: size, minimumReadSize: size / 4, leaveOpen: true)), framing, options);
+        return new(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: size, minimumReadSize: size / 4, leaveOpen: leaveOpen)), framing, options);
+    }
+
+    /// <summary>
+    /// Every item, for <c>await foreach</c>. Each item's <see cref="CperStreamItem.Data"/> is valid until the loop moves on
+    /// (use <see cref="CperStreamItem.GetSpan"/> or copy it to keep it). The reader is completed when the loop ends.
+    /// </summary>
+    public async IAsyncEnumerable<CperStreamItem> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            while (await ReadAsync(cancellationToken).ConfigureAwait(false)) yield return _current;
+        }
+        finally
+        {
+            Complete();
+        }
+    }
+
+    /// <summary>Completes the reader (as <see cref="Complete"/>).</summary>
+    public ValueTask DisposeAsync()
+    {
+        Complete();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The item read by the last successful <see cref="ReadAsync"/>.</summary>
@@ -183,6 +225,8 @@ public sealed class CperStreamReader
     /// <summary>Completes the underlying reader.</summary>
     public void Complete()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (_haveBuffer)
         {
             _reader.AdvanceTo(_buffer.End);
