@@ -13,8 +13,9 @@ internal static class DecodeCommand
         var files = new Argument<string[]>("files") { Description = "Files to decode ('-' reads standard input); a directory holding BERT and data/BERT (Linux /sys/firmware/acpi/tables) decodes that pair.", Arity = ArgumentArity.ZeroOrMore };
         var format = new Option<string>("--format", "-f") { Description = "Output: text (readable), json (one document), ndjson (one record per line), layout (every field with offset, length and raw bytes).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "ndjson", "layout");
-        var input = new Option<string>("--input", "-i") { Description = "How the files are encoded: auto, binary, hex, base64; gesb reads them as Generic Error Status Blocks.", DefaultValueFactory = _ => "auto" };
-        input.AcceptOnlyFromAmong("auto", "binary", "hex", "base64", "gesb");
+        var input = InputOptions.Input(gesb: true);
+        var sectionType = InputOptions.SectionType();
+        var severity = InputOptions.Severity();
         var table = new Option<string?>("--table", "-t") { Description = "With acpidump text: decode only this table (e.g. HEST); without it every table is listed." };
         var bertTable = new Option<string?>("--bert-table") { Description = "A BERT table file (e.g. /sys/firmware/acpi/tables/BERT)." };
         var bertRegion = new Option<string?>("--bert-region") { Description = "Its boot error region (e.g. /sys/firmware/acpi/tables/data/BERT)." };
@@ -25,16 +26,17 @@ internal static class DecodeCommand
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
-        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
+        var command = new Command("decode", "Decode CPER error records, HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, input, sectionType, severity, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
             bool gesb = inputValue == "gesb";
-            var encoding = gesb ? InputEncoding.Auto : Enum.Parse<InputEncoding>(inputValue, ignoreCase: true);
+            var encoding = gesb ? InputEncoding.Auto : InputOptions.Parse(inputValue);
+            var wrap = InputOptions.Wrap(parse.GetValue(sectionType), parse.GetValue(severity), encoding);
             long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
-            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord);
+            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord, wrap);
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord, wrap);
         });
         return command;
     }
@@ -54,7 +56,7 @@ internal static class DecodeCommand
         return StreamingDecode.Render(context, [new LoadedInput(name, [], []) { Source = source }], format, 1, StreamInput.MaxRecordSize);
     }
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, long maxRecordSize = StreamInput.MaxRecordSize)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, long maxRecordSize = StreamInput.MaxRecordSize, WrapOptions? wrap = null)
     {
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         jobs = Math.Min(jobs, Environment.ProcessorCount); // more workers than cores only add hand-offs (README: --jobs)
@@ -79,7 +81,7 @@ internal static class DecodeCommand
                     inputs.Add(From(GhesInput.LoadPair(table, CliFiles.Read(table), File.Exists(region) ? region : null, File.Exists(region) ? CliFiles.Read(region) : [])));
                     continue;
                 }
-                var source = InputSource.Open(context, file, encoding, gesb);
+                var source = InputSource.Open(context, file, encoding, gesb, wrap);
                 if (source.Form != InputForm.Table)
                 {
                     if (tableFilter is not null)

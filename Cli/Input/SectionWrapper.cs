@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// Wraps one CPER section (its body alone, or a section descriptor followed by its body, as libcper's single-section
+/// form and PLDM CPEREvent format type 1 carry it) into a whole CPER record, so that it flows through the same framing
+/// as every record. The record header is synthesised (UEFI 2.10 N.2.1): one section, the severity given, the
+/// notification type given (zero when unknown), no platform/partition ID, creator zero, record ID zero; the timestamp
+/// only when the wrapper carries one. Outputs say the header was synthesised and from which entry.
+/// </summary>
+internal static class SectionWrapper
+{
+    /// <summary>Where the section starts in a synthesised record: after the header and one descriptor.</summary>
+    public const int BodyOffset = CperRecordHeader.Size + CperSectionDescriptor.Size;
+
+    /// <summary>Builds a record around <paramref name="body"/> with a new descriptor of type <paramref name="sectionType"/>.</summary>
+    public static byte[] WrapBody(ReadOnlySpan<byte> body, Guid sectionType, uint severity, Guid notificationType, CperTimestamp? timestamp)
+    {
+        var record = new byte[BodyOffset + body.Length];
+        WriteHeader(record, severity, notificationType, timestamp);
+        var d = record.AsSpan(CperRecordHeader.Size, CperSectionDescriptor.Size);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionOffsetOffset..], BodyOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..], (uint)body.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(d[CperSectionDescriptor.RevisionOffset..], 0x0300); // UEFI 2.10 N.2.2: revision of the descriptor format
+        sectionType.TryWriteBytes(d[CperSectionDescriptor.SectionTypeOffset..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], severity);
+        body.CopyTo(record.AsSpan(BodyOffset));
+        return record;
+    }
+
+    /// <summary>
+    /// Builds a record around a section descriptor followed by its body (<paramref name="descriptorAndBody"/>): the
+    /// descriptor is kept byte for byte except its Section Offset (where the body now is); the record's severity is the
+    /// section's.
+    /// </summary>
+    /// <exception cref="CliUsageException">Fewer than 72 bytes (no whole descriptor).</exception>
+    public static byte[] WrapDescribed(ReadOnlySpan<byte> descriptorAndBody, Guid notificationType, CperTimestamp? timestamp, string entry)
+    {
+        if (descriptorAndBody.Length < CperSectionDescriptor.Size)
+            throw new CliUsageException($"{entry}: {descriptorAndBody.Length} bytes is too short for a section descriptor (72 bytes) followed by its section");
+        var record = new byte[CperRecordHeader.Size + descriptorAndBody.Length];
+        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(descriptorAndBody[CperSectionDescriptor.SeverityOffset..]);
+        WriteHeader(record, severity, notificationType, timestamp);
+        descriptorAndBody.CopyTo(record.AsSpan(CperRecordHeader.Size));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.SectionOffsetOffset), BodyOffset);
+        return record;
+    }
+
+    /// <summary>
+    /// True when <paramref name="payload"/> starts with a section descriptor of <paramref name="sectionType"/> (any type
+    /// when null) whose Section Length is what follows it, i.e. the payload is descriptor + body rather than a body alone.
+    /// </summary>
+    public static bool StartsWithDescriptor(ReadOnlySpan<byte> payload, Guid? sectionType)
+    {
+        if (payload.Length < CperSectionDescriptor.Size) return false;
+        var type = new Guid(payload.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(payload[CperSectionDescriptor.SectionLengthOffset..]);
+        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(payload[CperSectionDescriptor.SeverityOffset..]);
+        return (sectionType is null || type == sectionType) && severity <= 3 && length == (uint)(payload.Length - CperSectionDescriptor.Size);
+    }
+
+    private static void WriteHeader(Span<byte> record, uint severity, Guid notificationType, CperTimestamp? timestamp)
+    {
+        CperRecordHeader.Signature.CopyTo(record);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[CperRecordHeader.RevisionOffset..], 0x0210);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.SignatureEndOffset..], CperRecordHeader.SignatureEndValue);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[CperRecordHeader.SectionCountOffset..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.SeverityOffset..], severity);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.RecordLengthOffset..], (uint)record.Length);
+        if (timestamp is { } t)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.ValidationBitsOffset..], 2); // bit 1: Timestamp valid
+            t.Write(record[CperRecordHeader.TimestampOffset..]);
+        }
+        notificationType.TryWriteBytes(record[CperRecordHeader.NotificationTypeOffset..]);
+    }
+
+    /// <summary>Parses a severity given by name (fatal, recoverable, corrected, informational) or number (0-3).</summary>
+    public static bool TryParseSeverity(string text, out uint severity)
+    {
+        severity = text.Trim().ToLowerInvariant() switch
+        {
+            "recoverable" or "0" => 0,
+            "fatal" or "1" => 1,
+            "corrected" or "2" => 2,
+            "informational" or "info" or "3" => 3,
+            _ => uint.MaxValue,
+        };
+        return severity <= 3;
+    }
+}
