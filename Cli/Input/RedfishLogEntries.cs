@@ -22,9 +22,11 @@ internal static class RedfishLogEntries
         return t.IndexOf("\"DiagnosticData"u8) >= 0 || t.IndexOf("LogEntry"u8) >= 0;
     }
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     private static ReadOnlySpan<byte> SkipBomAndSpace(ReadOnlySpan<byte> t)
     {
-        if (t.StartsWith("\xEF\xBB\xBF"u8)) t = t[3..];
+        if (t.StartsWith(Utf8Bom)) t = t[3..];
         return t.TrimStart(" \t\r\n"u8);
     }
 
@@ -35,7 +37,7 @@ internal static class RedfishLogEntries
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json.AsMemory(json.AsSpan().StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0), new JsonDocumentOptions { MaxDepth = 64 });
+            doc = JsonDocument.Parse(json.AsMemory(json.AsSpan().StartsWith(Utf8Bom) ? 3 : 0), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
@@ -120,11 +122,30 @@ internal static class RedfishLogEntries
             return;
         }
         entry.TryGetProperty("CPER", out var cper);
-        var oem = new StringBuilder();
-        if (entry.TryGetProperty("Oem", out var entryOem)) oem.Append("{\"Oem\":").Append(entryOem.GetRawText());
-        if (cper.ValueKind == JsonValueKind.Object && cper.TryGetProperty("Oem", out var cperOem))
-            oem.Append(oem.Length == 0 ? "{" : ",").Append("\"CPER.Oem\":").Append(cperOem.GetRawText());
-        string? oemJson = oem.Length == 0 ? null : oem.Append('}').ToString();
+        string? oemJson = null;
+        bool hasEntryOem = entry.TryGetProperty("Oem", out var entryOem);
+        bool hasCperOem = cper.ValueKind == JsonValueKind.Object && cper.TryGetProperty("Oem", out _);
+        if (hasEntryOem || hasCperOem)
+        {
+            // Kept compact, as one JSON object: {"Oem": ..., "CPER.Oem": ...}.
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                w.WriteStartObject();
+                if (hasEntryOem)
+                {
+                    w.WritePropertyName("Oem");
+                    entryOem.WriteTo(w);
+                }
+                if (hasCperOem)
+                {
+                    w.WritePropertyName("CPER.Oem");
+                    cper.GetProperty("Oem").WriteTo(w);
+                }
+                w.WriteEndObject();
+            }
+            oemJson = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
         if (type == "CPER")
         {
             result.Add(payload, name, oem: oemJson);

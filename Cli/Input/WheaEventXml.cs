@@ -15,8 +15,8 @@ internal static class WheaEventXml
     public static bool LooksLikeEventXml(ReadOnlySpan<byte> head)
     {
         string text;
-        if (head.StartsWith("\xFF\xFE"u8)) text = System.Text.Encoding.Unicode.GetString(head[2..(head.Length & ~1)]);
-        else if (head.StartsWith("\xFE\xFF"u8)) text = System.Text.Encoding.BigEndianUnicode.GetString(head[2..(head.Length & ~1)]);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) text = System.Text.Encoding.Unicode.GetString(head[2..(head.Length & ~1)]);
+        else if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) text = System.Text.Encoding.BigEndianUnicode.GetString(head[2..(head.Length & ~1)]);
         else text = System.Text.Encoding.UTF8.GetString(head);
         text = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         return text.StartsWith('<') && (text.Contains("<Event ", StringComparison.Ordinal) || text.Contains("<Event>", StringComparison.Ordinal))
