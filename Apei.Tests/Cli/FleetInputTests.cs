@@ -314,6 +314,25 @@ public sealed class FleetInputTests
         Assert.DoesNotContain("\"source\"", CliRunner.Run("decode", "-f", "ndjson", a).Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Encode_reads_back_decode_output_that_names_sources()
+    {
+        string a = Fixtures.Path("cper/whea/TestErrorMemory1.bin"), b = Fleet("whea-events.xml");
+        string json = Path.Combine(Path.GetTempPath(), $"apeikit-src-{Guid.NewGuid():N}.json"), back = json + ".bin";
+        try
+        {
+            File.WriteAllText(json, CliRunner.Run("decode", "-f", "json", a, b).Out);
+            var r = CliRunner.Run("encode", json, "-o", back);
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Equal([.. Whea("TestErrorMemory1.bin"), .. Edk2("whea_01.bin"), .. Edk2("whea_02.bin")], File.ReadAllBytes(back));
+        }
+        finally
+        {
+            File.Delete(json);
+            File.Delete(back);
+        }
+    }
+
     private sealed class SectionComparer : IEqualityComparer<(Guid Type, uint Severity, byte[] Body)>
     {
         public static readonly SectionComparer Instance = new();
