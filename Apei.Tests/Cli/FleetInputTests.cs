@@ -333,6 +333,82 @@ public sealed class FleetInputTests
         }
     }
 
+    private static byte[] LibCper(string name)
+    {
+        var text = File.ReadAllText(Fixtures.Path("cper/libcper/" + name));
+        return Convert.FromHexString(string.Concat(text.Where(char.IsAsciiHexDigit)));
+    }
+
+    [Fact]
+    public void A_rasdaemon_database_gives_its_sections_rebuilt_from_the_rows()
+    {
+        var (items, accounting, source) = Frame(Fleet("rasdaemon.db"));
+        using (source)
+        {
+            Assert.Equal(InputEncoding.Rasdaemon, source.Encoding);
+            Assert.Empty(source.WrapperErrors);
+            Assert.Contains(source.WrapperNotices, n => n.Contains("mc_event (1 rows)", StringComparison.Ordinal));
+            Assert.Equal(5, items.Count);
+            Assert.Equal(accounting.Bytes, accounting.RecordBytes);
+            var mul = Whea("TestErrorMultiple1.bin");
+            var sources = new[] { Section(mul, 2), Section(mul, 3), Section(Whea("TestErrorUnsupportedSection2.bin"), 0) };
+            for (int i = 0; i < 3; i++)
+            {
+                // non_standard_event: the body as the kernel copied it, type, severity and FRU from the row.
+                Assert.Equal(sources[i], Section(items[i].Data, 0), SectionComparer.Instance);
+                Assert.Contains($"non_standard_event id {i + 1}", source.OriginAt(items[i].Offset)!.Entry, StringComparison.Ordinal);
+                if (i < 2)
+                {
+                    var fruId = mul.AsSpan(CperRecordHeader.Size + (i + 2) * CperSectionDescriptor.Size + CperSectionDescriptor.FruIdOffset, 16).ToArray();
+                    var gotFru = items[i].Data.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.FruIdOffset, 16).ToArray();
+                    Assert.Equal(fruId.Any(b => b != 0) ? fruId : new byte[16], gotFru);
+                }
+            }
+            // arm_event: the ARM section rebuilt; everything but MIDR_EL1 (not stored by rasdaemon) as in the source.
+            var armSource = Section(LibCper("arm.cperhex"), 0);
+            var arm = Section(items[3].Data, 0);
+            Assert.Equal(CperGuids.ProcessorArm, arm.Type);
+            Assert.Equal(armSource.Body.Length, arm.Body.Length);
+            Assert.Equal(armSource.Body.AsSpan(4, 20).ToArray(), arm.Body.AsSpan(4, 20).ToArray());
+            Assert.Equal(new byte[8], arm.Body.AsSpan(24, 8).ToArray());
+            Assert.Equal(armSource.Body.AsSpan(32).ToArray(), arm.Body.AsSpan(32).ToArray());
+            // extlog_event: the memory section rebuilt from the compact form; Error Status and PA mask are not stored.
+            var memSource = Section(mul, 0);
+            var mem = Section(items[4].Data, 0);
+            Assert.Equal(memSource.Type, mem.Type);
+            Assert.Equal(memSource.Severity, mem.Severity);
+            Assert.Equal(memSource.Body.AsSpan(16, 8).ToArray(), mem.Body.AsSpan(16, 8).ToArray());
+            Assert.Equal(memSource.Body.AsSpan(32).ToArray(), mem.Body.AsSpan(32).ToArray());
+            Assert.All(items, i => Assert.True(source.OriginAt(i.Offset)!.HeaderSynthesised));
+        }
+        var stats = Stats(Fleet("rasdaemon.db"));
+        Assert.Equal(5, stats.GetProperty("records").GetInt32());
+        var decode = CliRunner.Run("decode", "-f", "ndjson", "-i", "rasdaemon", Fleet("rasdaemon.db"));
+        Assert.Equal(0, decode.ExitCode);
+        Assert.Contains("lossy: rasdaemon stores neither MIDR_EL1", decode.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_database_rasdaemon_did_not_write_is_a_clear_error()
+    {
+        var r = CliRunner.Run("decode", Fleet("rasdaemon-unknown.db"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("table non_standard_event: no column sec_type", r.Error, StringComparison.Ordinal);
+        string path = Path.Combine(Path.GetTempPath(), $"apeikit-db-{Guid.NewGuid():N}.db");
+        File.WriteAllBytes(path, [.. "SQLite format 3\0"u8, .. new byte[200]]);
+        try
+        {
+            var bad = CliRunner.Run("stats", path);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("SQLite cannot read it", bad.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", bad.Error + r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private sealed class SectionComparer : IEqualityComparer<(Guid Type, uint Severity, byte[] Body)>
     {
         public static readonly SectionComparer Instance = new();

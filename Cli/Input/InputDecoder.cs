@@ -23,6 +23,8 @@ public enum InputEncoding
     WheaXml,
     /// <summary>One section on its own (its body, or descriptor and body), typed by --section-type: wrapped into a record.</summary>
     Section,
+    /// <summary>rasdaemon's SQLite database: non_standard_event, arm_event and extlog_event rows become records.</summary>
+    Rasdaemon,
 }
 
 /// <summary>

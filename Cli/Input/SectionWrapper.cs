@@ -16,7 +16,7 @@ internal static class SectionWrapper
     public const int BodyOffset = CperRecordHeader.Size + CperSectionDescriptor.Size;
 
     /// <summary>Builds a record around <paramref name="body"/> with a new descriptor of type <paramref name="sectionType"/>.</summary>
-    public static byte[] WrapBody(ReadOnlySpan<byte> body, Guid sectionType, uint severity, Guid notificationType, CperTimestamp? timestamp)
+    public static byte[] WrapBody(ReadOnlySpan<byte> body, Guid sectionType, uint severity, Guid notificationType, CperTimestamp? timestamp, Guid? fruId = null, string? fruText = null)
     {
         var record = new byte[BodyOffset + body.Length];
         WriteHeader(record, severity, notificationType, timestamp);
@@ -26,6 +26,19 @@ internal static class SectionWrapper
         BinaryPrimitives.WriteUInt16LittleEndian(d[CperSectionDescriptor.RevisionOffset..], 0x0300); // UEFI 2.10 N.2.2: revision of the descriptor format
         sectionType.TryWriteBytes(d[CperSectionDescriptor.SectionTypeOffset..]);
         BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], severity);
+        byte validation = 0;
+        if (fruId is { } id)
+        {
+            id.TryWriteBytes(d[CperSectionDescriptor.FruIdOffset..]);
+            validation |= 1; // UEFI 2.10 N.2.2 Validation Bits: bit 0 FRUId valid
+        }
+        if (!string.IsNullOrEmpty(fruText))
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes(fruText);
+            text.AsSpan(0, Math.Min(text.Length, CperSectionDescriptor.FruTextLength)).CopyTo(d[CperSectionDescriptor.FruTextOffset..]);
+            validation |= 2; // bit 1 FRUString valid
+        }
+        d[CperSectionDescriptor.ValidationBitsOffset] = validation;
         body.CopyTo(record.AsSpan(BodyOffset));
         return record;
     }
