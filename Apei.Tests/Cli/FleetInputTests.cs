@@ -409,6 +409,64 @@ public sealed class FleetInputTests
         }
     }
 
+    [Fact]
+    public void Kernel_log_blocks_are_parsed_back_into_records_marked_lossy()
+    {
+        var (items, accounting, source) = Frame(Fleet("dmesg-hardware-errors.txt"));
+        using (source)
+        {
+            Assert.Equal(InputEncoding.Dmesg, source.Encoding);
+            Assert.Empty(source.WrapperErrors);
+            Assert.Equal(2, items.Count);
+            Assert.Equal(accounting.Bytes, accounting.RecordBytes);
+            // Block {1}: the memory error, with exactly the fields the kernel printed (error status, node, card, type).
+            var m1 = Section(Whea("TestErrorMemory1.bin"), 0);
+            var mem = Section(items[0].Data, 0);
+            Assert.Equal(m1.Type, mem.Type);
+            Assert.Equal(m1.Severity, mem.Severity);
+            Assert.Equal(m1.Body.AsSpan(0, 8).ToArray(), mem.Body.AsSpan(0, 8).ToArray()); // validation bits 0x4019
+            Assert.Equal(m1.Body.AsSpan(8, 8).ToArray(), mem.Body.AsSpan(8, 8).ToArray());
+            Assert.Equal(m1.Body.AsSpan(32, 4).ToArray(), mem.Body.AsSpan(32, 4).ToArray());
+            Assert.Equal(m1.Body[72], mem.Body[72]);
+            Assert.Equal("Slot 0=", System.Text.Encoding.ASCII.GetString(items[0].Data.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.FruTextOffset, 7)));
+            // Block {2}: two sections of types Linux does not know, byte for byte from their hex dumps (words and bytes).
+            var mul = Whea("TestErrorMultiple1.bin");
+            Assert.Equal(Section(mul, 2), Section(items[1].Data, 0), SectionComparer.Instance);
+            Assert.Equal(Section(mul, 3), Section(items[1].Data, 1), SectionComparer.Instance);
+            Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(items[1].Data.AsSpan(CperRecordHeader.SeverityOffset)));
+            Assert.Contains("lossy", source.OriginAt(items[0].Offset)!.Note, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, Stats(Fleet("dmesg-hardware-errors.txt")).GetProperty("records").GetInt32());
+    }
+
+    [Fact]
+    public void Kernel_log_sections_that_are_not_parsed_back_are_said_and_a_short_hex_dump_is_an_error()
+    {
+        string text = "[ 1.0] {3}[Hardware Error]: Hardware error from APEI Generic Hardware Error Source: 1\n"
+            + "[ 1.0] {3}[Hardware Error]: event severity: recoverable\n"
+            + "[ 1.0] {3}[Hardware Error]:  Error 0, type: recoverable\n"
+            + "[ 1.0] {3}[Hardware Error]:   section_type: PCIe error\n"
+            + "[ 1.0] {3}[Hardware Error]:  Error 1, type: recoverable\n"
+            + "[ 1.0] {3}[Hardware Error]:   section type: unknown, 93a41c2f-a09f-e7c2-ac1f-f2488f03eec3\n"
+            + "[ 1.0] {3}[Hardware Error]:   section length: 0x8\n"
+            + "[ 1.0] {3}[Hardware Error]:   00000000: 00000001  ....\n";
+        string path = Path.Combine(Path.GetTempPath(), $"apeikit-dmesg-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, text);
+        try
+        {
+            var r = CliRunner.Run("decode", path);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("a \"PCIe error\" section is printed by the kernel as decoded text that ApeiKit does not parse back", r.Error, StringComparison.Ordinal);
+            Assert.Contains("kernel log block {3} at line 1: section of type 93a41c2f-a09f-e7c2-ac1f-f2488f03eec3: the hex dump holds 4 bytes, the kernel said section length 8", r.Error, StringComparison.Ordinal);
+            Assert.Contains("no section ApeiKit parses back", r.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private sealed class SectionComparer : IEqualityComparer<(Guid Type, uint Severity, byte[] Body)>
     {
         public static readonly SectionComparer Instance = new();

@@ -25,6 +25,8 @@ public enum InputEncoding
     Section,
     /// <summary>rasdaemon's SQLite database: non_standard_event, arm_event and extlog_event rows become records.</summary>
     Rasdaemon,
+    /// <summary>Kernel log text with {N}[Hardware Error]: lines: each block parsed back into a record (lossy).</summary>
+    Dmesg,
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ internal static class InputOptions
     [
         ("auto", InputEncoding.Auto), ("binary", InputEncoding.Binary), ("hex", InputEncoding.Hex), ("base64", InputEncoding.Base64),
         ("xxd", InputEncoding.HexDump), ("hexdump", InputEncoding.HexDump), ("redfish", InputEncoding.Redfish), ("pldm", InputEncoding.Pldm),
-        ("whea-xml", InputEncoding.WheaXml), ("section", InputEncoding.Section), ("rasdaemon", InputEncoding.Rasdaemon),
+        ("whea-xml", InputEncoding.WheaXml), ("section", InputEncoding.Section), ("rasdaemon", InputEncoding.Rasdaemon), ("dmesg", InputEncoding.Dmesg),
     ];
 
     /// <summary><c>--input</c>; with <paramref name="gesb"/> it also takes "gesb".</summary>
@@ -19,7 +19,7 @@ internal static class InputOptions
         var o = new Option<string>("--input", "-i")
         {
             Description = "What the files hold (default: recognised from their first bytes): binary, hex, base64, xxd or hexdump (xxd / hexdump -C text), "
-                + "redfish (LogEntry JSON), pldm (PLDM CPER event files), whea-xml (Windows WHEA-Logger events saved as XML), rasdaemon (its SQLite database), section (one section; needs --section-type)"
+                + "redfish (LogEntry JSON), pldm (PLDM CPER event files), whea-xml (Windows WHEA-Logger events saved as XML), rasdaemon (its SQLite database), dmesg (kernel log [Hardware Error] lines, parsed back, lossy), section (one section; needs --section-type)"
                 + (gesb ? "; gesb reads them as Generic Error Status Blocks." : "."),
             DefaultValueFactory = _ => "auto",
         };

@@ -151,7 +151,7 @@ internal sealed class InputSource : IDisposable
             if (encoding is InputEncoding.Auto or InputEncoding.Binary && !gesb && peekRaw.Peek(4).StartsWith("CPER"u8))
                 return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.CperRecords, size);
             if (encoding == InputEncoding.Auto && !gesb && GuessWrapper(peekRaw) is { } wrapper) encoding = wrapper;
-            if (encoding is InputEncoding.Redfish or InputEncoding.Pldm or InputEncoding.WheaXml or InputEncoding.Section or InputEncoding.Rasdaemon)
+            if (encoding is InputEncoding.Redfish or InputEncoding.Pldm or InputEncoding.WheaXml or InputEncoding.Section or InputEncoding.Rasdaemon or InputEncoding.Dmesg)
             {
                 if (gesb) throw new CliUsageException($"{name}: --input gesb and {encoding} exclude each other.");
                 return Unwrapped(name, raw, peekRaw, encoding, wrap ?? new WrapOptions(null, null), sectionText);
@@ -191,6 +191,7 @@ internal sealed class InputSource : IDisposable
         if (RedfishLogEntries.LooksLikeRedfish(head)) return InputEncoding.Redfish;
         if (WheaEventXml.LooksLikeEventXml(head)) return InputEncoding.WheaXml;
         if (HexDumpTextStream.LooksLikeHexDump(head)) return InputEncoding.HexDump;
+        if (DmesgHardwareErrors.LooksLikeDmesg(head)) return InputEncoding.Dmesg;
         return null;
     }
 
@@ -215,6 +216,9 @@ internal sealed class InputSource : IDisposable
                 break;
             case InputEncoding.Rasdaemon:
                 unwrapped = RasdaemonDatabase.Unwrap(name, bytes);
+                break;
+            case InputEncoding.Dmesg:
+                unwrapped = DmesgHardwareErrors.Unwrap(bytes);
                 break;
             default:
             {

@@ -17,29 +17,43 @@ internal static class SectionWrapper
 
     /// <summary>Builds a record around <paramref name="body"/> with a new descriptor of type <paramref name="sectionType"/>.</summary>
     public static byte[] WrapBody(ReadOnlySpan<byte> body, Guid sectionType, uint severity, Guid notificationType, CperTimestamp? timestamp, Guid? fruId = null, string? fruText = null)
+        => WrapSections([new Section(body.ToArray(), sectionType, severity, fruId, fruText)], severity, notificationType, timestamp);
+
+    /// <summary>One section to wrap: its body, type, severity and FRU (each FRU part marked valid when given).</summary>
+    public sealed record Section(byte[] Body, Guid Type, uint Severity, Guid? FruId = null, string? FruText = null);
+
+    /// <summary>Builds a record holding <paramref name="sections"/>, each with a new descriptor, bodies after the descriptors in order.</summary>
+    public static byte[] WrapSections(IReadOnlyList<Section> sections, uint severity, Guid notificationType, CperTimestamp? timestamp)
     {
-        var record = new byte[BodyOffset + body.Length];
-        WriteHeader(record, severity, notificationType, timestamp);
-        var d = record.AsSpan(CperRecordHeader.Size, CperSectionDescriptor.Size);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionOffsetOffset..], BodyOffset);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..], (uint)body.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(d[CperSectionDescriptor.RevisionOffset..], 0x0300); // UEFI 2.10 N.2.2: revision of the descriptor format
-        sectionType.TryWriteBytes(d[CperSectionDescriptor.SectionTypeOffset..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], severity);
-        byte validation = 0;
-        if (fruId is { } id)
+        int bodyStart = CperRecordHeader.Size + sections.Count * CperSectionDescriptor.Size;
+        var record = new byte[bodyStart + sections.Sum(s => s.Body.Length)];
+        WriteHeader(record, severity, notificationType, timestamp, (ushort)sections.Count);
+        int at = bodyStart;
+        for (int i = 0; i < sections.Count; i++)
         {
-            id.TryWriteBytes(d[CperSectionDescriptor.FruIdOffset..]);
-            validation |= 1; // UEFI 2.10 N.2.2 Validation Bits: bit 0 FRUId valid
+            var s = sections[i];
+            var d = record.AsSpan(CperRecordHeader.Size + i * CperSectionDescriptor.Size, CperSectionDescriptor.Size);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionOffsetOffset..], (uint)at);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SectionLengthOffset..], (uint)s.Body.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(d[CperSectionDescriptor.RevisionOffset..], 0x0300); // UEFI 2.10 N.2.2: revision of the descriptor format
+            s.Type.TryWriteBytes(d[CperSectionDescriptor.SectionTypeOffset..]);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], s.Severity);
+            byte validation = 0;
+            if (s.FruId is { } id)
+            {
+                id.TryWriteBytes(d[CperSectionDescriptor.FruIdOffset..]);
+                validation |= 1; // UEFI 2.10 N.2.2 Validation Bits: bit 0 FRUId valid
+            }
+            if (!string.IsNullOrEmpty(s.FruText))
+            {
+                var text = System.Text.Encoding.ASCII.GetBytes(s.FruText);
+                text.AsSpan(0, Math.Min(text.Length, CperSectionDescriptor.FruTextLength)).CopyTo(d[CperSectionDescriptor.FruTextOffset..]);
+                validation |= 2; // bit 1 FRUString valid
+            }
+            d[CperSectionDescriptor.ValidationBitsOffset] = validation;
+            s.Body.CopyTo(record.AsSpan(at));
+            at += s.Body.Length;
         }
-        if (!string.IsNullOrEmpty(fruText))
-        {
-            var text = System.Text.Encoding.ASCII.GetBytes(fruText);
-            text.AsSpan(0, Math.Min(text.Length, CperSectionDescriptor.FruTextLength)).CopyTo(d[CperSectionDescriptor.FruTextOffset..]);
-            validation |= 2; // bit 1 FRUString valid
-        }
-        d[CperSectionDescriptor.ValidationBitsOffset] = validation;
-        body.CopyTo(record.AsSpan(BodyOffset));
         return record;
     }
 
@@ -74,12 +88,12 @@ internal static class SectionWrapper
         return (sectionType is null || type == sectionType) && severity <= 3 && length == (uint)(payload.Length - CperSectionDescriptor.Size);
     }
 
-    private static void WriteHeader(Span<byte> record, uint severity, Guid notificationType, CperTimestamp? timestamp)
+    private static void WriteHeader(Span<byte> record, uint severity, Guid notificationType, CperTimestamp? timestamp, ushort sectionCount = 1)
     {
         CperRecordHeader.Signature.CopyTo(record);
         BinaryPrimitives.WriteUInt16LittleEndian(record[CperRecordHeader.RevisionOffset..], 0x0210);
         BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.SignatureEndOffset..], CperRecordHeader.SignatureEndValue);
-        BinaryPrimitives.WriteUInt16LittleEndian(record[CperRecordHeader.SectionCountOffset..], 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(record[CperRecordHeader.SectionCountOffset..], sectionCount);
         BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.SeverityOffset..], severity);
         BinaryPrimitives.WriteUInt32LittleEndian(record[CperRecordHeader.RecordLengthOffset..], (uint)record.Length);
         if (timestamp is { } t)
