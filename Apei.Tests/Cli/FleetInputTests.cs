@@ -467,6 +467,70 @@ public sealed class FleetInputTests
         }
     }
 
+    /// <summary>Random flips, cuts and insertions in every wrapped fixture: each gives records, errors naming entries, or a usage error; never another exception.</summary>
+    [Theory]
+    [InlineData("whea-memory-padded.xxd")]
+    [InlineData("whea-memory-padded.hexdump")]
+    [InlineData("redfish-logentries.json")]
+    [InlineData("pldm-record.bin")]
+    [InlineData("pldm-section.bin")]
+    [InlineData("whea-events.xml")]
+    [InlineData("dmesg-hardware-errors.txt")]
+    [InlineData("rasdaemon.db")]
+    public async Task Mutated_wrappers_never_crash(string name)
+    {
+        var original = File.ReadAllBytes(Fleet(name));
+        var framed = Frame(Fleet(name));
+        var encoding = framed.Source.Encoding;
+        framed.Source.Dispose();
+        for (int seed = 0; seed < 150; seed++)
+        {
+            var rng = new Random(seed);
+            var bytes = original.ToList();
+            for (int k = rng.Next(1, 6); k > 0 && bytes.Count > 0; k--)
+            {
+                int at = rng.Next(bytes.Count);
+                switch (rng.Next(4))
+                {
+                    case 0: bytes[at] = (byte)rng.Next(256); break;
+                    case 1: bytes.RemoveRange(at, Math.Min(rng.Next(1, 40), bytes.Count - at)); break;
+                    case 2:
+                        const string Chars = "0123456789abcdef :*\n{}[]\"<>";
+                        bytes.Insert(at, (byte)Chars[rng.Next(Chars.Length)]);
+                        break;
+                    default: bytes.RemoveRange(at, bytes.Count - at); break;
+                }
+            }
+            var input = bytes.ToArray();
+            foreach (var e in new[] { InputEncoding.Auto, encoding })
+            {
+                try
+                {
+                    using var source = InputSource.Open(name, new MemoryStream(input), null, e);
+                    var reader = source.OpenReader(1 << 20);
+                    while (await reader.ReadAsync())
+                    {
+                        if (reader.Current.Kind != CperStreamItemKind.Record) continue;
+                        var record = System.Buffers.BuffersExtensions.ToArray(reader.Current.Data);
+                        try
+                        {
+                            CperRecordDescriber.Describe(record, reader.Current.Offset, new ErrorCollector(new TextRenderer(TextWriter.Null)), "r", out _);
+                        }
+                        catch (ApeiContentException)
+                        {
+                            // a header cut short: what decode reports
+                        }
+                    }
+                    reader.Complete();
+                }
+                catch (CliUsageException)
+                {
+                    // a clear usage error (not JSON, not XML, ...)
+                }
+            }
+        }
+    }
+
     private sealed class SectionComparer : IEqualityComparer<(Guid Type, uint Severity, byte[] Body)>
     {
         public static readonly SectionComparer Instance = new();

@@ -34,6 +34,8 @@ internal static class RedfishLogEntries
     /// <exception cref="CliUsageException">The text is not JSON, or holds no LogEntry.</exception>
     public static UnwrappedInput Unwrap(string name, byte[] json, uint? severityOverride)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new CliUsageException($"{name}: not valid UTF-8 text (Redfish LogEntry JSON expected).");
         JsonDocument doc;
         try
         {
