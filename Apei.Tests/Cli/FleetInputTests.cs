@@ -104,6 +104,17 @@ public sealed class FleetInputTests
         }
     }
 
+    [Theory]
+    [InlineData("00000000: 4350 4552 1002 ffff  CPER....", true)]
+    [InlineData("00000000  43 50 45 52 10 02 ff ff  ff ff 01 00 02 00 00 00  |CPER............|", true)]
+    [InlineData("00000000: 43 50 45 52  CPER", true)] // xxd -g1
+    [InlineData("43504552  10020000 ffffffff", false)] // plain hex in groups: still hex
+    [InlineData("00000000  43504552 10020000", false)] // zeros, then hex that is not in hexdump -C's groups
+    [InlineData("00000100: 4350 4552", false)] // a dump from the middle: only with --input xxd
+    [InlineData("435045521002ffffffff", false)]
+    public void Hex_dumps_are_told_from_plain_hex(string firstLine, bool dump)
+        => Assert.Equal(dump, HexDumpTextStream.LooksLikeHexDump(Encoding.ASCII.GetBytes(firstLine + "\n")));
+
     [Fact]
     public void A_hexdump_read_in_small_pieces_gives_the_same_bytes()
     {

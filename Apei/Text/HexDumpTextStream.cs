@@ -27,7 +27,11 @@ public sealed class HexDumpTextStream(Stream inner, bool leaveOpen = false) : Te
     private int _repeatPhase;
     private readonly byte[] _lineBytes = new byte[MaxLineLength / 2];
 
-    /// <summary>True when <paramref name="head"/> (the first bytes of a text) starts with an xxd or hexdump -C line.</summary>
+    /// <summary>
+    /// True when <paramref name="head"/> (the first bytes of a text) starts with an xxd or hexdump -C line at offset 0
+    /// (<c>00000000: 4350 ...</c> or <c>00000000  43 50 ...</c>). Plain hex that happens to start with 8 digits and two
+    /// spaces is not taken for a dump unless those digits are zeros and the bytes are in hexdump -C's "xx " groups.
+    /// </summary>
     public static bool LooksLikeHexDump(ReadOnlySpan<byte> head)
     {
         int nl = head.IndexOf((byte)'\n');
@@ -35,11 +39,12 @@ public sealed class HexDumpTextStream(Stream inner, bool leaveOpen = false) : Te
         if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
         int i = 0;
         while (i < line.Length && char.IsAsciiHexDigit((char)line[i])) i++;
-        if (i < 4 || i > 16) return false;
-        if (line[i..].StartsWith(": "u8)) i += 2;
-        else if (line[i..].StartsWith("  "u8)) i += 2;
-        else return false;
-        return i + 2 <= line.Length && char.IsAsciiHexDigit((char)line[i]) && char.IsAsciiHexDigit((char)line[i + 1]);
+        if (i < 4 || i > 16 || line[..i].IndexOfAnyExcept((byte)'0') >= 0) return false;
+        bool xxd = line[i..].StartsWith(": "u8);
+        if (!xxd && !line[i..].StartsWith("  "u8)) return false;
+        i += 2;
+        if (i + 2 > line.Length || !char.IsAsciiHexDigit((char)line[i]) || !char.IsAsciiHexDigit((char)line[i + 1])) return false;
+        return xxd || (i + 3 <= line.Length && line[i + 2] == (byte)' ') || i + 2 == line.Length;
     }
 
     /// <inheritdoc/>
