@@ -283,6 +283,37 @@ public sealed class FleetInputTests
         }
     }
 
+    [Theory]
+    [InlineData("whea-events.xml", "whea_01.bin", "whea_02.bin")]
+    [InlineData("pldm-record.bin", "whea_01.bin")]
+    public void A_wrapped_input_decodes_as_the_binary_it_carries_but_for_its_source(string wrapped, params string[] binaries)
+    {
+        string bin = Path.Combine(Path.GetTempPath(), $"apeikit-carried-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(bin, binaries.SelectMany(Edk2).ToArray());
+        try
+        {
+            static List<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
+            {
+                var node = System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject();
+                node.Remove("source");
+                return node.ToJsonString();
+            }).ToList();
+            var expected = Lines(CliRunner.Run("decode", "-f", "ndjson", bin).Out);
+            var got = Lines(CliRunner.Run("decode", "-f", "ndjson", Fleet(wrapped)).Out);
+            Assert.Equal(binaries.Length, got.Count);
+            Assert.Equal(expected, got);
+            var statsBin = Stats(bin);
+            var statsWrapped = Stats(Fleet(wrapped));
+            Assert.Equal(statsBin.GetProperty("records").GetInt32(), statsWrapped.GetProperty("records").GetInt32());
+            Assert.Equal(statsBin.GetProperty("severity").ToString(), statsWrapped.GetProperty("severity").ToString());
+            Assert.Equal(statsBin.GetProperty("sectionTypes").ToString(), statsWrapped.GetProperty("sectionTypes").ToString());
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
     [Fact]
     public void A_lone_section_with_its_type_is_wrapped_into_a_record()
     {
