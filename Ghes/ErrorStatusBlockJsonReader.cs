@@ -16,6 +16,8 @@ namespace ApeiKit.Ghes;
 public static class ErrorStatusBlockJsonReader
 {
     private static readonly string[] s_blockOnly = ["entries", "rawData", "warnings", "state"];
+    /// <summary>Members decode adds that describe where a block came from, not the block: read past.</summary>
+    private static readonly string[] s_decodeOnly = ["source"];
 
     /// <summary>
     /// Whether <paramref name="json"/> is an error status block as decode prints it (an object with <c>entries</c>, or a
@@ -86,7 +88,7 @@ public static class ErrorStatusBlockJsonReader
             throw new CperJsonException(path + ".header", "required member missing (the block header: blockStatus, dataLength, errorSeverity, ...)");
         if (!header.TryGetProperty("dataLength", out _))
             throw new CperJsonException(path + ".header.dataLength", "required member missing (the length of the entries; decode prints it)");
-        return JsonGuidedBuilder.Build(block, path, null, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "Generic Error Status Block"));
+        return JsonGuidedBuilder.Build(block, path, null, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "Generic Error Status Block"), s_decodeOnly);
     }
 
     private static JsonReaderOptions Options => new() { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };

@@ -100,6 +100,7 @@ internal static class ConvertCommand
                 }
                 reader.Complete();
                 if (source.TextError is { } textError) Problem($"apeikit: {source.Name}: {textError}; the bytes before it were converted");
+                foreach (var error in source.WrapperErrors) Problem($"apeikit: {source.Name}: {error}");
                 if (count == 0)
                 {
                     // Nothing converted: one line saying why, and no output file.

@@ -45,7 +45,7 @@ internal static class LibCperCommands
     /// ndjson: one per line), streamed: each record is written as it is read, through the same input framing as
     /// <c>decode</c> (any encoding, <c>--max-record-size</c> honoured), so memory stays bounded whatever the input's size.
     /// </summary>
-    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize)
+    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize, WrapOptions? wrap = null)
     {
         if (format is not ("json" or "ndjson")) throw new CliUsageException("--json-style libcper needs --format json or ndjson.");
         if (files.Length == 0) throw new CliUsageException("decode needs at least one file.");
@@ -56,7 +56,7 @@ internal static class LibCperCommands
         using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
-            using var source = InputSource.Open(context, file, encoding);
+            using var source = InputSource.Open(context, file, encoding, wrap: wrap);
             if (source.Form != InputForm.CperRecords) throw new CliUsageException($"{source.Name}: --json-style libcper decodes CPER records; this input is {(source.Form == InputForm.Table ? "an ACPI table" : "error status blocks")}.");
             var reader = source.OpenReader(maxRecordSize);
             int index = 0;
@@ -85,6 +85,11 @@ internal static class LibCperCommands
             if (source.TextError is { } textError)
             {
                 context.Error.WriteLine($"apeikit: {source.Name}: {textError}; decoded up to there.");
+                errors++;
+            }
+            foreach (var error in source.WrapperErrors)
+            {
+                context.Error.WriteLine($"apeikit: {source.Name}: {error}");
                 errors++;
             }
         }

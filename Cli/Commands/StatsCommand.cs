@@ -12,17 +12,25 @@ internal static class StatsCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "CPER dumps: binary (streamed), hex or base64 ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "CPER dumps: binary (streamed), hex, base64, xxd/hexdump -C text, Redfish LogEntry JSON, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format", "-f") { Description = "Output: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var top = new Option<int>("--top") { Description = "How many pages and memory locations to list (most errors first).", DefaultValueFactory = _ => 20 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
-        var command = new Command("stats", "Count CPER records in one pass: by severity, section type, notification type, creator, and memory errors by page and node/card/module.") { files, format, top, maxRecordSize };
-        command.SetAction(parse => Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, Math.Max(0, parse.GetValue(top)), StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!)));
+        var input = InputOptions.Input(gesb: false);
+        var sectionType = InputOptions.SectionType();
+        var severity = InputOptions.Severity();
+        var command = new Command("stats", "Count CPER records in one pass: by severity, section type, notification type, creator, and memory errors by page and node/card/module.") { files, format, top, maxRecordSize, input, sectionType, severity };
+        command.SetAction(parse =>
+        {
+            var encoding = InputOptions.Parse(parse.GetValue(input)!);
+            var wrap = InputOptions.Wrap(parse.GetValue(sectionType), parse.GetValue(severity), encoding);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, Math.Max(0, parse.GetValue(top)), StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!), encoding, wrap);
+        });
         return command;
     }
 
-    private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize)
+    private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize, InputEncoding encoding, WrapOptions wrap)
     {
         var stats = new CperStats();
         using var limit = StreamInput.UseLimit(maxRecordSize);
@@ -36,7 +44,7 @@ internal static class StatsCommand
                 stats.Files++;
                 continue;
             }
-            using var source = InputSource.Open(context, file, InputEncoding.Auto);
+            using var source = InputSource.Open(context, file, encoding, wrap: wrap);
             switch (source.Form)
             {
                 case InputForm.Table:
@@ -62,6 +70,12 @@ internal static class StatsCommand
                     if (source.TextError is { } textError)
                     {
                         context.Error.WriteLine($"apeikit: {source.Name}: {textError}; the bytes before it were counted");
+                        stats.TextErrors++;
+                    }
+                    foreach (var notice in source.WrapperNotices) context.Error.WriteLine($"apeikit: {source.Name}: {notice}");
+                    foreach (var error in source.WrapperErrors)
+                    {
+                        context.Error.WriteLine($"apeikit: {source.Name}: {error}");
                         stats.TextErrors++;
                     }
                     break;

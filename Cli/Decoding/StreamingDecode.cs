@@ -353,6 +353,12 @@ internal static class StreamingDecode
                     var item = reader.Current;
                     progress?.Advance(reader.Position, item.Kind != CperStreamItemKind.Skipped);
                     var w = FromStreamItem(input.Name, item, blocks, maxRecordSize, ref records);
+                    // Several inputs, or records unwrapped from entries: every unit says where it came from.
+                    if ((many || source.Origins is not null) && w.Describe is { } describe && !w.SkipInJson)
+                    {
+                        var unitSource = new UnitSource(input.Name, item.Offset, source.OriginAt(item.Offset));
+                        w.Describe = (v, json) => describe(new SourceVisitor(v, unitSource), json);
+                    }
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
                     count++;
                     yield return w;
@@ -360,16 +366,18 @@ internal static class StreamingDecode
                 reader.Complete();
                 var notices = new List<string>();
                 if (source.TextError is { } textError) notices.Add($"{textError}; the bytes before it were decoded");
+                notices.AddRange(source.WrapperErrors);
                 var accounting = reader.Accounting;
                 // The summary says what a mix of records and problems came to (one unrecognised range alone already has its line).
-                if ((accounting.HasProblems && accounting.AllRecords > 0) || source.TextError is not null)
+                if ((accounting.HasProblems && accounting.AllRecords > 0) || source.TextError is not null || source.WrapperErrors.Count > 0)
                     notices.Add(accounting.Summary(blocks ? "error status block" : "CPER record"));
+                notices.AddRange(source.WrapperNotices);
                 if (notices.Count > 0)
                 {
                     yield return new Work
                     {
                         InputName = input.Name, Label = "", Prelude = prelude, Notices = notices,
-                        NoticeErrors = source.TextError is null ? 0 : 1,
+                        NoticeErrors = (source.TextError is null ? 0 : 1) + source.WrapperErrors.Count,
                     };
                     prelude = null;
                     count++;

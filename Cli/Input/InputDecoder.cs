@@ -13,6 +13,20 @@ public enum InputEncoding
     Hex,
     /// <summary>Base64.</summary>
     Base64,
+    /// <summary>xxd (default output) or <c>hexdump -C</c> text: offsets checked, the ASCII column ignored, '*' lines expanded.</summary>
+    HexDump,
+    /// <summary>Redfish LogEntry JSON (an entry, a LogEntryCollection page, an array): DiagnosticDataType CPER or CPERSection.</summary>
+    Redfish,
+    /// <summary>PLDM CPER event data (DSP0248 1.3 cperEvent: 4-byte header, then a record or a section).</summary>
+    Pldm,
+    /// <summary>Windows events exported as XML: each WHEA-Logger event's RawData is a record.</summary>
+    WheaXml,
+    /// <summary>One section on its own (its body, or descriptor and body), typed by --section-type: wrapped into a record.</summary>
+    Section,
+    /// <summary>rasdaemon's SQLite database: non_standard_event, arm_event and extlog_event rows become records.</summary>
+    Rasdaemon,
+    /// <summary>Kernel log text with {N}[Hardware Error]: lines: each block parsed back into a record (lossy).</summary>
+    Dmesg,
 }
 
 /// <summary>

@@ -6,6 +6,11 @@ using ApeiKit.Text;
 
 namespace ApeiKit.Cli;
 
+/// <summary>What the wrapper forms need beyond the bytes: a lone section's type and severity (<c>--section-type</c>, <c>--severity</c>).</summary>
+/// <param name="SectionType">The type of a section given alone; implies <see cref="InputEncoding.Section"/>.</param>
+/// <param name="Severity">Severity for a synthesised header (0-3), or null.</param>
+internal sealed record WrapOptions(Guid? SectionType, uint? Severity);
+
 /// <summary>What an input holds, once its first bytes have been looked at.</summary>
 internal enum InputForm
 {
@@ -58,6 +63,17 @@ internal sealed class InputSource : IDisposable
     public string? TextError => _text?.Error;
     /// <summary>For <see cref="InputForm.Table"/> from acpidump text: the text itself.</summary>
     public bool IsAcpiDumpText { get; private init; }
+    /// <summary>For wrapped records (Redfish LogEntry, PLDM, WHEA event XML, a lone section): where each record came from; else null.</summary>
+    public IReadOnlyList<RecordOrigin>? Origins { get; private init; }
+    /// <summary>Entries of the wrapper that gave no record (each names its entry): errors.</summary>
+    public IReadOnlyList<string> WrapperErrors { get; private init; } = [];
+    /// <summary>What the wrapper says that is not an error (entries without CPER skipped, a next page not fetched).</summary>
+    public IReadOnlyList<string> WrapperNotices { get; private init; } = [];
+    /// <summary>Every error of the input's encoding or wrapper: the text error, then the wrapper's entries.</summary>
+    public IEnumerable<string> Errors => TextError is { } t ? WrapperErrors.Prepend(t) : WrapperErrors;
+
+    /// <summary>The origin of the record at <paramref name="offset"/> of the decoded bytes, or null when the input is not wrapped.</summary>
+    public RecordOrigin? OriginAt(long offset) => Origins is null ? null : UnwrappedInput.Find(Origins, offset);
 
     /// <summary>The framing for <see cref="InputForm.CperRecords"/> and <see cref="InputForm.ErrorStatusBlocks"/>.</summary>
     public RecordFraming Framing => Form == InputForm.ErrorStatusBlocks ? ErrorStatusBlockFraming.Instance : CperRecordFraming.Instance;
@@ -95,7 +111,7 @@ internal sealed class InputSource : IDisposable
     /// <param name="encoding">Requested encoding (Auto guesses from the first bytes).</param>
     /// <param name="gesb">Read as error status blocks whatever the bytes.</param>
     /// <exception cref="CliUsageException">The file cannot be opened or read.</exception>
-    public static InputSource Open(CliContext context, string file, InputEncoding encoding, bool gesb = false)
+    public static InputSource Open(CliContext context, string file, InputEncoding encoding, bool gesb = false, WrapOptions? wrap = null)
     {
         string name = file == "-" ? "<stdin>" : file;
         Stream raw;
@@ -115,24 +131,37 @@ internal sealed class InputSource : IDisposable
         {
             throw new CliUsageException($"{CliText.Name(file)}: cannot read: {CliFiles.Reason(e, file)}");
         }
-        return Open(name, raw, size, encoding, gesb);
+        return Open(name, raw, size, encoding, gesb, wrap);
     }
 
     /// <summary>Reads <paramref name="raw"/> (already open; disposed with the source) as <see cref="Open(CliContext, string, InputEncoding, bool)"/> reads a file.</summary>
-    public static InputSource Open(string name, Stream raw, long? size, InputEncoding encoding, bool gesb = false)
+    public static InputSource Open(string name, Stream raw, long? size, InputEncoding encoding, bool gesb = false, WrapOptions? wrap = null)
     {
         ArgumentNullException.ThrowIfNull(raw);
         try
         {
             var peekRaw = new PeekStream(raw);
+            var sectionText = InputEncoding.Auto;
+            if (wrap?.SectionType is not null && encoding is InputEncoding.Auto or InputEncoding.Binary or InputEncoding.Hex or InputEncoding.Base64)
+            {
+                sectionText = encoding; // the section's own bytes may be hex or base64 text
+                encoding = InputEncoding.Section;
+            }
             // Binary CPER is decided from four bytes, so a slow pipe's first record is not held back waiting for more.
             if (encoding is InputEncoding.Auto or InputEncoding.Binary && !gesb && peekRaw.Peek(4).StartsWith("CPER"u8))
                 return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.CperRecords, size);
+            if (encoding == InputEncoding.Auto && !gesb && GuessWrapper(peekRaw) is { } wrapper) encoding = wrapper;
+            if (encoding is InputEncoding.Redfish or InputEncoding.Pldm or InputEncoding.WheaXml or InputEncoding.Section or InputEncoding.Rasdaemon or InputEncoding.Dmesg)
+            {
+                if (gesb) throw new CliUsageException($"{name}: --input gesb and {encoding} exclude each other.");
+                return Unwrapped(name, raw, peekRaw, encoding, wrap ?? new WrapOptions(null, null), sectionText);
+            }
             var used = encoding == InputEncoding.Auto ? Guess(peekRaw) : encoding;
             TextDecodingStream? text = used switch
             {
                 InputEncoding.Hex => new HexTextStream(peekRaw, leaveOpen: true),
                 InputEncoding.Base64 => new Base64TextStream(peekRaw, leaveOpen: true),
+                InputEncoding.HexDump => new HexDumpTextStream(peekRaw, leaveOpen: true),
                 _ => null,
             };
             if (text is null && encoding == InputEncoding.Auto && !gesb && AcpiDumpText.LooksLikeAcpiDump(peekRaw.Peek(512)))
@@ -146,6 +175,100 @@ internal sealed class InputSource : IDisposable
             raw.Dispose();
             throw new CliUsageException($"{name}: cannot read: {CliFiles.Reason(e)}");
         }
+        catch (CliUsageException)
+        {
+            raw.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A wrapper form recognised from the first bytes (PLDM header, Redfish JSON, Windows event XML, xxd/hexdump -C text), or null.</summary>
+    private static InputEncoding? GuessWrapper(PeekStream raw)
+    {
+        var head = raw.Peek(4096);
+        if (PldmCperFile.LooksLikePldm(head)) return InputEncoding.Pldm;
+        if (head.StartsWith(RasdaemonDatabase.Magic)) return InputEncoding.Rasdaemon;
+        if (RedfishLogEntries.LooksLikeRedfish(head)) return InputEncoding.Redfish;
+        if (WheaEventXml.LooksLikeEventXml(head)) return InputEncoding.WheaXml;
+        if (HexDumpTextStream.LooksLikeHexDump(head)) return InputEncoding.HexDump;
+        if (DmesgHardwareErrors.LooksLikeDmesg(head)) return InputEncoding.Dmesg;
+        return null;
+    }
+
+    /// <summary>
+    /// Reads a wrapped input whole (wrappers are JSON or XML documents and small files, at most <see cref="MaxLoadedSize"/>),
+    /// unwraps its records and frames their bytes like any other input.
+    /// </summary>
+    private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, WrapOptions wrap, InputEncoding sectionText)
+    {
+        byte[] bytes = ReadAllBounded(name, peekRaw);
+        UnwrappedInput unwrapped;
+        switch (encoding)
+        {
+            case InputEncoding.Redfish:
+                unwrapped = RedfishLogEntries.Unwrap(name, bytes, wrap.Severity);
+                break;
+            case InputEncoding.Pldm:
+                unwrapped = PldmCperFile.Unwrap(bytes);
+                break;
+            case InputEncoding.WheaXml:
+                unwrapped = WheaEventXml.Unwrap(name, bytes);
+                break;
+            case InputEncoding.Rasdaemon:
+                unwrapped = RasdaemonDatabase.Unwrap(name, bytes);
+                break;
+            case InputEncoding.Dmesg:
+                unwrapped = DmesgHardwareErrors.Unwrap(bytes);
+                break;
+            default:
+            {
+                if (wrap.SectionType is not { } type) throw new CliUsageException($"{name}: --input section needs --section-type GUID (the section's type).");
+                // The section itself may be given as hex or base64 text.
+                var textEncoding = sectionText == InputEncoding.Auto ? InputDecoder.Guess(bytes) : sectionText;
+                byte[] body;
+                try
+                {
+                    body = textEncoding == InputEncoding.Binary ? bytes : InputDecoder.Decode(bytes, textEncoding, out _);
+                }
+                catch (CliUsageException e)
+                {
+                    throw new CliUsageException($"{name}: the section's {e.Message}");
+                }
+                unwrapped = new UnwrappedInput();
+                if (body.Length == 0) unwrapped.Errors.Add("the section is empty");
+                else if (SectionWrapper.StartsWithDescriptor(body, type))
+                    unwrapped.Add(SectionWrapper.WrapDescribed(body, Guid.Empty, null, name), "the section", synthesised: true,
+                        note: "record header synthesised by ApeiKit around the section descriptor and section given (--section-type; severity from the descriptor)");
+                else
+                {
+                    uint severity = wrap.Severity ?? 3;
+                    unwrapped.Add(SectionWrapper.WrapBody(body, type, severity, Guid.Empty, null), "the section", synthesised: true,
+                        note: $"record header and section descriptor synthesised by ApeiKit around the section body given (--section-type; severity {(wrap.Severity is null ? "informational: no --severity given" : "from --severity")})");
+                }
+                break;
+            }
+        }
+        var decoded = new PeekStream(new MemoryStream(unwrapped.ToArray(), writable: false));
+        return new InputSource(name, raw, decoded, null, encoding, InputForm.CperRecords, bytes.Length)
+        {
+            Origins = unwrapped.Origins,
+            WrapperErrors = unwrapped.Errors,
+            WrapperNotices = unwrapped.Notices,
+        };
+    }
+
+    private static byte[] ReadAllBounded(string name, Stream stream)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            if (ms.Length + n > MaxLoadedSize)
+                throw new CliUsageException($"{name}: a wrapped input (JSON, XML, PLDM, a section) of more than {MaxLoadedSize >> 20} MiB is refused.");
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
     }
 
     /// <summary>The encoding of raw input, from its first bytes: binary when it starts with "CPER" or holds a byte that is not text; else hex, base64 or binary by the characters present.</summary>

@@ -16,7 +16,7 @@ public static class CperJsonReader
     /// <summary>Zero bytes a record or section may hold beyond what its JSON describes (1 MiB).</summary>
     public const int MaxUndescribedBytes = 1 << 20;
 
-    private static readonly string[] s_recordMembers = ["header", "sections", "errors"];
+    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source"]; // source: where decode read the record (several inputs, wrapped records)
     private static readonly string[] s_sectionMembers = ["descriptor", "body", "error", "error2", "error3"];
     private static readonly string[] s_headerExtra = ["creatorName", "notificationName"];
     private static readonly string[] s_descriptorExtra = ["sectionName"];

@@ -1,0 +1,225 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Cli;
+
+/// <summary>
+/// Kernel log text (<c>dmesg</c>, <c>journalctl -k</c>, a serial console) with the <c>{N}[Hardware Error]:</c> lines
+/// Linux prints for a Generic Error Status Block (drivers/acpi/apei/ghes.c, drivers/firmware/efi/cper.c:
+/// <c>cper_estatus_print</c>): each block is parsed back into a record, best effort and lossy (only what the kernel
+/// printed survives). Parsed back: the event severity; per section its severity, FRU ID and text; memory error
+/// sections (error_status, physical_address, physical_address_mask, node ... target_id, error_type, DIMM handle)
+/// rebuilt as a UEFI 2.10 N.2.5 memory error section with the validation bits of the printed fields; sections of an
+/// unknown type from their hex dump (byte for byte). Other section types are printed by the kernel as decoded text
+/// that is not parsed back: they are left out and said.
+/// </summary>
+internal static partial class DmesgHardwareErrors
+{
+    private const string Marker = "[Hardware Error]: ";
+
+    /// <summary>True when the first bytes of a text hold a <c>{N}[Hardware Error]:</c> line.</summary>
+    public static bool LooksLikeDmesg(ReadOnlySpan<byte> head) => head.IndexOf("[Hardware Error]: "u8) >= 0 && head.IndexOf((byte)0) < 0;
+
+    [GeneratedRegex(@"\{(\d+)\}\[Hardware Error\]: (.*)$")]
+    private static partial Regex LineRegex();
+
+    [GeneratedRegex(@"^(?:[0-9a-f]{8}|[0-9a-f]{2})$")]
+    private static partial Regex HexGroup();
+
+    private sealed class Block
+    {
+        public required string Name;
+        public uint Severity = 3;
+        public readonly List<Sec> Sections = [];
+        public readonly List<string> Skipped = [];
+    }
+
+    private sealed class Sec
+    {
+        public uint Severity;
+        public Guid? FruId;
+        public string? FruText;
+        public Guid? Type;
+        public string? Kind; // the kernel's section_type words
+        public int? Length;
+        public readonly List<byte> Hex = [];
+        public readonly byte[] Memory = new byte[80];
+        public ulong MemoryValid;
+    }
+
+    /// <summary>Parses every block of the text.</summary>
+    public static UnwrappedInput Unwrap(byte[] text)
+    {
+        var result = new UnwrappedInput();
+        var blocks = new List<Block>();
+        Block? block = null;
+        string? seq = null;
+        int lineNo = 0;
+        foreach (var raw in Encoding.UTF8.GetString(text).Split('\n'))
+        {
+            lineNo++;
+            var m = LineRegex().Match(raw.TrimEnd('\r'));
+            if (!m.Success) continue;
+            string n = m.Groups[1].Value, rest = m.Groups[2].Value;
+            string msg = rest.TrimStart(' ');
+            if (msg.StartsWith("Hardware error from APEI Generic Hardware Error Source:", StringComparison.Ordinal) || block is null || n != seq)
+            {
+                block = new Block { Name = $"kernel log block {{{n}}} at line {lineNo}" };
+                blocks.Add(block);
+                seq = n;
+                if (msg.StartsWith("Hardware error from", StringComparison.Ordinal)) continue;
+            }
+            Parse(block, msg, result);
+        }
+        foreach (var b in blocks)
+        {
+            foreach (var s in b.Skipped) result.Notices.Add($"{b.Name}: {s}");
+            var sections = new List<SectionWrapper.Section>();
+            foreach (var s in b.Sections)
+            {
+                if (s.Kind == "memory error")
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(s.Memory, s.MemoryValid);
+                    sections.Add(new SectionWrapper.Section(s.Memory, CperGuids.PlatformMemory, s.Severity, s.FruId, s.FruText));
+                }
+                else if (s.Kind == "unknown" && s.Type is { } type)
+                {
+                    if (s.Length is { } len && len != s.Hex.Count)
+                    {
+                        result.Errors.Add($"{b.Name}: section of type {type}: the hex dump holds {s.Hex.Count} bytes, the kernel said section length {len}; left out");
+                        continue;
+                    }
+                    sections.Add(new SectionWrapper.Section([.. s.Hex], type, s.Severity, s.FruId, s.FruText));
+                }
+            }
+            if (sections.Count == 0)
+            {
+                result.Errors.Add($"{b.Name}: no section ApeiKit parses back from the kernel's text (memory errors and sections of unknown type are)");
+                continue;
+            }
+            result.Add(SectionWrapper.WrapSections(sections, b.Severity, Guid.Empty, null), b.Name, synthesised: true,
+                note: $"rebuilt by ApeiKit from the kernel's printed lines of {b.Name} (lossy: only the fields the kernel printed; record header synthesised)");
+        }
+        if (blocks.Count == 0) result.Errors.Add("no {N}[Hardware Error]: line");
+        return result;
+    }
+
+    private static uint Severity(string word) => word.Trim() switch
+    {
+        "recoverable" => 0,
+        "fatal" => 1,
+        "corrected" => 2,
+        _ => 3, // "info", "unknown"
+    };
+
+    private static void Parse(Block b, string msg, UnwrappedInput result)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sec = b.Sections.Count > 0 ? b.Sections[^1] : null;
+        if (msg.StartsWith("event severity: ", StringComparison.Ordinal)) { b.Severity = Severity(msg[16..]); return; }
+        if (msg.StartsWith("Error ", StringComparison.Ordinal) && msg.IndexOf(", type: ", StringComparison.Ordinal) is int t and > 0)
+        {
+            b.Sections.Add(new Sec { Severity = Severity(msg[(t + 8)..]) });
+            return;
+        }
+        if (sec is null) return; // "It has been corrected by h/w ..." and the like
+        if (msg.StartsWith("fru_id: ", StringComparison.Ordinal) && Guid.TryParse(msg[8..].Trim(), out var fru)) { sec.FruId = fru; return; }
+        if (msg.StartsWith("fru_text: ", StringComparison.Ordinal)) { sec.FruText = msg[10..]; return; }
+        if (msg.StartsWith("section_type: ", StringComparison.Ordinal))
+        {
+            sec.Kind = msg[14..].Trim();
+            if (sec.Kind != "memory error") b.Skipped.Add($"a \"{sec.Kind}\" section is printed by the kernel as decoded text that ApeiKit does not parse back: left out");
+            return;
+        }
+        if (msg.StartsWith("section type: unknown, ", StringComparison.Ordinal))
+        {
+            sec.Kind = "unknown";
+            if (Guid.TryParse(msg[23..].Trim(), out var type)) sec.Type = type;
+            else result.Errors.Add($"{b.Name}: \"{msg}\": not a GUID");
+            return;
+        }
+        if (msg.StartsWith("section length: ", StringComparison.Ordinal))
+        {
+            string v = msg[16..].Trim();
+            if (v.StartsWith("0x", StringComparison.Ordinal) && int.TryParse(v[2..], NumberStyles.HexNumber, ci, out int len)) sec.Length = len;
+            else if (int.TryParse(v, ci, out len)) sec.Length = len;
+            return;
+        }
+        if (sec.Kind == "unknown")
+        {
+            // print_hex_dump(DUMP_PREFIX_OFFSET, 16, 4, ascii): "00000010: 03020100 07060504 ...  ascii"; 32-bit groups
+            // in CPU order (little-endian here), single bytes when the length is not a multiple of 4.
+            int colon = msg.IndexOf(": ", StringComparison.Ordinal);
+            if (colon == 8 && int.TryParse(msg.AsSpan(0, 8), NumberStyles.HexNumber, ci, out int off) && off == sec.Hex.Count)
+            {
+                foreach (var g in msg[(colon + 2)..].Split(' '))
+                {
+                    if (g.Length == 0) break; // two spaces: the ASCII column follows
+                    if (!HexGroup().IsMatch(g)) break;
+                    if (g.Length == 8)
+                    {
+                        uint w = uint.Parse(g, NumberStyles.HexNumber, ci);
+                        sec.Hex.AddRange([(byte)w, (byte)(w >> 8), (byte)(w >> 16), (byte)(w >> 24)]); // little-endian CPU order
+                    }
+                    else sec.Hex.Add(byte.Parse(g, NumberStyles.HexNumber, ci));
+                }
+            }
+            return;
+        }
+        if (sec.Kind != "memory error") return;
+        var mem = sec.Memory.AsSpan();
+        // UEFI 2.10 N.2.5 Memory Error Section: validation bit, then offset of each printed field.
+        if (Hex64(msg, "error_status: ") is { } es) { BinaryPrimitives.WriteUInt64LittleEndian(mem[8..], es); sec.MemoryValid |= 1UL << 0; return; }
+        if (Hex64(msg, "physical_address: ") is { } pa) { BinaryPrimitives.WriteUInt64LittleEndian(mem[16..], pa); sec.MemoryValid |= 1UL << 1; return; }
+        if (Hex64(msg, "physical_address_mask: ") is { } pm) { BinaryPrimitives.WriteUInt64LittleEndian(mem[24..], pm); sec.MemoryValid |= 1UL << 2; return; }
+        if (msg.StartsWith("error_type: ", StringComparison.Ordinal))
+        {
+            int comma = msg.IndexOf(',', StringComparison.Ordinal);
+            if (comma > 12 && byte.TryParse(msg.AsSpan(12, comma - 12), ci, out byte et)) { mem[72] = et; sec.MemoryValid |= 1UL << 14; }
+            return;
+        }
+        if (msg.Contains("DMI handle: 0x", StringComparison.Ordinal))
+        {
+            int at = msg.IndexOf("DMI handle: 0x", StringComparison.Ordinal) + 14;
+            int end = at;
+            while (end < msg.Length && char.IsAsciiHexDigit(msg[end])) end++;
+            if (ushort.TryParse(msg.AsSpan(at, end - at), NumberStyles.HexNumber, ci, out ushort h)) { BinaryPrimitives.WriteUInt16LittleEndian(mem[78..], h); sec.MemoryValid |= 1UL << 17; }
+            return;
+        }
+        // The location line: "node: 0 card: 1 module: 2 rank: 3 bank: 4 device: 5 row: 6 column: 7 bit_position: 8 requestor_id: 0x... ".
+        var parts = msg.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i + 1 < parts.Length; i++)
+        {
+            (int Offset, int Bit, bool Wide)? f = parts[i] switch
+            {
+                "node:" => (32, 3, false), "card:" => (34, 4, false), "module:" => (36, 5, false), "bank:" => (38, 6, false),
+                "device:" => (40, 7, false), "row:" => (42, 8, false), "column:" => (44, 9, false), "bit_position:" => (46, 10, false),
+                "requestor_id:" => (48, 11, true), "responder_id:" => (56, 12, true), "target_id:" => (64, 13, true), "rank:" => (74, 15, false),
+                _ => null,
+            };
+            if (f is not { } field) continue;
+            string v = parts[i + 1];
+            if (field.Wide)
+            {
+                if (v.StartsWith("0x", StringComparison.Ordinal) && ulong.TryParse(v.AsSpan(2), NumberStyles.HexNumber, ci, out ulong u))
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(mem[field.Offset..], u);
+                    sec.MemoryValid |= 1UL << field.Bit;
+                }
+            }
+            else if (int.TryParse(v, ci, out int x))
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(mem[field.Offset..], (ushort)x);
+                sec.MemoryValid |= 1UL << field.Bit;
+            }
+            i++;
+        }
+    }
+
+    private static ulong? Hex64(string msg, string prefix)
+        => msg.StartsWith(prefix, StringComparison.Ordinal) && msg[prefix.Length..].Trim() is var v && v.StartsWith("0x", StringComparison.Ordinal)
+            && ulong.TryParse(v.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong u) ? u : null;
+}
