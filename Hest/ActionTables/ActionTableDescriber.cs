@@ -48,7 +48,7 @@ public static class ActionTableDescriber
             errors++;
         }
         int n = table.EntriesPresent;
-        visitor.BeginArray("entries", kind.EntryLabel + "s", baseOffset + ActionTableLayouts.TableHeaderSize, (long)n * ActionTableLayouts.EntrySize);
+        visitor.BeginArray("entries", kind.EntryLabel[..^1] + "ies", baseOffset + ActionTableLayouts.TableHeaderSize, (long)n * ActionTableLayouts.EntrySize);
         for (int i = 0; i < n; i++) DescribeEntry(kind, table.EntryBytes(i), i, baseOffset + ActionTable.EntryOffset(i), visitor);
         visitor.EndArray();
         if (table.TrailingLength > 0)
@@ -70,7 +70,7 @@ public static class ActionTableDescriber
         string instruction = kind.Instructions[e.Instruction] ?? string.Create(CultureInfo.InvariantCulture, $"instruction 0x{e.Instruction:X2}");
         visitor.BeginObject(null, $"Entry #{index}: {action}, {instruction}", offset, ActionTableLayouts.EntrySize);
         HestLayouts.DescribeFixed(kind.EntryLayout, s_register, entry, offset, visitor);
-        visitor.Info("actionMeaning", "Action", kind.ActionMeanings.TryGetValue(e.Action, out var m) ? m : "not defined by ACPI 6.5");
+        visitor.Info("actionMeaning", "Action meaning", kind.ActionMeanings.TryGetValue(e.Action, out var m) ? m : "not defined by ACPI 6.5");
         visitor.Info("operation", "Does", e.Describe(kind));
         visitor.EndObject();
     }
