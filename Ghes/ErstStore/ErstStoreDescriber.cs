@@ -100,9 +100,10 @@ public static class ErstStoreDescriber
             bool allFf = !bytes[record.Length..].ContainsAnyExcept((byte)0xFF);
             visitor.Info("slotTail", "Rest of the slot", string.Create(inv, $"{tail} bytes, {(allFf ? "all 0xFF (as QEMU fills it)" : "not all 0xFF (an older, longer record's bytes?)")}"));
         }
-        visitor.BeginObject("record", "CPER record", offset, record.Length);
+        // An array of the one record: the record describer opens an unnamed object, which JSON allows only as an element.
+        visitor.BeginArray("records", "CPER record", offset, record.Length);
         CperRecordDescriber.Describe(record, offset, visitor, string.Create(inv, $"Record 0x{recordId:X16}"), out _);
-        visitor.EndObject();
+        visitor.EndArray();
         if (Pstore.IsPstoreRecord(record)) DescribePstore(record, offset, visitor);
         visitor.EndObject();
     }
