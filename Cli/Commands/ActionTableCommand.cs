@@ -49,7 +49,7 @@ internal static class ActionTableCommand
             {
                 var bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
                 if (ActionTableKind.Of(bytes) != kind && bytes.Length >= 4)
-                    throw new CliUsageException($"{name}: not a {kind.Signature} table (it starts with \"{AsciiField.Decode(bytes.AsSpan(0, 4))}\").");
+                    throw new CliUsageException($"{name}: not an {kind.Signature} table (it starts with \"{AsciiField.Decode(bytes.AsSpan(0, 4))}\").");
                 results.Add((name, ActionTableValidator.Validate(bytes, maxPerRule)));
             }
         }
