@@ -97,6 +97,22 @@ public class ErstStoreTests
     }
 
     [Fact]
+    public void Mce_records_are_shown_as_struct_mce()
+    {
+        var mce = new byte[128];
+        BinaryPrimitives.WriteUInt64LittleEndian(mce, 0xBE00_0000_0001_0090);
+        BinaryPrimitives.WriteUInt64LittleEndian(mce.AsSpan(16), 0x1234_5000);
+        mce[65] = 7; // bank
+        var store = ErstStore.Create(32 * 1024);
+        store.Write(Pstore.BuildRecord(PstoreSectionKind.Mce, mce, 1000, (1000UL << 32) + 1));
+        var w = new StringWriter();
+        Assert.Equal(0, ErstStoreDescriber.Describe(store.Bytes, 0, new TextRenderer(w)));
+        Assert.Contains("MCi_STATUS: 0xBE00000000010090", w.ToString(), StringComparison.Ordinal);
+        Assert.Contains("MCi_ADDR: 0x0000000012345000", w.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Bank: 7", w.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Store_decodes_and_encodes_byte_identical() => Assert.Equal(Store, ErstStore.Decode(Store).Encode());
 
     [Fact]

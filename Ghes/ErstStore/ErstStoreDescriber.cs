@@ -133,7 +133,7 @@ public static class ErstStoreDescriber
             {
                 PstoreSectionKind.DmesgCompressed => "DMESG_Z: kernel log, raw deflate",
                 PstoreSectionKind.Dmesg => "DMESG: kernel log, plain text",
-                _ => "MCE: the kernel's struct mce (not decoded)",
+                _ => "MCE: the kernel's struct mce (x86)",
             });
             if ((ulong)so + sl > (ulong)record.Length)
             {
@@ -144,7 +144,10 @@ public static class ErstStoreDescriber
             var body = record.Slice((int)so, (int)sl);
             if (kind == PstoreSectionKind.Mce)
             {
-                visitor.Data("body", "struct mce", offset + so, body);
+                visitor.BeginObject("mce", "struct mce", offset + so, body.Length);
+                Pstore.Mce.Describe(body, offset + so, visitor);
+                visitor.EndObject();
+                if (body.Length > Pstore.Mce.Size) visitor.Data("trailingBytes", "Bytes after struct mce", offset + so + Pstore.Mce.Size, body[Pstore.Mce.Size..]);
                 visitor.EndObject();
                 continue;
             }

@@ -38,6 +38,40 @@ public static partial class Pstore
     /// <summary>The most bytes a compressed log is inflated to (a deflate bomb stops there, and says so).</summary>
     public const int MaxInflatedLength = 4 << 20;
 
+    /// <summary>
+    /// The kernel's <c>struct mce</c> (arch/x86/include/uapi/asm/mce.h), what the MCE section holds. Fields were added over
+    /// the years (synd, ipid, ppin, microcode, kflags); a shorter section is shown through its last whole field.
+    /// </summary>
+    public static StructDef Mce { get; } = new("struct mce", 128,
+    [
+        FieldDef.Hex("status", "MCi_STATUS", 0, 8),
+        FieldDef.Hex("misc", "MCi_MISC", 8, 8),
+        FieldDef.Hex("addr", "MCi_ADDR", 16, 8),
+        FieldDef.Hex("mcgstatus", "MCG_STATUS", 24, 8),
+        FieldDef.Hex("ip", "Instruction pointer", 32, 8),
+        FieldDef.UInt("tsc", "TSC", 40, 8),
+        FieldDef.UInt("time", "Time (seconds since 1970)", 48, 8),
+        FieldDef.Enum("cpuvendor", "CPU vendor", 56, 1, new NameTable { [0] = "Intel", [2] = "AMD", [9] = "Hygon", [10] = "Zhaoxin", [5] = "Centaur" }),
+        FieldDef.Hex("injectFlags", "Inject flags", 57, 1),
+        FieldDef.UInt("severity", "Severity", 58, 1),
+        FieldDef.Reserved("pad", 59, 1),
+        FieldDef.Hex("cpuid", "CPUID", 60, 4),
+        FieldDef.Hex("cs", "Code segment", 64, 1),
+        FieldDef.UInt("bank", "Bank", 65, 1),
+        FieldDef.UInt("cpu", "CPU (legacy 8-bit)", 66, 1),
+        FieldDef.UInt("finished", "Finished", 67, 1),
+        FieldDef.UInt("extcpu", "CPU", 68, 4),
+        FieldDef.UInt("socketid", "Socket", 72, 4),
+        FieldDef.Hex("apicid", "APIC ID", 76, 4),
+        FieldDef.Hex("mcgcap", "MCG_CAP", 80, 8),
+        FieldDef.Hex("synd", "MCA_SYND", 88, 8),
+        FieldDef.Hex("ipid", "MCA_IPID", 96, 8),
+        FieldDef.Hex("ppin", "PPIN", 104, 8),
+        FieldDef.Hex("microcode", "Microcode revision", 112, 4),
+        FieldDef.Reserved("pad2", 116, 4),
+        FieldDef.Hex("kflags", "Kernel flags", 120, 8),
+    ]);
+
     /// <summary>The kind of a section type GUID.</summary>
     public static PstoreSectionKind KindOf(Guid sectionType) =>
         sectionType == CperGuids.PstoreDmesgZ ? PstoreSectionKind.DmesgCompressed
