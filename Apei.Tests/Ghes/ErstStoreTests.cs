@@ -174,6 +174,17 @@ public class ErstStoreTests
     }
 
     [Fact]
+    public void Cli_stats_counts_the_live_records_of_a_store()
+    {
+        var r = CliRunner.Run("stats", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin"));
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal(2, doc.RootElement.GetProperty("records").GetInt32());
+        var text = CliRunner.Run("stats", Fixtures.Path("erst-store/qemu-erst-store.bin"));
+        Assert.Contains("Linux pstore (CPER_CREATOR_PSTORE)", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Cli_decode_of_a_store_lists_live_and_cleared_records_with_their_logs()
     {
         var r = CliRunner.Run("decode", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin"));
