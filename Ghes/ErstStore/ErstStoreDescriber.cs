@@ -159,7 +159,7 @@ public static class ErstStoreDescriber
                     log = Pstore.Inflate(body, out bool truncated);
                     visitor.Info("compressedLength", "Compressed length", sl);
                     visitor.Info("inflatedLength", "Inflated length", log.Length);
-                    if (truncated) visitor.Info("inflateNote", "Note", string.Create(inv, $"inflated text stops at the {Pstore.MaxInflatedLength}-byte limit"));
+                    if (truncated) visitor.Info("inflateNote", "Note", string.Create(inv, $"inflated text stops at the {Pstore.InflateLimit(body.Length)}-byte limit (32 × the compressed length + 64 KiB)"));
                 }
                 catch (InvalidDataException e)
                 {

@@ -35,8 +35,16 @@ public sealed record PstoreDumpHeader(string Reason, int Count, int Part);
 /// </summary>
 public static partial class Pstore
 {
-    /// <summary>The most bytes a compressed log is inflated to (a deflate bomb stops there, and says so).</summary>
+    /// <summary>The most bytes a compressed log is inflated to, whatever its size (a deflate bomb stops there, and says so).</summary>
     public const int MaxInflatedLength = 4 << 20;
+
+    /// <summary>
+    /// The most bytes <see cref="Inflate"/> produces from <paramref name="compressedLength"/> bytes: 32 times the input plus
+    /// 64 KiB, at most <see cref="MaxInflatedLength"/>. pstore compresses a buffer a few times its record size (kernel
+    /// logs deflate 3 to 10 times), so real logs stay far below; deflate allows 1032:1, which would let an 8 KiB slot
+    /// claim 8 MiB of text.
+    /// </summary>
+    public static int InflateLimit(int compressedLength) => (int)Math.Min(MaxInflatedLength, 32L * compressedLength + 65536);
 
     /// <summary>
     /// The kernel's <c>struct mce</c> (arch/x86/include/uapi/asm/mce.h), what the MCE section holds. Fields were added over
@@ -93,7 +101,7 @@ public static partial class Pstore
         return s <= 253402300799UL ? DateTimeOffset.FromUnixTimeSeconds((long)s) : null;
     }
 
-    /// <summary>Inflates a DMESG_Z body (raw deflate), at most <see cref="MaxInflatedLength"/> bytes.</summary>
+    /// <summary>Inflates a DMESG_Z body (raw deflate), at most <see cref="InflateLimit"/> bytes.</summary>
     /// <param name="compressed">The section body.</param>
     /// <param name="truncated">True when the output reached the limit before the stream ended.</param>
     /// <exception cref="InvalidDataException">Not a valid deflate stream.</exception>
@@ -104,10 +112,11 @@ public static partial class Pstore
         using var output = new MemoryStream();
         var buffer = new byte[16384];
         truncated = false;
+        int limit = InflateLimit(compressed.Length);
         int n;
         while ((n = deflate.Read(buffer, 0, buffer.Length)) > 0)
         {
-            int room = MaxInflatedLength - (int)output.Length;
+            int room = limit - (int)output.Length;
             if (n > room)
             {
                 output.Write(buffer, 0, room);
