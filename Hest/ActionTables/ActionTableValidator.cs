@@ -22,7 +22,7 @@ public static class ActionTableValidator
     /// <param name="maxPerRule">At most this many findings of one rule are listed; the rest are summarised.</param>
     public static List<HestFinding> Validate(ReadOnlySpan<byte> table, int maxPerRule = HestValidator.DefaultMaxPerRule)
     {
-        var f = new HestFindingList(maxPerRule);
+        var f = new HestFindingList(maxPerRule, ActionTableKind.Of(table)?.Signature ?? "table");
         ActionTable t;
         try
         {
