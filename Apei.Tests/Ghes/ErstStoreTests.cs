@@ -128,6 +128,14 @@ public class ErstStoreTests
     }
 
     [Fact]
+    public void A_store_cut_short_is_an_error_and_its_whole_slots_still_decode()
+    {
+        var r = new TextRenderer(TextWriter.Null);
+        Assert.Equal(1, ErstStoreDescriber.Describe(Store.AsSpan(0, 30000), 0, r));
+        Assert.Equal(3, ErstStoreView.Read(Store.AsSpan(0, 30000)).SlotCount);
+    }
+
+    [Fact]
     public void Bad_headers_are_content_errors()
     {
         var bytes = Store;

@@ -80,6 +80,17 @@ public class ActionTableTests
     }
 
     [Fact]
+    public void A_table_cut_short_is_reported_once_not_as_a_wrong_count_or_missing_actions()
+    {
+        var findings = ActionTableValidator.Validate(QemuErst()[..100]);
+        Assert.Equal(["checksum", "length"], findings.Select(f => f.Rule).Order());
+        Assert.Throws<ApeiContentException>(() => ActionTableModel.Decode(QemuErst()[..100]));
+        var r = new TextRenderer(TextWriter.Null);
+        ActionTableDescriber.Describe(QemuErst()[..100], 0, r);
+        Assert.Equal(1, r.ErrorsReported);
+    }
+
+    [Fact]
     public void Fwts_erst_passes_with_two_warnings()
     {
         var findings = ActionTableValidator.Validate(FwtsErst());

@@ -46,6 +46,9 @@ public static class ErstStoreDescriber
             visitor.Error(ApeiContentException.Invalid("ERST store header", "record_count", baseOffset + ErstStoreView.RecordCountOffset,
                 string.Create(inv, $"{mapped} (the non-zero map entries)"), v.RecordCount.ToString(inv)));
         if (v.TrailingLength != 0)
+            visitor.Error(ApeiContentException.Invalid("ERST store", "size", baseOffset + source.Length - v.TrailingLength,
+                string.Create(inv, $"a multiple of record_size {v.RecordSize} (QEMU refuses the backing file otherwise; a copy cut short?)"), string.Create(inv, $"{source.Length} bytes")));
+        if (v.TrailingLength != 0)
             visitor.Data("trailingBytes", "Bytes after the last whole slot", baseOffset + source.Length - v.TrailingLength, source[^v.TrailingLength..]);
 
         visitor.BeginArray("slots", "Record slots", baseOffset + v.SlotOffset(first), (long)(slots - first) * v.RecordSize);

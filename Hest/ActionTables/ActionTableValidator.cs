@@ -64,16 +64,19 @@ public static class ActionTableValidator
         string countField = erst ? "instructionEntryCount" : "injectionEntryCount";
         uint count = t.EntryCount;
         int present = t.EntriesPresent;
+        // What Length describes (the bytes may be fewer: a truncated table is reported once above, not again as a wrong count).
+        long declaredEntries = (t.DeclaredLength - ActionTableLayouts.TableHeaderSize) / ActionTableLayouts.EntrySize;
+        long declaredTrailing = (t.DeclaredLength - ActionTableLayouts.TableHeaderSize) % ActionTableLayouts.EntrySize;
         ulong needed = ActionTableLayouts.TableHeaderSize + (ulong)count * ActionTableLayouts.EntrySize;
         if (needed > t.DeclaredLength)
             f.Add(HestSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
                 $"{count} entries of 32 bytes need {needed} bytes; the table is {t.DeclaredLength} bytes long ({present} entries fit)");
-        else if (count != (uint)present)
+        else if (count != declaredEntries)
             f.Add(HestSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
-                $"the entry count is {count} but the table's length holds {present} entries (Linux refuses a table whose count and length disagree)");
-        if (t.TrailingLength != 0)
+                $"the entry count is {count} but the table's length holds {declaredEntries} entr{(declaredEntries == 1 ? "y" : "ies")} (Linux refuses a table whose count and length disagree)");
+        if (declaredTrailing != 0)
             f.Add(HestSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length",
-                $"Length {t.DeclaredLength} is not 48 + 32 × n: {t.TrailingLength} byte(s) after the last whole entry");
+                $"Length {t.DeclaredLength} is not 48 + 32 × n: {declaredTrailing} byte(s) after the last whole entry");
 
         var actionsSeen = new HashSet<byte>();
         int checkedEntries = (int)Math.Min((uint)present, count);
@@ -85,7 +88,7 @@ public static class ActionTableValidator
             actionsSeen.Add(e.Action);
             CheckEntry(kind, e, off, name, f);
         }
-        if (checkedEntries > 0)
+        if (checkedEntries > 0 && !t.IsTruncated)
         {
             foreach (var a in erst ? s_erstRequired : s_einjRequired)
             {
