@@ -86,6 +86,10 @@ public class ErstStoreTests
     }
 
     [Fact]
+    public void Log_text_keeps_lines_and_escapes_terminal_controls()
+        => Assert.Equal("a\tb\nc\\x1B[31md\\u202Ee", Pstore.Text("a\tb\nc\u001B[31md\u202Ee"u8));
+
+    [Fact]
     public void Deflate_then_inflate_gives_the_text_back_and_a_bomb_stops_at_the_limit()
     {
         var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<6>[    1.000000] line\n", 500)));

@@ -149,8 +149,29 @@ public static partial class Pstore
             : null;
     }
 
-    /// <summary>Log bytes as text (UTF-8; invalid bytes become U+FFFD).</summary>
-    public static string Text(ReadOnlySpan<byte> log) => Encoding.UTF8.GetString(log);
+    /// <summary>
+    /// Log bytes as text: UTF-8 (invalid bytes become U+FFFD), line breaks and tabs kept, every other control character
+    /// (an escape sequence a crashed kernel's log or a forged record could carry to a terminal) and the bidirectional
+    /// overrides written as <c>\xNN</c> / <c>\uNNNN</c>.
+    /// </summary>
+    public static string Text(ReadOnlySpan<byte> log)
+    {
+        string text = Encoding.UTF8.GetString(log);
+        StringBuilder? sb = null;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            bool escape = (char.IsControl(c) && c is not '\n' and not '\t') || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+            if (!escape)
+            {
+                sb?.Append(c);
+                continue;
+            }
+            sb ??= new StringBuilder(text, 0, i, text.Length + 16);
+            sb.Append(c <= 0xFF ? string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}") : string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"));
+        }
+        return sb?.ToString() ?? text;
+    }
 
     /// <summary>
     /// Builds the CPER record Linux's erst_writer writes for a kernel log, byte for byte as described in the class
