@@ -236,6 +236,8 @@ public static partial class CliApp
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),
+        ActionTableCommand.Create(context, Hest.ActionTableKind.Erst),
+        ActionTableCommand.Create(context, Hest.ActionTableKind.Einj),
         GenerateCommand.Create(context),
         StatsCommand.Create(context),
     ];

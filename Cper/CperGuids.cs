@@ -115,6 +115,15 @@ public static class CperGuids
     /// <summary>Windows WHEA record creator ("WHEA Record Creator"): writes binary timestamps.</summary>
     public static readonly Guid CreatorWhea = new("cf07c4bd-b789-4e18-b3c4-1f732cb57131");
 
+    /// <summary>Linux pstore's record creator (CPER_CREATOR_PSTORE, drivers/acpi/apei/erst.c): the records Linux writes to ERST.</summary>
+    public static readonly Guid CreatorPstore = new("75a574e3-5052-4b29-8a8e-be2c6490b89d");
+    /// <summary>Linux pstore section: compressed (raw deflate) kernel log (CPER_SECTION_TYPE_DMESG_Z).</summary>
+    public static readonly Guid PstoreDmesgZ = new("4f118707-04dd-4055-b5dd-956d34ddfac6");
+    /// <summary>Linux pstore section: plain-text kernel log (CPER_SECTION_TYPE_DMESG).</summary>
+    public static readonly Guid PstoreDmesg = new("c197e04e-d545-4a70-9c17-a5549419063d");
+    /// <summary>Linux pstore section: the kernel's struct mce (CPER_SECTION_TYPE_MCE).</summary>
+    public static readonly Guid PstoreMce = new("fe08ffbe-95e4-4be7-bc73-4096044a38fc");
+
     private static readonly CperGuidInfo[] s_entries =
     [
         new(ProcessorGeneric, CperGuidKind.Section, "Processor Generic", "UEFI 2.10 N.2.4.1"),
@@ -183,6 +192,10 @@ public static class CperGuids
         new(new("3e62a467-ab40-409a-a698-f362d464b38f"), CperGuidKind.Notification, "Generic (Windows)", "Windows cperguid.h"),
 
         new(CreatorWhea, CperGuidKind.Creator, "WHEA Record Creator (Windows)", "Windows cperguid.h"),
+        new(CreatorPstore, CperGuidKind.Creator, "Linux pstore (CPER_CREATOR_PSTORE)", "Linux drivers/acpi/apei/erst.c"),
+        new(PstoreDmesgZ, CperGuidKind.Section, "Linux pstore dmesg, deflate-compressed (DMESG_Z)", "Linux drivers/acpi/apei/erst.c"),
+        new(PstoreDmesg, CperGuidKind.Section, "Linux pstore dmesg (DMESG)", "Linux drivers/acpi/apei/erst.c"),
+        new(PstoreMce, CperGuidKind.Section, "Linux pstore MCE (struct mce)", "Linux drivers/acpi/apei/erst.c"),
         new(new("57217c8d-5e66-44fb-8033-9b74cacedf5b"), CperGuidKind.Creator, "Default Device Driver Creator (Windows)", "Windows cperguid.h"),
 
         new(CheckCache, CperGuidKind.ProcessorCheck, "Cache check", "UEFI 2.10 N.2.4.2.1"),

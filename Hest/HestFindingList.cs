@@ -9,7 +9,7 @@ namespace ApeiKit.Hest;
 /// finding that will not be listed is never formatted (<see cref="HestFindingMessage"/>), so a hostile table of
 /// thousands of tiny broken structures costs a counter per finding, not a string.
 /// </summary>
-internal sealed class HestFindingList(int maxPerRule)
+internal sealed class HestFindingList(int maxPerRule, string table = "HEST")
 {
     private readonly List<HestFinding> _listed = [];
     private readonly Dictionary<(string Rule, HestSeverity Severity), (int Count, long FirstOmittedOffset)> _counts = [];
@@ -46,7 +46,7 @@ internal sealed class HestFindingList(int maxPerRule)
         {
             if (count <= maxPerRule) continue;
             int omitted = count - maxPerRule;
-            all.Add(new(severity, rule, first, "HEST", null, string.Create(CultureInfo.InvariantCulture,
+            all.Add(new(severity, rule, first, table, null, string.Create(CultureInfo.InvariantCulture,
                 $"{omitted} more {(severity == HestSeverity.Error ? "error" : "warning")}(s) of this rule from this offset on are not listed (only the first {maxPerRule} are)"))
             { Omitted = omitted });
         }

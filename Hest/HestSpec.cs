@@ -244,7 +244,7 @@ public static class HestSpec
         if (json == "readAckRegister") ((GhesV2Source)g).ReadAckRegister = gas; else g.ErrorStatusAddress = gas;
     }
 
-    private static void SetFields(StructDef layout, byte[] bytes, JsonElement value, string path, string what)
+    internal static void SetFields(StructDef layout, byte[] bytes, JsonElement value, string path, string what)
     {
         if (value.ValueKind != JsonValueKind.Object) throw new HestSpecException(path, "expected an object");
         foreach (var p in value.EnumerateObject())
@@ -256,7 +256,7 @@ public static class HestSpec
         }
     }
 
-    private static ulong Value(FieldDef field, JsonElement v, string path)
+    internal static ulong Value(FieldDef field, JsonElement v, string path)
     {
         switch (field.Kind)
         {
@@ -312,7 +312,7 @@ public static class HestSpec
         return Number(v, path, size);
     }
 
-    private static ulong Number(JsonElement v, string path, int size)
+    internal static ulong Number(JsonElement v, string path, int size)
     {
         ulong r;
         if (v.ValueKind == JsonValueKind.Number)
@@ -347,7 +347,7 @@ public static class HestSpec
     private static string String(JsonElement v, string path)
         => v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new HestSpecException(path, "expected a string");
 
-    private static string Text(JsonElement v, string path, int max)
+    internal static string Text(JsonElement v, string path, int max)
     {
         var s = String(v, path);
         if (s.Length > max) throw new HestSpecException(path, $"\"{s}\" is longer than {max} characters");

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 out=${FUZZ_OUT:-$here/out}
 bin=$out/bin
-targets="cper-record cper-section gesb hest bert acpidump input-detect scenario-json hest-spec-json cli-decode"
+targets="cper-record cper-section gesb hest bert acpidump input-detect scenario-json hest-spec-json cli-decode action-table erst-store"
 # The assemblies whose code is measured (not the fuzz program, SharpFuzz or the framework).
 instrument="ApeiKit.dll ApeiKit.Cper.dll ApeiKit.Ghes.dll ApeiKit.Hest.dll ApeiKit.Platform.dll ApeiKit.Cli.dll"
 

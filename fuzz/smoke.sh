@@ -19,7 +19,7 @@ fi
 start=$(date +%s)
 bash "$here/run.sh" --build
 failed=""
-for target in cper-record cper-section gesb hest bert acpidump input-detect scenario-json hest-spec-json cli-decode; do
+for target in cper-record cper-section gesb hest bert acpidump input-detect scenario-json hest-spec-json cli-decode action-table erst-store; do
     FUZZ_NO_BUILD=1 bash "$here/run.sh" "$target" "$seconds" || failed="$failed $target"
 done
 echo "fuzz smoke: $(( $(date +%s) - start ))s"

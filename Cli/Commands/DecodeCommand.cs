@@ -27,7 +27,7 @@ internal static class DecodeCommand
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
-        var command = new Command("decode", "Decode CPER error records (also from xxd/hexdump -C text, Redfish LogEntries, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs, a lone section), HEST and BERT tables (binary or acpidump text; BERT with its boot error region), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, output, input, sectionType, severity, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
+        var command = new Command("decode", "Decode CPER error records (also from xxd/hexdump -C text, Redfish LogEntries, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs, a lone section), HEST, BERT, ERST and EINJ tables (binary or acpidump text; BERT with its boot error region), QEMU ERST stores (acpi-erst backing files), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, output, input, sectionType, severity, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;

@@ -48,6 +48,12 @@ internal static class HestCommand
                 results.Add((name, HestValidator.Validate(InputDecoder.Decode(raw, InputEncoding.Auto, out _), maxPerRule)));
             }
         }
+        return PrintFindings(context, results, format);
+    }
+
+    /// <summary>Prints validation results (text or JSON) on standard output; exit code 1 when any error was found. Shared by <c>hest check</c>, <c>erst check</c> and <c>einj check</c>.</summary>
+    internal static int PrintFindings(CliContext context, List<(string Name, List<HestFinding> Findings)> results, string format)
+    {
         int errors = results.Sum(r => HestValidator.CountFindings(r.Findings, HestSeverity.Error));
         if (format == "json")
         {

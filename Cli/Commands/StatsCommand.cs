@@ -50,8 +50,13 @@ internal static class StatsCommand
                 case InputForm.Table:
                 {
                     var bytes = source.ReadAll();
+                    if (Ghes.ErstStoreView.HasMagic(bytes))
+                    {
+                        AddStore(source.Name, bytes, stats);
+                        break;
+                    }
                     if (!Ghes.BertTable.HasSignature(bytes) || GhesInput.TryLoad(source.Name, bytes, false) is not { } bert)
-                        throw new CliUsageException($"{source.Name}: holds an ACPI table, not error records (stats counts CPER records, error status blocks and BERT regions).");
+                        throw new CliUsageException($"{source.Name}: holds an ACPI table, not error records (stats counts CPER records, error status blocks, BERT regions and QEMU ERST stores).");
                     stats.AddBlocks(BertBlocks(bert));
                     break;
                 }
@@ -85,6 +90,26 @@ internal static class StatsCommand
         }
         if (format == "json") WriteJson(context, stats, top); else WriteText(context, stats, top);
         return stats.Accounting.HasProblems || stats.Malformed + stats.TextErrors > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    /// <summary>Counts the live records of a QEMU acpi-erst store (cleared records are deleted: decode shows them, stats does not count them).</summary>
+    private static void AddStore(string name, byte[] bytes, CperStats stats)
+    {
+        Ghes.ErstStoreView store;
+        try
+        {
+            store = Ghes.ErstStoreView.Read(bytes);
+        }
+        catch (ApeiContentException e)
+        {
+            throw new CliUsageException($"{name}: {e.Message}");
+        }
+        for (int i = store.FirstRecordSlot; i < store.SlotCount; i++)
+        {
+            if (store.StateOf(i) != Ghes.ErstSlotState.Live) continue;
+            var record = store.RecordIn(i);
+            stats.Add(record.IsEmpty ? store.Slot(i)[..128] : record, store.SlotOffset(i)); // a mapped slot without "CPER" counts as malformed
+        }
     }
 
     private static IEnumerable<Ghes.ErrorStatusBlock> BertBlocks(GhesInput.Loaded bert)

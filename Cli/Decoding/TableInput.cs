@@ -11,13 +11,14 @@ namespace ApeiKit.Cli;
 internal sealed record TableUnit(string Name, byte[] Bytes, List<InputUnit> Units);
 
 /// <summary>
-/// ACPI table inputs for <c>apeikit decode</c>: a binary table whose signature ApeiKit decodes (HEST), or
+/// ACPI table inputs for <c>apeikit decode</c>: a binary table whose signature ApeiKit decodes (HEST, ERST, EINJ), a QEMU
+/// acpi-erst backing file ("ERSTSTOR" magic; described by Ghes.ErstStoreDescriber), or
 /// <c>acpidump</c> text (every table listed; <c>--table SIG</c> picks some). Kept apart from the CPER path.
 /// </summary>
 internal static class TableInput
 {
     /// <summary>Signatures with a describer.</summary>
-    private static readonly string[] s_decoded = ["HEST"];
+    private static readonly string[] s_decoded = ["HEST", "ERST", "EINJ"];
     // BERT binaries are recognised by GhesInput (with their region); in acpidump text TableInput lists and decodes them.
 
     /// <summary>
@@ -35,6 +36,11 @@ internal static class TableInput
             if (picked.Count == 0)
                 throw new CliUsageException($"{name}: no table '{tableFilter}' in the dump; it holds {ListNames(tables)}.");
             return picked.Select(t => Unit(string.Create(CultureInfo.InvariantCulture, $"{name}: {t.Name} @ 0x{t.Address:X}"), t.Bytes)).ToList();
+        }
+        if (Ghes.ErstStoreView.HasMagic(bytes))
+        {
+            if (tableFilter is not null) throw new CliUsageException($"{name}: the input is an ERST store (QEMU acpi-erst backing file), not a table; --table does not apply.");
+            return [Unit(name, bytes)];
         }
         if (bytes.Length >= 4 && s_decoded.Any(s => bytes.AsSpan().StartsWith(Encoding.ASCII.GetBytes(s))))
         {
@@ -67,10 +73,11 @@ internal static class TableInput
     private static TableUnit Unit(string name, byte[] bytes)
     {
         string sig = bytes.Length >= 4 ? AsciiField.Decode(bytes.AsSpan(0, 4)) : "?";
-        return new TableUnit(name, bytes, [new InputUnit(UnitKind.AcpiTable, 0, bytes.Length, $"{sig} table")]);
+        string label = Ghes.ErstStoreView.HasMagic(bytes) ? "ERST store" : $"{sig} table";
+        return new TableUnit(name, bytes, [new InputUnit(UnitKind.AcpiTable, 0, bytes.Length, label)]);
     }
 
-    /// <summary>Describes a table unit: HEST fully, any other table by its header.</summary>
+    /// <summary>Describes a table unit: HEST, BERT, ERST and EINJ fully, any other table by its header.</summary>
     public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor)
     {
         try
@@ -78,6 +85,16 @@ internal static class TableInput
             if (bytes.StartsWith(HestTable.Signature))
             {
                 HestDescriber.Describe(bytes, unit.Offset, visitor);
+                return;
+            }
+            if (Ghes.ErstStoreView.HasMagic(bytes))
+            {
+                Ghes.ErstStoreDescriber.Describe(bytes, unit.Offset, visitor);
+                return;
+            }
+            if (ActionTableKind.Of(bytes) is not null)
+            {
+                ActionTableDescriber.Describe(bytes, unit.Offset, visitor);
                 return;
             }
             if (Ghes.BertTable.HasSignature(bytes))
@@ -92,7 +109,7 @@ internal static class TableInput
                 visitor.BeginObject("header", "Table header", unit.Offset, AcpiTableHeader.Size);
                 AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], unit.Offset, visitor);
                 visitor.EndObject();
-                visitor.Info("note", "Note", $"{h.Signature} tables are listed, not decoded (apeikit decodes HEST and BERT)");
+                visitor.Info("note", "Note", $"{h.Signature} tables are listed, not decoded (apeikit decodes HEST, BERT, ERST and EINJ)");
             }
             else
             {

@@ -283,7 +283,7 @@ internal sealed class InputSource : IDisposable
     private static InputForm Classify(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith("CPER"u8)) return InputForm.CperRecords;
-        if (BertTable.HasSignature(head) || head.StartsWith(Hest.HestTable.Signature)) return InputForm.Table;
+        if (BertTable.HasSignature(head) || head.StartsWith(Hest.HestTable.Signature) || Hest.ActionTableKind.Of(head) is not null || head.StartsWith("ERSTSTOR"u8)) return InputForm.Table;
         if (LooksLikeBlockStart(head)) return InputForm.ErrorStatusBlocks;
         return InputForm.CperRecords;
     }

@@ -29,7 +29,7 @@ public static class FuzzTargets
 {
     /// <summary>Target names, as given to the fuzz program and used for corpus folders and fixture prefixes.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json", "cli-decode"];
+        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json", "cli-decode", "action-table", "erst-store"];
 
     /// <summary>When false (the warm-up pass), allocation budgets are not checked: first calls run static initialisers.</summary>
     public static bool CheckAllocations { get; set; } = true;
@@ -61,6 +61,8 @@ public static class FuzzTargets
             case "scenario-json": ScenarioTarget(input); break;
             case "hest-spec-json": HestSpecTarget(input); break;
             case "cli-decode": CliDecodeTarget(input); break;
+            case "action-table": ActionTableTarget(input); break;
+            case "erst-store": ErstStoreTarget(input); break;
             default: throw new ArgumentException($"unknown target '{target}' (one of {string.Join(", ", Names)})", nameof(target));
         }
     }
@@ -391,6 +393,57 @@ public static class FuzzTargets
         }
 
         RenderJson(input, static (b, v) => HestDescriber.Describe(b, 0, v), "HestDescriber");
+    }
+
+    private static void ActionTableTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        ActionTableModel? model = null;
+        try
+        {
+            var table = ActionTable.Read(input);
+            _ = table.Header.OemId;
+            for (int i = 0; i < table.EntriesPresent; i++) _ = table[i].Describe(table.Kind);
+            model = ActionTableModel.Decode(input);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        foreach (var f in ActionTableValidator.Validate(input)) _ = f.ToString();
+        DecodeBudget(before, input.Length, "ERST/EINJ view, model and validator");
+        if (model is not null)
+        {
+            // Decode keeps every byte of the table (count, trailing bytes, checksum, header as it was).
+            var expected = ActionTable.Read(input).Bytes;
+            var encoded = model.Encode();
+            SameBytes(expected, encoded, "ERST/EINJ re-encode");
+            SameBytes(encoded, ActionTableModel.Decode(encoded).Encode(), "ERST/EINJ second round trip");
+        }
+        RenderJson(input, static (b, v) => ActionTableDescriber.Describe(b, 0, v), "ActionTableDescriber");
+        RenderJson(input, static (b, v) => EinjStructures.DescribeSetErrorTypeWithAddress(b, 0, v), "SET_ERROR_TYPE_WITH_ADDRESS");
+        RenderJson(input, static (b, v) => EinjStructures.DescribeTriggerTable(b, 0, v), "trigger error action table");
+    }
+
+    private static void ErstStoreTarget(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        ErstStore? store = null;
+        try
+        {
+            var view = ErstStoreView.Read(input);
+            for (int i = 0; i < view.SlotCount; i++)
+            {
+                _ = view.StateOf(i);
+                _ = view.RecordIn(i).Length;
+            }
+            store = ErstStore.Decode(input);
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, "ERST store view and model");
+        if (store is not null) SameBytes(input, store.Encode(), "ERST store re-encode");
+        RenderJson(input, static (b, v) => ErstStoreDescriber.Describe(b, 0, v), "ErstStoreDescriber");
     }
 
     private static void HestSpecTarget(ReadOnlySpan<byte> input)

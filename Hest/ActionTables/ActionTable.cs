@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace ApeiKit.Hest;
+
+/// <summary>
+/// One 32-byte instruction entry of an ERST or EINJ (ACPI 6.5 Table 18.24 / 18.27): the action it belongs to, the
+/// instruction, flags (bit 0 PRESERVE_REGISTER), a reserved byte, the register region, Value and Mask.
+/// </summary>
+/// <param name="Action">Serialization or injection action.</param>
+/// <param name="Instruction">Instruction code.</param>
+/// <param name="Flags">Flags byte.</param>
+/// <param name="Reserved">Reserved byte (kept so that decode then encode is byte-identical).</param>
+/// <param name="Register">Register region.</param>
+/// <param name="Value">Value (what WRITE_REGISTER_VALUE writes, what READ_REGISTER_VALUE compares with, STALL's microseconds...).</param>
+/// <param name="Mask">Mask applied to the register's value.</param>
+public readonly record struct InstructionEntry(byte Action, byte Instruction, byte Flags, byte Reserved, GenericAddress Register, ulong Value, ulong Mask)
+{
+    /// <summary>True when bit 0 (PRESERVE_REGISTER) is set: a write keeps the register's bits outside the mask.</summary>
+    public bool PreservesRegister => (Flags & 1) != 0;
+
+    /// <summary>Reads an entry from 32 bytes (the caller checked the length).</summary>
+    public static InstructionEntry Read(ReadOnlySpan<byte> entry) => new(entry[0], entry[1], entry[2], entry[3],
+        GenericAddress.Read(entry[ActionTableLayouts.RegisterOffset..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(entry[ActionTableLayouts.ValueOffset..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(entry[ActionTableLayouts.MaskOffset..]));
+
+    /// <summary>Writes the 32 bytes.</summary>
+    public void Write(Span<byte> destination)
+    {
+        var d = destination[..ActionTableLayouts.EntrySize];
+        d[0] = Action;
+        d[1] = Instruction;
+        d[2] = Flags;
+        d[3] = Reserved;
+        Register.Write(d[ActionTableLayouts.RegisterOffset..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(d[ActionTableLayouts.ValueOffset..], Value);
+        BinaryPrimitives.WriteUInt64LittleEndian(d[ActionTableLayouts.MaskOffset..], Mask);
+    }
+
+    /// <summary>
+    /// What the entry does, in words: the instruction applied to its register (width, address, space), with Value and
+    /// Mask where the instruction uses them, e.g. "write 0x5 (mask 0xFFFFFFFF) to the 32-bit register at 0xFEBD7000 (System memory)".
+    /// </summary>
+    public string Describe(ActionTableKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        var inv = CultureInfo.InvariantCulture;
+        string where = string.Create(inv, $"the {Register.BitWidth}-bit register at 0x{Register.Address:X} ({GenericAddress.AddressSpaceNames[Register.AddressSpaceId] ?? "space " + Register.AddressSpaceId.ToString(inv)})");
+        if (Register.BitOffset != 0) where += string.Create(inv, $", bit offset {Register.BitOffset}");
+        string preserve = PreservesRegister ? ", preserving the bits outside the mask" : "";
+        string mask = string.Create(inv, $"mask 0x{Mask:X}");
+        bool erst = kind == ActionTableKind.Erst;
+        return Instruction switch
+        {
+            0x00 => $"read {where}, {mask}: the result",
+            0x01 => string.Create(inv, $"read {where}, {mask}: the result is 1 when it equals 0x{Value:X}"),
+            0x02 => $"write the input ({mask}) to {where}{preserve}",
+            0x03 => string.Create(inv, $"write 0x{Value:X} ({mask}) to {where}{preserve}"),
+            0x04 => "no operation",
+            0x05 when !erst => $"flush the cache line at the address in {where}",
+            0x05 => $"VAR1 = {where}, {mask}",
+            0x06 when erst => $"VAR2 = {where}, {mask}",
+            0x07 when erst => $"write VAR1 ({mask}) to {where}{preserve}",
+            0x08 when erst => "VAR1 = VAR1 + VAR2",
+            0x09 when erst => "VAR1 = VAR1 - VAR2",
+            0x0A when erst => string.Create(inv, $"add 0x{Value:X} to {where}"),
+            0x0B when erst => string.Create(inv, $"subtract 0x{Value:X} from {where}"),
+            0x0C when erst => string.Create(inv, $"stall {Value} microseconds"),
+            0x0D when erst => string.Create(inv, $"stall {Value} microseconds at a time while {where} ({mask}) equals VAR1"),
+            0x0E when erst => string.Create(inv, $"skip the next instruction when {where} ({mask}) equals 0x{Value:X}"),
+            0x0F when erst => string.Create(inv, $"go to instruction #{Value}"),
+            0x10 when erst => $"source address base = {where}",
+            0x11 when erst => $"destination address base = {where}",
+            0x12 when erst => $"move VAR2 bytes from source base + {where} to destination base + it",
+            _ => string.Create(inv, $"instruction 0x{Instruction:X2} is not defined for {kind.Signature}"),
+        };
+    }
+}
+
+/// <summary>
+/// Zero-copy view of an ERST (ACPI 6.5 §18.5) or EINJ (§18.6): the ACPI header, the 12-byte serialization / injection
+/// header, then 32-byte instruction entries. The view covers the table's Length (or the bytes present when Length
+/// claims more, see <see cref="IsTruncated"/>); <see cref="EntriesPresent"/> is how many whole entries lie between
+/// offset 48 and the end, whatever the declared count says (the validator compares them).
+/// </summary>
+public readonly ref struct ActionTable
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+
+    private ActionTable(ReadOnlySpan<byte> bytes, uint declaredLength, ActionTableKind kind)
+    {
+        _bytes = bytes;
+        DeclaredLength = declaredLength;
+        Kind = kind;
+    }
+
+    /// <summary>Makes a view. False only when fewer than 48 bytes are present.</summary>
+    /// <exception cref="ApeiContentException">The signature is neither "ERST" nor "EINJ" (or not <paramref name="expected"/>), or Length is below 48.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> source, out ActionTable table, ActionTableKind? expected = null)
+    {
+        table = default;
+        if (source.Length < ActionTableLayouts.TableHeaderSize) return false;
+        var kind = ActionTableKind.Of(source);
+        if (kind is null || (expected is not null && kind != expected))
+            ThrowHelper.ThrowInvalid((expected?.Signature ?? "ERST/EINJ") + " header", "Signature", 0,
+                expected is null ? "\"ERST\" or \"EINJ\"" : "\"" + expected.Signature + "\"", "\"" + AsciiField.Decode(source[..4]) + "\"");
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
+        if (length < ActionTableLayouts.TableHeaderSize)
+            ThrowHelper.ThrowInvalid(kind.Signature + " header", "Length", AcpiTableHeader.LengthOffset, "at least 48 (the headers)", length.ToString(CultureInfo.InvariantCulture));
+        int present = (int)Math.Min(length, (uint)source.Length);
+        table = new ActionTable(source[..present], length, kind);
+        return true;
+    }
+
+    /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 48 bytes are present or the header is wrong.</summary>
+    public static ActionTable Read(ReadOnlySpan<byte> source, ActionTableKind? expected = null)
+    {
+        if (!TryRead(source, out var t, expected)) ThrowHelper.ThrowTruncated((expected?.Signature ?? "ERST/EINJ") + " header", 0, ActionTableLayouts.TableHeaderSize, source.Length);
+        return t;
+    }
+
+    /// <summary>ERST or EINJ.</summary>
+    public ActionTableKind Kind { get; }
+    /// <summary>The table bytes the view covers.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The ACPI header.</summary>
+    public AcpiTableHeader Header => AcpiTableHeader.Read(_bytes);
+    /// <summary>The Length field.</summary>
+    public uint DeclaredLength { get; }
+    /// <summary>True when Length claims more bytes than were present.</summary>
+    public bool IsTruncated => DeclaredLength > (uint)_bytes.Length;
+    /// <summary>Serialization / Injection Header Size (48 in every table the specification describes).</summary>
+    public uint HeaderSize => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[ActionTableLayouts.HeaderSizeOffset..]);
+    /// <summary>EINJ Injection Flags (offset 40); for ERST the low byte of the reserved u32.</summary>
+    public byte InjectionFlags => _bytes[40];
+    /// <summary>Instruction / Injection Entry Count as declared.</summary>
+    public uint EntryCount => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[ActionTableLayouts.EntryCountOffset..]);
+    /// <summary>Whole 32-byte entries between offset 48 and the end of the table.</summary>
+    public int EntriesPresent => (_bytes.Length - ActionTableLayouts.TableHeaderSize) / ActionTableLayouts.EntrySize;
+    /// <summary>Bytes after the last whole entry (a table whose length is not 48 + 32 n).</summary>
+    public int TrailingLength => (_bytes.Length - ActionTableLayouts.TableHeaderSize) % ActionTableLayouts.EntrySize;
+    /// <summary>True when the bytes sum to zero.</summary>
+    public bool IsChecksumValid => Checksum.IsValid(_bytes);
+
+    /// <summary>The bytes of entry <paramref name="index"/> (0 ≤ index &lt; <see cref="EntriesPresent"/>).</summary>
+    public ReadOnlySpan<byte> EntryBytes(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, EntriesPresent);
+        return _bytes.Slice(ActionTableLayouts.TableHeaderSize + index * ActionTableLayouts.EntrySize, ActionTableLayouts.EntrySize);
+    }
+
+    /// <summary>Entry <paramref name="index"/>.</summary>
+    public InstructionEntry this[int index] => InstructionEntry.Read(EntryBytes(index));
+
+    /// <summary>Offset of entry <paramref name="index"/> in the table.</summary>
+    public static int EntryOffset(int index) => ActionTableLayouts.TableHeaderSize + index * ActionTableLayouts.EntrySize;
+}

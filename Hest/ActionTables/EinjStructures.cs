@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace ApeiKit.Hest;
+
+/// <summary>
+/// The structures EINJ's actions exchange with the platform outside the table (ACPI 6.5 §18.6.3-18.6.5): the error type
+/// bitmap (GET_ERROR_TYPE / SET_ERROR_TYPE, Table 18.30), the SET_ERROR_TYPE_WITH_ADDRESS data structure (Table 18.31) with
+/// its vendor error type extension (Table 18.32) and the EINJv2 extension, and the trigger error action table (Table 18.33).
+/// EINJv2 (ACPI 6.6): bit 30 of the error type bitmap says EINJv2 is supported; action 0x11 EINJV2_GET_ERROR_TYPE returns the
+/// EINJv2 types (bit 0 processor, 1 memory, 2 PCI Express); SET_ERROR_TYPE_WITH_ADDRESS flag bit 3 says the EINJv2 extension
+/// (length u32, revision u16, component count u16, then per component a 16-byte id and a 16-byte syndrome) follows at offset
+/// 36. These EINJv2 facts are as Linux implements them (drivers/acpi/apei/einj-core.c, 2025) and ACPICA names them; the
+/// ACPI 6.6 text itself was not available to check (docs/erst-einj.md).
+/// </summary>
+public static class EinjStructures
+{
+    /// <summary>Size of the SET_ERROR_TYPE_WITH_ADDRESS structure without the EINJv2 extension.</summary>
+    public const int SetErrorTypeWithAddressSize = 36;
+    /// <summary>Size of the EINJv2 extension header (length, revision, component count).</summary>
+    public const int Einjv2HeaderSize = 8;
+    /// <summary>Size of one EINJv2 component entry (id and syndrome, 16 bytes each).</summary>
+    public const int Einjv2ComponentSize = 32;
+    /// <summary>Size of the trigger error action table header.</summary>
+    public const int TriggerHeaderSize = 16;
+    /// <summary>Size of the vendor error type extension structure.</summary>
+    public const int VendorExtensionSize = 16;
+
+    /// <summary>The error type bitmap (ACPI 6.5 Table 18.30; bit 30 EINJv2 from ACPI 6.6).</summary>
+    public static FlagTable ErrorTypes { get; } = new()
+    {
+        [0] = "processorCorrectable", [1] = "processorUncorrectableNonFatal", [2] = "processorUncorrectableFatal",
+        [3] = "memoryCorrectable", [4] = "memoryUncorrectableNonFatal", [5] = "memoryUncorrectableFatal",
+        [6] = "pcieCorrectable", [7] = "pcieUncorrectableNonFatal", [8] = "pcieUncorrectableFatal",
+        [9] = "platformCorrectable", [10] = "platformUncorrectableNonFatal", [11] = "platformUncorrectableFatal",
+        [12] = "cxlCacheCorrectable", [13] = "cxlCacheUncorrectableNonFatal", [14] = "cxlCacheUncorrectableFatal",
+        [15] = "cxlMemCorrectable", [16] = "cxlMemUncorrectableNonFatal", [17] = "cxlMemUncorrectableFatal",
+        [30] = "einjv2", [31] = "vendorDefined",
+    };
+
+    /// <summary>EINJv2 error types (EINJV2_GET_ERROR_TYPE; as Linux names them).</summary>
+    public static FlagTable Einjv2ErrorTypes { get; } = new() { [0] = "processor", [1] = "memory", [2] = "pcie" };
+
+    /// <summary>SET_ERROR_TYPE_WITH_ADDRESS Flags (Table 18.31; bit 3 EINJv2).</summary>
+    public static FlagTable SetErrorTypeFlags { get; } = new()
+    {
+        [0] = "processorIdValid", [1] = "memoryAddressAndRangeValid", [2] = "pcieSbdfValid", [3] = "einjv2ExtensionValid",
+    };
+
+    /// <summary>The PCIe SBDF field: bits 7:0 reserved, 10:8 function, 15:11 device, 23:16 bus, 31:24 segment.</summary>
+    public static IReadOnlyList<BitFieldDef> SbdfBits { get; } =
+    [
+        new("reserved", "Reserved", 0, 8), new("function", "Function", 8, 3), new("device", "Device", 11, 5),
+        new("bus", "Bus", 16, 8), new("segment", "Segment", 24, 8),
+    ];
+
+    /// <summary>SET_ERROR_TYPE_WITH_ADDRESS data structure (ACPI 6.5 Table 18.31).</summary>
+    public static StructDef SetErrorTypeWithAddress { get; } = new("SET_ERROR_TYPE_WITH_ADDRESS", SetErrorTypeWithAddressSize,
+    [
+        FieldDef.Flags("errorType", "Error type", 0, 4, ErrorTypes),
+        FieldDef.Hex("vendorErrorTypeExtensionOffset", "Vendor error type extension offset", 4, 4),
+        FieldDef.Flags("flags", "Flags", 8, 4, SetErrorTypeFlags),
+        FieldDef.Hex("processorId", "Processor identification (APIC ID / MPIDR)", 12, 4),
+        FieldDef.Hex("memoryAddress", "Memory address", 16, 8),
+        FieldDef.Hex("memoryAddressRange", "Memory address range (mask)", 24, 8),
+        FieldDef.Bits("pcieSbdf", "PCIe SBDF", 32, 4, SbdfBits),
+    ]);
+
+    /// <summary>EINJv2 extension header (at offset 36 of SET_ERROR_TYPE_WITH_ADDRESS when flag bit 3 is set).</summary>
+    public static StructDef Einjv2Header { get; } = new("EINJv2 extension", Einjv2HeaderSize,
+    [
+        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
+        FieldDef.Hex("revision", "Revision", 4, 2),
+        FieldDef.UInt("componentArrayCount", "Component array count", 6, 2),
+    ]);
+
+    /// <summary>One EINJv2 component: the component id (ACPI processor UID, memory device, PCIe SBDF or vendor id) and its syndrome.</summary>
+    public static StructDef Einjv2Component { get; } = new("EINJv2 component", Einjv2ComponentSize,
+    [
+        FieldDef.Bytes("componentId", "Component id", 0, 16),
+        FieldDef.Bytes("componentSyndrome", "Component syndrome", 16, 16),
+    ]);
+
+    /// <summary>Vendor error type extension structure (ACPI 6.5 Table 18.32).</summary>
+    public static StructDef VendorExtension { get; } = new("Vendor error type extension", VendorExtensionSize,
+    [
+        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
+        FieldDef.Bits("sbdf", "SBDF", 4, 4, SbdfBits),
+        FieldDef.Hex("vendorId", "Vendor ID", 8, 2),
+        FieldDef.Hex("deviceId", "Device ID", 10, 2),
+        FieldDef.Hex("revisionId", "Revision ID", 12, 1),
+        FieldDef.Reserved("reserved", 13, 3),
+    ]);
+
+    /// <summary>Trigger error action table header (ACPI 6.5 Table 18.33).</summary>
+    public static StructDef TriggerHeader { get; } = new("Trigger error action table header", TriggerHeaderSize,
+    [
+        FieldDef.UInt("headerSize", "Header size", 0, 4, unit: "bytes"),
+        FieldDef.Hex("revision", "Revision", 4, 4),
+        FieldDef.UInt("tableSize", "Table size", 8, 4, unit: "bytes"),
+        FieldDef.UInt("entryCount", "Entry count", 12, 4),
+    ]);
+
+    /// <summary>The names of the bits set in an error type bitmap, in bit order ("0x00000008 memoryCorrectable").</summary>
+    public static IReadOnlyList<string> NameErrorTypes(uint bitmap) => ErrorTypes.NamesOf(bitmap);
+
+    /// <summary>
+    /// Describes a SET_ERROR_TYPE_WITH_ADDRESS structure as the platform finds it in memory: the 36 bytes, the EINJv2
+    /// extension when flag bit 3 is set and the bytes hold it, and the vendor extension when its offset is non-zero and
+    /// lies inside <paramref name="bytes"/> (the offset is from the start of the structure).
+    /// </summary>
+    /// <exception cref="ApeiContentException">Fewer than 36 bytes.</exception>
+    public static void DescribeSetErrorTypeWithAddress(ReadOnlySpan<byte> bytes, long baseOffset, StructureVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        if (bytes.Length < SetErrorTypeWithAddressSize)
+            throw ApeiContentException.Truncated("SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, SetErrorTypeWithAddressSize, bytes.Length);
+        visitor.BeginObject(null, "SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, bytes.Length);
+        SetErrorTypeWithAddress.Describe(bytes[..SetErrorTypeWithAddressSize], baseOffset, visitor);
+        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        uint vendorOffset = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
+        uint type = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        if ((type & (1u << 31)) != 0 && vendorOffset == 0)
+            visitor.Info("vendorNote", "Note", "vendor-defined error type without a vendor error type extension offset");
+        if ((flags & 8) != 0)
+        {
+            long o = baseOffset + SetErrorTypeWithAddressSize;
+            var rest = bytes[SetErrorTypeWithAddressSize..];
+            if (rest.Length < Einjv2HeaderSize)
+            {
+                visitor.Error(ApeiContentException.Truncated("EINJv2 extension", o, Einjv2HeaderSize, rest.Length));
+            }
+            else
+            {
+                int count = BinaryPrimitives.ReadUInt16LittleEndian(rest[6..]);
+                visitor.BeginObject("einjv2", "EINJv2 extension", o, Einjv2HeaderSize + (long)count * Einjv2ComponentSize);
+                Einjv2Header.Describe(rest[..Einjv2HeaderSize], o, visitor);
+                long needed = Einjv2HeaderSize + (long)count * Einjv2ComponentSize;
+                int fit = (int)Math.Min(count, (rest.Length - Einjv2HeaderSize) / Einjv2ComponentSize);
+                visitor.BeginArray("components", "Components", o + Einjv2HeaderSize, (long)fit * Einjv2ComponentSize);
+                for (int i = 0; i < fit; i++)
+                {
+                    long co = o + Einjv2HeaderSize + (long)i * Einjv2ComponentSize;
+                    visitor.BeginObject(null, string.Create(CultureInfo.InvariantCulture, $"Component #{i}"), co, Einjv2ComponentSize);
+                    Einjv2Component.Describe(rest.Slice(Einjv2HeaderSize + i * Einjv2ComponentSize, Einjv2ComponentSize), co, visitor);
+                    visitor.EndObject();
+                }
+                visitor.EndArray();
+                if (fit < count) visitor.Error(ApeiContentException.Truncated("EINJv2 component array", o + Einjv2HeaderSize, needed - Einjv2HeaderSize, rest.Length - Einjv2HeaderSize, "componentArrayCount"));
+                visitor.EndObject();
+            }
+        }
+        if (vendorOffset != 0)
+        {
+            if ((ulong)vendorOffset + VendorExtensionSize <= (ulong)bytes.Length)
+            {
+                long vo = baseOffset + vendorOffset;
+                visitor.BeginObject("vendorExtension", "Vendor error type extension", vo, VendorExtensionSize);
+                VendorExtension.Describe(bytes.Slice((int)vendorOffset, VendorExtensionSize), vo, visitor);
+                visitor.EndObject();
+            }
+            else
+            {
+                visitor.Info("vendorExtensionNote", "Note", string.Create(CultureInfo.InvariantCulture, $"the vendor extension at offset 0x{vendorOffset:X} lies outside the {bytes.Length} bytes given"));
+            }
+        }
+        visitor.EndObject();
+    }
+
+    /// <summary>
+    /// Describes a trigger error action table (what GET_TRIGGER_ERROR_ACTION_TABLE points at): the 16-byte header and its
+    /// injection instruction entries (action TRIGGER_ERROR, 0xFF). Entries are read as far as Table Size and the bytes reach.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Fewer than 16 bytes.</exception>
+    public static void DescribeTriggerTable(ReadOnlySpan<byte> bytes, long baseOffset, StructureVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        if (bytes.Length < TriggerHeaderSize) throw ApeiContentException.Truncated("Trigger error action table", baseOffset, TriggerHeaderSize, bytes.Length);
+        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        uint tableSize = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
+        visitor.BeginObject(null, "Trigger error action table", baseOffset, bytes.Length);
+        TriggerHeader.Describe(bytes[..TriggerHeaderSize], baseOffset, visitor);
+        if (headerSize != TriggerHeaderSize)
+            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "headerSize", baseOffset, "16", headerSize.ToString(CultureInfo.InvariantCulture)));
+        ulong expected = TriggerHeaderSize + (ulong)count * ActionTableLayouts.EntrySize;
+        if (tableSize != expected)
+            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "tableSize", baseOffset + 8, string.Create(CultureInfo.InvariantCulture, $"{expected} (16 + 32 × entry count)"), tableSize.ToString(CultureInfo.InvariantCulture)));
+        int fit = (int)Math.Min(count, (ulong)(Math.Min((long)bytes.Length, tableSize) - TriggerHeaderSize) / ActionTableLayouts.EntrySize);
+        if (tableSize < TriggerHeaderSize) fit = 0;
+        visitor.BeginArray("entries", "Injection instruction entries", baseOffset + TriggerHeaderSize, (long)fit * ActionTableLayouts.EntrySize);
+        for (int i = 0; i < fit; i++)
+            ActionTableDescriber.DescribeEntry(ActionTableKind.Einj, bytes.Slice(TriggerHeaderSize + i * ActionTableLayouts.EntrySize, ActionTableLayouts.EntrySize), i,
+                baseOffset + TriggerHeaderSize + (long)i * ActionTableLayouts.EntrySize, visitor);
+        visitor.EndArray();
+        if (fit < count)
+            visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + 12, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, bytes.Length - TriggerHeaderSize), "entryCount"));
+        visitor.EndObject();
+    }
+
+    /// <summary>Builds a trigger error action table from entries (header size 16, revision 0, table size and count filled in).</summary>
+    public static byte[] BuildTriggerTable(IReadOnlyList<InstructionEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var b = new byte[TriggerHeaderSize + entries.Count * ActionTableLayouts.EntrySize];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, TriggerHeaderSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), (uint)b.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), (uint)entries.Count);
+        for (int i = 0; i < entries.Count; i++) entries[i].Write(b.AsSpan(TriggerHeaderSize + i * ActionTableLayouts.EntrySize));
+        return b;
+    }
+}
