@@ -236,6 +236,8 @@ public static partial class CliApp
         DemoCommand.Create(context),
         SimulateCommand.Create(context),
         HestCommand.Create(context),
+        BertCommand.Create(context),
+        VmCommand.Create(context),
         GenerateCommand.Create(context),
         StatsCommand.Create(context),
     ];
