@@ -174,6 +174,9 @@ internal static class VmCommand
             if (LinuxConsumerLint.RefusalReason(source.Notification, arch) is not null || source.NotificationStructure is { PollInterval: 0 } && source.Notification == NotificationType.Polled)
                 warnings.Add(new(LinuxLintKind.NotificationRefused, p.Record.Label, $"placed in source {p.SourceId}, which Linux does not read (see the warning on that source)"));
         }
+        var readNow = placed.Where(p => sources.First(s => s.Description.SourceId == p.SourceId).Notification == NotificationType.Polled)
+            .OrderBy(p => sources.FindIndex(s => s.Description.SourceId == p.SourceId)).Select(p => (p.Record.Block, p.Record.Label));
+        warnings.AddRange(LinuxConsumerLint.CheckGhesBurst(readNow));
         if (hasBert) warnings.AddRange(BertCommand.Lint(bertRecords, arch));
         warnings = BertCommand.Dedup(warnings);
 

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ApeiKit.Cli;
+
+namespace ApeiKit.Tests.RealKernel;
+
+/// <summary>
+/// A real Linux guest: Debian's linux-image-amd64 under qemu-system-x86_64 (TCG), booted from an initramfs of static
+/// busybox whose /init prints dmesg between markers and powers off. What is needed (all installed by .ci/run):
+/// qemu-system-x86_64, /boot/vmlinuz-*-amd64, a static busybox at /bin/busybox (Debian busybox-static).
+/// </summary>
+internal static class Guest
+{
+    public const string Qemu = "/usr/bin/qemu-system-x86_64";
+    public const string Busybox = "/bin/busybox";
+    public const string HowToEnable =
+        "the real-kernel tests need qemu-system-x86_64, a Debian amd64 kernel in /boot and a static busybox: " +
+        "apt-get install qemu-system-x86 linux-image-amd64 busybox-static cpio (as .ci/run does); in CI (CI=true) they never skip";
+
+    /// <summary>True when running in CI (then these tests must run, never skip).</summary>
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The newest /boot/vmlinuz-*-amd64, or null.</summary>
+    public static string? Kernel => Directory.Exists("/boot")
+        ? Directory.GetFiles("/boot", "vmlinuz-*-amd64").OrderBy(f => f, StringComparer.Ordinal).LastOrDefault()
+        : null;
+
+    /// <summary>What is missing, or null when a guest can boot.</summary>
+    public static string? Missing
+    {
+        get
+        {
+            var missing = new List<string>();
+            if (!File.Exists(Qemu)) missing.Add(Qemu);
+            if (Kernel is null) missing.Add("/boot/vmlinuz-*-amd64");
+            if (!File.Exists(Busybox)) missing.Add(Busybox);
+            return missing.Count == 0 ? null : string.Join(", ", missing) + " missing";
+        }
+    }
+
+    /// <summary>Fails (never skips) when the guest cannot boot: reached only in CI or when everything is there.</summary>
+    public static void Require()
+    {
+        if (Missing is { } m) Assert.Fail($"{m}: {HowToEnable}");
+    }
+
+    public const string DmesgBegin = "APEIKIT-DMESG-BEGIN", DmesgEnd = "APEIKIT-DMESG-END", Ready = "APEIKIT-READY";
+
+    /// <summary>An uncompressed initramfs: static busybox and an /init that prints dmesg between markers, says READY, waits a little (for QMP) and powers off.</summary>
+    public static byte[] Initramfs()
+    {
+        const string init = """
+            #!/bin/busybox sh
+            /bin/busybox mount -t proc proc /proc
+            echo APEIKIT-DMESG-BEGIN
+            /bin/busybox dmesg
+            echo APEIKIT-DMESG-END
+            echo APEIKIT-READY
+            /bin/busybox sleep 20
+            /bin/busybox poweroff -f
+
+            """;
+        return CpioNewc.Write([
+            ("bin", [], CpioNewc.DirectoryMode),
+            ("proc", [], CpioNewc.DirectoryMode),
+            ("dev", [], CpioNewc.DirectoryMode),
+            ("bin/busybox", File.ReadAllBytes(Busybox), CpioNewc.Executable),
+            ("init", Encoding.ASCII.GetBytes(init.Replace("\r", "", StringComparison.Ordinal)), CpioNewc.Executable),
+        ]);
+    }
+
+    /// <summary>What a boot gave: the serial console, dmesg (between the markers), guest memory saved over QMP, how long it took.</summary>
+    public sealed record Boot(string Console, string[] Dmesg, Dictionary<ulong, byte[]> Memory, TimeSpan Elapsed, bool TimedOut)
+    {
+        public string DmesgText => string.Join('\n', Dmesg);
+    }
+
+    /// <summary>
+    /// Boots the guest with <paramref name="qemuArgs"/> and <paramref name="kernelArgs"/> (as <c>apeikit vm build</c> printed
+    /// them) added to the fixed ones; when /init says READY, saves each range of <paramref name="save"/> from guest memory
+    /// over QMP (pmemsave) and quits. Bounded by <paramref name="timeout"/> (QEMU is killed).
+    /// </summary>
+    public static Boot Run(string dir, IEnumerable<string> qemuArgs, IEnumerable<string> kernelArgs, IEnumerable<(ulong Address, int Size)>? save = null, int timeoutSeconds = 90)
+    {
+        string initrd = Path.Combine(dir, "initramfs.cpio");
+        File.WriteAllBytes(initrd, Initramfs());
+        string qmp = Path.Combine(dir, "qmp.sock");
+        var psi = new ProcessStartInfo(Qemu) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dir };
+        foreach (var a in (string[])["-M", "q35", "-m", "512", "-nographic", "-no-reboot", "-kernel", Kernel!, "-initrd", initrd,
+                     "-qmp", $"unix:{qmp},server=on,wait=off",
+                     "-append", "console=ttyS0 loglevel=1 panic=-1 " + string.Join(' ', kernelArgs)])
+            psi.ArgumentList.Add(a);
+        foreach (var a in qemuArgs) psi.ArgumentList.Add(a);
+        var console = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sw = Stopwatch.StartNew();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (console) console.Append(e.Data.TrimEnd('\r')).Append('\n');
+            if (e.Data.Contains(Ready, StringComparison.Ordinal)) ready.TrySetResult();
+        };
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (console) console.Append("qemu: ").Append(e.Data).Append('\n');
+        };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var memory = new Dictionary<ulong, byte[]>();
+        bool timedOut = false;
+        var deadline = TimeSpan.FromSeconds(timeoutSeconds);
+        try
+        {
+            var exited = p.WaitForExitAsync();
+            int which = Task.WaitAny([ready.Task, exited], deadline);
+            if (which == 0)
+            {
+                SaveAndQuit(qmp, dir, save ?? [], memory);
+            }
+            if (!p.WaitForExit((int)Math.Max(1000, (deadline - sw.Elapsed).TotalMilliseconds)))
+            {
+                timedOut = true;
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit();
+            }
+            p.WaitForExit(); // drains the output events
+        }
+        finally
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit();
+            }
+        }
+        string text;
+        lock (console) text = console.ToString();
+        var lines = text.Split('\n');
+        int begin = Array.FindIndex(lines, l => l.Contains(DmesgBegin, StringComparison.Ordinal));
+        int end = Array.FindIndex(lines, l => l.Contains(DmesgEnd, StringComparison.Ordinal));
+        string[] dmesg = begin >= 0 && end > begin ? lines[(begin + 1)..end] : lines; // a panic prints to the console only
+        return new Boot(text, dmesg, memory, sw.Elapsed, timedOut);
+    }
+
+    private static void SaveAndQuit(string socketPath, string dir, IEnumerable<(ulong Address, int Size)> save, Dictionary<ulong, byte[]> memory)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+        reader.ReadLine(); // greeting
+        Command(reader, writer, """{"execute":"qmp_capabilities"}""");
+        int i = 0;
+        foreach (var (address, size) in save)
+        {
+            string file = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"pmem{i++}.bin"));
+            Command(reader, writer, JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["execute"] = "pmemsave",
+                ["arguments"] = new Dictionary<string, object> { ["val"] = address, ["size"] = size, ["filename"] = file },
+            }));
+            memory[address] = File.ReadAllBytes(file);
+        }
+        writer.WriteLine("""{"execute":"quit"}""");
+    }
+
+    private static void Command(StreamReader reader, StreamWriter writer, string json)
+    {
+        writer.WriteLine(json);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains("\"event\"", StringComparison.Ordinal)) continue;
+            if (line.Contains("\"error\"", StringComparison.Ordinal)) throw new InvalidOperationException("QMP: " + line);
+            if (line.Contains("\"return\"", StringComparison.Ordinal)) return;
+        }
+        throw new InvalidOperationException("QMP: connection closed");
+    }
+}
+
+/// <summary>A fact that needs a real guest: skipped locally when QEMU, the kernel or busybox are missing (saying how to enable it), never in CI.</summary>
+internal sealed class RealKernelFactAttribute : FactAttribute
+{
+    public RealKernelFactAttribute()
+    {
+        if (Guest.Missing is { } m && !Guest.InCi) Skip = $"{m}: {Guest.HowToEnable}";
+    }
+}
