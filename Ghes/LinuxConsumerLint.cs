@@ -7,7 +7,7 @@ namespace ApeiKit.Ghes;
 /// <summary>What Linux 6.x will do differently from what the author of a record or table probably intends.</summary>
 public enum LinuxLintKind
 {
-    /// <summary>A GHES block with fatal severity: <c>ghes_proc</c> calls <c>__ghes_panic</c> ("Fatal hardware error!").</summary>
+    /// <summary>A GHES block with fatal severity: <c>ghes_proc</c> calls <c>__ghes_panic</c> ("GHES: Fatal hardware error").</summary>
     FatalSeverity,
     /// <summary>A BERT record of <see cref="LinuxConsumerLint.BertPrintMaxLength"/> bytes or more: <c>bert_print_all</c> skips it.</summary>
     BertRecordTooLong,
@@ -104,7 +104,7 @@ public static class LinuxConsumerLint
         var list = new List<LinuxLintWarning>();
         if (block.ErrorSeverity == 1)
             list.Add(new(LinuxLintKind.FatalSeverity, subject,
-                "fatal severity: Linux panics the guest (ghes_proc -> __ghes_panic, \"Fatal hardware error!\") after printing the record"));
+                "fatal severity: Linux panics the guest after printing the record (ghes_proc -> __ghes_panic: \"Kernel panic - not syncing: GHES: Fatal hardware error\")"));
         int length = block.GetEncodedLength();
         if (length > EstatusMaxSize)
             list.Add(new(LinuxLintKind.BlockTooLarge, subject, string.Create(CultureInfo.InvariantCulture,
