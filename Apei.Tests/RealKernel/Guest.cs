@@ -168,7 +168,7 @@ internal static class Guest
             }));
             memory[address] = File.ReadAllBytes(file);
         }
-        writer.WriteLine("""{"execute":"quit"}""");
+        Command(reader, writer, """{"execute":"quit"}"""); // waits for QEMU to take it (closing at once can drop it)
     }
 
     private static void Command(StreamReader reader, StreamWriter writer, string json)
