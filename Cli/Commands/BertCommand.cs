@@ -72,12 +72,13 @@ internal static class BertCommand
     /// <summary>What Linux will not do as intended with these records in a BERT.</summary>
     internal static List<LinuxLintWarning> Lint(List<LoadedRecord> records, GuestArchitecture arch)
     {
+        // Subjects by position in the region: the same file may be given twice.
+        string Subject(int i) => string.Create(CultureInfo.InvariantCulture, $"BERT record {i + 1} ({records[i].Label})");
         var warnings = new List<LinuxLintWarning>();
-        foreach (var r in records)
-            if (r.Record is { } record)
-                warnings.AddRange(LinuxConsumerLint.CheckRecord(record, arch, r.Label).Where(w => w.Kind == LinuxLintKind.TimestampNotBcd));
-        warnings.AddRange(LinuxConsumerLint.CheckBertBlocks(records.ConvertAll(r => r.Block), arch, i => records[i].Label)
-            .Where(w => w.Kind != LinuxLintKind.TimestampNotBcd || records[0].Record is null || !warnings.Exists(x => x.Subject == w.Subject)));
+        for (int i = 0; i < records.Count; i++)
+            if (records[i].Record is { } record)
+                warnings.AddRange(LinuxConsumerLint.CheckRecord(record, arch, Subject(i)));
+        warnings.AddRange(LinuxConsumerLint.CheckBertBlocks(records.ConvertAll(r => r.Block), arch, Subject));
         return Dedup(warnings);
     }
 
