@@ -212,4 +212,22 @@ public sealed class VmCommandTests : IDisposable
         Assert.Contains("QEMU refuses more than 1024 bytes", big.Error, StringComparison.Ordinal);
         Assert.Equal("", big.Out);
     }
+
+    [Fact]
+    public void Hest_check_decode_and_convert_name_what_linux_will_not_do()
+    {
+        File.WriteAllText(P("spec.json"), """{ "sources": [ { "type": "ghesv2", "notification": { "type": "polled", "pollInterval": 0 } }, { "type": "ghes", "notification": "mce" } ] }""");
+        Assert.Equal(1, CliRunner.Run("hest", "build", P("spec.json"), "-o", P("h.bin"), "--region-base", "0x1000").ExitCode); // the check also fails the 0 interval
+        var check = CliRunner.Run("hest", "check", P("h.bin"));
+        Assert.Contains("  linux: GHESv2 source 0: polled with poll interval 0", check.Out, StringComparison.Ordinal);
+        Assert.Contains("  linux: GHES source 1: notified by MCE", check.Out, StringComparison.Ordinal);
+        using (var doc = JsonDocument.Parse(CliRunner.Run("hest", "check", "-f", "json", P("h.bin")).Out))
+            Assert.Equal(["pollIntervalZero", "notificationRefused"], doc.RootElement[0].GetProperty("linux").EnumerateArray().Select(w => w.GetProperty("kind").GetString()!));
+        var decode = CliRunner.Run("decode", P("h.bin"));
+        Assert.Equal(0, decode.ExitCode);
+        Assert.Equal(2, decode.ErrorLines.Count(l => l.Contains(": warning: GHES", StringComparison.Ordinal)));
+        var convert = CliRunner.Run("convert", "--to", "gesb", Encode("pcie-fatal.json"), "-o", P("f.gesb"));
+        Assert.Equal(0, convert.ExitCode);
+        Assert.Single(convert.ErrorLines, l => l.Contains("warning: block 1: fatal severity", StringComparison.Ordinal));
+    }
 }

@@ -107,7 +107,9 @@ internal static class DecodeCommand
                     throw new CliUsageException($"{file}: {e.Message}");
                 }
             }
-            return StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
+            int code = StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
+            LinuxNotes.ForDecode(context, inputs);
+            return code;
         }
         finally
         {
