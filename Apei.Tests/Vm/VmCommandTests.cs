@@ -131,6 +131,8 @@ public sealed class VmCommandTests : IDisposable
         Assert.Contains("  memmap=20K$0x10000000", t.Out, StringComparison.Ordinal);
         Assert.Contains("-append 'console=ttyS0 memmap=20K$0x10000000'", t.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("wrote", t.Out, StringComparison.Ordinal);
+        var k = CliRunner.Run("vm", "build", "--preset", "x86-q35", "-o", _dir, "--kernel", "/boot/vmlinuz-6.1", "--initrd", "my initrd");
+        Assert.Contains("-kernel /boot/vmlinuz-6.1 -initrd 'my initrd' -append", k.Out, StringComparison.Ordinal);
         Assert.Contains("wrote", t.Error, StringComparison.Ordinal);
     }
 

@@ -52,14 +52,21 @@ internal static class VmCommand
         var arch = ArchOption();
         var format = new Option<string>("--format", "-f") { Description = "text or json (paths, addresses, sizes, arguments).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var kernel = new Option<string?>("--kernel") { Description = "The guest kernel, for the example command line (default: the word VMLINUZ)." };
+        var initrd = new Option<string?>("--initrd") { Description = "The guest initrd, for the example command line (default: the word INITRD)." };
         var command = new Command("build", "Build a HEST, its error-status region with records, a BERT with its region, and print the QEMU and kernel arguments.")
-            { spec, preset, record, bert, output, regionBase, bertAddress, arch, format };
+            { spec, preset, record, bert, output, regionBase, bertAddress, arch, format, kernel, initrd };
         command.SetAction(parse => RunBuild(context, new BuildArgs(parse.GetValue(spec), parse.GetValue(preset), parse.GetValue(record) ?? [], parse.GetValue(bert) ?? [],
-            parse.GetValue(output)!, parse.GetValue(regionBase), parse.GetValue(bertAddress), parse.GetValue(arch), parse.GetValue(format)!)));
+            parse.GetValue(output)!, parse.GetValue(regionBase), parse.GetValue(bertAddress), parse.GetValue(arch), parse.GetValue(format)!)
+            { Kernel = parse.GetValue(kernel), Initrd = parse.GetValue(initrd) }));
         return command;
     }
 
-    private sealed record BuildArgs(string? Spec, string? Preset, string[] Records, string[] Bert, string Dir, string? RegionBase, string? BertAddress, string? Arch, string Format);
+    private sealed record BuildArgs(string? Spec, string? Preset, string[] Records, string[] Bert, string Dir, string? RegionBase, string? BertAddress, string? Arch, string Format)
+    {
+        public string? Kernel { get; init; }
+        public string? Initrd { get; init; }
+    }
 
     private sealed record Placement(ushort SourceId, LoadedRecord Record);
 
@@ -195,7 +202,7 @@ internal static class VmCommand
         CliFiles.WriteAll(context, [.. outputs]);
 
         var launch = Launch(arch, Path.GetFullPath(hestPath), Path.GetFullPath(regionPath), regionBase, region.Length,
-            bertResult is null ? null : (Path.GetFullPath(bertPath), Path.GetFullPath(bertRegionPath), bertResult), Path.GetFullPath(cpioPath));
+            bertResult is null ? null : (Path.GetFullPath(bertPath), Path.GetFullPath(bertRegionPath), bertResult), Path.GetFullPath(cpioPath), a.Kernel, a.Initrd);
 
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {message}");
         foreach (var w in warnings) context.Error.WriteLine("apeikit: warning: " + w);
@@ -220,8 +227,10 @@ internal static class VmCommand
         string HestPath, string? BertPath, string? InitrdPrepend);
 
     private static LaunchArgs Launch(GuestArchitecture arch, string hest, string region, ulong regionBase, int regionSize,
-        (string Table, string Region, BertBuildResult Result)? bert, string cpio)
+        (string Table, string Region, BertBuildResult Result)? bert, string cpio, string? kernelImage, string? initrd)
     {
+        string kernelWord = kernelImage is null ? (arch == GuestArchitecture.Arm64 ? "IMAGE" : "VMLINUZ") : Shell(kernelImage);
+        string initrdWord = initrd is null ? "INITRD" : Shell(initrd);
         var qemu = new List<string>();
         var kernel = new List<string>();
         var notes = new List<string>();
@@ -245,14 +254,14 @@ internal static class VmCommand
             ulong ramMiB = Math.Max(512, (end + (1UL << 20) - 1) >> 20);
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"The regions are loaded into guest RAM and reserved from the kernel with memmap= (E820 reserved): the guest needs RAM up to 0x{end:X} (q35 with -m {ramMiB} or more)."));
             notes.Add("The sources are polled: Linux reads a block that already holds a record when it probes the source, shortly after boot; \"GHES: Failed to enable APEI firmware first mode.\" is harmless (QEMU's _OSC does not grant it).");
-            example = string.Create(CultureInfo.InvariantCulture, $"qemu-system-x86_64 -M q35 -m {ramMiB} -nographic -kernel VMLINUZ -initrd INITRD -append {Shell("console=ttyS0 " + string.Join(' ', kernel))} {string.Join(' ', qemu.Select(Shell))}");
+            example = string.Create(CultureInfo.InvariantCulture, $"qemu-system-x86_64 -M q35 -m {ramMiB} -nographic -kernel {kernelWord} -initrd {initrdWord} -append {Shell("console=ttyS0 " + string.Join(' ', kernel))} {string.Join(' ', qemu.Select(Shell))}");
         }
         else
         {
             kernel.Add("acpi=force");
-            notes.Add("aarch64 QEMU has no -acpitable: the tables go in through the kernel's ACPI table upgrade. Put acpi-tables.cpio (uncompressed) in front of the initrd: cat acpi-tables.cpio INITRD > initrd-with-tables; the kernel logs \"ACPI: Table Upgrade: install [HEST-...]\".");
+            notes.Add($"aarch64 QEMU has no -acpitable: the tables go in through the kernel's ACPI table upgrade. Put acpi-tables.cpio (uncompressed) in front of the initrd: cat acpi-tables.cpio {initrdWord} > initrd-with-tables; the kernel logs \"ACPI: Table Upgrade: install [HEST-...]\".");
             notes.Add("The region is loaded into the virt machine's second flash bank (RAM is refused: \"requested region covers kernel memory\"); the guest's writes there (block status clear, GHESv2 read-ack) are ignored by the flash model, so a polled block is read again at every poll. Do not use -M virt,ras=on together with these tables (QEMU then builds its own HEST).");
-            example = $"qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2048 -nographic -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd -kernel IMAGE -initrd initrd-with-tables -append {Shell("console=ttyAMA0 " + string.Join(' ', kernel))} {string.Join(' ', qemu.Select(Shell))}";
+            example = $"qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2048 -nographic -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd -kernel {kernelWord} -initrd initrd-with-tables -append {Shell("console=ttyAMA0 " + string.Join(' ', kernel))} {string.Join(' ', qemu.Select(Shell))}";
         }
         return new LaunchArgs(qemu, kernel, example, notes, [.. loads], hest, bert?.Table, arm ? cpio : null);
     }
