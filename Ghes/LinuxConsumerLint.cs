@@ -25,6 +25,8 @@ public enum LinuxLintKind
     PollIntervalZero,
     /// <summary>More GHES records of one class at once than <c>ghes_print_estatus</c> prints (2 corrected and 2 uncorrected every 5 s).</summary>
     PrintRateLimited,
+    /// <summary>A record preloaded into a source that is not polled: Linux reads the block only when the source is notified (SEA, GPIO, SCI, ...).</summary>
+    NotNotified,
 }
 
 /// <summary>The guest kernel's architecture (what is compiled into Linux's GHES and CPER code differs).</summary>

@@ -180,6 +180,9 @@ internal static class VmCommand
             var source = sources.First(s => s.Description.SourceId == p.SourceId);
             if (LinuxConsumerLint.RefusalReason(source.Notification, arch) is not null || source.NotificationStructure is { PollInterval: 0 } && source.Notification == NotificationType.Polled)
                 warnings.Add(new(LinuxLintKind.NotificationRefused, p.Record.Label, $"placed in source {p.SourceId}, which Linux does not read (see the warning on that source)"));
+            else if (source.Notification != NotificationType.Polled)
+                warnings.Add(new(LinuxLintKind.NotNotified, p.Record.Label, string.Create(CultureInfo.InvariantCulture,
+                    $"placed in source {p.SourceId}, notified by {NotificationName(source.Notification)}: Linux reads that block only when the source is notified, which nothing here does; put it in a polled source to have it printed at boot")));
         }
         var readNow = placed.Where(p => sources.First(s => s.Description.SourceId == p.SourceId).Notification == NotificationType.Polled)
             .OrderBy(p => sources.FindIndex(s => s.Description.SourceId == p.SourceId)).Select(p => (p.Record.Block, p.Record.Label));
