@@ -12,6 +12,44 @@ namespace ApeiKit.Tests.RealKernel;
 /// busybox whose /init prints dmesg between markers and powers off. What is needed (all installed by .ci/run):
 /// qemu-system-x86_64, /boot/vmlinuz-*-amd64, a static busybox at /bin/busybox (Debian busybox-static).
 /// </summary>
+/// <summary>A QEMU machine to boot: emulator, fixed arguments, kernel, static busybox, console.</summary>
+internal sealed record GuestMachine(string Name, string Qemu, string[] Fixed, string? Kernel, string Busybox, string Console, string HowToEnable)
+{
+    /// <summary>What is missing, or null when a guest can boot.</summary>
+    public string? Missing
+    {
+        get
+        {
+            var missing = new List<string>();
+            if (!File.Exists(Qemu)) missing.Add(Qemu);
+            if (Kernel is null) missing.Add(Name + " kernel");
+            if (!File.Exists(Busybox)) missing.Add(Busybox);
+            foreach (var f in Fixed.Where(a => a.StartsWith('/'))) if (!File.Exists(f)) missing.Add(f);
+            return missing.Count == 0 ? null : string.Join(", ", missing) + " missing";
+        }
+    }
+
+    /// <summary>Fails (never skips) when the guest cannot boot: reached only in CI or when everything is there.</summary>
+    public void Require()
+    {
+        if (Missing is { } m) Assert.Fail($"{m}: {HowToEnable}");
+    }
+
+    /// <summary>Debian's amd64 kernel on q35.</summary>
+    public static GuestMachine X86 { get; } = new("x86-64", Guest.Qemu, ["-M", "q35", "-m", "512"], Guest.Kernel, Guest.Busybox, "ttyS0", Guest.HowToEnable);
+
+    /// <summary>Where .ci/run unpacks Debian's arm64 kernel and busybox-static (override with APEIKIT_ARM64_ROOT).</summary>
+    public static string Arm64Root => Environment.GetEnvironmentVariable("APEIKIT_ARM64_ROOT") is { Length: > 0 } r ? r : "/opt/apeikit-arm64";
+
+    /// <summary>Debian's arm64 kernel (EFI stub Image) on virt with edk2.</summary>
+    public static GuestMachine Arm64 { get; } = new("arm64", "/usr/bin/qemu-system-aarch64",
+        ["-M", "virt", "-cpu", "cortex-a57", "-m", "2048", "-bios", "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"],
+        Directory.Exists(Path.Combine(Arm64Root, "boot")) ? Directory.GetFiles(Path.Combine(Arm64Root, "boot"), "vmlinuz-*-arm64").OrderBy(f => f, StringComparer.Ordinal).LastOrDefault() : null,
+        Path.Combine(Arm64Root, "bin", "busybox"), "ttyAMA0",
+        "the arm64 real-kernel test needs qemu-system-aarch64 (qemu-system-arm), /usr/share/qemu-efi-aarch64/QEMU_EFI.fd (qemu-efi-aarch64) and Debian's arm64 linux-image and busybox-static unpacked under " +
+        "$APEIKIT_ARM64_ROOT (default /opt/apeikit-arm64; .ci/run does it); in CI (CI=true) it never skips");
+}
+
 internal static class Guest
 {
     public const string Qemu = "/usr/bin/qemu-system-x86_64";
@@ -42,15 +80,12 @@ internal static class Guest
     }
 
     /// <summary>Fails (never skips) when the guest cannot boot: reached only in CI or when everything is there.</summary>
-    public static void Require()
-    {
-        if (Missing is { } m) Assert.Fail($"{m}: {HowToEnable}");
-    }
+    public static void Require() => GuestMachine.X86.Require();
 
     public const string DmesgBegin = "APEIKIT-DMESG-BEGIN", DmesgEnd = "APEIKIT-DMESG-END", Ready = "APEIKIT-READY";
 
     /// <summary>An uncompressed initramfs: static busybox and an /init that prints dmesg between markers, says READY, waits a little (for QMP) and powers off.</summary>
-    public static byte[] Initramfs()
+    public static byte[] Initramfs(string busybox = Busybox)
     {
         const string init = """
             #!/bin/busybox sh
@@ -67,7 +102,7 @@ internal static class Guest
             ("bin", [], CpioNewc.DirectoryMode),
             ("proc", [], CpioNewc.DirectoryMode),
             ("dev", [], CpioNewc.DirectoryMode),
-            ("bin/busybox", File.ReadAllBytes(Busybox), CpioNewc.Executable),
+            ("bin/busybox", File.ReadAllBytes(busybox), CpioNewc.Executable),
             ("init", Encoding.ASCII.GetBytes(init.Replace("\r", "", StringComparison.Ordinal)), CpioNewc.Executable),
         ]);
     }
@@ -84,14 +119,18 @@ internal static class Guest
     /// over QMP (pmemsave) and quits. Bounded by <paramref name="timeout"/> (QEMU is killed).
     /// </summary>
     public static Boot Run(string dir, IEnumerable<string> qemuArgs, IEnumerable<string> kernelArgs, IEnumerable<(ulong Address, int Size)>? save = null, int timeoutSeconds = 90)
+        => Run(GuestMachine.X86, dir, qemuArgs, kernelArgs, save, [], timeoutSeconds);
+
+    /// <summary>As above on <paramref name="machine"/>; <paramref name="initrdPrefix"/> goes in front of the initramfs (the arm64 ACPI table upgrade cpio).</summary>
+    public static Boot Run(GuestMachine machine, string dir, IEnumerable<string> qemuArgs, IEnumerable<string> kernelArgs, IEnumerable<(ulong Address, int Size)>? save, byte[] initrdPrefix, int timeoutSeconds = 120)
     {
         string initrd = Path.Combine(dir, "initramfs.cpio");
-        File.WriteAllBytes(initrd, Initramfs());
+        File.WriteAllBytes(initrd, [.. initrdPrefix, .. Initramfs(machine.Busybox)]);
         string qmp = Path.Combine(dir, "qmp.sock");
-        var psi = new ProcessStartInfo(Qemu) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dir };
-        foreach (var a in (string[])["-M", "q35", "-m", "512", "-nographic", "-no-reboot", "-kernel", Kernel!, "-initrd", initrd,
+        var psi = new ProcessStartInfo(machine.Qemu) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dir };
+        foreach (var a in (string[])[.. machine.Fixed, "-nographic", "-no-reboot", "-kernel", machine.Kernel!, "-initrd", initrd,
                      "-qmp", $"unix:{qmp},server=on,wait=off",
-                     "-append", "console=ttyS0 loglevel=1 panic=-1 " + string.Join(' ', kernelArgs)])
+                     "-append", $"console={machine.Console} loglevel=1 panic=-1 " + string.Join(' ', kernelArgs)])
             psi.ArgumentList.Add(a);
         foreach (var a in qemuArgs) psi.ArgumentList.Add(a);
         var console = new StringBuilder();
@@ -181,6 +220,15 @@ internal static class Guest
             if (line.Contains("\"return\"", StringComparison.Ordinal)) return;
         }
         throw new InvalidOperationException("QMP: connection closed");
+    }
+}
+
+/// <summary>A fact that needs a real arm64 guest: skipped locally when something is missing (saying how to enable it), never in CI.</summary>
+internal sealed class RealKernelArm64FactAttribute : FactAttribute
+{
+    public RealKernelArm64FactAttribute()
+    {
+        if (GuestMachine.Arm64.Missing is { } m && !Guest.InCi) Skip = $"{m}: {GuestMachine.Arm64.HowToEnable}";
     }
 }
 
