@@ -13,6 +13,8 @@ internal enum Match
     Suffix,
     /// <summary>The kernel's value starts with it (the number, then the kernel's own name).</summary>
     Prefix,
+    /// <summary>A line of its own in the section (the key is the line; the value is not used).</summary>
+    Line,
 }
 
 /// <summary>
@@ -34,6 +36,7 @@ internal sealed class KernelExpectations
         [CperGuids.PciExpress] = "PCIe error",
         [CperGuids.FirmwareErrorRecordReference] = "Firmware Error Record Reference",
         [CperGuids.ProcessorIa32X64] = "IA32/X64 processor error",
+        [CperGuids.ProcessorArm] = "ARM processor error",
     };
 
     // cper-x86.c: the error structure type GUIDs, named as the kernel names them.
@@ -81,6 +84,7 @@ internal sealed class KernelExpectations
             else if (type == CperGuids.ProcessorIa32X64) Ia32(b, f, hex);
             else if (type == CperGuids.PciExpress) Pcie(b, U(d.GetProperty("severity")) == 1, f);
             else if (type == CperGuids.FirmwareErrorRecordReference) Firmware(b, f);
+            else if (type == CperGuids.ProcessorArm) Arm(b, f);
             else
             {
                 // Not decoded by the kernel (memory 2 among them): "section type: unknown, GUID", the length, a hex dump.
@@ -208,6 +212,56 @@ internal sealed class KernelExpectations
         }
     }
 
+    // cper-arm.c (Linux 6.1): the fields of cper_print_proc_arm and cper_print_arm_err_info for cache errors.
+    private static void Arm(JsonElement b, List<(string, string, Match)> f)
+    {
+        var v = Names(b);
+        f.Add(("MIDR", X16(b, "midr"), Match.Exact));
+        if (v.Contains("mpidr")) f.Add(("Multiprocessor Affinity Register (MPIDR)", X16(b, "mpidr"), Match.Exact));
+        if (v.Contains("errorAffinityLevel")) f.Add(("error affinity level", Dec(b, "errorAffinityLevel"), Match.Exact));
+        if (v.Contains("runningState"))
+        {
+            f.Add(("running state", $"0x{U(b.GetProperty("runningState")):x}", Match.Exact));
+            f.Add(("Power State Coordination Interface state", Dec(b, "psciState"), Match.Exact));
+        }
+        int i = 0;
+        foreach (var e in b.GetProperty("errorInfo").EnumerateArray())
+        {
+            string top = $"Error info structure {i++}/";
+            var ev = Names(e);
+            // "num errors" is Multiple Error + 1 in Linux (UEFI: 0 single, 1 multiple with the count unknown).
+            f.Add((top + "num errors", $"{(ev.Contains("multipleError") ? U(e.GetProperty("multipleError")) : 0) + 1}", Match.Exact));
+            if (ev.Contains("flags"))
+                foreach (var flag in e.GetProperty("flags").GetProperty("names").EnumerateArray())
+                    f.Add((flag.GetString() switch
+                    {
+                        "firstErrorCaptured" => "first error captured",
+                        "lastErrorCaptured" => "last error captured",
+                        "propagated" => "propagated error captured",
+                        "overflow" => "overflow occurred, error info is incomplete",
+                        var other => other!,
+                    }, "", Match.Line));
+            var type = e.GetProperty("type");
+            string kindText = e.GetProperty("kind").GetString()!; // ApeiKit's reading of the type: "cache error", ...
+            f.Add((top + "error_type", $"0x{U(type):x2}: {kindText}", Match.Exact));
+            if (ev.Contains("errorInformation"))
+            {
+                var info = e.GetProperty("errorInformation");
+                f.Add((top + "error_info", $"0x{U(info):x16}", Match.Exact));
+                string kind = kindText.Split(' ')[0];
+                if (info.TryGetProperty("transactionType", out var tt)) f.Add((top + "transaction type", tt.GetProperty("name").GetString()!, Match.Exact));
+                if (info.TryGetProperty("operation", out var op)) f.Add((top + kind + " error, operation type", op.GetProperty("name").GetString()!, Match.Exact));
+                if (info.TryGetProperty("level", out var lv)) f.Add((top + kind + " level", $"{U(lv)}", Match.Exact));
+                if (info.TryGetProperty("processorContextCorrupt", out var pcc)) f.Add((pcc.GetBoolean() ? "processor context corrupted" : "processor context not corrupted", "", Match.Line));
+                if (info.TryGetProperty("corrected", out var c)) f.Add((c.GetBoolean() ? "the error has been corrected" : "the error has not been corrected", "", Match.Line));
+                if (info.TryGetProperty("precisePc", out var pp)) f.Add((pp.GetBoolean() ? "PC is precise" : "PC is imprecise", "", Match.Line));
+                if (info.TryGetProperty("restartablePc", out var rp)) f.Add((rp.GetBoolean() ? "Program execution can be restarted reliably at the PC associated with the error." : "", "", Match.Line));
+            }
+            if (ev.Contains("virtualFaultAddress")) f.Add((top + "virtual fault address", X16(e, "virtualFaultAddress"), Match.Exact));
+            if (ev.Contains("physicalFaultAddress")) f.Add((top + "physical fault address", X16(e, "physicalFaultAddress"), Match.Exact));
+        }
+    }
+
     private static void Firmware(JsonElement b, List<(string, string, Match)> f)
     {
         ulong type = U(b.GetProperty("recordType")), revision = U(b.GetProperty("revision"));
@@ -247,7 +301,12 @@ internal sealed class KernelExpectations
         if (k.Sections.Count != Sections.Count) problems.Add($"the kernel printed {k.Sections.Count} sections, ApeiKit decoded {Sections.Count}");
         for (int i = 0; i < Math.Min(k.Sections.Count, Sections.Count); i++)
         {
-            Check($"section {i}", Sections[i], k.Sections[i].Fields, problems, ref compared);
+            foreach (var (line, _, _) in Sections[i].Where(e => e.How == Match.Line && e.Key.Length > 0))
+            {
+                if (k.Sections[i].Lines.Contains(line)) compared++;
+                else problems.Add($"section {i}: the kernel did not print the line '{line}'");
+            }
+            Check($"section {i}", Sections[i].Where(e => e.How != Match.Line).ToList(), k.Sections[i].Fields, problems, ref compared);
             foreach (var (group, bytes) in SectionHex[i])
             {
                 if (!k.Sections[i].Hex.TryGetValue(group, out var printed)) problems.Add($"section {i}: the kernel printed no hex dump '{group}'");

@@ -38,27 +38,29 @@ internal static partial class KernelLog
     [GeneratedRegex(@"^Error (\d+), type: (.*)$")]
     private static partial Regex ErrorLine();
 
-    [GeneratedRegex(@"^(Error|Context) Information Structure \d+:$")]
+    [GeneratedRegex(@"^(Error|Context) Info(rmation)? Structure \d+:$", RegexOptions.IgnoreCase)]
     private static partial Regex TopGroup();
 
     /// <summary>GHES records, in the order printed.</summary>
     public static List<KernelRecord> Ghes(IEnumerable<string> dmesg)
     {
-        var bySeq = new Dictionary<int, List<string>>();
-        var order = new List<int>();
+        var records = new List<List<string>>();
+        var current = new Dictionary<int, List<string>>(); // by sequence number: the record its lines go to now
         foreach (var line in dmesg)
         {
             var m = GhesLine().Match(line);
             if (!m.Success) continue;
             int seq = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            if (!bySeq.TryGetValue(seq, out var lines))
+            string text = m.Groups[2].Value;
+            // A block read again (a flash bank that ignores the guest's clear) can be printed again under the same number.
+            if (!current.TryGetValue(seq, out var lines) || SourceLine().IsMatch(text.Trim()) && lines.Exists(l => SourceLine().IsMatch(l.Trim())))
             {
-                bySeq[seq] = lines = [];
-                order.Add(seq);
+                current[seq] = lines = [];
+                records.Add(lines);
             }
-            lines.Add(m.Groups[2].Value);
+            lines.Add(text);
         }
-        return order.Select(s => Parse(bySeq[s])).ToList();
+        return records.Select(Parse).ToList();
     }
 
     /// <summary>BERT records (lines without a sequence number and without a "mce: "/"BERT: " prefix), split at "event severity".</summary>
