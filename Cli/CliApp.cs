@@ -238,6 +238,8 @@ public static partial class CliApp
         HestCommand.Create(context),
         ActionTableCommand.Create(context, Hest.ActionTableKind.Erst),
         ActionTableCommand.Create(context, Hest.ActionTableKind.Einj),
+        BertCommand.Create(context),
+        VmCommand.Create(context),
         GenerateCommand.Create(context),
         StatsCommand.Create(context),
     ];

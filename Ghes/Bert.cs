@@ -280,3 +280,36 @@ public static class BertValidator
             string.Create(CultureInfo.InvariantCulture, $"at most {extent - GenericErrorStatus.BlockHeaderSize} (the next block starts at offset {regionOffset + pos + extent})"),
             BinaryPrimitives.ReadUInt32LittleEndian(region[(pos + GenericErrorStatus.DataLengthOffset)..]).ToString(CultureInfo.InvariantCulture));
 }
+
+/// <summary>A BERT and the boot error region it points at, built from error status blocks (<see cref="BertBuilder"/>).</summary>
+/// <param name="Table">The 48-byte BERT (checksum set).</param>
+/// <param name="Region">The region: the blocks one after another.</param>
+/// <param name="RegionAddress">The physical address the table points at.</param>
+public sealed record BertBuildResult(byte[] Table, byte[] Region, ulong RegionAddress);
+
+/// <summary>
+/// Builds a BERT (ACPI 6.5 §18.3.1) and its boot error region: one Generic Error Status Block per record, one after
+/// another, which is what Linux <c>bert_print_all</c> walks (until fewer than 20 bytes remain or a block is empty) and
+/// what <see cref="BootErrorRegion.Decode"/> reads back.
+/// </summary>
+public static class BertBuilder
+{
+    /// <summary>Builds the table and region for <paramref name="blocks"/> at <paramref name="regionAddress"/>.</summary>
+    /// <exception cref="ArgumentException">No blocks, an empty block (it would end Linux's walk), or a region over 4 GiB.</exception>
+    public static BertBuildResult Build(IReadOnlyList<ErrorStatusBlock> blocks, ulong regionAddress, AcpiTableHeaderData? header = null)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Count == 0) throw new ArgumentException("A boot error region needs at least one record.", nameof(blocks));
+        var region = new BootErrorRegion();
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            if (blocks[i].Entries.Count == 0 && (blocks[i].BlockStatus ?? 0) == 0)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Record {i + 1} is an empty block (Block Status 0): Linux would stop reading the region there."), nameof(blocks));
+            region.Blocks.Add(blocks[i]);
+        }
+        var bytes = region.Encode();
+        var table = new BertTableData { RegionLength = checked((uint)bytes.Length), RegionAddress = regionAddress };
+        if (header is not null) table.Header = header with { Signature = "BERT" };
+        return new BertBuildResult(table.Encode(), bytes, regionAddress);
+    }
+}

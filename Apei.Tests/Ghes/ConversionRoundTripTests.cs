@@ -164,7 +164,9 @@ public sealed class ConversionRoundTripTests : IDisposable
 
         Assert.Equal(0, r.ExitCode);
         var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.InRange(lines.Length, 1, 3);
+        Assert.InRange(lines.Length, 1, 4);
+        // The generated dump holds fatal records: Linux's reaction to them in a GHES is one line for all of them.
+        Assert.Single(lines, l => l.Contains("blocks, the first block", StringComparison.Ordinal) && l.Contains("GHES: Fatal hardware error", StringComparison.Ordinal));
         Assert.Contains($"apeikit: {dump}: {records} records: notification type and record ID have no place in an error status block and were dropped", lines);
         Assert.Contains(lines, l => l.Contains("creator ID has no place in an error status block and was dropped", StringComparison.Ordinal));
     }

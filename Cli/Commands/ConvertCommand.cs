@@ -27,6 +27,7 @@ internal static class ConvertCommand
         using var result = new MemoryStream();
         int count = 0, problems = 0;
         var losses = new ConversionLossTally(toErrorStatusBlock: to == "gesb");
+        var linux = new LinuxNotes.Tally();
         var problemLines = new List<string>();
         void Problem(string line)
         {
@@ -88,7 +89,10 @@ internal static class ConvertCommand
                         else
                         {
                             var record = CperRecord.Decode(bytes, out _, item.Offset);
-                            CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode(sink);
+                            var converted = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
+                            converted.Encode(sink);
+                            // The timestamp is said by the loss report; the rest is what Linux does with the block in a GHES.
+                            linux.Add(LinuxConsumerLint.CheckGhesBlock(converted, GuestArchitecture.Unknown, $"block {count + 1}").Where(w => w.Kind != LinuxLintKind.TimestampNotBcd));
                             losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
                         }
                         count++;
@@ -114,6 +118,7 @@ internal static class ConvertCommand
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        foreach (var message in linux.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return problems > 0 ? CliApp.ContentError : CliApp.Ok;
     }

@@ -119,7 +119,9 @@ internal static class DecodeCommand
                 }
             }
             if (format == "parquet") return ParquetExport.Write(context, inputs, parquet!, maxRecordSize);
-            return StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
+            int code = StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
+            LinuxNotes.ForDecode(context, inputs);
+            return code;
         }
         finally
         {

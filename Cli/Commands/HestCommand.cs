@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ApeiKit.Ghes;
 using ApeiKit.Hest;
 
 namespace ApeiKit.Cli;
@@ -32,6 +33,7 @@ internal static class HestCommand
     private static int RunCheck(CliContext context, string[] files, string format, int maxPerRule)
     {
         var results = new List<(string Name, List<HestFinding> Findings)>();
+        var linux = new List<List<LinuxLintWarning>>();
         foreach (var file in files)
         {
             byte[] raw = CliFiles.Read(context, file);
@@ -41,18 +43,28 @@ internal static class HestCommand
                 var tables = TableInput.ParseDump(name, raw);
                 var hests = tables.Where(t => t.Signature == "HEST").ToList();
                 if (hests.Count == 0) throw new CliUsageException($"{name}: no HEST in the dump (it holds {TableInput.ListNames(tables)}).");
-                foreach (var t in hests) results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes, maxPerRule)));
+                foreach (var t in hests)
+                {
+                    results.Add(($"{name}: {t.Name} @ 0x{t.Address:X}", HestValidator.Validate(t.Bytes, maxPerRule)));
+                    linux.Add(Linux(t.Bytes));
+                }
             }
             else
             {
-                results.Add((name, HestValidator.Validate(InputDecoder.Decode(raw, InputEncoding.Auto, out _), maxPerRule)));
+                var bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
+                results.Add((name, HestValidator.Validate(bytes, maxPerRule)));
+                linux.Add(Linux(bytes));
             }
         }
-        return PrintFindings(context, results, format);
+        return PrintFindings(context, results, format, linux);
     }
 
     /// <summary>Prints validation results (text or JSON) on standard output; exit code 1 when any error was found. Shared by <c>hest check</c>, <c>erst check</c> and <c>einj check</c>.</summary>
-    internal static int PrintFindings(CliContext context, List<(string Name, List<HestFinding> Findings)> results, string format)
+    /// <param name="context">The command's streams.</param>
+    /// <param name="results">Each table's name and findings.</param>
+    /// <param name="format">text or json.</param>
+    /// <param name="linux">For each table, what Linux 6.x will not do as it intends (HEST only; null: no such list).</param>
+    internal static int PrintFindings(CliContext context, List<(string Name, List<HestFinding> Findings)> results, string format, List<List<LinuxLintWarning>>? linux = null)
     {
         int errors = results.Sum(r => HestValidator.CountFindings(r.Findings, HestSeverity.Error));
         if (format == "json")
@@ -61,8 +73,9 @@ internal static class HestCommand
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 w.WriteStartArray();
-                foreach (var (n, findings) in results)
+                for (int r = 0; r < results.Count; r++)
                 {
+                    var (n, findings) = results[r];
                     w.WriteStartObject();
                     w.WriteString("input", n);
                     w.WriteNumber("errors", HestValidator.CountFindings(findings, HestSeverity.Error));
@@ -81,6 +94,19 @@ internal static class HestCommand
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
+                    if (linux is not null)
+                    {
+                        w.WriteStartArray("linux");
+                        foreach (var x in linux[r])
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(x.Kind.ToString()));
+                            w.WriteString("subject", x.Subject);
+                            w.WriteString("message", x.Message);
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -89,14 +115,29 @@ internal static class HestCommand
         }
         else
         {
-            foreach (var (n, findings) in results)
+            for (int r = 0; r < results.Count; r++)
             {
+                var (n, findings) = results[r];
                 int e = HestValidator.CountFindings(findings, HestSeverity.Error), wn = HestValidator.CountFindings(findings, HestSeverity.Warning);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n}: {(e == 0 ? "passed" : "FAILED")} ({e} error(s), {wn} warning(s))"));
                 foreach (var f in findings) context.Out.WriteLine("  " + f);
+                if (linux is not null) foreach (var x in linux[r]) context.Out.WriteLine("  linux: " + x);
             }
         }
         return errors > 0 ? CliApp.ContentError : CliApp.Ok;
+    }
+
+    /// <summary>What Linux 6.x will not do as the table intends (any architecture); none when the table cannot be walked (the check reports that).</summary>
+    private static List<LinuxLintWarning> Linux(byte[] hest)
+    {
+        try
+        {
+            return LinuxConsumerLint.CheckHest(hest, GuestArchitecture.Unknown);
+        }
+        catch (ApeiContentException)
+        {
+            return [];
+        }
     }
 
     private static Command Build(CliContext context)
