@@ -199,7 +199,7 @@ public sealed class ConservationTests
     }
 
     [Fact]
-    public void A_named_pipe_is_read_once_without_losing_its_first_bytes()
+    public async Task A_named_pipe_is_read_once_without_losing_its_first_bytes()
     {
         if (!OperatingSystem.IsLinux()) return;
         foreach (var (name, payload) in new[] { ("bin", Concat(M1, M2)), ("hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)))) })
@@ -210,7 +210,7 @@ public sealed class ConservationTests
             {
                 var writer = Task.Run(() => File.WriteAllBytes(fifo, payload));
                 var r = CliRunner.Run("decode", "-f", "ndjson", fifo);
-                writer.Wait(TimeSpan.FromSeconds(30));
+                await writer.WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.Equal(0, r.ExitCode);
                 Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             }
