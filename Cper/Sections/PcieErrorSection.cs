@@ -62,7 +62,7 @@ public sealed class PcieErrorSection : FixedSectionBody
     private static readonly FieldDef s_validationBits = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
     private static readonly FieldDef s_portType = FieldDef.Enum("portType", "Port type", 8, 4, PortTypes, validBit: 0);
     private static readonly FieldDef s_version = FieldDef.Bits("version", "PCI Express version", 12, 4,
-        [new("minor", "Minor (BCD)", 0, 8), new("major", "Major (BCD)", 8, 8)], validBit: 1);
+        [new("minor", "Minor (BCD)", 0, 8, IsBcd: true), new("major", "Major (BCD)", 8, 8, IsBcd: true)], validBit: 1);
     private static readonly FieldDef s_commandField = FieldDef.Flags("command", "Command register", 16, 2, s_command, validBit: 2);
     private static readonly FieldDef s_statusField = FieldDef.Flags("status", "Status register", 18, 2, s_status, validBit: 2);
     private static readonly FieldDef s_reserved = FieldDef.Reserved("reserved", 20, 4);
