@@ -86,7 +86,7 @@ public sealed class MemoryErrorSection : FixedSectionBody
         visitor.Info("layout", "Layout", body.Length >= Size ? "UEFI 2.3+ (80 bytes)" : "UEFI 2.1/2.2 (73 bytes)");
         int used = body.Length >= Size ? Size : LegacySize;
         LayoutDef.Describe(body[..used], baseOffset, visitor);
-        if (body.Length > used) visitor.Data("padding", "Trailing bytes", baseOffset + used, body[used..]);
+        if (body.Length > used) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + used, body[used..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

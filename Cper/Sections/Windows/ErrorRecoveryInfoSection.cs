@@ -86,7 +86,7 @@ public sealed class ErrorRecoveryInfoSection : FixedSectionBody
         if (body.Length < Size) visitor.Info("layout", "Layout", $"{body.Length} bytes, shorter than the documented {Size}: process name not decoded");
         LayoutDef.Describe(body, baseOffset, visitor);
         int used = body.Length >= Size ? Size : MinimumSize;
-        if (body.Length > used) visitor.Data("trailing", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
+        if (body.Length > used) visitor.Data("trailingBytes", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

@@ -101,7 +101,7 @@ public sealed class MemoryErrorExtIntelSection : FixedSectionBody
     {
         CheckLength(body, baseOffset);
         LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailing", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
+        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
