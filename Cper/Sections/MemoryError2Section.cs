@@ -11,13 +11,12 @@ public sealed class MemoryError2Section : FixedSectionBody
     public const int Size = 96;
     private const string StructureName = "Memory error section 2";
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "errorStatus", [1] = "physicalAddress", [2] = "physicalAddressMask", [3] = "node", [4] = "card", [5] = "module",
-        [6] = "bank", [7] = "device", [8] = "row", [9] = "column", [10] = "rank", [11] = "bitPosition", [12] = "chipId",
-        [13] = "memoryErrorType", [14] = "status", [15] = "requestorId", [16] = "responderId", [17] = "targetId",
-        [18] = "cardHandle", [19] = "moduleHandle", [20] = "bankGroup", [21] = "bankAddress",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "errorStatus"), new(1, "physicalAddress"), new(2, "physicalAddressMask"), new(3, "node"), new(4, "card"), new(5, "module"),
+        new(6, "bank"), new(7, "device"), new(8, "row"), new(9, "column"), new(10, "rank"), new(11, "bitPosition"), new(12, "chipId"),
+        new(13, "memoryErrorType"), new(14, "status"), new(15, "requestorId"), new(16, "responderId"), new(17, "targetId"),
+        new(18, "cardHandle"), new(19, "moduleHandle"), new(20, "bankGroup"), new(21, "bankAddress"),
+    ];
 
     public static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
     public static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);

@@ -13,21 +13,19 @@ public sealed class MemoryErrorSection : FixedSectionBody
     public const int LegacySize = 73;
 
     /// <summary>Memory error types (N.2.5, Memory Error Type).</summary>
-    public static NameTable MemoryErrorTypes { get; } = new()
-    {
-        [0] = "unknown", [1] = "no error", [2] = "single-bit ECC", [3] = "multi-bit ECC", [4] = "single-symbol ChipKill ECC",
-        [5] = "multi-symbol ChipKill ECC", [6] = "master abort", [7] = "target abort", [8] = "parity error", [9] = "watchdog timeout",
-        [10] = "invalid address", [11] = "mirror broken", [12] = "memory sparing", [13] = "scrub corrected error",
-        [14] = "scrub uncorrected error", [15] = "physical memory map-out event",
-    };
+    public static NameTable MemoryErrorTypes { get; } = [
+        new(0, "unknown"), new(1, "no error"), new(2, "single-bit ECC"), new(3, "multi-bit ECC"), new(4, "single-symbol ChipKill ECC"),
+        new(5, "multi-symbol ChipKill ECC"), new(6, "master abort"), new(7, "target abort"), new(8, "parity error"), new(9, "watchdog timeout"),
+        new(10, "invalid address"), new(11, "mirror broken"), new(12, "memory sparing"), new(13, "scrub corrected error"),
+        new(14, "scrub uncorrected error"), new(15, "physical memory map-out event"),
+    ];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "errorStatus", [1] = "physicalAddress", [2] = "physicalAddressMask", [3] = "node", [4] = "card", [5] = "module",
-        [6] = "bank", [7] = "device", [8] = "row", [9] = "column", [10] = "bitPosition", [11] = "requestorId", [12] = "responderId",
-        [13] = "targetId", [14] = "memoryErrorType", [15] = "rankNumber", [16] = "cardHandle", [17] = "moduleHandle",
-        [18] = "extendedRow", [19] = "bankGroup", [20] = "bankAddress", [21] = "chipIdentification",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "errorStatus"), new(1, "physicalAddress"), new(2, "physicalAddressMask"), new(3, "node"), new(4, "card"), new(5, "module"),
+        new(6, "bank"), new(7, "device"), new(8, "row"), new(9, "column"), new(10, "bitPosition"), new(11, "requestorId"), new(12, "responderId"),
+        new(13, "targetId"), new(14, "memoryErrorType"), new(15, "rankNumber"), new(16, "cardHandle"), new(17, "moduleHandle"),
+        new(18, "extendedRow"), new(19, "bankGroup"), new(20, "bankAddress"), new(21, "chipIdentification"),
+    ];
 
     public static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
     public static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);
