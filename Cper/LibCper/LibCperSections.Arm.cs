@@ -77,7 +77,7 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         var infos = new JsonArray();
         for (int i = 0; i < errors; i++)
         {
-            infos.Add(ErrorInfo(m.ErrorInfo[i], out string desc));
+            infos.Add((JsonNode?)ErrorInfo(m.ErrorInfo[i], out string desc));
             msg += desc;
             msg += i == errors - 1 ? "}" : ", ";
         }
@@ -87,7 +87,7 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         {
             var ctx = Context(c);
             if (ctx is null) return null;
-            ctxs.Add(ctx);
+            ctxs.Add((JsonNode?)ctx);
         }
         o["contextInfo"] = ctxs;
         if (Bit(v, 3) && lastPadding + m.VendorSpecificInfo.Length > 0)

@@ -50,10 +50,10 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
             };
         }
         var infos = new JsonArray();
-        foreach (var e in m.ErrorInfo) infos.Add(ErrorInfo(e));
+        foreach (var e in m.ErrorInfo) infos.Add((JsonNode?)ErrorInfo(e));
         o["processorErrorInfo"] = infos;
         var ctxs = new JsonArray();
-        foreach (var c in m.ContextInfo) ctxs.Add(Context(c));
+        foreach (var c in m.ContextInfo) ctxs.Add((JsonNode?)Context(c));
         o["processorContextInfo"] = ctxs;
         return o;
     }

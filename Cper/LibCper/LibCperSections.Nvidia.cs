@@ -49,7 +49,7 @@ internal sealed class LcNvidia : LibCperSection
                 ulong reason = (value >> 35) & 3;
                 var r = new JsonObject { ["raw"] = reason };
                 if (reason < (ulong)DisabledReasons.Length) r["value"] = DisabledReasons[reason];
-                arr.Add(new JsonObject
+                arr.Add((JsonNode?)new JsonObject
                 {
                     ["ChannelAddress"] = Hex(address, 16),
                     ["ErrorCount"] = (int)(uint)value,
@@ -58,7 +58,7 @@ internal sealed class LcNvidia : LibCperSection
                     ["DisabledReason"] = r,
                 });
             }
-            else arr.Add(new JsonObject { ["address"] = address, ["value"] = value });
+            else arr.Add((JsonNode?)new JsonObject { ["address"] = address, ["value"] = value });
         }
         o[cmet ? "CMETInfo" : "registers"] = arr;
         return o;

@@ -343,7 +343,7 @@ internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
         if (Bit(v, 4))
         {
             var arr = new JsonArray();
-            foreach (var (address, value) in m.RegisterPairs) arr.Add(new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
+            foreach (var (address, value) in m.RegisterPairs) arr.Add((JsonNode?)new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
             o["registerDataPairs"] = arr;
         }
         return o;

@@ -27,27 +27,47 @@ public sealed class MemoryErrorSection : FixedSectionBody
         new(18, "extendedRow"), new(19, "bankGroup"), new(20, "bankAddress"), new(21, "chipIdentification"),
     ];
 
+    /// <summary>Validation bits (UEFI 2.10 N.2.5, Table N-31): byte offset 0, 8 bytes: which fields hold meaning.</summary>
     public static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
+    /// <summary>Error status (UEFI 2.10 N.2.5, Table N-31): byte offset 8, 8 bytes, valid with validation bit 0.</summary>
     public static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);
+    /// <summary>Physical address (UEFI 2.10 N.2.5, Table N-31): byte offset 16, 8 bytes, valid with validation bit 1.</summary>
     public static readonly FieldDef PhysicalAddressField = FieldDef.Hex("physicalAddress", "Physical address", 16, 8, validBit: 1);
+    /// <summary>Physical address mask (UEFI 2.10 N.2.5, Table N-31): byte offset 24, 8 bytes, valid with validation bit 2.</summary>
     public static readonly FieldDef PhysicalAddressMaskField = FieldDef.Hex("physicalAddressMask", "Physical address mask", 24, 8, validBit: 2);
+    /// <summary>Node (UEFI 2.10 N.2.5, Table N-31): byte offset 32, 2 bytes, valid with validation bit 3.</summary>
     public static readonly FieldDef NodeField = FieldDef.UInt("node", "Node", 32, 2, validBit: 3);
+    /// <summary>Card (UEFI 2.10 N.2.5, Table N-31): byte offset 34, 2 bytes, valid with validation bit 4.</summary>
     public static readonly FieldDef CardField = FieldDef.UInt("card", "Card", 34, 2, validBit: 4);
+    /// <summary>Module (UEFI 2.10 N.2.5, Table N-31): byte offset 36, 2 bytes, valid with validation bit 5.</summary>
     public static readonly FieldDef ModuleField = FieldDef.UInt("module", "Module", 36, 2, validBit: 5);
+    /// <summary>Bank (UEFI 2.10 N.2.5, Table N-31): byte offset 38, 2 bytes, valid with validation bit 6.</summary>
     public static readonly FieldDef BankField = FieldDef.Bits("bank", "Bank", 38, 2,
         [new("bankAddress", "Bank address", 0, 8, ValidBit: 20), new("bankGroup", "Bank group", 8, 8, ValidBit: 19)], validBit: 6);
+    /// <summary>Device (UEFI 2.10 N.2.5, Table N-31): byte offset 40, 2 bytes, valid with validation bit 7.</summary>
     public static readonly FieldDef DeviceField = FieldDef.UInt("device", "Device", 40, 2, validBit: 7);
+    /// <summary>Row (bits 0-15) (UEFI 2.10 N.2.5, Table N-31): byte offset 42, 2 bytes, valid with validation bit 8.</summary>
     public static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8);
+    /// <summary>Column (UEFI 2.10 N.2.5, Table N-31): byte offset 44, 2 bytes, valid with validation bit 9.</summary>
     public static readonly FieldDef ColumnField = FieldDef.UInt("column", "Column", 44, 2, validBit: 9);
+    /// <summary>Bit position (UEFI 2.10 N.2.5, Table N-31): byte offset 46, 2 bytes, valid with validation bit 10.</summary>
     public static readonly FieldDef BitPositionField = FieldDef.UInt("bitPosition", "Bit position", 46, 2, validBit: 10);
+    /// <summary>Requestor ID (UEFI 2.10 N.2.5, Table N-31): byte offset 48, 8 bytes, valid with validation bit 11.</summary>
     public static readonly FieldDef RequestorIdField = FieldDef.Hex("requestorId", "Requestor ID", 48, 8, validBit: 11);
+    /// <summary>Responder ID (UEFI 2.10 N.2.5, Table N-31): byte offset 56, 8 bytes, valid with validation bit 12.</summary>
     public static readonly FieldDef ResponderIdField = FieldDef.Hex("responderId", "Responder ID", 56, 8, validBit: 12);
+    /// <summary>Target ID (UEFI 2.10 N.2.5, Table N-31): byte offset 64, 8 bytes, valid with validation bit 13.</summary>
     public static readonly FieldDef TargetIdField = FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 13);
+    /// <summary>Memory error type (UEFI 2.10 N.2.5, Table N-31): byte offset 72, 1 byte, valid with validation bit 14.</summary>
     public static readonly FieldDef MemoryErrorTypeField = FieldDef.Enum("memoryErrorType", "Memory error type", 72, 1, MemoryErrorTypes, validBit: 14);
+    /// <summary>Extended (UEFI 2.10 N.2.5, Table N-31): byte offset 73, 1 byte.</summary>
     public static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
         [new("rowBit16", "Row bit 16", 0, 1, ValidBit: 18), new("rowBit17", "Row bit 17", 1, 1, ValidBit: 18), new("chipIdentification", "Chip identification", 5, 3, ValidBit: 21)]);
+    /// <summary>Rank number (UEFI 2.10 N.2.5, Table N-31): byte offset 74, 2 bytes, valid with validation bit 15.</summary>
     public static readonly FieldDef RankNumberField = FieldDef.UInt("rankNumber", "Rank number", 74, 2, validBit: 15);
+    /// <summary>Card handle (SMBIOS type 16) (UEFI 2.10 N.2.5, Table N-31): byte offset 76, 2 bytes, valid with validation bit 16.</summary>
     public static readonly FieldDef CardHandleField = FieldDef.Hex("cardHandle", "Card handle (SMBIOS type 16)", 76, 2, validBit: 16);
+    /// <summary>Module handle (SMBIOS type 17) (UEFI 2.10 N.2.5, Table N-31): byte offset 78, 2 bytes, valid with validation bit 17.</summary>
     public static readonly FieldDef ModuleHandleField = FieldDef.Hex("moduleHandle", "Module handle (SMBIOS type 17)", 78, 2, validBit: 17);
 
     /// <summary>Layout (UEFI 2.10 Table N-31).</summary>
