@@ -43,19 +43,17 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
     public const int Size = 12;
 
     /// <summary>Names of the address spaces.</summary>
-    public static NameTable AddressSpaceNames { get; } = new()
-    {
-        [0] = "System memory", [1] = "System I/O", [2] = "PCI configuration", [3] = "Embedded controller",
-        [4] = "SMBus", [5] = "SystemCMOS", [6] = "PCI BAR target", [7] = "IPMI", [8] = "General purpose I/O",
-        [9] = "Generic serial bus", [0x0A] = "Platform communications channel", [0x0B] = "Platform runtime mechanism",
-        [0x7F] = "Functional fixed hardware",
-    };
+    public static NameTable AddressSpaceNames { get; } = [
+        new(0, "System memory"), new(1, "System I/O"), new(2, "PCI configuration"), new(3, "Embedded controller"),
+        new(4, "SMBus"), new(5, "SystemCMOS"), new(6, "PCI BAR target"), new(7, "IPMI"), new(8, "General purpose I/O"),
+        new(9, "Generic serial bus"), new(0x0A, "Platform communications channel"), new(0x0B, "Platform runtime mechanism"),
+        new(0x7F, "Functional fixed hardware"),
+    ];
 
     /// <summary>Names of the access sizes.</summary>
-    public static NameTable AccessSizeNames { get; } = new()
-    {
-        [0] = "undefined (legacy)", [1] = "byte (8-bit)", [2] = "word (16-bit)", [3] = "dword (32-bit)", [4] = "qword (64-bit)",
-    };
+    public static NameTable AccessSizeNames { get; } = [
+        new(0, "undefined (legacy)"), new(1, "byte (8-bit)"), new(2, "word (16-bit)"), new(3, "dword (32-bit)"), new(4, "qword (64-bit)"),
+    ];
 
     /// <summary>Layout of the structure, for rendering and JSON.</summary>
     public static StructDef Layout { get; } = new("Generic Address Structure", Size,

@@ -70,8 +70,8 @@ public sealed class CperRecord : IApeiEncodable
     {
         ArgumentNullException.ThrowIfNull(errors);
         var view = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
-        if (view.IsTruncated)
-            errors.Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, view.DeclaredLength, view.Bytes.Length, "RecordLength"));
+        List<ApeiContentException>? headerErrors = errors;
+        CperRecordChecks.Header(view, baseOffset, ref headerErrors); // the describer's checks, from the same code
         var h = view.Header;
         var record = new CperRecord
         {
@@ -82,8 +82,6 @@ public sealed class CperRecord : IApeiEncodable
             Reserved = h.Bytes.Slice(CperRecordHeader.ReservedOffset, 12).ToArray(),
             PresentLength = view.IsTruncated ? view.Bytes.Length : null,
         };
-        if (view.DescriptorCount < h.SectionCount)
-            errors.Add(ApeiContentException.Truncated($"CPER section descriptor #{view.DescriptorCount}", baseOffset + CperRecordView.DescriptorOffset(view.DescriptorCount), CperSectionDescriptor.Size, view.Bytes.Length - CperRecordView.DescriptorOffset(view.DescriptorCount)));
 
         int[] overlaps = view.FindOverlaps();
         var covered = new bool[view.Bytes.Length];
@@ -92,6 +90,7 @@ public sealed class CperRecord : IApeiEncodable
         {
             var d = view.GetDescriptor(i);
             var section = CperSection.FromDescriptor(d);
+            if (CperRecordChecks.Descriptor(d, i, baseOffset + CperRecordView.DescriptorOffset(i)) is { } invalid) errors.Add(invalid);
             ReadOnlySpan<byte> body;
             try
             {

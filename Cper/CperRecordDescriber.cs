@@ -33,18 +33,7 @@ public static class CperRecordDescriber
         visitor.JsonOnly("notificationName", CperGuids.NotificationName(header.NotificationType));
         visitor.EndObject();
 
-        if (header.SignatureEnd != CperRecordHeader.SignatureEndValue)
-            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
-        if (record.IsTruncated)
-            (errors ??= []).Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
-        if (header.Severity > 3)
-            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
-        if (record.DescriptorCount < header.SectionCount)
-        {
-            int at = CperRecordView.DescriptorOffset(record.DescriptorCount);
-            (errors ??= []).Add(new ApeiContentException("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
-                $"{header.SectionCount} descriptors of 72 bytes from offset 128", $"room for {record.DescriptorCount} in {record.Bytes.Length} bytes (descriptor #{record.DescriptorCount} at 0x{at:X} is cut off)"));
-        }
+        CperRecordChecks.Header(record, baseOffset, ref errors);
 
         int n = record.DescriptorCount;
         Span<int> overlaps = n <= 64 ? stackalloc int[64] : new int[n];
@@ -62,10 +51,9 @@ public static class CperRecordDescriber
             CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
             visitor.JsonOnly("sectionName", known);
             visitor.EndObject();
-            if (d.Severity > 3)
+            if (CperRecordChecks.Descriptor(d, i, dOff) is { } invalid)
             {
-                var e = ApeiContentException.Invalid($"CPER section descriptor #{i}", "SectionSeverity", dOff + CperSectionDescriptor.SeverityOffset, "0-3", d.Severity.ToString(CultureInfo.InvariantCulture));
-                visitor.Error(e);
+                visitor.Error(invalid);
                 sectionErrors++;
             }
             ReadOnlySpan<byte> body;

@@ -46,7 +46,7 @@ public readonly ref struct CperRecordHeader
     /// <summary>"CPER".</summary>
     public static ReadOnlySpan<byte> Signature => "CPER"u8;
 
-    private static readonly FlagTable s_validation = new() { [0] = "platformId", [1] = "timestamp", [2] = "partitionId" };
+    private static readonly FlagTable s_validation = [new(0, "platformId"), new(1, "timestamp"), new(2, "partitionId")];
 
     /// <summary>Layout (UEFI 2.10 Table N-2).</summary>
     public static StructDef Layout { get; } = new("CPER record header", Size,

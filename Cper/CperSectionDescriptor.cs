@@ -33,7 +33,7 @@ public readonly ref struct CperSectionDescriptor
     /// <summary>FRU text length.</summary>
     public const int FruTextLength = 20;
 
-    private static readonly FlagTable s_validation = new() { [0] = "fruId", [1] = "fruText" };
+    private static readonly FlagTable s_validation = [new(0, "fruId"), new(1, "fruText")];
 
     /// <summary>Layout (UEFI 2.10 Table N-5).</summary>
     public static StructDef Layout { get; } = new("CPER section descriptor", Size,

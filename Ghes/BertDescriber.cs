@@ -78,7 +78,7 @@ public static class BertDescriber
         if (index > 0 && r.Length - pos > 0)
         {
             var tail = r[pos..];
-            if (tail.ContainsAnyExcept((byte)0)) visitor.Data("trailing", "Bytes after the last block", regionOffset + pos, tail);
+            if (tail.ContainsAnyExcept((byte)0)) visitor.Data("trailingBytes", "Bytes after the last block", regionOffset + pos, tail);
         }
         if (region.Length > r.Length)
             visitor.Info("bytesAfterRegion", "Bytes after the region", region.Length - r.Length);

@@ -74,7 +74,7 @@ public static class GenericErrorStatus
     /// <summary>Size of the entry header for <paramref name="revision"/> (Linux's <c>acpi_hest_get_size</c>).</summary>
     public static int EntryHeaderSizeFor(ushort revision) => revision >= TimestampRevision ? EntryHeaderSizeWithTimestamp : EntryHeaderSize;
 
-    private static readonly FlagTable s_entryValidation = new() { [0] = "fruId", [1] = "fruString", [2] = "timestamp" };
+    private static readonly FlagTable s_entryValidation = [new(0, "fruId"), new(1, "fruString"), new(2, "timestamp")];
 
     /// <summary>The Block Status bit fields.</summary>
     public static IReadOnlyList<BitFieldDef> BlockStatusBits { get; } =

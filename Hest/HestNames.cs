@@ -90,56 +90,51 @@ public enum NotificationWriteEnable : ushort
 public static class HestNames
 {
     /// <summary>Error source type names (ACPI 6.5 §18.3.2).</summary>
-    public static NameTable SourceTypes { get; } = new()
-    {
-        [0] = "IA-32 Machine Check Exception", [1] = "IA-32 Corrected Machine Check", [2] = "IA-32 Non-Maskable Interrupt",
-        [6] = "PCI Express Root Port AER", [7] = "PCI Express Device AER", [8] = "PCI Express/PCI-X Bridge AER",
-        [9] = "Generic Hardware Error Source", [10] = "Generic Hardware Error Source version 2", [11] = "IA-32 Deferred Machine Check",
-    };
+    public static NameTable SourceTypes { get; } = [
+        new(0, "IA-32 Machine Check Exception"), new(1, "IA-32 Corrected Machine Check"), new(2, "IA-32 Non-Maskable Interrupt"),
+        new(6, "PCI Express Root Port AER"), new(7, "PCI Express Device AER"), new(8, "PCI Express/PCI-X Bridge AER"),
+        new(9, "Generic Hardware Error Source"), new(10, "Generic Hardware Error Source version 2"), new(11, "IA-32 Deferred Machine Check"),
+    ];
 
     /// <summary>Short names used in JSON build specs (<c>"type": "ghesv2"</c>); the numbers are accepted too.</summary>
-    public static NameTable SourceTypeKeys { get; } = new()
-    {
-        [0] = "ia32-mce", [1] = "ia32-cmc", [2] = "ia32-nmi", [6] = "pcie-root-port-aer", [7] = "pcie-device-aer",
-        [8] = "pcie-bridge-aer", [9] = "ghes", [10] = "ghesv2", [11] = "ia32-deferred-mc",
-    };
+    public static NameTable SourceTypeKeys { get; } = [
+        new(0, "ia32-mce"), new(1, "ia32-cmc"), new(2, "ia32-nmi"), new(6, "pcie-root-port-aer"), new(7, "pcie-device-aer"),
+        new(8, "pcie-bridge-aer"), new(9, "ghes"), new(10, "ghesv2"), new(11, "ia32-deferred-mc"),
+    ];
 
     /// <summary>Notification type names (Hardware Error Notification structure).</summary>
-    public static NameTable NotificationTypes { get; } = new()
-    {
-        [0] = "Polled", [1] = "External interrupt", [2] = "Local interrupt", [3] = "SCI", [4] = "NMI", [5] = "CMCI", [6] = "MCE",
-        [7] = "GPIO-Signal", [8] = "ARMv8 SEA", [9] = "ARMv8 SEI", [10] = "External interrupt - GSIV", [11] = "Software Delegated Exception",
-    };
+    public static NameTable NotificationTypes { get; } = [
+        new(0, "Polled"), new(1, "External interrupt"), new(2, "Local interrupt"), new(3, "SCI"), new(4, "NMI"), new(5, "CMCI"), new(6, "MCE"),
+        new(7, "GPIO-Signal"), new(8, "ARMv8 SEA"), new(9, "ARMv8 SEI"), new(10, "External interrupt - GSIV"), new(11, "Software Delegated Exception"),
+    ];
 
     /// <summary>Short notification names used in JSON build specs.</summary>
-    public static NameTable NotificationTypeKeys { get; } = new()
-    {
-        [0] = "polled", [1] = "external-interrupt", [2] = "local-interrupt", [3] = "sci", [4] = "nmi", [5] = "cmci", [6] = "mce",
-        [7] = "gpio", [8] = "sea", [9] = "sei", [10] = "gsiv", [11] = "sdei",
-    };
+    public static NameTable NotificationTypeKeys { get; } = [
+        new(0, "polled"), new(1, "external-interrupt"), new(2, "local-interrupt"), new(3, "sci"), new(4, "nmi"), new(5, "cmci"), new(6, "mce"),
+        new(7, "gpio"), new(8, "sea"), new(9, "sei"), new(10, "gsiv"), new(11, "sdei"),
+    ];
 
     /// <summary>Configuration Write Enable bits (Hardware Error Notification structure): which notification fields OSPM may change. Bits 6-15 reserved.</summary>
-    public static FlagTable ConfigurationWriteEnable { get; } = new()
-    {
-        [0] = "type", [1] = "pollInterval", [2] = "switchToPollingThresholdValue", [3] = "switchToPollingThresholdWindow",
-        [4] = "errorThresholdValue", [5] = "errorThresholdWindow",
-    };
+    public static FlagTable ConfigurationWriteEnable { get; } = [
+        new(0, "type"), new(1, "pollInterval"), new(2, "switchToPollingThresholdValue"), new(3, "switchToPollingThresholdWindow"),
+        new(4, "errorThresholdValue"), new(5, "errorThresholdWindow"),
+    ];
 
     /// <summary>Flags of the machine check structures (types 0, 1, 11): bit 0 FIRMWARE_FIRST, bit 2 GHES_ASSIST.</summary>
-    public static FlagTable MachineCheckFlags { get; } = new() { [0] = "firmwareFirst", [2] = "ghesAssist" };
+    public static FlagTable MachineCheckFlags { get; } = [new(0, "firmwareFirst"), new(2, "ghesAssist")];
 
     /// <summary>Flags of the AER structures (types 6, 7, 8): bit 0 FIRMWARE_FIRST, bit 1 GLOBAL.</summary>
-    public static FlagTable AerFlags { get; } = new() { [0] = "firmwareFirst", [1] = "global" };
+    public static FlagTable AerFlags { get; } = [new(0, "firmwareFirst"), new(1, "global")];
 
     /// <summary>Enabled field values.</summary>
-    public static NameTable Enabled { get; } = new() { [0] = "disabled", [1] = "enabled" };
+    public static NameTable Enabled { get; } = [new(0, "disabled"), new(1, "enabled")];
 
     /// <summary>Machine check bank Clear Status On Initialization (Machine Check Error Bank structure).</summary>
-    public static NameTable ClearStatusOnInitialization { get; } = new() { [0] = "clear", [1] = "don't clear" };
+    public static NameTable ClearStatusOnInitialization { get; } = [new(0, "clear"), new(1, "don't clear")];
 
     /// <summary>Machine check bank Status Data Format (Machine Check Error Bank structure).</summary>
-    public static NameTable StatusDataFormat { get; } = new() { [0] = "IA-32 MCA", [1] = "Intel 64 MCA", [2] = "AMD64 MCA" };
+    public static NameTable StatusDataFormat { get; } = [new(0, "IA-32 MCA"), new(1, "Intel 64 MCA"), new(2, "AMD64 MCA")];
 
     /// <summary>Related Source Id: 0xFFFF means none.</summary>
-    public static NameTable RelatedSourceId { get; } = new() { [0xFFFF] = "none" };
+    public static NameTable RelatedSourceId { get; } = [new(0xFFFF, "none")];
 }

@@ -141,8 +141,8 @@ public class CperJsonReaderTests
     [Fact]
     public void HexOfTheWrongLengthNamesThePath()
     {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"padding": "zz"}}]}""");
-        Assert.Equal("$.sections[0].body.padding", e.Path);
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"trailingBytes": "zz"}}]}""");
+        Assert.Equal("$.sections[0].body.trailingBytes", e.Path);
     }
 
     [Fact]
@@ -169,5 +169,54 @@ public class CperJsonReaderTests
         Assert.Equal("$.header.recordLength", e.Path);
         e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "sectionLength": 2000000000}, "body": {}}]}""");
         Assert.Equal("$.sections[0].descriptor.sectionLength", e.Path);
+    }
+    [Fact]
+    public void Bytes_after_a_section_layout_are_trailingBytes_in_json_input()
+    {
+        // One name for bytes after a structure's layout everywhere (issue #12 item 8): "trailingBytes".
+        var bytes = Read($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": 4096, "trailingBytes": "aabbccdd"}}]}""").Encode();
+        Assert.Equal(128 + 72 + 84, bytes.Length);
+        Assert.Equal("AABBCCDD", Convert.ToHexString(bytes, 280, 4));
+    }
+
+    [Theory]
+    [InlineData("padding")]
+    [InlineData("trailing")]
+    public void The_old_names_for_trailing_bytes_are_refused_with_the_path(string old)
+    {
+        // Decision (docs/DESIGN.md, "Names in the JSON"): the old names are not read; the error names the member (an unknown member).
+        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": 4096, "{{{old}}}": "aabbccdd"}}]}""");
+        Assert.Equal("$.sections[0].body." + old, e.Path);
+        Assert.Contains("unknown member", e.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
+
+    [Theory]
+    [MemberData(nameof(CperFixtures))]
+    public void Decode_json_names_bytes_after_a_layout_trailingBytes_only(string fixture)
+    {
+        var r = ApeiKit.Tests.Cli.CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));
+        Assert.DoesNotContain("\"trailing\":", r.Out, StringComparison.Ordinal);
+        // "padding" only for padding a specification defines: ARM context structures (UEFI N.2.4.4) and NVIDIA event contexts (16-byte alignment).
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        foreach (var path in PathsOf(doc.RootElement, "$", "padding"))
+            Assert.True(path.Contains("contextInfo", StringComparison.Ordinal) || path.Contains("contexts", StringComparison.Ordinal), $"{fixture}: {path}");
+    }
+
+    private static IEnumerable<string> PathsOf(System.Text.Json.JsonElement e, string path, string name)
+    {
+        if (e.ValueKind == System.Text.Json.JsonValueKind.Object)
+            foreach (var p in e.EnumerateObject())
+            {
+                if (p.Name == name) yield return path + "." + name;
+                foreach (var x in PathsOf(p.Value, path + "." + p.Name, name)) yield return x;
+            }
+        else if (e.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var item in e.EnumerateArray())
+                foreach (var x in PathsOf(item, $"{path}[{i++}]", name)) yield return x;
+        }
     }
 }

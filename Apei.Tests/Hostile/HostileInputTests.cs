@@ -68,7 +68,7 @@ public class HostileInputTests
             BertDescriber.Describe(bytes.AsSpan(0, BertTable.Size), 0, bytes.AsSpan(BertTable.Size), BertTable.Size, new JsonRenderer(writer), "bert");
         using var doc = JsonDocument.Parse(stream.ToArray());
         Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("bootErrorRegion").ValueKind);
-        Assert.Equal("aabbccdd", doc.RootElement.GetProperty("trailing").GetString(), ignoreCase: true);
+        Assert.Equal("aabbccdd", doc.RootElement.GetProperty("trailingBytes").GetString(), ignoreCase: true);
     }
 
     [Fact]

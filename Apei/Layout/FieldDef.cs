@@ -35,7 +35,8 @@ public enum FieldKind
 /// <param name="Names">Optional value names.</param>
 /// <param name="ValidBit">Bit in the enclosing structure's validation field that says this sub-field is valid, or -1.</param>
 /// <param name="IsCount">True for a count (shown in decimal however wide); wide fields are otherwise shown in hex.</param>
-public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1, bool IsCount = false)
+/// <param name="IsBcd">True for a binary-coded decimal (each 4 bits one decimal digit): 0x30 is shown as 30.</param>
+public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, NameTable? Names = null, int ValidBit = -1, bool IsCount = false, bool IsBcd = false)
 {
     /// <summary>camelCase JSON name.</summary>
     public string Json { get; init { field = value; EncodedJson = PreEncodedText.Of(value); } } = Json;
@@ -45,6 +46,31 @@ public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, 
 
     /// <summary>Extracts the sub-field from the whole value.</summary>
     public ulong Extract(ulong value) => Width >= 64 ? value >> Bit : (value >> Bit) & ((1UL << Width) - 1);
+
+    /// <summary>
+    /// The decimal number a BCD value spells (0x30 gives 30), or false when a digit is above 9 (then the value is not
+    /// BCD and is shown as hex).
+    /// </summary>
+    public static bool TryFromBcd(ulong bcd, out ulong value)
+    {
+        value = 0;
+        ulong scale = 1;
+        for (; bcd != 0; bcd >>= 4, scale *= 10)
+        {
+            ulong digit = bcd & 0xF;
+            if (digit > 9) { value = 0; return false; }
+            value += digit * scale;
+        }
+        return true;
+    }
+
+    /// <summary>The BCD encoding of a decimal number (30 gives 0x30).</summary>
+    public static ulong ToBcd(ulong value)
+    {
+        ulong bcd = 0;
+        for (int shift = 0; value != 0; value /= 10, shift += 4) bcd |= (value % 10) << shift;
+        return bcd;
+    }
 
     /// <summary>Mask of the sub-field in the whole value.</summary>
     public ulong Mask => (Width >= 64 ? ulong.MaxValue : (1UL << Width) - 1) << Bit;

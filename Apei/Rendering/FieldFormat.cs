@@ -83,6 +83,7 @@ public static class FieldFormat
         ulong v = b.Extract(whole);
         if (b.Names?[v] is { } n) return $"{n} ({v.ToString(CultureInfo.InvariantCulture)})";
         if (b.Width == 1) return v != 0 ? "yes" : "no";
+        if (b.IsBcd) return BitFieldDef.TryFromBcd(v, out ulong d) ? d.ToString(CultureInfo.InvariantCulture) : Hex(v, (b.Width + 7) / 8) + " (not BCD)";
         return b.Width > 8 && !b.IsCount ? Hex(v, (b.Width + 7) / 8) : v.ToString(CultureInfo.InvariantCulture);
     }
 

@@ -221,6 +221,8 @@ public sealed class JsonRenderer : StructureVisitor
                         _s.EndObject();
                     }
                     else if (b.Width == 1) _s.Boolean(bn, bv != 0);
+                    else if (b.IsBcd && !BitFieldDef.TryFromBcd(bv, out _)) _s.String(bn, FieldFormat.Hex(bv, (b.Width + 7) / 8)); // not BCD: the raw value
+                    else if (b.IsBcd) { BitFieldDef.TryFromBcd(bv, out ulong d); _s.Number(bn, d); }
                     else _s.Number(bn, bv);
                 }
                 _s.EndObject();

@@ -188,6 +188,7 @@ public static class CperJsonSchema
                     w.WriteStartObject(b.Json);
                     if (b.Names is not null) { w.WriteString("type", "object"); w.WriteStartArray("required"); w.WriteStringValue("value"); w.WriteEndArray(); }
                     else if (b.Width == 1) w.WriteString("type", "boolean");
+                    else if (b.IsBcd) { w.WriteStartArray("type"); w.WriteStringValue("integer"); w.WriteStringValue("string"); w.WriteEndArray(); }
                     else Integer(w, Math.Min(8, (b.Width + 7) / 8));
                     w.WriteEndObject();
                 }

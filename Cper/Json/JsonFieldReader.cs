@@ -237,6 +237,8 @@ public static class JsonFieldReader
                 JsonValueKind.True => 1,
                 JsonValueKind.False => 0,
                 _ when b.Names is not null => EnumValue(b.Names, s, at, 8),
+                // BCD: the decimal number shown (30 is 0x30); a "0x.." string is the raw value (what the renderer writes when it is not BCD).
+                JsonValueKind.Number when b.IsBcd => BitFieldDef.ToBcd(Integer(s, at, 8)),
                 _ => Integer(s, at, 8),
             };
             if (b.Width < 64 && sub >> b.Width != 0) throw new CperJsonException(at, $"expected a value of {b.Width} bit(s), found {sub}");

@@ -55,7 +55,7 @@ public static class LibCperJsonWriter
             if ((d.ValidationBits & 0x1) != 0) desc["fruID"] = Lc.GuidText(d.FruId);
             if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedString(d.FruTextBytes) is { } fru) desc["fruText"] = fru;
             desc["severity"] = Severity(d.Severity);
-            descriptors.Add(desc);
+            descriptors.Add((JsonNode?)desc);
 
             ReadOnlySpan<byte> body;
             try
@@ -67,7 +67,7 @@ public static class LibCperJsonWriter
                 // libcper stops the whole record here; we keep the sections before it.
                 break;
             }
-            sections.Add(Section(section, body));
+            sections.Add((JsonNode?)Section(section, body));
         }
         return new JsonObject { ["header"] = header, ["sectionDescriptors"] = descriptors, ["sections"] = sections };
     }

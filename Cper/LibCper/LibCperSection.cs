@@ -64,6 +64,11 @@ internal abstract class LibCperSection<TModel> : LibCperSection where TModel : C
 }
 
 /// <summary>Small helpers shared by the libcper section renderers and readers (JSON values and libcper's text forms; no byte offsets: bodies are read through ApeiKit's section models).</summary>
+/// <remarks>
+/// Arrays are filled with <c>JsonArray.Add((JsonNode?)node)</c>: without the cast C# picks the generic <c>Add&lt;T&gt;</c>, which
+/// is marked RequiresUnreferencedCode/RequiresDynamicCode (IL2026/IL3050) and would make the library unfit for trimming and
+/// Native AOT (the project is <c>IsAotCompatible</c>, so such a call is a build warning, an error in CI).
+/// </remarks>
 internal static class Lc
 {
     public static string GuidText(Guid g) => g.ToString("D");

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -78,7 +77,7 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         var infos = new JsonArray();
         for (int i = 0; i < errors; i++)
         {
-            infos.Add(ErrorInfo(m.ErrorInfo[i], out string desc));
+            infos.Add((JsonNode?)ErrorInfo(m.ErrorInfo[i], out string desc));
             msg += desc;
             msg += i == errors - 1 ? "}" : ", ";
         }
@@ -88,7 +87,7 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         {
             var ctx = Context(c);
             if (ctx is null) return null;
-            ctxs.Add(ctx);
+            ctxs.Add((JsonNode?)ctx);
         }
         o["contextInfo"] = ctxs;
         if (Bit(v, 3) && lastPadding + m.VendorSpecificInfo.Length > 0)
@@ -209,14 +208,17 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         }
         else if (type == 8)
         {
-            // libcper reads the MRS encoding at byte 0 and the value at byte 8 (a 16-byte structure with padding); ApeiKit's
-            // layout puts the value right after the 2-byte encoding (10 bytes). libcper's reading, at its offsets.
-            if (size < 16) return null;
-            ulong enc = layout!.Find("mrsEncoding")!.ReadValue(c.RegisterArray);
+            // libcper's EFI_ARM_MISC_CONTEXT_REGISTER (include/libcper/Cper.h:1694-1701, inside #pragma pack(push, 1) at
+            // line 23) is 10 bytes: the MRS encoding bit fields (op2:3, crm:4, crn:4, op1:3, o0:2) in the first 16 bits,
+            // then Value:64 from byte 2; sections/cper-section-arm.c:828-841 refuses an array shorter than those 10 bytes.
+            // That is the model's layout (UEFI Table N-30) apart from o0, which libcper reads as 2 bits (bits 14-15;
+            // UEFI: bit 14, bit 15 reserved).
+            if (size < layout!.Size) return null;
+            ulong enc = layout.Find("mrsEncoding")!.ReadValue(c.RegisterArray);
             o["registerArray"] = new JsonObject
             {
-                ["mrsEncoding"] = new JsonObject { ["op2"] = enc & 7, ["crm"] = (enc >> 3) & 0xF, ["crn"] = (enc >> 7) & 0xF, ["op1"] = (enc >> 11) & 7, ["o0"] = (enc >> 14) & 1 },
-                ["value"] = BinaryPrimitives.ReadUInt64LittleEndian(c.RegisterArray.AsSpan(8)),
+                ["mrsEncoding"] = new JsonObject { ["op2"] = enc & 7, ["crm"] = (enc >> 3) & 0xF, ["crn"] = (enc >> 7) & 0xF, ["op1"] = (enc >> 11) & 7, ["o0"] = (enc >> 14) & 3 },
+                ["value"] = layout.Find("value")!.ReadValue(c.RegisterArray),
             };
         }
         else o["registerArray"] = new JsonObject { ["data"] = B64(c.RegisterArray) };
@@ -286,11 +288,14 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         }
         else if (type == 8)
         {
-            array = new byte[Math.Max(size, 16u)];
+            // libcper's ir_arm_misc_registers_to_cper (sections/cper-section-arm.c:1394-1419) writes the 10-byte packed
+            // structure: encoding in bytes 0-1 (o0 two bits), value at byte 2. A registerArraySize above 10 keeps its
+            // size here (zero-filled) so the section length matches the body.
+            array = new byte[Math.Max(size, (uint)layout!.Size)];
             var me = Lc.M(r, "mrsEncoding");
-            ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 1) << 14);
-            layout!.Find("mrsEncoding")!.WriteValue(array, enc);
-            BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(8), U(Lc.M(r, "value"))); // libcper's value offset
+            ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 3) << 14);
+            layout.Find("mrsEncoding")!.WriteValue(array, enc);
+            layout.Find("value")!.WriteValue(array, U(Lc.M(r, "value")));
         }
         else array = FromB64(Lc.M(r, "data"));
         // libcper writes contexts without padding.

@@ -92,7 +92,7 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
             };
             // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
             foreach (var (name, field) in SyndromeRegisters[..(ext != 0 ? 8 : 6)]) s[name] = Hex(d.GetField(field), 16);
-            syndromes.Add(s);
+            syndromes.Add((JsonNode?)s);
         }
         o["errorSyndromes"] = syndromes;
         if (m.AuxiliaryData is { Version: 1 } aux) o["auxData"] = Aux(aux);
@@ -109,13 +109,13 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
             var ctx = new JsonObject { ["flags"] = new JsonObject { ["addressSpaceIdentifierScope"] = Scopes[scope] } };
             if (scope == 1) ctx["addressSpaceIdentifier"] = (ulong)c.AddressSpaceIdentifier;
             var regs = new JsonArray();
-            foreach (var (address, value) in c.Registers) regs.Add(new JsonObject { ["address"] = Hex(address, 16), ["value"] = Hex(value, 16) });
+            foreach (var (address, value) in c.Registers) regs.Add((JsonNode?)new JsonObject { ["address"] = Hex(address, 16), ["value"] = Hex(value, 16) });
             ctx["registers"] = regs;
-            list.Add(ctx);
+            list.Add((JsonNode?)ctx);
         }
         o["contexts"] = list;
         var pairs = new JsonArray();
-        foreach (var (key, value) in a.Pairs) pairs.Add(new JsonObject { ["key"] = GuidText(key), ["value"] = Hex(value, 16) });
+        foreach (var (key, value) in a.Pairs) pairs.Add((JsonNode?)new JsonObject { ["key"] = GuidText(key), ["value"] = Hex(value, 16) });
         o["keyValuePairs"] = pairs;
         return o;
     }

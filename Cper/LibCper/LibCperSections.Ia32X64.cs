@@ -26,7 +26,7 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
     private static readonly string[] AddressSpaces = ["Memory Access", "Reserved", "I/O", "Other Transaction"];
     private static readonly string[] MsErrorTypes = ["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error"];
     private static readonly string[] ContextTypes =
-        ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers (DR0-DR7)", "64-bit Mode Debug Registers (DR0-DR7)", "Memory Mapped Registers"];
+        ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"];
     private static readonly string[] Ia32Regs = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp"];
     private static readonly string[] X64Regs = ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"];
     private static readonly string[] Segs = ["cs", "ds", "ss", "es", "fs", "gs"];
@@ -50,10 +50,10 @@ internal sealed class LcIa32X64 : LibCperSection<Ia32X64ProcessorSection>
             };
         }
         var infos = new JsonArray();
-        foreach (var e in m.ErrorInfo) infos.Add(ErrorInfo(e));
+        foreach (var e in m.ErrorInfo) infos.Add((JsonNode?)ErrorInfo(e));
         o["processorErrorInfo"] = infos;
         var ctxs = new JsonArray();
-        foreach (var c in m.ContextInfo) ctxs.Add(Context(c));
+        foreach (var c in m.ContextInfo) ctxs.Add((JsonNode?)Context(c));
         o["processorContextInfo"] = ctxs;
         return o;
     }

@@ -309,5 +309,5 @@ internal sealed class LcCxlComponent(Guid type, string readableName) : LibCperSe
 /// <summary>Section families that live in their own files.</summary>
 internal static partial class LibCperExtraSections
 {
-    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas()];
+    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), new LcAmpere()];
 }

@@ -43,19 +43,22 @@ internal sealed class LcNvidia : LibCperSection
             var (address, value) = s.Registers[i];
             if (cmet)
             {
-                ulong reason = (value >> 56) & 0xFF;
+                // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO (include/libcper/Cper.h:1370-1377): ErrorCount:32, ChannelEnabled:1,
+                // ChannelIsSpare:1, ChannelPermanentlyDisabled:1, DisabledReason:2, so the reason is bits 35-36 of the value;
+                // sections/cper-section-nvidia.c:27 prints ErrorCount with add_int (json_object_new_int: a signed 32-bit number).
+                ulong reason = (value >> 35) & 3;
                 var r = new JsonObject { ["raw"] = reason };
                 if (reason < (ulong)DisabledReasons.Length) r["value"] = DisabledReasons[reason];
-                arr.Add(new JsonObject
+                arr.Add((JsonNode?)new JsonObject
                 {
                     ["ChannelAddress"] = Hex(address, 16),
-                    ["ErrorCount"] = (ulong)(uint)value,
+                    ["ErrorCount"] = (int)(uint)value,
                     ["ChannelEnabled"] = Bit(value, 32),
                     ["ChannelIsSpare"] = Bit(value, 33),
                     ["DisabledReason"] = r,
                 });
             }
-            else arr.Add(new JsonObject { ["address"] = address, ["value"] = value });
+            else arr.Add((JsonNode?)new JsonObject { ["address"] = address, ["value"] = value });
         }
         o[cmet ? "CMETInfo" : "registers"] = arr;
         return o;
@@ -77,7 +80,7 @@ internal sealed class LcNvidia : LibCperSection
         else if (o["CMETInfo"] is JsonArray cmet)
             foreach (var r in cmet)
             {
-                ulong v = (U(Lc.M(r, "ErrorCount")) & 0xFFFFFFFF) | (Bool(Lc.M(r, "ChannelEnabled")) ? 1UL << 32 : 0) | (Bool(Lc.M(r, "ChannelIsSpare")) ? 1UL << 33 : 0) | ((U(Lc.M(Lc.M(r, "DisabledReason"), "raw")) & 0xFF) << 56);
+                ulong v = (U(Lc.M(r, "ErrorCount")) & 0xFFFFFFFF) | (Bool(Lc.M(r, "ChannelEnabled")) ? 1UL << 32 : 0) | (Bool(Lc.M(r, "ChannelIsSpare")) ? 1UL << 33 : 0) | ((U(Lc.M(Lc.M(r, "DisabledReason"), "raw")) & 3) << 35);
                 s.Registers.Add((U(Lc.M(r, "ChannelAddress")), v));
             }
         return s;

@@ -88,7 +88,7 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
             };
             var data = new JsonObject();
             ctx["data"] = data;
-            contexts.Add(ctx);
+            contexts.Add((JsonNode?)ctx);
             byte[]? d = c.Data; // null when the data size does not fit the context
             string? variant = (device, format) switch
             {
@@ -145,7 +145,7 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
                         var e = d.AsSpan(i * element.Size, element.Size);
                         var o = new JsonObject();
                         foreach (var name in names) { var f = element.Find(name)!; o[name] = H(f.ReadValue(e), f.Size * 2); }
-                        a.Add(o);
+                        a.Add((JsonNode?)o);
                     }
                     inner[member] = a;
                     break;

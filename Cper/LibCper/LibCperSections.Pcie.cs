@@ -43,11 +43,14 @@ internal sealed class LcPcie : LibCperSection<PcieErrorSection>
         if (Bit(v, 2)) o["commandStatus"] = new JsonObject { ["commandRegister"] = (ulong)m.Command, ["statusRegister"] = (ulong)m.Status };
         if (Bit(v, 3))
         {
+            // libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
+            // whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
+            // members beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
             o["deviceID"] = new JsonObject
             {
                 ["deviceID_Hex"] = Hex(m.DeviceId, 4), ["vendorID_Hex"] = Hex(m.VendorId, 4), ["classCode_Hex"] = Hex(m.ClassCode, 6),
-                ["functionNumber_Hex"] = Hex(m.FunctionNumber, 2), ["deviceNumber_Hex"] = Hex(m.DeviceNumber, 2), ["segmentNumber_Hex"] = Hex(m.SegmentNumber, 2),
-                ["primaryOrDeviceBusNumber_Hex"] = Hex(m.PrimaryBusNumber, 2), ["secondaryBusNumber_Hex"] = Hex(m.SecondaryBusNumber, 2), ["slotNumber_Hex"] = Hex(m.SlotNumber, 2),
+                ["functionNumber_Hex"] = Hex(m.FunctionNumber, 2), ["deviceNumber_Hex"] = Hex(m.DeviceNumber, 2), ["segmentNumber_Hex"] = Hex(m.SegmentNumber & 0xFFu, 2),
+                ["primaryOrDeviceBusNumber_Hex"] = Hex(m.PrimaryBusNumber, 2), ["secondaryBusNumber_Hex"] = Hex(m.SecondaryBusNumber, 2), ["slotNumber_Hex"] = Hex(m.SlotNumber & 0xFFu, 2),
                 ["deviceID"] = (ulong)m.DeviceId, ["vendorID"] = (ulong)m.VendorId, ["classCode"] = (ulong)m.ClassCode, ["functionNumber"] = (ulong)m.FunctionNumber,
                 ["deviceNumber"] = (ulong)m.DeviceNumber, ["segmentNumber"] = (ulong)m.SegmentNumber, ["primaryOrDeviceBusNumber"] = (ulong)m.PrimaryBusNumber,
                 ["secondaryBusNumber"] = (ulong)m.SecondaryBusNumber, ["slotNumber"] = (ulong)m.SlotNumber,

@@ -273,7 +273,7 @@ internal sealed class LcPciBus : LibCperSection<PciBusErrorSection>
     public override string ReadableName => "PCI/PCI-X Bus";
     public override string ShortName => "PciBus";
     private static readonly string[] Types =
-        ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout / No Device Present", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"];
+        ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"];
 
     protected override PciBusErrorSection Decode(ReadOnlySpan<byte> body) => PciBusErrorSection.Decode(body);
 
@@ -343,7 +343,7 @@ internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
         if (Bit(v, 4))
         {
             var arr = new JsonArray();
-            foreach (var (address, value) in m.RegisterPairs) arr.Add(new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
+            foreach (var (address, value) in m.RegisterPairs) arr.Add((JsonNode?)new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
             o["registerDataPairs"] = arr;
         }
         return o;

@@ -113,12 +113,11 @@ public sealed class ArmContextInfo
 public sealed partial class ArmProcessorSection
 {
     /// <summary>Register context type names (Table N-21).</summary>
-    public static NameTable RegisterContextTypes { get; } = new()
-    {
-        [0] = "AArch32 general purpose registers", [1] = "AArch32 EL1 context registers", [2] = "AArch32 EL2 context registers",
-        [3] = "AArch32 secure context registers", [4] = "AArch64 general purpose registers", [5] = "AArch64 EL1 context registers",
-        [6] = "AArch64 EL2 context registers", [7] = "AArch64 EL3 context registers", [8] = "miscellaneous system register structure",
-    };
+    public static NameTable RegisterContextTypes { get; } = [
+        new(0, "AArch32 general purpose registers"), new(1, "AArch32 EL1 context registers"), new(2, "AArch32 EL2 context registers"),
+        new(3, "AArch32 secure context registers"), new(4, "AArch64 general purpose registers"), new(5, "AArch64 EL1 context registers"),
+        new(6, "AArch64 EL2 context registers"), new(7, "AArch64 EL3 context registers"), new(8, "miscellaneous system register structure"),
+    ];
 
     /// <summary>Context-information header layout (UEFI 2.10 Table N-21).</summary>
     public static StructDef ContextHeaderLayout { get; } = new("ARM context information", ArmContextInfo.HeaderSize,

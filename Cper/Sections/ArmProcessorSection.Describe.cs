@@ -4,7 +4,7 @@ namespace ApeiKit.Cper;
 
 public sealed partial class ArmProcessorSection
 {
-    private static readonly FlagTable s_headerValidation = new() { [0] = "mpidr", [1] = "errorAffinityLevel", [2] = "runningState", [3] = "vendorSpecificInfo" };
+    private static readonly FlagTable s_headerValidation = [new(0, "mpidr"), new(1, "errorAffinityLevel"), new(2, "runningState"), new(3, "vendorSpecificInfo")];
 
     internal static readonly FieldDef HeaderValidation = FieldDef.Flags("validationBits", "Validation bits", 0, 4, s_headerValidation);
 
@@ -25,12 +25,11 @@ public sealed partial class ArmProcessorSection
         FieldDef.Hex("psciState", "PSCI state (when not running)", 36, 4, validBit: 2),
     ], validationField: "validationBits");
 
-    private static readonly FlagTable s_infoValidation = new()
-    {
-        [0] = "multipleError", [1] = "flags", [2] = "errorInformation", [3] = "virtualFaultAddress", [4] = "physicalFaultAddress",
-    };
-    private static readonly FlagTable s_infoFlags = new() { [0] = "firstErrorCaptured", [1] = "lastErrorCaptured", [2] = "propagated", [3] = "overflow" };
-    private static readonly NameTable s_multipleError = new() { [0] = "single error", [1] = "multiple errors, count unknown" };
+    private static readonly FlagTable s_infoValidation = [
+        new(0, "multipleError"), new(1, "flags"), new(2, "errorInformation"), new(3, "virtualFaultAddress"), new(4, "physicalFaultAddress"),
+    ];
+    private static readonly FlagTable s_infoFlags = [new(0, "firstErrorCaptured"), new(1, "lastErrorCaptured"), new(2, "propagated"), new(3, "overflow")];
+    private static readonly NameTable s_multipleError = [new(0, "single error"), new(1, "multiple errors, count unknown")];
 
     internal static readonly FieldDef InfoValidation = FieldDef.Flags("validationBits", "Validation bits", 2, 2, s_infoValidation);
     internal static readonly FieldDef InfoMultipleError = new("multipleError", "Multiple error (count when > 1)", 5, 2, FieldKind.UInt) { Names = s_multipleError, ValidBit = 0 };
@@ -53,31 +52,27 @@ public sealed partial class ArmProcessorSection
         InfoPhysicalAddress,
     ], validationField: "validationBits");
 
-    private static readonly FieldDef s_typeFlags = FieldDef.Flags("type", "Type", 4, 1, new FlagTable { [1] = "cache", [2] = "TLB", [3] = "bus", [4] = "micro-architectural" });
-    private static readonly FieldDef s_typeEnum = FieldDef.Enum("type", "Type", 4, 1, new NameTable { [0] = "cache", [1] = "TLB", [2] = "bus", [3] = "micro-architectural" });
-    private static readonly FieldDef s_typeLibCper = FieldDef.Enum("type", "Type", 4, 1, new NameTable { [1] = "cache", [2] = "TLB", [4] = "bus", [8] = "micro-architectural" });
+    private static readonly FieldDef s_typeFlags = FieldDef.Flags("type", "Type", 4, 1, [new(1, "cache"), new(2, "TLB"), new(3, "bus"), new(4, "micro-architectural")]);
+    private static readonly FieldDef s_typeEnum = FieldDef.Enum("type", "Type", 4, 1, [new(0, "cache"), new(1, "TLB"), new(2, "bus"), new(3, "micro-architectural")]);
+    private static readonly FieldDef s_typeLibCper = FieldDef.Enum("type", "Type", 4, 1, [new(1, "cache"), new(2, "TLB"), new(4, "bus"), new(8, "micro-architectural")]);
 
-    private static readonly NameTable s_transactionTypes = new() { [0] = "instruction", [1] = "data access", [2] = "generic" };
-    private static readonly NameTable s_cacheOperations = new()
-    {
-        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
-        [6] = "prefetch", [7] = "eviction", [8] = "snooping", [9] = "snooped", [10] = "management",
-    };
-    private static readonly NameTable s_tlbOperations = new()
-    {
-        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
-        [6] = "prefetch", [7] = "local management operation", [8] = "external management operation",
-    };
-    private static readonly NameTable s_busOperations = new()
-    {
-        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch", [6] = "prefetch",
-    };
-    private static readonly NameTable s_participation = new()
-    {
-        [0] = "local processor originated request", [1] = "local processor responded to request", [2] = "local processor observed", [3] = "generic",
-    };
-    private static readonly NameTable s_addressSpace = new() { [0] = "external memory access", [1] = "internal memory access", [2] = "device memory access" };
-    private static readonly NameTable s_accessMode = new() { [0] = "secure", [1] = "normal" };
+    private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
+    private static readonly NameTable s_cacheOperations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
+        new(6, "prefetch"), new(7, "eviction"), new(8, "snooping"), new(9, "snooped"), new(10, "management"),
+    ];
+    private static readonly NameTable s_tlbOperations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
+        new(6, "prefetch"), new(7, "local management operation"), new(8, "external management operation"),
+    ];
+    private static readonly NameTable s_busOperations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
+    ];
+    private static readonly NameTable s_participation = [
+        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
+    ];
+    private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "device memory access")];
+    private static readonly NameTable s_accessMode = [new(0, "secure"), new(1, "normal")];
 
     private static BitFieldDef[] CommonBits(NameTable operations) =>
     [

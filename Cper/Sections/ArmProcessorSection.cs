@@ -98,7 +98,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     /// <summary>Bytes after SectionLength inside the section body (kept for round trip; new sections have none).</summary>
     public byte[] TrailingBytes { get; set; } = [];
 
-    /// <summary>The encoding of the error-information Type bytes, as detected when decoding (see <see cref="ArmErrorInfo.DetectEncoding"/>).</summary>
+    /// <summary>The encoding of the error-information Type bytes, as detected when decoding (see <see cref="ArmErrorInfo.DetectEncoding(IEnumerable{byte})"/>).</summary>
     public ArmErrorTypeEncoding TypeEncoding => ArmErrorInfo.DetectEncoding(ErrorInfo.Select(e => e.Type));
 
     /// <summary>SectionLength that <see cref="TryEncode"/> writes: header, structures and vendor bytes.</summary>

@@ -41,17 +41,16 @@ public sealed class ArmRasSection : CperSectionBody
     private const string StructureName = "ARM RAS node section";
 
     /// <summary>Component types (DEN0085).</summary>
-    public static NameTable ComponentTypes { get; } = new()
-    {
-        [0] = "processor error node", [1] = "memory error node", [2] = "SMMU error node", [3] = "vendor-defined error node",
-        [4] = "GIC error node", [5] = "PCI Express error node", [6] = "proxy error node",
-    };
+    public static NameTable ComponentTypes { get; } = [
+        new(0, "processor error node"), new(1, "memory error node"), new(2, "SMMU error node"), new(3, "vendor-defined error node"),
+        new(4, "GIC error node"), new(5, "PCI Express error node"), new(6, "proxy error node"),
+    ];
 
     /// <summary>IP instance formats (DEN0085).</summary>
-    public static NameTable InstanceFormats { get; } = new() { [0] = "PE (MPIDR_EL1)", [1] = "system physical address", [2] = "local address identifier", [3] = "SoC-specific IP identifier" };
+    public static NameTable InstanceFormats { get; } = [new(0, "PE (MPIDR_EL1)"), new(1, "system physical address"), new(2, "local address identifier"), new(3, "SoC-specific IP identifier")];
 
     /// <summary>IP type formats (DEN0085).</summary>
-    public static NameTable TypeFormats { get; } = new() { [0] = "PE (MIDR_EL1, REVIDR_EL1, AIDR_EL1)", [1] = "SMMU IIDR", [2] = "GIC IIDR", [3] = "PIDR" };
+    public static NameTable TypeFormats { get; } = [new(0, "PE (MIDR_EL1, REVIDR_EL1, AIDR_EL1)"), new(1, "SMMU IIDR"), new(2, "GIC IIDR"), new(3, "PIDR")];
 
     /// <summary>Node header layout (80 bytes).</summary>
     public static StructDef NodeLayout { get; } = new(StructureName, NodeSize,
@@ -114,7 +113,7 @@ public sealed class ArmRasSection : CperSectionBody
     public static StructDef ContextHeaderLayout { get; } = new("ARM RAS address-space context", ContextHeaderSize,
     [
         FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Bits("flags", "Flags", 4, 2, [new("addressSpaceIdentifierScope", "Address-space identifier scope", 0, 1, new NameTable { [0] = "system physical address space", [1] = "local address space" })]),
+        FieldDef.Bits("flags", "Flags", 4, 2, [new("addressSpaceIdentifierScope", "Address-space identifier scope", 0, 1, [new(0, "system physical address space"), new(1, "local address space")])]),
         FieldDef.UInt("registerCount", "Register entries", 6, 2),
         FieldDef.Hex("addressSpaceIdentifier", "Address-space identifier", 8, 2),
         FieldDef.Reserved("reserved", 10, 6),

@@ -19,7 +19,7 @@ public sealed class CcixPerSection : CperSectionBody
     public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
     [
         FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Flags("validationBits", "Validation bits", 4, 8, new FlagTable { [0] = "ccixSourceId", [1] = "ccixPortId", [2] = "ccixPerLog" }),
+        FieldDef.Flags("validationBits", "Validation bits", 4, 8, [new(0, "ccixSourceId"), new(1, "ccixPortId"), new(2, "ccixPerLog")]),
         FieldDef.UInt("ccixSourceId", "CCIX source ID", 12, 1, validBit: 0),
         FieldDef.UInt("ccixPortId", "CCIX port ID", 13, 1, validBit: 1),
         FieldDef.Reserved("reserved", 14, 2),

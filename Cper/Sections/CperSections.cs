@@ -46,6 +46,7 @@ public static class CperSections
         // Vendor sections, Cper/Sections/Vendors.
         Vendors.NvidiaSection.Codec,
         Vendors.NvidiaEventSection.Codec,
+        Vendors.AmpereSection.Codec,
     ];
 
     /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>

@@ -25,7 +25,7 @@ public sealed class CxlComponentEventSection : CperSectionBody
     public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
     [
         FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Flags("validationBits", "Validation bits", 4, 8, new FlagTable { [0] = "deviceId", [1] = "deviceSerialNumber", [2] = "componentEventLog" }),
+        FieldDef.Flags("validationBits", "Validation bits", 4, 8, [new(0, "deviceId"), new(1, "deviceSerialNumber"), new(2, "componentEventLog")]),
         FieldDef.Hex("vendorId", "Vendor ID", 12, 2, validBit: 0),
         FieldDef.Hex("deviceId", "Device ID", 14, 2, validBit: 0),
         FieldDef.UInt("functionNumber", "Function number", 16, 1, validBit: 0),
@@ -37,7 +37,7 @@ public sealed class CxlComponentEventSection : CperSectionBody
         FieldDef.Hex("deviceSerialNumber", "Device serial number", 24, 8, validBit: 1),
     ], validationField: "validationBits");
 
-    private static readonly NameTable s_severity = new() { [0] = "informational", [1] = "warning", [2] = "failure", [3] = "fatal" };
+    private static readonly NameTable s_severity = [new(0, "informational"), new(1, "warning"), new(2, "failure"), new(3, "fatal")];
     private static readonly FieldDef[] s_common =
     [
         FieldDef.Guid("eventRecordIdentifier", "Event record identifier", 0, CperGuids.SectionName),
@@ -59,12 +59,11 @@ public sealed class CxlComponentEventSection : CperSectionBody
     public static StructDef CommonHeaderLayout { get; } = new("CXL event record", CommonHeaderSize, s_common);
 
     private static readonly FieldDef s_descriptor = FieldDef.Flags("memoryEventDescriptor", "Memory event descriptor", 0x38, 1,
-        new FlagTable { [0] = "uncorrectableEvent", [1] = "thresholdEvent", [2] = "poisonListOverflow" });
-    private static readonly FieldDef s_transaction = FieldDef.Enum("transactionType", "Transaction type", 0x3A, 1, new NameTable
-    {
-        [0] = "unknown", [1] = "host read", [2] = "host write", [3] = "host scan media", [4] = "host inject poison", [5] = "internal media scrub",
-        [6] = "internal media management",
-    });
+        [ new(0, "uncorrectableEvent"), new(1, "thresholdEvent"), new(2, "poisonListOverflow")]);
+    private static readonly FieldDef s_transaction = FieldDef.Enum("transactionType", "Transaction type", 0x3A, 1, [
+        new(0, "unknown"), new(1, "host read"), new(2, "host write"), new(3, "host scan media"), new(4, "host inject poison"), new(5, "internal media scrub"),
+        new(6, "internal media management"),
+    ]);
 
     /// <summary>General media event record (CXL 2.0 8.2.9.1.1.1, Table 154).</summary>
     public static StructDef GeneralMediaLayout { get; } = new("CXL general media event record", EventRecordSize,
@@ -72,9 +71,9 @@ public sealed class CxlComponentEventSection : CperSectionBody
         .. s_common,
         FieldDef.Hex("physicalAddress", "Physical address (DPA)", 0x30, 8),
         s_descriptor,
-        FieldDef.Enum("memoryEventType", "Memory event type", 0x39, 1, new NameTable { [0] = "media ECC error", [1] = "invalid address", [2] = "data path error" }),
+        FieldDef.Enum("memoryEventType", "Memory event type", 0x39, 1, [new(0, "media ECC error"), new(1, "invalid address"), new(2, "data path error")]),
         s_transaction,
-        FieldDef.Flags("validityFlags", "Validity flags", 0x3B, 2, new FlagTable { [0] = "channel", [1] = "rank", [2] = "device", [3] = "componentIdentifier" }),
+        FieldDef.Flags("validityFlags", "Validity flags", 0x3B, 2, [new(0, "channel"), new(1, "rank"), new(2, "device"), new(3, "componentIdentifier")]),
         FieldDef.UInt("channel", "Channel", 0x3D, 1, validBit: 0),
         FieldDef.UInt("rank", "Rank", 0x3E, 1, validBit: 1),
         FieldDef.Hex("device", "Device", 0x3F, 3, validBit: 2),
@@ -88,12 +87,11 @@ public sealed class CxlComponentEventSection : CperSectionBody
         .. s_common,
         FieldDef.Hex("physicalAddress", "Physical address (DPA)", 0x30, 8),
         s_descriptor,
-        FieldDef.Enum("memoryEventType", "Memory event type", 0x39, 1, new NameTable { [0] = "media ECC error", [1] = "scrub media ECC error", [2] = "invalid address", [3] = "data path error" }),
+        FieldDef.Enum("memoryEventType", "Memory event type", 0x39, 1, [new(0, "media ECC error"), new(1, "scrub media ECC error"), new(2, "invalid address"), new(3, "data path error")]),
         s_transaction,
-        FieldDef.Flags("validityFlags", "Validity flags", 0x3B, 2, new FlagTable
-        {
-            [0] = "channel", [1] = "rank", [2] = "nibbleMask", [3] = "bankGroup", [4] = "bank", [5] = "row", [6] = "column", [7] = "correctionMask",
-        }),
+        FieldDef.Flags("validityFlags", "Validity flags", 0x3B, 2, [
+            new(0, "channel"), new(1, "rank"), new(2, "nibbleMask"), new(3, "bankGroup"), new(4, "bank"), new(5, "row"), new(6, "column"), new(7, "correctionMask"),
+        ]),
         FieldDef.UInt("channel", "Channel", 0x3D, 1, validBit: 0),
         FieldDef.UInt("rank", "Rank", 0x3E, 1, validBit: 1),
         FieldDef.Hex("nibbleMask", "Nibble mask", 0x3F, 3, validBit: 2),
@@ -109,11 +107,10 @@ public sealed class CxlComponentEventSection : CperSectionBody
     public static StructDef MemoryModuleLayout { get; } = new("CXL memory module event record", EventRecordSize,
     [
         .. s_common,
-        FieldDef.Enum("deviceEventType", "Device event type", 0x30, 1, new NameTable
-        {
-            [0] = "health status change", [1] = "media status change", [2] = "life used change", [3] = "temperature change", [4] = "data path error",
-            [5] = "LSA error",
-        }),
+        FieldDef.Enum("deviceEventType", "Device event type", 0x30, 1, [
+            new(0, "health status change"), new(1, "media status change"), new(2, "life used change"), new(3, "temperature change"), new(4, "data path error"),
+            new(5, "LSA error"),
+        ]),
         FieldDef.Bytes("deviceHealthInformation", "Device health information (Get Health Info output)", 0x31, 0x12),
         FieldDef.Reserved("eventReserved", 0x43, 0x3D),
     ]);

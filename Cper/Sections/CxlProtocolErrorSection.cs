@@ -19,18 +19,16 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
     private readonly byte[] _header = new byte[HeaderSize];
 
     /// <summary>CXL agent types (N.2.13, CXL Agent Type).</summary>
-    public static NameTable AgentTypes { get; } = new()
-    {
-        [0] = "CXL 1.1 device", [1] = "CXL 1.1 downstream port", [2] = "CXL 2.0 device", [3] = "CXL 2.0 logical device",
-        [4] = "CXL 2.0 fabric manager managed logical device", [5] = "CXL 2.0 root port", [6] = "CXL 2.0 downstream switch port",
-        [7] = "CXL 2.0 upstream switch port",
-    };
+    public static NameTable AgentTypes { get; } = [
+        new(0, "CXL 1.1 device"), new(1, "CXL 1.1 downstream port"), new(2, "CXL 2.0 device"), new(3, "CXL 2.0 logical device"),
+        new(4, "CXL 2.0 fabric manager managed logical device"), new(5, "CXL 2.0 root port"), new(6, "CXL 2.0 downstream switch port"),
+        new(7, "CXL 2.0 upstream switch port"),
+    ];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "agentType", [1] = "agentAddress", [2] = "deviceId", [3] = "deviceSerialNumber", [4] = "capabilityStructure",
-        [5] = "cxlDvsec", [6] = "cxlErrorLog",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "agentType"), new(1, "agentAddress"), new(2, "deviceId"), new(3, "deviceSerialNumber"), new(4, "capabilityStructure"),
+        new(5, "cxlDvsec"), new(6, "cxlErrorLog"),
+    ];
 
     private static readonly FieldDef s_agentAddressRaw = FieldDef.Hex("agentAddress", "CXL agent address", 16, 8, validBit: 1);
     private static readonly FieldDef s_agentAddressRcrb = FieldDef.Hex("agentAddress", "CXL agent address (RCRB base address)", 16, 8, validBit: 1);

@@ -7,13 +7,12 @@ public sealed class DmarGenericSection : FixedSectionBody
     public const int Size = 32;
 
     /// <summary>Fault reasons (N.2.11.1, Fault Reason).</summary>
-    public static NameTable FaultReasons { get; } = new()
-    {
-        [1] = "domain mapping table entry not present", [2] = "domain mapping table entry invalid", [3] = "error accessing the domain mapping table",
-        [4] = "reserved bit set in a domain mapping table entry", [5] = "DMA address outside the mapped space", [6] = "invalid read or write",
-        [7] = "invalid device request", [8] = "error accessing the address translation table", [9] = "reserved bit set in an address translation table entry",
-        [10] = "illegal command", [11] = "error accessing the command buffer",
-    };
+    public static NameTable FaultReasons { get; } = [
+        new(1, "domain mapping table entry not present"), new(2, "domain mapping table entry invalid"), new(3, "error accessing the domain mapping table"),
+        new(4, "reserved bit set in a domain mapping table entry"), new(5, "DMA address outside the mapped space"), new(6, "invalid read or write"),
+        new(7, "invalid device request"), new(8, "error accessing the address translation table"), new(9, "reserved bit set in an address translation table entry"),
+        new(10, "illegal command"), new(11, "error accessing the command buffer"),
+    ];
 
     /// <summary>Layout (UEFI 2.10 N.2.11.1, DMAr Generic Error Section). Access type 0 is read and architecture type 1 VT-d, as
     /// UEFI and edk2 define them (libcper reads 0 as write and 0/1 as VT-d/IOMMU).</summary>
@@ -22,9 +21,9 @@ public sealed class DmarGenericSection : FixedSectionBody
         FieldDef.Hex("requesterId", "Requester ID", 0, 2),
         FieldDef.Hex("segmentNumber", "Segment number", 2, 2),
         FieldDef.Enum("faultReason", "Fault reason", 4, 1, FaultReasons),
-        FieldDef.Enum("accessType", "Access type", 5, 1, new NameTable { [0] = "read", [1] = "write" }),
-        FieldDef.Enum("addressType", "Address type", 6, 1, new NameTable { [0] = "untranslated request", [1] = "translation request" }),
-        FieldDef.Enum("architectureType", "Architecture type", 7, 1, new NameTable { [1] = "VT-d", [2] = "IOMMU" }),
+        FieldDef.Enum("accessType", "Access type", 5, 1, [new(0, "read"), new(1, "write")]),
+        FieldDef.Enum("addressType", "Address type", 6, 1, [new(0, "untranslated request"), new(1, "translation request")]),
+        FieldDef.Enum("architectureType", "Architecture type", 7, 1, [new(1, "VT-d"), new(2, "IOMMU")]),
         FieldDef.Hex("deviceAddress", "Device address", 8, 8),
         FieldDef.Reserved("reserved", 16, 16),
     ]);

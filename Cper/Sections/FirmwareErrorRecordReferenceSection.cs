@@ -18,10 +18,9 @@ public sealed class FirmwareErrorRecordReferenceSection : CperSectionBody
     private const string StructureName = "Firmware error record reference";
 
     /// <summary>Firmware Error Record Type (N.2.10).</summary>
-    public static NameTable RecordTypes { get; } = new()
-    {
-        [0] = "IPF SAL error record", [1] = "SOC firmware error record type 1 (legacy Crash Log)", [2] = "SOC firmware error record type 2",
-    };
+    public static NameTable RecordTypes { get; } = [
+        new(0, "IPF SAL error record"), new(1, "SOC firmware error record type 1 (legacy Crash Log)"), new(2, "SOC firmware error record type 2"),
+    ];
 
     private static readonly FieldDef s_type = FieldDef.Enum("recordType", "Firmware error record type", 0, 1, RecordTypes);
     private static readonly FieldDef s_revision = FieldDef.UInt("revision", "Revision", 1, 1);

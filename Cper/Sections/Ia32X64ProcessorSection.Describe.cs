@@ -24,10 +24,9 @@ public sealed partial class Ia32X64ProcessorSection
         FieldDef.Bytes("cpuIdRest", "CPUID information, bytes 16-47", 32, 32, validBit: 1),
     ], validationField: "validationBits");
 
-    private static readonly FlagTable s_infoValidation = new()
-    {
-        [0] = "checkInfo", [1] = "targetId", [2] = "requestorId", [3] = "responderId", [4] = "instructionPointer",
-    };
+    private static readonly FlagTable s_infoValidation = [
+        new(0, "checkInfo"), new(1, "targetId"), new(2, "requestorId"), new(3, "responderId"), new(4, "instructionPointer"),
+    ];
 
     internal static readonly FieldDef InfoCheckInfoRaw = FieldDef.Hex("checkInfo", "Check information", 24, 8, validBit: 0);
 
@@ -43,26 +42,22 @@ public sealed partial class Ia32X64ProcessorSection
         FieldDef.Hex("instructionPointer", "Instruction pointer", 56, 8, validBit: 4),
     ], validationField: "validationBits");
 
-    private static readonly NameTable s_transactionTypes = new() { [0] = "instruction", [1] = "data access", [2] = "generic" };
-    private static readonly NameTable s_cacheOperations = new()
-    {
-        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch",
-        [6] = "prefetch", [7] = "eviction", [8] = "snoop",
-    };
+    private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
+    private static readonly NameTable s_cacheOperations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
+        new(6, "prefetch"), new(7, "eviction"), new(8, "snoop"),
+    ];
     // TLB and bus checks define operations 0-6 only; eviction (7) and snoop (8) are cache-check operations.
-    private static readonly NameTable s_busOperations = new()
-    {
-        [0] = "generic error", [1] = "generic read", [2] = "generic write", [3] = "data read", [4] = "data write", [5] = "instruction fetch", [6] = "prefetch",
-    };
-    private static readonly NameTable s_participation = new()
-    {
-        [0] = "local processor originated request", [1] = "local processor responded to request", [2] = "local processor observed", [3] = "generic",
-    };
-    private static readonly NameTable s_addressSpace = new() { [0] = "memory access", [1] = "reserved", [2] = "I/O", [3] = "other transaction" };
-    private static readonly NameTable s_msErrorTypes = new()
-    {
-        [0] = "no error", [1] = "unclassified", [2] = "microcode ROM parity error", [3] = "external error", [4] = "FRC error", [5] = "internal unclassified",
-    };
+    private static readonly NameTable s_busOperations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
+    ];
+    private static readonly NameTable s_participation = [
+        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
+    ];
+    private static readonly NameTable s_addressSpace = [new(0, "memory access"), new(1, "reserved"), new(2, "I/O"), new(3, "other transaction")];
+    private static readonly NameTable s_msErrorTypes = [
+        new(0, "no error"), new(1, "unclassified"), new(2, "microcode ROM parity error"), new(3, "external error"), new(4, "FRC error"), new(5, "internal unclassified"),
+    ];
 
     // Cache and TLB check structures (N.2.4.2.1): bits 0-15 say which of the fields above them are valid.
     private static BitFieldDef[] CacheTlbBits(NameTable operations) =>
@@ -115,11 +110,10 @@ public sealed partial class Ia32X64ProcessorSection
         : InfoCheckInfoRaw;
 
     /// <summary>Register context type names (N.2.4.2.2).</summary>
-    public static NameTable RegisterContextTypes { get; } = new()
-    {
-        [0] = "unclassified data", [1] = "MSR registers", [2] = "32-bit mode execution context", [3] = "64-bit mode execution context",
-        [4] = "FXSAVE context", [5] = "32-bit debug registers (DR0-DR7)", [6] = "64-bit debug registers (DR0-DR7)", [7] = "memory-mapped registers",
-    };
+    public static NameTable RegisterContextTypes { get; } = [
+        new(0, "unclassified data"), new(1, "MSR registers"), new(2, "32-bit mode execution context"), new(3, "64-bit mode execution context"),
+        new(4, "FXSAVE context"), new(5, "32-bit debug registers (DR0-DR7)"), new(6, "64-bit debug registers (DR0-DR7)"), new(7, "memory-mapped registers"),
+    ];
 
     /// <summary>Context-information header layout (UEFI 2.10 N.2.4.2.2).</summary>
     public static StructDef ContextHeaderLayout { get; } = new("IA32/X64 context information", Ia32X64ContextInfo.HeaderSize,

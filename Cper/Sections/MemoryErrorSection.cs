@@ -13,43 +13,61 @@ public sealed class MemoryErrorSection : FixedSectionBody
     public const int LegacySize = 73;
 
     /// <summary>Memory error types (N.2.5, Memory Error Type).</summary>
-    public static NameTable MemoryErrorTypes { get; } = new()
-    {
-        [0] = "unknown", [1] = "no error", [2] = "single-bit ECC", [3] = "multi-bit ECC", [4] = "single-symbol ChipKill ECC",
-        [5] = "multi-symbol ChipKill ECC", [6] = "master abort", [7] = "target abort", [8] = "parity error", [9] = "watchdog timeout",
-        [10] = "invalid address", [11] = "mirror broken", [12] = "memory sparing", [13] = "scrub corrected error",
-        [14] = "scrub uncorrected error", [15] = "physical memory map-out event",
-    };
+    public static NameTable MemoryErrorTypes { get; } = [
+        new(0, "unknown"), new(1, "no error"), new(2, "single-bit ECC"), new(3, "multi-bit ECC"), new(4, "single-symbol ChipKill ECC"),
+        new(5, "multi-symbol ChipKill ECC"), new(6, "master abort"), new(7, "target abort"), new(8, "parity error"), new(9, "watchdog timeout"),
+        new(10, "invalid address"), new(11, "mirror broken"), new(12, "memory sparing"), new(13, "scrub corrected error"),
+        new(14, "scrub uncorrected error"), new(15, "physical memory map-out event"),
+    ];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "errorStatus", [1] = "physicalAddress", [2] = "physicalAddressMask", [3] = "node", [4] = "card", [5] = "module",
-        [6] = "bank", [7] = "device", [8] = "row", [9] = "column", [10] = "bitPosition", [11] = "requestorId", [12] = "responderId",
-        [13] = "targetId", [14] = "memoryErrorType", [15] = "rankNumber", [16] = "cardHandle", [17] = "moduleHandle",
-        [18] = "extendedRow", [19] = "bankGroup", [20] = "bankAddress", [21] = "chipIdentification",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "errorStatus"), new(1, "physicalAddress"), new(2, "physicalAddressMask"), new(3, "node"), new(4, "card"), new(5, "module"),
+        new(6, "bank"), new(7, "device"), new(8, "row"), new(9, "column"), new(10, "bitPosition"), new(11, "requestorId"), new(12, "responderId"),
+        new(13, "targetId"), new(14, "memoryErrorType"), new(15, "rankNumber"), new(16, "cardHandle"), new(17, "moduleHandle"),
+        new(18, "extendedRow"), new(19, "bankGroup"), new(20, "bankAddress"), new(21, "chipIdentification"),
+    ];
 
+    /// <summary>Validation bits (UEFI 2.10 N.2.5, Table N-31): byte offset 0, 8 bytes: which fields hold meaning.</summary>
     public static readonly FieldDef ValidationBitsField = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
+    /// <summary>Error status (UEFI 2.10 N.2.5, Table N-31): byte offset 8, 8 bytes, valid with validation bit 0.</summary>
     public static readonly FieldDef ErrorStatusField = FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0);
+    /// <summary>Physical address (UEFI 2.10 N.2.5, Table N-31): byte offset 16, 8 bytes, valid with validation bit 1.</summary>
     public static readonly FieldDef PhysicalAddressField = FieldDef.Hex("physicalAddress", "Physical address", 16, 8, validBit: 1);
+    /// <summary>Physical address mask (UEFI 2.10 N.2.5, Table N-31): byte offset 24, 8 bytes, valid with validation bit 2.</summary>
     public static readonly FieldDef PhysicalAddressMaskField = FieldDef.Hex("physicalAddressMask", "Physical address mask", 24, 8, validBit: 2);
+    /// <summary>Node (UEFI 2.10 N.2.5, Table N-31): byte offset 32, 2 bytes, valid with validation bit 3.</summary>
     public static readonly FieldDef NodeField = FieldDef.UInt("node", "Node", 32, 2, validBit: 3);
+    /// <summary>Card (UEFI 2.10 N.2.5, Table N-31): byte offset 34, 2 bytes, valid with validation bit 4.</summary>
     public static readonly FieldDef CardField = FieldDef.UInt("card", "Card", 34, 2, validBit: 4);
+    /// <summary>Module (UEFI 2.10 N.2.5, Table N-31): byte offset 36, 2 bytes, valid with validation bit 5.</summary>
     public static readonly FieldDef ModuleField = FieldDef.UInt("module", "Module", 36, 2, validBit: 5);
+    /// <summary>Bank (UEFI 2.10 N.2.5, Table N-31): byte offset 38, 2 bytes, valid with validation bit 6.</summary>
     public static readonly FieldDef BankField = FieldDef.Bits("bank", "Bank", 38, 2,
         [new("bankAddress", "Bank address", 0, 8, ValidBit: 20), new("bankGroup", "Bank group", 8, 8, ValidBit: 19)], validBit: 6);
+    /// <summary>Device (UEFI 2.10 N.2.5, Table N-31): byte offset 40, 2 bytes, valid with validation bit 7.</summary>
     public static readonly FieldDef DeviceField = FieldDef.UInt("device", "Device", 40, 2, validBit: 7);
+    /// <summary>Row (bits 0-15) (UEFI 2.10 N.2.5, Table N-31): byte offset 42, 2 bytes, valid with validation bit 8.</summary>
     public static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8);
+    /// <summary>Column (UEFI 2.10 N.2.5, Table N-31): byte offset 44, 2 bytes, valid with validation bit 9.</summary>
     public static readonly FieldDef ColumnField = FieldDef.UInt("column", "Column", 44, 2, validBit: 9);
+    /// <summary>Bit position (UEFI 2.10 N.2.5, Table N-31): byte offset 46, 2 bytes, valid with validation bit 10.</summary>
     public static readonly FieldDef BitPositionField = FieldDef.UInt("bitPosition", "Bit position", 46, 2, validBit: 10);
+    /// <summary>Requestor ID (UEFI 2.10 N.2.5, Table N-31): byte offset 48, 8 bytes, valid with validation bit 11.</summary>
     public static readonly FieldDef RequestorIdField = FieldDef.Hex("requestorId", "Requestor ID", 48, 8, validBit: 11);
+    /// <summary>Responder ID (UEFI 2.10 N.2.5, Table N-31): byte offset 56, 8 bytes, valid with validation bit 12.</summary>
     public static readonly FieldDef ResponderIdField = FieldDef.Hex("responderId", "Responder ID", 56, 8, validBit: 12);
+    /// <summary>Target ID (UEFI 2.10 N.2.5, Table N-31): byte offset 64, 8 bytes, valid with validation bit 13.</summary>
     public static readonly FieldDef TargetIdField = FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 13);
+    /// <summary>Memory error type (UEFI 2.10 N.2.5, Table N-31): byte offset 72, 1 byte, valid with validation bit 14.</summary>
     public static readonly FieldDef MemoryErrorTypeField = FieldDef.Enum("memoryErrorType", "Memory error type", 72, 1, MemoryErrorTypes, validBit: 14);
+    /// <summary>Extended (UEFI 2.10 N.2.5, Table N-31): byte offset 73, 1 byte.</summary>
     public static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
         [new("rowBit16", "Row bit 16", 0, 1, ValidBit: 18), new("rowBit17", "Row bit 17", 1, 1, ValidBit: 18), new("chipIdentification", "Chip identification", 5, 3, ValidBit: 21)]);
+    /// <summary>Rank number (UEFI 2.10 N.2.5, Table N-31): byte offset 74, 2 bytes, valid with validation bit 15.</summary>
     public static readonly FieldDef RankNumberField = FieldDef.UInt("rankNumber", "Rank number", 74, 2, validBit: 15);
+    /// <summary>Card handle (SMBIOS type 16) (UEFI 2.10 N.2.5, Table N-31): byte offset 76, 2 bytes, valid with validation bit 16.</summary>
     public static readonly FieldDef CardHandleField = FieldDef.Hex("cardHandle", "Card handle (SMBIOS type 16)", 76, 2, validBit: 16);
+    /// <summary>Module handle (SMBIOS type 17) (UEFI 2.10 N.2.5, Table N-31): byte offset 78, 2 bytes, valid with validation bit 17.</summary>
     public static readonly FieldDef ModuleHandleField = FieldDef.Hex("moduleHandle", "Module handle (SMBIOS type 17)", 78, 2, validBit: 17);
 
     /// <summary>Layout (UEFI 2.10 Table N-31).</summary>
@@ -86,7 +104,7 @@ public sealed class MemoryErrorSection : FixedSectionBody
         visitor.Info("layout", "Layout", body.Length >= Size ? "UEFI 2.3+ (80 bytes)" : "UEFI 2.1/2.2 (73 bytes)");
         int used = body.Length >= Size ? Size : LegacySize;
         LayoutDef.Describe(body[..used], baseOffset, visitor);
-        if (body.Length > used) visitor.Data("padding", "Trailing bytes", baseOffset + used, body[used..]);
+        if (body.Length > used) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + used, body[used..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

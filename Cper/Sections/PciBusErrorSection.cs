@@ -7,17 +7,15 @@ public sealed class PciBusErrorSection : FixedSectionBody
     public const int Size = 72;
 
     /// <summary>Bus error types (N.2.8, Error Type).</summary>
-    public static NameTable ErrorTypes { get; } = new()
-    {
-        [0] = "unknown or OEM system specific", [1] = "data parity error", [2] = "system error", [3] = "master abort", [4] = "bus time out or no device present",
-        [5] = "master data parity error", [6] = "address parity error", [7] = "command parity error",
-    };
+    public static NameTable ErrorTypes { get; } = [
+        new(0, "unknown or OEM system specific"), new(1, "data parity error"), new(2, "system error"), new(3, "master abort"), new(4, "bus time out or no device present"),
+        new(5, "master data parity error"), new(6, "address parity error"), new(7, "command parity error"),
+    ];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "errorStatus", [1] = "errorType", [2] = "busId", [3] = "busAddress", [4] = "busData", [5] = "busCommand",
-        [6] = "requestorId", [7] = "completerId", [8] = "targetId",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "errorStatus"), new(1, "errorType"), new(2, "busId"), new(3, "busAddress"), new(4, "busData"), new(5, "busCommand"),
+        new(6, "requestorId"), new(7, "completerId"), new(8, "targetId"),
+    ];
 
     /// <summary>Layout (UEFI 2.10 N.2.8, PCI/PCI-X Bus Error Section).</summary>
     public static StructDef LayoutDef { get; } = new("PCI/PCI-X bus error section", Size,
@@ -30,7 +28,7 @@ public sealed class PciBusErrorSection : FixedSectionBody
         FieldDef.Hex("busAddress", "Bus address", 24, 8, validBit: 3),
         FieldDef.Hex("busData", "Bus data", 32, 8, validBit: 4),
         FieldDef.Bits("busCommand", "Bus command", 40, 8,
-            [new("command", "Command", 0, 56), new("commandType", "Command type", 56, 1, new NameTable { [0] = "PCI", [1] = "PCI-X" })], validBit: 5),
+            [new("command", "Command", 0, 56), new("commandType", "Command type", 56, 1, [new(0, "PCI"), new(1, "PCI-X")])], validBit: 5),
         FieldDef.Hex("requestorId", "Bus requestor ID", 48, 8, validBit: 6),
         FieldDef.Hex("completerId", "Bus completer ID", 56, 8, validBit: 7),
         FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 8),

@@ -20,10 +20,9 @@ public sealed class PciComponentErrorSection : CperSectionBody
 
     private readonly byte[] _header = new byte[HeaderSize];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "errorStatus", [1] = "idInfo", [2] = "memoryNumber", [3] = "ioNumber", [4] = "registerDataPairs",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "errorStatus"), new(1, "idInfo"), new(2, "memoryNumber"), new(3, "ioNumber"), new(4, "registerDataPairs"),
+    ];
 
     /// <summary>Fixed-part layout (UEFI 2.10 N.2.9, PCI/PCI-X Component Error Section).</summary>
     public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,

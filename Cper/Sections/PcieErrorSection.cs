@@ -21,48 +21,42 @@ public sealed class PcieErrorSection : FixedSectionBody
     private const int AerInfoOffset = 112;     // N.2.7, AER Info (96 bytes)
 
     /// <summary>Port Type (N.2.7), the PCI Express device/port type.</summary>
-    public static NameTable PortTypes { get; } = new()
-    {
-        [0] = "PCI Express endpoint", [1] = "legacy PCI endpoint", [4] = "root port", [5] = "upstream switch port",
-        [6] = "downstream switch port", [7] = "PCI Express to PCI/PCI-X bridge", [8] = "PCI/PCI-X to PCI Express bridge",
-        [9] = "root complex integrated endpoint", [10] = "root complex event collector",
-    };
+    public static NameTable PortTypes { get; } = [
+        new(0, "PCI Express endpoint"), new(1, "legacy PCI endpoint"), new(4, "root port"), new(5, "upstream switch port"),
+        new(6, "downstream switch port"), new(7, "PCI Express to PCI/PCI-X bridge"), new(8, "PCI/PCI-X to PCI Express bridge"),
+        new(9, "root complex integrated endpoint"), new(10, "root complex event collector"),
+    ];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "portType", [1] = "version", [2] = "commandStatus", [3] = "deviceId", [4] = "deviceSerialNumber",
-        [5] = "bridgeControlStatus", [6] = "capabilityStructure", [7] = "aerInfo",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "portType"), new(1, "version"), new(2, "commandStatus"), new(3, "deviceId"), new(4, "deviceSerialNumber"),
+        new(5, "bridgeControlStatus"), new(6, "capabilityStructure"), new(7, "aerInfo"),
+    ];
 
-    private static readonly FlagTable s_command = new()
-    {
-        [0] = "ioSpace", [1] = "memorySpace", [2] = "busMaster", [3] = "specialCycles", [4] = "memoryWriteInvalidate",
-        [5] = "vgaPaletteSnoop", [6] = "parityErrorResponse", [8] = "serrEnable", [9] = "fastBackToBack", [10] = "interruptDisable",
-    };
+    private static readonly FlagTable s_command = [
+        new(0, "ioSpace"), new(1, "memorySpace"), new(2, "busMaster"), new(3, "specialCycles"), new(4, "memoryWriteInvalidate"),
+        new(5, "vgaPaletteSnoop"), new(6, "parityErrorResponse"), new(8, "serrEnable"), new(9, "fastBackToBack"), new(10, "interruptDisable"),
+    ];
 
-    private static readonly FlagTable s_status = new()
-    {
-        [3] = "interruptStatus", [4] = "capabilitiesList", [5] = "66MHzCapable", [7] = "fastBackToBackCapable",
-        [8] = "masterDataParityError", [11] = "signaledTargetAbort", [12] = "receivedTargetAbort", [13] = "receivedMasterAbort",
-        [14] = "signaledSystemError", [15] = "detectedParityError",
-    };
+    private static readonly FlagTable s_status = [
+        new(3, "interruptStatus"), new(4, "capabilitiesList"), new(5, "66MHzCapable"), new(7, "fastBackToBackCapable"),
+        new(8, "masterDataParityError"), new(11, "signaledTargetAbort"), new(12, "receivedTargetAbort"), new(13, "receivedMasterAbort"),
+        new(14, "signaledSystemError"), new(15, "detectedParityError"),
+    ];
 
-    private static readonly FlagTable s_secondaryStatus = new()
-    {
-        [8] = "masterDataParityError", [11] = "signaledTargetAbort", [12] = "receivedTargetAbort", [13] = "receivedMasterAbort",
-        [14] = "receivedSystemError", [15] = "detectedParityError",
-    };
+    private static readonly FlagTable s_secondaryStatus = [
+        new(8, "masterDataParityError"), new(11, "signaledTargetAbort"), new(12, "receivedTargetAbort"), new(13, "receivedMasterAbort"),
+        new(14, "receivedSystemError"), new(15, "detectedParityError"),
+    ];
 
-    private static readonly FlagTable s_bridgeControl = new()
-    {
-        [0] = "parityErrorResponse", [1] = "serrEnable", [2] = "isaEnable", [3] = "vgaEnable", [4] = "vga16BitDecode",
-        [5] = "masterAbortMode", [6] = "secondaryBusReset", [7] = "fastBackToBack",
-    };
+    private static readonly FlagTable s_bridgeControl = [
+        new(0, "parityErrorResponse"), new(1, "serrEnable"), new(2, "isaEnable"), new(3, "vgaEnable"), new(4, "vga16BitDecode"),
+        new(5, "masterAbortMode"), new(6, "secondaryBusReset"), new(7, "fastBackToBack"),
+    ];
 
     private static readonly FieldDef s_validationBits = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
     private static readonly FieldDef s_portType = FieldDef.Enum("portType", "Port type", 8, 4, PortTypes, validBit: 0);
     private static readonly FieldDef s_version = FieldDef.Bits("version", "PCI Express version", 12, 4,
-        [new("minor", "Minor (BCD)", 0, 8), new("major", "Major (BCD)", 8, 8)], validBit: 1);
+        [new("minor", "Minor (BCD)", 0, 8, IsBcd: true), new("major", "Major (BCD)", 8, 8, IsBcd: true)], validBit: 1);
     private static readonly FieldDef s_commandField = FieldDef.Flags("command", "Command register", 16, 2, s_command, validBit: 2);
     private static readonly FieldDef s_statusField = FieldDef.Flags("status", "Status register", 18, 2, s_status, validBit: 2);
     private static readonly FieldDef s_reserved = FieldDef.Reserved("reserved", 20, 4);
@@ -137,23 +131,21 @@ public sealed class PcieErrorSection : FixedSectionBody
     ]);
 
     /// <summary>AER uncorrectable error bits (PCI Express Base 4.0 section 7.8.4.2).</summary>
-    public static FlagTable UncorrectableErrors { get; } = new()
-    {
-        [4] = "dataLinkProtocolError", [5] = "surpriseDown", [12] = "poisonedTlp", [13] = "flowControlProtocolError",
-        [14] = "completionTimeout", [15] = "completerAbort", [16] = "unexpectedCompletion", [17] = "receiverOverflow",
-        [18] = "malformedTlp", [19] = "ecrcError", [20] = "unsupportedRequest", [21] = "acsViolation",
-        [22] = "uncorrectableInternalError", [23] = "mcBlockedTlp", [24] = "atomicOpEgressBlocked", [25] = "tlpPrefixBlocked",
-        [26] = "poisonedTlpEgressBlocked",
-    };
+    public static FlagTable UncorrectableErrors { get; } = [
+        new(4, "dataLinkProtocolError"), new(5, "surpriseDown"), new(12, "poisonedTlp"), new(13, "flowControlProtocolError"),
+        new(14, "completionTimeout"), new(15, "completerAbort"), new(16, "unexpectedCompletion"), new(17, "receiverOverflow"),
+        new(18, "malformedTlp"), new(19, "ecrcError"), new(20, "unsupportedRequest"), new(21, "acsViolation"),
+        new(22, "uncorrectableInternalError"), new(23, "mcBlockedTlp"), new(24, "atomicOpEgressBlocked"), new(25, "tlpPrefixBlocked"),
+        new(26, "poisonedTlpEgressBlocked"),
+    ];
 
     /// <summary>AER correctable error bits (PCI Express Base 4.0 section 7.8.4.5).</summary>
-    public static FlagTable CorrectableErrors { get; } = new()
-    {
-        [0] = "receiverError", [6] = "badTlp", [7] = "badDllp", [8] = "replayNumRollover", [12] = "replayTimerTimeout",
-        [13] = "advisoryNonFatal", [14] = "correctedInternalError", [15] = "headerLogOverflow",
-    };
+    public static FlagTable CorrectableErrors { get; } = [
+        new(0, "receiverError"), new(6, "badTlp"), new(7, "badDllp"), new(8, "replayNumRollover"), new(12, "replayTimerTimeout"),
+        new(13, "advisoryNonFatal"), new(14, "correctedInternalError"), new(15, "headerLogOverflow"),
+    ];
 
-    private static readonly FlagTable s_rootCommand = new() { [0] = "correctableReportingEnable", [1] = "nonFatalReportingEnable", [2] = "fatalReportingEnable" };
+    private static readonly FlagTable s_rootCommand = [new(0, "correctableReportingEnable"), new(1, "nonFatalReportingEnable"), new(2, "fatalReportingEnable")];
 
     /// <summary>Layout of the 96-byte AER info: the AER extended capability (PCI Express Base 4.0 section 7.8.4) and its reserved tail.</summary>
     public static StructDef AerLayout { get; } = new("AER info", 96,

@@ -11,31 +11,28 @@ public sealed class ProcessorGenericSection : FixedSectionBody
     private const string StructureName = "Processor generic error section";
 
     /// <summary>Processor Type (N.2.4.1).</summary>
-    public static NameTable ProcessorTypes { get; } = new() { [0] = "IA32/X64", [1] = "IA64", [2] = "ARM" };
+    public static NameTable ProcessorTypes { get; } = [new(0, "IA32/X64"), new(1, "IA64"), new(2, "ARM")];
 
     /// <summary>Processor ISA (N.2.4.1).</summary>
-    public static NameTable ProcessorIsas { get; } = new() { [0] = "IA32", [1] = "IA64", [2] = "X64", [3] = "ARM A32/T32", [4] = "ARM A64" };
+    public static NameTable ProcessorIsas { get; } = [new(0, "IA32"), new(1, "IA64"), new(2, "X64"), new(3, "ARM A32/T32"), new(4, "ARM A64")];
 
     /// <summary>Processor Error Type (N.2.4.1).</summary>
-    public static NameTable ErrorTypes { get; } = new()
-    {
-        [0x00] = "unknown", [0x01] = "cache error", [0x02] = "TLB error", [0x04] = "bus error", [0x08] = "micro-architectural error",
-    };
+    public static NameTable ErrorTypes { get; } = [
+        new(0x00, "unknown"), new(0x01, "cache error"), new(0x02, "TLB error"), new(0x04, "bus error"), new(0x08, "micro-architectural error"),
+    ];
 
     /// <summary>Operation (N.2.4.1).</summary>
-    public static NameTable Operations { get; } = new()
-    {
-        [0] = "unknown or generic", [1] = "data read", [2] = "data write", [3] = "instruction execution",
-    };
+    public static NameTable Operations { get; } = [
+        new(0, "unknown or generic"), new(1, "data read"), new(2, "data write"), new(3, "instruction execution"),
+    ];
 
-    private static readonly FlagTable s_flags = new() { [0] = "restartable", [1] = "preciseIp", [2] = "overflow", [3] = "corrected" };
+    private static readonly FlagTable s_flags = [new(0, "restartable"), new(1, "preciseIp"), new(2, "overflow"), new(3, "corrected")];
 
-    private static readonly FlagTable s_validation = new()
-    {
-        [0] = "processorType", [1] = "processorIsa", [2] = "errorType", [3] = "operation", [4] = "flags", [5] = "level",
-        [6] = "cpuVersion", [7] = "cpuBrandString", [8] = "processorId", [9] = "targetAddress", [10] = "requestorId",
-        [11] = "responderId", [12] = "instructionIp",
-    };
+    private static readonly FlagTable s_validation = [
+        new(0, "processorType"), new(1, "processorIsa"), new(2, "errorType"), new(3, "operation"), new(4, "flags"), new(5, "level"),
+        new(6, "cpuVersion"), new(7, "cpuBrandString"), new(8, "processorId"), new(9, "targetAddress"), new(10, "requestorId"),
+        new(11, "responderId"), new(12, "instructionIp"),
+    ];
 
     private static readonly FieldDef s_validationBits = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
     private static readonly FieldDef s_processorType = FieldDef.Enum("processorType", "Processor type", 8, 1, ProcessorTypes, validBit: 0);

@@ -32,10 +32,10 @@ public sealed class NvidiaEventSection : CperSectionBody
     private const string StructureName = "NVIDIA event section";
 
     /// <summary>Source device types (libcper <c>NVIDIA_EVENT_SRC_DEV_TYPE</c>).</summary>
-    public static NameTable DeviceTypes { get; } = new() { [0] = "CPU", [1] = "GPU", [2] = "DPU", [3] = "NIC", [4] = "SWX", [5] = "BMC" };
+    public static NameTable DeviceTypes { get; } = [new(0, "CPU"), new(1, "GPU"), new(2, "DPU"), new(3, "NIC"), new(4, "SWX"), new(5, "BMC")];
 
     /// <summary>GPU event originators (libcper).</summary>
-    public static NameTable Originators { get; } = new() { [0] = "Invalid", [1] = "Reserved1", [2] = "PF_GSP_FW", [3] = "VF_GSP_FW", [4] = "PF_DRIVER", [5] = "VF_DRIVER" };
+    public static NameTable Originators { get; } = [new(0, "Invalid"), new(1, "Reserved1"), new(2, "PF_GSP_FW"), new(3, "VF_GSP_FW"), new(4, "PF_DRIVER"), new(5, "VF_DRIVER")];
 
     /// <summary>Event header layout (32 bytes).</summary>
     public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,

@@ -30,7 +30,7 @@ public sealed class NvidiaSection : CperSectionBody
         FieldDef.Ascii("signature", "Signature", 0, 16),
         FieldDef.UInt("errorType", "Error type", 16, 2),
         FieldDef.UInt("errorInstance", "Error instance", 18, 2),
-        FieldDef.Enum("severity", "Severity", 20, 1, new NameTable { [0] = "Recoverable", [1] = "Fatal", [2] = "Corrected", [3] = "Informational" }),
+        FieldDef.Enum("severity", "Severity", 20, 1, [new(0, "Recoverable"), new(1, "Fatal"), new(2, "Corrected"), new(3, "Informational")]),
         FieldDef.UInt("socket", "Socket", 21, 1),
         FieldDef.UInt("registerCount", "Number of registers", 22, 1),
         FieldDef.Reserved("reserved", 23, 1),

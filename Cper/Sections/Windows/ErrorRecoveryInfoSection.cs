@@ -22,23 +22,21 @@ public sealed class ErrorRecoveryInfoSection : FixedSectionBody
     public const int MinimumSize = 19;
 
     /// <summary>WHEA_RECOVERY_ACTION flag bits.</summary>
-    public static FlagTable RecoveryActions { get; } = new()
-    {
-        [0] = "noneAttempted", [1] = "terminateProcess", [2] = "forwardedToVm", [3] = "markPageBad", [4] = "poisonNotPresent",
-    };
+    public static FlagTable RecoveryActions { get; } = [
+        new(0, "noneAttempted"), new(1, "terminateProcess"), new(2, "forwardedToVm"), new(3, "markPageBad"), new(4, "poisonNotPresent"),
+    ];
 
     /// <summary>WHEA_RECOVERY_TYPE values.</summary>
-    public static NameTable RecoveryTypes { get; } = new() { [0] = "invalid", [1] = "action required", [2] = "action optional" };
+    public static NameTable RecoveryTypes { get; } = [new(0, "invalid"), new(1, "action required"), new(2, "action optional")];
 
     /// <summary>WHEA_RECOVERY_FAILURE_REASON values.</summary>
-    public static NameTable FailureReasons { get; } = new()
-    {
-        [0] = "none", [1] = "kernel could not mark memory bad", [2] = "kernel mark memory bad timed out", [3] = "no recovery context",
-        [4] = "not continuable", [5] = "processor context corrupt", [6] = "overflow", [7] = "not supported", [8] = "MISC or ADDR not valid",
-        [9] = "invalid address mode", [10] = "high IRQL", [11] = "insufficient alternate context wrappers", [12] = "interrupts disabled",
-        [13] = "swap busy", [14] = "stack overflow", [15] = "unexpected failure", [16] = "kernel will page fault bugcheck at current IRQL",
-        [17] = "FAR not valid",
-    };
+    public static NameTable FailureReasons { get; } = [
+        new(0, "none"), new(1, "kernel could not mark memory bad"), new(2, "kernel mark memory bad timed out"), new(3, "no recovery context"),
+        new(4, "not continuable"), new(5, "processor context corrupt"), new(6, "overflow"), new(7, "not supported"), new(8, "MISC or ADDR not valid"),
+        new(9, "invalid address mode"), new(10, "high IRQL"), new(11, "insufficient alternate context wrappers"), new(12, "interrupts disabled"),
+        new(13, "swap busy"), new(14, "stack overflow"), new(15, "unexpected failure"), new(16, "kernel will page fault bugcheck at current IRQL"),
+        new(17, "FAR not valid"),
+    ];
 
     /// <summary>RecoveryKernel (offset 0).</summary>
     public static readonly FieldDef RecoveryKernelField = FieldDef.Enum("recoveryKernel", "Recovery in kernel", 0, 1, McaRegisters.YesNo);
@@ -86,7 +84,7 @@ public sealed class ErrorRecoveryInfoSection : FixedSectionBody
         if (body.Length < Size) visitor.Info("layout", "Layout", $"{body.Length} bytes, shorter than the documented {Size}: process name not decoded");
         LayoutDef.Describe(body, baseOffset, visitor);
         int used = body.Length >= Size ? Size : MinimumSize;
-        if (body.Length > used) visitor.Data("trailing", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
+        if (body.Length > used) visitor.Data("trailingBytes", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

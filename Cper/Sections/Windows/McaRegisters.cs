@@ -16,16 +16,15 @@ namespace ApeiKit.Cper.Windows;
 public static class McaRegisters
 {
     /// <summary>Names for BOOLEAN bytes: 0 no, 1 yes (other values stay numbers).</summary>
-    public static NameTable YesNo { get; } = new() { [0] = "no", [1] = "yes" };
+    public static NameTable YesNo { get; } = [new(0, "no"), new(1, "yes")];
 
     /// <summary>WHEA_CPU_VENDOR (ntddk.h): 0 other, 1 Intel, 2 AMD.</summary>
-    public static NameTable CpuVendors { get; } = new() { [0] = "other", [1] = "Intel", [2] = "AMD" };
+    public static NameTable CpuVendors { get; } = [new(0, "other"), new(1, "Intel"), new(2, "AMD")];
 
     /// <summary>IA32_MCG_STATUS bits (SDM Vol. 3B, IA32_MCG_STATUS MSR).</summary>
-    public static FlagTable GlobalStatusFlags { get; } = new()
-    {
-        [0] = "RIPV (restart IP valid)", [1] = "EIPV (error IP valid)", [2] = "MCIP (machine check in progress)", [3] = "LMCE_S (local machine check)",
-    };
+    public static FlagTable GlobalStatusFlags { get; } = [
+        new(0, "RIPV (restart IP valid)"), new(1, "EIPV (error IP valid)"), new(2, "MCIP (machine check in progress)"), new(3, "LMCE_S (local machine check)"),
+    ];
 
     /// <summary>IA32_MCG_CAP fields (SDM Vol. 3B, IA32_MCG_CAP MSR).</summary>
     public static IReadOnlyList<BitFieldDef> GlobalCapabilityBits { get; } =
@@ -42,7 +41,7 @@ public static class McaRegisters
         new("localMachineCheck", "MCG_LMCE_P (local machine check)", 27, 1),
     ];
 
-    private static readonly NameTable s_threshold = new() { [0] = "no tracking", [1] = "green", [2] = "yellow", [3] = "reserved" };
+    private static readonly NameTable s_threshold = [new(0, "no tracking"), new(1, "green"), new(2, "yellow"), new(3, "reserved")];
 
     private static BitFieldDef[] Common(params BitFieldDef[] middle) =>
     [

@@ -17,23 +17,21 @@ public sealed class MemoryErrorExtIntelSection : FixedSectionBody
     public const int Size = 166;
 
     /// <summary>WHEA_MEMORY_ERROR_EXT_SECTION_FLAGS: how the address translation was done.</summary>
-    public static FlagTable TranslationFlags { get; } = new()
-    {
-        [0] = "addressTranslationByPrmSuccess", [1] = "addressTranslationByPrmFailed", [2] = "addressTranslationByPrmNotSupported",
-        [3] = "addressTranslationByPluginSuccess", [4] = "addressTranslationByPluginFailed", [5] = "addressTranslationByPluginNotSupported",
-    };
+    public static FlagTable TranslationFlags { get; } = [
+        new(0, "addressTranslationByPrmSuccess"), new(1, "addressTranslationByPrmFailed"), new(2, "addressTranslationByPrmNotSupported"),
+        new(3, "addressTranslationByPluginSuccess"), new(4, "addressTranslationByPluginFailed"), new(5, "addressTranslationByPluginNotSupported"),
+    ];
 
-    private static readonly FlagTable s_validBits = new()
-    {
-        [0] = "memDef", [1] = "systemAddress", [2] = "spareSystemAddress", [3] = "devicePhysicalAddress", [4] = "channelAddress",
-        [5] = "rankAddress", [6] = "processorSocketId", [7] = "memoryControllerId", [8] = "targetId", [9] = "logicalChannelId",
-        [10] = "channelId", [11] = "subChannelId", [12] = "physicalRankId", [13] = "dimmSlotId", [14] = "dimmRankId", [15] = "bank",
-        [16] = "bankGroup", [17] = "row", [18] = "column", [19] = "lockStepRank", [20] = "lockStepPhysicalRank", [21] = "lockStepBank",
-        [22] = "lockStepBankGroup", [23] = "chipSelect", [24] = "node", [25] = "chipId",
-    };
+    private static readonly FlagTable s_validBits = [
+        new(0, "memDef"), new(1, "systemAddress"), new(2, "spareSystemAddress"), new(3, "devicePhysicalAddress"), new(4, "channelAddress"),
+        new(5, "rankAddress"), new(6, "processorSocketId"), new(7, "memoryControllerId"), new(8, "targetId"), new(9, "logicalChannelId"),
+        new(10, "channelId"), new(11, "subChannelId"), new(12, "physicalRankId"), new(13, "dimmSlotId"), new(14, "dimmRankId"), new(15, "bank"),
+        new(16, "bankGroup"), new(17, "row"), new(18, "column"), new(19, "lockStepRank"), new(20, "lockStepPhysicalRank"), new(21, "lockStepBank"),
+        new(22, "lockStepBankGroup"), new(23, "chipSelect"), new(24, "node"), new(25, "chipId"),
+    ];
 
     /// <summary>WHEA_MEMORY_DEFINITION: which kind of memory the address belongs to.</summary>
-    public static NameTable MemoryDefinitions { get; } = new() { [0] = "undefined", [1] = "far memory", [2] = "near memory", [3] = "high-bandwidth memory" };
+    public static NameTable MemoryDefinitions { get; } = [new(0, "undefined"), new(1, "far memory"), new(2, "near memory"), new(3, "high-bandwidth memory")];
 
     /// <summary>Flags (offset 0).</summary>
     public static readonly FieldDef FlagsField = FieldDef.Flags("flags", "Flags", 0, 8, TranslationFlags);
@@ -101,7 +99,7 @@ public sealed class MemoryErrorExtIntelSection : FixedSectionBody
     {
         CheckLength(body, baseOffset);
         LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailing", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
+        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

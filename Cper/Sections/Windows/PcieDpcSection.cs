@@ -16,15 +16,14 @@ public sealed class PcieDpcSection : FixedSectionBody
     /// <summary>Section size.</summary>
     public const int Size = 68;
 
-    private static readonly NameTable s_triggerEnable = new() { [0] = "disabled", [1] = "on ERR_FATAL", [2] = "on ERR_NONFATAL or ERR_FATAL", [3] = "reserved" };
-    private static readonly NameTable s_triggerReason = new() { [0] = "unmasked uncorrectable error", [1] = "ERR_NONFATAL received", [2] = "ERR_FATAL received", [3] = "see trigger reason extension" };
-    private static readonly NameTable s_triggerReasonExt = new() { [0] = "RP PIO error", [1] = "DPC software trigger", [2] = "reserved", [3] = "reserved" };
+    private static readonly NameTable s_triggerEnable = [new(0, "disabled"), new(1, "on ERR_FATAL"), new(2, "on ERR_NONFATAL or ERR_FATAL"), new(3, "reserved")];
+    private static readonly NameTable s_triggerReason = [new(0, "unmasked uncorrectable error"), new(1, "ERR_NONFATAL received"), new(2, "ERR_FATAL received"), new(3, "see trigger reason extension")];
+    private static readonly NameTable s_triggerReasonExt = [new(0, "RP PIO error"), new(1, "DPC software trigger"), new(2, "reserved"), new(3, "reserved")];
 
     /// <summary>RP PIO error bits (Status, Mask, Severity, SysError and Exception registers share them).</summary>
-    public static FlagTable RpPioBits { get; } = new()
-    {
-        [0] = "cfgUrCpl", [1] = "cfgCaCpl", [2] = "cfgCto", [8] = "ioUrCpl", [9] = "ioCaCpl", [10] = "ioCto", [16] = "memUrCpl", [17] = "memCaCpl", [18] = "memCto",
-    };
+    public static FlagTable RpPioBits { get; } = [
+        new(0, "cfgUrCpl"), new(1, "cfgCaCpl"), new(2, "cfgCto"), new(8, "ioUrCpl"), new(9, "ioCaCpl"), new(10, "ioCto"), new(16, "memUrCpl"), new(17, "memCaCpl"), new(18, "memCto"),
+    ];
 
     /// <summary>Extended capability header (offset 0).</summary>
     public static readonly FieldDef HeaderField = FieldDef.Bits("header", "Extended capability header", 0, 4,
@@ -103,7 +102,7 @@ public sealed class PcieDpcSection : FixedSectionBody
     {
         CheckLength(body, baseOffset);
         LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailing", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
+        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
     }
 
     private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)

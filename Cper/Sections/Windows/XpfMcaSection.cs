@@ -85,13 +85,12 @@ public sealed class XpfMcaSection : FixedSectionBody
 
     private static FieldDef StatusFieldFor(uint vendor) => FieldDef.Bits("status", "Status (MCi_STATUS)", 40, 8, McaRegisters.StatusBitsFor(vendor));
 
-    private static readonly FlagTable s_recoveryFailure = new()
-    {
-        [0] = "notSupported", [1] = "overflow", [2] = "contextCorrupt", [3] = "restartIpErrorIpNotValid", [4] = "noRecoveryContext",
-        [5] = "miscOrAddrNotValid", [6] = "invalidAddressMode", [7] = "highIrql", [8] = "interruptsDisabled", [9] = "swapBusy", [10] = "stackOverflow",
-    };
+    private static readonly FlagTable s_recoveryFailure = [
+        new(0, "notSupported"), new(1, "overflow"), new(2, "contextCorrupt"), new(3, "restartIpErrorIpNotValid"), new(4, "noRecoveryContext"),
+        new(5, "miscOrAddrNotValid"), new(6, "invalidAddressMode"), new(7, "highIrql"), new(8, "interruptsDisabled"), new(9, "swapBusy"), new(10, "stackOverflow"),
+    ];
 
-    private static readonly FlagTable s_recoveryAction = new() { [0] = "recoveryAttempted", [1] = "hvHandled" };
+    private static readonly FlagTable s_recoveryAction = [new(0, "recoveryAttempted"), new(1, "hvHandled")];
 
     /// <summary>XPF_RECOVERY_INFO (20 bytes; Vergilius Project, Windows 11 21H2 _XPF_RECOVERY_INFO).</summary>
     public static StructDef RecoveryInfoDef { get; } = new("XPF recovery information", RecoveryInfoSize,
@@ -309,7 +308,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         if (body.Length > end)
         {
             if (body.Length < documented) visitor.Data("cutShort", "Start of a field cut short by the section end", baseOffset + end, body[end..]);
-            else visitor.Data("trailing", "Bytes past the documented layout", baseOffset + end, body[end..]);
+            else visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + end, body[end..]);
         }
     }
 

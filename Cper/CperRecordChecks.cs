@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace ApeiKit.Cper;
+
+/// <summary>
+/// The record-level content checks (UEFI 2.10 N.2.1 Record Header, N.2.2 Section Descriptor), written once and run by
+/// both <see cref="CperRecord.Decode(ReadOnlySpan{byte}, out int, long)"/> (strict: the first one throws; lenient: all
+/// are collected) and <see cref="CperRecordDescriber"/> (reported in the rendering), so the two never disagree about the
+/// same bytes.
+/// </summary>
+internal static class CperRecordChecks
+{
+    /// <summary>
+    /// The header checks, in the order they are reported: SignatureEnd 0xFFFFFFFF (N.2.1), RecordLength within the bytes
+    /// present, ErrorSeverity 0-3 (N.2.1: recoverable, fatal, corrected, informational), and room for SectionCount
+    /// descriptors. Each failure is added to <paramref name="errors"/> (made on the first).
+    /// </summary>
+    public static void Header(in CperRecordView record, long baseOffset, ref List<ApeiContentException>? errors)
+    {
+        var header = record.Header;
+        if (header.SignatureEnd != CperRecordHeader.SignatureEndValue)
+            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
+        if (record.IsTruncated)
+            (errors ??= []).Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
+        if (header.Severity > 3)
+            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
+        if (record.DescriptorCount < header.SectionCount)
+        {
+            int at = CperRecordView.DescriptorOffset(record.DescriptorCount);
+            (errors ??= []).Add(new ApeiContentException("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+                $"{header.SectionCount} descriptors of 72 bytes from offset 128", $"room for {record.DescriptorCount} in {record.Bytes.Length} bytes (descriptor #{record.DescriptorCount} at 0x{at:X} is cut off)"));
+        }
+    }
+
+    /// <summary>The descriptor's own check (N.2.2: Section Severity 0-3), or null when it holds.</summary>
+    public static ApeiContentException? Descriptor(in CperSectionDescriptor descriptor, int index, long descriptorOffset)
+        => descriptor.Severity > 3
+            ? ApeiContentException.Invalid(string.Create(CultureInfo.InvariantCulture, $"CPER section descriptor #{index}"), "SectionSeverity",
+                descriptorOffset + CperSectionDescriptor.SeverityOffset, "0-3", descriptor.Severity.ToString(CultureInfo.InvariantCulture))
+            : null;
+}
