@@ -78,7 +78,7 @@ public sealed class CperStreamReaderOptions
     /// <summary>Skipped bytes up to this many are handed back in <see cref="CperStreamItem.Data"/> (default 64 KiB); beyond that they are dropped as they are scanned.</summary>
     public long MaxSkippedBytesKept { get; set; } = 64 << 10;
     /// <summary>
-    /// Buffer size of the <see cref="PipeReader"/> that <see cref="CperStreamReader.Create"/> puts over a stream (default 256 KiB;
+    /// Buffer size of the <see cref="PipeReader"/> that <see cref="CperStreamReader.Create(Stream, bool, RecordFraming, CperStreamReaderOptions)"/> puts over a stream (default 256 KiB;
     /// reads are at least a quarter of it). Larger reads mean fewer thread-pool hand-offs for a file's asynchronous reads.
     /// </summary>
     public int ReadBufferSize { get; set; } = 256 << 10;

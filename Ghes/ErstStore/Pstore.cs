@@ -59,7 +59,7 @@ public static partial class Pstore
         FieldDef.Hex("ip", "Instruction pointer", 32, 8),
         FieldDef.UInt("tsc", "TSC", 40, 8),
         FieldDef.UInt("time", "Time (seconds since 1970)", 48, 8),
-        FieldDef.Enum("cpuvendor", "CPU vendor", 56, 1, new NameTable { [0] = "Intel", [2] = "AMD", [9] = "Hygon", [10] = "Zhaoxin", [5] = "Centaur" }),
+        FieldDef.Enum("cpuvendor", "CPU vendor", 56, 1, new NameTable([ new(0, "Intel"), new(2, "AMD"), new(9, "Hygon"), new(10, "Zhaoxin"), new(5, "Centaur") ])),
         FieldDef.Hex("injectFlags", "Inject flags", 57, 1),
         FieldDef.UInt("severity", "Severity", 58, 1),
         FieldDef.Reserved("pad", 59, 1),

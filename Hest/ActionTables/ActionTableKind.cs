@@ -52,15 +52,14 @@ public sealed class ActionTableKind
             FieldDef.Reserved("reserved", 40, 4),
             FieldDef.UInt("instructionEntryCount", "Instruction entry count", 44, 4),
         ]),
-        new NameTable
-        {
-            [0x00] = "BEGIN_WRITE_OPERATION", [0x01] = "BEGIN_READ_OPERATION", [0x02] = "BEGIN_CLEAR_OPERATION",
-            [0x03] = "END_OPERATION", [0x04] = "SET_RECORD_OFFSET", [0x05] = "EXECUTE_OPERATION", [0x06] = "CHECK_BUSY_STATUS",
-            [0x07] = "GET_COMMAND_STATUS", [0x08] = "GET_RECORD_IDENTIFIER", [0x09] = "SET_RECORD_IDENTIFIER",
-            [0x0A] = "GET_RECORD_COUNT", [0x0B] = "BEGIN_DUMMY_WRITE_OPERATION", [0x0C] = "RESERVED",
-            [0x0D] = "GET_ERROR_LOG_ADDRESS_RANGE", [0x0E] = "GET_ERROR_LOG_ADDRESS_RANGE_LENGTH",
-            [0x0F] = "GET_ERROR_LOG_ADDRESS_RANGE_ATTRIBUTES", [0x10] = "GET_EXECUTE_OPERATION_TIMINGS",
-        },
+        new NameTable([
+            new(0x00, "BEGIN_WRITE_OPERATION"), new(0x01, "BEGIN_READ_OPERATION"), new(0x02, "BEGIN_CLEAR_OPERATION"),
+            new(0x03, "END_OPERATION"), new(0x04, "SET_RECORD_OFFSET"), new(0x05, "EXECUTE_OPERATION"), new(0x06, "CHECK_BUSY_STATUS"),
+            new(0x07, "GET_COMMAND_STATUS"), new(0x08, "GET_RECORD_IDENTIFIER"), new(0x09, "SET_RECORD_IDENTIFIER"),
+            new(0x0A, "GET_RECORD_COUNT"), new(0x0B, "BEGIN_DUMMY_WRITE_OPERATION"), new(0x0C, "RESERVED"),
+            new(0x0D, "GET_ERROR_LOG_ADDRESS_RANGE"), new(0x0E, "GET_ERROR_LOG_ADDRESS_RANGE_LENGTH"),
+            new(0x0F, "GET_ERROR_LOG_ADDRESS_RANGE_ATTRIBUTES"), new(0x10, "GET_EXECUTE_OPERATION_TIMINGS"),
+        ]),
         ActionTableLayouts.ErstInstructions,
         new Dictionary<ulong, string>
         {
@@ -93,18 +92,16 @@ public sealed class ActionTableKind
             FieldDef.Reserved("reserved", 41, 3),
             FieldDef.UInt("injectionEntryCount", "Injection entry count", 44, 4),
         ]),
-        new NameTable
-        {
-            [0x00] = "BEGIN_INJECTION_OPERATION", [0x01] = "GET_TRIGGER_ERROR_ACTION_TABLE", [0x02] = "SET_ERROR_TYPE",
-            [0x03] = "GET_ERROR_TYPE", [0x04] = "END_OPERATION", [0x05] = "EXECUTE_OPERATION", [0x06] = "CHECK_BUSY_STATUS",
-            [0x07] = "GET_COMMAND_STATUS", [0x08] = "SET_ERROR_TYPE_WITH_ADDRESS", [0x09] = "GET_EXECUTE_OPERATION_TIMINGS",
-            [0x11] = "EINJV2_GET_ERROR_TYPE", [0xFF] = "TRIGGER_ERROR",
-        },
-        new NameTable
-        {
-            [0x00] = "READ_REGISTER", [0x01] = "READ_REGISTER_VALUE", [0x02] = "WRITE_REGISTER", [0x03] = "WRITE_REGISTER_VALUE",
-            [0x04] = "NOOP", [0x05] = "FLUSH_CACHELINE",
-        },
+        new NameTable([
+            new(0x00, "BEGIN_INJECTION_OPERATION"), new(0x01, "GET_TRIGGER_ERROR_ACTION_TABLE"), new(0x02, "SET_ERROR_TYPE"),
+            new(0x03, "GET_ERROR_TYPE"), new(0x04, "END_OPERATION"), new(0x05, "EXECUTE_OPERATION"), new(0x06, "CHECK_BUSY_STATUS"),
+            new(0x07, "GET_COMMAND_STATUS"), new(0x08, "SET_ERROR_TYPE_WITH_ADDRESS"), new(0x09, "GET_EXECUTE_OPERATION_TIMINGS"),
+            new(0x11, "EINJV2_GET_ERROR_TYPE"), new(0xFF, "TRIGGER_ERROR"),
+        ]),
+        new NameTable([
+            new(0x00, "READ_REGISTER"), new(0x01, "READ_REGISTER_VALUE"), new(0x02, "WRITE_REGISTER"), new(0x03, "WRITE_REGISTER_VALUE"),
+            new(0x04, "NOOP"), new(0x05, "FLUSH_CACHELINE"),
+        ]),
         new Dictionary<ulong, string>
         {
             [0x00] = "starts an injection session",
@@ -157,17 +154,16 @@ public static class ActionTableLayouts
     public const int MaskOffset = 24;
 
     /// <summary>Entry flags: bit 0 PRESERVE_REGISTER (ACPI 6.5 Table 18.26 / 18.29).</summary>
-    public static FlagTable EntryFlags { get; } = new() { [0] = "preserveRegister" };
+    public static FlagTable EntryFlags { get; } = [ new(0, "preserveRegister") ];
 
     /// <summary>Serialization instruction names (ACPI 6.5 Table 18.25).</summary>
-    public static NameTable ErstInstructions { get; } = new()
-    {
-        [0x00] = "READ_REGISTER", [0x01] = "READ_REGISTER_VALUE", [0x02] = "WRITE_REGISTER", [0x03] = "WRITE_REGISTER_VALUE",
-        [0x04] = "NOOP", [0x05] = "LOAD_VAR1", [0x06] = "LOAD_VAR2", [0x07] = "STORE_VAR1", [0x08] = "ADD", [0x09] = "SUBTRACT",
-        [0x0A] = "ADD_VALUE", [0x0B] = "SUBTRACT_VALUE", [0x0C] = "STALL", [0x0D] = "STALL_WHILE_TRUE",
-        [0x0E] = "SKIP_NEXT_INSTRUCTION_IF_TRUE", [0x0F] = "GOTO", [0x10] = "SET_SRC_ADDRESS_BASE", [0x11] = "SET_DST_ADDRESS_BASE",
-        [0x12] = "MOVE_DATA",
-    };
+    public static NameTable ErstInstructions { get; } = [
+        new(0x00, "READ_REGISTER"), new(0x01, "READ_REGISTER_VALUE"), new(0x02, "WRITE_REGISTER"), new(0x03, "WRITE_REGISTER_VALUE"),
+        new(0x04, "NOOP"), new(0x05, "LOAD_VAR1"), new(0x06, "LOAD_VAR2"), new(0x07, "STORE_VAR1"), new(0x08, "ADD"), new(0x09, "SUBTRACT"),
+        new(0x0A, "ADD_VALUE"), new(0x0B, "SUBTRACT_VALUE"), new(0x0C, "STALL"), new(0x0D, "STALL_WHILE_TRUE"),
+        new(0x0E, "SKIP_NEXT_INSTRUCTION_IF_TRUE"), new(0x0F, "GOTO"), new(0x10, "SET_SRC_ADDRESS_BASE"), new(0x11, "SET_DST_ADDRESS_BASE"),
+        new(0x12, "MOVE_DATA"),
+    ];
 
     /// <summary>What each serialization instruction does (ACPI 6.5 Table 18.25).</summary>
     public static IReadOnlyDictionary<ulong, string> ErstInstructionMeanings { get; } = new Dictionary<ulong, string>

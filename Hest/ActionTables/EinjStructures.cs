@@ -27,25 +27,23 @@ public static class EinjStructures
     public const int VendorExtensionSize = 16;
 
     /// <summary>The error type bitmap (ACPI 6.5 Table 18.30; bit 30 EINJv2 from ACPI 6.6).</summary>
-    public static FlagTable ErrorTypes { get; } = new()
-    {
-        [0] = "processorCorrectable", [1] = "processorUncorrectableNonFatal", [2] = "processorUncorrectableFatal",
-        [3] = "memoryCorrectable", [4] = "memoryUncorrectableNonFatal", [5] = "memoryUncorrectableFatal",
-        [6] = "pcieCorrectable", [7] = "pcieUncorrectableNonFatal", [8] = "pcieUncorrectableFatal",
-        [9] = "platformCorrectable", [10] = "platformUncorrectableNonFatal", [11] = "platformUncorrectableFatal",
-        [12] = "cxlCacheCorrectable", [13] = "cxlCacheUncorrectableNonFatal", [14] = "cxlCacheUncorrectableFatal",
-        [15] = "cxlMemCorrectable", [16] = "cxlMemUncorrectableNonFatal", [17] = "cxlMemUncorrectableFatal",
-        [30] = "einjv2", [31] = "vendorDefined",
-    };
+    public static FlagTable ErrorTypes { get; } = [
+        new(0, "processorCorrectable"), new(1, "processorUncorrectableNonFatal"), new(2, "processorUncorrectableFatal"),
+        new(3, "memoryCorrectable"), new(4, "memoryUncorrectableNonFatal"), new(5, "memoryUncorrectableFatal"),
+        new(6, "pcieCorrectable"), new(7, "pcieUncorrectableNonFatal"), new(8, "pcieUncorrectableFatal"),
+        new(9, "platformCorrectable"), new(10, "platformUncorrectableNonFatal"), new(11, "platformUncorrectableFatal"),
+        new(12, "cxlCacheCorrectable"), new(13, "cxlCacheUncorrectableNonFatal"), new(14, "cxlCacheUncorrectableFatal"),
+        new(15, "cxlMemCorrectable"), new(16, "cxlMemUncorrectableNonFatal"), new(17, "cxlMemUncorrectableFatal"),
+        new(30, "einjv2"), new(31, "vendorDefined"),
+    ];
 
     /// <summary>EINJv2 error types (EINJV2_GET_ERROR_TYPE; as Linux names them).</summary>
-    public static FlagTable Einjv2ErrorTypes { get; } = new() { [0] = "processor", [1] = "memory", [2] = "pcie" };
+    public static FlagTable Einjv2ErrorTypes { get; } = [ new(0, "processor"), new(1, "memory"), new(2, "pcie") ];
 
     /// <summary>SET_ERROR_TYPE_WITH_ADDRESS Flags (Table 18.31; bit 3 EINJv2).</summary>
-    public static FlagTable SetErrorTypeFlags { get; } = new()
-    {
-        [0] = "processorIdValid", [1] = "memoryAddressAndRangeValid", [2] = "pcieSbdfValid", [3] = "einjv2ExtensionValid",
-    };
+    public static FlagTable SetErrorTypeFlags { get; } = [
+        new(0, "processorIdValid"), new(1, "memoryAddressAndRangeValid"), new(2, "pcieSbdfValid"), new(3, "einjv2ExtensionValid"),
+    ];
 
     /// <summary>The PCIe SBDF field: bits 7:0 reserved, 10:8 function, 15:11 device, 23:16 bus, 31:24 segment.</summary>
     public static IReadOnlyList<BitFieldDef> SbdfBits { get; } =
