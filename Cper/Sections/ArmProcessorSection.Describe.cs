@@ -71,7 +71,7 @@ public sealed partial class ArmProcessorSection
     private static readonly NameTable s_participation = [
         new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
     ];
-    private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "device memory access")];
+    private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "reserved"), new(3, "device memory access")]; // UEFI 2.10 N.2.4.4 (ARM bus error): 2 is reserved, 3 device memory (Linux cper-arm.c agrees)
     private static readonly NameTable s_accessMode = [new(0, "secure"), new(1, "normal")];
 
     private static BitFieldDef[] CommonBits(NameTable operations) =>
