@@ -9,38 +9,7 @@ namespace ApeiKit.Tests.Hest;
 /// </summary>
 public class ActionTableIaslTests
 {
-    private sealed class FieldCollector : StructureVisitor
-    {
-        public Dictionary<long, (int Size, ulong Value, string Json)> Fields { get; } = [];
-        public List<ApeiContentException> Errors { get; } = [];
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
-            => Fields[offset] = (raw.Length, raw.Length <= 8 ? FieldDef.ReadLittleEndian(raw) : 0, field.Json);
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        protected override void OnError(ApeiContentException error) => Errors.Add(error);
-    }
-
-    private static int AssertSameFields(string dsl, byte[] table)
-    {
-        var ours = new FieldCollector();
-        ActionTableDescriber.Describe(table, 0, ours);
-        Assert.Empty(ours.Errors);
-        int compared = 0;
-        foreach (var f in Iasl.Fields(dsl))
-        {
-            if (f.Length > 8 || Iasl.HexValue(f.Value) is not { } v) continue;
-            Assert.True(ours.Fields.TryGetValue(f.Offset, out var o), $"iasl shows '{f.Name}' at offset {f.Offset}; ApeiKit has no field there");
-            Assert.True(o.Size == f.Length, $"'{f.Name}' at {f.Offset}: iasl {f.Length} bytes, ApeiKit {o.Json} {o.Size} bytes");
-            Assert.True(o.Value == v, $"'{f.Name}' at {f.Offset}: iasl 0x{v:X}, ApeiKit {o.Json} 0x{o.Value:X}");
-            compared++;
-        }
-        return compared;
-    }
+    private static int AssertSameFields(string dsl, byte[] table) => Iasl.AssertSameFields(dsl, table, static (t, v) => ActionTableDescriber.Describe(t, 0, v));
 
     private static void AssertNoComplaints(Iasl iasl, string name, byte[] table)
     {

@@ -9,41 +9,7 @@ namespace ApeiKit.Tests.Hest;
 /// </summary>
 public class HestIaslTests
 {
-    /// <summary>Every field ApeiKit's describer reports, by absolute offset.</summary>
-    private sealed class FieldCollector : StructureVisitor
-    {
-        public Dictionary<long, (int Size, ulong Value, string Json)> Fields { get; } = [];
-        public List<ApeiContentException> Errors { get; } = [];
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
-            => Fields[offset] = (raw.Length, raw.Length <= 8 ? FieldDef.ReadLittleEndian(raw) : 0, field.Json);
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        protected override void OnError(ApeiContentException error) => Errors.Add(error);
-    }
-
-    /// <summary>Every numeric field iasl prints must be a field of ApeiKit's at the same offset, with the same length and value.</summary>
-    private static int AssertSameFields(string dsl, byte[] table)
-    {
-        var ours = new FieldCollector();
-        HestDescriber.Describe(table, 0, ours);
-        Assert.Empty(ours.Errors);
-        int compared = 0;
-        foreach (var f in Iasl.Fields(dsl))
-        {
-            if (f.Length > 8 || Iasl.HexValue(f.Value) is not { } v) continue;
-            if (f.Name == "Asl Compiler Revision" || f.Name == "Oem Revision") continue; // hex in both, but checked below by bytes anyway
-            Assert.True(ours.Fields.TryGetValue(f.Offset, out var o), $"iasl shows '{f.Name}' at offset {f.Offset}; ApeiKit has no field there");
-            Assert.True(o.Size == f.Length, $"'{f.Name}' at {f.Offset}: iasl {f.Length} bytes, ApeiKit {o.Json} {o.Size} bytes");
-            Assert.True(o.Value == v, $"'{f.Name}' at {f.Offset}: iasl 0x{v:X}, ApeiKit {o.Json} 0x{o.Value:X}");
-            compared++;
-        }
-        return compared;
-    }
+    private static int AssertSameFields(string dsl, byte[] table) => Iasl.AssertSameFields(dsl, table, static (t, v) => HestDescriber.Describe(t, 0, v), "Asl Compiler Revision", "Oem Revision");
 
     [IaslFact]
     public void Iasl_template_decodes_with_its_declared_count_of_4_while_it_holds_8_structures()

@@ -48,6 +48,44 @@ internal sealed partial class Iasl : IDisposable
     [GeneratedRegex(@"^\[(?<hex>[0-9A-F]+)h (?<dec>\d+) +(?<len>\d+)\] +(?<name>[^:]+?) : (?<value>.*)$")]
     private static partial Regex DslLine();
 
+    /// <summary>Every field a describer reports, by absolute offset (to hold against what <c>iasl -d</c> prints).</summary>
+    private sealed class FieldCollector : StructureVisitor
+    {
+        public Dictionary<long, (int Size, ulong Value, string Json)> Fields { get; } = [];
+        public List<ApeiContentException> Errors { get; } = [];
+        public override void BeginObject(string? json, string label, long offset, long length) { }
+        public override void EndObject() { }
+        public override void BeginArray(string json, string label, long offset, long length) { }
+        public override void EndArray() { }
+        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
+            => Fields[offset] = (raw.Length, raw.Length <= 8 ? FieldDef.ReadLittleEndian(raw) : 0, field.Json);
+        public override void Info(string json, string label, string? value) { }
+        public override void Info(string json, string label, long value) { }
+        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
+        protected override void OnError(ApeiContentException error) => Errors.Add(error);
+    }
+
+    /// <summary>
+    /// Every numeric field iasl prints in <paramref name="dsl"/> must be a field of <paramref name="describe"/>'s at the same
+    /// offset, with the same length and value (fields named in <paramref name="skip"/> are left out). Returns how many were compared.
+    /// </summary>
+    public static int AssertSameFields(string dsl, byte[] table, Action<byte[], StructureVisitor> describe, params string[] skip)
+    {
+        var ours = new FieldCollector();
+        describe(table, ours);
+        Assert.Empty(ours.Errors);
+        int compared = 0;
+        foreach (var f in Fields(dsl))
+        {
+            if (f.Length > 8 || HexValue(f.Value) is not { } v || skip.Contains(f.Name)) continue;
+            Assert.True(ours.Fields.TryGetValue(f.Offset, out var o), $"iasl shows '{f.Name}' at offset {f.Offset}; ApeiKit has no field there");
+            Assert.True(o.Size == f.Length, $"'{f.Name}' at {f.Offset}: iasl {f.Length} bytes, ApeiKit {o.Json} {o.Size} bytes");
+            Assert.True(o.Value == v, $"'{f.Name}' at {f.Offset}: iasl 0x{v:X}, ApeiKit {o.Json} 0x{o.Value:X}");
+            compared++;
+        }
+        return compared;
+    }
+
     public static List<DslField> Fields(string dsl)
     {
         var list = new List<DslField>();
