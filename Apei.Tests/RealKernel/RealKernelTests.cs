@@ -156,6 +156,39 @@ public sealed class RealKernelTests(RealKernelBoots boots, ITestOutputHelper out
         Assert.Empty(boots.A.Warnings("printRateLimited"));
     }
 
+    /// <summary>
+    /// Issue #16's dmesg input held against the real kernel: the `[Hardware Error]` lines Linux printed for the memory
+    /// record of boot A (source 0) decode back, through `apeikit decode` of the kernel log, to a memory error whose
+    /// printed fields equal the record it was given (the parser was written from the kernel's format strings alone).
+    /// </summary>
+    [RealKernelFact]
+    public void The_kernels_own_hardware_error_lines_decode_back_to_the_memory_error_it_was_given()
+    {
+        var run = boots.A;
+        Assert.False(run.Boot.TimedOut, "the guest did not finish in time:\n" + Tail(run));
+        var log = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', run.Boot.Dmesg) + "\n");
+        var r = CliRunner.RunWithStdin(log, "decode", "-f", "ndjson", "-");
+        var original = run.Records["memory.json"].Decoded.GetProperty("sections")[0].GetProperty("body");
+        var rebuilt = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .SelectMany(rec => rec.TryGetProperty("sections", out var secs) ? secs.EnumerateArray().ToArray() : [])
+            .Where(sec => sec.GetProperty("descriptor").GetProperty("sectionType").GetString() == "a5bc1114-6f64-4ede-b863-3e83ed7c83b1")
+            .Select(sec => sec.GetProperty("body"))
+            .Where(b => b.TryGetProperty("physicalAddress", out var pa) && original.TryGetProperty("physicalAddress", out var opa) && pa.GetRawText() == opa.GetRawText())
+            .ToList();
+        Assert.True(rebuilt.Count > 0, "no memory error with the record's physical address came back from the kernel log:\n" + r.Out + r.Error);
+        int compared = 0;
+        foreach (var field in new[] { "physicalAddress", "physicalAddressMask", "node", "card", "module", "bank", "device", "row", "column", "memoryErrorType" })
+        {
+            if (!rebuilt[0].TryGetProperty(field, out var got)) continue;
+            Assert.True(original.TryGetProperty(field, out var want), $"the kernel log gave {field}, the record has none");
+            string Value(JsonElement e) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("value", out var v) ? v.GetRawText() : e.GetRawText();
+            Assert.True(Value(want) == Value(got), $"{field}: record {want.GetRawText()}, rebuilt from the kernel's lines {got.GetRawText()}");
+            compared++;
+        }
+        output.WriteLine($"{compared} memory-error fields rebuilt from the real kernel's lines agree with the record");
+        Assert.True(compared >= 3, $"only {compared} fields compared");
+    }
+
     [RealKernelFact]
     public void Bert_records_print_at_boot_as_apeikit_decodes_them_and_the_skipped_ones_are_the_ones_the_lint_names()
     {

@@ -20,8 +20,22 @@ internal static partial class DmesgHardwareErrors
 {
     private const string Marker = "[Hardware Error]: ";
 
-    /// <summary>True when the first bytes of a text hold a <c>{N}[Hardware Error]:</c> line.</summary>
-    public static bool LooksLikeDmesg(ReadOnlySpan<byte> head) => head.IndexOf("[Hardware Error]: "u8) >= 0 && head.IndexOf((byte)0) < 0;
+    /// <summary>
+    /// True when the first bytes of a text hold a <c>{N}[Hardware Error]:</c> line, or start like a kernel log (a line
+    /// beginning with the kernel's <c>[    0.000000] </c> time stamp, optionally after a <c>&lt;N&gt;</c> level): in a real
+    /// log the hardware errors come long after the boot messages (found by decoding a real guest's dmesg).
+    /// </summary>
+    public static bool LooksLikeDmesg(ReadOnlySpan<byte> head)
+    {
+        if (head.IndexOf((byte)0) >= 0) return false;
+        if (head.IndexOf("[Hardware Error]: "u8) >= 0) return true;
+        int nl = head.IndexOf((byte)'\n');
+        var first = nl < 0 ? head : head[..nl];
+        return first.Length < 512 && KernelLogLine().IsMatch(System.Text.Encoding.ASCII.GetString(first));
+    }
+
+    [GeneratedRegex(@"^(?:<\d>)?\[\s*\d+\.\d{6}\] ")]
+    private static partial Regex KernelLogLine();
 
     [GeneratedRegex(@"\{(\d+)\}\[Hardware Error\]: (.*)$")]
     private static partial Regex LineRegex();
