@@ -69,6 +69,8 @@ public enum ConversionWarning
     /// (<c>cper_estatus_print_section</c>, <c>cper_print_tstamp</c>) reads an entry's timestamp as BCD.
     /// </summary>
     TimestampNotBcd = 1 << 0,
+    /// <summary>A binary timestamp was rewritten as BCD (the same instant) for the data entries, as asked (<see cref="CperConversion.TryBcdTimestamp"/>).</summary>
+    TimestampRewrittenAsBcd = 1 << 1,
 }
 
 /// <summary>
@@ -121,6 +123,8 @@ public sealed class ConversionLossTally
         }
         if (CountOf(ConversionWarning.TimestampNotBcd) is var n and > 0)
             yield return string.Create(CultureInfo.InvariantCulture, $"warning: {n} {unit}{(n == 1 ? "" : "s")}: the timestamp is not BCD (binary, as Windows writes it); Linux reads a data entry's timestamp as BCD and will show a wrong or no time");
+        if (CountOf(ConversionWarning.TimestampRewrittenAsBcd) is var r and > 0)
+            yield return string.Create(CultureInfo.InvariantCulture, $"{r} {unit}{(r == 1 ? "" : "s")}: the binary timestamp (as Windows writes it) was rewritten as BCD, the same instant, because Linux reads a data entry's timestamp as BCD");
     }
 
     private static bool Plural(ConversionLoss flag) => flag is ConversionLoss.ReservedBytes or ConversionLoss.SectionFlagsHigh or ConversionLoss.OrphanedSections

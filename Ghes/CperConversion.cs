@@ -26,11 +26,14 @@ public static class CperConversion
     /// <param name="entryRevision">Revision of the data entries (0x300 keeps the timestamp).</param>
     /// <exception cref="ArgumentException">A section's flags need bits above 7 and <paramref name="dropHighFlags"/> is false.</exception>
     /// <param name="dropHighFlags">When false (default), flags bits 8-31 are an error rather than silently lost.</param>
-    public static ErrorStatusBlock ToErrorStatusBlock(CperRecord record, ushort entryRevision = GenericErrorStatus.TimestampRevision, bool dropHighFlags = false)
+    /// <param name="bcdTimestamps">When true, a binary timestamp (as Windows writes it; see <see cref="TryBcdTimestamp"/>) is
+    /// written into the entries as BCD, the same instant, because Linux reads an entry's timestamp as BCD.</param>
+    public static ErrorStatusBlock ToErrorStatusBlock(CperRecord record, ushort entryRevision = GenericErrorStatus.TimestampRevision, bool dropHighFlags = false, bool bcdTimestamps = false)
     {
         ArgumentNullException.ThrowIfNull(record);
         var block = new ErrorStatusBlock { ErrorSeverity = record.Severity };
         bool timestampValid = (record.ValidationBits & 2) != 0 && entryRevision >= GenericErrorStatus.TimestampRevision;
+        var timestamp = bcdTimestamps && TryBcdTimestamp(record, out var bcd) ? bcd : record.Timestamp;
         foreach (var s in record.Sections)
         {
             if (s.Orphaned) continue;
@@ -45,11 +48,28 @@ public static class CperConversion
                 Flags = (byte)s.Flags,
                 FruId = s.FruId,
                 FruText = (byte[])s.FruText.Clone(),
-                Timestamp = timestampValid ? record.Timestamp : default,
+                Timestamp = timestampValid ? timestamp : default,
                 Body = s.Body,
             });
         }
         return block;
+    }
+
+    /// <summary>
+    /// The record's timestamp rewritten as BCD, when it is valid, read as <c>decode</c> reads it (binary first when Windows
+    /// WHEA created the record) and binary: the same date and time, the flags byte kept. False when the timestamp is not
+    /// marked valid, is zero, is already BCD or is a valid date in neither encoding (then it cannot be rewritten).
+    /// </summary>
+    public static bool TryBcdTimestamp(CperRecord record, out CperTimestamp bcd)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        bcd = default;
+        var t = record.Timestamp;
+        if ((record.ValidationBits & 2) == 0 || t.IsZero) return false;
+        if (!t.TryDecode(record.CreatorId == CperGuids.CreatorWhea, out var when, out var encoding) || encoding != TimestampEncoding.Binary) return false;
+        ulong raw = CperTimestamp.FromDateTime(when, TimestampEncoding.Bcd).Raw & ~(0xFFUL << 24);
+        bcd = new CperTimestamp(raw | (ulong)t.Flags << 24);
+        return true;
     }
 
     /// <summary>
@@ -60,8 +80,10 @@ public static class CperConversion
     /// </summary>
     /// <param name="record">The record.</param>
     /// <param name="entryRevision">Revision of the data entries (before 0x300 they hold no timestamp).</param>
-    /// <param name="warning">Receives <see cref="ConversionWarning.TimestampNotBcd"/> when the carried timestamp is not BCD.</param>
-    public static ConversionLoss LossToErrorStatusBlock(CperRecord record, out ConversionWarning warning, ushort entryRevision = GenericErrorStatus.TimestampRevision)
+    /// <param name="warning">Receives <see cref="ConversionWarning.TimestampNotBcd"/> when the carried timestamp is not BCD,
+    /// <see cref="ConversionWarning.TimestampRewrittenAsBcd"/> instead when <paramref name="bcdTimestamps"/> rewrites it.</param>
+    /// <param name="bcdTimestamps">As given to <see cref="ToErrorStatusBlock"/>.</param>
+    public static ConversionLoss LossToErrorStatusBlock(CperRecord record, out ConversionWarning warning, ushort entryRevision = GenericErrorStatus.TimestampRevision, bool bcdTimestamps = false)
     {
         ArgumentNullException.ThrowIfNull(record);
         var loss = ConversionLoss.None;
@@ -78,7 +100,8 @@ public static class CperConversion
         bool timestampValid = (record.ValidationBits & 2) != 0;
         if (!record.Timestamp.IsZero && (!timestampValid || entryRevision < GenericErrorStatus.TimestampRevision)) loss |= ConversionLoss.Timestamp;
         else if (timestampValid && (!record.Timestamp.TryDecode(record.CreatorId == CperGuids.CreatorWhea, out _, out var encoding) || encoding != TimestampEncoding.Bcd))
-            warning |= ConversionWarning.TimestampNotBcd; // read as decode reads it: binary when Windows wrote the record
+            warning |= bcdTimestamps && TryBcdTimestamp(record, out _) ? ConversionWarning.TimestampRewrittenAsBcd
+                : ConversionWarning.TimestampNotBcd; // read as decode reads it: binary when Windows wrote the record
         if (record.Fillers.Exists(f => f.Bytes.AsSpan().ContainsAnyExcept((byte)0))) loss |= ConversionLoss.RecordGapBytes;
         foreach (var s in record.Sections)
         {

@@ -1,3 +1,4 @@
+using ApeiKit.Cper;
 using System.Text;
 using System.Text.Json;
 using ApeiKit.Tests.Cper;
@@ -171,4 +172,45 @@ public class DecodeCommandTests
         Assert.Equal(0, r.ExitCode);
         Snapshot.Verify(r.Out, $"{Path.GetFileNameWithoutExtension(fixture)}.{format}", format == "json" ? ".json" : ".txt");
     }
+
+    /// <summary><c>--arm-error-type</c> switches the reading of ARM Type bytes; the default is the UEFI 2.9A+ bit flags (as Linux reads them).</summary>
+    [Theory]
+    [InlineData(null, "unknown error type", "cache error", true)]
+    [InlineData("bitflags", "unknown error type", "cache error", true)]
+    [InlineData("legacy", "cache error", "bus error", false)]
+    [InlineData("libcper", "unknown error type", "TLB error", false)]
+    [InlineData("auto", "cache error", "bus error", false)]
+    public void Arm_error_type_option_chooses_the_reading(string? mode, string kind0, string kind1, bool warned)
+    {
+        var arm = new ArmProcessorSection { Mpidr = 0x8000_0101 };
+        arm.ErrorInfo.Add(new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(level: 1), encoding: ArmErrorTypeEncoding.Enumeration)); // 0
+        arm.ErrorInfo.Add(new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(level: 1), encoding: ArmErrorTypeEncoding.Enumeration));   // 2
+        var record = new CperRecord { Severity = 2, NotificationType = CperGuids.NotifySea };
+        record.Sections.Add(new CperSection { Severity = 2, Body = arm });
+        string dir = Directory.CreateTempSubdirectory("apeikit-armtype").FullName;
+        try
+        {
+            string bin = Path.Combine(dir, "arm.bin");
+            File.WriteAllBytes(bin, record.Encode());
+            string[] args = mode is null ? ["decode", "-f", "json", bin] : ["decode", "-f", "json", "--arm-error-type", mode, bin];
+            var r = CliRunner.Run(args);
+            Assert.Equal(0, r.ExitCode);
+            using var doc = JsonDocument.Parse(r.Out);
+            var body = doc.RootElement.GetProperty("sections")[0].GetProperty("body");
+            var infos = body.GetProperty("errorInfo");
+            Assert.Equal(kind0, infos[0].GetProperty("kind").GetString());
+            Assert.Equal(kind1, infos[1].GetProperty("kind").GetString());
+            Assert.Equal(warned, infos[0].TryGetProperty("typeWarning", out var w));
+            if (warned) Assert.Contains("UEFI 2.9-and-earlier numbering (cache error)", w.GetString(), StringComparison.Ordinal);
+            Assert.False(infos[1].TryGetProperty("typeWarning", out _));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Arm_error_type_option_refuses_other_names()
+        => Assert.NotEqual(0, CliRunner.Run("decode", "--arm-error-type", "enum", Fixtures.Path("cper/whea/TestErrorMemory1.bin")).ExitCode);
 }

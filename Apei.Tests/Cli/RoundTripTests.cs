@@ -136,7 +136,7 @@ public sealed class RoundTripTests : IDisposable
         {
             var record = CperRecord.Decode(bytes.AsSpan(offset), out int n);
             foreach (var s in record.Sections)
-                if (s.Body is ArmProcessorSection arm) encodings.Add(arm.TypeEncoding);
+                if (s.Body is ArmProcessorSection arm) encodings.Add(ArmErrorInfo.DetectEncoding(arm.ErrorInfo.Select(e => e.Type)));
             offset += n;
         }
         Assert.Equal(3, encodings.Count);

@@ -103,6 +103,75 @@ public class ArmProcessorSectionTests
     public void Type_encoding_is_detected_per_section(string reason, byte[] types, ArmErrorTypeEncoding expected)
         => Assert.True(expected == ArmErrorInfo.DetectEncoding(types), reason);
 
+    private static string RenderTypes(params byte[] types)
+    {
+        var arm = new ArmProcessorSection { Mpidr = 0x8000_0101 };
+        foreach (byte t in types)
+        {
+            var info = new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(level: 2, corrected: true), physicalFaultAddress: 0x1000) { Type = t };
+            arm.ErrorInfo.Add(info);
+        }
+        var sw = new StringWriter { NewLine = "\n" };
+        ArmProcessorSection.Describe(arm.Encode(), 0, new TextRenderer(sw));
+        return sw.ToString();
+    }
+
+    /// <summary>
+    /// The default reading is the UEFI 2.9A+ bit flags, as Linux 6.x reads them (drivers/firmware/efi/cper-arm.c,
+    /// cper_print_proc_arm: the error type is printed from the set bits, 0x02 cache, 0x04 TLB, 0x08 bus, 0x10
+    /// micro-architectural, and the cache/TLB/bus error information is decoded under the one type bit set; 0 and 1 set
+    /// no type bit, so nothing type-specific is printed. Measured in issue #13 with Debian's arm64 6.1.192: type 2 printed
+    /// as a cache error, type 0 and 1 with no type).
+    /// </summary>
+    [Fact]
+    public void Bit_flag_types_render_as_linux_reads_them()
+    {
+        string text = RenderTypes(0x02, 0x04, 0x08, 0x10);
+        Assert.Contains("Error information #0: cache error", text, StringComparison.Ordinal);
+        Assert.Contains("Error information #1: TLB error", text, StringComparison.Ordinal);
+        Assert.Contains("Error information #2: bus error", text, StringComparison.Ordinal);
+        Assert.Contains("Error information #3: micro-architectural error", text, StringComparison.Ordinal);
+        Assert.Contains("Cache error information", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning:", text, StringComparison.Ordinal);
+        // A single 2 is cache here and in Linux (the old reading made it bus); no detection is involved.
+        Assert.Contains("Error information #0: cache error", RenderTypes(0x02), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData((byte)0, "cache error")]
+    [InlineData((byte)1, "TLB error")]
+    [InlineData((byte)3, "micro-architectural error")]
+    public void A_value_only_the_legacy_numbering_gives_meaning_is_reported(byte type, string legacyKind)
+    {
+        string text = RenderTypes(type);
+        Assert.Contains("Error information #0: unknown error type", text, StringComparison.Ordinal);
+        Assert.Contains($"Warning: Type 0x{type:X2} is not a UEFI 2.9A+ bit-flag value", text, StringComparison.Ordinal);
+        Assert.Contains($"UEFI 2.9-and-earlier numbering ({legacyKind})", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cache error information", text, StringComparison.Ordinal); // shown raw, as Linux prints nothing type-specific
+    }
+
+    [Fact]
+    public void A_reserved_value_is_reported_without_a_legacy_reading()
+    {
+        string text = RenderTypes(0x80);
+        Assert.Contains("Warning: Type 0x80 names no error type as UEFI 2.9A+ bit flags", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ArmErrorTypeMode.BitFlags, "unknown error type", "cache error")]
+    [InlineData(ArmErrorTypeMode.Legacy, "cache error", "bus error")]
+    [InlineData(ArmErrorTypeMode.LibCper, "unknown error type", "TLB error")]
+    [InlineData(ArmErrorTypeMode.Auto, "cache error", "bus error")]
+    public void The_setting_chooses_the_reading(ArmErrorTypeMode mode, string kind0, string kind2)
+    {
+        string text;
+        using (ArmErrorTypeSetting.Use(mode)) text = RenderTypes(0, 2);
+        Assert.Contains($"Error information #0: {kind0}", text, StringComparison.Ordinal);
+        Assert.Contains($"Error information #1: {kind2}", text, StringComparison.Ordinal);
+        Assert.Equal(mode == ArmErrorTypeMode.BitFlags, text.Contains("Warning: Type 0x00", StringComparison.Ordinal));
+        if (mode is ArmErrorTypeMode.Legacy or ArmErrorTypeMode.LibCper) Assert.Contains("(chosen by the ARM error type setting)", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bus_error_information_puts_each_field_at_its_spec_bit()
     {
@@ -134,12 +203,24 @@ public class ArmProcessorSectionTests
         Assert.Equal(516, first.MultipleError);
         Assert.Equal(0x0000_037E_A7E4_0555ul, first.ErrorInformation);
         Assert.Equal(0x56B4_ECD1_9269_87CEul, first.PhysicalFaultAddress);
-        // Types 2 and 1 are valid enumeration values (bus, TLB) and libcper values (TLB, cache); the enumeration is
-        // assumed (the earlier encoding wins a tie). libcper, which wrote them, means TLB and cache.
-        Assert.Equal(ArmErrorTypeEncoding.Enumeration, arm.TypeEncoding);
-        Assert.Equal(ArmErrorKind.Bus, first.KindUnder(arm.TypeEncoding));
-        Assert.Equal(ArmErrorKind.Tlb, first.KindUnder(ArmErrorTypeEncoding.LibCper));
-        Assert.Equal(ArmErrorKind.Cache, arm.ErrorInfo[1].KindUnder(ArmErrorTypeEncoding.LibCper));
+        // Types 2 and 1: libcper, which wrote them, means TLB and cache (its 1/2/4/8). Read as the UEFI 2.9A+ bit flags
+        // (the default, as Linux 6.x reads them) 2 is cache and 1 names nothing; auto detection picks the 0-3
+        // enumeration (every value fits it; the earlier encoding wins a tie): bus and TLB.
+        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding);
+        Assert.Equal(ArmErrorKind.Cache, first.KindUnder(arm.TypeEncoding));
+        Assert.Equal(ArmErrorKind.Unknown, arm.ErrorInfo[1].KindUnder(arm.TypeEncoding));
+        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.Auto))
+        {
+            Assert.Equal(ArmErrorTypeEncoding.Enumeration, arm.TypeEncoding);
+            Assert.Equal(ArmErrorKind.Bus, first.KindUnder(arm.TypeEncoding));
+        }
+        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.LibCper))
+        {
+            Assert.Equal(ArmErrorTypeEncoding.LibCper, arm.TypeEncoding);
+            Assert.Equal(ArmErrorKind.Tlb, first.KindUnder(arm.TypeEncoding));
+            Assert.Equal(ArmErrorKind.Cache, arm.ErrorInfo[1].KindUnder(arm.TypeEncoding));
+        }
+        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding); // the scopes ended
 
         Assert.Equal(2, arm.ContextInfo.Count);
         Assert.Equal((ushort)ArmRegisterContextType.AArch64El2, arm.ContextInfo[0].RegisterContextType);

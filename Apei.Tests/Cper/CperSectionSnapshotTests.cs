@@ -36,6 +36,18 @@ public class CperSectionSnapshotTests
     public void Section_renderings_match_their_snapshots(string fixture, string format)
         => Snapshot.Verify(Render(fixture, format), $"{Path.GetFileNameWithoutExtension(fixture)}.{format}");
 
+    /// <summary>libcper's ARM example read as libcper wrote it (1/2/4/8): TLB then cache, as libcper's own arm.json names them.</summary>
+    [Fact]
+    public void Libcper_arm_example_in_libcper_mode_renders_libcper_kinds()
+    {
+        string text;
+        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.LibCper)) text = Render("cper/libcper/arm.cperhex", "text");
+        Assert.Contains("Error information #0: TLB error", text, StringComparison.Ordinal);
+        Assert.Contains("Error information #1: cache error", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning:", text, StringComparison.Ordinal);
+        Snapshot.Verify(text, "arm.libcper-mode.text");
+    }
+
     [Fact]
     public void Hand_built_arm_section_renders_its_kinds_and_the_encoding_assumed()
     {

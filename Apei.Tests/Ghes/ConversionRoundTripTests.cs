@@ -183,6 +183,96 @@ public sealed class ConversionRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Convert_to_gesb_without_the_option_offers_bcd_timestamps()
+    {
+        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", Path.Combine(_dir, "w.gesb"));
+        Assert.Contains("--bcd-timestamps rewrites such a timestamp as BCD (the same instant)", r.Error, StringComparison.Ordinal);
+        var block = ErrorStatusBlock.Decode(File.ReadAllBytes(Path.Combine(_dir, "w.gesb")), out _);
+        var record = CperRecord.Decode(File.ReadAllBytes(Fixtures.Path("cper/whea/TestErrorMultiple4.bin")), out _);
+        Assert.Equal(record.Timestamp, block.Entries[0].Timestamp); // carried as written
+    }
+
+    /// <summary>A Windows record's binary timestamp becomes BCD for the same instant, which Linux's cper_print_tstamp (bcd2bin on each byte) then prints right.</summary>
+    [Theory]
+    [InlineData("cper/whea/TestErrorMultiple4.bin")]
+    [InlineData("cper/whea/TestErrorMemory1.bin")]
+    public void Convert_to_gesb_with_bcd_timestamps_rewrites_a_binary_timestamp_as_the_same_instant(string fixture)
+    {
+        string output = Path.Combine(_dir, "bcd.gesb");
+        var r = CliRunner.Run("convert", "--to", "gesb", "--bcd-timestamps", Fixtures.Path(fixture), "-o", output);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("1 record: the binary timestamp (as Windows writes it) was rewritten as BCD, the same instant", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("timestamp is not BCD", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--bcd-timestamps rewrites", r.Error, StringComparison.Ordinal);
+        var record = CperRecord.Decode(File.ReadAllBytes(Fixtures.Path(fixture)), out _);
+        Assert.True(record.Timestamp.TryDecode(preferBinary: true, out var when, out var encoding));
+        Assert.Equal(TimestampEncoding.Binary, encoding);
+        var block = ErrorStatusBlock.Decode(File.ReadAllBytes(output), out _);
+        foreach (var e in block.Entries)
+        {
+            Assert.True(e.Timestamp.TryGetDateTime(TimestampEncoding.Bcd, out var bcdWhen));
+            Assert.Equal(when, bcdWhen);
+            Assert.Equal(record.Timestamp.Flags, e.Timestamp.Flags);
+            Assert.NotEqual(record.Timestamp, e.Timestamp);
+        }
+        Assert.DoesNotContain(LinuxConsumerLint.CheckGhesBlock(block, GuestArchitecture.X86, "block"), w => w.Kind == LinuxLintKind.TimestampNotBcd);
+    }
+
+    [Fact]
+    public void Bcd_timestamp_rewrite_keeps_the_flags_and_leaves_bcd_ones_alone()
+    {
+        var when = new DateTime(2025, 9, 3, 10, 34, 15, DateTimeKind.Utc);
+        var binary = new CperRecord { CreatorId = CperGuids.CreatorWhea, ValidationBits = 2, Timestamp = CperTimestamp.FromDateTime(when, TimestampEncoding.Binary, precise: true) };
+        Assert.True(CperConversion.TryBcdTimestamp(binary, out var bcd));
+        Assert.Equal(0x2025_0903_0110_3415ul, bcd.Raw); // century, year, month, day, flags (precise), hour, minute, second
+        var block = CperConversion.ToErrorStatusBlock(binary, bcdTimestamps: true);
+        Assert.Empty(block.Entries); // no sections: nothing to carry it
+        binary.Sections.Add(new CperSection { Severity = 2, Body = new ArmProcessorSection() });
+        Assert.Equal(bcd, CperConversion.ToErrorStatusBlock(binary, bcdTimestamps: true).Entries[0].Timestamp);
+        Assert.Equal(binary.Timestamp, CperConversion.ToErrorStatusBlock(binary).Entries[0].Timestamp);
+        CperConversion.LossToErrorStatusBlock(binary, out var warning, bcdTimestamps: true);
+        Assert.Equal(ConversionWarning.TimestampRewrittenAsBcd, warning);
+        CperConversion.LossToErrorStatusBlock(binary, out warning);
+        Assert.Equal(ConversionWarning.TimestampNotBcd, warning);
+
+        var already = new CperRecord { ValidationBits = 2, Timestamp = CperTimestamp.FromDateTime(when) };
+        Assert.False(CperConversion.TryBcdTimestamp(already, out _));
+        var unmarked = new CperRecord { CreatorId = CperGuids.CreatorWhea, Timestamp = binary.Timestamp };
+        Assert.False(CperConversion.TryBcdTimestamp(unmarked, out _));
+        var nonsense = new CperRecord { ValidationBits = 2, Timestamp = new CperTimestamp(0xFFFF_FFFF_FFFF_FFFF) };
+        Assert.False(CperConversion.TryBcdTimestamp(nonsense, out _));
+    }
+
+    [Fact]
+    public void Bcd_timestamps_is_refused_where_it_does_not_apply()
+    {
+        var r = CliRunner.Run("convert", "--to", "cper", "--bcd-timestamps", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", Path.Combine(_dir, "raw.cper"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--bcd-timestamps applies to --to gesb", r.Error, StringComparison.Ordinal);
+        var e = CliRunner.Run("encode", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), "--bcd-timestamps", "-o", Path.Combine(_dir, "x.bin"));
+        Assert.Equal(2, e.ExitCode);
+        Assert.Contains("--bcd-timestamps applies to --framing gesb", e.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encode_with_gesb_framing_and_bcd_timestamps_rewrites_the_timestamp()
+    {
+        var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        string json = Path.Combine(_dir, "m.json");
+        File.WriteAllText(json, decoded.Out);
+        string output = Path.Combine(_dir, "m.gesb");
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "--bcd-timestamps", "-o", output);
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("was rewritten as BCD, the same instant", r.Error, StringComparison.Ordinal);
+        var entry = ErrorStatusBlock.Decode(File.ReadAllBytes(output), out _).Entries[0];
+        Assert.True(entry.Timestamp.TryGetDateTime(TimestampEncoding.Bcd, out var when));
+        Assert.Equal(new DateTime(2025, 9, 3, 10, 34, 15, DateTimeKind.Utc), when); // decode shows this record's time as 2025-09-03 10:34:15
+    }
+
+    [Fact]
     public void Encode_with_gesb_framing_reports_dropped_header_fields()
     {
         var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));

@@ -16,13 +16,15 @@ internal static class ConvertCommand
         var to = new Option<string>("--to") { Description = "Target framing: cper (one CPER record per block) or gesb (one error status block per record).", Required = true };
         to.AcceptOnlyFromAmong("cper", "gesb");
         var output = new Option<string>("--output", "-o") { Description = "Output file.", Required = true };
-        var command = new Command("convert", "Convert between CPER records and Generic Error Status Blocks.") { file, to, output };
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(to)!, parse.GetValue(output)!));
+        var bcd = new Option<bool>("--bcd-timestamps") { Description = "With --to gesb: rewrite a binary timestamp (as Windows writes it) as BCD, the same instant, since Linux reads a data entry's timestamp as BCD." };
+        var command = new Command("convert", "Convert between CPER records and Generic Error Status Blocks.") { file, to, output, bcd };
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(to)!, parse.GetValue(output)!, parse.GetValue(bcd)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, string to, string output)
+    private static int Run(CliContext context, string file, string to, string output, bool bcdTimestamps)
     {
+        if (bcdTimestamps && to != "gesb") throw new CliUsageException("--bcd-timestamps applies to --to gesb (a CPER record keeps the timestamp as written).");
         CliFiles.CheckOutputs(Directory.Exists(file) ? [file, Path.Combine(file, "BERT"), Path.Combine(file, "data", "BERT")] : [file], ("--output", output));
         using var result = new MemoryStream();
         int count = 0, problems = 0;
@@ -89,11 +91,11 @@ internal static class ConvertCommand
                         else
                         {
                             var record = CperRecord.Decode(bytes, out _, item.Offset);
-                            var converted = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
+                            var converted = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true, bcdTimestamps: bcdTimestamps);
                             converted.Encode(sink);
                             // The timestamp is said by the loss report; the rest is what Linux does with the block in a GHES.
                             linux.Add(LinuxConsumerLint.CheckGhesBlock(converted, GuestArchitecture.Unknown, $"block {count + 1}").Where(w => w.Kind != LinuxLintKind.TimestampNotBcd));
-                            losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
+                            losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning, bcdTimestamps: bcdTimestamps), warning);
                         }
                         count++;
                     }
@@ -118,6 +120,8 @@ internal static class ConvertCommand
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
         foreach (var message in linux.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, to == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {EncodeCommand.Target(output)}");
         return problems > 0 ? CliApp.ContentError : CliApp.Ok;

@@ -27,7 +27,9 @@ internal static class DecodeCommand
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
         var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
-        var command = new Command("decode", "Decode CPER error records (also from xxd/hexdump -C text, Redfish LogEntries, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs, a lone section), HEST, BERT, ERST and EINJ tables (binary or acpidump text; BERT with its boot error region), QEMU ERST stores (acpi-erst backing files), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, output, input, sectionType, severity, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize };
+        var armErrorType = new Option<string>("--arm-error-type") { Description = "How the Type byte of ARM error information is read: bitflags (UEFI 2.9A+ 0x02 cache/0x04 TLB/0x08 bus/0x10 micro-architectural, as Linux; the default), legacy (UEFI 2.9 and earlier: 0-3), libcper (1/2/4/8) or auto (guessed per section).", DefaultValueFactory = _ => "bitflags" };
+        armErrorType.AcceptOnlyFromAmong("bitflags", "legacy", "libcper", "auto");
+        var command = new Command("decode", "Decode CPER error records (also from xxd/hexdump -C text, Redfish LogEntries, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs, a lone section), HEST, BERT, ERST and EINJ tables (binary or acpidump text; BERT with its boot error region), QEMU ERST stores (acpi-erst backing files), Generic Error Status Blocks, and a HEST's GHES sources in their error-status region.") { files, format, output, input, sectionType, severity, table, bertTable, bertRegion, hest, region, regionBase, jsonStyle, jobs, maxRecordSize, armErrorType };
         command.SetAction(parse =>
         {
             string inputValue = parse.GetValue(input)!;
@@ -43,6 +45,7 @@ internal static class DecodeCommand
             }
             else if (outputPath is not null) throw new CliUsageException("-o/--output is for --format parquet; text, json, ndjson and layout go to standard output (redirect it).");
             long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
+            using var armTypes = ArmErrorTypeSetting.Use(ArmErrorTypeSetting.Parse(parse.GetValue(armErrorType)!));
             if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord, wrap);
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
             return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord, wrap, outputPath);

@@ -23,24 +23,31 @@ internal static class EncodeCommand
         framing.AcceptOnlyFromAmong("cper", "gesb");
         var jsonStyle = new Option<string>("--json-style") { Description = "apeikit (ours, as 'decode --format json' prints it) or libcper (openbmc/libcper's CPER-IR; CPER framing only).", DefaultValueFactory = _ => "apeikit" };
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
-        var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON: ours, as 'decode --format json' prints it, or libcper's.") { file, output, framing, jsonStyle };
+        var bcd = new Option<bool>("--bcd-timestamps") { Description = "With --framing gesb: rewrite a record's binary timestamp (as Windows writes it) as BCD in the data entries, the same instant (Linux reads it as BCD)." };
+        var command = new Command("encode", "Encode CPER records (or error status blocks) from JSON: ours, as 'decode --format json' prints it, or libcper's.") { file, output, framing, jsonStyle, bcd };
         command.SetAction(parse =>
         {
             CliFiles.CheckOutputs([parse.GetValue(file)], ("--output", parse.GetValue(output)));
+            bool bcdTimestamps = parse.GetValue(bcd);
+            if (bcdTimestamps && parse.GetValue(framing) != "gesb") throw new CliUsageException("--bcd-timestamps applies to --framing gesb (a CPER record keeps the timestamp as written).");
             if (parse.GetValue(jsonStyle) == "libcper")
             {
                 if (parse.GetValue(framing) != "cper") throw new CliUsageException("--json-style libcper writes CPER records only (libcper's JSON is a CPER record).");
                 return LibCperCommands.Encode(context, parse.GetValue(file)!, parse.GetValue(output)!);
             }
-            return Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(framing)!);
+            return Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(framing)!, bcdTimestamps);
         });
         return command;
     }
 
-    private static int Run(CliContext context, string file, string output, string framing)
+    private static int Run(CliContext context, string file, string output, string framing, bool bcdTimestamps)
     {
         byte[] json = CliFiles.Read(context, file);
-        if (ErrorStatusBlockJsonReader.LooksLikeBlocks(json)) return RunBlocks(context, file, json, output, framing);
+        if (ErrorStatusBlockJsonReader.LooksLikeBlocks(json))
+        {
+            if (bcdTimestamps) throw new CliUsageException("--bcd-timestamps rewrites a CPER record's timestamp as it becomes a block; error status blocks are written back as they are.");
+            return RunBlocks(context, file, json, output, framing);
+        }
         var losses = new ConversionLossTally(toErrorStatusBlock: true);
         List<CperRecord> records;
         using var result = new MemoryStream();
@@ -53,8 +60,8 @@ internal static class EncodeCommand
                 byte[] encoded;
                 if (framing == "gesb")
                 {
-                    losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning), warning);
-                    encoded = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true).Encode();
+                    losses.Add(CperConversion.LossToErrorStatusBlock(record, out var warning, bcdTimestamps: bcdTimestamps), warning);
+                    encoded = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true, bcdTimestamps: bcdTimestamps).Encode();
                 }
                 else
                 {
@@ -71,6 +78,8 @@ internal static class EncodeCommand
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
+            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(records.Count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }

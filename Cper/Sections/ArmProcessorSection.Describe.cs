@@ -128,7 +128,12 @@ public sealed partial class ArmProcessorSection
         if (walk.CountError is { } ce) visitor.Error(ce);
 
         var encoding = DetectEncoding(body, walk.ErrorInfoCount);
-        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding));
+        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding) + ArmErrorTypeSetting.Current switch
+        {
+            ArmErrorTypeMode.BitFlags => "",
+            ArmErrorTypeMode.Auto => " (detected from this section's values: auto)",
+            _ => " (chosen by the ARM error type setting)",
+        });
 
         visitor.BeginArray("errorInfo", "Error information", baseOffset + HeaderSize, (long)walk.ErrorInfoCount * ArmErrorInfo.Size);
         for (int i = 0; i < walk.ErrorInfoCount; i++)
@@ -171,7 +176,7 @@ public sealed partial class ArmProcessorSection
         Span<byte> types = count <= 256 ? stackalloc byte[256] : new byte[count]; // DecoderLimits keeps it at 256 unless raised
         types = types[..count];
         for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + 4];
-        return ArmErrorInfo.DetectEncoding(types);
+        return ArmErrorTypeSetting.Resolve(types);
     }
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)
@@ -194,7 +199,11 @@ public sealed partial class ArmProcessorSection
                 bits = BinaryPrimitives.ReadUInt64LittleEndian(info[8..]); // bits 0-15 validate the sub-fields
             }
             visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-            if (ReferenceEquals(f, s_infoType)) visitor.JsonOnly("kind", KindName(kind));
+            if (ReferenceEquals(f, s_infoType))
+            {
+                visitor.JsonOnly("kind", KindName(kind));
+                if (ArmErrorTypeSetting.BitFlagWarning(info[4], encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
+            }
         }
         if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(InfoErrorInformationRaw, valid))
             visitor.Info("note", "Note", "micro-architectural error information is implementation defined (UEFI N.2.4.4); shown raw");

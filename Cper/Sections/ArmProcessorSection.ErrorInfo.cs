@@ -21,8 +21,8 @@ public enum ArmErrorKind
 
 /// <summary>
 /// How the Type byte of an ARM error-information structure is encoded. Three encodings are in use
-/// (see FORMATS.md): the current UEFI specification's bit flags, the older enumeration still written by
-/// edk2 and Windows, and libcper's 1/2/4/8.
+/// (see docs/DESIGN.md, ARM notes): the current UEFI specification's bit flags (read by default, see
+/// <see cref="ArmErrorTypeSetting"/>), the older UEFI 2.6-2.9 enumeration, and libcper's 1/2/4/8.
 /// </summary>
 public enum ArmErrorTypeEncoding
 {
@@ -200,7 +200,7 @@ public static class ArmErrorInformation
 
     /// <summary>
     /// A bus error (Table N-20): the cache/TLB fields plus participation type (0 originated request, 1 responded,
-    /// 2 observed, 3 generic), time out, address space (0 external memory, 1 internal memory, 2 device memory),
+    /// 2 observed, 3 generic), time out, address space (0 external memory, 1 internal memory, 2 reserved, 3 device memory; UEFI N.2.4.4),
     /// memory access attributes (9 bits) and access mode (0 secure, 1 normal).
     /// </summary>
     public static ulong Bus(int? transactionType = null, int? operation = null, int? level = null, bool? processorContextCorrupt = null,

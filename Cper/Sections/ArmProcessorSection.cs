@@ -98,8 +98,11 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     /// <summary>Bytes after SectionLength inside the section body (kept for round trip; new sections have none).</summary>
     public byte[] TrailingBytes { get; set; } = [];
 
-    /// <summary>The encoding of the error-information Type bytes, as detected when decoding (see <see cref="ArmErrorInfo.DetectEncoding(IEnumerable{byte})"/>).</summary>
-    public ArmErrorTypeEncoding TypeEncoding => ArmErrorInfo.DetectEncoding(ErrorInfo.Select(e => e.Type));
+    /// <summary>
+    /// The encoding the error-information Type bytes are read in under <see cref="ArmErrorTypeSetting.Current"/>: bit flags by
+    /// default; <see cref="ArmErrorTypeMode.Auto"/> detects it (see <see cref="ArmErrorInfo.DetectEncoding(IEnumerable{byte})"/>).
+    /// </summary>
+    public ArmErrorTypeEncoding TypeEncoding => ArmErrorTypeSetting.Resolve([.. ErrorInfo.Select(e => e.Type)]);
 
     /// <summary>SectionLength that <see cref="TryEncode"/> writes: header, structures and vendor bytes.</summary>
     public long SectionLength
