@@ -1,0 +1,203 @@
+using System.Text.RegularExpressions;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes;
+using ApeiKit.Hest;
+using ApeiKit.Platform;
+
+namespace ApeiKit.Tests.Packages;
+
+/// <summary>
+/// The examples of the package READMEs (Apei/README.md, Cper/README.md, ...), run. Each example lies between
+/// <c>// README-EXAMPLE: name</c> and <c>// README-EXAMPLE-END</c> below and is checked to be, line for line, the
+/// first C# block of that package's README, so a README example that stops compiling or changes output fails here.
+/// </summary>
+public sealed class PackageReadmeExamplesTests
+{
+    // README-EXAMPLE: Apei
+    static string RenderGenericAddress()
+    {
+        var gas = GenericAddress.SystemMemory64(0x4000_0000);
+        var bytes = new byte[GenericAddress.Size];
+        gas.Write(bytes);
+
+        var text = new StringWriter();
+        GenericAddress.Layout.Describe(bytes, baseOffset: 0, new LayoutRenderer(text));
+        return text.ToString();
+    }
+    // README-EXAMPLE-END
+
+    // README-EXAMPLE: Cper
+    static async Task<List<string>> ListRecordsAsync(string path)
+    {
+        var lines = new List<string>();
+        await using var file = File.OpenRead(path);
+        await using var reader = CperStreamReader.Create(file);
+        byte[]? scratch = null; // used only when a record spans two buffer segments
+        await foreach (var item in reader.ReadAllAsync())
+        {
+            if (item.Kind != CperStreamItemKind.Record || item.IsTruncated) continue;
+            var record = CperRecordView.Read(item.GetSpan(ref scratch), out _, item.Offset);
+            lines.Add($"offset {item.Offset}: {record.DescriptorCount} section(s), severity {record.Header.Severity}");
+        }
+        return lines;
+    }
+    // README-EXAMPLE-END
+
+    // README-EXAMPLE: Hest
+    static (byte[] Hest, byte[]? Region) BuildHest()
+    {
+        // From code: two GHESv2 sources, their error status blocks laid out from 0x4000_0000.
+        var built = new HestBuilder()
+            .AddGhesV2(0, NotificationType.Sea)
+            .AddGhesV2(1, NotificationType.Polled, s => s.ErrorStatusBlockLength = 4096)
+            .Build(regionBase: 0x4000_0000);
+
+        // The same from a JSON spec (the format of `apeikit hest build`, docs/hest-build.md).
+        var spec = HestSpec.Parse("""
+            {
+              "region": { "base": "0x4000_0000" },
+              "sources": [
+                { "type": "ghesv2", "notification": "sea" },
+                { "type": "ghesv2", "notification": "polled", "errorStatusBlockLength": 4096 }
+              ]
+            }
+            """);
+        var fromSpec = spec.Builder.Build(spec.RegionBase);
+
+        if (!built.TableBytes.AsSpan().SequenceEqual(fromSpec.TableBytes)) throw new InvalidOperationException("differ");
+        if (HestValidator.Validate(built.TableBytes).Count != 0) throw new InvalidOperationException("invalid");
+        return (built.TableBytes, built.RegionBytes);
+    }
+    // README-EXAMPLE-END
+
+    // README-EXAMPLE: Ghes
+    static byte[] BuildErrorStatusBlock()
+    {
+        var block = new ErrorStatusBlock { ErrorSeverity = 2 }; // 2: corrected
+        block.Entries.Add(new ErrorDataEntry
+        {
+            ErrorSeverity = 2,
+            Body = new MemoryErrorSection { ValidationBits = 0x2, PhysicalAddress = 0x1_2345_6000 },
+        });
+        byte[] bytes = block.Encode(); // BlockStatus, DataLength and ErrorDataLength filled in
+
+        var check = GhesBlockValidator.Validate(bytes, errorStatusBlockLength: 4096);
+        if (!check.IsValid) throw new InvalidOperationException(check.FirstError!.ToString());
+
+        var view = ErrorStatusBlockView.Read(bytes, out _);
+        foreach (var entry in view.Entries)
+            Console.WriteLine($"entry at {entry.OffsetInBlock}: {entry.SectionType}, {entry.ErrorDataLength} bytes");
+        return bytes;
+    }
+    // README-EXAMPLE-END
+
+    // README-EXAMPLE: Platform
+    static PlatformRun RunDefaultScenario()
+    {
+        var run = VirtualPlatform.Run(Scenario.Default); // the embedded Arm VM scenario of `apeikit demo`
+        run.WriteSummary(Console.Out);
+        List<string> broken = PlatformInvariants.Check(run);
+        if (broken.Count != 0) throw new InvalidOperationException(string.Join("\n", broken));
+        return run;
+    }
+    // README-EXAMPLE-END
+
+    [Fact]
+    public void Apei_example_renders_the_layout()
+    {
+        string text = RenderGenericAddress();
+        // The output shown in Apei/README.md.
+        Assert.Equal("""
+            [0000    1] Address space ID                   : System memory (0)  | 00
+            [0001    1] Bit width                          : 64  | 40
+            [0002    1] Bit offset                         : 0  | 00
+            [0003    1] Access size                        : qword (64-bit) (4)  | 04
+            [0004    8] Address                            : 0x0000000040000000  | 00 00 00 40 00 00 00 00
+
+            """, text.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cper_example_walks_every_record_of_a_file()
+    {
+        string[] inputs = Directory.GetFiles(Fixtures.Path("cper/whea-edk2"), "*.bin").Order(StringComparer.Ordinal).ToArray();
+        string path = System.IO.Path.GetTempFileName();
+        try
+        {
+            long expectedOffset = 0;
+            var offsets = new List<long>();
+            await using (var all = File.Create(path))
+            {
+                foreach (var f in inputs)
+                {
+                    byte[] b = File.ReadAllBytes(f);
+                    offsets.Add(expectedOffset);
+                    expectedOffset += b.Length;
+                    await all.WriteAsync(b);
+                }
+            }
+            var lines = await ListRecordsAsync(path);
+            Assert.Equal(inputs.Length, lines.Count);
+            Assert.Equal(offsets.Select(o => $"offset {o}:"), lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)] + ":"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Hest_example_builds_a_valid_table_and_region()
+    {
+        var (hest, region) = BuildHest();
+        Assert.Equal("HEST"u8.ToArray(), hest[..4]);
+        Assert.NotNull(region);
+        var table = HestTableModel.Decode(hest);
+        Assert.Equal(2, table.Sources.Count);
+    }
+
+    [Fact]
+    public void Ghes_example_builds_a_block_the_consumer_checks_accept()
+    {
+        byte[] bytes = BuildErrorStatusBlock();
+        var decoded = ErrorStatusBlock.Decode(bytes, out int consumed);
+        Assert.Equal(bytes.Length, consumed);
+        Assert.Single(decoded.Entries);
+        Assert.Equal(0x1_2345_6000UL, ((MemoryErrorSection)decoded.Entries[0].Body).PhysicalAddress);
+    }
+
+    [Fact]
+    public void Platform_example_runs_the_default_scenario()
+    {
+        var run = RunDefaultScenario();
+        Assert.NotEmpty(run.Outcomes);
+        Assert.DoesNotContain(run.Outcomes, o => o.Disposition == Disposition.Pending);
+    }
+
+    [Theory]
+    [InlineData("Apei")]
+    [InlineData("Cper")]
+    [InlineData("Hest")]
+    [InlineData("Ghes")]
+    [InlineData("Platform")]
+    public void Readme_example_is_the_tested_code(string package)
+    {
+        string root = System.IO.Path.GetDirectoryName(Fixtures.Root)!;
+        string source = File.ReadAllText(System.IO.Path.Combine(root, "Apei.Tests", "Packages", "PackageReadmeExamplesTests.cs"));
+        var m = Regex.Match(source, $@"// README-EXAMPLE: {package}\r?\n(.*?)\r?\n[ ]*// README-EXAMPLE-END", RegexOptions.Singleline);
+        Assert.True(m.Success, $"no example {package} in the test");
+        string readme = File.ReadAllText(System.IO.Path.Combine(root, package, "README.md"));
+        var block = Regex.Match(readme, @"```csharp\r?\n(.*?)\r?\n```", RegexOptions.Singleline);
+        Assert.True(block.Success, $"{package}/README.md has no ```csharp block");
+        Assert.Equal(Normalize(m.Groups[1].Value), Normalize(block.Groups[1].Value));
+    }
+
+    /// <summary>The lines without their common indentation (the test's code is indented inside the class).</summary>
+    private static string Normalize(string code)
+    {
+        var lines = code.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart(' ').Length);
+        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..].TrimEnd() : l.Trim()));
+    }
+}
