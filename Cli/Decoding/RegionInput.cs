@@ -136,44 +136,29 @@ internal static class RegionInput
     private static string Hex(ulong value) => string.Create(CultureInfo.InvariantCulture, $"0x{value:X}");
 
     /// <summary>Passes everything through, giving the outermost object a JSON name (the block describer opens it nameless, as for array elements).</summary>
-    private sealed class NamedObjectVisitor(StructureVisitor inner, string json) : StructureVisitor
+    private sealed class NamedObjectVisitor(StructureVisitor inner, string json) : ForwardingVisitor(inner)
     {
         private int _depth;
 
         public override void BeginObject(string? name, string label, long offset, long length)
-        {
-            inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-            inner.BeginObject(_depth++ == 0 ? json : name, label, offset, length);
-        }
+            => base.BeginObject(_depth++ == 0 ? json : name, label, offset, length);
 
         public override void EndObject()
         {
             _depth--;
-            inner.EndObject();
+            Inner.EndObject();
         }
 
         public override void BeginArray(string name, string label, long offset, long length)
         {
             _depth++;
-            inner.BeginArray(name, label, offset, length);
+            Inner.BeginArray(name, label, offset, length);
         }
 
         public override void EndArray()
         {
             _depth--;
-            inner.EndArray();
+            Inner.EndArray();
         }
-
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
-        {
-            inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-            inner.Field(field, offset, raw, valid, validationBits);
-        }
-
-        public override void Info(string name, string label, string? value) => inner.Info(name, label, value);
-        public override void Info(string name, string label, long value) => inner.Info(name, label, value);
-        public override void JsonOnly(string name, string? value) => inner.JsonOnly(name, value);
-        public override void Data(string name, string label, long offset, ReadOnlySpan<byte> bytes) => inner.Data(name, label, offset, bytes);
-        protected override void OnError(ApeiContentException error) => inner.Error(error);
     }
 }

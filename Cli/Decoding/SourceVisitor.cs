@@ -41,38 +41,19 @@ internal sealed record UnitSource(string File, long Offset, RecordOrigin? Origin
 }
 
 /// <summary>Forwards a walk, writing a <see cref="UnitSource"/> first inside the unit's outermost object.</summary>
-internal sealed class SourceVisitor(StructureVisitor inner, UnitSource source) : StructureVisitor
+internal sealed class SourceVisitor(StructureVisitor inner, UnitSource source) : ForwardingVisitor(inner)
 {
     private int _depth;
 
-    public override bool WantsLabels => inner.WantsLabels;
-    public override bool ReportsZeroParts => inner.ReportsZeroParts;
-
     public override void BeginObject(string? json, string label, long offset, long length)
     {
-        inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        inner.BeginObject(json, label, offset, length);
-        if (_depth++ == 0) source.Write(inner);
+        base.BeginObject(json, label, offset, length);
+        if (_depth++ == 0) source.Write(Inner);
     }
 
     public override void EndObject()
     {
         _depth--;
-        inner.EndObject();
+        Inner.EndObject();
     }
-
-    public override void BeginArray(string json, string label, long offset, long length) => inner.BeginArray(json, label, offset, length);
-    public override void EndArray() => inner.EndArray();
-
-    public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
-    {
-        inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        inner.Field(field, offset, raw, valid, validationBits);
-    }
-
-    public override void Info(string json, string label, string? value) => inner.Info(json, label, value);
-    public override void Info(string json, string label, long value) => inner.Info(json, label, value);
-    public override void JsonOnly(string json, string? value) => inner.JsonOnly(json, value);
-    public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => inner.Data(json, label, offset, bytes);
-    protected override void OnError(ApeiContentException error) => inner.Error(error);
 }
