@@ -132,16 +132,8 @@ internal sealed class DiagnosticWriter(TextWriter inner) : TextWriter(inner.Form
 }
 
 /// <summary>A stream on standard output for binary data (<c>-o -</c>): a failed write is an <see cref="OutputFailedException"/>; it never closes standard output.</summary>
-internal sealed class StdoutStream(Stream inner) : Stream
+internal sealed class StdoutStream(Stream inner) : ApeiKit.Text.WriteOnlyStream
 {
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -171,17 +163,9 @@ internal sealed class StdoutStream(Stream inner) : Stream
 }
 
 /// <summary>Binary data written to a text writer (in-process callers that gave no byte stream for standard output): as UTF-8.</summary>
-internal sealed class TextWriterStream(TextWriter writer) : Stream
+internal sealed class TextWriterStream(TextWriter writer) : ApeiKit.Text.WriteOnlyStream
 {
     private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
     public override void Flush() => writer.Flush();
 
     public override void Write(byte[] buffer, int offset, int count)
@@ -193,17 +177,11 @@ internal sealed class TextWriterStream(TextWriter writer) : Stream
 }
 
 /// <summary>Counts the bytes written through it (a pipe or device has no length to ask).</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal sealed class CountingStream(Stream inner) : ApeiKit.Text.WriteOnlyStream
 {
     public long Count { get; private set; }
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => Count;
     public override long Position { get => Count; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
     public override void Flush() => inner.Flush();
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
