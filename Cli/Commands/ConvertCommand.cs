@@ -66,6 +66,7 @@ internal static class ConvertCommand
                 if (to == "cper" && !blocks) throw new CliUsageException($"{source.Name}: already CPER; --to cper needs error status blocks or a BERT with its region.");
                 var reader = source.OpenReader(StreamInput.MaxRecordSize);
                 int index = 0;
+                byte[]? scratch = null;
                 string noun = blocks ? "Generic Error Status Block" : "CPER record";
                 while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
                 {
@@ -77,7 +78,7 @@ internal static class ConvertCommand
                         Problem($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
                         continue;
                     }
-                    var bytes = System.Buffers.BuffersExtensions.ToArray(item.Data);
+                    var bytes = item.GetSpan(ref scratch); // the pipe's own buffer unless the record spans segments
                     try
                     {
                         if (blocks)
