@@ -106,7 +106,7 @@ public sealed class Trace
             if (e.BlockAddress is { } b) writer.WriteString("blockAddress", Hex(b));
             if (e.Esr is { } esr) writer.WriteString("esr", Hex(esr));
             if (e.Cpu is { } c) writer.WriteNumber("cpu", c);
-            if (e.Bytes is { } bytes) writer.WriteString("bytes", Convert.ToHexStringLower(bytes));
+            if (e.Bytes is { } bytes) writer.WriteString("bytes", ApeiKit.FieldFormat.CompactHex(bytes));
             writer.WriteEndObject();
             // Hand what is written to the writer's stream as the trace goes, so a long trace is never buffered whole.
             if (writer.BytesPending > 1 << 16) writer.Flush();

@@ -23,7 +23,7 @@ public static class FieldFormat
     }
 
     /// <summary>Compact lower-case hex (JSON form of byte fields).</summary>
-    public static string CompactHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
+    public static string CompactHex(ReadOnlySpan<byte> bytes) => ApeiKit.Text.HexText.Lower(bytes);
 
     /// <summary>The decoded value of a field as one line of text.</summary>
     public static string Value(FieldDef f, ReadOnlySpan<byte> raw, bool preferBinaryTimestamps)

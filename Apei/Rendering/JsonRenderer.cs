@@ -295,7 +295,7 @@ public sealed class JsonRenderer : StructureVisitor
             return;
         }
         Span<char> text = stackalloc char[512];
-        Convert.TryToHexStringLower(raw, text, out int n);
+        ApeiKit.Text.HexText.TryLower(raw, text, out int n);
         _s.String(name, text[..n]);
     }
 

@@ -103,7 +103,7 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
             };
             if (format == 0 || variant is null)
             {
-                if (d is not null) data["opaque"] = Convert.ToHexStringLower(d);
+                if (d is not null) data["opaque"] = ApeiKit.FieldFormat.CompactHex(d);
                 else if (format != 0) data["opaque"] = new JsonObject();
                 continue;
             }
