@@ -3,12 +3,13 @@ using System.Text.Json;
 
 namespace ApeiKit.Hest;
 
-/// <summary>A problem in a HEST build spec, with the JSON path of the value at fault (e.g. <c>$.sources[2].notification.type</c>).</summary>
-public sealed class HestSpecException(string path, string message) : Exception($"{path}: {message}")
-{
-    /// <summary>JSON path of the value at fault.</summary>
-    public string Path { get; } = path;
-}
+/// <summary>
+/// A problem in a HEST, ERST or EINJ build spec, with the JSON path of the value at fault (e.g.
+/// <c>$.sources[2].notification.type</c>); an <see cref="ApeiJsonException"/>.
+/// </summary>
+/// <param name="path">JSON path of the value at fault.</param>
+/// <param name="message">What is wrong, without the path.</param>
+public sealed class HestSpecException(string path, string message) : ApeiJsonException(path, message);
 
 /// <summary>A parsed build spec: the builder with every source, and the region base when the spec gives one.</summary>
 /// <param name="Builder">The builder (preset sources first, then the spec's).</param>

@@ -5,12 +5,13 @@ using System.Text.Json;
 
 namespace ApeiKit.Platform;
 
-/// <summary>A scenario file that does not say what the platform needs; <see cref="Path"/> is the JSON path at fault.</summary>
-public sealed class ScenarioException(string path, string message) : Exception($"{path}: {message}")
-{
-    /// <summary>JSON path, e.g. <c>$.timeline[3].route</c>.</summary>
-    public string Path { get; } = path;
-}
+/// <summary>
+/// A scenario file that does not say what the platform needs; <see cref="ApeiJsonException.Path"/> is the JSON path at
+/// fault (e.g. <c>$.timeline[3].route</c>).
+/// </summary>
+/// <param name="path">JSON path of the value at fault.</param>
+/// <param name="message">What is wrong, without the path.</param>
+public sealed class ScenarioException(string path, string message) : ApeiJsonException(path, message);
 
 /// <summary>
 /// Reads scenario JSON (documented in README, section "apeikit simulate"). Addresses and sizes are numbers or

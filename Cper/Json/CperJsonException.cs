@@ -3,20 +3,15 @@ namespace ApeiKit.Cper.Json;
 /// <summary>
 /// The JSON given to <see cref="CperJsonReader"/> does not describe a record: a wrong type, an unknown member, a bad
 /// GUID, a value that does not fit its field. <see cref="Path"/> says where (<c>$.sections[1].body.physicalAddress</c>).
-/// This is about the user's JSON, not about record bytes, so it is not an <see cref="ApeiContentException"/>.
+/// One of the <see cref="ApeiJsonException"/>s (the base every JSON input error of the libraries shares).
 /// </summary>
-public sealed class CperJsonException : Exception
+public sealed class CperJsonException : ApeiJsonException
 {
     /// <summary>Creates the exception for the member at <paramref name="path"/>.</summary>
-    public CperJsonException(string path, string problem, Exception? inner = null) : base($"{path}: {problem}", inner)
+    /// <param name="path">JSON path of the offending member (<c>$</c> is the record, or the document for a parse error).</param>
+    /// <param name="problem">What is wrong, without the path.</param>
+    /// <param name="inner">The exception that revealed it, if any.</param>
+    public CperJsonException(string path, string problem, Exception? inner = null) : base(path, problem, inner)
     {
-        Path = path;
-        Problem = problem;
     }
-
-    /// <summary>JSON path of the offending member (<c>$</c> is the record, or the document for a parse error).</summary>
-    public string Path { get; }
-
-    /// <summary>What is wrong, without the path.</summary>
-    public string Problem { get; }
 }
