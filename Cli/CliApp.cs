@@ -12,7 +12,7 @@ namespace ApeiKit.Cli;
 /// Every failure is one line on standard error, never a stack trace; status lines ("apeikit: wrote ...") go to
 /// standard error too, so standard output carries data alone.
 /// </summary>
-public static partial class CliApp
+internal static partial class CliApp
 {
     /// <summary>Exit code: everything decoded / passed.</summary>
     public const int Ok = 0;
@@ -250,7 +250,7 @@ public static partial class CliApp
 /// <param name="Error">Standard error: one diagnostic per line.</param>
 /// <param name="OpenStdin">Opens standard input.</param>
 /// <param name="OpenStdoutBytes">Opens standard output for binary data (<c>-o -</c>); null: <paramref name="Out"/>, as UTF-8.</param>
-public sealed record CliContext(TextWriter Out, TextWriter Error, Func<Stream> OpenStdin, Func<Stream>? OpenStdoutBytes = null)
+internal sealed record CliContext(TextWriter Out, TextWriter Error, Func<Stream> OpenStdin, Func<Stream>? OpenStdoutBytes = null)
 {
     /// <summary>Standard output for binary data.</summary>
     public Stream OpenStdout()
@@ -262,4 +262,4 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<Stream> O
 }
 
 /// <summary>A usage problem (bad option combination, unreadable file): exit code 2.</summary>
-public sealed class CliUsageException(string message) : Exception(message);
+internal sealed class CliUsageException(string message) : Exception(message);

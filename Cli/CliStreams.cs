@@ -3,7 +3,7 @@ using System.Text;
 namespace ApeiKit.Cli;
 
 /// <summary>Standard output could not be written (full disk, closed pipe, I/O error): reported once, at the top (<see cref="CliApp.Run"/>).</summary>
-public sealed class OutputFailedException(IOException inner) : Exception(inner.Message, inner)
+internal sealed class OutputFailedException(IOException inner) : Exception(inner.Message, inner)
 {
     /// <summary>EPIPE: the reader of a pipe went away (<c>apeikit ... | head</c>): a quiet exit, as Unix tools do.</summary>
     public bool IsBrokenPipe => !OperatingSystem.IsWindows() && InnerException is IOException { HResult: 32 };

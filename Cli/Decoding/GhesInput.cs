@@ -10,13 +10,13 @@ namespace ApeiKit.Cli;
 /// <param name="RegionDisplayOffset">Offset shown for the region's first byte (0 when it came from its own file).</param>
 /// <param name="TableDisplayOffset">Offset shown for the table's first byte.</param>
 /// <param name="RegionNote">Shown when there is no region.</param>
-public sealed record BertUnitDetail(int RegionStart, long RegionDisplayOffset, long TableDisplayOffset, string? RegionNote);
+internal sealed record BertUnitDetail(int RegionStart, long RegionDisplayOffset, long TableDisplayOffset, string? RegionNote);
 
 /// <summary>
 /// Recognises BERT tables (alone, followed by their region, as the Linux sysfs pair, in acpidump text) and bare
 /// Generic Error Status Blocks in <c>apeikit decode</c> input, and describes them.
 /// </summary>
-public static class GhesInput
+internal static class GhesInput
 {
     /// <summary>A loaded input: display name, the bytes units point into, the units.</summary>
     public sealed record Loaded(string Name, byte[] Bytes, List<InputUnit> Units);

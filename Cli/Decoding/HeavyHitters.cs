@@ -6,7 +6,7 @@ namespace ApeiKit.Cli;
 /// most that much, and <see cref="IsApproximate"/> is true.
 /// </summary>
 /// <typeparam name="TKey">Key type.</typeparam>
-public sealed class HeavyHitters<TKey> where TKey : notnull
+internal sealed class HeavyHitters<TKey> where TKey : notnull
 {
     private readonly Dictionary<TKey, long> _counts = [];
     private readonly List<TKey> _zeroed = [];

@@ -1,7 +1,7 @@
 namespace ApeiKit.Cli;
 
 /// <summary>What a piece of an input is.</summary>
-public enum UnitKind
+internal enum UnitKind
 {
     /// <summary>A BERT table, with its boot error region when the input holds it (see <see cref="GhesInput"/>).</summary>
     BertTable,
@@ -18,7 +18,7 @@ public enum UnitKind
 /// <param name="Offset">Offset in the decoded input bytes.</param>
 /// <param name="Length">Length in bytes.</param>
 /// <param name="Label">Human label, e.g. "CPER record #2".</param>
-public sealed record InputUnit(UnitKind Kind, int Offset, int Length, string Label)
+internal sealed record InputUnit(UnitKind Kind, int Offset, int Length, string Label)
 {
     /// <summary>What a unit's describer needs beyond offset and length (e.g. <see cref="BertUnitDetail"/>), or null.</summary>
     public object? Detail { get; init; }

@@ -12,7 +12,7 @@ namespace ApeiKit.Cli;
 /// (memory sections) physical address, node, card and module varied, so every record is distinct. The same seed and
 /// size give the same bytes.
 /// </summary>
-public static class DumpGenerator
+internal static class DumpGenerator
 {
     /// <summary>Which sections the records carry.</summary>
     public enum Mix

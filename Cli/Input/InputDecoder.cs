@@ -3,7 +3,7 @@ using ApeiKit.Text;
 namespace ApeiKit.Cli;
 
 /// <summary>How the bytes of an input file are encoded.</summary>
-public enum InputEncoding
+internal enum InputEncoding
 {
     /// <summary>Guess from the content.</summary>
     Auto,
@@ -33,7 +33,7 @@ public enum InputEncoding
 /// Turns text-encoded input into bytes, in memory, through the same decoders the streamed inputs use
 /// (<see cref="HexTextStream"/>, <see cref="Base64TextStream"/>), and guesses the encoding from a prefix.
 /// </summary>
-public static class InputDecoder
+internal static class InputDecoder
 {
     /// <summary>Decodes <paramref name="data"/> as <paramref name="encoding"/> (guessing when Auto) and says which encoding was used.</summary>
     /// <exception cref="CliUsageException">The text is not valid in the requested encoding.</exception>
