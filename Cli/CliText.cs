@@ -77,4 +77,22 @@ internal static partial class CliText
 
     [GeneratedRegex("(['\"])([^'\"]{81,})\\1")]
     private static partial Regex LongQuoted();
+
+
+    /// <summary>Parses a size such as 1MB, 512KiB, 2GB, 1000000 (decimal units are powers of 1000, binary ones of 1024).</summary>
+    /// <exception cref="CliUsageException">Not a size.</exception>
+    public static long ParseSize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Trim().ToUpperInvariant();
+        (string Suffix, long Factor)[] units = [("KIB", 1L << 10), ("MIB", 1L << 20), ("GIB", 1L << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("K", 1L << 10), ("M", 1L << 20), ("G", 1L << 30), ("B", 1)];
+        long factor = 1;
+        foreach (var (suffix, f) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; t = t[..^suffix.Length]; break; }
+        }
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * factor > 1e13)
+            throw new CliUsageException($"--size: '{CliText.Cut(text)}' is not a size: give a number above 0 with an optional unit, B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (K, M, G: powers of 1024), e.g. 1MB, 512KiB, 2GB; at most 10000GB.");
+        return (long)(v * factor);
+    }
 }

@@ -5,11 +5,12 @@ using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
 using BenchmarkDotNet.Attributes;
+using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Benchmarks;
 
 /// <summary>
-/// Throughput over a generated dump (<see cref="DumpGenerator"/>, seed 1: memory, ARM, PCIe and processor generic
+/// Throughput over a generated dump (<see cref="CperDumpGenerator"/>, seed 1: memory, ARM, PCIe and processor generic
 /// sections, mixed severities). Each benchmark processes the whole dump once; divide <see cref="DumpBytes"/> by the
 /// mean time for bytes/s. <c>Walk*</c> must allocate nothing per record (the per-operation allocations of the stream
 /// variants are the pipe, file and reader, independent of the record count).
@@ -34,7 +35,7 @@ public class StreamingBenchmarks
     public void Setup()
     {
         using var ms = new MemoryStream();
-        DumpGenerator.Generate(ms, DumpBytes, seed: 1);
+        CperDumpGenerator.Generate(ms, DumpBytes, seed: 1);
         _dump = ms.ToArray()[..CutAtRecord(ms.ToArray(), DumpBytes)];
         _jsonPart = _dump[..CutAtRecord(_dump, JsonBytes)];
         _file = Path.Combine(Path.GetTempPath(), $"apeikit-bench-{Environment.ProcessId}.bin");

@@ -2,6 +2,7 @@ using System.Text;
 using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Json;
+using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Tests.Cli;
 
@@ -85,14 +86,13 @@ public sealed class RoundTripTests : IDisposable
     /// whatever the severity. Every record's notification type must fit its severity, first section and machine.
     /// </summary>
     [Theory]
-    [InlineData(1, nameof(DumpGenerator.Mix.Mixed))]
-    [InlineData(4, nameof(DumpGenerator.Mix.Mixed))]
-    [InlineData(2, nameof(DumpGenerator.Mix.Memory))]
-    public void Generated_notification_types_fit_severity_and_sections(int seed, string mixName)
+    [InlineData(1, CperDumpGenerator.Mix.Mixed)]
+    [InlineData(4, CperDumpGenerator.Mix.Mixed)]
+    [InlineData(2, CperDumpGenerator.Mix.Memory)]
+    public void Generated_notification_types_fit_severity_and_sections(int seed, CperDumpGenerator.Mix mix)
     {
-        var mix = Enum.Parse<DumpGenerator.Mix>(mixName); // the generator is internal to the exe, so the theory takes its name
         using var ms = new MemoryStream();
-        long count = DumpGenerator.Generate(ms, 300_000, seed, mix);
+        long count = CperDumpGenerator.Generate(ms, 300_000, seed, mix);
         var bytes = ms.ToArray();
         var seen = new HashSet<Guid>();
         int offset = 0;
@@ -101,7 +101,7 @@ public sealed class RoundTripTests : IDisposable
             var record = CperRecord.Decode(bytes.AsSpan(offset), out int n);
             var types = record.Sections.Select(s => s.EffectiveSectionType).ToList();
             bool hasArm = types.Contains(CperGuids.ProcessorArm);
-            var allowed = DumpGenerator.AllowedNotifications(record.Severity, types[0], hasArm);
+            var allowed = CperDumpGenerator.AllowedNotifications(record.Severity, types[0], hasArm);
             Assert.True(allowed.Contains(record.NotificationType),
                 $"record {i + 1}: severity {record.Severity}, sections {string.Join(", ", types.Select(t => CperGuids.SectionName(t)))}: notification {CperGuids.NotificationName(record.NotificationType)}");
             // The table's own promises, whatever the generator does.
@@ -118,7 +118,7 @@ public sealed class RoundTripTests : IDisposable
             offset += n;
         }
         Assert.Equal(bytes.Length, offset);
-        if (mix == DumpGenerator.Mix.Mixed)
+        if (mix == CperDumpGenerator.Mix.Mixed)
             Assert.Superset(new HashSet<Guid> { CperGuids.NotifyCmc, CperGuids.NotifyCpe, CperGuids.NotifyMce, CperGuids.NotifyPcie, CperGuids.NotifySea, CperGuids.NotifySei }, seen);
         else
             Assert.DoesNotContain(CperGuids.NotifySea, seen);
@@ -129,7 +129,7 @@ public sealed class RoundTripTests : IDisposable
     public void Generated_arm_sections_use_every_type_encoding()
     {
         using var ms = new MemoryStream();
-        long count = DumpGenerator.Generate(ms, 300_000, seed: 1);
+        long count = CperDumpGenerator.Generate(ms, 300_000, seed: 1);
         var bytes = ms.ToArray();
         var encodings = new HashSet<ArmErrorTypeEncoding>();
         int offset = 0;

@@ -6,6 +6,7 @@ using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
+using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Tests.Rendering;
 
@@ -80,7 +81,7 @@ public class JsonRendererFastPathTests
         Assert.Equal(w2, c2);
 
         using var ms = new MemoryStream();
-        DumpGenerator.Generate(ms, 256 << 10, seed: 9);
+        CperDumpGenerator.Generate(ms, 256 << 10, seed: 9);
         var (w3, c3) = RenderBoth(ms.ToArray(), DescribeAllRecords, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         Assert.Equal(w3, c3);
     }

@@ -207,7 +207,7 @@ public class CperStreamReaderAllocationTests
     private static (long Records, long Allocated) Measure(int size)
     {
         using var ms = new MemoryStream();
-        ApeiKit.Cli.DumpGenerator.Generate(ms, size, seed: 5);
+        ApeiKit.Cper.Generation.CperDumpGenerator.Generate(ms, size, seed: 5);
         var dump = ms.ToArray();
         var copy = new byte[1 << 20]; // for records that straddle two pipe segments
         WalkAll(dump, copy); // JIT, pools

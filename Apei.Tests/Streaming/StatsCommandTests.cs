@@ -116,12 +116,12 @@ public class HeavyHittersTests
     [Fact]
     public void Counts_are_exact_within_capacity_and_frequent_keys_survive_beyond_it()
     {
-        var exact = new ApeiKit.Cli.HeavyHitters<int>(10);
+        var exact = new ApeiKit.Cper.Statistics.HeavyHitters<int>(10);
         foreach (int k in new[] { 1, 2, 2, 3, 3, 3 }) exact.Add(k);
         Assert.False(exact.IsApproximate);
         Assert.Equal(new Dictionary<int, long> { [1] = 1, [2] = 2, [3] = 3 }, exact.Counts);
 
-        var bounded = new ApeiKit.Cli.HeavyHitters<int>(8);
+        var bounded = new ApeiKit.Cper.Statistics.HeavyHitters<int>(8);
         for (int i = 0; i < 10_000; i++)
         {
             bounded.Add(7);            // a hot key: a third of the stream

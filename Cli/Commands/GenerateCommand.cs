@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Cli;
 
-/// <summary><c>apeikit generate</c>: a seeded dump of realistic CPER records (see <see cref="DumpGenerator"/>).</summary>
+/// <summary><c>apeikit generate</c>: a seeded dump of realistic CPER records (see <see cref="CperDumpGenerator"/>).</summary>
 internal static class GenerateCommand
 {
     public static Command Create(CliContext context)
@@ -16,7 +17,7 @@ internal static class GenerateCommand
         var command = new Command("generate", "Write a seeded dump of realistic CPER records (memory, ARM, PCIe, processor generic; mixed severities) for benchmarks and load tests.") { size, seed, output, mix };
         command.SetAction(parse =>
         {
-            long bytes = DumpGenerator.ParseSize(parse.GetValue(size)!);
+            long bytes = CliText.ParseSize(parse.GetValue(size)!);
             string path = parse.GetValue(output)!;
             CliFiles.CheckOutputs([], ("--output", path));
             using var target = CliFiles.Open(context, path);
@@ -25,7 +26,7 @@ internal static class GenerateCommand
             try
             {
                 var buffered = new BufferedStream(counted, 1 << 16);
-                records = DumpGenerator.Generate(buffered, bytes, parse.GetValue(seed), parse.GetValue(mix) == "memory" ? DumpGenerator.Mix.Memory : DumpGenerator.Mix.Mixed);
+                records = CperDumpGenerator.Generate(buffered, bytes, parse.GetValue(seed), parse.GetValue(mix) == "memory" ? CperDumpGenerator.Mix.Memory : CperDumpGenerator.Mix.Mixed);
                 buffered.Flush();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

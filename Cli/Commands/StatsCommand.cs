@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Statistics;
 using ApeiKit.Cper.Streaming;
+using ApeiKit.Ghes;
 
 namespace ApeiKit.Cli;
 
@@ -32,7 +34,8 @@ internal static class StatsCommand
 
     private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize, InputEncoding encoding, WrapOptions wrap)
     {
-        var stats = new CperStats();
+        var stats = new CperStatistics();
+        int inputs = 0, textErrors = 0;
         using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
@@ -41,7 +44,7 @@ internal static class StatsCommand
                 string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
                 if (!File.Exists(table) || !File.Exists(region)) throw new CliUsageException($"{CliText.Name(file)}: cannot read: is a directory");
                 stats.AddBlocks(BertBlocks(GhesInput.LoadPair(table, CliFiles.Read(table), region, CliFiles.Read(region))));
-                stats.Files++;
+                inputs++;
                 continue;
             }
             using var source = InputSource.Open(context, file, encoding, wrap: wrap);
@@ -65,35 +68,35 @@ internal static class StatsCommand
                     var reader = source.OpenReader(maxRecordSize);
                     try
                     {
-                        stats.AddAsync(reader, source.Form == InputForm.ErrorStatusBlocks).GetAwaiter().GetResult();
+                        var counting = source.Form == InputForm.ErrorStatusBlocks ? stats.AddBlocksAsync(reader) : stats.AddAsync(reader);
+                        counting.GetAwaiter().GetResult(); // adds the reader's accounting
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
                         throw new CliUsageException($"{source.Name}: cannot read: {CliFiles.Reason(e)}");
                     }
-                    stats.Accounting.Add(reader.Accounting);
                     if (source.TextError is { } textError)
                     {
                         context.Error.WriteLine($"apeikit: {source.Name}: {textError}; the bytes before it were counted");
-                        stats.TextErrors++;
+                        textErrors++;
                     }
                     foreach (var notice in source.WrapperNotices) context.Error.WriteLine($"apeikit: {source.Name}: {notice}");
                     foreach (var error in source.WrapperErrors)
                     {
                         context.Error.WriteLine($"apeikit: {source.Name}: {error}");
-                        stats.TextErrors++;
+                        textErrors++;
                     }
                     break;
                 }
             }
-            stats.Files++;
+            inputs++;
         }
-        if (format == "json") WriteJson(context, stats, top); else WriteText(context, stats, top);
-        return stats.Accounting.HasProblems || stats.Malformed + stats.TextErrors > 0 ? CliApp.ContentError : CliApp.Ok;
+        if (format == "json") WriteJson(context, stats, inputs, top); else WriteText(context, stats, inputs, top);
+        return stats.Accounting.HasProblems || stats.Malformed + textErrors > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    /// <summary>Counts the live records of a QEMU acpi-erst store (cleared records are deleted: decode shows them, stats does not count them).</summary>
-    private static void AddStore(string name, byte[] bytes, CperStats stats)
+    /// <summary>Counts the live records of a QEMU acpi-erst store (<see cref="CperStatisticsExtensions.AddStore"/>).</summary>
+    private static void AddStore(string name, byte[] bytes, CperStatistics stats)
     {
         Ghes.ErstStoreView store;
         try
@@ -104,12 +107,7 @@ internal static class StatsCommand
         {
             throw new CliUsageException($"{name}: {e.Message}");
         }
-        for (int i = store.FirstRecordSlot; i < store.SlotCount; i++)
-        {
-            if (store.StateOf(i) != Ghes.ErstSlotState.Live) continue;
-            var record = store.RecordIn(i);
-            stats.Add(record.IsEmpty ? store.Slot(i)[..128] : record, store.SlotOffset(i)); // a mapped slot without "CPER" counts as malformed
-        }
+        stats.AddStore(store);
     }
 
     private static IEnumerable<Ghes.ErrorStatusBlock> BertBlocks(GhesInput.Loaded bert)
@@ -129,19 +127,19 @@ internal static class StatsCommand
     private static string NotificationName(Guid g) => CperGuids.NotificationName(g) ?? (g == Guid.Empty ? "(none)" : EfiGuid.ToText(g));
     private static string CreatorName(Guid g) => CperGuids.CreatorName(g) ?? (g == Guid.Empty ? "(none)" : EfiGuid.ToText(g));
     private static string Part(int v) => v < 0 ? "?" : v.ToString(CultureInfo.InvariantCulture);
-    private static string LocationName(CperStats.MemoryLocation l) => $"node {Part(l.Node)} card {Part(l.Card)} module {Part(l.Module)}";
+    private static string LocationName(CperStatistics.MemoryLocation l) => $"node {Part(l.Node)} card {Part(l.Card)} module {Part(l.Module)}";
 
     private static IEnumerable<KeyValuePair<T, long>> Ordered<T>(IReadOnlyDictionary<T, long> d, Func<T, string> name) where T : notnull
         => d.OrderByDescending(kv => kv.Value).ThenBy(kv => name(kv.Key), StringComparer.Ordinal);
 
-    private static void WriteText(CliContext context, CperStats s, int top)
+    private static void WriteText(CliContext context, CperStatistics s, int files, int top)
     {
         var o = context.Out;
         var ci = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {s.Files} file(s)"));
-        o.WriteLine(string.Create(ci, $"Problems: {s.SkippedRanges} skipped ranges ({s.SkippedBytes} bytes), {s.Oversized} oversized, {s.Truncated} truncated, {s.Malformed} malformed"));
-        o.WriteLine(string.Create(ci, $"Input: {s.Accounting.Bytes} bytes: {s.Accounting.RecordBytes} in records, {s.Accounting.OversizedBytes} in oversized records, {s.SkippedBytes} skipped, {s.Accounting.PaddingBytes} zero padding"));
-        void Table<T>(string title, Dictionary<T, long> d, Func<T, string> name, long total) where T : notnull
+        o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {files} file(s)"));
+        o.WriteLine(string.Create(ci, $"Problems: {s.Accounting.SkippedRanges} skipped ranges ({s.Accounting.SkippedBytes} bytes), {s.Accounting.OversizedRecords} oversized, {s.Accounting.TruncatedRecords} truncated, {s.Malformed} malformed"));
+        o.WriteLine(string.Create(ci, $"Input: {s.Accounting.Bytes} bytes: {s.Accounting.RecordBytes} in records, {s.Accounting.OversizedBytes} in oversized records, {s.Accounting.SkippedBytes} skipped, {s.Accounting.PaddingBytes} zero padding"));
+        void Table<T>(string title, IReadOnlyDictionary<T, long> d, Func<T, string> name, long total) where T : notnull
         {
             o.WriteLine();
             o.WriteLine(title + ":");
@@ -173,20 +171,20 @@ internal static class StatsCommand
         }
     }
 
-    private static void WriteJson(CliContext context, CperStats s, int top)
+    private static void WriteJson(CliContext context, CperStatistics s, int files, int top)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            w.WriteNumber("files", s.Files);
+            w.WriteNumber("files", files);
             w.WriteNumber("records", s.Records);
             w.WriteNumber("bytes", s.Bytes);
             w.WriteStartObject("problems");
-            w.WriteNumber("skippedRanges", s.SkippedRanges);
-            w.WriteNumber("skippedBytes", s.SkippedBytes);
-            w.WriteNumber("oversized", s.Oversized);
-            w.WriteNumber("truncated", s.Truncated);
+            w.WriteNumber("skippedRanges", s.Accounting.SkippedRanges);
+            w.WriteNumber("skippedBytes", s.Accounting.SkippedBytes);
+            w.WriteNumber("oversized", s.Accounting.OversizedRecords);
+            w.WriteNumber("truncated", s.Accounting.TruncatedRecords);
             w.WriteNumber("malformed", s.Malformed);
             w.WriteEndObject();
             w.WriteStartObject("input");
@@ -206,7 +204,7 @@ internal static class StatsCommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            void Guids(string name, Dictionary<Guid, long> d, Func<Guid, string?> names)
+            void Guids(string name, IReadOnlyDictionary<Guid, long> d, Func<Guid, string?> names)
             {
                 w.WriteStartArray(name);
                 foreach (var (k, v) in Ordered(d, g => EfiGuid.ToText(g)))

@@ -24,7 +24,7 @@ internal static class StreamInput
     /// <exception cref="CliUsageException">Outside that range, or not a size.</exception>
     public static long ParseMaxRecordSize(string text)
     {
-        long size = DumpGenerator.ParseSize(text);
+        long size = CliText.ParseSize(text);
         if (size < Cper.CperRecordHeader.Size || size > HardCap)
             throw new CliUsageException($"--max-record-size: {text} is outside 128 bytes (one record header) to 64MiB (the hard cap: records are held whole in memory).");
         return size;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using ApeiKit.Cper;
 
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Generation;
 
 /// <summary>
 /// A seeded, realistic dump of concatenated CPER records for benchmarks and load tests: mixed sections (platform
@@ -10,9 +10,10 @@ namespace ApeiKit.Cli;
 /// machine (<see cref="AllowedNotifications"/>), ARM error types in all three encodings writers use, a few creators. A pool of records is
 /// built with the encoders (<see cref="CperRecord"/>), then written out in seeded order with Record ID, timestamp and
 /// (memory sections) physical address, node, card and module varied, so every record is distinct. The same seed and
-/// size give the same bytes.
+/// size give the same bytes (the generator is part of the library so benchmarks, load tests and fuzz corpora outside
+/// ApeiKit can make the same dumps as <c>apeikit generate</c>).
 /// </summary>
-internal static class DumpGenerator
+public static class CperDumpGenerator
 {
     /// <summary>Which sections the records carry.</summary>
     public enum Mix
@@ -229,22 +230,5 @@ internal static class DumpGenerator
             r -= weight;
         }
         return choices[^1].Value;
-    }
-
-    /// <summary>Parses a size such as 1MB, 512KiB, 2GB, 1000000 (decimal units are powers of 1000, binary ones of 1024).</summary>
-    /// <exception cref="CliUsageException">Not a size.</exception>
-    public static long ParseSize(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        string t = text.Trim().ToUpperInvariant();
-        (string Suffix, long Factor)[] units = [("KIB", 1L << 10), ("MIB", 1L << 20), ("GIB", 1L << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("K", 1L << 10), ("M", 1L << 20), ("G", 1L << 30), ("B", 1)];
-        long factor = 1;
-        foreach (var (suffix, f) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; t = t[..^suffix.Length]; break; }
-        }
-        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * factor > 1e13)
-            throw new CliUsageException($"--size: '{CliText.Cut(text)}' is not a size: give a number above 0 with an optional unit, B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (K, M, G: powers of 1024), e.g. 1MB, 512KiB, 2GB; at most 10000GB.");
-        return (long)(v * factor);
     }
 }

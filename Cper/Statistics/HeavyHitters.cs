@@ -1,4 +1,4 @@
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Statistics;
 
 /// <summary>
 /// Counts keys in bounded memory (Misra-Gries): exact while at most <see cref="Capacity"/> distinct keys have been
@@ -6,7 +6,7 @@ namespace ApeiKit.Cli;
 /// most that much, and <see cref="IsApproximate"/> is true.
 /// </summary>
 /// <typeparam name="TKey">Key type.</typeparam>
-internal sealed class HeavyHitters<TKey> where TKey : notnull
+public sealed class HeavyHitters<TKey> where TKey : notnull
 {
     private readonly Dictionary<TKey, long> _counts = [];
     private readonly List<TKey> _zeroed = [];
