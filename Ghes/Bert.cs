@@ -235,17 +235,17 @@ public static class BertValidator
         var findings = new List<GhesFinding>();
         if (table.Length < BertTable.Size)
         {
-            findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
+            findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
             return findings;
         }
         var t = BertTable.Read(table, tableOffset);
         if (!t.ChecksumValid)
-            findings.Add(new(GhesFindingKind.ChecksumMismatch, GhesFindingLevel.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
+            findings.Add(new(GhesFindingKind.ChecksumMismatch, FindingSeverity.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
                 $"0x{Checksum.Compute(t.Bytes, AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));
         if (region.IsEmpty) return findings;
         uint length = t.RegionLength;
         if (region.Length < length)
-            findings.Add(new(GhesFindingKind.RegionTruncated, GhesFindingLevel.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
+            findings.Add(new(GhesFindingKind.RegionTruncated, FindingSeverity.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
                 $"at most the {region.Length} region bytes present", length.ToString(CultureInfo.InvariantCulture)));
         var r = region[..(int)Math.Min(length, (uint)region.Length)];
         int pos = 0, index = 0;
@@ -276,7 +276,7 @@ public static class BertValidator
 
     /// <summary>The finding for a block of a region cut short by the next block.</summary>
     internal static GhesFinding CutShort(ReadOnlySpan<byte> region, int pos, int extent, long regionOffset)
-        => new(GhesFindingKind.BlockCutShort, GhesFindingLevel.Error, "Generic Error Status Block", "DataLength", regionOffset + pos + GenericErrorStatus.DataLengthOffset,
+        => new(GhesFindingKind.BlockCutShort, FindingSeverity.Error, "Generic Error Status Block", "DataLength", regionOffset + pos + GenericErrorStatus.DataLengthOffset,
             string.Create(CultureInfo.InvariantCulture, $"at most {extent - GenericErrorStatus.BlockHeaderSize} (the next block starts at offset {regionOffset + pos + extent})"),
             BinaryPrimitives.ReadUInt32LittleEndian(region[(pos + GenericErrorStatus.DataLengthOffset)..]).ToString(CultureInfo.InvariantCulture));
 }

@@ -23,7 +23,7 @@ public static class BertDescriber
         if (!BertTable.TryRead(table, out var t, tableOffset))
         {
             var e = ApeiContentException.Truncated("BERT", tableOffset, BertTable.Size, table.Length);
-            findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
+            findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
             visitor.Error(e);
             visitor.EndObject();
             return findings;
@@ -46,7 +46,7 @@ public static class BertDescriber
         }
         uint length = t.RegionLength;
         if (region.Length < length)
-            findings.Add(new(GhesFindingKind.RegionTruncated, GhesFindingLevel.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
+            findings.Add(new(GhesFindingKind.RegionTruncated, FindingSeverity.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
                 $"at most the {region.Length} region bytes present", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var r = region[..(int)Math.Min(length, (uint)region.Length)];
         visitor.BeginArray("bootErrorRegion", "Boot error region", regionOffset, r.Length);
@@ -68,7 +68,7 @@ public static class BertDescriber
                 continue;
             }
             var result = ErrorStatusBlockDescriber.Describe(r[pos..], regionOffset + pos, visitor, $"Error status block {index}", (ulong)(r.Length - pos));
-            findings.AddRange(result.Findings.Where(f => f.Level != GhesFindingLevel.Info));
+            findings.AddRange(result.Findings.Where(f => f.Severity != FindingSeverity.Info));
             if (empty || !result.IsValid) break;
             pos += (int)result.BlockLength;
             index++;

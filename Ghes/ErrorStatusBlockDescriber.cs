@@ -104,8 +104,8 @@ public static class ErrorStatusBlockDescriber
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(visitor);
-        var warnings = result.Findings.FindAll(f => f.Level == GhesFindingLevel.Warning);
-        var errors = result.Findings.FindAll(f => f.Level == GhesFindingLevel.Error);
+        var warnings = result.Findings.FindAll(f => f.Severity == FindingSeverity.Warning);
+        var errors = result.Findings.FindAll(f => f.Severity == FindingSeverity.Error);
         if (warnings.Count > 0)
         {
             visitor.BeginArray("warnings", "Warnings", warnings[0].Offset, 0);

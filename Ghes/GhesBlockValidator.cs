@@ -40,20 +40,16 @@ public enum GhesFindingKind
     BlockCutShort,
 }
 
-/// <summary>How serious a finding is.</summary>
-public enum GhesFindingLevel
-{
-    /// <summary>A state worth knowing, not a fault (an empty block).</summary>
-    Info,
-    /// <summary>The specification is not followed, but Linux reads the block anyway.</summary>
-    Warning,
-    /// <summary>Linux rejects the block (or reading on would leave the block's bytes).</summary>
-    Error,
-}
-
 /// <summary>One result of <see cref="GhesBlockValidator"/>: what, where (structure, field, absolute offset) and expected vs found.</summary>
-public sealed record GhesFinding(GhesFindingKind Kind, GhesFindingLevel Level, string Structure, string? Field, long Offset, string? Expected, string? Found)
+/// <remarks>Severity: <see cref="FindingSeverity.Error"/> when Linux rejects the block (or reading on would leave the
+/// block's bytes), <see cref="FindingSeverity.Warning"/> when the specification is not followed but Linux reads the block
+/// anyway, <see cref="FindingSeverity.Info"/> for a state worth knowing (an empty block).</remarks>
+public sealed record GhesFinding(GhesFindingKind Kind, FindingSeverity Severity, string Structure, string? Field, long Offset, string? Expected, string? Found)
+    : ApeiFinding(Severity, Offset, Structure, Field)
 {
+    /// <inheritdoc/>
+    public override string Message => Summary;
+
     /// <summary>The finding as the one content exception type (for renderers and strict decoders).</summary>
     public ApeiContentException ToException() => new(Structure, Field, Offset, Expected, Found, Summary);
 
@@ -79,7 +75,7 @@ public sealed record GhesFinding(GhesFindingKind Kind, GhesFindingLevel Level, s
     };
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Level}: {ToException().Message}";
+    public override string ToString() => $"{Severity}: {ToException().Message}";
 }
 
 /// <summary>The findings for one block, and what the walk could establish.</summary>
@@ -89,14 +85,14 @@ public sealed class GhesValidationResult
     public List<GhesFinding> Findings { get; } = [];
     /// <summary>Block Status is zero.</summary>
     public bool IsEmpty => Findings.Exists(f => f.Kind == GhesFindingKind.Empty);
-    /// <summary>No finding of level <see cref="GhesFindingLevel.Error"/>.</summary>
-    public bool IsValid => !Findings.Exists(f => f.Level == GhesFindingLevel.Error);
+    /// <summary>No finding of level <see cref="FindingSeverity.Error"/>.</summary>
+    public bool IsValid => !Findings.Exists(f => f.Severity == FindingSeverity.Error);
     /// <summary>The bytes the block occupies (Linux <c>cper_estatus_len</c>), when the header was readable.</summary>
     public ulong BlockLength { get; internal set; }
     /// <summary>Entries walked without a fault.</summary>
     public int EntryCount { get; internal set; }
     /// <summary>The first error, or null.</summary>
-    public GhesFinding? FirstError => Findings.Find(f => f.Level == GhesFindingLevel.Error);
+    public GhesFinding? FirstError => Findings.Find(f => f.Severity == FindingSeverity.Error);
     /// <summary>Throws the first error as <see cref="ApeiContentException"/>.</summary>
     /// <exception cref="ApeiContentException">There is an error finding.</exception>
     public void ThrowIfInvalid()
@@ -125,7 +121,7 @@ public static class GhesBlockValidator
         var r = new GhesValidationResult();
         if (block.Length < GenericErrorStatus.BlockHeaderSize)
         {
-            r.Findings.Add(new(GhesFindingKind.HeaderTruncated, GhesFindingLevel.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
+            r.Findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
             return r;
         }
         uint status = BinaryPrimitives.ReadUInt32LittleEndian(block);
@@ -136,13 +132,13 @@ public static class GhesBlockValidator
         r.BlockLength = GenericErrorStatus.BlockLength(block);
         if (status == 0)
         {
-            r.Findings.Add(new(GhesFindingKind.Empty, GhesFindingLevel.Info, Block, "BlockStatus", baseOffset, "non-zero when an error is recorded", "0 (empty: nothing to read)"));
+            r.Findings.Add(new(GhesFindingKind.Empty, FindingSeverity.Info, Block, "BlockStatus", baseOffset, "non-zero when an error is recorded", "0 (empty: nothing to read)"));
             return r;
         }
         if ((status & GenericErrorStatus.BlockStatusReservedMask) != 0)
-            r.Findings.Add(new(GhesFindingKind.ReservedBitsSet, GhesFindingLevel.Warning, Block, "BlockStatus", baseOffset, "bits 14-31 zero", Hex(status)));
+            r.Findings.Add(new(GhesFindingKind.ReservedBitsSet, FindingSeverity.Warning, Block, "BlockStatus", baseOffset, "bits 14-31 zero", Hex(status)));
         if (severity > 3)
-            r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, GhesFindingLevel.Warning, Block, "ErrorSeverity", baseOffset + GenericErrorStatus.BlockSeverityOffset, "0-3", Dec(severity)));
+            r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, Block, "ErrorSeverity", baseOffset + GenericErrorStatus.BlockSeverityOffset, "0-3", Dec(severity)));
 
         // The limit nothing may pass: the bytes present, and the source's declared block length.
         ulong limit = (ulong)block.Length;
@@ -150,7 +146,7 @@ public static class GhesBlockValidator
         if (errorStatusBlockLength is { } esbl)
         {
             if (r.BlockLength > esbl)
-                r.Findings.Add(new(GhesFindingKind.BlockLongerThanSourceLength, GhesFindingLevel.Error, Block, rawLength != 0 ? "RawDataOffset+RawDataLength" : "DataLength",
+                r.Findings.Add(new(GhesFindingKind.BlockLongerThanSourceLength, FindingSeverity.Error, Block, rawLength != 0 ? "RawDataOffset+RawDataLength" : "DataLength",
                     baseOffset + (rawLength != 0 ? GenericErrorStatus.RawDataOffsetOffset : GenericErrorStatus.DataLengthOffset),
                     $"a block of at most ErrorStatusBlockLength = {esbl} bytes", $"{r.BlockLength} bytes"));
             if (esbl < limit) { limit = esbl; limitText = $"ErrorStatusBlockLength ({esbl} bytes)"; }
@@ -158,19 +154,19 @@ public static class GhesBlockValidator
         ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
         bool dataFits = dataEnd <= limit;
         if (!dataFits)
-            r.Findings.Add(new(GhesFindingKind.DataLengthExceedsBlock, GhesFindingLevel.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
+            r.Findings.Add(new(GhesFindingKind.DataLengthExceedsBlock, FindingSeverity.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
                 $"20 + DataLength within {limitText}", $"20 + {dataLength} = {dataEnd}"));
         if (dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize)
-            r.Findings.Add(new(GhesFindingKind.DataLengthTooSmall, GhesFindingLevel.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
+            r.Findings.Add(new(GhesFindingKind.DataLengthTooSmall, FindingSeverity.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
                 "0, or at least one 64-byte entry header", Dec(dataLength)));
         if (rawLength != 0)
         {
             if (rawOffset < dataEnd)
-                r.Findings.Add(new(GhesFindingKind.RawDataOverlapsData, GhesFindingLevel.Error, Block, "RawDataOffset", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
+                r.Findings.Add(new(GhesFindingKind.RawDataOverlapsData, FindingSeverity.Error, Block, "RawDataOffset", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
                     $">= 20 + DataLength = {dataEnd} (after the entries)", Dec(rawOffset)));
             ulong rawEnd = (ulong)rawOffset + rawLength;
             if (rawEnd > limit)
-                r.Findings.Add(new(GhesFindingKind.RawDataOutsideBlock, GhesFindingLevel.Error, Block, "RawDataOffset+RawDataLength", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
+                r.Findings.Add(new(GhesFindingKind.RawDataOutsideBlock, FindingSeverity.Error, Block, "RawDataOffset+RawDataLength", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
                     $"raw data within {limitText}", $"0x{rawOffset:X}+0x{rawLength:X} = {rawEnd}"));
         }
         if (!dataFits) return r; // never walk entries past the block
@@ -185,7 +181,7 @@ public static class GhesBlockValidator
             string entry = $"Generic Error Data Entry #{index}";
             if (remaining < GenericErrorStatus.EntryHeaderSize)
             {
-                r.Findings.Add(new(GhesFindingKind.LeftoverBytes, GhesFindingLevel.Error, Block, "DataLength", at,
+                r.Findings.Add(new(GhesFindingKind.LeftoverBytes, FindingSeverity.Error, Block, "DataLength", at,
                     index == 0 ? "entries that fill DataLength exactly" : $"DataLength to end after entry #{index - 1}", $"{remaining} bytes left over, too few for a 64-byte entry header"));
                 return r;
             }
@@ -193,27 +189,27 @@ public static class GhesBlockValidator
             int headerSize = GenericErrorStatus.EntryHeaderSizeFor(revision);
             if (headerSize > remaining)
             {
-                r.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, GhesFindingLevel.Error, entry, "Timestamp", at + GenericErrorStatus.TimestampOffset,
+                r.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, FindingSeverity.Error, entry, "Timestamp", at + GenericErrorStatus.TimestampOffset,
                     $"{headerSize} header bytes (revision 0x{revision:X4} carries the timestamp)", $"{remaining} bytes left in DataLength"));
                 return r;
             }
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.ErrorDataLengthOffset)..]);
             if (length > (uint)(remaining - headerSize))
             {
-                r.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, GhesFindingLevel.Error, entry, "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
+                r.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, FindingSeverity.Error, entry, "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
                     $"at most {remaining - headerSize} bytes (what remains of DataLength after the {headerSize}-byte header)", Dec(length)));
                 return r;
             }
             uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.EntrySeverityOffset)..]);
             if (entrySeverity > 3)
-                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, GhesFindingLevel.Warning, entry, "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
+                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, entry, "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
             pos += headerSize + (int)length;
             index++;
         }
         r.EntryCount = index;
         uint declared = (status >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask;
         if (declared != (uint)index)
-            r.Findings.Add(new(GhesFindingKind.EntryCountMismatch, GhesFindingLevel.Warning, Block, "BlockStatus.ErrorDataEntryCount", baseOffset,
+            r.Findings.Add(new(GhesFindingKind.EntryCountMismatch, FindingSeverity.Warning, Block, "BlockStatus.ErrorDataEntryCount", baseOffset,
                 $"{index} (the entries in DataLength)", Dec(declared)));
         return r;
     }

@@ -12,10 +12,10 @@ namespace ApeiKit.Hest;
 internal sealed class HestFindingList(int maxPerRule, string table = "HEST")
 {
     private readonly List<HestFinding> _listed = [];
-    private readonly Dictionary<(string Rule, HestSeverity Severity), (int Count, long FirstOmittedOffset)> _counts = [];
+    private readonly Dictionary<(string Rule, FindingSeverity Severity), (int Count, long FirstOmittedOffset)> _counts = [];
 
     /// <summary>Counts one finding of <paramref name="rule"/>; true when it is to be listed.</summary>
-    public bool Take(HestSeverity severity, string rule, long offset)
+    public bool Take(FindingSeverity severity, string rule, long offset)
     {
         var key = (rule, severity);
         var (count, first) = _counts.GetValueOrDefault(key, (0, -1));
@@ -26,14 +26,14 @@ internal sealed class HestFindingList(int maxPerRule, string table = "HEST")
     }
 
     /// <summary>Adds a finding whose message is formatted only when it is listed.</summary>
-    public void Add(HestSeverity severity, string rule, long offset, string structure, string? field,
+    public void Add(FindingSeverity severity, string rule, long offset, string structure, string? field,
         [InterpolatedStringHandlerArgument("", "severity", "rule", "offset")] ref HestFindingMessage message)
     {
         if (message.Enabled) _listed.Add(new(severity, rule, offset, structure, field, message.ToStringAndClear()));
     }
 
     /// <summary>Adds a finding with a fixed message.</summary>
-    public void Add(HestSeverity severity, string rule, long offset, string structure, string? field, string message)
+    public void Add(FindingSeverity severity, string rule, long offset, string structure, string? field, string message)
     {
         if (Take(severity, rule, offset)) _listed.Add(new(severity, rule, offset, structure, field, message));
     }
@@ -47,7 +47,7 @@ internal sealed class HestFindingList(int maxPerRule, string table = "HEST")
             if (count <= maxPerRule) continue;
             int omitted = count - maxPerRule;
             all.Add(new(severity, rule, first, table, null, string.Create(CultureInfo.InvariantCulture,
-                $"{omitted} more {(severity == HestSeverity.Error ? "error" : "warning")}(s) of this rule from this offset on are not listed (only the first {maxPerRule} are)"))
+                $"{omitted} more {(severity == FindingSeverity.Error ? "error" : "warning")}(s) of this rule from this offset on are not listed (only the first {maxPerRule} are)"))
             { Omitted = omitted });
         }
         return [.. all.OrderBy(x => x.Offset)];
@@ -55,7 +55,7 @@ internal sealed class HestFindingList(int maxPerRule, string table = "HEST")
 }
 
 /// <summary>
-/// Interpolated string handler for <see cref="HestFindingList.Add(HestSeverity, string, long, string, string?, ref HestFindingMessage)"/>:
+/// Interpolated string handler for <see cref="HestFindingList.Add(FindingSeverity, string, long, string, string?, ref HestFindingMessage)"/>:
 /// counts the finding and formats its message (invariant culture) only when the finding will be listed.
 /// </summary>
 [InterpolatedStringHandler]
@@ -63,7 +63,7 @@ internal ref struct HestFindingMessage
 {
     private DefaultInterpolatedStringHandler _inner;
 
-    public HestFindingMessage(int literalLength, int formattedCount, HestFindingList list, HestSeverity severity, string rule, long offset, out bool enabled)
+    public HestFindingMessage(int literalLength, int formattedCount, HestFindingList list, FindingSeverity severity, string rule, long offset, out bool enabled)
     {
         Enabled = enabled = list.Take(severity, rule, offset);
         _inner = enabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture) : default;

@@ -3,26 +3,21 @@ using System.Globalization;
 
 namespace ApeiKit.Hest;
 
-/// <summary>How bad a finding is.</summary>
-public enum HestSeverity
-{
-    /// <summary>Against the specification, or something OSPM will refuse or misread.</summary>
-    Error,
-    /// <summary>Legal but suspicious, or something a firmware still has to fill in.</summary>
-    Warning,
-}
-
-/// <summary>One problem found by <see cref="HestValidator"/>.</summary>
+/// <summary>One problem found by <see cref="HestValidator"/> or <c>ActionTableValidator</c> (ERST, EINJ): an <see cref="ApeiFinding"/>.</summary>
 /// <param name="Severity">Error or warning.</param>
 /// <param name="Rule">Stable rule name (e.g. <c>checksum</c>, <c>duplicate-source-id</c>), for scripts and tests.</param>
 /// <param name="Offset">Byte offset in the table of the field at fault.</param>
 /// <param name="Structure">The structure ("HEST header", "error source #2 (GHESv2, source ID 1)", ...).</param>
 /// <param name="Field">The field's JSON name, or null for the whole structure.</param>
 /// <param name="Message">What is wrong and what was expected.</param>
-public sealed record HestFinding(HestSeverity Severity, string Rule, long Offset, string Structure, string? Field, string Message)
+public sealed record HestFinding(FindingSeverity Severity, string Rule, long Offset, string Structure, string? Field, string Message)
+    : ApeiFinding(Severity, Offset, Structure, Field)
 {
+    /// <summary>What is wrong and what was expected.</summary>
+    public override string Message { get; } = Message;
+
     /// <summary>
-    /// For a summary finding: how many findings of <see cref="Rule"/> and <see cref="Severity"/> it stands for
+    /// For a summary finding: how many findings of <see cref="Rule"/> and <see cref="ApeiFinding.Severity"/> it stands for
     /// (<see cref="HestValidator.Validate(ReadOnlySpan{byte}, int)"/> lists at most <c>maxPerRule</c> of each); 0 for a listed finding.
     /// </summary>
     public int Omitted { get; init; }
@@ -32,7 +27,7 @@ public sealed record HestFinding(HestSeverity Severity, string Rule, long Offset
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{(Severity == HestSeverity.Error ? "error" : "warning")} at 0x{Offset:X4} ({Structure}{(Field is null ? "" : ", " + Field)}): {Message} [{Rule}]");
+        $"{(Severity == FindingSeverity.Error ? "error" : "warning")} at 0x{Offset:X4} ({Structure}{(Field is null ? "" : ", " + Field)}): {Message} [{Rule}]");
 }
 
 /// <summary>
@@ -60,31 +55,31 @@ public static class HestValidator
         const string hdr = "HEST header";
         if (table.Length < 4 || !table.StartsWith(HestTable.Signature))
         {
-            f.Add(HestSeverity.Error, "signature", 0, hdr, "signature", $"signature must be \"HEST\", found \"{AsciiField.Decode(table[..Math.Min(4, table.Length)])}\"");
+            f.Add(FindingSeverity.Error, "signature", 0, hdr, "signature", $"signature must be \"HEST\", found \"{AsciiField.Decode(table[..Math.Min(4, table.Length)])}\"");
             return f.ToList();
         }
         if (table.Length < HestLayouts.TableHeaderSize)
         {
-            f.Add(HestSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40");
+            f.Add(FindingSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40");
             return f.ToList();
         }
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[4..]);
         if (length < HestLayouts.TableHeaderSize)
         {
-            f.Add(HestSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
+            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
             return f.ToList();
         }
         if (length > (uint)table.Length)
-            f.Add(HestSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
+            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
         else if (length < (uint)table.Length)
-            f.Add(HestSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored");
+            f.Add(FindingSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored");
         var t = HestTable.Read(table);
         var bytes = t.Bytes;
         if (!t.IsTruncated && !t.IsChecksumValid)
-            f.Add(HestSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum",
+            f.Add(FindingSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum",
                 $"bytes sum to 0x{Checksum.Sum(bytes):X2}, not 0 (checksum byte should be 0x{Checksum.Compute(bytes, AcpiTableHeader.ChecksumOffset):X2})");
         if (bytes[8] != ExpectedRevision)
-            f.Add(HestSeverity.Warning, "revision", 8, hdr, "revision", $"revision {bytes[8]}; ACPI 6.5 defines HEST revision {ExpectedRevision}");
+            f.Add(FindingSeverity.Warning, "revision", 8, hdr, "revision", $"revision {bytes[8]}; ACPI 6.5 defines HEST revision {ExpectedRevision}");
 
         var ids = new Dictionary<ushort, int>();
         var related = new List<(ushort Related, long Offset, string Name)>();
@@ -97,14 +92,14 @@ public static class HestValidator
             string name = string.Create(CultureInfo.InvariantCulture, $"error source #{e.Index} ({s.Kind.Name}, source ID {s.SourceId})");
             CheckSource(s, s.Offset, name, f);
             if (ids.TryGetValue(s.SourceId, out int first))
-                f.Add(HestSeverity.Error, "duplicate-source-id", s.Offset + 2, name, "sourceId", $"source ID {s.SourceId} is already used by error source #{first}");
+                f.Add(FindingSeverity.Error, "duplicate-source-id", s.Offset + 2, name, "sourceId", $"source ID {s.SourceId} is already used by error source #{first}");
             else ids[s.SourceId] = e.Index;
             if (s.IsGeneric && s.RelatedSourceId != 0xFFFF) related.Add((s.RelatedSourceId, s.Offset + 4, name));
             if (s.IsGeneric && s.ErrorStatusAddress is { Address: not 0 } esa)
             {
                 // ACPI 6.5 §18.3.2.7: each generic error source has its own Error Status Address register and block.
                 if (registers.TryGetValue((esa.AddressSpaceId, esa.Address), out var owner))
-                    f.Add(HestSeverity.Warning, "shared-error-status-address", s.Offset + 20, name, "errorStatusAddress",
+                    f.Add(FindingSeverity.Warning, "shared-error-status-address", s.Offset + 20, name, "errorStatusAddress",
                         $"Error Status Address 0x{esa.Address:X} is also error source #{owner.Index}'s (source ID {owner.Id}): two sources share one error status block, and each should have its own (a firmware bug; decode shows the block once)");
                 else registers[(esa.AddressSpaceId, esa.Address)] = (e.Index, s.SourceId);
             }
@@ -115,30 +110,30 @@ public static class HestValidator
         {
             string rule = err.Field == "Type" && err.Expected?.StartsWith("a known", StringComparison.Ordinal) == true ? "unknown-type"
                 : err.Field == "NumberOfHardwareBanks" ? "bank-count" : "truncated";
-            f.Add(HestSeverity.Error, rule, err.Offset, string.Create(CultureInfo.InvariantCulture, $"error source #{count}"), err.Field, err.Message);
+            f.Add(FindingSeverity.Error, rule, err.Offset, string.Create(CultureInfo.InvariantCulture, $"error source #{count}"), err.Field, err.Message);
         }
         uint declared = t.ErrorSourceCount;
         if (declared != (uint)count)
-            f.Add(HestSeverity.Error, "error-source-count", HestLayouts.ErrorSourceCountOffset, hdr, "errorSourceCount",
+            f.Add(FindingSeverity.Error, "error-source-count", HestLayouts.ErrorSourceCountOffset, hdr, "errorSourceCount",
                 e.Error is null
                     ? $"Error Source Count is {declared} but the table holds {count} error source structure(s)"
                     : $"Error Source Count is {declared}; {count} structure(s) decoded before the walk stopped");
         foreach (var (rel, off, name) in related)
         {
             if (!ids.ContainsKey(rel))
-                f.Add(HestSeverity.Error, "related-source-id", off, name, "relatedSourceId", $"Related Source Id {rel} names no error source in this table (0xFFFF means none)");
+                f.Add(FindingSeverity.Error, "related-source-id", off, name, "relatedSourceId", $"Related Source Id {rel} names no error source in this table (0xFFFF means none)");
         }
         foreach (var ty in new[] { HestSourceType.Ia32MachineCheck, HestSourceType.Ia32CorrectedMachineCheck, HestSourceType.Ia32Nmi })
         {
             if (typeCounts.GetValueOrDefault(ty) > 1)
-                f.Add(HestSeverity.Error, "single-instance-type", HestLayouts.TableHeaderSize, "HEST", null,
+                f.Add(FindingSeverity.Error, "single-instance-type", HestLayouts.TableHeaderSize, "HEST", null,
                     $"{typeCounts[ty]} {HestLayouts.Kinds[ty].Name} structures; a HEST holds at most one");
         }
         return f.ToList();
     }
 
     /// <summary>How many findings of <paramref name="severity"/> <paramref name="findings"/> stand for, summaries counted at their <see cref="HestFinding.Omitted"/>.</summary>
-    public static int CountFindings(IEnumerable<HestFinding> findings, HestSeverity severity) =>
+    public static int CountFindings(IEnumerable<HestFinding> findings, FindingSeverity severity) =>
         findings.Where(x => x.Severity == severity).Sum(x => x.Count);
 
     private static void CheckSource(HestErrorSource s, long off, string name, HestFindingList f)
@@ -148,14 +143,14 @@ public static class HestValidator
         foreach (var field in kind.Layout.Fields)
         {
             if (field.Kind == FieldKind.Reserved && b.Slice(field.Offset, field.Size).ContainsAnyExcept((byte)0))
-                f.Add(HestSeverity.Error, "reserved", off + field.Offset, name, field.Json, $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(field.Offset, field.Size))})");
+                f.Add(FindingSeverity.Error, "reserved", off + field.Offset, name, field.Json, $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(field.Offset, field.Size))})");
         }
         if (s.Type != HestSourceType.Ia32Nmi && b[7] > 1)
-            f.Add(HestSeverity.Error, "enabled", off + 7, name, "enabled", $"Enabled is {b[7]}; only 0 and 1 are defined");
+            f.Add(FindingSeverity.Error, "enabled", off + 7, name, "enabled", $"Enabled is {b[7]}; only 0 and 1 are defined");
         if (s.NumberOfRecordsToPreAllocate == 0)
-            f.Add(HestSeverity.Error, "records-to-preallocate", off + 8, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1");
+            f.Add(FindingSeverity.Error, "records-to-preallocate", off + 8, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1");
         if (s.MaxSectionsPerRecord == 0)
-            f.Add(HestSeverity.Error, "max-sections-per-record", off + 12, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1");
+            f.Add(FindingSeverity.Error, "max-sections-per-record", off + 12, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1");
 
         switch (s.Type)
         {
@@ -164,7 +159,7 @@ public static class HestValidator
             case HestSourceType.Ia32DeferredMachineCheck:
                 CheckFlags(b[6], HestNames.MachineCheckFlags.KnownMask, off, name, f);
                 if ((b[6] & 0x5) == 0x5)
-                    f.Add(HestSeverity.Error, "flags", off + 6, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive");
+                    f.Add(FindingSeverity.Error, "flags", off + 6, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive");
                 CheckBanks(s, off, name, f);
                 break;
             case HestSourceType.PcieRootPortAer:
@@ -172,7 +167,7 @@ public static class HestValidator
             case HestSourceType.PcieBridgeAer:
                 CheckFlags(b[6], HestNames.AerFlags.KnownMask, off, name, f);
                 if (b[19] != 0)
-                    f.Add(HestSeverity.Error, "reserved", off + 19, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[19]:X2}");
+                    f.Add(FindingSeverity.Error, "reserved", off + 19, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[19]:X2}");
                 break;
             case HestSourceType.Ghes:
             case HestSourceType.GhesV2:
@@ -185,7 +180,7 @@ public static class HestValidator
     private static void CheckFlags(byte flags, ulong known, long off, string name, HestFindingList f)
     {
         if ((flags & ~known) != 0)
-            f.Add(HestSeverity.Error, "reserved-flags", off + 6, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})");
+            f.Add(FindingSeverity.Error, "reserved-flags", off + 6, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})");
     }
 
     private static void CheckBanks(HestErrorSource s, long off, string name, HestFindingList f)
@@ -198,10 +193,10 @@ public static class HestValidator
             bool duplicate = !seen.Add(bank[0]);
             if (bank[1] <= 1 && bank[2] <= 2 && bank[3] == 0 && !duplicate) continue;
             string bn = string.Create(CultureInfo.InvariantCulture, $"{name}, bank #{i}"); // only for a bank with findings
-            if (bank[1] > 1) f.Add(HestSeverity.Error, "bank-clear-status", bo + 1, bn, "clearStatusOnInitialization", $"value {bank[1]}; only 0 (clear) and 1 (don't clear) are defined");
-            if (bank[2] > 2) f.Add(HestSeverity.Error, "bank-status-format", bo + 2, bn, "statusDataFormat", $"value {bank[2]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined");
-            if (bank[3] != 0) f.Add(HestSeverity.Error, "reserved", bo + 3, bn, "reserved", $"reserved byte is 0x{bank[3]:X2}, not zero");
-            if (duplicate) f.Add(HestSeverity.Warning, "bank-duplicate", bo, bn, "bankNumber", $"bank number {bank[0]} appears twice in this source");
+            if (bank[1] > 1) f.Add(FindingSeverity.Error, "bank-clear-status", bo + 1, bn, "clearStatusOnInitialization", $"value {bank[1]}; only 0 (clear) and 1 (don't clear) are defined");
+            if (bank[2] > 2) f.Add(FindingSeverity.Error, "bank-status-format", bo + 2, bn, "statusDataFormat", $"value {bank[2]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined");
+            if (bank[3] != 0) f.Add(FindingSeverity.Error, "reserved", bo + 3, bn, "reserved", $"reserved byte is 0x{bank[3]:X2}, not zero");
+            if (duplicate) f.Add(FindingSeverity.Warning, "bank-duplicate", bo, bn, "bankNumber", $"bank number {bank[0]} appears twice in this source");
         }
     }
 
@@ -209,59 +204,59 @@ public static class HestValidator
     {
         string nn = name + ", notification";
         if (n[1] != HestLayouts.NotificationSize)
-            f.Add(HestSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes");
+            f.Add(FindingSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes");
         if (n[0] > (byte)NotificationType.Sdei)
-            f.Add(HestSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11");
+            f.Add(FindingSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11");
         ushort cwe = BinaryPrimitives.ReadUInt16LittleEndian(n[2..]);
         if ((cwe & ~0x3F) != 0)
-            f.Add(HestSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
+            f.Add(FindingSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
         uint poll = BinaryPrimitives.ReadUInt32LittleEndian(n[4..]);
         if (n[0] == (byte)NotificationType.Polled && poll == 0)
-            f.Add(HestSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
+            f.Add(FindingSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
     }
 
     private static void CheckGeneric(HestErrorSource s, long off, string name, HestFindingList f)
     {
         uint blockLength = s.ErrorStatusBlockLength;
         if (blockLength < HestLayouts.GenericErrorStatusBlockHeaderSize)
-            f.Add(HestSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
+            f.Add(FindingSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
         if (s.MaxRawDataLength > blockLength)
-            f.Add(HestSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
+            f.Add(FindingSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
         var esa = s.ErrorStatusAddress;
         CheckRegister(esa, off + 20, name, "errorStatusAddress", f, requireQword: true);
         if (s.Type != HestSourceType.GhesV2) return;
         var ack = s.ReadAckRegister;
         CheckRegister(ack, off + 64, name, "readAckRegister", f, requireQword: false);
         if (s.ReadAckWrite == 0)
-            f.Add(HestSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
+            f.Add(FindingSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
         if ((s.ReadAckPreserve & s.ReadAckWrite) != 0)
-            f.Add(HestSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
+            f.Add(FindingSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
         if (ack.Address != 0 && ack.Address == esa.Address)
-            f.Add(HestSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
+            f.Add(FindingSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
     }
 
     private static void CheckRegister(GenericAddress gas, long off, string name, string field, HestFindingList f, bool requireQword)
     {
         if (gas.AddressSpaceId != (byte)AddressSpace.SystemMemory)
-            f.Add(HestSeverity.Error, "register-space", off, name, field,
+            f.Add(FindingSeverity.Error, "register-space", off, name, field,
                 $"address space {GenericAddress.AddressSpaceNames[gas.AddressSpaceId] ?? gas.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; this register must be in system memory");
         if (gas.BitOffset != 0)
-            f.Add(HestSeverity.Error, "register-width", off + 2, name, field, $"bit offset {gas.BitOffset}; must be 0");
+            f.Add(FindingSeverity.Error, "register-width", off + 2, name, field, $"bit offset {gas.BitOffset}; must be 0");
         if (requireQword)
         {
             if (gas.BitWidth != 64)
-                f.Add(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address");
+                f.Add(FindingSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address");
             if (gas.AccessSize is not (0 or 4))
-                f.Add(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access");
+                f.Add(FindingSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access");
         }
         else
         {
             if (gas.BitWidth is not (8 or 16 or 32 or 64))
-                f.Add(HestSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64");
+                f.Add(FindingSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64");
             if (gas.AccessSize > 4)
-                f.Add(HestSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved");
+                f.Add(FindingSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved");
         }
         if (gas.Address == 0)
-            f.Add(HestSeverity.Warning, "register-address", off + 4, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");
+            f.Add(FindingSeverity.Warning, "register-address", off + 4, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");
     }
 }

@@ -110,7 +110,7 @@ internal static class Wire
     {
         var result = GhesBlockValidator.Validate(whole, blockLength);
         if (!result.IsValid)
-            return new DecodedBlock { Problems = result.Findings.Where(f => f.Level == GhesFindingLevel.Error).Select(f => f.ToException().Message).ToList(), UsedLength = Math.Min((ulong)whole.Length, 20) };
+            return new DecodedBlock { Problems = result.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToException().Message).ToList(), UsedLength = Math.Min((ulong)whole.Length, 20) };
         var view = ErrorStatusBlockView.Read(whole, out int used);
         var entries = new List<DecodedEntry>();
         foreach (var entry in view.Entries) entries.Add(Classify(entry.SectionType, (Severity)entry.ErrorSeverity, entry.Data));

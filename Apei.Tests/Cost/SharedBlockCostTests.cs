@@ -61,7 +61,7 @@ public class SharedBlockCostTests
     {
         var (hest, _, _) = Build(3, 1024, r => ShareRegister(r, 2, 0));
         var f = Assert.Single(HestValidator.Validate(hest), f => f.Rule == "shared-error-status-address");
-        Assert.Equal(HestSeverity.Warning, f.Severity);
+        Assert.Equal(FindingSeverity.Warning, f.Severity);
         Assert.Contains("error source #0", f.Message, StringComparison.Ordinal);
         Assert.Contains("source ID 2", f.Structure, StringComparison.Ordinal);
     }

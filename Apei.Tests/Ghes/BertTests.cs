@@ -31,10 +31,10 @@ public class BertTests
         var table = (byte[])GhesTestBlocks.BertTableBytes.Clone();
         table[36] = 0xFF; // region length 0x4FF > 1100 bytes present; checksum now wrong too
         var findings = BertValidator.Validate(table, GhesTestBlocks.BertRegionBytes);
-        Assert.Contains(findings, f => f.Kind == GhesFindingKind.ChecksumMismatch && f.Level == GhesFindingLevel.Warning && f.Offset == 9);
+        Assert.Contains(findings, f => f.Kind == GhesFindingKind.ChecksumMismatch && f.Severity == FindingSeverity.Warning && f.Offset == 9);
         var truncated = Assert.Single(findings, f => f.Kind == GhesFindingKind.RegionTruncated);
         Assert.Equal(36, truncated.Offset);
-        Assert.Equal(GhesFindingLevel.Error, truncated.Level);
+        Assert.Equal(FindingSeverity.Error, truncated.Severity);
         // The table still round-trips, wrong checksum included.
         Assert.Equal(table, BertTableData.Decode(table).Encode());
     }

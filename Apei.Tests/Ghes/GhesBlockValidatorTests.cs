@@ -36,7 +36,7 @@ public class GhesBlockValidatorTests
         var bytes = GhesTestBlocks.TwoEntryBytes();
         var bad = GhesTestBlocks.With(bytes, 12, (uint)bytes.Length); // 20 + length > bytes present
         var f = Single(GhesBlockValidator.Validate(bad), GhesFindingKind.DataLengthExceedsBlock);
-        Assert.Equal(GhesFindingLevel.Error, f.Level);
+        Assert.Equal(FindingSeverity.Error, f.Severity);
         Assert.Equal("DataLength", f.Field);
         Assert.Equal(12, f.Offset);
         Assert.Throws<ApeiContentException>(() => ErrorStatusBlockView.Read(bad.Concat(new byte[100]).ToArray(), out _));
@@ -113,7 +113,7 @@ public class GhesBlockValidatorTests
         var bytes = GhesTestBlocks.With(GhesTestBlocks.TwoEntryBytes(), 0, 0x3 | (5 << 4));
         var r = GhesBlockValidator.Validate(bytes);
         var f = Single(r, GhesFindingKind.EntryCountMismatch);
-        Assert.Equal(GhesFindingLevel.Warning, f.Level);
+        Assert.Equal(FindingSeverity.Warning, f.Severity);
         Assert.Equal("5", f.Found);
         Assert.True(r.IsValid);
         // The real BERT fixture says 0 entries and holds 2.

@@ -94,7 +94,7 @@ public class ActionTableTests
     public void Fwts_erst_passes_with_two_warnings()
     {
         var findings = ActionTableValidator.Validate(FwtsErst());
-        Assert.DoesNotContain(findings, f => f.Severity == HestSeverity.Error);
+        Assert.DoesNotContain(findings, f => f.Severity == FindingSeverity.Error);
         Assert.Equal(["mask", "reserved-action"], findings.Select(f => f.Rule).Order());
     }
 
@@ -114,7 +114,7 @@ public class ActionTableTests
         bytes[offset] = value;
         Checksum.Fix(bytes, 9);
         var findings = ActionTableValidator.Validate(bytes);
-        Assert.True(findings.Any(f => f.Rule == rule && f.Severity == HestSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
+        Assert.True(findings.Any(f => f.Rule == rule && f.Severity == FindingSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
     }
 
     [Theory]
@@ -128,7 +128,7 @@ public class ActionTableTests
         bytes[offset] = value;
         Checksum.Fix(bytes, 9);
         var findings = ActionTableValidator.Validate(bytes);
-        Assert.True(findings.Any(f => f.Rule == rule && f.Severity == HestSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
+        Assert.True(findings.Any(f => f.Rule == rule && f.Severity == FindingSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
     }
 
     [Fact]

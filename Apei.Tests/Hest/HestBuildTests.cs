@@ -160,7 +160,7 @@ public class HestBuildTests
         var r = parsed.Builder.Build(parsed.RegionBase);
         Assert.Equal(2 + 11, r.Table.Sources.Count); // the preset's two, then the spec's
         var findings = HestValidator.Validate(r.TableBytes);
-        Assert.True(findings.All(f => f.Severity == HestSeverity.Warning), string.Join("\n", findings));
+        Assert.True(findings.All(f => f.Severity == FindingSeverity.Warning), string.Join("\n", findings));
         Assert.Equal(r.TableBytes, HestTableModel.Decode(r.TableBytes).Encode());
     }
 }

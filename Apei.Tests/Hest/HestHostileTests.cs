@@ -41,7 +41,7 @@ public class HestHostileTests
         Assert.NotNull(e2);
         Assert.Equal(8, model.TrailingBytes.Length);
         var findings = HestValidator.Validate(cut);
-        Assert.Contains(findings, f => f.Rule == "length" && f.Severity == HestSeverity.Error && f.Offset == 4);
+        Assert.Contains(findings, f => f.Rule == "length" && f.Severity == FindingSeverity.Error && f.Offset == 4);
         Assert.Contains(findings, f => f.Rule == "truncated" && f.Offset == 0x58);
     }
 

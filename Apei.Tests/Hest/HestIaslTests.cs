@@ -27,7 +27,7 @@ public class HestIaslTests
             HestSourceType.Ghes, HestSourceType.Ghes, HestSourceType.GhesV2, HestSourceType.Ia32DeferredMachineCheck], model.Sources.Select(s => s.Type));
         Assert.Equal(aml, model.Encode()); // the declared count of 4 survives the round trip
         var findings = HestValidator.Validate(aml);
-        Assert.Contains(findings, f => f.Rule == "error-source-count" && f.Offset == 36 && f.Severity == HestSeverity.Error);
+        Assert.Contains(findings, f => f.Rule == "error-source-count" && f.Offset == 36 && f.Severity == FindingSeverity.Error);
         Assert.Contains(findings, f => f.Rule == "duplicate-source-id");
         var dsl = iasl.Disassemble(("template", aml))[0];
         Assert.True(AssertSameFields(dsl, aml) > 150);

@@ -81,6 +81,6 @@ public class HestProLiantTests
         Assert.Equal(
             [("reserved-flags", 0x2EL), ("reserved-flags", 0x5EL), ("records-to-preallocate", 0x60L), ("reserved-flags", 0x8AL), ("records-to-preallocate", 0x8CL), ("max-sections-per-record", 0x90L)],
             findings.Select(f => (f.Rule, f.Offset)));
-        Assert.All(findings, f => Assert.Equal(HestSeverity.Error, f.Severity));
+        Assert.All(findings, f => Assert.Equal(FindingSeverity.Error, f.Severity));
     }
 }

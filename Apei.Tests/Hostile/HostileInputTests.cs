@@ -116,9 +116,9 @@ public class HostileInputTests
         long used = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.True(used < 8L * bytes.Length + 64 * 1024, $"validator allocated {used} bytes for a {bytes.Length}-byte table");
-        Assert.Equal(HestValidator.CountFindings(all, HestSeverity.Error), HestValidator.CountFindings(capped, HestSeverity.Error));
-        Assert.Equal(HestValidator.CountFindings(all, HestSeverity.Warning), HestValidator.CountFindings(capped, HestSeverity.Warning));
-        Assert.Equal(998, HestValidator.CountFindings(capped, HestSeverity.Error));
+        Assert.Equal(HestValidator.CountFindings(all, FindingSeverity.Error), HestValidator.CountFindings(capped, FindingSeverity.Error));
+        Assert.Equal(HestValidator.CountFindings(all, FindingSeverity.Warning), HestValidator.CountFindings(capped, FindingSeverity.Warning));
+        Assert.Equal(998, HestValidator.CountFindings(capped, FindingSeverity.Error));
         var summary = Assert.Single(capped, f => f.Rule == "records-to-preallocate" && f.Omitted > 0);
         Assert.Equal(HestValidator.DefaultMaxPerRule, capped.Count(f => f.Rule == "records-to-preallocate" && f.Omitted == 0));
         Assert.Equal(all.Count(f => f.Rule == "records-to-preallocate") - HestValidator.DefaultMaxPerRule, summary.Omitted);

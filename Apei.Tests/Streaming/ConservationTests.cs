@@ -374,7 +374,7 @@ public sealed class BertRegionConservationTests
         var findings = BertValidator.Validate(table, region);
         Assert.Contains(findings, f => f.Kind == GhesFindingKind.BlockCutShort && f.Expected!.Contains("the next block starts at offset 100", StringComparison.Ordinal));
         // The block after the cut is validated (its findings, if any, are at its own offsets), not lost.
-        Assert.DoesNotContain(findings, f => f.Offset >= 100 && f.Level == GhesFindingLevel.Error);
+        Assert.DoesNotContain(findings, f => f.Offset >= 100 && f.Severity == FindingSeverity.Error);
 
         var w = new StringWriter();
         BertDescriber.Describe(table, 0, region, table.Length, new TextRenderer(w), "BERT", null);

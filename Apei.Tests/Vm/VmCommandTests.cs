@@ -124,7 +124,7 @@ public sealed class VmCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Null, sources[0].GetProperty("record").ValueKind);
         Assert.Equal("0x10001040", sources[1].GetProperty("blockAddress").GetString());
         Assert.Equal("0x10005000", j.GetProperty("bert").GetProperty("regionAddress").GetString());
-        Assert.DoesNotContain(BertValidator.Validate(File.ReadAllBytes(bert), File.ReadAllBytes(bertRegion)), f => f.Level == GhesFindingLevel.Error);
+        Assert.DoesNotContain(BertValidator.Validate(File.ReadAllBytes(bert), File.ReadAllBytes(bertRegion)), f => f.Severity == FindingSeverity.Error);
         // Text: the same arguments, shell-quoted, and an example command line.
         var t = CliRunner.Run("vm", "build", "--preset", "x86-q35", "--record", "1=" + mem, "-o", _dir);
         Assert.True(t.ExitCode == 0, t.Error);

@@ -103,7 +103,7 @@ internal static class ActionTableCommand
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {EncodeCommand.Target(output)}: {kind.Signature}, {bytes.Length} bytes, {CliText.Count(model.Entries.Count, "instruction entry", "instruction entries")}"));
         var findings = ActionTableValidator.Validate(bytes);
         foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);
-        return findings.Any(f => f.Severity == HestSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
+        return findings.Any(f => f.Severity == FindingSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
     }
 
     private static ulong ParseAddress(string text)

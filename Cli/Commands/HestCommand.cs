@@ -66,7 +66,7 @@ internal static class HestCommand
     /// <param name="linux">For each table, what Linux 6.x will not do as it intends (HEST only; null: no such list).</param>
     internal static int PrintFindings(CliContext context, List<(string Name, List<HestFinding> Findings)> results, string format, List<List<LinuxLintWarning>>? linux = null)
     {
-        int errors = results.Sum(r => HestValidator.CountFindings(r.Findings, HestSeverity.Error));
+        int errors = results.Sum(r => HestValidator.CountFindings(r.Findings, FindingSeverity.Error));
         if (format == "json")
         {
             using var stream = new MemoryStream();
@@ -78,13 +78,13 @@ internal static class HestCommand
                     var (n, findings) = results[r];
                     w.WriteStartObject();
                     w.WriteString("input", n);
-                    w.WriteNumber("errors", HestValidator.CountFindings(findings, HestSeverity.Error));
-                    w.WriteNumber("warnings", HestValidator.CountFindings(findings, HestSeverity.Warning));
+                    w.WriteNumber("errors", HestValidator.CountFindings(findings, FindingSeverity.Error));
+                    w.WriteNumber("warnings", HestValidator.CountFindings(findings, FindingSeverity.Warning));
                     w.WriteStartArray("findings");
                     foreach (var f in findings)
                     {
                         w.WriteStartObject();
-                        w.WriteString("severity", f.Severity == HestSeverity.Error ? "error" : "warning");
+                        w.WriteString("severity", f.Severity == FindingSeverity.Error ? "error" : "warning");
                         w.WriteString("rule", f.Rule);
                         w.WriteNumber("offset", f.Offset);
                         w.WriteString("structure", f.Structure);
@@ -118,7 +118,7 @@ internal static class HestCommand
             for (int r = 0; r < results.Count; r++)
             {
                 var (n, findings) = results[r];
-                int e = HestValidator.CountFindings(findings, HestSeverity.Error), wn = HestValidator.CountFindings(findings, HestSeverity.Warning);
+                int e = HestValidator.CountFindings(findings, FindingSeverity.Error), wn = HestValidator.CountFindings(findings, FindingSeverity.Warning);
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n}: {(e == 0 ? "passed" : "FAILED")} ({e} error(s), {wn} warning(s))"));
                 foreach (var f in findings) context.Out.WriteLine("  " + f);
                 if (linux is not null) foreach (var x in linux[r]) context.Out.WriteLine("  linux: " + x);
@@ -207,6 +207,6 @@ internal static class HestCommand
         }
         var findings = HestValidator.Validate(result.TableBytes);
         foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);
-        return findings.Any(f => f.Severity == HestSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
+        return findings.Any(f => f.Severity == FindingSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
     }
 }

@@ -30,7 +30,7 @@ public static class ActionTableValidator
         }
         catch (ApeiContentException e)
         {
-            f.Add(HestSeverity.Error, "header", e.Offset, "table header", e.Field, e.Message);
+            f.Add(FindingSeverity.Error, "header", e.Offset, "table header", e.Field, e.Message);
             return f.ToList();
         }
         var kind = t.Kind;
@@ -38,28 +38,28 @@ public static class ActionTableValidator
         string hdr = kind.Signature + " header";
         var b = t.Bytes;
         if (t.IsTruncated)
-            f.Add(HestSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length is {t.DeclaredLength} but only {table.Length} bytes are present");
+            f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length is {t.DeclaredLength} but only {table.Length} bytes are present");
         if (!t.IsChecksumValid)
-            f.Add(HestSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum", $"bytes sum to 0x{Checksum.Sum(b):X2}, not 0 (checksum byte 0x{b[AcpiTableHeader.ChecksumOffset]:X2}, should be 0x{Checksum.Compute(b, AcpiTableHeader.ChecksumOffset):X2})");
+            f.Add(FindingSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum", $"bytes sum to 0x{Checksum.Sum(b):X2}, not 0 (checksum byte 0x{b[AcpiTableHeader.ChecksumOffset]:X2}, should be 0x{Checksum.Compute(b, AcpiTableHeader.ChecksumOffset):X2})");
         if (b[8] != 1)
-            f.Add(HestSeverity.Warning, "revision", 8, hdr, "revision", $"revision {b[8]}; ACPI 6.5 defines revision 1");
+            f.Add(FindingSeverity.Warning, "revision", 8, hdr, "revision", $"revision {b[8]}; ACPI 6.5 defines revision 1");
         string sizeField = erst ? "serializationHeaderSize" : "injectionHeaderSize";
         if (t.HeaderSize != ActionTableLayouts.TableHeaderSize)
-            f.Add(HestSeverity.Error, "header-size", ActionTableLayouts.HeaderSizeOffset, hdr, sizeField,
+            f.Add(FindingSeverity.Error, "header-size", ActionTableLayouts.HeaderSizeOffset, hdr, sizeField,
                 t.HeaderSize > t.DeclaredLength
                     ? $"header size {t.HeaderSize} is greater than the table length {t.DeclaredLength}"
                     : $"header size is {t.HeaderSize}; it is 48 (Linux refuses the table otherwise)");
         if (erst)
         {
             if (b.Slice(40, 4).ContainsAnyExcept((byte)0))
-                f.Add(HestSeverity.Error, "reserved", 40, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(40, 4))})");
+                f.Add(FindingSeverity.Error, "reserved", 40, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(40, 4))})");
         }
         else
         {
             if (b[40] != 0)
-                f.Add(HestSeverity.Error, "injection-flags", 40, hdr, "injectionFlags", $"Injection Flags is 0x{b[40]:X2}; every bit is reserved (must be 0)");
+                f.Add(FindingSeverity.Error, "injection-flags", 40, hdr, "injectionFlags", $"Injection Flags is 0x{b[40]:X2}; every bit is reserved (must be 0)");
             if (b.Slice(41, 3).ContainsAnyExcept((byte)0))
-                f.Add(HestSeverity.Error, "reserved", 41, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(41, 3))})");
+                f.Add(FindingSeverity.Error, "reserved", 41, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(41, 3))})");
         }
         string countField = erst ? "instructionEntryCount" : "injectionEntryCount";
         uint count = t.EntryCount;
@@ -69,13 +69,13 @@ public static class ActionTableValidator
         long declaredTrailing = (t.DeclaredLength - ActionTableLayouts.TableHeaderSize) % ActionTableLayouts.EntrySize;
         ulong needed = ActionTableLayouts.TableHeaderSize + (ulong)count * ActionTableLayouts.EntrySize;
         if (needed > t.DeclaredLength)
-            f.Add(HestSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
+            f.Add(FindingSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
                 $"{count} entries of 32 bytes need {needed} bytes; the table is {t.DeclaredLength} bytes long ({present} entries fit)");
         else if (count != declaredEntries)
-            f.Add(HestSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
+            f.Add(FindingSeverity.Error, "entry-count", ActionTableLayouts.EntryCountOffset, hdr, countField,
                 $"the entry count is {count} but the table's length holds {declaredEntries} entr{(declaredEntries == 1 ? "y" : "ies")} (Linux refuses a table whose count and length disagree)");
         if (declaredTrailing != 0)
-            f.Add(HestSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length",
+            f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length",
                 $"Length {t.DeclaredLength} is not 48 + 32 × n: {declaredTrailing} byte(s) after the last whole entry");
 
         var actionsSeen = new HashSet<byte>();
@@ -93,12 +93,12 @@ public static class ActionTableValidator
             foreach (var a in erst ? s_erstRequired : s_einjRequired)
             {
                 if (!actionsSeen.Contains(a))
-                    f.Add(HestSeverity.Warning, "missing-action", ActionTableLayouts.TableHeaderSize, kind.Signature, null,
+                    f.Add(FindingSeverity.Warning, "missing-action", ActionTableLayouts.TableHeaderSize, kind.Signature, null,
                         $"no entry for {kind.Actions[a]}: OSPM cannot {(erst ? "use the record store" : "inject")} without it");
             }
         }
         if (!erst && actionsSeen.Contains(0x11) && !actionsSeen.Contains(0x03))
-            f.Add(HestSeverity.Warning, "einjv2", ActionTableLayouts.TableHeaderSize, kind.Signature, null,
+            f.Add(FindingSeverity.Warning, "einjv2", ActionTableLayouts.TableHeaderSize, kind.Signature, null,
                 "EINJV2_GET_ERROR_TYPE without GET_ERROR_TYPE: OSPM reads EINJv2 types only after GET_ERROR_TYPE reports bit 30");
         return f.ToList();
     }
@@ -109,51 +109,51 @@ public static class ActionTableValidator
         if (erst)
         {
             if (e.Action > 0x10)
-                f.Add(HestSeverity.Error, "unknown-action", off, name, "action", $"serialization action 0x{e.Action:X2} is not defined (0x00-0x10)");
+                f.Add(FindingSeverity.Error, "unknown-action", off, name, "action", $"serialization action 0x{e.Action:X2} is not defined (0x00-0x10)");
             else if (e.Action == 0x0C)
-                f.Add(HestSeverity.Warning, "reserved-action", off, name, "action", "serialization action 0x0C is reserved");
+                f.Add(FindingSeverity.Warning, "reserved-action", off, name, "action", "serialization action 0x0C is reserved");
             if (e.Instruction > 0x12)
-                f.Add(HestSeverity.Error, "unknown-instruction", off + 1, name, "instruction", $"serialization instruction 0x{e.Instruction:X2} is not defined (0x00-0x12)");
+                f.Add(FindingSeverity.Error, "unknown-instruction", off + 1, name, "instruction", $"serialization instruction 0x{e.Instruction:X2} is not defined (0x00-0x12)");
         }
         else
         {
             if (e.Action is > 0x09 and not 0x11 and not 0xFF)
-                f.Add(HestSeverity.Error, "unknown-action", off, name, "action", $"injection action 0x{e.Action:X2} is not defined (0x00-0x09, 0x11 EINJv2, 0xFF)");
+                f.Add(FindingSeverity.Error, "unknown-action", off, name, "action", $"injection action 0x{e.Action:X2} is not defined (0x00-0x09, 0x11 EINJv2, 0xFF)");
             else if (e.Action == 0xFF)
-                f.Add(HestSeverity.Warning, "trigger-action", off, name, "action", "TRIGGER_ERROR belongs in the trigger error action table, not in EINJ");
+                f.Add(FindingSeverity.Warning, "trigger-action", off, name, "action", "TRIGGER_ERROR belongs in the trigger error action table, not in EINJ");
             if (e.Instruction > 0x05)
-                f.Add(HestSeverity.Error, "unknown-instruction", off + 1, name, "instruction", $"injection instruction 0x{e.Instruction:X2} is not defined (0x00-0x05)");
+                f.Add(FindingSeverity.Error, "unknown-instruction", off + 1, name, "instruction", $"injection instruction 0x{e.Instruction:X2} is not defined (0x00-0x05)");
             else if (e.Instruction == 0x05)
-                f.Add(HestSeverity.Warning, "flush-cacheline", off + 1, name, "instruction", "FLUSH_CACHELINE (0x05) is defined by ACPI but fwts accepts only 0x00-0x04 and Linux's APEI interpreter does not implement it");
+                f.Add(FindingSeverity.Warning, "flush-cacheline", off + 1, name, "instruction", "FLUSH_CACHELINE (0x05) is defined by ACPI but fwts accepts only 0x00-0x04 and Linux's APEI interpreter does not implement it");
         }
         bool write = e.Instruction is 0x02 or 0x03;
         if ((e.Flags & ~1) != 0)
-            f.Add(HestSeverity.Error, "flags", off + 2, name, "flags", $"reserved flag bits set (0x{e.Flags:X2}); only bit 0 (PRESERVE_REGISTER) is defined");
+            f.Add(FindingSeverity.Error, "flags", off + 2, name, "flags", $"reserved flag bits set (0x{e.Flags:X2}); only bit 0 (PRESERVE_REGISTER) is defined");
         if (e.Reserved != 0)
-            f.Add(HestSeverity.Error, "reserved", off + 3, name, "reserved", $"reserved byte is 0x{e.Reserved:X2}, not zero");
+            f.Add(FindingSeverity.Error, "reserved", off + 3, name, "reserved", $"reserved byte is 0x{e.Reserved:X2}, not zero");
 
         bool usesRegister = e.Instruction != 0x04 && !(erst && e.Instruction is 0x08 or 0x09 or 0x0C or 0x0F);
         if (!usesRegister) return;
         var g = e.Register;
         long ro = off + ActionTableLayouts.RegisterOffset;
         if (g.AddressSpaceId is not ((byte)AddressSpace.SystemMemory or (byte)AddressSpace.SystemIo))
-            f.Add(HestSeverity.Error, "register-space", ro, name, "registerRegion",
+            f.Add(FindingSeverity.Error, "register-space", ro, name, "registerRegion",
                 $"address space {GenericAddress.AddressSpaceNames[g.AddressSpaceId] ?? g.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; OSPM accesses these registers in system memory or system I/O only");
         if (g.AccessSize > 4)
-            f.Add(HestSeverity.Error, "register-access-size", ro + 3, name, "registerRegion", $"access size {g.AccessSize} is reserved (0-4)");
+            f.Add(FindingSeverity.Error, "register-access-size", ro + 3, name, "registerRegion", $"access size {g.AccessSize} is reserved (0-4)");
         if (g.BitWidth is not (8 or 16 or 32 or 64))
-            f.Add(HestSeverity.Error, "register-width", ro + 1, name, "registerRegion", $"bit width {g.BitWidth}; Linux's APEI interpreter accesses 8, 16, 32 or 64 bits");
+            f.Add(FindingSeverity.Error, "register-width", ro + 1, name, "registerRegion", $"bit width {g.BitWidth}; Linux's APEI interpreter accesses 8, 16, 32 or 64 bits");
         else if (g.AccessSize is >= 1 and <= 4 && (8 << (g.AccessSize - 1)) != g.BitWidth)
-            f.Add(HestSeverity.Warning, "register-width", ro + 3, name, "registerRegion", $"access size {g.AccessSize} ({8 << (g.AccessSize - 1)} bits) differs from the bit width {g.BitWidth}");
+            f.Add(FindingSeverity.Warning, "register-width", ro + 3, name, "registerRegion", $"access size {g.AccessSize} ({8 << (g.AccessSize - 1)} bits) differs from the bit width {g.BitWidth}");
         if (g.BitOffset >= g.BitWidth && g.BitWidth != 0)
-            f.Add(HestSeverity.Error, "register-width", ro + 2, name, "registerRegion", $"bit offset {g.BitOffset} is outside the {g.BitWidth}-bit register");
+            f.Add(FindingSeverity.Error, "register-width", ro + 2, name, "registerRegion", $"bit offset {g.BitOffset} is outside the {g.BitWidth}-bit register");
         if (g.Address == 0)
-            f.Add(HestSeverity.Warning, "register-address", ro + 4, name, "registerRegion", "address is 0: not filled in");
+            f.Add(FindingSeverity.Warning, "register-address", ro + 4, name, "registerRegion", "address is 0: not filled in");
         if (e.Mask == 0 && (write || e.Instruction is 0x00 or 0x01))
-            f.Add(HestSeverity.Warning, "mask", off + ActionTableLayouts.MaskOffset, name, "mask", "mask is 0: the instruction reads or writes nothing");
+            f.Add(FindingSeverity.Warning, "mask", off + ActionTableLayouts.MaskOffset, name, "mask", "mask is 0: the instruction reads or writes nothing");
         else if (g.BitWidth is > 0 and < 64 && (e.Mask >> g.BitWidth) != 0)
-            f.Add(HestSeverity.Warning, "mask", off + ActionTableLayouts.MaskOffset, name, "mask", $"mask 0x{e.Mask:X} is wider than the {g.BitWidth}-bit register");
+            f.Add(FindingSeverity.Warning, "mask", off + ActionTableLayouts.MaskOffset, name, "mask", $"mask 0x{e.Mask:X} is wider than the {g.BitWidth}-bit register");
         if (e.Instruction == 0x03 && g.BitWidth is > 0 and < 64 && (e.Value & e.Mask) != e.Value)
-            f.Add(HestSeverity.Warning, "value", off + ActionTableLayouts.ValueOffset, name, "value", $"value 0x{e.Value:X} has bits outside the mask 0x{e.Mask:X}: they are not written");
+            f.Add(FindingSeverity.Warning, "value", off + ActionTableLayouts.ValueOffset, name, "value", $"value 0x{e.Value:X} has bits outside the mask 0x{e.Mask:X}: they are not written");
     }
 }
