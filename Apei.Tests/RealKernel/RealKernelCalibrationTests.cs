@@ -11,7 +11,8 @@ namespace ApeiKit.Tests.RealKernel;
 /// <see cref="HostKernel"/> decides by) held against what the real Debian 6.1 guest did with the same records, in the
 /// boots <see cref="RealKernelBoots"/> already makes (no boot of its own).
 /// </summary>
-public sealed partial class RealKernelCalibrationTests(RealKernelBoots boots, ITestOutputHelper output) : IClassFixture<RealKernelBoots>
+[Collection(RealKernelBootsCollection.Name)]
+public sealed partial class RealKernelCalibrationTests(RealKernelBoots boots, ITestOutputHelper output)
 {
     [GeneratedRegex(@"Memory failure: 0x([0-9a-f]+): ")]
     private static partial Regex MemoryFailureLine();
