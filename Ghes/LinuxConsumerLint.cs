@@ -27,6 +27,13 @@ public enum LinuxLintKind
     PrintRateLimited,
     /// <summary>A record preloaded into a source that is not polled: Linux reads the block only when the source is notified (SEA, GPIO, SCI, ...).</summary>
     NotNotified,
+    /// <summary>
+    /// An ARM error information Type an arm64 guest will not decode as intended: Linux 6.x (cper-arm.c) reads it as the
+    /// UEFI 2.9A+ bit flags, so a value with none of bits 1-4 (0, 1, 0x20, ...) prints no error type and no
+    /// cache/TLB/bus fields, bit 0 or bits 5-7 print "with reserved bit(s)", and 3 (micro-architectural in the UEFI 2.9
+    /// numbering) reads as a cache error.
+    /// </summary>
+    ArmErrorTypeNotDecoded,
 }
 
 /// <summary>The guest kernel's architecture (what is compiled into Linux's GHES and CPER code differs).</summary>
@@ -144,8 +151,12 @@ public static class LinuxConsumerLint
         if ((record.ValidationBits & 2) != 0 && !record.Timestamp.IsZero && !IsBcd(record.Timestamp, record.CreatorId == CperGuids.CreatorWhea))
             list.Add(TimestampWarning(subject, record.Timestamp));
         foreach (var s in record.Sections)
+        {
             if (architecture == GuestArchitecture.X86 && s.SectionType == CperGuids.ProcessorArm)
                 list.Add(ArmWarning(subject));
+            if (architecture == GuestArchitecture.Arm64 && s.SectionType == CperGuids.ProcessorArm)
+                CheckArmTypes(s.Body, subject, list);
+        }
         return list;
     }
 
@@ -211,7 +222,45 @@ public static class LinuxConsumerLint
                 list.Add(ArmWarning(subject));
                 armWarned = true;
             }
+            if (architecture == GuestArchitecture.Arm64 && e.EffectiveSectionType == CperGuids.ProcessorArm)
+                CheckArmTypes(e.Body, subject, list);
         }
+    }
+
+    /// <summary>cper-arm.c CPER_ARM_ERR_TYPE_MASK: the Type bits Linux 6.x names (1 cache, 2 TLB, 3 bus, 4 micro-architectural).</summary>
+    public const byte ArmTypeMask = 0x1E;
+
+    /// <summary>What an arm64 Linux 6.x does wrong with ARM error information Type <paramref name="type"/>, or null when it decodes it (bit flags, UEFI 2.9A+).</summary>
+    public static string? ArmTypeProblem(byte type)
+    {
+        string legacy = type switch
+        {
+            0 => " (in the UEFI 2.9 numbering 0 meant a cache error)",
+            1 => " (in the UEFI 2.9 numbering 1 meant a TLB error)",
+            3 => " (in the UEFI 2.9 numbering 3 meant a micro-architectural error)",
+            _ => "",
+        };
+        if ((type & ArmTypeMask) == 0)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Linux reads the type as UEFI 2.9A+ bit flags (0x02 cache, 0x04 TLB, 0x08 bus, 0x10 micro-architectural) and 0x{type:X2} has none of them: it prints no error type name and no cache/TLB/bus fields{legacy}");
+        if ((type & ~ArmTypeMask) != 0)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Linux reads the type as UEFI 2.9A+ bit flags: 0x{type:X2} prints \"with reserved bit(s)\"{(type == 3 ? " and as a cache error" : "")}{legacy}");
+        return null;
+    }
+
+    private static void CheckArmTypes(CperSectionBody body, string subject, List<LinuxLintWarning> list)
+    {
+        ArmProcessorSection? arm = body as ArmProcessorSection;
+        if (arm is null && body is RawSectionBody raw)
+        {
+            try { arm = CperSections.DecodeBody(CperGuids.ProcessorArm, raw.Data, 0) as ArmProcessorSection; }
+            catch (ApeiContentException) { return; } // undecodable: other checks report it
+        }
+        if (arm is null) return;
+        for (int i = 0; i < arm.ErrorInfo.Count; i++)
+            if (ArmTypeProblem(arm.ErrorInfo[i].Type) is { } why)
+                list.Add(new(LinuxLintKind.ArmErrorTypeNotDecoded, subject, string.Create(CultureInfo.InvariantCulture, $"ARM error information {i}: type 0x{arm.ErrorInfo[i].Type:X2}: {why}")));
     }
 
     private static bool IsBcd(CperTimestamp t, bool preferBinary)

@@ -159,7 +159,12 @@ public sealed class GuestOs
         }
         else
         {
-            foreach (var entry in r.Block.Entries) Recover(entry, via, vcpu, errorId, outcome);
+            // The guest is Linux: what it does with the block follows LinuxGhesPolicy (ghes.c), held against a real guest by
+            // the real-kernel tier: the block severity decides a panic, memory_failure needs a valid address and a
+            // recoverable section in a recoverable block.
+            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: via is Mechanism.Sea or Mechanism.Sei);
+            for (int i = 0; i < r.Block.Entries.Count && !Panicked; i++)
+                Recover(r.Block.Entries[i], linux is [{ Action: LinuxAction.Panic }] ? linux[0] : linux[i], via, vcpu, errorId, outcome);
         }
         if (!_p.Scenario.GuestAcknowledges)
         {
@@ -175,7 +180,7 @@ public sealed class GuestOs
         });
     }
 
-    private void Recover(DecodedEntry entry, Mechanism via, int? vcpu, string? errorId, ErrorOutcome? outcome)
+    private void Recover(DecodedEntry entry, LinuxPrediction linux, Mechanism via, int? vcpu, string? errorId, ErrorOutcome? outcome)
     {
         if (outcome is not null)
         {
@@ -183,7 +188,7 @@ public sealed class GuestOs
             outcome.Set(Disposition.DeliveredToGuest, "delivered to the guest");
         }
         string action;
-        if (entry.Severity == Severity.Fatal)
+        if (linux.Action == LinuxAction.Panic)
         {
             Panicked = true;
             action = "guest panic: fatal hardware error";
@@ -192,9 +197,17 @@ public sealed class GuestOs
         {
             action = $"logged {entry.Detail}";
         }
+        else if (linux.Action == LinuxAction.SoftOffline)
+        {
+            action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} over its threshold: page soft-offlined";
+        }
         else if (entry.Severity == Severity.Corrected)
         {
             action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} logged";
+        }
+        else if (linux.Action != LinuxAction.MemoryFailure)
+        {
+            action = $"{entry.Detail} logged ({linux.Why})";
         }
         else
         {

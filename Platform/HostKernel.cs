@@ -56,25 +56,48 @@ public sealed class HostKernel
                 if (errorId is not null) _p.Outcome(errorId).Set(Disposition.ContainedAtHost, "host rejected a malformed error status block");
                 continue;
             }
-            foreach (var entry in r.Block.Entries) Handle(entry, mechanism, cpu, errorId);
+            // What Linux does with the block (LinuxGhesPolicy, held against a real 6.1 guest by the real-kernel tier): a block
+            // whose severity maps to GHES_SEV_PANIC panics the kernel before any section is handled (ghes_proc → __ghes_panic).
+            // The one exception kept is the scenario's OfflineCpu policy for blocks of ARM processor errors only (a host that
+            // contains a fatal CPU error instead of panicking is a scenario choice, not Linux's behaviour).
+            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: mechanism is Mechanism.Sea or Mechanism.Sei);
+            bool armOnly = r.Block.Entries.Count > 0 && r.Block.Entries.All(e => e.Kind == EntryKind.ArmProcessor);
+            if (linux is [{ Action: LinuxAction.Panic }] && !(armOnly && _p.Scenario.FatalPolicy == FatalPolicy.OfflineCpu))
+            {
+                Panic($"fatal {string.Join("; ", r.Block.Entries.Select(e => e.Detail))}", errorId);
+                continue;
+            }
+            for (int i = 0; i < r.Block.Entries.Count; i++)
+                Handle(r.Block.Entries[i], linux is [{ Action: LinuxAction.Panic }] ? null : linux[i], mechanism, cpu, errorId);
         }
     }
 
-    private void Handle(DecodedEntry entry, Mechanism mechanism, int cpu, string? errorId)
+    private void Handle(DecodedEntry entry, LinuxPrediction? linux, Mechanism mechanism, int cpu, string? errorId)
     {
         var outcome = errorId is null ? null : _p.Outcome(errorId);
         switch (entry.Kind)
         {
+            // Memory: ghes_handle_memory_failure acts only with a valid physical address, on a recoverable section in a
+            // recoverable block (memory_failure) or a corrected one over its threshold (soft offline); the rest is printed.
+            case EntryKind.Memory when linux?.Action == LinuxAction.MemoryFailure:
+                MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == Mechanism.Sea, cpu, errorId);
+                break;
+            case EntryKind.Memory when linux?.Action == LinuxAction.SoftOffline:
+                _p.Log(Actor.Host, "host.soft-offline", $"corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} over its threshold: page soft-offlined (memory_failure MF_SOFT_OFFLINE)", errorId, address: entry.Address);
+                outcome?.Set(Disposition.ContainedAtHost, "page soft-offlined by the host (corrected error over threshold)");
+                break;
             case EntryKind.Memory when entry.Severity == Severity.Corrected:
                 Count("memory");
                 _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} logged ({CorrectedCounts["memory"]} so far)", errorId, address: entry.Address);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
             case EntryKind.Memory when entry.Severity == Severity.Fatal:
+                // Only reached with the ARM-only OfflineCpu exception above, which a memory entry rules out; kept for safety.
                 Panic($"fatal memory error at {VirtualPlatform.Hex(entry.Address ?? 0)}", errorId);
                 break;
             case EntryKind.Memory:
-                MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == Mechanism.Sea, cpu, errorId);
+                _p.Log(Actor.Host, "host.logged", $"{entry.Detail}: printed only ({linux?.Why ?? "not handled"})", errorId, address: entry.Address);
+                outcome?.Set(Disposition.LoggedAtHost, "logged by the host: " + (linux?.Why ?? "not handled"));
                 break;
             case EntryKind.ArmProcessor when entry.Severity == Severity.Corrected:
                 Count("processor");
@@ -95,16 +118,22 @@ public sealed class HostKernel
                 _p.Log(Actor.Host, "host.processor", $"recoverable {entry.Detail}: logged, CPU kept online", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.ContainedAtHost, "recoverable processor error handled by the host");
                 break;
-            case EntryKind.Pcie when entry.Severity == Severity.Corrected:
+            // PCIe: ghes_handle_aer queues to the AER driver only with a valid device id and AER info; correctable ones are
+            // reported, non-fatal and fatal (or reset) ones recovered. Without those bits the section is printed only.
+            case EntryKind.Pcie when linux is { Action: not LinuxAction.AerRecovery }:
+                _p.Log(Actor.Host, "host.logged", $"{entry.Detail}: printed only ({linux.Why})", errorId);
+                outcome?.Set(Disposition.LoggedAtHost, "logged by the host: " + linux.Why);
+                break;
+            case EntryKind.Pcie when linux?.AerSeverity == "correctable" || (linux is null && entry.Severity == Severity.Corrected):
                 Count("pcie");
                 _p.Log(Actor.Host, "host.corrected", $"AER: corrected {entry.Detail} logged", errorId);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged by the host's AER driver");
                 break;
-            case EntryKind.Pcie when entry.Severity == Severity.Fatal:
+            case EntryKind.Pcie when linux is null && entry.Severity == Severity.Fatal:
                 Panic($"fatal {entry.Detail}", errorId);
                 break;
             case EntryKind.Pcie:
-                _p.Log(Actor.Host, "host.aer-recovery", $"AER: uncorrected non-fatal {entry.Detail}: driver error handlers run, link reset, device recovered", errorId);
+                _p.Log(Actor.Host, "host.aer-recovery", $"AER: uncorrected {(linux?.AerSeverity == "fatal" ? "fatal (the component was reset)" : "non-fatal")} {entry.Detail}: driver error handlers run, link reset, device recovered", errorId);
                 outcome?.Set(Disposition.ContainedAtHost, $"AER recovery at the host ({entry.Detail})");
                 break;
             default:

@@ -85,9 +85,29 @@ internal static class Guest
     public const string DmesgBegin = "APEIKIT-DMESG-BEGIN", DmesgEnd = "APEIKIT-DMESG-END", Ready = "APEIKIT-READY";
 
     /// <summary>An uncompressed initramfs: static busybox and an /init that prints dmesg between markers, says READY, waits a little (for QMP) and powers off.</summary>
-    public static byte[] Initramfs(string busybox = Busybox)
+    public static byte[] Initramfs(string busybox = Busybox) => Initramfs(busybox, DefaultInit, []);
+
+    /// <summary>
+    /// An initramfs with <paramref name="init"/> as /init (a busybox sh script) and <paramref name="files"/> (path inside
+    /// the initramfs, bytes) beside busybox: what the ERST/EINJ boots use for their own steps (a panic, pstore, debugfs, insmod).
+    /// </summary>
+    public static byte[] Initramfs(string busybox, string init, IEnumerable<(string Path, byte[] Bytes)> files)
     {
-        const string init = """
+        var entries = new List<(string, byte[], uint)>
+        {
+            ("bin", [], CpioNewc.DirectoryMode),
+            ("proc", [], CpioNewc.DirectoryMode),
+            ("sys", [], CpioNewc.DirectoryMode),
+            ("dev", [], CpioNewc.DirectoryMode),
+            ("bin/busybox", File.ReadAllBytes(busybox), CpioNewc.Executable),
+            ("init", Encoding.ASCII.GetBytes(init.Replace("\r", "", StringComparison.Ordinal)), CpioNewc.Executable),
+        };
+        foreach (var (path, bytes) in files) entries.Add((path, bytes, CpioNewc.Executable));
+        return CpioNewc.Write(entries);
+    }
+
+    /// <summary>The default /init: dmesg between markers, READY, a pause for QMP, power off.</summary>
+    public const string DefaultInit = """
             #!/bin/busybox sh
             /bin/busybox mount -t proc proc /proc
             echo APEIKIT-DMESG-BEGIN
@@ -98,14 +118,6 @@ internal static class Guest
             /bin/busybox poweroff -f
 
             """;
-        return CpioNewc.Write([
-            ("bin", [], CpioNewc.DirectoryMode),
-            ("proc", [], CpioNewc.DirectoryMode),
-            ("dev", [], CpioNewc.DirectoryMode),
-            ("bin/busybox", File.ReadAllBytes(busybox), CpioNewc.Executable),
-            ("init", Encoding.ASCII.GetBytes(init.Replace("\r", "", StringComparison.Ordinal)), CpioNewc.Executable),
-        ]);
-    }
 
     /// <summary>What a boot gave: the serial console, dmesg (between the markers), guest memory saved over QMP, how long it took.</summary>
     public sealed record Boot(string Console, string[] Dmesg, Dictionary<ulong, byte[]> Memory, TimeSpan Elapsed, bool TimedOut)
@@ -123,9 +135,13 @@ internal static class Guest
 
     /// <summary>As above on <paramref name="machine"/>; <paramref name="initrdPrefix"/> goes in front of the initramfs (the arm64 ACPI table upgrade cpio).</summary>
     public static Boot Run(GuestMachine machine, string dir, IEnumerable<string> qemuArgs, IEnumerable<string> kernelArgs, IEnumerable<(ulong Address, int Size)>? save, byte[] initrdPrefix, int timeoutSeconds = 120)
+        => RunWithInitrd(machine, dir, qemuArgs, kernelArgs, save, [.. initrdPrefix, .. Initramfs(machine.Busybox)], timeoutSeconds);
+
+    /// <summary>As above with a whole initrd of the caller's (<see cref="Initramfs(string, string, IEnumerable{ValueTuple{string, byte[]}})"/>: its own /init and files).</summary>
+    public static Boot RunWithInitrd(GuestMachine machine, string dir, IEnumerable<string> qemuArgs, IEnumerable<string> kernelArgs, IEnumerable<(ulong Address, int Size)>? save, byte[] initrdBytes, int timeoutSeconds = 90)
     {
         string initrd = Path.Combine(dir, "initramfs.cpio");
-        File.WriteAllBytes(initrd, [.. initrdPrefix, .. Initramfs(machine.Busybox)]);
+        File.WriteAllBytes(initrd, initrdBytes);
         string qmp = Path.Combine(dir, "qmp.sock");
         var psi = new ProcessStartInfo(machine.Qemu) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dir };
         foreach (var a in (string[])[.. machine.Fixed, "-nographic", "-no-reboot", "-kernel", machine.Kernel!, "-initrd", initrd,

@@ -110,7 +110,19 @@ internal sealed class GuestRun : IDisposable
     }
 }
 
-public sealed class RealKernelTests(RealKernelBoots boots, ITestOutputHelper output) : IClassFixture<RealKernelBoots>
+/// <summary>
+/// The x86 boots of <see cref="RealKernelBoots"/> are shared by every class of this collection (a class fixture would boot
+/// them again for each class): RealKernelTests and RealKernelCalibrationTests.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class RealKernelBootsCollection : ICollectionFixture<RealKernelBoots>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Real kernel x86 boots";
+}
+
+[Collection(RealKernelBootsCollection.Name)]
+public sealed class RealKernelTests(RealKernelBoots boots, ITestOutputHelper output)
 {
     private void Log(GuestRun run, string what)
         => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: boot took {run.Boot.Elapsed.TotalSeconds:F1} s (timed out: {run.Boot.TimedOut})"));

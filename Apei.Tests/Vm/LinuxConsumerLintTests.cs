@@ -99,4 +99,26 @@ public class LinuxConsumerLintTests
         var blocks = new[] { Block(0), Block(2), Block(0), Block(1), Block(3), Block(0), Block(2) }.Select((b, i) => (b, $"r{i}"));
         Assert.Equal(["r5", "r6"], LinuxConsumerLint.CheckGhesBurst(blocks).Select(w => w.Subject));
     }
+
+    [Theory]
+    [InlineData((byte)0x02, false)] // cache, as Linux 6.x reads it
+    [InlineData((byte)0x14, false)] // TLB + micro-architectural
+    [InlineData((byte)0x00, true)]  // none of bits 1-4: no type name, no fields
+    [InlineData((byte)0x01, true)]
+    [InlineData((byte)0x03, true)]  // read as cache "with reserved bit(s)"
+    [InlineData((byte)0x22, true)]  // bit 5: reserved
+    [InlineData((byte)0x80, true)]
+    public void Arm_error_types_an_arm64_guest_reads_otherwise_are_named_and_x86_guests_get_only_the_section_warning(byte type, bool warns)
+    {
+        var arm = new ArmProcessorSection();
+        arm.ErrorInfo.Add(new ArmErrorInfo { Type = 0x02 });
+        arm.ErrorInfo.Add(new ArmErrorInfo { Type = type });
+        var b = new ErrorStatusBlock { ErrorSeverity = 2 };
+        b.Entries.Add(new ErrorDataEntry { ErrorSeverity = 2, Body = new RawSectionBody(CperGuids.ProcessorArm, arm.Encode()) });
+        var arm64 = LinuxConsumerLint.CheckGhesBlock(b, GuestArchitecture.Arm64, "r").Where(w => w.Kind == LinuxLintKind.ArmErrorTypeNotDecoded).ToList();
+        Assert.Equal(warns ? 1 : 0, arm64.Count);
+        if (warns) Assert.Contains("ARM error information 1: type 0x" + type.ToString("X2", System.Globalization.CultureInfo.InvariantCulture), arm64[0].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(LinuxConsumerLint.CheckGhesBlock(b, GuestArchitecture.X86, "r"), w => w.Kind == LinuxLintKind.ArmErrorTypeNotDecoded);
+        Assert.Equal(warns, LinuxConsumerLint.ArmTypeProblem(type) is not null);
+    }
 }

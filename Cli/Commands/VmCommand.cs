@@ -26,6 +26,7 @@ internal static class VmCommand
         var command = new Command("vm", "Build ACPI tables, error records and launch arguments for a QEMU guest running Linux.");
         command.Subcommands.Add(Build(context));
         command.Subcommands.Add(QmpInject(context));
+        command.Subcommands.Add(VmActionTables.Create(context));
         return command;
     }
 
