@@ -175,7 +175,7 @@ public sealed class EinjInjector
                 BinaryPrimitives.WriteUInt32LittleEndian(p[8..], SetwaFlagsPcieSbdf);
             }
             _memory.Write(pa, p);
-            steps.Add(new ActionStep("SET_ERROR_TYPE_WITH_ADDRESS", 0, [], string.Create(CultureInfo.InvariantCulture,
+            Add(steps, new ActionStep("SET_ERROR_TYPE_WITH_ADDRESS", 0, [], string.Create(CultureInfo.InvariantCulture,
                 $"structure at 0x{pa:X} written: type 0x{BinaryPrimitives.ReadUInt32LittleEndian(p):X}, flags 0x{BinaryPrimitives.ReadUInt32LittleEndian(p[8..]):X}, "
                 + $"APIC id {BinaryPrimitives.ReadUInt32LittleEndian(p[12..])}, address 0x{BinaryPrimitives.ReadUInt64LittleEndian(p[16..]):X} mask 0x{BinaryPrimitives.ReadUInt64LittleEndian(p[24..]):X}, "
                 + $"SBDF 0x{BinaryPrimitives.ReadUInt32LittleEndian(p[32..]):X}")));
@@ -217,12 +217,12 @@ public sealed class EinjInjector
         if (headerSize != EinjStructures.TriggerHeaderSize || tableSize > 4096 || tableSize < headerSize || count != (tableSize - headerSize) / 32)
         {
             why = string.Create(CultureInfo.InvariantCulture, $"Invalid trigger error action table at 0x{address:X} (header size {headerSize}, table size {tableSize}, {count} entries)");
-            steps.Add(new ActionStep("TRIGGER_ERROR", Errno.EINVAL, [], why));
+            Add(steps, new ActionStep("TRIGGER_ERROR", Errno.EINVAL, [], why));
             return Errno.EINVAL;
         }
         if (count == 0)
         {
-            steps.Add(new ActionStep("TRIGGER_ERROR", 0, [], string.Create(CultureInfo.InvariantCulture, $"the trigger table at 0x{address:X} has no entries: nothing to run")));
+            Add(steps, new ActionStep("TRIGGER_ERROR", 0, [], string.Create(CultureInfo.InvariantCulture, $"the trigger table at 0x{address:X} has no entries: nothing to run")));
             return 0;
         }
         var bytes = _memory.Read(address + headerSize, (int)(tableSize - headerSize));
@@ -235,13 +235,22 @@ public sealed class EinjInjector
         return rc;
     }
 
-    private static int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps)
+    /// <summary>Called with each action as it completes (the platform traces them in order).</summary>
+    public Action<ActionStep>? StepTaken { get; set; }
+
+    private void Add(List<ActionStep> steps, ActionStep step)
+    {
+        steps.Add(step);
+        StepTaken?.Invoke(step);
+    }
+
+    private int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps)
     {
         int before = ctx.Accesses.Count;
         int rc = ctx.Run(action, optional);
         var accesses = ctx.Accesses.Skip(before).ToArray();
         if (accesses.Length != 0 || rc != 0 || !optional)
-            steps.Add(new ActionStep(ActionTableKind.Einj.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : ctx.LastError));
+            Add(steps, new ActionStep(ActionTableKind.Einj.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : ctx.LastError));
         return rc;
     }
 

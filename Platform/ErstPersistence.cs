@@ -98,7 +98,8 @@ public sealed class ErstPersistence
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(record[20..]);
         if (length > RangeLength || length > (uint)record.Length) return new ErstResult(Errno.EINVAL, string.Create(CultureInfo.InvariantCulture, $"record length {length} exceeds the error log address range ({RangeLength} bytes)"), []);
         _memory.Write(RangeAddress, record[..(int)length]);
-        var steps = new List<ActionStep> { new("copy", 0, [], string.Create(CultureInfo.InvariantCulture, $"{length}-byte record copied to the error log address range at 0x{RangeAddress:X}")) };
+        var steps = new List<ActionStep>();
+        Add(steps, new("copy", 0, [], string.Create(CultureInfo.InvariantCulture, $"{length}-byte record copied to the error log address range at 0x{RangeAddress:X}")));
         var ctx = new ActionInterpreter(ActionTableKind.Erst, _entries, _bus);
         int rc = Run(ctx, BeginWrite, true, steps);
         if (rc != 0) return new ErstResult(rc, ctx.LastError, steps);
@@ -171,7 +172,7 @@ public sealed class ErstPersistence
     }
 
     /// <summary>The shared tail: the given set-up actions, EXECUTE_OPERATION, CHECK_BUSY_STATUS until 0, GET_COMMAND_STATUS, END.</summary>
-    private static ErstResult Finish(ActionInterpreter ctx, byte[] setup, List<ActionStep> steps)
+    private ErstResult Finish(ActionInterpreter ctx, byte[] setup, List<ActionStep> steps)
     {
         foreach (byte a in setup)
         {
@@ -215,13 +216,22 @@ public sealed class ErstPersistence
         _ => "unknown",
     };
 
-    private static int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps)
+    /// <summary>Called with each action as it completes (the platform traces them in order).</summary>
+    public Action<ActionStep>? StepTaken { get; set; }
+
+    private void Add(List<ActionStep> steps, ActionStep step)
+    {
+        steps.Add(step);
+        StepTaken?.Invoke(step);
+    }
+
+    private int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps)
     {
         int before = ctx.Accesses.Count;
         int rc = ctx.Run(action, optional);
         var accesses = ctx.Accesses.Skip(before).ToArray();
         if (accesses.Length != 0 || rc != 0 || !optional)
-            steps.Add(new ActionStep(ActionTableKind.Erst.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : ctx.LastError));
+            Add(steps, new ActionStep(ActionTableKind.Erst.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : ctx.LastError));
         return rc;
     }
 }

@@ -36,6 +36,7 @@ public sealed class PlatformApei
     private EinjInjector? _einj;
     private ErstPersistence? _erst;
     private string? _pendingStep;
+    private string? _erstErrorId;
     private ulong _recordSeq;
 
     internal PlatformApei(VirtualPlatform platform, ApeiSetup setup)
@@ -133,6 +134,7 @@ public sealed class PlatformApei
             }
         }
         _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, (int)memory.ReadU32(ApeiSetup.EinjTableAddress + 4)), Bus, memory, IsSystemRam);
+        _einj.StepTaken = step => _p.Log(Actor.Host, "host.einj-action", $"  EINJ {step}", _pendingStep);
         _p.Log(Actor.Host, "host.einj-probe", _einj.Loaded
             ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + Trace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
             : $"EINJ: not loaded: {_einj.LoadError}");
@@ -144,9 +146,9 @@ public sealed class PlatformApei
         }
         _p.Log(Actor.Host, "host.erst-init", $"ERST: Error Record Serialization Table (ERST) support is initialized (error log address range {Trace.Hex(_erst.RangeAddress)}+{Trace.Hex(_erst.RangeLength)}, attributes {Trace.Hex(_erst.RangeAttributes)})");
         LogSteps("host.erst-action", "ERST", _erst.InitSteps);
+        _erst.StepTaken = step => _p.Log(Actor.Host, "host.erst-action", $"  ERST {step}", _erstErrorId);
         // What pstore does at boot: count, walk the ids, read each record.
         var count = _erst.RecordCount(out ulong records);
-        LogSteps("host.erst-action", "ERST", count.Steps);
         var walk = _erst.RecordIds(out var ids);
         _p.Log(Actor.Host, "host.erst-list", walk.Errno == 0
             ? $"ERST: GET_RECORD_COUNT {records}; GET_RECORD_ID walk: {(ids.Count == 0 ? "no records" : string.Join(", ", ids.Select(Trace.Hex)))}"
@@ -154,7 +156,6 @@ public sealed class PlatformApei
         foreach (ulong id in ids)
         {
             var read = _erst.Read(id, out byte[]? record);
-            LogSteps("host.erst-action", "ERST", read.Steps);
             if (record is null)
             {
                 _p.Log(Actor.Host, "host.erst-read", $"ERST: reading record {Trace.Hex(id)} failed: -{Errno.Name(read.Errno)} ({read.Why})");
@@ -203,7 +204,6 @@ public sealed class PlatformApei
         _pendingStep = step.Id;
         var result = _einj!.Inject(step.Type, step.Flags, step.Param1, step.Param2, step.Param3, step.Param4);
         _pendingStep = null;
-        LogSteps("host.einj-action", "EINJ", result.Steps);
         _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, result.Errno, result.Why, result.Steps));
         if (result.Errno == 0) _p.Log(Actor.Host, "host.einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
         else _p.Log(Actor.Host, "host.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
@@ -280,8 +280,9 @@ public sealed class PlatformApei
             _p.Log(Actor.Host, "host.erst-write", $"ERST: the fatal record cannot be made into a CPER record: {Printable.Value(e.Message, 200)}", errorId);
             return;
         }
+        _erstErrorId = errorId;
         var result = erst.Write(bytes);
-        LogSteps("host.erst-action", "ERST", result.Steps, errorId);
+        _erstErrorId = null;
         if (result.Errno == 0) _written.Add(id);
         _p.Log(Actor.Host, "host.erst-write", result.Errno == 0
             ? $"before panicking: the fatal record (id {Trace.Hex(id)}, {bytes.Length} bytes) written to ERST"
@@ -320,7 +321,6 @@ public sealed class PlatformApei
         foreach (ulong id in ids)
         {
             var r = erst.Clear(id);
-            LogSteps("host.erst-action", "ERST", r.Steps);
             _p.Log(Actor.Host, "host.erst-clear", r.Errno == 0 ? $"rm /sys/fs/pstore/...: ERST record {Trace.Hex(id)} cleared"
                 : $"ERST clear of record {Trace.Hex(id)} failed: -{Errno.Name(r.Errno)} ({r.Why})");
         }

@@ -8,7 +8,51 @@ namespace ApeiKit.Platform;
 public static partial class ScenarioReader
 {
     /// <summary>Most EINJ, reboot and ERST-clear steps in one scenario.</summary>
-    public const int MaxSteps = 10_000;
+    public const int MaxSteps = 256;
+
+    /// <summary>Largest ERST store a scenario may ask for (1 MiB; QEMU's examples use 64 KiB).</summary>
+    public const ulong MaxErstStoreSize = 1 << 20;
+
+    /// <summary>
+    /// Checks the steps and the APEI setup of a scenario (also one built in code): at most <see cref="MaxSteps"/> steps,
+    /// times within the run, IDs unique among errors and steps, an ERST store QEMU would accept.
+    /// </summary>
+    /// <exception cref="ScenarioException">A check fails.</exception>
+    internal static void CheckSteps(Scenario s)
+    {
+        if (s.Steps.Count > MaxSteps) throw new ScenarioException("$.timeline", $"{s.Steps.Count} steps; at most {MaxSteps}");
+        var ids = new HashSet<string>(s.Timeline.Select(e => e.Id), StringComparer.Ordinal);
+        foreach (var step in s.Steps)
+        {
+            if (!ids.Add(step.Id)) throw new ScenarioException("$.timeline", $"ID '{Printable.Value(step.Id)}' is used twice");
+            if (step.AtUs > Scenario.MaxTimeUs) throw new ScenarioException("$.timeline", $"step {Printable.Value(step.Id)} at {step.AtUs}us is later than the maximum time {Scenario.MaxTimeUs}us");
+            if (s.EndUs != 0 && step.AtUs > s.EndUs)
+                throw new ScenarioException("$.end", $"the run ends at {Trace.FormatTime(s.EndUs)}, before step {Printable.Value(step.Id)} at {Trace.FormatTime(step.AtUs)}");
+        }
+        if (s.Apei is { } a)
+        {
+            if (a.ErstRecordSize < 4096 || (a.ErstRecordSize & (a.ErstRecordSize - 1)) != 0 || a.ErstRecordSize > (1u << 20))
+                throw new ScenarioException("$.apei.erst.recordSize", $"{a.ErstRecordSize} is not a power of two from 4096 to 1 MiB");
+            if (a.ErstStore is null && (a.ErstStoreSize < 2 * (long)a.ErstRecordSize || (ulong)a.ErstStoreSize > MaxErstStoreSize || a.ErstStoreSize % a.ErstRecordSize != 0))
+                throw new ScenarioException("$.apei.erst.size", $"{a.ErstStoreSize} bytes is not a multiple of the record size {a.ErstRecordSize} from two slots to {MaxErstStoreSize} bytes");
+            if (a.ErstStore is { } file && !IsUsableStore(file))
+                throw new ScenarioException("$.apei.erst", $"the given store is not a QEMU acpi-erst backing file of at most {MaxErstStoreSize} bytes with a record size of at least 4096 and a slot for records");
+        }
+    }
+
+    private static bool IsUsableStore(byte[] file)
+    {
+        if (file.Length > (int)MaxErstStoreSize) return false;
+        try
+        {
+            if (!Ghes.ErstStoreView.TryRead(file, out var v)) return false;
+            return v.RecordSize >= 4096 && v.RecordSize <= (1u << 20) && v.FirstRecordSlot < v.SlotCount && v.FirstRecordSlot > 0;
+        }
+        catch (ApeiContentException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The EINJ error type names a scenario may use for <c>einj.type</c> (ACPI 6.5 Table 18.30), by bit.</summary>
     public static IReadOnlyList<(string Name, uint Bit)> EinjTypeNames { get; } =
@@ -39,7 +83,7 @@ public static partial class ScenarioReader
         }
         ulong types = apei.Number("einjErrorTypes", 0x1FF, max: uint.MaxValue);
         var erst = apei.OptionalObject("erst");
-        ulong size = erst?.Number("size", 64 * 1024, max: 64UL << 20) ?? 64 * 1024;
+        ulong size = erst?.Number("size", 64 * 1024, max: MaxErstStoreSize) ?? 64 * 1024;
         ulong recordSize = erst?.Number("recordSize", 8192, max: 1 << 20) ?? 8192;
         erst?.RejectUnknown("size", "recordSize");
         apei.RejectUnknown("einj", "einjErrorTypes", "erst");
