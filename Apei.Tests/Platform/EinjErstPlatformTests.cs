@@ -312,3 +312,87 @@ public class EinjErstPlatformTests
         }
     }
 }
+
+public class EinjErstScenarioTests
+{
+    private static string Builtin => BuiltinScenarios.Json("einj-erst-reboot");
+
+    /// <summary>The built-in scenario with its "apei" member and timeline replaced.</summary>
+    private static Scenario With(string apeiAndTimeline)
+    {
+        string json = Builtin;
+        int cut = json.IndexOf("\"apei\":", StringComparison.Ordinal);
+        return ScenarioReader.Read(json[..cut] + apeiAndTimeline + "\n}", "test.json");
+    }
+
+    [Fact]
+    public void The_readme_fragment_runs_on_the_builtin_platform()
+    {
+        var readme = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "README.md"));
+        int section = readme.IndexOf("#### EINJ, ERST and reboots in scenarios", StringComparison.Ordinal);
+        int start = readme.IndexOf("```jsonc", section, StringComparison.Ordinal) + "```jsonc".Length;
+        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        var run = VirtualPlatform.Run(With(readme[start..end]));
+        Assert.Empty(PlatformInvariants.Check(run));
+        var apei = run.Platform.Apei!;
+        Assert.All(apei.Injections, i => Assert.True(i.Errno == 0, i.Why));
+        Assert.Equal(4, apei.Injections.Count);
+        // processor-fatal with the offline-cpu policy takes CPU 3 offline; memory-fatal (0x20) panics after writing ERST.
+        Assert.Contains(3, run.Host.OfflineCpus);
+        Assert.Single(apei.RecordsWritten);
+        Assert.Equal(2, apei.Boots);
+        Assert.Equal(0u, apei.Store.View.RecordCount);
+    }
+
+    [Fact]
+    public void A_scenario_einj_without_the_set_actions_is_refused_with_enoent_and_the_run_goes_on()
+    {
+        var run = VirtualPlatform.Run(With("""
+            "apei": { "einj": { "entries": [
+                { "action": "GET_ERROR_TYPE", "instruction": "WRITE_REGISTER_VALUE", "registerRegion": { "bitWidth": 32, "accessSize": 3, "address": "0xFEBD8000" }, "value": 3 },
+                { "action": "GET_ERROR_TYPE", "instruction": "READ_REGISTER", "registerRegion": { "bitWidth": 32, "accessSize": 3, "address": "0xFEBD8008" } } ] } },
+            "timeline": [ { "id": "x", "at": "1ms", "einj": { "type": "memory-correctable", "address": "0x200001000" } } ]
+            """));
+        Assert.Empty(PlatformInvariants.Check(run));
+        var i = Assert.Single(run.Platform.Apei!.Injections);
+        // No SET_ERROR_TYPE_WITH_ADDRESS entry: Linux takes the ACPI 4 path and runs SET_ERROR_TYPE, which the table lacks.
+        Assert.Equal(Errno.ENOENT, i.Errno);
+        Assert.Contains("no entry for action SET_ERROR_TYPE", i.Why, StringComparison.Ordinal);
+        Assert.Empty(run.Outcomes);
+        Assert.Contains(run.Trace.Events, e => e.Action == "host.einj-failed" && e.Text.Contains("-ENOENT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Firmware_refuses_a_processor_the_host_does_not_have_and_linux_reports_einval()
+    {
+        var run = VirtualPlatform.Run(With("""
+            "timeline": [ { "id": "p", "at": "1ms", "einj": { "type": "processor-correctable", "cpu": 64 } } ]
+            """));
+        var i = Assert.Single(run.Platform.Apei!.Injections);
+        Assert.Equal(Errno.EINVAL, i.Errno);
+        Assert.Contains("invalid access", i.Why, StringComparison.Ordinal);
+        Assert.Contains(run.Trace.Events, e => e.Action == "firmware.einj-refused" && e.Text.Contains("processor 64 does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Many_fatal_injections_and_reboots_fill_erst_and_report_enospc_without_unbounded_cost()
+    {
+        var steps = new List<string>();
+        for (int k = 0; k < 40; k++)
+        {
+            steps.Add($$"""{ "at": "{{k * 2 + 1}}ms", "einj": { "type": "memory-fatal", "address": "0x{{0x2_0000_0000 + k * 0x1000:X}}" } }""");
+            steps.Add($$"""{ "at": "{{k * 2 + 2}}ms", "reboot": {} }""");
+        }
+        var run = VirtualPlatform.Run(With($$"""
+            "apei": { "erst": { "size": "32KiB", "recordSize": 4096 } },
+            "timeline": [ {{string.Join(",\n", steps)}} ]
+            """));
+        Assert.Empty(PlatformInvariants.Check(run));
+        var apei = run.Platform.Apei!;
+        Assert.Equal(41, apei.Boots);
+        Assert.Equal(7, apei.RecordsWritten.Count); // 32 KiB of 4 KiB slots: the header slot and 7 for records
+        Assert.Equal(7u, apei.Store.View.RecordCount);
+        Assert.Contains(run.Trace.Events, e => e.Action == "host.erst-write" && e.Text.Contains("-ENOSPC", StringComparison.Ordinal));
+        Assert.True(run.Trace.Events.Count < 80 * (64 + 16 * 80), $"{run.Trace.Events.Count} events");
+    }
+}
