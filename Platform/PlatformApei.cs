@@ -77,6 +77,70 @@ public sealed class PlatformApei
     /// <summary>The records the host read from ERST after each boot.</summary>
     public IReadOnlyList<ErstRecordRead> RecordsRead => _recordsRead;
 
+    /// <summary>Guest physical address of the EINJ the VMM gives a guest that injects (its registers are at <see cref="ApeiSetup.EinjBase"/> in guest physical space).</summary>
+    public const ulong GuestEinjTableAddress = 0xFEBD_6000;
+    /// <summary>The error types the VMM's EINJ offers a guest: memory uncorrectable non-fatal only.</summary>
+    public const uint GuestEinjErrorTypes = 0x10;
+
+    private EinjInjector? _guestEinj;
+
+    /// <summary>The EINJ device the VMM emulates for the guest (null unless a step has the guest inject).</summary>
+    public EinjDevice? GuestEinj { get; private set; }
+
+    /// <summary>
+    /// When a step has the guest inject: the VMM publishes an EINJ (ApeiKit's default table) in guest memory and traps its
+    /// registers; the guest's einj driver loads it.
+    /// </summary>
+    internal void GuestBoot()
+    {
+        if (!_p.Scenario.Steps.Any(s => s is EinjStep { ByGuest: true })) return;
+        var s = _p.Scenario;
+        byte[] table = ActionTablePresets.DefaultEinj(ApeiSetup.EinjBase).Encode();
+        ulong lo = GuestEinjTableAddress, hi = ApeiSetup.EinjBase + EinjDevice.TriggerTableOffset + 0x100;
+        foreach (var r in s.GuestRam)
+            if (lo < r.Gpa + r.Size && r.Gpa < hi) throw new ScenarioException("$.timeline", $"the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)}) overlaps guest RAM slot {Printable.Value(r.Name, 40)}");
+        if (lo < s.GuestHestAddress + (ulong)_p.Vmm.GuestHest.Length && s.GuestHestAddress < hi)
+            throw new ScenarioException("$.guest.hestAddress", $"the guest HEST overlaps the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)})");
+        if (lo < s.GuestRegionBase + (ulong)_p.Vmm.RegionLength && s.GuestRegionBase < hi)
+            throw new ScenarioException("$.guest.errorRegionBase", $"the guest's error-status region overlaps the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)})");
+        var bus = new RegisterBus(_p.GuestMemory);
+        GuestEinj = new EinjDevice(_p.GuestMemory, ApeiSetup.EinjBase, GuestEinjErrorTypes, VmmInject);
+        bus.Map(GuestEinj);
+        _p.GuestMemory.Write(GuestEinjTableAddress, table);
+        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ ({table.Length} bytes, ApeiKit's default table) at GPA {Trace.Hex(GuestEinjTableAddress)}; its registers at GPA {Trace.Hex(ApeiSetup.EinjBase)} trapped by the VMM; error types 0x{GuestEinjErrorTypes:X}",
+            address: GuestEinjTableAddress);
+        _guestEinj = new EinjInjector(_p.GuestMemory.Read(GuestEinjTableAddress, table.Length), bus, _p.GuestMemory,
+            (gpa, size) => s.GuestRam.Any(r => Within(gpa, size, r.Gpa, r.Size)));
+        _guestEinj.StepTaken = step => _p.Log(Actor.Guest, "guest.einj-action", $"  EINJ {step}", _pendingStep);
+        _p.Log(Actor.Guest, "guest.einj-probe", _guestEinj.Loaded ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure at GPA {Trace.Hex(_guestEinj.ParameterAddress ?? 0)})" : $"EINJ: not loaded: {_guestEinj.LoadError}");
+    }
+
+    /// <summary>The VMM's side of the guest's EXECUTE_OPERATION: a memory error at a guest address becomes the record it writes for the guest.</summary>
+    private byte VmmInject(EinjRequest r)
+    {
+        string id = _pendingStep ?? string.Create(CultureInfo.InvariantCulture, $"guest-einj@{_p.Now}");
+        string? refuse = null;
+        ulong hva = 0;
+        RamSlotSpec? slot = null;
+        if (r.Type != GuestEinjErrorTypes) refuse = $"the VMM injects memory-uncorrectable (0x{GuestEinjErrorTypes:X}) only";
+        else if ((r.Flags & 2) == 0) refuse = "no memory address (flags bit 1 clear)";
+        else if (!_p.Vmm.Map.TryGpaToHva(r.Address, out hva) || (slot = _p.Scenario.GuestRam.FirstOrDefault(x => r.Address >= x.Gpa && r.Address - x.Gpa < x.Size)) is null)
+            refuse = string.Create(CultureInfo.InvariantCulture, $"GPA 0x{r.Address:X} is not guest RAM");
+        if (refuse is not null)
+        {
+            _p.Log(Actor.Vmm, "vmm.einj-refused", $"guest EINJ EXECUTE_OPERATION: type 0x{r.Type:X}: refused ({refuse}); command status 2 (invalid access)");
+            return EinjDevice.StatusInvalidAccess;
+        }
+        ulong hpa = slot!.Hpa + (r.Address - slot.Gpa);
+        var error = new InjectedError { Id = id, AtUs = _p.Now, Kind = ErrorKind.MemoryScrub, HostAddress = hpa, Note = "guest EINJ", FromEinj = true };
+        var outcome = _p.Track(error);
+        outcome.HostVirtualAddress = hva;
+        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ EXECUTE_OPERATION: memory-uncorrectable at GPA {Trace.Hex(r.Address)} (HVA {Trace.Hex(hva)}): "
+            + "the VMM records it for the guest as it does a host SIGBUS (the host and its firmware are not involved); command status 0", id, address: r.Address);
+        _p.At(_p.Now, () => _p.Vmm.OnSigbus(id, hva, actionRequired: false, vcpu: 0));
+        return EinjDevice.StatusSuccess;
+    }
+
     /// <summary>Wall-clock seconds at virtual time 0 (2026-12-06T00:00:00Z): the high half of the record ids the host makes, as Linux's cper_next_record_id does from the real time.</summary>
     public const ulong EpochSeconds = 1_796_515_200;
 
@@ -193,6 +257,11 @@ public sealed class PlatformApei
     private void RunEinj(EinjStep step)
     {
         string note = step.Note is null ? "" : $" ({Printable.Value(step.Note)})";
+        if (step.ByGuest)
+        {
+            RunGuestEinj(step, note);
+            return;
+        }
         if (_p.Host.Panicked)
         {
             _p.Log(Actor.Host, "host.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: the host has panicked; nobody writes to debugfs{note}");
@@ -207,6 +276,24 @@ public sealed class PlatformApei
         _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, result.Errno, result.Why, result.Steps));
         if (result.Errno == 0) _p.Log(Actor.Host, "host.einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
         else _p.Log(Actor.Host, "host.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
+    }
+
+    private void RunGuestEinj(EinjStep step, string note)
+    {
+        if (_p.Guest.Panicked)
+        {
+            _p.Log(Actor.Guest, "guest.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: the guest has panicked{note}");
+            _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, Errno.ENODEV, "the guest had panicked", []));
+            return;
+        }
+        _p.Log(Actor.Guest, "guest.einj", string.Create(CultureInfo.InvariantCulture,
+            $"EINJ {Printable.Value(step.Id, 40)}: echo 0x{step.Type:X} > error_type ({EinjInjector.Name((uint)step.Type)}); flags 0x{step.Flags:X}, param1 0x{step.Param1:X}, param2 0x{step.Param2:X}; echo 1 > error_inject{note}"));
+        _pendingStep = step.Id;
+        var result = _guestEinj!.Inject(step.Type, step.Flags, step.Param1, step.Param2, step.Param3, step.Param4);
+        _pendingStep = null;
+        _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, result.Errno, result.Why, result.Steps));
+        if (result.Errno == 0) _p.Log(Actor.Guest, "guest.einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
+        else _p.Log(Actor.Guest, "guest.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
     }
 
     /// <summary>Firmware's side of EXECUTE_OPERATION: check the request, raise the error it names.</summary>

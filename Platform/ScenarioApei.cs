@@ -66,6 +66,8 @@ public sealed record EinjStep : PlatformStep
     public ulong Param3 { get; init; }
     /// <summary><c>param4</c>: PCIe SBDF when <see cref="Flags"/> is set.</summary>
     public ulong Param4 { get; init; }
+    /// <summary>True when the guest injects, through the EINJ the VMM gives it (addresses are then guest physical).</summary>
+    public bool ByGuest { get; init; }
 }
 
 /// <summary>The platform reboots: firmware presents ERST's records in the BERT, the host starts again and reads them.</summary>

@@ -119,11 +119,22 @@ public static partial class ScenarioReader
                 return new ErstClearStep { Id = id, AtUs = at, Note = note };
         }
         ulong type = ReadEinjType(body);
+        bool byGuest = body.String("by") switch
+        {
+            null or "host" => false,
+            "guest" => true,
+            var b => throw new ScenarioException(body.Path + ".by", $"'{Printable.Value(b, 40)}' is not one of host, guest"),
+        };
         uint bit = (uint)type & 0x7FFF_FFFF;
         ulong param1 = 0, param2 = 0, param3 = 0, param4 = 0;
         if ((bit & 0x38) != 0 || body.Has("address") || body.Has("guestAddress"))
         {
-            if (body.Has("guestAddress"))
+            if (byGuest)
+            {
+                // The guest writes its own physical address; the VMM translates it.
+                param1 = body.Has("guestAddress") ? body.Number("guestAddress") : body.Number("address", 0);
+            }
+            else if (body.Has("guestAddress"))
             {
                 ulong gpa = body.Number("guestAddress");
                 var slot = scenario.GuestRam.FirstOrDefault(s => gpa >= s.Gpa && gpa - s.Gpa < s.Size)
@@ -143,8 +154,8 @@ public static partial class ScenarioReader
         param2 = body.Number("param2", param2);
         param3 = body.Number("param3", 0);
         param4 = body.Number("param4", 0);
-        body.RejectUnknown("type", "address", "guestAddress", "mask", "cpu", "device", "flags", "param1", "param2", "param3", "param4");
-        return new EinjStep { Id = id, AtUs = at, Note = note, Type = type, Flags = flags, Param1 = param1, Param2 = param2, Param3 = param3, Param4 = param4 };
+        body.RejectUnknown("type", "by", "address", "guestAddress", "mask", "cpu", "device", "flags", "param1", "param2", "param3", "param4");
+        return new EinjStep { Id = id, AtUs = at, Note = note, Type = type, Flags = flags, Param1 = param1, Param2 = param2, Param3 = param3, Param4 = param4, ByGuest = byGuest };
     }
 
     private static string StepKind(PlatformStep s) => s switch

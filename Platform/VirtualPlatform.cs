@@ -205,6 +205,7 @@ public sealed class VirtualPlatform
         Apei?.HostBoot();
         Vmm.Boot();
         Guest.Boot();
+        Apei?.GuestBoot();
         foreach (var error in Scenario.Timeline.OrderBy(e => e.AtUs))
         {
             var outcome = new ErrorOutcome { Error = error };
@@ -246,9 +247,17 @@ public sealed class VirtualPlatform
     /// <summary>An error firmware raises during the run (an EINJ injection): it gets an outcome and is injected now.</summary>
     internal void Raise(InjectedError error)
     {
-        _outcomes[error.Id] = new ErrorOutcome { Error = error };
-        _raised.Add(error);
+        Track(error);
         At(Now, () => Firmware.Inject(error));
+    }
+
+    /// <summary>An error that arises during the run (an EINJ injection) gets an outcome, reported with the others.</summary>
+    internal ErrorOutcome Track(InjectedError error)
+    {
+        var outcome = new ErrorOutcome { Error = error };
+        _outcomes[error.Id] = outcome;
+        _raised.Add(error);
+        return outcome;
     }
 
     /// <summary>Schedules an action at an absolute time (never in the past).</summary>

@@ -261,12 +261,17 @@ public class EinjErstPlatformTests
         var apei = run.Platform.Apei!;
         Assert.Equal(0u, apei.Store.View.RecordCount);
         Assert.Equal(ErstSlotState.Cleared, apei.Store.View.StateOf(1));
-        Assert.Equal(["einj-mem", "einj-cpu", "einj-pcie", "einj-fatal", "einj-after"], run.Outcomes.Select(o => o.Error.Id));
+        Assert.Equal(["einj-mem", "guest-einj", "einj-cpu", "einj-pcie", "einj-fatal", "einj-after"], run.Outcomes.Select(o => o.Error.Id));
         Assert.Equal(Disposition.DeliveredToGuest, run.Outcomes[0].Disposition);
         Assert.Equal(0x41234000UL, run.Outcomes[0].GuestAddress);
-        Assert.Equal(Disposition.HostPanic, run.Outcomes[3].Disposition);
+        Assert.Equal(Disposition.DeliveredToGuest, run.Outcomes[1].Disposition);
+        Assert.Equal(0x41236000UL, run.Outcomes[1].GuestAddress);
+        Assert.Equal(Disposition.HostPanic, run.Outcomes[4].Disposition);
         Assert.False(run.Host.Panicked);
-        Assert.Equal([0, 0, 0, Errno.EINVAL, Errno.EINVAL, 0, 0], apei.Injections.Select(i => i.Errno));
+        Assert.Equal([0, 0, Errno.EINVAL, 0, 0, Errno.EINVAL, Errno.EINVAL, 0, 0], apei.Injections.Select(i => i.Errno));
+        // The guest's injection never reached the host or its firmware.
+        Assert.DoesNotContain(run.Trace.Events, e => e.ErrorId == "guest-einj" && e.Actor is Actor.Host or Actor.Firmware);
+        Assert.Contains(run.Trace.Events, e => e.Action == "guest.read" && e.ErrorId == "guest-einj");
     }
 
     [Fact]
@@ -274,11 +279,11 @@ public class EinjErstPlatformTests
     {
         string Json(string step) => BuiltinScenarios.Json("einj-erst-reboot").Replace("{ \"id\": \"einj-cpu\", \"at\": \"2ms\", \"einj\": { \"type\": \"processor-correctable\", \"cpu\": 2 } }", step, StringComparison.Ordinal);
         var unknown = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(Json("""{ "at": "2ms", "einj": { "type": "memory-oops" } }""")));
-        Assert.Equal("$.timeline[1].einj.type", unknown.Path);
+        Assert.Equal("$.timeline[3].einj.type", unknown.Path);
         var both = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(Json("""{ "at": "2ms", "error": "memory-scrub", "einj": { "type": "memory-correctable" } }""")));
-        Assert.Equal("$.timeline[1]", both.Path);
+        Assert.Equal("$.timeline[3]", both.Path);
         var member = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(Json("""{ "at": "2ms", "reboot": { "now": true } }""")));
-        Assert.Equal("$.timeline[1].reboot.now", member.Path);
+        Assert.Equal("$.timeline[3].reboot.now", member.Path);
         var dup = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(Json("""{ "id": "einj-mem", "at": "2ms", "reboot": {} }""")));
         Assert.Contains("used twice", dup.Message, StringComparison.Ordinal);
     }
