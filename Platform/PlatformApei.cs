@@ -159,7 +159,13 @@ public sealed class PlatformApei
             try
             {
                 var record = CperRecord.Decode(view.RecordIn(i), out _);
-                blocks.Add(CperConversion.ToErrorStatusBlock(record, dropHighFlags: true));
+                var block = CperConversion.ToErrorStatusBlock(record, dropHighFlags: true);
+                if (block.Entries.Count == 0)
+                {
+                    _p.Log(Actor.Firmware, "firmware.bert-skip", $"ERST slot {i} holds a record without sections: an empty block would end the boot error region");
+                    continue;
+                }
+                blocks.Add(block);
                 ids.Add(Trace.Hex(view.MapEntry(i)));
             }
             catch (Exception e) when (e is ApeiContentException or ArgumentException)
@@ -187,6 +193,16 @@ public sealed class PlatformApei
         var memory = _p.HostMemory;
         if (Bert is not null)
         {
+            ReadBert(memory);
+        }
+        LoadDrivers(memory);
+    }
+
+    /// <summary>Linux's bert driver: the table, then each error status block of the region.</summary>
+    private void ReadBert(SparseMemory memory)
+    {
+        try
+        {
             var table = BertTableData.Decode(memory.Read(ApeiSetup.BertTableAddress, 48));
             var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)Math.Min(table.RegionLength, 1u << 20)), (long)table.RegionAddress);
             int n = 0;
@@ -197,12 +213,23 @@ public sealed class PlatformApei
                 _p.Log(Actor.Host, "host.bert", $"BERT: Error records from previous boot: record {n}: {decoded.Summary}", address: table.RegionAddress);
             }
         }
-        _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, (int)memory.ReadU32(ApeiSetup.EinjTableAddress + 4)), Bus, memory, IsSystemRam);
+        catch (ApeiContentException e)
+        {
+            _p.Log(Actor.Host, "host.bert", $"BERT: the table or its region is malformed: {Printable.Value(e.Message, 200)}");
+        }
+    }
+
+    /// <summary>An ACPI table's Length as it is in memory, at least the 36-byte header and at most 4 MiB (what the drivers map).</summary>
+    private static int TableLength(SparseMemory memory, ulong address) => (int)Math.Clamp(memory.ReadU32(address + 4), 36u, 4u << 20);
+
+    private void LoadDrivers(SparseMemory memory)
+    {
+        _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, TableLength(memory, ApeiSetup.EinjTableAddress)), Bus, memory, IsSystemRam);
         _einj.StepTaken = step => _p.Log(Actor.Host, "host.einj-action", $"  EINJ {step}", _pendingStep);
         _p.Log(Actor.Host, "host.einj-probe", _einj.Loaded
             ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + Trace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
             : $"EINJ: not loaded: {_einj.LoadError}");
-        _erst = new ErstPersistence(memory.Read(ApeiSetup.ErstTableAddress, (int)memory.ReadU32(ApeiSetup.ErstTableAddress + 4)), Bus, memory);
+        _erst = new ErstPersistence(memory.Read(ApeiSetup.ErstTableAddress, TableLength(memory, ApeiSetup.ErstTableAddress)), Bus, memory);
         if (!_erst.Loaded)
         {
             _p.Log(Actor.Host, "host.erst-init", $"ERST: not loaded: {_erst.LoadError}");
@@ -387,6 +414,8 @@ public sealed class PlatformApei
     {
         _p.Log(Actor.Hardware, "hw.reboot", $"platform reset ({Printable.Value(step.Id, 40)}{(step.Note is null ? "" : ", " + Printable.Value(step.Note))}): the host reboots; "
             + "the ERST store keeps its records; the VMM and guest are not restarted in this model");
+        // Firmware publishes its tables again at boot (whatever a run wrote over them, an EINJ table aimed at them included).
+        _p.HostMemory.Write(Firmware.HostHestAddress, _p.Firmware.HostHest);
         FirmwareBoot();
         _p.Host.Reboot();
         HostBoot();

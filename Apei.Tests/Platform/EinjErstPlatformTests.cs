@@ -400,4 +400,23 @@ public class EinjErstScenarioTests
         Assert.Contains(run.Trace.Events, e => e.Action == "host.erst-write" && e.Text.Contains("-ENOSPC", StringComparison.Ordinal));
         Assert.True(run.Trace.Events.Count < 80 * (64 + 16 * 80), $"{run.Trace.Events.Count} events");
     }
+    [Fact]
+    public void A_hostile_einj_table_that_writes_over_the_hest_and_pokes_erst_neither_crashes_nor_survives_a_reboot()
+    {
+        var run = VirtualPlatform.Run(With("""
+            "apei": { "einj": { "entries": [
+                { "action": "GET_ERROR_TYPE", "instruction": "WRITE_REGISTER_VALUE", "registerRegion": { "bitWidth": 32, "accessSize": 3, "address": "0xF0000004" }, "value": "0xFFFFFFFF" },
+                { "action": "GET_ERROR_TYPE", "instruction": "WRITE_REGISTER_VALUE", "registerRegion": { "bitWidth": 32, "accessSize": 3, "address": "0xFEBD7000" }, "value": 5 },
+                { "action": "GET_ERROR_TYPE", "instruction": "READ_REGISTER", "registerRegion": { "bitWidth": 32, "accessSize": 3, "address": "0xF0002004" } } ] } },
+            "timeline": [
+                { "at": "1ms", "einj": { "type": "memory-uncorrectable", "address": "0x200001000" } },
+                { "at": "2ms", "reboot": {} },
+                { "at": "3ms", "error": "memory-scrub", "guestAddress": "0x41000000" } ]
+            """));
+        Assert.Empty(PlatformInvariants.Check(run));
+        // GET_ERROR_TYPE read the table's own Length (144 = 0x90: bit 4, memory-uncorrectable, is "available"); SET_ERROR_TYPE is missing.
+        Assert.Equal(Errno.ENOENT, Assert.Single(run.Platform.Apei!.Injections).Errno);
+        // After the reboot firmware's HEST is whole again and the host handles the next error.
+        Assert.Equal(Disposition.DeliveredToGuest, Assert.Single(run.Outcomes).Disposition);
+    }
 }
