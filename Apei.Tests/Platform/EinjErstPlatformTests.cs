@@ -307,6 +307,13 @@ public class EinjErstPlatformTests
             Assert.Contains("ERST store (QEMU acpi-erst backing file)", decode.Out, StringComparison.Ordinal);
             Assert.Contains("Slot 1: cleared", decode.Out, StringComparison.Ordinal);
             Assert.Contains("Physical address: 0x0000000202000000", decode.Out, StringComparison.Ordinal);
+            var dumped = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--dump", dir);
+            Assert.True(dumped.ExitCode == 0, dumped.Error);
+            Assert.Equal(0, CliRunner.Run("einj", "check", Path.Combine(dir, "host-EINJ.bin")).ExitCode);
+            Assert.Equal(0, CliRunner.Run("erst", "check", Path.Combine(dir, "host-ERST.bin")).ExitCode);
+            var bert = CliRunner.Run("decode", Path.Combine(dir, "host-boot-error-region.bin"));
+            Assert.True(bert.ExitCode == 0, bert.Error);
+            Assert.Contains("0x0000000202000000", bert.Out, StringComparison.Ordinal);
             var noApei = CliRunner.Run("simulate", "--erst-store", Path.Combine(dir, "x.bin"));
             Assert.Equal(2, noApei.ExitCode);
             Assert.False(File.Exists(Path.Combine(dir, "x.bin")));

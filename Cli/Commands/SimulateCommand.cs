@@ -25,7 +25,7 @@ internal static class SimulateCommand
         format.AcceptOnlyFromAmong("text", "json");
         var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
         var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
-        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...')." };
+        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...'); with EINJ/ERST, also the host's EINJ, ERST and the last boot's BERT and boot error region." };
         var builtin = new Option<string?>("--builtin") { Description = "Run a built-in scenario instead of a file: " + string.Join(", ", BuiltinScenarios.Names) + "." };
         builtin.AcceptOnlyFromAmong([.. BuiltinScenarios.Names]);
         var erstStore = new Option<string?>("--erst-store") { Description = "After the run, write the host's ERST store (QEMU acpi-erst backing-file layout) to this file (read it with 'apeikit decode'); for scenarios that use EINJ/ERST." };
@@ -156,6 +156,22 @@ internal static class SimulateCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliUsageException($"{directory}: cannot write: {e.Message}");
+        }
+        if (run.Platform.Apei is { } apei)
+        {
+            // The host's EINJ and ERST as firmware published them, and the BERT and boot error region of the last boot.
+            var files = new List<(string Path, byte[] Bytes)>
+            {
+                (Path.Combine(directory, "host-EINJ.bin"), apei.EinjTable),
+                (Path.Combine(directory, "host-ERST.bin"), apei.ErstTable),
+            };
+            if (apei.Bert is { } bert)
+            {
+                files.Add((Path.Combine(directory, "host-BERT.bin"), bert.Table));
+                files.Add((Path.Combine(directory, "host-boot-error-region.bin"), bert.Region));
+            }
+            CliFiles.WriteAll(context, [.. files]);
+            context.Error.WriteLine($"apeikit: wrote {string.Join(", ", files.Select(f => f.Path))}; read them with: apeikit decode FILE (einj check / erst check for the tables)");
         }
     }
 
