@@ -426,4 +426,61 @@ public class EinjErstScenarioTests
         // After the reboot firmware's HEST is whole again and the host handles the next error.
         Assert.Equal(Disposition.DeliveredToGuest, Assert.Single(run.Outcomes).Disposition);
     }
+    [Fact]
+    public void Random_einj_reboot_and_clear_steps_keep_every_invariant_and_fail_only_with_linux_errors()
+    {
+        var r = new Random(1406);
+        int injected = 0, refused = 0, stored = 0, guestInjected = 0;
+        var typeBits = Enumerable.Range(0, 32).Select(b => 1UL << b).Concat([0UL, 0x18UL, 0x1_0000_0010UL, 0x8000_0010UL]).ToArray();
+        for (int n = 0; n < 30; n++)
+        {
+            var entries = new List<string>();
+            ulong t = 0;
+            int count = r.Next(5, 30);
+            for (int i = 0; i < count; i++)
+            {
+                t += (ulong)r.Next(1, 3000);
+                string at = $"\"at\": {t}";
+                switch (r.Next(10))
+                {
+                    case 0: entries.Add($"{{ {at}, \"reboot\": {{}} }}"); break;
+                    case 1: entries.Add($"{{ {at}, \"erstClear\": {{}} }}"); break;
+                    case 2: entries.Add($"{{ {at}, \"error\": \"memory-scrub\", \"guestAddress\": \"0x{0x4000_0000 + r.Next(0, 0x3FFF_FFFF):X}\" }}"); break;
+                    default:
+                        if (r.Next(2) == 0)
+                        {
+                            // A request firmware (or the VMM) can carry out.
+                            if (r.Next(4) == 0)
+                            {
+                                entries.Add($"{{ {at}, \"einj\": {{ \"by\": \"guest\", \"type\": \"memory-uncorrectable\", \"guestAddress\": {0x4000_0000UL + (ulong)r.Next(0, 0x3FFF_FFFF)} }} }}");
+                                break;
+                            }
+                            int bit = r.Next(0, 9);
+                            ulong p1 = bit < 3 ? (ulong)r.Next(0, 8) : bit < 6 ? 0x2_0000_0000UL + (ulong)r.Next(0, 0x3FFF_FFFF) : (ulong)r.Next(0, 0x100) << 16;
+                            entries.Add($"{{ {at}, \"einj\": {{ \"type\": {1UL << bit}, \"param1\": {p1} }} }}");
+                            break;
+                        }
+                        ulong type = typeBits[r.Next(typeBits.Length)];
+                        string by = r.Next(4) == 0 ? "\"by\": \"guest\", " : "";
+                        ulong address = r.Next(3) switch { 0 => 0x2_0000_0000UL + (ulong)r.Next(0, 0x3FFF_FFFF), 1 => 0x4000_0000UL + (ulong)r.Next(0, 0x3FFF_FFFF), _ => (ulong)r.NextInt64() };
+                        ulong mask = r.Next(4) == 0 ? (ulong)r.NextInt64() : 0xFFFF_FFFF_FFFF_F000;
+                        entries.Add($"{{ {at}, \"einj\": {{ {by}\"type\": {type}, \"param1\": {address}, \"param2\": {mask}, \"param3\": {r.Next(0, 12)}, \"param4\": {r.Next()}, \"flags\": {(r.Next(3) == 0 ? r.Next(0, 16) : 0)} }} }}");
+                        break;
+                }
+            }
+            string apei = r.Next(2) == 0 ? "" : $"\"apei\": {{ \"einjErrorTypes\": {r.Next()}, \"erst\": {{ \"size\": \"{r.Next(2, 5) * 8}KiB\" }} }},\n";
+            var run = VirtualPlatform.Run(With(apei + "\"timeline\": [ " + string.Join(",\n", entries) + " ]"));
+            Assert.Empty(PlatformInvariants.Check(run));
+            foreach (var i in run.Platform.Apei!.Injections)
+                Assert.True(i.Errno is 0 or Errno.EINVAL or Errno.ENOENT or Errno.EBUSY or Errno.ENODEV, $"scenario {n}: {i.StepId}: {i.Errno} {i.Why}");
+            var store = ErstStore.Decode(run.Platform.Apei.Store.Bytes);
+            Assert.Equal((uint)store.View.CountMapped(), store.View.RecordCount);
+            injected += run.Platform.Apei.Injections.Count(i => i.Errno == 0);
+            refused += run.Platform.Apei.Injections.Count(i => i.Errno != 0);
+            stored += run.Platform.Apei.RecordsWritten.Count;
+            guestInjected += run.Trace.Events.Count(e => e.Action == "guest.einj-done");
+        }
+        // The random steps reach every path: injections that succeed (by the host and by a guest), refusals, ERST writes.
+        Assert.True(injected > 10 && refused > 10 && stored > 0 && guestInjected > 0, $"{injected} injected, {refused} refused, {stored} stored, {guestInjected} by a guest");
+    }
 }
