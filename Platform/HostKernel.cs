@@ -176,9 +176,17 @@ public sealed class HostKernel
 
     private void Panic(string why, string? errorId)
     {
+        _p.Apei?.BeforePanic(errorId);
         Panicked = true;
         _p.Log(Actor.Host, "host.panic", $"Kernel panic - not syncing: {why}. The host is down; no guest is told", errorId);
         if (errorId is not null) _p.Outcome(errorId).Set(Disposition.HostPanic, "host panicked: " + why);
+    }
+
+    /// <summary>A reboot (a scenario's reboot step): the kernel starts again and parses the HEST anew.</summary>
+    internal void Reboot()
+    {
+        Panicked = false;
+        Boot();
     }
 
     private void Count(string kind) => CorrectedCounts[kind] = CorrectedCounts.GetValueOrDefault(kind) + 1;

@@ -92,6 +92,8 @@ public sealed record InjectedError
     public string? PcieDevice { get; init; }
     /// <summary>Free text from the scenario.</summary>
     public string? Note { get; init; }
+    /// <summary>True when firmware raised it for an EINJ injection (then a memory error's <see cref="Severity"/> applies too).</summary>
+    public bool FromEinj { get; init; }
 }
 
 /// <summary>
@@ -152,6 +154,11 @@ public sealed class Scenario
     public ulong EndUs { get; init; }
     /// <summary>The injected errors, in any order (run in time order, ties by position).</summary>
     public List<InjectedError> Timeline { get; init; } = [];
+
+    /// <summary>The host's EINJ and ERST (null: none, unless a step needs them; then the defaults).</summary>
+    public ApeiSetup? Apei { get; init; }
+    /// <summary>EINJ injections, reboots and ERST clears, in any order (run in time order).</summary>
+    public List<PlatformStep> Steps { get; init; } = [];
 
     /// <summary>The embedded default scenario (see <c>Platform/Scenarios/default-arm-vm.json</c>).</summary>
     public static Scenario Default => ScenarioReader.Read(DefaultJson, "default-arm-vm.json");

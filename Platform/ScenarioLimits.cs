@@ -62,6 +62,7 @@ internal static class ScenarioLimits
     public static void Check(Scenario s)
     {
         CheckPlatform(s);
+        ScenarioReader.CheckSteps(s);
         if ((ulong)s.Timeline.Count > Scenario.MaxErrors) throw new ScenarioException("$.timeline", $"{s.Timeline.Count} errors; at most {Scenario.MaxErrors}");
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in s.Timeline)

@@ -18,7 +18,7 @@ public sealed class ScenarioException(string path, string message) : ApeiJsonExc
 /// strings (<c>"0x40000000"</c>, <c>"256MiB"</c>); times are microseconds as numbers or strings with a unit
 /// (<c>"250us"</c>, <c>"5ms"</c>, <c>"1s"</c>). Unknown members are errors, so a typo never passes silently.
 /// </summary>
-public static class ScenarioReader
+public static partial class ScenarioReader
 {
     /// <summary>Parses a scenario.</summary>
     /// <exception cref="ScenarioException">The JSON is malformed or a member is missing, unknown or out of range.</exception>
@@ -69,17 +69,24 @@ public static class ScenarioReader
                     var s => throw new ScenarioException(host!.Path + ".fatalPolicy", $"'{Printable.Value(s)}' is not one of offline-cpu, panic"),
                 },
                 EndUs = o.Time("end", 0),
+                Apei = ReadApei(o.OptionalObject("apei")),
             };
             guest.RejectUnknown("ram", "vcpus", "sources", "hestAddress", "errorRegionBase", "ackDelay", "acknowledges");
             vmm?.RejectUnknown("mappings", "queueCapacity", "retryInterval", "defaultAsyncRoute");
             host?.RejectUnknown("cpus", "fatalPolicy");
-            o.RejectUnknown("name", "description", "guest", "vmm", "host", "timeline", "end");
+            o.RejectUnknown("name", "description", "guest", "vmm", "host", "timeline", "end", "apei");
             // Resource limits before the timeline is expanded, so nothing is allocated for a scenario that is refused.
             ScenarioLimits.CheckPlatform(scenario);
             int n = 0;
             var ids = new HashSet<string>(StringComparer.Ordinal);
             foreach (var e in o.Array("timeline"))
             {
+                if (ReadStep(e, scenario) is { } step)
+                {
+                    if (!ids.Add(step.Id)) throw new ScenarioException(e.Path + ".id", $"ID '{Printable.Value(step.Id)}' is used twice (IDs name errors and steps in the trace; each must be unique)");
+                    scenario.Steps.Add(step);
+                    continue;
+                }
                 foreach (var error in ReadTimelineEntry(e, scenario, ref n))
                 {
                     if (!ids.Add(error.Id)) throw new ScenarioException(e.Path + ".id", $"error ID '{Printable.Value(error.Id)}' is used twice (IDs name errors in the trace and summary; each must be unique)");
@@ -222,6 +229,8 @@ public static class ScenarioReader
         public string Path { get; }
 
         public bool Has(string name) => _e.TryGetProperty(name, out _);
+
+        public JsonElement? RawMember(string name) => _e.TryGetProperty(name, out var v) ? v : null;
 
         public ScenarioException Missing(string name) => new(Path, $"'{name}' is required");
 

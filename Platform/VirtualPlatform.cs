@@ -153,7 +153,11 @@ public sealed class VirtualPlatform
         Firmware = new Firmware(this);
         Vmm = new Vmm(this);
         Guest = new GuestOs(this);
+        if (scenario.Apei is not null || scenario.Steps.Count != 0) Apei = new PlatformApei(this, scenario.Apei ?? new ApeiSetup());
     }
+
+    /// <summary>The host's EINJ and ERST, when the scenario uses them (null otherwise).</summary>
+    public PlatformApei? Apei { get; }
 
     /// <summary>The scenario.</summary>
     public Scenario Scenario { get; }
@@ -191,24 +195,28 @@ public sealed class VirtualPlatform
 
     private PlatformRun RunAll()
     {
-        ulong lastInjection = Scenario.Timeline.Count == 0 ? 0 : Scenario.Timeline.Max(e => e.AtUs);
+        ulong lastInjection = Scenario.Timeline.Select(e => e.AtUs).Concat(Scenario.Steps.Select(s => s.AtUs)).DefaultIfEmpty(0UL).Max();
         ulong longestPoll = Scenario.GuestSources.Select(s => (ulong)s.PollIntervalMs * 1000).DefaultIfEmpty(0UL).Max();
         EndUs = Scenario.EndUs != 0 ? Scenario.EndUs : lastInjection + Math.Max(longestPoll * 2, 2000);
 
         Firmware.Boot();
+        Apei?.FirmwareBoot();
         Host.Boot();
+        Apei?.HostBoot();
         Vmm.Boot();
         Guest.Boot();
+        Apei?.GuestBoot();
         foreach (var error in Scenario.Timeline.OrderBy(e => e.AtUs))
         {
             var outcome = new ErrorOutcome { Error = error };
             _outcomes[error.Id] = outcome;
             At(error.AtUs, () => Firmware.Inject(error));
         }
+        Apei?.Schedule();
         // Guard: every event at one instant is caused by an injection or by an earlier event at that instant, each
         // error causing a bounded number (notifications, reads, acknowledgements, retries). More than this many events
         // without time advancing means a loop that would never end: stop and report it instead of spinning.
-        long budget = 1024 + 256L * (Scenario.Timeline.Count + Scenario.GuestSources.Count);
+        long budget = 1024 + 256L * (Scenario.Timeline.Count + Scenario.GuestSources.Count + Scenario.Steps.Count);
         long sameInstant = 0;
         while (_queue.TryDequeue(out var action, out var key))
         {
@@ -226,12 +234,30 @@ public sealed class VirtualPlatform
         Now = EndUs;
         Vmm.ReportPending();
         Firmware.ReportPending();
-        var outcomes = Scenario.Timeline.OrderBy(e => e.AtUs).Select(e => _outcomes[e.Id]).ToList();
+        var outcomes = Scenario.Timeline.Concat(_raised).OrderBy(e => e.AtUs).Select(e => _outcomes[e.Id]).ToList();
         Trace.Add(Now, Actor.Hardware, "run.end", $"end of run: {outcomes.Count(o => o.Disposition == Disposition.DeliveredToGuest)} delivered to the guest, "
             + $"{outcomes.Count(o => o.Disposition is Disposition.ContainedAtHost or Disposition.LoggedAtHost or Disposition.HostPanic)} handled at the host, "
             + $"{outcomes.Count(o => o.Disposition == Disposition.NotGuestMemory)} not guest memory, {outcomes.Count(o => o.Disposition == Disposition.Lost)} lost, "
             + $"{outcomes.Count(o => o.Disposition == Disposition.Pending)} pending");
         return new PlatformRun(Scenario, Trace, outcomes, Guest, Host, Vmm, this);
+    }
+
+    private readonly List<InjectedError> _raised = [];
+
+    /// <summary>An error firmware raises during the run (an EINJ injection): it gets an outcome and is injected now.</summary>
+    internal void Raise(InjectedError error)
+    {
+        Track(error);
+        At(Now, () => Firmware.Inject(error));
+    }
+
+    /// <summary>An error that arises during the run (an EINJ injection) gets an outcome, reported with the others.</summary>
+    internal ErrorOutcome Track(InjectedError error)
+    {
+        var outcome = new ErrorOutcome { Error = error };
+        _outcomes[error.Id] = outcome;
+        _raised.Add(error);
+        return outcome;
     }
 
     /// <summary>Schedules an action at an absolute time (never in the past).</summary>

@@ -162,7 +162,8 @@ internal static class Wire
             case ErrorKind.MemoryScrub:
             case ErrorKind.MemoryCorrected:
             {
-                var severity = e.Kind == ErrorKind.MemoryCorrected ? Severity.Corrected : Severity.Recoverable;
+                // An EINJ memory-fatal injection is fatal (the host panics); timeline memory errors keep their kind's severity.
+                var severity = e.Kind == ErrorKind.MemoryCorrected ? Severity.Corrected : e.FromEinj && e.Severity == Severity.Fatal ? Severity.Fatal : Severity.Recoverable;
                 byte type = e.Kind switch { ErrorKind.MemoryConsumed => 3, ErrorKind.MemoryScrub => 14, _ => 2 }; // multi-bit ECC, scrub uncorrected, single-bit ECC
                 return (severity, [new SectionPayload(Memory(e.HostAddress, type), severity, $"DIMM {e.HostAddress >> 33 & 7}")]);
             }

@@ -25,11 +25,14 @@ internal static class SimulateCommand
         format.AcceptOnlyFromAmong("text", "json");
         var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
         var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
-        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...')." };
+        var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...'); with EINJ/ERST, also the host's EINJ, ERST and the last boot's BERT and boot error region." };
+        var builtin = new Option<string?>("--builtin") { Description = "Run a built-in scenario instead of a file: " + string.Join(", ", BuiltinScenarios.Names) + "." };
+        builtin.AcceptOnlyFromAmong([.. BuiltinScenarios.Names]);
+        var erstStore = new Option<string?>("--erst-store") { Description = "After the run, write the host's ERST store (QEMU acpi-erst backing-file layout) to this file (read it with 'apeikit decode'); for scenarios that use EINJ/ERST." };
         var command = new Command("simulate", "Run the virtual platform: firmware -> host -> VMM -> guest, with SEA, SEI, GSIV, GPIO and polled notification. "
             + "Exit 1 when an invariant is violated, an error is lost, never delivered or delivered weaker than meant, or the scenario is malformed; 2 for usage errors.")
         {
-            file, format, records, printDefault, dump,
+            file, format, records, printDefault, dump, builtin, erstStore,
         };
         command.SetAction(parse =>
         {
@@ -41,17 +44,21 @@ internal static class SimulateCommand
             string? dumpDirectory = parse.GetValue(dump);
             if (dumpDirectory is not null && !Directory.Exists(dumpDirectory)) throw new CliUsageException($"{dumpDirectory}: no such directory (--dump writes into an existing directory)");
             string? path = parse.GetValue(file);
+            string? builtinName = parse.GetValue(builtin);
+            if (builtinName is not null && path is not null) throw new CliUsageException("give a scenario file or --builtin, not both");
+            string? erstPath = parse.GetValue(erstStore);
+            CliFiles.CheckOutputs([path], ("--erst-store", erstPath));
             Scenario scenario;
             try
             {
-                scenario = Load(path);
+                scenario = builtinName is not null ? BuiltinScenarios.Read(builtinName) : Load(path);
             }
             catch (ScenarioException e)
             {
                 context.Error.WriteLine($"apeikit: {Printable.Value(path, 200)}: {Printable.Escape(e.Message)}");
                 return CliApp.ContentError;
             }
-            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records), dumpDirectory);
+            return Run(context, scenario, parse.GetValue(format)!, parse.GetValue(records), dumpDirectory, erstPath);
         });
         return command;
     }
@@ -74,7 +81,7 @@ internal static class SimulateCommand
         return ScenarioReader.Read(json, Path.GetFileName(path));
     }
 
-    internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords, string? dumpDirectory = null)
+    internal static int Run(CliContext context, Scenario scenario, string format, bool showRecords, string? dumpDirectory = null, string? erstStorePath = null)
     {
         PlatformRun run;
         try
@@ -89,6 +96,11 @@ internal static class SimulateCommand
         var violations = PlatformInvariants.Check(run);
         var undelivered = PlatformInvariants.CheckDelivery(run);
         if (dumpDirectory is not null) Dump(context, run, dumpDirectory);
+        if (erstStorePath is not null)
+        {
+            if (run.Platform.Apei is not { } apei) throw new CliUsageException("--erst-store: this scenario does not use ERST (give it an \"apei\" member or an einj/reboot/erstClear step)");
+            CliFiles.WriteAll(context, (erstStorePath, apei.Store.Bytes.ToArray()));
+        }
         if (format == "json")
         {
             WriteJson(context, run, violations, undelivered);
@@ -106,6 +118,11 @@ internal static class SimulateCommand
             o.WriteLine();
             WriteGuestState(o, run);
             o.WriteLine();
+            if (run.Platform.Apei is { } apei)
+            {
+                SimulateApeiOutput.WriteText(o, apei);
+                o.WriteLine();
+            }
             if (violations.Count == 0) o.WriteLine("Invariants: all hold (records complete before notification, guest addresses from its own HEST and the memory map, no overwrite before read-ack, nothing lost silently, fatal errors kept from the guest, syndromes as meant, polled sources read within one interval).");
             else
             {
@@ -139,6 +156,22 @@ internal static class SimulateCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliUsageException($"{directory}: cannot write: {e.Message}");
+        }
+        if (run.Platform.Apei is { } apei)
+        {
+            // The host's EINJ and ERST as firmware published them, and the BERT and boot error region of the last boot.
+            var files = new List<(string Path, byte[] Bytes)>
+            {
+                (Path.Combine(directory, "host-EINJ.bin"), apei.EinjTable),
+                (Path.Combine(directory, "host-ERST.bin"), apei.ErstTable),
+            };
+            if (apei.Bert is { } bert)
+            {
+                files.Add((Path.Combine(directory, "host-BERT.bin"), bert.Table));
+                files.Add((Path.Combine(directory, "host-boot-error-region.bin"), bert.Region));
+            }
+            CliFiles.WriteAll(context, [.. files]);
+            context.Error.WriteLine($"apeikit: wrote {string.Join(", ", files.Select(f => f.Path))}; read them with: apeikit decode FILE (einj check / erst check for the tables)");
         }
     }
 
@@ -210,6 +243,7 @@ internal static class SimulateCommand
             w.WriteEndObject();
             w.WriteBoolean("panicked", run.Host.Panicked);
             w.WriteEndObject();
+            if (run.Platform.Apei is { } apei) SimulateApeiOutput.WriteJson(w, apei);
             w.WriteStartArray("invariantViolations");
             foreach (var line in violations) w.WriteStringValue(line);
             w.WriteEndArray();

@@ -616,9 +616,12 @@ public static class FuzzTargets
         var violations = PlatformInvariants.Check(run);
         PlatformInvariants.CheckDelivery(run);
         if (violations.Count > 0) throw new FuzzInvariantException("platform invariants: " + string.Join("; ", violations));
-        long bound = 64 + (long)MaxEventsPerErrorOrSource * (scenario.Timeline.Count + scenario.GuestSources.Count);
+        // EINJ, reboot and ERST-clear steps (at most ScenarioReader.MaxSteps): an injection's driver actions and the error it
+        // raises, and a reboot's ERST walk over the records earlier panics stored (at most one per step).
+        long bound = 64 + (long)MaxEventsPerErrorOrSource * (scenario.Timeline.Count + scenario.GuestSources.Count)
+            + (long)scenario.Steps.Count * (64 + 16L * scenario.Steps.Count);
         if (run.Trace.Events.Count > bound)
-            throw new FuzzInvariantException($"cost: {run.Trace.Events.Count} trace events for {scenario.Timeline.Count} errors and {scenario.GuestSources.Count} sources (bound {bound})");
+            throw new FuzzInvariantException($"cost: {run.Trace.Events.Count} trace events for {scenario.Timeline.Count} errors, {scenario.GuestSources.Count} sources and {scenario.Steps.Count} steps (bound {bound})");
         if (clock.Elapsed > ScenarioTimeBudget)
             throw new FuzzInvariantException($"cost: the run took {clock.Elapsed.TotalMilliseconds} ms (budget {ScenarioTimeBudget.TotalMilliseconds} ms) for {scenario.Timeline.Count} errors");
     }
