@@ -75,13 +75,19 @@ public static class JsonGuidedBuilder
             var written = walk.Output;
             if (length is null)
             {
-                // Built in scratch space: cut to the extent, then confirm at that length.
-                length = walk.Extent;
-                written = written.AsSpan(0, length.Value).ToArray();
-                walk.PatchStructureLengths(written);
+                // Built in scratch space: once a walk confirms the previous one there, cut to the extent and confirm
+                // again at that length (a describer sees the length: parts that run to the end, trailing bytes).
+                bool settled = previous is not null && written.AsSpan().SequenceEqual(previous);
+                if (settled)
+                {
+                    length = walk.Extent;
+                    written = written.AsSpan(0, length.Value).ToArray();
+                    walk.PatchStructureLengths(written);
+                    previous = null;
+                }
             }
             else if (written.Length > length) written = written.AsSpan(0, length.Value).ToArray();
-            if (previous is not null && written.AsSpan().SequenceEqual(previous))
+            if (length is not null && previous is not null && written.AsSpan().SequenceEqual(previous))
             {
                 // A JSON problem counts only in the confirming walk: a describer that reads bytes before reporting them
                 // sees a half-built buffer in the walks before it.
