@@ -509,7 +509,13 @@ public static class JsonGuidedBuilder
             var top = Top;
             top.Members.Names.Add(json);
             string path = top.Path + "." + json;
-            if (Member(top.Element, json) is not { } x) return;
+            if (Member(top.Element, json) is not { } x)
+            {
+                // Padding a specification asks for (the one meaning of "padding" in the JSON: ARM context structures to
+                // 16 bytes, UEFI N.2.4.4) is part of the structure even when the JSON leaves it out.
+                if (json == "padding" && top.Element is not null) Extent = Math.Max(Extent, (int)offset + bytes.Length);
+                return;
+            }
             byte[] given;
             try
             {
