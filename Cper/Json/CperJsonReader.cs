@@ -55,6 +55,8 @@ public static class CperJsonReader
             Flags = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(CperRecordHeader.FlagsOffset)),
             PersistenceInformation = BinaryPrimitives.ReadUInt64LittleEndian(h.AsSpan(CperRecordHeader.PersistenceInfoOffset)),
             Reserved = h.AsSpan(CperRecordHeader.ReservedOffset, 12).ToArray(),
+            // Decode's output of a broken record (it carries "errors") round-trips as it was; hand-written JSON is checked.
+            KeepsInvalidContent = record.TryGetProperty("errors", out _),
         };
         if (headerJson.TryGetProperty("signature", out var sig) && sig.ValueKind != JsonValueKind.Null && sig.GetString() != "CPER")
             throw new CperJsonException(path + ".header.signature", $"expected \"CPER\", found {JsonFieldReader.Show(sig)}");

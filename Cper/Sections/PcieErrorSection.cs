@@ -271,18 +271,18 @@ public sealed class PcieErrorSection : FixedSectionBody
         set => SetId(s_slot, (GetId(s_slot) & 0x7) | ((ulong)value << 3 & 0xFFFF));
     }
 
-    /// <summary>The 60-byte capability structure (a copy; set to replace).</summary>
+    /// <summary>The 60-byte capability structure (a copy; set to replace, which sets validation bit 6).</summary>
     public byte[] CapabilityStructure
     {
         get => Bytes.AsSpan(CapabilityOffset, 60).ToArray();
-        set => CopyBlock(value, CapabilityOffset, 60);
+        set => CopyBlock(value, CapabilityOffset, 60, CapabilityLayout.ParentValidBit);
     }
 
-    /// <summary>The 96-byte AER info (a copy; set to replace).</summary>
+    /// <summary>The 96-byte AER info (a copy; set to replace, which sets validation bit 7).</summary>
     public byte[] AerInfo
     {
         get => Bytes.AsSpan(AerInfoOffset, 96).ToArray();
-        set => CopyBlock(value, AerInfoOffset, 96);
+        set => CopyBlock(value, AerInfoOffset, 96, AerLayout.ParentValidBit);
     }
 
     /// <summary>Reads a register of the capability structure by its JSON name in <see cref="CapabilityLayout"/> (e.g. "deviceControl").</summary>
@@ -296,16 +296,26 @@ public sealed class PcieErrorSection : FixedSectionBody
     /// <summary>Reads a register of the AER info by its JSON name in <see cref="AerLayout"/> (e.g. "uncorrectableErrorStatus").</summary>
     public uint GetAerRegister(string json) => (uint)(AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).ReadValue(Bytes.AsSpan(AerInfoOffset, 96));
 
-    /// <summary>Writes a register of the AER info by its JSON name in <see cref="AerLayout"/>.</summary>
-    public void SetAerRegister(string json, uint value) => (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, 96), value);
+    /// <summary>Writes a register of the AER info by its JSON name in <see cref="AerLayout"/> (sets validation bit 7).</summary>
+    public void SetAerRegister(string json, uint value)
+    {
+        (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, 96), value);
+        MarkValid(AerLayout.ParentValidBit); // N.2.7: bit 7, AER Info valid
+    }
 
     private ulong GetId(FieldDef f) => SectionWalk.Read(Bytes, DeviceIdOffset, f);
-    private void SetId(FieldDef f, ulong value) => SectionWalk.Write(Bytes, DeviceIdOffset, f, value);
 
-    private void CopyBlock(byte[] value, int at, int size)
+    private void SetId(FieldDef f, ulong value)
+    {
+        SectionWalk.Write(Bytes, DeviceIdOffset, f, value);
+        MarkValid(DeviceIdLayout.ParentValidBit); // N.2.7: bit 3, Device ID valid
+    }
+
+    private void CopyBlock(byte[] value, int at, int size, int validBit)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length != size) throw new ArgumentException($"Expected {size} bytes.", nameof(value));
         value.CopyTo(Bytes, at);
+        MarkValid(validBit);
     }
 }
