@@ -72,9 +72,13 @@ public class ModelValidationBitTests
     }
 
     [Fact]
-    public void Hand_written_json_with_severity_7_is_refused_at_encode()
+    public void Hand_written_json_with_severity_7_is_refused_with_its_json_path()
     {
-        var record = Assert.Single(CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes("""{"header": {"severity": 7}, "sections": []}""")));
-        Assert.Equal("ErrorSeverity", Assert.Throws<ApeiContentException>(() => record.Encode()).Field);
+        var e = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes("""{"header": {"severity": 7}, "sections": []}""")));
+        Assert.Equal("$.header.severity", e.Path);
+        Assert.StartsWith("expected 0-3, found 7", e.Problem, StringComparison.Ordinal);
+        var s = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(
+            """{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "severity": 4}, "body": {}}]}""")));
+        Assert.Equal("$.sections[0].descriptor.severity", s.Path);
     }
 }

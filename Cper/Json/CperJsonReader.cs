@@ -67,6 +67,17 @@ public static class CperJsonReader
             int i = 0;
             foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]"));
         }
+        try
+        {
+            CperRecordChecks.ForEncoding(result); // the checks encode runs, reported here with the JSON path
+        }
+        catch (ApeiContentException e)
+        {
+            string at = e.Field == "ErrorSeverity" ? path + ".header.severity"
+                : e.Field == "SectionSeverity" ? $"{path}.sections[{(e.Offset - CperRecordHeader.Size) / CperSectionDescriptor.Size}].descriptor.severity"
+                : path;
+            throw new CperJsonException(at, $"expected {e.Expected}, found {e.Found} (UEFI 2.10 N.2.1/N.2.2: 0 recoverable, 1 fatal, 2 corrected, 3 informational)", e);
+        }
         if (result.RecordLength is { } given)
         {
             // Bytes past the last section are zeros the JSON does not show; bound them so a typo cannot ask for gigabytes.
