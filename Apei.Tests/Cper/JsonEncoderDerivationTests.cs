@@ -236,6 +236,26 @@ public class JsonEncoderDerivationTests
         Assert.Equal(2, warnings.Count);
     }
 
+    [Fact]
+    public void Encode_prints_the_warnings_and_still_writes_the_record()
+    {
+        string dir = Directory.CreateTempSubdirectory("apeikit-warn-").FullName;
+        try
+        {
+            string json = Path.Combine(dir, "r.json"), bin = Path.Combine(dir, "r.bin");
+            File.WriteAllText(json, """{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1"}, "body": {"validationBits": 2, "node": 3}}]}""");
+            var r = CliRunner.Run("encode", json, "-o", bin);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("r.json: warning: $.sections[0].body.node: given, but validationBits leaves bit 3 clear", r.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+            Assert.Equal(128 + 72 + 80, new FileInfo(bin).Length);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Theory]
     [InlineData("arm with two unpadded contexts")]
     [InlineData("ia32 with error info and an msr context")]

@@ -24,14 +24,27 @@ public static class CperJsonReader
 
     /// <summary>Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values (NDJSON).</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
-    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json)
-        => JsonDocuments.ReadEach(utf8Json, ReadRecord, "no record (expected a record object, an array of them, or one per line)");
+    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json) => ReadRecords(utf8Json, null);
+
+    /// <summary>Reads every record in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).</summary>
+    /// <param name="utf8Json">A record object, an array of them, or several top-level values (NDJSON).</param>
+    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
+    /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
+    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+        => JsonDocuments.ReadEach(utf8Json, (e, p) => ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
 
     /// <summary>Reads one record object.</summary>
     /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
     /// <param name="path">Its JSON path, for messages.</param>
     /// <exception cref="CperJsonException">The JSON does not describe a record.</exception>
-    public static CperRecord ReadRecord(JsonElement record, string path = "$")
+    public static CperRecord ReadRecord(JsonElement record, string path = "$") => ReadRecord(record, path, null);
+
+    /// <summary>Reads one record object, collecting warnings.</summary>
+    /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
+    /// <param name="path">Its JSON path, for messages.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">The JSON does not describe a record.</exception>
+    public static CperRecord ReadRecord(JsonElement record, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (record.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object, found {JsonFieldReader.Show(record)}");
         JsonFieldReader.Only(record, path, s_recordMembers);
@@ -65,7 +78,7 @@ public static class CperJsonReader
         {
             if (sections.ValueKind != JsonValueKind.Array) throw new CperJsonException(path + ".sections", $"expected an array of sections, found {JsonFieldReader.Show(sections)}");
             int i = 0;
-            foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]"));
+            foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]", warnings));
         }
         try
         {
@@ -92,7 +105,14 @@ public static class CperJsonReader
 
     /// <summary>Reads one section: <c>{"descriptor": {..}, "body": {..}}</c>.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a section.</exception>
-    public static CperSection ReadSection(JsonElement section, string path)
+    public static CperSection ReadSection(JsonElement section, string path) => ReadSection(section, path, null);
+
+    /// <summary>Reads one section, collecting warnings.</summary>
+    /// <param name="section">The section: <c>{"descriptor": {..}, "body": {..}}</c>.</param>
+    /// <param name="path">Its JSON path, for messages.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">The JSON does not describe a section.</exception>
+    public static CperSection ReadSection(JsonElement section, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (section.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a section object, found {JsonFieldReader.Show(section)}");
         JsonFieldReader.Only(section, path, s_sectionMembers);
@@ -132,7 +152,7 @@ public static class CperJsonReader
                 throw new CperJsonException(path + ".descriptor.sectionLength", $"{result.Length.Value} bytes is more than the body describes (at most {limit} for this body)");
             length = (int)result.Length.Value;
         }
-        var bytes = JsonGuidedBuilder.Build(body, path + ".body", length, (b, v) => CperSections.DescribeBody(type, b, 0, v));
+        var bytes = JsonGuidedBuilder.Build(body, path + ".body", length, (b, v) => CperSections.DescribeBody(type, b, 0, v), null, warnings);
         try
         {
             result.Body = CperSections.DecodeBody(type, bytes, 0);
