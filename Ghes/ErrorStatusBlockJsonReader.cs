@@ -9,8 +9,8 @@ namespace ApeiKit.Ghes;
 /// json</c> writes: <c>{"header": {"blockStatus": .., "dataLength": ..}, "entries": [{"entryHeader": {..}, "body": {..}}],
 /// "rawData": ".."}</c>, one block, an array of blocks, or one per line. As for CPER records
 /// (<see cref="CperJsonReader"/>), there is no hand-written inverse: <see cref="JsonGuidedBuilder"/> runs
-/// <see cref="ErrorStatusBlockDescriber"/> (and through it every section's describer) over a candidate buffer until the
-/// bytes settle, so decode then read back gives the original block, Block Status, Data Length and raw data included.
+/// <see cref="ErrorStatusBlockDescriber"/> (and through it every section's describer) over the block being built, so
+/// decode then read back gives the original block, Block Status, Data Length and raw data included.
 /// Counts and lengths are not computed: the JSON must give them, as decode prints them.
 /// </summary>
 public static class ErrorStatusBlockJsonReader
