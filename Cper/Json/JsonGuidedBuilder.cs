@@ -155,6 +155,8 @@ public static class JsonGuidedBuilder
         public FieldDef? ValidationField { get; set; }
         public int ValidationOffset { get; set; }
         public bool ValidationGiven { get; set; }
+        /// <summary>validationBits given in the renderer's form (<c>{"value": .., "names": [..]}</c>): decode output, which shows invalid fields that hold bytes.</summary>
+        public bool ValidationAsDecoded { get; set; }
         public ulong ValidationDerived { get; set; }
         /// <summary>Validation bits of the fields present (given whole, or sub-fields with their own bits, or nested objects).</summary>
         public ulong PresentBits { get; set; }
@@ -364,6 +366,7 @@ public static class JsonGuidedBuilder
                 top.ValidationField = field;
                 top.ValidationOffset = at;
                 top.ValidationGiven = present;
+                top.ValidationAsDecoded = present && member is { ValueKind: JsonValueKind.Object } vm && Member(vm, "value") is not null;
                 if (present) Write(at, value);
                 else
                 {
@@ -584,6 +587,9 @@ public static class JsonGuidedBuilder
                     yield return new CperJsonWarning(f.Path + ".validationBits",
                         $"bit {bit}{(name is null ? "" : $" ({name})")} is set but nothing it validates is given: readers take zero");
                 }
+                // Decode prints a field that holds bytes although its bit is clear (firmware leaves values in invalid
+                // fields): only a validationBits written by hand claims that the fields beside it are the valid ones.
+                if (f.ValidationAsDecoded) continue;
                 foreach (var (field, bit) in f.Given)
                 {
                     if ((given >> bit & 1) == 0)
