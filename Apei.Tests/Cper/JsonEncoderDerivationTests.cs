@@ -236,6 +236,25 @@ public class JsonEncoderDerivationTests
         Assert.Equal(2, warnings.Count);
     }
 
+    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
+
+    [Theory]
+    [MemberData(nameof(CperFixtures))]
+    public void Decode_output_reads_back_without_warnings(string fixture)
+    {
+        var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));
+        var warnings = new List<CperJsonWarning>();
+        try
+        {
+            CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(decoded.Out), warnings);
+        }
+        catch (CperJsonException)
+        {
+            return; // JsonRoundTripTests' concern
+        }
+        Assert.True(warnings.Count == 0, string.Join('\n', warnings));
+    }
+
     [Fact]
     public void Encode_prints_the_warnings_and_still_writes_the_record()
     {
