@@ -72,6 +72,17 @@ public class JsonEncoderDerivationTests
         // ApeiKit's own strict decoder takes it (without Section Length it used to refuse what it wrote).
         var arm = ArmProcessorSection.Decode(bytes);
         Assert.Single(arm.ErrorInfo);
+
+        // What Linux cper-arm.c prints for it: the cache level and "corrected" only appear because the error
+        // information's own validation bits (2, 4) are set; the physical fault address because entry bit 4 is.
+        var record = Record(CperGuids.ProcessorArm, """
+            {"mpidr": 257, "errorInfo": [{"type": 2, "errorInformation": {"level": 2, "corrected": true}, "physicalFaultAddress": 4096}]}
+            """).Encode();
+        var lines = Assert.Single(KernelExpectations.For(DecodedJson(record), record).Sections);
+        Assert.Contains(lines, l => l.Key == "Error info structure 0/cache level" && l.Value == "2");
+        Assert.Contains(lines, l => l.Key == "the error has been corrected");
+        Assert.Contains(lines, l => l.Key == "Error info structure 0/physical fault address" && l.Value == "0x0000000000001000");
+        Assert.Contains(lines, l => l.Key == "Multiprocessor Affinity Register (MPIDR)");
     }
 
     [Fact]
