@@ -51,6 +51,14 @@ public sealed class CperRecord : IApeiEncodable
     /// <summary>Bytes inside the record that no header, descriptor or section covers (non-zero gaps), kept for exact round trips.</summary>
     public List<(int Offset, byte[] Bytes)> Fillers { get; } = [];
 
+    /// <summary>
+    /// True for a record that holds what broken input held (set by the lenient <see cref="Decode(ReadOnlySpan{byte}, List{ApeiContentException}, out int, long)"/>
+    /// and by JSON input that carries decode's <c>errors</c>): encoding then writes an Error Severity or Section Severity
+    /// above 3 back as it was read, so decode then encode gives the same bytes. Otherwise encoding refuses them
+    /// (UEFI 2.10 N.2.1, N.2.2: 0-3), with the same error decode reports.
+    /// </summary>
+    public bool KeepsInvalidContent { get; set; }
+
     /// <summary>Decodes a whole record strictly: any content error throws.</summary>
     /// <exception cref="ApeiContentException">Malformed or truncated record or section.</exception>
     public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
@@ -81,6 +89,7 @@ public sealed class CperRecord : IApeiEncodable
             Flags = h.Flags, PersistenceInformation = h.PersistenceInformation,
             Reserved = h.Bytes.Slice(CperRecordHeader.ReservedOffset, 12).ToArray(),
             PresentLength = view.IsTruncated ? view.Bytes.Length : null,
+            KeepsInvalidContent = true,
         };
 
         int[] overlaps = view.FindOverlaps();
@@ -140,9 +149,11 @@ public sealed class CperRecord : IApeiEncodable
 
     /// <summary>Bytes <see cref="TryEncode"/> writes: <see cref="PresentLength"/> if set, else RecordLength if set, else the end of the last section.</summary>
     /// <exception cref="InvalidOperationException">The record would exceed 2 GiB.</exception>
+    /// <exception cref="ApeiContentException">A severity above 3 (unless <see cref="KeepsInvalidContent"/>), or a section without a body.</exception>
     /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given: Section Count is 16 bits (it is never wrapped).</exception>
     public int GetEncodedLength()
     {
+        CperRecordChecks.ForEncoding(this); // the decoder's own checks (one validation truth)
         if (SectionCount is null && Sections.Count > ushort.MaxValue)
             throw new ApeiContentException("CPER record header", "SectionCount", CperRecordHeader.SectionCountOffset,
                 $"at most {ushort.MaxValue} sections (Section Count is a 16-bit field)", $"{Sections.Count} sections");
@@ -164,7 +175,7 @@ public sealed class CperRecord : IApeiEncodable
     }
 
     /// <summary>Encodes the record; false when <paramref name="destination"/> is too small.</summary>
-    /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given (see <see cref="GetEncodedLength"/>).</exception>
+    /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given, a severity above 3, or a section without a body (see <see cref="GetEncodedLength"/>).</exception>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();

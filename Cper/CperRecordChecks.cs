@@ -22,8 +22,7 @@ internal static class CperRecordChecks
             (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "SignatureEnd", baseOffset + CperRecordHeader.SignatureEndOffset, "0xFFFFFFFF", FieldFormat.Hex(header.SignatureEnd, 4)));
         if (record.IsTruncated)
             (errors ??= []).Add(ApeiContentException.Truncated("CPER record", baseOffset + CperRecordHeader.RecordLengthOffset, record.DeclaredLength, record.Bytes.Length, "RecordLength"));
-        if (header.Severity > 3)
-            (errors ??= []).Add(ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", header.Severity.ToString(CultureInfo.InvariantCulture)));
+        if (RecordSeverity(header.Severity, baseOffset) is { } severity) (errors ??= []).Add(severity);
         if (record.DescriptorCount < header.SectionCount)
         {
             int at = CperRecordView.DescriptorOffset(record.DescriptorCount);
@@ -34,8 +33,38 @@ internal static class CperRecordChecks
 
     /// <summary>The descriptor's own check (N.2.2: Section Severity 0-3), or null when it holds.</summary>
     public static ApeiContentException? Descriptor(in CperSectionDescriptor descriptor, int index, long descriptorOffset)
-        => descriptor.Severity > 3
-            ? ApeiContentException.Invalid(string.Create(CultureInfo.InvariantCulture, $"CPER section descriptor #{index}"), "SectionSeverity",
-                descriptorOffset + CperSectionDescriptor.SeverityOffset, "0-3", descriptor.Severity.ToString(CultureInfo.InvariantCulture))
+        => SectionSeverity(descriptor.Severity, index, descriptorOffset);
+
+    /// <summary>N.2.1 Error Severity: 0 recoverable, 1 fatal, 2 corrected, 3 informational; anything else is an error.</summary>
+    private static ApeiContentException? RecordSeverity(uint severity, long baseOffset)
+        => severity > 3
+            ? ApeiContentException.Invalid("CPER record header", "ErrorSeverity", baseOffset + CperRecordHeader.SeverityOffset, "0-3", severity.ToString(CultureInfo.InvariantCulture))
             : null;
+
+    /// <summary>N.2.2 Section Severity: the same four values as the record's.</summary>
+    private static ApeiContentException? SectionSeverity(uint severity, int index, long descriptorOffset)
+        => severity > 3
+            ? ApeiContentException.Invalid(string.Create(CultureInfo.InvariantCulture, $"CPER section descriptor #{index}"), "SectionSeverity",
+                descriptorOffset + CperSectionDescriptor.SeverityOffset, "0-3", severity.ToString(CultureInfo.InvariantCulture))
+            : null;
+
+    /// <summary>
+    /// The checks an encoder runs on a model before writing it: the same severity checks the decoder runs on bytes
+    /// (N.2.1, N.2.2), and a body for every section. A record decoded leniently keeps what it read
+    /// (<see cref="CperRecord.KeepsInvalidContent"/>), so decode then encode still gives the bytes read.
+    /// </summary>
+    /// <exception cref="ApeiContentException">The first check that fails, at the offset the field will have.</exception>
+    public static void ForEncoding(CperRecord record)
+    {
+        for (int i = 0; i < record.Sections.Count; i++)
+        {
+            if (record.Sections[i].Body is null)
+                throw new ApeiContentException(string.Create(CultureInfo.InvariantCulture, $"CPER section #{i}"), "Body", CperRecordView.DescriptorOffset(i),
+                    "a section body (a RawSectionBody for bytes without a model)", "none");
+        }
+        if (record.KeepsInvalidContent) return;
+        if (RecordSeverity(record.Severity, 0) is { } bad) throw bad;
+        for (int i = 0; i < record.Sections.Count; i++)
+            if (SectionSeverity(record.Sections[i].Severity, i, CperRecordView.DescriptorOffset(i)) is { } badSection) throw badSection;
+    }
 }

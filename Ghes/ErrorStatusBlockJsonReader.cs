@@ -9,8 +9,8 @@ namespace ApeiKit.Ghes;
 /// json</c> writes: <c>{"header": {"blockStatus": .., "dataLength": ..}, "entries": [{"entryHeader": {..}, "body": {..}}],
 /// "rawData": ".."}</c>, one block, an array of blocks, or one per line. As for CPER records
 /// (<see cref="CperJsonReader"/>), there is no hand-written inverse: <see cref="JsonGuidedBuilder"/> runs
-/// <see cref="ErrorStatusBlockDescriber"/> (and through it every section's describer) over a candidate buffer until the
-/// bytes settle, so decode then read back gives the original block, Block Status, Data Length and raw data included.
+/// <see cref="ErrorStatusBlockDescriber"/> (and through it every section's describer) over the block being built, so
+/// decode then read back gives the original block, Block Status, Data Length and raw data included.
 /// Counts and lengths are not computed: the JSON must give them, as decode prints them.
 /// </summary>
 public static class ErrorStatusBlockJsonReader
@@ -76,19 +76,32 @@ public static class ErrorStatusBlockJsonReader
 
     /// <summary>Reads every block in <paramref name="utf8Json"/> and returns each block's bytes.</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
-    public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json)
-        => JsonDocuments.ReadEach(utf8Json, ReadBlock, "no error status block (expected a block object, an array of them, or one per line)");
+    public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json) => ReadBlocks(utf8Json, null);
+
+    /// <summary>Reads every block in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).</summary>
+    /// <param name="utf8Json">A block object, an array of them, or one per line.</param>
+    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
+    /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
+    public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+        => JsonDocuments.ReadEach(utf8Json, (e, p) => ReadBlock(e, p, warnings), "no error status block (expected a block object, an array of them, or one per line)");
 
     /// <summary>Reads one block object and returns its bytes.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a block.</exception>
-    public static byte[] ReadBlock(JsonElement block, string path = "$")
+    public static byte[] ReadBlock(JsonElement block, string path = "$") => ReadBlock(block, path, null);
+
+    /// <summary>Reads one block object and returns its bytes, collecting warnings.</summary>
+    /// <param name="block">The block object.</param>
+    /// <param name="path">Its JSON path, for messages.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">The JSON does not describe a block.</exception>
+    public static byte[] ReadBlock(JsonElement block, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (block.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected an error status block object, found {JsonFieldReader.Show(block)}");
         if (!block.TryGetProperty("header", out var header) || header.ValueKind != JsonValueKind.Object)
             throw new CperJsonException(path + ".header", "required member missing (the block header: blockStatus, dataLength, errorSeverity, ...)");
         if (!header.TryGetProperty("dataLength", out _))
             throw new CperJsonException(path + ".header.dataLength", "required member missing (the length of the entries; decode prints it)");
-        return JsonGuidedBuilder.Build(block, path, null, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "Generic Error Status Block"), s_decodeOnly);
+        return JsonGuidedBuilder.Build(block, path, null, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "Generic Error Status Block"), s_decodeOnly, warnings);
     }
 
     private static JsonReaderOptions Options => new() { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };

@@ -72,6 +72,9 @@ public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, 
         return bcd;
     }
 
+    /// <summary>How an encoder computes this sub-field when it is not given (IA32/X64 ERROR_INFO_NUM in the validation bits), or null.</summary>
+    public FieldDerivation? Derive { get; init; }
+
     /// <summary>Mask of the sub-field in the whole value.</summary>
     public ulong Mask => (Width >= 64 ? ulong.MaxValue : (1UL << Width) - 1) << Bit;
 }
@@ -101,6 +104,31 @@ public sealed record FieldDef(string Json, string Label, int Offset, int Size, F
     public Func<Guid, string?>? GuidNames { get; init; }
     /// <summary>Optional unit or remark shown after the value in text ("bytes", "ms").</summary>
     public string? Unit { get; init; }
+    /// <summary>How an encoder computes this field when it is not given (a count, a length, a constant), or null.</summary>
+    public FieldDerivation? Derive { get; init; }
+    /// <summary>
+    /// For a field of a nested structure (one with no validation field of its own): the bit of the enclosing structure's
+    /// validation field that says the nested structure is valid, or -1. Set by <see cref="StructDef"/>'s
+    /// <c>parentValidBit</c>; an encoder given the nested structure sets that bit.
+    /// </summary>
+    public int ParentValidBit { get; init; } = -1;
+    /// <summary>Where the bits of a given value above this field's width go (UEFI N.2.5 row bits 16-17), or null.</summary>
+    public FieldSpill? Spill { get; init; }
+
+    /// <summary>
+    /// The sub-field named <c>validationBits</c> of a <see cref="FieldKind.Bits"/> field that carries its own validation
+    /// bits (UEFI N.2.4.2.1 check information, N.2.4.4 ARM error information: bits 0-15), or null. Sub-field
+    /// <see cref="BitFieldDef.ValidBit"/>s of such a field are bits of that sub-field, not of the structure's validation field.
+    /// </summary>
+    public BitFieldDef? EmbeddedValidation
+    {
+        get
+        {
+            if (BitFields is null) return null;
+            foreach (var b in BitFields) if (b.Json == "validationBits") return b;
+            return null;
+        }
+    }
 
     /// <summary>End offset (exclusive).</summary>
     public int End => Offset + Size;
@@ -187,13 +215,24 @@ public sealed record FieldDef(string Json, string Label, int Offset, int Size, F
 public sealed class StructDef
 {
     /// <summary>Creates a layout.</summary>
-    public StructDef(string name, int size, IReadOnlyList<FieldDef> fields, string? validationField = null)
+    /// <param name="name">Structure name used in messages and renderings.</param>
+    /// <param name="size">Size in bytes.</param>
+    /// <param name="fields">Fields in offset order.</param>
+    /// <param name="validationField">JSON name of the field whose bits say which others are valid, if any.</param>
+    /// <param name="parentValidBit">
+    /// For a nested structure with no validation field of its own: the enclosing structure's validation bit that says it
+    /// is valid (UEFI N.2.7: PCIe Device ID bit 3, AER Info bit 7), or -1. Stamped on every field as
+    /// <see cref="FieldDef.ParentValidBit"/>.
+    /// </param>
+    public StructDef(string name, int size, IReadOnlyList<FieldDef> fields, string? validationField = null, int parentValidBit = -1)
     {
+        ArgumentNullException.ThrowIfNull(fields);
         Name = name;
         Size = size;
-        Fields = [.. fields];
+        ParentValidBit = parentValidBit;
+        Fields = parentValidBit < 0 ? [.. fields] : [.. fields.Select(f => f with { ParentValidBit = parentValidBit })];
         if (validationField is not null)
-            ValidationField = fields.FirstOrDefault(f => f.Json == validationField) ?? throw new ArgumentException($"No field '{validationField}'.", nameof(validationField));
+            ValidationField = Fields.FirstOrDefault(f => f.Json == validationField) ?? throw new ArgumentException($"No field '{validationField}'.", nameof(validationField));
         foreach (var f in fields)
         {
             if (f.Offset < 0 || f.End > size) throw new ArgumentException($"{name}: field {f.Json} [{f.Offset}+{f.Size}] lies outside {size} bytes.");
@@ -208,6 +247,17 @@ public sealed class StructDef
     public System.Collections.Immutable.ImmutableArray<FieldDef> Fields { get; }
     /// <summary>The field whose bits say which other fields are valid, if any.</summary>
     public FieldDef? ValidationField { get; }
+    /// <summary>The enclosing structure's validation bit that says this nested structure is valid, or -1.</summary>
+    public int ParentValidBit { get; }
+
+    /// <summary>
+    /// Announces that this structure starts at <paramref name="offset"/> and is about to be read, to a visitor that builds
+    /// bytes (<see cref="IStructureSource"/>); nothing for renderers. See <see cref="IStructureSource.Prefill"/>.
+    /// </summary>
+    public void Prefill(StructureVisitor visitor, long offset, string? arrayJson = null, int index = -1)
+    {
+        if (visitor is IStructureSource source) source.Prefill(this, offset, arrayJson, index);
+    }
 
     /// <summary>Finds a field by JSON name.</summary>
     public FieldDef? Find(string json)

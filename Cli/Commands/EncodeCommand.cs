@@ -50,10 +50,11 @@ internal static class EncodeCommand
         }
         var losses = new ConversionLossTally(toErrorStatusBlock: true);
         List<CperRecord> records;
+        var jsonWarnings = new List<CperJsonWarning>();
         using var result = new MemoryStream();
         try
         {
-            records = CperJsonReader.ReadRecords(json);
+            records = CperJsonReader.ReadRecords(json, jsonWarnings);
             int index = 0;
             foreach (var record in records)
             {
@@ -77,6 +78,7 @@ internal static class EncodeCommand
             return CliApp.ContentError;
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
             context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
@@ -93,9 +95,10 @@ internal static class EncodeCommand
         using var result = new MemoryStream();
         var losses = new ConversionLossTally(toErrorStatusBlock: false);
         int count;
+        var jsonWarnings = new List<CperJsonWarning>();
         try
         {
-            var blocks = ErrorStatusBlockJsonReader.ReadBlocks(json);
+            var blocks = ErrorStatusBlockJsonReader.ReadBlocks(json, jsonWarnings);
             count = blocks.Count;
             foreach (var bytes in blocks)
             {
@@ -115,6 +118,7 @@ internal static class EncodeCommand
             return CliApp.ContentError;
         }
         CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;

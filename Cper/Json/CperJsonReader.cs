@@ -24,14 +24,27 @@ public static class CperJsonReader
 
     /// <summary>Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values (NDJSON).</summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
-    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json)
-        => JsonDocuments.ReadEach(utf8Json, ReadRecord, "no record (expected a record object, an array of them, or one per line)");
+    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json) => ReadRecords(utf8Json, null);
+
+    /// <summary>Reads every record in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).</summary>
+    /// <param name="utf8Json">A record object, an array of them, or several top-level values (NDJSON).</param>
+    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
+    /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
+    public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+        => JsonDocuments.ReadEach(utf8Json, (e, p) => ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
 
     /// <summary>Reads one record object.</summary>
     /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
     /// <param name="path">Its JSON path, for messages.</param>
     /// <exception cref="CperJsonException">The JSON does not describe a record.</exception>
-    public static CperRecord ReadRecord(JsonElement record, string path = "$")
+    public static CperRecord ReadRecord(JsonElement record, string path = "$") => ReadRecord(record, path, null);
+
+    /// <summary>Reads one record object, collecting warnings.</summary>
+    /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
+    /// <param name="path">Its JSON path, for messages.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">The JSON does not describe a record.</exception>
+    public static CperRecord ReadRecord(JsonElement record, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (record.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object, found {JsonFieldReader.Show(record)}");
         JsonFieldReader.Only(record, path, s_recordMembers);
@@ -55,6 +68,8 @@ public static class CperJsonReader
             Flags = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(CperRecordHeader.FlagsOffset)),
             PersistenceInformation = BinaryPrimitives.ReadUInt64LittleEndian(h.AsSpan(CperRecordHeader.PersistenceInfoOffset)),
             Reserved = h.AsSpan(CperRecordHeader.ReservedOffset, 12).ToArray(),
+            // Decode's output of a broken record (it carries "errors") round-trips as it was; hand-written JSON is checked.
+            KeepsInvalidContent = record.TryGetProperty("errors", out _),
         };
         if (headerJson.TryGetProperty("signature", out var sig) && sig.ValueKind != JsonValueKind.Null && sig.GetString() != "CPER")
             throw new CperJsonException(path + ".header.signature", $"expected \"CPER\", found {JsonFieldReader.Show(sig)}");
@@ -63,7 +78,18 @@ public static class CperJsonReader
         {
             if (sections.ValueKind != JsonValueKind.Array) throw new CperJsonException(path + ".sections", $"expected an array of sections, found {JsonFieldReader.Show(sections)}");
             int i = 0;
-            foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]"));
+            foreach (var s in sections.EnumerateArray()) result.Sections.Add(ReadSection(s, $"{path}.sections[{i++}]", warnings));
+        }
+        try
+        {
+            CperRecordChecks.ForEncoding(result); // the checks encode runs, reported here with the JSON path
+        }
+        catch (ApeiContentException e)
+        {
+            string at = e.Field == "ErrorSeverity" ? path + ".header.severity"
+                : e.Field == "SectionSeverity" ? $"{path}.sections[{(e.Offset - CperRecordHeader.Size) / CperSectionDescriptor.Size}].descriptor.severity"
+                : path;
+            throw new CperJsonException(at, $"expected {e.Expected}, found {e.Found} (UEFI 2.10 N.2.1/N.2.2: 0 recoverable, 1 fatal, 2 corrected, 3 informational)", e);
         }
         if (result.RecordLength is { } given)
         {
@@ -79,7 +105,14 @@ public static class CperJsonReader
 
     /// <summary>Reads one section: <c>{"descriptor": {..}, "body": {..}}</c>.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a section.</exception>
-    public static CperSection ReadSection(JsonElement section, string path)
+    public static CperSection ReadSection(JsonElement section, string path) => ReadSection(section, path, null);
+
+    /// <summary>Reads one section, collecting warnings.</summary>
+    /// <param name="section">The section: <c>{"descriptor": {..}, "body": {..}}</c>.</param>
+    /// <param name="path">Its JSON path, for messages.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">The JSON does not describe a section.</exception>
+    public static CperSection ReadSection(JsonElement section, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (section.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a section object, found {JsonFieldReader.Show(section)}");
         JsonFieldReader.Only(section, path, s_sectionMembers);
@@ -119,7 +152,7 @@ public static class CperJsonReader
                 throw new CperJsonException(path + ".descriptor.sectionLength", $"{result.Length.Value} bytes is more than the body describes (at most {limit} for this body)");
             length = (int)result.Length.Value;
         }
-        var bytes = JsonGuidedBuilder.Build(body, path + ".body", length, (b, v) => CperSections.DescribeBody(type, b, 0, v));
+        var bytes = JsonGuidedBuilder.Build(body, path + ".body", length, (b, v) => CperSections.DescribeBody(type, b, 0, v), null, warnings);
         try
         {
             result.Body = CperSections.DecodeBody(type, bytes, 0);

@@ -120,12 +120,23 @@ public sealed partial class ArmProcessorSection
     ];
 
     /// <summary>Context-information header layout (UEFI 2.10 Table N-21).</summary>
-    public static StructDef ContextHeaderLayout { get; } = new("ARM context information", ArmContextInfo.HeaderSize,
-    [
-        FieldDef.UInt("version", "Version", 0, 2),
-        FieldDef.Enum("registerContextType", "Register context type", 2, 2, RegisterContextTypes),
-        FieldDef.UInt("registerArraySize", "Register array size", 4, 4, unit: "bytes"),
-    ]);
+    public static StructDef ContextHeaderLayout { get; } = ContextHeader();
+
+    private static StructDef ContextHeader()
+    {
+        var type = FieldDef.Enum("registerContextType", "Register context type", 2, 2, RegisterContextTypes);
+        return new("ARM context information", ArmContextInfo.HeaderSize,
+        [
+            FieldDef.UInt("version", "Version", 0, 2),
+            type,
+            // N.2.4.4 Table N-21: Register Array Size, the bytes of the register array that follows (padding excluded);
+            // derived from the array given (hex bytes, or the named registers of the type's layout).
+            FieldDef.UInt("registerArraySize", "Register array size", 4, 4, unit: "bytes") with
+            {
+                Derive = FieldDerivation.LengthOf(type, t => t <= ushort.MaxValue ? RegisterLayout((ushort)t) : null, "registerArray", "registers"),
+            },
+        ]);
+    }
 
     private static readonly StructDef[] s_registerLayouts =
     [

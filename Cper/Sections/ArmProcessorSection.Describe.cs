@@ -12,9 +12,11 @@ public sealed partial class ArmProcessorSection
     public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
     [
         HeaderValidation,
-        FieldDef.UInt("errInfoNum", "Error information structures (ERR_INFO_NUM)", 4, 2),
-        FieldDef.UInt("contextInfoNum", "Context information structures (CONTEXT_INFO_NUM)", 6, 2),
-        FieldDef.UInt("sectionLength", "Section length", 8, 4, unit: "bytes"),
+        // N.2.4.4 Table N-16: ERR_INFO_NUM and CONTEXT_INFO_NUM count the structures that follow; Section Length covers
+        // the header, both arrays and the vendor-specific bytes. An encoder derives them from what it is given.
+        FieldDef.UInt("errInfoNum", "Error information structures (ERR_INFO_NUM)", 4, 2) with { Derive = FieldDerivation.CountOf("errorInfo") },
+        FieldDef.UInt("contextInfoNum", "Context information structures (CONTEXT_INFO_NUM)", 6, 2) with { Derive = FieldDerivation.CountOf("contextInfo") },
+        FieldDef.UInt("sectionLength", "Section length", 8, 4, unit: "bytes") with { Derive = FieldDerivation.StructureLength },
         FieldDef.UInt("errorAffinityLevel", "Error affinity level", 12, 1, validBit: 1),
         FieldDef.Reserved("reserved", 13, 3),
         FieldDef.Bits("mpidr", "MPIDR_EL1", 16, 8,
@@ -42,7 +44,7 @@ public sealed partial class ArmProcessorSection
     public static StructDef ErrorInfoLayout { get; } = new("ARM error information", ArmErrorInfo.Size,
     [
         FieldDef.UInt("version", "Version", 0, 1),
-        FieldDef.UInt("length", "Length", 1, 1, unit: "bytes"),
+        FieldDef.UInt("length", "Length", 1, 1, unit: "bytes") with { Derive = FieldDerivation.Constant(ArmErrorInfo.Size) }, // N.2.4.4 Table N-17: 32
         InfoValidation,
         s_infoType,
         InfoMultipleError,
@@ -122,11 +124,17 @@ public sealed partial class ArmProcessorSection
     /// <exception cref="ApeiContentException">Fewer than 40 bytes (no header to describe).</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes what the walk reads before it is reported: the header's counts and length, the
+        // error types that pick the encoding, each context header (see IStructureSource).
+        bool building = visitor is IStructureSource;
+        if (building) HeaderLayout.Prefill(visitor, baseOffset);
         var walk = Walk.Start(body, baseOffset);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (walk.LengthError is { } le) visitor.Error(le);
         if (walk.CountError is { } ce) visitor.Error(ce);
 
+        if (building)
+            for (int i = 0; i < walk.ErrorInfoCount; i++) ErrorInfoLayout.Prefill(visitor, baseOffset + HeaderSize + i * ArmErrorInfo.Size, "errorInfo", i);
         var encoding = DetectEncoding(body, walk.ErrorInfoCount);
         if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding) + ArmErrorTypeSetting.Current switch
         {
@@ -150,6 +158,7 @@ public sealed partial class ArmProcessorSection
             visitor.BeginArray("contextInfo", "Context information", baseOffset + pos, walk.Limit - pos);
             for (int j = 0; j < walk.ContextCount; j++)
             {
+                if (building) ContextHeaderLayout.Prefill(visitor, baseOffset + pos);
                 if (CheckContext(body, pos, walk.Limit, j, baseOffset, out int size) is { } bad)
                 {
                     visitor.Error(bad);
@@ -157,7 +166,8 @@ public sealed partial class ArmProcessorSection
                     break;
                 }
                 int end = pos + ArmContextInfo.HeaderSize + size;
-                int padding = ContextPadding(body, pos, ArmContextInfo.HeaderSize + size, walk.Limit);
+                // Whether zero padding follows is read from the bytes after the array; a builder says what its description shows.
+                int padding = building && ((IStructureSource)visitor).ShowsNote("padding") == true ? -1 : ContextPadding(body, pos, ArmContextInfo.HeaderSize + size, walk.Limit);
                 DescribeContext(body.Slice(pos, ArmContextInfo.HeaderSize + size), j, baseOffset + pos, visitor, body.Slice(end, Math.Max(0, padding)), padding < 0);
                 pos = end + Math.Max(0, padding);
             }

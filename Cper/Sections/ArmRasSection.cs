@@ -262,6 +262,8 @@ public sealed class ArmRasSection : CperSectionBody
     {
         ArgumentNullException.ThrowIfNull(visitor);
         if (body.Length < NodeSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, NodeSize, body.Length);
+        // A builder (JSON input) writes the node (counts and offsets) before the walk reads it (see IStructureSource).
+        NodeLayout.Prefill(visitor, baseOffset);
         Parts p;
         try
         {

@@ -86,23 +86,40 @@ public abstract class FixedSectionBody : CperSectionBody
     /// <summary>Reads an integer field.</summary>
     protected ulong Get(FieldDef field) => field.End <= Bytes.Length ? field.ReadValue(Bytes) : 0;
 
-    /// <summary>Writes an integer field (grows a short, older-layout body to the full layout when needed).</summary>
+    /// <summary>
+    /// Writes an integer field (grows a short, older-layout body to the full layout when needed) and sets the field's
+    /// validation bit (<see cref="FieldDef.ValidBit"/>), as the ARM and IA32/X64 models' setters do: a value set is a value
+    /// meant. Set <c>ValidationBits</c> afterwards to say otherwise.
+    /// </summary>
     protected void Set(FieldDef field, ulong value)
     {
-        if (field.End > Bytes.Length)
-        {
-            var grown = new byte[Layout.Size];
-            Bytes.CopyTo(grown, 0);
-            Bytes = grown;
-        }
+        ArgumentNullException.ThrowIfNull(field);
+        Grow(field);
         field.WriteValue(Bytes, value);
+        MarkValid(field.ValidBit);
+    }
+
+    /// <summary>Sets bit <paramref name="bit"/> of the layout's validation field (nothing for -1 or a layout without one).</summary>
+    protected void MarkValid(int bit)
+    {
+        if (bit < 0 || Layout.ValidationField is not { } v) return;
+        Grow(v);
+        v.WriteValue(Bytes, v.ReadValue(Bytes) | 1UL << bit);
+    }
+
+    private void Grow(FieldDef field)
+    {
+        if (field.End <= Bytes.Length) return;
+        var grown = new byte[Layout.Size];
+        Bytes.CopyTo(grown, 0);
+        Bytes = grown;
     }
 
     /// <summary>Reads an integer field by its JSON name (the layout's names, e.g. "physicalAddress").</summary>
     /// <exception cref="ArgumentException">No integer field of that name.</exception>
     public ulong GetField(string json) => Get(FindInteger(json));
 
-    /// <summary>Writes an integer field by its JSON name (validation bits are not changed).</summary>
+    /// <summary>Writes an integer field by its JSON name, and sets its validation bit (see <see cref="Set"/>).</summary>
     /// <exception cref="ArgumentException">No integer field of that name.</exception>
     public void SetField(string json, ulong value) => Set(FindInteger(json), value);
 
@@ -114,7 +131,7 @@ public abstract class FixedSectionBody : CperSectionBody
         return f.End <= Bytes.Length ? Bytes.AsSpan(f.Offset, f.Size).ToArray() : [];
     }
 
-    /// <summary>Writes the bytes of any field by its JSON name (shorter input is zero-filled, longer input is cut to the field).</summary>
+    /// <summary>Writes the bytes of any field by its JSON name (shorter input is zero-filled, longer input is cut to the field) and sets its validation bit.</summary>
     /// <exception cref="ArgumentException">No field of that name.</exception>
     public void SetFieldBytes(string json, ReadOnlySpan<byte> value)
     {
@@ -123,6 +140,7 @@ public abstract class FixedSectionBody : CperSectionBody
         var dst = Bytes.AsSpan(f.Offset, f.Size);
         dst.Clear();
         value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
+        MarkValid(f.ValidBit);
     }
 
     private FieldDef FindInteger(string json)

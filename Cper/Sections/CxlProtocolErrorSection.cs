@@ -148,6 +148,8 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 116 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes the header before the walk reads it (see IStructureSource).
+        HeaderLayout.Prefill(visitor, baseOffset);
         var (dvsec, log) = Lengths(body, baseOffset, out var error);
         var header = body[..HeaderSize];
         ulong valid = HeaderLayout.ReadValidationBits(header);

@@ -76,6 +76,8 @@ public sealed class FirmwareErrorRecordReferenceSection : CperSectionBody
     /// <exception cref="ApeiContentException">The body is shorter than its revision's layout.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes the header before the walk reads it (see IStructureSource).
+        LayoutDef.Prefill(visitor, baseOffset);
         int size = CheckLength(body, baseOffset);
         (size == Size ? LayoutDef : Revision0Layout).Describe(body[..size], baseOffset, visitor);
         visitor.JsonOnly("recordTypeName", RecordTypes[body[0]]);

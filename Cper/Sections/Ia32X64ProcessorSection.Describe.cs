@@ -7,7 +7,9 @@ public sealed partial class Ia32X64ProcessorSection
     private static readonly FieldDef s_headerValidation = FieldDef.Bits("validationBits", "Validation bits", 0, 8,
     [
         new("localApicIdValid", "Local APIC ID valid", 0, 1), new("cpuIdInfoValid", "CPUID information valid", 1, 1),
-        new("errorInfoNum", "Error information structures", 2, 6), new("contextInfoNum", "Context information structures", 8, 6),
+        // N.2.4.2 Table N-19: bits 2-7 ERROR_INFO_NUM, bits 8-13 CONTEXT_INFO_NUM; an encoder counts the structures given.
+        new("errorInfoNum", "Error information structures", 2, 6) { Derive = FieldDerivation.CountOf("errorInfo") },
+        new("contextInfoNum", "Context information structures", 8, 6) { Derive = FieldDerivation.CountOf("contextInfo") },
     ]);
 
     /// <summary>Header layout (UEFI 2.10 N.2.4.2, IA32/X64 Processor Error Section).</summary>
@@ -116,13 +118,27 @@ public sealed partial class Ia32X64ProcessorSection
     ];
 
     /// <summary>Context-information header layout (UEFI 2.10 N.2.4.2.2).</summary>
-    public static StructDef ContextHeaderLayout { get; } = new("IA32/X64 context information", Ia32X64ContextInfo.HeaderSize,
-    [
-        FieldDef.Enum("registerContextType", "Register context type", 0, 2, RegisterContextTypes),
-        FieldDef.UInt("registerArraySize", "Register array size", 2, 2, unit: "bytes"),
-        FieldDef.Hex("msrAddress", "MSR address", 4, 4),
-        FieldDef.Hex("mmRegisterAddress", "Memory-mapped register address", 8, 8),
-    ]);
+    public static StructDef ContextHeaderLayout { get; } = ContextHeader();
+
+    private static StructDef ContextHeader()
+    {
+        var type = FieldDef.Enum("registerContextType", "Register context type", 0, 2, RegisterContextTypes);
+        return new("IA32/X64 context information", Ia32X64ContextInfo.HeaderSize,
+        [
+            type,
+            // N.2.4.2.2 Table N-24: Register Array Size, the bytes of the register array that follows; derived from the
+            // array given (hex bytes, the named registers of the type's layout, or MSR values of 8 bytes each).
+            FieldDef.UInt("registerArraySize", "Register array size", 2, 2, unit: "bytes") with
+            {
+                Derive = FieldDerivation.LengthOf(type, t => t == (ulong)Ia32X64RegisterContextType.Msr ? s_msrElement : t <= ushort.MaxValue ? RegisterLayout((ushort)t) : null, "registerArray", "registers"),
+            },
+            FieldDef.Hex("msrAddress", "MSR address", 4, 4),
+            FieldDef.Hex("mmRegisterAddress", "Memory-mapped register address", 8, 8),
+        ]);
+    }
+
+    /// <summary>One MSR value of an MSR register context (N.2.4.2.2: the array holds the MSRs from MSR Address on, 8 bytes each).</summary>
+    private static readonly StructDef s_msrElement = new("MSR", 8, [FieldDef.Hex("value", "Value", 0, 8)]);
 
     // IA32 register state (N.2.4.2.2, 92 bytes) and x64 register state (244 bytes).
     private static readonly StructDef s_ia32Registers = Registers("32-bit mode execution context",
@@ -184,6 +200,10 @@ public sealed partial class Ia32X64ProcessorSection
     /// <exception cref="ApeiContentException">Fewer than 64 bytes (no header to describe).</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes what the walk reads before it is reported: the counts in the validation bits, each
+        // error type (it picks the check-information layout), each context header (see IStructureSource).
+        bool building = visitor is IStructureSource;
+        if (building) HeaderLayout.Prefill(visitor, baseOffset);
         var walk = Walk.Start(body, baseOffset);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (walk.CountError is { } ce) visitor.Error(ce);
@@ -192,6 +212,7 @@ public sealed partial class Ia32X64ProcessorSection
         for (int i = 0; i < walk.ErrorInfoCount; i++)
         {
             int at = HeaderSize + i * Ia32X64ErrorInfo.Size;
+            if (building) ErrorInfoLayout.Prefill(visitor, baseOffset + at);
             DescribeErrorInfo(body.Slice(at, Ia32X64ErrorInfo.Size), i, baseOffset + at, visitor);
         }
         visitor.EndArray();
@@ -203,6 +224,7 @@ public sealed partial class Ia32X64ProcessorSection
             visitor.BeginArray("contextInfo", "Context information", baseOffset + pos, body.Length - pos);
             for (int j = 0; j < walk.ContextCount; j++)
             {
+                if (building) ContextHeaderLayout.Prefill(visitor, baseOffset + pos);
                 if (CheckContext(body, pos, j, baseOffset, out int size) is { } bad)
                 {
                     visitor.Error(bad);

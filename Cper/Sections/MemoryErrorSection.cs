@@ -46,8 +46,12 @@ public sealed class MemoryErrorSection : FixedSectionBody
         [new("bankAddress", "Bank address", 0, 8, ValidBit: 20), new("bankGroup", "Bank group", 8, 8, ValidBit: 19)], validBit: 6);
     /// <summary>Device (UEFI 2.10 N.2.5, Table N-31): byte offset 40, 2 bytes, valid with validation bit 7.</summary>
     public static readonly FieldDef DeviceField = FieldDef.UInt("device", "Device", 40, 2, validBit: 7);
+    /// <summary>Extended (UEFI 2.10 N.2.5, Table N-31): byte offset 73, 1 byte.</summary>
+    public static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
+        [new("rowBit16", "Row bit 16", 0, 1, ValidBit: 18), new("rowBit17", "Row bit 17", 1, 1, ValidBit: 18), new("chipIdentification", "Chip identification", 5, 3, ValidBit: 21)]);
     /// <summary>Row (bits 0-15) (UEFI 2.10 N.2.5, Table N-31): byte offset 42, 2 bytes, valid with validation bit 8.</summary>
-    public static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8);
+    /// <remarks>A row of up to 18 bits given whole is split: bits 16-17 go to <see cref="ExtendedField"/> bits 0-1, valid with bit 18 (N.2.5).</remarks>
+    public static readonly FieldDef RowField = FieldDef.UInt("row", "Row (bits 0-15)", 42, 2, validBit: 8) with { Spill = new FieldSpill(ExtendedField, 0, 2, 18) };
     /// <summary>Column (UEFI 2.10 N.2.5, Table N-31): byte offset 44, 2 bytes, valid with validation bit 9.</summary>
     public static readonly FieldDef ColumnField = FieldDef.UInt("column", "Column", 44, 2, validBit: 9);
     /// <summary>Bit position (UEFI 2.10 N.2.5, Table N-31): byte offset 46, 2 bytes, valid with validation bit 10.</summary>
@@ -60,9 +64,6 @@ public sealed class MemoryErrorSection : FixedSectionBody
     public static readonly FieldDef TargetIdField = FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 13);
     /// <summary>Memory error type (UEFI 2.10 N.2.5, Table N-31): byte offset 72, 1 byte, valid with validation bit 14.</summary>
     public static readonly FieldDef MemoryErrorTypeField = FieldDef.Enum("memoryErrorType", "Memory error type", 72, 1, MemoryErrorTypes, validBit: 14);
-    /// <summary>Extended (UEFI 2.10 N.2.5, Table N-31): byte offset 73, 1 byte.</summary>
-    public static readonly FieldDef ExtendedField = FieldDef.Bits("extended", "Extended", 73, 1,
-        [new("rowBit16", "Row bit 16", 0, 1, ValidBit: 18), new("rowBit17", "Row bit 17", 1, 1, ValidBit: 18), new("chipIdentification", "Chip identification", 5, 3, ValidBit: 21)]);
     /// <summary>Rank number (UEFI 2.10 N.2.5, Table N-31): byte offset 74, 2 bytes, valid with validation bit 15.</summary>
     public static readonly FieldDef RankNumberField = FieldDef.UInt("rankNumber", "Rank number", 74, 2, validBit: 15);
     /// <summary>Card handle (SMBIOS type 16) (UEFI 2.10 N.2.5, Table N-31): byte offset 76, 2 bytes, valid with validation bit 16.</summary>

@@ -133,6 +133,8 @@ public sealed class PciComponentErrorSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 40 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes the header before the walk reads it (see IStructureSource).
+        HeaderLayout.Prefill(visitor, baseOffset);
         int pairs = CountPairs(body, baseOffset, out var error);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (error is not null) visitor.Error(error);

@@ -87,10 +87,12 @@ public sealed class PcieErrorSection : FixedSectionBody
     private static readonly FieldDef s_deviceIdReserved = FieldDef.Reserved("reserved", 15, 1);
 
     /// <summary>Layout of the device ID block (UEFI 2.10 N.2.7, Device ID).</summary>
+    /// <remarks>Valid with bit 3 of the section's validation bits (N.2.7): an encoder given the device ID sets it.</remarks>
     public static StructDef DeviceIdLayout { get; } = new("PCI Express device ID", 16,
-        [s_vendorId, s_devId, s_classCode, s_function, s_device, s_segment, s_bus, s_secondaryBus, s_slot, s_deviceIdReserved]);
+        [s_vendorId, s_devId, s_classCode, s_function, s_device, s_segment, s_bus, s_secondaryBus, s_slot, s_deviceIdReserved], parentValidBit: 3);
 
     /// <summary>Layout of the 60-byte PCI Express capability structure (PCI Express Base 4.0 section 7.5.3, capability ID 0x10).</summary>
+    /// <remarks>Valid with bit 6 of the section's validation bits (N.2.7): an encoder given the structure sets it.</remarks>
     public static StructDef CapabilityLayout { get; } = new("PCI Express capability structure", 60,
     [
         FieldDef.Hex("capabilityId", "Capability ID (0x10)", 0, 1),
@@ -128,7 +130,7 @@ public sealed class PcieErrorSection : FixedSectionBody
         FieldDef.Hex("slotCapabilities2", "Slot capabilities 2", 52, 4),
         FieldDef.Hex("slotControl2", "Slot control 2", 56, 2),
         FieldDef.Hex("slotStatus2", "Slot status 2", 58, 2),
-    ]);
+    ], parentValidBit: 6);
 
     /// <summary>AER uncorrectable error bits (PCI Express Base 4.0 section 7.8.4.2).</summary>
     public static FlagTable UncorrectableErrors { get; } = [
@@ -148,6 +150,7 @@ public sealed class PcieErrorSection : FixedSectionBody
     private static readonly FlagTable s_rootCommand = [new(0, "correctableReportingEnable"), new(1, "nonFatalReportingEnable"), new(2, "fatalReportingEnable")];
 
     /// <summary>Layout of the 96-byte AER info: the AER extended capability (PCI Express Base 4.0 section 7.8.4) and its reserved tail.</summary>
+    /// <remarks>Valid with bit 7 of the section's validation bits (N.2.7): an encoder given the AER info sets it.</remarks>
     public static StructDef AerLayout { get; } = new("AER info", 96,
     [
         FieldDef.Bits("capabilityHeader", "AER capability header", 0, 4,
@@ -176,7 +179,7 @@ public sealed class PcieErrorSection : FixedSectionBody
             [new("errCorSourceId", "ERR_COR source ID", 0, 16), new("errFatalNonFatalSourceId", "ERR_FATAL/NONFATAL source ID", 16, 16)]),
         FieldDef.Bytes("tlpPrefixLog", "TLP prefix log", 56, 16),
         FieldDef.Reserved("reserved", 72, 24),
-    ]);
+    ], parentValidBit: 7);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.PciExpress, "PCI Express", Describe, (b, o) => Decode(b, o));
@@ -268,18 +271,18 @@ public sealed class PcieErrorSection : FixedSectionBody
         set => SetId(s_slot, (GetId(s_slot) & 0x7) | ((ulong)value << 3 & 0xFFFF));
     }
 
-    /// <summary>The 60-byte capability structure (a copy; set to replace).</summary>
+    /// <summary>The 60-byte capability structure (a copy; set to replace, which sets validation bit 6).</summary>
     public byte[] CapabilityStructure
     {
         get => Bytes.AsSpan(CapabilityOffset, 60).ToArray();
-        set => CopyBlock(value, CapabilityOffset, 60);
+        set => CopyBlock(value, CapabilityOffset, 60, CapabilityLayout.ParentValidBit);
     }
 
-    /// <summary>The 96-byte AER info (a copy; set to replace).</summary>
+    /// <summary>The 96-byte AER info (a copy; set to replace, which sets validation bit 7).</summary>
     public byte[] AerInfo
     {
         get => Bytes.AsSpan(AerInfoOffset, 96).ToArray();
-        set => CopyBlock(value, AerInfoOffset, 96);
+        set => CopyBlock(value, AerInfoOffset, 96, AerLayout.ParentValidBit);
     }
 
     /// <summary>Reads a register of the capability structure by its JSON name in <see cref="CapabilityLayout"/> (e.g. "deviceControl").</summary>
@@ -293,16 +296,26 @@ public sealed class PcieErrorSection : FixedSectionBody
     /// <summary>Reads a register of the AER info by its JSON name in <see cref="AerLayout"/> (e.g. "uncorrectableErrorStatus").</summary>
     public uint GetAerRegister(string json) => (uint)(AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).ReadValue(Bytes.AsSpan(AerInfoOffset, 96));
 
-    /// <summary>Writes a register of the AER info by its JSON name in <see cref="AerLayout"/>.</summary>
-    public void SetAerRegister(string json, uint value) => (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, 96), value);
+    /// <summary>Writes a register of the AER info by its JSON name in <see cref="AerLayout"/> (sets validation bit 7).</summary>
+    public void SetAerRegister(string json, uint value)
+    {
+        (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, 96), value);
+        MarkValid(AerLayout.ParentValidBit); // N.2.7: bit 7, AER Info valid
+    }
 
     private ulong GetId(FieldDef f) => SectionWalk.Read(Bytes, DeviceIdOffset, f);
-    private void SetId(FieldDef f, ulong value) => SectionWalk.Write(Bytes, DeviceIdOffset, f, value);
 
-    private void CopyBlock(byte[] value, int at, int size)
+    private void SetId(FieldDef f, ulong value)
+    {
+        SectionWalk.Write(Bytes, DeviceIdOffset, f, value);
+        MarkValid(DeviceIdLayout.ParentValidBit); // N.2.7: bit 3, Device ID valid
+    }
+
+    private void CopyBlock(byte[] value, int at, int size, int validBit)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length != size) throw new ArgumentException($"Expected {size} bytes.", nameof(value));
         value.CopyTo(Bytes, at);
+        MarkValid(validBit);
     }
 }

@@ -265,6 +265,9 @@ public sealed class NvidiaEventSection : CperSectionBody
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
+        // A builder (JSON input) writes the headers before the walk reads them (see IStructureSource).
+        HeaderLayout.Prefill(visitor, baseOffset);
+        InfoHeaderLayout.Prefill(visitor, baseOffset + HeaderSize);
         var walk = Walk(body, baseOffset);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         InfoHeaderLayout.Describe(body.Slice(HeaderSize, InfoHeaderSize), baseOffset + HeaderSize, visitor);

@@ -125,6 +125,8 @@ public sealed class NvidiaSection : CperSectionBody
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
+        // A builder (JSON input) writes the header before the walk reads it (see IStructureSource).
+        HeaderLayout.Prefill(visitor, baseOffset);
         int count = Count(body, baseOffset, out var error);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (error is not null) visitor.Error(error);

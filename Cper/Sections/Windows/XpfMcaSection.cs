@@ -226,6 +226,8 @@ public sealed class XpfMcaSection : FixedSectionBody
     /// <exception cref="ApeiContentException">Fewer than 72 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
+        // A builder (JSON input) writes the version and vendor before the walk reads them (see IStructureSource).
+        HeaderLayout(0, 0).Prefill(visitor, baseOffset);
         CheckHeader(body, baseOffset);
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(body);
         uint vendor = BinaryPrimitives.ReadUInt32LittleEndian(body[4..]);
