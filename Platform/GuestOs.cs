@@ -183,7 +183,7 @@ public sealed class GuestOs
             outcome.Set(Disposition.DeliveredToGuest, "delivered to the guest");
         }
         string action;
-        if (entry.Severity == Severity.Fatal)
+        if (entry.Severity == CperSeverity.Fatal)
         {
             Panicked = true;
             action = "guest panic: fatal hardware error";
@@ -192,7 +192,7 @@ public sealed class GuestOs
         {
             action = $"logged {entry.Detail}";
         }
-        else if (entry.Severity == Severity.Corrected)
+        else if (entry.Severity == CperSeverity.Corrected)
         {
             action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} logged";
         }

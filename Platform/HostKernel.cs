@@ -30,9 +30,9 @@ public sealed class HostKernel
 
     internal void Boot()
     {
-        var hest = _p.HostMemory.Read(Firmware.HostHestAddress, (int)_p.HostMemory.ReadU32(Firmware.HostHestAddress + 4));
+        var hest = _p.HostMemory.Read(PlatformFirmware.HostHestAddress, (int)_p.HostMemory.ReadU32(PlatformFirmware.HostHestAddress + 4));
         Sources = Wire.ReadSources(hest);
-        _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(Firmware.HostHestAddress)}: registered "
+        _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(PlatformFirmware.HostHestAddress)}: registered "
             + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.Mechanism.Name().ToUpperInvariant()}")));
     }
 
@@ -65,23 +65,23 @@ public sealed class HostKernel
         var outcome = errorId is null ? null : _p.Outcome(errorId);
         switch (entry.Kind)
         {
-            case EntryKind.Memory when entry.Severity == Severity.Corrected:
+            case EntryKind.Memory when entry.Severity == CperSeverity.Corrected:
                 Count("memory");
                 _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} logged ({CorrectedCounts["memory"]} so far)", errorId, address: entry.Address);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
-            case EntryKind.Memory when entry.Severity == Severity.Fatal:
+            case EntryKind.Memory when entry.Severity == CperSeverity.Fatal:
                 Panic($"fatal memory error at {VirtualPlatform.Hex(entry.Address ?? 0)}", errorId);
                 break;
             case EntryKind.Memory:
                 MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == Mechanism.Sea, cpu, errorId);
                 break;
-            case EntryKind.ArmProcessor when entry.Severity == Severity.Corrected:
+            case EntryKind.ArmProcessor when entry.Severity == CperSeverity.Corrected:
                 Count("processor");
                 _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected {entry.Detail} logged", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
-            case EntryKind.ArmProcessor when entry.Severity == Severity.Fatal:
+            case EntryKind.ArmProcessor when entry.Severity == CperSeverity.Fatal:
                 if (_p.Scenario.FatalPolicy == FatalPolicy.Panic)
                 {
                     Panic($"fatal {entry.Detail}", errorId);
@@ -95,12 +95,12 @@ public sealed class HostKernel
                 _p.Log(Actor.Host, "host.processor", $"recoverable {entry.Detail}: logged, CPU kept online", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.ContainedAtHost, "recoverable processor error handled by the host");
                 break;
-            case EntryKind.Pcie when entry.Severity == Severity.Corrected:
+            case EntryKind.Pcie when entry.Severity == CperSeverity.Corrected:
                 Count("pcie");
                 _p.Log(Actor.Host, "host.corrected", $"AER: corrected {entry.Detail} logged", errorId);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged by the host's AER driver");
                 break;
-            case EntryKind.Pcie when entry.Severity == Severity.Fatal:
+            case EntryKind.Pcie when entry.Severity == CperSeverity.Fatal:
                 Panic($"fatal {entry.Detail}", errorId);
                 break;
             case EntryKind.Pcie:
