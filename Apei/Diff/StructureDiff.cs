@@ -305,7 +305,7 @@ public sealed class StructureDiff
         if (other?.Raw is null) return string.Create(CultureInfo.InvariantCulture, $"{e.Raw.Length} bytes");
         int at = e.Raw.AsSpan().CommonPrefixLength(other.Raw);
         string here = at < e.Raw.Length ? FieldFormat.HexBytes(e.Raw.AsSpan(at, Math.Min(8, e.Raw.Length - at))) : "(end)";
-        return string.Create(CultureInfo.InvariantCulture, $"{e.Raw.Length} bytes, at +0x{at:X}: {here}");
+        return string.Create(CultureInfo.InvariantCulture, $"{e.Raw.Length} bytes, at 0x{e.Offset + at:X4}: {here}");
     }
 
     /// <summary>Writes one line per difference (<see cref="FieldDifference.ToString"/>) and a count line.</summary>

@@ -131,7 +131,7 @@ internal static class DiffCommand
     }
 
     private static string KindOf(byte[] table, string label)
-        => ErstStoreView.HasMagic(table) ? "an ERST store" : "a " + label;
+        => ErstStoreView.HasMagic(table) ? "an ERST store" : (label.Length > 0 && "AEIOU".Contains(label[0], StringComparison.Ordinal) ? "an " : "a ") + label;
 
     private static void DescribeBert(ReadOnlySpan<byte> bytes, long offset, StructureVisitor v)
     {
