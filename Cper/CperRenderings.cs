@@ -11,42 +11,44 @@ public static class CperRenderings
     /// <summary>The label of the root object when none is given.</summary>
     public const string DefaultRecordLabel = "CPER record";
 
-    private static string Record(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset)
-        => Renderings.Render(bytes, (b, o, v) => CperRecordDescriber.Describe(b, o, v, label, out _), format, baseOffset);
+    private static string Record(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset, CperSectionRegistry? sections)
+        => Renderings.Render(bytes, (b, o, v) => CperRecordDescriber.Describe(b, o, v, label, out _, sections), format, baseOffset);
 
     /// <summary>The layout rendering of the record: every field with its offset, length and raw bytes.</summary>
     /// <param name="record">The record view.</param>
     /// <param name="label">Label of the root object.</param>
     /// <param name="baseOffset">Absolute offset of the record in its input (shown in the rendering).</param>
+    /// <param name="sections">The section codecs (vendor codecs added); null: the registry in force.</param>
     /// <exception cref="ApeiContentException">Not even a record header with the CPER signature is there.</exception>
-    public static string ToLayoutString(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0)
-        => Record(record.Bytes, RenderFormat.Layout, label, baseOffset);
+    public static string ToLayoutString(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
+        => Record(record.Bytes, RenderFormat.Layout, label, baseOffset, sections);
 
     /// <summary>The readable text rendering of the record.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long)"/>
-    public static string ToText(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0)
-        => Record(record.Bytes, RenderFormat.Text, label, baseOffset);
+    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperSectionRegistry?)"/>
+    public static string ToText(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
+        => Record(record.Bytes, RenderFormat.Text, label, baseOffset, sections);
 
     /// <summary>The indented JSON rendering of the record (as <c>apeikit decode --format json</c> writes one record).</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long)"/>
-    public static string ToJson(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0)
-        => Record(record.Bytes, RenderFormat.Json, label, baseOffset);
+    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperSectionRegistry?)"/>
+    public static string ToJson(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
+        => Record(record.Bytes, RenderFormat.Json, label, baseOffset, sections);
 
     /// <summary>The layout rendering of the record as it encodes (offsets from 0).</summary>
     /// <param name="record">The record model.</param>
     /// <param name="label">Label of the root object.</param>
-    public static string ToLayoutString(this CperRecord record, string label = DefaultRecordLabel)
-        => Record(record.Encode(), RenderFormat.Layout, label, 0);
+    /// <param name="sections">The section codecs (vendor codecs added); null: the registry in force.</param>
+    public static string ToLayoutString(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
+        => Record(record.Encode(), RenderFormat.Layout, label, 0, sections);
 
     /// <summary>The readable text rendering of the record as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecord, string)"/>
-    public static string ToText(this CperRecord record, string label = DefaultRecordLabel)
-        => Record(record.Encode(), RenderFormat.Text, label, 0);
+    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperSectionRegistry?)"/>
+    public static string ToText(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
+        => Record(record.Encode(), RenderFormat.Text, label, 0, sections);
 
     /// <summary>The JSON rendering of the record as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecord, string)"/>
-    public static string ToJson(this CperRecord record, string label = DefaultRecordLabel)
-        => Record(record.Encode(), RenderFormat.Json, label, 0);
+    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperSectionRegistry?)"/>
+    public static string ToJson(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
+        => Record(record.Encode(), RenderFormat.Json, label, 0, sections);
 
     private static string Body(CperSectionBody body, RenderFormat format, long baseOffset, Guid? sectionType = null)
     {

@@ -138,6 +138,7 @@ public sealed class SectionRegistryTests
         Assert.DoesNotContain("Acme Widget", without, StringComparison.Ordinal);
         Assert.Contains("Section 0: Unknown section", without, StringComparison.Ordinal);
 
+        Assert.Contains("(Acme Widget)", CperRecordView.Read(bytes, out _).ToLayoutString(sections: Registry()), StringComparison.Ordinal);
         using (CperSectionRegistry.Use(Registry()))
         {
             Assert.Contains("(Acme Widget)", CperRecordView.Read(bytes, out _).ToLayoutString(), StringComparison.Ordinal);
