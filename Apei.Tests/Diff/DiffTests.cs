@@ -174,6 +174,10 @@ public sealed class DiffTests : IDisposable
 
         r = CliRunner.Run("diff", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), Path.Combine(_dir, "missing.bin"));
         Assert.Equal(2, r.ExitCode);
+
+        r = CliRunner.Run("diff", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), Write("big.bin", new byte[(8 << 20) + 1]));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("diff compares inputs of at most 8 MiB", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
