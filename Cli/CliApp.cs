@@ -231,6 +231,7 @@ internal static partial class CliApp
     private static IEnumerable<Command> Commands(CliContext context) =>
     [
         DecodeCommand.Create(context),
+        DiffCommand.Create(context),
         ConvertCommand.Create(context),
         EncodeCommand.Create(context),
         DemoCommand.Create(context),

@@ -52,7 +52,7 @@ public sealed class CperRecord : IApeiEncodable
     public List<(int Offset, byte[] Bytes)> Fillers { get; } = [];
 
     /// <summary>
-    /// True for a record that holds what broken input held (set by the lenient <see cref="Decode(ReadOnlySpan{byte}, List{ApeiContentException}, out int, long)"/>
+    /// True for a record that holds what broken input held (set by the lenient <see cref="Decode(ReadOnlySpan{byte}, List{ApeiContentException}, out int, long, CperSectionRegistry)"/>
     /// and by JSON input that carries decode's <c>errors</c>): encoding then writes an Error Severity or Section Severity
     /// above 3 back as it was read, so decode then encode gives the same bytes. Otherwise encoding refuses them
     /// (UEFI 2.10 N.2.1, N.2.2: 0-3), with the same error decode reports.
@@ -60,11 +60,15 @@ public sealed class CperRecord : IApeiEncodable
     public bool KeepsInvalidContent { get; set; }
 
     /// <summary>Decodes a whole record strictly: any content error throws.</summary>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="bytesConsumed">Bytes the record occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
     /// <exception cref="ApeiContentException">Malformed or truncated record or section.</exception>
-    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
     {
         var errors = new List<ApeiContentException>();
-        var record = Decode(source, errors, out bytesConsumed, baseOffset);
+        var record = Decode(source, errors, out bytesConsumed, baseOffset, sections);
         if (errors.Count > 0) throw errors[0];
         return record;
     }
@@ -73,10 +77,16 @@ public sealed class CperRecord : IApeiEncodable
     /// Decodes leniently: sections whose bodies fail to decode are kept as <see cref="RawSectionBody"/>,
     /// sections outside the record are dropped, and every problem is added to <paramref name="errors"/>.
     /// </summary>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="errors">Receives every problem found.</param>
+    /// <param name="bytesConsumed">Bytes the record occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="sections">The section codecs to use (vendor codecs added; what they throw is one of <paramref name="errors"/>); null: the registry in force.</param>
     /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
-    public static CperRecord Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0)
+    public static CperRecord Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        using var scope = CperSectionRegistry.UseIfGiven(sections);
         var view = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
         List<ApeiContentException>? headerErrors = errors;
         CperRecordChecks.Header(view, baseOffset, ref headerErrors); // the describer's checks, from the same code

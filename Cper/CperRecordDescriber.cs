@@ -16,10 +16,12 @@ public static class CperRecordDescriber
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the record object (e.g. "CPER record #2").</param>
     /// <param name="bytesConsumed">Bytes the record occupies (RecordLength, or what was left when it is cut short).</param>
+    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
     /// <returns>Number of content errors reported.</returns>
     /// <exception cref="ApeiContentException">Only when not even a header with the CPER signature is there (nothing to describe).</exception>
-    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed)
+    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed, CperSectionRegistry? sections = null)
     {
+        using var scope = CperSectionRegistry.UseIfGiven(sections);
         var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
         List<ApeiContentException>? errors = null; // record-level (made on the first); section errors are reported in place
         int sectionErrors = 0;

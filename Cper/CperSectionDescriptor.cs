@@ -44,7 +44,7 @@ public readonly ref struct CperSectionDescriptor
         FieldDef.Flags("validationBits", "Validation bits", ValidationBitsOffset, 1, s_validation),
         FieldDef.Reserved("reserved", ReservedOffset, 1),
         FieldDef.Flags("flags", "Flags", FlagsOffset, 4, CperNames.SectionFlags),
-        FieldDef.Guid("sectionType", "Section type", SectionTypeOffset, CperGuids.SectionName),
+        FieldDef.Guid("sectionType", "Section type", SectionTypeOffset, CperSectionRegistry.GuidName),
         FieldDef.Guid("fruId", "FRU ID", FruIdOffset, validBit: 0),
         FieldDef.Enum("severity", "Section severity", SeverityOffset, 4, CperNames.Severity),
         FieldDef.Ascii("fruText", "FRU text", FruTextOffset, FruTextLength, validBit: 1),

@@ -53,19 +53,29 @@ public sealed class ErrorStatusBlock : IApeiEncodable
 
     /// <summary>Decodes a block strictly.</summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block, or a section body its codec rejects.</exception>
-    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    /// <param name="source">Bytes starting at the block.</param>
+    /// <param name="bytesConsumed">Bytes the block occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
+    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
     {
         var errors = new List<ApeiContentException>();
-        var block = Decode(source, errors, out bytesConsumed, baseOffset);
+        var block = Decode(source, errors, out bytesConsumed, baseOffset, sections);
         if (errors.Count > 0) throw errors[0];
         return block;
     }
 
     /// <summary>Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>.</summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block structure.</exception>
-    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0)
+    /// <param name="source">Bytes starting at the block.</param>
+    /// <param name="errors">Receives the section bodies' problems (a vendor codec's exception included).</param>
+    /// <param name="bytesConsumed">Bytes the block occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="sections">The section codecs to use; null: the registry in force.</param>
+    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        using var scope = sections is null ? null : CperSectionRegistry.Use(sections);
         var view = ErrorStatusBlockView.Read(source, out bytesConsumed, baseOffset);
         var block = new ErrorStatusBlock
         {

@@ -18,9 +18,11 @@ public static class ErrorStatusBlockDescriber
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the block object.</param>
     /// <param name="errorStatusBlockLength">The source's ErrorStatusBlockLength (or BERT region length), or null.</param>
+    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
     /// <returns>The validation result (errors are also reported to the visitor; warnings appear under "warnings").</returns>
-    public static GhesValidationResult Describe(ReadOnlySpan<byte> block, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null)
+    public static GhesValidationResult Describe(ReadOnlySpan<byte> block, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null, CperSectionRegistry? sections = null)
     {
+        using var scope = sections is null ? null : CperSectionRegistry.Use(sections);
         ArgumentNullException.ThrowIfNull(visitor);
         var result = GhesBlockValidator.Validate(block, errorStatusBlockLength, baseOffset);
         long shown = block.Length < GenericErrorStatus.BlockHeaderSize ? block.Length : (long)Math.Min(result.BlockLength, (ulong)block.Length);

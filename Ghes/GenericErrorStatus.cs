@@ -99,7 +99,7 @@ public static class GenericErrorStatus
     /// <summary>Layout of a data entry header; fields past the bytes given (the timestamp of a revision below 0x300) are skipped.</summary>
     public static StructDef EntryLayout { get; } = new("Generic Error Data Entry", EntryHeaderSizeWithTimestamp,
     [
-        FieldDef.Guid("sectionType", "Section type", SectionTypeOffset, CperGuids.SectionName),
+        FieldDef.Guid("sectionType", "Section type", SectionTypeOffset, CperSectionRegistry.GuidName),
         FieldDef.Enum("errorSeverity", "Error severity", EntrySeverityOffset, 4, CperNames.Severity),
         FieldDef.Hex("revision", "Revision", RevisionOffset, 2),
         FieldDef.Flags("validationBits", "Validation bits", ValidationBitsOffset, 1, s_entryValidation),

@@ -48,7 +48,7 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
         {
             platform.Log(actor, Prefix + ".lost", $"queue for source {source.SourceId} is full ({capacity} records waiting for the {consumerName} to acknowledge): record LOST, reported",
                 errorId, source.SourceId, source.Mechanism);
-            platform.Outcome(errorId).Set(Disposition.Lost, $"{Trace.ActorName(actor)} queue for source {source.SourceId} overflowed ({capacity} waiting)");
+            platform.Outcome(errorId).Set(Disposition.Lost, $"{PlatformTrace.ActorName(actor)} queue for source {source.SourceId} overflowed ({capacity} waiting)");
             return;
         }
         q.Enqueue(p);
@@ -57,7 +57,7 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
         ScheduleRetry();
     }
 
-    private string Prefix => Trace.ActorName(actor);
+    private string Prefix => PlatformTrace.ActorName(actor);
 
     private void ScheduleRetry()
     {

@@ -9,7 +9,7 @@ namespace ApeiKit.Platform;
 /// the host by that source's mechanism (SEA for a consumed error, SDEI for other uncorrected errors, a GSIV
 /// interrupt for corrected ones: the usual split on Arm servers).
 /// </summary>
-public sealed class Firmware
+public sealed class PlatformFirmware
 {
     /// <summary>Host physical address of the host HEST.</summary>
     public const ulong HostHestAddress = 0xF000_0000;
@@ -21,7 +21,7 @@ public sealed class Firmware
     private ulong _recordId = 1;
     private readonly List<string> _submitted = [];
 
-    internal Firmware(VirtualPlatform platform) => _p = platform;
+    internal PlatformFirmware(VirtualPlatform platform) => _p = platform;
 
     /// <summary>The host HEST's sources as firmware declared them.</summary>
     public static IReadOnlyList<GhesSourceSpec> HostSourceSpecs { get; } =
@@ -74,7 +74,7 @@ public sealed class Firmware
 
         var (severity, sections) = Wire.FirmwareSections(e, _recordId++);
         Mechanism mechanism = e.Kind == ErrorKind.MemoryConsumed ? Mechanism.Sea
-            : severity == Severity.Corrected ? Mechanism.Gsiv
+            : severity == CperSeverity.Corrected ? Mechanism.Gsiv
             : Mechanism.Sdei;
         var source = Sources.First(s => s.Mechanism == mechanism);
         byte[] block = Wire.EncodeStatusBlock(severity, sections);
@@ -135,12 +135,12 @@ public sealed class Firmware
         _ => e.Kind.ToString(),
     };
 
-    internal static string SeverityName(Severity s) => s switch
+    internal static string SeverityName(CperSeverity s) => s switch
     {
-        Severity.Recoverable => "recoverable",
-        Severity.Fatal => "fatal",
-        Severity.Corrected => "corrected",
-        Severity.Informational => "informational",
+        CperSeverity.Recoverable => "recoverable",
+        CperSeverity.Fatal => "fatal",
+        CperSeverity.Corrected => "corrected",
+        CperSeverity.Informational => "informational",
         _ => ((uint)s).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

@@ -201,7 +201,7 @@ public sealed class GuestOs
         {
             action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} over its threshold: page soft-offlined";
         }
-        else if (entry.Severity == Severity.Corrected)
+        else if (entry.Severity == CperSeverity.Corrected)
         {
             action = $"corrected memory error at GPA {VirtualPlatform.Hex(entry.Address ?? 0)} logged";
         }

@@ -30,9 +30,9 @@ public sealed class HostKernel
 
     internal void Boot()
     {
-        var hest = _p.HostMemory.Read(Firmware.HostHestAddress, (int)_p.HostMemory.ReadU32(Firmware.HostHestAddress + 4));
+        var hest = _p.HostMemory.Read(PlatformFirmware.HostHestAddress, (int)_p.HostMemory.ReadU32(PlatformFirmware.HostHestAddress + 4));
         Sources = Wire.ReadSources(hest);
-        _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(Firmware.HostHestAddress)}: registered "
+        _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(PlatformFirmware.HostHestAddress)}: registered "
             + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.Mechanism.Name().ToUpperInvariant()}")));
     }
 
@@ -86,12 +86,12 @@ public sealed class HostKernel
                 _p.Log(Actor.Host, "host.soft-offline", $"corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} over its threshold: page soft-offlined (memory_failure MF_SOFT_OFFLINE)", errorId, address: entry.Address);
                 outcome?.Set(Disposition.ContainedAtHost, "page soft-offlined by the host (corrected error over threshold)");
                 break;
-            case EntryKind.Memory when entry.Severity == Severity.Corrected:
+            case EntryKind.Memory when entry.Severity == CperSeverity.Corrected:
                 Count("memory");
                 _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} logged ({CorrectedCounts["memory"]} so far)", errorId, address: entry.Address);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
-            case EntryKind.Memory when entry.Severity == Severity.Fatal:
+            case EntryKind.Memory when entry.Severity == CperSeverity.Fatal:
                 // Only reached with the ARM-only OfflineCpu exception above, which a memory entry rules out; kept for safety.
                 Panic($"fatal memory error at {VirtualPlatform.Hex(entry.Address ?? 0)}", errorId);
                 break;
@@ -99,12 +99,12 @@ public sealed class HostKernel
                 _p.Log(Actor.Host, "host.logged", $"{entry.Detail}: printed only ({linux?.Why ?? "not handled"})", errorId, address: entry.Address);
                 outcome?.Set(Disposition.LoggedAtHost, "logged by the host: " + (linux?.Why ?? "not handled"));
                 break;
-            case EntryKind.ArmProcessor when entry.Severity == Severity.Corrected:
+            case EntryKind.ArmProcessor when entry.Severity == CperSeverity.Corrected:
                 Count("processor");
                 _p.Log(Actor.Host, "host.corrected", $"rasdaemon: corrected {entry.Detail} logged", errorId, cpu: entry.Cpu);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged and counted by the host");
                 break;
-            case EntryKind.ArmProcessor when entry.Severity == Severity.Fatal:
+            case EntryKind.ArmProcessor when entry.Severity == CperSeverity.Fatal:
                 if (_p.Scenario.FatalPolicy == FatalPolicy.Panic)
                 {
                     Panic($"fatal {entry.Detail}", errorId);
@@ -124,12 +124,12 @@ public sealed class HostKernel
                 _p.Log(Actor.Host, "host.logged", $"{entry.Detail}: printed only ({linux.Why})", errorId);
                 outcome?.Set(Disposition.LoggedAtHost, "logged by the host: " + linux.Why);
                 break;
-            case EntryKind.Pcie when linux?.AerSeverity == "correctable" || (linux is null && entry.Severity == Severity.Corrected):
+            case EntryKind.Pcie when linux?.AerSeverity == "correctable" || (linux is null && entry.Severity == CperSeverity.Corrected):
                 Count("pcie");
                 _p.Log(Actor.Host, "host.corrected", $"AER: corrected {entry.Detail} logged", errorId);
                 outcome?.Set(Disposition.LoggedAtHost, "corrected: logged by the host's AER driver");
                 break;
-            case EntryKind.Pcie when linux is null && entry.Severity == Severity.Fatal:
+            case EntryKind.Pcie when linux is null && entry.Severity == CperSeverity.Fatal:
                 Panic($"fatal {entry.Detail}", errorId);
                 break;
             case EntryKind.Pcie:

@@ -98,21 +98,21 @@ public sealed class PlatformApei
         byte[] table = ActionTablePresets.DefaultEinj(ApeiSetup.EinjBase).Encode();
         ulong lo = GuestEinjTableAddress, hi = ApeiSetup.EinjBase + EinjDevice.TriggerTableOffset + 0x100;
         foreach (var r in s.GuestRam)
-            if (lo < r.Gpa + r.Size && r.Gpa < hi) throw new ScenarioException("$.timeline", $"the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)}) overlaps guest RAM slot {Printable.Value(r.Name, 40)}");
+            if (lo < r.Gpa + r.Size && r.Gpa < hi) throw new ScenarioException("$.timeline", $"the guest's EINJ (GPA {PlatformTrace.Hex(lo)}-{PlatformTrace.Hex(hi - 1)}) overlaps guest RAM slot {Printable.Value(r.Name, 40)}");
         if (lo < s.GuestHestAddress + (ulong)_p.Vmm.GuestHest.Length && s.GuestHestAddress < hi)
-            throw new ScenarioException("$.guest.hestAddress", $"the guest HEST overlaps the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)})");
+            throw new ScenarioException("$.guest.hestAddress", $"the guest HEST overlaps the guest's EINJ (GPA {PlatformTrace.Hex(lo)}-{PlatformTrace.Hex(hi - 1)})");
         if (lo < s.GuestRegionBase + (ulong)_p.Vmm.RegionLength && s.GuestRegionBase < hi)
-            throw new ScenarioException("$.guest.errorRegionBase", $"the guest's error-status region overlaps the guest's EINJ (GPA {Trace.Hex(lo)}-{Trace.Hex(hi - 1)})");
+            throw new ScenarioException("$.guest.errorRegionBase", $"the guest's error-status region overlaps the guest's EINJ (GPA {PlatformTrace.Hex(lo)}-{PlatformTrace.Hex(hi - 1)})");
         var bus = new RegisterBus(_p.GuestMemory);
         GuestEinj = new EinjDevice(_p.GuestMemory, ApeiSetup.EinjBase, GuestEinjErrorTypes, VmmInject);
         bus.Map(GuestEinj);
         _p.GuestMemory.Write(GuestEinjTableAddress, table);
-        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ ({table.Length} bytes, ApeiKit's default table) at GPA {Trace.Hex(GuestEinjTableAddress)}; its registers at GPA {Trace.Hex(ApeiSetup.EinjBase)} trapped by the VMM; error types 0x{GuestEinjErrorTypes:X}",
+        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ ({table.Length} bytes, ApeiKit's default table) at GPA {PlatformTrace.Hex(GuestEinjTableAddress)}; its registers at GPA {PlatformTrace.Hex(ApeiSetup.EinjBase)} trapped by the VMM; error types 0x{GuestEinjErrorTypes:X}",
             address: GuestEinjTableAddress);
         _guestEinj = new EinjInjector(_p.GuestMemory.Read(GuestEinjTableAddress, table.Length), bus, _p.GuestMemory,
             (gpa, size) => s.GuestRam.Any(r => Within(gpa, size, r.Gpa, r.Size)));
         _guestEinj.StepTaken = step => _p.Log(Actor.Guest, "guest.einj-action", $"  EINJ {step}", _pendingStep);
-        _p.Log(Actor.Guest, "guest.einj-probe", _guestEinj.Loaded ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure at GPA {Trace.Hex(_guestEinj.ParameterAddress ?? 0)})" : $"EINJ: not loaded: {_guestEinj.LoadError}");
+        _p.Log(Actor.Guest, "guest.einj-probe", _guestEinj.Loaded ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure at GPA {PlatformTrace.Hex(_guestEinj.ParameterAddress ?? 0)})" : $"EINJ: not loaded: {_guestEinj.LoadError}");
     }
 
     /// <summary>The VMM's side of the guest's EXECUTE_OPERATION: a memory error at a guest address becomes the record it writes for the guest.</summary>
@@ -135,7 +135,7 @@ public sealed class PlatformApei
         var error = new InjectedError { Id = id, AtUs = _p.Now, Kind = ErrorKind.MemoryScrub, HostAddress = hpa, Note = "guest EINJ", FromEinj = true };
         var outcome = _p.Track(error);
         outcome.HostVirtualAddress = hva;
-        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ EXECUTE_OPERATION: memory-uncorrectable at GPA {Trace.Hex(r.Address)} (HVA {Trace.Hex(hva)}): "
+        _p.Log(Actor.Vmm, "vmm.einj", $"guest EINJ EXECUTE_OPERATION: memory-uncorrectable at GPA {PlatformTrace.Hex(r.Address)} (HVA {PlatformTrace.Hex(hva)}): "
             + "the VMM records it for the guest as it does a host SIGBUS (the host and its firmware are not involved); command status 0", id, address: r.Address);
         _p.At(_p.Now, () => _p.Vmm.OnSigbus(id, hva, actionRequired: false, vcpu: 0));
         return EinjDevice.StatusSuccess;
@@ -166,16 +166,16 @@ public sealed class PlatformApei
                     continue;
                 }
                 blocks.Add(block);
-                ids.Add(Trace.Hex(view.MapEntry(i)));
+                ids.Add(PlatformTrace.Hex(view.MapEntry(i)));
             }
             catch (Exception e) when (e is ApeiContentException or ArgumentException)
             {
                 _p.Log(Actor.Firmware, "firmware.bert-skip", $"ERST slot {i} does not hold a record firmware can present: {Printable.Value(e.Message, 200)}");
             }
         }
-        _p.Log(Actor.Firmware, "firmware.apei", $"published EINJ ({EinjTable.Length} bytes) at {Trace.Hex(ApeiSetup.EinjTableAddress)} (registers at {Trace.Hex(ApeiSetup.EinjBase)}, "
-            + $"error types 0x{_setup.EinjErrorTypes:X}) and ERST ({ErstTable.Length} bytes) at {Trace.Hex(ApeiSetup.ErstTableAddress)} (acpi-erst registers at {Trace.Hex(ApeiSetup.ErstBase)}, "
-            + $"exchange buffer at {Trace.Hex(ApeiSetup.ErstExchangeBase)}; store: {view.RecordCount} record(s) in {view.SlotCount - view.FirstRecordSlot} slots)", address: ApeiSetup.EinjTableAddress);
+        _p.Log(Actor.Firmware, "firmware.apei", $"published EINJ ({EinjTable.Length} bytes) at {PlatformTrace.Hex(ApeiSetup.EinjTableAddress)} (registers at {PlatformTrace.Hex(ApeiSetup.EinjBase)}, "
+            + $"error types 0x{_setup.EinjErrorTypes:X}) and ERST ({ErstTable.Length} bytes) at {PlatformTrace.Hex(ApeiSetup.ErstTableAddress)} (acpi-erst registers at {PlatformTrace.Hex(ApeiSetup.ErstBase)}, "
+            + $"exchange buffer at {PlatformTrace.Hex(ApeiSetup.ErstExchangeBase)}; store: {view.RecordCount} record(s) in {view.SlotCount - view.FirstRecordSlot} slots)", address: ApeiSetup.EinjTableAddress);
         if (blocks.Count == 0)
         {
             Bert = null;
@@ -184,7 +184,7 @@ public sealed class PlatformApei
         Bert = BertBuilder.Build(blocks, ApeiSetup.BertRegionAddress, new AcpiTableHeaderData { Signature = "BERT", Revision = 1, OemId = "APEIKT", OemTableId = "HOSTBERT", OemRevision = 1, CreatorId = "APKT", CreatorRevision = 1 });
         _p.HostMemory.Write(ApeiSetup.BertTableAddress, Bert.Table);
         _p.HostMemory.Write(ApeiSetup.BertRegionAddress, Bert.Region);
-        _p.Log(Actor.Firmware, "firmware.bert", $"boot error region ({Bert.Region.Length} bytes) at {Trace.Hex(ApeiSetup.BertRegionAddress)}, BERT at {Trace.Hex(ApeiSetup.BertTableAddress)}: "
+        _p.Log(Actor.Firmware, "firmware.bert", $"boot error region ({Bert.Region.Length} bytes) at {PlatformTrace.Hex(ApeiSetup.BertRegionAddress)}, BERT at {PlatformTrace.Hex(ApeiSetup.BertTableAddress)}: "
             + $"{blocks.Count} record(s) from ERST ({string.Join(", ", ids)}), one error status block each", address: ApeiSetup.BertRegionAddress, bytes: Bert.Region);
     }
 
@@ -227,7 +227,7 @@ public sealed class PlatformApei
         _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, TableLength(memory, ApeiSetup.EinjTableAddress)), Bus, memory, IsSystemRam);
         _einj.StepTaken = step => _p.Log(Actor.Host, "host.einj-action", $"  EINJ {step}", _pendingStep);
         _p.Log(Actor.Host, "host.einj-probe", _einj.Loaded
-            ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + Trace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
+            ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + PlatformTrace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
             : $"EINJ: not loaded: {_einj.LoadError}");
         _erst = new ErstPersistence(memory.Read(ApeiSetup.ErstTableAddress, TableLength(memory, ApeiSetup.ErstTableAddress)), Bus, memory);
         if (!_erst.Loaded)
@@ -235,25 +235,25 @@ public sealed class PlatformApei
             _p.Log(Actor.Host, "host.erst-init", $"ERST: not loaded: {_erst.LoadError}");
             return;
         }
-        _p.Log(Actor.Host, "host.erst-init", $"ERST: Error Record Serialization Table (ERST) support is initialized (error log address range {Trace.Hex(_erst.RangeAddress)}+{Trace.Hex(_erst.RangeLength)}, attributes {Trace.Hex(_erst.RangeAttributes)})");
+        _p.Log(Actor.Host, "host.erst-init", $"ERST: Error Record Serialization Table (ERST) support is initialized (error log address range {PlatformTrace.Hex(_erst.RangeAddress)}+{PlatformTrace.Hex(_erst.RangeLength)}, attributes {PlatformTrace.Hex(_erst.RangeAttributes)})");
         LogSteps("host.erst-action", "ERST", _erst.InitSteps);
         _erst.StepTaken = step => _p.Log(Actor.Host, "host.erst-action", $"  ERST {step}", _erstErrorId);
         // What pstore does at boot: count, walk the ids, read each record.
         var count = _erst.RecordCount(out ulong records);
         var walk = _erst.RecordIds(out var ids);
         _p.Log(Actor.Host, "host.erst-list", walk.Errno == 0
-            ? $"ERST: GET_RECORD_COUNT {records}; GET_RECORD_ID walk: {(ids.Count == 0 ? "no records" : string.Join(", ", ids.Select(Trace.Hex)))}"
+            ? $"ERST: GET_RECORD_COUNT {records}; GET_RECORD_ID walk: {(ids.Count == 0 ? "no records" : string.Join(", ", ids.Select(PlatformTrace.Hex)))}"
             : $"ERST: record walk failed: -{Errno.Name(walk.Errno)} ({walk.Why})");
         foreach (ulong id in ids)
         {
             var read = _erst.Read(id, out byte[]? record);
             if (record is null)
             {
-                _p.Log(Actor.Host, "host.erst-read", $"ERST: reading record {Trace.Hex(id)} failed: -{Errno.Name(read.Errno)} ({read.Why})");
+                _p.Log(Actor.Host, "host.erst-read", $"ERST: reading record {PlatformTrace.Hex(id)} failed: -{Errno.Name(read.Errno)} ({read.Why})");
                 continue;
             }
             _recordsRead.Add(new ErstRecordRead(id, record, Boots));
-            _p.Log(Actor.Host, "host.erst-read", $"ERST: record {Trace.Hex(id)} ({record.Length} bytes) read back: {Summarize(record)}", bytes: record);
+            _p.Log(Actor.Host, "host.erst-read", $"ERST: record {PlatformTrace.Hex(id)} ({record.Length} bytes) read back: {Summarize(record)}", bytes: record);
         }
     }
 
@@ -332,7 +332,7 @@ public sealed class PlatformApei
         string? refuse = null;
         InjectedError? error = null;
         uint type = r.Type;
-        Severity severity = (type & 0x49) != 0 ? Severity.Corrected : (type & 0x92) != 0 ? Severity.Recoverable : Severity.Fatal;
+        CperSeverity severity = (type & 0x49) != 0 ? CperSeverity.Corrected : (type & 0x92) != 0 ? CperSeverity.Recoverable : CperSeverity.Fatal;
         if (type == 0 || (type & (type - 1)) != 0) refuse = "not exactly one error type";
         else if ((type & Einj.SupportedTypes) == 0) refuse = "this firmware does not inject that type";
         else if ((type & 0x7) != 0)
@@ -347,7 +347,7 @@ public sealed class PlatformApei
             else if (!IsSystemRam(r.Address, 1)) refuse = string.Create(CultureInfo.InvariantCulture, $"address 0x{r.Address:X} is not memory this platform has");
             else error = new InjectedError
             {
-                Id = id, AtUs = _p.Now, Kind = severity == Severity.Corrected ? ErrorKind.MemoryCorrected : ErrorKind.MemoryScrub,
+                Id = id, AtUs = _p.Now, Kind = severity == CperSeverity.Corrected ? ErrorKind.MemoryCorrected : ErrorKind.MemoryScrub,
                 HostAddress = r.Address, Severity = severity, Note = "EINJ", FromEinj = true,
             };
         }
@@ -366,7 +366,7 @@ public sealed class PlatformApei
             _p.Log(Actor.Firmware, "firmware.einj-refused", $"EINJ EXECUTE_OPERATION: {request}: refused ({refuse}); command status 2 (invalid access)");
             return EinjDevice.StatusInvalidAccess;
         }
-        _p.Log(Actor.Firmware, "firmware.einj", $"EINJ EXECUTE_OPERATION: {request}: injecting {Firmware.SeverityName(severity)} {PlatformRun.KindName(error.Kind)} error '{Printable.Value(id, 40)}'; command status 0",
+        _p.Log(Actor.Firmware, "firmware.einj", $"EINJ EXECUTE_OPERATION: {request}: injecting {PlatformFirmware.SeverityName(severity)} {PlatformRun.KindName(error.Kind)} error '{Printable.Value(id, 40)}'; command status 0",
             id, address: error.Kind is ErrorKind.MemoryCorrected or ErrorKind.MemoryScrub ? error.HostAddress : null);
         _p.Raise(error);
         return EinjDevice.StatusSuccess;
@@ -399,14 +399,14 @@ public sealed class PlatformApei
         _erstErrorId = null;
         if (result.Errno == 0) _written.Add(id);
         _p.Log(Actor.Host, "host.erst-write", result.Errno == 0
-            ? $"before panicking: the fatal record (id {Trace.Hex(id)}, {bytes.Length} bytes) written to ERST"
+            ? $"before panicking: the fatal record (id {PlatformTrace.Hex(id)}, {bytes.Length} bytes) written to ERST"
             : $"before panicking: writing the fatal record to ERST failed: -{Errno.Name(result.Errno)} ({result.Why})", errorId, bytes: bytes);
     }
 
     private void OnErstExecuted(byte operation, ulong recordId, byte status)
     {
         string op = operation switch { 0 => "write", 1 => "read", 2 => "clear", 0xB => "dummy write", _ => "end" };
-        _p.Log(Actor.Firmware, "firmware.erst", $"ERST store: {op} of record {Trace.Hex(recordId)}: status {status} ({ErstPersistence.StatusName(status)}); "
+        _p.Log(Actor.Firmware, "firmware.erst", $"ERST store: {op} of record {PlatformTrace.Hex(recordId)}: status {status} ({ErstPersistence.StatusName(status)}); "
             + $"{Store.View.RecordCount} record(s) stored");
     }
 
@@ -415,7 +415,7 @@ public sealed class PlatformApei
         _p.Log(Actor.Hardware, "hw.reboot", $"platform reset ({Printable.Value(step.Id, 40)}{(step.Note is null ? "" : ", " + Printable.Value(step.Note))}): the host reboots; "
             + "the ERST store keeps its records; the VMM and guest are not restarted in this model");
         // Firmware publishes its tables again at boot (whatever a run wrote over them, an EINJ table aimed at them included).
-        _p.HostMemory.Write(Firmware.HostHestAddress, _p.Firmware.HostHest);
+        _p.HostMemory.Write(PlatformFirmware.HostHestAddress, _p.Firmware.HostHest);
         FirmwareBoot();
         _p.Host.Reboot();
         HostBoot();
@@ -437,8 +437,8 @@ public sealed class PlatformApei
         foreach (ulong id in ids)
         {
             var r = erst.Clear(id);
-            _p.Log(Actor.Host, "host.erst-clear", r.Errno == 0 ? $"rm /sys/fs/pstore/...: ERST record {Trace.Hex(id)} cleared"
-                : $"ERST clear of record {Trace.Hex(id)} failed: -{Errno.Name(r.Errno)} ({r.Why})");
+            _p.Log(Actor.Host, "host.erst-clear", r.Errno == 0 ? $"rm /sys/fs/pstore/...: ERST record {PlatformTrace.Hex(id)} cleared"
+                : $"ERST clear of record {PlatformTrace.Hex(id)} failed: -{Errno.Name(r.Errno)} ({r.Why})");
         }
         if (ids.Count == 0) _p.Log(Actor.Host, "host.erst-clear", "ERST: no records to clear");
     }
@@ -453,7 +453,7 @@ public sealed class PlatformApei
         try
         {
             var r = CperRecord.Decode(record, out _);
-            return $"{r.Sections.Count} section(s), severity {Firmware.SeverityName((Severity)r.Severity)}: {string.Join(", ", r.Sections.Select(s => CperSections.NameOf(s.EffectiveSectionType) ?? s.EffectiveSectionType.ToString()))}";
+            return $"{r.Sections.Count} section(s), severity {PlatformFirmware.SeverityName((CperSeverity)r.Severity)}: {string.Join(", ", r.Sections.Select(s => CperSections.NameOf(s.EffectiveSectionType) ?? s.EffectiveSectionType.ToString()))}";
         }
         catch (ApeiContentException e)
         {

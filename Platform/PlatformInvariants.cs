@@ -83,7 +83,7 @@ public static class PlatformInvariants
             if (o.Disposition == Disposition.Lost && !reportedLost.Contains(e.Id)) v.Add($"{e.Id}: lost without a trace event saying so");
             if (o.Disposition == Disposition.Pending && !reportedPending.Contains(e.Id)) v.Add($"{e.Id}: never reached an end and nothing reported it");
             // Fatal errors never reach the guest.
-            if ((e.Severity == Severity.Fatal && e.Kind is ErrorKind.ArmProcessor or ErrorKind.PcieAer) && o.Disposition == Disposition.DeliveredToGuest)
+            if ((e.Severity == CperSeverity.Fatal && e.Kind is ErrorKind.ArmProcessor or ErrorKind.PcieAer) && o.Disposition == Disposition.DeliveredToGuest)
                 v.Add($"{e.Id}: a fatal error reached the guest");
             // The guest address is the host address translated through the memory map.
             if (o.Disposition == Disposition.DeliveredToGuest)
@@ -96,9 +96,9 @@ public static class PlatformInvariants
                 {
                     var record = lastRecord.GetValueOrDefault(e.Id);
                     ulong? seen = record?.Block.Entries.FirstOrDefault(x => x.Kind == EntryKind.Memory)?.Address;
-                    if (seen != gpa) v.Add($"{e.Id}: the guest saw address {Trace.Hex(seen ?? 0)}, the memory map gives {Trace.Hex(gpa)}");
+                    if (seen != gpa) v.Add($"{e.Id}: the guest saw address {PlatformTrace.Hex(seen ?? 0)}, the memory map gives {PlatformTrace.Hex(gpa)}");
                     var slot = run.Scenario.GuestRam.First(s => hva >= s.Hva && hva - s.Hva < s.Size);
-                    if (slot.Hpa + (hva - slot.Hva) != e.HostAddress) v.Add($"{e.Id}: the host signalled HVA {Trace.Hex(hva)}, which is not host physical {Trace.Hex(e.HostAddress)}");
+                    if (slot.Hpa + (hva - slot.Hva) != e.HostAddress) v.Add($"{e.Id}: the host signalled HVA {PlatformTrace.Hex(hva)}, which is not host physical {PlatformTrace.Hex(e.HostAddress)}");
                 }
                 // A consumed error arrives by SEA; an asynchronous one by what it asked for (when the guest has it).
                 if (e.Kind == ErrorKind.MemoryConsumed && vmmMechanisms.Contains(Mechanism.Sea) && o.GuestMechanism != Mechanism.Sea) v.Add($"{e.Id}: consumed error delivered by {o.GuestMechanism}, not SEA");
@@ -167,7 +167,7 @@ public static class PlatformInvariants
         // error's, which the error ID comparison reports.)
         if (read.BlockAddress is not { } block || !lastWriteAt.TryGetValue(block, out var write))
         {
-            v.Add($"#{read.Seq}: the guest read a block at {Trace.Hex(read.BlockAddress ?? 0)} that the VMM never wrote");
+            v.Add($"#{read.Seq}: the guest read a block at {PlatformTrace.Hex(read.BlockAddress ?? 0)} that the VMM never wrote");
             return;
         }
         if (write.ErrorId != read.ErrorId) v.Add($"#{read.Seq}: the guest read error {read.ErrorId} but the last write there was {write.ErrorId}");
@@ -178,7 +178,7 @@ public static class PlatformInvariants
             if (!guestSources.TryGetValue((ushort)sid, out var gs) || !vmmSources.TryGetValue((ushort)sid, out var vs))
                 v.Add($"#{read.Seq}: source {sid} is not in both the guest's and the VMM's view of the HEST");
             else if (gs.ErrorBlockAddressRegister != vs.ErrorBlockAddressRegister)
-                v.Add($"#{read.Seq}: the guest's HEST puts source {sid}'s register at {Trace.Hex(gs.ErrorBlockAddressRegister)}, the VMM's at {Trace.Hex(vs.ErrorBlockAddressRegister)}");
+                v.Add($"#{read.Seq}: the guest's HEST puts source {sid}'s register at {PlatformTrace.Hex(gs.ErrorBlockAddressRegister)}, the VMM's at {PlatformTrace.Hex(vs.ErrorBlockAddressRegister)}");
         }
     }
 

@@ -17,19 +17,6 @@ public enum ErrorKind
     PcieAer,
 }
 
-/// <summary>CPER error severities (UEFI 2.10 N.2.1).</summary>
-public enum Severity : uint
-{
-    /// <summary>Recoverable (uncorrected, the OS may contain it).</summary>
-    Recoverable = 0,
-    /// <summary>Fatal.</summary>
-    Fatal = 1,
-    /// <summary>Corrected.</summary>
-    Corrected = 2,
-    /// <summary>Informational.</summary>
-    Informational = 3,
-}
-
 /// <summary>What the host does with a fatal processor error.</summary>
 public enum FatalPolicy
 {
@@ -83,7 +70,7 @@ public sealed record InjectedError
     /// <summary>Guest notification mechanism asked for an asynchronous error (null: the scenario's default).</summary>
     public Mechanism? Route { get; init; }
     /// <summary>Severity for processor and PCIe errors.</summary>
-    public Severity Severity { get; init; } = Severity.Recoverable;
+    public CperSeverity Severity { get; init; } = CperSeverity.Recoverable;
     /// <summary>ARM error-information kind.</summary>
     public ArmErrorKind ArmKind { get; init; } = ArmErrorKind.Cache;
     /// <summary>Host CPU that reports a processor error.</summary>

@@ -71,7 +71,7 @@ internal static class ScenarioLimits
             if (e.AtUs > Scenario.MaxTimeUs) throw new ScenarioException("$.timeline", $"error {Printable.Value(e.Id)} at {e.AtUs}us is later than the maximum time {Scenario.MaxTimeUs}us");
             // An error after the end would never be injected, and nothing would say so.
             if (s.EndUs != 0 && e.AtUs > s.EndUs)
-                throw new ScenarioException("$.end", $"the run ends at {Trace.FormatTime(s.EndUs)}, before error {Printable.Value(e.Id)} at {Trace.FormatTime(e.AtUs)} (every error must happen by the end)");
+                throw new ScenarioException("$.end", $"the run ends at {PlatformTrace.FormatTime(s.EndUs)}, before error {Printable.Value(e.Id)} at {PlatformTrace.FormatTime(e.AtUs)} (every error must happen by the end)");
         }
     }
 }

@@ -28,7 +28,7 @@ public static partial class ScenarioReader
             if (!ids.Add(step.Id)) throw new ScenarioException("$.timeline", $"ID '{Printable.Value(step.Id)}' is used twice");
             if (step.AtUs > Scenario.MaxTimeUs) throw new ScenarioException("$.timeline", $"step {Printable.Value(step.Id)} at {step.AtUs}us is later than the maximum time {Scenario.MaxTimeUs}us");
             if (s.EndUs != 0 && step.AtUs > s.EndUs)
-                throw new ScenarioException("$.end", $"the run ends at {Trace.FormatTime(s.EndUs)}, before step {Printable.Value(step.Id)} at {Trace.FormatTime(step.AtUs)}");
+                throw new ScenarioException("$.end", $"the run ends at {PlatformTrace.FormatTime(s.EndUs)}, before step {Printable.Value(step.Id)} at {PlatformTrace.FormatTime(step.AtUs)}");
         }
         if (s.Apei is { } a)
         {
@@ -108,7 +108,7 @@ public static partial class ScenarioReader
         string id = e.String("id") ?? string.Create(CultureInfo.InvariantCulture, $"{kind}{scenario.Steps.Count(s => StepKind(s) == kind) + 1}");
         e.RejectUnknown("id", "at", "note", kind);
         if (scenario.EndUs != 0 && at > scenario.EndUs)
-            throw new ScenarioException(e.Path + ".at", $"the run ends at {Trace.FormatTime(scenario.EndUs)}, before this step at {Trace.FormatTime(at)}");
+            throw new ScenarioException(e.Path + ".at", $"the run ends at {PlatformTrace.FormatTime(scenario.EndUs)}, before this step at {PlatformTrace.FormatTime(at)}");
         var body = e.Object(kind);
         switch (kind)
         {

@@ -128,10 +128,10 @@ public static partial class ScenarioReader
         }
         var severity = e.String("severity") switch
         {
-            null => kind == ErrorKind.MemoryCorrected ? Severity.Corrected : Severity.Recoverable,
-            "recoverable" => Severity.Recoverable,
-            "fatal" => Severity.Fatal,
-            "corrected" => Severity.Corrected,
+            null => kind == ErrorKind.MemoryCorrected ? CperSeverity.Corrected : CperSeverity.Recoverable,
+            "recoverable" => CperSeverity.Recoverable,
+            "fatal" => CperSeverity.Fatal,
+            "corrected" => CperSeverity.Corrected,
             var s => throw new ScenarioException(e.Path + ".severity", $"'{Printable.Value(s)}' is not one of recoverable, fatal, corrected"),
         };
         var armKind = e.String("info") switch

@@ -54,7 +54,7 @@ public sealed record TraceEvent
 }
 
 /// <summary>The ordered list of events of a run, with text and JSON renderings.</summary>
-public sealed class Trace
+public sealed class PlatformTrace
 {
     private readonly List<TraceEvent> _events = [];
 

@@ -50,7 +50,7 @@ public sealed class ErrorOutcome
 /// <summary>The result of a run: the trace, what became of each error, and each role's final state.</summary>
 public sealed class PlatformRun
 {
-    internal PlatformRun(Scenario scenario, Trace trace, List<ErrorOutcome> outcomes, GuestOs guest, HostKernel host, Vmm vmm, VirtualPlatform platform)
+    internal PlatformRun(Scenario scenario, PlatformTrace trace, List<ErrorOutcome> outcomes, GuestOs guest, HostKernel host, Vmm vmm, VirtualPlatform platform)
     {
         Platform = platform;
         Scenario = scenario;
@@ -72,9 +72,9 @@ public sealed class PlatformRun
 
     /// <summary>The host's HEST and its error-status region as they are in host memory at the end of the run.</summary>
     public (byte[] Hest, byte[] Region, ulong RegionBase) HostTables()
-        => (Platform.Firmware.HostHest, Platform.HostMemory.Read(Firmware.HostRegionBase, Platform.Firmware.RegionLength), Firmware.HostRegionBase);
+        => (Platform.Firmware.HostHest, Platform.HostMemory.Read(PlatformFirmware.HostRegionBase, Platform.Firmware.RegionLength), PlatformFirmware.HostRegionBase);
     /// <summary>Every step.</summary>
-    public Trace Trace { get; }
+    public PlatformTrace Trace { get; }
     /// <summary>One per injected error, in timeline order.</summary>
     public IReadOnlyList<ErrorOutcome> Outcomes { get; }
     /// <summary>The guest's state (records read, pages offlined, tasks killed).</summary>
@@ -113,7 +113,7 @@ public sealed class PlatformRun
                 _ => "pending",
             };
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {Printable.Value(o.Error.Id, IdWidth).PadRight(idWidth)}  {Trace.FormatTime(o.Error.AtUs),9}  {KindName(o.Error.Kind),-16}  {where,-22}  {Printable.Escape(o.GuestAction ?? o.Detail)}"));
+                $"  {Printable.Value(o.Error.Id, IdWidth).PadRight(idWidth)}  {PlatformTrace.FormatTime(o.Error.AtUs),9}  {KindName(o.Error.Kind),-16}  {where,-22}  {Printable.Escape(o.GuestAction ?? o.Detail)}"));
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class VirtualPlatform
         HostMemory = new SparseMemory("host");
         GuestMemory = new SparseMemory("guest");
         Host = new HostKernel(this);
-        Firmware = new Firmware(this);
+        Firmware = new PlatformFirmware(this);
         Vmm = new Vmm(this);
         Guest = new GuestOs(this);
         if (scenario.Apei is not null || scenario.Steps.Count != 0) Apei = new PlatformApei(this, scenario.Apei ?? new ApeiSetup());
@@ -166,11 +166,11 @@ public sealed class VirtualPlatform
     /// <summary>Guest physical memory.</summary>
     public SparseMemory GuestMemory { get; }
     /// <summary>The trace being written.</summary>
-    public Trace Trace { get; } = new();
+    public PlatformTrace Trace { get; } = new();
     /// <summary>Current virtual time, microseconds.</summary>
     public ulong Now { get; private set; }
     /// <summary>Firmware role.</summary>
-    public Firmware Firmware { get; }
+    public PlatformFirmware Firmware { get; }
     /// <summary>Host kernel role.</summary>
     public HostKernel Host { get; }
     /// <summary>VMM role.</summary>
@@ -225,7 +225,7 @@ public sealed class VirtualPlatform
             Now = key.Time;
             if (sameInstant > budget)
             {
-                StalledReason = $"virtual time stopped advancing at {Trace.FormatTime(Now)}: more than {budget} events at one instant";
+                StalledReason = $"virtual time stopped advancing at {PlatformTrace.FormatTime(Now)}: more than {budget} events at one instant";
                 Trace.Add(Now, Actor.Hardware, "run.stalled", $"run stopped: {StalledReason}");
                 break;
             }
@@ -293,5 +293,5 @@ public sealed class VirtualPlatform
     internal ErrorOutcome Outcome(string errorId) => _outcomes[errorId];
 
     /// <summary>Formats an address for traces.</summary>
-    internal static string Hex(ulong v) => Trace.Hex(v);
+    internal static string Hex(ulong v) => PlatformTrace.Hex(v);
 }

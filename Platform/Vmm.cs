@@ -116,7 +116,7 @@ public sealed class Vmm
         }
         _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {Printable.Value(slot!.Name, 40)}); "
             + $"record for guest source {source.SourceId} ({source.Mechanism.Name().ToUpperInvariant()})", errorId, source.SourceId, source.Mechanism, address: gpa);
-        byte[] block = Wire.EncodeStatusBlock(Severity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
+        byte[] block = Wire.EncodeStatusBlock(CperSeverity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
         var chosen = source;
         _writer!.Submit(errorId ?? "?", chosen, block, blockAddress =>
         {
@@ -140,7 +140,7 @@ public sealed class Vmm
             }
             case Mechanism.Sei:
             {
-                var esr = ArmSyndrome.SError(ArmSyndrome.AetForSeverity((uint)Severity.Recoverable, consumed));
+                var esr = ArmSyndrome.SError(ArmSyndrome.AetForSeverity((uint)CperSeverity.Recoverable, consumed));
                 _p.Log(Actor.Vmm, "vmm.notify", $"pend virtual SError on vCPU 0 (VSESR_EL2): {esr}", errorId, source.SourceId, source.Mechanism, esr: esr.Value, cpu: 0);
                 _p.At(_p.Now, () => _p.Guest.OnSError(0, esr));
                 break;
@@ -186,8 +186,8 @@ public sealed class Vmm
         {
             var outcome = _p.Outcome(errorId);
             if (outcome.Disposition != Disposition.Pending) continue;
-            _p.Log(Actor.Vmm, "vmm.pending", $"record for source {sourceId} written at {Trace.FormatTime(time)} but not read by the guest when the run ended", errorId, sourceId);
-            outcome.Set(Disposition.Pending, $"written to guest source {sourceId}'s block at {Trace.FormatTime(time)}, not read by the guest when the run ended");
+            _p.Log(Actor.Vmm, "vmm.pending", $"record for source {sourceId} written at {PlatformTrace.FormatTime(time)} but not read by the guest when the run ended", errorId, sourceId);
+            outcome.Set(Disposition.Pending, $"written to guest source {sourceId}'s block at {PlatformTrace.FormatTime(time)}, not read by the guest when the run ended");
         }
     }
 }

@@ -25,13 +25,13 @@ public enum EntryKind
 /// <param name="Address">Physical address of a memory error (when its validation bit says so).</param>
 /// <param name="Cpu">CPU of an ARM processor error (MPIDR Aff0).</param>
 /// <param name="Detail">Readable summary ("cache error", "0000:01:00.0").</param>
-public sealed record DecodedEntry(Guid SectionType, Severity Severity, EntryKind Kind, ulong? Address, int? Cpu, string Detail);
+public sealed record DecodedEntry(Guid SectionType, CperSeverity Severity, EntryKind Kind, ulong? Address, int? Cpu, string Detail);
 
 /// <summary>An error status block as an OS read it: the Linux GHES checks' verdict and the decoded entries.</summary>
 public sealed class DecodedBlock
 {
     /// <summary>Block severity.</summary>
-    public Severity Severity { get; init; }
+    public CperSeverity Severity { get; init; }
     /// <summary>Why the block was rejected (empty when it passed the checks).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
     /// <summary>The entries (empty when rejected).</summary>
@@ -42,14 +42,14 @@ public sealed class DecodedBlock
     /// <summary>One line: "1 entry, recoverable: memory error at 0x41234000".</summary>
     public string Summary => Problems.Count > 0
         ? $"{Problems.Count} problem(s)"
-        : $"{Entries.Count} entr{(Entries.Count == 1 ? "y" : "ies")}, {Firmware.SeverityName(Severity)}: {string.Join("; ", Entries.Select(e => e.Detail))}";
+        : $"{Entries.Count} entr{(Entries.Count == 1 ? "y" : "ies")}, {PlatformFirmware.SeverityName(Severity)}: {string.Join("; ", Entries.Select(e => e.Detail))}";
 }
 
 /// <summary>A section to put in an error status block.</summary>
 /// <param name="Body">The CPER section body.</param>
 /// <param name="Severity">Entry severity.</param>
 /// <param name="FruText">FRU text, if any.</param>
-internal sealed record SectionPayload(CperSectionBody Body, Severity Severity, string? FruText = null);
+internal sealed record SectionPayload(CperSectionBody Body, CperSeverity Severity, string? FruText = null);
 
 /// <summary>
 /// The one place the platform turns its decisions into bytes and bytes back into facts, with ApeiKit's own
@@ -87,7 +87,7 @@ internal static class Wire
             s.NotificationStructure?.Vector ?? 0)).ToList();
 
     /// <summary>Encodes an error status block with one data entry (revision 0x300) per section.</summary>
-    public static byte[] EncodeStatusBlock(Severity severity, IEnumerable<SectionPayload> sections)
+    public static byte[] EncodeStatusBlock(CperSeverity severity, IEnumerable<SectionPayload> sections)
     {
         var block = new ErrorStatusBlock { ErrorSeverity = (uint)severity };
         foreach (var s in sections)
@@ -113,11 +113,11 @@ internal static class Wire
             return new DecodedBlock { Problems = result.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToException().Message).ToList(), UsedLength = Math.Min((ulong)whole.Length, 20) };
         var view = ErrorStatusBlockView.Read(whole, out int used);
         var entries = new List<DecodedEntry>();
-        foreach (var entry in view.Entries) entries.Add(Classify(entry.SectionType, (Severity)entry.ErrorSeverity, entry.Data));
-        return new DecodedBlock { Severity = (Severity)view.ErrorSeverity, Entries = entries, UsedLength = (ulong)used };
+        foreach (var entry in view.Entries) entries.Add(Classify(entry.SectionType, (CperSeverity)entry.ErrorSeverity, entry.Data));
+        return new DecodedBlock { Severity = (CperSeverity)view.ErrorSeverity, Entries = entries, UsedLength = (ulong)used };
     }
 
-    private static DecodedEntry Classify(Guid type, Severity severity, ReadOnlySpan<byte> body)
+    private static DecodedEntry Classify(Guid type, CperSeverity severity, ReadOnlySpan<byte> body)
     {
         try
         {
@@ -126,7 +126,7 @@ internal static class Wire
                 case MemoryErrorSection m:
                     ulong? address = (m.ValidationBits >> 1 & 1) != 0 ? m.PhysicalAddress : null;
                     string what = MemoryErrorSection.MemoryErrorTypes[m.MemoryErrorType] ?? "memory error";
-                    return new DecodedEntry(type, severity, EntryKind.Memory, address, null, $"memory error ({what}) at {(address is { } a ? Trace.Hex(a) : "no valid address")}");
+                    return new DecodedEntry(type, severity, EntryKind.Memory, address, null, $"memory error ({what}) at {(address is { } a ? PlatformTrace.Hex(a) : "no valid address")}");
                 case ArmProcessorSection arm:
                     int cpu = (int)(arm.Mpidr & 0xFF);
                     var kinds = arm.ErrorInfo.Select(i => ArmProcessorSection.KindName(i.KindUnder(arm.TypeEncoding))).Distinct();
@@ -154,7 +154,7 @@ internal static class Wire
     public static void Acknowledge(SparseMemory memory, ReadAckRegister ack) => ack.Acknowledge(memory);
 
     /// <summary>The sections firmware records for an injected hardware error, and the record's severity.</summary>
-    public static (Severity Severity, List<SectionPayload> Sections) FirmwareSections(InjectedError e, ulong recordId)
+    public static (CperSeverity Severity, List<SectionPayload> Sections) FirmwareSections(InjectedError e, ulong recordId)
     {
         switch (e.Kind)
         {
@@ -163,7 +163,7 @@ internal static class Wire
             case ErrorKind.MemoryCorrected:
             {
                 // An EINJ memory-fatal injection is fatal (the host panics); timeline memory errors keep their kind's severity.
-                var severity = e.Kind == ErrorKind.MemoryCorrected ? Severity.Corrected : e.FromEinj && e.Severity == Severity.Fatal ? Severity.Fatal : Severity.Recoverable;
+                var severity = e.Kind == ErrorKind.MemoryCorrected ? CperSeverity.Corrected : e.FromEinj && e.Severity == CperSeverity.Fatal ? CperSeverity.Fatal : CperSeverity.Recoverable;
                 byte type = e.Kind switch { ErrorKind.MemoryConsumed => 3, ErrorKind.MemoryScrub => 14, _ => 2 }; // multi-bit ECC, scrub uncorrected, single-bit ECC
                 return (severity, [new SectionPayload(Memory(e.HostAddress, type), severity, $"DIMM {e.HostAddress >> 33 & 7}")]);
             }
@@ -175,11 +175,11 @@ internal static class Wire
                 ulong info = e.ArmKind switch
                 {
                     ArmErrorKind.Cache => ArmErrorInformation.Cache(transactionType: ArmErrorInformation.TransactionDataAccess, operation: 3, level: 2,
-                        processorContextCorrupt: e.Severity == Severity.Fatal, corrected: e.Severity == Severity.Corrected),
+                        processorContextCorrupt: e.Severity == CperSeverity.Fatal, corrected: e.Severity == CperSeverity.Corrected),
                     ArmErrorKind.Tlb => ArmErrorInformation.Tlb(transactionType: ArmErrorInformation.TransactionInstruction, operation: 5, level: 1,
-                        processorContextCorrupt: e.Severity == Severity.Fatal, corrected: e.Severity == Severity.Corrected),
+                        processorContextCorrupt: e.Severity == CperSeverity.Fatal, corrected: e.Severity == CperSeverity.Corrected),
                     ArmErrorKind.Bus => ArmErrorInformation.Bus(transactionType: ArmErrorInformation.TransactionDataAccess, operation: 3, level: 0,
-                        processorContextCorrupt: e.Severity == Severity.Fatal, corrected: e.Severity == Severity.Corrected, participationType: 0, addressSpace: 0),
+                        processorContextCorrupt: e.Severity == CperSeverity.Fatal, corrected: e.Severity == CperSeverity.Corrected, participationType: 0, addressSpace: 0),
                     _ => 0xDEAD_0000UL | recordId, // micro-architectural: implementation defined
                 };
                 arm.ErrorInfo.Add(new ArmErrorInfo(e.ArmKind, info));
@@ -200,8 +200,8 @@ internal static class Wire
                 pcie.FunctionNumber = fn;
                 pcie.VendorId = 0x15B3;
                 pcie.DeviceId = 0x1017;
-                pcie.SetAerRegister("uncorrectableErrorStatus", e.Severity == Severity.Corrected ? 0u : 1u << 14); // completion timeout
-                pcie.SetAerRegister("correctableErrorStatus", e.Severity == Severity.Corrected ? 1u << 6 : 0u); // bad TLP
+                pcie.SetAerRegister("uncorrectableErrorStatus", e.Severity == CperSeverity.Corrected ? 0u : 1u << 14); // completion timeout
+                pcie.SetAerRegister("correctableErrorStatus", e.Severity == CperSeverity.Corrected ? 1u << 6 : 0u); // bad TLP
                 return (e.Severity, [new SectionPayload(pcie, e.Severity)]);
             }
         }
@@ -211,7 +211,7 @@ internal static class Wire
     public static SectionPayload GuestMemorySection(ulong gpa, ulong recordId)
     {
         _ = recordId;
-        return new SectionPayload(Memory(gpa, 3), Severity.Recoverable);
+        return new SectionPayload(Memory(gpa, 3), CperSeverity.Recoverable);
     }
 
     private static MemoryErrorSection Memory(ulong address, byte memoryErrorType) => new()

@@ -103,6 +103,42 @@ public sealed class PackageReadmeExamplesTests
     }
     // README-EXAMPLE-END
 
+    // README-EXAMPLE: VendorSection
+    static string DescribeWithVendorCodec(byte[] record)
+    {
+        var acme = new Guid("5a1e0f2c-9d1b-4c3e-8f00-ac3e0000beef");
+        var sections = new CperSectionRegistry().Add(new CperSectionCodec(acme, "Acme Widget",
+            Describe: (body, offset, visitor) => visitor.Data("payload", "Payload", offset, body),
+            Decode: (body, offset) => new RawSectionBody(acme, body.ToArray())));
+
+        // Only this call sees the codec; what it throws is reported as that section's error.
+        var text = new StringWriter();
+        CperRecordDescriber.Describe(record, 0, new TextRenderer(text), "CPER record", out _, sections);
+        return text.ToString();
+    }
+    // README-EXAMPLE-END
+
+    [Fact]
+    public void Cper_vendor_example_names_the_registered_section()
+    {
+        var record = new CperRecord { Severity = 2 };
+        record.Sections.Add(new CperSection { Body = new RawSectionBody(new Guid("5a1e0f2c-9d1b-4c3e-8f00-ac3e0000beef"), [1, 2, 3, 4]) });
+        string text = DescribeWithVendorCodec(record.Encode());
+        Assert.Contains("Section 0: Acme Widget", text, StringComparison.Ordinal);
+        Assert.Contains("5a1e0f2c-9d1b-4c3e-8f00-ac3e0000beef (Acme Widget)", text, StringComparison.Ordinal);
+        Assert.Contains("Payload (at 0x", text, StringComparison.Ordinal);
+    }
+
+    // README-EXAMPLE: Snapshot
+    [Fact]
+    public void Hest_of_the_vmm_is_unchanged()
+    {
+        var built = HestPresets.QemuVirtArm().Build(regionBase: 0x7FFF_0000);
+        string layout = HestTable.Read(built.TableBytes).ToLayoutString(); // also ToText(), ToJson()
+        Snapshot.Verify(layout); // the ApprovalTests call: Approvals.Verify(layout)
+    }
+    // README-EXAMPLE-END
+
     [Fact]
     public void Apei_example_renders_the_layout()
     {
@@ -181,15 +217,20 @@ public sealed class PackageReadmeExamplesTests
     [InlineData("Hest")]
     [InlineData("Ghes")]
     [InlineData("Platform")]
-    public void Readme_example_is_the_tested_code(string package)
+    [InlineData("Snapshot", "Hest/README.md")] // a later block, after <!-- README-EXAMPLE: Snapshot -->
+    [InlineData("Snapshot", "README.md")]
+    [InlineData("VendorSection", "Cper/README.md")]
+    public void Readme_example_is_the_tested_code(string package, string? readmePath = null)
     {
         string root = System.IO.Path.GetDirectoryName(Fixtures.Root)!;
         string source = File.ReadAllText(System.IO.Path.Combine(root, "Apei.Tests", "Packages", "PackageReadmeExamplesTests.cs"));
         var m = Regex.Match(source, $@"// README-EXAMPLE: {package}\r?\n(.*?)\r?\n[ ]*// README-EXAMPLE-END", RegexOptions.Singleline);
         Assert.True(m.Success, $"no example {package} in the test");
-        string readme = File.ReadAllText(System.IO.Path.Combine(root, package, "README.md"));
-        var block = Regex.Match(readme, @"```csharp\r?\n(.*?)\r?\n```", RegexOptions.Singleline);
-        Assert.True(block.Success, $"{package}/README.md has no ```csharp block");
+        string readme = File.ReadAllText(System.IO.Path.Combine(root, readmePath ?? System.IO.Path.Combine(package, "README.md")));
+        // A package's own example is the README's first C# block; another is the block after its marker comment.
+        string marker = readmePath is null ? "" : $@"<!-- README-EXAMPLE: {package} -->\s*";
+        var block = Regex.Match(readme, marker + @"```csharp\r?\n(.*?)\r?\n```", RegexOptions.Singleline);
+        Assert.True(block.Success, $"{readmePath ?? package + "/README.md"} has no ```csharp block for {package}");
         Assert.Equal(Normalize(m.Groups[1].Value), Normalize(block.Groups[1].Value));
     }
 

@@ -267,7 +267,7 @@ public class PlatformTests
                 HostAddress = hpa,
                 Vcpu = r.Next(0, 2),
                 Route = r.Next(3) == 0 ? null : mechanisms[r.Next(1, mechanisms.Length)],
-                Severity = (Severity)r.Next(0, 3),
+                Severity = (CperSeverity)r.Next(0, 3),
                 ArmKind = (ArmErrorKind)r.Next(1, 5),
                 Cpu = r.Next(0, 4),
                 PcieDevice = "0000:02:00.0",

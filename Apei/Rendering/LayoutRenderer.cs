@@ -76,7 +76,19 @@ public sealed class LayoutRenderer : StructureVisitor
     }
 
     /// <inheritdoc/>
-    public override void Info(string json, string label, string? value) => Note($"{label,-34} : {value ?? "(none)"}");
+    public override void Info(string json, string label, string? value)
+    {
+        if (value is null || !value.Contains('\n', StringComparison.Ordinal))
+        {
+            Note($"{label,-34} : {value ?? "(none)"}");
+            return;
+        }
+        // A multi-line value (a pstore record's text): one line per line, so no value can start a line of its own
+        // (layout format v1, docs/layout-format.md: continuation lines are notes starting with "| ").
+        var lines = value.Split('\n');
+        Note($"{label,-34} : {lines[0].TrimEnd('\r')}");
+        for (int i = 1; i < lines.Length; i++) Note("  | " + lines[i].TrimEnd('\r'));
+    }
 
     /// <inheritdoc/>
     public override void Info(string json, string label, long value) => Note(string.Create(CultureInfo.InvariantCulture, $"{label,-34} : {value}"));

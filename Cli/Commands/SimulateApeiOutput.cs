@@ -17,7 +17,7 @@ internal static class SimulateApeiOutput
         foreach (var i in apei.Injections)
         {
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {Printable.Value(i.StepId, 40),-16} {Trace.FormatTime(i.TimeUs),9}  0x{i.Type:X} {EinjInjector.Name((uint)i.Type),-32} {(i.Errno == 0 ? "injected" : "-" + Errno.Name(i.Errno) + ": " + Printable.Escape(i.Why ?? ""))}"));
+                $"  {Printable.Value(i.StepId, 40),-16} {PlatformTrace.FormatTime(i.TimeUs),9}  0x{i.Type:X} {EinjInjector.Name((uint)i.Type),-32} {(i.Errno == 0 ? "injected" : "-" + Errno.Name(i.Errno) + ": " + Printable.Escape(i.Why ?? ""))}"));
         }
         var view = apei.Store.View;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,

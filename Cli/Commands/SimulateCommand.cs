@@ -192,7 +192,7 @@ internal static class SimulateCommand
             o.WriteLine();
             var renderer = new TextRenderer(o);
             Ghes.ErrorStatusBlockDescriber.Describe(r.Bytes, (long)r.BlockAddress, renderer,
-                $"Guest source {r.Source.SourceId} ({r.Via.Name().ToUpperInvariant()}) at GPA 0x{r.BlockAddress:X}, read at {Trace.FormatTime(r.TimeUs)}{(r.ErrorId is null ? "" : $" [{r.ErrorId}]")}", r.Source.BlockLength);
+                $"Guest source {r.Source.SourceId} ({r.Via.Name().ToUpperInvariant()}) at GPA 0x{r.BlockAddress:X}, read at {PlatformTrace.FormatTime(r.TimeUs)}{(r.ErrorId is null ? "" : $" [{r.ErrorId}]")}", r.Source.BlockLength);
         }
     }
 

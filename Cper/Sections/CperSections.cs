@@ -10,17 +10,15 @@ namespace ApeiKit.Cper;
 public sealed record CperSectionCodec(Guid SectionType, string Name, SectionDescriber Describe, SectionDecoder Decode);
 
 /// <summary>
-/// The section codec registry: the built-in decoders of UEFI appendix N sections, and the extension
-/// point where vendors' decoders are added with <see cref="Register"/>. Types without a codec are
-/// kept as raw bytes (named from <see cref="CperGuids"/> when known).
+/// The section codecs in force (<see cref="CperSectionRegistry.Current"/>: <see cref="CperSectionRegistry.Default"/> unless a
+/// registry was given to the decode or describe call or put in force with <see cref="CperSectionRegistry.Use"/>). Types
+/// without a codec are kept as raw bytes (named from <see cref="CperGuids"/> when known). Vendors add codecs to a
+/// <see cref="CperSectionRegistry"/>.
 /// </summary>
 public static class CperSections
 {
-    private static readonly object s_lock = new();
-    private static Dictionary<Guid, CperSectionCodec> s_codecs = BuiltIn().ToDictionary(c => c.SectionType);
-
     // One line per built-in section codec.
-    private static IEnumerable<CperSectionCodec> BuiltIn() =>
+    internal static IEnumerable<CperSectionCodec> BuiltIn() =>
     [
         MemoryErrorSection.Codec,
         ProcessorGenericSection.Codec,
@@ -49,34 +47,25 @@ public static class CperSections
         Vendors.AmpereSection.Codec,
     ];
 
-    /// <summary>Adds or replaces a codec (thread-safe; lookups never lock).</summary>
-    public static void Register(CperSectionCodec codec)
-    {
-        ArgumentNullException.ThrowIfNull(codec);
-        lock (s_lock)
-        {
-            var copy = new Dictionary<Guid, CperSectionCodec>(s_codecs) { [codec.SectionType] = codec };
-            s_codecs = copy;
-        }
-    }
+    /// <summary>Adds a codec to <see cref="CperSectionRegistry.Default"/> (the same codec again does nothing).</summary>
+    /// <exception cref="InvalidOperationException">Another codec already handles that GUID (this no longer replaces built-in codecs silently: use <see cref="CperSectionRegistry.Override"/>).</exception>
+    [Obsolete("Register codecs on a registry instance: new CperSectionRegistry().Add(codec), passed to decode/describe calls (sections: parameter) or put in force with CperSectionRegistry.Use; CperSectionRegistry.Default.Add for the process-wide registry.")]
+    public static void Register(CperSectionCodec codec) => CperSectionRegistry.Default.Add(codec);
 
-    /// <summary>Every registered codec (built-ins and vendors'), ordered by section type GUID.</summary>
-    public static IReadOnlyList<CperSectionCodec> Registered => [.. s_codecs.Values.OrderBy(c => c.SectionType)];
+    /// <summary>Every codec of the registry in force, ordered by section type GUID.</summary>
+    public static IReadOnlyList<CperSectionCodec> Registered => CperSectionRegistry.Current.Codecs;
 
-    /// <summary>The codec for a section type, or null.</summary>
-    public static CperSectionCodec? Find(Guid sectionType) => s_codecs.GetValueOrDefault(sectionType);
+    /// <summary>The codec for a section type in the registry in force, or null.</summary>
+    public static CperSectionCodec? Find(Guid sectionType) => CperSectionRegistry.Current.Find(sectionType);
 
-    /// <summary>The name of a section type: the codec's, the registry's, or null.</summary>
-    public static string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);
+    /// <summary>The name of a section type: the codec's, the GUID registry's, or null.</summary>
+    public static string? NameOf(Guid sectionType) => CperSectionRegistry.Current.NameOf(sectionType);
 
-    /// <summary>Describes a body with its codec, or as raw bytes. Content errors propagate as <see cref="ApeiContentException"/>.</summary>
+    /// <summary>Describes a body with the codec in force, or as raw bytes. Content errors (and anything a vendor codec throws) propagate as <see cref="ApeiContentException"/>.</summary>
     public static void DescribeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        if (Find(sectionType) is { } codec) codec.Describe(body, baseOffset, visitor);
-        else RawSectionBody.DescribeRaw(body, baseOffset, visitor);
-    }
+        => CperSectionRegistry.Current.DescribeBody(sectionType, body, baseOffset, visitor);
 
-    /// <summary>Decodes a body with its codec, or keeps it raw.</summary>
+    /// <summary>Decodes a body with the codec in force, or keeps it raw.</summary>
     public static CperSectionBody DecodeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset)
-        => Find(sectionType) is { } codec ? codec.Decode(body, baseOffset) : new RawSectionBody(sectionType, body.ToArray());
+        => CperSectionRegistry.Current.DecodeBody(sectionType, body, baseOffset);
 }

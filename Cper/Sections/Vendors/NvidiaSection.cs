@@ -44,11 +44,11 @@ public sealed class NvidiaSection : CperSectionBody
         FieldDef.Hex("value", "Value", 8, 8),
     ]);
 
-    /// <summary>The codec; built in (see <see cref="CperSections"/>), and <see cref="Register"/> adds it again after a reset.</summary>
+    /// <summary>The codec; built in (see <see cref="CperSections"/>), and <see cref="Register"/> puts it back in <see cref="CperSectionRegistry.Default"/> after another codec overrode it.</summary>
     public static CperSectionCodec Codec { get; } = new(SectionGuid, "NVIDIA", Describe, (b, o) => Decode(b, o));
 
     /// <summary>Adds this codec to <see cref="CperSections"/> (the vendor extension point).</summary>
-    public static void Register() => CperSections.Register(Codec);
+    public static void Register() => CperSectionRegistry.Default.Override(Codec);
 
     /// <inheritdoc/>
     public override Guid SectionType => SectionGuid;

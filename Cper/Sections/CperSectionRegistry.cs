@@ -1,0 +1,206 @@
+using System.Collections.Frozen;
+
+namespace ApeiKit.Cper;
+
+/// <summary>
+/// A set of CPER section codecs (UEFI 2.10 N.2.3: a section type GUID names the body's format; vendors define their own).
+/// <see cref="Default"/> holds the built-in codecs and is what decoding and rendering use unless told otherwise; a registry
+/// made with <see cref="CperSectionRegistry()"/> starts with the built-ins too, takes vendor codecs with <see cref="Add"/>,
+/// and is handed to a decode or describe call (<c>sections:</c> parameter) or put in force for a flow with <see cref="Use"/>.
+/// <para>
+/// Safe extension: <see cref="Add"/> never replaces a codec (a GUID already present is an error; replacing needs
+/// <see cref="Override"/>), and a codec that is not built in is contained: whatever it throws while describing or
+/// decoding a body becomes an <see cref="ApeiContentException"/> for that section (lenient decoding keeps the body raw,
+/// renderings show the error and go on with the next section), and objects it left open are closed. Registered names
+/// are shown wherever a section type GUID is named (descriptor and entry lines, section labels, <c>sectionName</c>).
+/// </para>
+/// Lookups never lock; <see cref="Add"/> and <see cref="Override"/> are thread-safe (copy on write).
+/// </summary>
+public sealed class CperSectionRegistry
+{
+    private static readonly FrozenSet<CperSectionCodec> s_builtIn = CperSections.BuiltIn().ToFrozenSet<CperSectionCodec>(ReferenceEqualityComparer.Instance);
+    private static readonly AsyncLocal<CperSectionRegistry?> s_current = new();
+
+    private readonly object _lock = new();
+    private Dictionary<Guid, CperSectionCodec> _codecs;
+
+    /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
+    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType);
+
+    /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given or in force.</summary>
+    public static CperSectionRegistry Default { get; } = new();
+
+    /// <summary>The registry in force for the calling flow: the one set by <see cref="Use"/>, else <see cref="Default"/>.</summary>
+    public static CperSectionRegistry Current => s_current.Value ?? Default;
+
+    /// <summary>Puts <paramref name="registry"/> in force for the calling flow (an AsyncLocal scope, like <c>ArmErrorTypeSetting</c>) until the returned scope is disposed.</summary>
+    public static IDisposable Use(CperSectionRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var previous = s_current.Value;
+        s_current.Value = registry;
+        return new Scope(previous);
+    }
+
+    /// <summary>A scope for an optional registry parameter: <see cref="Use"/> when one is given, nothing otherwise.</summary>
+    internal static Scope? UseIfGiven(CperSectionRegistry? registry)
+    {
+        if (registry is null || ReferenceEquals(registry, s_current.Value ?? Default)) return null;
+        var previous = s_current.Value;
+        s_current.Value = registry;
+        return new Scope(previous);
+    }
+
+    internal sealed class Scope(CperSectionRegistry? previous) : IDisposable
+    {
+        public void Dispose() => s_current.Value = previous;
+    }
+
+    /// <summary>Adds a codec for a section type no codec of this registry handles yet (adding the same codec again does nothing).</summary>
+    /// <exception cref="InvalidOperationException">Another codec (built in or added) already handles that GUID: use <see cref="Override"/> to replace it on purpose.</exception>
+    public CperSectionRegistry Add(CperSectionCodec codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        lock (_lock)
+        {
+            if (_codecs.TryGetValue(codec.SectionType, out var present))
+            {
+                if (ReferenceEquals(present, codec)) return this;
+                throw new InvalidOperationException(
+                    $"Section type {EfiGuid.ToText(codec.SectionType)} already has the {(IsBuiltIn(present) ? "built-in" : "added")} codec \"{present.Name}\"; "
+                    + "call Override to replace it on purpose.");
+            }
+            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+        }
+        return this;
+    }
+
+    /// <summary>Replaces the codec of a section type (built in or added), or adds it: the explicit way to change how a known section is read.</summary>
+    /// <returns>The codec replaced, or null.</returns>
+    public CperSectionCodec? Override(CperSectionCodec codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        lock (_lock)
+        {
+            var previous = _codecs.GetValueOrDefault(codec.SectionType);
+            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+            return previous;
+        }
+    }
+
+    /// <summary>Every codec, ordered by section type GUID.</summary>
+    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.OrderBy(c => c.SectionType)];
+
+    /// <summary>True for the codecs ApeiKit ships (their exceptions are not contained: they throw only <see cref="ApeiContentException"/>).</summary>
+    public static bool IsBuiltIn(CperSectionCodec codec) => codec is not null && s_builtIn.Contains(codec);
+
+    /// <summary>The codec for a section type, or null.</summary>
+    public CperSectionCodec? Find(Guid sectionType) => _codecs.GetValueOrDefault(sectionType);
+
+    /// <summary>The name of a section type: its codec's, else the GUID registry's (<see cref="CperGuids"/>), else null.</summary>
+    public string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);
+
+    /// <summary>
+    /// The name shown beside a section type GUID in a field (descriptor, entry header): the GUID registry's name, else the
+    /// name of a codec of the registry in force (<see cref="Current"/>), so a vendor's registered GUID is named too.
+    /// </summary>
+    public static string? GuidName(Guid sectionType) => CperGuids.SectionName(sectionType) ?? Current.Find(sectionType)?.Name;
+
+    /// <summary>Describes a body with its codec, or as raw bytes. Content errors propagate as <see cref="ApeiContentException"/>; so does anything a codec that is not built in throws.</summary>
+    public void DescribeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        var codec = Find(sectionType);
+        if (codec is null)
+        {
+            RawSectionBody.DescribeRaw(body, baseOffset, visitor);
+            return;
+        }
+        if (IsBuiltIn(codec))
+        {
+            codec.Describe(body, baseOffset, visitor);
+            return;
+        }
+        var guard = new ContainingVisitor(visitor);
+        try
+        {
+            codec.Describe(body, baseOffset, guard);
+        }
+        catch (ApeiContentException)
+        {
+            guard.CloseOpen();
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            guard.CloseOpen();
+            throw CodecFailed(codec, "describing", baseOffset, e);
+        }
+    }
+
+    /// <summary>Decodes a body with its codec, or keeps it raw. A codec that is not built in and throws anything is reported as an <see cref="ApeiContentException"/>.</summary>
+    public CperSectionBody DecodeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset)
+    {
+        var codec = Find(sectionType);
+        if (codec is null) return new RawSectionBody(sectionType, body.ToArray());
+        if (IsBuiltIn(codec)) return codec.Decode(body, baseOffset);
+        try
+        {
+            return codec.Decode(body, baseOffset) ?? throw new InvalidOperationException("the codec returned no body");
+        }
+        catch (ApeiContentException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw CodecFailed(codec, "decoding", baseOffset, e);
+        }
+    }
+
+    private static ApeiContentException CodecFailed(CperSectionCodec codec, string what, long offset, Exception e)
+        => new($"{codec.Name} section", null, offset, $"a body the \"{codec.Name}\" codec reads",
+            $"the codec failed {what} it ({e.GetType().Name}: {e.Message})");
+
+    /// <summary>Passes a third-party codec's walk on, remembering what it opened, so what it left open when it threw can be closed.</summary>
+    private sealed class ContainingVisitor : ForwardingVisitor
+    {
+        private readonly Stack<bool> _open = new(); // true: array
+
+        public ContainingVisitor(StructureVisitor inner) : base(inner) => PreferBinaryTimestamps = inner.PreferBinaryTimestamps;
+
+        public override void BeginObject(string? json, string label, long offset, long length)
+        {
+            base.BeginObject(json, label, offset, length);
+            _open.Push(false);
+        }
+
+        public override void EndObject()
+        {
+            if (_open.Count == 0 || _open.Peek()) return; // more ends than begins: not passed on (it would close the caller's object)
+            _open.Pop();
+            base.EndObject();
+        }
+
+        public override void BeginArray(string json, string label, long offset, long length)
+        {
+            base.BeginArray(json, label, offset, length);
+            _open.Push(true);
+        }
+
+        public override void EndArray()
+        {
+            if (_open.Count == 0 || !_open.Peek()) return;
+            _open.Pop();
+            base.EndArray();
+        }
+
+        public void CloseOpen()
+        {
+            while (_open.TryPop(out bool isArray))
+            {
+                if (isArray) Inner.EndArray(); else Inner.EndObject();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+namespace ApeiKit.Ghes;
+
+/// <summary>
+/// One-line renderings of Generic Error Status Blocks (ACPI 6.5 §18.3.2.7.1), the BERT with its boot error region
+/// (§18.3.1) and QEMU's ERST store, for snapshot tests and logs: <c>ToLayoutString()</c> (layout format v1,
+/// docs/layout-format.md), <c>ToText()</c> and <c>ToJson()</c>, through <see cref="ErrorStatusBlockDescriber"/>,
+/// <see cref="BertDescriber"/> and <see cref="ErstStoreDescriber"/>. Lines end with <c>\n</c>; content errors and
+/// consumer-check findings are shown in place.
+/// </summary>
+public static class GhesRenderings
+{
+    /// <summary>The label of an error status block's root object when none is given.</summary>
+    public const string DefaultBlockLabel = "Error status block";
+    /// <summary>The label of a BERT's root object when none is given.</summary>
+    public const string DefaultBertLabel = "BERT (Boot Error Record Table)";
+
+    private static string Block(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset)
+        => Renderings.Render(bytes, (b, o, v) => ErrorStatusBlockDescriber.Describe(b, o, v, label), format, baseOffset);
+
+    private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label)
+    {
+        // The describer takes two spans; a lambda cannot hold a span, so the pair is joined: region offsets follow the table.
+        int tableLength = Math.Min(table.Length, BertTable.Size);
+        byte[] joined = [.. table[..tableLength], .. region];
+        return Renderings.Render(joined, (b, o, v) => BertDescriber.Describe(b[..tableLength], o, b[tableLength..], o + tableLength, v, label), format);
+    }
+
+    private static string Store(ReadOnlySpan<byte> bytes, RenderFormat format, string? label)
+        => Renderings.Render(bytes, label is null ? (b, o, v) => ErstStoreDescriber.Describe(b, o, v) : (b, o, v) => ErstStoreDescriber.Describe(b, o, v, label), format);
+
+    /// <summary>The layout rendering of the block: every field with its offset, length and raw bytes.</summary>
+    /// <param name="block">The block view.</param>
+    /// <param name="label">Label of the root object.</param>
+    /// <param name="baseOffset">Absolute offset of the block (shown in the rendering).</param>
+    public static string ToLayoutString(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Layout, label, baseOffset);
+
+    /// <summary>The readable text rendering of the block.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long)"/>
+    public static string ToText(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Text, label, baseOffset);
+
+    /// <summary>The indented JSON rendering of the block.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long)"/>
+    public static string ToJson(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Json, label, baseOffset);
+
+    /// <summary>The layout rendering of the block as it encodes.</summary>
+    /// <param name="block">The block model.</param>
+    /// <param name="label">Label of the root object.</param>
+    public static string ToLayoutString(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Layout, label, 0);
+
+    /// <summary>The readable text rendering of the block as it encodes.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string)"/>
+    public static string ToText(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Text, label, 0);
+
+    /// <summary>The JSON rendering of the block as it encodes.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string)"/>
+    public static string ToJson(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Json, label, 0);
+
+    /// <summary>The layout rendering of the BERT and, when given, its boot error region (region offsets follow the table's 48 bytes).</summary>
+    /// <param name="table">The table view.</param>
+    /// <param name="region">The boot error region, or empty when it is not at hand.</param>
+    /// <param name="label">Label of the root object.</param>
+    public static string ToLayoutString(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Layout, label);
+
+    /// <summary>The readable text rendering of the BERT and its region.</summary>
+    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string)"/>
+    public static string ToText(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Text, label);
+
+    /// <summary>The JSON rendering of the BERT and its region.</summary>
+    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string)"/>
+    public static string ToJson(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Json, label);
+
+    /// <summary>The layout rendering of the BERT as it encodes, with the region when given.</summary>
+    /// <param name="table">The table model.</param>
+    /// <param name="region">The boot error region model, or null.</param>
+    /// <param name="label">Label of the root object.</param>
+    public static string ToLayoutString(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Layout, label);
+
+    /// <summary>The readable text rendering of the BERT as it encodes, with the region when given.</summary>
+    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string)"/>
+    public static string ToText(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Text, label);
+
+    /// <summary>The JSON rendering of the BERT as it encodes, with the region when given.</summary>
+    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string)"/>
+    public static string ToJson(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Json, label);
+
+    private static string BertModel(BertTableData table, BootErrorRegion? region, RenderFormat format, string label)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return Bert(table.Encode(), region?.Encode() ?? [], format, label);
+    }
+
+    /// <summary>The layout rendering of the ERST store: header, slots (live, cleared, empty) and their CPER records.</summary>
+    /// <param name="store">The store view.</param>
+    /// <param name="label">Label of the root object (default: "ERST store (QEMU acpi-erst backing file)").</param>
+    public static string ToLayoutString(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Layout, label);
+
+    /// <summary>The readable text rendering of the ERST store.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?)"/>
+    public static string ToText(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Text, label);
+
+    /// <summary>The JSON rendering of the ERST store.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?)"/>
+    public static string ToJson(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Json, label);
+
+    /// <summary>The layout rendering of the ERST store model.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="label">Label of the root object.</param>
+    public static string ToLayoutString(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Layout, label);
+
+    /// <summary>The readable text rendering of the ERST store model.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErstStore, string?)"/>
+    public static string ToText(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Text, label);
+
+    /// <summary>The JSON rendering of the ERST store model.</summary>
+    /// <inheritdoc cref="ToLayoutString(ErstStore, string?)"/>
+    public static string ToJson(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Json, label);
+
+    private static ErstStore Checked(ErstStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store;
+    }
+}
