@@ -17,9 +17,9 @@ public class LinuxGhesPolicyTests
         return block.Encode();
     }
 
-    private static MemoryErrorSection Memory(bool validPa) => new() { ValidationBits = validPa ? 0x2UL : 0, PhysicalAddress = 0x41234567 };
+    private static MemoryErrorSection Memory(bool validPa) => new() { PhysicalAddress = 0x41234567, ValidationBits = validPa ? 0x2UL : 0 }; // setters set their bit: validation last
 
-    private static PcieErrorSection Pcie(ulong validation) => new() { ValidationBits = validation, SegmentNumber = 0, PrimaryBusNumber = 3, DeviceNumber = 4, FunctionNumber = 1 };
+    private static PcieErrorSection Pcie(ulong validation) => new() { SegmentNumber = 0, PrimaryBusNumber = 3, DeviceNumber = 4, FunctionNumber = 1, ValidationBits = validation };
 
     [Fact]
     public void A_recoverable_memory_error_with_an_address_goes_to_memory_failure_on_its_page()
