@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
 
@@ -64,6 +65,7 @@ internal static class StreamingDecode
         public string? Prelude;
         public int OutEnd; // with --jobs: end of its rendering in the batch's output (bytes for JSON, chars for text)
         public List<ApeiContentException>? Errors;
+        public string? Failure; // libcper's dialect: why the record was not rendered (printed instead of it)
         public Work? Work; // in a batch: a unit that is not a record (the fields above are unused)
 
         public readonly string Label => string.Create(CultureInfo.InvariantCulture, $"{(Blocks ? BlockNoun : RecordNoun)} #{Number}");
@@ -95,12 +97,13 @@ internal static class StreamingDecode
     }
 
     /// <summary>Per-worker reusable rendering state.</summary>
-    private sealed class Worker(Format format)
+    private sealed class Worker(Format format, bool libcper = false)
     {
         /// <summary>Text and layout go straight here when set (one job), instead of into a string per unit.</summary>
         public TextWriter? Direct { get; init; }
 
         private Utf8JsonWriter? _writer;
+        private Utf8JsonWriter? _libcper; // libcper's dialect
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
         private readonly List<ApeiContentException> _errors = [];
         // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
@@ -181,6 +184,23 @@ internal static class StreamingDecode
         /// <summary>Renders a record, appending its JSON to <paramref name="json"/> (JSON formats) or its text to <paramref name="text"/>.</summary>
         public void RenderRecord(ref RecordUnit u, ReadOnlySpan<byte> bytes, PooledBufferWriter json, TextWriter? text)
         {
+            if (libcper)
+            {
+                int mark = json.WrittenCount;
+                if (_libcper is null) _libcper = new Utf8JsonWriter(json, format == Format.Json ? s_indented : s_compact);
+                else _libcper.Reset(json);
+                try
+                {
+                    LibCperJsonWriter.Write(bytes, _libcper);
+                    _libcper.Flush();
+                }
+                catch (ApeiContentException e)
+                {
+                    json.Truncate(mark);
+                    u.Failure = e.Message;
+                }
+                return;
+            }
             if (IsJson)
             {
                 var renderer = JsonInto(json);
@@ -267,11 +287,27 @@ internal static class StreamingDecode
     /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
     public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize = StreamInput.MaxRecordSize)
     {
+        using var progress = Progress.Start(context, inputs);
+        return Render(context, new Inputs(inputs, inputs.Count > 1, LibCper: false), format, jobs, maxRecordSize, progress);
+    }
+
+    /// <summary>
+    /// Renders the CPER records of <paramref name="inputs"/> as openbmc/libcper's JSON (<c>--json-style libcper</c>): the
+    /// same streaming, batching and <c>--jobs</c> as our own JSON. Inputs are opened as they are reached; anything that
+    /// is not a whole record is reported on stderr and skipped (all-zero padding silently), as libcper's tool does.
+    /// </summary>
+    public static int RenderLibCper(CliContext context, IEnumerable<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize)
+        => Render(context, new Inputs(inputs, false, LibCper: true), format, jobs, maxRecordSize, null);
+
+    /// <summary>What <see cref="Produce"/> reads: the inputs (enumerated once, as they are reached), whether there are several, and the dialect.</summary>
+    private sealed record Inputs(IEnumerable<DecodeCommand.LoadedInput> List, bool Many, bool LibCper);
+
+    private static int Render(CliContext context, Inputs inputs, string format, int jobs, long maxRecordSize, Progress? progress)
+    {
         var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
         using var limit = StreamInput.UseLimit(maxRecordSize); // the decoders' limit is the framing's: one record size limit
         using var output = OutputSink.For(context.Out);
         var state = new OutputState(context, output, fmt);
-        using var progress = Progress.Start(context, inputs);
         try
         {
             if (jobs <= 1)
@@ -279,7 +315,7 @@ internal static class StreamingDecode
                 // One job: records are rendered straight from the pipe's buffer, text and layout straight into the output
                 // (a large record is never held as a string), and what is rendered is flushed whenever the input would
                 // block, so a slow pipe streams.
-                var worker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+                var worker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
                 Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, new SerialSink(worker, state, output, progress), CancellationToken.None);
             }
             else
@@ -412,7 +448,7 @@ internal static class StreamingDecode
     /// blocking hand-offs: thread-pool workers waiting on async channels spun for work and, on two cores, took as much
     /// CPU from the renderers as a second worker added (measured: benchmarks/README.md).
     /// </summary>
-    private static void RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
+    private static void RunParallel(CliContext context, Inputs inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
     {
         using var cts = new CancellationTokenSource();
         using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
@@ -421,7 +457,7 @@ internal static class StreamingDecode
         var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
         {
-            var worker = new Worker(fmt);
+            var worker = new Worker(fmt, inputs.LibCper);
             workers[i] = new Thread(() =>
             {
                 try
@@ -476,7 +512,7 @@ internal static class StreamingDecode
         }) { IsBackground = true, Name = "apeikit read" };
         reader.Start();
 
-        var inlineWorker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+        var inlineWorker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
         try
         {
             while (true)
@@ -532,13 +568,18 @@ internal static class StreamingDecode
     /// <see cref="RecordUnit"/>s over the pipe's buffer, anything else as a <see cref="Work"/>. Reads are synchronous on
     /// the calling thread (one job: the main thread; several: the reader thread).
     /// </summary>
-    private static void Produce(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, bool text,
+    private static void Produce(CliContext context, Inputs inputs, bool text,
         long maxRecordSize, Progress? progress, IUnitSink sink, CancellationToken cancellationToken)
     {
-        bool many = inputs.Count > 1;
+        bool many = inputs.Many;
         byte[]? scratch = null; // a record that spans two of the pipe's segments is copied here
-        foreach (var input in inputs)
+        foreach (var input in inputs.List)
         {
+            if (inputs.LibCper)
+            {
+                ProduceLibCper(input.Source!, maxRecordSize, sink, cancellationToken, ref scratch);
+                continue;
+            }
             string? prelude = text && many ? $"==> {input.Name} <==\n" : null;
             int count = 0;
             if (input.Source is { } source)
@@ -620,6 +661,41 @@ internal static class StreamingDecode
             else if (prelude is not null)
                 sink.Unit(new Work { InputName = input.Name, Label = "", Prelude = prelude });
         }
+    }
+
+    /// <summary>
+    /// libcper's dialect: whole records become units; a record cut short, an oversized record or unrecognised bytes are
+    /// a line on stderr (an error) and are skipped, all-zero padding silently; the input's text error and wrapper errors
+    /// follow its records.
+    /// </summary>
+    private static void ProduceLibCper(InputSource source, long maxRecordSize, IUnitSink sink, CancellationToken cancellationToken, ref byte[]? scratch)
+    {
+        var reader = source.OpenReader(maxRecordSize);
+        int index = 0;
+        while (ReadItem(reader, source, sink, cancellationToken))
+        {
+            var item = reader.Current;
+            if (item.Kind == CperStreamItemKind.Skipped && item.IsAllZero) continue;
+            if (item.Kind != CperStreamItemKind.Record || item.IsTruncated)
+            {
+                string label = item.Kind == CperStreamItemKind.Skipped ? $"Unrecognised bytes at 0x{item.Offset:X}" : $"CPER record #{++index}";
+                sink.Unit(new Work
+                {
+                    InputName = source.Name, Label = label, NoticeErrors = 1,
+                    Notices = [$"{label} at offset {item.Offset}, {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped."],
+                });
+                continue;
+            }
+            var unit = new RecordUnit { InputName = source.Name, Offset = item.Offset, Number = ++index };
+            var bytes = item.GetSpan(ref scratch);
+            unit.Length = bytes.Length;
+            sink.Record(ref unit, bytes);
+        }
+        reader.Complete();
+        var notices = new List<string>();
+        if (source.TextError is { } textError) notices.Add($"{textError}; decoded up to there.");
+        notices.AddRange(source.WrapperErrors);
+        if (notices.Count > 0) sink.Unit(new Work { InputName = source.Name, Label = "", Notices = notices, NoticeErrors = notices.Count });
     }
 
     /// <summary>The next item; when the input would block, the sink lets out what is ready first.</summary>
@@ -778,6 +854,12 @@ internal static class StreamingDecode
                 ErrorCount += errors.Count;
             }
             if (u.Cut is { } cut) context.Error.WriteLine($"apeikit: {u.InputName}: {label ?? u.Label} at offset {u.Offset}: {cut}");
+            if (u.Failure is { } failure)
+            {
+                context.Error.WriteLine($"apeikit: {u.InputName}: {u.Label}: {failure}");
+                ErrorCount++;
+                return;
+            }
             if (text is not null) output.Write(text);
             if (format is Format.Json or Format.Ndjson) WriteJson(json);
         }
