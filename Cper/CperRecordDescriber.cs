@@ -45,7 +45,8 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             var type = d.SectionType;
-            string? known = CperSections.NameOf(type);
+            var codec = CperSections.Find(type); // one registry lookup per section: its name and its describer
+            string? known = codec is not null ? codec.Name : CperGuids.SectionName(type);
             string name = known ?? "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
@@ -85,7 +86,8 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                CperSections.DescribeBody(type, body, bOff, visitor);
+                if (codec is not null) codec.Describe(body, bOff, visitor);
+                else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }
             catch (ApeiContentException e)

@@ -46,7 +46,7 @@ internal static class DecodeCommand
             else if (outputPath is not null) throw new CliUsageException("-o/--output is for --format parquet; text, json, ndjson and layout go to standard output (redirect it).");
             long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
             using var armTypes = ArmErrorTypeSetting.Use(ArmErrorTypeSetting.Parse(parse.GetValue(armErrorType)!));
-            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord, wrap);
+            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord, wrap, parse.GetValue(jobs));
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
             return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord, wrap, outputPath);
         });

@@ -42,92 +42,27 @@ internal static class LibCperCommands
 
     /// <summary>
     /// Prints libcper's JSON for every CPER record in <paramref name="files"/> (json: one object, or an array for several;
-    /// ndjson: one per line), streamed: each record is written as it is read, through the same input framing as
-    /// <c>decode</c> (any encoding, <c>--max-record-size</c> honoured), so memory stays bounded whatever the input's size.
+    /// ndjson: one per line), streamed: each record is written as it is read, through the same input framing, batching and
+    /// <c>--jobs</c> as <c>decode</c> (any encoding, <c>--max-record-size</c> honoured), so memory stays bounded whatever
+    /// the input's size.
     /// </summary>
-    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize, WrapOptions? wrap = null)
+    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize, WrapOptions? wrap = null, int jobs = 1)
     {
         if (format is not ("json" or "ndjson")) throw new CliUsageException("--json-style libcper needs --format json or ndjson.");
         if (files.Length == 0) throw new CliUsageException("decode needs at least one file.");
-        int errors = 0, written = 0;
-        string? held = null;
-        var options = new JsonSerializerOptions { WriteIndented = format == "json", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        byte[]? scratch = null;
-        using var limit = StreamInput.UseLimit(maxRecordSize);
+        if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
+        jobs = Math.Min(jobs, Environment.ProcessorCount); // as decode: more workers than cores only add hand-offs
+        return StreamingDecode.RenderLibCper(context, Open(context, files, encoding, wrap), format, jobs, maxRecordSize);
+    }
+
+    /// <summary>Each file opened when it is reached (and closed when the next one is), refused unless it holds CPER records.</summary>
+    private static IEnumerable<DecodeCommand.LoadedInput> Open(CliContext context, string[] files, InputEncoding encoding, WrapOptions? wrap)
+    {
         foreach (var file in files)
         {
             using var source = InputSource.Open(context, file, encoding, wrap: wrap);
             if (source.Form != InputForm.CperRecords) throw new CliUsageException($"{source.Name}: --json-style libcper decodes CPER records; this input is {(source.Form == InputForm.Table ? "an ACPI table" : "error status blocks")}.");
-            var reader = source.OpenReader(maxRecordSize);
-            int index = 0;
-            while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
-            {
-                var item = reader.Current;
-                string label = item.Kind == CperStreamItemKind.Skipped ? $"Unrecognised bytes at 0x{item.Offset:X}" : $"CPER record #{++index}";
-                if (item.Kind == CperStreamItemKind.Skipped && item.IsAllZero) continue;
-                if (item.Kind != CperStreamItemKind.Record || item.IsTruncated)
-                {
-                    context.Error.WriteLine($"apeikit: {source.Name}: {label} at offset {item.Offset}, {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped.");
-                    errors++;
-                    continue;
-                }
-                try
-                {
-                    Emit(LibCperJsonWriter.ToJsonNode(item.GetSpan(ref scratch)).ToJsonString(options));
-                }
-                catch (ApeiContentException e)
-                {
-                    context.Error.WriteLine($"apeikit: {source.Name}: {label}: {e.Message}");
-                    errors++;
-                }
-            }
-            reader.Complete();
-            if (source.TextError is { } textError)
-            {
-                context.Error.WriteLine($"apeikit: {source.Name}: {textError}; decoded up to there.");
-                errors++;
-            }
-            foreach (var error in source.WrapperErrors)
-            {
-                context.Error.WriteLine($"apeikit: {source.Name}: {error}");
-                errors++;
-            }
-        }
-        if (format == "json")
-        {
-            if (written == 1) context.Out.WriteLine(held);
-            else if (written == 0) context.Out.WriteLine("[]");
-            else context.Out.WriteLine("\n]");
-        }
-        return errors > 0 ? CliApp.ContentError : CliApp.Ok;
-
-        void Emit(string json)
-        {
-            written++;
-            if (format == "ndjson")
-            {
-                context.Out.WriteLine(json);
-                return;
-            }
-            // One record prints as an object, several as an array: hold the first until a second shows which.
-            if (written == 1)
-            {
-                held = json;
-                return;
-            }
-            if (written == 2)
-            {
-                context.Out.Write("[");
-                WriteElement(held!);
-                held = null;
-            }
-            context.Out.Write(",");
-            WriteElement(json);
-        }
-
-        void WriteElement(string json)
-        {
-            foreach (var line in json.Split('\n')) context.Out.Write("\n  " + line);
+            yield return new DecodeCommand.LoadedInput(source.Name, [], []) { Source = source };
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
 
@@ -28,7 +29,10 @@ internal static class StreamingDecode
 
     private enum Format { Text, Layout, Json, Ndjson }
 
-    /// <summary>One unit to describe and render, and its rendering once done.</summary>
+    /// <summary>
+    /// One unit that is not a framed record (a loaded table's unit, skipped or oversized bytes, an input's notices, a
+    /// prelude), with its own describe step, and its rendering once done. Records themselves travel as <see cref="RecordUnit"/>s.
+    /// </summary>
     private sealed class Work
     {
         public required string InputName;
@@ -40,57 +44,121 @@ internal static class StreamingDecode
         public string? Text;
         public List<ApeiContentException>? Errors;
         public bool SkipInJson;
-        public long Size; // record bytes held (for batching)
-        public List<string>? Notices; // lines for stderr after the unit's errors (a record cut short, an input's summary)
+        public List<string>? Notices; // lines for stderr after the unit's errors (an input's summary)
         public int NoticeErrors; // how many of the notices are errors (count toward the exit code)
     }
 
+    /// <summary>
+    /// A framed record on its way through (a struct: no object, closure or label string per record). With one job it is
+    /// rendered straight from the pipe's buffer; with more, its bytes are copied into its batch's buffer. Its label
+    /// ("CPER record #5") is formatted only where it is printed: text and layout, and error lines.
+    /// </summary>
+    private struct RecordUnit
+    {
+        public string InputName;
+        public long Offset;
+        public int Number; // 1-based, per input
+        public int Start, Length; // with --jobs: its bytes in the batch's input buffer
+        public bool Blocks; // a Generic Error Status Block, not a CPER record
+        public string? Cut; // cut short: why
+        public UnitSource? Source; // several inputs, or records unwrapped from entries
+        public string? Prelude;
+        public int OutEnd; // with --jobs: end of its rendering in the batch's output (bytes for JSON, chars for text)
+        public List<ApeiContentException>? Errors;
+        public string? Failure; // libcper's dialect: why the record was not rendered (printed instead of it)
+        public Work? Work; // in a batch: a unit that is not a record (the fields above are unused)
+
+        public readonly string Label => string.Create(CultureInfo.InvariantCulture, $"{(Blocks ? BlockNoun : RecordNoun)} #{Number}");
+    }
+
+    private const string RecordNoun = "CPER record", BlockNoun = "Generic Error Status Block";
+
+    /// <summary>Describes a record (the walk the closure per record used to make).</summary>
+    private static void DescribeRecord(StructureVisitor v, in RecordUnit u, ReadOnlySpan<byte> bytes)
+    {
+        if (u.Source is { } source) v = new SourceVisitor(v, source);
+        // JSON has no labels: the noun stands in, and the numbered label is made only when one is shown.
+        string label = v.WantsLabels ? u.Label : u.Blocks ? BlockNoun : RecordNoun;
+        if (u.Blocks)
+        {
+            ErrorStatusBlockDescriber.Describe(bytes, u.Offset, v, label);
+            return;
+        }
+        try
+        {
+            CperRecordDescriber.Describe(bytes, u.Offset, v, label, out _);
+        }
+        catch (ApeiContentException e)
+        {
+            v.BeginObject(null, label, u.Offset, bytes.Length);
+            v.Error(e);
+            v.EndObject();
+        }
+    }
+
     /// <summary>Per-worker reusable rendering state.</summary>
-    private sealed class Worker(Format format)
+    private sealed class Worker(Format format, bool libcper = false)
     {
         /// <summary>Text and layout go straight here when set (one job), instead of into a string per unit.</summary>
         public TextWriter? Direct { get; init; }
 
         private Utf8JsonWriter? _writer;
+        private Utf8JsonWriter? _libcper; // libcper's dialect
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
         private readonly List<ApeiContentException> _errors = [];
         // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
         private readonly ConcurrentQueue<PooledBufferWriter> _pool = new();
 
+        /// <summary>One record's JSON when records are rendered one at a time (one job, a large record): reused.</summary>
+        public PooledBufferWriter Single { get; } = new();
+
+        private bool IsJson => format is Format.Json or Format.Ndjson;
+
+        /// <summary>The JSON renderer, writing (appending) into <paramref name="buffer"/>.</summary>
+        private JsonRenderer JsonInto(PooledBufferWriter buffer)
+        {
+            if (_renderer is null)
+            {
+                // ndjson: compact JSON written by the renderer itself (same bytes as Utf8JsonWriter, about twice as fast);
+                // json: indented, through a Utf8JsonWriter.
+                if (format == Format.Ndjson) _renderer = new JsonRenderer(buffer, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+                else _renderer = new JsonRenderer(_writer = new Utf8JsonWriter(buffer, s_indented));
+                _renderer.ErrorSink = _errors;
+            }
+            else if (_writer is null)
+            {
+                _renderer.Reset(buffer);
+            }
+            else
+            {
+                _writer.Reset(buffer);
+                _renderer.Reset();
+            }
+            _renderer.PreferBinaryTimestamps = false;
+            return _renderer;
+        }
+
+        private List<ApeiContentException>? TakeErrors()
+        {
+            if (_errors.Count == 0) return null;
+            List<ApeiContentException> errors = [.. _errors];
+            _errors.Clear();
+            return errors;
+        }
+
         public void Render(Work w)
         {
             if (w.Describe is null) return;
-            if (format is Format.Json or Format.Ndjson)
+            if (IsJson)
             {
                 if (w.SkipInJson) return;
                 var buffer = _pool.TryDequeue(out var b) ? b : new PooledBufferWriter();
                 buffer.Clear();
-                if (_renderer is null)
-                {
-                    // ndjson: compact JSON written by the renderer itself (same bytes as Utf8JsonWriter, about twice as fast);
-                    // json: indented, through a Utf8JsonWriter.
-                    if (format == Format.Ndjson) _renderer = new JsonRenderer(buffer, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-                    else _renderer = new JsonRenderer(_writer = new Utf8JsonWriter(buffer, s_indented));
-                    _renderer.ErrorSink = _errors;
-                }
-                else if (_writer is null)
-                {
-                    _renderer.Reset(buffer);
-                }
-                else
-                {
-                    _writer.Reset(buffer);
-                    _renderer.Reset();
-                }
-                _renderer.PreferBinaryTimestamps = false;
-                w.Describe(_renderer, true);
-                _renderer.Flush();
+                var renderer = JsonInto(buffer);
+                w.Describe(renderer, true);
+                renderer.Flush();
                 w.Json = buffer;
-                if (_errors.Count > 0)
-                {
-                    w.Errors = [.. _errors];
-                    _errors.Clear();
-                }
+                w.Errors = TakeErrors();
             }
             else if (Direct is { } direct)
             {
@@ -113,43 +181,142 @@ internal static class StreamingDecode
             }
         }
 
+        /// <summary>Renders a record, appending its JSON to <paramref name="json"/> (JSON formats) or its text to <paramref name="text"/>.</summary>
+        public void RenderRecord(ref RecordUnit u, ReadOnlySpan<byte> bytes, PooledBufferWriter json, TextWriter? text)
+        {
+            if (libcper)
+            {
+                int mark = json.WrittenCount;
+                if (_libcper is null) _libcper = new Utf8JsonWriter(json, format == Format.Json ? s_indented : s_compact);
+                else _libcper.Reset(json);
+                try
+                {
+                    LibCperJsonWriter.Write(bytes, _libcper);
+                    _libcper.Flush();
+                }
+                catch (ApeiContentException e)
+                {
+                    json.Truncate(mark);
+                    u.Failure = e.Message;
+                }
+                return;
+            }
+            if (IsJson)
+            {
+                var renderer = JsonInto(json);
+                DescribeRecord(renderer, u, bytes);
+                renderer.Flush();
+                u.Errors = TakeErrors();
+                return;
+            }
+            StructureVisitor r = format == Format.Layout ? new LayoutRenderer(text!) : new TextRenderer(text!);
+            var collector = new ErrorCollector(r);
+            DescribeRecord(collector, u, bytes);
+            text!.WriteLine();
+            u.Errors = collector.Errors.Count > 0 ? collector.Errors : null;
+        }
+
+        /// <summary>Renders every unit of <paramref name="b"/> into the batch's own output buffer.</summary>
+        public void RenderBatch(Batch b)
+        {
+            TextWriter? text = IsJson ? null : new StringWriter(b.Text, CultureInfo.InvariantCulture);
+            var input = b.Input.WrittenSpan;
+            for (int i = 0; i < b.Count; i++)
+            {
+                ref var u = ref b.Units[i];
+                if (u.Work is { } w)
+                {
+                    Render(w);
+                    continue;
+                }
+                RenderRecord(ref u, input.Slice(u.Start, u.Length), b.Json, text);
+                u.OutEnd = text is null ? b.Json.WrittenCount : b.Text.Length;
+            }
+            b.Owner = this;
+        }
+
         public void Return(PooledBufferWriter buffer) => _pool.Enqueue(buffer);
+    }
+
+    /// <summary>Renders a record and writes it at once (one job; a large record with several): straight from <paramref name="bytes"/>.</summary>
+    private static void RenderAndWrite(ref RecordUnit u, ReadOnlySpan<byte> bytes, Worker worker, OutputState state)
+    {
+        state.WritePrelude(ref u);
+        if (worker.Direct is { } direct)
+        {
+            worker.RenderRecord(ref u, bytes, worker.Single, direct);
+            direct.Flush();
+            state.WriteRecord(ref u, default, null);
+            return;
+        }
+        worker.Single.Clear();
+        worker.RenderRecord(ref u, bytes, worker.Single, null);
+        state.WriteRecord(ref u, worker.Single.WrittenSpan, null);
+    }
+
+    /// <summary>Receives the units of the inputs as they are read (<see cref="Produce"/>).</summary>
+    private interface IUnitSink
+    {
+        /// <summary>A record; <paramref name="bytes"/> (the pipe's buffer) is valid only during the call.</summary>
+        void Record(ref RecordUnit unit, ReadOnlySpan<byte> bytes);
+        void Unit(Work w);
+        /// <summary>The input would block: let out what is ready.</summary>
+        void Idle();
+    }
+
+    /// <summary>One job: every unit rendered and written as it comes.</summary>
+    private sealed class SerialSink(Worker worker, OutputState state, OutputSink output, Progress? progress) : IUnitSink
+    {
+        public void Record(ref RecordUnit unit, ReadOnlySpan<byte> bytes)
+        {
+            RenderAndWrite(ref unit, bytes, worker, state);
+            progress?.Errors(state.ErrorCount);
+        }
+
+        public void Unit(Work w)
+        {
+            state.WritePrelude(w);
+            worker.Render(w);
+            state.Write(w, worker);
+            progress?.Errors(state.ErrorCount);
+        }
+
+        public void Idle() => output.Flush();
     }
 
     /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
     public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize = StreamInput.MaxRecordSize)
     {
+        using var progress = Progress.Start(context, inputs);
+        return Render(context, new Inputs(inputs, inputs.Count > 1, LibCper: false), format, jobs, maxRecordSize, progress);
+    }
+
+    /// <summary>
+    /// Renders the CPER records of <paramref name="inputs"/> as openbmc/libcper's JSON (<c>--json-style libcper</c>): the
+    /// same streaming, batching and <c>--jobs</c> as our own JSON. Inputs are opened as they are reached; anything that
+    /// is not a whole record is reported on stderr and skipped (all-zero padding silently), as libcper's tool does.
+    /// </summary>
+    public static int RenderLibCper(CliContext context, IEnumerable<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize)
+        => Render(context, new Inputs(inputs, false, LibCper: true), format, jobs, maxRecordSize, null);
+
+    /// <summary>What <see cref="Produce"/> reads: the inputs (enumerated once, as they are reached), whether there are several, and the dialect.</summary>
+    private sealed record Inputs(IEnumerable<DecodeCommand.LoadedInput> List, bool Many, bool LibCper);
+
+    private static int Render(CliContext context, Inputs inputs, string format, int jobs, long maxRecordSize, Progress? progress)
+    {
         var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
         using var limit = StreamInput.UseLimit(maxRecordSize); // the decoders' limit is the framing's: one record size limit
         using var output = OutputSink.For(context.Out);
         var state = new OutputState(context, output, fmt);
-        using var progress = Progress.Start(context, inputs);
         try
         {
             if (jobs <= 1)
             {
-                // One job: text and layout are rendered straight into the output (a large record is never held as a string),
-                // and what is rendered is flushed whenever the input would block, so a slow pipe streams.
-                var worker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
-                var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, CancellationToken.None).GetAsyncEnumerator();
-                try
-                {
-                    while (true)
-                    {
-                        var next = units.MoveNextAsync();
-                        if (!next.IsCompleted) output.Flush();
-                        if (!(next.IsCompleted ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
-                        var w = units.Current;
-                        state.WritePrelude(w);
-                        worker.Render(w);
-                        state.Write(w, worker);
-                        progress?.Errors(state.ErrorCount);
-                    }
-                }
-                finally
-                {
-                    units.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
+                // One job: records are rendered straight from the pipe's buffer, text and layout straight into the output
+                // (a large record is never held as a string), and what is rendered is flushed whenever the input would
+                // block, so a slow pipe streams.
+                var worker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+                Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, new SerialSink(worker, state, output, progress), CancellationToken.None);
             }
             else
             {
@@ -173,21 +340,52 @@ internal static class StreamingDecode
         return state.ErrorCount > 0 ? CliApp.ContentError : CliApp.Ok;
     }
 
-    /// <summary>Units handed to a worker together (per-unit hand-offs would cost as much as small records take to render).</summary>
+    /// <summary>
+    /// Units handed to a worker together (per-unit hand-offs would cost as much as small records take to render): the
+    /// records' bytes in one buffer, their renderings in another, reused batch after batch.
+    /// </summary>
     private sealed class Batch : IDisposable
     {
-        public readonly List<Work> Items = [];
-        public long Bytes;
+        public readonly RecordUnit[] Units;
+        public int Count;
+        public readonly PooledBufferWriter Input = new(); // the records' bytes
+        public readonly PooledBufferWriter Json = new(); // JSON formats: the renderings, one after another
+        public readonly StringBuilder Text = new(); // text and layout: the renderings
         public Worker? Owner;
         public Exception? Error;
         public bool Inline; // rendered by the writer itself, straight into the output (a large record)
         public readonly ManualResetEventSlim Done = new();
 
-        public void Dispose() => Done.Dispose();
+        public Batch(int capacity) => Units = new RecordUnit[capacity];
+
+        public void Add(in RecordUnit u) => Units[Count++] = u;
+
+        /// <summary>Ready for reuse, unless it grew large (a batch's buffers stay as big as they ever got).</summary>
+        public bool TryClear()
+        {
+            if (Inline || Json.WrittenCount > ReusedOutputLimit || Text.Length > ReusedOutputLimit) return false;
+            Array.Clear(Units, 0, Count);
+            Count = 0;
+            Input.Clear();
+            Json.Clear();
+            Text.Clear();
+            Owner = null;
+            Error = null;
+            Done.Reset();
+            return true;
+        }
+
+        public void Dispose()
+        {
+            Done.Dispose();
+            Input.Dispose();
+            Json.Dispose();
+        }
     }
 
     private const int BatchUnits = 64;
     private const long BatchBytes = 256 << 10;
+    private const int ReusedOutputLimit = 4 << 20;
 
     /// <summary>
     /// Records from this size up are rendered by the writer thread straight into the output, in order, instead of by a
@@ -197,20 +395,69 @@ internal static class StreamingDecode
     /// </summary>
     private const long InlineBytes = 64 << 10;
 
+    /// <summary>The reader thread's side of <c>--jobs</c>: records copied into batches, batches queued to the workers and the writer.</summary>
+    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, CancellationToken token) : IUnitSink
+    {
+        private Batch _batch = Take(free);
+
+        private static Batch Take(ConcurrentQueue<Batch> free) => free.TryDequeue(out var b) ? b : new Batch(BatchUnits);
+
+        public void Record(ref RecordUnit unit, ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length >= InlineBytes)
+            {
+                if (_batch.Count > 0) Send();
+                var big = new Batch(1) { Inline = true };
+                unit.Start = 0;
+                big.Input.Write(bytes);
+                big.Add(unit);
+                big.Done.Set();
+                ordered.Add(big, token);
+                return;
+            }
+            unit.Start = _batch.Input.WrittenCount;
+            _batch.Input.Write(bytes);
+            _batch.Add(unit);
+            if (_batch.Count >= BatchUnits || _batch.Input.WrittenCount >= BatchBytes) Send();
+        }
+
+        public void Unit(Work w)
+        {
+            _batch.Add(new RecordUnit { Work = w });
+            if (_batch.Count >= BatchUnits) Send();
+        }
+
+        // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
+        public void Idle()
+        {
+            if (_batch.Count > 0) Send();
+        }
+
+        public void Finish() => Idle();
+
+        private void Send()
+        {
+            ordered.Add(_batch, token);
+            pending.Add(_batch, token);
+            _batch = Take(free);
+        }
+    }
+
     /// <summary>
     /// <paramref name="jobs"/> render threads, a reader thread and this thread as the writer, on dedicated threads with
     /// blocking hand-offs: thread-pool workers waiting on async channels spun for work and, on two cores, took as much
     /// CPU from the renderers as a second worker added (measured: benchmarks/README.md).
     /// </summary>
-    private static void RunParallel(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
+    private static void RunParallel(CliContext context, Inputs inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
     {
         using var cts = new CancellationTokenSource();
         using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
         using var ordered = new BlockingCollection<Batch>(jobs * 4); // to the writer, in input order
+        var free = new ConcurrentQueue<Batch>(); // written batches, back to the reader
         var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
         {
-            var worker = new Worker(fmt);
+            var worker = new Worker(fmt, inputs.LibCper);
             workers[i] = new Thread(() =>
             {
                 try
@@ -219,8 +466,7 @@ internal static class StreamingDecode
                     {
                         try
                         {
-                            foreach (var w in b.Items) worker.Render(w);
-                            b.Owner = worker;
+                            worker.RenderBatch(b);
                         }
                         catch (Exception e)
                         {
@@ -243,31 +489,12 @@ internal static class StreamingDecode
         Exception? readError = null;
         var reader = new Thread(() =>
         {
-            var batch = new Batch();
-            var units = Units(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, cts.Token).GetAsyncEnumerator(cts.Token);
+            var sink = new BatchingSink(pending, ordered, free, cts.Token);
             try
             {
-                while (true)
-                {
-                    var next = units.MoveNextAsync();
-                    // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
-                    if (!next.IsCompleted && batch.Items.Count > 0) Send();
-                    if (!(next.IsCompleted ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
-                    var w = units.Current;
-                    if (w.Size >= InlineBytes)
-                    {
-                        if (batch.Items.Count > 0) Send();
-                        var big = new Batch { Inline = true };
-                        big.Items.Add(w);
-                        big.Done.Set();
-                        ordered.Add(big, cts.Token);
-                        continue;
-                    }
-                    batch.Items.Add(w);
-                    batch.Bytes += w.Size;
-                    if (batch.Items.Count >= BatchUnits || batch.Bytes >= BatchBytes) Send();
-                }
-                if (batch.Items.Count > 0) Send();
+                // Synchronous reads on this thread (InputSource reads files synchronously): no thread-pool hop per read.
+                Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, sink, cts.Token);
+                sink.Finish();
             }
             catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {
@@ -279,21 +506,13 @@ internal static class StreamingDecode
             }
             finally
             {
-                units.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 ordered.CompleteAdding();
                 pending.CompleteAdding();
-            }
-
-            void Send()
-            {
-                ordered.Add(batch, cts.Token);
-                pending.Add(batch, cts.Token);
-                batch = new Batch();
             }
         }) { IsBackground = true, Name = "apeikit read" };
         reader.Start();
 
-        var inlineWorker = new Worker(fmt) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+        var inlineWorker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
         try
         {
             while (true)
@@ -309,17 +528,26 @@ internal static class StreamingDecode
                 if (b.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
                 if (b.Inline)
                 {
-                    foreach (var w in b.Items)
-                    {
-                        state.WritePrelude(w);
-                        inlineWorker.Render(w);
-                        state.Write(w, inlineWorker);
-                    }
+                    RenderAndWrite(ref b.Units[0], b.Input.WrittenSpan, inlineWorker, state);
                     b.Dispose();
                     continue;
                 }
-                foreach (var w in b.Items) state.Write(w, b.Owner!);
-                b.Dispose();
+                var json = b.Json.WrittenSpan;
+                int from = 0;
+                for (int i = 0; i < b.Count; i++)
+                {
+                    ref var u = ref b.Units[i];
+                    if (u.Work is { } w)
+                    {
+                        state.Write(w, b.Owner!);
+                        continue;
+                    }
+                    if (fmt is Format.Json or Format.Ndjson) state.WriteRecord(ref u, json[from..u.OutEnd], null);
+                    else state.WriteRecord(ref u, default, b.Text.ToString(from, u.OutEnd - from));
+                    from = u.OutEnd;
+                }
+                if (b.TryClear()) free.Enqueue(b);
+                else b.Dispose();
                 progress?.Errors(state.ErrorCount);
             }
         }
@@ -331,37 +559,67 @@ internal static class StreamingDecode
         }
         reader.Join();
         foreach (var t in workers) t.Join();
+        while (free.TryDequeue(out var f)) f.Dispose();
         if (readError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readError);
     }
 
-    /// <summary>The units of every input, in order (framed inputs are read as this is enumerated).</summary>
-    private static async IAsyncEnumerable<Work> Units(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, bool text,
-        long maxRecordSize, Progress? progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every input, in order, handing each unit to <paramref name="sink"/> as it is read: records as
+    /// <see cref="RecordUnit"/>s over the pipe's buffer, anything else as a <see cref="Work"/>. Reads are synchronous on
+    /// the calling thread (one job: the main thread; several: the reader thread).
+    /// </summary>
+    private static void Produce(CliContext context, Inputs inputs, bool text,
+        long maxRecordSize, Progress? progress, IUnitSink sink, CancellationToken cancellationToken)
     {
-        bool many = inputs.Count > 1;
-        foreach (var input in inputs)
+        bool many = inputs.Many;
+        byte[]? scratch = null; // a record that spans two of the pipe's segments is copied here
+        foreach (var input in inputs.List)
         {
+            if (inputs.LibCper)
+            {
+                ProduceLibCper(input.Source!, maxRecordSize, sink, cancellationToken, ref scratch);
+                continue;
+            }
             string? prelude = text && many ? $"==> {input.Name} <==\n" : null;
             int count = 0;
             if (input.Source is { } source)
             {
                 var reader = source.OpenReader(maxRecordSize);
                 bool blocks = source.Form == InputForm.ErrorStatusBlocks;
+                // Several inputs, or records unwrapped from entries: every unit says where it came from.
+                bool sourced = many || source.Origins is not null;
                 int records = 0;
-                while (await ReadItem(reader, source, cancellationToken).ConfigureAwait(false))
+                while (ReadItem(reader, source, sink, cancellationToken))
                 {
                     var item = reader.Current;
                     progress?.Advance(reader.Position, item.Kind != CperStreamItemKind.Skipped);
+                    count++;
+                    if (item.Kind == CperStreamItemKind.Record)
+                    {
+                        var unit = new RecordUnit
+                        {
+                            InputName = input.Name,
+                            Offset = item.Offset,
+                            Number = ++records,
+                            Blocks = blocks,
+                            Cut = item.IsTruncated ? item.Problem : null,
+                            Prelude = prelude,
+                            Source = sourced ? new UnitSource(input.Name, item.Offset, source.OriginAt(item.Offset)) : null,
+                        };
+                        prelude = null;
+                        var bytes = item.GetSpan(ref scratch);
+                        unit.Length = bytes.Length;
+                        sink.Record(ref unit, bytes);
+                        continue;
+                    }
                     var w = FromStreamItem(input.Name, item, blocks, maxRecordSize, ref records);
-                    // Several inputs, or records unwrapped from entries: every unit says where it came from.
-                    if ((many || source.Origins is not null) && w.Describe is { } describe && !w.SkipInJson)
+                    if (sourced && w.Describe is { } describe && !w.SkipInJson)
                     {
                         var unitSource = new UnitSource(input.Name, item.Offset, source.OriginAt(item.Offset));
                         w.Describe = (v, json) => describe(new SourceVisitor(v, unitSource), json);
                     }
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
-                    count++;
-                    yield return w;
+                    sink.Unit(w);
                 }
                 reader.Complete();
                 var notices = new List<string>();
@@ -374,11 +632,11 @@ internal static class StreamingDecode
                 notices.AddRange(source.WrapperNotices);
                 if (notices.Count > 0)
                 {
-                    yield return new Work
+                    sink.Unit(new Work
                     {
                         InputName = input.Name, Label = "", Prelude = prelude, Notices = notices,
                         NoticeErrors = (source.TextError is null ? 0 : 1) + source.WrapperErrors.Count,
-                    };
+                    });
                     prelude = null;
                     count++;
                 }
@@ -395,21 +653,68 @@ internal static class StreamingDecode
                     };
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
                     count++;
-                    yield return w;
+                    sink.Unit(w);
                 }
             }
             if (count == 0 && text)
-                yield return new Work { InputName = input.Name, Label = "", Prelude = prelude + "(empty input)\n" };
+                sink.Unit(new Work { InputName = input.Name, Label = "", Prelude = prelude + "(empty input)\n" });
             else if (prelude is not null)
-                yield return new Work { InputName = input.Name, Label = "", Prelude = prelude };
+                sink.Unit(new Work { InputName = input.Name, Label = "", Prelude = prelude });
         }
     }
 
-    private static async ValueTask<bool> ReadItem(CperStreamReader reader, InputSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// libcper's dialect: whole records become units; a record cut short, an oversized record or unrecognised bytes are
+    /// a line on stderr (an error) and are skipped, all-zero padding silently; the input's text error and wrapper errors
+    /// follow its records.
+    /// </summary>
+    private static void ProduceLibCper(InputSource source, long maxRecordSize, IUnitSink sink, CancellationToken cancellationToken, ref byte[]? scratch)
     {
+        var reader = source.OpenReader(maxRecordSize);
+        int index = 0;
+        while (ReadItem(reader, source, sink, cancellationToken))
+        {
+            var item = reader.Current;
+            if (item.Kind == CperStreamItemKind.Skipped && item.IsAllZero) continue;
+            if (item.Kind != CperStreamItemKind.Record || item.IsTruncated)
+            {
+                string label = item.Kind == CperStreamItemKind.Skipped ? $"Unrecognised bytes at 0x{item.Offset:X}" : $"CPER record #{++index}";
+                sink.Unit(new Work
+                {
+                    InputName = source.Name, Label = label, NoticeErrors = 1,
+                    Notices = [$"{label} at offset {item.Offset}, {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped."],
+                });
+                continue;
+            }
+            var unit = new RecordUnit { InputName = source.Name, Offset = item.Offset, Number = ++index };
+            var bytes = item.GetSpan(ref scratch);
+            unit.Length = bytes.Length;
+            sink.Record(ref unit, bytes);
+        }
+        reader.Complete();
+        var notices = new List<string>();
+        if (source.TextError is { } textError) notices.Add($"{textError}; decoded up to there.");
+        notices.AddRange(source.WrapperErrors);
+        if (notices.Count > 0) sink.Unit(new Work { InputName = source.Name, Label = "", Notices = notices, NoticeErrors = notices.Count });
+    }
+
+    /// <summary>The next item; when the input would block, the sink lets out what is ready first.</summary>
+    private static bool ReadItem(CperStreamReader reader, InputSource source, IUnitSink sink, CancellationToken cancellationToken)
+    {
+        ValueTask<bool> next;
         try
         {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            next = reader.ReadAsync(cancellationToken);
+            if (next.IsCompletedSuccessfully) return next.Result;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"{source.Name}: cannot read: {CliFiles.Reason(e)}");
+        }
+        if (!next.IsCompleted) sink.Idle();
+        try
+        {
+            return next.AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -417,47 +722,13 @@ internal static class StreamingDecode
         }
     }
 
+    /// <summary>A unit for an item that is not a whole record: oversized, skipped bytes or padding.</summary>
     private static Work FromStreamItem(string name, in CperStreamItem item, bool blocks, long maxRecordSize, ref int records)
     {
         long offset = item.Offset, length = item.Length;
-        string noun = blocks ? "Generic Error Status Block" : "CPER record";
+        string noun = blocks ? BlockNoun : RecordNoun;
         switch (item.Kind)
         {
-            case CperStreamItemKind.Record:
-            {
-                int n = (int)item.Data.Length;
-                var rented = ArrayPool<byte>.Shared.Rent(n);
-                item.Data.CopyTo(rented);
-                string label = $"{noun} #{++records}";
-                string? cut = item.IsTruncated ? item.Problem : null;
-                return new Work
-                {
-                    InputName = name,
-                    Label = label,
-                    Rented = rented,
-                    Size = n,
-                    Describe = (v, json) =>
-                    {
-                        var bytes = rented.AsSpan(0, n);
-                        if (blocks)
-                        {
-                            ErrorStatusBlockDescriber.Describe(bytes, offset, v, label);
-                            return;
-                        }
-                        try
-                        {
-                            CperRecordDescriber.Describe(bytes, offset, v, label, out _);
-                        }
-                        catch (ApeiContentException e)
-                        {
-                            v.BeginObject(null, label, offset, n);
-                            v.Error(e);
-                            v.EndObject();
-                        }
-                    },
-                    Notices = cut is null ? null : [$"{label} at offset {offset}: {cut}"],
-                };
-            }
             case CperStreamItemKind.Oversized:
             {
                 string label = $"{noun} #{++records}";
@@ -527,11 +798,11 @@ internal static class StreamingDecode
     }
 
     /// <summary>Writes rendered units in order, holding the first JSON unit until it is known whether an array is needed.</summary>
+    /// <summary>Writes rendered units in order, holding the first JSON unit until it is known whether an array is needed.</summary>
     private sealed class OutputState(CliContext context, OutputSink output, Format format)
     {
         private int _jsonUnits;
-        private PooledBufferWriter? _held;
-        private Worker? _heldOwner;
+        private byte[]? _held;
 
         public int ErrorCount { get; private set; }
 
@@ -540,6 +811,13 @@ internal static class StreamingDecode
             if (w.Prelude is null) return;
             output.Write(w.Prelude);
             w.Prelude = null;
+        }
+
+        public void WritePrelude(ref RecordUnit u)
+        {
+            if (u.Prelude is null) return;
+            output.Write(u.Prelude);
+            u.Prelude = null;
         }
 
         public void Write(Work w, Worker worker)
@@ -559,33 +837,55 @@ internal static class StreamingDecode
             if (w.Text is not null) output.Write(w.Text);
             if (w.Json is { } json)
             {
-                if (format == Format.Ndjson)
-                {
-                    output.Write(json.WrittenSpan);
-                    output.Write("\n"u8);
-                    worker.Return(json);
-                }
-                else
-                {
-                    _jsonUnits++;
-                    if (_jsonUnits == 1)
-                    {
-                        _held = json;
-                        _heldOwner = worker;
-                        return;
-                    }
-                    if (_jsonUnits == 2)
-                    {
-                        output.Write("["u8);
-                        WriteIndented(_held!.WrittenSpan);
-                        _heldOwner!.Return(_held);
-                        _held = null;
-                    }
-                    output.Write(","u8);
-                    WriteIndented(json.WrittenSpan);
-                    worker.Return(json);
-                }
+                WriteJson(json.WrittenSpan);
+                worker.Return(json);
             }
+        }
+
+        /// <summary>A record's errors and notice on stderr, then its rendering (<paramref name="json"/> for the JSON formats, else <paramref name="text"/> unless already written).</summary>
+        public void WriteRecord(ref RecordUnit u, ReadOnlySpan<byte> json, string? text)
+        {
+            WritePrelude(ref u);
+            string? label = null;
+            if (u.Errors is { } errors)
+            {
+                label = u.Label;
+                foreach (var line in ErrorListing.Lines(errors)) context.Error.WriteLine($"apeikit: {u.InputName}: {label}: {line}");
+                ErrorCount += errors.Count;
+            }
+            if (u.Cut is { } cut) context.Error.WriteLine($"apeikit: {u.InputName}: {label ?? u.Label} at offset {u.Offset}: {cut}");
+            if (u.Failure is { } failure)
+            {
+                context.Error.WriteLine($"apeikit: {u.InputName}: {u.Label}: {failure}");
+                ErrorCount++;
+                return;
+            }
+            if (text is not null) output.Write(text);
+            if (format is Format.Json or Format.Ndjson) WriteJson(json);
+        }
+
+        private void WriteJson(ReadOnlySpan<byte> json)
+        {
+            if (format == Format.Ndjson)
+            {
+                output.Write(json);
+                output.Write("\n"u8);
+                return;
+            }
+            _jsonUnits++;
+            if (_jsonUnits == 1)
+            {
+                _held = json.ToArray(); // once per output: the buffer it is in is reused for the next unit
+                return;
+            }
+            if (_jsonUnits == 2)
+            {
+                output.Write("["u8);
+                WriteIndented(_held);
+                _held = null;
+            }
+            output.Write(","u8);
+            WriteIndented(json);
         }
 
         /// <summary>An element of the top-level array: newline, then every line indented by two spaces, as Utf8JsonWriter writes array elements.</summary>
@@ -611,9 +911,8 @@ internal static class StreamingDecode
             if (_jsonUnits == 0) output.Write("[]\n"u8);
             else if (_jsonUnits == 1)
             {
-                output.Write(_held!.WrittenSpan);
+                output.Write(_held);
                 output.Write("\n"u8);
-                _heldOwner!.Return(_held);
                 _held = null;
             }
             else output.Write("\n]\n"u8);

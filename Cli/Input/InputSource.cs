@@ -140,7 +140,10 @@ internal sealed class InputSource : IDisposable
         ArgumentNullException.ThrowIfNull(raw);
         try
         {
-            var peekRaw = new PeekStream(raw);
+            // A regular file never leaves a read waiting for data: read it synchronously on the reading thread, so a read
+            // is one system call and not a hop to a thread-pool worker (FileStream's asynchronous reads of a file opened for
+            // synchronous I/O run on the pool). Pipes, terminals and sockets stay asynchronous, so a slow one can be waited on.
+            var peekRaw = new PeekStream(raw) { Synchronous = raw is FileStream { CanSeek: true } };
             var sectionText = InputEncoding.Auto;
             if (wrap?.SectionType is not null && encoding is InputEncoding.Auto or InputEncoding.Binary or InputEncoding.Hex or InputEncoding.Base64)
             {
@@ -342,10 +345,17 @@ internal sealed class InputSource : IDisposable
             return inner.Read(buffer);
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        /// <summary>Reads of the inner stream are made synchronously even when asked for asynchronously (a regular file).</summary>
+        public bool Synchronous { get; init; }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_headStart < _headEnd) return Read(buffer.Span);
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (_headStart < _headEnd || Synchronous)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return new(Read(buffer.Span));
+            }
+            return inner.ReadAsync(buffer, cancellationToken);
         }
 
     }

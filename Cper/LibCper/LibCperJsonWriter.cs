@@ -76,11 +76,121 @@ public static class LibCperJsonWriter
     public static string Write(ReadOnlySpan<byte> record, bool indented = true)
         => ToJsonNode(record).ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    /// <summary>Writes the record as libcper JSON.</summary>
+    /// <summary>
+    /// Writes the record as libcper JSON: the same bytes as <c>ToJsonNode(record).WriteTo(writer)</c>, with the header and
+    /// the section descriptors written straight to <paramref name="writer"/> (names pre-encoded, no tree) and only each
+    /// section's body built as a tree first.
+    /// </summary>
+    /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
     public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ToJsonNode(record).WriteTo(writer);
+        var view = CperRecordView.ReadPrefix(record, out _);
+        var h = view.Header;
+        writer.WriteStartObject();
+        writer.WriteStartObject(N.Header);
+        WriteRevision(writer, N.Revision, h.Revision);
+        writer.WriteNumber(N.SectionCount, h.SectionCount);
+        WriteSeverity(writer, h.Severity);
+        writer.WriteNumber(N.RecordLength, h.RecordLength);
+        if ((h.ValidationBits & 0x2) != 0 && TimestampText(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8)) is { } ts)
+        {
+            writer.WriteString(N.Timestamp, ts);
+            writer.WriteBoolean(N.TimestampIsPrecise, (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0);
+        }
+        if ((h.ValidationBits & 0x1) != 0) writer.WriteString(N.PlatformId, h.PlatformId);
+        if ((h.ValidationBits & 0x4) != 0) writer.WriteString(N.PartitionId, h.PartitionId);
+        writer.WriteString(N.CreatorId, h.CreatorId);
+        writer.WriteStartObject(N.NotificationType);
+        writer.WriteString(N.Guid, h.NotificationType);
+        writer.WriteString(N.Type, LibCperNames.NotificationType(h.NotificationType));
+        writer.WriteEndObject();
+        writer.WriteNumber(N.RecordId, h.RecordId);
+        writer.WriteStartObject(N.Flags);
+        writer.WriteNumber(N.Value, (ulong)h.Flags);
+        writer.WriteString(N.Name, LibCperNames.HeaderFlags.TryGetValue(h.Flags, out var flagName) ? flagName : "Unknown");
+        writer.WriteEndObject();
+        writer.WriteNumber(N.PersistenceInfo, h.PersistenceInformation);
+        writer.WriteEndObject();
+
+        // libcper stops the whole record at a section whose body is not there; its descriptor is still listed.
+        writer.WriteStartArray(N.SectionDescriptors);
+        int sections = 0;
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            var d = view.GetDescriptor(i);
+            writer.WriteStartObject();
+            writer.WriteNumber(N.SectionOffset, d.SectionOffset);
+            writer.WriteNumber(N.SectionLength, d.SectionLength);
+            WriteRevision(writer, N.Revision, d.Revision);
+            writer.WriteStartObject(N.Flags);
+            for (int b = 0; b < N.DescriptorFlags.Length; b++) writer.WriteBoolean(N.DescriptorFlags[b], ((d.Flags >> b) & 1) != 0);
+            writer.WriteEndObject();
+            writer.WriteStartObject(N.SectionType);
+            writer.WriteString(N.Data, d.SectionType);
+            writer.WriteString(N.Type, LibCperSections.Find(d.SectionType)?.ReadableName ?? "Unknown");
+            writer.WriteEndObject();
+            if ((d.ValidationBits & 0x1) != 0) writer.WriteString(N.FruId, d.FruId);
+            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedString(d.FruTextBytes) is { } fru) writer.WriteString(N.FruText, fru);
+            WriteSeverity(writer, d.Severity);
+            writer.WriteEndObject();
+            if (!HasBody(view, i)) break;
+            sections++;
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray(N.Sections);
+        for (int i = 0; i < sections; i++)
+        {
+            var d = view.GetDescriptor(i);
+            Section(LibCperSections.Find(d.SectionType), view.GetSectionBody(i)).WriteTo(writer);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static bool HasBody(CperRecordView view, int index)
+    {
+        try
+        {
+            _ = view.GetSectionBody(index);
+            return true;
+        }
+        catch (ApeiContentException)
+        {
+            return false;
+        }
+    }
+
+    private static void WriteRevision(Utf8JsonWriter writer, JsonEncodedText name, ushort revision)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber(N.Major, revision >> 8);
+        writer.WriteNumber(N.Minor, revision & 0xFF);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSeverity(Utf8JsonWriter writer, uint severity)
+    {
+        writer.WriteStartObject(N.Severity);
+        writer.WriteNumber(N.Code, severity);
+        writer.WriteString(N.Name, severity < 4 ? LibCperNames.Severities[severity] : "Unknown");
+        writer.WriteEndObject();
+    }
+
+    /// <summary>libcper's member names, encoded once (plain ASCII: every encoder writes them the same way).</summary>
+    private static class N
+    {
+        public static readonly JsonEncodedText Header = E("header"), Revision = E("revision"), Major = E("major"), Minor = E("minor"),
+            SectionCount = E("sectionCount"), Severity = E("severity"), Code = E("code"), Name = E("name"), RecordLength = E("recordLength"),
+            Timestamp = E("timestamp"), TimestampIsPrecise = E("timestampIsPrecise"), PlatformId = E("platformID"), PartitionId = E("partitionID"),
+            CreatorId = E("creatorID"), NotificationType = E("notificationType"), Guid = E("guid"), Type = E("type"), RecordId = E("recordID"),
+            Flags = E("flags"), Value = E("value"), PersistenceInfo = E("persistenceInfo"), SectionDescriptors = E("sectionDescriptors"),
+            SectionOffset = E("sectionOffset"), SectionLength = E("sectionLength"), SectionType = E("sectionType"), Data = E("data"),
+            FruId = E("fruID"), FruText = E("fruText"), Sections = E("sections");
+
+        public static readonly JsonEncodedText[] DescriptorFlags = [.. LibCperNames.DescriptorFlags.Select(E)];
+
+        private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
     }
 
     internal static JsonObject Section(LibCperSection? section, ReadOnlySpan<byte> body)

@@ -60,6 +60,15 @@ public static class ArmErrorTypeSetting
     public static string? BitFlagWarning(byte type, ArmErrorTypeEncoding encoding)
     {
         if (encoding != ArmErrorTypeEncoding.BitFlags || ArmErrorInfo.DecodeType(type, ArmErrorTypeEncoding.BitFlags) != ArmErrorKind.Unknown) return null;
+        // The text depends on the byte alone: made once per value, not per error-information structure (the streamed
+        // decode meets it in every record a legacy or libcper writer made; a benign race may make one twice).
+        return s_warnings[type] ??= Warning(type);
+    }
+
+    private static readonly string?[] s_warnings = new string?[256];
+
+    private static string Warning(byte type)
+    {
         string value = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0x{type:X2}");
         if (type <= 3)
         {

@@ -1,0 +1,70 @@
+namespace ApeiKit.Tests.Cli;
+
+/// <summary>
+/// The per-record path (issue #15): records travel as structs, are rendered straight from the pipe's buffer with one job
+/// and from a batch's buffer with several. Every job count and both JSON dialects must print the same bytes, the same
+/// stderr lines and exit code, over an input that mixes records with garbage, padding and a record cut short.
+/// </summary>
+public class DecodeJobsTests
+{
+    private static string MixedInput()
+    {
+        var parts = new List<byte[]>();
+        foreach (var f in Fixtures.Files("cper/whea", "*.bin")) parts.Add(Fixtures.Bytes(f));
+        parts.Insert(3, "not a record at all, just bytes"u8.ToArray());
+        parts.Insert(6, new byte[4096]); // padding
+        var last = Fixtures.Bytes("cper/whea/TestErrorMemory1.bin");
+        parts.Add(last[..(last.Length - 40)]); // cut short by the end of the input
+        string path = Path.Combine(Path.GetTempPath(), $"apeikit-jobs-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, [.. parts.SelectMany(p => p)]);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("ndjson", "apeikit")]
+    [InlineData("json", "apeikit")]
+    [InlineData("text", "apeikit")]
+    [InlineData("ndjson", "libcper")]
+    [InlineData("json", "libcper")]
+    public void Two_jobs_print_what_one_job_prints(string format, string style)
+    {
+        string input = MixedInput();
+        try
+        {
+            string[] Args(string jobs) => style == "apeikit"
+                ? ["decode", "-f", format, "-j", jobs, input]
+                : ["decode", "-f", format, "--json-style", style, "-j", jobs, input];
+            var one = CliRunner.Run(Args("1"));
+            var two = CliRunner.Run(Args("2"));
+            Assert.Equal(1, one.ExitCode); // the garbage and the record cut short are errors
+            Assert.True(one.Out.Length > 10_000, one.Error);
+            Assert.Equal(one.Out, two.Out);
+            Assert.Equal(one.Error, two.Error);
+            Assert.Equal(one.ExitCode, two.ExitCode);
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
+    [Fact]
+    public void The_libcper_dialect_reports_what_it_skips_and_renders_the_rest()
+    {
+        string input = MixedInput();
+        try
+        {
+            int records = Fixtures.Files("cper/whea", "*.bin").Count();
+            var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "-j", "2", input);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal(records, r.Out.TrimEnd('\n').Split('\n').Length);
+            Assert.Contains(r.ErrorLines, l => l.Contains("Unrecognised bytes at 0x", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
+            Assert.Contains(r.ErrorLines, l => l.Contains($"CPER record #{records + 1} at offset", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
+            Assert.DoesNotContain(r.ErrorLines, l => l.Contains("4096 bytes", StringComparison.Ordinal)); // padding is not reported
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+}

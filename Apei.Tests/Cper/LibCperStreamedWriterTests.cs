@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// <see cref="LibCperJsonWriter.Write(ReadOnlySpan{byte}, Utf8JsonWriter)"/> writes the header and descriptors straight to
+/// the writer (issue #15); it must write the bytes the JSON tree (<see cref="LibCperJsonWriter.ToJsonNode"/>) writes.
+/// </summary>
+public class LibCperStreamedWriterTests
+{
+    private static readonly JavaScriptEncoder s_relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static TheoryData<string> Records() => [.. Fixtures.CperRecords()];
+
+    private static string Streamed(ReadOnlySpan<byte> record, bool indented)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = s_relaxed }))
+            LibCperJsonWriter.Write(record, w);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Tree(ReadOnlySpan<byte> record, bool indented)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var tree = LibCperJsonWriter.ToJsonNode(record);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = s_relaxed }))
+            tree.WriteTo(w);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Theory]
+    [MemberData(nameof(Records))]
+    public void Streamed_writer_writes_what_the_tree_writes(string fixture)
+    {
+        var bytes = Fixtures.Binary(fixture);
+        if (bytes.Length < CperRecordHeader.Size || !bytes.AsSpan(0, 4).SequenceEqual("CPER"u8)) return; // not a record (crash logs, hostile bytes)
+        Assert.Equal(Tree(bytes, false), Streamed(bytes, false));
+        Assert.Equal(Tree(bytes, true), Streamed(bytes, true));
+    }
+
+    [Fact]
+    public void A_section_past_the_record_ends_both_lists_where_the_tree_does()
+    {
+        var bytes = Fixtures.Binary("cper/libcper/memory.cperhex");
+        // Two descriptors, the second pointing past the end: libcper lists its descriptor and stops before its section.
+        var two = new byte[bytes.Length + CperSectionDescriptor.Size];
+        bytes.AsSpan(0, CperRecordHeader.Size + CperSectionDescriptor.Size).CopyTo(two);
+        bytes.AsSpan(CperRecordHeader.Size, CperSectionDescriptor.Size).CopyTo(two.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.Size));
+        bytes.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.Size).CopyTo(two.AsSpan(CperRecordHeader.Size + 2 * CperSectionDescriptor.Size));
+        BinaryPrimitives.WriteUInt16LittleEndian(two.AsSpan(CperRecordHeader.SectionCountOffset), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(two.AsSpan(CperRecordHeader.RecordLengthOffset), (uint)two.Length);
+        int d0 = CperRecordHeader.Size, d1 = CperRecordHeader.Size + CperSectionDescriptor.Size;
+        uint offset0 = BinaryPrimitives.ReadUInt32LittleEndian(two.AsSpan(d0 + CperSectionDescriptor.SectionOffsetOffset));
+        BinaryPrimitives.WriteUInt32LittleEndian(two.AsSpan(d0 + CperSectionDescriptor.SectionOffsetOffset), offset0 + CperSectionDescriptor.Size);
+        BinaryPrimitives.WriteUInt32LittleEndian(two.AsSpan(d1 + CperSectionDescriptor.SectionOffsetOffset), (uint)two.Length + 16);
+
+        string tree = Tree(two, false);
+        Assert.Equal(tree, Streamed(two, false));
+        using var doc = JsonDocument.Parse(tree);
+        Assert.Equal(2, doc.RootElement.GetProperty("sectionDescriptors").GetArrayLength());
+        Assert.Equal(1, doc.RootElement.GetProperty("sections").GetArrayLength());
+    }
+
+    [Fact]
+    public void No_header_throws_before_anything_is_written()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using var w = new Utf8JsonWriter(buffer);
+        Assert.Throws<ApeiContentException>(() => LibCperJsonWriter.Write("CPE"u8, w));
+        w.Flush();
+        Assert.Equal(0, buffer.WrittenCount);
+    }
+}

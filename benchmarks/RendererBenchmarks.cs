@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cli;
+using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
+using BenchmarkDotNet.Attributes;
+
+namespace ApeiKit.Benchmarks;
+
+/// <summary>
+/// The two JSON dialects of <c>decode -f ndjson</c>, per record (issue #15): every operation is one record of a generated
+/// dump (<see cref="DumpGenerator"/>, seed 1), rendered the way the CLI's workers render it (one renderer or writer per
+/// worker, reset per record, into a reused buffer). "Allocated" is therefore bytes per record: the target is 0 B for both.
+/// A short job (one launch, few iterations) keeps a run to about a minute on a shared machine:
+/// <c>dotnet run -c Release --project benchmarks -- --filter '*RendererBenchmarks*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
+public class RendererBenchmarks
+{
+    /// <summary>Records rendered per invocation (BenchmarkDotNet divides by it).</summary>
+    public const int Records = 4096;
+
+    private readonly List<(int Start, int Length)> _records = [];
+    private byte[] _dump = [];
+    private readonly ArrayBufferWriter<byte> _out = new(1 << 20);
+    private JsonRenderer? _ours;
+    private Utf8JsonWriter? _libcper;
+    private static readonly JsonSerializerOptions s_treeOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var ms = new MemoryStream();
+        DumpGenerator.Generate(ms, 4 << 20, seed: 1);
+        _dump = ms.ToArray();
+        ReadOnlySpan<byte> rest = _dump;
+        int at = 0;
+        while (_records.Count < Records && CperRecordView.TryRead(rest, out _, out int n))
+        {
+            _records.Add((at, n));
+            at += n;
+            rest = rest[n..];
+        }
+        if (_records.Count < Records) throw new InvalidOperationException($"the dump holds {_records.Count} records, fewer than {Records}");
+        _ours = new JsonRenderer(_out, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        _libcper = new Utf8JsonWriter(_out, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+    }
+
+    /// <summary>Our NDJSON: the describers' walk into the compact renderer (as <c>decode -f ndjson</c>).</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long Ndjson()
+    {
+        long total = 0;
+        foreach (var (start, length) in _records)
+        {
+            _out.ResetWrittenCount();
+            _ours!.Reset(_out);
+            CperRecordDescriber.Describe(_dump.AsSpan(start, length), start, _ours, "CPER record", out _);
+            _ours.Flush();
+            total += _out.WrittenCount;
+        }
+        return total;
+    }
+
+    /// <summary>libcper's dialect as <c>decode -f ndjson --json-style libcper</c> renders it now: header and descriptors streamed, sections as trees.</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long LibCper()
+    {
+        long total = 0;
+        foreach (var (start, length) in _records)
+        {
+            _out.ResetWrittenCount();
+            _libcper!.Reset(_out);
+            LibCperJsonWriter.Write(_dump.AsSpan(start, length), _libcper);
+            _libcper.Flush();
+            total += _out.WrittenCount;
+        }
+        return total;
+    }
+
+    /// <summary>libcper's dialect as it was rendered before (the whole record as a JSON tree, then a string).</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long LibCperTree()
+    {
+        long total = 0;
+        foreach (var (start, length) in _records) total += LibCperJsonWriter.ToJsonNode(_dump.AsSpan(start, length)).ToJsonString(s_treeOptions).Length;
+        return total;
+    }
+}
