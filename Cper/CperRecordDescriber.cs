@@ -86,7 +86,7 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                if (codec is not null) codec.Describe(body, bOff, visitor);
+                if (codec is not null) CperSectionRegistry.DescribeWith(codec, body, bOff, visitor); // vendor codecs contained
                 else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }

@@ -1,3 +1,4 @@
+using ApeiKit.Cper.Generation;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +11,7 @@ namespace ApeiKit.Benchmarks;
 
 /// <summary>
 /// The two JSON dialects of <c>decode -f ndjson</c>, per record (issue #15): every operation is one record of a generated
-/// dump (<see cref="DumpGenerator"/>, seed 1), rendered the way the CLI's workers render it (one renderer or writer per
+/// dump (<see cref="CperDumpGenerator"/>, seed 1), rendered the way the CLI's workers render it (one renderer or writer per
 /// worker, reset per record, into a reused buffer). "Allocated" is therefore bytes per record: the target is 0 B for both.
 /// A short job (one launch, few iterations) keeps a run to about a minute on a shared machine:
 /// <c>dotnet run -c Release --project benchmarks -- --filter '*RendererBenchmarks*'</c>.
@@ -33,7 +34,7 @@ public class RendererBenchmarks
     public void Setup()
     {
         using var ms = new MemoryStream();
-        DumpGenerator.Generate(ms, 4 << 20, seed: 1);
+        CperDumpGenerator.Generate(ms, 4 << 20, seed: 1);
         _dump = ms.ToArray();
         ReadOnlySpan<byte> rest = _dump;
         int at = 0;

@@ -116,6 +116,16 @@ public sealed class CperSectionRegistry
             RawSectionBody.DescribeRaw(body, baseOffset, visitor);
             return;
         }
+        DescribeWith(codec, body, baseOffset, visitor);
+    }
+
+    /// <summary>
+    /// Describes a body with a codec already looked up (the record describer's one lookup per section): a built-in codec
+    /// runs as it is; anything a codec that is not built in throws is reported as an <see cref="ApeiContentException"/>,
+    /// with the objects it left open closed.
+    /// </summary>
+    internal static void DescribeWith(CperSectionCodec codec, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    {
         if (IsBuiltIn(codec))
         {
             codec.Describe(body, baseOffset, visitor);
