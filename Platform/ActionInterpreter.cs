@@ -140,6 +140,23 @@ public sealed class ActionInterpreter
     }
 
     /// <summary>
+    /// Runs one action as <see cref="Run"/> does and records it as a step of a driver flow (its register accesses, status
+    /// and error) in <paramref name="steps"/>, telling <paramref name="stepTaken"/>; an optional action the table does not
+    /// have, that touched nothing and succeeded, is not a step.
+    /// </summary>
+    internal int RunStep(byte action, bool optional, List<ActionStep> steps, Action<ActionStep>? stepTaken)
+    {
+        int before = Accesses.Count;
+        int rc = Run(action, optional);
+        var accesses = Accesses.Skip(before).ToArray();
+        if (accesses.Length == 0 && rc == 0 && optional) return rc;
+        var step = new ActionStep(Kind.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : LastError);
+        steps.Add(step);
+        stepTaken?.Invoke(step);
+        return rc;
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> (<c>apei_exec_run</c>, or <c>apei_exec_run_optional</c> when <paramref name="optional"/>).
     /// Returns 0 or a positive <see cref="Errno"/> value (Linux returns it negated).
     /// </summary>

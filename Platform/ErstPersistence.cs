@@ -225,13 +225,5 @@ public sealed class ErstPersistence
         StepTaken?.Invoke(step);
     }
 
-    private int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps)
-    {
-        int before = ctx.Accesses.Count;
-        int rc = ctx.Run(action, optional);
-        var accesses = ctx.Accesses.Skip(before).ToArray();
-        if (accesses.Length != 0 || rc != 0 || !optional)
-            Add(steps, new ActionStep(ActionTableKind.Erst.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}"), rc, accesses, rc == 0 ? null : ctx.LastError));
-        return rc;
-    }
+    private int Run(ActionInterpreter ctx, byte action, bool optional, List<ActionStep> steps) => ctx.RunStep(action, optional, steps, StepTaken);
 }
