@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using ApeiKit.Cper.Streaming;
 
@@ -22,9 +21,8 @@ public sealed class CperStatistics
     /// <summary>Distinct pages counted exactly by default (about 10 MB); beyond that <see cref="Pages"/> keeps the heavy hitters.</summary>
     public const int DefaultPageCapacity = 1 << 18;
 
-    // Platform memory error section (UEFI 2.10 N.2.5): validation bits at 0, physical address at 16, node/card/module
-    // at 32/34/36, module handle at 78; the section is 80 bytes (the first 40 hold everything but the handle).
-    private const int MemoryMinimum = 40, PhysicalAddressBit = 1, NodeBit = 3, CardBit = 4, ModuleBit = 5, ModuleHandleBit = 17;
+    // A platform memory error section shorter than this (the fields up to the module) is not counted as a memory error.
+    private const int MemoryMinimum = 40;
 
     private readonly Dictionary<uint, long> _severity = [];
     private readonly Dictionary<Guid, long> _sectionTypes = [];
@@ -123,24 +121,15 @@ public sealed class CperStatistics
             ulong end = (ulong)d.SectionOffset + d.SectionLength;
             if (end > (ulong)view.Bytes.Length) { malformed = true; continue; }
             if (type != CperGuids.PlatformMemory || d.SectionLength < MemoryMinimum) continue;
-            var body = view.Bytes.Slice((int)d.SectionOffset, (int)d.SectionLength);
+            if (!MemoryErrorSectionView.TryRead(view.Bytes.Slice((int)d.SectionOffset, (int)d.SectionLength), out var memory)) continue;
             MemoryErrors++;
-            ulong valid = BinaryPrimitives.ReadUInt64LittleEndian(body);
-            if (Bit(valid, PhysicalAddressBit)) Pages.Add(BinaryPrimitives.ReadUInt64LittleEndian(body[16..]) & ~0xFFFUL);
-            if (Bit(valid, NodeBit) || Bit(valid, CardBit) || Bit(valid, ModuleBit))
-            {
-                var location = new MemoryLocation(
-                    Bit(valid, NodeBit) ? BinaryPrimitives.ReadUInt16LittleEndian(body[32..]) : -1,
-                    Bit(valid, CardBit) ? BinaryPrimitives.ReadUInt16LittleEndian(body[34..]) : -1,
-                    Bit(valid, ModuleBit) ? BinaryPrimitives.ReadUInt16LittleEndian(body[36..]) : -1);
-                Increment(_locations, location);
-            }
-            if (Bit(valid, ModuleHandleBit) && body.Length >= 80) Increment(_dimms, BinaryPrimitives.ReadUInt16LittleEndian(body[78..]));
+            if (memory.HasPhysicalAddress) Pages.Add(memory.PhysicalAddress & ~0xFFFUL);
+            if (memory.HasNode || memory.HasCard || memory.HasModule)
+                Increment(_locations, new MemoryLocation(memory.HasNode ? memory.Node : -1, memory.HasCard ? memory.Card : -1, memory.HasModule ? memory.Module : -1));
+            if (memory.HasModuleHandle) Increment(_dimms, memory.ModuleHandle);
         }
         if (malformed) Malformed++;
     }
-
-    private static bool Bit(ulong value, int bit) => (value & (1UL << bit)) != 0;
 
     private static void Increment<TKey>(Dictionary<TKey, long> counts, TKey key) where TKey : notnull
         => CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
