@@ -66,11 +66,11 @@ public readonly ref struct BertTable
     /// <summary>Boot Error Region physical address.</summary>
     public ulong RegionAddress => BinaryPrimitives.ReadUInt64LittleEndian(_bytes[RegionAddressOffset..]);
     /// <summary>True when the table's bytes sum to zero.</summary>
-    public bool ChecksumValid => Checksum.IsValid(_bytes);
+    public bool IsChecksumValid => Checksum.IsValid(_bytes);
 }
 
 /// <summary>An editable BERT (ACPI 6.5 §18.3.1): header values and the boot error region pointer. Encodes 48 bytes with a correct checksum.</summary>
-public sealed class BertTableData
+public sealed class BertTableData : IApeiEncodable
 {
     /// <summary>ACPI header values (signature "BERT").</summary>
     public AcpiTableHeaderData Header { get; set; } = new() { Signature = "BERT", Revision = 1 };
@@ -90,7 +90,7 @@ public sealed class BertTableData
         return new BertTableData
         {
             Header = header, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
-            ChecksumByte = t.ChecksumValid ? null : t.Header.Checksum,
+            ChecksumByte = t.IsChecksumValid ? null : t.Header.Checksum,
             _decodedHeader = header, _rawHeader = t.Bytes[..AcpiTableHeader.Size].ToArray(),
         };
     }
@@ -100,8 +100,8 @@ public sealed class BertTableData
     private AcpiTableHeaderData? _decodedHeader;
     private byte[]? _rawHeader;
 
-    /// <summary>48.</summary>
-    public static int GetEncodedLength() => BertTable.Size;
+    /// <summary>48 (<see cref="BertTable.Size"/>).</summary>
+    public int GetEncodedLength() => BertTable.Size;
 
     /// <summary>Encodes the table; false when <paramref name="destination"/> is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
@@ -118,22 +118,6 @@ public sealed class BertTableData
         bytesWritten = BertTable.Size;
         return true;
     }
-
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
-    {
-        var b = new byte[BertTable.Size];
-        TryEncode(b, out _);
-        return b;
-    }
-
-    /// <summary>Encodes into a buffer writer.</summary>
-    public void Encode(IBufferWriter<byte> writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        TryEncode(writer.GetSpan(BertTable.Size), out int n);
-        writer.Advance(n);
-    }
 }
 
 /// <summary>
@@ -141,7 +125,7 @@ public sealed class BertTableData
 /// walks them until fewer than 20 bytes remain or a block is empty), then whatever bytes fill the rest of the
 /// region (kept, so the region re-encodes to exactly its length).
 /// </summary>
-public sealed class BootErrorRegion
+public sealed class BootErrorRegion : IApeiEncodable
 {
     /// <summary>The non-empty blocks, in order.</summary>
     public List<ErrorStatusBlock> Blocks { get; } = [];
@@ -206,18 +190,21 @@ public sealed class BootErrorRegion
         return n > Array.MaxLength ? throw new InvalidOperationException("Region too large.") : (int)n;
     }
 
-    /// <summary>Encodes to a new array.</summary>
-    public byte[] Encode()
+    /// <summary>Writes the blocks and the trailing bytes; false (and nothing written) when <paramref name="destination"/> is too small.</summary>
+    public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
-        var bytes = new byte[GetEncodedLength()];
+        bytesWritten = 0;
+        int length = GetEncodedLength();
+        if (destination.Length < length) return false;
         int pos = 0;
         foreach (var b in Blocks)
         {
-            b.TryEncode(bytes.AsSpan(pos), out int n);
+            if (!b.TryEncode(destination[pos..], out int n)) return false;
             pos += n;
         }
-        Trailing.CopyTo(bytes, pos);
-        return bytes;
+        Trailing.CopyTo(destination[pos..]);
+        bytesWritten = length;
+        return true;
     }
 }
 
@@ -239,7 +226,7 @@ public static class BertValidator
             return findings;
         }
         var t = BertTable.Read(table, tableOffset);
-        if (!t.ChecksumValid)
+        if (!t.IsChecksumValid)
             findings.Add(new(GhesFindingKind.ChecksumMismatch, FindingSeverity.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
                 $"0x{Checksum.Compute(t.Bytes, AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));
         if (region.IsEmpty) return findings;

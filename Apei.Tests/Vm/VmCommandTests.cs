@@ -39,7 +39,7 @@ public sealed class VmCommandTests : IDisposable
         var table = File.ReadAllBytes(P("BERT"));
         var region = File.ReadAllBytes(P("region"));
         var view = BertTable.Read(table);
-        Assert.True(view.ChecksumValid);
+        Assert.True(view.IsChecksumValid);
         Assert.Equal(0x10010000UL, view.RegionAddress);
         Assert.Equal((uint)region.Length, view.RegionLength);
         Assert.Empty(BertValidator.Validate(table, region));

@@ -303,7 +303,7 @@ public static class FuzzTargets
             if (BertTable.TryRead(table, out var t))
             {
                 _ = t.RegionLength + t.RegionAddress;
-                _ = t.ChecksumValid;
+                _ = t.IsChecksumValid;
                 var data = BertTableData.Decode(table);
                 SameBytes(table, data.Encode(), "BERT table re-encode");
             }
