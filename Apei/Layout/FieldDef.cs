@@ -138,7 +138,13 @@ public sealed record FieldDef(string Json, string Label, int Offset, int Size, F
         || (Kind == FieldKind.Reserved && Size is 1 or 2 or 4 or 8);
 
     /// <summary>Reads an integer field (1 to 8 bytes, little-endian) from the structure's bytes.</summary>
-    public ulong ReadValue(ReadOnlySpan<byte> structure) => ReadLittleEndian(structure.Slice(Offset, Size));
+    /// <exception cref="ApeiContentException">The structure's bytes end before the field does (the field, where it
+    /// starts, the bytes it needs and the bytes there are; offsets relative to the structure).</exception>
+    public ulong ReadValue(ReadOnlySpan<byte> structure)
+    {
+        if (End > structure.Length) ThrowHelper.ThrowTruncated(Label, Offset, Size, Math.Max(0, structure.Length - Offset), Json);
+        return ReadLittleEndian(structure.Slice(Offset, Size));
+    }
 
     /// <summary>Writes an integer field (1 to 8 bytes, little-endian) into the structure's bytes.</summary>
     public void WriteValue(Span<byte> structure, ulong value) => WriteLittleEndian(structure.Slice(Offset, Size), value);
