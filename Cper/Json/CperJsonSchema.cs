@@ -95,7 +95,7 @@ public static class CperJsonSchema
             foreach (var (type, shape) in bodies)
             {
                 w.WriteStartObject("body-" + type.ToString("D"));
-                w.WriteString("description", $"The body of a {CperSections.BuiltIn().First(c => c.SectionType == type).Name} section (learnt from its describer).");
+                w.WriteString("description", $"The body of the {CperSections.BuiltIn().First(c => c.SectionType == type).Name} section (learnt from its describer).");
                 WriteShape(w, shape);
                 w.WriteEndObject();
             }
