@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper;
 using ApeiKit.Cper.Generation;
 using ApeiKit.Cper.Json;
 using ApeiKit.Tests.Cli;
@@ -117,6 +118,21 @@ public class CperJsonSchemaTests
         var nested = FirstBody(record).First(m => m.Value is JsonObject o && o.ContainsKey("value") is false).Value!.AsObject();
         nested["notAMember"] = 1;
         Assert.False(Evaluate(record).IsValid);
+    }
+
+    [Fact]
+    public void EveryBuiltInSectionTypeHasAPinnedBody()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(SchemaPath));
+        var defs = schema.RootElement.GetProperty("$defs");
+        var builtIn = new CperSectionRegistry().Codecs.Where(CperSectionRegistry.IsBuiltIn).ToList();
+        Assert.NotEmpty(builtIn);
+        foreach (var codec in builtIn)
+        {
+            Assert.True(defs.TryGetProperty("body-" + codec.SectionType.ToString("D"), out var body), codec.Name);
+            Assert.False(body.GetProperty("additionalProperties").GetBoolean(), codec.Name);
+            Assert.NotEqual(0, body.GetProperty("properties").EnumerateObject().Count());
+        }
     }
 
     [Fact]
