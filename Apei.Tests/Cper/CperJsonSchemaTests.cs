@@ -131,7 +131,7 @@ public class CperJsonSchemaTests
         {
             Assert.True(defs.TryGetProperty("body-" + codec.SectionType.ToString("D"), out var body), codec.Name);
             Assert.False(body.GetProperty("additionalProperties").GetBoolean(), codec.Name);
-            Assert.NotEqual(0, body.GetProperty("properties").EnumerateObject().Count());
+            Assert.NotEmpty(body.GetProperty("properties").EnumerateObject());
         }
     }
 
