@@ -1,4 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Generation;
 using ApeiKit.Cper.Json;
 using ApeiKit.Tests.Cli;
 using Json.Schema;
@@ -7,7 +10,9 @@ namespace ApeiKit.Tests.Cper;
 
 /// <summary>
 /// The committed schema (<c>docs/schema/cper-record.schema.json</c>) is what <see cref="CperJsonSchema"/> generates
-/// (<c>APEIKIT_APPROVE=1</c> rewrites it), and the decode output of every CPER fixture validates against it.
+/// (<c>APEIKIT_APPROVE=1</c> rewrites it) from every CPER fixture as samples, and the decode output of every CPER fixture
+/// (anywhere under <c>fixtures/</c>: <c>.cperhex</c> files and binaries starting with "CPER") and of a generated dump
+/// validates against it. Section bodies of built-in types are pinned: an extra member or a wrongly typed one fails.
 /// </summary>
 public class CperJsonSchemaTests
 {
@@ -18,23 +23,132 @@ public class CperJsonSchemaTests
     [Fact]
     public void CommittedSchemaIsTheGeneratedOne()
     {
-        string generated = CperJsonSchema.Generate();
+        string generated = CperJsonSchema.Generate(AllCperFixtures().Select(f => (ReadOnlyMemory<byte>)Fixtures.Binary(f)));
         if (Environment.GetEnvironmentVariable("APEIKIT_APPROVE") == "1") File.WriteAllText(SchemaPath, generated);
         Assert.Equal(generated, File.ReadAllText(SchemaPath).Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
-    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
+    /// <summary>Every CPER fixture under fixtures/: libcper hex files and binaries that start with the record signature.</summary>
+    private static IEnumerable<string> AllCperFixtures()
+        => Fixtures.Files(".", "*").Select(f => f.StartsWith("./", StringComparison.Ordinal) ? f[2..] : f)
+            .Where(f => f.EndsWith(".cperhex", StringComparison.Ordinal) || StartsWithCper(Fixtures.Path(f)))
+            .Order(StringComparer.Ordinal);
+
+    private static bool StartsWithCper(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("CPER"u8);
+    }
+
+    public static TheoryData<string> CperFixtures() => [.. AllCperFixtures()];
+
+    private static string[] Problems(EvaluationResults result)
+        => [.. (result.Details ?? []).Where(d => !d.IsValid && d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}")).Take(10)];
+
+    private static EvaluationResults Evaluate(JsonNode? node)
+    {
+        using var doc = JsonDocument.Parse(node!.ToJsonString());
+        return s_schema.Value.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+    }
+
+    [Fact]
+    public void TheFixtureListCoversEveryFolder()
+    {
+        var all = AllCperFixtures().ToList();
+        Assert.Contains(all, f => f.StartsWith("cper/libcper/", StringComparison.Ordinal));
+        Assert.Contains(all, f => f.StartsWith("cper/whea/", StringComparison.Ordinal));
+        Assert.Contains("fleet/whea-memory-padded.bin", all);
+    }
+
+    [Fact]
+    public void GeneratedDumpValidates()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"apeikit-schema-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            using (var file = File.Create(path)) CperDumpGenerator.Generate(file, 1 << 15, seed: 1234);
+            var decoded = CliRunner.Run("decode", "--format", "json", path);
+            var result = Evaluate(JsonNode.Parse(decoded.Out));
+            Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static JsonNode MemoryRecord()
+    {
+        var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
+        var node = JsonNode.Parse(decoded.Out)!;
+        var record = node is JsonArray a ? a[0]! : node;
+        Assert.True(Evaluate(record).IsValid);
+        return record;
+    }
+
+    private static JsonObject FirstBody(JsonNode record) => record["sections"]![0]!["body"]!.AsObject();
+
+    [Fact]
+    public void SchemaRejectsAnExtraBodyMember()
+    {
+        var record = MemoryRecord();
+        FirstBody(record)["physicalAdress"] = 4096;
+        Assert.False(Evaluate(record).IsValid);
+    }
+
+    [Fact]
+    public void SchemaRejectsABodyMemberOfTheWrongType()
+    {
+        var record = MemoryRecord();
+        var body = FirstBody(record);
+        Assert.True(body.ContainsKey("errorStatus") || body.ContainsKey("physicalAddress"));
+        body["physicalAddress"] = "0x1000";
+        Assert.False(Evaluate(record).IsValid);
+    }
+
+    [Fact]
+    public void SchemaRejectsAnExtraMemberInANestedBodyObject()
+    {
+        var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper/pcie.cperhex"));
+        var node = JsonNode.Parse(decoded.Out)!;
+        var record = node is JsonArray a ? a[0]! : node;
+        Assert.True(Evaluate(record).IsValid);
+        var nested = FirstBody(record).First(m => m.Value is JsonObject o && o.ContainsKey("value") is false).Value!.AsObject();
+        nested["notAMember"] = 1;
+        Assert.False(Evaluate(record).IsValid);
+    }
+
+    [Fact]
+    public void EveryBuiltInSectionTypeHasAPinnedBody()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(SchemaPath));
+        var defs = schema.RootElement.GetProperty("$defs");
+        var builtIn = new CperSectionRegistry().Codecs.Where(CperSectionRegistry.IsBuiltIn).ToList();
+        Assert.NotEmpty(builtIn);
+        foreach (var codec in builtIn)
+        {
+            Assert.True(defs.TryGetProperty("body-" + codec.SectionType.ToString("D"), out var body), codec.Name);
+            Assert.False(body.GetProperty("additionalProperties").GetBoolean(), codec.Name);
+            Assert.NotEmpty(body.GetProperty("properties").EnumerateObject());
+        }
+    }
+
+    [Fact]
+    public void UnknownSectionTypesKeepAnOpenBody()
+    {
+        using var doc = JsonDocument.Parse("""{"header": {"severity": {"value": 2, "name": "corrected"}}, "sections": [{"descriptor": {"sectionType": "01234567-89ab-cdef-0123-456789abcdef"}, "body": {"vendorThing": 1, "data": "00ff"}}]}""");
+        Assert.True(s_schema.Value.Evaluate(doc.RootElement).IsValid);
+    }
 
     [Theory]
     [MemberData(nameof(CperFixtures))]
     public void DecodeOutputValidates(string fixture)
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));
-        using var doc = JsonDocument.Parse(decoded.Out);
-        var result = s_schema.Value.Evaluate(doc.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        var problems = (result.Details ?? []).Where(d => !d.IsValid && d.Errors is not null)
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}")).Take(10);
-        Assert.True(result.IsValid, string.Join("\n", problems));
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ApeiKit.Cper.Generation;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,17 +9,32 @@ namespace ApeiKit.Cper.Json;
 /// A JSON Schema (draft 2020-12) for the CPER JSON (<c>apeikit decode --format json</c>, and what
 /// <see cref="CperJsonReader"/> reads), generated from the layouts: the record header and section descriptor are
 /// written out field by field from <see cref="CperRecordHeader.Layout"/> and <see cref="CperSectionDescriptor.Layout"/>
-/// (value ranges, enumeration names); section bodies, whose shape depends on the section type, are checked for the value
-/// shapes every field kind renders as. The committed copy is <c>docs/schema/cper-record.schema.json</c>.
+/// (value ranges, enumeration names). The body of each built-in section type is pinned (<c>additionalProperties: false</c>
+/// at every level) by a schema learnt from its describer: a recording visitor walks the section describers over the
+/// records <see cref="CperDumpGenerator"/> makes, over all-zero and all-0xFF bodies of several lengths (asking for
+/// zero parts, so optional blocks are reported) and over the sample records given, and keeps every member name with the
+/// schema of what it was seen holding (layout fields from their <see cref="FieldDef"/>: every field a layout walk reports,
+/// whatever its validation bit). The body schema is selected by the descriptor's <c>sectionType</c> (<c>if</c>/<c>then</c>);
+/// other section types keep an open body (any object of field-shaped values). The committed copy is
+/// <c>docs/schema/cper-record.schema.json</c>, generated with the repository's CPER fixtures as samples.
 /// </summary>
 public static class CperJsonSchema
 {
     /// <summary>The schema's <c>$id</c>.</summary>
     public const string Id = "urn:apeikit:schema:cper-record";
 
-    /// <summary>Writes the schema as indented JSON (LF line ends, trailing newline).</summary>
-    public static string Generate()
+    /// <summary>Writes the schema as indented JSON (LF line ends, trailing newline), learning section bodies from generated records and synthetic bodies only.</summary>
+    public static string Generate() => Generate([]);
+
+    /// <summary>
+    /// Writes the schema as indented JSON (LF line ends, trailing newline), learning section bodies from generated records,
+    /// synthetic bodies and <paramref name="sampleRecords"/> (each one or more concatenated CPER records; what is not a
+    /// record is skipped).
+    /// </summary>
+    public static string Generate(IEnumerable<ReadOnlyMemory<byte>> sampleRecords)
     {
+        ArgumentNullException.ThrowIfNull(sampleRecords);
+        var bodies = LearnBodies(sampleRecords);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" }))
         {
@@ -56,9 +72,35 @@ public static class CperJsonSchema
             w.WriteEndObject();
             w.WriteStartObject("patternProperties"); w.WritePropertyName("^error[0-9]*$"); Ref(w, "error"); w.WriteEndObject();
             w.WriteBoolean("additionalProperties", false);
+            w.WriteStartArray("allOf");
+            foreach (var (type, _) in bodies)
+            {
+                string id = type.ToString("D");
+                w.WriteStartObject();
+                w.WriteStartObject("if");
+                w.WriteStartArray("required"); w.WriteStringValue("descriptor"); w.WriteEndArray();
+                w.WriteStartObject("properties"); w.WriteStartObject("descriptor");
+                w.WriteStartArray("required"); w.WriteStringValue("sectionType"); w.WriteEndArray();
+                w.WriteStartObject("properties"); w.WriteStartObject("sectionType"); w.WriteString("const", id); w.WriteEndObject(); w.WriteEndObject();
+                w.WriteEndObject(); w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteStartObject("then");
+                w.WriteStartObject("properties"); w.WritePropertyName("body"); Ref(w, "body-" + id); w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
 
-            // Bodies: every member is a field value (number, hex or text string, null, boolean, enumeration/flags/bits
+            foreach (var (type, shape) in bodies)
+            {
+                w.WriteStartObject("body-" + type.ToString("D"));
+                w.WriteString("description", $"The body of the {CperSections.BuiltIn().First(c => c.SectionType == type).Name} section (learnt from its describer).");
+                WriteShape(w, shape);
+                w.WriteEndObject();
+            }
+
+            // Bodies of other section types: every member is a field value (number, hex or text string, null, boolean, enumeration/flags/bits
             // object) or a nested structure (object) or an array of structures.
             w.WriteStartObject("body");
             w.WriteString("description", "A section body; its members depend on the section type (see the section describers).");
@@ -101,6 +143,108 @@ public static class CperJsonSchema
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
+    private static readonly int[] s_syntheticLengths = [8, 16, 24, 32, 40, 48, 64, 72, 80, 96, 128, 160, 192, 256, 512, 1024, 4096];
+
+    /// <summary>Walks the built-in section describers with <see cref="SectionShapeRecorder"/>; the shapes ordered by section type.</summary>
+    private static List<(Guid Type, SectionShapeRecorder.ObjectShape Shape)> LearnBodies(IEnumerable<ReadOnlyMemory<byte>> samples)
+    {
+        var bodies = new Dictionary<Guid, SectionShapeRecorder.ObjectShape>();
+        var recorder = new SectionShapeRecorder(bodies);
+        using (CperSectionRegistry.Use(new CperSectionRegistry()))
+        {
+            using var generated = new MemoryStream();
+            CperDumpGenerator.Generate(generated, 1 << 16, seed: 12);
+            CperDumpGenerator.Generate(generated, 1 << 14, seed: 13, CperDumpGenerator.Mix.Memory);
+            foreach (var sample in samples.Prepend(generated.ToArray())) Records(sample.Span, recorder);
+            foreach (var codec in CperSections.BuiltIn())
+            {
+                foreach (byte fill in new byte[] { 0, 0xFF })
+                {
+                    foreach (int length in s_syntheticLengths)
+                    {
+                        var body = new byte[length];
+                        body.AsSpan().Fill(fill);
+                        recorder.BeginBody(codec.SectionType);
+                        try
+                        {
+                            codec.Describe(body, 0, recorder);
+                        }
+                        catch (ApeiContentException)
+                        {
+                            // What was reported before the error counts; the renderer shows the error as error, error2, ...
+                        }
+                    }
+                }
+            }
+        }
+        return [.. bodies.OrderBy(b => b.Key.ToString("D"), StringComparer.Ordinal).Select(b => (b.Key, b.Value))];
+    }
+
+    private static void Records(ReadOnlySpan<byte> bytes, SectionShapeRecorder recorder)
+    {
+        while (bytes.Length >= CperRecordHeader.Size && bytes.StartsWith("CPER"u8))
+        {
+            int consumed;
+            try
+            {
+                CperRecordDescriber.Describe(bytes, 0, recorder, "", out consumed);
+            }
+            catch (ApeiContentException)
+            {
+                return;
+            }
+            if (consumed <= 0) return;
+            bytes = bytes[consumed..];
+        }
+    }
+
+    private static void WriteShape(Utf8JsonWriter w, SectionShapeRecorder.ObjectShape shape)
+    {
+        w.WriteString("type", "object");
+        w.WriteStartObject("properties");
+        foreach (var (name, member) in shape.Members)
+        {
+            w.WritePropertyName(name);
+            WriteMember(w, member);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("patternProperties"); w.WritePropertyName("^error[0-9]*$"); Ref(w, "error"); w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+    }
+
+    private static void WriteMember(Utf8JsonWriter w, SectionShapeRecorder.MemberShape member)
+    {
+        var alternatives = new List<Action>();
+        foreach (var leaf in member.Leaves) alternatives.Add(() => w.WriteRawValue(leaf));
+        if (member.Object is { } obj) alternatives.Add(() => { w.WriteStartObject(); WriteShape(w, obj); w.WriteEndObject(); });
+        if (member.Items is { } items)
+        {
+            alternatives.Add(() =>
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "array");
+                w.WritePropertyName("items");
+                if (items.ErrorItems && (items.Leaves.Count > 0 || items.Object is not null || items.Items is not null))
+                {
+                    w.WriteStartObject(); w.WriteStartArray("anyOf");
+                    WriteMember(w, new SectionShapeRecorder.MemberShape { Object = items.Object, Items = items.Items }.With(items.Leaves));
+                    Ref(w, "error");
+                    w.WriteEndArray(); w.WriteEndObject();
+                }
+                else if (items.ErrorItems) Ref(w, "error");
+                else WriteMember(w, items);
+                w.WriteEndObject();
+            });
+        }
+        if (alternatives.Count == 0) { Ref(w, "bodyValue"); return; } // only ever seen empty
+        if (alternatives.Count == 1) { alternatives[0](); return; }
+        w.WriteStartObject();
+        w.WriteStartArray("anyOf");
+        foreach (var a in alternatives) a();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     private static void Ref(Utf8JsonWriter w, string def)
     {
         w.WriteStartObject();
@@ -118,7 +262,7 @@ public static class CperJsonSchema
         {
             w.WriteStartObject(f.Json);
             w.WriteString("description", f.ValidBit >= 0 ? $"{f.Label} (offset {f.Offset}, {f.Size} bytes; validation bit {f.ValidBit})" : $"{f.Label} (offset {f.Offset}, {f.Size} bytes)");
-            FieldValue(w, f);
+            FieldSchema(w, f);
             w.WriteEndObject();
             switch (f.Kind)
             {
@@ -150,7 +294,8 @@ public static class CperJsonSchema
         if (size < 8) w.WriteNumber("maximum", (1UL << (8 * size)) - 1); else w.WriteNumber("maximum", ulong.MaxValue);
     }
 
-    private static void FieldValue(Utf8JsonWriter w, FieldDef f)
+    /// <summary>Writes the schema keywords for one layout field's rendered value into the open object.</summary>
+    internal static void FieldSchema(Utf8JsonWriter w, FieldDef f)
     {
         switch (f.Kind)
         {
