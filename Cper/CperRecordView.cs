@@ -57,6 +57,33 @@ public readonly ref struct CperRecordView
         return true;
     }
 
+    /// <summary>
+    /// Reads the record at the start of <paramref name="source"/> without throwing: <see cref="System.Buffers.OperationStatus.Done"/>
+    /// with the record, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes are present (read more and call
+    /// again), or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong (structure,
+    /// offset, expected, found), for malformed content the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="record">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="bytesConsumed">Bytes the record occupies when <see cref="System.Buffers.OperationStatus.Done"/>, else 0.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out record, out bytesConsumed, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            record = default;
+            bytesConsumed = 0;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
     /// <summary>Reads the record; throws when bytes are missing or content is malformed.</summary>
     /// <exception cref="ApeiContentException">Truncated or malformed record.</exception>
     public static CperRecordView Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)

@@ -18,6 +18,33 @@ public readonly ref struct ErrorStatusBlockView
     }
 
     /// <summary>
+    /// Reads the error status block at the start of <paramref name="source"/> without throwing: <see cref="System.Buffers.OperationStatus.Done"/>
+    /// with the block, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes are present (read more and call
+    /// again), or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong (structure,
+    /// offset, expected, found), for malformed content the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the error status block.</param>
+    /// <param name="block">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="bytesConsumed">Bytes the error status block occupies when <see cref="System.Buffers.OperationStatus.Done"/>, else 0.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ErrorStatusBlockView block, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out block, out bytesConsumed, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            block = default;
+            bytesConsumed = 0;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
+    /// <summary>
     /// Reads the block at the start of <paramref name="source"/>. False only when too few bytes are present
     /// (fewer than 20, or fewer than the block's length): read more and call again.
     /// </summary>
