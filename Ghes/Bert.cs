@@ -34,6 +34,31 @@ public readonly ref struct BertTable
     /// <summary>True when <paramref name="source"/> starts with the signature "BERT".</summary>
     public static bool HasSignature(ReadOnlySpan<byte> source) => source.StartsWith(Signature);
 
+    /// <summary>
+    /// Makes a view of the BERT at the start of <paramref name="source"/> without throwing:
+    /// <see cref="System.Buffers.OperationStatus.Done"/>, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes
+    /// are present, or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong,
+    /// for what the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the BERT.</param>
+    /// <param name="table">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out BertTable table, out ApeiContentException? error, long baseOffset = 0)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out table, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            table = default;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
     /// <summary>Makes a view over the first 48 bytes; false when fewer are present.</summary>
     /// <exception cref="ApeiContentException">The signature is not "BERT", or the header's Length is below 48.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out BertTable table, long baseOffset = 0)

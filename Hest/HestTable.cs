@@ -22,6 +22,30 @@ public readonly ref struct HestTable
     }
 
     /// <summary>
+    /// Makes a view of the HEST at the start of <paramref name="source"/> without throwing:
+    /// <see cref="System.Buffers.OperationStatus.Done"/>, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes
+    /// are present, or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong,
+    /// for what the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the HEST.</param>
+    /// <param name="table">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out HestTable table, out ApeiContentException? error)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out table) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            table = default;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
+    /// <summary>
     /// Makes a view. False only when fewer than 40 bytes are present. The view covers the table's Length,
     /// or the bytes present when Length claims more (see <see cref="IsTruncated"/>).
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
+using ApeiKit.Hest;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -54,5 +55,38 @@ public sealed class OperationStatusReadTests
         Assert.Equal(OperationStatus.InvalidData, ErrorStatusBlockView.TryRead(bad, out _, out n, out error));
         Assert.NotNull(error);
         Assert.Equal(0, n);
+    }
+
+    public static TheoryData<string> Tables => new() { "HEST", "ERST", "EINJ", "BERT", "ERSTSTOR" };
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public void Table_views_report_done_need_more_data_or_invalid_data_with_the_error(string kind)
+    {
+        byte[] bytes = kind switch
+        {
+            "HEST" => new HestBuilder().AddGhesV2(0, NotificationType.Polled).Build(regionBase: 0x4000_0000).TableBytes,
+            "ERST" => ActionTablePresets.QemuErst(0xFEBD7000).Encode(),
+            "EINJ" => ActionTablePresets.DefaultEinj(0xFEBD8000).Encode(),
+            "BERT" => Fixtures.Bytes("bert/dummy.bert"),
+            _ => Fixtures.Bytes("erst-store/qemu-erst-store.bin"),
+        };
+        ApeiContentException? error;
+        OperationStatus Read(byte[] b) => kind switch
+        {
+            "HEST" => HestTable.TryRead(b, out _, out error),
+            "ERST" or "EINJ" => ActionTable.TryRead(b, out _, out error),
+            "BERT" => BertTable.TryRead(b, out _, out error),
+            _ => ErstStoreView.TryRead(b, out _, out error),
+        };
+
+        Assert.Equal(OperationStatus.Done, Read(bytes));
+        Assert.Null(error);
+        Assert.Equal(OperationStatus.NeedMoreData, Read(bytes[..20]));
+        Assert.Null(error);
+        byte[] bad = (byte[])bytes.Clone();
+        bad[0] = (byte)'X'; // signature or magic
+        Assert.Equal(OperationStatus.InvalidData, Read(bad));
+        Assert.NotNull(error);
     }
 }

@@ -21,7 +21,7 @@ public sealed class ErstStore : IApeiEncodable
     public ErstStoreView View => ErstStoreView.Read(_bytes);
 
     /// <summary>Decodes a backing file (a copy is kept).</summary>
-    /// <exception cref="ApeiContentException">Not a store (see <see cref="ErstStoreView.TryRead"/>).</exception>
+    /// <exception cref="ApeiContentException">Not a store (see <see cref="ErstStoreView.TryRead(ReadOnlySpan{byte}, out ErstStoreView)"/>).</exception>
     public static ErstStore Decode(ReadOnlySpan<byte> source)
     {
         ErstStoreView.Read(source);

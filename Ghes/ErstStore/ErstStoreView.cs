@@ -61,6 +61,30 @@ public readonly ref struct ErstStoreView
     /// <summary>True when <paramref name="bytes"/> start with the "ERSTSTOR" magic.</summary>
     public static bool HasMagic(ReadOnlySpan<byte> bytes) => bytes.StartsWith(Magic);
 
+    /// <summary>
+    /// Makes a view of the QEMU ERST store at the start of <paramref name="source"/> without throwing:
+    /// <see cref="System.Buffers.OperationStatus.Done"/>, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes
+    /// are present, or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong,
+    /// for what the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the QEMU ERST store.</param>
+    /// <param name="store">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ErstStoreView store, out ApeiContentException? error)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out store) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            store = default;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
     /// <summary>Makes a view. False only when fewer than 24 bytes are present.</summary>
     /// <exception cref="ApeiContentException">No magic; record_size zero or not a power of two; the map does not fit in the file.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out ErstStoreView store)

@@ -95,6 +95,31 @@ public readonly ref struct ActionTable
         Kind = kind;
     }
 
+    /// <summary>
+    /// Makes a view of the ERST or EINJ table at the start of <paramref name="source"/> without throwing:
+    /// <see cref="System.Buffers.OperationStatus.Done"/>, <see cref="System.Buffers.OperationStatus.NeedMoreData"/> when too few bytes
+    /// are present, or <see cref="System.Buffers.OperationStatus.InvalidData"/> with <paramref name="error"/> saying what is wrong,
+    /// for what the bool overload throws for.
+    /// </summary>
+    /// <param name="source">Bytes starting at the ERST or EINJ table.</param>
+    /// <param name="table">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
+    /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
+    /// <param name="expected">The kind the table must be, or null for either.</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ActionTable table, out ApeiContentException? error, ActionTableKind? expected = null)
+    {
+        error = null;
+        try
+        {
+            return TryRead(source, out table, expected) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+        }
+        catch (ApeiContentException e)
+        {
+            table = default;
+            error = e;
+            return System.Buffers.OperationStatus.InvalidData;
+        }
+    }
+
     /// <summary>Makes a view. False only when fewer than 48 bytes are present.</summary>
     /// <exception cref="ApeiContentException">The signature is neither "ERST" nor "EINJ" (or not <paramref name="expected"/>), or Length is below 48.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out ActionTable table, ActionTableKind? expected = null)
