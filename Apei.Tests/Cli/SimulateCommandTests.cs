@@ -110,6 +110,27 @@ public class SimulateDumpTests
     }
 
     [Fact]
+    public void Dump_that_would_overwrite_the_scenario_it_reads_is_refused_and_the_scenario_is_kept()
+    {
+        var dir = Directory.CreateTempSubdirectory("apeikit-dump-").FullName;
+        try
+        {
+            string scenario = Path.Combine(dir, "guest-HEST.bin"); // a dump file name
+            File.WriteAllText(scenario, CliRunner.Run("simulate", "--print-default").Out);
+            byte[] before = File.ReadAllBytes(scenario);
+            var r = CliRunner.Run("simulate", scenario, "--dump", dir);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("is also an input", r.Error, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllBytes(scenario));
+            Assert.False(File.Exists(Path.Combine(dir, "host-HEST.bin")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Dump_into_a_directory_that_does_not_exist_is_refused_and_creates_nothing()
     {
         var parent = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");

@@ -47,7 +47,7 @@ internal static class SimulateCommand
             string? builtinName = parse.GetValue(builtin);
             if (builtinName is not null && path is not null) throw new CliUsageException("give a scenario file or --builtin, not both");
             string? erstPath = parse.GetValue(erstStore);
-            CliFiles.CheckOutputs([path], ("--erst-store", erstPath));
+            CliFiles.CheckOutputs([path], [("--erst-store", erstPath), .. (dumpDirectory is null ? [] : DumpPaths(dumpDirectory).Select(p => ("--dump", (string?)p)))]);
             Scenario scenario;
             try
             {
@@ -141,38 +141,42 @@ internal static class SimulateCommand
         return violations.Count == 0 && undelivered.Count == 0 ? CliApp.Ok : CliApp.ContentError;
     }
 
+    /// <summary>The files <c>--dump DIR</c> may write (checked against the inputs before the run).</summary>
+    private static readonly string[] s_dumpNames =
+        ["guest-HEST.bin", "guest-hardware_errors.bin", "host-HEST.bin", "host-hardware_errors.bin", "host-EINJ.bin", "host-ERST.bin", "host-BERT.bin", "host-boot-error-region.bin"];
+
+    private static IEnumerable<string> DumpPaths(string directory) => s_dumpNames.Select(name => Path.Combine(directory, name));
+
     private static void Dump(CliContext context, PlatformRun run, string directory)
     {
-        try
+        // Every file through CliFiles.WriteAll: a temporary file renamed into place, all or none.
+        var files = new List<(string Path, byte[] Bytes)>();
+        var lines = new List<string>();
+        foreach (var (who, (hest, region, regionBase)) in new[] { ("guest", run.GuestTables()), ("host", run.HostTables()) })
         {
-            foreach (var (who, (hest, region, regionBase)) in new[] { ("guest", run.GuestTables()), ("host", run.HostTables()) })
-            {
-                string hestPath = Path.Combine(directory, $"{who}-HEST.bin"), regionPath = Path.Combine(directory, $"{who}-hardware_errors.bin");
-                File.WriteAllBytes(hestPath, hest);
-                File.WriteAllBytes(regionPath, region);
-                context.Error.WriteLine($"apeikit: wrote {hestPath} and {regionPath} (base 0x{regionBase:X}); read them with: apeikit decode --hest {hestPath} --region {regionPath} --region-base 0x{regionBase:X}");
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliUsageException($"{directory}: cannot write: {e.Message}");
+            string hestPath = Path.Combine(directory, $"{who}-HEST.bin"), regionPath = Path.Combine(directory, $"{who}-hardware_errors.bin");
+            files.Add((hestPath, hest));
+            files.Add((regionPath, region));
+            lines.Add($"apeikit: wrote {hestPath} and {regionPath} (base 0x{regionBase:X}); read them with: apeikit decode --hest {hestPath} --region {regionPath} --region-base 0x{regionBase:X}");
         }
         if (run.Platform.Apei is { } apei)
         {
             // The host's EINJ and ERST as firmware published them, and the BERT and boot error region of the last boot.
-            var files = new List<(string Path, byte[] Bytes)>
+            var apeiFiles = new List<(string Path, byte[] Bytes)>
             {
                 (Path.Combine(directory, "host-EINJ.bin"), apei.EinjTable),
                 (Path.Combine(directory, "host-ERST.bin"), apei.ErstTable),
             };
             if (apei.Bert is { } bert)
             {
-                files.Add((Path.Combine(directory, "host-BERT.bin"), bert.Table));
-                files.Add((Path.Combine(directory, "host-boot-error-region.bin"), bert.Region));
+                apeiFiles.Add((Path.Combine(directory, "host-BERT.bin"), bert.Table));
+                apeiFiles.Add((Path.Combine(directory, "host-boot-error-region.bin"), bert.Region));
             }
-            CliFiles.WriteAll(context, [.. files]);
-            context.Error.WriteLine($"apeikit: wrote {string.Join(", ", files.Select(f => f.Path))}; read them with: apeikit decode FILE (einj check / erst check for the tables)");
+            files.AddRange(apeiFiles);
+            lines.Add($"apeikit: wrote {string.Join(", ", apeiFiles.Select(f => f.Path))}; read them with: apeikit decode FILE (einj check / erst check for the tables)");
         }
+        CliFiles.WriteAll(context, [.. files]);
+        foreach (var line in lines) context.Error.WriteLine(line);
     }
 
     internal static void WriteGuestState(TextWriter o, PlatformRun run)
