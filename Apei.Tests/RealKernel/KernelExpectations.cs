@@ -79,7 +79,11 @@ internal sealed class KernelExpectations
             if (dv.Contains("fruText")) f.Add(("fru_text", d.GetProperty("fruText").GetString()!, Match.Exact));
             var type = Guid.Parse(d.GetProperty("sectionType").GetString()!);
             if (KernelSectionNames.TryGetValue(type, out var name)) f.Add(("section_type", name, Match.Exact));
-            if (type == CperGuids.PlatformMemory) Memory(b, f);
+            if (type == CperGuids.PlatformMemory)
+            {
+                Memory(b, f);
+                MemoryViewAgrees(b, recordBytes.AsSpan((int)U(d.GetProperty("sectionOffset")), (int)U(d.GetProperty("sectionLength"))));
+            }
             else if (type == CperGuids.ProcessorGeneric) ProcessorGeneric(b, f);
             else if (type == CperGuids.ProcessorIa32X64) Ia32(b, f, hex);
             else if (type == CperGuids.PciExpress) Pcie(b, U(d.GetProperty("severity")) == 1, f);
@@ -118,6 +122,27 @@ internal sealed class KernelExpectations
         foreach (var (json, key) in (ReadOnlySpan<(string, string)>)[("requestorId", "requestor_id"), ("responderId", "responder_id"), ("targetId", "target_id")])
             if (v.Contains(json)) f.Add((key, X16(b, json), Match.Exact));
         if (v.Contains("memoryErrorType")) f.Add(("error_type", EnumText(b.GetProperty("memoryErrorType")), Match.Exact));
+    }
+
+    /// <summary>
+    /// The zero-copy <see cref="MemoryErrorSectionView"/> must say what the decode JSON says (which fields hold meaning, and
+    /// their values), so the kernel's print of those fields, compared with the JSON, checks the view too.
+    /// </summary>
+    private static void MemoryViewAgrees(JsonElement b, ReadOnlySpan<byte> body)
+    {
+        if (!MemoryErrorSectionView.TryRead(body, out var view)) throw new InvalidOperationException("memory section body shorter than its validation bits");
+        var v = Names(b);
+        void Check(string json, bool has, ulong value)
+        {
+            if (has != v.Contains(json) || (has && value != U(b.GetProperty(json))))
+                throw new InvalidOperationException($"MemoryErrorSectionView disagrees with the decode on {json}: view {(has ? value.ToString(CultureInfo.InvariantCulture) : "invalid")}");
+        }
+        Check("physicalAddress", view.HasPhysicalAddress, view.PhysicalAddress);
+        Check("physicalAddressMask", view.HasPhysicalAddressMask, view.PhysicalAddressMask);
+        Check("node", view.HasNode, view.Node);
+        Check("card", view.HasCard, view.Card);
+        Check("module", view.HasModule, view.Module);
+        Check("memoryErrorType", view.HasMemoryErrorType, view.MemoryErrorType);
     }
 
     private static void ProcessorGeneric(JsonElement b, List<(string, string, Match)> f)
