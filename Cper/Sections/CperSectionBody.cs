@@ -99,6 +99,43 @@ public abstract class FixedSectionBody : CperSectionBody
         MarkValid(field.ValidBit);
     }
 
+    /// <summary>Reads the bytes of a field (a copy; empty when a short body does not reach it).</summary>
+    protected byte[] GetBytes(FieldDef field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.End <= Bytes.Length ? Bytes.AsSpan(field.Offset, field.Size).ToArray() : [];
+    }
+
+    /// <summary>Writes the bytes of a field (shorter input is zero-filled, longer input is cut to the field) and sets its validation bit.</summary>
+    protected void SetBytes(FieldDef field, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        Grow(field);
+        var dst = Bytes.AsSpan(field.Offset, field.Size);
+        dst.Clear();
+        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
+        MarkValid(field.ValidBit);
+    }
+
+    /// <summary>Reads a NUL-padded ASCII field (empty when a short body does not reach it).</summary>
+    protected string GetAscii(FieldDef field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.End <= Bytes.Length ? AsciiField.Decode(Bytes.AsSpan(field.Offset, field.Size)) : "";
+    }
+
+    /// <summary>Writes an ASCII field (cut to the field, NUL padded; a character above 0x7F is written as '?') and sets its validation bit.</summary>
+    protected void SetAscii(FieldDef field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(value);
+        Grow(field);
+        var dst = Bytes.AsSpan(field.Offset, field.Size);
+        dst.Clear();
+        for (int i = 0; i < value.Length && i < dst.Length; i++) dst[i] = value[i] < 0x80 ? (byte)value[i] : (byte)'?';
+        MarkValid(field.ValidBit);
+    }
+
     /// <summary>Sets bit <paramref name="bit"/> of the layout's validation field (nothing for -1 or a layout without one).</summary>
     protected void MarkValid(int bit)
     {
