@@ -1,7 +1,11 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper;
 
 /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8): 72 bytes. Bytes beyond the layout are kept.</summary>
-public sealed class PciBusErrorSection : FixedSectionBody
+[Layout("PCI/PCI-X bus error section", Size, "UEFI 2.10 N.2.8", ValidationField = nameof(ValidationBits))]
+[Reserved(20, 4)]
+public sealed partial class PciBusErrorSection : FixedSectionBody
 {
     /// <summary>Layout size.</summary>
     public const int Size = 72;
@@ -12,27 +16,7 @@ public sealed class PciBusErrorSection : FixedSectionBody
         new(5, "master data parity error"), new(6, "address parity error"), new(7, "command parity error"),
     ];
 
-    private static readonly FlagTable s_validation = [
-        new(0, "errorStatus"), new(1, "errorType"), new(2, "busId"), new(3, "busAddress"), new(4, "busData"), new(5, "busCommand"),
-        new(6, "requestorId"), new(7, "completerId"), new(8, "targetId"),
-    ];
-
-    /// <summary>Layout (UEFI 2.10 N.2.8, PCI/PCI-X Bus Error Section).</summary>
-    public static StructDef LayoutDef { get; } = new("PCI/PCI-X bus error section", Size,
-    [
-        FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation),
-        FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0),
-        FieldDef.Enum("errorType", "Error type", 16, 2, ErrorTypes, validBit: 1),
-        FieldDef.Bits("busId", "Bus ID", 18, 2, [new("busNumber", "Bus number", 0, 8), new("segmentNumber", "Segment number", 8, 8)], validBit: 2),
-        FieldDef.Reserved("reserved", 20, 4),
-        FieldDef.Hex("busAddress", "Bus address", 24, 8, validBit: 3),
-        FieldDef.Hex("busData", "Bus data", 32, 8, validBit: 4),
-        FieldDef.Bits("busCommand", "Bus command", 40, 8,
-            [new("command", "Command", 0, 56), new("commandType", "Command type", 56, 1, [new(0, "PCI"), new(1, "PCI-X")])], validBit: 5),
-        FieldDef.Hex("requestorId", "Bus requestor ID", 48, 8, validBit: 6),
-        FieldDef.Hex("completerId", "Bus completer ID", 56, 8, validBit: 7),
-        FieldDef.Hex("targetId", "Target ID", 64, 8, validBit: 8),
-    ], validationField: "validationBits");
+    private static readonly NameTable s_commandTypes = [new(0, "PCI"), new(1, "PCI-X")];
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.PciBus, "PCI/PCI-X Bus", Describe, (b, o) => Decode(b, o));
@@ -57,22 +41,33 @@ public sealed class PciBusErrorSection : FixedSectionBody
     /// <exception cref="ApeiContentException">Fewer than 72 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
+    // The declaration (UEFI 2.10 N.2.8): one line per field; FieldDef statics, LayoutDef, property bodies and
+    // PciBusErrorSectionView are generated from it.
+
     /// <summary>Validation bits.</summary>
-    public ulong ValidationBits { get => GetField("validationBits"); set => SetField("validationBits", value); }
+    [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+    /// <summary>Error status (UEFI N "Error Status Fields").</summary>
+    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits")] public partial ulong ErrorStatus { get; set; }
     /// <summary>Error type (see <see cref="ErrorTypes"/>).</summary>
-    public ushort ErrorType { get => (ushort)GetField("errorType"); set => SetField("errorType", value); }
+    [Field(16, 2, FieldKind.Enum, ValidBit = 1, Names = nameof(ErrorTypes))] public partial ushort ErrorType { get; set; }
     /// <summary>Bus ID: bus number in bits 7:0, segment in 15:8.</summary>
-    public ushort BusId { get => (ushort)GetField("busId"); set => SetField("busId", value); }
+    [Field(18, 2, FieldKind.Bits, ValidBit = 2)]
+    [Bit("busNumber", 0, 8)]
+    [Bit("segmentNumber", 8, 8)]
+    public partial ushort BusId { get; set; }
     /// <summary>Bus address.</summary>
-    public ulong BusAddress { get => GetField("busAddress"); set => SetField("busAddress", value); }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong BusAddress { get; set; }
     /// <summary>Bus data.</summary>
-    public ulong BusData { get => GetField("busData"); set => SetField("busData", value); }
+    [Field(32, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong BusData { get; set; }
     /// <summary>Bus command (bit 56: 0 PCI, 1 PCI-X).</summary>
-    public ulong BusCommand { get => GetField("busCommand"); set => SetField("busCommand", value); }
+    [Field(40, 8, FieldKind.Bits, ValidBit = 5)]
+    [Bit("command", 0, 56)]
+    [Bit("commandType", 56, 1, Names = nameof(s_commandTypes))]
+    public partial ulong BusCommand { get; set; }
     /// <summary>Bus requestor ID.</summary>
-    public ulong RequestorId { get => GetField("requestorId"); set => SetField("requestorId", value); }
+    [Field(48, 8, FieldKind.Hex, ValidBit = 6, Label = "Bus requestor ID")] public partial ulong RequestorId { get; set; }
     /// <summary>Bus completer ID.</summary>
-    public ulong CompleterId { get => GetField("completerId"); set => SetField("completerId", value); }
+    [Field(56, 8, FieldKind.Hex, ValidBit = 7, Label = "Bus completer ID")] public partial ulong CompleterId { get; set; }
     /// <summary>Target ID.</summary>
-    public ulong TargetId { get => GetField("targetId"); set => SetField("targetId", value); }
+    [Field(64, 8, FieldKind.Hex, ValidBit = 8)] public partial ulong TargetId { get; set; }
 }
