@@ -1,10 +1,14 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper;
 
 /// <summary>
 /// Processor generic error section (UEFI 2.10 N.2.4.1, Table N-15): 192 bytes describing a processor error
 /// independently of the architecture. Bytes beyond the layout are kept.
 /// </summary>
-public sealed class ProcessorGenericSection : FixedSectionBody
+[Layout(StructureName, Size, "UEFI 2.10 N.2.4.1, Table N-15", ValidationField = nameof(ValidationBits))]
+[Reserved(14, 2)]
+public sealed partial class ProcessorGenericSection : FixedSectionBody
 {
     /// <summary>Layout size.</summary>
     public const int Size = 192;
@@ -27,35 +31,6 @@ public sealed class ProcessorGenericSection : FixedSectionBody
     ];
 
     private static readonly FlagTable s_flags = [new(0, "restartable"), new(1, "preciseIp"), new(2, "overflow"), new(3, "corrected")];
-
-    private static readonly FlagTable s_validation = [
-        new(0, "processorType"), new(1, "processorIsa"), new(2, "errorType"), new(3, "operation"), new(4, "flags"), new(5, "level"),
-        new(6, "cpuVersion"), new(7, "cpuBrandString"), new(8, "processorId"), new(9, "targetAddress"), new(10, "requestorId"),
-        new(11, "responderId"), new(12, "instructionIp"),
-    ];
-
-    private static readonly FieldDef s_validationBits = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
-    private static readonly FieldDef s_processorType = FieldDef.Enum("processorType", "Processor type", 8, 1, ProcessorTypes, validBit: 0);
-    private static readonly FieldDef s_isa = FieldDef.Enum("processorIsa", "Processor ISA", 9, 1, ProcessorIsas, validBit: 1);
-    private static readonly FieldDef s_errorType = FieldDef.Enum("errorType", "Error type", 10, 1, ErrorTypes, validBit: 2);
-    private static readonly FieldDef s_operation = FieldDef.Enum("operation", "Operation", 11, 1, Operations, validBit: 3);
-    private static readonly FieldDef s_flagsField = FieldDef.Flags("flags", "Flags", 12, 1, s_flags, validBit: 4);
-    private static readonly FieldDef s_level = FieldDef.UInt("level", "Level (cache level of the error)", 13, 1, validBit: 5);
-    private static readonly FieldDef s_reserved = FieldDef.Reserved("reserved", 14, 2);
-    private static readonly FieldDef s_cpuVersion = FieldDef.Hex("cpuVersion", "CPU version info (CPUID/MIDR)", 16, 8, validBit: 6);
-    private static readonly FieldDef s_brand = FieldDef.Ascii("cpuBrandString", "CPU brand string", 24, 128, validBit: 7);
-    private static readonly FieldDef s_processorId = FieldDef.Hex("processorId", "Processor ID (APIC ID / MPIDR)", 152, 8, validBit: 8);
-    private static readonly FieldDef s_target = FieldDef.Hex("targetAddress", "Target address", 160, 8, validBit: 9);
-    private static readonly FieldDef s_requestor = FieldDef.Hex("requestorId", "Requestor ID", 168, 8, validBit: 10);
-    private static readonly FieldDef s_responder = FieldDef.Hex("responderId", "Responder ID", 176, 8, validBit: 11);
-    private static readonly FieldDef s_ip = FieldDef.Hex("instructionIp", "Instruction IP", 184, 8, validBit: 12);
-
-    /// <summary>Layout (UEFI 2.10 Table N-15).</summary>
-    public static StructDef LayoutDef { get; } = new(StructureName, Size,
-    [
-        s_validationBits, s_processorType, s_isa, s_errorType, s_operation, s_flagsField, s_level, s_reserved,
-        s_cpuVersion, s_brand, s_processorId, s_target, s_requestor, s_responder, s_ip,
-    ], validationField: "validationBits");
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.ProcessorGeneric, "Processor Generic", Describe, (b, o) => Decode(b, o));
@@ -90,43 +65,35 @@ public sealed class ProcessorGenericSection : FixedSectionBody
         if (body.Length < Size) ThrowHelper.ThrowTruncated(StructureName, baseOffset, Size, body.Length);
     }
 
-    /// <summary>Validation bits: bit 0 processor type ... bit 12 instruction IP.</summary>
-    public ulong ValidationBits { get => Get(s_validationBits); set => Set(s_validationBits, value); }
-    /// <summary>Processor type (see <see cref="ProcessorTypes"/>).</summary>
-    public byte ProcessorType { get => (byte)Get(s_processorType); set => Set(s_processorType, value); }
-    /// <summary>Processor ISA (see <see cref="ProcessorIsas"/>).</summary>
-    public byte ProcessorIsa { get => (byte)Get(s_isa); set => Set(s_isa, value); }
-    /// <summary>Processor error type (see <see cref="ErrorTypes"/>).</summary>
-    public byte ErrorType { get => (byte)Get(s_errorType); set => Set(s_errorType, value); }
-    /// <summary>Operation (see <see cref="Operations"/>).</summary>
-    public byte Operation { get => (byte)Get(s_operation); set => Set(s_operation, value); }
-    /// <summary>Flags: bit 0 restartable, 1 precise IP, 2 overflow, 3 corrected.</summary>
-    public byte Flags { get => (byte)Get(s_flagsField); set => Set(s_flagsField, value); }
-    /// <summary>Cache level.</summary>
-    public byte Level { get => (byte)Get(s_level); set => Set(s_level, value); }
-    /// <summary>CPU version information (CPUID leaf 1 EAX on x86, MIDR on ARM).</summary>
-    public ulong CpuVersion { get => Get(s_cpuVersion); set => Set(s_cpuVersion, value); }
-    /// <summary>Processor ID (local APIC ID on x86, MPIDR on ARM).</summary>
-    public ulong ProcessorId { get => Get(s_processorId); set => Set(s_processorId, value); }
-    /// <summary>Target address.</summary>
-    public ulong TargetAddress { get => Get(s_target); set => Set(s_target, value); }
-    /// <summary>Requestor ID.</summary>
-    public ulong RequestorId { get => Get(s_requestor); set => Set(s_requestor, value); }
-    /// <summary>Responder ID.</summary>
-    public ulong ResponderId { get => Get(s_responder); set => Set(s_responder, value); }
-    /// <summary>Instruction IP.</summary>
-    public ulong InstructionIp { get => Get(s_ip); set => Set(s_ip, value); }
+    // The declaration (UEFI 2.10 N.2.4.1, Table N-15): one line per field; FieldDef statics, LayoutDef, property
+    // bodies and ProcessorGenericSectionView are generated from it.
 
-    /// <summary>CPU brand string (128 bytes of ASCII, NUL padded). Setting truncates to 128 bytes.</summary>
-    public string CpuBrandString
-    {
-        get => AsciiField.Decode(Bytes.AsSpan(s_brand.Offset, s_brand.Size));
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            var dst = Bytes.AsSpan(s_brand.Offset, s_brand.Size);
-            dst.Clear();
-            for (int i = 0; i < value.Length && i < dst.Length; i++) dst[i] = value[i] < 0x80 ? (byte)value[i] : (byte)'?';
-        }
-    }
+    /// <summary>Validation bits: bit 0 processor type ... bit 12 instruction IP.</summary>
+    [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+    /// <summary>Processor type (see <see cref="ProcessorTypes"/>).</summary>
+    [Field(8, 1, FieldKind.Enum, ValidBit = 0, Names = nameof(ProcessorTypes))] public partial byte ProcessorType { get; set; }
+    /// <summary>Processor ISA (see <see cref="ProcessorIsas"/>).</summary>
+    [Field(9, 1, FieldKind.Enum, ValidBit = 1, Names = nameof(ProcessorIsas), Label = "Processor ISA")] public partial byte ProcessorIsa { get; set; }
+    /// <summary>Processor error type (see <see cref="ErrorTypes"/>).</summary>
+    [Field(10, 1, FieldKind.Enum, ValidBit = 2, Names = nameof(ErrorTypes))] public partial byte ErrorType { get; set; }
+    /// <summary>Operation (see <see cref="Operations"/>).</summary>
+    [Field(11, 1, FieldKind.Enum, ValidBit = 3, Names = nameof(Operations))] public partial byte Operation { get; set; }
+    /// <summary>Flags: bit 0 restartable, 1 precise IP, 2 overflow, 3 corrected.</summary>
+    [Field(12, 1, FieldKind.Flags, ValidBit = 4, Flags = nameof(s_flags))] public partial byte Flags { get; set; }
+    /// <summary>Cache level.</summary>
+    [Field(13, 1, FieldKind.UInt, ValidBit = 5, Label = "Level (cache level of the error)")] public partial byte Level { get; set; }
+    /// <summary>CPU version information (CPUID leaf 1 EAX on x86, MIDR on ARM).</summary>
+    [Field(16, 8, FieldKind.Hex, ValidBit = 6, Label = "CPU version info (CPUID/MIDR)")] public partial ulong CpuVersion { get; set; }
+    /// <summary>CPU brand string (128 bytes of ASCII, NUL padded). Setting truncates to 128 bytes and sets validation bit 7.</summary>
+    [Field(24, 128, FieldKind.Ascii, ValidBit = 7, Label = "CPU brand string")] public partial string CpuBrandString { get; set; }
+    /// <summary>Processor ID (local APIC ID on x86, MPIDR on ARM).</summary>
+    [Field(152, 8, FieldKind.Hex, ValidBit = 8, Label = "Processor ID (APIC ID / MPIDR)")] public partial ulong ProcessorId { get; set; }
+    /// <summary>Target address.</summary>
+    [Field(160, 8, FieldKind.Hex, ValidBit = 9)] public partial ulong TargetAddress { get; set; }
+    /// <summary>Requestor ID.</summary>
+    [Field(168, 8, FieldKind.Hex, ValidBit = 10)] public partial ulong RequestorId { get; set; }
+    /// <summary>Responder ID.</summary>
+    [Field(176, 8, FieldKind.Hex, ValidBit = 11)] public partial ulong ResponderId { get; set; }
+    /// <summary>Instruction IP.</summary>
+    [Field(184, 8, FieldKind.Hex, ValidBit = 12)] public partial ulong InstructionIp { get; set; }
 }
