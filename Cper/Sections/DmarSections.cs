@@ -1,7 +1,11 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper;
 
 /// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1): 32 bytes. Bytes beyond the layout are kept.</summary>
-public sealed class DmarGenericSection : FixedSectionBody
+[Layout("DMAr generic error section", Size, "UEFI 2.10 N.2.11.1")]
+[Reserved(16, 16)]
+public sealed partial class DmarGenericSection : FixedSectionBody
 {
     /// <summary>Layout size.</summary>
     public const int Size = 32;
@@ -14,19 +18,9 @@ public sealed class DmarGenericSection : FixedSectionBody
         new(10, "illegal command"), new(11, "error accessing the command buffer"),
     ];
 
-    /// <summary>Layout (UEFI 2.10 N.2.11.1, DMAr Generic Error Section). Access type 0 is read and architecture type 1 VT-d, as
-    /// UEFI and edk2 define them (libcper reads 0 as write and 0/1 as VT-d/IOMMU).</summary>
-    public static StructDef LayoutDef { get; } = new("DMAr generic error section", Size,
-    [
-        FieldDef.Hex("requesterId", "Requester ID", 0, 2),
-        FieldDef.Hex("segmentNumber", "Segment number", 2, 2),
-        FieldDef.Enum("faultReason", "Fault reason", 4, 1, FaultReasons),
-        FieldDef.Enum("accessType", "Access type", 5, 1, [new(0, "read"), new(1, "write")]),
-        FieldDef.Enum("addressType", "Address type", 6, 1, [new(0, "untranslated request"), new(1, "translation request")]),
-        FieldDef.Enum("architectureType", "Architecture type", 7, 1, [new(1, "VT-d"), new(2, "IOMMU")]),
-        FieldDef.Hex("deviceAddress", "Device address", 8, 8),
-        FieldDef.Reserved("reserved", 16, 16),
-    ]);
+    private static readonly NameTable s_accessTypes = [new(0, "read"), new(1, "write")];
+    private static readonly NameTable s_addressTypes = [new(0, "untranslated request"), new(1, "translation request")];
+    private static readonly NameTable s_architectureTypes = [new(1, "VT-d"), new(2, "IOMMU")];
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.DmarGeneric, "DMAr Generic", Describe, (b, o) => Decode(b, o));
@@ -51,45 +45,33 @@ public sealed class DmarGenericSection : FixedSectionBody
     /// <exception cref="ApeiContentException">Fewer than 32 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
+    // The declaration (UEFI 2.10 N.2.11.1, DMAr Generic Error Section): one line per field; FieldDef statics, LayoutDef,
+    // property bodies and DmarGenericSectionView are generated from it. Access type 0 is read and architecture type 1
+    // VT-d, as UEFI and edk2 define them (libcper reads 0 as write and 0/1 as VT-d/IOMMU).
+
     /// <summary>Requester ID.</summary>
-    public ushort RequesterId { get => (ushort)GetField("requesterId"); set => SetField("requesterId", value); }
+    [Field(0, 2, FieldKind.Hex)] public partial ushort RequesterId { get; set; }
     /// <summary>Segment number.</summary>
-    public ushort SegmentNumber { get => (ushort)GetField("segmentNumber"); set => SetField("segmentNumber", value); }
+    [Field(2, 2, FieldKind.Hex)] public partial ushort SegmentNumber { get; set; }
     /// <summary>Fault reason (architecture specific).</summary>
-    public byte FaultReason { get => (byte)GetField("faultReason"); set => SetField("faultReason", value); }
+    [Field(4, 1, FieldKind.Enum, Names = nameof(FaultReasons))] public partial byte FaultReason { get; set; }
     /// <summary>Access type: 0 read, 1 write.</summary>
-    public byte AccessType { get => (byte)GetField("accessType"); set => SetField("accessType", value); }
+    [Field(5, 1, FieldKind.Enum, Names = nameof(s_accessTypes))] public partial byte AccessType { get; set; }
     /// <summary>Address type: 0 untranslated, 1 translation request.</summary>
-    public byte AddressType { get => (byte)GetField("addressType"); set => SetField("addressType", value); }
+    [Field(6, 1, FieldKind.Enum, Names = nameof(s_addressTypes))] public partial byte AddressType { get; set; }
     /// <summary>Architecture type: 1 VT-d, 2 IOMMU.</summary>
-    public byte ArchitectureType { get => (byte)GetField("architectureType"); set => SetField("architectureType", value); }
+    [Field(7, 1, FieldKind.Enum, Names = nameof(s_architectureTypes))] public partial byte ArchitectureType { get; set; }
     /// <summary>Device address.</summary>
-    public ulong DeviceAddress { get => GetField("deviceAddress"); set => SetField("deviceAddress", value); }
+    [Field(8, 8, FieldKind.Hex)] public partial ulong DeviceAddress { get; set; }
 }
 
 /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2): 144 bytes of remapping-hardware registers and table entries.</summary>
-public sealed class DmarVtdSection : FixedSectionBody
+[Layout("Intel VT-d DMAr error section", Size, "UEFI 2.10 N.2.11.2")]
+[Reserved(36, 12)]
+public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEntries
 {
     /// <summary>Layout size.</summary>
     public const int Size = 144;
-
-    /// <summary>Layout (UEFI 2.10 N.2.11.2, Intel VT-d Specific DMAr Error Section; registers per the VT-d specification).</summary>
-    public static StructDef LayoutDef { get; } = new("Intel VT-d DMAr error section", Size,
-    [
-        FieldDef.UInt("version", "Version", 0, 1),
-        FieldDef.UInt("revision", "Revision", 1, 1),
-        FieldDef.Bytes("oemId", "OEM ID", 2, 6),
-        FieldDef.Hex("capability", "Capability register", 8, 8),
-        FieldDef.Hex("extendedCapability", "Extended capability register", 16, 8),
-        FieldDef.Hex("globalCommand", "Global command register", 24, 4),
-        FieldDef.Hex("globalStatus", "Global status register", 28, 4),
-        FieldDef.Hex("faultStatus", "Fault status register", 32, 4),
-        FieldDef.Reserved("reserved", 36, 12),
-        FieldDef.Bytes("faultRecord", "Fault record", 48, 16),
-        FieldDef.Bytes("rootEntry", "Root entry", 64, 16),
-        FieldDef.Bytes("contextEntry", "Context entry", 80, 16),
-        .. DmarPageTableEntries.Fields,
-    ]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.DmarVtd, "Intel VT-d DMAr", Describe, (b, o) => Decode(b, o));
@@ -114,33 +96,42 @@ public sealed class DmarVtdSection : FixedSectionBody
     /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
+    // The declaration (UEFI 2.10 N.2.11.2, Intel VT-d Specific DMAr Error Section; registers per the VT-d specification):
+    // one line per field, bytes 96-143 are IDmarPageTableEntries; everything else is generated.
+
+    /// <summary>Version.</summary>
+    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    /// <summary>Revision.</summary>
+    [Field(1, 1, FieldKind.UInt)] public partial byte Revision { get; set; }
+    /// <summary>OEM ID (6 bytes).</summary>
+    [Field(2, 6, FieldKind.Bytes, Label = "OEM ID")] public partial byte[] OemId { get; set; }
     /// <summary>Capability register.</summary>
-    public ulong Capability { get => GetField("capability"); set => SetField("capability", value); }
+    [Field(8, 8, FieldKind.Hex, Label = "Capability register")] public partial ulong Capability { get; set; }
+    /// <summary>Extended capability register.</summary>
+    [Field(16, 8, FieldKind.Hex, Label = "Extended capability register")] public partial ulong ExtendedCapability { get; set; }
+    /// <summary>Global command register.</summary>
+    [Field(24, 4, FieldKind.Hex, Label = "Global command register")] public partial uint GlobalCommand { get; set; }
+    /// <summary>Global status register.</summary>
+    [Field(28, 4, FieldKind.Hex, Label = "Global status register")] public partial uint GlobalStatus { get; set; }
     /// <summary>Fault status register.</summary>
-    public uint FaultStatus { get => (uint)GetField("faultStatus"); set => SetField("faultStatus", value); }
+    [Field(32, 4, FieldKind.Hex, Label = "Fault status register")] public partial uint FaultStatus { get; set; }
     /// <summary>The 16-byte fault record.</summary>
-    public byte[] FaultRecord => GetFieldBytes("faultRecord");
+    [Field(48, 16, FieldKind.Bytes)] public partial byte[] FaultRecord { get; }
+    /// <summary>The 16-byte root entry.</summary>
+    [Field(64, 16, FieldKind.Bytes)] public partial byte[] RootEntry { get; set; }
+    /// <summary>The 16-byte context entry.</summary>
+    [Field(80, 16, FieldKind.Bytes)] public partial byte[] ContextEntry { get; set; }
 }
 
 /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3): 144 bytes of IOMMU registers and table entries.</summary>
-public sealed class DmarIommuSection : FixedSectionBody
+[Layout("IOMMU DMAr error section", Size, "UEFI 2.10 N.2.11.3")]
+[Reserved(1, 7, Json = "reserved1")]
+[Reserved(24, 8, Json = "reserved2")]
+[Reserved(48, 16, Json = "reserved3")]
+public sealed partial class DmarIommuSection : FixedSectionBody, IDmarPageTableEntries
 {
     /// <summary>Layout size.</summary>
     public const int Size = 144;
-
-    /// <summary>Layout (UEFI 2.10 N.2.11.3, IOMMU Specific DMAr Error Section).</summary>
-    public static StructDef LayoutDef { get; } = new("IOMMU DMAr error section", Size,
-    [
-        FieldDef.UInt("revision", "Revision", 0, 1),
-        FieldDef.Reserved("reserved1", 1, 7),
-        FieldDef.Hex("control", "Control register", 8, 8),
-        FieldDef.Hex("status", "Status register", 16, 8),
-        FieldDef.Reserved("reserved2", 24, 8),
-        FieldDef.Bytes("eventLogEntry", "Event log entry", 32, 16),
-        FieldDef.Reserved("reserved3", 48, 16),
-        FieldDef.Bytes("deviceTableEntry", "Device table entry", 64, 32),
-        .. DmarPageTableEntries.Fields,
-    ]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.DmarIommu, "IOMMU DMAr", Describe, (b, o) => Decode(b, o));
@@ -165,15 +156,35 @@ public sealed class DmarIommuSection : FixedSectionBody
     /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
+    // The declaration (UEFI 2.10 N.2.11.3, IOMMU Specific DMAr Error Section): one line per field, bytes 96-143 are
+    // IDmarPageTableEntries; everything else is generated.
+
+    /// <summary>Revision.</summary>
+    [Field(0, 1, FieldKind.UInt)] public partial byte Revision { get; set; }
     /// <summary>Control register.</summary>
-    public ulong Control { get => GetField("control"); set => SetField("control", value); }
+    [Field(8, 8, FieldKind.Hex, Label = "Control register")] public partial ulong Control { get; set; }
     /// <summary>Status register.</summary>
-    public ulong Status { get => GetField("status"); set => SetField("status", value); }
+    [Field(16, 8, FieldKind.Hex, Label = "Status register")] public partial ulong Status { get; set; }
+    /// <summary>The 16-byte event log entry.</summary>
+    [Field(32, 16, FieldKind.Bytes)] public partial byte[] EventLogEntry { get; set; }
+    /// <summary>The 32-byte device table entry.</summary>
+    [Field(64, 32, FieldKind.Bytes)] public partial byte[] DeviceTableEntry { get; set; }
 }
 
-/// <summary>The six page table entries (levels 6 to 1) that end both the VT-d and the IOMMU DMAr sections, at offsets 96-143 (UEFI 2.10 N.2.11.2, N.2.11.3).</summary>
-internal static class DmarPageTableEntries
+/// <summary>The six page table entries (levels 6 to 1) that end both the VT-d and the IOMMU DMAr sections, at offsets 96-143 (UEFI 2.10 N.2.11.2, N.2.11.3). Declared once; both sections' generated code includes them.</summary>
+[LayoutFragment]
+internal interface IDmarPageTableEntries
 {
-    /// <summary>The entries, level 6 first.</summary>
-    public static FieldDef[] Fields { get; } = [.. Enumerable.Range(0, 6).Select(i => FieldDef.Hex($"pteLevel{6 - i}", $"Level {6 - i} page table entry", 96 + 8 * i, 8))];
+    /// <summary>Level 6 page table entry.</summary>
+    [Field(96, 8, FieldKind.Hex, Label = "Level 6 page table entry")] ulong PteLevel6 { get; set; }
+    /// <summary>Level 5 page table entry.</summary>
+    [Field(104, 8, FieldKind.Hex, Label = "Level 5 page table entry")] ulong PteLevel5 { get; set; }
+    /// <summary>Level 4 page table entry.</summary>
+    [Field(112, 8, FieldKind.Hex, Label = "Level 4 page table entry")] ulong PteLevel4 { get; set; }
+    /// <summary>Level 3 page table entry.</summary>
+    [Field(120, 8, FieldKind.Hex, Label = "Level 3 page table entry")] ulong PteLevel3 { get; set; }
+    /// <summary>Level 2 page table entry.</summary>
+    [Field(128, 8, FieldKind.Hex, Label = "Level 2 page table entry")] ulong PteLevel2 { get; set; }
+    /// <summary>Level 1 page table entry.</summary>
+    [Field(136, 8, FieldKind.Hex, Label = "Level 1 page table entry")] ulong PteLevel1 { get; set; }
 }
