@@ -1,3 +1,5 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper.Vendors;
 
 /// <summary>
@@ -6,23 +8,14 @@ namespace ApeiKit.Cper.Vendors;
 /// 8-byte structure, and <c>sections/cper-section-ampere.c</c>): Type ID (16 bits), Subtype ID (16 bits), Instance ID
 /// (32 bits). Bytes after those 8 are kept as trailing bytes (libcper ignores them).
 /// </summary>
-public sealed class AmpereSection : FixedSectionBody
+[Layout(StructureName, Size, "libcper EFI_AMPERE_ERROR_DATA")]
+public sealed partial class AmpereSection : FixedSectionBody
 {
     /// <summary>The section type GUID (libcper <c>EFI_ERROR_SECTION_AMPERE_SPECIFIC_GUID</c>).</summary>
     public static readonly Guid SectionGuid = new("2826cc9f-448c-4c2b-86b6-a95394b7ef33");
     /// <summary>Size of the documented part.</summary>
     public const int Size = 8;
     private const string StructureName = "Ampere error section";
-
-    /// <summary>Type ID (offset 0).</summary>
-    public static readonly FieldDef TypeIdField = FieldDef.UInt("typeId", "Type ID", 0, 2);
-    /// <summary>Subtype ID (offset 2).</summary>
-    public static readonly FieldDef SubtypeIdField = FieldDef.UInt("subtypeId", "Subtype ID", 2, 2);
-    /// <summary>Instance ID (offset 4).</summary>
-    public static readonly FieldDef InstanceIdField = FieldDef.UInt("instanceId", "Instance ID", 4, 4);
-
-    /// <summary>Layout (libcper <c>EFI_AMPERE_ERROR_DATA</c>).</summary>
-    public static StructDef LayoutDef { get; } = new(StructureName, Size, [TypeIdField, SubtypeIdField, InstanceIdField]);
 
     /// <summary>The codec; built in (see <see cref="CperSections"/>).</summary>
     public static CperSectionCodec Codec { get; } = new(SectionGuid, "Ampere", Describe, (b, o) => Decode(b, o));
@@ -35,12 +28,15 @@ public sealed class AmpereSection : FixedSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => SectionGuid;
 
+    // The declaration (libcper EFI_AMPERE_ERROR_DATA): one line per field; FieldDef statics, LayoutDef, property bodies
+    // and AmpereSectionView are generated from it.
+
     /// <summary>Type ID.</summary>
-    public ushort TypeId { get => (ushort)Get(TypeIdField); set => Set(TypeIdField, value); }
+    [Field(0, 2, FieldKind.UInt)] public partial ushort TypeId { get; set; }
     /// <summary>Subtype ID.</summary>
-    public ushort SubtypeId { get => (ushort)Get(SubtypeIdField); set => Set(SubtypeIdField, value); }
+    [Field(2, 2, FieldKind.UInt)] public partial ushort SubtypeId { get; set; }
     /// <summary>Instance ID.</summary>
-    public uint InstanceId { get => (uint)Get(InstanceIdField); set => Set(InstanceIdField, value); }
+    [Field(4, 4, FieldKind.UInt)] public partial uint InstanceId { get; set; }
 
     /// <summary>Decodes a body of at least 8 bytes (bytes after them are kept).</summary>
     /// <exception cref="ApeiContentException">Fewer than 8 bytes.</exception>
