@@ -1,3 +1,5 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper.Windows;
 
 /// <summary>
@@ -11,7 +13,8 @@ namespace ApeiKit.Cper.Windows;
 /// bits: PCI Express Base Specification, "Downstream Port Containment Extended Capability" (r5.0 7.9.15),
 /// as mirrored in Linux include/uapi/linux/pci_regs.h (PCI_EXP_DPC_*). Bytes past 68 are kept and shown raw.
 /// </remarks>
-public sealed class PcieDpcSection : FixedSectionBody
+[Layout("Windows PCI Express DPC capability section", Size, "PCI Express Base r5.0 7.9.15, DPC extended capability")]
+public sealed partial class PcieDpcSection : FixedSectionBody
 {
     /// <summary>Section size.</summary>
     public const int Size = 68;
@@ -24,58 +27,6 @@ public sealed class PcieDpcSection : FixedSectionBody
     public static FlagTable RpPioBits { get; } = [
         new(0, "cfgUrCpl"), new(1, "cfgCaCpl"), new(2, "cfgCto"), new(8, "ioUrCpl"), new(9, "ioCaCpl"), new(10, "ioCto"), new(16, "memUrCpl"), new(17, "memCaCpl"), new(18, "memCto"),
     ];
-
-    /// <summary>Extended capability header (offset 0).</summary>
-    public static readonly FieldDef HeaderField = FieldDef.Bits("header", "Extended capability header", 0, 4,
-        [new("capabilityId", "Capability ID (0x1D = DPC)", 0, 16), new("version", "Capability version", 16, 4), new("nextCapabilityOffset", "Next capability offset", 20, 12)]);
-    /// <summary>DPC Capability register (offset 4).</summary>
-    public static readonly FieldDef CapabilityField = FieldDef.Bits("dpcCapability", "DPC capability", 4, 2,
-    [
-        new("interruptMessageNumber", "DPC interrupt message number", 0, 5),
-        new("rpExtensions", "RP extensions for DPC", 5, 1),
-        new("poisonedTlpEgressBlocking", "Poisoned TLP egress blocking supported", 6, 1),
-        new("softwareTriggering", "DPC software triggering supported", 7, 1),
-        new("rpPioLogSize", "RP PIO log size (DWORDs)", 8, 4),
-        new("dlActiveErrCor", "DL_Active ERR_COR signaling supported", 12, 1),
-    ]);
-    /// <summary>DPC Control register (offset 6).</summary>
-    public static readonly FieldDef ControlField = FieldDef.Bits("dpcControl", "DPC control", 6, 2,
-    [
-        new("triggerEnable", "DPC trigger enable", 0, 2, s_triggerEnable),
-        new("completionControl", "DPC completion control (1 = UR completions)", 2, 1),
-        new("interruptEnable", "DPC interrupt enable", 3, 1),
-        new("errCorEnable", "DPC ERR_COR enable", 4, 1),
-        new("poisonedTlpEgressBlockingEnable", "Poisoned TLP egress blocking enable", 5, 1),
-        new("softwareTrigger", "DPC software trigger", 6, 1),
-        new("dlActiveErrCorEnable", "DL_Active ERR_COR enable", 7, 1),
-    ]);
-    /// <summary>DPC Status register (offset 8).</summary>
-    public static readonly FieldDef StatusField = FieldDef.Bits("dpcStatus", "DPC status", 8, 2,
-    [
-        new("triggerStatus", "DPC trigger status (port contained)", 0, 1),
-        new("triggerReason", "DPC trigger reason", 1, 2, s_triggerReason),
-        new("interruptStatus", "DPC interrupt status", 3, 1),
-        new("rpBusy", "DPC RP busy", 4, 1),
-        new("triggerReasonExtension", "DPC trigger reason extension", 5, 2, s_triggerReasonExt),
-        new("rpPioFirstErrorPointer", "RP PIO first error pointer", 8, 5),
-    ]);
-    /// <summary>DPC Error Source ID (offset 10): requester ID of the ERR_FATAL/ERR_NONFATAL message.</summary>
-    public static readonly FieldDef ErrorSourceIdField = FieldDef.Bits("dpcErrorSourceId", "DPC error source ID", 10, 2,
-        [new("function", "Function", 0, 3), new("device", "Device", 3, 5), new("bus", "Bus", 8, 8)]);
-
-    /// <summary>Layout.</summary>
-    public static StructDef LayoutDef { get; } = new("Windows PCI Express DPC capability section", Size,
-    [
-        HeaderField, CapabilityField, ControlField, StatusField, ErrorSourceIdField,
-        FieldDef.Flags("rpPioStatus", "RP PIO status", 12, 4, RpPioBits),
-        FieldDef.Flags("rpPioMask", "RP PIO mask", 16, 4, RpPioBits),
-        FieldDef.Flags("rpPioSeverity", "RP PIO severity", 20, 4, RpPioBits),
-        FieldDef.Flags("rpPioSysError", "RP PIO SysError", 24, 4, RpPioBits),
-        FieldDef.Flags("rpPioException", "RP PIO exception", 28, 4, RpPioBits),
-        FieldDef.Bytes("rpPioHeaderLog", "RP PIO header log", 32, 16),
-        FieldDef.Hex("rpPioImpSpecLog", "RP PIO implementation-specific log", 48, 4),
-        FieldDef.Bytes("rpPioTlpPrefixLog", "RP PIO TLP prefix log", 52, 16),
-    ]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsPcieDpc, CperGuids.SectionName(CperGuids.WindowsPcieDpc)!, Describe, (b, o) => Decode(b, o));
@@ -110,16 +61,66 @@ public sealed class PcieDpcSection : FixedSectionBody
         if (body.Length < Size) ThrowHelper.ThrowTruncated("Windows PCI Express DPC capability section", baseOffset, Size, body.Length);
     }
 
+    // The declaration (PCI Express Base r5.0 7.9.15, Downstream Port Containment Extended Capability; section layout per
+    // ralish/DecodeWheaRecord PciDpc.cs): one line per field; FieldDef statics, LayoutDef, property bodies and
+    // PcieDpcSectionView are generated from it.
+
     /// <summary>Extended capability header.</summary>
-    public uint Header { get => (uint)Get(HeaderField); set => Set(HeaderField, value); }
+    [Field(0, 4, FieldKind.Bits, Label = "Extended capability header")]
+    [Bit("capabilityId", 0, 16, Label = "Capability ID (0x1D = DPC)")]
+    [Bit("version", 16, 4, Label = "Capability version")]
+    [Bit("nextCapabilityOffset", 20, 12)]
+    public partial uint Header { get; set; }
     /// <summary>DPC Capability register.</summary>
-    public ushort Capability { get => (ushort)Get(CapabilityField); set => Set(CapabilityField, value); }
+    [Field(4, 2, FieldKind.Bits, Json = "dpcCapability", Label = "DPC capability")]
+    [Bit("interruptMessageNumber", 0, 5, Label = "DPC interrupt message number")]
+    [Bit("rpExtensions", 5, 1, Label = "RP extensions for DPC")]
+    [Bit("poisonedTlpEgressBlocking", 6, 1, Label = "Poisoned TLP egress blocking supported")]
+    [Bit("softwareTriggering", 7, 1, Label = "DPC software triggering supported")]
+    [Bit("rpPioLogSize", 8, 4, Label = "RP PIO log size (DWORDs)")]
+    [Bit("dlActiveErrCor", 12, 1, Label = "DL_Active ERR_COR signaling supported")]
+    public partial ushort Capability { get; set; }
     /// <summary>DPC Control register.</summary>
-    public ushort Control { get => (ushort)Get(ControlField); set => Set(ControlField, value); }
+    [Field(6, 2, FieldKind.Bits, Json = "dpcControl", Label = "DPC control")]
+    [Bit("triggerEnable", 0, 2, Label = "DPC trigger enable", Names = nameof(s_triggerEnable))]
+    [Bit("completionControl", 2, 1, Label = "DPC completion control (1 = UR completions)")]
+    [Bit("interruptEnable", 3, 1, Label = "DPC interrupt enable")]
+    [Bit("errCorEnable", 4, 1, Label = "DPC ERR_COR enable")]
+    [Bit("poisonedTlpEgressBlockingEnable", 5, 1, Label = "Poisoned TLP egress blocking enable")]
+    [Bit("softwareTrigger", 6, 1, Label = "DPC software trigger")]
+    [Bit("dlActiveErrCorEnable", 7, 1, Label = "DL_Active ERR_COR enable")]
+    public partial ushort Control { get; set; }
     /// <summary>DPC Status register.</summary>
-    public ushort Status { get => (ushort)Get(StatusField); set => Set(StatusField, value); }
-    /// <summary>DPC Error Source ID.</summary>
-    public ushort ErrorSourceId { get => (ushort)Get(ErrorSourceIdField); set => Set(ErrorSourceIdField, value); }
+    [Field(8, 2, FieldKind.Bits, Json = "dpcStatus", Label = "DPC status")]
+    [Bit("triggerStatus", 0, 1, Label = "DPC trigger status (port contained)")]
+    [Bit("triggerReason", 1, 2, Label = "DPC trigger reason", Names = nameof(s_triggerReason))]
+    [Bit("interruptStatus", 3, 1, Label = "DPC interrupt status")]
+    [Bit("rpBusy", 4, 1, Label = "DPC RP busy")]
+    [Bit("triggerReasonExtension", 5, 2, Label = "DPC trigger reason extension", Names = nameof(s_triggerReasonExt))]
+    [Bit("rpPioFirstErrorPointer", 8, 5, Label = "RP PIO first error pointer")]
+    public partial ushort Status { get; set; }
+    /// <summary>DPC Error Source ID: requester ID of the ERR_FATAL/ERR_NONFATAL message.</summary>
+    [Field(10, 2, FieldKind.Bits, Json = "dpcErrorSourceId", Label = "DPC error source ID")]
+    [Bit("function", 0, 3)]
+    [Bit("device", 3, 5)]
+    [Bit("bus", 8, 8)]
+    public partial ushort ErrorSourceId { get; set; }
+    /// <summary>RP PIO Status register (see <see cref="RpPioBits"/>).</summary>
+    [Field(12, 4, FieldKind.Flags, Flags = nameof(RpPioBits), Label = "RP PIO status")] public partial uint RpPioStatus { get; set; }
+    /// <summary>RP PIO Mask register.</summary>
+    [Field(16, 4, FieldKind.Flags, Flags = nameof(RpPioBits), Label = "RP PIO mask")] public partial uint RpPioMask { get; set; }
+    /// <summary>RP PIO Severity register.</summary>
+    [Field(20, 4, FieldKind.Flags, Flags = nameof(RpPioBits), Label = "RP PIO severity")] public partial uint RpPioSeverity { get; set; }
+    /// <summary>RP PIO SysError register.</summary>
+    [Field(24, 4, FieldKind.Flags, Flags = nameof(RpPioBits), Label = "RP PIO SysError")] public partial uint RpPioSysError { get; set; }
+    /// <summary>RP PIO Exception register.</summary>
+    [Field(28, 4, FieldKind.Flags, Flags = nameof(RpPioBits), Label = "RP PIO exception")] public partial uint RpPioException { get; set; }
+    /// <summary>RP PIO Header Log (16 bytes).</summary>
+    [Field(32, 16, FieldKind.Bytes, Label = "RP PIO header log")] public partial byte[] RpPioHeaderLog { get; set; }
+    /// <summary>RP PIO ImpSpec Log.</summary>
+    [Field(48, 4, FieldKind.Hex, Label = "RP PIO implementation-specific log")] public partial uint RpPioImpSpecLog { get; set; }
+    /// <summary>RP PIO TLP Prefix Log (16 bytes).</summary>
+    [Field(52, 16, FieldKind.Bytes, Label = "RP PIO TLP prefix log")] public partial byte[] RpPioTlpPrefixLog { get; set; }
     /// <summary>DPC Status bits 2:1, the trigger reason (0 uncorrectable error, 1 ERR_NONFATAL, 2 ERR_FATAL, 3 see extension).</summary>
     public int TriggerReason => Status >> 1 & 3;
     /// <summary>DPC Status bits 6:5, the trigger reason extension (0 RP PIO error, 1 software trigger).</summary>
