@@ -1,3 +1,5 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper.Windows;
 
 /// <summary>
@@ -14,7 +16,8 @@ namespace ApeiKit.Cper.Windows;
 /// hold a 38-byte form whose missing byte is not documented: those are decoded through FailureReason
 /// (19 bytes) and the rest is shown raw. At least 19 bytes are required.
 /// </remarks>
-public sealed class ErrorRecoveryInfoSection : FixedSectionBody
+[Layout("Windows error recovery information section", Size, "WHEA_ERROR_RECOVERY_INFO_SECTION")]
+public sealed partial class ErrorRecoveryInfoSection : FixedSectionBody
 {
     /// <summary>Documented size.</summary>
     public const int Size = 39;
@@ -37,25 +40,6 @@ public sealed class ErrorRecoveryInfoSection : FixedSectionBody
         new(13, "swap busy"), new(14, "stack overflow"), new(15, "unexpected failure"), new(16, "kernel will page fault bugcheck at current IRQL"),
         new(17, "FAR not valid"),
     ];
-
-    /// <summary>RecoveryKernel (offset 0).</summary>
-    public static readonly FieldDef RecoveryKernelField = FieldDef.Enum("recoveryKernel", "Recovery in kernel", 0, 1, McaRegisters.YesNo);
-    /// <summary>RecoveryAction (offset 1).</summary>
-    public static readonly FieldDef RecoveryActionField = FieldDef.Flags("recoveryAction", "Recovery action", 1, 8, RecoveryActions);
-    /// <summary>RecoveryType (offset 9).</summary>
-    public static readonly FieldDef RecoveryTypeField = FieldDef.Enum("recoveryType", "Recovery type", 9, 4, RecoveryTypes);
-    /// <summary>Irql (offset 13).</summary>
-    public static readonly FieldDef IrqlField = FieldDef.UInt("irql", "IRQL", 13, 1);
-    /// <summary>RecoverySucceeded (offset 14).</summary>
-    public static readonly FieldDef RecoverySucceededField = FieldDef.Enum("recoverySucceeded", "Recovery succeeded", 14, 1, McaRegisters.YesNo);
-    /// <summary>FailureReason (offset 15).</summary>
-    public static readonly FieldDef FailureReasonField = FieldDef.Enum("failureReason", "Failure reason", 15, 4, FailureReasons);
-    /// <summary>ProcessName (offset 19, 20 ASCII bytes).</summary>
-    public static readonly FieldDef ProcessNameField = FieldDef.Ascii("processName", "Process name", 19, 20);
-
-    /// <summary>Layout.</summary>
-    public static StructDef LayoutDef { get; } = new("Windows error recovery information section", Size,
-        [RecoveryKernelField, RecoveryActionField, RecoveryTypeField, IrqlField, RecoverySucceededField, FailureReasonField, ProcessNameField]);
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsErrorRecoveryInfo, CperGuids.SectionName(CperGuids.WindowsErrorRecoveryInfo)!, Describe, (b, o) => Decode(b, o));
@@ -92,20 +76,25 @@ public sealed class ErrorRecoveryInfoSection : FixedSectionBody
         if (body.Length < MinimumSize) ThrowHelper.ThrowTruncated("Windows error recovery information section", baseOffset, MinimumSize, body.Length);
     }
 
+    // The declaration (WHEA_ERROR_RECOVERY_INFO_SECTION, packed; ralish/DecodeWheaRecord RecoveryInfo.cs): one line per
+    // field; FieldDef statics, LayoutDef, property bodies and ErrorRecoveryInfoSectionView are generated from it.
+    // ProcessName keeps its hand-written accessors (its setter refuses a name that does not fit).
+
     /// <summary>RecoveryKernel (non-zero: recovery ran in the kernel).</summary>
-    public bool RecoveryKernel { get => Get(RecoveryKernelField) != 0; set => Set(RecoveryKernelField, value ? 1UL : 0); }
+    [Field(0, 1, FieldKind.Enum, Names = "McaRegisters.YesNo", Label = "Recovery in kernel")] public partial bool RecoveryKernel { get; set; }
     /// <summary>RecoveryAction flags (see <see cref="RecoveryActions"/>).</summary>
-    public ulong RecoveryAction { get => Get(RecoveryActionField); set => Set(RecoveryActionField, value); }
+    [Field(1, 8, FieldKind.Flags, Flags = nameof(RecoveryActions))] public partial ulong RecoveryAction { get; set; }
     /// <summary>RecoveryType (see <see cref="RecoveryTypes"/>).</summary>
-    public uint RecoveryType { get => (uint)Get(RecoveryTypeField); set => Set(RecoveryTypeField, value); }
+    [Field(9, 4, FieldKind.Enum, Names = nameof(RecoveryTypes))] public partial uint RecoveryType { get; set; }
     /// <summary>Irql.</summary>
-    public byte Irql { get => (byte)Get(IrqlField); set => Set(IrqlField, value); }
+    [Field(13, 1, FieldKind.UInt, Label = "IRQL")] public partial byte Irql { get; set; }
     /// <summary>RecoverySucceeded.</summary>
-    public bool RecoverySucceeded { get => Get(RecoverySucceededField) != 0; set => Set(RecoverySucceededField, value ? 1UL : 0); }
+    [Field(14, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] public partial bool RecoverySucceeded { get; set; }
     /// <summary>FailureReason (see <see cref="FailureReasons"/>).</summary>
-    public uint FailureReason { get => (uint)Get(FailureReasonField); set => Set(FailureReasonField, value); }
+    [Field(15, 4, FieldKind.Enum, Names = nameof(FailureReasons))] public partial uint FailureReason { get; set; }
 
     /// <summary>ProcessName (NUL padded); empty when the section is too short to hold it.</summary>
+    [Field(19, 20, FieldKind.Ascii)]
     public string ProcessName
     {
         get => Bytes.Length >= Size ? AsciiField.Decode(Bytes.AsSpan(ProcessNameField.Offset, ProcessNameField.Size)) : "";
