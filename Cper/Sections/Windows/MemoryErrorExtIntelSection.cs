@@ -1,3 +1,5 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper.Windows;
 
 /// <summary>
@@ -11,7 +13,10 @@ namespace ApeiKit.Cper.Windows;
 /// (src/DecodeWheaRecord/Errors/Microsoft/MemoryExtIntel.cs), which follows the Windows SDK ntddk.h definitions.
 /// Bytes past 166 are kept and shown raw.
 /// </remarks>
-public sealed class MemoryErrorExtIntelSection : FixedSectionBody
+[Layout("Windows memory error extension section (Intel)", Size, "WHEA_MEMORY_ERROR_EXT_SECTION_INTEL", ValidationField = nameof(ValidBits))]
+[Reserved(86, 40, Json = "hardwareAddressReserved")]
+[Reserved(126, 40)]
+public sealed partial class MemoryErrorExtIntelSection : FixedSectionBody
 {
     /// <summary>Section size.</summary>
     public const int Size = 166;
@@ -22,57 +27,8 @@ public sealed class MemoryErrorExtIntelSection : FixedSectionBody
         new(3, "addressTranslationByPluginSuccess"), new(4, "addressTranslationByPluginFailed"), new(5, "addressTranslationByPluginNotSupported"),
     ];
 
-    private static readonly FlagTable s_validBits = [
-        new(0, "memDef"), new(1, "systemAddress"), new(2, "spareSystemAddress"), new(3, "devicePhysicalAddress"), new(4, "channelAddress"),
-        new(5, "rankAddress"), new(6, "processorSocketId"), new(7, "memoryControllerId"), new(8, "targetId"), new(9, "logicalChannelId"),
-        new(10, "channelId"), new(11, "subChannelId"), new(12, "physicalRankId"), new(13, "dimmSlotId"), new(14, "dimmRankId"), new(15, "bank"),
-        new(16, "bankGroup"), new(17, "row"), new(18, "column"), new(19, "lockStepRank"), new(20, "lockStepPhysicalRank"), new(21, "lockStepBank"),
-        new(22, "lockStepBankGroup"), new(23, "chipSelect"), new(24, "node"), new(25, "chipId"),
-    ];
-
     /// <summary>WHEA_MEMORY_DEFINITION: which kind of memory the address belongs to.</summary>
     public static NameTable MemoryDefinitions { get; } = [new(0, "undefined"), new(1, "far memory"), new(2, "near memory"), new(3, "high-bandwidth memory")];
-
-    /// <summary>Flags (offset 0).</summary>
-    public static readonly FieldDef FlagsField = FieldDef.Flags("flags", "Flags", 0, 8, TranslationFlags);
-    /// <summary>ValidBits (offset 8).</summary>
-    public static readonly FieldDef ValidBitsField = FieldDef.Flags("validBits", "Validation bits", 8, 8, s_validBits);
-    /// <summary>SystemAddress (offset 20).</summary>
-    public static readonly FieldDef SystemAddressField = FieldDef.Hex("systemAddress", "System address", 20, 8, validBit: 1);
-
-    /// <summary>Layout.</summary>
-    public static StructDef LayoutDef { get; } = new("Windows memory error extension section (Intel)", Size,
-    [
-        FlagsField, ValidBitsField,
-        FieldDef.Enum("memDef", "Memory definition", 16, 4, MemoryDefinitions, validBit: 0),
-        SystemAddressField,
-        FieldDef.Hex("spareSystemAddress", "Spare system address", 28, 8, validBit: 2),
-        FieldDef.Hex("devicePhysicalAddress", "Device physical address", 36, 8, validBit: 3),
-        FieldDef.Hex("channelAddress", "Channel address", 44, 8, validBit: 4),
-        FieldDef.Hex("rankAddress", "Rank address", 52, 8, validBit: 5),
-        FieldDef.UInt("processorSocketId", "Processor socket", 60, 1, validBit: 6),
-        FieldDef.UInt("memoryControllerId", "Memory controller", 61, 1, validBit: 7),
-        FieldDef.UInt("targetId", "Target", 62, 1, validBit: 8),
-        FieldDef.UInt("logicalChannelId", "Logical channel", 63, 1, validBit: 9),
-        FieldDef.UInt("channelId", "Channel", 64, 1, validBit: 10),
-        FieldDef.UInt("subChannelId", "Sub-channel", 65, 1, validBit: 11),
-        FieldDef.UInt("physicalRankId", "Physical rank", 66, 1, validBit: 12),
-        FieldDef.UInt("dimmSlotId", "DIMM slot", 67, 1, validBit: 13),
-        FieldDef.UInt("dimmRankId", "DIMM rank", 68, 1, validBit: 14),
-        FieldDef.UInt("bank", "Bank", 69, 1, validBit: 15),
-        FieldDef.UInt("bankGroup", "Bank group", 70, 1, validBit: 16),
-        FieldDef.Hex("row", "Row", 71, 4, validBit: 17),
-        FieldDef.Hex("column", "Column", 75, 4, validBit: 18),
-        FieldDef.UInt("lockStepRank", "Lock-step rank", 79, 1, validBit: 19),
-        FieldDef.UInt("lockStepPhysicalRank", "Lock-step physical rank", 80, 1, validBit: 20),
-        FieldDef.UInt("lockStepBank", "Lock-step bank", 81, 1, validBit: 21),
-        FieldDef.UInt("lockStepBankGroup", "Lock-step bank group", 82, 1, validBit: 22),
-        FieldDef.UInt("chipSelect", "Chip select", 83, 1, validBit: 23),
-        FieldDef.UInt("node", "Node", 84, 1, validBit: 24),
-        FieldDef.UInt("chipId", "Chip ID", 85, 1, validBit: 25),
-        FieldDef.Reserved("hardwareAddressReserved", 86, 40),
-        FieldDef.Reserved("reserved", 126, 40),
-    ], validationField: "validBits");
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsMemoryErrorExtIntel, CperGuids.SectionName(CperGuids.WindowsMemoryErrorExtIntel)!, Describe, (b, o) => Decode(b, o));
@@ -114,10 +70,63 @@ public sealed class MemoryErrorExtIntelSection : FixedSectionBody
         set => Set(LayoutDef.Find(json) ?? throw new KeyNotFoundException(json), value);
     }
 
+    // The declaration (WHEA_MEMORY_ERROR_EXT_SECTION_INTEL, packed; ralish/DecodeWheaRecord MemoryExtIntel.cs): one line
+    // per field; FieldDef statics, LayoutDef, property bodies and MemoryErrorExtIntelSectionView are generated from it.
+
     /// <summary>Flags (see <see cref="TranslationFlags"/>).</summary>
-    public ulong Flags { get => Get(FlagsField); set => Set(FlagsField, value); }
+    [Field(0, 8, FieldKind.Flags, Flags = nameof(TranslationFlags))] public partial ulong Flags { get; set; }
     /// <summary>ValidBits.</summary>
-    public ulong ValidBits { get => Get(ValidBitsField); set => Set(ValidBitsField, value); }
+    [Field(8, 8, FieldKind.Flags, Label = "Validation bits")] public partial ulong ValidBits { get; set; }
+    /// <summary>Memory definition (see <see cref="MemoryDefinitions"/>).</summary>
+    [Field(16, 4, FieldKind.Enum, ValidBit = 0, Names = nameof(MemoryDefinitions), Label = "Memory definition")] public partial uint MemDef { get; set; }
     /// <summary>SystemAddress (valid when ValidBits bit 1 is set).</summary>
-    public ulong SystemAddress { get => Get(SystemAddressField); set => Set(SystemAddressField, value); }
+    [Field(20, 8, FieldKind.Hex, ValidBit = 1)] public partial ulong SystemAddress { get; set; }
+    /// <summary>Spare system address.</summary>
+    [Field(28, 8, FieldKind.Hex, ValidBit = 2)] public partial ulong SpareSystemAddress { get; set; }
+    /// <summary>Device physical address.</summary>
+    [Field(36, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong DevicePhysicalAddress { get; set; }
+    /// <summary>Channel address.</summary>
+    [Field(44, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong ChannelAddress { get; set; }
+    /// <summary>Rank address.</summary>
+    [Field(52, 8, FieldKind.Hex, ValidBit = 5)] public partial ulong RankAddress { get; set; }
+    /// <summary>Processor socket.</summary>
+    [Field(60, 1, FieldKind.UInt, ValidBit = 6, Label = "Processor socket")] public partial byte ProcessorSocketId { get; set; }
+    /// <summary>Memory controller.</summary>
+    [Field(61, 1, FieldKind.UInt, ValidBit = 7, Label = "Memory controller")] public partial byte MemoryControllerId { get; set; }
+    /// <summary>Target.</summary>
+    [Field(62, 1, FieldKind.UInt, ValidBit = 8, Label = "Target")] public partial byte TargetId { get; set; }
+    /// <summary>Logical channel.</summary>
+    [Field(63, 1, FieldKind.UInt, ValidBit = 9, Label = "Logical channel")] public partial byte LogicalChannelId { get; set; }
+    /// <summary>Channel.</summary>
+    [Field(64, 1, FieldKind.UInt, ValidBit = 10, Label = "Channel")] public partial byte ChannelId { get; set; }
+    /// <summary>Sub-channel.</summary>
+    [Field(65, 1, FieldKind.UInt, ValidBit = 11, Label = "Sub-channel")] public partial byte SubChannelId { get; set; }
+    /// <summary>Physical rank.</summary>
+    [Field(66, 1, FieldKind.UInt, ValidBit = 12, Label = "Physical rank")] public partial byte PhysicalRankId { get; set; }
+    /// <summary>DIMM slot.</summary>
+    [Field(67, 1, FieldKind.UInt, ValidBit = 13, Label = "DIMM slot")] public partial byte DimmSlotId { get; set; }
+    /// <summary>DIMM rank.</summary>
+    [Field(68, 1, FieldKind.UInt, ValidBit = 14, Label = "DIMM rank")] public partial byte DimmRankId { get; set; }
+    /// <summary>Bank.</summary>
+    [Field(69, 1, FieldKind.UInt, ValidBit = 15)] public partial byte Bank { get; set; }
+    /// <summary>Bank group.</summary>
+    [Field(70, 1, FieldKind.UInt, ValidBit = 16)] public partial byte BankGroup { get; set; }
+    /// <summary>Row.</summary>
+    [Field(71, 4, FieldKind.Hex, ValidBit = 17)] public partial uint Row { get; set; }
+    /// <summary>Column.</summary>
+    [Field(75, 4, FieldKind.Hex, ValidBit = 18)] public partial uint Column { get; set; }
+    /// <summary>Lock-step rank.</summary>
+    [Field(79, 1, FieldKind.UInt, ValidBit = 19, Label = "Lock-step rank")] public partial byte LockStepRank { get; set; }
+    /// <summary>Lock-step physical rank.</summary>
+    [Field(80, 1, FieldKind.UInt, ValidBit = 20, Label = "Lock-step physical rank")] public partial byte LockStepPhysicalRank { get; set; }
+    /// <summary>Lock-step bank.</summary>
+    [Field(81, 1, FieldKind.UInt, ValidBit = 21, Label = "Lock-step bank")] public partial byte LockStepBank { get; set; }
+    /// <summary>Lock-step bank group.</summary>
+    [Field(82, 1, FieldKind.UInt, ValidBit = 22, Label = "Lock-step bank group")] public partial byte LockStepBankGroup { get; set; }
+    /// <summary>Chip select.</summary>
+    [Field(83, 1, FieldKind.UInt, ValidBit = 23)] public partial byte ChipSelect { get; set; }
+    /// <summary>Node.</summary>
+    [Field(84, 1, FieldKind.UInt, ValidBit = 24)] public partial byte Node { get; set; }
+    /// <summary>Chip ID.</summary>
+    [Field(85, 1, FieldKind.UInt, ValidBit = 25, Label = "Chip ID")] public partial byte ChipId { get; set; }
 }
