@@ -68,15 +68,15 @@ public readonly record struct ArmSyndrome(ulong Value)
         => new((ulong)EcSError << 26 | 1UL << 25 | (ulong)type << 10 | FscAsyncSError);
 
     /// <summary>
-    /// AET for an error of the given CPER severity (0 recoverable, 1 fatal, 2 corrected): fatal is UC
+    /// AET for an error of the given CPER severity (UEFI 2.10 N.2.1: 0 recoverable, 1 fatal, 2 corrected): fatal is UC
     /// (uncontainable), corrected is CE, and a recoverable error is UER (recoverable state) when a CPU consumed it
     /// or UEO (restartable state: nothing consumed it, execution can simply continue) when it was found
     /// asynchronously, e.g. by a scrubber.
     /// </summary>
-    public static SErrorType AetForSeverity(uint cperSeverity, bool consumed = false) => cperSeverity switch
+    public static SErrorType AetForSeverity(CperSeverity severity, bool consumed = false) => severity switch
     {
-        1 => SErrorType.Uncontainable,
-        2 => SErrorType.Corrected,
+        CperSeverity.Fatal => SErrorType.Uncontainable,
+        CperSeverity.Corrected => SErrorType.Corrected,
         _ => consumed ? SErrorType.Recoverable : SErrorType.Restartable,
     };
 

@@ -7,13 +7,13 @@ namespace ApeiKit.Platform;
 /// address register is, how long its block is, how it notifies, and its read-ack register (GHESv2).
 /// </summary>
 /// <param name="SourceId">Source ID.</param>
-/// <param name="Mechanism">Notification type.</param>
+/// <param name="NotificationType">Notification type.</param>
 /// <param name="PollIntervalMs">Poll interval (polled sources).</param>
 /// <param name="BlockLength">Error status block length (ErrorStatusBlockLength).</param>
 /// <param name="ErrorBlockAddressRegister">Address of the u64 register that holds the block's address (the ErrorStatusAddress GAS).</param>
 /// <param name="ReadAck">The GHESv2 read-ack register, or null for a version 1 GHES.</param>
 /// <param name="Vector">Notification vector (GSIV, GPIO pin) from the notification structure.</param>
-public sealed record GhesSourceInfo(ushort SourceId, Mechanism Mechanism, uint PollIntervalMs, uint BlockLength,
+public sealed record GhesSourceInfo(ushort SourceId, NotificationType NotificationType, uint PollIntervalMs, uint BlockLength,
     ulong ErrorBlockAddressRegister, ReadAckRegister? ReadAck, uint Vector);
 
 /// <summary>
@@ -47,13 +47,13 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
         if (q.Count >= capacity)
         {
             platform.Log(actor, Prefix + ".lost", $"queue for source {source.SourceId} is full ({capacity} records waiting for the {consumerName} to acknowledge): record LOST, reported",
-                errorId, source.SourceId, source.Mechanism);
+                errorId, source.SourceId, source.NotificationType);
             platform.Outcome(errorId).Set(Disposition.Lost, $"{PlatformTrace.ActorName(actor)} queue for source {source.SourceId} overflowed ({capacity} waiting)");
             return;
         }
         q.Enqueue(p);
         platform.Log(actor, Prefix + ".queued", $"source {source.SourceId} not yet acknowledged by the {consumerName}: record queued ({q.Count} waiting), retry every {retryUs}us",
-            errorId, source.SourceId, source.Mechanism);
+            errorId, source.SourceId, source.NotificationType);
         ScheduleRetry();
     }
 
@@ -106,7 +106,7 @@ internal sealed class ErrorStatusWriter(VirtualPlatform platform, Actor actor, S
         if (s.ReadAck is { } busy) Wire.MarkBusy(memory, busy);
         memory.Write(block, p.Block);
         platform.Log(actor, Prefix + ".write", $"wrote {p.Block.Length}-byte error status block for source {s.SourceId} at {VirtualPlatform.Hex(block)} (address register {VirtualPlatform.Hex(s.ErrorBlockAddressRegister)}){(s.ReadAck is null ? "" : "; read-ack cleared")}",
-            p.ErrorId, s.SourceId, s.Mechanism, blockAddress: block, bytes: p.Block);
+            p.ErrorId, s.SourceId, s.NotificationType, blockAddress: block, bytes: p.Block);
         p.Notify(block);
         return true;
     }

@@ -26,9 +26,9 @@ public sealed class PlatformFirmware
     /// <summary>The host HEST's sources as firmware declared them.</summary>
     public static IReadOnlyList<GhesSourceSpec> HostSourceSpecs { get; } =
     [
-        new(0, Mechanism.Sea, BlockLength: 4096),
-        new(1, Mechanism.Sdei, BlockLength: 4096),
-        new(2, Mechanism.Gsiv, BlockLength: 4096, Vector: 0x34),
+        new(0, NotificationType.Sea, BlockLength: 4096),
+        new(1, NotificationType.Sdei, BlockLength: 4096),
+        new(2, NotificationType.Gsiv, BlockLength: 4096, Vector: 0x34),
     ];
 
     /// <summary>The host HEST bytes firmware published.</summary>
@@ -48,7 +48,7 @@ public sealed class PlatformFirmware
         Sources = Wire.ReadSources(HostHest);
         _writer = new ErrorStatusWriter(_p, Actor.Firmware, _p.HostMemory, capacity: 64, retryUs: 10, consumerName: "host");
         _p.Log(Actor.Firmware, "firmware.boot", $"published host HEST ({HostHest.Length} bytes) at {VirtualPlatform.Hex(HostHestAddress)} with {Sources.Count} GHESv2 sources "
-            + $"({string.Join(", ", Sources.Select(s => $"#{s.SourceId} {s.Mechanism.Name().ToUpperInvariant()}"))}); error-status region ({region.Length} bytes) at {VirtualPlatform.Hex(HostRegionBase)}",
+            + $"({string.Join(", ", Sources.Select(s => $"#{s.SourceId} {s.NotificationType.Name().ToUpperInvariant()}"))}); error-status region ({region.Length} bytes) at {VirtualPlatform.Hex(HostRegionBase)}",
             address: HostHestAddress);
     }
 
@@ -73,10 +73,10 @@ public sealed class PlatformFirmware
         }
 
         var (severity, sections) = Wire.FirmwareSections(e, _recordId++);
-        Mechanism mechanism = e.Kind == ErrorKind.MemoryConsumed ? Mechanism.Sea
-            : severity == CperSeverity.Corrected ? Mechanism.Gsiv
-            : Mechanism.Sdei;
-        var source = Sources.First(s => s.Mechanism == mechanism);
+        NotificationType mechanism = e.Kind == ErrorKind.MemoryConsumed ? NotificationType.Sea
+            : severity == CperSeverity.Corrected ? NotificationType.Gsiv
+            : NotificationType.Sdei;
+        var source = Sources.First(s => s.NotificationType == mechanism);
         byte[] block = Wire.EncodeStatusBlock(severity, sections);
         int cpu = e.Kind == ErrorKind.MemoryConsumed ? HostCpuOf(e.Vcpu) : e.Kind == ErrorKind.ArmProcessor ? e.Cpu : 0;
         _submitted.Add(e.Id);
@@ -85,8 +85,8 @@ public sealed class PlatformFirmware
             _p.BlockWritten(_p.HostMemory, blockAddress, e.Id);
             string how = mechanism switch
             {
-                Mechanism.Sea => $"synchronous external abort taken to EL3 on CPU {cpu}; firmware re-injects an SEA into the host kernel on CPU {cpu}",
-                Mechanism.Sdei => "SDEI event dispatched to the host kernel",
+                NotificationType.Sea => $"synchronous external abort taken to EL3 on CPU {cpu}; firmware re-injects an SEA into the host kernel on CPU {cpu}",
+                NotificationType.Sdei => "SDEI event dispatched to the host kernel",
                 _ => $"GSIV {source.Vector} asserted to the host",
             };
             _p.Log(Actor.Firmware, "firmware.notify", $"notify host source {source.SourceId} by {mechanism.Name().ToUpperInvariant()}: {how}", e.Id, source.SourceId, mechanism, cpu: cpu);

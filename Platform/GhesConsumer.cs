@@ -8,7 +8,7 @@ namespace ApeiKit.Platform;
 /// <param name="Bytes">The block as read (header, data entries; up to the end of its data).</param>
 /// <param name="Block">What the bytes decode to.</param>
 /// <param name="ErrorId">The injected error it carries (platform bookkeeping, not something the OS knows).</param>
-public sealed record ReadRecord(ulong TimeUs, GhesSourceInfo Source, Mechanism Via, ulong BlockAddress, byte[] Bytes, DecodedBlock Block, string? ErrorId);
+public sealed record ReadRecord(ulong TimeUs, GhesSourceInfo Source, NotificationType Via, ulong BlockAddress, byte[] Bytes, DecodedBlock Block, string? ErrorId);
 
 /// <summary>
 /// The consumer side of error status blocks, shared by the host kernel and the guest OS: follow the

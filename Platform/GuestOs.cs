@@ -14,11 +14,11 @@ public sealed class GuestOs
     private readonly List<ReadRecord> _records = [];
     private readonly SortedSet<ulong> _offlinedPages = [];
     private readonly List<string> _killedTasks = [];
-    private readonly Dictionary<Mechanism, List<GhesSourceInfo>> _byMechanism = [];
+    private readonly Dictionary<NotificationType, List<GhesSourceInfo>> _byType = [];
     private readonly Dictionary<ushort, PollTimer> _pollTimers = [];
     private Dictionary<int, string> _tasks = [];
     private readonly Dictionary<ushort, int> _indexOf = [];
-    private readonly Dictionary<Mechanism, SortedSet<int>> _unread = [];
+    private readonly Dictionary<NotificationType, SortedSet<int>> _unread = [];
     private readonly HashSet<ushort> _readNotAcknowledged = [];
 
     /// <summary>
@@ -53,16 +53,16 @@ public sealed class GuestOs
         var hest = _p.GuestMemory.Read(s.GuestHestAddress, (int)Math.Min(length, 1u << 20));
         Sources = Wire.ReadSources(hest);
         _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "
-            + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.Mechanism.Name().ToUpperInvariant()}{(x.Mechanism == Mechanism.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
+            + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.NotificationType.Name().ToUpperInvariant()}{(x.NotificationType == NotificationType.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
             address: s.GuestHestAddress);
         for (int i = 0; i < Sources.Count; i++)
         {
             var source = Sources[i];
             if (!_indexOf.TryAdd(source.SourceId, i)) continue;
-            if (!_byMechanism.TryGetValue(source.Mechanism, out var list)) _byMechanism[source.Mechanism] = list = [];
+            if (!_byType.TryGetValue(source.NotificationType, out var list)) _byType[source.NotificationType] = list = [];
             list.Add(source);
-            _unread[source.Mechanism] = [];
-            if (source.Mechanism == Mechanism.Polled) _pollTimers.TryAdd(source.SourceId, new PollTimer(source, Math.Max(1u, source.PollIntervalMs) * 1000UL));
+            _unread[source.NotificationType] = [];
+            if (source.NotificationType == NotificationType.Polled) _pollTimers.TryAdd(source.SourceId, new PollTimer(source, Math.Max(1u, source.PollIntervalMs) * 1000UL));
         }
         _tasks = s.Vcpus.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Task);
     }
@@ -76,7 +76,7 @@ public sealed class GuestOs
     internal void BlockWritten(ushort sourceId)
     {
         if (!_indexOf.TryGetValue(sourceId, out int index)) return;
-        _unread[Sources[index].Mechanism].Add(index);
+        _unread[Sources[index].NotificationType].Add(index);
         _readNotAcknowledged.Remove(sourceId);
         if (!_pollTimers.TryGetValue(sourceId, out var t) || t.Scheduled) return;
         ulong now = _p.Now;
@@ -88,15 +88,15 @@ public sealed class GuestOs
         {
             t.Scheduled = false;
             t.NextTick = _p.Now + t.IntervalUs;
-            HandleAll(Mechanism.Polled, vcpu: null, only: t.Source.SourceId);
+            HandleAll(NotificationType.Polled, vcpu: null, only: t.Source.SourceId);
         });
     }
 
     /// <summary>Runs the handler for every source of a mechanism that has a new record (in HEST order), and says how many had none.</summary>
-    private void HandleAll(Mechanism via, int? vcpu, ushort? only = null)
+    private void HandleAll(NotificationType via, int? vcpu, ushort? only = null)
     {
         if (!_unread.TryGetValue(via, out var unread)) return;
-        int total = via == Mechanism.Polled ? 1 : _byMechanism[via].Count;
+        int total = via == NotificationType.Polled ? 1 : _byType[via].Count;
         int handled = 0;
         foreach (int index in unread.ToArray())
         {
@@ -106,15 +106,15 @@ public sealed class GuestOs
             handled++;
             Handle(source, via, vcpu);
         }
-        if (handled < total && via != Mechanism.Polled && !Panicked)
+        if (handled < total && via != NotificationType.Polled && !Panicked)
         {
-            var list = _byMechanism[via];
+            var list = _byType[via];
             string text = total == 1
                 ? _readNotAcknowledged.Contains(list[0].SourceId)
                     ? $"source {list[0].SourceId}'s block still holds the record read before (not acknowledged): not read again"
                     : $"source {list[0].SourceId}'s block is empty"
                 : $"{total - handled} of {total} {via.Name().ToUpperInvariant()} sources have no new record";
-            _p.Log(Actor.Guest, "guest.empty", text, sourceId: total == 1 ? list[0].SourceId : null, mechanism: via);
+            _p.Log(Actor.Guest, "guest.empty", text, sourceId: total == 1 ? list[0].SourceId : null, notificationType: via);
         }
     }
 
@@ -122,35 +122,35 @@ public sealed class GuestOs
 
     internal void OnSynchronousAbort(int vcpu, ArmSyndrome esr)
     {
-        _p.Log(Actor.Guest, "guest.sea", $"vCPU {vcpu} takes a synchronous external abort: {esr}; do_sea() -> ghes_notify_sea()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sea);
-        HandleAll(Mechanism.Sea, vcpu);
+        _p.Log(Actor.Guest, "guest.sea", $"vCPU {vcpu} takes a synchronous external abort: {esr}; do_sea() -> ghes_notify_sea()", esr: esr.Value, cpu: vcpu, notificationType: NotificationType.Sea);
+        HandleAll(NotificationType.Sea, vcpu);
     }
 
     internal void OnSError(int vcpu, ArmSyndrome esr)
     {
-        _p.Log(Actor.Guest, "guest.sei", $"vCPU {vcpu} takes an SError: {esr}; ghes_notify_sei()", esr: esr.Value, cpu: vcpu, mechanism: Mechanism.Sei);
-        HandleAll(Mechanism.Sei, vcpu);
+        _p.Log(Actor.Guest, "guest.sei", $"vCPU {vcpu} takes an SError: {esr}; ghes_notify_sei()", esr: esr.Value, cpu: vcpu, notificationType: NotificationType.Sei);
+        HandleAll(NotificationType.Sei, vcpu);
     }
 
-    internal void OnInterrupt(Mechanism mechanism)
+    internal void OnInterrupt(NotificationType mechanism)
     {
-        _p.Log(Actor.Guest, "guest.irq", $"{mechanism.Name().ToUpperInvariant()} interrupt: GHES handler runs", mechanism: mechanism);
+        _p.Log(Actor.Guest, "guest.irq", $"{mechanism.Name().ToUpperInvariant()} interrupt: GHES handler runs", notificationType: mechanism);
         HandleAll(mechanism, vcpu: null);
     }
 
-    private void Handle(GhesSourceInfo source, Mechanism via, int? vcpu)
+    private void Handle(GhesSourceInfo source, NotificationType via, int? vcpu)
     {
         if (Panicked) return;
         var read = GhesConsumer.Read(_p.GuestMemory, source);
         if (read is not { } r)
         {
-            if (via != Mechanism.Polled) _p.Log(Actor.Guest, "guest.empty", $"source {source.SourceId}'s block is empty", sourceId: source.SourceId, mechanism: via);
+            if (via != NotificationType.Polled) _p.Log(Actor.Guest, "guest.empty", $"source {source.SourceId}'s block is empty", sourceId: source.SourceId, notificationType: via);
             return;
         }
         string? errorId = _p.BlockOwner(_p.GuestMemory, r.BlockAddress);
         var record = new ReadRecord(_p.Now, source, via, r.BlockAddress, r.Bytes, r.Block, errorId);
         _records.Add(record);
-        _p.Log(Actor.Guest, "guest.read", $"read source {source.SourceId}'s block at GPA {VirtualPlatform.Hex(r.BlockAddress)} (register {VirtualPlatform.Hex(source.ErrorBlockAddressRegister)}){(via == Mechanism.Polled ? " on its poll tick" : "")}: {r.Block.Summary}",
+        _p.Log(Actor.Guest, "guest.read", $"read source {source.SourceId}'s block at GPA {VirtualPlatform.Hex(r.BlockAddress)} (register {VirtualPlatform.Hex(source.ErrorBlockAddressRegister)}){(via == NotificationType.Polled ? " on its poll tick" : "")}: {r.Block.Summary}",
             errorId, source.SourceId, via, blockAddress: r.BlockAddress, bytes: r.Bytes, cpu: vcpu);
         var outcome = errorId is null ? null : _p.Outcome(errorId);
         if (r.Block.Problems.Count > 0)
@@ -162,7 +162,7 @@ public sealed class GuestOs
             // The guest is Linux: what it does with the block follows LinuxGhesPolicy (ghes.c), held against a real guest by
             // the real-kernel tier: the block severity decides a panic, memory_failure needs a valid address and a
             // recoverable section in a recoverable block.
-            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: via is Mechanism.Sea or Mechanism.Sei);
+            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: via is NotificationType.Sea or NotificationType.Sei);
             for (int i = 0; i < r.Block.Entries.Count && !Panicked; i++)
                 Recover(r.Block.Entries[i], linux is [{ Action: LinuxAction.Panic }] ? linux[0] : linux[i], via, vcpu, errorId, outcome);
         }
@@ -180,11 +180,11 @@ public sealed class GuestOs
         });
     }
 
-    private void Recover(DecodedEntry entry, LinuxPrediction linux, Mechanism via, int? vcpu, string? errorId, ErrorOutcome? outcome)
+    private void Recover(DecodedEntry entry, LinuxPrediction linux, NotificationType via, int? vcpu, string? errorId, ErrorOutcome? outcome)
     {
         if (outcome is not null)
         {
-            outcome.GuestMechanism = via;
+            outcome.GuestNotificationType = via;
             outcome.Set(Disposition.DeliveredToGuest, "delivered to the guest");
         }
         string action;
@@ -214,7 +214,7 @@ public sealed class GuestOs
             ulong gpa = entry.Address ?? 0;
             ulong pfn = gpa / SparseMemory.PageSize;
             _offlinedPages.Add(pfn);
-            if (via == Mechanism.Sea && vcpu is { } cpu)
+            if (via == NotificationType.Sea && vcpu is { } cpu)
             {
                 string task = Printable.Value(_tasks.GetValueOrDefault(cpu, "unknown"), 40);
                 _killedTasks.Add($"{task} on vCPU {cpu}");

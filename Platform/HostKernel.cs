@@ -33,13 +33,13 @@ public sealed class HostKernel
         var hest = _p.HostMemory.Read(PlatformFirmware.HostHestAddress, (int)_p.HostMemory.ReadU32(PlatformFirmware.HostHestAddress + 4));
         Sources = Wire.ReadSources(hest);
         _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(PlatformFirmware.HostHestAddress)}: registered "
-            + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.Mechanism.Name().ToUpperInvariant()}")));
+            + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.NotificationType.Name().ToUpperInvariant()}")));
     }
 
-    internal void OnNotification(Mechanism mechanism, int cpu)
+    internal void OnNotification(NotificationType mechanism, int cpu)
     {
         if (Panicked) return;
-        foreach (var source in Sources.Where(s => s.Mechanism == mechanism))
+        foreach (var source in Sources.Where(s => s.NotificationType == mechanism))
         {
             var read = GhesConsumer.Read(_p.HostMemory, source);
             if (read is not { } r) continue;
@@ -60,7 +60,7 @@ public sealed class HostKernel
             // whose severity maps to GHES_SEV_PANIC panics the kernel before any section is handled (ghes_proc → __ghes_panic).
             // The one exception kept is the scenario's OfflineCpu policy for blocks of ARM processor errors only (a host that
             // contains a fatal CPU error instead of panicking is a scenario choice, not Linux's behaviour).
-            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: mechanism is Mechanism.Sea or Mechanism.Sei);
+            var linux = LinuxGhesPolicy.ForGhes(r.Bytes, synchronous: mechanism is NotificationType.Sea or NotificationType.Sei);
             bool armOnly = r.Block.Entries.Count > 0 && r.Block.Entries.All(e => e.Kind == EntryKind.ArmProcessor);
             if (linux is [{ Action: LinuxAction.Panic }] && !(armOnly && _p.Scenario.FatalPolicy == FatalPolicy.OfflineCpu))
             {
@@ -72,7 +72,7 @@ public sealed class HostKernel
         }
     }
 
-    private void Handle(DecodedEntry entry, LinuxPrediction? linux, Mechanism mechanism, int cpu, string? errorId)
+    private void Handle(DecodedEntry entry, LinuxPrediction? linux, NotificationType mechanism, int cpu, string? errorId)
     {
         var outcome = errorId is null ? null : _p.Outcome(errorId);
         switch (entry.Kind)
@@ -80,7 +80,7 @@ public sealed class HostKernel
             // Memory: ghes_handle_memory_failure acts only with a valid physical address, on a recoverable section in a
             // recoverable block (memory_failure) or a corrected one over its threshold (soft offline); the rest is printed.
             case EntryKind.Memory when linux?.Action == LinuxAction.MemoryFailure:
-                MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == Mechanism.Sea, cpu, errorId);
+                MemoryFailure(entry.Address ?? 0, actionRequired: mechanism == NotificationType.Sea, cpu, errorId);
                 break;
             case EntryKind.Memory when linux?.Action == LinuxAction.SoftOffline:
                 _p.Log(Actor.Host, "host.soft-offline", $"corrected memory error at {VirtualPlatform.Hex(entry.Address ?? 0)} over its threshold: page soft-offlined (memory_failure MF_SOFT_OFFLINE)", errorId, address: entry.Address);

@@ -64,8 +64,11 @@ public static class LinuxGhesPolicy
     /// <summary>PCIe error validation bit CPER_PCIE_VALID_AER_INFO.</summary>
     public const ulong PcieValidAerInfo = 1UL << 7;
 
-    /// <summary>True when Linux's ghes_severity maps this CPER severity to GHES_SEV_PANIC (fatal, or a value it does not know).</summary>
-    public static bool Panics(uint cperSeverity) => cperSeverity is not (0 or 2 or 3);
+    /// <summary>
+    /// True when Linux's ghes_severity maps this CPER severity (UEFI 2.10 N.2.1; a raw value outside 0-3 casts to
+    /// <see cref="CperSeverity"/> unchanged) to GHES_SEV_PANIC: fatal, or a value it does not know.
+    /// </summary>
+    public static bool Panics(CperSeverity severity) => severity is not (CperSeverity.Recoverable or CperSeverity.Corrected or CperSeverity.Informational);
 
     /// <summary>
     /// What Linux does with a Generic Error Status Block read from a GHES source (ghes_proc / ghes_do_proc). One
@@ -77,14 +80,14 @@ public static class LinuxGhesPolicy
     public static IReadOnlyList<LinuxPrediction> ForGhes(ReadOnlySpan<byte> block, bool synchronous = false)
     {
         var view = ErrorStatusBlockView.Read(block, out _);
-        if (Panics(view.ErrorSeverity))
+        if (Panics((CperSeverity)view.ErrorSeverity))
             return [new LinuxPrediction(LinuxAction.Panic, -1, null, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"block severity {view.ErrorSeverity} maps to GHES_SEV_PANIC: __ghes_panic prints the block and panics before handling its sections"))];
         var result = new List<LinuxPrediction>();
         int index = 0;
         foreach (var entry in view.Entries)
         {
-            result.Add(ForSection(view.ErrorSeverity, entry.SectionType, entry.ErrorSeverity, entry.Flags, entry.Data, index, synchronous));
+            result.Add(ForSection((CperSeverity)view.ErrorSeverity, entry.SectionType, (CperSeverity)entry.ErrorSeverity, entry.Flags, entry.Data, index, synchronous));
             index++;
         }
         return result;
@@ -94,14 +97,14 @@ public static class LinuxGhesPolicy
     public static LinuxPrediction ForBert() => new(LinuxAction.LogOnly, -1, null, null, null, "BERT records are printed at boot (bert_print_all), never acted on");
 
     /// <summary>One data entry of a block that did not panic (ghes_do_proc).</summary>
-    /// <param name="blockSeverity">The block's CPER Error Severity.</param>
+    /// <param name="blockSeverity">The block's Error Severity (UEFI 2.10 N.2.1 values; ACPI 6.5 §18.3.2.7.1).</param>
     /// <param name="sectionType">Section type GUID.</param>
-    /// <param name="sectionSeverity">The entry's CPER Error Severity.</param>
+    /// <param name="sectionSeverity">The entry's Error Severity (UEFI 2.10 N.2.2 values).</param>
     /// <param name="flags">The entry's Flags byte.</param>
     /// <param name="body">The section body.</param>
     /// <param name="index">The entry's index (for the prediction).</param>
     /// <param name="synchronous">Synchronous notification (memory_failure with MF_ACTION_REQUIRED).</param>
-    public static LinuxPrediction ForSection(uint blockSeverity, Guid sectionType, uint sectionSeverity, byte flags, ReadOnlySpan<byte> body, int index, bool synchronous = false)
+    public static LinuxPrediction ForSection(CperSeverity blockSeverity, Guid sectionType, CperSeverity sectionSeverity, byte flags, ReadOnlySpan<byte> body, int index, bool synchronous = false)
     {
         try
         {
@@ -110,9 +113,9 @@ public static class LinuxGhesPolicy
                 if ((m.ValidationBits & MemoryValidPhysicalAddress) == 0)
                     return new(LinuxAction.LogOnly, index, null, null, null, "memory error without a valid physical address (CPER_MEM_VALID_PA clear): printed only");
                 ulong pfn = m.PhysicalAddress >> 12;
-                if (sectionSeverity == 2 && (flags & SectionFlagThresholdExceeded) != 0)
+                if (sectionSeverity == CperSeverity.Corrected && (flags & SectionFlagThresholdExceeded) != 0)
                     return new(LinuxAction.SoftOffline, index, pfn, null, null, "corrected memory error over its threshold: soft offline");
-                if (blockSeverity == 0 && sectionSeverity == 0)
+                if (blockSeverity == CperSeverity.Recoverable && sectionSeverity == CperSeverity.Recoverable)
                     return new(LinuxAction.MemoryFailure, index, pfn, null, null, synchronous ? "recoverable memory error, synchronous: memory_failure (MF_ACTION_REQUIRED)" : "recoverable memory error: memory_failure_queue");
                 return new(LinuxAction.LogOnly, index, pfn, null, null, "memory error that is not recoverable in a recoverable block (and not over a threshold): printed only");
             }
@@ -123,7 +126,7 @@ public static class LinuxGhesPolicy
                 string device = string.Create(CultureInfo.InvariantCulture, $"{p.SegmentNumber:x4}:{p.PrimaryBusNumber:x2}:{p.DeviceNumber:x2}.{p.FunctionNumber:x}");
                 // cper_severity_to_aer: recoverable → AER_NONFATAL, fatal → AER_FATAL, anything else → AER_CORRECTABLE;
                 // CPER_SEC_RESET makes it AER_FATAL (the component was reset and must be reinitialised).
-                string severity = (flags & SectionFlagReset) != 0 || sectionSeverity == 1 ? "fatal" : sectionSeverity == 0 ? "nonfatal" : "correctable";
+                string severity = (flags & SectionFlagReset) != 0 || sectionSeverity == CperSeverity.Fatal ? "fatal" : sectionSeverity == CperSeverity.Recoverable ? "nonfatal" : "correctable";
                 return new(LinuxAction.AerRecovery, index, null, device, severity, $"PCIe error with device id and AER info: aer_recover_queue ({severity})");
             }
         }

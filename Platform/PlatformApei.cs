@@ -386,7 +386,7 @@ public sealed class PlatformApei
         {
             var block = ErrorStatusBlock.Decode(read.Bytes, out _);
             id = ((EpochSeconds + _p.Now / 1_000_000) << 32) + ++_recordSeq;
-            Guid notify = read.Via switch { Mechanism.Sea => CperGuids.NotifySea, Mechanism.Sei => CperGuids.NotifySei, Mechanism.Nmi => CperGuids.NotifyNmi, _ => Guid.Empty };
+            Guid notify = read.Via switch { NotificationType.Sea => CperGuids.NotifySea, NotificationType.Sei => CperGuids.NotifySei, NotificationType.Nmi => CperGuids.NotifyNmi, _ => Guid.Empty };
             bytes = CperConversion.ToCperRecord(block, notify, Guid.Empty, id).Encode();
         }
         catch (ApeiContentException e)

@@ -17,7 +17,7 @@ public static class PlatformInvariants
         var events = run.Trace.Events;
         var guestSources = run.Guest.Sources.GroupBy(s => s.SourceId).ToDictionary(g => g.Key, g => g.First());
         var vmmSources = run.Vmm.Sources.GroupBy(s => s.SourceId).ToDictionary(g => g.Key, g => g.First());
-        var vmmMechanisms = run.Vmm.Sources.Select(s => s.Mechanism).ToHashSet();
+        var vmmTypes = run.Vmm.Sources.Select(s => s.NotificationType).ToHashSet();
         var readAckSources = run.Vmm.Sources.Where(s => s.ReadAck is not null).Select(s => (int)s.SourceId).ToHashSet();
 
         if (run.Stalled is { } stall) v.Add($"the run stopped early: {stall}");
@@ -41,7 +41,7 @@ public static class PlatformInvariants
                     // No block is written again before the guest acknowledged the previous record (GHESv2 sources).
                     if (e.SourceId is { } ws && readAckSources.Contains(ws) && !outstanding.Add(ws))
                         v.Add($"#{e.Seq}: source {ws} rewritten before the guest acknowledged the previous record");
-                    if (e.Mechanism == Mechanism.Polled) polledWrites.Add(e);
+                    if (e.NotificationType == NotificationType.Polled) polledWrites.Add(e);
                     break;
                 case "guest.ack":
                     if (e.SourceId is { } acked) outstanding.Remove(acked);
@@ -101,9 +101,9 @@ public static class PlatformInvariants
                     if (slot.Hpa + (hva - slot.Hva) != e.HostAddress) v.Add($"{e.Id}: the host signalled HVA {PlatformTrace.Hex(hva)}, which is not host physical {PlatformTrace.Hex(e.HostAddress)}");
                 }
                 // A consumed error arrives by SEA; an asynchronous one by what it asked for (when the guest has it).
-                if (e.Kind == ErrorKind.MemoryConsumed && vmmMechanisms.Contains(Mechanism.Sea) && o.GuestMechanism != Mechanism.Sea) v.Add($"{e.Id}: consumed error delivered by {o.GuestMechanism}, not SEA");
-                if (e.Kind == ErrorKind.MemoryScrub && e.Route is { } route && route != Mechanism.Sea && vmmMechanisms.Contains(route) && o.GuestMechanism != route)
-                    v.Add($"{e.Id}: asked for {route.Name()}, delivered by {o.GuestMechanism?.Name()}");
+                if (e.Kind == ErrorKind.MemoryConsumed && vmmTypes.Contains(NotificationType.Sea) && o.GuestNotificationType != NotificationType.Sea) v.Add($"{e.Id}: consumed error delivered by {o.GuestNotificationType}, not SEA");
+                if (e.Kind == ErrorKind.MemoryScrub && e.Route is { } route && route != NotificationType.Sea && vmmTypes.Contains(route) && o.GuestNotificationType != route)
+                    v.Add($"{e.Id}: asked for {route.Name()}, delivered by {o.GuestNotificationType?.Name()}");
             }
         }
         if (run.Guest.Panicked) v.Add("the guest panicked");
@@ -150,8 +150,8 @@ public static class PlatformInvariants
                 case Disposition.Pending:
                     v.Add($"{Printable.Value(e.Id, 40)}: never delivered: {o.Detail}");
                     break;
-                case Disposition.DeliveredToGuest when e.Kind == ErrorKind.MemoryConsumed && o.GuestMechanism != Mechanism.Sea:
-                    v.Add($"{Printable.Value(e.Id, 40)}: action-required error delivered as action optional by {o.GuestMechanism?.Name().ToUpperInvariant()}: the guest's HEST has no SEA source, so the task on vCPU {e.Vcpu} was not stopped");
+                case Disposition.DeliveredToGuest when e.Kind == ErrorKind.MemoryConsumed && o.GuestNotificationType != NotificationType.Sea:
+                    v.Add($"{Printable.Value(e.Id, 40)}: action-required error delivered as action optional by {o.GuestNotificationType?.Name().ToUpperInvariant()}: the guest's HEST has no SEA source, so the task on vCPU {e.Vcpu} was not stopped");
                     break;
             }
         }
@@ -184,9 +184,9 @@ public static class PlatformInvariants
 
     private static void CheckSyndrome(TraceEvent e, ArmSyndrome esr, List<string> v)
     {
-        if (e.Mechanism == Mechanism.Sea && !(esr.ExceptionClass == ArmSyndrome.EcDataAbortLowerEl && esr.FaultStatusCode == ArmSyndrome.FscSyncExternalAbort && esr.FarNotValid && esr.SynchronousErrorType == 0))
+        if (e.NotificationType == NotificationType.Sea && !(esr.ExceptionClass == ArmSyndrome.EcDataAbortLowerEl && esr.FaultStatusCode == ArmSyndrome.FscSyncExternalAbort && esr.FarNotValid && esr.SynchronousErrorType == 0))
             v.Add($"#{e.Seq}: SEA syndrome {esr} is not a data abort with DFSC 0x10, FnV and SET UER");
-        if (e.Mechanism == Mechanism.Sei && !(esr.ExceptionClass == ArmSyndrome.EcSError && !esr.ImplementationDefinedSyndrome && esr.FaultStatusCode == ArmSyndrome.FscAsyncSError
+        if (e.NotificationType == NotificationType.Sei && !(esr.ExceptionClass == ArmSyndrome.EcSError && !esr.ImplementationDefinedSyndrome && esr.FaultStatusCode == ArmSyndrome.FscAsyncSError
             && esr.AsyncErrorType is SErrorType.Restartable or SErrorType.Recoverable))
             v.Add($"#{e.Seq}: SEI syndrome {esr} is not an architected SError with a recoverable AET");
     }

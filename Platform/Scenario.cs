@@ -48,11 +48,11 @@ public sealed record VcpuSpec(int Id, string Task);
 
 /// <summary>One GHESv2 error source of a HEST the platform builds (guest or host).</summary>
 /// <param name="SourceId">Source ID.</param>
-/// <param name="Mechanism">Notification type.</param>
+/// <param name="NotificationType">Notification type.</param>
 /// <param name="PollIntervalMs">Poll interval (ms) for polled sources.</param>
 /// <param name="BlockLength">Error status block length.</param>
 /// <param name="Vector">Interrupt vector (GSIV) or GPIO pin, for the trace.</param>
-public sealed record GhesSourceSpec(ushort SourceId, Mechanism Mechanism, uint PollIntervalMs = 0, uint BlockLength = 1024, uint Vector = 0);
+public sealed record GhesSourceSpec(ushort SourceId, NotificationType NotificationType, uint PollIntervalMs = 0, uint BlockLength = 1024, uint Vector = 0);
 
 /// <summary>One injected hardware error.</summary>
 public sealed record InjectedError
@@ -68,7 +68,7 @@ public sealed record InjectedError
     /// <summary>vCPU that consumed a memory error (<see cref="ErrorKind.MemoryConsumed"/>).</summary>
     public int Vcpu { get; init; }
     /// <summary>Guest notification mechanism asked for an asynchronous error (null: the scenario's default).</summary>
-    public Mechanism? Route { get; init; }
+    public NotificationType? Route { get; init; }
     /// <summary>Severity for processor and PCIe errors.</summary>
     public CperSeverity Severity { get; init; } = CperSeverity.Recoverable;
     /// <summary>ARM error-information kind.</summary>
@@ -132,7 +132,7 @@ public sealed class Scenario
     /// <summary>How often the VMM retries queued records, microseconds.</summary>
     public ulong VmmRetryUs { get; init; } = 20;
     /// <summary>Guest mechanism for asynchronous memory errors that do not name one.</summary>
-    public Mechanism DefaultAsyncRoute { get; init; } = Mechanism.Gpio;
+    public NotificationType DefaultAsyncRoute { get; init; } = NotificationType.Gpio;
     /// <summary>Host CPUs.</summary>
     public int HostCpus { get; init; } = 8;
     /// <summary>What the host does with fatal processor errors.</summary>

@@ -40,7 +40,7 @@ public static partial class ScenarioReader
             var guest = o.Object("guest");
             var vmm = o.OptionalObject("vmm");
             var host = o.OptionalObject("host");
-            var defaultRoute = vmm?.Mechanism("defaultAsyncRoute") ?? Mechanism.Gpio;
+            var defaultRoute = vmm?.Notification("defaultAsyncRoute") ?? NotificationType.Gpio;
             var scenario = new Scenario
             {
                 Name = o.String("name") ?? System.IO.Path.GetFileNameWithoutExtension(sourceName),
@@ -51,7 +51,7 @@ public static partial class ScenarioReader
                     e.String("name") ?? "vmm", e.Number("hva"), e.Number("hpa"), e.Number("size"))).ToList() ?? [],
                 Vcpus = guest.Array("vcpus").Select((e, i) => new VcpuSpec((int)e.Number("id", (ulong)i, max: Scenario.MaxVcpuId), e.String("task") ?? "idle")).ToList(),
                 GuestSources = guest.Array("sources").Select((e, i) => new GhesSourceSpec(
-                    (ushort)e.Number("sourceId", (ulong)i, max: 0xFFFE), e.Mechanism("notification") ?? throw e.Missing("notification"),
+                    (ushort)e.Number("sourceId", (ulong)i, max: 0xFFFE), e.Notification("notification") ?? throw e.Missing("notification"),
                     (uint)e.Number("pollIntervalMs", 0, max: uint.MaxValue), (uint)e.Number("blockLength", 1024, max: Scenario.MaxBlockLength),
                     (uint)e.Number("vector", 0, max: uint.MaxValue))).ToList(),
                 GuestHestAddress = guest.Number("hestAddress", 0x0900_0000),
@@ -145,7 +145,7 @@ public static partial class ScenarioReader
         int vcpu = (int)e.Number("vcpu", 0, max: 4095);
         if (kind == ErrorKind.MemoryConsumed && !scenario.Vcpus.Any(v => v.Id == vcpu))
             throw new ScenarioException(e.Path + ".vcpu", $"vCPU {vcpu} is not in $.guest.vcpus");
-        var route = e.Mechanism("route");
+        var route = e.Notification("route");
         int cpu = (int)e.Number("cpu", 0, max: (ulong)Math.Max(0, scenario.HostCpus - 1));
         string? device = e.String("device");
         string? note = e.String("note");
@@ -272,11 +272,11 @@ public static partial class ScenarioReader
             };
         }
 
-        public Mechanism? Mechanism(string name)
+        public NotificationType? Notification(string name)
         {
             var s = String(name);
             if (s is null) return null;
-            return Mechanisms.TryParse(s, out var m) ? m
+            return NotificationRoutes.TryParse(s, out var m) ? m
                 : throw new ScenarioException($"{Path}.{name}", $"'{Printable.Value(s)}' is not a notification mechanism (polled, sea, sei, gsiv, gpio, sci, nmi, sdei)");
         }
 

@@ -39,8 +39,8 @@ public sealed record TraceEvent
     public string? ErrorId { get; init; }
     /// <summary>Error source ID (host or guest, per actor).</summary>
     public int? SourceId { get; init; }
-    /// <summary>Notification mechanism.</summary>
-    public Mechanism? Mechanism { get; init; }
+    /// <summary>Notification type (ACPI 6.5 Table 18.14) of the step, when it has one.</summary>
+    public NotificationType? NotificationType { get; init; }
     /// <summary>An address (meaning depends on the action: host physical, host virtual, guest physical).</summary>
     public ulong? Address { get; init; }
     /// <summary>A second address (e.g. the block address a record was written to or read from).</summary>
@@ -62,12 +62,12 @@ public sealed class PlatformTrace
     public IReadOnlyList<TraceEvent> Events => _events;
 
     internal TraceEvent Add(ulong timeUs, Actor actor, string action, string text, string? errorId = null, int? sourceId = null,
-        Mechanism? mechanism = null, ulong? address = null, ulong? blockAddress = null, ulong? esr = null, int? cpu = null, byte[]? bytes = null)
+        NotificationType? notificationType = null, ulong? address = null, ulong? blockAddress = null, ulong? esr = null, int? cpu = null, byte[]? bytes = null)
     {
         var e = new TraceEvent
         {
             Seq = _events.Count, TimeUs = timeUs, Actor = actor, Action = action, Text = text, ErrorId = errorId, SourceId = sourceId,
-            Mechanism = mechanism, Address = address, BlockAddress = blockAddress, Esr = esr, Cpu = cpu, Bytes = bytes,
+            NotificationType = notificationType, Address = address, BlockAddress = blockAddress, Esr = esr, Cpu = cpu, Bytes = bytes,
         };
         _events.Add(e);
         return e;
@@ -101,7 +101,7 @@ public sealed class PlatformTrace
             writer.WriteString("text", e.Text);
             if (e.ErrorId is not null) writer.WriteString("errorId", e.ErrorId);
             if (e.SourceId is { } s) writer.WriteNumber("sourceId", s);
-            if (e.Mechanism is { } m) writer.WriteString("mechanism", m.Name());
+            if (e.NotificationType is { } m) writer.WriteString("mechanism", m.Name());
             if (e.Address is { } a) writer.WriteString("address", Hex(a));
             if (e.BlockAddress is { } b) writer.WriteString("blockAddress", Hex(b));
             if (e.Esr is { } esr) writer.WriteString("esr", Hex(esr));

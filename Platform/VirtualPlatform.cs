@@ -31,8 +31,8 @@ public sealed class ErrorOutcome
     public Disposition Disposition { get; internal set; } = Disposition.Pending;
     /// <summary>How it ended, readable.</summary>
     public string Detail { get; internal set; } = "still in flight";
-    /// <summary>The guest mechanism that delivered it, if any.</summary>
-    public Mechanism? GuestMechanism { get; internal set; }
+    /// <summary>The notification type (ACPI 6.5 Table 18.14) by which the guest got it, if it did.</summary>
+    public NotificationType? GuestNotificationType { get; internal set; }
     /// <summary>What the guest did, if it got it.</summary>
     public string? GuestAction { get; internal set; }
     /// <summary>Guest physical address the VMM computed for a memory error (null when not guest RAM).</summary>
@@ -104,7 +104,7 @@ public sealed class PlatformRun
         {
             string where = o.Disposition switch
             {
-                Disposition.DeliveredToGuest => $"guest via {o.GuestMechanism?.Name().ToUpperInvariant()}",
+                Disposition.DeliveredToGuest => $"guest via {o.GuestNotificationType?.Name().ToUpperInvariant()}",
                 Disposition.ContainedAtHost => "contained at host",
                 Disposition.LoggedAtHost => "logged at host",
                 Disposition.NotGuestMemory => "VMM: not guest RAM",
@@ -277,9 +277,9 @@ public sealed class VirtualPlatform
     internal void After(ulong delayUs, Action action) => At(Now + delayUs, action);
 
     /// <summary>Adds a trace event at the current time.</summary>
-    internal TraceEvent Log(Actor actor, string action, string text, string? errorId = null, int? sourceId = null, Mechanism? mechanism = null,
+    internal TraceEvent Log(Actor actor, string action, string text, string? errorId = null, int? sourceId = null, NotificationType? notificationType = null,
         ulong? address = null, ulong? blockAddress = null, ulong? esr = null, int? cpu = null, byte[]? bytes = null)
-        => Trace.Add(Now, actor, action, text, errorId, sourceId, mechanism, address, blockAddress, esr, cpu, bytes);
+        => Trace.Add(Now, actor, action, text, errorId, sourceId, notificationType, address, blockAddress, esr, cpu, bytes);
 
     private readonly Dictionary<(string Memory, ulong Block), string> _blockOwners = [];
 

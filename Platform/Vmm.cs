@@ -13,7 +13,7 @@ public sealed class Vmm
     private readonly VirtualPlatform _p;
     private ErrorStatusWriter? _writer;
     private ulong _recordId = 1;
-    private readonly Dictionary<Mechanism, GhesSourceInfo> _firstByMechanism = [];
+    private readonly Dictionary<NotificationType, GhesSourceInfo> _firstByType = [];
     private GhesSourceInfo? _firstNotSea;
     private readonly List<(string ErrorId, ushort SourceId, ulong TimeUs)> _written = [];
 
@@ -57,8 +57,8 @@ public sealed class Vmm
         _p.GuestMemory.Write(s.GuestRegionBase, region);
         RegionLength = region.Length;
         Sources = Wire.ReadSources(GuestHest);
-        foreach (var x in Sources) _firstByMechanism.TryAdd(x.Mechanism, x);
-        _firstNotSea = Sources.FirstOrDefault(x => x.Mechanism != Mechanism.Sea);
+        foreach (var x in Sources) _firstByType.TryAdd(x.NotificationType, x);
+        _firstNotSea = Sources.FirstOrDefault(x => x.NotificationType != NotificationType.Sea);
         _writer = new ErrorStatusWriter(_p, Actor.Vmm, _p.GuestMemory, s.VmmQueueCapacity, s.VmmRetryUs, "guest");
         _p.Log(Actor.Vmm, "vmm.boot", $"guest RAM {string.Join(", ", s.GuestRam.Select(r => $"{Printable.Value(r.Name, 40)} GPA {VirtualPlatform.Hex(r.Gpa)}+{VirtualPlatform.Hex(r.Size)} at HVA {VirtualPlatform.Hex(r.Hva)}"))}; "
             + $"guest HEST ({GuestHest.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}, hardware_errors region ({region.Length} bytes) at GPA {VirtualPlatform.Hex(s.GuestRegionBase)}",
@@ -98,9 +98,9 @@ public sealed class Vmm
         }
         if (outcome is not null) outcome.GuestAddress = gpa;
         var error = outcome?.Error;
-        Mechanism wanted = actionRequired ? Mechanism.Sea : error?.Route ?? _p.Scenario.DefaultAsyncRoute;
+        NotificationType wanted = actionRequired ? NotificationType.Sea : error?.Route ?? _p.Scenario.DefaultAsyncRoute;
         // SEA is synchronous: it can only report an error that the vCPU being aborted consumed.
-        var source = !actionRequired && wanted == Mechanism.Sea ? null : _firstByMechanism.GetValueOrDefault(wanted);
+        var source = !actionRequired && wanted == NotificationType.Sea ? null : _firstByType.GetValueOrDefault(wanted);
         if (source is null)
         {
             var fallback = _firstNotSea ?? (actionRequired ? Sources.FirstOrDefault() : null);
@@ -110,12 +110,12 @@ public sealed class Vmm
                 outcome?.Set(Disposition.Lost, "the guest HEST has no source that can carry it");
                 return;
             }
-            string why = !actionRequired && wanted == Mechanism.Sea ? "SEA cannot carry an asynchronous error" : $"the guest HEST has no {wanted.Name().ToUpperInvariant()} source";
-            _p.Log(Actor.Vmm, "vmm.route-fallback", $"{why}; using source {fallback.SourceId} ({fallback.Mechanism.Name().ToUpperInvariant()})", errorId);
+            string why = !actionRequired && wanted == NotificationType.Sea ? "SEA cannot carry an asynchronous error" : $"the guest HEST has no {wanted.Name().ToUpperInvariant()} source";
+            _p.Log(Actor.Vmm, "vmm.route-fallback", $"{why}; using source {fallback.SourceId} ({fallback.NotificationType.Name().ToUpperInvariant()})", errorId);
             source = fallback;
         }
         _p.Log(Actor.Vmm, "vmm.translate", $"SIGBUS {(actionRequired ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO")} at HVA {VirtualPlatform.Hex(hva)} -> GPA {VirtualPlatform.Hex(gpa)} (slot {Printable.Value(slot!.Name, 40)}); "
-            + $"record for guest source {source.SourceId} ({source.Mechanism.Name().ToUpperInvariant()})", errorId, source.SourceId, source.Mechanism, address: gpa);
+            + $"record for guest source {source.SourceId} ({source.NotificationType.Name().ToUpperInvariant()})", errorId, source.SourceId, source.NotificationType, address: gpa);
         byte[] block = Wire.EncodeStatusBlock(CperSeverity.Recoverable, [Wire.GuestMemorySection(gpa, _recordId++)]);
         var chosen = source;
         _writer!.Submit(errorId ?? "?", chosen, block, blockAddress =>
@@ -129,42 +129,42 @@ public sealed class Vmm
 
     private void Notify(GhesSourceInfo source, string? errorId, int vcpu, bool consumed)
     {
-        switch (source.Mechanism)
+        switch (source.NotificationType)
         {
-            case Mechanism.Sea:
+            case NotificationType.Sea:
             {
                 var esr = ArmSyndrome.SynchronousExternalAbort(synchronousErrorType: 0);
-                _p.Log(Actor.Vmm, "vmm.notify", $"inject SEA on vCPU {vcpu}: {esr}", errorId, source.SourceId, source.Mechanism, esr: esr.Value, cpu: vcpu);
+                _p.Log(Actor.Vmm, "vmm.notify", $"inject SEA on vCPU {vcpu}: {esr}", errorId, source.SourceId, source.NotificationType, esr: esr.Value, cpu: vcpu);
                 _p.At(_p.Now, () => _p.Guest.OnSynchronousAbort(vcpu, esr));
                 break;
             }
-            case Mechanism.Sei:
+            case NotificationType.Sei:
             {
-                var esr = ArmSyndrome.SError(ArmSyndrome.AetForSeverity((uint)CperSeverity.Recoverable, consumed));
-                _p.Log(Actor.Vmm, "vmm.notify", $"pend virtual SError on vCPU 0 (VSESR_EL2): {esr}", errorId, source.SourceId, source.Mechanism, esr: esr.Value, cpu: 0);
+                var esr = ArmSyndrome.SError(ArmSyndrome.AetForSeverity(CperSeverity.Recoverable, consumed));
+                _p.Log(Actor.Vmm, "vmm.notify", $"pend virtual SError on vCPU 0 (VSESR_EL2): {esr}", errorId, source.SourceId, source.NotificationType, esr: esr.Value, cpu: 0);
                 _p.At(_p.Now, () => _p.Guest.OnSError(0, esr));
                 break;
             }
-            case Mechanism.Gsiv:
-            case Mechanism.Gpio:
-            case Mechanism.Sci:
-            case Mechanism.Nmi:
-            case Mechanism.Sdei:
+            case NotificationType.Gsiv:
+            case NotificationType.Gpio:
+            case NotificationType.Sci:
+            case NotificationType.Nmi:
+            case NotificationType.Sdei:
             {
-                string how = source.Mechanism switch
+                string how = source.NotificationType switch
                 {
-                    Mechanism.Gsiv => $"assert GSIV {source.Vector}",
-                    Mechanism.Gpio => $"signal GPIO pin {source.Vector} (generic event device)",
-                    Mechanism.Sci => "raise SCI",
-                    Mechanism.Nmi => "inject NMI",
+                    NotificationType.Gsiv => $"assert GSIV {source.Vector}",
+                    NotificationType.Gpio => $"signal GPIO pin {source.Vector} (generic event device)",
+                    NotificationType.Sci => "raise SCI",
+                    NotificationType.Nmi => "inject NMI",
                     _ => "dispatch SDEI event",
                 };
-                _p.Log(Actor.Vmm, "vmm.notify", how, errorId, source.SourceId, source.Mechanism);
-                _p.At(_p.Now, () => _p.Guest.OnInterrupt(source.Mechanism));
+                _p.Log(Actor.Vmm, "vmm.notify", how, errorId, source.SourceId, source.NotificationType);
+                _p.At(_p.Now, () => _p.Guest.OnInterrupt(source.NotificationType));
                 break;
             }
             default:
-                _p.Log(Actor.Vmm, "vmm.notify", $"polled source: nothing to signal; the guest reads it within {source.PollIntervalMs} ms", errorId, source.SourceId, source.Mechanism);
+                _p.Log(Actor.Vmm, "vmm.notify", $"polled source: nothing to signal; the guest reads it within {source.PollIntervalMs} ms", errorId, source.SourceId, source.NotificationType);
                 break;
         }
     }

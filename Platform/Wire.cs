@@ -67,11 +67,11 @@ internal static class Wire
         {
             if (!seen.Add(spec.SourceId)) throw new ScenarioException("$.guest.sources", $"source ID {spec.SourceId} appears twice");
             if (spec.BlockLength < 20 + 72 + MemoryErrorSection.Size) throw new ScenarioException("$.guest.sources", $"source {spec.SourceId}: a {spec.BlockLength}-byte block cannot hold one memory error record");
-            builder.AddGhesV2(spec.SourceId, (Hest.NotificationType)(byte)spec.Mechanism, s =>
+            builder.AddGhesV2(spec.SourceId, spec.NotificationType, s =>
             {
                 s.ErrorStatusBlockLength = spec.BlockLength;
                 s.MaxRawDataLength = spec.BlockLength;
-                s.Notification = s.Notification with { PollInterval = spec.Mechanism == Mechanism.Polled ? Math.Max(1, spec.PollIntervalMs) : spec.PollIntervalMs, Vector = spec.Vector };
+                s.Notification = s.Notification with { PollInterval = spec.NotificationType == NotificationType.Polled ? Math.Max(1, spec.PollIntervalMs) : spec.PollIntervalMs, Vector = spec.Vector };
             });
         }
         var result = builder.Build(regionBase);
@@ -82,7 +82,7 @@ internal static class Wire
     /// <summary>Reads the GHES and GHESv2 sources of a HEST (with <see cref="ErrorStatusRegionFromHest"/>, the zero-copy HEST view underneath).</summary>
     /// <exception cref="ApeiContentException">The table is malformed.</exception>
     public static List<GhesSourceInfo> ReadSources(ReadOnlySpan<byte> hest)
-        => ErrorStatusRegionFromHest.ReadSources(hest).Select(s => new GhesSourceInfo(s.Description.SourceId, (Mechanism)(byte)s.Notification,
+        => ErrorStatusRegionFromHest.ReadSources(hest).Select(s => new GhesSourceInfo(s.Description.SourceId, s.Notification,
             s.NotificationStructure?.PollInterval ?? 0, s.Description.ErrorStatusBlockLength, s.Description.ErrorBlockAddressRegister, s.GetReadAck(),
             s.NotificationStructure?.Vector ?? 0)).ToList();
 

@@ -6,6 +6,7 @@ using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Cper.LibCper;
 using BenchmarkDotNet.Attributes;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ApeiKit.Benchmarks;
 
@@ -25,7 +26,7 @@ public class RendererBenchmarks
 
     private readonly List<(int Start, int Length)> _records = [];
     private byte[] _dump = [];
-    private readonly ArrayBufferWriter<byte> _out = new(1 << 20);
+    private readonly ArrayPoolBufferWriter<byte> _out = new(1 << 20); // CommunityToolkit.HighPerformance, the CLI's workers' buffer
     private JsonRenderer? _ours;
     private Utf8JsonWriter? _libcper;
     private static readonly JsonSerializerOptions s_treeOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -56,7 +57,7 @@ public class RendererBenchmarks
         long total = 0;
         foreach (var (start, length) in _records)
         {
-            _out.ResetWrittenCount();
+            _out.Clear();
             _ours!.Reset(_out);
             CperRecordDescriber.Describe(_dump.AsSpan(start, length), start, _ours, "CPER record", out _);
             _ours.Flush();
@@ -72,7 +73,7 @@ public class RendererBenchmarks
         long total = 0;
         foreach (var (start, length) in _records)
         {
-            _out.ResetWrittenCount();
+            _out.Clear();
             _libcper!.Reset(_out);
             LibCperJsonWriter.Write(_dump.AsSpan(start, length), _libcper);
             _libcper.Flush();

@@ -5,6 +5,7 @@ using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
 using BenchmarkDotNet.Attributes;
+using CommunityToolkit.HighPerformance.Buffers;
 using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Benchmarks;
@@ -26,7 +27,7 @@ public class StreamingBenchmarks
     private byte[] _dump = [];
     private byte[] _jsonPart = [];
     private string _file = "";
-    private readonly PooledJsonSink _sink = new();
+    private readonly ArrayPoolBufferWriter<byte> _sink = new(1 << 16); // CommunityToolkit.HighPerformance, as the CLI's workers use
     private Utf8JsonWriter? _writer;
     private JsonRenderer? _renderer;
     private JsonRenderer? _compact;
@@ -160,7 +161,7 @@ public class StreamingBenchmarks
             else writer.Reset(_sink);
             CperRecordDescriber.Describe(rest, offset, renderer, "CPER record", out int n);
             renderer.Flush();
-            total += _sink.Written;
+            total += _sink.WrittenCount;
             rest = rest[n..];
             offset += n;
         }
@@ -197,24 +198,5 @@ public class StreamingBenchmarks
         public override void JsonOnly(string json, string? value) { }
         public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
         protected override void OnError(ApeiContentException error) { }
-    }
-
-    /// <summary>A reusable buffer writer over one pooled array.</summary>
-    private sealed class PooledJsonSink : IBufferWriter<byte>
-    {
-        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        public int Written { get; private set; }
-        public void Clear() => Written = 0;
-        public void Advance(int count) => Written += count;
-        public Memory<byte> GetMemory(int sizeHint = 0) { Ensure(sizeHint); return _buffer.AsMemory(Written); }
-        public Span<byte> GetSpan(int sizeHint = 0) { Ensure(sizeHint); return _buffer.AsSpan(Written); }
-        private void Ensure(int hint)
-        {
-            if (_buffer.Length - Written >= Math.Max(hint, 1)) return;
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2 + hint);
-            _buffer.AsSpan(0, Written).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
     }
 }

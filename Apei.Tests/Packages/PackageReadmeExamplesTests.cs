@@ -92,6 +92,21 @@ public sealed class PackageReadmeExamplesTests
     }
     // README-EXAMPLE-END
 
+    // README-EXAMPLE: GhesInput
+    static BootErrorRegion ReadBertFile(byte[] file)
+    {
+        // A BERT saved with its boot error region in one file (tables/BERT, then tables/data/BERT).
+        if (!GhesInputDetection.TrySplitBert(file, out int tableLength))
+            throw new InvalidDataException("not a BERT");
+        var table = file.AsSpan(0, tableLength);
+        // Only the Boot Error Region Length the table declares is the region's.
+        var region = GhesInputDetection.DecodeBertRegion(table, file.AsSpan(tableLength), regionOffset: tableLength);
+        foreach (var block in region.Blocks)
+            Console.WriteLine($"block: severity {block.ErrorSeverity}, {block.Entries.Count} entries");
+        return region;
+    }
+    // README-EXAMPLE-END
+
     // README-EXAMPLE: Platform
     static PlatformRun RunDefaultScenario()
     {
@@ -204,6 +219,17 @@ public sealed class PackageReadmeExamplesTests
     }
 
     [Fact]
+    public void GhesInput_example_reads_the_crashlog_bert_fixture()
+    {
+        // fixtures/bert/dummy.bert (intel/crashlog): a 48-byte BERT declaring a 1100-byte region, then that region:
+        // one fatal block (severity 1 at 0x3C) holding two entries.
+        var region = ReadBertFile(Fixtures.Bytes("bert/dummy.bert"));
+        var block = Assert.Single(region.Blocks);
+        Assert.Equal(1u, block.ErrorSeverity);
+        Assert.Equal(2, block.Entries.Count);
+    }
+
+    [Fact]
     public void Platform_example_runs_the_default_scenario()
     {
         var run = RunDefaultScenario();
@@ -217,6 +243,7 @@ public sealed class PackageReadmeExamplesTests
     [InlineData("Hest")]
     [InlineData("Ghes")]
     [InlineData("Platform")]
+    [InlineData("GhesInput", "Ghes/README.md")] // after <!-- README-EXAMPLE: GhesInput -->
     [InlineData("Snapshot", "Hest/README.md")] // a later block, after <!-- README-EXAMPLE: Snapshot -->
     [InlineData("Snapshot", "README.md")]
     [InlineData("VendorSection", "Cper/README.md")]

@@ -1,5 +1,6 @@
 using ApeiKit.Text;
 using System.Diagnostics;
+using ApeiKit.Hest;
 using ApeiKit.Platform;
 
 namespace ApeiKit.Tests.Platform;
@@ -162,7 +163,7 @@ public class BoundedCostTests
     {
         var (run, violations, _) = RunTimed(ScenarioJson(Gpio, """{ "id": "c", "at": "1ms", "error": "memory-consumed", "guestAddress": "0x40000000", "vcpu": 0 }"""));
         Assert.Empty(violations);
-        Assert.Equal(Mechanism.Gpio, run.Outcomes.Single().GuestMechanism);
+        Assert.Equal(NotificationType.Gpio, run.Outcomes.Single().GuestNotificationType);
         var undelivered = PlatformInvariants.CheckDelivery(run);
         Assert.Contains(undelivered, l => l.StartsWith("c: action-required error delivered as action optional by GPIO", StringComparison.Ordinal));
     }

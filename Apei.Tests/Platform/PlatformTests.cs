@@ -1,5 +1,6 @@
 using System.Globalization;
 using ApeiKit.Cper;
+using ApeiKit.Hest;
 using ApeiKit.Platform;
 
 namespace ApeiKit.Tests.Platform;
@@ -9,6 +10,63 @@ public class PlatformTests
     private static PlatformRun RunDefault() => VirtualPlatform.Run(Scenario.Default);
 
     private static ErrorOutcome Outcome(PlatformRun run, string id) => run.Outcomes.Single(o => o.Error.Id == id);
+
+    [Theory]
+    // The scenario spellings users type (as accepted before the platform's Mechanism enum gave way to Hest's
+    // NotificationType), with the ACPI 6.5 Table 18.14 code each stands for.
+    [InlineData("polled", 0)]
+    [InlineData("sci", 3)]
+    [InlineData("NMI", 4)]
+    [InlineData("gpio", 7)]
+    [InlineData("Sea", 8)]
+    [InlineData("sei", 9)]
+    [InlineData("gsiv", 10)]
+    [InlineData("sdei", 11)]
+    public void Scenario_notification_names_parse_to_the_table_18_14_codes(string name, byte code)
+    {
+        Assert.True(NotificationRoutes.TryParse(name, out var type));
+        Assert.Equal(code, (byte)type);
+        Assert.Equal(name.ToLowerInvariant(), type.Name());
+        // The same short name HEST build specs use for that code.
+        Assert.Equal(HestNames.NotificationTypeKeys[code], type.Name());
+    }
+
+    [Theory]
+    // Types the platform does not model stay refused in scenarios (external and local interrupt, CMCI, MCE), as before.
+    [InlineData("external-interrupt")]
+    [InlineData("local-interrupt")]
+    [InlineData("cmci")]
+    [InlineData("mce")]
+    [InlineData("8")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Scenario_notification_names_refuse_types_the_platform_does_not_route(string? name)
+    {
+        Assert.False(NotificationRoutes.TryParse(name, out _));
+        var json = $$"""
+        {
+          "guest": {
+            "ram": [ { "gpa": "0x40000000", "size": "256MiB", "hva": "0x7f0000000000", "hpa": "0x80000000" } ],
+            "vcpus": [ { "id": 0, "task": "app" } ],
+            "sources": [ { "sourceId": 1, "notification": "{{name}}" } ]
+          },
+          "timeline": []
+        }
+        """;
+        if (name is null) return;
+        var e = Assert.Throws<ScenarioException>(() => ScenarioReader.Read(json));
+        Assert.Equal("$.guest.sources[0].notification", e.Path);
+    }
+
+    [Fact]
+    public void Unrouted_notification_types_print_their_code()
+    {
+        Assert.Equal("5", NotificationType.Cmci.Name());
+        Assert.False(NotificationType.Mce.IsRouted());
+        Assert.True(NotificationType.Sea.IsSynchronous());
+        Assert.False(NotificationType.Sei.IsSynchronous());
+        Assert.Equal(8, NotificationRoutes.Routed.Count);
+    }
 
     [Fact]
     public void Default_scenario_keeps_every_invariant()
@@ -20,17 +78,17 @@ public class PlatformTests
     }
 
     [Theory]
-    [InlineData("consumed", Mechanism.Sea)]
-    [InlineData("scrub-gpio", Mechanism.Gpio)]
-    [InlineData("scrub-gsiv", Mechanism.Gsiv)]
-    [InlineData("scrub-sei", Mechanism.Sei)]
-    [InlineData("scrub-polled", Mechanism.Polled)]
-    public void Default_scenario_delivers_each_memory_error_by_its_mechanism(string id, Mechanism mechanism)
+    [InlineData("consumed", NotificationType.Sea)]
+    [InlineData("scrub-gpio", NotificationType.Gpio)]
+    [InlineData("scrub-gsiv", NotificationType.Gsiv)]
+    [InlineData("scrub-sei", NotificationType.Sei)]
+    [InlineData("scrub-polled", NotificationType.Polled)]
+    public void Default_scenario_delivers_each_memory_error_by_its_mechanism(string id, NotificationType mechanism)
     {
         var run = RunDefault();
         var o = Outcome(run, id);
         Assert.Equal(Disposition.DeliveredToGuest, o.Disposition);
-        Assert.Equal(mechanism, o.GuestMechanism);
+        Assert.Equal(mechanism, o.GuestNotificationType);
         // The guest saw the guest physical address the scenario named (host address translated back through the map).
         var record = run.Guest.Records.Single(r => r.ErrorId == id);
         var slot = run.Scenario.GuestRam.Single(s => o.Error.HostAddress >= s.Hpa && o.Error.HostAddress - s.Hpa < s.Size);
@@ -202,8 +260,8 @@ public class PlatformTests
         Assert.Empty(PlatformInvariants.Check(run));
         var o = Outcome(run, "x");
         Assert.Equal(Disposition.DeliveredToGuest, o.Disposition);
-        Mechanisms.TryParse(mechanism, out var m);
-        Assert.Equal(m, o.GuestMechanism);
+        NotificationRoutes.TryParse(mechanism, out var m);
+        Assert.Equal(m, o.GuestNotificationType);
         Assert.Equal(0x40010000UL, run.Guest.Records.Single().Block.Entries.Single().Address);
         // The guest read the block from the address its own HEST declared.
         var read = run.Trace.Events.Single(e => e.Action == "guest.read");
@@ -236,9 +294,9 @@ public class PlatformTests
 
     internal static Scenario RandomScenario(Random r)
     {
-        var mechanisms = new[] { Mechanism.Sea, Mechanism.Sei, Mechanism.Gsiv, Mechanism.Gpio, Mechanism.Polled };
-        var sources = mechanisms.Where(_ => r.Next(4) != 0).Select((m, i) => new GhesSourceSpec((ushort)(i + 1), m, m == Mechanism.Polled ? (uint)r.Next(1, 6) : 0, 1024, 40)).ToList();
-        if (sources.Count == 0) sources.Add(new GhesSourceSpec(1, Mechanism.Gpio, 0, 1024, 7));
+        var mechanisms = new[] { NotificationType.Sea, NotificationType.Sei, NotificationType.Gsiv, NotificationType.Gpio, NotificationType.Polled };
+        var sources = mechanisms.Where(_ => r.Next(4) != 0).Select((m, i) => new GhesSourceSpec((ushort)(i + 1), m, m == NotificationType.Polled ? (uint)r.Next(1, 6) : 0, 1024, 40)).ToList();
+        if (sources.Count == 0) sources.Add(new GhesSourceSpec(1, NotificationType.Gpio, 0, 1024, 7));
         var ram = new List<RamSlotSpec>
         {
             new("ram0", 0x4000_0000, 0x7f00_0000_0000, 0x2_0000_0000, 0x1000_0000),
@@ -286,7 +344,7 @@ public class PlatformTests
             GuestAcknowledges = r.Next(8) != 0,
             VmmQueueCapacity = r.Next(1, 8),
             VmmRetryUs = (ulong)r.Next(5, 50),
-            DefaultAsyncRoute = sources[r.Next(sources.Count)].Mechanism,
+            DefaultAsyncRoute = sources[r.Next(sources.Count)].NotificationType,
             HostCpus = 4,
             FatalPolicy = r.Next(4) == 0 ? FatalPolicy.Panic : FatalPolicy.OfflineCpu,
             Timeline = timeline,
@@ -306,7 +364,7 @@ public class ReadmeScenarioTests
         var run = VirtualPlatform.Run(ScenarioReader.Read(readme[start..end], "README.md"));
         Assert.Empty(PlatformInvariants.Check(run));
         Assert.Equal(14, run.Outcomes.Count);
-        foreach (var m in new[] { Mechanism.Sea, Mechanism.Gpio, Mechanism.Gsiv, Mechanism.Sei, Mechanism.Polled })
-            Assert.Contains(run.Outcomes, o => o.GuestMechanism == m && o.Disposition == Disposition.DeliveredToGuest);
+        foreach (var m in new[] { NotificationType.Sea, NotificationType.Gpio, NotificationType.Gsiv, NotificationType.Sei, NotificationType.Polled })
+            Assert.Contains(run.Outcomes, o => o.GuestNotificationType == m && o.Disposition == Disposition.DeliveredToGuest);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ApeiKit.Cli;
 
@@ -37,7 +38,7 @@ internal static class ConvertCommand
             if (problemLines.Count < 100) problemLines.Add(line);
             else if (problemLines.Count == 100) problemLines.Add("apeikit: (more problems not listed; the summary below counts them)");
         }
-        var sink = new StreamBufferWriter(result);
+        using var sink = new StreamBufferWriter(result);
         if (file != "-" && Directory.Exists(file))
         {
             string table = Path.Combine(file, "BERT"), region = Path.Combine(file, "data", "BERT");
@@ -151,16 +152,27 @@ internal static class ConvertCommand
         }
     }
 
-    private sealed class StreamBufferWriter(Stream stream) : System.Buffers.IBufferWriter<byte>
+    /// <summary>
+    /// Writes each encoded block to the output as it is advanced, through one pooled buffer
+    /// (CommunityToolkit.HighPerformance's <see cref="ArrayPoolBufferWriter{T}"/>; it allocated a new array per block before).
+    /// </summary>
+    private sealed class StreamBufferWriter(Stream stream) : System.Buffers.IBufferWriter<byte>, IDisposable
     {
+        private readonly ArrayPoolBufferWriter<byte> _buffer = new(4096);
+
         public void Write(byte[] bytes) => stream.Write(bytes);
 
-        private byte[] _buffer = [];
+        public void Advance(int count)
+        {
+            _buffer.Advance(count);
+            stream.Write(_buffer.WrittenSpan);
+            _buffer.Clear();
+        }
 
-        public void Advance(int count) => stream.Write(_buffer, 0, count);
+        public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.GetMemory(sizeHint);
 
-        public Memory<byte> GetMemory(int sizeHint = 0) => _buffer = new byte[Math.Max(sizeHint, 256)];
+        public Span<byte> GetSpan(int sizeHint = 0) => _buffer.GetSpan(sizeHint);
 
-        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+        public void Dispose() => _buffer.Dispose();
     }
 }

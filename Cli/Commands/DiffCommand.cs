@@ -131,7 +131,7 @@ internal static class DiffCommand
             }
             if (tableFilter is not null) throw new CliUsageException($"{CliText.Name(name)}: --table applies to acpidump text or ACPI table binaries.");
             if (BertTable.HasSignature(bytes)) return new Side(name, "a BERT", bytes, DescribeBert);
-            if (!GhesInput.LooksLikeBlock(bytes)) throw new CliUsageException($"{CliText.Name(name)}: not a table ApeiKit decodes.");
+            if (!GhesInputDetection.LooksLikeErrorStatusBlock(bytes)) throw new CliUsageException($"{CliText.Name(name)}: not a table ApeiKit decodes.");
             return Blocks(name, bytes);
         }
         if (tableFilter is not null) throw new CliUsageException($"{CliText.Name(name)}: --table applies to acpidump text or ACPI table binaries.");

@@ -220,7 +220,7 @@ internal static class SimulateCommand
                 w.WriteString("kind", PlatformRun.KindName(o.Error.Kind));
                 w.WriteString("disposition", JsonNamingPolicy.KebabCaseLower.ConvertName(o.Disposition.ToString()));
                 w.WriteString("detail", o.Detail);
-                if (o.GuestMechanism is { } m) w.WriteString("guestMechanism", m.Name());
+                if (o.GuestNotificationType is { } m) w.WriteString("guestMechanism", m.Name());
                 if (o.GuestAction is not null) w.WriteString("guestAction", o.GuestAction);
                 if (o.HostVirtualAddress is { } hva) w.WriteString("hostVirtualAddress", $"0x{hva:X}");
                 if (o.GuestAddress is { } gpa) w.WriteString("guestAddress", $"0x{gpa:X}");

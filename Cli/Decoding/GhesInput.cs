@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
@@ -25,15 +24,14 @@ internal static class GhesInput
     public static Loaded? TryLoad(string name, byte[] bytes, bool forceGesb)
     {
         if (forceGesb) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
-        if (bytes.Length >= 4 && BertTable.HasSignature(bytes))
+        if (GhesInputDetection.TrySplitBert(bytes, out int tableLength))
         {
-            int tableLength = bytes.Length >= 8 ? (int)Math.Min(Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)), (uint)BertTable.Size), (uint)bytes.Length) : bytes.Length;
             bool hasRegion = bytes.Length > tableLength;
             string? note = hasRegion ? null : "not in this file (give it with --bert-region, e.g. /sys/firmware/acpi/tables/data/BERT)";
             return new(name, bytes, [new InputUnit(UnitKind.BertTable, 0, bytes.Length, hasRegion ? "BERT and boot error region" : "BERT")
                 { Detail = new BertUnitDetail(tableLength, tableLength, 0, note) }]);
         }
-        if (LooksLikeBlock(bytes)) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
+        if (GhesInputDetection.LooksLikeErrorStatusBlock(bytes)) return new(name, bytes, [new InputUnit(UnitKind.ErrorStatusBlock, 0, bytes.Length, "Generic Error Status Block")]);
         return null;
     }
 
@@ -46,25 +44,6 @@ internal static class GhesInput
         string name = regionPath is null ? tablePath : $"{tablePath} + {regionPath}";
         return new(name, bytes, [new InputUnit(UnitKind.BertTable, 0, bytes.Length, region.Length > 0 ? "BERT and boot error region" : "BERT")
             { Detail = new BertUnitDetail(table.Length, 0, 0, region.Length > 0 ? null : "not at hand") }]);
-    }
-
-    /// <summary>
-    /// True when the bytes plausibly are an error status block: a non-zero Block Status with reserved bits clear,
-    /// a Data Length that holds at least one entry and fits, and a first entry whose lengths fit too.
-    /// </summary>
-    public static bool LooksLikeBlock(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize || bytes.StartsWith("CPER"u8)) return false;
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.DataLengthOffset..]);
-        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.BlockSeverityOffset..]);
-        if (status == 0 || (status & GenericErrorStatus.BlockStatusReservedMask) != 0 || severity > 3) return false;
-        if (dataLength < GenericErrorStatus.EntryHeaderSize || GenericErrorStatus.BlockHeaderSize + (ulong)dataLength > (ulong)bytes.Length) return false;
-        var entry = bytes[GenericErrorStatus.BlockHeaderSize..];
-        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
-        uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
-        return entrySeverity <= 3 && (revision >> 8) <= 0x03 && (ulong)GenericErrorStatus.EntryHeaderSizeFor(revision) + length <= dataLength;
     }
 
     /// <summary>Describes a BERT or error status block unit; false for other kinds.</summary>
@@ -116,10 +95,8 @@ internal static class GhesInput
             else if (unit.Kind == UnitKind.BertTable && unit.Detail is BertUnitDetail d)
             {
                 fromBert = true;
-                var table = BertTable.Read(loaded.Bytes.AsSpan(unit.Offset));
                 int end = unit.Offset + unit.Length;
-                int length = (int)Math.Min(table.RegionLength, (uint)(end - d.RegionStart));
-                blocks.AddRange(BootErrorRegion.Decode(loaded.Bytes.AsSpan(d.RegionStart, length), d.RegionDisplayOffset).Blocks);
+                blocks.AddRange(GhesInputDetection.DecodeBertRegion(loaded.Bytes.AsSpan(unit.Offset), loaded.Bytes.AsSpan(d.RegionStart, end - d.RegionStart), d.RegionDisplayOffset).Blocks);
             }
             else return null;
         }

@@ -9,6 +9,7 @@ using ApeiKit.Cper;
 using ApeiKit.Cper.LibCper;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ApeiKit.Cli;
 
@@ -29,6 +30,9 @@ internal static class StreamingDecode
 
     private enum Format { Text, Layout, Json, Ndjson }
 
+    /// <summary>First capacity of the pooled buffers (records' bytes, renderings): most records and their JSON fit.</summary>
+    private const int InitialBufferSize = 4096;
+
     /// <summary>
     /// One unit that is not a framed record (a loaded table's unit, skipped or oversized bytes, an input's notices, a
     /// prelude), with its own describe step, and its rendering once done. Records themselves travel as <see cref="RecordUnit"/>s.
@@ -39,8 +43,8 @@ internal static class StreamingDecode
         public required string Label;
         public string? Prelude; // text written before the unit (headers, "(empty input)")
         public Action<StructureVisitor, bool>? Describe; // null: only the prelude
-        public byte[]? Rented;
-        public PooledBufferWriter? Json;
+        public MemoryOwner<byte>? Rented; // the unit's bytes (skipped or oversized), returned to the pool once written
+        public ArrayPoolBufferWriter<byte>? Json;
         public string? Text;
         public List<ApeiContentException>? Errors;
         public bool SkipInJson;
@@ -107,15 +111,15 @@ internal static class StreamingDecode
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
         private readonly List<ApeiContentException> _errors = [];
         // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
-        private readonly ConcurrentQueue<PooledBufferWriter> _pool = new();
+        private readonly ConcurrentQueue<ArrayPoolBufferWriter<byte>> _pool = new();
 
         /// <summary>One record's JSON when records are rendered one at a time (one job, a large record): reused.</summary>
-        public PooledBufferWriter Single { get; } = new();
+        public ArrayPoolBufferWriter<byte> Single { get; } = new(InitialBufferSize);
 
         private bool IsJson => format is Format.Json or Format.Ndjson;
 
         /// <summary>The JSON renderer, writing (appending) into <paramref name="buffer"/>.</summary>
-        private JsonRenderer JsonInto(PooledBufferWriter buffer)
+        private JsonRenderer JsonInto(ArrayPoolBufferWriter<byte> buffer)
         {
             if (_renderer is null)
             {
@@ -152,7 +156,7 @@ internal static class StreamingDecode
             if (IsJson)
             {
                 if (w.SkipInJson) return;
-                var buffer = _pool.TryDequeue(out var b) ? b : new PooledBufferWriter();
+                var buffer = _pool.TryDequeue(out var b) ? b : new ArrayPoolBufferWriter<byte>(InitialBufferSize);
                 buffer.Clear();
                 var renderer = JsonInto(buffer);
                 w.Describe(renderer, true);
@@ -182,7 +186,7 @@ internal static class StreamingDecode
         }
 
         /// <summary>Renders a record, appending its JSON to <paramref name="json"/> (JSON formats) or its text to <paramref name="text"/>.</summary>
-        public void RenderRecord(ref RecordUnit u, ReadOnlySpan<byte> bytes, PooledBufferWriter json, TextWriter? text)
+        public void RenderRecord(ref RecordUnit u, ReadOnlySpan<byte> bytes, ArrayPoolBufferWriter<byte> json, TextWriter? text)
         {
             if (libcper)
             {
@@ -235,7 +239,7 @@ internal static class StreamingDecode
             b.Owner = this;
         }
 
-        public void Return(PooledBufferWriter buffer) => _pool.Enqueue(buffer);
+        public void Return(ArrayPoolBufferWriter<byte> buffer) => _pool.Enqueue(buffer);
     }
 
     /// <summary>Renders a record and writes it at once (one job; a large record with several): straight from <paramref name="bytes"/>.</summary>
@@ -348,8 +352,8 @@ internal static class StreamingDecode
     {
         public readonly RecordUnit[] Units;
         public int Count;
-        public readonly PooledBufferWriter Input = new(); // the records' bytes
-        public readonly PooledBufferWriter Json = new(); // JSON formats: the renderings, one after another
+        public readonly ArrayPoolBufferWriter<byte> Input = new(InitialBufferSize); // the records' bytes
+        public readonly ArrayPoolBufferWriter<byte> Json = new(InitialBufferSize); // JSON formats: the renderings, one after another
         public readonly StringBuilder Text = new(); // text and layout: the renderings
         public Worker? Owner;
         public Exception? Error;
@@ -768,11 +772,11 @@ internal static class StreamingDecode
                     };
                 }
                 int n = (int)item.Data.Length; // 0 when the skipped bytes were too many to keep
-                byte[]? rented = null;
+                MemoryOwner<byte>? rented = null;
                 if (n > 0)
                 {
-                    rented = ArrayPool<byte>.Shared.Rent(n);
-                    item.Data.CopyTo(rented);
+                    rented = MemoryOwner<byte>.Allocate(n);
+                    item.Data.CopyTo(rented.Span);
                 }
                 string label = $"Unrecognised bytes at 0x{offset:X}";
                 string? problem = item.Problem;
@@ -784,7 +788,7 @@ internal static class StreamingDecode
                     Rented = rented,
                     Describe = (v, json) =>
                     {
-                        var bytes = rented is null ? default : rented.AsSpan(0, n);
+                        ReadOnlySpan<byte> bytes = rented is null ? default : rented.Span;
                         string found = n > 0 ? $"{length} bytes starting {FieldFormat.HexBytes(bytes, 8)}" : $"{length} bytes";
                         if (problem is not null) found += $" ({problem})";
                         v.BeginObject(null, label, offset, length);
@@ -833,7 +837,7 @@ internal static class StreamingDecode
                 foreach (var n in w.Notices) context.Error.WriteLine($"apeikit: {w.InputName}: {n}");
                 ErrorCount += w.NoticeErrors;
             }
-            if (w.Rented is not null) ArrayPool<byte>.Shared.Return(w.Rented);
+            w.Rented?.Dispose();
             if (w.Text is not null) output.Write(w.Text);
             if (w.Json is { } json)
             {
@@ -967,10 +971,9 @@ internal static class StreamingDecode
 
             public override void Write(string text)
             {
-                var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-                int n = Encoding.UTF8.GetBytes(text, rented);
-                Write(rented.AsSpan(0, n));
-                ArrayPool<byte>.Shared.Return(rented);
+                using var rented = SpanOwner<byte>.Allocate(Encoding.UTF8.GetMaxByteCount(text.Length));
+                int n = Encoding.UTF8.GetBytes(text, rented.Span);
+                Write(rented.Span[..n]);
             }
 
             // A pipe or terminal on Unix is written through a FileStream on fd 1: the console stream ignores EPIPE, so a
