@@ -124,6 +124,9 @@ public sealed class SectionRegistryTests
         var decoded = ErrorStatusBlock.Decode(bytes, out _, errors, options: With(Registry()));
         Assert.Single(errors);
         Assert.IsType<MemoryErrorSection>(decoded.Entries[1].Body);
+        // The one-line renderings take the same options; without them the GUID is unknown.
+        Assert.Contains($"{EfiGuid.ToText(s_acme)} (Acme Widget)", block.ToLayoutString(options: With(Registry())), StringComparison.Ordinal);
+        Assert.DoesNotContain("Acme Widget", block.ToLayoutString(), StringComparison.Ordinal);
     }
 
     [Fact]
