@@ -116,24 +116,25 @@ public sealed record AcpiTableHeaderData
 public static class AsciiField
 {
     /// <summary>Decodes up to the first NUL; non-printable bytes become '.'.</summary>
-    public static string Decode(ReadOnlySpan<byte> field)
+    /// <param name="source">The field's bytes.</param>
+    public static string Decode(ReadOnlySpan<byte> source)
     {
-        int n = field.IndexOf((byte)0);
-        if (n < 0) n = field.Length;
+        int n = source.IndexOf((byte)0);
+        if (n < 0) n = source.Length;
         Span<char> text = n <= 256 ? stackalloc char[n] : new char[n];
-        return new string(text[..Decode(field, text)]);
+        return new string(text[..Decode(source, text)]);
     }
 
     /// <summary>
     /// <see cref="Decode(ReadOnlySpan{byte})"/> into <paramref name="destination"/> (at least as long as the field) without
     /// allocating; returns the characters written.
     /// </summary>
-    public static int Decode(ReadOnlySpan<byte> field, Span<char> destination)
+    public static int Decode(ReadOnlySpan<byte> source, Span<char> destination)
     {
-        int n = field.IndexOf((byte)0);
-        if (n < 0) n = field.Length;
+        int n = source.IndexOf((byte)0);
+        if (n < 0) n = source.Length;
         if (destination.Length < n) throw new ArgumentException($"needs room for {n} characters", nameof(destination));
-        for (int i = 0; i < n; i++) destination[i] = field[i] is >= 0x20 and < 0x7F ? (char)field[i] : '.';
+        for (int i = 0; i < n; i++) destination[i] = source[i] is >= 0x20 and < 0x7F ? (char)source[i] : '.';
         return n;
     }
 

@@ -4,27 +4,13 @@ namespace ApeiKit;
 /// Resource limits the decoders enforce before they trust a size or count read from the input. The defaults are far
 /// above anything real firmware writes and far below what a random or hostile value reaches, so a count above a limit
 /// is reported as an <see cref="ApeiContentException"/> whose Expected names the limit in words (e.g.
-/// "at most 1024 (the limit on sections per record)"). The limits in force are <see cref="Current"/>:
-/// <see cref="Default"/> unless a caller has set others for its flow with <see cref="Use"/>.
+/// "at most 1024 (the limit on sections per record)"). There is no ambient setting: the limits are passed to the decode
+/// call that enforces them (in ApeiKit.Cper, <c>CperDecodeOptions.Limits</c>); <see cref="Default"/> when none are given.
 /// </summary>
 public sealed record DecoderLimits
 {
     /// <summary>The default limits.</summary>
     public static DecoderLimits Default { get; } = new();
-
-    private static readonly AsyncLocal<DecoderLimits?> s_current = new();
-
-    /// <summary>The limits in force for the calling thread / async flow.</summary>
-    public static DecoderLimits Current => s_current.Value ?? Default;
-
-    /// <summary>Sets <paramref name="limits"/> for the calling flow until the returned scope is disposed.</summary>
-    public static IDisposable Use(DecoderLimits limits)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        var previous = s_current.Value;
-        s_current.Value = limits;
-        return new Scope(previous);
-    }
 
     /// <summary>The default record size limit, 1 MiB: the one default of every reader (this, the stream reader's options, the CLI's <c>--max-record-size</c>).</summary>
     public const int DefaultMaxRecordSize = 1 << 20;
@@ -62,16 +48,4 @@ public sealed record DecoderLimits
         nameof(MaxContextStructures) => "the limit on context structures per section",
         _ => "a decoder limit",
     };
-
-    private sealed class Scope(DecoderLimits? previous) : IDisposable
-    {
-        private bool _disposed;
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            s_current.Value = previous;
-        }
-    }
 }

@@ -52,7 +52,7 @@ public sealed class CperRecord : IApeiEncodable
     public List<(int Offset, byte[] Bytes)> Fillers { get; } = [];
 
     /// <summary>
-    /// True for a record that holds what broken input held (set by the lenient <see cref="Decode(ReadOnlySpan{byte}, List{ApeiContentException}, out int, long, CperSectionRegistry)"/>
+    /// True for a record that holds what broken input held (set by the lenient <see cref="Decode(ReadOnlySpan{byte}, out int, List{ApeiContentException}, long, CperDecodeOptions)"/>
     /// and by JSON input that carries decode's <c>errors</c>): encoding then writes an Error Severity or Section Severity
     /// above 3 back as it was read, so decode then encode gives the same bytes. Otherwise encoding refuses them
     /// (UEFI 2.10 N.2.1, N.2.2: 0-3), with the same error decode reports.
@@ -63,12 +63,12 @@ public sealed class CperRecord : IApeiEncodable
     /// <param name="source">Bytes starting at the record.</param>
     /// <param name="bytesConsumed">Bytes the record occupies.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
-    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <exception cref="ApeiContentException">Malformed or truncated record or section.</exception>
-    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
+    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         var errors = new List<ApeiContentException>();
-        var record = Decode(source, errors, out bytesConsumed, baseOffset, sections);
+        var record = Decode(source, out bytesConsumed, errors, baseOffset, options);
         if (errors.Count > 0) throw errors[0];
         return record;
     }
@@ -78,16 +78,16 @@ public sealed class CperRecord : IApeiEncodable
     /// sections outside the record are dropped, and every problem is added to <paramref name="errors"/>.
     /// </summary>
     /// <param name="source">Bytes starting at the record.</param>
-    /// <param name="errors">Receives every problem found.</param>
     /// <param name="bytesConsumed">Bytes the record occupies.</param>
+    /// <param name="errors">Receives every problem found.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
-    /// <param name="sections">The section codecs to use (vendor codecs added; what they throw is one of <paramref name="errors"/>); null: the registry in force.</param>
+    /// <param name="options">The section codecs (vendor codecs added; what they throw is one of <paramref name="errors"/>), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
-    public static CperRecord Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
+    public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, List<ApeiContentException> errors, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        using var scope = CperSectionRegistry.UseIfGiven(sections);
-        var view = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
+        options ??= CperDecodeOptions.Default;
+        var view = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset, options);
         List<ApeiContentException>? headerErrors = errors;
         CperRecordChecks.Header(view, baseOffset, ref headerErrors); // the describer's checks, from the same code
         var h = view.Header;
@@ -135,7 +135,7 @@ public sealed class CperRecord : IApeiEncodable
             }
             try
             {
-                section.Body = CperSections.DecodeBody(d.SectionType, body, baseOffset + d.SectionOffset);
+                section.Body = options.Sections.DecodeBody(d.SectionType, body, baseOffset + d.SectionOffset, options);
             }
             catch (ApeiContentException e)
             {

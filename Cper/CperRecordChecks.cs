@@ -4,7 +4,7 @@ namespace ApeiKit.Cper;
 
 /// <summary>
 /// The record-level content checks (UEFI 2.10 N.2.1 Record Header, N.2.2 Section Descriptor), written once and run by
-/// both <see cref="CperRecord.Decode(ReadOnlySpan{byte}, out int, long, CperSectionRegistry?)"/> (strict: the first one throws; lenient: all
+/// both <see cref="CperRecord.Decode(ReadOnlySpan{byte}, out int, long, CperDecodeOptions?)"/> (strict: the first one throws; lenient: all
 /// are collected) and <see cref="CperRecordDescriber"/> (reported in the rendering), so the two never disagree about the
 /// same bytes.
 /// </summary>

@@ -16,13 +16,15 @@ public static class CperRecordDescriber
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the record object (e.g. "CPER record #2").</param>
     /// <param name="bytesConsumed">Bytes the record occupies (RecordLength, or what was left when it is cut short).</param>
-    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <returns>Number of content errors reported.</returns>
     /// <exception cref="ApeiContentException">Only when not even a header with the CPER signature is there (nothing to describe).</exception>
-    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed, CperSectionRegistry? sections = null)
+    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed, CperDecodeOptions? options = null)
     {
-        using var scope = CperSectionRegistry.UseIfGiven(sections);
-        var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset);
+        options ??= CperDecodeOptions.Default;
+        var registry = options.Sections;
+        var descriptorLayout = registry.WithSectionTypeNames(CperSectionDescriptor.Layout);
+        var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset, options);
         List<ApeiContentException>? errors = null; // record-level (made on the first); section errors are reported in place
         int sectionErrors = 0;
         var header = record.Header;
@@ -45,13 +47,13 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             var type = d.SectionType;
-            var codec = CperSections.Find(type); // one registry lookup per section: its name and its describer
+            var codec = registry.Find(type); // one registry lookup per section: its name and its describer
             string? known = codec is not null ? codec.Name : CperGuids.SectionName(type);
             string name = known ?? "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
-            CperSectionDescriptor.Layout.Describe(d.Bytes, dOff, visitor);
+            descriptorLayout.Describe(d.Bytes, dOff, visitor);
             visitor.JsonOnly("sectionName", known);
             visitor.EndObject();
             if (CperRecordChecks.Descriptor(d, i, dOff) is { } invalid)
@@ -86,7 +88,7 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                if (codec is not null) CperSectionRegistry.DescribeWith(codec, body, bOff, visitor); // vendor codecs contained
+                if (codec is not null) CperSectionRegistry.DescribeWith(codec, body, bOff, visitor, options); // vendor codecs contained
                 else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }

@@ -44,13 +44,18 @@ public readonly ref struct CperRecordView
     /// Reads the record at the start of <paramref name="source"/>. Returns false only when too few bytes
     /// are present (less than the header, or less than RecordLength): read more and call again.
     /// </summary>
-    /// <exception cref="ApeiContentException">Bad signature, RecordLength smaller than the header, or a descriptor table that does not fit in RecordLength; RecordLength or SectionCount above <see cref="DecoderLimits.Current"/>.</exception>
-    public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset = 0)
+    /// <exception cref="ApeiContentException">Bad signature, RecordLength smaller than the header, or a descriptor table that does not fit in RecordLength; RecordLength or SectionCount above <see cref="CperDecodeOptions.Limits"/>.</exception>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="record">The view when true.</param>
+    /// <param name="bytesConsumed">Bytes the record occupies when true, else 0.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
+    public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         record = default;
         bytesConsumed = 0;
         if (source.Length < CperRecordHeader.Size) return false;
-        uint length = CheckHeader(source, baseOffset);
+        uint length = CheckHeader(source, baseOffset, options);
         if ((ulong)source.Length < length) return false;
         record = new CperRecordView(source[..(int)length], length);
         bytesConsumed = (int)length;
@@ -68,12 +73,13 @@ public readonly ref struct CperRecordView
     /// <param name="bytesConsumed">Bytes the record occupies when <see cref="System.Buffers.OperationStatus.Done"/>, else 0.</param>
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
-    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0)
+    /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
+    public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         error = null;
         try
         {
-            return TryRead(source, out record, out bytesConsumed, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
+            return TryRead(source, out record, out bytesConsumed, baseOffset, options) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
         }
         catch (ApeiContentException e)
         {
@@ -85,10 +91,14 @@ public readonly ref struct CperRecordView
     }
 
     /// <summary>Reads the record; throws when bytes are missing or content is malformed.</summary>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="bytesConsumed">Bytes the record occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
     /// <exception cref="ApeiContentException">Truncated or malformed record.</exception>
-    public static CperRecordView Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    public static CperRecordView Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
     {
-        if (TryRead(source, out var record, out bytesConsumed, baseOffset)) return record;
+        if (TryRead(source, out var record, out bytesConsumed, baseOffset, options)) return record;
         long needed = source.Length < CperRecordHeader.Size ? CperRecordHeader.Size : BinaryPrimitives.ReadUInt32LittleEndian(source[CperRecordHeader.RecordLengthOffset..]);
         throw ApeiContentException.Truncated("CPER record", baseOffset, needed, source.Length, "RecordLength");
     }
@@ -98,18 +108,22 @@ public readonly ref struct CperRecordView
     /// wrong length): the view covers the bytes present and <see cref="IsTruncated"/> says so.
     /// Sections beyond the bytes present fail when asked for. Consumes everything up to RecordLength.
     /// </summary>
-    /// <exception cref="ApeiContentException">Fewer than 128 bytes, bad signature, RecordLength smaller than the header; RecordLength or SectionCount above <see cref="DecoderLimits.Current"/>.</exception>
-    public static CperRecordView ReadPrefix(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+    /// <exception cref="ApeiContentException">Fewer than 128 bytes, bad signature, RecordLength smaller than the header; RecordLength or SectionCount above <see cref="CperDecodeOptions.Limits"/>.</exception>
+    /// <param name="source">Bytes starting at the record.</param>
+    /// <param name="bytesConsumed">Bytes of the record present (up to RecordLength).</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
+    /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
+    public static CperRecordView ReadPrefix(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         if (source.Length < CperRecordHeader.Size)
             ThrowHelper.ThrowTruncated("CPER record header", baseOffset, CperRecordHeader.Size, source.Length);
-        uint length = CheckHeader(source, baseOffset, allowShort: true);
+        uint length = CheckHeader(source, baseOffset, options, allowShort: true);
         int present = (int)Math.Min(length, (uint)source.Length);
         bytesConsumed = present;
         return new CperRecordView(source[..present], length);
     }
 
-    private static uint CheckHeader(ReadOnlySpan<byte> source, long baseOffset, bool allowShort = false)
+    private static uint CheckHeader(ReadOnlySpan<byte> source, long baseOffset, CperDecodeOptions? options, bool allowShort = false)
     {
         if (!source[..4].SequenceEqual(CperRecordHeader.Signature))
             ThrowHelper.ThrowInvalid("CPER record header", "SignatureStart", baseOffset, "\"CPER\"", FieldFormat.HexBytes(source[..4]));
@@ -117,7 +131,7 @@ public readonly ref struct CperRecordView
         ushort count = BinaryPrimitives.ReadUInt16LittleEndian(source[CperRecordHeader.SectionCountOffset..]);
         if (length < CperRecordHeader.Size)
             ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset, $">= {CperRecordHeader.Size}", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var limits = DecoderLimits.Current;
+        var limits = (options ?? CperDecodeOptions.Default).Limits;
         if (length > (uint)limits.MaxRecordSize)
             ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset,
                 DecoderLimits.Describe(limits.MaxRecordSize, nameof(DecoderLimits.MaxRecordSize)), length.ToString(System.Globalization.CultureInfo.InvariantCulture));

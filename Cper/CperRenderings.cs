@@ -11,44 +11,44 @@ public static class CperRenderings
     /// <summary>The label of the root object when none is given.</summary>
     public const string DefaultRecordLabel = "CPER record";
 
-    private static string Record(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset, CperSectionRegistry? sections)
-        => Renderings.Render(bytes, (b, o, v) => CperRecordDescriber.Describe(b, o, v, label, out _, sections), format, baseOffset);
+    private static string Record(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset, CperDecodeOptions? options)
+        => Renderings.Render(bytes, (b, o, v) => CperRecordDescriber.Describe(b, o, v, label, out _, options), format, baseOffset);
 
     /// <summary>The layout rendering of the record: every field with its offset, length and raw bytes.</summary>
     /// <param name="record">The record view.</param>
     /// <param name="label">Label of the root object.</param>
     /// <param name="baseOffset">Absolute offset of the record in its input (shown in the rendering).</param>
-    /// <param name="sections">The section codecs (vendor codecs added); null: the registry in force.</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <exception cref="ApeiContentException">Not even a record header with the CPER signature is there.</exception>
-    public static string ToLayoutString(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
-        => Record(record.Bytes, RenderFormat.Layout, label, baseOffset, sections);
+    public static string ToLayoutString(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperDecodeOptions? options = null)
+        => Record(record.Bytes, RenderFormat.Layout, label, baseOffset, options);
 
     /// <summary>The readable text rendering of the record.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperSectionRegistry?)"/>
-    public static string ToText(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
-        => Record(record.Bytes, RenderFormat.Text, label, baseOffset, sections);
+    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperDecodeOptions?)"/>
+    public static string ToText(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperDecodeOptions? options = null)
+        => Record(record.Bytes, RenderFormat.Text, label, baseOffset, options);
 
     /// <summary>The indented JSON rendering of the record (as <c>apeikit decode --format json</c> writes one record).</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperSectionRegistry?)"/>
-    public static string ToJson(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperSectionRegistry? sections = null)
-        => Record(record.Bytes, RenderFormat.Json, label, baseOffset, sections);
+    /// <inheritdoc cref="ToLayoutString(CperRecordView, string, long, CperDecodeOptions?)"/>
+    public static string ToJson(this CperRecordView record, string label = DefaultRecordLabel, long baseOffset = 0, CperDecodeOptions? options = null)
+        => Record(record.Bytes, RenderFormat.Json, label, baseOffset, options);
 
     /// <summary>The layout rendering of the record as it encodes (offsets from 0).</summary>
     /// <param name="record">The record model.</param>
     /// <param name="label">Label of the root object.</param>
-    /// <param name="sections">The section codecs (vendor codecs added); null: the registry in force.</param>
-    public static string ToLayoutString(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
-        => Record(record.Encode(), RenderFormat.Layout, label, 0, sections);
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this CperRecord record, string label = DefaultRecordLabel, CperDecodeOptions? options = null)
+        => Record(record.Encode(), RenderFormat.Layout, label, 0, options);
 
     /// <summary>The readable text rendering of the record as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperSectionRegistry?)"/>
-    public static string ToText(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
-        => Record(record.Encode(), RenderFormat.Text, label, 0, sections);
+    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperDecodeOptions?)"/>
+    public static string ToText(this CperRecord record, string label = DefaultRecordLabel, CperDecodeOptions? options = null)
+        => Record(record.Encode(), RenderFormat.Text, label, 0, options);
 
     /// <summary>The JSON rendering of the record as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperSectionRegistry?)"/>
-    public static string ToJson(this CperRecord record, string label = DefaultRecordLabel, CperSectionRegistry? sections = null)
-        => Record(record.Encode(), RenderFormat.Json, label, 0, sections);
+    /// <inheritdoc cref="ToLayoutString(CperRecord, string, CperDecodeOptions?)"/>
+    public static string ToJson(this CperRecord record, string label = DefaultRecordLabel, CperDecodeOptions? options = null)
+        => Record(record.Encode(), RenderFormat.Json, label, 0, options);
 
     private static string Body(CperSectionBody body, RenderFormat format, long baseOffset, Guid? sectionType = null)
     {

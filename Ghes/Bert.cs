@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using ApeiKit.Cper;
 
 namespace ApeiKit.Ghes;
 
@@ -186,10 +187,14 @@ public sealed class BootErrorRegion : IApeiEncodable
         return window;
     }
 
-    /// <summary>Decodes a region of exactly <paramref name="region"/>'s length.</summary>
+    /// <summary>Decodes a region of exactly <paramref name="source"/>'s length.</summary>
+    /// <param name="source">The boot error region's bytes.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <exception cref="ApeiContentException">A block is malformed or overruns the region.</exception>
-    public static BootErrorRegion Decode(ReadOnlySpan<byte> region, long baseOffset = 0)
+    public static BootErrorRegion Decode(ReadOnlySpan<byte> source, long baseOffset = 0, CperDecodeOptions? options = null)
     {
+        ReadOnlySpan<byte> region = source;
         var r = new BootErrorRegion();
         int pos = 0;
         while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(region[pos..]) != 0)
@@ -200,7 +205,7 @@ public sealed class BootErrorRegion : IApeiEncodable
                     $"a block that ends before the next one (at offset {baseOffset + pos + extent})", "a block cut short: the next block starts inside it");
             var check = GhesBlockValidator.Validate(region[pos..], (ulong)(region.Length - pos), baseOffset + pos);
             check.ThrowIfInvalid();
-            r.Blocks.Add(ErrorStatusBlock.Decode(region[pos..], out int n, baseOffset + pos));
+            r.Blocks.Add(ErrorStatusBlock.Decode(region[pos..], out int n, baseOffset + pos, options));
             pos += n;
         }
         r.Trailing = region[pos..].ToArray();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ApeiKit.Cper;
 
 namespace ApeiKit.Ghes;
 
@@ -13,9 +14,10 @@ public static class BertDescriber
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the root object.</param>
     /// <param name="regionNote">Shown instead of the region when it is empty (e.g. "not in an acpidump").</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the blocks' entries; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <returns>All findings (errors were reported to the visitor as errors, warnings under "warnings").</returns>
     public static List<GhesFinding> Describe(ReadOnlySpan<byte> table, long tableOffset, ReadOnlySpan<byte> region, long regionOffset,
-        StructureVisitor visitor, string label, string? regionNote = null)
+        StructureVisitor visitor, string label, string? regionNote = null, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         var findings = new List<GhesFinding>();
@@ -62,12 +64,12 @@ public static class BertDescriber
                 // Cut short where the next block starts: described as far as it goes, then the walk goes on with that block.
                 var finding = BertValidator.CutShort(r, pos, extent, regionOffset);
                 findings.Add(finding);
-                ErrorStatusBlockDescriber.Describe(r.Slice(pos, extent), regionOffset + pos, visitor, $"Error status block {index} (cut short)", (ulong)extent);
+                ErrorStatusBlockDescriber.Describe(r.Slice(pos, extent), regionOffset + pos, visitor, $"Error status block {index} (cut short)", (ulong)extent, options);
                 pos += extent;
                 index++;
                 continue;
             }
-            var result = ErrorStatusBlockDescriber.Describe(r[pos..], regionOffset + pos, visitor, $"Error status block {index}", (ulong)(r.Length - pos));
+            var result = ErrorStatusBlockDescriber.Describe(r[pos..], regionOffset + pos, visitor, $"Error status block {index}", (ulong)(r.Length - pos), options);
             findings.AddRange(result.Findings.Where(f => f.Severity != FindingSeverity.Info));
             if (empty || !result.IsValid) break;
             pos += (int)result.BlockLength;

@@ -39,7 +39,7 @@ public static class CperStatisticsExtensions
         ErrorStatusBlock decoded;
         try
         {
-            decoded = ErrorStatusBlock.Decode(block, out _, offset);
+            decoded = ErrorStatusBlock.Decode(block, out _, offset, statistics.Options);
         }
         catch (ApeiContentException)
         {

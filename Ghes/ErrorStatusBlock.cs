@@ -56,11 +56,11 @@ public sealed class ErrorStatusBlock : IApeiEncodable
     /// <param name="source">Bytes starting at the block.</param>
     /// <param name="bytesConsumed">Bytes the block occupies.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
-    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
-    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         var errors = new List<ApeiContentException>();
-        var block = Decode(source, errors, out bytesConsumed, baseOffset, sections);
+        var block = Decode(source, out bytesConsumed, errors, baseOffset, options);
         if (errors.Count > 0) throw errors[0];
         return block;
     }
@@ -68,14 +68,14 @@ public sealed class ErrorStatusBlock : IApeiEncodable
     /// <summary>Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>.</summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block structure.</exception>
     /// <param name="source">Bytes starting at the block.</param>
-    /// <param name="errors">Receives the section bodies' problems (a vendor codec's exception included).</param>
     /// <param name="bytesConsumed">Bytes the block occupies.</param>
+    /// <param name="errors">Receives the section bodies' problems (a vendor codec's exception included).</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
-    /// <param name="sections">The section codecs to use; null: the registry in force.</param>
-    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, List<ApeiContentException> errors, out int bytesConsumed, long baseOffset = 0, CperSectionRegistry? sections = null)
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, List<ApeiContentException> errors, long baseOffset = 0, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        using var scope = sections is null ? null : CperSectionRegistry.Use(sections);
+        options ??= CperDecodeOptions.Default;
         var view = ErrorStatusBlockView.Read(source, out bytesConsumed, baseOffset);
         var block = new ErrorStatusBlock
         {
@@ -97,7 +97,7 @@ public sealed class ErrorStatusBlock : IApeiEncodable
             long bodyOffset = baseOffset + e.OffsetInBlock + e.HeaderSize;
             try
             {
-                entry.Body = CperSections.DecodeBody(e.SectionType, e.Data, bodyOffset);
+                entry.Body = options.Sections.DecodeBody(e.SectionType, e.Data, bodyOffset, options);
                 if (entry.Body.GetEncodedLength() != e.Data.Length || !entry.Body.Encode().AsSpan().SequenceEqual(e.Data))
                     entry.Body = new RawSectionBody(e.SectionType, e.Data.ToArray()); // a codec that would not give the bytes back
             }

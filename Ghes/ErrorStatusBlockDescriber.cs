@@ -18,12 +18,13 @@ public static class ErrorStatusBlockDescriber
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the block object.</param>
     /// <param name="errorStatusBlockLength">The source's ErrorStatusBlockLength (or BERT region length), or null.</param>
-    /// <param name="sections">The section codecs to use (vendor codecs added); null: the registry in force (<see cref="CperSectionRegistry.Current"/>).</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <returns>The validation result (errors are also reported to the visitor; warnings appear under "warnings").</returns>
-    public static GhesValidationResult Describe(ReadOnlySpan<byte> block, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null, CperSectionRegistry? sections = null)
+    public static GhesValidationResult Describe(ReadOnlySpan<byte> block, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null, CperDecodeOptions? options = null)
     {
-        using var scope = sections is null ? null : CperSectionRegistry.Use(sections);
         ArgumentNullException.ThrowIfNull(visitor);
+        options ??= CperDecodeOptions.Default;
+        var registry = options.Sections;
         var result = GhesBlockValidator.Validate(block, errorStatusBlockLength, baseOffset);
         long shown = block.Length < GenericErrorStatus.BlockHeaderSize ? block.Length : (long)Math.Min(result.BlockLength, (ulong)block.Length);
         visitor.BeginObject(null, label, baseOffset, Math.Max(shown, 0));
@@ -62,13 +63,14 @@ public static class ErrorStatusBlockDescriber
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.ErrorDataLengthOffset)..]);
             long at = baseOffset + GenericErrorStatus.BlockHeaderSize + pos;
             var type = new Guid(data.Slice(pos, 16));
-            string name = CperSections.NameOf(type) ?? "Unknown section";
+            string? known = registry.NameOf(type);
+            string name = known ?? "Unknown section";
             bool bodyFits = length <= (uint)(remaining - header);
             long entryLength = bodyFits ? header + (long)length : header;
             visitor.BeginObject(null, $"Entry {index}: {name}", at, entryLength);
             visitor.BeginObject("entryHeader", "Entry header", at, header);
-            GenericErrorStatus.EntryLayout.Describe(data.Slice(pos, header), at, visitor);
-            visitor.JsonOnly("sectionName", CperSections.NameOf(type));
+            registry.WithSectionTypeNames(GenericErrorStatus.EntryLayout).Describe(data.Slice(pos, header), at, visitor);
+            visitor.JsonOnly("sectionName", known);
             visitor.EndObject();
             if (!bodyFits)
             {
@@ -79,7 +81,7 @@ public static class ErrorStatusBlockDescriber
             visitor.BeginObject("body", name, at + header, length);
             try
             {
-                CperSections.DescribeBody(type, body, at + header, visitor);
+                registry.DescribeBody(type, body, at + header, visitor, options);
             }
             catch (ApeiContentException e)
             {

@@ -87,7 +87,7 @@ public static class ErrorStatusRegionFromHest
                 ReadAckWrite = v2 ? s.ReadAckWrite : ReadAckRegister.QemuWrite,
             };
             var notification = s.Notification;
-            list.Add(new HestGhesSource(description, v2, notification.Type, s.Offset, status, ack) { NotificationStructure = notification });
+            list.Add(new HestGhesSource(description, v2, notification.Type, checked((int)s.Offset), status, ack) { NotificationStructure = notification });
         }
         if (e.Error is { } error) throw error;
         return list;

@@ -1,3 +1,5 @@
+using ApeiKit.Cper;
+
 namespace ApeiKit.Ghes;
 
 /// <summary>
@@ -14,8 +16,8 @@ public static class GhesRenderings
     /// <summary>The label of a BERT's root object when none is given.</summary>
     public const string DefaultBertLabel = "BERT (Boot Error Record Table)";
 
-    private static string Block(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset)
-        => Renderings.Render(bytes, (b, o, v) => ErrorStatusBlockDescriber.Describe(b, o, v, label), format, baseOffset);
+    private static string Block(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset, CperDecodeOptions? options)
+        => Renderings.Render(bytes, (b, o, v) => ErrorStatusBlockDescriber.Describe(b, o, v, label, options: options), format, baseOffset);
 
     private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label)
     {
@@ -32,28 +34,30 @@ public static class GhesRenderings
     /// <param name="block">The block view.</param>
     /// <param name="label">Label of the root object.</param>
     /// <param name="baseOffset">Absolute offset of the block (shown in the rendering).</param>
-    public static string ToLayoutString(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Layout, label, baseOffset);
+    /// <param name="options">The section codecs (vendor codecs added) and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0, CperDecodeOptions? options = null) => Block(block.Bytes, RenderFormat.Layout, label, baseOffset, options);
 
     /// <summary>The readable text rendering of the block.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long)"/>
-    public static string ToText(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Text, label, baseOffset);
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long, CperDecodeOptions?)"/>
+    public static string ToText(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0, CperDecodeOptions? options = null) => Block(block.Bytes, RenderFormat.Text, label, baseOffset, options);
 
     /// <summary>The indented JSON rendering of the block.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long)"/>
-    public static string ToJson(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0) => Block(block.Bytes, RenderFormat.Json, label, baseOffset);
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlockView, string, long, CperDecodeOptions?)"/>
+    public static string ToJson(this ErrorStatusBlockView block, string label = DefaultBlockLabel, long baseOffset = 0, CperDecodeOptions? options = null) => Block(block.Bytes, RenderFormat.Json, label, baseOffset, options);
 
     /// <summary>The layout rendering of the block as it encodes.</summary>
     /// <param name="block">The block model.</param>
     /// <param name="label">Label of the root object.</param>
-    public static string ToLayoutString(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Layout, label, 0);
+    /// <param name="options">The section codecs (vendor codecs added) and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this ErrorStatusBlock block, string label = DefaultBlockLabel, CperDecodeOptions? options = null) => Block(block.Encode(), RenderFormat.Layout, label, 0, options);
 
     /// <summary>The readable text rendering of the block as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string)"/>
-    public static string ToText(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Text, label, 0);
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string, CperDecodeOptions?)"/>
+    public static string ToText(this ErrorStatusBlock block, string label = DefaultBlockLabel, CperDecodeOptions? options = null) => Block(block.Encode(), RenderFormat.Text, label, 0, options);
 
     /// <summary>The JSON rendering of the block as it encodes.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string)"/>
-    public static string ToJson(this ErrorStatusBlock block, string label = DefaultBlockLabel) => Block(block.Encode(), RenderFormat.Json, label, 0);
+    /// <inheritdoc cref="ToLayoutString(ErrorStatusBlock, string, CperDecodeOptions?)"/>
+    public static string ToJson(this ErrorStatusBlock block, string label = DefaultBlockLabel, CperDecodeOptions? options = null) => Block(block.Encode(), RenderFormat.Json, label, 0, options);
 
     /// <summary>The layout rendering of the BERT and, when given, its boot error region (region offsets follow the table's 48 bytes).</summary>
     /// <param name="table">The table view.</param>

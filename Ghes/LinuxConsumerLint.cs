@@ -254,7 +254,7 @@ public static class LinuxConsumerLint
         ArmProcessorSection? arm = body as ArmProcessorSection;
         if (arm is null && body is RawSectionBody raw)
         {
-            try { arm = CperSections.DecodeBody(CperGuids.ProcessorArm, raw.Data, 0) as ArmProcessorSection; }
+            try { arm = ArmProcessorSection.Decode(raw.Data); }
             catch (ApeiContentException) { return; } // undecodable: other checks report it
         }
         if (arm is null) return;

@@ -12,7 +12,7 @@ public readonly ref struct HestErrorSource
 {
     private readonly ReadOnlySpan<byte> _bytes;
 
-    private HestErrorSource(ReadOnlySpan<byte> bytes, HestSourceKind kind, int offset)
+    private HestErrorSource(ReadOnlySpan<byte> bytes, HestSourceKind kind, long offset)
     {
         _bytes = bytes;
         Kind = kind;
@@ -23,8 +23,8 @@ public readonly ref struct HestErrorSource
     public ReadOnlySpan<byte> Bytes => _bytes;
     /// <summary>What ApeiKit knows about this type: layout, size, nested structures.</summary>
     public HestSourceKind Kind { get; }
-    /// <summary>Offset of the structure from the start of the table.</summary>
-    public int Offset { get; }
+    /// <summary>Absolute offset of the structure (the <c>baseOffset</c> it was read at: from the start of the table when read by <see cref="HestTable"/>).</summary>
+    public long Offset { get; }
     /// <summary>Type code.</summary>
     public HestSourceType Type => (HestSourceType)BinaryPrimitives.ReadUInt16LittleEndian(_bytes);
     /// <summary>Source ID.</summary>
@@ -78,14 +78,15 @@ public readonly ref struct HestErrorSource
     /// <summary>
     /// The size of the error source structure at the start of <paramref name="source"/>, checked against the bytes present.
     /// </summary>
-    /// <param name="source">Bytes from the start of the structure to the end of the table.</param>
-    /// <param name="offset">Offset of the structure in the table (for messages).</param>
+    /// <param name="source">Bytes from the start of the structure to the end of the table (the caller slices).</param>
     /// <param name="value">The view.</param>
     /// <param name="bytesConsumed">Size of the structure.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for messages and <see cref="Offset"/>).</param>
     /// <returns>False when fewer bytes are present than the type (and its bank count) needs, or fewer than the 2-byte type.</returns>
     /// <exception cref="ApeiContentException">The type is not one ApeiKit knows: its size cannot be known, so nothing after it can be read.</exception>
-    public static bool TryRead(ReadOnlySpan<byte> source, int offset, out HestErrorSource value, out int bytesConsumed)
+    public static bool TryRead(ReadOnlySpan<byte> source, out HestErrorSource value, out int bytesConsumed, long baseOffset = 0)
     {
+        long offset = baseOffset;
         value = default;
         bytesConsumed = 0;
         if (source.Length < 2) return false;
@@ -100,11 +101,14 @@ public readonly ref struct HestErrorSource
     }
 
     /// <summary>Reads the structure at the start of <paramref name="source"/>, throwing for any problem.</summary>
+    /// <param name="source">Bytes from the start of the structure to the end of the table (the caller slices).</param>
+    /// <param name="bytesConsumed">Size of the structure.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for messages and <see cref="Offset"/>).</param>
     /// <exception cref="ApeiContentException">Unknown type, or the structure (or its banks) runs past the end of the table.</exception>
-    public static HestErrorSource Read(ReadOnlySpan<byte> source, int offset, out int bytesConsumed)
+    public static HestErrorSource Read(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
     {
-        if (TryRead(source, offset, out var v, out bytesConsumed)) return v;
-        throw Overrun(source, offset);
+        if (TryRead(source, out var v, out bytesConsumed, baseOffset)) return v;
+        throw Overrun(source, baseOffset);
     }
 
     internal static ApeiContentException UnknownType(ushort type, long offset)

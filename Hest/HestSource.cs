@@ -122,9 +122,12 @@ public abstract class HestSource : IApeiEncodable
     }
 
     /// <summary>Decodes the structure at the start of <paramref name="source"/>.</summary>
+    /// <param name="source">Bytes from the start of the structure (the caller slices).</param>
+    /// <param name="bytesConsumed">Size of the structure.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
     /// <exception cref="ApeiContentException">Unknown type, or the structure runs past the bytes given.</exception>
-    public static HestSource Decode(ReadOnlySpan<byte> source, out int bytesConsumed, int offset = 0)
-        => From(HestErrorSource.Read(source, offset, out bytesConsumed));
+    public static HestSource Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0)
+        => From(HestErrorSource.Read(source, out bytesConsumed, baseOffset));
 }
 
 /// <summary>A source type with an Enabled byte at offset 7 (all but NMI).</summary>

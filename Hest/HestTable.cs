@@ -131,7 +131,7 @@ public readonly ref struct HestTable
             var rest = _table[_offset..];
             try
             {
-                if (!HestErrorSource.TryRead(rest, _offset, out _current, out int size))
+                if (!HestErrorSource.TryRead(rest, out _current, out int size, _offset))
                 {
                     Error = HestErrorSource.Overrun(rest, _offset);
                     return false;

@@ -129,7 +129,7 @@ internal static class Wire
                     return new DecodedEntry(type, severity, EntryKind.Memory, address, null, $"memory error ({what}) at {(address is { } a ? PlatformTrace.Hex(a) : "no valid address")}");
                 case ArmProcessorSection arm:
                     int cpu = (int)(arm.Mpidr & 0xFF);
-                    var kinds = arm.ErrorInfo.Select(i => ArmProcessorSection.KindName(i.KindUnder(arm.TypeEncoding))).Distinct();
+                    var kinds = arm.ErrorInfo.Select(i => ArmProcessorSection.KindName(i.KindUnder(arm.GetTypeEncoding()))).Distinct();
                     return new DecodedEntry(type, severity, EntryKind.ArmProcessor, null, cpu, $"ARM processor error on CPU {cpu}: {string.Join(", ", kinds)}");
                 case PcieErrorSection p:
                     string bdf = string.Create(CultureInfo.InvariantCulture, $"{p.SegmentNumber:x4}:{p.PrimaryBusNumber:x2}:{p.DeviceNumber:x2}.{p.FunctionNumber:x}");

@@ -62,7 +62,7 @@ public class CperBenchmarks
     public int DecodeArmRecord()
     {
         var errors = new List<ApeiContentException>();
-        return CperRecord.Decode(_armRecord, errors, out _).Sections.Count;
+        return CperRecord.Decode(_armRecord, out _, errors).Sections.Count;
     }
 
     /// <summary>Decode then encode of a memory-error record.</summary>

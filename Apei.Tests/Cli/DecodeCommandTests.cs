@@ -210,6 +210,43 @@ public class DecodeCommandTests
         }
     }
 
+    /// <summary>
+    /// With <c>--jobs</c> the records are rendered on worker threads: each is handed the options built from the flags
+    /// (there is no ambient setting for them to inherit), so every record of every batch reads the Type bytes the same way.
+    /// </summary>
+    [Fact]
+    public void Arm_error_type_option_reaches_every_worker_with_jobs()
+    {
+        var arm = new ArmProcessorSection { Mpidr = 0x8000_0101 };
+        arm.ErrorInfo.Add(new ArmErrorInfo(ArmErrorKind.Cache, ArmErrorInformation.Cache(level: 1), encoding: ArmErrorTypeEncoding.Enumeration)); // 0
+        arm.ErrorInfo.Add(new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(level: 1), encoding: ArmErrorTypeEncoding.Enumeration));   // 2
+        var record = new CperRecord { Severity = 2, NotificationType = CperGuids.NotifySea };
+        record.Sections.Add(new CperSection { Severity = 2, Body = arm });
+        byte[] one = record.Encode();
+        const int Count = 400;
+        string dir = Directory.CreateTempSubdirectory("apeikit-armjobs").FullName;
+        try
+        {
+            string bin = Path.Combine(dir, "arm.bin");
+            File.WriteAllBytes(bin, [.. Enumerable.Repeat(one, Count).SelectMany(b => b)]);
+            var r = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", "--arm-error-type", "legacy", bin, bin);
+            Assert.Equal(0, r.ExitCode);
+            var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2 * Count, lines.Length);
+            foreach (string line in lines)
+            {
+                using var doc = JsonDocument.Parse(line);
+                var infos = doc.RootElement.GetProperty("sections")[0].GetProperty("body").GetProperty("errorInfo");
+                Assert.Equal("cache error", infos[0].GetProperty("kind").GetString()); // 0 in the 0-3 numbering (bit flags: unknown)
+                Assert.Equal("bus error", infos[1].GetProperty("kind").GetString());   // 2 (bit flags: cache)
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Arm_error_type_option_refuses_other_names()
         => Assert.NotEqual(0, CliRunner.Run("decode", "--arm-error-type", "enum", Fixtures.Path("cper/whea/TestErrorMemory1.bin")).ExitCode);

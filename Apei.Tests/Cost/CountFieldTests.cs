@@ -57,10 +57,9 @@ public sealed class CountFieldTests : IDisposable
     {
         string bin = Path.Combine(_dir, "many.bin"), json = Path.Combine(_dir, "many.json"), output = Path.Combine(_dir, "out.bin");
         File.WriteAllBytes(bin, RecordOf(1100, 4).Encode());
-        CliRunner.Result decoded;
-        using (DecoderLimits.Use(new DecoderLimits { MaxSectionsPerRecord = 2000 })) decoded = CliRunner.Run("decode", "-f", "json", bin);
-        Assert.Equal(0, decoded.ExitCode);
-        File.WriteAllText(json, decoded.Out);
+        // decode has no flag for the section limit: the JSON comes from the library, given the raised limit.
+        var raised = new CperDecodeOptions { Limits = new DecoderLimits { MaxSectionsPerRecord = 2000 } };
+        File.WriteAllText(json, CperRecordView.Read(File.ReadAllBytes(bin), out _, options: raised).ToJson(options: raised));
 
         var r = CliRunner.Run("encode", json, "-o", output);
         Assert.Equal(0, r.ExitCode);

@@ -56,7 +56,7 @@ public class AppendixNSectionTests
         while (offset < bytes.Length)
         {
             var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), errors, out int consumed, offset);
+            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
             foreach (var s in record.Sections.Where(s => s_appendixN.Contains(s.Body.SectionType)))
                 Assert.IsNotType<RawSectionBody>(s.Body);
             offset += consumed;
@@ -355,7 +355,7 @@ public class AppendixNSectionTests
         var c = new CxlComponentEventSection(CperGuids.CxlGeneralMedia) { ValidationBits = 5, VendorId = 0x8086, EventLog = log };
         var bytes = c.Encode();
         Assert.Equal(160u, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
-        var back = CxlComponentEventSection.Decode(bytes, 0, CperGuids.CxlGeneralMedia);
+        var back = CxlComponentEventSection.Decode(bytes, CperGuids.CxlGeneralMedia, 0);
         Assert.Equal(bytes, back.Encode());
         Assert.Equal(CperGuids.CxlGeneralMedia, back.EventRecordType);
         var sw = new StringWriter { NewLine = "\n" };
@@ -372,7 +372,7 @@ public class AppendixNSectionTests
     {
         var body = Body("cper/libcper/cxlcomponent-media.cperhex", LibcperBody, 51);
         body[0] = 52;
-        var e = Hostile((b, o) => CxlComponentEventSection.Decode(b, o, CperGuids.CxlGeneralMedia), CxlComponentEventSection.Describe, body, LibcperBody);
+        var e = Hostile((b, o) => CxlComponentEventSection.Decode(b, CperGuids.CxlGeneralMedia, o), CxlComponentEventSection.Describe, body, LibcperBody);
         Assert.Equal("Length", e.Field);
     }
 }

@@ -64,7 +64,7 @@ public class ArmProcessorSectionTests
         var arm = HandBuilt();
         Assert.Equal(expected, Convert.ToHexString(arm.Encode()));
         Assert.Equal(186L, arm.SectionLength);
-        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding);
+        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.GetTypeEncoding());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class ArmProcessorSectionTests
         Assert.Equal(0xFu, arm.ValidationBits);
         Assert.Equal(0x8100_0100ul, arm.Mpidr);
         Assert.Equal(4, arm.ErrorInfo.Count);
-        Assert.Equal([ArmErrorKind.Cache, ArmErrorKind.Tlb, ArmErrorKind.Bus, ArmErrorKind.MicroArchitectural], arm.ErrorInfo.Select(e => e.KindUnder(arm.TypeEncoding)));
+        Assert.Equal([ArmErrorKind.Cache, ArmErrorKind.Tlb, ArmErrorKind.Bus, ArmErrorKind.MicroArchitectural], arm.ErrorInfo.Select(e => e.KindUnder(arm.GetTypeEncoding())));
         Assert.Equal(0xFFFF_8000_0000_1000ul, arm.ErrorInfo[1].VirtualFaultAddress);
         Assert.Equal(0x1D3ul, arm.ContextInfo[0].GetRegister("SPSR_MON"));
         Assert.Equal(bytes, arm.Encode());
@@ -103,7 +103,9 @@ public class ArmProcessorSectionTests
     public void Type_encoding_is_detected_per_section(string reason, byte[] types, ArmErrorTypeEncoding expected)
         => Assert.True(expected == ArmErrorInfo.DetectEncoding(types), reason);
 
-    private static string RenderTypes(params byte[] types)
+    private static string RenderTypes(params byte[] types) => RenderTypes(CperDecodeOptions.Default, types);
+
+    private static string RenderTypes(CperDecodeOptions options, params byte[] types)
     {
         var arm = new ArmProcessorSection { Mpidr = 0x8000_0101 };
         foreach (byte t in types)
@@ -112,7 +114,7 @@ public class ArmProcessorSectionTests
             arm.ErrorInfo.Add(info);
         }
         var sw = new StringWriter { NewLine = "\n" };
-        ArmProcessorSection.Describe(arm.Encode(), 0, new TextRenderer(sw));
+        ArmProcessorSection.Describe(arm.Encode(), 0, new TextRenderer(sw), options);
         return sw.ToString();
     }
 
@@ -164,8 +166,7 @@ public class ArmProcessorSectionTests
     [InlineData(ArmErrorTypeMode.Auto, "cache error", "bus error")]
     public void The_setting_chooses_the_reading(ArmErrorTypeMode mode, string kind0, string kind2)
     {
-        string text;
-        using (ArmErrorTypeSetting.Use(mode)) text = RenderTypes(0, 2);
+        string text = RenderTypes(new CperDecodeOptions { ArmErrorTypes = mode }, 0, 2);
         Assert.Contains($"Error information #0: {kind0}", text, StringComparison.Ordinal);
         Assert.Contains($"Error information #1: {kind2}", text, StringComparison.Ordinal);
         Assert.Equal(mode == ArmErrorTypeMode.BitFlags, text.Contains("Warning: Type 0x00", StringComparison.Ordinal));
@@ -206,21 +207,16 @@ public class ArmProcessorSectionTests
         // Types 2 and 1: libcper, which wrote them, means TLB and cache (its 1/2/4/8). Read as the UEFI 2.9A+ bit flags
         // (the default, as Linux 6.x reads them) 2 is cache and 1 names nothing; auto detection picks the 0-3
         // enumeration (every value fits it; the earlier encoding wins a tie): bus and TLB.
-        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding);
-        Assert.Equal(ArmErrorKind.Cache, first.KindUnder(arm.TypeEncoding));
-        Assert.Equal(ArmErrorKind.Unknown, arm.ErrorInfo[1].KindUnder(arm.TypeEncoding));
-        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.Auto))
-        {
-            Assert.Equal(ArmErrorTypeEncoding.Enumeration, arm.TypeEncoding);
-            Assert.Equal(ArmErrorKind.Bus, first.KindUnder(arm.TypeEncoding));
-        }
-        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.LibCper))
-        {
-            Assert.Equal(ArmErrorTypeEncoding.LibCper, arm.TypeEncoding);
-            Assert.Equal(ArmErrorKind.Tlb, first.KindUnder(arm.TypeEncoding));
-            Assert.Equal(ArmErrorKind.Cache, arm.ErrorInfo[1].KindUnder(arm.TypeEncoding));
-        }
-        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.TypeEncoding); // the scopes ended
+        Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.GetTypeEncoding());
+        Assert.Equal(ArmErrorKind.Cache, first.KindUnder(arm.GetTypeEncoding()));
+        Assert.Equal(ArmErrorKind.Unknown, arm.ErrorInfo[1].KindUnder(arm.GetTypeEncoding()));
+        var auto = arm.GetTypeEncoding(ArmErrorTypeMode.Auto);
+        Assert.Equal(ArmErrorTypeEncoding.Enumeration, auto);
+        Assert.Equal(ArmErrorKind.Bus, first.KindUnder(auto));
+        var libcper = arm.GetTypeEncoding(ArmErrorTypeMode.LibCper);
+        Assert.Equal(ArmErrorTypeEncoding.LibCper, libcper);
+        Assert.Equal(ArmErrorKind.Tlb, first.KindUnder(libcper));
+        Assert.Equal(ArmErrorKind.Cache, arm.ErrorInfo[1].KindUnder(libcper));
 
         Assert.Equal(2, arm.ContextInfo.Count);
         Assert.Equal((ushort)ArmRegisterContextType.AArch64El2, arm.ContextInfo[0].RegisterContextType);
@@ -248,7 +244,7 @@ public class ArmProcessorSectionTests
     private static void ModelKeepsTheBytes(byte[] record)
     {
         var errors = new List<ApeiContentException>();
-        var model = CperRecord.Decode(record, errors, out _);
+        var model = CperRecord.Decode(record, out _, errors);
         Assert.Single(errors);
         Assert.IsType<RawSectionBody>(model.Sections[0].Body);
         Assert.Equal(record, model.Encode());

@@ -47,7 +47,7 @@ public class ArmRasSectionTests
         var (record, at, _) = NvidiaEventSectionTests.Record(Fixture);
         body.CopyTo(record, at);
         var errors = new List<ApeiContentException>();
-        var decoded = CperRecord.Decode(record, errors, out _);
+        var decoded = CperRecord.Decode(record, out _, errors);
         Assert.NotEmpty(errors);
         Assert.IsType<RawSectionBody>(decoded.Sections[0].Body);
         Assert.Equal(record, decoded.Encode());

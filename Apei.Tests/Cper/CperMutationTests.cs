@@ -85,7 +85,7 @@ public class CperMutationTests
         try
         {
             var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes, errors, out int consumed);
+            var record = CperRecord.Decode(bytes, out int consumed, errors);
             // Whatever decodes re-encodes to the bytes it came from, even when parts of it were malformed.
             Assert.True(bytes.AsSpan(0, consumed).SequenceEqual(record.Encode()), "re-encoding changed the bytes");
         }

@@ -17,7 +17,7 @@ public class CperRecordTests
         while (offset < bytes.Length)
         {
             var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), errors, out int consumed, offset);
+            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
             var encoded = record.Encode();
             var original = bytes.AsSpan(offset, consumed);
             // Also a record cut short (libcper's nvidia_event_all_types says 568 bytes and holds 440):
@@ -165,7 +165,7 @@ public class CperRecordTests
         Assert.Equal(1, DescribeErrors(bytes, out var text));
         Assert.Contains("Platform memory error section, at offset 0xC8 (200): truncated: expected 73 bytes, found 0 bytes", text, StringComparison.Ordinal);
         var errors = new List<ApeiContentException>();
-        var model = CperRecord.Decode(bytes, errors, out _);
+        var model = CperRecord.Decode(bytes, out _, errors);
         Assert.Single(errors);
         Assert.IsType<RawSectionBody>(model.Sections[0].Body);
         Assert.Equal(bytes, model.Encode());

@@ -18,7 +18,7 @@ public class CperSectionBodyTests
         while (offset < bytes.Length)
         {
             var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), errors, out int consumed, offset);
+            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
             foreach (var s in record.Sections.Where(s => s_structured.Contains(s.Body.SectionType)))
                 Assert.IsNotType<RawSectionBody>(s.Body);
             offset += consumed;

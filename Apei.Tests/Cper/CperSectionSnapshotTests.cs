@@ -5,12 +5,12 @@ namespace ApeiKit.Tests.Cper;
 /// <summary>Text and layout renderings of the ARM, PCI Express and processor generic sections, approved by reading them.</summary>
 public class CperSectionSnapshotTests
 {
-    private static string Render(string fixture, string format)
+    private static string Render(string fixture, string format, CperDecodeOptions? options = null)
     {
         var bytes = Fixtures.Binary(fixture);
         var sw = new StringWriter { NewLine = "\n" };
         StructureVisitor visitor = format == "layout" ? new LayoutRenderer(sw) : new TextRenderer(sw);
-        CperRecordDescriber.Describe(bytes, 0, visitor, "CPER record", out _);
+        CperRecordDescriber.Describe(bytes, 0, visitor, "CPER record", out _, options);
         return sw.ToString();
     }
 
@@ -40,8 +40,7 @@ public class CperSectionSnapshotTests
     [Fact]
     public void Libcper_arm_example_in_libcper_mode_renders_libcper_kinds()
     {
-        string text;
-        using (ArmErrorTypeSetting.Use(ArmErrorTypeMode.LibCper)) text = Render("cper/libcper/arm.cperhex", "text");
+        string text = Render("cper/libcper/arm.cperhex", "text", new CperDecodeOptions { ArmErrorTypes = ArmErrorTypeMode.LibCper });
         Assert.Contains("Error information #0: TLB error", text, StringComparison.Ordinal);
         Assert.Contains("Error information #1: cache error", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Warning:", text, StringComparison.Ordinal);

@@ -66,7 +66,7 @@ public class ModelValidationBitTests
         var bytes = CperTestRecords.MemoryRecord();
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), 7);
         var errors = new List<ApeiContentException>();
-        var record = CperRecord.Decode(bytes, errors, out _);
+        var record = CperRecord.Decode(bytes, out _, errors);
         Assert.Equal("ErrorSeverity", Assert.Single(errors).Field);
         Assert.Equal(bytes, record.Encode()); // nothing lost
     }

@@ -41,6 +41,8 @@ public sealed class SectionRegistryTests
 
     private static CperSectionRegistry Registry() => new CperSectionRegistry().Add(Acme);
 
+    private static CperDecodeOptions With(CperSectionRegistry registry) => new() { Sections = registry };
+
     /// <summary>A record with a vendor section whose count claims 8 values but holds 1, then a memory section.</summary>
     private static byte[] Record(int count = 8)
     {
@@ -56,7 +58,7 @@ public sealed class SectionRegistryTests
     private static string Render(byte[] bytes, Func<TextWriter, StructureVisitor> make, CperSectionRegistry? sections)
     {
         var w = new StringWriter { NewLine = "\n" };
-        CperRecordDescriber.Describe(bytes, 0, make(w), "CPER record", out _, sections);
+        CperRecordDescriber.Describe(bytes, 0, make(w), "CPER record", out _, sections is null ? null : With(sections));
         return w.ToString();
     }
 
@@ -76,7 +78,7 @@ public sealed class SectionRegistryTests
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            int errors = CperRecordDescriber.Describe(Record(), 0, new JsonRenderer(writer), "r", out _, Registry());
+            int errors = CperRecordDescriber.Describe(Record(), 0, new JsonRenderer(writer), "r", out _, With(Registry()));
             Assert.Equal(1, errors);
         }
         using var doc = JsonDocument.Parse(buffer.WrittenMemory); // the codec left an array and an object open: closed for it
@@ -93,7 +95,7 @@ public sealed class SectionRegistryTests
     {
         byte[] bytes = Record();
         var errors = new List<ApeiContentException>();
-        var record = CperRecord.Decode(bytes, errors, out _, sections: Registry());
+        var record = CperRecord.Decode(bytes, out _, errors, options: With(Registry()));
         var error = Assert.Single(errors);
         Assert.Equal("Acme Widget section", error.Structure);
         Assert.Contains("IndexOutOfRangeException", error.Message, StringComparison.Ordinal);
@@ -101,7 +103,7 @@ public sealed class SectionRegistryTests
         Assert.IsType<MemoryErrorSection>(record.Sections[1].Body);
         Assert.Equal(bytes, record.Encode()); // nothing lost
 
-        var strict = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _, sections: Registry()));
+        var strict = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _, options: With(Registry())));
         Assert.Equal(error.Offset, strict.Offset);
     }
 
@@ -113,15 +115,18 @@ public sealed class SectionRegistryTests
         block.Entries.Add(new ErrorDataEntry { ErrorSeverity = 2, Body = new MemoryErrorSection { ValidationBits = 0x2, PhysicalAddress = 0x4000 } });
         byte[] bytes = block.Encode();
         var w = new StringWriter { NewLine = "\n" };
-        ErrorStatusBlockDescriber.Describe(bytes, 0, new TextRenderer(w), "block", sections: Registry());
+        ErrorStatusBlockDescriber.Describe(bytes, 0, new TextRenderer(w), "block", options: With(Registry()));
         string text = w.ToString();
         Assert.Contains("Entry 0: Acme Widget", text, StringComparison.Ordinal);
         Assert.Contains("IndexOutOfRangeException", text, StringComparison.Ordinal);
         Assert.Contains("Entry 1: Platform Memory", text, StringComparison.Ordinal);
         var errors = new List<ApeiContentException>();
-        var decoded = ErrorStatusBlock.Decode(bytes, errors, out _, sections: Registry());
+        var decoded = ErrorStatusBlock.Decode(bytes, out _, errors, options: With(Registry()));
         Assert.Single(errors);
         Assert.IsType<MemoryErrorSection>(decoded.Entries[1].Body);
+        // The one-line renderings take the same options; without them the GUID is unknown.
+        Assert.Contains($"{EfiGuid.ToText(s_acme)} (Acme Widget)", block.ToLayoutString(options: With(Registry())), StringComparison.Ordinal);
+        Assert.DoesNotContain("Acme Widget", block.ToLayoutString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,13 +143,10 @@ public sealed class SectionRegistryTests
         Assert.DoesNotContain("Acme Widget", without, StringComparison.Ordinal);
         Assert.Contains("Section 0: Unknown section", without, StringComparison.Ordinal);
 
-        Assert.Contains("(Acme Widget)", CperRecordView.Read(bytes, out _).ToLayoutString(sections: Registry()), StringComparison.Ordinal);
-        using (CperSectionRegistry.Use(Registry()))
-        {
-            Assert.Contains("(Acme Widget)", CperRecordView.Read(bytes, out _).ToLayoutString(), StringComparison.Ordinal);
-            Assert.Equal("Acme Widget", CperSections.NameOf(s_acme));
-        }
-        Assert.Null(CperSections.NameOf(s_acme));
+        Assert.Contains("(Acme Widget)", CperRecordView.Read(bytes, out _).ToLayoutString(options: With(Registry())), StringComparison.Ordinal);
+        Assert.DoesNotContain("Acme Widget", CperRecordView.Read(bytes, out _).ToLayoutString(), StringComparison.Ordinal);
+        Assert.Equal("Acme Widget", Registry().SectionTypeName(s_acme));
+        Assert.Null(CperSections.NameOf(s_acme)); // the default registry never saw it
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class ValidationTruthTests
     {
         var bytes = Patched(offset, value);
         var errors = new List<ApeiContentException>();
-        CperRecord.Decode(bytes, errors, out _);
+        CperRecord.Decode(bytes, out _, errors);
         Assert.True(errors.Select(e => (e.Field, e.Offset, e.Message)).SequenceEqual(Described(bytes).Select(e => (e.Field, e.Offset, e.Message))), $"{what}: {field}");
     }
 
@@ -60,7 +60,7 @@ public class ValidationTruthTests
         var bytes = Patched(12, 7);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(6), 0);
         var errors = new List<ApeiContentException>();
-        CperRecord.Decode(bytes, errors, out _);
+        CperRecord.Decode(bytes, out _, errors);
         Assert.Equal(["SignatureEnd", "ErrorSeverity"], errors.Select(e => e.Field));
         Assert.Equal(errors.Select(e => e.Message), Described(bytes).Select(e => e.Message));
         Assert.Equal("SignatureEnd", Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _)).Field);
@@ -82,7 +82,7 @@ public class ValidationTruthTests
         var bytes = CperTestRecords.MemoryRecord();
         Assert.Empty(Described(bytes));
         var errors = new List<ApeiContentException>();
-        CperRecord.Decode(bytes, errors, out _);
+        CperRecord.Decode(bytes, out _, errors);
         Assert.Empty(errors);
     }
 }

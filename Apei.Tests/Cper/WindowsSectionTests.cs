@@ -191,7 +191,7 @@ public class WindowsSectionTests
     {
         var bytes = Fixtures.Binary(fixture);
         var errors = new List<ApeiContentException>();
-        var record = CperRecord.Decode(bytes, errors, out _);
+        var record = CperRecord.Decode(bytes, out _, errors);
         Assert.Empty(errors);
         foreach (var section in record.Sections)
         {
@@ -307,7 +307,7 @@ public class WindowsSectionTests
         var bytes = Fixtures.Binary("cper/whea/TestErrorMultiple4.bin");
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(0x2F8 + 64), 0xFFFFFFFF);
         var errors = new List<ApeiContentException>();
-        var record = CperRecord.Decode(bytes, errors, out _);
+        var record = CperRecord.Decode(bytes, out _, errors);
         var e = Assert.Single(errors);
         Assert.Equal(0x2F8 + 64, e.Offset);
         Assert.IsType<RawSectionBody>(record.Sections[2].Body);

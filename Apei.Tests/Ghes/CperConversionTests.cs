@@ -16,15 +16,15 @@ public class CperConversionTests
     [MemberData(nameof(WheaCaptures))]
     public void Cper_to_error_status_block_and_back_keeps_what_both_carry(string fixture)
     {
-        var original = CperRecord.Decode(Fixtures.Binary(fixture), new List<ApeiContentException>(), out _);
+        var original = CperRecord.Decode(Fixtures.Binary(fixture), out _, new List<ApeiContentException>());
         var block = CperConversion.ToErrorStatusBlock(original, dropHighFlags: true);
         var bytes = block.Encode();
         var check = GhesBlockValidator.Validate(bytes);
         Assert.Empty(check.Findings);
 
-        var decoded = ErrorStatusBlock.Decode(bytes, new List<ApeiContentException>(), out _);
+        var decoded = ErrorStatusBlock.Decode(bytes, out _, new List<ApeiContentException>());
         var back = CperConversion.ToCperRecord(decoded, original.NotificationType, original.CreatorId, original.RecordId);
-        var reread = CperRecord.Decode(back.Encode(), new List<ApeiContentException>(), out _);
+        var reread = CperRecord.Decode(back.Encode(), out _, new List<ApeiContentException>());
 
         Assert.Equal(original.Severity, reread.Severity);
         Assert.Equal((original.ValidationBits & 2) != 0, (reread.ValidationBits & 2) != 0);

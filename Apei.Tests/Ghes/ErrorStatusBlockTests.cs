@@ -161,7 +161,7 @@ public class ErrorStatusBlockTests
                 if (ErrorStatusBlockView.TryRead(input, out var v, out _))
                 {
                     foreach (var e in v.Entries) _ = e.Data.Length;
-                    ErrorStatusBlock.Decode(input, new List<ApeiContentException>(), out _);
+                    ErrorStatusBlock.Decode(input, out _, new List<ApeiContentException>());
                 }
                 ErrorStatusBlockDescriber.Describe(input, 0, new TextRenderer(TextWriter.Null), "block", 2048);
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 using ApeiKit.Cper;
 
@@ -19,7 +20,7 @@ public class LimitsTests
         Assert.Equal(1024, d.MaxSectionsPerRecord);
         Assert.Equal(256, d.MaxErrorInformationEntries);
         Assert.Equal(256, d.MaxContextStructures);
-        Assert.Same(DecoderLimits.Default, DecoderLimits.Current);
+        Assert.Same(DecoderLimits.Default, CperDecodeOptions.Default.Limits); // what a call without options gets
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public class LimitsTests
             var bytes = Fixtures.Binary(fixture);
             if (bytes.Length < 4 || !bytes.AsSpan().StartsWith("CPER"u8)) continue;
             var errors = new List<ApeiContentException>();
-            CperRecord.Decode(bytes, errors, out _);
+            CperRecord.Decode(bytes, out _, errors);
             Assert.DoesNotContain(errors, e => e.Message.Contains("limit", StringComparison.Ordinal));
         }
     }
@@ -40,7 +41,7 @@ public class LimitsTests
     {
         var bytes = Fixtures.Binary(Memory);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(CperRecordHeader.RecordLengthOffset), 0xFFFF_FFF0);
-        var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, new List<ApeiContentException>(), out _));
+        var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _, new List<ApeiContentException>()));
         Assert.Equal("RecordLength", e.Field);
         Assert.Contains("(the record size limit)", e.Message, StringComparison.Ordinal);
         // A stream reader is told at once instead of waiting for 4 GiB.
@@ -52,23 +53,42 @@ public class LimitsTests
     {
         var bytes = Fixtures.Binary(Memory);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(CperRecordHeader.SectionCountOffset), 0xFFFF);
-        var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, new List<ApeiContentException>(), out _));
+        var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _, new List<ApeiContentException>()));
         Assert.Equal("SectionCount", e.Field);
         Assert.Contains("(the limit on sections per record)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Limits_set_for_a_scope_apply_inside_it_only()
+    public void Limits_passed_in_the_options_apply_to_that_call_only()
     {
         var bytes = Fixtures.Binary(Memory);
-        using (DecoderLimits.Use(DecoderLimits.Default with { MaxRecordSize = 200 }))
+        var options = new CperDecodeOptions { Limits = DecoderLimits.Default with { MaxRecordSize = 200 } };
+        var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _, options: options));
+        Assert.Contains("at most 200 (the record size limit)", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ApeiContentException>(() => CperRecordView.Read(bytes, out _, options: options));
+        var rendered = Assert.Throws<ApeiContentException>(() => CperRecordView.ReadPrefix(bytes, out _).ToJson(options: options)); // the describer too
+        Assert.Contains("at most 200 (the record size limit)", rendered.Message, StringComparison.Ordinal);
+        CperRecord.Decode(bytes, out _); // no options: the defaults, nothing left behind
+        Assert.DoesNotContain("limit", CperRecordView.Read(bytes, out _).ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_reach_a_decode_on_another_thread_only_when_passed_there()
+    {
+        // What the AsyncLocal scopes did implicitly (a thread started inside a scope inherited it) is now a parameter:
+        // a worker decodes with the options it is handed and with the defaults otherwise.
+        var bytes = Fixtures.Binary(Memory);
+        var options = new CperDecodeOptions { Limits = DecoderLimits.Default with { MaxRecordSize = 200 } };
+        Exception? handed = null, notHanded = null;
+        var t = new Thread(() =>
         {
-            Assert.Equal(200, DecoderLimits.Current.MaxRecordSize);
-            var e = Assert.Throws<ApeiContentException>(() => CperRecord.Decode(bytes, out _));
-            Assert.Contains("at most 200 (the record size limit)", e.Message, StringComparison.Ordinal);
-        }
-        Assert.Same(DecoderLimits.Default, DecoderLimits.Current);
-        CperRecord.Decode(bytes, out _);
+            handed = Record.Exception(() => CperRecord.Decode(bytes, out _, options: options));
+            notHanded = Record.Exception(() => CperRecord.Decode(bytes, out _));
+        });
+        t.Start();
+        t.Join();
+        Assert.IsType<ApeiContentException>(handed);
+        Assert.Null(notHanded);
     }
 
     [Fact]
@@ -77,15 +97,16 @@ public class LimitsTests
         // A count larger than the bytes is reported as not fitting (ArmProcessorSectionTests); one that fits but is
         // above the limit names the limit.
         var body = ArmBody();
-        using (DecoderLimits.Use(DecoderLimits.Default with { MaxErrorInformationEntries = 0 }))
-        {
-            var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body));
-            Assert.Equal("ErrInfoNum", e.Field);
-            Assert.Contains("(the limit on error information structures per section)", e.Message, StringComparison.Ordinal);
-            // The describer reports it and still renders valid JSON.
-            using var doc = JsonDocument.Parse(DescribeArm(body));
-            Assert.Contains("the limit on error information structures per section", doc.RootElement.GetRawText(), StringComparison.Ordinal);
-        }
+        var options = new CperDecodeOptions { Limits = DecoderLimits.Default with { MaxErrorInformationEntries = 0 } };
+        var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body, options: options));
+        Assert.Equal("ErrInfoNum", e.Field);
+        Assert.Contains("(the limit on error information structures per section)", e.Message, StringComparison.Ordinal);
+        // Through the registry (how records reach it) too.
+        Assert.Throws<ApeiContentException>(() => CperSectionRegistry.Default.DecodeBody(ArmProcessorSection.Codec.SectionType, body, 0, options));
+        // The describer reports it and still renders valid JSON.
+        using var doc = JsonDocument.Parse(DescribeArm(body, options));
+        Assert.Contains("the limit on error information structures per section", doc.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("limit", Encoding.UTF8.GetString(DescribeArm(body, CperDecodeOptions.Default)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,12 +114,10 @@ public class LimitsTests
     {
         var body = ArmBody();
         Assert.NotEmpty(ArmProcessorSection.Decode(body).ContextInfo);
-        using (DecoderLimits.Use(DecoderLimits.Default with { MaxContextStructures = 0 }))
-        {
-            var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body));
-            Assert.Equal("ContextInfoNum", e.Field);
-            Assert.Contains("(the limit on context structures per section)", e.Message, StringComparison.Ordinal);
-        }
+        var options = new CperDecodeOptions { Limits = DecoderLimits.Default with { MaxContextStructures = 0 } };
+        var e = Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(body, options: options));
+        Assert.Equal("ContextInfoNum", e.Field);
+        Assert.Contains("(the limit on context structures per section)", e.Message, StringComparison.Ordinal);
     }
 
     private static byte[] ArmBody()
@@ -112,14 +131,14 @@ public class LimitsTests
         throw new InvalidOperationException("no ARM section in " + Arm);
     }
 
-    private static byte[] DescribeArm(byte[] body)
+    private static byte[] DescribeArm(byte[] body, CperDecodeOptions options)
     {
         var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
             var v = new JsonRenderer(writer);
             v.BeginObject(null, "section", 0, body.Length);
-            ArmProcessorSection.Codec.Describe(body, 0, v);
+            CperSectionRegistry.Default.DescribeBody(ArmProcessorSection.Codec.SectionType, body, 0, v, options);
             v.EndObject();
         }
         return stream.ToArray();

@@ -128,7 +128,7 @@ public sealed class PackageReadmeExamplesTests
 
         // Only this call sees the codec; what it throws is reported as that section's error.
         var text = new StringWriter();
-        CperRecordDescriber.Describe(record, 0, new TextRenderer(text), "CPER record", out _, sections);
+        CperRecordDescriber.Describe(record, 0, new TextRenderer(text), "CPER record", out _, new CperDecodeOptions { Sections = sections });
         return text.ToString();
     }
     // README-EXAMPLE-END

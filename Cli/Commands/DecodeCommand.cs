@@ -44,11 +44,11 @@ internal static class DecodeCommand
                 CliFiles.CheckOutputs(parse.GetValue(files) ?? [], ("--output", outputPath));
             }
             else if (outputPath is not null) throw new CliUsageException("-o/--output is for --format parquet; text, json, ndjson and layout go to standard output (redirect it).");
-            long maxRecord = StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!);
-            using var armTypes = ArmErrorTypeSetting.Use(ArmErrorTypeSetting.Parse(parse.GetValue(armErrorType)!));
-            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, maxRecord, wrap, parse.GetValue(jobs));
+            // The flags become one options object, passed to every decode (and worker) explicitly.
+            var options = StreamInput.DecodeOptions(StreamInput.ParseMaxRecordSize(parse.GetValue(maxRecordSize)!), ArmErrorTypeSetting.Parse(parse.GetValue(armErrorType)!));
+            if (parse.GetValue(jsonStyle) == "libcper") return LibCperCommands.Decode(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, options, wrap, parse.GetValue(jobs));
             var regionPair = new RegionOptions(parse.GetValue(hest), parse.GetValue(region), parse.GetValue(regionBase));
-            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), maxRecord, wrap, outputPath);
+            return Run(context, parse.GetValue(files) ?? [], parse.GetValue(format)!, encoding, gesb, parse.GetValue(bertTable), parse.GetValue(bertRegion), parse.GetValue(table), regionPair, parse.GetValue(jobs), options, wrap, outputPath);
         });
         return command;
     }
@@ -65,10 +65,10 @@ internal static class DecodeCommand
     public static int DecodeBytes(CliContext context, string name, byte[] bytes, string format)
     {
         using var source = InputSource.Open(name, new MemoryStream(bytes, writable: false), null, InputEncoding.Binary);
-        return StreamingDecode.Render(context, [new LoadedInput(name, [], []) { Source = source }], format, 1, StreamInput.MaxRecordSize);
+        return StreamingDecode.Render(context, [new LoadedInput(name, [], []) { Source = source }], format, 1);
     }
 
-    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, long maxRecordSize = StreamInput.MaxRecordSize, WrapOptions? wrap = null, string? parquet = null)
+    private static int Run(CliContext context, string[] files, string format, InputEncoding encoding, bool gesb = false, string? bertTable = null, string? bertRegion = null, string? tableFilter = null, RegionOptions? regionOptions = null, int jobs = 1, CperDecodeOptions? options = null, WrapOptions? wrap = null, string? parquet = null)
     {
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         jobs = Math.Min(jobs, Environment.ProcessorCount); // more workers than cores only add hand-offs (README: --jobs)
@@ -121,8 +121,9 @@ internal static class DecodeCommand
                     throw new CliUsageException($"{file}: {e.Message}");
                 }
             }
-            if (format == "parquet") return ParquetExport.Write(context, inputs, parquet!, maxRecordSize);
-            int code = StreamingDecode.Render(context, inputs, format, jobs, maxRecordSize);
+            options ??= CperDecodeOptions.Default;
+            if (format == "parquet") return ParquetExport.Write(context, inputs, parquet!, options);
+            int code = StreamingDecode.Render(context, inputs, format, jobs, options);
             LinuxNotes.ForDecode(context, inputs);
             return code;
         }
@@ -134,19 +135,19 @@ internal static class DecodeCommand
 
     private static LoadedInput From(GhesInput.Loaded l) => new(l.Name, l.Bytes, l.Units);
 
-    internal static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json)
+    internal static void DescribeUnit(LoadedInput input, InputUnit unit, StructureVisitor visitor, bool json, CperDecodeOptions options)
     {
-        if (GhesInput.TryDescribe(input.Bytes, unit, visitor)) return;
+        if (GhesInput.TryDescribe(input.Bytes, unit, visitor, options)) return;
         if (unit.Kind == UnitKind.GhesRegionSource)
         {
-            RegionInput.Describe(unit, visitor); // unit offsets are HEST offsets, not offsets into the region bytes
+            RegionInput.Describe(unit, visitor, options); // unit offsets are HEST offsets, not offsets into the region bytes
             return;
         }
         var bytes = input.Bytes.AsSpan(unit.Offset, unit.Length);
         switch (unit.Kind)
         {
             case UnitKind.AcpiTable:
-                TableInput.Describe(bytes, unit, visitor);
+                TableInput.Describe(bytes, unit, visitor, options);
                 break;
             default:
                 throw new InvalidOperationException($"unit kind {unit.Kind} is framed by the streaming reader");

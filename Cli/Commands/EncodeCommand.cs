@@ -137,11 +137,9 @@ internal static class EncodeCommand
         string what = framing == "cper" ? "record" : "error status block";
         try
         {
-            using (DecoderLimits.Use(DecoderLimits.Default))
-            {
-                if (framing == "cper") CperRecord.Decode(encoded, out _);
-                else ErrorStatusBlock.Decode(encoded, out _);
-            }
+            // No options: decode's defaults, whatever the caller uses.
+            if (framing == "cper") CperRecord.Decode(encoded, out _);
+            else ErrorStatusBlock.Decode(encoded, out _);
         }
         catch (ApeiContentException e) when (e.Expected?.Contains(" limit", StringComparison.Ordinal) == true)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using ApeiKit.Cper;
 using ApeiKit.Cper.Json;
 using ApeiKit.Cper.LibCper;
 using ApeiKit.Cper.Streaming;
@@ -46,13 +47,13 @@ internal static class LibCperCommands
     /// <c>--jobs</c> as <c>decode</c> (any encoding, <c>--max-record-size</c> honoured), so memory stays bounded whatever
     /// the input's size.
     /// </summary>
-    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, long maxRecordSize, WrapOptions? wrap = null, int jobs = 1)
+    public static int Decode(CliContext context, string[] files, string format, InputEncoding encoding, CperDecodeOptions options, WrapOptions? wrap = null, int jobs = 1)
     {
         if (format is not ("json" or "ndjson")) throw new CliUsageException("--json-style libcper needs --format json or ndjson.");
         if (files.Length == 0) throw new CliUsageException("decode needs at least one file.");
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1.");
         jobs = Math.Min(jobs, Environment.ProcessorCount); // as decode: more workers than cores only add hand-offs
-        return StreamingDecode.RenderLibCper(context, Open(context, files, encoding, wrap), format, jobs, maxRecordSize);
+        return StreamingDecode.RenderLibCper(context, Open(context, files, encoding, wrap), format, jobs, options);
     }
 
     /// <summary>Each file opened when it is reached (and closed when the next one is), refused unless it holds CPER records.</summary>

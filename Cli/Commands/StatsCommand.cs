@@ -34,9 +34,8 @@ internal static class StatsCommand
 
     private static int Run(CliContext context, string[] files, string format, int top, long maxRecordSize, InputEncoding encoding, WrapOptions wrap)
     {
-        var stats = new CperStatistics();
+        var stats = new CperStatistics { Options = StreamInput.DecodeOptions(maxRecordSize) }; // the framing's record size limit is the decoders'
         int inputs = 0, textErrors = 0;
-        using var limit = StreamInput.UseLimit(maxRecordSize);
         foreach (var file in files)
         {
             if (file != "-" && Directory.Exists(file))

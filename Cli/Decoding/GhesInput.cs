@@ -47,12 +47,12 @@ internal static class GhesInput
     }
 
     /// <summary>Describes a BERT or error status block unit; false for other kinds.</summary>
-    public static bool TryDescribe(byte[] bytes, InputUnit unit, StructureVisitor visitor)
+    public static bool TryDescribe(byte[] bytes, InputUnit unit, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
         switch (unit.Kind)
         {
             case UnitKind.ErrorStatusBlock:
-                ErrorStatusBlockDescriber.Describe(bytes.AsSpan(unit.Offset, unit.Length), unit.Offset, visitor, unit.Label);
+                ErrorStatusBlockDescriber.Describe(bytes.AsSpan(unit.Offset, unit.Length), unit.Offset, visitor, unit.Label, options: options);
                 return true;
             case UnitKind.BertTable:
             {
@@ -61,7 +61,7 @@ internal static class GhesInput
                 var region = bytes.AsSpan(d.RegionStart, unit.Offset + unit.Length - d.RegionStart);
                 try
                 {
-                    BertDescriber.Describe(table, d.TableDisplayOffset, region, d.RegionDisplayOffset, visitor, unit.Label, d.RegionNote);
+                    BertDescriber.Describe(table, d.TableDisplayOffset, region, d.RegionDisplayOffset, visitor, unit.Label, d.RegionNote, options);
                 }
                 catch (ApeiContentException e)
                 {

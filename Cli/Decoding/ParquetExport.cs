@@ -82,13 +82,13 @@ internal static class ParquetExport
 
     /// <summary>Writes the records of <paramref name="inputs"/> to <paramref name="output"/>.</summary>
     /// <returns>The exit code: 1 when an input had bytes that are not records, records cut short, or entries that gave nothing.</returns>
-    public static int Write(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string output, long maxRecordSize)
+    public static int Write(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string output, CperDecodeOptions options)
     {
         if (CliFiles.IsStdout(output)) throw new CliUsageException("--format parquet writes a file (-o FILE): a Parquet file's footer is written last, it cannot go to a pipe.");
         foreach (var input in inputs)
             if (input.Source is not { Form: InputForm.CperRecords })
                 throw new CliUsageException($"{input.Name}: --format parquet takes CPER records (binary, hex, base64, xxd, Redfish, PLDM, WHEA XML, a section); this input is {(input.Source?.Form == InputForm.ErrorStatusBlocks ? "error status blocks (convert --to cper first)" : "an ACPI table")}.");
-        using var limit = StreamInput.UseLimit(maxRecordSize);
+        long maxRecordSize = options.Limits.MaxRecordSize; // the framing's limit is the decoders': one record size limit
         using var target = CliFiles.Open(context, output);
         int problems = 0;
         long records = 0, rowsWritten = 0;
@@ -128,7 +128,7 @@ internal static class ParquetExport
                             problems++;
                         }
                         records++;
-                        AddRecord(rows, json, input.Name, source.OriginAt(item.Offset), index, item.Offset, bytes, item.IsTruncated);
+                        AddRecord(rows, json, input.Name, source.OriginAt(item.Offset), index, item.Offset, bytes, item.IsTruncated, options);
                         if (rows.Count >= RowGroupSize)
                         {
                             rowsWritten += rows.Count;
@@ -176,7 +176,7 @@ internal static class ParquetExport
         }
     }
 
-    private static void AddRecord(Rows rows, ArrayBufferWriter<byte> json, string file, RecordOrigin? origin, int index, long offset, byte[] bytes, bool truncated)
+    private static void AddRecord(Rows rows, ArrayBufferWriter<byte> json, string file, RecordOrigin? origin, int index, long offset, byte[] bytes, bool truncated, CperDecodeOptions options)
     {
         // The bodies as decode -f json renders them: one walk of the record (the renderer is the single source of its JSON).
         json.ResetWrittenCount();
@@ -185,7 +185,7 @@ internal static class ParquetExport
             var renderer = new JsonRenderer(w) { ErrorSink = new List<ApeiContentException>() };
             try
             {
-                CperRecordDescriber.Describe(bytes, offset, renderer, "record", out _);
+                CperRecordDescriber.Describe(bytes, offset, renderer, "record", out _, options);
             }
             catch (ApeiContentException)
             {
@@ -214,7 +214,7 @@ internal static class ParquetExport
         bool viewOk = false;
         try
         {
-            view = CperRecordView.ReadPrefix(bytes, out _, offset);
+            view = CperRecordView.ReadPrefix(bytes, out _, offset, options);
             sectionCount = view.DescriptorCount;
             viewOk = true;
         }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using ApeiKit.Cper;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
 
@@ -70,7 +71,7 @@ internal static class RegionInput
     }
 
     /// <summary>Describes one source: id, notification, registers, read-ack state, block address, and the block.</summary>
-    public static void Describe(InputUnit unit, StructureVisitor visitor)
+    public static void Describe(InputUnit unit, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
         var d = (RegionSourceDetail)unit.Detail!;
         visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
@@ -129,7 +130,7 @@ internal static class RegionInput
         var block = mem.Bytes.AsSpan(offset, (int)s.Description.ErrorStatusBlockLength);
         bool empty = block.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(block) == 0;
         visitor.Info("record", "Record", empty ? "empty (Block Status is 0)" : "present");
-        ErrorStatusBlockDescriber.Describe(block, offset, new NamedObjectVisitor(visitor, "errorStatusBlock") { PreferBinaryTimestamps = visitor.PreferBinaryTimestamps }, "Error status block (region offsets)", s.Description.ErrorStatusBlockLength);
+        ErrorStatusBlockDescriber.Describe(block, offset, new NamedObjectVisitor(visitor, "errorStatusBlock") { PreferBinaryTimestamps = visitor.PreferBinaryTimestamps }, "Error status block (region offsets)", s.Description.ErrorStatusBlockLength, options);
         visitor.EndObject();
     }
 

@@ -1,3 +1,5 @@
+using ApeiKit.Cper;
+
 namespace ApeiKit.Cli;
 
 /// <summary>
@@ -30,6 +32,11 @@ internal static class StreamInput
         return size;
     }
 
-    /// <summary>Sets the decoders' record size limit to <paramref name="maxRecordSize"/> for the calling flow (threads started inside inherit it).</summary>
-    public static IDisposable UseLimit(long maxRecordSize) => DecoderLimits.Use(DecoderLimits.Current with { MaxRecordSize = (int)maxRecordSize });
+    /// <summary>
+    /// The decode options for a command's flags: the record size limit <paramref name="maxRecordSize"/> (the other limits
+    /// at their defaults) and the ARM error-type reading. Passed explicitly to every decode and to every worker.
+    /// </summary>
+    public static CperDecodeOptions DecodeOptions(long maxRecordSize = MaxRecordSize, ArmErrorTypeMode armErrorTypes = ArmErrorTypeMode.BitFlags)
+        => maxRecordSize == MaxRecordSize && armErrorTypes == ArmErrorTypeMode.BitFlags ? CperDecodeOptions.Default
+            : new() { Limits = DecoderLimits.Default with { MaxRecordSize = checked((int)maxRecordSize) }, ArmErrorTypes = armErrorTypes };
 }

@@ -78,19 +78,19 @@ internal static class StreamingDecode
     private const string RecordNoun = "CPER record", BlockNoun = "Generic Error Status Block";
 
     /// <summary>Describes a record (the walk the closure per record used to make).</summary>
-    private static void DescribeRecord(StructureVisitor v, in RecordUnit u, ReadOnlySpan<byte> bytes)
+    private static void DescribeRecord(StructureVisitor v, in RecordUnit u, ReadOnlySpan<byte> bytes, CperDecodeOptions options)
     {
         if (u.Source is { } source) v = new SourceVisitor(v, source);
         // JSON has no labels: the noun stands in, and the numbered label is made only when one is shown.
         string label = v.WantsLabels ? u.Label : u.Blocks ? BlockNoun : RecordNoun;
         if (u.Blocks)
         {
-            ErrorStatusBlockDescriber.Describe(bytes, u.Offset, v, label);
+            ErrorStatusBlockDescriber.Describe(bytes, u.Offset, v, label, options: options);
             return;
         }
         try
         {
-            CperRecordDescriber.Describe(bytes, u.Offset, v, label, out _);
+            CperRecordDescriber.Describe(bytes, u.Offset, v, label, out _, options);
         }
         catch (ApeiContentException e)
         {
@@ -100,8 +100,8 @@ internal static class StreamingDecode
         }
     }
 
-    /// <summary>Per-worker reusable rendering state.</summary>
-    private sealed class Worker(Format format, bool libcper = false)
+    /// <summary>Per-worker reusable rendering state, with the decode options every unit it renders is decoded with (handed to each worker thread explicitly: there is no ambient decode state).</summary>
+    private sealed class Worker(Format format, CperDecodeOptions options, bool libcper = false)
     {
         /// <summary>Text and layout go straight here when set (one job), instead of into a string per unit.</summary>
         public TextWriter? Direct { get; init; }
@@ -208,14 +208,14 @@ internal static class StreamingDecode
             if (IsJson)
             {
                 var renderer = JsonInto(json);
-                DescribeRecord(renderer, u, bytes);
+                DescribeRecord(renderer, u, bytes, options);
                 renderer.Flush();
                 u.Errors = TakeErrors();
                 return;
             }
             StructureVisitor r = format == Format.Layout ? new LayoutRenderer(text!) : new TextRenderer(text!);
             var collector = new ErrorCollector(r);
-            DescribeRecord(collector, u, bytes);
+            DescribeRecord(collector, u, bytes, options);
             text!.WriteLine();
             u.Errors = collector.Errors.Count > 0 ? collector.Errors : null;
         }
@@ -289,10 +289,15 @@ internal static class StreamingDecode
     }
 
     /// <summary>Renders <paramref name="inputs"/> (loaded or streamed) in <paramref name="format"/> with <paramref name="jobs"/> workers.</summary>
-    public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize = StreamInput.MaxRecordSize)
+    /// <param name="context">The command's streams.</param>
+    /// <param name="inputs">The inputs.</param>
+    /// <param name="format">text, layout, json or ndjson.</param>
+    /// <param name="jobs">Workers.</param>
+    /// <param name="options">The decode options (record size limit, ARM error-type reading), given to every worker; null: the defaults.</param>
+    public static int Render(CliContext context, IReadOnlyList<DecodeCommand.LoadedInput> inputs, string format, int jobs, CperDecodeOptions? options = null)
     {
         using var progress = Progress.Start(context, inputs);
-        return Render(context, new Inputs(inputs, inputs.Count > 1, LibCper: false), format, jobs, maxRecordSize, progress);
+        return Render(context, new Inputs(inputs, inputs.Count > 1, LibCper: false, options ?? CperDecodeOptions.Default), format, jobs, progress);
     }
 
     /// <summary>
@@ -300,16 +305,20 @@ internal static class StreamingDecode
     /// same streaming, batching and <c>--jobs</c> as our own JSON. Inputs are opened as they are reached; anything that
     /// is not a whole record is reported on stderr and skipped (all-zero padding silently), as libcper's tool does.
     /// </summary>
-    public static int RenderLibCper(CliContext context, IEnumerable<DecodeCommand.LoadedInput> inputs, string format, int jobs, long maxRecordSize)
-        => Render(context, new Inputs(inputs, false, LibCper: true), format, jobs, maxRecordSize, null);
+    public static int RenderLibCper(CliContext context, IEnumerable<DecodeCommand.LoadedInput> inputs, string format, int jobs, CperDecodeOptions options)
+        => Render(context, new Inputs(inputs, false, LibCper: true, options), format, jobs, null);
 
     /// <summary>What <see cref="Produce"/> reads: the inputs (enumerated once, as they are reached), whether there are several, and the dialect.</summary>
-    private sealed record Inputs(IEnumerable<DecodeCommand.LoadedInput> List, bool Many, bool LibCper);
+    /// <param name="List">The inputs.</param>
+    /// <param name="Many">More than one input.</param>
+    /// <param name="LibCper">libcper's JSON dialect.</param>
+    /// <param name="Options">The decode options; their record size limit is also the framing's (one record size limit).</param>
+    private sealed record Inputs(IEnumerable<DecodeCommand.LoadedInput> List, bool Many, bool LibCper, CperDecodeOptions Options);
 
-    private static int Render(CliContext context, Inputs inputs, string format, int jobs, long maxRecordSize, Progress? progress)
+    private static int Render(CliContext context, Inputs inputs, string format, int jobs, Progress? progress)
     {
         var fmt = format switch { "json" => Format.Json, "ndjson" => Format.Ndjson, "layout" => Format.Layout, _ => Format.Text };
-        using var limit = StreamInput.UseLimit(maxRecordSize); // the decoders' limit is the framing's: one record size limit
+        long maxRecordSize = inputs.Options.Limits.MaxRecordSize; // the framing's limit is the decoders': one record size limit
         using var output = OutputSink.For(context.Out);
         var state = new OutputState(context, output, fmt);
         try
@@ -319,7 +328,7 @@ internal static class StreamingDecode
                 // One job: records are rendered straight from the pipe's buffer, text and layout straight into the output
                 // (a large record is never held as a string), and what is rendered is flushed whenever the input would
                 // block, so a slow pipe streams.
-                var worker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+                var worker = new Worker(fmt, inputs.Options, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
                 Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, new SerialSink(worker, state, output, progress), CancellationToken.None);
             }
             else
@@ -461,7 +470,7 @@ internal static class StreamingDecode
         var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
         {
-            var worker = new Worker(fmt, inputs.LibCper);
+            var worker = new Worker(fmt, inputs.Options, inputs.LibCper);
             workers[i] = new Thread(() =>
             {
                 try
@@ -516,7 +525,7 @@ internal static class StreamingDecode
         }) { IsBackground = true, Name = "apeikit read" };
         reader.Start();
 
-        var inlineWorker = new Worker(fmt, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+        var inlineWorker = new Worker(fmt, inputs.Options, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
         try
         {
             while (true)
@@ -653,7 +662,7 @@ internal static class StreamingDecode
                     {
                         InputName = input.Name,
                         Label = unit.Label,
-                        Describe = (v, json) => DecodeCommand.DescribeUnit(input, unit, v, json),
+                        Describe = (v, json) => DecodeCommand.DescribeUnit(input, unit, v, json, inputs.Options),
                     };
                     if (prelude is not null) { w.Prelude = prelude; prelude = null; }
                     count++;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ApeiKit.Cper;
 using ApeiKit.Hest;
 
 namespace ApeiKit.Cli;
@@ -78,7 +79,7 @@ internal static class TableInput
     }
 
     /// <summary>Describes a table unit: HEST, BERT, ERST and EINJ fully, any other table by its header.</summary>
-    public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor)
+    public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
         try
         {
@@ -89,7 +90,7 @@ internal static class TableInput
             }
             if (Ghes.ErstStoreView.HasMagic(bytes))
             {
-                Ghes.ErstStoreDescriber.Describe(bytes, unit.Offset, visitor);
+                Ghes.ErstStoreDescriber.Describe(bytes, unit.Offset, visitor, options: options);
                 return;
             }
             if (ActionTableKind.Of(bytes) is not null)
@@ -100,7 +101,7 @@ internal static class TableInput
             if (Ghes.BertTable.HasSignature(bytes))
             {
                 // acpidump holds the table only; its boot error region lives in memory (Linux: tables/data/BERT).
-                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, unit.Label, Ghes.BertAcpiDump.RegionNote(bytes));
+                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, unit.Label, Ghes.BertAcpiDump.RegionNote(bytes), options);
                 return;
             }
             visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);

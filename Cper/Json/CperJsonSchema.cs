@@ -150,7 +150,6 @@ public static class CperJsonSchema
     {
         var bodies = new Dictionary<Guid, SectionShapeRecorder.ObjectShape>();
         var recorder = new SectionShapeRecorder(bodies);
-        using (CperSectionRegistry.Use(new CperSectionRegistry()))
         {
             using var generated = new MemoryStream();
             CperDumpGenerator.Generate(generated, 1 << 16, seed: 12);
@@ -187,7 +186,7 @@ public static class CperJsonSchema
             int consumed;
             try
             {
-                CperRecordDescriber.Describe(bytes, 0, recorder, "", out consumed);
+                CperRecordDescriber.Describe(bytes, 0, recorder, "", out consumed, SectionShapeRecorder.BuiltInOptions);
             }
             catch (ApeiContentException)
             {

@@ -54,6 +54,12 @@ internal sealed class SectionShapeRecorder : StructureVisitor
 
     public SectionShapeRecorder(Dictionary<Guid, ObjectShape> bodies) => _bodies = bodies;
 
+    /// <summary>The built-in codecs only (what is added to <see cref="CperSectionRegistry.Default"/> has no schema).</summary>
+    internal static readonly CperSectionRegistry s_builtIn = new();
+
+    /// <summary>Options describing with the built-in codecs only.</summary>
+    internal static readonly CperDecodeOptions BuiltInOptions = new() { Sections = s_builtIn };
+
     public override bool ReportsZeroParts => true;
 
     public override bool WantsLabels => false;
@@ -78,7 +84,7 @@ internal sealed class SectionShapeRecorder : StructureVisitor
         {
             // A record walk: depth 1 record, 2 section element, 3 descriptor or body.
             // A record walk (CperRecordDescriber): only section bodies of built-in codecs are recorded.
-            _stack.Push(json == "body" && CperSections.Find(_sectionType) is { } codec && CperSectionRegistry.IsBuiltIn(codec)
+            _stack.Push(json == "body" && s_builtIn.Find(_sectionType) is { } codec && CperSectionRegistry.IsBuiltIn(codec)
                 ? new Frame(BodyShape(_sectionType), null) : null);
             return;
         }

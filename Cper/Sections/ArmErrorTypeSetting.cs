@@ -1,6 +1,6 @@
 namespace ApeiKit.Cper;
 
-/// <summary>How decoders read the Type byte of ARM error-information structures (see <see cref="ArmErrorTypeSetting"/>).</summary>
+/// <summary>How decoders read the Type byte of ARM error-information structures (<see cref="CperDecodeOptions.ArmErrorTypes"/>).</summary>
 public enum ArmErrorTypeMode
 {
     /// <summary>The default: UEFI 2.9A+ bit flags (0x02 cache, 0x04 TLB, 0x08 bus, 0x10 micro-architectural), as Linux 6.x reads them; values that only mean something in the older numbering are reported.</summary>
@@ -14,27 +14,15 @@ public enum ArmErrorTypeMode
 }
 
 /// <summary>
-/// The ARM error-type reading in force for the calling flow (like <see cref="DecoderLimits"/>): the describers and
-/// <see cref="ArmProcessorSection.TypeEncoding"/> read Type bytes by it. The byte itself is always kept, so encoding
+/// Helpers for the ARM error-type reading (<see cref="ArmErrorTypeMode"/>), which is an explicit decode option
+/// (<see cref="CperDecodeOptions.ArmErrorTypes"/>, the CLI's <c>--arm-error-type</c>): the describers and
+/// <see cref="ArmProcessorSection.GetTypeEncoding"/> read Type bytes by it. The byte itself is always kept, so encoding
 /// is unaffected.
 /// </summary>
 public static class ArmErrorTypeSetting
 {
-    private static readonly AsyncLocal<ArmErrorTypeMode?> s_current = new();
-
-    /// <summary>The mode in force (<see cref="ArmErrorTypeMode.BitFlags"/> unless a scope set another).</summary>
-    public static ArmErrorTypeMode Current => s_current.Value ?? ArmErrorTypeMode.BitFlags;
-
-    /// <summary>Sets <paramref name="mode"/> for the calling flow until the returned scope is disposed.</summary>
-    public static IDisposable Use(ArmErrorTypeMode mode)
-    {
-        var previous = s_current.Value;
-        s_current.Value = mode;
-        return new Scope(previous);
-    }
-
-    /// <summary>The encoding a section whose Type bytes are <paramref name="types"/> is read in under <see cref="Current"/>.</summary>
-    public static ArmErrorTypeEncoding Resolve(ReadOnlySpan<byte> types) => Current switch
+    /// <summary>The encoding a section whose Type bytes are <paramref name="types"/> is read in under <paramref name="mode"/>.</summary>
+    public static ArmErrorTypeEncoding Resolve(ArmErrorTypeMode mode, ReadOnlySpan<byte> types) => mode switch
     {
         ArmErrorTypeMode.Legacy => ArmErrorTypeEncoding.Enumeration,
         ArmErrorTypeMode.LibCper => ArmErrorTypeEncoding.LibCper,
@@ -76,17 +64,5 @@ public static class ArmErrorTypeSetting
             return $"Type {value} is not a UEFI 2.9A+ bit-flag value (Linux 6.x prints no error type for it); it reads as the UEFI 2.9-and-earlier numbering ({legacy}): decode with --arm-error-type legacy (ArmErrorTypeMode.Legacy) if the writer used that numbering";
         }
         return $"Type {value} names no error type as UEFI 2.9A+ bit flags (bit 0 and bits 5-7 are reserved) nor in the UEFI 2.9-and-earlier numbering (0-3)";
-    }
-
-    private sealed class Scope(ArmErrorTypeMode? previous) : IDisposable
-    {
-        private bool _disposed;
-
-        public void Dispose()
-        {
-            if (_disposed) return;
-            _disposed = true;
-            s_current.Value = previous;
-        }
     }
 }

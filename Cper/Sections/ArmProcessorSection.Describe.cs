@@ -123,20 +123,25 @@ public sealed partial class ArmProcessorSection
     /// </summary>
     /// <exception cref="ApeiContentException">Fewer than 40 bytes (no header to describe).</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+        => Describe(body, baseOffset, visitor, CperDecodeOptions.Default);
+
+    /// <summary>Describes the section as <see cref="Describe(ReadOnlySpan{byte}, long, StructureVisitor)"/>, with the limits and ARM error-type reading of <paramref name="options"/>.</summary>
+    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         // A builder (JSON input) writes what the walk reads before it is reported: the header's counts and length, the
         // error types that pick the encoding, each context header (see IStructureSource).
         bool building = visitor is IStructureSource;
         if (building) HeaderLayout.Prefill(visitor, baseOffset);
-        var walk = Walk.Start(body, baseOffset);
+        var walk = Walk.Start(body, baseOffset, options.Limits);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (walk.LengthError is { } le) visitor.Error(le);
         if (walk.CountError is { } ce) visitor.Error(ce);
 
         if (building)
             for (int i = 0; i < walk.ErrorInfoCount; i++) ErrorInfoLayout.Prefill(visitor, baseOffset + HeaderSize + i * ArmErrorInfo.Size, "errorInfo", i);
-        var encoding = DetectEncoding(body, walk.ErrorInfoCount);
-        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding) + ArmErrorTypeSetting.Current switch
+        var encoding = DetectEncoding(body, walk.ErrorInfoCount, options.ArmErrorTypes);
+        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding) + options.ArmErrorTypes switch
         {
             ArmErrorTypeMode.BitFlags => "",
             ArmErrorTypeMode.Auto => " (detected from this section's values: auto)",
@@ -181,12 +186,12 @@ public sealed partial class ArmProcessorSection
         if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
     }
 
-    private static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count)
+    private static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count, ArmErrorTypeMode mode)
     {
         Span<byte> types = count <= 256 ? stackalloc byte[256] : new byte[count]; // DecoderLimits keeps it at 256 unless raised
         types = types[..count];
         for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + 4];
-        return ArmErrorTypeSetting.Resolve(types);
+        return ArmErrorTypeSetting.Resolve(mode, types);
     }
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)

@@ -30,7 +30,12 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     private readonly byte[] _header = new byte[HeaderSize];
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.ProcessorArm, "ARM Processor", Describe, (b, o) => Decode(b, o));
+    public static CperSectionCodec Codec { get; } = new(CperGuids.ProcessorArm, "ARM Processor", Describe, (b, o) => Decode(b, o))
+    {
+        // The limits and the ARM error-type reading are decode options (CperDecodeOptions): the registry hands them here.
+        DescribeWithOptions = Describe,
+        DecodeWithOptions = (b, o, options) => Decode(b, o, options),
+    };
 
     /// <summary>A new section: all header fields zero, no error information, no context, no vendor bytes.</summary>
     public ArmProcessorSection()
@@ -99,10 +104,11 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     public byte[] TrailingBytes { get; set; } = [];
 
     /// <summary>
-    /// The encoding the error-information Type bytes are read in under <see cref="ArmErrorTypeSetting.Current"/>: bit flags by
-    /// default; <see cref="ArmErrorTypeMode.Auto"/> detects it (see <see cref="ArmErrorInfo.DetectEncoding(IEnumerable{byte})"/>).
+    /// The encoding the error-information Type bytes are read in under <paramref name="mode"/> (a decode option,
+    /// <see cref="CperDecodeOptions.ArmErrorTypes"/>): bit flags by default; <see cref="ArmErrorTypeMode.Auto"/> detects it
+    /// (see <see cref="ArmErrorInfo.DetectEncoding(IEnumerable{byte})"/>).
     /// </summary>
-    public ArmErrorTypeEncoding TypeEncoding => ArmErrorTypeSetting.Resolve([.. ErrorInfo.Select(e => e.Type)]);
+    public ArmErrorTypeEncoding GetTypeEncoding(ArmErrorTypeMode mode = ArmErrorTypeMode.BitFlags) => ArmErrorTypeSetting.Resolve(mode, [.. ErrorInfo.Select(e => e.Type)]);
 
     /// <summary>SectionLength that <see cref="TryEncode"/> writes: header, structures and vendor bytes.</summary>
     public long SectionLength
@@ -150,13 +156,14 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     /// <summary>Decodes the section, checking every count and length against the enclosing length first.</summary>
     /// <param name="body">The section body (the descriptor's SectionLength bytes).</param>
     /// <param name="baseOffset">Absolute offset of the body, for error offsets.</param>
+    /// <param name="options">The limits on ERR_INFO_NUM and CONTEXT_INFO_NUM (<see cref="CperDecodeOptions.Limits"/>); null: the defaults.</param>
     /// <exception cref="ApeiContentException">
     /// Fewer than 40 bytes; SectionLength below 40 or beyond the body; ERR_INFO_NUM structures that do not fit;
-    /// an error-information Length other than 32; a context header or register array that does not fit.
+    /// an error-information Length other than 32; a context header or register array that does not fit; a count above the limits.
     /// </exception>
-    public static ArmProcessorSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
+    public static ArmProcessorSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0, CperDecodeOptions? options = null)
     {
-        var walk = Walk.Start(body, baseOffset);
+        var walk = Walk.Start(body, baseOffset, (options ?? CperDecodeOptions.Default).Limits);
         if ((walk.LengthError ?? walk.CountError) is { } e) throw e;
         var section = new ArmProcessorSection();
         body[..HeaderSize].CopyTo(section._header);
@@ -189,7 +196,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         public ApeiContentException? LengthError { get; init; }
         public ApeiContentException? CountError { get; init; }
 
-        public static Walk Start(ReadOnlySpan<byte> body, long baseOffset)
+        public static Walk Start(ReadOnlySpan<byte> body, long baseOffset, DecoderLimits limits)
         {
             if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
             uint sectionLength = BinaryPrimitives.ReadUInt32LittleEndian(body[SectionLengthOffset..]);
@@ -222,7 +229,6 @@ public sealed partial class ArmProcessorSection : CperSectionBody
                         Inv($"at most {fits} error-information structures of 32 bytes in the {room} bytes after the header"), Inv($"{infoNum}")),
                 };
             }
-            var limits = DecoderLimits.Current;
             if (infoNum > limits.MaxErrorInformationEntries || contextNum > limits.MaxContextStructures)
             {
                 // Counts that fit the bytes but no real section reaches: walk up to the limit, trust no context count.

@@ -11,6 +11,19 @@ public delegate void SectionDescriber(ReadOnlySpan<byte> body, long baseOffset, 
 /// <summary>Decodes a section body into its editable model; throws <see cref="ApeiContentException"/> for malformed content.</summary>
 public delegate CperSectionBody SectionDecoder(ReadOnlySpan<byte> body, long baseOffset);
 
+/// <summary>A <see cref="SectionDescriber"/> that reads the decode options (limits, ARM error-type reading) it is handed.</summary>
+/// <param name="body">The section body, exactly SectionLength bytes.</param>
+/// <param name="baseOffset">Absolute offset of the body in the input.</param>
+/// <param name="visitor">Receives fields; the body object has already been opened by the caller.</param>
+/// <param name="options">The options of the describe call.</param>
+public delegate void SectionOptionsDescriber(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options);
+
+/// <summary>A <see cref="SectionDecoder"/> that reads the decode options (limits, ARM error-type reading) it is handed.</summary>
+/// <param name="body">The section body, exactly SectionLength bytes.</param>
+/// <param name="baseOffset">Absolute offset of the body in the input.</param>
+/// <param name="options">The options of the decode call.</param>
+public delegate CperSectionBody SectionOptionsDecoder(ReadOnlySpan<byte> body, long baseOffset, CperDecodeOptions options);
+
 /// <summary>
 /// An editable, encodable section body. Every body re-encodes to exactly the bytes it was decoded
 /// from (padding and reserved bytes included).
@@ -26,9 +39,15 @@ public abstract class CperSectionBody : IApeiEncodable
     /// <summary>Writes the body; false when <paramref name="destination"/> is too small.</summary>
     public abstract bool TryEncode(Span<byte> destination, out int bytesWritten);
 
-    /// <summary>Describes the encoded body with the registered describer for its type.</summary>
-    public void Describe(StructureVisitor visitor, long baseOffset = 0)
-        => CperSections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor);
+    /// <summary>Describes the encoded body with the describer for its type in <paramref name="options"/>' registry.</summary>
+    /// <param name="visitor">Receives the walk.</param>
+    /// <param name="baseOffset">Absolute offset the body is shown at.</param>
+    /// <param name="options">The section codecs, limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public void Describe(StructureVisitor visitor, long baseOffset = 0, CperDecodeOptions? options = null)
+    {
+        options ??= CperDecodeOptions.Default;
+        options.Sections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor, options);
+    }
 }
 
 /// <summary>

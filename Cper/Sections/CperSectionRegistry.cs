@@ -6,7 +6,8 @@ namespace ApeiKit.Cper;
 /// A set of CPER section codecs (UEFI 2.10 N.2.3: a section type GUID names the body's format; vendors define their own).
 /// <see cref="Default"/> holds the built-in codecs and is what decoding and rendering use unless told otherwise; a registry
 /// made with <see cref="CperSectionRegistry()"/> starts with the built-ins too, takes vendor codecs with <see cref="Add"/>,
-/// and is handed to a decode or describe call (<c>sections:</c> parameter) or put in force for a flow with <see cref="Use"/>.
+/// and is handed to a decode or describe call in its options (<see cref="CperDecodeOptions.Sections"/>); there is no
+/// ambient registry (a call without options uses <see cref="Default"/>).
 /// <para>
 /// Safe extension: <see cref="Add"/> never replaces a codec (a GUID already present is an error; replacing needs
 /// <see cref="Override"/>), and a codec that is not built in is contained: whatever it throws while describing or
@@ -19,7 +20,6 @@ namespace ApeiKit.Cper;
 public sealed class CperSectionRegistry
 {
     private static readonly FrozenSet<CperSectionCodec> s_builtIn = CperSections.BuiltIn().ToFrozenSet<CperSectionCodec>(ReferenceEqualityComparer.Instance);
-    private static readonly AsyncLocal<CperSectionRegistry?> s_current = new();
 
     private readonly object _lock = new();
     private Dictionary<Guid, CperSectionCodec> _codecs;
@@ -27,34 +27,8 @@ public sealed class CperSectionRegistry
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
     public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType);
 
-    /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given or in force.</summary>
+    /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given.</summary>
     public static CperSectionRegistry Default { get; } = new();
-
-    /// <summary>The registry in force for the calling flow: the one set by <see cref="Use"/>, else <see cref="Default"/>.</summary>
-    public static CperSectionRegistry Current => s_current.Value ?? Default;
-
-    /// <summary>Puts <paramref name="registry"/> in force for the calling flow (an AsyncLocal scope, like <c>ArmErrorTypeSetting</c>) until the returned scope is disposed.</summary>
-    public static IDisposable Use(CperSectionRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-        var previous = s_current.Value;
-        s_current.Value = registry;
-        return new Scope(previous);
-    }
-
-    /// <summary>A scope for an optional registry parameter: <see cref="Use"/> when one is given, nothing otherwise.</summary>
-    internal static Scope? UseIfGiven(CperSectionRegistry? registry)
-    {
-        if (registry is null || ReferenceEquals(registry, s_current.Value ?? Default)) return null;
-        var previous = s_current.Value;
-        s_current.Value = registry;
-        return new Scope(previous);
-    }
-
-    internal sealed class Scope(CperSectionRegistry? previous) : IDisposable
-    {
-        public void Dispose() => s_current.Value = previous;
-    }
 
     /// <summary>Adds a codec for a section type no codec of this registry handles yet (adding the same codec again does nothing).</summary>
     /// <exception cref="InvalidOperationException">Another codec (built in or added) already handles that GUID: use <see cref="Override"/> to replace it on purpose.</exception>
@@ -101,13 +75,41 @@ public sealed class CperSectionRegistry
     public string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);
 
     /// <summary>
-    /// The name shown beside a section type GUID in a field (descriptor, entry header): the GUID registry's name, else the
-    /// name of a codec of the registry in force (<see cref="Current"/>), so a vendor's registered GUID is named too.
+    /// The name shown beside a section type GUID in a field (descriptor, entry header) of the static layouts: the GUID
+    /// registry's name, else the name of a codec of <see cref="Default"/>. A describe call given another registry shows
+    /// that registry's names (<see cref="WithSectionTypeNames"/>).
     /// </summary>
-    public static string? GuidName(Guid sectionType) => CperGuids.SectionName(sectionType) ?? Current.Find(sectionType)?.Name;
+    public static string? GuidName(Guid sectionType) => CperGuids.SectionName(sectionType) ?? Default.Find(sectionType)?.Name;
+
+    /// <summary>This registry's <see cref="GuidName"/>: the GUID registry's name, else the name of a codec of this registry.</summary>
+    public string? SectionTypeName(Guid sectionType) => CperGuids.SectionName(sectionType) ?? Find(sectionType)?.Name;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<StructDef, StructDef> _namedLayouts = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// <paramref name="layout"/> with its section type GUID fields (those named by <see cref="GuidName"/>) named by this
+    /// registry (<see cref="SectionTypeName"/>), so a vendor's GUID registered here is named in descriptor and entry
+    /// lines. <see cref="Default"/> returns the layout itself; another registry makes the copy once and keeps it.
+    /// </summary>
+    public StructDef WithSectionTypeNames(StructDef layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (ReferenceEquals(this, Default)) return layout;
+        return _namedLayouts.GetOrAdd(layout, static (l, registry) =>
+        {
+            Func<Guid, string?> staticNames = GuidName, names = registry.SectionTypeName;
+            return new StructDef(l.Name, l.Size, [.. l.Fields.Select(f => f.GuidNames is { } n && n.Equals(staticNames) ? f with { GuidNames = names } : f)],
+                l.ValidationField?.Json, l.ParentValidBit);
+        }, this);
+    }
 
     /// <summary>Describes a body with its codec, or as raw bytes. Content errors propagate as <see cref="ApeiContentException"/>; so does anything a codec that is not built in throws.</summary>
-    public void DescribeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    /// <param name="sectionType">The section type GUID.</param>
+    /// <param name="body">The section body.</param>
+    /// <param name="baseOffset">Absolute offset of the body.</param>
+    /// <param name="visitor">Receives the walk.</param>
+    /// <param name="options">Limits and ARM error-type reading for the codec (its <see cref="CperDecodeOptions.Sections"/> is not consulted: this registry is); null: the defaults.</param>
+    public void DescribeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         var codec = Find(sectionType);
@@ -116,7 +118,7 @@ public sealed class CperSectionRegistry
             RawSectionBody.DescribeRaw(body, baseOffset, visitor);
             return;
         }
-        DescribeWith(codec, body, baseOffset, visitor);
+        DescribeWith(codec, body, baseOffset, visitor, options ?? CperDecodeOptions.Default);
     }
 
     /// <summary>
@@ -124,17 +126,19 @@ public sealed class CperSectionRegistry
     /// runs as it is; anything a codec that is not built in throws is reported as an <see cref="ApeiContentException"/>,
     /// with the objects it left open closed.
     /// </summary>
-    internal static void DescribeWith(CperSectionCodec codec, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
+    internal static void DescribeWith(CperSectionCodec codec, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
     {
         if (IsBuiltIn(codec))
         {
-            codec.Describe(body, baseOffset, visitor);
+            if (codec.DescribeWithOptions is { } withOptions) withOptions(body, baseOffset, visitor, options);
+            else codec.Describe(body, baseOffset, visitor);
             return;
         }
         var guard = new ContainingVisitor(visitor);
         try
         {
-            codec.Describe(body, baseOffset, guard);
+            if (codec.DescribeWithOptions is { } withOptions) withOptions(body, baseOffset, guard, options);
+            else codec.Describe(body, baseOffset, guard);
         }
         catch (ApeiContentException)
         {
@@ -149,14 +153,20 @@ public sealed class CperSectionRegistry
     }
 
     /// <summary>Decodes a body with its codec, or keeps it raw. A codec that is not built in and throws anything is reported as an <see cref="ApeiContentException"/>.</summary>
-    public CperSectionBody DecodeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset)
+    /// <param name="sectionType">The section type GUID.</param>
+    /// <param name="body">The section body.</param>
+    /// <param name="baseOffset">Absolute offset of the body.</param>
+    /// <param name="options">Limits and ARM error-type reading for the codec (its <see cref="CperDecodeOptions.Sections"/> is not consulted: this registry is); null: the defaults.</param>
+    public CperSectionBody DecodeBody(Guid sectionType, ReadOnlySpan<byte> body, long baseOffset, CperDecodeOptions? options = null)
     {
         var codec = Find(sectionType);
         if (codec is null) return new RawSectionBody(sectionType, body.ToArray());
-        if (IsBuiltIn(codec)) return codec.Decode(body, baseOffset);
+        options ??= CperDecodeOptions.Default;
+        if (IsBuiltIn(codec)) return codec.DecodeWithOptions is { } builtIn ? builtIn(body, baseOffset, options) : codec.Decode(body, baseOffset);
         try
         {
-            return codec.Decode(body, baseOffset) ?? throw new InvalidOperationException("the codec returned no body");
+            return (codec.DecodeWithOptions is { } withOptions ? withOptions(body, baseOffset, options) : codec.Decode(body, baseOffset))
+                ?? throw new InvalidOperationException("the codec returned no body");
         }
         catch (ApeiContentException)
         {

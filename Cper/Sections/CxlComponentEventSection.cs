@@ -165,8 +165,15 @@ public sealed class CxlComponentEventSection : CperSectionBody
         => SectionWalk.TryEncodeLengthPrefixed(_header, EventLog, TrailingBytes, destination, out bytesWritten);
 
     /// <summary>Decodes the section.</summary>
+    /// <param name="body">The section body.</param>
+    /// <param name="sectionType">Which CXL component event the body is (the descriptor's section type: General Media, DRAM, ...).</param>
+    /// <param name="baseOffset">Absolute offset of the body, for error offsets.</param>
     /// <exception cref="ApeiContentException">Fewer than 32 bytes, or a Length below 32 or beyond the section body.</exception>
-    public static CxlComponentEventSection Decode(ReadOnlySpan<byte> body, long baseOffset, Guid sectionType)
+    public static CxlComponentEventSection Decode(ReadOnlySpan<byte> body, Guid sectionType, long baseOffset = 0) => Decode(body, baseOffset, sectionType);
+
+    // The shape before the decode contract (docs/DESIGN.md), kept internal for the libcper mapping's call (Cper/LibCper is
+    // not edited here).
+    internal static CxlComponentEventSection Decode(ReadOnlySpan<byte> body, long baseOffset, Guid sectionType)
     {
         int length = Limit(body, baseOffset, out var error);
         if (error is not null) throw error;

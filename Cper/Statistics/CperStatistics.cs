@@ -36,6 +36,9 @@ public sealed class CperStatistics
     /// <param name="pageCapacity">Distinct pages counted exactly (bounded memory; see <see cref="HeavyHitters{TKey}"/>).</param>
     public CperStatistics(int pageCapacity = DefaultPageCapacity) => Pages = new HeavyHitters<ulong>(pageCapacity);
 
+    /// <summary>The decode options records are read with (the limits on RecordLength and SectionCount); default <see cref="CperDecodeOptions.Default"/>.</summary>
+    public CperDecodeOptions Options { get; init; } = CperDecodeOptions.Default;
+
     /// <summary>Records counted (well-formed or not).</summary>
     public long Records { get; private set; }
     /// <summary>Bytes of the records counted.</summary>
@@ -101,7 +104,7 @@ public sealed class CperStatistics
         CperRecordView view;
         try
         {
-            view = CperRecordView.ReadPrefix(record, out _, offset);
+            view = CperRecordView.ReadPrefix(record, out _, offset, Options);
         }
         catch (ApeiContentException)
         {

@@ -16,7 +16,12 @@ public static class ErstStoreDescriber
     /// <summary>Describes the store at the start of <paramref name="source"/>.</summary>
     /// <returns>Number of content errors reported.</returns>
     /// <exception cref="ApeiContentException">Not a store (no magic, bad record_size, map past the end).</exception>
-    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label = "ERST store (QEMU acpi-erst backing file)")
+    /// <param name="source">The store's bytes.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input.</param>
+    /// <param name="visitor">Receives the walk.</param>
+    /// <param name="label">Label of the root object.</param>
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the stored records; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label = "ERST store (QEMU acpi-erst backing file)", CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         ErstStoreView v;
@@ -56,7 +61,7 @@ public static class ErstStoreDescriber
         {
             var state = v.StateOf(i);
             if (state == ErstSlotState.Empty) continue; // listed by count below, not one by one
-            DescribeSlot(v, i, state, baseOffset, visitor);
+            DescribeSlot(v, i, state, baseOffset, visitor, options);
         }
         visitor.EndArray();
         int live = 0, cleared = 0, empty = 0;
@@ -74,7 +79,7 @@ public static class ErstStoreDescriber
         return visitor.ErrorsReported - before;
     }
 
-    private static void DescribeSlot(ErstStoreView v, int slot, ErstSlotState state, long baseOffset, StructureVisitor visitor)
+    private static void DescribeSlot(ErstStoreView v, int slot, ErstSlotState state, long baseOffset, StructureVisitor visitor, CperDecodeOptions? options)
     {
         var inv = CultureInfo.InvariantCulture;
         long offset = baseOffset + v.SlotOffset(slot);
@@ -105,7 +110,7 @@ public static class ErstStoreDescriber
         }
         // An array of the one record: the record describer opens an unnamed object, which JSON allows only as an element.
         visitor.BeginArray("records", "CPER record", offset, record.Length);
-        CperRecordDescriber.Describe(record, offset, visitor, string.Create(inv, $"Record 0x{recordId:X16}"), out _);
+        CperRecordDescriber.Describe(record, offset, visitor, string.Create(inv, $"Record 0x{recordId:X16}"), out _, options);
         visitor.EndArray();
         if (Pstore.IsPstoreRecord(record)) DescribePstore(record, offset, visitor);
         visitor.EndObject();

@@ -20,10 +20,11 @@ public readonly record struct InstructionEntry(byte Action, byte Instruction, by
     public bool PreservesRegister => (Flags & 1) != 0;
 
     /// <summary>Reads an entry from 32 bytes (the caller checked the length).</summary>
-    public static InstructionEntry Read(ReadOnlySpan<byte> entry) => new(entry[0], entry[1], entry[2], entry[3],
-        GenericAddress.Read(entry[ActionTableLayouts.RegisterOffset..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(entry[ActionTableLayouts.ValueOffset..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(entry[ActionTableLayouts.MaskOffset..]));
+    /// <param name="source">The entry's 32 bytes.</param>
+    public static InstructionEntry Read(ReadOnlySpan<byte> source) => new(source[0], source[1], source[2], source[3],
+        GenericAddress.Read(source[ActionTableLayouts.RegisterOffset..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(source[ActionTableLayouts.ValueOffset..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(source[ActionTableLayouts.MaskOffset..]));
 
     /// <summary>Writes the 32 bytes.</summary>
     public void Write(Span<byte> destination)

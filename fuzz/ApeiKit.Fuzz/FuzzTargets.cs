@@ -155,7 +155,7 @@ public static class FuzzTargets
         int consumed = 0;
         try
         {
-            record = CperRecord.Decode(input, new List<ApeiContentException>(), out consumed);
+            record = CperRecord.Decode(input, out consumed, new List<ApeiContentException>());
         }
         catch (ApeiContentException)
         {
@@ -165,7 +165,7 @@ public static class FuzzTargets
         {
             var encoded = record.Encode();
             SameBytes(input[..consumed], encoded, "CPER record re-encode");
-            var again = CperRecord.Decode(encoded, new List<ApeiContentException>(), out int consumedAgain);
+            var again = CperRecord.Decode(encoded, out int consumedAgain, new List<ApeiContentException>());
             if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
             SameBytes(encoded, again.Encode(), "CPER record second round trip");
         }
@@ -275,7 +275,7 @@ public static class FuzzTargets
         int consumed = 0;
         try
         {
-            block = ErrorStatusBlock.Decode(input, new List<ApeiContentException>(), out consumed);
+            block = ErrorStatusBlock.Decode(input, out consumed, new List<ApeiContentException>());
         }
         catch (ApeiContentException)
         {
@@ -285,7 +285,7 @@ public static class FuzzTargets
         {
             var encoded = block.Encode();
             SameBytes(input[..consumed], encoded, "error status block re-encode");
-            var again = ErrorStatusBlock.Decode(encoded, new List<ApeiContentException>(), out int consumedAgain);
+            var again = ErrorStatusBlock.Decode(encoded, out int consumedAgain, new List<ApeiContentException>());
             if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
             SameBytes(encoded, again.Encode(), "error status block second round trip");
         }

@@ -11,7 +11,7 @@ public class NvidiaEventSectionTests
     internal static (byte[] Record, int BodyOffset, int BodyLength) Record(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);
-        var record = CperRecord.Decode(bytes, new List<ApeiContentException>(), out _);
+        var record = CperRecord.Decode(bytes, out _, new List<ApeiContentException>());
         return (bytes, (int)record.Sections[0].Offset!.Value, (int)record.Sections[0].Length!.Value);
     }
 
@@ -40,7 +40,7 @@ public class NvidiaEventSectionTests
         var s = NvidiaEventSection.Decode(body);
         Assert.NotEmpty(s.Contexts);
         Assert.Equal(body, s.Encode());
-        Assert.IsType<NvidiaEventSection>(CperRecord.Decode(Fixtures.Binary(fixture), new List<ApeiContentException>(), out _).Sections[0].Body);
+        Assert.IsType<NvidiaEventSection>(CperRecord.Decode(Fixtures.Binary(fixture), out _, new List<ApeiContentException>()).Sections[0].Body);
     }
 
     [Fact]
