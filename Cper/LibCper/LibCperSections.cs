@@ -9,8 +9,8 @@ internal static class LibCperSections
     {
         LibCperSection[] all =
         [
-            new LcGenericProcessor(), new LcMemory(), new LcMemory2(), new LcPciBus(), new LcPciComponent(), new LcFirmware(),
-            new LcDmarGeneric(), new LcDmarVtd(), new LcDmarIommu(), new LcCcixPer(), new LcCxlProtocol(),
+            LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, new LcPciComponent(), LcFixed.Firmware,
+            LcFixed.DmarGeneric, new LcDmarVtd(), new LcDmarIommu(), new LcCcixPer(), new LcCxlProtocol(),
             new LcCxlComponent(CperGuids.CxlGeneralMedia, "CXL General Media Component Error"),
             new LcCxlComponent(CperGuids.CxlDram, "CXL DRAM Component Error"),
             new LcCxlComponent(CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"),
