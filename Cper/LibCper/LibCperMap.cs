@@ -404,6 +404,28 @@ internal sealed class LibCperMap : LibCperSection
         return false;
     }
 
+    /// <summary>
+    /// What is wrong with the map's declaration: a member name used twice in one object, a field that is not one of
+    /// <see cref="Layout"/>'s, a gate that is not the field's own validation bit where the member does not say it is a
+    /// quirk (<see cref="LcMember.Always"/>, <see cref="LcMember.When"/>). Empty for a sound map.
+    /// </summary>
+    public IEnumerable<string> Problems() => Problems(ShortName, Members);
+
+    private IEnumerable<string> Problems(string path, LcMember[] members)
+    {
+        foreach (var twice in members.GroupBy(m => m.Name).Where(g => g.Count() > 1)) yield return $"{path}: member {twice.Key} is named {twice.Count()} times";
+        foreach (var m in members)
+        {
+            if (m.Field is not null && !Layout.Fields.Contains(m.Field)) yield return $"{path}.{m.Name}: field {m.Field.Json} is not a field of {Layout.Name}";
+            if (m.Field is not null && m.SetsGate)
+            {
+                int own = m.Sub is { ValidBit: >= 0 } ? m.Sub.ValidBit : m.Field.ValidBit >= 0 ? m.Field.ValidBit : m.Field.ParentValidBit;
+                if (m.Gate != own) yield return $"{path}.{m.Name}: gated by bit {m.Gate}, but {m.Field.Json}'s validation bit is {own}";
+            }
+            if (m.Members is not null) foreach (var p in Problems($"{path}.{m.Name}", m.Members)) yield return p;
+        }
+    }
+
     /// <summary>Every member of the map, nested members included.</summary>
     public IEnumerable<LcMember> AllMembers() => Flatten(Members);
 

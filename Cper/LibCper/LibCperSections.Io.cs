@@ -1,127 +1,86 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
+using static ApeiKit.Cper.LibCper.Lm;
 
 namespace ApeiKit.Cper.LibCper;
 
-/// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>cper-section-dmar-vtd.c</c>) over <see cref="DmarVtdSection"/>.</summary>
-internal sealed class LcDmarVtd : LibCperSection<DmarVtdSection>
+/// <summary>The DMAr VT-d and IOMMU sections declared as libcper member maps (see <see cref="LcFixed"/>).</summary>
+internal static class LcDmar
 {
-    public override Guid SectionType => CperGuids.DmarVtd;
-    public override string ReadableName => "Intel VT for Directed I/O Specific DMAr";
-    public override string ShortName => "VtdDmar";
-    private static readonly string[] FaultTypes = ["Write Request", "Read Request"];
-    private static readonly (string Libcper, string Layout)[] PageTableEntries =
+    private static readonly StructDef s_vtd = DmarVtdSection.LayoutDef, s_iommu = DmarIommuSection.LayoutDef;
+    private static readonly FieldDef s_faultRecord = F(s_vtd, "faultRecord");
+
+    /// <summary>libcper's page table entry members, level 6 first, over <paramref name="layout"/>'s <c>pteLevelN</c> fields.</summary>
+    private static LcMember[] PageTableEntries(StructDef layout)
+        => [.. Enumerable.Range(1, 6).Reverse().Select(l => Int(FormattableString.Invariant($"pageTableEntry_Level{l}"), F(layout, FormattableString.Invariant($"pteLevel{l}"))))];
+
+    /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>sections/cper-section-dmar-vtd.c</c>).</summary>
+    public static LibCperMap Vtd { get; } = new(DmarVtdSection.Codec, "Intel VT for Directed I/O Specific DMAr", "VtdDmar", s_vtd, 0,
     [
-        ("pageTableEntry_Level6", "pteLevel6"), ("pageTableEntry_Level5", "pteLevel5"), ("pageTableEntry_Level4", "pteLevel4"),
-        ("pageTableEntry_Level3", "pteLevel3"), ("pageTableEntry_Level2", "pteLevel2"), ("pageTableEntry_Level1", "pteLevel1"),
-    ];
+        Int("version", F(s_vtd, "version")),
+        Int("revision", F(s_vtd, "revision")),
+        Int("oemID", F(s_vtd, "oemId")),
+        Int("capabilityRegister", F(s_vtd, "capability")),
+        Int("extendedCapabilityRegister", F(s_vtd, "extendedCapability")),
+        Int("globalCommandRegister", F(s_vtd, "globalCommand")),
+        Int("globalStatusRegister", F(s_vtd, "globalStatus")),
+        Int("faultStatusRegister", F(s_vtd, "faultStatus")),
+        Quirk("faultRecord", null, WriteFaultRecord, ReadFaultRecord),
+        Base64("rootEntry", F(s_vtd, "rootEntry")),
+        Base64("contextEntry", F(s_vtd, "contextEntry")),
+        .. PageTableEntries(s_vtd),
+    ]) { Message = "A VT-d DMAr Error occurred" };
 
-    protected override DmarVtdSection Decode(ReadOnlySpan<byte> body) => DmarVtdSection.Decode(body);
+    /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>sections/cper-section-dmar-iommu.c</c>).</summary>
+    public static LibCperMap Iommu { get; } = new(DmarIommuSection.Codec, "IOMMU Specific DMAr", "IommuDmar", s_iommu, 0,
+    [
+        Int("revision", F(s_iommu, "revision")),
+        Int("controlRegister", F(s_iommu, "control")),
+        Int("statusRegister", F(s_iommu, "status")),
+        Base64("eventLogEntry", F(s_iommu, "eventLogEntry")),
+        Base64("deviceTableEntry", F(s_iommu, "deviceTableEntry")),
+        .. PageTableEntries(s_iommu),
+    ]) { Message = "A IOMMU Specific DMAr Error occurred" };
 
-    protected override JsonObject? ToIr(DmarVtdSection m, out string? message)
+    private static readonly JsonEncodedText[] s_fault = [.. new[]
     {
-        message = "A VT-d DMAr Error occurred";
-        ulong oem = FieldDef.ReadLittleEndian(m.GetFieldBytes("oemId"));
-        // The model keeps the VT-d fault recording register (VT-d specification 11.4.14, 128 bits) as its 16 bytes;
-        // libcper shows its fields, taken here from the two 64-bit halves.
-        var record = m.FaultRecord;
-        ulong lo = BinaryPrimitives.ReadUInt64LittleEndian(record), hi = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(8));
-        var fault = new JsonObject
-        {
-            ["faultInformation"] = lo >> 12,
-            ["sourceIdentifier"] = hi & 0xFFFF,
-            ["privelegeModeRequested"] = Bit(hi, 29),
-            ["executePermissionRequested"] = Bit(hi, 30),
-            ["pasidPresent"] = Bit(hi, 31),
-            ["faultReason"] = (hi >> 32) & 0xFF,
-            ["pasidValue"] = (hi >> 40) & 0xFFFFF,
-            ["addressType"] = (hi >> 60) & 0x3,
-            ["type"] = Pair((hi >> 62) & 1, FaultTypes, "Unknown"),
-        };
-        var o = new JsonObject
-        {
-            ["version"] = (int)m.GetField("version"),
-            ["revision"] = (int)m.GetField("revision"),
-            ["oemID"] = oem,
-            ["capabilityRegister"] = m.Capability,
-            ["extendedCapabilityRegister"] = m.GetField("extendedCapability"),
-            ["globalCommandRegister"] = m.GetField("globalCommand"),
-            ["globalStatusRegister"] = m.GetField("globalStatus"),
-            ["faultStatusRegister"] = (ulong)m.FaultStatus,
-            ["faultRecord"] = fault,
-            ["rootEntry"] = B64(m.GetFieldBytes("rootEntry")),
-            ["contextEntry"] = B64(m.GetFieldBytes("contextEntry")),
-        };
-        foreach (var (name, field) in PageTableEntries) o[name] = m.GetField(field);
-        return o;
+        "faultRecord", "faultInformation", "sourceIdentifier", "privelegeModeRequested", "executePermissionRequested", "pasidPresent",
+        "faultReason", "pasidValue", "addressType", "type",
+    }.Select(n => JsonEncodedText.Encode(n))];
+    private static readonly LcNames s_faultTypes = LcNames.Libcper(["Write Request", "Read Request"], "Unknown");
+
+    /// <summary>
+    /// The VT-d fault recording register (VT-d specification 11.4.14, 128 bits), which the model keeps as its 16 bytes:
+    /// libcper shows its fields (quirk, docs/libcper-compat.md; <c>privelegeModeRequested</c> is libcper's spelling).
+    /// </summary>
+    private static void WriteFaultRecord(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid)
+    {
+        var record = body.Slice(s_faultRecord.Offset, 16);
+        ulong lo = BinaryPrimitives.ReadUInt64LittleEndian(record), hi = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
+        w.WriteStartObject(s_fault[0]);
+        w.WriteNumber(s_fault[1], lo >> 12);
+        w.WriteNumber(s_fault[2], hi & 0xFFFF);
+        w.WriteBoolean(s_fault[3], Bit(hi, 29));
+        w.WriteBoolean(s_fault[4], Bit(hi, 30));
+        w.WriteBoolean(s_fault[5], Bit(hi, 31));
+        w.WriteNumber(s_fault[6], (hi >> 32) & 0xFF);
+        w.WriteNumber(s_fault[7], (hi >> 40) & 0xFFFFF);
+        w.WriteNumber(s_fault[8], (hi >> 60) & 0x3);
+        LibCperMap.WritePair(w, s_fault[9], (hi >> 62) & 1, s_faultTypes);
+        w.WriteEndObject();
     }
 
-    public override DmarVtdSection FromIrModel(JsonObject o)
+    private static ulong ReadFaultRecord(JsonNode? f, Span<byte> body)
     {
-        var m = new DmarVtdSection();
-        m.SetField("version", U(o["version"]));
-        m.SetField("revision", U(o["revision"]));
-        Span<byte> oem = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(oem, U(o["oemID"]));
-        m.SetFieldBytes("oemId", oem[..6]);
-        m.Capability = U(o["capabilityRegister"]);
-        m.SetField("extendedCapability", U(o["extendedCapabilityRegister"]));
-        m.SetField("globalCommand", U(o["globalCommandRegister"]));
-        m.SetField("globalStatus", U(o["globalStatusRegister"]));
-        m.FaultStatus = (uint)U(o["faultStatusRegister"], 32);
-        var f = o["faultRecord"];
-        Span<byte> record = stackalloc byte[16];
+        var record = body.Slice(s_faultRecord.Offset, 16);
         BinaryPrimitives.WriteUInt64LittleEndian(record, U(Lc.M(f, "faultInformation")) << 12);
         ulong hi = (U(Lc.M(f, "sourceIdentifier")) & 0xFFFF) | (Bool(Lc.M(f, "privelegeModeRequested")) ? 1UL << 29 : 0) | (Bool(Lc.M(f, "executePermissionRequested")) ? 1UL << 30 : 0)
             | (Bool(Lc.M(f, "pasidPresent")) ? 1UL << 31 : 0) | ((U(Lc.M(f, "faultReason")) & 0xFF) << 32) | ((U(Lc.M(f, "pasidValue")) & 0xFFFFF) << 40)
             | ((U(Lc.M(f, "addressType")) & 3) << 60) | ((PairValue(Lc.M(f, "type")) & 1) << 62);
         BinaryPrimitives.WriteUInt64LittleEndian(record[8..], hi);
-        m.SetFieldBytes("faultRecord", record);
-        m.SetFieldBytes("rootEntry", FromB64(o["rootEntry"]));
-        m.SetFieldBytes("contextEntry", FromB64(o["contextEntry"]));
-        foreach (var (name, field) in PageTableEntries) m.SetField(field, U(o[name]));
-        return m;
-    }
-}
-
-/// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>cper-section-dmar-iommu.c</c>) over <see cref="DmarIommuSection"/>.</summary>
-internal sealed class LcDmarIommu : LibCperSection<DmarIommuSection>
-{
-    public override Guid SectionType => CperGuids.DmarIommu;
-    public override string ReadableName => "IOMMU Specific DMAr";
-    public override string ShortName => "IommuDmar";
-    private static readonly (string Libcper, string Layout)[] PageTableEntries =
-    [
-        ("pageTableEntry_Level6", "pteLevel6"), ("pageTableEntry_Level5", "pteLevel5"), ("pageTableEntry_Level4", "pteLevel4"),
-        ("pageTableEntry_Level3", "pteLevel3"), ("pageTableEntry_Level2", "pteLevel2"), ("pageTableEntry_Level1", "pteLevel1"),
-    ];
-
-    protected override DmarIommuSection Decode(ReadOnlySpan<byte> body) => DmarIommuSection.Decode(body);
-
-    protected override JsonObject? ToIr(DmarIommuSection m, out string? message)
-    {
-        message = "A IOMMU Specific DMAr Error occurred";
-        var o = new JsonObject
-        {
-            ["revision"] = (int)m.GetField("revision"),
-            ["controlRegister"] = m.Control,
-            ["statusRegister"] = m.Status,
-            ["eventLogEntry"] = B64(m.GetFieldBytes("eventLogEntry")),
-            ["deviceTableEntry"] = B64(m.GetFieldBytes("deviceTableEntry")),
-        };
-        foreach (var (name, field) in PageTableEntries) o[name] = m.GetField(field);
-        return o;
-    }
-
-    public override DmarIommuSection FromIrModel(JsonObject o)
-    {
-        var m = new DmarIommuSection { Control = U(o["controlRegister"]), Status = U(o["statusRegister"]) };
-        m.SetField("revision", U(o["revision"]));
-        m.SetFieldBytes("eventLogEntry", FromB64(o["eventLogEntry"]));
-        m.SetFieldBytes("deviceTableEntry", FromB64(o["deviceTableEntry"]));
-        foreach (var (name, field) in PageTableEntries) m.SetField(field, U(o[name]));
-        return m;
+        return 0;
     }
 }
 

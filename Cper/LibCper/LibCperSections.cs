@@ -10,7 +10,7 @@ internal static class LibCperSections
         LibCperSection[] all =
         [
             LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, new LcPciComponent(), LcFixed.Firmware,
-            LcFixed.DmarGeneric, new LcDmarVtd(), new LcDmarIommu(), new LcCcixPer(), new LcCxlProtocol(),
+            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, new LcCcixPer(), new LcCxlProtocol(),
             new LcCxlComponent(CperGuids.CxlGeneralMedia, "CXL General Media Component Error"),
             new LcCxlComponent(CperGuids.CxlDram, "CXL DRAM Component Error"),
             new LcCxlComponent(CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"),
@@ -28,4 +28,7 @@ internal static class LibCperSections
     private static IEnumerable<LibCperSection> Extra() => LibCperExtraSections.All;
 
     public static LibCperSection? Find(Guid type) => s_sections.GetValueOrDefault(type);
+
+    /// <summary>The families declared as member maps (each once, though the CXL map serves six GUIDs).</summary>
+    public static IEnumerable<LibCperMap> Maps => s_sections.Values.OfType<LibCperMap>().Distinct();
 }
