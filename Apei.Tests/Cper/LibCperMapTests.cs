@@ -12,13 +12,13 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class LibCperMapTests
 {
-    public static TheoryData<string> Maps() => [.. LibCperSections.Maps.Select(m => m.ShortName)];
+    public static TheoryData<string> Maps() => [.. LibCperSections.Maps.Select(m => m.ReadableName)];
 
     [Theory]
     [MemberData(nameof(Maps))]
-    public void Every_map_names_each_member_once_and_takes_its_bits_from_its_own_layout(string shortName)
+    public void Every_map_names_each_member_once_and_takes_its_bits_from_its_own_layout(string readableName)
     {
-        var map = LibCperSections.Maps.Single(m => m.ShortName == shortName);
+        var map = LibCperSections.Maps.Single(m => m.ReadableName == readableName);
         Assert.Empty(map.Problems());
     }
 
@@ -26,7 +26,12 @@ public class LibCperMapTests
     public void The_fixed_sections_are_declared_as_maps()
     {
         // The families converted so far: if one falls back to a hand-written tree this fails.
-        Guid[] fixedSections = [CperGuids.ProcessorGeneric, CperGuids.PlatformMemory, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.FirmwareErrorRecordReference, CperGuids.DmarGeneric];
+        Guid[] fixedSections =
+        [
+            CperGuids.ProcessorGeneric, CperGuids.PlatformMemory, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.PciComponent,
+            CperGuids.FirmwareErrorRecordReference, CperGuids.DmarGeneric, CperGuids.DmarVtd, CperGuids.DmarIommu, CperGuids.CcixPer,
+            CperGuids.CxlGeneralMedia, CperGuids.CxlDram, CperGuids.CxlMemoryModule, CperGuids.CxlPhysicalSwitch, CperGuids.CxlVirtualSwitch, CperGuids.CxlMldPort,
+        ];
         Assert.All(fixedSections, g => Assert.IsType<LibCperMap>(LibCperSections.Find(g)));
     }
 

@@ -43,6 +43,9 @@ internal delegate void LcQuirkWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body, u
 /// <summary>Reads a hand-written member back into the body; returns the validation bits it sets.</summary>
 internal delegate ulong LcQuirkRead(JsonNode? node, Span<byte> body);
 
+/// <summary>True when a body (at least the map's minimum length) is one libcper renders: its counts and lengths fit.</summary>
+internal delegate bool LcCheck(ReadOnlySpan<byte> body);
+
 /// <summary>Writes a section's <c>message</c> text into <paramref name="text"/> (libcper's description string).</summary>
 internal delegate int LcMessage(ReadOnlySpan<byte> body, ulong valid, Span<char> text);
 
@@ -149,6 +152,13 @@ internal sealed class LcMember
     public LcQuirkWrite? QuirkWrite { get; init; }
     public LcQuirkRead? QuirkRead { get; init; }
 
+    /// <summary>Gated by validation bit <paramref name="bit"/> of a part with no field of its own (a variable-length log or array).</summary>
+    public LcMember GatedBy(int bit)
+    {
+        Gate = bit;
+        return this;
+    }
+
     /// <summary>libcper prints the member whatever the validation bits say (a documented quirk).</summary>
     public LcMember Always()
     {
@@ -221,6 +231,13 @@ internal static class Lm
     public static LcMember Uuid(string name, FieldDef f) => new(name, LcKind.Guid, f);
     /// <summary>A nested object, gated by its first member's gate.</summary>
     public static LcMember Object(string name, params LcMember[] members) => new LcMember(name, LcKind.Object) { Members = members }.Like(members[0]);
+    /// <summary>
+    /// A hand-written member over the variable part after the layout, gated by the validation bit <paramref name="flag"/>
+    /// names in <paramref name="layout"/>'s validation field (its flag table, so the bit is not typed again).
+    /// </summary>
+    public static LcMember Tail(string name, StructDef layout, string flag, LcQuirkWrite write, LcQuirkRead read)
+        => Quirk(name, null, write, read).GatedBy(layout.ValidationField?.FlagNames is { } flags && flags.TryGetBit(flag, out int bit) ? bit : throw new ArgumentException($"{layout.Name} has no validation flag {flag}", nameof(flag)));
+
     /// <summary>A hand-written member (a documented libcper quirk), gated by <paramref name="gate"/>'s bit when given.</summary>
     public static LcMember Quirk(string name, FieldDef? gate, LcQuirkWrite write, LcQuirkRead read) => new(name, LcKind.Quirk, gate) { QuirkWrite = write, QuirkRead = read };
 
@@ -271,11 +288,19 @@ internal sealed class LibCperMap : LibCperSection
     public string? Message { get; init; }
     /// <summary>A <c>message</c> built from the body (a quirk), or null.</summary>
     public LcMessage? MessageBuilder { get; init; }
+    /// <summary>What else a body must satisfy to be rendered (the model's count and length checks), or null.</summary>
+    public LcCheck? Accepts { get; init; }
+    /// <summary>How many bytes after the layout libcper's JSON describes (a log, register pairs), or null for none.</summary>
+    public Func<JsonObject, int>? TailLength { get; init; }
+    /// <summary>The layout field that holds the whole body's length (set from the bytes read back), or null.</summary>
+    public FieldDef? LengthField { get; init; }
+    /// <summary>What reading back does after the members (a documented quirk over several fields), or null.</summary>
+    public Action<JsonObject, byte[]>? AfterRead { get; init; }
 
     /// <inheritdoc/>
     public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
     {
-        if (body.Length < MinimumLength) return false;
+        if (body.Length < MinimumLength || (Accepts is not null && !Accepts(body))) return false;
         ulong valid = Layout.ReadValidationBits(body);
         w.WriteStartObject();
         if (MessageBuilder is not null)
@@ -346,9 +371,11 @@ internal sealed class LibCperMap : LibCperSection
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir)
     {
-        var body = new byte[Layout.Size];
+        var body = new byte[Layout.Size + (TailLength?.Invoke(ir) ?? 0)];
         ulong valid = ReadMembers(ir, Members, body);
         if (Layout.ValidationField is { } v) v.WriteValue(body, valid);
+        LengthField?.WriteValue(body, (ulong)body.Length);
+        AfterRead?.Invoke(ir, body);
         return Codec.Decode(body, 0);
     }
 

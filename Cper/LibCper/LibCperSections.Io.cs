@@ -84,45 +84,132 @@ internal static class LcDmar
     }
 }
 
-/// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>cper-section-ccix-per.c</c>) over <see cref="CcixPerSection"/>.</summary>
-internal sealed class LcCcixPer : LibCperSection<CcixPerSection>
+/// <summary>
+/// The sections with a fixed header and a variable part after it, declared as libcper member maps: the header's members
+/// from its layout, the variable part (a log, register pairs) a <see cref="Lm.Tail"/> member gated by its validation flag.
+/// </summary>
+internal static class LcVariable
 {
-    public override Guid SectionType => CperGuids.CcixPer;
-    public override string ReadableName => "CCIX PER Log Error";
-    public override string ShortName => "CcixPer";
+    private static readonly StructDef s_ccix = CcixPerSection.HeaderLayout, s_cxl = CxlComponentEventSection.HeaderLayout, s_pci = PciComponentErrorSection.HeaderLayout;
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data"), s_first = JsonEncodedText.Encode("firstHalf"), s_second = JsonEncodedText.Encode("secondHalf");
 
-    // The model refuses a Length beyond the body, as libcper does (and also a Length below 16, which libcper would print).
-    protected override CcixPerSection Decode(ReadOnlySpan<byte> body) => CcixPerSection.Decode(body);
+    /// <summary>A Length field that covers the header and lies within the body (the models refuse any other, as libcper does).</summary>
+    private static LcCheck LengthFits(StructDef layout) => body => F(layout, "length").ReadValue(body) is var l && l >= (ulong)layout.Size && l <= (ulong)body.Length;
 
-    protected override JsonObject? ToIr(CcixPerSection m, out string? message)
+    /// <summary>The log between the header and Length as base64 (inside <c>{"data": …}</c> when <paramref name="inData"/>), left out when empty.</summary>
+    private static LcMember Log(string name, StructDef layout, string flag, bool inData)
     {
-        message = "A CCIX PER Log Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject { ["length"] = (ulong)(CcixPerSection.HeaderSize + m.PerLog.Length) };
-        if (Bit(v, 0)) o["ccixSourceID"] = (int)m.SourceId;
-        if (Bit(v, 1)) o["ccixPortID"] = (int)m.PortId;
-        if (Bit(v, 2) && m.PerLog.Length > 0) o["ccixPERLog"] = B64(m.PerLog);
-        return o;
-    }
-
-    public override CcixPerSection FromIrModel(JsonObject o)
-    {
-        var m = new CcixPerSection();
-        ulong v = 0;
-        if (o.ContainsKey("ccixSourceID")) { m.SourceId = (byte)U(o["ccixSourceID"], 8); v |= 1; }
-        if (o.ContainsKey("ccixPortID")) { m.PortId = (byte)U(o["ccixPortID"], 8); v |= 2; }
-        if (o.ContainsKey("ccixPERLog")) { m.PerLog = FromB64(o["ccixPERLog"]); v |= 4; }
-        // A log libcper left out (its validation bit clear) comes back as zeros up to the JSON's length.
-        ulong length = U(o["length"]);
-        if (length > (ulong)(CcixPerSection.HeaderSize + m.PerLog.Length) && length <= int.MaxValue)
+        var encoded = JsonEncodedText.Encode(name);
+        return Tail(name, layout, flag, (w, body, valid) =>
         {
-            var log = new byte[(int)length - CcixPerSection.HeaderSize];
-            m.PerLog.CopyTo(log, 0);
-            m.PerLog = log;
-        }
-        m.ValidationBits = v;
-        return m;
+            var log = body[layout.Size..(int)F(layout, "length").ReadValue(body)];
+            if (log.IsEmpty) return;
+            if (!inData) { w.WriteBase64String(encoded, log); return; }
+            w.WriteStartObject(encoded);
+            w.WriteBase64String(s_data, log);
+            w.WriteEndObject();
+        }, (n, body) =>
+        {
+            FromB64(inData ? Lc.M(n, "data") : n).CopyTo(body[layout.Size..]);
+            return 0;
+        });
     }
+
+    /// <summary>The log's bytes, and zeros up to the JSON's <c>length</c> where libcper left the log out (its validation bit clear).</summary>
+    private static Func<JsonObject, int> LogLength(StructDef layout, string name, bool inData) => o =>
+    {
+        int log = o.TryGetPropertyValue(name, out var n) ? FromB64(inData ? Lc.M(n, "data") : n).Length : 0;
+        ulong length = U(o["length"]);
+        return length > (ulong)(layout.Size + log) && length <= int.MaxValue ? (int)length - layout.Size : log;
+    };
+
+    /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>).</summary>
+    public static LibCperMap CcixPer { get; } = new(CcixPerSection.Codec, "CCIX PER Log Error", "CcixPer", s_ccix, 0,
+    [
+        Int("length", F(s_ccix, "length")),
+        Int("ccixSourceID", F(s_ccix, "ccixSourceId")),
+        Int("ccixPortID", F(s_ccix, "ccixPortId")),
+        Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false),
+    ])
+    { Message = "A CCIX PER Log Error occurred", Accepts = LengthFits(s_ccix), LengthField = F(s_ccix, "length"), TailLength = LogLength(s_ccix, "ccixPERLog", false) };
+
+    private static readonly FieldDef s_slot = F(s_cxl, "slot");
+
+    /// <summary>libcper's readable names of the CXL component sections (its section table, <c>sections/cper-section.c</c>).</summary>
+    private static readonly (Guid Type, string Name)[] s_cxlNames =
+    [
+        (CperGuids.CxlGeneralMedia, "CXL General Media Component Error"), (CperGuids.CxlDram, "CXL DRAM Component Error"),
+        (CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"), (CperGuids.CxlPhysicalSwitch, "CXL Physical Switch Component Error"),
+        (CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"), (CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
+    ];
+
+    /// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>sections/cper-section-cxl-component.c</c>), one map per GUID.</summary>
+    public static LibCperMap[] CxlComponent { get; } = [.. s_cxlNames.Select(t => new LibCperMap(CxlComponentEventSection.Codecs.Single(c => c.SectionType == t.Type), t.Name, "CxlComponent", s_cxl, 0,
+    [
+        Int("length", F(s_cxl, "length")),
+        Object("deviceID",
+            Int("vendorID", F(s_cxl, "vendorId")), Int("deviceID", F(s_cxl, "deviceId")), Int("functionNumber", F(s_cxl, "functionNumber")),
+            Int("deviceNumber", F(s_cxl, "deviceNumber")), Int("busNumber", F(s_cxl, "busNumber")), Int("segmentNumber", F(s_cxl, "segmentNumber")),
+            Int("slotNumber", s_slot, "slotNumber")),
+        Int("deviceSerial", F(s_cxl, "deviceSerialNumber")),
+        Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true),
+    ])
+    { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
+
+    private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
+
+    /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>).</summary>
+    public static LibCperMap PciComponent { get; } = new(PciComponentErrorSection.Codec, "PCI Component/Device", "PciComponent", s_pci, 0,
+    [
+        Status("errorStatus", F(s_pci, "errorStatus")),
+        Object("idInfo",
+            Int("vendorID", F(s_pci, "vendorId")), Int("deviceID", F(s_pci, "deviceId")), Int("classCode", F(s_pci, "classCode")),
+            Int("functionNumber", F(s_pci, "functionNumber")), Int("deviceNumber", F(s_pci, "deviceNumber")), Int("busNumber", F(s_pci, "busNumber")),
+            Int("segmentNumber", F(s_pci, "segmentNumber"))),
+        Int("memoryNumber", s_memoryNumber),
+        Int("ioNumber", s_ioNumber),
+        Tail("registerDataPairs", s_pci, "registerDataPairs", (w, body, valid) =>
+        {
+            // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all).
+            ulong pairs = s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body);
+            w.WriteStartArray(JsonEncodedText.Encode("registerDataPairs"));
+            for (int i = 0; i < (int)pairs; i++)
+            {
+                var pair = body.Slice(s_pci.Size + i * PciComponentErrorSection.PairLayout.Size, PciComponentErrorSection.PairLayout.Size);
+                w.WriteStartObject();
+                w.WriteNumber(s_first, F(PciComponentErrorSection.PairLayout, "address").ReadValue(pair));
+                w.WriteNumber(s_second, F(PciComponentErrorSection.PairLayout, "value").ReadValue(pair));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }, (n, body) =>
+        {
+            int at = s_pci.Size;
+            foreach (var p in n as JsonArray ?? [])
+            {
+                F(PciComponentErrorSection.PairLayout, "address").WriteValue(body[at..], U(Lc.M(p, "firstHalf")));
+                F(PciComponentErrorSection.PairLayout, "value").WriteValue(body[at..], U(Lc.M(p, "secondHalf")));
+                at += PciComponentErrorSection.PairLayout.Size;
+            }
+            return 0;
+        }),
+    ])
+    {
+        Message = "A PCI/PCI-X Device Error occurred",
+        // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
+        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size),
+        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * PciComponentErrorSection.PairLayout.Size : 0,
+        // libcper leaves out counts whose validation bit is clear but still lists every pair: the pairs beyond Memory Number
+        // are I/O; with only IO Number shown, the rest are memory pairs; without either, none is memory.
+        AfterRead = (o, body) =>
+        {
+            ulong count = (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size);
+            ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : count - Math.Min(count, U(o["ioNumber"]));
+            memory = Math.Min(memory, count);
+            s_memoryNumber.WriteValue(body, memory);
+            s_ioNumber.WriteValue(body, count - memory);
+        },
+    };
 }
 
 /// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
@@ -205,61 +292,6 @@ internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
         if (agent == 0 && o.ContainsKey("capabilityStructure")) { m.CapabilityStructure = FromB64(o["capabilityStructure"]); v |= 16; }
         if (o.ContainsKey("cxlDVSEC")) { m.Dvsec = FromB64(o["cxlDVSEC"]); v |= 32; }
         if (o.ContainsKey("cxlErrorLog")) { m.ErrorLog = FromB64(o["cxlErrorLog"]); v |= 64; }
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>cper-section-cxl-component.c</c>) over <see cref="CxlComponentEventSection"/>.</summary>
-internal sealed class LcCxlComponent(Guid type, string readableName) : LibCperSection<CxlComponentEventSection>
-{
-    public override Guid SectionType => type;
-    public override string ReadableName => readableName;
-    public override string ShortName => "CxlComponent";
-
-    // The model refuses a Length below 32 or beyond the body, as libcper does.
-    protected override CxlComponentEventSection Decode(ReadOnlySpan<byte> body) => CxlComponentEventSection.Decode(body, 0, type);
-
-    protected override JsonObject? ToIr(CxlComponentEventSection m, out string? message)
-    {
-        message = "A CXL Component Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject { ["length"] = (ulong)(CxlComponentEventSection.HeaderSize + m.EventLog.Length) };
-        if (Bit(v, 0))
-        {
-            var (function, device, bus) = m.Location;
-            o["deviceID"] = new JsonObject
-            {
-                ["vendorID"] = (int)m.VendorId, ["deviceID"] = (int)m.DeviceId, ["functionNumber"] = (int)function, ["deviceNumber"] = (int)device,
-                ["busNumber"] = (int)bus, ["segmentNumber"] = (int)m.SegmentNumber, ["slotNumber"] = m.SlotNumber,
-            };
-        }
-        if (Bit(v, 1)) o["deviceSerial"] = m.DeviceSerialNumber;
-        if (Bit(v, 2) && m.EventLog.Length > 0) o["cxlComponentEventLog"] = new JsonObject { ["data"] = B64(m.EventLog) };
-        return o;
-    }
-
-    public override CxlComponentEventSection FromIrModel(JsonObject o)
-    {
-        var m = new CxlComponentEventSection(type);
-        ulong v = 0;
-        if (o["deviceID"] is JsonObject id)
-        {
-            m.VendorId = (ushort)U(id["vendorID"], 16); m.DeviceId = (ushort)U(id["deviceID"], 16);
-            m.Location = ((byte)U(id["functionNumber"], 8), (byte)U(id["deviceNumber"], 8), (byte)U(id["busNumber"], 8));
-            m.SegmentNumber = (ushort)U(id["segmentNumber"], 16); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
-            v |= 1;
-        }
-        if (o.ContainsKey("deviceSerial")) { m.DeviceSerialNumber = U(o["deviceSerial"]); v |= 2; }
-        if (o["cxlComponentEventLog"] is JsonObject l) { m.EventLog = FromB64(l["data"]); v |= 4; }
-        // An event log libcper left out (its validation bit clear) comes back as zeros up to the JSON's length.
-        ulong length = U(o["length"]);
-        if (length > (ulong)(CxlComponentEventSection.HeaderSize + m.EventLog.Length) && length <= int.MaxValue)
-        {
-            var log = new byte[(int)length - CxlComponentEventSection.HeaderSize];
-            m.EventLog.CopyTo(log, 0);
-            m.EventLog = log;
-        }
         m.ValidationBits = v;
         return m;
     }

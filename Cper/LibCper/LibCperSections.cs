@@ -9,14 +9,8 @@ internal static class LibCperSections
     {
         LibCperSection[] all =
         [
-            LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, new LcPciComponent(), LcFixed.Firmware,
-            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, new LcCcixPer(), new LcCxlProtocol(),
-            new LcCxlComponent(CperGuids.CxlGeneralMedia, "CXL General Media Component Error"),
-            new LcCxlComponent(CperGuids.CxlDram, "CXL DRAM Component Error"),
-            new LcCxlComponent(CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"),
-            new LcCxlComponent(CperGuids.CxlPhysicalSwitch, "CXL Physical Switch Component Error"),
-            new LcCxlComponent(CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"),
-            new LcCxlComponent(CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
+            LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, LcVariable.PciComponent, LcFixed.Firmware,
+            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, LcVariable.CcixPer, new LcCxlProtocol(), .. LcVariable.CxlComponent,
         ];
         var map = new Dictionary<Guid, LibCperSection>();
         foreach (var s in all) map[s.SectionType] = s;
@@ -29,6 +23,6 @@ internal static class LibCperSections
 
     public static LibCperSection? Find(Guid type) => s_sections.GetValueOrDefault(type);
 
-    /// <summary>The families declared as member maps (each once, though the CXL map serves six GUIDs).</summary>
-    public static IEnumerable<LibCperMap> Maps => s_sections.Values.OfType<LibCperMap>().Distinct();
+    /// <summary>The families declared as member maps (one per section type).</summary>
+    public static IEnumerable<LibCperMap> Maps => s_sections.Values.OfType<LibCperMap>();
 }
