@@ -13,6 +13,11 @@ internal enum LcKind
 {
     /// <summary>A JSON number (libcper <c>json_object_new_uint64</c>/<c>_int</c>).</summary>
     Int,
+    /// <summary>
+    /// A signed 32-bit JSON number (libcper <c>add_int</c>, i.e. <c>json_object_new_int</c>): a value of 2^31 or more prints
+    /// negative; read back, a negative number is its 32-bit pattern.
+    /// </summary>
+    Int32,
     /// <summary>A JSON boolean (a one-bit sub-field).</summary>
     Bool,
     /// <summary>libcper's hex string <c>0x%0*llX</c> (<see cref="LcMember.Digits"/> digits).</summary>
@@ -207,6 +212,8 @@ internal static class Lm
 {
     /// <summary>A number.</summary>
     public static LcMember Int(string name, FieldDef f, string? sub = null) => new(name, LcKind.Int, f, SubOf(f, sub));
+    /// <summary>A signed 32-bit number (libcper <c>add_int</c>).</summary>
+    public static LcMember Int32(string name, FieldDef f) => new(name, LcKind.Int32, f);
     /// <summary>A boolean (one-bit sub-field).</summary>
     public static LcMember Bool(string name, FieldDef f, string sub) => new(name, LcKind.Bool, f, SubOf(f, sub));
     /// <summary>libcper's hex string.</summary>
@@ -324,6 +331,7 @@ internal sealed class LibCperMap : LibCperSection
             switch (m.Kind)
             {
                 case LcKind.Int: w.WriteNumber(m.Encoded, m.Value(body)); break;
+                case LcKind.Int32: w.WriteNumber(m.Encoded, unchecked((int)(uint)m.Value(body))); break;
                 case LcKind.Bool: w.WriteBoolean(m.Encoded, m.Value(body) != 0); break;
                 case LcKind.Hex:
                 {
@@ -389,6 +397,7 @@ internal sealed class LibCperMap : LibCperSection
             switch (m.Kind)
             {
                 case LcKind.Int or LcKind.Hex: m.Store(body, Lc.U(n, m.Width)); break;
+                case LcKind.Int32: m.Store(body, Lc.Int32(n, m.Width)); break;
                 case LcKind.Bool: m.Store(body, Lc.Bool(n) ? 1UL : 0); break;
                 case LcKind.Pair: m.Store(body, Lc.PairValue(n, m.Width)); break;
                 case LcKind.Bits: m.Store(body, Lc.FromBits(n, m.BitNames!)); break;

@@ -202,6 +202,19 @@ internal static class Lc
         return v;
     }
 
+    /// <summary>
+    /// A number libcper printed with <c>add_int</c> (signed 32-bit) into a field of <paramref name="bits"/> bits: a negative
+    /// number is its 32-bit pattern.
+    /// </summary>
+    /// <exception cref="CperJsonException">Not an integer, or too large for the field.</exception>
+    public static ulong Int32(JsonNode? n, int bits)
+    {
+        ulong v = U(n);
+        if (v >= 0xFFFF_FFFF_8000_0000) v &= 0xFFFF_FFFF; // -2^31 .. -1
+        if (bits < 64 && v >> bits != 0) throw new CperJsonException(n!.GetPath(), $"expected an integer of at most {bits} bits, found {Show(n)}");
+        return v;
+    }
+
     /// <summary>A decimal or <c>0x</c> hex number; 0 for null or empty text (libcper's empty hex strings).</summary>
     public static ulong ParseNumber(string? s) => TryParseNumber(s, out ulong v) ? v : 0;
 

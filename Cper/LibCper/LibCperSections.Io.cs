@@ -300,5 +300,5 @@ internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
 /// <summary>Section families that live in their own files.</summary>
 internal static partial class LibCperExtraSections
 {
-    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), new LcAmpere()];
+    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), LcAmpere.Ampere];
 }
