@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,75 +12,31 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 public static class LibCperJsonWriter
 {
-    /// <summary>The record as a JSON tree in libcper's shape.</summary>
+    private static readonly JsonWriterOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_indented = s_compact with { Indented = true };
+
+    /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, Utf8JsonWriter)"/> streams, parsed).</summary>
     /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
     public static JsonObject ToJsonNode(ReadOnlySpan<byte> record)
-    {
-        // A record cut short is rendered as far as its bytes go (libcper's buffer parser does the same with the bytes it is given).
-        var view = CperRecordView.ReadPrefix(record, out _);
-        var h = view.Header;
-        var header = new JsonObject
-        {
-            ["revision"] = Revision(h.Revision),
-            ["sectionCount"] = (int)h.SectionCount,
-            ["severity"] = Severity(h.Severity),
-            ["recordLength"] = h.RecordLength,
-        };
-        if ((h.ValidationBits & 0x2) != 0 && TimestampText(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8)) is { } ts)
-        {
-            header["timestamp"] = ts;
-            header["timestampIsPrecise"] = (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0;
-        }
-        if ((h.ValidationBits & 0x1) != 0) header["platformID"] = Lc.GuidText(h.PlatformId);
-        if ((h.ValidationBits & 0x4) != 0) header["partitionID"] = Lc.GuidText(h.PartitionId);
-        header["creatorID"] = Lc.GuidText(h.CreatorId);
-        header["notificationType"] = new JsonObject { ["guid"] = Lc.GuidText(h.NotificationType), ["type"] = LibCperNames.NotificationType(h.NotificationType) };
-        header["recordID"] = h.RecordId;
-        header["flags"] = Lc.Pair(h.Flags, LibCperNames.HeaderFlags, "Unknown");
-        header["persistenceInfo"] = h.PersistenceInformation;
-
-        var descriptors = new JsonArray();
-        var sections = new JsonArray();
-        for (int i = 0; i < view.DescriptorCount; i++)
-        {
-            var d = view.GetDescriptor(i);
-            var section = LibCperSections.Find(d.SectionType);
-            var desc = new JsonObject
-            {
-                ["sectionOffset"] = d.SectionOffset,
-                ["sectionLength"] = d.SectionLength,
-                ["revision"] = Revision(d.Revision),
-                ["flags"] = Lc.Bits(d.Flags, LibCperNames.DescriptorFlags),
-                ["sectionType"] = new JsonObject { ["data"] = Lc.GuidText(d.SectionType), ["type"] = section?.ReadableName ?? "Unknown" },
-            };
-            if ((d.ValidationBits & 0x1) != 0) desc["fruID"] = Lc.GuidText(d.FruId);
-            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedString(d.FruTextBytes) is { } fru) desc["fruText"] = fru;
-            desc["severity"] = Severity(d.Severity);
-            descriptors.Add((JsonNode?)desc);
-
-            ReadOnlySpan<byte> body;
-            try
-            {
-                body = view.GetSectionBody(i);
-            }
-            catch (ApeiContentException)
-            {
-                // libcper stops the whole record here; we keep the sections before it.
-                break;
-            }
-            sections.Add((JsonNode?)Section(section, body));
-        }
-        return new JsonObject { ["header"] = header, ["sectionDescriptors"] = descriptors, ["sections"] = sections };
-    }
+        => (JsonObject)JsonNode.Parse(Render(record, s_compact).WrittenSpan)!;
 
     /// <summary>The record as libcper JSON text.</summary>
     public static string Write(ReadOnlySpan<byte> record, bool indented = true)
-        => ToJsonNode(record).ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        => System.Text.Encoding.UTF8.GetString(Render(record, indented ? s_indented : s_compact).WrittenSpan);
+
+    private static System.Buffers.ArrayBufferWriter<byte> Render(ReadOnlySpan<byte> record, JsonWriterOptions options)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(buffer, options);
+        Write(record, writer);
+        writer.Flush();
+        return buffer;
+    }
 
     /// <summary>
-    /// Writes the record as libcper JSON: the same bytes as <c>ToJsonNode(record).WriteTo(writer)</c>, with the header and
-    /// the section descriptors written straight to <paramref name="writer"/> (names pre-encoded, no tree) and only each
-    /// section's body built as a tree first.
+    /// Writes the record as libcper JSON straight to <paramref name="writer"/>: header, descriptors and the sections declared as
+    /// member maps (<see cref="LibCperMap"/>) with pre-encoded names and no tree; the families not yet declared as maps build
+    /// their section object as a tree first.
     /// </summary>
     /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
     public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer)
@@ -93,9 +50,10 @@ public static class LibCperJsonWriter
         writer.WriteNumber(N.SectionCount, h.SectionCount);
         WriteSeverity(writer, h.Severity);
         writer.WriteNumber(N.RecordLength, h.RecordLength);
-        if ((h.ValidationBits & 0x2) != 0 && TimestampText(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8)) is { } ts)
+        Span<char> ts = stackalloc char[32];
+        if ((h.ValidationBits & 0x2) != 0 && FormatTimestamp(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8), ts) is int tsLength and >= 0)
         {
-            writer.WriteString(N.Timestamp, ts);
+            writer.WriteString(N.Timestamp, ts[..tsLength]);
             writer.WriteBoolean(N.TimestampIsPrecise, (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0);
         }
         if ((h.ValidationBits & 0x1) != 0) writer.WriteString(N.PlatformId, h.PlatformId);
@@ -131,7 +89,7 @@ public static class LibCperJsonWriter
             writer.WriteString(N.Type, LibCperSections.Find(d.SectionType)?.ReadableName ?? "Unknown");
             writer.WriteEndObject();
             if ((d.ValidationBits & 0x1) != 0) writer.WriteString(N.FruId, d.FruId);
-            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedString(d.FruTextBytes) is { } fru) writer.WriteString(N.FruText, fru);
+            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
             WriteSeverity(writer, d.Severity);
             writer.WriteEndObject();
             if (!HasBody(view, i)) break;
@@ -142,7 +100,13 @@ public static class LibCperJsonWriter
         for (int i = 0; i < sections; i++)
         {
             var d = view.GetDescriptor(i);
-            Section(LibCperSections.Find(d.SectionType), view.GetSectionBody(i)).WriteTo(writer);
+            var body = view.GetSectionBody(i);
+            if (LibCperSections.Find(d.SectionType) is { } section && section.TryWrite(writer, body)) continue;
+            writer.WriteStartObject();
+            writer.WriteStartObject(N.Unknown);
+            writer.WriteBase64String(N.Data, body);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
@@ -186,53 +150,20 @@ public static class LibCperJsonWriter
             CreatorId = E("creatorID"), NotificationType = E("notificationType"), Guid = E("guid"), Type = E("type"), RecordId = E("recordID"),
             Flags = E("flags"), Value = E("value"), PersistenceInfo = E("persistenceInfo"), SectionDescriptors = E("sectionDescriptors"),
             SectionOffset = E("sectionOffset"), SectionLength = E("sectionLength"), SectionType = E("sectionType"), Data = E("data"),
-            FruId = E("fruID"), FruText = E("fruText"), Sections = E("sections");
+            FruId = E("fruID"), FruText = E("fruText"), Sections = E("sections"), Unknown = E("Unknown");
 
         public static readonly JsonEncodedText[] DescriptorFlags = [.. LibCperNames.DescriptorFlags.Select(E)];
 
         private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
     }
 
-    internal static JsonObject Section(LibCperSection? section, ReadOnlySpan<byte> body)
-    {
-        if (section is not null)
-        {
-            JsonObject? ir = null;
-            string? message = null;
-            try
-            {
-                ir = section.ToIr(body, out message);
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                ir = null; // shorter than libcper's structure: libcper falls back to base64
-            }
-            catch (ApeiContentException)
-            {
-                ir = null;
-            }
-            if (ir is not null)
-            {
-                var result = new JsonObject();
-                if (message is not null) result["message"] = message;
-                result[section.ShortName] = ir;
-                return result;
-            }
-        }
-        return new JsonObject { ["Unknown"] = new JsonObject { ["data"] = Lc.B64(body) } };
-    }
-
-    internal static JsonObject Revision(ushort revision) => new() { ["major"] = revision >> 8, ["minor"] = revision & 0xFF };
-
-    internal static JsonObject Severity(uint severity) => new() { ["code"] = severity, ["name"] = severity < 4 ? LibCperNames.Severities[severity] : "Unknown" };
-
-    /// <summary>libcper's timestamp text: <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields, or null when a field is out of range.</summary>
-    internal static string? TimestampText(ReadOnlySpan<byte> t)
+    /// <summary>libcper's timestamp text, <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields, into <paramref name="text"/> (32 characters); the length, or -1 when a field is out of range.</summary>
+    internal static int FormatTimestamp(ReadOnlySpan<byte> t, Span<char> text)
     {
         static int Bcd(byte b) => (b >> 4) * 10 + (b & 0xF);
         int seconds = Bcd(t[0]), minutes = Bcd(t[1]), hours = Bcd(t[2]), day = Bcd(t[4]), month = Bcd(t[5]), year = Bcd(t[6]) % 100, century = Bcd(t[7]) % 100;
-        if (month > 12 || day > 31 || hours > 24 || minutes > 60 || seconds >= 60) return null;
-        return FormattableString.Invariant($"{century:D2}{year:D2}-{month:D2}-{day:D2}T{hours:D2}:{minutes:D2}:{seconds:D2}+00:00");
+        if (month > 12 || day > 31 || hours > 24 || minutes > 60 || seconds >= 60) return -1;
+        return text.TryWrite(CultureInfo.InvariantCulture, $"{century:D2}{year:D2}-{month:D2}-{day:D2}T{hours:D2}:{minutes:D2}:{seconds:D2}+00:00", out int n) ? n : -1;
     }
 }
 

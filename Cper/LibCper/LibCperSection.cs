@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Json;
 
@@ -20,14 +21,44 @@ internal abstract class LibCperSection
     /// <summary>libcper's key for the section object (e.g. <c>Memory</c>).</summary>
     public abstract string ShortName { get; }
 
-    /// <summary>The section as libcper renders it, or null when libcper would fail (then the body is shown as <c>Unknown</c> base64).</summary>
-    public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
+    /// <summary>
+    /// Writes the section object (<c>{"message": …, ShortName: {…}}</c>) as libcper renders it, or writes nothing and returns
+    /// false when libcper would fail (then the body is shown as <c>Unknown</c> base64).
+    /// </summary>
+    public abstract bool TryWrite(Utf8JsonWriter writer, ReadOnlySpan<byte> body);
 
     /// <summary>The section body libcper's JSON describes, as ApeiKit's model of the section (it encodes itself).</summary>
     public abstract CperSectionBody FromIrBody(JsonObject ir);
+}
 
-    /// <summary>The section body bytes libcper's JSON describes.</summary>
-    public byte[] FromIr(JsonObject ir) => FromIrBody(ir).Encode();
+/// <summary>A libcper section family not yet declared as a <see cref="LibCperMap"/>: its section object is built as a tree, then written.</summary>
+internal abstract class LibCperTreeSection : LibCperSection
+{
+    /// <summary>The section as libcper renders it, or null when libcper would fail.</summary>
+    public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
+
+    /// <inheritdoc/>
+    /// <remarks>The tree is built first, so a body the model refuses writes nothing.</remarks>
+    public sealed override bool TryWrite(Utf8JsonWriter writer, ReadOnlySpan<byte> body)
+    {
+        JsonObject? ir;
+        string? message;
+        try
+        {
+            ir = ToIr(body, out message);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or ApeiContentException)
+        {
+            return false; // shorter than libcper's structure, or refused by the model: libcper falls back to base64
+        }
+        if (ir is null) return false;
+        writer.WriteStartObject();
+        if (message is not null) writer.WriteString(Lc.MessageName, message);
+        writer.WritePropertyName(ShortName);
+        ir.WriteTo(writer);
+        writer.WriteEndObject();
+        return true;
+    }
 }
 
 /// <summary>
@@ -37,7 +68,7 @@ internal abstract class LibCperSection
 /// model's decoder; the writer then shows it as <c>Unknown</c> base64, as libcper does for a section it cannot parse.
 /// </summary>
 /// <typeparam name="TModel">The section model.</typeparam>
-internal abstract class LibCperSection<TModel> : LibCperSection where TModel : CperSectionBody
+internal abstract class LibCperSection<TModel> : LibCperTreeSection where TModel : CperSectionBody
 {
     /// <summary>libcper's minimum body size (it refuses shorter bodies even where ApeiKit's model accepts an older, shorter layout).</summary>
     protected virtual int MinimumLength => 0;
@@ -71,11 +102,28 @@ internal abstract class LibCperSection<TModel> : LibCperSection where TModel : C
 /// </remarks>
 internal static class Lc
 {
+    public static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value"), NameName = JsonEncodedText.Encode("name"),
+        DescriptionName = JsonEncodedText.Encode("description"), MessageName = JsonEncodedText.Encode("message");
+    private static readonly string[] s_hexFormats = [.. Enumerable.Range(0, 17).Select(d => "X" + d.ToString(CultureInfo.InvariantCulture))];
+
     public static string GuidText(Guid g) => g.ToString("D");
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
 
     /// <summary>libcper's <c>0x%0*llX</c> form.</summary>
-    public static string Hex(ulong v, int digits) => "0x" + v.ToString("X" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    public static string Hex(ulong v, int digits)
+    {
+        Span<char> text = stackalloc char[18];
+        return new string(text[..FormatHex(v, digits, text)]);
+    }
+
+    /// <summary>libcper's <c>0x%0*llX</c> form into <paramref name="text"/> (18 characters hold any value); returns the length.</summary>
+    public static int FormatHex(ulong v, int digits, Span<char> text)
+    {
+        text[0] = '0';
+        text[1] = 'x';
+        v.TryFormat(text[2..], out int n, s_hexFormats[digits], CultureInfo.InvariantCulture);
+        return n + 2;
+    }
     public static string B64(ReadOnlySpan<byte> b) => Convert.ToBase64String(b);
 
     /// <summary><c>{ "value": v, "name": names[v] or fallback }</c> (libcper <c>integer_to_readable_pair</c>).</summary>
@@ -86,16 +134,19 @@ internal static class Lc
         => new() { ["value"] = value, ["name"] = value < (ulong)names.Length ? names[value] : fallback };
 
     /// <summary>Printable ASCII up to the first NUL, or null when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
-    public static string? UntrustedString(ReadOnlySpan<byte> b)
+    public static string? UntrustedString(ReadOnlySpan<byte> b) => UntrustedLength(b) is int n and >= 0 ? Encoding.ASCII.GetString(b[..n]) : null;
+
+    /// <summary>The length of the printable ASCII before the first NUL, or -1 when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
+    public static int UntrustedLength(ReadOnlySpan<byte> b)
     {
         int n = 0;
         for (; n < b.Length; n++)
         {
             byte c = b[n];
             if (c == 0) break;
-            if (c < 0x20 || c > 0x7E) return null;
+            if (c < 0x20 || c > 0x7E) return -1;
         }
-        return Encoding.ASCII.GetString(b[..n]);
+        return n;
     }
 
     public static JsonObject Bits(ulong value, params string[] names)
@@ -148,6 +199,19 @@ internal static class Lc
     {
         ulong v = U(n);
         if (bits < 64 && v >> bits != 0) throw new CperJsonException(n!.GetPath(), $"expected an unsigned integer of at most {bits} bits (at most {(1UL << bits) - 1}), found {v}");
+        return v;
+    }
+
+    /// <summary>
+    /// A number libcper printed with <c>add_int</c> (signed 32-bit) into a field of <paramref name="bits"/> bits: a negative
+    /// number is its 32-bit pattern.
+    /// </summary>
+    /// <exception cref="CperJsonException">Not an integer, or too large for the field.</exception>
+    public static ulong Int32(JsonNode? n, int bits)
+    {
+        ulong v = U(n);
+        if (v >= 0xFFFF_FFFF_8000_0000) v &= 0xFFFF_FFFF; // -2^31 .. -1
+        if (bits < 64 && v >> bits != 0) throw new CperJsonException(n!.GetPath(), $"expected an integer of at most {bits} bits, found {Show(n)}");
         return v;
     }
 
@@ -235,51 +299,63 @@ internal static class Lc
         return s.Length > 60 ? s[..57] + "..." : s;
     }
 
-    /// <summary>libcper's generic error-type names (UEFI 2.10 N.2.? Error Status, bits 8-15) with its descriptions.</summary>
-    private static readonly Dictionary<ulong, (string Name, string Description)> s_errorTypes = new()
-    {
-        [1] = ("ERR_INTERNAL", "Error detected internal to the component."),
-        [16] = ("ERR_BUS", "Error detected in the bus."),
-        [4] = ("ERR_MEM", "Storage error in memory (DRAM)."),
-        [5] = ("ERR_TLB", "Storage error in TLB."),
-        [6] = ("ERR_CACHE", "Storage error in cache."),
-        [7] = ("ERR_FUNCTION", "Error in one or more functional units."),
-        [8] = ("ERR_SELFTEST", "Component failed self test."),
-        [9] = ("ERR_FLOW", "Overflow or underflow of internal queue."),
-        [17] = ("ERR_MAP", "Virtual address not found on IO-TLB or IO-PDIR."),
-        [18] = ("ERR_IMPROPER", "Improper access error."),
-        [19] = ("ERR_UNIMPL", "Access to a memory address which is not mapped to any component."),
-        [20] = ("ERR_LOL", "Loss of Lockstep error."),
-        [21] = ("ERR_RESPONSE", "Response not associated with a request."),
-        [22] = ("ERR_PARITY", "Bus parity error (must also set the A, C, or D bits)."),
-        [23] = ("ERR_PROTOCOL", "Detection of a protocol error."),
-        [24] = ("ERR_ERROR", "Detection of a PATH_ERROR."),
-        [25] = ("ERR_TIMEOUT", "Bus operation timeout."),
-        [26] = ("ERR_POISONED", "A read was issued to data that has been poisoned."),
-    };
+    /// <summary>
+    /// libcper's generic error-type names and descriptions (UEFI 2.10 N "Error Status Fields", bits 8-15): libcper's own
+    /// spellings (<c>CPER_GENERIC_ERROR_TYPES_KEYS/_VALUES/_DESCRIPTIONS</c>, <c>include/libcper/Cper.h:830-880</c>);
+    /// <see cref="CperNames"/> keeps UEFI's.
+    /// </summary>
+    private static readonly LcNames s_errorTypeNames = LcNames.Libcper(
+    [
+        (1, "ERR_INTERNAL", "Error detected internal to the component."),
+        (16, "ERR_BUS", "Error detected in the bus."),
+        (4, "ERR_MEM", "Storage error in memory (DRAM)."),
+        (5, "ERR_TLB", "Storage error in TLB."),
+        (6, "ERR_CACHE", "Storage error in cache."),
+        (7, "ERR_FUNCTION", "Error in one or more functional units."),
+        (8, "ERR_SELFTEST", "Component failed self test."),
+        (9, "ERR_FLOW", "Overflow or underflow of internal queue."),
+        (17, "ERR_MAP", "Virtual address not found on IO-TLB or IO-PDIR."),
+        (18, "ERR_IMPROPER", "Improper access error."),
+        (19, "ERR_UNIMPL", "Access to a memory address which is not mapped to any component."),
+        (20, "ERR_LOL", "Loss of Lockstep error."),
+        (21, "ERR_RESPONSE", "Response not associated with a request."),
+        (22, "ERR_PARITY", "Bus parity error (must also set the A, C, or D bits)."),
+        (23, "ERR_PROTOCOL", "Detection of a protocol error."),
+        (24, "ERR_ERROR", "Detection of a PATH_ERROR."),
+        (25, "ERR_TIMEOUT", "Bus operation timeout."),
+        (26, "ERR_POISONED", "A read was issued to data that has been poisoned."),
+    ]);
 
-    private static readonly string[] s_statusBits = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
+    private static readonly JsonEncodedText s_errorTypeName = JsonEncodedText.Encode("errorType"), s_errorStatusName = JsonEncodedText.Encode("errorStatus");
+    private static readonly string[] s_statusBitNames = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
+    private static readonly JsonEncodedText[] s_statusBits = [.. s_statusBitNames.Select(n => JsonEncodedText.Encode(n))];
 
-    /// <summary>UEFI generic Error Status (64-bit) as libcper shows it.</summary>
+    /// <summary>UEFI generic Error Status (64-bit) as libcper shows it, as a tree (for the families not yet declared as maps).</summary>
     public static JsonObject ErrorStatus(ulong status)
     {
-        ulong type = (status >> 8) & 0xFF;
-        var t = new JsonObject { ["value"] = type };
-        if (s_errorTypes.TryGetValue(type, out var e))
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            t["description"] = e.Description;
-            t["name"] = e.Name;
+            w.WriteStartObject();
+            WriteErrorStatus(w, s_errorStatusName, status);
+            w.WriteEndObject();
         }
-        else t["name"] = "Unknown (Reserved)";
-        var o = new JsonObject { ["errorType"] = t };
-        for (int i = 0; i < s_statusBits.Length; i++) o[s_statusBits[i]] = Bit(status, 16 + i);
-        return o;
+        return (JsonObject)JsonNode.Parse(buffer.WrittenSpan)![s_errorStatusName.Value]!.DeepClone();
+    }
+
+    /// <summary>UEFI generic Error Status (64-bit) as libcper shows it (<c>cper_generic_error_status_to_ir</c>, <c>cper-utils.c</c>).</summary>
+    public static void WriteErrorStatus(Utf8JsonWriter w, JsonEncodedText name, ulong status)
+    {
+        w.WriteStartObject(name);
+        LibCperMap.WritePair(w, s_errorTypeName, (status >> 8) & 0xFF, s_errorTypeNames);
+        for (int i = 0; i < s_statusBits.Length; i++) w.WriteBoolean(s_statusBits[i], Bit(status, 16 + i));
+        w.WriteEndObject();
     }
 
     public static ulong ErrorStatusFrom(JsonNode? n)
     {
         ulong v = (PairValue(Lc.M(n, "errorType")) & 0xFF) << 8;
-        for (int i = 0; i < s_statusBits.Length; i++) if (Bool(Lc.M(n, s_statusBits[i]))) v |= 1UL << (16 + i);
+        for (int i = 0; i < s_statusBitNames.Length; i++) if (Bool(Lc.M(n, s_statusBitNames[i]))) v |= 1UL << (16 + i);
         return v;
     }
 }

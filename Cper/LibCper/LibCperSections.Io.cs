@@ -1,169 +1,215 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
+using static ApeiKit.Cper.LibCper.Lm;
 
 namespace ApeiKit.Cper.LibCper;
 
-/// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>cper-section-dmar-vtd.c</c>) over <see cref="DmarVtdSection"/>.</summary>
-internal sealed class LcDmarVtd : LibCperSection<DmarVtdSection>
+/// <summary>The DMAr VT-d and IOMMU sections declared as libcper member maps (see <see cref="LcFixed"/>).</summary>
+internal static class LcDmar
 {
-    public override Guid SectionType => CperGuids.DmarVtd;
-    public override string ReadableName => "Intel VT for Directed I/O Specific DMAr";
-    public override string ShortName => "VtdDmar";
-    private static readonly string[] FaultTypes = ["Write Request", "Read Request"];
-    private static readonly (string Libcper, string Layout)[] PageTableEntries =
+    private static readonly StructDef s_vtd = DmarVtdSection.LayoutDef, s_iommu = DmarIommuSection.LayoutDef;
+    private static readonly FieldDef s_faultRecord = F(s_vtd, "faultRecord");
+
+    /// <summary>libcper's page table entry members, level 6 first, over <paramref name="layout"/>'s <c>pteLevelN</c> fields.</summary>
+    private static LcMember[] PageTableEntries(StructDef layout)
+        => [.. Enumerable.Range(1, 6).Reverse().Select(l => Int(FormattableString.Invariant($"pageTableEntry_Level{l}"), F(layout, FormattableString.Invariant($"pteLevel{l}"))))];
+
+    /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>sections/cper-section-dmar-vtd.c</c>).</summary>
+    public static LibCperMap Vtd { get; } = new(DmarVtdSection.Codec, "Intel VT for Directed I/O Specific DMAr", "VtdDmar", s_vtd, 0,
     [
-        ("pageTableEntry_Level6", "pteLevel6"), ("pageTableEntry_Level5", "pteLevel5"), ("pageTableEntry_Level4", "pteLevel4"),
-        ("pageTableEntry_Level3", "pteLevel3"), ("pageTableEntry_Level2", "pteLevel2"), ("pageTableEntry_Level1", "pteLevel1"),
-    ];
+        Int("version", F(s_vtd, "version")),
+        Int("revision", F(s_vtd, "revision")),
+        Int("oemID", F(s_vtd, "oemId")),
+        Int("capabilityRegister", F(s_vtd, "capability")),
+        Int("extendedCapabilityRegister", F(s_vtd, "extendedCapability")),
+        Int("globalCommandRegister", F(s_vtd, "globalCommand")),
+        Int("globalStatusRegister", F(s_vtd, "globalStatus")),
+        Int("faultStatusRegister", F(s_vtd, "faultStatus")),
+        Quirk("faultRecord", null, WriteFaultRecord, ReadFaultRecord),
+        Base64("rootEntry", F(s_vtd, "rootEntry")),
+        Base64("contextEntry", F(s_vtd, "contextEntry")),
+        .. PageTableEntries(s_vtd),
+    ]) { Message = "A VT-d DMAr Error occurred" };
 
-    protected override DmarVtdSection Decode(ReadOnlySpan<byte> body) => DmarVtdSection.Decode(body);
+    /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>sections/cper-section-dmar-iommu.c</c>).</summary>
+    public static LibCperMap Iommu { get; } = new(DmarIommuSection.Codec, "IOMMU Specific DMAr", "IommuDmar", s_iommu, 0,
+    [
+        Int("revision", F(s_iommu, "revision")),
+        Int("controlRegister", F(s_iommu, "control")),
+        Int("statusRegister", F(s_iommu, "status")),
+        Base64("eventLogEntry", F(s_iommu, "eventLogEntry")),
+        Base64("deviceTableEntry", F(s_iommu, "deviceTableEntry")),
+        .. PageTableEntries(s_iommu),
+    ]) { Message = "A IOMMU Specific DMAr Error occurred" };
 
-    protected override JsonObject? ToIr(DmarVtdSection m, out string? message)
+    private static readonly JsonEncodedText[] s_fault = [.. new[]
     {
-        message = "A VT-d DMAr Error occurred";
-        ulong oem = FieldDef.ReadLittleEndian(m.GetFieldBytes("oemId"));
-        // The model keeps the VT-d fault recording register (VT-d specification 11.4.14, 128 bits) as its 16 bytes;
-        // libcper shows its fields, taken here from the two 64-bit halves.
-        var record = m.FaultRecord;
-        ulong lo = BinaryPrimitives.ReadUInt64LittleEndian(record), hi = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(8));
-        var fault = new JsonObject
-        {
-            ["faultInformation"] = lo >> 12,
-            ["sourceIdentifier"] = hi & 0xFFFF,
-            ["privelegeModeRequested"] = Bit(hi, 29),
-            ["executePermissionRequested"] = Bit(hi, 30),
-            ["pasidPresent"] = Bit(hi, 31),
-            ["faultReason"] = (hi >> 32) & 0xFF,
-            ["pasidValue"] = (hi >> 40) & 0xFFFFF,
-            ["addressType"] = (hi >> 60) & 0x3,
-            ["type"] = Pair((hi >> 62) & 1, FaultTypes, "Unknown"),
-        };
-        var o = new JsonObject
-        {
-            ["version"] = (int)m.GetField("version"),
-            ["revision"] = (int)m.GetField("revision"),
-            ["oemID"] = oem,
-            ["capabilityRegister"] = m.Capability,
-            ["extendedCapabilityRegister"] = m.GetField("extendedCapability"),
-            ["globalCommandRegister"] = m.GetField("globalCommand"),
-            ["globalStatusRegister"] = m.GetField("globalStatus"),
-            ["faultStatusRegister"] = (ulong)m.FaultStatus,
-            ["faultRecord"] = fault,
-            ["rootEntry"] = B64(m.GetFieldBytes("rootEntry")),
-            ["contextEntry"] = B64(m.GetFieldBytes("contextEntry")),
-        };
-        foreach (var (name, field) in PageTableEntries) o[name] = m.GetField(field);
-        return o;
+        "faultRecord", "faultInformation", "sourceIdentifier", "privelegeModeRequested", "executePermissionRequested", "pasidPresent",
+        "faultReason", "pasidValue", "addressType", "type",
+    }.Select(n => JsonEncodedText.Encode(n))];
+    private static readonly LcNames s_faultTypes = LcNames.Libcper(["Write Request", "Read Request"], "Unknown");
+
+    /// <summary>
+    /// The VT-d fault recording register (VT-d specification 11.4.14, 128 bits), which the model keeps as its 16 bytes:
+    /// libcper shows its fields (quirk, docs/libcper-compat.md; <c>privelegeModeRequested</c> is libcper's spelling).
+    /// </summary>
+    private static void WriteFaultRecord(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid)
+    {
+        var record = body.Slice(s_faultRecord.Offset, 16);
+        ulong lo = BinaryPrimitives.ReadUInt64LittleEndian(record), hi = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
+        w.WriteStartObject(s_fault[0]);
+        w.WriteNumber(s_fault[1], lo >> 12);
+        w.WriteNumber(s_fault[2], hi & 0xFFFF);
+        w.WriteBoolean(s_fault[3], Bit(hi, 29));
+        w.WriteBoolean(s_fault[4], Bit(hi, 30));
+        w.WriteBoolean(s_fault[5], Bit(hi, 31));
+        w.WriteNumber(s_fault[6], (hi >> 32) & 0xFF);
+        w.WriteNumber(s_fault[7], (hi >> 40) & 0xFFFFF);
+        w.WriteNumber(s_fault[8], (hi >> 60) & 0x3);
+        LibCperMap.WritePair(w, s_fault[9], (hi >> 62) & 1, s_faultTypes);
+        w.WriteEndObject();
     }
 
-    public override DmarVtdSection FromIrModel(JsonObject o)
+    private static ulong ReadFaultRecord(JsonNode? f, Span<byte> body)
     {
-        var m = new DmarVtdSection();
-        m.SetField("version", U(o["version"]));
-        m.SetField("revision", U(o["revision"]));
-        Span<byte> oem = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(oem, U(o["oemID"]));
-        m.SetFieldBytes("oemId", oem[..6]);
-        m.Capability = U(o["capabilityRegister"]);
-        m.SetField("extendedCapability", U(o["extendedCapabilityRegister"]));
-        m.SetField("globalCommand", U(o["globalCommandRegister"]));
-        m.SetField("globalStatus", U(o["globalStatusRegister"]));
-        m.FaultStatus = (uint)U(o["faultStatusRegister"], 32);
-        var f = o["faultRecord"];
-        Span<byte> record = stackalloc byte[16];
+        var record = body.Slice(s_faultRecord.Offset, 16);
         BinaryPrimitives.WriteUInt64LittleEndian(record, U(Lc.M(f, "faultInformation")) << 12);
         ulong hi = (U(Lc.M(f, "sourceIdentifier")) & 0xFFFF) | (Bool(Lc.M(f, "privelegeModeRequested")) ? 1UL << 29 : 0) | (Bool(Lc.M(f, "executePermissionRequested")) ? 1UL << 30 : 0)
             | (Bool(Lc.M(f, "pasidPresent")) ? 1UL << 31 : 0) | ((U(Lc.M(f, "faultReason")) & 0xFF) << 32) | ((U(Lc.M(f, "pasidValue")) & 0xFFFFF) << 40)
             | ((U(Lc.M(f, "addressType")) & 3) << 60) | ((PairValue(Lc.M(f, "type")) & 1) << 62);
         BinaryPrimitives.WriteUInt64LittleEndian(record[8..], hi);
-        m.SetFieldBytes("faultRecord", record);
-        m.SetFieldBytes("rootEntry", FromB64(o["rootEntry"]));
-        m.SetFieldBytes("contextEntry", FromB64(o["contextEntry"]));
-        foreach (var (name, field) in PageTableEntries) m.SetField(field, U(o[name]));
-        return m;
+        return 0;
     }
 }
 
-/// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>cper-section-dmar-iommu.c</c>) over <see cref="DmarIommuSection"/>.</summary>
-internal sealed class LcDmarIommu : LibCperSection<DmarIommuSection>
+/// <summary>
+/// The sections with a fixed header and a variable part after it, declared as libcper member maps: the header's members
+/// from its layout, the variable part (a log, register pairs) a <see cref="Lm.Tail"/> member gated by its validation flag.
+/// </summary>
+internal static class LcVariable
 {
-    public override Guid SectionType => CperGuids.DmarIommu;
-    public override string ReadableName => "IOMMU Specific DMAr";
-    public override string ShortName => "IommuDmar";
-    private static readonly (string Libcper, string Layout)[] PageTableEntries =
+    private static readonly StructDef s_ccix = CcixPerSection.HeaderLayout, s_cxl = CxlComponentEventSection.HeaderLayout, s_pci = PciComponentErrorSection.HeaderLayout;
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data"), s_first = JsonEncodedText.Encode("firstHalf"), s_second = JsonEncodedText.Encode("secondHalf");
+
+    /// <summary>A Length field that covers the header and lies within the body (the models refuse any other, as libcper does).</summary>
+    private static LcCheck LengthFits(StructDef layout) => body => F(layout, "length").ReadValue(body) is var l && l >= (ulong)layout.Size && l <= (ulong)body.Length;
+
+    /// <summary>The log between the header and Length as base64 (inside <c>{"data": …}</c> when <paramref name="inData"/>), left out when empty.</summary>
+    private static LcMember Log(string name, StructDef layout, string flag, bool inData)
+    {
+        var encoded = JsonEncodedText.Encode(name);
+        return Tail(name, layout, flag, (w, body, valid) =>
+        {
+            var log = body[layout.Size..(int)F(layout, "length").ReadValue(body)];
+            if (log.IsEmpty) return;
+            if (!inData) { w.WriteBase64String(encoded, log); return; }
+            w.WriteStartObject(encoded);
+            w.WriteBase64String(s_data, log);
+            w.WriteEndObject();
+        }, (n, body) =>
+        {
+            FromB64(inData ? Lc.M(n, "data") : n).CopyTo(body[layout.Size..]);
+            return 0;
+        });
+    }
+
+    /// <summary>The log's bytes, and zeros up to the JSON's <c>length</c> where libcper left the log out (its validation bit clear).</summary>
+    private static Func<JsonObject, int> LogLength(StructDef layout, string name, bool inData) => o =>
+    {
+        int log = o.TryGetPropertyValue(name, out var n) ? FromB64(inData ? Lc.M(n, "data") : n).Length : 0;
+        ulong length = U(o["length"]);
+        return length > (ulong)(layout.Size + log) && length <= int.MaxValue ? (int)length - layout.Size : log;
+    };
+
+    /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>).</summary>
+    public static LibCperMap CcixPer { get; } = new(CcixPerSection.Codec, "CCIX PER Log Error", "CcixPer", s_ccix, 0,
     [
-        ("pageTableEntry_Level6", "pteLevel6"), ("pageTableEntry_Level5", "pteLevel5"), ("pageTableEntry_Level4", "pteLevel4"),
-        ("pageTableEntry_Level3", "pteLevel3"), ("pageTableEntry_Level2", "pteLevel2"), ("pageTableEntry_Level1", "pteLevel1"),
+        Int("length", F(s_ccix, "length")),
+        Int("ccixSourceID", F(s_ccix, "ccixSourceId")),
+        Int("ccixPortID", F(s_ccix, "ccixPortId")),
+        Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false),
+    ])
+    { Message = "A CCIX PER Log Error occurred", Accepts = LengthFits(s_ccix), LengthField = F(s_ccix, "length"), TailLength = LogLength(s_ccix, "ccixPERLog", false) };
+
+    private static readonly FieldDef s_slot = F(s_cxl, "slot");
+
+    /// <summary>libcper's readable names of the CXL component sections (its section table, <c>sections/cper-section.c</c>).</summary>
+    private static readonly (Guid Type, string Name)[] s_cxlNames =
+    [
+        (CperGuids.CxlGeneralMedia, "CXL General Media Component Error"), (CperGuids.CxlDram, "CXL DRAM Component Error"),
+        (CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"), (CperGuids.CxlPhysicalSwitch, "CXL Physical Switch Component Error"),
+        (CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"), (CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
     ];
 
-    protected override DmarIommuSection Decode(ReadOnlySpan<byte> body) => DmarIommuSection.Decode(body);
+    /// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>sections/cper-section-cxl-component.c</c>), one map per GUID.</summary>
+    public static LibCperMap[] CxlComponent { get; } = [.. s_cxlNames.Select(t => new LibCperMap(CxlComponentEventSection.Codecs.Single(c => c.SectionType == t.Type), t.Name, "CxlComponent", s_cxl, 0,
+    [
+        Int("length", F(s_cxl, "length")),
+        Object("deviceID",
+            Int("vendorID", F(s_cxl, "vendorId")), Int("deviceID", F(s_cxl, "deviceId")), Int("functionNumber", F(s_cxl, "functionNumber")),
+            Int("deviceNumber", F(s_cxl, "deviceNumber")), Int("busNumber", F(s_cxl, "busNumber")), Int("segmentNumber", F(s_cxl, "segmentNumber")),
+            Int("slotNumber", s_slot, "slotNumber")),
+        Int("deviceSerial", F(s_cxl, "deviceSerialNumber")),
+        Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true),
+    ])
+    { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
 
-    protected override JsonObject? ToIr(DmarIommuSection m, out string? message)
-    {
-        message = "A IOMMU Specific DMAr Error occurred";
-        var o = new JsonObject
+    private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
+
+    /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>).</summary>
+    public static LibCperMap PciComponent { get; } = new(PciComponentErrorSection.Codec, "PCI Component/Device", "PciComponent", s_pci, 0,
+    [
+        Status("errorStatus", F(s_pci, "errorStatus")),
+        Object("idInfo",
+            Int("vendorID", F(s_pci, "vendorId")), Int("deviceID", F(s_pci, "deviceId")), Int("classCode", F(s_pci, "classCode")),
+            Int("functionNumber", F(s_pci, "functionNumber")), Int("deviceNumber", F(s_pci, "deviceNumber")), Int("busNumber", F(s_pci, "busNumber")),
+            Int("segmentNumber", F(s_pci, "segmentNumber"))),
+        Int("memoryNumber", s_memoryNumber),
+        Int("ioNumber", s_ioNumber),
+        Tail("registerDataPairs", s_pci, "registerDataPairs", (w, body, valid) =>
         {
-            ["revision"] = (int)m.GetField("revision"),
-            ["controlRegister"] = m.Control,
-            ["statusRegister"] = m.Status,
-            ["eventLogEntry"] = B64(m.GetFieldBytes("eventLogEntry")),
-            ["deviceTableEntry"] = B64(m.GetFieldBytes("deviceTableEntry")),
-        };
-        foreach (var (name, field) in PageTableEntries) o[name] = m.GetField(field);
-        return o;
-    }
-
-    public override DmarIommuSection FromIrModel(JsonObject o)
-    {
-        var m = new DmarIommuSection { Control = U(o["controlRegister"]), Status = U(o["statusRegister"]) };
-        m.SetField("revision", U(o["revision"]));
-        m.SetFieldBytes("eventLogEntry", FromB64(o["eventLogEntry"]));
-        m.SetFieldBytes("deviceTableEntry", FromB64(o["deviceTableEntry"]));
-        foreach (var (name, field) in PageTableEntries) m.SetField(field, U(o[name]));
-        return m;
-    }
-}
-
-/// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>cper-section-ccix-per.c</c>) over <see cref="CcixPerSection"/>.</summary>
-internal sealed class LcCcixPer : LibCperSection<CcixPerSection>
-{
-    public override Guid SectionType => CperGuids.CcixPer;
-    public override string ReadableName => "CCIX PER Log Error";
-    public override string ShortName => "CcixPer";
-
-    // The model refuses a Length beyond the body, as libcper does (and also a Length below 16, which libcper would print).
-    protected override CcixPerSection Decode(ReadOnlySpan<byte> body) => CcixPerSection.Decode(body);
-
-    protected override JsonObject? ToIr(CcixPerSection m, out string? message)
-    {
-        message = "A CCIX PER Log Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject { ["length"] = (ulong)(CcixPerSection.HeaderSize + m.PerLog.Length) };
-        if (Bit(v, 0)) o["ccixSourceID"] = (int)m.SourceId;
-        if (Bit(v, 1)) o["ccixPortID"] = (int)m.PortId;
-        if (Bit(v, 2) && m.PerLog.Length > 0) o["ccixPERLog"] = B64(m.PerLog);
-        return o;
-    }
-
-    public override CcixPerSection FromIrModel(JsonObject o)
-    {
-        var m = new CcixPerSection();
-        ulong v = 0;
-        if (o.ContainsKey("ccixSourceID")) { m.SourceId = (byte)U(o["ccixSourceID"], 8); v |= 1; }
-        if (o.ContainsKey("ccixPortID")) { m.PortId = (byte)U(o["ccixPortID"], 8); v |= 2; }
-        if (o.ContainsKey("ccixPERLog")) { m.PerLog = FromB64(o["ccixPERLog"]); v |= 4; }
-        // A log libcper left out (its validation bit clear) comes back as zeros up to the JSON's length.
-        ulong length = U(o["length"]);
-        if (length > (ulong)(CcixPerSection.HeaderSize + m.PerLog.Length) && length <= int.MaxValue)
+            // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all).
+            ulong pairs = s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body);
+            w.WriteStartArray(JsonEncodedText.Encode("registerDataPairs"));
+            for (int i = 0; i < (int)pairs; i++)
+            {
+                var pair = body.Slice(s_pci.Size + i * PciComponentErrorSection.PairLayout.Size, PciComponentErrorSection.PairLayout.Size);
+                w.WriteStartObject();
+                w.WriteNumber(s_first, F(PciComponentErrorSection.PairLayout, "address").ReadValue(pair));
+                w.WriteNumber(s_second, F(PciComponentErrorSection.PairLayout, "value").ReadValue(pair));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }, (n, body) =>
         {
-            var log = new byte[(int)length - CcixPerSection.HeaderSize];
-            m.PerLog.CopyTo(log, 0);
-            m.PerLog = log;
-        }
-        m.ValidationBits = v;
-        return m;
-    }
+            int at = s_pci.Size;
+            foreach (var p in n as JsonArray ?? [])
+            {
+                F(PciComponentErrorSection.PairLayout, "address").WriteValue(body[at..], U(Lc.M(p, "firstHalf")));
+                F(PciComponentErrorSection.PairLayout, "value").WriteValue(body[at..], U(Lc.M(p, "secondHalf")));
+                at += PciComponentErrorSection.PairLayout.Size;
+            }
+            return 0;
+        }),
+    ])
+    {
+        Message = "A PCI/PCI-X Device Error occurred",
+        // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
+        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size),
+        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * PciComponentErrorSection.PairLayout.Size : 0,
+        // libcper leaves out counts whose validation bit is clear but still lists every pair: the pairs beyond Memory Number
+        // are I/O; with only IO Number shown, the rest are memory pairs; without either, none is memory.
+        AfterRead = (o, body) =>
+        {
+            ulong count = (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size);
+            ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : count - Math.Min(count, U(o["ioNumber"]));
+            memory = Math.Min(memory, count);
+            s_memoryNumber.WriteValue(body, memory);
+            s_ioNumber.WriteValue(body, count - memory);
+        },
+    };
 }
 
 /// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
@@ -251,63 +297,8 @@ internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
     }
 }
 
-/// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>cper-section-cxl-component.c</c>) over <see cref="CxlComponentEventSection"/>.</summary>
-internal sealed class LcCxlComponent(Guid type, string readableName) : LibCperSection<CxlComponentEventSection>
-{
-    public override Guid SectionType => type;
-    public override string ReadableName => readableName;
-    public override string ShortName => "CxlComponent";
-
-    // The model refuses a Length below 32 or beyond the body, as libcper does.
-    protected override CxlComponentEventSection Decode(ReadOnlySpan<byte> body) => CxlComponentEventSection.Decode(body, 0, type);
-
-    protected override JsonObject? ToIr(CxlComponentEventSection m, out string? message)
-    {
-        message = "A CXL Component Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject { ["length"] = (ulong)(CxlComponentEventSection.HeaderSize + m.EventLog.Length) };
-        if (Bit(v, 0))
-        {
-            var (function, device, bus) = m.Location;
-            o["deviceID"] = new JsonObject
-            {
-                ["vendorID"] = (int)m.VendorId, ["deviceID"] = (int)m.DeviceId, ["functionNumber"] = (int)function, ["deviceNumber"] = (int)device,
-                ["busNumber"] = (int)bus, ["segmentNumber"] = (int)m.SegmentNumber, ["slotNumber"] = m.SlotNumber,
-            };
-        }
-        if (Bit(v, 1)) o["deviceSerial"] = m.DeviceSerialNumber;
-        if (Bit(v, 2) && m.EventLog.Length > 0) o["cxlComponentEventLog"] = new JsonObject { ["data"] = B64(m.EventLog) };
-        return o;
-    }
-
-    public override CxlComponentEventSection FromIrModel(JsonObject o)
-    {
-        var m = new CxlComponentEventSection(type);
-        ulong v = 0;
-        if (o["deviceID"] is JsonObject id)
-        {
-            m.VendorId = (ushort)U(id["vendorID"], 16); m.DeviceId = (ushort)U(id["deviceID"], 16);
-            m.Location = ((byte)U(id["functionNumber"], 8), (byte)U(id["deviceNumber"], 8), (byte)U(id["busNumber"], 8));
-            m.SegmentNumber = (ushort)U(id["segmentNumber"], 16); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
-            v |= 1;
-        }
-        if (o.ContainsKey("deviceSerial")) { m.DeviceSerialNumber = U(o["deviceSerial"]); v |= 2; }
-        if (o["cxlComponentEventLog"] is JsonObject l) { m.EventLog = FromB64(l["data"]); v |= 4; }
-        // An event log libcper left out (its validation bit clear) comes back as zeros up to the JSON's length.
-        ulong length = U(o["length"]);
-        if (length > (ulong)(CxlComponentEventSection.HeaderSize + m.EventLog.Length) && length <= int.MaxValue)
-        {
-            var log = new byte[(int)length - CxlComponentEventSection.HeaderSize];
-            m.EventLog.CopyTo(log, 0);
-            m.EventLog = log;
-        }
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
 /// <summary>Section families that live in their own files.</summary>
 internal static partial class LibCperExtraSections
 {
-    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), new LcAmpere()];
+    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), LcAmpere.Ampere];
 }

@@ -5,7 +5,7 @@ using static ApeiKit.Cper.LibCper.Lc;
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>NVIDIA CPU error section as libcper renders it (<c>sections/cper-section-nvidia.c</c>), built on <see cref="NvidiaSection"/>.</summary>
-internal sealed class LcNvidia : LibCperSection
+internal sealed class LcNvidia : LibCperTreeSection
 {
     public override Guid SectionType => NvidiaSection.SectionGuid;
     public override string ReadableName => "NVIDIA";

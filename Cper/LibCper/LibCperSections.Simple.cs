@@ -1,485 +1,234 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
+using static ApeiKit.Cper.LibCper.Lm;
 
 namespace ApeiKit.Cper.LibCper;
 
-/// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>cper-section-generic.c</c>) over <see cref="ProcessorGenericSection"/>.</summary>
-internal sealed class LcGenericProcessor : LibCperSection<ProcessorGenericSection>
+/// <summary>
+/// The fixed sections declared as libcper member maps (<see cref="LibCperMap"/>): one line per libcper member, in libcper's
+/// order, naming the ApeiKit field it comes from and its converter; validation bits come from the fields. Name tables are
+/// ApeiKit's where libcper's entries are the same, else libcper's spellings with the header they come from. What is written
+/// by hand below is a documented quirk (<c>docs/libcper-compat.md</c>).
+/// </summary>
+internal static class LcFixed
 {
-    public override Guid SectionType => CperGuids.ProcessorGeneric;
-    public override string ReadableName => "Processor Generic";
-    public override string ShortName => "GenericProcessor";
-    private static readonly string[] ProcTypes = ["IA32/X64", "IA64", "ARM"];
-    private static readonly string[] Isas = ["IA32", "IA64", "X64", "ARM A32/T32", "ARM A64"];
-    private static readonly Dictionary<ulong, string> ErrorTypes = new() { [0] = "Unknown", [1] = "Cache Error", [2] = "TLB Error", [4] = "Bus Error", [8] = "Micro-Architectural Error" };
-    private static readonly string[] Operations = ["Unknown or Generic", "Data Read", "Data Write", "Instruction Execution"];
-    private static readonly string[] Flags = ["restartable", "preciseIP", "overflow", "corrected"];
+    private static readonly StructDef s_generic = ProcessorGenericSection.LayoutDef;
 
-    protected override ProcessorGenericSection Decode(ReadOnlySpan<byte> body) => ProcessorGenericSection.Decode(body);
+    /// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>sections/cper-section-generic.c</c>).</summary>
+    public static LibCperMap GenericProcessor { get; } = new(ProcessorGenericSection.Codec, "Processor Generic", "GenericProcessor", s_generic, 0,
+    [
+        Pair("processorType", F(s_generic, "processorType"), LcNames.Of(ProcessorGenericSection.ProcessorTypes)),
+        Pair("processorISA", F(s_generic, "processorIsa"), LcNames.Of(ProcessorGenericSection.ProcessorIsas)),
+        // libcper's spellings: include/libcper/sections/cper-section-generic.h:17-24, 39-40.
+        Pair("errorType", F(s_generic, "errorType"), LcNames.Libcper([(0, "Unknown", null), (1, "Cache Error", null), (2, "TLB Error", null), (4, "Bus Error", null), (8, "Micro-Architectural Error", null)])),
+        Pair("operation", F(s_generic, "operation"), LcNames.Libcper(["Unknown or Generic", "Data Read", "Data Write", "Instruction Execution"])),
+        Bits("flags", F(s_generic, "flags"), ["restartable", "preciseIP", "overflow", "corrected"]),
+        Int("level", F(s_generic, "level")),
+        Int("cpuVersionInfo", F(s_generic, "cpuVersion")),
+        Untrusted("cpuBrandString", F(s_generic, "cpuBrandString")),
+        Int("processorID", F(s_generic, "processorId")),
+        Int("targetAddress", F(s_generic, "targetAddress")),
+        Int("requestorID", F(s_generic, "requestorId")),
+        Int("responderID", F(s_generic, "responderId")),
+        Int("instructionIP", F(s_generic, "instructionIp")),
+    ]) { Message = "A Generic Processor Error occurred" };
 
-    protected override JsonObject? ToIr(ProcessorGenericSection m, out string? message)
-    {
-        message = "A Generic Processor Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["processorType"] = Pair(m.ProcessorType, ProcTypes);
-        if (Bit(v, 1)) o["processorISA"] = Pair(m.ProcessorIsa, Isas);
-        if (Bit(v, 2)) o["errorType"] = Pair(m.ErrorType, ErrorTypes);
-        if (Bit(v, 3)) o["operation"] = Pair(m.Operation, Operations);
-        if (Bit(v, 4)) o["flags"] = Bits(m.Flags, Flags);
-        if (Bit(v, 5)) o["level"] = (int)m.Level;
-        if (Bit(v, 6)) o["cpuVersionInfo"] = m.CpuVersion;
-        // libcper drops the brand string when a byte before its NUL is not printable: look at the field's bytes.
-        if (Bit(v, 7) && UntrustedString(m.GetFieldBytes("cpuBrandString")) is { } brand) o["cpuBrandString"] = brand;
-        if (Bit(v, 8)) o["processorID"] = m.ProcessorId;
-        if (Bit(v, 9)) o["targetAddress"] = m.TargetAddress;
-        if (Bit(v, 10)) o["requestorID"] = m.RequestorId;
-        if (Bit(v, 11)) o["responderID"] = m.ResponderId;
-        if (Bit(v, 12)) o["instructionIP"] = m.InstructionIp;
-        return o;
-    }
-
-    public override ProcessorGenericSection FromIrModel(JsonObject o)
-    {
-        var m = new ProcessorGenericSection();
-        ulong v = 0;
-        void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "processorType", n => m.ProcessorType = (byte)PairValue(n, 8));
-        F(1, "processorISA", n => m.ProcessorIsa = (byte)PairValue(n, 8));
-        F(2, "errorType", n => m.ErrorType = (byte)PairValue(n, 8));
-        F(3, "operation", n => m.Operation = (byte)PairValue(n, 8));
-        F(4, "flags", n => m.Flags = (byte)FromBits(n, Flags));
-        F(5, "level", n => m.Level = (byte)U(n, 8));
-        F(6, "cpuVersionInfo", n => m.CpuVersion = U(n));
-        F(7, "cpuBrandString", n => { var t = Str(n) ?? ""; m.CpuBrandString = t[..Math.Min(t.Length, 127)]; });
-        F(8, "processorID", n => m.ProcessorId = U(n));
-        F(9, "targetAddress", n => m.TargetAddress = U(n));
-        F(10, "requestorID", n => m.RequestorId = U(n));
-        F(11, "responderID", n => m.ResponderId = U(n));
-        F(12, "instructionIP", n => m.InstructionIp = U(n));
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>Shared pieces of the two memory sections.</summary>
-internal static class LcMemoryCommon
-{
-    public static readonly string[] Types =
+    /// <summary>libcper's memory error type names (<c>include/libcper/sections/cper-section-memory.h:37-53</c>; ApeiKit's are lower case).</summary>
+    private static readonly LcNames s_memoryTypes = LcNames.Libcper(
     [
         "Unknown", "No Error", "Single-bit ECC", "Multi-bit ECC", "Single-symbol ChipKill ECC", "Multi-symbol ChipKill ECC", "Master Abort",
         "Target Abort", "Parity Error", "Watchdog Timeout", "Invalid Address", "Mirror Broken", "Memory Sparing", "Scrub Corrected Error",
         "Scrub Uncorrected Error", "Physical Memory Map-out Event",
-    ];
+    ]);
 
-    /// <summary>libcper's bank object: whole value when the bank bit is set, else address (low byte) and group (high byte).</summary>
-    public static JsonObject Bank(ulong valid, int bankBit, ushort bank)
-        => Bit(valid, bankBit) ? new JsonObject { ["value"] = (ulong)bank } : new JsonObject { ["address"] = (ulong)(bank & 0xFF), ["group"] = (ulong)(bank >> 8) };
-
-    /// <summary>Bank back to bytes; returns the validation bits libcper sets for it.</summary>
-    public static ulong BankFrom(JsonNode? bank, out ushort value, int bankBit, int groupBit, int addressBit)
-    {
-        if (bank is not JsonObject o) { value = 0; return 0; }
-        if (o.ContainsKey("value")) { value = (ushort)U(o["value"], 16); return 1UL << bankBit; }
-        value = (ushort)((U(o["address"]) & 0xFF) | ((U(o["group"]) & 0xFF) << 8));
-        return (1UL << groupBit) | (1UL << addressBit);
-    }
-}
-
-/// <summary>Platform memory error section (UEFI 2.10 N.2.5; libcper <c>cper-section-memory.c</c>) over <see cref="MemoryErrorSection"/>.</summary>
-internal sealed class LcMemory : LibCperSection<MemoryErrorSection>
-{
-    public override Guid SectionType => CperGuids.PlatformMemory;
-    public override string ReadableName => "Platform Memory";
-    public override string ShortName => "Memory";
-    // libcper reads the 80-byte layout only; ApeiKit's model also takes the 73-byte UEFI 2.1/2.2 one.
-    protected override int MinimumLength => MemoryErrorSection.Size;
-
-    protected override MemoryErrorSection Decode(ReadOnlySpan<byte> body) => MemoryErrorSection.Decode(body);
-
-    protected override JsonObject? ToIr(MemoryErrorSection m, out string? message)
-    {
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
-        o["bank"] = LcMemoryCommon.Bank(v, 6, m.Bank);
-        string msg = "An Unknown Memory Error occurred";
-        if (Bit(v, 14))
-        {
-            var t = Pair(m.MemoryErrorType, LcMemoryCommon.Types);
-            o["memoryErrorType"] = t;
-            msg = $"A {Str(t["name"])} Memory Error occurred";
-        }
-        if (Bit(v, 18))
-        {
-            var ext = new JsonObject { ["rowBit16"] = Bit(m.Extended, 0), ["rowBit17"] = Bit(m.Extended, 1) };
-            if (Bit(v, 21)) ext["chipIdentification"] = m.Extended >> 5;
-            o["extended"] = ext;
-        }
-        if (Bit(v, 16)) o["cardSmbiosHandle"] = (ulong)m.CardHandle;
-        if (Bit(v, 17)) o["moduleSmbiosHandle"] = (ulong)m.ModuleHandle;
-        if (Bit(v, 1))
-        {
-            o["physicalAddress"] = m.PhysicalAddress;
-            o["physicalAddressHex"] = Hex(m.PhysicalAddress, 16);
-            msg += " at address " + Hex(m.PhysicalAddress, 16);
-        }
-        if (Bit(v, 2)) o["physicalAddressMask"] = m.PhysicalAddressMask;
-        if (Bit(v, 3))
-        {
-            o["node"] = (ulong)m.Node;
-            msg += FormattableString.Invariant($" at node {m.Node}");
-        }
-        if (Bit(v, 4)) o["card"] = (ulong)m.Card;
-        if (Bit(v, 5)) o["moduleRank"] = (ulong)m.Module;
-        if (Bit(v, 7)) o["device"] = (ulong)m.Device;
-        if (Bit(v, 8)) o["row"] = (ulong)m.Row;
-        if (Bit(v, 9)) o["column"] = (ulong)m.Column;
-        if (Bit(v, 10)) o["bitPosition"] = (ulong)m.BitPosition;
-        if (Bit(v, 11)) o["requestorID"] = m.RequestorId;
-        if (Bit(v, 12)) o["responderID"] = m.ResponderId;
-        if (Bit(v, 13)) o["targetID"] = m.TargetId;
-        if (Bit(v, 15)) o["rankNumber"] = (ulong)m.RankNumber;
-        message = msg;
-        return o;
-    }
-
-    public override MemoryErrorSection FromIrModel(JsonObject o)
-    {
-        var m = new MemoryErrorSection();
-        ulong v = 0;
-        void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
-        v |= LcMemoryCommon.BankFrom(o["bank"], out ushort bank, 6, 19, 20);
-        m.Bank = bank;
-        if (o["extended"] is JsonObject ext)
-        {
-            ulong e = (Bool(ext["rowBit16"]) ? 1UL : 0) | (Bool(ext["rowBit17"]) ? 2UL : 0);
-            if (ext.ContainsKey("chipIdentification")) { e |= U(ext["chipIdentification"]) << 5; v |= 1UL << 21; }
-            m.Extended = (byte)e;
-            v |= 1UL << 18;
-        }
-        F(14, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n, 8));
-        F(1, "physicalAddress", n => m.PhysicalAddress = U(n));
-        F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
-        F(3, "node", n => m.Node = (ushort)U(n, 16));
-        F(4, "card", n => m.Card = (ushort)U(n, 16));
-        F(5, "moduleRank", n => m.Module = (ushort)U(n, 16));
-        F(7, "device", n => m.Device = (ushort)U(n, 16));
-        F(8, "row", n => m.Row = (ushort)U(n, 16));
-        F(9, "column", n => m.Column = (ushort)U(n, 16));
-        F(10, "bitPosition", n => m.BitPosition = (ushort)U(n, 16));
-        F(11, "requestorID", n => m.RequestorId = U(n));
-        F(12, "responderID", n => m.ResponderId = U(n));
-        F(13, "targetID", n => m.TargetId = U(n));
-        F(15, "rankNumber", n => m.RankNumber = (ushort)U(n, 16));
-        F(16, "cardSmbiosHandle", n => m.CardHandle = (ushort)U(n, 16));
-        F(17, "moduleSmbiosHandle", n => m.ModuleHandle = (ushort)U(n, 16));
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>cper-section-memory.c</c>) over <see cref="MemoryError2Section"/>.</summary>
-internal sealed class LcMemory2 : LibCperSection<MemoryError2Section>
-{
-    public override Guid SectionType => CperGuids.PlatformMemory2;
-    public override string ReadableName => "Platform Memory 2";
-    public override string ShortName => "Memory2";
-
-    protected override MemoryError2Section Decode(ReadOnlySpan<byte> body) => MemoryError2Section.Decode(body);
-
-    protected override JsonObject? ToIr(MemoryError2Section m, out string? message)
-    {
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
-        o["bank"] = LcMemoryCommon.Bank(v, 6, m.Bank);
-        string msg = "An Unknown Memory Error occurred";
-        if (Bit(v, 13))
-        {
-            var t = Pair(m.MemoryErrorType, LcMemoryCommon.Types);
-            o["memoryErrorType"] = t;
-            msg = $"A {Str(t["name"])} Memory Error occurred";
-        }
-        if (Bit(v, 14)) o["status"] = new JsonObject { ["value"] = (int)m.Status, ["state"] = (m.Status & 1) == 0 ? "Corrected" : "Uncorrected" };
-        // libcper gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form.
-        if (Bit(v, 0))
-        {
-            o["physicalAddress"] = m.PhysicalAddress;
-            msg += " at address " + Hex(m.PhysicalAddress, 16);
-        }
-        o["physicalAddressHex"] = Hex(m.PhysicalAddress, 16);
-        if (Bit(v, 2)) o["physicalAddressMask"] = m.PhysicalAddressMask;
-        if (Bit(v, 3))
-        {
-            o["node"] = (ulong)m.Node;
-            msg += FormattableString.Invariant($" on node {m.Node}");
-        }
-        if (Bit(v, 4)) o["card"] = (ulong)m.Card;
-        if (Bit(v, 5)) o["module"] = (ulong)m.Module;
-        if (Bit(v, 7)) o["device"] = (ulong)m.Device;
-        if (Bit(v, 8)) o["row"] = (ulong)m.Row;
-        if (Bit(v, 9)) o["column"] = (ulong)m.Column;
-        if (Bit(v, 10)) o["rank"] = (ulong)m.Rank;
-        if (Bit(v, 11)) o["bitPosition"] = (ulong)m.BitPosition;
-        if (Bit(v, 12)) o["chipID"] = (ulong)m.ChipId;
-        if (Bit(v, 15)) o["requestorID"] = m.RequestorId;
-        if (Bit(v, 16)) o["responderID"] = m.ResponderId;
-        if (Bit(v, 17)) o["targetID"] = m.TargetId;
-        if (Bit(v, 18)) o["cardSmbiosHandle"] = (ulong)m.CardHandle;
-        if (Bit(v, 19)) o["moduleSmbiosHandle"] = (ulong)m.ModuleHandle;
-        message = msg;
-        return o;
-    }
-
-    public override MemoryError2Section FromIrModel(JsonObject o)
-    {
-        var m = new MemoryError2Section();
-        ulong v = 0;
-        void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
-        v |= LcMemoryCommon.BankFrom(o["bank"], out ushort bank, 6, 20, 21);
-        m.Bank = bank;
-        F(13, "memoryErrorType", n => m.MemoryErrorType = (byte)PairValue(n, 8));
-        F(14, "status", n => m.Status = (byte)PairValue(n, 8));
-        // The physical address is written whenever present (its hex twin always is); libcper ties it to bit 0.
-        if (o.ContainsKey("physicalAddress")) m.PhysicalAddress = U(o["physicalAddress"]);
-        else if (o.ContainsKey("physicalAddressHex")) m.PhysicalAddress = U(o["physicalAddressHex"]);
-        F(2, "physicalAddressMask", n => m.PhysicalAddressMask = U(n));
-        F(3, "node", n => m.Node = (ushort)U(n, 16));
-        F(4, "card", n => m.Card = (ushort)U(n, 16));
-        F(5, "module", n => m.Module = (ushort)U(n, 16));
-        F(7, "device", n => m.Device = (uint)U(n, 32));
-        F(8, "row", n => m.Row = (uint)U(n, 32));
-        F(9, "column", n => m.Column = (uint)U(n, 32));
-        F(10, "rank", n => m.Rank = (uint)U(n, 32));
-        F(11, "bitPosition", n => m.BitPosition = (uint)U(n, 32));
-        F(12, "chipID", n => m.ChipId = (byte)U(n, 8));
-        F(15, "requestorID", n => m.RequestorId = U(n));
-        F(16, "responderID", n => m.ResponderId = U(n));
-        F(17, "targetID", n => m.TargetId = U(n));
-        F(18, "cardSmbiosHandle", n => m.CardHandle = (uint)U(n, 32));
-        F(19, "moduleSmbiosHandle", n => m.ModuleHandle = (uint)U(n, 32));
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>cper-section-pci-bus.c</c>) over <see cref="PciBusErrorSection"/>.</summary>
-internal sealed class LcPciBus : LibCperSection<PciBusErrorSection>
-{
-    public override Guid SectionType => CperGuids.PciBus;
-    public override string ReadableName => "PCI/PCI-X Bus";
-    public override string ShortName => "PciBus";
-    private static readonly string[] Types =
-        ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"];
-
-    protected override PciBusErrorSection Decode(ReadOnlySpan<byte> body) => PciBusErrorSection.Decode(body);
-
-    protected override JsonObject? ToIr(PciBusErrorSection m, out string? message)
-    {
-        message = "A PCI/PCI-X Bus Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.GetField("errorStatus"));
-        if (Bit(v, 1)) o["errorType"] = Pair(m.ErrorType, Types);
-        if (Bit(v, 2)) o["busID"] = new JsonObject { ["busNumber"] = m.BusId & 0xFF, ["segmentNumber"] = m.BusId >> 8 };
-        if (Bit(v, 3)) o["busAddress"] = m.BusAddress;
-        if (Bit(v, 4)) o["busData"] = m.BusData;
-        if (Bit(v, 5)) o["busCommandType"] = ((m.BusCommand >> 56) & 1) == 0 ? "PCI" : "PCI-X";
-        if (Bit(v, 6)) { o["busRequestorID"] = m.RequestorId; o["busRequestorIDHex"] = Hex(m.RequestorId, 16); }
-        if (Bit(v, 7)) { o["busCompleterID"] = m.CompleterId; o["busCompleterIDHex"] = Hex(m.CompleterId, 16); }
-        if (Bit(v, 8)) o["targetID"] = m.TargetId;
-        return o;
-    }
-
-    public override PciBusErrorSection FromIrModel(JsonObject o)
-    {
-        var m = new PciBusErrorSection();
-        ulong v = 0;
-        void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => m.SetField("errorStatus", ErrorStatusFrom(n)));
-        F(1, "errorType", n => m.ErrorType = (ushort)PairValue(n, 16));
-        F(2, "busID", n => m.BusId = (ushort)((U(Lc.M(n, "busNumber")) & 0xFF) | ((U(Lc.M(n, "segmentNumber")) & 0xFF) << 8)));
-        F(3, "busAddress", n => m.BusAddress = U(n));
-        F(4, "busData", n => m.BusData = U(n));
-        F(5, "busCommandType", n => m.BusCommand = Str(n) == "PCI" ? 0 : 1UL << 56);
-        F(6, "busRequestorID", n => m.RequestorId = U(n));
-        F(7, "busCompleterID", n => m.CompleterId = U(n));
-        F(8, "targetID", n => m.TargetId = U(n));
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>cper-section-pci-dev.c</c>) over <see cref="PciComponentErrorSection"/>.</summary>
-internal sealed class LcPciComponent : LibCperSection<PciComponentErrorSection>
-{
-    public override Guid SectionType => CperGuids.PciComponent;
-    public override string ReadableName => "PCI Component/Device";
-    public override string ShortName => "PciComponent";
-
-    // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
-    protected override PciComponentErrorSection Decode(ReadOnlySpan<byte> body) => PciComponentErrorSection.Decode(body);
-
-    protected override JsonObject? ToIr(PciComponentErrorSection m, out string? message)
-    {
-        message = "A PCI/PCI-X Device Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["errorStatus"] = ErrorStatus(m.ErrorStatus);
-        if (Bit(v, 1))
-        {
-            var (function, device, bus, segment) = m.Location;
-            o["idInfo"] = new JsonObject
-            {
-                ["vendorID"] = (ulong)m.VendorId, ["deviceID"] = (ulong)m.DeviceId, ["classCode"] = (ulong)m.ClassCode,
-                ["functionNumber"] = (ulong)function, ["deviceNumber"] = (ulong)device, ["busNumber"] = (ulong)bus, ["segmentNumber"] = (ulong)segment,
-            };
-        }
-        if (Bit(v, 2)) o["memoryNumber"] = (ulong)m.MemoryRegisterCount;
-        if (Bit(v, 3)) o["ioNumber"] = (ulong)(m.RegisterPairs.Count - m.MemoryRegisterCount);
-        if (Bit(v, 4))
-        {
-            var arr = new JsonArray();
-            foreach (var (address, value) in m.RegisterPairs) arr.Add((JsonNode?)new JsonObject { ["firstHalf"] = address, ["secondHalf"] = value });
-            o["registerDataPairs"] = arr;
-        }
-        return o;
-    }
-
-    public override PciComponentErrorSection FromIrModel(JsonObject o)
-    {
-        var m = new PciComponentErrorSection();
-        ulong v = 0;
-        void F(int bit, string name, Action<JsonNode?> write) { if (o.ContainsKey(name)) { write(o[name]); v |= 1UL << bit; } }
-        F(0, "errorStatus", n => m.ErrorStatus = ErrorStatusFrom(n));
-        F(1, "idInfo", n =>
-        {
-            m.VendorId = (ushort)U(Lc.M(n, "vendorID"), 16); m.DeviceId = (ushort)U(Lc.M(n, "deviceID"), 16); m.ClassCode = (uint)(U(Lc.M(n, "classCode")) & 0xFFFFFF);
-            m.Location = ((byte)U(Lc.M(n, "functionNumber"), 8), (byte)U(Lc.M(n, "deviceNumber"), 8), (byte)U(Lc.M(n, "busNumber"), 8), (byte)U(Lc.M(n, "segmentNumber"), 8));
-        });
-        if (o["registerDataPairs"] is JsonArray pairs)
-        {
-            v |= 1UL << 4;
-            foreach (var p in pairs) m.RegisterPairs.Add((U(Lc.M(p, "firstHalf")), U(Lc.M(p, "secondHalf"))));
-        }
-        // The model keeps Memory Number and gives the other pairs to IO Number. libcper leaves out counts whose
-        // validation bit is clear but still lists every pair: with only IO Number shown, the rest are memory pairs.
-        int count = m.RegisterPairs.Count;
-        ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : (ulong)count - Math.Min((ulong)count, U(o["ioNumber"]));
-        m.MemoryRegisterCount = (int)Math.Min(memory, (ulong)count);
-        if (o.ContainsKey("memoryNumber")) v |= 1UL << 2;
-        if (o.ContainsKey("ioNumber")) v |= 1UL << 3;
-        m.ValidationBits = v;
-        return m;
-    }
-}
-
-/// <summary>Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>cper-section-firmware.c</c>) over <see cref="FirmwareErrorRecordReferenceSection"/>.</summary>
-internal sealed class LcFirmware : LibCperSection<FirmwareErrorRecordReferenceSection>
-{
-    public override Guid SectionType => CperGuids.FirmwareErrorRecordReference;
-    public override string ReadableName => "Firmware Error Record Reference";
-    public override string ShortName => "Firmware";
-    private static readonly string[] Types = ["IPF SAL Error Record", "SOC Firmware Error Record (Type1 Legacy)", "SOC Firmware Error Record (Type2)"];
-    // libcper always reads the 32-byte layout (the GUID whatever the revision).
-    protected override int MinimumLength => FirmwareErrorRecordReferenceSection.Size;
-
-    protected override FirmwareErrorRecordReferenceSection Decode(ReadOnlySpan<byte> body) => FirmwareErrorRecordReferenceSection.Decode(body);
-
-    protected override JsonObject? ToIr(FirmwareErrorRecordReferenceSection m, out string? message)
-    {
-        message = "A Firmware Error occurred";
-        // Revision 0 has no GUID in ApeiKit's model: its bytes 16-31 are the start of the payload, where libcper reads the GUID.
-        Guid guid = m.Revision == 0 ? new Guid(m.Payload.AsSpan(0, 16)) : m.RecordIdentifierGuid;
-        return new JsonObject
-        {
-            ["errorRecordType"] = Pair(m.RecordType, Types),
-            ["revision"] = (int)m.Revision,
-            ["recordID"] = m.RecordIdentifier,
-            ["recordIDGUID"] = GuidText(guid),
-        };
-    }
-
-    public override FirmwareErrorRecordReferenceSection FromIrModel(JsonObject o)
-    {
-        var m = new FirmwareErrorRecordReferenceSection
-        {
-            RecordType = (byte)PairValue(o["errorRecordType"], 8),
-            Revision = (byte)U(o["revision"], 8),
-            RecordIdentifier = U(o["recordID"]),
-        };
-        Guid guid = GuidFrom(o["recordIDGUID"]);
-        if (m.Revision == 0) m.Payload = guid.ToByteArray(); // libcper writes the GUID for every revision
-        else m.RecordIdentifierGuid = guid;
-        return m;
-    }
-}
-
-/// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>cper-section-dmar-generic.c</c>) over <see cref="DmarGenericSection"/>.</summary>
-internal sealed class LcDmarGeneric : LibCperSection<DmarGenericSection>
-{
-    public override Guid SectionType => CperGuids.DmarGeneric;
-    public override string ReadableName => "DMAr Generic";
-    public override string ShortName => "GenericDmar";
-
-    private static readonly (string Name, string Description)[] Reasons =
+    /// <summary>Platform memory error section (UEFI 2.10 N.2.5; libcper <c>sections/cper-section-memory.c</c>). libcper reads the 80-byte layout only.</summary>
+    public static LibCperMap Memory { get; } = new(MemoryErrorSection.Codec, "Platform Memory", "Memory", MemoryErrorSection.LayoutDef, MemoryErrorSection.Size,
     [
-        ("DMT Entry Missing", "Domain mapping table entry is not present."),
-        ("DMT Entry Invalid", "Invalid domain mapping table entry."),
-        ("DMT Access Error", "DMAr unit's attempt to access the domain mapping table resulted in an error."),
-        ("DMT Reserved Bit Invalid", "Reserved bit set to non-zero value in the domain mapping table."),
-        ("DMA Address Out of Bounds", "DMA request to access an address beyond the device address width."),
-        ("Invalid Read/Write", "Invalid read or write access."),
-        ("Invalid Device Request", "Invalid device request."),
-        ("ATT Access Error", "DMAr unit's attempt to access the address translation table resulted in an error."),
-        ("ATT Reserved Bit Invalid", "Reserved bit set to non-zero value in the address translation table."),
-        ("Illegal Command", "Illegal command error."),
-        ("Command Buffer Access Error", "DMAr unit's attempt to access the command buffer resulted in an error."),
-    ];
-
-    // libcper: access type 0 = write, 1 = read; architecture 0 = VT-d, 1 = IOMMU. UEFI N.2.11.1 (and the model's names):
-    // access 0 read, 1 write; architecture 1 VT-d, 2 IOMMU (see docs/libcper-compat.md). The byte values pass through
-    // unchanged; only the names printed beside them are libcper's.
-    private static readonly string[] Access = ["DMA Write", "DMA Read"];
-    private static readonly string[] Address = ["Untranslated Request", "Translation Request"];
-    private static readonly string[] Arch = ["VT-d", "IOMMU"];
-
-    protected override DmarGenericSection Decode(ReadOnlySpan<byte> body) => DmarGenericSection.Decode(body);
-
-    protected override JsonObject? ToIr(DmarGenericSection m, out string? message)
+        Status("errorStatus", MemoryErrorSection.ErrorStatusField),
+        Bank(MemoryErrorSection.BankField),
+        Pair("memoryErrorType", MemoryErrorSection.MemoryErrorTypeField, s_memoryTypes),
+        Object("extended",
+            Bool("rowBit16", MemoryErrorSection.ExtendedField, "rowBit16"),
+            Bool("rowBit17", MemoryErrorSection.ExtendedField, "rowBit17"),
+            Int("chipIdentification", MemoryErrorSection.ExtendedField, "chipIdentification")),
+        Int("cardSmbiosHandle", MemoryErrorSection.CardHandleField),
+        Int("moduleSmbiosHandle", MemoryErrorSection.ModuleHandleField),
+        Int("physicalAddress", MemoryErrorSection.PhysicalAddressField),
+        Hex("physicalAddressHex", MemoryErrorSection.PhysicalAddressField),
+        Int("physicalAddressMask", MemoryErrorSection.PhysicalAddressMaskField),
+        Int("node", MemoryErrorSection.NodeField),
+        Int("card", MemoryErrorSection.CardField),
+        Int("moduleRank", MemoryErrorSection.ModuleField),
+        Int("device", MemoryErrorSection.DeviceField),
+        Int("row", MemoryErrorSection.RowField),
+        Int("column", MemoryErrorSection.ColumnField),
+        Int("bitPosition", MemoryErrorSection.BitPositionField),
+        Int("requestorID", MemoryErrorSection.RequestorIdField),
+        Int("responderID", MemoryErrorSection.ResponderIdField),
+        Int("targetID", MemoryErrorSection.TargetIdField),
+        Int("rankNumber", MemoryErrorSection.RankNumberField),
+    ])
     {
-        message = "A DMAr Generic Error occurred";
-        byte fr = m.FaultReason;
-        var reason = new JsonObject { ["value"] = (int)fr };
-        if (fr >= 1 && fr <= Reasons.Length)
+        MessageBuilder = MemoryMessage(MemoryErrorSection.MemoryErrorTypeField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.NodeField, "at"),
+    };
+
+    /// <summary>Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>sections/cper-section-memory.c</c>).</summary>
+    public static LibCperMap Memory2 { get; } = new(MemoryError2Section.Codec, "Platform Memory 2", "Memory2", MemoryError2Section.LayoutDef, 0,
+    [
+        Status("errorStatus", MemoryError2Section.ErrorStatusField),
+        Bank(MemoryError2Section.BankField),
+        Pair("memoryErrorType", MemoryError2Section.MemoryErrorTypeField, s_memoryTypes),
+        Quirk("status", MemoryError2Section.StatusField, WriteMemory2Status, (n, body) => { MemoryError2Section.StatusField.WriteValue(body, PairValue(n, 8)); return 0; }),
+        // libcper gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form.
+        Int("physicalAddress", MemoryError2Section.PhysicalAddressField).When(MemoryError2Section.ErrorStatusField),
+        Hex("physicalAddressHex", MemoryError2Section.PhysicalAddressField).Always(),
+        Int("physicalAddressMask", MemoryError2Section.PhysicalAddressMaskField),
+        Int("node", MemoryError2Section.NodeField),
+        Int("card", MemoryError2Section.CardField),
+        Int("module", MemoryError2Section.ModuleField),
+        Int("device", MemoryError2Section.DeviceField),
+        Int("row", MemoryError2Section.RowField),
+        Int("column", MemoryError2Section.ColumnField),
+        Int("rank", MemoryError2Section.RankField),
+        Int("bitPosition", MemoryError2Section.BitPositionField),
+        Int("chipID", MemoryError2Section.ChipIdField),
+        Int("requestorID", MemoryError2Section.RequestorIdField),
+        Int("responderID", MemoryError2Section.ResponderIdField),
+        Int("targetID", MemoryError2Section.TargetIdField),
+        Int("cardSmbiosHandle", MemoryError2Section.CardHandleField),
+        Int("moduleSmbiosHandle", MemoryError2Section.ModuleHandleField),
+    ])
+    {
+        MessageBuilder = MemoryMessage(MemoryError2Section.MemoryErrorTypeField, MemoryError2Section.ErrorStatusField, MemoryError2Section.PhysicalAddressField, MemoryError2Section.NodeField, "on"),
+    };
+
+    private static readonly JsonEncodedText s_bank = JsonEncodedText.Encode("bank"), s_address = JsonEncodedText.Encode("address"),
+        s_group = JsonEncodedText.Encode("group"), s_status = JsonEncodedText.Encode("status"), s_state = JsonEncodedText.Encode("state");
+
+    /// <summary>
+    /// libcper's bank object (quirk, docs/libcper-compat.md "Bank"): the whole value when the bank bit is set, else always
+    /// <c>address</c> and <c>group</c> whatever their bits say; reading <c>address</c>/<c>group</c> back sets both their bits.
+    /// </summary>
+    private static LcMember Bank(FieldDef bank)
+    {
+        var address = bank.BitFields!.Single(b => b.Json == "bankAddress");
+        var group = bank.BitFields!.Single(b => b.Json == "bankGroup");
+        return Quirk("bank", null, (w, body, valid) =>
         {
-            reason["description"] = Reasons[fr - 1].Description;
-            reason["name"] = Reasons[fr - 1].Name;
-        }
-        else reason["name"] = "Unknown (Reserved)";
-        return new JsonObject
+            ulong v = bank.ReadValue(body);
+            w.WriteStartObject(s_bank);
+            if (StructDef.IsValid(bank, valid)) w.WriteNumber(ValueName, v);
+            else
+            {
+                w.WriteNumber(s_address, address.Extract(v));
+                w.WriteNumber(s_group, group.Extract(v));
+            }
+            w.WriteEndObject();
+        }, (n, body) =>
         {
-            ["requesterID"] = (int)m.RequesterId,
-            ["segmentNumber"] = (int)m.SegmentNumber,
-            ["faultReason"] = reason,
-            ["accessType"] = Pair(m.AccessType, Access),
-            ["addressType"] = Pair(m.AddressType, Address),
-            ["architectureType"] = Pair(m.ArchitectureType, Arch),
-            ["deviceAddress"] = m.DeviceAddress,
-        };
+            if (n is not JsonObject o) return 0;
+            if (o.ContainsKey("value"))
+            {
+                bank.WriteValue(body, U(o["value"], bank.Size * 8));
+                return 1UL << bank.ValidBit;
+            }
+            bank.WriteValue(body, ((U(o["address"]) << address.Bit) & address.Mask) | ((U(o["group"]) << group.Bit) & group.Mask));
+            return (1UL << address.ValidBit) | (1UL << group.ValidBit);
+        });
     }
 
-    public override DmarGenericSection FromIrModel(JsonObject o) => new()
+    /// <summary>libcper's memory 2 status: the byte and "Corrected"/"Uncorrected" from its bit 0 (<c>cper-section-memory.c:280-285</c>).</summary>
+    private static void WriteMemory2Status(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
-        RequesterId = (ushort)U(o["requesterID"], 16),
-        SegmentNumber = (ushort)U(o["segmentNumber"], 16),
-        FaultReason = (byte)PairValue(o["faultReason"], 8),
-        AccessType = (byte)PairValue(o["accessType"], 8),
-        AddressType = (byte)PairValue(o["addressType"], 8),
-        ArchitectureType = (byte)PairValue(o["architectureType"], 8),
-        DeviceAddress = U(o["deviceAddress"]),
+        ulong status = MemoryError2Section.StatusField.ReadValue(body);
+        w.WriteStartObject(s_status);
+        w.WriteNumber(ValueName, status);
+        w.WriteString(s_state, (status & 1) == 0 ? "Corrected" : "Uncorrected");
+        w.WriteEndObject();
+    }
+
+    /// <summary>libcper's memory description: the type, the address and the node ("at node" for memory, "on node" for memory 2).</summary>
+    private static LcMessage MemoryMessage(FieldDef type, FieldDef addressGate, FieldDef address, FieldDef node, string nodeWord) => (body, valid, text) =>
+    {
+        int n;
+        _ = StructDef.IsValid(type, valid)
+            ? text.TryWrite(CultureInfo.InvariantCulture, $"A {s_memoryTypes.NameOf(type.ReadValue(body))} Memory Error occurred", out n)
+            : text.TryWrite(CultureInfo.InvariantCulture, $"An Unknown Memory Error occurred", out n);
+        int m = 0;
+        if (StructDef.IsValid(addressGate, valid)) text[n..].TryWrite(CultureInfo.InvariantCulture, $" at address 0x{address.ReadValue(body):X16}", out m);
+        n += m;
+        m = 0;
+        if (StructDef.IsValid(node, valid)) text[n..].TryWrite(CultureInfo.InvariantCulture, $" {nodeWord} node {node.ReadValue(body)}", out m);
+        return n + m;
     };
+
+    private static readonly StructDef s_pciBus = PciBusErrorSection.LayoutDef;
+    private static readonly FieldDef s_busId = F(s_pciBus, "busId"), s_requestor = F(s_pciBus, "requestorId"), s_completer = F(s_pciBus, "completerId");
+
+    /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>sections/cper-section-pci-bus.c</c>).</summary>
+    public static LibCperMap PciBus { get; } = new(PciBusErrorSection.Codec, "PCI/PCI-X Bus", "PciBus", s_pciBus, 0,
+    [
+        Status("errorStatus", F(s_pciBus, "errorStatus")),
+        // libcper's spellings: include/libcper/sections/cper-section-pci-bus.h:19-27.
+        Pair("errorType", F(s_pciBus, "errorType"), LcNames.Libcper(
+            ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"])),
+        Object("busID", Int("busNumber", s_busId, "busNumber"), Int("segmentNumber", s_busId, "segmentNumber")),
+        Int("busAddress", F(s_pciBus, "busAddress")),
+        Int("busData", F(s_pciBus, "busData")),
+        Name("busCommandType", F(s_pciBus, "busCommand"), "commandType"),
+        Int("busRequestorID", s_requestor),
+        Hex("busRequestorIDHex", s_requestor),
+        Int("busCompleterID", s_completer),
+        Hex("busCompleterIDHex", s_completer),
+        Int("targetID", F(s_pciBus, "targetId")),
+    ]) { Message = "A PCI/PCI-X Bus Error occurred" };
+
+    private static readonly StructDef s_firmware = FirmwareErrorRecordReferenceSection.LayoutDef;
+
+    /// <summary>
+    /// Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>sections/cper-section-firmware.c</c>). libcper reads the
+    /// 32-byte layout whatever the revision, so the GUID is printed for revision 0 too (bytes 16-31, the model's payload there).
+    /// </summary>
+    public static LibCperMap Firmware { get; } = new(FirmwareErrorRecordReferenceSection.Codec, "Firmware Error Record Reference", "Firmware", s_firmware, 0,
+    [
+        // libcper's spellings: include/libcper/sections/cper-section-firmware.h:13-16.
+        Pair("errorRecordType", F(s_firmware, "recordType"), LcNames.Libcper(["IPF SAL Error Record", "SOC Firmware Error Record (Type1 Legacy)", "SOC Firmware Error Record (Type2)"])),
+        Int("revision", F(s_firmware, "revision")),
+        Int("recordID", F(s_firmware, "recordIdentifier")),
+        Uuid("recordIDGUID", F(s_firmware, "recordIdentifierGuid")),
+    ]) { Message = "A Firmware Error occurred" };
+
+    private static readonly StructDef s_dmar = DmarGenericSection.LayoutDef;
+
+    /// <summary>
+    /// DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>sections/cper-section-dmar-generic.c</c>). libcper's names
+    /// (<c>include/libcper/sections/cper-section-dmar-generic.h:12-44</c>): access type 0 = write, 1 = read; architecture
+    /// 0 = VT-d, 1 = IOMMU, where UEFI (and ApeiKit's tables) say access 0 read, 1 write, architecture 1 VT-d, 2 IOMMU
+    /// (docs/libcper-compat.md). The byte values pass through unchanged; only the names printed beside them are libcper's.
+    /// </summary>
+    public static LibCperMap DmarGeneric { get; } = new(DmarGenericSection.Codec, "DMAr Generic", "GenericDmar", s_dmar, 0,
+    [
+        Int("requesterID", F(s_dmar, "requesterId")),
+        Int("segmentNumber", F(s_dmar, "segmentNumber")),
+        Pair("faultReason", F(s_dmar, "faultReason"), LcNames.Libcper(
+        [
+            (1, "DMT Entry Missing", "Domain mapping table entry is not present."),
+            (2, "DMT Entry Invalid", "Invalid domain mapping table entry."),
+            (3, "DMT Access Error", "DMAr unit's attempt to access the domain mapping table resulted in an error."),
+            (4, "DMT Reserved Bit Invalid", "Reserved bit set to non-zero value in the domain mapping table."),
+            (5, "DMA Address Out of Bounds", "DMA request to access an address beyond the device address width."),
+            (6, "Invalid Read/Write", "Invalid read or write access."),
+            (7, "Invalid Device Request", "Invalid device request."),
+            (8, "ATT Access Error", "DMAr unit's attempt to access the address translation table resulted in an error."),
+            (9, "ATT Reserved Bit Invalid", "Reserved bit set to non-zero value in the address translation table."),
+            (10, "Illegal Command", "Illegal command error."),
+            (11, "Command Buffer Access Error", "DMAr unit's attempt to access the command buffer resulted in an error."),
+        ])),
+        Pair("accessType", F(s_dmar, "accessType"), LcNames.Libcper(["DMA Write", "DMA Read"])),
+        Pair("addressType", F(s_dmar, "addressType"), LcNames.Libcper(["Untranslated Request", "Translation Request"])),
+        Pair("architectureType", F(s_dmar, "architectureType"), LcNames.Libcper(["VT-d", "IOMMU"])),
+        Int("deviceAddress", F(s_dmar, "deviceAddress")),
+    ]) { Message = "A DMAr Generic Error occurred" };
 }

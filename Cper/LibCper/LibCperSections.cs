@@ -9,14 +9,8 @@ internal static class LibCperSections
     {
         LibCperSection[] all =
         [
-            new LcGenericProcessor(), new LcMemory(), new LcMemory2(), new LcPciBus(), new LcPciComponent(), new LcFirmware(),
-            new LcDmarGeneric(), new LcDmarVtd(), new LcDmarIommu(), new LcCcixPer(), new LcCxlProtocol(),
-            new LcCxlComponent(CperGuids.CxlGeneralMedia, "CXL General Media Component Error"),
-            new LcCxlComponent(CperGuids.CxlDram, "CXL DRAM Component Error"),
-            new LcCxlComponent(CperGuids.CxlMemoryModule, "CXL Memory Module Component Error"),
-            new LcCxlComponent(CperGuids.CxlPhysicalSwitch, "CXL Physical Switch Component Error"),
-            new LcCxlComponent(CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"),
-            new LcCxlComponent(CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
+            LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, LcVariable.PciComponent, LcFixed.Firmware,
+            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, LcVariable.CcixPer, new LcCxlProtocol(), .. LcVariable.CxlComponent,
         ];
         var map = new Dictionary<Guid, LibCperSection>();
         foreach (var s in all) map[s.SectionType] = s;
@@ -28,4 +22,7 @@ internal static class LibCperSections
     private static IEnumerable<LibCperSection> Extra() => LibCperExtraSections.All;
 
     public static LibCperSection? Find(Guid type) => s_sections.GetValueOrDefault(type);
+
+    /// <summary>The families declared as member maps (one per section type).</summary>
+    public static IEnumerable<LibCperMap> Maps => s_sections.Values.OfType<LibCperMap>();
 }

@@ -1,0 +1,476 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
+
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>
+/// How one libcper member shows its value (the small set of converters the table-driven mapping knows; libcper's
+/// helpers of the same names live in its <c>cper-utils.c</c>).
+/// </summary>
+internal enum LcKind
+{
+    /// <summary>A JSON number (libcper <c>json_object_new_uint64</c>/<c>_int</c>).</summary>
+    Int,
+    /// <summary>
+    /// A signed 32-bit JSON number (libcper <c>add_int</c>, i.e. <c>json_object_new_int</c>): a value of 2^31 or more prints
+    /// negative; read back, a negative number is its 32-bit pattern.
+    /// </summary>
+    Int32,
+    /// <summary>A JSON boolean (a one-bit sub-field).</summary>
+    Bool,
+    /// <summary>libcper's hex string <c>0x%0*llX</c> (<see cref="LcMember.Digits"/> digits).</summary>
+    Hex,
+    /// <summary><c>{"value": n, ["description": d,] "name": s}</c> (libcper <c>integer_to_readable_pair</c>, <c>_with_desc</c>).</summary>
+    Pair,
+    /// <summary>One boolean per bit, named (libcper <c>bitfield_to_ir</c>).</summary>
+    Bits,
+    /// <summary>The UEFI Error Status (N.2.? "Error Status Fields") as libcper shows it (<c>cper_generic_error_status_to_ir</c>).</summary>
+    ErrorStatus,
+    /// <summary>Printable ASCII up to the first NUL, left out when a byte before it is not printable (<c>add_untrusted_string</c>).</summary>
+    Untrusted,
+    /// <summary>The field's bytes as base64.</summary>
+    Base64,
+    /// <summary>A GUID string.</summary>
+    Guid,
+    /// <summary>The name alone, as a string (the value's name in the sub-field's own <see cref="BitFieldDef.Names"/>).</summary>
+    Name,
+    /// <summary>A nested object of <see cref="LcMember.Members"/>.</summary>
+    Object,
+    /// <summary>Written and read by hand (<see cref="LcMember.QuirkWrite"/>, <see cref="LcMember.QuirkRead"/>): a documented libcper quirk.</summary>
+    Quirk,
+}
+
+/// <summary>Writes a hand-written member (name and value) from the body.</summary>
+internal delegate void LcQuirkWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid);
+
+/// <summary>Reads a hand-written member back into the body; returns the validation bits it sets.</summary>
+internal delegate ulong LcQuirkRead(JsonNode? node, Span<byte> body);
+
+/// <summary>True when a body (at least the map's minimum length) is one libcper renders: its counts and lengths fit.</summary>
+internal delegate bool LcCheck(ReadOnlySpan<byte> body);
+
+/// <summary>Writes a section's <c>message</c> text into <paramref name="text"/> (libcper's description string).</summary>
+internal delegate int LcMessage(ReadOnlySpan<byte> body, ulong valid, Span<char> text);
+
+/// <summary>
+/// A name table for <see cref="LcKind.Pair"/>: ApeiKit's own <see cref="NameTable"/> where libcper's names are the same,
+/// else libcper's spellings (cited where each table is declared). Values without a name print <see cref="Fallback"/>.
+/// </summary>
+internal sealed class LcNames
+{
+    private readonly Dictionary<ulong, (string Name, string? Description)> _names = [];
+
+    /// <summary>What libcper prints for a value its table does not hold.</summary>
+    public string Fallback { get; }
+
+    private LcNames(string fallback) => Fallback = fallback;
+
+    /// <summary>ApeiKit's table, whose entries are libcper's.</summary>
+    public static LcNames Of(NameTable table, string fallback = "Unknown (Reserved)")
+    {
+        var n = new LcNames(fallback);
+        foreach (var (k, v) in table) n._names[k] = (v, null);
+        return n;
+    }
+
+    /// <summary>libcper's names for 0, 1, 2, …</summary>
+    public static LcNames Libcper(string[] names, string fallback = "Unknown (Reserved)")
+    {
+        var n = new LcNames(fallback);
+        for (int i = 0; i < names.Length; i++) n._names[(ulong)i] = (names[i], null);
+        return n;
+    }
+
+    /// <summary>libcper's names (and descriptions, printed between value and name) for the given values.</summary>
+    public static LcNames Libcper(IEnumerable<(ulong Value, string Name, string? Description)> names, string fallback = "Unknown (Reserved)")
+    {
+        var n = new LcNames(fallback);
+        foreach (var (k, v, d) in names) n._names[k] = (v, d);
+        return n;
+    }
+
+    /// <summary>The name of <paramref name="value"/>, or null.</summary>
+    public bool TryGet(ulong value, out string name, out string? description)
+    {
+        if (_names.TryGetValue(value, out var e)) { name = e.Name; description = e.Description; return true; }
+        name = Fallback;
+        description = null;
+        return false;
+    }
+
+    /// <summary>The value named <paramref name="name"/>.</summary>
+    public bool TryGetValue(string? name, out ulong value)
+    {
+        foreach (var (k, e) in _names)
+            if (e.Name == name) { value = k; return true; }
+        value = 0;
+        return false;
+    }
+
+    /// <summary>The name libcper prints for <paramref name="value"/>.</summary>
+    public string NameOf(ulong value) => TryGet(value, out var name, out _) ? name : Fallback;
+}
+
+/// <summary>
+/// One libcper member: its name, the ApeiKit field (and bit sub-field) it comes from, and its converter. Which validation
+/// bit gates it comes from the field (<see cref="FieldDef.ValidBit"/>, the sub-field's <see cref="BitFieldDef.ValidBit"/>,
+/// or <see cref="FieldDef.ParentValidBit"/>), never typed again; <see cref="Always"/> and <see cref="When"/> state the
+/// libcper quirks where its gate is another.
+/// </summary>
+internal sealed class LcMember
+{
+    /// <summary>The gate value of a member libcper prints whatever the validation bits say.</summary>
+    public const int Ungated = -1;
+
+    public LcMember(string name, LcKind kind, FieldDef? field = null, BitFieldDef? sub = null)
+    {
+        Name = name;
+        Encoded = JsonEncodedText.Encode(name);
+        Kind = kind;
+        Field = field;
+        Sub = sub;
+        Gate = sub is { ValidBit: >= 0 } ? sub.ValidBit : field is null ? Ungated : field.ValidBit >= 0 ? field.ValidBit : field.ParentValidBit;
+        SetsGate = true;
+    }
+
+    /// <summary>libcper's member name.</summary>
+    public string Name { get; }
+    /// <summary><see cref="Name"/>, encoded once.</summary>
+    public JsonEncodedText Encoded { get; }
+    public LcKind Kind { get; }
+    /// <summary>The ApeiKit field the value comes from (null for an object or a quirk over several fields).</summary>
+    public FieldDef? Field { get; }
+    /// <summary>The bit sub-field of <see cref="Field"/>, or null for the whole field.</summary>
+    public BitFieldDef? Sub { get; }
+    /// <summary>The validation bit that must be set for the member to be printed, or <see cref="Ungated"/>.</summary>
+    public int Gate { get; private set; }
+    /// <summary>True when reading the member back sets <see cref="Gate"/> (false where libcper's gate is another field's bit).</summary>
+    public bool SetsGate { get; private set; }
+    public LcNames? Names { get; init; }
+    public string[]? BitNames { get; init { field = value; EncodedBitNames = value is null ? null : [.. value.Select(n => JsonEncodedText.Encode(n))]; } }
+    /// <summary><see cref="BitNames"/>, encoded once.</summary>
+    public JsonEncodedText[]? EncodedBitNames { get; private set; }
+    public int Digits { get; init; } = 16;
+    public LcMember[]? Members { get; init; }
+    public LcQuirkWrite? QuirkWrite { get; init; }
+    public LcQuirkRead? QuirkRead { get; init; }
+
+    /// <summary>Gated by validation bit <paramref name="bit"/> of a part with no field of its own (a variable-length log or array).</summary>
+    public LcMember GatedBy(int bit)
+    {
+        Gate = bit;
+        return this;
+    }
+
+    /// <summary>libcper prints the member whatever the validation bits say (a documented quirk).</summary>
+    public LcMember Always()
+    {
+        Gate = Ungated;
+        SetsGate = false;
+        return this;
+    }
+
+    /// <summary>libcper gates the member on <paramref name="other"/>'s validation bit (a documented quirk); reading it back sets no bit.</summary>
+    public LcMember When(FieldDef other)
+    {
+        Gate = other.ValidBit;
+        SetsGate = false;
+        return this;
+    }
+
+    /// <summary>Gated (and read back) as <paramref name="other"/> is: a nested object takes its first member's gate.</summary>
+    public LcMember Like(LcMember other)
+    {
+        Gate = other.Gate;
+        SetsGate = other.SetsGate;
+        return this;
+    }
+
+    /// <summary>The number of bits the value may have.</summary>
+    public int Width => Sub?.Width ?? (Field is null ? 64 : Math.Min(64, Field.Size * 8));
+
+    /// <summary>The (sub-)field's value.</summary>
+    public ulong Value(ReadOnlySpan<byte> body)
+    {
+        ulong v = Field!.ReadValue(body);
+        return Sub is null ? v : Sub.Extract(v);
+    }
+
+    /// <summary>Stores <paramref name="value"/> into the (sub-)field.</summary>
+    public void Store(Span<byte> body, ulong value)
+    {
+        if (Sub is null) { Field!.WriteValue(body, value); return; }
+        ulong whole = Field!.ReadValue(body);
+        Field.WriteValue(body, (whole & ~Sub.Mask) | ((value << Sub.Bit) & Sub.Mask));
+    }
+}
+
+/// <summary>The member constructors the section maps are declared with (one line per libcper member).</summary>
+internal static class Lm
+{
+    /// <summary>A number.</summary>
+    public static LcMember Int(string name, FieldDef f, string? sub = null) => new(name, LcKind.Int, f, SubOf(f, sub));
+    /// <summary>A signed 32-bit number (libcper <c>add_int</c>).</summary>
+    public static LcMember Int32(string name, FieldDef f) => new(name, LcKind.Int32, f);
+    /// <summary>A boolean (one-bit sub-field).</summary>
+    public static LcMember Bool(string name, FieldDef f, string sub) => new(name, LcKind.Bool, f, SubOf(f, sub));
+    /// <summary>libcper's hex string.</summary>
+    public static LcMember Hex(string name, FieldDef f, int digits = 16) => new(name, LcKind.Hex, f) { Digits = digits };
+    /// <summary>A readable pair.</summary>
+    public static LcMember Pair(string name, FieldDef f, LcNames names, string? sub = null) => new(name, LcKind.Pair, f, SubOf(f, sub)) { Names = names };
+    /// <summary>The value's name as a string, from the sub-field's own table (ApeiKit's, where libcper's names are the same).</summary>
+    public static LcMember Name(string name, FieldDef f, string sub)
+    {
+        var b = SubOf(f, sub)!;
+        return new(name, LcKind.Name, f, b) { Names = LcNames.Of(b.Names!) };
+    }
+    /// <summary>An object of named bits.</summary>
+    public static LcMember Bits(string name, FieldDef f, string[] names) => new(name, LcKind.Bits, f) { BitNames = names };
+    /// <summary>The generic error status.</summary>
+    public static LcMember Status(string name, FieldDef f) => new(name, LcKind.ErrorStatus, f);
+    /// <summary>An untrusted string.</summary>
+    public static LcMember Untrusted(string name, FieldDef f) => new(name, LcKind.Untrusted, f);
+    /// <summary>Base64 bytes.</summary>
+    public static LcMember Base64(string name, FieldDef f) => new(name, LcKind.Base64, f);
+    /// <summary>A GUID.</summary>
+    public static LcMember Uuid(string name, FieldDef f) => new(name, LcKind.Guid, f);
+    /// <summary>A nested object, gated by its first member's gate.</summary>
+    public static LcMember Object(string name, params LcMember[] members) => new LcMember(name, LcKind.Object) { Members = members }.Like(members[0]);
+    /// <summary>
+    /// A hand-written member over the variable part after the layout, gated by the validation bit <paramref name="flag"/>
+    /// names in <paramref name="layout"/>'s validation field (its flag table, so the bit is not typed again).
+    /// </summary>
+    public static LcMember Tail(string name, StructDef layout, string flag, LcQuirkWrite write, LcQuirkRead read)
+        => Quirk(name, null, write, read).GatedBy(layout.ValidationField?.FlagNames is { } flags && flags.TryGetBit(flag, out int bit) ? bit : throw new ArgumentException($"{layout.Name} has no validation flag {flag}", nameof(flag)));
+
+    /// <summary>A hand-written member (a documented libcper quirk), gated by <paramref name="gate"/>'s bit when given.</summary>
+    public static LcMember Quirk(string name, FieldDef? gate, LcQuirkWrite write, LcQuirkRead read) => new(name, LcKind.Quirk, gate) { QuirkWrite = write, QuirkRead = read };
+
+    private static BitFieldDef? SubOf(FieldDef f, string? sub)
+    {
+        if (sub is null) return null;
+        foreach (var b in f.BitFields ?? []) if (b.Json == sub) return b;
+        throw new ArgumentException($"{f.Json} has no bit field {sub}", nameof(sub));
+    }
+
+    /// <summary>The field named <paramref name="json"/> of <paramref name="layout"/> (for sections whose FieldDefs are not public statics).</summary>
+    public static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
+}
+
+/// <summary>
+/// A libcper section family declared as a member map over an ApeiKit layout (issue #12 item 2): one engine walks the map
+/// to write libcper's JSON straight into a <see cref="Utf8JsonWriter"/> (names pre-encoded, nothing allocated) and to read
+/// libcper's JSON back into the body bytes, which the section's codec then decodes into ApeiKit's model. Member order is
+/// libcper's (its <c>sections/cper-section-*.c</c>).
+/// </summary>
+internal sealed class LibCperMap : LibCperSection
+{
+    private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
+
+    public LibCperMap(CperSectionCodec codec, string readableName, string shortName, StructDef layout, int minimumLength, LcMember[] members)
+    {
+        Codec = codec;
+        ReadableName = readableName;
+        ShortName = shortName;
+        EncodedShortName = JsonEncodedText.Encode(shortName);
+        Layout = layout;
+        MinimumLength = Math.Max(minimumLength, layout.Size);
+        Members = members;
+    }
+
+    public CperSectionCodec Codec { get; }
+    public override Guid SectionType => Codec.SectionType;
+    public override string ReadableName { get; }
+    public override string ShortName { get; }
+    private JsonEncodedText EncodedShortName { get; }
+    /// <summary>The ApeiKit layout the members' fields belong to.</summary>
+    public StructDef Layout { get; }
+    /// <summary>The shortest body rendered (libcper's structure size, at least the layout's); shorter ones are <c>Unknown</c>.</summary>
+    public int MinimumLength { get; }
+    /// <summary>The members in libcper's order.</summary>
+    public LcMember[] Members { get; }
+    /// <summary>A fixed <c>message</c>, or null.</summary>
+    public string? Message { get; init; }
+    /// <summary>A <c>message</c> built from the body (a quirk), or null.</summary>
+    public LcMessage? MessageBuilder { get; init; }
+    /// <summary>What else a body must satisfy to be rendered (the model's count and length checks), or null.</summary>
+    public LcCheck? Accepts { get; init; }
+    /// <summary>How many bytes after the layout libcper's JSON describes (a log, register pairs), or null for none.</summary>
+    public Func<JsonObject, int>? TailLength { get; init; }
+    /// <summary>The layout field that holds the whole body's length (set from the bytes read back), or null.</summary>
+    public FieldDef? LengthField { get; init; }
+    /// <summary>What reading back does after the members (a documented quirk over several fields), or null.</summary>
+    public Action<JsonObject, byte[]>? AfterRead { get; init; }
+
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    {
+        if (body.Length < MinimumLength || (Accepts is not null && !Accepts(body))) return false;
+        ulong valid = Layout.ReadValidationBits(body);
+        w.WriteStartObject();
+        if (MessageBuilder is not null)
+        {
+            Span<char> text = stackalloc char[256];
+            w.WriteString(s_message, text[..MessageBuilder(body, valid, text)]);
+        }
+        else if (Message is not null) w.WriteString(s_message, Message);
+        w.WriteStartObject(EncodedShortName);
+        WriteMembers(w, Members, body, valid);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
+    }
+
+    private static void WriteMembers(Utf8JsonWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
+    {
+        foreach (var m in members)
+        {
+            if (m.Gate >= 0 && ((valid >> m.Gate) & 1) == 0) continue;
+            switch (m.Kind)
+            {
+                case LcKind.Int: w.WriteNumber(m.Encoded, m.Value(body)); break;
+                case LcKind.Int32: w.WriteNumber(m.Encoded, unchecked((int)(uint)m.Value(body))); break;
+                case LcKind.Bool: w.WriteBoolean(m.Encoded, m.Value(body) != 0); break;
+                case LcKind.Hex:
+                {
+                    Span<char> text = stackalloc char[18];
+                    w.WriteString(m.Encoded, text[..Lc.FormatHex(m.Value(body), m.Digits, text)]);
+                    break;
+                }
+                case LcKind.Pair: WritePair(w, m.Encoded, m.Value(body), m.Names!); break;
+                case LcKind.Bits:
+                {
+                    ulong v = m.Value(body);
+                    w.WriteStartObject(m.Encoded);
+                    for (int i = 0; i < m.EncodedBitNames!.Length; i++) w.WriteBoolean(m.EncodedBitNames[i], ((v >> i) & 1) != 0);
+                    w.WriteEndObject();
+                    break;
+                }
+                case LcKind.ErrorStatus: Lc.WriteErrorStatus(w, m.Encoded, m.Value(body)); break;
+                case LcKind.Name: w.WriteString(m.Encoded, m.Names!.NameOf(m.Value(body))); break;
+                case LcKind.Untrusted:
+                    if (Lc.UntrustedLength(body.Slice(m.Field!.Offset, m.Field.Size)) is int n and >= 0) w.WriteString(m.Encoded, body.Slice(m.Field.Offset, n));
+                    break;
+                case LcKind.Base64: w.WriteBase64String(m.Encoded, body.Slice(m.Field!.Offset, m.Field.Size)); break;
+                case LcKind.Guid: w.WriteString(m.Encoded, new Guid(body.Slice(m.Field!.Offset, 16))); break;
+                case LcKind.Object:
+                    w.WriteStartObject(m.Encoded);
+                    WriteMembers(w, m.Members!, body, valid);
+                    w.WriteEndObject();
+                    break;
+                case LcKind.Quirk: m.QuirkWrite!(w, body, valid); break;
+            }
+        }
+    }
+
+    /// <summary>libcper's readable pair (<c>integer_to_readable_pair</c>; with a description, <c>_with_desc</c>).</summary>
+    public static void WritePair(Utf8JsonWriter w, JsonEncodedText name, ulong value, LcNames names)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber(Lc.ValueName, value);
+        bool known = names.TryGet(value, out var text, out var description);
+        if (known && description is not null) w.WriteString(Lc.DescriptionName, description);
+        w.WriteString(Lc.NameName, text);
+        w.WriteEndObject();
+    }
+
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir)
+    {
+        var body = new byte[Layout.Size + (TailLength?.Invoke(ir) ?? 0)];
+        ulong valid = ReadMembers(ir, Members, body);
+        if (Layout.ValidationField is { } v) v.WriteValue(body, valid);
+        LengthField?.WriteValue(body, (ulong)body.Length);
+        AfterRead?.Invoke(ir, body);
+        return Codec.Decode(body, 0);
+    }
+
+    private static ulong ReadMembers(JsonObject o, LcMember[] members, Span<byte> body)
+    {
+        ulong valid = 0;
+        for (int i = 0; i < members.Length; i++)
+        {
+            var m = members[i];
+            if (!o.TryGetPropertyValue(m.Name, out var n) || IsTwinOfPresent(o, members, i)) continue;
+            switch (m.Kind)
+            {
+                case LcKind.Int or LcKind.Hex: m.Store(body, Lc.U(n, m.Width)); break;
+                case LcKind.Int32: m.Store(body, Lc.Int32(n, m.Width)); break;
+                case LcKind.Bool: m.Store(body, Lc.Bool(n) ? 1UL : 0); break;
+                case LcKind.Pair: m.Store(body, Lc.PairValue(n, m.Width)); break;
+                case LcKind.Bits: m.Store(body, Lc.FromBits(n, m.BitNames!)); break;
+                case LcKind.ErrorStatus: m.Store(body, Lc.ErrorStatusFrom(n)); break;
+                case LcKind.Name:
+                    m.Store(body, m.Names!.TryGetValue(Lc.Str(n), out ulong named) ? named : throw new CperJsonException(n!.GetPath(), $"expected one of libcper's names, found {Lc.Show(n)}"));
+                    break;
+                case LcKind.Untrusted:
+                {
+                    string text = Lc.Str(n) ?? "";
+                    var field = body.Slice(m.Field!.Offset, m.Field.Size);
+                    int length = Math.Min(text.Length, field.Length - 1); // NUL-terminated within the field
+                    for (int c = 0; c < length; c++) field[c] = (byte)text[c];
+                    break;
+                }
+                case LcKind.Base64:
+                {
+                    var bytes = Lc.FromB64(n);
+                    bytes.AsSpan(0, Math.Min(bytes.Length, m.Field!.Size)).CopyTo(body.Slice(m.Field.Offset));
+                    break;
+                }
+                case LcKind.Guid: Lc.GuidFrom(n).TryWriteBytes(body.Slice(m.Field!.Offset, 16)); break;
+                case LcKind.Object:
+                    valid |= ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? m.Name, $"expected an object, found {Lc.Show(n)}"), m.Members!, body);
+                    break;
+                case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
+            }
+            if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
+        }
+        return valid;
+    }
+
+    /// <summary>A second member over the same field (libcper's <c>…Hex</c> twins) is read only when the first is absent.</summary>
+    private static bool IsTwinOfPresent(JsonObject o, LcMember[] members, int index)
+    {
+        var m = members[index];
+        if (m.Field is null || m.Kind is LcKind.Object or LcKind.Quirk) return false;
+        for (int i = 0; i < index; i++)
+            if (ReferenceEquals(members[i].Field, m.Field) && ReferenceEquals(members[i].Sub, m.Sub) && o.ContainsKey(members[i].Name)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// What is wrong with the map's declaration: a member name used twice in one object, a field that is not one of
+    /// <see cref="Layout"/>'s, a gate that is not the field's own validation bit where the member does not say it is a
+    /// quirk (<see cref="LcMember.Always"/>, <see cref="LcMember.When"/>). Empty for a sound map.
+    /// </summary>
+    public IEnumerable<string> Problems() => Problems(ShortName, Members);
+
+    private IEnumerable<string> Problems(string path, LcMember[] members)
+    {
+        foreach (var twice in members.GroupBy(m => m.Name).Where(g => g.Count() > 1)) yield return $"{path}: member {twice.Key} is named {twice.Count()} times";
+        foreach (var m in members)
+        {
+            if (m.Field is not null && !Layout.Fields.Contains(m.Field)) yield return $"{path}.{m.Name}: field {m.Field.Json} is not a field of {Layout.Name}";
+            if (m.Field is not null && m.SetsGate)
+            {
+                int own = m.Sub is { ValidBit: >= 0 } ? m.Sub.ValidBit : m.Field.ValidBit >= 0 ? m.Field.ValidBit : m.Field.ParentValidBit;
+                if (m.Gate != own) yield return $"{path}.{m.Name}: gated by bit {m.Gate}, but {m.Field.Json}'s validation bit is {own}";
+            }
+            if (m.Members is not null) foreach (var p in Problems($"{path}.{m.Name}", m.Members)) yield return p;
+        }
+    }
+
+    /// <summary>Every member of the map, nested members included.</summary>
+    public IEnumerable<LcMember> AllMembers() => Flatten(Members);
+
+    private static IEnumerable<LcMember> Flatten(LcMember[] members)
+    {
+        foreach (var m in members)
+        {
+            yield return m;
+            if (m.Members is not null) foreach (var inner in Flatten(m.Members)) yield return inner;
+        }
+    }
+}
