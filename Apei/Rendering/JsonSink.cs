@@ -153,15 +153,13 @@ internal sealed class CompactJsonSink : JsonSink
     public override void Number(JsonEncodedText name, ulong value)
     {
         Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
-        Committed(n);
+        Committed(Utf8Digits.WriteDecimal(value, Free));
     }
 
     public override void Number(JsonEncodedText name, long value)
     {
         Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
-        Committed(n);
+        Committed(Utf8Digits.WriteDecimal(value, Free));
     }
 
     private void Committed(int valueBytes)
@@ -193,9 +191,11 @@ internal sealed class CompactJsonSink : JsonSink
         Name(name.EncodedUtf8Bytes, 38);
         var s = Free;
         s[0] = (byte)'"';
-        Utf8Formatter.TryFormat(value, s[1..], out int n); // "D", lower case: what Utf8JsonWriter writes for a Guid
-        s[n + 1] = (byte)'"';
-        _used += n + 2;
+        Span<byte> raw = stackalloc byte[16];
+        value.TryWriteBytes(raw);
+        Utf8Digits.WriteGuid(raw, s[1..]); // "D", lower case: what Utf8JsonWriter writes for a Guid
+        s[37] = (byte)'"';
+        _used += 38;
         _comma = true;
     }
 
@@ -362,8 +362,8 @@ internal sealed class CompactJsonSink : JsonSink
                     }
                     int at = Prefix(e);
                     _chunk[at++] = (byte)'"';
-                    Utf8Formatter.TryFormat(new Guid(raw), _chunk.AsSpan(at), out int n); // "D", lower case: EfiGuid.ToText
-                    at += n;
+                    Utf8Digits.WriteGuid(raw, _chunk.AsSpan(at)); // "D", lower case: EfiGuid.ToText
+                    at += 36;
                     _chunk[at++] = (byte)'"';
                     Done(at);
                     break;
@@ -410,11 +410,7 @@ internal sealed class CompactJsonSink : JsonSink
         return bytes.Length;
     }
 
-    private int FormatNumber(ulong v, int at)
-    {
-        Utf8Formatter.TryFormat(v, _chunk.AsSpan(at), out int n);
-        return n;
-    }
+    private int FormatNumber(ulong v, int at) => Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
 
     private int LowerHex(ReadOnlySpan<byte> raw, int at)
     {
