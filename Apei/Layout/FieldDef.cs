@@ -284,13 +284,22 @@ public sealed class StructDef
     /// the bytes do not reach (older, shorter layouts) are skipped. <paramref name="baseOffset"/> is the
     /// absolute offset of the structure in the input.
     /// </summary>
+    /// <remarks>The visitor gets the whole layout (<see cref="StructureVisitor.Layout"/>), which by default reports field by field.</remarks>
     public void Describe(ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)
     {
-        ulong valid = ReadValidationBits(structure);
-        foreach (var f in Fields)
-        {
-            if (f.End > structure.Length) break;
-            visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), IsValid(f, valid), valid);
-        }
+        ArgumentNullException.ThrowIfNull(visitor);
+        visitor.Layout(this, structure, baseOffset);
+    }
+
+    // This layout compiled for the compact JSON renderer, per encoder (CompiledJsonLayout.Encoders), built on first use.
+    private CompiledJsonLayout? _jsonDefault, _jsonRelaxed;
+
+    /// <summary>This layout compiled for the compact JSON renderer with encoder <paramref name="encoder"/> of <see cref="CompiledJsonLayout.Encoders"/>.</summary>
+    internal CompiledJsonLayout CompiledJson(int encoder)
+    {
+        ref var slot = ref encoder == 0 ? ref _jsonDefault : ref _jsonRelaxed;
+        if (Volatile.Read(ref slot) is { } built) return built;
+        var made = CompiledJsonLayout.Build(this, CompiledJsonLayout.Encoders[encoder]);
+        return Interlocked.CompareExchange(ref slot, made, null) ?? made; // two threads may build it; one copy is kept
     }
 }

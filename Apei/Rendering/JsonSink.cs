@@ -153,15 +153,13 @@ internal sealed class CompactJsonSink : JsonSink
     public override void Number(JsonEncodedText name, ulong value)
     {
         Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
-        Committed(n);
+        Committed(Utf8Digits.WriteDecimal(value, Free));
     }
 
     public override void Number(JsonEncodedText name, long value)
     {
         Name(name.EncodedUtf8Bytes, 20);
-        Utf8Formatter.TryFormat(value, Free, out int n);
-        Committed(n);
+        Committed(Utf8Digits.WriteDecimal(value, Free));
     }
 
     private void Committed(int valueBytes)
@@ -193,9 +191,11 @@ internal sealed class CompactJsonSink : JsonSink
         Name(name.EncodedUtf8Bytes, 38);
         var s = Free;
         s[0] = (byte)'"';
-        Utf8Formatter.TryFormat(value, s[1..], out int n); // "D", lower case: what Utf8JsonWriter writes for a Guid
-        s[n + 1] = (byte)'"';
-        _used += n + 2;
+        Span<byte> raw = stackalloc byte[16];
+        value.TryWriteBytes(raw);
+        Utf8Digits.WriteGuid(raw, s[1..]); // "D", lower case: what Utf8JsonWriter writes for a Guid
+        s[37] = (byte)'"';
+        _used += 38;
         _comma = true;
     }
 
@@ -245,6 +245,183 @@ internal sealed class CompactJsonSink : JsonSink
         s[encoded.Length + 1] = (byte)'"';
         _used += encoded.Length + 2;
         _comma = true;
+    }
+
+    /// <summary>
+    /// Writes the fields of one structure from its compiled layout (issue #15): per field one room check, the
+    /// pre-encoded <c>"name":</c> and the value formatted straight into the chunk; the same bytes
+    /// <see cref="JsonRenderer.Field"/> writes field by field (Ascii and Timestamp fields still go through it).
+    /// </summary>
+    public void Layout(CompiledJsonLayout layout, ReadOnlySpan<byte> structure, long baseOffset, JsonRenderer renderer)
+    {
+        // StructDef.ReadValidationBits: all ones without a validation field or when the bytes end before it.
+        ulong valid = layout.ValidationField is { } vf && vf.End <= structure.Length ? vf.ReadValue(structure) : ulong.MaxValue;
+        var entries = layout.Entries;
+        for (int k = 0; k < entries.Length; k++)
+        {
+            ref readonly var e = ref entries[k];
+            if (e.End > structure.Length) break; // an older, shorter layout: the fields it does not reach are left out
+            var raw = structure.Slice(e.Offset, e.Size);
+            bool isValid = e.ValidBit < 0 || (valid >> e.ValidBit & 1) != 0;
+            switch (e.Op)
+            {
+                case CompiledJsonLayout.Op.Number:
+                {
+                    ulong v = CompiledJsonLayout.Read(raw);
+                    if (!isValid && IsZero(v, raw)) continue; // invalid and zero: left out
+                    int at = Prefix(e);
+                    at += FormatNumber(v, at);
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.ReservedNumber:
+                {
+                    ulong v = CompiledJsonLayout.Read(raw);
+                    if (v == 0) continue;
+                    int at = Prefix(e);
+                    at += FormatNumber(v, at);
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.Enum:
+                {
+                    ulong v = CompiledJsonLayout.Read(raw);
+                    if (!isValid && IsZero(v, raw)) continue;
+                    int at = Prefix(e);
+                    at += Copy("{\"value\":"u8, at);
+                    at += FormatNumber(v, at);
+                    at += Copy(((CompiledJsonLayout.ValueNames)e.Table!).Of(v), at);
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.Flags:
+                {
+                    ulong v = CompiledJsonLayout.Read(raw);
+                    if (!isValid && IsZero(v, raw)) continue;
+                    int at = Prefix(e);
+                    at += Copy("{\"value\":"u8, at);
+                    at += FormatNumber(v, at);
+                    at += Copy(",\"names\":["u8, at);
+                    if (e.Table is CompiledJsonLayout.FlagNames names)
+                    {
+                        // The set bits in bit order, as FlagTable.NamesOf gives them ("bitN" for unnamed ones).
+                        bool first = true;
+                        for (ulong m = v; m != 0; m &= m - 1)
+                        {
+                            if (!first) _chunk[at++] = (byte)',';
+                            first = false;
+                            at += Copy(names.ByBit[System.Numerics.BitOperations.TrailingZeroCount(m)], at);
+                        }
+                    }
+                    at += Copy("]}"u8, at);
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.Bits:
+                {
+                    ulong v = CompiledJsonLayout.Read(raw);
+                    if (!isValid && IsZero(v, raw)) continue;
+                    int at = Prefix(e);
+                    at += Copy("{\"value\":"u8, at);
+                    at += FormatNumber(v, at);
+                    foreach (var b in (CompiledJsonLayout.SubField[])e.Table!)
+                    {
+                        ulong bv = b.Width >= 64 ? v >> b.Bit : (v >> b.Bit) & ((1UL << b.Width) - 1); // BitFieldDef.Extract
+                        bool bitValid = b.ValidBit < 0 || (valid >> b.ValidBit & 1) != 0;
+                        if (!bitValid && bv == 0) continue;
+                        at += Copy(b.Name, at);
+                        if (b.Names is not null)
+                        {
+                            at += Copy("{\"value\":"u8, at);
+                            at += FormatNumber(bv, at);
+                            at += Copy(b.Names.Of(bv), at);
+                        }
+                        else if (b.Width == 1) at += Copy(bv != 0 ? "true"u8 : "false"u8, at);
+                        else if (b.IsBcd && BitFieldDef.TryFromBcd(bv, out ulong d)) at += FormatNumber(d, at);
+                        else if (b.IsBcd)
+                        {
+                            // Not BCD: the raw value as FieldFormat.Hex writes it ("0x" and upper-case digits, at least two per byte).
+                            at += Copy("\"0x"u8, at);
+                            System.Buffers.Text.Utf8Formatter.TryFormat(bv, _chunk.AsSpan(at), out int n, new System.Buffers.StandardFormat('X', (byte)Math.Clamp(b.HexSize * 2, 1, 16)));
+                            at += n;
+                            _chunk[at++] = (byte)'"';
+                        }
+                        else at += FormatNumber(bv, at);
+                    }
+                    _chunk[at++] = (byte)'}';
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.Guid:
+                {
+                    if (!isValid && FieldFormat.IsZero(raw))
+                    {
+                        int nul = Prefix(e);
+                        Done(nul + Copy("null"u8, nul)); // text-like fields stay present (null), as JsonRenderer.Field writes them
+                        break;
+                    }
+                    int at = Prefix(e);
+                    _chunk[at++] = (byte)'"';
+                    Utf8Digits.WriteGuid(raw, _chunk.AsSpan(at)); // "D", lower case: EfiGuid.ToText
+                    at += 36;
+                    _chunk[at++] = (byte)'"';
+                    Done(at);
+                    break;
+                }
+                case CompiledJsonLayout.Op.Hex:
+                case CompiledJsonLayout.Op.ReservedHex:
+                {
+                    if ((!isValid || e.Op == CompiledJsonLayout.Op.ReservedHex) && FieldFormat.IsZero(raw)) continue;
+                    int at = Prefix(e);
+                    _chunk[at++] = (byte)'"';
+                    at += LowerHex(raw, at);
+                    _chunk[at++] = (byte)'"';
+                    Done(at);
+                    break;
+                }
+                default:
+                    renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
+                    break;
+            }
+        }
+    }
+
+    // Zero as FieldFormat.IsZero(raw) says: for 1 to 8 bytes the value read; wider fields (read as their first 8 bytes) by their bytes.
+    private static bool IsZero(ulong v, ReadOnlySpan<byte> raw) => raw.Length <= 8 ? v == 0 : FieldFormat.IsZero(raw);
+
+    // Makes room for the entry, writes [,]"name": and returns where the value goes.
+    private int Prefix(in CompiledJsonLayout.Entry e)
+    {
+        Room(e.MaxBytes);
+        int skip = _comma ? 0 : 1;
+        e.Name.AsSpan(skip).CopyTo(_chunk.AsSpan(_used));
+        return _used + e.Name.Length - skip;
+    }
+
+    private void Done(int at)
+    {
+        _used = at;
+        _comma = true;
+    }
+
+    private int Copy(ReadOnlySpan<byte> bytes, int at)
+    {
+        bytes.CopyTo(_chunk.AsSpan(at));
+        return bytes.Length;
+    }
+
+    private int FormatNumber(ulong v, int at) => Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
+
+    private int LowerHex(ReadOnlySpan<byte> raw, int at)
+    {
+        var s = _chunk.AsSpan(at, raw.Length * 2);
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            s[2 * i] = digits[raw[i] >> 4];
+            s[2 * i + 1] = digits[raw[i] & 0xF];
+        }
+        return s.Length;
     }
 
     // ASCII the encoder leaves as it is goes in unchanged; false (nothing committed) when a character needs escaping.

@@ -53,6 +53,25 @@ public abstract class StructureVisitor
     /// <param name="validationBits">The structure's validation bits (for sub-fields with their own bits).</param>
     public abstract void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits);
 
+    /// <summary>
+    /// The fields of a fixed layout (<see cref="StructDef.Describe"/>): every field the bytes reach, in order, each valid
+    /// or not by the layout's validation field. The default reports them one by one to <see cref="Field(FieldDef, long, ReadOnlySpan{byte}, bool, ulong)"/>;
+    /// a visitor that can handle a whole layout at once (the compact JSON renderer) overrides it and must report the same.
+    /// </summary>
+    /// <param name="layout">The layout.</param>
+    /// <param name="structure">The structure's bytes (may end before the layout does: an older, shorter revision).</param>
+    /// <param name="baseOffset">Absolute offset of the structure in the input.</param>
+    public virtual void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ulong valid = layout.ReadValidationBits(structure);
+        foreach (var f in layout.Fields)
+        {
+            if (f.End > structure.Length) break;
+            Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), StructDef.IsValid(f, valid), valid);
+        }
+    }
+
     /// <summary>A derived text value (a GUID's name, the encoding assumed); null renders as JSON null.</summary>
     public abstract void Info(string json, string label, string? value);
 

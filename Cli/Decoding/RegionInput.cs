@@ -161,5 +161,12 @@ internal static class RegionInput
             _depth--;
             Inner.EndArray();
         }
+
+        // The whole layout on to the inner visitor (its compiled JSON path); fields would reach it unchanged one by one too.
+        public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+        {
+            Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+            Inner.Layout(layout, structure, baseOffset);
+        }
     }
 }

@@ -56,4 +56,11 @@ internal sealed class SourceVisitor(StructureVisitor inner, UnitSource source) :
         _depth--;
         Inner.EndObject();
     }
+
+    // The whole layout on to the inner visitor (its compiled JSON path); fields would reach it unchanged one by one too.
+    public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+    {
+        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+        Inner.Layout(layout, structure, baseOffset);
+    }
 }

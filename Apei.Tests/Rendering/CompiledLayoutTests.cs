@@ -1,0 +1,326 @@
+using System.Buffers;
+using System.Reflection;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Generation;
+using ApeiKit.Ghes;
+using ApeiKit.Hest;
+
+namespace ApeiKit.Tests.Rendering;
+
+/// <summary>
+/// The compact JSON renderer writes a whole layout from its compiled form (issue #15); it must write exactly what the
+/// field-by-field walk writes (<see cref="StructureVisitor.Layout"/>'s default, the renderer's <c>Field</c>) and what
+/// <see cref="Utf8JsonWriter"/> writes, for every layout the libraries declare or any registered section's describer
+/// uses, over the bytes of real captures, random bytes, bytes cut short, all zeros and all ones.
+/// </summary>
+public class CompiledLayoutTests
+{
+    private static readonly JavaScriptEncoder?[] s_encoders = [null, JavaScriptEncoder.Default, JavaScriptEncoder.UnsafeRelaxedJsonEscaping];
+
+    /// <summary>A visitor that walks every layout field by field into the visitor it wraps (it does not override <c>Layout</c>).</summary>
+    private sealed class PerField(StructureVisitor inner) : ForwardingVisitor(inner);
+
+    /// <summary>Keeps every layout a walk describes, with the bytes it was described over.</summary>
+    private sealed class LayoutRecorder : StructureVisitor
+    {
+        public readonly Dictionary<StructDef, List<byte[]>> Seen = new(ReferenceEqualityComparer.Instance);
+
+        public override bool WantsLabels => false;
+
+        public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+        {
+            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
+            if (list.Count < 64) list.Add(structure.ToArray());
+            base.Layout(layout, structure, baseOffset);
+        }
+
+        public override void BeginObject(string? json, string label, long offset, long length) { }
+        public override void EndObject() { }
+        public override void BeginArray(string json, string label, long offset, long length) { }
+        public override void EndArray() { }
+        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits) { }
+        public override void Info(string json, string label, string? value) { }
+        public override void Info(string json, string label, long value) { }
+        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
+        protected override void OnError(ApeiContentException error) { }
+    }
+
+    /// <summary>Every <see cref="StructDef"/> held by a static field or property (alone, in an array or a list) of the libraries.</summary>
+    private static IEnumerable<StructDef> DeclaredLayouts()
+    {
+        var assemblies = new[] { typeof(StructDef), typeof(CperRecordDescriber), typeof(HestDescriber), typeof(GenericErrorStatus), typeof(ApeiKit.Platform.ActionInterpreter) }
+            .Select(t => t.Assembly).Distinct();
+        const BindingFlags Static = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
+        {
+            if (type.ContainsGenericParameters) continue;
+            var values = new List<object?>();
+            foreach (var f in type.GetFields(Static))
+            {
+                if (!Mentions(f.FieldType)) continue;
+                try { values.Add(f.GetValue(null)); }
+                catch (NotSupportedException) { Assert.True(type.IsByRefLike, type.FullName); }
+            }
+            foreach (var p in type.GetProperties(Static))
+            {
+                // (C# extension blocks compile to static properties that cannot be invoked: their metadata stubs are skipped.)
+                if (p.GetIndexParameters().Length == 0 && p.GetMethod is { } get && Mentions(p.PropertyType) && !type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)) && !get.IsAbstract)
+                {
+                    try { values.Add(p.GetValue(null)); }
+                    catch (NotSupportedException) { Assert.True(type.IsByRefLike, type.FullName); } // a ref struct's: its backing field is read above
+                }
+            }
+            foreach (var v in values) foreach (var s in LayoutsIn(v, 0)) yield return s;
+        }
+    }
+
+    // A type that is, or holds, layouts (StructDef, StructDef[], IReadOnlyList<StructDef>, a dictionary of them, a tuple).
+    private static bool Mentions(Type t)
+        => !t.IsByRefLike && (t == typeof(StructDef) || (t.IsArray && Mentions(t.GetElementType()!)) || (t.IsGenericType && t.GetGenericArguments().Any(Mentions)));
+
+    private static IEnumerable<StructDef> LayoutsIn(object? v, int depth)
+    {
+        if (v is StructDef s) yield return s;
+        else if (depth < 3 && v is System.Collections.IEnumerable e and not string)
+        {
+            foreach (var item in e)
+            {
+                if (item is null) continue;
+                var t = item.GetType();
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)) foreach (var x in LayoutsIn(t.GetProperty("Value")!.GetValue(item), depth + 1)) yield return x;
+                else if (item is System.Runtime.CompilerServices.ITuple tuple) { for (int i = 0; i < tuple.Length; i++) foreach (var x in LayoutsIn(tuple[i], depth + 1)) yield return x; }
+                else foreach (var x in LayoutsIn(item, depth + 1)) yield return x;
+            }
+        }
+        else if (depth < 3 && v is System.Runtime.CompilerServices.ITuple tuple)
+        {
+            for (int i = 0; i < tuple.Length; i++) foreach (var x in LayoutsIn(tuple[i], depth + 1)) yield return x;
+        }
+    }
+
+    /// <summary>Layouts with the bytes real walks gave them: every CPER fixture, a generated dump, HEST, and random bodies for every registered section.</summary>
+    private static Dictionary<StructDef, List<byte[]>> RecordedLayouts()
+    {
+        var recorder = new LayoutRecorder();
+        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).ToList();
+        using (var ms = new MemoryStream())
+        {
+            CperDumpGenerator.Generate(ms, 128 << 10, seed: 5);
+            inputs.Add(ms.ToArray());
+        }
+        foreach (var input in inputs)
+        {
+            ReadOnlySpan<byte> rest = input;
+            long offset = 0;
+            while (!rest.IsEmpty)
+            {
+                try
+                {
+                    CperRecordDescriber.Describe(rest, offset, recorder, "r", out int n);
+                    rest = rest[n..];
+                    offset += n;
+                }
+                catch (ApeiContentException)
+                {
+                    break;
+                }
+            }
+        }
+        var hest = AcpiDumpText.Parse(File.ReadAllText(Fixtures.Path("acpidump/hest-acpidump-0001.log"))).First(t => t.Signature == "HEST").Bytes;
+        HestDescriber.Describe(hest, 0, recorder);
+        var random = new Random(15);
+        foreach (var codec in CperSectionRegistry.Default.Codecs)
+        {
+            foreach (int length in new[] { 0, 7, 16, 40, 64, 72, 80, 96, 128, 200, 256, 512, 1024 })
+            {
+                var body = new byte[length];
+                random.NextBytes(body);
+                try { CperSectionRegistry.Default.DescribeBody(codec.SectionType, body, 0, recorder); }
+                catch (ApeiContentException) { }
+            }
+        }
+        return recorder.Seen;
+    }
+
+    private static string Compact(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps, bool perField)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var renderer = new JsonRenderer(output, encoder);
+        StructureVisitor v = perField ? new PerField(renderer) : renderer;
+        v.PreferBinaryTimestamps = binaryTimestamps;
+        v.BeginObject(null, "x", 0, bytes.Length);
+        layout.Describe(bytes, 0x1000, v);
+        v.EndObject();
+        renderer.Flush();
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    private static string Writer(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = encoder }))
+        {
+            var renderer = new JsonRenderer(w) { PreferBinaryTimestamps = binaryTimestamps };
+            renderer.BeginObject(null, "x", 0, bytes.Length);
+            layout.Describe(bytes, 0x1000, renderer);
+            renderer.EndObject();
+        }
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    private static void AssertSame(StructDef layout, byte[] bytes)
+    {
+        foreach (var encoder in s_encoders)
+        {
+            foreach (bool binary in new[] { false, true })
+            {
+                string compiled = Compact(layout, bytes, encoder, binary, perField: false);
+                string perField = Compact(layout, bytes, encoder, binary, perField: true);
+                if (compiled != perField || compiled != Writer(layout, bytes, encoder, binary))
+                {
+                    Assert.Fail($"{layout.Name}, {bytes.Length} bytes {Convert.ToHexString(bytes)}, encoder {encoder?.GetType().Name ?? "none"}, binary timestamps {binary}:\n" +
+                        $"compiled:  {compiled}\nper field: {perField}\nwriter:    {Writer(layout, bytes, encoder, binary)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The same structure's bytes in the forms that take every branch: as given, cut short, invalid (validation bits clear), zeros, ones.</summary>
+    private static IEnumerable<byte[]> Variants(StructDef layout, byte[] given, Random random)
+    {
+        yield return given;
+        if (given.Length > 1) yield return given[..random.Next(given.Length)];
+        if (layout.ValidationField is { } vf && vf.End <= given.Length)
+        {
+            var none = (byte[])given.Clone();
+            none.AsSpan(vf.Offset, vf.Size).Clear();
+            yield return none;
+            var some = (byte[])given.Clone();
+            vf.WriteValue(some, (ulong)random.NextInt64() & (ulong)random.NextInt64());
+            yield return some;
+        }
+    }
+
+    [Fact]
+    public void Every_layout_renders_the_same_compiled_and_field_by_field()
+    {
+        var recorded = RecordedLayouts();
+        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
+        foreach (var s in DeclaredLayouts()) all.Add(s);
+        Assert.True(recorded.Count >= 40, $"only {recorded.Count} layouts recorded from the walks");
+        Assert.True(all.Count >= 100, $"only {all.Count} layouts found");
+        Assert.Contains(AcpiTableHeader.Layout, all); // a ref struct's static property: found through its backing field
+
+        var random = new Random(1515);
+        int structures = 0;
+        foreach (var layout in all)
+        {
+            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
+            for (int i = 0; i < 24; i++)
+            {
+                var bytes = new byte[layout.Size];
+                random.NextBytes(bytes);
+                // Sparse values too (small numbers name enumeration values; zero fields take the "invalid and zero" paths).
+                if (i % 3 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
+                inputs.Add(bytes);
+            }
+            inputs.Add(new byte[layout.Size]);
+            inputs.Add(Enumerable.Repeat((byte)0xFF, layout.Size).ToArray());
+            foreach (var given in inputs)
+            {
+                foreach (var bytes in Variants(layout, given, random))
+                {
+                    AssertSame(layout, bytes);
+                    structures++;
+                }
+            }
+        }
+        Assert.True(structures > 5000, $"{structures} structures");
+    }
+
+    [Fact]
+    public void Names_that_the_two_encoders_escape_differently_are_escaped_by_the_renderers_encoder()
+    {
+        // Non-ASCII and HTML-sensitive names: not pre-encoded on the tables (PreEncodedText), so each encoder's own escaping.
+        NameTable names = [new(0, "zéro"), new(1, "<one>"), new(2, "two 'quoted' \"name\""), new(5000, "fünf tausend")];
+        FlagTable flags = [new(0, "prîmary"), new(3, "a&b"), new(63, "top")];
+        var layout = new StructDef("Escapes", 64,
+        [
+            FieldDef.Hex("validationBits", "Validation", 0, 8),
+            FieldDef.Enum("état", "State", 8, 2, names, validBit: 0),
+            FieldDef.Flags("flägs", "Flags", 10, 8, flags, validBit: 1),
+            FieldDef.Bits("bïts", "Bits", 18, 8,
+            [
+                new BitFieldDef("låg", "Low", 0, 13, names, ValidBit: 2),
+                new BitFieldDef("one", "One", 13, 1),
+                new BitFieldDef("bcd", "BCD", 16, 8, IsBcd: true, ValidBit: 3),
+                new BitFieldDef("rest", "Rest", 24, 40),
+            ], validBit: 4),
+            FieldDef.Guid("g<uid>", "Guid", 26, validBit: 5),
+            FieldDef.Ascii("text", "Text", 42, 6, validBit: 6),
+            FieldDef.Timestamp("time", "Time", 48),
+            FieldDef.Bytes("raw", "Raw", 56, 3, validBit: 7),
+            FieldDef.Reserved("reserved", 59, 3),
+            FieldDef.Reserved("reserved2", 62, 2),
+        ], validationField: "validationBits");
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            var bytes = new byte[64];
+            random.NextBytes(bytes);
+            if (i % 2 == 0) for (int k = 8; k < 64; k++) bytes[k] = random.Next(3) == 0 ? (byte)random.Next(6) : (byte)0;
+            if (i % 4 == 0) bytes[8] = 0x88; // 5000 in the enumeration: a name past the dense table
+            if (i % 4 == 0) bytes[9] = 0x13;
+            foreach (var b in Variants(layout, bytes, random)) AssertSame(layout, b);
+        }
+    }
+
+    [Fact]
+    public void Rendering_records_again_allocates_no_more_than_field_by_field()
+    {
+        // Layouts compile once (the first walk); later records are written from them with no allocation of their own.
+        using var ms = new MemoryStream();
+        CperDumpGenerator.Generate(ms, 512 << 10, seed: 1);
+        var dump = ms.ToArray();
+        var output = new ArrayBufferWriter<byte>(1 << 20);
+        var renderer = new JsonRenderer(output, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        var perField = new PerField(renderer);
+        long Pass(StructureVisitor v)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            ReadOnlySpan<byte> rest = dump;
+            long offset = 0;
+            while (!rest.IsEmpty)
+            {
+                output.ResetWrittenCount();
+                renderer.Reset(output);
+                CperRecordDescriber.Describe(rest, offset, v, "CPER record", out int n);
+                renderer.Flush();
+                rest = rest[n..];
+                offset += n;
+            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Pass(renderer);
+        Pass(perField);
+        long compiled = Pass(renderer), fieldByField = Pass(perField);
+        // The compiled path adds nothing to what the walk itself allocates (0 B per record in the Release build:
+        // RendererBenchmarks; this Debug build's describers allocate the same either way).
+        Assert.True(compiled <= fieldByField, $"compiled {compiled} bytes, field by field {fieldByField} bytes");
+    }
+
+    [Fact]
+    public void A_renderer_shared_by_threads_compiles_each_layout_once_and_renders_the_same()
+    {
+        // The compiled form is built lazily by whichever thread gets there first; every thread must see a complete one.
+        var layout = CperRecordHeader.Layout;
+        var bytes = Fixtures.Binary("cper/whea/TestErrorMemory1.bin")[..CperRecordHeader.Size];
+        string expected = Writer(layout, bytes, JavaScriptEncoder.UnsafeRelaxedJsonEscaping, false);
+        var results = new string[8];
+        Parallel.For(0, results.Length, i => results[i] = Compact(layout, bytes, JavaScriptEncoder.UnsafeRelaxedJsonEscaping, false, perField: false));
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+}

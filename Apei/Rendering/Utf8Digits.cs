@@ -1,0 +1,111 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ApeiKit;
+
+/// <summary>
+/// Decimal integers and GUIDs as UTF-8, for the compact JSON renderer: the bytes <c>Utf8Formatter</c> (and so
+/// <see cref="System.Text.Json.Utf8JsonWriter"/>) writes, from small tables. The profile of <c>decode -f ndjson</c>
+/// (benchmarks/README.md) showed the library's versions at 6% (integers) and 5% (GUIDs: its vectorised hex, which in a
+/// Native AOT build for the baseline instruction set runs as a scalar <c>Vector128.Shuffle</c> fallback).
+/// </summary>
+internal static class Utf8Digits
+{
+    // "00".."99", two bytes each.
+    private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    // Lower-case hex of every byte value, two bytes each ("00".."ff").
+    private static readonly byte[] s_hex = MakeHex();
+
+    private static byte[] MakeHex()
+    {
+        var t = new byte[512];
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (int i = 0; i < 256; i++)
+        {
+            t[2 * i] = digits[i >> 4];
+            t[2 * i + 1] = digits[i & 0xF];
+        }
+        return t;
+    }
+
+    /// <summary>Number of decimal digits of <paramref name="value"/> (1 for 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountDigits(ulong value)
+    {
+        // log10 from log2 (1233/4096 ~ log10(2)), corrected by one comparison.
+        int bits = 64 - BitOperations.LeadingZeroCount(value | 1);
+        int digits = (bits * 1233) >> 12;
+        return digits + (value >= PowersOf10[digits] ? 1 : 0);
+    }
+
+    private static ReadOnlySpan<ulong> PowersOf10 =>
+    [
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
+        1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+        1000000000000000000, 10000000000000000000,
+    ];
+
+    /// <summary>Writes <paramref name="value"/> in decimal at the start of <paramref name="destination"/> (room for 20 bytes needed); returns the bytes written.</summary>
+    public static int WriteDecimal(ulong value, Span<byte> destination)
+    {
+        if (value < 10)
+        {
+            destination[0] = (byte)('0' + value);
+            return 1;
+        }
+        int n = CountDigits(value);
+        ref byte d = ref MemoryMarshal.GetReference(destination[..n]); // bounds checked once
+        ref byte pairs = ref MemoryMarshal.GetReference(Pairs);
+        int i = n;
+        while (value >= 100)
+        {
+            ulong q = value / 100;
+            int r = (int)(value - q * 100);
+            value = q;
+            i -= 2;
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref pairs, 2 * r);
+            Unsafe.Add(ref d, i + 1) = Unsafe.Add(ref pairs, 2 * r + 1);
+        }
+        if (value >= 10)
+        {
+            Unsafe.Add(ref d, i - 2) = Unsafe.Add(ref pairs, 2 * (int)value);
+            Unsafe.Add(ref d, i - 1) = Unsafe.Add(ref pairs, 2 * (int)value + 1);
+        }
+        else
+        {
+            Unsafe.Add(ref d, i - 1) = (byte)('0' + value);
+        }
+        return n;
+    }
+
+    /// <summary>Writes a signed value in decimal (a '-' first when negative); room for 20 bytes needed.</summary>
+    public static int WriteDecimal(long value, Span<byte> destination)
+    {
+        if (value >= 0) return WriteDecimal((ulong)value, destination);
+        destination[0] = (byte)'-';
+        return 1 + WriteDecimal(unchecked((ulong)-(value + 1) + 1), destination[1..]);
+    }
+
+    /// <summary>
+    /// Writes the 16 bytes of an EFI_GUID / <see cref="Guid"/> as it prints in the "D" format, lower case
+    /// (<c>new Guid(raw).ToString()</c>: the first three groups little-endian, UEFI 2.10 appendix A), 36 bytes.
+    /// </summary>
+    public static void WriteGuid(ReadOnlySpan<byte> raw, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> r = raw[..16];
+        Span<byte> d = destination[..36];
+        ReadOnlySpan<byte> hex = s_hex;
+        // Byte i of the GUID goes to output position Order[i].
+        for (int i = 0; i < 16; i++)
+        {
+            int at = Order[i], b = r[i] * 2;
+            d[at] = hex[b];
+            d[at + 1] = hex[b + 1];
+        }
+        d[8] = d[13] = d[18] = d[23] = (byte)'-';
+    }
+
+    private static ReadOnlySpan<byte> Order => [6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34];
+}
