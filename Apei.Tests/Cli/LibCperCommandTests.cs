@@ -16,6 +16,31 @@ public class LibCperCommandTests
     }
 
     [Fact]
+    public void Json_style_libcper_honours_a_raised_record_size_limit()
+    {
+        // A 1.5 MiB record (a vendor section of 1.5 MiB): over the default 1 MiB limit, under --max-record-size 4MiB.
+        // The libcper writer must read it with the limits the framing used, or a record the framing accepted is refused.
+        var record = new ApeiKit.Cper.CperRecord();
+        record.Sections.Add(new ApeiKit.Cper.CperSection { Body = new ApeiKit.Cper.RawSectionBody(new Guid("11111111-2222-3333-4444-555555555555"), new byte[3 << 19]) });
+        string bin = Path.Combine(Path.GetTempPath(), $"apeikit-big-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.WriteAllBytes(bin, record.Encode());
+            var refused = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", bin);
+            Assert.Contains("the record size limit", refused.Out + refused.Error, StringComparison.Ordinal);
+            var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "--max-record-size", "4MiB", bin);
+            Assert.Equal(0, r.ExitCode);
+            using var doc = JsonDocument.Parse(r.Out);
+            Assert.Equal((3 << 19) + 128 + 72, doc.RootElement.GetProperty("header").GetProperty("recordLength").GetInt64());
+            Assert.Equal(3 << 19, Convert.FromBase64String(doc.RootElement.GetProperty("sections")[0].GetProperty("Unknown").GetProperty("data").GetString()!).Length);
+        }
+        finally
+        {
+            File.Delete(bin);
+        }
+    }
+
+    [Fact]
     public void Json_style_libcper_needs_a_json_format()
     {
         var r = CliRunner.Run("decode", "--json-style", "libcper", Fixtures.Path("cper/libcper/memory.cperhex"));

@@ -8,7 +8,7 @@ using ApeiKit.Cper.LibCper;
 namespace ApeiKit.Tests.Cper;
 
 /// <summary>
-/// <see cref="LibCperJsonWriter.Write(ReadOnlySpan{byte}, Utf8JsonWriter)"/> writes the header and descriptors straight to
+/// <see cref="LibCperJsonWriter.Write(ReadOnlySpan{byte}, Utf8JsonWriter, CperDecodeOptions)"/> writes the header and descriptors straight to
 /// the writer (issue #15); it must write the bytes the JSON tree (<see cref="LibCperJsonWriter.ToJsonNode"/>) writes.
 /// </summary>
 public class LibCperStreamedWriterTests

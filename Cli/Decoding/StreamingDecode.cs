@@ -195,7 +195,7 @@ internal static class StreamingDecode
                 else _libcper.Reset(json);
                 try
                 {
-                    LibCperJsonWriter.Write(bytes, _libcper);
+                    LibCperJsonWriter.Write(bytes, _libcper, options);
                     _libcper.Flush();
                 }
                 catch (ApeiContentException e)

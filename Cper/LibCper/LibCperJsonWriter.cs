@@ -15,20 +15,25 @@ public static class LibCperJsonWriter
     private static readonly JsonWriterOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonWriterOptions s_indented = s_compact with { Indented = true };
 
-    /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, Utf8JsonWriter)"/> streams, parsed).</summary>
+    /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, Utf8JsonWriter, CperDecodeOptions)"/> streams, parsed).</summary>
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="options">Limits for reading the record (its size limit); <see cref="CperDecodeOptions.Default"/> when null.</param>
     /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
-    public static JsonObject ToJsonNode(ReadOnlySpan<byte> record)
-        => (JsonObject)JsonNode.Parse(Render(record, s_compact).WrittenSpan)!;
+    public static JsonObject ToJsonNode(ReadOnlySpan<byte> record, CperDecodeOptions? options = null)
+        => (JsonObject)JsonNode.Parse(Render(record, s_compact, options).WrittenSpan)!;
 
     /// <summary>The record as libcper JSON text.</summary>
-    public static string Write(ReadOnlySpan<byte> record, bool indented = true)
-        => System.Text.Encoding.UTF8.GetString(Render(record, indented ? s_indented : s_compact).WrittenSpan);
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="indented">Indented (libcper's <c>cper-convert</c> output) or compact.</param>
+    /// <param name="options">Limits for reading the record (its size limit); <see cref="CperDecodeOptions.Default"/> when null.</param>
+    public static string Write(ReadOnlySpan<byte> record, bool indented = true, CperDecodeOptions? options = null)
+        => System.Text.Encoding.UTF8.GetString(Render(record, indented ? s_indented : s_compact, options).WrittenSpan);
 
-    private static System.Buffers.ArrayBufferWriter<byte> Render(ReadOnlySpan<byte> record, JsonWriterOptions options)
+    private static System.Buffers.ArrayBufferWriter<byte> Render(ReadOnlySpan<byte> record, JsonWriterOptions json, CperDecodeOptions? options)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, options);
-        Write(record, writer);
+        using var writer = new Utf8JsonWriter(buffer, json);
+        Write(record, writer, options);
         writer.Flush();
         return buffer;
     }
@@ -38,11 +43,15 @@ public static class LibCperJsonWriter
     /// member maps (<see cref="LibCperMap"/>) with pre-encoded names and no tree; the families not yet declared as maps build
     /// their section object as a tree first.
     /// </summary>
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="writer">Receives the JSON.</param>
+    /// <param name="options">Limits for reading the record: the CLI passes the ones its <c>--max-record-size</c> gives, so a
+    /// record the framing accepted is not refused here; <see cref="CperDecodeOptions.Default"/> when null.</param>
     /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
-    public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer)
+    public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var view = CperRecordView.ReadPrefix(record, out _);
+        var view = CperRecordView.ReadPrefix(record, out _, 0, options);
         var h = view.Header;
         writer.WriteStartObject();
         writer.WriteStartObject(N.Header);
