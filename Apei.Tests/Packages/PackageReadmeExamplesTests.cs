@@ -144,6 +144,33 @@ public sealed class PackageReadmeExamplesTests
         Assert.Contains("Payload (at 0x", text, StringComparison.Ordinal);
     }
 
+    // README-EXAMPLE: SectionView
+    static List<ulong> MemoryErrorAddresses(ReadOnlySpan<byte> record)
+    {
+        var addresses = new List<ulong>();
+        var view = CperRecordView.Read(record, out _);
+        for (int i = 0; i < view.DescriptorCount; i++)
+        {
+            if (view.GetDescriptor(i).SectionType != CperGuids.PlatformMemory) continue;
+            // A view over the body's bytes: no copy; HasX is the validation bit (and the bytes reaching the field).
+            if (MemoryErrorSectionView.TryRead(view.GetSectionBody(i), out var memory) && memory.HasPhysicalAddress)
+                addresses.Add(memory.PhysicalAddress);
+        }
+        return addresses;
+    }
+    // README-EXAMPLE-END
+
+    [Fact]
+    public void SectionView_example_reads_the_address_libcper_prints()
+    {
+        // fixtures/cper/libcper/memory-validation-bits.cperhex and memory.json are libcper's own example pair: the address the view reads
+        // is held against the one libcper printed, not against ApeiKit's decode.
+        byte[] bytes = Fixtures.Binary("cper/libcper/memory-validation-bits.cperhex");
+        using var libcper = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/memory-validation-bits.json")));
+        ulong expected = libcper.RootElement.GetProperty("sections")[0].GetProperty("Memory").GetProperty("physicalAddress").GetUInt64();
+        Assert.Equal([expected], MemoryErrorAddresses(bytes));
+    }
+
     // README-EXAMPLE: Snapshot
     [Fact]
     public void Hest_of_the_vmm_is_unchanged()
@@ -247,6 +274,7 @@ public sealed class PackageReadmeExamplesTests
     [InlineData("Snapshot", "Hest/README.md")] // a later block, after <!-- README-EXAMPLE: Snapshot -->
     [InlineData("Snapshot", "README.md")]
     [InlineData("VendorSection", "Cper/README.md")]
+    [InlineData("SectionView", "Cper/README.md")]
     public void Readme_example_is_the_tested_code(string package, string? readmePath = null)
     {
         string root = System.IO.Path.GetDirectoryName(Fixtures.Root)!;
