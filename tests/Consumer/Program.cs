@@ -37,6 +37,10 @@ internal static partial class ReadmeExamples
             File.Delete(path);
         }
 
+        // Cper typed section views: the address read through the generated zero-copy view.
+        var addresses = MemoryErrorAddresses(one);
+        Check("SectionView", addresses.Count == 1 && addresses[0] == 0x1_2345_6000, string.Join(", ", addresses));
+
         // Cper vendor sections: the registered name in the rendering.
         var vendor = new CperRecord { Severity = 2 };
         vendor.Sections.Add(new CperSection { Body = new RawSectionBody(new Guid("5a1e0f2c-9d1b-4c3e-8f00-ac3e0000beef"), [1, 2, 3, 4]) });
