@@ -37,6 +37,13 @@ public class CompiledLayoutTests
             base.Layout(layout, structure, baseOffset);
         }
 
+        public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+        {
+            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
+            if (list.Count < 64) list.Add(structure.ToArray());
+            base.NestedLayout(layout, structure, baseOffset, valid);
+        }
+
         public override void BeginObject(string? json, string label, long offset, long length) { }
         public override void EndObject() { }
         public override void BeginArray(string json, string label, long offset, long length) { }
@@ -145,44 +152,44 @@ public class CompiledLayoutTests
         return recorder.Seen;
     }
 
-    private static string Compact(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps, bool perField)
+    private static string Compact(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps, bool perField, bool? nested = null)
     {
         var output = new ArrayBufferWriter<byte>();
         var renderer = new JsonRenderer(output, encoder);
         StructureVisitor v = perField ? new PerField(renderer) : renderer;
         v.PreferBinaryTimestamps = binaryTimestamps;
         v.BeginObject(null, "x", 0, bytes.Length);
-        layout.Describe(bytes, 0x1000, v);
+        if (nested is { } valid) layout.DescribeNested(bytes, 0x1000, v, valid); else layout.Describe(bytes, 0x1000, v);
         v.EndObject();
         renderer.Flush();
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    private static string Writer(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps)
+    private static string Writer(StructDef layout, ReadOnlySpan<byte> bytes, JavaScriptEncoder? encoder, bool binaryTimestamps, bool? nested = null)
     {
         var output = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = encoder }))
         {
             var renderer = new JsonRenderer(w) { PreferBinaryTimestamps = binaryTimestamps };
             renderer.BeginObject(null, "x", 0, bytes.Length);
-            layout.Describe(bytes, 0x1000, renderer);
+            if (nested is { } valid) layout.DescribeNested(bytes, 0x1000, renderer, valid); else layout.Describe(bytes, 0x1000, renderer);
             renderer.EndObject();
         }
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    private static void AssertSame(StructDef layout, byte[] bytes)
+    private static void AssertSame(StructDef layout, byte[] bytes, bool? nested = null)
     {
         foreach (var encoder in s_encoders)
         {
             foreach (bool binary in new[] { false, true })
             {
-                string compiled = Compact(layout, bytes, encoder, binary, perField: false);
-                string perField = Compact(layout, bytes, encoder, binary, perField: true);
-                if (compiled != perField || compiled != Writer(layout, bytes, encoder, binary))
+                string compiled = Compact(layout, bytes, encoder, binary, perField: false, nested);
+                string perField = Compact(layout, bytes, encoder, binary, perField: true, nested);
+                if (compiled != perField || compiled != Writer(layout, bytes, encoder, binary, nested))
                 {
-                    Assert.Fail($"{layout.Name}, {bytes.Length} bytes {Convert.ToHexString(bytes)}, encoder {encoder?.GetType().Name ?? "none"}, binary timestamps {binary}:\n" +
-                        $"compiled:  {compiled}\nper field: {perField}\nwriter:    {Writer(layout, bytes, encoder, binary)}");
+                    Assert.Fail($"{layout.Name}, {bytes.Length} bytes {Convert.ToHexString(bytes)}, encoder {encoder?.GetType().Name ?? "none"}, binary timestamps {binary}, nested {nested}:\n" +
+                        $"compiled:  {compiled}\nper field: {perField}\nwriter:    {Writer(layout, bytes, encoder, binary, nested)}");
                 }
             }
         }
@@ -239,6 +246,42 @@ public class CompiledLayoutTests
             }
         }
         Assert.True(structures > 5000, $"{structures} structures");
+    }
+
+    [Fact]
+    public void Nested_layouts_render_the_same_compiled_and_field_by_field_valid_or_not()
+    {
+        // StructDef.DescribeNested (PCIe Device ID, capability structure, AER info; UEFI N.2.7): every field valid or
+        // not as the enclosing structure's bit says; the compiled path must write what the per-field walk writes.
+        var recorded = RecordedLayouts();
+        Assert.Contains(PcieErrorSection.AerLayout, recorded.Keys);
+        Assert.Contains(PcieErrorSection.DeviceIdLayout, recorded.Keys);
+        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
+        foreach (var s in DeclaredLayouts()) all.Add(s);
+        var random = new Random(2727);
+        int structures = 0;
+        foreach (var layout in all)
+        {
+            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
+            for (int i = 0; i < 8; i++)
+            {
+                var bytes = new byte[layout.Size];
+                random.NextBytes(bytes);
+                if (i % 2 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
+                inputs.Add(bytes);
+            }
+            inputs.Add(new byte[layout.Size]);
+            foreach (var given in inputs)
+            {
+                foreach (bool valid in new[] { true, false })
+                {
+                    AssertSame(layout, given, valid);
+                    if (given.Length > 1) AssertSame(layout, given[..random.Next(given.Length)], valid);
+                    structures++;
+                }
+            }
+        }
+        Assert.True(structures > 1000, $"{structures} structures");
     }
 
     [Fact]

@@ -291,6 +291,17 @@ public sealed class StructDef
         visitor.Layout(this, structure, baseOffset);
     }
 
+    /// <summary>
+    /// Reports the fields of this nested structure (one with no validation field of its own) present in
+    /// <paramref name="structure"/>, each valid or not as <paramref name="valid"/> says (the enclosing structure's bit).
+    /// </summary>
+    /// <remarks>The visitor gets the whole layout (<see cref="StructureVisitor.NestedLayout"/>), which by default reports field by field.</remarks>
+    public void DescribeNested(ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor, bool valid)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        visitor.NestedLayout(this, structure, baseOffset, valid);
+    }
+
     // This layout compiled for the compact JSON renderer, per encoder (CompiledJsonLayout.Encoders), built on first use.
     private CompiledJsonLayout? _jsonDefault, _jsonRelaxed;
 

@@ -18,6 +18,13 @@ public sealed class ErrorCollector(StructureVisitor inner) : ForwardingVisitor(i
     }
 
     /// <inheritdoc/>
+    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+    {
+        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+        Inner.NestedLayout(layout, structure, baseOffset, valid);
+    }
+
+    /// <inheritdoc/>
     protected override void OnError(ApeiContentException error)
     {
         if (_seen.Add(error)) Errors.Add(error);

@@ -173,6 +173,17 @@ public sealed class JsonRenderer : StructureVisitor
         else base.Layout(layout, structure, baseOffset);
     }
 
+    /// <summary>
+    /// Writes the fields of a nested structure: from its compiled layout, every field valid or not as
+    /// <paramref name="valid"/> says, by the compact renderer; otherwise field by field as <see cref="StructureVisitor.NestedLayout"/> does.
+    /// </summary>
+    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (_compact is not null && _encoderIndex >= 0) _compact.Layout(layout.CompiledJson(_encoderIndex), structure, baseOffset, this, valid ? 1 : 0);
+        else base.NestedLayout(layout, structure, baseOffset, valid);
+    }
+
     /// <inheritdoc/>
     public override void Field(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
         => WriteField(f, offset, raw, valid, validationBits);

@@ -252,17 +252,22 @@ internal sealed class CompactJsonSink : JsonSink
     /// pre-encoded <c>"name":</c> and the value formatted straight into the chunk; the same bytes
     /// <see cref="JsonRenderer.Field"/> writes field by field (Ascii and Timestamp fields still go through it).
     /// </summary>
-    public void Layout(CompiledJsonLayout layout, ReadOnlySpan<byte> structure, long baseOffset, JsonRenderer renderer)
+    /// <param name="layout">The compiled layout.</param>
+    /// <param name="structure">The structure's bytes.</param>
+    /// <param name="baseOffset">Its absolute offset.</param>
+    /// <param name="renderer">The renderer, for the fields written field by field.</param>
+    /// <param name="forced">-1: each field valid by the layout's validation field; 0 or 1: every field invalid or valid, sub-fields against all ones (<see cref="StructureVisitor.NestedLayout"/>).</param>
+    public void Layout(CompiledJsonLayout layout, ReadOnlySpan<byte> structure, long baseOffset, JsonRenderer renderer, int forced = -1)
     {
         // StructDef.ReadValidationBits: all ones without a validation field or when the bytes end before it.
-        ulong valid = layout.ValidationField is { } vf && vf.End <= structure.Length ? vf.ReadValue(structure) : ulong.MaxValue;
+        ulong valid = forced < 0 && layout.ValidationField is { } vf && vf.End <= structure.Length ? vf.ReadValue(structure) : ulong.MaxValue;
         var entries = layout.Entries;
         for (int k = 0; k < entries.Length; k++)
         {
             ref readonly var e = ref entries[k];
             if (e.End > structure.Length) break; // an older, shorter layout: the fields it does not reach are left out
             var raw = structure.Slice(e.Offset, e.Size);
-            bool isValid = e.ValidBit < 0 || (valid >> e.ValidBit & 1) != 0;
+            bool isValid = forced < 0 ? e.ValidBit < 0 || (valid >> e.ValidBit & 1) != 0 : forced != 0;
             switch (e.Op)
             {
                 case CompiledJsonLayout.Op.Number:

@@ -72,6 +72,26 @@ public abstract class StructureVisitor
         }
     }
 
+    /// <summary>
+    /// The fields of a nested structure with no validation field of its own, valid or not as one bit of the enclosing
+    /// structure says (<see cref="StructDef.DescribeNested"/>; UEFI 2.10 N.2.7: the PCIe Device ID, capability structure
+    /// and AER info): every field the bytes reach, in order, each reported with <paramref name="valid"/> and all-ones
+    /// validation bits for its sub-fields. The default reports them one by one; a visitor that overrides it must report the same.
+    /// </summary>
+    /// <param name="layout">The layout.</param>
+    /// <param name="structure">The structure's bytes.</param>
+    /// <param name="baseOffset">Absolute offset of the structure in the input.</param>
+    /// <param name="valid">Whether the enclosing structure marks this one valid.</param>
+    public virtual void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        foreach (var f in layout.Fields)
+        {
+            if (f.End > structure.Length) break;
+            Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), valid, ulong.MaxValue);
+        }
+    }
+
     /// <summary>A derived text value (a GUID's name, the encoding assumed); null renders as JSON null.</summary>
     public abstract void Info(string json, string label, string? value);
 

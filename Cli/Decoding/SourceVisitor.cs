@@ -63,4 +63,11 @@ internal sealed class SourceVisitor(StructureVisitor inner, UnitSource source) :
         Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
         Inner.Layout(layout, structure, baseOffset);
     }
+
+    // The nested structure whole to the inner visitor, as Layout.
+    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+    {
+        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+        Inner.NestedLayout(layout, structure, baseOffset, valid);
+    }
 }

@@ -7,14 +7,9 @@ internal static class SectionWalk
     /// Reports the fields of a sub-structure (one that has no validation field of its own) whose
     /// meaning depends on one validation bit of the enclosing structure.
     /// </summary>
+    /// <remarks>The visitor gets the whole layout (<see cref="StructDef.DescribeNested"/>): the compact JSON renderer writes it from its compiled form.</remarks>
     public static void Fields(StructDef def, ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor, bool valid)
-    {
-        foreach (var f in def.Fields)
-        {
-            if (f.End > structure.Length) break;
-            visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), valid, ulong.MaxValue);
-        }
-    }
+        => def.DescribeNested(structure, baseOffset, visitor, valid);
 
     /// <summary>Reads an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
     public static ulong Read(byte[] bytes, int at, FieldDef field) => field.ReadValue(bytes.AsSpan(at));
