@@ -25,6 +25,7 @@ public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorP
 
     /// <summary>True when the body uses the 73-byte UEFI 2.1/2.2 layout.</summary>
     public bool IsLegacyLayout => Bytes.Length < Size;
+
     // The declaration (UEFI 2.10 N.2.5, Table N-31): one line per field; the FieldDef statics, LayoutDef, the property
     // bodies and MemoryErrorSectionView are generated from it (MemoryErrorSection.g.cs). Bytes 0-37 are IMemoryErrorPrefix.
 

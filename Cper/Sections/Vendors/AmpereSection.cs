@@ -17,8 +17,8 @@ public sealed partial class AmpereSection : FixedSectionBody
     public const int Size = 8;
     private const string StructureName = "Ampere error section";
 
-    // The declaration (libcper EFI_AMPERE_ERROR_DATA): one line per field; FieldDef statics, LayoutDef, property bodies
-    // and AmpereSectionView are generated from it.
+    // The declaration (libcper EFI_AMPERE_ERROR_DATA): one line per field; FieldDef statics, LayoutDef, property bodies,
+    // AmpereSectionView and the codec, constructors, SectionType, Decode and Describe are generated from it.
 
     /// <summary>Type ID.</summary>
     [Field(0, 2, FieldKind.UInt)] public partial ushort TypeId { get; set; }
@@ -26,5 +26,4 @@ public sealed partial class AmpereSection : FixedSectionBody
     [Field(2, 2, FieldKind.UInt)] public partial ushort SubtypeId { get; set; }
     /// <summary>Instance ID.</summary>
     [Field(4, 4, FieldKind.UInt)] public partial uint InstanceId { get; set; }
-
 }
