@@ -93,6 +93,59 @@ public sealed class GeneratorDiagnosticTests
     }
 
     [Fact]
+    public void A_section_declaration_gets_its_codec_constructors_SectionType_Decode_and_Describe_generated()
+    {
+        var (diagnostics, compilation) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause", SectionGuid = "CperGuids.PciBus", MinimumSize = 12, TrailingLabel = "After", ShortTrailingLabel = "Short", ShortLayoutInfo = "{length} of {16}")]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                /// <summary>Address.</summary>
+                [Field(0, 8, FieldKind.Hex)] public partial ulong PhysicalAddress { get; set; }
+                /// <summary>Count.</summary>
+                [Field(12, 4, FieldKind.UInt)] public partial uint Count { get; set; }
+            }
+
+            public static class Use
+            {
+                public static CperSectionCodec Codec => ProbeSection.Codec;
+                public static CperSectionBody Decode(ReadOnlySpan<byte> body) => ProbeSection.Decode(body);
+                public static Guid Type => new ProbeSection().SectionType;
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeSection.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("global::ApeiKit.Cper.CperGuids.SectionName(global::ApeiKit.Cper.CperGuids.PciBus) ?? \"Probe section\"", generated, StringComparison.Ordinal);
+        Assert.Contains("int used = body.Length >= 16 ? 16 : 12;", generated, StringComparison.Ordinal);
+        Assert.Contains("body.Length >= 16 ? \"After\" : \"Short\"", generated, StringComparison.Ordinal);
+        Assert.Contains("$\"{body.Length} of {{16}}\"", generated, StringComparison.Ordinal);
+        Assert.Contains("ThrowTruncated(\"Probe section\", baseOffset, 12, body.Length)", generated, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SectionGuid = \"CperGuids.PciBus\", MinimumSize = 17", "APK004", "'ProbeSection' MinimumSize 17 is not between 1 and the size 16")]
+    [InlineData("SectionGuid = \"CperGuids.NoSuchSection\"", "APK003", "'CperGuids.NoSuchSection' named by SectionGuid of 'ProbeSection' is not a member in scope")]
+    public void A_faulty_section_declaration_is_a_build_error(string arguments, string id, string message)
+    {
+        var (diagnostics, _) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause",
+            """ + arguments + """
+            )]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                /// <summary>Address.</summary>
+                [Field(0, 8, FieldKind.Hex)] public partial ulong PhysicalAddress { get; set; }
+            }
+            """);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void The_declarations_are_the_only_place_a_validation_bit_is_written_in_the_converted_sections()
     {
         var root = Path.GetDirectoryName(Fixtures.Root)!;

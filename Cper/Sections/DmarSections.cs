@@ -3,7 +3,7 @@ using ApeiKit.Declarations;
 namespace ApeiKit.Cper;
 
 /// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1): 32 bytes. Bytes beyond the layout are kept.</summary>
-[Layout("DMAr generic error section", Size, "UEFI 2.10 N.2.11.1")]
+[Layout("DMAr generic error section", Size, "UEFI 2.10 N.2.11.1", SectionGuid = "CperGuids.DmarGeneric")]
 [Reserved(16, 16)]
 public sealed partial class DmarGenericSection : FixedSectionBody
 {
@@ -21,29 +21,6 @@ public sealed partial class DmarGenericSection : FixedSectionBody
     private static readonly NameTable s_accessTypes = [new(0, "read"), new(1, "write")];
     private static readonly NameTable s_addressTypes = [new(0, "untranslated request"), new(1, "translation request")];
     private static readonly NameTable s_architectureTypes = [new(1, "VT-d"), new(2, "IOMMU")];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.DmarGeneric, "DMAr Generic", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed section.</summary>
-    public DmarGenericSection() : base(LayoutDef) { }
-
-    private DmarGenericSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.DmarGeneric;
-
-    /// <summary>Decodes a body of at least 32 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 32 bytes.</exception>
-    public static DmarGenericSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        FixedSections.CheckLength(body, baseOffset, LayoutDef.Name, Size);
-        return new DmarGenericSection(body);
-    }
-
-    /// <summary>Describes the body, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 32 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
     // The declaration (UEFI 2.10 N.2.11.1, DMAr Generic Error Section): one line per field; FieldDef statics, LayoutDef,
     // property bodies and DmarGenericSectionView are generated from it. Access type 0 is read and architecture type 1
@@ -66,35 +43,12 @@ public sealed partial class DmarGenericSection : FixedSectionBody
 }
 
 /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2): 144 bytes of remapping-hardware registers and table entries.</summary>
-[Layout("Intel VT-d DMAr error section", Size, "UEFI 2.10 N.2.11.2")]
+[Layout("Intel VT-d DMAr error section", Size, "UEFI 2.10 N.2.11.2", SectionGuid = "CperGuids.DmarVtd")]
 [Reserved(36, 12)]
 public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEntries
 {
     /// <summary>Layout size.</summary>
     public const int Size = 144;
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.DmarVtd, "Intel VT-d DMAr", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed section.</summary>
-    public DmarVtdSection() : base(LayoutDef) { }
-
-    private DmarVtdSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.DmarVtd;
-
-    /// <summary>Decodes a body of at least 144 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
-    public static DmarVtdSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        FixedSections.CheckLength(body, baseOffset, LayoutDef.Name, Size);
-        return new DmarVtdSection(body);
-    }
-
-    /// <summary>Describes the body, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
     // The declaration (UEFI 2.10 N.2.11.2, Intel VT-d Specific DMAr Error Section; registers per the VT-d specification):
     // one line per field, bytes 96-143 are IDmarPageTableEntries; everything else is generated.
@@ -124,7 +78,7 @@ public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEnt
 }
 
 /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3): 144 bytes of IOMMU registers and table entries.</summary>
-[Layout("IOMMU DMAr error section", Size, "UEFI 2.10 N.2.11.3")]
+[Layout("IOMMU DMAr error section", Size, "UEFI 2.10 N.2.11.3", SectionGuid = "CperGuids.DmarIommu")]
 [Reserved(1, 7, Json = "reserved1")]
 [Reserved(24, 8, Json = "reserved2")]
 [Reserved(48, 16, Json = "reserved3")]
@@ -132,29 +86,6 @@ public sealed partial class DmarIommuSection : FixedSectionBody, IDmarPageTableE
 {
     /// <summary>Layout size.</summary>
     public const int Size = 144;
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.DmarIommu, "IOMMU DMAr", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed section.</summary>
-    public DmarIommuSection() : base(LayoutDef) { }
-
-    private DmarIommuSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.DmarIommu;
-
-    /// <summary>Decodes a body of at least 144 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
-    public static DmarIommuSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        FixedSections.CheckLength(body, baseOffset, LayoutDef.Name, Size);
-        return new DmarIommuSection(body);
-    }
-
-    /// <summary>Describes the body, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 144 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
     // The declaration (UEFI 2.10 N.2.11.3, IOMMU Specific DMAr Error Section): one line per field, bytes 96-143 are
     // IDmarPageTableEntries; everything else is generated.

@@ -7,37 +7,13 @@ namespace ApeiKit.Cper;
 /// row, column, rank and bit position are 32-bit, chip identification and the memory error type have bytes of their
 /// own, a Status byte follows, and the card and module SMBIOS handles are 32-bit. Bytes beyond the layout are kept.
 /// </summary>
-[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits))]
+[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PlatformMemory2")]
 [Reserved(63, 1)]
 public sealed partial class MemoryError2Section : FixedSectionBody, IMemoryErrorPrefix
 {
     /// <summary>Layout size.</summary>
     public const int Size = 96;
     private const string StructureName = "Memory error section 2";
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.PlatformMemory2, "Platform Memory 2", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 96-byte section.</summary>
-    public MemoryError2Section() : base(LayoutDef) { }
-
-    private MemoryError2Section(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.PlatformMemory2;
-
-    /// <summary>Decodes a body of at least 96 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 96 bytes.</exception>
-    public static MemoryError2Section Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        FixedSections.CheckLength(body, baseOffset, StructureName, Size);
-        return new MemoryError2Section(body);
-    }
-
-    /// <summary>Describes the body, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 96 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-        => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
     // The declaration (UEFI 2.10 N.2.6): one line per field; the FieldDef statics, LayoutDef, the property bodies and
     // MemoryError2SectionView are generated from it. Bytes 0-37 are IMemoryErrorPrefix, shared with N.2.5.
@@ -73,22 +49,4 @@ public sealed partial class MemoryError2Section : FixedSectionBody, IMemoryError
     [Field(88, 4, FieldKind.Hex, ValidBit = 18, Label = "Card handle (SMBIOS type 16)")] public partial uint CardHandle { get; set; }
     /// <summary>Module handle (SMBIOS type 17).</summary>
     [Field(92, 4, FieldKind.Hex, ValidBit = 19, Label = "Module handle (SMBIOS type 17)")] public partial uint ModuleHandle { get; set; }
-}
-
-/// <summary>Checks and describers shared by the fixed-size sections.</summary>
-internal static class FixedSections
-{
-    /// <summary>Throws when the body is shorter than the layout.</summary>
-    public static void CheckLength(ReadOnlySpan<byte> body, long baseOffset, string structure, int size)
-    {
-        if (body.Length < size) ThrowHelper.ThrowTruncated(structure, baseOffset, size, body.Length);
-    }
-
-    /// <summary>Describes the layout over the body, then any bytes beyond it.</summary>
-    public static void Describe(StructDef layout, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset, layout.Name, layout.Size);
-        layout.Describe(body[..layout.Size], baseOffset, visitor);
-        if (body.Length > layout.Size) visitor.Data("trailingBytes", "Bytes after the layout", baseOffset + layout.Size, body[layout.Size..]);
-    }
 }

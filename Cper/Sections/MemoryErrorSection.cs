@@ -7,7 +7,7 @@ namespace ApeiKit.Cper;
 /// firmware wrote it (through Memory Error Type). Real Windows captures carry 77 bytes (73 + padding);
 /// bytes beyond the layout are kept.
 /// </summary>
-[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize)]
+[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize, SectionGuid = "CperGuids.PlatformMemory", TrailingLabel = "Trailing bytes", LayoutInfo = "UEFI 2.3+ (80 bytes)", ShortLayoutInfo = "UEFI 2.1/2.2 (73 bytes)")]
 public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorPrefix
 {
     /// <summary>Full layout size (UEFI 2.3 and later).</summary>
@@ -23,43 +23,9 @@ public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorP
         new(14, "scrub uncorrected error"), new(15, "physical memory map-out event"),
     ];
 
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.PlatformMemory, "Platform Memory", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 80-byte section.</summary>
-    public MemoryErrorSection() : base(LayoutDef) { }
-
-    private MemoryErrorSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.PlatformMemory;
-
-    /// <summary>Decodes a body of at least 73 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 73 bytes.</exception>
-    public static MemoryErrorSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new MemoryErrorSection(body);
-    }
-
-    /// <summary>Describes the body: the 80-byte layout, or the 73-byte one, then any trailing padding.</summary>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset);
-        visitor.Info("layout", "Layout", body.Length >= Size ? "UEFI 2.3+ (80 bytes)" : "UEFI 2.1/2.2 (73 bytes)");
-        int used = body.Length >= Size ? Size : LegacySize;
-        LayoutDef.Describe(body[..used], baseOffset, visitor);
-        if (body.Length > used) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + used, body[used..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < LegacySize)
-            ThrowHelper.ThrowTruncated("Platform memory error section", baseOffset, LegacySize, body.Length);
-    }
-
     /// <summary>True when the body uses the 73-byte UEFI 2.1/2.2 layout.</summary>
     public bool IsLegacyLayout => Bytes.Length < Size;
+
     // The declaration (UEFI 2.10 N.2.5, Table N-31): one line per field; the FieldDef statics, LayoutDef, the property
     // bodies and MemoryErrorSectionView are generated from it (MemoryErrorSection.g.cs). Bytes 0-37 are IMemoryErrorPrefix.
 

@@ -3,7 +3,7 @@ using ApeiKit.Declarations;
 namespace ApeiKit.Cper;
 
 /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8): 72 bytes. Bytes beyond the layout are kept.</summary>
-[Layout("PCI/PCI-X bus error section", Size, "UEFI 2.10 N.2.8", ValidationField = nameof(ValidationBits))]
+[Layout("PCI/PCI-X bus error section", Size, "UEFI 2.10 N.2.8", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PciBus")]
 [Reserved(20, 4)]
 public sealed partial class PciBusErrorSection : FixedSectionBody
 {
@@ -17,29 +17,6 @@ public sealed partial class PciBusErrorSection : FixedSectionBody
     ];
 
     private static readonly NameTable s_commandTypes = [new(0, "PCI"), new(1, "PCI-X")];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.PciBus, "PCI/PCI-X Bus", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed section.</summary>
-    public PciBusErrorSection() : base(LayoutDef) { }
-
-    private PciBusErrorSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.PciBus;
-
-    /// <summary>Decodes a body of at least 72 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 72 bytes.</exception>
-    public static PciBusErrorSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        FixedSections.CheckLength(body, baseOffset, LayoutDef.Name, Size);
-        return new PciBusErrorSection(body);
-    }
-
-    /// <summary>Describes the body, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 72 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor) => FixedSections.Describe(LayoutDef, body, baseOffset, visitor);
 
     // The declaration (UEFI 2.10 N.2.8): one line per field; FieldDef statics, LayoutDef, property bodies and
     // PciBusErrorSectionView are generated from it.

@@ -6,7 +6,7 @@ namespace ApeiKit.Cper;
 /// Processor generic error section (UEFI 2.10 N.2.4.1, Table N-15): 192 bytes describing a processor error
 /// independently of the architecture. Bytes beyond the layout are kept.
 /// </summary>
-[Layout(StructureName, Size, "UEFI 2.10 N.2.4.1, Table N-15", ValidationField = nameof(ValidationBits))]
+[Layout(StructureName, Size, "UEFI 2.10 N.2.4.1, Table N-15", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.ProcessorGeneric", TrailingLabel = "Trailing bytes")]
 [Reserved(14, 2)]
 public sealed partial class ProcessorGenericSection : FixedSectionBody
 {
@@ -31,39 +31,6 @@ public sealed partial class ProcessorGenericSection : FixedSectionBody
     ];
 
     private static readonly FlagTable s_flags = [new(0, "restartable"), new(1, "preciseIp"), new(2, "overflow"), new(3, "corrected")];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.ProcessorGeneric, "Processor Generic", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 192-byte section.</summary>
-    public ProcessorGenericSection() : base(LayoutDef) { }
-
-    private ProcessorGenericSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.ProcessorGeneric;
-
-    /// <summary>Decodes a body of at least 192 bytes (trailing bytes are kept).</summary>
-    /// <exception cref="ApeiContentException">Fewer than 192 bytes.</exception>
-    public static ProcessorGenericSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new ProcessorGenericSection(body);
-    }
-
-    /// <summary>Describes the body: the 192-byte layout, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 192 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset);
-        LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + Size, body[Size..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < Size) ThrowHelper.ThrowTruncated(StructureName, baseOffset, Size, body.Length);
-    }
 
     // The declaration (UEFI 2.10 N.2.4.1, Table N-15): one line per field; FieldDef statics, LayoutDef, property
     // bodies and ProcessorGenericSectionView are generated from it.

@@ -47,6 +47,22 @@ namespace ApeiKit.Declarations
         public int LegacySize { get; set; }
         /// <summary>Name of the generated view (default: the class name + "View"; empty: none).</summary>
         public string? View { get; set; }
+        /// <summary>
+        /// A CPER section body (a <c>FixedSectionBody</c>): the expression of its section type GUID, e.g.
+        /// <c>"CperGuids.PciBus"</c>. When given, the section scaffolding is generated too: <c>Codec</c> (display name from
+        /// <c>CperGuids.SectionName</c>), the two constructors, <c>SectionType</c>, <c>Decode</c> and <c>Describe</c>.
+        /// </summary>
+        public string? SectionGuid { get; set; }
+        /// <summary>Fewest bytes <c>Decode</c>/<c>Describe</c> accept (default: <see cref="LegacySize"/> if set, else <see cref="Size"/>).</summary>
+        public int MinimumSize { get; set; }
+        /// <summary>Label of the bytes after the layout (JSON member <c>trailingBytes</c>); default "Bytes after the layout".</summary>
+        public string? TrailingLabel { get; set; }
+        /// <summary>Label of the bytes after a shorter body's last decoded byte (default: <see cref="TrailingLabel"/>).</summary>
+        public string? ShortTrailingLabel { get; set; }
+        /// <summary>An Info line ("layout") <c>Describe</c> gives first when the body holds the whole layout.</summary>
+        public string? LayoutInfo { get; set; }
+        /// <summary>An Info line ("layout") <c>Describe</c> gives first when the body is shorter than the layout; <c>{length}</c> is the body's length.</summary>
+        public string? ShortLayoutInfo { get; set; }
     }
 
     /// <summary>An interface whose <see cref="FieldAttribute"/> properties are shared by the layouts implementing it.</summary>

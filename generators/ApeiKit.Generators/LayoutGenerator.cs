@@ -82,6 +82,14 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         public bool IsCount, IsBcd;
     }
 
+    // The section scaffolding a [Layout(SectionGuid = ...)] asks for.
+    private sealed class Section
+    {
+        public string Guid = "", TrailingLabel = "";
+        public string? ShortTrailingLabel, LayoutInfo, ShortLayoutInfo;
+        public int Minimum;
+    }
+
     private sealed class Field
     {
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
@@ -146,6 +154,15 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         string? validationProp = Named(layout, "ValidationField") as string;
         string view = Named(layout, "View") as string ?? type.Name + "View";
         int legacy = Named(layout, "LegacySize") is int ls ? ls : 0;
+        Section? section = Named(layout, "SectionGuid") is string guid ? new Section
+        {
+            Guid = guid,
+            Minimum = Named(layout, "MinimumSize") is int ms && ms > 0 ? ms : legacy > 0 ? legacy : size,
+            TrailingLabel = Named(layout, "TrailingLabel") as string ?? "Bytes after the layout",
+            ShortTrailingLabel = Named(layout, "ShortTrailingLabel") as string,
+            LayoutInfo = Named(layout, "LayoutInfo") as string,
+            ShortLayoutInfo = Named(layout, "ShortLayoutInfo") as string,
+        } : null;
         var attrLocation = layout.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
 
         if (!decl.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -237,28 +254,42 @@ public sealed class LayoutGenerator : IIncrementalGenerator
 
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view);
+        if (section is not null)
+        {
+            // The GUID expression is resolved where the declaration stands and emitted fully qualified (the generated
+            // file has none of the declaration's usings).
+            var guidSymbol = Resolve(model, position, section.Guid);
+            if (guidSymbol is null) diags.Add(new Diag(UnknownName, attrLocation, section.Guid, "SectionGuid", type.Name));
+            else section.Guid = guidSymbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + guidSymbol.Name;
+        }
+        if (section is not null && (section.Minimum > size || section.Minimum < 1))
+            diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
+        result.Diagnostics = diags.ToImmutableArray();
+        if (diags.Count > 0) return result;
+        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section);
         return result;
     }
 
     private static string HintName(INamedTypeSymbol type)
         => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "").Replace('<', '_').Replace('>', '_') + ".g.cs";
 
-    private static bool Resolves(SemanticModel model, int position, string dotted)
+    private static bool Resolves(SemanticModel model, int position, string dotted) => Resolve(model, position, dotted) is not null;
+
+    private static ISymbol? Resolve(SemanticModel model, int position, string dotted)
     {
         var parts = dotted.Split('.');
         var found = model.LookupSymbols(position, name: parts[0]);
         if (found.IsEmpty) found = model.LookupNamespacesAndTypes(position, name: parts[0]);
-        if (found.IsEmpty) return false;
+        if (found.IsEmpty) return null;
         ISymbol current = found[0];
         for (int i = 1; i < parts.Length; i++)
         {
-            if (current is not INamespaceOrTypeSymbol container) return false;
+            if (current is not INamespaceOrTypeSymbol container) return null;
             var next = container.GetMembers(parts[i]);
-            if (next.IsEmpty) return false;
+            if (next.IsEmpty) return null;
             current = next[0];
         }
-        return current is IFieldSymbol or IPropertySymbol;
+        return current is IFieldSymbol or IPropertySymbol ? current : null;
     }
 
     private static void ReadReserved(INamedTypeSymbol owner, List<Field> fields, System.Threading.CancellationToken ct)
@@ -398,7 +429,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     private static string Bytes(int n) => n == 1 ? "1 byte" : I(n) + " bytes";
 
     private static string Emit(INamedTypeSymbol type, string name, int size, int legacy, string clause, List<Field> fields, Field? validation,
-        SortedDictionary<int, string> bitNames, string view)
+        SortedDictionary<int, string> bitNames, string view, Section? section)
     {
         var sb = new StringBuilder();
         sb.Append("#nullable enable\n");
@@ -468,6 +499,8 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             sb.Append("    });\n");
         }
 
+        if (section is not null) EmitSection(sb, cls, name, size, clause, section);
+
         // Property bodies.
         foreach (var f in typed)
         {
@@ -518,6 +551,64 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         if (s.IsCount) sb.Append(", IsCount: true");
         if (s.IsBcd) sb.Append(", IsBcd: true");
         return sb.Append(')').ToString();
+    }
+
+    // The CPER section scaffolding (codec, constructors, SectionType, Decode, Describe): the same in every fixed section
+    // but for the values the declaration gives. Decode keeps the decode contract (docs/DESIGN.md "Decode contract"):
+    // Decode(ReadOnlySpan<byte> body, long baseOffset = 0), ApeiContentException when the body is too short, bytes past
+    // the layout kept; Describe renders them as trailingBytes (issue #12 item 8: one member name).
+    private static void EmitSection(StringBuilder sb, string cls, string name, int size, string clause, Section s)
+    {
+        const string Span = "global::System.ReadOnlySpan<byte>";
+        string g = s.Guid, min = I(s.Minimum), least = Bytes(s.Minimum);
+        sb.Append("\n    /// <summary>Codec registered in <see cref=\"global::ApeiKit.Cper.CperSections\"/>: section type <c>").Append(Xml(g))
+          .Append("</c>, display name from <see cref=\"global::ApeiKit.Cper.CperGuids.SectionName\"/>.</summary>\n");
+        sb.Append("    public static global::ApeiKit.Cper.CperSectionCodec Codec { get; } = new(").Append(g)
+          .Append(", global::ApeiKit.Cper.CperGuids.SectionName(").Append(g).Append(") ?? ").Append(Lit(name)).Append(", Describe, (b, o) => Decode(b, o));\n\n");
+        sb.Append("    /// <summary>A new, zeroed section (").Append(Bytes(size)).Append(").</summary>\n");
+        sb.Append("    public ").Append(cls).Append("() : base(LayoutDef) { }\n\n");
+        sb.Append("    private ").Append(cls).Append('(').Append(Span).Append(" bytes) : base(LayoutDef, bytes) { }\n\n");
+        sb.Append("    /// <inheritdoc/>\n    public override global::System.Guid SectionType => ").Append(g).Append(";\n\n");
+        sb.Append("    /// <summary>Decodes a body of at least ").Append(least).Append(" (").Append(Xml(clause)).Append("); bytes beyond the layout are kept.</summary>\n");
+        sb.Append("    /// <param name=\"body\">The section body.</param>\n    /// <param name=\"baseOffset\">Offset of the body in the input, for messages.</param>\n");
+        sb.Append("    /// <exception cref=\"global::ApeiKit.ApeiContentException\">Fewer than ").Append(least).Append(".</exception>\n");
+        sb.Append("    public static ").Append(cls).Append(" Decode(").Append(Span).Append(" body, long baseOffset = 0)\n    {\n");
+        sb.Append("        CheckLength(body, baseOffset);\n        return new ").Append(cls).Append("(body);\n    }\n\n");
+        sb.Append("    /// <summary>Describes the body");
+        if (s.Minimum < size) sb.Append(" (the fields a body of ").Append(least).Append(" or more holds)");
+        sb.Append(", then any bytes beyond it as <c>trailingBytes</c>.</summary>\n");
+        sb.Append("    /// <param name=\"body\">The section body.</param>\n    /// <param name=\"baseOffset\">Offset of the body in the input.</param>\n");
+        sb.Append("    /// <param name=\"visitor\">Receives the fields.</param>\n");
+        sb.Append("    /// <exception cref=\"global::ApeiKit.ApeiContentException\">Fewer than ").Append(least).Append(".</exception>\n");
+        sb.Append("    public static void Describe(").Append(Span).Append(" body, long baseOffset, global::ApeiKit.StructureVisitor visitor)\n    {\n");
+        sb.Append("        global::System.ArgumentNullException.ThrowIfNull(visitor);\n        CheckLength(body, baseOffset);\n");
+        if (s.LayoutInfo is not null && s.ShortLayoutInfo is not null)
+            sb.Append("        visitor.Info(\"layout\", \"Layout\", body.Length >= ").Append(I(size)).Append(" ? ").Append(Lit(s.LayoutInfo)).Append(" : ").Append(Interpolated(s.ShortLayoutInfo)).Append(");\n");
+        else if (s.LayoutInfo is not null)
+            sb.Append("        if (body.Length >= ").Append(I(size)).Append(") visitor.Info(\"layout\", \"Layout\", ").Append(Lit(s.LayoutInfo)).Append(");\n");
+        else if (s.ShortLayoutInfo is not null)
+            sb.Append("        if (body.Length < ").Append(I(size)).Append(") visitor.Info(\"layout\", \"Layout\", ").Append(Interpolated(s.ShortLayoutInfo)).Append(");\n");
+        string label = Lit(s.TrailingLabel);
+        if (s.Minimum < size)
+        {
+            sb.Append("        int used = body.Length >= ").Append(I(size)).Append(" ? ").Append(I(size)).Append(" : ").Append(min).Append(";\n");
+            if (s.ShortTrailingLabel is not null && s.ShortTrailingLabel != s.TrailingLabel)
+                label = "body.Length >= " + I(size) + " ? " + label + " : " + Lit(s.ShortTrailingLabel);
+        }
+        else sb.Append("        const int used = ").Append(I(size)).Append(";\n");
+        sb.Append("        LayoutDef.Describe(body[..used], baseOffset, visitor);\n");
+        sb.Append("        if (body.Length > used) visitor.Data(\"trailingBytes\", ").Append(label).Append(", baseOffset + used, body[used..]);\n    }\n\n");
+        sb.Append("    private static void CheckLength(").Append(Span).Append(" body, long baseOffset)\n    {\n");
+        sb.Append("        if (body.Length < ").Append(min).Append(") global::ApeiKit.ThrowHelper.ThrowTruncated(").Append(Lit(name))
+          .Append(", baseOffset, ").Append(min).Append(", body.Length);\n    }\n");
+    }
+
+    // A message with {length} standing for the body's length, as an interpolated string.
+    private static string Interpolated(string template)
+    {
+        var parts = template.Split(new[] { "{length}" }, System.StringSplitOptions.None)
+            .Select(p => { string l = Lit(p); return l.Substring(1, l.Length - 2).Replace("{", "{{").Replace("}", "}}"); });
+        return "$\"" + string.Join("{body.Length}", parts) + "\"";
     }
 
     private static void EmitView(StringBuilder sb, INamedTypeSymbol type, string cls, string name, int size, int legacy, string clause, List<Field> fields, Field? validation, string view)

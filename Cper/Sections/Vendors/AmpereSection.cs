@@ -8,7 +8,7 @@ namespace ApeiKit.Cper.Vendors;
 /// 8-byte structure, and <c>sections/cper-section-ampere.c</c>): Type ID (16 bits), Subtype ID (16 bits), Instance ID
 /// (32 bits). Bytes after those 8 are kept as trailing bytes (libcper ignores them).
 /// </summary>
-[Layout(StructureName, Size, "libcper EFI_AMPERE_ERROR_DATA")]
+[Layout(StructureName, Size, "libcper EFI_AMPERE_ERROR_DATA", SectionGuid = nameof(SectionGuid))]
 public sealed partial class AmpereSection : FixedSectionBody
 {
     /// <summary>The section type GUID (libcper <c>EFI_ERROR_SECTION_AMPERE_SPECIFIC_GUID</c>).</summary>
@@ -17,19 +17,8 @@ public sealed partial class AmpereSection : FixedSectionBody
     public const int Size = 8;
     private const string StructureName = "Ampere error section";
 
-    /// <summary>The codec; built in (see <see cref="CperSections"/>).</summary>
-    public static CperSectionCodec Codec { get; } = new(SectionGuid, "Ampere", Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 8-byte section.</summary>
-    public AmpereSection() : base(LayoutDef) { }
-
-    private AmpereSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => SectionGuid;
-
-    // The declaration (libcper EFI_AMPERE_ERROR_DATA): one line per field; FieldDef statics, LayoutDef, property bodies
-    // and AmpereSectionView are generated from it.
+    // The declaration (libcper EFI_AMPERE_ERROR_DATA): one line per field; FieldDef statics, LayoutDef, property bodies,
+    // AmpereSectionView and the codec, constructors, SectionType, Decode and Describe are generated from it.
 
     /// <summary>Type ID.</summary>
     [Field(0, 2, FieldKind.UInt)] public partial ushort TypeId { get; set; }
@@ -37,27 +26,4 @@ public sealed partial class AmpereSection : FixedSectionBody
     [Field(2, 2, FieldKind.UInt)] public partial ushort SubtypeId { get; set; }
     /// <summary>Instance ID.</summary>
     [Field(4, 4, FieldKind.UInt)] public partial uint InstanceId { get; set; }
-
-    /// <summary>Decodes a body of at least 8 bytes (bytes after them are kept).</summary>
-    /// <exception cref="ApeiContentException">Fewer than 8 bytes.</exception>
-    public static AmpereSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new AmpereSection(body);
-    }
-
-    /// <summary>Describes the 8 bytes, then any bytes after them.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 8 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        ArgumentNullException.ThrowIfNull(visitor);
-        CheckLength(body, baseOffset);
-        LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes after the layout", baseOffset + Size, body[Size..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < Size) ThrowHelper.ThrowTruncated(StructureName, baseOffset, Size, body.Length);
-    }
 }

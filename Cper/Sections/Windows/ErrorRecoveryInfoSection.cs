@@ -16,7 +16,7 @@ namespace ApeiKit.Cper.Windows;
 /// hold a 38-byte form whose missing byte is not documented: those are decoded through FailureReason
 /// (19 bytes) and the rest is shown raw. At least 19 bytes are required.
 /// </remarks>
-[Layout("Windows error recovery information section", Size, "WHEA_ERROR_RECOVERY_INFO_SECTION")]
+[Layout("Windows error recovery information section", Size, "WHEA_ERROR_RECOVERY_INFO_SECTION", SectionGuid = "CperGuids.WindowsErrorRecoveryInfo", MinimumSize = MinimumSize, TrailingLabel = "Bytes past the documented layout", ShortTrailingLabel = "Undocumented bytes", ShortLayoutInfo = "{length} bytes, shorter than the documented 39: process name not decoded")]
 public sealed partial class ErrorRecoveryInfoSection : FixedSectionBody
 {
     /// <summary>Documented size.</summary>
@@ -40,41 +40,6 @@ public sealed partial class ErrorRecoveryInfoSection : FixedSectionBody
         new(13, "swap busy"), new(14, "stack overflow"), new(15, "unexpected failure"), new(16, "kernel will page fault bugcheck at current IRQL"),
         new(17, "FAR not valid"),
     ];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsErrorRecoveryInfo, CperGuids.SectionName(CperGuids.WindowsErrorRecoveryInfo)!, Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 39-byte section.</summary>
-    public ErrorRecoveryInfoSection() : base(LayoutDef) { }
-
-    private ErrorRecoveryInfoSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.WindowsErrorRecoveryInfo;
-
-    /// <summary>Decodes a body of at least 19 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 19 bytes.</exception>
-    public static ErrorRecoveryInfoSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new ErrorRecoveryInfoSection(body);
-    }
-
-    /// <summary>Describes the fields present, then any bytes they do not cover.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 19 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset);
-        if (body.Length < Size) visitor.Info("layout", "Layout", $"{body.Length} bytes, shorter than the documented {Size}: process name not decoded");
-        LayoutDef.Describe(body, baseOffset, visitor);
-        int used = body.Length >= Size ? Size : MinimumSize;
-        if (body.Length > used) visitor.Data("trailingBytes", body.Length >= Size ? "Bytes past the documented layout" : "Undocumented bytes", baseOffset + used, body[used..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < MinimumSize) ThrowHelper.ThrowTruncated("Windows error recovery information section", baseOffset, MinimumSize, body.Length);
-    }
 
     // The declaration (WHEA_ERROR_RECOVERY_INFO_SECTION, packed; ralish/DecodeWheaRecord RecoveryInfo.cs): one line per
     // field; FieldDef statics, LayoutDef, property bodies and ErrorRecoveryInfoSectionView are generated from it.

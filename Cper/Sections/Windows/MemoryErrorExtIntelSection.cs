@@ -13,7 +13,7 @@ namespace ApeiKit.Cper.Windows;
 /// (src/DecodeWheaRecord/Errors/Microsoft/MemoryExtIntel.cs), which follows the Windows SDK ntddk.h definitions.
 /// Bytes past 166 are kept and shown raw.
 /// </remarks>
-[Layout("Windows memory error extension section (Intel)", Size, "WHEA_MEMORY_ERROR_EXT_SECTION_INTEL", ValidationField = nameof(ValidBits))]
+[Layout("Windows memory error extension section (Intel)", Size, "WHEA_MEMORY_ERROR_EXT_SECTION_INTEL", ValidationField = nameof(ValidBits), SectionGuid = "CperGuids.WindowsMemoryErrorExtIntel", TrailingLabel = "Bytes past the documented layout")]
 [Reserved(86, 40, Json = "hardwareAddressReserved")]
 [Reserved(126, 40)]
 public sealed partial class MemoryErrorExtIntelSection : FixedSectionBody
@@ -29,39 +29,6 @@ public sealed partial class MemoryErrorExtIntelSection : FixedSectionBody
 
     /// <summary>WHEA_MEMORY_DEFINITION: which kind of memory the address belongs to.</summary>
     public static NameTable MemoryDefinitions { get; } = [new(0, "undefined"), new(1, "far memory"), new(2, "near memory"), new(3, "high-bandwidth memory")];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsMemoryErrorExtIntel, CperGuids.SectionName(CperGuids.WindowsMemoryErrorExtIntel)!, Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 166-byte section.</summary>
-    public MemoryErrorExtIntelSection() : base(LayoutDef) { }
-
-    private MemoryErrorExtIntelSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.WindowsMemoryErrorExtIntel;
-
-    /// <summary>Decodes a body of at least 166 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 166 bytes.</exception>
-    public static MemoryErrorExtIntelSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new MemoryErrorExtIntelSection(body);
-    }
-
-    /// <summary>Describes the 166-byte layout, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 166 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset);
-        LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < Size) ThrowHelper.ThrowTruncated("Windows memory error extension section (Intel)", baseOffset, Size, body.Length);
-    }
 
     /// <summary>A field of the layout by JSON name (e.g. <c>channelId</c>, <c>row</c>).</summary>
     public ulong this[string json]

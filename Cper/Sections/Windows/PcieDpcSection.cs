@@ -13,7 +13,7 @@ namespace ApeiKit.Cper.Windows;
 /// bits: PCI Express Base Specification, "Downstream Port Containment Extended Capability" (r5.0 7.9.15),
 /// as mirrored in Linux include/uapi/linux/pci_regs.h (PCI_EXP_DPC_*). Bytes past 68 are kept and shown raw.
 /// </remarks>
-[Layout("Windows PCI Express DPC capability section", Size, "PCI Express Base r5.0 7.9.15, DPC extended capability")]
+[Layout("Windows PCI Express DPC capability section", Size, "PCI Express Base r5.0 7.9.15, DPC extended capability", SectionGuid = "CperGuids.WindowsPcieDpc", TrailingLabel = "Bytes past the documented layout")]
 public sealed partial class PcieDpcSection : FixedSectionBody
 {
     /// <summary>Section size.</summary>
@@ -27,39 +27,6 @@ public sealed partial class PcieDpcSection : FixedSectionBody
     public static FlagTable RpPioBits { get; } = [
         new(0, "cfgUrCpl"), new(1, "cfgCaCpl"), new(2, "cfgCto"), new(8, "ioUrCpl"), new(9, "ioCaCpl"), new(10, "ioCto"), new(16, "memUrCpl"), new(17, "memCaCpl"), new(18, "memCto"),
     ];
-
-    /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
-    public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsPcieDpc, CperGuids.SectionName(CperGuids.WindowsPcieDpc)!, Describe, (b, o) => Decode(b, o));
-
-    /// <summary>A new, zeroed 68-byte section.</summary>
-    public PcieDpcSection() : base(LayoutDef) { }
-
-    private PcieDpcSection(ReadOnlySpan<byte> bytes) : base(LayoutDef, bytes) { }
-
-    /// <inheritdoc/>
-    public override Guid SectionType => CperGuids.WindowsPcieDpc;
-
-    /// <summary>Decodes a body of at least 68 bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 68 bytes.</exception>
-    public static PcieDpcSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
-    {
-        CheckLength(body, baseOffset);
-        return new PcieDpcSection(body);
-    }
-
-    /// <summary>Describes the 68-byte register block, then any trailing bytes.</summary>
-    /// <exception cref="ApeiContentException">Fewer than 68 bytes.</exception>
-    public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
-    {
-        CheckLength(body, baseOffset);
-        LayoutDef.Describe(body[..Size], baseOffset, visitor);
-        if (body.Length > Size) visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + Size, body[Size..]);
-    }
-
-    private static void CheckLength(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        if (body.Length < Size) ThrowHelper.ThrowTruncated("Windows PCI Express DPC capability section", baseOffset, Size, body.Length);
-    }
 
     // The declaration (PCI Express Base r5.0 7.9.15, Downstream Port Containment Extended Capability; section layout per
     // ralish/DecodeWheaRecord PciDpc.cs): one line per field; FieldDef statics, LayoutDef, property bodies and
