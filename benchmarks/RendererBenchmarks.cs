@@ -68,8 +68,8 @@ public class RendererBenchmarks
 
     /// <summary>
     /// libcper's dialect as <c>decode -f ndjson --json-style libcper</c> renders it: header, descriptors and the sections
-    /// declared as libcper member maps streamed; PCIe, IA32/X64, ARM, CXL protocol and the NVIDIA/ARM RAS sections still as
-    /// trees (the generated dump's ARM and PCIe sections are what is still allocated).
+    /// declared as libcper member maps and PCIe streamed; IA32/X64, ARM, CXL protocol and the NVIDIA/ARM RAS sections still as
+    /// trees (the generated dump's ARM sections are what is still allocated).
     /// </summary>
     [Benchmark(OperationsPerInvoke = Records)]
     public long LibCper()

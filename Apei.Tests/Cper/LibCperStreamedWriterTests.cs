@@ -68,6 +68,27 @@ public class LibCperStreamedWriterTests
     }
 
     [Fact]
+    public void A_pcie_section_one_byte_short_is_unknown_not_half_an_object()
+    {
+        // The streamed PCIe writer (issue #15) checks the 208-byte body (UEFI 2.10 N.2.7) before writing anything: a
+        // section shortened by one byte is libcper's Unknown base64, as the tree path showed it.
+        var bytes = Fixtures.Binary("cper/libcper/pcie.cperhex");
+        int lengthAt = CperRecordHeader.Size + CperSectionDescriptor.SectionLengthOffset;
+        Assert.Equal((uint)PcieErrorSection.Size, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(lengthAt)));
+        using (var whole = JsonDocument.Parse(Streamed(bytes, false)))
+            Assert.True(whole.RootElement.GetProperty("sections")[0].TryGetProperty("Pcie", out _));
+
+        var shortened = (byte[])bytes.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(shortened.AsSpan(lengthAt), PcieErrorSection.Size - 1);
+        string streamed = Streamed(shortened, false);
+        Assert.Equal(Tree(shortened, false), streamed);
+        using var doc = JsonDocument.Parse(streamed);
+        var section = doc.RootElement.GetProperty("sections")[0];
+        Assert.False(section.TryGetProperty("Pcie", out _));
+        Assert.Equal(PcieErrorSection.Size - 1, Convert.FromBase64String(section.GetProperty("Unknown").GetProperty("data").GetString()!).Length);
+    }
+
+    [Fact]
     public void No_header_throws_before_anything_is_written()
     {
         var buffer = new ArrayBufferWriter<byte>();

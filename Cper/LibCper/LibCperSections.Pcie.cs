@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -12,174 +12,177 @@ namespace ApeiKit.Cper.LibCper;
 /// later than PCIe defines (0x34/0x36 instead of 0x30/0x32), and the Root Error Status interrupt message number is read
 /// from bits 25-29 (PCIe: 27-31). Compatibility mode reproduces both; docs/libcper-compat.md lists them.
 /// </summary>
-internal sealed class LcPcie : LibCperSection<PcieErrorSection>
+/// <remarks>
+/// Streamed (issue #15): the section is written straight into the <see cref="Utf8JsonWriter"/> from the body bytes, with
+/// names encoded once and the registers declared as tables (<see cref="Group"/>: a register at an offset of
+/// <see cref="PcieErrorSection.CapabilityLayout"/> or <see cref="PcieErrorSection.AerLayout"/>, and libcper's members
+/// over its bits); nothing is allocated per record. The only thing that can refuse a body is its length (208 bytes,
+/// N.2.7), checked before anything is written, so a refused body is still libcper's <c>Unknown</c>, never half an object.
+/// Reading back goes through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcPcie : LibCperSection
 {
     public override Guid SectionType => CperGuids.PciExpress;
     public override string ReadableName => "PCIe";
     public override string ShortName => "Pcie";
 
-    private static readonly Dictionary<ulong, string> PortTypes = new()
+    /// <summary>How a register member is shown (libcper <c>cper-section-pcie.c</c>'s helpers).</summary>
+    private enum K
     {
-        [0] = "PCI Express End Point", [1] = "Legacy PCI End Point Device", [4] = "Root Port", [5] = "Upstream Switch Port", [6] = "Downstream Switch Port",
-        [7] = "PCI Express to PCI/PCI-X Bridge", [8] = "PCI/PCI-X Bridge to PCI Express Bridge", [9] = "Root Complex Integrated Endpoint Device", [10] = "Root Complex Event Collector",
-    };
-    private static readonly string[] DevicePortTypes = ["PCIE", "PCI", "ROOT_PORT", "UPSTREAM", "DOWNSTREAM", "PCIE_PCI_BRIDGE", "PCI_PCIE_BRIDGE", "RCiEP", "RCEC"];
-    private static readonly string[] Supported = ["NotSupported", "Supported"];
-    private static readonly string[] Enabled = ["Disabled", "Enabled"];
-    private static readonly string[] Passing = ["Failed", "Passing"];
-    private static readonly string[] Severity = ["NonFatal", "Fatal"];
-
-    private static int Bcd(uint b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
-
-    protected override PcieErrorSection Decode(ReadOnlySpan<byte> body) => PcieErrorSection.Decode(body);
-
-    protected override JsonObject? ToIr(PcieErrorSection m, out string? message)
-    {
-        message = "A PCIe Error occurred";
-        ulong v = m.ValidationBits;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["portType"] = Pair(m.PortType, PortTypes, "Unknown");
-        if (Bit(v, 1)) o["version"] = new JsonObject { ["minor"] = Bcd(m.Version & 0xFF), ["major"] = Bcd((m.Version >> 8) & 0xFF) };
-        if (Bit(v, 2)) o["commandStatus"] = new JsonObject { ["commandRegister"] = (ulong)m.Command, ["statusRegister"] = (ulong)m.Status };
-        if (Bit(v, 3))
-        {
-            // libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
-            // whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
-            // members beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
-            o["deviceID"] = new JsonObject
-            {
-                ["deviceID_Hex"] = Hex(m.DeviceId, 4), ["vendorID_Hex"] = Hex(m.VendorId, 4), ["classCode_Hex"] = Hex(m.ClassCode, 6),
-                ["functionNumber_Hex"] = Hex(m.FunctionNumber, 2), ["deviceNumber_Hex"] = Hex(m.DeviceNumber, 2), ["segmentNumber_Hex"] = Hex(m.SegmentNumber & 0xFFu, 2),
-                ["primaryOrDeviceBusNumber_Hex"] = Hex(m.PrimaryBusNumber, 2), ["secondaryBusNumber_Hex"] = Hex(m.SecondaryBusNumber, 2), ["slotNumber_Hex"] = Hex(m.SlotNumber & 0xFFu, 2),
-                ["deviceID"] = (ulong)m.DeviceId, ["vendorID"] = (ulong)m.VendorId, ["classCode"] = (ulong)m.ClassCode, ["functionNumber"] = (ulong)m.FunctionNumber,
-                ["deviceNumber"] = (ulong)m.DeviceNumber, ["segmentNumber"] = (ulong)m.SegmentNumber, ["primaryOrDeviceBusNumber"] = (ulong)m.PrimaryBusNumber,
-                ["secondaryBusNumber"] = (ulong)m.SecondaryBusNumber, ["slotNumber"] = (ulong)m.SlotNumber,
-            };
-        }
-        if (Bit(v, 4)) o["deviceSerialNumber"] = m.DeviceSerialNumber;
-        if (Bit(v, 5)) o["bridgeControlStatus"] = new JsonObject { ["secondaryStatusRegister"] = (ulong)m.SecondaryStatus, ["controlRegister"] = (ulong)m.BridgeControl };
-        if (Bit(v, 6)) o["capabilityStructure"] = Capability(m);
-        if (Bit(v, 7)) o["aerInfo"] = Aer(m);
-        return o;
+        /// <summary>A number.</summary>
+        Int,
+        /// <summary>A boolean (one bit).</summary>
+        Bool,
+        /// <summary><c>{"raw": v}</c>.</summary>
+        Raw,
+        /// <summary><c>{"raw": v, "value": names[v]}</c>, or <c>{"raw": v}</c> past the table (libcper's <c>add_dict</c>).</summary>
+        Dict,
+        /// <summary><c>names[v &gt; 0 ? 1 : 0]</c> as a string.</summary>
+        Enum2,
     }
 
-    private static ulong F(ulong reg, int lo, int width) => (reg >> lo) & ((1UL << width) - 1);
-    private static JsonObject Raw(ulong v) => new() { ["raw"] = v };
-    private static JsonObject Dict(ulong v, string[] names) => v < (ulong)names.Length ? new JsonObject { ["raw"] = v, ["value"] = names[v] } : Raw(v);
-    private static string Enum2(ulong v, string[] names) => v > 0 ? names[1] : names[0];
+    /// <summary>One libcper member over bits <see cref="Lo"/>..<see cref="Lo"/>+<see cref="Width"/>-1 of a register.</summary>
+    private sealed record R(JsonEncodedText Name, int Lo, int Width, K Kind, JsonEncodedText[]? Names = null);
 
-    /// <summary>The capability structure, register by register from <see cref="PcieErrorSection.CapabilityLayout"/> (libcper's names).</summary>
-    private static JsonObject Capability(PcieErrorSection m)
+    /// <summary>One libcper register object: <see cref="Size"/> bytes at <see cref="Offset"/> of the block, little-endian.</summary>
+    private sealed record Group(JsonEncodedText Name, int Offset, int Size, R[] Members);
+
+    private static readonly LcNames PortTypes = LcNames.Libcper(
+    [
+        (0, "PCI Express End Point", null), (1, "Legacy PCI End Point Device", null), (4, "Root Port", null), (5, "Upstream Switch Port", null),
+        (6, "Downstream Switch Port", null), (7, "PCI Express to PCI/PCI-X Bridge", null), (8, "PCI/PCI-X Bridge to PCI Express Bridge", null),
+        (9, "Root Complex Integrated Endpoint Device", null), (10, "Root Complex Event Collector", null),
+    ], "Unknown");
+    private static readonly JsonEncodedText[] DevicePortTypes = Enc("PCIE", "PCI", "ROOT_PORT", "UPSTREAM", "DOWNSTREAM", "PCIE_PCI_BRIDGE", "PCI_PCIE_BRIDGE", "RCiEP", "RCEC");
+    private static readonly JsonEncodedText[] Supported = Enc("NotSupported", "Supported");
+    private static readonly JsonEncodedText[] Enabled = Enc("Disabled", "Enabled");
+    private static readonly JsonEncodedText[] Passing = Enc("Failed", "Passing");
+    private static readonly JsonEncodedText[] Severity = Enc("NonFatal", "Fatal");
+
+    private static JsonEncodedText[] Enc(params string[] names) => [.. names.Select(n => JsonEncodedText.Encode(n))];
+    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
+    private static R I(string name, int lo, int width) => new(N(name), lo, width, K.Int);
+    private static R B(string name, int bit) => new(N(name), bit, 1, K.Bool);
+    private static R Raw(string name, int lo, int width) => new(N(name), lo, width, K.Raw);
+    private static R D(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Dict, names);
+    private static R E(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Enum2, names);
+
+    // ---- The section's own fields (N.2.7, PcieErrorSection.LayoutDef; the device ID, PcieErrorSection.DeviceIdLayout). ----
+    private static readonly StructDef Layout = PcieErrorSection.LayoutDef;
+    private static readonly FieldDef PortTypeField = Lm.F(Layout, "portType"), VersionField = Lm.F(Layout, "version"),
+        CommandField = Lm.F(Layout, "command"), StatusField = Lm.F(Layout, "status"), DeviceIdField = Lm.F(Layout, "deviceId"),
+        SerialField = Lm.F(Layout, "deviceSerialNumber"), SecondaryStatusField = Lm.F(Layout, "secondaryStatus"),
+        BridgeControlField = Lm.F(Layout, "bridgeControl"), CapabilityField = Lm.F(Layout, "capabilityStructure"), AerField = Lm.F(Layout, "aerInfo");
+    private static readonly StructDef Id = PcieErrorSection.DeviceIdLayout;
+    private static readonly FieldDef VendorIdField = Lm.F(Id, "vendorId"), DevIdField = Lm.F(Id, "deviceId"), ClassCodeField = Lm.F(Id, "classCode"),
+        FunctionField = Lm.F(Id, "functionNumber"), DeviceField = Lm.F(Id, "deviceNumber"), SegmentField = Lm.F(Id, "segmentNumber"),
+        BusField = Lm.F(Id, "primaryBusNumber"), SecondaryBusField = Lm.F(Id, "secondaryBusNumber"), SlotField = Lm.F(Id, "slot");
+    private static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
+
+    private static readonly JsonEncodedText s_portType = N("portType"), s_version = N("version"), s_minor = N("minor"), s_major = N("major"),
+        s_commandStatus = N("commandStatus"), s_commandRegister = N("commandRegister"), s_statusRegister = N("statusRegister"),
+        s_deviceIdObject = N("deviceID"), s_serial = N("deviceSerialNumber"), s_bridge = N("bridgeControlStatus"),
+        s_secondaryStatusRegister = N("secondaryStatusRegister"), s_controlRegister = N("controlRegister"),
+        s_capabilityStructure = N("capabilityStructure"), s_aerInfo = N("aerInfo"), s_data = N("data"), s_raw = N("raw"), s_value = N("value");
+    private static readonly JsonEncodedText s_deviceIdHex = N("deviceID_Hex"), s_vendorIdHex = N("vendorID_Hex"), s_classCodeHex = N("classCode_Hex"),
+        s_functionHex = N("functionNumber_Hex"), s_deviceHex = N("deviceNumber_Hex"), s_segmentHex = N("segmentNumber_Hex"),
+        s_busHex = N("primaryOrDeviceBusNumber_Hex"), s_secondaryBusHex = N("secondaryBusNumber_Hex"), s_slotHex = N("slotNumber_Hex"),
+        s_deviceIdNum = N("deviceID"), s_vendorIdNum = N("vendorID"), s_classCodeNum = N("classCode"), s_functionNum = N("functionNumber"),
+        s_deviceNum = N("deviceNumber"), s_segmentNum = N("segmentNumber"), s_busNum = N("primaryOrDeviceBusNumber"),
+        s_secondaryBusNum = N("secondaryBusNumber"), s_slotNum = N("slotNumber");
+
+    // ---- The capability structure (PCI Express Base 4.0 section 7.5.3), libcper's members in libcper's order. ----
+    private static Group Cap(string name, string register, params R[] members)
     {
-        byte[] c = m.CapabilityStructure;
-        ulong R(string json) => m.GetCapabilityRegister(json);
-        var o = new JsonObject { ["data"] = B64(c) };
-        o["pcie_capability_header"] = new JsonObject { ["capability_id"] = Raw(R("capabilityId")), ["next_capability_pointer"] = R("nextCapabilityPointer") };
-        ulong r = R("pcieCapabilities");
-        o["pcie_capabilities"] = new JsonObject
-        {
-            ["capability_version"] = F(r, 0, 4), ["device_port_type"] = Dict(F(r, 4, 4), DevicePortTypes), ["slot_implemented"] = Bit(r, 8),
-            ["interrupt_message_number"] = F(r, 9, 5), ["flit_mode_supported"] = Enum2(F(r, 15, 1), Supported),
-        };
-        int version = (int)F(r, 0, 4);
-        r = R("deviceCapabilities");
-        o["device_capabilities"] = new JsonObject
-        {
-            ["max_payload_size_supported"] = F(r, 0, 3), ["phantom_functions_supported"] = Enum2(F(r, 3, 2), Supported),
-            ["extended_tag_field_supported"] = Enum2(F(r, 5, 1), Supported), ["endpoint_l0s_acceptable_latency"] = Raw(F(r, 6, 3)),
-            ["endpoint_l1_acceptable_latency"] = Raw(F(r, 9, 3)), ["role_based_error_reporting"] = Bit(r, 15), ["err_cor_subclass_capable"] = Bit(r, 16),
-            ["rx_mps_fixed"] = F(r, 17, 1), ["captured_slot_power_limit_value"] = F(r, 18, 8), ["captured_slot_power_limit_scale"] = F(r, 26, 2),
-            ["function_level_reset_capability_supported"] = Enum2(F(r, 28, 1), Supported), ["mixed_mps_supported"] = Enum2(F(r, 29, 1), Supported),
-            ["tee_io_supported"] = Enum2(F(r, 30, 1), Supported),
-        };
-        r = R("deviceControl");
-        o["device_control"] = new JsonObject
-        {
-            ["correctable_error_reporting_enable"] = Enum2(F(r, 0, 1), Enabled), ["non_fatal_error_reporting_enable"] = Enum2(F(r, 1, 1), Enabled),
-            ["fatal_error_reporting_enable"] = Enum2(F(r, 2, 1), Enabled), ["unsupported_request_reporting_enabled"] = Enum2(F(r, 3, 1), Enabled),
-            ["relaxed_ordering_enable"] = Enum2(F(r, 4, 1), Enabled), ["max_payload_size"] = F(r, 5, 3), ["extended_tag_field_enable"] = Enum2(F(r, 8, 1), Enabled),
-            ["phantom_functions_enable"] = Enum2(F(r, 9, 1), Enabled), ["aux_power_pm_enable"] = Enum2(F(r, 10, 1), Enabled), ["enable_no_snoop"] = F(r, 11, 1),
-            ["max_read_request_size"] = F(r, 12, 3), ["function_level_reset"] = Bit(r, 15),
-        };
-        r = R("deviceStatus");
-        o["device_status"] = new JsonObject
-        {
-            ["correctable_error_detected"] = Bit(r, 0), ["non_fatal_error_detected"] = Bit(r, 1), ["fatal_error_detected"] = Bit(r, 2),
-            ["unsupported_request_detected"] = Bit(r, 3), ["aux_power_detected"] = Bit(r, 4), ["transactions_pending"] = Bit(r, 5), ["emergency_power_reduction"] = F(r, 6, 2),
-        };
-        r = R("linkCapabilities");
-        o["link_capabilities"] = new JsonObject
-        {
-            ["max_link_speed"] = F(r, 0, 4), ["maximum_link_width"] = F(r, 4, 6), ["aspm_support"] = F(r, 10, 2), ["l0s_exit_latency"] = F(r, 12, 3),
-            ["l1_exit_latency"] = F(r, 15, 3), ["clock_power_management"] = Bit(r, 18), ["surprise_down_error_reporting_capable"] = Bit(r, 19),
-            ["data_link_layer_link_active_reporting_capable"] = Bit(r, 20), ["link_bandwidth_notification_capability"] = Bit(r, 21),
-            ["aspm_optionality_compliance"] = Bit(r, 22), ["port_number"] = F(r, 24, 8),
-        };
-        r = R("linkControl");
-        o["link_control"] = new JsonObject
-        {
-            ["aspm_control"] = F(r, 0, 2), ["ptm_prop_delay_adaptation_interpretation"] = Bit(r, 2), ["link_disable"] = F(r, 4, 1), ["retrain_link"] = F(r, 5, 1),
-            ["extended_synch"] = F(r, 7, 1), ["sris_clocking"] = F(r, 12, 1), ["flit_mode_disable"] = F(r, 13, 1),
-        };
-        r = R("linkStatus");
-        o["link_status"] = new JsonObject { ["current_link_speed"] = F(r, 0, 4), ["negotiated_link_width"] = F(r, 4, 6), ["link_training"] = F(r, 11, 1) };
-        r = R("slotCapabilities");
-        o["slot_capabilities"] = new JsonObject { ["slot_power_limit_value"] = Raw(F(r, 7, 8)), ["slot_power_limit_scale"] = F(r, 15, 2), ["physical_slot_number"] = F(r, 19, 13) };
-        r = R("slotControl");
-        o["slot_control"] = new JsonObject { ["attention_indicator_control"] = F(r, 6, 2), ["power_indicator_control"] = F(r, 8, 2), ["rsvdp"] = F(r, 15, 1) };
-        r = R("slotStatus");
-        o["slot_status"] = new JsonObject { ["mrl_sensor_changed"] = F(r, 2, 1), ["command_completed"] = F(r, 4, 1), ["mrl_sensor_state"] = F(r, 5, 1) };
-        r = R("rootStatus");
-        o["root_status"] = new JsonObject { ["pme_requester_id"] = F(r, 0, 16), ["pme_status"] = F(r, 16, 1), ["pme_pending"] = F(r, 17, 1) };
-        if (version < 2) return o;
-        r = R("deviceCapabilities2");
-        o["device_capabilities2"] = new JsonObject
-        {
-            ["completion_timeout_ranges_supported"] = F(r, 0, 4), ["completion_timeout_disable_supported"] = Enum2(F(r, 4, 1), Supported),
-            ["ari_forwarding_supported"] = Enum2(F(r, 5, 1), Supported), ["atomic_op_routing_supported"] = Enum2(F(r, 6, 1), Supported),
-            ["_32_bit_atomicop_completer_supported"] = Enum2(F(r, 7, 1), Supported), ["_64_bit_atomicop_completer_supported"] = Enum2(F(r, 8, 1), Supported),
-            ["_128_bit_cas_completer_supported"] = Enum2(F(r, 9, 1), Supported), ["no_ro_enabled_pr_pr_passing"] = Enum2(F(r, 10, 1), Passing),
-            ["ltr_mechanism_supported"] = Enum2(F(r, 11, 1), Supported), ["tph_completer_supported"] = Enum2(F(r, 12, 2), Supported),
-            ["obff_supported"] = Enum2(F(r, 18, 2), Supported), ["max_end_end_tlp_prefixes"] = Raw(F(r, 22, 2)),
-            ["emergency_power_reduction_supported"] = Enum2(F(r, 24, 2), Supported), ["dmwr_lengths_supported"] = F(r, 29, 2),
-        };
-        r = R("deviceControl2");
-        o["device_control2"] = new JsonObject
-        {
-            ["completion_timeout_value"] = F(r, 0, 4), ["ari_forwarding_enable"] = Bit(r, 5), ["atomicop_requester_enable"] = Bit(r, 6),
-            ["atomicop_egress_blocking"] = Bit(r, 7), ["ido_request_enable"] = Bit(r, 8), ["ido_completion_enable"] = Bit(r, 9), ["ltr_mechanism_enable"] = Bit(r, 10),
-            ["emergency_power_reduction_request"] = Bit(r, 11), ["bit_tag_requester_10_enable"] = Bit(r, 12), ["obff_enable"] = F(r, 13, 2),
-        };
-        // From here libcper departs from the PCIe layout (CapabilityLayout: Link Capabilities 2 at 0x2C, 4 bytes; Link Control 2
-        // at 0x30; Link Status 2 at 0x32): its Link Capabilities 2 spans 8 bytes (byte 0 bit 0 reserved, a 4-byte union at
-        // byte 1, then 24 bits at byte 5), so it reads Link Control 2 at 0x34 and Link Status 2 at 0x36. Those reads are
-        // libcper's offsets into the model's capability bytes, on purpose (docs/libcper-compat.md).
-        ulong rest = (ulong)(c[49] | c[50] << 8 | c[51] << 16);
-        o["link_capabilities2"] = new JsonObject
-        {
-            ["supported_link_speeds"] = (ulong)(c[45] & 0x7F), ["crosslink_supported"] = Enum2(F(rest, 0, 1), Supported),
-            ["lower_skp_os_generation_supported"] = F(rest, 1, 7), ["lower_skp_os_reception_supported"] = F(rest, 8, 7),
-            ["retimer_presence_detect_supported"] = Enum2(F(rest, 15, 1), Supported), ["two_retimers_presence_detect_supported"] = Enum2(F(rest, 16, 1), Supported),
-            ["drs_supported"] = Enum2(F(rest, 23, 1), Supported),
-        };
-        r = BinaryPrimitives.ReadUInt16LittleEndian(c.AsSpan(52)); // libcper's Link Control 2 offset
-        o["link_control2"] = new JsonObject
-        {
-            ["target_link_speed"] = Raw(F(r, 0, 4)), ["enter_compliance"] = Enum2(F(r, 4, 1), Supported), ["hardware_autonomous_speed_disable"] = Raw(F(r, 5, 1)),
-            ["selectable_de_emphasis"] = Bit(r, 6), ["transmit_margin"] = F(r, 7, 3), ["enter_modified_compliance"] = Bit(r, 10), ["compliance_sos"] = Bit(r, 11),
-            ["compliance_preset_de_emphasis"] = F(r, 12, 4),
-        };
-        r = BinaryPrimitives.ReadUInt16LittleEndian(c.AsSpan(54)); // libcper's Link Status 2 offset
-        o["link_status2"] = new JsonObject
-        {
-            ["current_de_emphasis_level"] = F(r, 0, 1), ["equalization_8gts_complete"] = Bit(r, 1), ["equalization_8gts_phase1_successful"] = Bit(r, 2),
-            ["equalization_8gts_phase2_successful"] = Bit(r, 3), ["equalization_8gts_phase3_successful"] = Bit(r, 4), ["link_equalization_request_8gts"] = Bit(r, 5),
-            ["retimer_presence_detected"] = Bit(r, 6), ["two_retimers_presence_detected"] = Bit(r, 7), ["crosslink_resolution"] = F(r, 8, 2),
-            ["flit_mode_status"] = F(r, 10, 1), ["downstream_component_presence"] = F(r, 12, 3), ["drs_message_received"] = Bit(r, 15),
-        };
-        return o;
+        var f = Lm.F(PcieErrorSection.CapabilityLayout, register);
+        return new(N(name), f.Offset, f.Size, members);
     }
 
+    /// <summary>The registers libcper shows for every capability version.</summary>
+    private static readonly Group[] s_capability =
+    [
+        new(N("pcie_capability_header"), Lm.F(PcieErrorSection.CapabilityLayout, "capabilityId").Offset, 2,
+            [Raw("capability_id", 0, 8), I("next_capability_pointer", 8, 8)]),
+        Cap("pcie_capabilities", "pcieCapabilities",
+            I("capability_version", 0, 4), D("device_port_type", 4, 4, DevicePortTypes), B("slot_implemented", 8),
+            I("interrupt_message_number", 9, 5), E("flit_mode_supported", 15, 1, Supported)),
+        Cap("device_capabilities", "deviceCapabilities",
+            I("max_payload_size_supported", 0, 3), E("phantom_functions_supported", 3, 2, Supported), E("extended_tag_field_supported", 5, 1, Supported),
+            Raw("endpoint_l0s_acceptable_latency", 6, 3), Raw("endpoint_l1_acceptable_latency", 9, 3), B("role_based_error_reporting", 15),
+            B("err_cor_subclass_capable", 16), I("rx_mps_fixed", 17, 1), I("captured_slot_power_limit_value", 18, 8),
+            I("captured_slot_power_limit_scale", 26, 2), E("function_level_reset_capability_supported", 28, 1, Supported),
+            E("mixed_mps_supported", 29, 1, Supported), E("tee_io_supported", 30, 1, Supported)),
+        Cap("device_control", "deviceControl",
+            E("correctable_error_reporting_enable", 0, 1, Enabled), E("non_fatal_error_reporting_enable", 1, 1, Enabled),
+            E("fatal_error_reporting_enable", 2, 1, Enabled), E("unsupported_request_reporting_enabled", 3, 1, Enabled),
+            E("relaxed_ordering_enable", 4, 1, Enabled), I("max_payload_size", 5, 3), E("extended_tag_field_enable", 8, 1, Enabled),
+            E("phantom_functions_enable", 9, 1, Enabled), E("aux_power_pm_enable", 10, 1, Enabled), I("enable_no_snoop", 11, 1),
+            I("max_read_request_size", 12, 3), B("function_level_reset", 15)),
+        Cap("device_status", "deviceStatus",
+            B("correctable_error_detected", 0), B("non_fatal_error_detected", 1), B("fatal_error_detected", 2), B("unsupported_request_detected", 3),
+            B("aux_power_detected", 4), B("transactions_pending", 5), I("emergency_power_reduction", 6, 2)),
+        Cap("link_capabilities", "linkCapabilities",
+            I("max_link_speed", 0, 4), I("maximum_link_width", 4, 6), I("aspm_support", 10, 2), I("l0s_exit_latency", 12, 3),
+            I("l1_exit_latency", 15, 3), B("clock_power_management", 18), B("surprise_down_error_reporting_capable", 19),
+            B("data_link_layer_link_active_reporting_capable", 20), B("link_bandwidth_notification_capability", 21),
+            B("aspm_optionality_compliance", 22), I("port_number", 24, 8)),
+        Cap("link_control", "linkControl",
+            I("aspm_control", 0, 2), B("ptm_prop_delay_adaptation_interpretation", 2), I("link_disable", 4, 1), I("retrain_link", 5, 1),
+            I("extended_synch", 7, 1), I("sris_clocking", 12, 1), I("flit_mode_disable", 13, 1)),
+        Cap("link_status", "linkStatus", I("current_link_speed", 0, 4), I("negotiated_link_width", 4, 6), I("link_training", 11, 1)),
+        Cap("slot_capabilities", "slotCapabilities", Raw("slot_power_limit_value", 7, 8), I("slot_power_limit_scale", 15, 2), I("physical_slot_number", 19, 13)),
+        Cap("slot_control", "slotControl", I("attention_indicator_control", 6, 2), I("power_indicator_control", 8, 2), I("rsvdp", 15, 1)),
+        Cap("slot_status", "slotStatus", I("mrl_sensor_changed", 2, 1), I("command_completed", 4, 1), I("mrl_sensor_state", 5, 1)),
+        Cap("root_status", "rootStatus", I("pme_requester_id", 0, 16), I("pme_status", 16, 1), I("pme_pending", 17, 1)),
+    ];
+
+    /// <summary>The capability version (bits 0-3 of PCI Express Capabilities) below which libcper stops.</summary>
+    private static readonly FieldDef CapabilitiesRegister = Lm.F(PcieErrorSection.CapabilityLayout, "pcieCapabilities");
+
+    /// <summary>
+    /// The registers libcper shows from capability version 2. From Link Capabilities 2 on libcper departs from the PCIe
+    /// layout (<see cref="PcieErrorSection.CapabilityLayout"/>: Link Capabilities 2 at 0x2C, 4 bytes; Link Control 2 at
+    /// 0x30; Link Status 2 at 0x32): its Link Capabilities 2 spans 8 bytes (byte 0 bit 0 reserved, the supported speeds in
+    /// byte 1, then 24 bits at byte 5), so it reads Link Control 2 at 0x34 and Link Status 2 at 0x36. Those are libcper's
+    /// offsets, on purpose (docs/libcper-compat.md).
+    /// </summary>
+    private static readonly Group[] s_capabilityV2 =
+    [
+        Cap("device_capabilities2", "deviceCapabilities2",
+            I("completion_timeout_ranges_supported", 0, 4), E("completion_timeout_disable_supported", 4, 1, Supported),
+            E("ari_forwarding_supported", 5, 1, Supported), E("atomic_op_routing_supported", 6, 1, Supported),
+            E("_32_bit_atomicop_completer_supported", 7, 1, Supported), E("_64_bit_atomicop_completer_supported", 8, 1, Supported),
+            E("_128_bit_cas_completer_supported", 9, 1, Supported), E("no_ro_enabled_pr_pr_passing", 10, 1, Passing),
+            E("ltr_mechanism_supported", 11, 1, Supported), E("tph_completer_supported", 12, 2, Supported),
+            E("obff_supported", 18, 2, Supported), Raw("max_end_end_tlp_prefixes", 22, 2),
+            E("emergency_power_reduction_supported", 24, 2, Supported), I("dmwr_lengths_supported", 29, 2)),
+        Cap("device_control2", "deviceControl2",
+            I("completion_timeout_value", 0, 4), B("ari_forwarding_enable", 5), B("atomicop_requester_enable", 6),
+            B("atomicop_egress_blocking", 7), B("ido_request_enable", 8), B("ido_completion_enable", 9), B("ltr_mechanism_enable", 10),
+            B("emergency_power_reduction_request", 11), B("bit_tag_requester_10_enable", 12), I("obff_enable", 13, 2)),
+        // libcper's 8-byte Link Capabilities 2 at 0x2C: supported speeds = byte 1 bits 0-6, the 24 bits at byte 5 after.
+        new(N("link_capabilities2"), Lm.F(PcieErrorSection.CapabilityLayout, "linkCapabilities2").Offset, 8,
+        [
+            I("supported_link_speeds", 8, 7), E("crosslink_supported", 40, 1, Supported), I("lower_skp_os_generation_supported", 41, 7),
+            I("lower_skp_os_reception_supported", 48, 7), E("retimer_presence_detect_supported", 55, 1, Supported),
+            E("two_retimers_presence_detect_supported", 56, 1, Supported), E("drs_supported", 63, 1, Supported),
+        ]),
+        new(N("link_control2"), 0x34, 2, // libcper's Link Control 2 offset
+        [
+            Raw("target_link_speed", 0, 4), E("enter_compliance", 4, 1, Supported), Raw("hardware_autonomous_speed_disable", 5, 1),
+            B("selectable_de_emphasis", 6), I("transmit_margin", 7, 3), B("enter_modified_compliance", 10), B("compliance_sos", 11),
+            I("compliance_preset_de_emphasis", 12, 4),
+        ]),
+        new(N("link_status2"), 0x36, 2, // libcper's Link Status 2 offset
+        [
+            I("current_de_emphasis_level", 0, 1), B("equalization_8gts_complete", 1), B("equalization_8gts_phase1_successful", 2),
+            B("equalization_8gts_phase2_successful", 3), B("equalization_8gts_phase3_successful", 4), B("link_equalization_request_8gts", 5),
+            B("retimer_presence_detected", 6), B("two_retimers_presence_detected", 7), I("crosslink_resolution", 8, 2),
+            I("flit_mode_status", 10, 1), I("downstream_component_presence", 12, 3), B("drs_message_received", 15),
+        ]),
+    ];
+
+    // ---- The AER info (PCI Express Base 4.0 section 7.8.4). ----
     // Uncorrectable error register bits (PCIe AER), with libcper's member stems.
     private static readonly (int Bit, string Name)[] Uncorrectable =
     [
@@ -195,48 +198,163 @@ internal sealed class LcPcie : LibCperSection<PcieErrorSection>
         (13, "advisory_non_fatal_error"), (14, "corrected_internal_error"), (15, "header_log_overflow"),
     ];
 
-    /// <summary>The AER info, register by register from <see cref="PcieErrorSection.AerLayout"/> (libcper's names).</summary>
-    private static JsonObject Aer(PcieErrorSection m)
+    private static Group Aer(string name, string register, params R[] members)
     {
-        ulong R(string json) => m.GetAerRegister(json);
-        var o = new JsonObject { ["data"] = B64(m.AerInfo) };
-        ulong header = R("capabilityHeader");
-        o["capability_header"] = new JsonObject { ["capability_id"] = header & 0xFFFF, ["capability_version"] = (header >> 16) & 0xF, ["next_capability_offset"] = header >> 20 };
-        ulong status = R("uncorrectableErrorStatus"), mask = R("uncorrectableErrorMask"), severity = R("uncorrectableErrorSeverity");
-        var us = new JsonObject();
-        var um = new JsonObject();
-        var sv = new JsonObject();
-        foreach (var (bit, name) in Uncorrectable)
-        {
-            // libcper names this one member without the _status suffix.
-            us[name == "poisoned_tlp_received" ? name : name + "_status"] = Bit(status, bit);
-            um[name + "_mask"] = F(mask, bit, 1);
-            sv[name + "_severity"] = Enum2(F(severity, bit, 1), Severity);
-        }
-        o["uncorrectable_error_status"] = us;
-        o["uncorrectable_error_mask"] = um;
-        o["uncorrectable_error_severity"] = sv;
-        ulong cs = R("correctableErrorStatus"), cm = R("correctableErrorMask");
-        var cso = new JsonObject();
-        var cmo = new JsonObject();
-        foreach (var (bit, name) in Correctable)
-        {
-            cso[name + "_status"] = Bit(cs, bit);
-            cmo[name + "_mask"] = F(cm, bit, 1);
-        }
-        o["correctable_error_status"] = cso;
-        o["correctable_error_mask"] = cmo;
-        ulong r = R("capabilitiesControl");
-        o["advanced_error_capabilities_and_control"] = new JsonObject { ["first_error_pointer"] = F(r, 0, 5), ["header_log_size"] = F(r, 13, 5), ["logged_tlp_size"] = F(r, 19, 5) };
-        r = R("rootErrorStatus");
-        // libcper reads the interrupt message number from bits 25-29 (PCIe and AerLayout: 27-31).
-        o["root_error_status"] = new JsonObject { ["err_cor_subclass"] = F(r, 7, 2), ["advanced_error_interrupt_message_number"] = F(r, 25, 5) };
-        r = R("errorSourceId");
-        o["error_source_id"] = new JsonObject { ["err_cor_source_identification"] = F(r, 0, 16), ["err_fatal_nonfatal_source_identification"] = F(r, 16, 16) };
-        return o;
+        var f = Lm.F(PcieErrorSection.AerLayout, register);
+        return new(N(name), f.Offset, f.Size, members);
     }
 
-    public override PcieErrorSection FromIrModel(JsonObject o)
+    private static readonly Group[] s_aer =
+    [
+        Aer("capability_header", "capabilityHeader", I("capability_id", 0, 16), I("capability_version", 16, 4), I("next_capability_offset", 20, 12)),
+        // libcper names the poisoned TLP status member without the _status suffix.
+        Aer("uncorrectable_error_status", "uncorrectableErrorStatus",
+            [.. Uncorrectable.Select(u => B(u.Name == "poisoned_tlp_received" ? u.Name : u.Name + "_status", u.Bit))]),
+        Aer("uncorrectable_error_mask", "uncorrectableErrorMask", [.. Uncorrectable.Select(u => I(u.Name + "_mask", u.Bit, 1))]),
+        Aer("uncorrectable_error_severity", "uncorrectableErrorSeverity", [.. Uncorrectable.Select(u => E(u.Name + "_severity", u.Bit, 1, Severity))]),
+        Aer("correctable_error_status", "correctableErrorStatus", [.. Correctable.Select(c => B(c.Name + "_status", c.Bit))]),
+        Aer("correctable_error_mask", "correctableErrorMask", [.. Correctable.Select(c => I(c.Name + "_mask", c.Bit, 1))]),
+        Aer("advanced_error_capabilities_and_control", "capabilitiesControl", I("first_error_pointer", 0, 5), I("header_log_size", 13, 5), I("logged_tlp_size", 19, 5)),
+        // libcper reads the interrupt message number from bits 25-29 (PCIe and AerLayout: 27-31).
+        Aer("root_error_status", "rootErrorStatus", I("err_cor_subclass", 7, 2), I("advanced_error_interrupt_message_number", 25, 5)),
+        Aer("error_source_id", "errorSourceId", I("err_cor_source_identification", 0, 16), I("err_fatal_nonfatal_source_identification", 16, 16)),
+    ];
+
+    private static readonly JsonEncodedText s_message = N("A PCIe Error occurred"), s_shortName = N("Pcie");
+
+    private static int Bcd(ulong b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
+
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    {
+        if (body.Length < PcieErrorSection.Size) return false; // N.2.7: 208 bytes; libcper falls back to base64
+        ulong v = Layout.ReadValidationBits(body);
+        w.WriteStartObject();
+        w.WriteString(MessageName, s_message);
+        w.WriteStartObject(s_shortName);
+        if (Bit(v, PortTypeField.ValidBit)) LibCperMap.WritePair(w, s_portType, PortTypeField.ReadValue(body), PortTypes);
+        if (Bit(v, VersionField.ValidBit))
+        {
+            ulong version = VersionField.ReadValue(body); // minor in bits 0-7, major in bits 8-15, BCD
+            w.WriteStartObject(s_version);
+            w.WriteNumber(s_minor, Bcd(version & 0xFF));
+            w.WriteNumber(s_major, Bcd((version >> 8) & 0xFF));
+            w.WriteEndObject();
+        }
+        if (Bit(v, CommandField.ValidBit))
+        {
+            w.WriteStartObject(s_commandStatus);
+            w.WriteNumber(s_commandRegister, CommandField.ReadValue(body));
+            w.WriteNumber(s_statusRegister, StatusField.ReadValue(body));
+            w.WriteEndObject();
+        }
+        if (Bit(v, DeviceIdField.ValidBit)) WriteDeviceId(w, body.Slice(DeviceIdField.Offset, DeviceIdField.Size));
+        if (Bit(v, SerialField.ValidBit)) w.WriteNumber(s_serial, SerialField.ReadValue(body));
+        if (Bit(v, SecondaryStatusField.ValidBit))
+        {
+            w.WriteStartObject(s_bridge);
+            w.WriteNumber(s_secondaryStatusRegister, SecondaryStatusField.ReadValue(body));
+            w.WriteNumber(s_controlRegister, BridgeControlField.ReadValue(body));
+            w.WriteEndObject();
+        }
+        if (Bit(v, CapabilityField.ValidBit))
+        {
+            var c = body.Slice(CapabilityField.Offset, CapabilityField.Size);
+            w.WriteStartObject(s_capabilityStructure);
+            w.WriteBase64String(s_data, c);
+            WriteGroups(w, s_capability, c);
+            if ((CapabilitiesRegister.ReadValue(c) & 0xF) >= 2) WriteGroups(w, s_capabilityV2, c);
+            w.WriteEndObject();
+        }
+        if (Bit(v, AerField.ValidBit))
+        {
+            var a = body.Slice(AerField.Offset, AerField.Size);
+            w.WriteStartObject(s_aerInfo);
+            w.WriteBase64String(s_data, a);
+            WriteGroups(w, s_aer, a);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
+    }
+
+    /// <summary>
+    /// libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
+    /// whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
+    /// members beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
+    /// </summary>
+    private static void WriteDeviceId(Utf8JsonWriter w, ReadOnlySpan<byte> id)
+    {
+        ulong deviceId = DevIdField.ReadValue(id), vendorId = VendorIdField.ReadValue(id), classCode = ClassCodeField.ReadValue(id),
+            function = FunctionField.ReadValue(id), device = DeviceField.ReadValue(id), segment = SegmentField.ReadValue(id),
+            bus = BusField.ReadValue(id), secondaryBus = SecondaryBusField.ReadValue(id), slot = SlotNumber.Extract(SlotField.ReadValue(id));
+        w.WriteStartObject(s_deviceIdObject);
+        WriteHex(w, s_deviceIdHex, deviceId, 4);
+        WriteHex(w, s_vendorIdHex, vendorId, 4);
+        WriteHex(w, s_classCodeHex, classCode, 6);
+        WriteHex(w, s_functionHex, function, 2);
+        WriteHex(w, s_deviceHex, device, 2);
+        WriteHex(w, s_segmentHex, segment & 0xFF, 2);
+        WriteHex(w, s_busHex, bus, 2);
+        WriteHex(w, s_secondaryBusHex, secondaryBus, 2);
+        WriteHex(w, s_slotHex, slot & 0xFF, 2);
+        w.WriteNumber(s_deviceIdNum, deviceId);
+        w.WriteNumber(s_vendorIdNum, vendorId);
+        w.WriteNumber(s_classCodeNum, classCode);
+        w.WriteNumber(s_functionNum, function);
+        w.WriteNumber(s_deviceNum, device);
+        w.WriteNumber(s_segmentNum, segment);
+        w.WriteNumber(s_busNum, bus);
+        w.WriteNumber(s_secondaryBusNum, secondaryBus);
+        w.WriteNumber(s_slotNum, slot);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
+    {
+        Span<char> text = stackalloc char[18];
+        w.WriteString(name, text[..FormatHex(value, digits, text)]);
+    }
+
+    private static void WriteGroups(Utf8JsonWriter w, Group[] groups, ReadOnlySpan<byte> block)
+    {
+        foreach (var g in groups)
+        {
+            ulong reg = 0;
+            var bytes = block.Slice(g.Offset, g.Size);
+            for (int i = bytes.Length - 1; i >= 0; i--) reg = reg << 8 | bytes[i]; // little-endian
+            w.WriteStartObject(g.Name);
+            foreach (var m in g.Members)
+            {
+                ulong x = (reg >> m.Lo) & ((1UL << m.Width) - 1);
+                switch (m.Kind)
+                {
+                    case K.Int: w.WriteNumber(m.Name, x); break;
+                    case K.Bool: w.WriteBoolean(m.Name, x != 0); break;
+                    case K.Raw:
+                        w.WriteStartObject(m.Name);
+                        w.WriteNumber(s_raw, x);
+                        w.WriteEndObject();
+                        break;
+                    case K.Dict:
+                        w.WriteStartObject(m.Name);
+                        w.WriteNumber(s_raw, x);
+                        if (x < (ulong)m.Names!.Length) w.WriteString(s_value, m.Names[x]);
+                        w.WriteEndObject();
+                        break;
+                    case K.Enum2: w.WriteString(m.Name, m.Names![x > 0 ? 1 : 0]); break;
+                }
+            }
+            w.WriteEndObject();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public static PcieErrorSection FromIrModel(JsonObject o)
     {
         var m = new PcieErrorSection();
         ulong v = 0;
