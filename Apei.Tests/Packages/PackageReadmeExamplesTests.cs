@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Input;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
@@ -160,6 +161,23 @@ public sealed class PackageReadmeExamplesTests
     }
     // README-EXAMPLE-END
 
+    // README-EXAMPLE: RedfishInput
+    static List<string> ListRedfishRecords(byte[] json)
+    {
+        // A LogEntry, a LogEntryCollection page or an array of entries; CPERSection entries come back wrapped into records.
+        var input = RedfishCperEntries.Unwrap(json, severityOverride: null);
+        byte[] bytes = input.ToArray();
+        var lines = new List<string>();
+        foreach (var origin in input.Origins)
+        {
+            var record = CperRecordView.Read(bytes.AsSpan((int)origin.Offset, (int)origin.Length), out _, origin.Offset);
+            lines.Add($"{origin.Entry}: {record.DescriptorCount} section(s), severity {record.Header.Severity}");
+        }
+        lines.AddRange(input.Errors); // entries that gave no record, each named
+        return lines;
+    }
+    // README-EXAMPLE-END
+
     [Fact]
     public void SectionView_example_reads_the_address_libcper_prints()
     {
@@ -169,6 +187,18 @@ public sealed class PackageReadmeExamplesTests
         using var libcper = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/memory-validation-bits.json")));
         ulong expected = libcper.RootElement.GetProperty("sections")[0].GetProperty("Memory").GetProperty("physicalAddress").GetUInt64();
         Assert.Equal([expected], MemoryErrorAddresses(bytes));
+    }
+
+    [Fact]
+    public void RedfishInput_example_lists_the_fixture_page()
+    {
+        var lines = ListRedfishRecords(Fixtures.Bytes("fleet/redfish-logentries.json"));
+        Assert.Equal(3, lines.Count);
+        // Entry 1 carries fixtures/cper/whea/TestErrorMemory1.bin: its Section Count (UEFI 2.10 N.2.1, offset 10).
+        ushort sections = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(Fixtures.Bytes("cper/whea/TestErrorMemory1.bin").AsSpan(10));
+        Assert.StartsWith("LogEntry 1 (/redfish/v1/Systems/system/LogServices/EventLog/Entries/1): " + sections + " section(s)", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("LogEntry 2 ", lines[1], StringComparison.Ordinal);
+        Assert.Contains(": 1 section(s)", lines[2], StringComparison.Ordinal);
     }
 
     // README-EXAMPLE: Snapshot
@@ -275,6 +305,7 @@ public sealed class PackageReadmeExamplesTests
     [InlineData("Snapshot", "README.md")]
     [InlineData("VendorSection", "Cper/README.md")]
     [InlineData("SectionView", "Cper/README.md")]
+    [InlineData("RedfishInput", "Cper/README.md")]
     public void Readme_example_is_the_tested_code(string package, string? readmePath = null)
     {
         string root = System.IO.Path.GetDirectoryName(Fixtures.Root)!;

@@ -6,6 +6,7 @@ using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
 using Parquet;
 using Parquet.Schema;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -176,7 +177,7 @@ internal static class ParquetExport
         }
     }
 
-    private static void AddRecord(Rows rows, ArrayBufferWriter<byte> json, string file, RecordOrigin? origin, int index, long offset, byte[] bytes, bool truncated, CperDecodeOptions options)
+    private static void AddRecord(Rows rows, ArrayBufferWriter<byte> json, string file, CperRecordOrigin? origin, int index, long offset, byte[] bytes, bool truncated, CperDecodeOptions options)
     {
         // The bodies as decode -f json renders them: one walk of the record (the renderer is the single source of its JSON).
         json.ResetWrittenCount();

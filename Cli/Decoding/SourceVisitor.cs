@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -6,7 +7,7 @@ namespace ApeiKit.Cli;
 /// Where a decoded unit came from: the input's name, the unit's offset in the (decoded) input, and for wrapped records
 /// the entry that carried it, what ApeiKit synthesised around it and the entry's Oem members.
 /// </summary>
-internal sealed record UnitSource(string File, long Offset, RecordOrigin? Origin)
+internal sealed record UnitSource(string File, long Offset, CperRecordOrigin? Origin)
 {
     /// <summary>Writes the source into the unit's object: one "Source" line for text, a "source" object for JSON.</summary>
     public void Write(StructureVisitor v)

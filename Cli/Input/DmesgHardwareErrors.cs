@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -65,9 +66,9 @@ internal static partial class DmesgHardwareErrors
     }
 
     /// <summary>Parses every block of the text.</summary>
-    public static UnwrappedInput Unwrap(byte[] text)
+    public static CperUnwrappedInput Unwrap(byte[] text)
     {
-        var result = new UnwrappedInput();
+        var result = new CperUnwrappedInput();
         var blocks = new List<Block>();
         Block? block = null;
         string? seq = null;
@@ -91,13 +92,13 @@ internal static partial class DmesgHardwareErrors
         foreach (var b in blocks)
         {
             foreach (var s in b.Skipped) result.Notices.Add($"{b.Name}: {s}");
-            var sections = new List<SectionWrapper.Section>();
+            var sections = new List<CperSectionWrapper.Section>();
             foreach (var s in b.Sections)
             {
                 if (s.Kind == "memory error")
                 {
                     BinaryPrimitives.WriteUInt64LittleEndian(s.Memory, s.MemoryValid);
-                    sections.Add(new SectionWrapper.Section(s.Memory, CperGuids.PlatformMemory, s.Severity, s.FruId, s.FruText));
+                    sections.Add(new CperSectionWrapper.Section(s.Memory, CperGuids.PlatformMemory, s.Severity, s.FruId, s.FruText));
                 }
                 else if (s.Kind == "unknown" && s.Type is { } type)
                 {
@@ -106,7 +107,7 @@ internal static partial class DmesgHardwareErrors
                         result.Errors.Add($"{b.Name}: section of type {type}: the hex dump holds {s.Hex.Count} bytes, the kernel said section length {len}; left out");
                         continue;
                     }
-                    sections.Add(new SectionWrapper.Section([.. s.Hex], type, s.Severity, s.FruId, s.FruText));
+                    sections.Add(new CperSectionWrapper.Section([.. s.Hex], type, s.Severity, s.FruId, s.FruText));
                 }
             }
             if (sections.Count == 0)
@@ -114,7 +115,7 @@ internal static partial class DmesgHardwareErrors
                 result.Errors.Add($"{b.Name}: no section ApeiKit parses back from the kernel's text (memory errors and sections of unknown type are)");
                 continue;
             }
-            result.Add(SectionWrapper.WrapSections(sections, b.Severity, Guid.Empty, null), b.Name, synthesised: true,
+            result.Add(CperSectionWrapper.WrapSections(sections, b.Severity, Guid.Empty, null), b.Name, synthesised: true,
                 note: $"rebuilt by ApeiKit from the kernel's printed lines of {b.Name} (lossy: only the fields the kernel printed; record header synthesised)");
         }
         if (blocks.Count == 0) result.Errors.Add("no {N}[Hardware Error]: line");
@@ -129,7 +130,7 @@ internal static partial class DmesgHardwareErrors
         _ => 3, // "info", "unknown"
     };
 
-    private static void Parse(Block b, string msg, UnwrappedInput result)
+    private static void Parse(Block b, string msg, CperUnwrappedInput result)
     {
         var ci = CultureInfo.InvariantCulture;
         var sec = b.Sections.Count > 0 ? b.Sections[^1] : null;

@@ -1,4 +1,4 @@
-using ApeiKit.Text;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -30,8 +30,8 @@ internal enum InputEncoding
 }
 
 /// <summary>
-/// Turns text-encoded input into bytes, in memory, through the same decoders the streamed inputs use
-/// (<see cref="HexTextStream"/>, <see cref="Base64TextStream"/>), and guesses the encoding from a prefix.
+/// Turns text-encoded input into bytes, in memory, through the library's <see cref="CperTextForms"/> (the same decoders
+/// the streamed inputs use), mapping its encodings to the CLI's <see cref="InputEncoding"/> and its errors to usage errors.
 /// </summary>
 internal static class InputDecoder
 {
@@ -43,79 +43,29 @@ internal static class InputDecoder
         used = encoding == InputEncoding.Auto ? Guess(data, complete: true) : encoding;
         return used switch
         {
-            InputEncoding.Hex => Run(new HexTextStream(new MemoryStream(data, writable: false)), out string? e) ?? throw new CliUsageException($"input is {e}."),
-            InputEncoding.Base64 => Run(new Base64TextStream(new MemoryStream(data, writable: false)), out string? e) ?? throw new CliUsageException($"input is {e}."),
+            InputEncoding.Hex => CperTextForms.Decode(data, out string? e, CperTextEncoding.Hex) ?? throw new CliUsageException($"input is {e}."),
+            InputEncoding.Base64 => CperTextForms.Decode(data, out string? e, CperTextEncoding.Base64) ?? throw new CliUsageException($"input is {e}."),
             _ => data,
         };
     }
 
-    /// <summary>
-    /// Guesses the encoding from the first bytes of an input: binary when they start with "CPER" or hold a byte that
-    /// is not text; hex when the characters are hex digits and separators, at least up to 256 digits before anything
-    /// else (a typo later in a long hex file is then reported where it is, after the bytes before it); base64 likewise;
-    /// else binary.
-    /// </summary>
+    /// <summary>The encoding <see cref="CperTextForms.Guess"/> sees in the first bytes of an input, as an <see cref="InputEncoding"/>.</summary>
     /// <param name="data">The first bytes (or all of the input).</param>
     /// <param name="complete">Unused: kept for callers that pass it; the same rule applies to a prefix and a whole input.</param>
     public static InputEncoding Guess(ReadOnlySpan<byte> data, bool complete = true)
     {
         _ = complete;
-        if (data.Length == 0 || data.StartsWith("CPER"u8) || !IsText(data)) return InputEncoding.Binary;
-        if (ValidPrefix(data, hex: true) is var h && (h == int.MaxValue || h >= MinDigits)) return InputEncoding.Hex;
-        if (ValidPrefix(data, hex: false) is var b && (b == int.MaxValue || b >= MinDigits)) return InputEncoding.Base64;
-        return InputEncoding.Binary;
-    }
-
-    private const int MinDigits = 256;
-
-    /// <summary>Digits before the first character that is not valid in the encoding; int.MaxValue when all are valid (and there is at least one).</summary>
-    private static int ValidPrefix(ReadOnlySpan<byte> data, bool hex)
-    {
-        int digits = 0;
-        for (int i = 0; i < data.Length; i++)
+        return CperTextForms.Guess(data) switch
         {
-            byte c = data[i];
-            if (c is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') continue;
-            if (hex)
-            {
-                if (c == (byte)',') continue;
-                if (c == '0' && i + 1 < data.Length && (data[i + 1] | 0x20) == 'x') { i++; continue; }
-                if (!char.IsAsciiHexDigit((char)c)) return digits;
-            }
-            else if (!(char.IsAsciiLetterOrDigit((char)c) || c is (byte)'+' or (byte)'/' or (byte)'=')) return digits;
-            digits++;
-        }
-        return digits == 0 ? 0 : int.MaxValue;
+            CperTextEncoding.Hex => InputEncoding.Hex,
+            CperTextEncoding.Base64 => InputEncoding.Base64,
+            _ => InputEncoding.Binary,
+        };
     }
 
-    private static bool IsText(ReadOnlySpan<byte> data)
-    {
-        foreach (var b in data)
-        {
-            if (b is (< 0x20 and not (byte)'\n' and not (byte)'\r' and not (byte)'\t') or >= 0x7F) return false;
-        }
-        return true;
-    }
+    /// <summary>Parses hex digits, ignoring whitespace, commas and "0x" prefixes (<see cref="CperTextForms.TryDecodeHex"/>).</summary>
+    public static bool TryHex(ReadOnlySpan<byte> text, out byte[] bytes) => CperTextForms.TryDecodeHex(text, out bytes);
 
-    /// <summary>Parses hex digits, ignoring whitespace, commas and "0x" prefixes.</summary>
-    public static bool TryHex(ReadOnlySpan<byte> text, out byte[] bytes)
-    {
-        bytes = ValidPrefix(text, hex: true) == int.MaxValue ? Run(new HexTextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
-        return bytes.Length > 0;
-    }
-
-    /// <summary>Parses base64, ignoring whitespace.</summary>
-    public static bool TryBase64(ReadOnlySpan<byte> text, out byte[] bytes)
-    {
-        bytes = ValidPrefix(text, hex: false) == int.MaxValue ? Run(new Base64TextStream(new MemoryStream(text.ToArray(), writable: false)), out _) ?? [] : [];
-        return bytes.Length > 0;
-    }
-
-    private static byte[]? Run(TextDecodingStream stream, out string? error)
-    {
-        using var ms = new MemoryStream();
-        stream.CopyTo(ms);
-        error = stream.Error;
-        return error is null ? ms.ToArray() : null;
-    }
+    /// <summary>Parses base64, ignoring whitespace (<see cref="CperTextForms.TryDecodeBase64"/>).</summary>
+    public static bool TryBase64(ReadOnlySpan<byte> text, out byte[] bytes) => CperTextForms.TryDecodeBase64(text, out bytes);
 }

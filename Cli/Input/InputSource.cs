@@ -3,6 +3,7 @@ using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
 using ApeiKit.Ghes.Streaming;
 using ApeiKit.Text;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -64,7 +65,7 @@ internal sealed class InputSource : IDisposable
     /// <summary>For <see cref="InputForm.Table"/> from acpidump text: the text itself.</summary>
     public bool IsAcpiDumpText { get; private init; }
     /// <summary>For wrapped records (Redfish LogEntry, PLDM, WHEA event XML, a lone section): where each record came from; else null.</summary>
-    public IReadOnlyList<RecordOrigin>? Origins { get; private init; }
+    public IReadOnlyList<CperRecordOrigin>? Origins { get; private init; }
     /// <summary>Entries of the wrapper that gave no record (each names its entry): errors.</summary>
     public IReadOnlyList<string> WrapperErrors { get; private init; } = [];
     /// <summary>What the wrapper says that is not an error (entries without CPER skipped, a next page not fetched).</summary>
@@ -73,7 +74,7 @@ internal sealed class InputSource : IDisposable
     public IEnumerable<string> Errors => TextError is { } t ? WrapperErrors.Prepend(t) : WrapperErrors;
 
     /// <summary>The origin of the record at <paramref name="offset"/> of the decoded bytes, or null when the input is not wrapped.</summary>
-    public RecordOrigin? OriginAt(long offset) => Origins is null ? null : UnwrappedInput.Find(Origins, offset);
+    public CperRecordOrigin? OriginAt(long offset) => Origins is null ? null : CperUnwrappedInput.Find(Origins, offset);
 
     /// <summary>The framing for <see cref="InputForm.CperRecords"/> and <see cref="InputForm.ErrorStatusBlocks"/>.</summary>
     public RecordFraming Framing => Form == InputForm.ErrorStatusBlocks ? ErrorStatusBlockFraming.Instance : CperRecordFraming.Instance;
@@ -191,7 +192,7 @@ internal sealed class InputSource : IDisposable
         var head = raw.Peek(4096);
         if (PldmCperFile.LooksLikePldm(head)) return InputEncoding.Pldm;
         if (head.StartsWith(RasdaemonDatabase.Magic)) return InputEncoding.Rasdaemon;
-        if (RedfishLogEntries.LooksLikeRedfish(head)) return InputEncoding.Redfish;
+        if (RedfishCperEntries.LooksLikeRedfish(head)) return InputEncoding.Redfish;
         if (WheaEventXml.LooksLikeEventXml(head)) return InputEncoding.WheaXml;
         if (HexDumpTextStream.LooksLikeHexDump(head)) return InputEncoding.HexDump;
         if (DmesgHardwareErrors.LooksLikeDmesg(head)) return InputEncoding.Dmesg;
@@ -205,17 +206,31 @@ internal sealed class InputSource : IDisposable
     private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, WrapOptions wrap, InputEncoding sectionText)
     {
         byte[] bytes = ReadAllBounded(name, peekRaw);
-        UnwrappedInput unwrapped;
+        CperUnwrappedInput unwrapped;
         switch (encoding)
         {
             case InputEncoding.Redfish:
-                unwrapped = RedfishLogEntries.Unwrap(name, bytes, wrap.Severity);
+                try
+                {
+                    unwrapped = RedfishCperEntries.Unwrap(bytes, wrap.Severity);
+                }
+                catch (FormatException e)
+                {
+                    throw new CliUsageException($"{name}: {e.Message}");
+                }
                 break;
             case InputEncoding.Pldm:
                 unwrapped = PldmCperFile.Unwrap(bytes);
                 break;
             case InputEncoding.WheaXml:
-                unwrapped = WheaEventXml.Unwrap(name, bytes);
+                try
+                {
+                    unwrapped = WheaEventXml.Unwrap(bytes);
+                }
+                catch (FormatException e)
+                {
+                    throw new CliUsageException($"{name}: {e.Message}");
+                }
                 break;
             case InputEncoding.Rasdaemon:
                 unwrapped = RasdaemonDatabase.Unwrap(name, bytes);
@@ -237,15 +252,15 @@ internal sealed class InputSource : IDisposable
                 {
                     throw new CliUsageException($"{name}: the section's {e.Message}");
                 }
-                unwrapped = new UnwrappedInput();
+                unwrapped = new CperUnwrappedInput();
                 if (body.Length == 0) unwrapped.Errors.Add("the section is empty");
-                else if (SectionWrapper.StartsWithDescriptor(body, type))
-                    unwrapped.Add(SectionWrapper.WrapDescribed(body, Guid.Empty, null, name), "the section", synthesised: true,
+                else if (CperSectionWrapper.StartsWithDescriptor(body, type))
+                    unwrapped.Add(CperSectionWrapper.WrapDescribed(body, Guid.Empty, null, name), "the section", synthesised: true,
                         note: "record header synthesised by ApeiKit around the section descriptor and section given (--section-type; severity from the descriptor)");
                 else
                 {
                     uint severity = wrap.Severity ?? 3;
-                    unwrapped.Add(SectionWrapper.WrapBody(body, type, severity, Guid.Empty, null), "the section", synthesised: true,
+                    unwrapped.Add(CperSectionWrapper.WrapBody(body, type, severity, Guid.Empty, null), "the section", synthesised: true,
                         note: $"record header and section descriptor synthesised by ApeiKit around the section body given (--section-type; severity {(wrap.Severity is null ? "informational: no --severity given" : "from --severity")})");
                 }
                 break;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -31,9 +32,9 @@ internal static class PldmCperFile
     }
 
     /// <summary>Unwraps the events in <paramref name="bytes"/>.</summary>
-    public static UnwrappedInput Unwrap(byte[] bytes)
+    public static CperUnwrappedInput Unwrap(byte[] bytes)
     {
-        var result = new UnwrappedInput();
+        var result = new CperUnwrappedInput();
         int pos = 0, n = 0;
         var ci = CultureInfo.InvariantCulture;
         while (pos < bytes.Length)
@@ -67,7 +68,7 @@ internal static class PldmCperFile
                         result.Errors.Add(string.Create(ci, $"{entry}: formatType 1 (a single section) with {data.Length} bytes: too short for a section descriptor (72 bytes)"));
                         break;
                     }
-                    result.Add(SectionWrapper.WrapDescribed(data, Guid.Empty, null, entry), entry, sourceOffset: pos + HeaderSize, synthesised: true,
+                    result.Add(CperSectionWrapper.WrapDescribed(data, Guid.Empty, null, entry), entry, sourceOffset: pos + HeaderSize, synthesised: true,
                         note: $"record header synthesised by ApeiKit around the section descriptor and section of {entry} (formatType 1; severity from the descriptor; no timestamp or notification type)");
                     break;
                 default:

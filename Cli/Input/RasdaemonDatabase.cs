@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using ApeiKit.Cper;
 using Microsoft.Data.Sqlite;
+using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
@@ -30,7 +31,7 @@ internal static class RasdaemonDatabase
 
     /// <summary>Reads the database held in <paramref name="bytes"/> (copied to a temporary file: SQLite reads files).</summary>
     /// <exception cref="CliUsageException">Not a database SQLite opens, or none of rasdaemon's tables is there.</exception>
-    public static UnwrappedInput Unwrap(string name, byte[] bytes)
+    public static CperUnwrappedInput Unwrap(string name, byte[] bytes)
     {
         string temp = Path.Combine(Path.GetTempPath(), $"apeikit-rasdaemon-{Guid.NewGuid():N}.db");
         try
@@ -40,7 +41,7 @@ internal static class RasdaemonDatabase
             using var connection = new SqliteConnection(csb.ToString());
             connection.Open();
             var tables = Tables(connection);
-            var result = new UnwrappedInput();
+            var result = new CperUnwrappedInput();
             bool any = false;
             foreach (var table in s_decoded)
             {
@@ -107,7 +108,7 @@ internal static class RasdaemonDatabase
     }
 
     /// <summary>The rows of <paramref name="table"/> with <paramref name="needed"/> columns, or an error when the schema lacks one.</summary>
-    private static List<Dictionary<string, object?>>? Rows(SqliteConnection c, string table, HashSet<string> columns, string[] needed, UnwrappedInput result)
+    private static List<Dictionary<string, object?>>? Rows(SqliteConnection c, string table, HashSet<string> columns, string[] needed, CperUnwrappedInput result)
     {
         var missing = needed.Where(n => !columns.Contains(n)).ToList();
         if (missing.Count > 0)
@@ -140,7 +141,7 @@ internal static class RasdaemonDatabase
 
     private static Guid? FruId(object? v) => Blob(v) is { Length: 16 } b && b.AsSpan().IndexOfAnyExcept((byte)0) >= 0 ? new Guid(b) : null;
 
-    private static void NonStandard(SqliteConnection c, HashSet<string> columns, UnwrappedInput result)
+    private static void NonStandard(SqliteConnection c, HashSet<string> columns, CperUnwrappedInput result)
     {
         const string table = "non_standard_event";
         if (Rows(c, table, columns, ["id", "timestamp", "sec_type", "fru_id", "fru_text", "severity", "error"], result) is not { } rows) return;
@@ -183,12 +184,12 @@ internal static class RasdaemonDatabase
             string? sevText = row["severity"] as string;
             uint severity = sevText?.ToLowerInvariant() switch { "fatal" => 1u, "recoverable" => 0u, "corrected" => 2u, "informational" => 3u, _ => 3u };
             string sevNote = sevText is "Fatal" or "Recoverable" or "Corrected" or "Informational" ? $"severity \"{sevText}\"" : $"severity {(sevText is null ? "missing" : $"\"{sevText}\"")}: informational";
-            result.Add(SectionWrapper.WrapBody(body, type, severity, Guid.Empty, Timestamp(row["timestamp"]), FruId(row["fru_id"]), row["fru_text"] as string), entry, synthesised: true,
+            result.Add(CperSectionWrapper.WrapBody(body, type, severity, Guid.Empty, Timestamp(row["timestamp"]), FruId(row["fru_id"]), row["fru_text"] as string), entry, synthesised: true,
                 note: $"record header and section descriptor synthesised by ApeiKit around the section body of {entry} ({sevNote}, timestamp from the row{typeNote})");
         }
     }
 
-    private static void Arm(SqliteConnection c, HashSet<string> columns, UnwrappedInput result)
+    private static void Arm(SqliteConnection c, HashSet<string> columns, CperUnwrappedInput result)
     {
         const string table = "arm_event";
         if (Rows(c, table, columns, ["id", "timestamp", "error_count", "affinity", "mpidr", "running_state", "psci_state", "err_info", "context_info", "vendor_info"], result) is not { } rows) return;
@@ -239,12 +240,12 @@ internal static class RasdaemonDatabase
             errInfo.CopyTo(body, 40);
             context.CopyTo(body, 40 + errInfo.Length);
             vendor.CopyTo(body, 40 + errInfo.Length + context.Length);
-            result.Add(SectionWrapper.WrapBody(body, CperGuids.ProcessorArm, 3, Guid.Empty, Timestamp(row["timestamp"])), entry, synthesised: true,
+            result.Add(CperSectionWrapper.WrapBody(body, CperGuids.ProcessorArm, 3, Guid.Empty, Timestamp(row["timestamp"])), entry, synthesised: true,
                 note: $"ARM processor section rebuilt by ApeiKit from the columns of {entry} (lossy: rasdaemon stores neither MIDR_EL1, left zero, nor a severity, informational); record header synthesised");
         }
     }
 
-    private static void Extlog(SqliteConnection c, HashSet<string> columns, UnwrappedInput result)
+    private static void Extlog(SqliteConnection c, HashSet<string> columns, CperUnwrappedInput result)
     {
         const string table = "extlog_event";
         if (Rows(c, table, columns, ["id", "timestamp", "etype", "severity", "address", "fru_id", "fru_text", "cper_data"], result) is not { } rows) return;
@@ -273,7 +274,7 @@ internal static class RasdaemonDatabase
             // CPER severity values (rasdaemon's ras-extlog-handler prints 0 recoverable, 1 fatal, 2 corrected, 3 informational).
             long sev = Int(row["severity"]) ?? 3;
             uint severity = sev is >= 0 and <= 3 ? (uint)sev : 3u;
-            result.Add(SectionWrapper.WrapBody(body, CperGuids.PlatformMemory, severity, Guid.Empty, Timestamp(row["timestamp"]), FruId(row["fru_id"]), row["fru_text"] as string), entry, synthesised: true,
+            result.Add(CperSectionWrapper.WrapBody(body, CperGuids.PlatformMemory, severity, Guid.Empty, Timestamp(row["timestamp"]), FruId(row["fru_id"]), row["fru_text"] as string), entry, synthesised: true,
                 note: $"platform memory section rebuilt by ApeiKit from the compact memory error, address and etype of {entry} (lossy: Error Status and Physical Address Mask are not stored); record header synthesised");
         }
     }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using ApeiKit.Cper;
 
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// Wraps one CPER section (its body alone, or a section descriptor followed by its body, as libcper's single-section
@@ -10,7 +9,7 @@ namespace ApeiKit.Cli;
 /// notification type given (zero when unknown), no platform/partition ID, creator zero, record ID zero; the timestamp
 /// only when the wrapper carries one. Outputs say the header was synthesised and from which entry.
 /// </summary>
-internal static class SectionWrapper
+public static class CperSectionWrapper
 {
     /// <summary>Where the section starts in a synthesised record: after the header and one descriptor.</summary>
     public const int BodyOffset = CperRecordHeader.Size + CperSectionDescriptor.Size;
@@ -20,6 +19,11 @@ internal static class SectionWrapper
         => WrapSections([new Section(body.ToArray(), sectionType, severity, fruId, fruText)], severity, notificationType, timestamp);
 
     /// <summary>One section to wrap: its body, type, severity and FRU (each FRU part marked valid when given).</summary>
+    /// <param name="Body">The section body.</param>
+    /// <param name="Type">The section type GUID (UEFI 2.10 N.2.2 Section Type).</param>
+    /// <param name="Severity">The section severity (0-3).</param>
+    /// <param name="FruId">The FRU ID, or null.</param>
+    /// <param name="FruText">The FRU text (ASCII, at most 20 bytes kept), or null.</param>
     public sealed record Section(byte[] Body, Guid Type, uint Severity, Guid? FruId = null, string? FruText = null);
 
     /// <summary>Builds a record holding <paramref name="sections"/>, each with a new descriptor, bodies after the descriptors in order.</summary>
@@ -62,11 +66,11 @@ internal static class SectionWrapper
     /// descriptor is kept byte for byte except its Section Offset (where the body now is); the record's severity is the
     /// section's.
     /// </summary>
-    /// <exception cref="CliUsageException">Fewer than 72 bytes (no whole descriptor).</exception>
+    /// <exception cref="ArgumentException">Fewer than 72 bytes (no whole descriptor): check with <see cref="StartsWithDescriptor"/> first.</exception>
     public static byte[] WrapDescribed(ReadOnlySpan<byte> descriptorAndBody, Guid notificationType, CperTimestamp? timestamp, string entry)
     {
         if (descriptorAndBody.Length < CperSectionDescriptor.Size)
-            throw new CliUsageException($"{entry}: {descriptorAndBody.Length} bytes is too short for a section descriptor (72 bytes) followed by its section");
+            throw new ArgumentException($"{entry}: {descriptorAndBody.Length} bytes is too short for a section descriptor (72 bytes) followed by its section");
         var record = new byte[CperRecordHeader.Size + descriptorAndBody.Length];
         uint severity = BinaryPrimitives.ReadUInt32LittleEndian(descriptorAndBody[CperSectionDescriptor.SeverityOffset..]);
         WriteHeader(record, severity, notificationType, timestamp);

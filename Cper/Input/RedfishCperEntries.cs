@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ApeiKit.Cper;
 
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// Redfish LogEntry JSON (DMTF DSP0268, LogEntry v1.15+: <c>DiagnosticDataType</c> "CPER" or "CPERSection",
 /// <c>DiagnosticData</c> base64, the <c>CPER</c> object with <c>SectionType</c>, <c>NotificationType</c> and <c>Oem</c>;
 /// <c>AdditionalDataURI</c> when the payload is an attachment), as bmcweb serves it: one entry, a LogEntryCollection
 /// page (<c>Members</c>), or an array of entries. "CPER" entries give their record as it is; "CPERSection" entries are
-/// wrapped into a record (<see cref="SectionWrapper"/>).
+/// wrapped into a record (<see cref="CperSectionWrapper"/>).
 /// </summary>
-internal static class RedfishLogEntries
+public static class RedfishCperEntries
 {
-    /// <summary>True when the first bytes of a text look like Redfish LogEntry JSON.</summary>
+    /// <summary>True when the first bytes of a text look like Redfish LogEntry JSON (an object or array naming DiagnosticData or LogEntry).</summary>
+    /// <param name="head">The first bytes (4 KiB is plenty).</param>
     public static bool LooksLikeRedfish(ReadOnlySpan<byte> head)
     {
         var t = SkipBomAndSpace(head);
@@ -30,12 +30,19 @@ internal static class RedfishLogEntries
         return t.TrimStart(" \t\r\n"u8);
     }
 
-    /// <summary>Unwraps every entry of <paramref name="json"/>.</summary>
-    /// <exception cref="CliUsageException">The text is not JSON, or holds no LogEntry.</exception>
-    public static UnwrappedInput Unwrap(string name, byte[] json, uint? severityOverride)
+    /// <summary>
+    /// Unwraps every entry of <paramref name="json"/>: each "CPER" entry's record and each "CPERSection" entry's section
+    /// wrapped into a record, with the entry's name and JSON path (<c>Members[3]</c>) in its origin; entries that give no
+    /// record are in <see cref="CperUnwrappedInput.Errors"/> or <see cref="CperUnwrappedInput.Notices"/>.
+    /// </summary>
+    /// <param name="json">The JSON text (UTF-8, a BOM allowed).</param>
+    /// <param name="severityOverride">Severity for the record synthesised around a CPERSection body (0-3), or null to take it from the entry's Severity.</param>
+    /// <exception cref="FormatException">The text is not UTF-8 JSON, or its root is neither an entry, a collection nor an array (the message says which, for a reader).</exception>
+    public static CperUnwrappedInput Unwrap(byte[] json, uint? severityOverride)
     {
+        ArgumentNullException.ThrowIfNull(json);
         if (!System.Text.Unicode.Utf8.IsValid(json))
-            throw new CliUsageException($"{name}: not valid UTF-8 text (Redfish LogEntry JSON expected).");
+            throw new FormatException("not valid UTF-8 text (Redfish LogEntry JSON expected).");
         JsonDocument doc;
         try
         {
@@ -43,11 +50,11 @@ internal static class RedfishLogEntries
         }
         catch (JsonException e)
         {
-            throw new CliUsageException($"{name}: not valid JSON (Redfish LogEntry expected): {e.Message}");
+            throw new FormatException($"not valid JSON (Redfish LogEntry expected): {e.Message}");
         }
         using (doc)
         {
-            var result = new UnwrappedInput();
+            var result = new CperUnwrappedInput();
             var root = doc.RootElement;
             var entries = new List<(JsonElement Entry, string Where)>();
             if (root.ValueKind == JsonValueKind.Array)
@@ -63,7 +70,7 @@ internal static class RedfishLogEntries
                     result.Notices.Add($"the collection continues at {next.GetString()} (not fetched: decode that page too)");
             }
             else if (root.ValueKind == JsonValueKind.Object) entries.Add((root, "the entry"));
-            else throw new CliUsageException($"{name}: JSON {root.ValueKind} is neither a Redfish LogEntry, a LogEntryCollection nor an array of entries.");
+            else throw new FormatException($"JSON {root.ValueKind} is neither a Redfish LogEntry, a LogEntryCollection nor an array of entries.");
             foreach (var (entry, where) in entries) Add(result, entry, where, severityOverride);
             if (entries.Count == 0) result.Notices.Add("the JSON holds no LogEntry");
             return result;
@@ -73,7 +80,7 @@ internal static class RedfishLogEntries
     private static string? Str(JsonElement o, string property)
         => o.ValueKind == JsonValueKind.Object && o.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static void Add(UnwrappedInput result, JsonElement entry, string where, uint? severityOverride)
+    private static void Add(CperUnwrappedInput result, JsonElement entry, string where, uint? severityOverride)
     {
         if (entry.ValueKind != JsonValueKind.Object)
         {
@@ -174,9 +181,9 @@ internal static class RedfishLogEntries
         CperTimestamp? timestamp = Str(entry, "Created") is { } created && DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
             ? CperTimestamp.FromDateTime(when.UtcDateTime) : null;
         string stamp = timestamp is null ? "no timestamp" : "timestamp from Created";
-        if (SectionWrapper.StartsWithDescriptor(payload, sectionType))
+        if (CperSectionWrapper.StartsWithDescriptor(payload, sectionType))
         {
-            result.Add(SectionWrapper.WrapDescribed(payload, notification, timestamp, name), name, synthesised: true,
+            result.Add(CperSectionWrapper.WrapDescribed(payload, notification, timestamp, name), name, synthesised: true,
                 note: $"record header synthesised by ApeiKit around the section descriptor and section of {name} (severity from the descriptor, {stamp})", oem: oemJson);
             return;
         }
@@ -185,7 +192,7 @@ internal static class RedfishLogEntries
         // corrected/informational -> OK; the inverse is the best the entry says about the section.
         uint severity = severityOverride ?? redfishSeverity switch { "Critical" => 1u, "Warning" => 0u, "OK" => 2u, _ => 3u };
         string from = severityOverride is not null ? "--severity" : redfishSeverity is null ? "informational: the entry has no Severity" : $"the entry's Severity \"{redfishSeverity}\"";
-        result.Add(SectionWrapper.WrapBody(payload, sectionType, severity, notification, timestamp), name, synthesised: true,
+        result.Add(CperSectionWrapper.WrapBody(payload, sectionType, severity, notification, timestamp), name, synthesised: true,
             note: $"record header and section descriptor synthesised by ApeiKit around the section body of {name} (severity from {from}, {stamp})", oem: oemJson);
     }
 }

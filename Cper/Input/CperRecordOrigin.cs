@@ -1,4 +1,4 @@
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// Where the bytes of a record came from when an input wraps its records (a Redfish LogEntry, a PLDM CPER file, a
@@ -12,15 +12,15 @@ namespace ApeiKit.Cli;
 /// <param name="HeaderSynthesised">True when the record header (and maybe the descriptor) was made by ApeiKit around a section.</param>
 /// <param name="Note">What was synthesised or assumed, in words, or null.</param>
 /// <param name="Oem">The entry's Oem members as JSON text, or null.</param>
-internal sealed record RecordOrigin(long Offset, long Length, string Entry, long? SourceOffset = null, bool HeaderSynthesised = false, string? Note = null, string? Oem = null);
+public sealed record CperRecordOrigin(long Offset, long Length, string Entry, long? SourceOffset = null, bool HeaderSynthesised = false, string? Note = null, string? Oem = null);
 
 /// <summary>What an input's wrapper gave: the records' bytes back to back, where each came from, and the entries that gave nothing.</summary>
-internal sealed class UnwrappedInput
+public sealed class CperUnwrappedInput
 {
     private readonly MemoryStream _bytes = new();
 
     /// <summary>Where each payload came from, in order.</summary>
-    public List<RecordOrigin> Origins { get; } = [];
+    public List<CperRecordOrigin> Origins { get; } = [];
     /// <summary>Entries that could not be read (each names its entry): errors.</summary>
     public List<string> Errors { get; } = [];
     /// <summary>Things worth saying that are not errors (entries skipped because they carry no CPER, a next page not fetched).</summary>
@@ -32,12 +32,12 @@ internal sealed class UnwrappedInput
     /// <summary>Appends a payload and its origin.</summary>
     public void Add(ReadOnlySpan<byte> payload, string entry, long? sourceOffset = null, bool synthesised = false, string? note = null, string? oem = null)
     {
-        Origins.Add(new RecordOrigin(_bytes.Length, payload.Length, entry, sourceOffset, synthesised, note, oem));
+        Origins.Add(new CperRecordOrigin(_bytes.Length, payload.Length, entry, sourceOffset, synthesised, note, oem));
         _bytes.Write(payload);
     }
 
     /// <summary>The origin of the record at <paramref name="offset"/> of the unwrapped bytes (the payload holding it), or null.</summary>
-    public static RecordOrigin? Find(IReadOnlyList<RecordOrigin> origins, long offset)
+    public static CperRecordOrigin? Find(IReadOnlyList<CperRecordOrigin> origins, long offset)
     {
         int lo = 0, hi = origins.Count - 1;
         while (lo <= hi)

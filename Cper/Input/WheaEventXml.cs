@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// Windows events exported as XML (<c>wevtutil qe System /q:"*[System[Provider[@Name='Microsoft-Windows-WHEA-Logger']]]" /f:xml</c>:
@@ -9,9 +9,10 @@ namespace ApeiKit.Cli;
 /// WHEA-Logger event is the hex of its raw data: a <c>RawData</c> element or <c>&lt;Data Name="RawData"&gt;</c> in
 /// EventData. Each event with raw data gives one record; events of other providers are skipped (said once).
 /// </summary>
-internal static class WheaEventXml
+public static class WheaEventXml
 {
-    /// <summary>True when the first bytes look like exported Windows event XML.</summary>
+    /// <summary>True when the first bytes look like exported Windows event XML (UTF-8 or UTF-16 with its BOM).</summary>
+    /// <param name="head">The first bytes (4 KiB is plenty).</param>
     public static bool LooksLikeEventXml(ReadOnlySpan<byte> head)
     {
         string text;
@@ -23,11 +24,16 @@ internal static class WheaEventXml
             && (text.Contains("schemas.microsoft.com/win/2004/08/events/event", StringComparison.Ordinal) || text.Contains("WHEA-Logger", StringComparison.Ordinal));
     }
 
-    /// <summary>Unwraps every event's raw data.</summary>
-    /// <exception cref="CliUsageException">Not well-formed XML (with the line and column).</exception>
-    public static UnwrappedInput Unwrap(string name, byte[] xml)
+    /// <summary>
+    /// Unwraps every event's raw data: one record per event with RawData, its origin naming the provider, the event's
+    /// number in the file, EventID and EventRecordID; WHEA-Logger events without usable RawData are errors.
+    /// </summary>
+    /// <param name="xml">The XML (UTF-8, or UTF-16 with its BOM).</param>
+    /// <exception cref="FormatException">Not well-formed XML (the message gives the line and column).</exception>
+    public static CperUnwrappedInput Unwrap(byte[] xml)
     {
-        var result = new UnwrappedInput();
+        ArgumentNullException.ThrowIfNull(xml);
+        var result = new CperUnwrappedInput();
         var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
         int n = 0, skipped = 0;
         try
@@ -45,14 +51,14 @@ internal static class WheaEventXml
         }
         catch (XmlException e)
         {
-            throw new CliUsageException($"{name}: not well-formed XML at line {e.LineNumber}, column {e.LinePosition}: {e.Message}");
+            throw new FormatException($"not well-formed XML at line {e.LineNumber}, column {e.LinePosition}: {e.Message}");
         }
         if (n == 0) result.Errors.Add("no Event element in the XML");
         if (skipped > 0) result.Notices.Add($"{skipped} event(s) of other providers (not WHEA-Logger) and without RawData skipped");
         return result;
     }
 
-    private static void Event(UnwrappedInput result, XElement ev, int n, ref int skipped)
+    private static void Event(CperUnwrappedInput result, XElement ev, int n, ref int skipped)
     {
         XElement? system = ev.Elements().FirstOrDefault(e => e.Name.LocalName == "System");
         string? Sys(string local) => system?.Elements().FirstOrDefault(e => e.Name.LocalName == local)?.Value.Trim();
@@ -78,7 +84,7 @@ internal static class WheaEventXml
             result.Errors.Add($"{entry}: RawData is empty");
             return;
         }
-        if (!InputDecoder.TryHex(System.Text.Encoding.ASCII.GetBytes(hex), out var bytes))
+        if (!CperTextForms.TryDecodeHex(System.Text.Encoding.ASCII.GetBytes(hex), out var bytes))
         {
             result.Errors.Add($"{entry}: RawData is not hex ({hex.Length} characters starting \"{(hex.Length > 16 ? hex[..16] + "..." : hex)}\")");
             return;
