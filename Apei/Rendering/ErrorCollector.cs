@@ -10,19 +10,8 @@ public sealed class ErrorCollector(StructureVisitor inner) : ForwardingVisitor(i
     /// <summary>The errors reported so far, each exception once, in the order reported.</summary>
     public List<ApeiContentException> Errors { get; } = [];
 
-    /// <summary>Passes the whole layout on (the inner visitor sees what it would see without the collector; a layout reports no errors).</summary>
-    public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
-    {
-        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        Inner.Layout(layout, structure, baseOffset);
-    }
-
-    /// <inheritdoc/>
-    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
-    {
-        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        Inner.NestedLayout(layout, structure, baseOffset, valid);
-    }
+    /// <summary>Passes whole layouts on (the inner visitor sees what it would see without the collector; a layout reports no errors).</summary>
+    protected override bool ForwardsLayouts => true;
 
     /// <inheritdoc/>
     protected override void OnError(ApeiContentException error)

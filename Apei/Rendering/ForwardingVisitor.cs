@@ -47,4 +47,35 @@ public abstract class ForwardingVisitor(StructureVisitor inner) : StructureVisit
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => Inner.Data(json, label, offset, bytes);
     /// <inheritdoc/>
     protected override void OnError(ApeiContentException error) => Inner.Error(error);
+
+    /// <summary>
+    /// True to pass whole layouts (<see cref="Layout"/>, <see cref="NestedLayout"/>) on to the inner visitor, so it can take
+    /// its compiled path (the compact JSON renderer); false (the default) to walk them here field by field, so a subclass
+    /// that looks at fields sees every one.
+    /// </summary>
+    protected virtual bool ForwardsLayouts => false;
+
+    /// <inheritdoc/>
+    public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+    {
+        if (!ForwardsLayouts)
+        {
+            base.Layout(layout, structure, baseOffset);
+            return;
+        }
+        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+        Inner.Layout(layout, structure, baseOffset);
+    }
+
+    /// <inheritdoc/>
+    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+    {
+        if (!ForwardsLayouts)
+        {
+            base.NestedLayout(layout, structure, baseOffset, valid);
+            return;
+        }
+        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
+        Inner.NestedLayout(layout, structure, baseOffset, valid);
+    }
 }

@@ -58,17 +58,6 @@ internal sealed class SourceVisitor(StructureVisitor inner, UnitSource source) :
         Inner.EndObject();
     }
 
-    // The whole layout on to the inner visitor (its compiled JSON path); fields would reach it unchanged one by one too.
-    public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
-    {
-        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        Inner.Layout(layout, structure, baseOffset);
-    }
-
-    // The nested structure whole to the inner visitor, as Layout.
-    public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
-    {
-        Inner.PreferBinaryTimestamps = PreferBinaryTimestamps;
-        Inner.NestedLayout(layout, structure, baseOffset, valid);
-    }
+    // Whole layouts on to the inner visitor (its compiled JSON path); fields would reach it unchanged one by one too.
+    protected override bool ForwardsLayouts => true;
 }
