@@ -19,16 +19,16 @@ public static class GhesRenderings
     private static string Block(ReadOnlySpan<byte> bytes, RenderFormat format, string label, long baseOffset, CperDecodeOptions? options)
         => Renderings.Render(bytes, (b, o, v) => ErrorStatusBlockDescriber.Describe(b, o, v, label, options: options), format, baseOffset);
 
-    private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label)
+    private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label, CperDecodeOptions? options)
     {
         // The describer takes two spans; a lambda cannot hold a span, so the pair is joined: region offsets follow the table.
         int tableLength = Math.Min(table.Length, BertTable.Size);
         byte[] joined = [.. table[..tableLength], .. region];
-        return Renderings.Render(joined, (b, o, v) => BertDescriber.Describe(b[..tableLength], o, b[tableLength..], o + tableLength, v, label), format);
+        return Renderings.Render(joined, (b, o, v) => BertDescriber.Describe(b[..tableLength], o, b[tableLength..], o + tableLength, v, label, options: options), format);
     }
 
-    private static string Store(ReadOnlySpan<byte> bytes, RenderFormat format, string? label)
-        => Renderings.Render(bytes, label is null ? (b, o, v) => ErstStoreDescriber.Describe(b, o, v) : (b, o, v) => ErstStoreDescriber.Describe(b, o, v, label), format);
+    private static string Store(ReadOnlySpan<byte> bytes, RenderFormat format, string? label, CperDecodeOptions? options)
+        => Renderings.Render(bytes, label is null ? (b, o, v) => ErstStoreDescriber.Describe(b, o, v, options: options) : (b, o, v) => ErstStoreDescriber.Describe(b, o, v, label, options), format);
 
     /// <summary>The layout rendering of the block: every field with its offset, length and raw bytes.</summary>
     /// <param name="block">The block view.</param>
@@ -63,61 +63,65 @@ public static class GhesRenderings
     /// <param name="table">The table view.</param>
     /// <param name="region">The boot error region, or empty when it is not at hand.</param>
     /// <param name="label">Label of the root object.</param>
-    public static string ToLayoutString(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Layout, label);
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the records inside; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel, CperDecodeOptions? options = null) => Bert(table.Bytes, region, RenderFormat.Layout, label, options);
 
     /// <summary>The readable text rendering of the BERT and its region.</summary>
-    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string)"/>
-    public static string ToText(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Text, label);
+    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string, CperDecodeOptions?)"/>
+    public static string ToText(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel, CperDecodeOptions? options = null) => Bert(table.Bytes, region, RenderFormat.Text, label, options);
 
     /// <summary>The JSON rendering of the BERT and its region.</summary>
-    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string)"/>
-    public static string ToJson(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel) => Bert(table.Bytes, region, RenderFormat.Json, label);
+    /// <inheritdoc cref="ToLayoutString(BertTable, ReadOnlySpan{byte}, string, CperDecodeOptions?)"/>
+    public static string ToJson(this BertTable table, ReadOnlySpan<byte> region = default, string label = DefaultBertLabel, CperDecodeOptions? options = null) => Bert(table.Bytes, region, RenderFormat.Json, label, options);
 
     /// <summary>The layout rendering of the BERT as it encodes, with the region when given.</summary>
     /// <param name="table">The table model.</param>
     /// <param name="region">The boot error region model, or null.</param>
     /// <param name="label">Label of the root object.</param>
-    public static string ToLayoutString(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Layout, label);
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the records inside; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel, CperDecodeOptions? options = null) => BertModel(table, region, RenderFormat.Layout, label, options);
 
     /// <summary>The readable text rendering of the BERT as it encodes, with the region when given.</summary>
-    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string)"/>
-    public static string ToText(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Text, label);
+    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string, CperDecodeOptions?)"/>
+    public static string ToText(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel, CperDecodeOptions? options = null) => BertModel(table, region, RenderFormat.Text, label, options);
 
     /// <summary>The JSON rendering of the BERT as it encodes, with the region when given.</summary>
-    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string)"/>
-    public static string ToJson(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel) => BertModel(table, region, RenderFormat.Json, label);
+    /// <inheritdoc cref="ToLayoutString(BertTableData, BootErrorRegion?, string, CperDecodeOptions?)"/>
+    public static string ToJson(this BertTableData table, BootErrorRegion? region = null, string label = DefaultBertLabel, CperDecodeOptions? options = null) => BertModel(table, region, RenderFormat.Json, label, options);
 
-    private static string BertModel(BertTableData table, BootErrorRegion? region, RenderFormat format, string label)
+    private static string BertModel(BertTableData table, BootErrorRegion? region, RenderFormat format, string label, CperDecodeOptions? options)
     {
         ArgumentNullException.ThrowIfNull(table);
-        return Bert(table.Encode(), region?.Encode() ?? [], format, label);
+        return Bert(table.Encode(), region?.Encode() ?? [], format, label, options);
     }
 
     /// <summary>The layout rendering of the ERST store: header, slots (live, cleared, empty) and their CPER records.</summary>
     /// <param name="store">The store view.</param>
     /// <param name="label">Label of the root object (default: "ERST store (QEMU acpi-erst backing file)").</param>
-    public static string ToLayoutString(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Layout, label);
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the records inside; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this ErstStoreView store, string? label = null, CperDecodeOptions? options = null) => Store(store.Bytes, RenderFormat.Layout, label, options);
 
     /// <summary>The readable text rendering of the ERST store.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?)"/>
-    public static string ToText(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Text, label);
+    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?, CperDecodeOptions?)"/>
+    public static string ToText(this ErstStoreView store, string? label = null, CperDecodeOptions? options = null) => Store(store.Bytes, RenderFormat.Text, label, options);
 
     /// <summary>The JSON rendering of the ERST store.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?)"/>
-    public static string ToJson(this ErstStoreView store, string? label = null) => Store(store.Bytes, RenderFormat.Json, label);
+    /// <inheritdoc cref="ToLayoutString(ErstStoreView, string?, CperDecodeOptions?)"/>
+    public static string ToJson(this ErstStoreView store, string? label = null, CperDecodeOptions? options = null) => Store(store.Bytes, RenderFormat.Json, label, options);
 
     /// <summary>The layout rendering of the ERST store model.</summary>
     /// <param name="store">The store.</param>
     /// <param name="label">Label of the root object.</param>
-    public static string ToLayoutString(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Layout, label);
+    /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading for the records inside; null: <see cref="CperDecodeOptions.Default"/>.</param>
+    public static string ToLayoutString(this ErstStore store, string? label = null, CperDecodeOptions? options = null) => Store(Checked(store).Bytes, RenderFormat.Layout, label, options);
 
     /// <summary>The readable text rendering of the ERST store model.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErstStore, string?)"/>
-    public static string ToText(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Text, label);
+    /// <inheritdoc cref="ToLayoutString(ErstStore, string?, CperDecodeOptions?)"/>
+    public static string ToText(this ErstStore store, string? label = null, CperDecodeOptions? options = null) => Store(Checked(store).Bytes, RenderFormat.Text, label, options);
 
     /// <summary>The JSON rendering of the ERST store model.</summary>
-    /// <inheritdoc cref="ToLayoutString(ErstStore, string?)"/>
-    public static string ToJson(this ErstStore store, string? label = null) => Store(Checked(store).Bytes, RenderFormat.Json, label);
+    /// <inheritdoc cref="ToLayoutString(ErstStore, string?, CperDecodeOptions?)"/>
+    public static string ToJson(this ErstStore store, string? label = null, CperDecodeOptions? options = null) => Store(Checked(store).Bytes, RenderFormat.Json, label, options);
 
     private static ErstStore Checked(ErstStore store)
     {

@@ -127,6 +127,12 @@ public sealed class SectionRegistryTests
         // The one-line renderings take the same options; without them the GUID is unknown.
         Assert.Contains($"{EfiGuid.ToText(s_acme)} (Acme Widget)", block.ToLayoutString(options: With(Registry())), StringComparison.Ordinal);
         Assert.DoesNotContain("Acme Widget", block.ToLayoutString(), StringComparison.Ordinal);
+        // The same block as a BERT's boot error region (ACPI 6.5 18.3.1): the BERT renderings take the options too.
+        var region = new BootErrorRegion();
+        region.Blocks.Add(block);
+        var bert = new BertTableData { RegionLength = (uint)region.Encode().Length };
+        Assert.Contains($"{EfiGuid.ToText(s_acme)} (Acme Widget)", bert.ToLayoutString(region, options: With(Registry())), StringComparison.Ordinal);
+        Assert.DoesNotContain("Acme Widget", bert.ToLayoutString(region), StringComparison.Ordinal);
     }
 
     [Fact]
