@@ -284,43 +284,31 @@ public sealed class PlatformApei
     private void RunEinj(EinjStep step)
     {
         string note = step.Note is null ? "" : $" ({Printable.Value(step.Note)})";
+        // The same debugfs flow on either side (Linux einj.c); only who runs it, what stops it and what the log says differ.
         if (step.ByGuest)
-        {
-            RunGuestEinj(step, note);
-            return;
-        }
-        if (_p.Host.Panicked)
-        {
-            _p.Log(Actor.Host, "host.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: the host has panicked; nobody writes to debugfs{note}");
-            _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, Errno.ENODEV, "the host had panicked", []));
-            return;
-        }
-        _p.Log(Actor.Host, "host.einj", string.Create(CultureInfo.InvariantCulture,
-            $"EINJ {Printable.Value(step.Id, 40)}: echo 0x{step.Type:X} > error_type ({EinjInjector.Name((uint)step.Type)}); flags 0x{step.Flags:X}, param1 0x{step.Param1:X}, param2 0x{step.Param2:X}, param3 0x{step.Param3:X}, param4 0x{step.Param4:X}; echo 1 > error_inject{note}"));
-        _pendingStep = step.Id;
-        var result = _einj!.Inject(step.Type, step.Flags, step.Param1, step.Param2, step.Param3, step.Param4);
-        _pendingStep = null;
-        _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, result.Errno, result.Why, result.Steps));
-        if (result.Errno == 0) _p.Log(Actor.Host, "host.einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
-        else _p.Log(Actor.Host, "host.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
+            Inject(step, note, Actor.Guest, "guest", _p.Guest.Panicked, "the guest has panicked", "the guest had panicked", _guestEinj!,
+                string.Create(CultureInfo.InvariantCulture, $"param1 0x{step.Param1:X}, param2 0x{step.Param2:X}"));
+        else
+            Inject(step, note, Actor.Host, "host", _p.Host.Panicked, "the host has panicked; nobody writes to debugfs", "the host had panicked", _einj!,
+                string.Create(CultureInfo.InvariantCulture, $"param1 0x{step.Param1:X}, param2 0x{step.Param2:X}, param3 0x{step.Param3:X}, param4 0x{step.Param4:X}"));
     }
 
-    private void RunGuestEinj(EinjStep step, string note)
+    private void Inject(EinjStep step, string note, Actor actor, string side, bool panicked, string panickedLog, string panickedWhy, EinjInjector injector, string parameters)
     {
-        if (_p.Guest.Panicked)
+        if (panicked)
         {
-            _p.Log(Actor.Guest, "guest.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: the guest has panicked{note}");
-            _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, Errno.ENODEV, "the guest had panicked", []));
+            _p.Log(actor, side + ".einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: {panickedLog}{note}");
+            _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, Errno.ENODEV, panickedWhy, []));
             return;
         }
-        _p.Log(Actor.Guest, "guest.einj", string.Create(CultureInfo.InvariantCulture,
-            $"EINJ {Printable.Value(step.Id, 40)}: echo 0x{step.Type:X} > error_type ({EinjInjector.Name((uint)step.Type)}); flags 0x{step.Flags:X}, param1 0x{step.Param1:X}, param2 0x{step.Param2:X}; echo 1 > error_inject{note}"));
+        _p.Log(actor, side + ".einj", string.Create(CultureInfo.InvariantCulture,
+            $"EINJ {Printable.Value(step.Id, 40)}: echo 0x{step.Type:X} > error_type ({EinjInjector.Name((uint)step.Type)}); flags 0x{step.Flags:X}, {parameters}; echo 1 > error_inject{note}"));
         _pendingStep = step.Id;
-        var result = _guestEinj!.Inject(step.Type, step.Flags, step.Param1, step.Param2, step.Param3, step.Param4);
+        var result = injector.Inject(step.Type, step.Flags, step.Param1, step.Param2, step.Param3, step.Param4);
         _pendingStep = null;
         _injections.Add(new EinjInjection(step.Id, _p.Now, step.Type, result.Errno, result.Why, result.Steps));
-        if (result.Errno == 0) _p.Log(Actor.Guest, "guest.einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
-        else _p.Log(Actor.Guest, "guest.einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
+        if (result.Errno == 0) _p.Log(actor, side + ".einj-done", $"EINJ {Printable.Value(step.Id, 40)}: error_inject returned 0");
+        else _p.Log(actor, side + ".einj-failed", $"EINJ {Printable.Value(step.Id, 40)}: write error: -{Errno.Name(result.Errno)}: {result.Why}");
     }
 
     /// <summary>Firmware's side of EXECUTE_OPERATION: check the request, raise the error it names.</summary>
