@@ -24,6 +24,26 @@ public static class GhesInputDetection
         uint severity = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.BlockSeverityOffset..]);
         if (status == 0 || (status & GenericErrorStatus.BlockStatusReservedMask) != 0 || severity > 3) return false;
         if (dataLength < GenericErrorStatus.EntryHeaderSize || GenericErrorStatus.BlockHeaderSize + (ulong)dataLength > (ulong)bytes.Length) return false;
+        return FirstEntryFits(bytes, dataLength);
+    }
+
+    /// <summary>
+    /// True when the first bytes of a stream plausibly start a Generic Error Status Block: a block header the streamed
+    /// framing accepts (<see cref="Streaming.ErrorStatusBlockFraming.IsPlausible"/>) followed by a first Generic Error
+    /// Data Entry header (ACPI 6.5 Table 18.12) with severity 0-3, revision major at most 3 and lengths that fit the
+    /// block's Data Length. Unlike <see cref="LooksLikeErrorStatusBlock"/>, the rest of the block need not be here yet.
+    /// </summary>
+    /// <param name="head">The first bytes (at least the block header and an entry header, else false).</param>
+    public static bool LooksLikeErrorStatusBlockStart(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize) return false;
+        if (!Streaming.ErrorStatusBlockFraming.Instance.IsPlausible(head[..GenericErrorStatus.BlockHeaderSize], long.MaxValue)) return false;
+        return FirstEntryFits(head, BinaryPrimitives.ReadUInt32LittleEndian(head[GenericErrorStatus.DataLengthOffset..]));
+    }
+
+    /// <summary>The first entry header (at BlockHeaderSize, whole in <paramref name="bytes"/>): severity 0-3, revision major at most 3, header and Error Data Length within <paramref name="dataLength"/>.</summary>
+    private static bool FirstEntryFits(ReadOnlySpan<byte> bytes, uint dataLength)
+    {
         var entry = bytes[GenericErrorStatus.BlockHeaderSize..];
         ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);

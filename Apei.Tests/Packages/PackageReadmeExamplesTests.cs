@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Input;
@@ -107,6 +108,34 @@ public sealed class PackageReadmeExamplesTests
         return region;
     }
     // README-EXAMPLE-END
+
+    // README-EXAMPLE: InputRecognizer
+    static List<string> ListInput(byte[] file)
+    {
+        // Whatever the file holds: binary, hex or base64 CPER, xxd text, Redfish JSON, PLDM, WHEA XML, a kernel log,
+        // error status blocks or a table. Options give what the bytes cannot say (a lone section's type, a severity).
+        var input = new ApeiInputRecognizer(new ApeiInputOptions { Name = "error-log" }).Recognize(file);
+        var lines = new List<string> { $"{input.Format} input holding {input.Content}" };
+        foreach (var region in input.Regions)
+            lines.Add($"{region.Kind} at {region.Offset}, {region.Length} bytes{(region.Origin is { } o ? ", from " + o.Entry : "")}");
+        lines.AddRange(input.Errors); // where text stopped being valid, wrapper entries that gave no record
+        return lines;
+    }
+    // README-EXAMPLE-END
+
+    [Fact]
+    public void InputRecognizer_example_lists_a_redfish_page_and_a_hex_record()
+    {
+        // fixtures/fleet/redfish-logentries.json: three LogEntries carry CPER (entry 1 is fixtures/cper/whea/TestErrorMemory1.bin).
+        var redfish = ListInput(Fixtures.Bytes("fleet/redfish-logentries.json"));
+        Assert.Equal("Redfish input holding CperRecords", redfish[0]);
+        Assert.Equal("CperRecord at 0, " + Fixtures.Bytes("cper/whea/TestErrorMemory1.bin").Length + " bytes, from LogEntry 1 (/redfish/v1/Systems/system/LogServices/EventLog/Entries/1)", redfish[1]);
+        Assert.Equal(4, redfish.Count);
+        // libcper's own example record as .cperhex text: one region, its Record Length (UEFI 2.10 N.2.1, offset 20).
+        byte[] record = Fixtures.Binary("cper/libcper/memory.cperhex");
+        Assert.Equal(["Hex input holding CperRecords", $"CperRecord at 0, {BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(20))} bytes"],
+            ListInput(Fixtures.Bytes("cper/libcper/memory.cperhex")));
+    }
 
     // README-EXAMPLE: Platform
     static PlatformRun RunDefaultScenario()
@@ -301,6 +330,7 @@ public sealed class PackageReadmeExamplesTests
     [InlineData("Ghes")]
     [InlineData("Platform")]
     [InlineData("GhesInput", "Ghes/README.md")] // after <!-- README-EXAMPLE: GhesInput -->
+    [InlineData("InputRecognizer", "Ghes/README.md")]
     [InlineData("Snapshot", "Hest/README.md")] // a later block, after <!-- README-EXAMPLE: Snapshot -->
     [InlineData("Snapshot", "README.md")]
     [InlineData("VendorSection", "Cper/README.md")]

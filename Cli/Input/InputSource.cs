@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes;
 using ApeiKit.Ghes.Streaming;
 using ApeiKit.Text;
+using ApeiKit.Cper;
 using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
@@ -145,34 +145,44 @@ internal sealed class InputSource : IDisposable
             // is one system call and not a hop to a thread-pool worker (FileStream's asynchronous reads of a file opened for
             // synchronous I/O run on the pool). Pipes, terminals and sockets stay asynchronous, so a slow one can be waited on.
             var peekRaw = new PeekStream(raw) { Synchronous = raw is FileStream { CanSeek: true } };
-            var sectionText = InputEncoding.Auto;
-            if (wrap?.SectionType is not null && encoding is InputEncoding.Auto or InputEncoding.Binary or InputEncoding.Hex or InputEncoding.Base64)
+            wrap ??= new WrapOptions(null, null);
+            var recognizer = new ApeiInputRecognizer(new ApeiInputOptions
             {
-                sectionText = encoding; // the section's own bytes may be hex or base64 text
-                encoding = InputEncoding.Section;
-            }
+                Format = ToFormat(encoding), ErrorStatusBlocks = gesb, SectionType = wrap.SectionType, Severity = wrap.Severity, Name = name,
+                SectionTypeSource = "--section-type", SeveritySource = "--severity",
+            });
             // Binary CPER is decided from four bytes, so a slow pipe's first record is not held back waiting for more.
-            if (encoding is InputEncoding.Auto or InputEncoding.Binary && !gesb && peekRaw.Peek(4).StartsWith("CPER"u8))
-                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.CperRecords, size);
-            if (encoding == InputEncoding.Auto && !gesb && GuessWrapper(peekRaw) is { } wrapper) encoding = wrapper;
-            if (encoding is InputEncoding.Redfish or InputEncoding.Pldm or InputEncoding.WheaXml or InputEncoding.Section or InputEncoding.Rasdaemon or InputEncoding.Dmesg)
+            var head = peekRaw.Peek(4);
+            if (encoding == InputEncoding.Auto && !head.StartsWith(CperRecordHeader.Signature)) head = peekRaw.Peek(ApeiInputRecognizer.FormatHeadLength);
+            // rasdaemon's SQLite database stays in the exe (the libraries take no SQLite package); its magic is no other form's start.
+            bool rasdaemon = encoding == InputEncoding.Rasdaemon
+                || (encoding == InputEncoding.Auto && !gesb && wrap.SectionType is null && head.StartsWith(RasdaemonDatabase.Magic));
+            var format = rasdaemon ? ApeiInputFormat.Binary : recognizer.RecognizeFormat(head);
+            if (rasdaemon || ApeiInputRecognizer.IsWrapper(format))
             {
-                if (gesb) throw new CliUsageException($"{name}: --input gesb and {encoding} exclude each other.");
-                return Unwrapped(name, raw, peekRaw, encoding, wrap ?? new WrapOptions(null, null), sectionText);
+                var used = rasdaemon ? InputEncoding.Rasdaemon : FromFormat(format);
+                if (gesb) throw new CliUsageException($"{name}: --input gesb and {used} exclude each other.");
+                if (format == ApeiInputFormat.Section && wrap.SectionType is null) throw new CliUsageException($"{name}: --input section needs --section-type GUID (the section's type).");
+                return Unwrapped(name, raw, peekRaw, used, format, recognizer);
             }
-            var used = encoding == InputEncoding.Auto ? Guess(peekRaw) : encoding;
-            TextDecodingStream? text = used switch
+            if (format == ApeiInputFormat.AcpiDumpText)
+                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.Table, size) { IsAcpiDumpText = true };
+            TextDecodingStream? text = format switch
             {
-                InputEncoding.Hex => new HexTextStream(peekRaw, leaveOpen: true),
-                InputEncoding.Base64 => new Base64TextStream(peekRaw, leaveOpen: true),
-                InputEncoding.HexDump => new HexDumpTextStream(peekRaw, leaveOpen: true),
+                ApeiInputFormat.Hex => new HexTextStream(peekRaw, leaveOpen: true),
+                ApeiInputFormat.Base64 => new Base64TextStream(peekRaw, leaveOpen: true),
+                ApeiInputFormat.HexDump => new HexDumpTextStream(peekRaw, leaveOpen: true),
                 _ => null,
             };
-            if (text is null && encoding == InputEncoding.Auto && !gesb && AcpiDumpText.LooksLikeAcpiDump(peekRaw.Peek(512)))
-                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.Table, size) { IsAcpiDumpText = true };
             var decoded = text is null ? peekRaw : new PeekStream(text);
-            var form = gesb ? InputForm.ErrorStatusBlocks : Classify(decoded.Peek(GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSizeWithTimestamp));
-            return new InputSource(name, raw, decoded, text, used, form, size);
+            var content = recognizer.RecognizeContent(text is null && head.StartsWith(CperRecordHeader.Signature) ? head : decoded.Peek(ApeiInputRecognizer.ContentHeadLength));
+            var form = content switch
+            {
+                ApeiInputContent.ErrorStatusBlocks => InputForm.ErrorStatusBlocks,
+                ApeiInputContent.Table => InputForm.Table,
+                _ => InputForm.CperRecords,
+            };
+            return new InputSource(name, raw, decoded, text, FromFormat(format), form, size);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -186,85 +196,50 @@ internal sealed class InputSource : IDisposable
         }
     }
 
-    /// <summary>A wrapper form recognised from the first bytes (PLDM header, Redfish JSON, Windows event XML, xxd/hexdump -C text), or null.</summary>
-    private static InputEncoding? GuessWrapper(PeekStream raw)
+    /// <summary>The library's format for an <c>--input</c> value (null: recognised; rasdaemon is the exe's own).</summary>
+    private static ApeiInputFormat? ToFormat(InputEncoding encoding) => encoding switch
     {
-        var head = raw.Peek(4096);
-        if (PldmCperFile.LooksLikePldm(head)) return InputEncoding.Pldm;
-        if (head.StartsWith(RasdaemonDatabase.Magic)) return InputEncoding.Rasdaemon;
-        if (RedfishCperEntries.LooksLikeRedfish(head)) return InputEncoding.Redfish;
-        if (WheaEventXml.LooksLikeEventXml(head)) return InputEncoding.WheaXml;
-        if (HexDumpTextStream.LooksLikeHexDump(head)) return InputEncoding.HexDump;
-        if (DmesgHardwareErrors.LooksLikeDmesg(head)) return InputEncoding.Dmesg;
-        return null;
-    }
+        InputEncoding.Binary => ApeiInputFormat.Binary,
+        InputEncoding.Hex => ApeiInputFormat.Hex,
+        InputEncoding.Base64 => ApeiInputFormat.Base64,
+        InputEncoding.HexDump => ApeiInputFormat.HexDump,
+        InputEncoding.Redfish => ApeiInputFormat.Redfish,
+        InputEncoding.Pldm => ApeiInputFormat.Pldm,
+        InputEncoding.WheaXml => ApeiInputFormat.WheaXml,
+        InputEncoding.Section => ApeiInputFormat.Section,
+        InputEncoding.Dmesg => ApeiInputFormat.Dmesg,
+        _ => null,
+    };
+
+    /// <summary>The <see cref="InputEncoding"/> reported for a recognised format (acpidump text is read as it is: binary).</summary>
+    private static InputEncoding FromFormat(ApeiInputFormat format) => format switch
+    {
+        ApeiInputFormat.Hex => InputEncoding.Hex,
+        ApeiInputFormat.Base64 => InputEncoding.Base64,
+        ApeiInputFormat.HexDump => InputEncoding.HexDump,
+        ApeiInputFormat.Redfish => InputEncoding.Redfish,
+        ApeiInputFormat.Pldm => InputEncoding.Pldm,
+        ApeiInputFormat.WheaXml => InputEncoding.WheaXml,
+        ApeiInputFormat.Section => InputEncoding.Section,
+        ApeiInputFormat.Dmesg => InputEncoding.Dmesg,
+        _ => InputEncoding.Binary,
+    };
 
     /// <summary>
     /// Reads a wrapped input whole (wrappers are JSON or XML documents and small files, at most <see cref="MaxLoadedSize"/>),
-    /// unwraps its records and frames their bytes like any other input.
+    /// unwraps its records (<see cref="ApeiInputRecognizer.Unwrap"/>, rasdaemon here) and frames their bytes like any other input.
     /// </summary>
-    private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, WrapOptions wrap, InputEncoding sectionText)
+    private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, ApeiInputFormat format, ApeiInputRecognizer recognizer)
     {
         byte[] bytes = ReadAllBounded(name, peekRaw);
         CperUnwrappedInput unwrapped;
-        switch (encoding)
+        try
         {
-            case InputEncoding.Redfish:
-                try
-                {
-                    unwrapped = RedfishCperEntries.Unwrap(bytes, wrap.Severity);
-                }
-                catch (FormatException e)
-                {
-                    throw new CliUsageException($"{name}: {e.Message}");
-                }
-                break;
-            case InputEncoding.Pldm:
-                unwrapped = PldmCperFile.Unwrap(bytes);
-                break;
-            case InputEncoding.WheaXml:
-                try
-                {
-                    unwrapped = WheaEventXml.Unwrap(bytes);
-                }
-                catch (FormatException e)
-                {
-                    throw new CliUsageException($"{name}: {e.Message}");
-                }
-                break;
-            case InputEncoding.Rasdaemon:
-                unwrapped = RasdaemonDatabase.Unwrap(name, bytes);
-                break;
-            case InputEncoding.Dmesg:
-                unwrapped = DmesgHardwareErrors.Unwrap(bytes);
-                break;
-            default:
-            {
-                if (wrap.SectionType is not { } type) throw new CliUsageException($"{name}: --input section needs --section-type GUID (the section's type).");
-                // The section itself may be given as hex or base64 text.
-                var textEncoding = sectionText == InputEncoding.Auto ? InputDecoder.Guess(bytes) : sectionText;
-                byte[] body;
-                try
-                {
-                    body = textEncoding == InputEncoding.Binary ? bytes : InputDecoder.Decode(bytes, textEncoding, out _);
-                }
-                catch (CliUsageException e)
-                {
-                    throw new CliUsageException($"{name}: the section's {e.Message}");
-                }
-                unwrapped = new CperUnwrappedInput();
-                if (body.Length == 0) unwrapped.Errors.Add("the section is empty");
-                else if (CperSectionWrapper.StartsWithDescriptor(body, type))
-                    unwrapped.Add(CperSectionWrapper.WrapDescribed(body, Guid.Empty, null, name), "the section", synthesised: true,
-                        note: "record header synthesised by ApeiKit around the section descriptor and section given (--section-type; severity from the descriptor)");
-                else
-                {
-                    uint severity = wrap.Severity ?? 3;
-                    unwrapped.Add(CperSectionWrapper.WrapBody(body, type, severity, Guid.Empty, null), "the section", synthesised: true,
-                        note: $"record header and section descriptor synthesised by ApeiKit around the section body given (--section-type; severity {(wrap.Severity is null ? "informational: no --severity given" : "from --severity")})");
-                }
-                break;
-            }
+            unwrapped = encoding == InputEncoding.Rasdaemon ? RasdaemonDatabase.Unwrap(name, bytes) : recognizer.Unwrap(bytes, format);
+        }
+        catch (FormatException e)
+        {
+            throw new CliUsageException($"{name}: {e.Message}");
         }
         var decoded = new PeekStream(new MemoryStream(unwrapped.ToArray(), writable: false));
         return new InputSource(name, raw, decoded, null, encoding, InputForm.CperRecords, bytes.Length)
@@ -287,36 +262,6 @@ internal sealed class InputSource : IDisposable
             ms.Write(buffer, 0, n);
         }
         return ms.ToArray();
-    }
-
-    /// <summary>The encoding of raw input, from its first bytes: binary when it starts with "CPER" or holds a byte that is not text; else hex, base64 or binary by the characters present.</summary>
-    private static InputEncoding Guess(PeekStream raw)
-    {
-        var head = raw.Peek(4);
-        if (head.StartsWith("CPER"u8)) return InputEncoding.Binary;
-        return InputDecoder.Guess(raw.Peek(4096), complete: raw.Ended);
-    }
-
-    /// <summary>The form of decoded bytes, from their first bytes.</summary>
-    private static InputForm Classify(ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith("CPER"u8)) return InputForm.CperRecords;
-        if (BertTable.HasSignature(head) || head.StartsWith(Hest.HestTable.Signature) || Hest.ActionTableKind.Of(head) is not null || head.StartsWith("ERSTSTOR"u8)) return InputForm.Table;
-        if (LooksLikeBlockStart(head)) return InputForm.ErrorStatusBlocks;
-        return InputForm.CperRecords;
-    }
-
-    /// <summary>A plausible block header followed by a plausible first entry header (the rest of the block need not be here yet).</summary>
-    public static bool LooksLikeBlockStart(ReadOnlySpan<byte> head)
-    {
-        if (head.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize) return false;
-        if (!ErrorStatusBlockFraming.Instance.IsPlausible(head[..GenericErrorStatus.BlockHeaderSize], long.MaxValue)) return false;
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(head[GenericErrorStatus.DataLengthOffset..]);
-        var entry = head[GenericErrorStatus.BlockHeaderSize..];
-        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
-        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
-        return severity <= 3 && (revision >> 8) <= 3 && (ulong)GenericErrorStatus.EntryHeaderSizeFor(revision) + length <= dataLength;
     }
 
     /// <inheritdoc/>

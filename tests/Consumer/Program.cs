@@ -55,6 +55,10 @@ internal static partial class ReadmeExamples
         byte[] block = BuildErrorStatusBlock();
         Check("Ghes", ((MemoryErrorSection)ErrorStatusBlock.Decode(block, out _).Entries[0].Body).PhysicalAddress == 0x1_2345_6000);
 
+        // Ghes input recognition: the record above as hex text is one record region.
+        var recognised = ListInput(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(one)));
+        Check("InputRecognizer", recognised.Count == 2 && recognised[0] == "Hex input holding CperRecords" && recognised[1] == $"CperRecord at 0, {one.Length} bytes", string.Join(" | ", recognised));
+
         // Platform: the default scenario keeps its invariants.
         var run = RunDefaultScenario();
         Check("Platform", run.Outcomes.Count > 0);

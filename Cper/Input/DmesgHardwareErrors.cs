@@ -2,10 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using ApeiKit.Cper;
-using ApeiKit.Cper.Input;
-
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// Kernel log text (<c>dmesg</c>, <c>journalctl -k</c>, a serial console) with the <c>{N}[Hardware Error]:</c> lines
@@ -17,7 +14,7 @@ namespace ApeiKit.Cli;
 /// unknown type from their hex dump (byte for byte). Other section types are printed by the kernel as decoded text
 /// that is not parsed back: they are left out and said.
 /// </summary>
-internal static partial class DmesgHardwareErrors
+public static partial class DmesgHardwareErrors
 {
     private const string Marker = "[Hardware Error]: ";
 
@@ -65,8 +62,13 @@ internal static partial class DmesgHardwareErrors
         public ulong MemoryValid;
     }
 
-    /// <summary>Parses every block of the text.</summary>
-    public static CperUnwrappedInput Unwrap(byte[] text)
+    /// <summary>
+    /// Parses every block of the text back into a record (lossy: only what the kernel printed). Blocks that give no
+    /// section ApeiKit parses back, and a text without any <c>[Hardware Error]:</c> line, are listed in
+    /// <see cref="CperUnwrappedInput.Errors"/>; sections left out are said in <see cref="CperUnwrappedInput.Notices"/>.
+    /// </summary>
+    /// <param name="text">The log text (UTF-8).</param>
+    public static CperUnwrappedInput Unwrap(ReadOnlySpan<byte> text)
     {
         var result = new CperUnwrappedInput();
         var blocks = new List<Block>();

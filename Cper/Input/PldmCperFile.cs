@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using ApeiKit.Cper;
-using ApeiKit.Cper.Input;
-
-namespace ApeiKit.Cli;
+namespace ApeiKit.Cper.Input;
 
 /// <summary>
 /// PLDM CPER event data (DMTF DSP0248 1.3, cperEvent; what OpenBMC's pldmd writes to /var/cper and NVIDIA's cper-logger
@@ -11,7 +8,7 @@ namespace ApeiKit.Cli;
 /// descriptor followed by the section), eventDataLength (uint16, little-endian), then the data. One event per file as
 /// pldmd writes them; events back to back are read one after the other.
 /// </summary>
-internal static class PldmCperFile
+public static class PldmCperFile
 {
     /// <summary>Header size: formatVersion, formatType, eventDataLength.</summary>
     public const int HeaderSize = 4;
@@ -31,9 +28,15 @@ internal static class PldmCperFile
         };
     }
 
-    /// <summary>Unwraps the events in <paramref name="bytes"/>.</summary>
-    public static CperUnwrappedInput Unwrap(byte[] bytes)
+    /// <summary>
+    /// Unwraps the events in <paramref name="source"/>: a record (formatType 0) as it is, a section (formatType 1) wrapped
+    /// into a record by <see cref="CperSectionWrapper.WrapDescribed"/>. A header cut short, a formatVersion other than 1
+    /// or an unknown formatType is listed in <see cref="CperUnwrappedInput.Errors"/>, never thrown.
+    /// </summary>
+    /// <param name="source">The whole file.</param>
+    public static CperUnwrappedInput Unwrap(ReadOnlySpan<byte> source)
     {
+        var bytes = source;
         var result = new CperUnwrappedInput();
         int pos = 0, n = 0;
         var ci = CultureInfo.InvariantCulture;
@@ -47,14 +50,14 @@ internal static class PldmCperFile
                 break;
             }
             byte version = bytes[pos], type = bytes[pos + 1];
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(pos + 2));
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(pos + 2)..]);
             if (version != 1)
             {
                 result.Errors.Add(string.Create(ci, $"{entry}: formatVersion {version}, not 1 (DSP0248 1.3 defines version 1): the rest of the file ({bytes.Length - pos} bytes) is not read"));
                 break;
             }
             int available = bytes.Length - pos - HeaderSize;
-            var data = bytes.AsSpan(pos + HeaderSize, Math.Min(length, available));
+            var data = bytes.Slice(pos + HeaderSize, Math.Min(length, available));
             if (length > available)
                 result.Errors.Add(string.Create(ci, $"{entry}: eventDataLength {length} goes past the end of the file ({available} bytes after the header); the {available} bytes present are decoded"));
             switch (type)
