@@ -88,6 +88,39 @@ public sealed class ActionInterpreter
     /// <summary>ERST or EINJ (which instruction set applies).</summary>
     public ActionTableKind Kind { get; }
 
+    /// <summary>
+    /// Reads a table's instruction entries with the checks Linux makes before it uses them (drivers/acpi/apei/erst.c
+    /// <c>erst_check_table</c>, einj-core.c <c>einj_check_table</c>): the header size, Length against the bytes present,
+    /// the entry count against Length (ACPI 6.5 §18.5, §18.6: 48-byte header, 32-byte entries). Null with
+    /// <paramref name="error"/> in the kernel's words (<paramref name="invalid"/> then the detail) when one fails.
+    /// </summary>
+    /// <param name="table">The table's bytes.</param>
+    /// <param name="kind">ERST or EINJ.</param>
+    /// <param name="invalid">How the kernel starts the message ("ERST table is invalid", "Invalid EINJ table").</param>
+    /// <param name="headerName">The header's name in the size message ("serialization", "injection").</param>
+    /// <param name="headerSizeOk">Which header sizes the kernel accepts.</param>
+    /// <param name="error">Why the table is refused, or null.</param>
+    internal static InstructionEntry[]? ReadCheckedEntries(ReadOnlySpan<byte> table, ActionTableKind kind, string invalid, string headerName, Func<long, bool> headerSizeOk, out string? error)
+    {
+        error = null;
+        try
+        {
+            var t = ActionTable.Read(table, kind);
+            if (!headerSizeOk(t.HeaderSize)) error = $"{invalid} ({headerName} header size {t.HeaderSize}, expected 48)";
+            else if (t.DeclaredLength < 48 || t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
+            else if (t.EntryCount != (t.DeclaredLength - 48) / 32) error = $"{invalid} (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})";
+            if (error is not null) return null;
+            var entries = new InstructionEntry[t.EntriesPresent];
+            for (int i = 0; i < entries.Length; i++) entries[i] = t[i];
+            return entries;
+        }
+        catch (ApeiContentException e)
+        {
+            error = invalid + ": " + e.Message;
+            return null;
+        }
+    }
+
     /// <summary>The context value: what <see cref="SetInput"/> set, or what the last action produced.</summary>
     public ulong Value { get; private set; }
 

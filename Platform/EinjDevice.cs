@@ -68,17 +68,12 @@ public sealed class EinjDevice : IMmioDevice
     public byte CommandStatus { get; private set; }
 
     /// <inheritdoc/>
-    public ulong Read(ulong offset, int accessBits) => offset >= 8 ? Reg64.Read(offset, _value, accessBits) : 0;
+    public ulong Read(ulong offset, int accessBits) => Reg64.ReadWindow(offset, _value, accessBits);
 
     /// <inheritdoc/>
     public void Write(ulong offset, int accessBits, ulong value)
     {
-        if (offset >= 8)
-        {
-            _value = Reg64.Write(offset, _value, value, accessBits);
-            return;
-        }
-        if (offset != 0) return;
+        if (!Reg64.WriteWindow(offset, ref _value, value, accessBits)) return;
         switch (value)
         {
             case 0x0: // BEGIN_INJECTION_OPERATION

@@ -63,20 +63,13 @@ public sealed class EinjInjector
         _bus = bus;
         _memory = memory;
         _isSystemRam = isSystemRam;
-        try
+        // einj-core.c accepts the 12-byte injection header some firmware writes as well as ACPI's 48.
+        if (ActionInterpreter.ReadCheckedEntries(table, ActionTableKind.Einj, "Invalid EINJ table", "injection", size => size is 48 or 12, out string? error) is not { } entries)
         {
-            var t = ActionTable.Read(table, ActionTableKind.Einj);
-            if (t.HeaderSize is not (48 or 12)) { LoadError = $"Invalid EINJ table (injection header size {t.HeaderSize}, expected 48)"; return; }
-            if (t.DeclaredLength < 48 || t.IsTruncated) { LoadError = $"Invalid EINJ table (Length {t.DeclaredLength}, {table.Length} bytes present)"; return; }
-            if (t.EntryCount != (t.DeclaredLength - 48) / 32) { LoadError = $"Invalid EINJ table (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})"; return; }
-            _entries = new InstructionEntry[t.EntriesPresent];
-            for (int i = 0; i < _entries.Length; i++) _entries[i] = t[i];
-        }
-        catch (ApeiContentException e)
-        {
-            LoadError = "Invalid EINJ table: " + e.Message;
+            LoadError = error;
             return;
         }
+        _entries = entries;
         var check = new ActionInterpreter(ActionTableKind.Einj, _entries, bus);
         if (check.Validate() != 0)
         {

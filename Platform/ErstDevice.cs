@@ -77,17 +77,12 @@ public sealed class ErstDevice : IMmioDevice
     }
 
     /// <inheritdoc/>
-    public ulong Read(ulong offset, int accessBits) => offset >= 8 ? Reg64.Read(offset, _value, accessBits) : 0;
+    public ulong Read(ulong offset, int accessBits) => Reg64.ReadWindow(offset, _value, accessBits);
 
     /// <inheritdoc/>
     public void Write(ulong offset, int accessBits, ulong value)
     {
-        if (offset >= 8)
-        {
-            _value = Reg64.Write(offset, _value, value, accessBits);
-            return;
-        }
-        if (offset != 0) return;
+        if (!Reg64.WriteWindow(offset, ref _value, value, accessBits)) return;
         switch (value)
         {
             case 0x0 or 0x1 or 0x2 or 0x3 or 0xB: _operation = (byte)value; break;

@@ -36,20 +36,12 @@ public sealed class ErstPersistence
         ArgumentNullException.ThrowIfNull(memory);
         _bus = bus;
         _memory = memory;
-        try
+        if (ActionInterpreter.ReadCheckedEntries(table, ActionTableKind.Erst, "ERST table is invalid", "serialization", size => size == 48, out string? error) is not { } entries)
         {
-            var t = ActionTable.Read(table, ActionTableKind.Erst);
-            if (t.HeaderSize != 48) { LoadError = $"ERST table is invalid (serialization header size {t.HeaderSize}, expected 48)"; return; }
-            if (t.DeclaredLength < 48 || t.IsTruncated) { LoadError = $"ERST table is invalid (Length {t.DeclaredLength}, {table.Length} bytes present)"; return; }
-            if (t.EntryCount != (t.DeclaredLength - 48) / 32) { LoadError = $"ERST table is invalid (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})"; return; }
-            _entries = new InstructionEntry[t.EntriesPresent];
-            for (int i = 0; i < _entries.Length; i++) _entries[i] = t[i];
-        }
-        catch (ApeiContentException e)
-        {
-            LoadError = "ERST table is invalid: " + e.Message;
+            LoadError = error;
             return;
         }
+        _entries = entries;
         var ctx = new ActionInterpreter(ActionTableKind.Erst, _entries, bus);
         if (ctx.Validate() != 0)
         {

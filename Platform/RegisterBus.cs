@@ -95,4 +95,24 @@ internal static class Reg64
         int shift = (offset & 4) != 0 ? 32 : 0;
         return (register & ~(mask << shift)) | ((value & mask) << shift);
     }
+
+    /// <summary>
+    /// Reads the command/data window QEMU's ERST and EINJ devices expose (hw/acpi/erst.c, the EINJ device modelled on it):
+    /// the data register at bytes 8-15, the command register at 0 reading as 0.
+    /// </summary>
+    public static ulong ReadWindow(ulong offset, ulong data, int accessBits) => offset >= 8 ? Read(offset, data, accessBits) : 0;
+
+    /// <summary>
+    /// A write to that window: at bytes 8-15 it updates <paramref name="data"/>; true only for a write to the command
+    /// register at 0 (the caller then runs the command <paramref name="value"/>); other offsets are ignored.
+    /// </summary>
+    public static bool WriteWindow(ulong offset, ref ulong data, ulong value, int accessBits)
+    {
+        if (offset >= 8)
+        {
+            data = Write(offset, data, value, accessBits);
+            return false;
+        }
+        return offset == 0;
+    }
 }

@@ -22,18 +22,23 @@ public sealed class SparseMemory : Ghes.IPhysicalMemory
     /// <summary>Page frame number of an address.</summary>
     public static ulong PageOf(ulong address) => address / PageSize;
 
+    /// <summary>The piece of an access of <paramref name="length"/> bytes at <paramref name="address"/> that starts <paramref name="done"/> bytes in: its page, its offset in the page, and its length (up to the page's end).</summary>
+    private static int Piece(ulong address, int done, int length, out ulong pfn, out int inPage)
+    {
+        ulong a = address + (ulong)done;
+        pfn = PageOf(a);
+        inPage = (int)(a % PageSize);
+        return Math.Min(PageSize - inPage, length - done);
+    }
+
     /// <summary>Reads bytes (zeros where nothing was written).</summary>
     public void Read(ulong address, Span<byte> destination)
     {
-        int done = 0;
-        while (done < destination.Length)
+        for (int done = 0, n; done < destination.Length; done += n)
         {
-            ulong a = address + (ulong)done;
-            int inPage = (int)(a % PageSize);
-            int n = Math.Min(PageSize - inPage, destination.Length - done);
-            if (_pages.TryGetValue(PageOf(a), out var page)) page.AsSpan(inPage, n).CopyTo(destination.Slice(done, n));
+            n = Piece(address, done, destination.Length, out ulong pfn, out int inPage);
+            if (_pages.TryGetValue(pfn, out var page)) page.AsSpan(inPage, n).CopyTo(destination.Slice(done, n));
             else destination.Slice(done, n).Clear();
-            done += n;
         }
     }
 
@@ -48,15 +53,11 @@ public sealed class SparseMemory : Ghes.IPhysicalMemory
     /// <summary>Writes bytes.</summary>
     public void Write(ulong address, ReadOnlySpan<byte> source)
     {
-        int done = 0;
-        while (done < source.Length)
+        for (int done = 0, n; done < source.Length; done += n)
         {
-            ulong a = address + (ulong)done;
-            int inPage = (int)(a % PageSize);
-            int n = Math.Min(PageSize - inPage, source.Length - done);
-            if (!_pages.TryGetValue(PageOf(a), out var page)) _pages[PageOf(a)] = page = new byte[PageSize];
+            n = Piece(address, done, source.Length, out ulong pfn, out int inPage);
+            if (!_pages.TryGetValue(pfn, out var page)) _pages[pfn] = page = new byte[PageSize];
             source.Slice(done, n).CopyTo(page.AsSpan(inPage, n));
-            done += n;
         }
     }
 

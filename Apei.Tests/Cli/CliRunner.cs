@@ -14,6 +14,30 @@ internal static class CliRunner
 
         /// <summary>Standard error's lines (without the last line end).</summary>
         public string[] ErrorLines => Error.Length == 0 ? [] : Error.TrimEnd('\n').Split('\n');
+
+        /// <summary>Asserts the run succeeded (exit code 0) and standard output holds each of <paramref name="texts"/>; returns the result for further checks.</summary>
+        public Result AssertSucceeded(params string[] texts)
+        {
+            Assert.Equal(0, ExitCode);
+            foreach (var t in texts) Assert.Contains(t, Out, StringComparison.Ordinal);
+            return this;
+        }
+
+        /// <summary>Asserts the run failed (with <paramref name="exitCode"/>, or any non-zero code when null), standard error says <paramref name="message"/>, and no stack trace is printed.</summary>
+        public void AssertFailedSaying(string message, int? exitCode = null)
+        {
+            if (exitCode is { } code) Assert.Equal(code, ExitCode);
+            else Assert.NotEqual(0, ExitCode);
+            Assert.Contains(message, Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", Error, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Runs <paramref name="args"/> with a temporary file holding <paramref name="content"/> as the last argument (deleted afterwards).</summary>
+    public static Result RunOnFile(string content, string extension, params string[] args)
+    {
+        using var temp = TempFile.Of(content, extension);
+        return Run([.. args, temp.Path]);
     }
 
     public static Result Run(params string[] args) => RunWithStdin(null, args);

@@ -28,6 +28,23 @@ public sealed class CliSafetyTests : IDisposable
         Assert.DoesNotContain("System.", r.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>Exit 2 with one clean diagnostic line.</summary>
+    private static void AssertRefused(CliRunner.Result r)
+    {
+        Assert.Equal(2, r.ExitCode);
+        AssertOneLine(r);
+    }
+
+    /// <summary>Runs a command that must be refused (<see cref="AssertRefused"/>) and leave <paramref name="file"/> byte for byte as it was.</summary>
+    private static CliRunner.Result RefusedLeaving(string file, params string[] args)
+    {
+        byte[] before = File.ReadAllBytes(file);
+        var r = CliRunner.Run(args);
+        AssertRefused(r);
+        Assert.Equal(before, File.ReadAllBytes(file));
+        return r;
+    }
+
     private string[] Leftovers() => Directory.GetFiles(_dir, "*apeikit-tmp*");
 
     // --- A: outputs never destroy inputs ---
@@ -36,60 +53,43 @@ public sealed class CliSafetyTests : IDisposable
     public void Encode_refuses_to_overwrite_its_input()
     {
         string json = Json();
-        byte[] before = File.ReadAllBytes(json);
-        var r = CliRunner.Run("encode", json, "-o", json);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        var r = RefusedLeaving(json, "encode", json, "-o", json);
         Assert.Contains("is also an input", r.Error, StringComparison.Ordinal);
-        Assert.Equal(before, File.ReadAllBytes(json));
     }
 
     [Fact]
     public void Convert_refuses_to_overwrite_its_input()
     {
         File.Copy(Memory, P("x.bin"));
-        var r = CliRunner.Run("convert", "--to", "gesb", P("x.bin"), "-o", P("x.bin"));
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
-        Assert.Equal(File.ReadAllBytes(Memory), File.ReadAllBytes(P("x.bin")));
+        RefusedLeaving(P("x.bin"), "convert", "--to", "gesb", P("x.bin"), "-o", P("x.bin"));
     }
 
     [Fact]
     public void Hest_build_refuses_to_overwrite_its_spec()
     {
         File.WriteAllText(P("spec.json"), """{"preset": "qemu-virt-arm"}""");
-        var r = CliRunner.Run("hest", "build", P("spec.json"), "-o", P("spec.json"));
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
-        Assert.Equal("""{"preset": "qemu-virt-arm"}""", File.ReadAllText(P("spec.json")));
+        RefusedLeaving(P("spec.json"), "hest", "build", P("spec.json"), "-o", P("spec.json"));
     }
 
     [Fact]
     public void Output_through_a_symbolic_or_hard_link_to_the_input_is_refused()
     {
         string json = Json();
-        byte[] before = File.ReadAllBytes(json);
         File.CreateSymbolicLink(P("sym.json"), json);
-        var sym = CliRunner.Run("encode", json, "-o", P("sym.json"));
-        Assert.Equal(2, sym.ExitCode);
-        AssertOneLine(sym);
+        RefusedLeaving(json, "encode", json, "-o", P("sym.json"));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(0, CliRunner.Shell($"ln '{json}' '{P("hard.json")}'").ExitCode);
-            var hard = CliRunner.Run("encode", json, "-o", P("hard.json"));
-            Assert.Equal(2, hard.ExitCode);
-            AssertOneLine(hard);
+            var hard = RefusedLeaving(json, "encode", json, "-o", P("hard.json"));
             Assert.Contains("same file", hard.Error, StringComparison.Ordinal);
         }
-        Assert.Equal(before, File.ReadAllBytes(json));
     }
 
     [Fact]
     public void Hest_build_refuses_one_file_for_table_and_region()
     {
         var r = CliRunner.Run("hest", "build", "--preset", "qemu-virt-arm", "-o", P("h.bin"), "--region", P("h.bin"), "--region-base", "0x7ff10000");
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("--region", r.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(P("h.bin")));
     }
@@ -99,8 +99,7 @@ public sealed class CliSafetyTests : IDisposable
     {
         File.WriteAllText(P("ok.bin"), "previous");
         var r = CliRunner.Run("hest", "build", "--preset", "qemu-virt-arm", "-o", P("ok.bin"), "--region", P("missing-dir/r.bin"), "--region-base", "0x7ff10000");
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("does not exist", r.Error, StringComparison.Ordinal);
         Assert.Equal("previous", File.ReadAllText(P("ok.bin")));
         Assert.False(Directory.Exists(P("missing-dir"))); // never created
@@ -128,8 +127,7 @@ public sealed class CliSafetyTests : IDisposable
         try
         {
             var r = CliRunner.Run("encode", Json(), "-o", P("ro/out.bin"));
-            Assert.Equal(2, r.ExitCode);
-            AssertOneLine(r);
+            AssertRefused(r);
             Assert.Equal("previous", File.ReadAllText(P("ro/out.bin")));
         }
         finally
@@ -155,8 +153,7 @@ public sealed class CliSafetyTests : IDisposable
     public void Output_into_a_directory_that_does_not_exist_is_refused_and_not_created()
     {
         var r = CliRunner.Run("generate", "--size", "1KB", "-o", P("nope/dump.bin"));
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.False(Directory.Exists(P("nope")));
     }
 
@@ -164,8 +161,7 @@ public sealed class CliSafetyTests : IDisposable
     public void Output_that_is_a_directory_says_so()
     {
         var r = CliRunner.Run("encode", Json(), "-o", _dir);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("is a directory", r.Error, StringComparison.Ordinal);
     }
 
@@ -258,8 +254,7 @@ public sealed class CliSafetyTests : IDisposable
         File.Copy(Memory, P("in.bin"));
         var args = line.Split(' ').Select(a => a == "FILE" ? P("in.bin") : a == "OUT" ? P("out.bin") : a).ToArray();
         var r = CliRunner.Run(args);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("unknown option " + named, r.Error, StringComparison.Ordinal);
         if (suggested is not null) Assert.Contains("did you mean " + suggested, r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("cannot read", r.Error, StringComparison.Ordinal);
@@ -269,9 +264,7 @@ public sealed class CliSafetyTests : IDisposable
     [Fact]
     public void A_lone_dash_is_still_standard_input()
     {
-        var r = CliRunner.RunWithStdin(File.ReadAllBytes(Memory), "decode", "-");
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("Platform Memory", r.Out, StringComparison.Ordinal);
+        var r = CliRunner.RunWithStdin(File.ReadAllBytes(Memory), "decode", "-").AssertSucceeded("Platform Memory");
     }
 
     [Theory]
@@ -281,8 +274,7 @@ public sealed class CliSafetyTests : IDisposable
     public void Command_errors_are_one_line(string[] args, string expected)
     {
         var r = CliRunner.Run(args);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains(expected, r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Required command", r.Error, StringComparison.Ordinal);
     }
@@ -300,8 +292,7 @@ public sealed class CliSafetyTests : IDisposable
     public void A_full_disk_on_standard_output_is_one_line_and_exit_2(string command)
     {
         var r = CliRunner.RunWithStdout(new CliRunner.FailingWriter(28), Args(command));
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Equal("apeikit: cannot write output: No space left on device", r.Error.TrimEnd('\n'));
     }
 
@@ -331,8 +322,7 @@ public sealed class CliSafetyTests : IDisposable
         if (OperatingSystem.IsWindows() || !File.Exists("/dev/full")) return;
         string args = string.Join(' ', Args(command).Select(a => $"'{a}'"));
         var r = CliRunner.Shell($"$APEIKIT {args} > /dev/full", _dir);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("cannot write output: No space left on device", r.Error, StringComparison.Ordinal);
     }
 
@@ -352,8 +342,7 @@ public sealed class CliSafetyTests : IDisposable
     public void A_directory_given_as_a_file_says_is_a_directory(string command)
     {
         var r = CliRunner.Run([.. command.Split(' '), _dir, .. command == "encode" ? new[] { "-o", P("o.bin") } : []]);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.EndsWith(": cannot read: is a directory", r.Error.TrimEnd('\n'), StringComparison.Ordinal);
     }
 
@@ -399,13 +388,11 @@ public sealed class CliSafetyTests : IDisposable
     public void Bad_numbers_and_sizes_are_said_in_words()
     {
         var jobs = CliRunner.Run("decode", "--jobs", "abc", Memory);
-        Assert.Equal(2, jobs.ExitCode);
-        AssertOneLine(jobs);
+        AssertRefused(jobs);
         Assert.Contains("--jobs: 'abc' is not a whole number", jobs.Error, StringComparison.Ordinal);
 
         var size = CliRunner.Run("generate", "--size", "10TB", "-o", P("x.bin"));
-        Assert.Equal(2, size.ExitCode);
-        AssertOneLine(size);
+        AssertRefused(size);
         Assert.Contains("KiB", size.Error, StringComparison.Ordinal);
         Assert.Contains("at most", size.Error, StringComparison.Ordinal);
     }
@@ -417,8 +404,7 @@ public sealed class CliSafetyTests : IDisposable
     {
         string evil = P("a\napeikit: all good\u001b[2J.bin");
         var r = CliRunner.Run("decode", evil);
-        Assert.Equal(2, r.ExitCode);
-        AssertOneLine(r);
+        AssertRefused(r);
         Assert.Contains("a\\napeikit: all good\\x1B[2J.bin", r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', r.Error);
     }

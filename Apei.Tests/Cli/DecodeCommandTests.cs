@@ -58,51 +58,39 @@ public class DecodeCommandTests
     {
         var a = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
         var b = Fixtures.Binary("cper/whea/TestErrorMemory2.bin");
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-two-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, [.. a, .. b]);
-        try
-        {
-            var json = CliRunner.Run("decode", "-f", "json", path);
-            Assert.Equal(0, json.ExitCode);
-            using var doc = JsonDocument.Parse(json.Out);
-            Assert.Equal(2, doc.RootElement.GetArrayLength());
-            Assert.Equal(2, doc.RootElement[1].GetProperty("header").GetProperty("sectionCount").GetInt32());
+        using var temp = TempFile.Of([.. a, .. b], ".bin");
+        string path = temp.Path;
+        var json = CliRunner.Run("decode", "-f", "json", path);
+        Assert.Equal(0, json.ExitCode);
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal(2, doc.RootElement.GetArrayLength());
+        Assert.Equal(2, doc.RootElement[1].GetProperty("header").GetProperty("sectionCount").GetInt32());
 
-            var nd = CliRunner.Run("decode", "-f", "ndjson", path);
-            var lines = nd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(2, lines.Length);
-            foreach (var line in lines) JsonDocument.Parse(line).Dispose();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var nd = CliRunner.Run("decode", "-f", "ndjson", path);
+        var lines = nd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        foreach (var line in lines) JsonDocument.Parse(line).Dispose();
     }
 
     [Fact]
     public void Hex_input_is_detected_for_libcper_examples()
     {
-        var r = CliRunner.Run("decode", Fixtures.Path("cper/libcper/memory.cperhex"));
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("Platform Memory", r.Out, StringComparison.Ordinal);
+        var r = CliRunner.Run("decode", Fixtures.Path("cper/libcper/memory.cperhex")).AssertSucceeded("Platform Memory");
     }
 
     [Fact]
     public void Base64_on_standard_input_is_detected()
     {
         var b64 = Encoding.ASCII.GetBytes(Convert.ToBase64String(CperTestRecords.MemoryRecord()));
-        var r = CliRunner.RunWithStdin(b64, "decode", "-");
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("Physical address: 0x0000000123456000", r.Out, StringComparison.Ordinal);
+        var r = CliRunner.RunWithStdin(b64, "decode", "-").AssertSucceeded("Physical address: 0x0000000123456000");
     }
 
     [Fact]
     public void Layout_shows_offsets_lengths_and_raw_bytes()
     {
-        var r = CliRunner.Run("decode", "-f", "layout", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("[0014    4]     Record length", r.Out, StringComparison.Ordinal);
-        Assert.Contains("| 15 01 00 00", r.Out, StringComparison.Ordinal);
+        var r = CliRunner.Run("decode", "-f", "layout", Fixtures.Path("cper/whea/TestErrorMemory1.bin")).AssertSucceeded(
+            "[0014    4]     Record length",
+            "| 15 01 00 00");
     }
 
     [Fact]
@@ -110,39 +98,25 @@ public class DecodeCommandTests
     {
         var bytes = CperTestRecords.MemoryRecord();
         bytes[12] = 7; // severity 7
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-bad-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, bytes);
-        try
-        {
-            var r = CliRunner.Run("decode", path);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Contains("Physical address: 0x0000000123456000", r.Out, StringComparison.Ordinal);
-            Assert.Contains($"apeikit: {path}: CPER record #1: CPER record header, field ErrorSeverity, at offset 0xC (12)", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(bytes, ".bin");
+        string path = temp.Path;
+        var r = CliRunner.Run("decode", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Physical address: 0x0000000123456000", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"apeikit: {path}: CPER record #1: CPER record header, field ErrorSeverity, at offset 0xC (12)", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Garbage_between_records_is_reported_and_the_records_still_decode()
     {
         var a = CperTestRecords.MemoryRecord();
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-gap-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, [.. a, 1, 2, 3, 4, .. a]);
-        try
-        {
-            var r = CliRunner.Run("decode", "-f", "json", path);
-            Assert.Equal(1, r.ExitCode);
-            using var doc = JsonDocument.Parse(r.Out);
-            Assert.Equal(3, doc.RootElement.GetArrayLength());
-            Assert.Contains("at offset 0x118 (280)", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of([.. a, 1, 2, 3, 4, .. a], ".bin");
+        string path = temp.Path;
+        var r = CliRunner.Run("decode", "-f", "json", path);
+        Assert.Equal(1, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal(3, doc.RootElement.GetArrayLength());
+        Assert.Contains("at offset 0x118 (280)", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,19 +89,7 @@ public sealed class FleetInputTests
         s.CopyTo(Stream.Null);
         Assert.NotNull(s.Error);
         Assert.Contains(message, s.Error, StringComparison.Ordinal);
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}.txt");
-        File.WriteAllText(path, text);
-        try
-        {
-            var r = CliRunner.Run("decode", "-i", "xxd", path);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Contains(message, r.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        CliRunner.RunOnFile(text, ".txt", "decode", "-i", "xxd").AssertFailedSaying(message, exitCode: 1);
     }
 
     [Theory]
@@ -198,19 +186,7 @@ public sealed class FleetInputTests
     [InlineData("[42]", "LogEntry [0]: a JSON number, not an object")]
     public void Broken_Redfish_JSON_is_a_clear_error(string json, string message)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-redfish-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        try
-        {
-            var r = CliRunner.Run("decode", "-i", "redfish", path);
-            Assert.NotEqual(0, r.ExitCode);
-            Assert.Contains(message, r.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        CliRunner.RunOnFile(json, ".json", "decode", "-i", "redfish").AssertFailedSaying(message);
     }
 
     [Fact]
@@ -268,19 +244,7 @@ public sealed class FleetInputTests
     [InlineData("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>", "not well-formed XML")]
     public void Broken_event_XML_is_a_clear_error(string xml, string message)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-whea-{Guid.NewGuid():N}.xml");
-        File.WriteAllText(path, xml);
-        try
-        {
-            var r = CliRunner.Run("decode", path);
-            Assert.NotEqual(0, r.ExitCode);
-            Assert.Contains(message, r.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        CliRunner.RunOnFile(xml, ".xml", "decode").AssertFailedSaying(message);
     }
 
     [Theory]
@@ -288,30 +252,23 @@ public sealed class FleetInputTests
     [InlineData("pldm-record.bin", "whea_01.bin")]
     public void A_wrapped_input_decodes_as_the_binary_it_carries_but_for_its_source(string wrapped, params string[] binaries)
     {
-        string bin = Path.Combine(Path.GetTempPath(), $"apeikit-carried-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(bin, binaries.SelectMany(Edk2).ToArray());
-        try
+        using var temp = TempFile.Of(binaries.SelectMany(Edk2).ToArray(), ".bin");
+        string bin = temp.Path;
+        static List<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
         {
-            static List<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
-            {
-                var node = System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject();
-                node.Remove("source");
-                return node.ToJsonString();
-            }).ToList();
-            var expected = Lines(CliRunner.Run("decode", "-f", "ndjson", bin).Out);
-            var got = Lines(CliRunner.Run("decode", "-f", "ndjson", Fleet(wrapped)).Out);
-            Assert.Equal(binaries.Length, got.Count);
-            Assert.Equal(expected, got);
-            var statsBin = Stats(bin);
-            var statsWrapped = Stats(Fleet(wrapped));
-            Assert.Equal(statsBin.GetProperty("records").GetInt32(), statsWrapped.GetProperty("records").GetInt32());
-            Assert.Equal(statsBin.GetProperty("severity").ToString(), statsWrapped.GetProperty("severity").ToString());
-            Assert.Equal(statsBin.GetProperty("sectionTypes").ToString(), statsWrapped.GetProperty("sectionTypes").ToString());
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+            var node = System.Text.Json.Nodes.JsonNode.Parse(l)!.AsObject();
+            node.Remove("source");
+            return node.ToJsonString();
+        }).ToList();
+        var expected = Lines(CliRunner.Run("decode", "-f", "ndjson", bin).Out);
+        var got = Lines(CliRunner.Run("decode", "-f", "ndjson", Fleet(wrapped)).Out);
+        Assert.Equal(binaries.Length, got.Count);
+        Assert.Equal(expected, got);
+        var statsBin = Stats(bin);
+        var statsWrapped = Stats(Fleet(wrapped));
+        Assert.Equal(statsBin.GetProperty("records").GetInt32(), statsWrapped.GetProperty("records").GetInt32());
+        Assert.Equal(statsBin.GetProperty("severity").ToString(), statsWrapped.GetProperty("severity").ToString());
+        Assert.Equal(statsBin.GetProperty("sectionTypes").ToString(), statsWrapped.GetProperty("sectionTypes").ToString());
     }
 
     [Fact]
@@ -330,10 +287,9 @@ public sealed class FleetInputTests
             Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(CperRecordHeader.SeverityOffset)));
         }
         string type = want.Type.ToString();
-        var r = CliRunner.Run("decode", "--section-type", type, "--severity", "corrected", Fleet("memory-section-body.bin"));
-        Assert.Equal(0, r.ExitCode);
-        Assert.Contains("Platform Memory", r.Out, StringComparison.Ordinal);
-        Assert.Contains("synthesised by ApeiKit around the section body given", r.Out, StringComparison.Ordinal);
+        var r = CliRunner.Run("decode", "--section-type", type, "--severity", "corrected", Fleet("memory-section-body.bin")).AssertSucceeded(
+            "Platform Memory",
+            "synthesised by ApeiKit around the section body given");
         var stats = Stats("--section-type", type, "--severity", "corrected", Fleet("memory-section-body.bin"));
         Assert.Equal(1, stats.GetProperty("records").GetInt32());
         Assert.Equal("corrected", stats.GetProperty("severity")[0].GetProperty("name").GetString());
@@ -425,9 +381,7 @@ public sealed class FleetInputTests
         }
         var stats = Stats(Fleet("rasdaemon.db"));
         Assert.Equal(5, stats.GetProperty("records").GetInt32());
-        var decode = CliRunner.Run("decode", "-f", "ndjson", "-i", "rasdaemon", Fleet("rasdaemon.db"));
-        Assert.Equal(0, decode.ExitCode);
-        Assert.Contains("lossy: rasdaemon stores neither MIDR_EL1", decode.Out, StringComparison.Ordinal);
+        var decode = CliRunner.Run("decode", "-f", "ndjson", "-i", "rasdaemon", Fleet("rasdaemon.db")).AssertSucceeded("lossy: rasdaemon stores neither MIDR_EL1");
     }
 
     [Fact]
@@ -436,19 +390,12 @@ public sealed class FleetInputTests
         var r = CliRunner.Run("decode", Fleet("rasdaemon-unknown.db"));
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("table non_standard_event: no column sec_type", r.Error, StringComparison.Ordinal);
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-db-{Guid.NewGuid():N}.db");
-        File.WriteAllBytes(path, [.. "SQLite format 3\0"u8, .. new byte[200]]);
-        try
-        {
-            var bad = CliRunner.Run("stats", path);
-            Assert.Equal(2, bad.ExitCode);
-            Assert.Contains("SQLite cannot read it", bad.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", bad.Error + r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of([.. "SQLite format 3\0"u8, .. new byte[200]], ".db");
+        string path = temp.Path;
+        var bad = CliRunner.Run("stats", path);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("SQLite cannot read it", bad.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", bad.Error + r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -492,21 +439,10 @@ public sealed class FleetInputTests
             + "[ 1.0] {3}[Hardware Error]:   section type: unknown, 93a41c2f-a09f-e7c2-ac1f-f2488f03eec3\n"
             + "[ 1.0] {3}[Hardware Error]:   section length: 0x8\n"
             + "[ 1.0] {3}[Hardware Error]:   00000000: 00000001  ....\n";
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-dmesg-{Guid.NewGuid():N}.txt");
-        File.WriteAllText(path, text);
-        try
-        {
-            var r = CliRunner.Run("decode", path);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Contains("a \"PCIe error\" section is printed by the kernel as decoded text that ApeiKit does not parse back", r.Error, StringComparison.Ordinal);
-            Assert.Contains("kernel log block {3} at line 1: section of type 93a41c2f-a09f-e7c2-ac1f-f2488f03eec3: the hex dump holds 4 bytes, the kernel said section length 8", r.Error, StringComparison.Ordinal);
-            Assert.Contains("no section ApeiKit parses back", r.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var r = CliRunner.RunOnFile(text, ".txt", "decode");
+        r.AssertFailedSaying("a \"PCIe error\" section is printed by the kernel as decoded text that ApeiKit does not parse back", exitCode: 1);
+        Assert.Contains("kernel log block {3} at line 1: section of type 93a41c2f-a09f-e7c2-ac1f-f2488f03eec3: the hex dump holds 4 bytes, the kernel said section length 8", r.Error, StringComparison.Ordinal);
+        Assert.Contains("no section ApeiKit parses back", r.Error, StringComparison.Ordinal);
     }
 
     /// <summary>Random flips, cuts and insertions in every wrapped fixture: each gives records, errors naming entries, or a usage error; never another exception.</summary>

@@ -48,37 +48,23 @@ public class SimulateCommandTests
     public void Printed_default_scenario_runs_as_a_file()
     {
         var printed = CliRunner.Run("simulate", "--print-default");
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-scenario-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, printed.Out);
-        try
-        {
-            var fromFile = CliRunner.Run("simulate", path);
-            var builtIn = CliRunner.Run("simulate");
-            Assert.Equal(0, fromFile.ExitCode);
-            Assert.Equal(builtIn.Out, fromFile.Out);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(printed.Out, ".json");
+        string path = temp.Path;
+        var fromFile = CliRunner.Run("simulate", path);
+        var builtIn = CliRunner.Run("simulate");
+        Assert.Equal(0, fromFile.ExitCode);
+        Assert.Equal(builtIn.Out, fromFile.Out);
     }
 
     [Fact]
     public void Scenario_with_a_typo_is_malformed_input_exit_1_naming_the_json_path()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-scenario-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, """{ "guest": { "ram": [], "vcpus": [ { "id": 0 } ], "sources": [] }, "timeline": [ { "at": 5, "error": "memory-scrub", "hostAdress": 4096 } ] }""");
-        try
-        {
-            var r = CliRunner.Run("simulate", path);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Contains("$.timeline[0]", r.Error, StringComparison.Ordinal);
-            Assert.Empty(r.Out);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of("""{ "guest": { "ram": [], "vcpus": [ { "id": 0 } ], "sources": [] }, "timeline": [ { "at": 5, "error": "memory-scrub", "hostAdress": 4096 } ] }""", ".json");
+        string path = temp.Path;
+        var r = CliRunner.Run("simulate", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("$.timeline[0]", r.Error, StringComparison.Ordinal);
+        Assert.Empty(r.Out);
     }
 }
 
@@ -155,16 +141,9 @@ public class SimulateHardeningTests
 {
     private static CliRunner.Result RunScenario(string json, params string[] extra)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-scenario-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        try
-        {
-            return CliRunner.Run(["simulate", path, .. extra]);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(json, ".json");
+        string path = temp.Path;
+        return CliRunner.Run(["simulate", path, .. extra]);
     }
 
     private const string Gpio = """{ "sourceId": 1, "notification": "gpio" }""";

@@ -18,48 +18,41 @@ public class StatsCommandTests
         // memory sections, node 0 and card 0 valid, no address; arm.cperhex is a fatal ARM record, no notification
         // type or creator. Four garbage bytes sit between the records.
         var mem = CperTestRecords.MemoryRecord();
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-stats-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, Concat(mem, Fixtures.Binary("cper/whea/TestErrorMemory1.bin"), [1, 2, 3, 4],
-            Fixtures.Binary("cper/whea/TestErrorMemory2.bin"), mem, Fixtures.Binary("cper/libcper/arm.cperhex")));
-        try
-        {
-            var r = CliRunner.Run("stats", "-f", "json", path);
-            Assert.Equal(1, r.ExitCode); // the skipped bytes are a problem
-            using var doc = JsonDocument.Parse(r.Out);
-            var root = doc.RootElement;
-            Assert.Equal(5, root.GetProperty("records").GetInt64());
-            Assert.Equal(1, root.GetProperty("problems").GetProperty("skippedRanges").GetInt64());
-            Assert.Equal(4, root.GetProperty("problems").GetProperty("skippedBytes").GetInt64());
-            Assert.Equal(new Dictionary<string, long> { ["corrected"] = 4, ["fatal"] = 1 }, Counts(root.GetProperty("severity")));
-            Assert.Equal(new Dictionary<string, long> { ["Platform Memory"] = 5, ["ARM Processor"] = 1 }, Counts(root.GetProperty("sectionTypes")));
-            var notifications = Counts(root.GetProperty("notificationTypes"));
-            Assert.Equal(2, notifications["Generic (Windows)"]);
-            Assert.Equal(2, notifications.Single(kv => kv.Key.Contains("CMC", StringComparison.Ordinal)).Value);
-            Assert.Equal(1, notifications["00000000-0000-0000-0000-000000000000"]);
-            var creators = Counts(root.GetProperty("creators"));
-            Assert.Equal(2, creators["WHEA Record Creator (Windows)"]);
-            Assert.Equal(3, creators["00000000-0000-0000-0000-000000000000"]);
-            var memory = root.GetProperty("memory");
-            Assert.Equal(5, memory.GetProperty("errors").GetInt64());
-            Assert.Equal(1, memory.GetProperty("distinctPages").GetInt64());
-            Assert.Equal("0x0000000123456000", memory.GetProperty("pages")[0].GetProperty("page").GetString());
-            Assert.Equal(2, memory.GetProperty("pages")[0].GetProperty("count").GetInt64());
-            var location = Assert.Single(memory.GetProperty("locations").EnumerateArray());
-            Assert.Equal(0, location.GetProperty("node").GetInt32());
-            Assert.Equal(0, location.GetProperty("card").GetInt32());
-            Assert.Equal(JsonValueKind.Null, location.GetProperty("module").ValueKind);
-            Assert.Equal(3, location.GetProperty("count").GetInt64());
-            Assert.Equal(0, memory.GetProperty("dimms").GetArrayLength()); // no record sets the module handle
+        using var temp = TempFile.Of(Concat(mem, Fixtures.Binary("cper/whea/TestErrorMemory1.bin"), [1, 2, 3, 4],
+            Fixtures.Binary("cper/whea/TestErrorMemory2.bin"), mem, Fixtures.Binary("cper/libcper/arm.cperhex")), ".bin");
+        string path = temp.Path;
+        var r = CliRunner.Run("stats", "-f", "json", path);
+        Assert.Equal(1, r.ExitCode); // the skipped bytes are a problem
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal(5, root.GetProperty("records").GetInt64());
+        Assert.Equal(1, root.GetProperty("problems").GetProperty("skippedRanges").GetInt64());
+        Assert.Equal(4, root.GetProperty("problems").GetProperty("skippedBytes").GetInt64());
+        Assert.Equal(new Dictionary<string, long> { ["corrected"] = 4, ["fatal"] = 1 }, Counts(root.GetProperty("severity")));
+        Assert.Equal(new Dictionary<string, long> { ["Platform Memory"] = 5, ["ARM Processor"] = 1 }, Counts(root.GetProperty("sectionTypes")));
+        var notifications = Counts(root.GetProperty("notificationTypes"));
+        Assert.Equal(2, notifications["Generic (Windows)"]);
+        Assert.Equal(2, notifications.Single(kv => kv.Key.Contains("CMC", StringComparison.Ordinal)).Value);
+        Assert.Equal(1, notifications["00000000-0000-0000-0000-000000000000"]);
+        var creators = Counts(root.GetProperty("creators"));
+        Assert.Equal(2, creators["WHEA Record Creator (Windows)"]);
+        Assert.Equal(3, creators["00000000-0000-0000-0000-000000000000"]);
+        var memory = root.GetProperty("memory");
+        Assert.Equal(5, memory.GetProperty("errors").GetInt64());
+        Assert.Equal(1, memory.GetProperty("distinctPages").GetInt64());
+        Assert.Equal("0x0000000123456000", memory.GetProperty("pages")[0].GetProperty("page").GetString());
+        Assert.Equal(2, memory.GetProperty("pages")[0].GetProperty("count").GetInt64());
+        var location = Assert.Single(memory.GetProperty("locations").EnumerateArray());
+        Assert.Equal(0, location.GetProperty("node").GetInt32());
+        Assert.Equal(0, location.GetProperty("card").GetInt32());
+        Assert.Equal(JsonValueKind.Null, location.GetProperty("module").ValueKind);
+        Assert.Equal(3, location.GetProperty("count").GetInt64());
+        Assert.Equal(0, memory.GetProperty("dimms").GetArrayLength()); // no record sets the module handle
 
-            var text = CliRunner.Run("stats", path);
-            Assert.Contains("Records: 5 (", text.Out, StringComparison.Ordinal);
-            Assert.Contains("0x0000000123456000          2", text.Out, StringComparison.Ordinal);
-            Assert.Contains("node 0 card 0 module ?", text.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var text = CliRunner.Run("stats", path);
+        Assert.Contains("Records: 5 (", text.Out, StringComparison.Ordinal);
+        Assert.Contains("0x0000000123456000          2", text.Out, StringComparison.Ordinal);
+        Assert.Contains("node 0 card 0 module ?", text.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,9 +42,7 @@ internal static class SimulateApeiOutput
             w.WriteString("typeName", EinjInjector.Name((uint)i.Type));
             w.WriteString("result", i.Errno == 0 ? "injected" : Errno.Name(i.Errno));
             if (i.Why is not null) w.WriteString("why", i.Why);
-            w.WriteStartArray("actions");
-            foreach (var s in i.Steps) w.WriteStringValue(s.ToString());
-            w.WriteEndArray();
+            w.WriteStrings("actions", i.Steps.Select(s => s.ToString()));
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -55,9 +53,7 @@ internal static class SimulateApeiOutput
         for (int i = view.FirstRecordSlot; i < view.SlotCount; i++)
             if (view.MapEntry(i) != 0) w.WriteStringValue(Hex(view.MapEntry(i)));
         w.WriteEndArray();
-        w.WriteStartArray("written");
-        foreach (ulong id in apei.RecordsWritten) w.WriteStringValue(Hex(id));
-        w.WriteEndArray();
+        w.WriteStrings("written", apei.RecordsWritten.Select(id => Hex(id)));
         w.WriteStartArray("readAfterBoot");
         foreach (var r in apei.RecordsRead)
         {

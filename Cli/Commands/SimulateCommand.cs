@@ -229,12 +229,8 @@ internal static class SimulateCommand
             w.WriteEndArray();
             w.WriteStartObject("guest");
             w.WriteNumber("recordsRead", run.Guest.Records.Count);
-            w.WriteStartArray("offlinedPages");
-            foreach (var p in run.Guest.OfflinedPages) w.WriteStringValue($"0x{p * SparseMemory.PageSize:X}");
-            w.WriteEndArray();
-            w.WriteStartArray("killedTasks");
-            foreach (var t in run.Guest.KilledTasks) w.WriteStringValue(t);
-            w.WriteEndArray();
+            w.WriteStrings("offlinedPages", run.Guest.OfflinedPages.Select(p => $"0x{p * SparseMemory.PageSize:X}"));
+            w.WriteStrings("killedTasks", run.Guest.KilledTasks);
             w.WriteBoolean("panicked", run.Guest.Panicked);
             w.WriteEndObject();
             w.WriteStartObject("host");
@@ -248,12 +244,8 @@ internal static class SimulateCommand
             w.WriteBoolean("panicked", run.Host.Panicked);
             w.WriteEndObject();
             if (run.Platform.Apei is { } apei) SimulateApeiOutput.WriteJson(w, apei);
-            w.WriteStartArray("invariantViolations");
-            foreach (var line in violations) w.WriteStringValue(line);
-            w.WriteEndArray();
-            w.WriteStartArray("undelivered");
-            foreach (var line in undelivered) w.WriteStringValue(line);
-            w.WriteEndArray();
+            w.WriteStrings("invariantViolations", violations);
+            w.WriteStrings("undelivered", undelivered);
             w.WriteEndObject();
         }
         context.Out.WriteLine();

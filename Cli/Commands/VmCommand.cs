@@ -385,16 +385,10 @@ internal static class VmCommand
                 w.WriteEndObject();
             }
             if (l.InitrdPrepend is null) w.WriteNull("initrdPrepend"); else w.WriteString("initrdPrepend", l.InitrdPrepend);
-            w.WriteStartArray("qemuArguments");
-            foreach (var q in l.Qemu) w.WriteStringValue(q);
-            w.WriteEndArray();
-            w.WriteStartArray("kernelArguments");
-            foreach (var k in l.Kernel) w.WriteStringValue(k);
-            w.WriteEndArray();
+            w.WriteStrings("qemuArguments", l.Qemu);
+            w.WriteStrings("kernelArguments", l.Kernel);
             w.WriteString("example", l.Example);
-            w.WriteStartArray("notes");
-            foreach (var n in l.Notes) w.WriteStringValue(n);
-            w.WriteEndArray();
+            w.WriteStrings("notes", l.Notes);
             w.WriteStartArray("warnings");
             foreach (var x in warnings)
             {

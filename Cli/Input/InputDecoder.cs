@@ -2,32 +2,11 @@ using ApeiKit.Cper.Input;
 
 namespace ApeiKit.Cli;
 
-/// <summary>How the bytes of an input file are encoded.</summary>
-internal enum InputEncoding
-{
-    /// <summary>Guess from the content.</summary>
-    Auto,
-    /// <summary>Raw bytes.</summary>
-    Binary,
-    /// <summary>ASCII hex (whitespace, "0x" prefixes and commas ignored), like libcper's .cperhex.</summary>
-    Hex,
-    /// <summary>Base64.</summary>
-    Base64,
-    /// <summary>xxd (default output) or <c>hexdump -C</c> text: offsets checked, the ASCII column ignored, '*' lines expanded.</summary>
-    HexDump,
-    /// <summary>Redfish LogEntry JSON (an entry, a LogEntryCollection page, an array): DiagnosticDataType CPER or CPERSection.</summary>
-    Redfish,
-    /// <summary>PLDM CPER event data (DSP0248 1.3 cperEvent: 4-byte header, then a record or a section).</summary>
-    Pldm,
-    /// <summary>Windows events exported as XML: each WHEA-Logger event's RawData is a record.</summary>
-    WheaXml,
-    /// <summary>One section on its own (its body, or descriptor and body), typed by --section-type: wrapped into a record.</summary>
-    Section,
-    /// <summary>rasdaemon's SQLite database: non_standard_event, arm_event and extlog_event rows become records.</summary>
-    Rasdaemon,
-    /// <summary>Kernel log text with {N}[Hardware Error]: lines: each block parsed back into a record (lossy).</summary>
-    Dmesg,
-}
+/// <summary>
+/// What <c>--input</c> names: Auto (recognised), the library's <see cref="Ghes.ApeiInputFormat"/> of the same name (see
+/// there for each form), and Rasdaemon (rasdaemon's SQLite database, which only the exe reads: it needs SQLite).
+/// </summary>
+internal enum InputEncoding { Auto, Binary, Hex, Base64, HexDump, Redfish, Pldm, WheaXml, Section, Rasdaemon, Dmesg }
 
 /// <summary>
 /// Turns text-encoded input into bytes, in memory, through the library's <see cref="CperTextForms"/> (the same decoders

@@ -97,24 +97,16 @@ internal static class VmActionTables
                 w.WriteNumber("size", einjBytes.Length);
                 w.WriteString("registerBase", Hex(b + EinjOffset));
                 w.WriteString("errorTypes", Hex(einjTypes));
-                w.WriteStartArray("errorTypeNames");
-                foreach (var n in typeNames) w.WriteStringValue(n);
-                w.WriteEndArray();
+                w.WriteStrings("errorTypeNames", typeNames);
                 w.WriteEndObject();
                 w.WriteStartObject("region");
                 w.WriteString("path", Full(regPath));
                 w.WriteString("address", Hex(b));
                 w.WriteNumber("size", RegionSize);
                 w.WriteEndObject();
-                w.WriteStartArray("qemuArguments");
-                foreach (var a in qemu) w.WriteStringValue(a);
-                w.WriteEndArray();
-                w.WriteStartArray("kernelArguments");
-                foreach (var a in kernel) w.WriteStringValue(a);
-                w.WriteEndArray();
-                w.WriteStartArray("notes");
-                foreach (var n in notes) w.WriteStringValue(n);
-                w.WriteEndArray();
+                w.WriteStrings("qemuArguments", qemu);
+                w.WriteStrings("kernelArguments", kernel);
+                w.WriteStrings("notes", notes);
                 w.WriteEndObject();
             }
             context.Out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));

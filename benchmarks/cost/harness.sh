@@ -3,6 +3,10 @@
 # grow faster than 1.3x the input's growth (2.6 per doubling) above a floor of 0.5 s / 50 MB / 1 MB (below it,
 # start-up and noise dominate), or when peak RSS at the larger size passes 80 MB (the runtime's own) + 8 x the
 # input bytes. Commands are shell strings (pipes allowed); $APEIKIT is the tool.
+# The caller sets $here (this folder); $APEIKIT (default: the Release build) and COST_SCALE (default 1) may be given.
+root=$(cd "$here/../.." && pwd)
+APEIKIT=${APEIKIT:-"dotnet $root/Cli/bin/Release/net10.0/ApeiKit.Cli.dll"}
+scale=${COST_SCALE:-1}
 work=$(mktemp -d /tmp/apeikit-cost.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }

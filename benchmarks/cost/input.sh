@@ -10,9 +10,6 @@
 # Exit 1 when a row fails.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-APEIKIT=${APEIKIT:-"dotnet $root/Cli/bin/Release/net10.0/ApeiKit.Cli.dll"}
-scale=${COST_SCALE:-1}
 . "$here/harness.sh"
 
 mb=$((1 << 20))

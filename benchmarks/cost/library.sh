@@ -15,10 +15,6 @@
 # hest-json (decode -f json of an N-source HEST). Exit 1 when a row fails, 0 otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-APEIKIT=${APEIKIT:-"dotnet $root/Cli/bin/Release/net10.0/ApeiKit.Cli.dll"}
-scale=${COST_SCALE:-1}
-
 . "$here/harness.sh"
 
 n1=$((25000 * scale)); n2=$((50000 * scale))

@@ -84,6 +84,34 @@ public static class FuzzTargets
         if (used > limit) throw new AllocationBudgetExceededException($"{what} allocated {used} bytes (budget {limit})");
     }
 
+    /// <summary>A lenient decode (content errors listed, not thrown) whose signature the record and block decoders share.</summary>
+    private delegate T LenientDecode<T>(ReadOnlySpan<byte> source, out int bytesConsumed, List<ApeiContentException> errors);
+
+    /// <summary>
+    /// Decodes leniently (a thrown <see cref="ApeiContentException"/> is the refusal it may give), holds the allocations to
+    /// the decode budget, then: the model encodes back to the bytes read, and decoding that encoding reads all of it and
+    /// encodes the same bytes again.
+    /// </summary>
+    private static void LenientRoundTrip<T>(ReadOnlySpan<byte> input, long before, LenientDecode<T> decode, Func<T, byte[]> encode, string budget, string what) where T : class
+    {
+        T? model = null;
+        int consumed = 0;
+        try
+        {
+            model = decode(input, out consumed, new List<ApeiContentException>());
+        }
+        catch (ApeiContentException)
+        {
+        }
+        DecodeBudget(before, input.Length, budget);
+        if (model is null) return;
+        var encoded = encode(model);
+        SameBytes(input[..consumed], encoded, what + " re-encode");
+        var again = decode(encoded, out int consumedAgain, new List<ApeiContentException>());
+        if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
+        SameBytes(encoded, encode(again), what + " second round trip");
+    }
+
     private static void SameBytes(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, string what)
     {
         if (!expected.SequenceEqual(actual))
@@ -151,24 +179,7 @@ public static class FuzzTargets
     private static void CperRecordTarget(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        CperRecord? record = null;
-        int consumed = 0;
-        try
-        {
-            record = CperRecord.Decode(input, out consumed, new List<ApeiContentException>());
-        }
-        catch (ApeiContentException)
-        {
-        }
-        DecodeBudget(before, input.Length, "CperRecord.Decode");
-        if (record is not null)
-        {
-            var encoded = record.Encode();
-            SameBytes(input[..consumed], encoded, "CPER record re-encode");
-            var again = CperRecord.Decode(encoded, out int consumedAgain, new List<ApeiContentException>());
-            if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
-            SameBytes(encoded, again.Encode(), "CPER record second round trip");
-        }
+        LenientRoundTrip(input, before, (ReadOnlySpan<byte> s, out int c, List<ApeiContentException> e) => CperRecord.Decode(s, out c, e), r => r.Encode(), "CperRecord.Decode", "CPER record");
 
         try
         {
@@ -271,24 +282,8 @@ public static class FuzzTargets
         foreach (var f in result.Findings) _ = f.ToString();
         _ = GhesBlockValidator.Validate(input).IsValid;
 
-        ErrorStatusBlock? block = null;
-        int consumed = 0;
-        try
-        {
-            block = ErrorStatusBlock.Decode(input, out consumed, new List<ApeiContentException>());
-        }
-        catch (ApeiContentException)
-        {
-        }
-        DecodeBudget(before, input.Length, "error status block view, validator and decode");
-        if (block is not null)
-        {
-            var encoded = block.Encode();
-            SameBytes(input[..consumed], encoded, "error status block re-encode");
-            var again = ErrorStatusBlock.Decode(encoded, out int consumedAgain, new List<ApeiContentException>());
-            if (consumedAgain != encoded.Length) throw new RoundTripMismatchException($"re-decode consumed {consumedAgain} of {encoded.Length} bytes");
-            SameBytes(encoded, again.Encode(), "error status block second round trip");
-        }
+        LenientRoundTrip(input, before, (ReadOnlySpan<byte> s, out int c, List<ApeiContentException> e) => ErrorStatusBlock.Decode(s, out c, e), b => b.Encode(),
+            "error status block view, validator and decode", "error status block");
 
         RenderJson(input, static (b, v) => ErrorStatusBlockDescriber.Describe(b, 0, v, "block", (ulong)b.Length), "ErrorStatusBlockDescriber");
     }
