@@ -89,19 +89,25 @@ public sealed class ActionInterpreter
     public ActionTableKind Kind { get; }
 
     /// <summary>
-    /// Reads a table's instruction entries with the checks Linux makes before it uses them (drivers/acpi/apei/erst.c
-    /// <c>erst_check_table</c>, einj-core.c <c>einj_check_table</c>): the header size, Length against the bytes present,
-    /// the entry count against Length (ACPI 6.5 §18.5, §18.6: 48-byte header, 32-byte entries). Null with
-    /// <paramref name="error"/> in the kernel's words (<paramref name="invalid"/> then the detail) when one fails.
+    /// Loads a table as Linux does before using it (drivers/acpi/apei/erst.c <c>erst_check_table</c>, einj-core.c
+    /// <c>einj_check_table</c>, then apei-base.c <c>apei_exec_collect_resources</c>): the header size, Length against the
+    /// bytes present, the entry count against Length (ACPI 6.5 §18.5, §18.6: 48-byte header, 32-byte entries), then every
+    /// instruction checked by <see cref="Validate"/>. The interpreter over the entries, or null with
+    /// <paramref name="error"/> in the kernel's words when a check fails.
     /// </summary>
     /// <param name="table">The table's bytes.</param>
     /// <param name="kind">ERST or EINJ.</param>
-    /// <param name="invalid">How the kernel starts the message ("ERST table is invalid", "Invalid EINJ table").</param>
+    /// <param name="bus">The register bus the instructions reach.</param>
+    /// <param name="invalid">How the kernel starts a table message ("ERST table is invalid", "Invalid EINJ table").</param>
     /// <param name="headerName">The header's name in the size message ("serialization", "injection").</param>
     /// <param name="headerSizeOk">Which header sizes the kernel accepts.</param>
+    /// <param name="unusable">What the kernel says before an instruction's error ("Failed to get Error Log Address Range: ").</param>
+    /// <param name="entries">The entries read (empty when the table checks fail).</param>
     /// <param name="error">Why the table is refused, or null.</param>
-    internal static InstructionEntry[]? ReadCheckedEntries(ReadOnlySpan<byte> table, ActionTableKind kind, string invalid, string headerName, Func<long, bool> headerSizeOk, out string? error)
+    internal static ActionInterpreter? Load(ReadOnlySpan<byte> table, ActionTableKind kind, IRegisterBus bus, string invalid, string headerName,
+        Func<long, bool> headerSizeOk, string unusable, out InstructionEntry[] entries, out string? error)
     {
+        entries = [];
         error = null;
         try
         {
@@ -110,15 +116,18 @@ public sealed class ActionInterpreter
             else if (t.DeclaredLength < 48 || t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
             else if (t.EntryCount != (t.DeclaredLength - 48) / 32) error = $"{invalid} (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})";
             if (error is not null) return null;
-            var entries = new InstructionEntry[t.EntriesPresent];
+            entries = new InstructionEntry[t.EntriesPresent];
             for (int i = 0; i < entries.Length; i++) entries[i] = t[i];
-            return entries;
         }
         catch (ApeiContentException e)
         {
             error = invalid + ": " + e.Message;
             return null;
         }
+        var interpreter = new ActionInterpreter(kind, entries, bus);
+        if (interpreter.Validate() == 0) return interpreter;
+        error = unusable + interpreter.LastError;
+        return null;
     }
 
     /// <summary>The context value: what <see cref="SetInput"/> set, or what the last action produced.</summary>

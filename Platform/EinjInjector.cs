@@ -64,16 +64,10 @@ public sealed class EinjInjector
         _memory = memory;
         _isSystemRam = isSystemRam;
         // einj-core.c accepts the 12-byte injection header some firmware writes as well as ACPI's 48.
-        if (ActionInterpreter.ReadCheckedEntries(table, ActionTableKind.Einj, "Invalid EINJ table", "injection", size => size is 48 or 12, out string? error) is not { } entries)
+        if (ActionInterpreter.Load(table, ActionTableKind.Einj, bus, "Invalid EINJ table", "injection", size => size is 48 or 12,
+                "Error collecting EINJ resources: ", out _entries, out string? error) is null)
         {
             LoadError = error;
-            return;
-        }
-        _entries = entries;
-        var check = new ActionInterpreter(ActionTableKind.Einj, _entries, bus);
-        if (check.Validate() != 0)
-        {
-            LoadError = "Error collecting EINJ resources: " + check.LastError;
             return;
         }
         foreach (var e in _entries)

@@ -36,16 +36,10 @@ public sealed class ErstPersistence
         ArgumentNullException.ThrowIfNull(memory);
         _bus = bus;
         _memory = memory;
-        if (ActionInterpreter.ReadCheckedEntries(table, ActionTableKind.Erst, "ERST table is invalid", "serialization", size => size == 48, out string? error) is not { } entries)
+        if (ActionInterpreter.Load(table, ActionTableKind.Erst, bus, "ERST table is invalid", "serialization", size => size == 48,
+                "Failed to get Error Log Address Range: ", out _entries, out string? error) is not { } ctx)
         {
             LoadError = error;
-            return;
-        }
-        _entries = entries;
-        var ctx = new ActionInterpreter(ActionTableKind.Erst, _entries, bus);
-        if (ctx.Validate() != 0)
-        {
-            LoadError = "Failed to get Error Log Address Range: " + ctx.LastError;
             return;
         }
         var steps = new List<ActionStep>();

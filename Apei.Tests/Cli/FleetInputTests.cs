@@ -31,6 +31,15 @@ public sealed class FleetInputTests
         return (items, reader.Accounting, source);
     }
 
+    /// <summary><see cref="Frame"/> for a fixture that must be recognised as <paramref name="expected"/> with no wrapper entry in error.</summary>
+    private static (List<(CperStreamItemKind Kind, long Offset, byte[] Data)> Items, StreamAccounting Accounting, InputSource Source) FrameClean(string name, InputEncoding expected)
+    {
+        var framed = Frame(Fleet(name));
+        Assert.Equal(expected, framed.Source.Encoding);
+        Assert.Empty(framed.Source.WrapperErrors);
+        return framed;
+    }
+
     private static (Guid Type, uint Severity, byte[] Body) Section(byte[] record, int index)
     {
         var d = record.AsSpan(CperRecordHeader.Size + index * CperSectionDescriptor.Size, CperSectionDescriptor.Size);
@@ -117,11 +126,9 @@ public sealed class FleetInputTests
     [Fact]
     public void Redfish_entries_give_the_record_and_the_sections_they_carry()
     {
-        var (items, accounting, source) = Frame(Fleet("redfish-logentries.json"));
+        var (items, accounting, source) = FrameClean("redfish-logentries.json", InputEncoding.Redfish);
         using (source)
         {
-            Assert.Equal(InputEncoding.Redfish, source.Encoding);
-            Assert.Empty(source.WrapperErrors);
             Assert.Equal(3, items.Count);
             Assert.All(items, i => Assert.Equal(CperStreamItemKind.Record, i.Kind));
             Assert.Equal(accounting.Bytes, accounting.RecordBytes);
@@ -219,11 +226,9 @@ public sealed class FleetInputTests
     {
         foreach (var file in new[] { "whea-events.xml", "whea-events-utf16.xml" })
         {
-            var (items, accounting, source) = Frame(Fleet(file));
+            var (items, accounting, source) = FrameClean(file, InputEncoding.WheaXml);
             using (source)
             {
-                Assert.Equal(InputEncoding.WheaXml, source.Encoding);
-                Assert.Empty(source.WrapperErrors);
                 Assert.Equal(2, items.Count);
                 Assert.Equal(Edk2("whea_01.bin"), items[0].Data);
                 Assert.Equal(Edk2("whea_02.bin"), items[1].Data);
@@ -340,11 +345,9 @@ public sealed class FleetInputTests
     [Fact]
     public void A_rasdaemon_database_gives_its_sections_rebuilt_from_the_rows()
     {
-        var (items, accounting, source) = Frame(Fleet("rasdaemon.db"));
+        var (items, accounting, source) = FrameClean("rasdaemon.db", InputEncoding.Rasdaemon);
         using (source)
         {
-            Assert.Equal(InputEncoding.Rasdaemon, source.Encoding);
-            Assert.Empty(source.WrapperErrors);
             Assert.Contains(source.WrapperNotices, n => n.Contains("mc_event (1 rows)", StringComparison.Ordinal));
             Assert.Equal(5, items.Count);
             Assert.Equal(accounting.Bytes, accounting.RecordBytes);
@@ -401,11 +404,9 @@ public sealed class FleetInputTests
     [Fact]
     public void Kernel_log_blocks_are_parsed_back_into_records_marked_lossy()
     {
-        var (items, accounting, source) = Frame(Fleet("dmesg-hardware-errors.txt"));
+        var (items, accounting, source) = FrameClean("dmesg-hardware-errors.txt", InputEncoding.Dmesg);
         using (source)
         {
-            Assert.Equal(InputEncoding.Dmesg, source.Encoding);
-            Assert.Empty(source.WrapperErrors);
             Assert.Equal(2, items.Count);
             Assert.Equal(accounting.Bytes, accounting.RecordBytes);
             // Block {1}: the memory error, with exactly the fields the kernel printed (error status, node, card, type).

@@ -340,11 +340,7 @@ public class EinjErstScenarioTests
     [Fact]
     public void The_readme_fragment_runs_on_the_builtin_platform()
     {
-        var readme = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "README.md"));
-        int section = readme.IndexOf("#### EINJ, ERST and reboots in scenarios", StringComparison.Ordinal);
-        int start = readme.IndexOf("```jsonc", section, StringComparison.Ordinal) + "```jsonc".Length;
-        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
-        var run = VirtualPlatform.Run(With(readme[start..end]));
+        var run = VirtualPlatform.Run(With(ReadmeScenarioTests.Readme("#### EINJ, ERST and reboots in scenarios")));
         Assert.Empty(PlatformInvariants.Check(run));
         var apei = run.Platform.Apei!;
         Assert.All(apei.Injections, i => Assert.True(i.Errno == 0, i.Why));

@@ -354,14 +354,21 @@ public class PlatformTests
 
 public class ReadmeScenarioTests
 {
+    /// <summary>The first <c>jsonc</c> block after <paramref name="heading"/> in the repository's README.md.</summary>
+    internal static string Readme(string heading)
+    {
+        var readme = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "README.md"));
+        int section = readme.IndexOf(heading, StringComparison.Ordinal);
+        Assert.True(section >= 0, $"README.md has no \"{heading}\"");
+        int start = readme.IndexOf("```jsonc", section, StringComparison.Ordinal) + "```jsonc".Length;
+        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        return readme[start..end];
+    }
+
     [Fact]
     public void The_scenario_example_in_the_readme_runs_and_keeps_every_invariant()
     {
-        var readme = File.ReadAllText(Path.Combine(Fixtures.Root, "..", "README.md"));
-        int section = readme.IndexOf("### `apeikit simulate", StringComparison.Ordinal);
-        int start = readme.IndexOf("```jsonc", section, StringComparison.Ordinal) + "```jsonc".Length;
-        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
-        var run = VirtualPlatform.Run(ScenarioReader.Read(readme[start..end], "README.md"));
+        var run = VirtualPlatform.Run(ScenarioReader.Read(Readme("### `apeikit simulate"), "README.md"));
         Assert.Empty(PlatformInvariants.Check(run));
         Assert.Equal(14, run.Outcomes.Count);
         foreach (var m in new[] { NotificationType.Sea, NotificationType.Gpio, NotificationType.Gsiv, NotificationType.Sei, NotificationType.Polled })

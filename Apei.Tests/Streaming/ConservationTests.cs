@@ -389,10 +389,9 @@ public sealed class BertRegionConservationTests
 public sealed class SlowPipeTests
 {
     /// <summary>Standard input that gives one record, then blocks until released, then gives another.</summary>
-    private sealed class GatedStream(byte[] first, byte[] second, ManualResetEventSlim gate) : Stream
+    private sealed class GatedStream(byte[] first, byte[] second, ManualResetEventSlim gate) : ApeiKit.Text.ReadOnlyStream
     {
         private int _pos;
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
             if (_pos < first.Length)
@@ -412,15 +411,6 @@ public sealed class SlowPipeTests
         }
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             => _pos < first.Length ? new(Read(buffer.Span)) : new(Task.Run(() => Read(buffer.Span), cancellationToken));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Signals when a complete line has been written.</summary>

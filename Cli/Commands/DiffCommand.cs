@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Streaming;
@@ -68,7 +67,7 @@ internal static class DiffCommand
         if (format == "json")
         {
             using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var w = CliJson.Writer(stream))
             {
                 w.WriteStartObject();
                 w.WriteString("kind", older.Kind);

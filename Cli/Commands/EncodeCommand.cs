@@ -74,16 +74,28 @@ internal static class EncodeCommand
         }
         catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
-            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.CutQuoted(e.Message)}");
-            return CliApp.ContentError;
+            return ContentError(context, file, e);
         }
-        CliFiles.WriteAll(context, (output, result.ToArray()));
-        foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
-        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        WriteAndWarn(context, file, output, result, jsonWarnings, losses);
         if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
             context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(records.Count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
+    }
+
+    /// <summary>Malformed JSON or content: one line naming the file, exit 1.</summary>
+    private static int ContentError(CliContext context, string file, Exception e)
+    {
+        context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.CutQuoted(e.Message)}");
+        return CliApp.ContentError;
+    }
+
+    /// <summary>Writes what was encoded, then what the JSON reader warned about and what a conversion could not carry.</summary>
+    private static void WriteAndWarn(CliContext context, string file, string output, MemoryStream result, List<CperJsonWarning> jsonWarnings, ConversionLossTally losses)
+    {
+        CliFiles.WriteAll(context, (output, result.ToArray()));
+        foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
     }
 
     /// <summary>
@@ -114,12 +126,9 @@ internal static class EncodeCommand
         }
         catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
-            context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {CliText.CutQuoted(e.Message)}");
-            return CliApp.ContentError;
+            return ContentError(context, file, e);
         }
-        CliFiles.WriteAll(context, (output, result.ToArray()));
-        foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
-        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        WriteAndWarn(context, file, output, result, jsonWarnings, losses);
         context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }

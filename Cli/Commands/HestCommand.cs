@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
@@ -70,7 +69,7 @@ internal static class HestCommand
         if (format == "json")
         {
             using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var w = CliJson.Writer(stream))
             {
                 w.WriteStartArray();
                 for (int r = 0; r < results.Count; r++)

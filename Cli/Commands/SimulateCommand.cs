@@ -1,6 +1,5 @@
 using ApeiKit.Text;
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Platform;
 
@@ -205,7 +204,7 @@ internal static class SimulateCommand
         // Streamed to the output as it is written (Trace.WriteJson flushes as it goes): the document of a large run is
         // never held whole in memory (it was, twice: as UTF-8 and as a string, 4 GB at 100,000 errors).
         using var stream = new TextWriterStream(context.Out);
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = CliJson.Writer(stream))
         {
             w.WriteStartObject();
             w.WriteString("scenario", run.Scenario.Name);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
 using ApeiKit.Cper.Statistics;
@@ -173,7 +172,7 @@ internal static class StatsCommand
     private static void WriteJson(CliContext context, CperStatistics s, int files, int top)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = CliJson.Writer(ms))
         {
             w.WriteStartObject();
             w.WriteNumber("files", files);

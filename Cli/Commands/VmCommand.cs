@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
@@ -328,7 +327,7 @@ internal static class VmCommand
         List<HestGhesSource> sources, List<Placement> placed, BertBuildResult? bert, int bertRecords, List<LinuxLintWarning> warnings)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = CliJson.Writer(stream))
         {
             static string Hex(ulong v) => string.Create(CultureInfo.InvariantCulture, $"0x{v:X}");
             w.WriteStartObject();

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Hest;
 
@@ -79,7 +78,7 @@ internal static class VmActionTables
         if (format == "json")
         {
             using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var w = CliJson.Writer(stream))
             {
                 static string Hex(ulong v) => string.Create(CultureInfo.InvariantCulture, $"0x{v:X}");
                 w.WriteStartObject();
