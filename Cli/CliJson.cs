@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ApeiKit.Ghes;
 
 namespace ApeiKit.Cli;
 
@@ -14,6 +15,21 @@ internal static class CliJson
     {
         w.WriteStartArray(name);
         foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes the member <paramref name="name"/> as an array of Linux consumer warnings: kind (camelCase), subject, message.</summary>
+    public static void WriteLinuxWarnings(this Utf8JsonWriter w, string name, IEnumerable<LinuxLintWarning> warnings)
+    {
+        w.WriteStartArray(name);
+        foreach (var x in warnings)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(x.Kind.ToString()));
+            w.WriteString("subject", x.Subject);
+            w.WriteString("message", x.Message);
+            w.WriteEndObject();
+        }
         w.WriteEndArray();
     }
 }

@@ -93,19 +93,7 @@ internal static class HestCommand
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
-                    if (linux is not null)
-                    {
-                        w.WriteStartArray("linux");
-                        foreach (var x in linux[r])
-                        {
-                            w.WriteStartObject();
-                            w.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(x.Kind.ToString()));
-                            w.WriteString("subject", x.Subject);
-                            w.WriteString("message", x.Message);
-                            w.WriteEndObject();
-                        }
-                        w.WriteEndArray();
-                    }
+                    if (linux is not null) w.WriteLinuxWarnings("linux", linux[r]);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

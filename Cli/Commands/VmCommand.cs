@@ -388,16 +388,7 @@ internal static class VmCommand
             w.WriteStrings("kernelArguments", l.Kernel);
             w.WriteString("example", l.Example);
             w.WriteStrings("notes", l.Notes);
-            w.WriteStartArray("warnings");
-            foreach (var x in warnings)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(x.Kind.ToString()));
-                w.WriteString("subject", x.Subject);
-                w.WriteString("message", x.Message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            w.WriteLinuxWarnings("warnings", warnings);
             w.WriteEndObject();
         }
         context.Out.WriteLine(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
