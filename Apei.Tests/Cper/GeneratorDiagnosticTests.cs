@@ -63,10 +63,62 @@ public sealed class GeneratorDiagnosticTests
         Assert.Contains("global::ApeiKit.FieldDef.Reserved(\"reserved\", 14, 2)", generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_member_named_by_string_is_resolved_and_emitted_fully_qualified()
+    {
+        // The tables live in a namespace the declaration imports with a using; the generated file has no usings, so a
+        // name copied as written ("Tables.Kinds") would not compile there.
+        var (diagnostics, compilation) = Run("""
+            using System;
+            using ApeiKit;
+            using ApeiKit.Cper;
+            using ApeiKit.Declarations;
+            using Probe.Names;
+
+            namespace Probe.Names
+            {
+                public static class Tables
+                {
+                    public static NameTable Kinds { get; } = [new(1, "one")];
+                    public static FlagTable Valid { get; } = new([new(0, "physicalAddress")]);
+                    public static NameTable Lows { get; } = [new(2, "two")];
+                }
+            }
+
+            namespace Probe
+            {
+                /// <summary>Probe.</summary>
+                [Layout("Probe section", 16, "test clause", ValidationField = nameof(ValidationBits))]
+                [Reserved(14, 2)]
+                public sealed partial class ProbeSection : FixedSectionBody
+                {
+                    public ProbeSection() : base(LayoutDef) { }
+                    public override Guid SectionType => Guid.Empty;
+                    [Field(0, 4, FieldKind.Flags, Flags = "Tables.Valid")] public partial uint ValidationBits { get; set; }
+                    [Field(4, 8, FieldKind.Hex, ValidBit = 0)] public partial ulong PhysicalAddress { get; set; }
+                    [Field(12, 1, FieldKind.Enum, Names = "Tables.Kinds")] public partial byte Kind { get; set; }
+                    [Field(13, 1, FieldKind.Bits)]
+                    [Bit("low", 0, 4, Names = "Tables.Lows")]
+                    public partial byte Extra { get; set; }
+                }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeSection.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("Names = global::Probe.Names.Tables.Kinds", generated, StringComparison.Ordinal);
+        Assert.Contains("FlagNames = global::Probe.Names.Tables.Valid", generated, StringComparison.Ordinal);
+        Assert.Contains("Names: global::Probe.Names.Tables.Lows", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("= Tables.", generated, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[Field(12, 8, FieldKind.Hex, ValidBit = 1)] public partial ulong Beyond { get; set; }", "APK001", "Field 'beyond' [12+8] lies outside the 16 bytes of 'Probe section'")]
     [InlineData("[Field(6, 2, FieldKind.UInt, ValidBit = 1)] public partial ushort Inside { get; set; }", "APK002", "Field 'inside' [6+2] overlaps field 'physicalAddress' [4+8] in 'Probe section'")]
     [InlineData("[Field(12, 1, FieldKind.Enum, ValidBit = 1, Names = \"NoSuchTable\")] public partial byte Kind { get; set; }", "APK003", "'NoSuchTable' named by Names of 'Kind' is not a member in scope")]
+    [InlineData("[Field(12, 1, FieldKind.Bits, Flags = \"CperNames.NoSuchFlags\")] public partial byte Kind { get; set; }", "APK003", "'CperNames.NoSuchFlags' named by Flags of 'Kind' is not a member in scope")]
+    [InlineData("[Field(12, 1, FieldKind.Bits)] [Bit(\"low\", 0, 4, Names = \"NoSuchTable\")] public partial byte Kind { get; set; }", "APK003", "'NoSuchTable' named by the Names of bit 'low' of 'Kind' is not a member in scope")]
     [InlineData("[Field(12, 1, FieldKind.UInt, ValidBit = 0)] public partial byte Again { get; set; }", "APK005", "Validation bit 0 of 'Probe section' is named both 'physicalAddress' and 'again'")]
     [InlineData("[Field(12, 4, FieldKind.Hex, ValidBit = 1)] public partial string Text { get; set; }", "APK004", "'Text': a Hex field of 4 bytes cannot be a 'string' property")]
     public void A_faulty_declaration_is_a_build_error_at_its_line(string line, string id, string message)

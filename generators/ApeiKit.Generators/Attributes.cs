@@ -53,6 +53,11 @@ namespace ApeiKit.Declarations
         /// <c>CperGuids.SectionName</c>), the two constructors, <c>SectionType</c>, <c>Decode</c> and <c>Describe</c>.
         /// </summary>
         public string? SectionGuid { get; set; }
+        /// <summary>
+        /// Name of a public <c>[Flags]</c> enum to generate from the validation bits the fields declare (one member per
+        /// <c>ValidBit</c>, named by the field or bit field), with a typed <c>Validation</c> accessor on the class and the view.
+        /// </summary>
+        public string? ValidationEnum { get; set; }
         /// <summary>Fewest bytes <c>Decode</c>/<c>Describe</c> accept (default: <see cref="LegacySize"/> if set, else <see cref="Size"/>).</summary>
         public int MinimumSize { get; set; }
         /// <summary>Label of the bytes after the layout (JSON member <c>trailingBytes</c>); default "Bytes after the layout".</summary>

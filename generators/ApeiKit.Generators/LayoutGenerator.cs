@@ -100,6 +100,9 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         public List<Sub> Subs = new();
         public bool IsReserved, HandWritten;
         public Location? Location;
+        // Where the declaring property stands: names it gives are looked up there.
+        public SyntaxTree? Scope;
+        public int ScopePosition;
         public string Doc = "";
     }
 
@@ -154,6 +157,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         string? validationProp = Named(layout, "ValidationField") as string;
         string view = Named(layout, "View") as string ?? type.Name + "View";
         int legacy = Named(layout, "LegacySize") is int ls ? ls : 0;
+        string? validationEnum = Named(layout, "ValidationEnum") as string;
         Section? section = Named(layout, "SectionGuid") is string guid ? new Section
         {
             Guid = guid,
@@ -208,17 +212,28 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         int position = decl.OpenBraceToken.Span.End;
         foreach (var f in fields)
         {
-            void Check(string? member, string what)
+            // A member named by string (Names, Flags, Bits, Guids, Derive) is resolved where its declaration stands (a
+            // fragment's in the fragment's file) and emitted fully qualified, as SectionGuid is: the generated file has
+            // none of the declaration's usings, and a name is never copied as written.
+            var fieldModel = f.Scope is null || f.Scope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(f.Scope);
+            int fieldPosition = f.Scope is null ? position : f.ScopePosition;
+            string? Check(string? member, string what)
             {
-                if (member is not null && !Resolves(model, position, member))
+                if (member is null) return null;
+                var symbol = Resolve(fieldModel, fieldPosition, member);
+                if (symbol is null)
+                {
                     diags.Add(new Diag(UnknownName, f.Location ?? attrLocation, member, what, f.Prop.Length > 0 ? f.Prop : f.Json));
+                    return member;
+                }
+                return Qualified(symbol);
             }
-            Check(f.Names, "Names");
-            Check(f.Flags, "Flags");
-            Check(f.Bits, "Bits");
-            Check(f.Guids, "Guids");
-            Check(f.Derive, "Derive");
-            foreach (var sub in f.Subs) Check(sub.Names, "the Names of bit '" + sub.Json + "'");
+            f.Names = Check(f.Names, "Names");
+            f.Flags = Check(f.Flags, "Flags");
+            f.Bits = Check(f.Bits, "Bits");
+            f.Guids = Check(f.Guids, "Guids");
+            f.Derive = Check(f.Derive, "Derive");
+            foreach (var sub in f.Subs) sub.Names = Check(sub.Names, "the Names of bit '" + sub.Json + "'");
             if (f.SpillTo is not null)
             {
                 var target = fields.FirstOrDefault(t => t.Prop == f.SpillTo);
@@ -249,6 +264,8 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             Name(f.ValidBit, f.ValidationName ?? f.Json);
             foreach (var sub in f.Subs) Name(sub.ValidBit, sub.ValidationName ?? sub.Json);
         }
+        if (validationEnum is not null && validation is null)
+            diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' asks for ValidationEnum but has no ValidationField"));
         if (validation is null && bitNames.Count > 0)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' has validation bits but no ValidationField"));
 
@@ -260,20 +277,23 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             // file has none of the declaration's usings).
             var guidSymbol = Resolve(model, position, section.Guid);
             if (guidSymbol is null) diags.Add(new Diag(UnknownName, attrLocation, section.Guid, "SectionGuid", type.Name));
-            else section.Guid = guidSymbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + guidSymbol.Name;
+            else section.Guid = Qualified(guidSymbol);
         }
         if (section is not null && (section.Minimum > size || section.Minimum < 1))
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
         result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section);
+        if (validationEnum is not null && validation is not null)
+            result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
     }
 
     private static string HintName(INamedTypeSymbol type)
         => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "").Replace('<', '_').Replace('>', '_') + ".g.cs";
 
-    private static bool Resolves(SemanticModel model, int position, string dotted) => Resolve(model, position, dotted) is not null;
+    /// <summary>A resolved member as the generated code names it: <c>global::Namespace.Type.Member</c>.</summary>
+    private static string Qualified(ISymbol symbol) => symbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + symbol.Name;
 
     private static ISymbol? Resolve(SemanticModel model, int position, string dotted)
     {
@@ -342,6 +362,12 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             Fragment = fragment?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Location = a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation(),
         };
+        var declaring = p.DeclaringSyntaxReferences.FirstOrDefault();
+        if (declaring is not null)
+        {
+            f.Scope = declaring.SyntaxTree;
+            f.ScopePosition = declaring.Span.Start;
+        }
         foreach (var b in p.GetAttributes())
         {
             if (b.AttributeClass?.ToDisplayString() != Attributes.Bit) continue;
@@ -541,6 +567,42 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         if (view.Length > 0) EmitView(sb, type, cls, name, size, legacy, clause, fields, validation, view);
         return sb.ToString();
     }
+
+    // A [Flags] enum of the validation bits, one member per bit the declaration names (the same names as the generated
+    // validation FlagTable, in PascalCase), and typed Validation accessors on the class and its view.
+    private static string EmitValidationEnum(INamedTypeSymbol type, string name, string clause, List<Field> fields, Field validation,
+        SortedDictionary<int, string> bitNames, string view, string enumName)
+    {
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : "global::" + type.ContainingNamespace.ToDisplayString() + ".";
+        string qualified = ns + enumName;
+        var sb = new StringBuilder();
+        sb.Append("\n/// <summary>Validation bits of the ").Append(Xml(name)).Append(" (").Append(Xml(clause))
+          .Append("): a set bit says the field holds meaning. Generated from the declaration's <c>ValidBit</c> lines.</summary>\n");
+        sb.Append("[global::System.Flags]\npublic enum ").Append(enumName).Append(" : ulong\n{\n");
+        sb.Append("    /// <summary>No field valid.</summary>\n    None = 0,\n");
+        foreach (var kv in bitNames)
+        {
+            string label = fields.Where(f => f.ValidBit == kv.Key).Select(f => f.Label)
+                .Concat(fields.SelectMany(f => f.Subs).Where(x => x.ValidBit == kv.Key).Select(x => x.Label)).FirstOrDefault() ?? kv.Value;
+            sb.Append("    /// <summary>Bit ").Append(I(kv.Key)).Append(": ").Append(Xml(label)).Append(".</summary>\n");
+            sb.Append("    ").Append(Pascal(kv.Value)).Append(" = 1UL << ").Append(I(kv.Key)).Append(",\n");
+        }
+        sb.Append("}\n\npartial class ").Append(type.Name).Append("\n{\n");
+        sb.Append("    /// <summary>The validation bits as <see cref=\"").Append(qualified).Append("\"/>.</summary>\n");
+        sb.Append("    public ").Append(qualified).Append(" Validation\n    {\n        get => (").Append(qualified).Append(")(ulong)").Append(validation.Prop).Append(";\n");
+        if (validation.HasSetter) sb.Append("        set => ").Append(validation.Prop).Append(" = (").Append(validation.Type).Append(")(ulong)value;\n");
+        sb.Append("    }\n}\n");
+        if (view.Length > 0)
+        {
+            sb.Append("\npartial struct ").Append(view).Append("\n{\n");
+            sb.Append("    /// <summary>The validation bits as <see cref=\"").Append(qualified).Append("\"/>.</summary>\n");
+            sb.Append("    public ").Append(qualified).Append(" Validation => (").Append(qualified).Append(")ValidationBits;\n}\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>physicalAddress -> PhysicalAddress.</summary>
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
 
     private static string SubExpr(Sub s)
     {
