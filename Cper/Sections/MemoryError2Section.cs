@@ -7,13 +7,23 @@ namespace ApeiKit.Cper;
 /// row, column, rank and bit position are 32-bit, chip identification and the memory error type have bytes of their
 /// own, a Status byte follows, and the card and module SMBIOS handles are 32-bit. Bytes beyond the layout are kept.
 /// </summary>
-[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PlatformMemory2")]
+[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PlatformMemory2", ValidationEnum = "MemoryError2Validation")]
 [Reserved(63, 1)]
 public sealed partial class MemoryError2Section : FixedSectionBody, IMemoryErrorPrefix
 {
     /// <summary>Layout size.</summary>
     public const int Size = 96;
     private const string StructureName = "Memory error section 2";
+
+    /// <summary>
+    /// <see cref="MemoryErrorType"/> as the spec's enumeration (N.2.6 uses N.2.5's values); a reserved value (16-255) reads
+    /// as its number. The setter sets validation bit 13, as the raw property's does.
+    /// </summary>
+    public global::ApeiKit.Cper.MemoryErrorType ErrorType
+    {
+        get => (global::ApeiKit.Cper.MemoryErrorType)MemoryErrorType;
+        set => MemoryErrorType = (byte)value;
+    }
 
     // The declaration (UEFI 2.10 N.2.6): one line per field; the FieldDef statics, LayoutDef, the property bodies and
     // MemoryError2SectionView are generated from it. Bytes 0-37 are IMemoryErrorPrefix, shared with N.2.5.

@@ -7,7 +7,7 @@ namespace ApeiKit.Cper;
 /// firmware wrote it (through Memory Error Type). Real Windows captures carry 77 bytes (73 + padding);
 /// bytes beyond the layout are kept.
 /// </summary>
-[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize, SectionGuid = "CperGuids.PlatformMemory", TrailingLabel = "Trailing bytes", LayoutInfo = "UEFI 2.3+ (80 bytes)", ShortLayoutInfo = "UEFI 2.1/2.2 (73 bytes)")]
+[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize, SectionGuid = "CperGuids.PlatformMemory", TrailingLabel = "Trailing bytes", LayoutInfo = "UEFI 2.3+ (80 bytes)", ShortLayoutInfo = "UEFI 2.1/2.2 (73 bytes)", ValidationEnum = "MemoryErrorValidation")]
 public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorPrefix
 {
     /// <summary>Full layout size (UEFI 2.3 and later).</summary>
@@ -22,6 +22,16 @@ public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorP
         new(10, "invalid address"), new(11, "mirror broken"), new(12, "memory sparing"), new(13, "scrub corrected error"),
         new(14, "scrub uncorrected error"), new(15, "physical memory map-out event"),
     ];
+
+    /// <summary>
+    /// <see cref="MemoryErrorType"/> as the spec's enumeration (N.2.5); a reserved value (16-255) reads as its number. The
+    /// setter sets validation bit 14, as the raw property's does.
+    /// </summary>
+    public global::ApeiKit.Cper.MemoryErrorType ErrorType
+    {
+        get => (global::ApeiKit.Cper.MemoryErrorType)MemoryErrorType;
+        set => MemoryErrorType = (byte)value;
+    }
 
     /// <summary>True when the body uses the 73-byte UEFI 2.1/2.2 layout.</summary>
     public bool IsLegacyLayout => Bytes.Length < Size;
