@@ -176,6 +176,77 @@ public sealed class GeneratorDiagnosticTests
         Assert.Contains("ThrowTruncated(\"Probe section\", baseOffset, 12, body.Length)", generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void LibCper_lines_generate_the_libcper_member_list_in_layout_order()
+    {
+        // LcMember and Lm are internal to ApeiKit.Cper, so the probe cannot compile the emitted list; its text is checked,
+        // and the real sections' lists are held to libcper's own output by LibCperCompatTests and LibCperMapTests.
+        var (diagnostics, compilation) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause", ValidationField = nameof(ValidationBits))]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                public static string[] Names { get; } = ["a"];
+                public ProbeSection() : base(LayoutDef) { }
+                public override Guid SectionType => Guid.Empty;
+                [Field(0, 4, FieldKind.Flags)] public partial uint ValidationBits { get; set; }
+                [Field(4, 8, FieldKind.Hex, ValidBit = 0, LibCper = "; physicalAddressHex:Hex")] public partial ulong PhysicalAddress { get; set; }
+                [Field(12, 1, FieldKind.Bits, ValidBit = 1, LibCperObject = "busID")]
+                [Bit("busNumber", 0, 4, LibCper = "")]
+                [Bit("enabled", 4, 1, LibCper = "isEnabled:Bool")]
+                public partial byte Extra { get; set; }
+                [Field(13, 1, FieldKind.UInt, LibCper = "", ValidBit = 2)] public partial byte RequestorId { get; set; }
+                [Field(14, 1, FieldKind.Flags, LibCper = ":Bits", LibCperNames = nameof(Names), ValidBit = 3)] public partial byte Flags { get; set; }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeSection.g.cs", StringComparison.Ordinal)).ToString();
+        const string Lm = "global::ApeiKit.Cper.LibCper.Lm.";
+        string list = generated[generated.IndexOf("LibCperMembers()", StringComparison.Ordinal)..];
+        string[] expected =
+        [
+            Lm + "Int(\"physicalAddress\", PhysicalAddressField)",
+            Lm + "Hex(\"physicalAddressHex\", PhysicalAddressField)",
+            Lm + "Object(\"busID\", " + Lm + "Int(\"busNumber\", ExtraField, \"busNumber\"), " + Lm + "Bool(\"isEnabled\", ExtraField, \"enabled\"))",
+            Lm + "Int(\"requestorID\", RequestorIdField)", // libcper's upper-case ID
+            Lm + "Bits(\"flags\", FlagsField, global::Probe.ProbeSection.Names)",
+        ];
+        int at = 0;
+        foreach (var line in expected)
+        {
+            int found = list.IndexOf(line, at, StringComparison.Ordinal);
+            Assert.True(found >= at, $"missing or out of order: {line}\n{list}");
+            at = found + line.Length;
+        }
+        Assert.Equal("processorISA", LayoutGenerator.LibCperName("processorIsa"));
+        Assert.Equal("instructionIP", LayoutGenerator.LibCperName("instructionIp"));
+        Assert.Equal("identity", LayoutGenerator.LibCperName("identity"));
+    }
+
+    [Theory]
+    [InlineData("LibCper = \":Float\"", "'Count': libcper member 'count' has kind 'Float', not one of Int, Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid")]
+    [InlineData("LibCper = \":Pair\"", "'Count': libcper member 'count' (Pair) needs LibCperNames")]
+    [InlineData("LibCper = \":Int:8\"", "'Count': libcper member 'count': digits are for Hex only")]
+    public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message)
+    {
+        var (diagnostics, _) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause")]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                public ProbeSection() : base(LayoutDef) { }
+                public override Guid SectionType => Guid.Empty;
+                /// <summary>Count.</summary>
+                [Field(0, 8, FieldKind.UInt,
+            """ + arguments + """
+            )] public partial ulong Count { get; set; }
+            }
+            """);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("APK004", d.Id);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("SectionGuid = \"CperGuids.PciBus\", MinimumSize = 17", "APK004", "'ProbeSection' MinimumSize 17 is not between 1 and the size 16")]
     [InlineData("SectionGuid = \"CperGuids.NoSuchSection\"", "APK003", "'CperGuids.NoSuchSection' named by SectionGuid of 'ProbeSection' is not a member in scope")]

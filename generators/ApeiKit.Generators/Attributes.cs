@@ -119,6 +119,17 @@ namespace ApeiKit.Declarations
         public int SpillWidth { get; set; }
         /// <summary>Name of the validation bit in the validation flag table (default: the JSON name).</summary>
         public string? ValidationName { get; set; }
+        /// <summary>
+        /// The members libcper shows for this field (CPU error record JSON, Cper/LibCper), separated by ';', each
+        /// <c>name[:Kind[:digits]]</c>: an empty name is the JSON name with libcper's upper-case ID/IP/ISA; Kind is one of
+        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid. Null: libcper does not show the field
+        /// (or a hand-written member does).
+        /// </summary>
+        public string? LibCper { get; set; }
+        /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>) or the bit names of a Bits member (a <c>string[]</c>).</summary>
+        public string? LibCperNames { get; set; }
+        /// <summary>libcper shows this field's <see cref="BitAttribute"/> members inside an object of this name.</summary>
+        public string? LibCperObject { get; set; }
     }
 
     /// <summary>A named bit range of a Bits field.</summary>
@@ -149,6 +160,10 @@ namespace ApeiKit.Declarations
         public bool IsBcd { get; set; }
         /// <summary>Name of the validation bit in the validation flag table (default: the JSON name).</summary>
         public string? ValidationName { get; set; }
+        /// <summary>The libcper members of this bit range (as <see cref="FieldAttribute.LibCper"/>; kinds Int, Bool, Pair, Name).</summary>
+        public string? LibCper { get; set; }
+        /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>).</summary>
+        public string? LibCperNames { get; set; }
     }
 
     /// <summary>Reserved bytes of a layout (no property).</summary>

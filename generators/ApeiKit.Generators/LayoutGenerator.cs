@@ -78,7 +78,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     {
         public string Json = "", Label = "";
         public int Bit, Width, ValidBit = -1;
-        public string? Names, ValidationName;
+        public string? Names, ValidationName, LibCper, LibCperNames;
         public bool IsCount, IsBcd;
     }
 
@@ -94,7 +94,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     {
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
         public int Offset, Size, ValidBit = -1;
-        public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment;
+        public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
         public int SpillBit, SpillWidth;
         public bool HasGetter = true, HasSetter;
         public List<Sub> Subs = new();
@@ -234,6 +234,9 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             f.Guids = Check(f.Guids, "Guids");
             f.Derive = Check(f.Derive, "Derive");
             foreach (var sub in f.Subs) sub.Names = Check(sub.Names, "the Names of bit '" + sub.Json + "'");
+            f.LibCperNames = Check(f.LibCperNames, "LibCperNames");
+            foreach (var sub in f.Subs) sub.LibCperNames = Check(sub.LibCperNames, "the LibCperNames of bit '" + sub.Json + "'");
+            foreach (var problem in LibCperProblems(f)) diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, problem));
             if (f.SpillTo is not null)
             {
                 var target = fields.FirstOrDefault(t => t.Prop == f.SpillTo);
@@ -357,6 +360,9 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             SpillBit = Named(a, "SpillBit") is int sb ? sb : 0,
             SpillWidth = Named(a, "SpillWidth") is int sw ? sw : 0,
             ValidationName = Named(a, "ValidationName") as string,
+            LibCper = Named(a, "LibCper") as string,
+            LibCperNames = Named(a, "LibCperNames") as string,
+            LibCperObject = Named(a, "LibCperObject") as string,
             HasGetter = p.GetMethod is not null,
             HasSetter = p.SetMethod is not null,
             Fragment = fragment?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -383,6 +389,8 @@ public sealed class LayoutGenerator : IIncrementalGenerator
                 IsCount = Named(b, "IsCount") is true,
                 IsBcd = Named(b, "IsBcd") is true,
                 ValidationName = Named(b, "ValidationName") as string,
+                LibCper = Named(b, "LibCper") as string,
+                LibCperNames = Named(b, "LibCperNames") as string,
             });
         }
         if (f.Subs.Count > 0 && f.Bits is not null)
@@ -526,6 +534,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         }
 
         if (section is not null) EmitSection(sb, cls, name, size, clause, section);
+        if (fields.Any(f => f.LibCper is not null || f.Subs.Any(x => x.LibCper is not null))) EmitLibCper(sb, fields);
 
         // Property bodies.
         foreach (var f in typed)
@@ -599,6 +608,97 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             sb.Append("    public ").Append(qualified).Append(" Validation => (").Append(qualified).Append(")ValidationBits;\n}\n");
         }
         return sb.ToString();
+    }
+
+    // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
+
+    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid" };
+    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name" };
+
+    /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>
+    private static IEnumerable<(string Name, string Kind, string? Digits)> LibCperEntries(string list, string json, bool hasNames)
+    {
+        foreach (var entry in list.Split(';'))
+        {
+            var parts = entry.Trim().Split(':');
+            string n = parts[0].Trim().Length > 0 ? parts[0].Trim() : LibCperName(json);
+            string kind = parts.Length > 1 && parts[1].Trim().Length > 0 ? parts[1].Trim() : hasNames ? "Pair" : "Int";
+            yield return (n, kind, parts.Length > 2 ? parts[2].Trim() : null);
+        }
+    }
+
+    private static IEnumerable<string> LibCperProblems(Field f)
+    {
+        if (f.LibCper is not null)
+            foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
+            {
+                if (Array.IndexOf(s_fieldKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' has kind '{kind}', not one of {string.Join(", ", s_fieldKinds)}";
+                else if ((kind == "Pair" || kind == "Bits") && f.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' ({kind}) needs LibCperNames";
+                else if (digits is not null && (kind != "Hex" || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _))) yield return $"'{f.Prop}': libcper member '{n}': digits are for Hex only";
+            }
+        foreach (var sub in f.Subs)
+            if (sub.LibCper is not null)
+                foreach (var (n, kind, _) in LibCperEntries(sub.LibCper, sub.Json, sub.LibCperNames is not null))
+                {
+                    if (Array.IndexOf(s_bitKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' has kind '{kind}', not one of {string.Join(", ", s_bitKinds)}";
+                    else if (kind == "Pair" && sub.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Pair) needs LibCperNames";
+                    else if (kind == "Name" && sub.Names is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Name) needs the bit's Names";
+                }
+        if (f.LibCperObject is not null && !f.Subs.Any(x => x.LibCper is not null)) yield return $"'{f.Prop}': LibCperObject without a [Bit] that has LibCper";
+    }
+
+    /// <summary>requestorId -> requestorID, instructionIp -> instructionIP, processorIsa -> processorISA (libcper's spelling).</summary>
+    public static string LibCperName(string json)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < json.Length)
+        {
+            string? acronym = null;
+            foreach (var a in new[] { "Isa", "Id", "Ip" })
+                if (string.CompareOrdinal(json, i, a, 0, a.Length) == 0 && (i + a.Length == json.Length || char.IsUpper(json[i + a.Length]))) { acronym = a; break; }
+            if (acronym is not null) { sb.Append(acronym.ToUpperInvariant()); i += acronym.Length; }
+            else sb.Append(json[i++]);
+        }
+        return sb.ToString();
+    }
+
+    // LibCperMembers(): one Lm line per member the declaration's LibCper lists, in the layout's (offset) order; the
+    // section's map in Cper/LibCper places them in libcper's order and adds the hand-written quirks.
+    private static void EmitLibCper(StringBuilder sb, List<Field> fields)
+    {
+        const string Lm = "global::ApeiKit.Cper.LibCper.Lm.";
+        var lines = new List<string>();
+        foreach (var f in fields)
+        {
+            if (f.IsReserved) continue;
+            string fd = f.Prop + "Field";
+            if (f.LibCper is not null)
+                foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
+                {
+                    string extra = kind switch
+                    {
+                        "Pair" or "Bits" => ", " + f.LibCperNames,
+                        "Hex" when digits is not null => ", " + digits,
+                        _ => "",
+                    };
+                    lines.Add(Lm + (kind == "Status" ? "Status" : kind) + "(" + Lit(n) + ", " + fd + extra + ")");
+                }
+            var subs = new List<string>();
+            foreach (var sub in f.Subs)
+            {
+                if (sub.LibCper is null) continue;
+                foreach (var (n, kind, _) in LibCperEntries(sub.LibCper, sub.Json, sub.LibCperNames is not null))
+                    subs.Add(Lm + kind + "(" + Lit(n) + ", " + fd + (kind == "Pair" ? ", " + sub.LibCperNames : "") + ", " + Lit(sub.Json) + ")");
+            }
+            if (subs.Count == 0) continue;
+            if (f.LibCperObject is not null) lines.Add(Lm + "Object(" + Lit(f.LibCperObject) + ", " + string.Join(", ", subs) + ")");
+            else lines.AddRange(subs);
+        }
+        sb.Append("\n    /// <summary>libcper's members for this layout, in the layout's order, from the declaration's <c>LibCper</c> lines (Cper/LibCper places them in libcper's order).</summary>\n");
+        sb.Append("    internal static global::ApeiKit.Cper.LibCper.LcMember[] LibCperMembers() => new global::ApeiKit.Cper.LibCper.LcMember[]\n    {\n");
+        foreach (var l in lines) sb.Append("        ").Append(l).Append(",\n");
+        sb.Append("    };\n");
     }
 
     /// <summary>physicalAddress -> PhysicalAddress.</summary>
