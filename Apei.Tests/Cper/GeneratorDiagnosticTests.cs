@@ -63,10 +63,62 @@ public sealed class GeneratorDiagnosticTests
         Assert.Contains("global::ApeiKit.FieldDef.Reserved(\"reserved\", 14, 2)", generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_member_named_by_string_is_resolved_and_emitted_fully_qualified()
+    {
+        // The tables live in a namespace the declaration imports with a using; the generated file has no usings, so a
+        // name copied as written ("Tables.Kinds") would not compile there.
+        var (diagnostics, compilation) = Run("""
+            using System;
+            using ApeiKit;
+            using ApeiKit.Cper;
+            using ApeiKit.Declarations;
+            using Probe.Names;
+
+            namespace Probe.Names
+            {
+                public static class Tables
+                {
+                    public static NameTable Kinds { get; } = [new(1, "one")];
+                    public static FlagTable Valid { get; } = new([new(0, "physicalAddress")]);
+                    public static NameTable Lows { get; } = [new(2, "two")];
+                }
+            }
+
+            namespace Probe
+            {
+                /// <summary>Probe.</summary>
+                [Layout("Probe section", 16, "test clause", ValidationField = nameof(ValidationBits))]
+                [Reserved(14, 2)]
+                public sealed partial class ProbeSection : FixedSectionBody
+                {
+                    public ProbeSection() : base(LayoutDef) { }
+                    public override Guid SectionType => Guid.Empty;
+                    [Field(0, 4, FieldKind.Flags, Flags = "Tables.Valid")] public partial uint ValidationBits { get; set; }
+                    [Field(4, 8, FieldKind.Hex, ValidBit = 0)] public partial ulong PhysicalAddress { get; set; }
+                    [Field(12, 1, FieldKind.Enum, Names = "Tables.Kinds")] public partial byte Kind { get; set; }
+                    [Field(13, 1, FieldKind.Bits)]
+                    [Bit("low", 0, 4, Names = "Tables.Lows")]
+                    public partial byte Extra { get; set; }
+                }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeSection.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("Names = global::Probe.Names.Tables.Kinds", generated, StringComparison.Ordinal);
+        Assert.Contains("FlagNames = global::Probe.Names.Tables.Valid", generated, StringComparison.Ordinal);
+        Assert.Contains("Names: global::Probe.Names.Tables.Lows", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("= Tables.", generated, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("[Field(12, 8, FieldKind.Hex, ValidBit = 1)] public partial ulong Beyond { get; set; }", "APK001", "Field 'beyond' [12+8] lies outside the 16 bytes of 'Probe section'")]
     [InlineData("[Field(6, 2, FieldKind.UInt, ValidBit = 1)] public partial ushort Inside { get; set; }", "APK002", "Field 'inside' [6+2] overlaps field 'physicalAddress' [4+8] in 'Probe section'")]
     [InlineData("[Field(12, 1, FieldKind.Enum, ValidBit = 1, Names = \"NoSuchTable\")] public partial byte Kind { get; set; }", "APK003", "'NoSuchTable' named by Names of 'Kind' is not a member in scope")]
+    [InlineData("[Field(12, 1, FieldKind.Bits, Flags = \"CperNames.NoSuchFlags\")] public partial byte Kind { get; set; }", "APK003", "'CperNames.NoSuchFlags' named by Flags of 'Kind' is not a member in scope")]
+    [InlineData("[Field(12, 1, FieldKind.Bits)] [Bit(\"low\", 0, 4, Names = \"NoSuchTable\")] public partial byte Kind { get; set; }", "APK003", "'NoSuchTable' named by the Names of bit 'low' of 'Kind' is not a member in scope")]
     [InlineData("[Field(12, 1, FieldKind.UInt, ValidBit = 0)] public partial byte Again { get; set; }", "APK005", "Validation bit 0 of 'Probe section' is named both 'physicalAddress' and 'again'")]
     [InlineData("[Field(12, 4, FieldKind.Hex, ValidBit = 1)] public partial string Text { get; set; }", "APK004", "'Text': a Hex field of 4 bytes cannot be a 'string' property")]
     public void A_faulty_declaration_is_a_build_error_at_its_line(string line, string id, string message)
@@ -122,6 +174,77 @@ public sealed class GeneratorDiagnosticTests
         Assert.Contains("body.Length >= 16 ? \"After\" : \"Short\"", generated, StringComparison.Ordinal);
         Assert.Contains("$\"{body.Length} of {{16}}\"", generated, StringComparison.Ordinal);
         Assert.Contains("ThrowTruncated(\"Probe section\", baseOffset, 12, body.Length)", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LibCper_lines_generate_the_libcper_member_list_in_layout_order()
+    {
+        // LcMember and Lm are internal to ApeiKit.Cper, so the probe cannot compile the emitted list; its text is checked,
+        // and the real sections' lists are held to libcper's own output by LibCperCompatTests and LibCperMapTests.
+        var (diagnostics, compilation) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause", ValidationField = nameof(ValidationBits))]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                public static string[] Names { get; } = ["a"];
+                public ProbeSection() : base(LayoutDef) { }
+                public override Guid SectionType => Guid.Empty;
+                [Field(0, 4, FieldKind.Flags)] public partial uint ValidationBits { get; set; }
+                [Field(4, 8, FieldKind.Hex, ValidBit = 0, LibCper = "; physicalAddressHex:Hex")] public partial ulong PhysicalAddress { get; set; }
+                [Field(12, 1, FieldKind.Bits, ValidBit = 1, LibCperObject = "busID")]
+                [Bit("busNumber", 0, 4, LibCper = "")]
+                [Bit("enabled", 4, 1, LibCper = "isEnabled:Bool")]
+                public partial byte Extra { get; set; }
+                [Field(13, 1, FieldKind.UInt, LibCper = "", ValidBit = 2)] public partial byte RequestorId { get; set; }
+                [Field(14, 1, FieldKind.Flags, LibCper = ":Bits", LibCperNames = nameof(Names), ValidBit = 3)] public partial byte Flags { get; set; }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeSection.g.cs", StringComparison.Ordinal)).ToString();
+        const string Lm = "global::ApeiKit.Cper.LibCper.Lm.";
+        string list = generated[generated.IndexOf("LibCperMembers()", StringComparison.Ordinal)..];
+        string[] expected =
+        [
+            Lm + "Int(\"physicalAddress\", PhysicalAddressField)",
+            Lm + "Hex(\"physicalAddressHex\", PhysicalAddressField)",
+            Lm + "Object(\"busID\", " + Lm + "Int(\"busNumber\", ExtraField, \"busNumber\"), " + Lm + "Bool(\"isEnabled\", ExtraField, \"enabled\"))",
+            Lm + "Int(\"requestorID\", RequestorIdField)", // libcper's upper-case ID
+            Lm + "Bits(\"flags\", FlagsField, global::Probe.ProbeSection.Names)",
+        ];
+        int at = 0;
+        foreach (var line in expected)
+        {
+            int found = list.IndexOf(line, at, StringComparison.Ordinal);
+            Assert.True(found >= at, $"missing or out of order: {line}\n{list}");
+            at = found + line.Length;
+        }
+        Assert.Equal("processorISA", LayoutGenerator.LibCperName("processorIsa"));
+        Assert.Equal("instructionIP", LayoutGenerator.LibCperName("instructionIp"));
+        Assert.Equal("identity", LayoutGenerator.LibCperName("identity"));
+    }
+
+    [Theory]
+    [InlineData("LibCper = \":Float\"", "'Count': libcper member 'count' has kind 'Float', not one of Int, Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid")]
+    [InlineData("LibCper = \":Pair\"", "'Count': libcper member 'count' (Pair) needs LibCperNames")]
+    [InlineData("LibCper = \":Int:8\"", "'Count': libcper member 'count': digits are for Hex only")]
+    public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message)
+    {
+        var (diagnostics, _) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe section", 16, "test clause")]
+            public sealed partial class ProbeSection : FixedSectionBody
+            {
+                public ProbeSection() : base(LayoutDef) { }
+                public override Guid SectionType => Guid.Empty;
+                /// <summary>Count.</summary>
+                [Field(0, 8, FieldKind.UInt,
+            """ + arguments + """
+            )] public partial ulong Count { get; set; }
+            }
+            """);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("APK004", d.Id);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

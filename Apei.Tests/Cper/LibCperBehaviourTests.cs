@@ -40,6 +40,18 @@ public class LibCperBehaviourTests
         => JsonNode.Parse(LibCperJsonWriter.Write(Fixtures.Binary($"cper/libcper-behaviour/{name}.cperhex")))!["sections"]![0]![key]!;
 
     [Fact]
+    public void Pcie_device_id_names_the_class_code_first_as_libcper_does()
+    {
+        // sections/cper-section-pcie.c:360-369: "class" is the device ID's first member when libcper's class code table
+        // (lines 22-279) has the code: an exact entry (0x0C0330), or a base/sub-class entry for any interface (0x01018A);
+        // 0x030201 has none, so pcie-device-id-hex has no "class".
+        Assert.Equal("class", Section("pcie-class-name", "Pcie")["deviceID"]!.AsObject().First().Key);
+        Assert.Equal("USB3 host controller - Intel xHCI", Section("pcie-class-name", "Pcie")["deviceID"]!["class"]!.GetValue<string>());
+        Assert.Equal("IDE controller", Section("pcie-class-any", "Pcie")["deviceID"]!["class"]!.GetValue<string>());
+        Assert.False(Section("pcie-device-id-hex", "Pcie")["deviceID"]!.AsObject().ContainsKey("class"));
+    }
+
+    [Fact]
     public void Arm_misc_register_context_is_libcpers_packed_10_byte_structure()
     {
         // include/libcper/Cper.h:1694-1701 under #pragma pack(push, 1) (line 23): op2:3 crm:4 crn:4 op1:3 o0:2, Value:64 at

@@ -255,6 +255,28 @@ internal static class Lm
         throw new ArgumentException($"{f.Json} has no bit field {sub}", nameof(sub));
     }
 
+    /// <summary>
+    /// libcper's member order over a declaration's generated members (<c>LibCperMembers()</c>, in the layout's order): a
+    /// string places the generated member of that name, a <see cref="LcMember"/> is a hand-written one (a quirk) placed
+    /// there, and "-name" drops a generated member a hand-written one replaces. Every generated member must be placed or
+    /// dropped, once.
+    /// </summary>
+    public static LcMember[] InOrder(LcMember[] generated, params object[] order)
+    {
+        var byName = generated.ToDictionary(m => m.Name);
+        var result = new List<LcMember>();
+        foreach (var o in order)
+        {
+            if (o is LcMember hand) { result.Add(hand); continue; }
+            string n = (string)o;
+            bool drop = n.StartsWith('-');
+            if (!byName.Remove(drop ? n[1..] : n, out var m)) throw new ArgumentException($"no generated libcper member {n}, or placed twice", nameof(order));
+            if (!drop) result.Add(m);
+        }
+        if (byName.Count > 0) throw new ArgumentException($"generated libcper members not placed: {string.Join(", ", byName.Keys)}", nameof(order));
+        return [.. result];
+    }
+
     /// <summary>The field named <paramref name="json"/> of <paramref name="layout"/> (for sections whose FieldDefs are not public statics).</summary>
     public static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
 }

@@ -1,5 +1,4 @@
 using ApeiKit.Cper.Vendors;
-using static ApeiKit.Cper.LibCper.Lm;
 
 namespace ApeiKit.Cper.LibCper;
 
@@ -12,10 +11,6 @@ internal static class LcAmpere
     /// <c>add_int</c> (lines 38-40): json-c's 32-bit signed integers, so an Instance ID of 2^31 or more shows as a negative
     /// number; its reader (lines 53-57) stores a negative one as its 32-bit pattern. Bytes after the 8 are not shown.
     /// </summary>
-    public static LibCperMap Ampere { get; } = new(AmpereSection.Codec, "Ampere", "Ampere", AmpereSection.LayoutDef, 0,
-    [
-        Int32("typeId", AmpereSection.TypeIdField),
-        Int32("subTypeId", AmpereSection.SubtypeIdField),
-        Int32("instanceId", AmpereSection.InstanceIdField),
-    ]) { Message = "An Ampere Error occurred" };
+    public static LibCperMap Ampere { get; } = new(AmpereSection.Codec, "Ampere", "Ampere", AmpereSection.LayoutDef, 0, AmpereSection.LibCperMembers())
+    { Message = "An Ampere Error occurred" };
 }

@@ -9,40 +9,18 @@ namespace ApeiKit.Cper.LibCper;
 /// <summary>The DMAr VT-d and IOMMU sections declared as libcper member maps (see <see cref="LcFixed"/>).</summary>
 internal static class LcDmar
 {
-    private static readonly StructDef s_vtd = DmarVtdSection.LayoutDef, s_iommu = DmarIommuSection.LayoutDef;
-    private static readonly FieldDef s_faultRecord = F(s_vtd, "faultRecord");
+    private static readonly FieldDef s_faultRecord = DmarVtdSection.FaultRecordField;
 
-    /// <summary>libcper's page table entry members, level 6 first, over <paramref name="layout"/>'s <c>pteLevelN</c> fields.</summary>
-    private static LcMember[] PageTableEntries(StructDef layout)
-        => [.. Enumerable.Range(1, 6).Reverse().Select(l => Int(FormattableString.Invariant($"pageTableEntry_Level{l}"), F(layout, FormattableString.Invariant($"pteLevel{l}"))))];
+    /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>sections/cper-section-dmar-vtd.c</c>): the spec's order, the fault record a quirk.</summary>
+    public static LibCperMap Vtd { get; } = new(DmarVtdSection.Codec, "Intel VT for Directed I/O Specific DMAr", "VtdDmar", DmarVtdSection.LayoutDef, 0,
+        InOrder(DmarVtdSection.LibCperMembers(), "version", "revision", "oemID", "capabilityRegister", "extendedCapabilityRegister", "globalCommandRegister",
+            "globalStatusRegister", "faultStatusRegister", Quirk("faultRecord", null, WriteFaultRecord, ReadFaultRecord), "rootEntry", "contextEntry",
+            "pageTableEntry_Level6", "pageTableEntry_Level5", "pageTableEntry_Level4", "pageTableEntry_Level3", "pageTableEntry_Level2", "pageTableEntry_Level1"))
+    { Message = "A VT-d DMAr Error occurred" };
 
-    /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2; libcper <c>sections/cper-section-dmar-vtd.c</c>).</summary>
-    public static LibCperMap Vtd { get; } = new(DmarVtdSection.Codec, "Intel VT for Directed I/O Specific DMAr", "VtdDmar", s_vtd, 0,
-    [
-        Int("version", F(s_vtd, "version")),
-        Int("revision", F(s_vtd, "revision")),
-        Int("oemID", F(s_vtd, "oemId")),
-        Int("capabilityRegister", F(s_vtd, "capability")),
-        Int("extendedCapabilityRegister", F(s_vtd, "extendedCapability")),
-        Int("globalCommandRegister", F(s_vtd, "globalCommand")),
-        Int("globalStatusRegister", F(s_vtd, "globalStatus")),
-        Int("faultStatusRegister", F(s_vtd, "faultStatus")),
-        Quirk("faultRecord", null, WriteFaultRecord, ReadFaultRecord),
-        Base64("rootEntry", F(s_vtd, "rootEntry")),
-        Base64("contextEntry", F(s_vtd, "contextEntry")),
-        .. PageTableEntries(s_vtd),
-    ]) { Message = "A VT-d DMAr Error occurred" };
-
-    /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>sections/cper-section-dmar-iommu.c</c>).</summary>
-    public static LibCperMap Iommu { get; } = new(DmarIommuSection.Codec, "IOMMU Specific DMAr", "IommuDmar", s_iommu, 0,
-    [
-        Int("revision", F(s_iommu, "revision")),
-        Int("controlRegister", F(s_iommu, "control")),
-        Int("statusRegister", F(s_iommu, "status")),
-        Base64("eventLogEntry", F(s_iommu, "eventLogEntry")),
-        Base64("deviceTableEntry", F(s_iommu, "deviceTableEntry")),
-        .. PageTableEntries(s_iommu),
-    ]) { Message = "A IOMMU Specific DMAr Error occurred" };
+    /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3; libcper <c>sections/cper-section-dmar-iommu.c</c>): libcper's order is the spec's.</summary>
+    public static LibCperMap Iommu { get; } = new(DmarIommuSection.Codec, "IOMMU Specific DMAr", "IommuDmar", DmarIommuSection.LayoutDef, 0,
+        DmarIommuSection.LibCperMembers()) { Message = "A IOMMU Specific DMAr Error occurred" };
 
     private static readonly JsonEncodedText[] s_fault = [.. new[]
     {

@@ -84,6 +84,7 @@ internal sealed class LcPcie : LibCperSection
         s_deviceIdObject = N("deviceID"), s_serial = N("deviceSerialNumber"), s_bridge = N("bridgeControlStatus"),
         s_secondaryStatusRegister = N("secondaryStatusRegister"), s_controlRegister = N("controlRegister"),
         s_capabilityStructure = N("capabilityStructure"), s_aerInfo = N("aerInfo"), s_data = N("data"), s_raw = N("raw"), s_value = N("value");
+    private static readonly JsonEncodedText s_class = N("class");
     private static readonly JsonEncodedText s_deviceIdHex = N("deviceID_Hex"), s_vendorIdHex = N("vendorID_Hex"), s_classCodeHex = N("classCode_Hex"),
         s_functionHex = N("functionNumber_Hex"), s_deviceHex = N("deviceNumber_Hex"), s_segmentHex = N("segmentNumber_Hex"),
         s_busHex = N("primaryOrDeviceBusNumber_Hex"), s_secondaryBusHex = N("secondaryBusNumber_Hex"), s_slotHex = N("slotNumber_Hex"),
@@ -290,6 +291,8 @@ internal sealed class LcPcie : LibCperSection
             function = FunctionField.ReadValue(id), device = DeviceField.ReadValue(id), segment = SegmentField.ReadValue(id),
             bus = BusField.ReadValue(id), secondaryBus = SecondaryBusField.ReadValue(id), slot = SlotNumber.Extract(SlotField.ReadValue(id));
         w.WriteStartObject(s_deviceIdObject);
+        // libcper names the class code first when its table has it (sections/cper-section-pcie.c:360-369).
+        if (LcPciClassCodes.TryGetName(classCode, out var className)) w.WriteString(s_class, className);
         WriteHex(w, s_deviceIdHex, deviceId, 4);
         WriteHex(w, s_vendorIdHex, vendorId, 4);
         WriteHex(w, s_classCodeHex, classCode, 6);

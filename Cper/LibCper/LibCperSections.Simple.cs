@@ -14,92 +14,49 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 internal static class LcFixed
 {
-    private static readonly StructDef s_generic = ProcessorGenericSection.LayoutDef;
+    // The name tables the declarations name (LibCperNames): ApeiKit's where libcper's entries are the same, else libcper's
+    // spellings with the header they come from. Declared before the maps that use them (static initialisers run in order).
+    internal static readonly LcNames GenericProcessorTypes = LcNames.Of(ProcessorGenericSection.ProcessorTypes), GenericIsas = LcNames.Of(ProcessorGenericSection.ProcessorIsas);
+    /// <summary>libcper's spellings: include/libcper/sections/cper-section-generic.h:17-24, 39-40.</summary>
+    internal static readonly LcNames GenericErrorTypes = LcNames.Libcper([(0, "Unknown", null), (1, "Cache Error", null), (2, "TLB Error", null), (4, "Bus Error", null), (8, "Micro-Architectural Error", null)]),
+        GenericOperations = LcNames.Libcper(["Unknown or Generic", "Data Read", "Data Write", "Instruction Execution"]);
+    internal static readonly string[] GenericFlags = ["restartable", "preciseIP", "overflow", "corrected"];
 
-    /// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>sections/cper-section-generic.c</c>).</summary>
-    public static LibCperMap GenericProcessor { get; } = new(ProcessorGenericSection.Codec, "Processor Generic", "GenericProcessor", s_generic, 0,
-    [
-        Pair("processorType", F(s_generic, "processorType"), LcNames.Of(ProcessorGenericSection.ProcessorTypes)),
-        Pair("processorISA", F(s_generic, "processorIsa"), LcNames.Of(ProcessorGenericSection.ProcessorIsas)),
-        // libcper's spellings: include/libcper/sections/cper-section-generic.h:17-24, 39-40.
-        Pair("errorType", F(s_generic, "errorType"), LcNames.Libcper([(0, "Unknown", null), (1, "Cache Error", null), (2, "TLB Error", null), (4, "Bus Error", null), (8, "Micro-Architectural Error", null)])),
-        Pair("operation", F(s_generic, "operation"), LcNames.Libcper(["Unknown or Generic", "Data Read", "Data Write", "Instruction Execution"])),
-        Bits("flags", F(s_generic, "flags"), ["restartable", "preciseIP", "overflow", "corrected"]),
-        Int("level", F(s_generic, "level")),
-        Int("cpuVersionInfo", F(s_generic, "cpuVersion")),
-        Untrusted("cpuBrandString", F(s_generic, "cpuBrandString")),
-        Int("processorID", F(s_generic, "processorId")),
-        Int("targetAddress", F(s_generic, "targetAddress")),
-        Int("requestorID", F(s_generic, "requestorId")),
-        Int("responderID", F(s_generic, "responderId")),
-        Int("instructionIP", F(s_generic, "instructionIp")),
-    ]) { Message = "A Generic Processor Error occurred" };
+    /// <summary>Processor generic error section (UEFI 2.10 N.2.4.1; libcper <c>sections/cper-section-generic.c</c>): libcper's order is the spec's.</summary>
+    public static LibCperMap GenericProcessor { get; } = new(ProcessorGenericSection.Codec, "Processor Generic", "GenericProcessor", ProcessorGenericSection.LayoutDef, 0,
+        ProcessorGenericSection.LibCperMembers()) { Message = "A Generic Processor Error occurred" };
 
     /// <summary>libcper's memory error type names (<c>include/libcper/sections/cper-section-memory.h:37-53</c>; ApeiKit's are lower case).</summary>
-    private static readonly LcNames s_memoryTypes = LcNames.Libcper(
+    internal static readonly LcNames MemoryTypes = LcNames.Libcper(
     [
         "Unknown", "No Error", "Single-bit ECC", "Multi-bit ECC", "Single-symbol ChipKill ECC", "Multi-symbol ChipKill ECC", "Master Abort",
         "Target Abort", "Parity Error", "Watchdog Timeout", "Invalid Address", "Mirror Broken", "Memory Sparing", "Scrub Corrected Error",
         "Scrub Uncorrected Error", "Physical Memory Map-out Event",
     ]);
 
-    /// <summary>Platform memory error section (UEFI 2.10 N.2.5; libcper <c>sections/cper-section-memory.c</c>). libcper reads the 80-byte layout only.</summary>
+    /// <summary>
+    /// Platform memory error section (UEFI 2.10 N.2.5; libcper <c>sections/cper-section-memory.c</c>), in libcper's order.
+    /// libcper reads the 80-byte layout only and calls Module "moduleRank" here (memory 2: "module").
+    /// </summary>
     public static LibCperMap Memory { get; } = new(MemoryErrorSection.Codec, "Platform Memory", "Memory", MemoryErrorSection.LayoutDef, MemoryErrorSection.Size,
-    [
-        Status("errorStatus", MemoryErrorSection.ErrorStatusField),
-        Bank(MemoryErrorSection.BankField),
-        Pair("memoryErrorType", MemoryErrorSection.MemoryErrorTypeField, s_memoryTypes),
-        Object("extended",
-            Bool("rowBit16", MemoryErrorSection.ExtendedField, "rowBit16"),
-            Bool("rowBit17", MemoryErrorSection.ExtendedField, "rowBit17"),
-            Int("chipIdentification", MemoryErrorSection.ExtendedField, "chipIdentification")),
-        Int("cardSmbiosHandle", MemoryErrorSection.CardHandleField),
-        Int("moduleSmbiosHandle", MemoryErrorSection.ModuleHandleField),
-        Int("physicalAddress", MemoryErrorSection.PhysicalAddressField),
-        Hex("physicalAddressHex", MemoryErrorSection.PhysicalAddressField),
-        Int("physicalAddressMask", MemoryErrorSection.PhysicalAddressMaskField),
-        Int("node", MemoryErrorSection.NodeField),
-        Int("card", MemoryErrorSection.CardField),
-        Int("moduleRank", MemoryErrorSection.ModuleField),
-        Int("device", MemoryErrorSection.DeviceField),
-        Int("row", MemoryErrorSection.RowField),
-        Int("column", MemoryErrorSection.ColumnField),
-        Int("bitPosition", MemoryErrorSection.BitPositionField),
-        Int("requestorID", MemoryErrorSection.RequestorIdField),
-        Int("responderID", MemoryErrorSection.ResponderIdField),
-        Int("targetID", MemoryErrorSection.TargetIdField),
-        Int("rankNumber", MemoryErrorSection.RankNumberField),
-    ])
+        InOrder(MemoryErrorSection.LibCperMembers(), "errorStatus", Bank(MemoryErrorSection.BankField), "memoryErrorType", "extended", "cardSmbiosHandle",
+            "moduleSmbiosHandle", "physicalAddress", "physicalAddressHex", "physicalAddressMask", "node", "card", "-module", Int("moduleRank", MemoryErrorSection.ModuleField),
+            "device", "row", "column", "bitPosition", "requestorID", "responderID", "targetID", "rankNumber"))
     {
         MessageBuilder = MemoryMessage(MemoryErrorSection.MemoryErrorTypeField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.NodeField, "at"),
     };
 
-    /// <summary>Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>sections/cper-section-memory.c</c>).</summary>
+    /// <summary>
+    /// Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>sections/cper-section-memory.c</c>), in libcper's order. libcper
+    /// gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form (quirks).
+    /// </summary>
     public static LibCperMap Memory2 { get; } = new(MemoryError2Section.Codec, "Platform Memory 2", "Memory2", MemoryError2Section.LayoutDef, 0,
-    [
-        Status("errorStatus", MemoryError2Section.ErrorStatusField),
-        Bank(MemoryError2Section.BankField),
-        Pair("memoryErrorType", MemoryError2Section.MemoryErrorTypeField, s_memoryTypes),
-        Quirk("status", MemoryError2Section.StatusField, WriteMemory2Status, (n, body) => { MemoryError2Section.StatusField.WriteValue(body, PairValue(n, 8)); return 0; }),
-        // libcper gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form.
-        Int("physicalAddress", MemoryError2Section.PhysicalAddressField).When(MemoryError2Section.ErrorStatusField),
-        Hex("physicalAddressHex", MemoryError2Section.PhysicalAddressField).Always(),
-        Int("physicalAddressMask", MemoryError2Section.PhysicalAddressMaskField),
-        Int("node", MemoryError2Section.NodeField),
-        Int("card", MemoryError2Section.CardField),
-        Int("module", MemoryError2Section.ModuleField),
-        Int("device", MemoryError2Section.DeviceField),
-        Int("row", MemoryError2Section.RowField),
-        Int("column", MemoryError2Section.ColumnField),
-        Int("rank", MemoryError2Section.RankField),
-        Int("bitPosition", MemoryError2Section.BitPositionField),
-        Int("chipID", MemoryError2Section.ChipIdField),
-        Int("requestorID", MemoryError2Section.RequestorIdField),
-        Int("responderID", MemoryError2Section.ResponderIdField),
-        Int("targetID", MemoryError2Section.TargetIdField),
-        Int("cardSmbiosHandle", MemoryError2Section.CardHandleField),
-        Int("moduleSmbiosHandle", MemoryError2Section.ModuleHandleField),
-    ])
+        InOrder(MemoryError2Section.LibCperMembers(), "errorStatus", Bank(MemoryError2Section.BankField), "memoryErrorType",
+            Quirk("status", MemoryError2Section.StatusField, WriteMemory2Status, (n, body) => { MemoryError2Section.StatusField.WriteValue(body, PairValue(n, 8)); return 0; }),
+            "-physicalAddress", Int("physicalAddress", MemoryError2Section.PhysicalAddressField).When(MemoryError2Section.ErrorStatusField),
+            "-physicalAddressHex", Hex("physicalAddressHex", MemoryError2Section.PhysicalAddressField).Always(),
+            "physicalAddressMask", "node", "card", "module", "device", "row", "column", "rank", "bitPosition", "chipID", "requestorID", "responderID", "targetID",
+            "cardSmbiosHandle", "moduleSmbiosHandle"))
     {
         MessageBuilder = MemoryMessage(MemoryError2Section.MemoryErrorTypeField, MemoryError2Section.ErrorStatusField, MemoryError2Section.PhysicalAddressField, MemoryError2Section.NodeField, "on"),
     };
@@ -154,7 +111,7 @@ internal static class LcFixed
     {
         int n;
         _ = StructDef.IsValid(type, valid)
-            ? text.TryWrite(CultureInfo.InvariantCulture, $"A {s_memoryTypes.NameOf(type.ReadValue(body))} Memory Error occurred", out n)
+            ? text.TryWrite(CultureInfo.InvariantCulture, $"A {MemoryTypes.NameOf(type.ReadValue(body))} Memory Error occurred", out n)
             : text.TryWrite(CultureInfo.InvariantCulture, $"An Unknown Memory Error occurred", out n);
         int m = 0;
         if (StructDef.IsValid(addressGate, valid)) text[n..].TryWrite(CultureInfo.InvariantCulture, $" at address 0x{address.ReadValue(body):X16}", out m);
@@ -164,26 +121,13 @@ internal static class LcFixed
         return n + m;
     };
 
-    private static readonly StructDef s_pciBus = PciBusErrorSection.LayoutDef;
-    private static readonly FieldDef s_busId = F(s_pciBus, "busId"), s_requestor = F(s_pciBus, "requestorId"), s_completer = F(s_pciBus, "completerId");
+    /// <summary>libcper's PCI/PCI-X bus error type spellings: include/libcper/sections/cper-section-pci-bus.h:19-27.</summary>
+    internal static readonly LcNames PciBusErrorTypes = LcNames.Libcper(
+        ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"]);
 
-    /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>sections/cper-section-pci-bus.c</c>).</summary>
-    public static LibCperMap PciBus { get; } = new(PciBusErrorSection.Codec, "PCI/PCI-X Bus", "PciBus", s_pciBus, 0,
-    [
-        Status("errorStatus", F(s_pciBus, "errorStatus")),
-        // libcper's spellings: include/libcper/sections/cper-section-pci-bus.h:19-27.
-        Pair("errorType", F(s_pciBus, "errorType"), LcNames.Libcper(
-            ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"])),
-        Object("busID", Int("busNumber", s_busId, "busNumber"), Int("segmentNumber", s_busId, "segmentNumber")),
-        Int("busAddress", F(s_pciBus, "busAddress")),
-        Int("busData", F(s_pciBus, "busData")),
-        Name("busCommandType", F(s_pciBus, "busCommand"), "commandType"),
-        Int("busRequestorID", s_requestor),
-        Hex("busRequestorIDHex", s_requestor),
-        Int("busCompleterID", s_completer),
-        Hex("busCompleterIDHex", s_completer),
-        Int("targetID", F(s_pciBus, "targetId")),
-    ]) { Message = "A PCI/PCI-X Bus Error occurred" };
+    /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8; libcper <c>sections/cper-section-pci-bus.c</c>): libcper's order is the spec's.</summary>
+    public static LibCperMap PciBus { get; } = new(PciBusErrorSection.Codec, "PCI/PCI-X Bus", "PciBus", PciBusErrorSection.LayoutDef, 0,
+        PciBusErrorSection.LibCperMembers()) { Message = "A PCI/PCI-X Bus Error occurred" };
 
     private static readonly StructDef s_firmware = FirmwareErrorRecordReferenceSection.LayoutDef;
 
@@ -200,35 +144,28 @@ internal static class LcFixed
         Uuid("recordIDGUID", F(s_firmware, "recordIdentifierGuid")),
     ]) { Message = "A Firmware Error occurred" };
 
-    private static readonly StructDef s_dmar = DmarGenericSection.LayoutDef;
-
     /// <summary>
-    /// DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>sections/cper-section-dmar-generic.c</c>). libcper's names
-    /// (<c>include/libcper/sections/cper-section-dmar-generic.h:12-44</c>): access type 0 = write, 1 = read; architecture
-    /// 0 = VT-d, 1 = IOMMU, where UEFI (and ApeiKit's tables) say access 0 read, 1 write, architecture 1 VT-d, 2 IOMMU
-    /// (docs/libcper-compat.md). The byte values pass through unchanged; only the names printed beside them are libcper's.
+    /// libcper's DMAr generic names (<c>include/libcper/sections/cper-section-dmar-generic.h:12-44</c>): access type 0 = write,
+    /// 1 = read; architecture 0 = VT-d, 1 = IOMMU, where UEFI (and ApeiKit's tables) say access 0 read, 1 write, architecture
+    /// 1 VT-d, 2 IOMMU (docs/libcper-compat.md). The byte values pass through unchanged; only the names beside them are libcper's.
     /// </summary>
-    public static LibCperMap DmarGeneric { get; } = new(DmarGenericSection.Codec, "DMAr Generic", "GenericDmar", s_dmar, 0,
+    internal static readonly LcNames DmarFaultReasons = LcNames.Libcper(
     [
-        Int("requesterID", F(s_dmar, "requesterId")),
-        Int("segmentNumber", F(s_dmar, "segmentNumber")),
-        Pair("faultReason", F(s_dmar, "faultReason"), LcNames.Libcper(
-        [
-            (1, "DMT Entry Missing", "Domain mapping table entry is not present."),
-            (2, "DMT Entry Invalid", "Invalid domain mapping table entry."),
-            (3, "DMT Access Error", "DMAr unit's attempt to access the domain mapping table resulted in an error."),
-            (4, "DMT Reserved Bit Invalid", "Reserved bit set to non-zero value in the domain mapping table."),
-            (5, "DMA Address Out of Bounds", "DMA request to access an address beyond the device address width."),
-            (6, "Invalid Read/Write", "Invalid read or write access."),
-            (7, "Invalid Device Request", "Invalid device request."),
-            (8, "ATT Access Error", "DMAr unit's attempt to access the address translation table resulted in an error."),
-            (9, "ATT Reserved Bit Invalid", "Reserved bit set to non-zero value in the address translation table."),
-            (10, "Illegal Command", "Illegal command error."),
-            (11, "Command Buffer Access Error", "DMAr unit's attempt to access the command buffer resulted in an error."),
-        ])),
-        Pair("accessType", F(s_dmar, "accessType"), LcNames.Libcper(["DMA Write", "DMA Read"])),
-        Pair("addressType", F(s_dmar, "addressType"), LcNames.Libcper(["Untranslated Request", "Translation Request"])),
-        Pair("architectureType", F(s_dmar, "architectureType"), LcNames.Libcper(["VT-d", "IOMMU"])),
-        Int("deviceAddress", F(s_dmar, "deviceAddress")),
-    ]) { Message = "A DMAr Generic Error occurred" };
+        (1, "DMT Entry Missing", "Domain mapping table entry is not present."),
+        (2, "DMT Entry Invalid", "Invalid domain mapping table entry."),
+        (3, "DMT Access Error", "DMAr unit's attempt to access the domain mapping table resulted in an error."),
+        (4, "DMT Reserved Bit Invalid", "Reserved bit set to non-zero value in the domain mapping table."),
+        (5, "DMA Address Out of Bounds", "DMA request to access an address beyond the device address width."),
+        (6, "Invalid Read/Write", "Invalid read or write access."),
+        (7, "Invalid Device Request", "Invalid device request."),
+        (8, "ATT Access Error", "DMAr unit's attempt to access the address translation table resulted in an error."),
+        (9, "ATT Reserved Bit Invalid", "Reserved bit set to non-zero value in the address translation table."),
+        (10, "Illegal Command", "Illegal command error."),
+        (11, "Command Buffer Access Error", "DMAr unit's attempt to access the command buffer resulted in an error."),
+    ]), DmarAccessTypes = LcNames.Libcper(["DMA Write", "DMA Read"]), DmarAddressTypes = LcNames.Libcper(["Untranslated Request", "Translation Request"]),
+        DmarArchitectureTypes = LcNames.Libcper(["VT-d", "IOMMU"]);
+
+    /// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1; libcper <c>sections/cper-section-dmar-generic.c</c>): libcper's order is the spec's.</summary>
+    public static LibCperMap DmarGeneric { get; } = new(DmarGenericSection.Codec, "DMAr Generic", "GenericDmar", DmarGenericSection.LayoutDef, 0,
+        DmarGenericSection.LibCperMembers()) { Message = "A DMAr Generic Error occurred" };
 }

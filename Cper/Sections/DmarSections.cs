@@ -27,19 +27,19 @@ public sealed partial class DmarGenericSection : FixedSectionBody
     // VT-d, as UEFI and edk2 define them (libcper reads 0 as write and 0/1 as VT-d/IOMMU).
 
     /// <summary>Requester ID.</summary>
-    [Field(0, 2, FieldKind.Hex)] public partial ushort RequesterId { get; set; }
+    [Field(0, 2, FieldKind.Hex, LibCper = "")] public partial ushort RequesterId { get; set; }
     /// <summary>Segment number.</summary>
-    [Field(2, 2, FieldKind.Hex)] public partial ushort SegmentNumber { get; set; }
+    [Field(2, 2, FieldKind.Hex, LibCper = "")] public partial ushort SegmentNumber { get; set; }
     /// <summary>Fault reason (architecture specific).</summary>
-    [Field(4, 1, FieldKind.Enum, Names = nameof(FaultReasons))] public partial byte FaultReason { get; set; }
+    [Field(4, 1, FieldKind.Enum, Names = nameof(FaultReasons), LibCper = "", LibCperNames = "LibCper.LcFixed.DmarFaultReasons")] public partial byte FaultReason { get; set; }
     /// <summary>Access type: 0 read, 1 write.</summary>
-    [Field(5, 1, FieldKind.Enum, Names = nameof(s_accessTypes))] public partial byte AccessType { get; set; }
+    [Field(5, 1, FieldKind.Enum, Names = nameof(s_accessTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.DmarAccessTypes")] public partial byte AccessType { get; set; }
     /// <summary>Address type: 0 untranslated, 1 translation request.</summary>
-    [Field(6, 1, FieldKind.Enum, Names = nameof(s_addressTypes))] public partial byte AddressType { get; set; }
+    [Field(6, 1, FieldKind.Enum, Names = nameof(s_addressTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.DmarAddressTypes")] public partial byte AddressType { get; set; }
     /// <summary>Architecture type: 1 VT-d, 2 IOMMU.</summary>
-    [Field(7, 1, FieldKind.Enum, Names = nameof(s_architectureTypes))] public partial byte ArchitectureType { get; set; }
+    [Field(7, 1, FieldKind.Enum, Names = nameof(s_architectureTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.DmarArchitectureTypes")] public partial byte ArchitectureType { get; set; }
     /// <summary>Device address.</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong DeviceAddress { get; set; }
+    [Field(8, 8, FieldKind.Hex, LibCper = "")] public partial ulong DeviceAddress { get; set; }
 }
 
 /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2): 144 bytes of remapping-hardware registers and table entries.</summary>
@@ -54,27 +54,27 @@ public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEnt
     // one line per field, bytes 96-143 are IDmarPageTableEntries; everything else is generated.
 
     /// <summary>Version.</summary>
-    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
     /// <summary>Revision.</summary>
-    [Field(1, 1, FieldKind.UInt)] public partial byte Revision { get; set; }
+    [Field(1, 1, FieldKind.UInt, LibCper = "")] public partial byte Revision { get; set; }
     /// <summary>OEM ID (6 bytes).</summary>
-    [Field(2, 6, FieldKind.Bytes, Label = "OEM ID")] public partial byte[] OemId { get; set; }
+    [Field(2, 6, FieldKind.Bytes, Label = "OEM ID", LibCper = "")] public partial byte[] OemId { get; set; }
     /// <summary>Capability register.</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "Capability register")] public partial ulong Capability { get; set; }
+    [Field(8, 8, FieldKind.Hex, Label = "Capability register", LibCper = "capabilityRegister")] public partial ulong Capability { get; set; }
     /// <summary>Extended capability register.</summary>
-    [Field(16, 8, FieldKind.Hex, Label = "Extended capability register")] public partial ulong ExtendedCapability { get; set; }
+    [Field(16, 8, FieldKind.Hex, Label = "Extended capability register", LibCper = "extendedCapabilityRegister")] public partial ulong ExtendedCapability { get; set; }
     /// <summary>Global command register.</summary>
-    [Field(24, 4, FieldKind.Hex, Label = "Global command register")] public partial uint GlobalCommand { get; set; }
+    [Field(24, 4, FieldKind.Hex, Label = "Global command register", LibCper = "globalCommandRegister")] public partial uint GlobalCommand { get; set; }
     /// <summary>Global status register.</summary>
-    [Field(28, 4, FieldKind.Hex, Label = "Global status register")] public partial uint GlobalStatus { get; set; }
+    [Field(28, 4, FieldKind.Hex, Label = "Global status register", LibCper = "globalStatusRegister")] public partial uint GlobalStatus { get; set; }
     /// <summary>Fault status register.</summary>
-    [Field(32, 4, FieldKind.Hex, Label = "Fault status register")] public partial uint FaultStatus { get; set; }
+    [Field(32, 4, FieldKind.Hex, Label = "Fault status register", LibCper = "faultStatusRegister")] public partial uint FaultStatus { get; set; }
     /// <summary>The 16-byte fault record.</summary>
     [Field(48, 16, FieldKind.Bytes)] public partial byte[] FaultRecord { get; }
     /// <summary>The 16-byte root entry.</summary>
-    [Field(64, 16, FieldKind.Bytes)] public partial byte[] RootEntry { get; set; }
+    [Field(64, 16, FieldKind.Bytes, LibCper = ":Base64")] public partial byte[] RootEntry { get; set; }
     /// <summary>The 16-byte context entry.</summary>
-    [Field(80, 16, FieldKind.Bytes)] public partial byte[] ContextEntry { get; set; }
+    [Field(80, 16, FieldKind.Bytes, LibCper = ":Base64")] public partial byte[] ContextEntry { get; set; }
 }
 
 /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3): 144 bytes of IOMMU registers and table entries.</summary>
@@ -91,15 +91,15 @@ public sealed partial class DmarIommuSection : FixedSectionBody, IDmarPageTableE
     // IDmarPageTableEntries; everything else is generated.
 
     /// <summary>Revision.</summary>
-    [Field(0, 1, FieldKind.UInt)] public partial byte Revision { get; set; }
+    [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Revision { get; set; }
     /// <summary>Control register.</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "Control register")] public partial ulong Control { get; set; }
+    [Field(8, 8, FieldKind.Hex, Label = "Control register", LibCper = "controlRegister")] public partial ulong Control { get; set; }
     /// <summary>Status register.</summary>
-    [Field(16, 8, FieldKind.Hex, Label = "Status register")] public partial ulong Status { get; set; }
+    [Field(16, 8, FieldKind.Hex, Label = "Status register", LibCper = "statusRegister")] public partial ulong Status { get; set; }
     /// <summary>The 16-byte event log entry.</summary>
-    [Field(32, 16, FieldKind.Bytes)] public partial byte[] EventLogEntry { get; set; }
+    [Field(32, 16, FieldKind.Bytes, LibCper = ":Base64")] public partial byte[] EventLogEntry { get; set; }
     /// <summary>The 32-byte device table entry.</summary>
-    [Field(64, 32, FieldKind.Bytes)] public partial byte[] DeviceTableEntry { get; set; }
+    [Field(64, 32, FieldKind.Bytes, LibCper = ":Base64")] public partial byte[] DeviceTableEntry { get; set; }
 }
 
 /// <summary>The six page table entries (levels 6 to 1) that end both the VT-d and the IOMMU DMAr sections, at offsets 96-143 (UEFI 2.10 N.2.11.2, N.2.11.3). Declared once; both sections' generated code includes them.</summary>
@@ -107,15 +107,15 @@ public sealed partial class DmarIommuSection : FixedSectionBody, IDmarPageTableE
 internal interface IDmarPageTableEntries
 {
     /// <summary>Level 6 page table entry.</summary>
-    [Field(96, 8, FieldKind.Hex, Label = "Level 6 page table entry")] ulong PteLevel6 { get; set; }
+    [Field(96, 8, FieldKind.Hex, Label = "Level 6 page table entry", LibCper = "pageTableEntry_Level6")] ulong PteLevel6 { get; set; }
     /// <summary>Level 5 page table entry.</summary>
-    [Field(104, 8, FieldKind.Hex, Label = "Level 5 page table entry")] ulong PteLevel5 { get; set; }
+    [Field(104, 8, FieldKind.Hex, Label = "Level 5 page table entry", LibCper = "pageTableEntry_Level5")] ulong PteLevel5 { get; set; }
     /// <summary>Level 4 page table entry.</summary>
-    [Field(112, 8, FieldKind.Hex, Label = "Level 4 page table entry")] ulong PteLevel4 { get; set; }
+    [Field(112, 8, FieldKind.Hex, Label = "Level 4 page table entry", LibCper = "pageTableEntry_Level4")] ulong PteLevel4 { get; set; }
     /// <summary>Level 3 page table entry.</summary>
-    [Field(120, 8, FieldKind.Hex, Label = "Level 3 page table entry")] ulong PteLevel3 { get; set; }
+    [Field(120, 8, FieldKind.Hex, Label = "Level 3 page table entry", LibCper = "pageTableEntry_Level3")] ulong PteLevel3 { get; set; }
     /// <summary>Level 2 page table entry.</summary>
-    [Field(128, 8, FieldKind.Hex, Label = "Level 2 page table entry")] ulong PteLevel2 { get; set; }
+    [Field(128, 8, FieldKind.Hex, Label = "Level 2 page table entry", LibCper = "pageTableEntry_Level2")] ulong PteLevel2 { get; set; }
     /// <summary>Level 1 page table entry.</summary>
-    [Field(136, 8, FieldKind.Hex, Label = "Level 1 page table entry")] ulong PteLevel1 { get; set; }
+    [Field(136, 8, FieldKind.Hex, Label = "Level 1 page table entry", LibCper = "pageTableEntry_Level1")] ulong PteLevel1 { get; set; }
 }

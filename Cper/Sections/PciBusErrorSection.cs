@@ -24,27 +24,27 @@ public sealed partial class PciBusErrorSection : FixedSectionBody
     /// <summary>Validation bits.</summary>
     [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Error status (UEFI N "Error Status Fields").</summary>
-    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits")] public partial ulong ErrorStatus { get; set; }
+    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits", LibCper = ":Status")] public partial ulong ErrorStatus { get; set; }
     /// <summary>Error type (see <see cref="ErrorTypes"/>).</summary>
-    [Field(16, 2, FieldKind.Enum, ValidBit = 1, Names = nameof(ErrorTypes))] public partial ushort ErrorType { get; set; }
+    [Field(16, 2, FieldKind.Enum, ValidBit = 1, Names = nameof(ErrorTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.PciBusErrorTypes")] public partial ushort ErrorType { get; set; }
     /// <summary>Bus ID: bus number in bits 7:0, segment in 15:8.</summary>
-    [Field(18, 2, FieldKind.Bits, ValidBit = 2)]
-    [Bit("busNumber", 0, 8)]
-    [Bit("segmentNumber", 8, 8)]
+    [Field(18, 2, FieldKind.Bits, ValidBit = 2, LibCperObject = "busID")]
+    [Bit("busNumber", 0, 8, LibCper = "")]
+    [Bit("segmentNumber", 8, 8, LibCper = "")]
     public partial ushort BusId { get; set; }
     /// <summary>Bus address.</summary>
-    [Field(24, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong BusAddress { get; set; }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 3, LibCper = "")] public partial ulong BusAddress { get; set; }
     /// <summary>Bus data.</summary>
-    [Field(32, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong BusData { get; set; }
+    [Field(32, 8, FieldKind.Hex, ValidBit = 4, LibCper = "")] public partial ulong BusData { get; set; }
     /// <summary>Bus command (bit 56: 0 PCI, 1 PCI-X).</summary>
     [Field(40, 8, FieldKind.Bits, ValidBit = 5)]
     [Bit("command", 0, 56)]
-    [Bit("commandType", 56, 1, Names = nameof(s_commandTypes))]
+    [Bit("commandType", 56, 1, Names = nameof(s_commandTypes), LibCper = "busCommandType:Name")]
     public partial ulong BusCommand { get; set; }
     /// <summary>Bus requestor ID.</summary>
-    [Field(48, 8, FieldKind.Hex, ValidBit = 6, Label = "Bus requestor ID")] public partial ulong RequestorId { get; set; }
+    [Field(48, 8, FieldKind.Hex, ValidBit = 6, Label = "Bus requestor ID", LibCper = "busRequestorID; busRequestorIDHex:Hex")] public partial ulong RequestorId { get; set; }
     /// <summary>Bus completer ID.</summary>
-    [Field(56, 8, FieldKind.Hex, ValidBit = 7, Label = "Bus completer ID")] public partial ulong CompleterId { get; set; }
+    [Field(56, 8, FieldKind.Hex, ValidBit = 7, Label = "Bus completer ID", LibCper = "busCompleterID; busCompleterIDHex:Hex")] public partial ulong CompleterId { get; set; }
     /// <summary>Target ID.</summary>
-    [Field(64, 8, FieldKind.Hex, ValidBit = 8)] public partial ulong TargetId { get; set; }
+    [Field(64, 8, FieldKind.Hex, ValidBit = 8, LibCper = "")] public partial ulong TargetId { get; set; }
 }

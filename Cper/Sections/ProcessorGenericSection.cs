@@ -38,29 +38,29 @@ public sealed partial class ProcessorGenericSection : FixedSectionBody
     /// <summary>Validation bits: bit 0 processor type ... bit 12 instruction IP.</summary>
     [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Processor type (see <see cref="ProcessorTypes"/>).</summary>
-    [Field(8, 1, FieldKind.Enum, ValidBit = 0, Names = nameof(ProcessorTypes))] public partial byte ProcessorType { get; set; }
+    [Field(8, 1, FieldKind.Enum, ValidBit = 0, Names = nameof(ProcessorTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.GenericProcessorTypes")] public partial byte ProcessorType { get; set; }
     /// <summary>Processor ISA (see <see cref="ProcessorIsas"/>).</summary>
-    [Field(9, 1, FieldKind.Enum, ValidBit = 1, Names = nameof(ProcessorIsas), Label = "Processor ISA")] public partial byte ProcessorIsa { get; set; }
+    [Field(9, 1, FieldKind.Enum, ValidBit = 1, Names = nameof(ProcessorIsas), Label = "Processor ISA", LibCper = "", LibCperNames = "LibCper.LcFixed.GenericIsas")] public partial byte ProcessorIsa { get; set; }
     /// <summary>Processor error type (see <see cref="ErrorTypes"/>).</summary>
-    [Field(10, 1, FieldKind.Enum, ValidBit = 2, Names = nameof(ErrorTypes))] public partial byte ErrorType { get; set; }
+    [Field(10, 1, FieldKind.Enum, ValidBit = 2, Names = nameof(ErrorTypes), LibCper = "", LibCperNames = "LibCper.LcFixed.GenericErrorTypes")] public partial byte ErrorType { get; set; }
     /// <summary>Operation (see <see cref="Operations"/>).</summary>
-    [Field(11, 1, FieldKind.Enum, ValidBit = 3, Names = nameof(Operations))] public partial byte Operation { get; set; }
+    [Field(11, 1, FieldKind.Enum, ValidBit = 3, Names = nameof(Operations), LibCper = "", LibCperNames = "LibCper.LcFixed.GenericOperations")] public partial byte Operation { get; set; }
     /// <summary>Flags: bit 0 restartable, 1 precise IP, 2 overflow, 3 corrected.</summary>
-    [Field(12, 1, FieldKind.Flags, ValidBit = 4, Flags = nameof(s_flags))] public partial byte Flags { get; set; }
+    [Field(12, 1, FieldKind.Flags, ValidBit = 4, Flags = nameof(s_flags), LibCper = ":Bits", LibCperNames = "LibCper.LcFixed.GenericFlags")] public partial byte Flags { get; set; }
     /// <summary>Cache level.</summary>
-    [Field(13, 1, FieldKind.UInt, ValidBit = 5, Label = "Level (cache level of the error)")] public partial byte Level { get; set; }
+    [Field(13, 1, FieldKind.UInt, ValidBit = 5, Label = "Level (cache level of the error)", LibCper = "")] public partial byte Level { get; set; }
     /// <summary>CPU version information (CPUID leaf 1 EAX on x86, MIDR on ARM).</summary>
-    [Field(16, 8, FieldKind.Hex, ValidBit = 6, Label = "CPU version info (CPUID/MIDR)")] public partial ulong CpuVersion { get; set; }
+    [Field(16, 8, FieldKind.Hex, ValidBit = 6, Label = "CPU version info (CPUID/MIDR)", LibCper = "cpuVersionInfo")] public partial ulong CpuVersion { get; set; }
     /// <summary>CPU brand string (128 bytes of ASCII, NUL padded). Setting truncates to 128 bytes and sets validation bit 7.</summary>
-    [Field(24, 128, FieldKind.Ascii, ValidBit = 7, Label = "CPU brand string")] public partial string CpuBrandString { get; set; }
+    [Field(24, 128, FieldKind.Ascii, ValidBit = 7, Label = "CPU brand string", LibCper = ":Untrusted")] public partial string CpuBrandString { get; set; }
     /// <summary>Processor ID (local APIC ID on x86, MPIDR on ARM).</summary>
-    [Field(152, 8, FieldKind.Hex, ValidBit = 8, Label = "Processor ID (APIC ID / MPIDR)")] public partial ulong ProcessorId { get; set; }
+    [Field(152, 8, FieldKind.Hex, ValidBit = 8, Label = "Processor ID (APIC ID / MPIDR)", LibCper = "")] public partial ulong ProcessorId { get; set; }
     /// <summary>Target address.</summary>
-    [Field(160, 8, FieldKind.Hex, ValidBit = 9)] public partial ulong TargetAddress { get; set; }
+    [Field(160, 8, FieldKind.Hex, ValidBit = 9, LibCper = "")] public partial ulong TargetAddress { get; set; }
     /// <summary>Requestor ID.</summary>
-    [Field(168, 8, FieldKind.Hex, ValidBit = 10)] public partial ulong RequestorId { get; set; }
+    [Field(168, 8, FieldKind.Hex, ValidBit = 10, LibCper = "")] public partial ulong RequestorId { get; set; }
     /// <summary>Responder ID.</summary>
-    [Field(176, 8, FieldKind.Hex, ValidBit = 11)] public partial ulong ResponderId { get; set; }
+    [Field(176, 8, FieldKind.Hex, ValidBit = 11, LibCper = "")] public partial ulong ResponderId { get; set; }
     /// <summary>Instruction IP.</summary>
-    [Field(184, 8, FieldKind.Hex, ValidBit = 12)] public partial ulong InstructionIp { get; set; }
+    [Field(184, 8, FieldKind.Hex, ValidBit = 12, LibCper = "")] public partial ulong InstructionIp { get; set; }
 }

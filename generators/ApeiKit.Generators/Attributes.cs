@@ -53,6 +53,11 @@ namespace ApeiKit.Declarations
         /// <c>CperGuids.SectionName</c>), the two constructors, <c>SectionType</c>, <c>Decode</c> and <c>Describe</c>.
         /// </summary>
         public string? SectionGuid { get; set; }
+        /// <summary>
+        /// Name of a public <c>[Flags]</c> enum to generate from the validation bits the fields declare (one member per
+        /// <c>ValidBit</c>, named by the field or bit field), with a typed <c>Validation</c> accessor on the class and the view.
+        /// </summary>
+        public string? ValidationEnum { get; set; }
         /// <summary>Fewest bytes <c>Decode</c>/<c>Describe</c> accept (default: <see cref="LegacySize"/> if set, else <see cref="Size"/>).</summary>
         public int MinimumSize { get; set; }
         /// <summary>Label of the bytes after the layout (JSON member <c>trailingBytes</c>); default "Bytes after the layout".</summary>
@@ -114,6 +119,17 @@ namespace ApeiKit.Declarations
         public int SpillWidth { get; set; }
         /// <summary>Name of the validation bit in the validation flag table (default: the JSON name).</summary>
         public string? ValidationName { get; set; }
+        /// <summary>
+        /// The members libcper shows for this field (CPU error record JSON, Cper/LibCper), separated by ';', each
+        /// <c>name[:Kind[:digits]]</c>: an empty name is the JSON name with libcper's upper-case ID/IP/ISA; Kind is one of
+        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid. Null: libcper does not show the field
+        /// (or a hand-written member does).
+        /// </summary>
+        public string? LibCper { get; set; }
+        /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>) or the bit names of a Bits member (a <c>string[]</c>).</summary>
+        public string? LibCperNames { get; set; }
+        /// <summary>libcper shows this field's <see cref="BitAttribute"/> members inside an object of this name.</summary>
+        public string? LibCperObject { get; set; }
     }
 
     /// <summary>A named bit range of a Bits field.</summary>
@@ -144,6 +160,10 @@ namespace ApeiKit.Declarations
         public bool IsBcd { get; set; }
         /// <summary>Name of the validation bit in the validation flag table (default: the JSON name).</summary>
         public string? ValidationName { get; set; }
+        /// <summary>The libcper members of this bit range (as <see cref="FieldAttribute.LibCper"/>; kinds Int, Bool, Pair, Name).</summary>
+        public string? LibCper { get; set; }
+        /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>).</summary>
+        public string? LibCperNames { get; set; }
     }
 
     /// <summary>Reserved bytes of a layout (no property).</summary>

@@ -78,7 +78,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     {
         public string Json = "", Label = "";
         public int Bit, Width, ValidBit = -1;
-        public string? Names, ValidationName;
+        public string? Names, ValidationName, LibCper, LibCperNames;
         public bool IsCount, IsBcd;
     }
 
@@ -94,12 +94,15 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     {
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
         public int Offset, Size, ValidBit = -1;
-        public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment;
+        public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
         public int SpillBit, SpillWidth;
         public bool HasGetter = true, HasSetter;
         public List<Sub> Subs = new();
         public bool IsReserved, HandWritten;
         public Location? Location;
+        // Where the declaring property stands: names it gives are looked up there.
+        public SyntaxTree? Scope;
+        public int ScopePosition;
         public string Doc = "";
     }
 
@@ -154,6 +157,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         string? validationProp = Named(layout, "ValidationField") as string;
         string view = Named(layout, "View") as string ?? type.Name + "View";
         int legacy = Named(layout, "LegacySize") is int ls ? ls : 0;
+        string? validationEnum = Named(layout, "ValidationEnum") as string;
         Section? section = Named(layout, "SectionGuid") is string guid ? new Section
         {
             Guid = guid,
@@ -208,17 +212,31 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         int position = decl.OpenBraceToken.Span.End;
         foreach (var f in fields)
         {
-            void Check(string? member, string what)
+            // A member named by string (Names, Flags, Bits, Guids, Derive) is resolved where its declaration stands (a
+            // fragment's in the fragment's file) and emitted fully qualified, as SectionGuid is: the generated file has
+            // none of the declaration's usings, and a name is never copied as written.
+            var fieldModel = f.Scope is null || f.Scope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(f.Scope);
+            int fieldPosition = f.Scope is null ? position : f.ScopePosition;
+            string? Check(string? member, string what)
             {
-                if (member is not null && !Resolves(model, position, member))
+                if (member is null) return null;
+                var symbol = Resolve(fieldModel, fieldPosition, member);
+                if (symbol is null)
+                {
                     diags.Add(new Diag(UnknownName, f.Location ?? attrLocation, member, what, f.Prop.Length > 0 ? f.Prop : f.Json));
+                    return member;
+                }
+                return Qualified(symbol);
             }
-            Check(f.Names, "Names");
-            Check(f.Flags, "Flags");
-            Check(f.Bits, "Bits");
-            Check(f.Guids, "Guids");
-            Check(f.Derive, "Derive");
-            foreach (var sub in f.Subs) Check(sub.Names, "the Names of bit '" + sub.Json + "'");
+            f.Names = Check(f.Names, "Names");
+            f.Flags = Check(f.Flags, "Flags");
+            f.Bits = Check(f.Bits, "Bits");
+            f.Guids = Check(f.Guids, "Guids");
+            f.Derive = Check(f.Derive, "Derive");
+            foreach (var sub in f.Subs) sub.Names = Check(sub.Names, "the Names of bit '" + sub.Json + "'");
+            f.LibCperNames = Check(f.LibCperNames, "LibCperNames");
+            foreach (var sub in f.Subs) sub.LibCperNames = Check(sub.LibCperNames, "the LibCperNames of bit '" + sub.Json + "'");
+            foreach (var problem in LibCperProblems(f)) diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, problem));
             if (f.SpillTo is not null)
             {
                 var target = fields.FirstOrDefault(t => t.Prop == f.SpillTo);
@@ -249,6 +267,8 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             Name(f.ValidBit, f.ValidationName ?? f.Json);
             foreach (var sub in f.Subs) Name(sub.ValidBit, sub.ValidationName ?? sub.Json);
         }
+        if (validationEnum is not null && validation is null)
+            diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' asks for ValidationEnum but has no ValidationField"));
         if (validation is null && bitNames.Count > 0)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' has validation bits but no ValidationField"));
 
@@ -260,20 +280,23 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             // file has none of the declaration's usings).
             var guidSymbol = Resolve(model, position, section.Guid);
             if (guidSymbol is null) diags.Add(new Diag(UnknownName, attrLocation, section.Guid, "SectionGuid", type.Name));
-            else section.Guid = guidSymbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + guidSymbol.Name;
+            else section.Guid = Qualified(guidSymbol);
         }
         if (section is not null && (section.Minimum > size || section.Minimum < 1))
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
         result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section);
+        if (validationEnum is not null && validation is not null)
+            result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
     }
 
     private static string HintName(INamedTypeSymbol type)
         => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "").Replace('<', '_').Replace('>', '_') + ".g.cs";
 
-    private static bool Resolves(SemanticModel model, int position, string dotted) => Resolve(model, position, dotted) is not null;
+    /// <summary>A resolved member as the generated code names it: <c>global::Namespace.Type.Member</c>.</summary>
+    private static string Qualified(ISymbol symbol) => symbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + symbol.Name;
 
     private static ISymbol? Resolve(SemanticModel model, int position, string dotted)
     {
@@ -337,11 +360,20 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             SpillBit = Named(a, "SpillBit") is int sb ? sb : 0,
             SpillWidth = Named(a, "SpillWidth") is int sw ? sw : 0,
             ValidationName = Named(a, "ValidationName") as string,
+            LibCper = Named(a, "LibCper") as string,
+            LibCperNames = Named(a, "LibCperNames") as string,
+            LibCperObject = Named(a, "LibCperObject") as string,
             HasGetter = p.GetMethod is not null,
             HasSetter = p.SetMethod is not null,
             Fragment = fragment?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Location = a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation(),
         };
+        var declaring = p.DeclaringSyntaxReferences.FirstOrDefault();
+        if (declaring is not null)
+        {
+            f.Scope = declaring.SyntaxTree;
+            f.ScopePosition = declaring.Span.Start;
+        }
         foreach (var b in p.GetAttributes())
         {
             if (b.AttributeClass?.ToDisplayString() != Attributes.Bit) continue;
@@ -357,6 +389,8 @@ public sealed class LayoutGenerator : IIncrementalGenerator
                 IsCount = Named(b, "IsCount") is true,
                 IsBcd = Named(b, "IsBcd") is true,
                 ValidationName = Named(b, "ValidationName") as string,
+                LibCper = Named(b, "LibCper") as string,
+                LibCperNames = Named(b, "LibCperNames") as string,
             });
         }
         if (f.Subs.Count > 0 && f.Bits is not null)
@@ -500,6 +534,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         }
 
         if (section is not null) EmitSection(sb, cls, name, size, clause, section);
+        if (fields.Any(f => f.LibCper is not null || f.Subs.Any(x => x.LibCper is not null))) EmitLibCper(sb, fields);
 
         // Property bodies.
         foreach (var f in typed)
@@ -541,6 +576,133 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         if (view.Length > 0) EmitView(sb, type, cls, name, size, legacy, clause, fields, validation, view);
         return sb.ToString();
     }
+
+    // A [Flags] enum of the validation bits, one member per bit the declaration names (the same names as the generated
+    // validation FlagTable, in PascalCase), and typed Validation accessors on the class and its view.
+    private static string EmitValidationEnum(INamedTypeSymbol type, string name, string clause, List<Field> fields, Field validation,
+        SortedDictionary<int, string> bitNames, string view, string enumName)
+    {
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : "global::" + type.ContainingNamespace.ToDisplayString() + ".";
+        string qualified = ns + enumName;
+        var sb = new StringBuilder();
+        sb.Append("\n/// <summary>Validation bits of the ").Append(Xml(name)).Append(" (").Append(Xml(clause))
+          .Append("): a set bit says the field holds meaning. Generated from the declaration's <c>ValidBit</c> lines.</summary>\n");
+        sb.Append("[global::System.Flags]\npublic enum ").Append(enumName).Append(" : ulong\n{\n");
+        sb.Append("    /// <summary>No field valid.</summary>\n    None = 0,\n");
+        foreach (var kv in bitNames)
+        {
+            string label = fields.Where(f => f.ValidBit == kv.Key).Select(f => f.Label)
+                .Concat(fields.SelectMany(f => f.Subs).Where(x => x.ValidBit == kv.Key).Select(x => x.Label)).FirstOrDefault() ?? kv.Value;
+            sb.Append("    /// <summary>Bit ").Append(I(kv.Key)).Append(": ").Append(Xml(label)).Append(".</summary>\n");
+            sb.Append("    ").Append(Pascal(kv.Value)).Append(" = 1UL << ").Append(I(kv.Key)).Append(",\n");
+        }
+        sb.Append("}\n\npartial class ").Append(type.Name).Append("\n{\n");
+        sb.Append("    /// <summary>The validation bits as <see cref=\"").Append(qualified).Append("\"/>.</summary>\n");
+        sb.Append("    public ").Append(qualified).Append(" Validation\n    {\n        get => (").Append(qualified).Append(")(ulong)").Append(validation.Prop).Append(";\n");
+        if (validation.HasSetter) sb.Append("        set => ").Append(validation.Prop).Append(" = (").Append(validation.Type).Append(")(ulong)value;\n");
+        sb.Append("    }\n}\n");
+        if (view.Length > 0)
+        {
+            sb.Append("\npartial struct ").Append(view).Append("\n{\n");
+            sb.Append("    /// <summary>The validation bits as <see cref=\"").Append(qualified).Append("\"/>.</summary>\n");
+            sb.Append("    public ").Append(qualified).Append(" Validation => (").Append(qualified).Append(")ValidationBits;\n}\n");
+        }
+        return sb.ToString();
+    }
+
+    // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
+
+    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid" };
+    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name" };
+
+    /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>
+    private static IEnumerable<(string Name, string Kind, string? Digits)> LibCperEntries(string list, string json, bool hasNames)
+    {
+        foreach (var entry in list.Split(';'))
+        {
+            var parts = entry.Trim().Split(':');
+            string n = parts[0].Trim().Length > 0 ? parts[0].Trim() : LibCperName(json);
+            string kind = parts.Length > 1 && parts[1].Trim().Length > 0 ? parts[1].Trim() : hasNames ? "Pair" : "Int";
+            yield return (n, kind, parts.Length > 2 ? parts[2].Trim() : null);
+        }
+    }
+
+    private static IEnumerable<string> LibCperProblems(Field f)
+    {
+        if (f.LibCper is not null)
+            foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
+            {
+                if (Array.IndexOf(s_fieldKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' has kind '{kind}', not one of {string.Join(", ", s_fieldKinds)}";
+                else if ((kind == "Pair" || kind == "Bits") && f.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' ({kind}) needs LibCperNames";
+                else if (digits is not null && (kind != "Hex" || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _))) yield return $"'{f.Prop}': libcper member '{n}': digits are for Hex only";
+            }
+        foreach (var sub in f.Subs)
+            if (sub.LibCper is not null)
+                foreach (var (n, kind, _) in LibCperEntries(sub.LibCper, sub.Json, sub.LibCperNames is not null))
+                {
+                    if (Array.IndexOf(s_bitKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' has kind '{kind}', not one of {string.Join(", ", s_bitKinds)}";
+                    else if (kind == "Pair" && sub.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Pair) needs LibCperNames";
+                    else if (kind == "Name" && sub.Names is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Name) needs the bit's Names";
+                }
+        if (f.LibCperObject is not null && !f.Subs.Any(x => x.LibCper is not null)) yield return $"'{f.Prop}': LibCperObject without a [Bit] that has LibCper";
+    }
+
+    /// <summary>requestorId -> requestorID, instructionIp -> instructionIP, processorIsa -> processorISA (libcper's spelling).</summary>
+    public static string LibCperName(string json)
+    {
+        var sb = new StringBuilder();
+        int i = 0;
+        while (i < json.Length)
+        {
+            string? acronym = null;
+            foreach (var a in new[] { "Isa", "Id", "Ip" })
+                if (string.CompareOrdinal(json, i, a, 0, a.Length) == 0 && (i + a.Length == json.Length || char.IsUpper(json[i + a.Length]))) { acronym = a; break; }
+            if (acronym is not null) { sb.Append(acronym.ToUpperInvariant()); i += acronym.Length; }
+            else sb.Append(json[i++]);
+        }
+        return sb.ToString();
+    }
+
+    // LibCperMembers(): one Lm line per member the declaration's LibCper lists, in the layout's (offset) order; the
+    // section's map in Cper/LibCper places them in libcper's order and adds the hand-written quirks.
+    private static void EmitLibCper(StringBuilder sb, List<Field> fields)
+    {
+        const string Lm = "global::ApeiKit.Cper.LibCper.Lm.";
+        var lines = new List<string>();
+        foreach (var f in fields)
+        {
+            if (f.IsReserved) continue;
+            string fd = f.Prop + "Field";
+            if (f.LibCper is not null)
+                foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
+                {
+                    string extra = kind switch
+                    {
+                        "Pair" or "Bits" => ", " + f.LibCperNames,
+                        "Hex" when digits is not null => ", " + digits,
+                        _ => "",
+                    };
+                    lines.Add(Lm + (kind == "Status" ? "Status" : kind) + "(" + Lit(n) + ", " + fd + extra + ")");
+                }
+            var subs = new List<string>();
+            foreach (var sub in f.Subs)
+            {
+                if (sub.LibCper is null) continue;
+                foreach (var (n, kind, _) in LibCperEntries(sub.LibCper, sub.Json, sub.LibCperNames is not null))
+                    subs.Add(Lm + kind + "(" + Lit(n) + ", " + fd + (kind == "Pair" ? ", " + sub.LibCperNames : "") + ", " + Lit(sub.Json) + ")");
+            }
+            if (subs.Count == 0) continue;
+            if (f.LibCperObject is not null) lines.Add(Lm + "Object(" + Lit(f.LibCperObject) + ", " + string.Join(", ", subs) + ")");
+            else lines.AddRange(subs);
+        }
+        sb.Append("\n    /// <summary>libcper's members for this layout, in the layout's order, from the declaration's <c>LibCper</c> lines (Cper/LibCper places them in libcper's order).</summary>\n");
+        sb.Append("    internal static global::ApeiKit.Cper.LibCper.LcMember[] LibCperMembers() => new global::ApeiKit.Cper.LibCper.LcMember[]\n    {\n");
+        foreach (var l in lines) sb.Append("        ").Append(l).Append(",\n");
+        sb.Append("    };\n");
+    }
+
+    /// <summary>physicalAddress -> PhysicalAddress.</summary>
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
 
     private static string SubExpr(Sub s)
     {

@@ -21,9 +21,9 @@ public sealed partial class AmpereSection : FixedSectionBody
     // AmpereSectionView and the codec, constructors, SectionType, Decode and Describe are generated from it.
 
     /// <summary>Type ID.</summary>
-    [Field(0, 2, FieldKind.UInt)] public partial ushort TypeId { get; set; }
+    [Field(0, 2, FieldKind.UInt, LibCper = "typeId:Int32")] public partial ushort TypeId { get; set; }
     /// <summary>Subtype ID.</summary>
-    [Field(2, 2, FieldKind.UInt)] public partial ushort SubtypeId { get; set; }
+    [Field(2, 2, FieldKind.UInt, LibCper = "subTypeId:Int32")] public partial ushort SubtypeId { get; set; }
     /// <summary>Instance ID.</summary>
-    [Field(4, 4, FieldKind.UInt)] public partial uint InstanceId { get; set; }
+    [Field(4, 4, FieldKind.UInt, LibCper = "instanceId:Int32")] public partial uint InstanceId { get; set; }
 }
