@@ -360,6 +360,16 @@ public sealed class GeneratedLayoutTests
             c.Agree(CxlComponentEventSection.SlotField, v.HasSlot, v.Slot);
             c.Agree(CxlComponentEventSection.DeviceSerialNumberField, v.HasDeviceSerialNumber, v.DeviceSerialNumber);
         }),
+        ["firmware error record reference"] = new(CperGuids.FirmwareErrorRecordReference, FirmwareErrorRecordReferenceSection.LayoutDef, FirmwareErrorRecordReferenceSection.Size, (b, c) =>
+        {
+            // Hand-written over the generated statics: the revision decides whether bytes 16-31 are the GUID or payload.
+            Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(b, out var v));
+            c.Agree(FirmwareErrorRecordReferenceSection.RecordTypeField, true, v.RecordType);
+            c.Agree(FirmwareErrorRecordReferenceSection.RevisionField, true, v.Revision);
+            c.Agree(FirmwareErrorRecordReferenceSection.RecordIdentifierField, true, v.RecordIdentifier);
+            c.AgreeBytes(FirmwareErrorRecordReferenceSection.RecordIdentifierGuidField, v.HasRecordIdentifierGuid, v.HasRecordIdentifierGuid ? v.RecordIdentifierGuid.ToByteArray() : []);
+            c.AgreeData("payload", v.Payload);
+        }),
     };
 
     public static TheoryData<string> Layouts => [.. s_rows.Keys];

@@ -130,4 +130,25 @@ public sealed class VariableSectionViewTests
         Assert.True(v.HasValidLength);
         Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlComponentEventLog").GetProperty("data").GetString()!), v.EventLog.ToArray());
     }
+
+    [Fact]
+    public void Firmware_reference_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("firmware", "Firmware", out var doc);
+        using var owner = doc;
+        Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("errorRecordType").GetProperty("value").GetByte(), v.RecordType);
+        Assert.Equal(s.GetProperty("revision").GetByte(), v.Revision);
+        Assert.Equal(s.GetProperty("recordID").GetUInt64(), v.RecordIdentifier);
+        Assert.True(v.HasRecordIdentifierGuid);
+        Assert.Equal(Guid.Parse(s.GetProperty("recordIDGUID").GetString()!), v.RecordIdentifierGuid);
+        Assert.Equal(body.Length - FirmwareErrorRecordReferenceSection.Size, v.Payload.Length);
+
+        // Revision 0 (16 bytes): what follows the record identifier is payload, not a GUID, whatever the body's length.
+        body[1] = 0;
+        Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(body, out var old));
+        Assert.False(old.HasRecordIdentifierGuid);
+        Assert.Equal(body.AsSpan(FirmwareErrorRecordReferenceSection.Revision0Size).ToArray(), old.Payload.ToArray());
+        Assert.False(FirmwareErrorRecordReferenceSectionView.TryRead(body.AsSpan(0, 15), out _));
+    }
 }
