@@ -113,6 +113,60 @@ public sealed class GeneratorDiagnosticTests
         Assert.DoesNotContain("= Tables.", generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_variable_tail_names_its_validation_bit_and_a_block_carries_its_parent_bit()
+    {
+        // TailValidBit: a bit no field carries (the PCI component section's register pairs) is named in the generated table;
+        // naming a field's bit again is APK005. ParentValidBit: the generated StructDef is built with it.
+        var (diagnostics, compilation) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe header", 16, "test clause", ValidationField = nameof(ValidationBits))]
+            [TailValidBit(4, "registerDataPairs")]
+            public sealed partial class ProbeHeader
+            {
+                private readonly byte[] _header = new byte[16];
+                private ulong Get(FieldDef field) => field.ReadValue(_header);
+                private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+                [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+                [Field(8, 8, FieldKind.Hex, ValidBit = 0)] public partial ulong Address { get; set; }
+            }
+
+            /// <summary>Probe.</summary>
+            [Layout("Probe block", 4, "test clause", ParentValidBit = 3)]
+            public sealed partial class ProbeBlock
+            {
+                private readonly byte[] _bytes = new byte[4];
+                private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+                [Field(0, 4, FieldKind.Hex)] public partial uint Register { get; }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var header = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeHeader.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("new(0, \"address\")", header, StringComparison.Ordinal);
+        Assert.Contains("new(4, \"registerDataPairs\")", header, StringComparison.Ordinal);
+        var block = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeBlock.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains(", parentValidBit: 3);", block, StringComparison.Ordinal);
+
+        var (clash, _) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe header", 16, "test clause", ValidationField = nameof(ValidationBits))]
+            [TailValidBit(0, "registerDataPairs")]
+            public sealed partial class ProbeHeader
+            {
+                private readonly byte[] _header = new byte[16];
+                private ulong Get(FieldDef field) => field.ReadValue(_header);
+                private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+                [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+                [Field(8, 8, FieldKind.Hex, ValidBit = 0)] public partial ulong Address { get; set; }
+            }
+            """);
+        var d = Assert.Single(clash);
+        Assert.Equal("APK005", d.Id);
+        Assert.Equal("Validation bit 0 of 'Probe header' is named both 'address' and 'registerDataPairs'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("[Field(12, 8, FieldKind.Hex, ValidBit = 1)] public partial ulong Beyond { get; set; }", "APK001", "Field 'beyond' [12+8] lies outside the 16 bytes of 'Probe section'")]
     [InlineData("[Field(6, 2, FieldKind.UInt, ValidBit = 1)] public partial ushort Inside { get; set; }", "APK002", "Field 'inside' [6+2] overlaps field 'physicalAddress' [4+8] in 'Probe section'")]

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -7,7 +7,10 @@ namespace ApeiKit.Cper;
 /// port IDs, then the CCIX Protocol Error Record log up to Length. Length is checked against the section body; bytes
 /// after Length are kept as <see cref="TrailingBytes"/>.
 /// </summary>
-public sealed class CcixPerSection : CperSectionBody
+[Layout("CCIX PER log error section", HeaderSize, "UEFI 2.10 N.2.12", ValidationField = nameof(ValidationBits))]
+[Reserved(14, 2)]
+[TailValidBit(2, "ccixPerLog")]
+public sealed partial class CcixPerSection : CperSectionBody
 {
     /// <summary>Size of the part before the PER log.</summary>
     public const int HeaderSize = 16;
@@ -15,15 +18,25 @@ public sealed class CcixPerSection : CperSectionBody
 
     private readonly byte[] _header = new byte[HeaderSize];
 
-    /// <summary>Header layout (UEFI 2.10 N.2.12, CCIX PER Log Error Section).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Flags("validationBits", "Validation bits", 4, 8, [new(0, "ccixSourceId"), new(1, "ccixPortId"), new(2, "ccixPerLog")]),
-        FieldDef.UInt("ccixSourceId", "CCIX source ID", 12, 1, validBit: 0),
-        FieldDef.UInt("ccixPortId", "CCIX port ID", 13, 1, validBit: 1),
-        FieldDef.Reserved("reserved", 14, 2),
-    ], validationField: "validationBits");
+    // The declaration of the part before the PER log (UEFI 2.10 N.2.12, CCIX PER Log Error Section): one line per field;
+    // FieldDef statics, LayoutDef, the property bodies and CcixPerSectionView are generated from it. The PER log is
+    // hand-written over Length. Setting a property does not set its validation bit.
+
+    // Length of the whole section: written from PerLog when encoding.
+    [Field(0, 4, FieldKind.UInt, Unit = "bytes")] private partial uint Length { get; }
+    /// <summary>Validation bits: 0 source ID, 1 port ID, 2 PER log.</summary>
+    [Field(4, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+    /// <summary>CCIX source ID.</summary>
+    [Field(12, 1, FieldKind.UInt, ValidBit = 0, Json = "ccixSourceId", Label = "CCIX source ID")] public partial byte SourceId { get; set; }
+    /// <summary>CCIX port ID.</summary>
+    [Field(13, 1, FieldKind.UInt, ValidBit = 1, Json = "ccixPortId", Label = "CCIX port ID")] public partial byte PortId { get; set; }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
+    /// <summary>Header layout (UEFI 2.10 N.2.12, CCIX PER Log Error Section): <see cref="LayoutDef"/>.</summary>
+    public static StructDef HeaderLayout => LayoutDef;
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.CcixPer, "CCIX PER Log", Describe, (b, o) => Decode(b, o));
@@ -36,12 +49,6 @@ public sealed class CcixPerSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => CperGuids.CcixPer;
 
-    /// <summary>Validation bits: 0 source ID, 1 port ID, 2 PER log.</summary>
-    public ulong ValidationBits { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(4)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(4), value); }
-    /// <summary>CCIX source ID.</summary>
-    public byte SourceId { get => _header[12]; set => _header[12] = value; }
-    /// <summary>CCIX port ID.</summary>
-    public byte PortId { get => _header[13]; set => _header[13] = value; }
     /// <summary>The CCIX PER log (Length is written as 16 plus its length).</summary>
     public byte[] PerLog { get; set; } = [];
     /// <summary>Bytes after Length (kept for round trip).</summary>
@@ -82,10 +89,26 @@ public sealed class CcixPerSection : CperSectionBody
     {
         error = null;
         if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(body);
-        if (length >= HeaderSize && length <= (uint)body.Length) return (int)length;
-        error = new ApeiContentException(StructureName, "Length", baseOffset,
+        ulong length = LengthField.ReadValue(body);
+        if (length >= HeaderSize && length <= (ulong)body.Length) return (int)length;
+        error = new ApeiContentException(StructureName, "Length", baseOffset + LengthField.Offset,
             ArmProcessorSection.Inv($"{HeaderSize} to {body.Length} bytes (the section body)"), ArmProcessorSection.Inv($"{length} bytes"));
         return body.Length;
     }
+}
+
+/// <summary>The CCIX PER log after the header (UEFI 2.10 N.2.12), read in place.</summary>
+public readonly ref partial struct CcixPerSectionView
+{
+    /// <summary>True when Length (the whole section's) is at least the header and within the body.</summary>
+    public bool HasValidLength => _body.Length >= CcixPerSection.HeaderSize && Length >= CcixPerSection.HeaderSize && Length <= (uint)_body.Length;
+
+    /// <summary>
+    /// The CCIX PER log (its format is the CCIX specification's): the bytes from 16 up to Length, or up to the body's end when
+    /// Length does not fit (as the describer shows them); empty when the body does not reach the log.
+    /// </summary>
+    public ReadOnlySpan<byte> PerLog => _body.Length < CcixPerSection.HeaderSize ? default : _body[CcixPerSection.HeaderSize..(HasValidLength ? (int)Length : _body.Length)];
+
+    /// <summary>The bytes after Length (empty when Length does not fit the body).</summary>
+    public ReadOnlySpan<byte> TrailingBytes => HasValidLength ? _body[(int)Length..] : default;
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Cper;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace ApeiKit.Cper;
 /// media, DRAM, memory module, physical/virtual switch, MLD port). Length is checked against the section body; bytes
 /// after Length are kept as <see cref="TrailingBytes"/>.
 /// </summary>
-public sealed class CxlComponentEventSection : CperSectionBody
+public sealed partial class CxlComponentEventSection : CperSectionBody
 {
     /// <summary>Size of the part before the event log.</summary>
     public const int HeaderSize = 32;
@@ -17,25 +15,6 @@ public sealed class CxlComponentEventSection : CperSectionBody
     public const int EventRecordSize = 128;
     /// <summary>Size of the CXL event record common header.</summary>
     public const int CommonHeaderSize = 48;
-    private const string StructureName = "CXL component event section";
-
-    private readonly byte[] _header = new byte[HeaderSize];
-
-    /// <summary>Header layout (UEFI 2.10 N.2.14, CXL Component Events Section).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Flags("validationBits", "Validation bits", 4, 8, [new(0, "deviceId"), new(1, "deviceSerialNumber"), new(2, "componentEventLog")]),
-        FieldDef.Hex("vendorId", "Vendor ID", 12, 2, validBit: 0),
-        FieldDef.Hex("deviceId", "Device ID", 14, 2, validBit: 0),
-        FieldDef.UInt("functionNumber", "Function number", 16, 1, validBit: 0),
-        FieldDef.UInt("deviceNumber", "Device number", 17, 1, validBit: 0),
-        FieldDef.UInt("busNumber", "Bus number", 18, 1, validBit: 0),
-        FieldDef.Hex("segmentNumber", "Segment number", 19, 2, validBit: 0),
-        FieldDef.Bits("slot", "Slot", 21, 2, [new("slotNumber", "Slot number", 3, 13)], validBit: 0),
-        FieldDef.Reserved("reserved", 23, 1),
-        FieldDef.Hex("deviceSerialNumber", "Device serial number", 24, 8, validBit: 1),
-    ], validationField: "validationBits");
 
     private static readonly NameTable s_severity = [new(0, "informational"), new(1, "warning"), new(2, "failure"), new(3, "fatal")];
     private static readonly FieldDef[] s_common =
@@ -128,28 +107,6 @@ public sealed class CxlComponentEventSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType { get; }
 
-    /// <summary>Validation bits: 0 device ID, 1 serial number, 2 component event log.</summary>
-    public ulong ValidationBits { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(4)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(4), value); }
-    /// <summary>Vendor ID.</summary>
-    public ushort VendorId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(12)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(12), value); }
-    /// <summary>Device ID.</summary>
-    public ushort DeviceId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(14)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(14), value); }
-    /// <summary>Segment number.</summary>
-    public ushort SegmentNumber { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(19)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(19), value); }
-    /// <summary>Slot number (bits 15:3 of the slot field).</summary>
-    public int SlotNumber
-    {
-        get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(21)) >> 3;
-        set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(21), (ushort)((value << 3) | (BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(21)) & 7)));
-    }
-    /// <summary>Function, device and bus numbers of the device (bytes 16-18, valid with bit 0).</summary>
-    public (byte Function, byte Device, byte Bus) Location
-    {
-        get => (_header[16], _header[17], _header[18]);
-        set => (_header[16], _header[17], _header[18]) = value;
-    }
-    /// <summary>Device serial number.</summary>
-    public ulong DeviceSerialNumber { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(24)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(24), value); }
     /// <summary>The CXL component event log (one event record; Length is written as 32 plus its length).</summary>
     public byte[] EventLog { get; set; } = [];
     /// <summary>The event record's type GUID (first 16 bytes of the log), or null when the log is shorter.</summary>
@@ -225,9 +182,9 @@ public sealed class CxlComponentEventSection : CperSectionBody
     {
         error = null;
         if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(body);
-        if (length >= HeaderSize && length <= (uint)body.Length) return (int)length;
-        error = new ApeiContentException(StructureName, "Length", baseOffset,
+        ulong length = LengthField.ReadValue(body);
+        if (length >= HeaderSize && length <= (ulong)body.Length) return (int)length;
+        error = new ApeiContentException(StructureName, "Length", baseOffset + LengthField.Offset,
             ArmProcessorSection.Inv($"{HeaderSize} to {body.Length} bytes (the section body)"), ArmProcessorSection.Inv($"{length} bytes"));
         return body.Length;
     }

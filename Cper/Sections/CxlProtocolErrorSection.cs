@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Cper;
 
 /// <summary>
@@ -8,15 +6,10 @@ namespace ApeiKit.Cper;
 /// of those lengths. Both lengths are checked against the section body before slicing; bytes after the error log are
 /// kept as <see cref="TrailingBytes"/>.
 /// </summary>
-public sealed class CxlProtocolErrorSection : CperSectionBody
+public sealed partial class CxlProtocolErrorSection : CperSectionBody
 {
     /// <summary>Size of the fixed part.</summary>
     public const int HeaderSize = 116;
-    private const string StructureName = "CXL protocol error section";
-    private const int DvsecLengthOffset = 108;    // N.2.13, CXL DVSEC Length
-    private const int ErrorLogLengthOffset = 110; // N.2.13, CXL Error Log Length
-
-    private readonly byte[] _header = new byte[HeaderSize];
 
     /// <summary>CXL agent types (N.2.13, CXL Agent Type).</summary>
     public static NameTable AgentTypes { get; } = [
@@ -25,36 +18,15 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
         new(7, "CXL 2.0 upstream switch port"),
     ];
 
-    private static readonly FlagTable s_validation = [
-        new(0, "agentType"), new(1, "agentAddress"), new(2, "deviceId"), new(3, "deviceSerialNumber"), new(4, "capabilityStructure"),
-        new(5, "cxlDvsec"), new(6, "cxlErrorLog"),
-    ];
-
-    private static readonly FieldDef s_agentAddressRaw = FieldDef.Hex("agentAddress", "CXL agent address", 16, 8, validBit: 1);
-    private static readonly FieldDef s_agentAddressRcrb = FieldDef.Hex("agentAddress", "CXL agent address (RCRB base address)", 16, 8, validBit: 1);
-    private static readonly FieldDef s_agentAddressSbdf = FieldDef.Bits("agentAddress", "CXL agent address", 16, 8,
-        [new("functionNumber", "Function", 0, 8), new("deviceNumber", "Device", 8, 8), new("busNumber", "Bus", 16, 8), new("segmentNumber", "Segment", 24, 16)], validBit: 1);
-
-    /// <summary>Fixed-part layout (UEFI 2.10 N.2.13, CXL Protocol Error Section).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation),
-        FieldDef.Enum("agentType", "CXL agent type", 8, 1, AgentTypes, validBit: 0),
-        FieldDef.Reserved("reserved1", 9, 7),
-        s_agentAddressRaw,
-        FieldDef.Hex("vendorId", "Vendor ID", 24, 2, validBit: 2),
-        FieldDef.Hex("deviceId", "Device ID", 26, 2, validBit: 2),
-        FieldDef.Hex("subsystemVendorId", "Subsystem vendor ID", 28, 2, validBit: 2),
-        FieldDef.Hex("subsystemId", "Subsystem ID", 30, 2, validBit: 2),
-        FieldDef.Hex("classCode", "Class code", 32, 2, validBit: 2),
-        FieldDef.Bits("slot", "Slot", 34, 2, [new("slotNumber", "Slot number", 3, 13)], validBit: 2),
-        FieldDef.Reserved("deviceIdReserved", 36, 4),
-        FieldDef.Hex("deviceSerialNumber", "Device serial number", 40, 8, validBit: 3),
-        FieldDef.Bytes("capabilityStructure", "PCIe capability structure", 48, 60, validBit: 4),
-        FieldDef.UInt("cxlDvsecLength", "CXL DVSEC length", DvsecLengthOffset, 2, unit: "bytes"),
-        FieldDef.UInt("cxlErrorLogLength", "CXL error log length", ErrorLogLengthOffset, 2, unit: "bytes"),
-        FieldDef.Reserved("reserved2", 112, 4),
-    ], validationField: "validationBits");
+    // The alternative readings of CXL Agent Address (N.2.13): the declared field (offset, size, validation bit) with
+    // another label or its bit fields. Built on first use: the declared FieldDef statics are assigned in the generated
+    // static constructor, after the field initializers.
+    private static FieldDef AgentAddressRcrb => field ??= AgentAddressField with { Label = "CXL agent address (RCRB base address)" };
+    private static FieldDef AgentAddressSbdf => field ??= AgentAddressField with
+    {
+        Kind = FieldKind.Bits,
+        BitFields = [new("functionNumber", "Function", 0, 8), new("deviceNumber", "Device", 8, 8), new("busNumber", "Bus", 16, 8), new("segmentNumber", "Segment", 24, 16)],
+    };
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.CxlProtocol, "CXL Protocol Error", Describe, (b, o) => Decode(b, o));
@@ -67,41 +39,6 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => CperGuids.CxlProtocol;
 
-    /// <summary>Validation bits (see the layout).</summary>
-    public ulong ValidationBits { get => BinaryPrimitives.ReadUInt64LittleEndian(_header); set => BinaryPrimitives.WriteUInt64LittleEndian(_header, value); }
-    /// <summary>CXL agent type (see <see cref="AgentTypes"/>).</summary>
-    public byte AgentType { get => _header[8]; set => _header[8] = value; }
-    /// <summary>CXL agent address: the RCRB base address of a CXL 1.1 downstream port, otherwise function, device, bus and segment.</summary>
-    public ulong AgentAddress { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(16)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(16), value); }
-    /// <summary>Vendor ID.</summary>
-    public ushort VendorId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(24)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(24), value); }
-    /// <summary>Device ID.</summary>
-    public ushort DeviceId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(26)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(26), value); }
-    /// <summary>Slot number (bits 15:3 of the slot field).</summary>
-    public int SlotNumber
-    {
-        get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(34)) >> 3;
-        set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(34), (ushort)((value << 3) | (BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(34)) & 7)));
-    }
-    /// <summary>Subsystem vendor ID (device ID block, valid with bit 2).</summary>
-    public ushort SubsystemVendorId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(28)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(28), value); }
-    /// <summary>Subsystem ID (device ID block, valid with bit 2).</summary>
-    public ushort SubsystemId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(30)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(30), value); }
-    /// <summary>Class code (device ID block, 16 bits as UEFI N.2.13 lays it out, valid with bit 2).</summary>
-    public ushort ClassCode { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(32)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(32), value); }
-    /// <summary>Device serial number.</summary>
-    public ulong DeviceSerialNumber { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(40)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(40), value); }
-    /// <summary>The 60-byte PCIe capability structure (a copy).</summary>
-    public byte[] CapabilityStructure
-    {
-        get => _header.AsSpan(48, 60).ToArray();
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            _header.AsSpan(48, 60).Clear();
-            value.AsSpan(0, Math.Min(60, value.Length)).CopyTo(_header.AsSpan(48));
-        }
-    }
     /// <summary>The CXL DVSEC (its length is written as CXL DVSEC Length).</summary>
     public byte[] Dvsec { get; set; } = [];
     /// <summary>The CXL error log (its length is written as CXL Error Log Length).</summary>
@@ -121,8 +58,8 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[DvsecLengthOffset..], (ushort)Dvsec.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[ErrorLogLengthOffset..], (ushort)ErrorLog.Length);
+        CxlDvsecLengthField.WriteValue(destination, (ushort)Dvsec.Length);
+        CxlErrorLogLengthField.WriteValue(destination, (ushort)ErrorLog.Length);
         Dvsec.CopyTo(destination[HeaderSize..]);
         ErrorLog.CopyTo(destination[(HeaderSize + Dvsec.Length)..]);
         TrailingBytes.CopyTo(destination[(HeaderSize + Dvsec.Length + ErrorLog.Length)..]);
@@ -155,7 +92,7 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
         ulong valid = HeaderLayout.ReadValidationBits(header);
         foreach (var f in HeaderLayout.Fields)
         {
-            var field = !ReferenceEquals(f, s_agentAddressRaw) ? f : header[8] == 1 ? s_agentAddressRcrb : s_agentAddressSbdf;
+            var field = !ReferenceEquals(f, AgentAddressField) ? f : AgentTypeField.ReadValue(header) == 1 ? AgentAddressRcrb : AgentAddressSbdf;
             visitor.Field(field, baseOffset + field.Offset, header.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), valid);
         }
         if (error is not null) visitor.Error(error);
@@ -175,17 +112,17 @@ public sealed class CxlProtocolErrorSection : CperSectionBody
         error = null;
         if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
         int room = body.Length - HeaderSize;
-        int dvsec = BinaryPrimitives.ReadUInt16LittleEndian(body[DvsecLengthOffset..]);
-        int log = BinaryPrimitives.ReadUInt16LittleEndian(body[ErrorLogLengthOffset..]);
+        int dvsec = (int)CxlDvsecLengthField.ReadValue(body);
+        int log = (int)CxlErrorLogLengthField.ReadValue(body);
         if (dvsec > room)
         {
-            error = new ApeiContentException(StructureName, "CxlDvsecLength", baseOffset + DvsecLengthOffset,
+            error = new ApeiContentException(StructureName, "CxlDvsecLength", baseOffset + CxlDvsecLengthField.Offset,
                 ArmProcessorSection.Inv($"at most {room} bytes (left in the section)"), ArmProcessorSection.Inv($"{dvsec} bytes"));
             return (room, 0);
         }
         if (log > room - dvsec)
         {
-            error = new ApeiContentException(StructureName, "CxlErrorLogLength", baseOffset + ErrorLogLengthOffset,
+            error = new ApeiContentException(StructureName, "CxlErrorLogLength", baseOffset + CxlErrorLogLengthField.Offset,
                 ArmProcessorSection.Inv($"at most {room - dvsec} bytes (left after the DVSEC)"), ArmProcessorSection.Inv($"{log} bytes"));
             return (dvsec, room - dvsec);
         }

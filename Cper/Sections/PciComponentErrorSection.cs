@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -8,45 +8,54 @@ namespace ApeiKit.Cper;
 /// pairs of 16 bytes (a 64-bit address and a 64-bit value), memory-mapped pairs first. The pairs are bounded by the
 /// section; bytes after them are kept as <see cref="TrailingBytes"/>.
 /// </summary>
-public sealed class PciComponentErrorSection : CperSectionBody
+[Layout("PCI/PCI-X component error section", HeaderSize, "UEFI 2.10 N.2.9", ValidationField = nameof(ValidationBits))]
+[Reserved(27, 5)]
+[TailValidBit(4, "registerDataPairs")]
+public sealed partial class PciComponentErrorSection : CperSectionBody
 {
     /// <summary>Size of the fixed part.</summary>
     public const int HeaderSize = 40;
     /// <summary>Size of one register pair.</summary>
     public const int PairSize = 16;
     private const string StructureName = "PCI/PCI-X component error section";
-    private const int MemoryNumberOffset = 32; // N.2.9, Memory Number
-    private const int IoNumberOffset = 36;     // N.2.9, IO Number
 
     private readonly byte[] _header = new byte[HeaderSize];
 
-    private static readonly FlagTable s_validation = [
-        new(0, "errorStatus"), new(1, "idInfo"), new(2, "memoryNumber"), new(3, "ioNumber"), new(4, "registerDataPairs"),
-    ];
+    // The declaration of the fixed part (UEFI 2.10 N.2.9): one line per field; FieldDef statics, LayoutDef, the property
+    // bodies and PciComponentErrorSectionView are generated from it. The register pairs after it are hand-written over
+    // PciComponentRegisterPair (declared below) and the two counts. Setting a property does not set its validation bit.
 
-    /// <summary>Fixed-part layout (UEFI 2.10 N.2.9, PCI/PCI-X Component Error Section).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation),
-        FieldDef.Bits("errorStatus", "Error status", 8, 8, CperNames.ErrorStatusBits, validBit: 0),
-        FieldDef.Hex("vendorId", "Vendor ID", 16, 2, validBit: 1),
-        FieldDef.Hex("deviceId", "Device ID", 18, 2, validBit: 1),
-        FieldDef.Hex("classCode", "Class code", 20, 3, validBit: 1),
-        FieldDef.UInt("functionNumber", "Function number", 23, 1, validBit: 1),
-        FieldDef.UInt("deviceNumber", "Device number", 24, 1, validBit: 1),
-        FieldDef.UInt("busNumber", "Bus number", 25, 1, validBit: 1),
-        FieldDef.UInt("segmentNumber", "Segment number", 26, 1, validBit: 1),
-        FieldDef.Reserved("reserved", 27, 5),
-        FieldDef.UInt("memoryNumber", "Memory-mapped register pairs", MemoryNumberOffset, 4, validBit: 2),
-        FieldDef.UInt("ioNumber", "Programmed I/O register pairs", IoNumberOffset, 4, validBit: 3),
-    ], validationField: "validationBits");
+    /// <summary>Validation bits: 0 error status, 1 identification, 2 memory number, 3 IO number, 4 register pairs.</summary>
+    [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+    /// <summary>Error status.</summary>
+    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits")] public partial ulong ErrorStatus { get; set; }
+    /// <summary>Vendor ID.</summary>
+    [Field(16, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial ushort VendorId { get; set; }
+    /// <summary>Device ID.</summary>
+    [Field(18, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial ushort DeviceId { get; set; }
+    /// <summary>Class code (24 bits).</summary>
+    [Field(20, 3, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial uint ClassCode { get; set; }
+    /// <summary>Function number.</summary>
+    [Field(23, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte FunctionNumber { get; set; }
+    /// <summary>Device number.</summary>
+    [Field(24, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte DeviceNumber { get; set; }
+    /// <summary>Bus number.</summary>
+    [Field(25, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte BusNumber { get; set; }
+    /// <summary>Segment number.</summary>
+    [Field(26, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte SegmentNumber { get; set; }
+    // Memory Number and IO Number are written from RegisterPairs and MemoryRegisterCount when encoding.
+    [Field(32, 4, FieldKind.UInt, ValidBit = 2, Label = "Memory-mapped register pairs")] private partial uint MemoryNumber { get; }
+    [Field(36, 4, FieldKind.UInt, ValidBit = 3, Label = "Programmed I/O register pairs")] private partial uint IoNumber { get; }
 
-    /// <summary>One register pair.</summary>
-    public static StructDef PairLayout { get; } = new("Register pair", PairSize,
-    [
-        FieldDef.Hex("address", "Address", 0, 8),
-        FieldDef.Hex("value", "Value", 8, 8),
-    ]);
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
+    /// <summary>Fixed-part layout (UEFI 2.10 N.2.9, PCI/PCI-X Component Error Section): <see cref="LayoutDef"/>.</summary>
+    public static StructDef HeaderLayout => LayoutDef;
+
+    /// <summary>One register pair: <see cref="PciComponentRegisterPair.LayoutDef"/>.</summary>
+    public static StructDef PairLayout => PciComponentRegisterPair.LayoutDef;
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.PciComponent, "PCI/PCI-X Component", Describe, (b, o) => Decode(b, o));
@@ -59,21 +68,11 @@ public sealed class PciComponentErrorSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => CperGuids.PciComponent;
 
-    /// <summary>Validation bits: 0 error status, 1 identification, 2 memory number, 3 IO number, 4 register pairs.</summary>
-    public ulong ValidationBits { get => HeaderLayout.Fields[0].ReadValue(_header); set => HeaderLayout.Fields[0].WriteValue(_header, value); }
-    /// <summary>Error status.</summary>
-    public ulong ErrorStatus { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(8)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(8), value); }
-    /// <summary>Vendor ID.</summary>
-    public ushort VendorId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(16)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(16), value); }
-    /// <summary>Device ID.</summary>
-    public ushort DeviceId { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(18)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(18), value); }
-    /// <summary>Class code (24 bits).</summary>
-    public uint ClassCode { get => (uint)FieldDef.ReadLittleEndian(_header.AsSpan(20, 3)); set => FieldDef.WriteLittleEndian(_header.AsSpan(20, 3), value); }
     /// <summary>Function, device, bus and segment numbers (bytes 23-26).</summary>
     public (byte Function, byte Device, byte Bus, byte Segment) Location
     {
-        get => (_header[23], _header[24], _header[25], _header[26]);
-        set => (_header[23], _header[24], _header[25], _header[26]) = value;
+        get => (FunctionNumber, DeviceNumber, BusNumber, SegmentNumber);
+        set => (FunctionNumber, DeviceNumber, BusNumber, SegmentNumber) = value;
     }
 
     /// <summary>How many of <see cref="RegisterPairs"/> (the first ones) are memory-mapped; the rest are programmed I/O.</summary>
@@ -98,13 +97,14 @@ public sealed class PciComponentErrorSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[MemoryNumberOffset..], (uint)MemoryRegisterCount);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[IoNumberOffset..], (uint)(RegisterPairs.Count - MemoryRegisterCount));
+        MemoryNumberField.WriteValue(destination, (uint)MemoryRegisterCount);
+        IoNumberField.WriteValue(destination, (uint)(RegisterPairs.Count - MemoryRegisterCount));
         int pos = HeaderSize;
         foreach (var (address, value) in RegisterPairs)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[pos..], address);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(pos + 8)..], value);
+            var pair = destination.Slice(pos, PairSize);
+            PciComponentRegisterPair.AddressField.WriteValue(pair, address);
+            PciComponentRegisterPair.ValueField.WriteValue(pair, value);
             pos += PairSize;
         }
         TrailingBytes.CopyTo(destination[pos..]);
@@ -118,12 +118,13 @@ public sealed class PciComponentErrorSection : CperSectionBody
     {
         int pairs = CountPairs(body, baseOffset, out var error);
         if (error is not null) throw error;
-        var s = new PciComponentErrorSection { MemoryRegisterCount = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[MemoryNumberOffset..]) };
+        var s = new PciComponentErrorSection();
         body[..HeaderSize].CopyTo(s._header);
+        s.MemoryRegisterCount = (int)s.MemoryNumber;
         for (int i = 0; i < pairs; i++)
         {
             var p = body.Slice(HeaderSize + i * PairSize, PairSize);
-            s.RegisterPairs.Add((BinaryPrimitives.ReadUInt64LittleEndian(p), BinaryPrimitives.ReadUInt64LittleEndian(p[8..])));
+            s.RegisterPairs.Add((PciComponentRegisterPair.AddressField.ReadValue(p), PciComponentRegisterPair.ValueField.ReadValue(p)));
         }
         s.TrailingBytes = body[(HeaderSize + pairs * PairSize)..].ToArray();
         return s;
@@ -138,12 +139,12 @@ public sealed class PciComponentErrorSection : CperSectionBody
         int pairs = CountPairs(body, baseOffset, out var error);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         if (error is not null) visitor.Error(error);
-        uint memory = BinaryPrimitives.ReadUInt32LittleEndian(body[MemoryNumberOffset..]);
+        ulong memory = MemoryNumberField.ReadValue(body);
         visitor.BeginArray("registerDataPairs", "Register pairs", baseOffset + HeaderSize, (long)pairs * PairSize);
         for (int i = 0; i < pairs; i++)
         {
             int at = HeaderSize + i * PairSize;
-            visitor.BeginObject(null, $"Register pair #{i} ({(i < memory ? "memory-mapped" : "programmed I/O")})", baseOffset + at, PairSize);
+            visitor.BeginObject(null, $"Register pair #{i} ({((ulong)i < memory ? "memory-mapped" : "programmed I/O")})", baseOffset + at, PairSize);
             PairLayout.Describe(body.Slice(at, PairSize), baseOffset + at, visitor);
             visitor.EndObject();
         }
@@ -161,11 +162,91 @@ public sealed class PciComponentErrorSection : CperSectionBody
     {
         error = null;
         if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-        ulong declared = (ulong)BinaryPrimitives.ReadUInt32LittleEndian(body[MemoryNumberOffset..]) + BinaryPrimitives.ReadUInt32LittleEndian(body[IoNumberOffset..]);
+        ulong declared = MemoryNumberField.ReadValue(body) + IoNumberField.ReadValue(body);
         int fits = (body.Length - HeaderSize) / PairSize;
         if (declared <= (ulong)fits) return (int)declared;
-        error = new ApeiContentException(StructureName, "MemoryNumber + IONumber", baseOffset + MemoryNumberOffset,
+        error = new ApeiContentException(StructureName, "MemoryNumber + IONumber", baseOffset + MemoryNumberField.Offset,
             ArmProcessorSection.Inv($"at most {fits} register pairs of 16 bytes in the {body.Length - HeaderSize} bytes after the fixed part"), ArmProcessorSection.Inv($"{declared}"));
         return fits;
+    }
+}
+
+/// <summary>
+/// One register pair of the PCI/PCI-X component error section (UEFI 2.10 N.2.9, Register Data Pair): a 64-bit address and
+/// the 64-bit value read there. A read-only copy; <see cref="PciComponentRegisterPairView"/> reads the bytes in place.
+/// </summary>
+[Layout("Register pair", PciComponentErrorSection.PairSize, "UEFI 2.10 N.2.9, Register Data Pair")]
+public sealed partial class PciComponentRegisterPair
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
+    public PciComponentRegisterPair(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[PciComponentErrorSection.PairSize];
+        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>Register address.</summary>
+    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
+    /// <summary>Register value.</summary>
+    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+}
+
+/// <summary>The register pairs after the fixed part (UEFI 2.10 N.2.9), read in place.</summary>
+public readonly ref partial struct PciComponentErrorSectionView
+{
+    /// <summary>
+    /// The register pairs the body holds: Memory Number + IO Number when the body holds that many, else as many whole
+    /// pairs as fit (the describer reports the mismatch); 0 when the body does not reach the counts.
+    /// </summary>
+    public int RegisterPairCount
+    {
+        get
+        {
+            if (_body.Length < PciComponentErrorSection.HeaderSize) return 0;
+            ulong declared = (ulong)MemoryNumber + IoNumber;
+            int fits = (_body.Length - PciComponentErrorSection.HeaderSize) / PciComponentErrorSection.PairSize;
+            return declared <= (ulong)fits ? (int)declared : fits;
+        }
+    }
+
+    /// <summary>Register pair <paramref name="index"/> (memory-mapped pairs first, then programmed I/O).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterPairCount"/>.</exception>
+    public PciComponentRegisterPairView GetRegisterPair(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterPairCount);
+        PciComponentRegisterPairView.TryRead(_body.Slice(PciComponentErrorSection.HeaderSize + index * PciComponentErrorSection.PairSize, PciComponentErrorSection.PairSize), out var pair);
+        return pair;
+    }
+
+    /// <summary>The register pairs in order, without allocating (<c>foreach (var pair in view.RegisterPairs)</c>).</summary>
+    public RegisterPairEnumerator RegisterPairs => new(this);
+
+    /// <summary>Enumerates the register pairs of a <see cref="PciComponentErrorSectionView"/>.</summary>
+    public ref struct RegisterPairEnumerator
+    {
+        private readonly PciComponentErrorSectionView _view;
+        private readonly int _count;
+        private int _index;
+
+        internal RegisterPairEnumerator(PciComponentErrorSectionView view)
+        {
+            _view = view;
+            _count = view.RegisterPairCount;
+            _index = -1;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly RegisterPairEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next pair.</summary>
+        public bool MoveNext() => ++_index < _count;
+
+        /// <summary>The current pair.</summary>
+        public readonly PciComponentRegisterPairView Current => _view.GetRegisterPair(_index);
     }
 }

@@ -1,3 +1,5 @@
+using ApeiKit.Declarations;
+
 namespace ApeiKit.Cper;
 
 /// <summary>
@@ -11,7 +13,9 @@ namespace ApeiKit.Cper;
 /// (0x0010 or 0x4010 low, 0x0547 high: a status with "capabilities list" and a typical root-port command); they are
 /// shown as the specification says, not swapped.
 /// </remarks>
-public sealed class PcieErrorSection : FixedSectionBody
+[Layout("PCI Express error section", Size, "UEFI 2.10 N.2.7, Table N-35", ValidationField = nameof(ValidationBits))]
+[Reserved(20, 4)]
+public sealed partial class PcieErrorSection : FixedSectionBody
 {
     /// <summary>Layout size.</summary>
     public const int Size = 208;
@@ -19,17 +23,16 @@ public sealed class PcieErrorSection : FixedSectionBody
     private const int DeviceIdOffset = 24;     // N.2.7, Device ID
     private const int CapabilityOffset = 52;   // N.2.7, Capability Structure (60 bytes)
     private const int AerInfoOffset = 112;     // N.2.7, AER Info (96 bytes)
+    // N.2.7 validation bits of the three blocks: the section's [Field] lines and the blocks' ParentValidBit both name these.
+    internal const int DeviceIdValidBit = 3;
+    internal const int CapabilityValidBit = 6;
+    internal const int AerInfoValidBit = 7;
 
     /// <summary>Port Type (N.2.7), the PCI Express device/port type.</summary>
     public static NameTable PortTypes { get; } = [
         new(0, "PCI Express endpoint"), new(1, "legacy PCI endpoint"), new(4, "root port"), new(5, "upstream switch port"),
         new(6, "downstream switch port"), new(7, "PCI Express to PCI/PCI-X bridge"), new(8, "PCI/PCI-X to PCI Express bridge"),
         new(9, "root complex integrated endpoint"), new(10, "root complex event collector"),
-    ];
-
-    private static readonly FlagTable s_validation = [
-        new(0, "portType"), new(1, "version"), new(2, "commandStatus"), new(3, "deviceId"), new(4, "deviceSerialNumber"),
-        new(5, "bridgeControlStatus"), new(6, "capabilityStructure"), new(7, "aerInfo"),
     ];
 
     private static readonly FlagTable s_command = [
@@ -53,84 +56,55 @@ public sealed class PcieErrorSection : FixedSectionBody
         new(5, "masterAbortMode"), new(6, "secondaryBusReset"), new(7, "fastBackToBack"),
     ];
 
-    private static readonly FieldDef s_validationBits = FieldDef.Flags("validationBits", "Validation bits", 0, 8, s_validation);
-    private static readonly FieldDef s_portType = FieldDef.Enum("portType", "Port type", 8, 4, PortTypes, validBit: 0);
-    private static readonly FieldDef s_version = FieldDef.Bits("version", "PCI Express version", 12, 4,
-        [new("minor", "Minor (BCD)", 0, 8, IsBcd: true), new("major", "Major (BCD)", 8, 8, IsBcd: true)], validBit: 1);
-    private static readonly FieldDef s_commandField = FieldDef.Flags("command", "Command register", 16, 2, s_command, validBit: 2);
-    private static readonly FieldDef s_statusField = FieldDef.Flags("status", "Status register", 18, 2, s_status, validBit: 2);
-    private static readonly FieldDef s_reserved = FieldDef.Reserved("reserved", 20, 4);
-    private static readonly FieldDef s_deviceId = FieldDef.Bytes("deviceId", "Device ID", DeviceIdOffset, 16, validBit: 3);
-    private static readonly FieldDef s_serial = FieldDef.Hex("deviceSerialNumber", "Device serial number", 40, 8, validBit: 4);
-    private static readonly FieldDef s_secondaryStatusField = FieldDef.Flags("secondaryStatus", "Bridge secondary status", 48, 2, s_secondaryStatus, validBit: 5);
-    private static readonly FieldDef s_bridgeControlField = FieldDef.Flags("bridgeControl", "Bridge control", 50, 2, s_bridgeControl, validBit: 5);
-    private static readonly FieldDef s_capability = FieldDef.Bytes("capabilityStructure", "Capability structure", CapabilityOffset, 60, validBit: 6);
-    private static readonly FieldDef s_aer = FieldDef.Bytes("aerInfo", "AER info", AerInfoOffset, 96, validBit: 7);
+    // The declaration (UEFI 2.10 N.2.7, Table N-35): one line per field; FieldDef statics, LayoutDef, property bodies and
+    // PcieErrorSectionView are generated from it. The three blocks are byte fields here, each declared once as its own
+    // layout below (PcieDeviceId, PcieCapabilityStructure, PcieAerInfo); Describe walks them as named registers.
 
-    /// <summary>Layout of the whole section (UEFI 2.10 Table N-35); the three blocks are byte fields here and have their own layouts.</summary>
-    public static StructDef LayoutDef { get; } = new(StructureName, Size,
-    [
-        s_validationBits, s_portType, s_version, s_commandField, s_statusField, s_reserved, s_deviceId, s_serial,
-        s_secondaryStatusField, s_bridgeControlField, s_capability, s_aer,
-    ], validationField: "validationBits");
+    /// <summary>Validation bits (bit 0 port type ... bit 7 AER info).</summary>
+    [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
+    /// <summary>Port type (see <see cref="PortTypes"/>).</summary>
+    [Field(8, 4, FieldKind.Enum, ValidBit = 0, Names = nameof(PortTypes))] public partial uint PortType { get; set; }
+    /// <summary>PCI Express version: minor in bits 0-7, major in bits 8-15 (BCD).</summary>
+    [Field(12, 4, FieldKind.Bits, ValidBit = 1, Label = "PCI Express version")]
+    [Bit("minor", 0, 8, Label = "Minor (BCD)", IsBcd = true)]
+    [Bit("major", 8, 8, Label = "Major (BCD)", IsBcd = true)]
+    public partial uint Version { get; set; }
+    /// <summary>PCI command register.</summary>
+    [Field(16, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_command), Label = "Command register")] public partial ushort Command { get; set; }
+    /// <summary>PCI status register.</summary>
+    [Field(18, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_status), Label = "Status register")] public partial ushort Status { get; set; }
+    /// <summary>The 16-byte device ID block (a copy; its registers are <see cref="PcieDeviceId"/>'s fields).</summary>
+    [Field(DeviceIdOffset, PcieDeviceId.Size, FieldKind.Bytes, ValidBit = DeviceIdValidBit, Json = "deviceId", Label = "Device ID")] public partial byte[] DeviceIdBlock { get; }
+    /// <summary>Device serial number.</summary>
+    [Field(40, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong DeviceSerialNumber { get; set; }
+    /// <summary>Bridge secondary status register.</summary>
+    [Field(48, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_secondaryStatus), Label = "Bridge secondary status")] public partial ushort SecondaryStatus { get; set; }
+    /// <summary>Bridge control register.</summary>
+    [Field(50, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_bridgeControl), Label = "Bridge control")] public partial ushort BridgeControl { get; set; }
 
-    // Device ID (N.2.7, 16 bytes).
-    private static readonly FieldDef s_vendorId = FieldDef.Hex("vendorId", "Vendor ID", 0, 2);
-    private static readonly FieldDef s_devId = FieldDef.Hex("deviceId", "Device ID", 2, 2);
-    private static readonly FieldDef s_classCode = FieldDef.Hex("classCode", "Class code", 4, 3);
-    private static readonly FieldDef s_function = FieldDef.UInt("functionNumber", "Function number", 7, 1);
-    private static readonly FieldDef s_device = FieldDef.UInt("deviceNumber", "Device number", 8, 1);
-    private static readonly FieldDef s_segment = FieldDef.Hex("segmentNumber", "Segment number", 9, 2);
-    private static readonly FieldDef s_bus = FieldDef.Hex("primaryBusNumber", "Root port/bridge primary bus number", 11, 1);
-    private static readonly FieldDef s_secondaryBus = FieldDef.Hex("secondaryBusNumber", "Root port/bridge secondary bus number", 12, 1);
-    private static readonly FieldDef s_slot = FieldDef.Bits("slot", "Slot", 13, 2, [new("slotNumber", "Slot number", 3, 13)]);
-    private static readonly FieldDef s_deviceIdReserved = FieldDef.Reserved("reserved", 15, 1);
+    /// <summary>The 60-byte capability structure (a copy; set to replace, which sets validation bit 6).</summary>
+    [Field(CapabilityOffset, PcieCapabilityStructure.Size, FieldKind.Bytes, ValidBit = CapabilityValidBit)]
+    public byte[] CapabilityStructure
+    {
+        get => GetBytes(CapabilityStructureField);
+        set => CopyBlock(value, CapabilityStructureField);
+    }
 
-    /// <summary>Layout of the device ID block (UEFI 2.10 N.2.7, Device ID).</summary>
+    /// <summary>The 96-byte AER info (a copy; set to replace, which sets validation bit 7).</summary>
+    [Field(AerInfoOffset, PcieAerInfo.Size, FieldKind.Bytes, ValidBit = AerInfoValidBit, Label = "AER info")]
+    public byte[] AerInfo
+    {
+        get => GetBytes(AerInfoField);
+        set => CopyBlock(value, AerInfoField);
+    }
+
+    /// <summary>Layout of the device ID block (UEFI 2.10 N.2.7, Device ID): <see cref="PcieDeviceId.LayoutDef"/>.</summary>
     /// <remarks>Valid with bit 3 of the section's validation bits (N.2.7): an encoder given the device ID sets it.</remarks>
-    public static StructDef DeviceIdLayout { get; } = new("PCI Express device ID", 16,
-        [s_vendorId, s_devId, s_classCode, s_function, s_device, s_segment, s_bus, s_secondaryBus, s_slot, s_deviceIdReserved], parentValidBit: 3);
+    public static StructDef DeviceIdLayout => PcieDeviceId.LayoutDef;
 
-    /// <summary>Layout of the 60-byte PCI Express capability structure (PCI Express Base 4.0 section 7.5.3, capability ID 0x10).</summary>
+    /// <summary>Layout of the 60-byte PCI Express capability structure: <see cref="PcieCapabilityStructure.LayoutDef"/>.</summary>
     /// <remarks>Valid with bit 6 of the section's validation bits (N.2.7): an encoder given the structure sets it.</remarks>
-    public static StructDef CapabilityLayout { get; } = new("PCI Express capability structure", 60,
-    [
-        FieldDef.Hex("capabilityId", "Capability ID (0x10)", 0, 1),
-        FieldDef.Hex("nextCapabilityPointer", "Next capability pointer", 1, 1),
-        FieldDef.Bits("pcieCapabilities", "PCI Express capabilities", 2, 2,
-            [new("version", "Capability version", 0, 4), new("devicePortType", "Device/port type", 4, 4),
-             new("slotImplemented", "Slot implemented", 8, 1), new("interruptMessageNumber", "Interrupt message number", 9, 5)]),
-        FieldDef.Hex("deviceCapabilities", "Device capabilities", 4, 4),
-        FieldDef.Bits("deviceControl", "Device control", 8, 2,
-            [new("correctableReporting", "Correctable error reporting enable", 0, 1), new("nonFatalReporting", "Non-fatal error reporting enable", 1, 1),
-             new("fatalReporting", "Fatal error reporting enable", 2, 1), new("unsupportedRequestReporting", "Unsupported request reporting enable", 3, 1),
-             new("maxPayloadSize", "Max payload size (128 << n bytes)", 5, 3), new("maxReadRequestSize", "Max read request size (128 << n bytes)", 12, 3)]),
-        FieldDef.Bits("deviceStatus", "Device status", 10, 2,
-            [new("correctableErrorDetected", "Correctable error detected", 0, 1), new("nonFatalErrorDetected", "Non-fatal error detected", 1, 1),
-             new("fatalErrorDetected", "Fatal error detected", 2, 1), new("unsupportedRequestDetected", "Unsupported request detected", 3, 1),
-             new("auxPowerDetected", "AUX power detected", 4, 1), new("transactionsPending", "Transactions pending", 5, 1)]),
-        FieldDef.Bits("linkCapabilities", "Link capabilities", 12, 4,
-            [new("maxLinkSpeed", "Max link speed", 0, 4), new("maxLinkWidth", "Max link width", 4, 6), new("portNumber", "Port number", 24, 8)]),
-        FieldDef.Hex("linkControl", "Link control", 16, 2),
-        FieldDef.Bits("linkStatus", "Link status", 18, 2,
-            [new("currentLinkSpeed", "Current link speed", 0, 4), new("negotiatedLinkWidth", "Negotiated link width", 4, 6),
-             new("linkTraining", "Link training", 11, 1), new("dataLinkLayerActive", "Data link layer link active", 13, 1)]),
-        FieldDef.Hex("slotCapabilities", "Slot capabilities", 20, 4),
-        FieldDef.Hex("slotControl", "Slot control", 24, 2),
-        FieldDef.Hex("slotStatus", "Slot status", 26, 2),
-        FieldDef.Hex("rootControl", "Root control", 28, 2),
-        FieldDef.Hex("rootCapabilities", "Root capabilities", 30, 2),
-        FieldDef.Hex("rootStatus", "Root status", 32, 4),
-        FieldDef.Hex("deviceCapabilities2", "Device capabilities 2", 36, 4),
-        FieldDef.Hex("deviceControl2", "Device control 2", 40, 2),
-        FieldDef.Hex("deviceStatus2", "Device status 2", 42, 2),
-        FieldDef.Hex("linkCapabilities2", "Link capabilities 2", 44, 4),
-        FieldDef.Hex("linkControl2", "Link control 2", 48, 2),
-        FieldDef.Hex("linkStatus2", "Link status 2", 50, 2),
-        FieldDef.Hex("slotCapabilities2", "Slot capabilities 2", 52, 4),
-        FieldDef.Hex("slotControl2", "Slot control 2", 56, 2),
-        FieldDef.Hex("slotStatus2", "Slot status 2", 58, 2),
-    ], parentValidBit: 6);
+    public static StructDef CapabilityLayout => PcieCapabilityStructure.LayoutDef;
 
     /// <summary>AER uncorrectable error bits (PCI Express Base 4.0 section 7.8.4.2).</summary>
     public static FlagTable UncorrectableErrors { get; } = [
@@ -147,39 +121,9 @@ public sealed class PcieErrorSection : FixedSectionBody
         new(13, "advisoryNonFatal"), new(14, "correctedInternalError"), new(15, "headerLogOverflow"),
     ];
 
-    private static readonly FlagTable s_rootCommand = [new(0, "correctableReportingEnable"), new(1, "nonFatalReportingEnable"), new(2, "fatalReportingEnable")];
-
-    /// <summary>Layout of the 96-byte AER info: the AER extended capability (PCI Express Base 4.0 section 7.8.4) and its reserved tail.</summary>
+    /// <summary>Layout of the 96-byte AER info: <see cref="PcieAerInfo.LayoutDef"/>.</summary>
     /// <remarks>Valid with bit 7 of the section's validation bits (N.2.7): an encoder given the AER info sets it.</remarks>
-    public static StructDef AerLayout { get; } = new("AER info", 96,
-    [
-        FieldDef.Bits("capabilityHeader", "AER capability header", 0, 4,
-            [new("capabilityId", "Extended capability ID (0x0001)", 0, 16), new("version", "Capability version", 16, 4), new("nextOffset", "Next capability offset", 20, 12)]),
-        FieldDef.Flags("uncorrectableErrorStatus", "Uncorrectable error status", 4, 4, UncorrectableErrors),
-        FieldDef.Flags("uncorrectableErrorMask", "Uncorrectable error mask", 8, 4, UncorrectableErrors),
-        FieldDef.Flags("uncorrectableErrorSeverity", "Uncorrectable error severity (1 = fatal)", 12, 4, UncorrectableErrors),
-        FieldDef.Flags("correctableErrorStatus", "Correctable error status", 16, 4, CorrectableErrors),
-        FieldDef.Flags("correctableErrorMask", "Correctable error mask", 20, 4, CorrectableErrors),
-        FieldDef.Bits("capabilitiesControl", "Advanced error capabilities and control", 24, 4,
-            [new("firstErrorPointer", "First error pointer", 0, 5), new("ecrcGenerationCapable", "ECRC generation capable", 5, 1),
-             new("ecrcGenerationEnable", "ECRC generation enable", 6, 1), new("ecrcCheckCapable", "ECRC check capable", 7, 1),
-             new("ecrcCheckEnable", "ECRC check enable", 8, 1), new("multipleHeaderCapable", "Multiple header recording capable", 9, 1),
-             new("multipleHeaderEnable", "Multiple header recording enable", 10, 1), new("tlpPrefixLogPresent", "TLP prefix log present", 11, 1)]),
-        FieldDef.Hex("headerLog0", "Header log DW0", 28, 4),
-        FieldDef.Hex("headerLog1", "Header log DW1", 32, 4),
-        FieldDef.Hex("headerLog2", "Header log DW2", 36, 4),
-        FieldDef.Hex("headerLog3", "Header log DW3", 40, 4),
-        FieldDef.Flags("rootErrorCommand", "Root error command", 44, 4, s_rootCommand),
-        FieldDef.Bits("rootErrorStatus", "Root error status", 48, 4,
-            [new("errCorReceived", "ERR_COR received", 0, 1), new("multipleErrCorReceived", "Multiple ERR_COR received", 1, 1),
-             new("errFatalNonFatalReceived", "ERR_FATAL/NONFATAL received", 2, 1), new("multipleErrFatalNonFatalReceived", "Multiple ERR_FATAL/NONFATAL received", 3, 1),
-             new("firstUncorrectableFatal", "First uncorrectable fatal", 4, 1), new("nonFatalMessagesReceived", "Non-fatal error messages received", 5, 1),
-             new("fatalMessagesReceived", "Fatal error messages received", 6, 1), new("interruptMessageNumber", "AER interrupt message number", 27, 5)]),
-        FieldDef.Bits("errorSourceId", "Error source identification", 52, 4,
-            [new("errCorSourceId", "ERR_COR source ID", 0, 16), new("errFatalNonFatalSourceId", "ERR_FATAL/NONFATAL source ID", 16, 16)]),
-        FieldDef.Bytes("tlpPrefixLog", "TLP prefix log", 56, 16),
-        FieldDef.Reserved("reserved", 72, 24),
-    ], parentValidBit: 7);
+    public static StructDef AerLayout => PcieAerInfo.LayoutDef;
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.PciExpress, "PCI Express", Describe, (b, o) => Decode(b, o));
@@ -210,9 +154,9 @@ public sealed class PcieErrorSection : FixedSectionBody
         foreach (var f in LayoutDef.Fields)
         {
             bool ok = StructDef.IsValid(f, valid);
-            if (ReferenceEquals(f, s_deviceId)) Block("deviceId", "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, ok);
-            else if (ReferenceEquals(f, s_capability)) Block("capabilityStructure", "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, ok);
-            else if (ReferenceEquals(f, s_aer)) Block("aerInfo", "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, ok);
+            if (ReferenceEquals(f, DeviceIdBlockField)) Block("deviceId", "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, ok);
+            else if (ReferenceEquals(f, CapabilityStructureField)) Block("capabilityStructure", "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, ok);
+            else if (ReferenceEquals(f, AerInfoField)) Block("aerInfo", "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, ok);
             else visitor.Field(f, baseOffset + f.Offset, s.Slice(f.Offset, f.Size), ok, valid);
         }
         if (body.Length > Size) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + Size, body[Size..]);
@@ -232,57 +176,27 @@ public sealed class PcieErrorSection : FixedSectionBody
         if (body.Length < Size) ThrowHelper.ThrowTruncated(StructureName, baseOffset, Size, body.Length);
     }
 
-    /// <summary>Validation bits (bit 0 port type ... bit 7 AER info).</summary>
-    public ulong ValidationBits { get => Get(s_validationBits); set => Set(s_validationBits, value); }
-    /// <summary>Port type (see <see cref="PortTypes"/>).</summary>
-    public uint PortType { get => (uint)Get(s_portType); set => Set(s_portType, value); }
-    /// <summary>PCI Express version: minor in bits 0-7, major in bits 8-15 (BCD).</summary>
-    public uint Version { get => (uint)Get(s_version); set => Set(s_version, value); }
-    /// <summary>PCI command register.</summary>
-    public ushort Command { get => (ushort)Get(s_commandField); set => Set(s_commandField, value); }
-    /// <summary>PCI status register.</summary>
-    public ushort Status { get => (ushort)Get(s_statusField); set => Set(s_statusField, value); }
-    /// <summary>Device serial number.</summary>
-    public ulong DeviceSerialNumber { get => Get(s_serial); set => Set(s_serial, value); }
-    /// <summary>Bridge secondary status register.</summary>
-    public ushort SecondaryStatus { get => (ushort)Get(s_secondaryStatusField); set => Set(s_secondaryStatusField, value); }
-    /// <summary>Bridge control register.</summary>
-    public ushort BridgeControl { get => (ushort)Get(s_bridgeControlField); set => Set(s_bridgeControlField, value); }
     /// <summary>Device ID: vendor ID.</summary>
-    public ushort VendorId { get => (ushort)GetId(s_vendorId); set => SetId(s_vendorId, value); }
+    public ushort VendorId { get => (ushort)GetId(PcieDeviceId.VendorIdField); set => SetId(PcieDeviceId.VendorIdField, value); }
     /// <summary>Device ID: device ID.</summary>
-    public ushort DeviceId { get => (ushort)GetId(s_devId); set => SetId(s_devId, value); }
+    public ushort DeviceId { get => (ushort)GetId(PcieDeviceId.DeviceIdField); set => SetId(PcieDeviceId.DeviceIdField, value); }
     /// <summary>Device ID: 24-bit class code.</summary>
-    public uint ClassCode { get => (uint)GetId(s_classCode); set => SetId(s_classCode, value & 0xFFFFFF); }
+    public uint ClassCode { get => (uint)GetId(PcieDeviceId.ClassCodeField); set => SetId(PcieDeviceId.ClassCodeField, value & 0xFFFFFF); }
     /// <summary>Device ID: function number.</summary>
-    public byte FunctionNumber { get => (byte)GetId(s_function); set => SetId(s_function, value); }
+    public byte FunctionNumber { get => (byte)GetId(PcieDeviceId.FunctionNumberField); set => SetId(PcieDeviceId.FunctionNumberField, value); }
     /// <summary>Device ID: device number.</summary>
-    public byte DeviceNumber { get => (byte)GetId(s_device); set => SetId(s_device, value); }
+    public byte DeviceNumber { get => (byte)GetId(PcieDeviceId.DeviceNumberField); set => SetId(PcieDeviceId.DeviceNumberField, value); }
     /// <summary>Device ID: segment number.</summary>
-    public ushort SegmentNumber { get => (ushort)GetId(s_segment); set => SetId(s_segment, value); }
+    public ushort SegmentNumber { get => (ushort)GetId(PcieDeviceId.SegmentNumberField); set => SetId(PcieDeviceId.SegmentNumberField, value); }
     /// <summary>Device ID: root port/bridge primary bus number.</summary>
-    public byte PrimaryBusNumber { get => (byte)GetId(s_bus); set => SetId(s_bus, value); }
+    public byte PrimaryBusNumber { get => (byte)GetId(PcieDeviceId.PrimaryBusNumberField); set => SetId(PcieDeviceId.PrimaryBusNumberField, value); }
     /// <summary>Device ID: root port/bridge secondary bus number.</summary>
-    public byte SecondaryBusNumber { get => (byte)GetId(s_secondaryBus); set => SetId(s_secondaryBus, value); }
+    public byte SecondaryBusNumber { get => (byte)GetId(PcieDeviceId.SecondaryBusNumberField); set => SetId(PcieDeviceId.SecondaryBusNumberField, value); }
     /// <summary>Device ID: slot number (bits 3-15 of the slot field).</summary>
     public ushort SlotNumber
     {
-        get => (ushort)(GetId(s_slot) >> 3);
-        set => SetId(s_slot, (GetId(s_slot) & 0x7) | ((ulong)value << 3 & 0xFFFF));
-    }
-
-    /// <summary>The 60-byte capability structure (a copy; set to replace, which sets validation bit 6).</summary>
-    public byte[] CapabilityStructure
-    {
-        get => Bytes.AsSpan(CapabilityOffset, 60).ToArray();
-        set => CopyBlock(value, CapabilityOffset, 60, CapabilityLayout.ParentValidBit);
-    }
-
-    /// <summary>The 96-byte AER info (a copy; set to replace, which sets validation bit 7).</summary>
-    public byte[] AerInfo
-    {
-        get => Bytes.AsSpan(AerInfoOffset, 96).ToArray();
-        set => CopyBlock(value, AerInfoOffset, 96, AerLayout.ParentValidBit);
+        get => (ushort)(GetId(PcieDeviceId.SlotField) >> 3);
+        set => SetId(PcieDeviceId.SlotField, (GetId(PcieDeviceId.SlotField) & 0x7) | ((ulong)value << 3 & 0xFFFF));
     }
 
     /// <summary>Reads a register of the capability structure by its JSON name in <see cref="CapabilityLayout"/> (e.g. "deviceControl").</summary>
@@ -290,16 +204,16 @@ public sealed class PcieErrorSection : FixedSectionBody
     {
         var f = CapabilityLayout.Find(json);
         if (f is null || !f.IsNumeric) throw new ArgumentException($"No capability register '{json}'.", nameof(json));
-        return (uint)f.ReadValue(Bytes.AsSpan(CapabilityOffset, 60));
+        return (uint)f.ReadValue(Bytes.AsSpan(CapabilityOffset, PcieCapabilityStructure.Size));
     }
 
     /// <summary>Reads a register of the AER info by its JSON name in <see cref="AerLayout"/> (e.g. "uncorrectableErrorStatus").</summary>
-    public uint GetAerRegister(string json) => (uint)(AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).ReadValue(Bytes.AsSpan(AerInfoOffset, 96));
+    public uint GetAerRegister(string json) => (uint)(AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).ReadValue(Bytes.AsSpan(AerInfoOffset, PcieAerInfo.Size));
 
     /// <summary>Writes a register of the AER info by its JSON name in <see cref="AerLayout"/> (sets validation bit 7).</summary>
     public void SetAerRegister(string json, uint value)
     {
-        (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, 96), value);
+        (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, PcieAerInfo.Size), value);
         MarkValid(AerLayout.ParentValidBit); // N.2.7: bit 7, AER Info valid
     }
 
@@ -311,11 +225,241 @@ public sealed class PcieErrorSection : FixedSectionBody
         MarkValid(DeviceIdLayout.ParentValidBit); // N.2.7: bit 3, Device ID valid
     }
 
-    private void CopyBlock(byte[] value, int at, int size, int validBit)
+    private void CopyBlock(byte[] value, FieldDef block)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length != size) throw new ArgumentException($"Expected {size} bytes.", nameof(value));
-        value.CopyTo(Bytes, at);
-        MarkValid(validBit);
+        if (value.Length != block.Size) throw new ArgumentException($"Expected {block.Size} bytes.", nameof(value));
+        value.CopyTo(Bytes, block.Offset);
+        MarkValid(block.ValidBit);
     }
+}
+
+/// <summary>
+/// The device ID block of the PCI Express error section (UEFI 2.10 N.2.7, Device ID): 16 bytes at offset 24, valid with
+/// bit 3 of the section's validation bits. A read-only copy of the block's bytes; <see cref="PcieDeviceIdView"/> reads them in place.
+/// </summary>
+[Layout("PCI Express device ID", Size, "UEFI 2.10 N.2.7, Device ID", ParentValidBit = PcieErrorSection.DeviceIdValidBit)]
+[Reserved(15, 1)]
+public sealed partial class PcieDeviceId
+{
+    /// <summary>Block size.</summary>
+    public const int Size = 16;
+
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the block).</summary>
+    public PcieDeviceId(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[Size];
+        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    // The declaration: one line per register; statics, LayoutDef (with its parent validation bit) and the view are generated.
+
+    /// <summary>Vendor ID.</summary>
+    [Field(0, 2, FieldKind.Hex)] public partial ushort VendorId { get; }
+    /// <summary>Device ID.</summary>
+    [Field(2, 2, FieldKind.Hex)] public partial ushort DeviceId { get; }
+    /// <summary>24-bit class code.</summary>
+    [Field(4, 3, FieldKind.Hex)] public partial uint ClassCode { get; }
+    /// <summary>Function number.</summary>
+    [Field(7, 1, FieldKind.UInt)] public partial byte FunctionNumber { get; }
+    /// <summary>Device number.</summary>
+    [Field(8, 1, FieldKind.UInt)] public partial byte DeviceNumber { get; }
+    /// <summary>Segment number.</summary>
+    [Field(9, 2, FieldKind.Hex)] public partial ushort SegmentNumber { get; }
+    /// <summary>Root port/bridge primary bus number.</summary>
+    [Field(11, 1, FieldKind.Hex, Label = "Root port/bridge primary bus number")] public partial byte PrimaryBusNumber { get; }
+    /// <summary>Root port/bridge secondary bus number.</summary>
+    [Field(12, 1, FieldKind.Hex, Label = "Root port/bridge secondary bus number")] public partial byte SecondaryBusNumber { get; }
+    /// <summary>Slot: the slot number in bits 3-15.</summary>
+    [Field(13, 2, FieldKind.Bits)]
+    [Bit("slotNumber", 3, 13)]
+    public partial ushort Slot { get; }
+}
+
+/// <summary>
+/// The 60-byte PCI Express capability structure in the PCI Express error section (UEFI 2.10 N.2.7, Capability Structure;
+/// registers per PCI Express Base 4.0 section 7.5.3, capability ID 0x10), valid with bit 6 of the section's validation
+/// bits. A read-only copy; <see cref="PcieCapabilityStructureView"/> reads the bytes in place.
+/// </summary>
+[Layout("PCI Express capability structure", Size, "UEFI 2.10 N.2.7, Capability Structure", ParentValidBit = PcieErrorSection.CapabilityValidBit)]
+public sealed partial class PcieCapabilityStructure
+{
+    /// <summary>Structure size.</summary>
+    public const int Size = 60;
+
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the structure).</summary>
+    public PcieCapabilityStructure(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[Size];
+        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>Capability ID (0x10).</summary>
+    [Field(0, 1, FieldKind.Hex, Label = "Capability ID (0x10)")] public partial byte CapabilityId { get; }
+    /// <summary>Next capability pointer.</summary>
+    [Field(1, 1, FieldKind.Hex)] public partial byte NextCapabilityPointer { get; }
+    /// <summary>PCI Express capabilities register.</summary>
+    [Field(2, 2, FieldKind.Bits, Label = "PCI Express capabilities")]
+    [Bit("version", 0, 4, Label = "Capability version")]
+    [Bit("devicePortType", 4, 4, Label = "Device/port type")]
+    [Bit("slotImplemented", 8, 1)]
+    [Bit("interruptMessageNumber", 9, 5)]
+    public partial ushort PcieCapabilities { get; }
+    /// <summary>Device capabilities register.</summary>
+    [Field(4, 4, FieldKind.Hex)] public partial uint DeviceCapabilities { get; }
+    /// <summary>Device control register.</summary>
+    [Field(8, 2, FieldKind.Bits)]
+    [Bit("correctableReporting", 0, 1, Label = "Correctable error reporting enable")]
+    [Bit("nonFatalReporting", 1, 1, Label = "Non-fatal error reporting enable")]
+    [Bit("fatalReporting", 2, 1, Label = "Fatal error reporting enable")]
+    [Bit("unsupportedRequestReporting", 3, 1, Label = "Unsupported request reporting enable")]
+    [Bit("maxPayloadSize", 5, 3, Label = "Max payload size (128 << n bytes)")]
+    [Bit("maxReadRequestSize", 12, 3, Label = "Max read request size (128 << n bytes)")]
+    public partial ushort DeviceControl { get; }
+    /// <summary>Device status register.</summary>
+    [Field(10, 2, FieldKind.Bits)]
+    [Bit("correctableErrorDetected", 0, 1)]
+    [Bit("nonFatalErrorDetected", 1, 1, Label = "Non-fatal error detected")]
+    [Bit("fatalErrorDetected", 2, 1)]
+    [Bit("unsupportedRequestDetected", 3, 1)]
+    [Bit("auxPowerDetected", 4, 1, Label = "AUX power detected")]
+    [Bit("transactionsPending", 5, 1)]
+    public partial ushort DeviceStatus { get; }
+    /// <summary>Link capabilities register.</summary>
+    [Field(12, 4, FieldKind.Bits)]
+    [Bit("maxLinkSpeed", 0, 4)]
+    [Bit("maxLinkWidth", 4, 6)]
+    [Bit("portNumber", 24, 8)]
+    public partial uint LinkCapabilities { get; }
+    /// <summary>Link control register.</summary>
+    [Field(16, 2, FieldKind.Hex)] public partial ushort LinkControl { get; }
+    /// <summary>Link status register.</summary>
+    [Field(18, 2, FieldKind.Bits)]
+    [Bit("currentLinkSpeed", 0, 4)]
+    [Bit("negotiatedLinkWidth", 4, 6)]
+    [Bit("linkTraining", 11, 1)]
+    [Bit("dataLinkLayerActive", 13, 1, Label = "Data link layer link active")]
+    public partial ushort LinkStatus { get; }
+    /// <summary>Slot capabilities register.</summary>
+    [Field(20, 4, FieldKind.Hex)] public partial uint SlotCapabilities { get; }
+    /// <summary>Slot control register.</summary>
+    [Field(24, 2, FieldKind.Hex)] public partial ushort SlotControl { get; }
+    /// <summary>Slot status register.</summary>
+    [Field(26, 2, FieldKind.Hex)] public partial ushort SlotStatus { get; }
+    /// <summary>Root control register.</summary>
+    [Field(28, 2, FieldKind.Hex)] public partial ushort RootControl { get; }
+    /// <summary>Root capabilities register.</summary>
+    [Field(30, 2, FieldKind.Hex)] public partial ushort RootCapabilities { get; }
+    /// <summary>Root status register.</summary>
+    [Field(32, 4, FieldKind.Hex)] public partial uint RootStatus { get; }
+    /// <summary>Device capabilities 2 register.</summary>
+    [Field(36, 4, FieldKind.Hex, Label = "Device capabilities 2")] public partial uint DeviceCapabilities2 { get; }
+    /// <summary>Device control 2 register.</summary>
+    [Field(40, 2, FieldKind.Hex, Label = "Device control 2")] public partial ushort DeviceControl2 { get; }
+    /// <summary>Device status 2 register.</summary>
+    [Field(42, 2, FieldKind.Hex, Label = "Device status 2")] public partial ushort DeviceStatus2 { get; }
+    /// <summary>Link capabilities 2 register.</summary>
+    [Field(44, 4, FieldKind.Hex, Label = "Link capabilities 2")] public partial uint LinkCapabilities2 { get; }
+    /// <summary>Link control 2 register.</summary>
+    [Field(48, 2, FieldKind.Hex, Label = "Link control 2")] public partial ushort LinkControl2 { get; }
+    /// <summary>Link status 2 register.</summary>
+    [Field(50, 2, FieldKind.Hex, Label = "Link status 2")] public partial ushort LinkStatus2 { get; }
+    /// <summary>Slot capabilities 2 register.</summary>
+    [Field(52, 4, FieldKind.Hex, Label = "Slot capabilities 2")] public partial uint SlotCapabilities2 { get; }
+    /// <summary>Slot control 2 register.</summary>
+    [Field(56, 2, FieldKind.Hex, Label = "Slot control 2")] public partial ushort SlotControl2 { get; }
+    /// <summary>Slot status 2 register.</summary>
+    [Field(58, 2, FieldKind.Hex, Label = "Slot status 2")] public partial ushort SlotStatus2 { get; }
+}
+
+/// <summary>
+/// The 96-byte AER info in the PCI Express error section (UEFI 2.10 N.2.7, AER Info): the AER extended capability (PCI
+/// Express Base 4.0 section 7.8.4) and its reserved tail, valid with bit 7 of the section's validation bits. A read-only
+/// copy; <see cref="PcieAerInfoView"/> reads the bytes in place.
+/// </summary>
+[Layout("AER info", Size, "UEFI 2.10 N.2.7, AER Info", ParentValidBit = PcieErrorSection.AerInfoValidBit)]
+[Reserved(72, 24)]
+public sealed partial class PcieAerInfo
+{
+    /// <summary>Block size.</summary>
+    public const int Size = 96;
+
+    private static readonly FlagTable s_rootCommand = [new(0, "correctableReportingEnable"), new(1, "nonFatalReportingEnable"), new(2, "fatalReportingEnable")];
+
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the block).</summary>
+    public PcieAerInfo(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[Size];
+        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+
+    /// <summary>AER capability header.</summary>
+    [Field(0, 4, FieldKind.Bits, Label = "AER capability header")]
+    [Bit("capabilityId", 0, 16, Label = "Extended capability ID (0x0001)")]
+    [Bit("version", 16, 4, Label = "Capability version")]
+    [Bit("nextOffset", 20, 12, Label = "Next capability offset")]
+    public partial uint CapabilityHeader { get; }
+    /// <summary>Uncorrectable error status register.</summary>
+    [Field(4, 4, FieldKind.Flags, Flags = "PcieErrorSection.UncorrectableErrors")] public partial uint UncorrectableErrorStatus { get; }
+    /// <summary>Uncorrectable error mask register.</summary>
+    [Field(8, 4, FieldKind.Flags, Flags = "PcieErrorSection.UncorrectableErrors")] public partial uint UncorrectableErrorMask { get; }
+    /// <summary>Uncorrectable error severity register (1 = fatal).</summary>
+    [Field(12, 4, FieldKind.Flags, Flags = "PcieErrorSection.UncorrectableErrors", Label = "Uncorrectable error severity (1 = fatal)")] public partial uint UncorrectableErrorSeverity { get; }
+    /// <summary>Correctable error status register.</summary>
+    [Field(16, 4, FieldKind.Flags, Flags = "PcieErrorSection.CorrectableErrors")] public partial uint CorrectableErrorStatus { get; }
+    /// <summary>Correctable error mask register.</summary>
+    [Field(20, 4, FieldKind.Flags, Flags = "PcieErrorSection.CorrectableErrors")] public partial uint CorrectableErrorMask { get; }
+    /// <summary>Advanced error capabilities and control register.</summary>
+    [Field(24, 4, FieldKind.Bits, Label = "Advanced error capabilities and control")]
+    [Bit("firstErrorPointer", 0, 5)]
+    [Bit("ecrcGenerationCapable", 5, 1, Label = "ECRC generation capable")]
+    [Bit("ecrcGenerationEnable", 6, 1, Label = "ECRC generation enable")]
+    [Bit("ecrcCheckCapable", 7, 1, Label = "ECRC check capable")]
+    [Bit("ecrcCheckEnable", 8, 1, Label = "ECRC check enable")]
+    [Bit("multipleHeaderCapable", 9, 1, Label = "Multiple header recording capable")]
+    [Bit("multipleHeaderEnable", 10, 1, Label = "Multiple header recording enable")]
+    [Bit("tlpPrefixLogPresent", 11, 1, Label = "TLP prefix log present")]
+    public partial uint CapabilitiesControl { get; }
+    /// <summary>Header log, first dword.</summary>
+    [Field(28, 4, FieldKind.Hex, Label = "Header log DW0")] public partial uint HeaderLog0 { get; }
+    /// <summary>Header log, second dword.</summary>
+    [Field(32, 4, FieldKind.Hex, Label = "Header log DW1")] public partial uint HeaderLog1 { get; }
+    /// <summary>Header log, third dword.</summary>
+    [Field(36, 4, FieldKind.Hex, Label = "Header log DW2")] public partial uint HeaderLog2 { get; }
+    /// <summary>Header log, fourth dword.</summary>
+    [Field(40, 4, FieldKind.Hex, Label = "Header log DW3")] public partial uint HeaderLog3 { get; }
+    /// <summary>Root error command register.</summary>
+    [Field(44, 4, FieldKind.Flags, Flags = nameof(s_rootCommand))] public partial uint RootErrorCommand { get; }
+    /// <summary>Root error status register.</summary>
+    [Field(48, 4, FieldKind.Bits)]
+    [Bit("errCorReceived", 0, 1, Label = "ERR_COR received")]
+    [Bit("multipleErrCorReceived", 1, 1, Label = "Multiple ERR_COR received")]
+    [Bit("errFatalNonFatalReceived", 2, 1, Label = "ERR_FATAL/NONFATAL received")]
+    [Bit("multipleErrFatalNonFatalReceived", 3, 1, Label = "Multiple ERR_FATAL/NONFATAL received")]
+    [Bit("firstUncorrectableFatal", 4, 1)]
+    [Bit("nonFatalMessagesReceived", 5, 1, Label = "Non-fatal error messages received")]
+    [Bit("fatalMessagesReceived", 6, 1, Label = "Fatal error messages received")]
+    [Bit("interruptMessageNumber", 27, 5, Label = "AER interrupt message number")]
+    public partial uint RootErrorStatus { get; }
+    /// <summary>Error source identification register.</summary>
+    [Field(52, 4, FieldKind.Bits, Label = "Error source identification")]
+    [Bit("errCorSourceId", 0, 16, Label = "ERR_COR source ID")]
+    [Bit("errFatalNonFatalSourceId", 16, 16, Label = "ERR_FATAL/NONFATAL source ID")]
+    public partial uint ErrorSourceId { get; }
+    /// <summary>TLP prefix log (16 bytes).</summary>
+    [Field(56, 16, FieldKind.Bytes, Label = "TLP prefix log")] public partial byte[] TlpPrefixLog { get; }
 }

@@ -9,6 +9,7 @@ internal static class Attributes
     public const string Field = Namespace + ".FieldAttribute";
     public const string Bit = Namespace + ".BitAttribute";
     public const string Reserved = Namespace + ".ReservedAttribute";
+    public const string TailValidBit = Namespace + ".TailValidBitAttribute";
 
     // Internal and [Embedded]: each assembly has its own copy, invisible to the others (no CS0436 between Apei and
     // Cper) and no public API.
@@ -68,6 +69,11 @@ namespace ApeiKit.Declarations
         public string? LayoutInfo { get; set; }
         /// <summary>An Info line ("layout") <c>Describe</c> gives first when the body is shorter than the layout; <c>{length}</c> is the body's length.</summary>
         public string? ShortLayoutInfo { get; set; }
+        /// <summary>
+        /// A sub-structure whose meaning depends on one validation bit of the structure that holds it (the PCIe section's
+        /// device ID, bit 3): the bit, given to the generated <c>LayoutDef</c> as its parent validation bit (-1: none).
+        /// </summary>
+        public int ParentValidBit { get; set; } = -1;
     }
 
     /// <summary>An interface whose <see cref="FieldAttribute"/> properties are shared by the layouts implementing it.</summary>
@@ -164,6 +170,25 @@ namespace ApeiKit.Declarations
         public string? LibCper { get; set; }
         /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>).</summary>
         public string? LibCperNames { get; set; }
+    }
+
+    /// <summary>
+    /// A validation bit of the layout's validation field that no field of the layout carries: it says a variable part
+    /// after the layout holds meaning (the PCI component section's register pairs, the CCIX PER log). Named here so the
+    /// generated validation table names every bit the specification defines.
+    /// </summary>
+    [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    [global::Microsoft.CodeAnalysis.Embedded]
+    internal sealed class TailValidBitAttribute : global::System.Attribute
+    {
+        /// <summary>A validation bit of a variable tail.</summary>
+        /// <param name="bit">The bit.</param>
+        /// <param name="name">Its name in the validation flag table.</param>
+        public TailValidBitAttribute(int bit, string name) { Bit = bit; Name = name; }
+        /// <summary>The bit.</summary>
+        public int Bit { get; }
+        /// <summary>Its name.</summary>
+        public string Name { get; }
     }
 
     /// <summary>Reserved bytes of a layout (no property).</summary>

@@ -158,6 +158,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         string view = Named(layout, "View") as string ?? type.Name + "View";
         int legacy = Named(layout, "LegacySize") is int ls ? ls : 0;
         string? validationEnum = Named(layout, "ValidationEnum") as string;
+        int parentValidBit = Named(layout, "ParentValidBit") is int pv ? pv : -1;
         Section? section = Named(layout, "SectionGuid") is string guid ? new Section
         {
             Guid = guid,
@@ -269,6 +270,16 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         }
         if (validationEnum is not null && validation is null)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' asks for ValidationEnum but has no ValidationField"));
+        foreach (var a in type.GetAttributes())
+        {
+            if (a.AttributeClass?.ToDisplayString() != Attributes.TailValidBit) continue;
+            int bit = a.ConstructorArguments[0].Value is int tb ? tb : -1;
+            string tailName = Str(a.ConstructorArguments[1]) ?? "";
+            var at = a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? attrLocation;
+            if (bit < 0 || bit > 63) diags.Add(new Diag(Unsupported, at, $"'{type.Name}' TailValidBit {bit} is not a bit of the 64-bit validation field"));
+            else if (bitNames.TryGetValue(bit, out var had) && had != tailName) diags.Add(new Diag(BitNamedTwice, at, I(bit), name, had, tailName));
+            else bitNames[bit] = tailName;
+        }
         if (validation is null && bitNames.Count > 0)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' has validation bits but no ValidationField"));
 
@@ -286,7 +297,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section);
+        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit);
         if (validationEnum is not null && validation is not null)
             result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
@@ -463,7 +474,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
     private static string Bytes(int n) => n == 1 ? "1 byte" : I(n) + " bytes";
 
     private static string Emit(INamedTypeSymbol type, string name, int size, int legacy, string clause, List<Field> fields, Field? validation,
-        SortedDictionary<int, string> bitNames, string view, Section? section)
+        SortedDictionary<int, string> bitNames, string view, Section? section, int parentValidBit = -1)
     {
         var sb = new StringBuilder();
         sb.Append("#nullable enable\n");
@@ -523,6 +534,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         }
         sb.Append("        }");
         if (validation is not null) sb.Append(", validationField: ").Append(Lit(validation.Json));
+        if (parentValidBit >= 0) sb.Append(", parentValidBit: ").Append(I(parentValidBit));
         sb.Append(");\n    }\n");
 
         if (validation is not null && validation.Flags is null)

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// The views of the sections declared with a variable tail (PCIe with its nested blocks, PCI component with its register
+/// pairs, CCIX PER, CXL protocol, CXL component), read in place from libcper's example records and held against the JSON
+/// libcper itself produced for them (fixtures/cper/libcper/*.json, its own output, not ours): the values come from the
+/// bytes through the generated accessors and the hand-written tails, the expected values from libcper's parser.
+/// </summary>
+public sealed class VariableSectionViewTests
+{
+    private static (byte[] Body, JsonElement Section) Load(string name, string member, out JsonDocument doc)
+    {
+        byte[] bytes = Fixtures.Binary($"cper/libcper/{name}.cperhex");
+        var record = CperRecordView.ReadPrefix(bytes, out _);
+        var d = record.GetDescriptor(0);
+        doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path($"cper/libcper/{name}.json")));
+        return (bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray(), doc.RootElement.GetProperty("sections")[0].GetProperty(member));
+    }
+
+    [Fact]
+    public void Pcie_view_and_its_blocks_read_what_libcper_reads()
+    {
+        var (body, s) = Load("pcie", "Pcie", out var doc);
+        using var owner = doc;
+        Assert.True(PcieErrorSectionView.TryRead(body, out var v));
+        Assert.True(v.HasPortType);
+        Assert.Equal(s.GetProperty("portType").GetProperty("value").GetUInt32(), v.PortType);
+        Assert.Equal(s.GetProperty("commandStatus").GetProperty("commandRegister").GetUInt16(), v.Command);
+        Assert.Equal(s.GetProperty("commandStatus").GetProperty("statusRegister").GetUInt16(), v.Status);
+        Assert.Equal(s.GetProperty("deviceSerialNumber").GetUInt64(), v.DeviceSerialNumber);
+        // libcper leaves the device ID out when its validation bit is clear; so does the view.
+        Assert.Equal(s.TryGetProperty("deviceID", out _), v.HasDeviceIdBlock);
+
+        Assert.True(v.HasCapabilityStructure);
+        Assert.True(PcieCapabilityStructureView.TryRead(v.CapabilityStructure, out var cap));
+        Assert.Equal(Convert.FromBase64String(s.GetProperty("capabilityStructure").GetProperty("data").GetString()!), cap.Bytes.ToArray());
+        // PCI Express Base 4.0 7.5.3.3: Max_Payload_Size Supported is bits 2:0 of Device Capabilities.
+        Assert.Equal(s.GetProperty("capabilityStructure").GetProperty("device_capabilities").GetProperty("max_payload_size_supported").GetUInt32(), cap.DeviceCapabilities & 7);
+
+        Assert.True(v.HasAerInfo);
+        Assert.True(PcieAerInfoView.TryRead(v.AerInfo, out var aer));
+        var header = s.GetProperty("aerInfo").GetProperty("capability_header");
+        Assert.Equal(header.GetProperty("capability_id").GetUInt32(), aer.CapabilityHeader & 0xFFFF);
+        Assert.Equal(header.GetProperty("capability_version").GetUInt32(), aer.CapabilityHeader >> 16 & 0xF);
+        Assert.Equal(header.GetProperty("next_capability_offset").GetUInt32(), aer.CapabilityHeader >> 20);
+        var source = s.GetProperty("aerInfo").GetProperty("error_source_id");
+        Assert.Equal(source.GetProperty("err_cor_source_identification").GetUInt32(), aer.ErrorSourceId & 0xFFFF);
+        Assert.Equal(source.GetProperty("err_fatal_nonfatal_source_identification").GetUInt32(), aer.ErrorSourceId >> 16);
+    }
+
+    [Fact]
+    public void Pci_component_view_enumerates_the_register_pairs_libcper_reads()
+    {
+        var (body, s) = Load("pcidev", "PciComponent", out var doc);
+        using var owner = doc;
+        Assert.True(PciComponentErrorSectionView.TryRead(body, out var v));
+        Assert.True(v.HasErrorStatus);
+        Assert.Equal(s.GetProperty("errorStatus").GetProperty("errorType").GetProperty("value").GetUInt64(), v.ErrorStatus >> 8 & 0xFF); // UEFI N "Error Status Fields": bits 15:8
+        Assert.Equal(s.GetProperty("memoryNumber").GetUInt32(), v.MemoryNumber);
+        var pairs = s.GetProperty("registerDataPairs");
+        Assert.Equal(pairs.GetArrayLength(), v.RegisterPairCount);
+        int i = 0;
+        foreach (var pair in v.RegisterPairs)
+        {
+            Assert.Equal(pairs[i].GetProperty("firstHalf").GetUInt64(), pair.Address);
+            Assert.Equal(pairs[i].GetProperty("secondHalf").GetUInt64(), pair.Value);
+            i++;
+        }
+        Assert.Equal(pairs.GetArrayLength(), i);
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            Assert.True(PciComponentErrorSectionView.TryRead(body, out var w));
+            return w.GetRegisterPair(w.RegisterPairCount).Address;
+        });
+    }
+
+    [Fact]
+    public void Ccix_per_view_reads_the_log_libcper_reads()
+    {
+        var (body, s) = Load("ccixper", "CcixPer", out var doc);
+        using var owner = doc;
+        Assert.True(CcixPerSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
+        Assert.True(v.HasSourceId);
+        Assert.Equal(s.GetProperty("ccixSourceID").GetByte(), v.SourceId);
+        Assert.Equal(s.TryGetProperty("ccixPortID", out _), v.HasPortId);
+        Assert.True(v.HasValidLength);
+        Assert.Equal(Convert.FromBase64String(s.GetProperty("ccixPERLog").GetString()!), v.PerLog.ToArray());
+    }
+
+    [Fact]
+    public void Cxl_protocol_view_reads_the_device_and_dvsec_libcper_reads()
+    {
+        var (body, s) = Load("cxlprotocol", "CxlProtocol", out var doc);
+        using var owner = doc;
+        Assert.True(CxlProtocolErrorSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("agentType").GetProperty("value").GetByte(), v.AgentType);
+        var id = s.GetProperty("deviceID");
+        Assert.True(v.HasVendorId);
+        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
+        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        Assert.Equal(id.GetProperty("subsystemVendorID").GetUInt16(), v.SubsystemVendorId);
+        Assert.Equal(id.GetProperty("subsystemDeviceID").GetUInt16(), v.SubsystemId);
+        Assert.Equal(id.GetProperty("classCode").GetUInt16(), v.ClassCode);
+        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
+        Assert.Equal(s.GetProperty("deviceSerial").GetUInt64(), v.DeviceSerialNumber);
+        Assert.Equal(s.GetProperty("dvsecLength").GetUInt16(), v.CxlDvsecLength);
+        Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlDVSEC").GetString()!), v.Dvsec.ToArray());
+    }
+
+    [Fact]
+    public void Cxl_component_view_reads_the_device_and_event_log_libcper_reads()
+    {
+        var (body, s) = Load("cxlcomponent-media", "CxlComponent", out var doc);
+        using var owner = doc;
+        Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
+        var id = s.GetProperty("deviceID");
+        Assert.True(v.HasVendorId);
+        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
+        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        Assert.Equal(id.GetProperty("functionNumber").GetByte(), v.FunctionNumber);
+        Assert.Equal(id.GetProperty("deviceNumber").GetByte(), v.DeviceNumber);
+        Assert.Equal(id.GetProperty("busNumber").GetByte(), v.BusNumber);
+        Assert.Equal(id.GetProperty("segmentNumber").GetUInt16(), v.SegmentNumber);
+        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
+        Assert.True(v.HasValidLength);
+        Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlComponentEventLog").GetProperty("data").GetString()!), v.EventLog.ToArray());
+    }
+
+    [Fact]
+    public void Firmware_reference_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("firmware", "Firmware", out var doc);
+        using var owner = doc;
+        Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("errorRecordType").GetProperty("value").GetByte(), v.RecordType);
+        Assert.Equal(s.GetProperty("revision").GetByte(), v.Revision);
+        Assert.Equal(s.GetProperty("recordID").GetUInt64(), v.RecordIdentifier);
+        Assert.True(v.HasRecordIdentifierGuid);
+        Assert.Equal(Guid.Parse(s.GetProperty("recordIDGUID").GetString()!), v.RecordIdentifierGuid);
+        Assert.Equal(body.Length - FirmwareErrorRecordReferenceSection.Size, v.Payload.Length);
+
+        // Revision 0 (16 bytes): what follows the record identifier is payload, not a GUID, whatever the body's length.
+        body[1] = 0;
+        Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(body, out var old));
+        Assert.False(old.HasRecordIdentifierGuid);
+        Assert.Equal(body.AsSpan(FirmwareErrorRecordReferenceSection.Revision0Size).ToArray(), old.Payload.ToArray());
+        Assert.False(FirmwareErrorRecordReferenceSectionView.TryRead(body.AsSpan(0, 15), out _));
+    }
+}
