@@ -13,7 +13,7 @@ namespace ApeiKit.Tests.Cper;
 /// validation bit named twice is a build error at the offending line. And, over the repository's sources: the
 /// declarations are the only place a validation bit is written in the converted sections.
 /// </summary>
-public sealed class GeneratorDiagnosticTests
+public sealed partial class GeneratorDiagnosticTests
 {
     private const string Header = """
         using System;
