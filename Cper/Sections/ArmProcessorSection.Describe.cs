@@ -77,6 +77,28 @@ public sealed partial class ArmProcessorSection
     public static FieldDef ErrorInformationField(ArmErrorKind kind)
         => kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => ArmErrorInfo.ErrorInformationField };
 
+    // The error-information structure as the describer walks it (Table N-17): the declared layout's fields up to Type
+    // with Type read in each encoding (index: ArmErrorTypeEncoding), and the fields after Type with the Error Information
+    // read as each kind (index: ArmErrorKind), validated by the entry's validation bits. Built from the declaration: no
+    // offset, size or validation bit is written here.
+    private static readonly StructDef[] s_infoHeads =
+        [InfoHead(ArmErrorTypeEncoding.BitFlags), InfoHead(ArmErrorTypeEncoding.Enumeration), InfoHead(ArmErrorTypeEncoding.LibCper)];
+    private static readonly StructDef[] s_infoTails =
+    [
+        InfoTail(ArmErrorKind.Unknown), InfoTail(ArmErrorKind.Cache), InfoTail(ArmErrorKind.Tlb), InfoTail(ArmErrorKind.Bus),
+        InfoTail(ArmErrorKind.MicroArchitectural), InfoTail(ArmErrorKind.Multiple),
+    ];
+
+    private static StructDef InfoHead(ArmErrorTypeEncoding encoding)
+        => new(ArmErrorInfo.LayoutDef.Name, ArmErrorInfo.Size,
+            [.. ArmErrorInfo.LayoutDef.Fields.Where(f => f.Offset <= ArmErrorInfo.TypeField.Offset).Select(f => ReferenceEquals(f, ArmErrorInfo.TypeField) ? TypeField(encoding) : f)],
+            ArmErrorInfo.LayoutDef.ValidationField!.Json);
+
+    private static StructDef InfoTail(ArmErrorKind kind)
+        => new(ArmErrorInfo.LayoutDef.Name, ArmErrorInfo.Size,
+            [.. ArmErrorInfo.LayoutDef.Fields.Where(f => f.Offset > ArmErrorInfo.TypeField.Offset).Select(f => ReferenceEquals(f, ArmErrorInfo.ErrorInformationField) ? ErrorInformationField(kind) : f)],
+            ArmErrorInfo.LayoutDef.ValidationField!);
+
     /// <summary>Name of a kind, for labels.</summary>
     public static string KindName(ArmErrorKind kind) => kind switch
     {
@@ -168,31 +190,19 @@ public sealed partial class ArmProcessorSection
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)
     {
-        var kind = ArmErrorInfo.DecodeType(info[ArmErrorInfo.TypeField.Offset], encoding);
+        byte type = info[ArmErrorInfo.TypeField.Offset];
+        var kind = ArmErrorInfo.DecodeType(type, encoding);
         visitor.BeginObject(null, $"Error information #{index}: {KindName(kind)}", offset, ArmErrorInfo.Size);
         if (lengthError is not null) visitor.Error(lengthError);
-        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
-        foreach (var f in ErrorInfoLayout.Fields)
-        {
-            var field = f;
-            ulong bits = valid;
-            if (ReferenceEquals(f, ArmErrorInfo.TypeField))
-            {
-                field = TypeField(encoding);
-            }
-            else if (ReferenceEquals(f, ArmErrorInfo.ErrorInformationField))
-            {
-                field = ErrorInformationField(kind);
-                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[f.Offset..]); // bits 0-15 validate the sub-fields
-            }
-            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-            if (ReferenceEquals(f, ArmErrorInfo.TypeField))
-            {
-                visitor.JsonOnly("kind", KindName(kind));
-                if (ArmErrorTypeSetting.BitFlagWarning(info[ArmErrorInfo.TypeField.Offset], encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
-            }
-        }
-        if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(ArmErrorInfo.ErrorInformationField, valid))
+        // Table N-17 in two whole layouts (the compact JSON renderer writes each from its compiled form): Version to Type,
+        // the Type read in the section's encoding; the kind it names (JSON only) and any warning about the byte; then
+        // Multiple Error to the physical fault address, the Error Information read as that kind (Tables N-18 to N-20,
+        // its sub-fields validated by the value's own bits 0-15).
+        s_infoHeads[(int)encoding].Describe(info, offset, visitor);
+        visitor.JsonOnly("kind", KindName(kind));
+        if (ArmErrorTypeSetting.BitFlagWarning(type, encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
+        s_infoTails[(int)kind].Describe(info, offset, visitor);
+        if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(ArmErrorInfo.ErrorInformationField, ErrorInfoLayout.ReadValidationBits(info)))
             visitor.Info("note", "Note", "micro-architectural error information is implementation defined (UEFI N.2.4.4); shown raw");
         visitor.EndObject();
     }
