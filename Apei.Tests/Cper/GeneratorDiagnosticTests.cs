@@ -13,7 +13,7 @@ namespace ApeiKit.Tests.Cper;
 /// validation bit named twice is a build error at the offending line. And, over the repository's sources: the
 /// declarations are the only place a validation bit is written in the converted sections.
 /// </summary>
-public sealed class GeneratorDiagnosticTests
+public sealed partial class GeneratorDiagnosticTests
 {
     private const string Header = """
         using System;
@@ -116,12 +116,12 @@ public sealed class GeneratorDiagnosticTests
     [Fact]
     public void A_variable_tail_names_its_validation_bit_and_a_block_carries_its_parent_bit()
     {
-        // TailValidBit: a bit no field carries (the PCI component section's register pairs) is named in the generated table;
+        // ValidationBit: a bit no field carries (the PCI component section's register pairs) is named in the generated table;
         // naming a field's bit again is APK005. ParentValidBit: the generated StructDef is built with it.
         var (diagnostics, compilation) = Run(Header + """
             /// <summary>Probe.</summary>
             [Layout("Probe header", 16, "test clause", ValidationField = nameof(ValidationBits))]
-            [TailValidBit(4, "registerDataPairs")]
+            [ValidationBit(4, "registerDataPairs")]
             public sealed partial class ProbeHeader
             {
                 private readonly byte[] _header = new byte[16];
@@ -152,7 +152,7 @@ public sealed class GeneratorDiagnosticTests
         var (clash, _) = Run(Header + """
             /// <summary>Probe.</summary>
             [Layout("Probe header", 16, "test clause", ValidationField = nameof(ValidationBits))]
-            [TailValidBit(0, "registerDataPairs")]
+            [ValidationBit(0, "registerDataPairs")]
             public sealed partial class ProbeHeader
             {
                 private readonly byte[] _header = new byte[16];

@@ -44,17 +44,7 @@ public sealed class DecodeContractTests
     private static string Name(MethodInfo m) => $"{m.DeclaringType!.FullName}.{m.Name}({string.Join(", ", m.GetParameters().Select(p => $"{(p.IsOut ? "out " : "")}{Unref(p.ParameterType).Name} {p.Name}"))})";
 
     /// <summary>A section body's decoder names its span <c>body</c> (the descriptor's SectionLength bytes), as the fixed sections do.</summary>
-    private static bool IsSectionBody(Type t) => typeof(CperSectionBody).IsAssignableFrom(t) || t.Name.EndsWith("SectionView", StringComparison.Ordinal) || IsSectionPartView(t);
-
-    /// <summary>
-    /// The generated view of a structure declared inside a section body (the PCIe device ID, capability structure and AER
-    /// info, a PCI component register pair): every <c>[Layout]</c> in the Cper assembly is a section body or part of one,
-    /// and its generated <c>TryRead</c> names its span <c>body</c> like the section views.
-    /// </summary>
-    private static bool IsSectionPartView(Type t)
-        => t.Assembly == typeof(CperSectionBody).Assembly && t.Name.EndsWith("View", StringComparison.Ordinal)
-            && t.Assembly.GetType(t.FullName![..^"View".Length]) is { } layout
-            && layout.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "ApeiKit.Declarations.LayoutAttribute");
+    private static bool IsSectionBody(Type t) => typeof(CperSectionBody).IsAssignableFrom(t) || t.Name.EndsWith("SectionView", StringComparison.Ordinal);
 
     /// <summary>The contract's rules for one method; the problems found (none when it fits).</summary>
     internal static List<string> Check(MethodInfo m)

@@ -245,6 +245,24 @@ public sealed class StructDef
         }
     }
 
+    /// <summary>
+    /// Creates a layout of some of a structure's fields whose validation field is one of the structure's other fields
+    /// (not in <paramref name="fields"/>): a part of a structure described on its own, between parts a describer writes
+    /// itself (UEFI 2.10 N.2.4.4: the ARM error-information fields after Type, validated by the entry's validation bits,
+    /// with the kind named between them). Walks read the validation bits from <paramref name="validationField"/>'s offset
+    /// in the whole structure they are given, and report only <paramref name="fields"/>.
+    /// </summary>
+    /// <param name="name">Structure name used in messages and renderings.</param>
+    /// <param name="size">Size in bytes (of the whole structure).</param>
+    /// <param name="fields">Fields in offset order.</param>
+    /// <param name="validationField">The structure's validation field.</param>
+    public StructDef(string name, int size, IReadOnlyList<FieldDef> fields, FieldDef validationField) : this(name, size, fields)
+    {
+        ArgumentNullException.ThrowIfNull(validationField);
+        if (validationField.Offset < 0 || validationField.End > size) throw new ArgumentException($"{name}: validation field {validationField.Json} lies outside {size} bytes.", nameof(validationField));
+        ValidationField = validationField;
+    }
+
     /// <summary>Structure name used in messages and renderings.</summary>
     public string Name { get; }
     /// <summary>Size in bytes.</summary>

@@ -41,6 +41,11 @@ internal sealed class CompiledJsonLayout
         ReservedHex,
         /// <summary>Ascii, Timestamp: written by the renderer's per-field code (rare: a few per record).</summary>
         PerField,
+        /// <summary>
+        /// Bits whose sub-fields are validated by the value's own bits (<see cref="FieldDef.EmbeddedValidation"/>: UEFI 2.10
+        /// N.2.4.4 ARM error information, bits 0-15), not the structure's: otherwise as <see cref="Bits"/>.
+        /// </summary>
+        BitsEmbedded,
     }
 
     /// <summary>One field.</summary>
@@ -200,7 +205,7 @@ internal sealed class CompiledJsonLayout
                     subs[i] = new SubField(b, NameBytes(b.Json, encoder), b.Names is null ? null : new ValueNames(b.Names, encoder));
                     max += subs[i].MaxBytes;
                 }
-                return new(Op.Bits, f, name, max, subs);
+                return new(f.EmbeddedValidation is null ? Op.Bits : Op.BitsEmbedded, f, name, max, subs);
             }
             case FieldKind.Guid:
                 return new(Op.Guid, f, name, name.Length + 38, null);

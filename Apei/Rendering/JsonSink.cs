@@ -323,16 +323,19 @@ internal sealed class CompactJsonSink : JsonSink
                     break;
                 }
                 case CompiledJsonLayout.Op.Bits:
+                case CompiledJsonLayout.Op.BitsEmbedded:
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue;
+                    // The value's own bits (ARM error information) in a layout; a nested structure's sub-fields are all valid (NestedLayout).
+                    ulong subValid = e.Op == CompiledJsonLayout.Op.BitsEmbedded && forced < 0 ? v : valid;
                     int at = Prefix(e);
                     at += Copy("{\"value\":"u8, at);
                     at += FormatNumber(v, at);
                     foreach (var b in (CompiledJsonLayout.SubField[])e.Table!)
                     {
                         ulong bv = b.Width >= 64 ? v >> b.Bit : (v >> b.Bit) & ((1UL << b.Width) - 1); // BitFieldDef.Extract
-                        bool bitValid = b.ValidBit < 0 || (valid >> b.ValidBit & 1) != 0;
+                        bool bitValid = b.ValidBit < 0 || (subValid >> b.ValidBit & 1) != 0;
                         if (!bitValid && bv == 0) continue;
                         at += Copy(b.Name, at);
                         if (b.Names is not null)

@@ -68,7 +68,10 @@ public abstract class StructureVisitor
         foreach (var f in layout.Fields)
         {
             if (f.End > structure.Length) break;
-            Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), StructDef.IsValid(f, valid), valid);
+            var raw = structure.Slice(f.Offset, f.Size);
+            // A value that carries its own validation bits (FieldDef.EmbeddedValidation: UEFI N.2.4.4 ARM error
+            // information, bits 0-15) validates its sub-fields with them, not with the structure's.
+            Field(f, baseOffset + f.Offset, raw, StructDef.IsValid(f, valid), f.EmbeddedValidation is null ? valid : FieldDef.ReadLittleEndian(raw));
         }
     }
 

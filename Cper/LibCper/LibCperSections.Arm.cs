@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -11,7 +13,16 @@ namespace ApeiKit.Cper.LibCper;
 /// libcper's encoding, error-information bit fields come from <see cref="ArmProcessorSection.ErrorInformationField"/>,
 /// registers from the model's register layouts (in their order, which is libcper's).
 /// </summary>
-internal sealed class LcArm : LibCperSection<ArmProcessorSection>
+/// <remarks>
+/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body, through the section's
+/// declarations and its zero-copy view (<see cref="ArmProcessorSectionView"/>: the header fields, the error-information
+/// entries, the contexts with the section's own bounds), names encoded once. Two passes: the first checks everything
+/// that makes the section libcper's <c>Unknown</c> (what the model's decoder refuses, padding libcper cannot walk, a
+/// register array shorter than its type) and writes the message, which comes first in the object and names every entry;
+/// the second writes the section. Nothing is allocated per record but a message longer than 512 characters (a pooled
+/// buffer). Reading back goes through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcArm : LibCperSection
 {
     public override Guid SectionType => CperGuids.ProcessorArm;
     public override string ReadableName => "ARM";
@@ -44,101 +55,6 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         ["elr_el3", "esr_el3", "far_el3", "mair_el3", "sctlr_el3", "sp_el3", "spsr_el3", "tcr_el3", "tpidr_el3", "ttbr0_el3"],
     ];
 
-    private static int EntrySize(int type) => type < 4 ? 4 : 8;
-
-    protected override ArmProcessorSection Decode(ReadOnlySpan<byte> body) => ArmProcessorSection.Decode(body);
-
-    protected override JsonObject? ToIr(ArmProcessorSection m, out string? message)
-    {
-        message = null;
-        uint v = m.ValidationBits;
-        int errors = m.ErrorInfo.Count, contexts = m.ContextInfo.Count;
-        // libcper walks contexts without padding. Padding after a context that is not the last is read by libcper as the
-        // next context's header (zeros: an AArch32 register context of size 0, too short), so it fails on that section.
-        // Padding after the last context is the start of what libcper takes for vendor-specific information.
-        for (int i = 0; i < contexts - 1; i++)
-            if (m.ContextInfo[i].PaddingLength != 0) return null;
-        int lastPadding = contexts > 0 ? m.ContextInfo[^1].PaddingLength : 0;
-        string msg = "An ARM Processor Error occurred";
-        var o = new JsonObject { ["errorInfoNum"] = errors, ["contextInfoNum"] = contexts, ["sectionLength"] = (ulong)m.SectionLength };
-        if (Bit(v, 1)) o["errorAffinity"] = new JsonObject { ["value"] = (int)m.ErrorAffinityLevel, ["type"] = m.ErrorAffinityLevel < 4 ? "Vendor Defined" : "Reserved" };
-        if (Bit(v, 0))
-        {
-            ulong mpidr = m.Mpidr;
-            o["mpidrEl1"] = mpidr;
-            o["affinity3"] = (mpidr & 0xFF00000000) >> 32;
-            msg += FormattableString.Invariant($" on CPU {(mpidr & 0xFF00000000) >> 32}");
-        }
-        o["midrEl1"] = m.Midr;
-        uint running = m.RunningState;
-        if (Bit(v, 2)) o["running"] = (running & 1) != 0;
-        if ((running >> 31) == 0) o["psciState"] = (ulong)m.PsciState;
-        msg += "; Error Type(s): {";
-        var infos = new JsonArray();
-        for (int i = 0; i < errors; i++)
-        {
-            infos.Add((JsonNode?)ErrorInfo(m.ErrorInfo[i], out string desc));
-            msg += desc;
-            msg += i == errors - 1 ? "}" : ", ";
-        }
-        o["errorInfo"] = infos;
-        var ctxs = new JsonArray();
-        foreach (var c in m.ContextInfo)
-        {
-            var ctx = Context(c);
-            if (ctx is null) return null;
-            ctxs.Add((JsonNode?)ctx);
-        }
-        o["contextInfo"] = ctxs;
-        if (Bit(v, 3) && lastPadding + m.VendorSpecificInfo.Length > 0)
-        {
-            var vendor = new byte[lastPadding + m.VendorSpecificInfo.Length];
-            m.VendorSpecificInfo.CopyTo(vendor, lastPadding);
-            o["vendorSpecificInfo"] = new JsonObject { ["data"] = B64(vendor) };
-        }
-        message = msg;
-        return o;
-    }
-
-    private static JsonObject ErrorInfo(ArmErrorInfo e, out string desc)
-    {
-        ushort v = e.ValidationBits;
-        var kind = e.KindUnder(ArmErrorTypeEncoding.LibCper);
-        var o = new JsonObject { ["version"] = (int)e.Version, ["length"] = (int)e.Length, ["errorType"] = Pair(e.Type, Types) };
-        if (Bit(v, 0)) o["multipleError"] = new JsonObject { ["value"] = (int)e.MultipleError, ["type"] = e.MultipleError < 1 ? "Single Error" : "Multiple Errors" };
-        if (Bit(v, 1)) o["flags"] = Bits(e.Flags, Flags);
-        desc = "Unknown Error";
-        if (Bit(v, 2))
-        {
-            var field = ArmProcessorSection.ErrorInformationField(kind);
-            ulong info = e.ErrorInformation;
-            switch (kind)
-            {
-                case ArmErrorKind.Cache: o["errorInformation"] = new JsonObject { ["cacheError"] = Members(field, info, CacheTlbMembers(CacheBusOps)) }; desc = "Cache Error"; break;
-                case ArmErrorKind.Tlb: o["errorInformation"] = new JsonObject { ["tlbError"] = Members(field, info, CacheTlbMembers(TlbOps)) }; desc = "TLB Error"; break;
-                case ArmErrorKind.Bus:
-                    var bus = Members(field, info, BusMembers);
-                    // libcper gates the access mode on bit 8 (time-out), not bit 11.
-                    ulong mode = field.BitFields!.First(b => b.Json == "accessMode").Extract(info);
-                    if (Bit(info, 8)) bus["accessMode"] = new JsonObject { ["value"] = (int)mode, ["name"] = mode == 0 ? "Secure" : "Normal" };
-                    o["errorInformation"] = new JsonObject { ["busError"] = bus };
-                    desc = "Bus Error";
-                    break;
-            }
-        }
-        if (Bit(v, 3))
-        {
-            desc += FormattableString.Invariant($" at Virtual Addr=0x{e.VirtualFaultAddress:X}");
-            o["virtualFaultAddress"] = e.VirtualFaultAddress;
-        }
-        if (Bit(v, 4))
-        {
-            desc += FormattableString.Invariant($" Physical Addr=0x{e.PhysicalFaultAddress:X}");
-            o["physicalFaultAddress"] = e.PhysicalFaultAddress;
-        }
-        return o;
-    }
-
     private enum Shown { Pair, Bool, Int }
 
     /// <summary>libcper's error-information members beside the model's bit-field names.</summary>
@@ -163,20 +79,6 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         return d;
     }
 
-    /// <summary>Each bit field of <paramref name="field"/> shown when its validation bit (bits 0-15 of the value) is set.</summary>
-    private static JsonObject Members(FieldDef field, ulong info, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
-    {
-        var o = new JsonObject();
-        foreach (var (name, layout, kind, names, fallback) in members)
-        {
-            var b = field.BitFields!.First(x => x.Json == layout);
-            if (!Bit(info, b.ValidBit)) continue;
-            ulong value = b.Extract(info);
-            o[name] = kind switch { Shown.Pair => Pair(value, names!, fallback), Shown.Bool => value != 0, _ => (JsonNode)(int)value };
-        }
-        return o;
-    }
-
     private static ulong MembersFrom(FieldDef field, JsonObject i, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
     {
         ulong c = 0;
@@ -191,41 +93,324 @@ internal sealed class LcArm : LibCperSection<ArmProcessorSection>
         return c;
     }
 
-    private static JsonObject? Context(ArmContextInfo c)
+    // ---- Streamed writing (libcper sections/cper-section-arm.c, cper_section_arm_to_ir and its helpers). ----
+
+    /// <summary>One libcper member over a bit field of the Error Information value (Tables N-18 to N-20), name encoded once.</summary>
+    private sealed record Streamed(JsonEncodedText Name, BitFieldDef Bit, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback);
+
+    private static Streamed[] Stream(ArmErrorKind kind, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
+    {
+        var field = ArmProcessorSection.ErrorInformationField(kind);
+        return [.. members.Select(m => new Streamed(JsonEncodedText.Encode(m.Libcper), field.BitFields!.First(b => b.Json == m.Layout), m.Kind, m.Names, m.Fallback))];
+    }
+
+    private static readonly Streamed[] s_cache = Stream(ArmErrorKind.Cache, CacheTlbMembers(CacheBusOps));
+    private static readonly Streamed[] s_tlb = Stream(ArmErrorKind.Tlb, CacheTlbMembers(TlbOps));
+    private static readonly Streamed[] s_bus = Stream(ArmErrorKind.Bus, BusMembers);
+    private static readonly BitFieldDef s_accessMode = ArmProcessorSection.ErrorInformationField(ArmErrorKind.Bus).BitFields!.First(b => b.Json == "accessMode");
+    private static readonly JsonEncodedText[][] s_registerNames = [.. RegisterNames.Select(names => names.Select(n => JsonEncodedText.Encode(n)).ToArray())];
+    private static readonly JsonEncodedText[] s_flagNames = [.. Flags.Select(n => JsonEncodedText.Encode(n))];
+    private static readonly LcNames s_types = LcNames.Libcper(Types.Select(t => (t.Key, t.Value, (string?)null)));
+    private static readonly LcNames s_contextTypes = LcNames.Libcper(ContextTypes);
+
+    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
+
+    private static readonly JsonEncodedText s_shortName = N("ArmProcessor"), s_errorInfoNum = N("errorInfoNum"), s_contextInfoNum = N("contextInfoNum"),
+        s_sectionLength = N("sectionLength"), s_errorAffinity = N("errorAffinity"), s_type = N("type"), s_mpidr = N("mpidrEl1"),
+        s_affinity3 = N("affinity3"), s_midr = N("midrEl1"), s_running = N("running"), s_psciState = N("psciState"), s_errorInfo = N("errorInfo"),
+        s_version = N("version"), s_length = N("length"), s_errorType = N("errorType"), s_multipleError = N("multipleError"), s_flags = N("flags"),
+        s_errorInformation = N("errorInformation"), s_cacheError = N("cacheError"), s_tlbError = N("tlbError"), s_busError = N("busError"),
+        s_accessModeName = N("accessMode"), s_virtualFaultAddress = N("virtualFaultAddress"), s_physicalFaultAddress = N("physicalFaultAddress"),
+        s_contextInfo = N("contextInfo"), s_registerContextType = N("registerContextType"), s_registerArraySize = N("registerArraySize"),
+        s_registerArray = N("registerArray"), s_mrsEncoding = N("mrsEncoding"), s_op2 = N("op2"), s_crm = N("crm"), s_crn = N("crn"),
+        s_op1 = N("op1"), s_o0 = N("o0"), s_value = N("value"), s_data = N("data"), s_vendorSpecificInfo = N("vendorSpecificInfo");
+
+    // The header's validation bits (UEFI 2.10 Table N-16) and the entry's (Table N-17), from the declarations.
+    private static readonly int MpidrBit = ArmProcessorSection.MpidrField.ValidBit, AffinityBit = ArmProcessorSection.ErrorAffinityLevelField.ValidBit,
+        RunningBit = ArmProcessorSection.RunningStateField.ValidBit, MultipleBit = ArmErrorInfo.MultipleErrorField.ValidBit,
+        FlagsBit = ArmErrorInfo.FlagsField.ValidBit, InfoBit = ArmErrorInfo.ErrorInformationField.ValidBit,
+        VirtualBit = ArmErrorInfo.VirtualFaultAddressField.ValidBit, PhysicalBit = ArmErrorInfo.PhysicalFaultAddressField.ValidBit;
+    private const int VendorBit = 3; // N.2.4.4 Table N-16: vendor-specific information valid ([ValidationBit(3, ...)] on ArmProcessorSection)
+    private const int MiscType = (int)ArmRegisterContextType.MiscSystemRegister;
+
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    {
+        if (!Check(body, out int vendorStart, out int limit)) return false;
+        ArmProcessorSectionView.TryRead(body, out var view);
+        char[]? rented = null;
+        int most = 96 + view.ErrInfoNum * 84; // see Message: at most 83 characters per entry
+        Span<char> text = most <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(most));
+        try
+        {
+            w.WriteStartObject();
+            w.WriteString(MessageName, text[..Message(view, text)]);
+            w.WriteStartObject(s_shortName);
+            WriteHeader(w, view);
+            w.WriteStartArray(s_errorInfo);
+            foreach (var e in view.ErrorInfo) WriteErrorInfo(w, e);
+            w.WriteEndArray();
+            w.WriteStartArray(s_contextInfo);
+            foreach (var c in view.ContextInfo) WriteContext(w, c);
+            w.WriteEndArray();
+            // What libcper takes for vendor bytes: from the end of the last register array (its padding included) to SectionLength.
+            if (Bit(view.ValidationBits, VendorBit) && vendorStart < limit) WriteBase64(w, s_vendorSpecificInfo, body[vendorStart..limit]);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Pass one: false for a section the model's decoder refuses (UEFI 2.10 N.2.4.4: header, SectionLength, counts within
+    /// <see cref="DecoderLimits.Default"/>, error-information Length 32, every context inside SectionLength), for padding
+    /// after a context that is not the last (libcper walks contexts without padding and reads it as the next header), and
+    /// for a register array shorter than its type's registers (libcper refuses it). Gives where libcper's vendor bytes start.
+    /// </summary>
+    private static bool Check(ReadOnlySpan<byte> body, out int vendorStart, out int limit)
+    {
+        vendorStart = limit = 0;
+        if (body.Length < ArmProcessorSection.HeaderSize) return false;
+        ArmProcessorSection.Measure(body, DecoderLimits.Default, out limit, out _, out int contexts, out var lengthProblem, out var countProblem);
+        if (lengthProblem != ArmProcessorSection.LengthProblem.None || countProblem != ArmProcessorSection.CountProblem.None) return false;
+        ArmProcessorSectionView.TryRead(body, out var view);
+        foreach (var e in view.ErrorInfo) if (e.Length != ArmErrorInfo.Size) return false;
+        var walk = view.ContextInfo;
+        int seen = 0, padding = 0;
+        while (walk.MoveNext())
+        {
+            var c = walk.Current;
+            if (++seen < contexts && walk.PaddingLength != 0) return false;
+            var layout = ArmProcessorSection.RegisterLayout(c.RegisterContextType);
+            if (layout is not null && c.RegisterArray.Length < layout.Size) return false;
+            padding = walk.PaddingLength;
+        }
+        if (!walk.Complete) return false;
+        vendorStart = walk.End - padding;
+        return true;
+    }
+
+    /// <summary>libcper's message: "An ARM Processor Error occurred[ on CPU n]; Error Type(s): {…}" with each entry's type and addresses.</summary>
+    private static int Message(ArmProcessorSectionView view, Span<char> text)
+    {
+        int n = Put(text, 0, "An ARM Processor Error occurred");
+        if (view.HasMpidr)
+        {
+            n += Put(text, n, " on CPU ");
+            n += Dec(text, n, (view.Mpidr & 0xFF00000000) >> 32);
+        }
+        n += Put(text, n, "; Error Type(s): {");
+        int count = view.ErrInfoNum, i = 0;
+        foreach (var e in view.ErrorInfo)
+        {
+            // At most 13 + (19 + 16) + (17 + 16) + 2 = 83 characters.
+            ulong v = e.ValidationBits;
+            string desc = "Unknown Error";
+            if (Bit(v, InfoBit))
+            {
+                desc = e.KindUnder(ArmErrorTypeEncoding.LibCper) switch
+                {
+                    ArmErrorKind.Cache => "Cache Error",
+                    ArmErrorKind.Tlb => "TLB Error",
+                    ArmErrorKind.Bus => "Bus Error",
+                    _ => desc,
+                };
+            }
+            n += Put(text, n, desc);
+            if (Bit(v, VirtualBit))
+            {
+                n += Put(text, n, " at Virtual Addr=0x");
+                n += Hex(text, n, e.VirtualFaultAddress);
+            }
+            if (Bit(v, PhysicalBit))
+            {
+                n += Put(text, n, " Physical Addr=0x");
+                n += Hex(text, n, e.PhysicalFaultAddress);
+            }
+            n += Put(text, n, ++i == count ? "}" : ", ");
+        }
+        return n;
+    }
+
+    private static int Put(Span<char> text, int at, string s)
+    {
+        s.AsSpan().CopyTo(text[at..]);
+        return s.Length;
+    }
+
+    private static int Dec(Span<char> text, int at, ulong v)
+    {
+        v.TryFormat(text[at..], out int n, default, System.Globalization.CultureInfo.InvariantCulture);
+        return n;
+    }
+
+    private static int Hex(Span<char> text, int at, ulong v)
+    {
+        v.TryFormat(text[at..], out int n, "X", System.Globalization.CultureInfo.InvariantCulture);
+        return n;
+    }
+
+    private static void WriteHeader(Utf8JsonWriter w, ArmProcessorSectionView view)
+    {
+        ulong v = view.ValidationBits;
+        w.WriteNumber(s_errorInfoNum, view.ErrInfoNum);
+        w.WriteNumber(s_contextInfoNum, view.ContextInfoNum);
+        w.WriteNumber(s_sectionLength, view.DeclaredSectionLength);
+        if (Bit(v, AffinityBit))
+        {
+            byte level = view.ErrorAffinityLevel;
+            w.WriteStartObject(s_errorAffinity);
+            w.WriteNumber(s_value, level);
+            w.WriteString(s_type, level < 4 ? "Vendor Defined" : "Reserved");
+            w.WriteEndObject();
+        }
+        if (Bit(v, MpidrBit))
+        {
+            w.WriteNumber(s_mpidr, view.Mpidr);
+            w.WriteNumber(s_affinity3, (view.Mpidr & 0xFF00000000) >> 32);
+        }
+        w.WriteNumber(s_midr, view.Midr);
+        uint running = view.RunningState;
+        if (Bit(v, RunningBit)) w.WriteBoolean(s_running, (running & 1) != 0);
+        if ((running >> 31) == 0) w.WriteNumber(s_psciState, view.PsciState); // libcper: PSCI state unless bit 31 of the running state
+    }
+
+    private static void WriteErrorInfo(Utf8JsonWriter w, ArmErrorInfoView e)
+    {
+        ulong v = e.ValidationBits;
+        w.WriteStartObject();
+        w.WriteNumber(s_version, e.Version);
+        w.WriteNumber(s_length, e.Length);
+        LibCperMap.WritePair(w, s_errorType, e.Type, s_types);
+        if (Bit(v, MultipleBit))
+        {
+            w.WriteStartObject(s_multipleError);
+            w.WriteNumber(s_value, e.MultipleError);
+            w.WriteString(s_type, e.MultipleError < 1 ? "Single Error" : "Multiple Errors");
+            w.WriteEndObject();
+        }
+        if (Bit(v, FlagsBit))
+        {
+            w.WriteStartObject(s_flags);
+            for (int i = 0; i < s_flagNames.Length; i++) w.WriteBoolean(s_flagNames[i], Bit(e.Flags, i));
+            w.WriteEndObject();
+        }
+        if (Bit(v, InfoBit))
+        {
+            ulong info = e.ErrorInformation;
+            switch (e.KindUnder(ArmErrorTypeEncoding.LibCper))
+            {
+                case ArmErrorKind.Cache: WriteInformation(w, s_cacheError, s_cache, info); break;
+                case ArmErrorKind.Tlb: WriteInformation(w, s_tlbError, s_tlb, info); break;
+                case ArmErrorKind.Bus: WriteInformation(w, s_busError, s_bus, info); break;
+            }
+        }
+        if (Bit(v, VirtualBit)) w.WriteNumber(s_virtualFaultAddress, e.VirtualFaultAddress);
+        if (Bit(v, PhysicalBit)) w.WriteNumber(s_physicalFaultAddress, e.PhysicalFaultAddress);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Each member shown when its validation bit (bits 0-15 of the value) is set; a bus error's access mode gated on bit 8 as libcper does.</summary>
+    private static void WriteInformation(Utf8JsonWriter w, JsonEncodedText kind, Streamed[] members, ulong info)
+    {
+        w.WriteStartObject(s_errorInformation);
+        w.WriteStartObject(kind);
+        foreach (var m in members)
+        {
+            if (!Bit(info, m.Bit.ValidBit)) continue;
+            ulong value = m.Bit.Extract(info);
+            switch (m.Kind)
+            {
+                case Shown.Pair:
+                    w.WriteStartObject(m.Name);
+                    w.WriteNumber(s_value, value);
+                    w.WriteString(NameName, m.Names!.TryGetValue(value, out var text) ? text : m.Fallback);
+                    w.WriteEndObject();
+                    break;
+                case Shown.Bool: w.WriteBoolean(m.Name, value != 0); break;
+                default: w.WriteNumber(m.Name, (int)value); break;
+            }
+        }
+        if (ReferenceEquals(members, s_bus) && Bit(info, 8)) // libcper gates the access mode on bit 8 (time-out), not bit 11
+        {
+            ulong mode = s_accessMode.Extract(info);
+            w.WriteStartObject(s_accessModeName);
+            w.WriteNumber(s_value, (int)mode);
+            w.WriteString(NameName, mode == 0 ? "Secure" : "Normal");
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteContext(Utf8JsonWriter w, ArmContextInfoView c)
     {
         int type = c.RegisterContextType;
-        uint size = (uint)c.RegisterArray.Length;
-        var o = new JsonObject { ["version"] = (int)c.Version, ["registerContextType"] = Pair((ulong)type, ContextTypes), ["registerArraySize"] = (ulong)size };
+        var array = c.RegisterArray;
+        w.WriteStartObject();
+        w.WriteNumber(s_version, c.Version);
+        LibCperMap.WritePair(w, s_registerContextType, (ulong)type, s_contextTypes);
+        w.WriteNumber(s_registerArraySize, c.RegisterArraySize);
         var layout = ArmProcessorSection.RegisterLayout((ushort)type);
-        if (type < RegisterNames.Length)
+        if (type < s_registerNames.Length)
         {
             // The model's register layout lists the registers in libcper's order; libcper's member names beside them.
-            var names = RegisterNames[type];
-            if (size < layout!.Size) return null;
-            var r = new JsonObject();
-            for (int i = 0; i < names.Length; i++) r[names[i]] = layout.Fields[i].ReadValue(c.RegisterArray);
-            o["registerArray"] = r;
+            var names = s_registerNames[type];
+            w.WriteStartObject(s_registerArray);
+            for (int i = 0; i < names.Length; i++) w.WriteNumber(names[i], layout!.Fields[i].ReadValue(array));
+            w.WriteEndObject();
         }
-        else if (type == 8)
+        else if (type == MiscType)
         {
             // libcper's EFI_ARM_MISC_CONTEXT_REGISTER (include/libcper/Cper.h:1694-1701, inside #pragma pack(push, 1) at
             // line 23) is 10 bytes: the MRS encoding bit fields (op2:3, crm:4, crn:4, op1:3, o0:2) in the first 16 bits,
             // then Value:64 from byte 2; sections/cper-section-arm.c:828-841 refuses an array shorter than those 10 bytes.
             // That is the model's layout (UEFI Table N-30) apart from o0, which libcper reads as 2 bits (bits 14-15;
             // UEFI: bit 14, bit 15 reserved).
-            if (size < layout!.Size) return null;
-            ulong enc = layout.Find("mrsEncoding")!.ReadValue(c.RegisterArray);
-            o["registerArray"] = new JsonObject
-            {
-                ["mrsEncoding"] = new JsonObject { ["op2"] = enc & 7, ["crm"] = (enc >> 3) & 0xF, ["crn"] = (enc >> 7) & 0xF, ["op1"] = (enc >> 11) & 7, ["o0"] = (enc >> 14) & 3 },
-                ["value"] = layout.Find("value")!.ReadValue(c.RegisterArray),
-            };
+            ulong enc = layout!.Find("mrsEncoding")!.ReadValue(array);
+            w.WriteStartObject(s_registerArray);
+            w.WriteStartObject(s_mrsEncoding);
+            w.WriteNumber(s_op2, enc & 7);
+            w.WriteNumber(s_crm, (enc >> 3) & 0xF);
+            w.WriteNumber(s_crn, (enc >> 7) & 0xF);
+            w.WriteNumber(s_op1, (enc >> 11) & 7);
+            w.WriteNumber(s_o0, (enc >> 14) & 3);
+            w.WriteEndObject();
+            w.WriteNumber(s_value, layout.Find("value")!.ReadValue(array));
+            w.WriteEndObject();
         }
-        else o["registerArray"] = new JsonObject { ["data"] = B64(c.RegisterArray) };
-        return o;
+        else WriteBase64(w, s_registerArray, array);
+        w.WriteEndObject();
     }
 
-    public override ArmProcessorSection FromIrModel(JsonObject o)
+    /// <summary><c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it).</summary>
+    private static void WriteBase64(Utf8JsonWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes)
+    {
+        int chars = (bytes.Length + 2) / 3 * 4;
+        char[]? rented = null;
+        Span<char> text = chars <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(chars));
+        try
+        {
+            Convert.TryToBase64Chars(bytes, text, out int n);
+            w.WriteStartObject(name);
+            w.WriteString(s_data, text[..n]);
+            w.WriteEndObject();
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public static ArmProcessorSection FromIrModel(JsonObject o)
     {
         var m = new ArmProcessorSection();
         uint v = 0;

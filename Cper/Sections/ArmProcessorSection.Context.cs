@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -31,7 +30,8 @@ public enum ArmRegisterContextType : ushort
 /// register array size and the register array. The array size written is the array's length. The specification
 /// pads each structure with zeros to a multiple of 16 bytes; some writers (libcper) do not (see <see cref="Padded"/>).
 /// </summary>
-public sealed class ArmContextInfo
+[Layout("ARM context information", HeaderSize, "UEFI 2.10 N.2.4.4, Table N-21")]
+public sealed partial class ArmContextInfo
 {
     /// <summary>Size of the header before the register array.</summary>
     public const int HeaderSize = 8;
@@ -50,10 +50,34 @@ public sealed class ArmContextInfo
         RegisterArray = registerArray ?? throw new ArgumentNullException(nameof(registerArray));
     }
 
+    // The header's declaration (UEFI 2.10 N.2.4.4, Table N-21): LayoutDef (ArmProcessorSection.ContextHeaderLayout), the
+    // XField statics and ArmContextInfoView are generated from it. The model keeps the header as values (the array size
+    // is the array's length), so its accessors are written here.
+
+    /// <summary>Version (0).</summary>
+    [Field(0, 2, FieldKind.UInt)] public ushort Version { get; set; }
+    /// <summary>Register context type (see <see cref="ArmRegisterContextType"/>).</summary>
+    [Field(2, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames))] public ushort RegisterContextType { get; set; }
+    // N.2.4.4 Table N-21: Register Array Size, the bytes of the register array that follows (padding excluded); derived
+    // from the array given (hex bytes, or the named registers of the type's layout).
+    [Field(4, 4, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation))]
+    internal uint RegisterArraySize => (uint)RegisterArray.Length;
+
+    /// <summary>Register context type names (Table N-21).</summary>
+    internal static NameTable RegisterContextTypeNames { get; } = [
+        new(0, "AArch32 general purpose registers"), new(1, "AArch32 EL1 context registers"), new(2, "AArch32 EL2 context registers"),
+        new(3, "AArch32 secure context registers"), new(4, "AArch64 general purpose registers"), new(5, "AArch64 EL1 context registers"),
+        new(6, "AArch64 EL2 context registers"), new(7, "AArch64 EL3 context registers"), new(8, "miscellaneous system register structure"),
+    ];
+
+    // Evaluated in the generated static constructor, after RegisterContextTypeField (offset 2) is assigned.
+    private static FieldDerivation RegisterArraySizeDerivation
+        => FieldDerivation.LengthOf(RegisterContextTypeField, t => t <= ushort.MaxValue ? ArmProcessorSection.RegisterLayout((ushort)t) : null, "registerArray", "registers");
+
     internal ArmContextInfo(ReadOnlySpan<byte> bytes, bool padded)
     {
-        Version = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
-        RegisterContextType = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+        Version = (ushort)VersionField.ReadValue(bytes);
+        RegisterContextType = (ushort)RegisterContextTypeField.ReadValue(bytes);
         RegisterArray = bytes[HeaderSize..].ToArray();
         Padded = padded;
     }
@@ -70,10 +94,6 @@ public sealed class ArmContextInfo
     /// <summary>Zeros needed after a structure of <paramref name="length"/> bytes to reach a multiple of 16.</summary>
     public static int PaddingFor(long length) => (int)((16 - (length & 15)) & 15);
 
-    /// <summary>Version (0).</summary>
-    public ushort Version { get; set; }
-    /// <summary>Register context type (see <see cref="ArmRegisterContextType"/>).</summary>
-    public ushort RegisterContextType { get; set; }
     /// <summary>The register array (its length is written as the register array size).</summary>
     public byte[] RegisterArray { get; set; }
 
@@ -101,87 +121,12 @@ public sealed class ArmContextInfo
 
     internal int WriteTo(Span<byte> destination)
     {
-        BinaryPrimitives.WriteUInt16LittleEndian(destination, Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], RegisterContextType);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], (uint)RegisterArray.Length);
+        VersionField.WriteValue(destination, Version);
+        RegisterContextTypeField.WriteValue(destination, RegisterContextType);
+        RegisterArraySizeField.WriteValue(destination, RegisterArraySize);
         RegisterArray.CopyTo(destination[HeaderSize..]);
         destination.Slice(HeaderSize + RegisterArray.Length, PaddingLength).Clear();
         return EncodedLength;
     }
 }
 
-public sealed partial class ArmProcessorSection
-{
-    /// <summary>Register context type names (Table N-21).</summary>
-    public static NameTable RegisterContextTypes { get; } = [
-        new(0, "AArch32 general purpose registers"), new(1, "AArch32 EL1 context registers"), new(2, "AArch32 EL2 context registers"),
-        new(3, "AArch32 secure context registers"), new(4, "AArch64 general purpose registers"), new(5, "AArch64 EL1 context registers"),
-        new(6, "AArch64 EL2 context registers"), new(7, "AArch64 EL3 context registers"), new(8, "miscellaneous system register structure"),
-    ];
-
-    /// <summary>Context-information header layout (UEFI 2.10 Table N-21).</summary>
-    public static StructDef ContextHeaderLayout { get; } = ContextHeader();
-
-    private static StructDef ContextHeader()
-    {
-        var type = FieldDef.Enum("registerContextType", "Register context type", 2, 2, RegisterContextTypes);
-        return new("ARM context information", ArmContextInfo.HeaderSize,
-        [
-            FieldDef.UInt("version", "Version", 0, 2),
-            type,
-            // N.2.4.4 Table N-21: Register Array Size, the bytes of the register array that follows (padding excluded);
-            // derived from the array given (hex bytes, or the named registers of the type's layout).
-            FieldDef.UInt("registerArraySize", "Register array size", 4, 4, unit: "bytes") with
-            {
-                Derive = FieldDerivation.LengthOf(type, t => t <= ushort.MaxValue ? RegisterLayout((ushort)t) : null, "registerArray", "registers"),
-            },
-        ]);
-    }
-
-    private static readonly StructDef[] s_registerLayouts =
-    [
-        Registers(0, 4, "R0", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13_sp", "R14_lr", "R15_pc"),
-        Registers(1, 4, "DFAR", "DFSR", "IFAR", "ISR", "MAIR0", "MAIR1", "MIDR", "MPIDR", "NMRR", "PRRR", "SCTLR_NS", "SPSR", "SPSR_abt",
-            "SPSR_fiq", "SPSR_irq", "SPSR_svc", "SPSR_und", "TPIDRPRW", "TPIDRURO", "TPIDRURW", "TTBCR", "TTBR0", "TTBR1", "DACR"),
-        Registers(2, 4, "ELR_hyp", "HAMAIR0", "HAMAIR1", "HCR", "HCR2", "HDFAR", "HIFAR", "HPFAR", "HSR", "HTCR", "HTPIDR", "HTTBR",
-            "SPSR_hyp", "VTCR", "VTTBR", "DACR32_EL2"),
-        Registers(3, 4, "SCTLR_S", "SPSR_mon"),
-        Registers(4, 8, "X0", "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12", "X13", "X14", "X15", "X16",
-            "X17", "X18", "X19", "X20", "X21", "X22", "X23", "X24", "X25", "X26", "X27", "X28", "X29", "X30", "SP"),
-        Registers(5, 8, "ELR_EL1", "ESR_EL1", "FAR_EL1", "ISR_EL1", "MAIR_EL1", "MIDR_EL1", "MPIDR_EL1", "SCTLR_EL1", "SP_EL0", "SP_EL1",
-            "SPSR_EL1", "TCR_EL1", "TPIDR_EL0", "TPIDR_EL1", "TPIDRRO_EL0", "TTBR0_EL1", "TTBR1_EL1"),
-        Registers(6, 8, "ELR_EL2", "ESR_EL2", "FAR_EL2", "HACR_EL2", "HCR_EL2", "HPFAR_EL2", "MAIR_EL2", "SCTLR_EL2", "SP_EL2", "SPSR_EL2",
-            "TCR_EL2", "TPIDR_EL2", "TTBR0_EL2", "VTCR_EL2", "VTTBR_EL2"),
-        Registers(7, 8, "ELR_EL3", "ESR_EL3", "FAR_EL3", "MAIR_EL3", "SCTLR_EL3", "SP_EL3", "SPSR_EL3", "TCR_EL3", "TPIDR_EL3", "TTBR0_EL3"),
-        new("Miscellaneous system register", 10,
-        [
-            FieldDef.Bits("mrsEncoding", "MRS encoding", 0, 2,
-                [new("op2", "op2", 0, 3), new("crm", "CRm", 3, 4), new("crn", "CRn", 7, 4), new("op1", "op1", 11, 3), new("o0", "o0", 14, 1)]),
-            FieldDef.Hex("value", "Value", 2, 8),
-        ]),
-    ];
-
-    /// <summary>The named-register layout of a register context type (Tables N-22 to N-30), or null for reserved types.</summary>
-    public static StructDef? RegisterLayout(ushort registerContextType) => registerContextType < s_registerLayouts.Length ? s_registerLayouts[registerContextType] : null;
-
-    private static StructDef Registers(int type, int width, params string[] names)
-    {
-        var fields = new FieldDef[names.Length];
-        for (int i = 0; i < names.Length; i++) fields[i] = FieldDef.Hex(JsonName(names[i]), names[i].ToUpperInvariant(), i * width, width);
-        return new StructDef(RegisterContextTypes[(ulong)type]!, names.Length * width, fields);
-    }
-
-    /// <summary>"ELR_EL2" becomes "elrEl2", "R13_sp" becomes "r13Sp".</summary>
-    private static string JsonName(string register)
-    {
-        var sb = new StringBuilder(register.Length);
-        bool upper = false;
-        foreach (char c in register)
-        {
-            if (c == '_') { upper = true; continue; }
-            sb.Append(upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
-            upper = false;
-        }
-        return sb.ToString();
-    }
-}

@@ -4,59 +4,26 @@ namespace ApeiKit.Cper;
 
 public sealed partial class ArmProcessorSection
 {
-    private static readonly FlagTable s_headerValidation = [new(0, "mpidr"), new(1, "errorAffinityLevel"), new(2, "runningState"), new(3, "vendorSpecificInfo")];
+    /// <summary>Error-information layout (UEFI 2.10 Table N-17), generated from <see cref="ArmErrorInfo"/>'s declaration; Type and Error Information are shown by the encoding and kind found.</summary>
+    public static StructDef ErrorInfoLayout => ArmErrorInfo.LayoutDef;
 
-    internal static readonly FieldDef HeaderValidation = FieldDef.Flags("validationBits", "Validation bits", 0, 4, s_headerValidation);
+    // The Type byte as each encoding reads it (UEFI 2.10 N.2.4.4 Table N-17; DESIGN "ARM notes"): the declared field, named.
+    private static readonly FieldDef s_typeFlags = ArmErrorInfo.TypeField with
+    {
+        Kind = FieldKind.Flags, FlagNames = [new(1, "cache"), new(2, "TLB"), new(3, "bus"), new(4, "micro-architectural")],
+    };
+    private static readonly FieldDef s_typeEnum = ArmErrorInfo.TypeField with
+    {
+        Kind = FieldKind.Enum, Names = [new(0, "cache"), new(1, "TLB"), new(2, "bus"), new(3, "micro-architectural")],
+    };
+    private static readonly FieldDef s_typeLibCper = ArmErrorInfo.TypeField with
+    {
+        Kind = FieldKind.Enum, Names = [new(1, "cache"), new(2, "TLB"), new(4, "bus"), new(8, "micro-architectural")],
+    };
 
-    /// <summary>Header layout (UEFI 2.10 Table N-16).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        HeaderValidation,
-        // N.2.4.4 Table N-16: ERR_INFO_NUM and CONTEXT_INFO_NUM count the structures that follow; Section Length covers
-        // the header, both arrays and the vendor-specific bytes. An encoder derives them from what it is given.
-        FieldDef.UInt("errInfoNum", "Error information structures (ERR_INFO_NUM)", 4, 2) with { Derive = FieldDerivation.CountOf("errorInfo") },
-        FieldDef.UInt("contextInfoNum", "Context information structures (CONTEXT_INFO_NUM)", 6, 2) with { Derive = FieldDerivation.CountOf("contextInfo") },
-        FieldDef.UInt("sectionLength", "Section length", 8, 4, unit: "bytes") with { Derive = FieldDerivation.StructureLength },
-        FieldDef.UInt("errorAffinityLevel", "Error affinity level", 12, 1, validBit: 1),
-        FieldDef.Reserved("reserved", 13, 3),
-        FieldDef.Bits("mpidr", "MPIDR_EL1", 16, 8,
-            [new("aff0", "Aff0", 0, 8), new("aff1", "Aff1", 8, 8), new("aff2", "Aff2", 16, 8), new("mt", "MT (multithreading)", 24, 1),
-             new("u", "U (uniprocessor)", 30, 1), new("aff3", "Aff3", 32, 8)], validBit: 0),
-        FieldDef.Hex("midr", "MIDR_EL1", 24, 8),
-        FieldDef.Bits("runningState", "Running state", 32, 4, [new("running", "Processor running", 0, 1)], validBit: 2),
-        FieldDef.Hex("psciState", "PSCI state (when not running)", 36, 4, validBit: 2),
-    ], validationField: "validationBits");
-
-    private static readonly FlagTable s_infoValidation = [
-        new(0, "multipleError"), new(1, "flags"), new(2, "errorInformation"), new(3, "virtualFaultAddress"), new(4, "physicalFaultAddress"),
-    ];
-    private static readonly FlagTable s_infoFlags = [new(0, "firstErrorCaptured"), new(1, "lastErrorCaptured"), new(2, "propagated"), new(3, "overflow")];
-    private static readonly NameTable s_multipleError = [new(0, "single error"), new(1, "multiple errors, count unknown")];
-
-    internal static readonly FieldDef InfoValidation = FieldDef.Flags("validationBits", "Validation bits", 2, 2, s_infoValidation);
-    internal static readonly FieldDef InfoMultipleError = new("multipleError", "Multiple error (count when > 1)", 5, 2, FieldKind.UInt) { Names = s_multipleError, ValidBit = 0 };
-    internal static readonly FieldDef InfoErrorInformationRaw = FieldDef.Hex("errorInformation", "Error information", 8, 8, validBit: 2);
-    internal static readonly FieldDef InfoVirtualAddress = FieldDef.Hex("virtualFaultAddress", "Virtual fault address", 16, 8, validBit: 3);
-    internal static readonly FieldDef InfoPhysicalAddress = FieldDef.Hex("physicalFaultAddress", "Physical fault address", 24, 8, validBit: 4);
-    private static readonly FieldDef s_infoType = FieldDef.Hex("type", "Type", 4, 1);
-
-    /// <summary>Error-information layout (UEFI 2.10 Table N-17); Type and Error Information are shown by the encoding and kind found.</summary>
-    public static StructDef ErrorInfoLayout { get; } = new("ARM error information", ArmErrorInfo.Size,
-    [
-        FieldDef.UInt("version", "Version", 0, 1),
-        FieldDef.UInt("length", "Length", 1, 1, unit: "bytes") with { Derive = FieldDerivation.Constant(ArmErrorInfo.Size) }, // N.2.4.4 Table N-17: 32
-        InfoValidation,
-        s_infoType,
-        InfoMultipleError,
-        FieldDef.Flags("flags", "Flags", 7, 1, s_infoFlags, validBit: 1),
-        InfoErrorInformationRaw,
-        InfoVirtualAddress,
-        InfoPhysicalAddress,
-    ], validationField: "validationBits");
-
-    private static readonly FieldDef s_typeFlags = FieldDef.Flags("type", "Type", 4, 1, [new(1, "cache"), new(2, "TLB"), new(3, "bus"), new(4, "micro-architectural")]);
-    private static readonly FieldDef s_typeEnum = FieldDef.Enum("type", "Type", 4, 1, [new(0, "cache"), new(1, "TLB"), new(2, "bus"), new(3, "micro-architectural")]);
-    private static readonly FieldDef s_typeLibCper = FieldDef.Enum("type", "Type", 4, 1, [new(1, "cache"), new(2, "TLB"), new(4, "bus"), new(8, "micro-architectural")]);
+    /// <summary>The Type field as <paramref name="encoding"/> reads it (flags or names over the declared byte).</summary>
+    internal static FieldDef TypeField(ArmErrorTypeEncoding encoding)
+        => encoding switch { ArmErrorTypeEncoding.Enumeration => s_typeEnum, ArmErrorTypeEncoding.LibCper => s_typeLibCper, _ => s_typeFlags };
 
     private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
     private static readonly NameTable s_cacheOperations = [
@@ -88,9 +55,11 @@ public sealed partial class ArmProcessorSection
         new("restartablePc", "Restartable PC", 28, 1, ValidBit: 6),
     ];
 
-    private static readonly FieldDef s_cacheInfo = FieldDef.Bits("errorInformation", "Cache error information", 8, 8, CommonBits(s_cacheOperations), validBit: 2);
-    private static readonly FieldDef s_tlbInfo = FieldDef.Bits("errorInformation", "TLB error information", 8, 8, CommonBits(s_tlbOperations), validBit: 2);
-    private static readonly FieldDef s_busInfo = FieldDef.Bits("errorInformation", "Bus error information", 8, 8,
+    // The Error Information value as each kind reads it (Tables N-18 to N-20): the declared field, with the kind's bit
+    // fields. Bits 0-15 of the value are its own validation bits (the sub-fields' ValidBit below).
+    private static readonly FieldDef s_cacheInfo = InfoBits("Cache error information", CommonBits(s_cacheOperations));
+    private static readonly FieldDef s_tlbInfo = InfoBits("TLB error information", CommonBits(s_tlbOperations));
+    private static readonly FieldDef s_busInfo = InfoBits("Bus error information",
     [
         .. CommonBits(s_busOperations),
         new("participationType", "Participation type", 29, 2, s_participation, ValidBit: 7),
@@ -98,12 +67,37 @@ public sealed partial class ArmProcessorSection
         new("addressSpace", "Address space", 32, 2, s_addressSpace, ValidBit: 9),
         new("memoryAttributes", "Memory access attributes", 34, 9, ValidBit: 10),
         new("accessMode", "Access mode", 43, 1, s_accessMode, ValidBit: 11),
-    ], validBit: 2);
-    private static readonly FieldDef s_microArchInfo = FieldDef.Hex("errorInformation", "Micro-architectural error information", 8, 8, validBit: 2);
+    ]);
+    private static readonly FieldDef s_microArchInfo = ArmErrorInfo.ErrorInformationField with { Label = "Micro-architectural error information" };
+
+    private static FieldDef InfoBits(string label, BitFieldDef[] bits)
+        => ArmErrorInfo.ErrorInformationField with { Label = label, Kind = FieldKind.Bits, BitFields = bits };
 
     /// <summary>The error-information layout for a kind (cache, TLB and bus bit fields; micro-architectural and others as the raw 64-bit value).</summary>
     public static FieldDef ErrorInformationField(ArmErrorKind kind)
-        => kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => InfoErrorInformationRaw };
+        => kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => ArmErrorInfo.ErrorInformationField };
+
+    // The error-information structure as the describer walks it (Table N-17): the declared layout's fields up to Type
+    // with Type read in each encoding (index: ArmErrorTypeEncoding), and the fields after Type with the Error Information
+    // read as each kind (index: ArmErrorKind), validated by the entry's validation bits. Built from the declaration: no
+    // offset, size or validation bit is written here.
+    private static readonly StructDef[] s_infoHeads =
+        [InfoHead(ArmErrorTypeEncoding.BitFlags), InfoHead(ArmErrorTypeEncoding.Enumeration), InfoHead(ArmErrorTypeEncoding.LibCper)];
+    private static readonly StructDef[] s_infoTails =
+    [
+        InfoTail(ArmErrorKind.Unknown), InfoTail(ArmErrorKind.Cache), InfoTail(ArmErrorKind.Tlb), InfoTail(ArmErrorKind.Bus),
+        InfoTail(ArmErrorKind.MicroArchitectural), InfoTail(ArmErrorKind.Multiple),
+    ];
+
+    private static StructDef InfoHead(ArmErrorTypeEncoding encoding)
+        => new(ArmErrorInfo.LayoutDef.Name, ArmErrorInfo.Size,
+            [.. ArmErrorInfo.LayoutDef.Fields.Where(f => f.Offset <= ArmErrorInfo.TypeField.Offset).Select(f => ReferenceEquals(f, ArmErrorInfo.TypeField) ? TypeField(encoding) : f)],
+            ArmErrorInfo.LayoutDef.ValidationField!.Json);
+
+    private static StructDef InfoTail(ArmErrorKind kind)
+        => new(ArmErrorInfo.LayoutDef.Name, ArmErrorInfo.Size,
+            [.. ArmErrorInfo.LayoutDef.Fields.Where(f => f.Offset > ArmErrorInfo.TypeField.Offset).Select(f => ReferenceEquals(f, ArmErrorInfo.ErrorInformationField) ? ErrorInformationField(kind) : f)],
+            ArmErrorInfo.LayoutDef.ValidationField!);
 
     /// <summary>Name of a kind, for labels.</summary>
     public static string KindName(ArmErrorKind kind) => kind switch
@@ -186,48 +180,36 @@ public sealed partial class ArmProcessorSection
         if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
     }
 
-    private static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count, ArmErrorTypeMode mode)
+    internal static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count, ArmErrorTypeMode mode)
     {
         Span<byte> types = count <= 256 ? stackalloc byte[256] : new byte[count]; // DecoderLimits keeps it at 256 unless raised
         types = types[..count];
-        for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + 4];
+        for (int i = 0; i < count; i++) types[i] = body[HeaderSize + i * ArmErrorInfo.Size + ArmErrorInfo.TypeField.Offset];
         return ArmErrorTypeSetting.Resolve(mode, types);
     }
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, ArmErrorTypeEncoding encoding, StructureVisitor visitor, ApeiContentException? lengthError)
     {
-        var kind = ArmErrorInfo.DecodeType(info[4], encoding);
+        byte type = info[ArmErrorInfo.TypeField.Offset];
+        var kind = ArmErrorInfo.DecodeType(type, encoding);
         visitor.BeginObject(null, $"Error information #{index}: {KindName(kind)}", offset, ArmErrorInfo.Size);
         if (lengthError is not null) visitor.Error(lengthError);
-        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
-        foreach (var f in ErrorInfoLayout.Fields)
-        {
-            var field = f;
-            ulong bits = valid;
-            if (ReferenceEquals(f, s_infoType))
-            {
-                field = encoding switch { ArmErrorTypeEncoding.Enumeration => s_typeEnum, ArmErrorTypeEncoding.LibCper => s_typeLibCper, _ => s_typeFlags };
-            }
-            else if (ReferenceEquals(f, InfoErrorInformationRaw))
-            {
-                field = kind switch { ArmErrorKind.Cache => s_cacheInfo, ArmErrorKind.Tlb => s_tlbInfo, ArmErrorKind.Bus => s_busInfo, ArmErrorKind.MicroArchitectural => s_microArchInfo, _ => f };
-                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[8..]); // bits 0-15 validate the sub-fields
-            }
-            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-            if (ReferenceEquals(f, s_infoType))
-            {
-                visitor.JsonOnly("kind", KindName(kind));
-                if (ArmErrorTypeSetting.BitFlagWarning(info[4], encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
-            }
-        }
-        if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(InfoErrorInformationRaw, valid))
+        // Table N-17 in two whole layouts (the compact JSON renderer writes each from its compiled form): Version to Type,
+        // the Type read in the section's encoding; the kind it names (JSON only) and any warning about the byte; then
+        // Multiple Error to the physical fault address, the Error Information read as that kind (Tables N-18 to N-20,
+        // its sub-fields validated by the value's own bits 0-15).
+        s_infoHeads[(int)encoding].Describe(info, offset, visitor);
+        visitor.JsonOnly("kind", KindName(kind));
+        if (ArmErrorTypeSetting.BitFlagWarning(type, encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
+        s_infoTails[(int)kind].Describe(info, offset, visitor);
+        if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(ArmErrorInfo.ErrorInformationField, ErrorInfoLayout.ReadValidationBits(info)))
             visitor.Info("note", "Note", "micro-architectural error information is implementation defined (UEFI N.2.4.4); shown raw");
         visitor.EndObject();
     }
 
     private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor, ReadOnlySpan<byte> padding, bool unpadded)
     {
-        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context[2..]);
+        ushort type = (ushort)ArmContextInfo.RegisterContextTypeField.ReadValue(context);
         var array = context[ArmContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? Inv($"reserved register context type {type}");
         visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length + padding.Length);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -38,7 +39,8 @@ public enum ArmErrorTypeEncoding
 /// One ARM processor error-information structure (UEFI 2.10 N.2.4.4, Table N-17): 32 bytes, kept as bytes so
 /// that unknown bits and the original Type byte survive a round trip.
 /// </summary>
-public sealed class ArmErrorInfo
+[Layout("ARM error information", Size, "UEFI 2.10 N.2.4.4, Table N-17", ValidationField = nameof(ValidationBits))]
+public sealed partial class ArmErrorInfo
 {
     /// <summary>Size of the structure (and the only Length the specification allows).</summary>
     public const int Size = 32;
@@ -49,7 +51,7 @@ public sealed class ArmErrorInfo
     public ArmErrorInfo()
     {
         _bytes = new byte[Size];
-        _bytes[1] = Size;
+        _bytes[LengthField.Offset] = Size;
     }
 
     /// <summary>
@@ -62,32 +64,46 @@ public sealed class ArmErrorInfo
     {
         Type = EncodeType(kind, encoding);
         ErrorInformation = errorInformation;
-        ushort valid = 1 << 2;
-        if (virtualFaultAddress is { } va) { VirtualFaultAddress = va; valid |= 1 << 3; }
-        if (physicalFaultAddress is { } pa) { PhysicalFaultAddress = pa; valid |= 1 << 4; }
-        ValidationBits = valid;
+        ulong valid = 1UL << ErrorInformationField.ValidBit;
+        if (virtualFaultAddress is { } va) { VirtualFaultAddress = va; valid |= 1UL << VirtualFaultAddressField.ValidBit; }
+        if (physicalFaultAddress is { } pa) { PhysicalFaultAddress = pa; valid |= 1UL << PhysicalFaultAddressField.ValidBit; }
+        ValidationBits = (ushort)valid;
     }
 
     internal ArmErrorInfo(ReadOnlySpan<byte> bytes) => _bytes = bytes[..Size].ToArray();
 
+    // The declaration (UEFI 2.10 N.2.4.4, Table N-17): one line per field; LayoutDef (ArmProcessorSection.ErrorInfoLayout),
+    // the XField statics, the property bodies and ArmErrorInfoView are generated from it. Setters write the bytes only
+    // (the validation bits are the caller's, as they always were for this structure). Type and Error Information are
+    // shown by the encoding and kind found (ArmProcessorSection.Describe): their variants are this declaration's fields
+    // with other names and bit fields, in ArmProcessorSection.Describe.cs.
+
     /// <summary>Version (0 in UEFI 2.10).</summary>
-    public byte Version { get => _bytes[0]; set => _bytes[0] = value; }
+    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
     /// <summary>Length (32).</summary>
-    public byte Length => _bytes[1];
+    [Field(1, 1, FieldKind.UInt, Unit = "bytes", Derive = nameof(LengthDerivation))] public partial byte Length { get; }
     /// <summary>Validation bits: 0 multiple error, 1 flags, 2 error information, 3 virtual fault address, 4 physical fault address.</summary>
-    public ushort ValidationBits { get => (ushort)Read(ArmProcessorSection.InfoValidation); set => Write(ArmProcessorSection.InfoValidation, value); }
+    [Field(2, 2, FieldKind.Flags)] public partial ushort ValidationBits { get; set; }
     /// <summary>The Type byte as stored (its meaning depends on <see cref="ArmErrorTypeEncoding"/>).</summary>
-    public byte Type { get => _bytes[4]; set => _bytes[4] = value; }
+    [Field(4, 1, FieldKind.Hex)] public partial byte Type { get; set; }
     /// <summary>Multiple error: 0 single error, 1 multiple errors, larger values the number of errors.</summary>
-    public ushort MultipleError { get => (ushort)Read(ArmProcessorSection.InfoMultipleError); set => Write(ArmProcessorSection.InfoMultipleError, value); }
+    [Field(5, 2, FieldKind.UInt, ValidBit = 0, Label = "Multiple error (count when > 1)", Names = nameof(MultipleErrorNames))]
+    public partial ushort MultipleError { get; set; }
     /// <summary>Flags: 0 first error captured, 1 last error captured, 2 propagated, 3 overflow.</summary>
-    public byte Flags { get => _bytes[7]; set => _bytes[7] = value; }
+    [Field(7, 1, FieldKind.Flags, ValidBit = 1, Flags = nameof(ErrorFlagNames))] public partial byte Flags { get; set; }
     /// <summary>Error information (Tables N-18 to N-20; see <see cref="ArmErrorInformation"/>).</summary>
-    public ulong ErrorInformation { get => Read(ArmProcessorSection.InfoErrorInformationRaw); set => Write(ArmProcessorSection.InfoErrorInformationRaw, value); }
+    [Field(8, 8, FieldKind.Hex, ValidBit = 2)] public partial ulong ErrorInformation { get; set; }
     /// <summary>Virtual fault address.</summary>
-    public ulong VirtualFaultAddress { get => Read(ArmProcessorSection.InfoVirtualAddress); set => Write(ArmProcessorSection.InfoVirtualAddress, value); }
+    [Field(16, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong VirtualFaultAddress { get; set; }
     /// <summary>Physical fault address.</summary>
-    public ulong PhysicalFaultAddress { get => Read(ArmProcessorSection.InfoPhysicalAddress); set => Write(ArmProcessorSection.InfoPhysicalAddress, value); }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong PhysicalFaultAddress { get; set; }
+
+    private static FieldDerivation LengthDerivation { get; } = FieldDerivation.Constant(Size); // N.2.4.4 Table N-17: 32
+    private static NameTable MultipleErrorNames { get; } = [new(0, "single error"), new(1, "multiple errors, count unknown")];
+    private static FlagTable ErrorFlagNames { get; } = [new(0, "firstErrorCaptured"), new(1, "lastErrorCaptured"), new(2, "propagated"), new(3, "overflow")];
+
+    private ulong Get(FieldDef f) => f.ReadValue(_bytes);
+    private void Set(FieldDef f, ulong v) => f.WriteValue(_bytes, v);
 
     /// <summary>The kind named by <see cref="Type"/> under <paramref name="encoding"/>.</summary>
     public ArmErrorKind KindUnder(ArmErrorTypeEncoding encoding) => DecodeType(Type, encoding);
@@ -99,9 +115,6 @@ public sealed class ArmErrorInfo
     public byte[] ToArray() => (byte[])_bytes.Clone();
 
     internal ReadOnlySpan<byte> Span => _bytes;
-
-    private ulong Read(FieldDef f) => f.ReadValue(_bytes);
-    private void Write(FieldDef f, ulong v) => f.WriteValue(_bytes, v);
 
     /// <summary>The Type byte for <paramref name="kind"/> in <paramref name="encoding"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not one of the four kinds.</exception>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -18,14 +19,14 @@ namespace ApeiKit.Cper;
 /// };
 /// </code>
 /// </example>
+[Layout(StructureName, HeaderSize, "UEFI 2.10 N.2.4.4, Table N-16", ValidationField = nameof(ValidationBits))]
+[Reserved(13, 3)]
+[ValidationBit(3, "vendorSpecificInfo")] // validates the vendor-specific bytes after the arrays, not a header field
 public sealed partial class ArmProcessorSection : CperSectionBody
 {
     /// <summary>Size of the header.</summary>
     public const int HeaderSize = 40;
     internal const string StructureName = "ARM processor error section";
-    private const int ErrInfoNumOffset = 4;       // N.2.4.4, ERR_INFO_NUM
-    private const int ContextInfoNumOffset = 6;   // N.2.4.4, CONTEXT_INFO_NUM
-    private const int SectionLengthOffset = 8;    // N.2.4.4, Section Length
 
     private readonly byte[] _header = new byte[HeaderSize];
 
@@ -45,15 +46,25 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => CperGuids.ProcessorArm;
 
+    // The header's declaration (UEFI 2.10 N.2.4.4, Table N-16): one line per field; LayoutDef (HeaderLayout), the
+    // XField statics, the property bodies and ArmProcessorSectionView's header accessors are generated from it.
+    // The variable part after it (error-information and context arrays, vendor bytes) is walked by hand over
+    // ArmErrorInfo's and ArmContextInfo's declarations.
+
     /// <summary>Validation bits: 0 MPIDR, 1 error affinity level, 2 running state, 3 vendor-specific information.</summary>
-    public uint ValidationBits { get => (uint)HeaderValidation.ReadValue(_header); set => HeaderValidation.WriteValue(_header, value); }
+    [Field(0, 4, FieldKind.Flags)] public partial uint ValidationBits { get; set; }
+
+    // N.2.4.4 Table N-16: ERR_INFO_NUM and CONTEXT_INFO_NUM count the structures that follow; Section Length covers the
+    // header, both arrays and the vendor-specific bytes. An encoder derives them from what it is given (TryEncode writes them).
+    [Field(4, 2, FieldKind.UInt, Label = "Error information structures (ERR_INFO_NUM)", Derive = nameof(ErrInfoNumDerivation))]
+    internal ushort ErrInfoNum => (ushort)ErrorInfo.Count;
+    [Field(6, 2, FieldKind.UInt, Label = "Context information structures (CONTEXT_INFO_NUM)", Derive = nameof(ContextInfoNumDerivation))]
+    internal ushort ContextInfoNum => (ushort)ContextInfo.Count;
+    [Field(8, 4, FieldKind.UInt, Json = "sectionLength", Label = "Section length", Unit = "bytes", Derive = nameof(SectionLengthDerivation))]
+    internal uint DeclaredSectionLength => (uint)Get(DeclaredSectionLengthField);
 
     /// <summary>Error affinity level (sets validation bit 1).</summary>
-    public byte ErrorAffinityLevel
-    {
-        get => _header[12];
-        set { _header[12] = value; ValidationBits |= 1u << 1; }
-    }
+    [Field(12, 1, FieldKind.UInt, ValidBit = 1)] public partial byte ErrorAffinityLevel { get; set; }
 
     /// <summary>The 3 reserved bytes after the affinity level (kept as read).</summary>
     public byte[] Reserved
@@ -63,24 +74,42 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     }
 
     /// <summary>MPIDR_EL1 (sets validation bit 0).</summary>
-    public ulong Mpidr
-    {
-        get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(16));
-        set { BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(16), value); ValidationBits |= 1u << 0; }
-    }
+    [Field(16, 8, FieldKind.Bits, ValidBit = 0, Label = "MPIDR_EL1")]
+    [Bit("aff0", 0, 8, Label = "Aff0")]
+    [Bit("aff1", 8, 8, Label = "Aff1")]
+    [Bit("aff2", 16, 8, Label = "Aff2")]
+    [Bit("mt", 24, 1, Label = "MT (multithreading)")]
+    [Bit("u", 30, 1, Label = "U (uniprocessor)")]
+    [Bit("aff3", 32, 8, Label = "Aff3")]
+    public partial ulong Mpidr { get; set; }
 
     /// <summary>MIDR_EL1.</summary>
-    public ulong Midr { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(24)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(24), value); }
+    [Field(24, 8, FieldKind.Hex, Label = "MIDR_EL1")] public partial ulong Midr { get; set; }
 
     /// <summary>Running state: bit 0 set when the processor is running (sets validation bit 2).</summary>
-    public uint RunningState
-    {
-        get => BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(32));
-        set { BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(32), value); ValidationBits |= 1u << 2; }
-    }
+    [Field(32, 4, FieldKind.Bits, ValidBit = 2)]
+    [Bit("running", 0, 1, Label = "Processor running")]
+    public partial uint RunningState { get; set; }
 
-    /// <summary>PSCI state (meaningful when running state bit 0 is clear).</summary>
-    public uint PsciState { get => BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(36)); set => BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(36), value); }
+    /// <summary>PSCI state (meaningful when running state bit 0 is clear; validation bit 2 covers it with the running state, and setting it leaves the bit as it is).</summary>
+    [Field(36, 4, FieldKind.Hex, ValidBit = 2, ValidationName = "runningState", Label = "PSCI state (when not running)")]
+    public uint PsciState { get => (uint)Get(PsciStateField); set => PsciStateField.WriteValue(_header, value); }
+
+    private static FieldDerivation ErrInfoNumDerivation { get; } = FieldDerivation.CountOf("errorInfo");
+    private static FieldDerivation ContextInfoNumDerivation { get; } = FieldDerivation.CountOf("contextInfo");
+    private static FieldDerivation SectionLengthDerivation => FieldDerivation.StructureLength;
+
+    /// <summary>Header layout (UEFI 2.10 Table N-16), generated from the declaration (<see cref="LayoutDef"/>).</summary>
+    public static StructDef HeaderLayout => LayoutDef;
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    // A setter writes the field and sets its validation bit (a value set is a value meant).
+    private void Set(FieldDef field, ulong value)
+    {
+        field.WriteValue(_header, value);
+        if (field.ValidBit >= 0) ValidationBitsField.WriteValue(_header, ValidationBitsField.ReadValue(_header) | 1UL << field.ValidBit);
+    }
 
     /// <summary>Error-information structures (ERR_INFO_NUM is their count when encoding).</summary>
     public List<ArmErrorInfo> ErrorInfo { get; } = [];
@@ -136,9 +165,9 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[ErrInfoNumOffset..], (ushort)ErrorInfo.Count);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[ContextInfoNumOffset..], (ushort)ContextInfo.Count);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[SectionLengthOffset..], (uint)sectionLength);
+        ErrInfoNumField.WriteValue(destination, (ulong)ErrorInfo.Count);
+        ContextInfoNumField.WriteValue(destination, (ulong)ContextInfo.Count);
+        DeclaredSectionLengthField.WriteValue(destination, (ulong)sectionLength);
         int pos = HeaderSize;
         foreach (var e in ErrorInfo)
         {
@@ -186,8 +215,51 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         return section;
     }
 
+    /// <summary>What the header's counts and length allow (no allocation: the view walks with it too).</summary>
+    internal enum LengthProblem : byte { None, SectionLengthBeyondBody, SectionLengthBelowHeader }
+
+    /// <summary>Which count the walk does not trust.</summary>
+    internal enum CountProblem : byte { None, InfoBeyondLength, InfoAboveLimit, ContextAboveLimit }
+
+    /// <summary>
+    /// The bounds of the variable part (UEFI 2.10 N.2.4.4): the end of the section (SectionLength when it lies between
+    /// the header and the body's end, else the body's end), how many error-information structures fit and are walked,
+    /// and how many context structures are to be read. The body holds the whole header.
+    /// </summary>
+    internal static void Measure(ReadOnlySpan<byte> body, DecoderLimits limits, out int limit, out int infoCount, out int contextCount,
+        out LengthProblem lengthProblem, out CountProblem countProblem)
+    {
+        uint sectionLength = BinaryPrimitives.ReadUInt32LittleEndian(body[DeclaredSectionLengthField.Offset..]);
+        ushort infoNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ErrInfoNumField.Offset..]);
+        ushort contextNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ContextInfoNumField.Offset..]);
+        limit = body.Length;
+        lengthProblem = sectionLength > (uint)body.Length ? LengthProblem.SectionLengthBeyondBody
+            : sectionLength < HeaderSize ? LengthProblem.SectionLengthBelowHeader : LengthProblem.None;
+        if (lengthProblem == LengthProblem.None) limit = (int)sectionLength;
+        ulong room = (ulong)(limit - HeaderSize);
+        if ((ulong)infoNum * ArmErrorInfo.Size > room)
+        {
+            infoCount = (int)(room / ArmErrorInfo.Size);
+            contextCount = 0;
+            countProblem = CountProblem.InfoBeyondLength;
+        }
+        else if (infoNum > limits.MaxErrorInformationEntries || contextNum > limits.MaxContextStructures)
+        {
+            // Counts that fit the bytes but no real section reaches: walk up to the limit, trust no context count.
+            infoCount = Math.Min((int)infoNum, limits.MaxErrorInformationEntries);
+            contextCount = 0;
+            countProblem = infoNum > limits.MaxErrorInformationEntries ? CountProblem.InfoAboveLimit : CountProblem.ContextAboveLimit;
+        }
+        else
+        {
+            infoCount = infoNum;
+            contextCount = contextNum;
+            countProblem = CountProblem.None;
+        }
+    }
+
     /// <summary>The header checks shared by the decoder and the describer.</summary>
-    private readonly ref struct Walk
+    internal readonly ref struct Walk
     {
         public int Limit { get; init; }
         public int ErrorInfoCount { get; init; }
@@ -199,78 +271,74 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         public static Walk Start(ReadOnlySpan<byte> body, long baseOffset, DecoderLimits limits)
         {
             if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-            uint sectionLength = BinaryPrimitives.ReadUInt32LittleEndian(body[SectionLengthOffset..]);
-            ushort infoNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ErrInfoNumOffset..]);
-            ushort contextNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ContextInfoNumOffset..]);
-            ApeiContentException? error = null;
-            int limit = body.Length;
-            if (sectionLength > (uint)body.Length)
-            {
-                error = new ApeiContentException(StructureName, "SectionLength", baseOffset + SectionLengthOffset,
-                    Inv($"at most {body.Length} bytes (the section body's length)"), Inv($"{sectionLength} bytes"));
-            }
-            else if (sectionLength < HeaderSize)
-            {
-                error = new ApeiContentException(StructureName, "SectionLength", baseOffset + SectionLengthOffset,
-                    Inv($"at least {HeaderSize} bytes (the header)"), Inv($"{sectionLength} bytes"));
-            }
-            else
-            {
-                limit = (int)sectionLength;
-            }
+            Measure(body, limits, out int limit, out int infoCount, out int contextCount, out var lengthProblem, out var countProblem);
+            if (lengthProblem == LengthProblem.None && countProblem == CountProblem.None)
+                return new Walk { Limit = limit, ErrorInfoCount = infoCount, ContextCount = contextCount };
+            uint sectionLength = BinaryPrimitives.ReadUInt32LittleEndian(body[DeclaredSectionLengthField.Offset..]);
+            ushort infoNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ErrInfoNumField.Offset..]);
+            ushort contextNum = BinaryPrimitives.ReadUInt16LittleEndian(body[ContextInfoNumField.Offset..]);
+            long lengthAt = baseOffset + DeclaredSectionLengthField.Offset, infoAt = baseOffset + ErrInfoNumField.Offset;
             ulong room = (ulong)(limit - HeaderSize);
-            if ((ulong)infoNum * ArmErrorInfo.Size > room)
+            return new Walk
             {
-                int fits = (int)(room / ArmErrorInfo.Size);
-                return new Walk
+                Limit = limit, ErrorInfoCount = infoCount, ContextCount = contextCount,
+                LengthError = lengthProblem switch
                 {
-                    Limit = limit, ErrorInfoCount = fits, ContextCount = 0, LengthError = error,
-                    CountError = new ApeiContentException(StructureName, "ErrInfoNum", baseOffset + ErrInfoNumOffset,
-                        Inv($"at most {fits} error-information structures of 32 bytes in the {room} bytes after the header"), Inv($"{infoNum}")),
-                };
-            }
-            if (infoNum > limits.MaxErrorInformationEntries || contextNum > limits.MaxContextStructures)
-            {
-                // Counts that fit the bytes but no real section reaches: walk up to the limit, trust no context count.
-                bool info = infoNum > limits.MaxErrorInformationEntries;
-                return new Walk
+                    LengthProblem.SectionLengthBeyondBody => new ApeiContentException(StructureName, "SectionLength", lengthAt,
+                        Inv($"at most {body.Length} bytes (the section body's length)"), Inv($"{sectionLength} bytes")),
+                    LengthProblem.SectionLengthBelowHeader => new ApeiContentException(StructureName, "SectionLength", lengthAt,
+                        Inv($"at least {HeaderSize} bytes (the header)"), Inv($"{sectionLength} bytes")),
+                    _ => null,
+                },
+                CountError = countProblem switch
                 {
-                    Limit = limit, LengthError = error, ContextCount = 0,
-                    ErrorInfoCount = Math.Min((int)infoNum, limits.MaxErrorInformationEntries),
-                    CountError = info
-                        ? new ApeiContentException(StructureName, "ErrInfoNum", baseOffset + ErrInfoNumOffset,
-                            DecoderLimits.Describe(limits.MaxErrorInformationEntries, nameof(DecoderLimits.MaxErrorInformationEntries)), Inv($"{infoNum}"))
-                        : new ApeiContentException(StructureName, "ContextInfoNum", baseOffset + ContextInfoNumOffset,
-                            DecoderLimits.Describe(limits.MaxContextStructures, nameof(DecoderLimits.MaxContextStructures)), Inv($"{contextNum}")),
-                };
-            }
-            return new Walk { Limit = limit, ErrorInfoCount = infoNum, ContextCount = contextNum, LengthError = error };
+                    CountProblem.InfoBeyondLength => new ApeiContentException(StructureName, "ErrInfoNum", infoAt,
+                        Inv($"at most {infoCount} error-information structures of 32 bytes in the {room} bytes after the header"), Inv($"{infoNum}")),
+                    CountProblem.InfoAboveLimit => new ApeiContentException(StructureName, "ErrInfoNum", infoAt,
+                        DecoderLimits.Describe(limits.MaxErrorInformationEntries, nameof(DecoderLimits.MaxErrorInformationEntries)), Inv($"{infoNum}")),
+                    CountProblem.ContextAboveLimit => new ApeiContentException(StructureName, "ContextInfoNum", baseOffset + ContextInfoNumField.Offset,
+                        DecoderLimits.Describe(limits.MaxContextStructures, nameof(DecoderLimits.MaxContextStructures)), Inv($"{contextNum}")),
+                    _ => null,
+                },
+            };
         }
     }
 
     private static ApeiContentException? CheckInfoLength(ReadOnlySpan<byte> body, int at, int index, long baseOffset)
     {
-        byte length = body[at + 1];
+        int lengthAt = at + ArmErrorInfo.LengthField.Offset;
+        byte length = body[lengthAt];
         return length == ArmErrorInfo.Size ? null
-            : ApeiContentException.Invalid(Inv($"ARM error information #{index}"), "Length", baseOffset + at + 1, "32", Inv($"{length}"));
+            : ApeiContentException.Invalid(Inv($"ARM error information #{index}"), "Length", baseOffset + lengthAt, "32", Inv($"{length}"));
+    }
+
+    /// <summary>
+    /// The register array size of the context structure at <paramref name="pos"/> (UEFI 2.10 N.2.4.4, Table N-21) when its
+    /// header and array fit before <paramref name="limit"/>; false when they do not.
+    /// </summary>
+    internal static bool TryMeasureContext(ReadOnlySpan<byte> body, int pos, int limit, out int size)
+    {
+        size = 0;
+        long left = limit - pos;
+        if (left < ArmContextInfo.HeaderSize) return false;
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[(pos + ArmContextInfo.RegisterArraySizeField.Offset)..]);
+        if (declared > (ulong)(left - ArmContextInfo.HeaderSize)) return false;
+        size = (int)declared;
+        return true;
     }
 
     private static ApeiContentException? CheckContext(ReadOnlySpan<byte> body, int pos, int limit, int index, long baseOffset, out int size)
     {
-        size = 0;
+        if (TryMeasureContext(body, pos, limit, out size)) return null;
         string name = Inv($"ARM context information #{index}");
         long left = limit - pos;
         if (left < ArmContextInfo.HeaderSize)
             return ApeiContentException.Truncated(name, baseOffset + pos, ArmContextInfo.HeaderSize, left);
-        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[(pos + 4)..]);
+        int sizeAt = pos + ArmContextInfo.RegisterArraySizeField.Offset;
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[sizeAt..]);
         ulong room = (ulong)(left - ArmContextInfo.HeaderSize);
-        if (declared > room)
-        {
-            return new ApeiContentException(name, "RegisterArraySize", baseOffset + pos + 4,
-                Inv($"at most {room} bytes (left before SectionLength)"), Inv($"{declared} bytes"));
-        }
-        size = (int)declared;
-        return null;
+        return new ApeiContentException(name, "RegisterArraySize", baseOffset + sizeAt,
+            Inv($"at most {room} bytes (left before SectionLength)"), Inv($"{declared} bytes"));
     }
 
     /// <summary>
@@ -279,7 +347,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     /// the bytes there are not that padding (libcper puts the next structure or the vendor bytes right after the
     /// register array).
     /// </summary>
-    private static int ContextPadding(ReadOnlySpan<byte> body, int start, int length, int limit)
+    internal static int ContextPadding(ReadOnlySpan<byte> body, int start, int length, int limit)
     {
         int padding = ArmContextInfo.PaddingFor(length);
         int end = start + length;

@@ -9,7 +9,7 @@ namespace ApeiKit.Cper;
 /// </summary>
 [Layout("CCIX PER log error section", HeaderSize, "UEFI 2.10 N.2.12", ValidationField = nameof(ValidationBits))]
 [Reserved(14, 2)]
-[TailValidBit(2, "ccixPerLog")]
+[ValidationBit(2, "ccixPerLog")]
 public sealed partial class CcixPerSection : CperSectionBody
 {
     /// <summary>Size of the part before the PER log.</summary>

@@ -7,7 +7,7 @@ namespace ApeiKit.Cper;
 // after it (one CXL event record, CXL 2.0 8.2.9.1.1) is hand-written in CxlComponentEventSection.cs over Length.
 [Layout(StructureName, HeaderSize, "UEFI 2.10 N.2.14", ValidationField = nameof(ValidationBits))]
 [Reserved(23, 1)]
-[TailValidBit(2, "componentEventLog")]
+[ValidationBit(2, "componentEventLog")]
 public sealed partial class CxlComponentEventSection
 {
     private const string StructureName = "CXL component event section";

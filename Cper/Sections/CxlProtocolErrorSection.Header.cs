@@ -9,8 +9,8 @@ namespace ApeiKit.Cper;
 [Reserved(9, 7, Json = "reserved1")]
 [Reserved(36, 4, Json = "deviceIdReserved")]
 [Reserved(112, 4, Json = "reserved2")]
-[TailValidBit(5, "cxlDvsec")]
-[TailValidBit(6, "cxlErrorLog")]
+[ValidationBit(5, "cxlDvsec")]
+[ValidationBit(6, "cxlErrorLog")]
 public sealed partial class CxlProtocolErrorSection
 {
     private const string StructureName = "CXL protocol error section";

@@ -10,7 +10,7 @@ namespace ApeiKit.Cper;
 /// </summary>
 [Layout("PCI/PCI-X component error section", HeaderSize, "UEFI 2.10 N.2.9", ValidationField = nameof(ValidationBits))]
 [Reserved(27, 5)]
-[TailValidBit(4, "registerDataPairs")]
+[ValidationBit(4, "registerDataPairs")]
 public sealed partial class PciComponentErrorSection : CperSectionBody
 {
     /// <summary>Size of the fixed part.</summary>

@@ -9,7 +9,6 @@ internal static class Attributes
     public const string Field = Namespace + ".FieldAttribute";
     public const string Bit = Namespace + ".BitAttribute";
     public const string Reserved = Namespace + ".ReservedAttribute";
-    public const string TailValidBit = Namespace + ".TailValidBitAttribute";
 
     // Internal and [Embedded]: each assembly has its own copy, invisible to the others (no CS0436 between Apei and
     // Cper) and no public API.
@@ -170,25 +169,6 @@ namespace ApeiKit.Declarations
         public string? LibCper { get; set; }
         /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>).</summary>
         public string? LibCperNames { get; set; }
-    }
-
-    /// <summary>
-    /// A validation bit of the layout's validation field that no field of the layout carries: it says a variable part
-    /// after the layout holds meaning (the PCI component section's register pairs, the CCIX PER log). Named here so the
-    /// generated validation table names every bit the specification defines.
-    /// </summary>
-    [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-    [global::Microsoft.CodeAnalysis.Embedded]
-    internal sealed class TailValidBitAttribute : global::System.Attribute
-    {
-        /// <summary>A validation bit of a variable tail.</summary>
-        /// <param name="bit">The bit.</param>
-        /// <param name="name">Its name in the validation flag table.</param>
-        public TailValidBitAttribute(int bit, string name) { Bit = bit; Name = name; }
-        /// <summary>The bit.</summary>
-        public int Bit { get; }
-        /// <summary>Its name.</summary>
-        public string Name { get; }
     }
 
     /// <summary>Reserved bytes of a layout (no property).</summary>

@@ -17,7 +17,7 @@ namespace ApeiKit.Generators;
 /// "One declaration per structure" is the record of what is generated and why.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class LayoutGenerator : IIncrementalGenerator
+public sealed partial class LayoutGenerator : IIncrementalGenerator
 {
     private const string Category = "ApeiKit.Layout";
 
@@ -44,6 +44,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         {
             c.AddEmbeddedAttributeDefinition();
             c.AddSource("ApeiKit.Declarations.g.cs", SourceText.From(Attributes.Source, Encoding.UTF8));
+            c.AddSource("ApeiKit.Declarations.ValidationBit.g.cs", SourceText.From(ValidationBitSource, Encoding.UTF8));
         });
         var projectDir = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
             o.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var d) ? d : "");
@@ -270,16 +271,7 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         }
         if (validationEnum is not null && validation is null)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' asks for ValidationEnum but has no ValidationField"));
-        foreach (var a in type.GetAttributes())
-        {
-            if (a.AttributeClass?.ToDisplayString() != Attributes.TailValidBit) continue;
-            int bit = a.ConstructorArguments[0].Value is int tb ? tb : -1;
-            string tailName = Str(a.ConstructorArguments[1]) ?? "";
-            var at = a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? attrLocation;
-            if (bit < 0 || bit > 63) diags.Add(new Diag(Unsupported, at, $"'{type.Name}' TailValidBit {bit} is not a bit of the 64-bit validation field"));
-            else if (bitNames.TryGetValue(bit, out var had) && had != tailName) diags.Add(new Diag(BitNamedTwice, at, I(bit), name, had, tailName));
-            else bitNames[bit] = tailName;
-        }
+        ReadValidationBits(type, name, attrLocation, bitNames, diags, ct);
         if (validation is null && bitNames.Count > 0)
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' has validation bits but no ValidationField"));
 
@@ -807,13 +799,14 @@ public sealed class LayoutGenerator : IIncrementalGenerator
         if (legacy > 0) sb.Append("        _reach = body.Length >= ").Append(I(size)).Append(" ? body.Length : global::System.Math.Min(body.Length, ").Append(I(legacy)).Append(");\n");
         if (validation is not null) sb.Append("        ValidationBits = ").Append(Read(validation, "ulong")).Append(";\n");
         sb.Append("    }\n\n");
-        sb.Append("    /// <summary>A view of <paramref name=\"body\"/>; false when it is too short to hold ")
+        sb.Append("    /// <summary>A view of <paramref name=\"").Append(IsSectionBody(type) ? "body" : "source").Append("\"/>; false when it is too short to hold ")
           .Append(validation is null ? "anything (never)" : "the validation bits (" + Bytes(minimum) + ")").Append(".</summary>\n");
-        sb.Append("    /// <param name=\"body\">The section body (the bytes the descriptor's offset and length give).</param>\n");
-        sb.Append("    /// <param name=\"view\">The view, valid while <paramref name=\"body\"/> is.</param>\n");
-        sb.Append("    public static bool TryRead(global::System.ReadOnlySpan<byte> body, out ").Append(view).Append(" view)\n    {\n");
-        sb.Append("        if (body.Length < ").Append(I(minimum)).Append(")\n        {\n            view = default;\n            return false;\n        }\n");
-        sb.Append("        view = new ").Append(view).Append("(body);\n        return true;\n    }\n\n");
+        string src = IsSectionBody(type) ? "body" : "source"; // the decode contract's name for the span (DESIGN "Decode contract")
+        sb.Append("    /// <param name=\"").Append(src).Append("\">").Append(src == "body" ? "The section body (the bytes the descriptor's offset and length give)." : "The structure's bytes (it starts at the first).").Append("</param>\n");
+        sb.Append("    /// <param name=\"view\">The view, valid while <paramref name=\"").Append(src).Append("\"/> is.</param>\n");
+        sb.Append("    public static bool TryRead(global::System.ReadOnlySpan<byte> ").Append(src).Append(", out ").Append(view).Append(" view)\n    {\n");
+        sb.Append("        if (").Append(src).Append(".Length < ").Append(I(minimum)).Append(")\n        {\n            view = default;\n            return false;\n        }\n");
+        sb.Append("        view = new ").Append(view).Append('(').Append(src).Append(");\n        return true;\n    }\n\n");
         sb.Append("    /// <summary>The body's bytes.</summary>\n    public global::System.ReadOnlySpan<byte> Bytes => _body;\n");
         if (validation is not null)
             sb.Append("    /// <summary>Validation bits (bit n says field n holds meaning).</summary>\n    public ulong ValidationBits { get; }\n");
