@@ -21,12 +21,8 @@ public readonly ref struct BertTable
     /// <summary>"BERT".</summary>
     public static ReadOnlySpan<byte> Signature => "BERT"u8;
 
-    /// <summary>Layout of the fields after the ACPI header (offsets relative to the table).</summary>
-    public static StructDef Layout { get; } = new("BERT", Size,
-    [
-        FieldDef.UInt("bootErrorRegionLength", "Boot error region length", RegionLengthOffset, 4, unit: "bytes"),
-        FieldDef.Hex("bootErrorRegion", "Boot error region address", RegionAddressOffset, 8),
-    ]);
+    /// <summary>Layout of the fields after the ACPI header (offsets relative to the table; declared in Declarations/GhesDeclarations.cs).</summary>
+    public static StructDef Layout => BertDeclaration.LayoutDef;
 
     private readonly ReadOnlySpan<byte> _bytes;
 
