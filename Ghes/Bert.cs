@@ -42,33 +42,27 @@ public readonly ref struct BertTable
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out BertTable table, out ApeiContentException? error, long baseOffset = 0)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out table, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            table = default;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out table, baseOffset, out bool complete), complete);
 
     /// <summary>Makes a view over the first 48 bytes; false when fewer are present.</summary>
     /// <exception cref="ApeiContentException">The signature is not "BERT", or the header's Length is below 48.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out BertTable table, long baseOffset = 0)
+        => ContentStatus.ThrowIfInvalid(Check(source, out table, baseOffset, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out BertTable table, long baseOffset, out bool complete)
     {
         table = default;
+        complete = false;
         if (source.Length >= 4 && !HasSignature(source))
-            ThrowHelper.ThrowInvalid("BERT", "Signature", baseOffset, "\"BERT\"", FieldFormat.HexBytes(source[..4]));
-        if (source.Length < Size) return false;
+            return ApeiContentException.Invalid("BERT", "Signature", baseOffset, "\"BERT\"", FieldFormat.HexBytes(source[..4]));
+        if (source.Length < Size) return null;
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < Size)
-            ThrowHelper.ThrowInvalid("BERT", "Length", baseOffset + AcpiTableHeader.LengthOffset, $">= {Size}", length.ToString(CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid("BERT", "Length", baseOffset + AcpiTableHeader.LengthOffset, $">= {Size}", length.ToString(CultureInfo.InvariantCulture));
         table = new BertTable(source[..Size]);
-        return true;
+        complete = true;
+        return null;
     }
 
     /// <summary>Reads the table; throws when truncated or malformed.</summary>
