@@ -29,4 +29,22 @@ public static class ContentStatus
         if (error is not null) throw error;
         return complete;
     }
+
+    /// <summary>
+    /// For a reader's throwing <c>Read</c>: returns when <paramref name="complete"/>; else throws <paramref name="error"/>, or
+    /// when there is none (too few bytes) a truncation error for <paramref name="structure"/> at offset 0, either moved by
+    /// <paramref name="baseOffset"/> (where the caller found the bytes in its input).
+    /// </summary>
+    /// <param name="error">The content error the core found (offsets from the start of the bytes read), or null.</param>
+    /// <param name="complete">True when the core had the bytes it needs.</param>
+    /// <param name="baseOffset">Absolute offset of the bytes read.</param>
+    /// <param name="structure">Structure named when too few bytes were present.</param>
+    /// <param name="needed">Bytes the core needs at the least.</param>
+    /// <param name="available">Bytes present.</param>
+    /// <exception cref="ApeiContentException">Not <paramref name="complete"/>.</exception>
+    public static void ThrowUnlessComplete(ApeiContentException? error, bool complete, long baseOffset, string structure, long needed, long available)
+    {
+        if (complete) return;
+        throw (error ?? ApeiContentException.Truncated(structure, 0, needed, available)).Rebase(baseOffset);
+    }
 }

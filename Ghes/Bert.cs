@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using ApeiKit.Cper;
+using ApeiKit.Hest;
 
 namespace ApeiKit.Ghes;
 
@@ -102,19 +103,18 @@ public sealed class BertTableData : IApeiEncodable
     public static BertTableData Decode(ReadOnlySpan<byte> source, long baseOffset = 0)
     {
         var t = BertTable.Read(source, baseOffset);
-        var header = AcpiTableHeaderData.From(t.Header);
+        var decoded = DecodedAcpiHeader.Of(t.Header, t.Bytes);
         return new BertTableData
         {
-            Header = header, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
+            Header = decoded.Values, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
             ChecksumByte = t.IsChecksumValid ? null : t.Header.Checksum,
-            _decodedHeader = header, _rawHeader = t.Bytes[..AcpiTableHeader.Size].ToArray(),
+            _decoded = decoded,
         };
     }
 
-    // The header as decoded, written back verbatim while Header is unchanged: text fields holding bytes outside
-    // printable ASCII, and a Length other than 48, do not survive AcpiTableHeaderData (as in HestTableModel).
-    private AcpiTableHeaderData? _decodedHeader;
-    private byte[]? _rawHeader;
+    // The header as decoded, written back verbatim while Header is unchanged, its Length too (a Length other than 48
+    // survives; the HEST and ERST/EINJ models write the encoded length instead).
+    private DecodedAcpiHeader? _decoded;
 
     /// <summary>48 (<see cref="BertTable.Size"/>).</summary>
     public int GetEncodedLength() => BertTable.Size;
@@ -126,8 +126,7 @@ public sealed class BertTableData : IApeiEncodable
         if (destination.Length < BertTable.Size) return false;
         var d = destination[..BertTable.Size];
         d.Clear();
-        if (_rawHeader is not null && Header == _decodedHeader) _rawHeader.CopyTo(d);
-        else Header.Write(d, BertTable.Size);
+        DecodedAcpiHeader.Write(_decoded, Header, d, BertTable.Size, keepLength: true);
         BinaryPrimitives.WriteUInt32LittleEndian(d[BertTable.RegionLengthOffset..], RegionLength);
         BinaryPrimitives.WriteUInt64LittleEndian(d[BertTable.RegionAddressOffset..], RegionAddress);
         d[AcpiTableHeader.ChecksumOffset] = ChecksumByte ?? Checksum.Compute(d, AcpiTableHeader.ChecksumOffset);

@@ -59,9 +59,12 @@ public readonly ref struct HestTable
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 40 bytes are present or the header is wrong.</summary>
-    public static HestTable Read(ReadOnlySpan<byte> source)
+    public static HestTable Read(ReadOnlySpan<byte> source) => ReadAt(source, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the table in its input).
+    internal static HestTable ReadAt(ReadOnlySpan<byte> source, long baseOffset)
     {
-        if (!TryRead(source, out var t)) ThrowHelper.ThrowTruncated("HEST header", 0, HestLayouts.TableHeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var t, out bool complete), complete, baseOffset, "HEST header", HestLayouts.TableHeaderSize, source.Length);
         return t;
     }
 

@@ -97,9 +97,12 @@ public readonly ref struct ErstStoreView
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 24 bytes are present or the header is wrong.</summary>
-    public static ErstStoreView Read(ReadOnlySpan<byte> source)
+    public static ErstStoreView Read(ReadOnlySpan<byte> source) => ReadAt(source, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the store in its input).
+    internal static ErstStoreView ReadAt(ReadOnlySpan<byte> source, long baseOffset)
     {
-        if (!TryRead(source, out var s)) ThrowHelper.ThrowTruncated("ERST store header", 0, HeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var s, out bool complete), complete, baseOffset, "ERST store header", HeaderSize, source.Length);
         return s;
     }
 

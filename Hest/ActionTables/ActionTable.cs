@@ -134,9 +134,13 @@ public readonly ref struct ActionTable
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 48 bytes are present or the header is wrong.</summary>
-    public static ActionTable Read(ReadOnlySpan<byte> source, ActionTableKind? expected = null)
+    public static ActionTable Read(ReadOnlySpan<byte> source, ActionTableKind? expected = null) => ReadAt(source, expected, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the table in its input).
+    internal static ActionTable ReadAt(ReadOnlySpan<byte> source, ActionTableKind? expected, long baseOffset)
     {
-        if (!TryRead(source, out var t, expected)) ThrowHelper.ThrowTruncated((expected?.Signature ?? "ERST/EINJ") + " header", 0, ActionTableLayouts.TableHeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var t, expected, out bool complete), complete, baseOffset,
+            (expected?.Signature ?? "ERST/EINJ") + " header", ActionTableLayouts.TableHeaderSize, source.Length);
         return t;
     }
 
