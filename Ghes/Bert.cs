@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using ApeiKit.Cper;
+using ApeiKit.Hest;
 
 namespace ApeiKit.Ghes;
 
@@ -21,12 +22,8 @@ public readonly ref struct BertTable
     /// <summary>"BERT".</summary>
     public static ReadOnlySpan<byte> Signature => "BERT"u8;
 
-    /// <summary>Layout of the fields after the ACPI header (offsets relative to the table).</summary>
-    public static StructDef Layout { get; } = new("BERT", Size,
-    [
-        FieldDef.UInt("bootErrorRegionLength", "Boot error region length", RegionLengthOffset, 4, unit: "bytes"),
-        FieldDef.Hex("bootErrorRegion", "Boot error region address", RegionAddressOffset, 8),
-    ]);
+    /// <summary>Layout of the fields after the ACPI header (offsets relative to the table; declared in Declarations/GhesDeclarations.cs).</summary>
+    public static StructDef Layout => BertDeclaration.LayoutDef;
 
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -46,33 +43,27 @@ public readonly ref struct BertTable
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out BertTable table, out ApeiContentException? error, long baseOffset = 0)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out table, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            table = default;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out table, baseOffset, out bool complete), complete);
 
     /// <summary>Makes a view over the first 48 bytes; false when fewer are present.</summary>
     /// <exception cref="ApeiContentException">The signature is not "BERT", or the header's Length is below 48.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out BertTable table, long baseOffset = 0)
+        => ContentStatus.ThrowIfInvalid(Check(source, out table, baseOffset, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out BertTable table, long baseOffset, out bool complete)
     {
         table = default;
+        complete = false;
         if (source.Length >= 4 && !HasSignature(source))
-            ThrowHelper.ThrowInvalid("BERT", "Signature", baseOffset, "\"BERT\"", FieldFormat.HexBytes(source[..4]));
-        if (source.Length < Size) return false;
+            return ApeiContentException.Invalid("BERT", "Signature", baseOffset, "\"BERT\"", FieldFormat.HexBytes(source[..4]));
+        if (source.Length < Size) return null;
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < Size)
-            ThrowHelper.ThrowInvalid("BERT", "Length", baseOffset + AcpiTableHeader.LengthOffset, $">= {Size}", length.ToString(CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid("BERT", "Length", baseOffset + AcpiTableHeader.LengthOffset, $">= {Size}", length.ToString(CultureInfo.InvariantCulture));
         table = new BertTable(source[..Size]);
-        return true;
+        complete = true;
+        return null;
     }
 
     /// <summary>Reads the table; throws when truncated or malformed.</summary>
@@ -112,19 +103,18 @@ public sealed class BertTableData : IApeiEncodable
     public static BertTableData Decode(ReadOnlySpan<byte> source, long baseOffset = 0)
     {
         var t = BertTable.Read(source, baseOffset);
-        var header = AcpiTableHeaderData.From(t.Header);
+        var decoded = DecodedAcpiHeader.Of(t.Header, t.Bytes);
         return new BertTableData
         {
-            Header = header, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
+            Header = decoded.Values, RegionLength = t.RegionLength, RegionAddress = t.RegionAddress,
             ChecksumByte = t.IsChecksumValid ? null : t.Header.Checksum,
-            _decodedHeader = header, _rawHeader = t.Bytes[..AcpiTableHeader.Size].ToArray(),
+            _decoded = decoded,
         };
     }
 
-    // The header as decoded, written back verbatim while Header is unchanged: text fields holding bytes outside
-    // printable ASCII, and a Length other than 48, do not survive AcpiTableHeaderData (as in HestTableModel).
-    private AcpiTableHeaderData? _decodedHeader;
-    private byte[]? _rawHeader;
+    // The header as decoded, written back verbatim while Header is unchanged, its Length too (a Length other than 48
+    // survives; the HEST and ERST/EINJ models write the encoded length instead).
+    private DecodedAcpiHeader? _decoded;
 
     /// <summary>48 (<see cref="BertTable.Size"/>).</summary>
     public int GetEncodedLength() => BertTable.Size;
@@ -136,8 +126,7 @@ public sealed class BertTableData : IApeiEncodable
         if (destination.Length < BertTable.Size) return false;
         var d = destination[..BertTable.Size];
         d.Clear();
-        if (_rawHeader is not null && Header == _decodedHeader) _rawHeader.CopyTo(d);
-        else Header.Write(d, BertTable.Size);
+        DecodedAcpiHeader.Write(_decoded, Header, d, BertTable.Size, keepLength: true);
         BinaryPrimitives.WriteUInt32LittleEndian(d[BertTable.RegionLengthOffset..], RegionLength);
         BinaryPrimitives.WriteUInt64LittleEndian(d[BertTable.RegionAddressOffset..], RegionAddress);
         d[AcpiTableHeader.ChecksumOffset] = ChecksumByte ?? Checksum.Compute(d, AcpiTableHeader.ChecksumOffset);

@@ -29,20 +29,7 @@ public readonly ref struct ErrorStatusBlockView
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ErrorStatusBlockView block, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out block, out bytesConsumed, baseOffset) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            block = default;
-            bytesConsumed = 0;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out block, out bytesConsumed, baseOffset), bytesConsumed > 0);
 
     /// <summary>
     /// Reads the block at the start of <paramref name="source"/>. False only when too few bytes are present
@@ -50,10 +37,15 @@ public readonly ref struct ErrorStatusBlockView
     /// </summary>
     /// <exception cref="ApeiContentException">The block is malformed (see <see cref="GhesBlockValidator"/>); an empty block (Block Status zero) is not an error.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out ErrorStatusBlockView block, out int bytesConsumed, long baseOffset = 0)
+        => ContentStatus.ThrowIfInvalid(Check(source, out block, out bytesConsumed, baseOffset), bytesConsumed > 0);
+
+    // The one check behind both TryRead overloads: the content error, or null (then bytesConsumed is 0 when more bytes
+    // are needed; a block is at least 20 bytes).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out ErrorStatusBlockView block, out int bytesConsumed, long baseOffset)
     {
         block = default;
         bytesConsumed = 0;
-        if (source.Length < GenericErrorStatus.BlockHeaderSize) return false;
+        if (source.Length < GenericErrorStatus.BlockHeaderSize) return null;
         ulong length = GenericErrorStatus.BlockLength(source);
         if (BinaryPrimitives.ReadUInt32LittleEndian(source) == 0)
         {
@@ -62,22 +54,21 @@ public readonly ref struct ErrorStatusBlockView
             n = Math.Max(n, GenericErrorStatus.BlockHeaderSize);
             block = new ErrorStatusBlockView(source[..n], 0);
             bytesConsumed = n;
-            return true;
+            return null;
         }
         if (length > (ulong)source.Length)
         {
             // Too few bytes, unless the header is malformed in a way more bytes cannot fix.
             var early = GhesBlockValidator.Validate(source[..GenericErrorStatus.BlockHeaderSize], null, baseOffset);
             var fatal = early.Findings.Find(f => f.Kind is GhesFindingKind.DataLengthTooSmall or GhesFindingKind.RawDataOverlapsData);
-            if (fatal is not null) throw fatal.ToException();
-            return false;
+            return fatal?.ToException();
         }
         var bytes = source[..(int)length];
         var result = GhesBlockValidator.Validate(bytes, null, baseOffset);
-        result.ThrowIfInvalid();
+        if (result.FirstError is { } error) return error.ToException();
         block = new ErrorStatusBlockView(bytes, result.EntryCount);
         bytesConsumed = (int)length;
-        return true;
+        return null;
     }
 
     /// <summary>Reads the block; throws when bytes are missing or the block is malformed.</summary>

@@ -74,41 +74,17 @@ public static class GenericErrorStatus
     /// <summary>Size of the entry header for <paramref name="revision"/> (Linux's <c>acpi_hest_get_size</c>).</summary>
     public static int EntryHeaderSizeFor(ushort revision) => revision >= TimestampRevision ? EntryHeaderSizeWithTimestamp : EntryHeaderSize;
 
-    private static readonly FlagTable s_entryValidation = [new(0, "fruId"), new(1, "fruString"), new(2, "timestamp")];
+    // The layouts are declared once, in Declarations/GhesDeclarations.cs (ApeiKit.Generators); these hand them out
+    // (through properties, so nothing here is initialised before a declaration's generated static constructor).
 
     /// <summary>The Block Status bit fields.</summary>
-    public static IReadOnlyList<BitFieldDef> BlockStatusBits { get; } =
-    [
-        new("uncorrectable", "Uncorrectable error valid", 0, 1),
-        new("correctable", "Correctable error valid", 1, 1),
-        new("multipleUncorrectable", "Multiple uncorrectable errors", 2, 1),
-        new("multipleCorrectable", "Multiple correctable errors", 3, 1),
-        new("entryCount", "Error data entry count", EntryCountShift, 10, IsCount: true),
-    ];
+    public static IReadOnlyList<BitFieldDef> BlockStatusBits => ErrorStatusBlockHeaderDeclaration.BlockStatusField.BitFields!;
 
     /// <summary>Layout of the block header (ACPI 6.5 Table 18.11).</summary>
-    public static StructDef BlockLayout { get; } = new("Generic Error Status Block", BlockHeaderSize,
-    [
-        FieldDef.Bits("blockStatus", "Block status", BlockStatusOffset, 4, BlockStatusBits),
-        FieldDef.Hex("rawDataOffset", "Raw data offset", RawDataOffsetOffset, 4),
-        FieldDef.UInt("rawDataLength", "Raw data length", RawDataLengthOffset, 4, unit: "bytes"),
-        FieldDef.UInt("dataLength", "Data length", DataLengthOffset, 4, unit: "bytes"),
-        FieldDef.Enum("errorSeverity", "Error severity", BlockSeverityOffset, 4, CperNames.Severity),
-    ]);
+    public static StructDef BlockLayout => ErrorStatusBlockHeaderDeclaration.LayoutDef;
 
     /// <summary>Layout of a data entry header; fields past the bytes given (the timestamp of a revision below 0x300) are skipped.</summary>
-    public static StructDef EntryLayout { get; } = new("Generic Error Data Entry", EntryHeaderSizeWithTimestamp,
-    [
-        FieldDef.Guid("sectionType", "Section type", SectionTypeOffset, CperSectionRegistry.GuidName),
-        FieldDef.Enum("errorSeverity", "Error severity", EntrySeverityOffset, 4, CperNames.Severity),
-        FieldDef.Hex("revision", "Revision", RevisionOffset, 2),
-        FieldDef.Flags("validationBits", "Validation bits", ValidationBitsOffset, 1, s_entryValidation),
-        FieldDef.Flags("flags", "Flags", FlagsOffset, 1, CperNames.SectionFlags),
-        FieldDef.UInt("errorDataLength", "Error data length", ErrorDataLengthOffset, 4, unit: "bytes"),
-        FieldDef.Guid("fruId", "FRU ID", FruIdOffset, validBit: 0),
-        FieldDef.Ascii("fruText", "FRU text", FruTextOffset, FruTextLength, validBit: 1),
-        FieldDef.Timestamp("timestamp", "Timestamp", TimestampOffset, validBit: 2),
-    ], validationField: "validationBits");
+    public static StructDef EntryLayout => ErrorDataEntryHeaderDeclaration.LayoutDef;
 
     /// <summary>
     /// The length the block occupies, as Linux's <c>cper_estatus_len</c> computes it: raw data offset + raw data

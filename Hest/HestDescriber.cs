@@ -20,15 +20,7 @@ public static class HestDescriber
     public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label = "HEST (Hardware Error Source Table)")
     {
         ArgumentNullException.ThrowIfNull(visitor);
-        HestTable table;
-        try
-        {
-            table = HestTable.Read(source);
-        }
-        catch (ApeiContentException ex)
-        {
-            throw ex.Rebase(baseOffset);
-        }
+        var table = HestTable.ReadAt(source, baseOffset);
         int errors = 0;
         var bytes = table.Bytes;
         visitor.BeginObject(null, label, baseOffset, bytes.Length);

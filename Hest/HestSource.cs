@@ -20,7 +20,7 @@ public abstract class HestSource : IApeiEncodable
         {
             _bytes = new byte[Kind.FixedSize];
             BinaryPrimitives.WriteUInt16LittleEndian(_bytes, (ushort)type);
-            if (type != HestSourceType.Ia32Nmi) _bytes[7] = 1; // Enabled
+            if (type != HestSourceType.Ia32Nmi) GhesDeclaration.EnabledField.WriteValue(_bytes, 1);
             NumberOfRecordsToPreAllocate = 1;
             MaxSectionsPerRecord = 1;
         }
@@ -40,11 +40,11 @@ public abstract class HestSource : IApeiEncodable
     private protected Span<byte> Raw => _bytes;
 
     /// <summary>Source ID: unique among the table's error sources.</summary>
-    public ushort SourceId { get => U16(2); set => W16(2, value); }
+    public ushort SourceId { get => (ushort)Get(Ia32NmiDeclaration.SourceIdField); set => Set(Ia32NmiDeclaration.SourceIdField, value); }
     /// <summary>Number of error records to pre-allocate (offset 8; at least 1).</summary>
-    public uint NumberOfRecordsToPreAllocate { get => U32(8); set => W32(8, value); }
+    public uint NumberOfRecordsToPreAllocate { get => (uint)Get(Ia32NmiDeclaration.NumberOfRecordsToPreAllocateField); set => Set(Ia32NmiDeclaration.NumberOfRecordsToPreAllocateField, value); }
     /// <summary>Max sections per record (offset 12; at least 1).</summary>
-    public uint MaxSectionsPerRecord { get => U32(12); set => W32(12, value); }
+    public uint MaxSectionsPerRecord { get => (uint)Get(Ia32NmiDeclaration.MaxSectionsPerRecordField); set => Set(Ia32NmiDeclaration.MaxSectionsPerRecordField, value); }
 
     /// <summary>Reads a layout field by JSON name (see <see cref="HestLayouts"/>).</summary>
     /// <exception cref="ArgumentException">No such numeric field in this type's layout.</exception>
@@ -57,12 +57,11 @@ public abstract class HestSource : IApeiEncodable
     private FieldDef FindNumeric(string json)
         => Kind.Layout.Find(json) is { } f && (f.IsNumeric || f is { Kind: FieldKind.Reserved, Size: <= 8 }) ? f : throw new ArgumentException($"{Kind.Name} has no numeric field '{json}'.", nameof(json));
 
-    private protected ushort U16(int o) => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(o));
-    private protected uint U32(int o) => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(o));
-    private protected ulong U64(int o) => BinaryPrimitives.ReadUInt64LittleEndian(_bytes.AsSpan(o));
-    private protected void W16(int o, ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(_bytes.AsSpan(o), v);
-    private protected void W32(int o, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(o), v);
-    private protected void W64(int o, ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(o), v);
+    // The typed properties read and write through the fields declared once in Declarations/HestDeclarations.cs (the
+    // generated XField statics): no offset is written here. A property of an abstract base names one declaration's
+    // field; the fragment it comes from puts it at the same offset in every type that has it.
+    private protected ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    private protected void Set(FieldDef field, ulong value) => field.WriteValue(_bytes, value);
     private protected HardwareErrorNotification ReadNotification(int o) => HardwareErrorNotification.Read(_bytes.AsSpan(o, HardwareErrorNotification.Size));
     private protected void WriteNotification(int o, HardwareErrorNotification n)
     {
@@ -136,7 +135,7 @@ public abstract class EnableableHestSource : HestSource
     private protected EnableableHestSource(HestSourceType type, ReadOnlySpan<byte> fixedPart) : base(type, fixedPart) { }
 
     /// <summary>Enabled (offset 7): 1 enabled, 0 disabled; other values are invalid but kept.</summary>
-    public byte Enabled { get => Raw[7]; set => Raw[7] = value; }
+    public byte Enabled { get => (byte)Get(GhesDeclaration.EnabledField); set => Set(GhesDeclaration.EnabledField, value); }
 }
 
 /// <summary>The machine check types (0, 1, 11): flags, and machine check bank structures after the fixed part.</summary>
@@ -145,7 +144,7 @@ public abstract class MachineCheckSource : EnableableHestSource
     private protected MachineCheckSource(HestSourceType type, ReadOnlySpan<byte> fixedPart) : base(type, fixedPart) { }
 
     /// <summary>Flags: bit 0 FIRMWARE_FIRST, bit 2 GHES_ASSIST (mutually exclusive).</summary>
-    public HestSourceFlags Flags { get => (HestSourceFlags)Raw[6]; set => Raw[6] = (byte)value; }
+    public HestSourceFlags Flags { get => (HestSourceFlags)Get(Ia32MachineCheckDeclaration.FlagsField); set => Set(Ia32MachineCheckDeclaration.FlagsField, (byte)value); }
     /// <summary>The banks; Number Of Hardware Banks is written from their count.</summary>
     public List<MachineCheckBank> Banks { get; } = [];
 
@@ -179,9 +178,9 @@ public sealed class Ia32MachineCheckSource : MachineCheckSource
     internal Ia32MachineCheckSource(ReadOnlySpan<byte> b) : base(HestSourceType.Ia32MachineCheck, b) { }
 
     /// <summary>Global capability init data (IA32_MCG_CAP).</summary>
-    public ulong GlobalCapabilityInitData { get => U64(16); set => W64(16, value); }
+    public ulong GlobalCapabilityInitData { get => Get(Ia32MachineCheckDeclaration.GlobalCapabilityInitDataField); set => Set(Ia32MachineCheckDeclaration.GlobalCapabilityInitDataField, value); }
     /// <summary>Global control init data (IA32_MCG_CTL).</summary>
-    public ulong GlobalControlInitData { get => U64(24); set => W64(24, value); }
+    public ulong GlobalControlInitData { get => Get(Ia32MachineCheckDeclaration.GlobalControlInitDataField); set => Set(Ia32MachineCheckDeclaration.GlobalControlInitDataField, value); }
 }
 
 /// <summary>The machine check types with a notification structure (1 and 11): 48 bytes + 28 per bank.</summary>
@@ -220,7 +219,7 @@ public sealed class Ia32NmiSource : HestSource
     internal Ia32NmiSource(ReadOnlySpan<byte> b) : base(HestSourceType.Ia32Nmi, b) { }
 
     /// <summary>Max raw data length.</summary>
-    public uint MaxRawDataLength { get => U32(16); set => W32(16, value); }
+    public uint MaxRawDataLength { get => (uint)Get(Ia32NmiDeclaration.MaxRawDataLengthField); set => Set(Ia32NmiDeclaration.MaxRawDataLengthField, value); }
 }
 
 /// <summary>The PCI Express AER types (6, 7, 8).</summary>
@@ -229,27 +228,27 @@ public abstract class PcieAerSource : EnableableHestSource
     private protected PcieAerSource(HestSourceType type, ReadOnlySpan<byte> b) : base(type, b) { }
 
     /// <summary>Flags: bit 0 FIRMWARE_FIRST, bit 1 GLOBAL (Bus/Device/Function ignored; applies to all devices of the type).</summary>
-    public HestSourceFlags Flags { get => (HestSourceFlags)Raw[6]; set => Raw[6] = (byte)value; }
+    public HestSourceFlags Flags { get => (HestSourceFlags)Get(PcieDeviceAerDeclaration.FlagsField); set => Set(PcieDeviceAerDeclaration.FlagsField, (byte)value); }
     /// <summary>Bus field: bus in bits 7:0, segment in bits 23:8.</summary>
-    public uint Bus { get => U32(16); set => W32(16, value); }
+    public uint Bus { get => (uint)Get(PcieDeviceAerDeclaration.BusField); set => Set(PcieDeviceAerDeclaration.BusField, value); }
     /// <summary>PCI bus number (bits 7:0 of <see cref="Bus"/>).</summary>
     public byte BusNumber { get => (byte)Bus; set => Bus = (Bus & ~0xFFu) | value; }
     /// <summary>PCI segment (bits 23:8 of <see cref="Bus"/>).</summary>
     public ushort Segment { get => (ushort)(Bus >> 8); set => Bus = (Bus & 0xFF0000FFu) | ((uint)value << 8); }
     /// <summary>Device number.</summary>
-    public ushort Device { get => U16(20); set => W16(20, value); }
+    public ushort Device { get => (ushort)Get(PcieDeviceAerDeclaration.DeviceField); set => Set(PcieDeviceAerDeclaration.DeviceField, value); }
     /// <summary>Function number.</summary>
-    public ushort Function { get => U16(22); set => W16(22, value); }
+    public ushort Function { get => (ushort)Get(PcieDeviceAerDeclaration.FunctionField); set => Set(PcieDeviceAerDeclaration.FunctionField, value); }
     /// <summary>Device control register value to program.</summary>
-    public ushort DeviceControl { get => U16(24); set => W16(24, value); }
+    public ushort DeviceControl { get => (ushort)Get(PcieDeviceAerDeclaration.DeviceControlField); set => Set(PcieDeviceAerDeclaration.DeviceControlField, value); }
     /// <summary>Uncorrectable error mask.</summary>
-    public uint UncorrectableErrorMask { get => U32(28); set => W32(28, value); }
+    public uint UncorrectableErrorMask { get => (uint)Get(PcieDeviceAerDeclaration.UncorrectableErrorMaskField); set => Set(PcieDeviceAerDeclaration.UncorrectableErrorMaskField, value); }
     /// <summary>Uncorrectable error severity.</summary>
-    public uint UncorrectableErrorSeverity { get => U32(32); set => W32(32, value); }
+    public uint UncorrectableErrorSeverity { get => (uint)Get(PcieDeviceAerDeclaration.UncorrectableErrorSeverityField); set => Set(PcieDeviceAerDeclaration.UncorrectableErrorSeverityField, value); }
     /// <summary>Correctable error mask.</summary>
-    public uint CorrectableErrorMask { get => U32(36); set => W32(36, value); }
+    public uint CorrectableErrorMask { get => (uint)Get(PcieDeviceAerDeclaration.CorrectableErrorMaskField); set => Set(PcieDeviceAerDeclaration.CorrectableErrorMaskField, value); }
     /// <summary>Advanced error capabilities and control.</summary>
-    public uint AdvancedErrorCapabilitiesAndControl { get => U32(40); set => W32(40, value); }
+    public uint AdvancedErrorCapabilitiesAndControl { get => (uint)Get(PcieDeviceAerDeclaration.AdvancedErrorCapabilitiesAndControlField); set => Set(PcieDeviceAerDeclaration.AdvancedErrorCapabilitiesAndControlField, value); }
 }
 
 /// <summary>Type 6, PCI Express Root Port AER (48 bytes).</summary>
@@ -260,7 +259,7 @@ public sealed class PcieRootPortAerSource : PcieAerSource
     internal PcieRootPortAerSource(ReadOnlySpan<byte> b) : base(HestSourceType.PcieRootPortAer, b) { }
 
     /// <summary>Root error command register value.</summary>
-    public uint RootErrorCommand { get => U32(44); set => W32(44, value); }
+    public uint RootErrorCommand { get => (uint)Get(PcieRootPortAerDeclaration.RootErrorCommandField); set => Set(PcieRootPortAerDeclaration.RootErrorCommandField, value); }
 }
 
 /// <summary>Type 7, PCI Express Device AER (44 bytes).</summary>
@@ -279,11 +278,11 @@ public sealed class PcieBridgeAerSource : PcieAerSource
     internal PcieBridgeAerSource(ReadOnlySpan<byte> b) : base(HestSourceType.PcieBridgeAer, b) { }
 
     /// <summary>Secondary uncorrectable error mask.</summary>
-    public uint SecondaryUncorrectableErrorMask { get => U32(44); set => W32(44, value); }
+    public uint SecondaryUncorrectableErrorMask { get => (uint)Get(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorMaskField); set => Set(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorMaskField, value); }
     /// <summary>Secondary uncorrectable error severity.</summary>
-    public uint SecondaryUncorrectableErrorSeverity { get => U32(48); set => W32(48, value); }
+    public uint SecondaryUncorrectableErrorSeverity { get => (uint)Get(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorSeverityField); set => Set(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorSeverityField, value); }
     /// <summary>Secondary advanced error capabilities and control.</summary>
-    public uint SecondaryAdvancedErrorCapabilitiesAndControl { get => U32(52); set => W32(52, value); }
+    public uint SecondaryAdvancedErrorCapabilitiesAndControl { get => (uint)Get(PcieBridgeAerDeclaration.SecondaryAdvancedErrorCapabilitiesAndControlField); set => Set(PcieBridgeAerDeclaration.SecondaryAdvancedErrorCapabilitiesAndControlField, value); }
 }
 
 /// <summary>Type 9, Generic Hardware Error Source (64 bytes).</summary>
@@ -307,17 +306,17 @@ public class GhesSource : EnableableHestSource
     }
 
     /// <summary>Related source ID: the non-GHES source this one stands in for, 0xFFFF none.</summary>
-    public ushort RelatedSourceId { get => U16(4); set => W16(4, value); }
+    public ushort RelatedSourceId { get => (ushort)Get(GhesDeclaration.RelatedSourceIdField); set => Set(GhesDeclaration.RelatedSourceIdField, value); }
     /// <summary>The flags byte, reserved for GHES (kept as read).</summary>
-    public byte ReservedFlags { get => Raw[6]; set => Raw[6] = value; }
+    public byte ReservedFlags { get => (byte)Get(GhesDeclaration.ReservedFlagsField); set => Set(GhesDeclaration.ReservedFlagsField, value); }
     /// <summary>Max raw data length.</summary>
-    public uint MaxRawDataLength { get => U32(16); set => W32(16, value); }
+    public uint MaxRawDataLength { get => (uint)Get(GhesDeclaration.MaxRawDataLengthField); set => Set(GhesDeclaration.MaxRawDataLengthField, value); }
     /// <summary>Error status address: the register holding the physical address of the error status block.</summary>
     public GenericAddress ErrorStatusAddress { get => GenericAddress.Read(Raw.Slice(20, 12)); set => value.Write(Raw.Slice(20, 12)); }
     /// <summary>The notification structure (offset 32).</summary>
     public HardwareErrorNotification Notification { get => ReadNotification(32); set => WriteNotification(32, value); }
     /// <summary>Error status block length (at least 20).</summary>
-    public uint ErrorStatusBlockLength { get => U32(60); set => W32(60, value); }
+    public uint ErrorStatusBlockLength { get => (uint)Get(GhesDeclaration.ErrorStatusBlockLengthField); set => Set(GhesDeclaration.ErrorStatusBlockLengthField, value); }
 }
 
 /// <summary>Type 10, Generic Hardware Error Source version 2 (92 bytes): GHES plus the read-ack register.</summary>
@@ -341,9 +340,9 @@ public sealed class GhesV2Source : GhesSource
     /// <summary>Read ack register: OSPM writes <c>(value &amp; preserve) | write</c> here once it has read the block.</summary>
     public GenericAddress ReadAckRegister { get => GenericAddress.Read(Raw.Slice(64, 12)); set => value.Write(Raw.Slice(64, 12)); }
     /// <summary>Read ack preserve mask.</summary>
-    public ulong ReadAckPreserve { get => U64(76); set => W64(76, value); }
+    public ulong ReadAckPreserve { get => Get(GhesV2Declaration.ReadAckPreserveField); set => Set(GhesV2Declaration.ReadAckPreserveField, value); }
     /// <summary>Read ack write mask.</summary>
-    public ulong ReadAckWrite { get => U64(84); set => W64(84, value); }
+    public ulong ReadAckWrite { get => Get(GhesV2Declaration.ReadAckWriteField); set => Set(GhesV2Declaration.ReadAckWriteField, value); }
 }
 
 /// <summary>A machine check error bank structure (28 bytes, ACPI 6.5 §18.3.2, Machine Check Error Bank).</summary>
@@ -358,23 +357,26 @@ public sealed class MachineCheckBank
     public MachineCheckBank(ReadOnlySpan<byte> bytes) => bytes[..HestLayouts.BankSize].CopyTo(_bytes);
 
     /// <summary>Bank number.</summary>
-    public byte BankNumber { get => _bytes[0]; set => _bytes[0] = value; }
+    public byte BankNumber { get => (byte)Get(MachineCheckBankDeclaration.BankNumberField); set => Set(MachineCheckBankDeclaration.BankNumberField, value); }
     /// <summary>Clear status on initialization: 0 clear, 1 don't clear.</summary>
-    public byte ClearStatusOnInitialization { get => _bytes[1]; set => _bytes[1] = value; }
+    public byte ClearStatusOnInitialization { get => (byte)Get(MachineCheckBankDeclaration.ClearStatusOnInitializationField); set => Set(MachineCheckBankDeclaration.ClearStatusOnInitializationField, value); }
     /// <summary>Status data format: 0 IA-32 MCA, 1 Intel 64 MCA, 2 AMD64 MCA.</summary>
-    public byte StatusDataFormat { get => _bytes[2]; set => _bytes[2] = value; }
+    public byte StatusDataFormat { get => (byte)Get(MachineCheckBankDeclaration.StatusDataFormatField); set => Set(MachineCheckBankDeclaration.StatusDataFormatField, value); }
     /// <summary>The reserved byte (kept as read).</summary>
     public byte Reserved { get => _bytes[3]; set => _bytes[3] = value; }
     /// <summary>Control register MSR address.</summary>
-    public uint ControlRegisterMsrAddress { get => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(4)); set => BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(4), value); }
+    public uint ControlRegisterMsrAddress { get => (uint)Get(MachineCheckBankDeclaration.ControlRegisterMsrAddressField); set => Set(MachineCheckBankDeclaration.ControlRegisterMsrAddressField, value); }
     /// <summary>Control init data.</summary>
-    public ulong ControlInitData { get => BinaryPrimitives.ReadUInt64LittleEndian(_bytes.AsSpan(8)); set => BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(8), value); }
+    public ulong ControlInitData { get => Get(MachineCheckBankDeclaration.ControlInitDataField); set => Set(MachineCheckBankDeclaration.ControlInitDataField, value); }
     /// <summary>Status register MSR address.</summary>
-    public uint StatusRegisterMsrAddress { get => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(16)); set => BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(16), value); }
+    public uint StatusRegisterMsrAddress { get => (uint)Get(MachineCheckBankDeclaration.StatusRegisterMsrAddressField); set => Set(MachineCheckBankDeclaration.StatusRegisterMsrAddressField, value); }
     /// <summary>Address register MSR address.</summary>
-    public uint AddressRegisterMsrAddress { get => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(20)); set => BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(20), value); }
+    public uint AddressRegisterMsrAddress { get => (uint)Get(MachineCheckBankDeclaration.AddressRegisterMsrAddressField); set => Set(MachineCheckBankDeclaration.AddressRegisterMsrAddressField, value); }
     /// <summary>Misc register MSR address.</summary>
-    public uint MiscRegisterMsrAddress { get => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(24)); set => BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(24), value); }
+    public uint MiscRegisterMsrAddress { get => (uint)Get(MachineCheckBankDeclaration.MiscRegisterMsrAddressField); set => Set(MachineCheckBankDeclaration.MiscRegisterMsrAddressField, value); }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_bytes, value);
 
     /// <summary>Reads a bank field by JSON name.</summary>
     public ulong GetField(string json) => Find(json).ReadValue(_bytes);

@@ -31,19 +31,7 @@ public readonly ref struct HestTable
     /// <param name="table">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out HestTable table, out ApeiContentException? error)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out table) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            table = default;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out table, out bool complete), complete);
 
     /// <summary>
     /// Makes a view. False only when fewer than 40 bytes are present. The view covers the table's Length,
@@ -51,23 +39,32 @@ public readonly ref struct HestTable
     /// </summary>
     /// <exception cref="ApeiContentException">The signature is not "HEST", or Length is smaller than the 40-byte header.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out HestTable table)
+        => ContentStatus.ThrowIfInvalid(Check(source, out table, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out HestTable table, out bool complete)
     {
         table = default;
-        if (source.Length < HestLayouts.TableHeaderSize) return false;
+        complete = false;
+        if (source.Length < HestLayouts.TableHeaderSize) return null;
         if (!source.StartsWith(Signature))
-            ThrowHelper.ThrowInvalid("HEST header", "Signature", 0, "\"HEST\"", "\"" + AsciiField.Decode(source[..4]) + "\"");
+            return ApeiContentException.Invalid("HEST header", "Signature", 0, "\"HEST\"", "\"" + AsciiField.Decode(source[..4]) + "\"");
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < HestLayouts.TableHeaderSize)
-            ThrowHelper.ThrowInvalid("HEST header", "Length", AcpiTableHeader.LengthOffset, "at least 40 (header and Error Source Count)", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid("HEST header", "Length", AcpiTableHeader.LengthOffset, "at least 40 (header and Error Source Count)", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int present = (int)Math.Min(length, (uint)source.Length);
         table = new HestTable(source[..present], length);
-        return true;
+        complete = true;
+        return null;
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 40 bytes are present or the header is wrong.</summary>
-    public static HestTable Read(ReadOnlySpan<byte> source)
+    public static HestTable Read(ReadOnlySpan<byte> source) => ReadAt(source, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the table in its input).
+    internal static HestTable ReadAt(ReadOnlySpan<byte> source, long baseOffset)
     {
-        if (!TryRead(source, out var t)) ThrowHelper.ThrowTruncated("HEST header", 0, HestLayouts.TableHeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var t, out bool complete), complete, baseOffset, "HEST header", HestLayouts.TableHeaderSize, source.Length);
         return t;
     }
 

@@ -25,8 +25,7 @@ public sealed class HestTableModel : IApeiEncodable
     /// </summary>
     public byte? ChecksumOverride { get; set; }
 
-    private AcpiTableHeaderData? _decodedHeader;
-    private byte[]? _rawHeader;
+    private DecodedAcpiHeader? _decoded;
 
     /// <summary>Decodes a whole table strictly.</summary>
     /// <exception cref="ApeiContentException">Bad header, Length past the bytes, unknown type or a structure past the end.</exception>
@@ -45,9 +44,8 @@ public sealed class HestTableModel : IApeiEncodable
     public static HestTableModel DecodePrefix(ReadOnlySpan<byte> source, out ApeiContentException? error)
     {
         var table = HestTable.Read(source);
-        var model = new HestTableModel { Header = AcpiTableHeaderData.From(table.Header) };
-        model._decodedHeader = model.Header;
-        model._rawHeader = table.Bytes[..AcpiTableHeader.Size].ToArray();
+        var decoded = DecodedAcpiHeader.Of(table.Header, table.Bytes);
+        var model = new HestTableModel { Header = decoded.Values, _decoded = decoded };
         var e = table.GetEnumerator();
         while (e.MoveNext()) model.Sources.Add(HestSource.From(e.Current));
         error = e.Error;
@@ -74,16 +72,7 @@ public sealed class HestTableModel : IApeiEncodable
         int length = GetEncodedLength();
         if (destination.Length < length) return false;
         var table = destination[..length];
-        if (_rawHeader is not null && Header == _decodedHeader)
-        {
-            // The header as decoded: copy its bytes so text fields holding non-ASCII (a numeric Creator ID, as real firmware writes) survive.
-            _rawHeader.CopyTo(table);
-            BinaryPrimitives.WriteUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..], (uint)length);
-        }
-        else
-        {
-            (Header with { Signature = "HEST" }).Write(table, (uint)length);
-        }
+        DecodedAcpiHeader.Write(_decoded, Header, table, (uint)length, "HEST");
         BinaryPrimitives.WriteUInt32LittleEndian(table[HestLayouts.ErrorSourceCountOffset..], ErrorSourceCountOverride ?? (uint)Sources.Count);
         int o = HestLayouts.TableHeaderSize;
         foreach (var s in Sources)

@@ -24,15 +24,7 @@ public static class ErstStoreDescriber
     public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label = "ERST store (QEMU acpi-erst backing file)", CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
-        ErstStoreView v;
-        try
-        {
-            v = ErstStoreView.Read(source);
-        }
-        catch (ApeiContentException e)
-        {
-            throw e.Rebase(baseOffset);
-        }
+        var v = ErstStoreView.ReadAt(source, baseOffset);
         int before = visitor.ErrorsReported;
         var inv = CultureInfo.InvariantCulture;
         visitor.BeginObject(null, label, baseOffset, source.Length);

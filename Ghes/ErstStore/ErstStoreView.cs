@@ -71,41 +71,38 @@ public readonly ref struct ErstStoreView
     /// <param name="store">The view when <see cref="System.Buffers.OperationStatus.Done"/>.</param>
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ErstStoreView store, out ApeiContentException? error)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out store) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            store = default;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out store, out bool complete), complete);
 
     /// <summary>Makes a view. False only when fewer than 24 bytes are present.</summary>
     /// <exception cref="ApeiContentException">No magic; record_size zero or not a power of two; the map does not fit in the file.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out ErstStoreView store)
+        => ContentStatus.ThrowIfInvalid(Check(source, out store, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out ErstStoreView store, out bool complete)
     {
         store = default;
-        if (source.Length < HeaderSize) return false;
-        if (!HasMagic(source)) ThrowHelper.ThrowInvalid("ERST store header", "magic", 0, "\"ERSTSTOR\"", "\"" + AsciiField.Decode(source[..8]) + "\"");
+        complete = false;
+        if (source.Length < HeaderSize) return null;
+        if (!HasMagic(source)) return ApeiContentException.Invalid("ERST store header", "magic", 0, "\"ERSTSTOR\"", "\"" + AsciiField.Decode(source[..8]) + "\"");
         uint recordSize = BinaryPrimitives.ReadUInt32LittleEndian(source[RecordSizeOffset..]);
         if (recordSize == 0 || (recordSize & (recordSize - 1)) != 0 || recordSize < 128)
-            ThrowHelper.ThrowInvalid("ERST store header", "record_size", RecordSizeOffset, "a power of two of at least 128 (QEMU: at least 4096)", recordSize.ToString(CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid("ERST store header", "record_size", RecordSizeOffset, "a power of two of at least 128 (QEMU: at least 4096)", recordSize.ToString(CultureInfo.InvariantCulture));
         var view = new ErstStoreView(source);
         if ((ulong)HeaderSize + (ulong)view.SlotCount * 8 > (ulong)source.Length)
-            ThrowHelper.ThrowTruncated("ERST store record-id map", HeaderSize, HeaderSize + (long)view.SlotCount * 8, source.Length);
+            return ApeiContentException.Truncated("ERST store record-id map", HeaderSize, HeaderSize + (long)view.SlotCount * 8, source.Length);
         store = view;
-        return true;
+        complete = true;
+        return null;
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 24 bytes are present or the header is wrong.</summary>
-    public static ErstStoreView Read(ReadOnlySpan<byte> source)
+    public static ErstStoreView Read(ReadOnlySpan<byte> source) => ReadAt(source, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the store in its input).
+    internal static ErstStoreView ReadAt(ReadOnlySpan<byte> source, long baseOffset)
     {
-        if (!TryRead(source, out var s)) ThrowHelper.ThrowTruncated("ERST store header", 0, HeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var s, out bool complete), complete, baseOffset, "ERST store header", HeaderSize, source.Length);
         return s;
     }
 

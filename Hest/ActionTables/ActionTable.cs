@@ -107,42 +107,40 @@ public readonly ref struct ActionTable
     /// <param name="error">The content error when <see cref="System.Buffers.OperationStatus.InvalidData"/>, else null.</param>
     /// <param name="expected">The kind the table must be, or null for either.</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out ActionTable table, out ApeiContentException? error, ActionTableKind? expected = null)
-    {
-        error = null;
-        try
-        {
-            return TryRead(source, out table, expected) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            table = default;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
-    }
+        => ContentStatus.ToStatus(error = Check(source, out table, expected, out bool complete), complete);
 
     /// <summary>Makes a view. False only when fewer than 48 bytes are present.</summary>
     /// <exception cref="ApeiContentException">The signature is neither "ERST" nor "EINJ" (or not <paramref name="expected"/>), or Length is below 48.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out ActionTable table, ActionTableKind? expected = null)
+        => ContentStatus.ThrowIfInvalid(Check(source, out table, expected, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out ActionTable table, ActionTableKind? expected, out bool complete)
     {
         table = default;
-        if (source.Length < ActionTableLayouts.TableHeaderSize) return false;
+        complete = false;
+        if (source.Length < ActionTableLayouts.TableHeaderSize) return null;
         var kind = ActionTableKind.Of(source);
         if (kind is null || (expected is not null && kind != expected))
-            ThrowHelper.ThrowInvalid((expected?.Signature ?? "ERST/EINJ") + " header", "Signature", 0,
+            return ApeiContentException.Invalid((expected?.Signature ?? "ERST/EINJ") + " header", "Signature", 0,
                 expected is null ? "\"ERST\" or \"EINJ\"" : "\"" + expected.Signature + "\"", "\"" + AsciiField.Decode(source[..4]) + "\"");
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < ActionTableLayouts.TableHeaderSize)
-            ThrowHelper.ThrowInvalid(kind.Signature + " header", "Length", AcpiTableHeader.LengthOffset, "at least 48 (the headers)", length.ToString(CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid(kind.Signature + " header", "Length", AcpiTableHeader.LengthOffset, "at least 48 (the headers)", length.ToString(CultureInfo.InvariantCulture));
         int present = (int)Math.Min(length, (uint)source.Length);
         table = new ActionTable(source[..present], length, kind);
-        return true;
+        complete = true;
+        return null;
     }
 
     /// <summary>Makes a view; throws <see cref="ApeiContentException"/> when fewer than 48 bytes are present or the header is wrong.</summary>
-    public static ActionTable Read(ReadOnlySpan<byte> source, ActionTableKind? expected = null)
+    public static ActionTable Read(ReadOnlySpan<byte> source, ActionTableKind? expected = null) => ReadAt(source, expected, 0);
+
+    // Read with error offsets moved by baseOffset (where the caller found the table in its input).
+    internal static ActionTable ReadAt(ReadOnlySpan<byte> source, ActionTableKind? expected, long baseOffset)
     {
-        if (!TryRead(source, out var t, expected)) ThrowHelper.ThrowTruncated((expected?.Signature ?? "ERST/EINJ") + " header", 0, ActionTableLayouts.TableHeaderSize, source.Length);
+        ContentStatus.ThrowUnlessComplete(Check(source, out var t, expected, out bool complete), complete, baseOffset,
+            (expected?.Signature ?? "ERST/EINJ") + " header", ActionTableLayouts.TableHeaderSize, source.Length);
         return t;
     }
 

@@ -23,15 +23,7 @@ public static class ActionTableDescriber
     public static int Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string? label = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
-        ActionTable table;
-        try
-        {
-            table = ActionTable.Read(source);
-        }
-        catch (ApeiContentException ex)
-        {
-            throw ex.Rebase(baseOffset);
-        }
+        var table = ActionTable.ReadAt(source, null, baseOffset);
         var kind = table.Kind;
         var bytes = table.Bytes;
         int errors = 0;

@@ -35,8 +35,7 @@ public sealed class ActionTableModel : IApeiEncodable
     /// <summary>Checksum byte to write instead of the computed one (set by decoding when the table's checksum was wrong); null writes a correct one.</summary>
     public byte? ChecksumOverride { get; set; }
 
-    private AcpiTableHeaderData? _decodedHeader;
-    private byte[]? _rawHeader;
+    private DecodedAcpiHeader? _decoded;
 
     /// <summary>Decodes a table (ERST or EINJ by its signature, or only <paramref name="expected"/>).</summary>
     /// <exception cref="ApeiContentException">Bad signature, Length below 48 or past the bytes present.</exception>
@@ -45,14 +44,14 @@ public sealed class ActionTableModel : IApeiEncodable
         var table = ActionTable.Read(source, expected);
         if (table.IsTruncated)
             throw ApeiContentException.Truncated(table.Kind.Signature, AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length");
+        var decoded = DecodedAcpiHeader.Of(table.Header, table.Bytes);
         var model = new ActionTableModel(table.Kind)
         {
-            Header = AcpiTableHeaderData.From(table.Header),
+            Header = decoded.Values,
+            _decoded = decoded,
             HeaderSize = table.HeaderSize,
             HeaderFlagsAndReserved = BinaryPrimitives.ReadUInt32LittleEndian(table.Bytes[40..]),
         };
-        model._decodedHeader = model.Header;
-        model._rawHeader = table.Bytes[..AcpiTableHeader.Size].ToArray();
         for (int i = 0; i < table.EntriesPresent; i++) model.Entries.Add(table[i]);
         if (table.TrailingLength > 0) model.TrailingBytes = table.Bytes[^table.TrailingLength..].ToArray();
         if (table.EntryCount != (uint)table.EntriesPresent) model.EntryCountOverride = table.EntryCount;
@@ -70,15 +69,7 @@ public sealed class ActionTableModel : IApeiEncodable
         int length = GetEncodedLength();
         if (destination.Length < length) return false;
         var table = destination[..length];
-        if (_rawHeader is not null && Header == _decodedHeader)
-        {
-            _rawHeader.CopyTo(table); // as decoded: a numeric Creator ID survives
-            BinaryPrimitives.WriteUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..], (uint)length);
-        }
-        else
-        {
-            (Header with { Signature = Kind.Signature }).Write(table, (uint)length);
-        }
+        DecodedAcpiHeader.Write(_decoded, Header, table, (uint)length, Kind.Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(table[ActionTableLayouts.HeaderSizeOffset..], HeaderSize);
         BinaryPrimitives.WriteUInt32LittleEndian(table[40..], HeaderFlagsAndReserved);
         BinaryPrimitives.WriteUInt32LittleEndian(table[ActionTableLayouts.EntryCountOffset..], EntryCountOverride ?? (uint)Entries.Count);

@@ -1,0 +1,499 @@
+using ApeiKit.Ghes;
+using ApeiKit.Hest;
+using ApeiKit.Tests.Ghes;
+
+namespace ApeiKit.Tests.Hest;
+
+/// <summary>
+/// The generated zero-copy views of the HEST structures, the error status block and entry headers and the BERT body
+/// (ApeiKit.Generators, from Hest/Declarations and Ghes/Declarations) against readings they did not produce: the
+/// describer's walk (the bytes it reports at each field's absolute offset, under the same JSON name), the hand-written
+/// views (<see cref="HestErrorSource"/>, <see cref="ErrorStatusBlockView"/>, <see cref="ErrorDataEntryView"/>,
+/// <see cref="BertTable"/>) and the editable models read by JSON name. Inputs: the real ProLiant HEST, iasl's own HEST
+/// template, the BERT fixture, QEMU's virt preset and a table with every type. Each layout must be checked field by
+/// field: a field added to a declaration without its line here fails.
+/// </summary>
+public sealed class GeneratedHestLayoutTests
+{
+    private static readonly HestSourceType[] s_allTypes =
+    [
+        HestSourceType.Ia32MachineCheck, HestSourceType.Ia32CorrectedMachineCheck, HestSourceType.Ia32Nmi, HestSourceType.PcieRootPortAer,
+        HestSourceType.PcieDeviceAer, HestSourceType.PcieBridgeAer, HestSourceType.Ghes, HestSourceType.GhesV2, HestSourceType.Ia32DeferredMachineCheck,
+    ];
+
+    [Fact]
+    public void Error_source_views_agree_with_the_describer_and_the_models_on_the_proliant_table()
+    {
+        var seen = CheckTable(HestTestData.ProLiant(), "ProLiant");
+        Assert.Equal([HestSourceType.PcieRootPortAer, HestSourceType.PcieDeviceAer, HestSourceType.PcieBridgeAer], seen.Order());
+    }
+
+    [Fact]
+    public void Error_source_views_agree_with_the_describer_and_the_models_for_every_type()
+    {
+        var seen = CheckTable(HestTestData.AllTypes().Encode(), "all types");
+        seen.UnionWith(CheckTable(HestPresets.QemuVirtArm().Build(0x7FFF_0000).TableBytes, "QEMU virt"));
+        Assert.Equal(s_allTypes.Order(), seen.Order());
+    }
+
+    [IaslFact]
+    public void Error_source_views_agree_with_the_describer_on_the_iasl_template()
+    {
+        using var iasl = new Iasl();
+        var (code, output) = iasl.Run("-T", "HEST");
+        Assert.True(code == 0, output);
+        var aml = iasl.Compile("hest", File.ReadAllText(Path.Combine(iasl.Dir, "hest.asl")));
+        var seen = CheckTable(aml, "iasl template");
+        Assert.True(seen.Count >= 6, string.Join(", ", seen));
+    }
+
+    [Fact]
+    public void Table_layouts_are_the_declared_ones()
+    {
+        Assert.Same(HardwareErrorNotificationDeclaration.LayoutDef, HestLayouts.Notification);
+        Assert.Same(MachineCheckBankDeclaration.LayoutDef, HestLayouts.Bank);
+        Assert.Same(GhesV2Declaration.LayoutDef, HestLayouts.Kinds[HestSourceType.GhesV2].Layout);
+        Assert.Equal(HestLayouts.ErrorSourceCountOffset, HestLayouts.ErrorSourceCountField.Offset);
+        Assert.Equal(HestLayouts.NotificationSize, HestLayouts.Notification.Size);
+        Assert.Equal(HestLayouts.BankSize, HestLayouts.Bank.Size);
+        Assert.Same(ErrorStatusBlockHeaderDeclaration.LayoutDef, GenericErrorStatus.BlockLayout);
+        Assert.Same(ErrorDataEntryHeaderDeclaration.LayoutDef, GenericErrorStatus.EntryLayout);
+        Assert.Same(BertDeclaration.LayoutDef, BertTable.Layout);
+        // The public offset constants name the declared fields' offsets.
+        Assert.Equal(GenericErrorStatus.BlockHeaderSize, GenericErrorStatus.BlockLayout.Size);
+        Assert.Equal(GenericErrorStatus.RawDataOffsetOffset, ErrorStatusBlockHeaderDeclaration.RawDataOffsetField.Offset);
+        Assert.Equal(GenericErrorStatus.RawDataLengthOffset, ErrorStatusBlockHeaderDeclaration.RawDataLengthField.Offset);
+        Assert.Equal(GenericErrorStatus.DataLengthOffset, ErrorStatusBlockHeaderDeclaration.DataLengthField.Offset);
+        Assert.Equal(GenericErrorStatus.BlockSeverityOffset, ErrorStatusBlockHeaderDeclaration.ErrorSeverityField.Offset);
+        Assert.Equal(GenericErrorStatus.EntrySeverityOffset, ErrorDataEntryHeaderDeclaration.ErrorSeverityField.Offset);
+        Assert.Equal(GenericErrorStatus.RevisionOffset, ErrorDataEntryHeaderDeclaration.RevisionField.Offset);
+        Assert.Equal(GenericErrorStatus.ValidationBitsOffset, ErrorDataEntryHeaderDeclaration.ValidationBitsField.Offset);
+        Assert.Equal(GenericErrorStatus.FlagsOffset, ErrorDataEntryHeaderDeclaration.FlagsField.Offset);
+        Assert.Equal(GenericErrorStatus.ErrorDataLengthOffset, ErrorDataEntryHeaderDeclaration.ErrorDataLengthField.Offset);
+        Assert.Equal(GenericErrorStatus.FruIdOffset, ErrorDataEntryHeaderDeclaration.FruIdField.Offset);
+        Assert.Equal(GenericErrorStatus.FruTextOffset, ErrorDataEntryHeaderDeclaration.FruTextField.Offset);
+        Assert.Equal(GenericErrorStatus.FruTextLength, ErrorDataEntryHeaderDeclaration.FruTextField.Size);
+        Assert.Equal(GenericErrorStatus.TimestampOffset, ErrorDataEntryHeaderDeclaration.TimestampField.Offset);
+        Assert.Equal(GenericErrorStatus.EntryHeaderSizeWithTimestamp, GenericErrorStatus.EntryLayout.Size);
+        Assert.Equal(BertTable.RegionLengthOffset, BertDeclaration.BootErrorRegionLengthField.Offset);
+        Assert.Equal(BertTable.RegionAddressOffset, BertDeclaration.BootErrorRegionField.Offset);
+    }
+
+    [Fact]
+    public void Error_status_block_and_entry_views_agree_with_the_describer_and_the_hand_written_views()
+    {
+        // The BERT fixture's region (a real capture's blocks) and a built block with two entries of both header revisions.
+        var region = GhesTestBlocks.BertRegionBytes;
+        var recorder = new FieldRecorder();
+        BertDescriber.Describe(GhesTestBlocks.BertTableBytes, 0, region, 48, recorder, "BERT");
+        int blocks = CheckBlocks(region, 48, recorder, "BERT fixture");
+        Assert.True(blocks >= 1);
+
+        var built = GhesTestBlocks.TwoEntryBytes();
+        var r2 = new FieldRecorder();
+        ErrorStatusBlockDescriber.Describe(built, 0, r2, "block");
+        Assert.Equal(1, CheckBlocks(built, 0, r2, "two entries"));
+    }
+
+    [Fact]
+    public void Bert_body_view_agrees_with_the_describer_and_the_hand_written_view()
+    {
+        var table = GhesTestBlocks.BertTableBytes;
+        var recorder = new FieldRecorder();
+        BertDescriber.Describe(table, 0, default, 0, recorder, "BERT");
+        Assert.True(BertBodyView.TryRead(table, out var v));
+        var t = BertTable.Read(table);
+        var model = new BertDeclaration(table);
+        var c = new Checker(BertDeclaration.LayoutDef, 0, table, recorder, "BERT", model.Bytes);
+        c.Agree(BertDeclaration.BootErrorRegionLengthField, v.HasBootErrorRegionLength, v.BootErrorRegionLength, t.RegionLength);
+        c.Agree(BertDeclaration.BootErrorRegionField, v.HasBootErrorRegion, v.BootErrorRegion, t.RegionAddress);
+        c.AssertEveryFieldChecked();
+        Assert.Equal(model.BootErrorRegion, t.RegionAddress);
+    }
+
+    [Fact]
+    public void Declared_models_write_what_their_views_read()
+    {
+        var g = new GhesV2Declaration { Type = (ushort)HestSourceType.GhesV2, SourceId = 7, ReadAckPreserve = ~1UL, ReadAckWrite = 1, ErrorStatusBlockLength = 4096 };
+        Assert.True(GhesV2View.TryRead(g.Bytes, out var v));
+        Assert.Equal((ushort)7, v.SourceId);
+        Assert.Equal(~1UL, v.ReadAckPreserve);
+        Assert.Equal(4096u, v.ErrorStatusBlockLength);
+        var source = HestSource.Decode(g.Bytes, out int n);
+        Assert.Equal(92, n);
+        Assert.Equal(1UL, ((GhesV2Source)source).ReadAckWrite);
+
+        // The entry header's setters set their validation bits (bit 1 for the FRU text, named fruString).
+        var e = new ErrorDataEntryHeaderDeclaration { FruText = "DIMM A1" };
+        Assert.Equal(2, e.ValidationBits);
+        Assert.True(ErrorDataEntryHeaderView.TryRead(e.Bytes, out var ev));
+        Assert.True(ev.HasFruText);
+        Assert.False(ev.HasFruId);
+        Assert.Equal("DIMM A1"u8.ToArray(), ev.FruText[..7].ToArray());
+        Assert.Equal(["fruId", "fruString", "timestamp"], GenericErrorStatus.EntryLayout.ValidationField!.FlagNames!.NamesOf(7));
+    }
+
+    // ---- HEST ----
+
+    private static HashSet<HestSourceType> CheckTable(byte[] table, string where)
+    {
+        var recorder = new FieldRecorder();
+        Assert.Equal(0, HestDescriber.Describe(table, 0, recorder));
+        var view = HestTable.Read(table);
+        Assert.Equal(view.ErrorSourceCount, (uint)recorder.Value(HestLayouts.ErrorSourceCountField, 0));
+        var seen = new HashSet<HestSourceType>();
+        var e = view.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var s = e.Current;
+            seen.Add(s.Type);
+            CheckSource(s, recorder, $"{where} source {e.Index} ({s.Type})");
+        }
+        Assert.Null(e.Error);
+        return seen;
+    }
+
+    private static void CheckSource(HestErrorSource s, FieldRecorder recorder, string where)
+    {
+        var fixedPart = s.Bytes[..s.Kind.FixedSize];
+        var model = HestSource.From(s);
+        var c = new Checker(s.Kind.Layout, s.Offset, fixedPart, recorder, where, model.ToArray(), model.GetField);
+        switch (s.Type)
+        {
+            case HestSourceType.Ia32MachineCheck:
+            {
+                Assert.True(Ia32MachineCheckView.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32MachineCheckDeclaration.TypeField, Ia32MachineCheckDeclaration.SourceIdField,
+                    Ia32MachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32MachineCheckDeclaration.MaxSectionsPerRecordField);
+                c.Agree(Ia32MachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(Ia32MachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                var m = (Ia32MachineCheckSource)HestSource.From(s);
+                c.Agree(Ia32MachineCheckDeclaration.GlobalCapabilityInitDataField, v.HasGlobalCapabilityInitData, v.GlobalCapabilityInitData, m.GlobalCapabilityInitData);
+                c.Agree(Ia32MachineCheckDeclaration.GlobalControlInitDataField, v.HasGlobalControlInitData, v.GlobalControlInitData, m.GlobalControlInitData);
+                c.Agree(Ia32MachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
+                break;
+            }
+            case HestSourceType.Ia32CorrectedMachineCheck:
+            {
+                Assert.True(Ia32CorrectedMachineCheckView.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32CorrectedMachineCheckDeclaration.TypeField, Ia32CorrectedMachineCheckDeclaration.SourceIdField,
+                    Ia32CorrectedMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32CorrectedMachineCheckDeclaration.MaxSectionsPerRecordField);
+                c.Agree(Ia32CorrectedMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(Ia32CorrectedMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                c.Agree(Ia32CorrectedMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
+                break;
+            }
+            case HestSourceType.Ia32DeferredMachineCheck:
+            {
+                Assert.True(Ia32DeferredMachineCheckView.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32DeferredMachineCheckDeclaration.TypeField, Ia32DeferredMachineCheckDeclaration.SourceIdField,
+                    Ia32DeferredMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32DeferredMachineCheckDeclaration.MaxSectionsPerRecordField);
+                c.Agree(Ia32DeferredMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(Ia32DeferredMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                c.Agree(Ia32DeferredMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
+                break;
+            }
+            case HestSourceType.Ia32Nmi:
+            {
+                Assert.True(Ia32NmiView.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32NmiDeclaration.TypeField, Ia32NmiDeclaration.SourceIdField,
+                    Ia32NmiDeclaration.NumberOfRecordsToPreAllocateField, Ia32NmiDeclaration.MaxSectionsPerRecordField);
+                c.Agree(Ia32NmiDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
+                break;
+            }
+            case HestSourceType.PcieRootPortAer:
+            {
+                Assert.True(PcieRootPortAerView.TryRead(fixedPart, out var v));
+                var m = (PcieRootPortAerSource)HestSource.From(s);
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieRootPortAerDeclaration.TypeField, PcieRootPortAerDeclaration.SourceIdField,
+                    PcieRootPortAerDeclaration.NumberOfRecordsToPreAllocateField, PcieRootPortAerDeclaration.MaxSectionsPerRecordField);
+                c.Agree(PcieRootPortAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(PcieRootPortAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
+                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
+                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
+                    PcieRootPortAerDeclaration.BusField, PcieRootPortAerDeclaration.DeviceField, PcieRootPortAerDeclaration.FunctionField,
+                    PcieRootPortAerDeclaration.DeviceControlField, PcieRootPortAerDeclaration.UncorrectableErrorMaskField,
+                    PcieRootPortAerDeclaration.UncorrectableErrorSeverityField, PcieRootPortAerDeclaration.CorrectableErrorMaskField,
+                    PcieRootPortAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
+                c.Agree(PcieRootPortAerDeclaration.RootErrorCommandField, v.HasRootErrorCommand, v.RootErrorCommand, m.RootErrorCommand);
+                break;
+            }
+            case HestSourceType.PcieDeviceAer:
+            {
+                Assert.True(PcieDeviceAerView.TryRead(fixedPart, out var v));
+                var m = (PcieDeviceAerSource)HestSource.From(s);
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieDeviceAerDeclaration.TypeField, PcieDeviceAerDeclaration.SourceIdField,
+                    PcieDeviceAerDeclaration.NumberOfRecordsToPreAllocateField, PcieDeviceAerDeclaration.MaxSectionsPerRecordField);
+                c.Agree(PcieDeviceAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(PcieDeviceAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
+                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
+                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
+                    PcieDeviceAerDeclaration.BusField, PcieDeviceAerDeclaration.DeviceField, PcieDeviceAerDeclaration.FunctionField,
+                    PcieDeviceAerDeclaration.DeviceControlField, PcieDeviceAerDeclaration.UncorrectableErrorMaskField,
+                    PcieDeviceAerDeclaration.UncorrectableErrorSeverityField, PcieDeviceAerDeclaration.CorrectableErrorMaskField,
+                    PcieDeviceAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
+                break;
+            }
+            case HestSourceType.PcieBridgeAer:
+            {
+                Assert.True(PcieBridgeAerView.TryRead(fixedPart, out var v));
+                var m = (PcieBridgeAerSource)HestSource.From(s);
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieBridgeAerDeclaration.TypeField, PcieBridgeAerDeclaration.SourceIdField,
+                    PcieBridgeAerDeclaration.NumberOfRecordsToPreAllocateField, PcieBridgeAerDeclaration.MaxSectionsPerRecordField);
+                c.Agree(PcieBridgeAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(PcieBridgeAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
+                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
+                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
+                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
+                    PcieBridgeAerDeclaration.BusField, PcieBridgeAerDeclaration.DeviceField, PcieBridgeAerDeclaration.FunctionField,
+                    PcieBridgeAerDeclaration.DeviceControlField, PcieBridgeAerDeclaration.UncorrectableErrorMaskField,
+                    PcieBridgeAerDeclaration.UncorrectableErrorSeverityField, PcieBridgeAerDeclaration.CorrectableErrorMaskField,
+                    PcieBridgeAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
+                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorMaskField, v.HasSecondaryUncorrectableErrorMask, v.SecondaryUncorrectableErrorMask, m.SecondaryUncorrectableErrorMask);
+                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorSeverityField, v.HasSecondaryUncorrectableErrorSeverity, v.SecondaryUncorrectableErrorSeverity, m.SecondaryUncorrectableErrorSeverity);
+                c.Agree(PcieBridgeAerDeclaration.SecondaryAdvancedErrorCapabilitiesAndControlField, v.HasSecondaryAdvancedErrorCapabilitiesAndControl,
+                    v.SecondaryAdvancedErrorCapabilitiesAndControl, m.SecondaryAdvancedErrorCapabilitiesAndControl);
+                break;
+            }
+            case HestSourceType.Ghes:
+            {
+                Assert.True(GhesView.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesDeclaration.TypeField, GhesDeclaration.SourceIdField,
+                    GhesDeclaration.NumberOfRecordsToPreAllocateField, GhesDeclaration.MaxSectionsPerRecordField);
+                c.Agree(GhesDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(GhesDeclaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
+                c.Agree(GhesDeclaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
+                c.Agree(GhesDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
+                c.Agree(GhesDeclaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
+                break;
+            }
+            case HestSourceType.GhesV2:
+            {
+                Assert.True(GhesV2View.TryRead(fixedPart, out var v));
+                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
+                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesV2Declaration.TypeField, GhesV2Declaration.SourceIdField,
+                    GhesV2Declaration.NumberOfRecordsToPreAllocateField, GhesV2Declaration.MaxSectionsPerRecordField);
+                c.Agree(GhesV2Declaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
+                c.Agree(GhesV2Declaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
+                c.Agree(GhesV2Declaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
+                c.Agree(GhesV2Declaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
+                c.Agree(GhesV2Declaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
+                c.Agree(GhesV2Declaration.ReadAckPreserveField, v.HasReadAckPreserve, v.ReadAckPreserve, s.ReadAckPreserve);
+                c.Agree(GhesV2Declaration.ReadAckWriteField, v.HasReadAckWrite, v.ReadAckWrite, s.ReadAckWrite);
+                break;
+            }
+            default:
+                Assert.Fail($"{where}: no check for type {s.Type}");
+                break;
+        }
+        c.AssertEveryFieldChecked();
+        if (s.HasNotification) CheckNotification(s, recorder, where);
+        for (int i = 0; i < s.BankCount; i++) CheckBank(s, i, recorder, $"{where} bank {i}");
+    }
+
+    private static void Header(Checker c, HestErrorSource s, bool hasType, ushort type, bool hasId, ushort id, bool hasRecords, uint records,
+        bool hasSections, uint sections, FieldDef typeField, FieldDef idField, FieldDef recordsField, FieldDef sectionsField)
+    {
+        c.Agree(typeField, hasType, type, (ulong)s.Type);
+        c.Agree(idField, hasId, id, s.SourceId);
+        c.Agree(recordsField, hasRecords, records, s.NumberOfRecordsToPreAllocate);
+        c.Agree(sectionsField, hasSections, sections, s.MaxSectionsPerRecord);
+    }
+
+    private static void Aer(Checker c, PcieAerSource m, bool hasBus, uint bus, bool hasDevice, ushort device, bool hasFunction, ushort function,
+        bool hasControl, ushort control, bool hasUem, uint uem, bool hasUes, uint ues, bool hasCem, uint cem, bool hasCaps, uint caps,
+        FieldDef busF, FieldDef deviceF, FieldDef functionF, FieldDef controlF, FieldDef uemF, FieldDef uesF, FieldDef cemF, FieldDef capsF)
+    {
+        c.Agree(busF, hasBus, bus, m.Bus);
+        Assert.Equal(m.BusNumber, (byte)busF.BitFields![0].Extract(bus));
+        Assert.Equal(m.Segment, (ushort)busF.BitFields![1].Extract(bus));
+        c.Agree(deviceF, hasDevice, device, m.Device);
+        c.Agree(functionF, hasFunction, function, m.Function);
+        c.Agree(controlF, hasControl, control, m.DeviceControl);
+        c.Agree(uemF, hasUem, uem, m.UncorrectableErrorMask);
+        c.Agree(uesF, hasUes, ues, m.UncorrectableErrorSeverity);
+        c.Agree(cemF, hasCem, cem, m.CorrectableErrorMask);
+        c.Agree(capsF, hasCaps, caps, m.AdvancedErrorCapabilitiesAndControl);
+    }
+
+    private static void CheckNotification(HestErrorSource s, FieldRecorder recorder, string where)
+    {
+        int at = s.Kind.NotificationOffset;
+        var bytes = s.Bytes.Slice(at, HestLayouts.NotificationSize);
+        Assert.True(HardwareErrorNotificationView.TryRead(bytes, out var v));
+        var n = s.Notification;
+        var c = new Checker(HestLayouts.Notification, s.Offset + at, bytes, recorder, where + " notification", bytes.ToArray());
+        c.Agree(HardwareErrorNotificationDeclaration.TypeField, v.HasType, v.Type, (ulong)n.Type);
+        c.Agree(HardwareErrorNotificationDeclaration.LengthField, v.HasLength, v.Length, n.Length);
+        c.Agree(HardwareErrorNotificationDeclaration.ConfigurationWriteEnableField, v.HasConfigurationWriteEnable, v.ConfigurationWriteEnable, (ulong)n.ConfigurationWriteEnable);
+        c.Agree(HardwareErrorNotificationDeclaration.PollIntervalField, v.HasPollInterval, v.PollInterval, n.PollInterval);
+        c.Agree(HardwareErrorNotificationDeclaration.VectorField, v.HasVector, v.Vector, n.Vector);
+        c.Agree(HardwareErrorNotificationDeclaration.SwitchToPollingThresholdValueField, v.HasSwitchToPollingThresholdValue, v.SwitchToPollingThresholdValue, n.SwitchToPollingThresholdValue);
+        c.Agree(HardwareErrorNotificationDeclaration.SwitchToPollingThresholdWindowField, v.HasSwitchToPollingThresholdWindow, v.SwitchToPollingThresholdWindow, n.SwitchToPollingThresholdWindow);
+        c.Agree(HardwareErrorNotificationDeclaration.ErrorThresholdValueField, v.HasErrorThresholdValue, v.ErrorThresholdValue, n.ErrorThresholdValue);
+        c.Agree(HardwareErrorNotificationDeclaration.ErrorThresholdWindowField, v.HasErrorThresholdWindow, v.ErrorThresholdWindow, n.ErrorThresholdWindow);
+        c.AssertEveryFieldChecked();
+    }
+
+    private static void CheckBank(HestErrorSource s, int index, FieldRecorder recorder, string where)
+    {
+        var bytes = s.GetBank(index);
+        Assert.True(MachineCheckBankView.TryRead(bytes, out var v));
+        var m = new MachineCheckBank(bytes);
+        var c = new Checker(HestLayouts.Bank, s.Offset + s.Kind.FixedSize + (long)index * HestLayouts.BankSize, bytes, recorder, where, bytes.ToArray(), m.GetField);
+        c.Agree(MachineCheckBankDeclaration.BankNumberField, v.HasBankNumber, v.BankNumber, m.BankNumber);
+        c.Agree(MachineCheckBankDeclaration.ClearStatusOnInitializationField, v.HasClearStatusOnInitialization, v.ClearStatusOnInitialization, m.ClearStatusOnInitialization);
+        c.Agree(MachineCheckBankDeclaration.StatusDataFormatField, v.HasStatusDataFormat, v.StatusDataFormat, m.StatusDataFormat);
+        c.Agree(MachineCheckBankDeclaration.ControlRegisterMsrAddressField, v.HasControlRegisterMsrAddress, v.ControlRegisterMsrAddress, m.ControlRegisterMsrAddress);
+        c.Agree(MachineCheckBankDeclaration.ControlInitDataField, v.HasControlInitData, v.ControlInitData, m.ControlInitData);
+        c.Agree(MachineCheckBankDeclaration.StatusRegisterMsrAddressField, v.HasStatusRegisterMsrAddress, v.StatusRegisterMsrAddress, m.StatusRegisterMsrAddress);
+        c.Agree(MachineCheckBankDeclaration.AddressRegisterMsrAddressField, v.HasAddressRegisterMsrAddress, v.AddressRegisterMsrAddress, m.AddressRegisterMsrAddress);
+        c.Agree(MachineCheckBankDeclaration.MiscRegisterMsrAddressField, v.HasMiscRegisterMsrAddress, v.MiscRegisterMsrAddress, m.MiscRegisterMsrAddress);
+        c.AssertEveryFieldChecked();
+    }
+
+    // ---- GHES ----
+
+    private static int CheckBlocks(byte[] region, long regionOffset, FieldRecorder recorder, string where)
+    {
+        int pos = 0, blocks = 0;
+        while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize)
+        {
+            if (ErrorStatusBlockView.TryRead(region.AsSpan(pos), out var block, out int used, out var error) != System.Buffers.OperationStatus.Done || block.IsEmpty) break;
+            Assert.Null(error);
+            var header = block.Bytes[..GenericErrorStatus.BlockHeaderSize];
+            Assert.True(ErrorStatusBlockHeaderView.TryRead(header, out var v));
+            var c = new Checker(GenericErrorStatus.BlockLayout, regionOffset + pos, header, recorder, $"{where} block {blocks}", header.ToArray());
+            c.Agree(ErrorStatusBlockHeaderDeclaration.BlockStatusField, v.HasBlockStatus, v.BlockStatus, block.BlockStatus);
+            Assert.Equal(block.DeclaredEntryCount, (int)ErrorStatusBlockHeaderDeclaration.BlockStatusField.BitFields![4].Extract(v.BlockStatus));
+            c.Agree(ErrorStatusBlockHeaderDeclaration.RawDataOffsetField, v.HasRawDataOffset, v.RawDataOffset, block.RawDataOffset);
+            c.Agree(ErrorStatusBlockHeaderDeclaration.RawDataLengthField, v.HasRawDataLength, v.RawDataLength, block.RawDataLength);
+            c.Agree(ErrorStatusBlockHeaderDeclaration.DataLengthField, v.HasDataLength, v.DataLength, block.DataLength);
+            c.Agree(ErrorStatusBlockHeaderDeclaration.ErrorSeverityField, v.HasErrorSeverity, v.ErrorSeverity, block.ErrorSeverity);
+            c.AssertEveryFieldChecked();
+            int entries = 0;
+            foreach (var entry in block.Entries)
+            {
+                CheckEntry(entry, regionOffset + pos + entry.OffsetInBlock, recorder, $"{where} block {blocks} entry {entries}");
+                entries++;
+            }
+            Assert.Equal(block.EntryCount, entries);
+            pos += used;
+            blocks++;
+        }
+        return blocks;
+    }
+
+    private static void CheckEntry(ErrorDataEntryView entry, long offset, FieldRecorder recorder, string where)
+    {
+        var header = entry.Header;
+        Assert.True(ErrorDataEntryHeaderView.TryRead(header, out var v));
+        var c = new Checker(GenericErrorStatus.EntryLayout, offset, header, recorder, where, header.ToArray());
+        c.Validation(ErrorDataEntryHeaderDeclaration.ValidationBitsField, v.ValidationBits, entry.ValidationBits);
+        c.AgreeBytes(ErrorDataEntryHeaderDeclaration.SectionTypeField, true, entry.SectionType.ToByteArray(), v.SectionType.ToByteArray());
+        c.Agree(ErrorDataEntryHeaderDeclaration.ErrorSeverityField, v.HasErrorSeverity, v.ErrorSeverity, entry.ErrorSeverity);
+        c.Agree(ErrorDataEntryHeaderDeclaration.RevisionField, v.HasRevision, v.Revision, entry.Revision);
+        c.Agree(ErrorDataEntryHeaderDeclaration.FlagsField, v.HasFlags, v.Flags, entry.Flags);
+        c.Agree(ErrorDataEntryHeaderDeclaration.ErrorDataLengthField, v.HasErrorDataLength, v.ErrorDataLength, entry.ErrorDataLength);
+        c.AgreeBytes(ErrorDataEntryHeaderDeclaration.FruIdField, v.HasFruId, entry.FruId.ToByteArray(), v.FruId.ToByteArray());
+        c.AgreeBytes(ErrorDataEntryHeaderDeclaration.FruTextField, v.HasFruText, entry.FruTextBytes, v.FruText);
+        // The timestamp is in the layout from revision 0x300 (72-byte header); a 64-byte header's view has none.
+        Assert.Equal(entry.HasTimestampField, header.Length >= GenericErrorStatus.EntryHeaderSizeWithTimestamp);
+        c.Agree(ErrorDataEntryHeaderDeclaration.TimestampField, v.HasTimestamp, v.Timestamp, entry.HasTimestampField ? entry.Timestamp.Raw : 0);
+        c.AssertEveryFieldChecked();
+    }
+
+    /// <summary>One structure's readings: compares each view accessor with the describer, the structure's bytes and the model.</summary>
+    private sealed class Checker(StructDef layout, long offset, ReadOnlySpan<byte> bytes, FieldRecorder recorder, string where, byte[] modelBytes,
+        Func<string, ulong>? byName = null)
+    {
+        private readonly HashSet<string> _checked = [];
+        private readonly int _length = bytes.Length;
+
+        /// <summary>An integer field: the view's value and HasX against the hand-written reading, the model and the describer.</summary>
+        public void Agree(FieldDef field, bool has, ulong view, ulong handWritten, bool asBool = false)
+        {
+            Assert.True(_checked.Add(field.Json), $"{where}: {field.Json} checked twice");
+            Assert.Contains(field, layout.Fields);
+            bool described = recorder.TryGet(offset + field.Offset, field.Json, out var d);
+            // The describer reports every field the bytes reach, valid (these layouts have no validation bits but the entry's).
+            Assert.True(described == field.End <= _length, $"{where}: {field.Json} described {described}, reached {field.End <= _length}");
+            ulong describedValue = described ? FieldDef.ReadLittleEndian(d.Raw) : 0;
+            ulong modelValue = field.End <= modelBytes.Length ? field.ReadValue(modelBytes) : 0;
+            if (asBool)
+            {
+                view = view != 0 ? 1UL : 0;
+                describedValue = describedValue != 0 ? 1UL : 0;
+                modelValue = modelValue != 0 ? 1UL : 0;
+            }
+            Assert.True(view == describedValue, $"{where}: {field.Json} view {view} described {describedValue}");
+            Assert.True(view == handWritten, $"{where}: {field.Json} view {view} hand-written {handWritten}");
+            Assert.True(view == modelValue, $"{where}: {field.Json} view {view} model bytes {modelValue}");
+            if (byName is not null && described)
+            {
+                ulong named = byName(field.Json);
+                if (asBool) named = named != 0 ? 1UL : 0;
+                Assert.True(view == named, $"{where}: {field.Json} view {view} model by name {named}");
+            }
+            Assert.True(has == (described && d.Valid), $"{where}: Has{field.Json} {has}, described valid {described && d.Valid}");
+        }
+
+        /// <summary>A byte-range field (GUID, text): the view's bytes against the hand-written reading and the describer's.</summary>
+        public void AgreeBytes(FieldDef field, bool has, ReadOnlySpan<byte> handWritten, ReadOnlySpan<byte> view)
+        {
+            Assert.True(_checked.Add(field.Json), $"{where}: {field.Json} checked twice");
+            Assert.True(recorder.TryGet(offset + field.Offset, field.Json, out var d), $"{where}: {field.Json} not described");
+            Assert.True(view.SequenceEqual(d.Raw), $"{where}: {field.Json} view and described bytes differ");
+            Assert.True(view.SequenceEqual(handWritten), $"{where}: {field.Json} view and hand-written bytes differ");
+            Assert.True(has == d.Valid, $"{where}: Has{field.Json} {has}, described valid {d.Valid}");
+        }
+
+        /// <summary>The validation field: the view's bits against the hand-written view's and the describer's.</summary>
+        public void Validation(FieldDef field, ulong view, ulong handWritten)
+        {
+            Assert.Same(layout.ValidationField, field);
+            Assert.True(recorder.TryGet(offset + field.Offset, field.Json, out var d));
+            Assert.Equal(FieldDef.ReadLittleEndian(d.Raw), view);
+            Assert.Equal(handWritten, view);
+        }
+
+        public void AssertEveryFieldChecked()
+        {
+            var expected = layout.Fields.Where(f => f.Kind != FieldKind.Reserved && f != layout.ValidationField).Select(f => f.Json).Order(StringComparer.Ordinal);
+            var reserved = layout.Fields.Where(f => f.Kind == FieldKind.Reserved && _checked.Contains(f.Json)).Select(f => f.Json);
+            Assert.Equal(expected, _checked.Except(reserved).Order(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>Keeps every field the walk reports, by absolute offset and JSON name: its bytes and whether it was called valid.</summary>
+    private sealed class FieldRecorder : StructureVisitor
+    {
+        private readonly Dictionary<(long, string), (byte[] Raw, bool Valid)> _fields = [];
+
+        public bool TryGet(long offset, string json, out (byte[] Raw, bool Valid) field) => _fields.TryGetValue((offset, json), out field);
+
+        public ulong Value(FieldDef field, long structureOffset)
+            => TryGet(structureOffset + field.Offset, field.Json, out var f) ? FieldDef.ReadLittleEndian(f.Raw) : throw new InvalidOperationException($"{field.Json} not described");
+
+        public override void BeginObject(string? json, string label, long offset, long length) { }
+        public override void EndObject() { }
+        public override void BeginArray(string json, string label, long offset, long length) { }
+        public override void EndArray() { }
+        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
+            => _fields[(offset, field.Json)] = (raw.ToArray(), valid);
+        public override void Info(string json, string label, string? value) { }
+        public override void Info(string json, string label, long value) { }
+        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
+        protected override void OnError(ApeiContentException error) => throw error;
+    }
+}
