@@ -25,7 +25,7 @@ public class JsonNameTests
         if (pre) v.JsonOnly(n, "value <&>"); else v.JsonOnly(name, "value <&>");
         if (pre) v.JsonOnly(new JsonName(name + "2"), null); else v.JsonOnly(name + "2", null);
         v.EndObject();
-        if (pre) v.BeginArray(n, "Array", 0, 0); else v.BeginArray(name, "Array", 0, 0);
+        if (pre) v.BeginArray(new JsonName(name + "List"), "Array", 0, 0); else v.BeginArray(name + "List", "Array", 0, 0);
         if (pre) v.BeginObject(n, $"Element {1}", 0, 0); else v.BeginObject(name, $"Element {1}", 0, 0); // in an array: no name either way
         v.Info("x", "X", 1);
         v.EndObject();
@@ -61,7 +61,7 @@ public class JsonNameTests
             Assert.Equal(expected, Compact(encoder, v => Walk(v, pre: true, name)));
             using var doc = JsonDocument.Parse(expected);
             Assert.Equal("value <&>", doc.RootElement.GetProperty(name).GetProperty(name).GetString());
-            Assert.Equal(1, doc.RootElement.GetProperty(name)[0].GetProperty("x").GetInt32());
+            Assert.Equal(1, doc.RootElement.GetProperty(name + "List")[0].GetProperty("x").GetInt32());
         }
     }
 
