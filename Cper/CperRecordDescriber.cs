@@ -8,6 +8,10 @@ namespace ApeiKit.Cper;
 /// </summary>
 public static class CperRecordDescriber
 {
+    // The member names written per record and per section, encoded once (JsonName: no name lookup per record).
+    private static readonly JsonName s_header = new("header"), s_creatorName = new("creatorName"), s_notificationName = new("notificationName"),
+        s_sections = new("sections"), s_descriptor = new("descriptor"), s_sectionName = new("sectionName"), s_body = new("body"), s_errors = new("errors");
+
     /// <summary>
     /// Describes the record at the start of <paramref name="source"/> (which may hold more records after it).
     /// </summary>
@@ -31,10 +35,10 @@ public static class CperRecordDescriber
         visitor.PreferBinaryTimestamps = header.IsWheaCreator;
         visitor.BeginObject(null, label, baseOffset, record.Bytes.Length);
 
-        visitor.BeginObject("header", "Record header", baseOffset, CperRecordHeader.Size);
+        visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        visitor.JsonOnly("creatorName", CperGuids.CreatorName(header.CreatorId));
-        visitor.JsonOnly("notificationName", CperGuids.NotificationName(header.NotificationType));
+        visitor.JsonOnly(s_creatorName, CperGuids.CreatorName(header.CreatorId));
+        visitor.JsonOnly(s_notificationName, CperGuids.NotificationName(header.NotificationType));
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -42,7 +46,7 @@ public static class CperRecordDescriber
         int n = record.DescriptorCount;
         Span<int> overlaps = n <= 64 ? stackalloc int[64] : new int[n];
         record.FindOverlaps(overlaps);
-        visitor.BeginArray("sections", "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
+        visitor.BeginArray(s_sections, "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
         for (int i = 0; i < record.DescriptorCount; i++)
         {
             var d = record.GetDescriptor(i);
@@ -52,9 +56,9 @@ public static class CperRecordDescriber
             string name = known ?? "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
-            visitor.BeginObject("descriptor", "Descriptor", dOff, CperSectionDescriptor.Size);
+            visitor.BeginObject(s_descriptor, "Descriptor", dOff, CperSectionDescriptor.Size);
             descriptorLayout.Describe(d.Bytes, dOff, visitor);
-            visitor.JsonOnly("sectionName", known);
+            visitor.JsonOnly(s_sectionName, known);
             visitor.EndObject();
             if (CperRecordChecks.Descriptor(d, i, dOff) is { } invalid)
             {
@@ -83,7 +87,7 @@ public static class CperRecordDescriber
                 continue;
             }
             long bOff = baseOffset + d.SectionOffset;
-            visitor.BeginObject("body", name, bOff, body.Length);
+            visitor.BeginObject(s_body, name, bOff, body.Length);
             try
             {
                 // Describers report errors inside a body and go on; count those too.
@@ -104,7 +108,7 @@ public static class CperRecordDescriber
 
         if (errors is not null)
         {
-            visitor.BeginArray("errors", "Errors", baseOffset, record.Bytes.Length);
+            visitor.BeginArray(s_errors, "Errors", baseOffset, record.Bytes.Length);
             foreach (var e in errors) visitor.Error(e);
             visitor.EndArray();
         }

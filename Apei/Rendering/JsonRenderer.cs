@@ -18,7 +18,10 @@ public sealed class JsonRenderer : StructureVisitor
     private readonly JsonSink _s;
     private readonly CompactJsonSink? _compact; // _s when this renderer writes compact JSON itself
     private readonly int _encoderIndex = -1; // which compiled layouts fit the encoder (CompiledJsonLayout.Encoders), or -1: none
-    private readonly Stack<(bool IsArray, int Errors)> _containers = new();
+    // The open containers: whether each is an array, and how many errors it holds (error, error2, ...). A plain array
+    // and a depth, not a Stack<T> (its Push/Pop/Peek were 1% of a profile: version checks and no inlining in Native AOT).
+    private (bool IsArray, int Errors)[] _containers = new (bool, int)[16];
+    private int _depth;
 
     // Names are literals from the layout tables and describers, and enumeration, flag and registry names are stable
     // strings too: each is encoded once (UTF-16 to UTF-8 and escaping, with the writer's encoder) and cached by
@@ -101,7 +104,7 @@ public sealed class JsonRenderer : StructureVisitor
         ArgumentNullException.ThrowIfNull(output);
         if (_s is not CompactJsonSink c) throw new InvalidOperationException("This renderer writes through a Utf8JsonWriter: reset the writer and call Reset().");
         c.Reset(output);
-        _containers.Clear();
+        _depth = 0;
     }
 
     /// <inheritdoc/>
@@ -131,19 +134,40 @@ public sealed class JsonRenderer : StructureVisitor
     }
 
     /// <summary>Forgets containers a walk left open (one that stopped on an exception), so the renderer can be reused after <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>.</summary>
-    public void Reset() => _containers.Clear();
+    public void Reset() => _depth = 0;
+
+    private bool InArray => _depth > 0 && _containers[_depth - 1].IsArray;
+
+    private void Push(bool isArray, int errors)
+    {
+        if (_depth == _containers.Length) Array.Resize(ref _containers, 2 * _depth);
+        _containers[_depth++] = (isArray, errors);
+    }
+
+    // Pop on an empty stack threw (Stack<T>.Pop) and still does: a walk that ends more than it began is a describer's bug.
+    private (bool IsArray, int Errors) Pop() => _depth > 0 ? _containers[--_depth] : throw new InvalidOperationException("No container is open.");
+
+    // A name encoded when it was declared (JsonName), when this renderer's encoder writes it the same way; else from the cache.
+    private JsonEncodedText N(JsonName name) => name.Encoded is { } e && _cache is not null ? e : N(name.Text);
 
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
     {
-        if (json is null || (_containers.Count > 0 && _containers.Peek().IsArray)) _s.StartObject(); else _s.StartObject(N(json));
-        _containers.Push((false, 0));
+        if (json is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
+        Push(false, 0);
+    }
+
+    /// <summary>Starts an object named by a name encoded once: its bytes are written as they are (no cache lookup).</summary>
+    public override void BeginObject(JsonName json, string label, long offset, long length)
+    {
+        if (json.Text is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
+        Push(false, 0);
     }
 
     /// <inheritdoc/>
     public override void EndObject()
     {
-        _containers.Pop();
+        Pop();
         _s.EndObject();
     }
 
@@ -151,13 +175,20 @@ public sealed class JsonRenderer : StructureVisitor
     public override void BeginArray(string json, string label, long offset, long length)
     {
         _s.StartArray(N(json));
-        _containers.Push((true, 0));
+        Push(true, 0);
+    }
+
+    /// <summary>Starts an array named by a name encoded once: its bytes are written as they are (no cache lookup).</summary>
+    public override void BeginArray(JsonName json, string label, long offset, long length)
+    {
+        _s.StartArray(N(json));
+        Push(true, 0);
     }
 
     /// <inheritdoc/>
     public override void EndArray()
     {
-        _containers.Pop();
+        Pop();
         _s.EndArray();
     }
 
@@ -280,7 +311,7 @@ public sealed class JsonRenderer : StructureVisitor
                 if (valid && ts.TryDecode(PreferBinaryTimestamps, out var dt, out var enc) && dt.TryFormat(text, out int written, "s", CultureInfo.InvariantCulture))
                 {
                     text[written++] = 'Z';
-                    _s.String(name, text[..written]);
+                    _s.SafeAscii(name, text[..written]); // digits, '-', ':', 'T', 'Z'
                     _s.String(names.Encoding, enc == TimestampEncoding.Binary ? s_binary : s_bcd);
                 }
                 else
@@ -290,7 +321,7 @@ public sealed class JsonRenderer : StructureVisitor
                 _s.Boolean(names.Precise, ts.IsPrecise);
                 "0x".CopyTo(text);
                 ts.Raw.TryFormat(text[2..], out int hex, "X16", CultureInfo.InvariantCulture);
-                _s.String(names.Raw, text[..(2 + hex)]);
+                _s.SafeAscii(names.Raw, text[..(2 + hex)]); // "0x" and hex digits
                 break;
             }
             case FieldKind.Reserved:
@@ -317,17 +348,8 @@ public sealed class JsonRenderer : StructureVisitor
         _s.StringValue(text[..(3 + n)]);
     }
 
-    private void WriteCompactHex(JsonEncodedText name, ReadOnlySpan<byte> raw)
-    {
-        if (raw.Length > 256)
-        {
-            _s.String(name, FieldFormat.CompactHex(raw));
-            return;
-        }
-        Span<char> text = stackalloc char[512];
-        ApeiKit.Text.HexText.TryLower(raw, text, out int n);
-        _s.String(name, text[..n]);
-    }
+    // Lower-case hex: FieldFormat.CompactHex's text, written by the sink (the compact one straight into its buffer, no escaping check).
+    private void WriteCompactHex(JsonEncodedText name, ReadOnlySpan<byte> raw) => _s.LowerHex(name, raw);
 
     /// <inheritdoc/>
     public override void Info(string json, string label, string? value)
@@ -344,6 +366,12 @@ public sealed class JsonRenderer : StructureVisitor
         if (value is null) _s.Null(N(json)); else _s.String(N(json), V(value));
     }
 
+    /// <summary>A JSON-only value under a name encoded once (no cache lookup for the name).</summary>
+    public override void JsonOnly(JsonName json, string? value)
+    {
+        if (value is null) _s.Null(N(json)); else _s.String(N(json), V(value));
+    }
+
     /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => WriteCompactHex(N(json), bytes);
 
@@ -351,16 +379,16 @@ public sealed class JsonRenderer : StructureVisitor
     protected override void OnError(ApeiContentException error)
     {
         if (ErrorSink is { } sink) AddToSink(sink, error);
-        if (_containers.Count > 0 && _containers.Peek().IsArray)
+        if (InArray)
         {
             _s.StartObject();
         }
         else
         {
             int previous = 0;
-            if (_containers.Count > 0) previous = _containers.Pop().Errors;
+            if (_depth > 0) previous = Pop().Errors;
             _s.StartObject(N(previous == 0 ? "error" : string.Create(CultureInfo.InvariantCulture, $"error{previous + 1}")));
-            _containers.Push((false, previous + 1));
+            Push(false, previous + 1);
         }
         _s.String(N("message"), error.Message);
         _s.String(N("structure"), error.Structure);

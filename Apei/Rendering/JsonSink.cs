@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -27,6 +30,20 @@ internal abstract class JsonSink
     public abstract void String(JsonEncodedText name, Guid value);
     public abstract void StringValue(JsonEncodedText value);
     public abstract void StringValue(ReadOnlySpan<char> value);
+
+    /// <summary>
+    /// Text the renderer made itself from digits, hex digits, '-', ':', 'T', 'Z' and 'x' (timestamps, "0x..."): no
+    /// encoder in use escapes those, so the compact sink copies it without the escaping check. The default is <see cref="String(JsonEncodedText, ReadOnlySpan{char})"/>.
+    /// </summary>
+    public virtual void SafeAscii(JsonEncodedText name, ReadOnlySpan<char> value) => String(name, value);
+
+    /// <summary>Bytes as a lower-case hex string (<see cref="ApeiKit.Text.HexText.TryLower"/>); the compact sink writes the digits straight into its buffer.</summary>
+    public virtual void LowerHex(JsonEncodedText name, ReadOnlySpan<byte> raw)
+    {
+        Span<char> text = raw.Length <= 256 ? stackalloc char[2 * raw.Length] : new char[2 * raw.Length];
+        ApeiKit.Text.HexText.TryLower(raw, text, out int n);
+        String(name, text[..n]);
+    }
 }
 
 /// <summary>Writes through a <see cref="Utf8JsonWriter"/>.</summary>
@@ -60,60 +77,95 @@ internal sealed class CompactJsonSink : JsonSink
 {
     private readonly JavaScriptEncoder? _encoder;
     private readonly JavaScriptEncoder _check;
+    private readonly bool _plainEncoder; // the default or the relaxed encoder: neither escapes what SafeAscii is given
     private IBufferWriter<byte> _output;
-    private byte[] _chunk;
-    private int _used;
+    // Where bytes are written: the output's own array when its memory is an array (ArrayPoolBufferWriter, ArrayBufferWriter:
+    // no copy, _direct), else a scratch chunk copied out on Flush. The window is _chunk[_start.._limit), written up to _used.
+    private byte[] _chunk = [];
+    private byte[]? _scratch;
+    private int _start, _used, _limit;
+    private bool _direct;
     private bool _comma; // a value came before: the next one needs a separator
+
+    /// <summary>The least the output is asked for at a time (a record's JSON is a few KiB: one request per record).</summary>
+    private const int Window = 16 << 10;
 
     public CompactJsonSink(IBufferWriter<byte> output, JavaScriptEncoder? encoder)
     {
         _output = output;
         _encoder = encoder;
         _check = encoder ?? JavaScriptEncoder.Default;
-        _chunk = new byte[16 << 10]; // one per renderer, kept for its life (a renderer serves many records)
+        _plainEncoder = encoder is null || ReferenceEquals(encoder, JavaScriptEncoder.Default) || ReferenceEquals(encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     }
 
     /// <summary>Starts writing to <paramref name="output"/>; what was written before and not flushed is dropped.</summary>
     public void Reset(IBufferWriter<byte> output)
     {
         _output = output;
-        _used = 0;
+        _start = _used = _limit = 0; // nothing handed over: the next write asks the new output for memory
         _comma = false;
     }
 
     /// <summary>Hands what was written to the output.</summary>
     public void Flush()
     {
-        if (_used == 0) return;
-        _chunk.AsSpan(0, _used).CopyTo(_output.GetSpan(_used));
-        _output.Advance(_used);
-        _used = 0;
+        int n = _used - _start;
+        if (n > 0)
+        {
+            if (!_direct) _chunk.AsSpan(_start, n).CopyTo(_output.GetSpan(n));
+            _output.Advance(n);
+        }
+        // The output may be written by others before the next write here: ask it for memory again then.
+        _start = _used = _limit = 0;
     }
 
-    private Span<byte> Free => _chunk.AsSpan(_used);
+    private Span<byte> Free => _chunk.AsSpan(_used, _limit - _used);
 
-    /// <summary>Makes room for <paramref name="bytes"/> more (flushing first when the chunk is full).</summary>
+    /// <summary>Makes room for <paramref name="bytes"/> more (handing what was written to the output first when the window is full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Room(int bytes)
     {
-        if (_chunk.Length - _used >= bytes) return;
+        if (_limit - _used < bytes) Grow(bytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int bytes)
+    {
         Flush();
-        if (_chunk.Length < bytes) _chunk = new byte[Math.Max(bytes, 2 * _chunk.Length)];
+        var memory = _output.GetMemory(Math.Max(bytes, Window));
+        if (MemoryMarshal.TryGetArray<byte>(memory, out var segment) && segment.Array is { } array && segment.Count >= bytes)
+        {
+            _chunk = array;
+            _start = _used = segment.Offset;
+            _limit = segment.Offset + segment.Count;
+            _direct = true;
+            return;
+        }
+        if (_scratch is null || _scratch.Length < bytes) _scratch = new byte[Math.Max(bytes, Window)];
+        _chunk = _scratch;
+        _start = _used = 0;
+        _limit = _scratch.Length;
+        _direct = false;
     }
 
     // [,]"name":  with room for valueBytes after it
     private void Name(ReadOnlySpan<byte> encodedName, int valueBytes)
     {
         Room(encodedName.Length + 4 + valueBytes);
-        var s = Free;
+        // Room made: written without bounds checks.
+        ref byte s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), _used);
         int i = 0;
-        if (_comma) s[i++] = (byte)',';
-        s[i++] = (byte)'"';
-        encodedName.CopyTo(s[i..]);
+        if (_comma) Unsafe.Add(ref s, i++) = (byte)',';
+        Unsafe.Add(ref s, i++) = (byte)'"';
+        CopySmall(ref Unsafe.Add(ref s, i), ref MemoryMarshal.GetReference(encodedName), encodedName.Length);
         i += encodedName.Length;
-        s[i++] = (byte)'"';
-        s[i++] = (byte)':';
+        Unsafe.Add(ref s, i++) = (byte)'"';
+        Unsafe.Add(ref s, i++) = (byte)':';
         _used += i;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowPastBuffer() => throw new InvalidOperationException("A compiled layout entry wrote more than its MaxBytes.");
 
     private void Put(byte b)
     {
@@ -235,6 +287,37 @@ internal sealed class CompactJsonSink : JsonSink
             _comma = comma;
         }
         StringValue(JsonEncodedText.Encode(value, _encoder));
+    }
+
+    public override void SafeAscii(JsonEncodedText name, ReadOnlySpan<char> value)
+    {
+        if (!_plainEncoder)
+        {
+            base.SafeAscii(name, value);
+            return;
+        }
+        Name(name.EncodedUtf8Bytes, value.Length + 2);
+        var s = Free;
+        s[0] = (byte)'"';
+        Ascii.FromUtf16(value, s[1..], out int n);
+        s[n + 1] = (byte)'"';
+        _used += n + 2;
+        _comma = true;
+    }
+
+    public override void LowerHex(JsonEncodedText name, ReadOnlySpan<byte> raw)
+    {
+        if (!_plainEncoder)
+        {
+            base.LowerHex(name, raw);
+            return;
+        }
+        Name(name.EncodedUtf8Bytes, 2 * raw.Length + 2);
+        int at = _used;
+        _chunk[at++] = (byte)'"';
+        at += LowerHex(raw, at);
+        _chunk[at++] = (byte)'"';
+        Done(at);
     }
 
     private void Quoted(ReadOnlySpan<byte> encoded)
@@ -398,12 +481,52 @@ internal sealed class CompactJsonSink : JsonSink
     private static bool IsZero(ulong v, ReadOnlySpan<byte> raw) => raw.Length <= 8 ? v == 0 : FieldFormat.IsZero(raw);
 
     // Makes room for the entry, writes [,]"name": and returns where the value goes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Prefix(in CompiledJsonLayout.Entry e)
     {
         Room(e.MaxBytes);
         int skip = _comma ? 0 : 1;
-        e.Name.AsSpan(skip).CopyTo(_chunk.AsSpan(_used));
-        return _used + e.Name.Length - skip;
+        var name = e.Name;
+        int n = name.Length - skip;
+        // Room made above: the copy is within the window (no bounds check, no call for these short names).
+        CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), _used), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(name), skip), n);
+        return _used + n;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes with at most two overlapping loads and stores up to 32 bytes (names and
+    /// value texts are mostly 6-30 bytes: a call to the general copy cost more than the copy). The caller has checked both ranges.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopySmall(ref byte destination, ref byte source, int length)
+    {
+        if (length >= 16)
+        {
+            if (length <= 32)
+            {
+                var head = Vector128.LoadUnsafe(ref source);
+                var tail = Vector128.LoadUnsafe(ref source, (nuint)(length - 16));
+                head.StoreUnsafe(ref destination);
+                tail.StoreUnsafe(ref destination, (nuint)(length - 16));
+            }
+            else Unsafe.CopyBlockUnaligned(ref destination, ref source, (uint)length);
+        }
+        else if (length >= 8)
+        {
+            ulong head = Unsafe.ReadUnaligned<ulong>(ref source), tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, length - 8));
+            Unsafe.WriteUnaligned(ref destination, head);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 8), tail);
+        }
+        else if (length >= 4)
+        {
+            uint head = Unsafe.ReadUnaligned<uint>(ref source), tail = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, length - 4));
+            Unsafe.WriteUnaligned(ref destination, head);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, length - 4), tail);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++) Unsafe.Add(ref destination, i) = Unsafe.Add(ref source, i);
+        }
     }
 
     private void Done(int at)
@@ -412,9 +535,12 @@ internal sealed class CompactJsonSink : JsonSink
         _comma = true;
     }
 
+    // Within the room the entry's MaxBytes made (checked once by Prefix): a short copy, no bounds check.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Copy(ReadOnlySpan<byte> bytes, int at)
     {
-        bytes.CopyTo(_chunk.AsSpan(at));
+        if ((uint)(at + bytes.Length) > (uint)_chunk.Length) ThrowPastBuffer(); // an entry's MaxBytes too small: a bug, never a write past the array
+        CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), at), ref MemoryMarshal.GetReference(bytes), bytes.Length);
         return bytes.Length;
     }
 

@@ -36,11 +36,27 @@ public abstract class StructureVisitor
     public void BeginObject(string? json, [InterpolatedStringHandlerArgument("")] ref LabelText label, long offset, long length)
         => BeginObject(json, label.ToStringAndClear(), offset, length);
 
+    /// <summary>
+    /// Starts an object named by a name encoded once (<see cref="JsonName"/>). The default passes
+    /// <see cref="JsonName.Text"/> to <see cref="BeginObject(string, string, long, long)"/>; the JSON renderer writes the encoded bytes.
+    /// </summary>
+    public virtual void BeginObject(JsonName json, string label, long offset, long length) => BeginObject(json.Text, label, offset, length);
+
+    /// <summary>Starts an object named by a name encoded once, whose label is formatted only when the visitor <see cref="WantsLabels"/>.</summary>
+    public void BeginObject(JsonName json, [InterpolatedStringHandlerArgument("")] ref LabelText label, long offset, long length)
+        => BeginObject(json, label.ToStringAndClear(), offset, length);
+
     /// <summary>Ends the current object.</summary>
     public abstract void EndObject();
 
     /// <summary>Starts an array.</summary>
     public abstract void BeginArray(string json, string label, long offset, long length);
+
+    /// <summary>
+    /// Starts an array named by a name encoded once (<see cref="JsonName"/>). The default passes <see cref="JsonName.Text"/>
+    /// to <see cref="BeginArray(string, string, long, long)"/>.
+    /// </summary>
+    public virtual void BeginArray(JsonName json, string label, long offset, long length) => BeginArray(json.Text, label, offset, length);
 
     /// <summary>Ends the current array.</summary>
     public abstract void EndArray();
@@ -105,6 +121,12 @@ public abstract class StructureVisitor
     public virtual void JsonOnly(string json, string? value)
     {
     }
+
+    /// <summary>
+    /// <see cref="JsonOnly(string, string)"/> with a name encoded once (<see cref="JsonName"/>); the default passes
+    /// <see cref="JsonName.Text"/> to it.
+    /// </summary>
+    public virtual void JsonOnly(JsonName json, string? value) => JsonOnly(json.Text, value);
 
     /// <summary>Bytes that belong to no structure (padding, vendor data, an undecodable body).</summary>
     public abstract void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes);

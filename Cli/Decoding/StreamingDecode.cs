@@ -106,6 +106,12 @@ internal static class StreamingDecode
         /// <summary>Text and layout go straight here when set (one job), instead of into a string per unit.</summary>
         public TextWriter? Direct { get; init; }
 
+        /// <summary>
+        /// Our NDJSON goes straight into the output's buffer when set (standard output, records written as they are
+        /// rendered): no per-record buffer to clear and copy out (issue #15: 5% of a profile).
+        /// </summary>
+        public IBufferWriter<byte>? DirectJson { get; init; }
+
         private Utf8JsonWriter? _writer;
         private Utf8JsonWriter? _libcper; // libcper's dialect
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
@@ -119,7 +125,7 @@ internal static class StreamingDecode
         private bool IsJson => format is Format.Json or Format.Ndjson;
 
         /// <summary>The JSON renderer, writing (appending) into <paramref name="buffer"/>.</summary>
-        private JsonRenderer JsonInto(ArrayPoolBufferWriter<byte> buffer)
+        private JsonRenderer JsonInto(IBufferWriter<byte> buffer)
         {
             if (_renderer is null)
             {
@@ -188,6 +194,11 @@ internal static class StreamingDecode
         /// <summary>Renders a record, appending its JSON to <paramref name="json"/> (JSON formats) or its text to <paramref name="text"/>.</summary>
         public void RenderRecord(ref RecordUnit u, ReadOnlySpan<byte> bytes, ArrayPoolBufferWriter<byte> json, TextWriter? text)
         {
+            if (!libcper && IsJson)
+            {
+                RenderJson(ref u, bytes, json);
+                return;
+            }
             if (libcper)
             {
                 int mark = json.WrittenCount;
@@ -205,19 +216,20 @@ internal static class StreamingDecode
                 }
                 return;
             }
-            if (IsJson)
-            {
-                var renderer = JsonInto(json);
-                DescribeRecord(renderer, u, bytes, options);
-                renderer.Flush();
-                u.Errors = TakeErrors();
-                return;
-            }
             StructureVisitor r = format == Format.Layout ? new LayoutRenderer(text!) : new TextRenderer(text!);
             var collector = new ErrorCollector(r);
             DescribeRecord(collector, u, bytes, options);
             text!.WriteLine();
             u.Errors = collector.Errors.Count > 0 ? collector.Errors : null;
+        }
+
+        /// <summary>Renders a record as our JSON, appending it to <paramref name="json"/>.</summary>
+        public void RenderJson(ref RecordUnit u, ReadOnlySpan<byte> bytes, IBufferWriter<byte> json)
+        {
+            var renderer = JsonInto(json);
+            DescribeRecord(renderer, u, bytes, options);
+            renderer.Flush();
+            u.Errors = TakeErrors();
         }
 
         /// <summary>Renders every unit of <paramref name="b"/> into the batch's own output buffer.</summary>
@@ -250,6 +262,13 @@ internal static class StreamingDecode
         {
             worker.RenderRecord(ref u, bytes, worker.Single, direct);
             direct.Flush();
+            state.WriteRecord(ref u, default, null);
+            return;
+        }
+        if (worker.DirectJson is { } directJson)
+        {
+            // NDJSON into the output's buffer (the prelude is written above); WriteRecord adds the error lines and the newline.
+            worker.RenderJson(ref u, bytes, directJson);
             state.WriteRecord(ref u, default, null);
             return;
         }
@@ -328,7 +347,11 @@ internal static class StreamingDecode
                 // One job: records are rendered straight from the pipe's buffer, text and layout straight into the output
                 // (a large record is never held as a string), and what is rendered is flushed whenever the input would
                 // block, so a slow pipe streams.
-                var worker = new Worker(fmt, inputs.Options, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+                var worker = new Worker(fmt, inputs.Options, inputs.LibCper)
+                {
+                    Direct = fmt is Format.Text or Format.Layout ? output.Text : null,
+                    DirectJson = fmt == Format.Ndjson && !inputs.LibCper ? output.Bytes : null,
+                };
                 Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, new SerialSink(worker, state, output, progress), CancellationToken.None);
             }
             else
@@ -525,7 +548,11 @@ internal static class StreamingDecode
         }) { IsBackground = true, Name = "apeikit read" };
         reader.Start();
 
-        var inlineWorker = new Worker(fmt, inputs.Options, inputs.LibCper) { Direct = fmt is Format.Text or Format.Layout ? output.Text : null };
+        var inlineWorker = new Worker(fmt, inputs.Options, inputs.LibCper)
+        {
+            Direct = fmt is Format.Text or Format.Layout ? output.Text : null,
+            DirectJson = fmt == Format.Ndjson && !inputs.LibCper ? output.Bytes : null,
+        };
         try
         {
             while (true)
@@ -940,6 +967,8 @@ internal static class StreamingDecode
         public abstract void Flush();
         public abstract void Dispose();
         public virtual bool IsConsole => false;
+        /// <summary>The sink's own buffer as a buffer writer (renderers write into it, then <see cref="IBufferWriter{T}.Advance"/>), or null.</summary>
+        public virtual IBufferWriter<byte>? Bytes => null;
         /// <summary>A writer whose text goes into this sink, in order with what is written directly (its Flush moves its characters into the sink).</summary>
         public abstract TextWriter Text { get; }
 
@@ -949,13 +978,36 @@ internal static class StreamingDecode
         /// <summary>EPIPE: standard output is a pipe whose reader has closed it.</summary>
         public static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
 
-        private sealed class StreamSink : OutputSink
+        private sealed class StreamSink : OutputSink, IBufferWriter<byte>
         {
             // A plain 256 KiB buffer in front of standard output: records are a few KiB each, so nearly every Write is a
-            // memmove, and the stream sees one large write per buffer.
+            // memmove, and the stream sees one large write per buffer. Our NDJSON is rendered straight into it (IBufferWriter).
             private readonly Stream _stream;
-            private readonly byte[] _buffer = new byte[256 << 10];
+            private byte[] _buffer = new byte[256 << 10];
             private int _used;
+
+            public override IBufferWriter<byte> Bytes => this;
+
+            public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(Reserve(sizeHint));
+
+            public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(Reserve(sizeHint));
+
+            // Room for sizeHint bytes (at least one): what is buffered goes out first when it does not fit; a value larger
+            // than the buffer (a huge record's hex) grows it once.
+            private int Reserve(int sizeHint)
+            {
+                sizeHint = Math.Max(sizeHint, 1);
+                if (_buffer.Length - _used >= sizeHint) return _used;
+                Drain();
+                if (_buffer.Length < sizeHint) _buffer = new byte[sizeHint];
+                return 0;
+            }
+
+            public void Advance(int count)
+            {
+                if ((uint)count > (uint)(_buffer.Length - _used)) throw new ArgumentOutOfRangeException(nameof(count));
+                _used += count;
+            }
 
             public StreamSink(TextWriter console)
             {
