@@ -12,30 +12,30 @@ namespace ApeiKit.Ghes;
 /// </summary>
 public static class ErrorStatusBlockDescriber
 {
-    /// <summary>Describes the block at the start of <paramref name="block"/>.</summary>
-    /// <param name="block">The block's bytes (may hold more after it).</param>
-    /// <param name="baseOffset">Absolute offset of <paramref name="block"/> in the input.</param>
+    /// <summary>Describes the block at the start of <paramref name="source"/>.</summary>
+    /// <param name="source">The block's bytes (may hold more after it).</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input.</param>
     /// <param name="visitor">Receives the walk.</param>
     /// <param name="label">Label of the block object.</param>
     /// <param name="errorStatusBlockLength">The source's ErrorStatusBlockLength (or BERT region length), or null.</param>
     /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <returns>The validation result (errors are also reported to the visitor; warnings appear under "warnings").</returns>
-    public static GhesValidationResult Describe(ReadOnlySpan<byte> block, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null, CperDecodeOptions? options = null)
+    public static GhesValidationResult Describe(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, ulong? errorStatusBlockLength = null, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(visitor);
         options ??= CperDecodeOptions.Default;
         var registry = options.Sections;
-        var result = GhesBlockValidator.Validate(block, errorStatusBlockLength, baseOffset);
-        long shown = block.Length < GenericErrorStatus.BlockHeaderSize ? block.Length : (long)Math.Min(result.BlockLength, (ulong)block.Length);
+        var result = GhesBlockValidator.Validate(source, errorStatusBlockLength, baseOffset);
+        long shown = source.Length < GenericErrorStatus.BlockHeaderSize ? source.Length : (long)Math.Min(result.BlockLength, (ulong)source.Length);
         visitor.BeginObject(null, label, baseOffset, Math.Max(shown, 0));
-        if (block.Length < GenericErrorStatus.BlockHeaderSize)
+        if (source.Length < GenericErrorStatus.BlockHeaderSize)
         {
             ReportFindings(result, visitor);
             visitor.EndObject();
             return result;
         }
         visitor.BeginObject("header", "Block header", baseOffset, GenericErrorStatus.BlockHeaderSize);
-        GenericErrorStatus.BlockLayout.Describe(block[..GenericErrorStatus.BlockHeaderSize], baseOffset, visitor);
+        GenericErrorStatus.BlockLayout.Describe(source[..GenericErrorStatus.BlockHeaderSize], baseOffset, visitor);
         visitor.EndObject();
         if (result.IsEmpty)
         {
@@ -45,12 +45,12 @@ public static class ErrorStatusBlockDescriber
             return result;
         }
 
-        ulong limit = errorStatusBlockLength is { } l ? Math.Min(l, (ulong)block.Length) : (ulong)block.Length;
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.DataLengthOffset..]);
+        ulong limit = errorStatusBlockLength is { } l ? Math.Min(l, (ulong)source.Length) : (ulong)source.Length;
+        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.DataLengthOffset..]);
         ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
         // Walk what lies inside the limit even when Data Length overshoots it, so the good entries still show.
         int walkEnd = (int)Math.Min(dataEnd, limit);
-        var data = block[GenericErrorStatus.BlockHeaderSize..walkEnd];
+        var data = source[GenericErrorStatus.BlockHeaderSize..walkEnd];
         visitor.BeginArray("entries", "Entries", baseOffset + GenericErrorStatus.BlockHeaderSize, data.Length);
         int pos = 0, index = 0;
         while (pos < data.Length)
@@ -94,10 +94,10 @@ public static class ErrorStatusBlockDescriber
         }
         visitor.EndArray();
 
-        uint rawOffset = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataOffsetOffset..]);
-        uint rawLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataLengthOffset..]);
+        uint rawOffset = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.RawDataOffsetOffset..]);
+        uint rawLength = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.RawDataLengthOffset..]);
         if (rawLength != 0 && (ulong)rawOffset + rawLength <= limit)
-            visitor.Data("rawData", "Raw data", baseOffset + rawOffset, block.Slice((int)rawOffset, (int)rawLength));
+            visitor.Data("rawData", "Raw data", baseOffset + rawOffset, source.Slice((int)rawOffset, (int)rawLength));
         ReportFindings(result, visitor);
         visitor.EndObject();
         return result;

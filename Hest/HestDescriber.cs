@@ -66,7 +66,7 @@ public static class HestDescriber
     {
         ArgumentNullException.ThrowIfNull(visitor);
         visitor.BeginObject(null, string.Create(CultureInfo.InvariantCulture, $"Error source #{index}: {s.Kind.Name}, source ID {s.SourceId}"), offset, s.Length);
-        HestLayouts.DescribeFixed(s.Kind.Layout, s.Kind.Nested, s.Bytes, offset, visitor);
+        HestLayouts.DescribeFixed(s.Bytes, offset, visitor, s.Kind.Layout, s.Kind.Nested);
         if (s.Kind.HasBanks)
         {
             long bankOffset = offset + s.Kind.FixedSize;

@@ -91,16 +91,16 @@ public static class HestLayouts
     /// Describes a fixed structure with nested structures to a visitor: flat fields in offset order, each nested
     /// structure as an object where its offset falls.
     /// </summary>
-    public static void DescribeFixed(StructDef layout, IReadOnlyList<HestNestedPart> nested, ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)
+    public static void DescribeFixed(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, StructDef layout, IReadOnlyList<HestNestedPart> nested)
     {
         int n = 0;
         foreach (var f in layout.Fields)
         {
-            while (n < nested.Count && nested[n].Offset < f.Offset) DescribeNested(nested[n++], structure, baseOffset, visitor);
-            if (f.End > structure.Length) break;
-            visitor.Field(f, baseOffset + f.Offset, structure.Slice(f.Offset, f.Size), true, ulong.MaxValue);
+            while (n < nested.Count && nested[n].Offset < f.Offset) DescribeNested(nested[n++], source, baseOffset, visitor);
+            if (f.End > source.Length) break;
+            visitor.Field(f, baseOffset + f.Offset, source.Slice(f.Offset, f.Size), true, ulong.MaxValue);
         }
-        while (n < nested.Count) DescribeNested(nested[n++], structure, baseOffset, visitor);
+        while (n < nested.Count) DescribeNested(nested[n++], source, baseOffset, visitor);
     }
 
     private static void DescribeNested(HestNestedPart part, ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor)

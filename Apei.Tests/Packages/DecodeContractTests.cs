@@ -164,6 +164,84 @@ public sealed class DecodeContractTests
         Assert.True(broken.Count == 0, string.Join("\n", broken));
     }
 
+    /// <summary>
+    /// Describers that take their key or two inputs first, by design (docs/DESIGN.md, "Decode contract"): the registry
+    /// facade is keyed by the section type as its <c>DecodeBody</c> is, and the BERT describer walks two inputs (the table
+    /// and its region), each followed by its own offset. A new exception has to be added here, deliberately.
+    /// </summary>
+    private static readonly HashSet<string> s_describerExceptions = ["CperSections.DescribeBody", "BertDescriber.Describe"];
+
+    /// <summary>The public static describers: a walk of bytes to a visitor (<c>Describe*</c> taking a span and a <see cref="StructureVisitor"/>).</summary>
+    private static List<MethodInfo> DescriberMethods() =>
+    [
+        .. PublicTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(m => m.Name.StartsWith("Describe", StringComparison.Ordinal)
+                && m.GetParameters().Any(p => p.ParameterType == typeof(ReadOnlySpan<byte>))
+                && m.GetParameters().Any(p => p.ParameterType == typeof(StructureVisitor))),
+    ];
+
+    /// <summary>
+    /// The describer shape: <c>(ReadOnlySpan&lt;byte&gt; source, long baseOffset, StructureVisitor visitor, inputs..., out
+    /// results..., CperDecodeOptions? options)</c>; the span is <c>body</c> for a CPER section body, as in the decode contract.
+    /// </summary>
+    internal static List<string> CheckDescriber(MethodInfo m)
+    {
+        var problems = new List<string>();
+        var ps = m.GetParameters();
+        string expectedName = IsSectionBody(m.DeclaringType!) ? "body" : "source";
+        if (ps.Length < 3 || ps[0].ParameterType != typeof(ReadOnlySpan<byte>) || ps[0].Name != expectedName
+            || ps[1].ParameterType != typeof(long) || ps[1].Name != "baseOffset"
+            || ps[2].ParameterType != typeof(StructureVisitor) || ps[2].Name != "visitor")
+            problems.Add($"does not start (ReadOnlySpan<byte> {expectedName}, long baseOffset, StructureVisitor visitor)");
+        int end = ps.Length > 0 && ps[^1].ParameterType == typeof(CperDecodeOptions) ? ps.Length - 1 : ps.Length;
+        bool seenOut = false;
+        for (int j = 3; j < end; j++)
+        {
+            if (ps[j].IsOut) seenOut = true;
+            else if (seenOut) problems.Add($"input '{ps[j].Name}' after an out parameter (out results come after the inputs, before options)");
+        }
+        return problems;
+    }
+
+    [Fact]
+    public void Every_public_describer_has_the_one_shape()
+    {
+        var describers = DescriberMethods();
+        var names = describers.Select(m => $"{m.DeclaringType!.Name}.{m.Name}").ToHashSet();
+        // Guards the reflection: the list holds the describers of every library.
+        foreach (string expected in new[]
+        {
+            "CperRecordDescriber.Describe", "MemoryErrorSection.Describe", "ArmProcessorSection.Describe", "HestDescriber.Describe",
+            "ActionTableDescriber.Describe", "ActionTableDescriber.DescribeEntry", "HestLayouts.DescribeFixed",
+            "EinjStructures.DescribeTriggerTable", "ErrorStatusBlockDescriber.Describe", "ErstStoreDescriber.Describe", "BertDescriber.Describe",
+        })
+            Assert.Contains(expected, names);
+        Assert.True(s_describerExceptions.IsSubsetOf(names), "an exception names a describer that no longer exists: " + string.Join(", ", s_describerExceptions.Except(names)));
+        var broken = describers.Where(m => !s_describerExceptions.Contains($"{m.DeclaringType!.Name}.{m.Name}"))
+            .Select(m => (m, CheckDescriber(m))).Where(x => x.Item2.Count > 0)
+            .Select(x => $"{Name(x.m)}: {string.Join("; ", x.Item2)}").ToList();
+        Assert.True(broken.Count == 0, "Describers that break the contract (docs/DESIGN.md, Decode contract):\n" + string.Join("\n", broken));
+    }
+
+    private static void DescribeKindFirst(int kind, ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor) => _ = (kind, source.Length, baseOffset, visitor);
+    private static void DescribeInputAfterOut(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, out int bytesConsumed, string label) => bytesConsumed = (int)baseOffset + source.Length + label.Length + (visitor is null ? 0 : 1);
+    private static int DescribeConforming(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed, CperDecodeOptions? options = null)
+        => bytesConsumed = (int)baseOffset + source.Length + label.Length + (visitor is null ? 0 : 1) + (options is null ? 0 : 1);
+
+    [Theory]
+    [InlineData(nameof(DescribeKindFirst), "does not start")]
+    [InlineData(nameof(DescribeInputAfterOut), "after an out parameter")]
+    public void The_describer_check_refuses_what_the_contract_forbids(string method, string problem)
+    {
+        var m = typeof(DecodeContractTests).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!;
+        Assert.Contains(CheckDescriber(m), p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_describer_check_accepts_the_contract()
+        => Assert.Empty(CheckDescriber(typeof(DecodeContractTests).GetMethod(nameof(DescribeConforming), BindingFlags.NonPublic | BindingFlags.Static)!));
+
     // The checks are able to fail: shapes the contract refuses, as methods of this class.
     private static void WithIntOffset(ReadOnlySpan<byte> source, int offset, out int bytesConsumed) => bytesConsumed = offset + source.Length;
     private static void WithRequiredBaseOffset(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset) => bytesConsumed = (int)baseOffset + source.Length;

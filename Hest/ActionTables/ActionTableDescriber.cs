@@ -41,7 +41,7 @@ public static class ActionTableDescriber
         }
         int n = table.EntriesPresent;
         visitor.BeginArray("entries", kind.EntryLabel[..^1] + "ies", baseOffset + ActionTableLayouts.TableHeaderSize, (long)n * ActionTableLayouts.EntrySize);
-        for (int i = 0; i < n; i++) DescribeEntry(kind, table.EntryBytes(i), i, baseOffset + ActionTable.EntryOffset(i), visitor);
+        for (int i = 0; i < n; i++) DescribeEntry(table.EntryBytes(i), baseOffset + ActionTable.EntryOffset(i), visitor, kind, i);
         visitor.EndArray();
         if (table.TrailingLength > 0)
             visitor.Data("trailingBytes", "Bytes after the last whole entry", baseOffset + bytes.Length - table.TrailingLength, bytes[^table.TrailingLength..]);
@@ -53,15 +53,15 @@ public static class ActionTableDescriber
     }
 
     /// <summary>Describes one 32-byte entry (an array element): its fields, then <c>actionMeaning</c> and <c>operation</c> in words.</summary>
-    public static void DescribeEntry(ActionTableKind kind, ReadOnlySpan<byte> entry, int index, long offset, StructureVisitor visitor)
+    public static void DescribeEntry(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, ActionTableKind kind, int index)
     {
         ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(visitor);
-        var e = InstructionEntry.Read(entry);
+        var e = InstructionEntry.Read(source);
         string action = kind.Actions[e.Action] ?? string.Create(CultureInfo.InvariantCulture, $"action 0x{e.Action:X2}");
         string instruction = kind.Instructions[e.Instruction] ?? string.Create(CultureInfo.InvariantCulture, $"instruction 0x{e.Instruction:X2}");
-        visitor.BeginObject(null, $"Entry #{index}: {action}, {instruction}", offset, ActionTableLayouts.EntrySize);
-        HestLayouts.DescribeFixed(kind.EntryLayout, s_register, entry, offset, visitor);
+        visitor.BeginObject(null, $"Entry #{index}: {action}, {instruction}", baseOffset, ActionTableLayouts.EntrySize);
+        HestLayouts.DescribeFixed(source, baseOffset, visitor, kind.EntryLayout, s_register);
         visitor.Info("actionMeaning", "Action meaning", kind.ActionMeanings.TryGetValue(e.Action, out var m) ? m : "not defined by ACPI 6.5");
         visitor.Info("operation", "Does", e.Describe(kind));
         visitor.EndObject();

@@ -105,25 +105,25 @@ public static class EinjStructures
     /// <summary>
     /// Describes a SET_ERROR_TYPE_WITH_ADDRESS structure as the platform finds it in memory: the 36 bytes, the EINJv2
     /// extension when flag bit 3 is set and the bytes hold it, and the vendor extension when its offset is non-zero and
-    /// lies inside <paramref name="bytes"/> (the offset is from the start of the structure).
+    /// lies inside <paramref name="source"/> (the offset is from the start of the structure).
     /// </summary>
     /// <exception cref="ApeiContentException">Fewer than 36 bytes.</exception>
-    public static void DescribeSetErrorTypeWithAddress(ReadOnlySpan<byte> bytes, long baseOffset, StructureVisitor visitor)
+    public static void DescribeSetErrorTypeWithAddress(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
-        if (bytes.Length < SetErrorTypeWithAddressSize)
-            throw ApeiContentException.Truncated("SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, SetErrorTypeWithAddressSize, bytes.Length);
-        visitor.BeginObject(null, "SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, bytes.Length);
-        SetErrorTypeWithAddress.Describe(bytes[..SetErrorTypeWithAddressSize], baseOffset, visitor);
-        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
-        uint vendorOffset = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        if (source.Length < SetErrorTypeWithAddressSize)
+            throw ApeiContentException.Truncated("SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, SetErrorTypeWithAddressSize, source.Length);
+        visitor.BeginObject(null, "SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, source.Length);
+        SetErrorTypeWithAddress.Describe(source[..SetErrorTypeWithAddressSize], baseOffset, visitor);
+        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        uint vendorOffset = BinaryPrimitives.ReadUInt32LittleEndian(source[4..]);
+        uint type = BinaryPrimitives.ReadUInt32LittleEndian(source);
         if ((type & (1u << 31)) != 0 && vendorOffset == 0)
             visitor.Info("vendorNote", "Note", "vendor-defined error type without a vendor error type extension offset");
         if ((flags & 8) != 0)
         {
             long o = baseOffset + SetErrorTypeWithAddressSize;
-            var rest = bytes[SetErrorTypeWithAddressSize..];
+            var rest = source[SetErrorTypeWithAddressSize..];
             if (rest.Length < Einjv2HeaderSize)
             {
                 visitor.Error(ApeiContentException.Truncated("EINJv2 extension", o, Einjv2HeaderSize, rest.Length));
@@ -150,16 +150,16 @@ public static class EinjStructures
         }
         if (vendorOffset != 0)
         {
-            if ((ulong)vendorOffset + VendorExtensionSize <= (ulong)bytes.Length)
+            if ((ulong)vendorOffset + VendorExtensionSize <= (ulong)source.Length)
             {
                 long vo = baseOffset + vendorOffset;
                 visitor.BeginObject("vendorExtension", "Vendor error type extension", vo, VendorExtensionSize);
-                VendorExtension.Describe(bytes.Slice((int)vendorOffset, VendorExtensionSize), vo, visitor);
+                VendorExtension.Describe(source.Slice((int)vendorOffset, VendorExtensionSize), vo, visitor);
                 visitor.EndObject();
             }
             else
             {
-                visitor.Info("vendorExtensionNote", "Note", string.Create(CultureInfo.InvariantCulture, $"the vendor extension at offset 0x{vendorOffset:X} lies outside the {bytes.Length} bytes given"));
+                visitor.Info("vendorExtensionNote", "Note", string.Create(CultureInfo.InvariantCulture, $"the vendor extension at offset 0x{vendorOffset:X} lies outside the {source.Length} bytes given"));
             }
         }
         visitor.EndObject();
@@ -170,29 +170,29 @@ public static class EinjStructures
     /// injection instruction entries (action TRIGGER_ERROR, 0xFF). Entries are read as far as Table Size and the bytes reach.
     /// </summary>
     /// <exception cref="ApeiContentException">Fewer than 16 bytes.</exception>
-    public static void DescribeTriggerTable(ReadOnlySpan<byte> bytes, long baseOffset, StructureVisitor visitor)
+    public static void DescribeTriggerTable(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor)
     {
         ArgumentNullException.ThrowIfNull(visitor);
-        if (bytes.Length < TriggerHeaderSize) throw ApeiContentException.Truncated("Trigger error action table", baseOffset, TriggerHeaderSize, bytes.Length);
-        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        uint tableSize = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]);
-        visitor.BeginObject(null, "Trigger error action table", baseOffset, bytes.Length);
-        TriggerHeader.Describe(bytes[..TriggerHeaderSize], baseOffset, visitor);
+        if (source.Length < TriggerHeaderSize) throw ApeiContentException.Truncated("Trigger error action table", baseOffset, TriggerHeaderSize, source.Length);
+        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(source);
+        uint tableSize = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]);
+        visitor.BeginObject(null, "Trigger error action table", baseOffset, source.Length);
+        TriggerHeader.Describe(source[..TriggerHeaderSize], baseOffset, visitor);
         if (headerSize != TriggerHeaderSize)
             visitor.Error(ApeiContentException.Invalid("Trigger error action table", "headerSize", baseOffset, "16", headerSize.ToString(CultureInfo.InvariantCulture)));
         ulong expected = TriggerHeaderSize + (ulong)count * ActionTableLayouts.EntrySize;
         if (tableSize != expected)
             visitor.Error(ApeiContentException.Invalid("Trigger error action table", "tableSize", baseOffset + 8, string.Create(CultureInfo.InvariantCulture, $"{expected} (16 + 32 × entry count)"), tableSize.ToString(CultureInfo.InvariantCulture)));
-        int fit = (int)Math.Min(count, (ulong)(Math.Min((long)bytes.Length, tableSize) - TriggerHeaderSize) / ActionTableLayouts.EntrySize);
+        int fit = (int)Math.Min(count, (ulong)(Math.Min((long)source.Length, tableSize) - TriggerHeaderSize) / ActionTableLayouts.EntrySize);
         if (tableSize < TriggerHeaderSize) fit = 0;
         visitor.BeginArray("entries", "Injection instruction entries", baseOffset + TriggerHeaderSize, (long)fit * ActionTableLayouts.EntrySize);
         for (int i = 0; i < fit; i++)
-            ActionTableDescriber.DescribeEntry(ActionTableKind.Einj, bytes.Slice(TriggerHeaderSize + i * ActionTableLayouts.EntrySize, ActionTableLayouts.EntrySize), i,
-                baseOffset + TriggerHeaderSize + (long)i * ActionTableLayouts.EntrySize, visitor);
+            ActionTableDescriber.DescribeEntry(source.Slice(TriggerHeaderSize + i * ActionTableLayouts.EntrySize, ActionTableLayouts.EntrySize),
+                baseOffset + TriggerHeaderSize + (long)i * ActionTableLayouts.EntrySize, visitor, ActionTableKind.Einj, i);
         visitor.EndArray();
         if (fit < count)
-            visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + 12, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, bytes.Length - TriggerHeaderSize), "entryCount"));
+            visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + 12, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, source.Length - TriggerHeaderSize), "entryCount"));
         visitor.EndObject();
     }
 
