@@ -9,9 +9,17 @@ namespace ApeiKit.Tests.Platform;
 /// Issues #19 (bounded cost) and #18 (nothing lost, nothing invented), simulator side: hostile scenario shapes
 /// within the documented limits run in bounded time, limits are scenario errors with their JSON path, and an
 /// error the guest's platform cannot deliver as meant is reported.
+/// The few wall-clock bounds here are complexity guards, not speed claims (speed is measured by benchmarks/cost, "Cost
+/// suite: simulate"): each bound sits far above today's cost under a loaded CI machine and far below what the fixed
+/// defect cost (a quadratic check or a per-tick loop: minutes or never), so only a return of the defect fails them. The
+/// class runs alone (its own collection, no parallel test classes) so other tests' threads do not inflate the clock.
 /// </summary>
+[Collection(Name)]
 public class BoundedCostTests
 {
+    /// <summary>The collection that keeps these tests from running beside others.</summary>
+    public const string Name = "Bounded cost (runs alone)";
+
     private const string Ram = """{ "gpa": "0x40000000", "size": "1GiB", "hva": "0x7f0000000000", "hpa": "0x200000000" }""";
 
     internal static string ScenarioJson(string sources, string timeline, string guestExtra = "", string top = "")
@@ -52,7 +60,7 @@ public class BoundedCostTests
         // Before: every retry tick was simulated, 10^9 of them for 1000 s at 1 us.
         var (run, violations, elapsed) = RunTimed(ScenarioJson(Gpio, Scrub, ", \"acknowledges\": false", """, "vmm": { "retryInterval": 1 }, "end": "1000s" """));
         Assert.Empty(violations);
-        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}"); // the defect: 10^9 simulated ticks, never ends
         Assert.True(run.Trace.Events.Count < 100, $"{run.Trace.Events.Count} events");
         Assert.Equal(Disposition.Pending, run.Outcomes[1].Disposition);
     }
@@ -76,7 +84,7 @@ public class BoundedCostTests
         var (run, violations, elapsed) = RunTimed(ScenarioJson(Gpio, """{ "at": "1ms", "error": "memory-scrub", "guestAddress": "0x40000000", "repeat": 100000, "every": 1 }"""));
         Assert.Empty(violations);
         Assert.Equal(100_000, run.Outcomes.Count);
-        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(120), $"took {elapsed}"); // the defect: more than 175 s; today 5-30 s (CI, loaded)
     }
 
     [Fact]
@@ -98,7 +106,7 @@ public class BoundedCostTests
         var (run, violations, elapsed) = RunTimed(ScenarioJson("""{ "sourceId": 1, "notification": "polled", "pollIntervalMs": 1 }""",
             """{ "id": "late", "at": "1000000s", "error": "memory-scrub", "guestAddress": "0x40000000", "route": "polled" }"""));
         Assert.Empty(violations);
-        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}"); // the defect: about a minute of empty polls
         var o = run.Outcomes.Single();
         Assert.Equal(Disposition.DeliveredToGuest, o.Disposition);
         // Read on the first poll tick after the write, on the timer's own period (ticks at every whole millisecond).
@@ -260,3 +268,7 @@ public class BoundedCostTests
     public void Printable_cuts_long_values_with_an_ellipsis()
         => Assert.Equal(new string('a', 10) + "…", Printable.Value(new string('a', 1000), 10));
 }
+
+/// <summary>Runs <see cref="BoundedCostTests"/> with no other test class beside it.</summary>
+[CollectionDefinition(BoundedCostTests.Name, DisableParallelization = true)]
+public sealed class BoundedCostCollection;
