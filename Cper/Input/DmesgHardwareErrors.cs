@@ -60,6 +60,13 @@ public static partial class DmesgHardwareErrors
         public readonly List<byte> Hex = [];
         public readonly byte[] Memory = new byte[80];
         public ulong MemoryValid;
+
+        /// <summary>Writes one memory-section field where its declaration puts it and sets its validation bit.</summary>
+        public void SetMemory(FieldDef field, ulong value)
+        {
+            field.WriteValue(Memory, value);
+            MemoryValid |= 1UL << field.ValidBit;
+        }
     }
 
     /// <summary>
@@ -187,15 +194,22 @@ public static partial class DmesgHardwareErrors
             return;
         }
         if (sec.Kind != "memory error") return;
-        var mem = sec.Memory.AsSpan();
-        // UEFI 2.10 N.2.5 Memory Error Section: validation bit, then offset of each printed field.
-        if (Hex64(msg, "error_status: ") is { } es) { BinaryPrimitives.WriteUInt64LittleEndian(mem[8..], es); sec.MemoryValid |= 1UL << 0; return; }
-        if (Hex64(msg, "physical_address: ") is { } pa) { BinaryPrimitives.WriteUInt64LittleEndian(mem[16..], pa); sec.MemoryValid |= 1UL << 1; return; }
-        if (Hex64(msg, "physical_address_mask: ") is { } pm) { BinaryPrimitives.WriteUInt64LittleEndian(mem[24..], pm); sec.MemoryValid |= 1UL << 2; return; }
+        // UEFI 2.10 N.2.5 Memory Error Section: each printed field goes where the section's declaration puts it, with its
+        // validation bit (MemoryErrorSection's generated FieldDefs; no offset or bit is written here).
+        if (Hex64(msg, "error_status: ") is { } es) { sec.SetMemory(MemoryErrorSection.ErrorStatusField, es); return; }
+        // Linux 5.x and later: "error_status: <the status decoded in words> (0x%016llx)" (cper_print_mem).
+        if (msg.StartsWith("error_status: ", StringComparison.Ordinal) && msg.EndsWith(')') && msg.LastIndexOf("(0x", StringComparison.Ordinal) is int open and > 0
+            && ulong.TryParse(msg.AsSpan(open + 3, msg.Length - open - 4), NumberStyles.HexNumber, ci, out ulong status))
+        {
+            sec.SetMemory(MemoryErrorSection.ErrorStatusField, status);
+            return;
+        }
+        if (Hex64(msg, "physical_address: ") is { } pa) { sec.SetMemory(MemoryErrorSection.PhysicalAddressField, pa); return; }
+        if (Hex64(msg, "physical_address_mask: ") is { } pm) { sec.SetMemory(MemoryErrorSection.PhysicalAddressMaskField, pm); return; }
         if (msg.StartsWith("error_type: ", StringComparison.Ordinal))
         {
             int comma = msg.IndexOf(',', StringComparison.Ordinal);
-            if (comma > 12 && byte.TryParse(msg.AsSpan(12, comma - 12), ci, out byte et)) { mem[72] = et; sec.MemoryValid |= 1UL << 14; }
+            if (comma > 12 && byte.TryParse(msg.AsSpan(12, comma - 12), ci, out byte et)) sec.SetMemory(MemoryErrorSection.MemoryErrorTypeField, et);
             return;
         }
         if (msg.Contains("DMI handle: 0x", StringComparison.Ordinal))
@@ -203,37 +217,62 @@ public static partial class DmesgHardwareErrors
             int at = msg.IndexOf("DMI handle: 0x", StringComparison.Ordinal) + 14;
             int end = at;
             while (end < msg.Length && char.IsAsciiHexDigit(msg[end])) end++;
-            if (ushort.TryParse(msg.AsSpan(at, end - at), NumberStyles.HexNumber, ci, out ushort h)) { BinaryPrimitives.WriteUInt16LittleEndian(mem[78..], h); sec.MemoryValid |= 1UL << 17; }
+            if (ushort.TryParse(msg.AsSpan(at, end - at), NumberStyles.HexNumber, ci, out ushort h)) sec.SetMemory(MemoryErrorSection.ModuleHandleField, h);
             return;
         }
-        // The location line: "node: 0 card: 1 module: 2 rank: 3 bank: 4 device: 5 row: 6 column: 7 bit_position: 8 requestor_id: 0x... ".
+        // The location line (cper_mem_err_location, drivers/firmware/efi/cper.c). Linux 5.18 and later print "node:0 card:1
+        // module:2 rank:3 bank:4 bank_group:5 bank_address:6 device:7 row:8 column:9 bit_position:10 requestor_id:0x...
+        // responder_id:0x... target_id:0x... chip_id:11 " (the strings of Debian's 6.1 kernel image); earlier kernels put a
+        // space after each colon. Both are read: a token "name:value", or "name:" and the value in the next token.
         var parts = msg.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i + 1 < parts.Length; i++)
+        for (int i = 0; i < parts.Length; i++)
         {
-            (int Offset, int Bit, bool Wide)? f = parts[i] switch
+            int colon = parts[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0) continue;
+            string name = parts[i][..colon];
+            string v = parts[i][(colon + 1)..];
+            if (v.Length == 0)
             {
-                "node:" => (32, 3, false), "card:" => (34, 4, false), "module:" => (36, 5, false), "bank:" => (38, 6, false),
-                "device:" => (40, 7, false), "row:" => (42, 8, false), "column:" => (44, 9, false), "bit_position:" => (46, 10, false),
-                "requestor_id:" => (48, 11, true), "responder_id:" => (56, 12, true), "target_id:" => (64, 13, true), "rank:" => (74, 15, false),
+                if (i + 1 >= parts.Length) break;
+                v = parts[++i];
+            }
+            switch (name)
+            {
+                case "bank_group": SetMemoryBits(sec, MemoryErrorSection.BankField, "bankGroup", v); continue;
+                case "bank_address": SetMemoryBits(sec, MemoryErrorSection.BankField, "bankAddress", v); continue;
+                case "chip_id": SetMemoryBits(sec, MemoryErrorSection.ExtendedField, "chipIdentification", v); continue;
+            }
+            FieldDef? field = name switch
+            {
+                "node" => MemoryErrorSection.NodeField, "card" => MemoryErrorSection.CardField, "module" => MemoryErrorSection.ModuleField,
+                "bank" => MemoryErrorSection.BankField, "device" => MemoryErrorSection.DeviceField, "row" => MemoryErrorSection.RowField,
+                "column" => MemoryErrorSection.ColumnField, "bit_position" => MemoryErrorSection.BitPositionField,
+                "requestor_id" => MemoryErrorSection.RequestorIdField, "responder_id" => MemoryErrorSection.ResponderIdField,
+                "target_id" => MemoryErrorSection.TargetIdField, "rank" => MemoryErrorSection.RankNumberField,
                 _ => null,
             };
-            if (f is not { } field) continue;
-            string v = parts[i + 1];
-            if (field.Wide)
+            if (field is null) continue;
+            if (field.Size == 8) // the ids, printed in hex
             {
                 if (v.StartsWith("0x", StringComparison.Ordinal) && ulong.TryParse(v.AsSpan(2), NumberStyles.HexNumber, ci, out ulong u))
-                {
-                    BinaryPrimitives.WriteUInt64LittleEndian(mem[field.Offset..], u);
-                    sec.MemoryValid |= 1UL << field.Bit;
-                }
+                    sec.SetMemory(field, u);
             }
             else if (int.TryParse(v, ci, out int x))
             {
-                BinaryPrimitives.WriteUInt16LittleEndian(mem[field.Offset..], (ushort)x);
-                sec.MemoryValid |= 1UL << field.Bit;
+                sec.SetMemory(field, (ushort)x);
             }
-            i++;
         }
+    }
+
+    /// <summary>A sub-field of a bit field (bank group and address, chip id): its bits replaced, its own validation bit set.</summary>
+    private static void SetMemoryBits(Sec sec, FieldDef field, string json, string text)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < 0) return;
+        var bits = field.BitFields!.First(b => b.Json == json);
+        ulong mask = ((1UL << bits.Width) - 1) << bits.Bit;
+        ulong old = field.ReadValue(sec.Memory);
+        field.WriteValue(sec.Memory, old & ~mask | ((ulong)value << bits.Bit & mask));
+        sec.MemoryValid |= 1UL << bits.ValidBit;
     }
 
     private static ulong? Hex64(string msg, string prefix)
