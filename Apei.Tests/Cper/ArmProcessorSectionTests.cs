@@ -234,22 +234,6 @@ public class ArmProcessorSectionTests
         return Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(record.AsSpan(Body, length), Body));
     }
 
-    private static (int Errors, string Text) Describe(byte[] record)
-    {
-        var sw = new StringWriter();
-        int errors = CperRecordDescriber.Describe(record, 0, new TextRenderer(sw), "record", out _);
-        return (errors, sw.ToString());
-    }
-
-    private static void ModelKeepsTheBytes(byte[] record)
-    {
-        var errors = new List<ApeiContentException>();
-        var model = CperRecord.Decode(record, out _, errors);
-        Assert.Single(errors);
-        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
-        Assert.Equal(record, model.Encode());
-    }
-
     [Fact]
     public void Section_length_beyond_the_section_is_reported_and_the_rest_still_decodes()
     {
@@ -261,11 +245,11 @@ public class ArmProcessorSectionTests
         Assert.Equal(Body + 8, e.Offset);
         Assert.Equal("at most 186 bytes (the section body's length)", e.Expected);
         Assert.Equal("854918320 bytes", e.Found);
-        var (errors, text) = Describe(record);
+        var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
         Assert.Contains("field SectionLength, at offset 0xD0 (208)", text, StringComparison.Ordinal);
         Assert.Contains("SCTLR_S: 0x00C50078", text, StringComparison.Ordinal); // walked with the body's own length
-        ModelKeepsTheBytes(record);
+        CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 
     [Fact]
@@ -290,11 +274,11 @@ public class ArmProcessorSectionTests
         Assert.Equal(Body + 4, e.Offset);
         Assert.Equal("46198", e.Found);
         Assert.Equal("at most 4 error-information structures of 32 bytes in the 146 bytes after the header", e.Expected);
-        var (errors, text) = Describe(record);
+        var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
         Assert.Contains("Error information #3: micro-architectural error", text, StringComparison.Ordinal);
         Assert.Contains("Bytes not decoded", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
+        CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 
     [Fact]
@@ -309,11 +293,11 @@ public class ArmProcessorSectionTests
         Assert.Equal(context + 4, e.Offset);
         Assert.Equal("at most 10 bytes (left before SectionLength)", e.Expected);
         Assert.Equal("4294967280 bytes", e.Found);
-        var (errors, text) = Describe(record);
+        var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
         Assert.Contains("Error information #3", text, StringComparison.Ordinal);
         Assert.Contains("ARM context information #0, field RegisterArraySize, at offset 0x174 (372)", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
+        CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 
     [Fact]
@@ -340,11 +324,11 @@ public class ArmProcessorSectionTests
         Assert.Equal(lengthAt, e.Offset);
         Assert.Equal("32", e.Expected);
         Assert.Equal("31", e.Found);
-        var (errors, text) = Describe(record);
+        var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
         Assert.Contains("ARM error information #3, field Length, at offset 0x151 (337)", text, StringComparison.Ordinal);
         Assert.Contains("SPSR_MON: 0x000001D3", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
+        CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 
     [Fact]

@@ -7,7 +7,14 @@ public class CperSectionBodyTests
 {
     public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
 
-    private static readonly Guid[] s_structured = [CperGuids.ProcessorGeneric, CperGuids.ProcessorArm, CperGuids.PciExpress, CperGuids.FirmwareErrorRecordReference];
+    // The sections this file tests and those AppendixNSectionTests does (IA32/X64, memory 2, PCI/PCI-X, DMAR, CCIX, CXL).
+    private static readonly Guid[] s_structured =
+    [
+        CperGuids.ProcessorGeneric, CperGuids.ProcessorArm, CperGuids.PciExpress, CperGuids.FirmwareErrorRecordReference,
+        CperGuids.ProcessorIa32X64, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.PciComponent, CperGuids.DmarGeneric,
+        CperGuids.DmarVtd, CperGuids.DmarIommu, CperGuids.CcixPer, CperGuids.CxlProtocol, CperGuids.CxlGeneralMedia, CperGuids.CxlDram,
+        CperGuids.CxlMemoryModule,
+    ];
 
     [Theory]
     [MemberData(nameof(AllFixtures))]

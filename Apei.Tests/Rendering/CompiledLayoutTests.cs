@@ -109,6 +109,30 @@ public class CompiledLayoutTests
     }
 
     /// <summary>Layouts with the bytes real walks gave them: every CPER fixture, a generated dump, HEST, and random bodies for every registered section.</summary>
+    // The layouts to check: those the fixture walks rendered and every declared one.
+    private static HashSet<StructDef> AllLayouts(Dictionary<StructDef, List<byte[]>> recorded)
+    {
+        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
+        foreach (var s in DeclaredLayouts()) all.Add(s);
+        return all;
+    }
+
+    // One layout's inputs: what the fixture walks rendered, count random ones (every sparseEvery-th, from the first, sparse:
+    // small numbers name enumeration values and zero fields take the "invalid and zero" paths), then all zeros.
+    private static List<byte[]> Inputs(StructDef layout, Dictionary<StructDef, List<byte[]>> recorded, Random random, int count, int sparseEvery)
+    {
+        var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
+        for (int i = 0; i < count; i++)
+        {
+            var bytes = new byte[layout.Size];
+            random.NextBytes(bytes);
+            if (i % sparseEvery == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
+            inputs.Add(bytes);
+        }
+        inputs.Add(new byte[layout.Size]);
+        return inputs;
+    }
+
     private static Dictionary<StructDef, List<byte[]>> RecordedLayouts()
     {
         var recorder = new LayoutRecorder();
@@ -215,8 +239,7 @@ public class CompiledLayoutTests
     public void Every_layout_renders_the_same_compiled_and_field_by_field()
     {
         var recorded = RecordedLayouts();
-        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
-        foreach (var s in DeclaredLayouts()) all.Add(s);
+        var all = AllLayouts(recorded);
         Assert.True(recorded.Count >= 40, $"only {recorded.Count} layouts recorded from the walks");
         Assert.True(all.Count >= 100, $"only {all.Count} layouts found");
         Assert.Contains(AcpiTableHeader.Layout, all); // a ref struct's static property: found through its backing field
@@ -225,16 +248,7 @@ public class CompiledLayoutTests
         int structures = 0;
         foreach (var layout in all)
         {
-            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
-            for (int i = 0; i < 24; i++)
-            {
-                var bytes = new byte[layout.Size];
-                random.NextBytes(bytes);
-                // Sparse values too (small numbers name enumeration values; zero fields take the "invalid and zero" paths).
-                if (i % 3 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
-                inputs.Add(bytes);
-            }
-            inputs.Add(new byte[layout.Size]);
+            var inputs = Inputs(layout, recorded, random, count: 24, sparseEvery: 3);
             inputs.Add(Enumerable.Repeat((byte)0xFF, layout.Size).ToArray());
             foreach (var given in inputs)
             {
@@ -256,22 +270,11 @@ public class CompiledLayoutTests
         var recorded = RecordedLayouts();
         Assert.Contains(PcieErrorSection.AerLayout, recorded.Keys);
         Assert.Contains(PcieErrorSection.DeviceIdLayout, recorded.Keys);
-        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
-        foreach (var s in DeclaredLayouts()) all.Add(s);
         var random = new Random(2727);
         int structures = 0;
-        foreach (var layout in all)
+        foreach (var layout in AllLayouts(recorded))
         {
-            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
-            for (int i = 0; i < 8; i++)
-            {
-                var bytes = new byte[layout.Size];
-                random.NextBytes(bytes);
-                if (i % 2 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
-                inputs.Add(bytes);
-            }
-            inputs.Add(new byte[layout.Size]);
-            foreach (var given in inputs)
+            foreach (var given in Inputs(layout, recorded, random, count: 8, sparseEvery: 2))
             {
                 foreach (bool valid in new[] { true, false })
                 {
