@@ -24,7 +24,7 @@ public class CompiledLayoutTests
     private sealed class PerField(StructureVisitor inner) : ForwardingVisitor(inner);
 
     /// <summary>Keeps every layout a walk describes, with the bytes it was described over.</summary>
-    private sealed class LayoutRecorder : StructureVisitor
+    private sealed class LayoutRecorder : SilentVisitor
     {
         public readonly Dictionary<StructDef, List<byte[]>> Seen = new(ReferenceEqualityComparer.Instance);
 
@@ -32,27 +32,21 @@ public class CompiledLayoutTests
 
         public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
         {
-            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
-            if (list.Count < 64) list.Add(structure.ToArray());
+            Keep(layout, structure);
             base.Layout(layout, structure, baseOffset);
         }
 
         public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
         {
-            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
-            if (list.Count < 64) list.Add(structure.ToArray());
+            Keep(layout, structure);
             base.NestedLayout(layout, structure, baseOffset, valid);
         }
 
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits) { }
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        protected override void OnError(ApeiContentException error) { }
+        private void Keep(StructDef layout, ReadOnlySpan<byte> structure)
+        {
+            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
+            if (list.Count < 64) list.Add(structure.ToArray());
+        }
     }
 
     /// <summary>Every <see cref="StructDef"/> held by a static field or property (alone, in an array or a list) of the libraries.</summary>
@@ -142,24 +136,7 @@ public class CompiledLayoutTests
             CperDumpGenerator.Generate(ms, 128 << 10, seed: 5);
             inputs.Add(ms.ToArray());
         }
-        foreach (var input in inputs)
-        {
-            ReadOnlySpan<byte> rest = input;
-            long offset = 0;
-            while (!rest.IsEmpty)
-            {
-                try
-                {
-                    CperRecordDescriber.Describe(rest, offset, recorder, "r", out int n);
-                    rest = rest[n..];
-                    offset += n;
-                }
-                catch (ApeiContentException)
-                {
-                    break;
-                }
-            }
-        }
+        foreach (var input in inputs) RecordWalk.DescribeRecords(input, recorder, "r");
         var hest = AcpiDumpText.Parse(File.ReadAllText(Fixtures.Path("acpidump/hest-acpidump-0001.log"))).First(t => t.Signature == "HEST").Bytes;
         HestDescriber.Describe(hest, 0, recorder);
         var random = new Random(15);
