@@ -186,8 +186,7 @@ public class ArmProcessorSectionTests
     {
         // fixtures/cper/libcper/arm.cperhex, read with xxd: body at 0xC8, 323 bytes; validation 0x0A at 0xC8,
         // ERR_INFO_NUM 2 at 0xCC, CONTEXT_INFO_NUM 2 at 0xCE, SectionLength 0x143 at 0xD0, affinity level 2 at 0xD4.
-        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/arm.cperhex"), out _);
-        var arm = Assert.IsType<ArmProcessorSection>(record.Sections[0].Body);
+        var arm = CperTestRecords.FixtureSection<ArmProcessorSection>("cper/libcper/arm.cperhex");
         Assert.Equal(0x0Au, arm.ValidationBits);
         Assert.Equal(323L, arm.SectionLength);
         Assert.Equal(2, arm.ErrorAffinityLevel);

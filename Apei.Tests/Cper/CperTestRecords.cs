@@ -30,6 +30,10 @@ internal static class CperTestRecords
 
     public static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
 
+    /// <summary>The body of section <paramref name="index"/> of a fixture's record, decoded strictly, as the model it must be.</summary>
+    public static T FixtureSection<T>(string fixture, int index = 0) where T : CperSectionBody
+        => Assert.IsType<T>(CperRecord.Decode(Fixtures.Binary(fixture), out _).Sections[index].Body);
+
     /// <summary>The describer's text for <paramref name="record"/> and the number of content errors it reported.</summary>
     public static (int Errors, string Text) Describe(byte[] record)
     {
