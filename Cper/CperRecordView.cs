@@ -51,16 +51,7 @@ public readonly ref struct CperRecordView
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
     /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
     public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
-    {
-        record = default;
-        bytesConsumed = 0;
-        if (source.Length < CperRecordHeader.Size) return false;
-        uint length = CheckHeader(source, baseOffset, options);
-        if ((ulong)source.Length < length) return false;
-        record = new CperRecordView(source[..(int)length], length);
-        bytesConsumed = (int)length;
-        return true;
-    }
+        => ContentStatus.ThrowIfInvalid(Check(source, out record, out bytesConsumed, baseOffset, options, out bool complete), complete);
 
     /// <summary>
     /// Reads the record at the start of <paramref name="source"/> without throwing: <see cref="System.Buffers.OperationStatus.Done"/>
@@ -75,19 +66,21 @@ public readonly ref struct CperRecordView
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> in the input (for error positions).</param>
     /// <param name="options">The limits on RecordLength and SectionCount; null: the defaults.</param>
     public static System.Buffers.OperationStatus TryRead(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, out ApeiContentException? error, long baseOffset = 0, CperDecodeOptions? options = null)
+        => ContentStatus.ToStatus(error = Check(source, out record, out bytesConsumed, baseOffset, options, out bool complete), complete);
+
+    // The one check behind both TryRead overloads: the content error, or null (then complete says whether the view was made).
+    private static ApeiContentException? Check(ReadOnlySpan<byte> source, out CperRecordView record, out int bytesConsumed, long baseOffset, CperDecodeOptions? options, out bool complete)
     {
-        error = null;
-        try
-        {
-            return TryRead(source, out record, out bytesConsumed, baseOffset, options) ? System.Buffers.OperationStatus.Done : System.Buffers.OperationStatus.NeedMoreData;
-        }
-        catch (ApeiContentException e)
-        {
-            record = default;
-            bytesConsumed = 0;
-            error = e;
-            return System.Buffers.OperationStatus.InvalidData;
-        }
+        record = default;
+        bytesConsumed = 0;
+        complete = false;
+        if (source.Length < CperRecordHeader.Size) return null;
+        if (CheckHeader(source, baseOffset, options, allowShort: false, out uint length) is { } error) return error;
+        if ((ulong)source.Length < length) return null;
+        record = new CperRecordView(source[..(int)length], length);
+        bytesConsumed = (int)length;
+        complete = true;
+        return null;
     }
 
     /// <summary>Reads the record; throws when bytes are missing or content is malformed.</summary>
@@ -117,32 +110,34 @@ public readonly ref struct CperRecordView
     {
         if (source.Length < CperRecordHeader.Size)
             ThrowHelper.ThrowTruncated("CPER record header", baseOffset, CperRecordHeader.Size, source.Length);
-        uint length = CheckHeader(source, baseOffset, options, allowShort: true);
+        if (CheckHeader(source, baseOffset, options, allowShort: true, out uint length) is { } error) throw error;
         int present = (int)Math.Min(length, (uint)source.Length);
         bytesConsumed = present;
         return new CperRecordView(source[..present], length);
     }
 
-    private static uint CheckHeader(ReadOnlySpan<byte> source, long baseOffset, CperDecodeOptions? options, bool allowShort = false)
+    // The header checks (signature, RecordLength, SectionCount against the limits and, unless allowShort, the descriptor table
+    // against RecordLength; UEFI 2.10 N.2.1): the content error with absolute offsets, or null with the declared length.
+    private static ApeiContentException? CheckHeader(ReadOnlySpan<byte> source, long baseOffset, CperDecodeOptions? options, bool allowShort, out uint length)
     {
+        length = BinaryPrimitives.ReadUInt32LittleEndian(source[CperRecordHeader.RecordLengthOffset..]);
         if (!source[..4].SequenceEqual(CperRecordHeader.Signature))
-            ThrowHelper.ThrowInvalid("CPER record header", "SignatureStart", baseOffset, "\"CPER\"", FieldFormat.HexBytes(source[..4]));
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[CperRecordHeader.RecordLengthOffset..]);
+            return ApeiContentException.Invalid("CPER record header", "SignatureStart", baseOffset, "\"CPER\"", FieldFormat.HexBytes(source[..4]));
         ushort count = BinaryPrimitives.ReadUInt16LittleEndian(source[CperRecordHeader.SectionCountOffset..]);
         if (length < CperRecordHeader.Size)
-            ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset, $">= {CperRecordHeader.Size}", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return ApeiContentException.Invalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset, $">= {CperRecordHeader.Size}", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var limits = (options ?? CperDecodeOptions.Default).Limits;
         if (length > (uint)limits.MaxRecordSize)
-            ThrowHelper.ThrowInvalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset,
+            return ApeiContentException.Invalid("CPER record header", "RecordLength", baseOffset + CperRecordHeader.RecordLengthOffset,
                 DecoderLimits.Describe(limits.MaxRecordSize, nameof(DecoderLimits.MaxRecordSize)), length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (count > limits.MaxSectionsPerRecord)
-            ThrowHelper.ThrowInvalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+            return ApeiContentException.Invalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
                 DecoderLimits.Describe(limits.MaxSectionsPerRecord, nameof(DecoderLimits.MaxSectionsPerRecord)), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         ulong tableEnd = CperRecordHeader.Size + (ulong)count * CperSectionDescriptor.Size;
         if (tableEnd > length && !allowShort)
-            ThrowHelper.ThrowInvalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
+            return ApeiContentException.Invalid("CPER record header", "SectionCount", baseOffset + CperRecordHeader.SectionCountOffset,
                 $"at most {(length - CperRecordHeader.Size) / CperSectionDescriptor.Size} descriptors in RecordLength {length}", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return length;
+        return null;
     }
 
     /// <summary>The descriptor at <paramref name="index"/> (0 ≤ index &lt; <see cref="DescriptorCount"/>).</summary>

@@ -38,31 +38,6 @@ public class AppendixNSectionTests
         return e;
     }
 
-    public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
-
-    private static readonly Guid[] s_appendixN =
-    [
-        CperGuids.ProcessorIa32X64, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.PciComponent, CperGuids.DmarGeneric,
-        CperGuids.DmarVtd, CperGuids.DmarIommu, CperGuids.CcixPer, CperGuids.CxlProtocol, CperGuids.CxlGeneralMedia, CperGuids.CxlDram,
-        CperGuids.CxlMemoryModule,
-    ];
-
-    [Theory]
-    [MemberData(nameof(AllFixtures))]
-    public void Every_fixture_section_of_these_types_decodes_to_its_model_not_raw_bytes(string fixture)
-    {
-        var bytes = Fixtures.Binary(fixture);
-        int offset = 0;
-        while (offset < bytes.Length)
-        {
-            var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
-            foreach (var s in record.Sections.Where(s => s_appendixN.Contains(s.Body.SectionType)))
-                Assert.IsNotType<RawSectionBody>(s.Body);
-            offset += consumed;
-        }
-    }
-
     [Fact]
     public void Edk2_x64_register_state_without_cr8_is_named_register_by_register()
     {

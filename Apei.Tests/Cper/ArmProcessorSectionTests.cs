@@ -186,8 +186,7 @@ public class ArmProcessorSectionTests
     {
         // fixtures/cper/libcper/arm.cperhex, read with xxd: body at 0xC8, 323 bytes; validation 0x0A at 0xC8,
         // ERR_INFO_NUM 2 at 0xCC, CONTEXT_INFO_NUM 2 at 0xCE, SectionLength 0x143 at 0xD0, affinity level 2 at 0xD4.
-        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/arm.cperhex"), out _);
-        var arm = Assert.IsType<ArmProcessorSection>(record.Sections[0].Body);
+        var arm = CperTestRecords.FixtureSection<ArmProcessorSection>("cper/libcper/arm.cperhex");
         Assert.Equal(0x0Au, arm.ValidationBits);
         Assert.Equal(323L, arm.SectionLength);
         Assert.Equal(2, arm.ErrorAffinityLevel);
@@ -234,38 +233,45 @@ public class ArmProcessorSectionTests
         return Assert.Throws<ApeiContentException>(() => ArmProcessorSection.Decode(record.AsSpan(Body, length), Body));
     }
 
-    private static (int Errors, string Text) Describe(byte[] record)
-    {
-        var sw = new StringWriter();
-        int errors = CperRecordDescriber.Describe(record, 0, new TextRenderer(sw), "record", out _);
-        return (errors, sw.ToString());
-    }
-
-    private static void ModelKeepsTheBytes(byte[] record)
-    {
-        var errors = new List<ApeiContentException>();
-        var model = CperRecord.Decode(record, out _, errors);
-        Assert.Single(errors);
-        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
-        Assert.Equal(record, model.Encode());
-    }
-
-    [Fact]
-    public void Section_length_beyond_the_section_is_reported_and_the_rest_still_decodes()
+    // Each case breaks one count or length of the hand-built ARM record: the strict decoder names it (structure, field,
+    // absolute offset, expected, found), the describer reports that one error and walks on, and the lenient decoder keeps the
+    // section as raw bytes that encode back to the same record.
+    [Theory]
+    // SectionLength beyond the section: the describer walks with the body's own length.
+    [InlineData(8, 4, 854_918_320u, "ARM processor error section",
+        "SectionLength", "at most 186 bytes (the section body's length)", "854918320 bytes",
+        "field SectionLength, at offset 0xD0 (208)", "SCTLR_S: 0x00C50078")]
+    // ErrInfoNum of 46198: what fits is shown.
+    [InlineData(4, 2, 46198u, "ARM processor error section",
+        "ErrInfoNum", "at most 4 error-information structures of 32 bytes in the 146 bytes after the header", "46198",
+        "Error information #3: micro-architectural error", "Bytes not decoded")]
+    // A register array larger than the section names the context.
+    [InlineData(40 + 4 * 32 + 4, 4, 0xFFFF_FFF0u, "ARM context information #0",
+        "RegisterArraySize", "at most 10 bytes (left before SectionLength)", "4294967280 bytes",
+        "Error information #3", "ARM context information #0, field RegisterArraySize, at offset 0x174 (372)")]
+    // An error-information length other than 32 is reported in that structure.
+    [InlineData(40 + 3 * 32 + 1, 1, 31u, "ARM error information #3",
+        "Length", "32", "31",
+        "ARM error information #3, field Length, at offset 0x151 (337)", "SPSR_MON: 0x000001D3")]
+    public void A_count_or_length_that_does_not_fit_is_reported_and_the_rest_still_decodes(int at, int width, uint value,
+        string structure, string field, string expected, string found, string shown, string walkedOn)
     {
         var record = ArmRecord();
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(Body + 8), 854_918_320);
+        var target = record.AsSpan(Body + at, width);
+        if (width == 4) BinaryPrimitives.WriteUInt32LittleEndian(target, value);
+        else if (width == 2) BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)value);
+        else target[0] = (byte)value;
         var e = DecodeFails(record);
-        Assert.Equal("ARM processor error section", e.Structure);
-        Assert.Equal("SectionLength", e.Field);
-        Assert.Equal(Body + 8, e.Offset);
-        Assert.Equal("at most 186 bytes (the section body's length)", e.Expected);
-        Assert.Equal("854918320 bytes", e.Found);
-        var (errors, text) = Describe(record);
+        Assert.Equal(structure, e.Structure);
+        Assert.Equal(field, e.Field);
+        Assert.Equal(Body + at, e.Offset);
+        Assert.Equal(expected, e.Expected);
+        Assert.Equal(found, e.Found);
+        var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
-        Assert.Contains("field SectionLength, at offset 0xD0 (208)", text, StringComparison.Ordinal);
-        Assert.Contains("SCTLR_S: 0x00C50078", text, StringComparison.Ordinal); // walked with the body's own length
-        ModelKeepsTheBytes(record);
+        Assert.Contains(shown, text, StringComparison.Ordinal);
+        Assert.Contains(walkedOn, text, StringComparison.Ordinal);
+        CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 
     [Fact]
@@ -280,43 +286,6 @@ public class ArmProcessorSectionTests
     }
 
     [Fact]
-    public void Err_info_num_of_46198_is_reported_with_what_fits()
-    {
-        var record = ArmRecord();
-        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(Body + 4), 46198);
-        var e = DecodeFails(record);
-        Assert.Equal("ARM processor error section", e.Structure);
-        Assert.Equal("ErrInfoNum", e.Field);
-        Assert.Equal(Body + 4, e.Offset);
-        Assert.Equal("46198", e.Found);
-        Assert.Equal("at most 4 error-information structures of 32 bytes in the 146 bytes after the header", e.Expected);
-        var (errors, text) = Describe(record);
-        Assert.Equal(1, errors);
-        Assert.Contains("Error information #3: micro-architectural error", text, StringComparison.Ordinal);
-        Assert.Contains("Bytes not decoded", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
-    }
-
-    [Fact]
-    public void Register_array_larger_than_the_section_names_the_context()
-    {
-        var record = ArmRecord();
-        int context = Body + 40 + 4 * 32;
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(context + 4), 0xFFFF_FFF0);
-        var e = DecodeFails(record);
-        Assert.Equal("ARM context information #0", e.Structure);
-        Assert.Equal("RegisterArraySize", e.Field);
-        Assert.Equal(context + 4, e.Offset);
-        Assert.Equal("at most 10 bytes (left before SectionLength)", e.Expected);
-        Assert.Equal("4294967280 bytes", e.Found);
-        var (errors, text) = Describe(record);
-        Assert.Equal(1, errors);
-        Assert.Contains("Error information #3", text, StringComparison.Ordinal);
-        Assert.Contains("ARM context information #0, field RegisterArraySize, at offset 0x174 (372)", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
-    }
-
-    [Fact]
     public void Context_header_cut_off_by_section_length_is_truncated()
     {
         var record = ArmRecord();
@@ -326,25 +295,6 @@ public class ArmProcessorSectionTests
         Assert.Equal(Body + 168, e.Offset);
         Assert.Equal("8 bytes", e.Expected);
         Assert.Equal("5 bytes", e.Found);
-    }
-
-    [Fact]
-    public void Error_info_length_other_than_32_is_reported_in_that_structure_and_the_walk_goes_on()
-    {
-        var record = ArmRecord();
-        int lengthAt = Body + 40 + 3 * 32 + 1;
-        record[lengthAt] = 31;
-        var e = DecodeFails(record);
-        Assert.Equal("ARM error information #3", e.Structure);
-        Assert.Equal("Length", e.Field);
-        Assert.Equal(lengthAt, e.Offset);
-        Assert.Equal("32", e.Expected);
-        Assert.Equal("31", e.Found);
-        var (errors, text) = Describe(record);
-        Assert.Equal(1, errors);
-        Assert.Contains("ARM error information #3, field Length, at offset 0x151 (337)", text, StringComparison.Ordinal);
-        Assert.Contains("SPSR_MON: 0x000001D3", text, StringComparison.Ordinal);
-        ModelKeepsTheBytes(record);
     }
 
     [Fact]

@@ -104,47 +104,39 @@ public sealed class ArmProcessorSectionViewTests
     public void The_view_equals_the_model_for_every_ARM_section_in_the_fixtures()
     {
         int seen = 0;
-        foreach (var rel in Fixtures.CperRecords())
+        foreach (var (_, bytes) in FixtureSections.OfType(CperGuids.ProcessorArm))
         {
-            var bytes = Fixtures.Binary(rel);
-            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
-            var record = CperRecordView.ReadPrefix(bytes, out _);
-            for (int i = 0; i < record.DescriptorCount; i++)
+            var body = bytes.AsSpan();
+            ArmProcessorSection model;
+            try { model = ArmProcessorSection.Decode(body); }
+            catch (ApeiContentException) { continue; }
+            seen++;
+            Assert.True(ArmProcessorSectionView.TryRead(body, out var view));
+            Assert.Equal(model.ValidationBits, view.ValidationBits);
+            Assert.Equal(model.Mpidr, view.Mpidr);
+            Assert.Equal(model.RunningState, view.RunningState);
+            Assert.Equal(model.GetTypeEncoding(ArmErrorTypeMode.Auto), view.GetTypeEncoding(ArmErrorTypeMode.Auto));
+            int n = 0;
+            foreach (var e in view.ErrorInfo)
             {
-                var d = record.GetDescriptor(i);
-                if (d.SectionType != CperGuids.ProcessorArm || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
-                var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength);
-                ArmProcessorSection model;
-                try { model = ArmProcessorSection.Decode(body); }
-                catch (ApeiContentException) { continue; }
-                seen++;
-                Assert.True(ArmProcessorSectionView.TryRead(body, out var view));
-                Assert.Equal(model.ValidationBits, view.ValidationBits);
-                Assert.Equal(model.Mpidr, view.Mpidr);
-                Assert.Equal(model.RunningState, view.RunningState);
-                Assert.Equal(model.GetTypeEncoding(ArmErrorTypeMode.Auto), view.GetTypeEncoding(ArmErrorTypeMode.Auto));
-                int n = 0;
-                foreach (var e in view.ErrorInfo)
-                {
-                    Assert.Equal(model.ErrorInfo[n].ToArray(), e.Bytes.ToArray());
-                    Assert.Equal(model.ErrorInfo[n].ErrorInformation, e.ErrorInformation);
-                    n++;
-                }
-                Assert.Equal(model.ErrorInfo.Count, n);
-                int c = 0;
-                var contexts = view.ContextInfo;
-                while (contexts.MoveNext())
-                {
-                    var m = model.ContextInfo[c++];
-                    Assert.Equal(m.RegisterContextType, contexts.Current.RegisterContextType);
-                    Assert.Equal(m.RegisterArray, contexts.Current.RegisterArray.ToArray());
-                    Assert.Equal(m.PaddingLength, contexts.PaddingLength);
-                }
-                Assert.True(contexts.Complete);
-                Assert.Equal(model.ContextInfo.Count, c);
-                Assert.Equal(model.VendorSpecificInfo, view.VendorSpecificInfo.ToArray());
-                Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
+                Assert.Equal(model.ErrorInfo[n].ToArray(), e.Bytes.ToArray());
+                Assert.Equal(model.ErrorInfo[n].ErrorInformation, e.ErrorInformation);
+                n++;
             }
+            Assert.Equal(model.ErrorInfo.Count, n);
+            int c = 0;
+            var contexts = view.ContextInfo;
+            while (contexts.MoveNext())
+            {
+                var m = model.ContextInfo[c++];
+                Assert.Equal(m.RegisterContextType, contexts.Current.RegisterContextType);
+                Assert.Equal(m.RegisterArray, contexts.Current.RegisterArray.ToArray());
+                Assert.Equal(m.PaddingLength, contexts.PaddingLength);
+            }
+            Assert.True(contexts.Complete);
+            Assert.Equal(model.ContextInfo.Count, c);
+            Assert.Equal(model.VendorSpecificInfo, view.VendorSpecificInfo.ToArray());
+            Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
         }
         Assert.True(seen >= 3, $"expected ARM sections in the fixtures, found {seen}");
     }

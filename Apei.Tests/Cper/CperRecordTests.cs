@@ -112,9 +112,7 @@ public class CperRecordTests
 
     private static int DescribeErrors(byte[] bytes, out string text)
     {
-        var sw = new StringWriter();
-        int errors = CperRecordDescriber.Describe(bytes, 0, new TextRenderer(sw), "record", out _);
-        text = sw.ToString();
+        (int errors, text) = CperTestRecords.Describe(bytes);
         return errors;
     }
 
@@ -164,11 +162,7 @@ public class CperRecordTests
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(132), 0);
         Assert.Equal(1, DescribeErrors(bytes, out var text));
         Assert.Contains("Platform memory error section, at offset 0xC8 (200): truncated: expected 73 bytes, found 0 bytes", text, StringComparison.Ordinal);
-        var errors = new List<ApeiContentException>();
-        var model = CperRecord.Decode(bytes, out _, errors);
-        Assert.Single(errors);
-        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
-        Assert.Equal(bytes, model.Encode());
+        CperTestRecords.AssertModelKeepsTheBytes(bytes);
     }
 
     [Fact]

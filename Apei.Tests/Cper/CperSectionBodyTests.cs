@@ -7,7 +7,14 @@ public class CperSectionBodyTests
 {
     public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
 
-    private static readonly Guid[] s_structured = [CperGuids.ProcessorGeneric, CperGuids.ProcessorArm, CperGuids.PciExpress, CperGuids.FirmwareErrorRecordReference];
+    // The sections this file tests and those AppendixNSectionTests does (IA32/X64, memory 2, PCI/PCI-X, DMAR, CCIX, CXL).
+    private static readonly Guid[] s_structured =
+    [
+        CperGuids.ProcessorGeneric, CperGuids.ProcessorArm, CperGuids.PciExpress, CperGuids.FirmwareErrorRecordReference,
+        CperGuids.ProcessorIa32X64, CperGuids.PlatformMemory2, CperGuids.PciBus, CperGuids.PciComponent, CperGuids.DmarGeneric,
+        CperGuids.DmarVtd, CperGuids.DmarIommu, CperGuids.CcixPer, CperGuids.CxlProtocol, CperGuids.CxlGeneralMedia, CperGuids.CxlDram,
+        CperGuids.CxlMemoryModule,
+    ];
 
     [Theory]
     [MemberData(nameof(AllFixtures))]
@@ -30,8 +37,7 @@ public class CperSectionBodyTests
     {
         // whea-edk2/whea_01.bin section 1 at 0x1A1: validation 57 01 (0x157), type 00, ISA 02 at 0x1AA,
         // CPU version f1 06 04 00 at 0x1B1, processor ID 72 at 0x239.
-        var record = CperRecord.Decode(Fixtures.Binary("cper/whea-edk2/whea_01.bin"), out _);
-        var p = Assert.IsType<ProcessorGenericSection>(record.Sections[1].Body);
+        var p = CperTestRecords.FixtureSection<ProcessorGenericSection>("cper/whea-edk2/whea_01.bin", 1);
         Assert.Equal(0x157ul, p.ValidationBits);
         Assert.Equal(0, p.ProcessorType);
         Assert.Equal(2, p.ProcessorIsa);
@@ -44,8 +50,7 @@ public class CperSectionBodyTests
     [Fact]
     public void Libcper_processor_generic_fields_match_libcper_where_it_follows_the_spec()
     {
-        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/generic.cperhex"), out _);
-        var p = Assert.IsType<ProcessorGenericSection>(record.Sections[0].Body);
+        var p = CperTestRecords.FixtureSection<ProcessorGenericSection>("cper/libcper/generic.cperhex");
         Assert.Equal(0x1555ul, p.ValidationBits);
         Assert.Equal(0x45831F16C121D261ul, p.CpuVersion);
         Assert.Equal(0xE37557F4EEC8423Eul, p.InstructionIp);
@@ -59,8 +64,7 @@ public class CperSectionBodyTests
         // whea-edk2/whea_04.bin section 0 at 0x110 (xxd): validation df 00 (0xDF), port type 04, version 01 01,
         // vendor 86 80 device 30 20 at 0x128, class 00 04 03, bus 17 17 at 0x133, capability 10 e0 42 01 at 0x144,
         // AER header 01 00 01 1d at 0x180, severity 10 20 06 00 at 0x18C, correctable status 01 at 0x190.
-        var record = CperRecord.Decode(Fixtures.Binary("cper/whea-edk2/whea_04.bin"), out _);
-        var p = Assert.IsType<PcieErrorSection>(record.Sections[0].Body);
+        var p = CperTestRecords.FixtureSection<PcieErrorSection>("cper/whea-edk2/whea_04.bin");
         Assert.Equal(0xDFul, p.ValidationBits);
         Assert.Equal(4u, p.PortType);
         Assert.Equal(0x101u, p.Version);
@@ -79,8 +83,7 @@ public class CperSectionBodyTests
     [Fact]
     public void Libcper_pcie_command_and_status_match_libcper()
     {
-        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/pcie.cperhex"), out _);
-        var p = Assert.IsType<PcieErrorSection>(record.Sections[0].Body);
+        var p = CperTestRecords.FixtureSection<PcieErrorSection>("cper/libcper/pcie.cperhex");
         Assert.Equal(49788, p.Command);  // libcper's commandRegister
         Assert.Equal(63572, p.Status);   // libcper's statusRegister
     }
@@ -142,8 +145,7 @@ public class CperSectionBodyTests
     [Fact]
     public void Libcper_firmware_reference_matches_libcper()
     {
-        var record = CperRecord.Decode(Fixtures.Binary("cper/libcper/firmware.cperhex"), out _);
-        var f = Assert.IsType<FirmwareErrorRecordReferenceSection>(record.Sections[0].Body);
+        var f = CperTestRecords.FixtureSection<FirmwareErrorRecordReferenceSection>("cper/libcper/firmware.cperhex");
         Assert.Equal(0, f.RecordType);
         Assert.Equal(2, f.Revision);
         Assert.Equal(new Guid("ed782c67-8094-48bd-bfca-5dc5a0619384"), f.RecordIdentifierGuid);

@@ -29,4 +29,29 @@ internal static class CperTestRecords
     }
 
     public static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
+
+    /// <summary>The body of section <paramref name="index"/> of a fixture's record, decoded strictly, as the model it must be.</summary>
+    public static T FixtureSection<T>(string fixture, int index = 0) where T : CperSectionBody
+        => Assert.IsType<T>(CperRecord.Decode(Fixtures.Binary(fixture), out _).Sections[index].Body);
+
+    /// <summary>The describer's text for <paramref name="record"/> and the number of content errors it reported.</summary>
+    public static (int Errors, string Text) Describe(byte[] record)
+    {
+        var sw = new StringWriter();
+        int errors = CperRecordDescriber.Describe(record, 0, new TextRenderer(sw), "record", out _);
+        return (errors, sw.ToString());
+    }
+
+    /// <summary>
+    /// The lenient decoder reports the one content error, keeps the section as raw bytes, and encodes the record back to
+    /// <paramref name="record"/> byte for byte.
+    /// </summary>
+    public static void AssertModelKeepsTheBytes(byte[] record)
+    {
+        var errors = new List<ApeiContentException>();
+        var model = CperRecord.Decode(record, out _, errors);
+        Assert.Single(errors);
+        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
+        Assert.Equal(record, model.Encode());
+    }
 }

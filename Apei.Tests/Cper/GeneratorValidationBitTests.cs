@@ -18,16 +18,7 @@ public sealed partial class GeneratorDiagnosticTests
             /// <summary>Probe.</summary>
             [Layout("Probe structure", 8, "test clause", ValidationField = nameof(ValidationBits))]
             [ValidationBit(3, "vendorBytes")]
-            public sealed partial class ProbeEntry
-            {
-                private readonly byte[] _bytes = new byte[8];
-                private ulong Get(FieldDef f) => f.ReadValue(_bytes);
-                private void Set(FieldDef f, ulong v) => f.WriteValue(_bytes, v);
-                /// <summary>Validation.</summary>
-                [Field(0, 2, FieldKind.Flags)] public partial ushort ValidationBits { get; set; }
-                /// <summary>Value.</summary>
-                [Field(2, 4, FieldKind.Hex, ValidBit = 0)] public partial uint Value { get; set; }
-            }
+            """ + ProbeEntryClass + """
 
             public static class Use
             {
@@ -35,10 +26,8 @@ public sealed partial class GeneratorDiagnosticTests
                 public static StructDef Layout => ProbeEntry.LayoutDef;
             }
             """);
-        Assert.Empty(diagnostics);
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
-        var generated = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Probe.ProbeEntry.g.cs", StringComparison.Ordinal)).ToString();
+        AssertCompiles(diagnostics, compilation);
+        var generated = Generated(compilation, "Probe.ProbeEntry.g.cs");
         Assert.Contains("new(0, \"value\"),\n        new(3, \"vendorBytes\"),", generated, StringComparison.Ordinal);
         Assert.Contains("public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)", generated, StringComparison.Ordinal);
     }
@@ -51,6 +40,16 @@ public sealed partial class GeneratorDiagnosticTests
         var (diagnostics, _) = Run(Header + attribute + """
 
             [Layout("Probe structure", 8, "test clause", ValidationField = nameof(ValidationBits))]
+            """ + ProbeEntryClass);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // The probe structure both tests declare (on a new line under the attributes each puts before it): a validation field and
+    // one field with validation bit 0.
+    private const string ProbeEntryClass = """
+
             public sealed partial class ProbeEntry
             {
                 private readonly byte[] _bytes = new byte[8];
@@ -61,9 +60,5 @@ public sealed partial class GeneratorDiagnosticTests
                 /// <summary>Value.</summary>
                 [Field(2, 4, FieldKind.Hex, ValidBit = 0)] public partial uint Value { get; set; }
             }
-            """);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-    }
+            """;
 }

@@ -14,32 +14,24 @@ public sealed class MemoryErrorSectionViewTests
     public void View_accessors_equal_the_model_for_every_memory_section_in_the_fixtures()
     {
         int seen = 0;
-        foreach (var rel in Fixtures.CperRecords())
+        foreach (var (where, bytes) in FixtureSections.OfType(CperGuids.PlatformMemory))
         {
-            var bytes = Fixtures.Binary(rel);
-            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
-            var record = CperRecordView.ReadPrefix(bytes, out _);
-            for (int i = 0; i < record.DescriptorCount; i++)
-            {
-                var d = record.GetDescriptor(i);
-                if (d.SectionType != CperGuids.PlatformMemory || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
-                var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength);
-                Assert.True(MemoryErrorSectionView.TryRead(body, out var view), rel);
-                MemoryErrorSection model;
-                try { model = (MemoryErrorSection)MemoryErrorSection.Codec.Decode(body, 0); }
-                catch (ApeiContentException) { continue; } // a body the model refuses; the view still reads what is there
-                seen++;
-                Assert.Equal(model.ValidationBits, view.ValidationBits);
-                Assert.Equal(model.PhysicalAddress, view.PhysicalAddress);
-                Assert.Equal(model.PhysicalAddressMask, view.PhysicalAddressMask);
-                Assert.Equal(model.Node, view.Node);
-                Assert.Equal(model.Card, view.Card);
-                Assert.Equal(model.Module, view.Module);
-                Assert.Equal(model.MemoryErrorType, view.MemoryErrorType);
-                Assert.Equal(body.Length >= MemoryErrorSection.Size ? model.ModuleHandle : 0, view.ModuleHandle);
-                Assert.Equal((model.ValidationBits & 0x2) != 0, view.HasPhysicalAddress);
-                Assert.Equal((model.ValidationBits & (1UL << 17)) != 0 && body.Length >= 80, view.HasModuleHandle);
-            }
+            var body = bytes.AsSpan();
+            Assert.True(MemoryErrorSectionView.TryRead(body, out var view), where);
+            MemoryErrorSection model;
+            try { model = (MemoryErrorSection)MemoryErrorSection.Codec.Decode(body, 0); }
+            catch (ApeiContentException) { continue; } // a body the model refuses; the view still reads what is there
+            seen++;
+            Assert.Equal(model.ValidationBits, view.ValidationBits);
+            Assert.Equal(model.PhysicalAddress, view.PhysicalAddress);
+            Assert.Equal(model.PhysicalAddressMask, view.PhysicalAddressMask);
+            Assert.Equal(model.Node, view.Node);
+            Assert.Equal(model.Card, view.Card);
+            Assert.Equal(model.Module, view.Module);
+            Assert.Equal(model.MemoryErrorType, view.MemoryErrorType);
+            Assert.Equal(body.Length >= MemoryErrorSection.Size ? model.ModuleHandle : 0, view.ModuleHandle);
+            Assert.Equal((model.ValidationBits & 0x2) != 0, view.HasPhysicalAddress);
+            Assert.Equal((model.ValidationBits & (1UL << 17)) != 0 && body.Length >= 80, view.HasModuleHandle);
         }
         Assert.True(seen >= 5, $"expected memory sections in the fixtures, found {seen}");
     }

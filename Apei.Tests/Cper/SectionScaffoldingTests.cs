@@ -127,17 +127,11 @@ public sealed class SectionScaffoldingTests
         Assert.Throws<ArgumentNullException>(() => PciBusErrorSection.Describe(new byte[PciBusErrorSection.Size], 0, null!));
     }
 
-    private sealed class Recorder : StructureVisitor
+    private sealed class Recorder : SilentVisitor
     {
         public List<(long Offset, int Size)> Fields { get; } = [];
         public List<(string Json, long Offset, byte[] Bytes)> Runs { get; } = [];
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
         public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits) => Fields.Add((offset, raw.Length));
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
         public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => Runs.Add((json, offset, bytes.ToArray()));
         protected override void OnError(ApeiContentException error) => throw error;
     }

@@ -79,27 +79,20 @@ public class HostileInputTests
         Assert.Equal(bytes, BertTableData.Decode(bytes).Encode());
     }
 
-    [Fact]
-    public void Scenario_whose_error_region_overlaps_the_hest_is_a_scenario_error()
+    [Theory]
+    // Found by the scenario-json target: the region was written over the HEST and the guest's parse of the
+    // overwritten table threw ApeiContentException out of VirtualPlatform.Run.
+    [InlineData("hostile/scenario-json-region-overlaps-hest.bin", "$.guest.errorRegionBase", "overlaps the HEST")]
+    // Found by the scenario-json target in CI's smoke run: ram0 at HVA 0 and a VMM mapping at HVA 0x5600 overlap, so
+    // poison in the VMM's own memory translated to a guest address and the invariant "guest address = host address
+    // through the map" failed.
+    [InlineData("hostile/scenario-json-vmm-mapping-overlaps-guest-ram.bin", "$.vmm.mappings[0]", "overlaps ram0 in host virtual space")]
+    public void Scenario_whose_regions_overlap_is_a_scenario_error(string fixture, string path, string message)
     {
-        // Found by the scenario-json target: the region was written over the HEST and the guest's parse of the
-        // overwritten table threw ApeiContentException out of VirtualPlatform.Run.
-        var json = File.ReadAllText(Fixtures.Path("hostile/scenario-json-region-overlaps-hest.bin"));
+        var json = File.ReadAllText(Fixtures.Path(fixture));
         var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
-        Assert.Equal("$.guest.errorRegionBase", e.Path);
-        Assert.Contains("overlaps the HEST", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Scenario_whose_vmm_mapping_overlaps_guest_ram_is_a_scenario_error()
-    {
-        // Found by the scenario-json target in CI's smoke run: ram0 at HVA 0 and a VMM mapping at HVA 0x5600 overlap, so
-        // poison in the VMM's own memory translated to a guest address and the invariant "guest address = host address
-        // through the map" failed.
-        var json = File.ReadAllText(Fixtures.Path("hostile/scenario-json-vmm-mapping-overlaps-guest-ram.bin"));
-        var e = Assert.Throws<ScenarioException>(() => VirtualPlatform.Run(ScenarioReader.Read(json)));
-        Assert.Equal("$.vmm.mappings[0]", e.Path);
-        Assert.Contains("overlaps ram0 in host virtual space", e.Message, StringComparison.Ordinal);
+        Assert.Equal(path, e.Path);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class CompiledLayoutTests
     private sealed class PerField(StructureVisitor inner) : ForwardingVisitor(inner);
 
     /// <summary>Keeps every layout a walk describes, with the bytes it was described over.</summary>
-    private sealed class LayoutRecorder : StructureVisitor
+    private sealed class LayoutRecorder : SilentVisitor
     {
         public readonly Dictionary<StructDef, List<byte[]>> Seen = new(ReferenceEqualityComparer.Instance);
 
@@ -32,27 +32,21 @@ public class CompiledLayoutTests
 
         public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
         {
-            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
-            if (list.Count < 64) list.Add(structure.ToArray());
+            Keep(layout, structure);
             base.Layout(layout, structure, baseOffset);
         }
 
         public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
         {
-            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
-            if (list.Count < 64) list.Add(structure.ToArray());
+            Keep(layout, structure);
             base.NestedLayout(layout, structure, baseOffset, valid);
         }
 
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits) { }
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        protected override void OnError(ApeiContentException error) { }
+        private void Keep(StructDef layout, ReadOnlySpan<byte> structure)
+        {
+            if (!Seen.TryGetValue(layout, out var list)) Seen[layout] = list = [];
+            if (list.Count < 64) list.Add(structure.ToArray());
+        }
     }
 
     /// <summary>Every <see cref="StructDef"/> held by a static field or property (alone, in an array or a list) of the libraries.</summary>
@@ -109,6 +103,30 @@ public class CompiledLayoutTests
     }
 
     /// <summary>Layouts with the bytes real walks gave them: every CPER fixture, a generated dump, HEST, and random bodies for every registered section.</summary>
+    // The layouts to check: those the fixture walks rendered and every declared one.
+    private static HashSet<StructDef> AllLayouts(Dictionary<StructDef, List<byte[]>> recorded)
+    {
+        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
+        foreach (var s in DeclaredLayouts()) all.Add(s);
+        return all;
+    }
+
+    // One layout's inputs: what the fixture walks rendered, count random ones (every sparseEvery-th, from the first, sparse:
+    // small numbers name enumeration values and zero fields take the "invalid and zero" paths), then all zeros.
+    private static List<byte[]> Inputs(StructDef layout, Dictionary<StructDef, List<byte[]>> recorded, Random random, int count, int sparseEvery)
+    {
+        var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
+        for (int i = 0; i < count; i++)
+        {
+            var bytes = new byte[layout.Size];
+            random.NextBytes(bytes);
+            if (i % sparseEvery == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
+            inputs.Add(bytes);
+        }
+        inputs.Add(new byte[layout.Size]);
+        return inputs;
+    }
+
     private static Dictionary<StructDef, List<byte[]>> RecordedLayouts()
     {
         var recorder = new LayoutRecorder();
@@ -118,24 +136,7 @@ public class CompiledLayoutTests
             CperDumpGenerator.Generate(ms, 128 << 10, seed: 5);
             inputs.Add(ms.ToArray());
         }
-        foreach (var input in inputs)
-        {
-            ReadOnlySpan<byte> rest = input;
-            long offset = 0;
-            while (!rest.IsEmpty)
-            {
-                try
-                {
-                    CperRecordDescriber.Describe(rest, offset, recorder, "r", out int n);
-                    rest = rest[n..];
-                    offset += n;
-                }
-                catch (ApeiContentException)
-                {
-                    break;
-                }
-            }
-        }
+        foreach (var input in inputs) RecordWalk.DescribeRecords(input, recorder, "r");
         var hest = AcpiDumpText.Parse(File.ReadAllText(Fixtures.Path("acpidump/hest-acpidump-0001.log"))).First(t => t.Signature == "HEST").Bytes;
         HestDescriber.Describe(hest, 0, recorder);
         var random = new Random(15);
@@ -215,8 +216,7 @@ public class CompiledLayoutTests
     public void Every_layout_renders_the_same_compiled_and_field_by_field()
     {
         var recorded = RecordedLayouts();
-        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
-        foreach (var s in DeclaredLayouts()) all.Add(s);
+        var all = AllLayouts(recorded);
         Assert.True(recorded.Count >= 40, $"only {recorded.Count} layouts recorded from the walks");
         Assert.True(all.Count >= 100, $"only {all.Count} layouts found");
         Assert.Contains(AcpiTableHeader.Layout, all); // a ref struct's static property: found through its backing field
@@ -225,16 +225,7 @@ public class CompiledLayoutTests
         int structures = 0;
         foreach (var layout in all)
         {
-            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
-            for (int i = 0; i < 24; i++)
-            {
-                var bytes = new byte[layout.Size];
-                random.NextBytes(bytes);
-                // Sparse values too (small numbers name enumeration values; zero fields take the "invalid and zero" paths).
-                if (i % 3 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
-                inputs.Add(bytes);
-            }
-            inputs.Add(new byte[layout.Size]);
+            var inputs = Inputs(layout, recorded, random, count: 24, sparseEvery: 3);
             inputs.Add(Enumerable.Repeat((byte)0xFF, layout.Size).ToArray());
             foreach (var given in inputs)
             {
@@ -256,22 +247,11 @@ public class CompiledLayoutTests
         var recorded = RecordedLayouts();
         Assert.Contains(PcieErrorSection.AerLayout, recorded.Keys);
         Assert.Contains(PcieErrorSection.DeviceIdLayout, recorded.Keys);
-        var all = new HashSet<StructDef>(recorded.Keys, ReferenceEqualityComparer.Instance);
-        foreach (var s in DeclaredLayouts()) all.Add(s);
         var random = new Random(2727);
         int structures = 0;
-        foreach (var layout in all)
+        foreach (var layout in AllLayouts(recorded))
         {
-            var inputs = new List<byte[]>(recorded.GetValueOrDefault(layout) ?? []);
-            for (int i = 0; i < 8; i++)
-            {
-                var bytes = new byte[layout.Size];
-                random.NextBytes(bytes);
-                if (i % 2 == 1) for (int k = 0; k < bytes.Length; k++) bytes[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0;
-                inputs.Add(bytes);
-            }
-            inputs.Add(new byte[layout.Size]);
-            foreach (var given in inputs)
+            foreach (var given in Inputs(layout, recorded, random, count: 8, sparseEvery: 2))
             {
                 foreach (bool valid in new[] { true, false })
                 {

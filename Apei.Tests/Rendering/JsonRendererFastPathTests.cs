@@ -38,20 +38,7 @@ public class JsonRendererFastPathTests
     {
         v.BeginObject(null, "all", 0, input.Length);
         v.BeginArray("records", "Records", 0, input.Length);
-        long offset = 0;
-        while (!input.IsEmpty)
-        {
-            try
-            {
-                CperRecordDescriber.Describe(input, offset, v, "CPER record", out int n);
-                input = input[n..];
-                offset += n;
-            }
-            catch (ApeiContentException)
-            {
-                break;
-            }
-        }
+        RecordWalk.DescribeRecords(input, v, "CPER record");
         v.EndArray();
         v.EndObject();
     }

@@ -293,6 +293,22 @@ public static class CperJsonSchema
         if (size < 8) w.WriteNumber("maximum", (1UL << (8 * size)) - 1); else w.WriteNumber("maximum", ulong.MaxValue);
     }
 
+    // An enumeration or bit-field value renders as {"value": n, ...}: the object, its required integer value, and the open
+    // properties the caller adds to; EndValueObject closes them and allows nothing else.
+    private static void StartValueObject(Utf8JsonWriter w, FieldDef f)
+    {
+        w.WriteString("type", "object");
+        w.WriteStartArray("required"); w.WriteStringValue("value"); w.WriteEndArray();
+        w.WriteStartObject("properties");
+        w.WriteStartObject("value"); Integer(w, f.Size); w.WriteEndObject();
+    }
+
+    private static void EndValueObject(Utf8JsonWriter w)
+    {
+        w.WriteEndObject();
+        w.WriteBoolean("additionalProperties", false);
+    }
+
     /// <summary>Writes the schema keywords for one layout field's rendered value into the open object.</summary>
     internal static void FieldSchema(Utf8JsonWriter w, FieldDef f)
     {
@@ -306,27 +322,20 @@ public static class CperJsonSchema
                 if (f.IsNumeric) Integer(w, f.Size); else w.WriteString("$ref", "#/$defs/hex");
                 break;
             case FieldKind.Enum:
-                w.WriteString("type", "object");
-                w.WriteStartArray("required"); w.WriteStringValue("value"); w.WriteEndArray();
-                w.WriteStartObject("properties");
-                w.WriteStartObject("value"); Integer(w, f.Size); w.WriteEndObject();
+                StartValueObject(w, f);
                 w.WriteStartObject("name");
                 w.WriteStartArray("enum");
                 foreach (var n in (f.Names ?? []).Select(kv => kv.Value).Distinct().Order(StringComparer.Ordinal)) w.WriteStringValue(n);
                 w.WriteNullValue();
                 w.WriteEndArray();
                 w.WriteEndObject();
-                w.WriteEndObject();
-                w.WriteBoolean("additionalProperties", false);
+                EndValueObject(w);
                 break;
             case FieldKind.Flags:
                 w.WriteString("$ref", "#/$defs/flags");
                 break;
             case FieldKind.Bits:
-                w.WriteString("type", "object");
-                w.WriteStartArray("required"); w.WriteStringValue("value"); w.WriteEndArray();
-                w.WriteStartObject("properties");
-                w.WriteStartObject("value"); Integer(w, f.Size); w.WriteEndObject();
+                StartValueObject(w, f);
                 foreach (var b in f.BitFields ?? [])
                 {
                     w.WriteStartObject(b.Json);
@@ -336,8 +345,7 @@ public static class CperJsonSchema
                     else Integer(w, Math.Min(8, (b.Width + 7) / 8));
                     w.WriteEndObject();
                 }
-                w.WriteEndObject();
-                w.WriteBoolean("additionalProperties", false);
+                EndValueObject(w);
                 break;
             case FieldKind.Guid:
                 w.WriteString("$ref", "#/$defs/guid");

@@ -1,0 +1,29 @@
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>The section bodies of one type in every CPER record fixture, for tests that hold a view against its model.</summary>
+internal static class FixtureSections
+{
+    /// <summary>
+    /// Each body of sections of <paramref name="type"/> that lies within its fixture's bytes (the record read with
+    /// <see cref="CperRecordView.ReadPrefix"/>, so a cut record still gives the sections it holds), with where it was found.
+    /// </summary>
+    public static IEnumerable<(string Where, byte[] Body)> OfType(Guid type)
+    {
+        foreach (var rel in Fixtures.CperRecords())
+        {
+            var bytes = Fixtures.Binary(rel);
+            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
+            var found = new List<(string, byte[])>();
+            var record = CperRecordView.ReadPrefix(bytes, out _);
+            for (int i = 0; i < record.DescriptorCount; i++)
+            {
+                var d = record.GetDescriptor(i);
+                if (d.SectionType != type || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
+                found.Add(($"{rel} section {i}", bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray()));
+            }
+            foreach (var section in found) yield return section;
+        }
+    }
+}
