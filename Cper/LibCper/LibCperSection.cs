@@ -126,6 +126,13 @@ internal static class Lc
     }
     public static string B64(ReadOnlySpan<byte> b) => Convert.ToBase64String(b);
 
+    /// <summary>A member in libcper's <c>0x%0*llX</c> form, written with no string allocated.</summary>
+    public static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
+    {
+        Span<char> text = stackalloc char[18];
+        w.WriteString(name, text[..FormatHex(value, digits, text)]);
+    }
+
     /// <summary><c>{ "value": v, "name": names[v] or fallback }</c> (libcper <c>integer_to_readable_pair</c>).</summary>
     public static JsonObject Pair(ulong value, IReadOnlyDictionary<ulong, string> names, string fallback = "Unknown (Reserved)")
         => new() { ["value"] = value, ["name"] = names.TryGetValue(value, out var n) ? n : fallback };
