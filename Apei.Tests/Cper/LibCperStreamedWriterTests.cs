@@ -96,7 +96,16 @@ public class LibCperStreamedWriterTests
     [InlineData("cper/libcper/arm-ras.cperhex", "ArmRas")]
     public void A_streamed_family_writes_a_record_with_nothing_allocated(string fixture, string shortName)
     {
-        // Issue #15: the streamed libcper families write from the body; a second record into the same writer allocates nothing.
+        // Issue #15: the streamed libcper families write from the body. Alone, a second record into the same writer
+        // allocates 0 bytes; inside the whole suite the record path can show a few bytes of its own (168 seen, for every
+        // family alike), so the section is held to the memory section's record (a member map, 0 B in the benchmarks):
+        // a tree (NVIDIA event, IA32/X64) allocates kilobytes more.
+        long memory = SecondRecordAllocation("cper/libcper/memory.cperhex", "Memory");
+        Assert.InRange(SecondRecordAllocation(fixture, shortName), 0, memory);
+    }
+
+    private static long SecondRecordAllocation(string fixture, string shortName)
+    {
         var bytes = Fixtures.Binary(fixture);
         var buffer = new ArrayBufferWriter<byte>(1 << 16);
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = s_relaxed });
@@ -109,8 +118,14 @@ public class LibCperStreamedWriterTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         LibCperJsonWriter.Write(bytes, w);
         w.Flush();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void A_tree_family_allocates_more_than_the_memory_record()
+    {
+        // The comparison above can fail: the NVIDIA event section is still a tree.
+        Assert.True(SecondRecordAllocation("cper/libcper/nvidia_event_gpu_uce_ecc.cperhex", "NvidiaEvent") > SecondRecordAllocation("cper/libcper/memory.cperhex", "Memory") + 1024);
     }
 
     [Theory]
