@@ -68,8 +68,8 @@ public class RendererBenchmarks
 
     /// <summary>
     /// libcper's dialect as <c>decode -f ndjson --json-style libcper</c> renders it: header, descriptors and the sections
-    /// declared as libcper member maps and PCIe streamed; IA32/X64, ARM, CXL protocol and the NVIDIA/ARM RAS sections still as
-    /// trees (the generated dump's ARM sections are what is still allocated).
+    /// declared as libcper member maps, PCIe, ARM, CXL protocol, NVIDIA and ARM RAS streamed; IA32/X64 and NVIDIA event still
+    /// trees (the generated dump holds memory, ARM, PCIe and processor generic sections).
     /// </summary>
     [Benchmark(OperationsPerInvoke = Records)]
     public long LibCper()
@@ -80,6 +80,55 @@ public class RendererBenchmarks
             _out.Clear();
             _libcper!.Reset(_out);
             LibCperJsonWriter.Write(_dump.AsSpan(start, length), _libcper);
+            _libcper.Flush();
+            total += _out.WrittenCount;
+        }
+        return total;
+    }
+
+    /// <summary>libcper's example records of the families streamed by hand (CXL protocol, NVIDIA, NVIDIA CMET-INFO, ARM RAS) and, for comparison, the NVIDIA event tree.</summary>
+    private static readonly string[] s_familyFixtures = ["cxlprotocol", "nvidia", "nvidia_cmet_info", "arm-ras"];
+    private byte[][] _families = [];
+    private byte[] _nvidiaEvent = [];
+
+    /// <summary>Rounds over the family records per invocation.</summary>
+    public const int FamilyRounds = 256;
+
+    [GlobalSetup(Targets = [nameof(LibCperFamilies), nameof(LibCperNvidiaEventTree)])]
+    public void SetupFamilies()
+    {
+        Setup();
+        _families = [.. s_familyFixtures.Select(n => BenchmarkData.Fixture($"cper/libcper/{n}.cperhex"))];
+        _nvidiaEvent = BenchmarkData.Fixture("cper/libcper/nvidia_event_gpu_uce_ecc.cperhex");
+    }
+
+    /// <summary>libcper's dialect for one record of each streamed family (the generated dump holds none of them).</summary>
+    [Benchmark(OperationsPerInvoke = FamilyRounds * 4)]
+    public long LibCperFamilies()
+    {
+        long total = 0;
+        for (int round = 0; round < FamilyRounds; round++)
+            foreach (var record in _families)
+            {
+                _out.Clear();
+                _libcper!.Reset(_out);
+                LibCperJsonWriter.Write(record, _libcper);
+                _libcper.Flush();
+                total += _out.WrittenCount;
+            }
+        return total;
+    }
+
+    /// <summary>libcper's dialect for an NVIDIA event record, still a tree (its allocation per record, for comparison).</summary>
+    [Benchmark(OperationsPerInvoke = FamilyRounds)]
+    public long LibCperNvidiaEventTree()
+    {
+        long total = 0;
+        for (int round = 0; round < FamilyRounds; round++)
+        {
+            _out.Clear();
+            _libcper!.Reset(_out);
+            LibCperJsonWriter.Write(_nvidiaEvent, _libcper);
             _libcper.Flush();
             total += _out.WrittenCount;
         }

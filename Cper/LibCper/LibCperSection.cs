@@ -126,6 +126,13 @@ internal static class Lc
     }
     public static string B64(ReadOnlySpan<byte> b) => Convert.ToBase64String(b);
 
+    /// <summary>A member in libcper's <c>0x%0*llX</c> form, written with no string allocated.</summary>
+    public static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
+    {
+        Span<char> text = stackalloc char[18];
+        w.WriteString(name, text[..FormatHex(value, digits, text)]);
+    }
+
     /// <summary><c>{ "value": v, "name": names[v] or fallback }</c> (libcper <c>integer_to_readable_pair</c>).</summary>
     public static JsonObject Pair(ulong value, IReadOnlyDictionary<ulong, string> names, string fallback = "Unknown (Reserved)")
         => new() { ["value"] = value, ["name"] = names.TryGetValue(value, out var n) ? n : fallback };
@@ -246,7 +253,6 @@ internal static class Lc
 
     /// <summary>A pair's value that must fit in <paramref name="bits"/> bits.</summary>
     public static ulong PairValue(JsonNode? n, int bits) => U(Lc.M(n, "value"), bits);
-    public static bool Has(JsonObject o, string name) => o.ContainsKey(name);
 
     /// <summary>Base64 bytes; empty when missing.</summary>
     /// <exception cref="CperJsonException">Not a base64 string.</exception>
@@ -326,22 +332,9 @@ internal static class Lc
         (26, "ERR_POISONED", "A read was issued to data that has been poisoned."),
     ]);
 
-    private static readonly JsonEncodedText s_errorTypeName = JsonEncodedText.Encode("errorType"), s_errorStatusName = JsonEncodedText.Encode("errorStatus");
+    private static readonly JsonEncodedText s_errorTypeName = JsonEncodedText.Encode("errorType");
     private static readonly string[] s_statusBitNames = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
     private static readonly JsonEncodedText[] s_statusBits = [.. s_statusBitNames.Select(n => JsonEncodedText.Encode(n))];
-
-    /// <summary>UEFI generic Error Status (64-bit) as libcper shows it, as a tree (for the families not yet declared as maps).</summary>
-    public static JsonObject ErrorStatus(ulong status)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            WriteErrorStatus(w, s_errorStatusName, status);
-            w.WriteEndObject();
-        }
-        return (JsonObject)JsonNode.Parse(buffer.WrittenSpan)![s_errorStatusName.Value]!.DeepClone();
-    }
 
     /// <summary>UEFI generic Error Status (64-bit) as libcper shows it (<c>cper_generic_error_status_to_ir</c>, <c>cper-utils.c</c>).</summary>
     public static void WriteErrorStatus(Utf8JsonWriter w, JsonEncodedText name, ulong status)

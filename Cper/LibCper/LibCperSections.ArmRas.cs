@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -11,7 +12,12 @@ namespace ApeiKit.Cper.LibCper;
 /// bytes, 3 as nothing), the MISC2/MISC3 registers only for a non-zero RAS extension byte, and the address-space
 /// identifier only for local scope. See docs/libcper-compat.md.
 /// </summary>
-internal sealed class LcArmRas : LibCperSection<ArmRasSection>
+/// <remarks>
+/// Streamed (issue #15): the body is checked by the section's own walk (<see cref="ArmRasSection.Check"/>, which refuses
+/// what the model refuses), then written straight into the <see cref="Utf8JsonWriter"/> through the section's layouts,
+/// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcArmRas : LibCperSection
 {
     public static Guid Guid => ArmRasSection.SectionGuid;
     public override Guid SectionType => Guid;
@@ -31,96 +37,166 @@ internal sealed class LcArmRas : LibCperSection<ArmRasSection>
         ("errorRecordMiscRegister2", "errMisc2"), ("errorRecordMiscRegister3", "errMisc3"),
     ];
 
-    private static JsonObject Dict(ulong v, string[] names) => v < (ulong)names.Length ? new JsonObject { ["raw"] = v, ["value"] = names[v] } : new JsonObject { ["raw"] = v };
+    private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
+    private static FieldDef Fd(StructDef layout, string json) => layout.Find(json)!;
 
-    private static ulong F(StructDef layout, ReadOnlySpan<byte> bytes, string json) => layout.Find(json)!.ReadValue(bytes);
-    private static void W(StructDef layout, Span<byte> bytes, string json, ulong value) => layout.Find(json)!.WriteValue(bytes, value);
+    private static readonly StructDef s_node = ArmRasSection.NodeLayout, s_syndrome = ArmRasSection.SyndromeLayout, s_aux = ArmRasSection.AuxiliaryHeaderLayout,
+        s_context = ArmRasSection.ContextHeaderLayout, s_registerLayout = ArmRasSection.RegisterLayout, s_pair = ArmRasSection.PairLayout;
+    private static readonly FieldDef s_revision = Fd(s_node, "revision"), s_componentType = Fd(s_node, "componentType"), s_instanceFormat = Fd(s_node, "ipInstanceFormat"),
+        s_typeFormat = Fd(s_node, "ipTypeFormat"), s_ipInstance = Fd(s_node, "ipInstance"), s_ipType = Fd(s_node, "ipType"), s_userData = Fd(s_node, "userData"),
+        s_recordIndex = Fd(s_syndrome, "errorRecordIndex"), s_rasExtension = Fd(s_syndrome, "rasExtension"),
+        s_auxVersion = Fd(s_aux, "version"), s_contextCount = Fd(s_aux, "contextCount"), s_pairOffset = Fd(s_aux, "keyValuePairOffset"), s_pairCount = Fd(s_aux, "keyValuePairCount"),
+        s_contextLength = Fd(s_context, "length"), s_flags = Fd(s_context, "flags"), s_registerCount = Fd(s_context, "registerCount"), s_asid = Fd(s_context, "addressSpaceIdentifier"),
+        s_address = Fd(s_registerLayout, "address"), s_value = Fd(s_registerLayout, "value"), s_key = Fd(s_pair, "key"), s_pairValue = Fd(s_pair, "value");
+    private static readonly FieldDef[] s_syndromeRegisters = [.. SyndromeRegisters.Select(r => Fd(s_syndrome, r.Layout))];
+    private static readonly JsonEncodedText[] s_syndromeNames = [.. SyndromeRegisters.Select(r => E(r.Libcper))], s_pidr = [.. Pidr.Select(E)];
+    private static readonly JsonEncodedText[][] s_instanceNames = [.. ArmRasSection.IpInstanceLayouts.Select(l => l.Fields.Where(f => f.Kind != FieldKind.Reserved).Select(f => E(f.Json)).ToArray())];
+    private static readonly JsonEncodedText[] s_peTypeNames = [.. ArmRasSection.PeIpTypeLayout.Fields.Select(f => E(f.Json))];
+    private static readonly JsonEncodedText s_shortName = E("ArmRas"), s_message = E("ARM RAS error occured"), s_revisionName = E("revision"),
+        s_componentTypeName = E("componentType"), s_count = E("errorSyndromeArrayNumEntries"), s_instanceFormatName = E("ipInstanceFormat"),
+        s_ipInstanceName = E("ipInstance"), s_soc = E("socSpecificIpIdentifier"), s_typeFormatName = E("ipTypeFormat"),
+        s_ipTypeName = E("ipType"), s_iidr = E("iidr"), s_aidr = E("aidr"), s_userDataName = E("userData"), s_syndromes = E("errorSyndromes"),
+        s_recordIndexName = E("errorRecordIndex"), s_extRevision = E("rasExtensionRevisionField"), s_extArch = E("rasExtensionArchVersion"),
+        s_auxData = E("auxData"), s_version = E("version"), s_contexts = E("contexts"), s_flagsName = E("flags"), s_scope = E("addressSpaceIdentifierScope"),
+        s_asidName = E("addressSpaceIdentifier"), s_registers = E("registers"), s_addressName = E("address"), s_valueName = E("value"),
+        s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw");
 
-    protected override int MinimumLength => ArmRasSection.NodeSize;
-
-    protected override ArmRasSection Decode(ReadOnlySpan<byte> body) => ArmRasSection.Decode(body);
-
-    protected override JsonObject? ToIr(ArmRasSection m, out string? message)
+    /// <summary>libcper's <c>{"raw": v, "value": name}</c> (no name past its table).</summary>
+    private static void WriteDict(Utf8JsonWriter w, JsonEncodedText name, ulong v, string[] names)
     {
-        message = null;
-        // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md).
-        if (m.Revision != 1 || m.SyndromeOffset >= m.GetEncodedLength() || m.UndecodedAuxiliaryData is { Length: 0 }) return null;
-        message = "ARM RAS error occured";
-        var o = new JsonObject
+        w.WriteStartObject(name);
+        w.WriteNumber(s_raw, v);
+        if (v < (ulong)names.Length) w.WriteString(s_valueName, names[v]);
+        w.WriteEndObject();
+    }
+
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    {
+        if (body.Length < ArmRasSection.NodeSize) return false;
+        ArmRasSection.Parts p;
+        try
         {
-            ["revision"] = (ulong)m.Revision,
-            ["componentType"] = Dict(m.ComponentType, ComponentTypes),
-            ["errorSyndromeArrayNumEntries"] = (ulong)m.Syndromes.Count,
-            ["ipInstanceFormat"] = Dict(m.IpInstanceFormat, InstanceFormats),
-        };
-        var instance = new JsonObject();
-        byte[] ipInstance = m.IpInstance;
-        if (m.IpInstanceLayout is { } il)
-            foreach (var f in il.Fields)
-                if (f.Kind != FieldKind.Reserved) instance[f.Json] = Hex(f.ReadValue(ipInstance), 16);
-        if (m.IpInstanceFormat == 3) instance["socSpecificIpIdentifier"] = "<OpaqueData>";
-        o["ipInstance"] = instance;
-        o["ipTypeFormat"] = Dict(m.IpTypeFormat, TypeFormats);
-        var type = new JsonObject();
-        byte[] ipType = m.IpType;
-        switch (m.IpTypeFormat)
+            p = ArmRasSection.Check(body, 0);
+        }
+        catch (ApeiContentException)
+        {
+            return false; // offsets or counts the model refuses: libcper falls back to base64
+        }
+        // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md):
+        // a revision other than 1, syndromes starting at the end of the body, or auxiliary data that starts there and does not decode.
+        if (s_revision.ReadValue(body) != 1 || p.SyndromeOffset >= body.Length || (p.AuxError is not null && p.AuxOffset == body.Length)) return false;
+        w.WriteStartObject();
+        w.WriteString(MessageName, s_message);
+        w.WriteStartObject(s_shortName);
+        w.WriteNumber(s_revisionName, s_revision.ReadValue(body));
+        WriteDict(w, s_componentTypeName, s_componentType.ReadValue(body), ComponentTypes);
+        w.WriteNumber(s_count, p.SyndromeCount);
+        ulong instanceFormat = s_instanceFormat.ReadValue(body), typeFormat = s_typeFormat.ReadValue(body);
+        WriteDict(w, s_instanceFormatName, instanceFormat, InstanceFormats);
+        w.WriteStartObject(s_ipInstanceName);
+        var ipInstance = body.Slice(s_ipInstance.Offset, s_ipInstance.Size);
+        if (instanceFormat < (ulong)ArmRasSection.IpInstanceLayouts.Count)
+        {
+            var names = s_instanceNames[instanceFormat];
+            int i = 0;
+            foreach (var f in ArmRasSection.IpInstanceLayouts[(int)instanceFormat].Fields)
+                if (f.Kind != FieldKind.Reserved) WriteHex(w, names[i++], f.ReadValue(ipInstance), 16);
+        }
+        if (instanceFormat == 3) w.WriteString(s_soc, "<OpaqueData>"); // a string, so the writer's encoder escapes it as the tree did
+        w.WriteEndObject();
+        WriteDict(w, s_typeFormatName, typeFormat, TypeFormats);
+        w.WriteStartObject(s_ipTypeName);
+        var ipType = body.Slice(s_ipType.Offset, s_ipType.Size);
+        switch (typeFormat)
         {
             case 0:
-                foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) type[f.Json] = Hex(f.ReadValue(ipType), 16);
+                for (int i = 0; i < s_peTypeNames.Length; i++) WriteHex(w, s_peTypeNames[i], ArmRasSection.PeIpTypeLayout.Fields[i].ReadValue(ipType), 16);
                 break;
             // ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1
             // as two 32-bit registers and format 2 as eight PIDR bytes, which is its reading of those bytes, done here.
             case 1:
-                type["iidr"] = Hex(BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
-                type["aidr"] = Hex(BinaryPrimitives.ReadUInt32LittleEndian(ipType.AsSpan(4)), 8);
+                WriteHex(w, s_iidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
+                WriteHex(w, s_aidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType[4..]), 8);
                 break;
             case 2:
-                for (int i = 0; i < Pidr.Length; i++) type[Pidr[i]] = Hex(ipType[i], 2);
+                for (int i = 0; i < s_pidr.Length; i++) WriteHex(w, s_pidr[i], ipType[i], 2);
                 break;
         }
-        o["ipType"] = type;
-        if (UntrustedString(m.UserData) is { } user) o["userData"] = user;
-        var syndromes = new JsonArray();
-        foreach (var d in m.Syndromes)
+        w.WriteEndObject();
+        var user = body.Slice(s_userData.Offset, s_userData.Size);
+        if (UntrustedLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
+        w.WriteStartArray(s_syndromes);
+        for (int i = 0; i < p.SyndromeCount; i++)
         {
-            ulong ext = d.GetField("rasExtension");
-            var s = new JsonObject
-            {
-                ["errorRecordIndex"] = d.GetField("errorRecordIndex"),
-                ["rasExtensionRevisionField"] = ext >> 4,
-                ["rasExtensionArchVersion"] = ext & 0xF,
-            };
+            var d = body.Slice(p.SyndromeOffset + i * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize);
+            ulong ext = s_rasExtension.ReadValue(d);
+            w.WriteStartObject();
+            w.WriteNumber(s_recordIndexName, s_recordIndex.ReadValue(d));
+            w.WriteNumber(s_extRevision, ext >> 4);
+            w.WriteNumber(s_extArch, ext & 0xF);
             // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
-            foreach (var (name, field) in SyndromeRegisters[..(ext != 0 ? 8 : 6)]) s[name] = Hex(d.GetField(field), 16);
-            syndromes.Add((JsonNode?)s);
+            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) WriteHex(w, s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d), 16);
+            w.WriteEndObject();
         }
-        o["errorSyndromes"] = syndromes;
-        if (m.AuxiliaryData is { Version: 1 } aux) o["auxData"] = Aux(aux);
-        return o;
+        w.WriteEndArray();
+        if (p.AuxOffset != 0 && p.AuxError is null && s_auxVersion.ReadValue(body[p.AuxOffset..]) == 1) WriteAux(w, body[p.AuxOffset..p.AuxEnd]);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
     }
 
-    private static JsonObject Aux(ArmRasAuxiliaryData a)
+    /// <summary>The auxiliary data, already walked by <see cref="ArmRasSection.Check"/> (every context and pair fits).</summary>
+    private static void WriteAux(Utf8JsonWriter w, ReadOnlySpan<byte> aux)
     {
-        var o = new JsonObject { ["version"] = (ulong)a.Version };
-        var list = new JsonArray();
-        foreach (var c in a.Contexts)
+        w.WriteStartObject(s_auxData);
+        w.WriteNumber(s_version, s_auxVersion.ReadValue(aux));
+        w.WriteStartArray(s_contexts);
+        int at = ArmRasSection.AuxiliaryHeaderSize;
+        for (int i = 0; i < (int)s_contextCount.ReadValue(aux); i++)
         {
-            int scope = c.IsLocalAddressSpace ? 1 : 0;
-            var ctx = new JsonObject { ["flags"] = new JsonObject { ["addressSpaceIdentifierScope"] = Scopes[scope] } };
-            if (scope == 1) ctx["addressSpaceIdentifier"] = (ulong)c.AddressSpaceIdentifier;
-            var regs = new JsonArray();
-            foreach (var (address, value) in c.Registers) regs.Add((JsonNode?)new JsonObject { ["address"] = Hex(address, 16), ["value"] = Hex(value, 16) });
-            ctx["registers"] = regs;
-            list.Add((JsonNode?)ctx);
+            var c = aux[at..];
+            int scope = (int)(s_flags.ReadValue(c) & 1);
+            w.WriteStartObject();
+            w.WriteStartObject(s_flagsName);
+            w.WriteString(s_scope, Scopes[scope]);
+            w.WriteEndObject();
+            if (scope == 1) w.WriteNumber(s_asidName, s_asid.ReadValue(c));
+            w.WriteStartArray(s_registers);
+            for (int r = 0; r < (int)s_registerCount.ReadValue(c); r++)
+            {
+                var e = c.Slice(ArmRasSection.ContextHeaderSize + r * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize);
+                w.WriteStartObject();
+                WriteHex(w, s_addressName, s_address.ReadValue(e), 16);
+                WriteHex(w, s_valueName, s_value.ReadValue(e), 16);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            at += (int)s_contextLength.ReadValue(c);
         }
-        o["contexts"] = list;
-        var pairs = new JsonArray();
-        foreach (var (key, value) in a.Pairs) pairs.Add((JsonNode?)new JsonObject { ["key"] = GuidText(key), ["value"] = Hex(value, 16) });
-        o["keyValuePairs"] = pairs;
-        return o;
+        w.WriteEndArray();
+        w.WriteStartArray(s_pairs);
+        int pairs = (int)s_pairOffset.ReadValue(aux);
+        Span<char> guid = stackalloc char[36];
+        for (int i = 0; i < (int)s_pairCount.ReadValue(aux); i++)
+        {
+            var e = aux.Slice(pairs + i * ArmRasSection.PairSize, ArmRasSection.PairSize);
+            new Guid(e.Slice(s_key.Offset, s_key.Size)).TryFormat(guid, out int n, "D");
+            w.WriteStartObject();
+            w.WriteString(s_keyName, guid[..n]);
+            WriteHex(w, s_valueName, s_pairValue.ReadValue(e), 16);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
-    public override ArmRasSection FromIrModel(JsonObject o)
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public static ArmRasSection FromIrModel(JsonObject o)
     {
         var m = new ArmRasSection
         {

@@ -191,59 +191,86 @@ internal static class LcVariable
 }
 
 /// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
-internal sealed class LcCxlProtocol : LibCperSection<CxlProtocolErrorSection>
+/// <remarks>
+/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> through the section's generated view
+/// (<see cref="CxlProtocolErrorSectionView"/>), names encoded once, nothing allocated per record. Reading back goes
+/// through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcCxlProtocol : LibCperSection
 {
     public override Guid SectionType => CperGuids.CxlProtocol;
     public override string ReadableName => "CXL Protocol Error";
     public override string ShortName => "CxlProtocol";
-    private static readonly string[] Agents = ["CXL 1.1 Device", "CXL 1.1 Host Downstream Port"];
+    private static readonly LcNames s_agents = LcNames.Libcper(["CXL 1.1 Device", "CXL 1.1 Host Downstream Port"]);
+    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("CxlProtocol"), s_message = JsonEncodedText.Encode("A CXL Protocol Error occurred"),
+        s_agentType = JsonEncodedText.Encode("agentType"), s_agentAddress = JsonEncodedText.Encode("cxlAgentAddress"),
+        s_function = JsonEncodedText.Encode("functionNumber"), s_device = JsonEncodedText.Encode("deviceNumber"), s_bus = JsonEncodedText.Encode("busNumber"),
+        s_segment = JsonEncodedText.Encode("segmentNumber"), s_deviceId = JsonEncodedText.Encode("deviceID"), s_vendorId = JsonEncodedText.Encode("vendorID"),
+        s_subsystemVendorId = JsonEncodedText.Encode("subsystemVendorID"), s_subsystemId = JsonEncodedText.Encode("subsystemDeviceID"),
+        s_classCode = JsonEncodedText.Encode("classCode"), s_slot = JsonEncodedText.Encode("slotNumber"), s_serial = JsonEncodedText.Encode("deviceSerial"),
+        s_capability = JsonEncodedText.Encode("capabilityStructure"), s_dvsecLength = JsonEncodedText.Encode("dvsecLength"), s_dvsec = JsonEncodedText.Encode("cxlDVSEC"),
+        s_logLength = JsonEncodedText.Encode("errorLogLength"), s_log = JsonEncodedText.Encode("cxlErrorLog");
 
-    // The model refuses DVSEC and error log lengths beyond the body, as libcper does.
-    protected override CxlProtocolErrorSection Decode(ReadOnlySpan<byte> body) => CxlProtocolErrorSection.Decode(body);
-
-    protected override JsonObject? ToIr(CxlProtocolErrorSection m, out string? message)
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
     {
-        message = "A CXL Protocol Error occurred";
+        // Shorter than the fixed part, or a DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown).
+        if (!CxlProtocolErrorSectionView.TryRead(body, out var m) || !m.HasValidLengths) return false;
         ulong v = m.ValidationBits;
         byte agent = m.AgentType;
-        var o = new JsonObject();
-        if (Bit(v, 0)) o["agentType"] = Pair(agent, Agents);
-        if (Bit(v, 1))
+        w.WriteStartObject();
+        w.WriteString(MessageName, s_message);
+        w.WriteStartObject(s_shortName);
+        if (Bit(v, 0)) LibCperMap.WritePair(w, s_agentType, agent, s_agents);
+        if (Bit(v, 1) && agent <= 1)
         {
-            // Agent type 0: the address is segment/bus/device/function (the model's SBDF bit fields); type 1: the RCRB base address.
+            // Agent type 0: the address is segment/bus/device/function; type 1: the RCRB base address; otherwise left out.
             ulong a = m.AgentAddress;
+            w.WriteStartObject(s_agentAddress);
             if (agent == 0)
-                o["cxlAgentAddress"] = new JsonObject { ["functionNumber"] = a & 0xFF, ["deviceNumber"] = (a >> 8) & 0xFF, ["busNumber"] = (a >> 16) & 0xFF, ["segmentNumber"] = (a >> 24) & 0xFFFF };
-            else if (agent == 1)
-                o["cxlAgentAddress"] = new JsonObject { ["value"] = a };
+            {
+                w.WriteNumber(s_function, a & 0xFF);
+                w.WriteNumber(s_device, (a >> 8) & 0xFF);
+                w.WriteNumber(s_bus, (a >> 16) & 0xFF);
+                w.WriteNumber(s_segment, (a >> 24) & 0xFFFF);
+            }
+            else w.WriteNumber(ValueName, a);
+            w.WriteEndObject();
         }
         // libcper prints the vendor ID whatever bit 2 says.
-        var id = new JsonObject { ["vendorID"] = (ulong)m.VendorId };
+        w.WriteStartObject(s_deviceId);
+        w.WriteNumber(s_vendorId, m.VendorId);
         if (Bit(v, 2))
         {
-            id["deviceID"] = (ulong)m.DeviceId;
-            id["subsystemVendorID"] = (ulong)m.SubsystemVendorId;
-            id["subsystemDeviceID"] = (ulong)m.SubsystemId;
-            id["classCode"] = (ulong)m.ClassCode;
-            id["slotNumber"] = (ulong)m.SlotNumber;
+            w.WriteNumber(s_deviceId, m.DeviceId);
+            w.WriteNumber(s_subsystemVendorId, m.SubsystemVendorId);
+            w.WriteNumber(s_subsystemId, m.SubsystemId);
+            w.WriteNumber(s_classCode, m.ClassCode);
+            w.WriteNumber(s_slot, m.Slot >> 3); // slot number: bits 15:3
         }
-        o["deviceID"] = id;
-        if (Bit(v, 3) && agent == 0) o["deviceSerial"] = m.DeviceSerialNumber;
-        if (Bit(v, 4)) o["capabilityStructure"] = B64(m.CapabilityStructure);
+        w.WriteEndObject();
+        if (Bit(v, 3) && agent == 0) w.WriteNumber(s_serial, m.DeviceSerialNumber);
+        if (Bit(v, 4)) w.WriteBase64String(s_capability, m.CapabilityStructure);
         if (Bit(v, 5))
         {
-            o["dvsecLength"] = m.Dvsec.Length;
-            o["cxlDVSEC"] = B64(m.Dvsec);
+            w.WriteNumber(s_dvsecLength, m.Dvsec.Length);
+            w.WriteBase64String(s_dvsec, m.Dvsec);
         }
         if (Bit(v, 6))
         {
-            o["errorLogLength"] = m.ErrorLog.Length;
-            o["cxlErrorLog"] = B64(m.ErrorLog);
+            w.WriteNumber(s_logLength, m.ErrorLog.Length);
+            w.WriteBase64String(s_log, m.ErrorLog);
         }
-        return o;
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
     }
 
-    public override CxlProtocolErrorSection FromIrModel(JsonObject o)
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+
+    /// <summary>The model libcper's JSON describes.</summary>
+    public static CxlProtocolErrorSection FromIrModel(JsonObject o)
     {
         var m = new CxlProtocolErrorSection();
         ulong v = 0;

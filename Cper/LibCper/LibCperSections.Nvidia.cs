@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Vendors;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -5,63 +6,103 @@ using static ApeiKit.Cper.LibCper.Lc;
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>NVIDIA CPU error section as libcper renders it (<c>sections/cper-section-nvidia.c</c>), built on <see cref="NvidiaSection"/>.</summary>
-internal sealed class LcNvidia : LibCperTreeSection
+/// <remarks>
+/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body through the section's
+/// layouts (<see cref="NvidiaSection.HeaderLayout"/>, <see cref="NvidiaSection.RegisterLayout"/>), names encoded once,
+/// nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcNvidia : LibCperSection
 {
     public override Guid SectionType => NvidiaSection.SectionGuid;
     public override string ReadableName => "NVIDIA";
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
+    private static readonly StructDef s_header = NvidiaSection.HeaderLayout, s_register = NvidiaSection.RegisterLayout;
+    private static readonly FieldDef s_signature = s_header.Find("signature")!, s_errorType = s_header.Find("errorType")!, s_errorInstance = s_header.Find("errorInstance")!,
+        s_severity = s_header.Find("severity")!, s_socket = s_header.Find("socket")!, s_count = s_header.Find("registerCount")!, s_instanceBase = s_header.Find("instanceBase")!,
+        s_address = s_register.Find("address")!, s_value = s_register.Find("value")!;
+    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_signatureName = JsonEncodedText.Encode("signature"),
+        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"), s_errorTypeName = JsonEncodedText.Encode("errorType"),
+        s_errorInstanceName = JsonEncodedText.Encode("errorInstance"), s_socketName = JsonEncodedText.Encode("socket"), s_countName = JsonEncodedText.Encode("registerCount"),
+        s_instanceBaseName = JsonEncodedText.Encode("instanceBase"), s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
+        s_addressName = JsonEncodedText.Encode("address"), s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
+        s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
+        s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw");
 
-    public override JsonObject? ToIr(ReadOnlySpan<byte> b, out string? message)
+    /// <inheritdoc/>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> b)
     {
-        message = null;
-        if (b.Length < NvidiaSection.HeaderSize) return null;
-        // libcper lists every declared register and writes null for the ones past the body; the model keeps whole entries only.
-        // libcper lists every declared register (null past the body) while the model refuses a count beyond the body: the
-        // count is read by its layout name and the model decoded over the whole entries present.
-        int declared = (int)NvidiaSection.HeaderLayout.Find("registerCount")!.ReadValue(b);
-        NvidiaSection s = NvidiaSection.Decode(b[..Math.Min(b.Length, NvidiaSection.HeaderSize + Math.Min(declared, (b.Length - NvidiaSection.HeaderSize) / NvidiaSection.RegisterSize) * NvidiaSection.RegisterSize)]);
-        string signature = UntrustedString(s.SignatureBytes) ?? "";
-        string severity = s.Severity < 4 ? LibCperNames.Severities[s.Severity] : "Unknown";
-        message = FormattableString.Invariant($"A {severity} {signature} NVIDIA Error occurred on CPU {s.Socket}");
-        var o = new JsonObject
-        {
-            ["signature"] = signature,
-            ["severity"] = new JsonObject { ["code"] = (ulong)s.Severity, ["name"] = severity },
-            ["errorType"] = (int)s.ErrorType,
-            ["errorInstance"] = (int)s.ErrorInstance,
-            ["socket"] = (int)s.Socket,
-            ["registerCount"] = declared,
-            ["instanceBase"] = s.InstanceBase,
-        };
-        var arr = new JsonArray();
-        bool cmet = signature.StartsWith("CMET-INFO", StringComparison.Ordinal);
+        // Shorter than the header, or more registers declared than whole entries present: the model refuses it, and the
+        // section is shown as base64 Unknown.
+        if (b.Length < NvidiaSection.HeaderSize) return false;
+        int declared = (int)s_count.ReadValue(b);
+        if (declared > (b.Length - NvidiaSection.HeaderSize) / NvidiaSection.RegisterSize) return false;
+        var signatureBytes = b.Slice(s_signature.Offset, s_signature.Size);
+        int signatureLength = Math.Max(0, UntrustedLength(signatureBytes)); // libcper add_untrusted_string: "" when a non-printable byte comes first
+        var signature = signatureBytes[..signatureLength];
+        ulong severity = s_severity.ReadValue(b), socket = s_socket.ReadValue(b);
+        string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
+        w.WriteStartObject();
+        // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
+        Span<char> message = stackalloc char[96];
+        int n = 0;
+        Append(message, ref n, "A ");
+        Append(message, ref n, severityName);
+        message[n++] = ' ';
+        for (int i = 0; i < signature.Length; i++) message[n++] = (char)signature[i];
+        Append(message, ref n, " NVIDIA Error occurred on CPU ");
+        socket.TryFormat(message[n..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(MessageName, message[..(n + digits)]);
+        w.WriteStartObject(s_shortName);
+        w.WriteString(s_signatureName, signature);
+        w.WriteStartObject(s_severityName);
+        w.WriteNumber(s_code, severity);
+        w.WriteString(NameName, severityName);
+        w.WriteEndObject();
+        w.WriteNumber(s_errorTypeName, s_errorType.ReadValue(b));
+        w.WriteNumber(s_errorInstanceName, s_errorInstance.ReadValue(b));
+        w.WriteNumber(s_socketName, socket);
+        w.WriteNumber(s_countName, declared);
+        w.WriteNumber(s_instanceBaseName, s_instanceBase.ReadValue(b));
+        bool cmet = signature.StartsWith("CMET-INFO"u8);
+        w.WriteStartArray(cmet ? s_cmetInfo : s_registers);
         for (int i = 0; i < declared; i++)
         {
-            // libcper's bound: header + i entries < section size.
-            if (i >= s.Registers.Count || NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize >= b.Length) { arr.Add(null); continue; }
-            var (address, value) = s.Registers[i];
+            var entry = b.Slice(NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize);
+            ulong address = s_address.ReadValue(entry), value = s_value.ReadValue(entry);
+            w.WriteStartObject();
             if (cmet)
             {
                 // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO (include/libcper/Cper.h:1370-1377): ErrorCount:32, ChannelEnabled:1,
                 // ChannelIsSpare:1, ChannelPermanentlyDisabled:1, DisabledReason:2, so the reason is bits 35-36 of the value;
                 // sections/cper-section-nvidia.c:27 prints ErrorCount with add_int (json_object_new_int: a signed 32-bit number).
                 ulong reason = (value >> 35) & 3;
-                var r = new JsonObject { ["raw"] = reason };
-                if (reason < (ulong)DisabledReasons.Length) r["value"] = DisabledReasons[reason];
-                arr.Add((JsonNode?)new JsonObject
-                {
-                    ["ChannelAddress"] = Hex(address, 16),
-                    ["ErrorCount"] = (int)(uint)value,
-                    ["ChannelEnabled"] = Bit(value, 32),
-                    ["ChannelIsSpare"] = Bit(value, 33),
-                    ["DisabledReason"] = r,
-                });
+                WriteHex(w, s_channelAddress, address, 16);
+                w.WriteNumber(s_errorCount, (int)(uint)value);
+                w.WriteBoolean(s_channelEnabled, Bit(value, 32));
+                w.WriteBoolean(s_channelIsSpare, Bit(value, 33));
+                w.WriteStartObject(s_disabledReason);
+                w.WriteNumber(s_raw, reason);
+                w.WriteString(s_valueName, DisabledReasons[reason]); // all four 2-bit values are named
+                w.WriteEndObject();
             }
-            else arr.Add((JsonNode?)new JsonObject { ["address"] = address, ["value"] = value });
+            else
+            {
+                w.WriteNumber(s_addressName, address);
+                w.WriteNumber(s_valueName, value);
+            }
+            w.WriteEndObject();
         }
-        o[cmet ? "CMETInfo" : "registers"] = arr;
-        return o;
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
+    }
+
+    private static void Append(Span<char> text, ref int n, string s)
+    {
+        s.AsSpan().CopyTo(text[n..]);
+        n += s.Length;
     }
 
     public override CperSectionBody FromIrBody(JsonObject o)

@@ -213,10 +213,11 @@ public sealed class ArmRasSection : CperSectionBody
         return true;
     }
 
-    private sealed record Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
+    /// <summary>Where the node's parts lie (a struct: the libcper writer checks a body with no allocation).</summary>
+    internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
 
     /// <summary>Checks the node's offsets and counts against the body (throws when the parts cannot be laid out in order).</summary>
-    private static Parts Check(ReadOnlySpan<byte> body, long baseOffset)
+    internal static Parts Check(ReadOnlySpan<byte> body, long baseOffset)
     {
         if (body.Length < NodeSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, NodeSize, body.Length);
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
@@ -385,21 +386,25 @@ public sealed class ArmRasAuxiliaryData
         return pos + TrailingBytes.Length;
     }
 
-    private readonly record struct Layout(List<(int At, int Length)> Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
+    private readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
     /// <summary>Checks the header, contexts and pairs against <paramref name="aux"/> (the bytes from the auxiliary data offset to the end of the section).</summary>
     internal static ApeiContentException? Check(ReadOnlySpan<byte> aux, long baseOffset, out int size)
     {
-        var error = Walk(aux, baseOffset, out var layout);
+        var error = Walk(aux, baseOffset, out var layout, collect: false);
         size = layout.Size;
         return error;
     }
 
     /// <summary>The auxiliary data's parts; on a context error, <paramref name="layout"/> holds the contexts before the bad one and <see cref="Layout.ContextEnd"/> is where it starts.</summary>
-    private static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout)
+    /// <param name="aux">The bytes from the auxiliary data offset to the end of the section.</param>
+    /// <param name="baseOffset">Where <paramref name="aux"/> starts, for errors.</param>
+    /// <param name="layout">The parts found.</param>
+    /// <param name="collect">False to only check (no context list is built, nothing allocated for valid data).</param>
+    private static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect = true)
     {
         const string name = "ARM RAS auxiliary data";
-        var list = new List<(int, int)>();
+        var list = collect ? new List<(int, int)>() : null;
         layout = new(list, ArmRasSection.AuxiliaryHeaderSize, 0, 0, 0);
         if (aux.Length < ArmRasSection.AuxiliaryHeaderSize) return ApeiContentException.Truncated(name, baseOffset, ArmRasSection.AuxiliaryHeaderSize, aux.Length);
         int contexts = BinaryPrimitives.ReadUInt16LittleEndian(aux[2..]);
@@ -424,7 +429,7 @@ public sealed class ArmRasAuxiliaryData
             if (length < needed || length > room)
                 return new ApeiContentException(ArmProcessorSection.Inv($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
                     ArmProcessorSection.Inv($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), ArmProcessorSection.Inv($"{length} bytes"));
-            list.Add((pos, (int)length));
+            list?.Add((pos, (int)length));
             pos += (int)length;
         }
         layout = new(list, pos, (int)pairOffset, pairs, (int)size);
@@ -436,7 +441,7 @@ public sealed class ArmRasAuxiliaryData
         Walk(aux, 0, out var l);
         var a = new ArmRasAuxiliaryData();
         aux[..ArmRasSection.AuxiliaryHeaderSize].CopyTo(a._header);
-        foreach (var (at, length) in l.Contexts) a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
+        foreach (var (at, length) in l.Contexts!) a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
         a.BytesBeforePairs = aux[l.ContextEnd..l.PairOffset].ToArray();
         for (int i = 0; i < l.PairCount; i++)
         {
@@ -460,7 +465,7 @@ public sealed class ArmRasAuxiliaryData
         }
         ArmRasSection.AuxiliaryHeaderLayout.Describe(aux[..ArmRasSection.AuxiliaryHeaderSize], baseOffset, visitor);
         visitor.BeginArray("contexts", "Address-space contexts", baseOffset + ArmRasSection.AuxiliaryHeaderSize, l.ContextEnd - ArmRasSection.AuxiliaryHeaderSize);
-        for (int i = 0; i < l.Contexts.Count; i++)
+        for (int i = 0; i < l.Contexts!.Count; i++)
         {
             var (at, length) = l.Contexts[i];
             visitor.BeginObject(null, $"Address-space context #{i}", baseOffset + at, length);
@@ -468,11 +473,11 @@ public sealed class ArmRasAuxiliaryData
             visitor.EndObject();
         }
         int undecoded = ArmRasSection.AuxiliaryHeaderSize;
-        if (error is not null && l.Contexts.Count > 0) undecoded = l.ContextEnd;
+        if (error is not null && l.Contexts!.Count > 0) undecoded = l.ContextEnd;
         if (error is not null && l.PairOffset != 0 && aux.Length - l.ContextEnd >= ArmRasSection.ContextHeaderSize)
         {
             // The context whose length does not fit: its header is still shown (the length is what is wrong).
-            visitor.BeginObject(null, $"Address-space context #{l.Contexts.Count}", baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
+            visitor.BeginObject(null, $"Address-space context #{l.Contexts!.Count}", baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
             ArmRasSection.ContextHeaderLayout.Describe(aux.Slice(l.ContextEnd, ArmRasSection.ContextHeaderSize), baseOffset + l.ContextEnd, visitor);
             visitor.EndObject();
             undecoded = l.ContextEnd + ArmRasSection.ContextHeaderSize;
