@@ -1,13 +1,9 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Cper;
 
 public sealed partial class Ia32X64ProcessorSection
 {
     /// <summary>Error-information layout (UEFI 2.10 N.2.4.2.1), generated from <see cref="Ia32X64ErrorInfo"/>'s declaration; the check information is shown by the error type.</summary>
     public static StructDef ErrorInfoLayout => Ia32X64ErrorInfo.LayoutDef;
-
-    internal static FieldDef InfoCheckInfoRaw => Ia32X64ErrorInfo.CheckInfoField;
 
     private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
     private static readonly NameTable s_cacheOperations = [
@@ -74,12 +70,25 @@ public sealed partial class Ia32X64ProcessorSection
         => Ia32X64ErrorInfo.CheckInfoField with { Label = label, Kind = FieldKind.Bits, BitFields = bits };
 
     /// <summary>The check-information layout for an error type GUID (cache, TLB, bus, micro-architecture), or the raw 64-bit field.</summary>
-    public static FieldDef CheckInfoField(Guid errorType)
-        => errorType == CperGuids.CheckCache ? s_cacheCheck
-        : errorType == CperGuids.CheckTlb ? s_tlbCheck
-        : errorType == CperGuids.CheckBus ? s_busCheck
-        : errorType == CperGuids.CheckMicroArchitecture ? s_msCheck
-        : InfoCheckInfoRaw;
+    public static FieldDef CheckInfoField(Guid errorType) => s_checkFields[CheckIndex(errorType)];
+
+    // Index of an error type GUID in s_checkFields and s_infoLayouts: 0 unknown (raw value), 1 cache, 2 TLB, 3 bus, 4 MS check.
+    private static int CheckIndex(Guid errorType)
+        => errorType == CperGuids.CheckCache ? 1
+        : errorType == CperGuids.CheckTlb ? 2
+        : errorType == CperGuids.CheckBus ? 3
+        : errorType == CperGuids.CheckMicroArchitecture ? 4
+        : 0;
+
+    private static readonly FieldDef[] s_checkFields = [Ia32X64ErrorInfo.CheckInfoField, s_cacheCheck, s_tlbCheck, s_busCheck, s_msCheck];
+
+    // The error-information structure as the describer walks it (N.2.4.2.1): the declared layout with the check
+    // information read as the entry's error type (index: CheckIndex). One whole layout per entry, so the compact JSON
+    // renderer writes it from its compiled form (the check value's sub-fields validated by its own bits 0-15). Built
+    // from the declaration: no offset, size or validation bit is written here.
+    private static readonly StructDef[] s_infoLayouts = [.. s_checkFields.Select(check => new StructDef(Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ErrorInfo.Size,
+        [.. Ia32X64ErrorInfo.LayoutDef.Fields.Select(f => ReferenceEquals(f, Ia32X64ErrorInfo.CheckInfoField) ? check : f)],
+        Ia32X64ErrorInfo.LayoutDef.ValidationField!.Json))];
 
     /// <summary>Register context type names (N.2.4.2.2).</summary>
     public static NameTable RegisterContextTypes => Ia32X64ContextInfo.RegisterContextTypeNames;
@@ -194,27 +203,16 @@ public sealed partial class Ia32X64ProcessorSection
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, StructureVisitor visitor)
     {
-        var type = new Guid(info[..16]);
+        var type = new Guid(info[..Ia32X64ErrorInfo.ErrorTypeField.Size]);
         string typeName = CperGuids.ProcessorCheckName(type) ?? "unknown check type";
         visitor.BeginObject(null, $"Error information #{index}: {typeName}", offset, Ia32X64ErrorInfo.Size);
-        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
-        foreach (var f in ErrorInfoLayout.Fields)
-        {
-            var field = f;
-            ulong bits = valid;
-            if (ReferenceEquals(f, InfoCheckInfoRaw))
-            {
-                field = CheckInfoField(type);
-                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[24..]); // bits 0-15 validate the sub-fields
-            }
-            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-        }
+        s_infoLayouts[CheckIndex(type)].Describe(info, offset, visitor);
         visitor.EndObject();
     }
 
     private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor)
     {
-        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context);
+        ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(context);
         var array = context[Ia32X64ContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? ArmProcessorSection.Inv($"reserved register context type {type}");
         visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length);
@@ -234,7 +232,7 @@ public sealed partial class Ia32X64ProcessorSection
         }
         else if (type == (ushort)Ia32X64RegisterContextType.Msr && array.Length > 0 && array.Length % 8 == 0)
         {
-            uint msr = BinaryPrimitives.ReadUInt32LittleEndian(context[4..]);
+            uint msr = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(context);
             visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
             for (int k = 0; k < array.Length; k += 8)
             {
