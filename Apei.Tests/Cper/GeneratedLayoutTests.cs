@@ -375,6 +375,19 @@ public sealed class GeneratedLayoutTests
             c.Agree(ArmProcessorSection.RunningStateField, v.HasRunningState, v.RunningState);
             c.Agree(ArmProcessorSection.PsciStateField, v.HasPsciState, v.PsciState);
         }),
+        ["IA32/X64 processor"] = new(CperGuids.ProcessorIa32X64, Ia32X64ProcessorSection.LayoutDef, Ia32X64ProcessorSection.HeaderSize, (b, c) =>
+        {
+            // The header view; the error-information and context arrays after it are walked by the hand-written enumerators,
+            // held to libcper's JSON and the model in Ia32X64ProcessorSectionViewTests.
+            Assert.True(Ia32X64ProcessorSectionView.TryRead(b, out var v));
+            c.Validation(v.ValidationBits);
+            c.Agree(Ia32X64ProcessorSection.LocalApicIdField, v.HasLocalApicId, v.LocalApicId);
+            c.Agree(c.Layout.Find("cpuIdEax")!, v.HasCpuIdEax, v.CpuIdEax);
+            c.Agree(c.Layout.Find("cpuIdEbx")!, v.HasCpuIdEbx, v.CpuIdEbx);
+            c.Agree(c.Layout.Find("cpuIdEcx")!, v.HasCpuIdEcx, v.CpuIdEcx);
+            c.Agree(c.Layout.Find("cpuIdEdx")!, v.HasCpuIdEdx, v.CpuIdEdx);
+            c.AgreeBytes(c.Layout.Find("cpuIdRest")!, v.HasCpuIdRest, v.CpuIdRest.ToArray());
+        }),
         ["firmware error record reference"] = new(CperGuids.FirmwareErrorRecordReference, FirmwareErrorRecordReferenceSection.LayoutDef, FirmwareErrorRecordReferenceSection.Size, (b, c) =>
         {
             // Hand-written over the generated statics: the revision decides whether bytes 16-31 are the GUID or payload.
@@ -424,8 +437,8 @@ public sealed class GeneratedLayoutTests
             .Select(t => ((StructDef)t.GetProperty("LayoutDef")!.GetValue(null)!).Name)
             .Order(StringComparer.Ordinal);
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
-        // the section: ArmProcessorSectionViewTests holds their views to libcper's JSON and to the model on every fixture.
-        string[] elsewhere = [ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name];
+        // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
+        string[] elsewhere = [ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 

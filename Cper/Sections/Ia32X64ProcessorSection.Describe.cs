@@ -1,48 +1,9 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Cper;
 
 public sealed partial class Ia32X64ProcessorSection
 {
-    private static readonly FieldDef s_headerValidation = FieldDef.Bits("validationBits", "Validation bits", 0, 8,
-    [
-        new("localApicIdValid", "Local APIC ID valid", 0, 1), new("cpuIdInfoValid", "CPUID information valid", 1, 1),
-        // N.2.4.2 Table N-19: bits 2-7 ERROR_INFO_NUM, bits 8-13 CONTEXT_INFO_NUM; an encoder counts the structures given.
-        new("errorInfoNum", "Error information structures", 2, 6) { Derive = FieldDerivation.CountOf("errorInfo") },
-        new("contextInfoNum", "Context information structures", 8, 6) { Derive = FieldDerivation.CountOf("contextInfo") },
-    ]);
-
-    /// <summary>Header layout (UEFI 2.10 N.2.4.2, IA32/X64 Processor Error Section).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        s_headerValidation,
-        FieldDef.Hex("localApicId", "Local APIC ID", 8, 8, validBit: 0),
-        // CPUID Info is 48 bytes; firmware and Windows store CPUID leaf 1 as four 32-bit registers (the APIC ID in
-        // EBX[31:24] matches Local APIC ID in real captures). libcper writes four 64-bit values instead.
-        FieldDef.Hex("cpuIdEax", "CPUID.1 EAX", 16, 4, validBit: 1),
-        FieldDef.Hex("cpuIdEbx", "CPUID.1 EBX", 20, 4, validBit: 1),
-        FieldDef.Hex("cpuIdEcx", "CPUID.1 ECX", 24, 4, validBit: 1),
-        FieldDef.Hex("cpuIdEdx", "CPUID.1 EDX", 28, 4, validBit: 1),
-        FieldDef.Bytes("cpuIdRest", "CPUID information, bytes 16-47", 32, 32, validBit: 1),
-    ], validationField: "validationBits");
-
-    private static readonly FlagTable s_infoValidation = [
-        new(0, "checkInfo"), new(1, "targetId"), new(2, "requestorId"), new(3, "responderId"), new(4, "instructionPointer"),
-    ];
-
-    internal static readonly FieldDef InfoCheckInfoRaw = FieldDef.Hex("checkInfo", "Check information", 24, 8, validBit: 0);
-
-    /// <summary>Error-information layout (UEFI 2.10 N.2.4.2.1); the check information is shown by the error type.</summary>
-    public static StructDef ErrorInfoLayout { get; } = new("IA32/X64 error information", Ia32X64ErrorInfo.Size,
-    [
-        FieldDef.Guid("errorType", "Error type", 0, CperGuids.ProcessorCheckName),
-        FieldDef.Flags("validationBits", "Validation bits", 16, 8, s_infoValidation),
-        InfoCheckInfoRaw,
-        FieldDef.Hex("targetId", "Target address ID", 32, 8, validBit: 1),
-        FieldDef.Hex("requestorId", "Requestor ID", 40, 8, validBit: 2),
-        FieldDef.Hex("responderId", "Responder ID", 48, 8, validBit: 3),
-        FieldDef.Hex("instructionPointer", "Instruction pointer", 56, 8, validBit: 4),
-    ], validationField: "validationBits");
+    /// <summary>Error-information layout (UEFI 2.10 N.2.4.2.1), generated from <see cref="Ia32X64ErrorInfo"/>'s declaration; the check information is shown by the error type.</summary>
+    public static StructDef ErrorInfoLayout => Ia32X64ErrorInfo.LayoutDef;
 
     private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
     private static readonly NameTable s_cacheOperations = [
@@ -75,9 +36,11 @@ public sealed partial class Ia32X64ProcessorSection
         new("overflow", "Overflow", 29, 1, ValidBit: 7),
     ];
 
-    private static readonly FieldDef s_cacheCheck = FieldDef.Bits("checkInfo", "Cache check", 24, 8, CacheTlbBits(s_cacheOperations), validBit: 0);
-    private static readonly FieldDef s_tlbCheck = FieldDef.Bits("checkInfo", "TLB check", 24, 8, CacheTlbBits(s_busOperations), validBit: 0);
-    private static readonly FieldDef s_busCheck = FieldDef.Bits("checkInfo", "Bus check", 24, 8,
+    // The check information as each error type reads it (N.2.4.2.1, Tables N-21 to N-23 and the MS check): the declared
+    // field, with the type's bit fields. Bits 0-15 of the value are its own validation bits (the sub-fields' ValidBit).
+    private static readonly FieldDef s_cacheCheck = CheckBits("Cache check", CacheTlbBits(s_cacheOperations));
+    private static readonly FieldDef s_tlbCheck = CheckBits("TLB check", CacheTlbBits(s_busOperations));
+    private static readonly FieldDef s_busCheck = CheckBits("Bus check",
     [
         new("validationBits", "Validation bits", 0, 16),
         new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
@@ -91,8 +54,8 @@ public sealed partial class Ia32X64ProcessorSection
         new("participationType", "Participation type", 30, 2, s_participation, ValidBit: 8),
         new("timeOut", "Time out", 32, 1, ValidBit: 9),
         new("addressSpace", "Address space", 33, 2, s_addressSpace, ValidBit: 10),
-    ], validBit: 0);
-    private static readonly FieldDef s_msCheck = FieldDef.Bits("checkInfo", "Micro-architecture specific check", 24, 8,
+    ]);
+    private static readonly FieldDef s_msCheck = CheckBits("Micro-architecture specific check",
     [
         new("validationBits", "Validation bits", 0, 16),
         new("errorType", "Error type", 16, 3, s_msErrorTypes, ValidBit: 0),
@@ -101,44 +64,40 @@ public sealed partial class Ia32X64ProcessorSection
         new("preciseIp", "Precise IP", 21, 1, ValidBit: 3),
         new("restartableIp", "Restartable IP", 22, 1, ValidBit: 4),
         new("overflow", "Overflow", 23, 1, ValidBit: 5),
-    ], validBit: 0);
+    ]);
+
+    private static FieldDef CheckBits(string label, BitFieldDef[] bits)
+        => Ia32X64ErrorInfo.CheckInfoField with { Label = label, Kind = FieldKind.Bits, BitFields = bits };
 
     /// <summary>The check-information layout for an error type GUID (cache, TLB, bus, micro-architecture), or the raw 64-bit field.</summary>
-    public static FieldDef CheckInfoField(Guid errorType)
-        => errorType == CperGuids.CheckCache ? s_cacheCheck
-        : errorType == CperGuids.CheckTlb ? s_tlbCheck
-        : errorType == CperGuids.CheckBus ? s_busCheck
-        : errorType == CperGuids.CheckMicroArchitecture ? s_msCheck
-        : InfoCheckInfoRaw;
+    public static FieldDef CheckInfoField(Guid errorType) => s_checkFields[CheckIndex(errorType)];
+
+    // Index of an error type GUID in s_checkFields and s_infoLayouts: 0 unknown (raw value), 1 cache, 2 TLB, 3 bus, 4 MS check.
+    private static int CheckIndex(Guid errorType)
+        => errorType == CperGuids.CheckCache ? 1
+        : errorType == CperGuids.CheckTlb ? 2
+        : errorType == CperGuids.CheckBus ? 3
+        : errorType == CperGuids.CheckMicroArchitecture ? 4
+        : 0;
+
+    private static readonly FieldDef[] s_checkFields = [Ia32X64ErrorInfo.CheckInfoField, s_cacheCheck, s_tlbCheck, s_busCheck, s_msCheck];
+
+    // The error-information structure as the describer walks it (N.2.4.2.1): the declared layout with the check
+    // information read as the entry's error type (index: CheckIndex). One whole layout per entry, so the compact JSON
+    // renderer writes it from its compiled form (the check value's sub-fields validated by its own bits 0-15). Built
+    // from the declaration: no offset, size or validation bit is written here.
+    private static readonly StructDef[] s_infoLayouts = [.. s_checkFields.Select(check => new StructDef(Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ErrorInfo.Size,
+        [.. Ia32X64ErrorInfo.LayoutDef.Fields.Select(f => ReferenceEquals(f, Ia32X64ErrorInfo.CheckInfoField) ? check : f)],
+        Ia32X64ErrorInfo.LayoutDef.ValidationField!.Json))];
 
     /// <summary>Register context type names (N.2.4.2.2).</summary>
-    public static NameTable RegisterContextTypes { get; } = [
-        new(0, "unclassified data"), new(1, "MSR registers"), new(2, "32-bit mode execution context"), new(3, "64-bit mode execution context"),
-        new(4, "FXSAVE context"), new(5, "32-bit debug registers (DR0-DR7)"), new(6, "64-bit debug registers (DR0-DR7)"), new(7, "memory-mapped registers"),
-    ];
+    public static NameTable RegisterContextTypes => Ia32X64ContextInfo.RegisterContextTypeNames;
 
-    /// <summary>Context-information header layout (UEFI 2.10 N.2.4.2.2).</summary>
-    public static StructDef ContextHeaderLayout { get; } = ContextHeader();
-
-    private static StructDef ContextHeader()
-    {
-        var type = FieldDef.Enum("registerContextType", "Register context type", 0, 2, RegisterContextTypes);
-        return new("IA32/X64 context information", Ia32X64ContextInfo.HeaderSize,
-        [
-            type,
-            // N.2.4.2.2 Table N-24: Register Array Size, the bytes of the register array that follows; derived from the
-            // array given (hex bytes, the named registers of the type's layout, or MSR values of 8 bytes each).
-            FieldDef.UInt("registerArraySize", "Register array size", 2, 2, unit: "bytes") with
-            {
-                Derive = FieldDerivation.LengthOf(type, t => t == (ulong)Ia32X64RegisterContextType.Msr ? s_msrElement : t <= ushort.MaxValue ? RegisterLayout((ushort)t) : null, "registerArray", "registers"),
-            },
-            FieldDef.Hex("msrAddress", "MSR address", 4, 4),
-            FieldDef.Hex("mmRegisterAddress", "Memory-mapped register address", 8, 8),
-        ]);
-    }
+    /// <summary>Context-information header layout (UEFI 2.10 N.2.4.2.2), generated from <see cref="Ia32X64ContextInfo"/>'s declaration.</summary>
+    public static StructDef ContextHeaderLayout => Ia32X64ContextInfo.LayoutDef;
 
     /// <summary>One MSR value of an MSR register context (N.2.4.2.2: the array holds the MSRs from MSR Address on, 8 bytes each).</summary>
-    private static readonly StructDef s_msrElement = new("MSR", 8, [FieldDef.Hex("value", "Value", 0, 8)]);
+    internal static readonly StructDef MsrElement = new("MSR", 8, [FieldDef.Hex("value", "Value", 0, 8)]);
 
     // IA32 register state (N.2.4.2.2, 92 bytes) and x64 register state (244 bytes).
     private static readonly StructDef s_ia32Registers = Registers("32-bit mode execution context",
@@ -166,7 +125,6 @@ public sealed partial class Ia32X64ProcessorSection
         [("DR0", 4), ("DR1", 4), ("DR2", 4), ("DR3", 4), ("DR4", 4), ("DR5", 4), ("DR6", 4), ("DR7", 4)]);
     private static readonly StructDef s_debug64 = Registers("64-bit debug registers",
         [("DR0", 8), ("DR1", 8), ("DR2", 8), ("DR3", 8), ("DR4", 8), ("DR5", 8), ("DR6", 8), ("DR7", 8)]);
-    private static readonly FieldDef s_msrValue = FieldDef.Hex("value", "Value", 0, 8);
 
     /// <summary>The named-register layout of a register context type (32/64-bit execution context, debug registers), or null.</summary>
     public static StructDef? RegisterLayout(ushort registerContextType) => registerContextType switch
@@ -245,27 +203,16 @@ public sealed partial class Ia32X64ProcessorSection
 
     private static void DescribeErrorInfo(ReadOnlySpan<byte> info, int index, long offset, StructureVisitor visitor)
     {
-        var type = new Guid(info[..16]);
+        var type = new Guid(info[..Ia32X64ErrorInfo.ErrorTypeField.Size]);
         string typeName = CperGuids.ProcessorCheckName(type) ?? "unknown check type";
         visitor.BeginObject(null, $"Error information #{index}: {typeName}", offset, Ia32X64ErrorInfo.Size);
-        ulong valid = ErrorInfoLayout.ReadValidationBits(info);
-        foreach (var f in ErrorInfoLayout.Fields)
-        {
-            var field = f;
-            ulong bits = valid;
-            if (ReferenceEquals(f, InfoCheckInfoRaw))
-            {
-                field = CheckInfoField(type);
-                bits = BinaryPrimitives.ReadUInt64LittleEndian(info[24..]); // bits 0-15 validate the sub-fields
-            }
-            visitor.Field(field, offset + field.Offset, info.Slice(field.Offset, field.Size), StructDef.IsValid(field, valid), bits);
-        }
+        s_infoLayouts[CheckIndex(type)].Describe(info, offset, visitor);
         visitor.EndObject();
     }
 
     private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor)
     {
-        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(context);
+        ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(context);
         var array = context[Ia32X64ContextInfo.HeaderSize..];
         string typeName = RegisterContextTypes[type] ?? ArmProcessorSection.Inv($"reserved register context type {type}");
         visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length);
@@ -285,13 +232,13 @@ public sealed partial class Ia32X64ProcessorSection
         }
         else if (type == (ushort)Ia32X64RegisterContextType.Msr && array.Length > 0 && array.Length % 8 == 0)
         {
-            uint msr = BinaryPrimitives.ReadUInt32LittleEndian(context[4..]);
+            uint msr = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(context);
             visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
             for (int k = 0; k < array.Length; k += 8)
             {
                 visitor.BeginObject(null, $"MSR 0x{msr + (uint)(k / 8):X}", arrayOffset + k, 8);
                 visitor.Info("msr", "MSR", ArmProcessorSection.Inv($"0x{msr + (uint)(k / 8):X}"));
-                visitor.Field(s_msrValue, arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
+                visitor.Field(MsrElement.Fields[0], arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
                 visitor.EndObject();
             }
             visitor.EndArray();

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -15,6 +16,7 @@ namespace ApeiKit.Cper;
 /// x86.ErrorInfo.Add(new Ia32X64ErrorInfo(CperGuids.CheckCache, checkInfo: 0x0000_0000_0407_0006) { InstructionPointer = 0xFFFF_8000_1234_0000 });
 /// </code>
 /// </example>
+[Layout(StructureName, HeaderSize, "UEFI 2.10 N.2.4.2, Table N-19", ValidationField = nameof(ValidationBits))]
 public sealed partial class Ia32X64ProcessorSection : CperSectionBody
 {
     /// <summary>Size of the header.</summary>
@@ -22,8 +24,6 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
     /// <summary>Largest count the 6-bit ERROR_INFO_NUM and CONTEXT_INFO_NUM fields hold.</summary>
     public const int MaxCount = 63;
     internal const string StructureName = "IA32/X64 processor error section";
-    private const int ErrorInfoNumShift = 2;   // N.2.4.2, Validation Bits 2-7
-    private const int ContextInfoNumShift = 8; // N.2.4.2, Validation Bits 8-13
     private const ulong CountMask = 0x3F;
 
     private readonly byte[] _header = new byte[HeaderSize];
@@ -39,30 +39,65 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => CperGuids.ProcessorIa32X64;
 
+    // The header's declaration (UEFI 2.10 N.2.4.2, Table N-19): one line per field; LayoutDef (HeaderLayout), the XField
+    // statics, the property bodies and Ia32X64ProcessorSectionView's header accessors are generated from it. The counted
+    // arrays after it are walked by hand over Ia32X64ErrorInfo's and Ia32X64ContextInfo's declarations.
+
     /// <summary>
     /// Validation bits: 0 local APIC ID valid, 1 CPUID information valid, 2-7 error-information count,
     /// 8-13 context-information count (the counts are rewritten from the lists when encoding).
     /// </summary>
-    public ulong ValidationBits { get => BinaryPrimitives.ReadUInt64LittleEndian(_header); set => BinaryPrimitives.WriteUInt64LittleEndian(_header, value); }
+    [Field(0, 8, FieldKind.Bits, Bits = nameof(HeaderValidationBits))] public partial ulong ValidationBits { get; set; }
 
     /// <summary>Local APIC ID (sets validation bit 0).</summary>
-    public ulong LocalApicId
-    {
-        get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(8));
-        set { BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(8), value); ValidationBits |= 1UL << 0; }
-    }
+    [Field(8, 8, FieldKind.Hex, ValidBit = 0, Label = "Local APIC ID")] public partial ulong LocalApicId { get; set; }
+
+    // CPUID Info is 48 bytes; firmware and Windows store CPUID leaf 1 as four 32-bit registers (the APIC ID in
+    // EBX[31:24] matches Local APIC ID in real captures). libcper writes four 64-bit values instead.
+    [Field(16, 4, FieldKind.Hex, ValidBit = 1, ValidationName = "cpuIdInfo", Label = "CPUID.1 EAX")] internal uint CpuIdEax => (uint)Get(CpuIdEaxField);
+    [Field(20, 4, FieldKind.Hex, ValidBit = 1, ValidationName = "cpuIdInfo", Label = "CPUID.1 EBX")] internal uint CpuIdEbx => (uint)Get(CpuIdEbxField);
+    [Field(24, 4, FieldKind.Hex, ValidBit = 1, ValidationName = "cpuIdInfo", Label = "CPUID.1 ECX")] internal uint CpuIdEcx => (uint)Get(CpuIdEcxField);
+    [Field(28, 4, FieldKind.Hex, ValidBit = 1, ValidationName = "cpuIdInfo", Label = "CPUID.1 EDX")] internal uint CpuIdEdx => (uint)Get(CpuIdEdxField);
+    [Field(32, 32, FieldKind.Bytes, ValidBit = 1, ValidationName = "cpuIdInfo", Label = "CPUID information, bytes 16-47")]
+    internal byte[] CpuIdRest => _header.AsSpan(CpuIdRestField.Offset, CpuIdRestField.Size).ToArray();
 
     /// <summary>CPUID information, 48 bytes (real captures hold EAX, EBX, ECX, EDX of CPUID leaf 1 as 32-bit values first); setting sets validation bit 1.</summary>
     public byte[] CpuIdInfo
     {
-        get => _header.AsSpan(16, 48).ToArray();
+        get => _header.AsSpan(CpuIdEaxField.Offset, CpuIdInfoSize).ToArray();
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (value.Length != 48) throw new ArgumentException("CPUID information is 48 bytes.", nameof(value));
-            value.CopyTo(_header, 16);
-            ValidationBits |= 1UL << 1;
+            if (value.Length != CpuIdInfoSize) throw new ArgumentException("CPUID information is 48 bytes.", nameof(value));
+            value.CopyTo(_header, CpuIdEaxField.Offset);
+            ValidationBits |= 1UL << CpuIdEaxField.ValidBit;
         }
+    }
+
+    /// <summary>Bytes of CPUID Info (N.2.4.2): the four CPUID.1 registers and the 32 bytes after them.</summary>
+    internal const int CpuIdInfoSize = 48;
+
+    // N.2.4.2 Table N-19: bits 2-7 ERROR_INFO_NUM, bits 8-13 CONTEXT_INFO_NUM; an encoder counts the structures given.
+    private static BitFieldDef[] HeaderValidationBits { get; } =
+    [
+        new("localApicIdValid", "Local APIC ID valid", 0, 1), new("cpuIdInfoValid", "CPUID information valid", 1, 1),
+        new("errorInfoNum", "Error information structures", 2, 6) { Derive = FieldDerivation.CountOf("errorInfo") },
+        new("contextInfoNum", "Context information structures", 8, 6) { Derive = FieldDerivation.CountOf("contextInfo") },
+    ];
+
+    private static int ErrorInfoNumShift => HeaderValidationBits[2].Bit;
+    private static int ContextInfoNumShift => HeaderValidationBits[3].Bit;
+
+    /// <summary>Header layout (UEFI 2.10 N.2.4.2), generated from the declaration (<see cref="LayoutDef"/>).</summary>
+    public static StructDef HeaderLayout => LayoutDef;
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    // A setter writes the field and sets its validation bit (a value set is a value meant).
+    private void Set(FieldDef field, ulong value)
+    {
+        field.WriteValue(_header, value);
+        if (field.ValidBit >= 0) ValidationBitsField.WriteValue(_header, ValidationBitsField.ReadValue(_header) | 1UL << field.ValidBit);
     }
 
     /// <summary>Error-information structures (at most 63).</summary>
@@ -148,40 +183,62 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
         public static Walk Start(ReadOnlySpan<byte> body, long baseOffset)
         {
             if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-            ulong valid = BinaryPrimitives.ReadUInt64LittleEndian(body);
-            int infoNum = (int)(valid >> ErrorInfoNumShift & CountMask);
-            int contextNum = (int)(valid >> ContextInfoNumShift & CountMask);
+            if (Measure(body, out int infoNum, out int fits, out int contextNum))
+                return new Walk { ErrorInfoCount = infoNum, ContextCount = contextNum };
             int room = body.Length - HeaderSize;
-            if (infoNum * Ia32X64ErrorInfo.Size > room)
+            return new Walk
             {
-                int fits = room / Ia32X64ErrorInfo.Size;
-                return new Walk
-                {
-                    ErrorInfoCount = fits,
-                    CountError = new ApeiContentException(StructureName, "ValidationBits.ErrorInfoNum", baseOffset,
-                        ArmProcessorSection.Inv($"at most {fits} error-information structures of 64 bytes in the {room} bytes after the header"), ArmProcessorSection.Inv($"{infoNum}")),
-                };
-            }
-            return new Walk { ErrorInfoCount = infoNum, ContextCount = contextNum };
+                ErrorInfoCount = fits,
+                CountError = new ApeiContentException(StructureName, "ValidationBits.ErrorInfoNum", baseOffset,
+                    ArmProcessorSection.Inv($"at most {fits} error-information structures of 64 bytes in the {room} bytes after the header"), ArmProcessorSection.Inv($"{infoNum}")),
+            };
         }
+    }
+
+    /// <summary>
+    /// The counts in the validation bits (UEFI 2.10 N.2.4.2, bits 2-7 and 8-13) against the body, which holds the whole
+    /// header: false when ERROR_INFO_NUM structures do not fit (<paramref name="fits"/> is how many do; no context count
+    /// is trusted then). Allocates nothing: the view walks with it too.
+    /// </summary>
+    internal static bool Measure(ReadOnlySpan<byte> body, out int infoNum, out int fits, out int contextNum)
+    {
+        ulong valid = ValidationBitsField.ReadValue(body);
+        infoNum = (int)(valid >> ErrorInfoNumShift & CountMask);
+        contextNum = (int)(valid >> ContextInfoNumShift & CountMask);
+        int room = body.Length - HeaderSize;
+        fits = Math.Min(infoNum, room / Ia32X64ErrorInfo.Size);
+        if (fits == infoNum) return true;
+        contextNum = 0;
+        return false;
+    }
+
+    /// <summary>The register array size of the context structure at <paramref name="pos"/>, when its header and array fit in the body.</summary>
+    internal static bool TryMeasureContext(ReadOnlySpan<byte> body, int pos, out int size)
+    {
+        size = 0;
+        int left = body.Length - pos;
+        if (left < Ia32X64ContextInfo.HeaderSize) return false;
+        int declared = (int)Ia32X64ContextInfo.RegisterArraySizeField.ReadValue(body[pos..]);
+        if (declared > left - Ia32X64ContextInfo.HeaderSize) return false;
+        size = declared;
+        return true;
     }
 
     private static ApeiContentException? CheckContext(ReadOnlySpan<byte> body, int pos, int index, long baseOffset, out int size)
     {
-        size = 0;
+        if (TryMeasureContext(body, pos, out size)) return null;
         string name = ArmProcessorSection.Inv($"IA32/X64 context information #{index}");
         int left = body.Length - pos;
         if (left < Ia32X64ContextInfo.HeaderSize)
             return ApeiContentException.Truncated(name, baseOffset + pos, Ia32X64ContextInfo.HeaderSize, left);
-        ushort declared = BinaryPrimitives.ReadUInt16LittleEndian(body[(pos + 2)..]);
+        ushort declared = (ushort)Ia32X64ContextInfo.RegisterArraySizeField.ReadValue(body[pos..]);
         int room = left - Ia32X64ContextInfo.HeaderSize;
         if (declared > room)
         {
-            return new ApeiContentException(name, "RegisterArraySize", baseOffset + pos + 2,
+            return new ApeiContentException(name, "RegisterArraySize", baseOffset + pos + Ia32X64ContextInfo.RegisterArraySizeField.Offset,
                 ArmProcessorSection.Inv($"at most {room} bytes (left in the section)"), ArmProcessorSection.Inv($"{declared} bytes"));
         }
-        size = declared;
-        return null;
+        return null; // not reached: TryMeasureContext said it does not fit
     }
 }
 
@@ -190,7 +247,8 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
 /// (cache, TLB, bus or micro-architecture check, <see cref="CperGuids.CheckCache"/> and neighbours), validation
 /// bits, the check information whose bit fields depend on the type, and four identifiers.
 /// </summary>
-public sealed class Ia32X64ErrorInfo
+[Layout("IA32/X64 error information", Size, "UEFI 2.10 N.2.4.2.1, Table N-20", ValidationField = nameof(ValidationBits))]
+public sealed partial class Ia32X64ErrorInfo
 {
     /// <summary>Size of the structure.</summary>
     public const int Size = 64;
@@ -208,28 +266,41 @@ public sealed class Ia32X64ErrorInfo
 
     internal ReadOnlySpan<byte> Span => _bytes;
 
+    // The declaration (UEFI 2.10 N.2.4.2.1, Table N-20): one line per field; LayoutDef (Ia32X64ProcessorSection.ErrorInfoLayout),
+    // the XField statics, the property bodies and Ia32X64ErrorInfoView are generated from it. A setter sets the field's
+    // validation bit. The check information is shown by the error type: its variants are CheckInfoField with the
+    // type's bit fields (Ia32X64ProcessorSection.CheckInfoField).
+
     /// <summary>Error structure type GUID.</summary>
+    [Field(0, 16, FieldKind.Guid, Guids = nameof(CheckTypeNames), Label = "Error type")]
     public Guid ErrorType
     {
-        get => new(_bytes.AsSpan(0, 16));
-        set => value.TryWriteBytes(_bytes.AsSpan(0, 16));
+        get => new(_bytes.AsSpan(ErrorTypeField.Offset, ErrorTypeField.Size));
+        set => value.TryWriteBytes(_bytes.AsSpan(ErrorTypeField.Offset, ErrorTypeField.Size));
     }
 
     /// <summary>Validation bits: 0 check info, 1 target ID, 2 requestor ID, 3 responder ID, 4 instruction pointer.</summary>
-    public ulong ValidationBits { get => Read(16); set => Write(16, value); }
+    [Field(16, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Check information (bit fields per the error type; sets validation bit 0).</summary>
-    public ulong CheckInfo { get => Read(24); set { Write(24, value); ValidationBits |= 1UL << 0; } }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 0, Label = "Check information")] public partial ulong CheckInfo { get; set; }
     /// <summary>Target address identifier (sets validation bit 1).</summary>
-    public ulong TargetId { get => Read(32); set { Write(32, value); ValidationBits |= 1UL << 1; } }
+    [Field(32, 8, FieldKind.Hex, ValidBit = 1, Label = "Target address ID")] public partial ulong TargetId { get; set; }
     /// <summary>Requestor identifier (sets validation bit 2).</summary>
-    public ulong RequestorId { get => Read(40); set { Write(40, value); ValidationBits |= 1UL << 2; } }
+    [Field(40, 8, FieldKind.Hex, ValidBit = 2, Label = "Requestor ID")] public partial ulong RequestorId { get; set; }
     /// <summary>Responder identifier (sets validation bit 3).</summary>
-    public ulong ResponderId { get => Read(48); set { Write(48, value); ValidationBits |= 1UL << 3; } }
+    [Field(48, 8, FieldKind.Hex, ValidBit = 3, Label = "Responder ID")] public partial ulong ResponderId { get; set; }
     /// <summary>Instruction pointer (sets validation bit 4).</summary>
-    public ulong InstructionPointer { get => Read(56); set { Write(56, value); ValidationBits |= 1UL << 4; } }
+    [Field(56, 8, FieldKind.Hex, ValidBit = 4, Label = "Instruction pointer")] public partial ulong InstructionPointer { get; set; }
 
-    private ulong Read(int at) => BinaryPrimitives.ReadUInt64LittleEndian(_bytes.AsSpan(at));
-    private void Write(int at, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(_bytes.AsSpan(at), value);
+    private static Func<Guid, string?> CheckTypeNames { get; } = CperGuids.ProcessorCheckName;
+
+    private ulong Get(FieldDef f) => f.ReadValue(_bytes);
+
+    private void Set(FieldDef f, ulong value)
+    {
+        f.WriteValue(_bytes, value);
+        if (f.ValidBit >= 0) ValidationBitsField.WriteValue(_bytes, ValidationBitsField.ReadValue(_bytes) | 1UL << f.ValidBit);
+    }
 }
 
 /// <summary>Register context types of IA32/X64 context-information structures (UEFI 2.10 N.2.4.2.2).</summary>
@@ -257,7 +328,8 @@ public enum Ia32X64RegisterContextType : ushort
 /// One IA32/X64 context-information structure (UEFI 2.10 N.2.4.2.2): register context type, register array size,
 /// MSR address, memory-mapped register address and the register array. The array size written is the array's length.
 /// </summary>
-public sealed class Ia32X64ContextInfo
+[Layout("IA32/X64 context information", HeaderSize, "UEFI 2.10 N.2.4.2.2, Table N-24")]
+public sealed partial class Ia32X64ContextInfo
 {
     /// <summary>Size of the header before the register array.</summary>
     public const int HeaderSize = 16;
@@ -278,18 +350,38 @@ public sealed class Ia32X64ContextInfo
 
     internal Ia32X64ContextInfo(ReadOnlySpan<byte> bytes)
     {
-        RegisterContextType = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
-        MsrAddress = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-        MmRegisterAddress = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]);
+        RegisterContextType = (ushort)RegisterContextTypeField.ReadValue(bytes);
+        MsrAddress = (uint)MsrAddressField.ReadValue(bytes);
+        MmRegisterAddress = MmRegisterAddressField.ReadValue(bytes);
         RegisterArray = bytes[HeaderSize..].ToArray();
     }
 
+    // The header's declaration (UEFI 2.10 N.2.4.2.2, Table N-24): LayoutDef (Ia32X64ProcessorSection.ContextHeaderLayout),
+    // the XField statics and Ia32X64ContextInfoView are generated from it. The model keeps the header as values (the
+    // array size is the array's length), so its accessors are written here.
+
     /// <summary>Register context type (see <see cref="Ia32X64RegisterContextType"/>).</summary>
-    public ushort RegisterContextType { get; set; }
+    [Field(0, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames))] public ushort RegisterContextType { get; set; }
+    // N.2.4.2.2 Table N-24: Register Array Size, the bytes of the register array that follows; derived from the array
+    // given (hex bytes, the named registers of the type's layout, or MSR values of 8 bytes each).
+    [Field(2, 2, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation))]
+    internal ushort RegisterArraySize => (ushort)RegisterArray.Length;
     /// <summary>MSR address (the first MSR of an MSR context).</summary>
-    public uint MsrAddress { get; set; }
+    [Field(4, 4, FieldKind.Hex, Label = "MSR address")] public uint MsrAddress { get; set; }
     /// <summary>Memory-mapped register address (for memory-mapped register contexts).</summary>
-    public ulong MmRegisterAddress { get; set; }
+    [Field(8, 8, FieldKind.Hex, Label = "Memory-mapped register address")] public ulong MmRegisterAddress { get; set; }
+
+    /// <summary>Register context type names (N.2.4.2.2).</summary>
+    internal static NameTable RegisterContextTypeNames { get; } = [
+        new(0, "unclassified data"), new(1, "MSR registers"), new(2, "32-bit mode execution context"), new(3, "64-bit mode execution context"),
+        new(4, "FXSAVE context"), new(5, "32-bit debug registers (DR0-DR7)"), new(6, "64-bit debug registers (DR0-DR7)"), new(7, "memory-mapped registers"),
+    ];
+
+    // Evaluated in the generated static constructor, after RegisterContextTypeField (offset 0) is assigned.
+    private static FieldDerivation RegisterArraySizeDerivation
+        => FieldDerivation.LengthOf(RegisterContextTypeField,
+            t => t == (ulong)Ia32X64RegisterContextType.Msr ? Ia32X64ProcessorSection.MsrElement : t <= ushort.MaxValue ? Ia32X64ProcessorSection.RegisterLayout((ushort)t) : null,
+            "registerArray", "registers");
     /// <summary>The register array (its length is written as Register Array Size).</summary>
     public byte[] RegisterArray { get; set; }
 
@@ -317,10 +409,10 @@ public sealed class Ia32X64ContextInfo
 
     internal int WriteTo(Span<byte> destination)
     {
-        BinaryPrimitives.WriteUInt16LittleEndian(destination, RegisterContextType);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)RegisterArray.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], MsrAddress);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], MmRegisterAddress);
+        RegisterContextTypeField.WriteValue(destination, RegisterContextType);
+        RegisterArraySizeField.WriteValue(destination, RegisterArraySize);
+        MsrAddressField.WriteValue(destination, MsrAddress);
+        MmRegisterAddressField.WriteValue(destination, MmRegisterAddress);
         RegisterArray.CopyTo(destination[HeaderSize..]);
         return EncodedLength;
     }

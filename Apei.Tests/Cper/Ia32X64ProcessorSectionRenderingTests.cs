@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// The IA32/X64 error-information structures (UEFI 2.10 N.2.4.2.1) reach the compact JSON renderer as one whole layout
+/// each (issue #15), the check information read as the entry's error type (cache, TLB, bus, MS check: its sub-fields
+/// validated by the value's own bits 0-15). Whole sections must render the same compiled, field by field, and through
+/// <see cref="Utf8JsonWriter"/>: over the IA32/X64 sections of the fixtures and sections built with the model, with the entries'
+/// bytes randomised (error type GUIDs from the four checks and an unknown one), zeroed, all ones and cut short.
+/// </summary>
+public sealed class Ia32X64ProcessorSectionRenderingTests
+{
+    private sealed class PerField(StructureVisitor inner) : ForwardingVisitor(inner); // walks layouts field by field
+
+    private static readonly Guid[] s_types = [CperGuids.CheckCache, CperGuids.CheckTlb, CperGuids.CheckBus, CperGuids.CheckMicroArchitecture, Guid.Empty];
+
+    private static List<byte[]> Bodies()
+    {
+        var found = new List<byte[]>();
+        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).ToList();
+        // The generated dumps hold few IA32/X64 sections: sections built with the model add entries of every check type
+        // and contexts of every register context type (their bytes are randomised by the test below).
+        var random = new Random(2410);
+        for (int s = 0; s < 24; s++)
+        {
+            var x86 = new Ia32X64ProcessorSection { LocalApicId = (ulong)s };
+            for (int i = 0, n = random.Next(1, 6); i < n; i++)
+                x86.ErrorInfo.Add(new Ia32X64ErrorInfo(s_types[random.Next(s_types.Length)], (ulong)random.NextInt64()) { ValidationBits = (ulong)random.Next(32) });
+            for (ushort t = 0; t < 8; t++)
+                if (random.Next(2) == 0) x86.ContextInfo.Add(new Ia32X64ContextInfo(t, new byte[t == 1 ? 24 : Ia32X64ProcessorSection.RegisterLayout(t)?.Size ?? 8]));
+            found.Add(x86.Encode());
+        }
+        foreach (var input in inputs)
+        {
+            int at = 0;
+            while (at < input.Length && CperRecordView.TryRead(input.AsSpan(at), out var record, out int n))
+            {
+                for (int i = 0; i < record.DescriptorCount; i++)
+                {
+                    var d = record.GetDescriptor(i);
+                    if (d.SectionType == CperGuids.ProcessorIa32X64 && (ulong)d.SectionOffset + d.SectionLength <= (ulong)n)
+                        found.Add(input.AsSpan(at + (int)d.SectionOffset, (int)d.SectionLength).ToArray());
+                }
+                at += n;
+            }
+        }
+        return found;
+    }
+
+    private static string Render(byte[] body, JavaScriptEncoder? encoder, int how)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        if (how == 2)
+        {
+            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = encoder });
+            var writer = new JsonRenderer(w);
+            writer.BeginObject(null, "x", 0, body.Length);
+            Ia32X64ProcessorSection.Describe(body, 0x100, writer);
+            writer.EndObject();
+        }
+        else
+        {
+            var renderer = new JsonRenderer(output, encoder);
+            StructureVisitor v = how == 1 ? new PerField(renderer) : renderer;
+            v.BeginObject(null, "x", 0, body.Length);
+            Ia32X64ProcessorSection.Describe(body, 0x100, v);
+            v.EndObject();
+            renderer.Flush();
+        }
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    [Fact]
+    public void Whole_sections_render_the_same_compiled_field_by_field_and_through_Utf8JsonWriter()
+    {
+        var random = new Random(1512);
+        int sections = 0, entries = 0;
+        foreach (var original in Bodies())
+        {
+            if (original.Length < Ia32X64ProcessorSection.HeaderSize) continue;
+            var forms = new List<byte[]> { original };
+            // N.2.4.2: ERROR_INFO_NUM in validation bits 2-7; the entries that fit are walked.
+            int walked = Math.Min((original.Length - Ia32X64ProcessorSection.HeaderSize) / Ia32X64ErrorInfo.Size, original[0] >> 2 & 0x3F);
+            if (walked > 0)
+            {
+                var noisy = (byte[])original.Clone();
+                for (int i = 0; i < walked; i++)
+                {
+                    var entry = noisy.AsSpan(Ia32X64ProcessorSection.HeaderSize + i * Ia32X64ErrorInfo.Size, Ia32X64ErrorInfo.Size);
+                    random.NextBytes(entry);
+                    s_types[random.Next(s_types.Length)].TryWriteBytes(entry);
+                }
+                forms.Add(noisy);
+                var zeros = (byte[])original.Clone();
+                zeros.AsSpan(Ia32X64ProcessorSection.HeaderSize, walked * Ia32X64ErrorInfo.Size).Clear();
+                forms.Add(zeros);
+                var ones = (byte[])original.Clone();
+                ones.AsSpan(Ia32X64ProcessorSection.HeaderSize, walked * Ia32X64ErrorInfo.Size).Fill(0xFF);
+                forms.Add(ones);
+                forms.Add(original[..(Ia32X64ProcessorSection.HeaderSize + Ia32X64ErrorInfo.Size * walked - random.Next(1, Ia32X64ErrorInfo.Size))]);
+                entries += walked;
+            }
+            foreach (var body in forms)
+            {
+                foreach (var encoder in new JavaScriptEncoder?[] { null, JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+                {
+                    string compiled = Render(body, encoder, 0);
+                    Assert.Equal(Render(body, encoder, 1), compiled);
+                    Assert.Equal(Render(body, encoder, 2), compiled);
+                }
+                sections++;
+            }
+        }
+        Assert.True(sections > 40 && entries > 10, $"{sections} sections, {entries} entries");
+    }
+}

@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using ApeiKit.Cper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// The zero-copy IA32/X64 processor section view (UEFI 2.10 N.2.4.2) held against libcper's own JSON for its IA32/X64
+/// example (fixtures/cper/libcper/ia32x64: the JSON file is libcper's output, not ours): the counts in the validation
+/// bits, local APIC ID and CPUID info, each error-information structure's type, fields and validity, each context's
+/// header, size and registers. And against the editable model over every IA32/X64 section in the fixtures (the WHEA
+/// captures included), and on hostile bodies (a count that does not fit, a register array that overruns the body).
+/// </summary>
+public sealed class Ia32X64ProcessorSectionViewTests
+{
+    [Fact]
+    public void The_view_reads_what_libcper_reads()
+    {
+        var bytes = Fixtures.Binary("cper/libcper/ia32x64.cperhex");
+        using var json = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/ia32x64.json")));
+        var record = CperRecordView.ReadPrefix(bytes, out _);
+        int seen = 0;
+        for (int i = 0; i < record.DescriptorCount; i++)
+        {
+            var d = record.GetDescriptor(i);
+            if (d.SectionType != CperGuids.ProcessorIa32X64) continue;
+            Check(bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength), json.RootElement.GetProperty("sections")[i].GetProperty("Ia32x64Processor"));
+            seen++;
+        }
+        Assert.True(seen > 0);
+    }
+
+    private static void Check(ReadOnlySpan<byte> body, JsonElement expected)
+    {
+        Assert.True(Ia32X64ProcessorSectionView.TryRead(body, out var view));
+        // N.2.4.2: ERROR_INFO_NUM in validation bits 2-7, CONTEXT_INFO_NUM in bits 8-13.
+        Assert.Equal(expected.GetProperty("processorErrorInfoNum").GetUInt64(), view.ValidationBits >> 2 & 0x3F);
+        Assert.Equal(expected.GetProperty("processorContextInfoNum").GetUInt64(), view.ValidationBits >> 8 & 0x3F);
+        Assert.Equal(expected.TryGetProperty("localAPICID", out var apic), view.HasLocalApicId);
+        if (view.HasLocalApicId) Assert.Equal(apic.GetUInt64(), view.LocalApicId);
+        Assert.Equal(expected.TryGetProperty("cpuidInfo", out var cpuid), view.HasCpuIdEax);
+        if (view.HasCpuIdEax)
+        {
+            // libcper reads CPUID Info as four 64-bit values; the view gives the 48 bytes.
+            Assert.Equal(cpuid.GetProperty("eax").GetUInt64(), BinaryPrimitives.ReadUInt64LittleEndian(view.CpuIdInfo));
+            Assert.Equal(cpuid.GetProperty("edx").GetUInt64(), BinaryPrimitives.ReadUInt64LittleEndian(view.CpuIdInfo[24..]));
+            Assert.Equal(48, view.CpuIdInfo.Length);
+        }
+
+        var infos = expected.GetProperty("processorErrorInfo");
+        int n = 0;
+        foreach (var e in view.ErrorInfo)
+        {
+            var x = infos[n++];
+            Assert.Equal(Guid.Parse(x.GetProperty("type").GetProperty("guid").GetString()!), e.ErrorType);
+            Assert.Equal(x.TryGetProperty("checkInfo", out var check), e.HasCheckInfo);
+            if (e.HasCheckInfo && check.TryGetProperty("level", out var level) && (e.CheckInfo & 1UL << 2) != 0)
+                Assert.Equal((ulong)level.GetInt32(), e.CheckInfo >> 22 & 7); // N.2.4.2.1: level in bits 22-24, valid with the value's own bit 2
+            Assert.Equal(x.TryGetProperty("targetAddressID", out var target), e.HasTargetId);
+            if (e.HasTargetId) Assert.Equal(target.GetUInt64(), e.TargetId);
+            Assert.Equal(x.TryGetProperty("requestorID", out var requestor), e.HasRequestorId);
+            if (e.HasRequestorId) Assert.Equal(requestor.GetUInt64(), e.RequestorId);
+            Assert.Equal(x.TryGetProperty("responderID", out var responder), e.HasResponderId);
+            if (e.HasResponderId) Assert.Equal(responder.GetUInt64(), e.ResponderId);
+            Assert.Equal(x.TryGetProperty("instructionPointer", out var ip), e.HasInstructionPointer);
+            if (e.HasInstructionPointer) Assert.Equal(ip.GetUInt64(), e.InstructionPointer);
+        }
+        Assert.Equal(infos.GetArrayLength(), n);
+
+        var contexts = expected.GetProperty("processorContextInfo");
+        int c = 0;
+        foreach (var context in view.ContextInfo)
+        {
+            var x = contexts[c++];
+            Assert.Equal(x.GetProperty("registerContextType").GetProperty("value").GetUInt16(), context.RegisterContextType);
+            Assert.Equal(x.GetProperty("registerArraySize").GetUInt16(), context.RegisterArraySize);
+            Assert.Equal(x.GetProperty("msrAddress").GetUInt32(), context.MsrAddress);
+            Assert.Equal(x.GetProperty("mmRegisterAddress").GetUInt64(), context.MmRegisterAddress);
+            Assert.Equal(context.RegisterArraySize, context.RegisterArray.Length);
+            var registers = x.GetProperty("registerArray");
+            if (registers.TryGetProperty("data", out var data))
+            {
+                Assert.Equal(Convert.FromBase64String(data.GetString()!), context.RegisterArray.ToArray());
+                continue;
+            }
+            // Named registers: libcper's first one (rax/eax/dr0) is the array's first value.
+            var first = registers.EnumerateObject().First();
+            var layout = Ia32X64ProcessorSection.RegisterLayout(context.RegisterContextType)!;
+            Assert.Equal(first.Value.GetUInt64(), layout.Fields[0].ReadValue(context.RegisterArray));
+            if (registers.TryGetProperty("rsp", out var rsp)) Assert.Equal(rsp.GetUInt64(), layout.Find("rsp")!.ReadValue(context.RegisterArray));
+        }
+        Assert.Equal(contexts.GetArrayLength(), c);
+    }
+
+    [Fact]
+    public void The_view_equals_the_model_for_every_IA32_section_in_the_fixtures()
+    {
+        int seen = 0;
+        foreach (var rel in Fixtures.CperRecords())
+        {
+            var bytes = Fixtures.Binary(rel);
+            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
+            var record = CperRecordView.ReadPrefix(bytes, out _);
+            for (int i = 0; i < record.DescriptorCount; i++)
+            {
+                var d = record.GetDescriptor(i);
+                if (d.SectionType != CperGuids.ProcessorIa32X64 || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
+                var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength);
+                Ia32X64ProcessorSection model;
+                try { model = Ia32X64ProcessorSection.Decode(body); }
+                catch (ApeiContentException) { continue; }
+                seen++;
+                Assert.True(Ia32X64ProcessorSectionView.TryRead(body, out var view));
+                Assert.Equal(model.ValidationBits, view.ValidationBits);
+                Assert.Equal(model.LocalApicId, view.LocalApicId);
+                Assert.Equal(model.CpuIdInfo, view.CpuIdInfo.ToArray());
+                int n = 0;
+                foreach (var e in view.ErrorInfo)
+                {
+                    var m = model.ErrorInfo[n++];
+                    Assert.Equal(m.ErrorType, e.ErrorType);
+                    Assert.Equal(m.ValidationBits, e.ValidationBits);
+                    Assert.Equal(m.CheckInfo, e.CheckInfo);
+                    Assert.Equal(m.TargetId, e.TargetId);
+                    Assert.Equal(m.RequestorId, e.RequestorId);
+                    Assert.Equal(m.ResponderId, e.ResponderId);
+                    Assert.Equal(m.InstructionPointer, e.InstructionPointer);
+                }
+                Assert.Equal(model.ErrorInfo.Count, n);
+                int c = 0;
+                var contexts = view.ContextInfo;
+                while (contexts.MoveNext())
+                {
+                    var m = model.ContextInfo[c++];
+                    Assert.Equal(m.RegisterContextType, contexts.Current.RegisterContextType);
+                    Assert.Equal(m.MsrAddress, contexts.Current.MsrAddress);
+                    Assert.Equal(m.MmRegisterAddress, contexts.Current.MmRegisterAddress);
+                    Assert.Equal(m.RegisterArray, contexts.Current.RegisterArray.ToArray());
+                }
+                Assert.True(contexts.Complete);
+                Assert.Equal(model.ContextInfo.Count, c);
+                Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
+            }
+        }
+        Assert.True(seen >= 2, $"expected IA32/X64 sections in the fixtures, found {seen}");
+    }
+
+    [Fact]
+    public void Counts_and_sizes_that_do_not_fit_end_the_walk_where_the_describer_stops()
+    {
+        var x86 = new Ia32X64ProcessorSection { LocalApicId = 2 };
+        x86.ErrorInfo.Add(new Ia32X64ErrorInfo(CperGuids.CheckCache, checkInfo: 0x0407_0006) { InstructionPointer = 0xFFFF_8000_1234_0000 });
+        x86.ContextInfo.Add(new Ia32X64ContextInfo(Ia32X64RegisterContextType.Debug64));
+        x86.TrailingBytes = [1, 2, 3];
+        var body = x86.Encode();
+
+        // ERROR_INFO_NUM of 63: only the structures that fit are walked, no context is trusted, no trailing bytes claimed.
+        var tooMany = (byte[])body.Clone();
+        tooMany[0] = (byte)(tooMany[0] | 0x3F << 2);
+        Assert.True(Ia32X64ProcessorSectionView.TryRead(tooMany, out var v1));
+        Assert.Equal((tooMany.Length - 64) / 64, v1.ErrorInfo.Count);
+        Assert.False(v1.ContextInfo.MoveNext());
+        Assert.True(v1.TrailingBytes.IsEmpty);
+
+        // A register array size past the body: the context walk stops, incomplete, and no trailing bytes are claimed.
+        var overrun = (byte[])body.Clone();
+        BinaryPrimitives.WriteUInt16LittleEndian(overrun.AsSpan(64 + 64 + 2), 10_000);
+        Assert.True(Ia32X64ProcessorSectionView.TryRead(overrun, out var v2));
+        Assert.Equal(1, v2.ErrorInfo.Count);
+        var contexts = v2.ContextInfo;
+        Assert.False(contexts.MoveNext());
+        Assert.False(contexts.Complete);
+        Assert.True(v2.TrailingBytes.IsEmpty);
+
+        // The whole section: one entry, one 64-byte debug-register context, three trailing bytes.
+        Assert.True(Ia32X64ProcessorSectionView.TryRead(body, out var v3));
+        Assert.Equal([1, 2, 3], v3.TrailingBytes.ToArray());
+        foreach (var e in v3.ErrorInfo) Assert.Equal(0xFFFF_8000_1234_0000, e.InstructionPointer);
+        foreach (var c in v3.ContextInfo) Assert.Equal(64, c.RegisterArray.Length);
+
+        // Shorter than the header: no entries, contexts or trailing bytes, and no exception.
+        Assert.True(Ia32X64ProcessorSectionView.TryRead(body.AsSpan(0, 20), out var v4));
+        Assert.Equal(0, v4.ErrorInfo.Count);
+        Assert.False(v4.ContextInfo.MoveNext());
+        Assert.True(v4.TrailingBytes.IsEmpty);
+        Assert.True(v4.CpuIdInfo.IsEmpty);
+        Assert.False(Ia32X64ProcessorSectionView.TryRead(body.AsSpan(0, 3), out _));
+    }
+
+    [Fact]
+    public void Walking_the_view_allocates_nothing()
+    {
+        var bytes = Fixtures.Binary("cper/libcper/ia32x64.cperhex");
+        var record = CperRecordView.ReadPrefix(bytes, out _);
+        var d = record.GetDescriptor(0);
+        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength);
+        ulong sum = Walk(body); // warm up (JIT, statics)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) sum += Walk(body);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotEqual(0UL, sum);
+    }
+
+    private static ulong Walk(ReadOnlySpan<byte> body)
+    {
+        Ia32X64ProcessorSectionView.TryRead(body, out var view);
+        ulong sum = view.ValidationBits;
+        foreach (var e in view.ErrorInfo) sum += e.HasInstructionPointer ? e.InstructionPointer : e.CheckInfo;
+        foreach (var c in view.ContextInfo) sum += c.RegisterContextType + (ulong)c.RegisterArray.Length;
+        return sum + (ulong)view.TrailingBytes.Length;
+    }
+}
