@@ -402,6 +402,9 @@ public sealed class GeneratedLayoutTests
 
     public static TheoryData<string> Layouts => [.. s_rows.Keys];
 
+    /// <summary>Rows whose section no fixture holds (checked over the seeded random bodies only); every other row must meet a real one.</summary>
+    private static readonly HashSet<string> s_noFixtures = [];
+
     [Theory]
     [MemberData(nameof(Layouts))]
     public void View_agrees_with_the_describer_and_the_model(string layout)
@@ -424,7 +427,8 @@ public sealed class GeneratedLayoutTests
             if (i % 4 == 0) body.AsSpan(0, Math.Min(8, body.Length)).Clear(); // no validation bits at all, now and then
             One(row, $"random body {i} ({body.Length} bytes)", body);
         }
-        Assert.True(fixtures >= 0); // the count is reported by the failure messages; random bodies cover types without fixtures
+        Assert.True(fixtures > 0 || s_noFixtures.Contains(layout), $"{layout}: no fixture holds this section any more (if that is meant, name it in s_noFixtures)");
+        Assert.False(fixtures > 0 && s_noFixtures.Contains(layout), $"{layout}: {fixtures} fixture sections now hold it: take it out of s_noFixtures");
     }
 
     [Fact]

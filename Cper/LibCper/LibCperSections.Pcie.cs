@@ -314,11 +314,6 @@ internal sealed class LcPcie : LibCperSection
         w.WriteEndObject();
     }
 
-    private static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
-    {
-        Span<char> text = stackalloc char[18];
-        w.WriteString(name, text[..FormatHex(value, digits, text)]);
-    }
 
     private static void WriteGroups(Utf8JsonWriter w, Group[] groups, ReadOnlySpan<byte> block)
     {
