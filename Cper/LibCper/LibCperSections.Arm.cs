@@ -133,6 +133,10 @@ internal sealed class LcArm : LibCperSection
     private const int VendorBit = 3; // N.2.4.4 Table N-16: vendor-specific information valid ([ValidationBit(3, ...)] on ArmProcessorSection)
     private const int MiscType = (int)ArmRegisterContextType.MiscSystemRegister;
 
+    /// <summary>The miscellaneous system register context's two fields (UEFI Table N-30), found once, not per context.</summary>
+    private static readonly FieldDef s_miscEncoding = ArmProcessorSection.RegisterLayout(MiscType)!.Find("mrsEncoding")!;
+    private static readonly FieldDef s_miscValue = ArmProcessorSection.RegisterLayout(MiscType)!.Find("value")!;
+
     /// <inheritdoc/>
     public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
     {
@@ -371,7 +375,7 @@ internal sealed class LcArm : LibCperSection
             // then Value:64 from byte 2; sections/cper-section-arm.c:828-841 refuses an array shorter than those 10 bytes.
             // That is the model's layout (UEFI Table N-30) apart from o0, which libcper reads as 2 bits (bits 14-15;
             // UEFI: bit 14, bit 15 reserved).
-            ulong enc = layout!.Find("mrsEncoding")!.ReadValue(array);
+            ulong enc = s_miscEncoding.ReadValue(array);
             w.WriteStartObject(s_registerArray);
             w.WriteStartObject(s_mrsEncoding);
             w.WriteNumber(s_op2, enc & 7);
@@ -380,7 +384,7 @@ internal sealed class LcArm : LibCperSection
             w.WriteNumber(s_op1, (enc >> 11) & 7);
             w.WriteNumber(s_o0, (enc >> 14) & 3);
             w.WriteEndObject();
-            w.WriteNumber(s_value, layout.Find("value")!.ReadValue(array));
+            w.WriteNumber(s_value, s_miscValue.ReadValue(array));
             w.WriteEndObject();
         }
         else WriteBase64(w, s_registerArray, array);
@@ -479,8 +483,8 @@ internal sealed class LcArm : LibCperSection
             array = new byte[Math.Max(size, (uint)layout!.Size)];
             var me = Lc.M(r, "mrsEncoding");
             ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 3) << 14);
-            layout.Find("mrsEncoding")!.WriteValue(array, enc);
-            layout.Find("value")!.WriteValue(array, U(Lc.M(r, "value")));
+            s_miscEncoding.WriteValue(array, enc);
+            s_miscValue.WriteValue(array, U(Lc.M(r, "value")));
         }
         else array = FromB64(Lc.M(r, "data"));
         // libcper writes contexts without padding.
