@@ -5,7 +5,7 @@ namespace ApeiKit.Tests.Cper;
 
 /// <summary>
 /// The views of the sections declared with a variable tail (PCIe with its nested blocks, PCI component with its register
-/// pairs, CCIX PER, CXL protocol, CXL component), read in place from libcper's example records and held against the JSON
+/// pairs, CCIX PER, CXL protocol, CXL component) and of two fixed sections (PCI bus, processor generic), read in place from libcper's example records and held against the JSON
 /// libcper itself produced for them (fixtures/cper/libcper/*.json, its own output, not ours): the values come from the
 /// bytes through the generated accessors and the hand-written tails, the expected values from libcper's parser.
 /// </summary>
@@ -150,5 +150,51 @@ public sealed class VariableSectionViewTests
         Assert.False(old.HasRecordIdentifierGuid);
         Assert.Equal(body.AsSpan(FirmwareErrorRecordReferenceSection.Revision0Size).ToArray(), old.Payload.ToArray());
         Assert.False(FirmwareErrorRecordReferenceSectionView.TryRead(body.AsSpan(0, 15), out _));
+    }
+
+    [Fact]
+    public void Pci_bus_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("pcibus", "PciBus", out var doc);
+        using var owner = doc;
+        Assert.True(PciBusErrorSectionView.TryRead(body, out var v));
+        // libcper prints a member only when its validation bit is set; the view's HasX must say the same.
+        Assert.Equal(s.TryGetProperty("busID", out var bus), v.HasBusId);
+        Assert.Equal(bus.GetProperty("busNumber").GetUInt32(), v.BusId & 0xFFu);
+        Assert.Equal(bus.GetProperty("segmentNumber").GetUInt32(), (uint)v.BusId >> 8);
+        Assert.Equal(s.TryGetProperty("busData", out var data), v.HasBusData);
+        Assert.Equal(data.GetUInt64(), v.BusData);
+        Assert.Equal(s.TryGetProperty("busRequestorID", out var requestor), v.HasRequestorId);
+        Assert.Equal(requestor.GetUInt64(), v.RequestorId);
+        Assert.Equal(s.TryGetProperty("targetID", out var target), v.HasTargetId);
+        Assert.Equal(target.GetUInt64(), v.TargetId);
+        Assert.Equal(s.TryGetProperty("busAddress", out _), v.HasBusAddress);
+        Assert.Equal(s.TryGetProperty("busCompleterID", out _), v.HasCompleterId);
+        Assert.Equal(s.GetProperty("errorStatus").GetProperty("errorType").GetProperty("value").GetUInt64(), v.ErrorStatus >> 8 & 0xFF); // UEFI 2.10 N.2.2: Error Type is bits 8-15 of Error Status
+    }
+
+    [Fact]
+    public void Processor_generic_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("generic", "GenericProcessor", out var doc);
+        using var owner = doc;
+        Assert.True(ProcessorGenericSectionView.TryRead(body, out var v));
+        Assert.Equal(s.TryGetProperty("processorType", out var type), v.HasProcessorType);
+        Assert.Equal(type.GetProperty("value").GetUInt32(), v.ProcessorType);
+        Assert.Equal(s.TryGetProperty("errorType", out var error), v.HasErrorType);
+        Assert.Equal(error.GetProperty("value").GetUInt32(), v.ErrorType);
+        Assert.Equal(s.TryGetProperty("cpuVersionInfo", out var version), v.HasCpuVersion);
+        Assert.Equal(version.GetUInt64(), v.CpuVersion);
+        Assert.Equal(s.TryGetProperty("processorID", out var id), v.HasProcessorId);
+        Assert.Equal(id.GetUInt64(), v.ProcessorId);
+        Assert.Equal(s.TryGetProperty("requestorID", out var requestor), v.HasRequestorId);
+        Assert.Equal(requestor.GetUInt64(), v.RequestorId);
+        Assert.Equal(s.TryGetProperty("instructionIP", out var ip), v.HasInstructionIp);
+        Assert.Equal(ip.GetUInt64(), v.InstructionIp);
+        Assert.Equal(s.TryGetProperty("processorISA", out _), v.HasProcessorIsa);
+        Assert.Equal(s.TryGetProperty("targetAddress", out _), v.HasTargetAddress);
+        var flags = s.GetProperty("flags");
+        Assert.Equal(flags.GetProperty("restartable").GetBoolean(), (v.Flags & 1) != 0);
+        Assert.Equal(flags.GetProperty("overflow").GetBoolean(), (v.Flags & 4) != 0);
     }
 }
