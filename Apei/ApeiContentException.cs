@@ -20,6 +20,7 @@ public sealed class ApeiContentException : Exception
         Offset = offset;
         Expected = expected;
         Found = found;
+        Detail = detail;
     }
 
     /// <summary>The structure being decoded, e.g. <c>"ARM error information #3"</c>.</summary>
@@ -37,9 +38,12 @@ public sealed class ApeiContentException : Exception
     /// <summary>What the input holds.</summary>
     public string? Found { get; }
 
-    /// <summary>Returns a copy of this exception with its offset moved by <paramref name="delta"/>, for decoders that run on a slice.</summary>
+    /// <summary>A word on the kind of fault (e.g. <c>"truncated"</c>), or null.</summary>
+    public string? Detail { get; }
+
+    /// <summary>Returns a copy of this exception with its offset moved by <paramref name="delta"/> (everything else kept), for decoders that run on a slice.</summary>
     public ApeiContentException Rebase(long delta)
-        => delta == 0 ? this : new ApeiContentException(Structure, Field, Offset + delta, Expected, Found);
+        => delta == 0 ? this : new ApeiContentException(Structure, Field, Offset + delta, Expected, Found, Detail);
 
     /// <summary>Too few bytes for a structure or field.</summary>
     public static ApeiContentException Truncated(string structure, long offset, long needed, long available, string? field = null)

@@ -47,4 +47,35 @@ public static class ContentStatus
         if (complete) return;
         throw (error ?? ApeiContentException.Truncated(structure, 0, needed, available)).Rebase(baseOffset);
     }
+
+    /// <summary>
+    /// The strict face of a lenient decoder (one that collects content errors in a list and returns what it could read):
+    /// runs <paramref name="decode"/> and throws the first error it collected, else returns its result.
+    /// </summary>
+    /// <typeparam name="T">What the decoder returns.</typeparam>
+    /// <typeparam name="TOptions">The decoder's options.</typeparam>
+    /// <param name="decode">The lenient decoder.</param>
+    /// <param name="source">Bytes starting at the structure.</param>
+    /// <param name="bytesConsumed">Bytes the structure occupies.</param>
+    /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
+    /// <param name="options">Passed to <paramref name="decode"/>.</param>
+    /// <exception cref="ApeiContentException">The first content error <paramref name="decode"/> collected or threw.</exception>
+    public static T DecodeStrict<T, TOptions>(LenientDecoder<T, TOptions> decode, ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset, TOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(decode);
+        var errors = new List<ApeiContentException>();
+        var result = decode(source, out bytesConsumed, errors, baseOffset, options);
+        if (errors.Count > 0) throw errors[0];
+        return result;
+    }
 }
+
+/// <summary>A lenient decoder: reads what it can of <paramref name="source"/>, adding each content error to <paramref name="errors"/>.</summary>
+/// <typeparam name="T">What it returns.</typeparam>
+/// <typeparam name="TOptions">Its options.</typeparam>
+/// <param name="source">Bytes starting at the structure.</param>
+/// <param name="bytesConsumed">Bytes the structure occupies.</param>
+/// <param name="errors">Receives the content errors.</param>
+/// <param name="baseOffset">Absolute offset of <paramref name="source"/>.</param>
+/// <param name="options">The decoder's options.</param>
+public delegate T LenientDecoder<T, TOptions>(ReadOnlySpan<byte> source, out int bytesConsumed, List<ApeiContentException> errors, long baseOffset, TOptions options);

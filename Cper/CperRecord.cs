@@ -66,12 +66,7 @@ public sealed class CperRecord : IApeiEncodable
     /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     /// <exception cref="ApeiContentException">Malformed or truncated record or section.</exception>
     public static CperRecord Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
-    {
-        var errors = new List<ApeiContentException>();
-        var record = Decode(source, out bytesConsumed, errors, baseOffset, options);
-        if (errors.Count > 0) throw errors[0];
-        return record;
-    }
+        => ContentStatus.DecodeStrict<CperRecord, CperDecodeOptions?>(Decode, source, out bytesConsumed, baseOffset, options);
 
     /// <summary>
     /// Decodes leniently: sections whose bodies fail to decode are kept as <see cref="RawSectionBody"/>,

@@ -58,12 +58,7 @@ public sealed class ErrorStatusBlock : IApeiEncodable
     /// <param name="baseOffset">Absolute offset of <paramref name="source"/> (for error offsets).</param>
     /// <param name="options">The section codecs (vendor codecs added), limits and ARM error-type reading; null: <see cref="CperDecodeOptions.Default"/>.</param>
     public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
-    {
-        var errors = new List<ApeiContentException>();
-        var block = Decode(source, out bytesConsumed, errors, baseOffset, options);
-        if (errors.Count > 0) throw errors[0];
-        return block;
-    }
+        => ContentStatus.DecodeStrict<ErrorStatusBlock, CperDecodeOptions?>(Decode, source, out bytesConsumed, baseOffset, options);
 
     /// <summary>Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>.</summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block structure.</exception>

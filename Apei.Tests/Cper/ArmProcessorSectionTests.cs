@@ -67,6 +67,22 @@ public class ArmProcessorSectionTests
         Assert.Equal(ArmErrorTypeEncoding.BitFlags, arm.GetTypeEncoding());
     }
 
+    public static TheoryData<string> HeaderSettersWithAValidationBit() =>
+        [.. ArmProcessorSection.HeaderLayout.Fields.Where(f => f.ValidBit >= 0).Select(f => f.Json)];
+
+    [Theory]
+    [MemberData(nameof(HeaderSettersWithAValidationBit))]
+    public void Setting_a_header_field_sets_its_validation_bit(string json)
+    {
+        // N.2.4.4 Table N-16: a setter writes a value meant, so it sets the bit that makes the field valid (PSCI state shares bit 2 with the running state).
+        var field = ArmProcessorSection.HeaderLayout.Find(json)!;
+        var property = typeof(ArmProcessorSection).GetProperty(char.ToUpperInvariant(json[0]) + json[1..])!;
+        var arm = new ArmProcessorSection();
+        property.SetValue(arm, Convert.ChangeType(1, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1ul << field.ValidBit, arm.ValidationBits & (1ul << field.ValidBit));
+        Assert.Equal(1ul, Convert.ToUInt64(property.GetValue(arm), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Hand_built_section_decodes_back_to_the_same_values_and_bytes()
     {

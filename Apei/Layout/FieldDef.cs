@@ -47,6 +47,9 @@ public sealed record BitFieldDef(string Json, string Label, int Bit, int Width, 
     /// <summary>Extracts the sub-field from the whole value.</summary>
     public ulong Extract(ulong value) => Width >= 64 ? value >> Bit : (value >> Bit) & ((1UL << Width) - 1);
 
+    /// <summary>The whole value <paramref name="whole"/> with this sub-field replaced by <paramref name="value"/> (cut to <see cref="Width"/> bits); the other bits kept.</summary>
+    public ulong Insert(ulong whole, ulong value) => (whole & ~Mask) | ((value << Bit) & Mask);
+
     /// <summary>
     /// The decimal number a BCD value spells (0x30 gives 30), or false when a digit is above 9 (then the value is not
     /// BCD and is shown as hex).

@@ -211,7 +211,7 @@ public sealed partial class ArmProcessorSection
     {
         ushort type = (ushort)ArmContextInfo.RegisterContextTypeField.ReadValue(context);
         var array = context[ArmContextInfo.HeaderSize..];
-        string typeName = RegisterContextTypes[type] ?? Inv($"reserved register context type {type}");
+        string typeName = RegisterContextTypes[type] ?? FormattableString.Invariant($"reserved register context type {type}");
         visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length + padding.Length);
         ContextHeaderLayout.Describe(context[..ArmContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + ArmContextInfo.HeaderSize;
@@ -235,7 +235,7 @@ public sealed partial class ArmProcessorSection
         }
         else
         {
-            if (layout is not null) visitor.Info("registerArrayNote", "Register array", Inv($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
+            if (layout is not null) visitor.Info("registerArrayNote", "Register array", FormattableString.Invariant($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
             visitor.Data("registerArray", "Register array", arrayOffset, array);
         }
         if (!padding.IsEmpty) visitor.Data("padding", "Padding to a multiple of 16 bytes", offset + context.Length, padding);

@@ -91,9 +91,9 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     [Bit("running", 0, 1, Label = "Processor running")]
     public partial uint RunningState { get; set; }
 
-    /// <summary>PSCI state (meaningful when running state bit 0 is clear; validation bit 2 covers it with the running state, and setting it leaves the bit as it is).</summary>
+    /// <summary>PSCI state (meaningful when running state bit 0 is clear; sets validation bit 2, which covers it with the running state).</summary>
     [Field(36, 4, FieldKind.Hex, ValidBit = 2, ValidationName = "runningState", Label = "PSCI state (when not running)")]
-    public uint PsciState { get => (uint)Get(PsciStateField); set => PsciStateField.WriteValue(_header, value); }
+    public partial uint PsciState { get; set; }
 
     private static FieldDerivation ErrInfoNumDerivation { get; } = FieldDerivation.CountOf("errorInfo");
     private static FieldDerivation ContextInfoNumDerivation { get; } = FieldDerivation.CountOf("contextInfo");
@@ -285,19 +285,19 @@ public sealed partial class ArmProcessorSection : CperSectionBody
                 LengthError = lengthProblem switch
                 {
                     LengthProblem.SectionLengthBeyondBody => new ApeiContentException(StructureName, "SectionLength", lengthAt,
-                        Inv($"at most {body.Length} bytes (the section body's length)"), Inv($"{sectionLength} bytes")),
+                        FormattableString.Invariant($"at most {body.Length} bytes (the section body's length)"), FormattableString.Invariant($"{sectionLength} bytes")),
                     LengthProblem.SectionLengthBelowHeader => new ApeiContentException(StructureName, "SectionLength", lengthAt,
-                        Inv($"at least {HeaderSize} bytes (the header)"), Inv($"{sectionLength} bytes")),
+                        FormattableString.Invariant($"at least {HeaderSize} bytes (the header)"), FormattableString.Invariant($"{sectionLength} bytes")),
                     _ => null,
                 },
                 CountError = countProblem switch
                 {
                     CountProblem.InfoBeyondLength => new ApeiContentException(StructureName, "ErrInfoNum", infoAt,
-                        Inv($"at most {infoCount} error-information structures of 32 bytes in the {room} bytes after the header"), Inv($"{infoNum}")),
+                        FormattableString.Invariant($"at most {infoCount} error-information structures of 32 bytes in the {room} bytes after the header"), FormattableString.Invariant($"{infoNum}")),
                     CountProblem.InfoAboveLimit => new ApeiContentException(StructureName, "ErrInfoNum", infoAt,
-                        DecoderLimits.Describe(limits.MaxErrorInformationEntries, nameof(DecoderLimits.MaxErrorInformationEntries)), Inv($"{infoNum}")),
+                        DecoderLimits.Describe(limits.MaxErrorInformationEntries, nameof(DecoderLimits.MaxErrorInformationEntries)), FormattableString.Invariant($"{infoNum}")),
                     CountProblem.ContextAboveLimit => new ApeiContentException(StructureName, "ContextInfoNum", baseOffset + ContextInfoNumField.Offset,
-                        DecoderLimits.Describe(limits.MaxContextStructures, nameof(DecoderLimits.MaxContextStructures)), Inv($"{contextNum}")),
+                        DecoderLimits.Describe(limits.MaxContextStructures, nameof(DecoderLimits.MaxContextStructures)), FormattableString.Invariant($"{contextNum}")),
                     _ => null,
                 },
             };
@@ -309,7 +309,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         int lengthAt = at + ArmErrorInfo.LengthField.Offset;
         byte length = body[lengthAt];
         return length == ArmErrorInfo.Size ? null
-            : ApeiContentException.Invalid(Inv($"ARM error information #{index}"), "Length", baseOffset + lengthAt, "32", Inv($"{length}"));
+            : ApeiContentException.Invalid(FormattableString.Invariant($"ARM error information #{index}"), "Length", baseOffset + lengthAt, "32", FormattableString.Invariant($"{length}"));
     }
 
     /// <summary>
@@ -330,7 +330,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     private static ApeiContentException? CheckContext(ReadOnlySpan<byte> body, int pos, int limit, int index, long baseOffset, out int size)
     {
         if (TryMeasureContext(body, pos, limit, out size)) return null;
-        string name = Inv($"ARM context information #{index}");
+        string name = FormattableString.Invariant($"ARM context information #{index}");
         long left = limit - pos;
         if (left < ArmContextInfo.HeaderSize)
             return ApeiContentException.Truncated(name, baseOffset + pos, ArmContextInfo.HeaderSize, left);
@@ -338,7 +338,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[sizeAt..]);
         ulong room = (ulong)(left - ArmContextInfo.HeaderSize);
         return new ApeiContentException(name, "RegisterArraySize", baseOffset + sizeAt,
-            Inv($"at most {room} bytes (left before SectionLength)"), Inv($"{declared} bytes"));
+            FormattableString.Invariant($"at most {room} bytes (left before SectionLength)"), FormattableString.Invariant($"{declared} bytes"));
     }
 
     /// <summary>
@@ -356,5 +356,4 @@ public sealed partial class ArmProcessorSection : CperSectionBody
         return padding;
     }
 
-    internal static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -51,9 +51,9 @@ public readonly ref partial struct ArmProcessorSectionView
         get
         {
             if (_body.Length < ArmProcessorSection.HeaderSize) return default;
-            ArmProcessorSection.Measure(_body, DecoderLimits.Default, out int limit, out _, out _, out _, out var countProblem);
+            ArmProcessorSection.Measure(_body, DecoderLimits.Default, out int limit, out int infoCount, out int contextCount, out _, out var countProblem);
             if (countProblem != ArmProcessorSection.CountProblem.None) return default;
-            var contexts = ContextInfo;
+            var contexts = new ArmContextInfoEnumerator(_body, ArmProcessorSection.HeaderSize + infoCount * ArmErrorInfo.Size, limit, contextCount); // ContextInfo, measured once
             while (contexts.MoveNext()) { }
             return contexts.Complete ? _body[contexts.End..limit] : default;
         }

@@ -224,14 +224,14 @@ public sealed class ArmRasSection : CperSectionBody
         int syndromeOffset = BinaryPrimitives.ReadUInt16LittleEndian(body[12..]);
         int auxOffset = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
         if (syndromeOffset < NodeSize || syndromeOffset > body.Length)
-            throw new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + 12, ArmProcessorSection.Inv($"{NodeSize} to {body.Length}"), ArmProcessorSection.Inv($"{syndromeOffset}"));
+            throw new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + 12, FormattableString.Invariant($"{NodeSize} to {body.Length}"), FormattableString.Invariant($"{syndromeOffset}"));
         ulong syndromeEnd = (ulong)syndromeOffset + (ulong)count * SyndromeSize;
         if (syndromeEnd > (ulong)body.Length)
             throw new ApeiContentException(StructureName, "ErrorSyndromeArrayNumEntries", baseOffset + 8,
-                ArmProcessorSection.Inv($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), ArmProcessorSection.Inv($"{count}"));
+                FormattableString.Invariant($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), FormattableString.Invariant($"{count}"));
         if (auxOffset == 0) return new(syndromeOffset, (int)count, 0, (int)syndromeEnd, null);
         if ((ulong)auxOffset < syndromeEnd || auxOffset > body.Length)
-            throw new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + 14, ArmProcessorSection.Inv($"0, or {syndromeEnd} to {body.Length}"), ArmProcessorSection.Inv($"{auxOffset}"));
+            throw new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + 14, FormattableString.Invariant($"0, or {syndromeEnd} to {body.Length}"), FormattableString.Invariant($"{auxOffset}"));
         var aux = body[auxOffset..];
         var error = ArmRasAuxiliaryData.Check(aux, baseOffset + auxOffset, out int auxSize);
         return new(syndromeOffset, (int)count, auxOffset, error is null ? auxOffset + auxSize : body.Length, error);
@@ -412,23 +412,23 @@ public sealed class ArmRasAuxiliaryData
         uint pairOffset = BinaryPrimitives.ReadUInt32LittleEndian(aux[8..]);
         int pairs = BinaryPrimitives.ReadUInt16LittleEndian(aux[12..]);
         if (size < ArmRasSection.AuxiliaryHeaderSize || size > (uint)aux.Length)
-            return new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + 4, ArmProcessorSection.Inv($"{ArmRasSection.AuxiliaryHeaderSize} to {aux.Length} bytes"), ArmProcessorSection.Inv($"{size} bytes"));
+            return new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + 4, FormattableString.Invariant($"{ArmRasSection.AuxiliaryHeaderSize} to {aux.Length} bytes"), FormattableString.Invariant($"{size} bytes"));
         if (pairOffset < ArmRasSection.AuxiliaryHeaderSize || pairOffset > size || (ulong)pairs * ArmRasSection.PairSize > size - pairOffset)
             return new ApeiContentException(name, "KeyValuePairArrayOffset", baseOffset + 8,
-                ArmProcessorSection.Inv($"{ArmRasSection.AuxiliaryHeaderSize} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), ArmProcessorSection.Inv($"{pairOffset}"));
+                FormattableString.Invariant($"{ArmRasSection.AuxiliaryHeaderSize} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), FormattableString.Invariant($"{pairOffset}"));
         int pos = ArmRasSection.AuxiliaryHeaderSize;
         for (int i = 0; i < contexts; i++)
         {
             layout = new(list, pos, (int)pairOffset, pairs, (int)size);
             uint room = pairOffset - (uint)pos; // pos never passes pairOffset: each length is checked against the room left
             if (room < ArmRasSection.ContextHeaderSize)
-                return ApeiContentException.Truncated(ArmProcessorSection.Inv($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries");
+                return ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries");
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(aux[pos..]);
             int registers = BinaryPrimitives.ReadUInt16LittleEndian(aux[(pos + 6)..]);
             uint needed = (uint)(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize);
             if (length < needed || length > room)
-                return new ApeiContentException(ArmProcessorSection.Inv($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
-                    ArmProcessorSection.Inv($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), ArmProcessorSection.Inv($"{length} bytes"));
+                return new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
+                    FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes"));
             list?.Add((pos, (int)length));
             pos += (int)length;
         }

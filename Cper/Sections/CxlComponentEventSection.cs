@@ -185,7 +185,7 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
         ulong length = LengthField.ReadValue(body);
         if (length >= HeaderSize && length <= (ulong)body.Length) return (int)length;
         error = new ApeiContentException(StructureName, "Length", baseOffset + LengthField.Offset,
-            ArmProcessorSection.Inv($"{HeaderSize} to {body.Length} bytes (the section body)"), ArmProcessorSection.Inv($"{length} bytes"));
+            FormattableString.Invariant($"{HeaderSize} to {body.Length} bytes (the section body)"), FormattableString.Invariant($"{length} bytes"));
         return body.Length;
     }
 }

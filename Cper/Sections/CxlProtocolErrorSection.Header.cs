@@ -62,11 +62,17 @@ public sealed partial class CxlProtocolErrorSection
     /// <summary>Fixed-part layout (UEFI 2.10 N.2.13, CXL Protocol Error Section): <see cref="LayoutDef"/>.</summary>
     public static StructDef HeaderLayout => LayoutDef;
 
-    /// <summary>Slot number (bits 15:3 of the slot field).</summary>
+    /// <summary>Slot number (bits 15:3 of the slot field, its declared <c>slotNumber</c> bit field).</summary>
     public int SlotNumber
     {
-        get => Slot >> 3;
-        set => Slot = (ushort)((value << 3) | (Slot & 7));
+        get => (int)Declared.SlotNumber.Extract(Slot);
+        set => Slot = (ushort)Declared.SlotNumber.Insert(Slot, (ulong)value);
+    }
+
+    // In a class of its own: a field initializer of this partial class would run before the generated static constructor sets SlotField.
+    private static class Declared
+    {
+        public static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
     }
 }
 

@@ -117,13 +117,13 @@ public sealed partial class CxlProtocolErrorSection : CperSectionBody
         if (dvsec > room)
         {
             error = new ApeiContentException(StructureName, "CxlDvsecLength", baseOffset + CxlDvsecLengthField.Offset,
-                ArmProcessorSection.Inv($"at most {room} bytes (left in the section)"), ArmProcessorSection.Inv($"{dvsec} bytes"));
+                FormattableString.Invariant($"at most {room} bytes (left in the section)"), FormattableString.Invariant($"{dvsec} bytes"));
             return (room, 0);
         }
         if (log > room - dvsec)
         {
             error = new ApeiContentException(StructureName, "CxlErrorLogLength", baseOffset + CxlErrorLogLengthField.Offset,
-                ArmProcessorSection.Inv($"at most {room - dvsec} bytes (left after the DVSEC)"), ArmProcessorSection.Inv($"{log} bytes"));
+                FormattableString.Invariant($"at most {room - dvsec} bytes (left after the DVSEC)"), FormattableString.Invariant($"{log} bytes"));
             return (dvsec, room - dvsec);
         }
         return (dvsec, log);

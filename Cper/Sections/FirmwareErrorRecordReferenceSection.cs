@@ -102,7 +102,7 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
         {
             var missing = size == Size && body.Length >= RecordIdentifierGuidField.Offset ? RecordIdentifierGuidField : RecordIdentifierField;
             throw new ApeiContentException(StructureName, missing == RecordIdentifierGuidField ? "RecordIdentifierGuid" : "RecordIdentifier", baseOffset + missing.Offset,
-                ArmProcessorSection.Inv($"{size} bytes for revision {body[1]}"), ArmProcessorSection.Inv($"{body.Length} bytes"), "truncated");
+                FormattableString.Invariant($"{size} bytes for revision {body[1]}"), FormattableString.Invariant($"{body.Length} bytes"), "truncated");
         }
         return size;
     }

@@ -143,7 +143,7 @@ public sealed partial class Ia32X64ProcessorSection
         foreach (var (reg, size) in registers)
         {
             // The GDTR and IDTR of the x64 state are 16 bytes: shown as raw bytes (base and limit as stored).
-            fields.Add(reg.Length == 0 ? FieldDef.Reserved(ArmProcessorSection.Inv($"reserved{at}"), at, size)
+            fields.Add(reg.Length == 0 ? FieldDef.Reserved(FormattableString.Invariant($"reserved{at}"), at, size)
                 : size > 8 ? FieldDef.Bytes(reg.ToLowerInvariant(), reg, at, size)
                 : FieldDef.Hex(reg.ToLowerInvariant(), reg, at, size));
             at += size;
@@ -214,7 +214,7 @@ public sealed partial class Ia32X64ProcessorSection
     {
         ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(context);
         var array = context[Ia32X64ContextInfo.HeaderSize..];
-        string typeName = RegisterContextTypes[type] ?? ArmProcessorSection.Inv($"reserved register context type {type}");
+        string typeName = RegisterContextTypes[type] ?? FormattableString.Invariant($"reserved register context type {type}");
         visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length);
         ContextHeaderLayout.Describe(context[..Ia32X64ContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + Ia32X64ContextInfo.HeaderSize;
@@ -237,7 +237,7 @@ public sealed partial class Ia32X64ProcessorSection
             for (int k = 0; k < array.Length; k += 8)
             {
                 visitor.BeginObject(null, $"MSR 0x{msr + (uint)(k / 8):X}", arrayOffset + k, 8);
-                visitor.Info("msr", "MSR", ArmProcessorSection.Inv($"0x{msr + (uint)(k / 8):X}"));
+                visitor.Info("msr", "MSR", FormattableString.Invariant($"0x{msr + (uint)(k / 8):X}"));
                 visitor.Field(MsrElement.Fields[0], arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
                 visitor.EndObject();
             }
@@ -245,7 +245,7 @@ public sealed partial class Ia32X64ProcessorSection
         }
         else
         {
-            if (layout is not null) visitor.Info("registerArrayNote", "Register array", ArmProcessorSection.Inv($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
+            if (layout is not null) visitor.Info("registerArrayNote", "Register array", FormattableString.Invariant($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
             visitor.Data("registerArray", "Register array", arrayOffset, array);
         }
         visitor.EndObject();

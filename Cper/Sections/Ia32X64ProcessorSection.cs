@@ -190,7 +190,7 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
             {
                 ErrorInfoCount = fits,
                 CountError = new ApeiContentException(StructureName, "ValidationBits.ErrorInfoNum", baseOffset,
-                    ArmProcessorSection.Inv($"at most {fits} error-information structures of 64 bytes in the {room} bytes after the header"), ArmProcessorSection.Inv($"{infoNum}")),
+                    FormattableString.Invariant($"at most {fits} error-information structures of 64 bytes in the {room} bytes after the header"), FormattableString.Invariant($"{infoNum}")),
             };
         }
     }
@@ -227,7 +227,7 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
     private static ApeiContentException? CheckContext(ReadOnlySpan<byte> body, int pos, int index, long baseOffset, out int size)
     {
         if (TryMeasureContext(body, pos, out size)) return null;
-        string name = ArmProcessorSection.Inv($"IA32/X64 context information #{index}");
+        string name = FormattableString.Invariant($"IA32/X64 context information #{index}");
         int left = body.Length - pos;
         if (left < Ia32X64ContextInfo.HeaderSize)
             return ApeiContentException.Truncated(name, baseOffset + pos, Ia32X64ContextInfo.HeaderSize, left);
@@ -236,7 +236,7 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
         if (declared > room)
         {
             return new ApeiContentException(name, "RegisterArraySize", baseOffset + pos + Ia32X64ContextInfo.RegisterArraySizeField.Offset,
-                ArmProcessorSection.Inv($"at most {room} bytes (left in the section)"), ArmProcessorSection.Inv($"{declared} bytes"));
+                FormattableString.Invariant($"at most {room} bytes (left in the section)"), FormattableString.Invariant($"{declared} bytes"));
         }
         return null; // not reached: TryMeasureContext said it does not fit
     }

@@ -50,8 +50,8 @@ public readonly ref partial struct Ia32X64ProcessorSectionView
     {
         get
         {
-            if (_body.Length < Ia32X64ProcessorSection.HeaderSize || !Ia32X64ProcessorSection.Measure(_body, out _, out _, out _)) return default;
-            var contexts = ContextInfo;
+            if (_body.Length < Ia32X64ProcessorSection.HeaderSize || !Ia32X64ProcessorSection.Measure(_body, out _, out int fits, out int contextCount)) return default;
+            var contexts = new Ia32X64ContextInfoEnumerator(_body, Ia32X64ProcessorSection.HeaderSize + fits * Ia32X64ErrorInfo.Size, contextCount); // ContextInfo, measured once
             while (contexts.MoveNext()) { }
             return contexts.Complete ? _body[contexts.End..] : default;
         }

@@ -166,7 +166,7 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         int fits = (body.Length - HeaderSize) / PairSize;
         if (declared <= (ulong)fits) return (int)declared;
         error = new ApeiContentException(StructureName, "MemoryNumber + IONumber", baseOffset + MemoryNumberField.Offset,
-            ArmProcessorSection.Inv($"at most {fits} register pairs of 16 bytes in the {body.Length - HeaderSize} bytes after the fixed part"), ArmProcessorSection.Inv($"{declared}"));
+            FormattableString.Invariant($"at most {fits} register pairs of 16 bytes in the {body.Length - HeaderSize} bytes after the fixed part"), FormattableString.Invariant($"{declared}"));
         return fits;
     }
 }

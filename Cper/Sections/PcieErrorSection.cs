@@ -176,27 +176,41 @@ public sealed partial class PcieErrorSection : FixedSectionBody
         if (body.Length < Size) ThrowHelper.ThrowTruncated(StructureName, baseOffset, Size, body.Length);
     }
 
+    // The device ID accessors read through the declared block's generated view (PcieDeviceIdView) and write through its
+    // FieldDefs: the block's layout is written once, in PcieDeviceId.
+
     /// <summary>Device ID: vendor ID.</summary>
-    public ushort VendorId { get => (ushort)GetId(PcieDeviceId.VendorIdField); set => SetId(PcieDeviceId.VendorIdField, value); }
+    public ushort VendorId { get => DeviceIdView.VendorId; set => SetId(PcieDeviceId.VendorIdField, value); }
     /// <summary>Device ID: device ID.</summary>
-    public ushort DeviceId { get => (ushort)GetId(PcieDeviceId.DeviceIdField); set => SetId(PcieDeviceId.DeviceIdField, value); }
+    public ushort DeviceId { get => DeviceIdView.DeviceId; set => SetId(PcieDeviceId.DeviceIdField, value); }
     /// <summary>Device ID: 24-bit class code.</summary>
-    public uint ClassCode { get => (uint)GetId(PcieDeviceId.ClassCodeField); set => SetId(PcieDeviceId.ClassCodeField, value & 0xFFFFFF); }
+    public uint ClassCode { get => DeviceIdView.ClassCode; set => SetId(PcieDeviceId.ClassCodeField, value & 0xFFFFFF); }
     /// <summary>Device ID: function number.</summary>
-    public byte FunctionNumber { get => (byte)GetId(PcieDeviceId.FunctionNumberField); set => SetId(PcieDeviceId.FunctionNumberField, value); }
+    public byte FunctionNumber { get => DeviceIdView.FunctionNumber; set => SetId(PcieDeviceId.FunctionNumberField, value); }
     /// <summary>Device ID: device number.</summary>
-    public byte DeviceNumber { get => (byte)GetId(PcieDeviceId.DeviceNumberField); set => SetId(PcieDeviceId.DeviceNumberField, value); }
+    public byte DeviceNumber { get => DeviceIdView.DeviceNumber; set => SetId(PcieDeviceId.DeviceNumberField, value); }
     /// <summary>Device ID: segment number.</summary>
-    public ushort SegmentNumber { get => (ushort)GetId(PcieDeviceId.SegmentNumberField); set => SetId(PcieDeviceId.SegmentNumberField, value); }
+    public ushort SegmentNumber { get => DeviceIdView.SegmentNumber; set => SetId(PcieDeviceId.SegmentNumberField, value); }
     /// <summary>Device ID: root port/bridge primary bus number.</summary>
-    public byte PrimaryBusNumber { get => (byte)GetId(PcieDeviceId.PrimaryBusNumberField); set => SetId(PcieDeviceId.PrimaryBusNumberField, value); }
+    public byte PrimaryBusNumber { get => DeviceIdView.PrimaryBusNumber; set => SetId(PcieDeviceId.PrimaryBusNumberField, value); }
     /// <summary>Device ID: root port/bridge secondary bus number.</summary>
-    public byte SecondaryBusNumber { get => (byte)GetId(PcieDeviceId.SecondaryBusNumberField); set => SetId(PcieDeviceId.SecondaryBusNumberField, value); }
-    /// <summary>Device ID: slot number (bits 3-15 of the slot field).</summary>
+    public byte SecondaryBusNumber { get => DeviceIdView.SecondaryBusNumber; set => SetId(PcieDeviceId.SecondaryBusNumberField, value); }
+    /// <summary>Device ID: slot number (bits 3-15 of the slot field, its declared <c>slotNumber</c> bit field).</summary>
     public ushort SlotNumber
     {
-        get => (ushort)(GetId(PcieDeviceId.SlotField) >> 3);
-        set => SetId(PcieDeviceId.SlotField, (GetId(PcieDeviceId.SlotField) & 0x7) | ((ulong)value << 3 & 0xFFFF));
+        get => (ushort)s_slotNumber.Extract(DeviceIdView.Slot);
+        set => SetId(PcieDeviceId.SlotField, s_slotNumber.Insert(DeviceIdView.Slot, value));
+    }
+
+    private static readonly BitFieldDef s_slotNumber = PcieDeviceId.SlotField.BitFields!.Single(b => b.Json == "slotNumber");
+
+    private PcieDeviceIdView DeviceIdView
+    {
+        get
+        {
+            PcieDeviceIdView.TryRead(Bytes.AsSpan(DeviceIdOffset, PcieDeviceId.Size), out var view); // no validation field: never false
+            return view;
+        }
     }
 
     /// <summary>Reads a register of the capability structure by its JSON name in <see cref="CapabilityLayout"/> (e.g. "deviceControl").</summary>
@@ -216,8 +230,6 @@ public sealed partial class PcieErrorSection : FixedSectionBody
         (AerLayout.Find(json) ?? throw new ArgumentException($"No AER register '{json}'.", nameof(json))).WriteValue(Bytes.AsSpan(AerInfoOffset, PcieAerInfo.Size), value);
         MarkValid(AerLayout.ParentValidBit); // N.2.7: bit 7, AER Info valid
     }
-
-    private ulong GetId(FieldDef f) => SectionWalk.Read(Bytes, DeviceIdOffset, f);
 
     private void SetId(FieldDef f, ulong value)
     {
@@ -240,21 +252,13 @@ public sealed partial class PcieErrorSection : FixedSectionBody
 /// </summary>
 [Layout("PCI Express device ID", Size, "UEFI 2.10 N.2.7, Device ID", ParentValidBit = PcieErrorSection.DeviceIdValidBit)]
 [Reserved(15, 1)]
-public sealed partial class PcieDeviceId
+public sealed partial class PcieDeviceId : DeclaredBlock
 {
     /// <summary>Block size.</summary>
     public const int Size = 16;
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the block).</summary>
-    public PcieDeviceId(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[Size];
-        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public PcieDeviceId(ReadOnlySpan<byte> bytes) : base(bytes, Size) { }
 
     // The declaration: one line per register; statics, LayoutDef (with its parent validation bit) and the view are generated.
 
@@ -286,21 +290,13 @@ public sealed partial class PcieDeviceId
 /// bits. A read-only copy; <see cref="PcieCapabilityStructureView"/> reads the bytes in place.
 /// </summary>
 [Layout("PCI Express capability structure", Size, "UEFI 2.10 N.2.7, Capability Structure", ParentValidBit = PcieErrorSection.CapabilityValidBit)]
-public sealed partial class PcieCapabilityStructure
+public sealed partial class PcieCapabilityStructure : DeclaredBlock
 {
     /// <summary>Structure size.</summary>
     public const int Size = 60;
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the structure).</summary>
-    public PcieCapabilityStructure(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[Size];
-        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public PcieCapabilityStructure(ReadOnlySpan<byte> bytes) : base(bytes, Size) { }
 
     /// <summary>Capability ID (0x10).</summary>
     [Field(0, 1, FieldKind.Hex, Label = "Capability ID (0x10)")] public partial byte CapabilityId { get; }
@@ -387,25 +383,15 @@ public sealed partial class PcieCapabilityStructure
 /// </summary>
 [Layout("AER info", Size, "UEFI 2.10 N.2.7, AER Info", ParentValidBit = PcieErrorSection.AerInfoValidBit)]
 [Reserved(72, 24)]
-public sealed partial class PcieAerInfo
+public sealed partial class PcieAerInfo : DeclaredBlock
 {
     /// <summary>Block size.</summary>
     public const int Size = 96;
 
     private static readonly FlagTable s_rootCommand = [new(0, "correctableReportingEnable"), new(1, "nonFatalReportingEnable"), new(2, "fatalReportingEnable")];
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the block).</summary>
-    public PcieAerInfo(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[Size];
-        bytes[..Math.Min(bytes.Length, Size)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    public PcieAerInfo(ReadOnlySpan<byte> bytes) : base(bytes, Size) { }
 
     /// <summary>AER capability header.</summary>
     [Field(0, 4, FieldKind.Bits, Label = "AER capability header")]
@@ -462,4 +448,24 @@ public sealed partial class PcieAerInfo
     public partial uint ErrorSourceId { get; }
     /// <summary>TLP prefix log (16 bytes).</summary>
     [Field(56, 16, FieldKind.Bytes, Label = "TLP prefix log")] public partial byte[] TlpPrefixLog { get; }
+}
+
+/// <summary>
+/// The bytes behind a read-only block declared with ApeiKit.Generators inside a section (the PCI Express error section's
+/// device ID, capability structure and AER info): a copy of the block, which the generated property bodies read through
+/// by the generated <c>XField</c> statics.
+/// </summary>
+public abstract class DeclaredBlock
+{
+    private readonly byte[] _bytes;
+
+    private protected DeclaredBlock(ReadOnlySpan<byte> bytes, int size)
+    {
+        _bytes = new byte[size];
+        bytes[..Math.Min(bytes.Length, size)].CopyTo(_bytes);
+    }
+
+    private protected ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    private protected byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
 }

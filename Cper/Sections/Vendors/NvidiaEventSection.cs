@@ -234,7 +234,7 @@ public sealed class NvidiaEventSection : CperSectionBody
         if (infoSize < InfoHeaderSize || HeaderSize + infoSize > body.Length)
         {
             var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + 2,
-                ArmProcessorSection.Inv($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), ArmProcessorSection.Inv($"{infoSize} bytes"));
+                FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
             return new(HeaderSize + InfoHeaderSize, contexts, HeaderSize + InfoHeaderSize, e, null);
         }
         int pos = HeaderSize + infoSize;
@@ -244,14 +244,14 @@ public sealed class NvidiaEventSection : CperSectionBody
         {
             if (body.Length - pos < ContextHeaderSize)
             {
-                error = ApeiContentException.Truncated(ArmProcessorSection.Inv($"{StructureName} context #{i}"), baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
+                error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} context #{i}"), baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
                 break;
             }
             uint size = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
             if (size < ContextHeaderSize || size > (uint)(body.Length - pos))
             {
-                error = new ApeiContentException(ArmProcessorSection.Inv($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
-                    ArmProcessorSection.Inv($"{ContextHeaderSize} to {body.Length - pos} bytes"), ArmProcessorSection.Inv($"{size} bytes"));
+                error = new ApeiContentException(FormattableString.Invariant($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
+                    FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{size} bytes"));
                 break;
             }
             contexts.Add((pos, (int)size));
@@ -387,7 +387,7 @@ public sealed class NvidiaEventContext
         if (dataSize > (uint)body.Length)
         {
             visitor.Error(new ApeiContentException("NVIDIA event context", "DataSize", baseOffset + 12,
-                ArmProcessorSection.Inv($"at most {body.Length} bytes (the context size less its header)"), ArmProcessorSection.Inv($"{dataSize} bytes")));
+                FormattableString.Invariant($"at most {body.Length} bytes (the context size less its header)"), FormattableString.Invariant($"{dataSize} bytes")));
         }
         var data = body[..n];
         long dataAt = baseOffset + h;

@@ -151,7 +151,7 @@ public sealed class NvidiaSection : CperSectionBody
         int declared = body[22];
         int fits = (body.Length - HeaderSize) / RegisterSize;
         if (declared <= fits) return declared;
-        error = ApeiContentException.Truncated(ArmProcessorSection.Inv($"{StructureName} register #{fits}"), baseOffset + HeaderSize + (long)fits * RegisterSize,
+        error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} register #{fits}"), baseOffset + HeaderSize + (long)fits * RegisterSize,
             RegisterSize, body.Length - HeaderSize - fits * RegisterSize, "Number of registers");
         return fits;
     }
