@@ -275,14 +275,15 @@ public sealed class ApeiInputRecognizer
         }
         else
         {
+            // The input is copied once: as the bytes themselves, or as the text the decoding stream reads.
+            byte[] bytes = source.ToArray();
             TextDecodingStream? text = format switch
             {
-                ApeiInputFormat.Hex => new HexTextStream(new MemoryStream(source.ToArray(), writable: false)),
-                ApeiInputFormat.Base64 => new Base64TextStream(new MemoryStream(source.ToArray(), writable: false)),
-                ApeiInputFormat.HexDump => new HexDumpTextStream(new MemoryStream(source.ToArray(), writable: false)),
+                ApeiInputFormat.Hex => new HexTextStream(new MemoryStream(bytes, writable: false)),
+                ApeiInputFormat.Base64 => new Base64TextStream(new MemoryStream(bytes, writable: false)),
+                ApeiInputFormat.HexDump => new HexDumpTextStream(new MemoryStream(bytes, writable: false)),
                 _ => null,
             };
-            byte[] bytes = source.ToArray();
             string? error = null;
             if (text is not null)
             {

@@ -47,7 +47,7 @@ internal static class ActionTableCommand
             }
             else
             {
-                var bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
+                var bytes = InputDecoder.Decode(raw, CliText.Name(file));
                 if (ActionTableKind.Of(bytes) != kind && bytes.Length >= 4)
                     throw new CliUsageException($"{name}: not an {kind.Signature} table (it starts with \"{AsciiField.Decode(bytes.AsSpan(0, 4))}\").");
                 results.Add((name, ActionTableValidator.Validate(bytes, maxPerRule)));

@@ -50,7 +50,7 @@ internal static class HestCommand
             }
             else
             {
-                var bytes = InputDecoder.Decode(raw, InputEncoding.Auto, out _);
+                var bytes = InputDecoder.Decode(raw, CliText.Name(file));
                 results.Add((name, HestValidator.Validate(bytes, maxPerRule)));
                 linux.Add(Linux(bytes));
             }

@@ -1,4 +1,4 @@
-using ApeiKit.Cper.Input;
+using ApeiKit.Ghes;
 
 namespace ApeiKit.Cli;
 
@@ -9,42 +9,33 @@ namespace ApeiKit.Cli;
 internal enum InputEncoding { Auto, Binary, Hex, Base64, HexDump, Redfish, Pldm, WheaXml, Section, Rasdaemon, Dmesg }
 
 /// <summary>
-/// Turns text-encoded input into bytes, in memory, through the library's <see cref="CperTextForms"/> (the same decoders
-/// the streamed inputs use), mapping its encodings to the CLI's <see cref="InputEncoding"/> and its errors to usage errors.
+/// Reads a whole input held in memory (a table, or the record files of <c>vm</c> and <c>bert build</c>) the way the
+/// streamed commands read theirs: through the library's <see cref="ApeiInputRecognizer"/>, so binary, hex, base64 and
+/// xxd or <c>hexdump -C</c> text give the same bytes, and an error names the input.
 /// </summary>
 internal static class InputDecoder
 {
-    /// <summary>Decodes <paramref name="data"/> as <paramref name="encoding"/> (guessing when Auto) and says which encoding was used.</summary>
-    /// <exception cref="CliUsageException">The text is not valid in the requested encoding.</exception>
-    public static byte[] Decode(byte[] data, InputEncoding encoding, out InputEncoding used)
+    /// <summary>The decoded bytes of <paramref name="data"/>: the bytes themselves, or their hex, base64 or hex-dump text decoded.</summary>
+    /// <param name="data">The whole input.</param>
+    /// <param name="name">The input's display name (<see cref="CliText.Name"/>), for errors.</param>
+    /// <param name="records">True when CPER records are wanted (a wrapper's records are then read, Redfish, PLDM, WHEA XML, kernel log); false for a table.</param>
+    /// <exception cref="CliUsageException">The text stops being valid, the input is a wrapper of records where a table is wanted, or the wrapper is malformed.</exception>
+    public static byte[] Decode(byte[] data, string name, bool records = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        used = encoding == InputEncoding.Auto ? Guess(data, complete: true) : encoding;
-        return used switch
+        var recognizer = new ApeiInputRecognizer(new ApeiInputOptions { Name = name });
+        var format = recognizer.RecognizeFormat(data.AsSpan(0, Math.Min(data.Length, ApeiInputRecognizer.FormatHeadLength)));
+        if (!records && ApeiInputRecognizer.IsWrapper(format)) throw new CliUsageException($"{name}: a {format} input holds error records, not a table.");
+        RecognizedApeiInput input;
+        try
         {
-            InputEncoding.Hex => CperTextForms.Decode(data, out string? e, CperTextEncoding.Hex) ?? throw new CliUsageException($"input is {e}."),
-            InputEncoding.Base64 => CperTextForms.Decode(data, out string? e, CperTextEncoding.Base64) ?? throw new CliUsageException($"input is {e}."),
-            _ => data,
-        };
-    }
-
-    /// <summary>The encoding <see cref="CperTextForms.Guess"/> sees in the first bytes of an input, as an <see cref="InputEncoding"/>.</summary>
-    /// <param name="data">The first bytes (or all of the input).</param>
-    /// <param name="complete">Unused: kept for callers that pass it; the same rule applies to a prefix and a whole input.</param>
-    public static InputEncoding Guess(ReadOnlySpan<byte> data, bool complete = true)
-    {
-        _ = complete;
-        return CperTextForms.Guess(data) switch
+            input = recognizer.Recognize(data);
+        }
+        catch (FormatException e)
         {
-            CperTextEncoding.Hex => InputEncoding.Hex,
-            CperTextEncoding.Base64 => InputEncoding.Base64,
-            _ => InputEncoding.Binary,
-        };
+            throw new CliUsageException($"{name}: {e.Message}");
+        }
+        if (input.Errors.Count > 0) throw new CliUsageException($"{name}: {input.Format} input: {string.Join("; ", input.Errors)}.");
+        return input.Bytes;
     }
-
-    /// <summary>Parses hex digits, ignoring whitespace, commas and "0x" prefixes (<see cref="CperTextForms.TryDecodeHex"/>).</summary>
-    public static bool TryHex(ReadOnlySpan<byte> text, out byte[] bytes) => CperTextForms.TryDecodeHex(text, out bytes);
-
-    /// <summary>Parses base64, ignoring whitespace (<see cref="CperTextForms.TryDecodeBase64"/>).</summary>
-    public static bool TryBase64(ReadOnlySpan<byte> text, out byte[] bytes) => CperTextForms.TryDecodeBase64(text, out bytes);
 }

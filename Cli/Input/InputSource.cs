@@ -87,23 +87,14 @@ internal sealed class InputSource : IDisposable
     /// <exception cref="CliUsageException">Larger than that, or unreadable.</exception>
     public byte[] ReadAll()
     {
-        using var ms = new MemoryStream();
-        var buffer = new byte[81920];
         try
         {
-            int n;
-            while ((n = _decoded.Read(buffer)) > 0)
-            {
-                if (ms.Length + n > MaxLoadedSize)
-                    throw new CliUsageException($"{Name}: a table or acpidump input of more than {MaxLoadedSize >> 20} MiB is refused (tables are a few KiB).");
-                ms.Write(buffer, 0, n);
-            }
+            return ReadAllBounded(CliText.Clean(Name), _decoded, "a table or acpidump input", " (tables are a few KiB)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"{Name}: cannot read: {e.Message}");
+            throw new CliUsageException($"{CliText.Clean(Name)}: cannot read: {e.Message}");
         }
-        return ms.ToArray();
     }
 
     /// <summary>Opens <paramref name="file"/> ('-': standard input) and decides its encoding and form.</summary>
@@ -139,6 +130,7 @@ internal sealed class InputSource : IDisposable
     public static InputSource Open(string name, Stream raw, long? size, InputEncoding encoding, bool gesb = false, WrapOptions? wrap = null)
     {
         ArgumentNullException.ThrowIfNull(raw);
+        string shown = CliText.Clean(name); // the name in messages, control characters escaped
         try
         {
             // A regular file never leaves a read waiting for data: read it synchronously on the reading thread, so a read
@@ -161,8 +153,8 @@ internal sealed class InputSource : IDisposable
             if (rasdaemon || ApeiInputRecognizer.IsWrapper(format))
             {
                 var used = rasdaemon ? InputEncoding.Rasdaemon : FromFormat(format);
-                if (gesb) throw new CliUsageException($"{name}: --input gesb and {used} exclude each other.");
-                if (format == ApeiInputFormat.Section && wrap.SectionType is null) throw new CliUsageException($"{name}: --input section needs --section-type GUID (the section's type).");
+                if (gesb) throw new CliUsageException($"{shown}: --input gesb and {used} exclude each other.");
+                if (format == ApeiInputFormat.Section && wrap.SectionType is null) throw new CliUsageException($"{shown}: --input section needs --section-type GUID (the section's type).");
                 return Unwrapped(name, raw, peekRaw, used, format, recognizer);
             }
             if (format == ApeiInputFormat.AcpiDumpText)
@@ -187,7 +179,7 @@ internal sealed class InputSource : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             raw.Dispose();
-            throw new CliUsageException($"{name}: cannot read: {CliFiles.Reason(e)}");
+            throw new CliUsageException($"{shown}: cannot read: {CliFiles.Reason(e)}");
         }
         catch (CliUsageException)
         {
@@ -231,7 +223,8 @@ internal sealed class InputSource : IDisposable
     /// </summary>
     private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, ApeiInputFormat format, ApeiInputRecognizer recognizer)
     {
-        byte[] bytes = ReadAllBounded(name, peekRaw);
+        string shown = CliText.Clean(name);
+        byte[] bytes = ReadAllBounded(shown, peekRaw, "a wrapped input (JSON, XML, PLDM, a section)");
         CperUnwrappedInput unwrapped;
         try
         {
@@ -239,7 +232,7 @@ internal sealed class InputSource : IDisposable
         }
         catch (FormatException e)
         {
-            throw new CliUsageException($"{name}: {e.Message}");
+            throw new CliUsageException($"{shown}: {e.Message}");
         }
         var decoded = new PeekStream(new MemoryStream(unwrapped.ToArray(), writable: false));
         return new InputSource(name, raw, decoded, null, encoding, InputForm.CperRecords, bytes.Length)
@@ -250,7 +243,8 @@ internal sealed class InputSource : IDisposable
         };
     }
 
-    private static byte[] ReadAllBounded(string name, Stream stream)
+    /// <summary>Reads <paramref name="stream"/> to its end, refusing more than <see cref="MaxLoadedSize"/> bytes (<paramref name="what"/> names the input in the refusal, <paramref name="why"/> follows it).</summary>
+    private static byte[] ReadAllBounded(string shown, Stream stream, string what, string why = "")
     {
         using var ms = new MemoryStream();
         var buffer = new byte[81920];
@@ -258,7 +252,7 @@ internal sealed class InputSource : IDisposable
         while ((n = stream.Read(buffer)) > 0)
         {
             if (ms.Length + n > MaxLoadedSize)
-                throw new CliUsageException($"{name}: a wrapped input (JSON, XML, PLDM, a section) of more than {MaxLoadedSize >> 20} MiB is refused.");
+                throw new CliUsageException($"{shown}: {what} of more than {MaxLoadedSize >> 20} MiB is refused{why}.");
             ms.Write(buffer, 0, n);
         }
         return ms.ToArray();
