@@ -12,29 +12,40 @@ namespace ApeiKit.Tests.Ghes;
 /// </summary>
 public sealed class ApeiInputRecognizerTests
 {
+    // The regions each fixture holds, counted apart from ApeiKit: for CPER files by libcper's harness
+    // (/tmp/libcper-build/cper-ndjson: one record each), for the others by how fixtures/fleet/make.py and fixtures/README.md
+    // built them. R: a CPER record, U: bytes that are no whole record (the walk does not look past them), T: a table,
+    // B: a BERT's boot error region, A: acpidump text.
     [Theory]
-    [InlineData("cper/whea/TestErrorMemory1.bin", ApeiInputFormat.Binary, ApeiInputContent.CperRecords)]
-    [InlineData("cper/libcper/memory.cperhex", ApeiInputFormat.Hex, ApeiInputContent.CperRecords)]
-    [InlineData("cper/crashlog/cper.whea", ApeiInputFormat.Binary, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/whea-memory-padded.xxd", ApeiInputFormat.HexDump, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/whea-memory-padded.hexdump", ApeiInputFormat.HexDump, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/redfish-logentries.json", ApeiInputFormat.Redfish, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/redfish-malformed.json", ApeiInputFormat.Redfish, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/pldm-record.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/pldm-section.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/pldm-past-end.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/whea-events.xml", ApeiInputFormat.WheaXml, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/whea-events-utf16.xml", ApeiInputFormat.WheaXml, ApeiInputContent.CperRecords)]
-    [InlineData("fleet/dmesg-hardware-errors.txt", ApeiInputFormat.Dmesg, ApeiInputContent.CperRecords)]
-    [InlineData("bert/dummy.bert", ApeiInputFormat.Binary, ApeiInputContent.Table)]
-    [InlineData("erst-store/qemu-erst-store.bin", ApeiInputFormat.Binary, ApeiInputContent.Table)]
-    [InlineData("acpidump/hest-acpidump-0001.log", ApeiInputFormat.AcpiDumpText, ApeiInputContent.Table)]
-    public void Each_form_is_recognised_as_the_command_reads_it(string fixture, ApeiInputFormat format, ApeiInputContent content)
+    [InlineData("cper/whea/TestErrorMemory1.bin", ApeiInputFormat.Binary, ApeiInputContent.CperRecords, "R")]
+    [InlineData("cper/libcper/memory.cperhex", ApeiInputFormat.Hex, ApeiInputContent.CperRecords, "R")]
+    [InlineData("cper/crashlog/cper.whea", ApeiInputFormat.Binary, ApeiInputContent.CperRecords, "R")]
+    [InlineData("fleet/whea-memory-padded.xxd", ApeiInputFormat.HexDump, ApeiInputContent.CperRecords, "R U")] // TestErrorMemory1, then 1000 zero bytes and TestErrorMemory2
+    [InlineData("fleet/whea-memory-padded.hexdump", ApeiInputFormat.HexDump, ApeiInputContent.CperRecords, "R U")]
+    [InlineData("fleet/redfish-logentries.json", ApeiInputFormat.Redfish, ApeiInputContent.CperRecords, "R R R")] // a record, a section body, a descriptor and section
+    [InlineData("fleet/redfish-malformed.json", ApeiInputFormat.Redfish, ApeiInputContent.CperRecords, "R")] // entry 14 only: 10-13 give no record
+    [InlineData("fleet/pldm-record.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords, "R")]
+    [InlineData("fleet/pldm-section.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords, "R")]
+    [InlineData("fleet/pldm-past-end.bin", ApeiInputFormat.Pldm, ApeiInputContent.CperRecords, "R")] // whea_01 whole, its event length 100 bytes past the file
+    [InlineData("fleet/whea-events.xml", ApeiInputFormat.WheaXml, ApeiInputContent.CperRecords, "R R")] // two WHEA-Logger events and one other event
+    [InlineData("fleet/whea-events-utf16.xml", ApeiInputFormat.WheaXml, ApeiInputContent.CperRecords, "R R")]
+    [InlineData("fleet/dmesg-hardware-errors.txt", ApeiInputFormat.Dmesg, ApeiInputContent.CperRecords, "R R")] // the {1} and {2} error blocks
+    [InlineData("bert/dummy.bert", ApeiInputFormat.Binary, ApeiInputContent.Table, "T B")]
+    [InlineData("erst-store/qemu-erst-store.bin", ApeiInputFormat.Binary, ApeiInputContent.Table, "T")]
+    [InlineData("acpidump/hest-acpidump-0001.log", ApeiInputFormat.AcpiDumpText, ApeiInputContent.Table, "A")]
+    [InlineData("acpidump/hest-proliant.xxd", ApeiInputFormat.HexDump, ApeiInputContent.Table, "T")]
+    [InlineData("acpidump/hest-proliant.hexdump", ApeiInputFormat.HexDump, ApeiInputContent.Table, "T")]
+    public void Each_form_is_recognised_as_the_command_reads_it(string fixture, ApeiInputFormat format, ApeiInputContent content, string regions)
     {
         byte[] file = Fixtures.Bytes(fixture);
         var input = new ApeiInputRecognizer().Recognize(file);
         Assert.Equal(format, input.Format);
         Assert.Equal(content, input.Content);
+        Assert.Equal(regions, string.Join(' ', input.Regions.Select(r => r.Kind switch
+        {
+            ApeiInputRegionKind.CperRecord => "R", ApeiInputRegionKind.Unrecognized => "U", ApeiInputRegionKind.Table => "T",
+            ApeiInputRegionKind.BootErrorRegion => "B", ApeiInputRegionKind.AcpiDumpText => "A", _ => r.Kind.ToString(),
+        })));
         Assert.Equal(input.Bytes.Length, input.Regions.Sum(r => r.Length)); // every byte in a region
         Assert.Equal(input.Regions.Select(r => r.Offset).Skip(1), input.Regions.Select(r => r.Offset + r.Length).SkipLast(1));
 
