@@ -13,8 +13,15 @@ public class AppendixNSectionTests
     /// <summary>Absolute offset of the first section body in the libcper fixtures (128-byte header + one descriptor).</summary>
     private const int LibcperBody = 0xC8;
 
-    private static T Section<T>(string fixture, int index = 0) where T : CperSectionBody
-        => Assert.IsType<T>(CperRecord.Decode(Fixtures.Binary(fixture), out _).Sections[index].Body);
+    private static T Section<T>(string fixture, int index = 0) where T : CperSectionBody => CperTestRecords.FixtureSection<T>(fixture, index);
+
+    /// <summary>What the text renderer shows for <paramref name="section"/>.</summary>
+    private static string Text(CperSectionBody section)
+    {
+        var sw = new StringWriter { NewLine = "\n" };
+        section.Describe(new TextRenderer(sw));
+        return sw.ToString();
+    }
 
     private static byte[] Body(string fixture, int start, int length) => Fixtures.Binary(fixture).AsSpan(start, length).ToArray();
 
@@ -46,9 +53,7 @@ public class AppendixNSectionTests
         BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(152), 0xFFFF_8000_0000_1234); // RIP
         BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(192), 0x3406F8);              // CR4, then GDTR (no CR8)
         x.ContextInfo.Add(new Ia32X64ContextInfo(3, array));
-        var sw = new StringWriter { NewLine = "\n" };
-        x.Describe(new TextRenderer(sw));
-        string text = sw.ToString();
+        string text = Text(x);
         Assert.Contains("edk2 layout, no CR8", text, StringComparison.Ordinal);
         Assert.Contains("RIP: 0xFFFF800000001234", text, StringComparison.Ordinal);
         Assert.Contains("CR4: 0x00000000003406F8", text, StringComparison.Ordinal);
@@ -93,9 +98,7 @@ public class AppendixNSectionTests
         Assert.Equal(CperGuids.CheckBus, info.ErrorType);
         Assert.Equal(0x6E0C0079Eul, info.CheckInfo);
         Assert.Empty(x.ContextInfo);
-        var sw = new StringWriter { NewLine = "\n" };
-        x.Describe(new TextRenderer(sw));
-        Assert.Contains("Participation type: generic (3)", sw.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Participation type: generic (3)", Text(x), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -333,9 +336,7 @@ public class AppendixNSectionTests
         var back = CxlComponentEventSection.Decode(bytes, CperGuids.CxlGeneralMedia, 0);
         Assert.Equal(bytes, back.Encode());
         Assert.Equal(CperGuids.CxlGeneralMedia, back.EventRecordType);
-        var sw = new StringWriter { NewLine = "\n" };
-        back.Describe(new TextRenderer(sw));
-        string text = sw.ToString();
+        string text = Text(back);
         Assert.Contains("Physical address (DPA): 0x0000000012345000", text, StringComparison.Ordinal);
         Assert.Contains("Event record severity: failure (2)", text, StringComparison.Ordinal);
         Assert.Contains("Transaction type: host read (1)", text, StringComparison.Ordinal);

@@ -155,14 +155,17 @@ public class CperRecordTests
         Assert.Equal(1, DescribeErrors(bytes, out _));
     }
 
-    [Fact]
-    public void Section_length_zero_for_a_memory_section_is_a_truncated_body()
+    [Theory]
+    [InlineData("Section length zero for a memory section is a truncated body, kept raw", 132, 0u, typeof(RawSectionBody),
+        "Platform memory error section, at offset 0xC8 (200): truncated: expected 73 bytes, found 0 bytes")]
+    [InlineData("Severity 7 is shown as a number and reported", 12, 7u, typeof(MemoryErrorSection), "Error severity: 7 (unknown)", "ErrorSeverity")]
+    public void A_memory_record_with_one_bad_field_is_described_with_one_error_and_keeps_its_bytes(string why, int at, uint value, Type body, params string[] shown)
     {
         var bytes = CperTestRecords.MemoryRecord();
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(132), 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), value);
         Assert.Equal(1, DescribeErrors(bytes, out var text));
-        Assert.Contains("Platform memory error section, at offset 0xC8 (200): truncated: expected 73 bytes, found 0 bytes", text, StringComparison.Ordinal);
-        CperTestRecords.AssertModelKeepsTheBytes(bytes);
+        foreach (var s in shown) Assert.True(text.Contains(s, StringComparison.Ordinal), $"{why}: '{s}' not in:\n{text}");
+        CperTestRecords.AssertModelKeepsTheBytes(bytes, body);
     }
 
     [Fact]
@@ -188,16 +191,6 @@ public class CperRecordTests
         Assert.Equal("DIMM_A1_CHANNEL_0123", d.FruText);
         Assert.Equal(0, DescribeErrors(bytes, out var text));
         Assert.Contains("FRU text: \"DIMM_A1_CHANNEL_0123\"", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Severity_7_is_shown_as_a_number_and_reported()
-    {
-        var bytes = CperTestRecords.MemoryRecord();
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), 7);
-        Assert.Equal(1, DescribeErrors(bytes, out var text));
-        Assert.Contains("Error severity: 7 (unknown)", text, StringComparison.Ordinal);
-        Assert.Contains("ErrorSeverity", text, StringComparison.Ordinal);
     }
 
     [Fact]

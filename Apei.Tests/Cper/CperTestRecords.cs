@@ -43,15 +43,15 @@ internal static class CperTestRecords
     }
 
     /// <summary>
-    /// The lenient decoder reports the one content error, keeps the section as raw bytes, and encodes the record back to
-    /// <paramref name="record"/> byte for byte.
+    /// The lenient decoder reports the one content error, keeps the first section as <paramref name="body"/> (raw bytes
+    /// when null), and encodes the record back to <paramref name="record"/> byte for byte.
     /// </summary>
-    public static void AssertModelKeepsTheBytes(byte[] record)
+    public static void AssertModelKeepsTheBytes(byte[] record, Type? body = null)
     {
         var errors = new List<ApeiContentException>();
         var model = CperRecord.Decode(record, out _, errors);
         Assert.Single(errors);
-        Assert.IsType<RawSectionBody>(model.Sections[0].Body);
+        Assert.IsType(body ?? typeof(RawSectionBody), model.Sections[0].Body);
         Assert.Equal(record, model.Encode());
     }
 }

@@ -11,13 +11,15 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public sealed partial class GeneratorDiagnosticTests
 {
-    [Fact]
-    public void A_validation_bit_of_a_variable_part_is_named_in_the_generated_table_and_a_structure_view_reads_a_source()
+    [Theory]
+    [InlineData(3, "vendorBytes")]       // the ARM section's vendor-specific bytes
+    [InlineData(4, "registerDataPairs")] // the PCI component section's register pairs
+    public void A_validation_bit_of_a_variable_part_is_named_in_the_generated_table_and_a_structure_view_reads_a_source(int bit, string name)
     {
-        var (diagnostics, compilation) = Run(Header + """
+        var (diagnostics, compilation) = Run(Header + $$"""
             /// <summary>Probe.</summary>
             [Layout("Probe structure", 8, "test clause", ValidationField = nameof(ValidationBits))]
-            [ValidationBit(3, "vendorBytes")]
+            [ValidationBit({{bit}}, "{{name}}")]
             """ + ProbeEntryClass + """
 
             public static class Use
@@ -28,12 +30,13 @@ public sealed partial class GeneratorDiagnosticTests
             """);
         AssertCompiles(diagnostics, compilation);
         var generated = Generated(compilation, "Probe.ProbeEntry.g.cs");
-        Assert.Contains("new(0, \"value\"),\n        new(3, \"vendorBytes\"),", generated, StringComparison.Ordinal);
+        Assert.Contains($"new(0, \"value\"),\n        new({bit}, \"{name}\"),", generated, StringComparison.Ordinal);
         Assert.Contains("public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)", generated, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("[ValidationBit(0, \"other\")]", "APK005", "Validation bit 0 of 'Probe structure' is named both 'value' and 'other'")]
+    [InlineData("[ValidationBit(0, \"registerDataPairs\")]", "APK005", "Validation bit 0 of 'Probe structure' is named both 'value' and 'registerDataPairs'")]
     [InlineData("[ValidationBit(64, \"far\")]", "APK004", "[ValidationBit(64, \"far\")] of 'ProbeEntry' needs a bit 0-63 and a name")]
     public void A_faulty_validation_bit_declaration_is_a_build_error(string attribute, string id, string message)
     {

@@ -82,7 +82,7 @@ internal static class ActionTableCommand
             if (registerBaseText is not null)
             {
                 // The option wins over the spec: parse the spec, then rebuild the preset at the given base when the spec gave no entries.
-                ulong b = ParseAddress(registerBaseText);
+                ulong b = RecordFiles.ParseAddress("--register-base", registerBaseText);
                 using var doc = System.Text.Json.JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
                 json = MergeBase(doc.RootElement, b);
             }
@@ -104,15 +104,6 @@ internal static class ActionTableCommand
         var findings = ActionTableValidator.Validate(bytes);
         foreach (var f in findings) context.Error.WriteLine("apeikit: check: " + f);
         return findings.Any(f => f.Severity == FindingSeverity.Error) ? CliApp.ContentError : CliApp.Ok;
-    }
-
-    private static ulong ParseAddress(string text)
-    {
-        var t = text.Replace("_", "", StringComparison.Ordinal);
-        bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? ulong.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong b)
-            : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out b);
-        return ok ? b : throw new CliUsageException($"--register-base: '{text}' is not a number (decimal or 0x hex).");
     }
 
     /// <summary>The spec with <c>registerBase</c> set to <paramref name="registerBase"/>.</summary>

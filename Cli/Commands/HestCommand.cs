@@ -58,6 +58,20 @@ internal static class HestCommand
         return PrintFindings(context, results, format, linux);
     }
 
+    /// <summary>Builds the HEST (and region) <paramref name="parsed"/> describes; a spec the builder refuses is said on standard error under <paramref name="command"/>'s name, and null returned.</summary>
+    internal static HestBuildResult? Build(CliContext context, string command, HestSpecResult parsed, ulong? regionBase)
+    {
+        try
+        {
+            return parsed.Builder.Build(regionBase);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
+        {
+            context.Error.WriteLine($"apeikit: {command}: {CliText.Message(e)}");
+            return null;
+        }
+    }
+
     /// <summary>Prints validation results (text or JSON) on standard output; exit code 1 when any error was found. Shared by <c>hest check</c>, <c>erst check</c> and <c>einj check</c>.</summary>
     /// <param name="context">The command's streams.</param>
     /// <param name="results">Each table's name and findings.</param>
@@ -156,26 +170,9 @@ internal static class HestCommand
             return CliApp.ContentError;
         }
         ulong? baseAddress = parsed.RegionBase;
-        if (regionBaseText is not null)
-        {
-            var t = regionBaseText.Replace("_", "", StringComparison.Ordinal);
-            bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? ulong.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong b)
-                : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out b);
-            if (!ok) throw new CliUsageException($"--region-base: '{regionBaseText}' is not a number (decimal or 0x hex).");
-            baseAddress = b;
-        }
+        if (regionBaseText is not null) baseAddress = RecordFiles.ParseAddress("--region-base", regionBaseText);
         if (regionFile is not null && baseAddress is null) throw new CliUsageException("--region needs a base address: --region-base 0x... or region.base in the spec.");
-        HestBuildResult result;
-        try
-        {
-            result = parsed.Builder.Build(baseAddress);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
-        {
-            context.Error.WriteLine($"apeikit: hest build: {CliText.Message(e)}");
-            return CliApp.ContentError;
-        }
+        if (Build(context, "hest build", parsed, baseAddress) is not { } result) return CliApp.ContentError;
         // Both files or neither; what was written is said on standard error (standard output may be the data: -o -).
         if (result.Region is not null && regionFile is not null) CliFiles.WriteAll(context, (output, result.TableBytes), (regionFile, result.RegionBytes!));
         else CliFiles.WriteAll(context, (output, result.TableBytes));

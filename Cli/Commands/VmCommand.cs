@@ -126,16 +126,7 @@ internal static class VmCommand
             return CliApp.ContentError;
         }
 
-        HestBuildResult result;
-        try
-        {
-            result = parsed.Builder.Build(regionBase);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException)
-        {
-            context.Error.WriteLine($"apeikit: vm build: {CliText.Message(e)}");
-            return CliApp.ContentError;
-        }
+        if (HestCommand.Build(context, "vm build", parsed, regionBase) is not { } result) return CliApp.ContentError;
         if (result.Region is null || result.RegionBytes is null)
         {
             context.Error.WriteLine("apeikit: vm build: the HEST has no GHES/GHESv2 sources, so there is no error-status region to put records in (add sources to the spec, or use --preset).");

@@ -24,7 +24,7 @@ internal static class RegionInput
     /// <exception cref="CliUsageException">No base given and the HEST's addresses do not give one.</exception>
     public static GhesInput.Loaded Load(string hestPath, byte[] hest, string regionPath, byte[] region, string? regionBaseText)
     {
-        ulong? baseAddress = regionBaseText is null ? null : ParseAddress("--region-base", regionBaseText);
+        ulong? baseAddress = regionBaseText is null ? null : RecordFiles.ParseAddress("--region-base", regionBaseText);
         string name = $"{hestPath} + {regionPath}";
         List<HestGhesSource> sources;
         try
@@ -57,17 +57,6 @@ internal static class RegionInput
                 string.Create(CultureInfo.InvariantCulture, $"HEST {s.TypeName} source {s.Description.SourceId}")) { Detail = new RegionSourceDetail(s, mem, null, with) });
         }
         return new(name, region, units);
-    }
-
-    /// <summary>A decimal or 0x-hex address (underscores allowed).</summary>
-    /// <exception cref="CliUsageException">Not a number.</exception>
-    public static ulong ParseAddress(string option, string text)
-    {
-        var t = text.Replace("_", "", StringComparison.Ordinal);
-        bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? ulong.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v)
-            : ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v);
-        return ok ? v : throw new CliUsageException($"{option}: '{text}' is not a number (decimal or 0x hex).");
     }
 
     /// <summary>Describes one source: id, notification, registers, read-ack state, block address, and the block.</summary>

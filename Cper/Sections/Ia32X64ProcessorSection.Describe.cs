@@ -42,15 +42,7 @@ public sealed partial class Ia32X64ProcessorSection
     private static readonly FieldDef s_tlbCheck = CheckBits("TLB check", CacheTlbBits(s_busOperations));
     private static readonly FieldDef s_busCheck = CheckBits("Bus check",
     [
-        new("validationBits", "Validation bits", 0, 16),
-        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
-        new("operation", "Operation", 18, 4, s_busOperations, ValidBit: 1),
-        new("level", "Level", 22, 3, ValidBit: 2),
-        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
-        new("uncorrected", "Uncorrected", 26, 1, ValidBit: 4),
-        new("preciseIp", "Precise IP", 27, 1, ValidBit: 5),
-        new("restartableIp", "Restartable IP", 28, 1, ValidBit: 6),
-        new("overflow", "Overflow", 29, 1, ValidBit: 7),
+        .. CacheTlbBits(s_busOperations), // Table N-23: bits 0-29 as the cache and TLB checks lay them out, then the bus's own
         new("participationType", "Participation type", 30, 2, s_participation, ValidBit: 8),
         new("timeOut", "Time out", 32, 1, ValidBit: 9),
         new("addressSpace", "Address space", 33, 2, s_addressSpace, ValidBit: 10),
