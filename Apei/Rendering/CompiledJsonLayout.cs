@@ -249,6 +249,7 @@ internal sealed class CompiledJsonLayout
     }
 
     /// <summary>Reads 1 to 8 little-endian bytes (<see cref="FieldDef.ReadLittleEndian"/>, whose odd sizes read the first 8).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong Read(ReadOnlySpan<byte> b) => b.Length switch
     {
         1 => b[0],

@@ -596,6 +596,7 @@ internal sealed class CompactJsonSink : JsonSink
     }
 
     // Byte i of the timestamp, as binary or as two BCD digits (-1 when a digit is above 9).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Part(ulong v, int i, bool bcd)
     {
         int b = (int)(v >> (8 * i)) & 0xFF;
