@@ -46,8 +46,8 @@ public static class CperRecordDescriber
         int n = record.DescriptorCount;
         Span<int> overlaps = n <= 64 ? stackalloc int[64] : new int[n];
         record.FindOverlaps(overlaps);
-        visitor.BeginArray(s_sections, "Sections", baseOffset + CperRecordHeader.Size, (long)record.DescriptorCount * CperSectionDescriptor.Size);
-        for (int i = 0; i < record.DescriptorCount; i++)
+        visitor.BeginArray(s_sections, "Sections", baseOffset + CperRecordHeader.Size, (long)n * CperSectionDescriptor.Size);
+        for (int i = 0; i < n; i++)
         {
             var d = record.GetDescriptor(i);
             var type = d.SectionType;

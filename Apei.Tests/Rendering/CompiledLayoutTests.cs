@@ -302,6 +302,106 @@ public class CompiledLayoutTests
     }
 
     [Fact]
+    public void Timestamps_render_the_same_compiled_and_field_by_field_in_every_encoding()
+    {
+        // The compiled Timestamp entry reads the date itself (UEFI 2.10 N.2.1.1; BCD, or binary from Windows WHEA) instead of
+        // CperTimestamp.TryDecode and DateTime formatting: every branch against the per-field walk and Utf8JsonWriter, in the
+        // record header (validation bit 1) and in a layout without a validation field. Dates valid as BCD only, as binary
+        // only, as both, as neither; each part at and past its limits; 29 February in leap and common years; years 1 and 9999.
+        var stamps = new List<ulong>();
+        static ulong Bcd(int n) => (ulong)(((n / 10) << 4) | (n % 10));
+        static ulong Stamp(ulong sec, ulong min, ulong hour, ulong flags, ulong day, ulong month, ulong year, ulong century)
+            => sec | min << 8 | hour << 16 | flags << 24 | day << 32 | month << 40 | year << 48 | century << 56;
+        foreach (var (y, c) in new[] { (24, 20), (0, 20), (0, 19), (0, 0), (1, 0), (99, 99), (96, 19), (23, 20) })
+        {
+            foreach (var (mo, d) in new[] { (2, 29), (2, 28), (1, 31), (4, 30), (4, 31), (12, 31), (13, 1), (0, 1), (1, 0), (9, 10) })
+            {
+                foreach (var (h, mi, se) in new[] { (23, 59, 59), (24, 0, 0), (0, 60, 0), (0, 0, 60), (0, 0, 0), (12, 34, 56) })
+                {
+                    foreach (ulong flags in new ulong[] { 0, 1, 0xFE })
+                    {
+                        stamps.Add(Stamp(Bcd(se), Bcd(mi), Bcd(h), flags, Bcd(d), Bcd(mo), Bcd(y), Bcd(c)));
+                        stamps.Add(Stamp((ulong)se, (ulong)mi, (ulong)h, flags, (ulong)d, (ulong)mo, (ulong)y, (ulong)c));
+                    }
+                }
+            }
+        }
+        var random = new Random(1507);
+        for (int i = 0; i < 2000; i++) stamps.Add((ulong)random.NextInt64() & 0x1F1F3F01_3F7F7F7FUL); // mostly small parts: many valid either way
+        stamps.Add(0);
+        stamps.Add(ulong.MaxValue);
+        stamps.Add(0x1A); // a non-BCD second alone
+
+        var plain = new StructDef("Stamped", 8, [FieldDef.Timestamp("time", "Time", 0)]);
+        int timestampAt = CperRecordHeader.TimestampOffset;
+        var header = Fixtures.Binary("cper/whea/TestErrorMemory1.bin")[..CperRecordHeader.Size];
+        int validAt = CperRecordHeader.Layout.ValidationField!.Offset;
+        foreach (ulong stamp in stamps)
+        {
+            var bytes = BitConverter.GetBytes(stamp);
+            AssertSame(plain, bytes);
+            foreach (uint validation in new uint[] { 0b010, 0b101 }) // timestamp valid, not valid
+            {
+                var h = (byte[])header.Clone();
+                bytes.CopyTo(h, timestampAt);
+                BitConverter.GetBytes(validation).CopyTo(h, validAt);
+                AssertSame(CperRecordHeader.Layout, h);
+            }
+        }
+        // The branches the inputs must have reached: a BCD date, a binary date (only binary valid), and neither.
+        Assert.Contains("\"bcd\"", Compact(plain, BitConverter.GetBytes(Stamp(Bcd(56), Bcd(34), Bcd(12), 1, Bcd(29), Bcd(2), Bcd(24), Bcd(20))), null, false, perField: false));
+        Assert.Contains("\"binary\"", Compact(plain, BitConverter.GetBytes(Stamp(59, 59, 23, 0, 31, 12, 99, 99)), null, false, perField: false));
+        Assert.Contains("\"time\":null", Compact(plain, BitConverter.GetBytes(Stamp(60, 0, 0, 0, 1, 1, 0, 20)), null, false, perField: false));
+    }
+
+    [Fact]
+    public void Ascii_fields_render_the_same_compiled_and_field_by_field()
+    {
+        // The compiled Ascii entry copies printable, NUL-padded text the encoder leaves alone and hands everything else to the
+        // per-field code (non-printable bytes, bytes after the NUL, characters one encoder escapes, all zeros valid or not).
+        var layout = new StructDef("Texts", 16,
+        [
+            FieldDef.Hex("validationBits", "Validation", 0, 1),
+            FieldDef.Ascii("text", "Text", 1, 8, validBit: 0),
+            FieldDef.Ascii("tag", "Tag", 9, 4),
+            FieldDef.Ascii("one", "One", 13, 1, validBit: 1),
+            FieldDef.Reserved("reserved", 14, 2),
+        ], validationField: "validationBits");
+        string[] texts = ["CPER", "ABCDEFGH", "", "a<b>", "it's", "x\"y", "back\\", "a&b+c", "~`^|", " sp ", "é", "\u0001ab", "a\u007Fb"];
+        var random = new Random(8);
+        foreach (string t in texts)
+        {
+            foreach (int tail in new[] { 0, 1 })
+            {
+                foreach (byte validation in new byte[] { 0, 1, 2, 3 })
+                {
+                    var bytes = new byte[16];
+                    bytes[0] = validation;
+                    var raw = System.Text.Encoding.Latin1.GetBytes(t);
+                    raw.AsSpan(0, Math.Min(raw.Length, 8)).CopyTo(bytes.AsSpan(1));
+                    raw.AsSpan(0, Math.Min(raw.Length, 4)).CopyTo(bytes.AsSpan(9));
+                    if (raw.Length > 0) bytes[13] = raw[0];
+                    if (tail == 1) bytes[8] = (byte)'z'; // a byte after the NUL (or the last character of a full field)
+                    AssertSame(layout, bytes);
+                }
+            }
+        }
+        for (int i = 0; i < 3000; i++)
+        {
+            var bytes = new byte[16];
+            for (int k = 0; k < 16; k++) bytes[k] = random.Next(4) switch { 0 => 0, 1 => (byte)random.Next(0x20, 0x7F), 2 => (byte)"<>&'\"\\+`"[random.Next(8)], _ => (byte)random.Next(256) };
+            if (i % 3 == 0) bytes.AsSpan(1 + random.Next(8)).Clear();
+            AssertSame(layout, bytes);
+        }
+        // The copy path is taken: a printable name renders as itself, with no hex beside it.
+        var plain = new byte[16];
+        "CPER"u8.CopyTo(plain.AsSpan(1));
+        plain[0] = 1;
+        Assert.Contains("\"text\":\"CPER\",", Compact(layout, plain, null, false, perField: false));
+        Assert.DoesNotContain("textRaw", Compact(layout, plain, null, false, perField: false));
+    }
+
+    [Fact]
     public void Rendering_records_again_allocates_no_more_than_field_by_field()
     {
         // Layouts compile once (the first walk); later records are written from them with no allocation of their own.

@@ -39,13 +39,34 @@ internal sealed class CompiledJsonLayout
         ReservedNumber,
         /// <summary>Reserved of another size: hex when non-zero.</summary>
         ReservedHex,
-        /// <summary>Ascii, Timestamp: written by the renderer's per-field code (rare: a few per record).</summary>
+        /// <summary>Any kind added later: written by the renderer's per-field code.</summary>
         PerField,
         /// <summary>
         /// Bits whose sub-fields are validated by the value's own bits (<see cref="FieldDef.EmbeddedValidation"/>: UEFI 2.10
         /// N.2.4.4 ARM error information, bits 0-15), not the structure's: otherwise as <see cref="Bits"/>.
         /// </summary>
         BitsEmbedded,
+        /// <summary>
+        /// Timestamp (UEFI 2.10 N.2.1.1, "Timestamp"): the date as <c>"yyyy-MM-ddTHH:mm:ssZ"</c> or null, then
+        /// <c>nameEncoding</c>, <c>namePrecise</c> and <c>nameRaw</c> (<see cref="TimestampNames"/>), as <see cref="JsonRenderer.Field"/> writes them.
+        /// </summary>
+        Timestamp,
+        /// <summary>
+        /// Ascii: printable text NUL-padded, that the encoder leaves alone, is copied quoted (what <see cref="JsonRenderer.Field"/>
+        /// writes for it); anything else (non-printable bytes, bytes after the NUL, text to escape) goes through the per-field code.
+        /// </summary>
+        Ascii,
+    }
+
+    /// <summary>The three members a Timestamp field adds after its own, each pre-encoded as <c>,"name":</c>, and the encodings' texts.</summary>
+    public sealed class TimestampNames(string json, JavaScriptEncoder encoder)
+    {
+        public readonly byte[] Encoding = NameBytes(json + "Encoding", encoder);
+        public readonly byte[] Precise = NameBytes(json + "Precise", encoder);
+        public readonly byte[] Raw = NameBytes(json + "Raw", encoder);
+
+        /// <summary>At most this many bytes after the field's own name: the date (22), the encoding ("binary", 8), the flag (5), "0x" and 16 digits (20).</summary>
+        public int MaxBytes => 22 + Encoding.Length + 8 + Precise.Length + 5 + Raw.Length + 20;
     }
 
     /// <summary>One field.</summary>
@@ -215,12 +236,20 @@ internal sealed class CompiledJsonLayout
                 return f.Size is 1 or 2 or 4 or 8
                     ? new(Op.ReservedNumber, f, name, name.Length + Number, null)
                     : new(Op.ReservedHex, f, name, name.Length + 2 + 2 * f.Size, null);
-            default: // Ascii, Timestamp (and any kind added later): the renderer's per-field code
+            case FieldKind.Timestamp:
+            {
+                var names = new TimestampNames(f.Json, encoder);
+                return new(Op.Timestamp, f, name, name.Length + names.MaxBytes, names);
+            }
+            case FieldKind.Ascii:
+                return new(Op.Ascii, f, name, name.Length + 2 + f.Size, null);
+            default: // any kind added later: the renderer's per-field code
                 return new(Op.PerField, f, name, 0, null);
         }
     }
 
     /// <summary>Reads 1 to 8 little-endian bytes (<see cref="FieldDef.ReadLittleEndian"/>, whose odd sizes read the first 8).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ulong Read(ReadOnlySpan<byte> b) => b.Length switch
     {
         1 => b[0],

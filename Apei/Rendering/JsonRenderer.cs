@@ -219,7 +219,7 @@ public sealed class JsonRenderer : StructureVisitor
     public override void Field(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
         => WriteField(f, offset, raw, valid, validationBits);
 
-    /// <summary>What <see cref="Field"/> writes (called without a virtual call by the compiled layouts for Ascii and Timestamp fields).</summary>
+    /// <summary>What <see cref="Field"/> writes (called without a virtual call by the compiled layouts for Ascii fields whose text alone would lose bytes).</summary>
     internal void WriteField(FieldDef f, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
     {
         var name = N(f.Json, f.EncodedJson);
