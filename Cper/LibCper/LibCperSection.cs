@@ -55,6 +55,20 @@ internal static class Lc
         w.WriteString(name, text[..FormatHex(value, digits, text)]);
     }
 
+    /// <summary>Copies <paramref name="s"/> into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
+    public static int Put(Span<char> text, int at, string s)
+    {
+        s.AsSpan().CopyTo(text[at..]);
+        return s.Length;
+    }
+
+    /// <summary><paramref name="v"/> in decimal into <paramref name="text"/> at <paramref name="at"/>; returns the length.</summary>
+    public static int Dec(Span<char> text, int at, ulong v)
+    {
+        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture);
+        return n;
+    }
+
     /// <summary>The length of the printable ASCII before the first NUL, or -1 when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
     public static int UntrustedLength(ReadOnlySpan<byte> b)
     {

@@ -299,18 +299,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return n;
     }
 
-    private static int Put(Span<char> text, int at, string s)
-    {
-        s.AsSpan().CopyTo(text[at..]);
-        return s.Length;
-    }
-
-    private static int Dec(Span<char> text, int at, ulong v)
-    {
-        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture);
-        return n;
-    }
-
     /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>
     private static int FormatPdi(ulong v, Span<char> text)
     {
