@@ -39,9 +39,8 @@ public static class LibCperJsonWriter
     }
 
     /// <summary>
-    /// Writes the record as libcper JSON straight to <paramref name="writer"/>: header, descriptors and the sections declared as
-    /// member maps (<see cref="LibCperMap"/>) with pre-encoded names and no tree; the families not yet declared as maps build
-    /// their section object as a tree first.
+    /// Writes the record as libcper JSON straight to <paramref name="writer"/>: header, descriptors and every section family
+    /// (member maps, <see cref="LibCperMap"/>, and the hand-written streamed families) with pre-encoded names and no tree.
     /// </summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="writer">Receives the JSON.</param>

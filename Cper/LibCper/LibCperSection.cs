@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Json;
@@ -31,90 +30,15 @@ internal abstract class LibCperSection
     public abstract CperSectionBody FromIrBody(JsonObject ir);
 }
 
-/// <summary>A libcper section family not yet declared as a <see cref="LibCperMap"/>: its section object is built as a tree, then written.</summary>
-internal abstract class LibCperTreeSection : LibCperSection
-{
-    /// <summary>The section as libcper renders it, or null when libcper would fail.</summary>
-    public abstract JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message);
-
-    /// <inheritdoc/>
-    /// <remarks>The tree is built first, so a body the model refuses writes nothing.</remarks>
-    public sealed override bool TryWrite(Utf8JsonWriter writer, ReadOnlySpan<byte> body)
-    {
-        JsonObject? ir;
-        string? message;
-        try
-        {
-            ir = ToIr(body, out message);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or ApeiContentException)
-        {
-            return false; // shorter than libcper's structure, or refused by the model: libcper falls back to base64
-        }
-        if (ir is null) return false;
-        writer.WriteStartObject();
-        if (message is not null) writer.WriteString(Lc.MessageName, message);
-        writer.WritePropertyName(ShortName);
-        ir.WriteTo(writer);
-        writer.WriteEndObject();
-        return true;
-    }
-}
-
-/// <summary>
-/// A libcper section family over an ApeiKit section model: the body is decoded with the model's own codec (its
-/// layout, written once in <c>Cper/Sections</c>), rendered from the model's properties, and libcper's JSON is read
-/// back into a model that encodes itself. A malformed body throws <see cref="ApeiContentException"/> from the
-/// model's decoder; the writer then shows it as <c>Unknown</c> base64, as libcper does for a section it cannot parse.
-/// </summary>
-/// <typeparam name="TModel">The section model.</typeparam>
-internal abstract class LibCperSection<TModel> : LibCperTreeSection where TModel : CperSectionBody
-{
-    /// <summary>libcper's minimum body size (it refuses shorter bodies even where ApeiKit's model accepts an older, shorter layout).</summary>
-    protected virtual int MinimumLength => 0;
-
-    /// <summary>The model's decoder.</summary>
-    protected abstract TModel Decode(ReadOnlySpan<byte> body);
-
-    /// <summary>The model as libcper renders it, or null when libcper would not render it.</summary>
-    protected abstract JsonObject? ToIr(TModel model, out string? message);
-
-    /// <summary>The model libcper's JSON describes.</summary>
-    public abstract TModel FromIrModel(JsonObject ir);
-
-    /// <inheritdoc/>
-    public sealed override JsonObject? ToIr(ReadOnlySpan<byte> body, out string? message)
-    {
-        message = null;
-        if (body.Length < MinimumLength) return null;
-        return ToIr(Decode(body), out message);
-    }
-
-    /// <inheritdoc/>
-    public sealed override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
-}
-
-/// <summary>Small helpers shared by the libcper section renderers and readers (JSON values and libcper's text forms; no byte offsets: bodies are read through ApeiKit's section models).</summary>
-/// <remarks>
-/// Arrays are filled with <c>JsonArray.Add((JsonNode?)node)</c>: without the cast C# picks the generic <c>Add&lt;T&gt;</c>, which
-/// is marked RequiresUnreferencedCode/RequiresDynamicCode (IL2026/IL3050) and would make the library unfit for trimming and
-/// Native AOT (the project is <c>IsAotCompatible</c>, so such a call is a build warning, an error in CI).
-/// </remarks>
+/// <summary>Small helpers shared by the libcper section writers and readers (libcper's text forms and JSON values; no byte offsets: bodies are read through ApeiKit's section declarations).</summary>
+/// <remarks>Writers stream into a <see cref="Utf8JsonWriter"/>; no JSON tree is built on the write path. Readers take libcper's JSON as a <see cref="JsonObject"/> (input is not the hot path).</remarks>
 internal static class Lc
 {
     public static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value"), NameName = JsonEncodedText.Encode("name"),
         DescriptionName = JsonEncodedText.Encode("description"), MessageName = JsonEncodedText.Encode("message");
     private static readonly string[] s_hexFormats = [.. Enumerable.Range(0, 17).Select(d => "X" + d.ToString(CultureInfo.InvariantCulture))];
 
-    public static string GuidText(Guid g) => g.ToString("D");
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
-
-    /// <summary>libcper's <c>0x%0*llX</c> form.</summary>
-    public static string Hex(ulong v, int digits)
-    {
-        Span<char> text = stackalloc char[18];
-        return new string(text[..FormatHex(v, digits, text)]);
-    }
 
     /// <summary>libcper's <c>0x%0*llX</c> form into <paramref name="text"/> (18 characters hold any value); returns the length.</summary>
     public static int FormatHex(ulong v, int digits, Span<char> text)
@@ -124,8 +48,6 @@ internal static class Lc
         v.TryFormat(text[2..], out int n, s_hexFormats[digits], CultureInfo.InvariantCulture);
         return n + 2;
     }
-    public static string B64(ReadOnlySpan<byte> b) => Convert.ToBase64String(b);
-
     /// <summary>A member in libcper's <c>0x%0*llX</c> form, written with no string allocated.</summary>
     public static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
     {
@@ -133,15 +55,19 @@ internal static class Lc
         w.WriteString(name, text[..FormatHex(value, digits, text)]);
     }
 
-    /// <summary><c>{ "value": v, "name": names[v] or fallback }</c> (libcper <c>integer_to_readable_pair</c>).</summary>
-    public static JsonObject Pair(ulong value, IReadOnlyDictionary<ulong, string> names, string fallback = "Unknown (Reserved)")
-        => new() { ["value"] = value, ["name"] = names.TryGetValue(value, out var n) ? n : fallback };
+    /// <summary>Copies <paramref name="s"/> into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
+    public static int Put(Span<char> text, int at, string s)
+    {
+        s.AsSpan().CopyTo(text[at..]);
+        return s.Length;
+    }
 
-    public static JsonObject Pair(ulong value, string[] names, string fallback = "Unknown (Reserved)")
-        => new() { ["value"] = value, ["name"] = value < (ulong)names.Length ? names[value] : fallback };
-
-    /// <summary>Printable ASCII up to the first NUL, or null when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
-    public static string? UntrustedString(ReadOnlySpan<byte> b) => UntrustedLength(b) is int n and >= 0 ? Encoding.ASCII.GetString(b[..n]) : null;
+    /// <summary><paramref name="v"/> in decimal into <paramref name="text"/> at <paramref name="at"/>; returns the length.</summary>
+    public static int Dec(Span<char> text, int at, ulong v)
+    {
+        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture);
+        return n;
+    }
 
     /// <summary>The length of the printable ASCII before the first NUL, or -1 when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
     public static int UntrustedLength(ReadOnlySpan<byte> b)
@@ -154,13 +80,6 @@ internal static class Lc
             if (c < 0x20 || c > 0x7E) return -1;
         }
         return n;
-    }
-
-    public static JsonObject Bits(ulong value, params string[] names)
-    {
-        var o = new JsonObject();
-        for (int i = 0; i < names.Length; i++) o[names[i]] = Bit(value, i);
-        return o;
     }
 
     public static ulong FromBits(JsonNode? node, params string[] names)

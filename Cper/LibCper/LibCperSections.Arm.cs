@@ -240,18 +240,6 @@ internal sealed class LcArm : LibCperSection
         return n;
     }
 
-    private static int Put(Span<char> text, int at, string s)
-    {
-        s.AsSpan().CopyTo(text[at..]);
-        return s.Length;
-    }
-
-    private static int Dec(Span<char> text, int at, ulong v)
-    {
-        v.TryFormat(text[at..], out int n, default, System.Globalization.CultureInfo.InvariantCulture);
-        return n;
-    }
-
     private static int Hex(Span<char> text, int at, ulong v)
     {
         v.TryFormat(text[at..], out int n, "X", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Vendors;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -6,12 +10,17 @@ using static ApeiKit.Cper.LibCper.Lc;
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>
-/// NVIDIA event section as libcper renders it (<c>sections/cper-section-nvidia-events.c</c>), built on ApeiKit's
-/// <see cref="NvidiaEventSection"/> (layouts and the context walk live there). libcper's rules kept here: version 1 only,
-/// the link ID only when non-zero, CPU/GPU information by device type and major version, context data shown per format
-/// type (arrays counted in 8 bits), opaque hex for unknown formats.
+/// NVIDIA event section as libcper renders it (<c>sections/cper-section-nvidia-events.c</c>), over ApeiKit's
+/// <see cref="NvidiaEventSection"/> layouts (fields found once by name, never an offset here). libcper's rules kept here:
+/// version 1 only, the link ID only when non-zero, CPU/GPU information by device type and major version, context data
+/// shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
-internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
+/// <remarks>
+/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body with libcper's context walk
+/// (<see cref="NvidiaEventSection.TryWalkContext"/>, the model's), names encoded once; nothing is allocated but a pooled
+/// buffer for opaque data over 256 bytes. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// </remarks>
+internal sealed class LcNvidiaEvent : LibCperSection
 {
     public static Guid Guid => NvidiaEventSection.SectionGuid;
     public override Guid SectionType => Guid;
@@ -21,7 +30,267 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
     private static readonly string[] Originators = ["Invalid", "Reserved1", "PF_GSP_FW", "VF_GSP_FW", "PF_DRIVER", "VF_DRIVER"];
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
-    private static string H(ulong v, int digits) => Hex(v, digits);
+    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
+    private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
+
+    // The layouts' fields (NvidiaEventSection), found once.
+    private static readonly StructDef H = NvidiaEventSection.HeaderLayout, Cpu = NvidiaEventSection.CpuInfoLayout, Gpu = NvidiaEventSection.GpuInfoLayout,
+        Ctx = NvidiaEventSection.ContextHeaderLayout, Init = NvidiaEventSection.GpuInitMetadataLayout, Actions = NvidiaEventSection.RecommendedActionsLayout;
+    private static readonly FieldDef s_version = F(H, "version"), s_device = F(H, "sourceDeviceType"), s_type = F(H, "type"), s_subtype = F(H, "subtype"),
+        s_linkId = F(H, "linkId"), s_signature = F(H, "signature"), s_infoVersion = F(NvidiaEventSection.InfoHeaderLayout, "infoVersion"),
+        s_ctxVersion = F(Ctx, "version"), s_format = F(Ctx, "dataFormatType"), s_formatVersion = F(Ctx, "dataFormatVersion"), s_dataSize = F(Ctx, "dataSize"),
+        s_socket = F(Cpu, "socketNum"), s_arch = F(Cpu, "architecture"), s_instanceBase = F(Cpu, "instanceBase"),
+        s_originator = F(Gpu, "eventOriginator"), s_partition = F(Gpu, "sourcePartition"), s_subPartition = F(Gpu, "sourceSubPartition"), s_gpuPdi = F(Gpu, "pdi"),
+        s_configuration = F(Init, "configuration"), s_initPdi = F(Init, "pdi"), s_architectureId = F(Init, "architectureId"), s_hardwareInfoType = F(Init, "hardwareInfoType"),
+        s_flags = F(Actions, "flags"), s_recoveryAction = F(Actions, "recoveryAction"), s_diagnosticFlow = F(Actions, "diagnosticFlow");
+    private static readonly FieldDef[] s_ecids = [F(Cpu, "ecid1"), F(Cpu, "ecid2"), F(Cpu, "ecid3"), F(Cpu, "ecid4")];
+
+    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_signatureName = N("signature"),
+        s_versionName = N("version"), s_sourceDeviceType = N("sourceDeviceType"), s_typeName = N("type"), s_subtypeName = N("subtype"),
+        s_linkIdName = N("linkId"), s_eventInfo = N("eventInfo"), s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"),
+        s_dataFormatType = N("dataFormatType"), s_dataFormatVersion = N("dataFormatVersion"), s_dataSizeName = N("dataSize"), s_data = N("data"),
+        s_opaque = N("opaque"), s_gpuInitMetadata = N("gpuInitMetadata"), s_gpuLegacyXid = N("gpuLegacyXid"), s_gpuRecommendedActions = N("gpuRecommendedActions"),
+        s_xidCode = N("xidCode"), s_flagsName = N("flags"), s_recoveryActionName = N("recoveryAction"), s_diagnosticFlowName = N("diagnosticFlow"),
+        s_socketNum = N("SocketNum"), s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
+        s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection"), s_instanceBaseName = N("InstanceBase"),
+        s_eventOriginator = N("EventOriginator"), s_sourcePartition = N("SourcePartition"), s_sourceSubPartition = N("SourceSubPartition"), s_pdi = N("Pdi"),
+        s_configurationName = N("configuration"), s_pdiName = N("pdi"), s_architectureIdName = N("architectureId"), s_raw = N("raw"),
+        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType"), s_pciInfo = N("pciInfo");
+    private static readonly JsonEncodedText[] s_ecidNames = [N("Ecid1"), N("Ecid2"), N("Ecid3"), N("Ecid4")];
+
+    /// <summary>The array formats 1-4: libcper's variant and array names, and each element member over the element layout's field of the same name.</summary>
+    private static readonly (JsonEncodedText Variant, JsonEncodedText Array, (JsonEncodedText Name, FieldDef Field)[] Members)[] s_arrays =
+    [
+        .. new (string Variant, string Array, string[] Names)[]
+        {
+            ("type1", "keyValArray64", ["key64", "val64"]), ("type2", "keyValArray32", ["key32", "val32"]),
+            ("type3", "valArray64", ["val64"]), ("type4", "valArray32", ["val32"]),
+        }.Select((a, i) => (N(a.Variant), N(a.Array), a.Names.Select(n => (N(n), F(NvidiaEventSection.ArrayElementLayouts[i], n))).ToArray())),
+    ];
+
+    private static readonly (JsonEncodedText Name, FieldDef Field)[] s_initTexts =
+        [.. new[] { "deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion" }.Select(n => (N(n), F(Init, n)))];
+
+    private static readonly (string Libcper, string Layout)[] PciInfo =
+    [
+        ("class", "pciClass"), ("subclass", "pciSubclass"), ("rev", "pciRevision"), ("vendorId", "vendorId"), ("deviceId", "deviceId"),
+        ("subsystemVendorId", "subsystemVendorId"), ("subsystemId", "subsystemId"), ("bar0Start", "bar0Start"), ("bar0Size", "bar0Size"),
+        ("bar1Start", "bar1Start"), ("bar1Size", "bar1Size"), ("bar2Start", "bar2Start"), ("bar2Size", "bar2Size"),
+    ];
+    private static readonly (JsonEncodedText Name, FieldDef Field)[] s_pci = [.. PciInfo.Select(p => (N(p.Libcper), F(Init, p.Layout)))];
+
+    private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
+
+    /// <inheritdoc/>
+    /// <remarks>Nothing is written (libcper's <c>Unknown</c>) for a body the model's decoder refuses (shorter than the two headers, an information size below 3 or beyond the body) or an event header version other than 1.</remarks>
+    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    {
+        if (!NvidiaEventSection.TryMeasureInfo(body, out int infoEnd) || s_version.ReadValue(body) != 1) return false;
+        int device = (int)s_device.ReadValue(body);
+        var sig = body.Slice(s_signature.Offset, s_signature.Size);
+        Span<char> text = stackalloc char[64];
+        int n = Put(text, 0, "A ");
+        int printable = PrintableLength(sig);
+        for (int i = 0; i < printable; i++) text[n++] = (char)sig[i];
+        n += Put(text, n, " Nvidia Event occurred");
+        w.WriteStartObject();
+        w.WriteString(MessageName, text[..n]);
+        w.WriteStartObject(s_shortName);
+
+        w.WriteStartObject(s_eventHeader);
+        if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
+        w.WriteNumber(s_versionName, s_version.ReadValue(body));
+        w.WriteString(s_sourceDeviceType, device < DeviceTypes.Length ? DeviceTypes[device] : "Unknown");
+        WriteHex(w, s_typeName, s_type.ReadValue(body), 4);
+        WriteHex(w, s_subtypeName, s_subtype.ReadValue(body), 4);
+        ulong link = s_linkId.ReadValue(body);
+        if (link != 0) WriteHex(w, s_linkIdName, link, 16);
+        w.WriteEndObject();
+
+        int infoAt = NvidiaEventSection.HeaderSize;
+        ulong infoVersion = s_infoVersion.ReadValue(body[infoAt..]);
+        var info = body[(infoAt + NvidiaEventSection.InfoHeaderSize)..infoEnd];
+        w.WriteStartObject(s_eventInfo);
+        n = Dec(text, 0, infoVersion >> 8);
+        text[n++] = '.';
+        n += Dec(text, n, infoVersion & 0xFF);
+        w.WriteString(s_versionName, text[..n]);
+        // libcper shows the information only when its size covers the whole structure.
+        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
+        if (ReferenceEquals(layout, Cpu))
+        {
+            w.WriteStartObject(s_cpu);
+            if (info.Length >= Cpu.Size) WriteCpu(w, info, text);
+            w.WriteEndObject();
+        }
+        else if (ReferenceEquals(layout, Gpu))
+        {
+            w.WriteStartObject(s_gpu);
+            if (info.Length >= Gpu.Size) WriteGpu(w, info, text);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        w.WriteStartArray(s_eventContexts);
+        int pos = infoEnd;
+        for (int i = 0; i < body[NvidiaEventSection.ContextCountOffset] && NvidiaEventSection.TryWalkContext(body, pos, out int size); i++)
+        {
+            WriteContext(w, body.Slice(pos, size), device, text);
+            pos += size;
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        return true;
+    }
+
+    private static void WriteContext(Utf8JsonWriter w, ReadOnlySpan<byte> c, int device, Span<char> text)
+    {
+        ushort format = (ushort)s_format.ReadValue(c);
+        ulong dataSize = s_dataSize.ReadValue(c);
+        var after = c[NvidiaEventSection.ContextHeaderSize..];
+        bool fits = dataSize <= (ulong)after.Length; // else no data (the data size does not fit the context)
+        var d = fits ? after[..(int)dataSize] : default;
+        w.WriteStartObject();
+        w.WriteNumber(s_versionName, s_ctxVersion.ReadValue(c));
+        WriteHex(w, s_dataFormatType, format, 4);
+        w.WriteNumber(s_dataFormatVersion, s_formatVersion.ReadValue(c));
+        w.WriteNumber(s_dataSizeName, dataSize);
+        w.WriteStartObject(s_data);
+        int variant = (device, format) switch
+        {
+            (1, 0x8000) => 5,
+            (1, 0x8001) => 6,
+            (1, 0x8002) => 7,
+            (_, >= 1 and <= 4) => format,
+            _ => 0,
+        };
+        if (variant == 0)
+        {
+            if (fits) WriteOpaque(w, d);
+            else if (format != 0)
+            {
+                w.WriteStartObject(s_opaque);
+                w.WriteEndObject();
+            }
+        }
+        else
+        {
+            w.WriteStartObject(variant switch { 5 => s_gpuInitMetadata, 6 => s_gpuLegacyXid, 7 => s_gpuRecommendedActions, _ => s_arrays[variant - 1].Variant });
+            if (fits)
+            {
+                switch (variant)
+                {
+                    case 5: if (d.Length >= Init.Size) WriteInitMetadata(w, d, text); break;
+                    case 6:
+                        if (d.Length >= 4)
+                        {
+                            w.WriteNumber(s_xidCode, BinaryPrimitives.ReadUInt32LittleEndian(d));
+                            var message = d.Slice(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize));
+                            w.WriteString(MessageName, UntrustedLength(message) is int m and >= 0 ? message[..m] : default);
+                        }
+                        break;
+                    case 7:
+                        if (d.Length >= Actions.Size)
+                        {
+                            WriteHex(w, s_flagsName, s_flags.ReadValue(d), 2);
+                            w.WriteNumber(s_recoveryActionName, s_recoveryAction.ReadValue(d));
+                            w.WriteNumber(s_diagnosticFlowName, s_diagnosticFlow.ReadValue(d));
+                        }
+                        break;
+                    default:
+                        var (_, array, members) = s_arrays[variant - 1];
+                        int size = NvidiaEventSection.ArrayElementLayouts[variant - 1].Size;
+                        int count = (byte)(d.Length / size); // libcper counts elements in 8 bits
+                        w.WriteStartArray(array);
+                        for (int i = 0; i < count; i++)
+                        {
+                            var e = d.Slice(i * size, size);
+                            w.WriteStartObject();
+                            foreach (var (name, f) in members) WriteHex(w, name, f.ReadValue(e), f.Size * 2);
+                            w.WriteEndObject();
+                        }
+                        w.WriteEndArray();
+                        break;
+                }
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>libcper's <c>add_bytes_hex</c>: lower-case hex of the data.</summary>
+    private static void WriteOpaque(Utf8JsonWriter w, ReadOnlySpan<byte> d)
+    {
+        char[]? rented = null;
+        Span<char> hex = d.Length <= 256 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(d.Length * 2));
+        try
+        {
+            const string Digits = "0123456789abcdef";
+            for (int i = 0; i < d.Length; i++)
+            {
+                hex[2 * i] = Digits[d[i] >> 4];
+                hex[2 * i + 1] = Digits[d[i] & 0xF];
+            }
+            w.WriteString(s_opaque, hex[..(d.Length * 2)]);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static void WriteCpu(Utf8JsonWriter w, ReadOnlySpan<byte> c, Span<char> text)
+    {
+        w.WriteNumber(s_socketNum, s_socket.ReadValue(c));
+        ulong arch = s_arch.ReadValue(c);
+        w.WriteStartObject(s_architecture);
+        WriteHex(w, s_hidFam, arch & 0xF, 2);
+        int n = Dec(text, 0, (arch >> 4) & 0xF);
+        text[n++] = '.';
+        n += Dec(text, n, (arch >> 16) & 0xF);
+        w.WriteString(s_revision, text[..n]);
+        WriteHex(w, s_chipId, (arch >> 8) & 0xFF, 2);
+        w.WriteString(s_preSiPlatform, ((arch >> 20) & 0x1F) == 0 ? "Silicon" : "PreSilicon");
+        w.WriteBoolean(s_errorInjection, ((arch >> 31) & 1) != 0);
+        w.WriteEndObject();
+        for (int i = 0; i < s_ecids.Length; i++) WriteHex(w, s_ecidNames[i], s_ecids[i].ReadValue(c), 8);
+        WriteHex(w, s_instanceBaseName, s_instanceBase.ReadValue(c), 16);
+    }
+
+    private static void WriteGpu(Utf8JsonWriter w, ReadOnlySpan<byte> g, Span<char> text)
+    {
+        ulong originator = s_originator.ReadValue(g);
+        w.WriteString(s_eventOriginator, originator < (ulong)Originators.Length ? Originators[originator] : "Unknown");
+        w.WriteNumber(s_sourcePartition, s_partition.ReadValue(g));
+        w.WriteNumber(s_sourceSubPartition, s_subPartition.ReadValue(g));
+        w.WriteString(s_pdi, text[..FormatPdi(s_gpuPdi.ReadValue(g), text)]);
+    }
+
+    private static void WriteInitMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> m, Span<char> text)
+    {
+        foreach (var (name, f) in s_initTexts)
+        {
+            var t = m.Slice(f.Offset, f.Size);
+            w.WriteString(name, UntrustedLength(t) is int length and >= 0 ? t[..length] : default);
+        }
+        WriteHex(w, s_configurationName, s_configuration.ReadValue(m), 16);
+        w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
+        ulong arch = s_architectureId.ReadValue(m);
+        w.WriteStartObject(s_architectureIdName);
+        WriteHex(w, s_raw, arch, 8);
+        w.WriteString(s_architectureName, Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown");
+        w.WriteEndObject();
+        ulong hw = s_hardwareInfoType.ReadValue(m);
+        w.WriteNumber(s_hardwareInfoTypeName, hw);
+        if (hw == 0)
+        {
+            w.WriteStartObject(s_pciInfo);
+            foreach (var (name, f) in s_pci) WriteHex(w, name, f.ReadValue(m), f.Size * 2);
+            w.WriteEndObject();
+        }
+    }
 
     private static int PrintableLength(ReadOnlySpan<byte> s)
     {
@@ -30,157 +299,22 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         return n;
     }
 
-    /// <summary>An integer field of a layout read from <paramref name="bytes"/> (the layout is ApeiKit's, the member name libcper's).</summary>
-    private static ulong F(StructDef layout, ReadOnlySpan<byte> bytes, string json) => layout.Find(json)!.ReadValue(bytes);
-
-    private static ReadOnlySpan<byte> Text(StructDef layout, ReadOnlySpan<byte> bytes, string json)
+    /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>
+    private static int FormatPdi(ulong v, Span<char> text)
     {
-        var f = layout.Find(json)!;
-        return bytes.Slice(f.Offset, f.Size);
+        const string Digits = "0123456789ABCDEF";
+        for (int i = 0; i < 8; i++)
+        {
+            byte b = (byte)(v >> (56 - 8 * i));
+            text[3 * i] = Digits[b >> 4];
+            text[3 * i + 1] = Digits[b & 0xF];
+            if (i < 7) text[3 * i + 2] = ':';
+        }
+        return 23;
     }
 
-    protected override int MinimumLength => NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
-
-    protected override NvidiaEventSection Decode(ReadOnlySpan<byte> body) => NvidiaEventSection.Decode(body);
-
-    protected override JsonObject? ToIr(NvidiaEventSection m, out string? message)
-    {
-        message = null;
-        if (m.Version != 1) return null;
-        int device = m.SourceDeviceType;
-        var sigBytes = m.SignatureBytes;
-        string signature = Encoding.ASCII.GetString(sigBytes, 0, PrintableLength(sigBytes));
-        message = $"A {signature} Nvidia Event occurred";
-        var header = new JsonObject();
-        if (UntrustedString(sigBytes) is { } sig) header["signature"] = sig;
-        header["version"] = (ulong)m.Version;
-        header["sourceDeviceType"] = device < DeviceTypes.Length ? DeviceTypes[device] : "Unknown";
-        header["type"] = H(m.EventType, 4);
-        header["subtype"] = H(m.EventSubtype, 4);
-        if (m.LinkId != 0) header["linkId"] = H(m.LinkId, 16);
-
-        int major = m.InfoVersion >> 8, minor = m.InfoVersion & 0xFF;
-        var info = new JsonObject { ["version"] = FormattableString.Invariant($"{major}.{minor}") };
-        // libcper shows the information only when its size covers the whole structure.
-        if (m.InfoLayout == NvidiaEventSection.CpuInfoLayout)
-        {
-            var cpu = new JsonObject();
-            if (m.Info.Length >= NvidiaEventSection.CpuInfoLayout.Size) Cpu(m.Info, cpu);
-            info["cpu"] = cpu;
-        }
-        else if (m.InfoLayout == NvidiaEventSection.GpuInfoLayout)
-        {
-            var gpu = new JsonObject();
-            if (m.Info.Length >= NvidiaEventSection.GpuInfoLayout.Size) Gpu(m.Info, gpu);
-            info["gpu"] = gpu;
-        }
-
-        var contexts = new JsonArray();
-        foreach (var c in m.Contexts)
-        {
-            ushort format = c.DataFormatType;
-            var ctx = new JsonObject
-            {
-                ["version"] = (ulong)c.Version,
-                ["dataFormatType"] = H(format, 4),
-                ["dataFormatVersion"] = (ulong)c.DataFormatVersion,
-                ["dataSize"] = (ulong)c.DataSize,
-            };
-            var data = new JsonObject();
-            ctx["data"] = data;
-            contexts.Add((JsonNode?)ctx);
-            byte[]? d = c.Data; // null when the data size does not fit the context
-            string? variant = (device, format) switch
-            {
-                (1, 0x8000) => "gpuInitMetadata",
-                (1, 0x8001) => "gpuLegacyXid",
-                (1, 0x8002) => "gpuRecommendedActions",
-                (_, 1) => "type1",
-                (_, 2) => "type2",
-                (_, 3) => "type3",
-                (_, 4) => "type4",
-                _ => null,
-            };
-            if (format == 0 || variant is null)
-            {
-                if (d is not null) data["opaque"] = ApeiKit.FieldFormat.CompactHex(d);
-                else if (format != 0) data["opaque"] = new JsonObject();
-                continue;
-            }
-            var inner = new JsonObject();
-            data[variant] = inner;
-            if (d is null) continue;
-            var fixedLayout = NvidiaEventContext.FixedDataLayout((byte)device, format);
-            switch (variant)
-            {
-                case "gpuInitMetadata": if (d.Length >= fixedLayout!.Size) InitMetadata(fixedLayout, d, inner); break;
-                case "gpuLegacyXid":
-                    if (d.Length >= 4)
-                    {
-                        inner["xidCode"] = (ulong)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(d);
-                        inner["message"] = UntrustedString(d.AsSpan(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize))) ?? "";
-                    }
-                    break;
-                case "gpuRecommendedActions":
-                    if (d.Length >= fixedLayout!.Size)
-                    {
-                        inner["flags"] = H(F(fixedLayout, d, "flags"), 2);
-                        inner["recoveryAction"] = F(fixedLayout, d, "recoveryAction");
-                        inner["diagnosticFlow"] = F(fixedLayout, d, "diagnosticFlow");
-                    }
-                    break;
-                default:
-                    var element = NvidiaEventContext.ArrayElementLayout((byte)device, format)!;
-                    var (member, names) = variant switch
-                    {
-                        "type1" => ("keyValArray64", new[] { "key64", "val64" }),
-                        "type2" => ("keyValArray32", ["key32", "val32"]),
-                        "type3" => ("valArray64", ["val64"]),
-                        _ => ("valArray32", ["val32"]),
-                    };
-                    var a = new JsonArray();
-                    int n = (byte)(d.Length / element.Size); // libcper counts elements in 8 bits
-                    for (int i = 0; i < n; i++)
-                    {
-                        var e = d.AsSpan(i * element.Size, element.Size);
-                        var o = new JsonObject();
-                        foreach (var name in names) { var f = element.Find(name)!; o[name] = H(f.ReadValue(e), f.Size * 2); }
-                        a.Add((JsonNode?)o);
-                    }
-                    inner[member] = a;
-                    break;
-            }
-        }
-        return new JsonObject { ["eventHeader"] = header, ["eventInfo"] = info, ["eventContexts"] = contexts };
-    }
-
-    private static void Cpu(ReadOnlySpan<byte> c, JsonObject o)
-    {
-        var l = NvidiaEventSection.CpuInfoLayout;
-        o["SocketNum"] = F(l, c, "socketNum");
-        ulong arch = F(l, c, "architecture");
-        o["Architecture"] = new JsonObject
-        {
-            ["hidFam"] = H(arch & 0xF, 2),
-            ["revision"] = FormattableString.Invariant($"{(arch >> 4) & 0xF}.{(arch >> 16) & 0xF}"),
-            ["chipId"] = H((arch >> 8) & 0xFF, 2),
-            ["preSiPlatform"] = ((arch >> 20) & 0x1F) == 0 ? "Silicon" : "PreSilicon",
-            ["errorInjection"] = ((arch >> 31) & 1) != 0,
-        };
-        for (int i = 1; i <= 4; i++)
-        {
-            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            o["Ecid" + n] = H(F(l, c, "ecid" + n), 8);
-        }
-        o["InstanceBase"] = H(F(l, c, "instanceBase"), 16);
-    }
-
-    private static string Pdi(ulong v)
-    {
-        Span<byte> b = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(b, v);
-        return string.Join(':', b.ToArray().Select(x => x.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
-    }
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
     private static ulong PdiFrom(string? s)
     {
@@ -190,42 +324,6 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         ulong v = 0;
         foreach (var p in parts) v = (v << 8) | (byte.TryParse(p, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var x) ? x : (byte)0);
         return v;
-    }
-
-    private static void Gpu(ReadOnlySpan<byte> g, JsonObject o)
-    {
-        var l = NvidiaEventSection.GpuInfoLayout;
-        ulong originator = F(l, g, "eventOriginator");
-        o["EventOriginator"] = originator < (ulong)Originators.Length ? Originators[originator] : "Unknown";
-        o["SourcePartition"] = F(l, g, "sourcePartition");
-        o["SourceSubPartition"] = F(l, g, "sourceSubPartition");
-        o["Pdi"] = Pdi(F(l, g, "pdi"));
-    }
-
-    private static readonly (string Libcper, string Layout)[] PciInfo =
-    [
-        ("class", "pciClass"), ("subclass", "pciSubclass"), ("rev", "pciRevision"), ("vendorId", "vendorId"), ("deviceId", "deviceId"),
-        ("subsystemVendorId", "subsystemVendorId"), ("subsystemId", "subsystemId"), ("bar0Start", "bar0Start"), ("bar0Size", "bar0Size"),
-        ("bar1Start", "bar1Start"), ("bar1Size", "bar1Size"), ("bar2Start", "bar2Start"), ("bar2Size", "bar2Size"),
-    ];
-
-    private static readonly string[] InitTexts = ["deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion"];
-
-    private static void InitMetadata(StructDef l, ReadOnlySpan<byte> m, JsonObject o)
-    {
-        foreach (var t in InitTexts) o[t] = UntrustedString(Text(l, m, t)) ?? "";
-        o["configuration"] = H(F(l, m, "configuration"), 16);
-        o["pdi"] = Pdi(F(l, m, "pdi"));
-        ulong arch = F(l, m, "architectureId");
-        o["architectureId"] = new JsonObject { ["raw"] = H(arch, 8), ["architecture"] = Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown" };
-        ulong hw = F(l, m, "hardwareInfoType");
-        o["hardwareInfoType"] = hw;
-        if (hw == 0)
-        {
-            var pci = new JsonObject();
-            foreach (var (name, field) in PciInfo) pci[name] = H(F(l, m, field), l.Find(field)!.Size * 2);
-            o["pciInfo"] = pci;
-        }
     }
 
     // ---- libcper JSON back to the model (libcper's writer pads each context to 16 bytes; the context size includes the padding) ----
@@ -244,7 +342,8 @@ internal sealed class LcNvidiaEvent : LibCperSection<NvidiaEventSection>
         Ascii(bytes.Slice(f.Offset, f.Size), text);
     }
 
-    public override NvidiaEventSection FromIrModel(JsonObject o)
+    /// <summary>The model libcper's JSON describes.</summary>
+    public static NvidiaEventSection FromIrModel(JsonObject o)
     {
         var eh = o["eventHeader"];
         int device = System.Array.IndexOf(DeviceTypes, Str(Lc.M(eh, "sourceDeviceType")));

@@ -167,7 +167,7 @@ public sealed class NvidiaEventSection : CperSectionBody
     /// <summary>The layout of <see cref="Info"/>: CPU (device type 0, version 0.x), GPU (device type 1, version 1.x), or null.</summary>
     public StructDef? InfoLayout => InfoLayoutFor(SourceDeviceType, InfoVersion);
 
-    private static StructDef? InfoLayoutFor(byte device, ushort version) => (device, version >> 8) switch
+    internal static StructDef? InfoLayoutFor(byte device, ushort version) => (device, version >> 8) switch
     {
         (0, 0) => CpuInfoLayout,
         (1, 1) => GpuInfoLayout,
@@ -223,6 +223,31 @@ public sealed class NvidiaEventSection : CperSectionBody
         return s;
     }
 
+    /// <summary>Offset of the event context count in the event header (<see cref="HeaderLayout"/>'s <c>contextCount</c>).</summary>
+    internal const int ContextCountOffset = 1;
+
+    /// <summary>Where the event information ends (the event header, then the information's own size): false when the body does not hold both headers or the size is below 3 or beyond the body.</summary>
+    internal static bool TryMeasureInfo(ReadOnlySpan<byte> body, out int infoEnd)
+    {
+        infoEnd = HeaderSize + InfoHeaderSize;
+        if (body.Length < HeaderSize + InfoHeaderSize) return false;
+        int infoSize = body[HeaderSize + 2];
+        if (infoSize < InfoHeaderSize || HeaderSize + infoSize > body.Length) return false;
+        infoEnd = HeaderSize + infoSize;
+        return true;
+    }
+
+    /// <summary>The context size of the context at <paramref name="pos"/> (libcper's walk: each context at the previous one plus its context size), when its header fits and the size is at least the header and within the body.</summary>
+    internal static bool TryWalkContext(ReadOnlySpan<byte> body, int pos, out int size)
+    {
+        size = 0;
+        if (body.Length - pos < ContextHeaderSize) return false;
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
+        if (declared < ContextHeaderSize || declared > (uint)(body.Length - pos)) return false;
+        size = (int)declared;
+        return true;
+    }
+
     private sealed record WalkResult(int InfoEnd, List<(int At, int Size)> Contexts, int End, ApeiContentException? InfoError, ApeiContentException? ContextError);
 
     /// <summary>The information end and the contexts that fit (libcper's walk: each context at the previous one plus its context size).</summary>
@@ -231,33 +256,34 @@ public sealed class NvidiaEventSection : CperSectionBody
         if (body.Length < HeaderSize + InfoHeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
         int infoSize = body[HeaderSize + 2];
         var contexts = new List<(int, int)>();
-        if (infoSize < InfoHeaderSize || HeaderSize + infoSize > body.Length)
+        if (!TryMeasureInfo(body, out int infoEnd))
         {
             var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + 2,
                 FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
             return new(HeaderSize + InfoHeaderSize, contexts, HeaderSize + InfoHeaderSize, e, null);
         }
-        int pos = HeaderSize + infoSize;
-        int declared = body[1];
+        int pos = infoEnd;
+        int declared = body[ContextCountOffset];
         ApeiContentException? error = null;
         for (int i = 0; i < declared; i++)
         {
+            if (TryWalkContext(body, pos, out int size))
+            {
+                contexts.Add((pos, size));
+                pos += size;
+                continue;
+            }
             if (body.Length - pos < ContextHeaderSize)
             {
                 error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} context #{i}"), baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
                 break;
             }
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
-            if (size < ContextHeaderSize || size > (uint)(body.Length - pos))
-            {
-                error = new ApeiContentException(FormattableString.Invariant($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
-                    FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{size} bytes"));
-                break;
-            }
-            contexts.Add((pos, (int)size));
-            pos += (int)size;
+            uint bad = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
+            error = new ApeiContentException(FormattableString.Invariant($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
+                FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{bad} bytes"));
+            break;
         }
-        return new(HeaderSize + infoSize, contexts, pos, null, error);
+        return new(infoEnd, contexts, pos, null, error);
     }
 
     /// <summary>Describes the header, the event information, each context that fits and any bytes after them.</summary>
