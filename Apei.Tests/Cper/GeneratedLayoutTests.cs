@@ -388,6 +388,41 @@ public sealed class GeneratedLayoutTests
             c.Agree(c.Layout.Find("cpuIdEdx")!, v.HasCpuIdEdx, v.CpuIdEdx);
             c.AgreeBytes(c.Layout.Find("cpuIdRest")!, v.HasCpuIdRest, v.CpuIdRest.ToArray());
         }),
+        ["NVIDIA"] = new(NvidiaSection.SectionGuid, NvidiaSection.LayoutDef, NvidiaSection.HeaderSize, (b, c) =>
+        {
+            // No validation bits: every field the body reaches holds meaning.
+            Assert.True(NvidiaSectionView.TryRead(b, out var v));
+            c.AgreeBytes(NvidiaSection.SignatureField, v.HasSignature, v.Signature);
+            c.Agree(NvidiaSection.ErrorTypeField, v.HasErrorType, v.ErrorType);
+            c.Agree(NvidiaSection.ErrorInstanceField, v.HasErrorInstance, v.ErrorInstance);
+            c.Agree(NvidiaSection.SeverityField, v.HasSeverity, v.Severity);
+            c.Agree(NvidiaSection.SocketField, v.HasSocket, v.Socket);
+            c.Agree(c.Layout.Find("registerCount")!, v.HasDeclaredRegisterCount, v.DeclaredRegisterCount);
+            c.Agree(NvidiaSection.InstanceBaseField, v.HasInstanceBase, v.InstanceBase);
+            // The register entries: as many as the describer walks, each read in place; and the model, when it takes the body.
+            NvidiaSection? model = null;
+            try { model = NvidiaSection.Decode(b); }
+            catch (ApeiContentException) { }
+            Assert.Equal(model is not null, v.RegistersComplete);
+            int i = 0;
+            foreach (var r in v.Registers)
+            {
+                c.AgreeAt($"registers.{i}.", NvidiaRegister.AddressField, r.Address);
+                c.AgreeAt($"registers.{i}.", NvidiaRegister.ValueField, r.Value);
+                if (model is not null) Assert.Equal(model.Registers[i], (r.Address, r.Value));
+                i++;
+            }
+            Assert.Equal(c.Count("registers.", ".address"), i);
+            c.AgreeData("trailingBytes", v.TrailingBytes);
+            if (model is not null)
+            {
+                Assert.Equal(model.Registers.Count, i);
+                Assert.Equal(model.TrailingBytes, v.TrailingBytes.ToArray());
+                Assert.Equal(model.SignatureBytes, v.Signature.ToArray());
+                Assert.Equal((model.ErrorType, model.ErrorInstance, model.Severity, model.Socket, model.InstanceBase),
+                    (v.ErrorType, v.ErrorInstance, v.Severity, v.Socket, v.InstanceBase));
+            }
+        }),
         ["firmware error record reference"] = new(CperGuids.FirmwareErrorRecordReference, FirmwareErrorRecordReferenceSection.LayoutDef, FirmwareErrorRecordReferenceSection.Size, (b, c) =>
         {
             // Hand-written over the generated statics: the revision decides whether bytes 16-31 are the GUID or payload.
@@ -442,7 +477,8 @@ public sealed class GeneratedLayoutTests
             .Order(StringComparer.Ordinal);
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
         // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
-        string[] elsewhere = [ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
+        // An NVIDIA register entry repeats after the header: the NVIDIA row holds each one to the walk (AgreeAt).
+        string[] elsewhere = [NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Vendors;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -196,5 +197,59 @@ public sealed class VariableSectionViewTests
         var flags = s.GetProperty("flags");
         Assert.Equal(flags.GetProperty("restartable").GetBoolean(), (v.Flags & 1) != 0);
         Assert.Equal(flags.GetProperty("overflow").GetBoolean(), (v.Flags & 4) != 0);
+    }
+
+    [Fact]
+    public void Nvidia_view_reads_the_header_and_registers_libcper_reads()
+    {
+        var (body, s) = Load("nvidia", "Nvidia", out var doc);
+        using var owner = doc;
+        Assert.True(NvidiaSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("signature").GetString(), AsciiField.Decode(v.Signature));
+        Assert.Equal(s.GetProperty("severity").GetProperty("code").GetByte(), v.Severity);
+        Assert.Equal(s.GetProperty("errorType").GetUInt16(), v.ErrorType);
+        Assert.Equal(s.GetProperty("errorInstance").GetUInt16(), v.ErrorInstance);
+        Assert.Equal(s.GetProperty("socket").GetByte(), v.Socket);
+        Assert.Equal(s.GetProperty("registerCount").GetByte(), v.DeclaredRegisterCount);
+        Assert.Equal(s.GetProperty("instanceBase").GetUInt64(), v.InstanceBase);
+        var registers = s.GetProperty("registers");
+        Assert.True(v.RegistersComplete);
+        Assert.Equal(registers.GetArrayLength(), v.RegisterCount);
+        int i = 0;
+        foreach (var r in v.Registers)
+        {
+            Assert.Equal(registers[i].GetProperty("address").GetUInt64(), r.Address);
+            Assert.Equal(registers[i].GetProperty("value").GetUInt64(), r.Value);
+            i++;
+        }
+        Assert.Equal(registers.GetArrayLength(), i);
+        // A count byte above what the body holds: the view walks the whole entries only and says so.
+        body[NvidiaSection.LayoutDef.Find("registerCount")!.Offset]++;
+        Assert.True(NvidiaSectionView.TryRead(body, out var over));
+        Assert.False(over.RegistersComplete);
+        Assert.Equal(registers.GetArrayLength(), over.RegisterCount);
+    }
+
+    [Fact]
+    public void Nvidia_view_reads_the_cmet_channels_libcper_reads()
+    {
+        var (body, s) = Load("nvidia_cmet_info", "Nvidia", out var doc);
+        using var owner = doc;
+        Assert.True(NvidiaSectionView.TryRead(body, out var v));
+        Assert.Equal("CMET-INFO", AsciiField.Decode(v.Signature));
+        var channels = s.GetProperty("CMETInfo");
+        int i = 0;
+        foreach (var r in v.Registers)
+        {
+            var c = channels[i++];
+            // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO: ErrorCount bits 0-31, ChannelEnabled 32, ChannelIsSpare 33, DisabledReason 35-36.
+            Assert.Equal(Convert.ToUInt64(c.GetProperty("ChannelAddress").GetString(), 16), r.Address);
+            Assert.Equal(c.GetProperty("ErrorCount").GetInt32(), (int)(uint)r.Value);
+            Assert.Equal(c.GetProperty("ChannelEnabled").GetBoolean(), (r.Value >> 32 & 1) != 0);
+            Assert.Equal(c.GetProperty("ChannelIsSpare").GetBoolean(), (r.Value >> 33 & 1) != 0);
+            Assert.Equal(c.GetProperty("DisabledReason").GetProperty("raw").GetUInt64(), r.Value >> 35 & 3);
+        }
+        Assert.Equal(channels.GetArrayLength(), i);
+        Assert.True(v.TrailingBytes.IsEmpty);
     }
 }
