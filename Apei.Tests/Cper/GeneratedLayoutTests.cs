@@ -423,6 +423,79 @@ public sealed class GeneratedLayoutTests
                     (v.ErrorType, v.ErrorInstance, v.Severity, v.Socket, v.InstanceBase));
             }
         }),
+        ["ARM RAS"] = new(ArmRasSection.SectionGuid, ArmRasSection.LayoutDef, ArmRasSection.NodeSize, (b, c) =>
+        {
+            // The node header (no validation bits); the syndromes and auxiliary data through the hand-written enumerators,
+            // held to the walk (AgreeAt) and to the model; ArmRasSectionViewTests holds them to libcper's JSON.
+            Assert.True(ArmRasSectionView.TryRead(b, out var v));
+            c.Agree(ArmRasSection.RevisionField, v.HasRevision, v.Revision);
+            c.Agree(ArmRasSection.ComponentTypeField, v.HasComponentType, v.ComponentType);
+            c.Agree(c.Layout.Find("errorSyndromeCount")!, v.HasErrorSyndromeCount, v.ErrorSyndromeCount);
+            c.Agree(c.Layout.Find("errorSyndromeOffset")!, v.HasErrorSyndromeOffset, v.ErrorSyndromeOffset);
+            c.Agree(c.Layout.Find("auxiliaryDataOffset")!, v.HasAuxiliaryDataOffset, v.AuxiliaryDataOffset);
+            c.Agree(ArmRasSection.IpInstanceFormatField, v.HasIpInstanceFormat, v.IpInstanceFormat);
+            c.Agree(ArmRasSection.IpTypeFormatField, v.HasIpTypeFormat, v.IpTypeFormat);
+            c.AgreeBytesOrBlock(ArmRasSection.IpInstanceField, v.HasIpInstance, v.IpInstance);
+            c.AgreeBytesOrBlock(ArmRasSection.IpTypeField, v.HasIpType, v.IpType);
+            c.AgreeBytes(ArmRasSection.UserDataField, v.HasUserData, v.UserData);
+            ArmRasSection? model = null;
+            try { model = ArmRasSection.Decode(b); }
+            catch (ApeiContentException) { }
+            Assert.Equal(model is not null, v.PartsFit);
+            int i = 0;
+            foreach (var d in v.Syndromes)
+            {
+                string at = $"errorSyndromes.{i}.";
+                c.AgreeAt(at, ArmRasSyndrome.ErrorRecordIndexField, d.ErrorRecordIndex);
+                c.AgreeAt(at, ArmRasSyndrome.RasExtensionField, d.RasExtension);
+                c.AgreeAt(at, ArmRasSyndrome.ErrFrField, d.ErrFr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrCtlrField, d.ErrCtlr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrStatusField, d.ErrStatus);
+                c.AgreeAt(at, ArmRasSyndrome.ErrAddrField, d.ErrAddr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc0Field, d.ErrMisc0);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc1Field, d.ErrMisc1);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc2Field, d.ErrMisc2);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc3Field, d.ErrMisc3);
+                var m = model!.Syndromes[i];
+                Assert.Equal((m.ErrorRecordIndex, m.RasExtension, m.ErrFr, m.ErrStatus, m.ErrMisc3), (d.ErrorRecordIndex, d.RasExtension, d.ErrFr, d.ErrStatus, d.ErrMisc3));
+                i++;
+            }
+            Assert.Equal(c.Count("errorSyndromes.", ".errorRecordIndex"), i);
+            Assert.Equal(model?.Syndromes.Count ?? 0, i);
+            Assert.Equal(model?.AuxiliaryData is not null, v.HasAuxiliaryData);
+            if (!v.HasAuxiliaryData) return;
+            var aux = v.AuxiliaryData;
+            c.AgreeAt("auxiliaryData.", ArmRasAuxiliaryData.VersionField, aux.Version);
+            Assert.Equal(model!.AuxiliaryData!.Version, aux.Version);
+            int k = 0;
+            foreach (var context in aux.Contexts)
+            {
+                string at = $"auxiliaryData.contexts.{k}.";
+                c.AgreeAt(at, ArmRasContext.FlagsField, context.Flags);
+                c.AgreeAt(at, ArmRasContext.AddressSpaceIdentifierField, context.AddressSpaceIdentifier);
+                var m = model.AuxiliaryData.Contexts[k];
+                Assert.Equal((m.Flags, m.AddressSpaceIdentifier), (context.Flags, context.AddressSpaceIdentifier));
+                int r = 0;
+                foreach (var register in context.Registers)
+                {
+                    c.AgreeAt($"{at}registers.{r}.", ArmRasRegister.AddressField, register.Address);
+                    c.AgreeAt($"{at}registers.{r}.", ArmRasRegister.ValueField, register.Value);
+                    Assert.Equal(m.Registers[r], (register.Address, register.Value));
+                    r++;
+                }
+                Assert.Equal(m.Registers.Count, r);
+                k++;
+            }
+            Assert.Equal(model.AuxiliaryData.Contexts.Count, k);
+            int n = 0;
+            foreach (var pair in aux.Pairs)
+            {
+                c.AgreeAt($"auxiliaryData.keyValuePairs.{n}.", ArmRasKeyValuePair.ValueField, pair.Value);
+                Assert.Equal(model.AuxiliaryData.Pairs[n], (pair.Key, pair.Value));
+                n++;
+            }
+            Assert.Equal(model.AuxiliaryData.Pairs.Count, n);
+        }),
         ["firmware error record reference"] = new(CperGuids.FirmwareErrorRecordReference, FirmwareErrorRecordReferenceSection.LayoutDef, FirmwareErrorRecordReferenceSection.Size, (b, c) =>
         {
             // Hand-written over the generated statics: the revision decides whether bytes 16-31 are the GUID or payload.
@@ -478,7 +551,13 @@ public sealed class GeneratedLayoutTests
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
         // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
         // An NVIDIA register entry repeats after the header: the NVIDIA row holds each one to the walk (AgreeAt).
-        string[] elsewhere = [NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
+        // The ARM RAS IP instance and IP type forms are chosen by a format byte, and its syndromes, auxiliary data, contexts,
+        // registers and pairs lie where counts and offsets say: the ARM RAS row holds them to the walk (AgreeAt, the IP
+        // instance/type as the describer's nested object) and ArmRasSectionViewTests to libcper's JSON.
+        string[] armRas = [ArmRasPeInstance.LayoutDef.Name, ArmRasSystemAddressInstance.LayoutDef.Name, ArmRasLocalAddressInstance.LayoutDef.Name,
+            ArmRasPeIpType.LayoutDef.Name, ArmRasSyndrome.LayoutDef.Name, ArmRasAuxiliaryData.LayoutDef.Name, ArmRasContext.LayoutDef.Name,
+            ArmRasRegister.LayoutDef.Name, ArmRasKeyValuePair.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 
@@ -570,6 +649,13 @@ public sealed class GeneratedLayoutTests
             Assert.True(view.SequenceEqual(reached ? d.Raw : []), $"{where}: {field.Json} view and described bytes differ");
             bool describedValid = reached && (d.Valid || prefix.Length > 0);
             Assert.True(has == describedValid, $"{where}: Has{field.Json} {has}, described valid {describedValid}");
+        }
+
+        /// <summary>A byte field the describer shows as a nested object when a layout for it is known (the ARM RAS IP instance and type, by format), else as bytes.</summary>
+        public void AgreeBytesOrBlock(FieldDef field, bool has, ReadOnlySpan<byte> view)
+        {
+            if (described.Objects.ContainsKey(prefix + field.Json)) AgreeBlock(field, has, view);
+            else AgreeBytes(field, has, view);
         }
 
         /// <summary>A byte field the describer walks as a nested object (the PCIe section's blocks): its bytes and whether the walk calls it valid.</summary>
