@@ -359,6 +359,29 @@ public sealed class GeneratedLayoutTests
             c.Agree(CxlComponentEventSection.SegmentNumberField, v.HasSegmentNumber, v.SegmentNumber);
             c.Agree(CxlComponentEventSection.SlotField, v.HasSlot, v.Slot);
             c.Agree(CxlComponentEventSection.DeviceSerialNumberField, v.HasDeviceSerialNumber, v.DeviceSerialNumber);
+            // The event record in the log (CXL 2.0 8.2.9.1.1): its common header, and a general media record field by field,
+            // where the describer walks them ("eventRecord"); the model's log is the view's.
+            var model = TryModel(b);
+            if (model is not null) Assert.Equal(model.EventLog, v.EventLog.ToArray());
+            Assert.Equal(c.Count("eventRecord.", ".eventRecordLength") == 1, v.HasEventRecordHeader);
+            if (v.HasEventRecordHeader)
+            {
+                var h = v.EventRecordHeader;
+                Assert.Equal(v.EventRecordType, h.EventRecordIdentifier);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordLengthField, h.EventRecordLength);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordFlagsField, h.EventRecordFlags);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordHandleField, h.EventRecordHandle);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.RelatedEventRecordHandleField, h.RelatedEventRecordHandle);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordTimestampField, h.EventRecordTimestamp);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.MaintenanceOperationClassField, h.MaintenanceOperationClass);
+            }
+            if (v.TryGetGeneralMediaEvent(out var gm))
+            {
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.PhysicalAddressField, gm.PhysicalAddress);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.ValidityFlagsField, gm.ValidationBits);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.ChannelField, gm.Channel);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.DeviceField, gm.Device);
+            }
         }),
         ["ARM processor"] = new(CperGuids.ProcessorArm, ArmProcessorSection.LayoutDef, ArmProcessorSection.HeaderSize, (b, c) =>
         {
@@ -557,11 +580,20 @@ public sealed class GeneratedLayoutTests
         string[] armRas = [ArmRasPeInstance.LayoutDef.Name, ArmRasSystemAddressInstance.LayoutDef.Name, ArmRasLocalAddressInstance.LayoutDef.Name,
             ArmRasPeIpType.LayoutDef.Name, ArmRasSyndrome.LayoutDef.Name, ArmRasAuxiliaryData.LayoutDef.Name, ArmRasContext.LayoutDef.Name,
             ArmRasRegister.LayoutDef.Name, ArmRasKeyValuePair.LayoutDef.Name];
-        string[] elsewhere = [.. armRas, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
+        // The CXL event records lie in the component event log, not at a field of the section: the CXL component row holds
+        // the header and general media record to the walk, VariableSectionViewTests every record type to CXL 2.0's offsets.
+        string[] cxl = [CxlEventRecordHeader.LayoutDef.Name, CxlGeneralMediaEvent.LayoutDef.Name, CxlDramEvent.LayoutDef.Name, CxlMemoryModuleEvent.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 
     // ---- the harness ----
+
+    private static CxlComponentEventSection? TryModel(ReadOnlySpan<byte> body)
+    {
+        try { return CxlComponentEventSection.Decode(body, CperGuids.CxlGeneralMedia); }
+        catch (ApeiContentException) { return null; }
+    }
 
     private static void One(Row row, string where, byte[] body)
     {

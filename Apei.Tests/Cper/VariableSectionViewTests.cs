@@ -252,4 +252,83 @@ public sealed class VariableSectionViewTests
         Assert.Equal(channels.GetArrayLength(), i);
         Assert.True(v.TrailingBytes.IsEmpty);
     }
+
+    /// <summary>A section body holding one 128-byte CXL event record of <paramref name="type"/>, its other bytes random.</summary>
+    private static byte[] CxlRecordBody(Guid type, int seed)
+    {
+        var body = new byte[CxlComponentEventSection.HeaderSize + 128];
+        new Random(seed).NextBytes(body);
+        BitConverter.TryWriteBytes(body.AsSpan(0), (uint)body.Length); // N.2.14: Length of the whole section
+        type.TryWriteBytes(body.AsSpan(32));
+        return body;
+    }
+
+    // The record views held to CXL 2.0's tables (offsets typed here from the spec, not from the declarations): Table 153
+    // (common header), 154 (general media), 155 (DRAM), 156 (memory module).
+    [Fact]
+    public void Cxl_event_record_views_read_the_spec_offsets()
+    {
+        static ulong At(byte[] r, int offset, int size) => FieldDef.ReadLittleEndian(r.AsSpan(offset, size));
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var body = CxlRecordBody(CperGuids.CxlGeneralMedia, seed);
+            var r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
+            Assert.True(v.HasEventRecordHeader);
+            var h = v.EventRecordHeader;
+            Assert.Equal(CperGuids.CxlGeneralMedia, h.EventRecordIdentifier);
+            Assert.Equal(At(r, 16, 1), h.EventRecordLength);
+            Assert.Equal(At(r, 17, 3), h.EventRecordFlags);
+            Assert.Equal(At(r, 20, 2), h.EventRecordHandle);
+            Assert.Equal(At(r, 22, 2), h.RelatedEventRecordHandle);
+            Assert.Equal(At(r, 24, 8), h.EventRecordTimestamp);
+            Assert.Equal(At(r, 32, 1), h.MaintenanceOperationClass);
+            Assert.True(v.TryGetGeneralMediaEvent(out var gm));
+            Assert.False(v.TryGetDramEvent(out _));
+            Assert.Equal(At(r, 0x30, 8), gm.PhysicalAddress);
+            Assert.Equal(At(r, 0x38, 1), gm.MemoryEventDescriptor);
+            Assert.Equal(At(r, 0x39, 1), gm.MemoryEventType);
+            Assert.Equal(At(r, 0x3A, 1), gm.TransactionType);
+            ulong validity = At(r, 0x3B, 2);
+            Assert.Equal(validity, gm.ValidationBits);
+            Assert.Equal((validity & 1) != 0, gm.HasChannel);
+            Assert.Equal(At(r, 0x3D, 1), gm.Channel);
+            Assert.Equal((validity & 2) != 0, gm.HasRank);
+            Assert.Equal(At(r, 0x3E, 1), gm.Rank);
+            Assert.Equal((validity & 4) != 0, gm.HasDevice);
+            Assert.Equal(At(r, 0x3F, 3), gm.Device);
+            Assert.Equal((validity & 8) != 0, gm.HasComponentIdentifier);
+            Assert.Equal(r.AsSpan(0x42, 16).ToArray(), gm.ComponentIdentifier.ToArray());
+
+            body = CxlRecordBody(CperGuids.CxlDram, seed);
+            r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out v));
+            Assert.True(v.TryGetDramEvent(out var dram));
+            Assert.False(v.TryGetGeneralMediaEvent(out _));
+            Assert.Equal(At(r, 0x30, 8), dram.PhysicalAddress);
+            validity = At(r, 0x3B, 2);
+            Assert.Equal(validity, dram.ValidationBits);
+            Assert.Equal(At(r, 0x3F, 3), dram.NibbleMask);
+            Assert.Equal((validity & 8) != 0, dram.HasBankGroup);
+            Assert.Equal(At(r, 0x42, 1), dram.BankGroup);
+            Assert.Equal(At(r, 0x43, 1), dram.Bank);
+            Assert.Equal((validity & 0x20) != 0, dram.HasRow);
+            Assert.Equal(At(r, 0x44, 3), dram.Row);
+            Assert.Equal(At(r, 0x47, 2), dram.Column);
+            Assert.Equal((validity & 0x80) != 0, dram.HasCorrectionMask);
+            Assert.Equal(r.AsSpan(0x49, 32).ToArray(), dram.CorrectionMask.ToArray());
+
+            body = CxlRecordBody(CperGuids.CxlMemoryModule, seed);
+            r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out v));
+            Assert.True(v.TryGetMemoryModuleEvent(out var module));
+            Assert.Equal(At(r, 0x30, 1), module.DeviceEventType);
+            Assert.Equal(r.AsSpan(0x31, 0x12).ToArray(), module.DeviceHealthInformation.ToArray());
+            Assert.Equal(At(r, 24, 8), module.EventRecordTimestamp);
+
+            // A log one byte short of a record: the header only, no record view (the describer's rule).
+            Assert.True(CxlComponentEventSectionView.TryRead(body.AsSpan(0, body.Length - 1), out var cut) && cut.HasEventRecordHeader);
+            Assert.False(cut.TryGetMemoryModuleEvent(out _));
+        }
+    }
 }
