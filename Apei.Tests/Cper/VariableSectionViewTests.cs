@@ -331,4 +331,113 @@ public sealed class VariableSectionViewTests
             Assert.False(cut.TryGetMemoryModuleEvent(out _));
         }
     }
+
+    /// <summary>A member libcper prints only when its validation bit is set: present exactly when the view's HasX is true, with the view's value.</summary>
+    private static void Member(JsonElement s, string name, bool has, ulong value)
+    {
+        Assert.True(s.TryGetProperty(name, out var e) == has, $"{name}: libcper {(has ? "leaves it out" : "prints it")}, the view says Has = {has}");
+        if (has) Assert.Equal(e.GetUInt64(), value);
+    }
+
+    [Fact]
+    public void Memory2_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("memory2", "Memory2", out var doc);
+        using var owner = doc;
+        Assert.True(MemoryError2SectionView.TryRead(body, out var v));
+        // libcper prints each of these only with its UEFI 2.10 N.2.6 validation bit (sections/cper-section-memory.c).
+        Member(s, "physicalAddressMask", v.HasPhysicalAddressMask, v.PhysicalAddressMask);
+        Member(s, "node", v.HasNode, v.Node);
+        Member(s, "card", v.HasCard, v.Card);
+        Member(s, "module", v.HasModule, v.Module);
+        Member(s, "device", v.HasDevice, v.Device);
+        Member(s, "row", v.HasRow, v.Row);
+        Member(s, "column", v.HasColumn, v.Column);
+        Member(s, "rank", v.HasRank, v.Rank);
+        Member(s, "bitPosition", v.HasBitPosition, v.BitPosition);
+        Member(s, "chipID", v.HasChipId, v.ChipId);
+        Member(s, "requestorID", v.HasRequestorId, v.RequestorId);
+        Member(s, "responderID", v.HasResponderId, v.ResponderId);
+        Member(s, "targetID", v.HasTargetId, v.TargetId);
+        Member(s, "cardSmbiosHandle", v.HasCardHandle, v.CardHandle);
+        Member(s, "moduleSmbiosHandle", v.HasModuleHandle, v.ModuleHandle);
+        Assert.Equal(s.TryGetProperty("memoryErrorType", out var type), v.HasMemoryErrorType);
+        if (v.HasMemoryErrorType) Assert.Equal(type.GetProperty("value").GetUInt64(), v.MemoryErrorType);
+        Assert.Equal(s.TryGetProperty("status", out var status), v.HasStatus);
+        if (v.HasStatus) Assert.Equal(status.GetProperty("value").GetUInt64(), v.Status);
+        // Bank: libcper prints the whole value with bit 6, else the address/group split.
+        var bank = s.GetProperty("bank");
+        Assert.Equal(bank.TryGetProperty("value", out var whole), v.HasBank);
+        if (v.HasBank) Assert.Equal(whole.GetUInt64(), v.Bank);
+        // libcper prints the physical address under bit 0 (its reading, docs/libcper-compat.md); the value is the same bytes.
+        Assert.Equal(s.GetProperty("physicalAddress").GetUInt64(), v.PhysicalAddress);
+    }
+
+    [Fact]
+    public void Dmar_views_read_what_libcper_reads()
+    {
+        var (body, s) = Load("dmargeneric", "GenericDmar", out var doc);
+        using (doc)
+        {
+            Assert.True(DmarGenericSectionView.TryRead(body, out var v));
+            // No validation bits (UEFI 2.10 N.2.11.1): libcper prints every member, every HasX is true.
+            Assert.True(v.HasRequesterId && v.HasSegmentNumber && v.HasFaultReason && v.HasAccessType && v.HasAddressType && v.HasArchitectureType && v.HasDeviceAddress);
+            Assert.Equal(s.GetProperty("requesterID").GetUInt64(), v.RequesterId);
+            Assert.Equal(s.GetProperty("segmentNumber").GetUInt64(), v.SegmentNumber);
+            Assert.Equal(s.GetProperty("faultReason").GetProperty("value").GetUInt64(), v.FaultReason);
+            Assert.Equal(s.GetProperty("accessType").GetProperty("value").GetUInt64(), v.AccessType);
+            Assert.Equal(s.GetProperty("addressType").GetProperty("value").GetUInt64(), v.AddressType);
+            Assert.Equal(s.GetProperty("architectureType").GetProperty("value").GetUInt64(), v.ArchitectureType);
+            Assert.Equal(s.GetProperty("deviceAddress").GetUInt64(), v.DeviceAddress);
+        }
+
+        (body, s) = Load("dmarvtd", "VtdDmar", out doc);
+        using (doc)
+        {
+            Assert.True(DmarVtdSectionView.TryRead(body, out var v));
+            Assert.Equal(s.GetProperty("version").GetUInt64(), v.Version);
+            Assert.Equal(s.GetProperty("revision").GetUInt64(), v.Revision);
+            Assert.Equal(s.GetProperty("oemID").GetUInt64(), FieldDef.ReadLittleEndian(v.OemId)); // 6 bytes, N.2.11.2
+            Assert.Equal(s.GetProperty("capabilityRegister").GetUInt64(), v.Capability);
+            Assert.Equal(s.GetProperty("extendedCapabilityRegister").GetUInt64(), v.ExtendedCapability);
+            Assert.Equal(s.GetProperty("globalCommandRegister").GetUInt64(), v.GlobalCommand);
+            Assert.Equal(s.GetProperty("globalStatusRegister").GetUInt64(), v.GlobalStatus);
+            Assert.Equal(s.GetProperty("faultStatusRegister").GetUInt64(), v.FaultStatus);
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("rootEntry").GetString()!), v.RootEntry.ToArray());
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("contextEntry").GetString()!), v.ContextEntry.ToArray());
+            // VT-d 7.2.3 fault recording register: Fault Reason is bits 103:96 of the 128-bit record.
+            Assert.Equal(s.GetProperty("faultRecord").GetProperty("faultReason").GetUInt64(), v.FaultRecord[12]);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level6").GetUInt64(), v.PteLevel6);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level1").GetUInt64(), v.PteLevel1);
+        }
+
+        (body, s) = Load("dmariommu", "IommuDmar", out doc);
+        using (doc)
+        {
+            Assert.True(DmarIommuSectionView.TryRead(body, out var v));
+            Assert.Equal(s.GetProperty("revision").GetUInt64(), v.Revision);
+            Assert.Equal(s.GetProperty("controlRegister").GetUInt64(), v.Control);
+            Assert.Equal(s.GetProperty("statusRegister").GetUInt64(), v.Status);
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("eventLogEntry").GetString()!), v.EventLogEntry.ToArray());
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("deviceTableEntry").GetString()!), v.DeviceTableEntry.ToArray());
+            Assert.Equal(s.GetProperty("pageTableEntry_Level5").GetUInt64(), v.PteLevel5);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level2").GetUInt64(), v.PteLevel2);
+        }
+    }
+
+    [Fact]
+    public void Ampere_view_reads_what_libcper_reads()
+    {
+        byte[] bytes = Fixtures.Binary("cper/libcper-behaviour/ampere.cperhex");
+        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
+        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
+        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper-behaviour/ampere.json")));
+        var s = doc.RootElement.GetProperty("sections")[0].GetProperty("Ampere");
+        Assert.True(AmpereSectionView.TryRead(body, out var v));
+        Assert.True(v.HasTypeId && v.HasSubtypeId && v.HasInstanceId);
+        Assert.Equal(s.GetProperty("typeId").GetInt32(), v.TypeId);
+        Assert.Equal(s.GetProperty("subTypeId").GetInt32(), v.SubtypeId);
+        // libcper prints the instance ID as a signed 32-bit number.
+        Assert.Equal(s.GetProperty("instanceId").GetInt32(), (int)v.InstanceId);
+    }
 }
