@@ -29,7 +29,7 @@ public class ArmRasSectionTests
         var s = Assert.IsType<ArmRasSection>(CperRecord.Decode(Fixtures.Binary(Fixture), out _).Sections[0].Body);
         Assert.Equal(1u, s.Revision);
         Assert.Equal(4, s.Syndromes.Count);
-        Assert.Equal(3UL, s.Syndromes[3].GetField("errorRecordIndex"));
+        Assert.Equal(3u, s.Syndromes[3].ErrorRecordIndex);
         Assert.NotNull(s.AuxiliaryData);
         Assert.NotEmpty(s.AuxiliaryData!.Contexts);
         Assert.Equal(body, s.Encode());

@@ -359,6 +359,29 @@ public sealed class GeneratedLayoutTests
             c.Agree(CxlComponentEventSection.SegmentNumberField, v.HasSegmentNumber, v.SegmentNumber);
             c.Agree(CxlComponentEventSection.SlotField, v.HasSlot, v.Slot);
             c.Agree(CxlComponentEventSection.DeviceSerialNumberField, v.HasDeviceSerialNumber, v.DeviceSerialNumber);
+            // The event record in the log (CXL 2.0 8.2.9.1.1): its common header, and a general media record field by field,
+            // where the describer walks them ("eventRecord"); the model's log is the view's.
+            var model = TryModel(b);
+            if (model is not null) Assert.Equal(model.EventLog, v.EventLog.ToArray());
+            Assert.Equal(c.Count("eventRecord.", ".eventRecordLength") == 1, v.HasEventRecordHeader);
+            if (v.HasEventRecordHeader)
+            {
+                var h = v.EventRecordHeader;
+                Assert.Equal(v.EventRecordType, h.EventRecordIdentifier);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordLengthField, h.EventRecordLength);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordFlagsField, h.EventRecordFlags);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordHandleField, h.EventRecordHandle);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.RelatedEventRecordHandleField, h.RelatedEventRecordHandle);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.EventRecordTimestampField, h.EventRecordTimestamp);
+                c.AgreeAt("eventRecord.", CxlEventRecordHeader.MaintenanceOperationClassField, h.MaintenanceOperationClass);
+            }
+            if (v.TryGetGeneralMediaEvent(out var gm))
+            {
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.PhysicalAddressField, gm.PhysicalAddress);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.ValidityFlagsField, gm.ValidationBits);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.ChannelField, gm.Channel);
+                c.AgreeAt("eventRecord.", CxlGeneralMediaEvent.DeviceField, gm.Device);
+            }
         }),
         ["ARM processor"] = new(CperGuids.ProcessorArm, ArmProcessorSection.LayoutDef, ArmProcessorSection.HeaderSize, (b, c) =>
         {
@@ -387,6 +410,114 @@ public sealed class GeneratedLayoutTests
             c.Agree(c.Layout.Find("cpuIdEcx")!, v.HasCpuIdEcx, v.CpuIdEcx);
             c.Agree(c.Layout.Find("cpuIdEdx")!, v.HasCpuIdEdx, v.CpuIdEdx);
             c.AgreeBytes(c.Layout.Find("cpuIdRest")!, v.HasCpuIdRest, v.CpuIdRest.ToArray());
+        }),
+        ["NVIDIA"] = new(NvidiaSection.SectionGuid, NvidiaSection.LayoutDef, NvidiaSection.HeaderSize, (b, c) =>
+        {
+            // No validation bits: every field the body reaches holds meaning.
+            Assert.True(NvidiaSectionView.TryRead(b, out var v));
+            c.AgreeBytes(NvidiaSection.SignatureField, v.HasSignature, v.Signature);
+            c.Agree(NvidiaSection.ErrorTypeField, v.HasErrorType, v.ErrorType);
+            c.Agree(NvidiaSection.ErrorInstanceField, v.HasErrorInstance, v.ErrorInstance);
+            c.Agree(NvidiaSection.SeverityField, v.HasSeverity, v.Severity);
+            c.Agree(NvidiaSection.SocketField, v.HasSocket, v.Socket);
+            c.Agree(c.Layout.Find("registerCount")!, v.HasDeclaredRegisterCount, v.DeclaredRegisterCount);
+            c.Agree(NvidiaSection.InstanceBaseField, v.HasInstanceBase, v.InstanceBase);
+            // The register entries: as many as the describer walks, each read in place; and the model, when it takes the body.
+            NvidiaSection? model = null;
+            try { model = NvidiaSection.Decode(b); }
+            catch (ApeiContentException) { }
+            Assert.Equal(model is not null, v.RegistersComplete);
+            int i = 0;
+            foreach (var r in v.Registers)
+            {
+                c.AgreeAt($"registers.{i}.", NvidiaRegister.AddressField, r.Address);
+                c.AgreeAt($"registers.{i}.", NvidiaRegister.ValueField, r.Value);
+                if (model is not null) Assert.Equal(model.Registers[i], (r.Address, r.Value));
+                i++;
+            }
+            Assert.Equal(c.Count("registers.", ".address"), i);
+            c.AgreeData("trailingBytes", v.TrailingBytes);
+            if (model is not null)
+            {
+                Assert.Equal(model.Registers.Count, i);
+                Assert.Equal(model.TrailingBytes, v.TrailingBytes.ToArray());
+                Assert.Equal(model.SignatureBytes, v.Signature.ToArray());
+                Assert.Equal((model.ErrorType, model.ErrorInstance, model.Severity, model.Socket, model.InstanceBase),
+                    (v.ErrorType, v.ErrorInstance, v.Severity, v.Socket, v.InstanceBase));
+            }
+        }),
+        ["ARM RAS"] = new(ArmRasSection.SectionGuid, ArmRasSection.LayoutDef, ArmRasSection.NodeSize, (b, c) =>
+        {
+            // The node header (no validation bits); the syndromes and auxiliary data through the hand-written enumerators,
+            // held to the walk (AgreeAt) and to the model; ArmRasSectionViewTests holds them to libcper's JSON.
+            Assert.True(ArmRasSectionView.TryRead(b, out var v));
+            c.Agree(ArmRasSection.RevisionField, v.HasRevision, v.Revision);
+            c.Agree(ArmRasSection.ComponentTypeField, v.HasComponentType, v.ComponentType);
+            c.Agree(c.Layout.Find("errorSyndromeCount")!, v.HasErrorSyndromeCount, v.ErrorSyndromeCount);
+            c.Agree(c.Layout.Find("errorSyndromeOffset")!, v.HasErrorSyndromeOffset, v.ErrorSyndromeOffset);
+            c.Agree(c.Layout.Find("auxiliaryDataOffset")!, v.HasAuxiliaryDataOffset, v.AuxiliaryDataOffset);
+            c.Agree(ArmRasSection.IpInstanceFormatField, v.HasIpInstanceFormat, v.IpInstanceFormat);
+            c.Agree(ArmRasSection.IpTypeFormatField, v.HasIpTypeFormat, v.IpTypeFormat);
+            c.AgreeBytesOrBlock(ArmRasSection.IpInstanceField, v.HasIpInstance, v.IpInstance);
+            c.AgreeBytesOrBlock(ArmRasSection.IpTypeField, v.HasIpType, v.IpType);
+            c.AgreeBytes(ArmRasSection.UserDataField, v.HasUserData, v.UserData);
+            ArmRasSection? model = null;
+            try { model = ArmRasSection.Decode(b); }
+            catch (ApeiContentException) { }
+            Assert.Equal(model is not null, v.PartsFit);
+            int i = 0;
+            foreach (var d in v.Syndromes)
+            {
+                string at = $"errorSyndromes.{i}.";
+                c.AgreeAt(at, ArmRasSyndrome.ErrorRecordIndexField, d.ErrorRecordIndex);
+                c.AgreeAt(at, ArmRasSyndrome.RasExtensionField, d.RasExtension);
+                c.AgreeAt(at, ArmRasSyndrome.ErrFrField, d.ErrFr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrCtlrField, d.ErrCtlr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrStatusField, d.ErrStatus);
+                c.AgreeAt(at, ArmRasSyndrome.ErrAddrField, d.ErrAddr);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc0Field, d.ErrMisc0);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc1Field, d.ErrMisc1);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc2Field, d.ErrMisc2);
+                c.AgreeAt(at, ArmRasSyndrome.ErrMisc3Field, d.ErrMisc3);
+                var m = model!.Syndromes[i];
+                Assert.Equal((m.ErrorRecordIndex, m.RasExtension, m.ErrFr, m.ErrStatus, m.ErrMisc3), (d.ErrorRecordIndex, d.RasExtension, d.ErrFr, d.ErrStatus, d.ErrMisc3));
+                i++;
+            }
+            Assert.Equal(c.Count("errorSyndromes.", ".errorRecordIndex"), i);
+            Assert.Equal(model?.Syndromes.Count ?? 0, i);
+            Assert.Equal(model?.AuxiliaryData is not null, v.HasAuxiliaryData);
+            if (!v.HasAuxiliaryData) return;
+            var aux = v.AuxiliaryData;
+            c.AgreeAt("auxiliaryData.", ArmRasAuxiliaryData.VersionField, aux.Version);
+            Assert.Equal(model!.AuxiliaryData!.Version, aux.Version);
+            int k = 0;
+            foreach (var context in aux.Contexts)
+            {
+                string at = $"auxiliaryData.contexts.{k}.";
+                c.AgreeAt(at, ArmRasContext.FlagsField, context.Flags);
+                c.AgreeAt(at, ArmRasContext.AddressSpaceIdentifierField, context.AddressSpaceIdentifier);
+                var m = model.AuxiliaryData.Contexts[k];
+                Assert.Equal((m.Flags, m.AddressSpaceIdentifier), (context.Flags, context.AddressSpaceIdentifier));
+                int r = 0;
+                foreach (var register in context.Registers)
+                {
+                    c.AgreeAt($"{at}registers.{r}.", ArmRasRegister.AddressField, register.Address);
+                    c.AgreeAt($"{at}registers.{r}.", ArmRasRegister.ValueField, register.Value);
+                    Assert.Equal(m.Registers[r], (register.Address, register.Value));
+                    r++;
+                }
+                Assert.Equal(m.Registers.Count, r);
+                k++;
+            }
+            Assert.Equal(model.AuxiliaryData.Contexts.Count, k);
+            int n = 0;
+            foreach (var pair in aux.Pairs)
+            {
+                c.AgreeAt($"auxiliaryData.keyValuePairs.{n}.", ArmRasKeyValuePair.ValueField, pair.Value);
+                Assert.Equal(model.AuxiliaryData.Pairs[n], (pair.Key, pair.Value));
+                n++;
+            }
+            Assert.Equal(model.AuxiliaryData.Pairs.Count, n);
         }),
         ["firmware error record reference"] = new(CperGuids.FirmwareErrorRecordReference, FirmwareErrorRecordReferenceSection.LayoutDef, FirmwareErrorRecordReferenceSection.Size, (b, c) =>
         {
@@ -442,11 +573,27 @@ public sealed class GeneratedLayoutTests
             .Order(StringComparer.Ordinal);
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
         // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
-        string[] elsewhere = [ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
+        // An NVIDIA register entry repeats after the header: the NVIDIA row holds each one to the walk (AgreeAt).
+        // The ARM RAS IP instance and IP type forms are chosen by a format byte, and its syndromes, auxiliary data, contexts,
+        // registers and pairs lie where counts and offsets say: the ARM RAS row holds them to the walk (AgreeAt, the IP
+        // instance/type as the describer's nested object) and ArmRasSectionViewTests to libcper's JSON.
+        string[] armRas = [ArmRasPeInstance.LayoutDef.Name, ArmRasSystemAddressInstance.LayoutDef.Name, ArmRasLocalAddressInstance.LayoutDef.Name,
+            ArmRasPeIpType.LayoutDef.Name, ArmRasSyndrome.LayoutDef.Name, ArmRasAuxiliaryData.LayoutDef.Name, ArmRasContext.LayoutDef.Name,
+            ArmRasRegister.LayoutDef.Name, ArmRasKeyValuePair.LayoutDef.Name];
+        // The CXL event records lie in the component event log, not at a field of the section: the CXL component row holds
+        // the header and general media record to the walk, VariableSectionViewTests every record type to CXL 2.0's offsets.
+        string[] cxl = [CxlEventRecordHeader.LayoutDef.Name, CxlGeneralMediaEvent.LayoutDef.Name, CxlDramEvent.LayoutDef.Name, CxlMemoryModuleEvent.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 
     // ---- the harness ----
+
+    private static CxlComponentEventSection? TryModel(ReadOnlySpan<byte> body)
+    {
+        try { return CxlComponentEventSection.Decode(body, CperGuids.CxlGeneralMedia); }
+        catch (ApeiContentException) { return null; }
+    }
 
     private static void One(Row row, string where, byte[] body)
     {
@@ -534,6 +681,13 @@ public sealed class GeneratedLayoutTests
             Assert.True(view.SequenceEqual(reached ? d.Raw : []), $"{where}: {field.Json} view and described bytes differ");
             bool describedValid = reached && (d.Valid || prefix.Length > 0);
             Assert.True(has == describedValid, $"{where}: Has{field.Json} {has}, described valid {describedValid}");
+        }
+
+        /// <summary>A byte field the describer shows as a nested object when a layout for it is known (the ARM RAS IP instance and type, by format), else as bytes.</summary>
+        public void AgreeBytesOrBlock(FieldDef field, bool has, ReadOnlySpan<byte> view)
+        {
+            if (described.Objects.ContainsKey(prefix + field.Json)) AgreeBlock(field, has, view);
+            else AgreeBytes(field, has, view);
         }
 
         /// <summary>A byte field the describer walks as a nested object (the PCIe section's blocks): its bytes and whether the walk calls it valid.</summary>

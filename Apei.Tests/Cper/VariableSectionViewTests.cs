@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Vendors;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -196,5 +197,247 @@ public sealed class VariableSectionViewTests
         var flags = s.GetProperty("flags");
         Assert.Equal(flags.GetProperty("restartable").GetBoolean(), (v.Flags & 1) != 0);
         Assert.Equal(flags.GetProperty("overflow").GetBoolean(), (v.Flags & 4) != 0);
+    }
+
+    [Fact]
+    public void Nvidia_view_reads_the_header_and_registers_libcper_reads()
+    {
+        var (body, s) = Load("nvidia", "Nvidia", out var doc);
+        using var owner = doc;
+        Assert.True(NvidiaSectionView.TryRead(body, out var v));
+        Assert.Equal(s.GetProperty("signature").GetString(), AsciiField.Decode(v.Signature));
+        Assert.Equal(s.GetProperty("severity").GetProperty("code").GetByte(), v.Severity);
+        Assert.Equal(s.GetProperty("errorType").GetUInt16(), v.ErrorType);
+        Assert.Equal(s.GetProperty("errorInstance").GetUInt16(), v.ErrorInstance);
+        Assert.Equal(s.GetProperty("socket").GetByte(), v.Socket);
+        Assert.Equal(s.GetProperty("registerCount").GetByte(), v.DeclaredRegisterCount);
+        Assert.Equal(s.GetProperty("instanceBase").GetUInt64(), v.InstanceBase);
+        var registers = s.GetProperty("registers");
+        Assert.True(v.RegistersComplete);
+        Assert.Equal(registers.GetArrayLength(), v.RegisterCount);
+        int i = 0;
+        foreach (var r in v.Registers)
+        {
+            Assert.Equal(registers[i].GetProperty("address").GetUInt64(), r.Address);
+            Assert.Equal(registers[i].GetProperty("value").GetUInt64(), r.Value);
+            i++;
+        }
+        Assert.Equal(registers.GetArrayLength(), i);
+        // A count byte above what the body holds: the view walks the whole entries only and says so.
+        body[NvidiaSection.LayoutDef.Find("registerCount")!.Offset]++;
+        Assert.True(NvidiaSectionView.TryRead(body, out var over));
+        Assert.False(over.RegistersComplete);
+        Assert.Equal(registers.GetArrayLength(), over.RegisterCount);
+    }
+
+    [Fact]
+    public void Nvidia_view_reads_the_cmet_channels_libcper_reads()
+    {
+        var (body, s) = Load("nvidia_cmet_info", "Nvidia", out var doc);
+        using var owner = doc;
+        Assert.True(NvidiaSectionView.TryRead(body, out var v));
+        Assert.Equal("CMET-INFO", AsciiField.Decode(v.Signature));
+        var channels = s.GetProperty("CMETInfo");
+        int i = 0;
+        foreach (var r in v.Registers)
+        {
+            var c = channels[i++];
+            // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO: ErrorCount bits 0-31, ChannelEnabled 32, ChannelIsSpare 33, DisabledReason 35-36.
+            Assert.Equal(Convert.ToUInt64(c.GetProperty("ChannelAddress").GetString(), 16), r.Address);
+            Assert.Equal(c.GetProperty("ErrorCount").GetInt32(), (int)(uint)r.Value);
+            Assert.Equal(c.GetProperty("ChannelEnabled").GetBoolean(), (r.Value >> 32 & 1) != 0);
+            Assert.Equal(c.GetProperty("ChannelIsSpare").GetBoolean(), (r.Value >> 33 & 1) != 0);
+            Assert.Equal(c.GetProperty("DisabledReason").GetProperty("raw").GetUInt64(), r.Value >> 35 & 3);
+        }
+        Assert.Equal(channels.GetArrayLength(), i);
+        Assert.True(v.TrailingBytes.IsEmpty);
+    }
+
+    /// <summary>A section body holding one 128-byte CXL event record of <paramref name="type"/>, its other bytes random.</summary>
+    private static byte[] CxlRecordBody(Guid type, int seed)
+    {
+        var body = new byte[CxlComponentEventSection.HeaderSize + 128];
+        new Random(seed).NextBytes(body);
+        BitConverter.TryWriteBytes(body.AsSpan(0), (uint)body.Length); // N.2.14: Length of the whole section
+        type.TryWriteBytes(body.AsSpan(32));
+        return body;
+    }
+
+    // The record views held to CXL 2.0's tables (offsets typed here from the spec, not from the declarations): Table 153
+    // (common header), 154 (general media), 155 (DRAM), 156 (memory module).
+    [Fact]
+    public void Cxl_event_record_views_read_the_spec_offsets()
+    {
+        static ulong At(byte[] r, int offset, int size) => FieldDef.ReadLittleEndian(r.AsSpan(offset, size));
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var body = CxlRecordBody(CperGuids.CxlGeneralMedia, seed);
+            var r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
+            Assert.True(v.HasEventRecordHeader);
+            var h = v.EventRecordHeader;
+            Assert.Equal(CperGuids.CxlGeneralMedia, h.EventRecordIdentifier);
+            Assert.Equal(At(r, 16, 1), h.EventRecordLength);
+            Assert.Equal(At(r, 17, 3), h.EventRecordFlags);
+            Assert.Equal(At(r, 20, 2), h.EventRecordHandle);
+            Assert.Equal(At(r, 22, 2), h.RelatedEventRecordHandle);
+            Assert.Equal(At(r, 24, 8), h.EventRecordTimestamp);
+            Assert.Equal(At(r, 32, 1), h.MaintenanceOperationClass);
+            Assert.True(v.TryGetGeneralMediaEvent(out var gm));
+            Assert.False(v.TryGetDramEvent(out _));
+            Assert.Equal(At(r, 0x30, 8), gm.PhysicalAddress);
+            Assert.Equal(At(r, 0x38, 1), gm.MemoryEventDescriptor);
+            Assert.Equal(At(r, 0x39, 1), gm.MemoryEventType);
+            Assert.Equal(At(r, 0x3A, 1), gm.TransactionType);
+            ulong validity = At(r, 0x3B, 2);
+            Assert.Equal(validity, gm.ValidationBits);
+            Assert.Equal((validity & 1) != 0, gm.HasChannel);
+            Assert.Equal(At(r, 0x3D, 1), gm.Channel);
+            Assert.Equal((validity & 2) != 0, gm.HasRank);
+            Assert.Equal(At(r, 0x3E, 1), gm.Rank);
+            Assert.Equal((validity & 4) != 0, gm.HasDevice);
+            Assert.Equal(At(r, 0x3F, 3), gm.Device);
+            Assert.Equal((validity & 8) != 0, gm.HasComponentIdentifier);
+            Assert.Equal(r.AsSpan(0x42, 16).ToArray(), gm.ComponentIdentifier.ToArray());
+
+            body = CxlRecordBody(CperGuids.CxlDram, seed);
+            r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out v));
+            Assert.True(v.TryGetDramEvent(out var dram));
+            Assert.False(v.TryGetGeneralMediaEvent(out _));
+            Assert.Equal(At(r, 0x30, 8), dram.PhysicalAddress);
+            validity = At(r, 0x3B, 2);
+            Assert.Equal(validity, dram.ValidationBits);
+            Assert.Equal(At(r, 0x3F, 3), dram.NibbleMask);
+            Assert.Equal((validity & 8) != 0, dram.HasBankGroup);
+            Assert.Equal(At(r, 0x42, 1), dram.BankGroup);
+            Assert.Equal(At(r, 0x43, 1), dram.Bank);
+            Assert.Equal((validity & 0x20) != 0, dram.HasRow);
+            Assert.Equal(At(r, 0x44, 3), dram.Row);
+            Assert.Equal(At(r, 0x47, 2), dram.Column);
+            Assert.Equal((validity & 0x80) != 0, dram.HasCorrectionMask);
+            Assert.Equal(r.AsSpan(0x49, 32).ToArray(), dram.CorrectionMask.ToArray());
+
+            body = CxlRecordBody(CperGuids.CxlMemoryModule, seed);
+            r = body[32..];
+            Assert.True(CxlComponentEventSectionView.TryRead(body, out v));
+            Assert.True(v.TryGetMemoryModuleEvent(out var module));
+            Assert.Equal(At(r, 0x30, 1), module.DeviceEventType);
+            Assert.Equal(r.AsSpan(0x31, 0x12).ToArray(), module.DeviceHealthInformation.ToArray());
+            Assert.Equal(At(r, 24, 8), module.EventRecordTimestamp);
+
+            // A log one byte short of a record: the header only, no record view (the describer's rule).
+            Assert.True(CxlComponentEventSectionView.TryRead(body.AsSpan(0, body.Length - 1), out var cut) && cut.HasEventRecordHeader);
+            Assert.False(cut.TryGetMemoryModuleEvent(out _));
+        }
+    }
+
+    /// <summary>A member libcper prints only when its validation bit is set: present exactly when the view's HasX is true, with the view's value.</summary>
+    private static void Member(JsonElement s, string name, bool has, ulong value)
+    {
+        Assert.True(s.TryGetProperty(name, out var e) == has, $"{name}: libcper {(has ? "leaves it out" : "prints it")}, the view says Has = {has}");
+        if (has) Assert.Equal(e.GetUInt64(), value);
+    }
+
+    [Fact]
+    public void Memory2_view_reads_what_libcper_reads()
+    {
+        var (body, s) = Load("memory2", "Memory2", out var doc);
+        using var owner = doc;
+        Assert.True(MemoryError2SectionView.TryRead(body, out var v));
+        // libcper prints each of these only with its UEFI 2.10 N.2.6 validation bit (sections/cper-section-memory.c).
+        Member(s, "physicalAddressMask", v.HasPhysicalAddressMask, v.PhysicalAddressMask);
+        Member(s, "node", v.HasNode, v.Node);
+        Member(s, "card", v.HasCard, v.Card);
+        Member(s, "module", v.HasModule, v.Module);
+        Member(s, "device", v.HasDevice, v.Device);
+        Member(s, "row", v.HasRow, v.Row);
+        Member(s, "column", v.HasColumn, v.Column);
+        Member(s, "rank", v.HasRank, v.Rank);
+        Member(s, "bitPosition", v.HasBitPosition, v.BitPosition);
+        Member(s, "chipID", v.HasChipId, v.ChipId);
+        Member(s, "requestorID", v.HasRequestorId, v.RequestorId);
+        Member(s, "responderID", v.HasResponderId, v.ResponderId);
+        Member(s, "targetID", v.HasTargetId, v.TargetId);
+        Member(s, "cardSmbiosHandle", v.HasCardHandle, v.CardHandle);
+        Member(s, "moduleSmbiosHandle", v.HasModuleHandle, v.ModuleHandle);
+        Assert.Equal(s.TryGetProperty("memoryErrorType", out var type), v.HasMemoryErrorType);
+        if (v.HasMemoryErrorType) Assert.Equal(type.GetProperty("value").GetUInt64(), v.MemoryErrorType);
+        Assert.Equal(s.TryGetProperty("status", out var status), v.HasStatus);
+        if (v.HasStatus) Assert.Equal(status.GetProperty("value").GetUInt64(), v.Status);
+        // Bank: libcper prints the whole value with bit 6, else the address/group split.
+        var bank = s.GetProperty("bank");
+        Assert.Equal(bank.TryGetProperty("value", out var whole), v.HasBank);
+        if (v.HasBank) Assert.Equal(whole.GetUInt64(), v.Bank);
+        // libcper prints the physical address under bit 0 (its reading, docs/libcper-compat.md); the value is the same bytes.
+        Assert.Equal(s.GetProperty("physicalAddress").GetUInt64(), v.PhysicalAddress);
+    }
+
+    [Fact]
+    public void Dmar_views_read_what_libcper_reads()
+    {
+        var (body, s) = Load("dmargeneric", "GenericDmar", out var doc);
+        using (doc)
+        {
+            Assert.True(DmarGenericSectionView.TryRead(body, out var v));
+            // No validation bits (UEFI 2.10 N.2.11.1): libcper prints every member, every HasX is true.
+            Assert.True(v.HasRequesterId && v.HasSegmentNumber && v.HasFaultReason && v.HasAccessType && v.HasAddressType && v.HasArchitectureType && v.HasDeviceAddress);
+            Assert.Equal(s.GetProperty("requesterID").GetUInt64(), v.RequesterId);
+            Assert.Equal(s.GetProperty("segmentNumber").GetUInt64(), v.SegmentNumber);
+            Assert.Equal(s.GetProperty("faultReason").GetProperty("value").GetUInt64(), v.FaultReason);
+            Assert.Equal(s.GetProperty("accessType").GetProperty("value").GetUInt64(), v.AccessType);
+            Assert.Equal(s.GetProperty("addressType").GetProperty("value").GetUInt64(), v.AddressType);
+            Assert.Equal(s.GetProperty("architectureType").GetProperty("value").GetUInt64(), v.ArchitectureType);
+            Assert.Equal(s.GetProperty("deviceAddress").GetUInt64(), v.DeviceAddress);
+        }
+
+        (body, s) = Load("dmarvtd", "VtdDmar", out doc);
+        using (doc)
+        {
+            Assert.True(DmarVtdSectionView.TryRead(body, out var v));
+            Assert.Equal(s.GetProperty("version").GetUInt64(), v.Version);
+            Assert.Equal(s.GetProperty("revision").GetUInt64(), v.Revision);
+            Assert.Equal(s.GetProperty("oemID").GetUInt64(), FieldDef.ReadLittleEndian(v.OemId)); // 6 bytes, N.2.11.2
+            Assert.Equal(s.GetProperty("capabilityRegister").GetUInt64(), v.Capability);
+            Assert.Equal(s.GetProperty("extendedCapabilityRegister").GetUInt64(), v.ExtendedCapability);
+            Assert.Equal(s.GetProperty("globalCommandRegister").GetUInt64(), v.GlobalCommand);
+            Assert.Equal(s.GetProperty("globalStatusRegister").GetUInt64(), v.GlobalStatus);
+            Assert.Equal(s.GetProperty("faultStatusRegister").GetUInt64(), v.FaultStatus);
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("rootEntry").GetString()!), v.RootEntry.ToArray());
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("contextEntry").GetString()!), v.ContextEntry.ToArray());
+            // VT-d 7.2.3 fault recording register: Fault Reason is bits 103:96 of the 128-bit record.
+            Assert.Equal(s.GetProperty("faultRecord").GetProperty("faultReason").GetUInt64(), v.FaultRecord[12]);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level6").GetUInt64(), v.PteLevel6);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level1").GetUInt64(), v.PteLevel1);
+        }
+
+        (body, s) = Load("dmariommu", "IommuDmar", out doc);
+        using (doc)
+        {
+            Assert.True(DmarIommuSectionView.TryRead(body, out var v));
+            Assert.Equal(s.GetProperty("revision").GetUInt64(), v.Revision);
+            Assert.Equal(s.GetProperty("controlRegister").GetUInt64(), v.Control);
+            Assert.Equal(s.GetProperty("statusRegister").GetUInt64(), v.Status);
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("eventLogEntry").GetString()!), v.EventLogEntry.ToArray());
+            Assert.Equal(Convert.FromBase64String(s.GetProperty("deviceTableEntry").GetString()!), v.DeviceTableEntry.ToArray());
+            Assert.Equal(s.GetProperty("pageTableEntry_Level5").GetUInt64(), v.PteLevel5);
+            Assert.Equal(s.GetProperty("pageTableEntry_Level2").GetUInt64(), v.PteLevel2);
+        }
+    }
+
+    [Fact]
+    public void Ampere_view_reads_what_libcper_reads()
+    {
+        byte[] bytes = Fixtures.Binary("cper/libcper-behaviour/ampere.cperhex");
+        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
+        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
+        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper-behaviour/ampere.json")));
+        var s = doc.RootElement.GetProperty("sections")[0].GetProperty("Ampere");
+        Assert.True(AmpereSectionView.TryRead(body, out var v));
+        Assert.True(v.HasTypeId && v.HasSubtypeId && v.HasInstanceId);
+        Assert.Equal(s.GetProperty("typeId").GetInt32(), v.TypeId);
+        Assert.Equal(s.GetProperty("subTypeId").GetInt32(), v.SubtypeId);
+        // libcper prints the instance ID as a signed 32-bit number.
+        Assert.Equal(s.GetProperty("instanceId").GetInt32(), (int)v.InstanceId);
     }
 }

@@ -13,8 +13,9 @@ namespace ApeiKit.Cper.LibCper;
 /// identifier only for local scope. See docs/libcper-compat.md.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): the body is checked by the section's own walk (<see cref="ArmRasSection.Check"/>, which refuses
-/// what the model refuses), then written straight into the <see cref="Utf8JsonWriter"/> through the section's layouts,
+/// Streamed (issue #15): the body is checked by the section's own walk (<see cref="ArmRasSectionView.PartsFit"/>, which
+/// refuses what the model refuses), then written straight into the <see cref="Utf8JsonWriter"/> through the section's
+/// zero-copy views (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views),
 /// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArmRas : LibCperSection
@@ -29,27 +30,23 @@ internal sealed class LcArmRas : LibCperSection
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
     private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
 
-    /// <summary>libcper's syndrome member names beside ApeiKit's layout names.</summary>
-    private static readonly (string Libcper, string Layout)[] SyndromeRegisters =
+    /// <summary>libcper's syndrome member names, in the order of the declared ERR&lt;n&gt; registers (<see cref="ArmRasSyndrome"/>).</summary>
+    private static readonly string[] SyndromeRegisters =
     [
-        ("errorRecordFeatureRegister", "errFr"), ("errorRecordControlRegister", "errCtlr"), ("errorRecordPrimaryStatusRegister", "errStatus"),
-        ("errorRecordAddressRegister", "errAddr"), ("errorRecordMiscRegister0", "errMisc0"), ("errorRecordMiscRegister1", "errMisc1"),
-        ("errorRecordMiscRegister2", "errMisc2"), ("errorRecordMiscRegister3", "errMisc3"),
+        "errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
+        "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3",
+    ];
+
+    /// <summary>The declared ERR&lt;n&gt; register fields libcper's <see cref="SyndromeRegisters"/> name, in that order.</summary>
+    private static readonly FieldDef[] s_syndromeRegisters =
+    [
+        ArmRasSyndrome.ErrFrField, ArmRasSyndrome.ErrCtlrField, ArmRasSyndrome.ErrStatusField, ArmRasSyndrome.ErrAddrField,
+        ArmRasSyndrome.ErrMisc0Field, ArmRasSyndrome.ErrMisc1Field, ArmRasSyndrome.ErrMisc2Field, ArmRasSyndrome.ErrMisc3Field,
     ];
 
     private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
-    private static FieldDef Fd(StructDef layout, string json) => layout.Find(json)!;
 
-    private static readonly StructDef s_node = ArmRasSection.NodeLayout, s_syndrome = ArmRasSection.SyndromeLayout, s_aux = ArmRasSection.AuxiliaryHeaderLayout,
-        s_context = ArmRasSection.ContextHeaderLayout, s_registerLayout = ArmRasSection.RegisterLayout, s_pair = ArmRasSection.PairLayout;
-    private static readonly FieldDef s_revision = Fd(s_node, "revision"), s_componentType = Fd(s_node, "componentType"), s_instanceFormat = Fd(s_node, "ipInstanceFormat"),
-        s_typeFormat = Fd(s_node, "ipTypeFormat"), s_ipInstance = Fd(s_node, "ipInstance"), s_ipType = Fd(s_node, "ipType"), s_userData = Fd(s_node, "userData"),
-        s_recordIndex = Fd(s_syndrome, "errorRecordIndex"), s_rasExtension = Fd(s_syndrome, "rasExtension"),
-        s_auxVersion = Fd(s_aux, "version"), s_contextCount = Fd(s_aux, "contextCount"), s_pairOffset = Fd(s_aux, "keyValuePairOffset"), s_pairCount = Fd(s_aux, "keyValuePairCount"),
-        s_contextLength = Fd(s_context, "length"), s_flags = Fd(s_context, "flags"), s_registerCount = Fd(s_context, "registerCount"), s_asid = Fd(s_context, "addressSpaceIdentifier"),
-        s_address = Fd(s_registerLayout, "address"), s_value = Fd(s_registerLayout, "value"), s_key = Fd(s_pair, "key"), s_pairValue = Fd(s_pair, "value");
-    private static readonly FieldDef[] s_syndromeRegisters = [.. SyndromeRegisters.Select(r => Fd(s_syndrome, r.Layout))];
-    private static readonly JsonEncodedText[] s_syndromeNames = [.. SyndromeRegisters.Select(r => E(r.Libcper))], s_pidr = [.. Pidr.Select(E)];
+    private static readonly JsonEncodedText[] s_syndromeNames = [.. SyndromeRegisters.Select(E)], s_pidr = [.. Pidr.Select(E)];
     private static readonly JsonEncodedText[][] s_instanceNames = [.. ArmRasSection.IpInstanceLayouts.Select(l => l.Fields.Where(f => f.Kind != FieldKind.Reserved).Select(f => E(f.Json)).ToArray())];
     private static readonly JsonEncodedText[] s_peTypeNames = [.. ArmRasSection.PeIpTypeLayout.Fields.Select(f => E(f.Json))];
     private static readonly JsonEncodedText s_shortName = E("ArmRas"), s_message = E("ARM RAS error occured"), s_revisionName = E("revision"),
@@ -73,45 +70,41 @@ internal sealed class LcArmRas : LibCperSection
     /// <inheritdoc/>
     public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
     {
-        if (body.Length < ArmRasSection.NodeSize) return false;
-        ArmRasSection.Parts p;
-        try
-        {
-            p = ArmRasSection.Check(body, 0);
-        }
-        catch (ApeiContentException)
-        {
-            return false; // offsets or counts the model refuses: libcper falls back to base64
-        }
+        // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64.
+        if (!ArmRasSectionView.TryRead(body, out var v) || !v.PartsFit) return false;
+        var p = ArmRasSection.Measure(body, 0, out var parts, errors: false) is null ? parts : default;
         // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md):
         // a revision other than 1, syndromes starting at the end of the body, or auxiliary data that starts there and does not decode.
-        if (s_revision.ReadValue(body) != 1 || p.SyndromeOffset >= body.Length || (p.AuxError is not null && p.AuxOffset == body.Length)) return false;
+        if (v.Revision != 1 || p.SyndromeOffset >= body.Length || (p.AuxError is not null && p.AuxOffset == body.Length)) return false;
         w.WriteStartObject();
         w.WriteString(MessageName, s_message);
         w.WriteStartObject(s_shortName);
-        w.WriteNumber(s_revisionName, s_revision.ReadValue(body));
-        WriteDict(w, s_componentTypeName, s_componentType.ReadValue(body), ComponentTypes);
-        w.WriteNumber(s_count, p.SyndromeCount);
-        ulong instanceFormat = s_instanceFormat.ReadValue(body), typeFormat = s_typeFormat.ReadValue(body);
+        w.WriteNumber(s_revisionName, v.Revision);
+        WriteDict(w, s_componentTypeName, v.ComponentType, ComponentTypes);
+        w.WriteNumber(s_count, v.SyndromeCount);
+        ulong instanceFormat = v.IpInstanceFormat, typeFormat = v.IpTypeFormat;
         WriteDict(w, s_instanceFormatName, instanceFormat, InstanceFormats);
         w.WriteStartObject(s_ipInstanceName);
-        var ipInstance = body.Slice(s_ipInstance.Offset, s_ipInstance.Size);
-        if (instanceFormat < (ulong)ArmRasSection.IpInstanceLayouts.Count)
+        var ipInstance = v.IpInstance;
+        if (ArmRasSection.InstanceLayout(instanceFormat) is { } instanceLayout)
         {
             var names = s_instanceNames[instanceFormat];
             int i = 0;
-            foreach (var f in ArmRasSection.IpInstanceLayouts[(int)instanceFormat].Fields)
+            foreach (var f in instanceLayout.Fields)
                 if (f.Kind != FieldKind.Reserved) WriteHex(w, names[i++], f.ReadValue(ipInstance), 16);
         }
         if (instanceFormat == 3) w.WriteString(s_soc, "<OpaqueData>"); // a string, so the writer's encoder escapes it as the tree did
         w.WriteEndObject();
         WriteDict(w, s_typeFormatName, typeFormat, TypeFormats);
         w.WriteStartObject(s_ipTypeName);
-        var ipType = body.Slice(s_ipType.Offset, s_ipType.Size);
+        var ipType = v.IpType;
         switch (typeFormat)
         {
             case 0:
-                for (int i = 0; i < s_peTypeNames.Length; i++) WriteHex(w, s_peTypeNames[i], ArmRasSection.PeIpTypeLayout.Fields[i].ReadValue(ipType), 16);
+                ArmRasPeIpTypeView.TryRead(ipType, out var pe);
+                WriteHex(w, s_peTypeNames[0], pe.MidrEl1, 16);
+                WriteHex(w, s_peTypeNames[1], pe.RevidrEl1, 16);
+                WriteHex(w, s_peTypeNames[2], pe.AidrEl1, 16);
                 break;
             // ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1
             // as two 32-bit registers and format 2 as eight PIDR bytes, which is its reading of those bytes, done here.
@@ -124,68 +117,62 @@ internal sealed class LcArmRas : LibCperSection
                 break;
         }
         w.WriteEndObject();
-        var user = body.Slice(s_userData.Offset, s_userData.Size);
+        var user = v.UserData;
         if (UntrustedLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
         w.WriteStartArray(s_syndromes);
-        for (int i = 0; i < p.SyndromeCount; i++)
+        foreach (var d in v.Syndromes)
         {
-            var d = body.Slice(p.SyndromeOffset + i * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize);
-            ulong ext = s_rasExtension.ReadValue(d);
+            ulong ext = d.RasExtension;
             w.WriteStartObject();
-            w.WriteNumber(s_recordIndexName, s_recordIndex.ReadValue(d));
+            w.WriteNumber(s_recordIndexName, d.ErrorRecordIndex);
             w.WriteNumber(s_extRevision, ext >> 4);
             w.WriteNumber(s_extArch, ext & 0xF);
             // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
-            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) WriteHex(w, s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d), 16);
+            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) WriteHex(w, s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d.Bytes), 16);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (p.AuxOffset != 0 && p.AuxError is null && s_auxVersion.ReadValue(body[p.AuxOffset..]) == 1) WriteAux(w, body[p.AuxOffset..p.AuxEnd]);
+        if (v.HasAuxiliaryData && v.AuxiliaryData.Version == 1) WriteAux(w, v.AuxiliaryData);
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
     }
 
-    /// <summary>The auxiliary data, already walked by <see cref="ArmRasSection.Check"/> (every context and pair fits).</summary>
-    private static void WriteAux(Utf8JsonWriter w, ReadOnlySpan<byte> aux)
+    /// <summary>The auxiliary data, already walked (every context and pair fits).</summary>
+    private static void WriteAux(Utf8JsonWriter w, ArmRasAuxiliaryDataView aux)
     {
         w.WriteStartObject(s_auxData);
-        w.WriteNumber(s_version, s_auxVersion.ReadValue(aux));
+        w.WriteNumber(s_version, aux.Version);
         w.WriteStartArray(s_contexts);
-        int at = ArmRasSection.AuxiliaryHeaderSize;
-        for (int i = 0; i < (int)s_contextCount.ReadValue(aux); i++)
+        foreach (var c in aux.Contexts)
         {
-            var c = aux[at..];
-            int scope = (int)(s_flags.ReadValue(c) & 1);
+            int scope = c.Flags & 1;
             w.WriteStartObject();
             w.WriteStartObject(s_flagsName);
             w.WriteString(s_scope, Scopes[scope]);
             w.WriteEndObject();
-            if (scope == 1) w.WriteNumber(s_asidName, s_asid.ReadValue(c));
+            if (scope == 1) w.WriteNumber(s_asidName, c.AddressSpaceIdentifier);
             w.WriteStartArray(s_registers);
-            for (int r = 0; r < (int)s_registerCount.ReadValue(c); r++)
+            foreach (var r in c.Registers)
             {
-                var e = c.Slice(ArmRasSection.ContextHeaderSize + r * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize);
                 w.WriteStartObject();
-                WriteHex(w, s_addressName, s_address.ReadValue(e), 16);
-                WriteHex(w, s_valueName, s_value.ReadValue(e), 16);
+                WriteHex(w, s_addressName, r.Address, 16);
+                WriteHex(w, s_valueName, r.Value, 16);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteEndObject();
-            at += (int)s_contextLength.ReadValue(c);
         }
         w.WriteEndArray();
         w.WriteStartArray(s_pairs);
-        int pairs = (int)s_pairOffset.ReadValue(aux);
         Span<char> guid = stackalloc char[36];
-        for (int i = 0; i < (int)s_pairCount.ReadValue(aux); i++)
+        foreach (var pair in aux.Pairs)
         {
-            var e = aux.Slice(pairs + i * ArmRasSection.PairSize, ArmRasSection.PairSize);
-            new Guid(e.Slice(s_key.Offset, s_key.Size)).TryFormat(guid, out int n, "D");
+            // The key read from the view's bytes through the declared field (the generated Guid accessor copies to an array).
+            new Guid(pair.Bytes.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size)).TryFormat(guid, out int n, "D");
             w.WriteStartObject();
             w.WriteString(s_keyName, guid[..n]);
-            WriteHex(w, s_valueName, s_pairValue.ReadValue(e), 16);
+            WriteHex(w, s_valueName, pair.Value, 16);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -229,10 +216,12 @@ internal sealed class LcArmRas : LibCperSection
         m.UserData = user;
         foreach (var s in o["errorSyndromes"] as JsonArray ?? [])
         {
-            var d = new ArmRasSyndrome();
-            d.SetField("errorRecordIndex", U(Lc.M(s, "errorRecordIndex")));
-            d.SetField("rasExtension", ((U(Lc.M(s, "rasExtensionRevisionField")) & 0xF) << 4) | (U(Lc.M(s, "rasExtensionArchVersion")) & 0xF));
-            foreach (var (name, field) in SyndromeRegisters) d.SetField(field, U(Lc.M(s, name)));
+            var d = new ArmRasSyndrome
+            {
+                ErrorRecordIndex = (uint)U(Lc.M(s, "errorRecordIndex"), 32),
+                RasExtension = (byte)(((U(Lc.M(s, "rasExtensionRevisionField")) & 0xF) << 4) | (U(Lc.M(s, "rasExtensionArchVersion")) & 0xF)),
+            };
+            for (int r = 0; r < SyndromeRegisters.Length; r++) s_syndromeRegisters[r].WriteValue(d.Bytes, U(Lc.M(s, SyndromeRegisters[r])));
             m.Syndromes.Add(d);
         }
         if (o["auxData"] is JsonObject aux)

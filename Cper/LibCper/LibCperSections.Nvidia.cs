@@ -8,8 +8,8 @@ namespace ApeiKit.Cper.LibCper;
 /// <summary>NVIDIA CPU error section as libcper renders it (<c>sections/cper-section-nvidia.c</c>), built on <see cref="NvidiaSection"/>.</summary>
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body through the section's
-/// layouts (<see cref="NvidiaSection.HeaderLayout"/>, <see cref="NvidiaSection.RegisterLayout"/>), names encoded once,
-/// nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// zero-copy view (<see cref="NvidiaSectionView"/>, generated from the header's declaration, and its register entries),
+/// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcNvidia : LibCperSection
 {
@@ -17,10 +17,6 @@ internal sealed class LcNvidia : LibCperSection
     public override string ReadableName => "NVIDIA";
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
-    private static readonly StructDef s_header = NvidiaSection.HeaderLayout, s_register = NvidiaSection.RegisterLayout;
-    private static readonly FieldDef s_signature = s_header.Find("signature")!, s_errorType = s_header.Find("errorType")!, s_errorInstance = s_header.Find("errorInstance")!,
-        s_severity = s_header.Find("severity")!, s_socket = s_header.Find("socket")!, s_count = s_header.Find("registerCount")!, s_instanceBase = s_header.Find("instanceBase")!,
-        s_address = s_register.Find("address")!, s_value = s_register.Find("value")!;
     private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_signatureName = JsonEncodedText.Encode("signature"),
         s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"), s_errorTypeName = JsonEncodedText.Encode("errorType"),
         s_errorInstanceName = JsonEncodedText.Encode("errorInstance"), s_socketName = JsonEncodedText.Encode("socket"), s_countName = JsonEncodedText.Encode("registerCount"),
@@ -34,13 +30,12 @@ internal sealed class LcNvidia : LibCperSection
     {
         // Shorter than the header, or more registers declared than whole entries present: the model refuses it, and the
         // section is shown as base64 Unknown.
-        if (b.Length < NvidiaSection.HeaderSize) return false;
-        int declared = (int)s_count.ReadValue(b);
-        if (declared > (b.Length - NvidiaSection.HeaderSize) / NvidiaSection.RegisterSize) return false;
-        var signatureBytes = b.Slice(s_signature.Offset, s_signature.Size);
+        if (!NvidiaSectionView.TryRead(b, out var v) || !v.RegistersComplete) return false;
+        int declared = v.DeclaredRegisterCount;
+        var signatureBytes = v.Signature;
         int signatureLength = Math.Max(0, UntrustedLength(signatureBytes)); // libcper add_untrusted_string: "" when a non-printable byte comes first
         var signature = signatureBytes[..signatureLength];
-        ulong severity = s_severity.ReadValue(b), socket = s_socket.ReadValue(b);
+        ulong severity = v.Severity, socket = v.Socket;
         string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
         w.WriteStartObject();
         // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
@@ -59,17 +54,16 @@ internal sealed class LcNvidia : LibCperSection
         w.WriteNumber(s_code, severity);
         w.WriteString(NameName, severityName);
         w.WriteEndObject();
-        w.WriteNumber(s_errorTypeName, s_errorType.ReadValue(b));
-        w.WriteNumber(s_errorInstanceName, s_errorInstance.ReadValue(b));
+        w.WriteNumber(s_errorTypeName, v.ErrorType);
+        w.WriteNumber(s_errorInstanceName, v.ErrorInstance);
         w.WriteNumber(s_socketName, socket);
         w.WriteNumber(s_countName, declared);
-        w.WriteNumber(s_instanceBaseName, s_instanceBase.ReadValue(b));
+        w.WriteNumber(s_instanceBaseName, v.InstanceBase);
         bool cmet = signature.StartsWith("CMET-INFO"u8);
         w.WriteStartArray(cmet ? s_cmetInfo : s_registers);
-        for (int i = 0; i < declared; i++)
+        foreach (var entry in v.Registers)
         {
-            var entry = b.Slice(NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize);
-            ulong address = s_address.ReadValue(entry), value = s_value.ReadValue(entry);
+            ulong address = entry.Address, value = entry.Value;
             w.WriteStartObject();
             if (cmet)
             {

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper;
 
@@ -22,7 +22,10 @@ namespace ApeiKit.Cper;
 /// or out of the body does not decode (it stays raw); auxiliary data whose own counts do not fit is kept as bytes
 /// (<see cref="UndecodedAuxiliaryData"/>). IP type formats other than 0 (PE registers) are kept as bytes.
 /// </remarks>
-public sealed class ArmRasSection : CperSectionBody
+[Layout(StructureName, NodeSize, Clause)]
+[Reserved(5, 3)]
+[Reserved(18, 6, Json = "reserved2")]
+public sealed partial class ArmRasSection : CperSectionBody
 {
     /// <summary>The section type GUID.</summary>
     public static readonly Guid SectionGuid = new("bf32d4d5-b427-4025-8495-8a9e5d4030e4");
@@ -39,6 +42,7 @@ public sealed class ArmRasSection : CperSectionBody
     /// <summary>Key/value pair size.</summary>
     public const int PairSize = 24;
     private const string StructureName = "ARM RAS node section";
+    internal const string Clause = "Arm DEN0085 RAS System Architecture CPER; libcper cper-section-arm-ras.h";
 
     /// <summary>Component types (DEN0085).</summary>
     public static NameTable ComponentTypes { get; } = [
@@ -52,106 +56,72 @@ public sealed class ArmRasSection : CperSectionBody
     /// <summary>IP type formats (DEN0085).</summary>
     public static NameTable TypeFormats { get; } = [new(0, "PE (MIDR_EL1, REVIDR_EL1, AIDR_EL1)"), new(1, "SMMU IIDR"), new(2, "GIC IIDR"), new(3, "PIDR")];
 
-    /// <summary>Node header layout (80 bytes).</summary>
-    public static StructDef NodeLayout { get; } = new(StructureName, NodeSize,
-    [
-        FieldDef.UInt("revision", "Revision", 0, 4),
-        FieldDef.Enum("componentType", "Component type", 4, 1, ComponentTypes),
-        FieldDef.Reserved("reserved", 5, 3),
-        FieldDef.UInt("errorSyndromeCount", "Error syndrome array entries", 8, 4),
-        FieldDef.UInt("errorSyndromeOffset", "Error syndrome array offset", 12, 2, unit: "bytes"),
-        FieldDef.UInt("auxiliaryDataOffset", "Auxiliary data offset (0: none)", 14, 2, unit: "bytes"),
-        FieldDef.Enum("ipInstanceFormat", "IP instance format", 16, 1, InstanceFormats),
-        FieldDef.Enum("ipTypeFormat", "IP type format", 17, 1, TypeFormats),
-        FieldDef.Reserved("reserved2", 18, 6),
-        FieldDef.Bytes("ipInstance", "IP instance", 24, 16),
-        FieldDef.Bytes("ipType", "IP type", 40, 24),
-        FieldDef.Ascii("userData", "User data", 64, 16),
-    ]);
+    private readonly byte[] _node = new byte[NodeSize];
+
+    // The node header's declaration (DEN0085; libcper EFI_ARM_RAS_NODE): one line per field; the FieldDef statics,
+    // LayoutDef, the property bodies and ArmRasSectionView are generated from it. The counts and offsets are written from
+    // the parts on encode (private); the syndromes, auxiliary data and its contexts and pairs are declared below, each
+    // once, and walked by hand over their declared statics.
+
+    /// <summary>Revision (libcper reads revision 1).</summary>
+    [Field(0, 4, FieldKind.UInt)] public partial uint Revision { get; set; }
+    /// <summary>Component type (see <see cref="ComponentTypes"/>).</summary>
+    [Field(4, 1, FieldKind.Enum, Names = nameof(ComponentTypes))] public partial byte ComponentType { get; set; }
+    [Field(8, 4, FieldKind.UInt, Label = "Error syndrome array entries")] private partial uint ErrorSyndromeCount { get; }
+    [Field(12, 2, FieldKind.UInt, Label = "Error syndrome array offset", Unit = "bytes")] private partial ushort ErrorSyndromeOffset { get; }
+    [Field(14, 2, FieldKind.UInt, Label = "Auxiliary data offset (0: none)", Unit = "bytes")] private partial ushort AuxiliaryDataOffset { get; }
+    /// <summary>IP instance format (see <see cref="InstanceFormats"/>).</summary>
+    [Field(16, 1, FieldKind.Enum, Names = nameof(InstanceFormats), Label = "IP instance format")] public partial byte IpInstanceFormat { get; set; }
+    /// <summary>IP type format (see <see cref="TypeFormats"/>).</summary>
+    [Field(17, 1, FieldKind.Enum, Names = nameof(TypeFormats), Label = "IP type format")] public partial byte IpTypeFormat { get; set; }
+    /// <summary>The 16 IP instance bytes (see <see cref="IpInstanceLayouts"/>).</summary>
+    [Field(24, 16, FieldKind.Bytes, Label = "IP instance")]
+    public byte[] IpInstance { get => GetBytes(IpInstanceField); set => SetBytes(IpInstanceField, value); }
+    /// <summary>The 24 IP type bytes (see <see cref="PeIpTypeLayout"/> for format 0).</summary>
+    [Field(40, 24, FieldKind.Bytes, Label = "IP type")]
+    public byte[] IpType { get => GetBytes(IpTypeField); set => SetBytes(IpTypeField, value); }
+    /// <summary>The 16 user data bytes (ASCII, NUL padded).</summary>
+    [Field(64, 16, FieldKind.Ascii, Label = "User data")]
+    public byte[] UserData { get => GetBytes(UserDataField); set => SetBytes(UserDataField, value); }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_node);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_node, value);
+
+    private byte[] GetBytes(FieldDef field) => _node.AsSpan(field.Offset, field.Size).ToArray();
+
+    // A shorter value fills the start of the field (the rest is kept), a longer one is cut to it.
+    private void SetBytes(FieldDef field, byte[] value) => value.AsSpan(0, Math.Min(field.Size, value.Length)).CopyTo(_node.AsSpan(field.Offset, field.Size));
+
+    /// <summary>Node header layout (80 bytes): <see cref="LayoutDef"/>.</summary>
+    public static StructDef NodeLayout => LayoutDef;
 
     /// <summary>The IP instance (16 bytes at offset 24) by format: 0 MPIDR_EL1, 1 system physical address, 2 local address identifier and base address.</summary>
-    public static IReadOnlyList<StructDef> IpInstanceLayouts { get; } =
-    [
-        new("IP instance (PE)", 16, [FieldDef.Hex("mpidrEl1", "MPIDR_EL1", 0, 8), FieldDef.Reserved("reserved", 8, 8)]),
-        new("IP instance (system physical address)", 16, [FieldDef.Hex("systemPhysicalAddress", "System physical address", 0, 8), FieldDef.Reserved("reserved", 8, 8)]),
-        new("IP instance (local address identifier)", 16, [FieldDef.Hex("localAddressIdentifier", "Local address identifier", 0, 8), FieldDef.Hex("baseAddress", "Base address", 8, 8)]),
-    ];
+    public static IReadOnlyList<StructDef> IpInstanceLayouts { get; } = [ArmRasPeInstance.LayoutDef, ArmRasSystemAddressInstance.LayoutDef, ArmRasLocalAddressInstance.LayoutDef];
 
-    /// <summary>The IP type (24 bytes at offset 40) for format 0: the PE's MIDR_EL1, REVIDR_EL1 and AIDR_EL1.</summary>
-    public static StructDef PeIpTypeLayout { get; } = new("IP type (PE)", 24,
-        [FieldDef.Hex("midrEl1", "MIDR_EL1", 0, 8), FieldDef.Hex("revidrEl1", "REVIDR_EL1", 8, 8), FieldDef.Hex("aidrEl1", "AIDR_EL1", 16, 8)]);
+    /// <summary>The IP type (24 bytes at offset 40) for format 0: the PE's MIDR_EL1, REVIDR_EL1 and AIDR_EL1 (<see cref="ArmRasPeIpType.LayoutDef"/>).</summary>
+    public static StructDef PeIpTypeLayout => ArmRasPeIpType.LayoutDef;
 
-    /// <summary>Error syndrome layout (72 bytes).</summary>
-    public static StructDef SyndromeLayout { get; } = new("ARM RAS error syndrome", SyndromeSize,
-    [
-        FieldDef.UInt("errorRecordIndex", "Error record index", 0, 4),
-        FieldDef.Bits("rasExtension", "RAS extension", 4, 1, [new("archVersion", "Architecture version", 0, 4), new("revision", "Revision", 4, 4)]),
-        FieldDef.Reserved("reserved", 5, 3),
-        FieldDef.Hex("errFr", "ERR<n>FR", 8, 8),
-        FieldDef.Hex("errCtlr", "ERR<n>CTLR", 16, 8),
-        FieldDef.Hex("errStatus", "ERR<n>STATUS", 24, 8),
-        FieldDef.Hex("errAddr", "ERR<n>ADDR", 32, 8),
-        FieldDef.Hex("errMisc0", "ERR<n>MISC0", 40, 8),
-        FieldDef.Hex("errMisc1", "ERR<n>MISC1", 48, 8),
-        FieldDef.Hex("errMisc2", "ERR<n>MISC2", 56, 8),
-        FieldDef.Hex("errMisc3", "ERR<n>MISC3", 64, 8),
-    ]);
+    /// <summary>Error syndrome layout (72 bytes): <see cref="ArmRasSyndrome.LayoutDef"/>.</summary>
+    public static StructDef SyndromeLayout => ArmRasSyndrome.LayoutDef;
 
-    /// <summary>Auxiliary data header layout (16 bytes).</summary>
-    public static StructDef AuxiliaryHeaderLayout { get; } = new("ARM RAS auxiliary data", AuxiliaryHeaderSize,
-    [
-        FieldDef.UInt("version", "Version", 0, 1),
-        FieldDef.Reserved("reserved", 1, 1),
-        FieldDef.UInt("contextCount", "Address-space context entries", 2, 2),
-        FieldDef.UInt("size", "Auxiliary data size", 4, 4, unit: "bytes"),
-        FieldDef.UInt("keyValuePairOffset", "Key/value pair array offset (from the auxiliary data)", 8, 4, unit: "bytes"),
-        FieldDef.UInt("keyValuePairCount", "Key/value pair entries", 12, 2),
-        FieldDef.Reserved("reserved2", 14, 2),
-    ]);
+    /// <summary>Auxiliary data header layout (16 bytes): <see cref="ArmRasAuxiliaryData.LayoutDef"/>.</summary>
+    public static StructDef AuxiliaryHeaderLayout => ArmRasAuxiliaryData.LayoutDef;
 
-    /// <summary>Address-space context header layout (16 bytes).</summary>
-    public static StructDef ContextHeaderLayout { get; } = new("ARM RAS address-space context", ContextHeaderSize,
-    [
-        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Bits("flags", "Flags", 4, 2, [new("addressSpaceIdentifierScope", "Address-space identifier scope", 0, 1, [new(0, "system physical address space"), new(1, "local address space")])]),
-        FieldDef.UInt("registerCount", "Register entries", 6, 2),
-        FieldDef.Hex("addressSpaceIdentifier", "Address-space identifier", 8, 2),
-        FieldDef.Reserved("reserved", 10, 6),
-    ]);
+    /// <summary>Address-space context header layout (16 bytes): <see cref="ArmRasContext.LayoutDef"/>.</summary>
+    public static StructDef ContextHeaderLayout => ArmRasContext.LayoutDef;
 
-    /// <summary>Register entry layout.</summary>
-    public static StructDef RegisterLayout { get; } = new("ARM RAS register", RegisterSize, [FieldDef.Hex("address", "Address", 0, 8), FieldDef.Hex("value", "Value", 8, 8)]);
+    /// <summary>Register entry layout: <see cref="ArmRasRegister.LayoutDef"/>.</summary>
+    public static StructDef RegisterLayout => ArmRasRegister.LayoutDef;
 
-    /// <summary>Key/value pair layout.</summary>
-    public static StructDef PairLayout { get; } = new("ARM RAS key/value pair", PairSize, [FieldDef.Guid("key", "Key", 0, CperGuids.SectionName), FieldDef.Hex("value", "Value", 16, 8)]);
+    /// <summary>Key/value pair layout: <see cref="ArmRasKeyValuePair.LayoutDef"/>.</summary>
+    public static StructDef PairLayout => ArmRasKeyValuePair.LayoutDef;
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(SectionGuid, "ARM RAS", Describe, (b, o) => Decode(b, o));
 
-    private readonly byte[] _node = new byte[NodeSize];
-
     /// <inheritdoc/>
     public override Guid SectionType => SectionGuid;
-
-    /// <summary>Reads an integer field of the node header by its JSON name (e.g. <c>revision</c>, <c>ipTypeFormat</c>).</summary>
-    public ulong GetNodeField(string json) => Find(NodeLayout, json).ReadValue(_node);
-    /// <summary>Writes an integer field of the node header (counts and offsets are rewritten on encode).</summary>
-    public void SetNodeField(string json, ulong value) => Find(NodeLayout, json).WriteValue(_node, value);
-
-    /// <summary>Revision (libcper reads revision 1).</summary>
-    public uint Revision { get => (uint)GetNodeField("revision"); set => SetNodeField("revision", value); }
-    /// <summary>Component type (see <see cref="ComponentTypes"/>).</summary>
-    public byte ComponentType { get => (byte)GetNodeField("componentType"); set => SetNodeField("componentType", value); }
-    /// <summary>IP instance format (see <see cref="InstanceFormats"/>).</summary>
-    public byte IpInstanceFormat { get => (byte)GetNodeField("ipInstanceFormat"); set => SetNodeField("ipInstanceFormat", value); }
-    /// <summary>IP type format (see <see cref="TypeFormats"/>).</summary>
-    public byte IpTypeFormat { get => (byte)GetNodeField("ipTypeFormat"); set => SetNodeField("ipTypeFormat", value); }
-    /// <summary>The 16 IP instance bytes (see <see cref="IpInstanceLayouts"/>).</summary>
-    public byte[] IpInstance { get => _node.AsSpan(24, 16).ToArray(); set => value.AsSpan(0, Math.Min(16, value.Length)).CopyTo(_node.AsSpan(24, 16)); }
-    /// <summary>The 24 IP type bytes (see <see cref="PeIpTypeLayout"/> for format 0).</summary>
-    public byte[] IpType { get => _node.AsSpan(40, 24).ToArray(); set => value.AsSpan(0, Math.Min(24, value.Length)).CopyTo(_node.AsSpan(40, 24)); }
-    /// <summary>The 16 user data bytes (ASCII, NUL padded).</summary>
-    public byte[] UserData { get => _node.AsSpan(64, 16).ToArray(); set => value.AsSpan(0, Math.Min(16, value.Length)).CopyTo(_node.AsSpan(64, 16)); }
 
     /// <summary>The IP instance layout for <see cref="IpInstanceFormat"/>, or null (format 3 and unknown formats are opaque).</summary>
     public StructDef? IpInstanceLayout => IpInstanceFormat < IpInstanceLayouts.Count ? IpInstanceLayouts[IpInstanceFormat] : null;
@@ -189,9 +159,9 @@ public sealed class ArmRasSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _node.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)Syndromes.Count);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[12..], (ushort)SyndromeOffset);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[14..], hasAux ? (ushort)AuxiliaryOffset : (ushort)0);
+        ErrorSyndromeCountField.WriteValue(destination, (uint)Syndromes.Count);
+        ErrorSyndromeOffsetField.WriteValue(destination, (ushort)SyndromeOffset);
+        AuxiliaryDataOffsetField.WriteValue(destination, hasAux ? (ushort)AuxiliaryOffset : (ushort)0);
         int pos = NodeSize;
         BytesBeforeSyndromes.CopyTo(destination[pos..]);
         pos += BytesBeforeSyndromes.Length;
@@ -213,28 +183,45 @@ public sealed class ArmRasSection : CperSectionBody
         return true;
     }
 
-    /// <summary>Where the node's parts lie (a struct: the libcper writer checks a body with no allocation).</summary>
+    /// <summary>Where the node's parts lie (a struct: the libcper writer and the view check a body with no allocation).</summary>
     internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
 
     /// <summary>Checks the node's offsets and counts against the body (throws when the parts cannot be laid out in order).</summary>
     internal static Parts Check(ReadOnlySpan<byte> body, long baseOffset)
     {
-        if (body.Length < NodeSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, NodeSize, body.Length);
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[8..]);
-        int syndromeOffset = BinaryPrimitives.ReadUInt16LittleEndian(body[12..]);
-        int auxOffset = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
+        var error = Measure(body, baseOffset, out var p, errors: true);
+        if (error is not null) throw error;
+        return p;
+    }
+
+    /// <summary>
+    /// The node's parts, or the error that says why they cannot be laid out in order (the one walk the decoder, the
+    /// describer, the view and the libcper writer share). With <paramref name="errors"/> false nothing is allocated: an
+    /// error is <see cref="ArmRasAuxiliaryData.Unfit"/>, and so is <see cref="Parts.AuxError"/> for auxiliary data that does not fit.
+    /// </summary>
+    internal static ApeiContentException? Measure(ReadOnlySpan<byte> body, long baseOffset, out Parts parts, bool errors)
+    {
+        parts = default;
+        if (body.Length < NodeSize) return errors ? ApeiContentException.Truncated(StructureName, baseOffset, NodeSize, body.Length) : ArmRasAuxiliaryData.Unfit;
+        uint count = (uint)ErrorSyndromeCountField.ReadValue(body);
+        int syndromeOffset = (int)ErrorSyndromeOffsetField.ReadValue(body);
+        int auxOffset = (int)AuxiliaryDataOffsetField.ReadValue(body);
         if (syndromeOffset < NodeSize || syndromeOffset > body.Length)
-            throw new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + 12, FormattableString.Invariant($"{NodeSize} to {body.Length}"), FormattableString.Invariant($"{syndromeOffset}"));
+            return errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + ErrorSyndromeOffsetField.Offset, FormattableString.Invariant($"{NodeSize} to {body.Length}"), FormattableString.Invariant($"{syndromeOffset}")) : ArmRasAuxiliaryData.Unfit;
         ulong syndromeEnd = (ulong)syndromeOffset + (ulong)count * SyndromeSize;
         if (syndromeEnd > (ulong)body.Length)
-            throw new ApeiContentException(StructureName, "ErrorSyndromeArrayNumEntries", baseOffset + 8,
-                FormattableString.Invariant($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), FormattableString.Invariant($"{count}"));
-        if (auxOffset == 0) return new(syndromeOffset, (int)count, 0, (int)syndromeEnd, null);
+            return errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayNumEntries", baseOffset + ErrorSyndromeCountField.Offset,
+                FormattableString.Invariant($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), FormattableString.Invariant($"{count}")) : ArmRasAuxiliaryData.Unfit;
+        if (auxOffset == 0)
+        {
+            parts = new(syndromeOffset, (int)count, 0, (int)syndromeEnd, null);
+            return null;
+        }
         if ((ulong)auxOffset < syndromeEnd || auxOffset > body.Length)
-            throw new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + 14, FormattableString.Invariant($"0, or {syndromeEnd} to {body.Length}"), FormattableString.Invariant($"{auxOffset}"));
-        var aux = body[auxOffset..];
-        var error = ArmRasAuxiliaryData.Check(aux, baseOffset + auxOffset, out int auxSize);
-        return new(syndromeOffset, (int)count, auxOffset, error is null ? auxOffset + auxSize : body.Length, error);
+            return errors ? new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + AuxiliaryDataOffsetField.Offset, FormattableString.Invariant($"0, or {syndromeEnd} to {body.Length}"), FormattableString.Invariant($"{auxOffset}")) : ArmRasAuxiliaryData.Unfit;
+        var auxError = ArmRasAuxiliaryData.Check(body[auxOffset..], baseOffset + auxOffset, out int auxSize, errors);
+        parts = new(syndromeOffset, (int)count, auxOffset, auxError is null ? auxOffset + auxSize : body.Length, auxError);
+        return null;
     }
 
     /// <summary>Decodes the section.</summary>
@@ -265,15 +252,11 @@ public sealed class ArmRasSection : CperSectionBody
         if (body.Length < NodeSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, NodeSize, body.Length);
         // A builder (JSON input) writes the node (counts and offsets) before the walk reads it (see IStructureSource).
         NodeLayout.Prefill(visitor, baseOffset);
-        Parts p;
-        try
-        {
-            p = Check(body, baseOffset);
-        }
-        catch (ApeiContentException e)
+        var error = Measure(body, baseOffset, out var p, errors: true);
+        if (error is not null)
         {
             DescribeNode(body[..NodeSize], baseOffset, visitor);
-            visitor.Error(e);
+            visitor.Error(error);
             if (body.Length > NodeSize) visitor.Data("undecoded", "Bytes not decoded (the offsets do not fit)", baseOffset + NodeSize, body[NodeSize..]);
             return;
         }
@@ -299,17 +282,17 @@ public sealed class ArmRasSection : CperSectionBody
         if (p.AuxEnd < body.Length) visitor.Data("trailingBytes", "Bytes after the node's parts", baseOffset + p.AuxEnd, body[p.AuxEnd..]);
     }
 
+    /// <summary>The IP instance layout for format <paramref name="format"/>, or null (format 3 and unknown formats are opaque).</summary>
+    internal static StructDef? InstanceLayout(ulong format) => format < (ulong)IpInstanceLayouts.Count ? IpInstanceLayouts[(int)format] : null;
+
     /// <summary>The node header, with the IP instance and IP type shown by their formats where a layout is known.</summary>
     private static void DescribeNode(ReadOnlySpan<byte> node, long baseOffset, StructureVisitor visitor)
     {
         foreach (var f in NodeLayout.Fields)
         {
-            var layout = f.Json switch
-            {
-                "ipInstance" => node[16] < IpInstanceLayouts.Count ? IpInstanceLayouts[node[16]] : null,
-                "ipType" => node[17] == 0 ? PeIpTypeLayout : null,
-                _ => null,
-            };
+            StructDef? layout = null;
+            if (f == IpInstanceField) layout = InstanceLayout(IpInstanceFormatField.ReadValue(node));
+            else if (f == IpTypeField && IpTypeFormatField.ReadValue(node) == 0) layout = PeIpTypeLayout;
             if (layout is null)
             {
                 visitor.Field(f, node, baseOffset);
@@ -320,17 +303,95 @@ public sealed class ArmRasSection : CperSectionBody
             visitor.EndObject();
         }
     }
-
-    internal static FieldDef Find(StructDef layout, string json)
-    {
-        var f = layout.Find(json);
-        if (f is null || !f.IsNumeric || f.Size > 8) throw new ArgumentException($"No integer field '{json}' in {layout.Name}.", nameof(json));
-        return f;
-    }
 }
 
-/// <summary>One ARM RAS error syndrome (72 bytes, <see cref="ArmRasSection.SyndromeLayout"/>).</summary>
-public sealed class ArmRasSyndrome
+/// <summary>
+/// IP instance format 0 of the ARM RAS node (Arm DEN0085; libcper <c>EFI_ARM_RAS_IP_INSTANCE</c>): the PE's MPIDR_EL1,
+/// then 8 reserved bytes. A read-only copy; <see cref="ArmRasPeInstanceView"/> reads the bytes in place.
+/// </summary>
+[Layout("IP instance (PE)", 16, ArmRasSection.Clause)]
+[Reserved(8, 8)]
+public sealed partial class ArmRasPeInstance
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
+    public ArmRasPeInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>MPIDR_EL1 of the PE.</summary>
+    [Field(0, 8, FieldKind.Hex, Label = "MPIDR_EL1")] public partial ulong MpidrEl1 { get; }
+}
+
+/// <summary>
+/// IP instance format 1 of the ARM RAS node (Arm DEN0085): a system physical address, then 8 reserved bytes. A read-only
+/// copy; <see cref="ArmRasSystemAddressInstanceView"/> reads the bytes in place.
+/// </summary>
+[Layout("IP instance (system physical address)", 16, ArmRasSection.Clause)]
+[Reserved(8, 8)]
+public sealed partial class ArmRasSystemAddressInstance
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
+    public ArmRasSystemAddressInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>System physical address.</summary>
+    [Field(0, 8, FieldKind.Hex)] public partial ulong SystemPhysicalAddress { get; }
+}
+
+/// <summary>
+/// IP instance format 2 of the ARM RAS node (Arm DEN0085): a local address identifier and a base address. A read-only
+/// copy; <see cref="ArmRasLocalAddressInstanceView"/> reads the bytes in place.
+/// </summary>
+[Layout("IP instance (local address identifier)", 16, ArmRasSection.Clause)]
+public sealed partial class ArmRasLocalAddressInstance
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
+    public ArmRasLocalAddressInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>Local address identifier.</summary>
+    [Field(0, 8, FieldKind.Hex)] public partial ulong LocalAddressIdentifier { get; }
+    /// <summary>Base address.</summary>
+    [Field(8, 8, FieldKind.Hex)] public partial ulong BaseAddress { get; }
+}
+
+/// <summary>
+/// IP type format 0 of the ARM RAS node (Arm DEN0085; libcper <c>EFI_ARM_RAS_IP_TYPE</c>): the PE's MIDR_EL1, REVIDR_EL1
+/// and AIDR_EL1. A read-only copy; <see cref="ArmRasPeIpTypeView"/> reads the bytes in place.
+/// </summary>
+[Layout("IP type (PE)", 24, ArmRasSection.Clause)]
+public sealed partial class ArmRasPeIpType
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 24 bytes).</summary>
+    public ArmRasPeIpType(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 24);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>MIDR_EL1.</summary>
+    [Field(0, 8, FieldKind.Hex, Label = "MIDR_EL1")] public partial ulong MidrEl1 { get; }
+    /// <summary>REVIDR_EL1.</summary>
+    [Field(8, 8, FieldKind.Hex, Label = "REVIDR_EL1")] public partial ulong RevidrEl1 { get; }
+    /// <summary>AIDR_EL1.</summary>
+    [Field(16, 8, FieldKind.Hex, Label = "AIDR_EL1")] public partial ulong AidrEl1 { get; }
+}
+
+/// <summary>
+/// One ARM RAS error syndrome (Arm DEN0085; libcper <c>EFI_ARM_RAS_ERROR_SYNDROME</c>; 72 bytes): the error record index,
+/// the RAS extension's revision and architecture version, and the record's ERR&lt;n&gt; registers.
+/// </summary>
+[Layout("ARM RAS error syndrome", ArmRasSection.SyndromeSize, ArmRasSection.Clause)]
+[Reserved(5, 3)]
+public sealed partial class ArmRasSyndrome
 {
     internal ArmRasSyndrome(ReadOnlySpan<byte> bytes) => Bytes = bytes[..ArmRasSection.SyndromeSize].ToArray();
 
@@ -339,19 +400,66 @@ public sealed class ArmRasSyndrome
 
     internal byte[] Bytes { get; }
 
-    /// <summary>Reads a field by its JSON name (e.g. <c>errorRecordIndex</c>, <c>errStatus</c>).</summary>
-    public ulong GetField(string json) => ArmRasSection.Find(ArmRasSection.SyndromeLayout, json).ReadValue(Bytes);
-    /// <summary>Writes a field by its JSON name.</summary>
-    public void SetField(string json, ulong value) => ArmRasSection.Find(ArmRasSection.SyndromeLayout, json).WriteValue(Bytes, value);
+    private ulong Get(FieldDef field) => field.ReadValue(Bytes);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(Bytes, value);
+
+    internal static byte[] Copy(ReadOnlySpan<byte> bytes, int size)
+    {
+        var copy = new byte[size];
+        bytes[..Math.Min(bytes.Length, size)].CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>Error record index.</summary>
+    [Field(0, 4, FieldKind.UInt)] public partial uint ErrorRecordIndex { get; set; }
+    /// <summary>RAS extension: architecture version (bits 0-3) and revision (bits 4-7).</summary>
+    [Field(4, 1, FieldKind.Bits, Label = "RAS extension")]
+    [Bit("archVersion", 0, 4, Label = "Architecture version")]
+    [Bit("revision", 4, 4)]
+    public partial byte RasExtension { get; set; }
+    /// <summary>ERR&lt;n&gt;FR (feature register).</summary>
+    [Field(8, 8, FieldKind.Hex, Label = "ERR<n>FR")] public partial ulong ErrFr { get; set; }
+    /// <summary>ERR&lt;n&gt;CTLR (control register).</summary>
+    [Field(16, 8, FieldKind.Hex, Label = "ERR<n>CTLR")] public partial ulong ErrCtlr { get; set; }
+    /// <summary>ERR&lt;n&gt;STATUS (primary status register).</summary>
+    [Field(24, 8, FieldKind.Hex, Label = "ERR<n>STATUS")] public partial ulong ErrStatus { get; set; }
+    /// <summary>ERR&lt;n&gt;ADDR (address register).</summary>
+    [Field(32, 8, FieldKind.Hex, Label = "ERR<n>ADDR")] public partial ulong ErrAddr { get; set; }
+    /// <summary>ERR&lt;n&gt;MISC0.</summary>
+    [Field(40, 8, FieldKind.Hex, Label = "ERR<n>MISC0")] public partial ulong ErrMisc0 { get; set; }
+    /// <summary>ERR&lt;n&gt;MISC1.</summary>
+    [Field(48, 8, FieldKind.Hex, Label = "ERR<n>MISC1")] public partial ulong ErrMisc1 { get; set; }
+    /// <summary>ERR&lt;n&gt;MISC2.</summary>
+    [Field(56, 8, FieldKind.Hex, Label = "ERR<n>MISC2")] public partial ulong ErrMisc2 { get; set; }
+    /// <summary>ERR&lt;n&gt;MISC3.</summary>
+    [Field(64, 8, FieldKind.Hex, Label = "ERR<n>MISC3")] public partial ulong ErrMisc3 { get; set; }
 }
 
-/// <summary>ARM RAS auxiliary data: header, address-space contexts, key/value pairs, with the bytes between and after them kept.</summary>
-public sealed class ArmRasAuxiliaryData
+/// <summary>
+/// ARM RAS auxiliary data (Arm DEN0085; libcper <c>EFI_ARM_RAS_AUX_DATA_HEADER</c>): a 16-byte header (version,
+/// address-space context count, total size, key/value array offset and count, both relative to the auxiliary data), the
+/// address-space contexts, and the key/value pairs, with the bytes between and after them kept.
+/// </summary>
+[Layout("ARM RAS auxiliary data", ArmRasSection.AuxiliaryHeaderSize, ArmRasSection.Clause)]
+[Reserved(1, 1)]
+[Reserved(14, 2, Json = "reserved2")]
+public sealed partial class ArmRasAuxiliaryData
 {
     private readonly byte[] _header = new byte[ArmRasSection.AuxiliaryHeaderSize];
 
     /// <summary>Version (libcper reads version 1).</summary>
-    public byte Version { get => _header[0]; set => _header[0] = value; }
+    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    // The counts, size and offset are written from the parts on encode.
+    [Field(2, 2, FieldKind.UInt, Label = "Address-space context entries")] private partial ushort ContextCount { get; }
+    [Field(4, 4, FieldKind.UInt, Json = "size", Label = "Auxiliary data size", Unit = "bytes")] private partial uint DeclaredSize { get; }
+    [Field(8, 4, FieldKind.UInt, Label = "Key/value pair array offset (from the auxiliary data)", Unit = "bytes")] private partial uint KeyValuePairOffset { get; }
+    [Field(12, 2, FieldKind.UInt, Label = "Key/value pair entries")] private partial ushort KeyValuePairCount { get; }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
     /// <summary>The address-space contexts.</summary>
     public List<ArmRasContext> Contexts { get; } = [];
     /// <summary>Bytes between the last context and the key/value pairs.</summary>
@@ -368,30 +476,34 @@ public sealed class ArmRasAuxiliaryData
     internal int Write(Span<byte> destination)
     {
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], checked((ushort)Contexts.Count));
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], (uint)EncodedLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)PairOffset);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[12..], checked((ushort)Pairs.Count));
+        ContextCountField.WriteValue(destination, checked((ushort)Contexts.Count));
+        DeclaredSizeField.WriteValue(destination, (uint)EncodedLength);
+        KeyValuePairOffsetField.WriteValue(destination, (uint)PairOffset);
+        KeyValuePairCountField.WriteValue(destination, checked((ushort)Pairs.Count));
         int pos = ArmRasSection.AuxiliaryHeaderSize;
         foreach (var c in Contexts) pos += c.Write(destination[pos..]);
         BytesBeforePairs.CopyTo(destination[pos..]);
         pos += BytesBeforePairs.Length;
         foreach (var (key, value) in Pairs)
         {
-            key.TryWriteBytes(destination.Slice(pos, 16));
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(pos + 16)..], value);
+            var pair = destination.Slice(pos, ArmRasSection.PairSize);
+            key.TryWriteBytes(pair.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size));
+            ArmRasKeyValuePair.ValueField.WriteValue(pair, value);
             pos += ArmRasSection.PairSize;
         }
         TrailingBytes.CopyTo(destination[pos..]);
         return pos + TrailingBytes.Length;
     }
 
-    private readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
+    /// <summary>The error a check without messages gives (<c>errors: false</c>): nothing allocated per body.</summary>
+    internal static ApeiContentException Unfit { get; } = new("ARM RAS node section", "offsets and counts", 0, "parts that fit in order", "parts that do not");
+
+    internal readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
     /// <summary>Checks the header, contexts and pairs against <paramref name="aux"/> (the bytes from the auxiliary data offset to the end of the section).</summary>
-    internal static ApeiContentException? Check(ReadOnlySpan<byte> aux, long baseOffset, out int size)
+    internal static ApeiContentException? Check(ReadOnlySpan<byte> aux, long baseOffset, out int size, bool errors = true)
     {
-        var error = Walk(aux, baseOffset, out var layout, collect: false);
+        var error = Walk(aux, baseOffset, out var layout, collect: false, errors);
         size = layout.Size;
         return error;
     }
@@ -401,34 +513,37 @@ public sealed class ArmRasAuxiliaryData
     /// <param name="baseOffset">Where <paramref name="aux"/> starts, for errors.</param>
     /// <param name="layout">The parts found.</param>
     /// <param name="collect">False to only check (no context list is built, nothing allocated for valid data).</param>
-    private static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect = true)
+    /// <param name="errors">False to return <see cref="Unfit"/> rather than build a message (nothing allocated for bad data either).</param>
+    internal static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect = true, bool errors = true)
     {
         const string name = "ARM RAS auxiliary data";
+        const int header = ArmRasSection.AuxiliaryHeaderSize;
         var list = collect ? new List<(int, int)>() : null;
-        layout = new(list, ArmRasSection.AuxiliaryHeaderSize, 0, 0, 0);
-        if (aux.Length < ArmRasSection.AuxiliaryHeaderSize) return ApeiContentException.Truncated(name, baseOffset, ArmRasSection.AuxiliaryHeaderSize, aux.Length);
-        int contexts = BinaryPrimitives.ReadUInt16LittleEndian(aux[2..]);
-        uint size = BinaryPrimitives.ReadUInt32LittleEndian(aux[4..]);
-        uint pairOffset = BinaryPrimitives.ReadUInt32LittleEndian(aux[8..]);
-        int pairs = BinaryPrimitives.ReadUInt16LittleEndian(aux[12..]);
-        if (size < ArmRasSection.AuxiliaryHeaderSize || size > (uint)aux.Length)
-            return new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + 4, FormattableString.Invariant($"{ArmRasSection.AuxiliaryHeaderSize} to {aux.Length} bytes"), FormattableString.Invariant($"{size} bytes"));
-        if (pairOffset < ArmRasSection.AuxiliaryHeaderSize || pairOffset > size || (ulong)pairs * ArmRasSection.PairSize > size - pairOffset)
-            return new ApeiContentException(name, "KeyValuePairArrayOffset", baseOffset + 8,
-                FormattableString.Invariant($"{ArmRasSection.AuxiliaryHeaderSize} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), FormattableString.Invariant($"{pairOffset}"));
-        int pos = ArmRasSection.AuxiliaryHeaderSize;
+        layout = new(list, header, 0, 0, 0);
+        if (aux.Length < header) return errors ? ApeiContentException.Truncated(name, baseOffset, header, aux.Length) : Unfit;
+        int contexts = (int)ContextCountField.ReadValue(aux);
+        uint size = (uint)DeclaredSizeField.ReadValue(aux);
+        uint pairOffset = (uint)KeyValuePairOffsetField.ReadValue(aux);
+        int pairs = (int)KeyValuePairCountField.ReadValue(aux);
+        if (size < header || size > (uint)aux.Length)
+            return errors ? new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + DeclaredSizeField.Offset, FormattableString.Invariant($"{header} to {aux.Length} bytes"), FormattableString.Invariant($"{size} bytes")) : Unfit;
+        if (pairOffset < header || pairOffset > size || (ulong)pairs * ArmRasSection.PairSize > size - pairOffset)
+            return errors ? new ApeiContentException(name, "KeyValuePairArrayOffset", baseOffset + KeyValuePairOffsetField.Offset,
+                FormattableString.Invariant($"{header} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), FormattableString.Invariant($"{pairOffset}")) : Unfit;
+        int pos = header;
         for (int i = 0; i < contexts; i++)
         {
             layout = new(list, pos, (int)pairOffset, pairs, (int)size);
             uint room = pairOffset - (uint)pos; // pos never passes pairOffset: each length is checked against the room left
             if (room < ArmRasSection.ContextHeaderSize)
-                return ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries");
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(aux[pos..]);
-            int registers = BinaryPrimitives.ReadUInt16LittleEndian(aux[(pos + 6)..]);
+                return errors ? ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries") : Unfit;
+            var context = aux[pos..];
+            uint length = (uint)ArmRasContext.LengthField.ReadValue(context);
+            int registers = (int)ArmRasContext.RegisterCountField.ReadValue(context);
             uint needed = (uint)(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize);
             if (length < needed || length > room)
-                return new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
-                    FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes"));
+                return errors ? new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
+                    FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes")) : Unfit;
             list?.Add((pos, (int)length));
             pos += (int)length;
         }
@@ -446,7 +561,7 @@ public sealed class ArmRasAuxiliaryData
         for (int i = 0; i < l.PairCount; i++)
         {
             var p = aux.Slice(l.PairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize);
-            a.Pairs.Add((new Guid(p[..16]), BinaryPrimitives.ReadUInt64LittleEndian(p[16..])));
+            a.Pairs.Add((new Guid(p.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size)), ArmRasKeyValuePair.ValueField.ReadValue(p)));
         }
         int end = l.PairOffset + l.PairCount * ArmRasSection.PairSize;
         a.TrailingBytes = aux[end..l.Size].ToArray();
@@ -504,17 +619,35 @@ public sealed class ArmRasAuxiliaryData
     }
 }
 
-/// <summary>One ARM RAS address-space context: header fields, registers, and bytes after the registers up to its length.</summary>
-public sealed class ArmRasContext
+/// <summary>
+/// One ARM RAS address-space context (Arm DEN0085; libcper <c>EFI_ARM_RAS_AUX_MM_CONTEXT_HEADER</c>): a 16-byte header
+/// (length, flags with the identifier scope in bit 0, register count, address-space identifier), the registers, and
+/// bytes after the registers up to its length.
+/// </summary>
+[Layout("ARM RAS address-space context", ArmRasSection.ContextHeaderSize, ArmRasSection.Clause)]
+[Reserved(10, 6)]
+public sealed partial class ArmRasContext
 {
     private readonly byte[] _header = new byte[ArmRasSection.ContextHeaderSize];
 
+    private static readonly NameTable s_scopes = [new(0, "system physical address space"), new(1, "local address space")];
+
+    // Length and Register Count are written from the registers on encode.
+    [Field(0, 4, FieldKind.UInt, Unit = "bytes")] internal partial uint Length { get; }
     /// <summary>Flags (bit 0: the identifier is a local address space).</summary>
-    public ushort Flags { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(4)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(4), value); }
+    [Field(4, 2, FieldKind.Bits)]
+    [Bit("addressSpaceIdentifierScope", 0, 1, Label = "Address-space identifier scope", Names = nameof(s_scopes))]
+    public partial ushort Flags { get; set; }
+    [Field(6, 2, FieldKind.UInt, Label = "Register entries")] internal partial ushort RegisterCount { get; }
+    /// <summary>Address-space identifier.</summary>
+    [Field(8, 2, FieldKind.Hex, Label = "Address-space identifier")] public partial ushort AddressSpaceIdentifier { get; set; }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
     /// <summary>True when the address-space identifier is local (flags bit 0).</summary>
     public bool IsLocalAddressSpace => (Flags & 1) != 0;
-    /// <summary>Address-space identifier.</summary>
-    public ushort AddressSpaceIdentifier { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(8)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(8), value); }
     /// <summary>The registers (address, value).</summary>
     public List<(ulong Address, ulong Value)> Registers { get; } = [];
     /// <summary>Bytes after the registers up to the context length.</summary>
@@ -525,13 +658,14 @@ public sealed class ArmRasContext
     internal int Write(Span<byte> destination)
     {
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)EncodedLength);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[6..], checked((ushort)Registers.Count));
+        LengthField.WriteValue(destination, (uint)EncodedLength);
+        RegisterCountField.WriteValue(destination, checked((ushort)Registers.Count));
         int pos = ArmRasSection.ContextHeaderSize;
         foreach (var (address, value) in Registers)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[pos..], address);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(pos + 8)..], value);
+            var entry = destination.Slice(pos, ArmRasSection.RegisterSize);
+            ArmRasRegister.AddressField.WriteValue(entry, address);
+            ArmRasRegister.ValueField.WriteValue(entry, value);
             pos += ArmRasSection.RegisterSize;
         }
         TrailingBytes.CopyTo(destination[pos..]);
@@ -542,11 +676,11 @@ public sealed class ArmRasContext
     {
         var c = new ArmRasContext();
         context[..ArmRasSection.ContextHeaderSize].CopyTo(c._header);
-        int registers = BinaryPrimitives.ReadUInt16LittleEndian(context[6..]);
+        int registers = (int)RegisterCountField.ReadValue(context);
         for (int r = 0; r < registers; r++)
         {
             var e = context.Slice(ArmRasSection.ContextHeaderSize + r * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize);
-            c.Registers.Add((BinaryPrimitives.ReadUInt64LittleEndian(e), BinaryPrimitives.ReadUInt64LittleEndian(e[8..])));
+            c.Registers.Add((ArmRasRegister.AddressField.ReadValue(e), ArmRasRegister.ValueField.ReadValue(e)));
         }
         c.TrailingBytes = context[(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize)..].ToArray();
         return c;
@@ -556,7 +690,7 @@ public sealed class ArmRasContext
     {
         const int h = ArmRasSection.ContextHeaderSize, r = ArmRasSection.RegisterSize;
         ArmRasSection.ContextHeaderLayout.Describe(context[..h], baseOffset, visitor);
-        int registers = BinaryPrimitives.ReadUInt16LittleEndian(context[6..]);
+        int registers = (int)RegisterCountField.ReadValue(context);
         visitor.BeginArray("registers", "Registers", baseOffset + h, (long)registers * r);
         for (int i = 0; i < registers; i++)
         {
@@ -567,5 +701,264 @@ public sealed class ArmRasContext
         visitor.EndArray();
         int end = h + registers * r;
         if (end < context.Length) visitor.Data("trailingBytes", "Bytes after the registers", baseOffset + end, context[end..]);
+    }
+}
+
+/// <summary>
+/// One register of an ARM RAS address-space context (Arm DEN0085; libcper <c>EFI_ARM_RAS_AUX_MM_CONTEXT_REGISTER</c>): a
+/// 64-bit address and a 64-bit value. A read-only copy; <see cref="ArmRasRegisterView"/> reads the bytes in place.
+/// </summary>
+[Layout("ARM RAS register", ArmRasSection.RegisterSize, ArmRasSection.Clause)]
+public sealed partial class ArmRasRegister
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the entry).</summary>
+    public ArmRasRegister(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, ArmRasSection.RegisterSize);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>Register address.</summary>
+    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
+    /// <summary>Register value.</summary>
+    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+}
+
+/// <summary>
+/// One key/value pair of the ARM RAS auxiliary data (Arm DEN0085; libcper <c>EFI_ARM_RAS_AUX_KEY_VALUE_PAIR</c>): a GUID
+/// key and a 64-bit value. A read-only copy; <see cref="ArmRasKeyValuePairView"/> reads the bytes in place.
+/// </summary>
+[Layout("ARM RAS key/value pair", ArmRasSection.PairSize, ArmRasSection.Clause)]
+public sealed partial class ArmRasKeyValuePair
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
+    public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, ArmRasSection.PairSize);
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+
+    private static readonly Func<Guid, string?> s_sectionNames = CperGuids.SectionName;
+
+    /// <summary>Key (a GUID; its name shown where it is a known section type).</summary>
+    [Field(0, 16, FieldKind.Guid, Guids = nameof(s_sectionNames))] public partial Guid Key { get; }
+    /// <summary>Value.</summary>
+    [Field(16, 8, FieldKind.Hex)] public partial ulong Value { get; }
+}
+
+/// <summary>
+/// The parts after the node header (Arm DEN0085: the error syndrome array at its offset, the auxiliary data at its
+/// offset), read in place through the walk the decoder and describer use (<c>ArmRasSection.Measure</c>): nothing is
+/// enumerated when the offsets and counts do not fit in order.
+/// </summary>
+public readonly ref partial struct ArmRasSectionView
+{
+    private ArmRasSection.Parts Parts => ArmRasSection.Measure(_body, 0, out var p, errors: false) is null ? p : default;
+
+    /// <summary>
+    /// True when the node's offsets and counts lay the syndromes and auxiliary data out in order inside the body (the
+    /// model decodes such a body; the describer reports the others); false for a body shorter than the 80-byte header.
+    /// </summary>
+    public bool PartsFit => ArmRasSection.Measure(_body, 0, out _, errors: false) is null;
+
+    /// <summary>The error syndromes the body holds (Error Syndrome Array Num Entries when <see cref="PartsFit"/>, else 0).</summary>
+    public int SyndromeCount => Parts.SyndromeCount;
+
+    /// <summary>Error syndrome <paramref name="index"/> (Arm DEN0085 error syndrome, 72 bytes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="SyndromeCount"/>.</exception>
+    public ArmRasSyndromeView GetSyndrome(int index)
+    {
+        var p = Parts;
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, p.SyndromeCount);
+        ArmRasSyndromeView.TryRead(_body.Slice(p.SyndromeOffset + index * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize), out var syndrome);
+        return syndrome;
+    }
+
+    /// <summary>The error syndromes in order, without allocating (<c>foreach (var s in view.Syndromes)</c>).</summary>
+    public SyndromeEnumerator Syndromes => new(this);
+
+    /// <summary>True when the node has auxiliary data (a non-zero offset) whose size, contexts and pairs fit.</summary>
+    public bool HasAuxiliaryData
+    {
+        get
+        {
+            var p = Parts;
+            return p.AuxOffset != 0 && p.AuxError is null;
+        }
+    }
+
+    /// <summary>The auxiliary data (its bytes up to its size) when <see cref="HasAuxiliaryData"/>, else a view of nothing.</summary>
+    public ArmRasAuxiliaryDataView AuxiliaryData
+    {
+        get
+        {
+            var p = Parts;
+            if (p.AuxOffset == 0 || p.AuxError is not null) return default;
+            ArmRasAuxiliaryDataView.TryRead(_body[p.AuxOffset..p.AuxEnd], out var aux);
+            return aux;
+        }
+    }
+
+    /// <summary>Enumerates the error syndromes of an <see cref="ArmRasSectionView"/>.</summary>
+    public ref struct SyndromeEnumerator
+    {
+        private readonly ArmRasSectionView _view;
+        private readonly int _count;
+        private int _index;
+
+        internal SyndromeEnumerator(ArmRasSectionView view)
+        {
+            _view = view;
+            _count = view.SyndromeCount;
+            _index = -1;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly SyndromeEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next syndrome.</summary>
+        public bool MoveNext() => ++_index < _count;
+
+        /// <summary>The current syndrome.</summary>
+        public readonly ArmRasSyndromeView Current => _view.GetSyndrome(_index);
+    }
+}
+
+/// <summary>
+/// The address-space contexts and key/value pairs of ARM RAS auxiliary data (Arm DEN0085), read in place through the
+/// auxiliary data's own walk: nothing is enumerated when its size, contexts or pairs do not fit.
+/// </summary>
+public readonly ref partial struct ArmRasAuxiliaryDataView
+{
+    private ArmRasAuxiliaryData.Layout Walked => ArmRasAuxiliaryData.Walk(_body, 0, out var l, collect: false, errors: false) is null ? l : default;
+
+    /// <summary>The address-space contexts in order, without allocating (each a view of its Length bytes).</summary>
+    public ContextEnumerator Contexts => new(_body, Walked.PairOffset != 0 ? (int)ContextCount : 0);
+
+    /// <summary>The key/value pairs the auxiliary data holds (Key Value Pair Array Num Entries when its walk fits, else 0).</summary>
+    public int PairCount => Walked.PairCount;
+
+    /// <summary>Key/value pair <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="PairCount"/>.</exception>
+    public ArmRasKeyValuePairView GetPair(int index)
+    {
+        var l = Walked;
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, l.PairCount);
+        ArmRasKeyValuePairView.TryRead(_body.Slice(l.PairOffset + index * ArmRasSection.PairSize, ArmRasSection.PairSize), out var pair);
+        return pair;
+    }
+
+    /// <summary>The key/value pairs in order, without allocating.</summary>
+    public PairEnumerator Pairs => new(this);
+
+    /// <summary>Enumerates the address-space contexts of an <see cref="ArmRasAuxiliaryDataView"/> (each starts where the previous one's Length ends).</summary>
+    public ref struct ContextEnumerator
+    {
+        private readonly ReadOnlySpan<byte> _aux;
+        private readonly int _count;
+        private int _index, _next, _at;
+
+        internal ContextEnumerator(ReadOnlySpan<byte> aux, int count)
+        {
+            _aux = aux;
+            _count = count;
+            _index = -1;
+            _next = ArmRasSection.AuxiliaryHeaderSize;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly ContextEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next context.</summary>
+        public bool MoveNext()
+        {
+            if (++_index >= _count) return false;
+            _at = _next;
+            _next = _at + (int)ArmRasContext.LengthField.ReadValue(_aux[_at..]);
+            return true;
+        }
+
+        /// <summary>The current context (its header and registers; the walk checked its Length).</summary>
+        public readonly ArmRasContextView Current
+        {
+            get
+            {
+                ArmRasContextView.TryRead(_aux[_at.._next], out var context);
+                return context;
+            }
+        }
+    }
+
+    /// <summary>Enumerates the key/value pairs of an <see cref="ArmRasAuxiliaryDataView"/>.</summary>
+    public ref struct PairEnumerator
+    {
+        private readonly ArmRasAuxiliaryDataView _view;
+        private readonly int _count;
+        private int _index;
+
+        internal PairEnumerator(ArmRasAuxiliaryDataView view)
+        {
+            _view = view;
+            _count = view.PairCount;
+            _index = -1;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly PairEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next pair.</summary>
+        public bool MoveNext() => ++_index < _count;
+
+        /// <summary>The current pair.</summary>
+        public readonly ArmRasKeyValuePairView Current => _view.GetPair(_index);
+    }
+}
+
+/// <summary>The registers of an ARM RAS address-space context (Arm DEN0085), read in place.</summary>
+public readonly ref partial struct ArmRasContextView
+{
+    /// <summary>The registers the context holds: Register Count when they fit in the context's bytes, else as many whole ones as fit.</summary>
+    public int RegisterCountInBody
+        => _body.Length < ArmRasSection.ContextHeaderSize ? 0 : Math.Min(RegisterCount, (_body.Length - ArmRasSection.ContextHeaderSize) / ArmRasSection.RegisterSize);
+
+    /// <summary>Register <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCountInBody"/>.</exception>
+    public ArmRasRegisterView GetRegister(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterCountInBody);
+        ArmRasRegisterView.TryRead(_body.Slice(ArmRasSection.ContextHeaderSize + index * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize), out var register);
+        return register;
+    }
+
+    /// <summary>The registers in order, without allocating.</summary>
+    public RegisterEnumerator Registers => new(this);
+
+    /// <summary>Enumerates the registers of an <see cref="ArmRasContextView"/>.</summary>
+    public ref struct RegisterEnumerator
+    {
+        private readonly ArmRasContextView _view;
+        private readonly int _count;
+        private int _index;
+
+        internal RegisterEnumerator(ArmRasContextView view)
+        {
+            _view = view;
+            _count = view.RegisterCountInBody;
+            _index = -1;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly RegisterEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next register.</summary>
+        public bool MoveNext() => ++_index < _count;
+
+        /// <summary>The current register.</summary>
+        public readonly ArmRasRegisterView Current => _view.GetRegister(_index);
     }
 }

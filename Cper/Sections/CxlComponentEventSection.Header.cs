@@ -72,10 +72,60 @@ public readonly ref partial struct CxlComponentEventSectionView
     public ReadOnlySpan<byte> EventLog => _body.Length < CxlComponentEventSection.HeaderSize ? default : _body[CxlComponentEventSection.HeaderSize..(HasValidLength ? (int)Length : _body.Length)];
 
     /// <summary>True when the event log holds the event record's type GUID (its first 16 bytes).</summary>
-    public bool HasEventRecordType => EventLog.Length >= 16;
+    public bool HasEventRecordType => EventLog.Length >= CxlEventRecordHeader.EventRecordIdentifierField.End;
 
     /// <summary>The event record's type GUID (CXL 2.0 8.2.9.1.1, Event Record Identifier), or empty when the log is shorter.</summary>
-    public Guid EventRecordType => HasEventRecordType ? new Guid(EventLog[..16]) : Guid.Empty;
+    public Guid EventRecordType => HasEventRecordType ? new Guid(EventLog.Slice(CxlEventRecordHeader.EventRecordIdentifierField.Offset, CxlEventRecordHeader.EventRecordIdentifierField.Size)) : Guid.Empty;
+
+    /// <summary>True when the event log holds a whole common event record header (CXL 2.0 8.2.9.1.1, Table 153: 48 bytes).</summary>
+    public bool HasEventRecordHeader => EventLog.Length >= CxlComponentEventSection.CommonHeaderSize;
+
+    /// <summary>The event record's common header (CXL 2.0 8.2.9.1.1, Table 153), read in place; a view of nothing when <see cref="HasEventRecordHeader"/> is false.</summary>
+    public CxlEventRecordHeaderView EventRecordHeader
+    {
+        get
+        {
+            if (!HasEventRecordHeader) return default;
+            CxlEventRecordHeaderView.TryRead(EventLog[..CxlComponentEventSection.CommonHeaderSize], out var header);
+            return header;
+        }
+    }
+
+    /// <summary>
+    /// The event record as a general media event (CXL 2.0 8.2.9.1.1.1, Table 154): true when the log holds a whole
+    /// 128-byte record whose Event Record Identifier is the general media GUID (the describer shows it field by field then).
+    /// </summary>
+    /// <param name="record">The record's view (its 128 bytes), valid while the body is.</param>
+    public bool TryGetGeneralMediaEvent(out CxlGeneralMediaEventView record)
+    {
+        record = default;
+        return Record(CperGuids.CxlGeneralMedia, out var bytes) && CxlGeneralMediaEventView.TryRead(bytes, out record);
+    }
+
+    /// <summary>The event record as a DRAM event (CXL 2.0 8.2.9.1.1.2, Table 155), as <see cref="TryGetGeneralMediaEvent"/>.</summary>
+    /// <param name="record">The record's view (its 128 bytes), valid while the body is.</param>
+    public bool TryGetDramEvent(out CxlDramEventView record)
+    {
+        record = default;
+        return Record(CperGuids.CxlDram, out var bytes) && CxlDramEventView.TryRead(bytes, out record);
+    }
+
+    /// <summary>The event record as a memory module event (CXL 2.0 8.2.9.1.1.3, Table 156), as <see cref="TryGetGeneralMediaEvent"/>.</summary>
+    /// <param name="record">The record's view (its 128 bytes), valid while the body is.</param>
+    public bool TryGetMemoryModuleEvent(out CxlMemoryModuleEventView record)
+    {
+        record = default;
+        return Record(CperGuids.CxlMemoryModule, out var bytes) && CxlMemoryModuleEventView.TryRead(bytes, out record);
+    }
+
+    // The log's first 128 bytes when they are a whole record of the given type (the describer's rule, RecordLayout).
+    private bool Record(Guid type, out ReadOnlySpan<byte> bytes)
+    {
+        var log = EventLog;
+        bool whole = log.Length >= CxlComponentEventSection.EventRecordSize && EventRecordType == type;
+        bytes = whole ? log[..CxlComponentEventSection.EventRecordSize] : default;
+        return whole;
+    }
 
     /// <summary>The bytes after Length (empty when Length does not fit the body).</summary>
     public ReadOnlySpan<byte> TrailingBytes => HasValidLength ? _body[(int)Length..] : default;

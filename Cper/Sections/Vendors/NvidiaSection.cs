@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper.Vendors;
 
@@ -12,7 +12,9 @@ namespace ApeiKit.Cper.Vendors;
 /// enabled bit 32, channel is spare bit 33). Register entries are checked against the body; bytes after them are kept
 /// as <see cref="TrailingBytes"/>.
 /// </summary>
-public sealed class NvidiaSection : CperSectionBody
+[Layout(StructureName, HeaderSize, Clause)]
+[Reserved(23, 1)]
+public sealed partial class NvidiaSection : CperSectionBody
 {
     /// <summary>The section type GUID.</summary>
     public static readonly Guid SectionGuid = new("6d5244f2-2712-11ec-bea7-cb3fdb95c786");
@@ -21,28 +23,49 @@ public sealed class NvidiaSection : CperSectionBody
     /// <summary>Size of one register entry.</summary>
     public const int RegisterSize = 16;
     private const string StructureName = "NVIDIA error section";
+    internal const string Clause = "libcper include/libcper/Cper.h, EFI_NVIDIA_ERROR_DATA";
 
     private readonly byte[] _header = new byte[HeaderSize];
 
-    /// <summary>Header layout (libcper <c>EFI_NVIDIA_ERROR_DATA</c>).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.Ascii("signature", "Signature", 0, 16),
-        FieldDef.UInt("errorType", "Error type", 16, 2),
-        FieldDef.UInt("errorInstance", "Error instance", 18, 2),
-        FieldDef.Enum("severity", "Severity", 20, 1, [new(0, "Recoverable"), new(1, "Fatal"), new(2, "Corrected"), new(3, "Informational")]),
-        FieldDef.UInt("socket", "Socket", 21, 1),
-        FieldDef.UInt("registerCount", "Number of registers", 22, 1),
-        FieldDef.Reserved("reserved", 23, 1),
-        FieldDef.Hex("instanceBase", "Instance base", 24, 8),
-    ]);
+    // The declaration of the header (libcper EFI_NVIDIA_ERROR_DATA): one line per field; the FieldDef statics, LayoutDef,
+    // the property bodies and NvidiaSectionView are generated from it. The register entries after it are hand-written
+    // over NvidiaRegister (declared below) and the count byte. No validation bits: every field always holds meaning.
 
-    /// <summary>One register entry (address, value).</summary>
-    public static StructDef RegisterLayout { get; } = new("NVIDIA register", RegisterSize,
-    [
-        FieldDef.Hex("address", "Address", 0, 8),
-        FieldDef.Hex("value", "Value", 8, 8),
-    ]);
+    /// <summary>The signature (up to 16 ASCII characters, e.g. <c>HSS-BUSY</c>, <c>CMET-INFO</c>).</summary>
+    [Field(0, 16, FieldKind.Ascii)]
+    public string Signature
+    {
+        get => System.Text.Encoding.ASCII.GetString(_header.AsSpan(0, 16)).TrimEnd('\0');
+        set
+        {
+            _header.AsSpan(0, 16).Clear();
+            System.Text.Encoding.ASCII.GetBytes((value ?? "").AsSpan(0, Math.Min(16, value?.Length ?? 0)), _header.AsSpan(0, 16));
+        }
+    }
+    /// <summary>Error type.</summary>
+    [Field(16, 2, FieldKind.UInt)] public partial ushort ErrorType { get; set; }
+    /// <summary>Error instance.</summary>
+    [Field(18, 2, FieldKind.UInt)] public partial ushort ErrorInstance { get; set; }
+    /// <summary>Severity (CPER values: 0 recoverable, 1 fatal, 2 corrected, 3 informational).</summary>
+    [Field(20, 1, FieldKind.Enum, Names = nameof(s_severities))] public partial byte Severity { get; set; }
+    /// <summary>Socket.</summary>
+    [Field(21, 1, FieldKind.UInt)] public partial byte Socket { get; set; }
+    // Number of registers: written from Registers when encoding.
+    [Field(22, 1, FieldKind.UInt, Json = "registerCount", Label = "Number of registers")] private partial byte DeclaredRegisterCount { get; }
+    /// <summary>Instance base.</summary>
+    [Field(24, 8, FieldKind.Hex)] public partial ulong InstanceBase { get; set; }
+
+    private static readonly NameTable s_severities = [new(0, "Recoverable"), new(1, "Fatal"), new(2, "Corrected"), new(3, "Informational")];
+
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
+    /// <summary>Header layout (libcper <c>EFI_NVIDIA_ERROR_DATA</c>): <see cref="LayoutDef"/>.</summary>
+    public static StructDef HeaderLayout => LayoutDef;
+
+    /// <summary>One register entry (address, value): <see cref="NvidiaRegister.LayoutDef"/>.</summary>
+    public static StructDef RegisterLayout => NvidiaRegister.LayoutDef;
 
     /// <summary>The codec; built in (see <see cref="CperSections"/>), and <see cref="Register"/> puts it back in <see cref="CperSectionRegistry.Default"/> after another codec overrode it.</summary>
     public static CperSectionCodec Codec { get; } = new(SectionGuid, "NVIDIA", Describe, (b, o) => Decode(b, o));
@@ -53,28 +76,8 @@ public sealed class NvidiaSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => SectionGuid;
 
-    /// <summary>The signature (up to 16 ASCII characters, e.g. <c>HSS-BUSY</c>, <c>CMET-INFO</c>).</summary>
-    public string Signature
-    {
-        get => System.Text.Encoding.ASCII.GetString(_header.AsSpan(0, 16)).TrimEnd('\0');
-        set
-        {
-            _header.AsSpan(0, 16).Clear();
-            System.Text.Encoding.ASCII.GetBytes((value ?? "").AsSpan(0, Math.Min(16, value?.Length ?? 0)), _header.AsSpan(0, 16));
-        }
-    }
     /// <summary>The 16 signature bytes as stored (NUL padded; <see cref="Signature"/> is the text).</summary>
-    public byte[] SignatureBytes => _header.AsSpan(0, 16).ToArray();
-    /// <summary>Error type.</summary>
-    public ushort ErrorType { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(16)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(16), value); }
-    /// <summary>Error instance.</summary>
-    public ushort ErrorInstance { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(18)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(18), value); }
-    /// <summary>Severity (CPER values: 0 recoverable, 1 fatal, 2 corrected, 3 informational).</summary>
-    public byte Severity { get => _header[20]; set => _header[20] = value; }
-    /// <summary>Socket.</summary>
-    public byte Socket { get => _header[21]; set => _header[21] = value; }
-    /// <summary>Instance base.</summary>
-    public ulong InstanceBase { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(24)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(24), value); }
+    public byte[] SignatureBytes => _header.AsSpan(SignatureField.Offset, SignatureField.Size).ToArray();
     /// <summary>The register entries (the count byte is written from this list).</summary>
     public List<(ulong Address, ulong Value)> Registers { get; } = [];
     /// <summary>Bytes after the register entries (kept for round trip).</summary>
@@ -92,13 +95,16 @@ public sealed class NvidiaSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
-        destination[22] = (byte)Registers.Count;
-        for (int i = 0; i < Registers.Count; i++)
+        DeclaredRegisterCountField.WriteValue(destination, (ulong)Registers.Count);
+        int pos = HeaderSize;
+        foreach (var (address, value) in Registers)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(HeaderSize + i * RegisterSize)..], Registers[i].Address);
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(HeaderSize + i * RegisterSize + 8)..], Registers[i].Value);
+            var entry = destination.Slice(pos, RegisterSize);
+            NvidiaRegister.AddressField.WriteValue(entry, address);
+            NvidiaRegister.ValueField.WriteValue(entry, value);
+            pos += RegisterSize;
         }
-        TrailingBytes.CopyTo(destination[(HeaderSize + Registers.Count * RegisterSize)..]);
+        TrailingBytes.CopyTo(destination[pos..]);
         bytesWritten = total;
         return true;
     }
@@ -114,7 +120,7 @@ public sealed class NvidiaSection : CperSectionBody
         for (int i = 0; i < count; i++)
         {
             var r = body.Slice(HeaderSize + i * RegisterSize, RegisterSize);
-            s.Registers.Add((BinaryPrimitives.ReadUInt64LittleEndian(r), BinaryPrimitives.ReadUInt64LittleEndian(r[8..])));
+            s.Registers.Add((NvidiaRegister.AddressField.ReadValue(r), NvidiaRegister.ValueField.ReadValue(r)));
         }
         s.TrailingBytes = body[(HeaderSize + count * RegisterSize)..].ToArray();
         return s;
@@ -148,11 +154,93 @@ public sealed class NvidiaSection : CperSectionBody
     {
         error = null;
         if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-        int declared = body[22];
-        int fits = (body.Length - HeaderSize) / RegisterSize;
+        int declared = (int)DeclaredRegisterCountField.ReadValue(body);
+        int fits = Fits(body.Length);
         if (declared <= fits) return declared;
         error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} register #{fits}"), baseOffset + HeaderSize + (long)fits * RegisterSize,
             RegisterSize, body.Length - HeaderSize - fits * RegisterSize, "Number of registers");
         return fits;
+    }
+
+    /// <summary>How many whole register entries a body of <paramref name="length"/> bytes holds after the header.</summary>
+    internal static int Fits(int length) => length < HeaderSize ? 0 : (length - HeaderSize) / RegisterSize;
+}
+
+/// <summary>
+/// One register entry of the NVIDIA error section (libcper <c>include/libcper/Cper.h</c>, <c>EFI_NVIDIA_REGISTER_DATA</c>):
+/// a 64-bit address and a 64-bit value (for signature <c>CMET-INFO</c>, libcper's <c>EFI_NVIDIA_CMET_CHANNEL_INFO</c>).
+/// A read-only copy; <see cref="NvidiaRegisterView"/> reads the bytes in place.
+/// </summary>
+[Layout("NVIDIA register", NvidiaSection.RegisterSize, "libcper include/libcper/Cper.h, EFI_NVIDIA_REGISTER_DATA")]
+public sealed partial class NvidiaRegister
+{
+    private readonly byte[] _bytes;
+
+    /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the entry).</summary>
+    public NvidiaRegister(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[NvidiaSection.RegisterSize];
+        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>Register address.</summary>
+    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
+    /// <summary>Register value.</summary>
+    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+}
+
+/// <summary>The register entries after the header (libcper <c>EFI_NVIDIA_ERROR_DATA.Register[NumberRegs]</c>), read in place.</summary>
+public readonly ref partial struct NvidiaSectionView
+{
+    /// <summary>
+    /// The register entries the body holds: Number of registers when the body holds that many whole entries, else as many
+    /// as fit (the describer reports the mismatch; the model and libcper's writer refuse such a body); 0 when the body is
+    /// shorter than the 32-byte header.
+    /// </summary>
+    public int RegisterCount => _body.Length < NvidiaSection.HeaderSize ? 0 : Math.Min(DeclaredRegisterCount, NvidiaSection.Fits(_body.Length));
+
+    /// <summary>True when the body holds every register entry Number of registers declares (and the whole header).</summary>
+    public bool RegistersComplete => _body.Length >= NvidiaSection.HeaderSize && DeclaredRegisterCount <= NvidiaSection.Fits(_body.Length);
+
+    /// <summary>Register entry <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCount"/>.</exception>
+    public NvidiaRegisterView GetRegister(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterCount);
+        NvidiaRegisterView.TryRead(_body.Slice(NvidiaSection.HeaderSize + index * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize), out var entry);
+        return entry;
+    }
+
+    /// <summary>The register entries in order, without allocating (<c>foreach (var r in view.Registers)</c>).</summary>
+    public RegisterEnumerator Registers => new(this);
+
+    /// <summary>The bytes after the register entries (empty when there are none or the body is shorter than the header).</summary>
+    public ReadOnlySpan<byte> TrailingBytes => _body.Length < NvidiaSection.HeaderSize ? default : _body[(NvidiaSection.HeaderSize + RegisterCount * NvidiaSection.RegisterSize)..];
+
+    /// <summary>Enumerates the register entries of an <see cref="NvidiaSectionView"/>.</summary>
+    public ref struct RegisterEnumerator
+    {
+        private readonly NvidiaSectionView _view;
+        private readonly int _count;
+        private int _index;
+
+        internal RegisterEnumerator(NvidiaSectionView view)
+        {
+            _view = view;
+            _count = view.RegisterCount;
+            _index = -1;
+        }
+
+        /// <summary>This enumerator (for <c>foreach</c>).</summary>
+        public readonly RegisterEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next entry.</summary>
+        public bool MoveNext() => ++_index < _count;
+
+        /// <summary>The current entry.</summary>
+        public readonly NvidiaRegisterView Current => _view.GetRegister(_index);
     }
 }
