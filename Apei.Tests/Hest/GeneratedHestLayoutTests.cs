@@ -59,24 +59,6 @@ public sealed class GeneratedHestLayoutTests
         Assert.Same(ErrorStatusBlockHeaderDeclaration.LayoutDef, GenericErrorStatus.BlockLayout);
         Assert.Same(ErrorDataEntryHeaderDeclaration.LayoutDef, GenericErrorStatus.EntryLayout);
         Assert.Same(BertDeclaration.LayoutDef, BertTable.Layout);
-        // The public offset constants name the declared fields' offsets.
-        Assert.Equal(GenericErrorStatus.BlockHeaderSize, GenericErrorStatus.BlockLayout.Size);
-        Assert.Equal(GenericErrorStatus.RawDataOffsetOffset, ErrorStatusBlockHeaderDeclaration.RawDataOffsetField.Offset);
-        Assert.Equal(GenericErrorStatus.RawDataLengthOffset, ErrorStatusBlockHeaderDeclaration.RawDataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.DataLengthOffset, ErrorStatusBlockHeaderDeclaration.DataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.BlockSeverityOffset, ErrorStatusBlockHeaderDeclaration.ErrorSeverityField.Offset);
-        Assert.Equal(GenericErrorStatus.EntrySeverityOffset, ErrorDataEntryHeaderDeclaration.ErrorSeverityField.Offset);
-        Assert.Equal(GenericErrorStatus.RevisionOffset, ErrorDataEntryHeaderDeclaration.RevisionField.Offset);
-        Assert.Equal(GenericErrorStatus.ValidationBitsOffset, ErrorDataEntryHeaderDeclaration.ValidationBitsField.Offset);
-        Assert.Equal(GenericErrorStatus.FlagsOffset, ErrorDataEntryHeaderDeclaration.FlagsField.Offset);
-        Assert.Equal(GenericErrorStatus.ErrorDataLengthOffset, ErrorDataEntryHeaderDeclaration.ErrorDataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.FruIdOffset, ErrorDataEntryHeaderDeclaration.FruIdField.Offset);
-        Assert.Equal(GenericErrorStatus.FruTextOffset, ErrorDataEntryHeaderDeclaration.FruTextField.Offset);
-        Assert.Equal(GenericErrorStatus.FruTextLength, ErrorDataEntryHeaderDeclaration.FruTextField.Size);
-        Assert.Equal(GenericErrorStatus.TimestampOffset, ErrorDataEntryHeaderDeclaration.TimestampField.Offset);
-        Assert.Equal(GenericErrorStatus.EntryHeaderSizeWithTimestamp, GenericErrorStatus.EntryLayout.Size);
-        Assert.Equal(BertTable.RegionLengthOffset, BertDeclaration.BootErrorRegionLengthField.Offset);
-        Assert.Equal(BertTable.RegionAddressOffset, BertDeclaration.BootErrorRegionField.Offset);
     }
 
     [Fact]

@@ -289,7 +289,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit);
+        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit)
+            + EmitDeclared(type, name, size, clause, fields);
         if (validationEnum is not null && validation is not null)
             result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
