@@ -63,7 +63,7 @@ public static class HestValidator
             f.Add(FindingSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40");
             return f.ToList();
         }
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[4..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..]);
         if (length < HestLayouts.TableHeaderSize)
         {
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
@@ -202,37 +202,38 @@ public static class HestValidator
 
     private static void CheckNotification(ReadOnlySpan<byte> n, long off, string name, HestFindingList f)
     {
+        // Read through the declaration (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
+        _ = HardwareErrorNotificationView.TryRead(n, out var v);
         string nn = name + ", notification";
-        if (n[1] != HestLayouts.NotificationSize)
-            f.Add(FindingSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes");
-        if (n[0] > (byte)NotificationType.Sdei)
-            f.Add(FindingSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11");
-        ushort cwe = BinaryPrimitives.ReadUInt16LittleEndian(n[2..]);
+        if (v.Length != HestLayouts.NotificationSize)
+            f.Add(FindingSeverity.Error, "notification-length", off + HardwareErrorNotificationDeclaration.Declared.LengthOffset, nn, "length", $"Length is {v.Length}; the notification structure is 28 bytes");
+        if (v.Type > (byte)NotificationType.Sdei)
+            f.Add(FindingSeverity.Error, "notification-type", off + HardwareErrorNotificationDeclaration.Declared.TypeOffset, nn, "type", $"type {v.Type} is reserved; defined types are 0-11");
+        ushort cwe = v.ConfigurationWriteEnable;
         if ((cwe & ~0x3F) != 0)
-            f.Add(FindingSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
-        uint poll = BinaryPrimitives.ReadUInt32LittleEndian(n[4..]);
-        if (n[0] == (byte)NotificationType.Polled && poll == 0)
-            f.Add(FindingSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
+            f.Add(FindingSeverity.Error, "reserved-flags", off + HardwareErrorNotificationDeclaration.Declared.ConfigurationWriteEnableOffset, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
+        if (v.Type == (byte)NotificationType.Polled && v.PollInterval == 0)
+            f.Add(FindingSeverity.Error, "poll-interval", off + HardwareErrorNotificationDeclaration.Declared.PollIntervalOffset, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
     }
 
     private static void CheckGeneric(HestErrorSource s, long off, string name, HestFindingList f)
     {
         uint blockLength = s.ErrorStatusBlockLength;
         if (blockLength < HestLayouts.GenericErrorStatusBlockHeaderSize)
-            f.Add(FindingSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
+            f.Add(FindingSeverity.Error, "error-status-block-length", off + GhesDeclaration.Declared.ErrorStatusBlockLengthOffset, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
         if (s.MaxRawDataLength > blockLength)
-            f.Add(FindingSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
+            f.Add(FindingSeverity.Warning, "max-raw-data-length", off + GhesDeclaration.Declared.MaxRawDataLengthOffset, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
         var esa = s.ErrorStatusAddress;
-        CheckRegister(esa, off + 20, name, "errorStatusAddress", f, requireQword: true);
+        CheckRegister(esa, off + GhesDeclaration.Declared.ErrorStatusAddressOffset, name, "errorStatusAddress", f, requireQword: true);
         if (s.Type != HestSourceType.GhesV2) return;
         var ack = s.ReadAckRegister;
-        CheckRegister(ack, off + 64, name, "readAckRegister", f, requireQword: false);
+        CheckRegister(ack, off + GhesV2Declaration.Declared.ReadAckRegisterOffset, name, "readAckRegister", f, requireQword: false);
         if (s.ReadAckWrite == 0)
-            f.Add(FindingSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
+            f.Add(FindingSeverity.Error, "read-ack-write", off + GhesV2Declaration.Declared.ReadAckWriteOffset, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
         if ((s.ReadAckPreserve & s.ReadAckWrite) != 0)
-            f.Add(FindingSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
+            f.Add(FindingSeverity.Warning, "read-ack-masks", off + GhesV2Declaration.Declared.ReadAckPreserveOffset, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
         if (ack.Address != 0 && ack.Address == esa.Address)
-            f.Add(FindingSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
+            f.Add(FindingSeverity.Error, "read-ack-register", off + GhesV2Declaration.Declared.ReadAckRegisterOffset + 4, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address"); // + 4: the GAS's Address (ACPI 6.5 Table 5.1)
     }
 
     private static void CheckRegister(GenericAddress gas, long off, string name, string field, HestFindingList f, bool requireQword)
