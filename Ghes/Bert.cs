@@ -14,11 +14,11 @@ namespace ApeiKit.Ghes;
 public readonly ref struct BertTable
 {
     /// <summary>Size of the table.</summary>
-    public const int Size = 48;
+    public const int Size = BertDeclaration.Declared.Size;
     /// <summary>Offset of Boot Error Region Length.</summary>
-    public const int RegionLengthOffset = 36;
+    public const int RegionLengthOffset = BertDeclaration.Declared.BootErrorRegionLengthOffset;
     /// <summary>Offset of Boot Error Region (address).</summary>
-    public const int RegionAddressOffset = 40;
+    public const int RegionAddressOffset = BertDeclaration.Declared.BootErrorRegionOffset;
     /// <summary>"BERT".</summary>
     public static ReadOnlySpan<byte> Signature => "BERT"u8;
 
@@ -79,11 +79,21 @@ public readonly ref struct BertTable
     /// <summary>The ACPI header.</summary>
     public AcpiTableHeader Header => AcpiTableHeader.Read(_bytes);
     /// <summary>Boot Error Region Length.</summary>
-    public uint RegionLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[RegionLengthOffset..]);
+    public uint RegionLength => Body.BootErrorRegionLength;
     /// <summary>Boot Error Region physical address.</summary>
-    public ulong RegionAddress => BinaryPrimitives.ReadUInt64LittleEndian(_bytes[RegionAddressOffset..]);
+    public ulong RegionAddress => Body.BootErrorRegion;
     /// <summary>True when the table's bytes sum to zero.</summary>
     public bool IsChecksumValid => Checksum.IsValid(_bytes);
+
+    // The declared body (Declarations/GhesDeclarations.cs) over the 48 bytes: the fields are read through its generated view.
+    private BertBodyView Body
+    {
+        get
+        {
+            _ = BertBodyView.TryRead(_bytes, out var body); // no validation field: a view of any bytes
+            return body;
+        }
+    }
 }
 
 /// <summary>An editable BERT (ACPI 6.5 §18.3.1): header values and the boot error region pointer. Encodes 48 bytes with a correct checksum.</summary>
@@ -186,7 +196,7 @@ public sealed class BootErrorRegion : IApeiEncodable
         ReadOnlySpan<byte> region = source;
         var r = new BootErrorRegion();
         int pos = 0;
-        while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize && BinaryPrimitives.ReadUInt32LittleEndian(region[pos..]) != 0)
+        while (region.Length - pos >= GenericErrorStatus.BlockHeaderSize && ErrorStatusBlockHeaderView.Of(region[pos..]).BlockStatus != 0)
         {
             int extent = BlockExtent(region, pos, out bool cut);
             if (cut)
@@ -284,7 +294,7 @@ public static class BertValidator
     internal static GhesFinding CutShort(ReadOnlySpan<byte> region, int pos, int extent, long regionOffset)
         => new(GhesFindingKind.BlockCutShort, FindingSeverity.Error, "Generic Error Status Block", "DataLength", regionOffset + pos + GenericErrorStatus.DataLengthOffset,
             string.Create(CultureInfo.InvariantCulture, $"at most {extent - GenericErrorStatus.BlockHeaderSize} (the next block starts at offset {regionOffset + pos + extent})"),
-            BinaryPrimitives.ReadUInt32LittleEndian(region[(pos + GenericErrorStatus.DataLengthOffset)..]).ToString(CultureInfo.InvariantCulture));
+            ErrorStatusBlockHeaderView.Of(region[pos..]).DataLength.ToString(CultureInfo.InvariantCulture));
 }
 
 /// <summary>A BERT and the boot error region it points at, built from error status blocks (<see cref="BertBuilder"/>).</summary>

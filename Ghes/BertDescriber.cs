@@ -55,7 +55,7 @@ public static class BertDescriber
         int pos = 0, index = 0;
         while (r.Length - pos >= GenericErrorStatus.BlockHeaderSize)
         {
-            bool empty = BinaryPrimitives.ReadUInt32LittleEndian(r[pos..]) == 0;
+            bool empty = ErrorStatusBlockHeaderView.Of(r[pos..]).BlockStatus == 0;
             if (empty && index > 0) break; // Linux: no more error records
             bool cut = false;
             int extent = empty ? r.Length - pos : BootErrorRegion.BlockExtent(r, pos, out cut);

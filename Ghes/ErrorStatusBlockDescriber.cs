@@ -46,7 +46,8 @@ public static class ErrorStatusBlockDescriber
         }
 
         ulong limit = errorStatusBlockLength is { } l ? Math.Min(l, (ulong)source.Length) : (ulong)source.Length;
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.DataLengthOffset..]);
+        var blockHeader = ErrorStatusBlockHeaderView.Of(source);
+        uint dataLength = blockHeader.DataLength;
         ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
         // Walk what lies inside the limit even when Data Length overshoots it, so the good entries still show.
         int walkEnd = (int)Math.Min(dataEnd, limit);
@@ -57,12 +58,12 @@ public static class ErrorStatusBlockDescriber
         {
             int remaining = data.Length - pos;
             if (remaining < GenericErrorStatus.EntryHeaderSize) break;
-            ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(data[(pos + GenericErrorStatus.RevisionOffset)..]);
-            int header = GenericErrorStatus.EntryHeaderSizeFor(revision);
+            var entry = ErrorDataEntryHeaderView.Of(data[pos..]);
+            int header = entry.HeaderSize;
             if (header > remaining) break;
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.ErrorDataLengthOffset)..]);
+            uint length = entry.ErrorDataLength;
             long at = baseOffset + GenericErrorStatus.BlockHeaderSize + pos;
-            var type = new Guid(data.Slice(pos, 16));
+            var type = entry.SectionType;
             string? known = registry.NameOf(type);
             string name = known ?? "Unknown section";
             bool bodyFits = length <= (uint)(remaining - header);
@@ -94,8 +95,8 @@ public static class ErrorStatusBlockDescriber
         }
         visitor.EndArray();
 
-        uint rawOffset = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.RawDataOffsetOffset..]);
-        uint rawLength = BinaryPrimitives.ReadUInt32LittleEndian(source[GenericErrorStatus.RawDataLengthOffset..]);
+        uint rawOffset = blockHeader.RawDataOffset;
+        uint rawLength = blockHeader.RawDataLength;
         if (rawLength != 0 && (ulong)rawOffset + rawLength <= limit)
             visitor.Data("rawData", "Raw data", baseOffset + rawOffset, source.Slice((int)rawOffset, (int)rawLength));
         ReportFindings(result, visitor);

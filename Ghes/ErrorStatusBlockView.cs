@@ -47,7 +47,7 @@ public readonly ref struct ErrorStatusBlockView
         bytesConsumed = 0;
         if (source.Length < GenericErrorStatus.BlockHeaderSize) return null;
         ulong length = GenericErrorStatus.BlockLength(source);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source) == 0)
+        if (ErrorStatusBlockHeaderView.Of(source).BlockStatus == 0)
         {
             // Empty: only the header means anything.
             int n = (int)Math.Min(length, (ulong)source.Length);
@@ -83,7 +83,7 @@ public readonly ref struct ErrorStatusBlockView
     /// <summary>The bytes of the block (its header, entries and raw data).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
     /// <summary>Block Status (bits 0-3 error kinds, bits 4-13 entry count).</summary>
-    public uint BlockStatus => BinaryPrimitives.ReadUInt32LittleEndian(_bytes);
+    public uint BlockStatus => Header.BlockStatus;
     /// <summary>True when Block Status is zero: no error recorded.</summary>
     public bool IsEmpty => BlockStatus == 0;
     /// <summary>The entry count that Block Status declares (bits 4-13).</summary>
@@ -91,17 +91,20 @@ public readonly ref struct ErrorStatusBlockView
     /// <summary>Number of entries actually present in Data Length.</summary>
     public int EntryCount { get; }
     /// <summary>Raw Data Offset (from the start of the block).</summary>
-    public uint RawDataOffset => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.RawDataOffsetOffset..]);
+    public uint RawDataOffset => Header.RawDataOffset;
     /// <summary>Raw Data Length.</summary>
-    public uint RawDataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.RawDataLengthOffset..]);
+    public uint RawDataLength => Header.RawDataLength;
     /// <summary>Data Length (all entries).</summary>
-    public uint DataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.DataLengthOffset..]);
+    public uint DataLength => Header.DataLength;
     /// <summary>Error Severity (0 recoverable, 1 fatal, 2 corrected, 3 informational).</summary>
-    public uint ErrorSeverity => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.BlockSeverityOffset..]);
+    public uint ErrorSeverity => Header.ErrorSeverity;
     /// <summary>The raw data (empty when Raw Data Length is zero or the block is empty).</summary>
     public ReadOnlySpan<byte> RawData => IsEmpty || RawDataLength == 0 ? default : _bytes.Slice((int)RawDataOffset, (int)RawDataLength);
     /// <summary>The entries, in order (none for an empty block).</summary>
     public EntryEnumerator Entries => new(IsEmpty ? default : _bytes.Slice(GenericErrorStatus.BlockHeaderSize, (int)DataLength));
+
+    // The declared header (Declarations/GhesDeclarations.cs) over the block's bytes: the fields above read through it.
+    private ErrorStatusBlockHeaderView Header => ErrorStatusBlockHeaderView.Of(_bytes);
 
     /// <summary>Enumerates the entries of a checked block without copying.</summary>
     public ref struct EntryEnumerator
@@ -151,9 +154,9 @@ public readonly ref struct ErrorDataEntryView
     // The caller (a checked block) guarantees header and data are present.
     internal static ErrorDataEntryView Create(ReadOnlySpan<byte> rest, int offsetInBlock)
     {
-        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(rest[GenericErrorStatus.RevisionOffset..]);
-        int header = GenericErrorStatus.EntryHeaderSizeFor(revision);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(rest[GenericErrorStatus.ErrorDataLengthOffset..]);
+        var declared = ErrorDataEntryHeaderView.Of(rest);
+        int header = declared.HeaderSize;
+        uint length = declared.ErrorDataLength;
         return new ErrorDataEntryView(rest[..(header + (int)length)], offsetInBlock);
     }
 
@@ -168,21 +171,21 @@ public readonly ref struct ErrorDataEntryView
     /// <summary>The header bytes.</summary>
     public ReadOnlySpan<byte> Header => _bytes[..HeaderSize];
     /// <summary>Section Type (a CPER section GUID).</summary>
-    public Guid SectionType => new(_bytes[..16]);
+    public Guid SectionType => Declared.SectionType;
     /// <summary>Error Severity.</summary>
-    public uint ErrorSeverity => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.EntrySeverityOffset..]);
+    public uint ErrorSeverity => Declared.ErrorSeverity;
     /// <summary>Revision.</summary>
-    public ushort Revision => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[GenericErrorStatus.RevisionOffset..]);
+    public ushort Revision => Declared.Revision;
     /// <summary>Validation Bits: bit 0 FRU Id, bit 1 FRU String, bit 2 Timestamp.</summary>
-    public byte ValidationBits => _bytes[GenericErrorStatus.ValidationBitsOffset];
+    public byte ValidationBits => (byte)Declared.ValidationBits;
     /// <summary>Flags (the CPER section descriptor flags, low byte).</summary>
-    public byte Flags => _bytes[GenericErrorStatus.FlagsOffset];
+    public byte Flags => Declared.Flags;
     /// <summary>Error Data Length.</summary>
-    public uint ErrorDataLength => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[GenericErrorStatus.ErrorDataLengthOffset..]);
+    public uint ErrorDataLength => Declared.ErrorDataLength;
     /// <summary>FRU Id.</summary>
-    public Guid FruId => new(_bytes.Slice(GenericErrorStatus.FruIdOffset, 16));
+    public Guid FruId => Declared.FruId;
     /// <summary>FRU Text bytes (20, not necessarily NUL-terminated).</summary>
-    public ReadOnlySpan<byte> FruTextBytes => _bytes.Slice(GenericErrorStatus.FruTextOffset, GenericErrorStatus.FruTextLength);
+    public ReadOnlySpan<byte> FruTextBytes => Declared.FruText;
     /// <summary>FRU Text up to the first NUL.</summary>
     public string FruText => AsciiField.Decode(FruTextBytes);
     /// <summary>True when the header carries a timestamp (revision 0x300 or later).</summary>
@@ -191,4 +194,7 @@ public readonly ref struct ErrorDataEntryView
     public CperTimestamp Timestamp => HasTimestampField ? CperTimestamp.Read(_bytes[GenericErrorStatus.TimestampOffset..]) : default;
     /// <summary>The section body (Error Data Length bytes).</summary>
     public ReadOnlySpan<byte> Data => _bytes[HeaderSize..];
+
+    // The declared entry header (Declarations/GhesDeclarations.cs) over the entry's bytes: the fields above read through it.
+    private ErrorDataEntryHeaderView Declared => ErrorDataEntryHeaderView.Of(_bytes);
 }

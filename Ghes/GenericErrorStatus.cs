@@ -9,67 +9,71 @@ namespace ApeiKit.Ghes;
 /// </summary>
 public static class GenericErrorStatus
 {
+    // Shipped constants, kept for callers; each is derived at compile time from the declaration
+    // (Declarations/GhesDeclarations.cs, through the generated Declared constants), so no offset, size or bit is
+    // written here.
+
     /// <summary>Size of the block header: block status, raw data offset, raw data length, data length, error severity.</summary>
-    public const int BlockHeaderSize = 20;
+    public const int BlockHeaderSize = ErrorStatusBlockHeaderDeclaration.Declared.Size;
     /// <summary>Offset of Block Status (u32).</summary>
-    public const int BlockStatusOffset = 0;
+    public const int BlockStatusOffset = ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusOffset;
     /// <summary>Offset of Raw Data Offset (u32, from the start of the block).</summary>
-    public const int RawDataOffsetOffset = 4;
+    public const int RawDataOffsetOffset = ErrorStatusBlockHeaderDeclaration.Declared.RawDataOffsetOffset;
     /// <summary>Offset of Raw Data Length (u32).</summary>
-    public const int RawDataLengthOffset = 8;
+    public const int RawDataLengthOffset = ErrorStatusBlockHeaderDeclaration.Declared.RawDataLengthOffset;
     /// <summary>Offset of Data Length (u32: the bytes of all Generic Error Data Entries).</summary>
-    public const int DataLengthOffset = 12;
+    public const int DataLengthOffset = ErrorStatusBlockHeaderDeclaration.Declared.DataLengthOffset;
     /// <summary>Offset of Error Severity (u32).</summary>
-    public const int BlockSeverityOffset = 16;
+    public const int BlockSeverityOffset = ErrorStatusBlockHeaderDeclaration.Declared.ErrorSeverityOffset;
 
     /// <summary>Block Status bit 0: an uncorrectable error is valid.</summary>
-    public const uint UncorrectableErrorValid = 1u << 0;
+    public const uint UncorrectableErrorValid = 1u << ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusUncorrectableBit;
     /// <summary>Block Status bit 1: a correctable error is valid.</summary>
-    public const uint CorrectableErrorValid = 1u << 1;
+    public const uint CorrectableErrorValid = 1u << ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusCorrectableBit;
     /// <summary>Block Status bit 2: more than one uncorrectable error.</summary>
-    public const uint MultipleUncorrectableErrors = 1u << 2;
+    public const uint MultipleUncorrectableErrors = 1u << ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusMultipleUncorrectableBit;
     /// <summary>Block Status bit 3: more than one correctable error.</summary>
-    public const uint MultipleCorrectableErrors = 1u << 3;
+    public const uint MultipleCorrectableErrors = 1u << ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusMultipleCorrectableBit;
     /// <summary>Block Status bits 4-13: Error Data Entry Count.</summary>
-    public const int EntryCountShift = 4;
+    public const int EntryCountShift = ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusEntryCountBit;
     /// <summary>Mask of the entry count after shifting.</summary>
-    public const uint EntryCountMask = 0x3FF;
+    public const uint EntryCountMask = (1u << ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusEntryCountWidth) - 1;
     /// <summary>Block Status bits 14-31 are reserved.</summary>
-    public const uint BlockStatusReservedMask = 0xFFFFC000;
+    public const uint BlockStatusReservedMask = ~0u << (EntryCountShift + ErrorStatusBlockHeaderDeclaration.Declared.BlockStatusEntryCountWidth);
 
     /// <summary>Size of a data entry header before revision 0x300.</summary>
-    public const int EntryHeaderSize = 64;
+    public const int EntryHeaderSize = ErrorDataEntryHeaderDeclaration.Declared.TimestampOffset;
     /// <summary>Size of a data entry header from revision 0x300 (adds the 8-byte timestamp).</summary>
-    public const int EntryHeaderSizeWithTimestamp = 72;
+    public const int EntryHeaderSizeWithTimestamp = ErrorDataEntryHeaderDeclaration.Declared.Size;
     /// <summary>First revision whose entry header carries the timestamp.</summary>
     public const ushort TimestampRevision = 0x0300;
     /// <summary>Offset of Section Type (GUID).</summary>
-    public const int SectionTypeOffset = 0;
+    public const int SectionTypeOffset = ErrorDataEntryHeaderDeclaration.Declared.SectionTypeOffset;
     /// <summary>Offset of Error Severity (u32).</summary>
-    public const int EntrySeverityOffset = 16;
+    public const int EntrySeverityOffset = ErrorDataEntryHeaderDeclaration.Declared.ErrorSeverityOffset;
     /// <summary>Offset of Revision (u16).</summary>
-    public const int RevisionOffset = 20;
+    public const int RevisionOffset = ErrorDataEntryHeaderDeclaration.Declared.RevisionOffset;
     /// <summary>Offset of Validation Bits (u8: bit 0 FRU ID, bit 1 FRU string, bit 2 timestamp).</summary>
-    public const int ValidationBitsOffset = 22;
+    public const int ValidationBitsOffset = ErrorDataEntryHeaderDeclaration.Declared.ValidationBitsOffset;
     /// <summary>Offset of Flags (u8, the CPER section descriptor flags).</summary>
-    public const int FlagsOffset = 23;
+    public const int FlagsOffset = ErrorDataEntryHeaderDeclaration.Declared.FlagsOffset;
     /// <summary>Offset of Error Data Length (u32).</summary>
-    public const int ErrorDataLengthOffset = 24;
+    public const int ErrorDataLengthOffset = ErrorDataEntryHeaderDeclaration.Declared.ErrorDataLengthOffset;
     /// <summary>Offset of FRU Id (GUID).</summary>
-    public const int FruIdOffset = 28;
+    public const int FruIdOffset = ErrorDataEntryHeaderDeclaration.Declared.FruIdOffset;
     /// <summary>Offset of FRU Text (20 bytes).</summary>
-    public const int FruTextOffset = 44;
+    public const int FruTextOffset = ErrorDataEntryHeaderDeclaration.Declared.FruTextOffset;
     /// <summary>Length of FRU Text.</summary>
-    public const int FruTextLength = 20;
+    public const int FruTextLength = ErrorDataEntryHeaderDeclaration.Declared.FruTextSize;
     /// <summary>Offset of Timestamp (revision 0x300 and later).</summary>
-    public const int TimestampOffset = 64;
+    public const int TimestampOffset = ErrorDataEntryHeaderDeclaration.Declared.TimestampOffset;
 
     /// <summary>Entry validation bit 0: FRU Id valid.</summary>
-    public const byte FruIdValid = 1;
+    public const byte FruIdValid = 1 << ErrorDataEntryHeaderDeclaration.Declared.FruIdValidBit;
     /// <summary>Entry validation bit 1: FRU String valid.</summary>
-    public const byte FruStringValid = 2;
+    public const byte FruStringValid = 1 << ErrorDataEntryHeaderDeclaration.Declared.FruTextValidBit;
     /// <summary>Entry validation bit 2: Timestamp valid.</summary>
-    public const byte TimestampValid = 4;
+    public const byte TimestampValid = 1 << ErrorDataEntryHeaderDeclaration.Declared.TimestampValidBit;
 
     /// <summary>Size of the entry header for <paramref name="revision"/> (Linux's <c>acpi_hest_get_size</c>).</summary>
     public static int EntryHeaderSizeFor(ushort revision) => revision >= TimestampRevision ? EntryHeaderSizeWithTimestamp : EntryHeaderSize;

@@ -124,11 +124,12 @@ public static class GhesBlockValidator
             r.Findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
             return r;
         }
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(block);
-        uint rawOffset = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataOffsetOffset..]);
-        uint rawLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.RawDataLengthOffset..]);
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.DataLengthOffset..]);
-        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(block[GenericErrorStatus.BlockSeverityOffset..]);
+        var header = ErrorStatusBlockHeaderView.Of(block);
+        uint status = header.BlockStatus;
+        uint rawOffset = header.RawDataOffset;
+        uint rawLength = header.RawDataLength;
+        uint dataLength = header.DataLength;
+        uint severity = header.ErrorSeverity;
         r.BlockLength = GenericErrorStatus.BlockLength(block);
         if (status == 0)
         {
@@ -185,22 +186,23 @@ public static class GhesBlockValidator
                     index == 0 ? "entries that fill DataLength exactly" : $"DataLength to end after entry #{index - 1}", $"{remaining} bytes left over, too few for a 64-byte entry header"));
                 return r;
             }
-            ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(data[(pos + GenericErrorStatus.RevisionOffset)..]);
-            int headerSize = GenericErrorStatus.EntryHeaderSizeFor(revision);
+            var entryHeader = ErrorDataEntryHeaderView.Of(data[pos..]);
+            ushort revision = entryHeader.Revision;
+            int headerSize = entryHeader.HeaderSize;
             if (headerSize > remaining)
             {
                 r.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, FindingSeverity.Error, entry, "Timestamp", at + GenericErrorStatus.TimestampOffset,
                     $"{headerSize} header bytes (revision 0x{revision:X4} carries the timestamp)", $"{remaining} bytes left in DataLength"));
                 return r;
             }
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.ErrorDataLengthOffset)..]);
+            uint length = entryHeader.ErrorDataLength;
             if (length > (uint)(remaining - headerSize))
             {
                 r.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, FindingSeverity.Error, entry, "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
                     $"at most {remaining - headerSize} bytes (what remains of DataLength after the {headerSize}-byte header)", Dec(length)));
                 return r;
             }
-            uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(data[(pos + GenericErrorStatus.EntrySeverityOffset)..]);
+            uint entrySeverity = entryHeader.ErrorSeverity;
             if (entrySeverity > 3)
                 r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, entry, "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
             pos += headerSize + (int)length;

@@ -19,9 +19,10 @@ public static class GhesInputDetection
     public static bool LooksLikeErrorStatusBlock(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize || bytes.StartsWith("CPER"u8)) return false;
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        uint dataLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.DataLengthOffset..]);
-        uint severity = BinaryPrimitives.ReadUInt32LittleEndian(bytes[GenericErrorStatus.BlockSeverityOffset..]);
+        var header = ErrorStatusBlockHeaderView.Of(bytes);
+        uint status = header.BlockStatus;
+        uint dataLength = header.DataLength;
+        uint severity = header.ErrorSeverity;
         if (status == 0 || (status & GenericErrorStatus.BlockStatusReservedMask) != 0 || severity > 3) return false;
         if (dataLength < GenericErrorStatus.EntryHeaderSize || GenericErrorStatus.BlockHeaderSize + (ulong)dataLength > (ulong)bytes.Length) return false;
         return FirstEntryFits(bytes, dataLength);
@@ -38,17 +39,14 @@ public static class GhesInputDetection
     {
         if (head.Length < GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSize) return false;
         if (!Streaming.ErrorStatusBlockFraming.Instance.IsPlausible(head[..GenericErrorStatus.BlockHeaderSize], long.MaxValue)) return false;
-        return FirstEntryFits(head, BinaryPrimitives.ReadUInt32LittleEndian(head[GenericErrorStatus.DataLengthOffset..]));
+        return FirstEntryFits(head, ErrorStatusBlockHeaderView.Of(head).DataLength);
     }
 
     /// <summary>The first entry header (at BlockHeaderSize, whole in <paramref name="bytes"/>): severity 0-3, revision major at most 3, header and Error Data Length within <paramref name="dataLength"/>.</summary>
     private static bool FirstEntryFits(ReadOnlySpan<byte> bytes, uint dataLength)
     {
-        var entry = bytes[GenericErrorStatus.BlockHeaderSize..];
-        ushort revision = BinaryPrimitives.ReadUInt16LittleEndian(entry[GenericErrorStatus.RevisionOffset..]);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.ErrorDataLengthOffset..]);
-        uint entrySeverity = BinaryPrimitives.ReadUInt32LittleEndian(entry[GenericErrorStatus.EntrySeverityOffset..]);
-        return entrySeverity <= 3 && (revision >> 8) <= 0x03 && (ulong)GenericErrorStatus.EntryHeaderSizeFor(revision) + length <= dataLength;
+        var entry = ErrorDataEntryHeaderView.Of(bytes[GenericErrorStatus.BlockHeaderSize..]);
+        return entry.ErrorSeverity <= 3 && (entry.Revision >> 8) <= 0x03 && (ulong)entry.HeaderSize + entry.ErrorDataLength <= dataLength;
     }
 
     /// <summary>
@@ -62,7 +60,7 @@ public static class GhesInputDetection
         tableLength = 0;
         if (bytes.Length < 4 || !BertTable.HasSignature(bytes)) return false;
         tableLength = bytes.Length >= 8
-            ? (int)Math.Min(Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]), (uint)BertTable.Size), (uint)bytes.Length)
+            ? (int)Math.Min(Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(bytes[AcpiTableHeader.LengthOffset..]), (uint)BertTable.Size), (uint)bytes.Length)
             : bytes.Length;
         return true;
     }

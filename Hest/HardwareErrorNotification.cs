@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Hest;
 
 /// <summary>
@@ -39,17 +37,19 @@ public sealed record HardwareErrorNotification
     public static HardwareErrorNotification Read(ReadOnlySpan<byte> source, long baseOffset = 0)
     {
         if (source.Length < Size) ThrowHelper.ThrowTruncated("Hardware error notification", baseOffset, Size, source.Length);
+        // Through the declaration's generated view (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
+        _ = HardwareErrorNotificationView.TryRead(source, out var v);
         return new HardwareErrorNotification
         {
-            Type = (NotificationType)source[0],
-            Length = source[1],
-            ConfigurationWriteEnable = (NotificationWriteEnable)BinaryPrimitives.ReadUInt16LittleEndian(source[2..]),
-            PollInterval = BinaryPrimitives.ReadUInt32LittleEndian(source[4..]),
-            Vector = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]),
-            SwitchToPollingThresholdValue = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]),
-            SwitchToPollingThresholdWindow = BinaryPrimitives.ReadUInt32LittleEndian(source[16..]),
-            ErrorThresholdValue = BinaryPrimitives.ReadUInt32LittleEndian(source[20..]),
-            ErrorThresholdWindow = BinaryPrimitives.ReadUInt32LittleEndian(source[24..]),
+            Type = (NotificationType)v.Type,
+            Length = v.Length,
+            ConfigurationWriteEnable = (NotificationWriteEnable)v.ConfigurationWriteEnable,
+            PollInterval = v.PollInterval,
+            Vector = v.Vector,
+            SwitchToPollingThresholdValue = v.SwitchToPollingThresholdValue,
+            SwitchToPollingThresholdWindow = v.SwitchToPollingThresholdWindow,
+            ErrorThresholdValue = v.ErrorThresholdValue,
+            ErrorThresholdWindow = v.ErrorThresholdWindow,
         };
     }
 
@@ -57,14 +57,15 @@ public sealed record HardwareErrorNotification
     public void Write(Span<byte> destination)
     {
         if (destination.Length < Size) ThrowHelper.ThrowDestinationTooSmall(nameof(destination), Size, destination.Length);
-        destination[0] = (byte)Type;
-        destination[1] = Length;
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)ConfigurationWriteEnable);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], PollInterval);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Vector);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], SwitchToPollingThresholdValue);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], SwitchToPollingThresholdWindow);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], ErrorThresholdValue);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[24..], ErrorThresholdWindow);
+        // Through the declared fields (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
+        HardwareErrorNotificationDeclaration.TypeField.WriteValue(destination, (byte)Type);
+        HardwareErrorNotificationDeclaration.LengthField.WriteValue(destination, Length);
+        HardwareErrorNotificationDeclaration.ConfigurationWriteEnableField.WriteValue(destination, (ushort)ConfigurationWriteEnable);
+        HardwareErrorNotificationDeclaration.PollIntervalField.WriteValue(destination, PollInterval);
+        HardwareErrorNotificationDeclaration.VectorField.WriteValue(destination, Vector);
+        HardwareErrorNotificationDeclaration.SwitchToPollingThresholdValueField.WriteValue(destination, SwitchToPollingThresholdValue);
+        HardwareErrorNotificationDeclaration.SwitchToPollingThresholdWindowField.WriteValue(destination, SwitchToPollingThresholdWindow);
+        HardwareErrorNotificationDeclaration.ErrorThresholdValueField.WriteValue(destination, ErrorThresholdValue);
+        HardwareErrorNotificationDeclaration.ErrorThresholdWindowField.WriteValue(destination, ErrorThresholdWindow);
     }
 }

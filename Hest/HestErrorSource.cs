@@ -26,19 +26,19 @@ public readonly ref struct HestErrorSource
     /// <summary>Absolute offset of the structure (the <c>baseOffset</c> it was read at: from the start of the table when read by <see cref="HestTable"/>).</summary>
     public long Offset { get; }
     /// <summary>Type code.</summary>
-    public HestSourceType Type => (HestSourceType)BinaryPrimitives.ReadUInt16LittleEndian(_bytes);
+    public HestSourceType Type => (HestSourceType)Header.Type;
     /// <summary>Source ID.</summary>
-    public ushort SourceId => BinaryPrimitives.ReadUInt16LittleEndian(_bytes[2..]);
+    public ushort SourceId => Header.SourceId;
     /// <summary>Length of the structure in bytes.</summary>
     public int Length => _bytes.Length;
     /// <summary>Flags byte (offset 6): machine check and AER types; reserved in GHES; part of Reserved in NMI.</summary>
-    public HestSourceFlags Flags => (HestSourceFlags)_bytes[6];
+    public HestSourceFlags Flags => (HestSourceFlags)Header.Flags;
     /// <summary>Enabled (offset 7); NMI sources have no such field and report true.</summary>
-    public bool Enabled => Type == HestSourceType.Ia32Nmi || _bytes[7] != 0;
+    public bool Enabled => Type == HestSourceType.Ia32Nmi || Header.Enabled != 0;
     /// <summary>Number of records to pre-allocate (offset 8, every type).</summary>
-    public uint NumberOfRecordsToPreAllocate => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[8..]);
+    public uint NumberOfRecordsToPreAllocate => Header.NumberOfRecordsToPreAllocate;
     /// <summary>Max sections per record (offset 12, every type).</summary>
-    public uint MaxSectionsPerRecord => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[12..]);
+    public uint MaxSectionsPerRecord => Header.MaxSectionsPerRecord;
     /// <summary>Number of machine check banks (0 for types without banks).</summary>
     public int BankCount => Kind.HasBanks ? _bytes[Kind.BankCountOffset] : 0;
     /// <summary>True when the structure holds a notification structure (types 1, 9, 10, 11).</summary>
@@ -50,19 +50,41 @@ public readonly ref struct HestErrorSource
     /// <summary>True for GHES and GHESv2.</summary>
     public bool IsGeneric => Type is HestSourceType.Ghes or HestSourceType.GhesV2;
     /// <summary>Related source ID (GHES/GHESv2; 0xFFFF none).</summary>
-    public ushort RelatedSourceId => IsGeneric ? BinaryPrimitives.ReadUInt16LittleEndian(_bytes[4..]) : (ushort)0xFFFF;
+    public ushort RelatedSourceId => IsGeneric ? Generic.RelatedSourceId : (ushort)0xFFFF;
     /// <summary>Error status address register (GHES/GHESv2).</summary>
-    public GenericAddress ErrorStatusAddress => IsGeneric ? GenericAddress.Read(_bytes.Slice(20, 12)) : throw NotGeneric();
+    public GenericAddress ErrorStatusAddress => IsGeneric ? GenericAddress.Read(Generic.ErrorStatusAddress) : throw NotGeneric();
     /// <summary>Error status block length (GHES/GHESv2).</summary>
-    public uint ErrorStatusBlockLength => IsGeneric ? BinaryPrimitives.ReadUInt32LittleEndian(_bytes[60..]) : throw NotGeneric();
+    public uint ErrorStatusBlockLength => IsGeneric ? Generic.ErrorStatusBlockLength : throw NotGeneric();
     /// <summary>Max raw data length (NMI, GHES, GHESv2).</summary>
-    public uint MaxRawDataLength => IsGeneric || Type == HestSourceType.Ia32Nmi ? BinaryPrimitives.ReadUInt32LittleEndian(_bytes[16..]) : throw NotGeneric();
+    public uint MaxRawDataLength => IsGeneric ? Generic.MaxRawDataLength : Type == HestSourceType.Ia32Nmi ? Nmi.MaxRawDataLength : throw NotGeneric();
     /// <summary>Read ack register (GHESv2).</summary>
-    public GenericAddress ReadAckRegister => Type == HestSourceType.GhesV2 ? GenericAddress.Read(_bytes.Slice(64, 12)) : throw NotV2();
+    public GenericAddress ReadAckRegister => Type == HestSourceType.GhesV2 ? GenericAddress.Read(GenericV2.ReadAckRegister) : throw NotV2();
     /// <summary>Read ack preserve mask (GHESv2).</summary>
-    public ulong ReadAckPreserve => Type == HestSourceType.GhesV2 ? BinaryPrimitives.ReadUInt64LittleEndian(_bytes[76..]) : throw NotV2();
+    public ulong ReadAckPreserve => Type == HestSourceType.GhesV2 ? GenericV2.ReadAckPreserve : throw NotV2();
     /// <summary>Read ack write mask (GHESv2).</summary>
-    public ulong ReadAckWrite => Type == HestSourceType.GhesV2 ? BinaryPrimitives.ReadUInt64LittleEndian(_bytes[84..]) : throw NotV2();
+    public ulong ReadAckWrite => Type == HestSourceType.GhesV2 ? GenericV2.ReadAckWrite : throw NotV2();
+
+    // The declarations (Declarations/HestDeclarations.cs) over the structure's bytes: the fields above read through their
+    // generated views (none has a validation field, so TryRead always makes one).
+    private HestSourceHeaderView Header
+    {
+        get { _ = HestSourceHeaderView.TryRead(_bytes, out var v); return v; }
+    }
+
+    private GhesView Generic
+    {
+        get { _ = GhesView.TryRead(_bytes, out var v); return v; }
+    }
+
+    private GhesV2View GenericV2
+    {
+        get { _ = GhesV2View.TryRead(_bytes, out var v); return v; }
+    }
+
+    private Ia32NmiView Nmi
+    {
+        get { _ = Ia32NmiView.TryRead(_bytes, out var v); return v; }
+    }
 
     /// <summary>The 28 bytes of machine check bank <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> GetBank(int index)
@@ -89,8 +111,8 @@ public readonly ref struct HestErrorSource
         long offset = baseOffset;
         value = default;
         bytesConsumed = 0;
-        if (source.Length < 2) return false;
-        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(source);
+        if (source.Length < HestSourceHeaderDeclaration.Declared.TypeSize) return false;
+        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(source[HestSourceHeaderDeclaration.Declared.TypeOffset..]);
         var kind = HestLayouts.Find(type) ?? throw UnknownType(type, offset);
         if (source.Length < kind.FixedSize) return false;
         int size = kind.FixedSize + (kind.HasBanks ? source[kind.BankCountOffset] * HestLayouts.BankSize : 0);

@@ -34,14 +34,15 @@ public sealed record HestSourceKind(HestSourceType Type, string Name, StructDef 
 public static class HestLayouts
 {
     /// <summary>Size of the HEST header: the 36-byte ACPI header plus the u32 Error Source Count.</summary>
-    public const int TableHeaderSize = 40;
+    public const int TableHeaderSize = HestTableDeclaration.Declared.Size;
     /// <summary>Offset of Error Source Count in the table.</summary>
-    public const int ErrorSourceCountOffset = 36;
+    public const int ErrorSourceCountOffset = HestTableDeclaration.Declared.ErrorSourceCountOffset;
     /// <summary>Size of a machine check error bank structure.</summary>
-    public const int BankSize = 28;
+    public const int BankSize = MachineCheckBankDeclaration.Declared.Size;
     /// <summary>Size of the hardware error notification structure (and the value of its Length field).</summary>
-    public const int NotificationSize = 28;
+    public const int NotificationSize = HardwareErrorNotificationDeclaration.Declared.Size;
     /// <summary>Size of the generic error status block header (ACPI 6.5 §18.3.2.7.1): the least an error status block can hold.</summary>
+    /// <remarks>Declared in ApeiKit.Ghes (GenericErrorStatus.BlockHeaderSize), which references this assembly, not the reverse; GeneratedHestLayoutTests holds the two equal.</remarks>
     public const int GenericErrorStatusBlockHeaderSize = 20;
 
     // The layouts are declared once, in Declarations/HestDeclarations.cs (ApeiKit.Generators); these hand them out. They
@@ -60,10 +61,9 @@ public static class HestLayouts
     /// <summary>The Bus field of the AER structures: bus in bits 7:0, PCI segment in bits 23:8, bits 31:24 zero.</summary>
     public static IReadOnlyList<BitFieldDef> BusBits => PcieDeviceAerDeclaration.BusField.BitFields!;
 
-    private static HestNestedPart NotificationAt(int offset) => new(offset, "notification", "Notification", Notification);
-
-    private static readonly HestNestedPart s_errorStatusAddress = new(20, "errorStatusAddress", "Error status address", GenericAddress.Layout);
-    private static readonly HestNestedPart s_readAckRegister = new(64, "readAckRegister", "Read ack register", GenericAddress.Layout);
+    // The nested structures as the declarations place them ([Field(offset, size, Nested = ...)], generated NestedParts).
+    private static HestNestedPart[] Parts((int Offset, string Json, string Label, StructDef Layout)[] parts)
+        => Array.ConvertAll(parts, p => new HestNestedPart(p.Offset, p.Json, p.Label, p.Layout));
 
     /// <summary>Every error source type ApeiKit knows, by type code.</summary>
     public static IReadOnlyDictionary<HestSourceType, HestSourceKind> Kinds { get; } = new Dictionary<HestSourceType, HestSourceKind>
@@ -71,17 +71,19 @@ public static class HestLayouts
         [HestSourceType.Ia32MachineCheck] = new(HestSourceType.Ia32MachineCheck, "IA-32 Machine Check Exception", Ia32MachineCheckDeclaration.LayoutDef, [],
             Ia32MachineCheckDeclaration.NumberOfHardwareBanksField.Offset, -1),
         [HestSourceType.Ia32CorrectedMachineCheck] = new(HestSourceType.Ia32CorrectedMachineCheck, "IA-32 Corrected Machine Check",
-            Ia32CorrectedMachineCheckDeclaration.LayoutDef, [NotificationAt(16)], Ia32CorrectedMachineCheckDeclaration.NumberOfHardwareBanksField.Offset, 16),
+            Ia32CorrectedMachineCheckDeclaration.LayoutDef, Parts(Ia32CorrectedMachineCheckDeclaration.NestedParts),
+            Ia32CorrectedMachineCheckDeclaration.NumberOfHardwareBanksField.Offset, Ia32CorrectedMachineCheckDeclaration.NotificationField.Offset),
         [HestSourceType.Ia32Nmi] = new(HestSourceType.Ia32Nmi, "IA-32 Non-Maskable Interrupt", Ia32NmiDeclaration.LayoutDef, [], -1, -1),
         [HestSourceType.PcieRootPortAer] = new(HestSourceType.PcieRootPortAer, "PCI Express Root Port AER", PcieRootPortAerDeclaration.LayoutDef, [], -1, -1),
         [HestSourceType.PcieDeviceAer] = new(HestSourceType.PcieDeviceAer, "PCI Express Device AER", PcieDeviceAerDeclaration.LayoutDef, [], -1, -1),
         [HestSourceType.PcieBridgeAer] = new(HestSourceType.PcieBridgeAer, "PCI Express/PCI-X Bridge AER", PcieBridgeAerDeclaration.LayoutDef, [], -1, -1),
         [HestSourceType.Ghes] = new(HestSourceType.Ghes, "Generic Hardware Error Source", GhesDeclaration.LayoutDef,
-            [s_errorStatusAddress, NotificationAt(32)], -1, 32),
+            Parts(GhesDeclaration.NestedParts), -1, GhesDeclaration.NotificationField.Offset),
         [HestSourceType.GhesV2] = new(HestSourceType.GhesV2, "Generic Hardware Error Source version 2", GhesV2Declaration.LayoutDef,
-            [s_errorStatusAddress, NotificationAt(32), s_readAckRegister], -1, 32),
+            Parts(GhesV2Declaration.NestedParts), -1, GhesV2Declaration.NotificationField.Offset),
         [HestSourceType.Ia32DeferredMachineCheck] = new(HestSourceType.Ia32DeferredMachineCheck, "IA-32 Deferred Machine Check",
-            Ia32DeferredMachineCheckDeclaration.LayoutDef, [NotificationAt(16)], Ia32DeferredMachineCheckDeclaration.NumberOfHardwareBanksField.Offset, 16),
+            Ia32DeferredMachineCheckDeclaration.LayoutDef, Parts(Ia32DeferredMachineCheckDeclaration.NestedParts),
+            Ia32DeferredMachineCheckDeclaration.NumberOfHardwareBanksField.Offset, Ia32DeferredMachineCheckDeclaration.NotificationField.Offset),
     };
 
     /// <summary>The kind of a type code, or null for a type ApeiKit does not know (whose size therefore cannot be known).</summary>

@@ -62,12 +62,15 @@ public abstract class HestSource : IApeiEncodable
     // field; the fragment it comes from puts it at the same offset in every type that has it.
     private protected ulong Get(FieldDef field) => field.ReadValue(_bytes);
     private protected void Set(FieldDef field, ulong value) => field.WriteValue(_bytes, value);
-    private protected HardwareErrorNotification ReadNotification(int o) => HardwareErrorNotification.Read(_bytes.AsSpan(o, HardwareErrorNotification.Size));
-    private protected void WriteNotification(int o, HardwareErrorNotification n)
+    // The nested structures ([Field(offset, size, Nested = ...)] in the declarations): read and written at their field.
+    private protected HardwareErrorNotification ReadNotification(FieldDef field) => HardwareErrorNotification.Read(_bytes.AsSpan(field.Offset, field.Size));
+    private protected void WriteNotification(FieldDef field, HardwareErrorNotification n)
     {
         ArgumentNullException.ThrowIfNull(n);
-        n.Write(_bytes.AsSpan(o, HardwareErrorNotification.Size));
+        n.Write(_bytes.AsSpan(field.Offset, field.Size));
     }
+    private protected GenericAddress ReadAddress(FieldDef field) => GenericAddress.Read(_bytes.AsSpan(field.Offset, field.Size));
+    private protected void WriteAddress(FieldDef field, GenericAddress value) => value.Write(_bytes.AsSpan(field.Offset, field.Size));
 
     /// <summary>Bytes <see cref="TryEncode"/> writes.</summary>
     public virtual int GetEncodedLength() => _bytes.Length;
@@ -192,7 +195,11 @@ public abstract class NotifiedMachineCheckSource : MachineCheckSource
     }
 
     /// <summary>The notification structure (offset 16).</summary>
-    public HardwareErrorNotification Notification { get => ReadNotification(16); set => WriteNotification(16, value); }
+    public HardwareErrorNotification Notification
+    {
+        get => ReadNotification(Ia32CorrectedMachineCheckDeclaration.NotificationField);
+        set => WriteNotification(Ia32CorrectedMachineCheckDeclaration.NotificationField, value);
+    }
 }
 
 /// <summary>Type 1, IA-32 Architecture Corrected Machine Check.</summary>
@@ -312,9 +319,9 @@ public class GhesSource : EnableableHestSource
     /// <summary>Max raw data length.</summary>
     public uint MaxRawDataLength { get => (uint)Get(GhesDeclaration.MaxRawDataLengthField); set => Set(GhesDeclaration.MaxRawDataLengthField, value); }
     /// <summary>Error status address: the register holding the physical address of the error status block.</summary>
-    public GenericAddress ErrorStatusAddress { get => GenericAddress.Read(Raw.Slice(20, 12)); set => value.Write(Raw.Slice(20, 12)); }
+    public GenericAddress ErrorStatusAddress { get => ReadAddress(GhesDeclaration.ErrorStatusAddressField); set => WriteAddress(GhesDeclaration.ErrorStatusAddressField, value); }
     /// <summary>The notification structure (offset 32).</summary>
-    public HardwareErrorNotification Notification { get => ReadNotification(32); set => WriteNotification(32, value); }
+    public HardwareErrorNotification Notification { get => ReadNotification(GhesDeclaration.NotificationField); set => WriteNotification(GhesDeclaration.NotificationField, value); }
     /// <summary>Error status block length (at least 20).</summary>
     public uint ErrorStatusBlockLength { get => (uint)Get(GhesDeclaration.ErrorStatusBlockLengthField); set => Set(GhesDeclaration.ErrorStatusBlockLengthField, value); }
 }
@@ -338,7 +345,7 @@ public sealed class GhesV2Source : GhesSource
     internal GhesV2Source(ReadOnlySpan<byte> b) : base(HestSourceType.GhesV2, b) { }
 
     /// <summary>Read ack register: OSPM writes <c>(value &amp; preserve) | write</c> here once it has read the block.</summary>
-    public GenericAddress ReadAckRegister { get => GenericAddress.Read(Raw.Slice(64, 12)); set => value.Write(Raw.Slice(64, 12)); }
+    public GenericAddress ReadAckRegister { get => ReadAddress(GhesV2Declaration.ReadAckRegisterField); set => WriteAddress(GhesV2Declaration.ReadAckRegisterField, value); }
     /// <summary>Read ack preserve mask.</summary>
     public ulong ReadAckPreserve { get => Get(GhesV2Declaration.ReadAckPreserveField); set => Set(GhesV2Declaration.ReadAckPreserveField, value); }
     /// <summary>Read ack write mask.</summary>

@@ -63,7 +63,7 @@ public static class HestValidator
             f.Add(FindingSeverity.Error, "truncated", 0, hdr, null, $"only {table.Length} bytes: the header and Error Source Count need 40");
             return f.ToList();
         }
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[4..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..]);
         if (length < HestLayouts.TableHeaderSize)
         {
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
@@ -145,29 +145,32 @@ public static class HestValidator
             if (field.Kind == FieldKind.Reserved && b.Slice(field.Offset, field.Size).ContainsAnyExcept((byte)0))
                 f.Add(FindingSeverity.Error, "reserved", off + field.Offset, name, field.Json, $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(field.Offset, field.Size))})");
         }
-        if (s.Type != HestSourceType.Ia32Nmi && b[7] > 1)
-            f.Add(FindingSeverity.Error, "enabled", off + 7, name, "enabled", $"Enabled is {b[7]}; only 0 and 1 are defined");
+        // Offsets from the declarations (Declarations/HestDeclarations.cs): the 16 bytes every type shares, the AER Bus field.
+        const int Enabled = HestSourceHeaderDeclaration.Declared.EnabledOffset, Flags = HestSourceHeaderDeclaration.Declared.FlagsOffset;
+        const int BusTop = PcieDeviceAerDeclaration.Declared.BusOffset + PcieDeviceAerDeclaration.Declared.BusReservedBit / 8; // bits 31:24
+        if (s.Type != HestSourceType.Ia32Nmi && b[Enabled] > 1)
+            f.Add(FindingSeverity.Error, "enabled", off + Enabled, name, "enabled", $"Enabled is {b[Enabled]}; only 0 and 1 are defined");
         if (s.NumberOfRecordsToPreAllocate == 0)
-            f.Add(FindingSeverity.Error, "records-to-preallocate", off + 8, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1");
+            f.Add(FindingSeverity.Error, "records-to-preallocate", off + HestSourceHeaderDeclaration.Declared.NumberOfRecordsToPreAllocateOffset, name, "numberOfRecordsToPreAllocate", "Number of Records to Pre-allocate must be at least 1");
         if (s.MaxSectionsPerRecord == 0)
-            f.Add(FindingSeverity.Error, "max-sections-per-record", off + 12, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1");
+            f.Add(FindingSeverity.Error, "max-sections-per-record", off + HestSourceHeaderDeclaration.Declared.MaxSectionsPerRecordOffset, name, "maxSectionsPerRecord", "Max Sections Per Record must be at least 1");
 
         switch (s.Type)
         {
             case HestSourceType.Ia32MachineCheck:
             case HestSourceType.Ia32CorrectedMachineCheck:
             case HestSourceType.Ia32DeferredMachineCheck:
-                CheckFlags(b[6], HestNames.MachineCheckFlags.KnownMask, off, name, f);
-                if ((b[6] & 0x5) == 0x5)
-                    f.Add(FindingSeverity.Error, "flags", off + 6, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive");
+                CheckFlags(b[Flags], HestNames.MachineCheckFlags.KnownMask, off, name, f);
+                if ((b[Flags] & 0x5) == 0x5)
+                    f.Add(FindingSeverity.Error, "flags", off + Flags, name, "flags", "FIRMWARE_FIRST and GHES_ASSIST are mutually exclusive");
                 CheckBanks(s, off, name, f);
                 break;
             case HestSourceType.PcieRootPortAer:
             case HestSourceType.PcieDeviceAer:
             case HestSourceType.PcieBridgeAer:
-                CheckFlags(b[6], HestNames.AerFlags.KnownMask, off, name, f);
-                if (b[19] != 0)
-                    f.Add(FindingSeverity.Error, "reserved", off + 19, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[19]:X2}");
+                CheckFlags(b[Flags], HestNames.AerFlags.KnownMask, off, name, f);
+                if (b[BusTop] != 0)
+                    f.Add(FindingSeverity.Error, "reserved", off + BusTop, name, "bus", $"bits 31:24 of Bus must be zero (bus in 7:0, segment in 23:8), found 0x{b[BusTop]:X2}");
                 break;
             case HestSourceType.Ghes:
             case HestSourceType.GhesV2:
@@ -180,59 +183,63 @@ public static class HestValidator
     private static void CheckFlags(byte flags, ulong known, long off, string name, HestFindingList f)
     {
         if ((flags & ~known) != 0)
-            f.Add(FindingSeverity.Error, "reserved-flags", off + 6, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})");
+            f.Add(FindingSeverity.Error, "reserved-flags", off + HestSourceHeaderDeclaration.Declared.FlagsOffset, name, "flags", $"reserved flag bits set: 0x{flags & ~known & 0xFF:X2} (flags 0x{flags:X2})");
     }
 
     private static void CheckBanks(HestErrorSource s, long off, string name, HestFindingList f)
     {
+        // Offsets from the declaration (MachineCheckBankDeclaration, ACPI 6.5 §18.3.2.1.1); byte 3 is its [Reserved] byte.
+        const int Number = MachineCheckBankDeclaration.Declared.BankNumberOffset, Clear = MachineCheckBankDeclaration.Declared.ClearStatusOnInitializationOffset;
+        const int Format = MachineCheckBankDeclaration.Declared.StatusDataFormatOffset, Reserved = Format + MachineCheckBankDeclaration.Declared.StatusDataFormatSize;
         var seen = new HashSet<byte>();
         for (int i = 0; i < s.BankCount; i++)
         {
             var bank = s.GetBank(i);
             long bo = off + s.Kind.FixedSize + i * HestLayouts.BankSize;
-            bool duplicate = !seen.Add(bank[0]);
-            if (bank[1] <= 1 && bank[2] <= 2 && bank[3] == 0 && !duplicate) continue;
+            bool duplicate = !seen.Add(bank[Number]);
+            if (bank[Clear] <= 1 && bank[Format] <= 2 && bank[Reserved] == 0 && !duplicate) continue;
             string bn = string.Create(CultureInfo.InvariantCulture, $"{name}, bank #{i}"); // only for a bank with findings
-            if (bank[1] > 1) f.Add(FindingSeverity.Error, "bank-clear-status", bo + 1, bn, "clearStatusOnInitialization", $"value {bank[1]}; only 0 (clear) and 1 (don't clear) are defined");
-            if (bank[2] > 2) f.Add(FindingSeverity.Error, "bank-status-format", bo + 2, bn, "statusDataFormat", $"value {bank[2]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined");
-            if (bank[3] != 0) f.Add(FindingSeverity.Error, "reserved", bo + 3, bn, "reserved", $"reserved byte is 0x{bank[3]:X2}, not zero");
-            if (duplicate) f.Add(FindingSeverity.Warning, "bank-duplicate", bo, bn, "bankNumber", $"bank number {bank[0]} appears twice in this source");
+            if (bank[Clear] > 1) f.Add(FindingSeverity.Error, "bank-clear-status", bo + Clear, bn, "clearStatusOnInitialization", $"value {bank[Clear]}; only 0 (clear) and 1 (don't clear) are defined");
+            if (bank[Format] > 2) f.Add(FindingSeverity.Error, "bank-status-format", bo + Format, bn, "statusDataFormat", $"value {bank[Format]}; only 0 (IA-32 MCA), 1 (Intel 64 MCA) and 2 (AMD64 MCA) are defined");
+            if (bank[Reserved] != 0) f.Add(FindingSeverity.Error, "reserved", bo + Reserved, bn, "reserved", $"reserved byte is 0x{bank[Reserved]:X2}, not zero");
+            if (duplicate) f.Add(FindingSeverity.Warning, "bank-duplicate", bo + Number, bn, "bankNumber", $"bank number {bank[Number]} appears twice in this source");
         }
     }
 
     private static void CheckNotification(ReadOnlySpan<byte> n, long off, string name, HestFindingList f)
     {
+        // Read through the declaration (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
+        _ = HardwareErrorNotificationView.TryRead(n, out var v);
         string nn = name + ", notification";
-        if (n[1] != HestLayouts.NotificationSize)
-            f.Add(FindingSeverity.Error, "notification-length", off + 1, nn, "length", $"Length is {n[1]}; the notification structure is 28 bytes");
-        if (n[0] > (byte)NotificationType.Sdei)
-            f.Add(FindingSeverity.Error, "notification-type", off, nn, "type", $"type {n[0]} is reserved; defined types are 0-11");
-        ushort cwe = BinaryPrimitives.ReadUInt16LittleEndian(n[2..]);
+        if (v.Length != HestLayouts.NotificationSize)
+            f.Add(FindingSeverity.Error, "notification-length", off + HardwareErrorNotificationDeclaration.Declared.LengthOffset, nn, "length", $"Length is {v.Length}; the notification structure is 28 bytes");
+        if (v.Type > (byte)NotificationType.Sdei)
+            f.Add(FindingSeverity.Error, "notification-type", off + HardwareErrorNotificationDeclaration.Declared.TypeOffset, nn, "type", $"type {v.Type} is reserved; defined types are 0-11");
+        ushort cwe = v.ConfigurationWriteEnable;
         if ((cwe & ~0x3F) != 0)
-            f.Add(FindingSeverity.Error, "reserved-flags", off + 2, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
-        uint poll = BinaryPrimitives.ReadUInt32LittleEndian(n[4..]);
-        if (n[0] == (byte)NotificationType.Polled && poll == 0)
-            f.Add(FindingSeverity.Error, "poll-interval", off + 4, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
+            f.Add(FindingSeverity.Error, "reserved-flags", off + HardwareErrorNotificationDeclaration.Declared.ConfigurationWriteEnableOffset, nn, "configurationWriteEnable", $"reserved Configuration Write Enable bits 6-15 set (0x{cwe:X4})");
+        if (v.Type == (byte)NotificationType.Polled && v.PollInterval == 0)
+            f.Add(FindingSeverity.Error, "poll-interval", off + HardwareErrorNotificationDeclaration.Declared.PollIntervalOffset, nn, "pollInterval", "polled notification with a poll interval of 0 ms: OSPM cannot poll it (Linux disables such a source)");
     }
 
     private static void CheckGeneric(HestErrorSource s, long off, string name, HestFindingList f)
     {
         uint blockLength = s.ErrorStatusBlockLength;
         if (blockLength < HestLayouts.GenericErrorStatusBlockHeaderSize)
-            f.Add(FindingSeverity.Error, "error-status-block-length", off + 60, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
+            f.Add(FindingSeverity.Error, "error-status-block-length", off + GhesDeclaration.Declared.ErrorStatusBlockLengthOffset, name, "errorStatusBlockLength", $"Error Status Block Length {blockLength} is below the 20-byte generic error status block");
         if (s.MaxRawDataLength > blockLength)
-            f.Add(FindingSeverity.Warning, "max-raw-data-length", off + 16, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
+            f.Add(FindingSeverity.Warning, "max-raw-data-length", off + GhesDeclaration.Declared.MaxRawDataLengthOffset, name, "maxRawDataLength", $"Max Raw Data Length {s.MaxRawDataLength} exceeds the error status block length {blockLength}");
         var esa = s.ErrorStatusAddress;
-        CheckRegister(esa, off + 20, name, "errorStatusAddress", f, requireQword: true);
+        CheckRegister(esa, off + GhesDeclaration.Declared.ErrorStatusAddressOffset, name, "errorStatusAddress", f, requireQword: true);
         if (s.Type != HestSourceType.GhesV2) return;
         var ack = s.ReadAckRegister;
-        CheckRegister(ack, off + 64, name, "readAckRegister", f, requireQword: false);
+        CheckRegister(ack, off + GhesV2Declaration.Declared.ReadAckRegisterOffset, name, "readAckRegister", f, requireQword: false);
         if (s.ReadAckWrite == 0)
-            f.Add(FindingSeverity.Error, "read-ack-write", off + 84, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
+            f.Add(FindingSeverity.Error, "read-ack-write", off + GhesV2Declaration.Declared.ReadAckWriteOffset, name, "readAckWrite", "Read Ack Write is 0: acknowledging would write nothing, so the firmware can never report again");
         if ((s.ReadAckPreserve & s.ReadAckWrite) != 0)
-            f.Add(FindingSeverity.Warning, "read-ack-masks", off + 76, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
+            f.Add(FindingSeverity.Warning, "read-ack-masks", off + GhesV2Declaration.Declared.ReadAckPreserveOffset, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
         if (ack.Address != 0 && ack.Address == esa.Address)
-            f.Add(FindingSeverity.Error, "read-ack-register", off + 68, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
+            f.Add(FindingSeverity.Error, "read-ack-register", off + GhesV2Declaration.Declared.ReadAckRegisterOffset + 4, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address"); // + 4: the GAS's Address (ACPI 6.5 Table 5.1)
     }
 
     private static void CheckRegister(GenericAddress gas, long off, string name, string field, HestFindingList f, bool requireQword)

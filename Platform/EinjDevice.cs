@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ApeiKit.Hest;
 
 namespace ApeiKit.Platform;
@@ -98,9 +97,10 @@ public sealed class EinjDevice : IMmioDevice
     {
         Span<byte> p = stackalloc byte[EinjStructures.SetErrorTypeWithAddressSize];
         _memory.Read(ParameterAddress, p);
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(p);
+        // Read through the declaration (Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.31).
+        _ = SetErrorTypeWithAddressView.TryRead(p, out var v);
+        uint type = v.ErrorType;
         bool withAddress = type != 0;
-        return new EinjRequest(withAddress ? type : _setType, BinaryPrimitives.ReadUInt32LittleEndian(p[8..]), BinaryPrimitives.ReadUInt32LittleEndian(p[12..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(p[16..]), BinaryPrimitives.ReadUInt64LittleEndian(p[24..]), BinaryPrimitives.ReadUInt32LittleEndian(p[32..]), withAddress);
+        return new EinjRequest(withAddress ? type : _setType, v.Flags, v.ProcessorId, v.MemoryAddress, v.MemoryAddressRange, v.PcieSbdf, withAddress);
     }
 }

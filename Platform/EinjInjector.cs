@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using ApeiKit.Hest;
 
@@ -136,36 +135,38 @@ public sealed class EinjInjector
         {
             Span<byte> p = stackalloc byte[EinjStructures.SetErrorTypeWithAddressSize];
             _memory.Read(pa, p);
-            BinaryPrimitives.WriteUInt32LittleEndian(p, (uint)type);
+            // Written and read back through the declaration (Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.31).
+            SetErrorTypeWithAddressDeclaration.ErrorTypeField.WriteValue(p, (uint)type);
             if (flags != 0)
             {
-                BinaryPrimitives.WriteUInt32LittleEndian(p[8..], flags);
-                BinaryPrimitives.WriteUInt64LittleEndian(p[16..], param1);
-                BinaryPrimitives.WriteUInt64LittleEndian(p[24..], param2);
-                BinaryPrimitives.WriteUInt32LittleEndian(p[12..], (uint)param3);
-                BinaryPrimitives.WriteUInt32LittleEndian(p[32..], (uint)param4);
+                SetErrorTypeWithAddressDeclaration.FlagsField.WriteValue(p, flags);
+                SetErrorTypeWithAddressDeclaration.MemoryAddressField.WriteValue(p, param1);
+                SetErrorTypeWithAddressDeclaration.MemoryAddressRangeField.WriteValue(p, param2);
+                SetErrorTypeWithAddressDeclaration.ProcessorIdField.WriteValue(p, (uint)param3);
+                SetErrorTypeWithAddressDeclaration.PcieSbdfField.WriteValue(p, (uint)param4);
             }
             else if (((uint)type & 0x7) != 0)
             {
-                BinaryPrimitives.WriteUInt32LittleEndian(p[12..], (uint)param1);
-                BinaryPrimitives.WriteUInt32LittleEndian(p[8..], SetwaFlagsApicId);
+                SetErrorTypeWithAddressDeclaration.ProcessorIdField.WriteValue(p, (uint)param1);
+                SetErrorTypeWithAddressDeclaration.FlagsField.WriteValue(p, SetwaFlagsApicId);
             }
             else if (((uint)type & MemErrorMask) != 0)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(p[16..], param1);
-                BinaryPrimitives.WriteUInt64LittleEndian(p[24..], param2);
-                BinaryPrimitives.WriteUInt32LittleEndian(p[8..], SetwaFlagsMem);
+                SetErrorTypeWithAddressDeclaration.MemoryAddressField.WriteValue(p, param1);
+                SetErrorTypeWithAddressDeclaration.MemoryAddressRangeField.WriteValue(p, param2);
+                SetErrorTypeWithAddressDeclaration.FlagsField.WriteValue(p, SetwaFlagsMem);
             }
             else if (((uint)type & 0x1C0) != 0)
             {
-                BinaryPrimitives.WriteUInt32LittleEndian(p[32..], (uint)param1);
-                BinaryPrimitives.WriteUInt32LittleEndian(p[8..], SetwaFlagsPcieSbdf);
+                SetErrorTypeWithAddressDeclaration.PcieSbdfField.WriteValue(p, (uint)param1);
+                SetErrorTypeWithAddressDeclaration.FlagsField.WriteValue(p, SetwaFlagsPcieSbdf);
             }
             _memory.Write(pa, p);
+            _ = SetErrorTypeWithAddressView.TryRead(p, out var w);
             Add(steps, new ActionStep("SET_ERROR_TYPE_WITH_ADDRESS", 0, [], string.Create(CultureInfo.InvariantCulture,
-                $"structure at 0x{pa:X} written: type 0x{BinaryPrimitives.ReadUInt32LittleEndian(p):X}, flags 0x{BinaryPrimitives.ReadUInt32LittleEndian(p[8..]):X}, "
-                + $"APIC id {BinaryPrimitives.ReadUInt32LittleEndian(p[12..])}, address 0x{BinaryPrimitives.ReadUInt64LittleEndian(p[16..]):X} mask 0x{BinaryPrimitives.ReadUInt64LittleEndian(p[24..]):X}, "
-                + $"SBDF 0x{BinaryPrimitives.ReadUInt32LittleEndian(p[32..]):X}")));
+                $"structure at 0x{pa:X} written: type 0x{w.ErrorType:X}, flags 0x{w.Flags:X}, "
+                + $"APIC id {w.ProcessorId}, address 0x{w.MemoryAddress:X} mask 0x{w.MemoryAddressRange:X}, "
+                + $"SBDF 0x{w.PcieSbdf:X}")));
         }
         else
         {
@@ -200,7 +201,8 @@ public sealed class EinjInjector
         why = null;
         Span<byte> h = stackalloc byte[EinjStructures.TriggerHeaderSize];
         _memory.Read(address, h);
-        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(h), tableSize = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]), count = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
+        _ = TriggerHeaderView.TryRead(h, out var header); // Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.33
+        uint headerSize = header.HeaderSize, tableSize = header.TableSize, count = header.EntryCount;
         if (headerSize != EinjStructures.TriggerHeaderSize || tableSize > 4096 || tableSize < headerSize || count != (tableSize - headerSize) / 32)
         {
             why = string.Create(CultureInfo.InvariantCulture, $"Invalid trigger error action table at 0x{address:X} (header size {headerSize}, table size {tableSize}, {count} entries)");

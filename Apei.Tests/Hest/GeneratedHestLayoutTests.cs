@@ -53,30 +53,11 @@ public sealed class GeneratedHestLayoutTests
         Assert.Same(HardwareErrorNotificationDeclaration.LayoutDef, HestLayouts.Notification);
         Assert.Same(MachineCheckBankDeclaration.LayoutDef, HestLayouts.Bank);
         Assert.Same(GhesV2Declaration.LayoutDef, HestLayouts.Kinds[HestSourceType.GhesV2].Layout);
-        Assert.Equal(HestLayouts.ErrorSourceCountOffset, HestLayouts.ErrorSourceCountField.Offset);
-        Assert.Equal(HestLayouts.NotificationSize, HestLayouts.Notification.Size);
-        Assert.Equal(HestLayouts.BankSize, HestLayouts.Bank.Size);
+        // The one size Hest cannot take from a declaration: the block header is declared in Ghes, which references Hest.
+        Assert.Equal(GenericErrorStatus.BlockHeaderSize, HestLayouts.GenericErrorStatusBlockHeaderSize);
         Assert.Same(ErrorStatusBlockHeaderDeclaration.LayoutDef, GenericErrorStatus.BlockLayout);
         Assert.Same(ErrorDataEntryHeaderDeclaration.LayoutDef, GenericErrorStatus.EntryLayout);
         Assert.Same(BertDeclaration.LayoutDef, BertTable.Layout);
-        // The public offset constants name the declared fields' offsets.
-        Assert.Equal(GenericErrorStatus.BlockHeaderSize, GenericErrorStatus.BlockLayout.Size);
-        Assert.Equal(GenericErrorStatus.RawDataOffsetOffset, ErrorStatusBlockHeaderDeclaration.RawDataOffsetField.Offset);
-        Assert.Equal(GenericErrorStatus.RawDataLengthOffset, ErrorStatusBlockHeaderDeclaration.RawDataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.DataLengthOffset, ErrorStatusBlockHeaderDeclaration.DataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.BlockSeverityOffset, ErrorStatusBlockHeaderDeclaration.ErrorSeverityField.Offset);
-        Assert.Equal(GenericErrorStatus.EntrySeverityOffset, ErrorDataEntryHeaderDeclaration.ErrorSeverityField.Offset);
-        Assert.Equal(GenericErrorStatus.RevisionOffset, ErrorDataEntryHeaderDeclaration.RevisionField.Offset);
-        Assert.Equal(GenericErrorStatus.ValidationBitsOffset, ErrorDataEntryHeaderDeclaration.ValidationBitsField.Offset);
-        Assert.Equal(GenericErrorStatus.FlagsOffset, ErrorDataEntryHeaderDeclaration.FlagsField.Offset);
-        Assert.Equal(GenericErrorStatus.ErrorDataLengthOffset, ErrorDataEntryHeaderDeclaration.ErrorDataLengthField.Offset);
-        Assert.Equal(GenericErrorStatus.FruIdOffset, ErrorDataEntryHeaderDeclaration.FruIdField.Offset);
-        Assert.Equal(GenericErrorStatus.FruTextOffset, ErrorDataEntryHeaderDeclaration.FruTextField.Offset);
-        Assert.Equal(GenericErrorStatus.FruTextLength, ErrorDataEntryHeaderDeclaration.FruTextField.Size);
-        Assert.Equal(GenericErrorStatus.TimestampOffset, ErrorDataEntryHeaderDeclaration.TimestampField.Offset);
-        Assert.Equal(GenericErrorStatus.EntryHeaderSizeWithTimestamp, GenericErrorStatus.EntryLayout.Size);
-        Assert.Equal(BertTable.RegionLengthOffset, BertDeclaration.BootErrorRegionLengthField.Offset);
-        Assert.Equal(BertTable.RegionAddressOffset, BertDeclaration.BootErrorRegionField.Offset);
     }
 
     [Fact]
@@ -109,6 +90,159 @@ public sealed class GeneratedHestLayoutTests
         c.Agree(BertDeclaration.BootErrorRegionField, v.HasBootErrorRegion, v.BootErrorRegion, t.RegionAddress);
         c.AssertEveryFieldChecked();
         Assert.Equal(model.BootErrorRegion, t.RegionAddress);
+    }
+
+    [Fact]
+    public void Einj_structure_views_agree_with_the_describer_and_the_spec_offsets()
+    {
+        // SET_ERROR_TYPE_WITH_ADDRESS (ACPI 6.5 Table 18.31) with the EINJv2 extension after it and a vendor extension
+        // (Table 18.32) at 0x70, written at the offsets the tables give (literals here, not the declaration's).
+        var b = new byte[0x80];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, 0x8000_0010);            // Error Type: memory UE non-fatal | vendor
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(4), 0x70);         // Vendor Error Type Extension Structure Offset
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), 0xF);          // Flags, bit 3 EINJv2
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), 0x17);        // APIC ID
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(16), 0x1_2345_6000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(24), 0xFFFF_FFFF_FFFF_F000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(32), 0x0001_0800); // SBDF
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(36), 8 + 32);      // EINJv2 Length
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(40), 1);           // Revision
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(42), 1);           // Component Array Count
+        b[44] = 0x11; b[60] = 0x22;                                                                 // component id, syndrome
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(0x70), 16);        // vendor: Length
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(0x74), 0x0002_1000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(0x78), 0x8086);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(0x7A), 0x1234);
+        b[0x7C] = 3;
+        var recorder = new FieldRecorder();
+        EinjStructures.DescribeSetErrorTypeWithAddress(b, 0x1000, recorder);
+
+        Assert.True(SetErrorTypeWithAddressView.TryRead(b.AsSpan(0, 36), out var s));
+        var c = new Checker(EinjStructures.SetErrorTypeWithAddress, 0x1000, b.AsSpan(0, 36), recorder, "SET_ERROR_TYPE_WITH_ADDRESS", b[..36]);
+        c.Agree(SetErrorTypeWithAddressDeclaration.ErrorTypeField, s.HasErrorType, s.ErrorType, 0x8000_0010);
+        c.Agree(SetErrorTypeWithAddressDeclaration.VendorErrorTypeExtensionOffsetField, s.HasVendorErrorTypeExtensionOffset, s.VendorErrorTypeExtensionOffset, 0x70);
+        c.Agree(SetErrorTypeWithAddressDeclaration.FlagsField, s.HasFlags, s.Flags, 0xF);
+        c.Agree(SetErrorTypeWithAddressDeclaration.ProcessorIdField, s.HasProcessorId, s.ProcessorId, 0x17);
+        c.Agree(SetErrorTypeWithAddressDeclaration.MemoryAddressField, s.HasMemoryAddress, s.MemoryAddress, 0x1_2345_6000);
+        c.Agree(SetErrorTypeWithAddressDeclaration.MemoryAddressRangeField, s.HasMemoryAddressRange, s.MemoryAddressRange, 0xFFFF_FFFF_FFFF_F000);
+        c.Agree(SetErrorTypeWithAddressDeclaration.PcieSbdfField, s.HasPcieSbdf, s.PcieSbdf, 0x0001_0800);
+        c.AssertEveryFieldChecked();
+
+        Assert.True(Einjv2HeaderView.TryRead(b.AsSpan(36, 8), out var h));
+        c = new Checker(EinjStructures.Einjv2Header, 0x1000 + 36, b.AsSpan(36, 8), recorder, "EINJv2", b[36..44]);
+        c.Agree(Einjv2HeaderDeclaration.LengthField, h.HasLength, h.Length, 40);
+        c.Agree(Einjv2HeaderDeclaration.RevisionField, h.HasRevision, h.Revision, 1);
+        c.Agree(Einjv2HeaderDeclaration.ComponentArrayCountField, h.HasComponentArrayCount, h.ComponentArrayCount, 1);
+        c.AssertEveryFieldChecked();
+
+        Assert.True(Einjv2ComponentView.TryRead(b.AsSpan(44, 32), out var k));
+        c = new Checker(EinjStructures.Einjv2Component, 0x1000 + 44, b.AsSpan(44, 32), recorder, "EINJv2 component", b[44..76]);
+        c.AgreeBytes(Einjv2ComponentDeclaration.ComponentIdField, k.HasComponentId, b.AsSpan(44, 16), k.ComponentId);
+        c.AgreeBytes(Einjv2ComponentDeclaration.ComponentSyndromeField, k.HasComponentSyndrome, b.AsSpan(60, 16), k.ComponentSyndrome);
+        c.AssertEveryFieldChecked();
+        Assert.Equal(0x11, k.ComponentId[0]);
+        Assert.Equal(0x22, k.ComponentSyndrome[0]);
+
+        Assert.True(VendorExtensionView.TryRead(b.AsSpan(0x70, 16), out var v));
+        c = new Checker(EinjStructures.VendorExtension, 0x1070, b.AsSpan(0x70, 16), recorder, "vendor extension", b[0x70..]);
+        c.Agree(VendorExtensionDeclaration.LengthField, v.HasLength, v.Length, 16);
+        c.Agree(VendorExtensionDeclaration.SbdfField, v.HasSbdf, v.Sbdf, 0x0002_1000);
+        c.Agree(VendorExtensionDeclaration.VendorIdField, v.HasVendorId, v.VendorId, 0x8086);
+        c.Agree(VendorExtensionDeclaration.DeviceIdField, v.HasDeviceId, v.DeviceId, 0x1234);
+        c.Agree(VendorExtensionDeclaration.RevisionIdField, v.HasRevisionId, v.RevisionId, 3);
+        c.AssertEveryFieldChecked();
+    }
+
+    [Fact]
+    public void Trigger_table_header_view_agrees_with_the_describer_and_the_spec_offsets()
+    {
+        // Built by ApeiKit, then read back at Table 18.33's offsets (literals) as well as through the view and describer.
+        var entry = new InstructionEntry { Action = 0xFF, Instruction = 0x03, Register = GenericAddress.SystemMemory64(0x1000), Value = 1, Mask = 0xFF };
+        var t = EinjStructures.BuildTriggerTable([entry, entry]);
+        var recorder = new FieldRecorder();
+        EinjStructures.DescribeTriggerTable(t, 0, recorder);
+        Assert.True(TriggerHeaderView.TryRead(t, out var h));
+        var c = new Checker(EinjStructures.TriggerHeader, 0, t.AsSpan(0, 16), recorder, "trigger header", t[..16]);
+        c.Agree(TriggerHeaderDeclaration.HeaderSizeField, h.HasHeaderSize, h.HeaderSize, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t));
+        c.Agree(TriggerHeaderDeclaration.RevisionField, h.HasRevision, h.Revision, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(4)));
+        c.Agree(TriggerHeaderDeclaration.TableSizeField, h.HasTableSize, h.TableSize, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(8)));
+        c.Agree(TriggerHeaderDeclaration.EntryCountField, h.HasEntryCount, h.EntryCount, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(12)));
+        c.AssertEveryFieldChecked();
+        Assert.Equal((16u, 16u + 2 * 32u, 2u), (h.HeaderSize, h.TableSize, h.EntryCount));
+    }
+
+    [Fact]
+    public void Action_table_views_agree_with_the_describer_and_the_models()
+    {
+        // The real ERST of fwts' regression data (Intel S5520UR), QEMU's ERST and ApeiKit's default EINJ.
+        Assert.Equal(16, CheckActionTable(ActionTableTests.FwtsErst(), "fwts ERST"));
+        Assert.True(CheckActionTable(ActionTableTests.QemuErst(), "QEMU ERST") > 0);
+        Assert.True(CheckActionTable(ActionTableTests.DefaultEinj(), "default EINJ") > 0);
+        // Both tables hold their header size and entry count where ActionTableLayouts says.
+        Assert.Equal(EinjHeaderDeclaration.Declared.InjectionHeaderSizeOffset, ActionTableLayouts.HeaderSizeOffset);
+        Assert.Equal(EinjHeaderDeclaration.Declared.InjectionEntryCountOffset, ActionTableLayouts.EntryCountOffset);
+        Assert.Equal(EinjHeaderDeclaration.Declared.Size, ActionTableLayouts.TableHeaderSize);
+    }
+
+    [IaslTheory]
+    [InlineData("ERST", 16)]
+    [InlineData("EINJ", 8)] // iasl's EINJ template declares 10 entries and holds 8
+    public void Action_table_views_agree_with_the_describer_on_the_iasl_templates(string signature, int entries)
+    {
+        using var iasl = new Iasl();
+        var (code, output) = iasl.Run("-T", signature);
+        Assert.True(code == 0, output);
+        string name = signature.ToLowerInvariant();
+        var aml = iasl.Compile(name, File.ReadAllText(Path.Combine(iasl.Dir, name + ".asl")));
+        Assert.Equal(entries, CheckActionTable(aml, "iasl " + signature));
+    }
+
+    // Every entry's fields through InstructionEntryView, the header's through its table's view: against the describer's
+    // walk, the public reader (ActionTable, InstructionEntry) and the model. Returns the entries checked.
+    private static int CheckActionTable(byte[] table, string where)
+    {
+        var recorder = new FieldRecorder();
+        ActionTableDescriber.Describe(table, 0, recorder);
+        var t = ActionTable.Read(table);
+        var model = ActionTableModel.Decode(table);
+        var header = table.AsSpan(0, ActionTableLayouts.TableHeaderSize);
+        var c = new Checker(t.Kind.HeaderLayout, 0, header, recorder, where + " header", header.ToArray());
+        if (t.Kind == ActionTableKind.Erst)
+        {
+            Assert.True(ErstHeaderView.TryRead(header, out var h));
+            c.Agree(ErstHeaderDeclaration.SerializationHeaderSizeField, h.HasSerializationHeaderSize, h.SerializationHeaderSize, t.HeaderSize);
+            c.Agree(ErstHeaderDeclaration.InstructionEntryCountField, h.HasInstructionEntryCount, h.InstructionEntryCount, t.EntryCount);
+        }
+        else
+        {
+            Assert.True(EinjHeaderView.TryRead(header, out var h));
+            c.Agree(EinjHeaderDeclaration.InjectionHeaderSizeField, h.HasInjectionHeaderSize, h.InjectionHeaderSize, t.HeaderSize);
+            c.Agree(EinjHeaderDeclaration.InjectionFlagsField, h.HasInjectionFlags, h.InjectionFlags, t.InjectionFlags);
+            c.Agree(EinjHeaderDeclaration.InjectionEntryCountField, h.HasInjectionEntryCount, h.InjectionEntryCount, t.EntryCount);
+        }
+        c.AssertEveryFieldChecked();
+        int n = Math.Min(t.EntriesPresent, (int)t.EntryCount);
+        for (int i = 0; i < n; i++)
+        {
+            var bytes = t.EntryBytes(i);
+            long at = ActionTable.EntryOffset(i);
+            Assert.True(InstructionEntryView.TryRead(bytes, out var v));
+            var e = InstructionEntry.Read(bytes);
+            var m = model.Entries[i];
+            var layout = t.Kind.EntryLayout;
+            var ec = new Checker(layout, at, bytes, recorder, $"{where} entry {i}", bytes.ToArray());
+            ec.Agree(layout.Fields.Single(f => f.Json == "action"), v.HasAction, v.Action, m.Action);
+            ec.Agree(layout.Fields.Single(f => f.Json == "instruction"), v.HasInstruction, v.Instruction, m.Instruction);
+            ec.Agree(layout.Fields.Single(f => f.Json == "flags"), v.HasFlags, v.Flags, m.Flags);
+            ec.Agree(layout.Fields.Single(f => f.Json == "value"), v.HasValue, v.Value, m.Value);
+            ec.Agree(layout.Fields.Single(f => f.Json == "mask"), v.HasMask, v.Mask, m.Mask);
+            ec.AssertEveryFieldChecked();
+            // The register region: a nested GAS, described as an object at its declared offset.
+            Assert.Equal(m.Register, GenericAddress.Read(v.RegisterRegion));
+            Assert.Equal(e, m);
+            Assert.Equal(m.Register.Address, recorder.Value(GenericAddress.Layout.Fields.Single(f => f.Json == "address"), at + InstructionEntryDeclaration.RegisterRegionField.Offset));
+        }
+        return n;
     }
 
     [Fact]

@@ -21,22 +21,27 @@ public readonly record struct InstructionEntry(byte Action, byte Instruction, by
 
     /// <summary>Reads an entry from 32 bytes (the caller checked the length).</summary>
     /// <param name="source">The entry's 32 bytes.</param>
-    public static InstructionEntry Read(ReadOnlySpan<byte> source) => new(source[0], source[1], source[2], source[3],
-        GenericAddress.Read(source[ActionTableLayouts.RegisterOffset..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(source[ActionTableLayouts.ValueOffset..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(source[ActionTableLayouts.MaskOffset..]));
+    public static InstructionEntry Read(ReadOnlySpan<byte> source)
+    {
+        // Through the declaration (Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.24).
+        _ = InstructionEntryView.TryRead(source, out var v);
+        return new(v.Action, v.Instruction, v.Flags, source[ReservedOffset], GenericAddress.Read(v.RegisterRegion), v.Value, v.Mask);
+    }
+
+    // The reserved byte is a [Reserved] range of the declaration, so it has no field; it lies between Flags and the register region.
+    private const int ReservedOffset = InstructionEntryDeclaration.Declared.FlagsOffset + InstructionEntryDeclaration.Declared.FlagsSize;
 
     /// <summary>Writes the 32 bytes.</summary>
     public void Write(Span<byte> destination)
     {
         var d = destination[..ActionTableLayouts.EntrySize];
-        d[0] = Action;
-        d[1] = Instruction;
-        d[2] = Flags;
-        d[3] = Reserved;
-        Register.Write(d[ActionTableLayouts.RegisterOffset..]);
-        BinaryPrimitives.WriteUInt64LittleEndian(d[ActionTableLayouts.ValueOffset..], Value);
-        BinaryPrimitives.WriteUInt64LittleEndian(d[ActionTableLayouts.MaskOffset..], Mask);
+        InstructionEntryDeclaration.ActionField.WriteValue(d, Action);
+        InstructionEntryDeclaration.InstructionField.WriteValue(d, Instruction);
+        InstructionEntryDeclaration.FlagsField.WriteValue(d, Flags);
+        d[ReservedOffset] = Reserved;
+        Register.Write(d.Slice(InstructionEntryDeclaration.RegisterRegionField.Offset, InstructionEntryDeclaration.RegisterRegionField.Size));
+        InstructionEntryDeclaration.ValueField.WriteValue(d, Value);
+        InstructionEntryDeclaration.MaskField.WriteValue(d, Mask);
     }
 
     /// <summary>
@@ -157,7 +162,7 @@ public readonly ref struct ActionTable
     /// <summary>Serialization / Injection Header Size (48 in every table the specification describes).</summary>
     public uint HeaderSize => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[ActionTableLayouts.HeaderSizeOffset..]);
     /// <summary>EINJ Injection Flags (offset 40); for ERST the low byte of the reserved u32.</summary>
-    public byte InjectionFlags => _bytes[40];
+    public byte InjectionFlags => _bytes[EinjHeaderDeclaration.Declared.InjectionFlagsOffset];
     /// <summary>Instruction / Injection Entry Count as declared.</summary>
     public uint EntryCount => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[ActionTableLayouts.EntryCountOffset..]);
     /// <summary>Whole 32-byte entries between offset 48 and the end of the table.</summary>

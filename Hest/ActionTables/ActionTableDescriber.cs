@@ -11,7 +11,8 @@ namespace ApeiKit.Hest;
 /// </summary>
 public static class ActionTableDescriber
 {
-    private static readonly HestNestedPart[] s_register = [new(ActionTableLayouts.RegisterOffset, "registerRegion", "Register region", GenericAddress.Layout)];
+    // The register region GAS, as the declaration places it ([Field(4, 12, Nested = "GenericAddress")], Declarations/EinjDeclarations.cs).
+    private static readonly HestNestedPart[] s_register = Array.ConvertAll(InstructionEntryDeclaration.NestedParts, p => new HestNestedPart(p.Offset, p.Json, p.Label, p.Layout));
 
     /// <summary>Describes the table at the start of <paramref name="source"/>.</summary>
     /// <param name="source">The table bytes.</param>

@@ -46,12 +46,7 @@ public sealed class ActionTableKind
 
     /// <summary>The Error Record Serialization Table (ACPI 6.5 §18.5).</summary>
     public static ActionTableKind Erst { get; } = new("ERST", "Error Record Serialization Table",
-        new StructDef("Serialization header", ActionTableLayouts.TableHeaderSize,
-        [
-            FieldDef.UInt("serializationHeaderSize", "Serialization header size", 36, 4, unit: "bytes"),
-            FieldDef.Reserved("reserved", 40, 4),
-            FieldDef.UInt("instructionEntryCount", "Instruction entry count", 44, 4),
-        ]),
+        ErstHeaderDeclaration.LayoutDef,
         new NameTable([
             new(0x00, "BEGIN_WRITE_OPERATION"), new(0x01, "BEGIN_READ_OPERATION"), new(0x02, "BEGIN_CLEAR_OPERATION"),
             new(0x03, "END_OPERATION"), new(0x04, "SET_RECORD_OFFSET"), new(0x05, "EXECUTE_OPERATION"), new(0x06, "CHECK_BUSY_STATUS"),
@@ -85,13 +80,7 @@ public sealed class ActionTableKind
 
     /// <summary>The Error Injection table (ACPI 6.5 §18.6, with the EINJv2 action of ACPI 6.6).</summary>
     public static ActionTableKind Einj { get; } = new("EINJ", "Error Injection table",
-        new StructDef("Injection header", ActionTableLayouts.TableHeaderSize,
-        [
-            FieldDef.UInt("injectionHeaderSize", "Injection header size", 36, 4, unit: "bytes"),
-            FieldDef.Hex("injectionFlags", "Injection flags", 40, 1),
-            FieldDef.Reserved("reserved", 41, 3),
-            FieldDef.UInt("injectionEntryCount", "Injection entry count", 44, 4),
-        ]),
+        EinjHeaderDeclaration.LayoutDef,
         new NameTable([
             new(0x00, "BEGIN_INJECTION_OPERATION"), new(0x01, "GET_TRIGGER_ERROR_ACTION_TABLE"), new(0x02, "SET_ERROR_TYPE"),
             new(0x03, "GET_ERROR_TYPE"), new(0x04, "END_OPERATION"), new(0x05, "EXECUTE_OPERATION"), new(0x06, "CHECK_BUSY_STATUS"),
@@ -138,20 +127,23 @@ public sealed class ActionTableKind
 /// <summary>The shared layouts of the instruction-entry tables (ACPI 6.5 §18.5.1.2 Table 18.24, §18.6.1 Table 18.27).</summary>
 public static class ActionTableLayouts
 {
+    // The header and entry are declared once (Declarations/EinjDeclarations.cs: ErstHeaderDeclaration,
+    // EinjHeaderDeclaration, InstructionEntryDeclaration); these shipped constants are written from the generated
+    // Declared constants. The ERST and EINJ headers hold their size and count at the same offsets (a test holds them equal).
     /// <summary>Size of the table header: the 36-byte ACPI header and the 12-byte serialization / injection header.</summary>
-    public const int TableHeaderSize = 48;
+    public const int TableHeaderSize = ErstHeaderDeclaration.Declared.Size;
     /// <summary>Offset of the header-size field.</summary>
-    public const int HeaderSizeOffset = 36;
+    public const int HeaderSizeOffset = ErstHeaderDeclaration.Declared.SerializationHeaderSizeOffset;
     /// <summary>Offset of the entry count.</summary>
-    public const int EntryCountOffset = 44;
+    public const int EntryCountOffset = ErstHeaderDeclaration.Declared.InstructionEntryCountOffset;
     /// <summary>Size of one instruction entry.</summary>
-    public const int EntrySize = 32;
+    public const int EntrySize = InstructionEntryDeclaration.Declared.Size;
     /// <summary>Offset of the register region (GAS) in an entry.</summary>
-    public const int RegisterOffset = 4;
+    public const int RegisterOffset = InstructionEntryDeclaration.Declared.RegisterRegionOffset;
     /// <summary>Offset of Value in an entry.</summary>
-    public const int ValueOffset = 16;
+    public const int ValueOffset = InstructionEntryDeclaration.Declared.ValueOffset;
     /// <summary>Offset of Mask in an entry.</summary>
-    public const int MaskOffset = 24;
+    public const int MaskOffset = InstructionEntryDeclaration.Declared.MaskOffset;
 
     /// <summary>Entry flags: bit 0 PRESERVE_REGISTER (ACPI 6.5 Table 18.26 / 18.29).</summary>
     public static FlagTable EntryFlags { get; } = [ new(0, "preserveRegister") ];
@@ -190,14 +182,10 @@ public static class ActionTableLayouts
     }.ToFrozenDictionary();
 
     /// <summary>The 32-byte entry with the given names; the register region is described as a nested GAS (offset 4).</summary>
+    /// <remarks>The declared entry (InstructionEntryDeclaration) with Action and Instruction named by the table's lists.</remarks>
     public static StructDef Entry(NameTable actions, NameTable instructions) => new("Instruction entry", EntrySize,
-    [
-        FieldDef.Enum("action", "Action", 0, 1, actions),
-        FieldDef.Enum("instruction", "Instruction", 1, 1, instructions),
-        FieldDef.Flags("flags", "Flags", 2, 1, EntryFlags),
-        FieldDef.Reserved("reserved", 3, 1),
-        // 4..15: register region (GAS)
-        FieldDef.Hex("value", "Value", ValueOffset, 8),
-        FieldDef.Hex("mask", "Mask", MaskOffset, 8),
-    ]);
+        InstructionEntryDeclaration.LayoutDef.Fields.Select(f =>
+            f == InstructionEntryDeclaration.ActionField ? f with { Kind = FieldKind.Enum, Names = actions }
+            : f == InstructionEntryDeclaration.InstructionField ? f with { Kind = FieldKind.Enum, Names = instructions }
+            : f).ToArray());
 }

@@ -50,7 +50,7 @@ public sealed class ActionTableModel : IApeiEncodable
             Header = decoded.Values,
             _decoded = decoded,
             HeaderSize = table.HeaderSize,
-            HeaderFlagsAndReserved = BinaryPrimitives.ReadUInt32LittleEndian(table.Bytes[40..]),
+            HeaderFlagsAndReserved = BinaryPrimitives.ReadUInt32LittleEndian(table.Bytes[EinjHeaderDeclaration.Declared.InjectionFlagsOffset..]),
         };
         for (int i = 0; i < table.EntriesPresent; i++) model.Entries.Add(table[i]);
         if (table.TrailingLength > 0) model.TrailingBytes = table.Bytes[^table.TrailingLength..].ToArray();
@@ -71,7 +71,7 @@ public sealed class ActionTableModel : IApeiEncodable
         var table = destination[..length];
         DecodedAcpiHeader.Write(_decoded, Header, table, (uint)length, Kind.Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(table[ActionTableLayouts.HeaderSizeOffset..], HeaderSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(table[40..], HeaderFlagsAndReserved);
+        BinaryPrimitives.WriteUInt32LittleEndian(table[EinjHeaderDeclaration.Declared.InjectionFlagsOffset..], HeaderFlagsAndReserved);
         BinaryPrimitives.WriteUInt32LittleEndian(table[ActionTableLayouts.EntryCountOffset..], EntryCountOverride ?? (uint)Entries.Count);
         int o = ActionTableLayouts.TableHeaderSize;
         foreach (var e in Entries)

@@ -56,8 +56,8 @@ public static class ActionTableValidator
         }
         else
         {
-            if (b[40] != 0)
-                f.Add(FindingSeverity.Error, "injection-flags", 40, hdr, "injectionFlags", $"Injection Flags is 0x{b[40]:X2}; every bit is reserved (must be 0)");
+            if (b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset] != 0)
+                f.Add(FindingSeverity.Error, "injection-flags", EinjHeaderDeclaration.Declared.InjectionFlagsOffset, hdr, "injectionFlags", $"Injection Flags is 0x{b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset]:X2}; every bit is reserved (must be 0)");
             if (b.Slice(41, 3).ContainsAnyExcept((byte)0))
                 f.Add(FindingSeverity.Error, "reserved", 41, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(41, 3))})");
         }

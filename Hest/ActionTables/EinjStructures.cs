@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 
 namespace ApeiKit.Hest;
@@ -16,15 +15,15 @@ namespace ApeiKit.Hest;
 public static class EinjStructures
 {
     /// <summary>Size of the SET_ERROR_TYPE_WITH_ADDRESS structure without the EINJv2 extension.</summary>
-    public const int SetErrorTypeWithAddressSize = 36;
+    public const int SetErrorTypeWithAddressSize = SetErrorTypeWithAddressDeclaration.Declared.Size;
     /// <summary>Size of the EINJv2 extension header (length, revision, component count).</summary>
-    public const int Einjv2HeaderSize = 8;
+    public const int Einjv2HeaderSize = Einjv2HeaderDeclaration.Declared.Size;
     /// <summary>Size of one EINJv2 component entry (id and syndrome, 16 bytes each).</summary>
-    public const int Einjv2ComponentSize = 32;
+    public const int Einjv2ComponentSize = Einjv2ComponentDeclaration.Declared.Size;
     /// <summary>Size of the trigger error action table header.</summary>
-    public const int TriggerHeaderSize = 16;
+    public const int TriggerHeaderSize = TriggerHeaderDeclaration.Declared.Size;
     /// <summary>Size of the vendor error type extension structure.</summary>
-    public const int VendorExtensionSize = 16;
+    public const int VendorExtensionSize = VendorExtensionDeclaration.Declared.Size;
 
     /// <summary>The error type bitmap (ACPI 6.5 Table 18.30; bit 30 EINJv2 from ACPI 6.6).</summary>
     public static FlagTable ErrorTypes { get; } = [
@@ -52,52 +51,24 @@ public static class EinjStructures
         new("bus", "Bus", 16, 8), new("segment", "Segment", 24, 8),
     ];
 
+    // The layouts are declared once, in Declarations/EinjDeclarations.cs (ApeiKit.Generators); these hand them out
+    // (through properties, so nothing here is initialised before a declaration's generated static constructor, which
+    // reads the flag and bit tables above).
+
     /// <summary>SET_ERROR_TYPE_WITH_ADDRESS data structure (ACPI 6.5 Table 18.31).</summary>
-    public static StructDef SetErrorTypeWithAddress { get; } = new("SET_ERROR_TYPE_WITH_ADDRESS", SetErrorTypeWithAddressSize,
-    [
-        FieldDef.Flags("errorType", "Error type", 0, 4, ErrorTypes),
-        FieldDef.Hex("vendorErrorTypeExtensionOffset", "Vendor error type extension offset", 4, 4),
-        FieldDef.Flags("flags", "Flags", 8, 4, SetErrorTypeFlags),
-        FieldDef.Hex("processorId", "Processor identification (APIC ID / MPIDR)", 12, 4),
-        FieldDef.Hex("memoryAddress", "Memory address", 16, 8),
-        FieldDef.Hex("memoryAddressRange", "Memory address range (mask)", 24, 8),
-        FieldDef.Bits("pcieSbdf", "PCIe SBDF", 32, 4, SbdfBits),
-    ]);
+    public static StructDef SetErrorTypeWithAddress => SetErrorTypeWithAddressDeclaration.LayoutDef;
 
     /// <summary>EINJv2 extension header (at offset 36 of SET_ERROR_TYPE_WITH_ADDRESS when flag bit 3 is set).</summary>
-    public static StructDef Einjv2Header { get; } = new("EINJv2 extension", Einjv2HeaderSize,
-    [
-        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Hex("revision", "Revision", 4, 2),
-        FieldDef.UInt("componentArrayCount", "Component array count", 6, 2),
-    ]);
+    public static StructDef Einjv2Header => Einjv2HeaderDeclaration.LayoutDef;
 
     /// <summary>One EINJv2 component: the component id (ACPI processor UID, memory device, PCIe SBDF or vendor id) and its syndrome.</summary>
-    public static StructDef Einjv2Component { get; } = new("EINJv2 component", Einjv2ComponentSize,
-    [
-        FieldDef.Bytes("componentId", "Component id", 0, 16),
-        FieldDef.Bytes("componentSyndrome", "Component syndrome", 16, 16),
-    ]);
+    public static StructDef Einjv2Component => Einjv2ComponentDeclaration.LayoutDef;
 
     /// <summary>Vendor error type extension structure (ACPI 6.5 Table 18.32).</summary>
-    public static StructDef VendorExtension { get; } = new("Vendor error type extension", VendorExtensionSize,
-    [
-        FieldDef.UInt("length", "Length", 0, 4, unit: "bytes"),
-        FieldDef.Bits("sbdf", "SBDF", 4, 4, SbdfBits),
-        FieldDef.Hex("vendorId", "Vendor ID", 8, 2),
-        FieldDef.Hex("deviceId", "Device ID", 10, 2),
-        FieldDef.Hex("revisionId", "Revision ID", 12, 1),
-        FieldDef.Reserved("reserved", 13, 3),
-    ]);
+    public static StructDef VendorExtension => VendorExtensionDeclaration.LayoutDef;
 
     /// <summary>Trigger error action table header (ACPI 6.5 Table 18.33).</summary>
-    public static StructDef TriggerHeader { get; } = new("Trigger error action table header", TriggerHeaderSize,
-    [
-        FieldDef.UInt("headerSize", "Header size", 0, 4, unit: "bytes"),
-        FieldDef.Hex("revision", "Revision", 4, 4),
-        FieldDef.UInt("tableSize", "Table size", 8, 4, unit: "bytes"),
-        FieldDef.UInt("entryCount", "Entry count", 12, 4),
-    ]);
+    public static StructDef TriggerHeader => TriggerHeaderDeclaration.LayoutDef;
 
     /// <summary>The names of the bits set in an error type bitmap, in bit order ("0x00000008 memoryCorrectable").</summary>
     public static IReadOnlyList<string> NameErrorTypes(uint bitmap) => ErrorTypes.NamesOf(bitmap);
@@ -115,12 +86,13 @@ public static class EinjStructures
             throw ApeiContentException.Truncated("SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, SetErrorTypeWithAddressSize, source.Length);
         visitor.BeginObject(null, "SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, source.Length);
         SetErrorTypeWithAddress.Describe(source[..SetErrorTypeWithAddressSize], baseOffset, visitor);
-        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        uint vendorOffset = BinaryPrimitives.ReadUInt32LittleEndian(source[4..]);
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(source);
+        _ = SetErrorTypeWithAddressView.TryRead(source, out var setwa);
+        uint flags = setwa.Flags;
+        uint vendorOffset = setwa.VendorErrorTypeExtensionOffset;
+        uint type = setwa.ErrorType;
         if ((type & (1u << 31)) != 0 && vendorOffset == 0)
             visitor.Info("vendorNote", "Note", "vendor-defined error type without a vendor error type extension offset");
-        if ((flags & 8) != 0)
+        if ((flags & (1u << 3)) != 0) // einjv2ExtensionValid
         {
             long o = baseOffset + SetErrorTypeWithAddressSize;
             var rest = source[SetErrorTypeWithAddressSize..];
@@ -130,7 +102,8 @@ public static class EinjStructures
             }
             else
             {
-                int count = BinaryPrimitives.ReadUInt16LittleEndian(rest[6..]);
+                _ = Einjv2HeaderView.TryRead(rest, out var einjv2);
+                int count = einjv2.ComponentArrayCount;
                 visitor.BeginObject("einjv2", "EINJv2 extension", o, Einjv2HeaderSize + (long)count * Einjv2ComponentSize);
                 Einjv2Header.Describe(rest[..Einjv2HeaderSize], o, visitor);
                 long needed = Einjv2HeaderSize + (long)count * Einjv2ComponentSize;
@@ -174,16 +147,17 @@ public static class EinjStructures
     {
         ArgumentNullException.ThrowIfNull(visitor);
         if (source.Length < TriggerHeaderSize) throw ApeiContentException.Truncated("Trigger error action table", baseOffset, TriggerHeaderSize, source.Length);
-        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(source);
-        uint tableSize = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(source[12..]);
+        _ = TriggerHeaderView.TryRead(source, out var header);
+        uint headerSize = header.HeaderSize;
+        uint tableSize = header.TableSize;
+        uint count = header.EntryCount;
         visitor.BeginObject(null, "Trigger error action table", baseOffset, source.Length);
         TriggerHeader.Describe(source[..TriggerHeaderSize], baseOffset, visitor);
         if (headerSize != TriggerHeaderSize)
-            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "headerSize", baseOffset, "16", headerSize.ToString(CultureInfo.InvariantCulture)));
+            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "headerSize", baseOffset + TriggerHeaderDeclaration.Declared.HeaderSizeOffset, "16", headerSize.ToString(CultureInfo.InvariantCulture)));
         ulong expected = TriggerHeaderSize + (ulong)count * ActionTableLayouts.EntrySize;
         if (tableSize != expected)
-            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "tableSize", baseOffset + 8, string.Create(CultureInfo.InvariantCulture, $"{expected} (16 + 32 × entry count)"), tableSize.ToString(CultureInfo.InvariantCulture)));
+            visitor.Error(ApeiContentException.Invalid("Trigger error action table", "tableSize", baseOffset + TriggerHeaderDeclaration.Declared.TableSizeOffset, string.Create(CultureInfo.InvariantCulture, $"{expected} (16 + 32 × entry count)"), tableSize.ToString(CultureInfo.InvariantCulture)));
         int fit = (int)Math.Min(count, (ulong)(Math.Min((long)source.Length, tableSize) - TriggerHeaderSize) / ActionTableLayouts.EntrySize);
         if (tableSize < TriggerHeaderSize) fit = 0;
         visitor.BeginArray("entries", "Injection instruction entries", baseOffset + TriggerHeaderSize, (long)fit * ActionTableLayouts.EntrySize);
@@ -192,7 +166,7 @@ public static class EinjStructures
                 baseOffset + TriggerHeaderSize + (long)i * ActionTableLayouts.EntrySize, visitor, ActionTableKind.Einj, i);
         visitor.EndArray();
         if (fit < count)
-            visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + 12, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, source.Length - TriggerHeaderSize), "entryCount"));
+            visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + TriggerHeaderDeclaration.Declared.EntryCountOffset, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, source.Length - TriggerHeaderSize), "entryCount"));
         visitor.EndObject();
     }
 
@@ -201,9 +175,9 @@ public static class EinjStructures
     {
         ArgumentNullException.ThrowIfNull(entries);
         var b = new byte[TriggerHeaderSize + entries.Count * ActionTableLayouts.EntrySize];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, TriggerHeaderSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), (uint)b.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), (uint)entries.Count);
+        TriggerHeaderDeclaration.HeaderSizeField.WriteValue(b, TriggerHeaderSize);
+        TriggerHeaderDeclaration.TableSizeField.WriteValue(b, (ulong)b.Length);
+        TriggerHeaderDeclaration.EntryCountField.WriteValue(b, (ulong)entries.Count);
         for (int i = 0; i < entries.Count; i++) entries[i].Write(b.AsSpan(TriggerHeaderSize + i * ActionTableLayouts.EntrySize));
         return b;
     }

@@ -5,8 +5,9 @@ namespace ApeiKit.Hest;
 // The HEST structures (ACPI 6.5 §18.3.2), each declared once: one [Field] line per field, shared prefixes as
 // [LayoutFragment] interfaces. ApeiKit.Generators derives the FieldDef statics, LayoutDef and a zero-copy view from each;
 // HestLayouts hands the LayoutDefs out (HestLayouts.Kinds, Bank, Notification). The nested structures of an error
-// source (Generic Address Structures, the notification structure) lie in the gaps of these layouts and are placed by
-// HestLayouts.Kinds (HestNestedPart), which the generator cannot express. docs/DESIGN.md "HEST (`Hest/`)".
+// source (Generic Address Structures, the notification structure) are nested fields ([Field(offset, size, Nested = ...)]):
+// the generator lists them in NestedParts, from which HestLayouts.Kinds makes its HestNestedParts, and keeps them out of
+// the flat LayoutDef (the describer walks each as an object of its own). docs/DESIGN.md "HEST (`Hest/`)".
 
 /// <summary>The fields every error source type starts with or holds at the same offsets (ACPI 6.5 §18.3.2.1-§18.3.2.10).</summary>
 [LayoutFragment]
@@ -44,6 +45,8 @@ internal interface IMachineCheckFlags
 [Reserved(45, 3, Json = "reserved2")]
 internal interface INotifiedMachineCheck
 {
+    /// <summary>Notification structure (ACPI 6.5 §18.3.2.9).</summary>
+    [Field(16, 28, Nested = "HardwareErrorNotificationDeclaration")] byte[] Notification { get; set; }
     /// <summary>Number of hardware banks (the Machine Check Bank structures that follow the 48 bytes).</summary>
     [Field(44, 1, FieldKind.UInt)] byte NumberOfHardwareBanks { get; set; }
 }
@@ -88,7 +91,10 @@ internal interface IGhes
     [Field(6, 1, FieldKind.Reserved, Json = "flags", Label = "Flags (reserved)")] byte ReservedFlags { get; set; }
     /// <summary>Max raw data length.</summary>
     [Field(16, 4, FieldKind.UInt, Unit = "bytes")] uint MaxRawDataLength { get; set; }
-    // 20..31: Error Status Address (GAS); 32..59: notification structure (HestLayouts.Kinds places both).
+    /// <summary>Error Status Address: the Generic Address Structure of the register holding the error status block's address.</summary>
+    [Field(20, 12, Nested = "GenericAddress")] byte[] ErrorStatusAddress { get; set; }
+    /// <summary>Notification structure (ACPI 6.5 §18.3.2.9).</summary>
+    [Field(32, 28, Nested = "HardwareErrorNotificationDeclaration")] byte[] Notification { get; set; }
     /// <summary>Error status block length (at least 20).</summary>
     [Field(60, 4, FieldKind.UInt, Unit = "bytes")] uint ErrorStatusBlockLength { get; set; }
 }
@@ -101,6 +107,21 @@ internal sealed partial class HestTableDeclaration : DeclaredStructure
 
     /// <summary>Error source count.</summary>
     [Field(36, 4, FieldKind.UInt)] public partial uint ErrorSourceCount { get; set; }
+}
+
+/// <summary>
+/// The first 16 bytes every error source type holds at the same offsets (ACPI 6.5 §18.3.2.1-§18.3.2.10): Type, Source ID,
+/// the flags byte at 6 (machine check and AER types; reserved in GHES and NMI), Enabled at 7 (all but NMI), records to
+/// pre-allocate and max sections. <see cref="HestErrorSource"/> reads an error source of any type through it.
+/// </summary>
+[Layout("HEST error source header", 16, "ACPI 6.5 §18.3.2", View = "HestSourceHeaderView")]
+[Reserved(4, 2)]
+internal sealed partial class HestSourceHeaderDeclaration : DeclaredStructure, IHestSourceHeader, IHestEnabled
+{
+    public HestSourceHeaderDeclaration(ReadOnlySpan<byte> bytes = default) : base(LayoutDef, bytes) { }
+
+    /// <summary>Flags byte: machine check flags (types 0, 1, 11) or AER flags (6-8); reserved in GHES, part of Reserved in NMI.</summary>
+    [Field(6, 1, FieldKind.Hex)] public partial byte Flags { get; set; }
 }
 
 /// <summary>Hardware error notification structure (ACPI 6.5 §18.3.2.9, Table 18.14): 28 bytes.</summary>
@@ -238,7 +259,8 @@ internal sealed partial class GhesV2Declaration : DeclaredStructure, IHestSource
 {
     public GhesV2Declaration(ReadOnlySpan<byte> bytes = default) : base(LayoutDef, bytes) { }
 
-    // 64..75: Read Ack Register (GAS, HestLayouts.Kinds places it).
+    /// <summary>Read Ack Register: the Generic Address Structure of the register OSPM acknowledges the block through.</summary>
+    [Field(64, 12, Nested = "GenericAddress")] public partial byte[] ReadAckRegister { get; set; }
     /// <summary>Read ack preserve mask.</summary>
     [Field(76, 8, FieldKind.Hex)] public partial ulong ReadAckPreserve { get; set; }
     /// <summary>Read ack write mask.</summary>

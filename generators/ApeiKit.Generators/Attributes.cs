@@ -92,6 +92,10 @@ namespace ApeiKit.Declarations
         /// <param name="size">Size in bytes.</param>
         /// <param name="kind">How the bytes are read and shown.</param>
         public FieldAttribute(int offset, int size, global::ApeiKit.FieldKind kind) { Offset = offset; Size = size; Kind = kind; }
+        /// <summary>A nested structure (give <see cref="Nested"/>): its bytes, on a <c>byte[]</c> property.</summary>
+        /// <param name="offset">Byte offset.</param>
+        /// <param name="size">Size in bytes (the nested layout's).</param>
+        public FieldAttribute(int offset, int size) { Offset = offset; Size = size; Kind = global::ApeiKit.FieldKind.Bytes; }
         /// <summary>Byte offset.</summary>
         public int Offset { get; }
         /// <summary>Size in bytes.</summary>
@@ -135,6 +139,11 @@ namespace ApeiKit.Declarations
         public string? LibCperNames { get; set; }
         /// <summary>libcper shows this field's <see cref="BitAttribute"/> members inside an object of this name.</summary>
         public string? LibCperObject { get; set; }
+        /// <summary>
+        /// The field is a nested structure of this type (a <c>[Layout]</c> declaration, or a type with a static StructDef
+        /// <c>Layout</c>): listed in the generated <c>NestedParts</c>, not in the flat <c>LayoutDef</c>.
+        /// </summary>
+        public string? Nested { get; set; }
     }
 
     /// <summary>A named bit range of a Bits field.</summary>

@@ -96,6 +96,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
         public int Offset, Size, ValidBit = -1;
         public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
+        public string? Nested, NestedLayout; // LayoutGenerator.Nested.cs
         public int SpillBit, SpillWidth;
         public bool HasGetter = true, HasSetter;
         public List<Sub> Subs = new();
@@ -249,6 +250,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             if (!f.IsReserved && f.Type.Length > 0 && ViewType(f) is null)
                 diags.Add(new Diag(Unsupported, f.Location, $"'{f.Prop}': a {f.Kind} field of {f.Size} bytes cannot be a '{f.Type}' property"));
         }
+        CheckNested(model, position, fields, diags, attrLocation);
         Field? validation = null;
         if (validationProp is not null)
         {
@@ -289,7 +291,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit);
+        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit)
+            + EmitDeclared(type, name, size, clause, fields) + EmitNested(type, clause, fields);
         if (validationEnum is not null && validation is not null)
             result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
@@ -338,8 +341,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     {
         var a = p.GetAttributes().FirstOrDefault(x => x.AttributeClass?.ToDisplayString() == Attributes.Field);
         if (a is null) return;
-        var kindValue = a.ConstructorArguments[2].Value is int k ? k : 0;
-        var kindName = a.ConstructorArguments[2].Type is INamedTypeSymbol kt
+        // [Field(offset, size)] (a nested structure) has no kind: its bytes.
+        var kindValue = a.ConstructorArguments.Length > 2 && a.ConstructorArguments[2].Value is int k ? k : 0;
+        var kindName = a.ConstructorArguments.Length < 3 ? "Bytes" : a.ConstructorArguments[2].Type is INamedTypeSymbol kt
             ? kt.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(m => m.HasConstantValue && Equals(m.ConstantValue, kindValue))?.Name ?? "UInt"
             : "UInt";
         var f = new Field
@@ -366,6 +370,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             LibCper = Named(a, "LibCper") as string,
             LibCperNames = Named(a, "LibCperNames") as string,
             LibCperObject = Named(a, "LibCperObject") as string,
+            Nested = Named(a, "Nested") as string,
             HasGetter = p.GetMethod is not null,
             HasSetter = p.SetMethod is not null,
             Fragment = fragment?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -517,7 +522,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             sb.Append(";\n");
         }
         sb.Append("        LayoutDef = new global::ApeiKit.StructDef(").Append(Lit(name)).Append(", ").Append(I(size)).Append(", new global::ApeiKit.FieldDef[]\n        {\n");
-        foreach (var f in fields)
+        foreach (var f in fields.Where(f => f.Nested is null)) // a nested structure is in NestedParts (LayoutGenerator.Nested.cs)
         {
             sb.Append("            ");
             if (f.IsReserved) sb.Append("global::ApeiKit.FieldDef.Reserved(").Append(Lit(f.Json)).Append(", ").Append(I(f.Offset)).Append(", ").Append(I(f.Size)).Append(")");
