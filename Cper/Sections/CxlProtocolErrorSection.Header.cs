@@ -65,12 +65,12 @@ public sealed partial class CxlProtocolErrorSection
     /// <summary>Slot number (bits 15:3 of the slot field, its declared <c>slotNumber</c> bit field).</summary>
     public int SlotNumber
     {
-        get => (int)Declared.SlotNumber.Extract(Slot);
-        set => Slot = (ushort)Declared.SlotNumber.Insert(Slot, (ulong)value);
+        get => (int)SlotBits.SlotNumber.Extract(Slot);
+        set => Slot = (ushort)SlotBits.SlotNumber.Insert(Slot, (ulong)value);
     }
 
     // In a class of its own: a field initializer of this partial class would run before the generated static constructor sets SlotField.
-    private static class Declared
+    private static class SlotBits
     {
         public static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
     }
