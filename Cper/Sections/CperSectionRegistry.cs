@@ -22,10 +22,14 @@ public sealed class CperSectionRegistry
     private static readonly FrozenSet<CperSectionCodec> s_builtIn = CperSections.BuiltIn().ToFrozenSet<CperSectionCodec>(ReferenceEqualityComparer.Instance);
 
     private readonly object _lock = new();
-    private Dictionary<Guid, CperSectionCodec> _codecs;
+    // Each codec with its name encoded once (JsonName): the record describer's one lookup per section yields the codec, the
+    // label text and the sectionName bytes (no renderer cache lookup per section, issue #15).
+    private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name)> _codecs;
 
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
-    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType);
+    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType, Entry);
+
+    private static (CperSectionCodec Codec, JsonName Name) Entry(CperSectionCodec codec) => (codec, new JsonName(codec.Name));
 
     /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given.</summary>
     public static CperSectionRegistry Default { get; } = new();
@@ -37,14 +41,15 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            if (_codecs.TryGetValue(codec.SectionType, out var present))
+            if (_codecs.TryGetValue(codec.SectionType, out var entry))
             {
+                var present = entry.Codec;
                 if (ReferenceEquals(present, codec)) return this;
                 throw new InvalidOperationException(
                     $"Section type {EfiGuid.ToText(codec.SectionType)} already has the {(IsBuiltIn(present) ? "built-in" : "added")} codec \"{present.Name}\"; "
                     + "call Override to replace it on purpose.");
             }
-            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName)>(_codecs) { [codec.SectionType] = Entry(codec) };
         }
         return this;
     }
@@ -56,20 +61,32 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            var previous = _codecs.GetValueOrDefault(codec.SectionType);
-            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+            var previous = _codecs.TryGetValue(codec.SectionType, out var entry) ? entry.Codec : null;
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName)>(_codecs) { [codec.SectionType] = Entry(codec) };
             return previous;
         }
     }
 
     /// <summary>Every codec, ordered by section type GUID.</summary>
-    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.OrderBy(c => c.SectionType)];
+    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.Select(e => e.Codec).OrderBy(c => c.SectionType)];
 
     /// <summary>True for the codecs ApeiKit ships (their exceptions are not contained: they throw only <see cref="ApeiContentException"/>).</summary>
     public static bool IsBuiltIn(CperSectionCodec codec) => codec is not null && s_builtIn.Contains(codec);
 
     /// <summary>The codec for a section type, or null.</summary>
-    public CperSectionCodec? Find(Guid sectionType) => _codecs.GetValueOrDefault(sectionType);
+    public CperSectionCodec? Find(Guid sectionType) => _codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
+
+    /// <summary>The codec for a section type and its name encoded once (<see cref="JsonName.Text"/> is the codec's name), or null.</summary>
+    internal CperSectionCodec? Find(Guid sectionType, out JsonName name)
+    {
+        if (_codecs.TryGetValue(sectionType, out var e))
+        {
+            name = e.Name;
+            return e.Codec;
+        }
+        name = default;
+        return null;
+    }
 
     /// <summary>The name of a section type: its codec's, else the GUID registry's (<see cref="CperGuids"/>), else null.</summary>
     public string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);
