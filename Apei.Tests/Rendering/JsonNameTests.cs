@@ -62,6 +62,7 @@ public class JsonNameTests
             Assert.Equal(expected, Compact(encoder, v => Walk(v, pre: true, name)));
             using var doc = JsonDocument.Parse(expected);
             Assert.Equal("value <&>", doc.RootElement.GetProperty(name).GetProperty(name).GetString());
+            Assert.Equal("value " + name, doc.RootElement.GetProperty(name).GetProperty(name + "3").GetString());
             Assert.Equal(1, doc.RootElement.GetProperty(name + "List")[0].GetProperty("x").GetInt32());
         }
     }
