@@ -53,7 +53,7 @@ public static class CperRecordDescriber
             var d = record.GetDescriptor(i);
             var type = d.SectionType;
             // One registry lookup per section: its describer and its name encoded once; a section without a codec, one lookup of the GUID registry.
-            var codec = registry.Find(type, out var knownName);
+            var codec = registry.Find(type, out var knownName, out bool builtIn);
             bool known = codec is not null || CperGuids.TryGetName(type, CperGuidKind.Section, out knownName);
             string name = known ? knownName.Text : "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
@@ -94,7 +94,7 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                if (codec is not null) CperSectionRegistry.DescribeWith(codec, body, bOff, visitor, options); // vendor codecs contained
+                if (codec is not null) CperSectionRegistry.DescribeWith(codec, builtIn, body, bOff, visitor, options); // vendor codecs contained
                 else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }

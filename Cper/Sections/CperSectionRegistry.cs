@@ -22,14 +22,15 @@ public sealed class CperSectionRegistry
     private static readonly FrozenSet<CperSectionCodec> s_builtIn = CperSections.BuiltIn().ToFrozenSet<CperSectionCodec>(ReferenceEqualityComparer.Instance);
 
     private readonly object _lock = new();
-    // Each codec with its name encoded once (JsonName): the record describer's one lookup per section yields the codec, the
-    // label text and the sectionName bytes (no renderer cache lookup per section, issue #15).
-    private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name)> _codecs;
+    // Each codec with its name encoded once (JsonName) and whether it is built in: the record describer's one lookup per
+    // section yields the codec, the label text, the sectionName bytes and whether to contain it (no renderer cache lookup
+    // and no built-in set lookup per section, issue #15).
+    private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> _codecs;
 
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
     public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType, Entry);
 
-    private static (CperSectionCodec Codec, JsonName Name) Entry(CperSectionCodec codec) => (codec, new JsonName(codec.Name));
+    private static (CperSectionCodec Codec, JsonName Name, bool BuiltIn) Entry(CperSectionCodec codec) => (codec, new JsonName(codec.Name), IsBuiltIn(codec));
 
     /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given.</summary>
     public static CperSectionRegistry Default { get; } = new();
@@ -49,7 +50,7 @@ public sealed class CperSectionRegistry
                     $"Section type {EfiGuid.ToText(codec.SectionType)} already has the {(IsBuiltIn(present) ? "built-in" : "added")} codec \"{present.Name}\"; "
                     + "call Override to replace it on purpose.");
             }
-            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName)>(_codecs) { [codec.SectionType] = Entry(codec) };
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
         }
         return this;
     }
@@ -62,7 +63,7 @@ public sealed class CperSectionRegistry
         lock (_lock)
         {
             var previous = _codecs.TryGetValue(codec.SectionType, out var entry) ? entry.Codec : null;
-            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName)>(_codecs) { [codec.SectionType] = Entry(codec) };
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
             return previous;
         }
     }
@@ -76,15 +77,17 @@ public sealed class CperSectionRegistry
     /// <summary>The codec for a section type, or null.</summary>
     public CperSectionCodec? Find(Guid sectionType) => _codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
 
-    /// <summary>The codec for a section type and its name encoded once (<see cref="JsonName.Text"/> is the codec's name), or null.</summary>
-    internal CperSectionCodec? Find(Guid sectionType, out JsonName name)
+    /// <summary>The codec for a section type, its name encoded once (<see cref="JsonName.Text"/> is the codec's name) and <see cref="IsBuiltIn"/>, or null.</summary>
+    internal CperSectionCodec? Find(Guid sectionType, out JsonName name, out bool builtIn)
     {
         if (_codecs.TryGetValue(sectionType, out var e))
         {
             name = e.Name;
+            builtIn = e.BuiltIn;
             return e.Codec;
         }
         name = default;
+        builtIn = false;
         return null;
     }
 
@@ -144,8 +147,12 @@ public sealed class CperSectionRegistry
     /// with the objects it left open closed.
     /// </summary>
     internal static void DescribeWith(CperSectionCodec codec, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
+        => DescribeWith(codec, IsBuiltIn(codec), body, baseOffset, visitor, options);
+
+    /// <summary><see cref="DescribeWith(CperSectionCodec, ReadOnlySpan{byte}, long, StructureVisitor, CperDecodeOptions)"/> with <see cref="IsBuiltIn"/> known (the registry entry's).</summary>
+    internal static void DescribeWith(CperSectionCodec codec, bool builtIn, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
     {
-        if (IsBuiltIn(codec))
+        if (builtIn)
         {
             if (codec.DescribeWithOptions is { } withOptions) withOptions(body, baseOffset, visitor, options);
             else codec.Describe(body, baseOffset, visitor);
