@@ -208,15 +208,17 @@ public static class CperGuids
 
     // One frozen table per kind, indexed by the kind: a GUID hash and probe per lookup (a record's walk looks up its creator
     // and notification type, and a name per section), no (Guid, kind) tuple to hash and compare. The profile of
-    // decode -f ndjson showed the tuple-keyed dictionary's lookups at 2-3% (benchmarks/README.md).
-    private static readonly FrozenDictionary<Guid, CperGuidInfo>[] s_byKind = BuildByKind();
+    // decode -f ndjson showed the tuple-keyed dictionary's lookups at 2-3% (benchmarks/README.md). Each entry holds its
+    // name encoded once (JsonName) beside it: the record describer's one lookup per GUID yields the label text and the
+    // JSON bytes of creatorName, notificationName and sectionName (no renderer cache lookup per record, issue #15).
+    private static readonly FrozenDictionary<Guid, (CperGuidInfo Info, JsonName Name)>[] s_byKind = BuildByKind();
 
-    private static FrozenDictionary<Guid, CperGuidInfo>[] BuildByKind()
+    private static FrozenDictionary<Guid, (CperGuidInfo Info, JsonName Name)>[] BuildByKind()
     {
         int kinds = s_entries.Max(e => (int)e.Kind) + 1;
-        var byKind = new FrozenDictionary<Guid, CperGuidInfo>[kinds];
+        var byKind = new FrozenDictionary<Guid, (CperGuidInfo, JsonName)>[kinds];
         for (int k = 0; k < kinds; k++)
-            byKind[k] = s_entries.Where(e => (int)e.Kind == k).ToDictionary(e => e.Guid).ToFrozenDictionary(); // ToDictionary: a duplicate throws, as before
+            byKind[k] = s_entries.Where(e => (int)e.Kind == k).ToDictionary(e => e.Guid, e => (e, new JsonName(e.Name))).ToFrozenDictionary(); // ToDictionary: a duplicate throws, as before
         return byKind;
     }
 
@@ -225,7 +227,19 @@ public static class CperGuids
 
     /// <summary>Looks a GUID up as a given kind.</summary>
     public static CperGuidInfo? Find(Guid guid, CperGuidKind kind)
-        => (uint)kind < (uint)s_byKind.Length ? s_byKind[(int)kind].GetValueOrDefault(guid) : null;
+        => (uint)kind < (uint)s_byKind.Length && s_byKind[(int)kind].TryGetValue(guid, out var e) ? e.Info : null;
+
+    /// <summary>The name of a GUID of a given kind, encoded once (<see cref="JsonName.Text"/> is the name); false when the registry does not know it.</summary>
+    internal static bool TryGetName(Guid guid, CperGuidKind kind, out JsonName name)
+    {
+        if ((uint)kind < (uint)s_byKind.Length && s_byKind[(int)kind].TryGetValue(guid, out var e))
+        {
+            name = e.Name;
+            return true;
+        }
+        name = default;
+        return false;
+    }
 
     /// <summary>Section type name, or null.</summary>
     public static string? SectionName(Guid guid) => Find(guid, CperGuidKind.Section)?.Name;

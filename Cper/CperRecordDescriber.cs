@@ -37,8 +37,9 @@ public static class CperRecordDescriber
 
         visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        visitor.JsonOnly(s_creatorName, CperGuids.CreatorName(header.CreatorId));
-        visitor.JsonOnly(s_notificationName, CperGuids.NotificationName(header.NotificationType));
+        // One lookup per GUID yields its name encoded once (CperGuids' table): written without encoding or a cache lookup.
+        NameOrNull(visitor, s_creatorName, CperGuids.TryGetName(header.CreatorId, CperGuidKind.Creator, out var creator), creator);
+        NameOrNull(visitor, s_notificationName, CperGuids.TryGetName(header.NotificationType, CperGuidKind.Notification, out var notification), notification);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -51,14 +52,15 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             var type = d.SectionType;
-            var codec = registry.Find(type); // one registry lookup per section: its name and its describer
-            string? known = codec is not null ? codec.Name : CperGuids.SectionName(type);
-            string name = known ?? "Unknown section";
+            // One registry lookup per section: its describer and its name encoded once; a section without a codec, one lookup of the GUID registry.
+            var codec = registry.Find(type, out var knownName, out bool builtIn);
+            bool known = codec is not null || CperGuids.TryGetName(type, CperGuidKind.Section, out knownName);
+            string name = known ? knownName.Text : "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject(s_descriptor, "Descriptor", dOff, CperSectionDescriptor.Size);
             descriptorLayout.Describe(d.Bytes, dOff, visitor);
-            visitor.JsonOnly(s_sectionName, known);
+            NameOrNull(visitor, s_sectionName, known, knownName);
             visitor.EndObject();
             if (CperRecordChecks.Descriptor(d, i, dOff) is { } invalid)
             {
@@ -92,7 +94,7 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                if (codec is not null) CperSectionRegistry.DescribeWith(codec, body, bOff, visitor, options); // vendor codecs contained
+                if (codec is not null) CperSectionRegistry.DescribeWith(codec, builtIn, body, bOff, visitor, options); // vendor codecs contained
                 else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }
@@ -114,5 +116,11 @@ public static class CperRecordDescriber
         }
         visitor.EndObject();
         return (errors?.Count ?? 0) + sectionErrors;
+    }
+
+    // A registry name as a JSON-only value (encoded once), or null when the registry does not know the GUID.
+    private static void NameOrNull(StructureVisitor visitor, JsonName member, bool known, JsonName name)
+    {
+        if (known) visitor.JsonOnly(member, name); else visitor.JsonOnly(member, (string?)null);
     }
 }

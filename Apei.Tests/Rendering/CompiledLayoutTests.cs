@@ -435,6 +435,91 @@ public class CompiledLayoutTests
         Assert.True(compiled <= fieldByField, $"compiled {compiled} bytes, field by field {fieldByField} bytes");
     }
 
+    /// <summary>Counts the fields reported outside a whole layout (<c>Field</c> called by a describer itself).</summary>
+    private sealed class LooseFieldCounter : SilentVisitor
+    {
+        private int _inLayout;
+        public int Loose, InLayouts;
+
+        public override void Layout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset)
+        {
+            _inLayout++;
+            base.Layout(layout, structure, baseOffset);
+            _inLayout--;
+        }
+
+        public override void NestedLayout(StructDef layout, ReadOnlySpan<byte> structure, long baseOffset, bool valid)
+        {
+            _inLayout++;
+            base.NestedLayout(layout, structure, baseOffset, valid);
+            _inLayout--;
+        }
+
+        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
+        {
+            if (_inLayout > 0) InLayouts++; else Loose++;
+        }
+    }
+
+    // A PCI Express error section (UEFI 2.10 N.2.7) rendered whole, by the compact renderer, field by field through it and by Utf8JsonWriter.
+    private static (string Compiled, string PerField, string Writer) RenderPcie(byte[] body, JavaScriptEncoder? encoder)
+    {
+        string Compact(bool perField)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            var renderer = new JsonRenderer(output, encoder);
+            StructureVisitor v = perField ? new PerField(renderer) : renderer;
+            v.BeginObject(null, "x", 0, body.Length);
+            PcieErrorSection.Describe(body, 0x2000, v);
+            v.EndObject();
+            renderer.Flush();
+            return Encoding.UTF8.GetString(output.WrittenSpan);
+        }
+        var written = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(written, new JsonWriterOptions { Encoder = encoder }))
+        {
+            var renderer = new JsonRenderer(w);
+            renderer.BeginObject(null, "x", 0, body.Length);
+            PcieErrorSection.Describe(body, 0x2000, renderer);
+            renderer.EndObject();
+        }
+        return (Compact(false), Compact(true), Encoding.UTF8.GetString(written.WrittenSpan));
+    }
+
+    [Fact]
+    public void The_PCIe_section_is_described_through_its_layouts_and_renders_the_same_compiled_and_field_by_field()
+    {
+        // Issue #15: every PCIe field reaches the visitor inside a whole layout (the section's parts and the three blocks).
+        var random = new Random(207);
+        var bodies = new List<byte[]> { new byte[PcieErrorSection.Size], Enumerable.Repeat((byte)0xFF, PcieErrorSection.Size + 8).ToArray() };
+        for (int i = 0; i < 48; i++)
+        {
+            var body = new byte[PcieErrorSection.Size + (i % 4 == 0 ? 5 : 0)]; // some with trailing bytes
+            random.NextBytes(body);
+            if (i % 3 == 1) for (int k = 0; k < body.Length; k++) body[k] = random.Next(4) == 0 ? (byte)random.Next(8) : (byte)0; // sparse: zero blocks, named values
+            body.AsSpan(0, 8).Clear();
+            body[0] = (byte)random.Next(256); // validation bits 0-7 (N.2.7): every block valid or not
+            bodies.Add(body);
+        }
+        foreach (var body in bodies)
+        {
+            var counter = new LooseFieldCounter();
+            PcieErrorSection.Describe(body, 0, counter);
+            Assert.Equal(0, counter.Loose);
+            Assert.True(counter.InLayouts >= PcieErrorSection.LayoutDef.Fields.Length - 3, $"{counter.InLayouts} fields");
+            foreach (var encoder in s_encoders)
+            {
+                var (compiled, perField, writer) = RenderPcie(body, encoder);
+                Assert.Equal(writer, compiled);
+                Assert.Equal(writer, perField);
+            }
+        }
+        // The section's own fields all reach the renderings, between and around the blocks (N.2.7, Table N-35 order).
+        using var doc = JsonDocument.Parse(RenderPcie(bodies[1], null).Writer);
+        Assert.Equal(["validationBits", "portType", "version", "command", "status", "reserved", "deviceId", "deviceSerialNumber", "secondaryStatus", "bridgeControl", "capabilityStructure", "aerInfo", "trailingBytes"],
+            doc.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
     [Fact]
     public void A_renderer_shared_by_threads_compiles_each_layout_once_and_renders_the_same()
     {

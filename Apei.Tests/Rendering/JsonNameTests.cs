@@ -24,6 +24,7 @@ public class JsonNameTests
         if (pre) v.BeginObject(n, "Object", 0, 0); else v.BeginObject(name, "Object", 0, 0);
         if (pre) v.JsonOnly(n, "value <&>"); else v.JsonOnly(name, "value <&>");
         if (pre) v.JsonOnly(new JsonName(name + "2"), null); else v.JsonOnly(name + "2", null);
+        if (pre) v.JsonOnly(new JsonName(name + "3"), new JsonName("value " + name)); else v.JsonOnly(name + "3", "value " + name); // a value encoded once too
         v.EndObject();
         if (pre) v.BeginArray(new JsonName(name + "List"), "Array", 0, 0); else v.BeginArray(name + "List", "Array", 0, 0);
         if (pre) v.BeginObject(n, $"Element {1}", 0, 0); else v.BeginObject(name, $"Element {1}", 0, 0); // in an array: no name either way
@@ -61,6 +62,7 @@ public class JsonNameTests
             Assert.Equal(expected, Compact(encoder, v => Walk(v, pre: true, name)));
             using var doc = JsonDocument.Parse(expected);
             Assert.Equal("value <&>", doc.RootElement.GetProperty(name).GetProperty(name).GetString());
+            Assert.Equal("value " + name, doc.RootElement.GetProperty(name).GetProperty(name + "3").GetString());
             Assert.Equal(1, doc.RootElement.GetProperty(name + "List")[0].GetProperty("x").GetInt32());
         }
     }

@@ -372,6 +372,12 @@ public sealed class JsonRenderer : StructureVisitor
         if (value is null) _s.Null(N(json)); else _s.String(N(json), V(value));
     }
 
+    /// <summary>A JSON-only value that is a name encoded once, under a name encoded once: no encoding and no cache lookup per call.</summary>
+    public override void JsonOnly(JsonName json, JsonName value)
+    {
+        if (value.Text is null) _s.Null(N(json)); else _s.String(N(json), N(value));
+    }
+
     /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => WriteCompactHex(N(json), bytes);
 

@@ -128,6 +128,14 @@ public abstract class StructureVisitor
     /// </summary>
     public virtual void JsonOnly(JsonName json, string? value) => JsonOnly(json.Text, value);
 
+    /// <summary>
+    /// A JSON-only value that is a fixed name, encoded once like a member name (<see cref="JsonName"/>: e.g. the GUID
+    /// registry's names, so the JSON renderer writes the bytes without encoding or looking the value up per record);
+    /// the default passes <see cref="JsonName.Text"/> to <see cref="JsonOnly(JsonName, string)"/>. A null value has no
+    /// <see cref="JsonName"/>: pass null to the string overload.
+    /// </summary>
+    public virtual void JsonOnly(JsonName json, JsonName value) => JsonOnly(json, value.Text);
+
     /// <summary>Bytes that belong to no structure (padding, vendor data, an undecodable body).</summary>
     public abstract void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes);
 

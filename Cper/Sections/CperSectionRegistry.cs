@@ -22,10 +22,15 @@ public sealed class CperSectionRegistry
     private static readonly FrozenSet<CperSectionCodec> s_builtIn = CperSections.BuiltIn().ToFrozenSet<CperSectionCodec>(ReferenceEqualityComparer.Instance);
 
     private readonly object _lock = new();
-    private Dictionary<Guid, CperSectionCodec> _codecs;
+    // Each codec with its name encoded once (JsonName) and whether it is built in: the record describer's one lookup per
+    // section yields the codec, the label text, the sectionName bytes and whether to contain it (no renderer cache lookup
+    // and no built-in set lookup per section, issue #15).
+    private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> _codecs;
 
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
-    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType);
+    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType, Entry);
+
+    private static (CperSectionCodec Codec, JsonName Name, bool BuiltIn) Entry(CperSectionCodec codec) => (codec, new JsonName(codec.Name), IsBuiltIn(codec));
 
     /// <summary>The process-wide registry: the built-in codecs and what was added to it. Used when no other registry is given.</summary>
     public static CperSectionRegistry Default { get; } = new();
@@ -37,14 +42,15 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            if (_codecs.TryGetValue(codec.SectionType, out var present))
+            if (_codecs.TryGetValue(codec.SectionType, out var entry))
             {
+                var present = entry.Codec;
                 if (ReferenceEquals(present, codec)) return this;
                 throw new InvalidOperationException(
                     $"Section type {EfiGuid.ToText(codec.SectionType)} already has the {(IsBuiltIn(present) ? "built-in" : "added")} codec \"{present.Name}\"; "
                     + "call Override to replace it on purpose.");
             }
-            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
         }
         return this;
     }
@@ -56,20 +62,34 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            var previous = _codecs.GetValueOrDefault(codec.SectionType);
-            _codecs = new Dictionary<Guid, CperSectionCodec>(_codecs) { [codec.SectionType] = codec };
+            var previous = _codecs.TryGetValue(codec.SectionType, out var entry) ? entry.Codec : null;
+            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
             return previous;
         }
     }
 
     /// <summary>Every codec, ordered by section type GUID.</summary>
-    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.OrderBy(c => c.SectionType)];
+    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.Select(e => e.Codec).OrderBy(c => c.SectionType)];
 
     /// <summary>True for the codecs ApeiKit ships (their exceptions are not contained: they throw only <see cref="ApeiContentException"/>).</summary>
     public static bool IsBuiltIn(CperSectionCodec codec) => codec is not null && s_builtIn.Contains(codec);
 
     /// <summary>The codec for a section type, or null.</summary>
-    public CperSectionCodec? Find(Guid sectionType) => _codecs.GetValueOrDefault(sectionType);
+    public CperSectionCodec? Find(Guid sectionType) => _codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
+
+    /// <summary>The codec for a section type, its name encoded once (<see cref="JsonName.Text"/> is the codec's name) and <see cref="IsBuiltIn"/>, or null.</summary>
+    internal CperSectionCodec? Find(Guid sectionType, out JsonName name, out bool builtIn)
+    {
+        if (_codecs.TryGetValue(sectionType, out var e))
+        {
+            name = e.Name;
+            builtIn = e.BuiltIn;
+            return e.Codec;
+        }
+        name = default;
+        builtIn = false;
+        return null;
+    }
 
     /// <summary>The name of a section type: its codec's, else the GUID registry's (<see cref="CperGuids"/>), else null.</summary>
     public string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);
@@ -127,8 +147,12 @@ public sealed class CperSectionRegistry
     /// with the objects it left open closed.
     /// </summary>
     internal static void DescribeWith(CperSectionCodec codec, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
+        => DescribeWith(codec, IsBuiltIn(codec), body, baseOffset, visitor, options);
+
+    /// <summary><see cref="DescribeWith(CperSectionCodec, ReadOnlySpan{byte}, long, StructureVisitor, CperDecodeOptions)"/> with <see cref="IsBuiltIn"/> known (the registry entry's).</summary>
+    internal static void DescribeWith(CperSectionCodec codec, bool builtIn, ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, CperDecodeOptions options)
     {
-        if (IsBuiltIn(codec))
+        if (builtIn)
         {
             if (codec.DescribeWithOptions is { } withOptions) withOptions(body, baseOffset, visitor, options);
             else codec.Describe(body, baseOffset, visitor);

@@ -144,6 +144,19 @@ public sealed partial class PcieErrorSection : FixedSectionBody
         return new PcieErrorSection(body);
     }
 
+    // The section's own fields as two parts of the generated layout (UEFI 2.10 N.2.7, Table N-35: bytes 0-23 and 40-51),
+    // validated by the section's validation bits, between which and after which the three blocks are described as their
+    // declared layouts: the visitor gets whole layouts, so the compact JSON renderer writes the section from compiled
+    // forms (issue #15), as ARM and IA32/X64 entries are; other visitors get the same fields one by one, as before.
+    // (A nested class: its statics are made on first use, after the generated LayoutDef, which lives in another file.)
+    private static class Parts
+    {
+        public static readonly StructDef Head = Part(0, DeviceIdOffset), Middle = Part(DeviceIdOffset + PcieDeviceId.Size, CapabilityOffset);
+
+        private static StructDef Part(int from, int to)
+            => new(StructureName, Size, [.. LayoutDef.Fields.Where(f => f.Offset >= from && f.End <= to)], ValidationBitsField);
+    }
+
     /// <summary>Describes the section: its own fields, then the device ID, capability structure and AER info as named registers.</summary>
     /// <exception cref="ApeiContentException">Fewer than 208 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
@@ -151,18 +164,17 @@ public sealed partial class PcieErrorSection : FixedSectionBody
         CheckLength(body, baseOffset);
         var s = body[..Size];
         ulong valid = LayoutDef.ReadValidationBits(s);
-        foreach (var f in LayoutDef.Fields)
-        {
-            bool ok = StructDef.IsValid(f, valid);
-            if (ReferenceEquals(f, DeviceIdBlockField)) Block("deviceId", "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, ok);
-            else if (ReferenceEquals(f, CapabilityStructureField)) Block("capabilityStructure", "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, ok);
-            else if (ReferenceEquals(f, AerInfoField)) Block("aerInfo", "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, ok);
-            else visitor.Field(f, baseOffset + f.Offset, s.Slice(f.Offset, f.Size), ok, valid);
-        }
+        Parts.Head.Describe(s, baseOffset, visitor);
+        Block(s_deviceId, "Device ID", DeviceIdLayout, s, DeviceIdOffset, baseOffset, visitor, StructDef.IsValid(DeviceIdBlockField, valid));
+        Parts.Middle.Describe(s, baseOffset, visitor);
+        Block(s_capabilityStructure, "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, StructDef.IsValid(CapabilityStructureField, valid));
+        Block(s_aerInfo, "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, StructDef.IsValid(AerInfoField, valid));
         if (body.Length > Size) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + Size, body[Size..]);
     }
 
-    private static void Block(string json, string label, StructDef def, ReadOnlySpan<byte> section, int at, long baseOffset, StructureVisitor visitor, bool valid)
+    private static readonly JsonName s_deviceId = new("deviceId"), s_capabilityStructure = new("capabilityStructure"), s_aerInfo = new("aerInfo");
+
+    private static void Block(JsonName json, string label, StructDef def, ReadOnlySpan<byte> section, int at, long baseOffset, StructureVisitor visitor, bool valid)
     {
         var bytes = section.Slice(at, def.Size);
         if (!valid && FieldFormat.IsZero(bytes) && !visitor.ReportsZeroParts) return;
