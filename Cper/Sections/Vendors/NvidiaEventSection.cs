@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper.Vendors;
@@ -144,8 +143,8 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
         ContextCountField.WriteValue(destination, DeclaredContextCount ?? (byte)Contexts.Count);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[HeaderSize..], InfoVersion);
-        destination[HeaderSize + 2] = (byte)(InfoHeaderSize + Info.Length);
+        NvidiaEventInfoHeader.InfoVersionField.WriteValue(destination[HeaderSize..], InfoVersion);
+        NvidiaEventInfoHeader.InfoSizeField.WriteValue(destination[HeaderSize..], (ulong)(InfoHeaderSize + Info.Length));
         int pos = HeaderSize + InfoHeaderSize;
         Info.CopyTo(destination[pos..]);
         pos += Info.Length;
@@ -161,7 +160,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     {
         var walk = Walk(body, baseOffset);
         if (walk.InfoError is not null) throw walk.InfoError;
-        var s = new NvidiaEventSection { InfoVersion = BinaryPrimitives.ReadUInt16LittleEndian(body[HeaderSize..]) };
+        var s = new NvidiaEventSection { InfoVersion = (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]) };
         body[..HeaderSize].CopyTo(s._header);
         s.Info = body[(HeaderSize + InfoHeaderSize)..walk.InfoEnd].ToArray();
         foreach (var (at, size) in walk.Contexts) s.Contexts.Add(NvidiaEventContext.Decode(body.Slice(at, size)));
@@ -175,7 +174,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     {
         infoEnd = HeaderSize + InfoHeaderSize;
         if (body.Length < HeaderSize + InfoHeaderSize) return false;
-        int infoSize = body[HeaderSize + 2];
+        int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
         if (infoSize < InfoHeaderSize || HeaderSize + infoSize > body.Length) return false;
         infoEnd = HeaderSize + infoSize;
         return true;
@@ -198,11 +197,11 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     private static WalkResult Walk(ReadOnlySpan<byte> body, long baseOffset)
     {
         if (body.Length < HeaderSize + InfoHeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
-        int infoSize = body[HeaderSize + 2];
+        int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
         var contexts = new List<(int, int)>();
         if (!TryMeasureInfo(body, out int infoEnd))
         {
-            var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + 2,
+            var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
                 FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
             return new(HeaderSize + InfoHeaderSize, contexts, HeaderSize + InfoHeaderSize, e, null);
         }
@@ -249,7 +248,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         }
         int infoAt = HeaderSize + InfoHeaderSize;
         var info = body[infoAt..walk.InfoEnd];
-        var layout = InfoLayoutFor(body[SourceDeviceTypeField.Offset], BinaryPrimitives.ReadUInt16LittleEndian(body[HeaderSize..]));
+        var layout = InfoLayoutFor(body[SourceDeviceTypeField.Offset], (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]));
         visitor.BeginObject("eventInfo", layout?.Name ?? "Event information", baseOffset + infoAt, info.Length);
         DescribeFixed(layout, info, baseOffset + infoAt, visitor, "data");
         visitor.EndObject();

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace ApeiKit.Cper.Vendors;
 
 // The hand-written part of the generated zero-copy views of the NVIDIA event section (layout as openbmc/libcper reads
@@ -15,7 +13,7 @@ public readonly ref partial struct NvidiaEventSectionView
     /// Event information version after the event header (major in bits 8-15, minor in bits 0-7; libcper
     /// EFI_NVIDIA_EVENT_INFO_HEADER), or 0 when the body does not reach it.
     /// </summary>
-    public ushort InfoVersion => _body.Length >= NvidiaEventSection.HeaderSize + 2 ? BinaryPrimitives.ReadUInt16LittleEndian(_body[NvidiaEventSection.HeaderSize..]) : (ushort)0;
+    public ushort InfoVersion => _body.Length >= NvidiaEventSection.HeaderSize + NvidiaEventInfoHeader.InfoVersionField.End ? (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(_body[NvidiaEventSection.HeaderSize..]) : (ushort)0;
 
     /// <summary>
     /// The device-specific event information after its 3-byte header, up to its size byte (see
@@ -29,7 +27,7 @@ public readonly ref partial struct NvidiaEventSectionView
     /// The layout of <see cref="Info"/> for this section's source device type and information version (CPU 0.x, GPU 1.x),
     /// or null.
     /// </summary>
-    public StructDef? InfoLayout => _body.Length >= NvidiaEventSection.HeaderSize + 2 ? NvidiaEventSection.InfoLayoutFor(SourceDeviceType, InfoVersion) : null;
+    public StructDef? InfoLayout => _body.Length >= NvidiaEventSection.HeaderSize + NvidiaEventInfoHeader.InfoVersionField.End ? NvidiaEventSection.InfoLayoutFor(SourceDeviceType, InfoVersion) : null;
 
     /// <summary>
     /// The event contexts as views, in order (libcper's walk: each at the previous one plus its context size): the
