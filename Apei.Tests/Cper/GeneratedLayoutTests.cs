@@ -529,6 +529,19 @@ public sealed class GeneratedLayoutTests
             c.AgreeBytes(FirmwareErrorRecordReferenceSection.RecordIdentifierGuidField, v.HasRecordIdentifierGuid, v.HasRecordIdentifierGuid ? v.RecordIdentifierGuid.ToByteArray() : []);
             c.AgreeData("payload", v.Payload);
         }),
+        ["NVIDIA event"] = new(NvidiaEventSection.SectionGuid, NvidiaEventSection.LayoutDef, NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize, (b, c) =>
+        {
+            // The event header view; the event information and the contexts after it are walked by the hand-written part,
+            // held to libcper's JSON and the model in NvidiaEventSectionViewTests.
+            Assert.True(NvidiaEventSectionView.TryRead(b, out var v));
+            c.Agree(NvidiaEventSection.VersionField, v.HasVersion, v.Version);
+            c.Agree(NvidiaEventSection.ContextCountField, v.HasContextCount, v.ContextCount);
+            c.Agree(NvidiaEventSection.SourceDeviceTypeField, v.HasSourceDeviceType, v.SourceDeviceType);
+            c.Agree(NvidiaEventSection.EventTypeField, v.HasEventType, v.EventType);
+            c.Agree(NvidiaEventSection.EventSubtypeField, v.HasEventSubtype, v.EventSubtype);
+            c.Agree(NvidiaEventSection.LinkIdField, v.HasLinkId, v.LinkId);
+            c.AgreeBytes(NvidiaEventSection.SignatureBytesField, v.HasSignatureBytes, v.SignatureBytes);
+        }),
     };
 
     public static TheoryData<string> Layouts => [.. s_rows.Keys];
@@ -573,6 +586,9 @@ public sealed class GeneratedLayoutTests
             .Order(StringComparer.Ordinal);
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
         // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
+        // The NVIDIA event context header and the structures after the event header (information header and CPU/GPU
+        // information at the end the information size gives, context data by format) likewise: NvidiaEventSectionViewTests,
+        // the snapshots and LibCperCompatTests (libcper's own output) hold them.
         // An NVIDIA register entry repeats after the header: the NVIDIA row holds each one to the walk (AgreeAt).
         // The ARM RAS IP instance and IP type forms are chosen by a format byte, and its syndromes, auxiliary data, contexts,
         // registers and pairs lie where counts and offsets say: the ARM RAS row holds them to the walk (AgreeAt, the IP
@@ -583,7 +599,10 @@ public sealed class GeneratedLayoutTests
         // The CXL event records lie in the component event log, not at a field of the section: the CXL component row holds
         // the header and general media record to the walk, VariableSectionViewTests every record type to CXL 2.0's offsets.
         string[] cxl = [CxlEventRecordHeader.LayoutDef.Name, CxlGeneralMediaEvent.LayoutDef.Name, CxlDramEvent.LayoutDef.Name, CxlMemoryModuleEvent.LayoutDef.Name];
-        string[] elsewhere = [.. armRas, .. cxl, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
+            NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
+            NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
+            .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 

@@ -34,16 +34,19 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
 
     // The layouts' fields (NvidiaEventSection), found once.
-    private static readonly StructDef H = NvidiaEventSection.HeaderLayout, Cpu = NvidiaEventSection.CpuInfoLayout, Gpu = NvidiaEventSection.GpuInfoLayout,
-        Ctx = NvidiaEventSection.ContextHeaderLayout, Init = NvidiaEventSection.GpuInitMetadataLayout, Actions = NvidiaEventSection.RecommendedActionsLayout;
-    private static readonly FieldDef s_version = F(H, "version"), s_device = F(H, "sourceDeviceType"), s_type = F(H, "type"), s_subtype = F(H, "subtype"),
-        s_linkId = F(H, "linkId"), s_signature = F(H, "signature"), s_infoVersion = F(NvidiaEventSection.InfoHeaderLayout, "infoVersion"),
-        s_ctxVersion = F(Ctx, "version"), s_format = F(Ctx, "dataFormatType"), s_formatVersion = F(Ctx, "dataFormatVersion"), s_dataSize = F(Ctx, "dataSize"),
-        s_socket = F(Cpu, "socketNum"), s_arch = F(Cpu, "architecture"), s_instanceBase = F(Cpu, "instanceBase"),
-        s_originator = F(Gpu, "eventOriginator"), s_partition = F(Gpu, "sourcePartition"), s_subPartition = F(Gpu, "sourceSubPartition"), s_gpuPdi = F(Gpu, "pdi"),
-        s_configuration = F(Init, "configuration"), s_initPdi = F(Init, "pdi"), s_architectureId = F(Init, "architectureId"), s_hardwareInfoType = F(Init, "hardwareInfoType"),
-        s_flags = F(Actions, "flags"), s_recoveryAction = F(Actions, "recoveryAction"), s_diagnosticFlow = F(Actions, "diagnosticFlow");
-    private static readonly FieldDef[] s_ecids = [F(Cpu, "ecid1"), F(Cpu, "ecid2"), F(Cpu, "ecid3"), F(Cpu, "ecid4")];
+    private static readonly StructDef Cpu = NvidiaEventSection.CpuInfoLayout, Gpu = NvidiaEventSection.GpuInfoLayout,
+        Init = NvidiaEventSection.GpuInitMetadataLayout, Actions = NvidiaEventSection.RecommendedActionsLayout;
+    // The fields are the declarations' generated statics (NvidiaEventSection.cs).
+    private static readonly FieldDef s_version = NvidiaEventSection.VersionField, s_device = NvidiaEventSection.SourceDeviceTypeField,
+        s_type = NvidiaEventSection.EventTypeField, s_subtype = NvidiaEventSection.EventSubtypeField, s_linkId = NvidiaEventSection.LinkIdField,
+        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField,
+        s_ctxVersion = NvidiaEventContext.VersionField, s_format = NvidiaEventContext.DataFormatTypeField,
+        s_formatVersion = NvidiaEventContext.DataFormatVersionField, s_dataSize = NvidiaEventContext.DataSizeField,
+        s_socket = NvidiaCpuEventInfo.SocketNumField, s_arch = NvidiaCpuEventInfo.ArchitectureField, s_instanceBase = NvidiaCpuEventInfo.InstanceBaseField,
+        s_originator = NvidiaGpuEventInfo.EventOriginatorField, s_partition = NvidiaGpuEventInfo.SourcePartitionField, s_subPartition = NvidiaGpuEventInfo.SourceSubPartitionField, s_gpuPdi = NvidiaGpuEventInfo.PdiField,
+        s_configuration = NvidiaGpuInitMetadata.ConfigurationField, s_initPdi = NvidiaGpuInitMetadata.PdiField, s_architectureId = NvidiaGpuInitMetadata.ArchitectureIdField, s_hardwareInfoType = NvidiaGpuInitMetadata.HardwareInfoTypeField,
+        s_flags = NvidiaGpuRecommendedActions.FlagsField, s_recoveryAction = NvidiaGpuRecommendedActions.RecoveryActionField, s_diagnosticFlow = NvidiaGpuRecommendedActions.DiagnosticFlowField;
+    private static readonly FieldDef[] s_ecids = [NvidiaCpuEventInfo.Ecid1Field, NvidiaCpuEventInfo.Ecid2Field, NvidiaCpuEventInfo.Ecid3Field, NvidiaCpuEventInfo.Ecid4Field];
 
     private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_signatureName = N("signature"),
         s_versionName = N("version"), s_sourceDeviceType = N("sourceDeviceType"), s_typeName = N("type"), s_subtypeName = N("subtype"),
@@ -133,7 +136,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
         w.WriteStartArray(s_eventContexts);
         int pos = infoEnd;
-        for (int i = 0; i < body[NvidiaEventSection.ContextCountOffset] && NvidiaEventSection.TryWalkContext(body, pos, out int size); i++)
+        for (int i = 0; i < body[NvidiaEventSection.ContextCountField.Offset] && NvidiaEventSection.TryWalkContext(body, pos, out int size); i++)
         {
             WriteContext(w, body.Slice(pos, size), device, text);
             pos += size;

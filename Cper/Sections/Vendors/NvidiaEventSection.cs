@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper.Vendors;
 
@@ -19,7 +19,9 @@ namespace ApeiKit.Cper.Vendors;
 /// context size fit; a context count larger than the contexts present is kept (<see cref="DeclaredContextCount"/>) with
 /// the bytes after the last whole context as <see cref="TrailingBytes"/>, so decode then encode is byte-identical.
 /// </remarks>
-public sealed class NvidiaEventSection : CperSectionBody
+[Layout("NVIDIA event section", HeaderSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_HEADER")]
+[Reserved(3, 1)]
+public sealed partial class NvidiaEventSection : CperSectionBody
 {
     /// <summary>The section type GUID.</summary>
     public static readonly Guid SectionGuid = new("9068e568-6ca0-11f0-aeaf-159343591eac");
@@ -37,98 +39,30 @@ public sealed class NvidiaEventSection : CperSectionBody
     /// <summary>GPU event originators (libcper).</summary>
     public static NameTable Originators { get; } = [new(0, "Invalid"), new(1, "Reserved1"), new(2, "PF_GSP_FW"), new(3, "VF_GSP_FW"), new(4, "PF_DRIVER"), new(5, "VF_DRIVER")];
 
-    /// <summary>Event header layout (32 bytes).</summary>
-    public static StructDef HeaderLayout { get; } = new(StructureName, HeaderSize,
-    [
-        FieldDef.UInt("version", "Version", 0, 1),
-        FieldDef.UInt("contextCount", "Event context count", 1, 1),
-        FieldDef.Enum("sourceDeviceType", "Source device type", 2, 1, DeviceTypes),
-        FieldDef.Reserved("reserved", 3, 1),
-        FieldDef.Hex("type", "Event type", 4, 2),
-        FieldDef.Hex("subtype", "Event subtype", 6, 2),
-        FieldDef.Hex("linkId", "Link ID", 8, 8),
-        FieldDef.Ascii("signature", "Signature", 16, 16),
-    ]);
+    /// <summary>Event header layout (32 bytes): the declaration's <c>LayoutDef</c>.</summary>
+    public static StructDef HeaderLayout => LayoutDef;
 
-    /// <summary>Event information header (3 bytes at offset 32).</summary>
-    public static StructDef InfoHeaderLayout { get; } = new("NVIDIA event information header", InfoHeaderSize,
-    [
-        FieldDef.Hex("infoVersion", "Information version (major in bits 8-15, minor in 0-7)", 0, 2),
-        FieldDef.UInt("infoSize", "Information size (with this header)", 2, 1, unit: "bytes"),
-    ]);
+    /// <summary>Event information header (3 bytes at offset 32): <see cref="NvidiaEventInfoHeader"/>'s declaration.</summary>
+    public static StructDef InfoHeaderLayout => NvidiaEventInfoHeader.LayoutDef;
 
     /// <summary>CPU event information (29 bytes, source device type 0, information version 0.x).</summary>
-    public static StructDef CpuInfoLayout { get; } = new("NVIDIA CPU event information", 29,
-    [
-        FieldDef.UInt("socketNum", "Socket", 0, 1),
-        FieldDef.Bits("architecture", "Architecture", 1, 4,
-        [
-            new("hidFam", "HID family", 0, 4), new("revisionMajor", "Major revision", 4, 4), new("chipId", "Chip ID", 8, 8),
-            new("revisionMinor", "Minor revision", 16, 4), new("preSiPlatform", "Pre-silicon platform (0 silicon)", 20, 5),
-            new("errorInjection", "Error injection", 31, 1),
-        ]),
-        FieldDef.Hex("ecid1", "ECID 1", 5, 4), FieldDef.Hex("ecid2", "ECID 2", 9, 4), FieldDef.Hex("ecid3", "ECID 3", 13, 4), FieldDef.Hex("ecid4", "ECID 4", 17, 4),
-        FieldDef.Hex("instanceBase", "Instance base", 21, 8),
-    ]);
+    public static StructDef CpuInfoLayout => NvidiaCpuEventInfo.LayoutDef;
 
     /// <summary>GPU event information (13 bytes, source device type 1, information version 1.x).</summary>
-    public static StructDef GpuInfoLayout { get; } = new("NVIDIA GPU event information", 13,
-    [
-        FieldDef.Enum("eventOriginator", "Event originator", 0, 1, Originators),
-        FieldDef.UInt("sourcePartition", "Source partition", 1, 2),
-        FieldDef.UInt("sourceSubPartition", "Source sub-partition", 3, 2),
-        FieldDef.Hex("pdi", "PDI", 5, 8),
-    ]);
+    public static StructDef GpuInfoLayout => NvidiaGpuEventInfo.LayoutDef;
 
-    /// <summary>Context header (16 bytes).</summary>
-    public static StructDef ContextHeaderLayout { get; } = new("NVIDIA event context", ContextHeaderSize,
-    [
-        FieldDef.UInt("contextSize", "Context size (header, data and padding)", 0, 4, unit: "bytes"),
-        FieldDef.UInt("version", "Version", 4, 2),
-        FieldDef.Reserved("reserved", 6, 2),
-        FieldDef.Hex("dataFormatType", "Data format type", 8, 2),
-        FieldDef.UInt("dataFormatVersion", "Data format version", 10, 2),
-        FieldDef.UInt("dataSize", "Data size", 12, 4, unit: "bytes"),
-    ]);
+    /// <summary>Context header (16 bytes): <see cref="NvidiaEventContext"/>'s declaration.</summary>
+    public static StructDef ContextHeaderLayout => NvidiaEventContext.LayoutDef;
 
     /// <summary>GPU initialization metadata (context data format 0x8000, 192 bytes).</summary>
-    public static StructDef GpuInitMetadataLayout { get; } = new("NVIDIA GPU initialization metadata", 192,
-    [
-        FieldDef.Ascii("deviceName", "Device name", 0, 48),
-        FieldDef.Ascii("firmwareVersion", "Firmware version", 48, 16),
-        FieldDef.Ascii("pfDriverMicrocodeVersion", "PF driver microcode version", 64, 16),
-        FieldDef.Ascii("pfDriverVersion", "PF driver version", 80, 16),
-        FieldDef.Ascii("vfDriverVersion", "VF driver version", 96, 16),
-        FieldDef.Hex("configuration", "Configuration", 112, 8),
-        FieldDef.Hex("pdi", "PDI", 120, 8),
-        FieldDef.Hex("architectureId", "Architecture ID", 128, 4),
-        FieldDef.UInt("hardwareInfoType", "Hardware information type (0 PCI)", 132, 1),
-        FieldDef.Hex("pciClass", "PCI class", 133, 1), FieldDef.Hex("pciSubclass", "PCI subclass", 134, 1), FieldDef.Hex("pciRevision", "PCI revision", 135, 1),
-        FieldDef.Hex("vendorId", "Vendor ID", 136, 2), FieldDef.Hex("deviceId", "Device ID", 138, 2),
-        FieldDef.Hex("subsystemVendorId", "Subsystem vendor ID", 140, 2), FieldDef.Hex("subsystemId", "Subsystem ID", 142, 2),
-        FieldDef.Hex("bar0Start", "BAR 0 start", 144, 8), FieldDef.Hex("bar0Size", "BAR 0 size", 152, 8),
-        FieldDef.Hex("bar1Start", "BAR 1 start", 160, 8), FieldDef.Hex("bar1Size", "BAR 1 size", 168, 8),
-        FieldDef.Hex("bar2Start", "BAR 2 start", 176, 8), FieldDef.Hex("bar2Size", "BAR 2 size", 184, 8),
-    ]);
+    public static StructDef GpuInitMetadataLayout => NvidiaGpuInitMetadata.LayoutDef;
 
     /// <summary>GPU recommended actions (context data format 0x8002, 16 bytes).</summary>
-    public static StructDef RecommendedActionsLayout { get; } = new("NVIDIA GPU recommended actions", 16,
-    [
-        FieldDef.Hex("flags", "Flags", 0, 1),
-        FieldDef.Reserved("reserved", 1, 3),
-        FieldDef.UInt("recoveryAction", "Recovery action", 4, 2),
-        FieldDef.UInt("diagnosticFlow", "Diagnostic flow", 6, 2),
-        FieldDef.Reserved("reserved2", 8, 8),
-    ]);
+    public static StructDef RecommendedActionsLayout => NvidiaGpuRecommendedActions.LayoutDef;
 
     /// <summary>Element layouts of context data formats 1-4 (64-bit key/value, 32-bit key/value, 64-bit values, 32-bit values).</summary>
     public static IReadOnlyList<StructDef> ArrayElementLayouts { get; } =
-    [
-        new("64-bit key/value", 16, [FieldDef.Hex("key64", "Key", 0, 8), FieldDef.Hex("val64", "Value", 8, 8)]),
-        new("32-bit key/value", 8, [FieldDef.Hex("key32", "Key", 0, 4), FieldDef.Hex("val32", "Value", 4, 4)]),
-        new("64-bit value", 8, [FieldDef.Hex("val64", "Value", 0, 8)]),
-        new("32-bit value", 4, [FieldDef.Hex("val32", "Value", 0, 4)]),
-    ];
+        [NvidiaKeyValue64.LayoutDef, NvidiaKeyValue32.LayoutDef, NvidiaValue64.LayoutDef, NvidiaValue32.LayoutDef];
 
     /// <summary>GPU legacy XID (context data format 0x8001): XID code, then up to 236 bytes of message text.</summary>
     public const int LegacyXidMessageSize = 236;
@@ -141,18 +75,30 @@ public sealed class NvidiaEventSection : CperSectionBody
     /// <inheritdoc/>
     public override Guid SectionType => SectionGuid;
 
+    // The event header's declaration (libcper EFI_NVIDIA_EVENT_HEADER): HeaderLayout, the XField statics and
+    // NvidiaEventSectionView are generated from it; the model keeps the header's bytes (_header).
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
     /// <summary>Event header version (libcper reads version 1).</summary>
-    public byte Version { get => _header[0]; set => _header[0] = value; }
+    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    // The context count the encoder writes (the list's count, or DeclaredContextCount); read by the walk.
+    [Field(1, 1, FieldKind.UInt, Label = "Event context count")] internal partial byte ContextCount { get; }
     /// <summary>Source device type (see <see cref="DeviceTypes"/>).</summary>
-    public byte SourceDeviceType { get => _header[2]; set => _header[2] = value; }
+    [Field(2, 1, FieldKind.Enum, Names = nameof(DeviceTypes))] public partial byte SourceDeviceType { get; set; }
     /// <summary>Event type.</summary>
-    public ushort EventType { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(4)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(4), value); }
+    [Field(4, 2, FieldKind.Hex, Json = "type")] public partial ushort EventType { get; set; }
     /// <summary>Event subtype.</summary>
-    public ushort EventSubtype { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(6)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(6), value); }
+    [Field(6, 2, FieldKind.Hex, Json = "subtype")] public partial ushort EventSubtype { get; set; }
     /// <summary>Link ID.</summary>
-    public ulong LinkId { get => BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(8)); set => BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(8), value); }
-    /// <summary>The 16 signature bytes (ASCII, NUL padded).</summary>
-    public byte[] SignatureBytes { get => _header.AsSpan(16, 16).ToArray(); set => value.AsSpan(0, Math.Min(16, value.Length)).CopyTo(_header.AsSpan(16, 16)); }
+    [Field(8, 8, FieldKind.Hex)] public partial ulong LinkId { get; set; }
+    /// <summary>The 16 signature bytes (ASCII, NUL padded); a shorter value sets the first bytes.</summary>
+    [Field(16, 16, FieldKind.Ascii, Json = "signature", Label = "Signature")]
+    public byte[] SignatureBytes
+    {
+        get => _header.AsSpan(SignatureBytesField.Offset, SignatureBytesField.Size).ToArray();
+        set => value.AsSpan(0, Math.Min(SignatureBytesField.Size, value.Length)).CopyTo(_header.AsSpan(SignatureBytesField.Offset, SignatureBytesField.Size));
+    }
     /// <summary>Event information version (major in bits 8-15, minor in bits 0-7).</summary>
     public ushort InfoVersion { get; set; }
     /// <summary>The device-specific event information after its 3-byte header (see <see cref="InfoLayout"/>).</summary>
@@ -196,9 +142,9 @@ public sealed class NvidiaEventSection : CperSectionBody
         int total = GetEncodedLength();
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
-        destination[1] = DeclaredContextCount ?? (byte)Contexts.Count;
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[HeaderSize..], InfoVersion);
-        destination[HeaderSize + 2] = (byte)(InfoHeaderSize + Info.Length);
+        ContextCountField.WriteValue(destination, DeclaredContextCount ?? (byte)Contexts.Count);
+        NvidiaEventInfoHeader.InfoVersionField.WriteValue(destination[HeaderSize..], InfoVersion);
+        NvidiaEventInfoHeader.InfoSizeField.WriteValue(destination[HeaderSize..], (ulong)(InfoHeaderSize + Info.Length));
         int pos = HeaderSize + InfoHeaderSize;
         Info.CopyTo(destination[pos..]);
         pos += Info.Length;
@@ -214,24 +160,21 @@ public sealed class NvidiaEventSection : CperSectionBody
     {
         var walk = Walk(body, baseOffset);
         if (walk.InfoError is not null) throw walk.InfoError;
-        var s = new NvidiaEventSection { InfoVersion = BinaryPrimitives.ReadUInt16LittleEndian(body[HeaderSize..]) };
+        var s = new NvidiaEventSection { InfoVersion = (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]) };
         body[..HeaderSize].CopyTo(s._header);
         s.Info = body[(HeaderSize + InfoHeaderSize)..walk.InfoEnd].ToArray();
         foreach (var (at, size) in walk.Contexts) s.Contexts.Add(NvidiaEventContext.Decode(body.Slice(at, size)));
-        if (walk.Contexts.Count != body[1]) s.DeclaredContextCount = body[1];
+        if (walk.Contexts.Count != body[ContextCountField.Offset]) s.DeclaredContextCount = body[ContextCountField.Offset];
         s.TrailingBytes = body[walk.End..].ToArray();
         return s;
     }
-
-    /// <summary>Offset of the event context count in the event header (<see cref="HeaderLayout"/>'s <c>contextCount</c>).</summary>
-    internal const int ContextCountOffset = 1;
 
     /// <summary>Where the event information ends (the event header, then the information's own size): false when the body does not hold both headers or the size is below 3 or beyond the body.</summary>
     internal static bool TryMeasureInfo(ReadOnlySpan<byte> body, out int infoEnd)
     {
         infoEnd = HeaderSize + InfoHeaderSize;
         if (body.Length < HeaderSize + InfoHeaderSize) return false;
-        int infoSize = body[HeaderSize + 2];
+        int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
         if (infoSize < InfoHeaderSize || HeaderSize + infoSize > body.Length) return false;
         infoEnd = HeaderSize + infoSize;
         return true;
@@ -242,7 +185,7 @@ public sealed class NvidiaEventSection : CperSectionBody
     {
         size = 0;
         if (body.Length - pos < ContextHeaderSize) return false;
-        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
+        uint declared = (uint)NvidiaEventContext.ContextSizeField.ReadValue(body[pos..]);
         if (declared < ContextHeaderSize || declared > (uint)(body.Length - pos)) return false;
         size = (int)declared;
         return true;
@@ -254,16 +197,16 @@ public sealed class NvidiaEventSection : CperSectionBody
     private static WalkResult Walk(ReadOnlySpan<byte> body, long baseOffset)
     {
         if (body.Length < HeaderSize + InfoHeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
-        int infoSize = body[HeaderSize + 2];
+        int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
         var contexts = new List<(int, int)>();
         if (!TryMeasureInfo(body, out int infoEnd))
         {
-            var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + 2,
+            var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
                 FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
             return new(HeaderSize + InfoHeaderSize, contexts, HeaderSize + InfoHeaderSize, e, null);
         }
         int pos = infoEnd;
-        int declared = body[ContextCountOffset];
+        int declared = body[ContextCountField.Offset];
         ApeiContentException? error = null;
         for (int i = 0; i < declared; i++)
         {
@@ -278,7 +221,7 @@ public sealed class NvidiaEventSection : CperSectionBody
                 error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} context #{i}"), baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
                 break;
             }
-            uint bad = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
+            uint bad = (uint)NvidiaEventContext.ContextSizeField.ReadValue(body[pos..]);
             error = new ApeiContentException(FormattableString.Invariant($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
                 FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{bad} bytes"));
             break;
@@ -305,7 +248,7 @@ public sealed class NvidiaEventSection : CperSectionBody
         }
         int infoAt = HeaderSize + InfoHeaderSize;
         var info = body[infoAt..walk.InfoEnd];
-        var layout = InfoLayoutFor(body[2], BinaryPrimitives.ReadUInt16LittleEndian(body[HeaderSize..]));
+        var layout = InfoLayoutFor(body[SourceDeviceTypeField.Offset], (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]));
         visitor.BeginObject("eventInfo", layout?.Name ?? "Event information", baseOffset + infoAt, info.Length);
         DescribeFixed(layout, info, baseOffset + infoAt, visitor, "data");
         visitor.EndObject();
@@ -314,7 +257,7 @@ public sealed class NvidiaEventSection : CperSectionBody
         {
             var (at, size) = walk.Contexts[i];
             visitor.BeginObject(null, $"Event context #{i}", baseOffset + at, size);
-            NvidiaEventContext.Describe(body.Slice(at, size), body[2], baseOffset + at, visitor);
+            NvidiaEventContext.Describe(body.Slice(at, size), body[SourceDeviceTypeField.Offset], baseOffset + at, visitor);
             visitor.EndObject();
         }
         int end = walk.End;
@@ -346,18 +289,27 @@ public sealed class NvidiaEventSection : CperSectionBody
 }
 
 /// <summary>One NVIDIA event context: its 16-byte header and the bytes after it up to its context size (data, then padding).</summary>
-public sealed class NvidiaEventContext
+[Layout("NVIDIA event context", NvidiaEventSection.ContextHeaderSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_HEADER")]
+[Reserved(6, 2)]
+public sealed partial class NvidiaEventContext
 {
     private readonly byte[] _header = new byte[NvidiaEventSection.ContextHeaderSize];
 
+    // The context header's declaration (libcper EFI_NVIDIA_EVENT_CTX_HEADER): NvidiaEventSection.ContextHeaderLayout,
+    // the XField statics and NvidiaEventContextView are generated from it.
+    private ulong Get(FieldDef field) => field.ReadValue(_header);
+    private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
+    // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext).
+    [Field(0, 4, FieldKind.UInt, Label = "Context size (header, data and padding)", Unit = "bytes")] internal partial uint ContextSize { get; }
     /// <summary>Context version.</summary>
-    public ushort Version { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(4)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(4), value); }
+    [Field(4, 2, FieldKind.UInt)] public partial ushort Version { get; set; }
     /// <summary>Data format type (1-4 arrays, GPU 0x8000-0x8002, see <see cref="NvidiaEventSection"/>).</summary>
-    public ushort DataFormatType { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(8)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(8), value); }
+    [Field(8, 2, FieldKind.Hex)] public partial ushort DataFormatType { get; set; }
     /// <summary>Data format version.</summary>
-    public ushort DataFormatVersion { get => BinaryPrimitives.ReadUInt16LittleEndian(_header.AsSpan(10)); set => BinaryPrimitives.WriteUInt16LittleEndian(_header.AsSpan(10), value); }
+    [Field(10, 2, FieldKind.UInt)] public partial ushort DataFormatVersion { get; set; }
     /// <summary>Data size as written in the header (may claim more than <see cref="Body"/> holds in a malformed section).</summary>
-    public uint DataSize { get => BinaryPrimitives.ReadUInt32LittleEndian(_header.AsSpan(12)); set => BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(12), value); }
+    [Field(12, 4, FieldKind.UInt, Unit = "bytes")] public partial uint DataSize { get; set; }
     /// <summary>The bytes after the header up to the context size: data, then padding. Context size is written as 16 plus its length.</summary>
     public byte[] Body { get; set; } = [];
 
@@ -378,7 +330,7 @@ public sealed class NvidiaEventContext
     internal int Write(Span<byte> destination)
     {
         _header.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)EncodedLength);
+        ContextSizeField.WriteValue(destination, (uint)EncodedLength);
         Body.CopyTo(destination[NvidiaEventSection.ContextHeaderSize..]);
         return EncodedLength;
     }
@@ -407,12 +359,12 @@ public sealed class NvidiaEventContext
         const int h = NvidiaEventSection.ContextHeaderSize;
         NvidiaEventSection.ContextHeaderLayout.Describe(context[..h], baseOffset, visitor);
         var body = context[h..];
-        uint dataSize = BinaryPrimitives.ReadUInt32LittleEndian(context[12..]);
-        ushort format = BinaryPrimitives.ReadUInt16LittleEndian(context[8..]);
+        uint dataSize = (uint)DataSizeField.ReadValue(context);
+        ushort format = (ushort)DataFormatTypeField.ReadValue(context);
         int n = (int)Math.Min(dataSize, (uint)body.Length);
         if (dataSize > (uint)body.Length)
         {
-            visitor.Error(new ApeiContentException("NVIDIA event context", "DataSize", baseOffset + 12,
+            visitor.Error(new ApeiContentException("NVIDIA event context", "DataSize", baseOffset + DataSizeField.Offset,
                 FormattableString.Invariant($"at most {body.Length} bytes (the context size less its header)"), FormattableString.Invariant($"{dataSize} bytes")));
         }
         var data = body[..n];
@@ -431,13 +383,158 @@ public sealed class NvidiaEventContext
             visitor.EndArray();
             if (count * element.Size < n) visitor.Data("trailingBytes", "Bytes after the elements", dataAt + count * element.Size, data[(count * element.Size)..]);
         }
-        else if (deviceType == 1 && format == 0x8001 && n >= 4)
+        else if (deviceType == 1 && format == 0x8001 && n >= NvidiaGpuLegacyXid.MessageField.Offset)
         {
-            var xid = new StructDef("NVIDIA GPU legacy XID", n, [FieldDef.UInt("xidCode", "XID code", 0, 4), FieldDef.Ascii("message", "Message", 4, n - 4)]);
+            // The declared layout cut to the data size: the message is the bytes after the XID code.
+            var xid = new StructDef(NvidiaGpuLegacyXid.LayoutDef.Name, n,
+                [NvidiaGpuLegacyXid.XidCodeField, NvidiaGpuLegacyXid.MessageField with { Size = n - NvidiaGpuLegacyXid.MessageField.Offset }]);
             xid.Describe(data, dataAt, visitor);
         }
         else NvidiaEventSection.DescribeFixed(FixedDataLayout(deviceType, format), data, dataAt, visitor, "opaque");
         visitor.EndObject();
         if (n < body.Length) visitor.Data("padding", "Padding", dataAt + n, body[n..]);
     }
+}
+
+// The fixed structures inside the section (libcper include/libcper/sections/cper-section-nvidia-events.h), declared once:
+// their LayoutDefs are NvidiaEventSection's InfoHeaderLayout, CpuInfoLayout, GpuInfoLayout, GpuInitMetadataLayout,
+// RecommendedActionsLayout and ArrayElementLayouts, read by the describer and the libcper writer. Each is a read-only
+// copy over its bytes (the model keeps the information and context data as bytes); no view is generated for them (the
+// section view reads them through these statics over NvidiaEventSectionView.Info and NvidiaEventContextView.Data).
+
+/// <summary>Event information header (libcper EFI_NVIDIA_EVENT_INFO_HEADER): version and a size that counts these 3 bytes.</summary>
+[Layout("NVIDIA event information header", NvidiaEventSection.InfoHeaderSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_INFO_HEADER", View = "")]
+internal sealed partial class NvidiaEventInfoHeader(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)")] internal partial ushort InfoVersion { get; }
+    [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal partial byte InfoSize { get; }
+}
+
+/// <summary>CPU event information (libcper EFI_NVIDIA_CPU_EVENT_INFO; source device type 0, information version 0.x).</summary>
+[Layout("NVIDIA CPU event information", 29, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_CPU_EVENT_INFO", View = "")]
+internal sealed partial class NvidiaCpuEventInfo(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 1, FieldKind.UInt, Label = "Socket")] internal partial byte SocketNum { get; }
+    [Field(1, 4, FieldKind.Bits)]
+    [Bit("hidFam", 0, 4, Label = "HID family")]
+    [Bit("revisionMajor", 4, 4, Label = "Major revision")]
+    [Bit("chipId", 8, 8, Label = "Chip ID")]
+    [Bit("revisionMinor", 16, 4, Label = "Minor revision")]
+    [Bit("preSiPlatform", 20, 5, Label = "Pre-silicon platform (0 silicon)")]
+    [Bit("errorInjection", 31, 1, Label = "Error injection")]
+    internal partial uint Architecture { get; }
+    [Field(5, 4, FieldKind.Hex, Label = "ECID 1")] internal partial uint Ecid1 { get; }
+    [Field(9, 4, FieldKind.Hex, Label = "ECID 2")] internal partial uint Ecid2 { get; }
+    [Field(13, 4, FieldKind.Hex, Label = "ECID 3")] internal partial uint Ecid3 { get; }
+    [Field(17, 4, FieldKind.Hex, Label = "ECID 4")] internal partial uint Ecid4 { get; }
+    [Field(21, 8, FieldKind.Hex, Label = "Instance base")] internal partial ulong InstanceBase { get; }
+}
+
+/// <summary>GPU event information (libcper EFI_NVIDIA_GPU_EVENT_INFO; source device type 1, information version 1.x).</summary>
+[Layout("NVIDIA GPU event information", 13, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_EVENT_INFO", View = "")]
+internal sealed partial class NvidiaGpuEventInfo(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 1, FieldKind.Enum, Label = "Event originator", Names = "NvidiaEventSection.Originators")] internal partial byte EventOriginator { get; }
+    [Field(1, 2, FieldKind.UInt, Label = "Source partition")] internal partial ushort SourcePartition { get; }
+    [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition")] internal partial ushort SourceSubPartition { get; }
+    [Field(5, 8, FieldKind.Hex, Label = "PDI")] internal partial ulong Pdi { get; }
+}
+
+/// <summary>GPU initialization metadata (libcper EFI_NVIDIA_GPU_CTX_INIT_METADATA with its PCI information; context data format 0x8000).</summary>
+[Layout("NVIDIA GPU initialization metadata", 192, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_INIT_METADATA", View = "")]
+internal sealed partial class NvidiaGpuInitMetadata(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+    private byte[] GetBytes(FieldDef field) => bytes.AsSpan(field.Offset, field.Size).ToArray();
+
+    [Field(0, 48, FieldKind.Ascii, Label = "Device name")] internal partial byte[] DeviceName { get; }
+    [Field(48, 16, FieldKind.Ascii, Label = "Firmware version")] internal partial byte[] FirmwareVersion { get; }
+    [Field(64, 16, FieldKind.Ascii, Label = "PF driver microcode version")] internal partial byte[] PfDriverMicrocodeVersion { get; }
+    [Field(80, 16, FieldKind.Ascii, Label = "PF driver version")] internal partial byte[] PfDriverVersion { get; }
+    [Field(96, 16, FieldKind.Ascii, Label = "VF driver version")] internal partial byte[] VfDriverVersion { get; }
+    [Field(112, 8, FieldKind.Hex, Label = "Configuration")] internal partial ulong Configuration { get; }
+    [Field(120, 8, FieldKind.Hex, Label = "PDI")] internal partial ulong Pdi { get; }
+    [Field(128, 4, FieldKind.Hex, Label = "Architecture ID")] internal partial uint ArchitectureId { get; }
+    [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)")] internal partial byte HardwareInfoType { get; }
+    [Field(133, 1, FieldKind.Hex, Label = "PCI class")] internal partial byte PciClass { get; }
+    [Field(134, 1, FieldKind.Hex, Label = "PCI subclass")] internal partial byte PciSubclass { get; }
+    [Field(135, 1, FieldKind.Hex, Label = "PCI revision")] internal partial byte PciRevision { get; }
+    [Field(136, 2, FieldKind.Hex, Label = "Vendor ID")] internal partial ushort VendorId { get; }
+    [Field(138, 2, FieldKind.Hex, Label = "Device ID")] internal partial ushort DeviceId { get; }
+    [Field(140, 2, FieldKind.Hex, Label = "Subsystem vendor ID")] internal partial ushort SubsystemVendorId { get; }
+    [Field(142, 2, FieldKind.Hex, Label = "Subsystem ID")] internal partial ushort SubsystemId { get; }
+    [Field(144, 8, FieldKind.Hex, Label = "BAR 0 start")] internal partial ulong Bar0Start { get; }
+    [Field(152, 8, FieldKind.Hex, Label = "BAR 0 size")] internal partial ulong Bar0Size { get; }
+    [Field(160, 8, FieldKind.Hex, Label = "BAR 1 start")] internal partial ulong Bar1Start { get; }
+    [Field(168, 8, FieldKind.Hex, Label = "BAR 1 size")] internal partial ulong Bar1Size { get; }
+    [Field(176, 8, FieldKind.Hex, Label = "BAR 2 start")] internal partial ulong Bar2Start { get; }
+    [Field(184, 8, FieldKind.Hex, Label = "BAR 2 size")] internal partial ulong Bar2Size { get; }
+}
+
+/// <summary>GPU legacy XID (libcper EFI_NVIDIA_GPU_CTX_LEGACY_XID; context data format 0x8001): XID code and message text, cut to the data size.</summary>
+[Layout("NVIDIA GPU legacy XID", 4 + NvidiaEventSection.LegacyXidMessageSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_LEGACY_XID", View = "")]
+internal sealed partial class NvidiaGpuLegacyXid(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+    private byte[] GetBytes(FieldDef field) => bytes.AsSpan(field.Offset, field.Size).ToArray();
+
+    [Field(0, 4, FieldKind.UInt, Label = "XID code")] internal partial uint XidCode { get; }
+    [Field(4, NvidiaEventSection.LegacyXidMessageSize, FieldKind.Ascii, Label = "Message")] internal partial byte[] Message { get; }
+}
+
+/// <summary>GPU recommended actions (libcper EFI_NVIDIA_GPU_CTX_RECOMMENDED_ACTIONS; context data format 0x8002).</summary>
+[Layout("NVIDIA GPU recommended actions", 16, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_RECOMMENDED_ACTIONS", View = "")]
+[Reserved(1, 3)]
+[Reserved(8, 8, Json = "reserved2")]
+internal sealed partial class NvidiaGpuRecommendedActions(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 1, FieldKind.Hex, Label = "Flags")] internal partial byte Flags { get; }
+    [Field(4, 2, FieldKind.UInt, Label = "Recovery action")] internal partial ushort RecoveryAction { get; }
+    [Field(6, 2, FieldKind.UInt, Label = "Diagnostic flow")] internal partial ushort DiagnosticFlow { get; }
+}
+
+/// <summary>Element of context data format 1 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1): 64-bit key and value.</summary>
+[Layout("64-bit key/value", 16, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1", View = "")]
+internal sealed partial class NvidiaKeyValue64(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 8, FieldKind.Hex, Label = "Key")] internal partial ulong Key64 { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "Value")] internal partial ulong Val64 { get; }
+}
+
+/// <summary>Element of context data format 2 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2): 32-bit key and value.</summary>
+[Layout("32-bit key/value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2", View = "")]
+internal sealed partial class NvidiaKeyValue32(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 4, FieldKind.Hex, Label = "Key")] internal partial uint Key32 { get; }
+    [Field(4, 4, FieldKind.Hex, Label = "Value")] internal partial uint Val32 { get; }
+}
+
+/// <summary>Element of context data format 3 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3): a 64-bit value.</summary>
+[Layout("64-bit value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3", View = "")]
+internal sealed partial class NvidiaValue64(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 8, FieldKind.Hex, Label = "Value")] internal partial ulong Val64 { get; }
+}
+
+/// <summary>Element of context data format 4 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4): a 32-bit value.</summary>
+[Layout("32-bit value", 4, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4", View = "")]
+internal sealed partial class NvidiaValue32(byte[] bytes)
+{
+    private ulong Get(FieldDef field) => field.ReadValue(bytes);
+
+    [Field(0, 4, FieldKind.Hex, Label = "Value")] internal partial uint Val32 { get; }
 }
