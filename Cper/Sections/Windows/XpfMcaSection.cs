@@ -44,13 +44,13 @@ public sealed class XpfMcaSection : FixedSectionBody
     public const int MaxExBanks = 32;
 
     private const int GlobalCapabilityOffset = 264;
-    private const int RecoveryInfoOffset = 272;
+    internal const int RecoveryInfoOffset = 272;
     private const int RecoveryInfoSize = 20;
-    private const int ExBankCountOffset = 292;
+    internal const int ExBankCountOffset = 292;
     private const int BankNumberExOffset = 296;
     private const int StatusExOffset = 424;
     private const int AddressExOffset = 680;
-    private const int MiscExOffset = 936;
+    internal const int MiscExOffset = 936;
 
     /// <summary>VersionNumber (offset 0).</summary>
     public static readonly FieldDef VersionNumberField = FieldDef.UInt("versionNumber", "Version", 0, 4);
@@ -92,14 +92,17 @@ public sealed class XpfMcaSection : FixedSectionBody
 
     private static readonly FlagTable s_recoveryAction = [new(0, "recoveryAttempted"), new(1, "hvHandled")];
 
+    // XPF_RECOVERY_INFO's fields (offsets relative to the structure), shared by RecoveryInfoDef and XpfMcaSectionView.
+    internal static readonly FieldDef FailureReasonField = FieldDef.Flags("failureReason", "Failure reason", 0, 4, s_recoveryFailure);
+    internal static readonly FieldDef ActionField = FieldDef.Flags("action", "Action", 4, 4, s_recoveryAction);
+    internal static readonly FieldDef ActionRequiredField = FieldDef.Enum("actionRequired", "Action required", 8, 1, McaRegisters.YesNo);
+    internal static readonly FieldDef RecoverySucceededField = FieldDef.Enum("recoverySucceeded", "Recovery succeeded", 9, 1, McaRegisters.YesNo);
+    internal static readonly FieldDef RecoveryKernelField = FieldDef.Enum("recoveryKernel", "Recovery in kernel", 10, 1, McaRegisters.YesNo);
+
     /// <summary>XPF_RECOVERY_INFO (20 bytes; Vergilius Project, Windows 11 21H2 _XPF_RECOVERY_INFO).</summary>
     public static StructDef RecoveryInfoDef { get; } = new("XPF recovery information", RecoveryInfoSize,
     [
-        FieldDef.Flags("failureReason", "Failure reason", 0, 4, s_recoveryFailure),
-        FieldDef.Flags("action", "Action", 4, 4, s_recoveryAction),
-        FieldDef.Enum("actionRequired", "Action required", 8, 1, McaRegisters.YesNo),
-        FieldDef.Enum("recoverySucceeded", "Recovery succeeded", 9, 1, McaRegisters.YesNo),
-        FieldDef.Enum("recoveryKernel", "Recovery in kernel", 10, 1, McaRegisters.YesNo),
+        FailureReasonField, ActionField, ActionRequiredField, RecoverySucceededField, RecoveryKernelField,
         FieldDef.Reserved("reserved", 11, 1),
         FieldDef.Reserved("reserved2", 12, 2),
         FieldDef.Reserved("reserved3", 14, 2),
@@ -144,7 +147,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         .. RecoveryInfoDef.Fields.Select(f => f with { Offset = f.Offset + RecoveryInfoOffset }), ExBankCountField,
     ]);
 
-    private static readonly FieldDef[] s_extendedRegister = [.. Enumerable.Range(0, MaxExtendedRegisters)
+    internal static readonly FieldDef[] ExtendedRegisterFields = [.. Enumerable.Range(0, MaxExtendedRegisters)
         .Select(i => FieldDef.Hex("register" + i.ToString(CultureInfo.InvariantCulture), "Register " + i.ToString(CultureInfo.InvariantCulture), ExtendedRegistersOffset + 8 * i, 8))];
 
     /// <summary>Further-bank entry fields (offsets relative to each array's element).</summary>
@@ -243,7 +246,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         }
 
         int regionEnd = Math.Min(SizeV1, body.Length);
-        bool amdView = vendor == 2 && documented >= SizeV2 && body.Length >= SizeV2;
+        bool amdView = HasAmdView(vendor, documented, body.Length);
         if (CheckExtendedRegisters(body, baseOffset) is { } regError)
         {
             visitor.Error(regError);
@@ -261,7 +264,7 @@ public sealed class XpfMcaSection : FixedSectionBody
             if (count > 0)
             {
                 visitor.BeginObject("extendedRegisters", "Extended registers", baseOffset + ExtendedRegistersOffset, 8L * count);
-                for (int i = 0; i < count; i++) visitor.Field(s_extendedRegister[i], body, baseOffset);
+                for (int i = 0; i < count; i++) visitor.Field(ExtendedRegisterFields[i], body, baseOffset);
                 visitor.EndObject();
             }
             var unused = body[(ExtendedRegistersOffset + 8 * count)..regionEnd];
@@ -270,7 +273,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         }
         int end = regionEnd;
 
-        if (documented >= SizeV2 && body.Length >= SizeV2)
+        if (HasGlobalCapability(documented, body.Length))
         {
             visitor.Field(GlobalCapabilityField, body, baseOffset);
             end = SizeV2;
@@ -313,6 +316,12 @@ public sealed class XpfMcaSection : FixedSectionBody
             else visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + end, body[end..]);
         }
     }
+
+    /// <summary>Offset 72 is the AMD register view (WHEA_AMD_EXTENDED_REGISTERS): vendor AMD, the later version-2 form or later, and the section holds MCG_CAP.</summary>
+    internal static bool HasAmdView(uint vendor, int documented, int length) => vendor == 2 && HasGlobalCapability(documented, length);
+
+    /// <summary>GlobalCapability (offset 264) is part of the layout and in the section.</summary>
+    internal static bool HasGlobalCapability(int documented, int length) => documented >= SizeV2 && length >= SizeV2;
 
     private static void DescribeExBanks(ReadOnlySpan<byte> body, long baseOffset, uint vendor, StructureVisitor visitor)
     {
@@ -400,17 +409,23 @@ public sealed class XpfMcaSection : FixedSectionBody
     public uint ExBankCount { get => (uint)Get(ExBankCountField); set => Set(ExBankCountField, value); }
 
     /// <summary>MCi_STATUS bit 63 (VAL).</summary>
-    public bool IsValid => (Status >> 63 & 1) != 0;
+    public bool IsValid => StatusIsValid(Status);
     /// <summary>MCi_STATUS bit 61 (UC).</summary>
-    public bool IsUncorrected => (Status >> 61 & 1) != 0;
+    public bool IsUncorrected => StatusIsUncorrected(Status);
     /// <summary>MCi_STATUS bits 15:0 (MCA error code).</summary>
-    public ushort McaErrorCode => (ushort)Status;
+    public ushort McaErrorCode => StatusErrorCode(Status);
+
+    // IA32_MCi_STATUS (Intel SDM vol. 3B 16.3.2.2; AMD APM vol. 2 9.3.2.3): bit 63 VAL, bit 61 UC, bits 15:0 the MCA
+    // error code. Shared by the model and XpfMcaSectionView.
+    internal static bool StatusIsValid(ulong status) => (status >> 63 & 1) != 0;
+    internal static bool StatusIsUncorrected(ulong status) => (status >> 61 & 1) != 0;
+    internal static ushort StatusErrorCode(ulong status) => (ushort)status;
 
     /// <summary>Extended register <paramref name="index"/> (0-23), or for AMD the named registers in order (IPID, SYND, CONFIG, ...).</summary>
-    public ulong GetExtendedRegister(int index) => Get(s_extendedRegister[CheckIndex(index, MaxExtendedRegisters)]);
+    public ulong GetExtendedRegister(int index) => Get(ExtendedRegisterFields[CheckIndex(index, MaxExtendedRegisters)]);
 
     /// <summary>Sets extended register <paramref name="index"/> (0-23).</summary>
-    public void SetExtendedRegister(int index, ulong value) => Set(s_extendedRegister[CheckIndex(index, MaxExtendedRegisters)], value);
+    public void SetExtendedRegister(int index, ulong value) => Set(ExtendedRegisterFields[CheckIndex(index, MaxExtendedRegisters)], value);
 
     /// <summary>Recovery information field by JSON name (<c>failureReason</c>, <c>action</c>, <c>actionRequired</c>, ...), 0 when absent.</summary>
     public ulong GetRecoveryInfo(string json) => Get(LayoutDef.Fields.First(f => f.Offset >= RecoveryInfoOffset && f.Offset < ExBankCountOffset && f.Json == json));
@@ -420,12 +435,15 @@ public sealed class XpfMcaSection : FixedSectionBody
     {
         CheckIndex(index, MaxExBanks);
         if (Bytes.Length < SizeV4) return default;
-        return new XpfMcaBank(
-            BinaryPrimitives.ReadUInt32LittleEndian(Bytes.AsSpan(BankNumberExOffset + 4 * index)),
-            BinaryPrimitives.ReadUInt64LittleEndian(Bytes.AsSpan(StatusExOffset + 8 * index)),
-            BinaryPrimitives.ReadUInt64LittleEndian(Bytes.AsSpan(AddressExOffset + 8 * index)),
-            BinaryPrimitives.ReadUInt64LittleEndian(Bytes.AsSpan(MiscExOffset + 8 * index)));
+        return ReadExBank(Bytes, index);
     }
+
+    /// <summary>Further bank <paramref name="index"/> from the four parallel arrays (the body holds MiscEx[index]); shared by the model and XpfMcaSectionView.</summary>
+    internal static XpfMcaBank ReadExBank(ReadOnlySpan<byte> body, int index) => new(
+        BinaryPrimitives.ReadUInt32LittleEndian(body[(BankNumberExOffset + 4 * index)..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(body[(StatusExOffset + 8 * index)..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(body[(AddressExOffset + 8 * index)..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(body[(MiscExOffset + 8 * index)..]));
 
     /// <summary>Sets further bank <paramref name="index"/> (0-31); grows the section to version 4 size when needed.</summary>
     public void SetExBank(int index, XpfMcaBank bank)
