@@ -31,7 +31,7 @@ internal static class InputDecoder
         RecognizedApeiInput input;
         try
         {
-            input = recognizer.Recognize(data);
+            input = recognizer.Decode(data, format); // the format is known: not detected again, no regions, binary not copied
         }
         catch (FormatException e)
         {
