@@ -133,7 +133,8 @@ public sealed class RecognizedApeiInput
 /// One entry point for input of unknown kind, as the <c>apeikit</c> command reads it: recognises the format (binary, hex,
 /// base64, xxd/hexdump text, Redfish LogEntry JSON, PLDM CPER files, WHEA event XML, kernel log text, a lone section,
 /// acpidump text), decodes or unwraps it, says what the bytes hold (CPER records, error status blocks, a table) and
-/// splits them into regions with the origin of each. <see cref="Recognize"/> does all of it for bytes in memory; a
+/// splits them into regions with the origin of each. <see cref="Recognize"/> does all of it for bytes in memory
+/// (<see cref="Decode"/> all but the regions, for a format already known); a
 /// streaming reader calls <see cref="RecognizeFormat"/> on the first bytes, <see cref="Unwrap"/> for the wrapper formats
 /// and <see cref="RecognizeContent"/> on the first decoded bytes, so both read the same input the same way. Instances
 /// are immutable and may be shared between threads.
@@ -263,42 +264,59 @@ public sealed class ApeiInputRecognizer
     public RecognizedApeiInput Recognize(ReadOnlySpan<byte> source)
     {
         var format = RecognizeFormat(source[..Math.Min(source.Length, FormatHeadLength)]);
-        RecognizedApeiInput input;
-        if (IsWrapper(format))
-        {
-            var unwrapped = Unwrap(source, format);
-            input = new RecognizedApeiInput(format, ApeiInputContent.CperRecords, unwrapped.ToArray(), unwrapped, null);
-        }
-        else if (format == ApeiInputFormat.AcpiDumpText)
-        {
-            input = new RecognizedApeiInput(format, ApeiInputContent.Table, source.ToArray(), null, null);
-        }
-        else
-        {
-            // The input is copied once: as the bytes themselves, or as the text the decoding stream reads.
-            byte[] bytes = source.ToArray();
-            TextDecodingStream? text = format switch
-            {
-                ApeiInputFormat.Hex => new HexTextStream(new MemoryStream(bytes, writable: false)),
-                ApeiInputFormat.Base64 => new Base64TextStream(new MemoryStream(bytes, writable: false)),
-                ApeiInputFormat.HexDump => new HexDumpTextStream(new MemoryStream(bytes, writable: false)),
-                _ => null,
-            };
-            string? error = null;
-            if (text is not null)
-            {
-                using (text)
-                {
-                    using var decoded = new MemoryStream();
-                    text.CopyTo(decoded);
-                    bytes = decoded.ToArray();
-                    error = text.Error;
-                }
-            }
-            input = new RecognizedApeiInput(format, RecognizeContent(bytes.AsSpan(0, Math.Min(bytes.Length, ContentHeadLength))), bytes, null, error);
-        }
+        // The input is copied once: as the bytes themselves, or as the text the decoding stream reads.
+        var input = IsWrapper(format) ? Unwrapped(source, format) : Decoded(source.ToArray(), format);
         input.Regions = Regions(input);
         return input;
+    }
+
+    /// <summary>
+    /// The bytes of a whole input whose format is known (from <see cref="RecognizeFormat"/>, or given): its text decoded
+    /// up to where it stops being valid, or its wrapper unwrapped, with what they hold (<see cref="RecognizeContent"/>),
+    /// the errors and the notices, as <see cref="Recognize"/> gives them, but without detecting the format again and
+    /// without regions (<see cref="RecognizedApeiInput.Regions"/> is empty). A binary input or acpidump text is not
+    /// copied: <see cref="RecognizedApeiInput.Bytes"/> is <paramref name="source"/> itself.
+    /// </summary>
+    /// <param name="source">The whole input (not modified; kept as the bytes when it is binary or acpidump text).</param>
+    /// <param name="format">Its format.</param>
+    /// <exception cref="FormatException">A wrapper document is malformed (see <see cref="Unwrap"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is a lone section without <see cref="ApeiInputOptions.SectionType"/>.</exception>
+    public RecognizedApeiInput Decode(byte[] source, ApeiInputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return IsWrapper(format) ? Unwrapped(source, format) : Decoded(source, format);
+    }
+
+    /// <summary>A wrapper's records back to back (<see cref="Unwrap"/>).</summary>
+    private RecognizedApeiInput Unwrapped(ReadOnlySpan<byte> source, ApeiInputFormat format)
+    {
+        var unwrapped = Unwrap(source, format);
+        return new RecognizedApeiInput(format, ApeiInputContent.CperRecords, unwrapped.ToArray(), unwrapped, null);
+    }
+
+    /// <summary>An input that is not a wrapper: <paramref name="bytes"/> themselves (binary, acpidump text) or their text decoded.</summary>
+    private RecognizedApeiInput Decoded(byte[] bytes, ApeiInputFormat format)
+    {
+        if (format == ApeiInputFormat.AcpiDumpText) return new RecognizedApeiInput(format, ApeiInputContent.Table, bytes, null, null);
+        TextDecodingStream? text = format switch
+        {
+            ApeiInputFormat.Hex => new HexTextStream(new MemoryStream(bytes, writable: false)),
+            ApeiInputFormat.Base64 => new Base64TextStream(new MemoryStream(bytes, writable: false)),
+            ApeiInputFormat.HexDump => new HexDumpTextStream(new MemoryStream(bytes, writable: false)),
+            _ => null,
+        };
+        string? error = null;
+        if (text is not null)
+        {
+            using (text)
+            {
+                using var decoded = new MemoryStream();
+                text.CopyTo(decoded);
+                bytes = decoded.ToArray();
+                error = text.Error;
+            }
+        }
+        return new RecognizedApeiInput(format, RecognizeContent(bytes.AsSpan(0, Math.Min(bytes.Length, ContentHeadLength))), bytes, null, error);
     }
 
     private static List<ApeiInputRegion> Regions(RecognizedApeiInput input)

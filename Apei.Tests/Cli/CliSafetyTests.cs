@@ -20,6 +20,38 @@ public sealed class CliSafetyTests : IDisposable
         return json;
     }
 
+    /// <summary>A descriptor that gives its first bytes, then fails as a file the reader may not read does.</summary>
+    private sealed class FailingAfterHead(byte[] head) : ApeiKit.Text.ReadOnlyStream
+    {
+        private int _given;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_given == head.Length) throw new UnauthorizedAccessException("Access to the path '/sys/firmware/acpi/tables/HEST' is denied.");
+            int n = Math.Min(buffer.Length, head.Length - _given);
+            head.AsSpan(_given, n).CopyTo(buffer);
+            _given += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+    }
+
+    [Fact]
+    public void A_table_input_that_fails_while_read_whole_says_why_in_plain_words_as_opening_does()
+    {
+        // A HEST head (ACPI 6.5 Table 18.1: the signature) so the input is a table, then the read of the rest fails:
+        // ReadAll says "permission denied" as Open does, not the runtime's message, and names the input escaped.
+        var head = new byte[ApeiKit.Ghes.ApeiInputRecognizer.FormatHeadLength]; // all the first bytes Open looks at
+        "HEST"u8.CopyTo(head);
+        string name = "tables/\u0007HEST";
+        using var source = InputSource.Open(name, new FailingAfterHead(head), null, InputEncoding.Auto);
+        Assert.Equal(InputForm.Table, source.Form);
+        var e = Assert.Throws<CliUsageException>(source.ReadAll);
+        Assert.Equal($"{ApeiKit.Cli.CliText.Clean(name)}: cannot read: permission denied", e.Message);
+        Assert.DoesNotContain("Access to the path", e.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertOneLine(CliRunner.Result r)
     {
         Assert.Single(r.ErrorLines);

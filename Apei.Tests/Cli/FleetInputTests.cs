@@ -241,6 +241,26 @@ public sealed class FleetInputTests
         Assert.Contains("1 event(s) of other providers", r.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_record_file_for_bert_build_says_what_its_wrapper_skipped()
+    {
+        // whea-events.xml holds a Service Control Manager event between its two WHEA-Logger events: bert build uses two
+        // records and says the third event was skipped, as decode does (nothing lost silently).
+        string dir = Path.Combine(Path.GetTempPath(), $"apeikit-notice-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Fleet("whea-events.xml");
+            var r = CliRunner.Run("bert", "build", file, "--region-address", "0x7FF00000", "-o", Path.Combine(dir, "BERT"), "--region-out", Path.Combine(dir, "region"));
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains($"apeikit: {file}: 1 event(s) of other providers (not WHEA-Logger) and without RawData skipped", r.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("<Events><Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Microsoft-Windows-WHEA-Logger\"/><EventID>47</EventID><EventRecordID>7</EventRecordID></System><EventData><Data Name=\"RawData\">43505Z</Data></EventData></Event></Events>",
         "Microsoft-Windows-WHEA-Logger event #1 (EventID 47, EventRecordID 7): RawData is not hex")]

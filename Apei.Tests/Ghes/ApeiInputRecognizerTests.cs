@@ -49,6 +49,17 @@ public sealed class ApeiInputRecognizerTests
         Assert.Equal(input.Bytes.Length, input.Regions.Sum(r => r.Length)); // every byte in a region
         Assert.Equal(input.Regions.Select(r => r.Offset).Skip(1), input.Regions.Select(r => r.Offset + r.Length).SkipLast(1));
 
+        // Decode, for a format already known (the command's whole-file reads): what Recognize gives but the regions, and
+        // a binary input or acpidump text is the array given, not a copy.
+        var decoded = new ApeiInputRecognizer().Decode(file, input.Format);
+        Assert.Equal((input.Format, input.Content), (decoded.Format, decoded.Content));
+        Assert.Equal(input.Bytes, decoded.Bytes);
+        Assert.Equal(input.Origins, decoded.Origins);
+        Assert.Equal(input.Errors, decoded.Errors);
+        Assert.Equal(input.Notices, decoded.Notices);
+        Assert.Empty(decoded.Regions);
+        Assert.Equal(format is ApeiInputFormat.Binary or ApeiInputFormat.AcpiDumpText, ReferenceEquals(file, decoded.Bytes));
+
         using var source = InputSource.Open(fixture, new MemoryStream(file, writable: false), file.Length, InputEncoding.Auto);
         Assert.Equal(content switch { ApeiInputContent.Table => InputForm.Table, ApeiInputContent.ErrorStatusBlocks => InputForm.ErrorStatusBlocks, _ => InputForm.CperRecords }, source.Form);
         Assert.Equal(format == ApeiInputFormat.AcpiDumpText, source.IsAcpiDumpText);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
 using ApeiKit.Tests.Ghes;
@@ -175,13 +176,24 @@ public sealed class GeneratedHestLayoutTests
     public void Action_table_views_agree_with_the_describer_and_the_models()
     {
         // The real ERST of fwts' regression data (Intel S5520UR), QEMU's ERST and ApeiKit's default EINJ.
-        Assert.Equal(16, CheckActionTable(ActionTableTests.FwtsErst(), "fwts ERST"));
+        var fwts = ActionTableTests.FwtsErst();
+        Assert.Equal(16, CheckActionTable(fwts, "fwts ERST"));
         Assert.True(CheckActionTable(ActionTableTests.QemuErst(), "QEMU ERST") > 0);
         Assert.True(CheckActionTable(ActionTableTests.DefaultEinj(), "default EINJ") > 0);
-        // Both tables hold their header size and entry count where ActionTableLayouts says.
-        Assert.Equal(EinjHeaderDeclaration.Declared.InjectionHeaderSizeOffset, ActionTableLayouts.HeaderSizeOffset);
-        Assert.Equal(EinjHeaderDeclaration.Declared.InjectionEntryCountOffset, ActionTableLayouts.EntryCountOffset);
-        Assert.Equal(EinjHeaderDeclaration.Declared.Size, ActionTableLayouts.TableHeaderSize);
+        // Both declarations put the header size and entry count where the spec does (ACPI 6.5 Table 18.22 for ERST,
+        // Table 18.27 for EINJ): header size at 36, entry count at 44, the entries from 48.
+        Assert.Equal((36, 44, 48), (ErstHeaderDeclaration.Declared.SerializationHeaderSizeOffset, ErstHeaderDeclaration.Declared.InstructionEntryCountOffset, ErstHeaderDeclaration.Declared.Size));
+        Assert.Equal((36, 44, 48), (EinjHeaderDeclaration.Declared.InjectionHeaderSizeOffset, EinjHeaderDeclaration.Declared.InjectionEntryCountOffset, EinjHeaderDeclaration.Declared.Size));
+        // Known entries of fwts' ERST (Intel S5520UR), read from its acpidump text: the header says 48 and 16, entry 0
+        // is BEGIN_WRITE_OPERATION (0) by WRITE_REGISTER_VALUE (3) of 2 to the 64-bit system memory register at
+        // 0xBF623018, mask 0xFFFF; entry 2 writes 3 there (BEGIN_CLEAR_OPERATION, 2); entry 15 is action 15 by
+        // READ_REGISTER (0) of 0xBF623060 with an all-ones mask.
+        var t = ActionTable.Read(fwts);
+        Assert.Equal((48u, 16u), (t.HeaderSize, t.EntryCount));
+        Assert.Equal((0, 3, 0, 0xBF623018UL, 2UL, 0xFFFFUL), Entry(fwts, 0));
+        Assert.Equal((2, 3, 0, 0xBF623018UL, 3UL, 0xFFFFUL), Entry(fwts, 2));
+        Assert.Equal((15, 0, 0, 0xBF623060UL, 0UL, ulong.MaxValue), Entry(fwts, 15));
+        Assert.Equal((0, 64), ((int)fwts[48 + 4], (int)fwts[48 + 5])); // entry 0's GAS: system memory, 64 bits
     }
 
     [IaslTheory]
@@ -241,8 +253,25 @@ public sealed class GeneratedHestLayoutTests
             Assert.Equal(m.Register, GenericAddress.Read(v.RegisterRegion));
             Assert.Equal(e, m);
             Assert.Equal(m.Register.Address, recorder.Value(GenericAddress.Layout.Fields.Single(f => f.Json == "address"), at + InstructionEntryDeclaration.RegisterRegionField.Offset));
+            // And against reads at the spec's offsets, not the declaration's (ACPI 6.5 Table 18.24 / 18.29; the register
+            // region is a GAS, §5.2.3.2: space 0, bit width 1, bit offset 2, access size 3, address 4).
+            var literal = Entry(table, i);
+            Assert.Equal(literal, ((int)v.Action, (int)v.Instruction, (int)v.Flags, GenericAddress.Read(v.RegisterRegion).Address, v.Value, v.Mask));
+            Assert.Equal((literal.Action, literal.Instruction, literal.Flags, literal.Address, literal.Value, literal.Mask),
+                ((int)m.Action, (int)m.Instruction, (int)m.Flags, m.Register.Address, m.Value, m.Mask));
+            Assert.Equal((table[(int)at + 4], table[(int)at + 5], table[(int)at + 6], table[(int)at + 7]),
+                (m.Register.AddressSpaceId, m.Register.BitWidth, m.Register.BitOffset, m.Register.AccessSize));
         }
         return n;
+    }
+
+    /// <summary>Instruction entry <paramref name="index"/> of an ERST or EINJ read at the spec's literal offsets (ACPI 6.5
+    /// Table 18.22 / 18.27: entries from 48, 32 bytes each; Table 18.24 / 18.29: action 0, instruction 1, flags 2,
+    /// register region 4 with its address at +4, value 16, mask 24).</summary>
+    private static (int Action, int Instruction, int Flags, ulong Address, ulong Value, ulong Mask) Entry(byte[] table, int index)
+    {
+        var e = table.AsSpan(48 + 32 * index, 32);
+        return (e[0], e[1], e[2], BinaryPrimitives.ReadUInt64LittleEndian(e[8..]), BinaryPrimitives.ReadUInt64LittleEndian(e[16..]), BinaryPrimitives.ReadUInt64LittleEndian(e[24..]));
     }
 
     [Fact]

@@ -19,8 +19,10 @@ internal static class InputDecoder
     /// <param name="data">The whole input.</param>
     /// <param name="name">The input's display name (<see cref="CliText.Name"/>), for errors.</param>
     /// <param name="records">True when CPER records are wanted (a wrapper's records are then read, Redfish, PLDM, WHEA XML, kernel log); false for a table.</param>
+    /// <param name="notices">Where the wrapper's notices go (entries without CPER skipped, sections left out), each as
+    /// <c>apeikit: NAME: NOTICE</c> as the streamed commands print them, so fewer records than the file holds are never used silently.</param>
     /// <exception cref="CliUsageException">The text stops being valid, the input is a wrapper of records where a table is wanted, or the wrapper is malformed.</exception>
-    public static byte[] Decode(byte[] data, string name, bool records = false)
+    public static byte[] Decode(byte[] data, string name, bool records = false, TextWriter? notices = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var recognizer = new ApeiInputRecognizer(new ApeiInputOptions { Name = name });
@@ -29,13 +31,17 @@ internal static class InputDecoder
         RecognizedApeiInput input;
         try
         {
-            input = recognizer.Recognize(data);
+            input = recognizer.Decode(data, format); // the format is known: not detected again, no regions, binary not copied
         }
         catch (FormatException e)
         {
             throw new CliUsageException($"{name}: {e.Message}");
         }
         if (input.Errors.Count > 0) throw new CliUsageException($"{name}: {input.Format} input: {string.Join("; ", input.Errors)}.");
+        if (notices is not null)
+        {
+            foreach (var n in input.Notices) notices.WriteLine($"apeikit: {name}: {n}");
+        }
         return input.Bytes;
     }
 }

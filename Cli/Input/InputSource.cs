@@ -38,10 +38,12 @@ internal sealed class InputSource : IDisposable
     private readonly Stream _raw;
     private readonly PeekStream _decoded;
     private readonly TextDecodingStream? _text;
+    private readonly string _shown; // Name in messages, control characters escaped (CliText.Clean), computed once
 
-    private InputSource(string name, Stream raw, PeekStream decoded, TextDecodingStream? text, InputEncoding encoding, InputForm form, long? size)
+    private InputSource(string name, string shown, Stream raw, PeekStream decoded, TextDecodingStream? text, InputEncoding encoding, InputForm form, long? size)
     {
         Name = name;
+        _shown = shown;
         _raw = raw;
         _decoded = decoded;
         _text = text;
@@ -89,11 +91,11 @@ internal sealed class InputSource : IDisposable
     {
         try
         {
-            return ReadAllBounded(CliText.Clean(Name), _decoded, "a table or acpidump input", " (tables are a few KiB)");
+            return ReadAllBounded(_shown, _decoded, "a table or acpidump input", " (tables are a few KiB)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"{CliText.Clean(Name)}: cannot read: {e.Message}");
+            throw new CliUsageException($"{_shown}: cannot read: {CliFiles.Reason(e)}");
         }
     }
 
@@ -155,10 +157,10 @@ internal sealed class InputSource : IDisposable
                 var used = rasdaemon ? InputEncoding.Rasdaemon : FromFormat(format);
                 if (gesb) throw new CliUsageException($"{shown}: --input gesb and {used} exclude each other.");
                 if (format == ApeiInputFormat.Section && wrap.SectionType is null) throw new CliUsageException($"{shown}: --input section needs --section-type GUID (the section's type).");
-                return Unwrapped(name, raw, peekRaw, used, format, recognizer);
+                return Unwrapped(name, shown, raw, peekRaw, used, format, recognizer);
             }
             if (format == ApeiInputFormat.AcpiDumpText)
-                return new InputSource(name, raw, peekRaw, null, InputEncoding.Binary, InputForm.Table, size) { IsAcpiDumpText = true };
+                return new InputSource(name, shown, raw, peekRaw, null, InputEncoding.Binary, InputForm.Table, size) { IsAcpiDumpText = true };
             TextDecodingStream? text = format switch
             {
                 ApeiInputFormat.Hex => new HexTextStream(peekRaw, leaveOpen: true),
@@ -174,7 +176,7 @@ internal sealed class InputSource : IDisposable
                 ApeiInputContent.Table => InputForm.Table,
                 _ => InputForm.CperRecords,
             };
-            return new InputSource(name, raw, decoded, text, FromFormat(format), form, size);
+            return new InputSource(name, shown, raw, decoded, text, FromFormat(format), form, size);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -221,9 +223,8 @@ internal sealed class InputSource : IDisposable
     /// Reads a wrapped input whole (wrappers are JSON or XML documents and small files, at most <see cref="MaxLoadedSize"/>),
     /// unwraps its records (<see cref="ApeiInputRecognizer.Unwrap"/>, rasdaemon here) and frames their bytes like any other input.
     /// </summary>
-    private static InputSource Unwrapped(string name, Stream raw, PeekStream peekRaw, InputEncoding encoding, ApeiInputFormat format, ApeiInputRecognizer recognizer)
+    private static InputSource Unwrapped(string name, string shown, Stream raw, PeekStream peekRaw, InputEncoding encoding, ApeiInputFormat format, ApeiInputRecognizer recognizer)
     {
-        string shown = CliText.Clean(name);
         byte[] bytes = ReadAllBounded(shown, peekRaw, "a wrapped input (JSON, XML, PLDM, a section)");
         CperUnwrappedInput unwrapped;
         try
@@ -235,7 +236,7 @@ internal sealed class InputSource : IDisposable
             throw new CliUsageException($"{shown}: {e.Message}");
         }
         var decoded = new PeekStream(new MemoryStream(unwrapped.ToArray(), writable: false));
-        return new InputSource(name, raw, decoded, null, encoding, InputForm.CperRecords, bytes.Length)
+        return new InputSource(name, shown, raw, decoded, null, encoding, InputForm.CperRecords, bytes.Length)
         {
             Origins = unwrapped.Origins,
             WrapperErrors = unwrapped.Errors,

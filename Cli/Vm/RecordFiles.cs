@@ -47,7 +47,7 @@ internal static class RecordFiles
             }
             else
             {
-                byte[] bytes = InputDecoder.Decode(raw, name, records: true);
+                byte[] bytes = InputDecoder.Decode(raw, name, records: true, context.Error);
                 if (bytes.AsSpan().StartsWith("CPER"u8)) ReadRecords(name, bytes, list, losses);
                 else ReadBlocks(name, bytes, list);
             }
