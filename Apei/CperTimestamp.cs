@@ -42,24 +42,12 @@ public readonly record struct CperTimestamp(ulong Raw)
     /// <summary>Decodes the date and time with the given encoding; false when a part is out of range or not BCD.</summary>
     public bool TryGetDateTime(TimestampEncoding encoding, out DateTime value)
     {
-        value = default;
-        Span<int> v = stackalloc int[8];
-        for (int i = 0; i < 8; i++)
+        if (!TryParts(encoding == TimestampEncoding.Bcd, out int year, out int month, out int day, out int hour, out int minute, out int second))
         {
-            if (i == 3) continue;
-            int b = B(i);
-            if (encoding == TimestampEncoding.Bcd)
-            {
-                int hi = b >> 4, lo = b & 0xF;
-                if (hi > 9 || lo > 9) return false;
-                v[i] = hi * 10 + lo;
-            }
-            else v[i] = b;
+            value = default;
+            return false;
         }
-        int year = v[7] * 100 + v[6];
-        if (v[0] > 59 || v[1] > 59 || v[2] > 23 || v[5] < 1 || v[5] > 12 || v[4] < 1 || year < 1 || year > 9999) return false;
-        if (v[4] > DateTime.DaysInMonth(year, v[5])) return false;
-        value = new DateTime(year, v[5], v[4], v[2], v[1], v[0], DateTimeKind.Utc);
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
         return true;
     }
 
@@ -70,11 +58,59 @@ public readonly record struct CperTimestamp(ulong Raw)
     /// </summary>
     public bool TryDecode(bool preferBinary, out DateTime value, out TimestampEncoding encoding)
     {
-        if (preferBinary && TryGetDateTime(TimestampEncoding.Binary, out value)) { encoding = TimestampEncoding.Binary; return true; }
-        if (TryGetDateTime(TimestampEncoding.Bcd, out value)) { encoding = TimestampEncoding.Bcd; return true; }
-        if (TryGetDateTime(TimestampEncoding.Binary, out value)) { encoding = TimestampEncoding.Binary; return true; }
+        if (!TryDecodeParts(preferBinary, out int year, out int month, out int day, out int hour, out int minute, out int second, out encoding))
+        {
+            value = default;
+            return false;
+        }
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryDecode"/>'s choice of encoding and its checks, giving the parts without building a <c>DateTime</c>
+    /// (the JSON sink formats them itself). <paramref name="encoding"/> is <see cref="TimestampEncoding.Bcd"/> when false.
+    /// </summary>
+    internal bool TryDecodeParts(bool preferBinary, out int year, out int month, out int day, out int hour, out int minute, out int second, out TimestampEncoding encoding)
+    {
+        encoding = TimestampEncoding.Binary;
+        if (preferBinary && TryParts(bcd: false, out year, out month, out day, out hour, out minute, out second)) return true;
+        encoding = TimestampEncoding.Bcd;
+        if (TryParts(bcd: true, out year, out month, out day, out hour, out minute, out second)) return true;
+        if (TryParts(bcd: false, out year, out month, out day, out hour, out minute, out second))
+        {
+            encoding = TimestampEncoding.Binary;
+            return true;
+        }
         encoding = TimestampEncoding.Bcd;
         return false;
+    }
+
+    // UEFI 2.10 N.2.1.1: bytes 0-2 seconds, minutes, hours; 3 flags; 4-7 day, month, year, century. Every part in range and a
+    // day the month has; as BCD, every digit at most 9.
+    private bool TryParts(bool bcd, out int year, out int month, out int day, out int hour, out int minute, out int second)
+    {
+        second = Part(0, bcd);
+        minute = Part(1, bcd);
+        hour = Part(2, bcd);
+        day = Part(4, bcd);
+        month = Part(5, bcd);
+        year = Part(6, bcd);
+        int century = Part(7, bcd);
+        if ((second | minute | hour | day | month | year | century) < 0) return false; // not BCD
+        year += century * 100;
+        return second <= 59 && minute <= 59 && hour <= 23 && month >= 1 && month <= 12 && day >= 1 && year >= 1 && year <= 9999
+            && day <= DateTime.DaysInMonth(year, month);
+    }
+
+    // Byte i, as binary or as two BCD digits (-1 when a digit is above 9).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Part(int i, bool bcd)
+    {
+        int b = B(i);
+        if (!bcd) return b;
+        int hi = b >> 4, lo = b & 0xF;
+        return hi > 9 || lo > 9 ? -1 : hi * 10 + lo;
     }
 
     /// <summary>Encodes a date and time with the given encoding and flags.</summary>

@@ -38,8 +38,11 @@ public static class CperRecordDescriber
         visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
         // One lookup per GUID yields its name encoded once (CperGuids' table): written without encoding or a cache lookup.
-        NameOrNull(visitor, s_creatorName, CperGuids.TryGetName(header.CreatorId, CperGuidKind.Creator, out var creator), creator);
-        NameOrNull(visitor, s_notificationName, CperGuids.TryGetName(header.NotificationType, CperGuidKind.Notification, out var notification), notification);
+        // An unknown GUID leaves the default JsonName, which the visitor writes as null.
+        CperGuids.TryGetName(header.CreatorId, CperGuidKind.Creator, out var creator);
+        CperGuids.TryGetName(header.NotificationType, CperGuidKind.Notification, out var notification);
+        visitor.JsonOnly(s_creatorName, creator);
+        visitor.JsonOnly(s_notificationName, notification);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -60,7 +63,7 @@ public static class CperRecordDescriber
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject(s_descriptor, "Descriptor", dOff, CperSectionDescriptor.Size);
             descriptorLayout.Describe(d.Bytes, dOff, visitor);
-            NameOrNull(visitor, s_sectionName, known, knownName);
+            visitor.JsonOnly(s_sectionName, knownName); // default (null) when the GUID is unknown
             visitor.EndObject();
             if (CperRecordChecks.Descriptor(d, i, dOff) is { } invalid)
             {
@@ -116,11 +119,5 @@ public static class CperRecordDescriber
         }
         visitor.EndObject();
         return (errors?.Count ?? 0) + sectionErrors;
-    }
-
-    // A registry name as a JSON-only value (encoded once), or null when the registry does not know the GUID.
-    private static void NameOrNull(StructureVisitor visitor, JsonName member, bool known, JsonName name)
-    {
-        if (known) visitor.JsonOnly(member, name); else visitor.JsonOnly(member, (string?)null);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -49,6 +50,94 @@ public class CperMutationTests
             {
             }
         }
+    }
+
+    /// <summary>
+    /// The libcper dialect (<see cref="LibCperJsonWriter"/>, streamed without a tree or a catch per section) over every
+    /// truncation and every single-byte flip of each fixture: JSON that parses, or the documented ApeiContentException
+    /// when not even a header is there; no other exception and no .NET type name in what it writes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllFixtures))]
+    public void LibCper_writer_survives_every_truncation_and_byte_flip(string fixture)
+    {
+        var original = Fixtures.Binary(fixture);
+        for (int length = 0; length <= original.Length; length++) LibCperWritesJsonOrRefuses(original.AsSpan(0, length), $"{fixture} truncated to {length}");
+        var bytes = (byte[])original.Clone();
+        for (int at = 0; at < bytes.Length; at++)
+        {
+            bytes[at] ^= 0xFF;
+            LibCperWritesJsonOrRefuses(bytes, $"{fixture} byte {at} flipped");
+            bytes[at] ^= 0xFF;
+        }
+    }
+
+    /// <summary>
+    /// The same through the CLI (<c>decode -f ndjson --json-style libcper</c>, in-process): truncations and byte flips of each
+    /// fixture (every length and position up to 2 KiB, then every 61st, so the largest capture stays a few hundred runs);
+    /// no internal error, each output line parses as JSON, no stack trace or .NET type name anywhere.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllFixtures))]
+    public void LibCper_cli_survives_truncations_and_byte_flips(string fixture)
+    {
+        var original = Fixtures.Binary(fixture);
+        for (int length = 1; length <= original.Length; length += length < 2048 ? 1 : 61)
+            CliWritesJsonOrRefuses(original.AsSpan(0, length).ToArray(), $"{fixture} truncated to {length}");
+        for (int at = 0; at < original.Length; at += at < 2048 ? 1 : 61)
+        {
+            var bytes = (byte[])original.Clone();
+            bytes[at] ^= 0xFF;
+            CliWritesJsonOrRefuses(bytes, $"{fixture} byte {at} flipped");
+        }
+    }
+
+    private static void LibCperWritesJsonOrRefuses(ReadOnlySpan<byte> bytes, string where)
+    {
+        string json;
+        try
+        {
+            json = LibCperJsonWriter.Write(bytes, indented: false);
+        }
+        catch (ApeiContentException e)
+        {
+            NoTypeName(e.Message, where);
+            return;
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"{where}: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+        using (JsonDocument.Parse(json)) { }
+        NoTypeName(json, where);
+    }
+
+    private static void CliWritesJsonOrRefuses(byte[] bytes, string where)
+    {
+        var r = global::ApeiKit.Tests.Cli.CliRunner.RunWithStdin(bytes, "decode", "-f", "ndjson", "--json-style", "libcper", "-");
+        Assert.DoesNotContain("internal error", r.Error, StringComparison.Ordinal);
+        foreach (var line in r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                using (JsonDocument.Parse(line)) { }
+            }
+            catch (JsonException e)
+            {
+                Assert.Fail($"{where}: output line is not JSON ({e.Message}): {line}");
+            }
+        }
+        Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        NoTypeName(r.Out, where);
+        NoTypeName(r.Error, where);
+    }
+
+    // A .NET exception or type name leaking into what the user sees (System.ArgumentOutOfRangeException, ...).
+    private static void NoTypeName(string text, string where)
+    {
+        Assert.False(text.Contains("System.", StringComparison.Ordinal) || text.Contains("Exception", StringComparison.Ordinal),
+            $"{where}: a .NET type name in the output: {text[..Math.Min(text.Length, 400)]}");
     }
 
     /// <summary>A seed that is the same on every run (string.GetHashCode is randomised per process).</summary>

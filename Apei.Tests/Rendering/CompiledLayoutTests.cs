@@ -348,10 +348,23 @@ public class CompiledLayoutTests
                 AssertSame(CperRecordHeader.Layout, h);
             }
         }
-        // The branches the inputs must have reached: a BCD date, a binary date (only binary valid), and neither.
-        Assert.Contains("\"bcd\"", Compact(plain, BitConverter.GetBytes(Stamp(Bcd(56), Bcd(34), Bcd(12), 1, Bcd(29), Bcd(2), Bcd(24), Bcd(20))), null, false, perField: false));
-        Assert.Contains("\"binary\"", Compact(plain, BitConverter.GetBytes(Stamp(59, 59, 23, 0, 31, 12, 99, 99)), null, false, perField: false));
-        Assert.Contains("\"time\":null", Compact(plain, BitConverter.GetBytes(Stamp(60, 0, 0, 0, 1, 1, 0, 20)), null, false, perField: false));
+        // The branches the inputs must have reached, each against what UEFI 2.10 N.2.1.1 gives by hand (bytes: seconds, minutes,
+        // hours, flags, day, month, year, century; the raw value is those bytes read little-endian, printed high byte first).
+        string Plain(ulong stamp, bool binary) => Compact(plain, BitConverter.GetBytes(stamp), null, binary, perField: false);
+        // BCD 20|24-02-29 12:34:56, precise: a leap day, every digit a BCD digit.
+        Assert.Contains("\"time\":\"2024-02-29T12:34:56Z\",\"timeEncoding\":\"bcd\",\"timePrecise\":true,\"timeRaw\":\"0x2024022901123456\"",
+            Plain(0x20_24_02_29_01_12_34_56, binary: false));
+        // Binary 99*100+99 = 9999, month 12 (0x0C), day 31 (0x1F), 23:59:59 (0x17, 0x3B, 0x3B): not BCD (0x0C has a digit 12).
+        Assert.Contains("\"time\":\"9999-12-31T23:59:59Z\",\"timeEncoding\":\"binary\",\"timePrecise\":false,\"timeRaw\":\"0x63630C1F00173B3B\"",
+            Plain(Stamp(59, 59, 23, 0, 31, 12, 99, 99), binary: false));
+        // Bytes valid both ways (century 0x14, year 0x09, 01-02 03:04:05): BCD reads 1409, binary 20*100+9 = 2009; binary only
+        // when the record prefers it (a Windows WHEA creator).
+        Assert.Contains("\"time\":\"1409-01-02T03:04:05Z\",\"timeEncoding\":\"bcd\"", Plain(0x14_09_01_02_00_03_04_05, binary: false));
+        Assert.Contains("\"time\":\"2009-01-02T03:04:05Z\",\"timeEncoding\":\"binary\"", Plain(0x14_09_01_02_00_03_04_05, binary: true));
+        // Second 0x3C: not a BCD digit pair, and 60 seconds as binary: no date, no encoding member.
+        Assert.Contains("\"time\":null,\"timePrecise\":false,\"timeRaw\":\"0x140001010000003C\"", Plain(Stamp(60, 0, 0, 0, 1, 1, 0, 20), binary: false));
+        // 29 February of a common year (BCD 2023): no date.
+        Assert.Contains("\"time\":null", Plain(0x20_23_02_29_00_00_00_00, binary: false));
     }
 
     [Fact]
@@ -506,7 +519,12 @@ public class CompiledLayoutTests
             var counter = new LooseFieldCounter();
             PcieErrorSection.Describe(body, 0, counter);
             Assert.Equal(0, counter.Loose);
-            Assert.True(counter.InLayouts >= PcieErrorSection.LayoutDef.Fields.Length - 3, $"{counter.InLayouts} fields");
+            // The section's own fields but the three blocks, then each block's fields unless it is skipped (not marked valid and all zero).
+            ulong valid = body[0];
+            int Shown(StructDef block, int at, int validBit) => (valid >> validBit & 1) != 0 || body.AsSpan(at, block.Size).ContainsAnyExcept((byte)0) ? block.Fields.Length : 0;
+            int expected = PcieErrorSection.LayoutDef.Fields.Length - 3 + Shown(PcieErrorSection.DeviceIdLayout, 24, 3)
+                + Shown(PcieErrorSection.CapabilityLayout, 52, 6) + Shown(PcieErrorSection.AerLayout, 112, 7);
+            Assert.Equal(expected, counter.InLayouts);
             foreach (var encoder in s_encoders)
             {
                 var (compiled, perField, writer) = RenderPcie(body, encoder);
@@ -519,6 +537,30 @@ public class CompiledLayoutTests
         Assert.Equal(["validationBits", "portType", "version", "command", "status", "reserved", "deviceId", "deviceSerialNumber", "secondaryStatus", "bridgeControl", "capabilityStructure", "aerInfo", "trailingBytes"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public void A_real_PCIe_capture_renders_its_device_ID_and_AER_values()
+    {
+        // fixtures/cper/whea-edk2/whea_04.bin (a real Windows WHEA record): its PCIe section (UEFI 2.10 N.2.7) at offset 272.
+        // Device ID at section offset 24 (N.2.7 Device ID: vendor ID bytes 0-1): 86 80, Intel's 0x8086. AER info at offset 112
+        // (the PCIe AER extended capability): header 01 00 01 1D (capability ID 0x0001), correctable error status at +16:
+        // 01 00 00 00, bit 0 (receiver error); uncorrectable error severity at +12: 10 20 06 00 = 0x00062010.
+        var record = Fixtures.Binary("cper/whea-edk2/whea_04.bin");
+        var body = record.AsSpan(272, PcieErrorSection.Size).ToArray();
+        Assert.Equal(0x86, body[24]);
+        var (compiled, perField, writer) = RenderPcie(body, null);
+        Assert.Equal(writer, compiled);
+        Assert.Equal(writer, perField);
+        using var doc = JsonDocument.Parse(compiled);
+        var root = doc.RootElement;
+        Assert.Equal(0x8086, root.GetProperty("deviceId").GetProperty("vendorId").GetInt32());
+        Assert.Equal(1, root.GetProperty("aerInfo").GetProperty("capabilityHeader").GetProperty("capabilityId").GetInt32());
+        Assert.Equal(1u, FlagsValue(root.GetProperty("aerInfo").GetProperty("correctableErrorStatus")));
+        Assert.Equal(0x00062010u, FlagsValue(root.GetProperty("aerInfo").GetProperty("uncorrectableErrorSeverity")));
+    }
+
+    // A Flags field's value: a number, or an object whose "value" is the number.
+    private static uint FlagsValue(JsonElement e) => e.ValueKind == JsonValueKind.Number ? e.GetUInt32() : e.GetProperty("value").GetUInt32();
 
     [Fact]
     public void A_renderer_shared_by_threads_compiles_each_layout_once_and_renders_the_same()

@@ -525,48 +525,41 @@ internal sealed class CompactJsonSink : JsonSink
     /// <summary>
     /// A CPER timestamp (UEFI 2.10 N.2.1.1: seconds, minutes, hours, flags, day, month, year, century; BCD, or binary from
     /// Windows WHEA), after its name: what <see cref="JsonRenderer.Field"/> writes, the date read as
-    /// <see cref="CperTimestamp.TryDecode"/> reads it and formatted as <c>DateTime</c>'s "s" format plus 'Z', without a
+    /// <see cref="CperTimestamp.TryDecode"/> reads it (its parts, from <c>CperTimestamp.TryDecodeParts</c>) and formatted as <c>DateTime</c>'s "s" format plus 'Z', without a
     /// <c>DateTime</c> or a text buffer. Within the entry's room.
     /// </summary>
     private int Timestamp(CompiledJsonLayout.TimestampNames names, ulong v, bool valid, bool preferBinary, int at)
     {
-        // CperTimestamp.TryDecode's order: binary first for a WHEA record, else BCD, else binary. 1 binary, 0 BCD, -1 not a date.
-        DateParts d = default;
-        int encoding = !valid ? -1
-            : preferBinary && TryDate(v, bcd: false, ref d) ? 1
-            : TryDate(v, bcd: true, ref d) ? 0
-            : TryDate(v, bcd: false, ref d) ? 1 : -1;
-        if (encoding >= 0)
+        // CperTimestamp's one check and choice of encoding (binary first for a WHEA record, else BCD, else binary).
+        if (valid && new CperTimestamp(v).TryDecodeParts(preferBinary, out int year, out int month, out int day, out int hour, out int minute, out int second, out var encoding))
         {
             ref byte s = ref MemoryMarshal.GetArrayDataReference(_chunk);
             Unsafe.Add(ref s, at) = (byte)'"';
-            Two(ref Unsafe.Add(ref s, at + 1), d.Year / 100);
-            Two(ref Unsafe.Add(ref s, at + 3), d.Year % 100);
+            Two(ref Unsafe.Add(ref s, at + 1), year / 100);
+            Two(ref Unsafe.Add(ref s, at + 3), year % 100);
             Unsafe.Add(ref s, at + 5) = (byte)'-';
-            Two(ref Unsafe.Add(ref s, at + 6), d.Month);
+            Two(ref Unsafe.Add(ref s, at + 6), month);
             Unsafe.Add(ref s, at + 8) = (byte)'-';
-            Two(ref Unsafe.Add(ref s, at + 9), d.Day);
+            Two(ref Unsafe.Add(ref s, at + 9), day);
             Unsafe.Add(ref s, at + 11) = (byte)'T';
-            Two(ref Unsafe.Add(ref s, at + 12), d.Hour);
+            Two(ref Unsafe.Add(ref s, at + 12), hour);
             Unsafe.Add(ref s, at + 14) = (byte)':';
-            Two(ref Unsafe.Add(ref s, at + 15), d.Minute);
+            Two(ref Unsafe.Add(ref s, at + 15), minute);
             Unsafe.Add(ref s, at + 17) = (byte)':';
-            Two(ref Unsafe.Add(ref s, at + 18), d.Second);
+            Two(ref Unsafe.Add(ref s, at + 18), second);
             Unsafe.Add(ref s, at + 20) = (byte)'Z';
             Unsafe.Add(ref s, at + 21) = (byte)'"';
             at += 22;
             at += Copy(names.Encoding, at);
-            at += Copy(encoding == 1 ? "\"binary\""u8 : "\"bcd\""u8, at);
+            at += Copy(encoding == TimestampEncoding.Binary ? "\"binary\""u8 : "\"bcd\""u8, at);
         }
         else at += Copy("null"u8, at);
         at += Copy(names.Precise, at);
         at += Copy((v >> 24 & 1) != 0 ? "true"u8 : "false"u8, at); // flags byte bit 0: precise
         at += Copy(names.Raw, at);
         at += Copy("\"0x"u8, at);
-        ReadOnlySpan<byte> digits = "0123456789ABCDEF"u8; // "X16"
-        var hex = _chunk.AsSpan(at, 16);
-        for (int i = 0; i < 16; i++) hex[i] = digits[(int)(v >> (60 - 4 * i)) & 0xF];
-        at += 16;
+        System.Buffers.Text.Utf8Formatter.TryFormat(v, _chunk.AsSpan(at), out int n, new System.Buffers.StandardFormat('X', 16));
+        at += n;
         _chunk[at++] = (byte)'"';
         return at;
     }
@@ -575,34 +568,6 @@ internal sealed class CompactJsonSink : JsonSink
     {
         d = (byte)('0' + value / 10);
         Unsafe.Add(ref d, 1) = (byte)('0' + value % 10);
-    }
-
-    private struct DateParts
-    {
-        public int Year, Month, Day, Hour, Minute, Second;
-    }
-
-    // CperTimestamp.TryGetDateTime's reading and checks (every part in range, a day the month has), without building a DateTime.
-    private static bool TryDate(ulong v, bool bcd, ref DateParts d)
-    {
-        int second = Part(v, 0, bcd), minute = Part(v, 1, bcd), hour = Part(v, 2, bcd), day = Part(v, 4, bcd), month = Part(v, 5, bcd),
-            year = Part(v, 6, bcd), century = Part(v, 7, bcd);
-        if ((second | minute | hour | day | month | year | century) < 0) return false; // not BCD
-        year += century * 100;
-        if (second > 59 || minute > 59 || hour > 23 || month < 1 || month > 12 || day < 1 || year < 1 || year > 9999) return false;
-        if (day > DateTime.DaysInMonth(year, month)) return false;
-        d = new DateParts { Year = year, Month = month, Day = day, Hour = hour, Minute = minute, Second = second };
-        return true;
-    }
-
-    // Byte i of the timestamp, as binary or as two BCD digits (-1 when a digit is above 9).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Part(ulong v, int i, bool bcd)
-    {
-        int b = (int)(v >> (8 * i)) & 0xFF;
-        if (!bcd) return b;
-        int hi = b >> 4, lo = b & 0xF;
-        return hi > 9 || lo > 9 ? -1 : hi * 10 + lo;
     }
 
     // Zero as FieldFormat.IsZero(raw) says: for 1 to 8 bytes the value read; wider fields (read as their first 8 bytes) by their bytes.

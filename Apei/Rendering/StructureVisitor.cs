@@ -131,8 +131,8 @@ public abstract class StructureVisitor
     /// <summary>
     /// A JSON-only value that is a fixed name, encoded once like a member name (<see cref="JsonName"/>: e.g. the GUID
     /// registry's names, so the JSON renderer writes the bytes without encoding or looking the value up per record);
-    /// the default passes <see cref="JsonName.Text"/> to <see cref="JsonOnly(JsonName, string)"/>. A null value has no
-    /// <see cref="JsonName"/>: pass null to the string overload.
+    /// the default passes <see cref="JsonName.Text"/> to <see cref="JsonOnly(JsonName, string)"/>. A default
+    /// <see cref="JsonName"/> (no text, e.g. a GUID the registry does not know) means null: written as JSON null.
     /// </summary>
     public virtual void JsonOnly(JsonName json, JsonName value) => JsonOnly(json, value.Text);
 

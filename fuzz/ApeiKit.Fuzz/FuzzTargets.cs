@@ -4,6 +4,7 @@ using ApeiKit.Cli;
 using ApeiKit.Cper.Streaming;
 using ApeiKit.Ghes.Streaming;
 using ApeiKit.Cper;
+using ApeiKit.Cper.LibCper;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
 using ApeiKit.Platform;
@@ -214,6 +215,32 @@ public static class FuzzTargets
         }
 
         RenderJson(input, static (b, v) => CperRecordDescriber.Describe(b, 0, v, "record", out _), "CperRecordDescriber");
+        LibCperJson(input);
+    }
+
+    // The libcper dialect (decode --json-style libcper): streamed per section family without a catch around each, so a
+    // malformed body must fall back to base64 inside the family; JSON that parses, or ApeiContentException (no header).
+    private static void LibCperJson(ReadOnlySpan<byte> input)
+    {
+        long before = Allocated();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        try
+        {
+            using (var writer = new Utf8JsonWriter(buffer)) LibCperJsonWriter.Write(input, writer);
+        }
+        catch (ApeiContentException)
+        {
+            return;
+        }
+        RenderBudget(before, input.Length, "LibCperJsonWriter");
+        try
+        {
+            using (JsonDocument.Parse(buffer.WrittenMemory)) { }
+        }
+        catch (JsonException e)
+        {
+            throw new FuzzInvariantException("LibCperJsonWriter wrote malformed JSON: " + e.Message);
+        }
     }
 
     private static void CperSectionTarget(ReadOnlySpan<byte> input)
