@@ -165,13 +165,10 @@ internal sealed class LcArmRas : LibCperSection
         }
         w.WriteEndArray();
         w.WriteStartArray(s_pairs);
-        Span<char> guid = stackalloc char[36];
         foreach (var pair in aux.Pairs)
         {
-            // The key read from the view's bytes through the declared field (the generated Guid accessor copies to an array).
-            new Guid(pair.Bytes.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size)).TryFormat(guid, out int n, "D");
             w.WriteStartObject();
-            w.WriteString(s_keyName, guid[..n]);
+            WriteGuid(w, s_keyName, pair.Key);
             WriteHex(w, s_valueName, pair.Value, 16);
             w.WriteEndObject();
         }
