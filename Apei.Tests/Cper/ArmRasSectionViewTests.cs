@@ -116,8 +116,13 @@ public sealed class ArmRasSectionViewTests
         Assert.Equal(1000u, v.ErrorSyndromeCount); // the header still reads
         Assert.False(ArmRasSectionView.TryRead(body.AsSpan(0, 79), out var shortView) && shortView.PartsFit);
     }
+}
 
 #if DEBUG
+/// <summary>The ARM RAS readers' walk counts (Debug-build counters, so it runs alone: no other test walks beside it).</summary>
+[Collection(ApeiKit.Tests.Platform.BoundedCostTests.Name)]
+public sealed class ArmRasWalkCountTests
+{
     /// <summary>
     /// Reading a node costs a constant number of walks of its auxiliary data whatever it holds: each walk visits every
     /// context, so a walk per syndrome or per pair (the enumerators once re-measured for each Current) made a record with
@@ -153,5 +158,5 @@ public sealed class ArmRasSectionViewTests
             return (ArmRasSection.MeasureCalls, ArmRasAuxiliaryData.WalkCalls);
         }
     }
-#endif
 }
+#endif

@@ -187,8 +187,8 @@ public sealed partial class ArmRasSection : CperSectionBody
     internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
 
 #if DEBUG
-    /// <summary>Calls of <see cref="Measure"/> on this thread (Debug builds): tests hold a reader's walks per record to a constant.</summary>
-    [ThreadStatic] internal static int MeasureCalls;
+    /// <summary>Calls of <see cref="Measure"/> (Debug builds; not thread-safe, a count for a test that runs alone): tests hold a reader's walks per record to a constant.</summary>
+    internal static int MeasureCalls;
 #endif
 
     /// <summary>Checks the node's offsets and counts against the body (throws when the parts cannot be laid out in order).</summary>
@@ -509,8 +509,8 @@ public sealed partial class ArmRasAuxiliaryData
     internal readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
 #if DEBUG
-    /// <summary>Calls of <see cref="Walk"/> on this thread (Debug builds): each walks every context, so a reader must make a constant number per record.</summary>
-    [ThreadStatic] internal static int WalkCalls;
+    /// <summary>Calls of <see cref="Walk"/> (Debug builds; not thread-safe, a count for a test that runs alone): each walks every context, so a reader must make a constant number per record.</summary>
+    internal static int WalkCalls;
 #endif
 
     /// <summary>Checks the header, contexts and pairs against <paramref name="aux"/> (the bytes from the auxiliary data offset to the end of the section).</summary>
