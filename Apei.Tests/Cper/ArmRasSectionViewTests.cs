@@ -117,3 +117,46 @@ public sealed class ArmRasSectionViewTests
         Assert.False(ArmRasSectionView.TryRead(body.AsSpan(0, 79), out var shortView) && shortView.PartsFit);
     }
 }
+
+#if DEBUG
+/// <summary>The ARM RAS readers' walk counts (Debug-build counters, so it runs alone: no other test walks beside it).</summary>
+[Collection(ApeiKit.Tests.Platform.BoundedCostTests.Name)]
+public sealed class ArmRasWalkCountTests
+{
+    /// <summary>
+    /// Reading a node costs a constant number of walks of its auxiliary data whatever it holds: each walk visits every
+    /// context, so a walk per syndrome or per pair (the enumerators once re-measured for each Current) made a record with
+    /// N contexts and N pairs cost ~N² context visits. Counted (Debug builds count <c>Measure</c> and <c>Walk</c> calls), not timed.
+    /// </summary>
+    [Fact]
+    public void Reading_a_node_walks_its_auxiliary_data_a_constant_number_of_times()
+    {
+        Assert.Equal(Cost(1), Cost(16));
+
+        static (int Measures, int Walks) Cost(int n)
+        {
+            var aux = new ArmRasAuxiliaryData { Version = 1 };
+            var s = new ArmRasSection { Revision = 1, AuxiliaryData = aux };
+            for (int i = 0; i < n; i++)
+            {
+                s.Syndromes.Add(new ArmRasSyndrome());
+                aux.Contexts.Add(new ArmRasContext());
+                aux.Pairs.Add((new Guid(i + 1, 0, 0, new byte[8]), (ulong)i));
+            }
+            byte[] body = s.Encode();
+            ArmRasSection.MeasureCalls = ArmRasAuxiliaryData.WalkCalls = 0;
+            Assert.True(ArmRasSectionView.TryRead(body, out var v));
+            int syndromes = 0, contexts = 0, pairs = 0;
+            foreach (var d in v.Syndromes) syndromes += d.Bytes.Length > 0 ? 1 : 0;
+            var a = v.AuxiliaryData;
+            foreach (var c in a.Contexts) contexts += c.RegisterCountInBody + 1;
+            foreach (var p in a.Pairs) pairs += p.Key != Guid.Empty ? 1 : 0;
+            Assert.Equal((n, n, n), (syndromes, contexts, pairs));
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(output)) Assert.True(new ApeiKit.Cper.LibCper.LcArmRas().TryWrite(w, body));
+            Assert.Equal(n, JsonDocument.Parse(output.WrittenMemory).RootElement.GetProperty("ArmRas").GetProperty("auxData").GetProperty("keyValuePairs").GetArrayLength());
+            return (ArmRasSection.MeasureCalls, ArmRasAuxiliaryData.WalkCalls);
+        }
+    }
+}
+#endif

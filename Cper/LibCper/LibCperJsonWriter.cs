@@ -64,11 +64,11 @@ public static class LibCperJsonWriter
             writer.WriteString(N.Timestamp, ts[..tsLength]);
             writer.WriteBoolean(N.TimestampIsPrecise, (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0);
         }
-        if ((h.ValidationBits & 0x1) != 0) WriteGuid(writer, N.PlatformId, h.Bytes.Slice(CperRecordHeader.PlatformIdOffset, 16));
-        if ((h.ValidationBits & 0x4) != 0) WriteGuid(writer, N.PartitionId, h.Bytes.Slice(CperRecordHeader.PartitionIdOffset, 16));
-        WriteGuid(writer, N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
+        if ((h.ValidationBits & 0x1) != 0) Lc.WriteGuid(writer, N.PlatformId, h.Bytes.Slice(CperRecordHeader.PlatformIdOffset, 16));
+        if ((h.ValidationBits & 0x4) != 0) Lc.WriteGuid(writer, N.PartitionId, h.Bytes.Slice(CperRecordHeader.PartitionIdOffset, 16));
+        Lc.WriteGuid(writer, N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
         writer.WriteStartObject(N.NotificationType);
-        WriteGuid(writer, N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
+        Lc.WriteGuid(writer, N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
         WriteText(writer, N.Type, LibCperNames.NotificationType(h.NotificationType));
         writer.WriteEndObject();
         writer.WriteNumber(N.RecordId, h.RecordId);
@@ -93,10 +93,10 @@ public static class LibCperJsonWriter
             for (int b = 0; b < N.DescriptorFlags.Length; b++) writer.WriteBoolean(N.DescriptorFlags[b], ((d.Flags >> b) & 1) != 0);
             writer.WriteEndObject();
             writer.WriteStartObject(N.SectionType);
-            WriteGuid(writer, N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            Lc.WriteGuid(writer, N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
             WriteText(writer, N.Type, LibCperSections.Find(d.SectionType)?.ReadableName ?? "Unknown");
             writer.WriteEndObject();
-            if ((d.ValidationBits & 0x1) != 0) WriteGuid(writer, N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
+            if ((d.ValidationBits & 0x1) != 0) Lc.WriteGuid(writer, N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
             if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
             WriteSeverity(writer, d.Severity);
             writer.WriteEndObject();
@@ -159,21 +159,6 @@ public static class LibCperJsonWriter
     {
         if (IsPlain(writer) && N.PlainText(text) is { } encoded) writer.WriteString(name, encoded);
         else writer.WriteString(name, text);
-    }
-
-    /// <summary>
-    /// A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it ("D", lower case; the first three
-    /// groups little-endian, UEFI 2.10 appendix A), formatted by <see cref="EfiGuid.WriteUtf8"/> and written raw: the
-    /// writer's own formatter (vectorised, a scalar shuffle in this Native AOT build) and the escaping check (hex digits
-    /// and '-' never need it) were 7% of the libcper dialect's profile.
-    /// </summary>
-    private static void WriteGuid(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> raw)
-    {
-        Span<byte> text = stackalloc byte[EfiGuid.Utf8Length + 2];
-        text[0] = text[^1] = (byte)'"';
-        EfiGuid.WriteUtf8(raw, text[1..^1]);
-        writer.WritePropertyName(name);
-        writer.WriteRawValue(text, skipInputValidation: true);
     }
 
     /// <summary>libcper's member names, encoded once (plain ASCII: every encoder writes them the same way).</summary>

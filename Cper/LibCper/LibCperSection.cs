@@ -55,6 +55,29 @@ internal static class Lc
         w.WriteString(name, text[..FormatHex(value, digits, text)]);
     }
 
+    /// <summary>
+    /// A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it ("D", lower case; the first three
+    /// groups little-endian, UEFI 2.10 appendix A), formatted by <see cref="EfiGuid.WriteUtf8"/> and written raw: the
+    /// writer's own formatter (vectorised, a scalar shuffle in this Native AOT build) and the escaping check (hex digits
+    /// and '-' never need it) were 7% of the libcper dialect's profile.
+    /// </summary>
+    public static void WriteGuid(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> raw)
+    {
+        Span<byte> text = stackalloc byte[EfiGuid.Utf8Length + 2];
+        text[0] = text[^1] = (byte)'"';
+        EfiGuid.WriteUtf8(raw, text[1..^1]);
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text, skipInputValidation: true);
+    }
+
+    /// <summary><see cref="WriteGuid(Utf8JsonWriter, JsonEncodedText, ReadOnlySpan{byte})"/> of a <see cref="Guid"/> (its 16 bytes in EFI_GUID order).</summary>
+    public static void WriteGuid(Utf8JsonWriter writer, JsonEncodedText name, Guid value)
+    {
+        Span<byte> raw = stackalloc byte[16];
+        value.TryWriteBytes(raw);
+        WriteGuid(writer, name, raw);
+    }
+
     /// <summary>Copies <paramref name="s"/> into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
     public static int Put(Span<char> text, int at, string s)
     {

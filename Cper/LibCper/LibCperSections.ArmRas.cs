@@ -70,9 +70,9 @@ internal sealed class LcArmRas : LibCperSection
     /// <inheritdoc/>
     public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
     {
-        // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64.
-        if (!ArmRasSectionView.TryRead(body, out var v) || !v.PartsFit) return false;
-        var p = ArmRasSection.Measure(body, 0, out var parts, errors: false) is null ? parts : default;
+        // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64. Measured
+        // once; the syndromes and auxiliary data are sliced from these parts.
+        if (!ArmRasSectionView.TryRead(body, out var v) || ArmRasSection.Measure(body, 0, out var p, errors: false) is not null) return false;
         // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md):
         // a revision other than 1, syndromes starting at the end of the body, or auxiliary data that starts there and does not decode.
         if (v.Revision != 1 || p.SyndromeOffset >= body.Length || (p.AuxError is not null && p.AuxOffset == body.Length)) return false;
@@ -81,7 +81,7 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteStartObject(s_shortName);
         w.WriteNumber(s_revisionName, v.Revision);
         WriteDict(w, s_componentTypeName, v.ComponentType, ComponentTypes);
-        w.WriteNumber(s_count, v.SyndromeCount);
+        w.WriteNumber(s_count, p.SyndromeCount);
         ulong instanceFormat = v.IpInstanceFormat, typeFormat = v.IpTypeFormat;
         WriteDict(w, s_instanceFormatName, instanceFormat, InstanceFormats);
         w.WriteStartObject(s_ipInstanceName);
@@ -120,7 +120,7 @@ internal sealed class LcArmRas : LibCperSection
         var user = v.UserData;
         if (UntrustedLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
         w.WriteStartArray(s_syndromes);
-        foreach (var d in v.Syndromes)
+        foreach (var d in v.SyndromesOf(p))
         {
             ulong ext = d.RasExtension;
             w.WriteStartObject();
@@ -132,7 +132,7 @@ internal sealed class LcArmRas : LibCperSection
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (v.HasAuxiliaryData && v.AuxiliaryData.Version == 1) WriteAux(w, v.AuxiliaryData);
+        if (p.AuxOffset != 0 && p.AuxError is null && v.AuxiliaryDataOf(p) is { Version: 1 } aux) WriteAux(w, aux);
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
@@ -165,13 +165,10 @@ internal sealed class LcArmRas : LibCperSection
         }
         w.WriteEndArray();
         w.WriteStartArray(s_pairs);
-        Span<char> guid = stackalloc char[36];
         foreach (var pair in aux.Pairs)
         {
-            // The key read from the view's bytes through the declared field (the generated Guid accessor copies to an array).
-            new Guid(pair.Bytes.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size)).TryFormat(guid, out int n, "D");
             w.WriteStartObject();
-            w.WriteString(s_keyName, guid[..n]);
+            WriteGuid(w, s_keyName, pair.Key);
             WriteHex(w, s_valueName, pair.Value, 16);
             w.WriteEndObject();
         }

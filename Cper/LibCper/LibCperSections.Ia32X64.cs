@@ -158,13 +158,12 @@ internal sealed class LcIa32X64 : LibCperSection
 
     private static void WriteErrorInfo(Utf8JsonWriter w, Ia32X64ErrorInfoView e)
     {
-        // The GUID read in place (the view's Guid accessor copies it).
-        var g = new Guid(e.Bytes.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
+        var g = e.ErrorType;
         int index = Array.IndexOf(CheckGuids, g);
         ulong v = e.ValidationBits;
         w.WriteStartObject();
         w.WriteStartObject(s_type);
-        w.WriteString(s_guid, g);
+        WriteGuid(w, s_guid, g);
         if (index >= 0) w.WriteString(NameName, s_checkNames[index]);
         else w.WriteString(NameName, "Unknown");
         w.WriteEndObject();

@@ -26,8 +26,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
     public override Guid SectionType => Guid;
     public override string ReadableName => "NvidiaEvent";
     public override string ShortName => "NvidiaEvent";
-    private static readonly string[] DeviceTypes = ["CPU", "GPU", "DPU", "NIC", "SWX", "BMC"];
-    private static readonly string[] Originators = ["Invalid", "Reserved1", "PF_GSP_FW", "VF_GSP_FW", "PF_DRIVER", "VF_DRIVER"];
+    // The section's own tables (libcper's spellings); a value past them prints "Unknown".
+    private static readonly LcNames DeviceTypes = LcNames.Of(NvidiaEventSection.DeviceTypes, "Unknown"),
+        Originators = LcNames.Of(NvidiaEventSection.Originators, "Unknown");
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
@@ -103,7 +104,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteStartObject(s_eventHeader);
         if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
         w.WriteNumber(s_versionName, s_version.ReadValue(body));
-        w.WriteString(s_sourceDeviceType, device < DeviceTypes.Length ? DeviceTypes[device] : "Unknown");
+        w.WriteString(s_sourceDeviceType, DeviceTypes.NameOf((ulong)device));
         WriteHex(w, s_typeName, s_type.ReadValue(body), 4);
         WriteHex(w, s_subtypeName, s_subtype.ReadValue(body), 4);
         ulong link = s_linkId.ReadValue(body);
@@ -265,7 +266,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static void WriteGpu(Utf8JsonWriter w, ReadOnlySpan<byte> g, Span<char> text)
     {
         ulong originator = s_originator.ReadValue(g);
-        w.WriteString(s_eventOriginator, originator < (ulong)Originators.Length ? Originators[originator] : "Unknown");
+        w.WriteString(s_eventOriginator, Originators.NameOf(originator));
         w.WriteNumber(s_sourcePartition, s_partition.ReadValue(g));
         w.WriteNumber(s_sourceSubPartition, s_subPartition.ReadValue(g));
         w.WriteString(s_pdi, text[..FormatPdi(s_gpuPdi.ReadValue(g), text)]);
@@ -349,7 +350,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
         var eh = o["eventHeader"];
-        int device = System.Array.IndexOf(DeviceTypes, Str(Lc.M(eh, "sourceDeviceType")));
+        int device = DeviceTypes.TryGetValue(Str(Lc.M(eh, "sourceDeviceType")), out ulong d) ? (int)d : -1;
         var sig = new byte[16];
         Ascii(sig, Str(Lc.M(eh, "signature")));
         var info = o["eventInfo"];
@@ -418,7 +419,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
     {
         var l = NvidiaEventSection.GpuInfoLayout;
         var b = new byte[l.Size];
-        W(l, b, "eventOriginator", (ulong)Math.Max(0, System.Array.IndexOf(Originators, Str(Lc.M(g, "EventOriginator")))));
+        Originators.TryGetValue(Str(Lc.M(g, "EventOriginator")), out ulong originator); // 0 when not named
+        W(l, b, "eventOriginator", originator);
         W(l, b, "sourcePartition", U(Lc.M(g, "SourcePartition")));
         W(l, b, "sourceSubPartition", U(Lc.M(g, "SourceSubPartition")));
         W(l, b, "pdi", PdiFrom(Str(Lc.M(g, "Pdi"))));

@@ -186,6 +186,11 @@ public sealed partial class ArmRasSection : CperSectionBody
     /// <summary>Where the node's parts lie (a struct: the libcper writer and the view check a body with no allocation).</summary>
     internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
 
+#if DEBUG
+    /// <summary>Calls of <see cref="Measure"/> (Debug builds; not thread-safe, a count for a test that runs alone): tests hold a reader's walks per record to a constant.</summary>
+    internal static int MeasureCalls;
+#endif
+
     /// <summary>Checks the node's offsets and counts against the body (throws when the parts cannot be laid out in order).</summary>
     internal static Parts Check(ReadOnlySpan<byte> body, long baseOffset)
     {
@@ -201,6 +206,9 @@ public sealed partial class ArmRasSection : CperSectionBody
     /// </summary>
     internal static ApeiContentException? Measure(ReadOnlySpan<byte> body, long baseOffset, out Parts parts, bool errors)
     {
+#if DEBUG
+        MeasureCalls++;
+#endif
         parts = default;
         if (body.Length < NodeSize) return errors ? ApeiContentException.Truncated(StructureName, baseOffset, NodeSize, body.Length) : ArmRasAuxiliaryData.Unfit;
         uint count = (uint)ErrorSyndromeCountField.ReadValue(body);
@@ -500,6 +508,11 @@ public sealed partial class ArmRasAuxiliaryData
 
     internal readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
+#if DEBUG
+    /// <summary>Calls of <see cref="Walk"/> (Debug builds; not thread-safe, a count for a test that runs alone): each walks every context, so a reader must make a constant number per record.</summary>
+    internal static int WalkCalls;
+#endif
+
     /// <summary>Checks the header, contexts and pairs against <paramref name="aux"/> (the bytes from the auxiliary data offset to the end of the section).</summary>
     internal static ApeiContentException? Check(ReadOnlySpan<byte> aux, long baseOffset, out int size, bool errors = true)
     {
@@ -516,6 +529,9 @@ public sealed partial class ArmRasAuxiliaryData
     /// <param name="errors">False to return <see cref="Unfit"/> rather than build a message (nothing allocated for bad data either).</param>
     internal static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect = true, bool errors = true)
     {
+#if DEBUG
+        WalkCalls++;
+#endif
         const string name = "ARM RAS auxiliary data";
         const int header = ArmRasSection.AuxiliaryHeaderSize;
         var list = collect ? new List<(int, int)>() : null;
@@ -755,6 +771,7 @@ public sealed partial class ArmRasKeyValuePair
 /// </summary>
 public readonly ref partial struct ArmRasSectionView
 {
+    // Each member below measures (one walk of the auxiliary data's contexts); the enumerators measure once when made.
     private ArmRasSection.Parts Parts => ArmRasSection.Measure(_body, 0, out var p, errors: false) is null ? p : default;
 
     /// <summary>
@@ -778,7 +795,18 @@ public readonly ref partial struct ArmRasSectionView
     }
 
     /// <summary>The error syndromes in order, without allocating (<c>foreach (var s in view.Syndromes)</c>).</summary>
-    public SyndromeEnumerator Syndromes => new(this);
+    public SyndromeEnumerator Syndromes => new(_body, Parts);
+
+    /// <summary>The syndromes of <paramref name="parts"/> (this body's, measured by the caller).</summary>
+    internal SyndromeEnumerator SyndromesOf(ArmRasSection.Parts parts) => new(_body, parts);
+
+    /// <summary>The auxiliary data of <paramref name="parts"/> (this body's, measured by the caller), or a view of nothing.</summary>
+    internal ArmRasAuxiliaryDataView AuxiliaryDataOf(ArmRasSection.Parts parts)
+    {
+        if (parts.AuxOffset == 0 || parts.AuxError is not null) return default;
+        ArmRasAuxiliaryDataView.TryRead(_body[parts.AuxOffset..parts.AuxEnd], out var aux);
+        return aux;
+    }
 
     /// <summary>True when the node has auxiliary data (a non-zero offset) whose size, contexts and pairs fit.</summary>
     public bool HasAuxiliaryData
@@ -791,28 +819,19 @@ public readonly ref partial struct ArmRasSectionView
     }
 
     /// <summary>The auxiliary data (its bytes up to its size) when <see cref="HasAuxiliaryData"/>, else a view of nothing.</summary>
-    public ArmRasAuxiliaryDataView AuxiliaryData
-    {
-        get
-        {
-            var p = Parts;
-            if (p.AuxOffset == 0 || p.AuxError is not null) return default;
-            ArmRasAuxiliaryDataView.TryRead(_body[p.AuxOffset..p.AuxEnd], out var aux);
-            return aux;
-        }
-    }
+    public ArmRasAuxiliaryDataView AuxiliaryData => AuxiliaryDataOf(Parts);
 
     /// <summary>Enumerates the error syndromes of an <see cref="ArmRasSectionView"/>.</summary>
     public ref struct SyndromeEnumerator
     {
-        private readonly ArmRasSectionView _view;
+        private readonly ReadOnlySpan<byte> _syndromes; // the array, measured once
         private readonly int _count;
         private int _index;
 
-        internal SyndromeEnumerator(ArmRasSectionView view)
+        internal SyndromeEnumerator(ReadOnlySpan<byte> body, ArmRasSection.Parts parts)
         {
-            _view = view;
-            _count = view.SyndromeCount;
+            _count = parts.SyndromeCount;
+            _syndromes = body.Slice(parts.SyndromeOffset, _count * ArmRasSection.SyndromeSize);
             _index = -1;
         }
 
@@ -823,7 +842,14 @@ public readonly ref partial struct ArmRasSectionView
         public bool MoveNext() => ++_index < _count;
 
         /// <summary>The current syndrome.</summary>
-        public readonly ArmRasSyndromeView Current => _view.GetSyndrome(_index);
+        public readonly ArmRasSyndromeView Current
+        {
+            get
+            {
+                ArmRasSyndromeView.TryRead(_syndromes.Slice(_index * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize), out var syndrome);
+                return syndrome;
+            }
+        }
     }
 }
 
@@ -853,7 +879,7 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     }
 
     /// <summary>The key/value pairs in order, without allocating.</summary>
-    public PairEnumerator Pairs => new(this);
+    public PairEnumerator Pairs => new(_body, Walked);
 
     /// <summary>Enumerates the address-space contexts of an <see cref="ArmRasAuxiliaryDataView"/> (each starts where the previous one's Length ends).</summary>
     public ref struct ContextEnumerator
@@ -896,14 +922,14 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     /// <summary>Enumerates the key/value pairs of an <see cref="ArmRasAuxiliaryDataView"/>.</summary>
     public ref struct PairEnumerator
     {
-        private readonly ArmRasAuxiliaryDataView _view;
+        private readonly ReadOnlySpan<byte> _pairs; // the array, walked once
         private readonly int _count;
         private int _index;
 
-        internal PairEnumerator(ArmRasAuxiliaryDataView view)
+        internal PairEnumerator(ReadOnlySpan<byte> aux, ArmRasAuxiliaryData.Layout layout)
         {
-            _view = view;
-            _count = view.PairCount;
+            _count = layout.PairCount;
+            _pairs = aux.Slice(layout.PairOffset, _count * ArmRasSection.PairSize);
             _index = -1;
         }
 
@@ -914,7 +940,14 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
         public bool MoveNext() => ++_index < _count;
 
         /// <summary>The current pair.</summary>
-        public readonly ArmRasKeyValuePairView Current => _view.GetPair(_index);
+        public readonly ArmRasKeyValuePairView Current
+        {
+            get
+            {
+                ArmRasKeyValuePairView.TryRead(_pairs.Slice(_index * ArmRasSection.PairSize, ArmRasSection.PairSize), out var pair);
+                return pair;
+            }
+        }
     }
 }
 

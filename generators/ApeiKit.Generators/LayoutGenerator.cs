@@ -830,7 +830,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
               .Append(vt.Contains("ReadOnlySpan") ? "; empty" : "; 0").Append(" when the body does not reach it).</summary>\n");
             sb.Append("    public ").Append(vt).Append(' ').Append(f.Prop).Append(" => ").Append(reach).Append(" >= ").Append(end).Append(" ? ");
             if (vt.Contains("ReadOnlySpan")) sb.Append("_body.Slice(").Append(I(f.Offset)).Append(", ").Append(I(f.Size)).Append(") : default;\n");
-            else if (vt.Contains("Guid")) sb.Append("new global::System.Guid(_body.Slice(").Append(I(f.Offset)).Append(", 16).ToArray()) : default;\n");
+            else if (vt.Contains("Guid")) sb.Append("new global::System.Guid(_body.Slice(").Append(I(f.Offset)).Append(", 16)) : default;\n");
             else if (vt == "bool") sb.Append(Read(f, "ulong")).Append(" != 0 : false;\n");
             else sb.Append(Read(f, vt)).Append(" : (").Append(vt).Append(")0;\n");
         }
