@@ -44,6 +44,10 @@ internal interface ICxlMemoryEvent
     [Field(0x38, 1, FieldKind.Flags, Flags = "CxlEventRecordHeader.MemoryEventDescriptors")] byte MemoryEventDescriptor { get; }
     /// <summary>Transaction Type.</summary>
     [Field(0x3A, 1, FieldKind.Enum, Names = "CxlEventRecordHeader.TransactionTypes")] byte TransactionType { get; }
+    /// <summary>Channel (valid with Validity Flags bit 0 in both record types).</summary>
+    [Field(0x3D, 1, FieldKind.UInt, ValidBit = 0)] byte Channel { get; }
+    /// <summary>Rank (valid with Validity Flags bit 1 in both record types).</summary>
+    [Field(0x3E, 1, FieldKind.UInt, ValidBit = 1)] byte Rank { get; }
 }
 
 /// <summary>
@@ -102,10 +106,6 @@ public sealed partial class CxlGeneralMediaEvent : ICxlEventRecordHeader, ICxlMe
     [Field(0x39, 1, FieldKind.Enum, Names = nameof(s_types))] public partial byte MemoryEventType { get; }
     /// <summary>Validity Flags: bit 0 channel, 1 rank, 2 device, 3 component identifier.</summary>
     [Field(0x3B, 2, FieldKind.Flags)] public partial ushort ValidityFlags { get; }
-    /// <summary>Channel.</summary>
-    [Field(0x3D, 1, FieldKind.UInt, ValidBit = 0)] public partial byte Channel { get; }
-    /// <summary>Rank.</summary>
-    [Field(0x3E, 1, FieldKind.UInt, ValidBit = 1)] public partial byte Rank { get; }
     /// <summary>Device (24 bits).</summary>
     [Field(0x3F, 3, FieldKind.Hex, ValidBit = 2)] public partial uint Device { get; }
     /// <summary>Component Identifier (16 bytes).</summary>
@@ -136,10 +136,6 @@ public sealed partial class CxlDramEvent : ICxlEventRecordHeader, ICxlMemoryEven
     [Field(0x39, 1, FieldKind.Enum, Names = nameof(s_types))] public partial byte MemoryEventType { get; }
     /// <summary>Validity Flags: bit 0 channel, 1 rank, 2 nibble mask, 3 bank group, 4 bank, 5 row, 6 column, 7 correction mask.</summary>
     [Field(0x3B, 2, FieldKind.Flags)] public partial ushort ValidityFlags { get; }
-    /// <summary>Channel.</summary>
-    [Field(0x3D, 1, FieldKind.UInt, ValidBit = 0)] public partial byte Channel { get; }
-    /// <summary>Rank.</summary>
-    [Field(0x3E, 1, FieldKind.UInt, ValidBit = 1)] public partial byte Rank { get; }
     /// <summary>Nibble Mask (24 bits).</summary>
     [Field(0x3F, 3, FieldKind.Hex, ValidBit = 2)] public partial uint NibbleMask { get; }
     /// <summary>Bank Group.</summary>
