@@ -6,7 +6,7 @@ namespace ApeiKit.Ghes;
 /// <summary>
 /// Counting what this package reads in <see cref="CperStatistics"/>: Generic Error Status Blocks (ACPI 6.5 §18.3.2.7.1),
 /// each as the CPER record it converts to (<see cref="CperConversion.ToCperRecord"/>, one record per block, its data
-/// entries as sections; a block that does not decode counts as one malformed record), and the live records of a QEMU
+/// entries as sections; a block that does not decode, or does not convert, counts as one malformed record), and the live records of a QEMU
 /// acpi-erst store.
 /// </summary>
 public static class CperStatisticsExtensions
@@ -36,18 +36,23 @@ public static class CperStatisticsExtensions
     public static void AddBlock(this CperStatistics statistics, ReadOnlySpan<byte> block, long offset)
     {
         ArgumentNullException.ThrowIfNull(statistics);
-        ErrorStatusBlock decoded;
+        byte[] record;
         try
         {
-            decoded = ErrorStatusBlock.Decode(block, out _, offset, statistics.Options);
+            record = ToRecord(ErrorStatusBlock.Decode(block, out _, offset, statistics.Options));
         }
         catch (ApeiContentException)
         {
             statistics.AddMalformed(block.Length);
             return;
         }
-        statistics.AddBlocks([decoded]);
+        statistics.Add(record, 0);
     }
+
+    // The block as the CPER record it converts to. Decoding a block is lenient where a CPER record is not (an entry's
+    // Error Severity past 3 decodes, UEFI 2.10 N.2.2 refuses it in a section descriptor): the conversion's own checks
+    // throw ApeiContentException then, and the block counts as malformed like one that does not decode.
+    private static byte[] ToRecord(ErrorStatusBlock block) => CperConversion.ToCperRecord(block, Guid.Empty).Encode();
 
     /// <summary>Counts decoded error status blocks (a BERT region's, say).</summary>
     /// <param name="statistics">The counts.</param>
@@ -56,7 +61,20 @@ public static class CperStatisticsExtensions
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(blocks);
-        foreach (var block in blocks) statistics.Add(CperConversion.ToCperRecord(block, Guid.Empty).Encode(), 0);
+        foreach (var block in blocks)
+        {
+            byte[] record;
+            try
+            {
+                record = ToRecord(block);
+            }
+            catch (ApeiContentException)
+            {
+                statistics.AddMalformed(block.GetEncodedLength());
+                continue;
+            }
+            statistics.Add(record, 0);
+        }
     }
 
     /// <summary>
