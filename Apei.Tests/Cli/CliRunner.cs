@@ -12,6 +12,9 @@ internal static class CliRunner
         /// <summary>What was written to standard output as binary data (<c>-o -</c>).</summary>
         public byte[] OutBytes { get; init; } = [];
 
+        /// <summary>Standard output's non-empty lines (with <c>-f ndjson</c>, one a record).</summary>
+        public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
         /// <summary>Standard error's lines (without the last line end).</summary>
         public string[] ErrorLines => Error.Length == 0 ? [] : Error.TrimEnd('\n').Split('\n');
 
@@ -21,6 +24,13 @@ internal static class CliRunner
             Assert.Equal(0, ExitCode);
             foreach (var t in texts) Assert.Contains(t, Out, StringComparison.Ordinal);
             return this;
+        }
+
+        /// <summary>Asserts the run succeeded (exit code 0) and returns standard output parsed as one JSON document.</summary>
+        public System.Text.Json.JsonDocument AssertSucceededWithJson()
+        {
+            Assert.Equal(0, ExitCode);
+            return System.Text.Json.JsonDocument.Parse(Out);
         }
 
         /// <summary>Asserts the run failed (with <paramref name="exitCode"/>, or any non-zero code when null), standard error says <paramref name="message"/>, and no stack trace is printed.</summary>

@@ -21,9 +21,7 @@ public class DecodeCommandTests
     [Fact]
     public void Json_has_the_documented_shape()
     {
-        var r = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        Assert.Equal(0, r.ExitCode);
-        using var doc = JsonDocument.Parse(r.Out);
+        using var doc = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin")).AssertSucceededWithJson();
         var root = doc.RootElement;
         Assert.Equal(JsonValueKind.Object, root.ValueKind); // one record: one object, not an array
         var h = root.GetProperty("header");
@@ -59,14 +57,12 @@ public class DecodeCommandTests
         var b = Fixtures.Binary("cper/whea/TestErrorMemory2.bin");
         using var temp = TempFile.Of([.. a, .. b], ".bin");
         string path = temp.Path;
-        var json = CliRunner.Run("decode", "-f", "json", path);
-        Assert.Equal(0, json.ExitCode);
-        using var doc = JsonDocument.Parse(json.Out);
+        using var doc = CliRunner.Run("decode", "-f", "json", path).AssertSucceededWithJson();
         Assert.Equal(2, doc.RootElement.GetArrayLength());
         Assert.Equal(2, doc.RootElement[1].GetProperty("header").GetProperty("sectionCount").GetInt32());
 
         var nd = CliRunner.Run("decode", "-f", "ndjson", path);
-        var lines = nd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = nd.OutLines;
         Assert.Equal(2, lines.Length);
         foreach (var line in lines) JsonDocument.Parse(line).Dispose();
     }
@@ -166,9 +162,7 @@ public class DecodeCommandTests
             string bin = Path.Combine(dir, "arm.bin");
             File.WriteAllBytes(bin, record.Encode());
             string[] args = mode is null ? ["decode", "-f", "json", bin] : ["decode", "-f", "json", "--arm-error-type", mode, bin];
-            var r = CliRunner.Run(args);
-            Assert.Equal(0, r.ExitCode);
-            using var doc = JsonDocument.Parse(r.Out);
+            using var doc = CliRunner.Run(args).AssertSucceededWithJson();
             var body = doc.RootElement.GetProperty("sections")[0].GetProperty("body");
             var infos = body.GetProperty("errorInfo");
             Assert.Equal(kind0, infos[0].GetProperty("kind").GetString());
@@ -204,7 +198,7 @@ public class DecodeCommandTests
             File.WriteAllBytes(bin, [.. Enumerable.Repeat(one, Count).SelectMany(b => b)]);
             var r = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", "--arm-error-type", "legacy", bin, bin);
             Assert.Equal(0, r.ExitCode);
-            var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = r.OutLines;
             Assert.Equal(2 * Count, lines.Length);
             foreach (string line in lines)
             {

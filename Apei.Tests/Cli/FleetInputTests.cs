@@ -156,7 +156,7 @@ public sealed class FleetInputTests
         }
         var decode = CliRunner.Run("decode", "-f", "ndjson", Fleet("redfish-logentries.json"));
         Assert.Equal(0, decode.ExitCode);
-        var lines = decode.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = decode.OutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(3, lines.Count);
         Assert.Equal("no", lines[0].GetProperty("source").GetProperty("headerSynthesised").GetString());
         Assert.Contains("\"Rack\":\"R12\"", lines[0].GetProperty("source").GetProperty("oem").GetString(), StringComparison.Ordinal);
@@ -175,7 +175,7 @@ public sealed class FleetInputTests
     {
         var r = CliRunner.Run("decode", "-f", "ndjson", Fleet("redfish-malformed.json"));
         Assert.Equal(1, r.ExitCode);
-        Assert.Single(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // entry 14
+        Assert.Single(r.OutLines); // entry 14
         Assert.Contains("LogEntry 10 (/redfish/v1/Systems/system/LogServices/EventLog/Entries/10): DiagnosticData is not valid base64", r.Error, StringComparison.Ordinal);
         Assert.Contains("LogEntry 11 (/redfish/v1/Systems/system/LogServices/EventLog/Entries/11): DiagnosticDataType is CPERSection but CPER.SectionType is missing", r.Error, StringComparison.Ordinal);
         Assert.Contains("LogEntry 12 (/redfish/v1/Systems/system/LogServices/EventLog/Entries/12): no DiagnosticData", r.Error, StringComparison.Ordinal);
@@ -327,7 +327,7 @@ public sealed class FleetInputTests
     {
         string a = Fixtures.Path("cper/whea/TestErrorMemory1.bin"), b = Fleet("whea-memory-padded.hexdump");
         var nd = CliRunner.Run("decode", "-f", "ndjson", a, b);
-        var lines = nd.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("source")).ToList();
+        var lines = nd.OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("source")).ToList();
         Assert.Equal([(a, 0L), (b, 0L), (b, 1277L)], lines.Select(s => (s.GetProperty("file").GetString()!, s.GetProperty("offset").GetInt64())));
         using var json = JsonDocument.Parse(CliRunner.Run("decode", "-f", "json", a, b).Out);
         Assert.Equal(b, json.RootElement[2].GetProperty("source").GetProperty("file").GetString());

@@ -8,12 +8,8 @@ namespace ApeiKit.Tests.Cli;
 /// of sections by type equals what <c>apeikit stats</c> says of the same input, and every row's body is the body
 /// <c>decode -f json</c> prints.
 /// </summary>
-public sealed class ParquetExportTests : IDisposable
+public sealed class ParquetExportTests() : TempDirectoryTests("apeikit-parquet-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-parquet-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static List<object?[]> Query(string sql)
     {
         using var connection = new DuckDBConnection("Data Source=:memory:");
@@ -34,7 +30,7 @@ public sealed class ParquetExportTests : IDisposable
     [Fact]
     public void Counts_by_severity_and_section_type_from_DuckDB_equal_stats()
     {
-        string dump = Path.Combine(_dir, "dump.bin"), parquet = Path.Combine(_dir, "dump.parquet");
+        string dump = PathOf("dump.bin"), parquet = PathOf("dump.parquet");
         Assert.Equal(0, CliRunner.Run("generate", "--size", "300KB", "--seed", "11", "-o", dump).ExitCode);
         var r = CliRunner.Run("decode", "-f", "parquet", "-o", parquet, dump);
         Assert.True(r.ExitCode == 0, r.Error);
@@ -58,7 +54,7 @@ public sealed class ParquetExportTests : IDisposable
     [Fact]
     public void Every_row_holds_its_records_columns_and_the_body_decode_prints()
     {
-        string a = Fixtures.Path("cper/whea/TestErrorMultiple1.bin"), b = Fixtures.Path("fleet/redfish-logentries.json"), parquet = Path.Combine(_dir, "two.parquet");
+        string a = Fixtures.Path("cper/whea/TestErrorMultiple1.bin"), b = Fixtures.Path("fleet/redfish-logentries.json"), parquet = PathOf("two.parquet");
         var r = CliRunner.Run("decode", "-f", "parquet", "-o", parquet, a, b);
         Assert.True(r.ExitCode == 0, r.Error);
         var json = new List<JsonElement>();
@@ -100,11 +96,11 @@ public sealed class ParquetExportTests : IDisposable
         var same = CliRunner.Run("decode", "-f", "parquet", "-o", input, input);
         Assert.Equal(2, same.ExitCode);
         Assert.Contains("is also an input", same.Error, StringComparison.Ordinal);
-        var table = CliRunner.Run("decode", "-f", "parquet", "-o", Path.Combine(_dir, "t.parquet"), Fixtures.Path("acpidump/hest-acpidump-0001.log"));
+        var table = CliRunner.Run("decode", "-f", "parquet", "-o", PathOf("t.parquet"), Fixtures.Path("acpidump/hest-acpidump-0001.log"));
         Assert.Equal(2, table.ExitCode);
         Assert.Contains("takes CPER records", table.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_dir, "t.parquet")));
-        var textWithOutput = CliRunner.Run("decode", "-o", Path.Combine(_dir, "x.txt"), input);
+        Assert.False(File.Exists(PathOf("t.parquet")));
+        var textWithOutput = CliRunner.Run("decode", "-o", PathOf("x.txt"), input);
         Assert.Equal(2, textWithOutput.ExitCode);
         Assert.DoesNotContain("   at ", table.Error + stdout.Error + noOut.Error, StringComparison.Ordinal);
     }

@@ -10,12 +10,8 @@ namespace ApeiKit.Tests.Cli;
 /// Issue #18, round trips: what <c>generate</c> writes decodes to JSON and encodes back to the same bytes, and the
 /// generated records look like a fleet's (notification types that fit severity, section and machine).
 /// </summary>
-public sealed class RoundTripTests : IDisposable
+public sealed class RoundTripTests() : TempDirectoryTests("apeikit-roundtrip-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-roundtrip-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>
     /// Regression: ARM sections with UEFI 2.9A bit-flag error types (<c>"type": {"value": 4, "names": ["TLB"]}</c>) were
     /// refused by encode (<c>errorInfo[0].type.names: unknown member</c>): the builder's first walk over zeros reads the
@@ -28,7 +24,7 @@ public sealed class RoundTripTests : IDisposable
     [InlineData(3, "memory")]
     public void Generated_dump_decodes_to_ndjson_and_encodes_back_byte_identical(int seed, string mix)
     {
-        string bin = Path.Combine(_dir, "g.bin"), json = Path.Combine(_dir, "g.ndjson"), back = Path.Combine(_dir, "back.bin");
+        string bin = PathOf("g.bin"), json = PathOf("g.ndjson"), back = PathOf("back.bin");
         Assert.Equal(0, CliRunner.Run("generate", "--size", "120KB", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--mix", mix, "-o", bin).ExitCode);
         var decoded = CliRunner.Run("decode", "-f", "ndjson", bin);
         Assert.Equal(0, decoded.ExitCode);
@@ -72,8 +68,7 @@ public sealed class RoundTripTests : IDisposable
         var record = new CperRecord { Severity = 0, NotificationType = CperGuids.NotifySea };
         record.Sections.Add(new CperSection { Severity = 0, Body = arm });
         var bytes = record.Encode();
-        string bin = Path.Combine(_dir, "arm.bin");
-        File.WriteAllBytes(bin, bytes);
+        string bin = Write("arm.bin", bytes);
         var decoded = CliRunner.Run("decode", "-f", "json", bin);
 
         var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(decoded.Out));

@@ -29,9 +29,7 @@ public class SimulateCommandTests
     [Fact]
     public void Simulate_json_has_the_trace_outcomes_and_no_violations()
     {
-        var r = CliRunner.Run("simulate", "--format", "json");
-        Assert.Equal(0, r.ExitCode);
-        using var doc = JsonDocument.Parse(r.Out);
+        using var doc = CliRunner.Run("simulate", "--format", "json").AssertSucceededWithJson();
         var root = doc.RootElement;
         Assert.Equal("default-arm-vm", root.GetProperty("scenario").GetString());
         Assert.Equal(16, root.GetProperty("outcomes").GetArrayLength());

@@ -117,7 +117,7 @@ public class CperMutationTests
     {
         var r = global::ApeiKit.Tests.Cli.CliRunner.RunWithStdin(bytes, "decode", "-f", "ndjson", "--json-style", "libcper", "-");
         Assert.DoesNotContain("internal error", r.Error, StringComparison.Ordinal);
-        foreach (var line in r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in r.OutLines)
         {
             try
             {

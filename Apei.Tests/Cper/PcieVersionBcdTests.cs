@@ -12,13 +12,11 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class PcieVersionBcdTests
 {
-    private static string RecordFile(uint version)
+    private static TempFile RecordFile(uint version)
     {
         var record = new CperRecord { Severity = 2, NotificationType = CperGuids.NotifyCmc };
         record.Sections.Add(new CperSection { Severity = 2, Body = new PcieErrorSection { ValidationBits = 0x2, Version = version } });
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-pcie-bcd-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, record.Encode());
-        return path;
+        return TempFile.Of(record.Encode());
     }
 
     private static JsonElement VersionJson(string file)
@@ -31,47 +29,38 @@ public class PcieVersionBcdTests
     [Fact]
     public void A_bcd_version_reads_as_its_digits_in_text_and_json_and_reads_back()
     {
-        string file = RecordFile(0x0130);
-        try
-        {
-            string text = CliRunner.Run("decode", file).Out;
-            Assert.Contains("Minor (BCD): 30", text, StringComparison.Ordinal);
-            Assert.Contains("Major (BCD): 1", text, StringComparison.Ordinal);
-            var v = VersionJson(file);
-            Assert.Equal(30, v.GetProperty("minor").GetInt32());
-            Assert.Equal(1, v.GetProperty("major").GetInt32());
-            var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
-            Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
-        }
-        finally { File.Delete(file); }
+        using var temp = RecordFile(0x0130);
+        string file = temp.Path;
+        string text = CliRunner.Run("decode", file).Out;
+        Assert.Contains("Minor (BCD): 30", text, StringComparison.Ordinal);
+        Assert.Contains("Major (BCD): 1", text, StringComparison.Ordinal);
+        var v = VersionJson(file);
+        Assert.Equal(30, v.GetProperty("minor").GetInt32());
+        Assert.Equal(1, v.GetProperty("major").GetInt32());
+        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
+        Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
     }
 
     [Fact]
     public void Json_input_with_only_the_sub_fields_encodes_the_digits_as_bcd()
     {
-        string file = RecordFile(0x0130);
-        try
-        {
-            string json = CliRunner.Run("decode", "--format", "json", file).Out.Replace("\"value\": 304,", "", StringComparison.Ordinal).Replace("\"value\":304,", "", StringComparison.Ordinal);
-            Assert.DoesNotContain("304", json, StringComparison.Ordinal);
-            var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json));
-            Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
-        }
-        finally { File.Delete(file); }
+        using var temp = RecordFile(0x0130);
+        string file = temp.Path;
+        string json = CliRunner.Run("decode", "--format", "json", file).Out.Replace("\"value\": 304,", "", StringComparison.Ordinal).Replace("\"value\":304,", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("304", json, StringComparison.Ordinal);
+        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
     }
 
     [Fact]
     public void A_version_that_is_not_bcd_is_shown_raw_and_survives_the_round_trip()
     {
-        string file = RecordFile(0x013A);
-        try
-        {
-            Assert.Contains("Minor (BCD): 0x3A (not BCD)", CliRunner.Run("decode", file).Out, StringComparison.Ordinal);
-            Assert.Equal("0x3A", VersionJson(file).GetProperty("minor").GetString());
-            var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
-            Assert.Equal(0x013Au, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
-        }
-        finally { File.Delete(file); }
+        using var temp = RecordFile(0x013A);
+        string file = temp.Path;
+        Assert.Contains("Minor (BCD): 0x3A (not BCD)", CliRunner.Run("decode", file).Out, StringComparison.Ordinal);
+        Assert.Equal("0x3A", VersionJson(file).GetProperty("minor").GetString());
+        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
+        Assert.Equal(0x013Au, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
     }
 
     [Theory]

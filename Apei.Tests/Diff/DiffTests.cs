@@ -13,21 +13,10 @@ namespace ApeiKit.Tests.Diff;
 /// snapshots, every byte that differs between two inputs of one length must lie in a reported field, and every reported
 /// changed field must hold a differing byte (the diff is held against a plain byte comparison, not against itself).
 /// </summary>
-public sealed class DiffTests : IDisposable
+public sealed class DiffTests() : TempDirectoryTests("apeikit-diff-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-diff-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        string path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     /// <summary>The output with the temporary folder's name taken out (snapshots must not depend on it).</summary>
-    private string Stable(string output) => output.Replace(_dir + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace("\r\n", "\n", StringComparison.Ordinal);
+    private string Stable(string output) => output.Replace(Dir + Path.DirectorySeparatorChar, "", StringComparison.Ordinal).Replace("\r\n", "\n", StringComparison.Ordinal);
 
     /// <summary>The ProLiant HEST (fwts' acpidump) with one field changed in the first source and the last source removed.</summary>
     private static byte[] ModifiedProLiant()
@@ -77,7 +66,7 @@ public sealed class DiffTests : IDisposable
     public void The_same_table_in_two_forms_has_no_differences()
     {
         // acpidump text on one side, the binary table as hex text on the other: the same bytes once decoded.
-        string hex = Path.Combine(_dir, "hest.hex");
+        string hex = PathOf("hest.hex");
         File.WriteAllText(hex, Convert.ToHexString(HestTestData.ProLiant()));
         var r = CliRunner.Run("diff", "-t", "HEST", Fixtures.Path("acpidump/hest-acpidump-0001.log"), hex);
         Assert.Equal("", r.Error);
@@ -172,7 +161,7 @@ public sealed class DiffTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.ErrorLines);
 
-        r = CliRunner.Run("diff", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), Path.Combine(_dir, "missing.bin"));
+        r = CliRunner.Run("diff", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), PathOf("missing.bin"));
         Assert.Equal(2, r.ExitCode);
 
         r = CliRunner.Run("diff", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), Write("big.bin", new byte[(8 << 20) + 1]));

@@ -8,19 +8,8 @@ namespace ApeiKit.Tests.Ghes;
 /// Issue #18: encode reads back the JSON decode prints for error status blocks, and every conversion between CPER
 /// records and error status blocks says what it dropped.
 /// </summary>
-public sealed class ConversionRoundTripTests : IDisposable
+public sealed class ConversionRoundTripTests() : TempDirectoryTests("apeikit-conversion-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-conversion-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        string path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     /// <summary>The error status blocks the tests and fixtures hold: built ones (revision 0x300 and 0x201 entries, raw data), the BERT region, and blocks made from WHEA records.</summary>
     public static TheoryData<string> Blocks() => ["two-entries", "two-entries-raw", "bert-region", "whea-memory", "whea-multiple4"];
 
@@ -40,7 +29,7 @@ public sealed class ConversionRoundTripTests : IDisposable
     public void Encode_reads_decodes_block_json_and_writes_the_block_back_byte_identical(string name)
     {
         var original = Block(name);
-        string gesb = Write(name + ".gesb", original), json = Path.Combine(_dir, name + ".json"), back = Path.Combine(_dir, name + ".back");
+        string gesb = Write(name + ".gesb", original), json = PathOf(name + ".json"), back = PathOf(name + ".back");
         var decoded = CliRunner.Run("decode", "--input", "gesb", "-f", "json", gesb);
         File.WriteAllText(json, decoded.Out);
 
@@ -56,7 +45,7 @@ public sealed class ConversionRoundTripTests : IDisposable
     public void Encode_converts_decodes_block_json_to_cper(string name)
     {
         var original = Block(name);
-        string gesb = Write(name + ".gesb", original), json = Path.Combine(_dir, name + ".json"), back = Path.Combine(_dir, name + ".cper");
+        string gesb = Write(name + ".gesb", original), json = PathOf(name + ".json"), back = PathOf(name + ".cper");
         File.WriteAllText(json, CliRunner.Run("decode", "--input", "gesb", "-f", "ndjson", gesb).Out);
 
         var r = CliRunner.Run("encode", json, "--framing", "cper", "-o", back);
@@ -73,7 +62,7 @@ public sealed class ConversionRoundTripTests : IDisposable
         var a = Block("two-entries");
         var b = Block("whea-memory");
         var decoded = CliRunner.Run("decode", "--input", "gesb", "-f", "json", Write("a.gesb", a), Write("b.gesb", b));
-        string json = Path.Combine(_dir, "both.json"), back = Path.Combine(_dir, "both.back");
+        string json = PathOf("both.json"), back = PathOf("both.back");
         File.WriteAllText(json, decoded.Out);
         Assert.StartsWith("[", decoded.Out.TrimStart(), StringComparison.Ordinal);
 
@@ -87,10 +76,10 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Encode_of_a_broken_block_json_names_the_path()
     {
-        string json = Path.Combine(_dir, "bad.json");
+        string json = PathOf("bad.json");
         File.WriteAllText(json, """{"header": {"blockStatus": 18, "dataLength": 152, "errorSeverity": "corrected"}, "entries": [{"entryHeader": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "revision": 768, "errorDataLength": 80}, "body": {"physicalAddress": "zzz"}}]}""");
 
-        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", Path.Combine(_dir, "bad.bin"));
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", PathOf("bad.bin"));
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("$.entries[0].body.physicalAddress: expected an unsigned integer", r.Error, StringComparison.Ordinal);
@@ -155,12 +144,12 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Convert_to_gesb_reports_dropped_header_fields_once_per_run_with_counts()
     {
-        string dump = Path.Combine(_dir, "dump.bin");
+        string dump = PathOf("dump.bin");
         Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "5", "-o", dump).ExitCode);
         int records = 0;
         for (int offset = 0; offset < new FileInfo(dump).Length; records++) { CperRecord.Decode(File.ReadAllBytes(dump).AsSpan(offset), out int n); offset += n; }
 
-        var r = CliRunner.Run("convert", "--to", "gesb", dump, "-o", Path.Combine(_dir, "dump.gesb"));
+        var r = CliRunner.Run("convert", "--to", "gesb", dump, "-o", PathOf("dump.gesb"));
 
         Assert.Equal(0, r.ExitCode);
         var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -174,7 +163,7 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Convert_to_gesb_of_a_windows_record_reports_the_header_fields_and_warns_of_its_binary_timestamp()
     {
-        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", Path.Combine(_dir, "w.gesb"));
+        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", PathOf("w.gesb"));
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("1 record: creator ID, notification type, record ID and record flags have no place in an error status block and were dropped", r.Error, StringComparison.Ordinal);
@@ -185,9 +174,9 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Convert_to_gesb_without_the_option_offers_bcd_timestamps()
     {
-        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", Path.Combine(_dir, "w.gesb"));
+        var r = CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", PathOf("w.gesb"));
         Assert.Contains("--bcd-timestamps rewrites such a timestamp as BCD (the same instant)", r.Error, StringComparison.Ordinal);
-        var block = ErrorStatusBlock.Decode(File.ReadAllBytes(Path.Combine(_dir, "w.gesb")), out _);
+        var block = ErrorStatusBlock.Decode(File.ReadAllBytes(PathOf("w.gesb")), out _);
         var record = CperRecord.Decode(File.ReadAllBytes(Fixtures.Path("cper/whea/TestErrorMultiple4.bin")), out _);
         Assert.Equal(record.Timestamp, block.Entries[0].Timestamp); // carried as written
     }
@@ -198,7 +187,7 @@ public sealed class ConversionRoundTripTests : IDisposable
     [InlineData("cper/whea/TestErrorMemory1.bin")]
     public void Convert_to_gesb_with_bcd_timestamps_rewrites_a_binary_timestamp_as_the_same_instant(string fixture)
     {
-        string output = Path.Combine(_dir, "bcd.gesb");
+        string output = PathOf("bcd.gesb");
         var r = CliRunner.Run("convert", "--to", "gesb", "--bcd-timestamps", Fixtures.Path(fixture), "-o", output);
 
         Assert.Equal(0, r.ExitCode);
@@ -247,10 +236,10 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Bcd_timestamps_is_refused_where_it_does_not_apply()
     {
-        var r = CliRunner.Run("convert", "--to", "cper", "--bcd-timestamps", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", Path.Combine(_dir, "raw.cper"));
+        var r = CliRunner.Run("convert", "--to", "cper", "--bcd-timestamps", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", PathOf("raw.cper"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--bcd-timestamps applies to --to gesb", r.Error, StringComparison.Ordinal);
-        var e = CliRunner.Run("encode", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), "--bcd-timestamps", "-o", Path.Combine(_dir, "x.bin"));
+        var e = CliRunner.Run("encode", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), "--bcd-timestamps", "-o", PathOf("x.bin"));
         Assert.Equal(2, e.ExitCode);
         Assert.Contains("--bcd-timestamps applies to --framing gesb", e.Error, StringComparison.Ordinal);
     }
@@ -259,9 +248,9 @@ public sealed class ConversionRoundTripTests : IDisposable
     public void Encode_with_gesb_framing_and_bcd_timestamps_rewrites_the_timestamp()
     {
         var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        string json = Path.Combine(_dir, "m.json");
+        string json = PathOf("m.json");
         File.WriteAllText(json, decoded.Out);
-        string output = Path.Combine(_dir, "m.gesb");
+        string output = PathOf("m.gesb");
 
         var r = CliRunner.Run("encode", json, "--framing", "gesb", "--bcd-timestamps", "-o", output);
 
@@ -276,10 +265,10 @@ public sealed class ConversionRoundTripTests : IDisposable
     public void Encode_with_gesb_framing_reports_dropped_header_fields()
     {
         var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        string json = Path.Combine(_dir, "m.json");
+        string json = PathOf("m.json");
         File.WriteAllText(json, decoded.Out);
 
-        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", Path.Combine(_dir, "m.gesb"));
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", PathOf("m.gesb"));
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains($"apeikit: {json}: 1 record: creator ID, notification type and record ID have no place in an error status block and were dropped", r.Error, StringComparison.Ordinal);
@@ -289,7 +278,7 @@ public sealed class ConversionRoundTripTests : IDisposable
     [Fact]
     public void Convert_to_cper_reports_dropped_block_fields()
     {
-        var r = CliRunner.Run("convert", "--to", "cper", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", Path.Combine(_dir, "raw.cper"));
+        var r = CliRunner.Run("convert", "--to", "cper", Write("raw.gesb", GhesTestBlocks.TwoEntries(raw: [1, 2, 3]).Encode()), "-o", PathOf("raw.cper"));
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("1 error status block: raw data and entry revisions other than 0x300 have no place in a CPER record and were dropped", r.Error, StringComparison.Ordinal);

@@ -189,9 +189,7 @@ public class ErstStoreTests
     [Fact]
     public void Cli_stats_counts_the_live_records_of_a_store()
     {
-        var r = CliRunner.Run("stats", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin"));
-        Assert.Equal(0, r.ExitCode);
-        using var doc = JsonDocument.Parse(r.Out);
+        using var doc = CliRunner.Run("stats", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin")).AssertSucceededWithJson();
         Assert.Equal(2, doc.RootElement.GetProperty("records").GetInt32());
         var text = CliRunner.Run("stats", Fixtures.Path("erst-store/qemu-erst-store.bin"));
         Assert.Contains("Linux pstore (CPER_CREATOR_PSTORE)", text.Out, StringComparison.Ordinal);
@@ -200,9 +198,7 @@ public class ErstStoreTests
     [Fact]
     public void Cli_decode_of_a_store_lists_live_and_cleared_records_with_their_logs()
     {
-        var r = CliRunner.Run("decode", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin"));
-        Assert.Equal(0, r.ExitCode);
-        using var doc = JsonDocument.Parse(r.Out);
+        using var doc = CliRunner.Run("decode", "-f", "json", Fixtures.Path("erst-store/qemu-erst-store.bin")).AssertSucceededWithJson();
         var slots = doc.RootElement.GetProperty("slots");
         Assert.Equal(3, slots.GetArrayLength());
         Assert.StartsWith("cleared", slots[2].GetProperty("state").GetString(), StringComparison.Ordinal);

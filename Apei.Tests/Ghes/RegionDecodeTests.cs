@@ -110,9 +110,7 @@ public sealed class RegionDecodeTests : IDisposable
         Assert.Equal(0, layout.ExitCode);
         Assert.Contains("Platform Memory", layout.Out, StringComparison.Ordinal);
 
-        var json = CliRunner.Run("decode", "-f", "json", "--hest", hestPath, "--region", regionPath);
-        Assert.Equal(0, json.ExitCode);
-        using var doc = JsonDocument.Parse(json.Out);
+        using var doc = CliRunner.Run("decode", "-f", "json", "--hest", hestPath, "--region", regionPath).AssertSucceededWithJson();
         var s0 = doc.RootElement[0];
         Assert.Equal(0, s0.GetProperty("sourceId").GetInt32());
         Assert.Equal("GHESv2", s0.GetProperty("type").GetString());

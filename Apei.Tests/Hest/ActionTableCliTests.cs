@@ -5,11 +5,9 @@ using ApeiKit.Tests.Cli;
 namespace ApeiKit.Tests.Hest;
 
 /// <summary><c>apeikit erst|einj check|build</c> and <c>decode</c> of ERST/EINJ binaries and acpidump text.</summary>
-public class ActionTableCliTests
+public class ActionTableCliTests() : TempDirectoryTests("apeikit-action-table-cli-")
 {
     private static string Dump => Fixtures.Path("acpidump/erst-acpidump-0001.log");
-
-    private static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"apeikit-{Guid.NewGuid():N}-{name}");
 
     [Fact]
     public void Decode_of_the_fwts_acpidump_decodes_its_erst()
@@ -18,9 +16,7 @@ public class ActionTableCliTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("Entry #15: GET_ERROR_LOG_ADDRESS_RANGE_ATTRIBUTES, READ_REGISTER", r.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("ERST tables are listed, not decoded", r.Out, StringComparison.Ordinal);
-        var j = CliRunner.Run("decode", "--table", "ERST", "-f", "json", Dump);
-        Assert.Equal(0, j.ExitCode);
-        using var doc = JsonDocument.Parse(j.Out);
+        using var doc = CliRunner.Run("decode", "--table", "ERST", "-f", "json", Dump).AssertSucceededWithJson();
         Assert.Equal(16, doc.RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal("EXECUTE_OPERATION", doc.RootElement.GetProperty("entries")[5].GetProperty("action").GetProperty("name").GetString());
     }
@@ -28,7 +24,7 @@ public class ActionTableCliTests
     [Fact]
     public void Erst_build_without_a_spec_writes_qemus_table_and_decode_reads_it()
     {
-        var path = Temp("ERST.bin");
+        var path = PathOf("ERST.bin");
         var r = CliRunner.Run("erst", "build", "-o", path);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Out);
@@ -38,14 +34,13 @@ public class ActionTableCliTests
         Assert.Equal(0, d.ExitCode);
         Assert.Contains("Execute operation".ToUpperInvariant().Replace(' ', '_'), d.Out, StringComparison.Ordinal);
         Assert.Contains("write 0x9C (mask 0xFFFFFFFF) to the 32-bit register at 0xFEBD7008", d.Out, StringComparison.Ordinal);
-        File.Delete(path);
     }
 
     [Fact]
     public void Einj_build_writes_the_default_table_and_a_spec_can_move_it()
     {
-        var path = Temp("EINJ.bin");
-        var spec = Temp("einj.json");
+        var path = PathOf("EINJ.bin");
+        var spec = PathOf("einj.json");
         File.WriteAllText(spec, """{ "registerBase": "0x90000000", "header": { "oemId": "ACME  " } }""");
         var r = CliRunner.Run("einj", "build", spec, "-o", path);
         Assert.Equal(0, r.ExitCode);
@@ -55,21 +50,18 @@ public class ActionTableCliTests
         var o = CliRunner.Run("einj", "build", spec, "-o", path, "--register-base", "0xA0000000");
         Assert.Equal(0, o.ExitCode);
         Assert.Contains(ActionTableModel.Decode(File.ReadAllBytes(path)).Entries, e => e.Register.Address == 0xA0000000);
-        File.Delete(path);
-        File.Delete(spec);
     }
 
     [Fact]
     public void A_bad_spec_is_exit_1_with_the_json_path_and_no_output()
     {
-        var path = Temp("ERST.bin");
-        var spec = Temp("erst.json");
+        var path = PathOf("ERST.bin");
+        var spec = PathOf("erst.json");
         File.WriteAllText(spec, """{ "entries": [ { "action": "BEGIN_WRTIE_OPERATION" } ] }""");
         var r = CliRunner.Run("erst", "build", spec, "-o", path);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("$.entries[0].action", r.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(path));
-        File.Delete(spec);
     }
 
     [Fact]
@@ -81,8 +73,7 @@ public class ActionTableCliTests
         var bytes = ActionTableTests.DefaultEinj();
         bytes[49] = 0x07; // instruction 7 is not an injection instruction
         Checksum.Fix(bytes, 9);
-        var path = Temp("EINJ.bin");
-        File.WriteAllBytes(path, bytes);
+        var path = Write("EINJ.bin", bytes);
         var bad = CliRunner.Run("einj", "check", "-f", "json", path);
         Assert.Equal(1, bad.ExitCode);
         using var doc = JsonDocument.Parse(bad.Out);
@@ -90,6 +81,5 @@ public class ActionTableCliTests
         var wrong = CliRunner.Run("erst", "check", path);
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("not an ERST table", wrong.Error, StringComparison.Ordinal);
-        File.Delete(path);
     }
 }

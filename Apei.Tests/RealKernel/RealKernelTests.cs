@@ -181,7 +181,7 @@ public sealed class RealKernelTests(RealKernelBoots boots, ITestOutputHelper out
         var log = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', run.Boot.Dmesg) + "\n");
         var r = CliRunner.RunWithStdin(log, "decode", "-f", "ndjson", "-");
         var original = run.Records["memory.json"].Decoded.GetProperty("sections")[0].GetProperty("body");
-        var rebuilt = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+        var rebuilt = r.OutLines.Select(l => JsonDocument.Parse(l).RootElement)
             .SelectMany(rec => rec.TryGetProperty("sections", out var secs) ? secs.EnumerateArray().ToArray() : [])
             .Where(sec => sec.GetProperty("descriptor").GetProperty("sectionType").GetString() == "a5bc1114-6f64-4ede-b863-3e83ed7c83b1")
             .Select(sec => sec.GetProperty("body"))

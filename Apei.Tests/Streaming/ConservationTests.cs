@@ -43,25 +43,17 @@ public sealed class ConservationTests
         Assert.Contains($"the next record starts at offset {M1.Length + 200}", items[1].Problem, StringComparison.Ordinal);
         Assert.Equal(M2, items[2].Data); // not swallowed by record 2
 
-        string bin = Temp(".bin", input);
-        try
-        {
-            var stats = CliRunner.Run("stats", "-f", "json", bin);
-            using var doc = JsonDocument.Parse(stats.Out);
-            Assert.Equal(3, doc.RootElement.GetProperty("records").GetInt32());
-            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
-            var decode = CliRunner.Run("decode", "-f", "ndjson", bin);
-            Assert.Equal(1, decode.ExitCode);
-            var lines = decode.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(3, lines.Length);
-            // The third record's physical address is its own, not one made of the next record's header.
-            Assert.DoesNotContain("0x000001AA00000002", decode.Out, StringComparison.Ordinal);
-            Assert.Contains("cut short: the next record starts at offset", decode.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        using var temp = TempFile.Of(input);
+        string bin = temp.Path;
+        var stats = CliRunner.Run("stats", "-f", "json", bin);
+        using var doc = JsonDocument.Parse(stats.Out);
+        Assert.Equal(3, doc.RootElement.GetProperty("records").GetInt32());
+        Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
+        var decode = CliRunner.Run("decode", "-f", "ndjson", bin);
+        decode.AssertFailedSaying("cut short: the next record starts at offset", exitCode: 1);
+        Assert.Equal(3, decode.OutLines.Length);
+        // The third record's physical address is its own, not one made of the next record's header.
+        Assert.DoesNotContain("0x000001AA00000002", decode.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,17 +84,11 @@ public sealed class ConservationTests
         // At the end of the input it covers what is there, not 4 GiB.
         items = StreamTestSupport.ReadViaPipe(lying, 100);
         Assert.Equal(lying.Length, Assert.Single(items).Length);
-        string bin = Temp(".bin", lying);
-        try
-        {
-            var layout = CliRunner.Run("decode", "-f", "layout", bin);
-            Assert.DoesNotContain("4294967295]", layout.Out, StringComparison.Ordinal);
-            Assert.Contains($"{lying.Length}] CPER record #1", layout.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        using var temp = TempFile.Of(lying);
+        string bin = temp.Path;
+        var layout = CliRunner.Run("decode", "-f", "layout", bin);
+        Assert.DoesNotContain("4294967295]", layout.Out, StringComparison.Ordinal);
+        Assert.Contains($"{lying.Length}] CPER record #1", layout.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -115,7 +101,7 @@ public sealed class ConservationTests
             Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", cper, "-o", gesb).ExitCode);
             var decode = CliRunner.Run("decode", "-f", "ndjson", gesb);
             Assert.Equal(0, decode.ExitCode);
-            Assert.Equal(records.Length, decode.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal(records.Length, decode.OutLines.Length);
             Assert.Equal(records.Length, CountOccurrences(CliRunner.Run("decode", "-i", "gesb", gesb).Out, "Generic Error Status Block #"));
             var convert = CliRunner.Run("convert", "--to", "cper", gesb, "-o", back);
             Assert.Equal(0, convert.ExitCode);
@@ -171,18 +157,12 @@ public sealed class ConservationTests
     [Fact]
     public void Hex_that_stops_being_valid_gives_the_decoded_prefix_and_an_error()
     {
-        string hex = Temp(".hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)) + " zz " + Convert.ToHexString(M1)));
-        try
-        {
-            var r = CliRunner.Run("decode", "-f", "ndjson", hex);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            Assert.Contains("not valid hex at text offset", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(hex);
-        }
+        using var temp = TempFile.Of(Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)) + " zz " + Convert.ToHexString(M1)), ".hex");
+        string hex = temp.Path;
+        var r = CliRunner.Run("decode", "-f", "ndjson", hex);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.OutLines.Length);
+        Assert.Contains("not valid hex at text offset", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -195,7 +175,7 @@ public sealed class ConservationTests
         Assert.Equal(1, doc.RootElement.GetProperty("records").GetInt32());
         Assert.Equal(8 << 20, doc.RootElement.GetProperty("input").GetProperty("paddingBytes").GetInt32());
         var d = CliRunner.RunWithStdin(Concat([7], M1, M2), "decode", "-f", "ndjson", "-");
-        Assert.Equal(3, d.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the leading byte, then both records
+        Assert.Equal(3, d.OutLines.Length); // the leading byte, then both records
     }
 
     [Fact]
@@ -212,7 +192,7 @@ public sealed class ConservationTests
                 var r = CliRunner.Run("decode", "-f", "ndjson", fifo);
                 await writer.WaitAsync(TimeSpan.FromSeconds(30));
                 Assert.Equal(0, r.ExitCode);
-                Assert.Equal(2, r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+                Assert.Equal(2, r.OutLines.Length);
             }
             finally
             {

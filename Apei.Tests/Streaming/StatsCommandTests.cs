@@ -58,9 +58,7 @@ public class StatsCommandTests
     [Fact]
     public void Hex_input_and_standard_input_are_counted_too()
     {
-        var r = CliRunner.Run("stats", "-f", "json", Fixtures.Path("cper/libcper/memory.cperhex"));
-        Assert.Equal(0, r.ExitCode);
-        using var doc = JsonDocument.Parse(r.Out);
+        using var doc = CliRunner.Run("stats", "-f", "json", Fixtures.Path("cper/libcper/memory.cperhex")).AssertSucceededWithJson();
         Assert.Equal(1, doc.RootElement.GetProperty("records").GetInt64());
 
         var mem = CperTestRecords.MemoryRecord();

@@ -33,55 +33,38 @@ public class StreamingDecodeTests
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
-    private static string Temp(string ext) => Path.Combine(Path.GetTempPath(), $"apeikit-stream-{Guid.NewGuid():N}{ext}");
-
     [Theory]
     [MemberData(nameof(Cases))]
     public void Streamed_binary_input_renders_exactly_as_the_loaded_path(string input, string format)
     {
         var bytes = Input(input);
-        string bin = Temp(".bin"), hex = Temp(".hex");
-        File.WriteAllBytes(bin, bytes);
-        File.WriteAllText(hex, Convert.ToHexString(bytes)); // hex input is loaded whole: the reference
-        try
-        {
-            var streamed = CliRunner.Run("decode", "-f", format, bin);
-            var loaded = CliRunner.Run("decode", "-f", format, hex);
-            Assert.Equal(loaded.ExitCode, streamed.ExitCode);
-            Assert.Equal(loaded.Out, streamed.Out);
-            Assert.Equal(loaded.Error.Replace(hex, "F", StringComparison.Ordinal), streamed.Error.Replace(bin, "F", StringComparison.Ordinal));
+        using var binFile = TempFile.Of(bytes);
+        using var hexFile = TempFile.Of(Convert.ToHexString(bytes), ".hex"); // hex input is loaded whole: the reference
+        string bin = binFile.Path, hex = hexFile.Path;
+        var streamed = CliRunner.Run("decode", "-f", format, bin);
+        var loaded = CliRunner.Run("decode", "-f", format, hex);
+        Assert.Equal(loaded.ExitCode, streamed.ExitCode);
+        Assert.Equal(loaded.Out, streamed.Out);
+        Assert.Equal(loaded.Error.Replace(hex, "F", StringComparison.Ordinal), streamed.Error.Replace(bin, "F", StringComparison.Ordinal));
 
-            var stdin = CliRunner.RunWithStdin(bytes, "decode", "-f", format, "-");
-            Assert.Equal(loaded.Out, stdin.Out);
-            Assert.Equal(loaded.Error.Replace(hex, "<stdin>", StringComparison.Ordinal), stdin.Error);
-        }
-        finally
-        {
-            File.Delete(bin);
-            File.Delete(hex);
-        }
+        var stdin = CliRunner.RunWithStdin(bytes, "decode", "-f", format, "-");
+        Assert.Equal(loaded.Out, stdin.Out);
+        Assert.Equal(loaded.Error.Replace(hex, "<stdin>", StringComparison.Ordinal), stdin.Error);
     }
 
     [Fact]
     public void Several_files_mixing_streamed_and_loaded_inputs_keep_their_headers()
     {
-        string bin = Temp(".bin");
-        File.WriteAllBytes(bin, Concat(Mem, Mem2));
-        try
-        {
-            var hex = Fixtures.Path("cper/libcper/memory.cperhex");
-            var r = CliRunner.Run("decode", bin, hex);
-            Assert.Equal(0, r.ExitCode);
-            Assert.StartsWith($"==> {bin} <==\n", r.Out, StringComparison.Ordinal);
-            Assert.Contains($"==> {hex} <==\n", r.Out, StringComparison.Ordinal);
-            var json = CliRunner.Run("decode", "-f", "json", bin, hex);
-            using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
-            Assert.Equal(3, doc.RootElement.GetArrayLength());
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        using var temp = TempFile.Of(Concat(Mem, Mem2));
+        string bin = temp.Path;
+        var hex = Fixtures.Path("cper/libcper/memory.cperhex");
+        var r = CliRunner.Run("decode", bin, hex);
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith($"==> {bin} <==\n", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"==> {hex} <==\n", r.Out, StringComparison.Ordinal);
+        var json = CliRunner.Run("decode", "-f", "json", bin, hex);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(3, doc.RootElement.GetArrayLength());
     }
 
     [Fact]
@@ -89,23 +72,15 @@ public class StreamingDecodeTests
     {
         var bad = Mem;
         BinaryPrimitives.WriteUInt32LittleEndian(bad.AsSpan(20), 16);
-        string bin = Temp(".bin");
-        File.WriteAllBytes(bin, Concat(Mem, bad, Mem));
-        try
-        {
-            var r = CliRunner.Run("decode", "-f", "ndjson", bin);
-            Assert.Equal(1, r.ExitCode);
-            var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(3, lines.Length);
-            Assert.Contains("Unrecognised bytes at 0x118: input, at offset 0x118 (280)", r.Error, StringComparison.Ordinal);
-            Assert.Contains("280 bytes starting", r.Error, StringComparison.Ordinal);
-            Assert.Contains("RecordLength 16", r.Error, StringComparison.Ordinal);
-            Assert.Contains("\"recordId\":42", lines[2], StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        using var temp = TempFile.Of(Concat(Mem, bad, Mem));
+        string bin = temp.Path;
+        var r = CliRunner.Run("decode", "-f", "ndjson", bin);
+        r.AssertFailedSaying("Unrecognised bytes at 0x118: input, at offset 0x118 (280)", exitCode: 1);
+        var lines = r.OutLines;
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("280 bytes starting", r.Error, StringComparison.Ordinal);
+        Assert.Contains("RecordLength 16", r.Error, StringComparison.Ordinal);
+        Assert.Contains("\"recordId\":42", lines[2], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -124,37 +99,28 @@ public class StreamingDecodeTests
             parts.Add(rec);
             if (i % 50 == 49) parts.Add([9, 9, 9]);
         }
-        string bin = Temp(".bin");
-        File.WriteAllBytes(bin, Concat([.. parts]));
-        try
+        using var temp = TempFile.Of(Concat([.. parts]));
+        string bin = temp.Path;
+        var one = CliRunner.Run("decode", "-f", format, "--jobs", "1", bin);
+        var two = CliRunner.Run("decode", "-f", format, "--jobs", "2", bin);
+        Assert.Equal(1, one.ExitCode);
+        Assert.Equal(one.ExitCode, two.ExitCode);
+        Assert.Equal(one.Out, two.Out);
+        Assert.Equal(one.Error, two.Error);
+        if (format == "ndjson")
         {
-            var one = CliRunner.Run("decode", "-f", format, "--jobs", "1", bin);
-            var two = CliRunner.Run("decode", "-f", format, "--jobs", "2", bin);
-            Assert.Equal(1, one.ExitCode);
-            Assert.Equal(one.ExitCode, two.ExitCode);
-            Assert.Equal(one.Out, two.Out);
-            Assert.Equal(one.Error, two.Error);
-            if (format == "ndjson")
-            {
-                var ids = one.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
-                    .Where(e => e.TryGetProperty("header", out _))
-                    .Select(e => e.GetProperty("header").GetProperty("recordId").GetInt64()).ToArray();
-                Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), ids);
-            }
-        }
-        finally
-        {
-            File.Delete(bin);
+            var ids = one.OutLines
+                .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                .Where(e => e.TryGetProperty("header", out _))
+                .Select(e => e.GetProperty("header").GetProperty("recordId").GetInt64()).ToArray();
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => (long)i), ids);
         }
     }
 
     [Fact]
     public void Jobs_below_one_is_a_usage_error()
     {
-        var r = CliRunner.Run("decode", "--jobs", "0", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--jobs", r.Error, StringComparison.Ordinal);
+        CliRunner.Run("decode", "--jobs", "0", Fixtures.Path("cper/whea/TestErrorMemory1.bin")).AssertFailedSaying("--jobs", exitCode: 2);
     }
 
     [Fact]
@@ -162,31 +128,24 @@ public class StreamingDecodeTests
     {
         var big = Arm; // 523 bytes; the memory records are 280
         Assert.True(big.Length > 300 && Mem.Length <= 300);
-        string bin = Temp(".bin");
-        File.WriteAllBytes(bin, Concat(Mem, big, Mem));
-        try
-        {
-            var limited = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "300", bin);
-            Assert.Equal(1, limited.ExitCode);
-            var lines = limited.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(3, lines.Length);
-            Assert.Contains("at most 300 bytes (the record size limit, --max-record-size", lines[1], StringComparison.Ordinal);
-            Assert.Contains("CPER record #2", limited.Error, StringComparison.Ordinal);
+        using var temp = TempFile.Of(Concat(Mem, big, Mem));
+        string bin = temp.Path;
+        var limited = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "300", bin);
+        Assert.Equal(1, limited.ExitCode);
+        var lines = limited.OutLines;
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("at most 300 bytes (the record size limit, --max-record-size", lines[1], StringComparison.Ordinal);
+        Assert.Contains("CPER record #2", limited.Error, StringComparison.Ordinal);
 
-            var roomy = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "1KiB", bin);
-            Assert.Equal(0, roomy.ExitCode);
+        var roomy = CliRunner.Run("decode", "-f", "ndjson", "--max-record-size", "1KiB", bin);
+        Assert.Equal(0, roomy.ExitCode);
 
-            var stats = CliRunner.Run("stats", "-f", "json", "--max-record-size", "300", bin);
-            Assert.Contains("\"oversized\": 1", stats.Out, StringComparison.Ordinal);
+        var stats = CliRunner.Run("stats", "-f", "json", "--max-record-size", "300", bin);
+        Assert.Contains("\"oversized\": 1", stats.Out, StringComparison.Ordinal);
 
-            var bad = CliRunner.Run("decode", "--max-record-size", "100", bin);
-            Assert.Equal(2, bad.ExitCode);
-            Assert.Contains("outside 128 bytes", bad.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        var bad = CliRunner.Run("decode", "--max-record-size", "100", bin);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("outside 128 bytes", bad.Error, StringComparison.Ordinal);
     }
 
     [Fact]
