@@ -19,19 +19,8 @@ public sealed class ArmProcessorSectionViewTests
     [MemberData(nameof(LibCperArmExamples))]
     public void The_view_reads_what_libcper_reads(string example)
     {
-        var bytes = Fixtures.Binary(example + ".cperhex");
-        using var json = JsonDocument.Parse(File.ReadAllText(Fixtures.Path(example + ".json")));
-        var record = CperRecordView.ReadPrefix(bytes, out _);
-        int seen = 0;
-        for (int i = 0; i < record.DescriptorCount; i++)
-        {
-            var d = record.GetDescriptor(i);
-            if (d.SectionType != CperGuids.ProcessorArm) continue;
-            var expected = json.RootElement.GetProperty("sections")[i].GetProperty("ArmProcessor");
-            Check(bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength), expected);
-            seen++;
-        }
-        Assert.True(seen > 0, example);
+        foreach (var (body, expected) in LibcperExample.Sections(example, CperGuids.ProcessorArm, "ArmProcessor"))
+            Check(body, expected);
     }
 
     private static void Check(ReadOnlySpan<byte> body, JsonElement expected)

@@ -17,11 +17,7 @@ public sealed class ArmRasSectionViewTests
     [Fact]
     public void Views_read_what_libcper_reads()
     {
-        byte[] bytes = Fixtures.Binary("cper/libcper/arm-ras.cperhex");
-        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
-        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/arm-ras.json")));
-        var s = doc.RootElement.GetProperty("sections")[0].GetProperty("ArmRas");
+        var (body, s) = LibcperExample.FirstSection("cper/libcper/arm-ras", "ArmRas");
 
         Assert.True(ArmRasSectionView.TryRead(body, out var v));
         Assert.True(v.PartsFit);
@@ -103,9 +99,7 @@ public sealed class ArmRasSectionViewTests
     [Fact]
     public void Offsets_that_do_not_fit_enumerate_nothing()
     {
-        byte[] bytes = Fixtures.Binary("cper/libcper/arm-ras.cperhex");
-        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
-        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
+        var body = LibcperExample.FirstBody("cper/libcper/arm-ras");
         var count = ArmRasSection.LayoutDef.Find("errorSyndromeCount")!;
         count.WriteValue(body, 1000);
         Assert.True(ArmRasSectionView.TryRead(body, out var v));

@@ -26,4 +26,28 @@ internal static class FixtureSections
             foreach (var section in found) yield return section;
         }
     }
+
+    /// <summary>
+    /// Each body of sections of <paramref name="type"/> in <paramref name="inputs"/>, each input read as records back to
+    /// back (<see cref="CperRecordView.TryRead"/>, up to the first that does not read) and only sections that lie within their record.
+    /// </summary>
+    public static IEnumerable<byte[]> InRecords(IEnumerable<byte[]> inputs, Guid type)
+    {
+        foreach (var input in inputs)
+        {
+            int at = 0;
+            while (at < input.Length && CperRecordView.TryRead(input.AsSpan(at), out var record, out int n))
+            {
+                var found = new List<byte[]>();
+                for (int i = 0; i < record.DescriptorCount; i++)
+                {
+                    var d = record.GetDescriptor(i);
+                    if (d.SectionType == type && (ulong)d.SectionOffset + d.SectionLength <= (ulong)n)
+                        found.Add(input.AsSpan(at + (int)d.SectionOffset, (int)d.SectionLength).ToArray());
+                }
+                foreach (var body in found) yield return body;
+                at += n;
+            }
+        }
+    }
 }

@@ -15,8 +15,6 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public sealed class Ia32X64ProcessorSectionRenderingTests
 {
-    private sealed class PerField(StructureVisitor inner) : ForwardingVisitor(inner); // walks layouts field by field
-
     private static readonly Guid[] s_types = [CperGuids.CheckCache, CperGuids.CheckTlb, CperGuids.CheckBus, CperGuids.CheckMicroArchitecture, Guid.Empty];
 
     private static List<byte[]> Bodies()
@@ -35,44 +33,8 @@ public sealed class Ia32X64ProcessorSectionRenderingTests
                 if (random.Next(2) == 0) x86.ContextInfo.Add(new Ia32X64ContextInfo(t, new byte[t == 1 ? 24 : Ia32X64ProcessorSection.RegisterLayout(t)?.Size ?? 8]));
             found.Add(x86.Encode());
         }
-        foreach (var input in inputs)
-        {
-            int at = 0;
-            while (at < input.Length && CperRecordView.TryRead(input.AsSpan(at), out var record, out int n))
-            {
-                for (int i = 0; i < record.DescriptorCount; i++)
-                {
-                    var d = record.GetDescriptor(i);
-                    if (d.SectionType == CperGuids.ProcessorIa32X64 && (ulong)d.SectionOffset + d.SectionLength <= (ulong)n)
-                        found.Add(input.AsSpan(at + (int)d.SectionOffset, (int)d.SectionLength).ToArray());
-                }
-                at += n;
-            }
-        }
+        found.AddRange(FixtureSections.InRecords(inputs, CperGuids.ProcessorIa32X64));
         return found;
-    }
-
-    private static string Render(byte[] body, JavaScriptEncoder? encoder, int how)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        if (how == 2)
-        {
-            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = encoder });
-            var writer = new JsonRenderer(w);
-            writer.BeginObject(null, "x", 0, body.Length);
-            Ia32X64ProcessorSection.Describe(body, 0x100, writer);
-            writer.EndObject();
-        }
-        else
-        {
-            var renderer = new JsonRenderer(output, encoder);
-            StructureVisitor v = how == 1 ? new PerField(renderer) : renderer;
-            v.BeginObject(null, "x", 0, body.Length);
-            Ia32X64ProcessorSection.Describe(body, 0x100, v);
-            v.EndObject();
-            renderer.Flush();
-        }
-        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
     [Fact]
@@ -83,36 +45,17 @@ public sealed class Ia32X64ProcessorSectionRenderingTests
         foreach (var original in Bodies())
         {
             if (original.Length < Ia32X64ProcessorSection.HeaderSize) continue;
-            var forms = new List<byte[]> { original };
             // N.2.4.2: ERROR_INFO_NUM in validation bits 2-7; the entries that fit are walked.
             int walked = Math.Min((original.Length - Ia32X64ProcessorSection.HeaderSize) / Ia32X64ErrorInfo.Size, original[0] >> 2 & 0x3F);
-            if (walked > 0)
+            var forms = RenderingAgreement.Forms(original, Ia32X64ProcessorSection.HeaderSize, Ia32X64ErrorInfo.Size, walked, random, entry =>
             {
-                var noisy = (byte[])original.Clone();
-                for (int i = 0; i < walked; i++)
-                {
-                    var entry = noisy.AsSpan(Ia32X64ProcessorSection.HeaderSize + i * Ia32X64ErrorInfo.Size, Ia32X64ErrorInfo.Size);
-                    random.NextBytes(entry);
-                    s_types[random.Next(s_types.Length)].TryWriteBytes(entry);
-                }
-                forms.Add(noisy);
-                var zeros = (byte[])original.Clone();
-                zeros.AsSpan(Ia32X64ProcessorSection.HeaderSize, walked * Ia32X64ErrorInfo.Size).Clear();
-                forms.Add(zeros);
-                var ones = (byte[])original.Clone();
-                ones.AsSpan(Ia32X64ProcessorSection.HeaderSize, walked * Ia32X64ErrorInfo.Size).Fill(0xFF);
-                forms.Add(ones);
-                forms.Add(original[..(Ia32X64ProcessorSection.HeaderSize + Ia32X64ErrorInfo.Size * walked - random.Next(1, Ia32X64ErrorInfo.Size))]);
-                entries += walked;
-            }
+                random.NextBytes(entry);
+                s_types[random.Next(s_types.Length)].TryWriteBytes(entry);
+            });
+            if (walked > 0) entries += walked;
             foreach (var body in forms)
             {
-                foreach (var encoder in new JavaScriptEncoder?[] { null, JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
-                {
-                    string compiled = Render(body, encoder, 0);
-                    Assert.Equal(Render(body, encoder, 1), compiled);
-                    Assert.Equal(Render(body, encoder, 2), compiled);
-                }
+                RenderingAgreement.AssertRendersTheSameEveryWay(Ia32X64ProcessorSection.Describe, body);
                 sections++;
             }
         }

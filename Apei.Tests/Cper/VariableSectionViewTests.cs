@@ -12,20 +12,12 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public sealed class VariableSectionViewTests
 {
-    private static (byte[] Body, JsonElement Section) Load(string name, string member, out JsonDocument doc)
-    {
-        byte[] bytes = Fixtures.Binary($"cper/libcper/{name}.cperhex");
-        var record = CperRecordView.ReadPrefix(bytes, out _);
-        var d = record.GetDescriptor(0);
-        doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path($"cper/libcper/{name}.json")));
-        return (bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray(), doc.RootElement.GetProperty("sections")[0].GetProperty(member));
-    }
+    private static (byte[] Body, JsonElement Section) Load(string name, string member) => LibcperExample.FirstSection($"cper/libcper/{name}", member);
 
     [Fact]
     public void Pcie_view_and_its_blocks_read_what_libcper_reads()
     {
-        var (body, s) = Load("pcie", "Pcie", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("pcie", "Pcie");
         Assert.True(PcieErrorSectionView.TryRead(body, out var v));
         Assert.True(v.HasPortType);
         Assert.Equal(s.GetProperty("portType").GetProperty("value").GetUInt32(), v.PortType);
@@ -55,8 +47,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Pci_component_view_enumerates_the_register_pairs_libcper_reads()
     {
-        var (body, s) = Load("pcidev", "PciComponent", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("pcidev", "PciComponent");
         Assert.True(PciComponentErrorSectionView.TryRead(body, out var v));
         Assert.True(v.HasErrorStatus);
         Assert.Equal(s.GetProperty("errorStatus").GetProperty("errorType").GetProperty("value").GetUInt64(), v.ErrorStatus >> 8 & 0xFF); // UEFI N "Error Status Fields": bits 15:8
@@ -81,8 +72,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Ccix_per_view_reads_the_log_libcper_reads()
     {
-        var (body, s) = Load("ccixper", "CcixPer", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("ccixper", "CcixPer");
         Assert.True(CcixPerSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
         Assert.True(v.HasSourceId);
@@ -95,8 +85,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Cxl_protocol_view_reads_the_device_and_dvsec_libcper_reads()
     {
-        var (body, s) = Load("cxlprotocol", "CxlProtocol", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("cxlprotocol", "CxlProtocol");
         Assert.True(CxlProtocolErrorSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("agentType").GetProperty("value").GetByte(), v.AgentType);
         var id = s.GetProperty("deviceID");
@@ -115,8 +104,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Cxl_component_view_reads_the_device_and_event_log_libcper_reads()
     {
-        var (body, s) = Load("cxlcomponent-media", "CxlComponent", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("cxlcomponent-media", "CxlComponent");
         Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
         var id = s.GetProperty("deviceID");
@@ -135,8 +123,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Firmware_reference_view_reads_what_libcper_reads()
     {
-        var (body, s) = Load("firmware", "Firmware", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("firmware", "Firmware");
         Assert.True(FirmwareErrorRecordReferenceSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("errorRecordType").GetProperty("value").GetByte(), v.RecordType);
         Assert.Equal(s.GetProperty("revision").GetByte(), v.Revision);
@@ -156,8 +143,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Pci_bus_view_reads_what_libcper_reads()
     {
-        var (body, s) = Load("pcibus", "PciBus", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("pcibus", "PciBus");
         Assert.True(PciBusErrorSectionView.TryRead(body, out var v));
         // libcper prints a member only when its validation bit is set; the view's HasX must say the same.
         Assert.Equal(s.TryGetProperty("busID", out var bus), v.HasBusId);
@@ -177,8 +163,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Processor_generic_view_reads_what_libcper_reads()
     {
-        var (body, s) = Load("generic", "GenericProcessor", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("generic", "GenericProcessor");
         Assert.True(ProcessorGenericSectionView.TryRead(body, out var v));
         Assert.Equal(s.TryGetProperty("processorType", out var type), v.HasProcessorType);
         Assert.Equal(type.GetProperty("value").GetUInt32(), v.ProcessorType);
@@ -202,8 +187,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Nvidia_view_reads_the_header_and_registers_libcper_reads()
     {
-        var (body, s) = Load("nvidia", "Nvidia", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("nvidia", "Nvidia");
         Assert.True(NvidiaSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("signature").GetString(), AsciiField.Decode(v.Signature));
         Assert.Equal(s.GetProperty("severity").GetProperty("code").GetByte(), v.Severity);
@@ -233,8 +217,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Nvidia_view_reads_the_cmet_channels_libcper_reads()
     {
-        var (body, s) = Load("nvidia_cmet_info", "Nvidia", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("nvidia_cmet_info", "Nvidia");
         Assert.True(NvidiaSectionView.TryRead(body, out var v));
         Assert.Equal("CMET-INFO", AsciiField.Decode(v.Signature));
         var channels = s.GetProperty("CMETInfo");
@@ -342,8 +325,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Memory2_view_reads_what_libcper_reads()
     {
-        var (body, s) = Load("memory2", "Memory2", out var doc);
-        using var owner = doc;
+        var (body, s) = Load("memory2", "Memory2");
         Assert.True(MemoryError2SectionView.TryRead(body, out var v));
         // libcper prints each of these only with its UEFI 2.10 N.2.6 validation bit (sections/cper-section-memory.c).
         Member(s, "physicalAddressMask", v.HasPhysicalAddressMask, v.PhysicalAddressMask);
@@ -376,8 +358,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Dmar_views_read_what_libcper_reads()
     {
-        var (body, s) = Load("dmargeneric", "GenericDmar", out var doc);
-        using (doc)
+        var (body, s) = Load("dmargeneric", "GenericDmar");
         {
             Assert.True(DmarGenericSectionView.TryRead(body, out var v));
             // No validation bits (UEFI 2.10 N.2.11.1): libcper prints every member, every HasX is true.
@@ -391,8 +372,7 @@ public sealed class VariableSectionViewTests
             Assert.Equal(s.GetProperty("deviceAddress").GetUInt64(), v.DeviceAddress);
         }
 
-        (body, s) = Load("dmarvtd", "VtdDmar", out doc);
-        using (doc)
+        (body, s) = Load("dmarvtd", "VtdDmar");
         {
             Assert.True(DmarVtdSectionView.TryRead(body, out var v));
             Assert.Equal(s.GetProperty("version").GetUInt64(), v.Version);
@@ -411,8 +391,7 @@ public sealed class VariableSectionViewTests
             Assert.Equal(s.GetProperty("pageTableEntry_Level1").GetUInt64(), v.PteLevel1);
         }
 
-        (body, s) = Load("dmariommu", "IommuDmar", out doc);
-        using (doc)
+        (body, s) = Load("dmariommu", "IommuDmar");
         {
             Assert.True(DmarIommuSectionView.TryRead(body, out var v));
             Assert.Equal(s.GetProperty("revision").GetUInt64(), v.Revision);
@@ -428,11 +407,7 @@ public sealed class VariableSectionViewTests
     [Fact]
     public void Ampere_view_reads_what_libcper_reads()
     {
-        byte[] bytes = Fixtures.Binary("cper/libcper-behaviour/ampere.cperhex");
-        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
-        var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
-        using var doc = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cper/libcper-behaviour/ampere.json")));
-        var s = doc.RootElement.GetProperty("sections")[0].GetProperty("Ampere");
+        var (body, s) = LibcperExample.FirstSection("cper/libcper-behaviour/ampere", "Ampere");
         Assert.True(AmpereSectionView.TryRead(body, out var v));
         Assert.True(v.HasTypeId && v.HasSubtypeId && v.HasInstanceId);
         Assert.Equal(s.GetProperty("typeId").GetInt32(), v.TypeId);

@@ -20,18 +20,8 @@ public sealed class NvidiaEventSectionViewTests
     [MemberData(nameof(LibCperExamples))]
     public void The_view_reads_what_libcper_reads(string example)
     {
-        var bytes = Fixtures.Binary($"cper/libcper/{example}.cperhex");
-        using var json = JsonDocument.Parse(File.ReadAllText(Fixtures.Path($"cper/libcper/{example}.json")));
-        var record = CperRecordView.ReadPrefix(bytes, out _);
-        int seen = 0;
-        for (int i = 0; i < record.DescriptorCount; i++)
-        {
-            var d = record.GetDescriptor(i);
-            if (d.SectionType != NvidiaEventSection.SectionGuid) continue;
-            Check(bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength), json.RootElement.GetProperty("sections")[i].GetProperty("NvidiaEvent"));
-            seen++;
-        }
-        Assert.True(seen > 0, example);
+        foreach (var (body, expected) in LibcperExample.Sections($"cper/libcper/{example}", NvidiaEventSection.SectionGuid, "NvidiaEvent"))
+            Check(body, expected);
     }
 
     private static ulong Hex(JsonElement e) => ulong.Parse(e.GetString()!.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -154,9 +144,7 @@ public sealed class NvidiaEventSectionViewTests
     [Fact]
     public void Truncated_bodies_count_what_fits_and_never_read_past()
     {
-        var bytes = Fixtures.Binary("cper/libcper/nvidia_event_all_types.cperhex");
-        var d = CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0);
-        var whole = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
+        var whole = LibcperExample.FirstBody("cper/libcper/nvidia_event_all_types");
         Assert.True(NvidiaEventSectionView.TryRead(whole, out var full));
         int contexts = 0;
         foreach (var _ in full.Contexts) contexts++;
