@@ -54,9 +54,10 @@ public class AppendixNSectionTests
         BinaryPrimitives.WriteUInt64LittleEndian(array.AsSpan(192), 0x3406F8);              // CR4, then GDTR (no CR8)
         x.ContextInfo.Add(new Ia32X64ContextInfo(3, array));
         string text = Text(x);
-        Assert.Contains("edk2 layout, no CR8", text, StringComparison.Ordinal);
-        Assert.Contains("RIP: 0xFFFF800000001234", text, StringComparison.Ordinal);
-        Assert.Contains("CR4: 0x00000000003406F8", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "edk2 layout, no CR8",
+            "RIP: 0xFFFF800000001234",
+            "CR4: 0x00000000003406F8");
         Assert.DoesNotContain("CR8: ", text, StringComparison.Ordinal);
     }
 
@@ -337,10 +338,11 @@ public class AppendixNSectionTests
         Assert.Equal(bytes, back.Encode());
         Assert.Equal(CperGuids.CxlGeneralMedia, back.EventRecordType);
         string text = Text(back);
-        Assert.Contains("Physical address (DPA): 0x0000000012345000", text, StringComparison.Ordinal);
-        Assert.Contains("Event record severity: failure (2)", text, StringComparison.Ordinal);
-        Assert.Contains("Transaction type: host read (1)", text, StringComparison.Ordinal);
-        Assert.Contains("Channel: 2", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "Physical address (DPA): 0x0000000012345000",
+            "Event record severity: failure (2)",
+            "Transaction type: host read (1)",
+            "Channel: 2");
     }
 
     [Fact]

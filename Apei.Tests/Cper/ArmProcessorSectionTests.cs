@@ -278,11 +278,7 @@ public class ArmProcessorSectionTests
         else if (width == 2) BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)value);
         else target[0] = (byte)value;
         var e = DecodeFails(record);
-        Assert.Equal(structure, e.Structure);
-        Assert.Equal(field, e.Field);
-        Assert.Equal(Body + at, e.Offset);
-        Assert.Equal(expected, e.Expected);
-        Assert.Equal(found, e.Found);
+        ContentError.AssertSays(e, structure, field, Body + at, expected, found);
         var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
         Assert.Contains(shown, text, StringComparison.Ordinal);
@@ -307,10 +303,7 @@ public class ArmProcessorSectionTests
         var record = ArmRecord();
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(Body + 8), 40 + 128 + 5); // 5 bytes left for an 8-byte header
         var e = DecodeFails(record);
-        Assert.Equal("ARM context information #0", e.Structure);
-        Assert.Equal(Body + 168, e.Offset);
-        Assert.Equal("8 bytes", e.Expected);
-        Assert.Equal("5 bytes", e.Found);
+        ContentError.AssertSays(e, "ARM context information #0", Body + 168, "8 bytes", "5 bytes");
     }
 
     [Fact]

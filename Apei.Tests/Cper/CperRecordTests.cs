@@ -174,10 +174,7 @@ public class CperRecordTests
         var bytes = CperTestRecords.MemoryRecord();
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(132), 50);
         var e = Assert.Throws<ApeiContentException>(() => MemoryErrorSection.Decode(CperRecordView.Read(bytes, out _).GetSectionBody(0), 200));
-        Assert.Equal("Platform memory error section", e.Structure);
-        Assert.Equal(200, e.Offset);
-        Assert.Equal("73 bytes", e.Expected);
-        Assert.Equal("50 bytes", e.Found);
+        ContentError.AssertSays(e, "Platform memory error section", 200, "73 bytes", "50 bytes");
     }
 
     [Fact]

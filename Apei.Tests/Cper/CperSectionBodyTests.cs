@@ -105,10 +105,7 @@ public class CperSectionBodyTests
     {
         var bytes = CperRecord.Decode(Fixtures.Binary("cper/whea-edk2/whea_04.bin"), out _).Sections[0].Body.Encode();
         var e = Assert.Throws<ApeiContentException>(() => PcieErrorSection.Decode(bytes.AsSpan(0, 200), 0x110));
-        Assert.Equal("PCI Express error section", e.Structure);
-        Assert.Equal(0x110, e.Offset);
-        Assert.Equal("208 bytes", e.Expected);
-        Assert.Equal("200 bytes", e.Found);
+        ContentError.AssertSays(e, "PCI Express error section", 0x110, "208 bytes", "200 bytes");
         Assert.Throws<ApeiContentException>(() => PcieErrorSection.Describe(bytes.AsSpan(0, 200), 0, new TextRenderer(TextWriter.Null)));
     }
 

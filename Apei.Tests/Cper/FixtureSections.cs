@@ -28,6 +28,22 @@ internal static class FixtureSections
     }
 
     /// <summary>
+    /// Each body of <see cref="OfType"/> that the editable model decodes, with the model <paramref name="decode"/> made of
+    /// it (bodies it refuses with an <see cref="ApeiContentException"/> are left out: the view is held to the model only
+    /// where there is one).
+    /// </summary>
+    public static IEnumerable<(byte[] Body, T Model)> Decodable<T>(Guid type, Func<byte[], T> decode)
+    {
+        foreach (var (_, body) in OfType(type))
+        {
+            T model;
+            try { model = decode(body); }
+            catch (ApeiContentException) { continue; }
+            yield return (body, model);
+        }
+    }
+
+    /// <summary>
     /// Each body of sections of <paramref name="type"/> in <paramref name="inputs"/>, each input read as records back to
     /// back (<see cref="CperRecordView.TryRead"/>, up to the first that does not read) and only sections that lie within their record.
     /// </summary>

@@ -86,51 +86,40 @@ public sealed class Ia32X64ProcessorSectionViewTests
     public void The_view_equals_the_model_for_every_IA32_section_in_the_fixtures()
     {
         int seen = 0;
-        foreach (var rel in Fixtures.CperRecords())
+        foreach (var (bytes, model) in FixtureSections.Decodable(CperGuids.ProcessorIa32X64, b => Ia32X64ProcessorSection.Decode(b)))
         {
-            var bytes = Fixtures.Binary(rel);
-            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
-            var record = CperRecordView.ReadPrefix(bytes, out _);
-            for (int i = 0; i < record.DescriptorCount; i++)
+            var body = bytes.AsSpan();
+            seen++;
+            Assert.True(Ia32X64ProcessorSectionView.TryRead(body, out var view));
+            Assert.Equal(model.ValidationBits, view.ValidationBits);
+            Assert.Equal(model.LocalApicId, view.LocalApicId);
+            Assert.Equal(model.CpuIdInfo, view.CpuIdInfo.ToArray());
+            int n = 0;
+            foreach (var e in view.ErrorInfo)
             {
-                var d = record.GetDescriptor(i);
-                if (d.SectionType != CperGuids.ProcessorIa32X64 || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
-                var body = bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength);
-                Ia32X64ProcessorSection model;
-                try { model = Ia32X64ProcessorSection.Decode(body); }
-                catch (ApeiContentException) { continue; }
-                seen++;
-                Assert.True(Ia32X64ProcessorSectionView.TryRead(body, out var view));
-                Assert.Equal(model.ValidationBits, view.ValidationBits);
-                Assert.Equal(model.LocalApicId, view.LocalApicId);
-                Assert.Equal(model.CpuIdInfo, view.CpuIdInfo.ToArray());
-                int n = 0;
-                foreach (var e in view.ErrorInfo)
-                {
-                    var m = model.ErrorInfo[n++];
-                    Assert.Equal(m.ErrorType, e.ErrorType);
-                    Assert.Equal(m.ValidationBits, e.ValidationBits);
-                    Assert.Equal(m.CheckInfo, e.CheckInfo);
-                    Assert.Equal(m.TargetId, e.TargetId);
-                    Assert.Equal(m.RequestorId, e.RequestorId);
-                    Assert.Equal(m.ResponderId, e.ResponderId);
-                    Assert.Equal(m.InstructionPointer, e.InstructionPointer);
-                }
-                Assert.Equal(model.ErrorInfo.Count, n);
-                int c = 0;
-                var contexts = view.ContextInfo;
-                while (contexts.MoveNext())
-                {
-                    var m = model.ContextInfo[c++];
-                    Assert.Equal(m.RegisterContextType, contexts.Current.RegisterContextType);
-                    Assert.Equal(m.MsrAddress, contexts.Current.MsrAddress);
-                    Assert.Equal(m.MmRegisterAddress, contexts.Current.MmRegisterAddress);
-                    Assert.Equal(m.RegisterArray, contexts.Current.RegisterArray.ToArray());
-                }
-                Assert.True(contexts.Complete);
-                Assert.Equal(model.ContextInfo.Count, c);
-                Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
+                var m = model.ErrorInfo[n++];
+                Assert.Equal(m.ErrorType, e.ErrorType);
+                Assert.Equal(m.ValidationBits, e.ValidationBits);
+                Assert.Equal(m.CheckInfo, e.CheckInfo);
+                Assert.Equal(m.TargetId, e.TargetId);
+                Assert.Equal(m.RequestorId, e.RequestorId);
+                Assert.Equal(m.ResponderId, e.ResponderId);
+                Assert.Equal(m.InstructionPointer, e.InstructionPointer);
             }
+            Assert.Equal(model.ErrorInfo.Count, n);
+            int c = 0;
+            var contexts = view.ContextInfo;
+            while (contexts.MoveNext())
+            {
+                var m = model.ContextInfo[c++];
+                Assert.Equal(m.RegisterContextType, contexts.Current.RegisterContextType);
+                Assert.Equal(m.MsrAddress, contexts.Current.MsrAddress);
+                Assert.Equal(m.MmRegisterAddress, contexts.Current.MmRegisterAddress);
+                Assert.Equal(m.RegisterArray, contexts.Current.RegisterArray.ToArray());
+            }
+            Assert.True(contexts.Complete);
+            Assert.Equal(model.ContextInfo.Count, c);
+            Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
         }
         Assert.True(seen >= 2, $"expected IA32/X64 sections in the fixtures, found {seen}");
     }

@@ -71,4 +71,26 @@ internal static class RenderingAgreement
         forms.Add(original[..(headerSize + entrySize * walked - random.Next(1, entrySize))]);
         return forms;
     }
+
+    /// <summary>
+    /// Over each of <paramref name="bodies"/>: its <see cref="Forms"/> (<paramref name="walkedOf"/> gives how many entries
+    /// it walks), each rendered the same every way by each of <paramref name="describers"/>. Returns how many forms were
+    /// rendered and how many entries were changed, for the caller to hold to a minimum.
+    /// </summary>
+    public static (int Sections, int Entries) AssertOverForms(IEnumerable<byte[]> bodies, int headerSize, int entrySize, Func<byte[], int> walkedOf,
+        Random random, Action<Span<byte>> randomise, IReadOnlyList<SectionDescriber> describers)
+    {
+        int sections = 0, entries = 0;
+        foreach (var original in bodies)
+        {
+            int walked = walkedOf(original);
+            if (walked > 0) entries += walked;
+            foreach (var body in Forms(original, headerSize, entrySize, walked, random, randomise))
+            {
+                foreach (var describe in describers) AssertRendersTheSameEveryWay(describe, body);
+                sections++;
+            }
+        }
+        return (sections, entries);
+    }
 }

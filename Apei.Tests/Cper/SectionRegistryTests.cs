@@ -66,10 +66,11 @@ public sealed class SectionRegistryTests
     public void A_throwing_vendor_codec_is_that_sections_error_in_text_and_the_rest_decodes()
     {
         string text = Render(Record(), w => new TextRenderer(w), Registry());
-        Assert.Contains("ERROR: Acme Widget section", text, StringComparison.Ordinal);
-        Assert.Contains("IndexOutOfRangeException", text, StringComparison.Ordinal);
-        Assert.Contains("Section 1: Platform Memory", text, StringComparison.Ordinal);
-        Assert.Contains("0x0000000123456000", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "ERROR: Acme Widget section",
+            "IndexOutOfRangeException",
+            "Section 1: Platform Memory",
+            "0x0000000123456000");
     }
 
     [Fact]
@@ -117,9 +118,10 @@ public sealed class SectionRegistryTests
         var w = new StringWriter { NewLine = "\n" };
         ErrorStatusBlockDescriber.Describe(bytes, 0, new TextRenderer(w), "block", options: With(Registry()));
         string text = w.ToString();
-        Assert.Contains("Entry 0: Acme Widget", text, StringComparison.Ordinal);
-        Assert.Contains("IndexOutOfRangeException", text, StringComparison.Ordinal);
-        Assert.Contains("Entry 1: Platform Memory", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "Entry 0: Acme Widget",
+            "IndexOutOfRangeException",
+            "Entry 1: Platform Memory");
         var errors = new List<ApeiContentException>();
         var decoded = ErrorStatusBlock.Decode(bytes, out _, errors, options: With(Registry()));
         Assert.Single(errors);

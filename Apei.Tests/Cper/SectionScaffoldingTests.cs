@@ -77,10 +77,7 @@ public sealed class SectionScaffoldingTests
         var describe = Assert.Throws<ApeiContentException>(() => codec.Describe(body, 4096, new Recorder()));
         foreach (var e in new[] { decode, describe })
         {
-            Assert.Equal(layout.Name, e.Structure);
-            Assert.Equal(4096, e.Offset);
-            Assert.Equal($"{minimum} bytes", e.Expected);
-            Assert.Equal($"{minimum - 1} bytes", e.Found);
+            ContentError.AssertSays(e, layout.Name, 4096, $"{minimum} bytes", $"{minimum - 1} bytes");
         }
         Assert.True(size >= minimum);
     }

@@ -65,9 +65,10 @@ public class WindowsSectionTests
         Assert.Equal(XpfMcaSection.SizeV2, mca.DocumentedLength);
 
         var text = Render(body, offset, XpfMcaSection.Describe);
-        Assert.Contains("AMD extended registers", text, StringComparison.Ordinal);
-        Assert.Contains("IPID (MCA_IPID: bank instance and hardware ID): 0x0001002E00000500", text, StringComparison.Ordinal);
-        Assert.Contains("CPU vendor: AMD (2)", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "AMD extended registers",
+            "IPID (MCA_IPID: bank instance and hardware ID): 0x0001002E00000500",
+            "CPU vendor: AMD (2)");
     }
 
     [Fact]
@@ -88,9 +89,10 @@ public class WindowsSectionTests
         Assert.Equal(0x4D000014ul, mca.GetExtendedRegister(1));
         Assert.Equal(0ul, mca.GetRecoveryInfo("failureReason"));
         var text = Render(body, offset, XpfMcaSection.Describe);
-        Assert.Contains("PCC (processor context corrupt): yes", text, StringComparison.Ordinal);
-        Assert.Contains("UC (uncorrected error): yes", text, StringComparison.Ordinal);
-        Assert.Contains("Recovery information (XPF_RECOVERY_INFO) (at 0x3C0, 20 bytes)", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "PCC (processor context corrupt): yes",
+            "UC (uncorrected error): yes",
+            "Recovery information (XPF_RECOVERY_INFO) (at 0x3C0, 20 bytes)");
     }
 
     [Fact]
@@ -263,11 +265,7 @@ public class WindowsSectionTests
         body[0] = 1;
         BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(64), 10);
         var e = Assert.Throws<ApeiContentException>(() => XpfMcaSection.Decode(body, 0x1000));
-        Assert.Equal("Windows XPF MCA section", e.Structure);
-        Assert.Equal("ExtendedRegisters (ExtendedRegisterCount = 10)", e.Field);
-        Assert.Equal(0x1000 + 72, e.Offset);
-        Assert.Equal("80 bytes", e.Expected);
-        Assert.Equal("48 bytes", e.Found);
+        ContentError.AssertSays(e, "Windows XPF MCA section", "ExtendedRegisters (ExtendedRegisterCount = 10)", 0x1000 + 72, "80 bytes", "48 bytes");
 
         // The describer reports it and carries on: the header is still shown, the register bytes are shown raw.
         var text = Render(body, 0x1000, XpfMcaSection.Describe);
@@ -322,9 +320,10 @@ public class WindowsSectionTests
         var copy = XpfMcaSection.Decode(mca.Encode());
         Assert.Equal(new XpfMcaBank(5, 0xBD80000000100134, 0x1000, 0x86), copy.GetExBank(1));
         var text = Render(mca.Encode(), 0, XpfMcaSection.Describe);
-        Assert.Contains("Further banks:", text, StringComparison.Ordinal);
-        Assert.Contains("Bank entry 1", text, StringComparison.Ordinal);
-        Assert.Contains("AR (recovery action required): yes", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "Further banks:",
+            "Bank entry 1",
+            "AR (recovery action required): yes");
     }
 
     [Fact]
