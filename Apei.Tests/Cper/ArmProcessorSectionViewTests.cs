@@ -91,13 +91,9 @@ public sealed class ArmProcessorSectionViewTests
 
     [Fact]
     public void The_view_equals_the_model_for_every_ARM_section_in_the_fixtures()
-    {
-        int seen = 0;
-        foreach (var (bytes, model) in FixtureSections.Decodable(CperGuids.ProcessorArm, b => ArmProcessorSection.Decode(b)))
+        => FixtureSections.AssertEachDecodable(CperGuids.ProcessorArm, b => ArmProcessorSection.Decode(b), 3, "ARM", (bytes, model) =>
         {
-            var body = bytes.AsSpan();
-            seen++;
-            Assert.True(ArmProcessorSectionView.TryRead(body, out var view));
+            Assert.True(ArmProcessorSectionView.TryRead(bytes, out var view));
             Assert.Equal(model.ValidationBits, view.ValidationBits);
             Assert.Equal(model.Mpidr, view.Mpidr);
             Assert.Equal(model.RunningState, view.RunningState);
@@ -123,9 +119,7 @@ public sealed class ArmProcessorSectionViewTests
             Assert.Equal(model.ContextInfo.Count, c);
             Assert.Equal(model.VendorSpecificInfo, view.VendorSpecificInfo.ToArray());
             Assert.Equal(model.TrailingBytes, view.TrailingBytes.ToArray());
-        }
-        Assert.True(seen >= 3, $"expected ARM sections in the fixtures, found {seen}");
-    }
+        });
 
     [Fact]
     public void Counts_and_lengths_that_do_not_fit_end_the_walk_where_the_describer_stops()

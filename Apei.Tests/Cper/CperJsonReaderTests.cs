@@ -192,10 +192,8 @@ public class CperJsonReaderTests
         Assert.Contains("unknown member", e.Message, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
-
     [Theory]
-    [MemberData(nameof(CperFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Decode_json_names_bytes_after_a_layout_trailingBytes_only(string fixture)
     {
         var r = ApeiKit.Tests.Cli.CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));

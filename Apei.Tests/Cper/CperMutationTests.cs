@@ -7,10 +7,8 @@ namespace ApeiKit.Tests.Cper;
 /// <summary>Random byte flips and truncations of every fixture: a decoded record or ApeiContentException, nothing else.</summary>
 public class CperMutationTests
 {
-    public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
-
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Mutated_fixtures_decode_or_raise_content_errors_only(string fixture)
     {
         var original = Fixtures.Binary(fixture);
@@ -58,7 +56,7 @@ public class CperMutationTests
     /// when not even a header is there; no other exception and no .NET type name in what it writes.
     /// </summary>
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void LibCper_writer_survives_every_truncation_and_byte_flip(string fixture)
     {
         var original = Fixtures.Binary(fixture);
@@ -78,7 +76,7 @@ public class CperMutationTests
     /// no internal error, each output line parses as JSON, no stack trace or .NET type name anywhere.
     /// </summary>
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void LibCper_cli_survives_truncations_and_byte_flips(string fixture)
     {
         var original = Fixtures.Binary(fixture);

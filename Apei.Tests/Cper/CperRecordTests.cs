@@ -6,29 +6,19 @@ namespace ApeiKit.Tests.Cper;
 
 public class CperRecordTests
 {
-    public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
-
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Every_fixture_decodes_then_encodes_to_the_same_bytes(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);
-        int offset = 0;
-        while (offset < bytes.Length)
-        {
-            var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
-            var encoded = record.Encode();
-            var original = bytes.AsSpan(offset, consumed);
-            // Also a record cut short (libcper's nvidia_event_all_types says 568 bytes and holds 440):
-            // the bytes that were there come back unchanged, RecordLength included.
-            Assert.Equal(original.ToArray(), encoded);
-            offset += consumed;
-        }
+        // Also a record cut short (libcper's nvidia_event_all_types says 568 bytes and holds 440):
+        // the bytes that were there come back unchanged, RecordLength included.
+        foreach (var (offset, consumed, record) in CperTestRecords.DecodeEach(bytes))
+            Assert.Equal(bytes.AsSpan(offset, consumed).ToArray(), record.Encode());
     }
 
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Every_fixture_walks_and_validates_or_reports_why(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);

@@ -5,8 +5,6 @@ namespace ApeiKit.Tests.Cper;
 /// <summary>Processor generic, PCI Express and firmware error record reference sections, on real and generated fixtures.</summary>
 public class CperSectionBodyTests
 {
-    public static TheoryData<string> AllFixtures() => new(Fixtures.CperRecords());
-
     // The sections this file tests and those AppendixNSectionTests does (IA32/X64, memory 2, PCI/PCI-X, DMAR, CCIX, CXL).
     private static readonly Guid[] s_structured =
     [
@@ -17,18 +15,13 @@ public class CperSectionBodyTests
     ];
 
     [Theory]
-    [MemberData(nameof(AllFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Every_fixture_section_of_these_types_decodes_to_its_model_not_raw_bytes(string fixture)
     {
-        var bytes = Fixtures.Binary(fixture);
-        int offset = 0;
-        while (offset < bytes.Length)
+        foreach (var (_, _, record) in CperTestRecords.DecodeEach(Fixtures.Binary(fixture)))
         {
-            var errors = new List<ApeiContentException>();
-            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, errors, offset);
             foreach (var s in record.Sections.Where(s => s_structured.Contains(s.Body.SectionType)))
                 Assert.IsNotType<RawSectionBody>(s.Body);
-            offset += consumed;
         }
     }
 

@@ -34,6 +34,21 @@ internal static class CperTestRecords
     public static T FixtureSection<T>(string fixture, int index = 0) where T : CperSectionBody
         => Assert.IsType<T>(CperRecord.Decode(Fixtures.Binary(fixture), out _).Sections[index].Body);
 
+    /// <summary>
+    /// Each record of <paramref name="bytes"/> read back to back by the lenient decoder (its content errors set aside),
+    /// with where it starts and how many bytes it took.
+    /// </summary>
+    public static IEnumerable<(int Offset, int Length, CperRecord Record)> DecodeEach(byte[] bytes)
+    {
+        int offset = 0;
+        while (offset < bytes.Length)
+        {
+            var record = CperRecord.Decode(bytes.AsSpan(offset), out int consumed, new List<ApeiContentException>(), offset);
+            yield return (offset, consumed, record);
+            offset += consumed;
+        }
+    }
+
     /// <summary>The describer's text for <paramref name="record"/> and the number of content errors it reported.</summary>
     public static (int Errors, string Text) Describe(byte[] record)
     {

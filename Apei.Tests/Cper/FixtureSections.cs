@@ -44,6 +44,21 @@ internal static class FixtureSections
     }
 
     /// <summary>
+    /// Runs <paramref name="check"/> on each body of <see cref="Decodable"/> with its model, and asserts there were at least
+    /// <paramref name="minimum"/> of them (<paramref name="what"/> names them in the failure).
+    /// </summary>
+    public static void AssertEachDecodable<T>(Guid type, Func<byte[], T> decode, int minimum, string what, Action<byte[], T> check)
+    {
+        int seen = 0;
+        foreach (var (body, model) in Decodable(type, decode))
+        {
+            seen++;
+            check(body, model);
+        }
+        Assert.True(seen >= minimum, $"expected {what} sections in the fixtures, found {seen}");
+    }
+
+    /// <summary>
     /// Each body of sections of <paramref name="type"/> in <paramref name="inputs"/>, each input read as records back to
     /// back (<see cref="CperRecordView.TryRead"/>, up to the first that does not read) and only sections that lie within their record.
     /// </summary>

@@ -247,10 +247,8 @@ public class JsonEncoderDerivationTests
         Assert.Equal(2, warnings.Count);
     }
 
-    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
-
     [Theory]
-    [MemberData(nameof(CperFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Decode_output_reads_back_without_warnings(string fixture)
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));

@@ -21,10 +21,8 @@ public class JsonRoundTripTests
             "in the record's \"errors\" array, so encode writes the whole 568-byte record (the missing bytes as zeros)",
     };
 
-    public static TheoryData<string> CperFixtures() => [.. Fixtures.CperRecords()];
-
     [Theory]
-    [MemberData(nameof(CperFixtures))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void DecodeJsonThenEncodeGivesTheOriginalBytes(string fixture)
     {
         var original = Fixtures.Binary(fixture);

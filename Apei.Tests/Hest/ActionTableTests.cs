@@ -109,13 +109,7 @@ public class ActionTableTests
     [InlineData("header size", 36, 0x40, "header-size")]
     [InlineData("serialization header reserved", 40, 0x01, "reserved")]
     public void Validator_names_what_is_wrong_in_an_erst(string reason, int offset, byte value, string rule)
-    {
-        var bytes = QemuErst();
-        bytes[offset] = value;
-        Checksum.Fix(bytes, 9);
-        var findings = ActionTableValidator.Validate(bytes);
-        Assert.True(findings.Any(f => f.Rule == rule && f.Severity == FindingSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
-    }
+        => AssertValidatorNames(QemuErst(), reason, offset, value, rule);
 
     [Theory]
     [InlineData("injection flags", 40, 0x01, "injection-flags")]
@@ -123,11 +117,14 @@ public class ActionTableTests
     [InlineData("action 0x0A", 48, 0x0A, "unknown-action")]
     [InlineData("instruction 6", 49, 0x06, "unknown-instruction")]
     public void Validator_names_what_is_wrong_in_an_einj(string reason, int offset, byte value, string rule)
+        => AssertValidatorNames(DefaultEinj(), reason, offset, value, rule);
+
+    /// <summary><paramref name="table"/> with byte <paramref name="offset"/> set to <paramref name="value"/> (checksum fixed, byte 9): the validator reports <paramref name="rule"/> as an error.</summary>
+    private static void AssertValidatorNames(byte[] table, string reason, int offset, byte value, string rule)
     {
-        var bytes = DefaultEinj();
-        bytes[offset] = value;
-        Checksum.Fix(bytes, 9);
-        var findings = ActionTableValidator.Validate(bytes);
+        table[offset] = value;
+        Checksum.Fix(table, 9);
+        var findings = ActionTableValidator.Validate(table);
         Assert.True(findings.Any(f => f.Rule == rule && f.Severity == FindingSeverity.Error), $"{reason}: {string.Join("; ", findings)}");
     }
 

@@ -34,6 +34,15 @@ internal sealed partial class Iasl : IDisposable
     }
 
     /// <summary>Disassembles tables with one iasl run; returns each .dsl's text.</summary>
+    /// <summary>iasl's own template for <paramref name="signature"/> (<c>iasl -T</c>), compiled: the table's bytes.</summary>
+    public byte[] CompileTemplate(string signature)
+    {
+        var (code, output) = Run("-T", signature);
+        Assert.True(code == 0, output);
+        string name = signature.ToLowerInvariant();
+        return Compile(name, File.ReadAllText(System.IO.Path.Combine(Dir, name + ".asl")));
+    }
+
     public List<string> Disassemble(params (string Name, byte[] Bytes)[] tables)
     {
         foreach (var (n, b) in tables) File.WriteAllBytes(System.IO.Path.Combine(Dir, n + ".aml"), b);

@@ -224,6 +224,9 @@ public sealed class DecodeContractTests
         Assert.True(broken.Count == 0, "Describers that break the contract (docs/DESIGN.md, Decode contract):\n" + string.Join("\n", broken));
     }
 
+    /// <summary>One of the example methods below (private static members of this class), by name.</summary>
+    private static MethodInfo Example(string name) => typeof(DecodeContractTests).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
+
     private static void DescribeKindFirst(int kind, ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor) => _ = (kind, source.Length, baseOffset, visitor);
     private static void DescribeInputAfterOut(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, out int bytesConsumed, string label) => bytesConsumed = (int)baseOffset + source.Length + label.Length + (visitor is null ? 0 : 1);
     private static int DescribeConforming(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor, string label, out int bytesConsumed, CperDecodeOptions? options = null)
@@ -234,13 +237,12 @@ public sealed class DecodeContractTests
     [InlineData(nameof(DescribeInputAfterOut), "after an out parameter")]
     public void The_describer_check_refuses_what_the_contract_forbids(string method, string problem)
     {
-        var m = typeof(DecodeContractTests).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!;
-        Assert.Contains(CheckDescriber(m), p => p.Contains(problem, StringComparison.Ordinal));
+        Assert.Contains(CheckDescriber(Example(method)), p => p.Contains(problem, StringComparison.Ordinal));
     }
 
     [Fact]
     public void The_describer_check_accepts_the_contract()
-        => Assert.Empty(CheckDescriber(typeof(DecodeContractTests).GetMethod(nameof(DescribeConforming), BindingFlags.NonPublic | BindingFlags.Static)!));
+        => Assert.Empty(CheckDescriber(Example(nameof(DescribeConforming))));
 
     // The checks are able to fail: shapes the contract refuses, as methods of this class.
     private static void WithIntOffset(ReadOnlySpan<byte> source, int offset, out int bytesConsumed) => bytesConsumed = offset + source.Length;
@@ -261,11 +263,10 @@ public sealed class DecodeContractTests
     [InlineData(nameof(WithOtherName), "not ReadOnlySpan<byte> source")]
     public void The_shape_check_refuses_what_the_contract_forbids(string method, string problem)
     {
-        var m = typeof(DecodeContractTests).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!;
-        Assert.Contains(Check(m), p => p.Contains(problem, StringComparison.Ordinal));
+        Assert.Contains(Check(Example(method)), p => p.Contains(problem, StringComparison.Ordinal));
     }
 
     [Fact]
     public void The_shape_check_accepts_the_contract()
-        => Assert.Empty(Check(typeof(DecodeContractTests).GetMethod(nameof(Conforming), BindingFlags.NonPublic | BindingFlags.Static)!));
+        => Assert.Empty(Check(Example(nameof(Conforming))));
 }

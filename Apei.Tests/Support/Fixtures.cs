@@ -32,6 +32,9 @@ public static class Fixtures
     public static IEnumerable<string> CperRecords()
         => Files("cper", "*").Where(f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal));
 
+    /// <summary>Every CPER fixture as xUnit theory rows (<c>[MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]</c>).</summary>
+    public static TheoryData<string> CperRecordCases() => new(CperRecords());
+
     /// <summary>Relative paths of all files under a fixture folder matching a pattern, sorted.</summary>
     public static IEnumerable<string> Files(string folder, string pattern)
         => Directory.EnumerateFiles(Path(folder), pattern, SearchOption.AllDirectories)

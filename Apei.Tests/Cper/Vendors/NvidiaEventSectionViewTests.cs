@@ -98,17 +98,11 @@ public sealed class NvidiaEventSectionViewTests
 
     [Fact]
     public void The_view_equals_the_model_for_every_NVIDIA_event_section_in_the_fixtures()
-    {
-        int seen = 0;
-        foreach (var (bytes, model) in FixtureSections.Decodable(NvidiaEventSection.SectionGuid, b => NvidiaEventSection.Decode(b)))
+        => FixtureSections.AssertEachDecodable(NvidiaEventSection.SectionGuid, b => NvidiaEventSection.Decode(b), 3, "NVIDIA event", (bytes, model) =>
         {
-            var body = bytes.AsSpan();
-            seen++;
-            Assert.True(NvidiaEventSectionView.TryRead(body, out var view));
+            Assert.True(NvidiaEventSectionView.TryRead(bytes, out var view));
             AssertSame(model, view);
-        }
-        Assert.True(seen >= 3, $"expected NVIDIA event sections in the fixtures, found {seen}");
-    }
+        });
 
     private static void AssertSame(NvidiaEventSection model, NvidiaEventSectionView view)
     {
