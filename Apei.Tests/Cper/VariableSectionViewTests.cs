@@ -14,6 +14,17 @@ public sealed class VariableSectionViewTests
 {
     private static (byte[] Body, JsonElement Section) Load(string name, string member) => LibcperExample.FirstSection($"cper/libcper/{name}", member);
 
+    /// <summary>The (address, value) pairs a view walked are libcper's array entry for entry, under its member names.</summary>
+    private static void AssertPairs(JsonElement expected, string addressName, string valueName, List<(ulong Address, ulong Value)> read)
+    {
+        Assert.Equal(expected.GetArrayLength(), read.Count);
+        for (int i = 0; i < read.Count; i++)
+        {
+            Assert.Equal(expected[i].GetProperty(addressName).GetUInt64(), read[i].Address);
+            Assert.Equal(expected[i].GetProperty(valueName).GetUInt64(), read[i].Value);
+        }
+    }
+
     [Fact]
     public void Pcie_view_and_its_blocks_read_what_libcper_reads()
     {
@@ -54,14 +65,9 @@ public sealed class VariableSectionViewTests
         Assert.Equal(s.GetProperty("memoryNumber").GetUInt32(), v.MemoryNumber);
         var pairs = s.GetProperty("registerDataPairs");
         Assert.Equal(pairs.GetArrayLength(), v.RegisterPairCount);
-        int i = 0;
-        foreach (var pair in v.RegisterPairs)
-        {
-            Assert.Equal(pairs[i].GetProperty("firstHalf").GetUInt64(), pair.Address);
-            Assert.Equal(pairs[i].GetProperty("secondHalf").GetUInt64(), pair.Value);
-            i++;
-        }
-        Assert.Equal(pairs.GetArrayLength(), i);
+        var read = new List<(ulong, ulong)>();
+        foreach (var pair in v.RegisterPairs) read.Add((pair.Address, pair.Value));
+        AssertPairs(pairs, "firstHalf", "secondHalf", read);
         Assert.Throws<ArgumentOutOfRangeException>(() =>
         {
             Assert.True(PciComponentErrorSectionView.TryRead(body, out var w));
@@ -199,14 +205,9 @@ public sealed class VariableSectionViewTests
         var registers = s.GetProperty("registers");
         Assert.True(v.RegistersComplete);
         Assert.Equal(registers.GetArrayLength(), v.RegisterCount);
-        int i = 0;
-        foreach (var r in v.Registers)
-        {
-            Assert.Equal(registers[i].GetProperty("address").GetUInt64(), r.Address);
-            Assert.Equal(registers[i].GetProperty("value").GetUInt64(), r.Value);
-            i++;
-        }
-        Assert.Equal(registers.GetArrayLength(), i);
+        var read = new List<(ulong, ulong)>();
+        foreach (var r in v.Registers) read.Add((r.Address, r.Value));
+        AssertPairs(registers, "address", "value", read);
         // A count byte above what the body holds: the view walks the whole entries only and says so.
         body[NvidiaSection.LayoutDef.Find("registerCount")!.Offset]++;
         Assert.True(NvidiaSectionView.TryRead(body, out var over));
