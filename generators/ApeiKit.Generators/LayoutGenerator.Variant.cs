@@ -137,6 +137,11 @@ namespace ApeiKit.Declarations
             if (t is null || !t.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Layout)) continue; // CheckNested reported it
             var parts = new List<Field>();
             var ignored = new List<Diag>(); // the nested declaration reports its own
+            foreach (var iface in t.Interfaces.Where(i => i.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)))
+            {
+                foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, parts, ignored, ct);
+                ReadReserved(iface, parts, ct);
+            }
             foreach (var p in t.GetMembers().OfType<IPropertySymbol>()) ReadField(p, null, parts, ignored, ct);
             ReadReserved(t, parts, ct);
             if (parts.Any(p => p.Nested is not null || p.Type == "byte[]" && !p.IsReserved))
