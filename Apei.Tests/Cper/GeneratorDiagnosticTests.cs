@@ -360,12 +360,15 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex)]", "APK007", "Counted array 'More' of 'ProbeSection' needs Count (the field holding how many elements are in use)")]
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Flags, Count = nameof(ItemCount))]", "APK007", "Counted array 'More': elements must be UInt or Hex of 1-8 bytes, at least one")]
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex, Count = \"NoSuchCount\")]", "APK003", "'NoSuchCount' named by Count of 'More' is not a member in scope")]
+    [InlineData("[Field(12, 4, FieldKind.Hex, Inline = true)] private partial uint Part { get; }", "APK004", "'Part': Inline needs Nested (the layout whose fields are listed here)")]
     public void A_faulty_variant_or_counted_array_is_a_build_error_at_its_line(string line, string id, string message)
     {
-        // A variant line goes on Extra (beside its two sound ones), a counted array on the class (beside Items).
-        bool variant = line.StartsWith("[Variant", StringComparison.Ordinal);
-        string source = Header + (variant
+        // A variant line goes on Extra (beside its two sound ones), a counted array on the class (beside Items), a field
+        // in place of the inline part.
+        string source = Header + (line.StartsWith("[Variant", StringComparison.Ordinal)
             ? VariableProbe.Replace("    public partial uint Extra", "    " + line + "\n    public partial uint Extra", StringComparison.Ordinal)
+            : line.StartsWith("[Field", StringComparison.Ordinal)
+            ? VariableProbe.Replace("[Field(12, 4, Nested = \"ProbePart\", Inline = true)] private partial byte[] Part { get; }", line, StringComparison.Ordinal)
             : VariableProbe.Replace("public sealed partial class ProbeSection", line + "\npublic sealed partial class ProbeSection", StringComparison.Ordinal)) + "\n}\n";
         var (diagnostics, _) = Run(source);
         var d = Assert.Single(diagnostics);

@@ -129,6 +129,8 @@ namespace ApeiKit.Declarations
         List<Diag> diags, Location? attrLocation, System.Threading.CancellationToken ct)
     {
         var result = new Variable();
+        foreach (var f in fields.Where(x => x.Inline && x.Nested is null))
+            diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, $"'{f.Prop}': Inline needs Nested (the layout whose fields are listed here)"));
         // Inline nested structures: their fields, shifted.
         foreach (var f in fields.Where(x => x.Nested is not null && x.Inline))
         {
