@@ -599,7 +599,11 @@ public sealed class GeneratedLayoutTests
         // The CXL event records lie in the component event log, not at a field of the section: the CXL component row holds
         // the header and general media record to the walk, VariableSectionViewTests every record type to CXL 2.0's offsets.
         string[] cxl = [CxlEventRecordHeader.LayoutDef.Name, CxlGeneralMediaEvent.LayoutDef.Name, CxlDramEvent.LayoutDef.Name, CxlMemoryModuleEvent.LayoutDef.Name];
-        string[] elsewhere = [.. armRas, .. cxl, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
+        // The Windows XPF MCA section's layout depends on its version, CPU vendor and length (variants, counted arrays, the AMD
+        // register view or XPF_RECOVERY_INFO where the version says): XpfMcaSectionViewTests holds its view to the model and the
+        // describer's values on the real captures, every version form and every truncation.
+        string[] xpf = [XpfMcaSection.LayoutDef.Name, XpfMcaSection.RecoveryInfoDef.Name, XpfMcaSection.AmdExtendedRegistersDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, .. xpf, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
             NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
             .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];

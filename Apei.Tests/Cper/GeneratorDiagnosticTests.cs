@@ -282,6 +282,104 @@ public sealed partial class GeneratorDiagnosticTests
         Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    // A layout whose parts depend on its values (the Windows XPF MCA section's shape): a field whose form a version picks,
+    // an array counted by a field, a structure of its own listed in the layout at its offset.
+    private const string VariableProbe = """
+        /// <summary>Probe part.</summary>
+        [Layout("Probe part", 4, "test clause", View = "")]
+        [Reserved(3, 1)]
+        internal sealed partial class ProbePart
+        {
+            private static ulong Get(FieldDef field) => field.ReadValue(new byte[4]);
+            [Field(0, 2, FieldKind.UInt)] internal partial ushort Low { get; }
+            [Field(2, 1, FieldKind.Hex)] internal partial byte High { get; }
+        }
+
+        /// <summary>Probe.</summary>
+        [Layout("Probe section", 32, "test clause", View = "")]
+        [CountedArray("Items", 16, 4, 4, FieldKind.Hex, Count = nameof(ItemCount), ElementJson = "item{i}", ElementLabel = "Item {i}")]
+        public sealed partial class ProbeSection : FixedSectionBody
+        {
+            public static NameTable Kinds { get; } = [new(1, "one")];
+            public ProbeSection() : base(LayoutDef) { }
+            public override Guid SectionType => Guid.Empty;
+            [Field(0, 4, FieldKind.UInt)] public partial uint Version { get; set; }
+            [Field(4, 4, FieldKind.Hex)]
+            [Variant(nameof(Version), 0, Max = 1, Name = "Old", Reserved = true)]
+            [Variant(nameof(Version), 3, Names = nameof(Kinds), Label = "Kind")]
+            public partial uint Extra { get; set; }
+            [Field(8, 4, FieldKind.UInt)] public partial uint ItemCount { get; set; }
+            [Field(12, 4, Nested = "ProbePart", Inline = true)] private partial byte[] Part { get; }
+        """;
+
+    [Fact]
+    public void Variants_counted_arrays_and_an_inline_structure_generate_their_forms_elements_and_flat_layout()
+    {
+        var (diagnostics, compilation) = Run(Header + VariableProbe + """
+
+            }
+
+            public static class Use
+            {
+                public static int Count(ReadOnlySpan<byte> body) => ProbeSection.ItemsCount(body);
+                public static FieldDef Old => ProbeSection.OldField;
+                public static FieldDef For(ulong version) => ProbeSection.ExtraFieldFor(version);
+                public static FieldDef Last => ProbeSection.ItemsElements[3];
+                public const int Offset = ProbeSection.Declared.ItemsOffset + ProbeSection.Declared.ItemsElementSize * ProbeSection.Declared.ItemsCapacity;
+            }
+            """);
+        AssertCompiles(diagnostics, compilation);
+        var generated = Generated(compilation, "Probe.ProbeSection.g.cs");
+        // The part's fields at 12 + their offsets, in the flat layout; the part's own layout keeps its offsets.
+        Assert.Contains("global::Probe.ProbePart.LowField with { Offset = 12 },", generated, StringComparison.Ordinal);
+        Assert.Contains("global::Probe.ProbePart.HighField with { Offset = 14 },", generated, StringComparison.Ordinal);
+        Assert.Contains("global::ApeiKit.FieldDef.Reserved(\"reserved\", 15, 1),", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("NestedParts", generated, StringComparison.Ordinal);
+        // The forms: a named reserved one with its own public static, an unnamed one derived from the declared field.
+        Assert.Contains("public static readonly global::ApeiKit.FieldDef OldField;", generated, StringComparison.Ordinal);
+        Assert.Contains("OldField = global::ApeiKit.FieldDef.Reserved(\"old\", 4, 4);", generated, StringComparison.Ordinal);
+        Assert.Contains("s_extraVariant1 = ExtraField with { Label = \"Kind\", Names = global::Probe.ProbeSection.Kinds };", generated, StringComparison.Ordinal);
+        Assert.Contains("version <= 1UL ? OldField :", generated, StringComparison.Ordinal);
+        Assert.Contains("version == 3UL ? s_extraVariant1 :", generated, StringComparison.Ordinal);
+        // The elements, each at its offset, "{i}" its index; the count clamped to the capacity and the body.
+        Assert.Contains("new global::ApeiKit.FieldDef(\"item3\", \"Item 3\", 28, 4, global::ApeiKit.FieldKind.Hex),", generated, StringComparison.Ordinal);
+        Assert.Contains("if (body.Length < 12) return 0;", generated, StringComparison.Ordinal);
+        Assert.Contains("global::System.Math.Min(count, 4UL), (ulong)fit)", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"items\"", generated, StringComparison.Ordinal); // not a field of the flat layout
+    }
+
+    [Theory]
+    [InlineData("[Variant(nameof(Extra), 5, Label = \"x\")]", "APK006", "'Extra': the selector 'Extra' must be another integer field of 'ProbeSection'")]
+    [InlineData("[Variant(nameof(Version), 5)]", "APK006", "'Extra': a variant that changes nothing (give Reserved, Json, Label, Names, Flags or Bits)")]
+    [InlineData("[Variant(nameof(Version), 1, Label = \"x\")]", "APK006", "'Extra': variant values 1-1 overlap 0-1")]
+    [InlineData("[Variant(nameof(ItemCount), 5, Label = \"x\")]", "APK006", "'Extra': variants selected by two fields ('Version', 'ItemCount')")]
+    [InlineData("[Variant(\"NoSuchField\", 5, Label = \"x\")]", "APK003", "'NoSuchField' named by Variant of 'Extra' is not a member in scope")]
+    [InlineData("[CountedArray(\"More\", 28, 4, 2, FieldKind.Hex, Count = nameof(ItemCount))]", "APK001", "Field 'More' [28+8] lies outside the 32 bytes of 'Probe section'")]
+    [InlineData("[CountedArray(\"More\", 24, 4, 2, FieldKind.Hex, Count = nameof(ItemCount))]", "APK002", "Field 'More' [24+8] overlaps field 'Items' [16+16] in 'Probe section'")]
+    [InlineData("[CountedArray(\"More\", 8, 4, 1, FieldKind.Hex, Count = nameof(ItemCount))]", "APK002", "Field 'More' [8+4] overlaps field 'itemCount' [8+4] in 'Probe section'")]
+    [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex)]", "APK007", "Counted array 'More' of 'ProbeSection' needs Count (the field holding how many elements are in use)")]
+    [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Flags, Count = nameof(ItemCount))]", "APK007", "Counted array 'More': elements must be UInt or Hex of 1-8 bytes, at least one")]
+    [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex, Count = \"NoSuchCount\")]", "APK003", "'NoSuchCount' named by Count of 'More' is not a member in scope")]
+    [InlineData("[Field(12, 4, FieldKind.Hex, Inline = true)] private partial uint Part { get; }", "APK004", "'Part': Inline needs Nested (the layout whose fields are listed here)")]
+    public void A_faulty_variant_or_counted_array_is_a_build_error_at_its_line(string line, string id, string message)
+    {
+        // A variant line goes on Extra (beside its two sound ones), a counted array on the class (beside Items), a field
+        // in place of the inline part.
+        string source = Header + (line.StartsWith("[Variant", StringComparison.Ordinal)
+            ? VariableProbe.Replace("    public partial uint Extra", "    " + line + "\n    public partial uint Extra", StringComparison.Ordinal)
+            : line.StartsWith("[Field", StringComparison.Ordinal)
+            ? VariableProbe.Replace("[Field(12, 4, Nested = \"ProbePart\", Inline = true)] private partial byte[] Part { get; }", line, StringComparison.Ordinal)
+            : VariableProbe.Replace("public sealed partial class ProbeSection", line + "\npublic sealed partial class ProbeSection", StringComparison.Ordinal)) + "\n}\n";
+        var (diagnostics, _) = Run(source);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        var span = d.Location.GetLineSpan();
+        Assert.Equal("Probe.cs", span.Path);
+        Assert.Equal(Array.FindIndex(source.Split('\n'), l => l.Contains(line, StringComparison.Ordinal)), span.StartLinePosition.Line);
+    }
+
     [Fact]
     public void The_declarations_are_the_only_place_a_validation_bit_is_written_in_the_converted_sections()
     {

@@ -141,6 +141,29 @@ public sealed class XpfMcaSectionViewTests
         Assert.True(v.TrailingBytes.IsEmpty);
     }
 
+    [Fact]
+    public void The_xpf_mca_declaration_gives_each_vendor_and_version_its_form()
+    {
+        // WHEA_XPF_MCA_SECTION: MCi_STATUS bits by CPU vendor (Intel SDM vol. 3B 16.3.2.2; AMD APM vol. 2 9.3.2.3), offset
+        // 68 reserved in version 1 (ralish/DecodeWheaRecord), the sizes the Vergilius Project publishes (0x110 for Windows 10
+        // 21H2: through MCG_CAP, where XPF_RECOVERY_INFO starts in version 3; 0x4A8 for Windows 11 24H2: through MiscEx[31]),
+        // and the WDK's four further-bank arrays of 32 after ExBankCount, back to back: 4-byte bank numbers, then 8-byte registers.
+        Assert.Same(McaRegisters.StatusBitsIntel, XpfMcaSection.StatusFieldFor(1).BitFields);
+        Assert.Same(McaRegisters.StatusBitsAmd, XpfMcaSection.StatusFieldFor(2).BitFields);
+        Assert.Same(XpfMcaSection.StatusField, XpfMcaSection.StatusFieldFor(7));
+        Assert.Same(XpfMcaSection.Reserved2Field, XpfMcaSection.ApicIdFieldFor(1));
+        Assert.Same(XpfMcaSection.ApicIdField, XpfMcaSection.ApicIdFieldFor(2));
+        Assert.Equal(("reserved2", 68, 4, FieldKind.Reserved), (XpfMcaSection.Reserved2Field.Json, XpfMcaSection.Reserved2Field.Offset,
+            XpfMcaSection.Reserved2Field.Size, XpfMcaSection.Reserved2Field.Kind));
+        Assert.Equal("reserved2", XpfMcaSection.HeaderLayout(1, 1).Fields[^1].Json);
+        Assert.Equal(0x110, XpfMcaSection.LayoutDef.Find("failureReason")!.Offset);
+        Assert.Equal(0, XpfMcaSection.RecoveryInfoDef.Find("failureReason")!.Offset);
+        Assert.Equal([0x128, 0x128 + 32 * 4, 0x1A8 + 32 * 8, 0x2A8 + 32 * 8], new[] { XpfMcaSection.BankNumberExElements[0].Offset, XpfMcaSection.StatusExElements[0].Offset,
+            XpfMcaSection.AddressExElements[0].Offset, XpfMcaSection.MiscExElements[0].Offset });
+        Assert.Equal(0x4A8, XpfMcaSection.MiscExElements[31].End);
+        Assert.Equal(("register23", 72 + 8 * 23), (XpfMcaSection.ExtendedRegistersElements[23].Json, XpfMcaSection.ExtendedRegistersElements[23].Offset));
+    }
+
     public static TheoryData<string> WindowsFixtures() => new(Fixtures.Files("cper/whea", "*.bin").Concat(Fixtures.Files("cper/whea-edk2", "*.bin")));
 
     [Theory]

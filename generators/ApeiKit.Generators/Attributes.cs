@@ -144,6 +144,8 @@ namespace ApeiKit.Declarations
         /// <c>Layout</c>): listed in the generated <c>NestedParts</c>, not in the flat <c>LayoutDef</c>.
         /// </summary>
         public string? Nested { get; set; }
+        /// <summary>With <see cref="Nested"/>: the nested layout's fields are listed in this layout's <c>LayoutDef</c> at this field's offset (not in <c>NestedParts</c>).</summary>
+        public bool Inline { get; set; }
     }
 
     /// <summary>A named bit range of a Bits field.</summary>

@@ -16,7 +16,7 @@ public sealed partial class LayoutGenerator
         sb.Append("\npartial class ").Append(type.Name).Append("\n{\n");
         sb.Append("    /// <summary>The ").Append(Xml(name)).Append(" declaration (").Append(Xml(clause))
           .Append(") as constants: each field's offset and size, its validation bit, and each bit field's position and width.</summary>\n");
-        sb.Append("    internal static class Declared\n    {\n");
+        sb.Append("    internal static partial class Declared\n    {\n");
         sb.Append("        /// <summary>Size of the layout in bytes.</summary>\n");
         sb.Append("        public const int Size = ").Append(I(size)).Append(";\n");
         foreach (var f in fields)

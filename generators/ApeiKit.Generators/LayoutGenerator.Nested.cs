@@ -67,7 +67,7 @@ public sealed partial class LayoutGenerator
 
     private static string EmitNested(INamedTypeSymbol type, string clause, List<Field> fields)
     {
-        var nested = fields.Where(f => f.Nested is not null).ToList();
+        var nested = fields.Where(f => f.Nested is not null && f.InlineParts is null).ToList(); // Inline: in the LayoutDef (LayoutGenerator.Variant.cs)
         if (nested.Count == 0) return "";
         const string Part = "(int Offset, string Json, string Label, global::ApeiKit.StructDef Layout)";
         var sb = new StringBuilder();

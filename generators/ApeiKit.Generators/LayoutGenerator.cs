@@ -45,6 +45,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             c.AddEmbeddedAttributeDefinition();
             c.AddSource("ApeiKit.Declarations.g.cs", SourceText.From(Attributes.Source, Encoding.UTF8));
             c.AddSource("ApeiKit.Declarations.ValidationBit.g.cs", SourceText.From(ValidationBitSource, Encoding.UTF8));
+            c.AddSource("ApeiKit.Declarations.Variable.g.cs", SourceText.From(VariableSource, Encoding.UTF8));
         });
         var projectDir = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
             o.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var d) ? d : "");
@@ -97,6 +98,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public int Offset, Size, ValidBit = -1;
         public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
         public string? Nested, NestedLayout; // LayoutGenerator.Nested.cs
+        public bool Inline; public string? InlineType; public List<Field>? InlineParts; // LayoutGenerator.Variant.cs
         public int SpillBit, SpillWidth;
         public bool HasGetter = true, HasSetter;
         public List<Sub> Subs = new();
@@ -251,6 +253,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                 diags.Add(new Diag(Unsupported, f.Location, $"'{f.Prop}': a {f.Kind} field of {f.Size} bytes cannot be a '{f.Type}' property"));
         }
         CheckNested(model, position, fields, diags, attrLocation);
+        var variable = ReadVariable(type, name, size, fields, model, position, diags, attrLocation, ct);
         Field? validation = null;
         if (validationProp is not null)
         {
@@ -291,8 +294,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit)
-            + EmitDeclared(type, name, size, clause, fields) + EmitNested(type, clause, fields);
+        result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit, VariableInit(variable))
+            + EmitDeclared(type, name, size, clause, fields) + EmitNested(type, clause, fields) + EmitVariable(type, name, clause, variable);
         if (validationEnum is not null && validation is not null)
             result.Source += EmitValidationEnum(type, name, clause, fields, validation, bitNames, view, validationEnum);
         return result;
@@ -371,6 +374,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             LibCperNames = Named(a, "LibCperNames") as string,
             LibCperObject = Named(a, "LibCperObject") as string,
             Nested = Named(a, "Nested") as string,
+            Inline = Named(a, "Inline") is true,
             HasGetter = p.GetMethod is not null,
             HasSetter = p.SetMethod is not null,
             Fragment = fragment?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -456,6 +460,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             case "ushort": return f.Size >= 1 && f.Size <= 8 ? "ushort" : null;
             case "uint": return f.Size >= 1 && f.Size <= 8 ? "uint" : null;
             case "ulong": return f.Size >= 1 && f.Size <= 8 ? "ulong" : null;
+            case "long": return f.Size == 8 ? "long" : null;
             case "byte[]": return "global::System.ReadOnlySpan<byte>";
             case "string": return f.Kind == "Ascii" ? "global::System.ReadOnlySpan<byte>" : null;
             case "Guid":
@@ -471,7 +476,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     private static string Bytes(int n) => n == 1 ? "1 byte" : I(n) + " bytes";
 
     private static string Emit(INamedTypeSymbol type, string name, int size, int legacy, string clause, List<Field> fields, Field? validation,
-        SortedDictionary<int, string> bitNames, string view, Section? section, int parentValidBit = -1)
+        SortedDictionary<int, string> bitNames, string view, Section? section, int parentValidBit = -1, string variableInit = "")
     {
         var sb = new StringBuilder();
         sb.Append("#nullable enable\n");
@@ -522,8 +527,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             sb.Append(";\n");
         }
         sb.Append("        LayoutDef = new global::ApeiKit.StructDef(").Append(Lit(name)).Append(", ").Append(I(size)).Append(", new global::ApeiKit.FieldDef[]\n        {\n");
-        foreach (var f in fields.Where(f => f.Nested is null)) // a nested structure is in NestedParts (LayoutGenerator.Nested.cs)
+        foreach (var f in fields.Where(f => f.Nested is null || f.InlineParts is not null)) // a nested structure is in NestedParts (LayoutGenerator.Nested.cs)
         {
+            if (f.InlineParts is not null) { foreach (var part in f.InlineParts) sb.Append("            ").Append(InlinePart(part, f)).Append(",\n"); continue; }
             sb.Append("            ");
             if (f.IsReserved) sb.Append("global::ApeiKit.FieldDef.Reserved(").Append(Lit(f.Json)).Append(", ").Append(I(f.Offset)).Append(", ").Append(I(f.Size)).Append(")");
             else sb.Append(f.Prop).Append("Field");
@@ -532,7 +538,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         sb.Append("        }");
         if (validation is not null) sb.Append(", validationField: ").Append(Lit(validation.Json));
         if (parentValidBit >= 0) sb.Append(", parentValidBit: ").Append(I(parentValidBit));
-        sb.Append(");\n    }\n");
+        sb.Append(");\n").Append(variableInit).Append("    }\n");
 
         if (validation is not null && validation.Flags is null)
         {
@@ -575,7 +581,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                 default:
                     string cast = f.Type == "ulong" ? "" : "(" + f.Type + ")";
                     if (f.HasGetter) sb.Append("        get => ").Append(cast).Append("Get(").Append(fd).Append(");\n");
-                    if (f.HasSetter) sb.Append("        set => Set(").Append(fd).Append(", value);\n");
+                    if (f.HasSetter) sb.Append("        set => Set(").Append(fd).Append(f.Type == "long" ? ", (ulong)value);\n" : ", value);\n");
                     break;
             }
             sb.Append("    }\n");

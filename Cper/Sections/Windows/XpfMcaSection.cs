@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using ApeiKit.Declarations;
 
 namespace ApeiKit.Cper.Windows;
 
@@ -22,141 +23,103 @@ namespace ApeiKit.Cper.Windows;
 /// section shorter than its version's layout (real Windows 10 captures hold a version-3 section of 289 bytes)
 /// is decoded as far as whole fields go.</para>
 /// </remarks>
-public sealed class XpfMcaSection : FixedSectionBody
+[Layout("Windows XPF MCA section", SizeV4, "WHEA_XPF_MCA_SECTION (WDK ntddk.h; Vergilius Project offsets)", View = "")]
+[CountedArray("ExtendedRegisters", 72, 8, MaxExtendedRegisters, FieldKind.Hex, Count = nameof(ExtendedRegisterCount), ElementJson = "register{i}", ElementLabel = "Register {i}")]
+[CountedArray("BankNumberEx", 296, 4, MaxExBanks, FieldKind.UInt, Count = nameof(ExBankCount))]
+[CountedArray("StatusEx", 424, 8, MaxExBanks, FieldKind.Hex, Count = nameof(ExBankCount))]
+[CountedArray("AddressEx", 680, 8, MaxExBanks, FieldKind.Hex, Count = nameof(ExBankCount))]
+[CountedArray("MiscEx", 936, 8, MaxExBanks, FieldKind.Hex, Count = nameof(ExBankCount))]
+public sealed partial class XpfMcaSection : FixedSectionBody
 {
     private const string Structure = "Windows XPF MCA section";
 
+    // The layout is declared once, below (docs/DESIGN.md "One declaration per structure"): the fields every version has,
+    // their forms by version and CPU vendor ([Variant]), the counted arrays ([CountedArray]) and XPF_RECOVERY_INFO placed
+    // at 272 (Inline). What stays written here is what the version and the section length decide (DocumentedSize,
+    // HasAmdView, HasGlobalCapability) and the walk over those parts.
+
     /// <summary>Bytes every version has before the extended registers (VersionNumber through ApicId).</summary>
-    public const int HeaderSize = 72;
+    public const int HeaderSize = Declared.ApicIdOffset + Declared.ApicIdSize;
     /// <summary>Offset of the extended register array (or the AMD register view), 24 × 8 bytes.</summary>
-    public const int ExtendedRegistersOffset = 72;
+    public const int ExtendedRegistersOffset = Declared.ExtendedRegistersOffset;
     /// <summary>Capacity of the extended register array (WHEA_XPF_MCA_EXTREG_MAX_COUNT).</summary>
     public const int MaxExtendedRegisters = 24;
     /// <summary>Size through the extended registers (versions 1 and 2).</summary>
-    public const int SizeV1 = 264;
+    public const int SizeV1 = Declared.GlobalCapabilityOffset;
     /// <summary>Size through GlobalCapability (later version 2).</summary>
-    public const int SizeV2 = 272;
+    public const int SizeV2 = Declared.RecoveryInfoOffset;
     /// <summary>Size through RecoveryInfo (version 3).</summary>
-    public const int SizeV3 = 292;
+    public const int SizeV3 = Declared.ExBankCountOffset;
     /// <summary>Size through MiscEx (version 4).</summary>
     public const int SizeV4 = 1192;
     /// <summary>Capacity of each version-4 further-bank array (WHEA_XPF_MCA_EXBANK_COUNT).</summary>
     public const int MaxExBanks = 32;
 
-    private const int GlobalCapabilityOffset = 264;
-    internal const int RecoveryInfoOffset = 272;
-    private const int RecoveryInfoSize = 20;
-    internal const int ExBankCountOffset = 292;
-    private const int BankNumberExOffset = 296;
-    private const int StatusExOffset = 424;
-    private const int AddressExOffset = 680;
-    internal const int MiscExOffset = 936;
-
-    /// <summary>VersionNumber (offset 0).</summary>
-    public static readonly FieldDef VersionNumberField = FieldDef.UInt("versionNumber", "Version", 0, 4);
-    /// <summary>CpuVendor (offset 4, WHEA_CPU_VENDOR).</summary>
-    public static readonly FieldDef CpuVendorField = FieldDef.Enum("cpuVendor", "CPU vendor", 4, 4, McaRegisters.CpuVendors);
-    /// <summary>Timestamp (offset 8, LARGE_INTEGER: Windows system time, 100 ns units since 1601).</summary>
-    public static readonly FieldDef TimestampField = FieldDef.Hex("timestamp", "Timestamp (raw system time)", 8, 8);
-    /// <summary>ProcessorNumber (offset 16).</summary>
-    public static readonly FieldDef ProcessorNumberField = FieldDef.UInt("processorNumber", "Processor number", 16, 4);
-    /// <summary>GlobalStatus (offset 20, IA32_MCG_STATUS).</summary>
-    public static readonly FieldDef GlobalStatusField = FieldDef.Flags("globalStatus", "Global status (MCG_STATUS)", 20, 8, McaRegisters.GlobalStatusFlags);
-    /// <summary>InstructionPointer (offset 28).</summary>
-    public static readonly FieldDef InstructionPointerField = FieldDef.Hex("instructionPointer", "Instruction pointer", 28, 8);
-    /// <summary>BankNumber (offset 36).</summary>
-    public static readonly FieldDef BankNumberField = FieldDef.UInt("bankNumber", "Bank number", 36, 4);
-    /// <summary>Status (offset 40, IA32_MCi_STATUS; vendor-neutral bit view).</summary>
-    public static readonly FieldDef StatusField = StatusFieldFor(0);
-    /// <summary>Address (offset 48, IA32_MCi_ADDR).</summary>
-    public static readonly FieldDef AddressField = FieldDef.Hex("address", "Address (MCi_ADDR)", 48, 8);
-    /// <summary>Misc (offset 56, IA32_MCi_MISC).</summary>
-    public static readonly FieldDef MiscField = FieldDef.Hex("misc", "Miscellaneous (MCi_MISC)", 56, 8);
-    /// <summary>ExtendedRegisterCount (offset 64).</summary>
-    public static readonly FieldDef ExtendedRegisterCountField = FieldDef.UInt("extendedRegisterCount", "Extended register count", 64, 4);
-    /// <summary>ApicId (offset 68; Reserved2 in version 1).</summary>
-    public static readonly FieldDef ApicIdField = FieldDef.Hex("apicId", "APIC ID", 68, 4);
-    /// <summary>Version 1: offset 68 is reserved.</summary>
-    public static readonly FieldDef Reserved2Field = FieldDef.Reserved("reserved2", 68, 4);
-    /// <summary>GlobalCapability (offset 264, IA32_MCG_CAP; later version 2 and up).</summary>
-    public static readonly FieldDef GlobalCapabilityField = FieldDef.Bits("globalCapability", "Global capability (MCG_CAP)", GlobalCapabilityOffset, 8, McaRegisters.GlobalCapabilityBits);
-    /// <summary>ExBankCount (offset 292, version 4).</summary>
-    public static readonly FieldDef ExBankCountField = FieldDef.UInt("exBankCount", "Further bank count", ExBankCountOffset, 4);
-
-    private static FieldDef StatusFieldFor(uint vendor) => FieldDef.Bits("status", "Status (MCi_STATUS)", 40, 8, McaRegisters.StatusBitsFor(vendor));
-
-    private static readonly FlagTable s_recoveryFailure = [
-        new(0, "notSupported"), new(1, "overflow"), new(2, "contextCorrupt"), new(3, "restartIpErrorIpNotValid"), new(4, "noRecoveryContext"),
-        new(5, "miscOrAddrNotValid"), new(6, "invalidAddressMode"), new(7, "highIrql"), new(8, "interruptsDisabled"), new(9, "swapBusy"), new(10, "stackOverflow"),
-    ];
-
-    private static readonly FlagTable s_recoveryAction = [new(0, "recoveryAttempted"), new(1, "hvHandled")];
-
-    // XPF_RECOVERY_INFO's fields (offsets relative to the structure), shared by RecoveryInfoDef and XpfMcaSectionView.
-    internal static readonly FieldDef FailureReasonField = FieldDef.Flags("failureReason", "Failure reason", 0, 4, s_recoveryFailure);
-    internal static readonly FieldDef ActionField = FieldDef.Flags("action", "Action", 4, 4, s_recoveryAction);
-    internal static readonly FieldDef ActionRequiredField = FieldDef.Enum("actionRequired", "Action required", 8, 1, McaRegisters.YesNo);
-    internal static readonly FieldDef RecoverySucceededField = FieldDef.Enum("recoverySucceeded", "Recovery succeeded", 9, 1, McaRegisters.YesNo);
-    internal static readonly FieldDef RecoveryKernelField = FieldDef.Enum("recoveryKernel", "Recovery in kernel", 10, 1, McaRegisters.YesNo);
+    /// <summary>VersionNumber.</summary>
+    [Field(0, 4, FieldKind.UInt, Label = "Version")] public partial uint VersionNumber { get; set; }
+    /// <summary>CpuVendor (WHEA_CPU_VENDOR: 0 other, 1 Intel, 2 AMD).</summary>
+    [Field(4, 4, FieldKind.Enum, Label = "CPU vendor", Names = "McaRegisters.CpuVendors")] public partial uint CpuVendor { get; set; }
+    /// <summary>Timestamp: Windows system time (100 ns units since 1601 UTC).</summary>
+    [Field(8, 8, FieldKind.Hex, Label = "Timestamp (raw system time)")] public partial long Timestamp { get; set; }
+    /// <summary>ProcessorNumber.</summary>
+    [Field(16, 4, FieldKind.UInt)] public partial uint ProcessorNumber { get; set; }
+    /// <summary>GlobalStatus (IA32_MCG_STATUS).</summary>
+    [Field(20, 8, FieldKind.Flags, Label = "Global status (MCG_STATUS)", Flags = "McaRegisters.GlobalStatusFlags")] public partial ulong GlobalStatus { get; set; }
+    /// <summary>InstructionPointer.</summary>
+    [Field(28, 8, FieldKind.Hex)] public partial ulong InstructionPointer { get; set; }
+    /// <summary>BankNumber.</summary>
+    [Field(36, 4, FieldKind.UInt)] public partial uint BankNumber { get; set; }
+    /// <summary>Status (IA32_MCi_STATUS).</summary>
+    [Field(40, 8, FieldKind.Bits, Label = "Status (MCi_STATUS)", Bits = "McaRegisters.StatusBitsCommon")]
+    [Variant(nameof(CpuVendor), 1, Bits = "McaRegisters.StatusBitsIntel")]
+    [Variant(nameof(CpuVendor), 2, Bits = "McaRegisters.StatusBitsAmd")]
+    public partial ulong Status { get; set; }
+    /// <summary>Address (IA32_MCi_ADDR).</summary>
+    [Field(48, 8, FieldKind.Hex, Label = "Address (MCi_ADDR)")] public partial ulong Address { get; set; }
+    /// <summary>Misc (IA32_MCi_MISC).</summary>
+    [Field(56, 8, FieldKind.Hex, Label = "Miscellaneous (MCi_MISC)")] public partial ulong Misc { get; set; }
+    /// <summary>ExtendedRegisterCount.</summary>
+    [Field(64, 4, FieldKind.UInt)] public partial uint ExtendedRegisterCount { get; set; }
+    /// <summary>ApicId (version 2 and later; reserved in version 1).</summary>
+    [Field(68, 4, FieldKind.Hex, Label = "APIC ID")]
+    [Variant(nameof(VersionNumber), 0, Max = 1, Name = "Reserved2", Reserved = true)] // version 1 (and 0): Reserved2 (ralish/DecodeWheaRecord)
+    public partial uint ApicId { get; set; }
+    /// <summary>GlobalCapability (IA32_MCG_CAP; 0 when the section is too short to hold it). Setting grows the section to version 4 size.</summary>
+    [Field(264, 8, FieldKind.Bits, Label = "Global capability (MCG_CAP)", Bits = "McaRegisters.GlobalCapabilityBits")] public partial ulong GlobalCapability { get; set; }
+    // XPF_RECOVERY_INFO (version 3 and later), its fields listed in LayoutDef at 272 and up.
+    [Field(272, 20, Nested = "XpfRecoveryInfo", Inline = true)] private partial byte[] RecoveryInfo { get; }
+    /// <summary>ExBankCount (version 4).</summary>
+    [Field(292, 4, FieldKind.UInt, Label = "Further bank count")] public partial uint ExBankCount { get; set; }
 
     /// <summary>XPF_RECOVERY_INFO (20 bytes; Vergilius Project, Windows 11 21H2 _XPF_RECOVERY_INFO).</summary>
-    public static StructDef RecoveryInfoDef { get; } = new("XPF recovery information", RecoveryInfoSize,
-    [
-        FailureReasonField, ActionField, ActionRequiredField, RecoverySucceededField, RecoveryKernelField,
-        FieldDef.Reserved("reserved", 11, 1),
-        FieldDef.Reserved("reserved2", 12, 2),
-        FieldDef.Reserved("reserved3", 14, 2),
-        FieldDef.Reserved("reserved4", 16, 4),
-    ]);
+    public static StructDef RecoveryInfoDef => XpfRecoveryInfo.LayoutDef;
 
     /// <summary>WHEA_AMD_EXTENDED_REGISTERS (192 bytes: ten AMD MCA bank registers, then reserved slots).</summary>
-    public static StructDef AmdExtendedRegistersDef { get; } = new("AMD extended registers", 192,
-    [
-        FieldDef.Hex("ipid", "IPID (MCA_IPID: bank instance and hardware ID)", 0, 8),
-        FieldDef.Hex("synd", "SYND (MCA_SYND: syndrome)", 8, 8),
-        FieldDef.Hex("config", "CONFIG (MCA_CONFIG: bank configuration)", 16, 8),
-        FieldDef.Hex("destat", "DESTAT (MCA_DESTAT: deferred error status)", 24, 8),
-        FieldDef.Hex("deaddr", "DEADDR (MCA_DEADDR: deferred error address)", 32, 8),
-        FieldDef.Hex("misc1", "MISC1 (MCA_MISC1)", 40, 8),
-        FieldDef.Hex("misc2", "MISC2 (MCA_MISC2)", 48, 8),
-        FieldDef.Hex("misc3", "MISC3 (MCA_MISC3)", 56, 8),
-        FieldDef.Hex("misc4", "MISC4 (MCA_MISC4)", 64, 8),
-        FieldDef.Hex("rasCap", "RasCap (MCA_RAS_CAP)", 72, 8),
-        FieldDef.Reserved("reserved", 80, 112),
-    ]);
+    public static StructDef AmdExtendedRegistersDef => XpfAmdExtendedRegisters.LayoutDef;
 
-    private static readonly StructDef[] s_headers =
-    [
-        HeaderDef(0, v1: false), HeaderDef(1, v1: false), HeaderDef(2, v1: false),
-        HeaderDef(0, v1: true), HeaderDef(1, v1: true), HeaderDef(2, v1: true),
-    ];
+    // Built on first use, after the generated static constructor has made LayoutDef and the variants.
+    private static class Headers
+    {
+        internal static readonly StructDef[] All =
+        [
+            HeaderDef(0, 2), HeaderDef(1, 2), HeaderDef(2, 2),
+            HeaderDef(0, 1), HeaderDef(1, 1), HeaderDef(2, 1),
+        ];
+    }
 
-    private static StructDef HeaderDef(uint vendor, bool v1) => new(Structure + " header", HeaderSize,
+    // Offsets 0-71 as a vendor and version read them: the declared fields up to the extended registers, each in its form.
+    private static StructDef HeaderDef(uint vendor, uint version) => new(Structure + " header", HeaderSize,
     [
-        VersionNumberField, CpuVendorField, TimestampField, ProcessorNumberField, GlobalStatusField, InstructionPointerField,
-        BankNumberField, StatusFieldFor(vendor), AddressField, MiscField, ExtendedRegisterCountField, v1 ? Reserved2Field : ApicIdField,
+        .. LayoutDef.Fields.Where(f => f.End <= HeaderSize).Select(f => f.Json switch
+        {
+            "status" => StatusFieldFor(vendor),
+            "apicId" => ApicIdFieldFor(version),
+            _ => f,
+        }),
     ]);
 
     /// <summary>The header layout (offsets 0-71) for a CPU vendor and version (MCi_STATUS bits differ by vendor).</summary>
-    public static StructDef HeaderLayout(uint vendor, uint version) => s_headers[(vendor <= 2 ? (int)vendor : 0) + (version <= 1 ? 3 : 0)];
-
-    /// <summary>The fixed fields of version 4 at their section offsets (arrays are reached through the indexed accessors).</summary>
-    public static StructDef LayoutDef { get; } = new(Structure, SizeV4,
-    [
-        .. HeaderDef(0, v1: false).Fields, GlobalCapabilityField,
-        .. RecoveryInfoDef.Fields.Select(f => f with { Offset = f.Offset + RecoveryInfoOffset }), ExBankCountField,
-    ]);
-
-    internal static readonly FieldDef[] ExtendedRegisterFields = [.. Enumerable.Range(0, MaxExtendedRegisters)
-        .Select(i => FieldDef.Hex("register" + i.ToString(CultureInfo.InvariantCulture), "Register " + i.ToString(CultureInfo.InvariantCulture), ExtendedRegistersOffset + 8 * i, 8))];
-
-    /// <summary>Further-bank entry fields (offsets relative to each array's element).</summary>
-    private static readonly FieldDef s_bankNumberEx = FieldDef.UInt("bankNumber", "Bank number", 0, 4);
-    private static readonly FieldDef[] s_statusEx = [StatusAt(0), StatusAt(1), StatusAt(2)];
-    private static readonly FieldDef s_addressEx = FieldDef.Hex("address", "Address (MCi_ADDR)", 0, 8);
-    private static readonly FieldDef s_miscEx = FieldDef.Hex("misc", "Miscellaneous (MCi_MISC)", 0, 8);
-
-    private static FieldDef StatusAt(uint vendor) => FieldDef.Bits("status", "Status (MCi_STATUS)", 0, 8, McaRegisters.StatusBitsFor(vendor));
+    public static StructDef HeaderLayout(uint vendor, uint version) => Headers.All[(vendor <= 2 ? (int)vendor : 0) + (version <= 1 ? 3 : 0)];
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsXpfMca, CperGuids.SectionName(CperGuids.WindowsXpfMca)!, Describe, (b, o) => Decode(b, o));
@@ -197,11 +160,11 @@ public sealed class XpfMcaSection : FixedSectionBody
 
     private static ApeiContentException? CheckExtendedRegisters(ReadOnlySpan<byte> body, long baseOffset)
     {
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[64..]);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.ExtendedRegisterCountOffset..]);
         if (count > MaxExtendedRegisters)
-            return ApeiContentException.Invalid(Structure, "ExtendedRegisterCount", baseOffset + 64, $"at most {MaxExtendedRegisters}", count.ToString(CultureInfo.InvariantCulture));
-        if ((ulong)ExtendedRegistersOffset + 8UL * count > (ulong)body.Length)
-            return ApeiContentException.Truncated(Structure, baseOffset + ExtendedRegistersOffset, 8L * count, body.Length - ExtendedRegistersOffset,
+            return ApeiContentException.Invalid(Structure, "ExtendedRegisterCount", baseOffset + Declared.ExtendedRegisterCountOffset, $"at most {MaxExtendedRegisters}", count.ToString(CultureInfo.InvariantCulture));
+        if ((ulong)ExtendedRegistersOffset + (ulong)Declared.ExtendedRegistersElementSize * count > (ulong)body.Length)
+            return ApeiContentException.Truncated(Structure, baseOffset + ExtendedRegistersOffset, (long)Declared.ExtendedRegistersElementSize * count, body.Length - ExtendedRegistersOffset,
                 $"ExtendedRegisters (ExtendedRegisterCount = {count})");
         return null;
     }
@@ -209,13 +172,13 @@ public sealed class XpfMcaSection : FixedSectionBody
     private static ApeiContentException? CheckExBanks(ReadOnlySpan<byte> body, long baseOffset)
     {
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(body);
-        if (version != 4 || body.Length < ExBankCountOffset + 4) return null;
-        uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[ExBankCountOffset..]);
+        if (version != 4 || body.Length < Declared.ExBankCountOffset + Declared.ExBankCountSize) return null;
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.ExBankCountOffset..]);
         if (count > MaxExBanks)
-            return ApeiContentException.Invalid(Structure, "ExBankCount", baseOffset + ExBankCountOffset, $"at most {MaxExBanks}", count.ToString(CultureInfo.InvariantCulture));
-        long needed = count == 0 ? 0 : MiscExOffset + 8L * count;
+            return ApeiContentException.Invalid(Structure, "ExBankCount", baseOffset + Declared.ExBankCountOffset, $"at most {MaxExBanks}", count.ToString(CultureInfo.InvariantCulture));
+        long needed = count == 0 ? 0 : Declared.MiscExOffset + (long)Declared.MiscExElementSize * count;
         if (needed > body.Length)
-            return ApeiContentException.Truncated(Structure, baseOffset + BankNumberExOffset, needed - BankNumberExOffset, body.Length - BankNumberExOffset,
+            return ApeiContentException.Truncated(Structure, baseOffset + Declared.BankNumberExOffset, needed - Declared.BankNumberExOffset, body.Length - Declared.BankNumberExOffset,
                 $"BankNumberEx/StatusEx/AddressEx/MiscEx (ExBankCount = {count})");
         return null;
     }
@@ -233,7 +196,7 @@ public sealed class XpfMcaSection : FixedSectionBody
         HeaderLayout(0, 0).Prefill(visitor, baseOffset);
         CheckHeader(body, baseOffset);
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(body);
-        uint vendor = BinaryPrimitives.ReadUInt32LittleEndian(body[4..]);
+        uint vendor = BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.CpuVendorOffset..]);
         int documented = DocumentedSize(version, body.Length);
         visitor.Info("layout", "Layout", LayoutText(version, documented, body.Length));
 
@@ -241,8 +204,8 @@ public sealed class XpfMcaSection : FixedSectionBody
         foreach (var f in header.Fields)
         {
             visitor.Field(f, body, baseOffset);
-            if (ReferenceEquals(f, TimestampField)) visitor.Info("timestampUtc", "Timestamp", SystemTimeText(BinaryPrimitives.ReadInt64LittleEndian(body[8..])));
-            else if (f.Json == "status") visitor.Info("mcaErrorCodeMeaning", "MCA error code meaning", McaRegisters.DescribeErrorCode(BinaryPrimitives.ReadUInt16LittleEndian(body[40..])));
+            if (ReferenceEquals(f, TimestampField)) visitor.Info("timestampUtc", "Timestamp", SystemTimeText(BinaryPrimitives.ReadInt64LittleEndian(body[Declared.TimestampOffset..])));
+            else if (f.Json == "status") visitor.Info("mcaErrorCodeMeaning", "MCA error code meaning", McaRegisters.DescribeErrorCode(BinaryPrimitives.ReadUInt16LittleEndian(body[Declared.StatusOffset..])));
         }
 
         int regionEnd = Math.Min(SizeV1, body.Length);
@@ -260,16 +223,16 @@ public sealed class XpfMcaSection : FixedSectionBody
         }
         else
         {
-            int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[64..]);
+            int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.ExtendedRegisterCountOffset..]);
             if (count > 0)
             {
-                visitor.BeginObject("extendedRegisters", "Extended registers", baseOffset + ExtendedRegistersOffset, 8L * count);
-                for (int i = 0; i < count; i++) visitor.Field(ExtendedRegisterFields[i], body, baseOffset);
+                visitor.BeginObject("extendedRegisters", "Extended registers", baseOffset + ExtendedRegistersOffset, (long)Declared.ExtendedRegistersElementSize * count);
+                for (int i = 0; i < count; i++) visitor.Field(ExtendedRegistersElements[i], body, baseOffset);
                 visitor.EndObject();
             }
-            var unused = body[(ExtendedRegistersOffset + 8 * count)..regionEnd];
+            var unused = body[(ExtendedRegistersOffset + Declared.ExtendedRegistersElementSize * count)..regionEnd];
             if (unused.ContainsAnyExcept((byte)0) || visitor.ReportsZeroParts)
-                visitor.Data("unusedExtendedRegisterSlots", "Unused extended register slots (non-zero)", baseOffset + ExtendedRegistersOffset + 8 * count, unused);
+                visitor.Data("unusedExtendedRegisterSlots", "Unused extended register slots (non-zero)", baseOffset + ExtendedRegistersOffset + Declared.ExtendedRegistersElementSize * count, unused);
         }
         int end = regionEnd;
 
@@ -279,19 +242,19 @@ public sealed class XpfMcaSection : FixedSectionBody
             end = SizeV2;
         }
 
-        if (documented >= SizeV3 && body.Length > RecoveryInfoOffset)
+        if (documented >= SizeV3 && body.Length > Declared.RecoveryInfoOffset)
         {
-            var info = body.Slice(RecoveryInfoOffset, Math.Min(RecoveryInfoSize, body.Length - RecoveryInfoOffset));
-            visitor.BeginObject("recoveryInfo", "Recovery information (XPF_RECOVERY_INFO)", baseOffset + RecoveryInfoOffset, info.Length);
-            RecoveryInfoDef.Describe(info, baseOffset + RecoveryInfoOffset, visitor);
+            var info = body.Slice(Declared.RecoveryInfoOffset, Math.Min(Declared.RecoveryInfoSize, body.Length - Declared.RecoveryInfoOffset));
+            visitor.BeginObject("recoveryInfo", "Recovery information (XPF_RECOVERY_INFO)", baseOffset + Declared.RecoveryInfoOffset, info.Length);
+            RecoveryInfoDef.Describe(info, baseOffset + Declared.RecoveryInfoOffset, visitor);
             visitor.EndObject();
-            end = RecoveryInfoOffset + FittedEnd(RecoveryInfoDef, info.Length);
+            end = Declared.RecoveryInfoOffset + FittedEnd(RecoveryInfoDef, info.Length);
         }
 
-        if (documented >= SizeV4 && body.Length >= ExBankCountOffset + 4)
+        if (documented >= SizeV4 && body.Length >= Declared.ExBankCountOffset + Declared.ExBankCountSize)
         {
             visitor.Field(ExBankCountField, body, baseOffset);
-            end = ExBankCountOffset + 4;
+            end = Declared.ExBankCountOffset + Declared.ExBankCountSize;
             if (CheckExBanks(body, baseOffset) is { } bankError)
             {
                 visitor.Error(bankError);
@@ -325,23 +288,30 @@ public sealed class XpfMcaSection : FixedSectionBody
 
     private static void DescribeExBanks(ReadOnlySpan<byte> body, long baseOffset, uint vendor, StructureVisitor visitor)
     {
-        int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[ExBankCountOffset..]);
+        int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.ExBankCountOffset..]);
         if (count == 0) return;
-        var status = s_statusEx[vendor <= 2 ? (int)vendor : 0];
-        visitor.BeginArray("exBanks", "Further banks", baseOffset + BankNumberExOffset, SizeV4 - BankNumberExOffset);
+        // Each entry is the header's bank registers (BankNumber, Status, Address, Misc) again, from the four parallel arrays.
+        var status = StatusFieldFor(vendor);
+        visitor.BeginArray("exBanks", "Further banks", baseOffset + Declared.BankNumberExOffset, SizeV4 - Declared.BankNumberExOffset);
         for (int i = 0; i < count; i++)
         {
-            visitor.BeginObject(null, "Bank entry " + i.ToString(CultureInfo.InvariantCulture), baseOffset + BankNumberExOffset + 4 * i, 28);
-            int b = BankNumberExOffset + 4 * i, s = StatusExOffset + 8 * i, a = AddressExOffset + 8 * i, m = MiscExOffset + 8 * i;
-            visitor.Field(s_bankNumberEx, baseOffset + b, body.Slice(b, 4), true, ulong.MaxValue);
-            visitor.Field(status, baseOffset + s, body.Slice(s, 8), true, ulong.MaxValue);
-            visitor.Info("mcaErrorCodeMeaning", "MCA error code meaning", McaRegisters.DescribeErrorCode(BinaryPrimitives.ReadUInt16LittleEndian(body[s..])));
-            visitor.Field(s_addressEx, baseOffset + a, body.Slice(a, 8), true, ulong.MaxValue);
-            visitor.Field(s_miscEx, baseOffset + m, body.Slice(m, 8), true, ulong.MaxValue);
+            visitor.BeginObject(null, "Bank entry " + i.ToString(CultureInfo.InvariantCulture), baseOffset + BankNumberExElements[i].Offset, BankEntrySize);
+            var b = BankNumberExElements[i];
+            var s = StatusExElements[i];
+            visitor.Field(BankNumberField, baseOffset + b.Offset, body.Slice(b.Offset, b.Size), true, ulong.MaxValue);
+            visitor.Field(status, baseOffset + s.Offset, body.Slice(s.Offset, s.Size), true, ulong.MaxValue);
+            visitor.Info("mcaErrorCodeMeaning", "MCA error code meaning", McaRegisters.DescribeErrorCode(BinaryPrimitives.ReadUInt16LittleEndian(body[s.Offset..])));
+            var a = AddressExElements[i];
+            var m = MiscExElements[i];
+            visitor.Field(AddressField, baseOffset + a.Offset, body.Slice(a.Offset, a.Size), true, ulong.MaxValue);
+            visitor.Field(MiscField, baseOffset + m.Offset, body.Slice(m.Offset, m.Size), true, ulong.MaxValue);
             visitor.EndObject();
         }
         visitor.EndArray();
     }
+
+    // One further bank's registers (BankNumberEx, StatusEx, AddressEx and MiscEx elements): 28 bytes, in four arrays.
+    private const int BankEntrySize = Declared.BankNumberExElementSize + Declared.StatusExElementSize + Declared.AddressExElementSize + Declared.MiscExElementSize;
 
     private static int FittedEnd(StructDef def, int available)
     {
@@ -379,34 +349,6 @@ public sealed class XpfMcaSection : FixedSectionBody
     /// <summary>The documented size for this section's version and length.</summary>
     public int DocumentedLength => DocumentedSize(VersionNumber, Bytes.Length);
 
-    /// <summary>VersionNumber.</summary>
-    public uint VersionNumber { get => (uint)Get(VersionNumberField); set => Set(VersionNumberField, value); }
-    /// <summary>CpuVendor (WHEA_CPU_VENDOR: 0 other, 1 Intel, 2 AMD).</summary>
-    public uint CpuVendor { get => (uint)Get(CpuVendorField); set => Set(CpuVendorField, value); }
-    /// <summary>Timestamp: Windows system time (100 ns units since 1601 UTC).</summary>
-    public long Timestamp { get => (long)Get(TimestampField); set => Set(TimestampField, (ulong)value); }
-    /// <summary>ProcessorNumber.</summary>
-    public uint ProcessorNumber { get => (uint)Get(ProcessorNumberField); set => Set(ProcessorNumberField, value); }
-    /// <summary>GlobalStatus (IA32_MCG_STATUS).</summary>
-    public ulong GlobalStatus { get => Get(GlobalStatusField); set => Set(GlobalStatusField, value); }
-    /// <summary>InstructionPointer.</summary>
-    public ulong InstructionPointer { get => Get(InstructionPointerField); set => Set(InstructionPointerField, value); }
-    /// <summary>BankNumber.</summary>
-    public uint BankNumber { get => (uint)Get(BankNumberField); set => Set(BankNumberField, value); }
-    /// <summary>Status (IA32_MCi_STATUS).</summary>
-    public ulong Status { get => Get(StatusField); set => Set(StatusField, value); }
-    /// <summary>Address (IA32_MCi_ADDR).</summary>
-    public ulong Address { get => Get(AddressField); set => Set(AddressField, value); }
-    /// <summary>Misc (IA32_MCi_MISC).</summary>
-    public ulong Misc { get => Get(MiscField); set => Set(MiscField, value); }
-    /// <summary>ExtendedRegisterCount.</summary>
-    public uint ExtendedRegisterCount { get => (uint)Get(ExtendedRegisterCountField); set => Set(ExtendedRegisterCountField, value); }
-    /// <summary>ApicId (version 2 and later; reserved in version 1).</summary>
-    public uint ApicId { get => (uint)Get(ApicIdField); set => Set(ApicIdField, value); }
-    /// <summary>GlobalCapability (IA32_MCG_CAP; 0 when the section is too short to hold it). Setting grows the section to version 4 size.</summary>
-    public ulong GlobalCapability { get => Get(GlobalCapabilityField); set => Set(GlobalCapabilityField, value); }
-    /// <summary>ExBankCount (version 4).</summary>
-    public uint ExBankCount { get => (uint)Get(ExBankCountField); set => Set(ExBankCountField, value); }
 
     /// <summary>MCi_STATUS bit 63 (VAL).</summary>
     public bool IsValid => StatusIsValid(Status);
@@ -422,13 +364,13 @@ public sealed class XpfMcaSection : FixedSectionBody
     internal static ushort StatusErrorCode(ulong status) => (ushort)status;
 
     /// <summary>Extended register <paramref name="index"/> (0-23), or for AMD the named registers in order (IPID, SYND, CONFIG, ...).</summary>
-    public ulong GetExtendedRegister(int index) => Get(ExtendedRegisterFields[CheckIndex(index, MaxExtendedRegisters)]);
+    public ulong GetExtendedRegister(int index) => Get(ExtendedRegistersElements[CheckIndex(index, MaxExtendedRegisters)]);
 
     /// <summary>Sets extended register <paramref name="index"/> (0-23).</summary>
-    public void SetExtendedRegister(int index, ulong value) => Set(ExtendedRegisterFields[CheckIndex(index, MaxExtendedRegisters)], value);
+    public void SetExtendedRegister(int index, ulong value) => Set(ExtendedRegistersElements[CheckIndex(index, MaxExtendedRegisters)], value);
 
     /// <summary>Recovery information field by JSON name (<c>failureReason</c>, <c>action</c>, <c>actionRequired</c>, ...), 0 when absent.</summary>
-    public ulong GetRecoveryInfo(string json) => Get(LayoutDef.Fields.First(f => f.Offset >= RecoveryInfoOffset && f.Offset < ExBankCountOffset && f.Json == json));
+    public ulong GetRecoveryInfo(string json) => Get(LayoutDef.Fields.First(f => f.Offset >= Declared.RecoveryInfoOffset && f.End <= Declared.RecoveryInfoOffset + Declared.RecoveryInfoSize && f.Json == json));
 
     /// <summary>Further bank <paramref name="index"/> (0-31) of a version-4 section.</summary>
     public XpfMcaBank GetExBank(int index)
@@ -440,19 +382,17 @@ public sealed class XpfMcaSection : FixedSectionBody
 
     /// <summary>Further bank <paramref name="index"/> from the four parallel arrays (the body holds MiscEx[index]); shared by the model and XpfMcaSectionView.</summary>
     internal static XpfMcaBank ReadExBank(ReadOnlySpan<byte> body, int index) => new(
-        BinaryPrimitives.ReadUInt32LittleEndian(body[(BankNumberExOffset + 4 * index)..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(body[(StatusExOffset + 8 * index)..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(body[(AddressExOffset + 8 * index)..]),
-        BinaryPrimitives.ReadUInt64LittleEndian(body[(MiscExOffset + 8 * index)..]));
+        (uint)BankNumberExElements[index].ReadValue(body), StatusExElements[index].ReadValue(body),
+        AddressExElements[index].ReadValue(body), MiscExElements[index].ReadValue(body));
 
     /// <summary>Sets further bank <paramref name="index"/> (0-31); grows the section to version 4 size when needed.</summary>
     public void SetExBank(int index, XpfMcaBank bank)
     {
         CheckIndex(index, MaxExBanks);
-        Set(FieldDef.UInt("bankNumberEx", "Bank number", BankNumberExOffset + 4 * index, 4), bank.BankNumber);
-        Set(FieldDef.Hex("statusEx", "Status", StatusExOffset + 8 * index, 8), bank.Status);
-        Set(FieldDef.Hex("addressEx", "Address", AddressExOffset + 8 * index, 8), bank.Address);
-        Set(FieldDef.Hex("miscEx", "Misc", MiscExOffset + 8 * index, 8), bank.Misc);
+        Set(BankNumberExElements[index], bank.BankNumber);
+        Set(StatusExElements[index], bank.Status);
+        Set(AddressExElements[index], bank.Address);
+        Set(MiscExElements[index], bank.Misc);
     }
 
     private static int CheckIndex(int index, int count)
@@ -469,3 +409,84 @@ public sealed class XpfMcaSection : FixedSectionBody
 /// <param name="Address">IA32_MCi_ADDR.</param>
 /// <param name="Misc">IA32_MCi_MISC.</param>
 public readonly record struct XpfMcaBank(uint BankNumber, ulong Status, ulong Address, ulong Misc);
+
+/// <summary>
+/// XPF_RECOVERY_INFO (20 bytes; Vergilius Project, Windows 11 21H2 _XPF_RECOVERY_INFO): what Windows did about the
+/// machine check. Bytes 272-291 of an XPF MCA section of version 3 and later (<see cref="XpfMcaSection.RecoveryInfoDef"/>).
+/// </summary>
+[Layout("XPF recovery information", 20, "XPF_RECOVERY_INFO (Vergilius Project, Windows 11 21H2)", View = "")]
+[Reserved(11, 1)]
+[Reserved(12, 2, Json = "reserved2")]
+[Reserved(14, 2, Json = "reserved3")]
+[Reserved(16, 4, Json = "reserved4")]
+internal sealed partial class XpfRecoveryInfo
+{
+    private static readonly FlagTable s_recoveryFailure = [
+        new(0, "notSupported"), new(1, "overflow"), new(2, "contextCorrupt"), new(3, "restartIpErrorIpNotValid"), new(4, "noRecoveryContext"),
+        new(5, "miscOrAddrNotValid"), new(6, "invalidAddressMode"), new(7, "highIrql"), new(8, "interruptsDisabled"), new(9, "swapBusy"), new(10, "stackOverflow"),
+    ];
+
+    private static readonly FlagTable s_recoveryAction = [new(0, "recoveryAttempted"), new(1, "hvHandled")];
+
+    private readonly byte[] _bytes;
+
+    internal XpfRecoveryInfo(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[Declared.Size];
+        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>FailureReason: why recovery was not possible (bit flags).</summary>
+    [Field(0, 4, FieldKind.Flags, Flags = nameof(s_recoveryFailure))] internal partial uint FailureReason { get; }
+    /// <summary>Action: bit 0 recovery attempted, bit 1 handled by the hypervisor.</summary>
+    [Field(4, 4, FieldKind.Flags, Flags = nameof(s_recoveryAction))] internal partial uint Action { get; }
+    /// <summary>ActionRequired (BOOLEAN).</summary>
+    [Field(8, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal partial byte ActionRequired { get; }
+    /// <summary>RecoverySucceeded (BOOLEAN).</summary>
+    [Field(9, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal partial byte RecoverySucceeded { get; }
+    /// <summary>RecoveryKernel (BOOLEAN): recovered in the kernel.</summary>
+    [Field(10, 1, FieldKind.Enum, Label = "Recovery in kernel", Names = "McaRegisters.YesNo")] internal partial byte RecoveryKernel { get; }
+}
+
+/// <summary>
+/// WHEA_AMD_EXTENDED_REGISTERS (192 bytes; WDK ntddk.h): ten AMD MCA bank registers (AMD64 APM vol. 2, "Machine-Check
+/// Architecture"), then reserved slots. Offset 72 of an AMD XPF MCA section of the later version-2 form and later
+/// (<see cref="XpfMcaSection.AmdExtendedRegistersDef"/>), in place of the counted extended registers.
+/// </summary>
+[Layout("AMD extended registers", 192, "WHEA_AMD_EXTENDED_REGISTERS (WDK ntddk.h)", View = "")]
+[Reserved(80, 112)]
+internal sealed partial class XpfAmdExtendedRegisters
+{
+    private readonly byte[] _bytes;
+
+    internal XpfAmdExtendedRegisters(ReadOnlySpan<byte> bytes)
+    {
+        _bytes = new byte[Declared.Size];
+        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
+    }
+
+    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+
+    /// <summary>MCA_IPID.</summary>
+    [Field(0, 8, FieldKind.Hex, Label = "IPID (MCA_IPID: bank instance and hardware ID)")] internal partial ulong Ipid { get; }
+    /// <summary>MCA_SYND.</summary>
+    [Field(8, 8, FieldKind.Hex, Label = "SYND (MCA_SYND: syndrome)")] internal partial ulong Synd { get; }
+    /// <summary>MCA_CONFIG.</summary>
+    [Field(16, 8, FieldKind.Hex, Label = "CONFIG (MCA_CONFIG: bank configuration)")] internal partial ulong Config { get; }
+    /// <summary>MCA_DESTAT.</summary>
+    [Field(24, 8, FieldKind.Hex, Label = "DESTAT (MCA_DESTAT: deferred error status)")] internal partial ulong Destat { get; }
+    /// <summary>MCA_DEADDR.</summary>
+    [Field(32, 8, FieldKind.Hex, Label = "DEADDR (MCA_DEADDR: deferred error address)")] internal partial ulong Deaddr { get; }
+    /// <summary>MCA_MISC1.</summary>
+    [Field(40, 8, FieldKind.Hex, Label = "MISC1 (MCA_MISC1)")] internal partial ulong Misc1 { get; }
+    /// <summary>MCA_MISC2.</summary>
+    [Field(48, 8, FieldKind.Hex, Label = "MISC2 (MCA_MISC2)")] internal partial ulong Misc2 { get; }
+    /// <summary>MCA_MISC3.</summary>
+    [Field(56, 8, FieldKind.Hex, Label = "MISC3 (MCA_MISC3)")] internal partial ulong Misc3 { get; }
+    /// <summary>MCA_MISC4.</summary>
+    [Field(64, 8, FieldKind.Hex, Label = "MISC4 (MCA_MISC4)")] internal partial ulong Misc4 { get; }
+    /// <summary>MCA_RAS_CAP.</summary>
+    [Field(72, 8, FieldKind.Hex, Label = "RasCap (MCA_RAS_CAP)")] internal partial ulong RasCap { get; }
+}

@@ -1,9 +1,10 @@
 namespace ApeiKit.Cper.Windows;
 
-// A zero-copy view of the Windows XPF MCA section, written by hand: its layout is picked by VersionNumber, CpuVendor and
-// the section length (see XpfMcaSection's remarks and docs/DESIGN.md "Still hand-written"), which [Layout] cannot
-// declare yet. Every offset, size and bit is read through XpfMcaSection's FieldDefs, constants and shared helpers, the
-// ones its model and describer use, so the view and the describer agree on every form and count.
+// A zero-copy view of the Windows XPF MCA section: a hand-written shell over the generated parts of its one declaration
+// (XpfMcaSection: the FieldDefs, the Declared constants, the counted arrays' ExtendedRegistersCount/MiscExCount and
+// elements, XpfRecoveryInfo's fields). What it writes itself is what the version and the section length decide (HasX,
+// DocumentedLength, the AMD view), through the same helpers as the model and describer (docs/DESIGN.md "One declaration
+// per structure"), so the view and the describer agree on every form and count.
 
 /// <summary>
 /// A zero-copy view of a Windows XPF MCA section body (WHEA_XPF_MCA_SECTION, GUID 8a1e1d01-42f9-4557-9c33-565e5cc3f7e8):
@@ -103,15 +104,7 @@ public readonly ref struct XpfMcaSectionView
     /// them, clamped to 24 and to the registers the body holds. Read as stored whatever the vendor (for AMD they are the
     /// named registers of <see cref="AmdExtendedRegisters"/> in order). Allocates nothing.
     /// </summary>
-    public XpfMcaExtendedRegisterEnumerator ExtendedRegisters
-    {
-        get
-        {
-            int count = (int)Math.Min(ExtendedRegisterCount, (uint)XpfMcaSection.MaxExtendedRegisters);
-            count = Math.Min(count, Math.Max(0, (_body.Length - XpfMcaSection.ExtendedRegistersOffset) / 8));
-            return new XpfMcaExtendedRegisterEnumerator(_body, count);
-        }
-    }
+    public XpfMcaExtendedRegisterEnumerator ExtendedRegisters => new(_body, XpfMcaSection.ExtendedRegistersCount(_body));
 
     /// <summary>Whether offset 72 is the AMD register view (WHEA_AMD_EXTENDED_REGISTERS): CPU vendor AMD, the later version-2 form or later, and the body holds MCG_CAP (as the describer shows it).</summary>
     public bool HasAmdExtendedRegisters => XpfMcaSection.HasAmdView(CpuVendor, DocumentedLength, _body.Length);
@@ -135,24 +128,24 @@ public readonly ref struct XpfMcaSectionView
     /// Windows 10 captures hold a version-3 section of 289 bytes, 3 short).
     /// </summary>
     public bool HasRecoveryInfo => DocumentedLength >= XpfMcaSection.SizeV3
-        && _body.Length >= XpfMcaSection.RecoveryInfoOffset + XpfMcaSection.RecoveryKernelField.End;
+        && _body.Length >= XpfMcaSection.Declared.RecoveryInfoOffset + XpfRecoveryInfo.Declared.RecoveryKernelOffset + XpfRecoveryInfo.Declared.RecoveryKernelSize;
 
     /// <summary>XPF_RECOVERY_INFO FailureReason (bit flags: not supported, overflow, context corrupt, ...) when <see cref="HasRecoveryInfo"/>; 0 otherwise.</summary>
-    public uint RecoveryFailureReason => (uint)RecoveryInfo(XpfMcaSection.FailureReasonField);
+    public uint RecoveryFailureReason => (uint)RecoveryInfo(XpfRecoveryInfo.FailureReasonField);
 
     /// <summary>XPF_RECOVERY_INFO Action (bit 0 recovery attempted, bit 1 handled by the hypervisor) when <see cref="HasRecoveryInfo"/>; 0 otherwise.</summary>
-    public uint RecoveryAction => (uint)RecoveryInfo(XpfMcaSection.ActionField);
+    public uint RecoveryAction => (uint)RecoveryInfo(XpfRecoveryInfo.ActionField);
 
     /// <summary>XPF_RECOVERY_INFO ActionRequired (byte 8, non-zero: yes) when <see cref="HasRecoveryInfo"/>; false otherwise.</summary>
-    public bool RecoveryActionRequired => RecoveryInfo(XpfMcaSection.ActionRequiredField) != 0;
+    public bool RecoveryActionRequired => RecoveryInfo(XpfRecoveryInfo.ActionRequiredField) != 0;
 
     /// <summary>XPF_RECOVERY_INFO RecoverySucceeded (byte 9, non-zero: yes) when <see cref="HasRecoveryInfo"/>; false otherwise.</summary>
-    public bool RecoverySucceeded => RecoveryInfo(XpfMcaSection.RecoverySucceededField) != 0;
+    public bool RecoverySucceeded => RecoveryInfo(XpfRecoveryInfo.RecoverySucceededField) != 0;
 
     /// <summary>XPF_RECOVERY_INFO RecoveryKernel (byte 10, non-zero: recovered in the kernel) when <see cref="HasRecoveryInfo"/>; false otherwise.</summary>
-    public bool RecoveryKernel => RecoveryInfo(XpfMcaSection.RecoveryKernelField) != 0;
+    public bool RecoveryKernel => RecoveryInfo(XpfRecoveryInfo.RecoveryKernelField) != 0;
 
-    private ulong RecoveryInfo(FieldDef field) => HasRecoveryInfo ? field.ReadValue(_body[XpfMcaSection.RecoveryInfoOffset..]) : 0;
+    private ulong RecoveryInfo(FieldDef field) => HasRecoveryInfo ? field.ReadValue(_body[XpfMcaSection.Declared.RecoveryInfoOffset..]) : 0;
 
     /// <summary>Whether ExBankCount (offset 292) is in this version's layout (version 4) and in the body.</summary>
     public bool HasExBanks => DocumentedLength >= XpfMcaSection.SizeV4 && _body.Length >= XpfMcaSection.ExBankCountField.End;
@@ -165,15 +158,7 @@ public readonly ref struct XpfMcaSectionView
     /// of 32): ExBankCount of them, clamped to 32 and to the entries whose MiscEx the body holds. None without
     /// <see cref="HasExBanks"/>. Allocates nothing.
     /// </summary>
-    public XpfMcaBankEnumerator ExBanks
-    {
-        get
-        {
-            int count = (int)Math.Min(ExBankCount, (uint)XpfMcaSection.MaxExBanks);
-            count = Math.Min(count, Math.Max(0, (_body.Length - XpfMcaSection.MiscExOffset) / 8));
-            return new XpfMcaBankEnumerator(_body, count);
-        }
-    }
+    public XpfMcaBankEnumerator ExBanks => new(_body, HasExBanks ? XpfMcaSection.MiscExCount(_body) : 0);
 
     /// <summary>The bytes past <see cref="DocumentedLength"/> (kept and shown raw by the describer); empty when the body is no longer than its version's layout.</summary>
     public ReadOnlySpan<byte> TrailingBytes
@@ -204,7 +189,7 @@ public ref struct XpfMcaExtendedRegisterEnumerator
     public readonly int Count => _count;
 
     /// <summary>The register at the current position.</summary>
-    public readonly ulong Current => XpfMcaSection.ExtendedRegisterFields[_index].ReadValue(_body);
+    public readonly ulong Current => XpfMcaSection.ExtendedRegistersElements[_index].ReadValue(_body);
 
     /// <summary>Moves to the next register.</summary>
     public bool MoveNext() => ++_index < _count;
