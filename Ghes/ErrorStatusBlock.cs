@@ -60,7 +60,10 @@ public sealed class ErrorStatusBlock : IApeiEncodable
     public static ErrorStatusBlock Decode(ReadOnlySpan<byte> source, out int bytesConsumed, long baseOffset = 0, CperDecodeOptions? options = null)
         => ContentStatus.DecodeStrict<ErrorStatusBlock, CperDecodeOptions?>(Decode, source, out bytesConsumed, baseOffset, options);
 
-    /// <summary>Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>.</summary>
+    /// <summary>
+    /// Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>, as is
+    /// an entry's Error Severity outside 0-3 (the entry is still decoded, its value kept).
+    /// </summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block structure.</exception>
     /// <param name="source">Bytes starting at the block.</param>
     /// <param name="bytesConsumed">Bytes the block occupies.</param>
@@ -86,9 +89,16 @@ public sealed class ErrorStatusBlock : IApeiEncodable
             block._emptyRaw = (view.RawDataLength, view.Bytes[GenericErrorStatus.BlockHeaderSize..].ToArray());
             return block;
         }
+        int index = 0;
         foreach (var e in view.Entries)
         {
             var entry = ErrorDataEntry.FromView(e);
+            // ACPI 6.5 Table 18.12 Error Severity takes the CPER section severities (UEFI 2.10 N.2.2: 0-3); the entry
+            // still decodes (its value kept), the problem is reported as GhesBlockValidator and the CPER conversion see it.
+            if (e.ErrorSeverity > 3)
+                errors.Add(ApeiContentException.Invalid(FormattableString.Invariant($"Generic Error Data Entry #{index}"), "ErrorSeverity",
+                    baseOffset + e.OffsetInBlock + GenericErrorStatus.EntrySeverityOffset, "0-3", e.ErrorSeverity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            index++;
             long bodyOffset = baseOffset + e.OffsetInBlock + e.HeaderSize;
             try
             {

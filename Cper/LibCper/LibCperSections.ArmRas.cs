@@ -72,10 +72,10 @@ internal sealed class LcArmRas : LibCperSection
     {
         // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64. Measured
         // once; the syndromes and auxiliary data are sliced from these parts.
-        if (!ArmRasSectionView.TryRead(body, out var v) || ArmRasSection.Measure(body, 0, out var p, errors: false) is not null) return false;
+        if (!ArmRasSectionView.TryRead(body, out var v) || !ArmRasSection.TryMeasure(body, out var p)) return false;
         // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md):
         // a revision other than 1, syndromes starting at the end of the body, or auxiliary data that starts there and does not decode.
-        if (v.Revision != 1 || p.SyndromeOffset >= body.Length || (p.AuxError is not null && p.AuxOffset == body.Length)) return false;
+        if (v.Revision != 1 || p.SyndromeOffset >= body.Length || (!p.AuxFits && p.AuxOffset == body.Length)) return false;
         w.WriteStartObject();
         w.WriteString(MessageName, s_message);
         w.WriteStartObject(s_shortName);
@@ -132,7 +132,7 @@ internal sealed class LcArmRas : LibCperSection
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (p.AuxOffset != 0 && p.AuxError is null && v.AuxiliaryDataOf(p) is { Version: 1 } aux) WriteAux(w, aux);
+        if (p.AuxOffset != 0 && p.AuxFits && v.AuxiliaryDataOf(p) is { Version: 1 } aux) WriteAux(w, aux);
         w.WriteEndObject();
         w.WriteEndObject();
         return true;

@@ -86,32 +86,18 @@ public readonly ref partial struct ArmProcessorSectionView
 /// <summary>Walks the error-information structures of an <see cref="ArmProcessorSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct ArmErrorInfoEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _count;
-    private int _index;
+    private ArrayWalk _walk;
 
-    internal ArmErrorInfoEnumerator(ReadOnlySpan<byte> body, int count)
-    {
-        _body = body;
-        _count = count;
-        _index = -1;
-    }
+    internal ArmErrorInfoEnumerator(ReadOnlySpan<byte> body, int count) => _walk = new(body, ArmProcessorSection.HeaderSize, count, ArmErrorInfo.Size);
 
     /// <summary>How many structures the walk gives.</summary>
-    public readonly int Count => _count;
+    public readonly int Count => _walk.Count;
 
     /// <summary>The structure at the current position.</summary>
-    public readonly ArmErrorInfoView Current
-    {
-        get
-        {
-            ArmErrorInfoView.TryRead(_body.Slice(ArmProcessorSection.HeaderSize + _index * ArmErrorInfo.Size, ArmErrorInfo.Size), out var view);
-            return view;
-        }
-    }
+    public readonly ArmErrorInfoView Current => ArmErrorInfoView.TryRead(_walk.Current, out var view) ? view : default;
 
     /// <summary>Moves to the next structure.</summary>
-    public bool MoveNext() => ++_index < _count;
+    public bool MoveNext() => _walk.MoveNext();
 
     /// <summary>Itself, for <c>foreach</c>.</summary>
     public readonly ArmErrorInfoEnumerator GetEnumerator() => this;
@@ -120,62 +106,37 @@ public ref struct ArmErrorInfoEnumerator
 /// <summary>Walks the context-information structures of an <see cref="ArmProcessorSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct ArmContextInfoEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _limit, _count;
-    private int _index, _pos, _length, _padding;
-    private bool _done, _complete;
+    private readonly int _limit;
+    private ChainWalk _walk;
 
     internal ArmContextInfoEnumerator(ReadOnlySpan<byte> body, int start, int limit, int count)
     {
-        _body = body;
         _limit = limit;
-        _count = count;
-        _pos = start;
-        _index = -1;
+        _walk = new(body, start, count);
     }
 
     /// <summary>The structure at the current position (header and register array, padding excluded).</summary>
-    public readonly ArmContextInfoView Current
-    {
-        get
-        {
-            ArmContextInfoView.TryRead(_body.Slice(_pos, _length), out var view);
-            return view;
-        }
-    }
+    public readonly ArmContextInfoView Current => ArmContextInfoView.TryRead(_walk.Current, out var view) ? view : default;
 
     /// <summary>
     /// Zero bytes after the current structure that pad it to a multiple of 16 (UEFI 2.10 N.2.4.4), or 0 when it needs
     /// none or the writer put the next bytes right after the register array.
     /// </summary>
-    public readonly int PaddingLength => _padding;
+    public readonly int PaddingLength => _walk.Padding;
 
     /// <summary>True once every counted structure has been walked (false while walking, or when one did not fit).</summary>
-    public readonly bool Complete => _complete;
+    public readonly bool Complete => _walk.Complete;
 
     /// <summary>Offset in the body just after the last structure walked (and its padding).</summary>
-    internal readonly int End => _pos + _length + _padding;
+    internal readonly int End => _walk.End;
 
     /// <summary>Moves to the next structure; false after the last, or when the next one does not fit before SectionLength.</summary>
     public bool MoveNext()
     {
-        _pos += _length + _padding;
-        _length = _padding = 0;
-        if (_done) return false;
-        if (_index + 1 >= _count)
-        {
-            _done = _complete = true;
-            return false;
-        }
-        if (!ArmProcessorSection.TryMeasureContext(_body, _pos, _limit, out int size))
-        {
-            _done = true;
-            return false;
-        }
-        _index++;
-        _length = ArmContextInfo.HeaderSize + size;
-        _padding = Math.Max(0, ArmProcessorSection.ContextPadding(_body, _pos, _length, _limit));
-        return true;
+        if (!_walk.Next()) return false;
+        if (!ArmProcessorSection.TryMeasureContext(_walk.Body, _walk.Position, _limit, out int size)) return _walk.Stop();
+        int length = ArmContextInfo.HeaderSize + size;
+        return _walk.Accept(length, Math.Max(0, ArmProcessorSection.ContextPadding(_walk.Body, _walk.Position, length, _limit)));
     }
 
     /// <summary>Itself, for <c>foreach</c>.</summary>

@@ -183,53 +183,75 @@ public sealed partial class ArmRasSection : CperSectionBody
         return true;
     }
 
-    /// <summary>Where the node's parts lie (a struct: the libcper writer and the view check a body with no allocation).</summary>
-    internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, ApeiContentException? AuxError);
+    /// <summary>
+    /// Where the node's parts lie (a struct: the libcper writer and the view check a body with no allocation). <see cref="AuxFits"/>
+    /// is false when the auxiliary data's size, contexts or pairs do not fit (it is kept as bytes then); <see cref="Aux"/>
+    /// is its walk when they fit, so a reader of the pairs and contexts does not walk them again.
+    /// </summary>
+    internal readonly record struct Parts(int SyndromeOffset, int SyndromeCount, int AuxOffset, int AuxEnd, bool AuxFits, ArmRasAuxiliaryData.Layout Aux);
 
 #if DEBUG
-    /// <summary>Calls of <see cref="Measure"/> (Debug builds; not thread-safe, a count for a test that runs alone): tests hold a reader's walks per record to a constant.</summary>
+    /// <summary>Calls of <see cref="Measure(ReadOnlySpan{byte}, long, out Parts, bool, bool, out ApeiContentException?)"/> (Debug builds; not thread-safe, a count for a test that runs alone): tests hold a reader's walks per record to a constant.</summary>
     internal static int MeasureCalls;
 #endif
 
     /// <summary>Checks the node's offsets and counts against the body (throws when the parts cannot be laid out in order).</summary>
     internal static Parts Check(ReadOnlySpan<byte> body, long baseOffset)
-    {
-        var error = Measure(body, baseOffset, out var p, errors: true);
-        if (error is not null) throw error;
-        return p;
-    }
+        => Measure(body, baseOffset, out var p, auxiliary: true, errors: true, out var error) ? p : throw error!;
+
+    /// <summary>The node's parts when they can be laid out in order (no message built, nothing allocated).</summary>
+    internal static bool TryMeasure(ReadOnlySpan<byte> body, out Parts parts) => Measure(body, 0, out parts, auxiliary: true, errors: false, out _);
 
     /// <summary>
-    /// The node's parts, or the error that says why they cannot be laid out in order (the one walk the decoder, the
-    /// describer, the view and the libcper writer share). With <paramref name="errors"/> false nothing is allocated: an
-    /// error is <see cref="ArmRasAuxiliaryData.Unfit"/>, and so is <see cref="Parts.AuxError"/> for auxiliary data that does not fit.
+    /// The node's own parts (the syndrome array; the auxiliary data offset checked, its contents not walked): what the
+    /// syndrome accessors need, at the cost of a few header reads. <see cref="Parts.AuxFits"/> is false.
     /// </summary>
-    internal static ApeiContentException? Measure(ReadOnlySpan<byte> body, long baseOffset, out Parts parts, bool errors)
+    internal static bool TryMeasureNode(ReadOnlySpan<byte> body, out Parts parts) => Measure(body, 0, out parts, auxiliary: false, errors: false, out _);
+
+    /// <summary>
+    /// The node's parts, or (false) why they cannot be laid out in order: the one walk the decoder, the describer, the view
+    /// and the libcper writer share. With <paramref name="errors"/> false nothing is allocated (<paramref name="error"/>
+    /// stays null: the result is the flag); with it, <paramref name="error"/> says what did not fit. With
+    /// <paramref name="auxiliary"/> false the auxiliary data is not walked.
+    /// </summary>
+    internal static bool Measure(ReadOnlySpan<byte> body, long baseOffset, out Parts parts, bool auxiliary, bool errors, out ApeiContentException? error)
     {
 #if DEBUG
         MeasureCalls++;
 #endif
         parts = default;
-        if (body.Length < NodeSize) return errors ? ApeiContentException.Truncated(StructureName, baseOffset, NodeSize, body.Length) : ArmRasAuxiliaryData.Unfit;
+        error = null;
+        if (body.Length < NodeSize)
+            return Unfit(errors ? ApeiContentException.Truncated(StructureName, baseOffset, NodeSize, body.Length) : null, out error);
         uint count = (uint)ErrorSyndromeCountField.ReadValue(body);
         int syndromeOffset = (int)ErrorSyndromeOffsetField.ReadValue(body);
         int auxOffset = (int)AuxiliaryDataOffsetField.ReadValue(body);
         if (syndromeOffset < NodeSize || syndromeOffset > body.Length)
-            return errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + ErrorSyndromeOffsetField.Offset, FormattableString.Invariant($"{NodeSize} to {body.Length}"), FormattableString.Invariant($"{syndromeOffset}")) : ArmRasAuxiliaryData.Unfit;
+            return Unfit(errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayOffset", baseOffset + ErrorSyndromeOffsetField.Offset, FormattableString.Invariant($"{NodeSize} to {body.Length}"), FormattableString.Invariant($"{syndromeOffset}")) : null, out error);
         ulong syndromeEnd = (ulong)syndromeOffset + (ulong)count * SyndromeSize;
         if (syndromeEnd > (ulong)body.Length)
-            return errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayNumEntries", baseOffset + ErrorSyndromeCountField.Offset,
-                FormattableString.Invariant($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), FormattableString.Invariant($"{count}")) : ArmRasAuxiliaryData.Unfit;
+            return Unfit(errors ? new ApeiContentException(StructureName, "ErrorSyndromeArrayNumEntries", baseOffset + ErrorSyndromeCountField.Offset,
+                FormattableString.Invariant($"at most {(body.Length - syndromeOffset) / SyndromeSize} syndromes of {SyndromeSize} bytes after offset {syndromeOffset}"), FormattableString.Invariant($"{count}")) : null, out error);
         if (auxOffset == 0)
         {
-            parts = new(syndromeOffset, (int)count, 0, (int)syndromeEnd, null);
-            return null;
+            parts = new(syndromeOffset, (int)count, 0, (int)syndromeEnd, false, default);
+            return true;
         }
         if ((ulong)auxOffset < syndromeEnd || auxOffset > body.Length)
-            return errors ? new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + AuxiliaryDataOffsetField.Offset, FormattableString.Invariant($"0, or {syndromeEnd} to {body.Length}"), FormattableString.Invariant($"{auxOffset}")) : ArmRasAuxiliaryData.Unfit;
-        var auxError = ArmRasAuxiliaryData.Check(body[auxOffset..], baseOffset + auxOffset, out int auxSize, errors);
-        parts = new(syndromeOffset, (int)count, auxOffset, auxError is null ? auxOffset + auxSize : body.Length, auxError);
-        return null;
+            return Unfit(errors ? new ApeiContentException(StructureName, "AuxiliaryDataOffset", baseOffset + AuxiliaryDataOffsetField.Offset, FormattableString.Invariant($"0, or {syndromeEnd} to {body.Length}"), FormattableString.Invariant($"{auxOffset}")) : null, out error);
+        // Auxiliary data that does not fit is not an error of the node: it is kept as bytes (UndecodedAuxiliaryData); its
+        // own walk reports why where it is described.
+        ArmRasAuxiliaryData.Layout aux = default;
+        bool auxFits = auxiliary && ArmRasAuxiliaryData.Walk(body[auxOffset..], 0, out aux, collect: false, errors: false, out _);
+        parts = new(syndromeOffset, (int)count, auxOffset, auxFits ? auxOffset + aux.Size : body.Length, auxFits, auxFits ? aux : default);
+        return true;
+    }
+
+    /// <summary>A measure's "does not fit": <paramref name="built"/> (null when no message was asked for) and false.</summary>
+    internal static bool Unfit(ApeiContentException? built, out ApeiContentException? error)
+    {
+        error = built;
+        return false;
     }
 
     /// <summary>Decodes the section.</summary>
@@ -245,7 +267,7 @@ public sealed partial class ArmRasSection : CperSectionBody
         {
             s.BytesBeforeAuxiliaryData = body[syndromeEnd..p.AuxOffset].ToArray();
             var aux = body[p.AuxOffset..p.AuxEnd];
-            if (p.AuxError is null) s.AuxiliaryData = ArmRasAuxiliaryData.Decode(aux);
+            if (p.AuxFits) s.AuxiliaryData = ArmRasAuxiliaryData.Decode(aux);
             else s.UndecodedAuxiliaryData = aux.ToArray();
         }
         s.TrailingBytes = body[p.AuxEnd..].ToArray();
@@ -260,11 +282,10 @@ public sealed partial class ArmRasSection : CperSectionBody
         if (body.Length < NodeSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, NodeSize, body.Length);
         // A builder (JSON input) writes the node (counts and offsets) before the walk reads it (see IStructureSource).
         NodeLayout.Prefill(visitor, baseOffset);
-        var error = Measure(body, baseOffset, out var p, errors: true);
-        if (error is not null)
+        if (!Measure(body, baseOffset, out var p, auxiliary: true, errors: true, out var error))
         {
             DescribeNode(body[..NodeSize], baseOffset, visitor);
-            visitor.Error(error);
+            visitor.Error(error!);
             if (body.Length > NodeSize) visitor.Data("undecoded", "Bytes not decoded (the offsets do not fit)", baseOffset + NodeSize, body[NodeSize..]);
             return;
         }
@@ -319,14 +340,10 @@ public sealed partial class ArmRasSection : CperSectionBody
 /// </summary>
 [Layout("IP instance (PE)", 16, ArmRasSection.Clause)]
 [Reserved(8, 8)]
-public sealed partial class ArmRasPeInstance
+public sealed partial class ArmRasPeInstance : DeclaredBlock
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
-    public ArmRasPeInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public ArmRasPeInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>MPIDR_EL1 of the PE.</summary>
     [Field(0, 8, FieldKind.Hex, Label = "MPIDR_EL1")] public partial ulong MpidrEl1 { get; }
@@ -338,14 +355,10 @@ public sealed partial class ArmRasPeInstance
 /// </summary>
 [Layout("IP instance (system physical address)", 16, ArmRasSection.Clause)]
 [Reserved(8, 8)]
-public sealed partial class ArmRasSystemAddressInstance
+public sealed partial class ArmRasSystemAddressInstance : DeclaredBlock
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
-    public ArmRasSystemAddressInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public ArmRasSystemAddressInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>System physical address.</summary>
     [Field(0, 8, FieldKind.Hex)] public partial ulong SystemPhysicalAddress { get; }
@@ -356,14 +369,10 @@ public sealed partial class ArmRasSystemAddressInstance
 /// copy; <see cref="ArmRasLocalAddressInstanceView"/> reads the bytes in place.
 /// </summary>
 [Layout("IP instance (local address identifier)", 16, ArmRasSection.Clause)]
-public sealed partial class ArmRasLocalAddressInstance
+public sealed partial class ArmRasLocalAddressInstance : DeclaredBlock
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 16 bytes).</summary>
-    public ArmRasLocalAddressInstance(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 16);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public ArmRasLocalAddressInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>Local address identifier.</summary>
     [Field(0, 8, FieldKind.Hex)] public partial ulong LocalAddressIdentifier { get; }
@@ -376,14 +385,10 @@ public sealed partial class ArmRasLocalAddressInstance
 /// and AIDR_EL1. A read-only copy; <see cref="ArmRasPeIpTypeView"/> reads the bytes in place.
 /// </summary>
 [Layout("IP type (PE)", 24, ArmRasSection.Clause)]
-public sealed partial class ArmRasPeIpType
+public sealed partial class ArmRasPeIpType : DeclaredBlock
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the 24 bytes).</summary>
-    public ArmRasPeIpType(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, 24);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
+    public ArmRasPeIpType(ReadOnlySpan<byte> bytes) : base(bytes, 24) { }
 
     /// <summary>MIDR_EL1.</summary>
     [Field(0, 8, FieldKind.Hex, Label = "MIDR_EL1")] public partial ulong MidrEl1 { get; }
@@ -411,13 +416,6 @@ public sealed partial class ArmRasSyndrome
     private ulong Get(FieldDef field) => field.ReadValue(Bytes);
 
     private void Set(FieldDef field, ulong value) => field.WriteValue(Bytes, value);
-
-    internal static byte[] Copy(ReadOnlySpan<byte> bytes, int size)
-    {
-        var copy = new byte[size];
-        bytes[..Math.Min(bytes.Length, size)].CopyTo(copy);
-        return copy;
-    }
 
     /// <summary>Error record index.</summary>
     [Field(0, 4, FieldKind.UInt)] public partial uint ErrorRecordIndex { get; set; }
@@ -503,9 +501,6 @@ public sealed partial class ArmRasAuxiliaryData
         return pos + TrailingBytes.Length;
     }
 
-    /// <summary>The error a check without messages gives (<c>errors: false</c>): nothing allocated per body.</summary>
-    internal static ApeiContentException Unfit { get; } = new("ARM RAS node section", "offsets and counts", 0, "parts that fit in order", "parts that do not");
-
     internal readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
 #if DEBUG
@@ -513,21 +508,17 @@ public sealed partial class ArmRasAuxiliaryData
     internal static int WalkCalls;
 #endif
 
-    /// <summary>Checks the header, contexts and pairs against <paramref name="aux"/> (the bytes from the auxiliary data offset to the end of the section).</summary>
-    internal static ApeiContentException? Check(ReadOnlySpan<byte> aux, long baseOffset, out int size, bool errors = true)
-    {
-        var error = Walk(aux, baseOffset, out var layout, collect: false, errors);
-        size = layout.Size;
-        return error;
-    }
-
-    /// <summary>The auxiliary data's parts; on a context error, <paramref name="layout"/> holds the contexts before the bad one and <see cref="Layout.ContextEnd"/> is where it starts.</summary>
+    /// <summary>
+    /// Checks the header, contexts and pairs against <paramref name="aux"/>: true when they fit. On a context error,
+    /// <paramref name="layout"/> holds the contexts before the bad one and <see cref="Layout.ContextEnd"/> is where it starts.
+    /// </summary>
     /// <param name="aux">The bytes from the auxiliary data offset to the end of the section.</param>
     /// <param name="baseOffset">Where <paramref name="aux"/> starts, for errors.</param>
     /// <param name="layout">The parts found.</param>
     /// <param name="collect">False to only check (no context list is built, nothing allocated for valid data).</param>
-    /// <param name="errors">False to return <see cref="Unfit"/> rather than build a message (nothing allocated for bad data either).</param>
-    internal static ApeiContentException? Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect = true, bool errors = true)
+    /// <param name="errors">False to build no message (nothing allocated for bad data either: the result is the flag).</param>
+    /// <param name="error">With <paramref name="errors"/>, what did not fit; otherwise null.</param>
+    internal static bool Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect, bool errors, out ApeiContentException? error)
     {
 #if DEBUG
         WalkCalls++;
@@ -536,40 +527,41 @@ public sealed partial class ArmRasAuxiliaryData
         const int header = ArmRasSection.AuxiliaryHeaderSize;
         var list = collect ? new List<(int, int)>() : null;
         layout = new(list, header, 0, 0, 0);
-        if (aux.Length < header) return errors ? ApeiContentException.Truncated(name, baseOffset, header, aux.Length) : Unfit;
+        error = null;
+        if (aux.Length < header) return ArmRasSection.Unfit(errors ? ApeiContentException.Truncated(name, baseOffset, header, aux.Length) : null, out error);
         int contexts = (int)ContextCountField.ReadValue(aux);
         uint size = (uint)DeclaredSizeField.ReadValue(aux);
         uint pairOffset = (uint)KeyValuePairOffsetField.ReadValue(aux);
         int pairs = (int)KeyValuePairCountField.ReadValue(aux);
         if (size < header || size > (uint)aux.Length)
-            return errors ? new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + DeclaredSizeField.Offset, FormattableString.Invariant($"{header} to {aux.Length} bytes"), FormattableString.Invariant($"{size} bytes")) : Unfit;
+            return ArmRasSection.Unfit(errors ? new ApeiContentException(name, "AuxiliaryDataSize", baseOffset + DeclaredSizeField.Offset, FormattableString.Invariant($"{header} to {aux.Length} bytes"), FormattableString.Invariant($"{size} bytes")) : null, out error);
         if (pairOffset < header || pairOffset > size || (ulong)pairs * ArmRasSection.PairSize > size - pairOffset)
-            return errors ? new ApeiContentException(name, "KeyValuePairArrayOffset", baseOffset + KeyValuePairOffsetField.Offset,
-                FormattableString.Invariant($"{header} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), FormattableString.Invariant($"{pairOffset}")) : Unfit;
+            return ArmRasSection.Unfit(errors ? new ApeiContentException(name, "KeyValuePairArrayOffset", baseOffset + KeyValuePairOffsetField.Offset,
+                FormattableString.Invariant($"{header} to {size} with {pairs} pairs of {ArmRasSection.PairSize} bytes fitting before {size}"), FormattableString.Invariant($"{pairOffset}")) : null, out error);
         int pos = header;
         for (int i = 0; i < contexts; i++)
         {
             layout = new(list, pos, (int)pairOffset, pairs, (int)size);
             uint room = pairOffset - (uint)pos; // pos never passes pairOffset: each length is checked against the room left
             if (room < ArmRasSection.ContextHeaderSize)
-                return errors ? ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries") : Unfit;
+                return ArmRasSection.Unfit(errors ? ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries") : null, out error);
             var context = aux[pos..];
             uint length = (uint)ArmRasContext.LengthField.ReadValue(context);
             int registers = (int)ArmRasContext.RegisterCountField.ReadValue(context);
             uint needed = (uint)(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize);
             if (length < needed || length > room)
-                return errors ? new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
-                    FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes")) : Unfit;
+                return ArmRasSection.Unfit(errors ? new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
+                    FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes")) : null, out error);
             list?.Add((pos, (int)length));
             pos += (int)length;
         }
         layout = new(list, pos, (int)pairOffset, pairs, (int)size);
-        return null;
+        return true;
     }
 
     internal static ArmRasAuxiliaryData Decode(ReadOnlySpan<byte> aux)
     {
-        Walk(aux, 0, out var l);
+        Walk(aux, 0, out var l, collect: true, errors: false, out _);
         var a = new ArmRasAuxiliaryData();
         aux[..ArmRasSection.AuxiliaryHeaderSize].CopyTo(a._header);
         foreach (var (at, length) in l.Contexts!) a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
@@ -587,7 +579,7 @@ public sealed partial class ArmRasAuxiliaryData
     /// <summary>Describes the auxiliary data (<paramref name="aux"/> is its bytes up to its size, or to the section end when that does not fit).</summary>
     internal static void Describe(ReadOnlySpan<byte> aux, long baseOffset, StructureVisitor visitor)
     {
-        var error = Walk(aux, baseOffset, out var l);
+        Walk(aux, baseOffset, out var l, collect: true, errors: true, out var error);
         if (aux.Length < ArmRasSection.AuxiliaryHeaderSize)
         {
             visitor.Error(error!);
@@ -725,19 +717,10 @@ public sealed partial class ArmRasContext
 /// 64-bit address and a 64-bit value. A read-only copy; <see cref="ArmRasRegisterView"/> reads the bytes in place.
 /// </summary>
 [Layout("ARM RAS register", ArmRasSection.RegisterSize, ArmRasSection.Clause)]
-public sealed partial class ArmRasRegister
+public sealed partial class ArmRasRegister : DeclaredBlock, IRegisterAddressValue
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the entry).</summary>
-    public ArmRasRegister(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, ArmRasSection.RegisterSize);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    /// <summary>Register address.</summary>
-    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
-    /// <summary>Register value.</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+    public ArmRasRegister(ReadOnlySpan<byte> bytes) : base(bytes, ArmRasSection.RegisterSize) { }
 }
 
 /// <summary>
@@ -745,16 +728,13 @@ public sealed partial class ArmRasRegister
 /// key and a 64-bit value. A read-only copy; <see cref="ArmRasKeyValuePairView"/> reads the bytes in place.
 /// </summary>
 [Layout("ARM RAS key/value pair", ArmRasSection.PairSize, ArmRasSection.Clause)]
-public sealed partial class ArmRasKeyValuePair
+public sealed partial class ArmRasKeyValuePair : DeclaredBlock
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
-    public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) => _bytes = ArmRasSyndrome.Copy(bytes, ArmRasSection.PairSize);
+    public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) : base(bytes, ArmRasSection.PairSize) { }
 
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    // The generated Key getter reads its GUID through this: in place (Guid's span constructor), no array per read.
+    private new ReadOnlySpan<byte> GetBytes(FieldDef field) => Span(field);
 
     private static readonly Func<Guid, string?> s_sectionNames = CperGuids.SectionName;
 
@@ -771,42 +751,39 @@ public sealed partial class ArmRasKeyValuePair
 /// </summary>
 public readonly ref partial struct ArmRasSectionView
 {
-    // Each member below measures (one walk of the auxiliary data's contexts); the enumerators measure once when made.
-    private ArmRasSection.Parts Parts => ArmRasSection.Measure(_body, 0, out var p, errors: false) is null ? p : default;
+    // The syndrome members measure the node alone (a few header reads, no walk of the auxiliary data), so reading the
+    // syndromes by index costs no walk; the auxiliary data members measure once (one walk of its contexts) and the view
+    // they give keeps that walk. The enumerators measure once when made.
+    private ArmRasSection.Parts Parts => ArmRasSection.TryMeasure(_body, out var p) ? p : default;
+
+    private ArmRasSection.Parts Node => ArmRasSection.TryMeasureNode(_body, out var p) ? p : default;
 
     /// <summary>
     /// True when the node's offsets and counts lay the syndromes and auxiliary data out in order inside the body (the
     /// model decodes such a body; the describer reports the others); false for a body shorter than the 80-byte header.
     /// </summary>
-    public bool PartsFit => ArmRasSection.Measure(_body, 0, out _, errors: false) is null;
+    public bool PartsFit => ArmRasSection.TryMeasureNode(_body, out _);
 
     /// <summary>The error syndromes the body holds (Error Syndrome Array Num Entries when <see cref="PartsFit"/>, else 0).</summary>
-    public int SyndromeCount => Parts.SyndromeCount;
+    public int SyndromeCount => Node.SyndromeCount;
 
     /// <summary>Error syndrome <paramref name="index"/> (Arm DEN0085 error syndrome, 72 bytes).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="SyndromeCount"/>.</exception>
     public ArmRasSyndromeView GetSyndrome(int index)
     {
-        var p = Parts;
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, p.SyndromeCount);
-        ArmRasSyndromeView.TryRead(_body.Slice(p.SyndromeOffset + index * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize), out var syndrome);
-        return syndrome;
+        var p = Node;
+        return ArmRasSyndromeView.TryRead(ArrayWalk.ElementAt(_body, p.SyndromeOffset, index, p.SyndromeCount, ArmRasSection.SyndromeSize), out var syndrome) ? syndrome : default;
     }
 
     /// <summary>The error syndromes in order, without allocating (<c>foreach (var s in view.Syndromes)</c>).</summary>
-    public SyndromeEnumerator Syndromes => new(_body, Parts);
+    public SyndromeEnumerator Syndromes => new(_body, Node);
 
     /// <summary>The syndromes of <paramref name="parts"/> (this body's, measured by the caller).</summary>
     internal SyndromeEnumerator SyndromesOf(ArmRasSection.Parts parts) => new(_body, parts);
 
-    /// <summary>The auxiliary data of <paramref name="parts"/> (this body's, measured by the caller), or a view of nothing.</summary>
+    /// <summary>The auxiliary data of <paramref name="parts"/> (this body's, measured by the caller; the view keeps its walk), or a view of nothing.</summary>
     internal ArmRasAuxiliaryDataView AuxiliaryDataOf(ArmRasSection.Parts parts)
-    {
-        if (parts.AuxOffset == 0 || parts.AuxError is not null) return default;
-        ArmRasAuxiliaryDataView.TryRead(_body[parts.AuxOffset..parts.AuxEnd], out var aux);
-        return aux;
-    }
+        => parts.AuxOffset == 0 || !parts.AuxFits ? default : new ArmRasAuxiliaryDataView(_body[parts.AuxOffset..parts.AuxEnd], parts.Aux);
 
     /// <summary>True when the node has auxiliary data (a non-zero offset) whose size, contexts and pairs fit.</summary>
     public bool HasAuxiliaryData
@@ -814,7 +791,7 @@ public readonly ref partial struct ArmRasSectionView
         get
         {
             var p = Parts;
-            return p.AuxOffset != 0 && p.AuxError is null;
+            return p.AuxOffset != 0 && p.AuxFits;
         }
     }
 
@@ -824,32 +801,18 @@ public readonly ref partial struct ArmRasSectionView
     /// <summary>Enumerates the error syndromes of an <see cref="ArmRasSectionView"/>.</summary>
     public ref struct SyndromeEnumerator
     {
-        private readonly ReadOnlySpan<byte> _syndromes; // the array, measured once
-        private readonly int _count;
-        private int _index;
+        private ArrayWalk _walk; // the array, measured once
 
-        internal SyndromeEnumerator(ReadOnlySpan<byte> body, ArmRasSection.Parts parts)
-        {
-            _count = parts.SyndromeCount;
-            _syndromes = body.Slice(parts.SyndromeOffset, _count * ArmRasSection.SyndromeSize);
-            _index = -1;
-        }
+        internal SyndromeEnumerator(ReadOnlySpan<byte> body, ArmRasSection.Parts parts) => _walk = new(body, parts.SyndromeOffset, parts.SyndromeCount, ArmRasSection.SyndromeSize);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly SyndromeEnumerator GetEnumerator() => this;
 
         /// <summary>Moves to the next syndrome.</summary>
-        public bool MoveNext() => ++_index < _count;
+        public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current syndrome.</summary>
-        public readonly ArmRasSyndromeView Current
-        {
-            get
-            {
-                ArmRasSyndromeView.TryRead(_syndromes.Slice(_index * ArmRasSection.SyndromeSize, ArmRasSection.SyndromeSize), out var syndrome);
-                return syndrome;
-            }
-        }
+        public readonly ArmRasSyndromeView Current => ArmRasSyndromeView.TryRead(_walk.Current, out var syndrome) ? syndrome : default;
     }
 }
 
@@ -857,9 +820,25 @@ public readonly ref partial struct ArmRasSectionView
 /// The address-space contexts and key/value pairs of ARM RAS auxiliary data (Arm DEN0085), read in place through the
 /// auxiliary data's own walk: nothing is enumerated when its size, contexts or pairs do not fit.
 /// </summary>
+// The generated part declares _body, this one the walk a section view measured: the order of fields across the parts
+// (CS0282) does not matter for a ref struct, which is never marshalled or laid out for interop.
+#pragma warning disable CS0282
 public readonly ref partial struct ArmRasAuxiliaryDataView
+#pragma warning restore CS0282
 {
-    private ArmRasAuxiliaryData.Layout Walked => ArmRasAuxiliaryData.Walk(_body, 0, out var l, collect: false, errors: false) is null ? l : default;
+    // A view the section view made (AuxiliaryData) carries the walk it measured; one read with TryRead walks per member.
+    private readonly ArmRasAuxiliaryData.Layout _walked;
+    private readonly bool _measured;
+
+    internal ArmRasAuxiliaryDataView(ReadOnlySpan<byte> body, ArmRasAuxiliaryData.Layout walked)
+    {
+        _body = body;
+        _walked = walked;
+        _measured = true;
+    }
+
+    private ArmRasAuxiliaryData.Layout Walked
+        => _measured ? _walked : ArmRasAuxiliaryData.Walk(_body, 0, out var l, collect: false, errors: false, out _) ? l : default;
 
     /// <summary>The address-space contexts in order, without allocating (each a view of its Length bytes).</summary>
     public ContextEnumerator Contexts => new(_body, Walked.PairOffset != 0 ? (int)ContextCount : 0);
@@ -872,10 +851,7 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     public ArmRasKeyValuePairView GetPair(int index)
     {
         var l = Walked;
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, l.PairCount);
-        ArmRasKeyValuePairView.TryRead(_body.Slice(l.PairOffset + index * ArmRasSection.PairSize, ArmRasSection.PairSize), out var pair);
-        return pair;
+        return ArmRasKeyValuePairView.TryRead(ArrayWalk.ElementAt(_body, l.PairOffset, index, l.PairCount, ArmRasSection.PairSize), out var pair) ? pair : default;
     }
 
     /// <summary>The key/value pairs in order, without allocating.</summary>
@@ -884,70 +860,35 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     /// <summary>Enumerates the address-space contexts of an <see cref="ArmRasAuxiliaryDataView"/> (each starts where the previous one's Length ends).</summary>
     public ref struct ContextEnumerator
     {
-        private readonly ReadOnlySpan<byte> _aux;
-        private readonly int _count;
-        private int _index, _next, _at;
+        private ChainWalk _walk;
 
-        internal ContextEnumerator(ReadOnlySpan<byte> aux, int count)
-        {
-            _aux = aux;
-            _count = count;
-            _index = -1;
-            _next = ArmRasSection.AuxiliaryHeaderSize;
-        }
+        internal ContextEnumerator(ReadOnlySpan<byte> aux, int count) => _walk = new(aux, ArmRasSection.AuxiliaryHeaderSize, count);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly ContextEnumerator GetEnumerator() => this;
 
-        /// <summary>Moves to the next context.</summary>
-        public bool MoveNext()
-        {
-            if (++_index >= _count) return false;
-            _at = _next;
-            _next = _at + (int)ArmRasContext.LengthField.ReadValue(_aux[_at..]);
-            return true;
-        }
+        /// <summary>Moves to the next context (each starts where the previous one's Length ends; the walk checked them all).</summary>
+        public bool MoveNext() => _walk.Next() && _walk.Accept((int)ArmRasContext.LengthField.ReadValue(_walk.Body[_walk.Position..]));
 
         /// <summary>The current context (its header and registers; the walk checked its Length).</summary>
-        public readonly ArmRasContextView Current
-        {
-            get
-            {
-                ArmRasContextView.TryRead(_aux[_at.._next], out var context);
-                return context;
-            }
-        }
+        public readonly ArmRasContextView Current => ArmRasContextView.TryRead(_walk.Current, out var context) ? context : default;
     }
 
     /// <summary>Enumerates the key/value pairs of an <see cref="ArmRasAuxiliaryDataView"/>.</summary>
     public ref struct PairEnumerator
     {
-        private readonly ReadOnlySpan<byte> _pairs; // the array, walked once
-        private readonly int _count;
-        private int _index;
+        private ArrayWalk _walk; // the array, walked once
 
-        internal PairEnumerator(ReadOnlySpan<byte> aux, ArmRasAuxiliaryData.Layout layout)
-        {
-            _count = layout.PairCount;
-            _pairs = aux.Slice(layout.PairOffset, _count * ArmRasSection.PairSize);
-            _index = -1;
-        }
+        internal PairEnumerator(ReadOnlySpan<byte> aux, ArmRasAuxiliaryData.Layout layout) => _walk = new(aux, layout.PairOffset, layout.PairCount, ArmRasSection.PairSize);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly PairEnumerator GetEnumerator() => this;
 
         /// <summary>Moves to the next pair.</summary>
-        public bool MoveNext() => ++_index < _count;
+        public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current pair.</summary>
-        public readonly ArmRasKeyValuePairView Current
-        {
-            get
-            {
-                ArmRasKeyValuePairView.TryRead(_pairs.Slice(_index * ArmRasSection.PairSize, ArmRasSection.PairSize), out var pair);
-                return pair;
-            }
-        }
+        public readonly ArmRasKeyValuePairView Current => ArmRasKeyValuePairView.TryRead(_walk.Current, out var pair) ? pair : default;
     }
 }
 
@@ -961,37 +902,25 @@ public readonly ref partial struct ArmRasContextView
     /// <summary>Register <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCountInBody"/>.</exception>
     public ArmRasRegisterView GetRegister(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterCountInBody);
-        ArmRasRegisterView.TryRead(_body.Slice(ArmRasSection.ContextHeaderSize + index * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize), out var register);
-        return register;
-    }
+        => ArmRasRegisterView.TryRead(ArrayWalk.ElementAt(_body, ArmRasSection.ContextHeaderSize, index, RegisterCountInBody, ArmRasSection.RegisterSize), out var register) ? register : default;
 
     /// <summary>The registers in order, without allocating.</summary>
-    public RegisterEnumerator Registers => new(this);
+    public RegisterEnumerator Registers => new(_body, RegisterCountInBody);
 
     /// <summary>Enumerates the registers of an <see cref="ArmRasContextView"/>.</summary>
     public ref struct RegisterEnumerator
     {
-        private readonly ArmRasContextView _view;
-        private readonly int _count;
-        private int _index;
+        private ArrayWalk _walk;
 
-        internal RegisterEnumerator(ArmRasContextView view)
-        {
-            _view = view;
-            _count = view.RegisterCountInBody;
-            _index = -1;
-        }
+        internal RegisterEnumerator(ReadOnlySpan<byte> context, int count) => _walk = new(context, ArmRasSection.ContextHeaderSize, count, ArmRasSection.RegisterSize);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly RegisterEnumerator GetEnumerator() => this;
 
         /// <summary>Moves to the next register.</summary>
-        public bool MoveNext() => ++_index < _count;
+        public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current register.</summary>
-        public readonly ArmRasRegisterView Current => _view.GetRegister(_index);
+        public readonly ArmRasRegisterView Current => ArmRasRegisterView.TryRead(_walk.Current, out var register) ? register : default;
     }
 }

@@ -48,6 +48,23 @@ public abstract class CperSectionBody : IApeiEncodable
         options ??= CperDecodeOptions.Default;
         options.Sections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor, options);
     }
+
+    /// <summary>
+    /// Where a section whose header's Length counts the header and the log after it ends (CCIX PER, UEFI 2.10 N.2.12; CXL
+    /// component event, N.2.14): Length when it covers the header and fits the body, else the body's end, with the error
+    /// that says so in <paramref name="error"/>.
+    /// </summary>
+    /// <exception cref="ApeiContentException">The body is shorter than the header.</exception>
+    private protected static int LengthLimit(ReadOnlySpan<byte> body, long baseOffset, string structure, int headerSize, FieldDef lengthField, out ApeiContentException? error)
+    {
+        error = null;
+        if (body.Length < headerSize) ThrowHelper.ThrowTruncated(structure, baseOffset, headerSize, body.Length);
+        ulong length = lengthField.ReadValue(body);
+        if (length >= (ulong)headerSize && length <= (ulong)body.Length) return (int)length;
+        error = new ApeiContentException(structure, "Length", baseOffset + lengthField.Offset,
+            FormattableString.Invariant($"{headerSize} to {body.Length} bytes (the section body)"), FormattableString.Invariant($"{length} bytes"));
+        return body.Length;
+    }
 }
 
 /// <summary>

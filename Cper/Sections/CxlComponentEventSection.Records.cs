@@ -55,7 +55,7 @@ internal interface ICxlMemoryEvent
 /// <see cref="CxlEventRecordHeaderView"/> reads the bytes in place.
 /// </summary>
 [Layout("CXL event record", CxlComponentEventSection.CommonHeaderSize, "CXL 2.0 8.2.9.1.1, Table 153")]
-public sealed partial class CxlEventRecordHeader : ICxlEventRecordHeader
+public sealed partial class CxlEventRecordHeader : DeclaredBlock, ICxlEventRecordHeader
 {
     internal static Func<Guid, string?> SectionNames { get; } = CperGuids.SectionName;
     internal static NameTable Severities { get; } = [new(0, "informational"), new(1, "warning"), new(2, "failure"), new(3, "fatal")];
@@ -65,21 +65,11 @@ public sealed partial class CxlEventRecordHeader : ICxlEventRecordHeader
         new(6, "internal media management"),
     ];
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the header).</summary>
-    public CxlEventRecordHeader(ReadOnlySpan<byte> bytes) => _bytes = Copy(bytes, CxlComponentEventSection.CommonHeaderSize);
+    public CxlEventRecordHeader(ReadOnlySpan<byte> bytes) : base(bytes, CxlComponentEventSection.CommonHeaderSize) { }
 
-    internal static byte[] Copy(ReadOnlySpan<byte> bytes, int size)
-    {
-        var copy = new byte[size];
-        bytes[..Math.Min(bytes.Length, size)].CopyTo(copy);
-        return copy;
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    // The generated EventRecordIdentifier getter reads its GUID through this: in place (Guid's span constructor), no array per read.
+    private new ReadOnlySpan<byte> GetBytes(FieldDef field) => Span(field);
 }
 
 /// <summary>
@@ -89,18 +79,12 @@ public sealed partial class CxlEventRecordHeader : ICxlEventRecordHeader
 /// </summary>
 [Layout("CXL general media event record", CxlComponentEventSection.EventRecordSize, "CXL 2.0 8.2.9.1.1.1, Table 154", ValidationField = nameof(ValidityFlags))]
 [Reserved(0x52, 0x2E, Json = "eventReserved")]
-public sealed partial class CxlGeneralMediaEvent : ICxlEventRecordHeader, ICxlMemoryEvent
+public sealed partial class CxlGeneralMediaEvent : DeclaredBlock, ICxlEventRecordHeader, ICxlMemoryEvent
 {
     private static readonly NameTable s_types = [new(0, "media ECC error"), new(1, "invalid address"), new(2, "data path error")];
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the record).</summary>
-    public CxlGeneralMediaEvent(ReadOnlySpan<byte> bytes) => _bytes = CxlEventRecordHeader.Copy(bytes, CxlComponentEventSection.EventRecordSize);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    public CxlGeneralMediaEvent(ReadOnlySpan<byte> bytes) : base(bytes, CxlComponentEventSection.EventRecordSize) { }
 
     /// <summary>Memory Event Type.</summary>
     [Field(0x39, 1, FieldKind.Enum, Names = nameof(s_types))] public partial byte MemoryEventType { get; }
@@ -119,18 +103,12 @@ public sealed partial class CxlGeneralMediaEvent : ICxlEventRecordHeader, ICxlMe
 /// </summary>
 [Layout("CXL DRAM event record", CxlComponentEventSection.EventRecordSize, "CXL 2.0 8.2.9.1.1.2, Table 155", ValidationField = nameof(ValidityFlags))]
 [Reserved(0x69, 0x17, Json = "eventReserved")]
-public sealed partial class CxlDramEvent : ICxlEventRecordHeader, ICxlMemoryEvent
+public sealed partial class CxlDramEvent : DeclaredBlock, ICxlEventRecordHeader, ICxlMemoryEvent
 {
     private static readonly NameTable s_types = [new(0, "media ECC error"), new(1, "scrub media ECC error"), new(2, "invalid address"), new(3, "data path error")];
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the record).</summary>
-    public CxlDramEvent(ReadOnlySpan<byte> bytes) => _bytes = CxlEventRecordHeader.Copy(bytes, CxlComponentEventSection.EventRecordSize);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    public CxlDramEvent(ReadOnlySpan<byte> bytes) : base(bytes, CxlComponentEventSection.EventRecordSize) { }
 
     /// <summary>Memory Event Type.</summary>
     [Field(0x39, 1, FieldKind.Enum, Names = nameof(s_types))] public partial byte MemoryEventType { get; }
@@ -157,21 +135,15 @@ public sealed partial class CxlDramEvent : ICxlEventRecordHeader, ICxlMemoryEven
 /// </summary>
 [Layout("CXL memory module event record", CxlComponentEventSection.EventRecordSize, "CXL 2.0 8.2.9.1.1.3, Table 156")]
 [Reserved(0x43, 0x3D, Json = "eventReserved")]
-public sealed partial class CxlMemoryModuleEvent : ICxlEventRecordHeader
+public sealed partial class CxlMemoryModuleEvent : DeclaredBlock, ICxlEventRecordHeader
 {
     private static readonly NameTable s_types = [
         new(0, "health status change"), new(1, "media status change"), new(2, "life used change"), new(3, "temperature change"), new(4, "data path error"),
         new(5, "LSA error"),
     ];
 
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the record).</summary>
-    public CxlMemoryModuleEvent(ReadOnlySpan<byte> bytes) => _bytes = CxlEventRecordHeader.Copy(bytes, CxlComponentEventSection.EventRecordSize);
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    private byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+    public CxlMemoryModuleEvent(ReadOnlySpan<byte> bytes) : base(bytes, CxlComponentEventSection.EventRecordSize) { }
 
     /// <summary>Device Event Type.</summary>
     [Field(0x30, 1, FieldKind.Enum, Names = nameof(s_types))] public partial byte DeviceEventType { get; }

@@ -115,13 +115,5 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
         : null;
 
     private static int Limit(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
-    {
-        error = null;
-        if (body.Length < HeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize, body.Length);
-        ulong length = LengthField.ReadValue(body);
-        if (length >= HeaderSize && length <= (ulong)body.Length) return (int)length;
-        error = new ApeiContentException(StructureName, "Length", baseOffset + LengthField.Offset,
-            FormattableString.Invariant($"{HeaderSize} to {body.Length} bytes (the section body)"), FormattableString.Invariant($"{length} bytes"));
-        return body.Length;
-    }
+        => LengthLimit(body, baseOffset, StructureName, HeaderSize, LengthField, out error);
 }

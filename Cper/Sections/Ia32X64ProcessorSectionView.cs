@@ -61,32 +61,18 @@ public readonly ref partial struct Ia32X64ProcessorSectionView
 /// <summary>Walks the error-information structures of an <see cref="Ia32X64ProcessorSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct Ia32X64ErrorInfoEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _count;
-    private int _index;
+    private ArrayWalk _walk;
 
-    internal Ia32X64ErrorInfoEnumerator(ReadOnlySpan<byte> body, int count)
-    {
-        _body = body;
-        _count = count;
-        _index = -1;
-    }
+    internal Ia32X64ErrorInfoEnumerator(ReadOnlySpan<byte> body, int count) => _walk = new(body, Ia32X64ProcessorSection.HeaderSize, count, Ia32X64ErrorInfo.Size);
 
     /// <summary>How many structures the walk gives.</summary>
-    public readonly int Count => _count;
+    public readonly int Count => _walk.Count;
 
     /// <summary>The structure at the current position.</summary>
-    public readonly Ia32X64ErrorInfoView Current
-    {
-        get
-        {
-            Ia32X64ErrorInfoView.TryRead(_body.Slice(Ia32X64ProcessorSection.HeaderSize + _index * Ia32X64ErrorInfo.Size, Ia32X64ErrorInfo.Size), out var view);
-            return view;
-        }
-    }
+    public readonly Ia32X64ErrorInfoView Current => Ia32X64ErrorInfoView.TryRead(_walk.Current, out var view) ? view : default;
 
     /// <summary>Moves to the next structure.</summary>
-    public bool MoveNext() => ++_index < _count;
+    public bool MoveNext() => _walk.MoveNext();
 
     /// <summary>Itself, for <c>foreach</c>.</summary>
     public readonly Ia32X64ErrorInfoEnumerator GetEnumerator() => this;
@@ -95,54 +81,24 @@ public ref struct Ia32X64ErrorInfoEnumerator
 /// <summary>Walks the context-information structures of an <see cref="Ia32X64ProcessorSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct Ia32X64ContextInfoEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _count;
-    private int _index, _pos, _length;
-    private bool _done, _complete;
+    private ChainWalk _walk;
 
-    internal Ia32X64ContextInfoEnumerator(ReadOnlySpan<byte> body, int start, int count)
-    {
-        _body = body;
-        _count = count;
-        _pos = start;
-        _index = -1;
-    }
+    internal Ia32X64ContextInfoEnumerator(ReadOnlySpan<byte> body, int start, int count) => _walk = new(body, start, count);
 
     /// <summary>The structure at the current position (header and register array).</summary>
-    public readonly Ia32X64ContextInfoView Current
-    {
-        get
-        {
-            Ia32X64ContextInfoView.TryRead(_body.Slice(_pos, _length), out var view);
-            return view;
-        }
-    }
+    public readonly Ia32X64ContextInfoView Current => Ia32X64ContextInfoView.TryRead(_walk.Current, out var view) ? view : default;
 
     /// <summary>True once every counted structure has been walked (false while walking, or when one did not fit).</summary>
-    public readonly bool Complete => _complete;
+    public readonly bool Complete => _walk.Complete;
 
     /// <summary>Offset in the body just after the last structure walked.</summary>
-    internal readonly int End => _pos + _length;
+    internal readonly int End => _walk.End;
 
     /// <summary>Moves to the next structure; false after the last, or when the next one does not fit in the body.</summary>
     public bool MoveNext()
     {
-        _pos += _length;
-        _length = 0;
-        if (_done) return false;
-        if (_index + 1 >= _count)
-        {
-            _done = _complete = true;
-            return false;
-        }
-        if (!Ia32X64ProcessorSection.TryMeasureContext(_body, _pos, out int size))
-        {
-            _done = true;
-            return false;
-        }
-        _index++;
-        _length = Ia32X64ContextInfo.HeaderSize + size;
-        return true;
+        if (!_walk.Next()) return false;
+        return Ia32X64ProcessorSection.TryMeasureContext(_walk.Body, _walk.Position, out int size) ? _walk.Accept(Ia32X64ContextInfo.HeaderSize + size) : _walk.Stop();
     }
 
     /// <summary>Itself, for <c>foreach</c>.</summary>

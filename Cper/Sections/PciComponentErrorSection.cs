@@ -176,23 +176,24 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
 /// the 64-bit value read there. A read-only copy; <see cref="PciComponentRegisterPairView"/> reads the bytes in place.
 /// </summary>
 [Layout("Register pair", PciComponentErrorSection.PairSize, "UEFI 2.10 N.2.9, Register Data Pair")]
-public sealed partial class PciComponentRegisterPair
+public sealed partial class PciComponentRegisterPair : DeclaredBlock, IRegisterAddressValue
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
-    public PciComponentRegisterPair(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[PciComponentErrorSection.PairSize];
-        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
-    }
+    public PciComponentRegisterPair(ReadOnlySpan<byte> bytes) : base(bytes, PciComponentErrorSection.PairSize) { }
+}
 
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
+/// <summary>
+/// A 64-bit register address and the 64-bit value read there, the 16-byte entry three sections repeat: the PCI/PCI-X
+/// component error section's register data pair (UEFI 2.10 N.2.9), the ARM RAS address-space context register (Arm
+/// DEN0085) and the NVIDIA error section's register entry (libcper <c>EFI_NVIDIA_REGISTER_DATA</c>). Declared once.
+/// </summary>
+[LayoutFragment]
+internal interface IRegisterAddressValue
+{
     /// <summary>Register address.</summary>
-    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
+    [Field(0, 8, FieldKind.Hex)] ulong Address { get; }
     /// <summary>Register value.</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+    [Field(8, 8, FieldKind.Hex)] ulong Value { get; }
 }
 
 /// <summary>The register pairs after the fixed part (UEFI 2.10 N.2.9), read in place.</summary>
@@ -216,37 +217,25 @@ public readonly ref partial struct PciComponentErrorSectionView
     /// <summary>Register pair <paramref name="index"/> (memory-mapped pairs first, then programmed I/O).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterPairCount"/>.</exception>
     public PciComponentRegisterPairView GetRegisterPair(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterPairCount);
-        PciComponentRegisterPairView.TryRead(_body.Slice(PciComponentErrorSection.HeaderSize + index * PciComponentErrorSection.PairSize, PciComponentErrorSection.PairSize), out var pair);
-        return pair;
-    }
+        => PciComponentRegisterPairView.TryRead(ArrayWalk.ElementAt(_body, PciComponentErrorSection.HeaderSize, index, RegisterPairCount, PciComponentErrorSection.PairSize), out var pair) ? pair : default;
 
     /// <summary>The register pairs in order, without allocating (<c>foreach (var pair in view.RegisterPairs)</c>).</summary>
-    public RegisterPairEnumerator RegisterPairs => new(this);
+    public RegisterPairEnumerator RegisterPairs => new(_body, RegisterPairCount);
 
     /// <summary>Enumerates the register pairs of a <see cref="PciComponentErrorSectionView"/>.</summary>
     public ref struct RegisterPairEnumerator
     {
-        private readonly PciComponentErrorSectionView _view;
-        private readonly int _count;
-        private int _index;
+        private ArrayWalk _walk; // the pairs, counted once
 
-        internal RegisterPairEnumerator(PciComponentErrorSectionView view)
-        {
-            _view = view;
-            _count = view.RegisterPairCount;
-            _index = -1;
-        }
+        internal RegisterPairEnumerator(ReadOnlySpan<byte> body, int count) => _walk = new(body, PciComponentErrorSection.HeaderSize, count, PciComponentErrorSection.PairSize);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly RegisterPairEnumerator GetEnumerator() => this;
 
         /// <summary>Moves to the next pair.</summary>
-        public bool MoveNext() => ++_index < _count;
+        public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current pair.</summary>
-        public readonly PciComponentRegisterPairView Current => _view.GetRegisterPair(_index);
+        public readonly PciComponentRegisterPairView Current => PciComponentRegisterPairView.TryRead(_walk.Current, out var pair) ? pair : default;
     }
 }

@@ -464,8 +464,9 @@ public sealed partial class PcieAerInfo : DeclaredBlock
 
 /// <summary>
 /// The bytes behind a read-only block declared with ApeiKit.Generators inside a section (the PCI Express error section's
-/// device ID, capability structure and AER info): a copy of the block, which the generated property bodies read through
-/// by the generated <c>XField</c> statics.
+/// device ID, capability structure and AER info; the register entries of the PCI/PCI-X component, ARM RAS and NVIDIA
+/// sections; the ARM RAS IP instances, IP type and key/value pair; the CXL event records): a copy of the block, which the
+/// generated property bodies read through by the generated <c>XField</c> statics.
 /// </summary>
 public abstract class DeclaredBlock
 {
@@ -480,4 +481,7 @@ public abstract class DeclaredBlock
     private protected ulong Get(FieldDef field) => field.ReadValue(_bytes);
 
     private protected byte[] GetBytes(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size).ToArray();
+
+    /// <summary>The bytes of <paramref name="field"/> in place (a GUID getter reads these; nothing copied).</summary>
+    private protected ReadOnlySpan<byte> Span(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size);
 }

@@ -398,27 +398,24 @@ public sealed partial class NvidiaEventContext
 
 // The fixed structures inside the section (libcper include/libcper/sections/cper-section-nvidia-events.h), declared once:
 // their LayoutDefs are NvidiaEventSection's InfoHeaderLayout, CpuInfoLayout, GpuInfoLayout, GpuInitMetadataLayout,
-// RecommendedActionsLayout and ArrayElementLayouts, read by the describer and the libcper writer. Each is a read-only
-// copy over its bytes (the model keeps the information and context data as bytes); no view is generated for them (the
-// section view reads them through these statics over NvidiaEventSectionView.Info and NvidiaEventContextView.Data).
+// RecommendedActionsLayout and ArrayElementLayouts, read by the describer and the libcper writer. Each is a declaration
+// only (abstract, never made: the model keeps the information and context data as bytes, so its properties are the
+// field lines and have no bodies); no view is generated for them (the section view reads them through these statics
+// over NvidiaEventSectionView.Info and NvidiaEventContextView.Data).
 
 /// <summary>Event information header (libcper EFI_NVIDIA_EVENT_INFO_HEADER): version and a size that counts these 3 bytes.</summary>
 [Layout("NVIDIA event information header", NvidiaEventSection.InfoHeaderSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_INFO_HEADER", View = "")]
-internal sealed partial class NvidiaEventInfoHeader(byte[] bytes)
+internal abstract partial class NvidiaEventInfoHeader
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)")] internal partial ushort InfoVersion { get; }
-    [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal partial byte InfoSize { get; }
+    [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)")] internal abstract ushort InfoVersion { get; }
+    [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal abstract byte InfoSize { get; }
 }
 
 /// <summary>CPU event information (libcper EFI_NVIDIA_CPU_EVENT_INFO; source device type 0, information version 0.x).</summary>
 [Layout("NVIDIA CPU event information", 29, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_CPU_EVENT_INFO", View = "")]
-internal sealed partial class NvidiaCpuEventInfo(byte[] bytes)
+internal abstract partial class NvidiaCpuEventInfo
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 1, FieldKind.UInt, Label = "Socket")] internal partial byte SocketNum { get; }
+    [Field(0, 1, FieldKind.UInt, Label = "Socket")] internal abstract byte SocketNum { get; }
     [Field(1, 4, FieldKind.Bits)]
     [Bit("hidFam", 0, 4, Label = "HID family")]
     [Bit("revisionMajor", 4, 4, Label = "Major revision")]
@@ -426,115 +423,97 @@ internal sealed partial class NvidiaCpuEventInfo(byte[] bytes)
     [Bit("revisionMinor", 16, 4, Label = "Minor revision")]
     [Bit("preSiPlatform", 20, 5, Label = "Pre-silicon platform (0 silicon)")]
     [Bit("errorInjection", 31, 1, Label = "Error injection")]
-    internal partial uint Architecture { get; }
-    [Field(5, 4, FieldKind.Hex, Label = "ECID 1")] internal partial uint Ecid1 { get; }
-    [Field(9, 4, FieldKind.Hex, Label = "ECID 2")] internal partial uint Ecid2 { get; }
-    [Field(13, 4, FieldKind.Hex, Label = "ECID 3")] internal partial uint Ecid3 { get; }
-    [Field(17, 4, FieldKind.Hex, Label = "ECID 4")] internal partial uint Ecid4 { get; }
-    [Field(21, 8, FieldKind.Hex, Label = "Instance base")] internal partial ulong InstanceBase { get; }
+    internal abstract uint Architecture { get; }
+    [Field(5, 4, FieldKind.Hex, Label = "ECID 1")] internal abstract uint Ecid1 { get; }
+    [Field(9, 4, FieldKind.Hex, Label = "ECID 2")] internal abstract uint Ecid2 { get; }
+    [Field(13, 4, FieldKind.Hex, Label = "ECID 3")] internal abstract uint Ecid3 { get; }
+    [Field(17, 4, FieldKind.Hex, Label = "ECID 4")] internal abstract uint Ecid4 { get; }
+    [Field(21, 8, FieldKind.Hex, Label = "Instance base")] internal abstract ulong InstanceBase { get; }
 }
 
 /// <summary>GPU event information (libcper EFI_NVIDIA_GPU_EVENT_INFO; source device type 1, information version 1.x).</summary>
 [Layout("NVIDIA GPU event information", 13, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_EVENT_INFO", View = "")]
-internal sealed partial class NvidiaGpuEventInfo(byte[] bytes)
+internal abstract partial class NvidiaGpuEventInfo
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 1, FieldKind.Enum, Label = "Event originator", Names = "NvidiaEventSection.Originators")] internal partial byte EventOriginator { get; }
-    [Field(1, 2, FieldKind.UInt, Label = "Source partition")] internal partial ushort SourcePartition { get; }
-    [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition")] internal partial ushort SourceSubPartition { get; }
-    [Field(5, 8, FieldKind.Hex, Label = "PDI")] internal partial ulong Pdi { get; }
+    [Field(0, 1, FieldKind.Enum, Label = "Event originator", Names = "NvidiaEventSection.Originators")] internal abstract byte EventOriginator { get; }
+    [Field(1, 2, FieldKind.UInt, Label = "Source partition")] internal abstract ushort SourcePartition { get; }
+    [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition")] internal abstract ushort SourceSubPartition { get; }
+    [Field(5, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
 }
 
 /// <summary>GPU initialization metadata (libcper EFI_NVIDIA_GPU_CTX_INIT_METADATA with its PCI information; context data format 0x8000).</summary>
 [Layout("NVIDIA GPU initialization metadata", 192, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_INIT_METADATA", View = "")]
-internal sealed partial class NvidiaGpuInitMetadata(byte[] bytes)
+internal abstract partial class NvidiaGpuInitMetadata
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-    private byte[] GetBytes(FieldDef field) => bytes.AsSpan(field.Offset, field.Size).ToArray();
-
-    [Field(0, 48, FieldKind.Ascii, Label = "Device name")] internal partial byte[] DeviceName { get; }
-    [Field(48, 16, FieldKind.Ascii, Label = "Firmware version")] internal partial byte[] FirmwareVersion { get; }
-    [Field(64, 16, FieldKind.Ascii, Label = "PF driver microcode version")] internal partial byte[] PfDriverMicrocodeVersion { get; }
-    [Field(80, 16, FieldKind.Ascii, Label = "PF driver version")] internal partial byte[] PfDriverVersion { get; }
-    [Field(96, 16, FieldKind.Ascii, Label = "VF driver version")] internal partial byte[] VfDriverVersion { get; }
-    [Field(112, 8, FieldKind.Hex, Label = "Configuration")] internal partial ulong Configuration { get; }
-    [Field(120, 8, FieldKind.Hex, Label = "PDI")] internal partial ulong Pdi { get; }
-    [Field(128, 4, FieldKind.Hex, Label = "Architecture ID")] internal partial uint ArchitectureId { get; }
-    [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)")] internal partial byte HardwareInfoType { get; }
-    [Field(133, 1, FieldKind.Hex, Label = "PCI class")] internal partial byte PciClass { get; }
-    [Field(134, 1, FieldKind.Hex, Label = "PCI subclass")] internal partial byte PciSubclass { get; }
-    [Field(135, 1, FieldKind.Hex, Label = "PCI revision")] internal partial byte PciRevision { get; }
-    [Field(136, 2, FieldKind.Hex, Label = "Vendor ID")] internal partial ushort VendorId { get; }
-    [Field(138, 2, FieldKind.Hex, Label = "Device ID")] internal partial ushort DeviceId { get; }
-    [Field(140, 2, FieldKind.Hex, Label = "Subsystem vendor ID")] internal partial ushort SubsystemVendorId { get; }
-    [Field(142, 2, FieldKind.Hex, Label = "Subsystem ID")] internal partial ushort SubsystemId { get; }
-    [Field(144, 8, FieldKind.Hex, Label = "BAR 0 start")] internal partial ulong Bar0Start { get; }
-    [Field(152, 8, FieldKind.Hex, Label = "BAR 0 size")] internal partial ulong Bar0Size { get; }
-    [Field(160, 8, FieldKind.Hex, Label = "BAR 1 start")] internal partial ulong Bar1Start { get; }
-    [Field(168, 8, FieldKind.Hex, Label = "BAR 1 size")] internal partial ulong Bar1Size { get; }
-    [Field(176, 8, FieldKind.Hex, Label = "BAR 2 start")] internal partial ulong Bar2Start { get; }
-    [Field(184, 8, FieldKind.Hex, Label = "BAR 2 size")] internal partial ulong Bar2Size { get; }
+    [Field(0, 48, FieldKind.Ascii, Label = "Device name")] internal abstract byte[] DeviceName { get; }
+    [Field(48, 16, FieldKind.Ascii, Label = "Firmware version")] internal abstract byte[] FirmwareVersion { get; }
+    [Field(64, 16, FieldKind.Ascii, Label = "PF driver microcode version")] internal abstract byte[] PfDriverMicrocodeVersion { get; }
+    [Field(80, 16, FieldKind.Ascii, Label = "PF driver version")] internal abstract byte[] PfDriverVersion { get; }
+    [Field(96, 16, FieldKind.Ascii, Label = "VF driver version")] internal abstract byte[] VfDriverVersion { get; }
+    [Field(112, 8, FieldKind.Hex, Label = "Configuration")] internal abstract ulong Configuration { get; }
+    [Field(120, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
+    [Field(128, 4, FieldKind.Hex, Label = "Architecture ID")] internal abstract uint ArchitectureId { get; }
+    [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)")] internal abstract byte HardwareInfoType { get; }
+    [Field(133, 1, FieldKind.Hex, Label = "PCI class")] internal abstract byte PciClass { get; }
+    [Field(134, 1, FieldKind.Hex, Label = "PCI subclass")] internal abstract byte PciSubclass { get; }
+    [Field(135, 1, FieldKind.Hex, Label = "PCI revision")] internal abstract byte PciRevision { get; }
+    [Field(136, 2, FieldKind.Hex, Label = "Vendor ID")] internal abstract ushort VendorId { get; }
+    [Field(138, 2, FieldKind.Hex, Label = "Device ID")] internal abstract ushort DeviceId { get; }
+    [Field(140, 2, FieldKind.Hex, Label = "Subsystem vendor ID")] internal abstract ushort SubsystemVendorId { get; }
+    [Field(142, 2, FieldKind.Hex, Label = "Subsystem ID")] internal abstract ushort SubsystemId { get; }
+    [Field(144, 8, FieldKind.Hex, Label = "BAR 0 start")] internal abstract ulong Bar0Start { get; }
+    [Field(152, 8, FieldKind.Hex, Label = "BAR 0 size")] internal abstract ulong Bar0Size { get; }
+    [Field(160, 8, FieldKind.Hex, Label = "BAR 1 start")] internal abstract ulong Bar1Start { get; }
+    [Field(168, 8, FieldKind.Hex, Label = "BAR 1 size")] internal abstract ulong Bar1Size { get; }
+    [Field(176, 8, FieldKind.Hex, Label = "BAR 2 start")] internal abstract ulong Bar2Start { get; }
+    [Field(184, 8, FieldKind.Hex, Label = "BAR 2 size")] internal abstract ulong Bar2Size { get; }
 }
 
 /// <summary>GPU legacy XID (libcper EFI_NVIDIA_GPU_CTX_LEGACY_XID; context data format 0x8001): XID code and message text, cut to the data size.</summary>
 [Layout("NVIDIA GPU legacy XID", 4 + NvidiaEventSection.LegacyXidMessageSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_LEGACY_XID", View = "")]
-internal sealed partial class NvidiaGpuLegacyXid(byte[] bytes)
+internal abstract partial class NvidiaGpuLegacyXid
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-    private byte[] GetBytes(FieldDef field) => bytes.AsSpan(field.Offset, field.Size).ToArray();
-
-    [Field(0, 4, FieldKind.UInt, Label = "XID code")] internal partial uint XidCode { get; }
-    [Field(4, NvidiaEventSection.LegacyXidMessageSize, FieldKind.Ascii, Label = "Message")] internal partial byte[] Message { get; }
+    [Field(0, 4, FieldKind.UInt, Label = "XID code")] internal abstract uint XidCode { get; }
+    [Field(4, NvidiaEventSection.LegacyXidMessageSize, FieldKind.Ascii, Label = "Message")] internal abstract byte[] Message { get; }
 }
 
 /// <summary>GPU recommended actions (libcper EFI_NVIDIA_GPU_CTX_RECOMMENDED_ACTIONS; context data format 0x8002).</summary>
 [Layout("NVIDIA GPU recommended actions", 16, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_RECOMMENDED_ACTIONS", View = "")]
 [Reserved(1, 3)]
 [Reserved(8, 8, Json = "reserved2")]
-internal sealed partial class NvidiaGpuRecommendedActions(byte[] bytes)
+internal abstract partial class NvidiaGpuRecommendedActions
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 1, FieldKind.Hex, Label = "Flags")] internal partial byte Flags { get; }
-    [Field(4, 2, FieldKind.UInt, Label = "Recovery action")] internal partial ushort RecoveryAction { get; }
-    [Field(6, 2, FieldKind.UInt, Label = "Diagnostic flow")] internal partial ushort DiagnosticFlow { get; }
+    [Field(0, 1, FieldKind.Hex, Label = "Flags")] internal abstract byte Flags { get; }
+    [Field(4, 2, FieldKind.UInt, Label = "Recovery action")] internal abstract ushort RecoveryAction { get; }
+    [Field(6, 2, FieldKind.UInt, Label = "Diagnostic flow")] internal abstract ushort DiagnosticFlow { get; }
 }
 
 /// <summary>Element of context data format 1 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1): 64-bit key and value.</summary>
 [Layout("64-bit key/value", 16, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1", View = "")]
-internal sealed partial class NvidiaKeyValue64(byte[] bytes)
+internal abstract partial class NvidiaKeyValue64
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 8, FieldKind.Hex, Label = "Key")] internal partial ulong Key64 { get; }
-    [Field(8, 8, FieldKind.Hex, Label = "Value")] internal partial ulong Val64 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "Key")] internal abstract ulong Key64 { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "Value")] internal abstract ulong Val64 { get; }
 }
 
 /// <summary>Element of context data format 2 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2): 32-bit key and value.</summary>
 [Layout("32-bit key/value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2", View = "")]
-internal sealed partial class NvidiaKeyValue32(byte[] bytes)
+internal abstract partial class NvidiaKeyValue32
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 4, FieldKind.Hex, Label = "Key")] internal partial uint Key32 { get; }
-    [Field(4, 4, FieldKind.Hex, Label = "Value")] internal partial uint Val32 { get; }
+    [Field(0, 4, FieldKind.Hex, Label = "Key")] internal abstract uint Key32 { get; }
+    [Field(4, 4, FieldKind.Hex, Label = "Value")] internal abstract uint Val32 { get; }
 }
 
 /// <summary>Element of context data format 3 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3): a 64-bit value.</summary>
 [Layout("64-bit value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3", View = "")]
-internal sealed partial class NvidiaValue64(byte[] bytes)
+internal abstract partial class NvidiaValue64
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 8, FieldKind.Hex, Label = "Value")] internal partial ulong Val64 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "Value")] internal abstract ulong Val64 { get; }
 }
 
 /// <summary>Element of context data format 4 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4): a 32-bit value.</summary>
 [Layout("32-bit value", 4, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4", View = "")]
-internal sealed partial class NvidiaValue32(byte[] bytes)
+internal abstract partial class NvidiaValue32
 {
-    private ulong Get(FieldDef field) => field.ReadValue(bytes);
-
-    [Field(0, 4, FieldKind.Hex, Label = "Value")] internal partial uint Val32 { get; }
+    [Field(0, 4, FieldKind.Hex, Label = "Value")] internal abstract uint Val32 { get; }
 }

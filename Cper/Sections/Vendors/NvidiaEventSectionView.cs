@@ -57,53 +57,33 @@ public readonly ref partial struct NvidiaEventSectionView
 /// <summary>Walks the event contexts of an <see cref="NvidiaEventSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct NvidiaEventContextEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _count;
     private readonly byte _deviceType;
-    private int _index, _pos, _length;
+    private ChainWalk _walk;
 
     internal NvidiaEventContextEnumerator(ReadOnlySpan<byte> body, int start, int count, byte deviceType)
     {
-        _body = body;
-        _pos = start;
-        _count = count;
         _deviceType = deviceType;
-        _index = -1;
+        _walk = new(body, start, count);
     }
 
     /// <summary>The context at the current position: its header and the bytes up to its context size.</summary>
-    public readonly NvidiaEventContextView Current
-    {
-        get
-        {
-            NvidiaEventContextView.TryRead(_body.Slice(_pos, _length), out var view);
-            return view;
-        }
-    }
+    public readonly NvidiaEventContextView Current => NvidiaEventContextView.TryRead(_walk.Current, out var view) ? view : default;
 
     /// <summary>
     /// The fixed layout of the current context's data for the section's source device type (GPU 0x8000 initialization
     /// metadata, 0x8002 recommended actions; see <see cref="NvidiaEventContext.FixedDataLayout"/>), or null. Its fields
     /// read <see cref="NvidiaEventContextView.Data"/> when the data is at least the layout's size.
     /// </summary>
-    public readonly StructDef? DataLayout => _length == 0 ? null : NvidiaEventContext.FixedDataLayout(_deviceType, Current.DataFormatType);
+    public readonly StructDef? DataLayout => _walk.Current.IsEmpty ? null : NvidiaEventContext.FixedDataLayout(_deviceType, Current.DataFormatType);
 
     /// <summary>The element layout of the current context's data when it is an array (formats 1-4, see <see cref="NvidiaEventContext.ArrayElementLayout"/>), or null.</summary>
-    public readonly StructDef? ElementLayout => _length == 0 ? null : NvidiaEventContext.ArrayElementLayout(_deviceType, Current.DataFormatType);
+    public readonly StructDef? ElementLayout => _walk.Current.IsEmpty ? null : NvidiaEventContext.ArrayElementLayout(_deviceType, Current.DataFormatType);
 
     /// <summary>Offset in the body just after the last context walked (the end of the event information before the first).</summary>
-    internal readonly int End => _body.IsEmpty ? 0 : _pos + _length;
+    internal readonly int End => _walk.End;
 
     /// <summary>Moves to the next context; false after the counted ones, or when the next one's header or context size does not fit.</summary>
-    public bool MoveNext()
-    {
-        _pos += _length;
-        _length = 0;
-        if (_body.IsEmpty || _index + 1 >= _count || !NvidiaEventSection.TryWalkContext(_body, _pos, out int size)) return false;
-        _index++;
-        _length = size;
-        return true;
-    }
+    public bool MoveNext() => _walk.Next() && (NvidiaEventSection.TryWalkContext(_walk.Body, _walk.Position, out int size) ? _walk.Accept(size) : _walk.Stop());
 
     /// <summary>Itself, for <c>foreach</c>.</summary>
     public readonly NvidiaEventContextEnumerator GetEnumerator() => this;

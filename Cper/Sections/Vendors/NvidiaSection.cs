@@ -172,23 +172,10 @@ public sealed partial class NvidiaSection : CperSectionBody
 /// A read-only copy; <see cref="NvidiaRegisterView"/> reads the bytes in place.
 /// </summary>
 [Layout("NVIDIA register", NvidiaSection.RegisterSize, "libcper include/libcper/Cper.h, EFI_NVIDIA_REGISTER_DATA")]
-public sealed partial class NvidiaRegister
+public sealed partial class NvidiaRegister : DeclaredBlock, IRegisterAddressValue
 {
-    private readonly byte[] _bytes;
-
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the entry).</summary>
-    public NvidiaRegister(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[NvidiaSection.RegisterSize];
-        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
-    /// <summary>Register address.</summary>
-    [Field(0, 8, FieldKind.Hex)] public partial ulong Address { get; }
-    /// <summary>Register value.</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong Value { get; }
+    public NvidiaRegister(ReadOnlySpan<byte> bytes) : base(bytes, NvidiaSection.RegisterSize) { }
 }
 
 /// <summary>The register entries after the header (libcper <c>EFI_NVIDIA_ERROR_DATA.Register[NumberRegs]</c>), read in place.</summary>
@@ -207,15 +194,10 @@ public readonly ref partial struct NvidiaSectionView
     /// <summary>Register entry <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCount"/>.</exception>
     public NvidiaRegisterView GetRegister(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, RegisterCount);
-        NvidiaRegisterView.TryRead(_body.Slice(NvidiaSection.HeaderSize + index * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize), out var entry);
-        return entry;
-    }
+        => NvidiaRegisterView.TryRead(ArrayWalk.ElementAt(_body, NvidiaSection.HeaderSize, index, RegisterCount, NvidiaSection.RegisterSize), out var entry) ? entry : default;
 
     /// <summary>The register entries in order, without allocating (<c>foreach (var r in view.Registers)</c>).</summary>
-    public RegisterEnumerator Registers => new(this);
+    public RegisterEnumerator Registers => new(_body, RegisterCount);
 
     /// <summary>The bytes after the register entries (empty when there are none or the body is shorter than the header).</summary>
     public ReadOnlySpan<byte> TrailingBytes => _body.Length < NvidiaSection.HeaderSize ? default : _body[(NvidiaSection.HeaderSize + RegisterCount * NvidiaSection.RegisterSize)..];
@@ -223,24 +205,17 @@ public readonly ref partial struct NvidiaSectionView
     /// <summary>Enumerates the register entries of an <see cref="NvidiaSectionView"/>.</summary>
     public ref struct RegisterEnumerator
     {
-        private readonly NvidiaSectionView _view;
-        private readonly int _count;
-        private int _index;
+        private ArrayWalk _walk; // the entries, counted once
 
-        internal RegisterEnumerator(NvidiaSectionView view)
-        {
-            _view = view;
-            _count = view.RegisterCount;
-            _index = -1;
-        }
+        internal RegisterEnumerator(ReadOnlySpan<byte> body, int count) => _walk = new(body, NvidiaSection.HeaderSize, count, NvidiaSection.RegisterSize);
 
         /// <summary>This enumerator (for <c>foreach</c>).</summary>
         public readonly RegisterEnumerator GetEnumerator() => this;
 
         /// <summary>Moves to the next entry.</summary>
-        public bool MoveNext() => ++_index < _count;
+        public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current entry.</summary>
-        public readonly NvidiaRegisterView Current => _view.GetRegister(_index);
+        public readonly NvidiaRegisterView Current => NvidiaRegisterView.TryRead(_walk.Current, out var entry) ? entry : default;
     }
 }

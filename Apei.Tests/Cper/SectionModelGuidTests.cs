@@ -1,0 +1,64 @@
+using ApeiKit.Cper;
+using ApeiKit.Cper.Vendors;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// The read-only section models whose GUID getters a reader calls per entry read the GUID in place (Guid's span
+/// constructor over the model's bytes): no array per read. And the NVIDIA event structures that are declarations only
+/// (their LayoutDefs are read, never an instance) have no constructor.
+/// </summary>
+public class SectionModelGuidTests
+{
+    private static readonly Guid s_key = new("bf32d4d5-b427-4025-8495-8a9e5d4030e4"); // the ARM RAS section type
+
+    [Fact]
+    public void An_arm_ras_key_value_pair_reads_its_key_without_allocating()
+    {
+        var bytes = new byte[ArmRasSection.PairSize];
+        s_key.TryWriteBytes(bytes); // key at byte 0, 16 bytes (libcper EFI_ARM_RAS_AUX_KEY_VALUE_PAIR)
+        var pair = new ArmRasKeyValuePair(bytes);
+        Assert.Equal(0, AllocatedBy(() => pair.Key));
+    }
+
+    [Fact]
+    public void A_cxl_event_record_header_reads_its_record_type_without_allocating()
+    {
+        var bytes = new byte[CxlComponentEventSection.CommonHeaderSize];
+        s_key.TryWriteBytes(bytes); // Event Record Identifier at byte 0 (CXL 2.0 Table 153)
+        var header = new CxlEventRecordHeader(bytes);
+        Assert.Equal(0, AllocatedBy(() => header.EventRecordIdentifier));
+    }
+
+    // Bytes allocated by 100 reads after a warm-up read, each read checked against the GUID written.
+    private static long AllocatedBy(Func<Guid> read)
+    {
+        Assert.Equal(s_key, read());
+        int same = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) same += read() == s_key ? 1 : 0;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(100, same);
+        return allocated;
+    }
+
+    [Theory]
+    [InlineData(typeof(NvidiaEventInfoHeader))]
+    [InlineData(typeof(NvidiaCpuEventInfo))]
+    [InlineData(typeof(NvidiaGpuEventInfo))]
+    [InlineData(typeof(NvidiaGpuInitMetadata))]
+    [InlineData(typeof(NvidiaGpuLegacyXid))]
+    [InlineData(typeof(NvidiaGpuRecommendedActions))]
+    [InlineData(typeof(NvidiaKeyValue64))]
+    [InlineData(typeof(NvidiaKeyValue32))]
+    [InlineData(typeof(NvidiaValue64))]
+    [InlineData(typeof(NvidiaValue32))]
+    public void The_nvidia_event_declarations_have_no_constructor_and_keep_their_layout(Type declaration)
+    {
+        Assert.True(declaration.IsAbstract);
+        Assert.DoesNotContain(declaration.GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic),
+            c => c.GetParameters().Length > 0);
+        var layout = (StructDef)declaration.GetProperty("LayoutDef")!.GetValue(null)!;
+        Assert.NotEmpty(layout.Fields);
+    }
+}
