@@ -35,6 +35,10 @@ internal sealed class LcWriter
     private bool _comma;
     private readonly ArrayBufferWriter<byte> _own = new(4096); // for callers that want the bytes (the Utf8JsonWriter overloads)
 
+    /// <summary>Scratch for the record writer: the family of each of a record's first descriptors (one lookup per section).</summary>
+    public Span<LibCperSection?> Families => _families;
+    private readonly LibCperSection?[] _families = new LibCperSection?[8];
+
     /// <summary>Starts writing into <paramref name="output"/> (nothing is taken from it until the first write).</summary>
     public void Reset(IBufferWriter<byte> output)
     {

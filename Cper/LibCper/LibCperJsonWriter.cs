@@ -174,7 +174,7 @@ public static class LibCperJsonWriter
         writer.WriteNumber(N.RecordId, h.RecordId);
         writer.WriteStartObject(N.Flags);
         writer.WriteNumber(N.Value, (ulong)h.Flags);
-        writer.WriteString(N.Name, LibCperNames.HeaderFlags.TryGetValue(h.Flags, out var flagName) ? flagName : "Unknown");
+        writer.WriteString(N.Name, h.Flags switch { 1 => N.HeaderFlags[0], 2 => N.HeaderFlags[1], 4 => N.HeaderFlags[2], _ => N.Unknown });
         writer.WriteEndObject();
         writer.WriteNumber(N.PersistenceInfo, h.PersistenceInformation);
         writer.WriteEndObject();
@@ -182,6 +182,7 @@ public static class LibCperJsonWriter
         // libcper stops the whole record at a section whose body is not there; its descriptor is still listed.
         writer.WriteStartArray(N.SectionDescriptors);
         int sections = 0;
+        var found = writer.Families; // each descriptor's family, looked up once (the first few descriptors)
         for (int i = 0; i < view.DescriptorCount; i++)
         {
             var d = view.GetDescriptor(i);
@@ -194,7 +195,9 @@ public static class LibCperJsonWriter
             writer.WriteEndObject();
             writer.WriteStartObject(N.SectionType);
             writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
-            writer.WriteString(N.Type, LibCperSections.Find(d.SectionType)?.ReadableName ?? "Unknown");
+            var family = LibCperSections.Find(d.SectionType);
+            if (i < found.Length) found[i] = family;
+            writer.WriteString(N.Type, family?.ReadableName ?? "Unknown");
             writer.WriteEndObject();
             if ((d.ValidationBits & 0x1) != 0) writer.WriteGuid(N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
             if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
@@ -209,7 +212,7 @@ public static class LibCperJsonWriter
         {
             var d = view.GetDescriptor(i);
             var body = view.GetSectionBody(i);
-            if (LibCperSections.Find(d.SectionType) is { } section && section.TryWrite(writer, body)) continue;
+            if ((i < found.Length ? found[i] : LibCperSections.Find(d.SectionType)) is { } section && section.TryWrite(writer, body)) continue;
             writer.WriteStartObject();
             writer.WriteStartObject(N.Unknown);
             writer.WriteBase64String(N.Data, body);
@@ -218,6 +221,7 @@ public static class LibCperJsonWriter
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+        found.Clear();
     }
 
     private static bool HasBody(CperRecordView view, int index)
@@ -259,6 +263,8 @@ public static class LibCperJsonWriter
             Flags = E("flags"), Value = E("value"), PersistenceInfo = E("persistenceInfo"), SectionDescriptors = E("sectionDescriptors"),
             SectionOffset = E("sectionOffset"), SectionLength = E("sectionLength"), SectionType = E("sectionType"), Data = E("data"),
             FruId = E("fruID"), FruText = E("fruText"), Sections = E("sections"), Unknown = E("Unknown");
+
+        public static readonly JsonEncodedText[] HeaderFlags = [E("HW_ERROR_FLAGS_RECOVERED"), E("HW_ERROR_FLAGS_PREVERR"), E("HW_ERROR_FLAGS_SIMULATED")];
 
         public static readonly JsonEncodedText[] DescriptorFlags = [.. LibCperNames.DescriptorFlags.Select(E)];
 
@@ -303,7 +309,6 @@ public static class LibCperJsonWriter
 internal static class LibCperNames
 {
     public static readonly string[] Severities = ["Recoverable", "Fatal", "Corrected", "Informational"];
-    public static readonly Dictionary<ulong, string> HeaderFlags = new() { [1] = "HW_ERROR_FLAGS_RECOVERED", [2] = "HW_ERROR_FLAGS_PREVERR", [4] = "HW_ERROR_FLAGS_SIMULATED" };
     public static readonly string[] DescriptorFlags = ["primary", "containmentWarning", "reset", "errorThresholdExceeded", "resourceNotAccessible", "latentError", "propagated", "overflow"];
 
     private static readonly Dictionary<Guid, string> s_notifications = new()
