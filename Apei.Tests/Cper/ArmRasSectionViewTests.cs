@@ -147,7 +147,10 @@ public sealed class ArmRasWalkCountTests
             foreach (var p in a.Pairs) pairs += p.Key != Guid.Empty ? 1 : 0;
             Assert.Equal((n, n, n), (syndromes, contexts, pairs));
             var output = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var w = new Utf8JsonWriter(output)) Assert.True(new ApeiKit.Cper.LibCper.LcArmRas().TryWrite(w, body));
+            var w = new ApeiKit.Cper.LibCper.LcWriter();
+            w.Reset(output);
+            Assert.True(new ApeiKit.Cper.LibCper.LcArmRas().TryWrite(w, body));
+            w.Flush();
             Assert.Equal(n, JsonDocument.Parse(output.WrittenMemory).RootElement.GetProperty("ArmRas").GetProperty("auxData").GetProperty("keyValuePairs").GetArrayLength());
             return (ArmRasSection.MeasureCalls, ArmRasAuxiliaryData.WalkCalls);
         }

@@ -56,7 +56,8 @@ public class LibCperMapTests
     public void A_body_shorter_than_libcpers_structure_writes_nothing()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using var w = new Utf8JsonWriter(buffer);
+        var w = new LcWriter();
+        w.Reset(buffer);
         // libcper reads the 80-byte memory layout only; ApeiKit's model also takes the 73-byte one.
         Assert.False(LcFixed.Memory.TryWrite(w, new byte[MemoryErrorSection.LegacySize]));
         w.Flush();

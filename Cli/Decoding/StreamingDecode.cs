@@ -26,7 +26,6 @@ internal static class StreamingDecode
     private const int JsonDataLimit = 4096;
 
     private static readonly JsonWriterOptions s_indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-    private static readonly JsonWriterOptions s_compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private enum Format { Text, Layout, Json, Ndjson }
 
@@ -107,7 +106,7 @@ internal static class StreamingDecode
         public TextWriter? Direct { get; init; }
 
         /// <summary>
-        /// Our NDJSON goes straight into the output's buffer when set (standard output, records written as they are
+        /// NDJSON (ours and libcper's) goes straight into the output's buffer when set (standard output, records written as they are
         /// rendered): no per-record buffer to clear and copy out (issue #15: 5% of a profile).
         /// </summary>
         public IBufferWriter<byte>? DirectJson { get; init; }
@@ -202,12 +201,16 @@ internal static class StreamingDecode
             if (libcper)
             {
                 int mark = json.WrittenCount;
-                if (_libcper is null) _libcper = new Utf8JsonWriter(json, format == Format.Json ? s_indented : s_compact);
-                else _libcper.Reset(json);
                 try
                 {
-                    LibCperJsonWriter.Write(bytes, _libcper, options);
-                    _libcper.Flush();
+                    if (format == Format.Ndjson) LibCperJsonWriter.Write(bytes, json, options); // compact, straight into the buffer
+                    else
+                    {
+                        if (_libcper is null) _libcper = new Utf8JsonWriter(json, s_indented);
+                        else _libcper.Reset(json);
+                        LibCperJsonWriter.Write(bytes, _libcper, options);
+                        _libcper.Flush();
+                    }
                 }
                 catch (ApeiContentException e)
                 {
@@ -226,6 +229,19 @@ internal static class StreamingDecode
         /// <summary>Renders a record as our JSON, appending it to <paramref name="json"/>.</summary>
         public void RenderJson(ref RecordUnit u, ReadOnlySpan<byte> bytes, IBufferWriter<byte> json)
         {
+            if (libcper)
+            {
+                // libcper's NDJSON straight into the output's buffer; a record refused writes nothing (the header is read first).
+                try
+                {
+                    LibCperJsonWriter.Write(bytes, json, options);
+                }
+                catch (ApeiContentException e)
+                {
+                    u.Failure = e.Message;
+                }
+                return;
+            }
             var renderer = JsonInto(json);
             DescribeRecord(renderer, u, bytes, options);
             renderer.Flush();
@@ -350,7 +366,7 @@ internal static class StreamingDecode
                 var worker = new Worker(fmt, inputs.Options, inputs.LibCper)
                 {
                     Direct = fmt is Format.Text or Format.Layout ? output.Text : null,
-                    DirectJson = fmt == Format.Ndjson && !inputs.LibCper ? output.Bytes : null,
+                    DirectJson = fmt == Format.Ndjson ? output.Bytes : null,
                 };
                 Produce(context, inputs, fmt is Format.Text or Format.Layout, maxRecordSize, progress, new SerialSink(worker, state, output, progress), CancellationToken.None);
             }
@@ -551,7 +567,7 @@ internal static class StreamingDecode
         var inlineWorker = new Worker(fmt, inputs.Options, inputs.LibCper)
         {
             Direct = fmt is Format.Text or Format.Layout ? output.Text : null,
-            DirectJson = fmt == Format.Ndjson && !inputs.LibCper ? output.Bytes : null,
+            DirectJson = fmt == Format.Ndjson ? output.Bytes : null,
         };
         try
         {

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -12,35 +12,83 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 public static class LibCperJsonWriter
 {
-    private static readonly JsonWriterOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonWriterOptions s_indented = s_compact with { Indented = true };
+    private static readonly JsonWriterOptions s_indented = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
-    /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, Utf8JsonWriter, CperDecodeOptions)"/> streams, parsed).</summary>
+    /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, IBufferWriter{byte}, CperDecodeOptions)"/> writes, parsed).</summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="options">Limits for reading the record (its size limit); <see cref="CperDecodeOptions.Default"/> when null.</param>
     /// <exception cref="ApeiContentException">Not even a CPER header is present.</exception>
     public static JsonObject ToJsonNode(ReadOnlySpan<byte> record, CperDecodeOptions? options = null)
-        => (JsonObject)JsonNode.Parse(Render(record, s_compact, options).WrittenSpan)!;
+    {
+        var w = Rent();
+        try
+        {
+            w.ResetOwn();
+            WriteRecord(record, w, options);
+            w.Flush();
+            return (JsonObject)JsonNode.Parse(w.Written)!;
+        }
+        finally
+        {
+            Return(w);
+        }
+    }
 
     /// <summary>The record as libcper JSON text.</summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="indented">Indented (libcper's <c>cper-convert</c> output) or compact.</param>
     /// <param name="options">Limits for reading the record (its size limit); <see cref="CperDecodeOptions.Default"/> when null.</param>
     public static string Write(ReadOnlySpan<byte> record, bool indented = true, CperDecodeOptions? options = null)
-        => System.Text.Encoding.UTF8.GetString(Render(record, indented ? s_indented : s_compact, options).WrittenSpan);
-
-    private static System.Buffers.ArrayBufferWriter<byte> Render(ReadOnlySpan<byte> record, JsonWriterOptions json, CperDecodeOptions? options)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, json);
-        Write(record, writer, options);
-        writer.Flush();
-        return buffer;
+        var w = Rent();
+        try
+        {
+            w.ResetOwn();
+            WriteRecord(record, w, options);
+            w.Flush();
+            if (!indented) return System.Text.Encoding.UTF8.GetString(w.Written);
+            var buffer = new ArrayBufferWriter<byte>(w.Written.Length * 2);
+            using (var writer = new Utf8JsonWriter(buffer, s_indented)) Rewrite(w.Written, writer);
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            Return(w);
+        }
     }
 
     /// <summary>
-    /// Writes the record as libcper JSON straight to <paramref name="writer"/>: header, descriptors and every section family
-    /// (member maps, <see cref="LibCperMap"/>, and the hand-written streamed families) with pre-encoded names and no tree.
+    /// Writes the record as compact libcper JSON (escaped as <see cref="System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>
+    /// escapes) straight into <paramref name="output"/>'s memory: header, descriptors and every section family (member
+    /// maps, <see cref="LibCperMap"/>, and the hand-written streamed families) with names encoded once, no tree and nothing
+    /// allocated per record. The same bytes as <see cref="Write(ReadOnlySpan{byte}, Utf8JsonWriter, CperDecodeOptions)"/>
+    /// with a compact writer and that encoder.
+    /// </summary>
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="output">Receives the JSON (appended).</param>
+    /// <param name="options">Limits for reading the record: the CLI passes the ones its <c>--max-record-size</c> gives, so a
+    /// record the framing accepted is not refused here; <see cref="CperDecodeOptions.Default"/> when null.</param>
+    /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
+    public static void Write(ReadOnlySpan<byte> record, IBufferWriter<byte> output, CperDecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var w = Rent();
+        try
+        {
+            w.Reset(output);
+            WriteRecord(record, w, options);
+            w.Flush();
+        }
+        finally
+        {
+            Return(w);
+        }
+    }
+
+    /// <summary>
+    /// Writes the record as libcper JSON to <paramref name="writer"/>: rendered compact (<see cref="Write(ReadOnlySpan{byte}, IBufferWriter{byte}, CperDecodeOptions)"/>),
+    /// then written raw when the writer is compact with the relaxed encoder, else re-written through the writer (indentation,
+    /// another encoder's escaping).
     /// </summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="writer">Receives the JSON.</param>
@@ -50,6 +98,58 @@ public static class LibCperJsonWriter
     public static void Write(ReadOnlySpan<byte> record, Utf8JsonWriter writer, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        var w = Rent();
+        try
+        {
+            w.ResetOwn();
+            WriteRecord(record, w, options);
+            w.Flush();
+            if (!writer.Options.Indented && ReferenceEquals(writer.Options.Encoder, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+                writer.WriteRawValue(w.Written, skipInputValidation: true);
+            else Rewrite(w.Written, writer);
+        }
+        finally
+        {
+            Return(w);
+        }
+    }
+
+    /// <summary>Compact JSON this class wrote, token by token through <paramref name="writer"/> (its indentation and encoder; not a hot path).</summary>
+    private static void Rewrite(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
+    {
+        using var document = JsonDocument.Parse(json.ToArray());
+        document.RootElement.WriteTo(writer);
+    }
+
+    // Writers kept for reuse (a few slots, taken and put back with Interlocked.Exchange): nothing allocated per record,
+    // and no state that steers decoding (a writer holds only its buffers between records).
+    private static readonly LcWriter?[] s_writers = new LcWriter?[Math.Clamp(Environment.ProcessorCount * 2, 2, 16)];
+
+    private static LcWriter Rent()
+    {
+        for (int i = 0; i < s_writers.Length; i++)
+            if (Interlocked.Exchange(ref s_writers[i], null) is { } w) return w;
+        return new LcWriter();
+    }
+
+    private static void Return(LcWriter w)
+    {
+        w.Reset(NoOutput.Instance);
+        for (int i = 0; i < s_writers.Length; i++)
+            if (Interlocked.CompareExchange(ref s_writers[i], w, null) is null) return;
+    }
+
+    /// <summary>Where a returned writer points: it keeps no reference to the caller's output.</summary>
+    private sealed class NoOutput : IBufferWriter<byte>
+    {
+        public static readonly NoOutput Instance = new();
+        public void Advance(int count) => throw new InvalidOperationException();
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new InvalidOperationException();
+        public Span<byte> GetSpan(int sizeHint = 0) => throw new InvalidOperationException();
+    }
+
+    private static void WriteRecord(ReadOnlySpan<byte> record, LcWriter writer, CperDecodeOptions? options)
+    {
         var view = CperRecordView.ReadPrefix(record, out _, 0, options);
         var h = view.Header;
         writer.WriteStartObject();
@@ -58,23 +158,23 @@ public static class LibCperJsonWriter
         writer.WriteNumber(N.SectionCount, h.SectionCount);
         WriteSeverity(writer, h.Severity);
         writer.WriteNumber(N.RecordLength, h.RecordLength);
-        Span<char> ts = stackalloc char[32];
+        Span<byte> ts = stackalloc byte[32];
         if ((h.ValidationBits & 0x2) != 0 && FormatTimestamp(h.Bytes.Slice(CperRecordHeader.TimestampOffset, 8), ts) is int tsLength and >= 0)
         {
-            writer.WriteString(N.Timestamp, ts[..tsLength]);
+            writer.WriteAscii(N.Timestamp, ts[..tsLength]);
             writer.WriteBoolean(N.TimestampIsPrecise, (h.Bytes[CperRecordHeader.TimestampOffset + 3] & 1) != 0);
         }
-        if ((h.ValidationBits & 0x1) != 0) Lc.WriteGuid(writer, N.PlatformId, h.Bytes.Slice(CperRecordHeader.PlatformIdOffset, 16));
-        if ((h.ValidationBits & 0x4) != 0) Lc.WriteGuid(writer, N.PartitionId, h.Bytes.Slice(CperRecordHeader.PartitionIdOffset, 16));
-        Lc.WriteGuid(writer, N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
+        if ((h.ValidationBits & 0x1) != 0) writer.WriteGuid(N.PlatformId, h.Bytes.Slice(CperRecordHeader.PlatformIdOffset, 16));
+        if ((h.ValidationBits & 0x4) != 0) writer.WriteGuid(N.PartitionId, h.Bytes.Slice(CperRecordHeader.PartitionIdOffset, 16));
+        writer.WriteGuid(N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
         writer.WriteStartObject(N.NotificationType);
-        Lc.WriteGuid(writer, N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
-        WriteText(writer, N.Type, LibCperNames.NotificationType(h.NotificationType));
+        writer.WriteGuid(N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
+        writer.WriteString(N.Type, LibCperNames.NotificationType(h.NotificationType));
         writer.WriteEndObject();
         writer.WriteNumber(N.RecordId, h.RecordId);
         writer.WriteStartObject(N.Flags);
         writer.WriteNumber(N.Value, (ulong)h.Flags);
-        WriteText(writer, N.Name, LibCperNames.HeaderFlags.TryGetValue(h.Flags, out var flagName) ? flagName : "Unknown");
+        writer.WriteString(N.Name, h.Flags switch { 1 => N.HeaderFlags[0], 2 => N.HeaderFlags[1], 4 => N.HeaderFlags[2], _ => N.Unknown });
         writer.WriteEndObject();
         writer.WriteNumber(N.PersistenceInfo, h.PersistenceInformation);
         writer.WriteEndObject();
@@ -82,6 +182,7 @@ public static class LibCperJsonWriter
         // libcper stops the whole record at a section whose body is not there; its descriptor is still listed.
         writer.WriteStartArray(N.SectionDescriptors);
         int sections = 0;
+        var found = writer.Families; // each descriptor's family, looked up once (the first few descriptors)
         for (int i = 0; i < view.DescriptorCount; i++)
         {
             var d = view.GetDescriptor(i);
@@ -93,10 +194,12 @@ public static class LibCperJsonWriter
             for (int b = 0; b < N.DescriptorFlags.Length; b++) writer.WriteBoolean(N.DescriptorFlags[b], ((d.Flags >> b) & 1) != 0);
             writer.WriteEndObject();
             writer.WriteStartObject(N.SectionType);
-            Lc.WriteGuid(writer, N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
-            WriteText(writer, N.Type, LibCperSections.Find(d.SectionType)?.ReadableName ?? "Unknown");
+            writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            var family = LibCperSections.Find(d.SectionType);
+            if (i < found.Length) found[i] = family;
+            writer.WriteString(N.Type, family?.ReadableName ?? "Unknown");
             writer.WriteEndObject();
-            if ((d.ValidationBits & 0x1) != 0) Lc.WriteGuid(writer, N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
+            if ((d.ValidationBits & 0x1) != 0) writer.WriteGuid(N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
             if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
             WriteSeverity(writer, d.Severity);
             writer.WriteEndObject();
@@ -109,7 +212,7 @@ public static class LibCperJsonWriter
         {
             var d = view.GetDescriptor(i);
             var body = view.GetSectionBody(i);
-            if (LibCperSections.Find(d.SectionType) is { } section && section.TryWrite(writer, body)) continue;
+            if ((i < found.Length ? found[i] : LibCperSections.Find(d.SectionType)) is { } section && section.TryWrite(writer, body)) continue;
             writer.WriteStartObject();
             writer.WriteStartObject(N.Unknown);
             writer.WriteBase64String(N.Data, body);
@@ -118,6 +221,7 @@ public static class LibCperJsonWriter
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
+        found.Clear();
     }
 
     private static bool HasBody(CperRecordView view, int index)
@@ -133,7 +237,7 @@ public static class LibCperJsonWriter
         }
     }
 
-    private static void WriteRevision(Utf8JsonWriter writer, JsonEncodedText name, ushort revision)
+    private static void WriteRevision(LcWriter writer, JsonEncodedText name, ushort revision)
     {
         writer.WriteStartObject(name);
         writer.WriteNumber(N.Major, revision >> 8);
@@ -141,24 +245,12 @@ public static class LibCperJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteSeverity(Utf8JsonWriter writer, uint severity)
+    private static void WriteSeverity(LcWriter writer, uint severity)
     {
         writer.WriteStartObject(N.Severity);
         writer.WriteNumber(N.Code, severity);
-        if (IsPlain(writer)) writer.WriteString(N.Name, severity < 4 ? N.Severities[severity] : N.Unknown);
-        else writer.WriteString(N.Name, severity < 4 ? LibCperNames.Severities[severity] : "Unknown");
+        writer.WriteString(N.Name, severity < 4 ? N.Severities[severity] : N.Unknown);
         writer.WriteEndObject();
-    }
-
-    /// <summary>The default or the relaxed encoder (or none): text they leave alone is written pre-encoded; any other encoder escapes every value itself.</summary>
-    private static bool IsPlain(Utf8JsonWriter writer)
-        => writer.Options.Encoder is not { } e || ReferenceEquals(e, System.Text.Encodings.Web.JavaScriptEncoder.Default) || ReferenceEquals(e, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
-
-    /// <summary>A name from libcper's tables: pre-encoded when it needs no escaping (no escaping check per record), else escaped by the writer.</summary>
-    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, string text)
-    {
-        if (IsPlain(writer) && N.PlainText(text) is { } encoded) writer.WriteString(name, encoded);
-        else writer.WriteString(name, text);
     }
 
     /// <summary>libcper's member names, encoded once (plain ASCII: every encoder writes them the same way).</summary>
@@ -172,34 +264,44 @@ public static class LibCperJsonWriter
             SectionOffset = E("sectionOffset"), SectionLength = E("sectionLength"), SectionType = E("sectionType"), Data = E("data"),
             FruId = E("fruID"), FruText = E("fruText"), Sections = E("sections"), Unknown = E("Unknown");
 
+        public static readonly JsonEncodedText[] HeaderFlags = [E("HW_ERROR_FLAGS_RECOVERED"), E("HW_ERROR_FLAGS_PREVERR"), E("HW_ERROR_FLAGS_SIMULATED")];
+
         public static readonly JsonEncodedText[] DescriptorFlags = [.. LibCperNames.DescriptorFlags.Select(E)];
 
         // Value texts from libcper's tables, encoded once (plain ASCII): written without the writer's escaping check.
         public static readonly JsonEncodedText[] Severities = [.. LibCperNames.Severities.Select(E)];
 
-        // Names from libcper's tables (notification types, section families: a few dozen strings), encoded once when no
-        // encoder escapes anything in them; null for one that needs escaping (written as text, escaped by the writer).
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText?> s_values = new(StringComparer.Ordinal);
-
-        public static JsonEncodedText? PlainText(string text)
-        {
-            if (s_values.TryGetValue(text, out var e)) return e;
-            var encoded = E(text);
-            JsonEncodedText? plain = encoded.Value == text ? encoded : null; // the default encoder left it alone: so does every encoder in use
-            if (s_values.Count < 1024) s_values.TryAdd(text, plain); // bounded, whatever a vendor's table holds
-            return plain;
-        }
-
         private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
     }
 
-    /// <summary>libcper's timestamp text, <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields, into <paramref name="text"/> (32 characters); the length, or -1 when a field is out of range.</summary>
-    internal static int FormatTimestamp(ReadOnlySpan<byte> t, Span<char> text)
+    /// <summary>libcper's timestamp text, <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields (UEFI 2.10 N.2.1.1), into <paramref name="text"/> (25 bytes of ASCII); the length, or -1 when a field is out of range.</summary>
+    internal static int FormatTimestamp(ReadOnlySpan<byte> t, Span<byte> text)
     {
         static int Bcd(byte b) => (b >> 4) * 10 + (b & 0xF);
         int seconds = Bcd(t[0]), minutes = Bcd(t[1]), hours = Bcd(t[2]), day = Bcd(t[4]), month = Bcd(t[5]), year = Bcd(t[6]) % 100, century = Bcd(t[7]) % 100;
         if (month > 12 || day > 31 || hours > 24 || minutes > 60 || seconds >= 60) return -1;
-        return text.TryWrite(CultureInfo.InvariantCulture, $"{century:D2}{year:D2}-{month:D2}-{day:D2}T{hours:D2}:{minutes:D2}:{seconds:D2}+00:00", out int n) ? n : -1;
+        // Every part is 0-99 here (a BCD byte's nibbles are at most 15: 15 * 10 + 15 = 165 only for parts checked above or taken % 100).
+        var d = text[..25];
+        Two(d, 0, century);
+        Two(d, 2, year);
+        d[4] = (byte)'-';
+        Two(d, 5, month);
+        d[7] = (byte)'-';
+        Two(d, 8, day);
+        d[10] = (byte)'T';
+        Two(d, 11, hours);
+        d[13] = (byte)':';
+        Two(d, 14, minutes);
+        d[16] = (byte)':';
+        Two(d, 17, seconds);
+        "+00:00"u8.CopyTo(d[19..]);
+        return 25;
+
+        static void Two(Span<byte> d, int at, int v)
+        {
+            d[at] = (byte)('0' + v / 10);
+            d[at + 1] = (byte)('0' + v % 10);
+        }
     }
 }
 
@@ -207,7 +309,6 @@ public static class LibCperJsonWriter
 internal static class LibCperNames
 {
     public static readonly string[] Severities = ["Recoverable", "Fatal", "Corrected", "Informational"];
-    public static readonly Dictionary<ulong, string> HeaderFlags = new() { [1] = "HW_ERROR_FLAGS_RECOVERED", [2] = "HW_ERROR_FLAGS_PREVERR", [4] = "HW_ERROR_FLAGS_SIMULATED" };
     public static readonly string[] DescriptorFlags = ["primary", "containmentWarning", "reset", "errorThresholdExceeded", "resourceNotAccessible", "latentError", "propagated", "overflow"];
 
     private static readonly Dictionary<Guid, string> s_notifications = new()

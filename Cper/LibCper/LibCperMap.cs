@@ -43,7 +43,7 @@ internal enum LcKind
 }
 
 /// <summary>Writes a hand-written member (name and value) from the body.</summary>
-internal delegate void LcQuirkWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid);
+internal delegate void LcQuirkWrite(LcWriter w, ReadOnlySpan<byte> body, ulong valid);
 
 /// <summary>Reads a hand-written member back into the body; returns the validation bits it sets.</summary>
 internal delegate ulong LcQuirkRead(JsonNode? node, Span<byte> body);
@@ -283,7 +283,7 @@ internal static class Lm
 
 /// <summary>
 /// A libcper section family declared as a member map over an ApeiKit layout (issue #12 item 2): one engine walks the map
-/// to write libcper's JSON straight into a <see cref="Utf8JsonWriter"/> (names pre-encoded, nothing allocated) and to read
+/// to write libcper's JSON straight into a <see cref="LcWriter"/> (names pre-encoded, nothing allocated) and to read
 /// libcper's JSON back into the body bytes, which the section's codec then decodes into ApeiKit's model. Member order is
 /// libcper's (its <c>sections/cper-section-*.c</c>).
 /// </summary>
@@ -327,7 +327,7 @@ internal sealed class LibCperMap : LibCperSection
     public Action<JsonObject, byte[]>? AfterRead { get; init; }
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (body.Length < MinimumLength || (Accepts is not null && !Accepts(body))) return false;
         ulong valid = Layout.ReadValidationBits(body);
@@ -345,7 +345,7 @@ internal sealed class LibCperMap : LibCperSection
         return true;
     }
 
-    private static void WriteMembers(Utf8JsonWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
+    private static void WriteMembers(LcWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
     {
         foreach (var m in members)
         {
@@ -355,12 +355,7 @@ internal sealed class LibCperMap : LibCperSection
                 case LcKind.Int: w.WriteNumber(m.Encoded, m.Value(body)); break;
                 case LcKind.Int32: w.WriteNumber(m.Encoded, unchecked((int)(uint)m.Value(body))); break;
                 case LcKind.Bool: w.WriteBoolean(m.Encoded, m.Value(body) != 0); break;
-                case LcKind.Hex:
-                {
-                    Span<char> text = stackalloc char[18];
-                    w.WriteString(m.Encoded, text[..Lc.FormatHex(m.Value(body), m.Digits, text)]);
-                    break;
-                }
+                case LcKind.Hex: w.WriteHex(m.Encoded, m.Value(body), m.Digits); break;
                 case LcKind.Pair: WritePair(w, m.Encoded, m.Value(body), m.Names!); break;
                 case LcKind.Bits:
                 {
@@ -376,7 +371,7 @@ internal sealed class LibCperMap : LibCperSection
                     if (Lc.UntrustedLength(body.Slice(m.Field!.Offset, m.Field.Size)) is int n and >= 0) w.WriteString(m.Encoded, body.Slice(m.Field.Offset, n));
                     break;
                 case LcKind.Base64: w.WriteBase64String(m.Encoded, body.Slice(m.Field!.Offset, m.Field.Size)); break;
-                case LcKind.Guid: w.WriteString(m.Encoded, new Guid(body.Slice(m.Field!.Offset, 16))); break;
+                case LcKind.Guid: w.WriteGuid(m.Encoded, body.Slice(m.Field!.Offset, 16)); break;
                 case LcKind.Object:
                     w.WriteStartObject(m.Encoded);
                     WriteMembers(w, m.Members!, body, valid);
@@ -388,7 +383,7 @@ internal sealed class LibCperMap : LibCperSection
     }
 
     /// <summary>libcper's readable pair (<c>integer_to_readable_pair</c>; with a description, <c>_with_desc</c>).</summary>
-    public static void WritePair(Utf8JsonWriter w, JsonEncodedText name, ulong value, LcNames names)
+    public static void WritePair(LcWriter w, JsonEncodedText name, ulong value, LcNames names)
     {
         w.WriteStartObject(name);
         w.WriteNumber(Lc.ValueName, value);

@@ -24,58 +24,33 @@ internal abstract class LibCperSection
     /// Writes the section object (<c>{"message": …, ShortName: {…}}</c>) as libcper renders it, or writes nothing and returns
     /// false when libcper would fail (then the body is shown as <c>Unknown</c> base64).
     /// </summary>
-    public abstract bool TryWrite(Utf8JsonWriter writer, ReadOnlySpan<byte> body);
+    public abstract bool TryWrite(LcWriter writer, ReadOnlySpan<byte> body);
 
     /// <summary>The section body libcper's JSON describes, as ApeiKit's model of the section (it encodes itself).</summary>
     public abstract CperSectionBody FromIrBody(JsonObject ir);
 }
 
 /// <summary>Small helpers shared by the libcper section writers and readers (libcper's text forms and JSON values; no byte offsets: bodies are read through ApeiKit's section declarations).</summary>
-/// <remarks>Writers stream into a <see cref="Utf8JsonWriter"/>; no JSON tree is built on the write path. Readers take libcper's JSON as a <see cref="JsonObject"/> (input is not the hot path).</remarks>
+/// <remarks>Writers stream into a <see cref="LcWriter"/>; no JSON tree is built on the write path. Readers take libcper's JSON as a <see cref="JsonObject"/> (input is not the hot path).</remarks>
 internal static class Lc
 {
     public static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value"), NameName = JsonEncodedText.Encode("name"),
         DescriptionName = JsonEncodedText.Encode("description"), MessageName = JsonEncodedText.Encode("message");
-    private static readonly string[] s_hexFormats = [.. Enumerable.Range(0, 17).Select(d => "X" + d.ToString(CultureInfo.InvariantCulture))];
 
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
 
-    /// <summary>libcper's <c>0x%0*llX</c> form into <paramref name="text"/> (18 characters hold any value); returns the length.</summary>
-    public static int FormatHex(ulong v, int digits, Span<char> text)
-    {
-        text[0] = '0';
-        text[1] = 'x';
-        v.TryFormat(text[2..], out int n, s_hexFormats[digits], CultureInfo.InvariantCulture);
-        return n + 2;
-    }
     /// <summary>A member in libcper's <c>0x%0*llX</c> form, written with no string allocated.</summary>
-    public static void WriteHex(Utf8JsonWriter w, JsonEncodedText name, ulong value, int digits)
-    {
-        Span<char> text = stackalloc char[18];
-        w.WriteString(name, text[..FormatHex(value, digits, text)]);
-    }
+    public static void WriteHex(LcWriter w, JsonEncodedText name, ulong value, int digits) => w.WriteHex(name, value, digits);
 
-    /// <summary>
-    /// A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it ("D", lower case; the first three
-    /// groups little-endian, UEFI 2.10 appendix A), formatted by <see cref="EfiGuid.WriteUtf8"/> and written raw: the
-    /// writer's own formatter (vectorised, a scalar shuffle in this Native AOT build) and the escaping check (hex digits
-    /// and '-' never need it) were 7% of the libcper dialect's profile.
-    /// </summary>
-    public static void WriteGuid(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> raw)
-    {
-        Span<byte> text = stackalloc byte[EfiGuid.Utf8Length + 2];
-        text[0] = text[^1] = (byte)'"';
-        EfiGuid.WriteUtf8(raw, text[1..^1]);
-        writer.WritePropertyName(name);
-        writer.WriteRawValue(text, skipInputValidation: true);
-    }
+    /// <summary>A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it ("D", lower case; the first three groups little-endian, UEFI 2.10 appendix A).</summary>
+    public static void WriteGuid(LcWriter writer, JsonEncodedText name, ReadOnlySpan<byte> raw) => writer.WriteGuid(name, raw);
 
-    /// <summary><see cref="WriteGuid(Utf8JsonWriter, JsonEncodedText, ReadOnlySpan{byte})"/> of a <see cref="Guid"/> (its 16 bytes in EFI_GUID order).</summary>
-    public static void WriteGuid(Utf8JsonWriter writer, JsonEncodedText name, Guid value)
+    /// <summary><see cref="WriteGuid(LcWriter, JsonEncodedText, ReadOnlySpan{byte})"/> of a <see cref="Guid"/> (its 16 bytes in EFI_GUID order).</summary>
+    public static void WriteGuid(LcWriter writer, JsonEncodedText name, Guid value)
     {
         Span<byte> raw = stackalloc byte[16];
         value.TryWriteBytes(raw);
-        WriteGuid(writer, name, raw);
+        writer.WriteGuid(name, raw);
     }
 
     /// <summary>Copies <paramref name="s"/> into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
@@ -279,7 +254,7 @@ internal static class Lc
     private static readonly JsonEncodedText[] s_statusBits = [.. s_statusBitNames.Select(n => JsonEncodedText.Encode(n))];
 
     /// <summary>UEFI generic Error Status (64-bit) as libcper shows it (<c>cper_generic_error_status_to_ir</c>, <c>cper-utils.c</c>).</summary>
-    public static void WriteErrorStatus(Utf8JsonWriter w, JsonEncodedText name, ulong status)
+    public static void WriteErrorStatus(LcWriter w, JsonEncodedText name, ulong status)
     {
         w.WriteStartObject(name);
         LibCperMap.WritePair(w, s_errorTypeName, (status >> 8) & 0xFF, s_errorTypeNames);

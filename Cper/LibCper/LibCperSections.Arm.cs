@@ -14,7 +14,7 @@ namespace ApeiKit.Cper.LibCper;
 /// registers from the model's register layouts (in their order, which is libcper's).
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body, through the section's
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body, through the section's
 /// declarations and its zero-copy view (<see cref="ArmProcessorSectionView"/>: the header fields, the error-information
 /// entries, the contexts with the section's own bounds), names encoded once. Two passes: the first checks everything
 /// that makes the section libcper's <c>Unknown</c> (what the model's decoder refuses, padding libcper cannot walk, a
@@ -138,7 +138,7 @@ internal sealed class LcArm : LibCperSection
     private static readonly FieldDef s_miscValue = ArmProcessorSection.RegisterLayout(MiscType)!.Find("value")!;
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (!Check(body, out int vendorStart, out int limit)) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
@@ -246,7 +246,7 @@ internal sealed class LcArm : LibCperSection
         return n;
     }
 
-    private static void WriteHeader(Utf8JsonWriter w, ArmProcessorSectionView view)
+    private static void WriteHeader(LcWriter w, ArmProcessorSectionView view)
     {
         ulong v = view.ValidationBits;
         w.WriteNumber(s_errorInfoNum, view.ErrInfoNum);
@@ -271,7 +271,7 @@ internal sealed class LcArm : LibCperSection
         if ((running >> 31) == 0) w.WriteNumber(s_psciState, view.PsciState); // libcper: PSCI state unless bit 31 of the running state
     }
 
-    private static void WriteErrorInfo(Utf8JsonWriter w, ArmErrorInfoView e)
+    private static void WriteErrorInfo(LcWriter w, ArmErrorInfoView e)
     {
         ulong v = e.ValidationBits;
         w.WriteStartObject();
@@ -307,7 +307,7 @@ internal sealed class LcArm : LibCperSection
     }
 
     /// <summary>Each member shown when its validation bit (bits 0-15 of the value) is set; a bus error's access mode gated on bit 8 as libcper does.</summary>
-    private static void WriteInformation(Utf8JsonWriter w, JsonEncodedText kind, Streamed[] members, ulong info)
+    private static void WriteInformation(LcWriter w, JsonEncodedText kind, Streamed[] members, ulong info)
     {
         w.WriteStartObject(s_errorInformation);
         w.WriteStartObject(kind);
@@ -339,7 +339,7 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
-    private static void WriteContext(Utf8JsonWriter w, ArmContextInfoView c)
+    private static void WriteContext(LcWriter w, ArmContextInfoView c)
     {
         int type = c.RegisterContextType;
         var array = c.RegisterArray;
@@ -380,7 +380,7 @@ internal sealed class LcArm : LibCperSection
     }
 
     /// <summary><c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it).</summary>
-    private static void WriteBase64(Utf8JsonWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes)
+    private static void WriteBase64(LcWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
         int chars = (bytes.Length + 2) / 3 * 4;
         char[]? rented = null;

@@ -14,7 +14,7 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 /// <remarks>
 /// Streamed (issue #15): the body is checked by the section's own walk (<see cref="ArmRasSectionView.PartsFit"/>, which
-/// refuses what the model refuses), then written straight into the <see cref="Utf8JsonWriter"/> through the section's
+/// refuses what the model refuses), then written straight into the <see cref="LcWriter"/> through the section's
 /// zero-copy views (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views),
 /// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
@@ -59,7 +59,7 @@ internal sealed class LcArmRas : LibCperSection
         s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw");
 
     /// <summary>libcper's <c>{"raw": v, "value": name}</c> (no name past its table).</summary>
-    private static void WriteDict(Utf8JsonWriter w, JsonEncodedText name, ulong v, string[] names)
+    private static void WriteDict(LcWriter w, JsonEncodedText name, ulong v, string[] names)
     {
         w.WriteStartObject(name);
         w.WriteNumber(s_raw, v);
@@ -68,7 +68,7 @@ internal sealed class LcArmRas : LibCperSection
     }
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64. Measured
         // once; the syndromes and auxiliary data are sliced from these parts.
@@ -139,7 +139,7 @@ internal sealed class LcArmRas : LibCperSection
     }
 
     /// <summary>The auxiliary data, already walked (every context and pair fits).</summary>
-    private static void WriteAux(Utf8JsonWriter w, ArmRasAuxiliaryDataView aux)
+    private static void WriteAux(LcWriter w, ArmRasAuxiliaryDataView aux)
     {
         w.WriteStartObject(s_auxData);
         w.WriteNumber(s_version, aux.Version);

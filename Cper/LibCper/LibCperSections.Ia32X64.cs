@@ -11,7 +11,7 @@ namespace ApeiKit.Cper.LibCper;
 /// operations 0-6 for TLB and bus checks): both only in this rendering, see docs/libcper-compat.md.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body through
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body through
 /// <see cref="Ia32X64ProcessorSectionView"/> (header, error-information entries) and <see cref="Ia32X64ContextInfoView"/>
 /// (each context header), names encoded once, nothing allocated. Check-information members come from the bit fields of
 /// <see cref="Ia32X64ProcessorSection.CheckInfoField"/>, registers from <see cref="Ia32X64ProcessorSection.RegisterLayout"/>.
@@ -121,7 +121,7 @@ internal sealed class LcIa32X64 : LibCperSection
     /// shorter than the 64-byte header, ERROR_INFO_NUM structures that do not fit, or fewer bytes after them than
     /// CONTEXT_INFO_NUM 16-byte context headers.
     /// </remarks>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (body.Length < Ia32X64ProcessorSection.HeaderSize || !Ia32X64ProcessorSection.Measure(body, out int infoNum, out _, out int contextNum)) return false;
         int contextStart = Ia32X64ProcessorSection.HeaderSize + infoNum * Ia32X64ErrorInfo.Size;
@@ -156,7 +156,7 @@ internal sealed class LcIa32X64 : LibCperSection
         return true;
     }
 
-    private static void WriteErrorInfo(Utf8JsonWriter w, Ia32X64ErrorInfoView e)
+    private static void WriteErrorInfo(LcWriter w, Ia32X64ErrorInfoView e)
     {
         var g = e.ErrorType;
         int index = Array.IndexOf(CheckGuids, g);
@@ -176,7 +176,7 @@ internal sealed class LcIa32X64 : LibCperSection
     }
 
     /// <summary>Check information: each member shown when its validation bit (bits 0-15 of the value) is set.</summary>
-    private static void WriteCheckInfo(Utf8JsonWriter w, Member[] members, ulong c)
+    private static void WriteCheckInfo(LcWriter w, Member[] members, ulong c)
     {
         w.WriteStartObject(s_checkInfo);
         foreach (var m in members)
@@ -199,7 +199,7 @@ internal sealed class LcIa32X64 : LibCperSection
     /// Register Array Size says, and one that does not fit has no <c>registerArray</c> and the walk stays on its header;
     /// any other type is base64 of Register Array Size bytes, none (the walk moving past the header only) when they do not fit.
     /// </summary>
-    private static void WriteContexts(Utf8JsonWriter w, ReadOnlySpan<byte> body, int pos, int count)
+    private static void WriteContexts(LcWriter w, ReadOnlySpan<byte> body, int pos, int count)
     {
         int remaining = body.Length - pos;
         for (int i = 0; i < count; i++)

@@ -33,7 +33,7 @@ internal static class LcDmar
     /// The VT-d fault recording register (VT-d specification 11.4.14, 128 bits), which the model keeps as its 16 bytes:
     /// libcper shows its fields (quirk, docs/libcper-compat.md; <c>privelegeModeRequested</c> is libcper's spelling).
     /// </summary>
-    private static void WriteFaultRecord(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid)
+    private static void WriteFaultRecord(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
         var record = body.Slice(s_faultRecord.Offset, 16);
         ulong lo = BinaryPrimitives.ReadUInt64LittleEndian(record), hi = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
@@ -192,7 +192,7 @@ internal static class LcVariable
 
 /// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> through the section's generated view
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> through the section's generated view
 /// (<see cref="CxlProtocolErrorSectionView"/>), names encoded once, nothing allocated per record. Reading back goes
 /// through the model (<see cref="FromIrBody"/>).
 /// </remarks>
@@ -212,7 +212,7 @@ internal sealed class LcCxlProtocol : LibCperSection
         s_logLength = JsonEncodedText.Encode("errorLogLength"), s_log = JsonEncodedText.Encode("cxlErrorLog");
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         // Shorter than the fixed part, or a DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown).
         if (!CxlProtocolErrorSectionView.TryRead(body, out var m) || !m.HasValidLengths) return false;

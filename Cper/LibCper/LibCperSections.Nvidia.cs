@@ -7,7 +7,7 @@ namespace ApeiKit.Cper.LibCper;
 
 /// <summary>NVIDIA CPU error section as libcper renders it (<c>sections/cper-section-nvidia.c</c>), built on <see cref="NvidiaSection"/>.</summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body through the section's
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body through the section's
 /// zero-copy view (<see cref="NvidiaSectionView"/>, generated from the header's declaration, and its register entries),
 /// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
@@ -26,7 +26,7 @@ internal sealed class LcNvidia : LibCperSection
         s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw");
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> b)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> b)
     {
         // Shorter than the header, or more registers declared than whole entries present: the model refuses it, and the
         // section is shown as base64 Unknown.

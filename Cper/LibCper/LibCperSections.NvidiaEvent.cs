@@ -16,7 +16,7 @@ namespace ApeiKit.Cper.LibCper;
 /// shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="Utf8JsonWriter"/> from the body with libcper's context walk
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's context walk
 /// (<see cref="NvidiaEventSection.TryWalkContext"/>, the model's), names encoded once; nothing is allocated but a pooled
 /// buffer for opaque data over 256 bytes. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
@@ -87,7 +87,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     /// <inheritdoc/>
     /// <remarks>Nothing is written (libcper's <c>Unknown</c>) for a body the model's decoder refuses (shorter than the two headers, an information size below 3 or beyond the body) or an event header version other than 1.</remarks>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (!NvidiaEventSection.TryMeasureInfo(body, out int infoEnd) || s_version.ReadValue(body) != 1) return false;
         int device = (int)s_device.ReadValue(body);
@@ -148,7 +148,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return true;
     }
 
-    private static void WriteContext(Utf8JsonWriter w, ReadOnlySpan<byte> c, int device, Span<char> text)
+    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> c, int device, Span<char> text)
     {
         ushort format = (ushort)s_format.ReadValue(c);
         ulong dataSize = s_dataSize.ReadValue(c);
@@ -225,7 +225,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     }
 
     /// <summary>libcper's <c>add_bytes_hex</c>: lower-case hex of the data.</summary>
-    private static void WriteOpaque(Utf8JsonWriter w, ReadOnlySpan<byte> d)
+    private static void WriteOpaque(LcWriter w, ReadOnlySpan<byte> d)
     {
         char[]? rented = null;
         Span<char> hex = d.Length <= 256 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(d.Length * 2));
@@ -245,7 +245,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
     }
 
-    private static void WriteCpu(Utf8JsonWriter w, ReadOnlySpan<byte> c, Span<char> text)
+    private static void WriteCpu(LcWriter w, ReadOnlySpan<byte> c, Span<char> text)
     {
         w.WriteNumber(s_socketNum, s_socket.ReadValue(c));
         ulong arch = s_arch.ReadValue(c);
@@ -263,7 +263,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         WriteHex(w, s_instanceBaseName, s_instanceBase.ReadValue(c), 16);
     }
 
-    private static void WriteGpu(Utf8JsonWriter w, ReadOnlySpan<byte> g, Span<char> text)
+    private static void WriteGpu(LcWriter w, ReadOnlySpan<byte> g, Span<char> text)
     {
         ulong originator = s_originator.ReadValue(g);
         w.WriteString(s_eventOriginator, Originators.NameOf(originator));
@@ -272,7 +272,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteString(s_pdi, text[..FormatPdi(s_gpuPdi.ReadValue(g), text)]);
     }
 
-    private static void WriteInitMetadata(Utf8JsonWriter w, ReadOnlySpan<byte> m, Span<char> text)
+    private static void WriteInitMetadata(LcWriter w, ReadOnlySpan<byte> m, Span<char> text)
     {
         foreach (var (name, f) in s_initTexts)
         {

@@ -13,7 +13,7 @@ namespace ApeiKit.Cper.LibCper;
 /// from bits 25-29 (PCIe: 27-31). Compatibility mode reproduces both; docs/libcper-compat.md lists them.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): the section is written straight into the <see cref="Utf8JsonWriter"/> from the body bytes, with
+/// Streamed (issue #15): the section is written straight into the <see cref="LcWriter"/> from the body bytes, with
 /// names encoded once and the registers declared as tables (<see cref="Group"/>: a register at an offset of
 /// <see cref="PcieErrorSection.CapabilityLayout"/> or <see cref="PcieErrorSection.AerLayout"/>, and libcper's members
 /// over its bits); nothing is allocated per record. The only thing that can refuse a body is its length (208 bytes,
@@ -226,7 +226,7 @@ internal sealed class LcPcie : LibCperSection
     private static int Bcd(ulong b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
 
     /// <inheritdoc/>
-    public override bool TryWrite(Utf8JsonWriter w, ReadOnlySpan<byte> body)
+    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (body.Length < PcieErrorSection.Size) return false; // N.2.7: 208 bytes; libcper falls back to base64
         ulong v = Layout.ReadValidationBits(body);
@@ -285,7 +285,7 @@ internal sealed class LcPcie : LibCperSection
     /// whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
     /// members beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
     /// </summary>
-    private static void WriteDeviceId(Utf8JsonWriter w, ReadOnlySpan<byte> id)
+    private static void WriteDeviceId(LcWriter w, ReadOnlySpan<byte> id)
     {
         ulong deviceId = DevIdField.ReadValue(id), vendorId = VendorIdField.ReadValue(id), classCode = ClassCodeField.ReadValue(id),
             function = FunctionField.ReadValue(id), device = DeviceField.ReadValue(id), segment = SegmentField.ReadValue(id),
@@ -315,7 +315,7 @@ internal sealed class LcPcie : LibCperSection
     }
 
 
-    private static void WriteGroups(Utf8JsonWriter w, Group[] groups, ReadOnlySpan<byte> block)
+    private static void WriteGroups(LcWriter w, Group[] groups, ReadOnlySpan<byte> block)
     {
         foreach (var g in groups)
         {

@@ -97,7 +97,7 @@ internal static class LcFixed
     }
 
     /// <summary>libcper's memory 2 status: the byte and "Corrected"/"Uncorrected" from its bit 0 (<c>cper-section-memory.c:280-285</c>).</summary>
-    private static void WriteMemory2Status(Utf8JsonWriter w, ReadOnlySpan<byte> body, ulong valid)
+    private static void WriteMemory2Status(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
         ulong status = MemoryError2Section.StatusField.ReadValue(body);
         w.WriteStartObject(s_status);
