@@ -61,8 +61,9 @@ public sealed class ErrorStatusBlock : IApeiEncodable
         => ContentStatus.DecodeStrict<ErrorStatusBlock, CperDecodeOptions?>(Decode, source, out bytesConsumed, baseOffset, options);
 
     /// <summary>
-    /// Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>, as is
-    /// an entry's Error Severity outside 0-3 (the entry is still decoded, its value kept).
+    /// Decodes a block; section bodies their codec rejects are kept raw and reported in <paramref name="errors"/>. An
+    /// entry's Error Severity outside 0-3 is not an error here (the entry decodes, its value kept): that is
+    /// <see cref="GhesBlockValidator"/>'s warning, the one check of it.
     /// </summary>
     /// <exception cref="ApeiContentException">Malformed or truncated block structure.</exception>
     /// <param name="source">Bytes starting at the block.</param>
@@ -89,16 +90,9 @@ public sealed class ErrorStatusBlock : IApeiEncodable
             block._emptyRaw = (view.RawDataLength, view.Bytes[GenericErrorStatus.BlockHeaderSize..].ToArray());
             return block;
         }
-        int index = 0;
         foreach (var e in view.Entries)
         {
             var entry = ErrorDataEntry.FromView(e);
-            // ACPI 6.5 Table 18.12 Error Severity takes the CPER section severities (UEFI 2.10 N.2.2: 0-3); the entry
-            // still decodes (its value kept), the problem is reported as GhesBlockValidator and the CPER conversion see it.
-            if (e.ErrorSeverity > 3)
-                errors.Add(ApeiContentException.Invalid(FormattableString.Invariant($"Generic Error Data Entry #{index}"), "ErrorSeverity",
-                    baseOffset + e.OffsetInBlock + GenericErrorStatus.EntrySeverityOffset, "0-3", e.ErrorSeverity.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            index++;
             long bodyOffset = baseOffset + e.OffsetInBlock + e.HeaderSize;
             try
             {

@@ -4,12 +4,8 @@ namespace ApeiKit.Tests.Cli;
 /// Every command against every way its files and streams can go wrong: the exit code README.md documents and one line
 /// on standard error (never a stack trace, an exception or a .NET type name).
 /// </summary>
-public sealed class CliMatrixTests : IDisposable
+public sealed class CliMatrixTests() : TempDirectoryTests("apeikit-matrix-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-matrix-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     public static readonly string[] Commands = ["decode", "stats", "convert", "encode", "hest build", "hest check", "simulate", "generate", "demo"];
     public static readonly string[] Cases = ["missing file", "directory", "empty file", "garbage", "unknown option", "output = input", "output symlink to input", "output hard link to input", "stdout full", "closed pipe"];
 
@@ -45,7 +41,7 @@ public sealed class CliMatrixTests : IDisposable
         return data;
     }
 
-    private string P(string name) => Path.Combine(_dir, name);
+    private string P(string name) => PathOf(name);
 
     /// <summary>A valid input for <paramref name="command"/>, copied into the test directory.</summary>
     private string? ValidInput(string command)
@@ -153,6 +149,6 @@ public sealed class CliMatrixTests : IDisposable
         Assert.DoesNotContain("Exception", r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", r.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(P("out.bin")) && r.ExitCode != 0, context + " (an output was left behind)");
-        Assert.Empty(Directory.GetFiles(_dir, "*apeikit-tmp*"));
+        Assert.Empty(Directory.GetFiles(Dir, "*apeikit-tmp*"));
     }
 }

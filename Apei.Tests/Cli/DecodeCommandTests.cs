@@ -156,25 +156,17 @@ public class DecodeCommandTests
         arm.ErrorInfo.Add(new ArmErrorInfo(ArmErrorKind.Bus, ArmErrorInformation.Bus(level: 1), encoding: ArmErrorTypeEncoding.Enumeration));   // 2
         var record = new CperRecord { Severity = 2, NotificationType = CperGuids.NotifySea };
         record.Sections.Add(new CperSection { Severity = 2, Body = arm });
-        string dir = Directory.CreateTempSubdirectory("apeikit-armtype").FullName;
-        try
-        {
-            string bin = Path.Combine(dir, "arm.bin");
-            File.WriteAllBytes(bin, record.Encode());
-            string[] args = mode is null ? ["decode", "-f", "json", bin] : ["decode", "-f", "json", "--arm-error-type", mode, bin];
-            using var doc = CliRunner.Run(args).AssertSucceededWithJson();
-            var body = doc.RootElement.GetProperty("sections")[0].GetProperty("body");
-            var infos = body.GetProperty("errorInfo");
-            Assert.Equal(kind0, infos[0].GetProperty("kind").GetString());
-            Assert.Equal(kind1, infos[1].GetProperty("kind").GetString());
-            Assert.Equal(warned, infos[0].TryGetProperty("typeWarning", out var w));
-            if (warned) Assert.Contains("UEFI 2.9-and-earlier numbering (cache error)", w.GetString(), StringComparison.Ordinal);
-            Assert.False(infos[1].TryGetProperty("typeWarning", out _));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = TempFile.Of(record.Encode());
+        string bin = temp.Path;
+        string[] args = mode is null ? ["decode", "-f", "json", bin] : ["decode", "-f", "json", "--arm-error-type", mode, bin];
+        using var doc = CliRunner.Run(args).AssertSucceededWithJson();
+        var body = doc.RootElement.GetProperty("sections")[0].GetProperty("body");
+        var infos = body.GetProperty("errorInfo");
+        Assert.Equal(kind0, infos[0].GetProperty("kind").GetString());
+        Assert.Equal(kind1, infos[1].GetProperty("kind").GetString());
+        Assert.Equal(warned, infos[0].TryGetProperty("typeWarning", out var w));
+        if (warned) Assert.Contains("UEFI 2.9-and-earlier numbering (cache error)", w.GetString(), StringComparison.Ordinal);
+        Assert.False(infos[1].TryGetProperty("typeWarning", out _));
     }
 
     /// <summary>
@@ -191,26 +183,18 @@ public class DecodeCommandTests
         record.Sections.Add(new CperSection { Severity = 2, Body = arm });
         byte[] one = record.Encode();
         const int Count = 400;
-        string dir = Directory.CreateTempSubdirectory("apeikit-armjobs").FullName;
-        try
+        using var temp = TempFile.Of([.. Enumerable.Repeat(one, Count).SelectMany(b => b)]);
+        string bin = temp.Path;
+        var r = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", "--arm-error-type", "legacy", bin, bin);
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.OutLines;
+        Assert.Equal(2 * Count, lines.Length);
+        foreach (string line in lines)
         {
-            string bin = Path.Combine(dir, "arm.bin");
-            File.WriteAllBytes(bin, [.. Enumerable.Repeat(one, Count).SelectMany(b => b)]);
-            var r = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", "--arm-error-type", "legacy", bin, bin);
-            Assert.Equal(0, r.ExitCode);
-            var lines = r.OutLines;
-            Assert.Equal(2 * Count, lines.Length);
-            foreach (string line in lines)
-            {
-                using var doc = JsonDocument.Parse(line);
-                var infos = doc.RootElement.GetProperty("sections")[0].GetProperty("body").GetProperty("errorInfo");
-                Assert.Equal("cache error", infos[0].GetProperty("kind").GetString()); // 0 in the 0-3 numbering (bit flags: unknown)
-                Assert.Equal("bus error", infos[1].GetProperty("kind").GetString());   // 2 (bit flags: cache)
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
+            using var doc = JsonDocument.Parse(line);
+            var infos = doc.RootElement.GetProperty("sections")[0].GetProperty("body").GetProperty("errorInfo");
+            Assert.Equal("cache error", infos[0].GetProperty("kind").GetString()); // 0 in the 0-3 numbering (bit flags: unknown)
+            Assert.Equal("bus error", infos[1].GetProperty("kind").GetString());   // 2 (bit flags: cache)
         }
     }
 

@@ -5,12 +5,8 @@ using ApeiKit.Tests.Cli;
 namespace ApeiKit.Tests.Cost;
 
 /// <summary>Issue #18/#19 rows: counts that do not fit their field are refused by the encoders, never wrapped; encode warns about what decode's default limits refuse.</summary>
-public sealed class CountFieldTests : IDisposable
+public sealed class CountFieldTests() : TempDirectoryTests("apeikit-counts")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-counts").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
     private static CperRecord RecordOf(int sections, int bodyBytes = 0)
     {
         var r = new CperRecord { Severity = 2 };
@@ -55,7 +51,7 @@ public sealed class CountFieldTests : IDisposable
     [Fact]
     public void Encode_warns_when_decode_will_refuse_the_record_and_still_writes_it()
     {
-        string bin = Path.Combine(_dir, "many.bin"), json = Path.Combine(_dir, "many.json"), output = Path.Combine(_dir, "out.bin");
+        string bin = PathOf("many.bin"), json = PathOf("many.json"), output = PathOf("out.bin");
         File.WriteAllBytes(bin, RecordOf(1100, 4).Encode());
         // decode has no flag for the section limit: the JSON comes from the library, given the raised limit.
         var raised = new CperDecodeOptions { Limits = new DecoderLimits { MaxSectionsPerRecord = 2000 } };
@@ -71,7 +67,7 @@ public sealed class CountFieldTests : IDisposable
     [Fact]
     public void Encode_warns_about_a_record_larger_than_decodes_default_max_record_size()
     {
-        string bin = Path.Combine(_dir, "big.bin"), json = Path.Combine(_dir, "big.json"), output = Path.Combine(_dir, "out.bin");
+        string bin = PathOf("big.bin"), json = PathOf("big.json"), output = PathOf("out.bin");
         File.WriteAllBytes(bin, RecordOf(1, 1_200_000).Encode());
         var decoded = CliRunner.Run("decode", "-f", "json", "--max-record-size", "2MiB", bin);
         Assert.Equal(0, decoded.ExitCode);

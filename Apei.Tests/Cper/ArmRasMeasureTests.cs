@@ -27,11 +27,30 @@ public class ArmRasMeasureTests
         // Error Syndrome Array Offset: the 16-bit field at byte 12 of the node (libcper EFI_ARM_RAS_NODE).
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(12), 200);
         var e = Assert.Throws<ApeiContentException>(() => ArmRasSection.Decode(body, 0x40));
-        Assert.Equal(("ARM RAS node section", "ErrorSyndromeArrayOffset", 0x40L + 12, "80 to 80", "200"), (e.Structure, e.Field, e.Offset, e.Expected, e.Found));
+        ContentError.AssertSays(e, "ARM RAS node section", "ErrorSyndromeArrayOffset", 0x40L + 12, "80 to 80", "200");
         Assert.True(ArmRasSectionView.TryRead(body, out var view));
         Assert.False(view.PartsFit);
         Assert.Equal(0, view.SyndromeCount);
         Assert.False(view.HasAuxiliaryData);
+    }
+
+    [Fact]
+    public void Walking_a_body_whose_parts_do_not_fit_allocates_nothing()
+    {
+        // Behaviour, not reflection: an unfit body (Error Syndrome Array Offset 200 past the 80-byte node) read through
+        // the view says "does not fit" each time without building an exception (that would be bytes allocated per read).
+        var body = new ArmRasSection { Revision = 1 }.Encode();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(12), 200);
+        ViewWalk.AssertAllocatesNothing(() => Walk(body), unfit => unfit);
+
+        static bool Walk(byte[] body)
+        {
+            if (!ArmRasSectionView.TryRead(body, out var view)) return false;
+            int seen = 0;
+            foreach (var _ in view.Syndromes) seen++;
+            foreach (var _ in view.AuxiliaryData.Pairs) seen++;
+            return !view.PartsFit && view.SyndromeCount == 0 && !view.HasAuxiliaryData && seen == 0;
+        }
     }
 }
 

@@ -555,7 +555,7 @@ public sealed class GeneratedLayoutTests
     {
         var row = s_rows[layout];
         int fixtures = 0;
-        foreach (var (where, body) in FixtureSections(row.Type))
+        foreach (var (where, body) in FixtureSections.OfType(row.Type))
         {
             if (body.Length < row.Minimum) continue;
             One(row, where, body);
@@ -632,26 +632,6 @@ public sealed class GeneratedLayoutTests
         var c = new Checker(row.Layout, row.Part is null ? model : null, recorder, prefix, part.Length, where);
         row.Check(part, c);
         c.AssertEveryFieldChecked();
-    }
-
-    private static List<(string Where, byte[] Body)> FixtureSections(Guid type)
-    {
-        var found = new List<(string, byte[])>();
-        foreach (var rel in Fixtures.CperRecords())
-        {
-            var bytes = Fixtures.Binary(rel);
-            if (!bytes.AsSpan().StartsWith("CPER"u8)) continue;
-            CperRecordView record;
-            try { record = CperRecordView.ReadPrefix(bytes, out _); }
-            catch (ApeiContentException) { continue; }
-            for (int i = 0; i < record.DescriptorCount; i++)
-            {
-                var d = record.GetDescriptor(i);
-                if (d.SectionType != type || (ulong)d.SectionOffset + d.SectionLength > (ulong)bytes.Length) continue;
-                found.Add(($"{rel} section {i}", bytes.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray()));
-            }
-        }
-        return found;
     }
 
     /// <summary>Holds one body's readings and compares a view accessor with them.</summary>

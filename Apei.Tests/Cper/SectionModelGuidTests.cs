@@ -18,7 +18,7 @@ public class SectionModelGuidTests
         var bytes = new byte[ArmRasSection.PairSize];
         s_key.TryWriteBytes(bytes); // key at byte 0, 16 bytes (libcper EFI_ARM_RAS_AUX_KEY_VALUE_PAIR)
         var pair = new ArmRasKeyValuePair(bytes);
-        Assert.Equal(0, AllocatedBy(() => pair.Key));
+        ViewWalk.AssertAllocatesNothing(() => pair.Key, key => key == s_key);
     }
 
     [Fact]
@@ -27,19 +27,7 @@ public class SectionModelGuidTests
         var bytes = new byte[CxlComponentEventSection.CommonHeaderSize];
         s_key.TryWriteBytes(bytes); // Event Record Identifier at byte 0 (CXL 2.0 Table 153)
         var header = new CxlEventRecordHeader(bytes);
-        Assert.Equal(0, AllocatedBy(() => header.EventRecordIdentifier));
-    }
-
-    // Bytes allocated by 100 reads after a warm-up read, each read checked against the GUID written.
-    private static long AllocatedBy(Func<Guid> read)
-    {
-        Assert.Equal(s_key, read());
-        int same = 0;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) same += read() == s_key ? 1 : 0;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(100, same);
-        return allocated;
+        ViewWalk.AssertAllocatesNothing(() => header.EventRecordIdentifier, id => id == s_key);
     }
 
     [Theory]

@@ -146,8 +146,9 @@ public sealed class ConversionRoundTripTests() : TempDirectoryTests("apeikit-con
     {
         string dump = PathOf("dump.bin");
         Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "5", "-o", dump).ExitCode);
+        byte[] bytes = File.ReadAllBytes(dump);
         int records = 0;
-        for (int offset = 0; offset < new FileInfo(dump).Length; records++) { CperRecord.Decode(File.ReadAllBytes(dump).AsSpan(offset), out int n); offset += n; }
+        for (int offset = 0; offset < bytes.Length; records++) { CperRecord.Decode(bytes.AsSpan(offset), out int n); offset += n; }
 
         var r = CliRunner.Run("convert", "--to", "gesb", dump, "-o", PathOf("dump.gesb"));
 

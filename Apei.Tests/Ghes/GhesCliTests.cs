@@ -6,20 +6,13 @@ using ApeiKit.Tests.Cli;
 namespace ApeiKit.Tests.Ghes;
 
 /// <summary><c>apeikit decode</c> on BERT inputs and error status blocks, and <c>apeikit convert</c>.</summary>
-public sealed class GhesCliTests : IDisposable
+public sealed class GhesCliTests() : TempDirectoryTests("apeikit-ghes-")
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"apeikit-ghes-{Guid.NewGuid():N}");
-
-    public GhesCliTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
+    // The base's Write, making the folders in name first (tables/BERT, tables/data/BERT).
+    private new string Write(string name, byte[] bytes)
     {
-        var path = Path.Combine(_dir, name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, bytes);
-        return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(name))!);
+        return base.Write(name, bytes);
     }
 
     [Fact]
@@ -45,11 +38,11 @@ public sealed class GhesCliTests : IDisposable
         Assert.Contains("Error status block 0 (at 0x0, 1100 bytes)", pair.Out, StringComparison.Ordinal);
         Assert.Contains("Entry 0: Firmware Error Record Reference (at 0x14, 936 bytes)", pair.Out, StringComparison.Ordinal);
 
-        var dir = CliRunner.Run("decode", Path.Combine(_dir, "tables"));
+        var dir = CliRunner.Run("decode", PathOf("tables"));
         Assert.Equal(0, dir.ExitCode);
         Assert.Equal(pair.Out, dir.Out);
 
-        var json = CliRunner.Run("decode", "-f", "json", Path.Combine(_dir, "tables"));
+        var json = CliRunner.Run("decode", "-f", "json", PathOf("tables"));
         using var doc = JsonDocument.Parse(json.Out);
         var block = doc.RootElement.GetProperty("bootErrorRegion")[0];
         Assert.Equal(1080, block.GetProperty("header").GetProperty("dataLength").GetInt32());
@@ -99,20 +92,20 @@ public sealed class GhesCliTests : IDisposable
     [Fact]
     public void Convert_turns_a_bert_region_into_cper_and_a_cper_record_into_a_block()
     {
-        var cper = Path.Combine(_dir, "bert.cper");
+        var cper = PathOf("bert.cper");
         var r = CliRunner.Run("convert", "--to", "cper", Fixtures.Path("bert/dummy.bert"), "-o", cper);
         Assert.Equal(0, r.ExitCode);
         var record = CperRecord.Decode(File.ReadAllBytes(cper), out _);
         Assert.Equal(CperGuids.NotifyBoot, record.NotificationType);
         Assert.Equal(2, record.Sections.Count);
 
-        var gesb = Path.Combine(_dir, "back.gesb");
+        var gesb = PathOf("back.gesb");
         Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", cper, "-o", gesb).ExitCode);
         var back = File.ReadAllBytes(gesb);
         Assert.Equal(GhesTestBlocks.BertRegionBytes[1..], back[1..]); // only the recomputed block status byte differs
         Assert.Equal(0x25, back[0]);
 
-        var whea = Path.Combine(_dir, "whea.gesb");
+        var whea = PathOf("whea.gesb");
         Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", Fixtures.Path("cper/whea/TestErrorMultiple4.bin"), "-o", whea).ExitCode);
         Assert.Empty(GhesBlockValidator.Validate(File.ReadAllBytes(whea)).Findings);
         var decoded = CliRunner.Run("decode", whea);
@@ -122,11 +115,11 @@ public sealed class GhesCliTests : IDisposable
     [Fact]
     public void Convert_refuses_input_that_is_already_in_the_target_framing()
     {
-        var r = CliRunner.Run("convert", "--to", "cper", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), "-o", Path.Combine(_dir, "x"));
+        var r = CliRunner.Run("convert", "--to", "cper", Fixtures.Path("cper/whea/TestErrorMemory1.bin"), "-o", PathOf("x"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("already CPER", r.Error, StringComparison.Ordinal);
         var table = Write("BERT", GhesTestBlocks.BertTableBytes);
-        var alone = CliRunner.Run("convert", "--to", "cper", table, "-o", Path.Combine(_dir, "y"));
+        var alone = CliRunner.Run("convert", "--to", "cper", table, "-o", PathOf("y"));
         Assert.Equal(2, alone.ExitCode);
         Assert.Contains("without its boot error region", alone.Error, StringComparison.Ordinal);
     }

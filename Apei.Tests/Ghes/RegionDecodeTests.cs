@@ -7,21 +7,9 @@ using ApeiKit.Tests.Cli;
 namespace ApeiKit.Tests.Ghes;
 
 /// <summary>A HEST and its error-status region: <see cref="ErrorStatusRegionFromHest"/> and <c>apeikit decode --hest --region</c>.</summary>
-public sealed class RegionDecodeTests : IDisposable
+public sealed class RegionDecodeTests() : TempDirectoryTests("apeikit-region-")
 {
     private const ulong Base = 0x7FFF_0000;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"apeikit-region-{Guid.NewGuid():N}");
-
-    public RegionDecodeTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
 
     private static ErrorStatusBlock MemoryError(ulong address)
     {
@@ -169,7 +157,7 @@ public sealed class RegionDecodeTests : IDisposable
     [Fact]
     public void Hest_build_output_decodes_end_to_end()
     {
-        string hestPath = Path.Combine(_dir, "HEST.bin"), regionPath = Path.Combine(_dir, "hardware_errors.bin");
+        string hestPath = PathOf("HEST.bin"), regionPath = PathOf("hardware_errors.bin");
         var build = CliRunner.Run("hest", "build", "--preset", "qemu-virt-arm", "-o", hestPath, "--region", regionPath, "--region-base", "0x7FFF0000");
         Assert.Equal(0, build.ExitCode);
 

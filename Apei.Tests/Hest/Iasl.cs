@@ -33,7 +33,6 @@ internal sealed partial class Iasl : IDisposable
         return File.ReadAllBytes(System.IO.Path.Combine(Dir, name + ".aml"));
     }
 
-    /// <summary>Disassembles tables with one iasl run; returns each .dsl's text.</summary>
     /// <summary>iasl's own template for <paramref name="signature"/> (<c>iasl -T</c>), compiled: the table's bytes.</summary>
     public byte[] CompileTemplate(string signature)
     {
@@ -43,6 +42,7 @@ internal sealed partial class Iasl : IDisposable
         return Compile(name, File.ReadAllText(System.IO.Path.Combine(Dir, name + ".asl")));
     }
 
+    /// <summary>Disassembles tables with one iasl run; returns each .dsl's text.</summary>
     public List<string> Disassemble(params (string Name, byte[] Bytes)[] tables)
     {
         foreach (var (n, b) in tables) File.WriteAllBytes(System.IO.Path.Combine(Dir, n + ".aml"), b);

@@ -24,13 +24,6 @@ public sealed class ConservationTests
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 
-    private static string Temp(string ext, byte[] bytes)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-cons-{Guid.NewGuid():N}{ext}");
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     [Fact]
     public void A_record_cut_short_ends_where_the_next_record_starts_and_the_next_record_decodes_intact()
     {
@@ -95,25 +88,21 @@ public sealed class ConservationTests
     public void Many_error_status_blocks_are_each_decoded_and_converted()
     {
         var records = s_whea.Select(Whea).ToArray();
-        string cper = Temp(".bin", Concat(records)), gesb = cper + ".gesb", back = cper + ".back";
-        try
-        {
-            Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", cper, "-o", gesb).ExitCode);
-            var decode = CliRunner.Run("decode", "-f", "ndjson", gesb);
-            Assert.Equal(0, decode.ExitCode);
-            Assert.Equal(records.Length, decode.OutLines.Length);
-            Assert.Equal(records.Length, CountOccurrences(CliRunner.Run("decode", "-i", "gesb", gesb).Out, "Generic Error Status Block #"));
-            var convert = CliRunner.Run("convert", "--to", "cper", gesb, "-o", back);
-            Assert.Equal(0, convert.ExitCode);
-            Assert.Contains($"wrote {records.Length} CPER records", convert.Out + convert.Error, StringComparison.Ordinal);
-            var stats = CliRunner.Run("stats", "-f", "json", gesb);
-            using var doc = JsonDocument.Parse(stats.Out);
-            Assert.Equal(records.Length, doc.RootElement.GetProperty("records").GetInt32());
-        }
-        finally
-        {
-            foreach (var f in new[] { cper, gesb, back }) File.Delete(f);
-        }
+        using var cperFile = TempFile.Of(Concat(records));
+        using var gesbFile = TempFile.Named(".gesb");
+        using var backFile = TempFile.Named(".back");
+        string cper = cperFile.Path, gesb = gesbFile.Path, back = backFile.Path;
+        Assert.Equal(0, CliRunner.Run("convert", "--to", "gesb", cper, "-o", gesb).ExitCode);
+        var decode = CliRunner.Run("decode", "-f", "ndjson", gesb);
+        Assert.Equal(0, decode.ExitCode);
+        Assert.Equal(records.Length, decode.OutLines.Length);
+        Assert.Equal(records.Length, CountOccurrences(CliRunner.Run("decode", "-i", "gesb", gesb).Out, "Generic Error Status Block #"));
+        var convert = CliRunner.Run("convert", "--to", "cper", gesb, "-o", back);
+        Assert.Equal(0, convert.ExitCode);
+        Assert.Contains($"wrote {records.Length} CPER records", convert.Out + convert.Error, StringComparison.Ordinal);
+        var stats = CliRunner.Run("stats", "-f", "json", gesb);
+        using var doc = JsonDocument.Parse(stats.Out);
+        Assert.Equal(records.Length, doc.RootElement.GetProperty("records").GetInt32());
     }
 
     [Fact]
@@ -134,23 +123,18 @@ public sealed class ConservationTests
         var input = Concat(M1, Encoding.ASCII.GetBytes("garbage CPER"), Enumerable.Repeat((byte)0xFF, 24).ToArray(), M1, M1, M1);
         var expected = StreamTestSupport.ReadViaPipe(input, 4096);
         Assert.Equal(4, expected.Count(i => i.Kind == CperStreamItemKind.Record));
-        string bin = Temp(".bin", input), hex = Temp(".hex", Encoding.ASCII.GetBytes(Convert.ToHexString(input).ToLowerInvariant())),
-            b64 = Temp(".b64", Encoding.ASCII.GetBytes(Convert.ToBase64String(input, Base64FormattingOptions.InsertLineBreaks)));
-        try
+        using var binFile = TempFile.Of(input);
+        using var hexFile = TempFile.Of(Convert.ToHexString(input).ToLowerInvariant(), ".hex");
+        using var b64File = TempFile.Of(Convert.ToBase64String(input, Base64FormattingOptions.InsertLineBreaks), ".b64");
+        string bin = binFile.Path, hex = hexFile.Path, b64 = b64File.Path;
+        string first = CliRunner.Run("decode", "-f", "ndjson", bin).Out;
+        Assert.Equal(expected.Count, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        foreach (var f in new[] { hex, b64 }) Assert.Equal(first, CliRunner.Run("decode", "-f", "ndjson", f).Out);
+        foreach (var f in new[] { bin, hex, b64 })
         {
-            string first = CliRunner.Run("decode", "-f", "ndjson", bin).Out;
-            Assert.Equal(expected.Count, first.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-            foreach (var f in new[] { hex, b64 }) Assert.Equal(first, CliRunner.Run("decode", "-f", "ndjson", f).Out);
-            foreach (var f in new[] { bin, hex, b64 })
-            {
-                using var doc = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", f).Out);
-                Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
-                Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
-            }
-        }
-        finally
-        {
-            foreach (var f in new[] { bin, hex, b64 }) File.Delete(f);
+            using var doc = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", f).Out);
+            Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
+            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
         }
     }
 
@@ -305,27 +289,21 @@ public sealed class ConservationTests
     public void Decode_stats_and_convert_report_the_same_counts()
     {
         var input = Concat(M1, M1[..200], M2, [1, 2, 3], new byte[64], M1[..90]);
-        string bin = Temp(".bin", input), outFile = bin + ".gesb";
-        try
-        {
-            var decode = CliRunner.Run("decode", bin);
-            var stats = CliRunner.Run("stats", "-f", "json", bin);
-            var convert = CliRunner.Run("convert", "--to", "gesb", bin, "-o", outFile);
-            const string summary = "4 CPER records (2 cut short, 0 oversized), 1 skipped range (67 bytes), 0 bytes of zero padding";
-            Assert.Contains(summary, decode.Error, StringComparison.Ordinal);
-            Assert.Contains(summary, convert.Error, StringComparison.Ordinal);
-            using var doc = JsonDocument.Parse(stats.Out);
-            Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
-            Assert.Equal(2, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
-            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
-            Assert.Equal(1, convert.ExitCode);
-            Assert.Contains("wrote 2 error status blocks", convert.Out + convert.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(bin);
-            File.Delete(outFile);
-        }
+        using var binFile = TempFile.Of(input);
+        using var output = TempFile.Named(".gesb");
+        string bin = binFile.Path, outFile = output.Path;
+        var decode = CliRunner.Run("decode", bin);
+        var stats = CliRunner.Run("stats", "-f", "json", bin);
+        var convert = CliRunner.Run("convert", "--to", "gesb", bin, "-o", outFile);
+        const string summary = "4 CPER records (2 cut short, 0 oversized), 1 skipped range (67 bytes), 0 bytes of zero padding";
+        Assert.Contains(summary, decode.Error, StringComparison.Ordinal);
+        Assert.Contains(summary, convert.Error, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(stats.Out);
+        Assert.Equal(4, doc.RootElement.GetProperty("records").GetInt32());
+        Assert.Equal(2, doc.RootElement.GetProperty("problems").GetProperty("truncated").GetInt32());
+        Assert.Equal(1, doc.RootElement.GetProperty("problems").GetProperty("skippedRanges").GetInt32());
+        Assert.Equal(1, convert.ExitCode);
+        Assert.Contains("wrote 2 error status blocks", convert.Out + convert.Error, StringComparison.Ordinal);
     }
 
     private static int CountOccurrences(string text, string what)

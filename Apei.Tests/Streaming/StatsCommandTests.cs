@@ -70,35 +70,29 @@ public class StatsCommandTests
     [Fact]
     public void Generated_dumps_are_seeded_and_decode_without_errors()
     {
-        string a = Path.Combine(Path.GetTempPath(), $"apeikit-gen-{Guid.NewGuid():N}.bin"), b = a + "2";
-        try
-        {
-            Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "3", "-o", a).ExitCode);
-            Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "3", "-o", b).ExitCode);
-            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
-            Assert.InRange(new FileInfo(a).Length, 200_000, 210_000);
-            var stats = CliRunner.Run("stats", "-f", "json", a);
-            Assert.Equal(0, stats.ExitCode);
-            using var doc = JsonDocument.Parse(stats.Out);
-            Assert.Equal(4, doc.RootElement.GetProperty("sectionTypes").GetArrayLength());
-            Assert.True(doc.RootElement.GetProperty("severity").GetArrayLength() >= 3);
-            var memory = doc.RootElement.GetProperty("memory");
-            Assert.True(memory.GetProperty("dimms").GetArrayLength() > 0);
-            var decode = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", a);
-            Assert.Equal(0, decode.ExitCode);
-            Assert.Equal("", decode.Error);
+        using var first = TempFile.Named();
+        using var second = TempFile.Named();
+        string a = first.Path, b = second.Path;
+        Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "3", "-o", a).ExitCode);
+        Assert.Equal(0, CliRunner.Run("generate", "--size", "200KB", "--seed", "3", "-o", b).ExitCode);
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.InRange(new FileInfo(a).Length, 200_000, 210_000);
+        var stats = CliRunner.Run("stats", "-f", "json", a);
+        Assert.Equal(0, stats.ExitCode);
+        using var doc = JsonDocument.Parse(stats.Out);
+        Assert.Equal(4, doc.RootElement.GetProperty("sectionTypes").GetArrayLength());
+        Assert.True(doc.RootElement.GetProperty("severity").GetArrayLength() >= 3);
+        var memory = doc.RootElement.GetProperty("memory");
+        Assert.True(memory.GetProperty("dimms").GetArrayLength() > 0);
+        var decode = CliRunner.Run("decode", "-f", "ndjson", "--jobs", "2", a);
+        Assert.Equal(0, decode.ExitCode);
+        Assert.Equal("", decode.Error);
 
-            Assert.Equal(0, CliRunner.Run("generate", "--size", "100KB", "--seed", "3", "--mix", "memory", "-o", b).ExitCode);
-            using var memoryOnly = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", b).Out);
-            var types = memoryOnly.RootElement.GetProperty("sectionTypes");
-            Assert.Equal(1, types.GetArrayLength());
-            Assert.Contains("Platform Memory", types[0].ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(a);
-            File.Delete(b);
-        }
+        Assert.Equal(0, CliRunner.Run("generate", "--size", "100KB", "--seed", "3", "--mix", "memory", "-o", b).ExitCode);
+        using var memoryOnly = JsonDocument.Parse(CliRunner.Run("stats", "-f", "json", b).Out);
+        var types = memoryOnly.RootElement.GetProperty("sectionTypes");
+        Assert.Equal(1, types.GetArrayLength());
+        Assert.Contains("Platform Memory", types[0].ToString(), StringComparison.Ordinal);
     }
 }
 

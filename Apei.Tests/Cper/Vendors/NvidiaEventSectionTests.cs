@@ -106,17 +106,10 @@ public class NvidiaEventSectionTests
 
     internal static void JsonRoundTrip(byte[] record)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, record);
-        try
-        {
-            var decoded = CliRunner.Run("decode", "--format", "json", path);
-            var records = CperJsonReader.ReadRecords(System.Text.Encoding.UTF8.GetBytes(decoded.Out));
-            Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(records.SelectMany(r => r.Encode()).ToArray()));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(record);
+        string path = temp.Path;
+        var decoded = CliRunner.Run("decode", "--format", "json", path);
+        var records = CperJsonReader.ReadRecords(System.Text.Encoding.UTF8.GetBytes(decoded.Out));
+        Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(records.SelectMany(r => r.Encode()).ToArray()));
     }
 }
