@@ -134,18 +134,10 @@ namespace ApeiKit.Declarations
         // Inline nested structures: their fields, shifted.
         foreach (var f in fields.Where(x => x.Nested is not null && x.Inline))
         {
-            var fieldModel = f.Scope is null || f.Scope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(f.Scope);
-            var t = ResolveType(fieldModel, f.Scope is null ? position : f.ScopePosition, f.Nested!);
+            var t = f.NestedType; // resolved by CheckNested
             if (t is null || !t.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Layout)) continue; // CheckNested reported it
             var parts = new List<Field>();
-            var ignored = new List<Diag>(); // the nested declaration reports its own
-            foreach (var iface in t.Interfaces.Where(i => i.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)))
-            {
-                foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, parts, ignored, ct);
-                ReadReserved(iface, parts, ct);
-            }
-            foreach (var p in t.GetMembers().OfType<IPropertySymbol>()) ReadField(p, null, parts, ignored, ct);
-            ReadReserved(t, parts, ct);
+            ReadFields(t, parts, new List<Diag>(), ct); // the nested declaration reports its own diagnostics
             if (parts.Any(p => p.Nested is not null || p.Type == "byte[]" && !p.IsReserved))
             {
                 diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, $"'{f.Prop}': Inline needs a nested layout of integer and reserved fields only"));
@@ -265,6 +257,27 @@ namespace ApeiKit.Declarations
         return result;
     }
 
+    // A layout's fields: its fragments' first (from an interface the class implements), then the class's own properties
+    // and reserved ranges. (Also an Inline part's nested layout, below.)
+    private static void ReadFields(INamedTypeSymbol type, List<Field> fields, List<Diag> diags, System.Threading.CancellationToken ct)
+    {
+        foreach (var iface in type.Interfaces)
+        {
+            if (!iface.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)) continue;
+            foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, fields, diags, ct);
+            ReadReserved(iface, fields, ct);
+        }
+        foreach (var p in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (!p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Field)) continue;
+            // A partial property gets its body generated; a property written in full keeps its hand-written accessors
+            // (semantics of its own, e.g. a setter that refuses a value) and the field is still declared here.
+            ReadField(p, null, fields, diags, ct);
+            if (!p.IsPartialDefinition) fields[fields.Count - 1].HandWritten = true;
+        }
+        ReadReserved(type, fields, ct);
+    }
+
     // An inline part as the host's LayoutDef lists it: the nested layout's field at the host's offset.
     private static string InlinePart(Field part, Field host)
     {
@@ -358,7 +371,7 @@ namespace ApeiKit.Declarations
             sb.Append("    /// <param name=\"body\">The layout's bytes (it starts at the first).</param>\n");
             sb.Append("    internal static int ").Append(a.Name).Append("Count(global::System.ReadOnlySpan<byte> body)\n    {\n");
             sb.Append("        if (body.Length < ").Append(I(c.Offset + c.Size)).Append(") return 0;\n");
-            sb.Append("        ulong count = ").Append(Read(c, "ulong").Replace("_body", "body")).Append(";\n");
+            sb.Append("        ulong count = ").Append(Read(c, "ulong", "body")).Append(";\n");
             sb.Append("        int fit = body.Length > ").Append(I(a.Offset)).Append(" ? (body.Length - ").Append(I(a.Offset)).Append(") / ").Append(I(a.ElementSize)).Append(" : 0;\n");
             sb.Append("        return (int)global::System.Math.Min(global::System.Math.Min(count, ").Append(I(a.Capacity)).Append("UL), (ulong)fit);\n    }\n");
         }
