@@ -321,7 +321,7 @@ public sealed partial class GeneratorDiagnosticTests
 
             public static class Use
             {
-                public static int Count(ReadOnlySpan<byte> body) => ProbeSection.ItemsCount(body);
+                public static int Count(byte[] body) => ProbeSection.ItemsCount(body); // a span cannot go through reflection
                 public static FieldDef Old => ProbeSection.OldField;
                 public static FieldDef For(ulong version) => ProbeSection.ExtraFieldFor(version);
                 public static FieldDef Last => ProbeSection.ItemsElements[3];
@@ -346,6 +346,106 @@ public sealed partial class GeneratorDiagnosticTests
         Assert.Contains("if (body.Length < 12) return 0;", generated, StringComparison.Ordinal);
         Assert.Contains("global::System.Math.Min(count, 4UL), (ulong)fit)", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("\"items\"", generated, StringComparison.Ordinal); // not a field of the flat layout
+
+        // Compiled and loaded: the count and the forms as worked out by hand from VariableProbe (count at 8, 4 bytes;
+        // items from 16, 4 bytes each, 4 of them; Extra at 4 is "old" reserved for version 0-1, labelled "Kind" for 3).
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        image.Position = 0;
+        var context = new System.Runtime.Loader.AssemblyLoadContext("probe", isCollectible: true);
+        try
+        {
+            var use = context.LoadFromStream(image).GetType("Probe.Use", throwOnError: true)!;
+            int Count(int length, uint count)
+            {
+                var body = new byte[length];
+                if (length >= 12) System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(8), count);
+                return (int)use.GetMethod("Count")!.Invoke(null, [body])!;
+            }
+            Assert.Equal(0, Count(0, 0));
+            Assert.Equal(0, Count(11, 0));
+            Assert.Equal(0, Count(12, 3));   // the count, no element
+            Assert.Equal(0, Count(19, 3));   // 3 bytes of an element
+            Assert.Equal(1, Count(20, 3));
+            Assert.Equal(2, Count(27, 3));
+            Assert.Equal(3, Count(32, 3));
+            Assert.Equal(0, Count(32, 0));
+            Assert.Equal(4, Count(32, 9));   // the capacity
+            Assert.Equal(4, Count(32, uint.MaxValue));
+            Assert.Equal(4, Count(64, 5));   // a longer body holds no more than the capacity
+            FieldDef For(ulong version) => (FieldDef)use.GetMethod("For")!.Invoke(null, [version])!;
+            foreach (ulong version in new ulong[] { 0, 1 })
+                Assert.Equal(("old", FieldKind.Reserved, 4, 4), (For(version).Json, For(version).Kind, For(version).Offset, For(version).Size));
+            foreach (ulong version in new ulong[] { 2, 4, ulong.MaxValue })
+                Assert.Equal(("extra", "Extra", FieldKind.Hex, 4, 4, false), (For(version).Json, For(version).Label, For(version).Kind, For(version).Offset, For(version).Size, For(version).Names is not null));
+            Assert.Equal(("extra", "Kind", FieldKind.Hex, 4, 4, "one"), (For(3).Json, For(3).Label, For(3).Kind, For(3).Offset, For(3).Size, For(3).Names?[1]));
+            var last = (FieldDef)use.GetProperty("Last")!.GetValue(null)!;
+            Assert.Equal(("item3", "Item 3", 28, 4), (last.Json, last.Label, last.Offset, last.Size));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
+    public void Counted_array_elements_without_element_names_are_named_by_their_index()
+    {
+        var (diagnostics, compilation) = Run(Header + """
+            /// <summary>Probe.</summary>
+            [Layout("Probe banks", 16, "test clause", View = "")]
+            [CountedArray("BankNumberEx", 4, 4, 3, FieldKind.UInt, Count = nameof(Count))]
+            internal sealed partial class ProbeBanks
+            {
+                private static ulong Get(FieldDef field) => field.ReadValue(new byte[16]);
+                [Field(0, 4, FieldKind.UInt)] internal partial uint Count { get; }
+            }
+            """);
+        AssertCompiles(diagnostics, compilation);
+        var generated = Generated(compilation, "Probe.ProbeBanks.g.cs");
+        Assert.Contains("new global::ApeiKit.FieldDef(\"bankNumberEx0\", \"Bank number ex 0\", 4, 4, global::ApeiKit.FieldKind.UInt),", generated, StringComparison.Ordinal);
+        Assert.Contains("new global::ApeiKit.FieldDef(\"bankNumberEx2\", \"Bank number ex 2\", 12, 4, global::ApeiKit.FieldKind.UInt),", generated, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fragment")]
+    [InlineData("inline")]
+    public void A_variant_the_layout_would_not_select_is_a_build_error_at_its_line(string where)
+    {
+        // On a fragment's field (the same in every layout implementing it) or in a layout another lists Inline (the host
+        // lists the declared fields).
+        string source = where == "fragment"
+            ? Header + """
+                /// <summary>Probe fragment.</summary>
+                [LayoutFragment]
+                internal interface IProbeFragment
+                {
+                    /// <summary>Kind.</summary>
+                    [Field(0, 4, FieldKind.UInt)] uint Kind { get; }
+                    /// <summary>Data.</summary>
+                    [Field(4, 4, FieldKind.Hex)]
+                    [Variant(nameof(Kind), 1, Label = "x")]
+                    uint Data { get; }
+                }
+
+                /// <summary>Probe.</summary>
+                [Layout("Probe fragment user", 8, "test clause", View = "")]
+                internal sealed partial class ProbeUser : IProbeFragment
+                {
+                    private static ulong Get(FieldDef field) => field.ReadValue(new byte[8]);
+                }
+                """
+            : Header + VariableProbe.Replace("[Field(2, 1, FieldKind.Hex)] internal partial byte High { get; }",
+                "[Field(2, 1, FieldKind.Hex)]\n    [Variant(nameof(Low), 1, Label = \"x\")] internal partial byte High { get; }", StringComparison.Ordinal) + "\n}\n";
+        var (diagnostics, _) = Run(source);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("APK006", d.Id);
+        Assert.Equal(where == "fragment"
+            ? "[Variant] on 'Data' of the fragment 'IProbeFragment': a fragment's fields have no variants"
+            : "'Part': Inline needs a nested layout without variants ('ProbePart.High' has one)", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        string line = where == "fragment" ? "[Variant(nameof(Kind)" : "Inline = true";
+        Assert.Equal(Array.FindIndex(source.Split('\n'), l => l.Contains(line, StringComparison.Ordinal)), d.Location.GetLineSpan().StartLinePosition.Line);
     }
 
     [Theory]
@@ -357,6 +457,7 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("[CountedArray(\"More\", 28, 4, 2, FieldKind.Hex, Count = nameof(ItemCount))]", "APK001", "Field 'More' [28+8] lies outside the 32 bytes of 'Probe section'")]
     [InlineData("[CountedArray(\"More\", 24, 4, 2, FieldKind.Hex, Count = nameof(ItemCount))]", "APK002", "Field 'More' [24+8] overlaps field 'Items' [16+16] in 'Probe section'")]
     [InlineData("[CountedArray(\"More\", 8, 4, 1, FieldKind.Hex, Count = nameof(ItemCount))]", "APK002", "Field 'More' [8+4] overlaps field 'itemCount' [8+4] in 'Probe section'")]
+    [InlineData("[CountedArray(\"More\", 4, 4, 2, FieldKind.Hex, Count = nameof(ItemCount), ElementJson = \"more\")]", "APK007", "Counted array 'More': ElementJson and ElementLabel need \"{i}\" (each element a name of its own)")]
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex)]", "APK007", "Counted array 'More' of 'ProbeSection' needs Count (the field holding how many elements are in use)")]
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Flags, Count = nameof(ItemCount))]", "APK007", "Counted array 'More': elements must be UInt or Hex of 1-8 bytes, at least one")]
     [InlineData("[CountedArray(\"More\", 4, 4, 1, FieldKind.Hex, Count = \"NoSuchCount\")]", "APK003", "'NoSuchCount' named by Count of 'More' is not a member in scope")]

@@ -88,6 +88,9 @@ public class WindowsSectionTests
         Assert.Equal(0x001000B000000000ul, mca.GetExtendedRegister(0));
         Assert.Equal(0x4D000014ul, mca.GetExtendedRegister(1));
         Assert.Equal(0ul, mca.GetRecoveryInfo("failureReason"));
+        // An unknown name is the caller's mistake, told with the names there are.
+        var unknown = Assert.Throws<ArgumentException>("json", () => mca.GetRecoveryInfo("noSuchField"));
+        Assert.StartsWith("'noSuchField' is not a recovery information field; they are: failureReason, action, actionRequired, recoverySucceeded, recoveryKernel", unknown.Message, StringComparison.Ordinal);
         var text = Render(body, offset, XpfMcaSection.Describe);
         TextAssert.ContainsAll(text,
             "PCC (processor context corrupt): yes",

@@ -267,7 +267,7 @@ public sealed partial class ArmRasSection : CperSectionBody
         {
             s.BytesBeforeAuxiliaryData = body[syndromeEnd..p.AuxOffset].ToArray();
             var aux = body[p.AuxOffset..p.AuxEnd];
-            if (p.AuxFits) s.AuxiliaryData = ArmRasAuxiliaryData.Decode(aux);
+            if (p.AuxFits) s.AuxiliaryData = ArmRasAuxiliaryData.Decode(aux, p.Aux); // the measured walk, not a second one
             else s.UndecodedAuxiliaryData = aux.ToArray();
         }
         s.TrailingBytes = body[p.AuxEnd..].ToArray();
@@ -305,7 +305,7 @@ public sealed partial class ArmRasSection : CperSectionBody
         {
             if (p.AuxOffset > syndromeEnd) visitor.Data("bytesBeforeAuxiliaryData", "Bytes before the auxiliary data", baseOffset + syndromeEnd, body[syndromeEnd..p.AuxOffset]);
             visitor.BeginObject("auxiliaryData", "Auxiliary data", baseOffset + p.AuxOffset, p.AuxEnd - p.AuxOffset);
-            ArmRasAuxiliaryData.Describe(body[p.AuxOffset..p.AuxEnd], baseOffset + p.AuxOffset, visitor);
+            ArmRasAuxiliaryData.Describe(body[p.AuxOffset..p.AuxEnd], baseOffset + p.AuxOffset, visitor, p.AuxFits, p.Aux);
             visitor.EndObject();
         }
         if (p.AuxEnd < body.Length) visitor.Data("trailingBytes", "Bytes after the node's parts", baseOffset + p.AuxEnd, body[p.AuxEnd..]);
@@ -559,12 +559,18 @@ public sealed partial class ArmRasAuxiliaryData
         return true;
     }
 
-    internal static ArmRasAuxiliaryData Decode(ReadOnlySpan<byte> aux)
+    /// <summary>The auxiliary data <paramref name="l"/> measured (a <see cref="Walk"/> that found it fits): the contexts stepped by their Length.</summary>
+    internal static ArmRasAuxiliaryData Decode(ReadOnlySpan<byte> aux, in Layout l)
     {
-        Walk(aux, 0, out var l, collect: true, errors: false, out _);
         var a = new ArmRasAuxiliaryData();
         aux[..ArmRasSection.AuxiliaryHeaderSize].CopyTo(a._header);
-        foreach (var (at, length) in l.Contexts!) a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
+        int contexts = (int)ContextCountField.ReadValue(aux);
+        for (int i = 0, at = ArmRasSection.AuxiliaryHeaderSize; i < contexts; i++)
+        {
+            int length = (int)ArmRasContext.LengthField.ReadValue(aux[at..]);
+            a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
+            at += length;
+        }
         a.BytesBeforePairs = aux[l.ContextEnd..l.PairOffset].ToArray();
         for (int i = 0; i < l.PairCount; i++)
         {
@@ -576,10 +582,16 @@ public sealed partial class ArmRasAuxiliaryData
         return a;
     }
 
-    /// <summary>Describes the auxiliary data (<paramref name="aux"/> is its bytes up to its size, or to the section end when that does not fit).</summary>
-    internal static void Describe(ReadOnlySpan<byte> aux, long baseOffset, StructureVisitor visitor)
+    /// <summary>
+    /// Describes the auxiliary data (<paramref name="aux"/> is its bytes up to its size, or to the section end when that does
+    /// not fit). When it <paramref name="fits"/>, <paramref name="measured"/> is the section's walk and the contexts are
+    /// stepped by their Length; otherwise it is walked again, for the error and the contexts before it.
+    /// </summary>
+    internal static void Describe(ReadOnlySpan<byte> aux, long baseOffset, StructureVisitor visitor, bool fits, in Layout measured)
     {
-        Walk(aux, baseOffset, out var l, collect: true, errors: true, out var error);
+        var l = measured;
+        ApeiContentException? error = null;
+        if (!fits) Walk(aux, baseOffset, out l, collect: true, errors: true, out error);
         if (aux.Length < ArmRasSection.AuxiliaryHeaderSize)
         {
             visitor.Error(error!);
@@ -588,19 +600,22 @@ public sealed partial class ArmRasAuxiliaryData
         }
         ArmRasSection.AuxiliaryHeaderLayout.Describe(aux[..ArmRasSection.AuxiliaryHeaderSize], baseOffset, visitor);
         visitor.BeginArray("contexts", "Address-space contexts", baseOffset + ArmRasSection.AuxiliaryHeaderSize, l.ContextEnd - ArmRasSection.AuxiliaryHeaderSize);
-        for (int i = 0; i < l.Contexts!.Count; i++)
+        // The contexts that fit: all of them (their count), or those the walk found before the one that does not.
+        int contexts = l.Contexts?.Count ?? (int)ContextCountField.ReadValue(aux);
+        for (int i = 0, at = ArmRasSection.AuxiliaryHeaderSize; i < contexts; i++)
         {
-            var (at, length) = l.Contexts[i];
+            int length = (int)ArmRasContext.LengthField.ReadValue(aux[at..]);
             visitor.BeginObject(null, $"Address-space context #{i}", baseOffset + at, length);
             ArmRasContext.Describe(aux.Slice(at, length), baseOffset + at, visitor);
             visitor.EndObject();
+            at += length;
         }
         int undecoded = ArmRasSection.AuxiliaryHeaderSize;
-        if (error is not null && l.Contexts!.Count > 0) undecoded = l.ContextEnd;
+        if (error is not null && contexts > 0) undecoded = l.ContextEnd;
         if (error is not null && l.PairOffset != 0 && aux.Length - l.ContextEnd >= ArmRasSection.ContextHeaderSize)
         {
             // The context whose length does not fit: its header is still shown (the length is what is wrong).
-            visitor.BeginObject(null, $"Address-space context #{l.Contexts!.Count}", baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
+            visitor.BeginObject(null, $"Address-space context #{contexts}", baseOffset + l.ContextEnd, ArmRasSection.ContextHeaderSize);
             ArmRasSection.ContextHeaderLayout.Describe(aux.Slice(l.ContextEnd, ArmRasSection.ContextHeaderSize), baseOffset + l.ContextEnd, visitor);
             visitor.EndObject();
             undecoded = l.ContextEnd + ArmRasSection.ContextHeaderSize;

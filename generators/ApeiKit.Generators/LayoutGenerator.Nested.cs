@@ -26,6 +26,7 @@ public sealed partial class LayoutGenerator
                 diags.Add(new Diag(UnknownName, f.Location ?? attrLocation, f.Nested, "Nested", f.Prop));
                 continue;
             }
+            f.NestedType = t; // for an Inline part (LayoutGenerator.Variant.cs)
             string qualified = t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             int size = -1;
             var layout = t.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == Attributes.Layout);

@@ -92,9 +92,9 @@ namespace ApeiKit.Declarations
         public global::ApeiKit.FieldKind Kind { get; }
         /// <summary>The property (a field of the same layout) holding the number of elements in use.</summary>
         public string? Count { get; set; }
-        /// <summary>JSON name of an element; "{i}" stands for its index (default: the camelCase name).</summary>
+        /// <summary>JSON name of an element; "{i}" stands for its index and is needed when there are two or more (default: the camelCase name, then the index).</summary>
         public string? ElementJson { get; set; }
-        /// <summary>Label of an element; "{i}" stands for its index (default: the name in words).</summary>
+        /// <summary>Label of an element; "{i}" stands for its index and is needed when there are two or more (default: the name in words, then the index).</summary>
         public string? ElementLabel { get; set; }
     }
 }
@@ -134,21 +134,19 @@ namespace ApeiKit.Declarations
         // Inline nested structures: their fields, shifted.
         foreach (var f in fields.Where(x => x.Nested is not null && x.Inline))
         {
-            var fieldModel = f.Scope is null || f.Scope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(f.Scope);
-            var t = ResolveType(fieldModel, f.Scope is null ? position : f.ScopePosition, f.Nested!);
+            var t = f.NestedType; // resolved by CheckNested
             if (t is null || !t.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Layout)) continue; // CheckNested reported it
             var parts = new List<Field>();
-            var ignored = new List<Diag>(); // the nested declaration reports its own
-            foreach (var iface in t.Interfaces.Where(i => i.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)))
-            {
-                foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, parts, ignored, ct);
-                ReadReserved(iface, parts, ct);
-            }
-            foreach (var p in t.GetMembers().OfType<IPropertySymbol>()) ReadField(p, null, parts, ignored, ct);
-            ReadReserved(t, parts, ct);
+            ReadFields(t, parts, new List<Diag>(), ct); // the nested declaration reports its own diagnostics
             if (parts.Any(p => p.Nested is not null || p.Type == "byte[]" && !p.IsReserved))
             {
                 diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, $"'{f.Prop}': Inline needs a nested layout of integer and reserved fields only"));
+                continue;
+            }
+            // The host lists the nested layout's declared fields: a variant of one would not be selected here.
+            if (t.GetMembers().OfType<IPropertySymbol>().FirstOrDefault(HasVariant) is { } varied)
+            {
+                diags.Add(new Diag(BadVariant, f.Location ?? attrLocation, $"'{f.Prop}': Inline needs a nested layout without variants ('{t.Name}.{varied.Name}' has one)"));
                 continue;
             }
             parts.Sort((a, b) => a.Offset.CompareTo(b.Offset));
@@ -168,6 +166,13 @@ namespace ApeiKit.Declarations
             }
             return Qualified(symbol);
         }
+
+        // A fragment's fields are the same in every layout that implements it: they have no variants.
+        foreach (var iface in type.Interfaces.Where(i => i.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)))
+            foreach (var p in iface.GetMembers().OfType<IPropertySymbol>())
+                foreach (var a in p.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == VariantAttributeName))
+                    diags.Add(new Diag(BadVariant, a.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? attrLocation,
+                        $"[Variant] on '{p.Name}' of the fragment '{iface.Name}': a fragment's fields have no variants"));
 
         foreach (var p in type.GetMembers().OfType<IPropertySymbol>())
         {
@@ -221,8 +226,9 @@ namespace ApeiKit.Declarations
                 Name = arrayName,
                 Offset = args[1].Value is int o ? o : 0, ElementSize = args[2].Value is int e ? e : 0, Capacity = args[3].Value is int c ? c : 0,
                 Kind = (args[4].Type as INamedTypeSymbol)?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(x => x.HasConstantValue && Equals(x.ConstantValue, kindValue))?.Name ?? "",
-                Json = Named(a, "ElementJson") as string ?? Camel(arrayName),
-                Label = Named(a, "ElementLabel") as string ?? Words(arrayName),
+                // Each element a name of its own: "{i}" stands for its index.
+                Json = Named(a, "ElementJson") as string ?? Camel(arrayName) + "{i}",
+                Label = Named(a, "ElementLabel") as string ?? Words(arrayName) + " {i}",
                 Location = location,
             };
             string? countProp = Named(a, "Count") as string;
@@ -230,6 +236,8 @@ namespace ApeiKit.Declarations
             var count = countProp is null ? null : FieldNamed(countProp);
             if (arrayName.Length == 0 || !SyntaxFacts.IsValidIdentifier(arrayName) || fields.Any(x => x.Prop == arrayName) || result.Arrays.Any(x => x.Name == arrayName))
                 diags.Add(new Diag(BadCountedArray, location, $"Counted array '{arrayName}' of '{type.Name}' needs a name of its own"));
+            else if (array.Capacity > 1 && (!array.Json.Contains("{i}") || !array.Label.Contains("{i}")))
+                diags.Add(new Diag(BadCountedArray, location, $"Counted array '{arrayName}': ElementJson and ElementLabel need \"{{i}}\" (each element a name of its own)"));
             else if (countProp is null) diags.Add(new Diag(BadCountedArray, location, $"Counted array '{arrayName}' of '{type.Name}' needs Count (the field holding how many elements are in use)"));
             else if (count is null) diags.Add(new Diag(UnknownName, location, countProp, "Count", arrayName));
             else if (count.Size > 8 || count.Kind is not ("UInt" or "Hex")) diags.Add(new Diag(BadCountedArray, location, $"Counted array '{arrayName}': the count '{countProp}' must be a UInt or Hex field of at most 8 bytes"));
@@ -249,6 +257,27 @@ namespace ApeiKit.Declarations
         return result;
     }
 
+    // A layout's fields: its fragments' first (from an interface the class implements), then the class's own properties
+    // and reserved ranges. (Also an Inline part's nested layout, below.)
+    private static void ReadFields(INamedTypeSymbol type, List<Field> fields, List<Diag> diags, System.Threading.CancellationToken ct)
+    {
+        foreach (var iface in type.Interfaces)
+        {
+            if (!iface.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)) continue;
+            foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, fields, diags, ct);
+            ReadReserved(iface, fields, ct);
+        }
+        foreach (var p in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (!p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Field)) continue;
+            // A partial property gets its body generated; a property written in full keeps its hand-written accessors
+            // (semantics of its own, e.g. a setter that refuses a value) and the field is still declared here.
+            ReadField(p, null, fields, diags, ct);
+            if (!p.IsPartialDefinition) fields[fields.Count - 1].HandWritten = true;
+        }
+        ReadReserved(type, fields, ct);
+    }
+
     // An inline part as the host's LayoutDef lists it: the nested layout's field at the host's offset.
     private static string InlinePart(Field part, Field host)
     {
@@ -257,6 +286,8 @@ namespace ApeiKit.Declarations
             ? "global::ApeiKit.FieldDef.Reserved(" + Lit(part.Json) + ", " + I(at) + ", " + I(part.Size) + ")"
             : host.InlineType + "." + part.Prop + "Field with { Offset = " + I(at) + " }";
     }
+
+    private static bool HasVariant(IPropertySymbol p) => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == VariantAttributeName);
 
     private static string VariantFieldName(Variant v, int index) => v.Name is not null ? v.Name + "Field" : "s_" + Camel(v.Of.Prop) + "Variant" + I(index);
 
@@ -340,7 +371,7 @@ namespace ApeiKit.Declarations
             sb.Append("    /// <param name=\"body\">The layout's bytes (it starts at the first).</param>\n");
             sb.Append("    internal static int ").Append(a.Name).Append("Count(global::System.ReadOnlySpan<byte> body)\n    {\n");
             sb.Append("        if (body.Length < ").Append(I(c.Offset + c.Size)).Append(") return 0;\n");
-            sb.Append("        ulong count = ").Append(Read(c, "ulong").Replace("_body", "body")).Append(";\n");
+            sb.Append("        ulong count = ").Append(Read(c, "ulong", "body")).Append(";\n");
             sb.Append("        int fit = body.Length > ").Append(I(a.Offset)).Append(" ? (body.Length - ").Append(I(a.Offset)).Append(") / ").Append(I(a.ElementSize)).Append(" : 0;\n");
             sb.Append("        return (int)global::System.Math.Min(global::System.Math.Min(count, ").Append(I(a.Capacity)).Append("UL), (ulong)fit);\n    }\n");
         }

@@ -97,7 +97,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
         public int Offset, Size, ValidBit = -1;
         public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
-        public string? Nested, NestedLayout; // LayoutGenerator.Nested.cs
+        public string? Nested, NestedLayout; public INamedTypeSymbol? NestedType; // LayoutGenerator.Nested.cs
         public bool Inline; public string? InlineType; public List<Field>? InlineParts; // LayoutGenerator.Variant.cs
         public int SpillBit, SpillWidth;
         public bool HasGetter = true, HasSetter;
@@ -182,22 +182,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         }
 
         var fields = new List<Field>();
-        // Fragments first (their fields come from an interface the class implements), then the class's own properties.
-        foreach (var iface in type.Interfaces)
-        {
-            if (!iface.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Fragment)) continue;
-            foreach (var p in iface.GetMembers().OfType<IPropertySymbol>()) ReadField(p, iface, fields, diags, ct);
-            ReadReserved(iface, fields, ct);
-        }
-        foreach (var p in type.GetMembers().OfType<IPropertySymbol>())
-        {
-            if (!p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Attributes.Field)) continue;
-            // A partial property gets its body generated; a property written in full keeps its hand-written accessors
-            // (semantics of its own, e.g. a setter that refuses a value) and the field is still declared here.
-            ReadField(p, null, fields, diags, ct);
-            if (!p.IsPartialDefinition) fields[fields.Count - 1].HandWritten = true;
-        }
-        ReadReserved(type, fields, ct);
+        ReadFields(type, fields, diags, ct);
         fields.Sort((a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.Size.CompareTo(b.Size));
 
         // Checks: inside the size, no overlap, names that exist.
@@ -855,12 +840,12 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     }
 
     /// <summary>A little-endian read of an integer field straight from <c>_body</c> (BinaryPrimitives; no table lookup).</summary>
-    private static string Read(Field f, string type)
+    private static string Read(Field f, string type, string span = "_body")
     {
-        string slice = "_body.Slice(" + I(f.Offset) + ", " + I(f.Size) + ")";
+        string slice = span + ".Slice(" + I(f.Offset) + ", " + I(f.Size) + ")";
         string raw = f.Size switch
         {
-            1 => "_body[" + I(f.Offset) + "]",
+            1 => span + "[" + I(f.Offset) + "]",
             2 => "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(" + slice + ")",
             4 => "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(" + slice + ")",
             8 => "global::System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(" + slice + ")",

@@ -77,12 +77,7 @@ public static class McaRegisters
         new BitFieldDef("implementationSpecific1", "Implementation specific (bits 45-56)", 45, 12));
 
     /// <summary>The MCi_STATUS bit layout for a WHEA CPU vendor value.</summary>
-    public static IReadOnlyList<BitFieldDef> StatusBitsFor(uint vendor) => vendor switch
-    {
-        1 => StatusBitsIntel,
-        2 => StatusBitsAmd,
-        _ => StatusBitsCommon,
-    };
+    public static IReadOnlyList<BitFieldDef> StatusBitsFor(uint vendor) => XpfMcaSection.StatusFieldFor(vendor).BitFields!; // the declaration's [Variant]s
 
     private static readonly string[] s_cacheLevel = ["level 0", "level 1", "level 2", "generic level"];
     private static readonly string[] s_transaction = ["instruction", "data", "generic", "reserved"];

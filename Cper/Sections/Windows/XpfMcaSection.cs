@@ -110,16 +110,12 @@ public sealed partial class XpfMcaSection : FixedSectionBody
     // Offsets 0-71 as a vendor and version read them: the declared fields up to the extended registers, each in its form.
     private static StructDef HeaderDef(uint vendor, uint version) => new(Structure + " header", HeaderSize,
     [
-        .. LayoutDef.Fields.Where(f => f.End <= HeaderSize).Select(f => f.Json switch
-        {
-            "status" => StatusFieldFor(vendor),
-            "apicId" => ApicIdFieldFor(version),
-            _ => f,
-        }),
+        .. LayoutDef.Fields.Where(f => f.End <= HeaderSize).Select(f =>
+            ReferenceEquals(f, StatusField) ? StatusFieldFor(vendor) : ReferenceEquals(f, ApicIdField) ? ApicIdFieldFor(version) : f),
     ]);
 
     /// <summary>The header layout (offsets 0-71) for a CPU vendor and version (MCi_STATUS bits differ by vendor).</summary>
-    public static StructDef HeaderLayout(uint vendor, uint version) => Headers.All[(vendor <= 2 ? (int)vendor : 0) + (version <= 1 ? 3 : 0)];
+    public static StructDef HeaderLayout(uint vendor, uint version) => Headers.All[(vendor <= 2 ? (int)vendor : 0) + (ApicIdFieldFor(version).Kind == FieldKind.Reserved ? 3 : 0)];
 
     /// <summary>Codec registered in <see cref="CperSections"/>.</summary>
     public static CperSectionCodec Codec { get; } = new(CperGuids.WindowsXpfMca, CperGuids.SectionName(CperGuids.WindowsXpfMca)!, Describe, (b, o) => Decode(b, o));
@@ -223,7 +219,7 @@ public sealed partial class XpfMcaSection : FixedSectionBody
         }
         else
         {
-            int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(body[Declared.ExtendedRegisterCountOffset..]);
+            int count = ExtendedRegistersCount(body); // checked above: the stored count, within the capacity and the body
             if (count > 0)
             {
                 visitor.BeginObject("extendedRegisters", "Extended registers", baseOffset + ExtendedRegistersOffset, (long)Declared.ExtendedRegistersElementSize * count);
@@ -370,7 +366,18 @@ public sealed partial class XpfMcaSection : FixedSectionBody
     public void SetExtendedRegister(int index, ulong value) => Set(ExtendedRegistersElements[CheckIndex(index, MaxExtendedRegisters)], value);
 
     /// <summary>Recovery information field by JSON name (<c>failureReason</c>, <c>action</c>, <c>actionRequired</c>, ...), 0 when absent.</summary>
-    public ulong GetRecoveryInfo(string json) => Get(LayoutDef.Fields.First(f => f.Offset >= Declared.RecoveryInfoOffset && f.End <= Declared.RecoveryInfoOffset + Declared.RecoveryInfoSize && f.Json == json));
+    /// <exception cref="ArgumentException"><paramref name="json"/> names no recovery information field (the message lists them).</exception>
+    public ulong GetRecoveryInfo(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        foreach (var f in LayoutDef.Fields)
+            if (IsRecoveryInfo(f) && f.Json == json) return Get(f);
+        throw new ArgumentException("'" + json + "' is not a recovery information field; they are: "
+            + string.Join(", ", LayoutDef.Fields.Where(f => IsRecoveryInfo(f) && f.Kind != FieldKind.Reserved).Select(f => f.Json)), nameof(json));
+    }
+
+    // A field of the inline XPF_RECOVERY_INFO (bytes 272-291) in the flat layout.
+    private static bool IsRecoveryInfo(FieldDef f) => f.Offset >= Declared.RecoveryInfoOffset && f.End <= Declared.RecoveryInfoOffset + Declared.RecoveryInfoSize;
 
     /// <summary>Further bank <paramref name="index"/> (0-31) of a version-4 section.</summary>
     public XpfMcaBank GetExBank(int index)
@@ -413,13 +420,14 @@ public readonly record struct XpfMcaBank(uint BankNumber, ulong Status, ulong Ad
 /// <summary>
 /// XPF_RECOVERY_INFO (20 bytes; Vergilius Project, Windows 11 21H2 _XPF_RECOVERY_INFO): what Windows did about the
 /// machine check. Bytes 272-291 of an XPF MCA section of version 3 and later (<see cref="XpfMcaSection.RecoveryInfoDef"/>).
+/// A declaration only (abstract, never made): its fields are listed in the section's LayoutDef, read through the section.
 /// </summary>
 [Layout("XPF recovery information", 20, "XPF_RECOVERY_INFO (Vergilius Project, Windows 11 21H2)", View = "")]
 [Reserved(11, 1)]
 [Reserved(12, 2, Json = "reserved2")]
 [Reserved(14, 2, Json = "reserved3")]
 [Reserved(16, 4, Json = "reserved4")]
-internal sealed partial class XpfRecoveryInfo
+internal abstract partial class XpfRecoveryInfo
 {
     private static readonly FlagTable s_recoveryFailure = [
         new(0, "notSupported"), new(1, "overflow"), new(2, "contextCorrupt"), new(3, "restartIpErrorIpNotValid"), new(4, "noRecoveryContext"),
@@ -428,65 +436,46 @@ internal sealed partial class XpfRecoveryInfo
 
     private static readonly FlagTable s_recoveryAction = [new(0, "recoveryAttempted"), new(1, "hvHandled")];
 
-    private readonly byte[] _bytes;
-
-    internal XpfRecoveryInfo(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[Declared.Size];
-        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
     /// <summary>FailureReason: why recovery was not possible (bit flags).</summary>
-    [Field(0, 4, FieldKind.Flags, Flags = nameof(s_recoveryFailure))] internal partial uint FailureReason { get; }
+    [Field(0, 4, FieldKind.Flags, Flags = nameof(s_recoveryFailure))] internal abstract uint FailureReason { get; }
     /// <summary>Action: bit 0 recovery attempted, bit 1 handled by the hypervisor.</summary>
-    [Field(4, 4, FieldKind.Flags, Flags = nameof(s_recoveryAction))] internal partial uint Action { get; }
+    [Field(4, 4, FieldKind.Flags, Flags = nameof(s_recoveryAction))] internal abstract uint Action { get; }
     /// <summary>ActionRequired (BOOLEAN).</summary>
-    [Field(8, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal partial byte ActionRequired { get; }
+    [Field(8, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal abstract byte ActionRequired { get; }
     /// <summary>RecoverySucceeded (BOOLEAN).</summary>
-    [Field(9, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal partial byte RecoverySucceeded { get; }
+    [Field(9, 1, FieldKind.Enum, Names = "McaRegisters.YesNo")] internal abstract byte RecoverySucceeded { get; }
     /// <summary>RecoveryKernel (BOOLEAN): recovered in the kernel.</summary>
-    [Field(10, 1, FieldKind.Enum, Label = "Recovery in kernel", Names = "McaRegisters.YesNo")] internal partial byte RecoveryKernel { get; }
+    [Field(10, 1, FieldKind.Enum, Label = "Recovery in kernel", Names = "McaRegisters.YesNo")] internal abstract byte RecoveryKernel { get; }
 }
 
 /// <summary>
 /// WHEA_AMD_EXTENDED_REGISTERS (192 bytes; WDK ntddk.h): ten AMD MCA bank registers (AMD64 APM vol. 2, "Machine-Check
 /// Architecture"), then reserved slots. Offset 72 of an AMD XPF MCA section of the later version-2 form and later
-/// (<see cref="XpfMcaSection.AmdExtendedRegistersDef"/>), in place of the counted extended registers.
+/// (<see cref="XpfMcaSection.AmdExtendedRegistersDef"/>), in place of the counted extended registers. A declaration only
+/// (abstract, never made): the describer and the view read it through its statics.
 /// </summary>
 [Layout("AMD extended registers", 192, "WHEA_AMD_EXTENDED_REGISTERS (WDK ntddk.h)", View = "")]
 [Reserved(80, 112)]
-internal sealed partial class XpfAmdExtendedRegisters
+internal abstract partial class XpfAmdExtendedRegisters
 {
-    private readonly byte[] _bytes;
-
-    internal XpfAmdExtendedRegisters(ReadOnlySpan<byte> bytes)
-    {
-        _bytes = new byte[Declared.Size];
-        bytes[..Math.Min(bytes.Length, _bytes.Length)].CopyTo(_bytes);
-    }
-
-    private ulong Get(FieldDef field) => field.ReadValue(_bytes);
-
     /// <summary>MCA_IPID.</summary>
-    [Field(0, 8, FieldKind.Hex, Label = "IPID (MCA_IPID: bank instance and hardware ID)")] internal partial ulong Ipid { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "IPID (MCA_IPID: bank instance and hardware ID)")] internal abstract ulong Ipid { get; }
     /// <summary>MCA_SYND.</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "SYND (MCA_SYND: syndrome)")] internal partial ulong Synd { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "SYND (MCA_SYND: syndrome)")] internal abstract ulong Synd { get; }
     /// <summary>MCA_CONFIG.</summary>
-    [Field(16, 8, FieldKind.Hex, Label = "CONFIG (MCA_CONFIG: bank configuration)")] internal partial ulong Config { get; }
+    [Field(16, 8, FieldKind.Hex, Label = "CONFIG (MCA_CONFIG: bank configuration)")] internal abstract ulong Config { get; }
     /// <summary>MCA_DESTAT.</summary>
-    [Field(24, 8, FieldKind.Hex, Label = "DESTAT (MCA_DESTAT: deferred error status)")] internal partial ulong Destat { get; }
+    [Field(24, 8, FieldKind.Hex, Label = "DESTAT (MCA_DESTAT: deferred error status)")] internal abstract ulong Destat { get; }
     /// <summary>MCA_DEADDR.</summary>
-    [Field(32, 8, FieldKind.Hex, Label = "DEADDR (MCA_DEADDR: deferred error address)")] internal partial ulong Deaddr { get; }
+    [Field(32, 8, FieldKind.Hex, Label = "DEADDR (MCA_DEADDR: deferred error address)")] internal abstract ulong Deaddr { get; }
     /// <summary>MCA_MISC1.</summary>
-    [Field(40, 8, FieldKind.Hex, Label = "MISC1 (MCA_MISC1)")] internal partial ulong Misc1 { get; }
+    [Field(40, 8, FieldKind.Hex, Label = "MISC1 (MCA_MISC1)")] internal abstract ulong Misc1 { get; }
     /// <summary>MCA_MISC2.</summary>
-    [Field(48, 8, FieldKind.Hex, Label = "MISC2 (MCA_MISC2)")] internal partial ulong Misc2 { get; }
+    [Field(48, 8, FieldKind.Hex, Label = "MISC2 (MCA_MISC2)")] internal abstract ulong Misc2 { get; }
     /// <summary>MCA_MISC3.</summary>
-    [Field(56, 8, FieldKind.Hex, Label = "MISC3 (MCA_MISC3)")] internal partial ulong Misc3 { get; }
+    [Field(56, 8, FieldKind.Hex, Label = "MISC3 (MCA_MISC3)")] internal abstract ulong Misc3 { get; }
     /// <summary>MCA_MISC4.</summary>
-    [Field(64, 8, FieldKind.Hex, Label = "MISC4 (MCA_MISC4)")] internal partial ulong Misc4 { get; }
+    [Field(64, 8, FieldKind.Hex, Label = "MISC4 (MCA_MISC4)")] internal abstract ulong Misc4 { get; }
     /// <summary>MCA_RAS_CAP.</summary>
-    [Field(72, 8, FieldKind.Hex, Label = "RasCap (MCA_RAS_CAP)")] internal partial ulong RasCap { get; }
+    [Field(72, 8, FieldKind.Hex, Label = "RasCap (MCA_RAS_CAP)")] internal abstract ulong RasCap { get; }
 }

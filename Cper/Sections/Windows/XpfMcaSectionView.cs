@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace ApeiKit.Cper.Windows;
 
 // A zero-copy view of the Windows XPF MCA section: a hand-written shell over the generated parts of its one declaration
@@ -94,7 +96,7 @@ public readonly ref struct XpfMcaSectionView
     public uint ExtendedRegisterCount => (uint)Read(XpfMcaSection.ExtendedRegisterCountField);
 
     /// <summary>Whether offset 68 is ApicId: version 2 and later (version 1, and 0, have Reserved2 there, per ralish/DecodeWheaRecord).</summary>
-    public bool HasApicId => VersionNumber >= 2;
+    public bool HasApicId => XpfMcaSection.ApicIdFieldFor(VersionNumber).Kind != FieldKind.Reserved;
 
     /// <summary>ApicId (offset 68) when <see cref="HasApicId"/>; otherwise the reserved field's value as stored.</summary>
     public uint ApicId => (uint)Read(XpfMcaSection.ApicIdField);
@@ -174,25 +176,19 @@ public readonly ref struct XpfMcaSectionView
 /// <summary>Walks the counted extended registers of an <see cref="XpfMcaSectionView"/> (a <c>ref struct</c>: nothing allocated).</summary>
 public ref struct XpfMcaExtendedRegisterEnumerator
 {
-    private readonly ReadOnlySpan<byte> _body;
-    private readonly int _count;
-    private int _index;
+    private ArrayWalk _walk; // the registers, counted once (ExtendedRegistersCount: they fit)
 
     internal XpfMcaExtendedRegisterEnumerator(ReadOnlySpan<byte> body, int count)
-    {
-        _body = body;
-        _count = count;
-        _index = -1;
-    }
+        => _walk = new ArrayWalk(body, XpfMcaSection.ExtendedRegistersOffset, count, XpfMcaSection.Declared.ExtendedRegistersElementSize);
 
     /// <summary>How many registers the walk gives.</summary>
-    public readonly int Count => _count;
+    public readonly int Count => _walk.Count;
 
     /// <summary>The register at the current position.</summary>
-    public readonly ulong Current => XpfMcaSection.ExtendedRegistersElements[_index].ReadValue(_body);
+    public readonly ulong Current => BinaryPrimitives.ReadUInt64LittleEndian(_walk.Current);
 
     /// <summary>Moves to the next register.</summary>
-    public bool MoveNext() => ++_index < _count;
+    public bool MoveNext() => _walk.MoveNext();
 
     /// <summary>Itself, for <c>foreach</c>.</summary>
     public readonly XpfMcaExtendedRegisterEnumerator GetEnumerator() => this;
