@@ -179,6 +179,70 @@ public class LibCperWriterTests
     }
 
     [Theory]
+    [InlineData("Unknown (Reserved)")]
+    [InlineData("")]
+    [InlineData("a \"quoted\" back\\slash <tag> & 'apostrophe' +")]
+    [InlineData("tab\tnewline\ncontrol\u0001 del\u007f")]
+    [InlineData("\u00e9t\u00e9 \u00b5s \u2028 \ud83d\ude00")]
+    [InlineData("lone \ud800 surrogate")]
+    [InlineData("A name longer than thirty-two bytes, copied in one piece")]
+    public void A_text_encoded_once_is_written_as_the_string_would_be(string text)
+    {
+        // Table texts (libcper's value names, type names) are encoded once and copied per record: the same bytes as the string.
+        var encoded = LcWriter.Encode(text);
+        Same(
+            w => { w.WriteStartObject(); w.WriteEncoded(s_name, encoded); w.WriteEncoded(s_other, encoded); w.WriteEndObject(); },
+            u => { u.WriteStartObject(); u.WriteString(s_name, text); u.WriteString(s_other, text); u.WriteEndObject(); });
+    }
+
+    [Fact]
+    public void Name_tables_give_the_encoded_text_of_each_value_dense_sparse_and_missing()
+    {
+        var names = LcNames.Libcper([(0, "Zero", null), (2, "Two \"2\"", "second"), (255, "Last dense", null), (256, "First sparse", null),
+            (0x1_0000_0000, "Far \u00e9", "far away")], "Unknown");
+        foreach (ulong v in (ulong[])[0, 1, 2, 3, 254, 255, 256, 257, 1000, 0x1_0000_0000, ulong.MaxValue])
+        {
+            bool known = names.TryGet(v, out var text, out var description);
+            Assert.Equal(LcWriter.Encode(known ? text : "Unknown"), names.EncodedNameOf(v));
+            Assert.Equal(LcWriter.Encode(text), names.EncodedNameOf(v, out var encodedDescription));
+            Assert.Equal(description is null ? null : LcWriter.Encode(description), encodedDescription);
+        }
+        Assert.Equal("\"Two \\\"2\\\"\"", Encoding.UTF8.GetString(names.EncodedNameOf(2)));
+        Assert.Equal("\"First sparse\"", Encoding.UTF8.GetString(names.EncodedNameOf(256)));
+        Assert.Equal("\"Unknown\"", Encoding.UTF8.GetString(names.EncodedNameOf(1)));
+        Assert.Equal("\"Unknown\"", Encoding.UTF8.GetString(names.EncodedNameOf(257)));
+    }
+
+    [Fact]
+    public void Guid_tables_find_each_key_from_its_bytes_and_nothing_else()
+    {
+        var random = new Random(15);
+        var keys = Enumerable.Range(0, 200).Select(_ => { var b = new byte[16]; random.NextBytes(b); return new Guid(b); }).ToArray();
+        var table = new LcGuidTable<string>(keys.Select(k => KeyValuePair.Create(k, k.ToString())));
+        var raw = new byte[16];
+        foreach (var k in keys)
+        {
+            Assert.True(k.TryWriteBytes(raw));
+            Assert.Equal(k.ToString(), table.Find(raw));
+            for (int i = 0; i < 16; i++)
+            {
+                raw[i] ^= 0x01;
+                Assert.Null(table.Find(raw));
+                raw[i] ^= 0x01;
+            }
+        }
+        // The families the record writer finds from a descriptor's bytes are the ones found by GUID; likewise notification types.
+        foreach (var map in LibCperSections.Maps)
+        {
+            Assert.True(map.SectionType.TryWriteBytes(raw));
+            Assert.Same(LibCperSections.Find(map.SectionType), LibCperSections.Find(raw));
+        }
+        Assert.True(CperGuids.NotifyPcie.TryWriteBytes(raw));
+        Assert.Equal("\"PCIe\"", Encoding.UTF8.GetString(LibCperNames.EncodedNotificationType(raw)));
+        Assert.Equal("\"Unknown\"", Encoding.UTF8.GetString(LibCperNames.EncodedNotificationType(new byte[16])));
+    }
+
+    [Theory]
     [InlineData(0UL, 0, "0x0")]
     [InlineData(0UL, 2, "0x00")]
     [InlineData(0xABUL, 1, "0xAB")]

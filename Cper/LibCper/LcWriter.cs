@@ -293,6 +293,27 @@ internal sealed class LcWriter
         StringValue(utf8);
     }
 
+    /// <summary>
+    /// <paramref name="text"/> as this writer writes it as a string value: quoted, escaped, UTF-8 (<see cref="WriteEncoded"/>
+    /// copies it). For the texts of fixed tables (libcper's value names, section and notification type names), encoded once.
+    /// </summary>
+    public static byte[] Encode(string text)
+    {
+        var w = new LcWriter();
+        w.ResetOwn();
+        w.WriteStringValue(text);
+        w.Flush();
+        return w.Written.ToArray();
+    }
+
+    /// <summary>A value from <see cref="Encode"/> (quoted and escaped already): copied.</summary>
+    public void WriteEncoded(JsonEncodedText name, byte[] encoded)
+    {
+        Name(name, encoded.Length);
+        CopySmall(encoded, _buffer.AsSpan(_pos, encoded.Length));
+        _pos += encoded.Length;
+    }
+
     /// <summary>Text this library made of ASCII that never needs escaping (hex digits, "0x", digits, '-', ':', '+', 'T'): copied quoted.</summary>
     public void WriteAscii(JsonEncodedText name, ReadOnlySpan<byte> ascii)
     {

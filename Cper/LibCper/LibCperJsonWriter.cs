@@ -169,7 +169,7 @@ public static class LibCperJsonWriter
         writer.WriteGuid(N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
         writer.WriteStartObject(N.NotificationType);
         writer.WriteGuid(N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
-        writer.WriteString(N.Type, LibCperNames.NotificationType(h.NotificationType));
+        writer.WriteEncoded(N.Type, LibCperNames.EncodedNotificationType(h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16)));
         writer.WriteEndObject();
         writer.WriteNumber(N.RecordId, h.RecordId);
         writer.WriteStartObject(N.Flags);
@@ -195,9 +195,9 @@ public static class LibCperJsonWriter
             writer.WriteEndObject();
             writer.WriteStartObject(N.SectionType);
             writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
-            var family = LibCperSections.Find(d.SectionType);
+            var family = LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
             if (i < found.Length) found[i] = family;
-            writer.WriteString(N.Type, family?.ReadableName ?? "Unknown");
+            writer.WriteEncoded(N.Type, family?.EncodedReadableName ?? LibCperNames.EncodedUnknown);
             writer.WriteEndObject();
             if ((d.ValidationBits & 0x1) != 0) writer.WriteGuid(N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
             if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
@@ -318,5 +318,11 @@ internal static class LibCperNames
         [CperGuids.NotifySea] = "SEA", [CperGuids.NotifySei] = "SEI", [CperGuids.NotifyPei] = "PEI", [CperGuids.NotifyCxlComponent] = "CXL Component",
     };
 
-    public static string NotificationType(Guid g) => s_notifications.TryGetValue(g, out var n) ? n : "Unknown";
+    private static readonly LcGuidTable<byte[]> s_encodedNotifications = new(s_notifications.Select(n => KeyValuePair.Create(n.Key, LcWriter.Encode(n.Value))));
+
+    /// <summary>"Unknown" quoted (<see cref="LcWriter.Encode"/>).</summary>
+    public static readonly byte[] EncodedUnknown = LcWriter.Encode("Unknown");
+
+    /// <summary>libcper's name of a notification type, quoted and escaped once (one lookup per record).</summary>
+    public static byte[] EncodedNotificationType(ReadOnlySpan<byte> raw) => s_encodedNotifications.Find(raw) ?? EncodedUnknown;
 }

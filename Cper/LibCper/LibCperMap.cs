@@ -60,41 +60,71 @@ internal delegate int LcMessage(ReadOnlySpan<byte> body, ulong valid, Span<char>
 /// </summary>
 internal sealed class LcNames
 {
-    private readonly Dictionary<ulong, (string Name, string? Description)> _names = [];
+    private readonly Dictionary<ulong, Entry> _names = [];
+    private Entry?[] _dense = []; // values below Dense: indexed (most tables are 0, 1, 2, …)
+    private readonly byte[] _fallback;
+    private const int Dense = 256;
+
+    /// <summary>One value's texts, and the same texts quoted and escaped once (<see cref="LcWriter.Encode"/>).</summary>
+    private sealed class Entry(string name, string? description)
+    {
+        public readonly string Name = name;
+        public readonly string? Description = description;
+        public readonly byte[] EncodedName = LcWriter.Encode(name);
+        public readonly byte[]? EncodedDescription = description is null ? null : LcWriter.Encode(description);
+    }
 
     /// <summary>What libcper prints for a value its table does not hold.</summary>
     public string Fallback { get; }
 
-    private LcNames(string fallback) => Fallback = fallback;
+    private LcNames(string fallback)
+    {
+        Fallback = fallback;
+        _fallback = LcWriter.Encode(fallback);
+    }
 
     /// <summary>ApeiKit's table, whose entries are libcper's.</summary>
     public static LcNames Of(NameTable table, string fallback = "Unknown (Reserved)")
     {
         var n = new LcNames(fallback);
-        foreach (var (k, v) in table) n._names[k] = (v, null);
-        return n;
+        foreach (var (k, v) in table) n._names[k] = new(v, null);
+        return n.Indexed();
     }
 
     /// <summary>libcper's names for 0, 1, 2, …</summary>
     public static LcNames Libcper(string[] names, string fallback = "Unknown (Reserved)")
     {
         var n = new LcNames(fallback);
-        for (int i = 0; i < names.Length; i++) n._names[(ulong)i] = (names[i], null);
-        return n;
+        for (int i = 0; i < names.Length; i++) n._names[(ulong)i] = new(names[i], null);
+        return n.Indexed();
     }
 
     /// <summary>libcper's names (and descriptions, printed between value and name) for the given values.</summary>
     public static LcNames Libcper(IEnumerable<(ulong Value, string Name, string? Description)> names, string fallback = "Unknown (Reserved)")
     {
         var n = new LcNames(fallback);
-        foreach (var (k, v, d) in names) n._names[k] = (v, d);
-        return n;
+        foreach (var (k, v, d) in names) n._names[k] = new(v, d);
+        return n.Indexed();
     }
+
+    /// <summary>Values below <see cref="Dense"/> go into an array as well (one bounds check per lookup instead of a hash).</summary>
+    private LcNames Indexed()
+    {
+        ulong top = 0;
+        foreach (var k in _names.Keys)
+            if (k < Dense) top = Math.Max(top, k + 1);
+        _dense = new Entry?[top];
+        foreach (var (k, e) in _names)
+            if (k < top) _dense[k] = e;
+        return this;
+    }
+
+    private Entry? Find(ulong value) => value < (ulong)_dense.Length ? _dense[value] : value < Dense ? null : _names.GetValueOrDefault(value);
 
     /// <summary>The name of <paramref name="value"/>, or null.</summary>
     public bool TryGet(ulong value, out string name, out string? description)
     {
-        if (_names.TryGetValue(value, out var e)) { name = e.Name; description = e.Description; return true; }
+        if (Find(value) is { } e) { name = e.Name; description = e.Description; return true; }
         name = Fallback;
         description = null;
         return false;
@@ -111,6 +141,21 @@ internal sealed class LcNames
 
     /// <summary>The name libcper prints for <paramref name="value"/>.</summary>
     public string NameOf(ulong value) => TryGet(value, out var name, out _) ? name : Fallback;
+
+    /// <summary>The name libcper prints for <paramref name="value"/>, quoted and escaped (<see cref="LcWriter.WriteEncoded"/>).</summary>
+    public byte[] EncodedNameOf(ulong value) => Find(value)?.EncodedName ?? _fallback;
+
+    /// <summary>The encoded name and description (null when none) of <paramref name="value"/>.</summary>
+    public byte[] EncodedNameOf(ulong value, out byte[]? description)
+    {
+        if (Find(value) is { } e)
+        {
+            description = e.EncodedDescription;
+            return e.EncodedName;
+        }
+        description = null;
+        return _fallback;
+    }
 }
 
 /// <summary>
@@ -315,6 +360,7 @@ internal sealed class LibCperMap : LibCperSection
     public LcMember[] Members { get; }
     /// <summary>A fixed <c>message</c>, or null.</summary>
     public string? Message { get; init; }
+    private byte[]? _encodedMessage;
     /// <summary>A <c>message</c> built from the body (a quirk), or null.</summary>
     public LcMessage? MessageBuilder { get; init; }
     /// <summary>What else a body must satisfy to be rendered (the model's count and length checks), or null.</summary>
@@ -337,7 +383,7 @@ internal sealed class LibCperMap : LibCperSection
             Span<char> text = stackalloc char[256];
             w.WriteString(s_message, text[..MessageBuilder(body, valid, text)]);
         }
-        else if (Message is not null) w.WriteString(s_message, Message);
+        else if (Message is not null) w.WriteEncoded(s_message, _encodedMessage ??= LcWriter.Encode(Message)); // a race encodes it twice, the same bytes
         w.WriteStartObject(EncodedShortName);
         WriteMembers(w, Members, body, valid);
         w.WriteEndObject();
@@ -366,7 +412,7 @@ internal sealed class LibCperMap : LibCperSection
                     break;
                 }
                 case LcKind.ErrorStatus: Lc.WriteErrorStatus(w, m.Encoded, m.Value(body)); break;
-                case LcKind.Name: w.WriteString(m.Encoded, m.Names!.NameOf(m.Value(body))); break;
+                case LcKind.Name: w.WriteEncoded(m.Encoded, m.Names!.EncodedNameOf(m.Value(body))); break;
                 case LcKind.Untrusted:
                     if (Lc.UntrustedLength(body.Slice(m.Field!.Offset, m.Field.Size)) is int n and >= 0) w.WriteString(m.Encoded, body.Slice(m.Field.Offset, n));
                     break;
@@ -387,9 +433,9 @@ internal sealed class LibCperMap : LibCperSection
     {
         w.WriteStartObject(name);
         w.WriteNumber(Lc.ValueName, value);
-        bool known = names.TryGet(value, out var text, out var description);
-        if (known && description is not null) w.WriteString(Lc.DescriptionName, description);
-        w.WriteString(Lc.NameName, text);
+        var text = names.EncodedNameOf(value, out var description);
+        if (description is not null) w.WriteEncoded(Lc.DescriptionName, description);
+        w.WriteEncoded(Lc.NameName, text);
         w.WriteEndObject();
     }
 

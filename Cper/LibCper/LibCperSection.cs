@@ -17,6 +17,9 @@ internal abstract class LibCperSection
     public abstract Guid SectionType { get; }
     /// <summary>libcper's readable name (descriptor <c>sectionType.type</c>).</summary>
     public abstract string ReadableName { get; }
+    /// <summary><see cref="ReadableName"/> quoted and escaped once (<see cref="LcWriter.Encode"/>): the family found for a descriptor carries its name.</summary>
+    public byte[] EncodedReadableName => _encodedReadableName ??= LcWriter.Encode(ReadableName); // a race writes the same bytes twice
+    private byte[]? _encodedReadableName;
     /// <summary>libcper's key for the section object (e.g. <c>Memory</c>).</summary>
     public abstract string ShortName { get; }
 

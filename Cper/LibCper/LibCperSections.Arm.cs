@@ -96,12 +96,13 @@ internal sealed class LcArm : LibCperSection
     // ---- Streamed writing (libcper sections/cper-section-arm.c, cper_section_arm_to_ir and its helpers). ----
 
     /// <summary>One libcper member over a bit field of the Error Information value (Tables N-18 to N-20), name encoded once.</summary>
-    private sealed record Streamed(JsonEncodedText Name, BitFieldDef Bit, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback);
+    private sealed record Streamed(JsonEncodedText Name, BitFieldDef Bit, Shown Kind, LcNames? Names);
 
     private static Streamed[] Stream(ArmErrorKind kind, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
     {
         var field = ArmProcessorSection.ErrorInformationField(kind);
-        return [.. members.Select(m => new Streamed(JsonEncodedText.Encode(m.Libcper), field.BitFields!.First(b => b.Json == m.Layout), m.Kind, m.Names, m.Fallback))];
+        return [.. members.Select(m => new Streamed(JsonEncodedText.Encode(m.Libcper), field.BitFields!.First(b => b.Json == m.Layout), m.Kind,
+            m.Names is null ? null : LcNames.Libcper(m.Names.Select(n => (n.Key, n.Value, (string?)null)), m.Fallback)))];
     }
 
     private static readonly Streamed[] s_cache = Stream(ArmErrorKind.Cache, CacheTlbMembers(CacheBusOps));
@@ -114,6 +115,11 @@ internal sealed class LcArm : LibCperSection
     private static readonly LcNames s_contextTypes = LcNames.Libcper(ContextTypes);
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
+
+    // Value texts written per section, quoted once (LcWriter.Encode).
+    private static readonly byte[] s_vendorDefined = LcWriter.Encode("Vendor Defined"), s_reserved = LcWriter.Encode("Reserved"),
+        s_singleError = LcWriter.Encode("Single Error"), s_multipleErrors = LcWriter.Encode("Multiple Errors"),
+        s_secure = LcWriter.Encode("Secure"), s_normal = LcWriter.Encode("Normal");
 
     private static readonly JsonEncodedText s_shortName = N("ArmProcessor"), s_errorInfoNum = N("errorInfoNum"), s_contextInfoNum = N("contextInfoNum"),
         s_sectionLength = N("sectionLength"), s_errorAffinity = N("errorAffinity"), s_type = N("type"), s_mpidr = N("mpidrEl1"),
@@ -257,7 +263,7 @@ internal sealed class LcArm : LibCperSection
             byte level = view.ErrorAffinityLevel;
             w.WriteStartObject(s_errorAffinity);
             w.WriteNumber(s_value, level);
-            w.WriteString(s_type, level < 4 ? "Vendor Defined" : "Reserved");
+            w.WriteEncoded(s_type, level < 4 ? s_vendorDefined : s_reserved);
             w.WriteEndObject();
         }
         if (Bit(v, MpidrBit))
@@ -282,7 +288,7 @@ internal sealed class LcArm : LibCperSection
         {
             w.WriteStartObject(s_multipleError);
             w.WriteNumber(s_value, e.MultipleError);
-            w.WriteString(s_type, e.MultipleError < 1 ? "Single Error" : "Multiple Errors");
+            w.WriteEncoded(s_type, e.MultipleError < 1 ? s_singleError : s_multipleErrors);
             w.WriteEndObject();
         }
         if (Bit(v, FlagsBit))
@@ -320,7 +326,7 @@ internal sealed class LcArm : LibCperSection
                 case Shown.Pair:
                     w.WriteStartObject(m.Name);
                     w.WriteNumber(s_value, value);
-                    w.WriteString(NameName, m.Names!.TryGetValue(value, out var text) ? text : m.Fallback);
+                    w.WriteEncoded(NameName, m.Names!.EncodedNameOf(value));
                     w.WriteEndObject();
                     break;
                 case Shown.Bool: w.WriteBoolean(m.Name, value != 0); break;
@@ -332,7 +338,7 @@ internal sealed class LcArm : LibCperSection
             ulong mode = s_accessMode.Extract(info);
             w.WriteStartObject(s_accessModeName);
             w.WriteNumber(s_value, (int)mode);
-            w.WriteString(NameName, mode == 0 ? "Secure" : "Normal");
+            w.WriteEncoded(NameName, mode == 0 ? s_secure : s_normal);
             w.WriteEndObject();
         }
         w.WriteEndObject();

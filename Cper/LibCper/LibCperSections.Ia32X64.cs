@@ -108,6 +108,7 @@ internal sealed class LcIa32X64 : LibCperSection
         s_registerArraySize = N("registerArraySize"), s_msrAddress = N("msrAddress"), s_mmRegisterAddress = N("mmRegisterAddress"),
         s_registerArray = N("registerArray"), s_data = N("data");
     private static readonly JsonEncodedText[] s_checkNames = [.. CheckNames.Select(N)];
+    private static readonly byte[] s_message = LcWriter.Encode("An IA32/x64 Processor Error occurred");
 
     // The validation bits, from the declarations (UEFI 2.10 Tables N-19 and N-20).
     private static readonly int ApicBit = Ia32X64ProcessorSection.LocalApicIdField.ValidBit, CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit,
@@ -129,7 +130,7 @@ internal sealed class LcIa32X64 : LibCperSection
         Ia32X64ProcessorSectionView.TryRead(body, out var view);
         ulong v = view.ValidationBits;
         w.WriteStartObject();
-        w.WriteString(MessageName, "An IA32/x64 Processor Error occurred");
+        w.WriteEncoded(MessageName, s_message);
         w.WriteStartObject(s_shortName);
         w.WriteNumber(s_errorInfoNum, infoNum);
         w.WriteNumber(s_contextInfoNum, contextNum);
@@ -165,7 +166,7 @@ internal sealed class LcIa32X64 : LibCperSection
         w.WriteStartObject(s_type);
         WriteGuid(w, s_guid, g);
         if (index >= 0) w.WriteString(NameName, s_checkNames[index]);
-        else w.WriteString(NameName, "Unknown");
+        else w.WriteEncoded(NameName, LibCperNames.EncodedUnknown);
         w.WriteEndObject();
         if (Bit(v, CheckBit) && index >= 0) WriteCheckInfo(w, s_checks[index], e.CheckInfo);
         if (Bit(v, TargetBit)) w.WriteNumber(s_targetId, e.TargetId);

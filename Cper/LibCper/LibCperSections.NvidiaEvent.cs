@@ -29,6 +29,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     // The section's own tables (libcper's spellings); a value past them prints "Unknown".
     private static readonly LcNames DeviceTypes = LcNames.Of(NvidiaEventSection.DeviceTypes, "Unknown"),
         Originators = LcNames.Of(NvidiaEventSection.Originators, "Unknown");
+    private static readonly byte[] s_silicon = LcWriter.Encode("Silicon"), s_preSilicon = LcWriter.Encode("PreSilicon");
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
@@ -104,7 +105,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteStartObject(s_eventHeader);
         if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
         w.WriteNumber(s_versionName, s_version.ReadValue(body));
-        w.WriteString(s_sourceDeviceType, DeviceTypes.NameOf((ulong)device));
+        w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf((ulong)device));
         WriteHex(w, s_typeName, s_type.ReadValue(body), 4);
         WriteHex(w, s_subtypeName, s_subtype.ReadValue(body), 4);
         ulong link = s_linkId.ReadValue(body);
@@ -256,7 +257,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         n += Dec(text, n, (arch >> 16) & 0xF);
         w.WriteString(s_revision, text[..n]);
         WriteHex(w, s_chipId, (arch >> 8) & 0xFF, 2);
-        w.WriteString(s_preSiPlatform, ((arch >> 20) & 0x1F) == 0 ? "Silicon" : "PreSilicon");
+        w.WriteEncoded(s_preSiPlatform, ((arch >> 20) & 0x1F) == 0 ? s_silicon : s_preSilicon);
         w.WriteBoolean(s_errorInjection, ((arch >> 31) & 1) != 0);
         w.WriteEndObject();
         for (int i = 0; i < s_ecids.Length; i++) WriteHex(w, s_ecidNames[i], s_ecids[i].ReadValue(c), 8);
@@ -266,7 +267,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static void WriteGpu(LcWriter w, ReadOnlySpan<byte> g, Span<char> text)
     {
         ulong originator = s_originator.ReadValue(g);
-        w.WriteString(s_eventOriginator, Originators.NameOf(originator));
+        w.WriteEncoded(s_eventOriginator, Originators.EncodedNameOf(originator));
         w.WriteNumber(s_sourcePartition, s_partition.ReadValue(g));
         w.WriteNumber(s_sourceSubPartition, s_subPartition.ReadValue(g));
         w.WriteString(s_pdi, text[..FormatPdi(s_gpuPdi.ReadValue(g), text)]);

@@ -97,12 +97,14 @@ internal static class LcFixed
     }
 
     /// <summary>libcper's memory 2 status: the byte and "Corrected"/"Uncorrected" from its bit 0 (<c>cper-section-memory.c:280-285</c>).</summary>
+    private static readonly byte[] s_corrected = LcWriter.Encode("Corrected"), s_uncorrected = LcWriter.Encode("Uncorrected");
+
     private static void WriteMemory2Status(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
         ulong status = MemoryError2Section.StatusField.ReadValue(body);
         w.WriteStartObject(s_status);
         w.WriteNumber(ValueName, status);
-        w.WriteString(s_state, (status & 1) == 0 ? "Corrected" : "Uncorrected");
+        w.WriteEncoded(s_state, (status & 1) == 0 ? s_corrected : s_uncorrected);
         w.WriteEndObject();
     }
 

@@ -23,6 +23,11 @@ internal static class LibCperSections
 
     public static LibCperSection? Find(Guid type) => s_sections.GetValueOrDefault(type);
 
+    private static readonly LcGuidTable<LibCperSection> s_byBytes = new(s_sections);
+
+    /// <summary>The family of the section type whose 16 GUID bytes are <paramref name="raw"/> (a descriptor's, as written).</summary>
+    public static LibCperSection? Find(ReadOnlySpan<byte> raw) => s_byBytes.Find(raw);
+
     /// <summary>The families declared as member maps (one per section type).</summary>
     public static IEnumerable<LibCperMap> Maps => s_sections.Values.OfType<LibCperMap>();
 }
