@@ -190,9 +190,7 @@ public static class LibCperJsonWriter
             writer.WriteNumber(N.SectionOffset, d.SectionOffset);
             writer.WriteNumber(N.SectionLength, d.SectionLength);
             WriteRevision(writer, N.Revision, d.Revision);
-            writer.WriteStartObject(N.Flags);
-            for (int b = 0; b < N.DescriptorFlags.Length; b++) writer.WriteBoolean(N.DescriptorFlags[b], ((d.Flags >> b) & 1) != 0);
-            writer.WriteEndObject();
+            writer.WriteEncoded(N.Flags, N.DescriptorFlagObjects[(byte)d.Flags]);
             writer.WriteStartObject(N.SectionType);
             writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
             var family = LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
@@ -247,6 +245,17 @@ public static class LibCperJsonWriter
 
     private static void WriteSeverity(LcWriter writer, uint severity)
     {
+        if (severity < (uint)N.SeverityObjects.Length)
+        {
+            writer.WriteEncoded(N.Severity, N.SeverityObjects[severity]);
+            return;
+        }
+        WriteSeverityObject(writer, severity);
+    }
+
+    // The severity object as libcper writes it (cper.c: code, then the name from its table or "Unknown").
+    private static void WriteSeverityObject(LcWriter writer, uint severity)
+    {
         writer.WriteStartObject(N.Severity);
         writer.WriteNumber(N.Code, severity);
         writer.WriteString(N.Name, severity < 4 ? N.Severities[severity] : N.Unknown);
@@ -270,6 +279,38 @@ public static class LibCperJsonWriter
 
         // Value texts from libcper's tables, encoded once (plain ASCII): written without the writer's escaping check.
         public static readonly JsonEncodedText[] Severities = [.. LibCperNames.Severities.Select(E)];
+
+        /// <summary>
+        /// A descriptor's <c>flags</c> object for each value of the Flags field's low byte (libcper prints bits 0-7 as
+        /// booleans; UEFI 2.10 Table N-6), written once by the writer itself so the bytes are what the member calls wrote.
+        /// </summary>
+        public static readonly byte[][] DescriptorFlagObjects = Objects(256, (w, v) =>
+        {
+            for (int b = 0; b < DescriptorFlags.Length; b++) w.WriteBoolean(DescriptorFlags[b], ((v >> b) & 1) != 0);
+        });
+
+        /// <summary>The <c>severity</c> object (<c>code</c>, <c>name</c>) for the four UEFI severities (UEFI 2.10 Table N-1), written once.</summary>
+        public static readonly byte[][] SeverityObjects = Objects(Severities.Length, (w, v) =>
+        {
+            w.WriteNumber(Code, (ulong)v);
+            w.WriteString(Name, Severities[v]);
+        });
+
+        private static byte[][] Objects(int count, Action<LcWriter, int> members)
+        {
+            var all = new byte[count][];
+            var w = new LcWriter();
+            for (int v = 0; v < count; v++)
+            {
+                w.ResetOwn();
+                w.WriteStartObject();
+                members(w, v);
+                w.WriteEndObject();
+                w.Flush();
+                all[v] = w.Written.ToArray();
+            }
+            return all;
+        }
 
         private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
     }
