@@ -48,6 +48,39 @@ public class DecodeJobsTests
         }
     }
 
+    /// <summary>
+    /// With one job and the process's own standard output (not the in-process writer <see cref="CliRunner.Run"/> uses),
+    /// both dialects write each record straight into stdout's buffer: what reaches the file must be what the in-process
+    /// path and two jobs print, byte for byte, with the same stderr and exit code.
+    /// </summary>
+    [Theory]
+    [InlineData("apeikit")]
+    [InlineData("libcper")]
+    public void One_job_into_the_process_stdout_prints_what_the_other_paths_print(string style)
+    {
+        string input = MixedInput();
+        string dir = Path.Combine(Path.GetTempPath(), $"apeikit-jobs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var shell = CliRunner.Shell($"$APEIKIT decode -f ndjson --json-style {style} -j 1 '{input}' > one.ndjson 2> one.err; echo $? > one.rc", dir);
+            Assert.Equal(0, shell.ExitCode);
+            var inProcess = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "1", input);
+            var two = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "2", input);
+            string written = File.ReadAllText(Path.Combine(dir, "one.ndjson"));
+            Assert.True(written.Length > 10_000, File.ReadAllText(Path.Combine(dir, "one.err")));
+            Assert.Equal(inProcess.Out, written);
+            Assert.Equal(two.Out, written);
+            Assert.Equal(inProcess.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(Path.Combine(dir, "one.err")));
+            Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(dir, "one.rc")).Trim());
+        }
+        finally
+        {
+            File.Delete(input);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void The_libcper_dialect_reports_what_it_skips_and_renders_the_rest()
     {
