@@ -244,7 +244,7 @@ public static class LibCperJsonWriter
         {
             var d = view.GetDescriptor(i);
             var body = view.GetSectionBody(i);
-            if ((i < found.Length ? found[i] : LibCperSections.Find(d.SectionType)) is { } section && section.TryWrite(writer, body)) continue;
+            if ((i < found.Length ? found[i] : LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16))) is { } section && section.TryWrite(writer, body)) continue;
             writer.WriteStartObject();
             writer.WriteStartObject(N.Unknown);
             writer.WriteBase64String(N.Data, body);

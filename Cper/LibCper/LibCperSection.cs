@@ -42,13 +42,7 @@ internal static class Lc
 
     public static bool Bit(ulong v, int bit) => ((v >> bit) & 1) != 0;
 
-    /// <summary>A member in libcper's <c>0x%0*llX</c> form, written with no string allocated.</summary>
-    public static void WriteHex(LcWriter w, JsonEncodedText name, ulong value, int digits) => w.WriteHex(name, value, digits);
-
-    /// <summary>A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it ("D", lower case; the first three groups little-endian, UEFI 2.10 appendix A).</summary>
-    public static void WriteGuid(LcWriter writer, JsonEncodedText name, ReadOnlySpan<byte> raw) => writer.WriteGuid(name, raw);
-
-    /// <summary><see cref="WriteGuid(LcWriter, JsonEncodedText, ReadOnlySpan{byte})"/> of a <see cref="Guid"/> (its 16 bytes in EFI_GUID order).</summary>
+    /// <summary><see cref="LcWriter.WriteGuid(JsonEncodedText, ReadOnlySpan{byte})"/> of a <see cref="Guid"/> (its 16 bytes in EFI_GUID order).</summary>
     public static void WriteGuid(LcWriter writer, JsonEncodedText name, Guid value)
     {
         Span<byte> raw = stackalloc byte[16];

@@ -91,7 +91,7 @@ internal sealed class LcArmRas : LibCperSection
             var names = s_instanceNames[instanceFormat];
             int i = 0;
             foreach (var f in instanceLayout.Fields)
-                if (f.Kind != FieldKind.Reserved) WriteHex(w, names[i++], f.ReadValue(ipInstance), 16);
+                if (f.Kind != FieldKind.Reserved) w.WriteHex(names[i++], f.ReadValue(ipInstance), 16);
         }
         if (instanceFormat == 3) w.WriteString(s_soc, "<OpaqueData>"); // a string, so the writer's encoder escapes it as the tree did
         w.WriteEndObject();
@@ -102,18 +102,18 @@ internal sealed class LcArmRas : LibCperSection
         {
             case 0:
                 ArmRasPeIpTypeView.TryRead(ipType, out var pe);
-                WriteHex(w, s_peTypeNames[0], pe.MidrEl1, 16);
-                WriteHex(w, s_peTypeNames[1], pe.RevidrEl1, 16);
-                WriteHex(w, s_peTypeNames[2], pe.AidrEl1, 16);
+                w.WriteHex(s_peTypeNames[0], pe.MidrEl1, 16);
+                w.WriteHex(s_peTypeNames[1], pe.RevidrEl1, 16);
+                w.WriteHex(s_peTypeNames[2], pe.AidrEl1, 16);
                 break;
             // ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1
             // as two 32-bit registers and format 2 as eight PIDR bytes, which is its reading of those bytes, done here.
             case 1:
-                WriteHex(w, s_iidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
-                WriteHex(w, s_aidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType[4..]), 8);
+                w.WriteHex(s_iidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
+                w.WriteHex(s_aidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType[4..]), 8);
                 break;
             case 2:
-                for (int i = 0; i < s_pidr.Length; i++) WriteHex(w, s_pidr[i], ipType[i], 2);
+                for (int i = 0; i < s_pidr.Length; i++) w.WriteHex(s_pidr[i], ipType[i], 2);
                 break;
         }
         w.WriteEndObject();
@@ -128,7 +128,7 @@ internal sealed class LcArmRas : LibCperSection
             w.WriteNumber(s_extRevision, ext >> 4);
             w.WriteNumber(s_extArch, ext & 0xF);
             // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
-            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) WriteHex(w, s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d.Bytes), 16);
+            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) w.WriteHex(s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d.Bytes), 16);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -156,8 +156,8 @@ internal sealed class LcArmRas : LibCperSection
             foreach (var r in c.Registers)
             {
                 w.WriteStartObject();
-                WriteHex(w, s_addressName, r.Address, 16);
-                WriteHex(w, s_valueName, r.Value, 16);
+                w.WriteHex(s_addressName, r.Address, 16);
+                w.WriteHex(s_valueName, r.Value, 16);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -169,7 +169,7 @@ internal sealed class LcArmRas : LibCperSection
         {
             w.WriteStartObject();
             WriteGuid(w, s_keyName, pair.Key);
-            WriteHex(w, s_valueName, pair.Value, 16);
+            w.WriteHex(s_valueName, pair.Value, 16);
             w.WriteEndObject();
         }
         w.WriteEndArray();

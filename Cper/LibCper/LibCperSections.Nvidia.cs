@@ -71,7 +71,7 @@ internal sealed class LcNvidia : LibCperSection
                 // ChannelIsSpare:1, ChannelPermanentlyDisabled:1, DisabledReason:2, so the reason is bits 35-36 of the value;
                 // sections/cper-section-nvidia.c:27 prints ErrorCount with add_int (json_object_new_int: a signed 32-bit number).
                 ulong reason = (value >> 35) & 3;
-                WriteHex(w, s_channelAddress, address, 16);
+                w.WriteHex(s_channelAddress, address, 16);
                 w.WriteNumber(s_errorCount, (int)(uint)value);
                 w.WriteBoolean(s_channelEnabled, Bit(value, 32));
                 w.WriteBoolean(s_channelIsSpare, Bit(value, 33));

@@ -106,10 +106,10 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
         w.WriteNumber(s_versionName, s_version.ReadValue(body));
         w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf((ulong)device));
-        WriteHex(w, s_typeName, s_type.ReadValue(body), 4);
-        WriteHex(w, s_subtypeName, s_subtype.ReadValue(body), 4);
+        w.WriteHex(s_typeName, s_type.ReadValue(body), 4);
+        w.WriteHex(s_subtypeName, s_subtype.ReadValue(body), 4);
         ulong link = s_linkId.ReadValue(body);
-        if (link != 0) WriteHex(w, s_linkIdName, link, 16);
+        if (link != 0) w.WriteHex(s_linkIdName, link, 16);
         w.WriteEndObject();
 
         int infoAt = NvidiaEventSection.HeaderSize;
@@ -158,7 +158,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         var d = fits ? after[..(int)dataSize] : default;
         w.WriteStartObject();
         w.WriteNumber(s_versionName, s_ctxVersion.ReadValue(c));
-        WriteHex(w, s_dataFormatType, format, 4);
+        w.WriteHex(s_dataFormatType, format, 4);
         w.WriteNumber(s_dataFormatVersion, s_formatVersion.ReadValue(c));
         w.WriteNumber(s_dataSizeName, dataSize);
         w.WriteStartObject(s_data);
@@ -198,7 +198,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
                     case 7:
                         if (d.Length >= Actions.Size)
                         {
-                            WriteHex(w, s_flagsName, s_flags.ReadValue(d), 2);
+                            w.WriteHex(s_flagsName, s_flags.ReadValue(d), 2);
                             w.WriteNumber(s_recoveryActionName, s_recoveryAction.ReadValue(d));
                             w.WriteNumber(s_diagnosticFlowName, s_diagnosticFlow.ReadValue(d));
                         }
@@ -212,7 +212,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
                         {
                             var e = d.Slice(i * size, size);
                             w.WriteStartObject();
-                            foreach (var (name, f) in members) WriteHex(w, name, f.ReadValue(e), f.Size * 2);
+                            foreach (var (name, f) in members) w.WriteHex(name, f.ReadValue(e), f.Size * 2);
                             w.WriteEndObject();
                         }
                         w.WriteEndArray();
@@ -251,17 +251,17 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteNumber(s_socketNum, s_socket.ReadValue(c));
         ulong arch = s_arch.ReadValue(c);
         w.WriteStartObject(s_architecture);
-        WriteHex(w, s_hidFam, arch & 0xF, 2);
+        w.WriteHex(s_hidFam, arch & 0xF, 2);
         int n = Dec(text, 0, (arch >> 4) & 0xF);
         text[n++] = '.';
         n += Dec(text, n, (arch >> 16) & 0xF);
         w.WriteString(s_revision, text[..n]);
-        WriteHex(w, s_chipId, (arch >> 8) & 0xFF, 2);
+        w.WriteHex(s_chipId, (arch >> 8) & 0xFF, 2);
         w.WriteEncoded(s_preSiPlatform, ((arch >> 20) & 0x1F) == 0 ? s_silicon : s_preSilicon);
         w.WriteBoolean(s_errorInjection, ((arch >> 31) & 1) != 0);
         w.WriteEndObject();
-        for (int i = 0; i < s_ecids.Length; i++) WriteHex(w, s_ecidNames[i], s_ecids[i].ReadValue(c), 8);
-        WriteHex(w, s_instanceBaseName, s_instanceBase.ReadValue(c), 16);
+        for (int i = 0; i < s_ecids.Length; i++) w.WriteHex(s_ecidNames[i], s_ecids[i].ReadValue(c), 8);
+        w.WriteHex(s_instanceBaseName, s_instanceBase.ReadValue(c), 16);
     }
 
     private static void WriteGpu(LcWriter w, ReadOnlySpan<byte> g, Span<char> text)
@@ -280,11 +280,11 @@ internal sealed class LcNvidiaEvent : LibCperSection
             var t = m.Slice(f.Offset, f.Size);
             w.WriteString(name, UntrustedLength(t) is int length and >= 0 ? t[..length] : default);
         }
-        WriteHex(w, s_configurationName, s_configuration.ReadValue(m), 16);
+        w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
         w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
         ulong arch = s_architectureId.ReadValue(m);
         w.WriteStartObject(s_architectureIdName);
-        WriteHex(w, s_raw, arch, 8);
+        w.WriteHex(s_raw, arch, 8);
         w.WriteString(s_architectureName, Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown");
         w.WriteEndObject();
         ulong hw = s_hardwareInfoType.ReadValue(m);
@@ -292,7 +292,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (hw == 0)
         {
             w.WriteStartObject(s_pciInfo);
-            foreach (var (name, f) in s_pci) WriteHex(w, name, f.ReadValue(m), f.Size * 2);
+            foreach (var (name, f) in s_pci) w.WriteHex(name, f.ReadValue(m), f.Size * 2);
             w.WriteEndObject();
         }
     }

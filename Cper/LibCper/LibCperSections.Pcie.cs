@@ -293,15 +293,15 @@ internal sealed class LcPcie : LibCperSection
         w.WriteStartObject(s_deviceIdObject);
         // libcper names the class code first when its table has it (sections/cper-section-pcie.c:360-369).
         if (LcPciClassCodes.TryGetName(classCode, out var className)) w.WriteString(s_class, className);
-        WriteHex(w, s_deviceIdHex, deviceId, 4);
-        WriteHex(w, s_vendorIdHex, vendorId, 4);
-        WriteHex(w, s_classCodeHex, classCode, 6);
-        WriteHex(w, s_functionHex, function, 2);
-        WriteHex(w, s_deviceHex, device, 2);
-        WriteHex(w, s_segmentHex, segment & 0xFF, 2);
-        WriteHex(w, s_busHex, bus, 2);
-        WriteHex(w, s_secondaryBusHex, secondaryBus, 2);
-        WriteHex(w, s_slotHex, slot & 0xFF, 2);
+        w.WriteHex(s_deviceIdHex, deviceId, 4);
+        w.WriteHex(s_vendorIdHex, vendorId, 4);
+        w.WriteHex(s_classCodeHex, classCode, 6);
+        w.WriteHex(s_functionHex, function, 2);
+        w.WriteHex(s_deviceHex, device, 2);
+        w.WriteHex(s_segmentHex, segment & 0xFF, 2);
+        w.WriteHex(s_busHex, bus, 2);
+        w.WriteHex(s_secondaryBusHex, secondaryBus, 2);
+        w.WriteHex(s_slotHex, slot & 0xFF, 2);
         w.WriteNumber(s_deviceIdNum, deviceId);
         w.WriteNumber(s_vendorIdNum, vendorId);
         w.WriteNumber(s_classCodeNum, classCode);
