@@ -5,7 +5,7 @@ namespace ApeiKit.Tests.Cli;
 /// and from a batch's buffer with several. Every job count and both JSON dialects must print the same bytes, the same
 /// stderr lines and exit code, over an input that mixes records with garbage, padding and a record cut short.
 /// </summary>
-public class DecodeJobsTests
+public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
 {
     private static string MixedInput()
     {
@@ -59,25 +59,22 @@ public class DecodeJobsTests
     public void One_job_into_the_process_stdout_prints_what_the_other_paths_print(string style)
     {
         string input = MixedInput();
-        string dir = Path.Combine(Path.GetTempPath(), $"apeikit-jobs-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
         try
         {
-            var shell = CliRunner.Shell($"$APEIKIT decode -f ndjson --json-style {style} -j 1 '{input}' > one.ndjson 2> one.err; echo $? > one.rc", dir);
+            var shell = CliRunner.Shell($"$APEIKIT decode -f ndjson --json-style {style} -j 1 '{input}' > one.ndjson 2> one.err; echo $? > one.rc", Dir);
             Assert.Equal(0, shell.ExitCode);
             var inProcess = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "1", input);
             var two = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "2", input);
-            string written = File.ReadAllText(Path.Combine(dir, "one.ndjson"));
-            Assert.True(written.Length > 10_000, File.ReadAllText(Path.Combine(dir, "one.err")));
+            string written = File.ReadAllText(PathOf("one.ndjson"));
+            Assert.True(written.Length > 10_000, File.ReadAllText(PathOf("one.err")));
             Assert.Equal(inProcess.Out, written);
             Assert.Equal(two.Out, written);
-            Assert.Equal(inProcess.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(Path.Combine(dir, "one.err")));
-            Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(dir, "one.rc")).Trim());
+            Assert.Equal(inProcess.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(PathOf("one.err")));
+            Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(PathOf("one.rc")).Trim());
         }
         finally
         {
             File.Delete(input);
-            Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -15,8 +15,6 @@ public class LibCperStreamedWriterTests
 {
     private static readonly JavaScriptEncoder s_relaxed = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    public static TheoryData<string> Records() => [.. Fixtures.CperRecords()];
-
     private static string Streamed(ReadOnlySpan<byte> record, bool indented)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -35,7 +33,7 @@ public class LibCperStreamedWriterTests
     }
 
     [Theory]
-    [MemberData(nameof(Records))]
+    [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void Streamed_writer_writes_what_the_tree_writes(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);

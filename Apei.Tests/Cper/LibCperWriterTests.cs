@@ -313,10 +313,12 @@ public class LibCperWriterTests
     [Fact]
     public void The_buffer_overload_writes_the_Utf8JsonWriter_overloads_bytes()
     {
+        int compared = 0;
         foreach (var fixture in Fixtures.CperRecords())
         {
             var bytes = Fixtures.Binary(fixture);
             if (bytes.Length < CperRecordHeader.Size || !bytes.AsSpan(0, 4).SequenceEqual("CPER"u8)) continue;
+            compared++;
             var direct = new ArrayBufferWriter<byte>();
             direct.Write("x"u8); // appended after what is there
             LibCperJsonWriter.Write(bytes, direct);
@@ -325,6 +327,7 @@ public class LibCperWriterTests
             Assert.Equal("x" + Encoding.UTF8.GetString(viaWriter.WrittenSpan), Encoding.UTF8.GetString(direct.WrittenSpan));
             Assert.Equal(Encoding.UTF8.GetString(viaWriter.WrittenSpan), LibCperJsonWriter.Write(bytes, indented: false));
         }
+        Assert.True(compared >= 20, $"only {compared} CPER fixtures compared"); // the WHEA and EDK2 captures at least
     }
 
     [Fact]
