@@ -36,14 +36,30 @@ public static class CperStatisticsExtensions
     public static void AddBlock(this CperStatistics statistics, ReadOnlySpan<byte> block, long offset)
     {
         ArgumentNullException.ThrowIfNull(statistics);
-        byte[] record;
+        ErrorStatusBlock decoded;
         try
         {
-            record = ToRecord(ErrorStatusBlock.Decode(block, out _, offset, statistics.Options));
+            decoded = ErrorStatusBlock.Decode(block, out _, offset, statistics.Options);
         }
         catch (ApeiContentException)
         {
             statistics.AddMalformed(block.Length);
+            return;
+        }
+        Count(statistics, decoded, block.Length);
+    }
+
+    // Counts a decoded block as the CPER record it converts to, or as one malformed record of malformedLength bytes.
+    private static void Count(CperStatistics statistics, ErrorStatusBlock block, int malformedLength)
+    {
+        byte[] record;
+        try
+        {
+            record = ToRecord(block);
+        }
+        catch (ApeiContentException)
+        {
+            statistics.AddMalformed(malformedLength);
             return;
         }
         statistics.Add(record, 0);
@@ -61,20 +77,7 @@ public static class CperStatisticsExtensions
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(blocks);
-        foreach (var block in blocks)
-        {
-            byte[] record;
-            try
-            {
-                record = ToRecord(block);
-            }
-            catch (ApeiContentException)
-            {
-                statistics.AddMalformed(block.GetEncodedLength());
-                continue;
-            }
-            statistics.Add(record, 0);
-        }
+        foreach (var block in blocks) Count(statistics, block, block.GetEncodedLength());
     }
 
     /// <summary>

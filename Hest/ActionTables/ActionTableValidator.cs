@@ -49,18 +49,24 @@ public static class ActionTableValidator
                 t.HeaderSize > t.DeclaredLength
                     ? $"header size {t.HeaderSize} is greater than the table length {t.DeclaredLength}"
                     : $"header size is {t.HeaderSize}; it is 48 (Linux refuses the table otherwise)");
+        // The reserved bytes between the header size and the entry count (ERST 40-43, EINJ 41-43 after Injection Flags),
+        // placed by the declarations (Declarations/EinjDeclarations.cs) rather than written here again.
+        int reservedAt, reservedEnd;
         if (erst)
         {
-            if (b.Slice(40, 4).ContainsAnyExcept((byte)0))
-                f.Add(FindingSeverity.Error, "reserved", 40, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(40, 4))})");
+            reservedAt = ErstHeaderDeclaration.Declared.SerializationHeaderSizeOffset + ErstHeaderDeclaration.Declared.SerializationHeaderSizeSize;
+            reservedEnd = ErstHeaderDeclaration.Declared.InstructionEntryCountOffset;
         }
         else
         {
             if (b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset] != 0)
                 f.Add(FindingSeverity.Error, "injection-flags", EinjHeaderDeclaration.Declared.InjectionFlagsOffset, hdr, "injectionFlags", $"Injection Flags is 0x{b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset]:X2}; every bit is reserved (must be 0)");
-            if (b.Slice(41, 3).ContainsAnyExcept((byte)0))
-                f.Add(FindingSeverity.Error, "reserved", 41, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(b.Slice(41, 3))})");
+            reservedAt = EinjHeaderDeclaration.Declared.InjectionFlagsOffset + EinjHeaderDeclaration.Declared.InjectionFlagsSize;
+            reservedEnd = EinjHeaderDeclaration.Declared.InjectionEntryCountOffset;
         }
+        var reserved = b[reservedAt..reservedEnd];
+        if (reserved.ContainsAnyExcept((byte)0))
+            f.Add(FindingSeverity.Error, "reserved", reservedAt, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(reserved)})");
         string countField = erst ? "instructionEntryCount" : "injectionEntryCount";
         uint count = t.EntryCount;
         int present = t.EntriesPresent;
