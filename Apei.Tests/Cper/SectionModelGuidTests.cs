@@ -30,6 +30,14 @@ public class SectionModelGuidTests
         ViewWalk.AssertAllocatesNothing(() => header.EventRecordIdentifier, id => id == s_key);
     }
 
+    [Fact]
+    public void A_firmware_error_record_reference_reads_its_record_identifier_guid_without_allocating()
+    {
+        var section = new FirmwareErrorRecordReferenceSection { RecordIdentifierGuid = s_key }; // bytes 16-31 (UEFI 2.10 Table N-36, revision 2)
+        var read = FirmwareErrorRecordReferenceSection.Decode(section.Encode());
+        ViewWalk.AssertAllocatesNothing(() => read.RecordIdentifierGuid, id => id == s_key);
+    }
+
     [Theory]
     [InlineData(typeof(NvidiaEventInfoHeader))]
     [InlineData(typeof(NvidiaCpuEventInfo))]

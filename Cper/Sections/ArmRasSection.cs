@@ -748,9 +748,6 @@ public sealed partial class ArmRasKeyValuePair : DeclaredBlock
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
     public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) : base(bytes, ArmRasSection.PairSize) { }
 
-    // The generated Key getter reads its GUID through this: in place (Guid's span constructor), no array per read.
-    private new ReadOnlySpan<byte> GetBytes(FieldDef field) => Span(field);
-
     private static readonly Func<Guid, string?> s_sectionNames = CperGuids.SectionName;
 
     /// <summary>Key (a GUID; its name shown where it is a known section type).</summary>

@@ -67,9 +67,6 @@ public sealed partial class CxlEventRecordHeader : DeclaredBlock, ICxlEventRecor
 
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the header).</summary>
     public CxlEventRecordHeader(ReadOnlySpan<byte> bytes) : base(bytes, CxlComponentEventSection.CommonHeaderSize) { }
-
-    // The generated EventRecordIdentifier getter reads its GUID through this: in place (Guid's span constructor), no array per read.
-    private new ReadOnlySpan<byte> GetBytes(FieldDef field) => Span(field);
 }
 
 /// <summary>

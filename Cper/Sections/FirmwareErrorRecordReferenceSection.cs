@@ -49,6 +49,9 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
 
     private byte[] GetBytes(FieldDef field) => _header.AsSpan(field.Offset, field.Size).ToArray();
 
+    // The bytes a generated GUID getter reads, in place (no array per read).
+    private ReadOnlySpan<byte> GuidBytes(FieldDef field) => _header.AsSpan(field.Offset, field.Size);
+
     private void SetBytes(FieldDef field, ReadOnlySpan<byte> value)
     {
         var destination = _header.AsSpan(field.Offset, field.Size);

@@ -484,4 +484,7 @@ public abstract class DeclaredBlock
 
     /// <summary>The bytes of <paramref name="field"/> in place (a GUID getter reads these; nothing copied).</summary>
     private protected ReadOnlySpan<byte> Span(FieldDef field) => _bytes.AsSpan(field.Offset, field.Size);
+
+    /// <summary>The bytes a generated GUID getter reads, in place (Guid's span constructor: no array per read).</summary>
+    private protected ReadOnlySpan<byte> GuidBytes(FieldDef field) => Span(field);
 }

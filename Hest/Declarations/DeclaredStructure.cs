@@ -36,6 +36,9 @@ internal abstract class DeclaredStructure
     /// <summary>The bytes of a field (a copy).</summary>
     protected byte[] GetBytes(FieldDef field) => Bytes.AsSpan(field.Offset, field.Size).ToArray();
 
+    /// <summary>The bytes a generated GUID getter reads, in place (Guid's span constructor: no array per read).</summary>
+    protected ReadOnlySpan<byte> GuidBytes(FieldDef field) => Bytes.AsSpan(field.Offset, field.Size);
+
     /// <summary>Writes the bytes of a field (shorter input zero-filled, longer cut) and sets its validation bit.</summary>
     protected void SetBytes(FieldDef field, ReadOnlySpan<byte> value)
     {

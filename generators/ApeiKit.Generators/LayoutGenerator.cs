@@ -556,7 +556,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                     break;
                 case "Guid":
                 case "System.Guid":
-                    if (f.HasGetter) sb.Append("        get => new global::System.Guid(GetBytes(").Append(fd).Append("));\n");
+                    if (f.HasGetter) sb.Append("        get => new global::System.Guid(GuidBytes(").Append(fd).Append("));\n");
                     if (f.HasSetter) sb.Append("        set => SetBytes(").Append(fd).Append(", value.ToByteArray());\n");
                     break;
                 case "bool":
