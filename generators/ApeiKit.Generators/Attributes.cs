@@ -116,7 +116,7 @@ namespace ApeiKit.Declarations
         public string? Flags { get; set; }
         /// <summary>Name of an IReadOnlyList&lt;BitFieldDef&gt; member (instead of <see cref="BitAttribute"/>s).</summary>
         public string? Bits { get; set; }
-        /// <summary>Name of a Func&lt;Guid, string?&gt; member naming GUID values.</summary>
+        /// <summary>Name of a Func&lt;Guid, string?&gt; member, or of a static method <c>string? M(Guid)</c>, naming GUID values.</summary>
         public string? Guids { get; set; }
         /// <summary>Name of a FieldDerivation member.</summary>
         public string? Derive { get; set; }

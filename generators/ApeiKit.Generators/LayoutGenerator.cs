@@ -210,7 +210,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             string? Check(string? member, string what)
             {
                 if (member is null) return null;
-                var symbol = Resolve(fieldModel, fieldPosition, member);
+                var symbol = Resolve(fieldModel, fieldPosition, member, guidNamer: what == "Guids");
                 if (symbol is null)
                 {
                     diags.Add(new Diag(UnknownName, f.Location ?? attrLocation, member, what, f.Prop.Length > 0 ? f.Prop : f.Json));
@@ -292,22 +292,22 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     /// <summary>A resolved member as the generated code names it: <c>global::Namespace.Type.Member</c>.</summary>
     private static string Qualified(ISymbol symbol) => symbol.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + symbol.Name;
 
-    private static ISymbol? Resolve(SemanticModel model, int position, string dotted)
+    // guidNamer: the name may also be a static method string? M(Guid) (CperGuids.CreatorName), emitted as a method group
+    // (a Func<Guid, string?> equal to any other made from the same method), so no property has to restate it.
+    private static ISymbol? Resolve(SemanticModel model, int position, string dotted, bool guidNamer = false)
     {
         var parts = dotted.Split('.');
         var found = model.LookupSymbols(position, name: parts[0]);
         if (found.IsEmpty) found = model.LookupNamespacesAndTypes(position, name: parts[0]);
+        for (int i = 1; i < parts.Length && !found.IsEmpty; i++)
+            found = found[0] is INamespaceOrTypeSymbol container ? container.GetMembers(parts[i]) : ImmutableArray<ISymbol>.Empty;
         if (found.IsEmpty) return null;
-        ISymbol current = found[0];
-        for (int i = 1; i < parts.Length; i++)
-        {
-            if (current is not INamespaceOrTypeSymbol container) return null;
-            var next = container.GetMembers(parts[i]);
-            if (next.IsEmpty) return null;
-            current = next[0];
-        }
-        return current is IFieldSymbol or IPropertySymbol ? current : null;
+        if (found[0] is IFieldSymbol or IPropertySymbol) return found[0];
+        return guidNamer ? found.OfType<IMethodSymbol>().FirstOrDefault(IsGuidNamer) : null;
     }
+
+    private static bool IsGuidNamer(IMethodSymbol m) => m.IsStatic && m.Parameters.Length == 1 && !m.IsGenericMethod
+        && m.Parameters[0].Type.ToDisplayString() == "System.Guid" && m.ReturnType.SpecialType == SpecialType.System_String;
 
     private static void ReadReserved(INamedTypeSymbol owner, List<Field> fields, System.Threading.CancellationToken ct)
     {
