@@ -17,11 +17,57 @@ public sealed class GeneratedLayoutTests
 {
     private delegate void ViewCheck(ReadOnlySpan<byte> body, Checker check);
 
-    /// <summary>One declared layout: the section type whose bodies hold it, where (<paramref name="Part"/>: a byte field of the section, its block), the fewest bytes, and the typed accessors.</summary>
-    private sealed record Row(Guid Type, StructDef Layout, int Minimum, ViewCheck Check, FieldDef? Part = null, string Prefix = "");
+    /// <summary>
+    /// One declared layout: the section type whose bodies hold it, where (<paramref name="Part"/>: a byte field of the
+    /// section, its block), the fewest bytes, and the typed accessors. <paramref name="InRecord"/>: a structure of the
+    /// record itself (its header, a section descriptor), read from every fixture record and walked by its layout.
+    /// </summary>
+    private sealed record Row(Guid Type, StructDef Layout, int Minimum, ViewCheck Check, FieldDef? Part = null, string Prefix = "", bool InRecord = false);
 
     private static readonly Dictionary<string, Row> s_rows = new()
     {
+        // The record header and section descriptor: each field through the public view (CperRecordHeader,
+        // CperSectionDescriptor), whose accessors read through the generated view; HasX from the generated view.
+        ["CPER record header"] = new(Guid.Empty, CperRecordHeader.Layout, CperRecordHeader.Size, (b, c) =>
+        {
+            Assert.True(CperRecordHeader.TryRead(b, out var h));
+            Assert.True(CperRecordHeaderDeclarationView.TryRead(b[..CperRecordHeader.Size], out var v));
+            Assert.True(h.Bytes.SequenceEqual(b[..CperRecordHeader.Size]));
+            c.Validation(h.ValidationBits);
+            c.AgreeBytes(CperRecordHeaderDeclaration.SignatureField, v.HasSignature, v.Signature);
+            Assert.Equal(v.Signature.SequenceEqual("CPER"u8), h.HasSignature);
+            c.Agree(CperRecordHeaderDeclaration.RevisionField, v.HasRevision, h.Revision);
+            c.Agree(CperRecordHeaderDeclaration.SignatureEndField, v.HasSignatureEnd, h.SignatureEnd);
+            c.Agree(CperRecordHeaderDeclaration.SectionCountField, v.HasSectionCount, h.SectionCount);
+            c.Agree(CperRecordHeaderDeclaration.SeverityField, v.HasSeverity, h.Severity);
+            c.Agree(CperRecordHeaderDeclaration.RecordLengthField, v.HasRecordLength, h.RecordLength);
+            c.Agree(CperRecordHeaderDeclaration.TimestampField, v.HasTimestamp, h.Timestamp.Raw);
+            c.AgreeBytes(CperRecordHeaderDeclaration.PlatformIdField, v.HasPlatformId, h.PlatformId.ToByteArray());
+            c.AgreeBytes(CperRecordHeaderDeclaration.PartitionIdField, v.HasPartitionId, h.PartitionId.ToByteArray());
+            c.AgreeBytes(CperRecordHeaderDeclaration.CreatorIdField, v.HasCreatorId, h.CreatorId.ToByteArray());
+            Assert.Equal(h.CreatorId == CperGuids.CreatorWhea, h.IsWheaCreator);
+            c.AgreeBytes(CperRecordHeaderDeclaration.NotificationTypeField, v.HasNotificationType, h.NotificationType.ToByteArray());
+            c.Agree(CperRecordHeaderDeclaration.RecordIdField, v.HasRecordId, h.RecordId);
+            c.Agree(CperRecordHeaderDeclaration.FlagsField, v.HasFlags, h.Flags);
+            c.Agree(CperRecordHeaderDeclaration.PersistenceInformationField, v.HasPersistenceInformation, h.PersistenceInformation);
+        }, InRecord: true),
+        ["CPER section descriptor"] = new(Guid.Empty, CperSectionDescriptor.Layout, CperSectionDescriptor.Size, (b, c) =>
+        {
+            Assert.True(CperSectionDescriptor.TryRead(b, out var d));
+            Assert.True(CperSectionDescriptorDeclarationView.TryRead(b[..CperSectionDescriptor.Size], out var v));
+            Assert.True(d.Bytes.SequenceEqual(b[..CperSectionDescriptor.Size]));
+            c.Validation(d.ValidationBits);
+            c.Agree(CperSectionDescriptorDeclaration.SectionOffsetField, v.HasSectionOffset, d.SectionOffset);
+            c.Agree(CperSectionDescriptorDeclaration.SectionLengthField, v.HasSectionLength, d.SectionLength);
+            c.Agree(CperSectionDescriptorDeclaration.RevisionField, v.HasRevision, d.Revision);
+            c.Agree(CperSectionDescriptorDeclaration.FlagsField, v.HasFlags, d.Flags);
+            c.AgreeBytes(CperSectionDescriptorDeclaration.SectionTypeField, v.HasSectionType, d.SectionType.ToByteArray());
+            Assert.True(d.SectionTypeBytes.SequenceEqual(d.SectionType.ToByteArray()));
+            c.AgreeBytes(CperSectionDescriptorDeclaration.FruIdField, v.HasFruId, d.FruId.ToByteArray());
+            c.Agree(CperSectionDescriptorDeclaration.SeverityField, v.HasSeverity, d.Severity);
+            c.AgreeBytes(CperSectionDescriptorDeclaration.FruTextField, v.HasFruText, d.FruTextBytes);
+            Assert.Equal(AsciiField.Decode(d.FruTextBytes), d.FruText);
+        }, InRecord: true),
         ["memory"] = new(CperGuids.PlatformMemory, MemoryErrorSection.LayoutDef, MemoryErrorSection.LegacySize, (b, c) =>
         {
             Assert.True(MemoryErrorSectionView.TryRead(b, out var v));
@@ -555,7 +601,7 @@ public sealed class GeneratedLayoutTests
     {
         var row = s_rows[layout];
         int fixtures = 0;
-        foreach (var (where, body) in FixtureSections.OfType(row.Type))
+        foreach (var (where, body) in row.InRecord ? RecordStructures(row.Layout) : FixtureSections.OfType(row.Type))
         {
             if (body.Length < row.Minimum) continue;
             One(row, where, body);
@@ -610,7 +656,83 @@ public sealed class GeneratedLayoutTests
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 
+    // UEFI 2.10 Table N-2 (Error Record Header) and Table N-5 (Section Descriptor) as the spec lists them: each field's
+    // name, byte offset and byte length, and what each validation bit says is valid.
+    private static readonly Dictionary<string, ((string Name, int Offset, int Length)[] Table, string[] ValidationBits)> s_specTables = new()
+    {
+        ["CPER record header"] = ([
+            ("Signature Start", 0, 4), ("Revision", 4, 2), ("Signature End", 6, 4), ("Section Count", 10, 2), ("Error Severity", 12, 4),
+            ("Validation Bits", 16, 4), ("Record Length", 20, 4), ("Timestamp", 24, 8), ("Platform ID", 32, 16), ("Partition ID", 48, 16),
+            ("Creator ID", 64, 16), ("Notification Type", 80, 16), ("Record ID", 96, 8), ("Flags", 104, 4),
+            ("Persistence Information", 108, 8), ("Reserved", 116, 12)],
+            // Bit 0 PlatformID Valid, bit 1 TimeStamp Valid, bit 2 PartitionID Valid.
+            ["platformId", "timestamp", "partitionId"]),
+        ["CPER section descriptor"] = ([
+            ("Section Offset", 0, 4), ("Section Length", 4, 4), ("Revision", 8, 2), ("Validation Bits", 10, 1), ("Reserved", 11, 1),
+            ("Flags", 12, 4), ("Section Type", 16, 16), ("FRU Id", 32, 16), ("Section Severity", 48, 4), ("FRU Text", 52, 20)],
+            // Bit 0 FRUId Valid, bit 1 FRUString Valid.
+            ["fruId", "fruText"]),
+    };
+
+    public static TheoryData<string> RecordStructureNames => [.. s_specTables.Keys];
+
+    [Theory]
+    [MemberData(nameof(RecordStructureNames))]
+    public void Record_structure_layout_is_the_spec_table(string name)
+    {
+        var layout = s_rows[name].Layout;
+        var (table, validationBits) = s_specTables[name];
+        Assert.Equal(name, layout.Name);
+        Assert.Equal(table[^1].Offset + table[^1].Length, layout.Size);
+        Assert.Equal(table.Select(t => (t.Offset, t.Length)), layout.Fields.Select(f => (f.Offset, f.Size)));
+        // The labels are the spec's names (case aside; Signature Start is shown as "Signature").
+        Assert.Equal(table.Select(t => t.Name.Replace(" Start", "", StringComparison.Ordinal).ToUpperInvariant()), layout.Fields.Select(f => f.Label.ToUpperInvariant()));
+        Assert.Equal("validationBits", layout.ValidationField!.Json);
+        // Each validation bit validates the field it names, and the flag table names it so.
+        Assert.Equal(validationBits, layout.Fields.Where(f => f.ValidBit >= 0).OrderBy(f => f.ValidBit).Select(f => f.Json));
+        Assert.Equal(validationBits.Select((n, bit) => new KeyValuePair<int, string>(bit, n)), layout.ValidationField.FlagNames!);
+    }
+
+    [Fact]
+    public void Record_structure_tables_are_the_shared_ones()
+    {
+        // The names the declarations give by reference: a descriptor's section type must be named by
+        // CperSectionRegistry.GuidName itself (WithSectionTypeNames finds the field by that delegate).
+        var header = CperRecordHeader.Layout;
+        var descriptor = CperSectionDescriptor.Layout;
+        Assert.Same(CperNames.Severity, header.Find("severity")!.Names);
+        Assert.Same(CperNames.RecordFlags, header.Find("flags")!.FlagNames);
+        Assert.Equal((Func<Guid, string?>)CperGuids.CreatorName, header.Find("creatorId")!.GuidNames);
+        Assert.Equal((Func<Guid, string?>)CperGuids.NotificationName, header.Find("notificationType")!.GuidNames);
+        Assert.Equal("bytes", header.Find("recordLength")!.Unit);
+        Assert.Same(CperNames.Severity, descriptor.Find("severity")!.Names);
+        Assert.Same(CperNames.SectionFlags, descriptor.Find("flags")!.FlagNames);
+        Assert.Equal((Func<Guid, string?>)CperSectionRegistry.GuidName, descriptor.Find("sectionType")!.GuidNames);
+        Assert.Equal("bytes", descriptor.Find("sectionLength")!.Unit);
+        var registry = new CperSectionRegistry();
+        Assert.Equal((Func<Guid, string?>)registry.SectionTypeName, registry.WithSectionTypeNames(descriptor).Find("sectionType")!.GuidNames);
+    }
+
     // ---- the harness ----
+
+    // Every record header, or every section descriptor, of the fixture records (the record read as FixtureSections reads it).
+    private static IEnumerable<(string Where, byte[] Body)> RecordStructures(StructDef layout)
+    {
+        foreach (var rel in Fixtures.CperRecords())
+        {
+            var bytes = Fixtures.Binary(rel);
+            if (bytes.Length < CperRecordHeader.Size || !bytes.AsSpan().StartsWith("CPER"u8)) continue;
+            if (layout == CperRecordHeader.Layout)
+            {
+                yield return ($"{rel} header", bytes[..CperRecordHeader.Size]);
+                continue;
+            }
+            for (int i = 0; i < DescriptorCount(bytes); i++)
+                yield return ($"{rel} descriptor {i}", bytes.AsSpan(CperRecordView.DescriptorOffset(i), CperSectionDescriptor.Size).ToArray());
+        }
+    }
+
+    private static int DescriptorCount(byte[] record) => CperRecordView.ReadPrefix(record, out _).DescriptorCount;
 
     private static CxlComponentEventSection? TryModel(ReadOnlySpan<byte> body)
     {
@@ -620,13 +742,17 @@ public sealed class GeneratedLayoutTests
 
     private static void One(Row row, string where, byte[] body)
     {
-        var codec = CperSections.Find(row.Type) ?? throw new InvalidOperationException("no codec for " + row.Layout.Name);
-        // A fixed section's model; a variable section's Decode refuses what its describer reports (a Length that does not fit).
         FixedSectionBody? model = null;
-        try { model = codec.Decode(body, 0) as FixedSectionBody; }
-        catch (ApeiContentException) { }
         var recorder = new FieldRecorder { Body = body };
-        codec.Describe(body, 0, recorder);
+        if (row.InRecord) row.Layout.Describe(body, 0, recorder); // as CperRecordDescriber walks the header and descriptors
+        else
+        {
+            var codec = CperSections.Find(row.Type) ?? throw new InvalidOperationException("no codec for " + row.Layout.Name);
+            // A fixed section's model; a variable section's Decode refuses what its describer reports (a Length that does not fit).
+            try { model = codec.Decode(body, 0) as FixedSectionBody; }
+            catch (ApeiContentException) { }
+            codec.Describe(body, 0, recorder);
+        }
         var part = row.Part is null ? body : body.AsSpan(row.Part.Offset, row.Part.Size).ToArray();
         string prefix = row.Part is null ? "" : row.Part.Json + ".";
         var c = new Checker(row.Layout, row.Part is null ? model : null, recorder, prefix, part.Length, where);
