@@ -8,8 +8,9 @@ namespace ApeiKit.Tests.Cper;
 /// The generated zero-copy views (ApeiKit.Generators, from each layout's one declaration) against the readings they must
 /// agree with and did not produce: <see cref="StructDef.Describe"/>'s walk through the section's codec (the raw bytes it
 /// reports for each field, and whether it calls the field valid) and, for a fixed section, the editable model's field read
-/// by JSON name. One table, one row per declared layout (a section, a variable section's fixed part, or a block nested in a
-/// section); each row is run over every section of its type in the fixtures (real captures and libcper's examples) and
+/// by JSON name. One table, one row per declared layout (a section, a variable section's fixed part, a block nested in a
+/// section, or the record header and section descriptor, read from every fixture record); each row is run over every
+/// section of its type in the fixtures (real captures and libcper's examples) and
 /// over seeded random bodies, so every validation bit and trailing length occurs. A row lists its view's typed accessors
 /// once; the test fails if a field of the layout is not among them.
 /// </summary>
