@@ -558,8 +558,8 @@ internal sealed class CompactJsonSink : JsonSink
         at += Copy((v >> 24 & 1) != 0 ? "true"u8 : "false"u8, at); // flags byte bit 0: precise
         at += Copy(names.Raw, at);
         at += Copy("\"0x"u8, at);
-        System.Buffers.Text.Utf8Formatter.TryFormat(v, _chunk.AsSpan(at), out int n, new System.Buffers.StandardFormat('X', 16));
-        at += n;
+        Utf8Digits.WriteHex16Upper(v, _chunk.AsSpan(at)); // "X16", as JsonRenderer.Field formats the raw value
+        at += 16;
         _chunk[at++] = (byte)'"';
         return at;
     }
