@@ -166,7 +166,9 @@ public sealed class JsonRenderer : StructureVisitor
     {
         if (_compact is { } c)
         {
-            if (json.Text is null || InArray) c.StartObject(); else c.StartObject(N(json));
+            if (json.Text is null || InArray) c.StartObject();
+            else if (json.Member is { } member && _cache is not null) c.StartObject(member); // ,"name": encoded once: one copy
+            else c.StartObject(N(json));
         }
         else if (json.Text is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
         Push(false, 0);
@@ -189,7 +191,11 @@ public sealed class JsonRenderer : StructureVisitor
     /// <summary>Starts an array named by a name encoded once: its bytes are written as they are (no cache lookup).</summary>
     public override void BeginArray(JsonName json, string label, long offset, long length)
     {
-        if (_compact is { } c) c.StartArray(N(json)); else _s.StartArray(N(json));
+        if (_compact is { } c)
+        {
+            if (json.Member is { } member && _cache is not null) c.StartArray(member); else c.StartArray(N(json));
+        }
+        else _s.StartArray(N(json));
         Push(true, 0);
     }
 
@@ -395,7 +401,12 @@ public sealed class JsonRenderer : StructureVisitor
     {
         if (_compact is { } c)
         {
-            if (value.Text is null) c.Null(N(json)); else c.String(N(json), N(value));
+            if (json.Member is { } member && _cache is not null)
+            {
+                if (value.Text is null) c.Null(member); else c.String(member, N(value));
+            }
+            else if (value.Text is null) c.Null(N(json));
+            else c.String(N(json), N(value));
         }
         else if (value.Text is null) _s.Null(N(json)); else _s.String(N(json), N(value));
     }
