@@ -26,9 +26,11 @@ var discard = new Discard();
 var buffer = new ArrayBufferWriter<byte>(2 << 20);
 var renderer = new JsonRenderer(buffer, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 using var stdout = stage == "write" ? Console.OpenStandardOutput() : null;
-long records = 0, bytesIn = 0, bytesOut = 0;
+long records = 0, bytesIn = 0, bytesOut = 0, allocatedFrom = 0;
+const long Warm = 10_000; // allocations are counted from this record on (layouts compiled, buffers grown)
 while (true)
 {
+    if (records == Warm) allocatedFrom = GC.GetAllocatedBytesForCurrentThread();
     var next = reader.ReadAsync();
     if (!(next.IsCompletedSuccessfully ? next.Result : next.AsTask().GetAwaiter().GetResult())) break;
     var item = reader.Current;
@@ -56,9 +58,11 @@ while (true)
             break;
     }
 }
+long allocated = records > Warm ? GC.GetAllocatedBytesForCurrentThread() - allocatedFrom : 0;
 bytesOut += buffer.WrittenCount;
 stdout?.Write(buffer.WrittenSpan);
-Console.Error.WriteLine($"{stage}: {records} records, {bytesIn} bytes in, {bytesOut} bytes out, {clock.Elapsed.TotalSeconds:F3} s wall");
+Console.Error.WriteLine($"{stage}: {records} records, {bytesIn} bytes in, {bytesOut} bytes out, {clock.Elapsed.TotalSeconds:F3} s wall, "
+    + $"{allocated} bytes allocated after the first {Warm} records ({(records > Warm ? (double)allocated / (records - Warm) : 0):F2} B per record, reads included)");
 return 0;
 
 /// <summary>Takes the walk and does nothing with it: no labels, no fields read, no layouts walked.</summary>
