@@ -27,6 +27,7 @@ public static class CperRecordDescriber
     {
         options ??= CperDecodeOptions.Default;
         var registry = options.Sections;
+        var sectionTypes = registry.SectionLookup;
         var descriptorLayout = registry.WithSectionTypeNames(CperSectionDescriptor.Layout);
         var record = CperRecordView.ReadPrefix(source, out bytesConsumed, baseOffset, options);
         List<ApeiContentException>? errors = null; // record-level (made on the first); section errors are reported in place
@@ -37,12 +38,11 @@ public static class CperRecordDescriber
 
         visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        // One lookup per GUID yields its name encoded once (CperGuids' table): written without encoding or a cache lookup.
-        // An unknown GUID leaves the default JsonName, which the visitor writes as null.
-        CperGuids.TryGetName(header.CreatorId, CperGuidKind.Creator, out var creator);
-        CperGuids.TryGetName(header.NotificationType, CperGuidKind.Notification, out var notification);
-        visitor.JsonOnly(s_creatorName, creator);
-        visitor.JsonOnly(s_notificationName, notification);
+        // One lookup per GUID, from its bytes (CperHeaderNames), yields its name encoded once: written without encoding or a
+        // cache lookup. An unknown GUID gives the default JsonName, which the visitor writes as null.
+        var headerBytes = header.Bytes;
+        visitor.JsonOnly(s_creatorName, CperHeaderNames.Creators.Find(headerBytes.Slice(CperRecordHeader.CreatorIdOffset, 16))?.Name ?? default);
+        visitor.JsonOnly(s_notificationName, CperHeaderNames.Notifications.Find(headerBytes.Slice(CperRecordHeader.NotificationTypeOffset, 16))?.Name ?? default);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -54,11 +54,11 @@ public static class CperRecordDescriber
         for (int i = 0; i < n; i++)
         {
             var d = record.GetDescriptor(i);
-            var type = d.SectionType;
-            // One registry lookup per section: its describer and its name encoded once; a section without a codec, one lookup of the GUID registry.
-            var codec = registry.Find(type, out var knownName, out bool builtIn);
-            bool known = codec is not null || CperGuids.TryGetName(type, CperGuidKind.Section, out knownName);
-            string name = known ? knownName.Text : "Unknown section";
+            // One lookup per section, from the Section Type bytes: its codec (or none), its name encoded once and whether the codec is built in.
+            var entry = sectionTypes.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            var codec = entry?.Codec;
+            var knownName = entry?.Name ?? default;
+            string name = entry is not null ? knownName.Text : "Unknown section";
             long dOff = baseOffset + CperRecordView.DescriptorOffset(i);
             visitor.BeginObject(null, visitor.WantsLabels ? $"Section {i}: {name}" : name, dOff, CperSectionDescriptor.Size);
             visitor.BeginObject(s_descriptor, "Descriptor", dOff, CperSectionDescriptor.Size);
@@ -97,7 +97,7 @@ public static class CperRecordDescriber
             {
                 // Describers report errors inside a body and go on; count those too.
                 int before = visitor.ErrorsReported;
-                if (codec is not null) CperSectionRegistry.DescribeWith(codec, builtIn, body, bOff, visitor, options); // vendor codecs contained
+                if (codec is not null) CperSectionRegistry.DescribeWith(codec, entry!.BuiltIn, body, bOff, visitor, options); // vendor codecs contained
                 else RawSectionBody.DescribeRaw(body, bOff, visitor);
                 sectionErrors += visitor.ErrorsReported - before;
             }

@@ -22,6 +22,7 @@ public readonly struct JsonName
         ArgumentNullException.ThrowIfNull(text);
         Text = text;
         Encoded = PreEncodedText.Of(text);
+        if (Encoded is { } e) Member = [(byte)',', (byte)'"', .. e.EncodedUtf8Bytes, (byte)'"', (byte)':'];
     }
 
     /// <summary>The name as text.</summary>
@@ -29,6 +30,12 @@ public readonly struct JsonName
 
     /// <summary>The name encoded as both encoders in use write it, or null (see the remarks).</summary>
     internal JsonEncodedText? Encoded { get; }
+
+    /// <summary>
+    /// <see cref="Encoded"/> as the compact renderer writes a member: <c>,"name":</c> with its comma (skipped for the first
+    /// member of a container), so a member's prefix is one copy; null when <see cref="Encoded"/> is.
+    /// </summary>
+    internal byte[]? Member { get; }
 
     /// <summary>The name as text.</summary>
     public override string ToString() => Text ?? "";

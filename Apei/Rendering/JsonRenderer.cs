@@ -153,14 +153,24 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
     {
-        if (json is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
+        if (_compact is { } c)
+        {
+            if (json is null || InArray) c.StartObject(); else c.StartObject(N(json));
+        }
+        else if (json is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
         Push(false, 0);
     }
 
     /// <summary>Starts an object named by a name encoded once: its bytes are written as they are (no cache lookup).</summary>
     public override void BeginObject(JsonName json, string label, long offset, long length)
     {
-        if (json.Text is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
+        if (_compact is { } c)
+        {
+            if (json.Text is null || InArray) c.StartObject();
+            else if (json.Member is { } member && _cache is not null) c.StartObject(member); // ,"name": encoded once: one copy
+            else c.StartObject(N(json));
+        }
+        else if (json.Text is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
         Push(false, 0);
     }
 
@@ -168,7 +178,7 @@ public sealed class JsonRenderer : StructureVisitor
     public override void EndObject()
     {
         Pop();
-        _s.EndObject();
+        if (_compact is { } c) c.EndObject(); else _s.EndObject();
     }
 
     /// <inheritdoc/>
@@ -181,7 +191,11 @@ public sealed class JsonRenderer : StructureVisitor
     /// <summary>Starts an array named by a name encoded once: its bytes are written as they are (no cache lookup).</summary>
     public override void BeginArray(JsonName json, string label, long offset, long length)
     {
-        _s.StartArray(N(json));
+        if (_compact is { } c)
+        {
+            if (json.Member is { } member && _cache is not null) c.StartArray(member); else c.StartArray(N(json));
+        }
+        else _s.StartArray(N(json));
         Push(true, 0);
     }
 
@@ -189,7 +203,7 @@ public sealed class JsonRenderer : StructureVisitor
     public override void EndArray()
     {
         Pop();
-        _s.EndArray();
+        if (_compact is { } c) c.EndArray(); else _s.EndArray();
     }
 
     /// <summary>
@@ -354,28 +368,47 @@ public sealed class JsonRenderer : StructureVisitor
     /// <inheritdoc/>
     public override void Info(string json, string label, string? value)
     {
-        if (value is null) _s.Null(N(json)); else _s.String(N(json), value);
+        if (_compact is { } c)
+        {
+            if (value is null) c.Null(N(json)); else c.String(N(json), value);
+        }
+        else if (value is null) _s.Null(N(json)); else _s.String(N(json), value);
     }
 
     /// <inheritdoc/>
-    public override void Info(string json, string label, long value) => _s.Number(N(json), value);
-
-    /// <inheritdoc/>
-    public override void JsonOnly(string json, string? value)
+    public override void Info(string json, string label, long value)
     {
-        if (value is null) _s.Null(N(json)); else _s.String(N(json), V(value));
+        if (_compact is { } c) c.Number(N(json), value); else _s.Number(N(json), value);
     }
+
+    /// <inheritdoc/>
+    public override void JsonOnly(string json, string? value) => JsonOnlyText(N(json), value);
 
     /// <summary>A JSON-only value under a name encoded once (no cache lookup for the name).</summary>
-    public override void JsonOnly(JsonName json, string? value)
+    public override void JsonOnly(JsonName json, string? value) => JsonOnlyText(N(json), value);
+
+    private void JsonOnlyText(JsonEncodedText name, string? value)
     {
-        if (value is null) _s.Null(N(json)); else _s.String(N(json), V(value));
+        if (_compact is { } c)
+        {
+            if (value is null) c.Null(name); else c.String(name, V(value));
+        }
+        else if (value is null) _s.Null(name); else _s.String(name, V(value));
     }
 
     /// <summary>A JSON-only value that is a name encoded once, under a name encoded once: no encoding and no cache lookup per call.</summary>
     public override void JsonOnly(JsonName json, JsonName value)
     {
-        if (value.Text is null) _s.Null(N(json)); else _s.String(N(json), N(value));
+        if (_compact is { } c)
+        {
+            if (json.Member is { } member && _cache is not null)
+            {
+                if (value.Text is null) c.Null(member); else c.String(member, N(value));
+            }
+            else if (value.Text is null) c.Null(N(json));
+            else c.String(N(json), N(value));
+        }
+        else if (value.Text is null) _s.Null(N(json)); else _s.String(N(json), N(value));
     }
 
     /// <inheritdoc/>

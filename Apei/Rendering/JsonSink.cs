@@ -189,6 +189,46 @@ internal sealed class CompactJsonSink : JsonSink
 
     public override void EndArray() => Close((byte)']');
 
+    /// <summary>Starts an object under a member prefix encoded once (<see cref="JsonName.Member"/>: <c>,"name":</c>).</summary>
+    public void StartObject(byte[] member) => Open(member, (byte)'{');
+
+    /// <summary>Starts an array under a member prefix encoded once (<see cref="JsonName.Member"/>).</summary>
+    public void StartArray(byte[] member) => Open(member, (byte)'[');
+
+    /// <summary>A pre-encoded string value under a member prefix encoded once (<see cref="JsonName.Member"/>).</summary>
+    public void String(byte[] member, JsonEncodedText value)
+    {
+        var v = value.EncodedUtf8Bytes;
+        Member(member, v.Length + 2);
+        Quoted(v);
+    }
+
+    /// <summary>null under a member prefix encoded once (<see cref="JsonName.Member"/>).</summary>
+    public void Null(byte[] member)
+    {
+        Member(member, 4);
+        "null"u8.CopyTo(Free);
+        _used += 4;
+        _comma = true;
+    }
+
+    private void Open(byte[] member, byte bracket)
+    {
+        Member(member, 1);
+        _chunk[_used++] = bracket;
+        _comma = false;
+    }
+
+    // [,]"name": from its prefix encoded once (one copy), with room for valueBytes after it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Member(byte[] member, int valueBytes)
+    {
+        Room(member.Length + valueBytes);
+        int skip = _comma ? 0 : 1, n = member.Length - skip;
+        CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), _used), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(member), skip), n);
+        _used += n;
+    }
+
     private void Open(JsonEncodedText name, byte bracket)
     {
         Name(name.EncodedUtf8Bytes, 1);
@@ -558,8 +598,8 @@ internal sealed class CompactJsonSink : JsonSink
         at += Copy((v >> 24 & 1) != 0 ? "true"u8 : "false"u8, at); // flags byte bit 0: precise
         at += Copy(names.Raw, at);
         at += Copy("\"0x"u8, at);
-        System.Buffers.Text.Utf8Formatter.TryFormat(v, _chunk.AsSpan(at), out int n, new System.Buffers.StandardFormat('X', 16));
-        at += n;
+        Utf8Digits.WriteHex16Upper(v, _chunk.AsSpan(at)); // "X16", as JsonRenderer.Field formats the raw value
+        at += 16;
         _chunk[at++] = (byte)'"';
         return at;
     }
@@ -637,7 +677,17 @@ internal sealed class CompactJsonSink : JsonSink
         return bytes.Length;
     }
 
-    private int FormatNumber(ulong v, int at) => Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
+    // A single digit (most flags, counts and enumeration values) without the call; within the entry's room.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FormatNumber(ulong v, int at)
+    {
+        if (v < 10 && (uint)at < (uint)_chunk.Length)
+        {
+            _chunk[at] = (byte)('0' + v);
+            return 1;
+        }
+        return Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
+    }
 
     private int LowerHex(ReadOnlySpan<byte> raw, int at)
     {

@@ -15,13 +15,12 @@ internal static class Utf8Digits
     // "00".."99", two bytes each.
     private static ReadOnlySpan<byte> Pairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
-    // Lower-case hex of every byte value, two bytes each ("00".."ff").
-    private static readonly byte[] s_hex = MakeHex();
+    // Lower-case and upper-case hex of every byte value, two bytes each ("00".."ff", "00".."FF").
+    private static readonly byte[] s_hex = MakeHex("0123456789abcdef"u8), s_hexUpper = MakeHex("0123456789ABCDEF"u8);
 
-    private static byte[] MakeHex()
+    private static byte[] MakeHex(ReadOnlySpan<byte> digits)
     {
         var t = new byte[512];
-        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
         for (int i = 0; i < 256; i++)
         {
             t[2 * i] = digits[i >> 4];
@@ -107,6 +106,23 @@ internal static class Utf8Digits
             d[at + 1] = hex[b + 1];
         }
         d[8] = d[13] = d[18] = d[23] = (byte)'-';
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as exactly 16 upper-case hex digits, what <c>value.ToString("X16")</c> gives, as
+    /// UTF-8 straight into <paramref name="destination"/> (no char text, no formatter: a CPER timestamp's raw value, issue #15).
+    /// </summary>
+    public static void WriteHex16Upper(ulong value, Span<byte> destination)
+    {
+        Span<byte> d = destination[..16];
+        ReadOnlySpan<byte> hex = s_hexUpper;
+        for (int i = 14; i >= 0; i -= 2)
+        {
+            int b = (int)(value & 0xFF) * 2;
+            d[i] = hex[b];
+            d[i + 1] = hex[b + 1];
+            value >>= 8;
+        }
     }
 
     private static ReadOnlySpan<byte> Order => [6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34];

@@ -23,8 +23,8 @@ public sealed class CperSectionRegistry
 
     private readonly object _lock = new();
     // Each codec with its name encoded once (JsonName) and whether it is built in: the record describer's one lookup per
-    // section yields the codec, the label text, the sectionName bytes and whether to contain it (no renderer cache lookup
-    // and no built-in set lookup per section, issue #15).
+    // section (SectionLookup, from the GUID's bytes) yields the codec, the label text, the sectionName bytes and whether to
+    // contain it (no renderer cache lookup and no built-in set lookup per section, issue #15).
     private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> _codecs;
 
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
@@ -77,18 +77,18 @@ public sealed class CperSectionRegistry
     /// <summary>The codec for a section type, or null.</summary>
     public CperSectionCodec? Find(Guid sectionType) => _codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
 
-    /// <summary>The codec for a section type, its name encoded once (<see cref="JsonName.Text"/> is the codec's name) and <see cref="IsBuiltIn"/>, or null.</summary>
-    internal CperSectionCodec? Find(Guid sectionType, out JsonName name, out bool builtIn)
+    private CperSectionLookup? _lookup;
+
+    /// <summary>The record describer's one lookup per section, from the Section Type bytes (<see cref="CperSectionLookup"/>), rebuilt when the codecs change.</summary>
+    internal CperSectionLookup SectionLookup
     {
-        if (_codecs.TryGetValue(sectionType, out var e))
+        get
         {
-            name = e.Name;
-            builtIn = e.BuiltIn;
-            return e.Codec;
+            var codecs = _codecs;
+            var lookup = Volatile.Read(ref _lookup);
+            if (lookup is null || !ReferenceEquals(lookup.Codecs, codecs)) Volatile.Write(ref _lookup, lookup = new CperSectionLookup(codecs));
+            return lookup;
         }
-        name = default;
-        builtIn = false;
-        return null;
     }
 
     /// <summary>The name of a section type: its codec's, else the GUID registry's (<see cref="CperGuids"/>), else null.</summary>
