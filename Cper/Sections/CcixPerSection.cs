@@ -65,12 +65,8 @@ public sealed partial class CcixPerSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 16 bytes, or a Length below 16 or beyond the section body.</exception>
     public static CcixPerSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
     {
-        int length = Limit(body, baseOffset, out var error);
-        if (error is not null) throw error;
         var s = new CcixPerSection();
-        body[..HeaderSize].CopyTo(s._header);
-        s.PerLog = body[HeaderSize..length].ToArray();
-        s.TrailingBytes = body[length..].ToArray();
+        (s.PerLog, s.TrailingBytes) = DecodeLengthPrefixed(body, baseOffset, StructureName, LengthField, s._header);
         return s;
     }
 

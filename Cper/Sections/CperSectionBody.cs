@@ -65,6 +65,19 @@ public abstract class CperSectionBody : IApeiEncodable
             FormattableString.Invariant($"{headerSize} to {body.Length} bytes (the section body)"), FormattableString.Invariant($"{length} bytes"));
         return body.Length;
     }
+
+    /// <summary>
+    /// The decoder's read of such a section (<see cref="LengthLimit"/>): the header copied into <paramref name="header"/>
+    /// (its length is the header's size), then the log up to Length and the bytes after it (kept for round trip).
+    /// </summary>
+    /// <exception cref="ApeiContentException">The body is shorter than the header, or Length is below it or beyond the body.</exception>
+    private protected static (byte[] Log, byte[] Trailing) DecodeLengthPrefixed(ReadOnlySpan<byte> body, long baseOffset, string structure, FieldDef lengthField, byte[] header)
+    {
+        int length = LengthLimit(body, baseOffset, structure, header.Length, lengthField, out var error);
+        if (error is not null) throw error;
+        body[..header.Length].CopyTo(header);
+        return (body[header.Length..length].ToArray(), body[length..].ToArray());
+    }
 }
 
 /// <summary>

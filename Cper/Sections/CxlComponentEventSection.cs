@@ -68,12 +68,8 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
     // not edited here).
     internal static CxlComponentEventSection Decode(ReadOnlySpan<byte> body, long baseOffset, Guid sectionType)
     {
-        int length = Limit(body, baseOffset, out var error);
-        if (error is not null) throw error;
         var s = new CxlComponentEventSection(sectionType);
-        body[..HeaderSize].CopyTo(s._header);
-        s.EventLog = body[HeaderSize..length].ToArray();
-        s.TrailingBytes = body[length..].ToArray();
+        (s.EventLog, s.TrailingBytes) = DecodeLengthPrefixed(body, baseOffset, StructureName, LengthField, s._header);
         return s;
     }
 

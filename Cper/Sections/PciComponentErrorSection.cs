@@ -217,7 +217,7 @@ public readonly ref partial struct PciComponentErrorSectionView
     /// <summary>Register pair <paramref name="index"/> (memory-mapped pairs first, then programmed I/O).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterPairCount"/>.</exception>
     public PciComponentRegisterPairView GetRegisterPair(int index)
-        => PciComponentRegisterPairView.TryRead(ArrayWalk.ElementAt(_body, PciComponentErrorSection.HeaderSize, index, RegisterPairCount, PciComponentErrorSection.PairSize), out var pair) ? pair : default;
+        => PciComponentRegisterPairView.Of(ArrayWalk.ElementAt(_body, PciComponentErrorSection.HeaderSize, index, RegisterPairCount, PciComponentErrorSection.PairSize));
 
     /// <summary>The register pairs in order, without allocating (<c>foreach (var pair in view.RegisterPairs)</c>).</summary>
     public RegisterPairEnumerator RegisterPairs => new(_body, RegisterPairCount);
@@ -236,6 +236,6 @@ public readonly ref partial struct PciComponentErrorSectionView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current pair.</summary>
-        public readonly PciComponentRegisterPairView Current => PciComponentRegisterPairView.TryRead(_walk.Current, out var pair) ? pair : default;
+        public readonly PciComponentRegisterPairView Current => PciComponentRegisterPairView.Of(_walk.Current);
     }
 }

@@ -194,7 +194,7 @@ public readonly ref partial struct NvidiaSectionView
     /// <summary>Register entry <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCount"/>.</exception>
     public NvidiaRegisterView GetRegister(int index)
-        => NvidiaRegisterView.TryRead(ArrayWalk.ElementAt(_body, NvidiaSection.HeaderSize, index, RegisterCount, NvidiaSection.RegisterSize), out var entry) ? entry : default;
+        => NvidiaRegisterView.Of(ArrayWalk.ElementAt(_body, NvidiaSection.HeaderSize, index, RegisterCount, NvidiaSection.RegisterSize));
 
     /// <summary>The register entries in order, without allocating (<c>foreach (var r in view.Registers)</c>).</summary>
     public RegisterEnumerator Registers => new(_body, RegisterCount);
@@ -216,6 +216,6 @@ public readonly ref partial struct NvidiaSectionView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current entry.</summary>
-        public readonly NvidiaRegisterView Current => NvidiaRegisterView.TryRead(_walk.Current, out var entry) ? entry : default;
+        public readonly NvidiaRegisterView Current => NvidiaRegisterView.Of(_walk.Current);
     }
 }
