@@ -74,15 +74,10 @@ public sealed partial class CcixPerSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 16 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
-        int length = Limit(body, baseOffset, out var error);
-        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
-        if (error is not null) visitor.Error(error);
+        int length = DescribeLengthPrefixedHeader(body, baseOffset, visitor, StructureName, HeaderLayout, LengthField);
         visitor.Data("ccixPerLog", "CCIX PER log", baseOffset + HeaderSize, body[HeaderSize..length]);
         if (length < body.Length) visitor.Data("trailingBytes", "Bytes after Length", baseOffset + length, body[length..]);
     }
-
-    private static int Limit(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
-        => LengthLimit(body, baseOffset, StructureName, HeaderSize, LengthField, out error);
 }
 
 /// <summary>The CCIX PER log after the header (UEFI 2.10 N.2.12), read in place.</summary>

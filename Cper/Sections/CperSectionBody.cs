@@ -67,6 +67,20 @@ public abstract class CperSectionBody : IApeiEncodable
     }
 
     /// <summary>
+    /// The describer's start of such a section (<see cref="LengthLimit"/>): the header's fields, then the error when
+    /// Length does not fit; returns where the log ends (Length, or the body's end).
+    /// </summary>
+    /// <exception cref="ApeiContentException">The body is shorter than the header.</exception>
+    private protected static int DescribeLengthPrefixedHeader(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, string structure, StructDef header, FieldDef lengthField)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        int length = LengthLimit(body, baseOffset, structure, header.Size, lengthField, out var error);
+        header.Describe(body[..header.Size], baseOffset, visitor);
+        if (error is not null) visitor.Error(error);
+        return length;
+    }
+
+    /// <summary>
     /// The decoder's read of such a section (<see cref="LengthLimit"/>): the header copied into <paramref name="header"/>
     /// (its length is the header's size), then the log up to Length and the bytes after it (kept for round trip).
     /// </summary>
@@ -211,23 +225,13 @@ public abstract class FixedSectionBody : CperSectionBody
 
     /// <summary>Reads the bytes of any field by its JSON name (a copy; empty when a short body does not reach it).</summary>
     /// <exception cref="ArgumentException">No field of that name.</exception>
-    public byte[] GetFieldBytes(string json)
-    {
-        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
-        return f.End <= Bytes.Length ? Bytes.AsSpan(f.Offset, f.Size).ToArray() : [];
-    }
+    public byte[] GetFieldBytes(string json) => GetBytes(FindField(json));
 
     /// <summary>Writes the bytes of any field by its JSON name (shorter input is zero-filled, longer input is cut to the field) and sets its validation bit.</summary>
     /// <exception cref="ArgumentException">No field of that name.</exception>
-    public void SetFieldBytes(string json, ReadOnlySpan<byte> value)
-    {
-        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
-        if (f.End > Bytes.Length) Set(f, 0); // grows a short body to the layout
-        var dst = Bytes.AsSpan(f.Offset, f.Size);
-        dst.Clear();
-        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
-        MarkValid(f.ValidBit);
-    }
+    public void SetFieldBytes(string json, ReadOnlySpan<byte> value) => SetBytes(FindField(json), value);
+
+    private FieldDef FindField(string json) => Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
 
     private FieldDef FindInteger(string json)
     {

@@ -80,9 +80,7 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 32 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
-        int length = Limit(body, baseOffset, out var error);
-        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
-        if (error is not null) visitor.Error(error);
+        int length = DescribeLengthPrefixedHeader(body, baseOffset, visitor, StructureName, HeaderLayout, LengthField);
         var log = body[HeaderSize..length];
         long logOffset = baseOffset + HeaderSize;
         var layout = log.Length >= EventRecordSize ? RecordLayout(new Guid(log.Slice(CxlEventRecordHeader.EventRecordIdentifierField.Offset, CxlEventRecordHeader.EventRecordIdentifierField.Size))) : null;
@@ -109,7 +107,4 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
         : eventRecordType == CperGuids.CxlDram ? DramLayout
         : eventRecordType == CperGuids.CxlMemoryModule ? MemoryModuleLayout
         : null;
-
-    private static int Limit(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
-        => LengthLimit(body, baseOffset, StructureName, HeaderSize, LengthField, out error);
 }

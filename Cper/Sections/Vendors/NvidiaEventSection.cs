@@ -158,8 +158,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 35 bytes, or an information size below 3 or beyond the body.</exception>
     public static NvidiaEventSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
     {
-        int infoEnd = MeasureInfo(body, baseOffset, out var infoError);
-        if (infoError is not null) throw infoError;
+        if (!TryMeasureInfo(body, out int infoEnd)) throw InfoError(body, baseOffset);
         var s = new NvidiaEventSection { InfoVersion = (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]) };
         body[..HeaderSize].CopyTo(s._header);
         s.Info = body[(HeaderSize + InfoHeaderSize)..infoEnd].ToArray();
@@ -192,20 +191,13 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         return true;
     }
 
-    /// <summary>
-    /// <see cref="TryMeasureInfo"/> for the decoder and the describer: the information's end, and in
-    /// <paramref name="error"/> why its size does not fit (then the end is just after the information header).
-    /// </summary>
-    /// <exception cref="ApeiContentException">The body does not hold the event header and the information header.</exception>
-    private static int MeasureInfo(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
+    /// <summary>Why <see cref="TryMeasureInfo"/> found no event information: the body does not hold both headers, or the information size is below 3 or beyond the body.</summary>
+    private static ApeiContentException InfoError(ReadOnlySpan<byte> body, long baseOffset)
     {
-        if (body.Length < HeaderSize + InfoHeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
-        error = null;
-        if (TryMeasureInfo(body, out int infoEnd)) return infoEnd;
+        if (body.Length < HeaderSize + InfoHeaderSize) return ApeiContentException.Truncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
         int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
-        error = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
+        return new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
             FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
-        return infoEnd;
     }
 
     /// <summary>The counted contexts from <paramref name="infoEnd"/>: the view's walk (libcper's: each context at the previous one plus its context size), nothing allocated.</summary>
@@ -231,12 +223,13 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         // A builder (JSON input) writes the headers before the walk reads them (see IStructureSource).
         HeaderLayout.Prefill(visitor, baseOffset);
         InfoHeaderLayout.Prefill(visitor, baseOffset + HeaderSize);
-        int infoEnd = MeasureInfo(body, baseOffset, out var infoError);
+        if (body.Length < HeaderSize + InfoHeaderSize) throw InfoError(body, baseOffset);
+        bool infoFits = TryMeasureInfo(body, out int infoEnd);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         InfoHeaderLayout.Describe(body.Slice(HeaderSize, InfoHeaderSize), baseOffset + HeaderSize, visitor);
-        if (infoError is not null)
+        if (!infoFits)
         {
-            visitor.Error(infoError);
+            visitor.Error(InfoError(body, baseOffset));
             visitor.Data("undecoded", "Bytes not decoded (the information size does not fit)", baseOffset + HeaderSize + InfoHeaderSize, body[(HeaderSize + InfoHeaderSize)..]);
             return;
         }
