@@ -49,6 +49,15 @@ public abstract class CperSectionBody : IApeiEncodable
         options.Sections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor, options);
     }
 
+    /// <summary>The encoding of a body kept as its bytes: a copy of <paramref name="bytes"/>; false when <paramref name="destination"/> is too small.</summary>
+    private protected static bool TryCopyEncoded(byte[] bytes, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!bytes.AsSpan().TryCopyTo(destination)) return false;
+        bytesWritten = bytes.Length;
+        return true;
+    }
+
     /// <summary>
     /// Where a section whose header's Length counts the header and the log after it ends (CCIX PER, UEFI 2.10 N.2.12; CXL
     /// component event, N.2.14): Length when it covers the header and fits the body, else the body's end, with the error
@@ -110,13 +119,7 @@ public sealed class RawSectionBody(Guid sectionType, byte[] data) : CperSectionB
     public override int GetEncodedLength() => Data.Length;
 
     /// <inheritdoc/>
-    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        if (!Data.AsSpan().TryCopyTo(destination)) return false;
-        bytesWritten = Data.Length;
-        return true;
-    }
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten) => TryCopyEncoded(Data, destination, out bytesWritten);
 
     /// <summary>Describes raw bytes.</summary>
     public static void DescribeRaw(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
@@ -193,9 +196,7 @@ public abstract class FixedSectionBody : CperSectionBody
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(value);
         Grow(field);
-        var dst = Bytes.AsSpan(field.Offset, field.Size);
-        dst.Clear();
-        for (int i = 0; i < value.Length && i < dst.Length; i++) dst[i] = value[i] < 0x80 ? (byte)value[i] : (byte)'?';
+        AsciiField.EncodeCut(Bytes.AsSpan(field.Offset, field.Size), value);
         MarkValid(field.ValidBit);
     }
 
@@ -244,11 +245,5 @@ public abstract class FixedSectionBody : CperSectionBody
     public override int GetEncodedLength() => Bytes.Length;
 
     /// <inheritdoc/>
-    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        if (!Bytes.AsSpan().TryCopyTo(destination)) return false;
-        bytesWritten = Bytes.Length;
-        return true;
-    }
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten) => TryCopyEncoded(Bytes, destination, out bytesWritten);
 }
