@@ -676,14 +676,7 @@ public sealed partial class ArmRasContext
         _header.CopyTo(destination);
         LengthField.WriteValue(destination, (uint)EncodedLength);
         RegisterCountField.WriteValue(destination, checked((ushort)Registers.Count));
-        int pos = ArmRasSection.ContextHeaderSize;
-        foreach (var (address, value) in Registers)
-        {
-            var entry = destination.Slice(pos, ArmRasSection.RegisterSize);
-            ArmRasRegister.AddressField.WriteValue(entry, address);
-            ArmRasRegister.ValueField.WriteValue(entry, value);
-            pos += ArmRasSection.RegisterSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, ArmRasSection.ContextHeaderSize, Registers);
         TrailingBytes.CopyTo(destination[pos..]);
         return EncodedLength;
     }
@@ -692,13 +685,8 @@ public sealed partial class ArmRasContext
     {
         var c = new ArmRasContext();
         context[..ArmRasSection.ContextHeaderSize].CopyTo(c._header);
-        int registers = (int)RegisterCountField.ReadValue(context);
-        for (int r = 0; r < registers; r++)
-        {
-            var e = context.Slice(ArmRasSection.ContextHeaderSize + r * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize);
-            c.Registers.Add((ArmRasRegister.AddressField.ReadValue(e), ArmRasRegister.ValueField.ReadValue(e)));
-        }
-        c.TrailingBytes = context[(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(context, ArmRasSection.ContextHeaderSize, (int)RegisterCountField.ReadValue(context), c.Registers);
+        c.TrailingBytes = context[end..].ToArray();
         return c;
     }
 

@@ -99,14 +99,7 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         _header.CopyTo(destination);
         MemoryNumberField.WriteValue(destination, (uint)MemoryRegisterCount);
         IoNumberField.WriteValue(destination, (uint)(RegisterPairs.Count - MemoryRegisterCount));
-        int pos = HeaderSize;
-        foreach (var (address, value) in RegisterPairs)
-        {
-            var pair = destination.Slice(pos, PairSize);
-            PciComponentRegisterPair.AddressField.WriteValue(pair, address);
-            PciComponentRegisterPair.ValueField.WriteValue(pair, value);
-            pos += PairSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, HeaderSize, RegisterPairs);
         TrailingBytes.CopyTo(destination[pos..]);
         bytesWritten = total;
         return true;
@@ -121,12 +114,8 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         var s = new PciComponentErrorSection();
         body[..HeaderSize].CopyTo(s._header);
         s.MemoryRegisterCount = (int)s.MemoryNumber;
-        for (int i = 0; i < pairs; i++)
-        {
-            var p = body.Slice(HeaderSize + i * PairSize, PairSize);
-            s.RegisterPairs.Add((PciComponentRegisterPair.AddressField.ReadValue(p), PciComponentRegisterPair.ValueField.ReadValue(p)));
-        }
-        s.TrailingBytes = body[(HeaderSize + pairs * PairSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(body, HeaderSize, pairs, s.RegisterPairs);
+        s.TrailingBytes = body[end..].ToArray();
         return s;
     }
 

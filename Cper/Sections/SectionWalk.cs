@@ -55,6 +55,36 @@ internal static class SectionWalk
         if (field.ValidBit >= 0) validation.WriteValue(structure, validation.ReadValue(structure) | 1UL << field.ValidBit);
     }
 
+    // The 16-byte register address/value entry three models keep as a list (the IRegisterAddressValue fragment: PCI/PCI-X
+    // register pairs, UEFI 2.10 N.2.9; NVIDIA register entries; ARM RAS context registers, Arm DEN0085), read and written
+    // through the fragment's declared fields (the same offsets in every owner).
+
+    /// <summary>Reads <paramref name="count"/> register address/value entries from <paramref name="start"/> into <paramref name="entries"/> (the caller checked they fit); returns where they end.</summary>
+    public static int ReadRegisterEntries(ReadOnlySpan<byte> body, int start, int count, List<(ulong Address, ulong Value)> entries)
+    {
+        int size = PciComponentRegisterPair.LayoutDef.Size;
+        for (int i = 0; i < count; i++)
+        {
+            var e = body.Slice(start + i * size, size);
+            entries.Add((PciComponentRegisterPair.AddressField.ReadValue(e), PciComponentRegisterPair.ValueField.ReadValue(e)));
+        }
+        return start + count * size;
+    }
+
+    /// <summary>Writes <paramref name="entries"/> as register address/value entries from <paramref name="start"/>; returns where they end.</summary>
+    public static int WriteRegisterEntries(Span<byte> destination, int start, List<(ulong Address, ulong Value)> entries)
+    {
+        int size = PciComponentRegisterPair.LayoutDef.Size, pos = start;
+        foreach (var (address, value) in entries)
+        {
+            var e = destination.Slice(pos, size);
+            PciComponentRegisterPair.AddressField.WriteValue(e, address);
+            PciComponentRegisterPair.ValueField.WriteValue(e, value);
+            pos += size;
+        }
+        return pos;
+    }
+
     /// <summary>Reads an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
     public static ulong Read(byte[] bytes, int at, FieldDef field) => field.ReadValue(bytes.AsSpan(at));
 

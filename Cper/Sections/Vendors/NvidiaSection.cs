@@ -96,14 +96,7 @@ public sealed partial class NvidiaSection : CperSectionBody
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
         DeclaredRegisterCountField.WriteValue(destination, (ulong)Registers.Count);
-        int pos = HeaderSize;
-        foreach (var (address, value) in Registers)
-        {
-            var entry = destination.Slice(pos, RegisterSize);
-            NvidiaRegister.AddressField.WriteValue(entry, address);
-            NvidiaRegister.ValueField.WriteValue(entry, value);
-            pos += RegisterSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, HeaderSize, Registers);
         TrailingBytes.CopyTo(destination[pos..]);
         bytesWritten = total;
         return true;
@@ -117,12 +110,8 @@ public sealed partial class NvidiaSection : CperSectionBody
         if (error is not null) throw error;
         var s = new NvidiaSection();
         body[..HeaderSize].CopyTo(s._header);
-        for (int i = 0; i < count; i++)
-        {
-            var r = body.Slice(HeaderSize + i * RegisterSize, RegisterSize);
-            s.Registers.Add((NvidiaRegister.AddressField.ReadValue(r), NvidiaRegister.ValueField.ReadValue(r)));
-        }
-        s.TrailingBytes = body[(HeaderSize + count * RegisterSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(body, HeaderSize, count, s.Registers);
+        s.TrailingBytes = body[end..].ToArray();
         return s;
     }
 
