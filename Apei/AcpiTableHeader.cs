@@ -152,4 +152,14 @@ public static class AsciiField
             field[i] = (byte)text[i];
         }
     }
+
+    /// <summary>
+    /// Encodes text into the field as a model's setter does: cut to the field, padded with NUL, a character above 0x7F
+    /// written as '?'; never throws.
+    /// </summary>
+    public static void EncodeCut(Span<byte> field, ReadOnlySpan<char> text)
+    {
+        field.Clear();
+        for (int i = 0; i < text.Length && i < field.Length; i++) field[i] = text[i] < 0x80 ? (byte)text[i] : (byte)'?';
+    }
 }

@@ -42,6 +42,9 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
     /// <summary>Size in bytes.</summary>
     public const int Size = 12;
 
+    /// <summary>Byte offset of the 64-bit Address (after the four one-byte fields; ACPI 6.5 Table 5.1).</summary>
+    public const int AddressOffset = 4;
+
     /// <summary>Names of the address spaces.</summary>
     public static NameTable AddressSpaceNames { get; } = [
         new(0, "System memory"), new(1, "System I/O"), new(2, "PCI configuration"), new(3, "Embedded controller"),
@@ -62,7 +65,7 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
         FieldDef.UInt("bitWidth", "Bit width", 1, 1),
         FieldDef.UInt("bitOffset", "Bit offset", 2, 1),
         FieldDef.Enum("accessSize", "Access size", 3, 1, AccessSizeNames),
-        FieldDef.Hex("address", "Address", 4, 8),
+        FieldDef.Hex("address", "Address", AddressOffset, 8),
     ]);
 
     /// <summary>A 64-bit system-memory register at <paramref name="address"/> (what GHES error status address and read-ack registers use).</summary>
@@ -70,7 +73,7 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
 
     /// <summary>Reads 12 bytes; the caller has checked the length.</summary>
     public static GenericAddress Read(ReadOnlySpan<byte> source)
-        => new(source[0], source[1], source[2], source[3], BinaryPrimitives.ReadUInt64LittleEndian(source[4..]));
+        => new(source[0], source[1], source[2], source[3], BinaryPrimitives.ReadUInt64LittleEndian(source[AddressOffset..]));
 
     /// <summary>Writes 12 bytes.</summary>
     public void Write(Span<byte> destination)
@@ -79,7 +82,7 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
         destination[1] = BitWidth;
         destination[2] = BitOffset;
         destination[3] = AccessSize;
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[4..], Address);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[AddressOffset..], Address);
     }
 
     /// <summary>Access width in bytes implied by <see cref="AccessSize"/> (0 when undefined).</summary>

@@ -86,14 +86,7 @@ public readonly ref struct BertTable
     public bool IsChecksumValid => Checksum.IsValid(_bytes);
 
     // The declared body (Declarations/GhesDeclarations.cs) over the 48 bytes: the fields are read through its generated view.
-    private BertBodyView Body
-    {
-        get
-        {
-            _ = BertBodyView.TryRead(_bytes, out var body); // no validation field: a view of any bytes
-            return body;
-        }
-    }
+    private BertBodyView Body => BertBodyView.Of(_bytes); // no validation field: a view of any bytes
 }
 
 /// <summary>An editable BERT (ACPI 6.5 §18.3.1): header values and the boot error region pointer. Encodes 48 bytes with a correct checksum.</summary>

@@ -38,7 +38,7 @@ public sealed record HardwareErrorNotification
     {
         if (source.Length < Size) ThrowHelper.ThrowTruncated("Hardware error notification", baseOffset, Size, source.Length);
         // Through the declaration's generated view (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
-        _ = HardwareErrorNotificationView.TryRead(source, out var v);
+        var v = HardwareErrorNotificationView.Of(source);
         return new HardwareErrorNotification
         {
             Type = (NotificationType)v.Type,

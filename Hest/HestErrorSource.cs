@@ -65,26 +65,14 @@ public readonly ref struct HestErrorSource
     public ulong ReadAckWrite => Type == HestSourceType.GhesV2 ? GenericV2.ReadAckWrite : throw NotV2();
 
     // The declarations (Declarations/HestDeclarations.cs) over the structure's bytes: the fields above read through their
-    // generated views (none has a validation field, so TryRead always makes one).
-    private HestSourceHeaderView Header
-    {
-        get { _ = HestSourceHeaderView.TryRead(_bytes, out var v); return v; }
-    }
+    // generated views (none has a validation field, so Of always makes one over the bytes).
+    private HestSourceHeaderView Header => HestSourceHeaderView.Of(_bytes);
 
-    private GhesView Generic
-    {
-        get { _ = GhesView.TryRead(_bytes, out var v); return v; }
-    }
+    private GhesView Generic => GhesView.Of(_bytes);
 
-    private GhesV2View GenericV2
-    {
-        get { _ = GhesV2View.TryRead(_bytes, out var v); return v; }
-    }
+    private GhesV2View GenericV2 => GhesV2View.Of(_bytes);
 
-    private Ia32NmiView Nmi
-    {
-        get { _ = Ia32NmiView.TryRead(_bytes, out var v); return v; }
-    }
+    private Ia32NmiView Nmi => Ia32NmiView.Of(_bytes);
 
     /// <summary>The 28 bytes of machine check bank <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> GetBank(int index)

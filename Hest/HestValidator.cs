@@ -209,7 +209,7 @@ public static class HestValidator
     private static void CheckNotification(ReadOnlySpan<byte> n, long off, string name, HestFindingList f)
     {
         // Read through the declaration (Declarations/HestDeclarations.cs, ACPI 6.5 Table 18.14).
-        _ = HardwareErrorNotificationView.TryRead(n, out var v);
+        var v = HardwareErrorNotificationView.Of(n);
         string nn = name + ", notification";
         if (v.Length != HestLayouts.NotificationSize)
             f.Add(FindingSeverity.Error, "notification-length", off + HardwareErrorNotificationDeclaration.Declared.LengthOffset, nn, "length", $"Length is {v.Length}; the notification structure is 28 bytes");
@@ -239,7 +239,7 @@ public static class HestValidator
         if ((s.ReadAckPreserve & s.ReadAckWrite) != 0)
             f.Add(FindingSeverity.Warning, "read-ack-masks", off + GhesV2Declaration.Declared.ReadAckPreserveOffset, name, "readAckPreserve", $"Read Ack Preserve (0x{s.ReadAckPreserve:X16}) and Read Ack Write (0x{s.ReadAckWrite:X16}) overlap");
         if (ack.Address != 0 && ack.Address == esa.Address)
-            f.Add(FindingSeverity.Error, "read-ack-register", off + GhesV2Declaration.Declared.ReadAckRegisterOffset + 4, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address"); // + 4: the GAS's Address (ACPI 6.5 Table 5.1)
+            f.Add(FindingSeverity.Error, "read-ack-register", off + GhesV2Declaration.Declared.ReadAckRegisterOffset + GenericAddress.AddressOffset, name, "readAckRegister", "Read Ack Register is the Error Status Address register: acknowledging would overwrite the block address");
     }
 
     private static void CheckRegister(GenericAddress gas, long off, string name, string field, HestFindingList f, bool requireQword)
@@ -264,6 +264,6 @@ public static class HestValidator
                 f.Add(FindingSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved");
         }
         if (gas.Address == 0)
-            f.Add(FindingSeverity.Warning, "register-address", off + 4, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");
+            f.Add(FindingSeverity.Warning, "register-address", off + GenericAddress.AddressOffset, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");
     }
 }

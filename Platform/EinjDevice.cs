@@ -98,7 +98,7 @@ public sealed class EinjDevice : IMmioDevice
         Span<byte> p = stackalloc byte[EinjStructures.SetErrorTypeWithAddressSize];
         _memory.Read(ParameterAddress, p);
         // Read through the declaration (Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.31).
-        _ = SetErrorTypeWithAddressView.TryRead(p, out var v);
+        var v = SetErrorTypeWithAddressView.Of(p);
         uint type = v.ErrorType;
         bool withAddress = type != 0;
         return new EinjRequest(withAddress ? type : _setType, v.Flags, v.ProcessorId, v.MemoryAddress, v.MemoryAddressRange, v.PcieSbdf, withAddress);

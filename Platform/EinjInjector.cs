@@ -162,7 +162,7 @@ public sealed class EinjInjector
                 SetErrorTypeWithAddressDeclaration.FlagsField.WriteValue(p, SetwaFlagsPcieSbdf);
             }
             _memory.Write(pa, p);
-            _ = SetErrorTypeWithAddressView.TryRead(p, out var w);
+            var w = SetErrorTypeWithAddressView.Of(p);
             Add(steps, new ActionStep("SET_ERROR_TYPE_WITH_ADDRESS", 0, [], string.Create(CultureInfo.InvariantCulture,
                 $"structure at 0x{pa:X} written: type 0x{w.ErrorType:X}, flags 0x{w.Flags:X}, "
                 + $"APIC id {w.ProcessorId}, address 0x{w.MemoryAddress:X} mask 0x{w.MemoryAddressRange:X}, "
@@ -201,7 +201,7 @@ public sealed class EinjInjector
         why = null;
         Span<byte> h = stackalloc byte[EinjStructures.TriggerHeaderSize];
         _memory.Read(address, h);
-        _ = TriggerHeaderView.TryRead(h, out var header); // Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.33
+        var header = TriggerHeaderView.Of(h); // Hest/Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.33
         uint headerSize = header.HeaderSize, tableSize = header.TableSize, count = header.EntryCount;
         if (headerSize != EinjStructures.TriggerHeaderSize || tableSize > 4096 || tableSize < headerSize || count != (tableSize - headerSize) / 32)
         {

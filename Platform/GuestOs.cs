@@ -49,7 +49,7 @@ public sealed class GuestOs
     internal void Boot()
     {
         var s = _p.Scenario;
-        uint length = _p.GuestMemory.ReadU32(s.GuestHestAddress + 4);
+        uint length = _p.GuestMemory.ReadU32(s.GuestHestAddress + AcpiTableHeader.LengthOffset);
         var hest = _p.GuestMemory.Read(s.GuestHestAddress, (int)Math.Min(length, 1u << 20));
         Sources = Wire.ReadSources(hest);
         _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "

@@ -220,7 +220,7 @@ public sealed class PlatformApei
     }
 
     /// <summary>An ACPI table's Length as it is in memory, at least the 36-byte header and at most 4 MiB (what the drivers map).</summary>
-    private static int TableLength(SparseMemory memory, ulong address) => (int)Math.Clamp(memory.ReadU32(address + 4), 36u, 4u << 20);
+    private static int TableLength(SparseMemory memory, ulong address) => (int)Math.Clamp(memory.ReadU32(address + AcpiTableHeader.LengthOffset), 36u, 4u << 20);
 
     private void LoadDrivers(SparseMemory memory)
     {

@@ -209,34 +209,25 @@ public sealed partial class ArmProcessorSection
 
     private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor, ReadOnlySpan<byte> padding, bool unpadded)
     {
-        ushort type = (ushort)ArmContextInfo.RegisterContextTypeField.ReadValue(context);
+        ushort type = SectionWalk.BeginContext(context, index, offset, context.Length + padding.Length, ContextHeaderLayout, ArmContextInfo.RegisterContextTypeField, RegisterContextTypes, visitor);
         var array = context[ArmContextInfo.HeaderSize..];
-        string typeName = RegisterContextTypes[type] ?? FormattableString.Invariant($"reserved register context type {type}");
-        visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length + padding.Length);
-        ContextHeaderLayout.Describe(context[..ArmContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + ArmContextInfo.HeaderSize;
         var layout = RegisterLayout(type);
-        if (layout is not null && array.Length == layout.Size)
+        // The type's register layout when the array is its size; else the type's other form, or raw.
+        if (!SectionWalk.FixedRegisters(layout, array, arrayOffset, visitor))
         {
-            visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
-            layout.Describe(array, arrayOffset, visitor);
-            visitor.EndObject();
-        }
-        else if (layout is not null && type == (ushort)ArmRegisterContextType.MiscSystemRegister && array.Length % layout.Size == 0 && array.Length > 0)
-        {
-            visitor.BeginArray("registers", "Registers", arrayOffset, array.Length);
-            for (int k = 0; k < array.Length; k += layout.Size)
+            if (layout is not null && type == (ushort)ArmRegisterContextType.MiscSystemRegister && array.Length % layout.Size == 0 && array.Length > 0)
             {
-                visitor.BeginObject(null, "System register", arrayOffset + k, layout.Size);
-                layout.Describe(array.Slice(k, layout.Size), arrayOffset + k, visitor);
-                visitor.EndObject();
+                visitor.BeginArray("registers", "Registers", arrayOffset, array.Length);
+                for (int k = 0; k < array.Length; k += layout.Size)
+                {
+                    visitor.BeginObject(null, "System register", arrayOffset + k, layout.Size);
+                    layout.Describe(array.Slice(k, layout.Size), arrayOffset + k, visitor);
+                    visitor.EndObject();
+                }
+                visitor.EndArray();
             }
-            visitor.EndArray();
-        }
-        else
-        {
-            if (layout is not null) visitor.Info("registerArrayNote", "Register array", FormattableString.Invariant($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
-            visitor.Data("registerArray", "Register array", arrayOffset, array);
+            else SectionWalk.RawRegisters(layout, array, arrayOffset, visitor);
         }
         if (!padding.IsEmpty) visitor.Data("padding", "Padding to a multiple of 16 bytes", offset + context.Length, padding);
         if (unpadded) visitor.Info("padding", "Padding", "none: the next bytes follow the register array directly (UEFI pads each context structure with zeros to a multiple of 16 bytes)");

@@ -105,11 +105,7 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 
     // A setter writes the field and sets its validation bit (a value set is a value meant).
-    private void Set(FieldDef field, ulong value)
-    {
-        field.WriteValue(_header, value);
-        if (field.ValidBit >= 0) ValidationBitsField.WriteValue(_header, ValidationBitsField.ReadValue(_header) | 1UL << field.ValidBit);
-    }
+    private void Set(FieldDef field, ulong value) => SectionWalk.WriteMarkingValid(_header, field, value, ValidationBitsField);
 
     /// <summary>Error-information structures (ERR_INFO_NUM is their count when encoding).</summary>
     public List<ArmErrorInfo> ErrorInfo { get; } = [];

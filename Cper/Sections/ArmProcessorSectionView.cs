@@ -94,7 +94,7 @@ public ref struct ArmErrorInfoEnumerator
     public readonly int Count => _walk.Count;
 
     /// <summary>The structure at the current position.</summary>
-    public readonly ArmErrorInfoView Current => ArmErrorInfoView.TryRead(_walk.Current, out var view) ? view : default;
+    public readonly ArmErrorInfoView Current => ArmErrorInfoView.Of(_walk.Current);
 
     /// <summary>Moves to the next structure.</summary>
     public bool MoveNext() => _walk.MoveNext();
@@ -116,7 +116,7 @@ public ref struct ArmContextInfoEnumerator
     }
 
     /// <summary>The structure at the current position (header and register array, padding excluded).</summary>
-    public readonly ArmContextInfoView Current => ArmContextInfoView.TryRead(_walk.Current, out var view) ? view : default;
+    public readonly ArmContextInfoView Current => ArmContextInfoView.Of(_walk.Current);
 
     /// <summary>
     /// Zero bytes after the current structure that pad it to a multiple of 16 (UEFI 2.10 N.2.4.4), or 0 when it needs

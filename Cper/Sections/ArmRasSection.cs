@@ -242,7 +242,7 @@ public sealed partial class ArmRasSection : CperSectionBody
         // Auxiliary data that does not fit is not an error of the node: it is kept as bytes (UndecodedAuxiliaryData); its
         // own walk reports why where it is described.
         ArmRasAuxiliaryData.Layout aux = default;
-        bool auxFits = auxiliary && ArmRasAuxiliaryData.Walk(body[auxOffset..], 0, out aux, collect: false, errors: false, out _);
+        bool auxFits = auxiliary && ArmRasAuxiliaryData.Walk(body[auxOffset..], 0, out aux, errors: false, out _);
         parts = new(syndromeOffset, (int)count, auxOffset, auxFits ? auxOffset + aux.Size : body.Length, auxFits, auxFits ? aux : default);
         return true;
     }
@@ -501,7 +501,8 @@ public sealed partial class ArmRasAuxiliaryData
         return pos + TrailingBytes.Length;
     }
 
-    internal readonly record struct Layout(List<(int At, int Length)>? Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
+    /// <summary>What a <see cref="Walk"/> found: the whole contexts before <see cref="ContextEnd"/> (all the counted ones when it fits), the pairs and the size.</summary>
+    internal readonly record struct Layout(int Contexts, int ContextEnd, int PairOffset, int PairCount, int Size);
 
 #if DEBUG
     /// <summary>Calls of <see cref="Walk"/> (Debug builds; not thread-safe, a count for a test that runs alone): each walks every context, so a reader must make a constant number per record.</summary>
@@ -515,18 +516,16 @@ public sealed partial class ArmRasAuxiliaryData
     /// <param name="aux">The bytes from the auxiliary data offset to the end of the section.</param>
     /// <param name="baseOffset">Where <paramref name="aux"/> starts, for errors.</param>
     /// <param name="layout">The parts found.</param>
-    /// <param name="collect">False to only check (no context list is built, nothing allocated for valid data).</param>
     /// <param name="errors">False to build no message (nothing allocated for bad data either: the result is the flag).</param>
     /// <param name="error">With <paramref name="errors"/>, what did not fit; otherwise null.</param>
-    internal static bool Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool collect, bool errors, out ApeiContentException? error)
+    internal static bool Walk(ReadOnlySpan<byte> aux, long baseOffset, out Layout layout, bool errors, out ApeiContentException? error)
     {
 #if DEBUG
         WalkCalls++;
 #endif
         const string name = "ARM RAS auxiliary data";
         const int header = ArmRasSection.AuxiliaryHeaderSize;
-        var list = collect ? new List<(int, int)>() : null;
-        layout = new(list, header, 0, 0, 0);
+        layout = new(0, header, 0, 0, 0);
         error = null;
         if (aux.Length < header) return ArmRasSection.Unfit(errors ? ApeiContentException.Truncated(name, baseOffset, header, aux.Length) : null, out error);
         int contexts = (int)ContextCountField.ReadValue(aux);
@@ -541,7 +540,7 @@ public sealed partial class ArmRasAuxiliaryData
         int pos = header;
         for (int i = 0; i < contexts; i++)
         {
-            layout = new(list, pos, (int)pairOffset, pairs, (int)size);
+            layout = new(i, pos, (int)pairOffset, pairs, (int)size);
             uint room = pairOffset - (uint)pos; // pos never passes pairOffset: each length is checked against the room left
             if (room < ArmRasSection.ContextHeaderSize)
                 return ArmRasSection.Unfit(errors ? ApeiContentException.Truncated(FormattableString.Invariant($"ARM RAS address-space context #{i}"), baseOffset + pos, ArmRasSection.ContextHeaderSize, (int)room, "AddressSpaceArrayNumEntries") : null, out error);
@@ -552,10 +551,9 @@ public sealed partial class ArmRasAuxiliaryData
             if (length < needed || length > room)
                 return ArmRasSection.Unfit(errors ? new ApeiContentException(FormattableString.Invariant($"ARM RAS address-space context #{i}"), "Length", baseOffset + pos,
                     FormattableString.Invariant($"{needed} (header and {registers} registers) to {room} bytes (up to the key/value pairs)"), FormattableString.Invariant($"{length} bytes")) : null, out error);
-            list?.Add((pos, (int)length));
             pos += (int)length;
         }
-        layout = new(list, pos, (int)pairOffset, pairs, (int)size);
+        layout = new(contexts, pos, (int)pairOffset, pairs, (int)size);
         return true;
     }
 
@@ -564,13 +562,8 @@ public sealed partial class ArmRasAuxiliaryData
     {
         var a = new ArmRasAuxiliaryData();
         aux[..ArmRasSection.AuxiliaryHeaderSize].CopyTo(a._header);
-        int contexts = (int)ContextCountField.ReadValue(aux);
-        for (int i = 0, at = ArmRasSection.AuxiliaryHeaderSize; i < contexts; i++)
-        {
-            int length = (int)ArmRasContext.LengthField.ReadValue(aux[at..]);
-            a.Contexts.Add(ArmRasContext.Decode(aux.Slice(at, length)));
-            at += length;
-        }
+        var contexts = new ArmRasAuxiliaryDataView.ContextEnumerator(aux, l.Contexts);
+        while (contexts.MoveNext()) a.Contexts.Add(ArmRasContext.Decode(contexts.CurrentBytes));
         a.BytesBeforePairs = aux[l.ContextEnd..l.PairOffset].ToArray();
         for (int i = 0; i < l.PairCount; i++)
         {
@@ -591,7 +584,7 @@ public sealed partial class ArmRasAuxiliaryData
     {
         var l = measured;
         ApeiContentException? error = null;
-        if (!fits) Walk(aux, baseOffset, out l, collect: true, errors: true, out error);
+        if (!fits) Walk(aux, baseOffset, out l, errors: true, out error);
         if (aux.Length < ArmRasSection.AuxiliaryHeaderSize)
         {
             visitor.Error(error!);
@@ -601,14 +594,14 @@ public sealed partial class ArmRasAuxiliaryData
         ArmRasSection.AuxiliaryHeaderLayout.Describe(aux[..ArmRasSection.AuxiliaryHeaderSize], baseOffset, visitor);
         visitor.BeginArray("contexts", "Address-space contexts", baseOffset + ArmRasSection.AuxiliaryHeaderSize, l.ContextEnd - ArmRasSection.AuxiliaryHeaderSize);
         // The contexts that fit: all of them (their count), or those the walk found before the one that does not.
-        int contexts = l.Contexts?.Count ?? (int)ContextCountField.ReadValue(aux);
-        for (int i = 0, at = ArmRasSection.AuxiliaryHeaderSize; i < contexts; i++)
+        int contexts = l.Contexts;
+        var walk = new ArmRasAuxiliaryDataView.ContextEnumerator(aux, contexts);
+        for (int i = 0; walk.MoveNext(); i++)
         {
-            int length = (int)ArmRasContext.LengthField.ReadValue(aux[at..]);
-            visitor.BeginObject(null, $"Address-space context #{i}", baseOffset + at, length);
-            ArmRasContext.Describe(aux.Slice(at, length), baseOffset + at, visitor);
+            int at = walk.Offset;
+            visitor.BeginObject(null, $"Address-space context #{i}", baseOffset + at, walk.CurrentBytes.Length);
+            ArmRasContext.Describe(walk.CurrentBytes, baseOffset + at, visitor);
             visitor.EndObject();
-            at += length;
         }
         int undecoded = ArmRasSection.AuxiliaryHeaderSize;
         if (error is not null && contexts > 0) undecoded = l.ContextEnd;
@@ -683,14 +676,7 @@ public sealed partial class ArmRasContext
         _header.CopyTo(destination);
         LengthField.WriteValue(destination, (uint)EncodedLength);
         RegisterCountField.WriteValue(destination, checked((ushort)Registers.Count));
-        int pos = ArmRasSection.ContextHeaderSize;
-        foreach (var (address, value) in Registers)
-        {
-            var entry = destination.Slice(pos, ArmRasSection.RegisterSize);
-            ArmRasRegister.AddressField.WriteValue(entry, address);
-            ArmRasRegister.ValueField.WriteValue(entry, value);
-            pos += ArmRasSection.RegisterSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, ArmRasSection.ContextHeaderSize, Registers);
         TrailingBytes.CopyTo(destination[pos..]);
         return EncodedLength;
     }
@@ -699,13 +685,8 @@ public sealed partial class ArmRasContext
     {
         var c = new ArmRasContext();
         context[..ArmRasSection.ContextHeaderSize].CopyTo(c._header);
-        int registers = (int)RegisterCountField.ReadValue(context);
-        for (int r = 0; r < registers; r++)
-        {
-            var e = context.Slice(ArmRasSection.ContextHeaderSize + r * ArmRasSection.RegisterSize, ArmRasSection.RegisterSize);
-            c.Registers.Add((ArmRasRegister.AddressField.ReadValue(e), ArmRasRegister.ValueField.ReadValue(e)));
-        }
-        c.TrailingBytes = context[(ArmRasSection.ContextHeaderSize + registers * ArmRasSection.RegisterSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(context, ArmRasSection.ContextHeaderSize, (int)RegisterCountField.ReadValue(context), c.Registers);
+        c.TrailingBytes = context[end..].ToArray();
         return c;
     }
 
@@ -784,7 +765,7 @@ public readonly ref partial struct ArmRasSectionView
     public ArmRasSyndromeView GetSyndrome(int index)
     {
         var p = Node;
-        return ArmRasSyndromeView.TryRead(ArrayWalk.ElementAt(_body, p.SyndromeOffset, index, p.SyndromeCount, ArmRasSection.SyndromeSize), out var syndrome) ? syndrome : default;
+        return ArmRasSyndromeView.Of(ArrayWalk.ElementAt(_body, p.SyndromeOffset, index, p.SyndromeCount, ArmRasSection.SyndromeSize));
     }
 
     /// <summary>The error syndromes in order, without allocating (<c>foreach (var s in view.Syndromes)</c>).</summary>
@@ -824,7 +805,7 @@ public readonly ref partial struct ArmRasSectionView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current syndrome.</summary>
-        public readonly ArmRasSyndromeView Current => ArmRasSyndromeView.TryRead(_walk.Current, out var syndrome) ? syndrome : default;
+        public readonly ArmRasSyndromeView Current => ArmRasSyndromeView.Of(_walk.Current);
     }
 }
 
@@ -850,10 +831,10 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     }
 
     private ArmRasAuxiliaryData.Layout Walked
-        => _measured ? _walked : ArmRasAuxiliaryData.Walk(_body, 0, out var l, collect: false, errors: false, out _) ? l : default;
+        => _measured ? _walked : ArmRasAuxiliaryData.Walk(_body, 0, out var l, errors: false, out _) ? l : default;
 
     /// <summary>The address-space contexts in order, without allocating (each a view of its Length bytes).</summary>
-    public ContextEnumerator Contexts => new(_body, Walked.PairOffset != 0 ? (int)ContextCount : 0);
+    public ContextEnumerator Contexts => new(_body, Walked.Contexts);
 
     /// <summary>The key/value pairs the auxiliary data holds (Key Value Pair Array Num Entries when its walk fits, else 0).</summary>
     public int PairCount => Walked.PairCount;
@@ -863,7 +844,7 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
     public ArmRasKeyValuePairView GetPair(int index)
     {
         var l = Walked;
-        return ArmRasKeyValuePairView.TryRead(ArrayWalk.ElementAt(_body, l.PairOffset, index, l.PairCount, ArmRasSection.PairSize), out var pair) ? pair : default;
+        return ArmRasKeyValuePairView.Of(ArrayWalk.ElementAt(_body, l.PairOffset, index, l.PairCount, ArmRasSection.PairSize));
     }
 
     /// <summary>The key/value pairs in order, without allocating.</summary>
@@ -883,7 +864,13 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
         public bool MoveNext() => _walk.Next() && _walk.Accept((int)ArmRasContext.LengthField.ReadValue(_walk.Body[_walk.Position..]));
 
         /// <summary>The current context (its header and registers; the walk checked its Length).</summary>
-        public readonly ArmRasContextView Current => ArmRasContextView.TryRead(_walk.Current, out var context) ? context : default;
+        public readonly ArmRasContextView Current => ArmRasContextView.Of(_walk.Current);
+
+        /// <summary>Where the current context starts in the auxiliary data.</summary>
+        internal readonly int Offset => _walk.Position;
+
+        /// <summary>The current context's Length bytes.</summary>
+        internal readonly ReadOnlySpan<byte> CurrentBytes => _walk.Current;
     }
 
     /// <summary>Enumerates the key/value pairs of an <see cref="ArmRasAuxiliaryDataView"/>.</summary>
@@ -900,7 +887,7 @@ public readonly ref partial struct ArmRasAuxiliaryDataView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current pair.</summary>
-        public readonly ArmRasKeyValuePairView Current => ArmRasKeyValuePairView.TryRead(_walk.Current, out var pair) ? pair : default;
+        public readonly ArmRasKeyValuePairView Current => ArmRasKeyValuePairView.Of(_walk.Current);
     }
 }
 
@@ -914,7 +901,7 @@ public readonly ref partial struct ArmRasContextView
     /// <summary>Register <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCountInBody"/>.</exception>
     public ArmRasRegisterView GetRegister(int index)
-        => ArmRasRegisterView.TryRead(ArrayWalk.ElementAt(_body, ArmRasSection.ContextHeaderSize, index, RegisterCountInBody, ArmRasSection.RegisterSize), out var register) ? register : default;
+        => ArmRasRegisterView.Of(ArrayWalk.ElementAt(_body, ArmRasSection.ContextHeaderSize, index, RegisterCountInBody, ArmRasSection.RegisterSize));
 
     /// <summary>The registers in order, without allocating.</summary>
     public RegisterEnumerator Registers => new(_body, RegisterCountInBody);
@@ -933,6 +920,6 @@ public readonly ref partial struct ArmRasContextView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current register.</summary>
-        public readonly ArmRasRegisterView Current => ArmRasRegisterView.TryRead(_walk.Current, out var register) ? register : default;
+        public readonly ArmRasRegisterView Current => ArmRasRegisterView.Of(_walk.Current);
     }
 }

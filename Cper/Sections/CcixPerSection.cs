@@ -65,12 +65,8 @@ public sealed partial class CcixPerSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 16 bytes, or a Length below 16 or beyond the section body.</exception>
     public static CcixPerSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
     {
-        int length = Limit(body, baseOffset, out var error);
-        if (error is not null) throw error;
         var s = new CcixPerSection();
-        body[..HeaderSize].CopyTo(s._header);
-        s.PerLog = body[HeaderSize..length].ToArray();
-        s.TrailingBytes = body[length..].ToArray();
+        (s.PerLog, s.TrailingBytes) = DecodeLengthPrefixed(body, baseOffset, StructureName, LengthField, s._header);
         return s;
     }
 
@@ -78,15 +74,10 @@ public sealed partial class CcixPerSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 16 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
-        int length = Limit(body, baseOffset, out var error);
-        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
-        if (error is not null) visitor.Error(error);
+        int length = DescribeLengthPrefixedHeader(body, baseOffset, visitor, StructureName, HeaderLayout, LengthField);
         visitor.Data("ccixPerLog", "CCIX PER log", baseOffset + HeaderSize, body[HeaderSize..length]);
         if (length < body.Length) visitor.Data("trailingBytes", "Bytes after Length", baseOffset + length, body[length..]);
     }
-
-    private static int Limit(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
-        => LengthLimit(body, baseOffset, StructureName, HeaderSize, LengthField, out error);
 }
 
 /// <summary>The CCIX PER log after the header (UEFI 2.10 N.2.12), read in place.</summary>

@@ -49,6 +49,15 @@ public abstract class CperSectionBody : IApeiEncodable
         options.Sections.DescribeBody(SectionType, this.Encode(), baseOffset, visitor, options);
     }
 
+    /// <summary>The encoding of a body kept as its bytes: a copy of <paramref name="bytes"/>; false when <paramref name="destination"/> is too small.</summary>
+    private protected static bool TryCopyEncoded(byte[] bytes, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!bytes.AsSpan().TryCopyTo(destination)) return false;
+        bytesWritten = bytes.Length;
+        return true;
+    }
+
     /// <summary>
     /// Where a section whose header's Length counts the header and the log after it ends (CCIX PER, UEFI 2.10 N.2.12; CXL
     /// component event, N.2.14): Length when it covers the header and fits the body, else the body's end, with the error
@@ -64,6 +73,33 @@ public abstract class CperSectionBody : IApeiEncodable
         error = new ApeiContentException(structure, "Length", baseOffset + lengthField.Offset,
             FormattableString.Invariant($"{headerSize} to {body.Length} bytes (the section body)"), FormattableString.Invariant($"{length} bytes"));
         return body.Length;
+    }
+
+    /// <summary>
+    /// The describer's start of such a section (<see cref="LengthLimit"/>): the header's fields, then the error when
+    /// Length does not fit; returns where the log ends (Length, or the body's end).
+    /// </summary>
+    /// <exception cref="ApeiContentException">The body is shorter than the header.</exception>
+    private protected static int DescribeLengthPrefixedHeader(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor, string structure, StructDef header, FieldDef lengthField)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        int length = LengthLimit(body, baseOffset, structure, header.Size, lengthField, out var error);
+        header.Describe(body[..header.Size], baseOffset, visitor);
+        if (error is not null) visitor.Error(error);
+        return length;
+    }
+
+    /// <summary>
+    /// The decoder's read of such a section (<see cref="LengthLimit"/>): the header copied into <paramref name="header"/>
+    /// (its length is the header's size), then the log up to Length and the bytes after it (kept for round trip).
+    /// </summary>
+    /// <exception cref="ApeiContentException">The body is shorter than the header, or Length is below it or beyond the body.</exception>
+    private protected static (byte[] Log, byte[] Trailing) DecodeLengthPrefixed(ReadOnlySpan<byte> body, long baseOffset, string structure, FieldDef lengthField, byte[] header)
+    {
+        int length = LengthLimit(body, baseOffset, structure, header.Length, lengthField, out var error);
+        if (error is not null) throw error;
+        body[..header.Length].CopyTo(header);
+        return (body[header.Length..length].ToArray(), body[length..].ToArray());
     }
 }
 
@@ -83,13 +119,7 @@ public sealed class RawSectionBody(Guid sectionType, byte[] data) : CperSectionB
     public override int GetEncodedLength() => Data.Length;
 
     /// <inheritdoc/>
-    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        if (!Data.AsSpan().TryCopyTo(destination)) return false;
-        bytesWritten = Data.Length;
-        return true;
-    }
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten) => TryCopyEncoded(Data, destination, out bytesWritten);
 
     /// <summary>Describes raw bytes.</summary>
     public static void DescribeRaw(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
@@ -166,9 +196,7 @@ public abstract class FixedSectionBody : CperSectionBody
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(value);
         Grow(field);
-        var dst = Bytes.AsSpan(field.Offset, field.Size);
-        dst.Clear();
-        for (int i = 0; i < value.Length && i < dst.Length; i++) dst[i] = value[i] < 0x80 ? (byte)value[i] : (byte)'?';
+        AsciiField.EncodeCut(Bytes.AsSpan(field.Offset, field.Size), value);
         MarkValid(field.ValidBit);
     }
 
@@ -198,23 +226,13 @@ public abstract class FixedSectionBody : CperSectionBody
 
     /// <summary>Reads the bytes of any field by its JSON name (a copy; empty when a short body does not reach it).</summary>
     /// <exception cref="ArgumentException">No field of that name.</exception>
-    public byte[] GetFieldBytes(string json)
-    {
-        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
-        return f.End <= Bytes.Length ? Bytes.AsSpan(f.Offset, f.Size).ToArray() : [];
-    }
+    public byte[] GetFieldBytes(string json) => GetBytes(FindField(json));
 
     /// <summary>Writes the bytes of any field by its JSON name (shorter input is zero-filled, longer input is cut to the field) and sets its validation bit.</summary>
     /// <exception cref="ArgumentException">No field of that name.</exception>
-    public void SetFieldBytes(string json, ReadOnlySpan<byte> value)
-    {
-        var f = Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
-        if (f.End > Bytes.Length) Set(f, 0); // grows a short body to the layout
-        var dst = Bytes.AsSpan(f.Offset, f.Size);
-        dst.Clear();
-        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
-        MarkValid(f.ValidBit);
-    }
+    public void SetFieldBytes(string json, ReadOnlySpan<byte> value) => SetBytes(FindField(json), value);
+
+    private FieldDef FindField(string json) => Layout.Find(json) ?? throw new ArgumentException($"No field '{json}' in {Layout.Name}.", nameof(json));
 
     private FieldDef FindInteger(string json)
     {
@@ -227,11 +245,5 @@ public abstract class FixedSectionBody : CperSectionBody
     public override int GetEncodedLength() => Bytes.Length;
 
     /// <inheritdoc/>
-    public override bool TryEncode(Span<byte> destination, out int bytesWritten)
-    {
-        bytesWritten = 0;
-        if (!Bytes.AsSpan().TryCopyTo(destination)) return false;
-        bytesWritten = Bytes.Length;
-        return true;
-    }
+    public override bool TryEncode(Span<byte> destination, out int bytesWritten) => TryCopyEncoded(Bytes, destination, out bytesWritten);
 }

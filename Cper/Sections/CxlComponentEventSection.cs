@@ -68,12 +68,8 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
     // not edited here).
     internal static CxlComponentEventSection Decode(ReadOnlySpan<byte> body, long baseOffset, Guid sectionType)
     {
-        int length = Limit(body, baseOffset, out var error);
-        if (error is not null) throw error;
         var s = new CxlComponentEventSection(sectionType);
-        body[..HeaderSize].CopyTo(s._header);
-        s.EventLog = body[HeaderSize..length].ToArray();
-        s.TrailingBytes = body[length..].ToArray();
+        (s.EventLog, s.TrailingBytes) = DecodeLengthPrefixed(body, baseOffset, StructureName, LengthField, s._header);
         return s;
     }
 
@@ -84,9 +80,7 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 32 bytes.</exception>
     public static void Describe(ReadOnlySpan<byte> body, long baseOffset, StructureVisitor visitor)
     {
-        int length = Limit(body, baseOffset, out var error);
-        HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
-        if (error is not null) visitor.Error(error);
+        int length = DescribeLengthPrefixedHeader(body, baseOffset, visitor, StructureName, HeaderLayout, LengthField);
         var log = body[HeaderSize..length];
         long logOffset = baseOffset + HeaderSize;
         var layout = log.Length >= EventRecordSize ? RecordLayout(new Guid(log.Slice(CxlEventRecordHeader.EventRecordIdentifierField.Offset, CxlEventRecordHeader.EventRecordIdentifierField.Size))) : null;
@@ -113,7 +107,4 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
         : eventRecordType == CperGuids.CxlDram ? DramLayout
         : eventRecordType == CperGuids.CxlMemoryModule ? MemoryModuleLayout
         : null;
-
-    private static int Limit(ReadOnlySpan<byte> body, long baseOffset, out ApeiContentException? error)
-        => LengthLimit(body, baseOffset, StructureName, HeaderSize, LengthField, out error);
 }

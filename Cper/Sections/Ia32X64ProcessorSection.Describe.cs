@@ -204,11 +204,8 @@ public sealed partial class Ia32X64ProcessorSection
 
     private static void DescribeContext(ReadOnlySpan<byte> context, int index, long offset, StructureVisitor visitor)
     {
-        ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(context);
+        ushort type = SectionWalk.BeginContext(context, index, offset, context.Length, ContextHeaderLayout, Ia32X64ContextInfo.RegisterContextTypeField, RegisterContextTypes, visitor);
         var array = context[Ia32X64ContextInfo.HeaderSize..];
-        string typeName = RegisterContextTypes[type] ?? FormattableString.Invariant($"reserved register context type {type}");
-        visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, context.Length);
-        ContextHeaderLayout.Describe(context[..Ia32X64ContextInfo.HeaderSize], offset, visitor);
         long arrayOffset = offset + Ia32X64ContextInfo.HeaderSize;
         var layout = RegisterLayout(type);
         if (type == (ushort)Ia32X64RegisterContextType.X64Context && array.Length == s_x64RegistersEdk2.Size)
@@ -216,29 +213,23 @@ public sealed partial class Ia32X64ProcessorSection
             layout = s_x64RegistersEdk2;
             visitor.Info("registerLayout", "Register layout", "edk2 layout, no CR8 (236 bytes; UEFI's x64 register state has CR8 and 244 bytes)");
         }
-        if (layout is not null && array.Length == layout.Size)
+        // The type's register layout when the array is its size; else the type's other form, or raw.
+        if (!SectionWalk.FixedRegisters(layout, array, arrayOffset, visitor))
         {
-            visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
-            layout.Describe(array, arrayOffset, visitor);
-            visitor.EndObject();
-        }
-        else if (type == (ushort)Ia32X64RegisterContextType.Msr && array.Length > 0 && array.Length % 8 == 0)
-        {
-            uint msr = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(context);
-            visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
-            for (int k = 0; k < array.Length; k += 8)
+            if (type == (ushort)Ia32X64RegisterContextType.Msr && array.Length > 0 && array.Length % 8 == 0)
             {
-                visitor.BeginObject(null, $"MSR 0x{msr + (uint)(k / 8):X}", arrayOffset + k, 8);
-                visitor.Info("msr", "MSR", FormattableString.Invariant($"0x{msr + (uint)(k / 8):X}"));
-                visitor.Field(MsrElement.Fields[0], arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
-                visitor.EndObject();
+                uint msr = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(context);
+                visitor.BeginArray("registers", "MSRs", arrayOffset, array.Length);
+                for (int k = 0; k < array.Length; k += 8)
+                {
+                    visitor.BeginObject(null, $"MSR 0x{msr + (uint)(k / 8):X}", arrayOffset + k, 8);
+                    visitor.Info("msr", "MSR", FormattableString.Invariant($"0x{msr + (uint)(k / 8):X}"));
+                    visitor.Field(MsrElement.Fields[0], arrayOffset + k, array.Slice(k, 8), true, ulong.MaxValue);
+                    visitor.EndObject();
+                }
+                visitor.EndArray();
             }
-            visitor.EndArray();
-        }
-        else
-        {
-            if (layout is not null) visitor.Info("registerArrayNote", "Register array", FormattableString.Invariant($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
-            visitor.Data("registerArray", "Register array", arrayOffset, array);
+            else SectionWalk.RawRegisters(layout, array, arrayOffset, visitor);
         }
         visitor.EndObject();
     }

@@ -94,11 +94,7 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 
     // A setter writes the field and sets its validation bit (a value set is a value meant).
-    private void Set(FieldDef field, ulong value)
-    {
-        field.WriteValue(_header, value);
-        if (field.ValidBit >= 0) ValidationBitsField.WriteValue(_header, ValidationBitsField.ReadValue(_header) | 1UL << field.ValidBit);
-    }
+    private void Set(FieldDef field, ulong value) => SectionWalk.WriteMarkingValid(_header, field, value, ValidationBitsField);
 
     /// <summary>Error-information structures (at most 63).</summary>
     public List<Ia32X64ErrorInfo> ErrorInfo { get; } = [];
@@ -296,11 +292,7 @@ public sealed partial class Ia32X64ErrorInfo
 
     private ulong Get(FieldDef f) => f.ReadValue(_bytes);
 
-    private void Set(FieldDef f, ulong value)
-    {
-        f.WriteValue(_bytes, value);
-        if (f.ValidBit >= 0) ValidationBitsField.WriteValue(_bytes, ValidationBitsField.ReadValue(_bytes) | 1UL << f.ValidBit);
-    }
+    private void Set(FieldDef f, ulong value) => SectionWalk.WriteMarkingValid(_bytes, f, value, ValidationBitsField);
 }
 
 /// <summary>Register context types of IA32/X64 context-information structures (UEFI 2.10 N.2.4.2.2).</summary>

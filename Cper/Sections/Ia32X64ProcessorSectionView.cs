@@ -69,7 +69,7 @@ public ref struct Ia32X64ErrorInfoEnumerator
     public readonly int Count => _walk.Count;
 
     /// <summary>The structure at the current position.</summary>
-    public readonly Ia32X64ErrorInfoView Current => Ia32X64ErrorInfoView.TryRead(_walk.Current, out var view) ? view : default;
+    public readonly Ia32X64ErrorInfoView Current => Ia32X64ErrorInfoView.Of(_walk.Current);
 
     /// <summary>Moves to the next structure.</summary>
     public bool MoveNext() => _walk.MoveNext();
@@ -86,7 +86,7 @@ public ref struct Ia32X64ContextInfoEnumerator
     internal Ia32X64ContextInfoEnumerator(ReadOnlySpan<byte> body, int start, int count) => _walk = new(body, start, count);
 
     /// <summary>The structure at the current position (header and register array).</summary>
-    public readonly Ia32X64ContextInfoView Current => Ia32X64ContextInfoView.TryRead(_walk.Current, out var view) ? view : default;
+    public readonly Ia32X64ContextInfoView Current => Ia32X64ContextInfoView.Of(_walk.Current);
 
     /// <summary>True once every counted structure has been walked (false while walking, or when one did not fit).</summary>
     public readonly bool Complete => _walk.Complete;

@@ -99,14 +99,7 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         _header.CopyTo(destination);
         MemoryNumberField.WriteValue(destination, (uint)MemoryRegisterCount);
         IoNumberField.WriteValue(destination, (uint)(RegisterPairs.Count - MemoryRegisterCount));
-        int pos = HeaderSize;
-        foreach (var (address, value) in RegisterPairs)
-        {
-            var pair = destination.Slice(pos, PairSize);
-            PciComponentRegisterPair.AddressField.WriteValue(pair, address);
-            PciComponentRegisterPair.ValueField.WriteValue(pair, value);
-            pos += PairSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, HeaderSize, RegisterPairs);
         TrailingBytes.CopyTo(destination[pos..]);
         bytesWritten = total;
         return true;
@@ -121,12 +114,8 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         var s = new PciComponentErrorSection();
         body[..HeaderSize].CopyTo(s._header);
         s.MemoryRegisterCount = (int)s.MemoryNumber;
-        for (int i = 0; i < pairs; i++)
-        {
-            var p = body.Slice(HeaderSize + i * PairSize, PairSize);
-            s.RegisterPairs.Add((PciComponentRegisterPair.AddressField.ReadValue(p), PciComponentRegisterPair.ValueField.ReadValue(p)));
-        }
-        s.TrailingBytes = body[(HeaderSize + pairs * PairSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(body, HeaderSize, pairs, s.RegisterPairs);
+        s.TrailingBytes = body[end..].ToArray();
         return s;
     }
 
@@ -217,7 +206,7 @@ public readonly ref partial struct PciComponentErrorSectionView
     /// <summary>Register pair <paramref name="index"/> (memory-mapped pairs first, then programmed I/O).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterPairCount"/>.</exception>
     public PciComponentRegisterPairView GetRegisterPair(int index)
-        => PciComponentRegisterPairView.TryRead(ArrayWalk.ElementAt(_body, PciComponentErrorSection.HeaderSize, index, RegisterPairCount, PciComponentErrorSection.PairSize), out var pair) ? pair : default;
+        => PciComponentRegisterPairView.Of(ArrayWalk.ElementAt(_body, PciComponentErrorSection.HeaderSize, index, RegisterPairCount, PciComponentErrorSection.PairSize));
 
     /// <summary>The register pairs in order, without allocating (<c>foreach (var pair in view.RegisterPairs)</c>).</summary>
     public RegisterPairEnumerator RegisterPairs => new(_body, RegisterPairCount);
@@ -236,6 +225,6 @@ public readonly ref partial struct PciComponentErrorSectionView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current pair.</summary>
-        public readonly PciComponentRegisterPairView Current => PciComponentRegisterPairView.TryRead(_walk.Current, out var pair) ? pair : default;
+        public readonly PciComponentRegisterPairView Current => PciComponentRegisterPairView.Of(_walk.Current);
     }
 }

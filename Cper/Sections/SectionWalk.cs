@@ -11,6 +11,80 @@ internal static class SectionWalk
     public static void Fields(StructDef def, ReadOnlySpan<byte> structure, long baseOffset, StructureVisitor visitor, bool valid)
         => def.DescribeNested(structure, baseOffset, visitor, valid);
 
+    /// <summary>
+    /// Starts a processor context-information structure (IA32/X64 UEFI 2.10 N.2.4.2.2, ARM N.2.4.4): an object named by
+    /// its register context type (<paramref name="typeField"/> read from the header), then the header's fields.
+    /// </summary>
+    /// <returns>The register context type.</returns>
+    public static ushort BeginContext(ReadOnlySpan<byte> context, int index, long offset, long length, StructDef header, FieldDef typeField, NameTable typeNames, StructureVisitor visitor)
+    {
+        ushort type = (ushort)typeField.ReadValue(context);
+        string typeName = typeNames[type] ?? FormattableString.Invariant($"reserved register context type {type}");
+        visitor.BeginObject(null, $"Context information #{index}: {typeName}", offset, length);
+        header.Describe(context[..header.Size], offset, visitor);
+        return type;
+    }
+
+    /// <summary>
+    /// A context structure's register array as its type's register layout (one object), when the array is exactly that
+    /// size: true; otherwise nothing is reported and the caller shows another form or <see cref="RawRegisters"/>.
+    /// </summary>
+    public static bool FixedRegisters(StructDef? layout, ReadOnlySpan<byte> array, long arrayOffset, StructureVisitor visitor)
+    {
+        if (layout is null || array.Length != layout.Size) return false;
+        visitor.BeginObject("registers", "Registers", arrayOffset, array.Length);
+        layout.Describe(array, arrayOffset, visitor);
+        visitor.EndObject();
+        return true;
+    }
+
+    /// <summary>A context structure's register array as raw bytes, with a note when its type has a layout of another size.</summary>
+    public static void RawRegisters(StructDef? layout, ReadOnlySpan<byte> array, long arrayOffset, StructureVisitor visitor)
+    {
+        if (layout is not null) visitor.Info("registerArrayNote", "Register array", FormattableString.Invariant($"{array.Length} bytes, not the {layout.Size} bytes of this type's registers: shown raw"));
+        visitor.Data("registerArray", "Register array", arrayOffset, array);
+    }
+
+    /// <summary>
+    /// A model's setter (the ARM and IA32/X64 headers and error information): writes <paramref name="field"/> and sets its
+    /// validation bit in <paramref name="validation"/> (a value set is a value meant).
+    /// </summary>
+    public static void WriteMarkingValid(Span<byte> structure, FieldDef field, ulong value, FieldDef validation)
+    {
+        field.WriteValue(structure, value);
+        if (field.ValidBit >= 0) validation.WriteValue(structure, validation.ReadValue(structure) | 1UL << field.ValidBit);
+    }
+
+    // The 16-byte register address/value entry three models keep as a list (the IRegisterAddressValue fragment: PCI/PCI-X
+    // register pairs, UEFI 2.10 N.2.9; NVIDIA register entries; ARM RAS context registers, Arm DEN0085), read and written
+    // through the fragment's declared fields (the same offsets in every owner).
+
+    /// <summary>Reads <paramref name="count"/> register address/value entries from <paramref name="start"/> into <paramref name="entries"/> (the caller checked they fit); returns where they end.</summary>
+    public static int ReadRegisterEntries(ReadOnlySpan<byte> body, int start, int count, List<(ulong Address, ulong Value)> entries)
+    {
+        int size = PciComponentRegisterPair.LayoutDef.Size;
+        for (int i = 0; i < count; i++)
+        {
+            var e = body.Slice(start + i * size, size);
+            entries.Add((PciComponentRegisterPair.AddressField.ReadValue(e), PciComponentRegisterPair.ValueField.ReadValue(e)));
+        }
+        return start + count * size;
+    }
+
+    /// <summary>Writes <paramref name="entries"/> as register address/value entries from <paramref name="start"/>; returns where they end.</summary>
+    public static int WriteRegisterEntries(Span<byte> destination, int start, List<(ulong Address, ulong Value)> entries)
+    {
+        int size = PciComponentRegisterPair.LayoutDef.Size, pos = start;
+        foreach (var (address, value) in entries)
+        {
+            var e = destination.Slice(pos, size);
+            PciComponentRegisterPair.AddressField.WriteValue(e, address);
+            PciComponentRegisterPair.ValueField.WriteValue(e, value);
+            pos += size;
+        }
+        return pos;
+    }
+
     /// <summary>Reads an integer at a structure-relative field, offset by <paramref name="at"/> in <paramref name="bytes"/>.</summary>
     public static ulong Read(byte[] bytes, int at, FieldDef field) => field.ReadValue(bytes.AsSpan(at));
 

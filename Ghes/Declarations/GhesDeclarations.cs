@@ -78,26 +78,10 @@ internal sealed partial class BertDeclaration : DeclaredStructure
 }
 
 // The readers (ErrorStatusBlockView, ErrorDataEntryView, GhesBlockValidator, the describers, ReadAck, BertTable) read
-// the header fields through these generated views; Of makes one over bytes the caller has checked the length of.
-internal readonly ref partial struct ErrorStatusBlockHeaderView
-{
-    /// <summary>The header at the start of <paramref name="source"/> (fields past its end read 0).</summary>
-    internal static ErrorStatusBlockHeaderView Of(ReadOnlySpan<byte> source)
-    {
-        _ = TryRead(source, out var view); // no validation field: a view of any bytes
-        return view;
-    }
-}
-
+// the header fields through these generated views (the generated Of makes one over bytes the caller has checked the
+// length of; an entry header's fields read 0 when fewer than its validation bits' 23 bytes are present).
 internal readonly ref partial struct ErrorDataEntryHeaderView
 {
-    /// <summary>The entry header at the start of <paramref name="source"/>; every field reads 0 when fewer than its validation bits' 23 bytes are present.</summary>
-    internal static ErrorDataEntryHeaderView Of(ReadOnlySpan<byte> source)
-    {
-        _ = TryRead(source, out var view);
-        return view;
-    }
-
     /// <summary>Header size for this entry's revision: 64, or 72 from revision 0x300 (ACPI 6.5 Table 18.12).</summary>
     internal int HeaderSize => GenericErrorStatus.EntryHeaderSizeFor(Revision);
 }

@@ -24,12 +24,12 @@ public readonly record struct InstructionEntry(byte Action, byte Instruction, by
     public static InstructionEntry Read(ReadOnlySpan<byte> source)
     {
         // Through the declaration (Declarations/EinjDeclarations.cs, ACPI 6.5 Table 18.24).
-        _ = InstructionEntryView.TryRead(source, out var v);
-        return new(v.Action, v.Instruction, v.Flags, source[ReservedOffset], GenericAddress.Read(v.RegisterRegion), v.Value, v.Mask);
+        var v = InstructionEntryView.Of(source);
+        return new(v.Action, v.Instruction, v.Flags, source[s_reserved.Offset], GenericAddress.Read(v.RegisterRegion), v.Value, v.Mask);
     }
 
-    // The reserved byte is a [Reserved] range of the declaration, so it has no field; it lies between Flags and the register region.
-    private const int ReservedOffset = InstructionEntryDeclaration.Declared.FlagsOffset + InstructionEntryDeclaration.Declared.FlagsSize;
+    // The reserved byte: the declaration's [Reserved] range (it has no property, so no generated view accessor).
+    private static readonly FieldDef s_reserved = InstructionEntryDeclaration.LayoutDef.Find("reserved")!;
 
     /// <summary>Writes the 32 bytes.</summary>
     public void Write(Span<byte> destination)
@@ -38,7 +38,7 @@ public readonly record struct InstructionEntry(byte Action, byte Instruction, by
         InstructionEntryDeclaration.ActionField.WriteValue(d, Action);
         InstructionEntryDeclaration.InstructionField.WriteValue(d, Instruction);
         InstructionEntryDeclaration.FlagsField.WriteValue(d, Flags);
-        d[ReservedOffset] = Reserved;
+        d[s_reserved.Offset] = Reserved;
         Register.Write(d.Slice(InstructionEntryDeclaration.RegisterRegionField.Offset, InstructionEntryDeclaration.RegisterRegionField.Size));
         InstructionEntryDeclaration.ValueField.WriteValue(d, Value);
         InstructionEntryDeclaration.MaskField.WriteValue(d, Mask);

@@ -49,24 +49,14 @@ public static class ActionTableValidator
                 t.HeaderSize > t.DeclaredLength
                     ? $"header size {t.HeaderSize} is greater than the table length {t.DeclaredLength}"
                     : $"header size is {t.HeaderSize}; it is 48 (Linux refuses the table otherwise)");
-        // The reserved bytes between the header size and the entry count (ERST 40-43, EINJ 41-43 after Injection Flags),
-        // placed by the declarations (Declarations/EinjDeclarations.cs) rather than written here again.
-        int reservedAt, reservedEnd;
-        if (erst)
-        {
-            reservedAt = ErstHeaderDeclaration.Declared.SerializationHeaderSizeOffset + ErstHeaderDeclaration.Declared.SerializationHeaderSizeSize;
-            reservedEnd = ErstHeaderDeclaration.Declared.InstructionEntryCountOffset;
-        }
-        else
-        {
-            if (b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset] != 0)
-                f.Add(FindingSeverity.Error, "injection-flags", EinjHeaderDeclaration.Declared.InjectionFlagsOffset, hdr, "injectionFlags", $"Injection Flags is 0x{b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset]:X2}; every bit is reserved (must be 0)");
-            reservedAt = EinjHeaderDeclaration.Declared.InjectionFlagsOffset + EinjHeaderDeclaration.Declared.InjectionFlagsSize;
-            reservedEnd = EinjHeaderDeclaration.Declared.InjectionEntryCountOffset;
-        }
-        var reserved = b[reservedAt..reservedEnd];
+        if (!erst && b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset] != 0)
+            f.Add(FindingSeverity.Error, "injection-flags", EinjHeaderDeclaration.Declared.InjectionFlagsOffset, hdr, "injectionFlags", $"Injection Flags is 0x{b[EinjHeaderDeclaration.Declared.InjectionFlagsOffset]:X2}; every bit is reserved (must be 0)");
+        // The reserved bytes between the header size and the entry count (ERST 40-43, EINJ 41-43 after Injection Flags):
+        // the declarations' [Reserved] ranges (Declarations/EinjDeclarations.cs), not written here again.
+        var reservedField = (erst ? ErstHeaderDeclaration.LayoutDef : EinjHeaderDeclaration.LayoutDef).Find("reserved")!;
+        var reserved = b.Slice(reservedField.Offset, reservedField.Size);
         if (reserved.ContainsAnyExcept((byte)0))
-            f.Add(FindingSeverity.Error, "reserved", reservedAt, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(reserved)})");
+            f.Add(FindingSeverity.Error, "reserved", reservedField.Offset, hdr, "reserved", $"reserved field is not zero ({FieldFormat.HexBytes(reserved)})");
         string countField = erst ? "instructionEntryCount" : "injectionEntryCount";
         uint count = t.EntryCount;
         int present = t.EntriesPresent;
@@ -154,7 +144,7 @@ public static class ActionTableValidator
         if (g.BitOffset >= g.BitWidth && g.BitWidth != 0)
             f.Add(FindingSeverity.Error, "register-width", ro + 2, name, "registerRegion", $"bit offset {g.BitOffset} is outside the {g.BitWidth}-bit register");
         if (g.Address == 0)
-            f.Add(FindingSeverity.Warning, "register-address", ro + 4, name, "registerRegion", "address is 0: not filled in");
+            f.Add(FindingSeverity.Warning, "register-address", ro + GenericAddress.AddressOffset, name, "registerRegion", "address is 0: not filled in");
         if (e.Mask == 0 && (write || e.Instruction is 0x00 or 0x01))
             f.Add(FindingSeverity.Warning, "mask", off + ActionTableLayouts.MaskOffset, name, "mask", "mask is 0: the instruction reads or writes nothing");
         else if (g.BitWidth is > 0 and < 64 && (e.Mask >> g.BitWidth) != 0)

@@ -39,9 +39,12 @@ public static class EinjStructures
     /// <summary>EINJv2 error types (EINJV2_GET_ERROR_TYPE; as Linux names them).</summary>
     public static FlagTable Einjv2ErrorTypes { get; } = [ new(0, "processor"), new(1, "memory"), new(2, "pcie") ];
 
+    // Flags bit 3: the EINJv2 extension follows the 36 bytes (ACPI 6.6 EINJv2; SetErrorTypeFlags names it).
+    internal const int Einjv2ExtensionValidBit = 3;
+
     /// <summary>SET_ERROR_TYPE_WITH_ADDRESS Flags (Table 18.31; bit 3 EINJv2).</summary>
     public static FlagTable SetErrorTypeFlags { get; } = [
-        new(0, "processorIdValid"), new(1, "memoryAddressAndRangeValid"), new(2, "pcieSbdfValid"), new(3, "einjv2ExtensionValid"),
+        new(0, "processorIdValid"), new(1, "memoryAddressAndRangeValid"), new(2, "pcieSbdfValid"), new(Einjv2ExtensionValidBit, "einjv2ExtensionValid"),
     ];
 
     /// <summary>The PCIe SBDF field: bits 7:0 reserved, 10:8 function, 15:11 device, 23:16 bus, 31:24 segment.</summary>
@@ -86,13 +89,13 @@ public static class EinjStructures
             throw ApeiContentException.Truncated("SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, SetErrorTypeWithAddressSize, source.Length);
         visitor.BeginObject(null, "SET_ERROR_TYPE_WITH_ADDRESS", baseOffset, source.Length);
         SetErrorTypeWithAddress.Describe(source[..SetErrorTypeWithAddressSize], baseOffset, visitor);
-        _ = SetErrorTypeWithAddressView.TryRead(source, out var setwa);
+        var setwa = SetErrorTypeWithAddressView.Of(source);
         uint flags = setwa.Flags;
         uint vendorOffset = setwa.VendorErrorTypeExtensionOffset;
         uint type = setwa.ErrorType;
         if ((type & (1u << 31)) != 0 && vendorOffset == 0)
             visitor.Info("vendorNote", "Note", "vendor-defined error type without a vendor error type extension offset");
-        if ((flags & (1u << 3)) != 0) // einjv2ExtensionValid
+        if ((flags & (1u << Einjv2ExtensionValidBit)) != 0)
         {
             long o = baseOffset + SetErrorTypeWithAddressSize;
             var rest = source[SetErrorTypeWithAddressSize..];
@@ -102,7 +105,7 @@ public static class EinjStructures
             }
             else
             {
-                _ = Einjv2HeaderView.TryRead(rest, out var einjv2);
+                var einjv2 = Einjv2HeaderView.Of(rest);
                 int count = einjv2.ComponentArrayCount;
                 visitor.BeginObject("einjv2", "EINJv2 extension", o, Einjv2HeaderSize + (long)count * Einjv2ComponentSize);
                 Einjv2Header.Describe(rest[..Einjv2HeaderSize], o, visitor);
@@ -147,7 +150,7 @@ public static class EinjStructures
     {
         ArgumentNullException.ThrowIfNull(visitor);
         if (source.Length < TriggerHeaderSize) throw ApeiContentException.Truncated("Trigger error action table", baseOffset, TriggerHeaderSize, source.Length);
-        _ = TriggerHeaderView.TryRead(source, out var header);
+        var header = TriggerHeaderView.Of(source);
         uint headerSize = header.HeaderSize;
         uint tableSize = header.TableSize;
         uint count = header.EntryCount;

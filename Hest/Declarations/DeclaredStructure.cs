@@ -55,9 +55,7 @@ internal abstract class DeclaredStructure
     protected void SetAscii(FieldDef field, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var dst = Bytes.AsSpan(field.Offset, field.Size);
-        dst.Clear();
-        for (int i = 0; i < value.Length && i < dst.Length; i++) dst[i] = value[i] < 0x80 ? (byte)value[i] : (byte)'?';
+        AsciiField.EncodeCut(Bytes.AsSpan(field.Offset, field.Size), value);
         MarkValid(field.ValidBit);
     }
 

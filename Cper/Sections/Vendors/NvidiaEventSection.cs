@@ -158,14 +158,14 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     /// <exception cref="ApeiContentException">Fewer than 35 bytes, or an information size below 3 or beyond the body.</exception>
     public static NvidiaEventSection Decode(ReadOnlySpan<byte> body, long baseOffset = 0)
     {
-        var walk = Walk(body, baseOffset);
-        if (walk.InfoError is not null) throw walk.InfoError;
+        if (!TryMeasureInfo(body, out int infoEnd)) throw InfoError(body, baseOffset);
         var s = new NvidiaEventSection { InfoVersion = (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]) };
         body[..HeaderSize].CopyTo(s._header);
-        s.Info = body[(HeaderSize + InfoHeaderSize)..walk.InfoEnd].ToArray();
-        foreach (var (at, size) in walk.Contexts) s.Contexts.Add(NvidiaEventContext.Decode(body.Slice(at, size)));
-        if (walk.Contexts.Count != body[ContextCountField.Offset]) s.DeclaredContextCount = body[ContextCountField.Offset];
-        s.TrailingBytes = body[walk.End..].ToArray();
+        s.Info = body[(HeaderSize + InfoHeaderSize)..infoEnd].ToArray();
+        var contexts = ContextsAfter(body, infoEnd);
+        while (contexts.MoveNext()) s.Contexts.Add(NvidiaEventContext.Decode(contexts.CurrentBytes));
+        if (s.Contexts.Count != body[ContextCountField.Offset]) s.DeclaredContextCount = body[ContextCountField.Offset];
+        s.TrailingBytes = body[contexts.End..].ToArray();
         return s;
     }
 
@@ -191,42 +191,28 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         return true;
     }
 
-    private sealed record WalkResult(int InfoEnd, List<(int At, int Size)> Contexts, int End, ApeiContentException? InfoError, ApeiContentException? ContextError);
-
-    /// <summary>The information end and the contexts that fit (libcper's walk: each context at the previous one plus its context size).</summary>
-    private static WalkResult Walk(ReadOnlySpan<byte> body, long baseOffset)
+    /// <summary>Why <see cref="TryMeasureInfo"/> found no event information: the body does not hold both headers, or the information size is below 3 or beyond the body.</summary>
+    private static ApeiContentException InfoError(ReadOnlySpan<byte> body, long baseOffset)
     {
-        if (body.Length < HeaderSize + InfoHeaderSize) ThrowHelper.ThrowTruncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
+        if (body.Length < HeaderSize + InfoHeaderSize) return ApeiContentException.Truncated(StructureName, baseOffset, HeaderSize + InfoHeaderSize, body.Length);
         int infoSize = body[HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset];
-        var contexts = new List<(int, int)>();
-        if (!TryMeasureInfo(body, out int infoEnd))
-        {
-            var e = new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
-                FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
-            return new(HeaderSize + InfoHeaderSize, contexts, HeaderSize + InfoHeaderSize, e, null);
-        }
-        int pos = infoEnd;
-        int declared = body[ContextCountField.Offset];
-        ApeiContentException? error = null;
-        for (int i = 0; i < declared; i++)
-        {
-            if (TryWalkContext(body, pos, out int size))
-            {
-                contexts.Add((pos, size));
-                pos += size;
-                continue;
-            }
-            if (body.Length - pos < ContextHeaderSize)
-            {
-                error = ApeiContentException.Truncated(FormattableString.Invariant($"{StructureName} context #{i}"), baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
-                break;
-            }
-            uint bad = (uint)NvidiaEventContext.ContextSizeField.ReadValue(body[pos..]);
-            error = new ApeiContentException(FormattableString.Invariant($"{StructureName} context #{i}"), "CtxSize", baseOffset + pos,
-                FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{bad} bytes"));
-            break;
-        }
-        return new(infoEnd, contexts, pos, null, error);
+        return new ApeiContentException(StructureName, "EventInfoSize", baseOffset + HeaderSize + NvidiaEventInfoHeader.InfoSizeField.Offset,
+            FormattableString.Invariant($"{InfoHeaderSize} to {body.Length - HeaderSize} bytes"), FormattableString.Invariant($"{infoSize} bytes"));
+    }
+
+    /// <summary>The counted contexts from <paramref name="infoEnd"/>: the view's walk (libcper's: each context at the previous one plus its context size), nothing allocated.</summary>
+    private static NvidiaEventContextEnumerator ContextsAfter(ReadOnlySpan<byte> body, int infoEnd)
+        => new(body, infoEnd, body[ContextCountField.Offset], body[SourceDeviceTypeField.Offset]);
+
+    /// <summary>Why context #<paramref name="index"/> at <paramref name="pos"/> ended the walk: its header or its context size does not fit.</summary>
+    private static ApeiContentException ContextError(ReadOnlySpan<byte> body, int pos, int index, long baseOffset)
+    {
+        string name = FormattableString.Invariant($"{StructureName} context #{index}");
+        if (body.Length - pos < ContextHeaderSize)
+            return ApeiContentException.Truncated(name, baseOffset + pos, ContextHeaderSize, body.Length - pos, "EventContextCount");
+        uint bad = (uint)NvidiaEventContext.ContextSizeField.ReadValue(body[pos..]);
+        return new ApeiContentException(name, "CtxSize", baseOffset + pos,
+            FormattableString.Invariant($"{ContextHeaderSize} to {body.Length - pos} bytes"), FormattableString.Invariant($"{bad} bytes"));
     }
 
     /// <summary>Describes the header, the event information, each context that fits and any bytes after them.</summary>
@@ -237,40 +223,49 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         // A builder (JSON input) writes the headers before the walk reads them (see IStructureSource).
         HeaderLayout.Prefill(visitor, baseOffset);
         InfoHeaderLayout.Prefill(visitor, baseOffset + HeaderSize);
-        var walk = Walk(body, baseOffset);
+        if (body.Length < HeaderSize + InfoHeaderSize) throw InfoError(body, baseOffset);
+        bool infoFits = TryMeasureInfo(body, out int infoEnd);
         HeaderLayout.Describe(body[..HeaderSize], baseOffset, visitor);
         InfoHeaderLayout.Describe(body.Slice(HeaderSize, InfoHeaderSize), baseOffset + HeaderSize, visitor);
-        if (walk.InfoError is not null)
+        if (!infoFits)
         {
-            visitor.Error(walk.InfoError);
+            visitor.Error(InfoError(body, baseOffset));
             visitor.Data("undecoded", "Bytes not decoded (the information size does not fit)", baseOffset + HeaderSize + InfoHeaderSize, body[(HeaderSize + InfoHeaderSize)..]);
             return;
         }
         int infoAt = HeaderSize + InfoHeaderSize;
-        var info = body[infoAt..walk.InfoEnd];
+        var info = body[infoAt..infoEnd];
         var layout = InfoLayoutFor(body[SourceDeviceTypeField.Offset], (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(body[HeaderSize..]));
         visitor.BeginObject("eventInfo", layout?.Name ?? "Event information", baseOffset + infoAt, info.Length);
         DescribeFixed(layout, info, baseOffset + infoAt, visitor, "data");
         visitor.EndObject();
-        visitor.BeginArray("contexts", "Event contexts", baseOffset + walk.InfoEnd, walk.End - walk.InfoEnd);
-        for (int i = 0; i < walk.Contexts.Count; i++)
+        var contexts = ContextsAfter(body, infoEnd);
+        var measure = contexts; // a copy (a ref struct) walked ahead for the array's length
+        while (measure.MoveNext()) { }
+        visitor.BeginArray("contexts", "Event contexts", baseOffset + infoEnd, measure.End - infoEnd);
+        int walked = 0;
+        for (; contexts.MoveNext(); walked++)
         {
-            var (at, size) = walk.Contexts[i];
-            visitor.BeginObject(null, $"Event context #{i}", baseOffset + at, size);
-            NvidiaEventContext.Describe(body.Slice(at, size), body[SourceDeviceTypeField.Offset], baseOffset + at, visitor);
+            int at = contexts.Offset;
+            visitor.BeginObject(null, visitor.WantsLabels ? $"Event context #{walked}" : "Event context", baseOffset + at, contexts.CurrentBytes.Length);
+            NvidiaEventContext.Describe(contexts.CurrentBytes, body[SourceDeviceTypeField.Offset], baseOffset + at, visitor);
             visitor.EndObject();
         }
-        int end = walk.End;
-        if (walk.ContextError is not null && body.Length - end >= ContextHeaderSize)
+        int end = contexts.End;
+        if (!contexts.Complete)
         {
-            // A context whose size does not fit: its header is still shown (the size is what is wrong), the rest stays raw.
-            visitor.BeginObject(null, $"Event context #{walk.Contexts.Count}", baseOffset + end, ContextHeaderSize);
-            ContextHeaderLayout.Describe(body.Slice(end, ContextHeaderSize), baseOffset + end, visitor);
-            visitor.Error(walk.ContextError);
-            visitor.EndObject();
-            end += ContextHeaderSize;
+            var error = ContextError(body, end, walked, baseOffset);
+            if (body.Length - end >= ContextHeaderSize)
+            {
+                // A context whose size does not fit: its header is still shown (the size is what is wrong), the rest stays raw.
+                visitor.BeginObject(null, $"Event context #{walked}", baseOffset + end, ContextHeaderSize);
+                ContextHeaderLayout.Describe(body.Slice(end, ContextHeaderSize), baseOffset + end, visitor);
+                visitor.Error(error);
+                visitor.EndObject();
+                end += ContextHeaderSize;
+            }
+            else visitor.Error(error);
         }
-        else if (walk.ContextError is not null) visitor.Error(walk.ContextError);
         visitor.EndArray();
         if (end < body.Length) visitor.Data("trailingBytes", "Bytes after the contexts", baseOffset + end, body[end..]);
     }

@@ -67,7 +67,7 @@ public ref struct NvidiaEventContextEnumerator
     }
 
     /// <summary>The context at the current position: its header and the bytes up to its context size.</summary>
-    public readonly NvidiaEventContextView Current => NvidiaEventContextView.TryRead(_walk.Current, out var view) ? view : default;
+    public readonly NvidiaEventContextView Current => NvidiaEventContextView.Of(_walk.Current);
 
     /// <summary>
     /// The fixed layout of the current context's data for the section's source device type (GPU 0x8000 initialization
@@ -81,6 +81,15 @@ public ref struct NvidiaEventContextEnumerator
 
     /// <summary>Offset in the body just after the last context walked (the end of the event information before the first).</summary>
     internal readonly int End => _walk.End;
+
+    /// <summary>Where the current context starts in the body.</summary>
+    internal readonly int Offset => _walk.Position;
+
+    /// <summary>The current context's bytes (header, data and padding, its context size).</summary>
+    internal readonly ReadOnlySpan<byte> CurrentBytes => _walk.Current;
+
+    /// <summary>True once the header's context count of contexts has been walked (false while walking, or when one did not fit).</summary>
+    internal readonly bool Complete => _walk.Complete;
 
     /// <summary>Moves to the next context; false after the counted ones, or when the next one's header or context size does not fit.</summary>
     public bool MoveNext() => _walk.Next() && (NvidiaEventSection.TryWalkContext(_walk.Body, _walk.Position, out int size) ? _walk.Accept(size) : _walk.Stop());

@@ -96,14 +96,7 @@ public sealed partial class NvidiaSection : CperSectionBody
         if (destination.Length < total) return false;
         _header.CopyTo(destination);
         DeclaredRegisterCountField.WriteValue(destination, (ulong)Registers.Count);
-        int pos = HeaderSize;
-        foreach (var (address, value) in Registers)
-        {
-            var entry = destination.Slice(pos, RegisterSize);
-            NvidiaRegister.AddressField.WriteValue(entry, address);
-            NvidiaRegister.ValueField.WriteValue(entry, value);
-            pos += RegisterSize;
-        }
+        int pos = SectionWalk.WriteRegisterEntries(destination, HeaderSize, Registers);
         TrailingBytes.CopyTo(destination[pos..]);
         bytesWritten = total;
         return true;
@@ -117,12 +110,8 @@ public sealed partial class NvidiaSection : CperSectionBody
         if (error is not null) throw error;
         var s = new NvidiaSection();
         body[..HeaderSize].CopyTo(s._header);
-        for (int i = 0; i < count; i++)
-        {
-            var r = body.Slice(HeaderSize + i * RegisterSize, RegisterSize);
-            s.Registers.Add((NvidiaRegister.AddressField.ReadValue(r), NvidiaRegister.ValueField.ReadValue(r)));
-        }
-        s.TrailingBytes = body[(HeaderSize + count * RegisterSize)..].ToArray();
+        int end = SectionWalk.ReadRegisterEntries(body, HeaderSize, count, s.Registers);
+        s.TrailingBytes = body[end..].ToArray();
         return s;
     }
 
@@ -194,7 +183,7 @@ public readonly ref partial struct NvidiaSectionView
     /// <summary>Register entry <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="RegisterCount"/>.</exception>
     public NvidiaRegisterView GetRegister(int index)
-        => NvidiaRegisterView.TryRead(ArrayWalk.ElementAt(_body, NvidiaSection.HeaderSize, index, RegisterCount, NvidiaSection.RegisterSize), out var entry) ? entry : default;
+        => NvidiaRegisterView.Of(ArrayWalk.ElementAt(_body, NvidiaSection.HeaderSize, index, RegisterCount, NvidiaSection.RegisterSize));
 
     /// <summary>The register entries in order, without allocating (<c>foreach (var r in view.Registers)</c>).</summary>
     public RegisterEnumerator Registers => new(_body, RegisterCount);
@@ -216,6 +205,6 @@ public readonly ref partial struct NvidiaSectionView
         public bool MoveNext() => _walk.MoveNext();
 
         /// <summary>The current entry.</summary>
-        public readonly NvidiaRegisterView Current => NvidiaRegisterView.TryRead(_walk.Current, out var entry) ? entry : default;
+        public readonly NvidiaRegisterView Current => NvidiaRegisterView.Of(_walk.Current);
     }
 }
