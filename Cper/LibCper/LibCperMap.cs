@@ -161,7 +161,7 @@ internal sealed class LcNames
 /// <summary>
 /// One libcper member: its name, the ApeiKit field (and bit sub-field) it comes from, and its converter. Which validation
 /// bit gates it comes from the field (<see cref="FieldDef.ValidBit"/>, the sub-field's <see cref="BitFieldDef.ValidBit"/>,
-/// or <see cref="FieldDef.ParentValidBit"/>), never typed again; <see cref="Always"/> and <see cref="When"/> state the
+/// or <see cref="FieldDef.ParentValidBit"/>), never typed again; <see cref="Always"/> and <see cref="When(FieldDef)"/> state the
 /// libcper quirks where its gate is another.
 /// </summary>
 internal sealed class LcMember
@@ -219,6 +219,14 @@ internal sealed class LcMember
 
     /// <summary>libcper gates the member on <paramref name="other"/>'s validation bit (a documented quirk); reading it back sets no bit.</summary>
     public LcMember When(FieldDef other)
+    {
+        Gate = other.ValidBit;
+        SetsGate = false;
+        return this;
+    }
+
+    /// <summary>libcper gates the member on bit sub-field <paramref name="other"/>'s validation bit (a documented quirk); reading it back sets no bit.</summary>
+    public LcMember When(BitFieldDef other)
     {
         Gate = other.ValidBit;
         SetsGate = false;
@@ -391,7 +399,8 @@ internal sealed class LibCperMap : LibCperSection
         return true;
     }
 
-    private static void WriteMembers(LcWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
+    /// <summary>Writes <paramref name="members"/> over <paramref name="body"/>, each whose gate bit is set in <paramref name="valid"/> (or ungated).</summary>
+    internal static void WriteMembers(LcWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
     {
         foreach (var m in members)
         {
@@ -450,7 +459,8 @@ internal sealed class LibCperMap : LibCperSection
         return Codec.Decode(body, 0);
     }
 
-    private static ulong ReadMembers(JsonObject o, LcMember[] members, Span<byte> body)
+    /// <summary>Reads <paramref name="members"/> from <paramref name="o"/> into <paramref name="body"/>; returns the gate bits of those present.</summary>
+    internal static ulong ReadMembers(JsonObject o, LcMember[] members, Span<byte> body)
     {
         ulong valid = 0;
         for (int i = 0; i < members.Length; i++)
@@ -506,7 +516,7 @@ internal sealed class LibCperMap : LibCperSection
     /// <summary>
     /// What is wrong with the map's declaration: a member name used twice in one object, a field that is not one of
     /// <see cref="Layout"/>'s, a gate that is not the field's own validation bit where the member does not say it is a
-    /// quirk (<see cref="LcMember.Always"/>, <see cref="LcMember.When"/>). Empty for a sound map.
+    /// quirk (<see cref="LcMember.Always"/>, <see cref="LcMember.When(FieldDef)"/>). Empty for a sound map.
     /// </summary>
     public IEnumerable<string> Problems() => Problems(ShortName, Members);
 

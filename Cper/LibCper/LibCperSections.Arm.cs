@@ -28,113 +28,75 @@ internal sealed class LcArm : LibCperSection
     public override string ReadableName => "ARM";
     public override string ShortName => "ArmProcessor";
 
-    private static readonly Dictionary<ulong, string> Types = new() { [1] = "Cache Error", [2] = "TLB Error", [4] = "Bus Error", [8] = "Micro-Architectural Error" };
-    private static readonly string[] Flags = ["firstErrorCaptured", "lastErrorCaptured", "propagated", "overflow"];
-    private static readonly string[] Transactions = ["Instruction", "Data Access", "Generic"];
-    private static readonly string[] CacheBusOps = ["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"];
-    private static readonly string[] TlbOps = ["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"];
-    private static readonly string[] Participation = ["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"];
-    private static readonly Dictionary<ulong, string> AddressSpaces = new() { [0] = "External Memory Access", [1] = "Internal Memory Access", [3] = "Device Memory Access" };
-    private static readonly string[] ContextTypes =
+    // libcper's tables (include/libcper/sections/cper-section-arm.h, ARM_*_VALUES and _KEYS), named by the declarations'
+    // LibCperNames (ArmErrorInfo, ArmContextInfo) or by the error-information members below.
+    internal static readonly LcNames ErrorTypes = LcNames.Libcper([(1, "Cache Error", null), (2, "TLB Error", null), (4, "Bus Error", null), (8, "Micro-Architectural Error", null)]);
+    internal static readonly string[] Flags = ["firstErrorCaptured", "lastErrorCaptured", "propagated", "overflow"];
+    internal static readonly LcNames ContextTypes = LcNames.Libcper(
     [
         "AArch32 General Purpose Registers", "AArch32 EL1 Context Registers", "AArch32 EL2 Context Registers", "AArch32 Secure Context Registers",
         "AArch64 General Purpose Registers", "AArch64 EL1 Context Registers", "AArch64 EL2 Context Registers", "AArch64 EL3 Context Registers",
         "Miscellaneous System Register Structure",
-    ];
+    ]);
+    private static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
+    private static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
+    private static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
+    private static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
+    private static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
+    private static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
+    private static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
-    // Register names per context type (UEFI 2.10 N.2.4.4.2 tables); 32-bit entries for types 0-3, 64-bit for 4-7.
-    private static readonly string[][] RegisterNames =
-    [
-        ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13_sp", "r14_lr", "r15_pc"],
-        ["dfar", "dfsr", "ifar", "isr", "mair0", "mair1", "midr", "mpidr", "nmrr", "prrr", "sctlr_ns", "spsr", "spsr_abt", "spsr_fiq", "spsr_irq", "spsr_svc", "spsr_und", "tpidrprw", "tpidruro", "tpidrurw", "ttbcr", "ttbr0", "ttbr1", "dacr"],
-        ["elr_hyp", "hamair0", "hamair1", "hcr", "hcr2", "hdfar", "hifar", "hpfar", "hsr", "htcr", "htpidr", "httbr", "spsr_hyp", "vtcr", "vttbr", "dacr32_el2"],
-        ["sctlr_s", "spsr_mon"],
-        ["x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp"],
-        ["elr_el1", "esr_el1", "far_el1", "isr_el1", "mair_el1", "midr_el1", "mpidr_el1", "sctlr_el1", "sp_el0", "sp_el1", "spsr_el1", "tcr_el1", "tpidr_el0", "tpidr_el1", "tpidrro_el0", "ttbr0_el1", "ttbr1_el1"],
-        ["elr_el2", "esr_el2", "far_el2", "hacr_el2", "hcr_el2", "hpfar_el2", "mair_el2", "sctlr_el2", "sp_el2", "spsr_el2", "tcr_el2", "tpidr_el2", "ttbr0_el2", "vtcr_el2", "vttbr_el2"],
-        ["elr_el3", "esr_el3", "far_el3", "mair_el3", "sctlr_el3", "sp_el3", "spsr_el3", "tcr_el3", "tpidr_el3", "ttbr0_el3"],
-    ];
-
-    private enum Shown { Pair, Bool, Int }
-
-    /// <summary>libcper's error-information members beside the model's bit-field names.</summary>
-    private static (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] CacheTlbMembers(string[] ops) =>
-    [
-        ("transactionType", "transactionType", Shown.Pair, Names(Transactions), "Unknown (Reserved)"), ("operation", "operation", Shown.Pair, Names(ops), "Unknown (Reserved)"),
-        ("level", "level", Shown.Int, null, ""), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null, ""),
-        ("corrected", "corrected", Shown.Bool, null, ""), ("precisePC", "precisePc", Shown.Bool, null, ""), ("restartablePC", "restartablePc", Shown.Bool, null, ""),
-    ];
-
-    private static readonly (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] BusMembers =
-    [
-        .. CacheTlbMembers(CacheBusOps[..7]),
-        ("participationType", "participationType", Shown.Pair, Names(Participation), "Unknown"), ("timedOut", "timeOut", Shown.Bool, null, ""),
-        ("addressSpace", "addressSpace", Shown.Pair, AddressSpaces, "Unknown"), ("memoryAttributes", "memoryAttributes", Shown.Int, null, ""),
-    ];
-
-    private static Dictionary<ulong, string> Names(string[] names)
+    /// <summary>
+    /// libcper's error-information members over the bit fields of <see cref="ArmProcessorSection.ErrorInformationField"/>
+    /// (Tables N-18 to N-20), each gated by its own bit 0-15 of the value, in libcper's order, which is the fields'
+    /// (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>). The names are the bit fields' but for
+    /// <c>…PC</c> and <c>timedOut</c>; libcper gates a bus error's access mode on bit 8 (time-out), not bit 11 (quirk).
+    /// </summary>
+    private static LcMember[] Information(ArmErrorKind kind, LcNames operations)
     {
-        var d = new Dictionary<ulong, string>();
-        for (int i = 0; i < names.Length; i++) d[(ulong)i] = names[i];
-        return d;
+        var f = ArmProcessorSection.ErrorInformationField(kind);
+        LcMember[] common = [Lm.Pair("transactionType", f, Transactions, "transactionType"), Lm.Pair("operation", f, operations, "operation"), Lm.Int("level", f, "level"),
+            Lm.Bool("processorContextCorrupt", f, "processorContextCorrupt"), Lm.Bool("corrected", f, "corrected"), Lm.Bool("precisePC", f, "precisePc"), Lm.Bool("restartablePC", f, "restartablePc")];
+        if (kind != ArmErrorKind.Bus) return common;
+        var timeOut = f.BitFields!.Single(b => b.Json == "timeOut");
+        return [.. common, Lm.Pair("participationType", f, Participation, "participationType"), Lm.Bool("timedOut", f, "timeOut"), Lm.Pair("addressSpace", f, AddressSpaces, "addressSpace"),
+            Lm.Int("memoryAttributes", f, "memoryAttributes"), Lm.Pair("accessMode", f, AccessModes, "accessMode").When(timeOut)];
     }
 
-    private static ulong MembersFrom(FieldDef field, JsonObject i, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
-    {
-        ulong c = 0;
-        foreach (var (name, layout, kind, _, _) in members)
-        {
-            if (!i.ContainsKey(name)) continue;
-            var b = field.BitFields!.First(x => x.Json == layout);
-            ulong value = kind switch { Shown.Pair => PairValue(i[name]), Shown.Bool => Bool(i[name]) ? 1UL : 0, _ => U(i[name]) };
-            c |= (value << b.Bit) & b.Mask;
-            c |= 1UL << b.ValidBit;
-        }
-        return c;
-    }
+    private static readonly LcMember[] s_cache = Information(ArmErrorKind.Cache, CacheOps), s_tlb = Information(ArmErrorKind.Tlb, TlbOps), s_bus = Information(ArmErrorKind.Bus, BusOps);
 
-    // ---- Streamed writing (libcper sections/cper-section-arm.c, cper_section_arm_to_ir and its helpers). ----
+    /// <summary>
+    /// The error-information entry's members (libcper <c>cper_arm_error_info_to_ir</c>): the declaration's, in its order,
+    /// with libcper's multiple-error object and the error information by kind written by hand (quirks).
+    /// </summary>
+    private static readonly LcMember[] s_info = Lm.InOrder(ArmErrorInfo.LibCperMembers(), "version", "length", "errorType",
+        Lm.Quirk("multipleError", ArmErrorInfo.MultipleErrorField, WriteMultipleError, (n, body) => { ArmErrorInfo.MultipleErrorField.WriteValue(body, U(M(n, "value"), 16)); return 0; }),
+        "flags", Lm.Quirk("errorInformation", ArmErrorInfo.ErrorInformationField, WriteInformation, ReadInformation), "virtualFaultAddress", "physicalFaultAddress");
+    private static readonly LcMember[] s_contextHeader = ArmContextInfo.LibCperMembers();
 
-    /// <summary>One libcper member over a bit field of the Error Information value (Tables N-18 to N-20), name encoded once.</summary>
-    private sealed record Streamed(JsonEncodedText Name, BitFieldDef Bit, Shown Kind, LcNames? Names);
-
-    private static Streamed[] Stream(ArmErrorKind kind, (string Libcper, string Layout, Shown Kind, IReadOnlyDictionary<ulong, string>? Names, string Fallback)[] members)
-    {
-        var field = ArmProcessorSection.ErrorInformationField(kind);
-        return [.. members.Select(m => new Streamed(JsonEncodedText.Encode(m.Libcper), field.BitFields!.First(b => b.Json == m.Layout), m.Kind,
-            m.Names is null ? null : LcNames.Libcper(m.Names.Select(n => (n.Key, n.Value, (string?)null)), m.Fallback)))];
-    }
-
-    private static readonly Streamed[] s_cache = Stream(ArmErrorKind.Cache, CacheTlbMembers(CacheBusOps));
-    private static readonly Streamed[] s_tlb = Stream(ArmErrorKind.Tlb, CacheTlbMembers(TlbOps));
-    private static readonly Streamed[] s_bus = Stream(ArmErrorKind.Bus, BusMembers);
-    private static readonly BitFieldDef s_accessMode = ArmProcessorSection.ErrorInformationField(ArmErrorKind.Bus).BitFields!.First(b => b.Json == "accessMode");
-    private static readonly JsonEncodedText[][] s_registerNames = [.. RegisterNames.Select(names => names.Select(n => JsonEncodedText.Encode(n)).ToArray())];
-    private static readonly JsonEncodedText[] s_flagNames = [.. Flags.Select(n => JsonEncodedText.Encode(n))];
-    private static readonly LcNames s_types = LcNames.Libcper(Types.Select(t => (t.Key, t.Value, (string?)null)));
-    private static readonly LcNames s_contextTypes = LcNames.Libcper(ContextTypes);
+    /// <summary>
+    /// Register names per context type 0-7 (UEFI 2.10 N.2.4.4.2 tables): libcper's are the layouts' register names in lower
+    /// case (<c>r13_sp</c>, <c>elr_el1</c>), in the layouts' order, which is libcper's.
+    /// </summary>
+    private static readonly JsonEncodedText[][] s_registerNames = [.. Enumerable.Range(0, 8).Select(t => ArmProcessorSection.RegisterLayout((ushort)t)!.Fields.Select(f => N(f.Label.ToLowerInvariant())).ToArray())];
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     // Value texts written per section, quoted once (LcWriter.Encode).
     private static readonly byte[] s_vendorDefined = LcWriter.Encode("Vendor Defined"), s_reserved = LcWriter.Encode("Reserved"),
-        s_singleError = LcWriter.Encode("Single Error"), s_multipleErrors = LcWriter.Encode("Multiple Errors"),
-        s_secure = LcWriter.Encode("Secure"), s_normal = LcWriter.Encode("Normal");
+        s_singleError = LcWriter.Encode("Single Error"), s_multipleErrors = LcWriter.Encode("Multiple Errors");
 
     private static readonly JsonEncodedText s_shortName = N("ArmProcessor"), s_errorInfoNum = N("errorInfoNum"), s_contextInfoNum = N("contextInfoNum"),
         s_sectionLength = N("sectionLength"), s_errorAffinity = N("errorAffinity"), s_type = N("type"), s_mpidr = N("mpidrEl1"),
         s_affinity3 = N("affinity3"), s_midr = N("midrEl1"), s_running = N("running"), s_psciState = N("psciState"), s_errorInfo = N("errorInfo"),
-        s_version = N("version"), s_length = N("length"), s_errorType = N("errorType"), s_multipleError = N("multipleError"), s_flags = N("flags"),
-        s_errorInformation = N("errorInformation"), s_cacheError = N("cacheError"), s_tlbError = N("tlbError"), s_busError = N("busError"),
-        s_accessModeName = N("accessMode"), s_virtualFaultAddress = N("virtualFaultAddress"), s_physicalFaultAddress = N("physicalFaultAddress"),
-        s_contextInfo = N("contextInfo"), s_registerContextType = N("registerContextType"), s_registerArraySize = N("registerArraySize"),
+        s_multipleError = N("multipleError"), s_errorInformation = N("errorInformation"), s_cacheError = N("cacheError"), s_tlbError = N("tlbError"),
+        s_busError = N("busError"), s_contextInfo = N("contextInfo"),
         s_registerArray = N("registerArray"), s_mrsEncoding = N("mrsEncoding"), s_op2 = N("op2"), s_crm = N("crm"), s_crn = N("crn"),
         s_op1 = N("op1"), s_o0 = N("o0"), s_value = N("value"), s_data = N("data"), s_vendorSpecificInfo = N("vendorSpecificInfo");
 
     // The header's validation bits (UEFI 2.10 Table N-16) and the entry's (Table N-17), from the declarations.
     private static readonly int MpidrBit = ArmProcessorSection.MpidrField.ValidBit, AffinityBit = ArmProcessorSection.ErrorAffinityLevelField.ValidBit,
-        RunningBit = ArmProcessorSection.RunningStateField.ValidBit, MultipleBit = ArmErrorInfo.MultipleErrorField.ValidBit,
-        FlagsBit = ArmErrorInfo.FlagsField.ValidBit, InfoBit = ArmErrorInfo.ErrorInformationField.ValidBit,
+        RunningBit = ArmProcessorSection.RunningStateField.ValidBit, InfoBit = ArmErrorInfo.ErrorInformationField.ValidBit,
         VirtualBit = ArmErrorInfo.VirtualFaultAddressField.ValidBit, PhysicalBit = ArmErrorInfo.PhysicalFaultAddressField.ValidBit;
     private const int VendorBit = 3; // N.2.4.4 Table N-16: vendor-specific information valid ([ValidationBit(3, ...)] on ArmProcessorSection)
     private const int MiscType = (int)ArmRegisterContextType.MiscSystemRegister;
@@ -279,70 +241,54 @@ internal sealed class LcArm : LibCperSection
 
     private static void WriteErrorInfo(LcWriter w, ArmErrorInfoView e)
     {
-        ulong v = e.ValidationBits;
         w.WriteStartObject();
-        w.WriteNumber(s_version, e.Version);
-        w.WriteNumber(s_length, e.Length);
-        LibCperMap.WritePair(w, s_errorType, e.Type, s_types);
-        if (Bit(v, MultipleBit))
-        {
-            w.WriteStartObject(s_multipleError);
-            w.WriteNumber(s_value, e.MultipleError);
-            w.WriteEncoded(s_type, e.MultipleError < 1 ? s_singleError : s_multipleErrors);
-            w.WriteEndObject();
-        }
-        if (Bit(v, FlagsBit))
-        {
-            w.WriteStartObject(s_flags);
-            for (int i = 0; i < s_flagNames.Length; i++) w.WriteBoolean(s_flagNames[i], Bit(e.Flags, i));
-            w.WriteEndObject();
-        }
-        if (Bit(v, InfoBit))
-        {
-            ulong info = e.ErrorInformation;
-            switch (e.KindUnder(ArmErrorTypeEncoding.LibCper))
-            {
-                case ArmErrorKind.Cache: WriteInformation(w, s_cacheError, s_cache, info); break;
-                case ArmErrorKind.Tlb: WriteInformation(w, s_tlbError, s_tlb, info); break;
-                case ArmErrorKind.Bus: WriteInformation(w, s_busError, s_bus, info); break;
-            }
-        }
-        if (Bit(v, VirtualBit)) w.WriteNumber(s_virtualFaultAddress, e.VirtualFaultAddress);
-        if (Bit(v, PhysicalBit)) w.WriteNumber(s_physicalFaultAddress, e.PhysicalFaultAddress);
+        LibCperMap.WriteMembers(w, s_info, e.Bytes, e.ValidationBits);
         w.WriteEndObject();
     }
 
-    /// <summary>Each member shown when its validation bit (bits 0-15 of the value) is set; a bus error's access mode gated on bit 8 as libcper does.</summary>
-    private static void WriteInformation(LcWriter w, JsonEncodedText kind, Streamed[] members, ulong info)
+    /// <summary>libcper's multiple error: the value and "Single Error" below 1, else "Multiple Errors" (<c>cper_arm_error_info_to_ir</c>).</summary>
+    private static void WriteMultipleError(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
     {
+        ulong count = ArmErrorInfo.MultipleErrorField.ReadValue(entry);
+        w.WriteStartObject(s_multipleError);
+        w.WriteNumber(s_value, count);
+        w.WriteEncoded(s_type, count < 1 ? s_singleError : s_multipleErrors);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The entry's kind under libcper's Type encoding, and that kind's object name and members (null for a kind libcper does not show).</summary>
+    private static LcMember[]? InformationOf(ReadOnlySpan<byte> entry, out JsonEncodedText name)
+    {
+        switch (ArmErrorInfo.DecodeType((byte)ArmErrorInfo.TypeField.ReadValue(entry), ArmErrorTypeEncoding.LibCper))
+        {
+            case ArmErrorKind.Cache: name = s_cacheError; return s_cache;
+            case ArmErrorKind.Tlb: name = s_tlbError; return s_tlb;
+            case ArmErrorKind.Bus: name = s_busError; return s_bus;
+            default: name = default; return null;
+        }
+    }
+
+    /// <summary>The error information as libcper shows it: an object named by the kind, each member gated by its own bit 0-15 of the value; nothing for other kinds.</summary>
+    private static void WriteInformation(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
+    {
+        if (InformationOf(entry, out var name) is not { } members) return;
         w.WriteStartObject(s_errorInformation);
-        w.WriteStartObject(kind);
-        foreach (var m in members)
-        {
-            if (!Bit(info, m.Bit.ValidBit)) continue;
-            ulong value = m.Bit.Extract(info);
-            switch (m.Kind)
-            {
-                case Shown.Pair:
-                    w.WriteStartObject(m.Name);
-                    w.WriteNumber(s_value, value);
-                    w.WriteEncoded(NameName, m.Names!.EncodedNameOf(value));
-                    w.WriteEndObject();
-                    break;
-                case Shown.Bool: w.WriteBoolean(m.Name, value != 0); break;
-                default: w.WriteNumber(m.Name, (int)value); break;
-            }
-        }
-        if (ReferenceEquals(members, s_bus) && Bit(info, 8)) // libcper gates the access mode on bit 8 (time-out), not bit 11
-        {
-            ulong mode = s_accessMode.Extract(info);
-            w.WriteStartObject(s_accessModeName);
-            w.WriteNumber(s_value, (int)mode);
-            w.WriteEncoded(NameName, mode == 0 ? s_secure : s_normal);
-            w.WriteEndObject();
-        }
+        w.WriteStartObject(name);
+        LibCperMap.WriteMembers(w, members, entry, ArmErrorInfo.ErrorInformationField.ReadValue(entry));
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>Reads the error information back: the kind's members set their bit fields and their own validation bits (0-15) in the value.</summary>
+    private static ulong ReadInformation(JsonNode? n, Span<byte> entry)
+    {
+        if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
+        {
+            var f = ArmErrorInfo.ErrorInformationField;
+            ulong own = LibCperMap.ReadMembers(info, members, entry); // the sub-fields first, then their validation bits
+            f.WriteValue(entry, f.ReadValue(entry) | own);
+        }
+        return 0;
     }
 
     private static void WriteContext(LcWriter w, ArmContextInfoView c)
@@ -350,13 +296,10 @@ internal sealed class LcArm : LibCperSection
         int type = c.RegisterContextType;
         var array = c.RegisterArray;
         w.WriteStartObject();
-        w.WriteNumber(s_version, c.Version);
-        LibCperMap.WritePair(w, s_registerContextType, (ulong)type, s_contextTypes);
-        w.WriteNumber(s_registerArraySize, c.RegisterArraySize);
+        LibCperMap.WriteMembers(w, s_contextHeader, c.Bytes, 0);
         var layout = ArmProcessorSection.RegisterLayout((ushort)type);
         if (type < s_registerNames.Length)
         {
-            // The model's register layout lists the registers in libcper's order; libcper's member names beside them.
             var names = s_registerNames[type];
             w.WriteStartObject(s_registerArray);
             for (int i = 0; i < names.Length; i++) w.WriteNumber(names[i], layout!.Fields[i].ReadValue(array));
@@ -430,44 +373,28 @@ internal sealed class LcArm : LibCperSection
 
     private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var info = new ArmErrorInfo { Version = (byte)U(e["version"], 8), Type = (byte)PairValue(e["errorType"], 8) };
+        var bytes = new byte[ArmErrorInfo.Size];
+        ulong v = LibCperMap.ReadMembers(e, s_info, bytes);
         // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
-        ushort v = 0;
-        if (e["multipleError"] is JsonObject me) { info.MultipleError = (ushort)U(me["value"], 16); v |= 1; }
-        if (e["flags"] is JsonNode f) { info.Flags = (byte)FromBits(f, Flags); v |= 2; }
-        if (e["errorInformation"] is JsonObject ei)
-        {
-            var kind = info.KindUnder(ArmErrorTypeEncoding.LibCper);
-            var field = ArmProcessorSection.ErrorInformationField(kind);
-            ulong c = 0;
-            if (ei["cacheError"] is JsonObject ce && kind == ArmErrorKind.Cache) c = MembersFrom(field, ce, CacheTlbMembers(CacheBusOps));
-            else if (ei["tlbError"] is JsonObject te && kind == ArmErrorKind.Tlb) c = MembersFrom(field, te, CacheTlbMembers(TlbOps));
-            else if (ei["busError"] is JsonObject be && kind == ArmErrorKind.Bus)
-            {
-                c = MembersFrom(field, be, BusMembers);
-                if (be.ContainsKey("accessMode")) c |= (PairValue(be["accessMode"]) & 1) << field.BitFields!.First(b => b.Json == "accessMode").Bit;
-            }
-            info.ErrorInformation = c;
-            v |= 4;
-        }
-        if (e.ContainsKey("virtualFaultAddress")) { info.VirtualFaultAddress = U(e["virtualFaultAddress"]); v |= 8; }
-        if (e.ContainsKey("physicalFaultAddress")) { info.PhysicalFaultAddress = U(e["physicalFaultAddress"]); v |= 16; }
-        info.ValidationBits = v;
-        return info;
+        ArmErrorInfo.LengthField.WriteValue(bytes, ArmErrorInfo.Size);
+        ArmErrorInfo.ValidationBitsField.WriteValue(bytes, v);
+        return new ArmErrorInfo(bytes);
     }
 
     private static ArmContextInfo ContextFrom(JsonObject c)
     {
-        int type = (int)PairValue(c["registerContextType"], 31);
-        uint size = (uint)U(c["registerArraySize"], 32);
+        Span<byte> header = stackalloc byte[ArmContextInfo.HeaderSize];
+        LibCperMap.ReadMembers(c, s_contextHeader, header);
+        int type = (int)ArmContextInfo.RegisterContextTypeField.ReadValue(header);
+        uint size = (uint)ArmContextInfo.RegisterArraySizeField.ReadValue(header);
         byte[] array;
         var r = c["registerArray"] as JsonObject;
         var layout = ArmProcessorSection.RegisterLayout((ushort)type);
-        if (type < RegisterNames.Length)
+        if (type < s_registerNames.Length)
         {
-            var names = RegisterNames[type];
+            var names = s_registerNames[type];
             array = new byte[Math.Max(size, (uint)layout!.Size)];
-            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(Lc.M(r, names[i])));
+            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(Lc.M(r, names[i].Value)));
         }
         else if (type == 8)
         {
@@ -482,6 +409,6 @@ internal sealed class LcArm : LibCperSection
         }
         else array = FromB64(Lc.M(r, "data"));
         // libcper writes contexts without padding.
-        return new ArmContextInfo((ushort)type, array) { Version = (ushort)U(c["version"], 16), Padded = false };
+        return new ArmContextInfo((ushort)type, array) { Version = (ushort)ArmContextInfo.VersionField.ReadValue(header), Padded = false };
     }
 }

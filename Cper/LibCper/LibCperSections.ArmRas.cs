@@ -30,30 +30,24 @@ internal sealed class LcArmRas : LibCperSection
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
     private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
 
-    /// <summary>libcper's syndrome member names, in the order of the declared ERR&lt;n&gt; registers (<see cref="ArmRasSyndrome"/>).</summary>
-    private static readonly string[] SyndromeRegisters =
-    [
+    /// <summary>
+    /// libcper's syndrome members (<c>cper_section_arm_ras_to_ir</c>), the declaration's (<see cref="ArmRasSyndrome"/>'s
+    /// LibCper lines) in libcper's order: the index, the RAS extension's revision then architecture version, the eight
+    /// ERR&lt;n&gt; registers. libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero (quirk): the first six.
+    /// </summary>
+    private static readonly LcMember[] s_syndrome = Lm.InOrder(ArmRasSyndrome.LibCperMembers(), "errorRecordIndex", "rasExtensionRevisionField", "rasExtensionArchVersion",
         "errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
-        "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3",
-    ];
-
-    /// <summary>The declared ERR&lt;n&gt; register fields libcper's <see cref="SyndromeRegisters"/> name, in that order.</summary>
-    private static readonly FieldDef[] s_syndromeRegisters =
-    [
-        ArmRasSyndrome.ErrFrField, ArmRasSyndrome.ErrCtlrField, ArmRasSyndrome.ErrStatusField, ArmRasSyndrome.ErrAddrField,
-        ArmRasSyndrome.ErrMisc0Field, ArmRasSyndrome.ErrMisc1Field, ArmRasSyndrome.ErrMisc2Field, ArmRasSyndrome.ErrMisc3Field,
-    ];
+        "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3"), s_syndromeWithoutMisc23 = s_syndrome[..^2];
 
     private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
 
-    private static readonly JsonEncodedText[] s_syndromeNames = [.. SyndromeRegisters.Select(E)], s_pidr = [.. Pidr.Select(E)];
+    private static readonly JsonEncodedText[] s_pidr = [.. Pidr.Select(E)];
     private static readonly JsonEncodedText[][] s_instanceNames = [.. ArmRasSection.IpInstanceLayouts.Select(l => l.Fields.Where(f => f.Kind != FieldKind.Reserved).Select(f => E(f.Json)).ToArray())];
     private static readonly JsonEncodedText[] s_peTypeNames = [.. ArmRasSection.PeIpTypeLayout.Fields.Select(f => E(f.Json))];
     private static readonly JsonEncodedText s_shortName = E("ArmRas"), s_message = E("ARM RAS error occured"), s_revisionName = E("revision"),
         s_componentTypeName = E("componentType"), s_count = E("errorSyndromeArrayNumEntries"), s_instanceFormatName = E("ipInstanceFormat"),
         s_ipInstanceName = E("ipInstance"), s_soc = E("socSpecificIpIdentifier"), s_typeFormatName = E("ipTypeFormat"),
         s_ipTypeName = E("ipType"), s_iidr = E("iidr"), s_aidr = E("aidr"), s_userDataName = E("userData"), s_syndromes = E("errorSyndromes"),
-        s_recordIndexName = E("errorRecordIndex"), s_extRevision = E("rasExtensionRevisionField"), s_extArch = E("rasExtensionArchVersion"),
         s_auxData = E("auxData"), s_version = E("version"), s_contexts = E("contexts"), s_flagsName = E("flags"), s_scope = E("addressSpaceIdentifierScope"),
         s_asidName = E("addressSpaceIdentifier"), s_registers = E("registers"), s_addressName = E("address"), s_valueName = E("value"),
         s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw");
@@ -122,13 +116,8 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteStartArray(s_syndromes);
         foreach (var d in v.SyndromesOf(p))
         {
-            ulong ext = d.RasExtension;
             w.WriteStartObject();
-            w.WriteNumber(s_recordIndexName, d.ErrorRecordIndex);
-            w.WriteNumber(s_extRevision, ext >> 4);
-            w.WriteNumber(s_extArch, ext & 0xF);
-            // libcper prints MISC2/MISC3 only when the RAS extension byte is non-zero.
-            for (int r = 0; r < (ext != 0 ? 8 : 6); r++) w.WriteHex(s_syndromeNames[r], s_syndromeRegisters[r].ReadValue(d.Bytes), 16);
+            LibCperMap.WriteMembers(w, d.RasExtension != 0 ? s_syndrome : s_syndromeWithoutMisc23, d.Bytes, 0);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -213,12 +202,9 @@ internal sealed class LcArmRas : LibCperSection
         m.UserData = user;
         foreach (var s in o["errorSyndromes"] as JsonArray ?? [])
         {
-            var d = new ArmRasSyndrome
-            {
-                ErrorRecordIndex = (uint)U(Lc.M(s, "errorRecordIndex"), 32),
-                RasExtension = (byte)(((U(Lc.M(s, "rasExtensionRevisionField")) & 0xF) << 4) | (U(Lc.M(s, "rasExtensionArchVersion")) & 0xF)),
-            };
-            for (int r = 0; r < SyndromeRegisters.Length; r++) s_syndromeRegisters[r].WriteValue(d.Bytes, U(Lc.M(s, SyndromeRegisters[r])));
+            var d = new ArmRasSyndrome();
+            // A null entry is a zero syndrome, anything else but an object an error (as Lc.M reads).
+            LibCperMap.ReadMembers(s is null ? [] : s as JsonObject ?? throw new Json.CperJsonException(s.GetPath(), $"expected an object (with \"errorRecordIndex\"), found {Show(s)}"), s_syndrome, d.Bytes);
             m.Syndromes.Add(d);
         }
         if (o["auxData"] is JsonObject aux)

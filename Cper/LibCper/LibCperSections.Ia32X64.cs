@@ -37,84 +37,62 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly LcNames Participation = LcNames.Libcper(["Local processor originated request", "Local processor responded to request", "Local processor observed", "Generic"], "Unknown");
     private static readonly LcNames AddressSpaces = LcNames.Libcper(["Memory Access", "Reserved", "I/O", "Other Transaction"], "Unknown");
     private static readonly LcNames MsErrorTypes = LcNames.Libcper(["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error", "FRC Error", "Internal Unclassified"], "Unknown (Processor Specific)");
-    private static readonly LcNames ContextTypes = LcNames.Libcper(
+    /// <summary>libcper's register context type names (<c>cper-section-ia32x64.h:59-67</c>; docs/libcper-compat.md), named by <see cref="Ia32X64ContextInfo"/>'s declaration.</summary>
+    internal static readonly LcNames ContextTypes = LcNames.Libcper(
         ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"]);
 
-    private enum Shown { Pair, Bool, Number }
+    // The members the declarations give (their LibCper lines): the header's local APIC ID, the error-information
+    // identifiers, the context header; libcper's order is the layouts' (cper_ia32x64_processor_error_info_to_ir,
+    // cper_ia32x64_processor_context_info_to_ir).
+    private static readonly LcMember[] s_header = Ia32X64ProcessorSection.LibCperMembers(), s_infoMembers = Ia32X64ErrorInfo.LibCperMembers(),
+        s_contextHeader = Ia32X64ContextInfo.LibCperMembers();
 
-    /// <summary>One libcper check-information member over a bit field of the model's layout (gated by its own bit 0-15), name encoded once.</summary>
-    private sealed record Member(string Name, BitFieldDef Bit, Shown Kind, LcNames? Names)
+    /// <summary>
+    /// libcper's check-information members over the bit fields of <see cref="Ia32X64ProcessorSection.CheckInfoField"/> (each
+    /// gated by its own bit 0-15 of the value), in libcper's order (<c>cper_ia32x64_*_check_to_ir</c>). The names are the
+    /// bit fields' but for <c>…IP</c> and the bus check's <c>timedOut</c>; libcper's operation names run to 8 for TLB and
+    /// bus checks too (its names, same bits).
+    /// </summary>
+    private static LcMember[] Check(Guid check, bool bus = false)
     {
-        public JsonEncodedText Encoded { get; } = JsonEncodedText.Encode(Name);
+        var f = Ia32X64ProcessorSection.CheckInfoField(check);
+        LcMember[] tail = [Lm.Bool("processorContextCorrupt", f, "processorContextCorrupt"), Lm.Bool("uncorrected", f, "uncorrected"),
+            Lm.Bool("preciseIP", f, "preciseIp"), Lm.Bool("restartableIP", f, "restartableIp"), Lm.Bool("overflow", f, "overflow")];
+        if (check == CperGuids.CheckMicroArchitecture) return [Lm.Pair("errorType", f, MsErrorTypes, "errorType"), .. tail];
+        LcMember[] cacheTlb = [Lm.Pair("transactionType", f, Transactions, "transactionType"), Lm.Pair("operation", f, Operations, "operation"), Lm.Int("level", f, "level"), .. tail];
+        return bus ? [.. cacheTlb, Lm.Bool("timedOut", f, "timeOut"), Lm.Pair("participationType", f, Participation, "participationType"), Lm.Pair("addressSpace", f, AddressSpaces, "addressSpace")] : cacheTlb;
     }
 
-    /// <summary>libcper's members, in its order (<c>cper_ia32x64_*_check_to_ir</c>), beside the model's bit-field names.</summary>
-    private static Member[] Members(Guid check, params (string Libcper, string Layout, Shown Kind, LcNames? Names)[] members)
-    {
-        var bits = Ia32X64ProcessorSection.CheckInfoField(check).BitFields!;
-        return [.. members.Select(m => new Member(m.Libcper, bits.First(b => b.Json == m.Layout), m.Kind, m.Names))];
-    }
+    /// <summary>Per check GUID index (cache, TLB, bus, MS): the members.</summary>
+    private static readonly LcMember[][] s_checks = [Check(CperGuids.CheckCache), Check(CperGuids.CheckTlb), Check(CperGuids.CheckBus, bus: true), Check(CperGuids.CheckMicroArchitecture)];
 
-    private static readonly (string, string, Shown, LcNames?)[] CacheTlb =
-    [
-        ("transactionType", "transactionType", Shown.Pair, Transactions), ("operation", "operation", Shown.Pair, Operations),
-        ("level", "level", Shown.Number, null), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null),
-        ("uncorrected", "uncorrected", Shown.Bool, null), ("preciseIP", "preciseIp", Shown.Bool, null),
-        ("restartableIP", "restartableIp", Shown.Bool, null), ("overflow", "overflow", Shown.Bool, null),
-    ];
-
-    /// <summary>Per check GUID index (cache, TLB, bus, MS): the members. libcper's operation names run to 8 for TLB and bus checks too (its names, same bits).</summary>
-    private static readonly Member[][] s_checks =
-    [
-        Members(CperGuids.CheckCache, CacheTlb),
-        Members(CperGuids.CheckTlb, CacheTlb),
-        Members(CperGuids.CheckBus, [.. CacheTlb, ("timedOut", "timeOut", Shown.Bool, null), ("participationType", "participationType", Shown.Pair, Participation), ("addressSpace", "addressSpace", Shown.Pair, AddressSpaces)]),
-        Members(CperGuids.CheckMicroArchitecture,
-            ("errorType", "errorType", Shown.Pair, MsErrorTypes), ("processorContextCorrupt", "processorContextCorrupt", Shown.Bool, null),
-            ("uncorrected", "uncorrected", Shown.Bool, null), ("preciseIP", "preciseIp", Shown.Bool, null),
-            ("restartableIP", "restartableIp", Shown.Bool, null), ("overflow", "overflow", Shown.Bool, null)),
-    ];
-
-    /// <summary>One libcper register member: where its value lies in the register array (libcper's x64 "eip" is RIP; GDTR and IDTR are two 64-bit halves).</summary>
+    /// <summary>One libcper register member: where its value lies in the register array.</summary>
     private readonly record struct Register(JsonEncodedText Name, int Offset, int Size);
 
-    private static Register[] Registers(ushort type, params string[] members)
-    {
-        var layout = Ia32X64ProcessorSection.RegisterLayout(type)!;
-        return [.. members.Select(m => m switch
-        {
-            "eip" when type == 3 => At(m, layout.Find("rip")!, 0, 8),
-            "gdtr_0" or "idtr_0" => At(m, layout.Find(m[..4])!, 0, 8),
-            "gdtr_1" or "idtr_1" => At(m, layout.Find(m[..4])!, 8, 8),
-            _ => At(m, layout.Find(m)!, 0, layout.Find(m)!.Size),
-        })];
-        static Register At(string name, FieldDef f, int at, int size) => new(JsonEncodedText.Encode(name), f.Offset + at, size);
-    }
+    /// <summary>
+    /// libcper's registers of a 32/64-bit execution context: the model's register layout in its order (libcper's), named as
+    /// the layout names them but x64 RIP, which libcper calls <c>eip</c>, and the 16-byte GDTR and IDTR, which libcper reads
+    /// as two 64-bit halves <c>_0</c> and <c>_1</c> (<c>EFI_CONTEXT_X64_REGISTER_STATE</c> in <c>cper-section-ia32x64.h</c>).
+    /// </summary>
+    private static Register[] Registers(ushort type)
+        => [.. Ia32X64ProcessorSection.RegisterLayout(type)!.Fields.Where(f => f.Kind != FieldKind.Reserved).SelectMany(f => f.Size > 8
+            ? new[] { new Register(N(f.Json + "_0"), f.Offset, 8), new Register(N(f.Json + "_1"), f.Offset + 8, 8) }
+            : [new Register(N(f.Json == "rip" ? "eip" : f.Json), f.Offset, f.Size)])];
 
-    private static readonly string[] Gprs32 = ["eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp"], Segs = ["cs", "ds", "ss", "es", "fs", "gs"];
-    private static readonly Register[] s_ia32 = Registers(2, [.. Gprs32, .. Segs, "eflags", "eip", "cr0", "cr1", "cr2", "cr3", "cr4", "gdtr", "idtr", "ldtr", "tr"]);
-    private static readonly Register[] s_x64 = Registers(3,
-        ["rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", .. Segs,
-         "rflags", "eip", "cr0", "cr1", "cr2", "cr3", "cr4", "cr8", "gdtr_0", "gdtr_1", "idtr_0", "idtr_1", "ldtr", "tr"]);
+    private static readonly Register[] s_ia32 = Registers(2), s_x64 = Registers(3);
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText s_shortName = N("Ia32x64Processor"), s_errorInfoNum = N("processorErrorInfoNum"),
-        s_contextInfoNum = N("processorContextInfoNum"), s_localApicId = N("localAPICID"), s_cpuidInfo = N("cpuidInfo"),
+        s_contextInfoNum = N("processorContextInfoNum"), s_cpuidInfo = N("cpuidInfo"),
         s_eax = N("eax"), s_ebx = N("ebx"), s_ecx = N("ecx"), s_edx = N("edx"), s_errorInfo = N("processorErrorInfo"),
         s_contextInfo = N("processorContextInfo"), s_type = N("type"), s_guid = N("guid"), s_checkInfo = N("checkInfo"),
-        s_targetId = N("targetAddressID"), s_requestorId = N("requestorID"), s_responderId = N("responderID"),
-        s_instructionPointer = N("instructionPointer"), s_registerContextType = N("registerContextType"),
-        s_registerArraySize = N("registerArraySize"), s_msrAddress = N("msrAddress"), s_mmRegisterAddress = N("mmRegisterAddress"),
         s_registerArray = N("registerArray"), s_data = N("data");
     private static readonly JsonEncodedText[] s_checkNames = [.. CheckNames.Select(N)];
     private static readonly byte[] s_message = LcWriter.Encode("An IA32/x64 Processor Error occurred");
 
     // The validation bits, from the declarations (UEFI 2.10 Tables N-19 and N-20).
-    private static readonly int ApicBit = Ia32X64ProcessorSection.LocalApicIdField.ValidBit, CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit,
-        CheckBit = Ia32X64ErrorInfo.CheckInfoField.ValidBit, TargetBit = Ia32X64ErrorInfo.TargetIdField.ValidBit,
-        RequestorBit = Ia32X64ErrorInfo.RequestorIdField.ValidBit, ResponderBit = Ia32X64ErrorInfo.ResponderIdField.ValidBit,
-        IpBit = Ia32X64ErrorInfo.InstructionPointerField.ValidBit;
+    private static readonly int CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit, CheckBit = Ia32X64ErrorInfo.CheckInfoField.ValidBit;
 
     /// <inheritdoc/>
     /// <remarks>
@@ -134,7 +112,7 @@ internal sealed class LcIa32X64 : LibCperSection
         w.WriteStartObject(s_shortName);
         w.WriteNumber(s_errorInfoNum, infoNum);
         w.WriteNumber(s_contextInfoNum, contextNum);
-        if (Bit(v, ApicBit)) w.WriteNumber(s_localApicId, view.LocalApicId);
+        LibCperMap.WriteMembers(w, s_header, body, v);
         if (Bit(v, CpuIdBit))
         {
             // libcper's EFI_IA32_X64_CPU_ID: four 64-bit values (ApeiKit: four 32-bit registers, see libcper-compat.md).
@@ -168,29 +146,14 @@ internal sealed class LcIa32X64 : LibCperSection
         if (index >= 0) w.WriteString(NameName, s_checkNames[index]);
         else w.WriteEncoded(NameName, LibCperNames.EncodedUnknown);
         w.WriteEndObject();
-        if (Bit(v, CheckBit) && index >= 0) WriteCheckInfo(w, s_checks[index], e.CheckInfo);
-        if (Bit(v, TargetBit)) w.WriteNumber(s_targetId, e.TargetId);
-        if (Bit(v, RequestorBit)) w.WriteNumber(s_requestorId, e.RequestorId);
-        if (Bit(v, ResponderBit)) w.WriteNumber(s_responderId, e.ResponderId);
-        if (Bit(v, IpBit)) w.WriteNumber(s_instructionPointer, e.InstructionPointer);
-        w.WriteEndObject();
-    }
-
-    /// <summary>Check information: each member shown when its validation bit (bits 0-15 of the value) is set.</summary>
-    private static void WriteCheckInfo(LcWriter w, Member[] members, ulong c)
-    {
-        w.WriteStartObject(s_checkInfo);
-        foreach (var m in members)
+        if (Bit(v, CheckBit) && index >= 0)
         {
-            if (!Bit(c, m.Bit.ValidBit)) continue;
-            ulong value = m.Bit.Extract(c);
-            switch (m.Kind)
-            {
-                case Shown.Pair: LibCperMap.WritePair(w, m.Encoded, value, m.Names!); break;
-                case Shown.Bool: w.WriteBoolean(m.Encoded, value != 0); break;
-                default: w.WriteNumber(m.Encoded, value); break;
-            }
+            // Check information: each member shown when its validation bit (bits 0-15 of the value) is set.
+            w.WriteStartObject(s_checkInfo);
+            LibCperMap.WriteMembers(w, s_checks[index], e.Bytes, e.CheckInfo);
+            w.WriteEndObject();
         }
+        LibCperMap.WriteMembers(w, s_infoMembers, e.Bytes, v);
         w.WriteEndObject();
     }
 
@@ -214,10 +177,7 @@ internal sealed class LcIa32X64 : LibCperSection
             Ia32X64ContextInfoView.TryRead(body.Slice(pos, Ia32X64ContextInfo.HeaderSize), out var c);
             ushort type = c.RegisterContextType;
             w.WriteStartObject();
-            LibCperMap.WritePair(w, s_registerContextType, type, ContextTypes);
-            w.WriteNumber(s_registerArraySize, c.RegisterArraySize);
-            w.WriteNumber(s_msrAddress, c.MsrAddress);
-            w.WriteNumber(s_mmRegisterAddress, c.MmRegisterAddress);
+            LibCperMap.WriteMembers(w, s_contextHeader, c.Bytes, 0);
             var array = body[(pos + Ia32X64ContextInfo.HeaderSize)..];
             if (type is (ushort)Ia32X64RegisterContextType.Ia32Context or (ushort)Ia32X64RegisterContextType.X64Context)
             {
@@ -255,8 +215,9 @@ internal sealed class LcIa32X64 : LibCperSection
     public static Ia32X64ProcessorSection FromIrModel(JsonObject o)
     {
         var m = new Ia32X64ProcessorSection();
-        ulong v = 0;
-        if (o.ContainsKey("localAPICID")) { m.LocalApicId = U(o["localAPICID"]); v |= 1UL << ApicBit; }
+        Span<byte> header = stackalloc byte[Ia32X64ProcessorSection.HeaderSize];
+        ulong v = LibCperMap.ReadMembers(o, s_header, header);
+        m.LocalApicId = Ia32X64ProcessorSection.LocalApicIdField.ReadValue(header);
         if (o["cpuidInfo"] is JsonObject c)
         {
             var cpuid = new byte[48];
@@ -275,34 +236,28 @@ internal sealed class LcIa32X64 : LibCperSection
     {
         var g = GuidFrom(M(e["type"], "guid"));
         int index = Array.IndexOf(CheckGuids, g);
-        var info = new Ia32X64ErrorInfo(g, 0);
-        ulong v = 0;
+        var bytes = new byte[Ia32X64ErrorInfo.Size];
+        g.TryWriteBytes(bytes.AsSpan(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
+        ulong v = LibCperMap.ReadMembers(e, s_infoMembers, bytes);
         if (e["checkInfo"] is JsonObject ci)
         {
-            ulong check = 0;
+            // The members set their sub-fields; the bits they return are the check value's own validation bits (0-15).
             if (index >= 0)
             {
-                foreach (var member in s_checks[index])
-                {
-                    if (!ci.TryGetPropertyValue(member.Name, out var n)) continue;
-                    ulong value = member.Kind switch { Shown.Pair => PairValue(n), Shown.Bool => Bool(n) ? 1UL : 0, _ => U(n) };
-                    check |= ((value << member.Bit.Bit) & member.Bit.Mask) | 1UL << member.Bit.ValidBit;
-                }
+                ulong own = LibCperMap.ReadMembers(ci, s_checks[index], bytes);
+                Ia32X64ErrorInfo.CheckInfoField.WriteValue(bytes, Ia32X64ErrorInfo.CheckInfoField.ReadValue(bytes) | own);
             }
-            info.CheckInfo = check;
             v |= 1UL << CheckBit;
         }
-        if (e.ContainsKey("targetAddressID")) { info.TargetId = U(e["targetAddressID"]); v |= 1UL << TargetBit; }
-        if (e.ContainsKey("requestorID")) { info.RequestorId = U(e["requestorID"]); v |= 1UL << RequestorBit; }
-        if (e.ContainsKey("responderID")) { info.ResponderId = U(e["responderID"]); v |= 1UL << ResponderBit; }
-        if (e.ContainsKey("instructionPointer")) { info.InstructionPointer = U(e["instructionPointer"]); v |= 1UL << IpBit; }
-        info.ValidationBits = v;
-        return info;
+        Ia32X64ErrorInfo.ValidationBitsField.WriteValue(bytes, v);
+        return new Ia32X64ErrorInfo(bytes);
     }
 
     private static Ia32X64ContextInfo ContextFrom(JsonObject x)
     {
-        ushort type = (ushort)PairValue(x["registerContextType"], 16);
+        Span<byte> header = stackalloc byte[Ia32X64ContextInfo.HeaderSize];
+        LibCperMap.ReadMembers(x, s_contextHeader, header);
+        ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(header);
         var r = x["registerArray"] as JsonObject;
         byte[] array;
         if (type is (ushort)Ia32X64RegisterContextType.Ia32Context or (ushort)Ia32X64RegisterContextType.X64Context)
@@ -312,6 +267,10 @@ internal sealed class LcIa32X64 : LibCperSection
             foreach (var reg in registers) FieldDef.WriteLittleEndian(array.AsSpan(reg.Offset, reg.Size), U(M(r, reg.Name.Value)));
         }
         else array = FromB64(M(r, "data"));
-        return new Ia32X64ContextInfo(type, array) { MsrAddress = (uint)U(x["msrAddress"], 32), MmRegisterAddress = U(x["mmRegisterAddress"]) };
+        return new Ia32X64ContextInfo(type, array)
+        {
+            MsrAddress = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(header),
+            MmRegisterAddress = Ia32X64ContextInfo.MmRegisterAddressField.ReadValue(header),
+        };
     }
 }

@@ -101,17 +101,10 @@ internal static class LcVariable
         return length > (ulong)(layout.Size + log) && length <= int.MaxValue ? (int)length - layout.Size : log;
     };
 
-    /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>).</summary>
+    /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>): the declaration's members, then the log.</summary>
     public static LibCperMap CcixPer { get; } = new(CcixPerSection.Codec, "CCIX PER Log Error", "CcixPer", s_ccix, 0,
-    [
-        Int("length", F(s_ccix, "length")),
-        Int("ccixSourceID", F(s_ccix, "ccixSourceId")),
-        Int("ccixPortID", F(s_ccix, "ccixPortId")),
-        Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false),
-    ])
+        [.. CcixPerSection.LibCperMembers(), Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false)])
     { Message = "A CCIX PER Log Error occurred", Accepts = LengthFits(s_ccix), LengthField = F(s_ccix, "length"), TailLength = LogLength(s_ccix, "ccixPERLog", false) };
-
-    private static readonly FieldDef s_slot = F(s_cxl, "slot");
 
     /// <summary>libcper's readable names of the CXL component sections (its section table, <c>sections/cper-section.c</c>).</summary>
     private static readonly (Guid Type, string Name)[] s_cxlNames =
@@ -121,31 +114,17 @@ internal static class LcVariable
         (CperGuids.CxlVirtualSwitch, "CXL Virtual Switch Component Error"), (CperGuids.CxlMldPort, "CXL MLD Port Component Error"),
     ];
 
-    /// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>sections/cper-section-cxl-component.c</c>), one map per GUID.</summary>
+    /// <summary>CXL component event sections (UEFI 2.10 N.2.14; libcper <c>sections/cper-section-cxl-component.c</c>), one map per GUID: the declaration's members, then the log.</summary>
     public static LibCperMap[] CxlComponent { get; } = [.. s_cxlNames.Select(t => new LibCperMap(CxlComponentEventSection.Codecs.Single(c => c.SectionType == t.Type), t.Name, "CxlComponent", s_cxl, 0,
-    [
-        Int("length", F(s_cxl, "length")),
-        Object("deviceID",
-            Int("vendorID", F(s_cxl, "vendorId")), Int("deviceID", F(s_cxl, "deviceId")), Int("functionNumber", F(s_cxl, "functionNumber")),
-            Int("deviceNumber", F(s_cxl, "deviceNumber")), Int("busNumber", F(s_cxl, "busNumber")), Int("segmentNumber", F(s_cxl, "segmentNumber")),
-            Int("slotNumber", s_slot, "slotNumber")),
-        Int("deviceSerial", F(s_cxl, "deviceSerialNumber")),
-        Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true),
-    ])
+        [.. CxlComponentEventSection.LibCperMembers(), Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true)])
     { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
 
     private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
 
-    /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>).</summary>
+    /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>): the declaration's members, then the register pairs.</summary>
     public static LibCperMap PciComponent { get; } = new(PciComponentErrorSection.Codec, "PCI Component/Device", "PciComponent", s_pci, 0,
     [
-        Status("errorStatus", F(s_pci, "errorStatus")),
-        Object("idInfo",
-            Int("vendorID", F(s_pci, "vendorId")), Int("deviceID", F(s_pci, "deviceId")), Int("classCode", F(s_pci, "classCode")),
-            Int("functionNumber", F(s_pci, "functionNumber")), Int("deviceNumber", F(s_pci, "deviceNumber")), Int("busNumber", F(s_pci, "busNumber")),
-            Int("segmentNumber", F(s_pci, "segmentNumber"))),
-        Int("memoryNumber", s_memoryNumber),
-        Int("ioNumber", s_ioNumber),
+        .. PciComponentErrorSection.LibCperMembers(),
         Tail("registerDataPairs", s_pci, "registerDataPairs", (w, body, valid) =>
         {
             // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all).

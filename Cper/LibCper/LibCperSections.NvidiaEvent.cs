@@ -60,7 +60,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection"), s_instanceBaseName = N("InstanceBase"),
         s_eventOriginator = N("EventOriginator"), s_sourcePartition = N("SourcePartition"), s_sourceSubPartition = N("SourceSubPartition"), s_pdi = N("Pdi"),
         s_configurationName = N("configuration"), s_pdiName = N("pdi"), s_architectureIdName = N("architectureId"), s_raw = N("raw"),
-        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType"), s_pciInfo = N("pciInfo");
+        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType");
     private static readonly JsonEncodedText[] s_ecidNames = [N("Ecid1"), N("Ecid2"), N("Ecid3"), N("Ecid4")];
 
     /// <summary>The array formats 1-4: libcper's variant and array names, and each element member over the element layout's field of the same name.</summary>
@@ -76,13 +76,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly (JsonEncodedText Name, FieldDef Field)[] s_initTexts =
         [.. new[] { "deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion" }.Select(n => (N(n), F(Init, n)))];
 
-    private static readonly (string Libcper, string Layout)[] PciInfo =
-    [
-        ("class", "pciClass"), ("subclass", "pciSubclass"), ("rev", "pciRevision"), ("vendorId", "vendorId"), ("deviceId", "deviceId"),
-        ("subsystemVendorId", "subsystemVendorId"), ("subsystemId", "subsystemId"), ("bar0Start", "bar0Start"), ("bar0Size", "bar0Size"),
-        ("bar1Start", "bar1Start"), ("bar1Size", "bar1Size"), ("bar2Start", "bar2Start"), ("bar2Size", "bar2Size"),
-    ];
-    private static readonly (JsonEncodedText Name, FieldDef Field)[] s_pci = [.. PciInfo.Select(p => (N(p.Libcper), F(Init, p.Layout)))];
+    /// <summary>libcper's <c>pciInfo</c> object (hexadecimal, the field's width): the LibCper lines of <see cref="NvidiaGpuInitMetadata"/>'s declaration.</summary>
+    private static readonly LcMember[] s_pciInfo = NvidiaGpuInitMetadata.LibCperMembers();
 
     private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
 
@@ -289,12 +284,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteEndObject();
         ulong hw = s_hardwareInfoType.ReadValue(m);
         w.WriteNumber(s_hardwareInfoTypeName, hw);
-        if (hw == 0)
-        {
-            w.WriteStartObject(s_pciInfo);
-            foreach (var (name, f) in s_pci) w.WriteHex(name, f.ReadValue(m), f.Size * 2);
-            w.WriteEndObject();
-        }
+        if (hw == 0) LibCperMap.WriteMembers(w, s_pciInfo, m, 0);
     }
 
     private static int PrintableLength(ReadOnlySpan<byte> s)
@@ -477,8 +467,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         W(l, b, "pdi", PdiFrom(Str(m["pdi"])));
         W(l, b, "architectureId", U(Lc.M(m["architectureId"], "raw")));
         W(l, b, "hardwareInfoType", U(m["hardwareInfoType"]));
-        if (U(m["hardwareInfoType"]) == 0 && m["pciInfo"] is JsonObject p)
-            foreach (var (name, field) in PciInfo) W(l, b, field, U(p[name]));
+        if (U(m["hardwareInfoType"]) == 0 && m["pciInfo"] is JsonObject) LibCperMap.ReadMembers(m, s_pciInfo, b);
         return b;
     }
 }

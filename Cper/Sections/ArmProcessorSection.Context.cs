@@ -55,12 +55,12 @@ public sealed partial class ArmContextInfo
     // is the array's length), so its accessors are written here.
 
     /// <summary>Version (0).</summary>
-    [Field(0, 2, FieldKind.UInt)] public ushort Version { get; set; }
+    [Field(0, 2, FieldKind.UInt, LibCper = "")] public ushort Version { get; set; }
     /// <summary>Register context type (see <see cref="ArmRegisterContextType"/>).</summary>
-    [Field(2, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames))] public ushort RegisterContextType { get; set; }
+    [Field(2, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames), LibCper = "", LibCperNames = "LibCper.LcArm.ContextTypes")] public ushort RegisterContextType { get; set; }
     // N.2.4.4 Table N-21: Register Array Size, the bytes of the register array that follows (padding excluded); derived
     // from the array given (hex bytes, or the named registers of the type's layout).
-    [Field(4, 4, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation))]
+    [Field(4, 4, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation), LibCper = "")]
     internal uint RegisterArraySize => (uint)RegisterArray.Length;
 
     /// <summary>Register context type names (Table N-21).</summary>

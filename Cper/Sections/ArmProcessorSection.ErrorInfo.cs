@@ -79,24 +79,24 @@ public sealed partial class ArmErrorInfo
     // with other names and bit fields, in ArmProcessorSection.Describe.cs.
 
     /// <summary>Version (0 in UEFI 2.10).</summary>
-    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
     /// <summary>Length (32).</summary>
-    [Field(1, 1, FieldKind.UInt, Unit = "bytes", Derive = nameof(LengthDerivation))] public partial byte Length { get; }
+    [Field(1, 1, FieldKind.UInt, Unit = "bytes", Derive = nameof(LengthDerivation), LibCper = "")] public partial byte Length { get; }
     /// <summary>Validation bits: 0 multiple error, 1 flags, 2 error information, 3 virtual fault address, 4 physical fault address.</summary>
     [Field(2, 2, FieldKind.Flags)] public partial ushort ValidationBits { get; set; }
     /// <summary>The Type byte as stored (its meaning depends on <see cref="ArmErrorTypeEncoding"/>).</summary>
-    [Field(4, 1, FieldKind.Hex)] public partial byte Type { get; set; }
+    [Field(4, 1, FieldKind.Hex, LibCper = "errorType", LibCperNames = "LibCper.LcArm.ErrorTypes")] public partial byte Type { get; set; }
     /// <summary>Multiple error: 0 single error, 1 multiple errors, larger values the number of errors.</summary>
     [Field(5, 2, FieldKind.UInt, ValidBit = 0, Label = "Multiple error (count when > 1)", Names = nameof(MultipleErrorNames))]
     public partial ushort MultipleError { get; set; }
     /// <summary>Flags: 0 first error captured, 1 last error captured, 2 propagated, 3 overflow.</summary>
-    [Field(7, 1, FieldKind.Flags, ValidBit = 1, Flags = nameof(ErrorFlagNames))] public partial byte Flags { get; set; }
+    [Field(7, 1, FieldKind.Flags, ValidBit = 1, Flags = nameof(ErrorFlagNames), LibCper = ":Bits", LibCperNames = "LibCper.LcArm.Flags")] public partial byte Flags { get; set; }
     /// <summary>Error information (Tables N-18 to N-20; see <see cref="ArmErrorInformation"/>).</summary>
     [Field(8, 8, FieldKind.Hex, ValidBit = 2)] public partial ulong ErrorInformation { get; set; }
     /// <summary>Virtual fault address.</summary>
-    [Field(16, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong VirtualFaultAddress { get; set; }
+    [Field(16, 8, FieldKind.Hex, ValidBit = 3, LibCper = "")] public partial ulong VirtualFaultAddress { get; set; }
     /// <summary>Physical fault address.</summary>
-    [Field(24, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong PhysicalFaultAddress { get; set; }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 4, LibCper = "")] public partial ulong PhysicalFaultAddress { get; set; }
 
     private static FieldDerivation LengthDerivation { get; } = FieldDerivation.Constant(Size); // N.2.4.4 Table N-17: 32
     private static NameTable MultipleErrorNames { get; } = [new(0, "single error"), new(1, "multiple errors, count unknown")];

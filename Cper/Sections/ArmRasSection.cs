@@ -418,28 +418,28 @@ public sealed partial class ArmRasSyndrome
     private void Set(FieldDef field, ulong value) => field.WriteValue(Bytes, value);
 
     /// <summary>Error record index.</summary>
-    [Field(0, 4, FieldKind.UInt)] public partial uint ErrorRecordIndex { get; set; }
+    [Field(0, 4, FieldKind.UInt, LibCper = "")] public partial uint ErrorRecordIndex { get; set; }
     /// <summary>RAS extension: architecture version (bits 0-3) and revision (bits 4-7).</summary>
     [Field(4, 1, FieldKind.Bits, Label = "RAS extension")]
-    [Bit("archVersion", 0, 4, Label = "Architecture version")]
-    [Bit("revision", 4, 4)]
+    [Bit("archVersion", 0, 4, Label = "Architecture version", LibCper = "rasExtensionArchVersion")]
+    [Bit("revision", 4, 4, LibCper = "rasExtensionRevisionField")]
     public partial byte RasExtension { get; set; }
     /// <summary>ERR&lt;n&gt;FR (feature register).</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "ERR<n>FR")] public partial ulong ErrFr { get; set; }
+    [Field(8, 8, FieldKind.Hex, Label = "ERR<n>FR", LibCper = "errorRecordFeatureRegister:Hex")] public partial ulong ErrFr { get; set; }
     /// <summary>ERR&lt;n&gt;CTLR (control register).</summary>
-    [Field(16, 8, FieldKind.Hex, Label = "ERR<n>CTLR")] public partial ulong ErrCtlr { get; set; }
+    [Field(16, 8, FieldKind.Hex, Label = "ERR<n>CTLR", LibCper = "errorRecordControlRegister:Hex")] public partial ulong ErrCtlr { get; set; }
     /// <summary>ERR&lt;n&gt;STATUS (primary status register).</summary>
-    [Field(24, 8, FieldKind.Hex, Label = "ERR<n>STATUS")] public partial ulong ErrStatus { get; set; }
+    [Field(24, 8, FieldKind.Hex, Label = "ERR<n>STATUS", LibCper = "errorRecordPrimaryStatusRegister:Hex")] public partial ulong ErrStatus { get; set; }
     /// <summary>ERR&lt;n&gt;ADDR (address register).</summary>
-    [Field(32, 8, FieldKind.Hex, Label = "ERR<n>ADDR")] public partial ulong ErrAddr { get; set; }
+    [Field(32, 8, FieldKind.Hex, Label = "ERR<n>ADDR", LibCper = "errorRecordAddressRegister:Hex")] public partial ulong ErrAddr { get; set; }
     /// <summary>ERR&lt;n&gt;MISC0.</summary>
-    [Field(40, 8, FieldKind.Hex, Label = "ERR<n>MISC0")] public partial ulong ErrMisc0 { get; set; }
+    [Field(40, 8, FieldKind.Hex, Label = "ERR<n>MISC0", LibCper = "errorRecordMiscRegister0:Hex")] public partial ulong ErrMisc0 { get; set; }
     /// <summary>ERR&lt;n&gt;MISC1.</summary>
-    [Field(48, 8, FieldKind.Hex, Label = "ERR<n>MISC1")] public partial ulong ErrMisc1 { get; set; }
+    [Field(48, 8, FieldKind.Hex, Label = "ERR<n>MISC1", LibCper = "errorRecordMiscRegister1:Hex")] public partial ulong ErrMisc1 { get; set; }
     /// <summary>ERR&lt;n&gt;MISC2.</summary>
-    [Field(56, 8, FieldKind.Hex, Label = "ERR<n>MISC2")] public partial ulong ErrMisc2 { get; set; }
+    [Field(56, 8, FieldKind.Hex, Label = "ERR<n>MISC2", LibCper = "errorRecordMiscRegister2:Hex")] public partial ulong ErrMisc2 { get; set; }
     /// <summary>ERR&lt;n&gt;MISC3.</summary>
-    [Field(64, 8, FieldKind.Hex, Label = "ERR<n>MISC3")] public partial ulong ErrMisc3 { get; set; }
+    [Field(64, 8, FieldKind.Hex, Label = "ERR<n>MISC3", LibCper = "errorRecordMiscRegister3:Hex")] public partial ulong ErrMisc3 { get; set; }
 }
 
 /// <summary>

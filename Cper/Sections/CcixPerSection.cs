@@ -23,13 +23,13 @@ public sealed partial class CcixPerSection : CperSectionBody
     // hand-written over Length. Setting a property does not set its validation bit.
 
     // Length of the whole section: written from PerLog when encoding.
-    [Field(0, 4, FieldKind.UInt, Unit = "bytes")] private partial uint Length { get; }
+    [Field(0, 4, FieldKind.UInt, Unit = "bytes", LibCper = "")] private partial uint Length { get; }
     /// <summary>Validation bits: 0 source ID, 1 port ID, 2 PER log.</summary>
     [Field(4, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>CCIX source ID.</summary>
-    [Field(12, 1, FieldKind.UInt, ValidBit = 0, Json = "ccixSourceId", Label = "CCIX source ID")] public partial byte SourceId { get; set; }
+    [Field(12, 1, FieldKind.UInt, ValidBit = 0, Json = "ccixSourceId", Label = "CCIX source ID", LibCper = "")] public partial byte SourceId { get; set; }
     /// <summary>CCIX port ID.</summary>
-    [Field(13, 1, FieldKind.UInt, ValidBit = 1, Json = "ccixPortId", Label = "CCIX port ID")] public partial byte PortId { get; set; }
+    [Field(13, 1, FieldKind.UInt, ValidBit = 1, Json = "ccixPortId", Label = "CCIX port ID", LibCper = "")] public partial byte PortId { get; set; }
 
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 

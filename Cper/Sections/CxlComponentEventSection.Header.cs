@@ -15,27 +15,27 @@ public sealed partial class CxlComponentEventSection
     private readonly byte[] _header = new byte[HeaderSize];
 
     // Length of the whole section: written from EventLog when encoding.
-    [Field(0, 4, FieldKind.UInt, Unit = "bytes")] private partial uint Length { get; }
+    [Field(0, 4, FieldKind.UInt, Unit = "bytes", LibCper = "")] private partial uint Length { get; }
     /// <summary>Validation bits: 0 device ID, 1 serial number, 2 component event log.</summary>
     [Field(4, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Vendor ID.</summary>
-    [Field(12, 2, FieldKind.Hex, ValidBit = 0, ValidationName = "deviceId")] public partial ushort VendorId { get; set; }
+    [Field(12, 2, FieldKind.Hex, ValidBit = 0, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial ushort VendorId { get; set; }
     /// <summary>Device ID.</summary>
-    [Field(14, 2, FieldKind.Hex, ValidBit = 0)] public partial ushort DeviceId { get; set; }
+    [Field(14, 2, FieldKind.Hex, ValidBit = 0, LibCper = "", LibCperObject = "deviceID")] public partial ushort DeviceId { get; set; }
     /// <summary>Function number.</summary>
-    [Field(16, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId")] public partial byte FunctionNumber { get; set; }
+    [Field(16, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial byte FunctionNumber { get; set; }
     /// <summary>Device number.</summary>
-    [Field(17, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId")] public partial byte DeviceNumber { get; set; }
+    [Field(17, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial byte DeviceNumber { get; set; }
     /// <summary>Bus number.</summary>
-    [Field(18, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId")] public partial byte BusNumber { get; set; }
+    [Field(18, 1, FieldKind.UInt, ValidBit = 0, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial byte BusNumber { get; set; }
     /// <summary>Segment number.</summary>
-    [Field(19, 2, FieldKind.Hex, ValidBit = 0, ValidationName = "deviceId")] public partial ushort SegmentNumber { get; set; }
+    [Field(19, 2, FieldKind.Hex, ValidBit = 0, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial ushort SegmentNumber { get; set; }
     /// <summary>Slot: the slot number in bits 15:3.</summary>
-    [Field(21, 2, FieldKind.Bits, ValidBit = 0, ValidationName = "deviceId")]
-    [Bit("slotNumber", 3, 13)]
+    [Field(21, 2, FieldKind.Bits, ValidBit = 0, ValidationName = "deviceId", LibCperObject = "deviceID")]
+    [Bit("slotNumber", 3, 13, LibCper = "")]
     public partial ushort Slot { get; set; }
     /// <summary>Device serial number.</summary>
-    [Field(24, 8, FieldKind.Hex, ValidBit = 1)] public partial ulong DeviceSerialNumber { get; set; }
+    [Field(24, 8, FieldKind.Hex, ValidBit = 1, LibCper = "deviceSerial")] public partial ulong DeviceSerialNumber { get; set; }
 
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 

@@ -50,7 +50,7 @@ public sealed partial class Ia32X64ProcessorSection : CperSectionBody
     [Field(0, 8, FieldKind.Bits, Bits = nameof(HeaderValidationBits))] public partial ulong ValidationBits { get; set; }
 
     /// <summary>Local APIC ID (sets validation bit 0).</summary>
-    [Field(8, 8, FieldKind.Hex, ValidBit = 0, Label = "Local APIC ID")] public partial ulong LocalApicId { get; set; }
+    [Field(8, 8, FieldKind.Hex, ValidBit = 0, Label = "Local APIC ID", LibCper = "localAPICID")] public partial ulong LocalApicId { get; set; }
 
     // CPUID Info is 48 bytes; firmware and Windows store CPUID leaf 1 as four 32-bit registers (the APIC ID in
     // EBX[31:24] matches Local APIC ID in real captures). libcper writes four 64-bit values instead.
@@ -280,13 +280,13 @@ public sealed partial class Ia32X64ErrorInfo
     /// <summary>Check information (bit fields per the error type; sets validation bit 0).</summary>
     [Field(24, 8, FieldKind.Hex, ValidBit = 0, Label = "Check information")] public partial ulong CheckInfo { get; set; }
     /// <summary>Target address identifier (sets validation bit 1).</summary>
-    [Field(32, 8, FieldKind.Hex, ValidBit = 1, Label = "Target address ID")] public partial ulong TargetId { get; set; }
+    [Field(32, 8, FieldKind.Hex, ValidBit = 1, Label = "Target address ID", LibCper = "targetAddressID")] public partial ulong TargetId { get; set; }
     /// <summary>Requestor identifier (sets validation bit 2).</summary>
-    [Field(40, 8, FieldKind.Hex, ValidBit = 2, Label = "Requestor ID")] public partial ulong RequestorId { get; set; }
+    [Field(40, 8, FieldKind.Hex, ValidBit = 2, Label = "Requestor ID", LibCper = "")] public partial ulong RequestorId { get; set; }
     /// <summary>Responder identifier (sets validation bit 3).</summary>
-    [Field(48, 8, FieldKind.Hex, ValidBit = 3, Label = "Responder ID")] public partial ulong ResponderId { get; set; }
+    [Field(48, 8, FieldKind.Hex, ValidBit = 3, Label = "Responder ID", LibCper = "")] public partial ulong ResponderId { get; set; }
     /// <summary>Instruction pointer (sets validation bit 4).</summary>
-    [Field(56, 8, FieldKind.Hex, ValidBit = 4, Label = "Instruction pointer")] public partial ulong InstructionPointer { get; set; }
+    [Field(56, 8, FieldKind.Hex, ValidBit = 4, Label = "Instruction pointer", LibCper = "")] public partial ulong InstructionPointer { get; set; }
 
     private static Func<Guid, string?> CheckTypeNames { get; } = CperGuids.ProcessorCheckName;
 
@@ -353,15 +353,15 @@ public sealed partial class Ia32X64ContextInfo
     // array size is the array's length), so its accessors are written here.
 
     /// <summary>Register context type (see <see cref="Ia32X64RegisterContextType"/>).</summary>
-    [Field(0, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames))] public ushort RegisterContextType { get; set; }
+    [Field(0, 2, FieldKind.Enum, Names = nameof(RegisterContextTypeNames), LibCper = "", LibCperNames = "LibCper.LcIa32X64.ContextTypes")] public ushort RegisterContextType { get; set; }
     // N.2.4.2.2 Table N-24: Register Array Size, the bytes of the register array that follows; derived from the array
     // given (hex bytes, the named registers of the type's layout, or MSR values of 8 bytes each).
-    [Field(2, 2, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation))]
+    [Field(2, 2, FieldKind.UInt, Unit = "bytes", Derive = nameof(RegisterArraySizeDerivation), LibCper = "")]
     internal ushort RegisterArraySize => (ushort)RegisterArray.Length;
     /// <summary>MSR address (the first MSR of an MSR context).</summary>
-    [Field(4, 4, FieldKind.Hex, Label = "MSR address")] public uint MsrAddress { get; set; }
+    [Field(4, 4, FieldKind.Hex, Label = "MSR address", LibCper = "")] public uint MsrAddress { get; set; }
     /// <summary>Memory-mapped register address (for memory-mapped register contexts).</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "Memory-mapped register address")] public ulong MmRegisterAddress { get; set; }
+    [Field(8, 8, FieldKind.Hex, Label = "Memory-mapped register address", LibCper = "")] public ulong MmRegisterAddress { get; set; }
 
     /// <summary>Register context type names (N.2.4.2.2).</summary>
     internal static NameTable RegisterContextTypeNames { get; } = [

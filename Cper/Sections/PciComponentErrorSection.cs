@@ -28,24 +28,24 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
     /// <summary>Validation bits: 0 error status, 1 identification, 2 memory number, 3 IO number, 4 register pairs.</summary>
     [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Error status.</summary>
-    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits")] public partial ulong ErrorStatus { get; set; }
+    [Field(8, 8, FieldKind.Bits, ValidBit = 0, Bits = "CperNames.ErrorStatusBits", LibCper = ":Status")] public partial ulong ErrorStatus { get; set; }
     /// <summary>Vendor ID.</summary>
-    [Field(16, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial ushort VendorId { get; set; }
+    [Field(16, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial ushort VendorId { get; set; }
     /// <summary>Device ID.</summary>
-    [Field(18, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial ushort DeviceId { get; set; }
+    [Field(18, 2, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial ushort DeviceId { get; set; }
     /// <summary>Class code (24 bits).</summary>
-    [Field(20, 3, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo")] public partial uint ClassCode { get; set; }
+    [Field(20, 3, FieldKind.Hex, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial uint ClassCode { get; set; }
     /// <summary>Function number.</summary>
-    [Field(23, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte FunctionNumber { get; set; }
+    [Field(23, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial byte FunctionNumber { get; set; }
     /// <summary>Device number.</summary>
-    [Field(24, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte DeviceNumber { get; set; }
+    [Field(24, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial byte DeviceNumber { get; set; }
     /// <summary>Bus number.</summary>
-    [Field(25, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte BusNumber { get; set; }
+    [Field(25, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial byte BusNumber { get; set; }
     /// <summary>Segment number.</summary>
-    [Field(26, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo")] public partial byte SegmentNumber { get; set; }
+    [Field(26, 1, FieldKind.UInt, ValidBit = 1, ValidationName = "idInfo", LibCper = "", LibCperObject = "idInfo")] public partial byte SegmentNumber { get; set; }
     // Memory Number and IO Number are written from RegisterPairs and MemoryRegisterCount when encoding.
-    [Field(32, 4, FieldKind.UInt, ValidBit = 2, Label = "Memory-mapped register pairs")] private partial uint MemoryNumber { get; }
-    [Field(36, 4, FieldKind.UInt, ValidBit = 3, Label = "Programmed I/O register pairs")] private partial uint IoNumber { get; }
+    [Field(32, 4, FieldKind.UInt, ValidBit = 2, Label = "Memory-mapped register pairs", LibCper = "")] private partial uint MemoryNumber { get; }
+    [Field(36, 4, FieldKind.UInt, ValidBit = 3, Label = "Programmed I/O register pairs", LibCper = "")] private partial uint IoNumber { get; }
 
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 

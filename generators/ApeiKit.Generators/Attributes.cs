@@ -137,7 +137,7 @@ namespace ApeiKit.Declarations
         public string? LibCper { get; set; }
         /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>) or the bit names of a Bits member (a <c>string[]</c>).</summary>
         public string? LibCperNames { get; set; }
-        /// <summary>libcper shows this field's <see cref="BitAttribute"/> members inside an object of this name.</summary>
+        /// <summary>libcper shows this field's members (its own and its <see cref="BitAttribute"/>s') inside an object of this name, with those of the fields next to it that name the same object.</summary>
         public string? LibCperObject { get; set; }
         /// <summary>
         /// The field is a nested structure of this type (a <c>[Layout]</c> declaration, or a type with a static StructDef

@@ -644,7 +644,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                     else if (kind == "Pair" && sub.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Pair) needs LibCperNames";
                     else if (kind == "Name" && sub.Names is null) yield return $"'{f.Prop}': libcper member '{n}' of bit '{sub.Json}' (Name) needs the bit's Names";
                 }
-        if (f.LibCperObject is not null && !f.Subs.Any(x => x.LibCper is not null)) yield return $"'{f.Prop}': LibCperObject without a [Bit] that has LibCper";
+        if (f.LibCperObject is not null && f.LibCper is null && !f.Subs.Any(x => x.LibCper is not null)) yield return $"'{f.Prop}': LibCperObject without a LibCper member (its own or a [Bit]'s)";
     }
 
     /// <summary>requestorId -> requestorID, instructionIp -> instructionIP, processorIsa -> processorISA (libcper's spelling).</summary>
@@ -664,15 +664,25 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     }
 
     // LibCperMembers(): one Lm line per member the declaration's LibCper lists, in the layout's (offset) order; the
-    // section's map in Cper/LibCper places them in libcper's order and adds the hand-written quirks.
+    // members of consecutive fields naming the same LibCperObject (a field's own and its bits') go into one object of that
+    // name. The section's map in Cper/LibCper places them in libcper's order and adds the hand-written quirks.
     private static void EmitLibCper(StringBuilder sb, List<Field> fields)
     {
         const string Lm = "global::ApeiKit.Cper.LibCper.Lm.";
         var lines = new List<string>();
+        string? groupName = null;
+        var group = new List<string>();
+        void Flush()
+        {
+            if (groupName is not null) lines.Add(Lm + "Object(" + Lit(groupName) + ", " + string.Join(", ", group) + ")");
+            groupName = null;
+            group.Clear();
+        }
         foreach (var f in fields)
         {
             if (f.IsReserved) continue;
             string fd = f.Prop + "Field";
+            var mine = new List<string>();
             if (f.LibCper is not null)
                 foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
                 {
@@ -682,19 +692,24 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                         "Hex" when digits is not null => ", " + digits,
                         _ => "",
                     };
-                    lines.Add(Lm + (kind == "Status" ? "Status" : kind) + "(" + Lit(n) + ", " + fd + extra + ")");
+                    mine.Add(Lm + (kind == "Status" ? "Status" : kind) + "(" + Lit(n) + ", " + fd + extra + ")");
                 }
-            var subs = new List<string>();
             foreach (var sub in f.Subs)
             {
                 if (sub.LibCper is null) continue;
                 foreach (var (n, kind, _) in LibCperEntries(sub.LibCper, sub.Json, sub.LibCperNames is not null))
-                    subs.Add(Lm + kind + "(" + Lit(n) + ", " + fd + (kind == "Pair" ? ", " + sub.LibCperNames : "") + ", " + Lit(sub.Json) + ")");
+                    mine.Add(Lm + kind + "(" + Lit(n) + ", " + fd + (kind == "Pair" ? ", " + sub.LibCperNames : "") + ", " + Lit(sub.Json) + ")");
             }
-            if (subs.Count == 0) continue;
-            if (f.LibCperObject is not null) lines.Add(Lm + "Object(" + Lit(f.LibCperObject) + ", " + string.Join(", ", subs) + ")");
-            else lines.AddRange(subs);
+            if (mine.Count == 0) continue;
+            if (f.LibCperObject != groupName) Flush();
+            if (f.LibCperObject is null) lines.AddRange(mine);
+            else
+            {
+                groupName = f.LibCperObject;
+                group.AddRange(mine);
+            }
         }
+        Flush();
         sb.Append("\n    /// <summary>libcper's members for this layout, in the layout's order, from the declaration's <c>LibCper</c> lines (Cper/LibCper places them in libcper's order).</summary>\n");
         sb.Append("    internal static global::ApeiKit.Cper.LibCper.LcMember[] LibCperMembers() => new global::ApeiKit.Cper.LibCper.LcMember[]\n    {\n");
         foreach (var l in lines) sb.Append("        ").Append(l).Append(",\n");

@@ -449,19 +449,19 @@ internal abstract partial class NvidiaGpuInitMetadata
     [Field(120, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
     [Field(128, 4, FieldKind.Hex, Label = "Architecture ID")] internal abstract uint ArchitectureId { get; }
     [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)")] internal abstract byte HardwareInfoType { get; }
-    [Field(133, 1, FieldKind.Hex, Label = "PCI class")] internal abstract byte PciClass { get; }
-    [Field(134, 1, FieldKind.Hex, Label = "PCI subclass")] internal abstract byte PciSubclass { get; }
-    [Field(135, 1, FieldKind.Hex, Label = "PCI revision")] internal abstract byte PciRevision { get; }
-    [Field(136, 2, FieldKind.Hex, Label = "Vendor ID")] internal abstract ushort VendorId { get; }
-    [Field(138, 2, FieldKind.Hex, Label = "Device ID")] internal abstract ushort DeviceId { get; }
-    [Field(140, 2, FieldKind.Hex, Label = "Subsystem vendor ID")] internal abstract ushort SubsystemVendorId { get; }
-    [Field(142, 2, FieldKind.Hex, Label = "Subsystem ID")] internal abstract ushort SubsystemId { get; }
-    [Field(144, 8, FieldKind.Hex, Label = "BAR 0 start")] internal abstract ulong Bar0Start { get; }
-    [Field(152, 8, FieldKind.Hex, Label = "BAR 0 size")] internal abstract ulong Bar0Size { get; }
-    [Field(160, 8, FieldKind.Hex, Label = "BAR 1 start")] internal abstract ulong Bar1Start { get; }
-    [Field(168, 8, FieldKind.Hex, Label = "BAR 1 size")] internal abstract ulong Bar1Size { get; }
-    [Field(176, 8, FieldKind.Hex, Label = "BAR 2 start")] internal abstract ulong Bar2Start { get; }
-    [Field(184, 8, FieldKind.Hex, Label = "BAR 2 size")] internal abstract ulong Bar2Size { get; }
+    [Field(133, 1, FieldKind.Hex, Label = "PCI class", LibCper = "class:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciClass { get; }
+    [Field(134, 1, FieldKind.Hex, Label = "PCI subclass", LibCper = "subclass:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciSubclass { get; }
+    [Field(135, 1, FieldKind.Hex, Label = "PCI revision", LibCper = "rev:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciRevision { get; }
+    [Field(136, 2, FieldKind.Hex, Label = "Vendor ID", LibCper = "vendorId:Hex:4", LibCperObject = "pciInfo")] internal abstract ushort VendorId { get; }
+    [Field(138, 2, FieldKind.Hex, Label = "Device ID", LibCper = "deviceId:Hex:4", LibCperObject = "pciInfo")] internal abstract ushort DeviceId { get; }
+    [Field(140, 2, FieldKind.Hex, Label = "Subsystem vendor ID", LibCper = "subsystemVendorId:Hex:4", LibCperObject = "pciInfo")] internal abstract ushort SubsystemVendorId { get; }
+    [Field(142, 2, FieldKind.Hex, Label = "Subsystem ID", LibCper = "subsystemId:Hex:4", LibCperObject = "pciInfo")] internal abstract ushort SubsystemId { get; }
+    [Field(144, 8, FieldKind.Hex, Label = "BAR 0 start", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar0Start { get; }
+    [Field(152, 8, FieldKind.Hex, Label = "BAR 0 size", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar0Size { get; }
+    [Field(160, 8, FieldKind.Hex, Label = "BAR 1 start", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar1Start { get; }
+    [Field(168, 8, FieldKind.Hex, Label = "BAR 1 size", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar1Size { get; }
+    [Field(176, 8, FieldKind.Hex, Label = "BAR 2 start", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar2Start { get; }
+    [Field(184, 8, FieldKind.Hex, Label = "BAR 2 size", LibCper = ":Hex", LibCperObject = "pciInfo")] internal abstract ulong Bar2Size { get; }
 }
 
 /// <summary>GPU legacy XID (libcper EFI_NVIDIA_GPU_CTX_LEGACY_XID; context data format 0x8001): XID code and message text, cut to the data size.</summary>
