@@ -162,17 +162,7 @@ public static class FuzzTargets
             throw new FuzzInvariantException($"{what}: the compact renderer {(compactComplete ? "completed" : "stopped")} where the writer did not");
         if (complete && !compact.WrittenSpan.SequenceEqual(stream.GetBuffer().AsSpan(0, (int)stream.Length)))
             throw new FuzzInvariantException($"{what}: the compact renderer wrote other bytes than Utf8JsonWriter");
-        if (complete && stream.Length > 0)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(stream.ToArray());
-            }
-            catch (JsonException e)
-            {
-                throw new FuzzInvariantException($"{what} wrote malformed JSON: {e.Message}");
-            }
-        }
+        if (complete && stream.Length > 0) ParseJson(stream.ToArray(), what).Dispose();
     }
 
     // ---- CPER --------------------------------------------------------------------------------------------
@@ -219,27 +209,58 @@ public static class FuzzTargets
     }
 
     // The libcper dialect (decode --json-style libcper): streamed per section family without a catch around each, so a
-    // malformed body must fall back to base64 inside the family; JSON that parses, or ApeiContentException (no header).
+    // malformed body must fall back to base64 inside the family. The library's entry points, checked against each other:
+    // the streamed overload (what decode -f ndjson writes) refuses only a record with no header, writing nothing then, and
+    // the Utf8JsonWriter overload refuses the same; otherwise the streamed bytes are one compact JSON line, and the writer
+    // overload with the default encoder (the token-by-token rewrite, decode -f json's path) gives the same JSON values.
     private static void LibCperJson(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var streamed = new System.Buffers.ArrayBufferWriter<byte>();
+        bool refused = false;
         try
         {
-            using (var writer = new Utf8JsonWriter(buffer)) LibCperJsonWriter.Write(input, writer);
+            LibCperJsonWriter.Write(input, streamed);
         }
         catch (ApeiContentException)
         {
-            return;
+            refused = true;
         }
-        RenderBudget(before, input.Length, "LibCperJsonWriter");
+        RenderBudget(before, input.Length, "LibCperJsonWriter (streamed)");
+        if (refused && streamed.WrittenCount != 0)
+            throw new FuzzInvariantException($"LibCperJsonWriter refused the record after writing {streamed.WrittenCount} bytes");
+
+        var rewritten = new System.Buffers.ArrayBufferWriter<byte>();
         try
         {
-            using (JsonDocument.Parse(buffer.WrittenMemory)) { }
+            using var writer = new Utf8JsonWriter(rewritten);
+            LibCperJsonWriter.Write(input, writer);
+        }
+        catch (ApeiContentException)
+        {
+            if (!refused) throw new FuzzInvariantException("LibCperJsonWriter: the Utf8JsonWriter overload refused a record the streamed one wrote");
+            return;
+        }
+        if (refused) throw new FuzzInvariantException("LibCperJsonWriter: the streamed overload refused a record the Utf8JsonWriter overload wrote");
+
+        if (streamed.WrittenSpan.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+            throw new FuzzInvariantException("LibCperJsonWriter: one record is more than one line of NDJSON");
+        using var compact = ParseJson(streamed.WrittenMemory, "LibCperJsonWriter (streamed)");
+        using var viaWriter = ParseJson(rewritten.WrittenMemory, "LibCperJsonWriter (Utf8JsonWriter)");
+        if (!JsonElement.DeepEquals(compact.RootElement, viaWriter.RootElement))
+            throw new FuzzInvariantException("LibCperJsonWriter: the Utf8JsonWriter overload wrote other JSON than the streamed overload");
+    }
+
+    /// <summary>The JSON a rendering wrote, parsed; malformed JSON is a <see cref="FuzzInvariantException"/> naming the renderer.</summary>
+    private static JsonDocument ParseJson(ReadOnlyMemory<byte> json, string what)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            throw new FuzzInvariantException("LibCperJsonWriter wrote malformed JSON: " + e.Message);
+            throw new FuzzInvariantException($"{what} wrote malformed JSON: {e.Message}");
         }
     }
 
