@@ -28,10 +28,10 @@ public sealed partial class GeneratorDiagnosticTests
                 public static StructDef Layout => ProbeEntry.LayoutDef;
             }
             """);
-        AssertCompiles(diagnostics, compilation);
-        var generated = Generated(compilation, "Probe.ProbeEntry.g.cs");
-        Assert.Contains($"new(0, \"value\"),\n        new({bit}, \"{name}\"),", generated, StringComparison.Ordinal);
-        Assert.Contains("public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)", generated, StringComparison.Ordinal);
+        var generated = GeneratedFrom(diagnostics, compilation, "Probe.ProbeEntry.g.cs");
+        TextAssert.ContainsAll(generated,
+            $"new(0, \"value\"),\n        new({bit}, \"{name}\"),",
+            "public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)");
     }
 
     [Theory]

@@ -25,6 +25,18 @@ public sealed class VariableSectionViewTests
         }
     }
 
+    /// <summary>
+    /// The device ID both CXL sections carry (UEFI 2.10 N.2.13, N.2.14): present, and vendor, device and slot number (bits
+    /// 15:3 of the slot field) as libcper's <c>deviceID</c> reads them.
+    /// </summary>
+    private static void AssertDeviceId(JsonElement id, bool hasVendorId, ulong vendorId, ulong deviceId, ulong slot)
+    {
+        Assert.True(hasVendorId);
+        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), vendorId);
+        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), deviceId);
+        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), slot >> 3);
+    }
+
     [Fact]
     public void Pcie_view_and_its_blocks_read_what_libcper_reads()
     {
@@ -95,13 +107,10 @@ public sealed class VariableSectionViewTests
         Assert.True(CxlProtocolErrorSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("agentType").GetProperty("value").GetByte(), v.AgentType);
         var id = s.GetProperty("deviceID");
-        Assert.True(v.HasVendorId);
-        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
-        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        AssertDeviceId(id, v.HasVendorId, v.VendorId, v.DeviceId, v.Slot);
         Assert.Equal(id.GetProperty("subsystemVendorID").GetUInt16(), v.SubsystemVendorId);
         Assert.Equal(id.GetProperty("subsystemDeviceID").GetUInt16(), v.SubsystemId);
         Assert.Equal(id.GetProperty("classCode").GetUInt16(), v.ClassCode);
-        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
         Assert.Equal(s.GetProperty("deviceSerial").GetUInt64(), v.DeviceSerialNumber);
         Assert.Equal(s.GetProperty("dvsecLength").GetUInt16(), v.CxlDvsecLength);
         Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlDVSEC").GetString()!), v.Dvsec.ToArray());
@@ -114,14 +123,11 @@ public sealed class VariableSectionViewTests
         Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
         var id = s.GetProperty("deviceID");
-        Assert.True(v.HasVendorId);
-        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
-        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        AssertDeviceId(id, v.HasVendorId, v.VendorId, v.DeviceId, v.Slot);
         Assert.Equal(id.GetProperty("functionNumber").GetByte(), v.FunctionNumber);
         Assert.Equal(id.GetProperty("deviceNumber").GetByte(), v.DeviceNumber);
         Assert.Equal(id.GetProperty("busNumber").GetByte(), v.BusNumber);
         Assert.Equal(id.GetProperty("segmentNumber").GetUInt16(), v.SegmentNumber);
-        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
         Assert.True(v.HasValidLength);
         Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlComponentEventLog").GetProperty("data").GetString()!), v.EventLog.ToArray());
     }

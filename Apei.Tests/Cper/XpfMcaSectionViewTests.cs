@@ -27,24 +27,10 @@ public sealed class XpfMcaSectionViewTests
         // address 0x0001F807B7EF8A18, APIC ID 3, no extended registers, MCG_CAP 0, recovery info all 0, no further banks.
         var body = Section("cper/whea/TestErrorMultiple4.bin", 2);
         Assert.True(XpfMcaSectionView.TryRead(body, out var v));
-        Assert.Equal(4u, v.VersionNumber);
-        Assert.Equal(1u, v.CpuVendor);
-        Assert.Equal(0x01DBEA2C12759218L, v.Timestamp);
-        Assert.Equal("2025-07-01 02:01:34.6717208 UTC", XpfMcaSection.SystemTimeText(v.Timestamp));
-        Assert.Equal(3u, v.ProcessorNumber);
-        Assert.Equal(0ul, v.GlobalStatus);
-        Assert.Equal(0u, v.BankNumber);
-        Assert.Equal(0x9400004000040150ul, v.Status);
-        Assert.True(v.IsValid);
-        Assert.False(v.IsUncorrected);
-        Assert.Equal(0x0150, v.McaErrorCode);
-        Assert.Equal("cache hierarchy error: instruction fetch, instruction, level 0", McaRegisters.DescribeErrorCode(v.McaErrorCode));
-        Assert.Equal(0x0001F807B7EF8A18ul, v.Address);
-        Assert.Equal(0ul, v.Misc);
-        Assert.Equal(0u, v.ExtendedRegisterCount);
+        // The values WindowsSectionTests reads by hand from these bytes on the model; the view reads what the model reads.
+        AgreesWithModel(body);
         Assert.Equal(0, v.ExtendedRegisters.Count);
         Assert.True(v.HasApicId);
-        Assert.Equal(3u, v.ApicId);
         Assert.False(v.HasAmdExtendedRegisters);
         Assert.True(v.AmdExtendedRegisters.IsEmpty);
         Assert.True(v.HasGlobalCapability);
@@ -67,12 +53,8 @@ public sealed class XpfMcaSectionViewTests
         // at +0x48 IPID 0x0001002E00000500, SYND 0x5A020001, CONFIG 0x270000007D, RasCap 0x3B at +0x90.
         var body = Section("cper/whea/TestErrorMultiple2.bin", 2);
         Assert.True(XpfMcaSectionView.TryRead(body, out var v));
-        Assert.Equal(2u, v.VersionNumber);
-        Assert.Equal(2u, v.CpuVendor);
-        Assert.Equal(27u, v.BankNumber);
-        Assert.Equal(0x982000000002080Bul, v.Status);
-        Assert.Equal(0xD01A0FFE00000000ul, v.Misc);
-        Assert.Equal(272, v.DocumentedLength);
+        // The values WindowsSectionTests reads by hand from these bytes on the model; the view reads what the model reads.
+        AgreesWithModel(body);
         Assert.True(v.HasApicId);
         Assert.True(v.HasGlobalCapability);
         Assert.True(v.HasAmdExtendedRegisters);
@@ -97,13 +79,9 @@ public sealed class XpfMcaSectionViewTests
         // count 10, APIC ID 11, register 0 0x001000B000000000, register 1 (SYND) 0x4D000014, recovery info 0.
         var body = Section("cper/whea/TestErrorMultiple1.bin", 2);
         Assert.True(XpfMcaSectionView.TryRead(body, out var v));
-        Assert.Equal(3u, v.VersionNumber);
-        Assert.Equal(11u, v.ProcessorNumber);
-        Assert.Equal(0xBAA00000000C0135ul, v.Status);
+        // The values WindowsSectionTests reads by hand from these bytes on the model; the view reads what the model reads.
+        AgreesWithModel(body);
         Assert.True(v.IsValid);
-        Assert.True(v.IsUncorrected);
-        Assert.Equal(10u, v.ExtendedRegisterCount);
-        Assert.Equal(11u, v.ApicId);
         var registers = v.ExtendedRegisters;
         Assert.Equal(10, registers.Count);
         Assert.True(registers.MoveNext());
@@ -125,15 +103,8 @@ public sealed class XpfMcaSectionViewTests
         var body = Section("cper/whea-edk2/whea_06.bin", 2);
         Assert.Equal(289, body.Length);
         Assert.True(XpfMcaSectionView.TryRead(body, out var v));
-        Assert.Equal(3u, v.VersionNumber);
-        Assert.Equal(1u, v.CpuVendor);
-        Assert.Equal(16u, v.ProcessorNumber);
-        Assert.Equal(7u, v.BankNumber);
-        Assert.Equal(0x9C00004001010092ul, v.Status);
-        Assert.Equal("memory controller error: read, channel 2", McaRegisters.DescribeErrorCode(v.McaErrorCode));
-        Assert.Equal(0x6B3E7C00ul, v.Address);
-        Assert.Equal(0x200805C2B0201086ul, v.Misc);
-        Assert.Equal(0x12u, v.ApicId);
+        // The values WindowsSectionTests reads by hand from these bytes on the model; the view reads what the model reads.
+        AgreesWithModel(body);
         Assert.True(v.HasGlobalCapability);
         Assert.True(v.HasRecoveryInfo); // through RecoveryKernel (byte 282); the reserved tail is cut
         Assert.False(v.HasAmdExtendedRegisters);

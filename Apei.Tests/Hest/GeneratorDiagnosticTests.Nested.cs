@@ -45,16 +45,17 @@ public sealed partial class GeneratorDiagnosticTests
                 public static int Span(ReadOnlySpan<byte> b) => ProbeOuterView.TryRead(b, out var v) ? v.StatusRegister.Length + v.Inner.Length : 0;
             }
             """);
-        AssertCompiles(diagnostics, compilation);
-        var generated = Generated(compilation, "Probe.ProbeOuter.g.cs");
-        Assert.Contains("(4, \"statusRegister\", \"Status register\", global::ApeiKit.GenericAddress.Layout),", generated, StringComparison.Ordinal);
-        Assert.Contains("(16, \"inner\", \"Inner\", global::Probe.ProbeInner.LayoutDef),", generated, StringComparison.Ordinal);
-        Assert.Contains("public const int InnerOffset = 16;", generated, StringComparison.Ordinal);
+        var generated = GeneratedFrom(diagnostics, compilation, "Probe.ProbeOuter.g.cs");
+        TextAssert.ContainsAll(generated,
+            "(4, \"statusRegister\", \"Status register\", global::ApeiKit.GenericAddress.Layout),",
+            "(16, \"inner\", \"Inner\", global::Probe.ProbeInner.LayoutDef),",
+            "public const int InnerOffset = 16;");
         // The flat layout holds Count and After, not the nested structures (the describers walk those as objects).
         string layout = generated[generated.IndexOf("LayoutDef = new", StringComparison.Ordinal)..];
         layout = layout[..layout.IndexOf("});", StringComparison.Ordinal)];
-        Assert.Contains("CountField", layout, StringComparison.Ordinal);
-        Assert.Contains("AfterField", layout, StringComparison.Ordinal);
+        TextAssert.ContainsAll(layout,
+            "CountField",
+            "AfterField");
         Assert.DoesNotContain("StatusRegisterField", layout, StringComparison.Ordinal);
         Assert.DoesNotContain("InnerField", layout, StringComparison.Ordinal);
     }
