@@ -148,15 +148,8 @@ public sealed partial class GeneratorDiagnosticTests
                 [Field(0, 4, FieldKind.Flags)] public partial uint ValidationBits { get; set; }
                 [Field(4, 8, FieldKind.Hex, ValidBit = 0)] public partial ulong PhysicalAddress { get; set; }
             """ + "\n    " + line + "\n}\n";
-        var (diagnostics, _) = Run(source);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         // The location is the faulty field's attribute, on the line that declares it.
-        var span = d.Location.GetLineSpan();
-        Assert.Equal("Probe.cs", span.Path);
-        Assert.Equal(Array.FindIndex(source.Split('\n'), l => l.Contains(line, StringComparison.Ordinal)), span.StartLinePosition.Line);
+        AssertOneError(source, id, message, line);
     }
 
     [Fact]
@@ -242,7 +235,7 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("LibCper = \":Int:8\"", "'Count': libcper member 'count': digits are for Hex only")]
     public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message)
     {
-        var (diagnostics, _) = Run(Header + """
+        AssertOneError(Header + """
             /// <summary>Probe.</summary>
             [Layout("Probe section", 16, "test clause")]
             public sealed partial class ProbeSection : FixedSectionBody
@@ -254,10 +247,7 @@ public sealed partial class GeneratorDiagnosticTests
             """ + arguments + """
             )] public partial ulong Count { get; set; }
             }
-            """);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal("APK004", d.Id);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            """, "APK004", message);
     }
 
     [Theory]
@@ -265,7 +255,7 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("SectionGuid = \"CperGuids.NoSuchSection\"", "APK003", "'CperGuids.NoSuchSection' named by SectionGuid of 'ProbeSection' is not a member in scope")]
     public void A_faulty_section_declaration_is_a_build_error(string arguments, string id, string message)
     {
-        var (diagnostics, _) = Run(Header + """
+        AssertOneError(Header + """
             /// <summary>Probe.</summary>
             [Layout("Probe section", 16, "test clause",
             """ + arguments + """
@@ -275,10 +265,7 @@ public sealed partial class GeneratorDiagnosticTests
                 /// <summary>Address.</summary>
                 [Field(0, 8, FieldKind.Hex)] public partial ulong PhysicalAddress { get; set; }
             }
-            """);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            """, id, message);
     }
 
     // A layout whose parts depend on its values (the Windows XPF MCA section's shape): a field whose form a version picks,
@@ -472,14 +459,7 @@ public sealed partial class GeneratorDiagnosticTests
             : line.StartsWith("[Field", StringComparison.Ordinal)
             ? VariableProbe.Replace("[Field(12, 4, Nested = \"ProbePart\", Inline = true)] private partial byte[] Part { get; }", line, StringComparison.Ordinal)
             : VariableProbe.Replace("public sealed partial class ProbeSection", line + "\npublic sealed partial class ProbeSection", StringComparison.Ordinal)) + "\n}\n";
-        var (diagnostics, _) = Run(source);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        var span = d.Location.GetLineSpan();
-        Assert.Equal("Probe.cs", span.Path);
-        Assert.Equal(Array.FindIndex(source.Split('\n'), l => l.Contains(line, StringComparison.Ordinal)), span.StartLinePosition.Line);
+        AssertOneError(source, id, message, line);
     }
 
     [Fact]
@@ -505,6 +485,21 @@ public sealed partial class GeneratorDiagnosticTests
         Assert.Empty(diagnostics);
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    // The one diagnostic the generator reported for source: an error with this id and message, and, given line, reported
+    // in Probe.cs on the line of source that holds it.
+    private static void AssertOneError(string source, string id, string message, string? line = null)
+    {
+        var (diagnostics, _) = Run(source);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        if (line is null) return;
+        var span = d.Location.GetLineSpan();
+        Assert.Equal("Probe.cs", span.Path);
+        Assert.Equal(Array.FindIndex(source.Split('\n'), l => l.Contains(line, StringComparison.Ordinal)), span.StartLinePosition.Line);
     }
 
     // The text of the generated file whose path ends with fileName, once the generator reported nothing and its output

@@ -75,10 +75,6 @@ public sealed partial class GeneratorDiagnosticTests
         "APK004", "'A': the nested 'ProbeInner' is 8 bytes, the field 12")]
     public void A_faulty_nested_field_is_a_build_error(string line, string id, string message)
     {
-        var (diagnostics, _) = Run(Header + NestedProbe + "    " + line + "\n}\n");
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        AssertOneError(Header + NestedProbe + "    " + line + "\n}\n", id, message);
     }
 }
