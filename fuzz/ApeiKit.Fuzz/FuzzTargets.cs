@@ -113,6 +113,22 @@ public static class FuzzTargets
         SameBytes(encoded, encode(again), what + " second round trip");
     }
 
+    /// <summary>A strict decode of a span (views read on the way count as part of it).</summary>
+    private delegate T SpanDecode<T>(ReadOnlySpan<byte> source);
+
+    /// <summary>What <paramref name="decode"/> makes of <paramref name="input"/>, or null when it refuses it with the documented <see cref="ApeiContentException"/>.</summary>
+    private static T? OrRefused<T>(ReadOnlySpan<byte> input, SpanDecode<T> decode) where T : class
+    {
+        try
+        {
+            return decode(input);
+        }
+        catch (ApeiContentException)
+        {
+            return null;
+        }
+    }
+
     private static void SameBytes(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, string what)
     {
         if (!expected.SequenceEqual(actual))
@@ -274,14 +290,7 @@ public static class FuzzTargets
         var body = input[1..];
 
         long before = Allocated();
-        CperSectionBody? model = null;
-        try
-        {
-            model = CperSections.DecodeBody(type, body, 1);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        var model = OrRefused(body, b => CperSections.DecodeBody(type, b, 1));
         DecodeBudget(before, input.Length, $"section {type} decode");
         if (model is not null)
         {
@@ -363,14 +372,8 @@ public static class FuzzTargets
         {
         }
 
-        BootErrorRegion? decoded = null;
-        try
-        {
-            decoded = BootErrorRegion.Decode(region, table.Length);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        int regionOffset = table.Length;
+        var decoded = OrRefused(region, b => BootErrorRegion.Decode(b, regionOffset));
         DecodeBudget(before, input.Length, "BERT table, validator and region decode");
         if (decoded is not null)
         {
@@ -404,14 +407,7 @@ public static class FuzzTargets
         {
         }
 
-        HestTableModel? model = null;
-        try
-        {
-            model = HestTableModel.DecodePrefix(input, out _);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        var model = OrRefused(input, static b => HestTableModel.DecodePrefix(b, out _));
 
         try
         {
@@ -441,17 +437,13 @@ public static class FuzzTargets
     private static void ActionTableTarget(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        ActionTableModel? model = null;
-        try
+        var model = OrRefused(input, static b =>
         {
-            var table = ActionTable.Read(input);
+            var table = ActionTable.Read(b);
             _ = table.Header.OemId;
             for (int i = 0; i < table.EntriesPresent; i++) _ = table[i].Describe(table.Kind);
-            model = ActionTableModel.Decode(input);
-        }
-        catch (ApeiContentException)
-        {
-        }
+            return ActionTableModel.Decode(b);
+        });
         foreach (var f in ActionTableValidator.Validate(input)) _ = f.ToString();
         DecodeBudget(before, input.Length, "ERST/EINJ view, model and validator");
         if (model is not null)
@@ -470,20 +462,16 @@ public static class FuzzTargets
     private static void ErstStoreTarget(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        ErstStore? store = null;
-        try
+        var store = OrRefused(input, static b =>
         {
-            var view = ErstStoreView.Read(input);
+            var view = ErstStoreView.Read(b);
             for (int i = 0; i < view.SlotCount; i++)
             {
                 _ = view.StateOf(i);
                 _ = view.RecordIn(i).Length;
             }
-            store = ErstStore.Decode(input);
-        }
-        catch (ApeiContentException)
-        {
-        }
+            return ErstStore.Decode(b);
+        });
         DecodeBudget(before, input.Length, "ERST store view and model");
         if (store is not null) SameBytes(input, store.Encode(), "ERST store re-encode");
         RenderJson(input, static (b, v) => ErstStoreDescriber.Describe(b, 0, v), "ErstStoreDescriber");
