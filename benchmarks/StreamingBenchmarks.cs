@@ -184,19 +184,9 @@ public class StreamingBenchmarks
         return errors;
     }
 
-    private sealed class NullVisitor : StructureVisitor
+    private sealed class NullVisitor : ApeiKit.Tests.SilentVisitor
     {
         public static readonly NullVisitor Instance = new();
         public override bool WantsLabels => false; // as the JSON renderer: the describers' cost without labels
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
-        public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits) { }
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void JsonOnly(string json, string? value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
-        protected override void OnError(ApeiContentException error) { }
     }
 }

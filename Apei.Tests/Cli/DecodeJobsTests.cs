@@ -7,7 +7,7 @@ namespace ApeiKit.Tests.Cli;
 /// </summary>
 public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
 {
-    private static string MixedInput()
+    private string MixedInput()
     {
         var parts = new List<byte[]>();
         foreach (var f in Fixtures.Files("cper/whea", "*.bin")) parts.Add(Fixtures.Bytes(f));
@@ -15,9 +15,7 @@ public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
         parts.Insert(6, new byte[4096]); // padding
         var last = Fixtures.Bytes("cper/whea/TestErrorMemory1.bin");
         parts.Add(last[..(last.Length - 40)]); // cut short by the end of the input
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-jobs-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, [.. parts.SelectMany(p => p)]);
-        return path;
+        return Write("mixed.bin", [.. parts.SelectMany(p => p)]);
     }
 
     [Theory]
@@ -29,23 +27,16 @@ public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
     public void Two_jobs_print_what_one_job_prints(string format, string style)
     {
         string input = MixedInput();
-        try
-        {
-            string[] Args(string jobs) => style == "apeikit"
-                ? ["decode", "-f", format, "-j", jobs, input]
-                : ["decode", "-f", format, "--json-style", style, "-j", jobs, input];
-            var one = CliRunner.Run(Args("1"));
-            var two = CliRunner.Run(Args("2"));
-            Assert.Equal(1, one.ExitCode); // the garbage and the record cut short are errors
-            Assert.True(one.Out.Length > 10_000, one.Error);
-            Assert.Equal(one.Out, two.Out);
-            Assert.Equal(one.Error, two.Error);
-            Assert.Equal(one.ExitCode, two.ExitCode);
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        string[] Args(string jobs) => style == "apeikit"
+            ? ["decode", "-f", format, "-j", jobs, input]
+            : ["decode", "-f", format, "--json-style", style, "-j", jobs, input];
+        var one = CliRunner.Run(Args("1"));
+        var two = CliRunner.Run(Args("2"));
+        Assert.Equal(1, one.ExitCode); // the garbage and the record cut short are errors
+        Assert.True(one.Out.Length > 10_000, one.Error);
+        Assert.Equal(one.Out, two.Out);
+        Assert.Equal(one.Error, two.Error);
+        Assert.Equal(one.ExitCode, two.ExitCode);
     }
 
     /// <summary>
@@ -59,42 +50,28 @@ public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
     public void One_job_into_the_process_stdout_prints_what_the_other_paths_print(string style)
     {
         string input = MixedInput();
-        try
-        {
-            var shell = CliRunner.Shell($"$APEIKIT decode -f ndjson --json-style {style} -j 1 '{input}' > one.ndjson 2> one.err; echo $? > one.rc", Dir);
-            Assert.Equal(0, shell.ExitCode);
-            var inProcess = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "1", input);
-            var two = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "2", input);
-            string written = File.ReadAllText(PathOf("one.ndjson"));
-            Assert.True(written.Length > 10_000, File.ReadAllText(PathOf("one.err")));
-            Assert.Equal(inProcess.Out, written);
-            Assert.Equal(two.Out, written);
-            Assert.Equal(inProcess.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(PathOf("one.err")));
-            Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(PathOf("one.rc")).Trim());
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        var shell = CliRunner.Shell($"$APEIKIT decode -f ndjson --json-style {style} -j 1 '{input}' > one.ndjson 2> one.err; echo $? > one.rc", Dir);
+        Assert.Equal(0, shell.ExitCode);
+        var inProcess = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "1", input);
+        var two = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "2", input);
+        string written = File.ReadAllText(PathOf("one.ndjson"));
+        Assert.True(written.Length > 10_000, File.ReadAllText(PathOf("one.err")));
+        Assert.Equal(inProcess.Out, written);
+        Assert.Equal(two.Out, written);
+        Assert.Equal(inProcess.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(PathOf("one.err")));
+        Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(PathOf("one.rc")).Trim());
     }
 
     [Fact]
     public void The_libcper_dialect_reports_what_it_skips_and_renders_the_rest()
     {
         string input = MixedInput();
-        try
-        {
-            int records = Fixtures.Files("cper/whea", "*.bin").Count();
-            var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "-j", "2", input);
-            Assert.Equal(1, r.ExitCode);
-            Assert.Equal(records, r.Out.TrimEnd('\n').Split('\n').Length);
-            Assert.Contains(r.ErrorLines, l => l.Contains("Unrecognised bytes at 0x", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
-            Assert.Contains(r.ErrorLines, l => l.Contains($"CPER record #{records + 1} at offset", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
-            Assert.DoesNotContain(r.ErrorLines, l => l.Contains("4096 bytes", StringComparison.Ordinal)); // padding is not reported
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        int records = Fixtures.Files("cper/whea", "*.bin").Count();
+        var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "-j", "2", input);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(records, r.Out.TrimEnd('\n').Split('\n').Length);
+        Assert.Contains(r.ErrorLines, l => l.Contains("Unrecognised bytes at 0x", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
+        Assert.Contains(r.ErrorLines, l => l.Contains($"CPER record #{records + 1} at offset", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
+        Assert.DoesNotContain(r.ErrorLines, l => l.Contains("4096 bytes", StringComparison.Ordinal)); // padding is not reported
     }
 }

@@ -13,7 +13,7 @@ namespace ApeiKit.Tests.Cli;
 /// WHEA-Logger event XML, a lone section) are recognised by decode and stats, framed by the same reader, and give
 /// exactly the records (or sections) of the binary each fixture was built from (fixtures/fleet/make.py).
 /// </summary>
-public sealed class FleetInputTests
+public sealed class FleetInputTests() : TempDirectoryTests("apeikit-fleet-")
 {
     private static byte[] Whea(string name) => Fixtures.Bytes("cper/whea/" + name);
     private static byte[] Edk2(string name) => Fixtures.Bytes("cper/whea-edk2/" + name);
@@ -246,19 +246,10 @@ public sealed class FleetInputTests
     {
         // whea-events.xml holds a Service Control Manager event between its two WHEA-Logger events: bert build uses two
         // records and says the third event was skipped, as decode does (nothing lost silently).
-        string dir = Path.Combine(Path.GetTempPath(), $"apeikit-notice-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string file = Fleet("whea-events.xml");
-            var r = CliRunner.Run("bert", "build", file, "--region-address", "0x7FF00000", "-o", Path.Combine(dir, "BERT"), "--region-out", Path.Combine(dir, "region"));
-            Assert.True(r.ExitCode == 0, r.Error);
-            Assert.Contains($"apeikit: {file}: 1 event(s) of other providers (not WHEA-Logger) and without RawData skipped", r.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string file = Fleet("whea-events.xml");
+        var r = CliRunner.Run("bert", "build", file, "--region-address", "0x7FF00000", "-o", PathOf("BERT"), "--region-out", PathOf("region"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains($"apeikit: {file}: 1 event(s) of other providers (not WHEA-Logger) and without RawData skipped", r.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -341,26 +332,14 @@ public sealed class FleetInputTests
     public void Encode_reads_back_decode_output_that_names_sources()
     {
         string a = Fixtures.Path("cper/whea/TestErrorMemory1.bin"), b = Fleet("whea-events.xml");
-        string json = Path.Combine(Path.GetTempPath(), $"apeikit-src-{Guid.NewGuid():N}.json"), back = json + ".bin";
-        try
-        {
-            File.WriteAllText(json, CliRunner.Run("decode", "-f", "json", a, b).Out);
-            var r = CliRunner.Run("encode", json, "-o", back);
-            Assert.True(r.ExitCode == 0, r.Error);
-            Assert.Equal([.. Whea("TestErrorMemory1.bin"), .. Edk2("whea_01.bin"), .. Edk2("whea_02.bin")], File.ReadAllBytes(back));
-        }
-        finally
-        {
-            File.Delete(json);
-            File.Delete(back);
-        }
+        string json = PathOf("sources.json"), back = PathOf("sources.bin");
+        File.WriteAllText(json, CliRunner.Run("decode", "-f", "json", a, b).Out);
+        var r = CliRunner.Run("encode", json, "-o", back);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal([.. Whea("TestErrorMemory1.bin"), .. Edk2("whea_01.bin"), .. Edk2("whea_02.bin")], File.ReadAllBytes(back));
     }
 
-    private static byte[] LibCper(string name)
-    {
-        var text = File.ReadAllText(Fixtures.Path("cper/libcper/" + name));
-        return Convert.FromHexString(string.Concat(text.Where(char.IsAsciiHexDigit)));
-    }
+    private static byte[] LibCper(string name) => Fixtures.Binary("cper/libcper/" + name);
 
     [Fact]
     public void A_rasdaemon_database_gives_its_sections_rebuilt_from_the_rows()

@@ -66,58 +66,43 @@ public class SimulateCommandTests
     }
 }
 
-public class SimulateDumpTests
+public class SimulateDumpTests() : TempDirectoryTests("apeikit-dump-")
 {
     [Fact]
     public void Dumped_guest_region_decodes_with_the_region_decoder_and_shows_the_last_records()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            var r = CliRunner.Run("simulate", "--dump", dir, "--format", "json");
-            Assert.Equal(0, r.ExitCode);
-            var decoded = CliRunner.Run("decode", "--hest", Path.Combine(dir, "guest-HEST.bin"), "--region", Path.Combine(dir, "guest-hardware_errors.bin"),
-                "--region-base", "0x7FF10000");
-            Assert.True(decoded.ExitCode == 0, decoded.Error);
-            // Every guest record was acknowledged: all five sources are empty and acknowledged at the end.
-            Assert.Equal(5, CountOf(decoded.Out, "Read ack: acknowledged"));
-            Assert.Equal(5, CountOf(decoded.Out, "Record: empty"));
-            var host = CliRunner.Run("decode", "--hest", Path.Combine(dir, "host-HEST.bin"), "--region", Path.Combine(dir, "host-hardware_errors.bin"));
-            Assert.True(host.ExitCode == 0, host.Error);
-            Assert.Contains("ARMv8 SEA", host.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        string dir = Dir;
+        var r = CliRunner.Run("simulate", "--dump", dir, "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        var decoded = CliRunner.Run("decode", "--hest", Path.Combine(dir, "guest-HEST.bin"), "--region", Path.Combine(dir, "guest-hardware_errors.bin"),
+            "--region-base", "0x7FF10000");
+        Assert.True(decoded.ExitCode == 0, decoded.Error);
+        // Every guest record was acknowledged: all five sources are empty and acknowledged at the end.
+        Assert.Equal(5, CountOf(decoded.Out, "Read ack: acknowledged"));
+        Assert.Equal(5, CountOf(decoded.Out, "Record: empty"));
+        var host = CliRunner.Run("decode", "--hest", Path.Combine(dir, "host-HEST.bin"), "--region", Path.Combine(dir, "host-hardware_errors.bin"));
+        Assert.True(host.ExitCode == 0, host.Error);
+        Assert.Contains("ARMv8 SEA", host.Out, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Dump_that_would_overwrite_the_scenario_it_reads_is_refused_and_the_scenario_is_kept()
     {
-        var dir = Directory.CreateTempSubdirectory("apeikit-dump-").FullName;
-        try
-        {
-            string scenario = Path.Combine(dir, "guest-HEST.bin"); // a dump file name
-            File.WriteAllText(scenario, CliRunner.Run("simulate", "--print-default").Out);
-            byte[] before = File.ReadAllBytes(scenario);
-            var r = CliRunner.Run("simulate", scenario, "--dump", dir);
-            Assert.Equal(2, r.ExitCode);
-            Assert.Contains("is also an input", r.Error, StringComparison.Ordinal);
-            Assert.Equal(before, File.ReadAllBytes(scenario));
-            Assert.False(File.Exists(Path.Combine(dir, "host-HEST.bin")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string dir = Dir;
+        string scenario = Path.Combine(dir, "guest-HEST.bin"); // a dump file name
+        File.WriteAllText(scenario, CliRunner.Run("simulate", "--print-default").Out);
+        byte[] before = File.ReadAllBytes(scenario);
+        var r = CliRunner.Run("simulate", scenario, "--dump", dir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is also an input", r.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(scenario));
+        Assert.False(File.Exists(Path.Combine(dir, "host-HEST.bin")));
     }
 
     [Fact]
     public void Dump_into_a_directory_that_does_not_exist_is_refused_and_creates_nothing()
     {
-        var parent = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}");
+        var parent = PathOf("absent");
         var dir = Path.Combine(parent, "a", "b");
         var r = CliRunner.Run("simulate", "--dump", dir);
         Assert.Equal(2, r.ExitCode);
@@ -178,7 +163,8 @@ public class SimulateHardeningTests
     [Fact]
     public void Unreadable_scenario_file_stays_a_usage_error()
     {
-        var r = CliRunner.Run("simulate", Path.Combine(Path.GetTempPath(), $"apeikit-missing-{Guid.NewGuid():N}.json"));
+        using var missing = TempFile.Named(".json");
+        var r = CliRunner.Run("simulate", missing.Path);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("cannot read", r.Error, StringComparison.Ordinal);
     }

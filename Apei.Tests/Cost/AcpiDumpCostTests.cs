@@ -56,21 +56,13 @@ public class AcpiDumpCostTests
     [Fact]
     public void Hest_check_of_a_dump_without_hest_lists_20_names_and_counts_the_rest()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-dump-{Guid.NewGuid():N}.txt");
-        File.WriteAllBytes(path, ManyTables(10_000));
-        try
-        {
-            var r = CliRunner.Run("hest", "check", path);
-            Assert.Equal(2, r.ExitCode);
-            Assert.Contains("SSDT19 ... and 9980 more (10000 tables)", r.Error, StringComparison.Ordinal);
-            Assert.True(r.Error.Length < 1000, r.Error);
-            r = CliRunner.Run("decode", "--table", "HEST", path);
-            Assert.Contains("... and 9980 more", r.Error, StringComparison.Ordinal);
-            Assert.True(r.Error.Length < 1000, r.Error);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(ManyTables(10_000), ".txt");
+        var r = CliRunner.Run("hest", "check", temp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("SSDT19 ... and 9980 more (10000 tables)", r.Error, StringComparison.Ordinal);
+        Assert.True(r.Error.Length < 1000, r.Error);
+        r = CliRunner.Run("decode", "--table", "HEST", temp.Path);
+        Assert.Contains("... and 9980 more", r.Error, StringComparison.Ordinal);
+        Assert.True(r.Error.Length < 1000, r.Error);
     }
 }

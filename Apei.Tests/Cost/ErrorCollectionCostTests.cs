@@ -76,22 +76,14 @@ public class ErrorCollectionCostTests
     [Fact]
     public void Decode_of_a_block_of_20k_bad_entries_prints_a_few_error_lines()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-cost-{Guid.NewGuid():N}.bin");
-        File.WriteAllBytes(path, CostTestData.GesbOfEmptyEntries(20_000));
-        try
-        {
-            var r = CliRunner.Run("decode", "-i", "gesb", "-f", "json", "--max-record-size", "2MiB", path); // 1.44 MB: above the default record size limit
-            Assert.Equal(1, r.ExitCode);
-            var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.True(lines.Length <= 10, $"{lines.Length} error lines");
-            Assert.Contains("19997 more like this", r.Error, StringComparison.Ordinal);
-            using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
-            Assert.Equal(20_000, doc.RootElement.GetProperty("entries").GetArrayLength());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(CostTestData.GesbOfEmptyEntries(20_000));
+        var r = CliRunner.Run("decode", "-i", "gesb", "-f", "json", "--max-record-size", "2MiB", temp.Path); // 1.44 MB: above the default record size limit
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length <= 10, $"{lines.Length} error lines");
+        Assert.Contains("19997 more like this", r.Error, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.Equal(20_000, doc.RootElement.GetProperty("entries").GetArrayLength());
     }
 
     private sealed class CountingList : ICollection<ApeiContentException>

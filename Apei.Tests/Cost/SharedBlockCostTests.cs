@@ -6,7 +6,7 @@ using ApeiKit.Tests.Cli;
 namespace ApeiKit.Tests.Cost;
 
 /// <summary>Issue #19 row: GHES sources sharing a register or block are found, the block is decoded once, and hest check warns.</summary>
-public class SharedBlockCostTests
+public class SharedBlockCostTests() : TempDirectoryTests("apeikit-shared-")
 {
     private const ulong Base = 0x7FFF_0000;
 
@@ -75,25 +75,17 @@ public class SharedBlockCostTests
         block.CopyTo(region1, (int)(layout1.Entries[0].BlockAddress - Base));
         var (hest, region, layout) = Build(50, (uint)block.Length, r => { for (int i = 1; i < 50; i++) ShareRegister(r, i, 0); });
         block.CopyTo(region, (int)(layout.Entries[0].BlockAddress - Base));
-        string dir = Path.Combine(Path.GetTempPath(), $"apeikit-shared-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
+        string dir = Dir;
+        File.WriteAllBytes(Path.Combine(dir, "one.hest"), hest1);
+        File.WriteAllBytes(Path.Combine(dir, "one.region"), region1);
+        File.WriteAllBytes(Path.Combine(dir, "all.hest"), hest);
+        File.WriteAllBytes(Path.Combine(dir, "all.region"), region);
+        foreach (var format in new[] { "text", "json" })
         {
-            File.WriteAllBytes(Path.Combine(dir, "one.hest"), hest1);
-            File.WriteAllBytes(Path.Combine(dir, "one.region"), region1);
-            File.WriteAllBytes(Path.Combine(dir, "all.hest"), hest);
-            File.WriteAllBytes(Path.Combine(dir, "all.region"), region);
-            foreach (var format in new[] { "text", "json" })
-            {
-                var one = CliRunner.Run("decode", "-f", format, "--hest", Path.Combine(dir, "one.hest"), "--region", Path.Combine(dir, "one.region"));
-                var all = CliRunner.Run("decode", "-f", format, "--hest", Path.Combine(dir, "all.hest"), "--region", Path.Combine(dir, "all.region"));
-                Assert.True(all.Out.Length < one.Out.Length + 50 * 2000, $"{format}: {all.Out.Length} bytes for 50 sharing sources, {one.Out.Length} for one");
-                Assert.Equal(49, all.Out.Split("error status address register shared with source 0").Length - 1);
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
+            var one = CliRunner.Run("decode", "-f", format, "--hest", Path.Combine(dir, "one.hest"), "--region", Path.Combine(dir, "one.region"));
+            var all = CliRunner.Run("decode", "-f", format, "--hest", Path.Combine(dir, "all.hest"), "--region", Path.Combine(dir, "all.region"));
+            Assert.True(all.Out.Length < one.Out.Length + 50 * 2000, $"{format}: {all.Out.Length} bytes for 50 sharing sources, {one.Out.Length} for one");
+            Assert.Equal(49, all.Out.Split("error status address register shared with source 0").Length - 1);
         }
     }
 }

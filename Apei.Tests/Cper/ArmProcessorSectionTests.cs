@@ -145,11 +145,12 @@ public class ArmProcessorSectionTests
     public void Bit_flag_types_render_as_linux_reads_them()
     {
         string text = RenderTypes(0x02, 0x04, 0x08, 0x10);
-        Assert.Contains("Error information #0: cache error", text, StringComparison.Ordinal);
-        Assert.Contains("Error information #1: TLB error", text, StringComparison.Ordinal);
-        Assert.Contains("Error information #2: bus error", text, StringComparison.Ordinal);
-        Assert.Contains("Error information #3: micro-architectural error", text, StringComparison.Ordinal);
-        Assert.Contains("Cache error information", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "Error information #0: cache error",
+            "Error information #1: TLB error",
+            "Error information #2: bus error",
+            "Error information #3: micro-architectural error",
+            "Cache error information");
         Assert.DoesNotContain("Warning:", text, StringComparison.Ordinal);
         // A single 2 is cache here and in Linux (the old reading made it bus); no detection is involved.
         Assert.Contains("Error information #0: cache error", RenderTypes(0x02), StringComparison.Ordinal);
@@ -162,9 +163,10 @@ public class ArmProcessorSectionTests
     public void A_value_only_the_legacy_numbering_gives_meaning_is_reported(byte type, string legacyKind)
     {
         string text = RenderTypes(type);
-        Assert.Contains("Error information #0: unknown error type", text, StringComparison.Ordinal);
-        Assert.Contains($"Warning: Type 0x{type:X2} is not a UEFI 2.9A+ bit-flag value", text, StringComparison.Ordinal);
-        Assert.Contains($"UEFI 2.9-and-earlier numbering ({legacyKind})", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            "Error information #0: unknown error type",
+            $"Warning: Type 0x{type:X2} is not a UEFI 2.9A+ bit-flag value",
+            $"UEFI 2.9-and-earlier numbering ({legacyKind})");
         Assert.DoesNotContain("Cache error information", text, StringComparison.Ordinal); // shown raw, as Linux prints nothing type-specific
     }
 
@@ -183,8 +185,9 @@ public class ArmProcessorSectionTests
     public void The_setting_chooses_the_reading(ArmErrorTypeMode mode, string kind0, string kind2)
     {
         string text = RenderTypes(new CperDecodeOptions { ArmErrorTypes = mode }, 0, 2);
-        Assert.Contains($"Error information #0: {kind0}", text, StringComparison.Ordinal);
-        Assert.Contains($"Error information #1: {kind2}", text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text,
+            $"Error information #0: {kind0}",
+            $"Error information #1: {kind2}");
         Assert.Equal(mode == ArmErrorTypeMode.BitFlags, text.Contains("Warning: Type 0x00", StringComparison.Ordinal));
         if (mode is ArmErrorTypeMode.Legacy or ArmErrorTypeMode.LibCper) Assert.Contains("(chosen by the ARM error type setting)", text, StringComparison.Ordinal);
     }
@@ -281,8 +284,7 @@ public class ArmProcessorSectionTests
         ContentError.AssertSays(e, structure, field, Body + at, expected, found);
         var (errors, text) = CperTestRecords.Describe(record);
         Assert.Equal(1, errors);
-        Assert.Contains(shown, text, StringComparison.Ordinal);
-        Assert.Contains(walkedOn, text, StringComparison.Ordinal);
+        TextAssert.ContainsAll(text, shown, walkedOn);
         CperTestRecords.AssertModelKeepsTheBytes(record);
     }
 

@@ -142,24 +142,22 @@ public sealed class ArmProcessorSectionViewTests
         // A register array size past SectionLength: the context walk stops, incomplete, and no vendor bytes are claimed.
         var overrun = (byte[])body.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(overrun.AsSpan(40 + 32 + 4), 10_000);
-        Assert.True(ArmProcessorSectionView.TryRead(overrun, out var v2));
-        Assert.Equal(1, v2.ErrorInfo.Count);
-        var contexts = v2.ContextInfo;
-        Assert.False(contexts.MoveNext());
-        Assert.False(contexts.Complete);
-        Assert.True(v2.VendorSpecificInfo.IsEmpty);
+        // And the section cut shorter than the header (20 bytes): no entries, contexts or vendor bytes, and no exception.
+        ProcessorWalk.AssertCutWalksStop(Parts, overrun, body);
 
         // The whole section: one entry, one context of 80 bytes (padded to 96), three vendor bytes.
         Assert.True(ArmProcessorSectionView.TryRead(body, out var v3));
         Assert.Equal([1, 2, 3], v3.VendorSpecificInfo.ToArray());
         foreach (var e in v3.ErrorInfo) Assert.Equal(ArmErrorKind.Cache, e.KindUnder(v3.GetTypeEncoding()));
+    }
 
-        // Shorter than the header: no entries, contexts or vendor bytes, and no exception.
-        Assert.True(ArmProcessorSectionView.TryRead(body.AsSpan(0, 20), out var v4));
-        Assert.Equal(0, v4.ErrorInfo.Count);
-        Assert.False(v4.ContextInfo.MoveNext());
-        Assert.True(v4.VendorSpecificInfo.IsEmpty);
-        Assert.False(ArmProcessorSectionView.TryRead(body.AsSpan(0, 3), out _));
+    private static ProcessorWalk Parts(ReadOnlySpan<byte> body)
+    {
+        if (!ArmProcessorSectionView.TryRead(body, out var v)) return default;
+        var contexts = v.ContextInfo;
+        bool any = contexts.MoveNext();
+        if (any) while (contexts.MoveNext()) { }
+        return new(true, v.ErrorInfo.Count, any, contexts.Complete, v.VendorSpecificInfo.Length);
     }
 
     [Fact]

@@ -119,41 +119,63 @@ public sealed class ArmRasWalkCountTests
 {
     /// <summary>
     /// Reading a node costs a constant number of walks of its auxiliary data whatever it holds: each walk visits every
-    /// context, so a walk per syndrome or per pair (the enumerators once re-measured for each Current) made a record with
-    /// N contexts and N pairs cost ~N² context visits. Counted (Debug builds count <c>Measure</c> and <c>Walk</c> calls), not timed.
+    /// context, so a walk per syndrome or per pair made a record with N contexts and N pairs cost ~N² context visits.
+    /// Enumerated: the enumerators once re-measured for each Current. By index: a syndrome needs only the node's offsets
+    /// (no walk), and the auxiliary data view the section view gives keeps the walk it measured; each <c>GetSyndrome(i)</c>
+    /// and <c>GetPair(i)</c> once walked every context again. Counted (Debug builds count <c>Measure</c> and <c>Walk</c>
+    /// calls), not timed.
     /// </summary>
-    [Fact]
-    public void Reading_a_node_walks_its_auxiliary_data_a_constant_number_of_times()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reading_a_node_walks_its_auxiliary_data_a_constant_number_of_times(bool byIndex)
     {
-        Assert.Equal(Cost(1), Cost(16));
+        Assert.Equal(Cost(1, byIndex), Cost(16, byIndex));
 
-        static (int Measures, int Walks) Cost(int n)
+        static (int Measures, int Walks) Cost(int n, bool byIndex)
         {
             var aux = new ArmRasAuxiliaryData { Version = 1 };
             var s = new ArmRasSection { Revision = 1, AuxiliaryData = aux };
             for (int i = 0; i < n; i++)
             {
-                s.Syndromes.Add(new ArmRasSyndrome());
+                s.Syndromes.Add(new ArmRasSyndrome { ErrorRecordIndex = (uint)i });
                 aux.Contexts.Add(new ArmRasContext());
                 aux.Pairs.Add((new Guid(i + 1, 0, 0, new byte[8]), (ulong)i));
             }
             byte[] body = s.Encode();
             ArmRasSection.MeasureCalls = ArmRasAuxiliaryData.WalkCalls = 0;
             Assert.True(ArmRasSectionView.TryRead(body, out var v));
-            int syndromes = 0, contexts = 0, pairs = 0;
-            foreach (var d in v.Syndromes) syndromes += d.Bytes.Length > 0 ? 1 : 0;
-            var a = v.AuxiliaryData;
-            foreach (var c in a.Contexts) contexts += c.RegisterCountInBody + 1;
-            foreach (var p in a.Pairs) pairs += p.Key != Guid.Empty ? 1 : 0;
-            Assert.Equal((n, n, n), (syndromes, contexts, pairs));
-            var output = new System.Buffers.ArrayBufferWriter<byte>();
-            var w = new ApeiKit.Cper.LibCper.LcWriter();
-            w.Reset(output);
-            Assert.True(new ApeiKit.Cper.LibCper.LcArmRas().TryWrite(w, body));
-            w.Flush();
-            Assert.Equal(n, JsonDocument.Parse(output.WrittenMemory).RootElement.GetProperty("ArmRas").GetProperty("auxData").GetProperty("keyValuePairs").GetArrayLength());
-            return (ArmRasSection.MeasureCalls, ArmRasAuxiliaryData.WalkCalls);
+            if (byIndex) ReadByIndex(v, n);
+            else ReadEnumerated(v, body, n);
+            // By index each GetSyndrome(i) measures the node again (TryMeasureNode: its offsets, no context visited), so
+            // only the walks are held constant there.
+            return (byIndex ? 0 : ArmRasSection.MeasureCalls, ArmRasAuxiliaryData.WalkCalls);
         }
+    }
+
+    private static void ReadByIndex(ArmRasSectionView v, int n)
+    {
+        for (int i = 0; i < v.SyndromeCount; i++) Assert.Equal((uint)i, v.GetSyndrome(i).ErrorRecordIndex);
+        var a = v.AuxiliaryData;
+        for (int i = 0; i < a.PairCount; i++) Assert.Equal((ulong)i, a.GetPair(i).Value);
+        Assert.Equal(n, v.SyndromeCount);
+        Assert.Equal(n, a.PairCount);
+    }
+
+    private static void ReadEnumerated(ArmRasSectionView v, byte[] body, int n)
+    {
+        int syndromes = 0, contexts = 0, pairs = 0;
+        foreach (var d in v.Syndromes) syndromes += d.Bytes.Length > 0 ? 1 : 0;
+        var a = v.AuxiliaryData;
+        foreach (var c in a.Contexts) contexts += c.RegisterCountInBody + 1;
+        foreach (var p in a.Pairs) pairs += p.Key != Guid.Empty ? 1 : 0;
+        Assert.Equal((n, n, n), (syndromes, contexts, pairs));
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var w = new ApeiKit.Cper.LibCper.LcWriter();
+        w.Reset(output);
+        Assert.True(new ApeiKit.Cper.LibCper.LcArmRas().TryWrite(w, body));
+        w.Flush();
+        Assert.Equal(n, JsonDocument.Parse(output.WrittenMemory).RootElement.GetProperty("ArmRas").GetProperty("auxData").GetProperty("keyValuePairs").GetArrayLength());
     }
 }
 #endif

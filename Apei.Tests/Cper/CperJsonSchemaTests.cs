@@ -65,18 +65,11 @@ public class CperJsonSchemaTests
     [Fact]
     public void GeneratedDumpValidates()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"apeikit-schema-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
-        try
-        {
-            using (var file = File.Create(path)) CperDumpGenerator.Generate(file, 1 << 15, seed: 1234);
-            var decoded = CliRunner.Run("decode", "--format", "json", path);
-            var result = Evaluate(JsonNode.Parse(decoded.Out));
-            Assert.True(result.IsValid, string.Join("\n", Problems(result)));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Named();
+        using (var file = File.Create(temp.Path)) CperDumpGenerator.Generate(file, 1 << 15, seed: 1234);
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
     }
 
     private static JsonNode MemoryRecord()

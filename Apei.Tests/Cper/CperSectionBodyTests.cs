@@ -149,11 +149,8 @@ public class CperSectionBodyTests
     public void Firmware_reference_shorter_than_its_revision_layout_names_the_missing_field(string reason, string hex, string field, int offset, string expected, string found)
     {
         var e = Assert.Throws<ApeiContentException>(() => FirmwareErrorRecordReferenceSection.Decode(Convert.FromHexString(hex), 1000));
-        Assert.Equal("Firmware error record reference", e.Structure);
         Assert.True(field == e.Field, reason);
-        Assert.Equal(1000 + offset, e.Offset);
-        Assert.Equal(expected, e.Expected);
-        Assert.Equal(found, e.Found);
+        ContentError.AssertSays(e, "Firmware error record reference", field, 1000 + offset, expected, found);
     }
 
     [Fact]

@@ -28,10 +28,10 @@ public sealed partial class GeneratorDiagnosticTests
                 public static StructDef Layout => ProbeEntry.LayoutDef;
             }
             """);
-        AssertCompiles(diagnostics, compilation);
-        var generated = Generated(compilation, "Probe.ProbeEntry.g.cs");
-        Assert.Contains($"new(0, \"value\"),\n        new({bit}, \"{name}\"),", generated, StringComparison.Ordinal);
-        Assert.Contains("public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)", generated, StringComparison.Ordinal);
+        var generated = GeneratedFrom(diagnostics, compilation, "Probe.ProbeEntry.g.cs");
+        TextAssert.ContainsAll(generated,
+            $"new(0, \"value\"),\n        new({bit}, \"{name}\"),",
+            "public static bool TryRead(global::System.ReadOnlySpan<byte> source, out ProbeEntryView view)");
     }
 
     [Theory]
@@ -40,13 +40,10 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("[ValidationBit(64, \"far\")]", "APK004", "[ValidationBit(64, \"far\")] of 'ProbeEntry' needs a bit 0-63 and a name")]
     public void A_faulty_validation_bit_declaration_is_a_build_error(string attribute, string id, string message)
     {
-        var (diagnostics, _) = Run(Header + attribute + """
+        AssertOneError(Header + attribute + """
 
             [Layout("Probe structure", 8, "test clause", ValidationField = nameof(ValidationBits))]
-            """ + ProbeEntryClass);
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            """ + ProbeEntryClass, id, message);
     }
 
     // The probe structure both tests declare (on a new line under the attributes each puts before it): a validation field and

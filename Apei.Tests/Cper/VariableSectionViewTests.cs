@@ -25,6 +25,29 @@ public sealed class VariableSectionViewTests
         }
     }
 
+    /// <summary>
+    /// The device ID both CXL sections carry (UEFI 2.10 N.2.13, N.2.14): present, and vendor, device and slot number (bits
+    /// 15:3 of the slot field) as libcper's <c>deviceID</c> reads them.
+    /// </summary>
+    private static void AssertDeviceId(JsonElement id, bool hasVendorId, ulong vendorId, ulong deviceId, ulong slot)
+    {
+        Assert.True(hasVendorId);
+        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), vendorId);
+        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), deviceId);
+        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), slot >> 3);
+    }
+
+    /// <summary>
+    /// A member libcper printed (it prints one only when its validation bit is set): the view says it is valid, and reads
+    /// libcper's value (the member itself, or its <paramref name="valueMember"/>).
+    /// </summary>
+    private static void AssertMember(JsonElement section, string member, bool has, ulong value, string? valueMember = null)
+    {
+        Assert.True(section.TryGetProperty(member, out var m), $"libcper printed no {member}");
+        Assert.True(has, $"the view says {member} is not valid");
+        Assert.Equal((valueMember is null ? m : m.GetProperty(valueMember)).GetUInt64(), value);
+    }
+
     [Fact]
     public void Pcie_view_and_its_blocks_read_what_libcper_reads()
     {
@@ -95,13 +118,10 @@ public sealed class VariableSectionViewTests
         Assert.True(CxlProtocolErrorSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("agentType").GetProperty("value").GetByte(), v.AgentType);
         var id = s.GetProperty("deviceID");
-        Assert.True(v.HasVendorId);
-        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
-        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        AssertDeviceId(id, v.HasVendorId, v.VendorId, v.DeviceId, v.Slot);
         Assert.Equal(id.GetProperty("subsystemVendorID").GetUInt16(), v.SubsystemVendorId);
         Assert.Equal(id.GetProperty("subsystemDeviceID").GetUInt16(), v.SubsystemId);
         Assert.Equal(id.GetProperty("classCode").GetUInt16(), v.ClassCode);
-        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
         Assert.Equal(s.GetProperty("deviceSerial").GetUInt64(), v.DeviceSerialNumber);
         Assert.Equal(s.GetProperty("dvsecLength").GetUInt16(), v.CxlDvsecLength);
         Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlDVSEC").GetString()!), v.Dvsec.ToArray());
@@ -114,14 +134,11 @@ public sealed class VariableSectionViewTests
         Assert.True(CxlComponentEventSectionView.TryRead(body, out var v));
         Assert.Equal(s.GetProperty("length").GetUInt32(), v.Length);
         var id = s.GetProperty("deviceID");
-        Assert.True(v.HasVendorId);
-        Assert.Equal(id.GetProperty("vendorID").GetUInt16(), v.VendorId);
-        Assert.Equal(id.GetProperty("deviceID").GetUInt16(), v.DeviceId);
+        AssertDeviceId(id, v.HasVendorId, v.VendorId, v.DeviceId, v.Slot);
         Assert.Equal(id.GetProperty("functionNumber").GetByte(), v.FunctionNumber);
         Assert.Equal(id.GetProperty("deviceNumber").GetByte(), v.DeviceNumber);
         Assert.Equal(id.GetProperty("busNumber").GetByte(), v.BusNumber);
         Assert.Equal(id.GetProperty("segmentNumber").GetUInt16(), v.SegmentNumber);
-        Assert.Equal(id.GetProperty("slotNumber").GetUInt16(), v.Slot >> 3);
         Assert.True(v.HasValidLength);
         Assert.Equal(Convert.FromBase64String(s.GetProperty("cxlComponentEventLog").GetProperty("data").GetString()!), v.EventLog.ToArray());
     }
@@ -155,12 +172,9 @@ public sealed class VariableSectionViewTests
         Assert.Equal(s.TryGetProperty("busID", out var bus), v.HasBusId);
         Assert.Equal(bus.GetProperty("busNumber").GetUInt32(), v.BusId & 0xFFu);
         Assert.Equal(bus.GetProperty("segmentNumber").GetUInt32(), (uint)v.BusId >> 8);
-        Assert.Equal(s.TryGetProperty("busData", out var data), v.HasBusData);
-        Assert.Equal(data.GetUInt64(), v.BusData);
-        Assert.Equal(s.TryGetProperty("busRequestorID", out var requestor), v.HasRequestorId);
-        Assert.Equal(requestor.GetUInt64(), v.RequestorId);
-        Assert.Equal(s.TryGetProperty("targetID", out var target), v.HasTargetId);
-        Assert.Equal(target.GetUInt64(), v.TargetId);
+        AssertMember(s, "busData", v.HasBusData, v.BusData);
+        AssertMember(s, "busRequestorID", v.HasRequestorId, v.RequestorId);
+        AssertMember(s, "targetID", v.HasTargetId, v.TargetId);
         Assert.Equal(s.TryGetProperty("busAddress", out _), v.HasBusAddress);
         Assert.Equal(s.TryGetProperty("busCompleterID", out _), v.HasCompleterId);
         Assert.Equal(s.GetProperty("errorStatus").GetProperty("errorType").GetProperty("value").GetUInt64(), v.ErrorStatus >> 8 & 0xFF); // UEFI 2.10 N.2.2: Error Type is bits 8-15 of Error Status
@@ -171,18 +185,12 @@ public sealed class VariableSectionViewTests
     {
         var (body, s) = Load("generic", "GenericProcessor");
         Assert.True(ProcessorGenericSectionView.TryRead(body, out var v));
-        Assert.Equal(s.TryGetProperty("processorType", out var type), v.HasProcessorType);
-        Assert.Equal(type.GetProperty("value").GetUInt32(), v.ProcessorType);
-        Assert.Equal(s.TryGetProperty("errorType", out var error), v.HasErrorType);
-        Assert.Equal(error.GetProperty("value").GetUInt32(), v.ErrorType);
-        Assert.Equal(s.TryGetProperty("cpuVersionInfo", out var version), v.HasCpuVersion);
-        Assert.Equal(version.GetUInt64(), v.CpuVersion);
-        Assert.Equal(s.TryGetProperty("processorID", out var id), v.HasProcessorId);
-        Assert.Equal(id.GetUInt64(), v.ProcessorId);
-        Assert.Equal(s.TryGetProperty("requestorID", out var requestor), v.HasRequestorId);
-        Assert.Equal(requestor.GetUInt64(), v.RequestorId);
-        Assert.Equal(s.TryGetProperty("instructionIP", out var ip), v.HasInstructionIp);
-        Assert.Equal(ip.GetUInt64(), v.InstructionIp);
+        AssertMember(s, "processorType", v.HasProcessorType, v.ProcessorType, "value");
+        AssertMember(s, "errorType", v.HasErrorType, v.ErrorType, "value");
+        AssertMember(s, "cpuVersionInfo", v.HasCpuVersion, v.CpuVersion);
+        AssertMember(s, "processorID", v.HasProcessorId, v.ProcessorId);
+        AssertMember(s, "requestorID", v.HasRequestorId, v.RequestorId);
+        AssertMember(s, "instructionIP", v.HasInstructionIp, v.InstructionIp);
         Assert.Equal(s.TryGetProperty("processorISA", out _), v.HasProcessorIsa);
         Assert.Equal(s.TryGetProperty("targetAddress", out _), v.HasTargetAddress);
         var flags = s.GetProperty("flags");

@@ -634,7 +634,7 @@ public sealed class GeneratedHestLayoutTests
     }
 
     /// <summary>Keeps every field the walk reports, by absolute offset and JSON name: its bytes and whether it was called valid.</summary>
-    private sealed class FieldRecorder : StructureVisitor
+    private sealed class FieldRecorder : SilentVisitor
     {
         private readonly Dictionary<(long, string), (byte[] Raw, bool Valid)> _fields = [];
 
@@ -643,15 +643,8 @@ public sealed class GeneratedHestLayoutTests
         public ulong Value(FieldDef field, long structureOffset)
             => TryGet(structureOffset + field.Offset, field.Json, out var f) ? FieldDef.ReadLittleEndian(f.Raw) : throw new InvalidOperationException($"{field.Json} not described");
 
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
         public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
             => _fields[(offset, field.Json)] = (raw.ToArray(), valid);
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
         protected override void OnError(ApeiContentException error) => throw error;
     }
 }

@@ -45,16 +45,17 @@ public sealed partial class GeneratorDiagnosticTests
                 public static int Span(ReadOnlySpan<byte> b) => ProbeOuterView.TryRead(b, out var v) ? v.StatusRegister.Length + v.Inner.Length : 0;
             }
             """);
-        AssertCompiles(diagnostics, compilation);
-        var generated = Generated(compilation, "Probe.ProbeOuter.g.cs");
-        Assert.Contains("(4, \"statusRegister\", \"Status register\", global::ApeiKit.GenericAddress.Layout),", generated, StringComparison.Ordinal);
-        Assert.Contains("(16, \"inner\", \"Inner\", global::Probe.ProbeInner.LayoutDef),", generated, StringComparison.Ordinal);
-        Assert.Contains("public const int InnerOffset = 16;", generated, StringComparison.Ordinal);
+        var generated = GeneratedFrom(diagnostics, compilation, "Probe.ProbeOuter.g.cs");
+        TextAssert.ContainsAll(generated,
+            "(4, \"statusRegister\", \"Status register\", global::ApeiKit.GenericAddress.Layout),",
+            "(16, \"inner\", \"Inner\", global::Probe.ProbeInner.LayoutDef),",
+            "public const int InnerOffset = 16;");
         // The flat layout holds Count and After, not the nested structures (the describers walk those as objects).
         string layout = generated[generated.IndexOf("LayoutDef = new", StringComparison.Ordinal)..];
         layout = layout[..layout.IndexOf("});", StringComparison.Ordinal)];
-        Assert.Contains("CountField", layout, StringComparison.Ordinal);
-        Assert.Contains("AfterField", layout, StringComparison.Ordinal);
+        TextAssert.ContainsAll(layout,
+            "CountField",
+            "AfterField");
         Assert.DoesNotContain("StatusRegisterField", layout, StringComparison.Ordinal);
         Assert.DoesNotContain("InnerField", layout, StringComparison.Ordinal);
     }
@@ -74,10 +75,6 @@ public sealed partial class GeneratorDiagnosticTests
         "APK004", "'A': the nested 'ProbeInner' is 8 bytes, the field 12")]
     public void A_faulty_nested_field_is_a_build_error(string line, string id, string message)
     {
-        var (diagnostics, _) = Run(Header + NestedProbe + "    " + line + "\n}\n");
-        var d = Assert.Single(diagnostics);
-        Assert.Equal(id, d.Id);
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Equal(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        AssertOneError(Header + NestedProbe + "    " + line + "\n}\n", id, message);
     }
 }

@@ -58,19 +58,12 @@ internal sealed partial class Iasl : IDisposable
     private static partial Regex DslLine();
 
     /// <summary>Every field a describer reports, by absolute offset (to hold against what <c>iasl -d</c> prints).</summary>
-    private sealed class FieldCollector : StructureVisitor
+    private sealed class FieldCollector : SilentVisitor
     {
         public Dictionary<long, (int Size, ulong Value, string Json)> Fields { get; } = [];
         public List<ApeiContentException> Errors { get; } = [];
-        public override void BeginObject(string? json, string label, long offset, long length) { }
-        public override void EndObject() { }
-        public override void BeginArray(string json, string label, long offset, long length) { }
-        public override void EndArray() { }
         public override void Field(FieldDef field, long offset, ReadOnlySpan<byte> raw, bool valid, ulong validationBits)
             => Fields[offset] = (raw.Length, raw.Length <= 8 ? FieldDef.ReadLittleEndian(raw) : 0, field.Json);
-        public override void Info(string json, string label, string? value) { }
-        public override void Info(string json, string label, long value) { }
-        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) { }
         protected override void OnError(ApeiContentException error) => Errors.Add(error);
     }
 

@@ -13,7 +13,7 @@ namespace ApeiKit.Tests.Platform;
 /// __einj_error_inject, erst.c __erst_write_to_storage / __erst_read_from_storage / __erst_clear_from_storage), not taken
 /// from the code under test.
 /// </summary>
-public class EinjErstPlatformTests
+public class EinjErstPlatformTests() : TempDirectoryTests("apeikit-einj-")
 {
     private const ulong EinjBase = 0xFEBD8000, ErstBase = 0xFEBD7000, Exchange = 0xFEBDA000;
 
@@ -291,37 +291,29 @@ public class EinjErstPlatformTests
     [Fact]
     public void Simulate_of_the_builtin_scenario_matches_its_text_and_json_snapshots_and_writes_a_decodable_erst_store()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "apeikit-einj-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string storePath = Path.Combine(dir, "erst.backing");
-            var text = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--erst-store", storePath);
-            Assert.True(text.ExitCode == 0, text.Error);
-            Snapshot.Verify(text.Out, "text");
-            var json = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--format", "json");
-            Assert.Equal(0, json.ExitCode);
-            Snapshot.Verify(json.Out, "json", ".json");
-            var decode = CliRunner.Run("decode", storePath);
-            Assert.True(decode.ExitCode == 0, decode.Error);
-            Assert.Contains("ERST store (QEMU acpi-erst backing file)", decode.Out, StringComparison.Ordinal);
-            Assert.Contains("Slot 1: cleared", decode.Out, StringComparison.Ordinal);
-            Assert.Contains("Physical address: 0x0000000202000000", decode.Out, StringComparison.Ordinal);
-            var dumped = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--dump", dir);
-            Assert.True(dumped.ExitCode == 0, dumped.Error);
-            Assert.Equal(0, CliRunner.Run("einj", "check", Path.Combine(dir, "host-EINJ.bin")).ExitCode);
-            Assert.Equal(0, CliRunner.Run("erst", "check", Path.Combine(dir, "host-ERST.bin")).ExitCode);
-            var bert = CliRunner.Run("decode", Path.Combine(dir, "host-boot-error-region.bin"));
-            Assert.True(bert.ExitCode == 0, bert.Error);
-            Assert.Contains("0x0000000202000000", bert.Out, StringComparison.Ordinal);
-            var noApei = CliRunner.Run("simulate", "--erst-store", Path.Combine(dir, "x.bin"));
-            Assert.Equal(2, noApei.ExitCode);
-            Assert.False(File.Exists(Path.Combine(dir, "x.bin")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        string dir = Dir;
+        string storePath = Path.Combine(dir, "erst.backing");
+        var text = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--erst-store", storePath);
+        Assert.True(text.ExitCode == 0, text.Error);
+        Snapshot.Verify(text.Out, "text");
+        var json = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        Snapshot.Verify(json.Out, "json", ".json");
+        var decode = CliRunner.Run("decode", storePath);
+        Assert.True(decode.ExitCode == 0, decode.Error);
+        Assert.Contains("ERST store (QEMU acpi-erst backing file)", decode.Out, StringComparison.Ordinal);
+        Assert.Contains("Slot 1: cleared", decode.Out, StringComparison.Ordinal);
+        Assert.Contains("Physical address: 0x0000000202000000", decode.Out, StringComparison.Ordinal);
+        var dumped = CliRunner.Run("simulate", "--builtin", "einj-erst-reboot", "--dump", dir);
+        Assert.True(dumped.ExitCode == 0, dumped.Error);
+        Assert.Equal(0, CliRunner.Run("einj", "check", Path.Combine(dir, "host-EINJ.bin")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("erst", "check", Path.Combine(dir, "host-ERST.bin")).ExitCode);
+        var bert = CliRunner.Run("decode", Path.Combine(dir, "host-boot-error-region.bin"));
+        Assert.True(bert.ExitCode == 0, bert.Error);
+        Assert.Contains("0x0000000202000000", bert.Out, StringComparison.Ordinal);
+        var noApei = CliRunner.Run("simulate", "--erst-store", Path.Combine(dir, "x.bin"));
+        Assert.Equal(2, noApei.ExitCode);
+        Assert.False(File.Exists(Path.Combine(dir, "x.bin")));
     }
 }
 

@@ -168,20 +168,13 @@ public sealed class ConservationTests
         if (!OperatingSystem.IsLinux()) return;
         foreach (var (name, payload) in new[] { ("bin", Concat(M1, M2)), ("hex", Encoding.ASCII.GetBytes(Convert.ToHexString(Concat(M1, M2)))) })
         {
-            string fifo = Path.Combine(Path.GetTempPath(), $"apeikit-fifo-{Guid.NewGuid():N}.{name}");
-            using (var mk = Process.Start("mkfifo", fifo)) mk.WaitForExit();
-            try
-            {
-                var writer = Task.Run(() => File.WriteAllBytes(fifo, payload));
-                var r = CliRunner.Run("decode", "-f", "ndjson", fifo);
-                await writer.WaitAsync(TimeSpan.FromSeconds(30));
-                Assert.Equal(0, r.ExitCode);
-                Assert.Equal(2, r.OutLines.Length);
-            }
-            finally
-            {
-                File.Delete(fifo);
-            }
+            using var fifo = TempFile.Named("." + name);
+            using (var mk = Process.Start("mkfifo", fifo.Path)) mk.WaitForExit();
+            var writer = Task.Run(() => File.WriteAllBytes(fifo.Path, payload));
+            var r = CliRunner.Run("decode", "-f", "ndjson", fifo.Path);
+            await writer.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal(2, r.OutLines.Length);
         }
     }
 

@@ -113,6 +113,22 @@ public static class FuzzTargets
         SameBytes(encoded, encode(again), what + " second round trip");
     }
 
+    /// <summary>A strict decode of a span (views read on the way count as part of it).</summary>
+    private delegate T SpanDecode<T>(ReadOnlySpan<byte> source);
+
+    /// <summary>What <paramref name="decode"/> makes of <paramref name="input"/>, or null when it refuses it with the documented <see cref="ApeiContentException"/>.</summary>
+    private static T? OrRefused<T>(ReadOnlySpan<byte> input, SpanDecode<T> decode) where T : class
+    {
+        try
+        {
+            return decode(input);
+        }
+        catch (ApeiContentException)
+        {
+            return null;
+        }
+    }
+
     private static void SameBytes(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual, string what)
     {
         if (!expected.SequenceEqual(actual))
@@ -162,17 +178,7 @@ public static class FuzzTargets
             throw new FuzzInvariantException($"{what}: the compact renderer {(compactComplete ? "completed" : "stopped")} where the writer did not");
         if (complete && !compact.WrittenSpan.SequenceEqual(stream.GetBuffer().AsSpan(0, (int)stream.Length)))
             throw new FuzzInvariantException($"{what}: the compact renderer wrote other bytes than Utf8JsonWriter");
-        if (complete && stream.Length > 0)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(stream.ToArray());
-            }
-            catch (JsonException e)
-            {
-                throw new FuzzInvariantException($"{what} wrote malformed JSON: {e.Message}");
-            }
-        }
+        if (complete && stream.Length > 0) ParseJson(stream.ToArray(), what).Dispose();
     }
 
     // ---- CPER --------------------------------------------------------------------------------------------
@@ -219,27 +225,58 @@ public static class FuzzTargets
     }
 
     // The libcper dialect (decode --json-style libcper): streamed per section family without a catch around each, so a
-    // malformed body must fall back to base64 inside the family; JSON that parses, or ApeiContentException (no header).
+    // malformed body must fall back to base64 inside the family. The library's entry points, checked against each other:
+    // the streamed overload (what decode -f ndjson writes) refuses only a record with no header, writing nothing then, and
+    // the Utf8JsonWriter overload refuses the same; otherwise the streamed bytes are one compact JSON line, and the writer
+    // overload with the default encoder (the token-by-token rewrite, decode -f json's path) gives the same JSON values.
     private static void LibCperJson(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var streamed = new System.Buffers.ArrayBufferWriter<byte>();
+        bool refused = false;
         try
         {
-            using (var writer = new Utf8JsonWriter(buffer)) LibCperJsonWriter.Write(input, writer);
+            LibCperJsonWriter.Write(input, streamed);
         }
         catch (ApeiContentException)
         {
-            return;
+            refused = true;
         }
-        RenderBudget(before, input.Length, "LibCperJsonWriter");
+        RenderBudget(before, input.Length, "LibCperJsonWriter (streamed)");
+        if (refused && streamed.WrittenCount != 0)
+            throw new FuzzInvariantException($"LibCperJsonWriter refused the record after writing {streamed.WrittenCount} bytes");
+
+        var rewritten = new System.Buffers.ArrayBufferWriter<byte>();
         try
         {
-            using (JsonDocument.Parse(buffer.WrittenMemory)) { }
+            using var writer = new Utf8JsonWriter(rewritten);
+            LibCperJsonWriter.Write(input, writer);
+        }
+        catch (ApeiContentException)
+        {
+            if (!refused) throw new FuzzInvariantException("LibCperJsonWriter: the Utf8JsonWriter overload refused a record the streamed one wrote");
+            return;
+        }
+        if (refused) throw new FuzzInvariantException("LibCperJsonWriter: the streamed overload refused a record the Utf8JsonWriter overload wrote");
+
+        if (streamed.WrittenSpan.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+            throw new FuzzInvariantException("LibCperJsonWriter: one record is more than one line of NDJSON");
+        using var compact = ParseJson(streamed.WrittenMemory, "LibCperJsonWriter (streamed)");
+        using var viaWriter = ParseJson(rewritten.WrittenMemory, "LibCperJsonWriter (Utf8JsonWriter)");
+        if (!JsonElement.DeepEquals(compact.RootElement, viaWriter.RootElement))
+            throw new FuzzInvariantException("LibCperJsonWriter: the Utf8JsonWriter overload wrote other JSON than the streamed overload");
+    }
+
+    /// <summary>The JSON a rendering wrote, parsed; malformed JSON is a <see cref="FuzzInvariantException"/> naming the renderer.</summary>
+    private static JsonDocument ParseJson(ReadOnlyMemory<byte> json, string what)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            throw new FuzzInvariantException("LibCperJsonWriter wrote malformed JSON: " + e.Message);
+            throw new FuzzInvariantException($"{what} wrote malformed JSON: {e.Message}");
         }
     }
 
@@ -253,14 +290,7 @@ public static class FuzzTargets
         var body = input[1..];
 
         long before = Allocated();
-        CperSectionBody? model = null;
-        try
-        {
-            model = CperSections.DecodeBody(type, body, 1);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        var model = OrRefused(body, b => CperSections.DecodeBody(type, b, 1));
         DecodeBudget(before, input.Length, $"section {type} decode");
         if (model is not null)
         {
@@ -342,14 +372,8 @@ public static class FuzzTargets
         {
         }
 
-        BootErrorRegion? decoded = null;
-        try
-        {
-            decoded = BootErrorRegion.Decode(region, table.Length);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        int regionOffset = table.Length;
+        var decoded = OrRefused(region, b => BootErrorRegion.Decode(b, regionOffset));
         DecodeBudget(before, input.Length, "BERT table, validator and region decode");
         if (decoded is not null)
         {
@@ -383,14 +407,7 @@ public static class FuzzTargets
         {
         }
 
-        HestTableModel? model = null;
-        try
-        {
-            model = HestTableModel.DecodePrefix(input, out _);
-        }
-        catch (ApeiContentException)
-        {
-        }
+        var model = OrRefused(input, static b => HestTableModel.DecodePrefix(b, out _));
 
         try
         {
@@ -420,17 +437,13 @@ public static class FuzzTargets
     private static void ActionTableTarget(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        ActionTableModel? model = null;
-        try
+        var model = OrRefused(input, static b =>
         {
-            var table = ActionTable.Read(input);
+            var table = ActionTable.Read(b);
             _ = table.Header.OemId;
             for (int i = 0; i < table.EntriesPresent; i++) _ = table[i].Describe(table.Kind);
-            model = ActionTableModel.Decode(input);
-        }
-        catch (ApeiContentException)
-        {
-        }
+            return ActionTableModel.Decode(b);
+        });
         foreach (var f in ActionTableValidator.Validate(input)) _ = f.ToString();
         DecodeBudget(before, input.Length, "ERST/EINJ view, model and validator");
         if (model is not null)
@@ -449,20 +462,16 @@ public static class FuzzTargets
     private static void ErstStoreTarget(ReadOnlySpan<byte> input)
     {
         long before = Allocated();
-        ErstStore? store = null;
-        try
+        var store = OrRefused(input, static b =>
         {
-            var view = ErstStoreView.Read(input);
+            var view = ErstStoreView.Read(b);
             for (int i = 0; i < view.SlotCount; i++)
             {
                 _ = view.StateOf(i);
                 _ = view.RecordIn(i).Length;
             }
-            store = ErstStore.Decode(input);
-        }
-        catch (ApeiContentException)
-        {
-        }
+            return ErstStore.Decode(b);
+        });
         DecodeBudget(before, input.Length, "ERST store view and model");
         if (store is not null) SameBytes(input, store.Encode(), "ERST store re-encode");
         RenderJson(input, static (b, v) => ErstStoreDescriber.Describe(b, 0, v), "ErstStoreDescriber");
