@@ -11,22 +11,24 @@ namespace ApeiKit.Tests.Cper;
 /// The libcper dialect's compact writer (<see cref="LcWriter"/>, issue #15) against what it replaces: a compact
 /// <see cref="Utf8JsonWriter"/> with <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>, making the same calls. Strings
 /// on every byte 0-255, every UTF-16 code unit, and invalid UTF-8; numbers at their limits; hex, GUIDs, base64 and the
-/// commas of nested containers.
+/// commas of nested containers. Its indented form against an indented <see cref="Utf8JsonWriter"/> (line breaks,
+/// indentation, empty containers), and records rendered indented against the compact rendering re-written by the writer.
 /// </summary>
 public class LibCperWriterTests
 {
     private static readonly JsonWriterOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_indented = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
     private static readonly JsonEncodedText s_name = JsonEncodedText.Encode("name"), s_other = JsonEncodedText.Encode("other");
 
     /// <summary>Both writers' bytes for the same calls, or the exception type each threw.</summary>
-    private static (string Ours, string Theirs) Both(Action<LcWriter> ours, Action<Utf8JsonWriter> theirs)
+    private static (string Ours, string Theirs) Both(Action<LcWriter> ours, Action<Utf8JsonWriter> theirs, bool indented = false)
     {
         string a, b;
         var buffer = new ArrayBufferWriter<byte>();
         try
         {
             var w = new LcWriter();
-            w.Reset(buffer);
+            w.Reset(buffer, indented);
             ours(w);
             w.Flush();
             a = Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -38,7 +40,7 @@ public class LibCperWriterTests
         var reference = new ArrayBufferWriter<byte>();
         try
         {
-            using var u = new Utf8JsonWriter(reference, s_relaxed);
+            using var u = new Utf8JsonWriter(reference, indented ? s_indented : s_relaxed);
             theirs(u);
             u.Flush();
             b = Encoding.UTF8.GetString(reference.WrittenSpan);
@@ -50,9 +52,9 @@ public class LibCperWriterTests
         return (a, b);
     }
 
-    private static void Same(Action<LcWriter> ours, Action<Utf8JsonWriter> theirs)
+    private static void Same(Action<LcWriter> ours, Action<Utf8JsonWriter> theirs, bool indented = false)
     {
-        var (a, b) = Both(ours, theirs);
+        var (a, b) = Both(ours, theirs, indented);
         Assert.Equal(b, a);
     }
 
@@ -118,8 +120,10 @@ public class LibCperWriterTests
         SameChars(text + new string('x', 700) + text); // past the stack buffer of the UTF-16 path
     }
 
-    [Fact]
-    public void Numbers_hex_GUIDs_base64_and_literals_are_what_Utf8JsonWriter_writes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Numbers_hex_GUIDs_base64_and_literals_are_what_Utf8JsonWriter_writes(bool indented)
     {
         long[] signed = [0, 1, -1, 9, 10, 99, 100, -100, int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, 1234567890123];
         ulong[] unsigned = [0, 9, 10, ulong.MaxValue, ulong.MaxValue / 10, 10000000000000000000, uint.MaxValue];
@@ -175,7 +179,170 @@ public class LibCperWriterTests
                 u.WriteStartObject();
                 u.WriteEndObject();
                 u.WriteEndObject();
-            });
+            }, indented);
+    }
+
+    /// <summary>The same token sequence through both writers, indented: <paramref name="calls"/> makes each call on each writer.</summary>
+    private static void SameIndented(Action<ITokens> calls) => Same(w => calls(new Ours(w)), u => calls(new Theirs(u)), indented: true);
+
+    /// <summary>The calls the indented tests make, once for each writer.</summary>
+    private interface ITokens
+    {
+        void StartObject(JsonEncodedText? name = null);
+        void EndObject();
+        void StartArray(JsonEncodedText? name = null);
+        void EndArray();
+        void Name(JsonEncodedText name);
+        void String(JsonEncodedText name, string text);
+        void StringValue(string text);
+        void Utf8(JsonEncodedText name, byte[] text);
+        void Number(JsonEncodedText name, long value);
+        void NumberValue(ulong value);
+        void Boolean(JsonEncodedText name, bool value);
+        void Null();
+        void Base64(JsonEncodedText name, byte[] bytes);
+    }
+
+    private sealed class Ours(LcWriter w) : ITokens
+    {
+        public void StartObject(JsonEncodedText? name = null) { if (name is { } n) w.WriteStartObject(n); else w.WriteStartObject(); }
+        public void EndObject() => w.WriteEndObject();
+        public void StartArray(JsonEncodedText? name = null) { if (name is { } n) w.WriteStartArray(n); else w.WriteStartArray(); }
+        public void EndArray() => w.WriteEndArray();
+        public void Name(JsonEncodedText name) => w.WritePropertyName(name);
+        public void String(JsonEncodedText name, string text) => w.WriteString(name, text);
+        public void StringValue(string text) => w.WriteStringValue(text);
+        public void Utf8(JsonEncodedText name, byte[] text) => w.WriteString(name, text);
+        public void Number(JsonEncodedText name, long value) => w.WriteNumber(name, value);
+        public void NumberValue(ulong value) => w.WriteNumberValue(value);
+        public void Boolean(JsonEncodedText name, bool value) => w.WriteBoolean(name, value);
+        public void Null() => w.WriteNullValue();
+        public void Base64(JsonEncodedText name, byte[] bytes) => w.WriteBase64String(name, bytes);
+    }
+
+    private sealed class Theirs(Utf8JsonWriter u) : ITokens
+    {
+        public void StartObject(JsonEncodedText? name = null) { if (name is { } n) u.WriteStartObject(n); else u.WriteStartObject(); }
+        public void EndObject() => u.WriteEndObject();
+        public void StartArray(JsonEncodedText? name = null) { if (name is { } n) u.WriteStartArray(n); else u.WriteStartArray(); }
+        public void EndArray() => u.WriteEndArray();
+        public void Name(JsonEncodedText name) => u.WritePropertyName(name);
+        public void String(JsonEncodedText name, string text) => u.WriteString(name, text);
+        public void StringValue(string text) => u.WriteStringValue(text);
+        public void Utf8(JsonEncodedText name, byte[] text) => u.WriteString(name, text);
+        public void Number(JsonEncodedText name, long value) => u.WriteNumber(name, value);
+        public void NumberValue(ulong value) => u.WriteNumberValue(value);
+        public void Boolean(JsonEncodedText name, bool value) => u.WriteBoolean(name, value);
+        public void Null() => u.WriteNullValue();
+        public void Base64(JsonEncodedText name, byte[] bytes) => u.WriteBase64String(name, bytes);
+    }
+
+    [Fact]
+    public void Indented_containers_empty_and_nested_are_what_an_indented_Utf8JsonWriter_writes()
+    {
+        SameIndented(t => { t.StartObject(); t.EndObject(); });
+        SameIndented(t => { t.StartArray(); t.EndArray(); });
+        SameIndented(t => { t.StartArray(); t.NumberValue(1); t.EndArray(); });
+        SameIndented(t =>
+        {
+            t.StartObject();
+            t.StartObject(s_name); t.EndObject(); // "name": {}
+            t.StartArray(s_other); t.EndArray(); // "other": []
+            t.StartObject(s_name);
+            t.StartObject(s_other);
+            t.StartArray(s_name);
+            t.StartArray(); t.EndArray();
+            t.StartObject(); t.EndObject();
+            t.StartArray(); t.StartArray(); t.StartObject(); t.Number(s_name, -5); t.EndObject(); t.EndArray(); t.EndArray();
+            t.StartObject(); t.StartObject(s_name); t.StartArray(s_other); t.NumberValue(0); t.Null(); t.EndArray(); t.EndObject(); t.EndObject();
+            t.NumberValue(ulong.MaxValue);
+            t.StringValue("value \"in\" an array\n");
+            t.Null();
+            t.EndArray();
+            t.Boolean(s_other, true);
+            t.EndObject();
+            t.EndObject();
+            t.StartArray(s_name);
+            for (int i = 0; i < 3; i++) { t.StartObject(); t.Number(s_name, i); t.String(s_other, "x"); t.EndObject(); }
+            t.EndArray();
+            t.Name(s_name); t.StartObject(); t.EndObject(); // a name alone, then its value on the same line
+            t.Name(s_other); t.StartArray(); t.StringValue("a"); t.EndArray();
+            t.Name(s_name); t.StringValue("after a name");
+            t.Name(s_other); t.NumberValue(7);
+            t.Name(s_name); t.Null();
+            t.EndObject();
+        });
+        // Deeper than the writer's table of indentation (64 spaces): the rest is filled.
+        SameIndented(t =>
+        {
+            for (int i = 0; i < 40; i++) { t.StartObject(i == 0 ? null : s_name); t.Number(s_other, i); }
+            t.StartArray(s_name); t.EndArray();
+            for (int i = 0; i < 40; i++) t.EndObject();
+        });
+    }
+
+    [Theory]
+    [InlineData("quote \" backslash \\ tab \t newline \n control \u0001 del \u007f")]
+    [InlineData("\u00e9t\u00e9 \u2028 \ud83d\ude00 <tag> & 'apostrophe' +")]
+    [InlineData("lone \ud800 surrogate")]
+    [InlineData("")]
+    public void Indented_strings_needing_escapes_are_what_an_indented_Utf8JsonWriter_writes(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        SameIndented(t =>
+        {
+            t.StartObject();
+            t.String(s_name, text);
+            t.Utf8(s_other, utf8);
+            t.StartArray(s_name); t.StringValue(text); t.StringValue(text + new string('x', 700)); t.EndArray();
+            t.Base64(s_other, utf8);
+            t.EndObject();
+        });
+    }
+
+    [Fact]
+    public void Records_rendered_indented_are_the_compact_rendering_rewritten_by_an_indented_Utf8JsonWriter()
+    {
+        // The old path (c63fc95's Utf8JsonWriter, then compact + re-written): each fixture record, and the families'
+        // examples, through every indented entry point.
+        int compared = 0;
+        foreach (var fixture in Fixtures.CperRecords())
+        {
+            var bytes = Fixtures.Binary(fixture);
+            if (bytes.Length < CperRecordHeader.Size || !bytes.AsSpan(0, 4).SequenceEqual("CPER"u8)) continue;
+            compared++;
+            var rewritten = new ArrayBufferWriter<byte>();
+            using (var doc = JsonDocument.Parse(LibCperJsonWriter.Write(bytes, indented: false)))
+            using (var u = new Utf8JsonWriter(rewritten, s_indented))
+                doc.WriteTo(u);
+            string expected = Encoding.UTF8.GetString(rewritten.WrittenSpan);
+            Assert.Equal(expected, LibCperJsonWriter.Write(bytes, indented: true));
+            var direct = new ArrayBufferWriter<byte>();
+            direct.Write("x"u8);
+            LibCperJsonWriter.Write(bytes, direct, indented: true);
+            Assert.Equal("x" + expected, Encoding.UTF8.GetString(direct.WrittenSpan));
+            var viaWriter = new ArrayBufferWriter<byte>();
+            using (var u = new Utf8JsonWriter(viaWriter, s_indented)) LibCperJsonWriter.Write(bytes, u);
+            Assert.Equal(expected, Encoding.UTF8.GetString(viaWriter.WrittenSpan));
+            // Inside a larger document the writer's own indentation is kept (the record is re-written through it).
+            var nested = new ArrayBufferWriter<byte>();
+            var nestedExpected = new ArrayBufferWriter<byte>();
+            using (var u = new Utf8JsonWriter(nested, s_indented))
+            {
+                u.WriteStartArray();
+                LibCperJsonWriter.Write(bytes, u);
+                u.WriteEndArray();
+            }
+            using (var doc = JsonDocument.Parse(expected))
+            using (var u = new Utf8JsonWriter(nestedExpected, s_indented))
+            {
+                u.WriteStartArray();
+                doc.WriteTo(u);
+                u.WriteEndArray();
+            }
+            Assert.Equal(Encoding.UTF8.GetString(nestedExpected.WrittenSpan), Encoding.UTF8.GetString(nested.WrittenSpan));
+        }
+        Assert.True(compared >= 20, $"only {compared} CPER fixtures compared");
     }
 
     [Theory]

@@ -112,7 +112,6 @@ internal static class StreamingDecode
         public IBufferWriter<byte>? DirectJson { get; init; }
 
         private Utf8JsonWriter? _writer;
-        private Utf8JsonWriter? _libcper; // libcper's dialect
         private JsonRenderer? _renderer; // reused for every unit: one renderer and error list per worker, not per record
         private readonly List<ApeiContentException> _errors = [];
         // Buffers come back from the writer thread; a queue is the cheapest thread-safe hand-back (ConcurrentBag's thread-local lists cost more than rendering a small record).
@@ -203,14 +202,8 @@ internal static class StreamingDecode
                 int mark = json.WrittenCount;
                 try
                 {
-                    if (format == Format.Ndjson) LibCperJsonWriter.Write(bytes, json, options); // compact, straight into the buffer
-                    else
-                    {
-                        if (_libcper is null) _libcper = new Utf8JsonWriter(json, s_indented);
-                        else _libcper.Reset(json);
-                        LibCperJsonWriter.Write(bytes, _libcper, options);
-                        _libcper.Flush();
-                    }
+                    // compact or indented (the bytes Utf8JsonWriter indents), straight into the buffer
+                    LibCperJsonWriter.Write(bytes, json, indented: format != Format.Ndjson, options);
                 }
                 catch (ApeiContentException e)
                 {

@@ -12,8 +12,6 @@ namespace ApeiKit.Cper.LibCper;
 /// </summary>
 public static class LibCperJsonWriter
 {
-    private static readonly JsonWriterOptions s_indented = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
-
     /// <summary>The record as a JSON tree in libcper's shape (the bytes <see cref="Write(ReadOnlySpan{byte}, IBufferWriter{byte}, CperDecodeOptions)"/> writes, parsed).</summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="options">Limits for reading the record (its size limit); <see cref="CperDecodeOptions.Default"/> when null.</param>
@@ -43,13 +41,10 @@ public static class LibCperJsonWriter
         var w = Rent();
         try
         {
-            w.ResetOwn();
+            w.ResetOwn(indented);
             WriteRecord(record, w, options);
             w.Flush();
-            if (!indented) return System.Text.Encoding.UTF8.GetString(w.Written);
-            var buffer = new ArrayBufferWriter<byte>(w.Written.Length * 2);
-            using (var writer = new Utf8JsonWriter(buffer, s_indented)) Rewrite(w.Written, writer);
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return System.Text.Encoding.UTF8.GetString(w.Written);
         }
         finally
         {
@@ -74,12 +69,28 @@ public static class LibCperJsonWriter
     /// </remarks>
     /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
     public static void Write(ReadOnlySpan<byte> record, IBufferWriter<byte> output, CperDecodeOptions? options = null)
+        => Write(record, output, indented: false, options);
+
+    /// <summary>
+    /// Writes the record as libcper JSON, compact or indented, straight into <paramref name="output"/>'s memory (as
+    /// <see cref="Write(ReadOnlySpan{byte}, IBufferWriter{byte}, CperDecodeOptions)"/>). Indented, the bytes are those of a
+    /// <see cref="Utf8JsonWriter"/> with <c>Indented = true</c>, its default indentation and line ending and
+    /// <see cref="System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>, writing the record as a root
+    /// value (libcper's <c>cper-convert</c> layout; the CLI's <c>decode -f json --json-style libcper</c>).
+    /// </summary>
+    /// <param name="record">The record's bytes.</param>
+    /// <param name="output">Receives the JSON (appended).</param>
+    /// <param name="indented">Indented or compact.</param>
+    /// <param name="options">Limits for reading the record; <see cref="CperDecodeOptions.Default"/> when null.</param>
+    /// <remarks>A record whose JSON outgrows the memory <paramref name="output"/> gave is committed in parts as it grows.</remarks>
+    /// <exception cref="ApeiContentException">Not even a CPER header is present (nothing has been written then).</exception>
+    public static void Write(ReadOnlySpan<byte> record, IBufferWriter<byte> output, bool indented, CperDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var w = Rent();
         try
         {
-            w.Reset(output);
+            w.Reset(output, indented);
             WriteRecord(record, w, options);
             w.Flush();
         }
@@ -90,9 +101,10 @@ public static class LibCperJsonWriter
     }
 
     /// <summary>
-    /// Writes the record as libcper JSON to <paramref name="writer"/>: rendered compact (<see cref="Write(ReadOnlySpan{byte}, IBufferWriter{byte}, CperDecodeOptions)"/>),
-    /// then written raw when the writer is compact with the relaxed encoder, else re-written through the writer (indentation,
-    /// another encoder's escaping).
+    /// Writes the record as libcper JSON to <paramref name="writer"/>: rendered by this class's own writer and written raw
+    /// when the writer uses the relaxed encoder and is compact, or indented as <see cref="Utf8JsonWriter"/> indents by default
+    /// with nothing written yet (the same bytes the writer would write); else rendered compact and re-written through the
+    /// writer, token by token (another encoder's escaping, other indentation, a record inside a larger document).
     /// </summary>
     /// <param name="record">The record's bytes.</param>
     /// <param name="writer">Receives the JSON.</param>
@@ -105,11 +117,17 @@ public static class LibCperJsonWriter
         var w = Rent();
         try
         {
-            w.ResetOwn();
+            var o = writer.Options;
+            bool relaxed = ReferenceEquals(o.Encoder, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+            // A raw value gets no line break or indentation from the writer: only a root value is written raw indented.
+            bool indented = relaxed && o.Indented && writer.CurrentDepth == 0 && writer.BytesPending == 0 && writer.BytesCommitted == 0;
+#if NET9_0_OR_GREATER
+            indented = indented && o.IndentSize == 2 && o.IndentCharacter == ' ' && o.NewLine == Environment.NewLine; // .NET 8 has only these
+#endif
+            w.ResetOwn(indented);
             WriteRecord(record, w, options);
             w.Flush();
-            if (!writer.Options.Indented && ReferenceEquals(writer.Options.Encoder, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
-                writer.WriteRawValue(w.Written, skipInputValidation: true);
+            if (indented || (relaxed && !o.Indented)) writer.WriteRawValue(w.Written, skipInputValidation: true);
             else Rewrite(w.Written, writer);
         }
         finally
@@ -224,7 +242,13 @@ public static class LibCperJsonWriter
             writer.WriteNumber(N.SectionOffset, d.SectionOffset);
             writer.WriteNumber(N.SectionLength, d.SectionLength);
             WriteRevision(writer, N.Revision, d.Revision);
-            writer.WriteEncoded(N.Flags, N.DescriptorFlagObjects[(byte)d.Flags]);
+            if (!writer.Indented) writer.WriteEncoded(N.Flags, N.DescriptorFlagObjects[(byte)d.Flags]);
+            else
+            {
+                writer.WriteStartObject(N.Flags);
+                N.WriteDescriptorFlags(writer, (byte)d.Flags);
+                writer.WriteEndObject();
+            }
             writer.WriteStartObject(N.SectionType);
             writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
             var family = LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
@@ -279,7 +303,7 @@ public static class LibCperJsonWriter
 
     private static void WriteSeverity(LcWriter writer, uint severity)
     {
-        if (severity < (uint)N.SeverityObjects.Length)
+        if (severity < (uint)N.SeverityObjects.Length && !writer.Indented) // the pre-encoded objects are compact
         {
             writer.WriteEncoded(N.Severity, N.SeverityObjects[severity]);
             return;
@@ -318,10 +342,13 @@ public static class LibCperJsonWriter
         /// A descriptor's <c>flags</c> object for each value of the Flags field's low byte (libcper prints bits 0-7 as
         /// booleans; UEFI 2.10 Table N-6), written once by the writer itself so the bytes are what the member calls wrote.
         /// </summary>
-        public static readonly byte[][] DescriptorFlagObjects = Objects(256, (w, v) =>
+        public static readonly byte[][] DescriptorFlagObjects = Objects(256, (w, v) => WriteDescriptorFlags(w, v));
+
+        /// <summary>The members of a descriptor's <c>flags</c> object (the indented form writes them each time).</summary>
+        public static void WriteDescriptorFlags(LcWriter w, int v)
         {
             for (int b = 0; b < DescriptorFlags.Length; b++) w.WriteBoolean(DescriptorFlags[b], ((v >> b) & 1) != 0);
-        });
+        }
 
         /// <summary>The <c>severity</c> object (<c>code</c>, <c>name</c>) for the four UEFI severities (UEFI 2.10 Table N-1), written once.</summary>
         public static readonly byte[][] SeverityObjects = Objects(Severities.Length, (w, v) =>
