@@ -56,17 +56,24 @@ public readonly ref struct ErrorStatusBlockView
             bytesConsumed = n;
             return null;
         }
+        // The checks run without findings first: a valid block (or one that needs more bytes) allocates nothing, and the
+        // validator builds its findings only for a block that is wrong, to say what.
         if (length > (ulong)source.Length)
         {
             // Too few bytes, unless the header is malformed in a way more bytes cannot fix.
+            if (!GhesBlockValidator.HeaderCannotHoldEntries(ErrorStatusBlockHeaderView.Of(source))) return null;
             var early = GhesBlockValidator.Validate(source[..GenericErrorStatus.BlockHeaderSize], null, baseOffset);
             var fatal = early.Findings.Find(f => f.Kind is GhesFindingKind.DataLengthTooSmall or GhesFindingKind.RawDataOverlapsData);
             return fatal?.ToException();
         }
         var bytes = source[..(int)length];
-        var result = GhesBlockValidator.Validate(bytes, null, baseOffset);
-        if (result.FirstError is { } error) return error.ToException();
-        block = new ErrorStatusBlockView(bytes, result.EntryCount);
+        if (!GhesBlockValidator.TryCountEntries(bytes, out int entryCount))
+        {
+            var result = GhesBlockValidator.Validate(bytes, null, baseOffset);
+            if (result.FirstError is { } error) return error.ToException();
+            entryCount = result.EntryCount; // not reached: TryCountEntries fails only where Validate finds an error
+        }
+        block = new ErrorStatusBlockView(bytes, entryCount);
         bytesConsumed = (int)length;
         return null;
     }

@@ -216,6 +216,51 @@ public static class GhesBlockValidator
         return r;
     }
 
+    /// <summary>
+    /// The entries of the non-empty block at the start of <paramref name="block"/> when <see cref="Validate"/> (with no
+    /// ErrorStatusBlockLength) finds no error in it, else false: the same checks (ACPI 6.5 §18.3.2.7.1, Tables 18.11 and
+    /// 18.12) with no result, finding or message built, so a reader of a valid block allocates nothing and runs
+    /// <see cref="Validate"/> only to say what is wrong.
+    /// </summary>
+    internal static bool TryCountEntries(ReadOnlySpan<byte> block, out int entryCount)
+    {
+        entryCount = 0;
+        if (block.Length < GenericErrorStatus.BlockHeaderSize) return false; // HeaderTruncated
+        var header = ErrorStatusBlockHeaderView.Of(block);
+        uint rawOffset = header.RawDataOffset, rawLength = header.RawDataLength, dataLength = header.DataLength;
+        ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
+        if (dataEnd > (ulong)block.Length) return false; // DataLengthExceedsBlock
+        if (HeaderCannotHoldEntries(header)) return false; // DataLengthTooSmall, RawDataOverlapsData
+        if (rawLength != 0 && (ulong)rawOffset + rawLength > (ulong)block.Length) return false; // RawDataOutsideBlock
+        var data = block.Slice(GenericErrorStatus.BlockHeaderSize, (int)dataLength);
+        int pos = 0;
+        while (pos < data.Length)
+        {
+            int remaining = data.Length - pos;
+            if (remaining < GenericErrorStatus.EntryHeaderSize) return false; // LeftoverBytes
+            var entryHeader = ErrorDataEntryHeaderView.Of(data[pos..]);
+            int headerSize = entryHeader.HeaderSize;
+            if (headerSize > remaining) return false; // EntryHeaderTruncated
+            uint length = entryHeader.ErrorDataLength;
+            if (length > (uint)(remaining - headerSize)) return false; // EntryLongerThanRemaining
+            pos += headerSize + (int)length;
+            entryCount++;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// True when the header alone is malformed in a way no more bytes can fix (<see cref="GhesFindingKind.DataLengthTooSmall"/>
+    /// or <see cref="GhesFindingKind.RawDataOverlapsData"/>): Data Length below one entry header, or raw data that starts
+    /// inside the entries.
+    /// </summary>
+    internal static bool HeaderCannotHoldEntries(ErrorStatusBlockHeaderView header)
+    {
+        uint dataLength = header.DataLength;
+        return (dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize)
+            || (header.RawDataLength != 0 && header.RawDataOffset < GenericErrorStatus.BlockHeaderSize + (ulong)dataLength);
+    }
+
     private static string Dec(uint v) => v.ToString(CultureInfo.InvariantCulture);
     private static string Hex(uint v) => "0x" + v.ToString("X8", CultureInfo.InvariantCulture);
 }

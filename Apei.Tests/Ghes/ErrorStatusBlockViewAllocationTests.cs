@@ -22,6 +22,13 @@ public sealed class ErrorStatusBlockViewAllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(unchecked(expected * 100), sum);
 
+        // Reading the block (the overload that throws on a malformed block, and the status one): a valid block builds no
+        // validation result, finding or message (the checks run again with findings only when something is wrong).
+        ViewWalk.AssertAllocatesNothing(() => ErrorStatusBlockView.TryRead(bytes, out var b, out int n) ? (b.EntryCount, n) : (-1, 0),
+            r => r == (2, bytes.Length));
+        ViewWalk.AssertAllocatesNothing(() => ErrorStatusBlockView.TryRead(bytes, out var b, out int n, out var error) == System.Buffers.OperationStatus.Done && error is null ? (b.EntryCount, n) : (-1, 0),
+            r => r == (2, bytes.Length));
+
         static ulong Walk(ErrorStatusBlockView block)
         {
             ulong sum = 0;

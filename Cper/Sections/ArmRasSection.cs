@@ -742,20 +742,29 @@ public sealed partial class ArmRasKeyValuePair : DeclaredBlock
 /// offset), read in place through the walk the decoder and describer use (<c>ArmRasSection.Measure</c>): nothing is
 /// enumerated when the offsets and counts do not fit in order.
 /// </summary>
+// The generated part declares _body, this one the node measured when read: the order of fields across the parts
+// (CS0282) does not matter for a ref struct, which is never marshalled or laid out for interop.
+#pragma warning disable CS0282
 public readonly ref partial struct ArmRasSectionView
+#pragma warning restore CS0282
 {
-    // The syndrome members measure the node alone (a few header reads, no walk of the auxiliary data), so reading the
-    // syndromes by index costs no walk; the auxiliary data members measure once (one walk of its contexts) and the view
-    // they give keeps that walk. The enumerators measure once when made.
+    // The syndrome members read the node the view measured once when read (the generated constructor calls OnRead: a
+    // few header reads, no walk of the auxiliary data), so reading the syndromes by index measures nothing again; the
+    // auxiliary data members measure once (one walk of its contexts) and the view they give keeps that walk.
+    private readonly (bool Fits, ArmRasSection.Parts Node) _read;
+
+    private static void OnRead(ReadOnlySpan<byte> body, out (bool Fits, ArmRasSection.Parts Node) read)
+        => read = ArmRasSection.TryMeasureNode(body, out var p) ? (true, p) : default;
+
     private ArmRasSection.Parts Parts => ArmRasSection.TryMeasure(_body, out var p) ? p : default;
 
-    private ArmRasSection.Parts Node => ArmRasSection.TryMeasureNode(_body, out var p) ? p : default;
+    private ArmRasSection.Parts Node => _read.Node;
 
     /// <summary>
     /// True when the node's offsets and counts lay the syndromes and auxiliary data out in order inside the body (the
     /// model decodes such a body; the describer reports the others); false for a body shorter than the 80-byte header.
     /// </summary>
-    public bool PartsFit => ArmRasSection.TryMeasureNode(_body, out _);
+    public bool PartsFit => _read.Fits;
 
     /// <summary>The error syndromes the body holds (Error Syndrome Array Num Entries when <see cref="PartsFit"/>, else 0).</summary>
     public int SyndromeCount => Node.SyndromeCount;

@@ -809,6 +809,10 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         sb.Append("\n    private ").Append(view).Append("(global::System.ReadOnlySpan<byte> body)\n    {\n        _body = body;\n");
         if (legacy > 0) sb.Append("        _reach = body.Length >= ").Append(I(size)).Append(" ? body.Length : global::System.Math.Min(body.Length, ").Append(I(legacy)).Append(");\n");
         if (validation is not null) sb.Append("        ValidationBits = ").Append(Read(validation, "ulong")).Append(";\n");
+        // A hand-written part of the view that declares OnRead (static void OnRead(ReadOnlySpan<byte> body, out T read))
+        // and a field _read keeps what it measured once when read: its members then measure nothing again.
+        if (type.ContainingNamespace.GetTypeMembers(view).Any(t => t.GetMembers("OnRead").Length > 0))
+            sb.Append("        OnRead(body, out _read);\n");
         sb.Append("    }\n\n");
         sb.Append("    /// <summary>A view of <paramref name=\"").Append(IsSectionBody(type) ? "body" : "source").Append("\"/>; false when it is too short to hold ")
           .Append(validation is null ? "anything (never)" : "the validation bits (" + Bytes(minimum) + ")").Append(".</summary>\n");
