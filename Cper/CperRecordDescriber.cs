@@ -40,9 +40,8 @@ public static class CperRecordDescriber
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
         // One lookup per GUID, from its bytes (CperHeaderNames), yields its name encoded once: written without encoding or a
         // cache lookup. An unknown GUID gives the default JsonName, which the visitor writes as null.
-        var headerBytes = header.Bytes;
-        visitor.JsonOnly(s_creatorName, CperHeaderNames.Creators.Find(headerBytes.Slice(CperRecordHeader.CreatorIdOffset, 16))?.Name ?? default);
-        visitor.JsonOnly(s_notificationName, CperHeaderNames.Notifications.Find(headerBytes.Slice(CperRecordHeader.NotificationTypeOffset, 16))?.Name ?? default);
+        visitor.JsonOnly(s_creatorName, CperHeaderNames.Creators.Find(header.CreatorIdBytes)?.Name ?? default);
+        visitor.JsonOnly(s_notificationName, CperHeaderNames.Notifications.Find(header.NotificationTypeBytes)?.Name ?? default);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -55,7 +54,7 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             // One lookup per section, from the Section Type bytes: its codec (or none), its name encoded once and whether the codec is built in.
-            var entry = sectionTypes.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            var entry = sectionTypes.Find(d.SectionTypeBytes);
             var codec = entry?.Codec;
             var knownName = entry?.Name ?? default;
             string name = entry is not null ? knownName.Text : "Unknown section";

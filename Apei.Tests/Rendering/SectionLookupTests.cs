@@ -84,7 +84,7 @@ public class SectionLookupTests
     [Fact]
     public void Creators_and_notification_types_are_found_from_their_bytes_and_nothing_after_a_byte_flip()
     {
-        foreach (var (kind, table, nameOf) in new (CperGuidKind, ApeiKit.Cper.LibCper.LcGuidTable<CperHeaderNames.Entry>, Func<Guid, string?>)[]
+        foreach (var (kind, table, nameOf) in new (CperGuidKind, LcGuidTable<CperHeaderNames.Entry>, Func<Guid, string?>)[]
         {
             (CperGuidKind.Creator, CperHeaderNames.Creators, CperGuids.CreatorName),
             (CperGuidKind.Notification, CperHeaderNames.Notifications, CperGuids.NotificationName),
