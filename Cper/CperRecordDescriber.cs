@@ -38,10 +38,10 @@ public static class CperRecordDescriber
 
         visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        // One lookup per GUID, from its bytes (CperHeaderNames), yields its name encoded once: written without encoding or a
+        // One lookup per GUID, from its bytes (CperGuids.Find), yields its name encoded once: written without encoding or a
         // cache lookup. An unknown GUID gives the default JsonName, which the visitor writes as null.
-        visitor.JsonOnly(s_creatorName, CperHeaderNames.Creators.Find(header.CreatorIdBytes)?.Name ?? default);
-        visitor.JsonOnly(s_notificationName, CperHeaderNames.Notifications.Find(header.NotificationTypeBytes)?.Name ?? default);
+        visitor.JsonOnly(s_creatorName, CperGuids.Find(header.CreatorIdBytes, CperGuidKind.Creator)?.Name ?? default);
+        visitor.JsonOnly(s_notificationName, CperGuids.Find(header.NotificationTypeBytes, CperGuidKind.Notification)?.Name ?? default);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
