@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace ApeiKit.Cper;
 
 /// <summary>What a well-known GUID identifies.</summary>
@@ -206,19 +204,26 @@ public static class CperGuids
         new(CheckMicroArchitecture, CperGuidKind.ProcessorCheck, "Micro-architecture specific check", "UEFI 2.10 N.2.4.2.1"),
     ];
 
-    // One frozen table per kind, indexed by the kind: a GUID hash and probe per lookup (a record's walk looks up its creator
-    // and notification type, and a name per section), no (Guid, kind) tuple to hash and compare. The profile of
-    // decode -f ndjson showed the tuple-keyed dictionary's lookups at 2-3% (benchmarks/README.md). Each entry holds its
-    // name encoded once (JsonName) beside it: the record describer's one lookup per GUID yields the label text and the
-    // JSON bytes of creatorName, notificationName and sectionName (no renderer cache lookup per record, issue #15).
-    private static readonly FrozenDictionary<Guid, (CperGuidInfo Info, JsonName Name)>[] s_byKind = BuildByKind();
+    // One table per kind, indexed by the kind, keyed by the GUID's 16 bytes as a record holds them (LcGuidTable: one probe,
+    // no Guid made, no (Guid, kind) tuple to hash; the profile of decode -f ndjson showed a tuple-keyed dictionary's lookups
+    // at 2-3%, benchmarks/README.md). Each entry holds its name encoded once (JsonName): the record describer's one lookup
+    // per header GUID yields the JSON bytes of creatorName and notificationName, and CperSectionLookup takes the section
+    // names of the types no codec reads from here (one table of names per GUID kind, issue #15).
+    private static readonly LcGuidTable<Entry>[] s_byKind = BuildByKind();
 
-    private static FrozenDictionary<Guid, (CperGuidInfo Info, JsonName Name)>[] BuildByKind()
+    /// <summary>A registry entry with its name encoded once.</summary>
+    internal sealed class Entry(CperGuidInfo info)
+    {
+        public readonly CperGuidInfo Info = info;
+        public readonly JsonName Name = new(info.Name);
+    }
+
+    private static LcGuidTable<Entry>[] BuildByKind()
     {
         int kinds = s_entries.Max(e => (int)e.Kind) + 1;
-        var byKind = new FrozenDictionary<Guid, (CperGuidInfo, JsonName)>[kinds];
+        var byKind = new LcGuidTable<Entry>[kinds];
         for (int k = 0; k < kinds; k++)
-            byKind[k] = s_entries.Where(e => (int)e.Kind == k).ToDictionary(e => e.Guid, e => (e, new JsonName(e.Name))).ToFrozenDictionary(); // ToDictionary: a duplicate throws, as before
+            byKind[k] = new(s_entries.Where(e => (int)e.Kind == k).ToDictionary(e => e.Guid, e => new Entry(e))); // ToDictionary: a duplicate throws, as before
         return byKind;
     }
 
@@ -227,18 +232,22 @@ public static class CperGuids
 
     /// <summary>Looks a GUID up as a given kind.</summary>
     public static CperGuidInfo? Find(Guid guid, CperGuidKind kind)
-        => (uint)kind < (uint)s_byKind.Length && s_byKind[(int)kind].TryGetValue(guid, out var e) ? e.Info : null;
-
-    /// <summary>The name of a GUID of a given kind, encoded once (<see cref="JsonName.Text"/> is the name); false when the registry does not know it.</summary>
-    internal static bool TryGetName(Guid guid, CperGuidKind kind, out JsonName name)
     {
-        if ((uint)kind < (uint)s_byKind.Length && s_byKind[(int)kind].TryGetValue(guid, out var e))
-        {
-            name = e.Name;
-            return true;
-        }
-        name = default;
-        return false;
+        Span<byte> raw = stackalloc byte[16];
+        guid.TryWriteBytes(raw); // the byte order a record holds (EFI_GUID), as the table is keyed
+        return Find(raw, kind)?.Info;
+    }
+
+    /// <summary>The entry of the GUID of a given kind whose 16 bytes (as a record holds them) are <paramref name="guid"/>, or null.</summary>
+    internal static Entry? Find(ReadOnlySpan<byte> guid, CperGuidKind kind)
+        => (uint)kind < (uint)s_byKind.Length ? s_byKind[(int)kind].Find(guid) : null;
+
+    /// <summary>The name of a GUID of a given kind encoded once; the default <see cref="JsonName"/> (written as null) when the registry does not know it.</summary>
+    internal static JsonName EncodedName(Guid guid, CperGuidKind kind)
+    {
+        Span<byte> raw = stackalloc byte[16];
+        guid.TryWriteBytes(raw);
+        return Find(raw, kind)?.Name ?? default;
     }
 
     /// <summary>Section type name, or null.</summary>

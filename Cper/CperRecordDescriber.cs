@@ -38,11 +38,10 @@ public static class CperRecordDescriber
 
         visitor.BeginObject(s_header, "Record header", baseOffset, CperRecordHeader.Size);
         CperRecordHeader.Layout.Describe(header.Bytes, baseOffset, visitor);
-        // One lookup per GUID, from its bytes (CperHeaderNames), yields its name encoded once: written without encoding or a
+        // One lookup per GUID, from its bytes (CperGuids.Find), yields its name encoded once: written without encoding or a
         // cache lookup. An unknown GUID gives the default JsonName, which the visitor writes as null.
-        var headerBytes = header.Bytes;
-        visitor.JsonOnly(s_creatorName, CperHeaderNames.Creators.Find(headerBytes.Slice(CperRecordHeader.CreatorIdOffset, 16))?.Name ?? default);
-        visitor.JsonOnly(s_notificationName, CperHeaderNames.Notifications.Find(headerBytes.Slice(CperRecordHeader.NotificationTypeOffset, 16))?.Name ?? default);
+        visitor.JsonOnly(s_creatorName, CperGuids.Find(header.CreatorIdBytes, CperGuidKind.Creator)?.Name ?? default);
+        visitor.JsonOnly(s_notificationName, CperGuids.Find(header.NotificationTypeBytes, CperGuidKind.Notification)?.Name ?? default);
         visitor.EndObject();
 
         CperRecordChecks.Header(record, baseOffset, ref errors);
@@ -55,7 +54,7 @@ public static class CperRecordDescriber
         {
             var d = record.GetDescriptor(i);
             // One lookup per section, from the Section Type bytes: its codec (or none), its name encoded once and whether the codec is built in.
-            var entry = sectionTypes.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            var entry = sectionTypes.Find(d.SectionTypeBytes);
             var codec = entry?.Codec;
             var knownName = entry?.Name ?? default;
             string name = entry is not null ? knownName.Text : "Unknown section";

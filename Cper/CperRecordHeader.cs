@@ -115,6 +115,10 @@ public readonly ref struct CperRecordHeader
     public Guid CreatorId => _fields.CreatorId;
     /// <summary>Notification type.</summary>
     public Guid NotificationType => _fields.NotificationType;
+    /// <summary>The Creator ID GUID's 16 bytes (compare or look up without constructing a Guid).</summary>
+    public ReadOnlySpan<byte> CreatorIdBytes => _fields.Bytes.Slice(CreatorIdOffset, 16);
+    /// <summary>The Notification Type GUID's 16 bytes (compare or look up without constructing a Guid).</summary>
+    public ReadOnlySpan<byte> NotificationTypeBytes => _fields.Bytes.Slice(NotificationTypeOffset, 16);
     /// <summary>Record ID.</summary>
     public ulong RecordId => _fields.RecordId;
     /// <summary>Flags (bit 0 recovered, bit 1 previous error, bit 2 simulated).</summary>
@@ -122,7 +126,7 @@ public readonly ref struct CperRecordHeader
     /// <summary>Persistence information (for the persistence mechanism's use).</summary>
     public ulong PersistenceInformation => _fields.PersistenceInformation;
     /// <summary>True when the creator is Windows WHEA, which writes binary (not BCD) timestamps.</summary>
-    public bool IsWheaCreator => _fields.Bytes.Slice(CreatorIdOffset, 16).SequenceEqual(WheaCreatorBytes);
+    public bool IsWheaCreator => CreatorIdBytes.SequenceEqual(WheaCreatorBytes);
 
     private static ReadOnlySpan<byte> WheaCreatorBytes => [0xbd, 0xc4, 0x07, 0xcf, 0x89, 0xb7, 0x18, 0x4e, 0xb3, 0xc4, 0x1f, 0x73, 0x2c, 0xb5, 0x71, 0x31];
 }

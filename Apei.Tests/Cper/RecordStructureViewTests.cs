@@ -1,10 +1,13 @@
+using System.Buffers.Binary;
 using ApeiKit.Cper;
 
 namespace ApeiKit.Tests.Cper;
 
 /// <summary>
 /// The record header and section descriptor views (UEFI 2.10 Table N-2, N-5), whose accessors read through the views
-/// generated from their declarations: every value a record was built with reads back, and reading allocates nothing.
+/// generated from their declarations: every value a record was built with reads back through its own accessor, the bytes
+/// sit at the offsets the spec's tables give (literal numbers here, not the declarations' constants, so a wrong [Field]
+/// offset, which would move the encoder and the view together, fails), and reading allocates nothing.
 /// </summary>
 public sealed class RecordStructureViewTests
 {
@@ -29,15 +32,85 @@ public sealed class RecordStructureViewTests
         byte[] bytes = record.Encode();
         Assert.Equal(CperRecordHeader.Size + 2 * CperSectionDescriptor.Size + 24, bytes.Length);
 
-        // What the views must read: the built values (the offsets and lengths the encoder placed, bodies in order after the table).
-        ulong expected = unchecked(0x0101UL + 0xFFFFFFFF + 2 + 2 + 7 + (ulong)bytes.Length + 0x8007_0615_1230_4501 + H(s_platform) + H(s_partition)
-            + H(CperGuids.CreatorWhea) + H(CperGuids.NotifyCmc) + 0x0123_4567_89AB_CDEF + 5 + 0xFEDC_BA98_7654_3210 + 1 + 1
-            + 272 + 16 + 0x0300 + 3 + 1 + H(CperGuids.PlatformMemory) + H(s_fru) + 1 + 'D' + 'I' + 'M' + 'M' + ' ' + 'A' + '1'
-            + 288 + 8 + 0x0201 + 0 + 2 + H(CperGuids.PciExpress) + H(Guid.Empty) + 3
-            + CperGuids.PlatformMemory.ToByteArray()[0] + CperGuids.PciExpress.ToByteArray()[0]);
-        Assert.Equal("DIMM A1", Descriptor(bytes, 0).FruText);
-        Assert.Equal("", Descriptor(bytes, 1).FruText);
-        Assert.Equal(expected, Walk(bytes));
+        // The bytes at UEFI 2.10 Table N-2's offsets (record header), read with literal offsets.
+        ReadOnlySpan<byte> b = bytes;
+        Assert.True(b[..4].SequenceEqual("CPER"u8));
+        Assert.Equal(0x0101, BinaryPrimitives.ReadUInt16LittleEndian(b[4..]));
+        Assert.Equal(0xFFFFFFFFu, BinaryPrimitives.ReadUInt32LittleEndian(b[6..]));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(b[10..]));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(b[12..]));
+        Assert.Equal(7u, BinaryPrimitives.ReadUInt32LittleEndian(b[16..]));
+        Assert.Equal((uint)bytes.Length, BinaryPrimitives.ReadUInt32LittleEndian(b[20..]));
+        Assert.Equal(0x8007_0615_1230_4501UL, BinaryPrimitives.ReadUInt64LittleEndian(b[24..]));
+        Assert.Equal(s_platform, new Guid(b.Slice(32, 16)));
+        Assert.Equal(s_partition, new Guid(b.Slice(48, 16)));
+        Assert.Equal(CperGuids.CreatorWhea, new Guid(b.Slice(64, 16)));
+        Assert.Equal(CperGuids.NotifyCmc, new Guid(b.Slice(80, 16)));
+        Assert.Equal(0x0123_4567_89AB_CDEFUL, BinaryPrimitives.ReadUInt64LittleEndian(b[96..]));
+        Assert.Equal(5u, BinaryPrimitives.ReadUInt32LittleEndian(b[104..]));
+        Assert.Equal(0xFEDC_BA98_7654_3210UL, BinaryPrimitives.ReadUInt64LittleEndian(b[108..]));
+        // Table N-5 (section descriptor, 72 bytes each from offset 128).
+        var d0 = b.Slice(128, 72);
+        Assert.Equal(272u, BinaryPrimitives.ReadUInt32LittleEndian(d0));
+        Assert.Equal(16u, BinaryPrimitives.ReadUInt32LittleEndian(d0[4..]));
+        Assert.Equal(0x0300, BinaryPrimitives.ReadUInt16LittleEndian(d0[8..]));
+        Assert.Equal(3, d0[10]);
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(d0[12..]));
+        Assert.Equal(CperGuids.PlatformMemory, new Guid(d0.Slice(16, 16)));
+        Assert.Equal(s_fru, new Guid(d0.Slice(32, 16)));
+        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(d0[48..]));
+        Assert.True(d0.Slice(52, 20).SequenceEqual("DIMM A1\0\0\0\0\0\0\0\0\0\0\0\0\0"u8));
+        var d1 = b.Slice(200, 72);
+        Assert.Equal(288u, BinaryPrimitives.ReadUInt32LittleEndian(d1));
+        Assert.Equal(8u, BinaryPrimitives.ReadUInt32LittleEndian(d1[4..]));
+        Assert.Equal(CperGuids.PciExpress, new Guid(d1.Slice(16, 16)));
+
+        // Each accessor reads its own built value (one assertion per accessor: two swapped accessors fail).
+        Assert.True(CperRecordHeader.TryRead(bytes, out var h));
+        Assert.True(h.HasSignature);
+        Assert.Equal(0x0101, h.Revision);
+        Assert.Equal(0xFFFFFFFFu, h.SignatureEnd);
+        Assert.Equal(2, h.SectionCount);
+        Assert.Equal(2u, h.Severity);
+        Assert.Equal(7u, h.ValidationBits);
+        Assert.Equal((uint)bytes.Length, h.RecordLength);
+        Assert.Equal(0x8007_0615_1230_4501UL, h.Timestamp.Raw);
+        Assert.Equal(s_platform, h.PlatformId);
+        Assert.Equal(s_partition, h.PartitionId);
+        Assert.Equal(CperGuids.CreatorWhea, h.CreatorId);
+        Assert.Equal(CperGuids.NotifyCmc, h.NotificationType);
+        Assert.Equal(CperGuids.CreatorWhea, new Guid(h.CreatorIdBytes));
+        Assert.Equal(CperGuids.NotifyCmc, new Guid(h.NotificationTypeBytes));
+        Assert.Equal(0x0123_4567_89AB_CDEFUL, h.RecordId);
+        Assert.Equal(5u, h.Flags);
+        Assert.Equal(0xFEDC_BA98_7654_3210UL, h.PersistenceInformation);
+        Assert.True(h.IsWheaCreator);
+
+        var s0 = Descriptor(bytes, 0);
+        var s1 = Descriptor(bytes, 1);
+        Assert.Equal(272u, s0.SectionOffset);
+        Assert.Equal(16u, s0.SectionLength);
+        Assert.Equal(0x0300, s0.Revision);
+        Assert.Equal(3, s0.ValidationBits);
+        Assert.Equal(1u, s0.Flags);
+        Assert.Equal(CperGuids.PlatformMemory, s0.SectionType);
+        Assert.Equal(CperGuids.PlatformMemory, new Guid(s0.SectionTypeBytes));
+        Assert.Equal(s_fru, s0.FruId);
+        Assert.Equal(1u, s0.Severity);
+        Assert.Equal("DIMM A1", s0.FruText);
+        Assert.Equal(288u, s1.SectionOffset);
+        Assert.Equal(8u, s1.SectionLength);
+        Assert.Equal(0x0201, s1.Revision);
+        Assert.Equal(0, s1.ValidationBits);
+        Assert.Equal(2u, s1.Flags);
+        Assert.Equal(CperGuids.PciExpress, s1.SectionType);
+        Assert.Equal(CperGuids.PciExpress, new Guid(s1.SectionTypeBytes));
+        Assert.Equal(Guid.Empty, s1.FruId);
+        Assert.Equal(3u, s1.Severity);
+        Assert.Equal("", s1.FruText);
+
+        // Reading allocates nothing (the same accessors, summed so the walk has a result to check).
+        ulong expected = Walk(bytes);
         ViewWalk.AssertAllocatesNothing(() => Walk(bytes), sum => sum == expected);
     }
 

@@ -150,6 +150,9 @@ public sealed class JsonRenderer : StructureVisitor
     // A name encoded when it was declared (JsonName), when this renderer's encoder writes it the same way; else from the cache.
     private JsonEncodedText N(JsonName name) => name.Encoded is { } e && _cache is not null ? e : N(name.Text);
 
+    // The same name's member prefix encoded once (,"name": for the compact sink), under the same condition; else null (write N(name)).
+    private byte[]? M(JsonName name) => _cache is not null ? name.Member : null;
+
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
     {
@@ -167,7 +170,7 @@ public sealed class JsonRenderer : StructureVisitor
         if (_compact is { } c)
         {
             if (json.Text is null || InArray) c.StartObject();
-            else if (json.Member is { } member && _cache is not null) c.StartObject(member); // ,"name": encoded once: one copy
+            else if (M(json) is { } member) c.StartObject(member); // ,"name": encoded once: one copy
             else c.StartObject(N(json));
         }
         else if (json.Text is null || InArray) _s.StartObject(); else _s.StartObject(N(json));
@@ -193,7 +196,7 @@ public sealed class JsonRenderer : StructureVisitor
     {
         if (_compact is { } c)
         {
-            if (json.Member is { } member && _cache is not null) c.StartArray(member); else c.StartArray(N(json));
+            if (M(json) is { } member) c.StartArray(member); else c.StartArray(N(json));
         }
         else _s.StartArray(N(json));
         Push(true, 0);
@@ -401,7 +404,7 @@ public sealed class JsonRenderer : StructureVisitor
     {
         if (_compact is { } c)
         {
-            if (json.Member is { } member && _cache is not null)
+            if (M(json) is { } member)
             {
                 if (value.Text is null) c.Null(member); else c.String(member, N(value));
             }

@@ -474,8 +474,7 @@ internal sealed class CompactJsonSink : JsonSink
                         {
                             // Not BCD: the raw value as FieldFormat.Hex writes it ("0x" and upper-case digits, at least two per byte).
                             at += Copy("\"0x"u8, at);
-                            System.Buffers.Text.Utf8Formatter.TryFormat(bv, _chunk.AsSpan(at), out int n, new System.Buffers.StandardFormat('X', (byte)Math.Clamp(b.HexSize * 2, 1, 16)));
-                            at += n;
+                            at += Utf8Digits.WriteHexUpper(bv, Math.Clamp(b.HexSize * 2, 1, 16), _chunk.AsSpan(at));
                             _chunk[at++] = (byte)'"';
                         }
                         else at += FormatNumber(bv, at);
@@ -598,8 +597,7 @@ internal sealed class CompactJsonSink : JsonSink
         at += Copy((v >> 24 & 1) != 0 ? "true"u8 : "false"u8, at); // flags byte bit 0: precise
         at += Copy(names.Raw, at);
         at += Copy("\"0x"u8, at);
-        Utf8Digits.WriteHex16Upper(v, _chunk.AsSpan(at)); // "X16", as JsonRenderer.Field formats the raw value
-        at += 16;
+        at += Utf8Digits.WriteHexUpper(v, 16, _chunk.AsSpan(at)); // "X16", as JsonRenderer.Field formats the raw value
         _chunk[at++] = (byte)'"';
         return at;
     }
@@ -677,17 +675,9 @@ internal sealed class CompactJsonSink : JsonSink
         return bytes.Length;
     }
 
-    // A single digit (most flags, counts and enumeration values) without the call; within the entry's room.
+    // Within the entry's room (Utf8Digits.WriteDecimal writes a single digit, most flags, counts and enumeration values, first).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FormatNumber(ulong v, int at)
-    {
-        if (v < 10 && (uint)at < (uint)_chunk.Length)
-        {
-            _chunk[at] = (byte)('0' + v);
-            return 1;
-        }
-        return Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
-    }
+    private int FormatNumber(ulong v, int at) => Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
 
     private int LowerHex(ReadOnlySpan<byte> raw, int at)
     {

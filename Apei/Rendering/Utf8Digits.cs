@@ -109,20 +109,26 @@ internal static class Utf8Digits
     }
 
     /// <summary>
-    /// Writes <paramref name="value"/> as exactly 16 upper-case hex digits, what <c>value.ToString("X16")</c> gives, as
-    /// UTF-8 straight into <paramref name="destination"/> (no char text, no formatter: a CPER timestamp's raw value, issue #15).
+    /// Writes <paramref name="value"/> in upper-case hex, at least <paramref name="digits"/> digits (zeros first) and as
+    /// many as the value needs: what <c>Utf8Formatter</c>'s 'X' format with that precision writes (<c>value.ToString("X16")</c>
+    /// for 16), as UTF-8 straight into <paramref name="destination"/>; returns the bytes written. The one upper-case hex
+    /// writer of the JSON renderers (a CPER timestamp's raw value, a non-BCD bit field, the libcper dialect's hex strings).
     /// </summary>
-    public static void WriteHex16Upper(ulong value, Span<byte> destination)
+    public static int WriteHexUpper(ulong value, int digits, Span<byte> destination)
     {
-        Span<byte> d = destination[..16];
+        int n = Math.Max(Math.Max(1, (64 - BitOperations.LeadingZeroCount(value) + 3) >> 2), digits);
+        Span<byte> d = destination[..n];
         ReadOnlySpan<byte> hex = s_hexUpper;
-        for (int i = 14; i >= 0; i -= 2)
+        int i = n;
+        for (; i >= 2; i -= 2)
         {
             int b = (int)(value & 0xFF) * 2;
-            d[i] = hex[b];
-            d[i + 1] = hex[b + 1];
+            d[i - 2] = hex[b];
+            d[i - 1] = hex[b + 1];
             value >>= 8;
         }
+        if (i == 1) d[0] = hex[(int)(value & 0xF) * 2 + 1]; // an odd count: the low digit of "0X"
+        return n;
     }
 
     private static ReadOnlySpan<byte> Order => [6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34];

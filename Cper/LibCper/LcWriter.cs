@@ -438,18 +438,13 @@ internal sealed class LcWriter
     /// <summary>libcper's <c>0x%0*llX</c>: "0x" and upper-case hex digits, at least <paramref name="digits"/> of them (0: as many as the value needs).</summary>
     public void WriteHex(JsonEncodedText name, ulong value, int digits)
     {
-        int needed = Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(value) + 3) / 4);
-        int n = Math.Max(needed, digits);
+        int n = Math.Max(Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(value) + 3) / 4), digits);
         Name(name, n + 4);
         var d = _buffer.AsSpan(_pos, n + 4);
         d[0] = (byte)'"';
         d[1] = (byte)'0';
         d[2] = (byte)'x';
-        for (int i = n + 2; i >= 3; i--)
-        {
-            d[i] = (byte)"0123456789ABCDEF"[(int)(value & 0xF)];
-            value >>= 4;
-        }
+        Utf8Digits.WriteHexUpper(value, digits, d.Slice(3, n));
         d[n + 3] = (byte)'"';
         _pos += n + 4;
     }

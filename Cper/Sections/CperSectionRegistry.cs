@@ -24,11 +24,18 @@ public sealed class CperSectionRegistry
     private readonly object _lock = new();
     // Each codec with its name encoded once (JsonName) and whether it is built in: the record describer's one lookup per
     // section (SectionLookup, from the GUID's bytes) yields the codec, the label text, the sectionName bytes and whether to
-    // contain it (no renderer cache lookup and no built-in set lookup per section, issue #15).
-    private Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> _codecs;
+    // contain it (no renderer cache lookup and no built-in set lookup per section, issue #15). The codecs and the lookup
+    // built from them are one snapshot, replaced whole (constructor, Add, Override under the lock): a reader sees both of one set.
+    private Snapshot _snapshot;
+
+    private sealed class Snapshot(Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> codecs)
+    {
+        public readonly Dictionary<Guid, (CperSectionCodec Codec, JsonName Name, bool BuiltIn)> Codecs = codecs;
+        public readonly CperSectionLookup Lookup = new(codecs);
+    }
 
     /// <summary>A registry holding the built-in codecs (independent of <see cref="Default"/>: what is added to one is not in the other).</summary>
-    public CperSectionRegistry() => _codecs = s_builtIn.ToDictionary(c => c.SectionType, Entry);
+    public CperSectionRegistry() => _snapshot = new Snapshot(s_builtIn.ToDictionary(c => c.SectionType, Entry));
 
     private static (CperSectionCodec Codec, JsonName Name, bool BuiltIn) Entry(CperSectionCodec codec) => (codec, new JsonName(codec.Name), IsBuiltIn(codec));
 
@@ -42,7 +49,7 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            if (_codecs.TryGetValue(codec.SectionType, out var entry))
+            if (_snapshot.Codecs.TryGetValue(codec.SectionType, out var entry))
             {
                 var present = entry.Codec;
                 if (ReferenceEquals(present, codec)) return this;
@@ -50,7 +57,7 @@ public sealed class CperSectionRegistry
                     $"Section type {EfiGuid.ToText(codec.SectionType)} already has the {(IsBuiltIn(present) ? "built-in" : "added")} codec \"{present.Name}\"; "
                     + "call Override to replace it on purpose.");
             }
-            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
+            _snapshot = new Snapshot(new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_snapshot.Codecs) { [codec.SectionType] = Entry(codec) });
         }
         return this;
     }
@@ -62,34 +69,23 @@ public sealed class CperSectionRegistry
         ArgumentNullException.ThrowIfNull(codec);
         lock (_lock)
         {
-            var previous = _codecs.TryGetValue(codec.SectionType, out var entry) ? entry.Codec : null;
-            _codecs = new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_codecs) { [codec.SectionType] = Entry(codec) };
+            var previous = _snapshot.Codecs.TryGetValue(codec.SectionType, out var entry) ? entry.Codec : null;
+            _snapshot = new Snapshot(new Dictionary<Guid, (CperSectionCodec, JsonName, bool)>(_snapshot.Codecs) { [codec.SectionType] = Entry(codec) });
             return previous;
         }
     }
 
     /// <summary>Every codec, ordered by section type GUID.</summary>
-    public IReadOnlyList<CperSectionCodec> Codecs => [.. _codecs.Values.Select(e => e.Codec).OrderBy(c => c.SectionType)];
+    public IReadOnlyList<CperSectionCodec> Codecs => [.. _snapshot.Codecs.Values.Select(e => e.Codec).OrderBy(c => c.SectionType)];
 
     /// <summary>True for the codecs ApeiKit ships (their exceptions are not contained: they throw only <see cref="ApeiContentException"/>).</summary>
     public static bool IsBuiltIn(CperSectionCodec codec) => codec is not null && s_builtIn.Contains(codec);
 
     /// <summary>The codec for a section type, or null.</summary>
-    public CperSectionCodec? Find(Guid sectionType) => _codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
+    public CperSectionCodec? Find(Guid sectionType) => _snapshot.Codecs.TryGetValue(sectionType, out var e) ? e.Codec : null;
 
-    private CperSectionLookup? _lookup;
-
-    /// <summary>The record describer's one lookup per section, from the Section Type bytes (<see cref="CperSectionLookup"/>), rebuilt when the codecs change.</summary>
-    internal CperSectionLookup SectionLookup
-    {
-        get
-        {
-            var codecs = _codecs;
-            var lookup = Volatile.Read(ref _lookup);
-            if (lookup is null || !ReferenceEquals(lookup.Codecs, codecs)) Volatile.Write(ref _lookup, lookup = new CperSectionLookup(codecs));
-            return lookup;
-        }
-    }
+    /// <summary>The record describer's one lookup per section, from the Section Type bytes (<see cref="CperSectionLookup"/>), built with each set of codecs.</summary>
+    internal CperSectionLookup SectionLookup => _snapshot.Lookup;
 
     /// <summary>The name of a section type: its codec's, else the GUID registry's (<see cref="CperGuids"/>), else null.</summary>
     public string? NameOf(Guid sectionType) => Find(sectionType)?.Name ?? CperGuids.SectionName(sectionType);

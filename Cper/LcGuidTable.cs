@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 
-namespace ApeiKit.Cper.LibCper;
+namespace ApeiKit.Cper;
 
 /// <summary>
 /// A fixed table keyed by GUID, looked up from the GUID's 16 bytes as a record holds them (EFI_GUID, UEFI 2.10 appendix A)
 /// without making a <see cref="Guid"/>: open addressing over a power-of-two array at most a quarter full, the key compared as
-/// two 64-bit words. For the libcper dialect's per-record lookups (section family, notification type; issue #15).
+/// two 64-bit words. The per-record GUID lookups of the record describer (section type, creator, notification type:
+/// <see cref="CperGuids"/>, <see cref="CperSectionLookup"/>) and of the libcper dialect (section family, notification type; issue #15).
 /// </summary>
 internal sealed class LcGuidTable<T> where T : class
 {
