@@ -24,11 +24,12 @@ namespace ApeiKit.Cper.LibCper;
 /// and once a container ends its parent has at least that member. There is no validation: the dialect's walks write
 /// well-formed JSON (tests parse every rendering).
 /// <para>
-/// Indented (<see cref="Reset(IBufferWriter{byte}, bool)"/>): the record is written compact into a scratch buffer and
-/// re-indented on <see cref="Flush"/> by <see cref="LcIndent"/>, a pass over the bytes that gives what a
-/// <see cref="Utf8JsonWriter"/> with <c>Indented = true</c> and its default indentation writes for the same calls. The
-/// compact methods stay free of any indentation test (the compact form is the 10x-libcper target of issue #15; a flag
-/// tested per token cost it 4-5% of its CPU).
+/// Indented (<see cref="Reset(IBufferWriter{byte}, bool)"/>): the bytes of a <see cref="Utf8JsonWriter"/> with
+/// <c>Indented = true</c> and its default indentation (two spaces a level, <see cref="Environment.NewLine"/>): a line
+/// break and the indentation before every member and array element but a root value and a value after its name,
+/// <c>"name": value</c>, an empty container as <c>{}</c> or <c>[]</c>, a line break and the parent's indentation before
+/// the end of any other. The compact form pays one test of a flag per name, separator and container end (indented
+/// writing is out of line), and a counter per container (the depth).
 /// </para>
 /// </remarks>
 internal sealed class LcWriter
@@ -40,8 +41,9 @@ internal sealed class LcWriter
     private int _start, _pos, _end; // _buffer[_start.._pos] written, not yet committed; room up to _end
     private byte[]? _scratch; // the output's memory is not an array: written here, copied on Flush
     private bool _comma;
-    private IBufferWriter<byte>? _indentTo; // indented: where Flush writes the re-indented record (_output is then _compact)
-    private readonly ArrayBufferWriter<byte> _compact = new(4096);
+    private bool _indented;
+    private bool _afterName; // indented: a property name was written alone (WritePropertyName), its value follows on the line
+    private int _depth; // containers open (used by the indented form)
     private readonly ArrayBufferWriter<byte> _own = new(4096); // for callers that want the bytes (the Utf8JsonWriter overloads)
 
     /// <summary>Scratch for the record writer: the family of each of a record's first descriptors (one lookup per section).</summary>
@@ -51,12 +53,13 @@ internal sealed class LcWriter
     /// <summary>Starts writing into <paramref name="output"/> (nothing is taken from it until the first write), compact or <paramref name="indented"/>.</summary>
     public void Reset(IBufferWriter<byte> output, bool indented = false)
     {
-        _indentTo = indented ? output : null;
-        if (indented) _compact.ResetWrittenCount();
-        _output = indented ? _compact : output;
+        _output = output;
         _buffer = [];
         _start = _pos = _end = 0;
         _comma = false;
+        _indented = indented;
+        _afterName = false;
+        _depth = 0;
     }
 
     /// <summary>Starts writing into this writer's own buffer; <see cref="Written"/> holds the bytes after <see cref="Flush"/>.</summary>
@@ -67,21 +70,13 @@ internal sealed class LcWriter
     }
 
     /// <summary>Whether this writer writes indented JSON (<see cref="Reset(IBufferWriter{byte}, bool)"/>).</summary>
-    public bool Indented => _indentTo is not null;
+    public bool Indented => _indented;
 
     /// <summary>What was written into the writer's own buffer (<see cref="ResetOwn"/>), once flushed.</summary>
     public ReadOnlySpan<byte> Written => _own.WrittenSpan;
 
-    /// <summary>Commits what was written to the output (indented: re-indents the record written since <see cref="Reset(IBufferWriter{byte}, bool)"/> into it).</summary>
+    /// <summary>Commits what was written to the output.</summary>
     public void Flush()
-    {
-        Commit();
-        if (_indentTo is null) return;
-        LcIndent.Write(_compact.WrittenSpan, _indentTo);
-        _compact.ResetWrittenCount();
-    }
-
-    private void Commit()
     {
         int n = _pos - _start;
         if (n > 0)
@@ -103,7 +98,7 @@ internal sealed class LcWriter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int bytes)
     {
-        Commit();
+        Flush();
         var output = _output ?? throw new InvalidOperationException("LcWriter.Reset first");
         var memory = output.GetMemory(Math.Max(bytes, 4096));
         if (MemoryMarshal.TryGetArray<byte>(memory, out var segment) && segment.Count >= bytes)
@@ -123,6 +118,11 @@ internal sealed class LcWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Name(JsonEncodedText name, int extra)
     {
+        if (_indented)
+        {
+            IndentedName(name, extra);
+            return;
+        }
         ReadOnlySpan<byte> n = name.EncodedUtf8Bytes;
         var d = Room(n.Length + 4 + extra);
         int i = 0;
@@ -176,6 +176,11 @@ internal sealed class LcWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Separator(int extra)
     {
+        if (_indented)
+        {
+            IndentedSeparator(extra);
+            return;
+        }
         var d = Room(1 + extra);
         if (_comma) d[0] = (byte)',';
         if (_comma) _pos++;
@@ -194,6 +199,7 @@ internal sealed class LcWriter
         Separator(1);
         _buffer[_pos++] = (byte)'{';
         _comma = false;
+        _depth++;
     }
 
     public void WriteStartObject(JsonEncodedText name)
@@ -201,10 +207,13 @@ internal sealed class LcWriter
         Name(name, 1);
         _buffer[_pos++] = (byte)'{';
         _comma = false;
+        _depth++;
     }
 
     public void WriteEndObject()
     {
+        _depth--;
+        if (_indented) IndentedEnd();
         Byte((byte)'}');
         _comma = true;
     }
@@ -214,6 +223,7 @@ internal sealed class LcWriter
         Separator(1);
         _buffer[_pos++] = (byte)'[';
         _comma = false;
+        _depth++;
     }
 
     public void WriteStartArray(JsonEncodedText name)
@@ -221,10 +231,13 @@ internal sealed class LcWriter
         Name(name, 1);
         _buffer[_pos++] = (byte)'[';
         _comma = false;
+        _depth++;
     }
 
     public void WriteEndArray()
     {
+        _depth--;
+        if (_indented) IndentedEnd();
         Byte((byte)']');
         _comma = true;
     }
@@ -233,8 +246,75 @@ internal sealed class LcWriter
     {
         Name(name, 0);
         _comma = false;
+        _afterName = _indented;
     }
 
+    // The indented form (Utf8JsonWriter with Indented = true): line breaks and indentation, out of line so the compact
+    // methods stay small. s_lines is a line break and the most indentation written from the table; deeper levels are filled.
+    private static readonly byte[] s_lines = [.. System.Text.Encoding.UTF8.GetBytes(Environment.NewLine), .. Enumerable.Repeat((byte)' ', 64)];
+    private static readonly int s_newLineLength = s_lines.Length - 64;
+
+    /// <summary>The line break and <paramref name="indent"/> spaces into <paramref name="d"/>; the bytes written.</summary>
+    private static int NewLine(Span<byte> d, int indent)
+    {
+        int n = s_newLineLength + indent;
+        if (n <= s_lines.Length) s_lines.AsSpan(0, n).CopyTo(d);
+        else
+        {
+            s_lines.AsSpan(0, s_newLineLength).CopyTo(d);
+            d.Slice(s_newLineLength, indent).Fill((byte)' ');
+        }
+        return n;
+    }
+
+    /// <summary>Indented: ',' if needed, a line break and the container's indentation, <c>"name": </c>; room for <paramref name="extra"/> more bytes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void IndentedName(JsonEncodedText name, int extra)
+    {
+        ReadOnlySpan<byte> n = name.EncodedUtf8Bytes;
+        int indent = _depth * 2;
+        var d = Room(1 + s_newLineLength + indent + n.Length + 4 + extra);
+        int i = 0;
+        if (_comma) d[i++] = (byte)',';
+        i += NewLine(d[i..], indent);
+        d[i++] = (byte)'"';
+        n.CopyTo(d[i..]);
+        i += n.Length;
+        d[i++] = (byte)'"';
+        d[i++] = (byte)':';
+        d[i++] = (byte)' ';
+        _pos += i;
+        _comma = true;
+    }
+
+    /// <summary>Indented, before a value: nothing after its name or at the root, else ',' if needed, a line break and the indentation.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void IndentedSeparator(int extra)
+    {
+        if (_afterName || (!_comma && _depth == 0))
+        {
+            _afterName = false;
+            Room(extra);
+            _comma = true;
+            return;
+        }
+        int indent = _depth * 2;
+        var d = Room(1 + s_newLineLength + indent + extra);
+        int i = 0;
+        if (_comma) d[i++] = (byte)',';
+        i += NewLine(d[i..], indent);
+        _pos += i;
+        _comma = true;
+    }
+
+    /// <summary>Indented, before a container's end (<see cref="_depth"/> is the parent's): a line break and the parent's indentation unless the container is empty.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void IndentedEnd()
+    {
+        if (!_comma) return; // nothing since the start: "{}", "[]"
+        int indent = _depth * 2;
+        _pos += NewLine(Room(s_newLineLength + indent), indent);
+    }
 
     public void WriteNumber(JsonEncodedText name, long value)
     {

@@ -242,7 +242,13 @@ public static class LibCperJsonWriter
             writer.WriteNumber(N.SectionOffset, d.SectionOffset);
             writer.WriteNumber(N.SectionLength, d.SectionLength);
             WriteRevision(writer, N.Revision, d.Revision);
-            writer.WriteEncoded(N.Flags, N.DescriptorFlagObjects[(byte)d.Flags]);
+            if (!writer.Indented) writer.WriteEncoded(N.Flags, N.DescriptorFlagObjects[(byte)d.Flags]);
+            else
+            {
+                writer.WriteStartObject(N.Flags);
+                N.WriteDescriptorFlags(writer, (byte)d.Flags);
+                writer.WriteEndObject();
+            }
             writer.WriteStartObject(N.SectionType);
             writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
             var family = LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
@@ -297,7 +303,7 @@ public static class LibCperJsonWriter
 
     private static void WriteSeverity(LcWriter writer, uint severity)
     {
-        if (severity < (uint)N.SeverityObjects.Length)
+        if (severity < (uint)N.SeverityObjects.Length && !writer.Indented) // the pre-encoded objects are compact
         {
             writer.WriteEncoded(N.Severity, N.SeverityObjects[severity]);
             return;
@@ -338,7 +344,7 @@ public static class LibCperJsonWriter
         /// </summary>
         public static readonly byte[][] DescriptorFlagObjects = Objects(256, (w, v) => WriteDescriptorFlags(w, v));
 
-        /// <summary>The members of a descriptor's <c>flags</c> object (pre-encoded once for each value).</summary>
+        /// <summary>The members of a descriptor's <c>flags</c> object (the indented form writes them each time).</summary>
         public static void WriteDescriptorFlags(LcWriter w, int v)
         {
             for (int b = 0; b < DescriptorFlags.Length; b++) w.WriteBoolean(DescriptorFlags[b], ((v >> b) & 1) != 0);
