@@ -62,6 +62,7 @@ public readonly ref struct CperSectionDescriptor
     private CperSectionDescriptor(CperSectionDescriptorDeclarationView fields) => _fields = fields;
 
     /// <summary>Makes a view over the first 72 bytes; false when fewer are present.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // per descriptor on the renderers' paths
     public static bool TryRead(ReadOnlySpan<byte> source, out CperSectionDescriptor descriptor)
     {
         if (source.Length < Size) { descriptor = default; return false; }

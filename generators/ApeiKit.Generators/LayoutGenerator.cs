@@ -819,11 +819,14 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         string src = IsSectionBody(type) ? "body" : "source"; // the decode contract's name for the span (DESIGN "Decode contract")
         sb.Append("    /// <param name=\"").Append(src).Append("\">").Append(src == "body" ? "The section body (the bytes the descriptor's offset and length give)." : "The structure's bytes (it starts at the first).").Append("</param>\n");
         sb.Append("    /// <param name=\"view\">The view, valid while <paramref name=\"").Append(src).Append("\"/> is.</param>\n");
+        // Inlined: a view is made per structure on the renderers' per-record paths (issue #15).
+        sb.Append("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]\n");
         sb.Append("    public static bool TryRead(global::System.ReadOnlySpan<byte> ").Append(src).Append(", out ").Append(view).Append(" view)\n    {\n");
         sb.Append("        if (").Append(src).Append(".Length < ").Append(I(minimum)).Append(")\n        {\n            view = default;\n            return false;\n        }\n");
         sb.Append("        view = new ").Append(view).Append('(').Append(src).Append(");\n        return true;\n    }\n\n");
         // Of: the view a caller that checked the length (or reads past-the-end fields as 0) wants, without TryRead's flag.
         sb.Append("    /// <summary>The view <see cref=\"TryRead\"/> gives for <paramref name=\"").Append(src).Append("\"/>, or a view of nothing when it is too short (the caller checked the length).</summary>\n");
+        sb.Append("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]\n");
         sb.Append("    internal static ").Append(view).Append(" Of(global::System.ReadOnlySpan<byte> ").Append(src).Append(") => TryRead(").Append(src).Append(", out var view) ? view : default;\n\n");
         sb.Append("    /// <summary>The body's bytes.</summary>\n    public global::System.ReadOnlySpan<byte> Bytes => _body;\n");
         if (validation is not null)
