@@ -218,10 +218,10 @@ public static class LibCperJsonWriter
         }
         if ((h.ValidationBits & 0x1) != 0) writer.WriteGuid(N.PlatformId, h.Bytes.Slice(CperRecordHeader.PlatformIdOffset, 16));
         if ((h.ValidationBits & 0x4) != 0) writer.WriteGuid(N.PartitionId, h.Bytes.Slice(CperRecordHeader.PartitionIdOffset, 16));
-        writer.WriteGuid(N.CreatorId, h.Bytes.Slice(CperRecordHeader.CreatorIdOffset, 16));
+        writer.WriteGuid(N.CreatorId, h.CreatorIdBytes);
         writer.WriteStartObject(N.NotificationType);
-        writer.WriteGuid(N.Guid, h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16));
-        writer.WriteEncoded(N.Type, LibCperNames.EncodedNotificationType(h.Bytes.Slice(CperRecordHeader.NotificationTypeOffset, 16)));
+        writer.WriteGuid(N.Guid, h.NotificationTypeBytes);
+        writer.WriteEncoded(N.Type, LibCperNames.EncodedNotificationType(h.NotificationTypeBytes));
         writer.WriteEndObject();
         writer.WriteNumber(N.RecordId, h.RecordId);
         writer.WriteStartObject(N.Flags);
@@ -250,8 +250,8 @@ public static class LibCperJsonWriter
                 writer.WriteEndObject();
             }
             writer.WriteStartObject(N.SectionType);
-            writer.WriteGuid(N.Data, d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
-            var family = LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16));
+            writer.WriteGuid(N.Data, d.SectionTypeBytes);
+            var family = LibCperSections.Find(d.SectionTypeBytes);
             if (i < found.Length) found[i] = family;
             writer.WriteEncoded(N.Type, family?.EncodedReadableName ?? LibCperNames.EncodedUnknown);
             writer.WriteEndObject();
@@ -268,7 +268,7 @@ public static class LibCperJsonWriter
         {
             var d = view.GetDescriptor(i);
             var body = view.GetSectionBody(i);
-            if ((i < found.Length ? found[i] : LibCperSections.Find(d.Bytes.Slice(CperSectionDescriptor.SectionTypeOffset, 16))) is { } section && section.TryWrite(writer, body)) continue;
+            if ((i < found.Length ? found[i] : LibCperSections.Find(d.SectionTypeBytes)) is { } section && section.TryWrite(writer, body)) continue;
             writer.WriteStartObject();
             writer.WriteStartObject(N.Unknown);
             writer.WriteBase64String(N.Data, body);
