@@ -1,0 +1,27 @@
+#!/bin/bash
+# Compares `apeikit decode -f ndjson --json-style libcper` with openbmc/libcper's own output, record by record, on a
+# mutated corpus (mutate.py) and prints, per section family, which members differ (linediff.py).
+# usage: walk-diff.sh APEIKIT_EXE [LIBCPER_NDJSON] [WORKDIR]
+#   APEIKIT_EXE     an apeikit executable (Native AOT: `dotnet publish Cli -c Release -o DIR`, then DIR/apeikit)
+#   LIBCPER_NDJSON  the libcper harness benchmarks/libcper/cper-ndjson.c built as side-by-side.sh --libcper builds it
+#                   (default /tmp/libcper-build/cper-ndjson); libcper is never a dependency of the project or of CI.
+#   WORKDIR         default /tmp/libcper-walk; libcper's lines are kept there and reused while the corpus is unchanged.
+# libcper hangs on some mutated records: each record is given to it alone, with a 5 s bound (rc 124 is reported).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
+exe=$1; lc=${2:-/tmp/libcper-build/cper-ndjson}; w=${3:-/tmp/libcper-walk}
+mkdir -p "$w"
+if [ ! -f "$w/lc.done" ]; then
+  rm -rf "$w/rec" "$w/lc" "$w/fam"; mkdir -p "$w/lc"
+  python3 "$here/mutate.py" "$repo" "$w"
+  ls "$w"/rec/*.bin | xargs -P"$(nproc)" -I{} sh -c 'b=$(basename {} .bin); timeout 5 "$0" {} > "$1/lc/$b.json" 2>/dev/null; echo $? > "$1/lc/$b.rc"' "$lc" "$w"
+  python3 "$here/linediff.py" --families "$w"
+  touch "$w/lc.done"
+fi
+for bin in "$w"/fam/*.bin; do
+  f=$(basename "$bin" .bin)
+  out="$w/fam/$f.apeikit.ndjson"
+  "$exe" decode -f ndjson --json-style libcper "$bin" > "$out" 2> "$out.err" || true
+  echo "== $f"
+  python3 "$here/linediff.py" "$w/fam/$f.lc.ndjson" "$out" "$w/fam/$f.ids" "$w/rec"
+done
