@@ -1,4 +1,5 @@
 using ApeiKit.Cper;
+using ApeiKit.Cper.Windows;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -162,5 +163,26 @@ public class CperSectionBodyTests
         Assert.Equal(Guid.Empty, f.RecordIdentifierGuid);
         Assert.Equal("DEADBEEF", Convert.ToHexString(f.Payload));
         Assert.Equal(body, f.Encode());
+    }
+
+    [Fact]
+    public void Byte_field_setters_zero_fill_short_input_and_cut_long_input()
+    {
+        // FieldDef.WriteBytes, the one rule behind every model's byte setter: the firmware reference's own header (6 reserved
+        // bytes at 2-7, the record identifier after them) and a FixedSectionBody (the DPC section's 16-byte RP PIO header log at 32).
+        var f = new FirmwareErrorRecordReferenceSection { RecordIdentifier = 0x1122_3344_5566_7788 };
+        f.Reserved = [0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF];
+        f.Reserved = [1, 2];
+        Assert.Equal([1, 2, 0, 0, 0, 0], f.Reserved);
+        f.Reserved = [1, 2, 3, 4, 5, 6, 7, 8];
+        Assert.Equal([1, 2, 3, 4, 5, 6], f.Reserved);
+        Assert.Equal(0x1122_3344_5566_7788ul, f.RecordIdentifier);
+
+        var dpc = new PcieDpcSection { RpPioHeaderLog = [.. Enumerable.Repeat((byte)0xEE, 16)], RpPioTlpPrefixLog = [.. Enumerable.Repeat((byte)0x77, 16)] };
+        dpc.RpPioHeaderLog = [9];
+        Assert.Equal([9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], dpc.RpPioHeaderLog);
+        dpc.RpPioHeaderLog = [.. Enumerable.Range(1, 40).Select(i => (byte)i)];
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (byte)i), dpc.RpPioHeaderLog);
+        Assert.Equal(Enumerable.Repeat((byte)0x77, 16), dpc.RpPioTlpPrefixLog);
     }
 }

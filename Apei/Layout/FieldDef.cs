@@ -152,6 +152,17 @@ public sealed record FieldDef(string Json, string Label, int Offset, int Size, F
     /// <summary>Writes an integer field (1 to 8 bytes, little-endian) into the structure's bytes.</summary>
     public void WriteValue(Span<byte> structure, ulong value) => WriteLittleEndian(structure.Slice(Offset, Size), value);
 
+    /// <summary>
+    /// Writes a byte field (bytes, GUID, reserved) into the structure's bytes: shorter input is zero-filled, longer input
+    /// is cut to the field. The one rule every model's byte setter follows.
+    /// </summary>
+    public void WriteBytes(Span<byte> structure, ReadOnlySpan<byte> value)
+    {
+        var field = structure.Slice(Offset, Size);
+        field.Clear();
+        value[..Math.Min(value.Length, field.Length)].CopyTo(field);
+    }
+
     /// <summary>Reads 1 to 8 little-endian bytes.</summary>
     public static ulong ReadLittleEndian(ReadOnlySpan<byte> b) => b.Length switch
     {

@@ -177,9 +177,7 @@ public abstract class FixedSectionBody : CperSectionBody
     {
         ArgumentNullException.ThrowIfNull(field);
         Grow(field);
-        var dst = Bytes.AsSpan(field.Offset, field.Size);
-        dst.Clear();
-        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
+        field.WriteBytes(Bytes, value);
         MarkValid(field.ValidBit);
     }
 

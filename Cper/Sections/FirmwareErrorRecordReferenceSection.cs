@@ -52,12 +52,7 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
     // The bytes a generated GUID getter reads, in place (no array per read).
     private ReadOnlySpan<byte> GuidBytes(FieldDef field) => _header.AsSpan(field.Offset, field.Size);
 
-    private void SetBytes(FieldDef field, ReadOnlySpan<byte> value)
-    {
-        var destination = _header.AsSpan(field.Offset, field.Size);
-        destination.Clear();
-        value[..Math.Min(value.Length, destination.Length)].CopyTo(destination);
-    }
+    private void SetBytes(FieldDef field, ReadOnlySpan<byte> value) => field.WriteBytes(_header, value);
 
     /// <summary>Layout of revision 0 (UEFI 2.10 Table N-43, without the GUID extension): the declared fields that end within 16 bytes.</summary>
     public static StructDef Revision0Layout => field ??= new(StructureName + " (revision 0)", Revision0Size, [.. LayoutDef.Fields.Where(f => f.End <= Revision0Size)]);

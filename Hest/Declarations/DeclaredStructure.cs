@@ -42,9 +42,7 @@ internal abstract class DeclaredStructure
     /// <summary>Writes the bytes of a field (shorter input zero-filled, longer cut) and sets its validation bit.</summary>
     protected void SetBytes(FieldDef field, ReadOnlySpan<byte> value)
     {
-        var dst = Bytes.AsSpan(field.Offset, field.Size);
-        dst.Clear();
-        value[..Math.Min(value.Length, dst.Length)].CopyTo(dst);
+        field.WriteBytes(Bytes, value);
         MarkValid(field.ValidBit);
     }
 
