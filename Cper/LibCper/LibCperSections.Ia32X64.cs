@@ -197,8 +197,9 @@ internal sealed class LcIa32X64 : LibCperSection
                 int size = c.RegisterArraySize;
                 if (remaining >= size)
                 {
+                    // An empty array is an empty object (libcper's add_binary_base64 adds nothing for 0 bytes).
                     w.WriteStartObject(s_registerArray);
-                    w.WriteBase64String(s_data, array[..size]);
+                    if (size > 0) w.WriteBase64String(s_data, array[..size]);
                     w.WriteEndObject();
                     pos += size;
                     remaining -= size;
