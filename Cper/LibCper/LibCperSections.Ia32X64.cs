@@ -48,21 +48,11 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly LcMember[] s_header = Ia32X64ProcessorSection.LibCperMembers(), s_infoMembers = Ia32X64ErrorInfo.LibCperMembers(),
         s_contextHeader = Ia32X64ContextInfo.LibCperMembers();
 
-    /// <summary>
-    /// Per check GUID index (cache, TLB, bus, MS): libcper's check-information members (<c>cper_ia32x64_*_check_to_ir</c>),
-    /// from the declarations' <c>LibCper</c> lines (<c>Ia32X64CheckInfo.cs</c>), each gated by its own bit 0-15 of the value
-    /// and read over the value's 8 bytes. libcper's order is the layout's but for the bus check's time-out, which it shows
-    /// before the participation type.
-    /// </summary>
-    private static readonly LcMember[][] s_checks =
-    [
-        Ia32X64CacheCheck.LibCperMembers(), Ia32X64TlbCheck.LibCperMembers(),
-        Lm.InOrder(Ia32X64BusCheck.LibCperMembers(), "transactionType", "operation", "level", "processorContextCorrupt", "uncorrected", "preciseIP", "restartableIP",
-            "overflow", "timedOut", "participationType", "addressSpace"),
-        Ia32X64MsCheck.LibCperMembers(),
-    ];
-
-    /// <summary>Where the check information lies in an error-information entry (UEFI 2.10 N.2.4.2.1).</summary>
+    // Per check GUID index: the check declarations' members (Ia32X64CheckInfo.cs), over the value's 8 bytes
+    // (Ia32X64ErrorInfo.CheckInfoField); libcper shows the bus check's time-out before the participation type.
+    private static readonly LcMember[][] s_checks = [Ia32X64CacheCheck.LibCperMembers(), Ia32X64TlbCheck.LibCperMembers(), Lm.InOrder(Ia32X64BusCheck.LibCperMembers(),
+        "transactionType", "operation", "level", "processorContextCorrupt", "uncorrected", "preciseIP", "restartableIP", "overflow", "timedOut", "participationType", "addressSpace"),
+        Ia32X64MsCheck.LibCperMembers()];
     private static readonly int CheckOffset = Ia32X64ErrorInfo.CheckInfoField.Offset, CheckSize = Ia32X64ErrorInfo.CheckInfoField.Size;
 
     /// <summary>One libcper register member: where its value lies in the register array.</summary>
