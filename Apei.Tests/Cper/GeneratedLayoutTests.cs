@@ -650,7 +650,10 @@ public sealed class GeneratedLayoutTests
         // register view or XPF_RECOVERY_INFO where the version says): XpfMcaSectionViewTests holds its view to the model and the
         // describer's values on the real captures, every version form and every truncation.
         string[] xpf = [XpfMcaSection.LayoutDef.Name, XpfMcaSection.RecoveryInfoDef.Name, XpfMcaSection.AmdExtendedRegistersDef.Name];
-        string[] elsewhere = [.. armRas, .. cxl, .. xpf, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
+        // The IA32/X64 check information is the error-information entry's CheckInfo read as its error type: the snapshots, the
+        // IA32/X64 libcper examples and fixtures/libcper-walk hold its four declarations.
+        string[] ia32Checks = [Ia32X64CacheCheck.LayoutDef.Name, Ia32X64TlbCheck.LayoutDef.Name, Ia32X64BusCheck.LayoutDef.Name, Ia32X64MsCheck.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, .. xpf, .. ia32Checks, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
             NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
             .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];

@@ -13,8 +13,9 @@ namespace ApeiKit.Cper.LibCper;
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body through
 /// <see cref="Ia32X64ProcessorSectionView"/> (header, error-information entries) and <see cref="Ia32X64ContextInfoView"/>
-/// (each context header), names encoded once, nothing allocated. Check-information members come from the bit fields of
-/// <see cref="Ia32X64ProcessorSection.CheckInfoField"/>, registers from <see cref="Ia32X64ProcessorSection.RegisterLayout"/>.
+/// (each context header), names encoded once, nothing allocated. Check-information members are generated from the
+/// check declarations' <c>LibCper</c> lines (<see cref="Ia32X64CacheCheck"/> and the others), registers come from
+/// <see cref="Ia32X64ProcessorSection.RegisterLayout"/>.
 /// The contexts are walked as libcper walks them (<c>cper_ia32x64_processor_context_info_to_ir</c>), which is UEFI's walk
 /// for well-formed bodies; where they part (docs/libcper-compat.md "IA32/X64 context walk") libcper's output is kept.
 /// Reading back goes through the model (<see cref="FromIrBody"/>).
@@ -32,11 +33,11 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly Guid[] CheckGuids = [CperGuids.CheckCache, CperGuids.CheckTlb, CperGuids.CheckBus, CperGuids.CheckMicroArchitecture];
     private static readonly string[] CheckNames = ["Cache Check Error", "TLB Check Error", "Bus Check Error", "MS Check Error"];
     // libcper's tables (include/libcper/sections/cper-section-ia32x64.h, IA32X64_*_VALUES).
-    private static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
-    private static readonly LcNames Operations = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snoop"]);
-    private static readonly LcNames Participation = LcNames.Libcper(["Local processor originated request", "Local processor responded to request", "Local processor observed", "Generic"], "Unknown");
-    private static readonly LcNames AddressSpaces = LcNames.Libcper(["Memory Access", "Reserved", "I/O", "Other Transaction"], "Unknown");
-    private static readonly LcNames MsErrorTypes = LcNames.Libcper(["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error", "FRC Error", "Internal Unclassified"], "Unknown (Processor Specific)");
+    internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
+    internal static readonly LcNames Operations = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snoop"]);
+    internal static readonly LcNames Participation = LcNames.Libcper(["Local processor originated request", "Local processor responded to request", "Local processor observed", "Generic"], "Unknown");
+    internal static readonly LcNames AddressSpaces = LcNames.Libcper(["Memory Access", "Reserved", "I/O", "Other Transaction"], "Unknown");
+    internal static readonly LcNames MsErrorTypes = LcNames.Libcper(["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error", "FRC Error", "Internal Unclassified"], "Unknown (Processor Specific)");
     /// <summary>libcper's register context type names (<c>cper-section-ia32x64.h:59-67</c>; docs/libcper-compat.md), named by <see cref="Ia32X64ContextInfo"/>'s declaration.</summary>
     internal static readonly LcNames ContextTypes = LcNames.Libcper(
         ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"]);
@@ -47,24 +48,12 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly LcMember[] s_header = Ia32X64ProcessorSection.LibCperMembers(), s_infoMembers = Ia32X64ErrorInfo.LibCperMembers(),
         s_contextHeader = Ia32X64ContextInfo.LibCperMembers();
 
-    /// <summary>
-    /// libcper's check-information members over the bit fields of <see cref="Ia32X64ProcessorSection.CheckInfoField"/> (each
-    /// gated by its own bit 0-15 of the value), in libcper's order (<c>cper_ia32x64_*_check_to_ir</c>). The names are the
-    /// bit fields' but for <c>…IP</c> and the bus check's <c>timedOut</c>; libcper's operation names run to 8 for TLB and
-    /// bus checks too (its names, same bits).
-    /// </summary>
-    private static LcMember[] Check(Guid check, bool bus = false)
-    {
-        var f = Ia32X64ProcessorSection.CheckInfoField(check);
-        LcMember[] tail = [Lm.Bool("processorContextCorrupt", f, "processorContextCorrupt"), Lm.Bool("uncorrected", f, "uncorrected"),
-            Lm.Bool("preciseIP", f, "preciseIp"), Lm.Bool("restartableIP", f, "restartableIp"), Lm.Bool("overflow", f, "overflow")];
-        if (check == CperGuids.CheckMicroArchitecture) return [Lm.Pair("errorType", f, MsErrorTypes, "errorType"), .. tail];
-        LcMember[] cacheTlb = [Lm.Pair("transactionType", f, Transactions, "transactionType"), Lm.Pair("operation", f, Operations, "operation"), Lm.Int("level", f, "level"), .. tail];
-        return bus ? [.. cacheTlb, Lm.Bool("timedOut", f, "timeOut"), Lm.Pair("participationType", f, Participation, "participationType"), Lm.Pair("addressSpace", f, AddressSpaces, "addressSpace")] : cacheTlb;
-    }
-
-    /// <summary>Per check GUID index (cache, TLB, bus, MS): the members.</summary>
-    private static readonly LcMember[][] s_checks = [Check(CperGuids.CheckCache), Check(CperGuids.CheckTlb), Check(CperGuids.CheckBus, bus: true), Check(CperGuids.CheckMicroArchitecture)];
+    // Per check GUID index: the check declarations' members (Ia32X64CheckInfo.cs), over the value's 8 bytes
+    // (Ia32X64ErrorInfo.CheckInfoField); libcper shows the bus check's time-out before the participation type.
+    private static readonly LcMember[][] s_checks = [Ia32X64CacheCheck.LibCperMembers(), Ia32X64TlbCheck.LibCperMembers(), Lm.InOrder(Ia32X64BusCheck.LibCperMembers(),
+        "transactionType", "operation", "level", "processorContextCorrupt", "uncorrected", "preciseIP", "restartableIP", "overflow", "timedOut", "participationType", "addressSpace"),
+        Ia32X64MsCheck.LibCperMembers()];
+    private static readonly int CheckOffset = Ia32X64ErrorInfo.CheckInfoField.Offset, CheckSize = Ia32X64ErrorInfo.CheckInfoField.Size;
 
     /// <summary>One libcper register member: where its value lies in the register array.</summary>
     private readonly record struct Register(JsonEncodedText Name, int Offset, int Size);
@@ -150,7 +139,7 @@ internal sealed class LcIa32X64 : LibCperSection
         {
             // Check information: each member shown when its validation bit (bits 0-15 of the value) is set.
             w.WriteStartObject(s_checkInfo);
-            LibCperMap.WriteMembers(w, s_checks[index], e.Bytes, e.CheckInfo);
+            LibCperMap.WriteMembers(w, s_checks[index], e.Bytes.Slice(CheckOffset, CheckSize), e.CheckInfo);
             w.WriteEndObject();
         }
         LibCperMap.WriteMembers(w, s_infoMembers, e.Bytes, v);
@@ -197,8 +186,9 @@ internal sealed class LcIa32X64 : LibCperSection
                 int size = c.RegisterArraySize;
                 if (remaining >= size)
                 {
+                    // An empty array is an empty object (libcper's add_binary_base64 adds nothing for 0 bytes).
                     w.WriteStartObject(s_registerArray);
-                    w.WriteBase64String(s_data, array[..size]);
+                    if (size > 0) w.WriteBase64String(s_data, array[..size]);
                     w.WriteEndObject();
                     pos += size;
                     remaining -= size;
@@ -244,7 +234,7 @@ internal sealed class LcIa32X64 : LibCperSection
             // The members set their sub-fields; the bits they return are the check value's own validation bits (0-15).
             if (index >= 0)
             {
-                ulong own = LibCperMap.ReadMembers(ci, s_checks[index], bytes);
+                ulong own = LibCperMap.ReadMembers(ci, s_checks[index], bytes.AsSpan(CheckOffset, CheckSize));
                 Ia32X64ErrorInfo.CheckInfoField.WriteValue(bytes, Ia32X64ErrorInfo.CheckInfoField.ReadValue(bytes) | own);
             }
             v |= 1UL << CheckBit;

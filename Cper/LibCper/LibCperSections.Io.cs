@@ -27,7 +27,8 @@ internal static class LcDmar
         "faultRecord", "faultInformation", "sourceIdentifier", "privelegeModeRequested", "executePermissionRequested", "pasidPresent",
         "faultReason", "pasidValue", "addressType", "type",
     }.Select(n => JsonEncodedText.Encode(n))];
-    private static readonly LcNames s_faultTypes = LcNames.Libcper(["Write Request", "Read Request"], "Unknown");
+    // libcper's names of the fault record's Type bit (VTD_FAULT_RECORD_TYPES_VALUES, cper-section-dmar-vtd.h:13-14).
+    private static readonly LcNames s_faultTypes = LcNames.Libcper(["Write Request", "Read/AtomicOp Request"], "Unknown");
 
     /// <summary>
     /// The VT-d fault recording register (VT-d specification 11.4.14, 128 bits), which the model keeps as its 16 bytes:
@@ -80,8 +81,9 @@ internal static class LcVariable
         var encoded = JsonEncodedText.Encode(name);
         return Tail(name, layout, flag, (w, body, valid) =>
         {
-            var log = body[layout.Size..(int)F(layout, "length").ReadValue(body)];
-            if (log.IsEmpty) return;
+            int end = (int)F(layout, "length").ReadValue(body);
+            if (end <= layout.Size) return; // no log (a CCIX Length below the header: libcper's remaining length is not positive)
+            var log = body[layout.Size..end];
             if (!inData) { w.WriteBase64String(encoded, log); return; }
             w.WriteStartObject(encoded);
             w.WriteBase64String(s_data, log);
@@ -104,7 +106,13 @@ internal static class LcVariable
     /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>): the declaration's members, then the log.</summary>
     public static LibCperMap CcixPer { get; } = new(CcixPerSection.Codec, "CCIX PER Log Error", "CcixPer", s_ccix, 0,
         [.. CcixPerSection.LibCperMembers(), Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false)])
-    { Message = "A CCIX PER Log Error occurred", Accepts = LengthFits(s_ccix), LengthField = F(s_ccix, "length"), TailLength = LogLength(s_ccix, "ccixPERLog", false) };
+    {
+        Message = "A CCIX PER Log Error occurred",
+        // libcper refuses only a Length beyond the body: one below the 16-byte header is shown, with no log (docs/libcper-compat.md).
+        Accepts = body => F(s_ccix, "length").ReadValue(body) <= (ulong)body.Length,
+        LengthField = F(s_ccix, "length"),
+        TailLength = LogLength(s_ccix, "ccixPERLog", false),
+    };
 
     /// <summary>libcper's readable names of the CXL component sections (its section table, <c>sections/cper-section.c</c>).</summary>
     private static readonly (Guid Type, string Name)[] s_cxlNames =
@@ -196,7 +204,9 @@ internal sealed class LcCxlProtocol : LibCperSection
         // Shorter than the fixed part, or a DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown).
         if (!CxlProtocolErrorSectionView.TryRead(body, out var m) || !m.HasValidLengths) return false;
         ulong v = m.ValidationBits;
-        byte agent = m.AgentType;
+        // libcper reads CXL Agent Type as a UINT64 (EFI_CXL_PROTOCOL_ERROR_DATA.CxlAgentType), the byte UEFI 2.10 N.2.13
+        // defines and the 7 reserved bytes after it: a reserved byte set makes the type unknown to it (docs/libcper-compat.md).
+        ulong agent = BinaryPrimitives.ReadUInt64LittleEndian(body[CxlProtocolErrorSection.AgentTypeField.Offset..]);
         w.WriteStartObject();
         w.WriteString(MessageName, s_message);
         w.WriteStartObject(s_shortName);
@@ -230,15 +240,16 @@ internal sealed class LcCxlProtocol : LibCperSection
         w.WriteEndObject();
         if (Bit(v, 3) && agent == 0) w.WriteNumber(s_serial, m.DeviceSerialNumber);
         if (Bit(v, 4)) w.WriteBase64String(s_capability, m.CapabilityStructure);
+        // An empty DVSEC or error log has its length but no base64 member (libcper's add_binary_base64 adds nothing for 0 bytes).
         if (Bit(v, 5))
         {
             w.WriteNumber(s_dvsecLength, m.Dvsec.Length);
-            w.WriteBase64String(s_dvsec, m.Dvsec);
+            if (!m.Dvsec.IsEmpty) w.WriteBase64String(s_dvsec, m.Dvsec);
         }
         if (Bit(v, 6))
         {
             w.WriteNumber(s_logLength, m.ErrorLog.Length);
-            w.WriteBase64String(s_log, m.ErrorLog);
+            if (!m.ErrorLog.IsEmpty) w.WriteBase64String(s_log, m.ErrorLog);
         }
         w.WriteEndObject();
         w.WriteEndObject();
@@ -253,8 +264,9 @@ internal sealed class LcCxlProtocol : LibCperSection
     {
         var m = new CxlProtocolErrorSection();
         ulong v = 0;
-        byte agent = 0;
-        if (o.ContainsKey("agentType")) { agent = (byte)PairValue(o["agentType"], 8); m.AgentType = agent; v |= 1; }
+        ulong agent = 0;
+        // All 64 bits libcper shows go back: the type byte and the reserved bytes after it (libcper's UINT64 CxlAgentType).
+        if (o.ContainsKey("agentType")) { agent = PairValue(o["agentType"]); m.AgentTypeAsLibcperReadsIt = agent; v |= 1; }
         if (o["cxlAgentAddress"] is JsonObject a)
         {
             if (agent == 0)
@@ -273,9 +285,11 @@ internal sealed class LcCxlProtocol : LibCperSection
             }
         }
         if (agent == 0 && o.ContainsKey("deviceSerial")) { m.DeviceSerialNumber = U(o["deviceSerial"]); v |= 8; }
-        if (agent == 0 && o.ContainsKey("capabilityStructure")) { m.CapabilityStructure = FromB64(o["capabilityStructure"]); v |= 16; }
-        if (o.ContainsKey("cxlDVSEC")) { m.Dvsec = FromB64(o["cxlDVSEC"]); v |= 32; }
-        if (o.ContainsKey("cxlErrorLog")) { m.ErrorLog = FromB64(o["cxlErrorLog"]); v |= 64; }
+        // libcper shows the capability structure whatever the agent type (its reader takes it for type 0 only: kept here for any).
+        if (o.ContainsKey("capabilityStructure")) { m.CapabilityStructure = FromB64(o["capabilityStructure"]); v |= 16; }
+        // Bits 5 and 6 are set by the length as well: an empty DVSEC or error log is shown by its length alone.
+        if (o.ContainsKey("cxlDVSEC") || o.ContainsKey("dvsecLength")) { m.Dvsec = FromB64(o["cxlDVSEC"]); v |= 32; }
+        if (o.ContainsKey("cxlErrorLog") || o.ContainsKey("errorLogLength")) { m.ErrorLog = FromB64(o["cxlErrorLog"]); v |= 64; }
         m.ValidationBits = v;
         return m;
     }

@@ -59,6 +59,16 @@ public sealed partial class CxlProtocolErrorSection
         value.AsSpan(0, Math.Min(value.Length, destination.Length)).CopyTo(destination);
     }
 
+    /// <summary>
+    /// CXL Agent Type and the 7 reserved bytes after it as one 64-bit value: libcper's <c>UINT64 CxlAgentType</c>, which its
+    /// dialect shows and reads back (docs/libcper-compat.md).
+    /// </summary>
+    internal ulong AgentTypeAsLibcperReadsIt
+    {
+        get => System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_header.AsSpan(AgentTypeField.Offset));
+        set => System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(_header.AsSpan(AgentTypeField.Offset), value);
+    }
+
     /// <summary>Fixed-part layout (UEFI 2.10 N.2.13, CXL Protocol Error Section): <see cref="LayoutDef"/>.</summary>
     public static StructDef HeaderLayout => LayoutDef;
 

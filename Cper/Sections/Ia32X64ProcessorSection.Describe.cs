@@ -5,61 +5,16 @@ public sealed partial class Ia32X64ProcessorSection
     /// <summary>Error-information layout (UEFI 2.10 N.2.4.2.1), generated from <see cref="Ia32X64ErrorInfo"/>'s declaration; the check information is shown by the error type.</summary>
     public static StructDef ErrorInfoLayout => Ia32X64ErrorInfo.LayoutDef;
 
-    private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
-    private static readonly NameTable s_cacheOperations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
-        new(6, "prefetch"), new(7, "eviction"), new(8, "snoop"),
-    ];
-    // TLB and bus checks define operations 0-6 only; eviction (7) and snoop (8) are cache-check operations.
-    private static readonly NameTable s_busOperations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
-    ];
-    private static readonly NameTable s_participation = [
-        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
-    ];
-    private static readonly NameTable s_addressSpace = [new(0, "memory access"), new(1, "reserved"), new(2, "I/O"), new(3, "other transaction")];
-    private static readonly NameTable s_msErrorTypes = [
-        new(0, "no error"), new(1, "unclassified"), new(2, "microcode ROM parity error"), new(3, "external error"), new(4, "FRC error"), new(5, "internal unclassified"),
-    ];
-
-    // Cache and TLB check structures (N.2.4.2.1): bits 0-15 say which of the fields above them are valid.
-    private static BitFieldDef[] CacheTlbBits(NameTable operations) =>
-    [
-        new("validationBits", "Validation bits", 0, 16),
-        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
-        new("operation", "Operation", 18, 4, operations, ValidBit: 1),
-        new("level", "Level", 22, 3, ValidBit: 2),
-        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
-        new("uncorrected", "Uncorrected", 26, 1, ValidBit: 4),
-        new("preciseIp", "Precise IP", 27, 1, ValidBit: 5),
-        new("restartableIp", "Restartable IP", 28, 1, ValidBit: 6),
-        new("overflow", "Overflow", 29, 1, ValidBit: 7),
-    ];
-
     // The check information as each error type reads it (N.2.4.2.1, Tables N-21 to N-23 and the MS check): the declared
-    // field, with the type's bit fields. Bits 0-15 of the value are its own validation bits (the sub-fields' ValidBit).
-    private static readonly FieldDef s_cacheCheck = CheckBits("Cache check", CacheTlbBits(s_cacheOperations));
-    private static readonly FieldDef s_tlbCheck = CheckBits("TLB check", CacheTlbBits(s_busOperations));
-    private static readonly FieldDef s_busCheck = CheckBits("Bus check",
-    [
-        .. CacheTlbBits(s_busOperations), // Table N-23: bits 0-29 as the cache and TLB checks lay them out, then the bus's own
-        new("participationType", "Participation type", 30, 2, s_participation, ValidBit: 8),
-        new("timeOut", "Time out", 32, 1, ValidBit: 9),
-        new("addressSpace", "Address space", 33, 2, s_addressSpace, ValidBit: 10),
-    ]);
-    private static readonly FieldDef s_msCheck = CheckBits("Micro-architecture specific check",
-    [
-        new("validationBits", "Validation bits", 0, 16),
-        new("errorType", "Error type", 16, 3, s_msErrorTypes, ValidBit: 0),
-        new("processorContextCorrupt", "Processor context corrupt", 19, 1, ValidBit: 1),
-        new("uncorrected", "Uncorrected", 20, 1, ValidBit: 2),
-        new("preciseIp", "Precise IP", 21, 1, ValidBit: 3),
-        new("restartableIp", "Restartable IP", 22, 1, ValidBit: 4),
-        new("overflow", "Overflow", 23, 1, ValidBit: 5),
-    ]);
+    // field, with the type's bit fields, each declared once in Ia32X64CheckInfo.cs. Bits 0-15 of the value are its own
+    // validation bits (the sub-fields' ValidBit).
+    private static readonly FieldDef s_cacheCheck = CheckBits("Cache check", Ia32X64CacheCheck.CheckField);
+    private static readonly FieldDef s_tlbCheck = CheckBits("TLB check", Ia32X64TlbCheck.CheckField);
+    private static readonly FieldDef s_busCheck = CheckBits("Bus check", Ia32X64BusCheck.CheckField);
+    private static readonly FieldDef s_msCheck = CheckBits("Micro-architecture specific check", Ia32X64MsCheck.CheckField);
 
-    private static FieldDef CheckBits(string label, BitFieldDef[] bits)
-        => Ia32X64ErrorInfo.CheckInfoField with { Label = label, Kind = FieldKind.Bits, BitFields = bits };
+    private static FieldDef CheckBits(string label, FieldDef declared)
+        => Ia32X64ErrorInfo.CheckInfoField with { Label = label, Kind = FieldKind.Bits, BitFields = declared.BitFields };
 
     /// <summary>The check-information layout for an error type GUID (cache, TLB, bus, micro-architecture), or the raw 64-bit field.</summary>
     public static FieldDef CheckInfoField(Guid errorType) => s_checkFields[CheckIndex(errorType)];
