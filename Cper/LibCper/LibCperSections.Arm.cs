@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -16,10 +17,10 @@ namespace ApeiKit.Cper.LibCper;
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body, through the section's
 /// declarations and its zero-copy view (<see cref="ArmProcessorSectionView"/>: the header fields, the error-information
-/// entries, the contexts with the section's own bounds), names encoded once. Two passes: the first checks everything
-/// that makes the section libcper's <c>Unknown</c> (what the model's decoder refuses, padding libcper cannot walk, a
-/// register array shorter than its type) and writes the message, which comes first in the object and names every entry;
-/// the second writes the section. Nothing is allocated per record but a message longer than 512 characters (a pooled
+/// entries, the contexts), names encoded once. Two passes: the first is libcper's walk (<see cref="Walk"/>: bounded by the
+/// body, contexts without padding, Unknown only where libcper gives up), the second writes the message, which comes first
+/// in the object and names every entry (at most 511 characters, as libcper's buffer), then the section. Nothing is
+/// allocated per record but a vendor-specific part over 384 bytes (a pooled
 /// buffer). Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArm : LibCperSection
@@ -108,66 +109,78 @@ internal sealed class LcArm : LibCperSection
     /// <inheritdoc/>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
-        if (!Check(body, out int vendorStart, out int limit)) return false;
+        if (!Walk(body, out int contextStart, out int vendorStart, out int vendorEnd)) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        char[]? rented = null;
-        int most = 96 + view.ErrInfoNum * 84; // see Message: at most 83 characters per entry
-        Span<char> text = most <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(most));
-        try
+        Span<char> text = stackalloc char[MessageSize];
+        w.WriteStartObject();
+        w.WriteString(MessageName, text[..Message(view, body, text)]);
+        w.WriteStartObject(s_shortName);
+        WriteHeader(w, view);
+        w.WriteStartArray(s_errorInfo);
+        foreach (var e in new ArmErrorInfoEnumerator(body, view.ErrInfoNum)) WriteErrorInfo(w, e);
+        w.WriteEndArray();
+        w.WriteStartArray(s_contextInfo);
+        for (int j = 0, pos = contextStart; j < view.ContextInfoNum; j++)
         {
-            w.WriteStartObject();
-            w.WriteString(MessageName, text[..Message(view, text)]);
-            w.WriteStartObject(s_shortName);
-            WriteHeader(w, view);
-            w.WriteStartArray(s_errorInfo);
-            foreach (var e in view.ErrorInfo) WriteErrorInfo(w, e);
-            w.WriteEndArray();
-            w.WriteStartArray(s_contextInfo);
-            foreach (var c in view.ContextInfo) WriteContext(w, c);
-            w.WriteEndArray();
-            // What libcper takes for vendor bytes: from the end of the last register array (its padding included) to SectionLength.
-            if (Bit(view.ValidationBits, VendorBit) && vendorStart < limit) WriteBase64(w, s_vendorSpecificInfo, body[vendorStart..limit]);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            int length = ArmContextInfo.HeaderSize + (int)ArmContextInfo.RegisterArraySizeField.ReadValue(body[pos..]);
+            WriteContext(w, ArmContextInfoView.Of(body.Slice(pos, length)));
+            pos += length;
         }
-        finally
-        {
-            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
-        }
+        w.WriteEndArray();
+        if (vendorEnd > vendorStart) WriteBase64(w, s_vendorSpecificInfo, body[vendorStart..vendorEnd]);
+        w.WriteEndObject();
+        w.WriteEndObject();
         return true;
     }
 
     /// <summary>
-    /// Pass one: false for a section the model's decoder refuses (UEFI 2.10 N.2.4.4: header, SectionLength, counts within
-    /// <see cref="DecoderLimits.Default"/>, error-information Length 32, every context inside SectionLength), for padding
-    /// after a context that is not the last (libcper walks contexts without padding and reads it as the next header), and
-    /// for a register array shorter than its type's registers (libcper refuses it). Gives where libcper's vendor bytes start.
+    /// Pass one, libcper's walk (<c>cper_section_arm_to_ir</c>, <c>cper_arm_processor_context_to_ir</c>), bounded by the
+    /// body (the descriptor's section length), not by the header's SectionLength: false (libcper's <c>Unknown</c>) for a
+    /// body under the 40-byte header (UEFI 2.10 Table N-16), ERR_INFO_NUM 32-byte entries that do not fit after it, fewer
+    /// than 8 bytes left for a context header (Table N-21), a register array larger than the bytes left or, for types 0-8,
+    /// smaller than its type's registers (Tables N-22 to N-30; libcper's type 8 is 10 bytes), and vendor-specific bytes
+    /// (validation bit 3) up to a SectionLength beyond the body. Contexts follow one another without padding (libcper's
+    /// walk); the error-information Length and a SectionLength below the walked bytes are not checked (libcper reads the
+    /// 32-byte entries whatever Length says). Gives where the contexts start and the vendor bytes libcper shows
+    /// (<paramref name="vendorStart"/> to <paramref name="vendorEnd"/>, empty for none). Every read lies inside the body.
     /// </summary>
-    private static bool Check(ReadOnlySpan<byte> body, out int vendorStart, out int limit)
+    private static bool Walk(ReadOnlySpan<byte> body, out int contextStart, out int vendorStart, out int vendorEnd)
     {
-        vendorStart = limit = 0;
+        contextStart = vendorStart = vendorEnd = 0;
         if (body.Length < ArmProcessorSection.HeaderSize) return false;
-        ArmProcessorSection.Measure(body, DecoderLimits.Default, out limit, out _, out int contexts, out var lengthProblem, out var countProblem);
-        if (lengthProblem != ArmProcessorSection.LengthProblem.None || countProblem != ArmProcessorSection.CountProblem.None) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        foreach (var e in view.ErrorInfo) if (e.Length != ArmErrorInfo.Size) return false;
-        var walk = view.ContextInfo;
-        int seen = 0, padding = 0;
-        while (walk.MoveNext())
+        long pos = ArmProcessorSection.HeaderSize + (long)view.ErrInfoNum * ArmErrorInfo.Size;
+        if (pos > body.Length) return false;
+        contextStart = (int)pos;
+        for (int j = 0; j < view.ContextInfoNum; j++)
         {
-            var c = walk.Current;
-            if (++seen < contexts && walk.PaddingLength != 0) return false;
-            var layout = ArmProcessorSection.RegisterLayout(c.RegisterContextType);
-            if (layout is not null && c.RegisterArray.Length < layout.Size) return false;
-            padding = walk.PaddingLength;
+            if (body.Length - pos < ArmContextInfo.HeaderSize) return false;
+            var header = body[(int)pos..];
+            ulong type = ArmContextInfo.RegisterContextTypeField.ReadValue(header), size = ArmContextInfo.RegisterArraySizeField.ReadValue(header);
+            pos += ArmContextInfo.HeaderSize;
+            if (size > (ulong)(body.Length - pos)) return false;
+            if (type <= MiscType && size < (ulong)ArmProcessorSection.RegisterLayout((ushort)type)!.Size) return false;
+            pos += (long)size;
         }
-        if (!walk.Complete) return false;
-        vendorStart = walk.End - padding;
+        vendorStart = vendorEnd = (int)pos;
+        uint sectionLength = view.DeclaredSectionLength;
+        if (Bit(view.ValidationBits, VendorBit) && pos < sectionLength)
+        {
+            if (sectionLength > (uint)body.Length) return false;
+            vendorEnd = (int)sectionLength;
+        }
         return true;
     }
 
-    /// <summary>libcper's message: "An ARM Processor Error occurred[ on CPU n]; Error Type(s): {…}" with each entry's type and addresses.</summary>
-    private static int Message(ArmProcessorSectionView view, Span<char> text)
+    /// <summary>libcper's message buffer (<c>SECTION_DESC_STRING_SIZE</c>, include/libcper/Cper.h): at most 511 characters.</summary>
+    private const int MessageSize = 512;
+
+    /// <summary>
+    /// libcper's message: "An ARM Processor Error occurred[ on CPU n]; Error Type(s): {…}" with each entry's type and addresses,
+    /// bounded as libcper bounds it: an entry's text is added only while the message stays under 512 characters, then ", "
+    /// (3 with its NUL) or "}" (2) only when they fit; "}" only after the last entry (none for ERR_INFO_NUM 0).
+    /// </summary>
+    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<char> text)
     {
         int n = Put(text, 0, "An ARM Processor Error occurred");
         if (view.HasMpidr)
@@ -176,10 +189,10 @@ internal sealed class LcArm : LibCperSection
             n += Dec(text, n, (view.Mpidr & 0xFF00000000) >> 32);
         }
         n += Put(text, n, "; Error Type(s): {");
+        Span<char> entry = stackalloc char[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
         int count = view.ErrInfoNum, i = 0;
-        foreach (var e in view.ErrorInfo)
+        foreach (var e in new ArmErrorInfoEnumerator(body, count))
         {
-            // At most 13 + (19 + 16) + (17 + 16) + 2 = 83 characters.
             ulong v = e.ValidationBits;
             string desc = "Unknown Error";
             if (Bit(v, InfoBit))
@@ -192,18 +205,28 @@ internal sealed class LcArm : LibCperSection
                     _ => desc,
                 };
             }
-            n += Put(text, n, desc);
+            int k = Put(entry, 0, desc);
             if (Bit(v, VirtualBit))
             {
-                n += Put(text, n, " at Virtual Addr=0x");
-                n += Hex(text, n, e.VirtualFaultAddress);
+                k += Put(entry, k, " at Virtual Addr=0x");
+                k += Hex(entry, k, e.VirtualFaultAddress);
             }
             if (Bit(v, PhysicalBit))
             {
-                n += Put(text, n, " Physical Addr=0x");
-                n += Hex(text, n, e.PhysicalFaultAddress);
+                k += Put(entry, k, " Physical Addr=0x");
+                k += Hex(entry, k, e.PhysicalFaultAddress);
             }
-            n += Put(text, n, ++i == count ? "}" : ", ");
+            if (n + k < MessageSize)
+            {
+                entry[..k].CopyTo(text[n..]);
+                n += k;
+            }
+            if (++i == count)
+            {
+                if (n + 2 < MessageSize) n += Put(text, n, "}");
+                break;
+            }
+            if (n + 3 < MessageSize) n += Put(text, n, ", ");
         }
         return n;
     }
@@ -222,9 +245,11 @@ internal sealed class LcArm : LibCperSection
         w.WriteNumber(s_sectionLength, view.DeclaredSectionLength);
         if (Bit(v, AffinityBit))
         {
-            byte level = view.ErrorAffinityLevel;
+            // libcper's EFI_ARM_ERROR_RECORD (include/libcper/Cper.h) holds ErrorAffinityLevel as a UINT32 (UEFI Table N-16:
+            // one byte, then 3 reserved), printed with add_int (a signed 32-bit number): the level and the reserved bytes.
+            uint level = BinaryPrimitives.ReadUInt32LittleEndian(view.Bytes[ArmProcessorSection.ErrorAffinityLevelField.Offset..]);
             w.WriteStartObject(s_errorAffinity);
-            w.WriteNumber(s_value, level);
+            w.WriteNumber(s_value, unchecked((int)level));
             w.WriteEncoded(s_type, level < 4 ? s_vendorDefined : s_reserved);
             w.WriteEndObject();
         }
@@ -356,7 +381,14 @@ internal sealed class LcArm : LibCperSection
         var m = new ArmProcessorSection();
         uint v = 0;
         if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1; }
-        if (o.ContainsKey("errorAffinity")) { m.ErrorAffinityLevel = (byte)PairValue(o["errorAffinity"], 8); v |= 2; }
+        if (o.ContainsKey("errorAffinity"))
+        {
+            // libcper's 32-bit ErrorAffinityLevel (see WriteHeader): the level byte and the 3 reserved bytes after it.
+            uint level = (uint)Int32(Lc.M(o["errorAffinity"], "value"), 32);
+            m.ErrorAffinityLevel = (byte)level;
+            m.Reserved = [(byte)(level >> 8), (byte)(level >> 16), (byte)(level >> 24)];
+            v |= 2;
+        }
         m.Midr = U(o["midrEl1"]);
         uint running = 0;
         if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 4; }
