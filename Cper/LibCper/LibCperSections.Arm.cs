@@ -11,7 +11,7 @@ namespace ApeiKit.Cper.LibCper;
 /// reads the error-information Type as 1 cache, 2 TLB, 4 bus, 8 micro-architectural (UEFI 2.9A+ uses bit flags
 /// 2/4/8/16) and packs context register arrays without padding; both only in this rendering (docs/libcper-compat.md).
 /// Built on <see cref="ArmProcessorSection"/>: the Type byte is read with <see cref="ArmErrorInfo.KindUnder"/> in
-/// libcper's encoding, error-information bit fields come from <see cref="ArmProcessorSection.ErrorInformationField"/>,
+/// libcper's encoding, error-information members from the kinds' declarations (<see cref="ArmCacheErrorInformation"/>),
 /// registers from the model's register layouts (in their order, which is libcper's).
 /// </summary>
 /// <remarks>
@@ -39,32 +39,22 @@ internal sealed class LcArm : LibCperSection
         "AArch64 General Purpose Registers", "AArch64 EL1 Context Registers", "AArch64 EL2 Context Registers", "AArch64 EL3 Context Registers",
         "Miscellaneous System Register Structure",
     ]);
-    private static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
-    private static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
-    private static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
-    private static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
-    private static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
-    private static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
-    private static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
+    internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
+    internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
+    internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
+    internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
+    internal static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
+    internal static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
+    internal static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
     /// <summary>
-    /// libcper's error-information members over the bit fields of <see cref="ArmProcessorSection.ErrorInformationField"/>
-    /// (Tables N-18 to N-20), each gated by its own bit 0-15 of the value, in libcper's order, which is the fields'
-    /// (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>). The names are the bit fields' but for
-    /// <c>…PC</c> and <c>timedOut</c>; libcper gates a bus error's access mode on bit 8 (time-out), not bit 11 (quirk).
+    /// libcper's error-information members (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>): the
+    /// declarations' (<see cref="ArmCacheErrorInformation"/>, <see cref="ArmTlbErrorInformation"/>,
+    /// <see cref="ArmBusErrorInformation"/>; Tables N-18 to N-20), in their order, which is libcper's, each gated by its own
+    /// bit 0-15 of the value. libcper gates a bus error's access mode on bit 8 (time-out), not bit 11 (quirk).
     /// </summary>
-    private static LcMember[] Information(ArmErrorKind kind, LcNames operations)
-    {
-        var f = ArmProcessorSection.ErrorInformationField(kind);
-        LcMember[] common = [Lm.Pair("transactionType", f, Transactions, "transactionType"), Lm.Pair("operation", f, operations, "operation"), Lm.Int("level", f, "level"),
-            Lm.Bool("processorContextCorrupt", f, "processorContextCorrupt"), Lm.Bool("corrected", f, "corrected"), Lm.Bool("precisePC", f, "precisePc"), Lm.Bool("restartablePC", f, "restartablePc")];
-        if (kind != ArmErrorKind.Bus) return common;
-        var timeOut = f.BitFields!.Single(b => b.Json == "timeOut");
-        return [.. common, Lm.Pair("participationType", f, Participation, "participationType"), Lm.Bool("timedOut", f, "timeOut"), Lm.Pair("addressSpace", f, AddressSpaces, "addressSpace"),
-            Lm.Int("memoryAttributes", f, "memoryAttributes"), Lm.Pair("accessMode", f, AccessModes, "accessMode").When(timeOut)];
-    }
-
-    private static readonly LcMember[] s_cache = Information(ArmErrorKind.Cache, CacheOps), s_tlb = Information(ArmErrorKind.Tlb, TlbOps), s_bus = Information(ArmErrorKind.Bus, BusOps);
+    private static readonly LcMember[] s_cache = ArmCacheErrorInformation.LibCperMembers(), s_tlb = ArmTlbErrorInformation.LibCperMembers(),
+        s_bus = [.. ArmBusErrorInformation.LibCperMembers().Select(m => m.Name == "accessMode" ? m.When(ArmBusErrorInformation.ValueField.BitFields!.Single(b => b.Json == "timeOut")) : m)];
 
     /// <summary>
     /// The error-information entry's members (libcper <c>cper_arm_error_info_to_ir</c>): the declaration's, in its order,
@@ -299,7 +289,8 @@ internal sealed class LcArm : LibCperSection
         if (InformationOf(entry, out var name) is not { } members) return;
         w.WriteStartObject(s_errorInformation);
         w.WriteStartObject(name);
-        LibCperMap.WriteMembers(w, members, entry, ArmErrorInfo.ErrorInformationField.ReadValue(entry));
+        var value = ArmErrorInfo.ErrorInformationField;
+        LibCperMap.WriteMembers(w, members, entry.Slice(value.Offset, value.Size), value.ReadValue(entry));
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -310,7 +301,7 @@ internal sealed class LcArm : LibCperSection
         if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
         {
             var f = ArmErrorInfo.ErrorInformationField;
-            ulong own = LibCperMap.ReadMembers(info, members, entry); // the sub-fields first, then their validation bits
+            ulong own = LibCperMap.ReadMembers(info, members, entry.Slice(f.Offset, f.Size)); // the sub-fields first, then their validation bits
             f.WriteValue(entry, f.ReadValue(entry) | own);
         }
         return 0;
