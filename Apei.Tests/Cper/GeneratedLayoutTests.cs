@@ -650,7 +650,11 @@ public sealed class GeneratedLayoutTests
         // register view or XPF_RECOVERY_INFO where the version says): XpfMcaSectionViewTests holds its view to the model and the
         // describer's values on the real captures, every version form and every truncation.
         string[] xpf = [XpfMcaSection.LayoutDef.Name, XpfMcaSection.RecoveryInfoDef.Name, XpfMcaSection.AmdExtendedRegistersDef.Name];
-        string[] elsewhere = [.. armRas, .. cxl, .. xpf, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
+        // The ARM cache/TLB/bus error information is an error-information entry's bytes 8-15 read by its kind:
+        // ArmProcessorSection.ErrorInformationField(kind) carries its bit fields into the entry the ARM rows and snapshots
+        // hold, and ArmLibCperWalkTests and the libcper pairs hold its libcper members.
+        string[] armInfo = [ArmCacheErrorInformation.LayoutDef.Name, ArmTlbErrorInformation.LayoutDef.Name, ArmBusErrorInformation.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. armInfo, .. cxl, .. xpf, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
             NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
             .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];
