@@ -653,7 +653,11 @@ public sealed class GeneratedLayoutTests
         // The IA32/X64 check information is the error-information entry's CheckInfo read as its error type: the snapshots, the
         // IA32/X64 libcper examples and fixtures/libcper-walk hold its four declarations.
         string[] ia32Checks = [Ia32X64CacheCheck.LayoutDef.Name, Ia32X64TlbCheck.LayoutDef.Name, Ia32X64BusCheck.LayoutDef.Name, Ia32X64MsCheck.LayoutDef.Name];
-        string[] elsewhere = [.. armRas, .. cxl, .. xpf, .. ia32Checks, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
+        // The ARM cache/TLB/bus error information is an error-information entry's bytes 8-15 read by its kind:
+        // ArmProcessorSection.ErrorInformationField(kind) carries its bit fields into the entry the ARM rows and snapshots
+        // hold, and ArmLibCperWalkTests and the libcper pairs hold its libcper members.
+        string[] armInfo = [ArmCacheErrorInformation.LayoutDef.Name, ArmTlbErrorInformation.LayoutDef.Name, ArmBusErrorInformation.LayoutDef.Name];
+        string[] elsewhere = [.. armRas, .. cxl, .. xpf, .. ia32Checks, .. armInfo, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
             NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
             .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -10,16 +11,16 @@ namespace ApeiKit.Cper.LibCper;
 /// reads the error-information Type as 1 cache, 2 TLB, 4 bus, 8 micro-architectural (UEFI 2.9A+ uses bit flags
 /// 2/4/8/16) and packs context register arrays without padding; both only in this rendering (docs/libcper-compat.md).
 /// Built on <see cref="ArmProcessorSection"/>: the Type byte is read with <see cref="ArmErrorInfo.KindUnder"/> in
-/// libcper's encoding, error-information bit fields come from <see cref="ArmProcessorSection.ErrorInformationField"/>,
+/// libcper's encoding, error-information members from the kinds' declarations (<see cref="ArmCacheErrorInformation"/>),
 /// registers from the model's register layouts (in their order, which is libcper's).
 /// </summary>
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body, through the section's
 /// declarations and its zero-copy view (<see cref="ArmProcessorSectionView"/>: the header fields, the error-information
-/// entries, the contexts with the section's own bounds), names encoded once. Two passes: the first checks everything
-/// that makes the section libcper's <c>Unknown</c> (what the model's decoder refuses, padding libcper cannot walk, a
-/// register array shorter than its type) and writes the message, which comes first in the object and names every entry;
-/// the second writes the section. Nothing is allocated per record but a message longer than 512 characters (a pooled
+/// entries, the contexts), names encoded once. Two passes: the first is libcper's walk (<see cref="Walk"/>: bounded by the
+/// body, contexts without padding, Unknown only where libcper gives up), the second writes the message, which comes first
+/// in the object and names every entry (at most 511 characters, as libcper's buffer), then the section. Nothing is
+/// allocated per record but a vendor-specific part over 384 bytes (a pooled
 /// buffer). Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArm : LibCperSection
@@ -38,32 +39,22 @@ internal sealed class LcArm : LibCperSection
         "AArch64 General Purpose Registers", "AArch64 EL1 Context Registers", "AArch64 EL2 Context Registers", "AArch64 EL3 Context Registers",
         "Miscellaneous System Register Structure",
     ]);
-    private static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
-    private static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
-    private static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
-    private static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
-    private static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
-    private static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
-    private static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
+    internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
+    internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
+    internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
+    internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
+    internal static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
+    internal static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
+    internal static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
     /// <summary>
-    /// libcper's error-information members over the bit fields of <see cref="ArmProcessorSection.ErrorInformationField"/>
-    /// (Tables N-18 to N-20), each gated by its own bit 0-15 of the value, in libcper's order, which is the fields'
-    /// (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>). The names are the bit fields' but for
-    /// <c>…PC</c> and <c>timedOut</c>; libcper gates a bus error's access mode on bit 8 (time-out), not bit 11 (quirk).
+    /// libcper's error-information members (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>): the
+    /// declarations' (<see cref="ArmCacheErrorInformation"/>, <see cref="ArmTlbErrorInformation"/>,
+    /// <see cref="ArmBusErrorInformation"/>; Tables N-18 to N-20), in their order, which is libcper's, each gated by its own
+    /// bit 0-15 of the value. libcper gates a bus error's access mode on bit 8 (time-out), not bit 11 (quirk).
     /// </summary>
-    private static LcMember[] Information(ArmErrorKind kind, LcNames operations)
-    {
-        var f = ArmProcessorSection.ErrorInformationField(kind);
-        LcMember[] common = [Lm.Pair("transactionType", f, Transactions, "transactionType"), Lm.Pair("operation", f, operations, "operation"), Lm.Int("level", f, "level"),
-            Lm.Bool("processorContextCorrupt", f, "processorContextCorrupt"), Lm.Bool("corrected", f, "corrected"), Lm.Bool("precisePC", f, "precisePc"), Lm.Bool("restartablePC", f, "restartablePc")];
-        if (kind != ArmErrorKind.Bus) return common;
-        var timeOut = f.BitFields!.Single(b => b.Json == "timeOut");
-        return [.. common, Lm.Pair("participationType", f, Participation, "participationType"), Lm.Bool("timedOut", f, "timeOut"), Lm.Pair("addressSpace", f, AddressSpaces, "addressSpace"),
-            Lm.Int("memoryAttributes", f, "memoryAttributes"), Lm.Pair("accessMode", f, AccessModes, "accessMode").When(timeOut)];
-    }
-
-    private static readonly LcMember[] s_cache = Information(ArmErrorKind.Cache, CacheOps), s_tlb = Information(ArmErrorKind.Tlb, TlbOps), s_bus = Information(ArmErrorKind.Bus, BusOps);
+    private static readonly LcMember[] s_cache = ArmCacheErrorInformation.LibCperMembers(), s_tlb = ArmTlbErrorInformation.LibCperMembers(),
+        s_bus = [.. ArmBusErrorInformation.LibCperMembers().Select(m => m.Name == "accessMode" ? m.When(ArmBusErrorInformation.ValueField.BitFields!.Single(b => b.Json == "timeOut")) : m)];
 
     /// <summary>
     /// The error-information entry's members (libcper <c>cper_arm_error_info_to_ir</c>): the declaration's, in its order,
@@ -108,66 +99,78 @@ internal sealed class LcArm : LibCperSection
     /// <inheritdoc/>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
-        if (!Check(body, out int vendorStart, out int limit)) return false;
+        if (!Walk(body, out int contextStart, out int vendorStart, out int vendorEnd)) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        char[]? rented = null;
-        int most = 96 + view.ErrInfoNum * 84; // see Message: at most 83 characters per entry
-        Span<char> text = most <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(most));
-        try
+        Span<char> text = stackalloc char[MessageSize];
+        w.WriteStartObject();
+        w.WriteString(MessageName, text[..Message(view, body, text)]);
+        w.WriteStartObject(s_shortName);
+        WriteHeader(w, view);
+        w.WriteStartArray(s_errorInfo);
+        foreach (var e in new ArmErrorInfoEnumerator(body, view.ErrInfoNum)) WriteErrorInfo(w, e);
+        w.WriteEndArray();
+        w.WriteStartArray(s_contextInfo);
+        for (int j = 0, pos = contextStart; j < view.ContextInfoNum; j++)
         {
-            w.WriteStartObject();
-            w.WriteString(MessageName, text[..Message(view, text)]);
-            w.WriteStartObject(s_shortName);
-            WriteHeader(w, view);
-            w.WriteStartArray(s_errorInfo);
-            foreach (var e in view.ErrorInfo) WriteErrorInfo(w, e);
-            w.WriteEndArray();
-            w.WriteStartArray(s_contextInfo);
-            foreach (var c in view.ContextInfo) WriteContext(w, c);
-            w.WriteEndArray();
-            // What libcper takes for vendor bytes: from the end of the last register array (its padding included) to SectionLength.
-            if (Bit(view.ValidationBits, VendorBit) && vendorStart < limit) WriteBase64(w, s_vendorSpecificInfo, body[vendorStart..limit]);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            int length = ArmContextInfo.HeaderSize + (int)ArmContextInfo.RegisterArraySizeField.ReadValue(body[pos..]);
+            WriteContext(w, ArmContextInfoView.Of(body.Slice(pos, length)));
+            pos += length;
         }
-        finally
-        {
-            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
-        }
+        w.WriteEndArray();
+        if (vendorEnd > vendorStart) WriteBase64(w, s_vendorSpecificInfo, body[vendorStart..vendorEnd]);
+        w.WriteEndObject();
+        w.WriteEndObject();
         return true;
     }
 
     /// <summary>
-    /// Pass one: false for a section the model's decoder refuses (UEFI 2.10 N.2.4.4: header, SectionLength, counts within
-    /// <see cref="DecoderLimits.Default"/>, error-information Length 32, every context inside SectionLength), for padding
-    /// after a context that is not the last (libcper walks contexts without padding and reads it as the next header), and
-    /// for a register array shorter than its type's registers (libcper refuses it). Gives where libcper's vendor bytes start.
+    /// Pass one, libcper's walk (<c>cper_section_arm_to_ir</c>, <c>cper_arm_processor_context_to_ir</c>), bounded by the
+    /// body (the descriptor's section length), not by the header's SectionLength: false (libcper's <c>Unknown</c>) for a
+    /// body under the 40-byte header (UEFI 2.10 Table N-16), ERR_INFO_NUM 32-byte entries that do not fit after it, fewer
+    /// than 8 bytes left for a context header (Table N-21), a register array larger than the bytes left or, for types 0-8,
+    /// smaller than its type's registers (Tables N-22 to N-30; libcper's type 8 is 10 bytes), and vendor-specific bytes
+    /// (validation bit 3) up to a SectionLength beyond the body. Contexts follow one another without padding (libcper's
+    /// walk); the error-information Length and a SectionLength below the walked bytes are not checked (libcper reads the
+    /// 32-byte entries whatever Length says). Gives where the contexts start and the vendor bytes libcper shows
+    /// (<paramref name="vendorStart"/> to <paramref name="vendorEnd"/>, empty for none). Every read lies inside the body.
     /// </summary>
-    private static bool Check(ReadOnlySpan<byte> body, out int vendorStart, out int limit)
+    private static bool Walk(ReadOnlySpan<byte> body, out int contextStart, out int vendorStart, out int vendorEnd)
     {
-        vendorStart = limit = 0;
+        contextStart = vendorStart = vendorEnd = 0;
         if (body.Length < ArmProcessorSection.HeaderSize) return false;
-        ArmProcessorSection.Measure(body, DecoderLimits.Default, out limit, out _, out int contexts, out var lengthProblem, out var countProblem);
-        if (lengthProblem != ArmProcessorSection.LengthProblem.None || countProblem != ArmProcessorSection.CountProblem.None) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        foreach (var e in view.ErrorInfo) if (e.Length != ArmErrorInfo.Size) return false;
-        var walk = view.ContextInfo;
-        int seen = 0, padding = 0;
-        while (walk.MoveNext())
+        long pos = ArmProcessorSection.HeaderSize + (long)view.ErrInfoNum * ArmErrorInfo.Size;
+        if (pos > body.Length) return false;
+        contextStart = (int)pos;
+        for (int j = 0; j < view.ContextInfoNum; j++)
         {
-            var c = walk.Current;
-            if (++seen < contexts && walk.PaddingLength != 0) return false;
-            var layout = ArmProcessorSection.RegisterLayout(c.RegisterContextType);
-            if (layout is not null && c.RegisterArray.Length < layout.Size) return false;
-            padding = walk.PaddingLength;
+            if (body.Length - pos < ArmContextInfo.HeaderSize) return false;
+            var header = body[(int)pos..];
+            ulong type = ArmContextInfo.RegisterContextTypeField.ReadValue(header), size = ArmContextInfo.RegisterArraySizeField.ReadValue(header);
+            pos += ArmContextInfo.HeaderSize;
+            if (size > (ulong)(body.Length - pos)) return false;
+            if (type <= MiscType && size < (ulong)ArmProcessorSection.RegisterLayout((ushort)type)!.Size) return false;
+            pos += (long)size;
         }
-        if (!walk.Complete) return false;
-        vendorStart = walk.End - padding;
+        vendorStart = vendorEnd = (int)pos;
+        uint sectionLength = view.DeclaredSectionLength;
+        if (Bit(view.ValidationBits, VendorBit) && pos < sectionLength)
+        {
+            if (sectionLength > (uint)body.Length) return false;
+            vendorEnd = (int)sectionLength;
+        }
         return true;
     }
 
-    /// <summary>libcper's message: "An ARM Processor Error occurred[ on CPU n]; Error Type(s): {…}" with each entry's type and addresses.</summary>
-    private static int Message(ArmProcessorSectionView view, Span<char> text)
+    /// <summary>libcper's message buffer (<c>SECTION_DESC_STRING_SIZE</c>, include/libcper/Cper.h): at most 511 characters.</summary>
+    private const int MessageSize = 512;
+
+    /// <summary>
+    /// libcper's message: "An ARM Processor Error occurred[ on CPU n]; Error Type(s): {…}" with each entry's type and addresses,
+    /// bounded as libcper bounds it: an entry's text is added only while the message stays under 512 characters, then ", "
+    /// (3 with its NUL) or "}" (2) only when they fit; "}" only after the last entry (none for ERR_INFO_NUM 0).
+    /// </summary>
+    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<char> text)
     {
         int n = Put(text, 0, "An ARM Processor Error occurred");
         if (view.HasMpidr)
@@ -176,10 +179,10 @@ internal sealed class LcArm : LibCperSection
             n += Dec(text, n, (view.Mpidr & 0xFF00000000) >> 32);
         }
         n += Put(text, n, "; Error Type(s): {");
+        Span<char> entry = stackalloc char[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
         int count = view.ErrInfoNum, i = 0;
-        foreach (var e in view.ErrorInfo)
+        foreach (var e in new ArmErrorInfoEnumerator(body, count))
         {
-            // At most 13 + (19 + 16) + (17 + 16) + 2 = 83 characters.
             ulong v = e.ValidationBits;
             string desc = "Unknown Error";
             if (Bit(v, InfoBit))
@@ -192,18 +195,28 @@ internal sealed class LcArm : LibCperSection
                     _ => desc,
                 };
             }
-            n += Put(text, n, desc);
+            int k = Put(entry, 0, desc);
             if (Bit(v, VirtualBit))
             {
-                n += Put(text, n, " at Virtual Addr=0x");
-                n += Hex(text, n, e.VirtualFaultAddress);
+                k += Put(entry, k, " at Virtual Addr=0x");
+                k += Hex(entry, k, e.VirtualFaultAddress);
             }
             if (Bit(v, PhysicalBit))
             {
-                n += Put(text, n, " Physical Addr=0x");
-                n += Hex(text, n, e.PhysicalFaultAddress);
+                k += Put(entry, k, " Physical Addr=0x");
+                k += Hex(entry, k, e.PhysicalFaultAddress);
             }
-            n += Put(text, n, ++i == count ? "}" : ", ");
+            if (n + k < MessageSize)
+            {
+                entry[..k].CopyTo(text[n..]);
+                n += k;
+            }
+            if (++i == count)
+            {
+                if (n + 2 < MessageSize) n += Put(text, n, "}");
+                break;
+            }
+            if (n + 3 < MessageSize) n += Put(text, n, ", ");
         }
         return n;
     }
@@ -222,9 +235,11 @@ internal sealed class LcArm : LibCperSection
         w.WriteNumber(s_sectionLength, view.DeclaredSectionLength);
         if (Bit(v, AffinityBit))
         {
-            byte level = view.ErrorAffinityLevel;
+            // libcper's EFI_ARM_ERROR_RECORD (include/libcper/Cper.h) holds ErrorAffinityLevel as a UINT32 (UEFI Table N-16:
+            // one byte, then 3 reserved), printed with add_int (a signed 32-bit number): the level and the reserved bytes.
+            uint level = BinaryPrimitives.ReadUInt32LittleEndian(view.Bytes[ArmProcessorSection.ErrorAffinityLevelField.Offset..]);
             w.WriteStartObject(s_errorAffinity);
-            w.WriteNumber(s_value, level);
+            w.WriteNumber(s_value, unchecked((int)level));
             w.WriteEncoded(s_type, level < 4 ? s_vendorDefined : s_reserved);
             w.WriteEndObject();
         }
@@ -274,7 +289,8 @@ internal sealed class LcArm : LibCperSection
         if (InformationOf(entry, out var name) is not { } members) return;
         w.WriteStartObject(s_errorInformation);
         w.WriteStartObject(name);
-        LibCperMap.WriteMembers(w, members, entry, ArmErrorInfo.ErrorInformationField.ReadValue(entry));
+        var value = ArmErrorInfo.ErrorInformationField;
+        LibCperMap.WriteMembers(w, members, entry.Slice(value.Offset, value.Size), value.ReadValue(entry));
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -285,7 +301,7 @@ internal sealed class LcArm : LibCperSection
         if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
         {
             var f = ArmErrorInfo.ErrorInformationField;
-            ulong own = LibCperMap.ReadMembers(info, members, entry); // the sub-fields first, then their validation bits
+            ulong own = LibCperMap.ReadMembers(info, members, entry.Slice(f.Offset, f.Size)); // the sub-fields first, then their validation bits
             f.WriteValue(entry, f.ReadValue(entry) | own);
         }
         return 0;
@@ -356,7 +372,14 @@ internal sealed class LcArm : LibCperSection
         var m = new ArmProcessorSection();
         uint v = 0;
         if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1; }
-        if (o.ContainsKey("errorAffinity")) { m.ErrorAffinityLevel = (byte)PairValue(o["errorAffinity"], 8); v |= 2; }
+        if (o.ContainsKey("errorAffinity"))
+        {
+            // libcper's 32-bit ErrorAffinityLevel (see WriteHeader): the level byte and the 3 reserved bytes after it.
+            uint level = (uint)Int32(Lc.M(o["errorAffinity"], "value"), 32);
+            m.ErrorAffinityLevel = (byte)level;
+            m.Reserved = [(byte)(level >> 8), (byte)(level >> 16), (byte)(level >> 24)];
+            v |= 2;
+        }
         m.Midr = U(o["midrEl1"]);
         uint running = 0;
         if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 4; }

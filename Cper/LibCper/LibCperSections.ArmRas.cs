@@ -7,16 +7,17 @@ namespace ApeiKit.Cper.LibCper;
 
 /// <summary>
 /// ARM RAS node section as libcper renders it (<c>sections/cper-section-arm-ras.c</c>), built on ApeiKit's
-/// <see cref="ArmRasSection"/> (layouts, offsets and the auxiliary-data walk live there). libcper's rules kept here:
+/// <see cref="ArmRasSection"/>'s declarations and views (libcper's own walk here). libcper's rules kept here:
 /// revision 1 only, auxiliary data version 1 only, the IP type read one format off (format 1 as IIDR/AIDR, 2 as PIDR
 /// bytes, 3 as nothing), the MISC2/MISC3 registers only for a non-zero RAS extension byte, and the address-space
 /// identifier only for local scope. See docs/libcper-compat.md.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): the body is checked by the section's own walk (<see cref="ArmRasSectionView.PartsFit"/>, which
-/// refuses what the model refuses), then written straight into the <see cref="LcWriter"/> through the section's
-/// zero-copy views (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views),
-/// names encoded once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// Streamed (issue #15): the body is read as libcper reads it (<see cref="ReadNode"/>, <see cref="WriteAux"/>: libcper's
+/// checks, in its order, bounded by the body; never <c>Unknown</c>, as in libcper, but an empty object for a node it does
+/// not read), then written straight into the <see cref="LcWriter"/> through the section's zero-copy views
+/// (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views), names encoded
+/// once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArmRas : LibCperSection
 {
@@ -50,7 +51,7 @@ internal sealed class LcArmRas : LibCperSection
         s_ipTypeName = E("ipType"), s_iidr = E("iidr"), s_aidr = E("aidr"), s_userDataName = E("userData"), s_syndromes = E("errorSyndromes"),
         s_auxData = E("auxData"), s_version = E("version"), s_contexts = E("contexts"), s_flagsName = E("flags"), s_scope = E("addressSpaceIdentifierScope"),
         s_asidName = E("addressSpaceIdentifier"), s_registers = E("registers"), s_addressName = E("address"), s_valueName = E("value"),
-        s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw");
+        s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw"), s_mpamPartId = E("mpamPartId");
 
     /// <summary>libcper's <c>{"raw": v, "value": name}</c> (no name past its table).</summary>
     private static void WriteDict(LcWriter w, JsonEncodedText name, ulong v, string[] names)
@@ -61,21 +62,70 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteEndObject();
     }
 
+    /// <summary>What libcper's <c>arm_ras_read_node</c> makes of the node, in its order of checks.</summary>
+    private enum NodeReading : byte { Read, TooSmall, SyndromesOutOfRange, Revision, Offsets }
+
+    /// <summary>
+    /// libcper's checks of the node (<c>arm_ras_read_node</c>), in its order: a body under the 80-byte node; syndromes
+    /// (72 bytes each) beyond the body from their offset (the difference taken as libcper's unsigned 32-bit one, so an
+    /// offset past the body passes here); a revision other than 1; a syndrome offset inside the node or at or past the
+    /// body's end, or a non-zero auxiliary data offset at or past it. Each gives libcper's empty object.
+    /// </summary>
+    private static NodeReading ReadNode(ReadOnlySpan<byte> body, out ArmRasSectionView v)
+    {
+        ArmRasSectionView.TryRead(body, out v);
+        if (body.Length < ArmRasSection.NodeSize) return NodeReading.TooSmall;
+        ulong syndromeBytes = (ulong)v.ErrorSyndromeCount * ArmRasSection.SyndromeSize;
+        if (syndromeBytes > unchecked((uint)body.Length - (uint)v.ErrorSyndromeOffset)) return NodeReading.SyndromesOutOfRange;
+        if (v.Revision != 1) return NodeReading.Revision;
+        int syndromeOffset = v.ErrorSyndromeOffset, auxOffset = v.AuxiliaryDataOffset;
+        if (syndromeOffset < ArmRasSection.NodeSize || syndromeOffset >= body.Length || (auxOffset != 0 && auxOffset >= body.Length)) return NodeReading.Offsets;
+        return NodeReading.Read;
+    }
+
+    /// <summary>libcper's message for a node it does not read: "ARM RAS (empty): " and the reason (<c>arm_ras_set_desc_string_invalid</c>).</summary>
+    private static void WriteEmpty(LcWriter w, NodeReading reading, ReadOnlySpan<byte> body, uint revision)
+    {
+        Span<char> text = stackalloc char[64];
+        int n = Put(text, 0, "ARM RAS (empty): ");
+        switch (reading)
+        {
+            case NodeReading.TooSmall:
+                n += Put(text, n, "invalid/too small ");
+                n += Dec(text, n, (ulong)body.Length);
+                n += Put(text, n, " < 80");
+                break;
+            case NodeReading.SyndromesOutOfRange: n += Put(text, n, "descriptor array out of range"); break;
+            case NodeReading.Revision:
+                n += Put(text, n, "unsupported ARM RAS revision: ");
+                n += Dec(text, n, revision);
+                break;
+            default: n += Put(text, n, "invalid ARM RAS offsets"); break;
+        }
+        w.WriteStartObject();
+        w.WriteString(MessageName, text[..n]);
+        w.WriteStartObject(s_shortName);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
     /// <inheritdoc/>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
-        // Offsets or counts the model refuses (the view's PartsFit is the model's walk): libcper falls back to base64. Measured
-        // once; the syndromes and auxiliary data are sliced from these parts.
-        if (!ArmRasSectionView.TryRead(body, out var v) || !ArmRasSection.TryMeasure(body, out var p)) return false;
-        // libcper gives an empty object with an "(empty)" message for a node it cannot read; not reproduced (see libcper-compat.md):
-        // a revision other than 1, syndromes starting at the end of the body, or auxiliary data that starts there and does not decode.
-        if (v.Revision != 1 || p.SyndromeOffset >= body.Length || (!p.AuxFits && p.AuxOffset == body.Length)) return false;
+        // libcper never falls back to base64 for this section: a node it does not read is an empty object with a message.
+        var reading = ReadNode(body, out var v);
+        if (reading != NodeReading.Read)
+        {
+            WriteEmpty(w, reading, body, reading == NodeReading.Revision ? v.Revision : 0);
+            return true;
+        }
+        int syndromeCount = (int)v.ErrorSyndromeCount; // at most the body's length / 72 (ReadNode)
         w.WriteStartObject();
         w.WriteString(MessageName, s_message);
         w.WriteStartObject(s_shortName);
         w.WriteNumber(s_revisionName, v.Revision);
         WriteDict(w, s_componentTypeName, v.ComponentType, ComponentTypes);
-        w.WriteNumber(s_count, p.SyndromeCount);
+        w.WriteNumber(s_count, v.ErrorSyndromeCount);
         ulong instanceFormat = v.IpInstanceFormat, typeFormat = v.IpTypeFormat;
         WriteDict(w, s_instanceFormatName, instanceFormat, InstanceFormats);
         w.WriteStartObject(s_ipInstanceName);
@@ -112,58 +162,109 @@ internal sealed class LcArmRas : LibCperSection
         }
         w.WriteEndObject();
         var user = v.UserData;
-        if (UntrustedLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
+        if (PrintableLength(user) is int userLength and > 0) w.WriteString(s_userDataName, user[..userLength]);
         w.WriteStartArray(s_syndromes);
-        foreach (var d in v.SyndromesOf(p))
+        foreach (var d in v.SyndromesOf(new ArmRasSection.Parts(v.ErrorSyndromeOffset, syndromeCount, 0, 0, false, default)))
         {
             w.WriteStartObject();
             LibCperMap.WriteMembers(w, d.RasExtension != 0 ? s_syndrome : s_syndromeWithoutMisc23, d.Bytes, 0);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (p.AuxOffset != 0 && p.AuxFits && v.AuxiliaryDataOf(p) is { Version: 1 } aux) WriteAux(w, aux);
+        WriteAux(w, body, v.AuxiliaryDataOffset, (ulong)syndromeCount * ArmRasSection.SyndromeSize);
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
     }
 
-    /// <summary>The auxiliary data, already walked (every context and pair fits).</summary>
-    private static void WriteAux(LcWriter w, ArmRasAuxiliaryDataView aux)
+    /// <summary>
+    /// libcper's <c>cper_printable_string_length</c> over the 16 user-data bytes: the printable ASCII before the first NUL,
+    /// -1 when a non-printable byte comes first or no NUL ends it within the 16 bytes; 0 (nothing printed either) for an
+    /// empty string.
+    /// </summary>
+    private static int PrintableLength(ReadOnlySpan<byte> b)
     {
+        int n = UntrustedLength(b);
+        return n == b.Length ? -1 : n;
+    }
+
+    /// <summary>
+    /// The auxiliary data as libcper reads it (<c>arm_ras_parse_aux_data</c>): none for offset 0, an offset inside the node
+    /// and the syndromes counted from byte 80 (libcper's bound, whatever the syndrome offset), fewer than 16 bytes after
+    /// it, or a header libcper refuses (version 1, size from 16 to the bytes left, key/value offset from 16 and below the
+    /// size, or equal to it with no pairs). Then <c>version</c>; <c>contexts</c> when every context fits (each at least
+    /// its 16-byte header and registers, within the size and ending at or before the key/value pairs); and, only then,
+    /// <c>keyValuePairs</c> when the pairs fit in the size. Every read lies inside the auxiliary data's size.
+    /// </summary>
+    private static void WriteAux(LcWriter w, ReadOnlySpan<byte> body, int offset, ulong syndromeBytes)
+    {
+        const int header = ArmRasSection.AuxiliaryHeaderSize, contextHeader = ArmRasSection.ContextHeaderSize;
+        if (offset == 0 || (ulong)offset < ArmRasSection.NodeSize + syndromeBytes || body.Length - offset < header) return;
+        var aux = body[offset..];
+        var h = ArmRasAuxiliaryDataView.Of(aux);
+        uint size = h.DeclaredSize, pairOffset = h.KeyValuePairOffset;
+        int contexts = h.ContextCount, pairs = h.KeyValuePairCount;
+        bool pairOffsetValid = (pairs == 0 && pairOffset == size) || pairOffset < size;
+        if (h.Version != 1 || size > (uint)aux.Length || size < header || !pairOffsetValid || pairOffset < header) return;
+        aux = aux[..(int)size];
         w.WriteStartObject(s_auxData);
-        w.WriteNumber(s_version, aux.Version);
-        w.WriteStartArray(s_contexts);
-        foreach (var c in aux.Contexts)
+        w.WriteNumber(s_version, h.Version);
+        bool fit = true;
+        for (int i = 0, pos = header; i < contexts; i++)
         {
-            int scope = c.Flags & 1;
-            w.WriteStartObject();
-            w.WriteStartObject(s_flagsName);
-            w.WriteString(s_scope, Scopes[scope]);
-            w.WriteEndObject();
-            if (scope == 1) w.WriteNumber(s_asidName, c.AddressSpaceIdentifier);
-            w.WriteStartArray(s_registers);
-            foreach (var r in c.Registers)
+            int remaining = aux.Length - pos;
+            if (remaining < contextHeader) { fit = false; break; }
+            var c = ArmRasContextView.Of(aux[pos..]);
+            uint length = c.Length, needed = contextHeader + (uint)c.RegisterCount * ArmRasSection.RegisterSize;
+            if (length < contextHeader || length < needed || needed > (uint)remaining || (ulong)pos + length > pairOffset) { fit = false; break; }
+            pos += (int)length;
+        }
+        if (fit)
+        {
+            w.WriteStartArray(s_contexts);
+            for (int i = 0, pos = header; i < contexts; i++)
             {
+                var c = ArmRasContextView.Of(aux.Slice(pos, (int)ArmRasContext.LengthField.ReadValue(aux[pos..])));
+                pos += c.Bytes.Length;
+                int scope = c.Flags & 1;
                 w.WriteStartObject();
-                w.WriteHex(s_addressName, r.Address, 16);
-                w.WriteHex(s_valueName, r.Value, 16);
+                w.WriteStartObject(s_flagsName);
+                w.WriteString(s_scope, Scopes[scope]);
+                w.WriteEndObject();
+                if (scope == 1) w.WriteNumber(s_asidName, c.AddressSpaceIdentifier);
+                w.WriteStartArray(s_registers);
+                foreach (var r in c.Registers)
+                {
+                    w.WriteStartObject();
+                    w.WriteHex(s_addressName, r.Address, 16);
+                    w.WriteHex(s_valueName, r.Value, 16);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
+            if ((ulong)pairs * ArmRasSection.PairSize <= size - pairOffset)
+            {
+                w.WriteStartArray(s_pairs);
+                for (int i = 0; i < pairs; i++)
+                {
+                    var pair = ArmRasKeyValuePairView.Of(aux.Slice((int)pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
+                    w.WriteStartObject();
+                    WriteGuid(w, s_keyName, pair.Key);
+                    // libcper's one known key (MPAM PARTID, DEN0085 Table 26): the low 16 bits as mpamPartId.
+                    if (pair.Key == MpamPartId) w.WriteNumber(s_mpamPartId, pair.Value & 0xFFFF);
+                    else w.WriteHex(s_valueName, pair.Value, 16);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
         }
-        w.WriteEndArray();
-        w.WriteStartArray(s_pairs);
-        foreach (var pair in aux.Pairs)
-        {
-            w.WriteStartObject();
-            WriteGuid(w, s_keyName, pair.Key);
-            w.WriteHex(s_valueName, pair.Value, 16);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    /// <summary>The MPAM PARTID key of an auxiliary key/value pair (Arm DEN0085 Table 26; libcper <c>EFI_ARM_RAS_KVP_UUID_MPAM_PARTID</c>).</summary>
+    private static readonly Guid MpamPartId = new("ebb45182-fb03-4bf9-9aca-8613709fd789");
 
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);

@@ -25,53 +25,16 @@ public sealed partial class ArmProcessorSection
     internal static FieldDef TypeField(ArmErrorTypeEncoding encoding)
         => encoding switch { ArmErrorTypeEncoding.Enumeration => s_typeEnum, ArmErrorTypeEncoding.LibCper => s_typeLibCper, _ => s_typeFlags };
 
-    private static readonly NameTable s_transactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
-    private static readonly NameTable s_cacheOperations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
-        new(6, "prefetch"), new(7, "eviction"), new(8, "snooping"), new(9, "snooped"), new(10, "management"),
-    ];
-    private static readonly NameTable s_tlbOperations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
-        new(6, "prefetch"), new(7, "local management operation"), new(8, "external management operation"),
-    ];
-    private static readonly NameTable s_busOperations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
-    ];
-    private static readonly NameTable s_participation = [
-        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
-    ];
-    private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "reserved"), new(3, "device memory access")]; // UEFI 2.10 N.2.4.4 (ARM bus error): 2 is reserved, 3 device memory (Linux cper-arm.c agrees)
-    private static readonly NameTable s_accessMode = [new(0, "secure"), new(1, "normal")];
-
-    private static BitFieldDef[] CommonBits(NameTable operations) =>
-    [
-        new("validationBits", "Validation bits", 0, 16),
-        new("transactionType", "Transaction type", 16, 2, s_transactionTypes, ValidBit: 0),
-        new("operation", "Operation", 18, 4, operations, ValidBit: 1),
-        new("level", "Level", 22, 3, ValidBit: 2),
-        new("processorContextCorrupt", "Processor context corrupt", 25, 1, ValidBit: 3),
-        new("corrected", "Corrected", 26, 1, ValidBit: 4),
-        new("precisePc", "Precise PC", 27, 1, ValidBit: 5),
-        new("restartablePc", "Restartable PC", 28, 1, ValidBit: 6),
-    ];
-
-    // The Error Information value as each kind reads it (Tables N-18 to N-20): the declared field, with the kind's bit
-    // fields. Bits 0-15 of the value are its own validation bits (the sub-fields' ValidBit below).
-    private static readonly FieldDef s_cacheInfo = InfoBits("Cache error information", CommonBits(s_cacheOperations));
-    private static readonly FieldDef s_tlbInfo = InfoBits("TLB error information", CommonBits(s_tlbOperations));
-    private static readonly FieldDef s_busInfo = InfoBits("Bus error information",
-    [
-        .. CommonBits(s_busOperations),
-        new("participationType", "Participation type", 29, 2, s_participation, ValidBit: 7),
-        new("timeOut", "Time out", 31, 1, ValidBit: 8),
-        new("addressSpace", "Address space", 32, 2, s_addressSpace, ValidBit: 9),
-        new("memoryAttributes", "Memory access attributes", 34, 9, ValidBit: 10),
-        new("accessMode", "Access mode", 43, 1, s_accessMode, ValidBit: 11),
-    ]);
+    // The Error Information value as each kind reads it (Tables N-18 to N-20): the declared field, with the bit fields
+    // of the kind's declaration (ArmProcessorSection.ErrorInformation.cs). Bits 0-15 of the value are its own validation
+    // bits (the sub-fields' ValidBit).
+    private static readonly FieldDef s_cacheInfo = InfoBits(ArmCacheErrorInformation.ValueField);
+    private static readonly FieldDef s_tlbInfo = InfoBits(ArmTlbErrorInformation.ValueField);
+    private static readonly FieldDef s_busInfo = InfoBits(ArmBusErrorInformation.ValueField);
     private static readonly FieldDef s_microArchInfo = ArmErrorInfo.ErrorInformationField with { Label = "Micro-architectural error information" };
 
-    private static FieldDef InfoBits(string label, BitFieldDef[] bits)
-        => ArmErrorInfo.ErrorInformationField with { Label = label, Kind = FieldKind.Bits, BitFields = bits };
+    private static FieldDef InfoBits(FieldDef declared)
+        => ArmErrorInfo.ErrorInformationField with { Label = declared.Label, Kind = FieldKind.Bits, BitFields = declared.BitFields };
 
     /// <summary>The error-information layout for a kind (cache, TLB and bus bit fields; micro-architectural and others as the raw 64-bit value).</summary>
     public static FieldDef ErrorInformationField(ArmErrorKind kind)

@@ -1,0 +1,91 @@
+using ApeiKit.Declarations;
+
+namespace ApeiKit.Cper;
+
+// The Error Information value of an ARM error-information entry (UEFI 2.10 N.2.4.4, Table N-17, bytes 8-15) as each kind
+// reads it (Tables N-18 cache, N-19 TLB, N-20 bus): one declaration per kind, one [Bit] line per sub-field. Bits 0-15 of
+// the value are its own validation bits (each sub-field's ValidBit). ApeiKit's renderings take the bit fields
+// (ArmProcessorSection.ErrorInformationField); libcper's members come from the LibCper lines (cper_arm_cache_tlb_error_to_ir,
+// cper_arm_bus_error_to_ir: libcper's names for the PC bits and the time-out, its name tables in LcArm).
+
+/// <summary>A cache error's Error Information (UEFI 2.10 N.2.4.4.1, Table N-18).</summary>
+[Layout("Cache error information", 8, "UEFI 2.10 N.2.4.4.1, Table N-18", ValidationField = nameof(Value))]
+internal sealed partial class ArmCacheErrorInformation : DeclaredBlock
+{
+    private ArmCacheErrorInformation(ReadOnlySpan<byte> bytes) : base(bytes, 8) { }
+
+    /// <summary>Transaction types (Tables N-18 to N-20).</summary>
+    internal static readonly NameTable TransactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
+    private static readonly NameTable s_operations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
+        new(6, "prefetch"), new(7, "eviction"), new(8, "snooping"), new(9, "snooped"), new(10, "management"),
+    ];
+
+    [Field(0, 8, FieldKind.Bits, Label = "Cache error information")]
+    [Bit("validationBits", 0, 16, Label = "Validation bits")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
+    [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.CacheOps")]
+    [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
+    [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
+    [Bit("corrected", 26, 1, Label = "Corrected", ValidBit = 4, LibCper = ":Bool")]
+    [Bit("precisePc", 27, 1, Label = "Precise PC", ValidBit = 5, LibCper = "precisePC:Bool")]
+    [Bit("restartablePc", 28, 1, Label = "Restartable PC", ValidBit = 6, LibCper = "restartablePC:Bool")]
+    internal partial ulong Value { get; }
+}
+
+/// <summary>A TLB error's Error Information (UEFI 2.10 N.2.4.4.1, Table N-19).</summary>
+[Layout("TLB error information", 8, "UEFI 2.10 N.2.4.4.1, Table N-19", ValidationField = nameof(Value))]
+internal sealed partial class ArmTlbErrorInformation : DeclaredBlock
+{
+    private ArmTlbErrorInformation(ReadOnlySpan<byte> bytes) : base(bytes, 8) { }
+
+    private static readonly NameTable s_operations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
+        new(6, "prefetch"), new(7, "local management operation"), new(8, "external management operation"),
+    ];
+
+    [Field(0, 8, FieldKind.Bits, Label = "TLB error information")]
+    [Bit("validationBits", 0, 16, Label = "Validation bits")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "ArmCacheErrorInformation.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
+    [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.TlbOps")]
+    [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
+    [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
+    [Bit("corrected", 26, 1, Label = "Corrected", ValidBit = 4, LibCper = ":Bool")]
+    [Bit("precisePc", 27, 1, Label = "Precise PC", ValidBit = 5, LibCper = "precisePC:Bool")]
+    [Bit("restartablePc", 28, 1, Label = "Restartable PC", ValidBit = 6, LibCper = "restartablePC:Bool")]
+    internal partial ulong Value { get; }
+}
+
+/// <summary>A bus error's Error Information (UEFI 2.10 N.2.4.4.1, Table N-20).</summary>
+[Layout("Bus error information", 8, "UEFI 2.10 N.2.4.4.1, Table N-20", ValidationField = nameof(Value))]
+internal sealed partial class ArmBusErrorInformation : DeclaredBlock
+{
+    private ArmBusErrorInformation(ReadOnlySpan<byte> bytes) : base(bytes, 8) { }
+
+    private static readonly NameTable s_operations = [
+        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
+    ];
+    private static readonly NameTable s_participation = [
+        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
+    ];
+    // UEFI 2.10 N.2.4.4 (ARM bus error): 2 is reserved, 3 device memory (Linux cper-arm.c agrees).
+    private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "reserved"), new(3, "device memory access")];
+    private static readonly NameTable s_accessMode = [new(0, "secure"), new(1, "normal")];
+
+    // libcper prints the access mode when bit 8 (time-out) is set, not bit 11 (a quirk LcArm places: "-accessMode").
+    [Field(0, 8, FieldKind.Bits, Label = "Bus error information")]
+    [Bit("validationBits", 0, 16, Label = "Validation bits")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "ArmCacheErrorInformation.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
+    [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.BusOps")]
+    [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
+    [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
+    [Bit("corrected", 26, 1, Label = "Corrected", ValidBit = 4, LibCper = ":Bool")]
+    [Bit("precisePc", 27, 1, Label = "Precise PC", ValidBit = 5, LibCper = "precisePC:Bool")]
+    [Bit("restartablePc", 28, 1, Label = "Restartable PC", ValidBit = 6, LibCper = "restartablePC:Bool")]
+    [Bit("participationType", 29, 2, Label = "Participation type", Names = "s_participation", ValidBit = 7, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Participation")]
+    [Bit("timeOut", 31, 1, Label = "Time out", ValidBit = 8, LibCper = "timedOut:Bool")]
+    [Bit("addressSpace", 32, 2, Label = "Address space", Names = "s_addressSpace", ValidBit = 9, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.AddressSpaces")]
+    [Bit("memoryAttributes", 34, 9, Label = "Memory access attributes", ValidBit = 10, LibCper = "")]
+    [Bit("accessMode", 43, 1, Label = "Access mode", Names = "s_accessMode", ValidBit = 11, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.AccessModes")]
+    internal partial ulong Value { get; }
+}
