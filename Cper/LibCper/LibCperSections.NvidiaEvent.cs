@@ -16,8 +16,8 @@ namespace ApeiKit.Cper.LibCper;
 /// shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's context walk
-/// (<see cref="NvidiaEventSection.TryWalkContext"/>, the model's), names encoded once; nothing is allocated but a pooled
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's own context walk
+/// (which is not the model's, <see cref="NvidiaEventSection.TryWalkContext"/>), names encoded once; nothing is allocated but a pooled
 /// buffer for opaque data over 256 bytes. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcNvidiaEvent : LibCperSection
@@ -41,7 +41,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     // The fields are the declarations' generated statics (NvidiaEventSection.cs).
     private static readonly FieldDef s_version = NvidiaEventSection.VersionField, s_device = NvidiaEventSection.SourceDeviceTypeField,
         s_type = NvidiaEventSection.EventTypeField, s_subtype = NvidiaEventSection.EventSubtypeField, s_linkId = NvidiaEventSection.LinkIdField,
-        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField,
+        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField, s_ctxSize = NvidiaEventContext.ContextSizeField,
         s_ctxVersion = NvidiaEventContext.VersionField, s_format = NvidiaEventContext.DataFormatTypeField,
         s_formatVersion = NvidiaEventContext.DataFormatVersionField, s_dataSize = NvidiaEventContext.DataSizeField,
         s_socket = NvidiaCpuEventInfo.SocketNumField, s_arch = NvidiaCpuEventInfo.ArchitectureField, s_instanceBase = NvidiaCpuEventInfo.InstanceBaseField,
@@ -82,23 +82,39 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
 
     /// <inheritdoc/>
-    /// <remarks>Nothing is written (libcper's <c>Unknown</c>) for a body the model's decoder refuses (shorter than the two headers, an information size below 3 or beyond the body) or an event header version other than 1.</remarks>
+    /// <remarks>
+    /// libcper's walk (<c>sections/cper-section-nvidia-events.c</c>, <c>cper_section_nvidia_events_to_ir</c> and
+    /// <c>get_event_context_n</c>), not the model's: the information size is not checked against 3 (the contexts start at
+    /// 32 plus it, so a size below 3 overlaps the information header), the information is shown when its size covers the
+    /// structure, each context starts at the previous one plus its context size (0 repeats it, below 16 overlaps) and only
+    /// its header must lie in the body (the context size of the last is not checked), and a context's data is bounded by
+    /// the body, not by its context. Nothing is written (libcper's <c>Unknown</c>) for an event header version other than 1,
+    /// and, where libcper would read past the body, for a body shorter than the two headers (35 bytes) or an information
+    /// size covering a structure that ends past the body: libcper reads those bytes anyway (docs/libcper-compat.md).
+    /// </remarks>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
-        if (!NvidiaEventSection.TryMeasureInfo(body, out int infoEnd) || s_version.ReadValue(body) != 1) return false;
+        const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
+        if (body.Length < InfoAt || s_version.ReadValue(body) != 1) return false;
         int device = (int)s_device.ReadValue(body);
+        int infoSize = (int)s_infoSize.ReadValue(body[NvidiaEventSection.HeaderSize..]);
+        ulong infoVersion = s_infoVersion.ReadValue(body[NvidiaEventSection.HeaderSize..]);
+        // libcper reads the information when its size covers the structure, whether or not the body holds it.
+        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
+        bool showInfo = layout is not null && infoSize >= NvidiaEventSection.InfoHeaderSize + layout.Size;
+        if (showInfo && InfoAt + layout!.Size > body.Length) return false;
         var sig = body.Slice(s_signature.Offset, s_signature.Size);
+        int sigLength = LcNvidia.PrintableLength(sig);
         Span<char> text = stackalloc char[64];
         int n = Put(text, 0, "A ");
-        int printable = PrintableLength(sig);
-        for (int i = 0; i < printable; i++) text[n++] = (char)sig[i];
+        for (int i = 0; i < sigLength; i++) text[n++] = (char)sig[i];
         n += Put(text, n, " Nvidia Event occurred");
         w.WriteStartObject();
         w.WriteString(MessageName, text[..n]);
         w.WriteStartObject(s_shortName);
 
         w.WriteStartObject(s_eventHeader);
-        if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
+        if (sigLength > 0) w.WriteString(s_signatureName, sig[..sigLength]);
         w.WriteNumber(s_versionName, s_version.ReadValue(body));
         w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf((ulong)device));
         w.WriteHex(s_typeName, s_type.ReadValue(body), 4);
@@ -107,55 +123,57 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (link != 0) w.WriteHex(s_linkIdName, link, 16);
         w.WriteEndObject();
 
-        int infoAt = NvidiaEventSection.HeaderSize;
-        ulong infoVersion = s_infoVersion.ReadValue(body[infoAt..]);
-        var info = body[(infoAt + NvidiaEventSection.InfoHeaderSize)..infoEnd];
         w.WriteStartObject(s_eventInfo);
         n = Dec(text, 0, infoVersion >> 8);
         text[n++] = '.';
         n += Dec(text, n, infoVersion & 0xFF);
         w.WriteString(s_versionName, text[..n]);
-        // libcper shows the information only when its size covers the whole structure.
-        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
         if (ReferenceEquals(layout, Cpu))
         {
             w.WriteStartObject(s_cpu);
-            if (info.Length >= Cpu.Size) WriteCpu(w, info, text);
+            if (showInfo) WriteCpu(w, body.Slice(InfoAt, Cpu.Size), text);
             w.WriteEndObject();
         }
         else if (ReferenceEquals(layout, Gpu))
         {
             w.WriteStartObject(s_gpu);
-            if (info.Length >= Gpu.Size) WriteGpu(w, info, text);
+            if (showInfo) WriteGpu(w, body.Slice(InfoAt, Gpu.Size), text);
             w.WriteEndObject();
         }
         w.WriteEndObject();
 
         w.WriteStartArray(s_eventContexts);
-        int pos = infoEnd;
-        for (int i = 0; i < body[NvidiaEventSection.ContextCountField.Offset] && NvidiaEventSection.TryWalkContext(body, pos, out int size); i++)
-        {
-            WriteContext(w, body.Slice(pos, size), device, text);
-            pos += size;
-        }
+        // get_event_context_n: the contexts only when the information lies in the body; context i when every context
+        // before it lies in the body and its own header does. long: a context size is 32 bits.
+        long pos = NvidiaEventSection.HeaderSize + infoSize;
+        int count = body[NvidiaEventSection.ContextCountField.Offset];
+        if (pos <= body.Length)
+            for (int i = 0; i < count && pos + NvidiaEventSection.ContextHeaderSize <= body.Length; i++)
+            {
+                WriteContext(w, body, (int)pos, device, text);
+                pos += (uint)s_ctxSize.ReadValue(body[(int)pos..]);
+                if (pos > body.Length) break;
+            }
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
     }
 
-    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> c, int device, Span<char> text)
+    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device, Span<char> text)
     {
+        var c = body.Slice(at, NvidiaEventSection.ContextHeaderSize);
         ushort format = (ushort)s_format.ReadValue(c);
-        ulong dataSize = s_dataSize.ReadValue(c);
-        var after = c[NvidiaEventSection.ContextHeaderSize..];
-        bool fits = dataSize <= (ulong)after.Length; // else no data (the data size does not fit the context)
-        var d = fits ? after[..(int)dataSize] : default;
+        uint dataSize = (uint)s_dataSize.ReadValue(c);
+        int dataAt = at + NvidiaEventSection.ContextHeaderSize;
+        // libcper bounds the data by the body (data_end > event_end), not by the context.
+        bool fits = dataSize <= (uint)(body.Length - dataAt);
+        var d = fits ? body.Slice(dataAt, (int)dataSize) : default;
         w.WriteStartObject();
         w.WriteNumber(s_versionName, s_ctxVersion.ReadValue(c));
         w.WriteHex(s_dataFormatType, format, 4);
         w.WriteNumber(s_dataFormatVersion, s_formatVersion.ReadValue(c));
-        w.WriteNumber(s_dataSizeName, dataSize);
+        w.WriteNumber(s_dataSizeName, (int)dataSize); // add_int: json_object_new_int, a signed 32-bit number
         w.WriteStartObject(s_data);
         int variant = (device, format) switch
         {
@@ -167,7 +185,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
         };
         if (variant == 0)
         {
-            if (fits) WriteOpaque(w, d);
+            // Format 0 adds "opaque" to the data itself; another unknown format first adds an empty "opaque" object,
+            // which the hex replaces. add_bytes_hex adds nothing for no bytes.
+            if (fits && d.Length > 0) WriteOpaque(w, d);
             else if (format != 0)
             {
                 w.WriteStartObject(s_opaque);
@@ -185,9 +205,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
                     case 6:
                         if (d.Length >= 4)
                         {
-                            w.WriteNumber(s_xidCode, BinaryPrimitives.ReadUInt32LittleEndian(d));
+                            w.WriteNumber(s_xidCode, (int)BinaryPrimitives.ReadUInt32LittleEndian(d)); // add_int: signed 32-bit
                             var message = d.Slice(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize));
-                            w.WriteString(MessageName, UntrustedLength(message) is int m and >= 0 ? message[..m] : default);
+                            w.WriteString(MessageName, LcNvidia.PrintableLength(message) is int m and >= 0 ? message[..m] : default);
                         }
                         break;
                     case 7:
@@ -273,7 +293,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         foreach (var (name, f) in s_initTexts)
         {
             var t = m.Slice(f.Offset, f.Size);
-            w.WriteString(name, UntrustedLength(t) is int length and >= 0 ? t[..length] : default);
+            w.WriteString(name, LcNvidia.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
         }
         w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
         w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
@@ -285,13 +305,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
         ulong hw = s_hardwareInfoType.ReadValue(m);
         w.WriteNumber(s_hardwareInfoTypeName, hw);
         if (hw == 0) LibCperMap.WriteMembers(w, s_pciInfo, m, 0);
-    }
-
-    private static int PrintableLength(ReadOnlySpan<byte> s)
-    {
-        int n = 0;
-        while (n < s.Length && s[n] != 0 && s[n] >= 0x20 && s[n] <= 0x7E) n++;
-        return n;
     }
 
     /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>

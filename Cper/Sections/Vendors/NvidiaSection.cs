@@ -208,3 +208,28 @@ public readonly ref partial struct NvidiaSectionView
         public readonly NvidiaRegisterView Current => NvidiaRegisterView.Of(_walk.Current);
     }
 }
+
+/// <summary>
+/// What libcper reads after the header of an NVIDIA section whose signature starts with <c>FWERROR</c> (libcper
+/// <c>include/libcper/Cper.h</c>, <c>EFI_NVIDIA_FWERROR</c>; <c>sections/cper-section-nvidia.c</c>, <c>parse_fwerror</c>,
+/// shows the first six fields). ApeiKit's own rendering keeps these bytes as register entries; only the libcper
+/// dialect reads them through this layout.
+/// </summary>
+[Layout("NVIDIA firmware error", 88, "libcper include/libcper/Cper.h, EFI_NVIDIA_FWERROR", View = "")]
+internal abstract partial class NvidiaFwError
+{
+    [Field(0, 8, FieldKind.Ascii, Label = "Initiating firmware")] internal abstract byte[] InitiatingFirmware { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "Task checkpoint")] internal abstract ulong TaskCheckpoint { get; }
+    [Field(16, 8, FieldKind.Hex, Label = "MB1 error code")] internal abstract ulong Mb1ErrorCode { get; }
+    [Field(24, 8, FieldKind.Ascii, Label = "MB1 version string")] internal abstract byte[] Mb1VersionString { get; }
+    [Field(32, 8, FieldKind.Hex, Label = "Bad pages retired mask")] internal abstract ulong BadPagesRetiredMask { get; }
+    [Field(40, 8, FieldKind.Hex, Label = "Training or alias check retired mask")] internal abstract ulong TrainingOrAliasCheckRetiredMask { get; }
+    [Field(48, 4, FieldKind.UInt, Label = "Worst bad pages channel number")] internal abstract uint WorstBadPagesChannelNumber { get; }
+    [Field(52, 4, FieldKind.UInt, Label = "Worst bad pages bad page count")] internal abstract uint WorstBadPagesBadPageCount { get; }
+    [Field(56, 4, FieldKind.UInt, Label = "Second worst bad pages channel number")] internal abstract uint SecondWorstBadPagesChannelNumber { get; }
+    [Field(60, 4, FieldKind.UInt, Label = "Second worst bad pages bad page count")] internal abstract uint SecondWorstBadPagesBadPageCount { get; }
+    [Field(64, 4, FieldKind.UInt, Label = "Third worst bad pages channel number")] internal abstract uint ThirdWorstBadPagesChannelNumber { get; }
+    [Field(68, 4, FieldKind.UInt, Label = "Third worst bad pages bad page count")] internal abstract uint ThirdWorstBadPagesBadPageCount { get; }
+    [Field(72, 8, FieldKind.Hex, Label = "MSS AON config scratch register 0")] internal abstract ulong MssAonCfgScratchRegister0 { get; }
+    [Field(80, 8, FieldKind.Hex, Label = "Scratch DRAM disable")] internal abstract ulong ScratchDramDisable { get; }
+}
