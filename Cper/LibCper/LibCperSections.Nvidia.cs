@@ -18,15 +18,15 @@ internal sealed class LcNvidia : LibCperSection
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
     private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_signatureName = JsonEncodedText.Encode("signature"),
-        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"), s_errorTypeName = JsonEncodedText.Encode("errorType"),
-        s_errorInstanceName = JsonEncodedText.Encode("errorInstance"), s_socketName = JsonEncodedText.Encode("socket"), s_countName = JsonEncodedText.Encode("registerCount"),
-        s_instanceBaseName = JsonEncodedText.Encode("instanceBase"), s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
+        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"),
+        s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
         s_addressName = JsonEncodedText.Encode("address"), s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
         s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
-        s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo"),
-        s_initiatingFirmware = JsonEncodedText.Encode("initiating_firmware"), s_taskCheckpoint = JsonEncodedText.Encode("task_checkpoint"),
-        s_mb1ErrorCode = JsonEncodedText.Encode("mb1_error_code"), s_mb1VersionString = JsonEncodedText.Encode("mb1_version_string"),
-        s_badPagesRetiredMask = JsonEncodedText.Encode("bad_pages_retired_mask"), s_trainingMask = JsonEncodedText.Encode("training_or_alias_check_retired_mask");
+        s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo");
+    // The header's numbers and the FWERROR fields libcper shows: their declarations' LibCper lines (NvidiaSection.cs).
+    private static readonly LcMember[] s_header = NvidiaSection.LibCperMembers(),
+        s_fwError = Lm.InOrder(NvidiaFwError.LibCperMembers(), Text("initiating_firmware", NvidiaFwError.InitiatingFirmwareField), "task_checkpoint", "mb1_error_code",
+            Text("mb1_version_string", NvidiaFwError.Mb1VersionStringField), "bad_pages_retired_mask", "training_or_alias_check_retired_mask");
 
     /// <inheritdoc/>
     /// <remarks>
@@ -62,11 +62,7 @@ internal sealed class LcNvidia : LibCperSection
         w.WriteNumber(s_code, severity);
         w.WriteString(NameName, severityName);
         w.WriteEndObject();
-        w.WriteNumber(s_errorTypeName, v.ErrorType);
-        w.WriteNumber(s_errorInstanceName, v.ErrorInstance);
-        w.WriteNumber(s_socketName, socket);
-        w.WriteNumber(s_countName, declared);
-        w.WriteNumber(s_instanceBaseName, v.InstanceBase);
+        LibCperMap.WriteMembers(w, s_header, b, 0); // errorType, errorInstance, socket, registerCount, instanceBase
         if (raw.StartsWith("CMET-INFO"u8)) WriteCmetInfo(w, v, declared);
         else if (raw.StartsWith("FWERROR"u8)) WriteFwError(w, b);
         else
@@ -126,21 +122,20 @@ internal sealed class LcNvidia : LibCperSection
             w.WriteNullValue();
             return;
         }
-        var e = b.Slice(NvidiaSection.HeaderSize, layout.Size);
         w.WriteStartObject(s_fwErrorInfo);
-        WriteText(w, s_initiatingFirmware, e, NvidiaFwError.InitiatingFirmwareField);
-        w.WriteHex(s_taskCheckpoint, NvidiaFwError.TaskCheckpointField.ReadValue(e), 16);
-        w.WriteHex(s_mb1ErrorCode, NvidiaFwError.Mb1ErrorCodeField.ReadValue(e), 16);
-        WriteText(w, s_mb1VersionString, e, NvidiaFwError.Mb1VersionStringField);
-        w.WriteHex(s_badPagesRetiredMask, NvidiaFwError.BadPagesRetiredMaskField.ReadValue(e), 16);
-        w.WriteHex(s_trainingMask, NvidiaFwError.TrainingOrAliasCheckRetiredMaskField.ReadValue(e), 16);
+        LibCperMap.WriteMembers(w, s_fwError, b.Slice(NvidiaSection.HeaderSize, layout.Size), 0);
         w.WriteEndObject();
     }
 
-    private static void WriteText(LcWriter w, JsonEncodedText name, ReadOnlySpan<byte> e, FieldDef f)
+    /// <summary>libcper's <c>add_untrusted_string</c> over <paramref name="f"/> (not read back: libcper's reader ignores <c>FWErrorInfo</c>).</summary>
+    private static LcMember Text(string name, FieldDef f)
     {
-        var text = e.Slice(f.Offset, f.Size);
-        if (PrintableLength(text) is int n and >= 0) w.WriteString(name, text[..n]);
+        var encoded = JsonEncodedText.Encode(name);
+        return Lm.Quirk(name, null, (w, e, _) =>
+        {
+            var text = e.Slice(f.Offset, f.Size);
+            if (PrintableLength(text) is int n and >= 0) w.WriteString(encoded, text[..n]);
+        }, static (_, _) => 0);
     }
 
     /// <summary>
