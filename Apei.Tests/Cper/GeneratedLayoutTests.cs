@@ -660,7 +660,10 @@ public sealed class GeneratedLayoutTests
         string[] elsewhere = [.. armRas, .. cxl, .. xpf, .. ia32Checks, .. armInfo, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,
             NvidiaEventSection.GpuInitMetadataLayout.Name, NvidiaEventSection.RecommendedActionsLayout.Name, NvidiaGpuLegacyXid.LayoutDef.Name,
-            .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name)];
+            .. NvidiaEventSection.ArrayElementLayouts.Select(l => l.Name),
+            // libcper's reading of an NVIDIA section's entries under a FWERROR signature: only the libcper dialect reads it
+            // (fixtures/libcper-walk nvidia-fwerror pairs, libcper's own output).
+            NvidiaFwError.LayoutDef.Name];
         Assert.Equal(declared.Except(elsewhere), s_rows.Values.Select(r => r.Layout.Name).Where(n => n != "Register pair").Append("Register pair").Order(StringComparer.Ordinal));
     }
 

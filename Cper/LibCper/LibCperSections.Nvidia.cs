@@ -18,23 +18,31 @@ internal sealed class LcNvidia : LibCperSection
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
     private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_signatureName = JsonEncodedText.Encode("signature"),
-        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"), s_errorTypeName = JsonEncodedText.Encode("errorType"),
-        s_errorInstanceName = JsonEncodedText.Encode("errorInstance"), s_socketName = JsonEncodedText.Encode("socket"), s_countName = JsonEncodedText.Encode("registerCount"),
-        s_instanceBaseName = JsonEncodedText.Encode("instanceBase"), s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
+        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"),
+        s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
         s_addressName = JsonEncodedText.Encode("address"), s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
         s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
-        s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw");
+        s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo");
+    // The header's numbers and the FWERROR fields libcper shows: their declarations' LibCper lines (NvidiaSection.cs).
+    private static readonly LcMember[] s_header = NvidiaSection.LibCperMembers(),
+        s_fwError = Lm.InOrder(NvidiaFwError.LibCperMembers(), Text("initiating_firmware", NvidiaFwError.InitiatingFirmwareField), "task_checkpoint", "mb1_error_code",
+            Text("mb1_version_string", NvidiaFwError.Mb1VersionStringField), "bad_pages_retired_mask", "training_or_alias_check_retired_mask");
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// libcper's rules (<c>sections/cper-section-nvidia.c</c>, <c>cper_section_nvidia_to_ir</c>): a body under the 32-byte
+    /// header is refused; the signature member only when <see cref="PrintableLength"/> accepts it; the entries are chosen by
+    /// the raw signature's prefix (<c>get_index</c>: <c>strncmp</c> with "CMET-INFO", then "FWERROR", else plain registers),
+    /// whether or not the signature is printable; each of Number of registers entries is written when the body holds it
+    /// whole, else <c>null</c> (nothing is read past the body).
+    /// </remarks>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> b)
     {
-        // Shorter than the header, or more registers declared than whole entries present: the model refuses it, and the
-        // section is shown as base64 Unknown.
-        if (!NvidiaSectionView.TryRead(b, out var v) || !v.RegistersComplete) return false;
+        if (!NvidiaSectionView.TryRead(b, out var v)) return false;
         int declared = v.DeclaredRegisterCount;
-        var signatureBytes = v.Signature;
-        int signatureLength = Math.Max(0, UntrustedLength(signatureBytes)); // libcper add_untrusted_string: "" when a non-printable byte comes first
-        var signature = signatureBytes[..signatureLength];
+        var raw = v.Signature;
+        int signatureLength = PrintableLength(raw);
+        var signature = signatureLength > 0 ? raw[..signatureLength] : default;
         ulong severity = v.Severity, socket = v.Socket;
         string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
         w.WriteStartObject();
@@ -49,48 +57,102 @@ internal sealed class LcNvidia : LibCperSection
         socket.TryFormat(message[n..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
         w.WriteString(MessageName, message[..(n + digits)]);
         w.WriteStartObject(s_shortName);
-        w.WriteString(s_signatureName, signature);
+        if (signatureLength >= 0) w.WriteString(s_signatureName, signature);
         w.WriteStartObject(s_severityName);
         w.WriteNumber(s_code, severity);
         w.WriteString(NameName, severityName);
         w.WriteEndObject();
-        w.WriteNumber(s_errorTypeName, v.ErrorType);
-        w.WriteNumber(s_errorInstanceName, v.ErrorInstance);
-        w.WriteNumber(s_socketName, socket);
-        w.WriteNumber(s_countName, declared);
-        w.WriteNumber(s_instanceBaseName, v.InstanceBase);
-        bool cmet = signature.StartsWith("CMET-INFO"u8);
-        w.WriteStartArray(cmet ? s_cmetInfo : s_registers);
-        foreach (var entry in v.Registers)
+        LibCperMap.WriteMembers(w, s_header, b, 0); // errorType, errorInstance, socket, registerCount, instanceBase
+        if (raw.StartsWith("CMET-INFO"u8)) WriteCmetInfo(w, v, declared);
+        else if (raw.StartsWith("FWERROR"u8)) WriteFwError(w, b);
+        else
         {
-            ulong address = entry.Address, value = entry.Value;
-            w.WriteStartObject();
-            if (cmet)
+            w.WriteStartArray(s_registers);
+            int present = v.RegisterCount;
+            foreach (var entry in v.Registers)
             {
-                // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO (include/libcper/Cper.h:1370-1377): ErrorCount:32, ChannelEnabled:1,
-                // ChannelIsSpare:1, ChannelPermanentlyDisabled:1, DisabledReason:2, so the reason is bits 35-36 of the value;
-                // sections/cper-section-nvidia.c:27 prints ErrorCount with add_int (json_object_new_int: a signed 32-bit number).
-                ulong reason = (value >> 35) & 3;
-                w.WriteHex(s_channelAddress, address, 16);
-                w.WriteNumber(s_errorCount, (int)(uint)value);
-                w.WriteBoolean(s_channelEnabled, Bit(value, 32));
-                w.WriteBoolean(s_channelIsSpare, Bit(value, 33));
-                w.WriteStartObject(s_disabledReason);
-                w.WriteNumber(s_raw, reason);
-                w.WriteString(s_valueName, DisabledReasons[reason]); // all four 2-bit values are named
+                w.WriteStartObject();
+                w.WriteNumber(s_addressName, entry.Address);
+                w.WriteNumber(s_valueName, entry.Value);
                 w.WriteEndObject();
             }
-            else
-            {
-                w.WriteNumber(s_addressName, address);
-                w.WriteNumber(s_valueName, value);
-            }
-            w.WriteEndObject();
+            for (int i = present; i < declared; i++) w.WriteNullValue();
+            w.WriteEndArray();
         }
-        w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
+    }
+
+    private static void WriteCmetInfo(LcWriter w, NvidiaSectionView v, int declared)
+    {
+        w.WriteStartArray(s_cmetInfo);
+        foreach (var entry in v.Registers)
+        {
+            ulong value = entry.Value;
+            // libcper's EFI_NVIDIA_CMET_CHANNEL_INFO (include/libcper/Cper.h:1370-1377): ErrorCount:32, ChannelEnabled:1,
+            // ChannelIsSpare:1, ChannelPermanentlyDisabled:1, DisabledReason:2, so the reason is bits 35-36 of the value;
+            // sections/cper-section-nvidia.c:27 prints ErrorCount with add_int (json_object_new_int: a signed 32-bit number).
+            ulong reason = (value >> 35) & 3;
+            w.WriteStartObject();
+            w.WriteHex(s_channelAddress, entry.Address, 16);
+            w.WriteNumber(s_errorCount, (int)(uint)value);
+            w.WriteBoolean(s_channelEnabled, Bit(value, 32));
+            w.WriteBoolean(s_channelIsSpare, Bit(value, 33));
+            w.WriteStartObject(s_disabledReason);
+            w.WriteNumber(s_raw, reason);
+            w.WriteString(s_valueName, DisabledReasons[reason]); // all four 2-bit values are named
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        for (int i = v.RegisterCount; i < declared; i++) w.WriteNullValue();
+        w.WriteEndArray();
+    }
+
+    /// <summary>
+    /// libcper's <c>parse_fwerror</c>: the entries read as one <c>EFI_NVIDIA_FWERROR</c> (include/libcper/Cper.h, 88 bytes
+    /// after the header, <see cref="NvidiaFwError"/>), six of its fields shown; <c>null</c> when the body is shorter.
+    /// </summary>
+    private static void WriteFwError(LcWriter w, ReadOnlySpan<byte> b)
+    {
+        var layout = NvidiaFwError.LayoutDef;
+        if (b.Length < NvidiaSection.HeaderSize + layout.Size)
+        {
+            w.WritePropertyName(s_fwErrorInfo);
+            w.WriteNullValue();
+            return;
+        }
+        w.WriteStartObject(s_fwErrorInfo);
+        LibCperMap.WriteMembers(w, s_fwError, b.Slice(NvidiaSection.HeaderSize, layout.Size), 0);
+        w.WriteEndObject();
+    }
+
+    /// <summary>libcper's <c>add_untrusted_string</c> over <paramref name="f"/> (not read back: libcper's reader ignores <c>FWErrorInfo</c>).</summary>
+    private static LcMember Text(string name, FieldDef f)
+    {
+        var encoded = JsonEncodedText.Encode(name);
+        return Lm.Quirk(name, null, (w, e, _) =>
+        {
+            var text = e.Slice(f.Offset, f.Size);
+            if (PrintableLength(text) is int n and >= 0) w.WriteString(encoded, text[..n]);
+        }, static (_, _) => 0);
+    }
+
+    /// <summary>
+    /// libcper's <c>cper_printable_string_length</c> (<c>cper-utils.c</c>), which <c>add_untrusted_string</c> and the NVIDIA
+    /// messages use: the length before the first NUL when every byte before it is printable ASCII (0x20-0x7E), else -1;
+    /// -1 too when the text is empty (a NUL first) or holds no NUL at all (it fills the field).
+    /// </summary>
+    internal static int PrintableLength(ReadOnlySpan<byte> b)
+    {
+        int n = 0;
+        for (; n < b.Length; n++)
+        {
+            byte c = b[n];
+            if (c == 0) break;
+            if (c < 0x20 || c > 0x7E) return -1;
+        }
+        return n == 0 || n == b.Length ? -1 : n;
     }
 
     private static void Append(Span<char> text, ref int n, string s)

@@ -16,8 +16,8 @@ namespace ApeiKit.Cper.LibCper;
 /// shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's context walk
-/// (<see cref="NvidiaEventSection.TryWalkContext"/>, the model's), names encoded once; nothing is allocated but a pooled
+/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's own context walk
+/// (which is not the model's, <see cref="NvidiaEventSection.TryWalkContext"/>), names encoded once; nothing is allocated but a pooled
 /// buffer for opaque data over 256 bytes. Reading back goes through the model (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcNvidiaEvent : LibCperSection
@@ -35,42 +35,46 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
     private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
 
-    // The layouts' fields (NvidiaEventSection), found once.
     private static readonly StructDef Cpu = NvidiaEventSection.CpuInfoLayout, Gpu = NvidiaEventSection.GpuInfoLayout,
         Init = NvidiaEventSection.GpuInitMetadataLayout, Actions = NvidiaEventSection.RecommendedActionsLayout;
     // The fields are the declarations' generated statics (NvidiaEventSection.cs).
     private static readonly FieldDef s_version = NvidiaEventSection.VersionField, s_device = NvidiaEventSection.SourceDeviceTypeField,
-        s_type = NvidiaEventSection.EventTypeField, s_subtype = NvidiaEventSection.EventSubtypeField, s_linkId = NvidiaEventSection.LinkIdField,
-        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField,
-        s_ctxVersion = NvidiaEventContext.VersionField, s_format = NvidiaEventContext.DataFormatTypeField,
-        s_formatVersion = NvidiaEventContext.DataFormatVersionField, s_dataSize = NvidiaEventContext.DataSizeField,
-        s_socket = NvidiaCpuEventInfo.SocketNumField, s_arch = NvidiaCpuEventInfo.ArchitectureField, s_instanceBase = NvidiaCpuEventInfo.InstanceBaseField,
-        s_originator = NvidiaGpuEventInfo.EventOriginatorField, s_partition = NvidiaGpuEventInfo.SourcePartitionField, s_subPartition = NvidiaGpuEventInfo.SourceSubPartitionField, s_gpuPdi = NvidiaGpuEventInfo.PdiField,
-        s_configuration = NvidiaGpuInitMetadata.ConfigurationField, s_initPdi = NvidiaGpuInitMetadata.PdiField, s_architectureId = NvidiaGpuInitMetadata.ArchitectureIdField, s_hardwareInfoType = NvidiaGpuInitMetadata.HardwareInfoTypeField,
-        s_flags = NvidiaGpuRecommendedActions.FlagsField, s_recoveryAction = NvidiaGpuRecommendedActions.RecoveryActionField, s_diagnosticFlow = NvidiaGpuRecommendedActions.DiagnosticFlowField;
-    private static readonly FieldDef[] s_ecids = [NvidiaCpuEventInfo.Ecid1Field, NvidiaCpuEventInfo.Ecid2Field, NvidiaCpuEventInfo.Ecid3Field, NvidiaCpuEventInfo.Ecid4Field];
+        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField,
+        s_ctxSize = NvidiaEventContext.ContextSizeField, s_format = NvidiaEventContext.DataFormatTypeField, s_dataSize = NvidiaEventContext.DataSizeField,
+        s_arch = NvidiaCpuEventInfo.ArchitectureField, s_gpuPdi = NvidiaGpuEventInfo.PdiField,
+        s_configuration = NvidiaGpuInitMetadata.ConfigurationField, s_initPdi = NvidiaGpuInitMetadata.PdiField, s_architectureId = NvidiaGpuInitMetadata.ArchitectureIdField, s_hardwareInfoType = NvidiaGpuInitMetadata.HardwareInfoTypeField;
 
-    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_signatureName = N("signature"),
-        s_versionName = N("version"), s_sourceDeviceType = N("sourceDeviceType"), s_typeName = N("type"), s_subtypeName = N("subtype"),
-        s_linkIdName = N("linkId"), s_eventInfo = N("eventInfo"), s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"),
-        s_dataFormatType = N("dataFormatType"), s_dataFormatVersion = N("dataFormatVersion"), s_dataSizeName = N("dataSize"), s_data = N("data"),
+    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_versionName = N("version"),
+        s_eventInfo = N("eventInfo"), s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"), s_data = N("data"),
         s_opaque = N("opaque"), s_gpuInitMetadata = N("gpuInitMetadata"), s_gpuLegacyXid = N("gpuLegacyXid"), s_gpuRecommendedActions = N("gpuRecommendedActions"),
-        s_xidCode = N("xidCode"), s_flagsName = N("flags"), s_recoveryActionName = N("recoveryAction"), s_diagnosticFlowName = N("diagnosticFlow"),
-        s_socketNum = N("SocketNum"), s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
-        s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection"), s_instanceBaseName = N("InstanceBase"),
-        s_eventOriginator = N("EventOriginator"), s_sourcePartition = N("SourcePartition"), s_sourceSubPartition = N("SourceSubPartition"), s_pdi = N("Pdi"),
-        s_configurationName = N("configuration"), s_pdiName = N("pdi"), s_architectureIdName = N("architectureId"), s_raw = N("raw"),
-        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType");
-    private static readonly JsonEncodedText[] s_ecidNames = [N("Ecid1"), N("Ecid2"), N("Ecid3"), N("Ecid4")];
+        s_xidCode = N("xidCode"), s_configurationName = N("configuration"), s_pdiName = N("pdi"), s_architectureIdName = N("architectureId"), s_raw = N("raw"),
+        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType"), s_signatureName = N("signature"),
+        s_sourceDeviceType = N("sourceDeviceType"), s_linkIdName = N("linkId"), s_eventOriginator = N("EventOriginator"), s_pdi = N("Pdi"),
+        s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
+        s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection");
 
-    /// <summary>The array formats 1-4: libcper's variant and array names, and each element member over the element layout's field of the same name.</summary>
-    private static readonly (JsonEncodedText Variant, JsonEncodedText Array, (JsonEncodedText Name, FieldDef Field)[] Members)[] s_arrays =
+    // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
+    // are libcper's formatting of one field (a name string, a PDI string, a decomposed word), each read back by its own line.
+    private static readonly LcMember[] s_header = Lm.InOrder(NvidiaEventSection.LibCperMembers(),
+            Lm.Quirk("signature", null, WriteSignature, NotRead),
+            "version",
+            Lm.Quirk("sourceDeviceType", null, (w, b, _) => w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf(s_device.ReadValue(b))), NotRead),
+            "type", "subtype",
+            Lm.Quirk("linkId", null, WriteLinkId, NotRead)),
+        s_context = NvidiaEventContext.LibCperMembers(), s_actions = NvidiaGpuRecommendedActions.LibCperMembers(),
+        s_cpuInfo = Lm.InOrder(NvidiaCpuEventInfo.LibCperMembers(), "SocketNum", Lm.Quirk("Architecture", null, WriteArchitecture, ReadArchitecture), "Ecid1", "Ecid2", "Ecid3", "Ecid4", "InstanceBase"),
+        s_gpuInfo = Lm.InOrder(NvidiaGpuEventInfo.LibCperMembers(),
+            Lm.Quirk("EventOriginator", null, (w, b, _) => w.WriteEncoded(s_eventOriginator, Originators.EncodedNameOf(NvidiaGpuEventInfo.EventOriginatorField.ReadValue(b))), ReadOriginator),
+            "SourcePartition", "SourceSubPartition",
+            Lm.Quirk("Pdi", null, (w, b, _) => WritePdi(w, s_pdi, s_gpuPdi.ReadValue(b)), (n, b) => Store(s_gpuPdi, b, PdiFrom(Str(n)))));
+
+    /// <summary>The array formats 1-4: libcper's variant and array names, and each element's members (the element layouts' LibCper lines).</summary>
+    private static readonly (JsonEncodedText Variant, JsonEncodedText Array, StructDef Layout, LcMember[] Members)[] s_arrays =
     [
-        .. new (string Variant, string Array, string[] Names)[]
-        {
-            ("type1", "keyValArray64", ["key64", "val64"]), ("type2", "keyValArray32", ["key32", "val32"]),
-            ("type3", "valArray64", ["val64"]), ("type4", "valArray32", ["val32"]),
-        }.Select((a, i) => (N(a.Variant), N(a.Array), a.Names.Select(n => (N(n), F(NvidiaEventSection.ArrayElementLayouts[i], n))).ToArray())),
+        (N("type1"), N("keyValArray64"), NvidiaKeyValue64.LayoutDef, NvidiaKeyValue64.LibCperMembers()),
+        (N("type2"), N("keyValArray32"), NvidiaKeyValue32.LayoutDef, NvidiaKeyValue32.LibCperMembers()),
+        (N("type3"), N("valArray64"), NvidiaValue64.LayoutDef, NvidiaValue64.LibCperMembers()),
+        (N("type4"), N("valArray32"), NvidiaValue32.LayoutDef, NvidiaValue32.LibCperMembers()),
     ];
 
     private static readonly (JsonEncodedText Name, FieldDef Field)[] s_initTexts =
@@ -82,80 +86,84 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
 
     /// <inheritdoc/>
-    /// <remarks>Nothing is written (libcper's <c>Unknown</c>) for a body the model's decoder refuses (shorter than the two headers, an information size below 3 or beyond the body) or an event header version other than 1.</remarks>
+    /// <remarks>
+    /// libcper's walk (<c>sections/cper-section-nvidia-events.c</c>, <c>cper_section_nvidia_events_to_ir</c> and
+    /// <c>get_event_context_n</c>), not the model's: the information size is not checked against 3 (the contexts start at
+    /// 32 plus it, so a size below 3 overlaps the information header), the information is shown when its size covers the
+    /// structure, each context starts at the previous one plus its context size (0 repeats it, below 16 overlaps) and only
+    /// its header must lie in the body (the context size of the last is not checked), and a context's data is bounded by
+    /// the body, not by its context. Nothing is written (libcper's <c>Unknown</c>) for an event header version other than 1,
+    /// and, where libcper would read past the body, for a body shorter than the two headers (35 bytes) or an information
+    /// size covering a structure that ends past the body: libcper reads those bytes anyway (docs/libcper-compat.md).
+    /// </remarks>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
-        if (!NvidiaEventSection.TryMeasureInfo(body, out int infoEnd) || s_version.ReadValue(body) != 1) return false;
+        const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
+        if (body.Length < InfoAt || s_version.ReadValue(body) != 1) return false;
         int device = (int)s_device.ReadValue(body);
+        int infoSize = (int)s_infoSize.ReadValue(body[NvidiaEventSection.HeaderSize..]);
+        ulong infoVersion = s_infoVersion.ReadValue(body[NvidiaEventSection.HeaderSize..]);
+        // libcper reads the information when its size covers the structure, whether or not the body holds it.
+        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
+        bool showInfo = layout is not null && infoSize >= NvidiaEventSection.InfoHeaderSize + layout.Size;
+        if (showInfo && InfoAt + layout!.Size > body.Length) return false;
         var sig = body.Slice(s_signature.Offset, s_signature.Size);
+        int sigLength = LcNvidia.PrintableLength(sig);
         Span<char> text = stackalloc char[64];
         int n = Put(text, 0, "A ");
-        int printable = PrintableLength(sig);
-        for (int i = 0; i < printable; i++) text[n++] = (char)sig[i];
+        for (int i = 0; i < sigLength; i++) text[n++] = (char)sig[i];
         n += Put(text, n, " Nvidia Event occurred");
         w.WriteStartObject();
         w.WriteString(MessageName, text[..n]);
         w.WriteStartObject(s_shortName);
 
         w.WriteStartObject(s_eventHeader);
-        if (UntrustedLength(sig) is int sigLength and >= 0) w.WriteString(s_signatureName, sig[..sigLength]);
-        w.WriteNumber(s_versionName, s_version.ReadValue(body));
-        w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf((ulong)device));
-        w.WriteHex(s_typeName, s_type.ReadValue(body), 4);
-        w.WriteHex(s_subtypeName, s_subtype.ReadValue(body), 4);
-        ulong link = s_linkId.ReadValue(body);
-        if (link != 0) w.WriteHex(s_linkIdName, link, 16);
+        LibCperMap.WriteMembers(w, s_header, body, 0);
         w.WriteEndObject();
 
-        int infoAt = NvidiaEventSection.HeaderSize;
-        ulong infoVersion = s_infoVersion.ReadValue(body[infoAt..]);
-        var info = body[(infoAt + NvidiaEventSection.InfoHeaderSize)..infoEnd];
         w.WriteStartObject(s_eventInfo);
         n = Dec(text, 0, infoVersion >> 8);
         text[n++] = '.';
         n += Dec(text, n, infoVersion & 0xFF);
         w.WriteString(s_versionName, text[..n]);
-        // libcper shows the information only when its size covers the whole structure.
-        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
-        if (ReferenceEquals(layout, Cpu))
+        if (layout is not null)
         {
-            w.WriteStartObject(s_cpu);
-            if (info.Length >= Cpu.Size) WriteCpu(w, info, text);
-            w.WriteEndObject();
-        }
-        else if (ReferenceEquals(layout, Gpu))
-        {
-            w.WriteStartObject(s_gpu);
-            if (info.Length >= Gpu.Size) WriteGpu(w, info, text);
+            bool cpu = ReferenceEquals(layout, Cpu);
+            w.WriteStartObject(cpu ? s_cpu : s_gpu);
+            if (showInfo) LibCperMap.WriteMembers(w, cpu ? s_cpuInfo : s_gpuInfo, body.Slice(InfoAt, layout.Size), 0);
             w.WriteEndObject();
         }
         w.WriteEndObject();
 
         w.WriteStartArray(s_eventContexts);
-        int pos = infoEnd;
-        for (int i = 0; i < body[NvidiaEventSection.ContextCountField.Offset] && NvidiaEventSection.TryWalkContext(body, pos, out int size); i++)
-        {
-            WriteContext(w, body.Slice(pos, size), device, text);
-            pos += size;
-        }
+        // get_event_context_n: the contexts only when the information lies in the body; context i when every context
+        // before it lies in the body and its own header does. long: a context size is 32 bits.
+        long pos = NvidiaEventSection.HeaderSize + infoSize;
+        int count = body[NvidiaEventSection.ContextCountField.Offset];
+        if (pos <= body.Length)
+            for (int i = 0; i < count && pos + NvidiaEventSection.ContextHeaderSize <= body.Length; i++)
+            {
+                WriteContext(w, body, (int)pos, device, text);
+                pos += (uint)s_ctxSize.ReadValue(body[(int)pos..]);
+                if (pos > body.Length) break;
+            }
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
     }
 
-    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> c, int device, Span<char> text)
+    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device, Span<char> text)
     {
+        var c = body.Slice(at, NvidiaEventSection.ContextHeaderSize);
         ushort format = (ushort)s_format.ReadValue(c);
-        ulong dataSize = s_dataSize.ReadValue(c);
-        var after = c[NvidiaEventSection.ContextHeaderSize..];
-        bool fits = dataSize <= (ulong)after.Length; // else no data (the data size does not fit the context)
-        var d = fits ? after[..(int)dataSize] : default;
+        uint dataSize = (uint)s_dataSize.ReadValue(c);
+        int dataAt = at + NvidiaEventSection.ContextHeaderSize;
+        // libcper bounds the data by the body (data_end > event_end), not by the context.
+        bool fits = dataSize <= (uint)(body.Length - dataAt);
+        var d = fits ? body.Slice(dataAt, (int)dataSize) : default;
         w.WriteStartObject();
-        w.WriteNumber(s_versionName, s_ctxVersion.ReadValue(c));
-        w.WriteHex(s_dataFormatType, format, 4);
-        w.WriteNumber(s_dataFormatVersion, s_formatVersion.ReadValue(c));
-        w.WriteNumber(s_dataSizeName, dataSize);
+        LibCperMap.WriteMembers(w, s_context, c, 0); // dataSize with add_int: a signed 32-bit number
         w.WriteStartObject(s_data);
         int variant = (device, format) switch
         {
@@ -167,7 +175,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
         };
         if (variant == 0)
         {
-            if (fits) WriteOpaque(w, d);
+            // Format 0 adds "opaque" to the data itself; another unknown format first adds an empty "opaque" object,
+            // which the hex replaces. add_bytes_hex adds nothing for no bytes.
+            if (fits && d.Length > 0) WriteOpaque(w, d);
             else if (format != 0)
             {
                 w.WriteStartObject(s_opaque);
@@ -185,29 +195,22 @@ internal sealed class LcNvidiaEvent : LibCperSection
                     case 6:
                         if (d.Length >= 4)
                         {
-                            w.WriteNumber(s_xidCode, BinaryPrimitives.ReadUInt32LittleEndian(d));
+                            w.WriteNumber(s_xidCode, (int)BinaryPrimitives.ReadUInt32LittleEndian(d)); // add_int: signed 32-bit
                             var message = d.Slice(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize));
-                            w.WriteString(MessageName, UntrustedLength(message) is int m and >= 0 ? message[..m] : default);
+                            w.WriteString(MessageName, LcNvidia.PrintableLength(message) is int m and >= 0 ? message[..m] : default);
                         }
                         break;
                     case 7:
-                        if (d.Length >= Actions.Size)
-                        {
-                            w.WriteHex(s_flagsName, s_flags.ReadValue(d), 2);
-                            w.WriteNumber(s_recoveryActionName, s_recoveryAction.ReadValue(d));
-                            w.WriteNumber(s_diagnosticFlowName, s_diagnosticFlow.ReadValue(d));
-                        }
+                        if (d.Length >= Actions.Size) LibCperMap.WriteMembers(w, s_actions, d, 0);
                         break;
                     default:
-                        var (_, array, members) = s_arrays[variant - 1];
-                        int size = NvidiaEventSection.ArrayElementLayouts[variant - 1].Size;
-                        int count = (byte)(d.Length / size); // libcper counts elements in 8 bits
+                        var (_, array, element, members) = s_arrays[variant - 1];
+                        int count = (byte)(d.Length / element.Size); // libcper counts elements in 8 bits
                         w.WriteStartArray(array);
                         for (int i = 0; i < count; i++)
                         {
-                            var e = d.Slice(i * size, size);
                             w.WriteStartObject();
-                            foreach (var (name, f) in members) w.WriteHex(name, f.ReadValue(e), f.Size * 2);
+                            LibCperMap.WriteMembers(w, members, d.Slice(i * element.Size, element.Size), 0);
                             w.WriteEndObject();
                         }
                         w.WriteEndArray();
@@ -241,10 +244,32 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
     }
 
-    private static void WriteCpu(LcWriter w, ReadOnlySpan<byte> c, Span<char> text)
+    private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
-        w.WriteNumber(s_socketNum, s_socket.ReadValue(c));
-        ulong arch = s_arch.ReadValue(c);
+        var sig = header.Slice(s_signature.Offset, s_signature.Size);
+        if (LcNvidia.PrintableLength(sig) is int n and > 0) w.WriteString(s_signatureName, sig[..n]);
+    }
+
+    private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
+    {
+        ulong link = NvidiaEventSection.LinkIdField.ReadValue(header);
+        if (link != 0) w.WriteHex(s_linkIdName, link, 16); // libcper: only a non-zero link ID
+    }
+
+    /// <summary>The header is read back through the model's properties (<see cref="FromIrModel"/>), not member by member.</summary>
+    private static ulong NotRead(JsonNode? node, Span<byte> body) => 0;
+
+    private static ulong Store(FieldDef f, Span<byte> body, ulong value)
+    {
+        f.WriteValue(body, value);
+        return 0;
+    }
+
+    /// <summary>libcper's <c>parse_cpu_info_to_ir</c> decomposes the Architecture word: hidFam (bits 0-3, hex), revision (bits 4-7 "." bits 16-19), chipId (bits 8-15, hex), preSiPlatform (bits 20-24 zero or not), errorInjection (bit 31).</summary>
+    private static void WriteArchitecture(LcWriter w, ReadOnlySpan<byte> info, ulong valid)
+    {
+        ulong arch = s_arch.ReadValue(info);
+        Span<char> text = stackalloc char[8];
         w.WriteStartObject(s_architecture);
         w.WriteHex(s_hidFam, arch & 0xF, 2);
         int n = Dec(text, 0, (arch >> 4) & 0xF);
@@ -255,17 +280,27 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteEncoded(s_preSiPlatform, ((arch >> 20) & 0x1F) == 0 ? s_silicon : s_preSilicon);
         w.WriteBoolean(s_errorInjection, ((arch >> 31) & 1) != 0);
         w.WriteEndObject();
-        for (int i = 0; i < s_ecids.Length; i++) w.WriteHex(s_ecidNames[i], s_ecids[i].ReadValue(c), 8);
-        w.WriteHex(s_instanceBaseName, s_instanceBase.ReadValue(c), 16);
     }
 
-    private static void WriteGpu(LcWriter w, ReadOnlySpan<byte> g, Span<char> text)
+    /// <summary>The Architecture word back (the pre-silicon field keeps only whether it was zero).</summary>
+    private static ulong ReadArchitecture(JsonNode? a, Span<byte> info)
     {
-        ulong originator = s_originator.ReadValue(g);
-        w.WriteEncoded(s_eventOriginator, Originators.EncodedNameOf(originator));
-        w.WriteNumber(s_sourcePartition, s_partition.ReadValue(g));
-        w.WriteNumber(s_sourceSubPartition, s_subPartition.ReadValue(g));
-        w.WriteString(s_pdi, text[..FormatPdi(s_gpuPdi.ReadValue(g), text)]);
+        var rev = (Str(Lc.M(a, "revision")) ?? "0.0").Split('.');
+        ulong arch = (U(Lc.M(a, "hidFam")) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((U(Lc.M(a, "chipId")) & 0xFF) << 8)
+            | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
+        return Store(s_arch, info, arch);
+    }
+
+    private static ulong ReadOriginator(JsonNode? n, Span<byte> info)
+    {
+        Originators.TryGetValue(Str(n), out ulong originator); // 0 when not named
+        return Store(NvidiaGpuEventInfo.EventOriginatorField, info, originator);
+    }
+
+    private static void WritePdi(LcWriter w, JsonEncodedText name, ulong pdi)
+    {
+        Span<char> text = stackalloc char[23];
+        w.WriteString(name, text[..FormatPdi(pdi, text)]);
     }
 
     private static void WriteInitMetadata(LcWriter w, ReadOnlySpan<byte> m, Span<char> text)
@@ -273,7 +308,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         foreach (var (name, f) in s_initTexts)
         {
             var t = m.Slice(f.Offset, f.Size);
-            w.WriteString(name, UntrustedLength(t) is int length and >= 0 ? t[..length] : default);
+            w.WriteString(name, LcNvidia.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
         }
         w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
         w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
@@ -285,13 +320,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
         ulong hw = s_hardwareInfoType.ReadValue(m);
         w.WriteNumber(s_hardwareInfoTypeName, hw);
         if (hw == 0) LibCperMap.WriteMembers(w, s_pciInfo, m, 0);
-    }
-
-    private static int PrintableLength(ReadOnlySpan<byte> s)
-    {
-        int n = 0;
-        while (n < s.Length && s[n] != 0 && s[n] >= 0x20 && s[n] <= 0x7E) n++;
-        return n;
     }
 
     /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>
@@ -359,8 +387,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
         };
         m.Info = device switch
         {
-            0 => CpuFrom(Lc.M(info, "cpu") ?? info),
-            1 => GpuFrom(Lc.M(info, "gpu") ?? info),
+            0 => InfoFrom(Lc.M(info, "cpu") ?? info, Cpu, s_cpuInfo),
+            1 => InfoFrom(Lc.M(info, "gpu") ?? info, Gpu, s_gpuInfo),
             _ => [],
         };
         foreach (var c in o["eventContexts"] as JsonArray ?? [])
@@ -372,7 +400,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
                 DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion"), 16),
             };
             var data = ContextDataFrom(c, device);
-            uint dataSize = (uint)U(Lc.M(c, "dataSize"), 32);
+            uint dataSize = (uint)Lc.Int32(Lc.M(c, "dataSize"), 32); // add_int: a negative number is its 32-bit pattern
             ctx.SetData(data);
             if (dataSize != data.Length)
             {
@@ -387,72 +415,39 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return m;
     }
 
-    private static byte[] CpuFrom(JsonNode? c)
+    /// <summary>The device information's bytes from its libcper members (<see cref="s_cpuInfo"/>, <see cref="s_gpuInfo"/>).</summary>
+    private static byte[] InfoFrom(JsonNode? info, StructDef layout, LcMember[] members)
     {
-        var l = NvidiaEventSection.CpuInfoLayout;
-        var b = new byte[l.Size];
-        W(l, b, "socketNum", U(Lc.M(c, "SocketNum")));
-        var a = Lc.M(c, "Architecture");
-        var rev = (Str(Lc.M(a, "revision")) ?? "0.0").Split('.');
-        ulong arch = (U(Lc.M(a, "hidFam")) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((U(Lc.M(a, "chipId")) & 0xFF) << 8)
-            | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
-        W(l, b, "architecture", arch);
-        for (int i = 1; i <= 4; i++)
-        {
-            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            W(l, b, "ecid" + n, U(Lc.M(c, "Ecid" + n)));
-        }
-        W(l, b, "instanceBase", U(Lc.M(c, "InstanceBase")));
-        return b;
-    }
-
-    private static byte[] GpuFrom(JsonNode? g)
-    {
-        var l = NvidiaEventSection.GpuInfoLayout;
-        var b = new byte[l.Size];
-        Originators.TryGetValue(Str(Lc.M(g, "EventOriginator")), out ulong originator); // 0 when not named
-        W(l, b, "eventOriginator", originator);
-        W(l, b, "sourcePartition", U(Lc.M(g, "SourcePartition")));
-        W(l, b, "sourceSubPartition", U(Lc.M(g, "SourceSubPartition")));
-        W(l, b, "pdi", PdiFrom(Str(Lc.M(g, "Pdi"))));
+        var b = new byte[layout.Size];
+        LibCperMap.ReadMembers(info as JsonObject ?? [], members, b);
         return b;
     }
 
     private static byte[] ContextDataFrom(JsonNode? c, int device)
     {
         var data = Lc.M(c, "data");
-        int size = (int)U(Lc.M(c, "dataSize"), 31);
+        long size = (long)Lc.Int32(Lc.M(c, "dataSize"), 32); // add_int: a negative number is its 32-bit pattern
         if (Lc.M(data, "opaque") is JsonValue opaque) return Lc.FromHex(opaque);
-        (string Variant, string Member, string[] Names)[] arrays =
-        [
-            ("type1", "keyValArray64", ["key64", "val64"]), ("type2", "keyValArray32", ["key32", "val32"]),
-            ("type3", "valArray64", ["val64"]), ("type4", "valArray32", ["val32"]),
-        ];
-        for (int t = 0; t < arrays.Length; t++)
+        foreach (var (variant, array, element, members) in s_arrays)
         {
-            if (Lc.M(data, arrays[t].Variant) is not JsonObject inner) continue;
-            var element = NvidiaEventSection.ArrayElementLayouts[t];
-            var a = inner[arrays[t].Member] as JsonArray ?? [];
+            if (Lc.M(data, variant.Value) is not JsonObject inner) continue;
+            var a = inner[array.Value] as JsonArray ?? [];
             var b = new byte[a.Count * element.Size];
-            for (int i = 0; i < a.Count; i++)
-                foreach (var name in arrays[t].Names) W(element, b.AsSpan(i * element.Size, element.Size), name, U(Lc.M(a[i], name)));
+            for (int i = 0; i < a.Count; i++) LibCperMap.ReadMembers(a[i] as JsonObject ?? [], members, b.AsSpan(i * element.Size, element.Size));
             return b;
         }
         if (device == 1 && Lc.M(data, "gpuInitMetadata") is JsonObject m) return InitMetadataFrom(m);
         if (device == 1 && Lc.M(data, "gpuLegacyXid") is JsonObject x)
         {
             var b = new byte[4 + NvidiaEventSection.LegacyXidMessageSize];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)U(x["xidCode"], 32));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)Lc.Int32(x["xidCode"], 32));
             Ascii(b.AsSpan(4), Str(x["message"]));
-            return b.AsSpan(0, size > 0 && size <= b.Length ? size : b.Length).ToArray();
+            return b.AsSpan(0, size > 0 && size <= b.Length ? (int)size : b.Length).ToArray();
         }
         if (device == 1 && Lc.M(data, "gpuRecommendedActions") is JsonObject r)
         {
-            var l = NvidiaEventSection.RecommendedActionsLayout;
-            var b = new byte[l.Size];
-            W(l, b, "flags", U(r["flags"]));
-            W(l, b, "recoveryAction", U(r["recoveryAction"]));
-            W(l, b, "diagnosticFlow", U(r["diagnosticFlow"]));
+            var b = new byte[Actions.Size];
+            LibCperMap.ReadMembers(r, s_actions, b);
             return b;
         }
         return [];

@@ -81,15 +81,15 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
 
     /// <summary>Event header version (libcper reads version 1).</summary>
-    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
     // The context count the encoder writes (the list's count, or DeclaredContextCount); read by the walk.
     [Field(1, 1, FieldKind.UInt, Label = "Event context count")] internal partial byte ContextCount { get; }
     /// <summary>Source device type (see <see cref="DeviceTypes"/>).</summary>
     [Field(2, 1, FieldKind.Enum, Names = nameof(DeviceTypes))] public partial byte SourceDeviceType { get; set; }
     /// <summary>Event type.</summary>
-    [Field(4, 2, FieldKind.Hex, Json = "type")] public partial ushort EventType { get; set; }
+    [Field(4, 2, FieldKind.Hex, Json = "type", LibCper = ":Hex:4")] public partial ushort EventType { get; set; }
     /// <summary>Event subtype.</summary>
-    [Field(6, 2, FieldKind.Hex, Json = "subtype")] public partial ushort EventSubtype { get; set; }
+    [Field(6, 2, FieldKind.Hex, Json = "subtype", LibCper = ":Hex:4")] public partial ushort EventSubtype { get; set; }
     /// <summary>Link ID.</summary>
     [Field(8, 8, FieldKind.Hex)] public partial ulong LinkId { get; set; }
     /// <summary>The 16 signature bytes (ASCII, NUL padded); a shorter value sets the first bytes.</summary>
@@ -298,13 +298,13 @@ public sealed partial class NvidiaEventContext
     // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext).
     [Field(0, 4, FieldKind.UInt, Label = "Context size (header, data and padding)", Unit = "bytes")] internal partial uint ContextSize { get; }
     /// <summary>Context version.</summary>
-    [Field(4, 2, FieldKind.UInt)] public partial ushort Version { get; set; }
+    [Field(4, 2, FieldKind.UInt, LibCper = "")] public partial ushort Version { get; set; }
     /// <summary>Data format type (1-4 arrays, GPU 0x8000-0x8002, see <see cref="NvidiaEventSection"/>).</summary>
-    [Field(8, 2, FieldKind.Hex)] public partial ushort DataFormatType { get; set; }
+    [Field(8, 2, FieldKind.Hex, LibCper = ":Hex:4")] public partial ushort DataFormatType { get; set; }
     /// <summary>Data format version.</summary>
-    [Field(10, 2, FieldKind.UInt)] public partial ushort DataFormatVersion { get; set; }
+    [Field(10, 2, FieldKind.UInt, LibCper = "")] public partial ushort DataFormatVersion { get; set; }
     /// <summary>Data size as written in the header (may claim more than <see cref="Body"/> holds in a malformed section).</summary>
-    [Field(12, 4, FieldKind.UInt, Unit = "bytes")] public partial uint DataSize { get; set; }
+    [Field(12, 4, FieldKind.UInt, Unit = "bytes", LibCper = ":Int32")] public partial uint DataSize { get; set; }
     /// <summary>The bytes after the header up to the context size: data, then padding. Context size is written as 16 plus its length.</summary>
     public byte[] Body { get; set; } = [];
 
@@ -410,7 +410,7 @@ internal abstract partial class NvidiaEventInfoHeader
 [Layout("NVIDIA CPU event information", 29, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_CPU_EVENT_INFO", View = "")]
 internal abstract partial class NvidiaCpuEventInfo
 {
-    [Field(0, 1, FieldKind.UInt, Label = "Socket")] internal abstract byte SocketNum { get; }
+    [Field(0, 1, FieldKind.UInt, Label = "Socket", LibCper = "SocketNum")] internal abstract byte SocketNum { get; }
     [Field(1, 4, FieldKind.Bits)]
     [Bit("hidFam", 0, 4, Label = "HID family")]
     [Bit("revisionMajor", 4, 4, Label = "Major revision")]
@@ -419,11 +419,11 @@ internal abstract partial class NvidiaCpuEventInfo
     [Bit("preSiPlatform", 20, 5, Label = "Pre-silicon platform (0 silicon)")]
     [Bit("errorInjection", 31, 1, Label = "Error injection")]
     internal abstract uint Architecture { get; }
-    [Field(5, 4, FieldKind.Hex, Label = "ECID 1")] internal abstract uint Ecid1 { get; }
-    [Field(9, 4, FieldKind.Hex, Label = "ECID 2")] internal abstract uint Ecid2 { get; }
-    [Field(13, 4, FieldKind.Hex, Label = "ECID 3")] internal abstract uint Ecid3 { get; }
-    [Field(17, 4, FieldKind.Hex, Label = "ECID 4")] internal abstract uint Ecid4 { get; }
-    [Field(21, 8, FieldKind.Hex, Label = "Instance base")] internal abstract ulong InstanceBase { get; }
+    [Field(5, 4, FieldKind.Hex, Label = "ECID 1", LibCper = "Ecid1:Hex:8")] internal abstract uint Ecid1 { get; }
+    [Field(9, 4, FieldKind.Hex, Label = "ECID 2", LibCper = "Ecid2:Hex:8")] internal abstract uint Ecid2 { get; }
+    [Field(13, 4, FieldKind.Hex, Label = "ECID 3", LibCper = "Ecid3:Hex:8")] internal abstract uint Ecid3 { get; }
+    [Field(17, 4, FieldKind.Hex, Label = "ECID 4", LibCper = "Ecid4:Hex:8")] internal abstract uint Ecid4 { get; }
+    [Field(21, 8, FieldKind.Hex, Label = "Instance base", LibCper = "InstanceBase:Hex:16")] internal abstract ulong InstanceBase { get; }
 }
 
 /// <summary>GPU event information (libcper EFI_NVIDIA_GPU_EVENT_INFO; source device type 1, information version 1.x).</summary>
@@ -431,8 +431,8 @@ internal abstract partial class NvidiaCpuEventInfo
 internal abstract partial class NvidiaGpuEventInfo
 {
     [Field(0, 1, FieldKind.Enum, Label = "Event originator", Names = "NvidiaEventSection.Originators")] internal abstract byte EventOriginator { get; }
-    [Field(1, 2, FieldKind.UInt, Label = "Source partition")] internal abstract ushort SourcePartition { get; }
-    [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition")] internal abstract ushort SourceSubPartition { get; }
+    [Field(1, 2, FieldKind.UInt, Label = "Source partition", LibCper = "SourcePartition")] internal abstract ushort SourcePartition { get; }
+    [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition", LibCper = "SourceSubPartition")] internal abstract ushort SourceSubPartition { get; }
     [Field(5, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
 }
 
@@ -478,37 +478,37 @@ internal abstract partial class NvidiaGpuLegacyXid
 [Reserved(8, 8, Json = "reserved2")]
 internal abstract partial class NvidiaGpuRecommendedActions
 {
-    [Field(0, 1, FieldKind.Hex, Label = "Flags")] internal abstract byte Flags { get; }
-    [Field(4, 2, FieldKind.UInt, Label = "Recovery action")] internal abstract ushort RecoveryAction { get; }
-    [Field(6, 2, FieldKind.UInt, Label = "Diagnostic flow")] internal abstract ushort DiagnosticFlow { get; }
+    [Field(0, 1, FieldKind.Hex, Label = "Flags", LibCper = ":Hex:2")] internal abstract byte Flags { get; }
+    [Field(4, 2, FieldKind.UInt, Label = "Recovery action", LibCper = "")] internal abstract ushort RecoveryAction { get; }
+    [Field(6, 2, FieldKind.UInt, Label = "Diagnostic flow", LibCper = "")] internal abstract ushort DiagnosticFlow { get; }
 }
 
 /// <summary>Element of context data format 1 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1): 64-bit key and value.</summary>
 [Layout("64-bit key/value", 16, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_1", View = "")]
 internal abstract partial class NvidiaKeyValue64
 {
-    [Field(0, 8, FieldKind.Hex, Label = "Key")] internal abstract ulong Key64 { get; }
-    [Field(8, 8, FieldKind.Hex, Label = "Value")] internal abstract ulong Val64 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "Key", LibCper = ":Hex:16")] internal abstract ulong Key64 { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "Value", LibCper = ":Hex:16")] internal abstract ulong Val64 { get; }
 }
 
 /// <summary>Element of context data format 2 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2): 32-bit key and value.</summary>
 [Layout("32-bit key/value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_2", View = "")]
 internal abstract partial class NvidiaKeyValue32
 {
-    [Field(0, 4, FieldKind.Hex, Label = "Key")] internal abstract uint Key32 { get; }
-    [Field(4, 4, FieldKind.Hex, Label = "Value")] internal abstract uint Val32 { get; }
+    [Field(0, 4, FieldKind.Hex, Label = "Key", LibCper = ":Hex:8")] internal abstract uint Key32 { get; }
+    [Field(4, 4, FieldKind.Hex, Label = "Value", LibCper = ":Hex:8")] internal abstract uint Val32 { get; }
 }
 
 /// <summary>Element of context data format 3 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3): a 64-bit value.</summary>
 [Layout("64-bit value", 8, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_3", View = "")]
 internal abstract partial class NvidiaValue64
 {
-    [Field(0, 8, FieldKind.Hex, Label = "Value")] internal abstract ulong Val64 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "Value", LibCper = ":Hex:16")] internal abstract ulong Val64 { get; }
 }
 
 /// <summary>Element of context data format 4 (libcper EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4): a 32-bit value.</summary>
 [Layout("32-bit value", 4, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_CTX_DATA_TYPE_4", View = "")]
 internal abstract partial class NvidiaValue32
 {
-    [Field(0, 4, FieldKind.Hex, Label = "Value")] internal abstract uint Val32 { get; }
+    [Field(0, 4, FieldKind.Hex, Label = "Value", LibCper = ":Hex:8")] internal abstract uint Val32 { get; }
 }

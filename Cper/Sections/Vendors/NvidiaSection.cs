@@ -43,17 +43,17 @@ public sealed partial class NvidiaSection : CperSectionBody
         }
     }
     /// <summary>Error type.</summary>
-    [Field(16, 2, FieldKind.UInt)] public partial ushort ErrorType { get; set; }
+    [Field(16, 2, FieldKind.UInt, LibCper = "")] public partial ushort ErrorType { get; set; }
     /// <summary>Error instance.</summary>
-    [Field(18, 2, FieldKind.UInt)] public partial ushort ErrorInstance { get; set; }
+    [Field(18, 2, FieldKind.UInt, LibCper = "")] public partial ushort ErrorInstance { get; set; }
     /// <summary>Severity (CPER values: 0 recoverable, 1 fatal, 2 corrected, 3 informational).</summary>
     [Field(20, 1, FieldKind.Enum, Names = nameof(s_severities))] public partial byte Severity { get; set; }
     /// <summary>Socket.</summary>
-    [Field(21, 1, FieldKind.UInt)] public partial byte Socket { get; set; }
+    [Field(21, 1, FieldKind.UInt, LibCper = "")] public partial byte Socket { get; set; }
     // Number of registers: written from Registers when encoding.
-    [Field(22, 1, FieldKind.UInt, Json = "registerCount", Label = "Number of registers")] private partial byte DeclaredRegisterCount { get; }
+    [Field(22, 1, FieldKind.UInt, Json = "registerCount", Label = "Number of registers", LibCper = "")] private partial byte DeclaredRegisterCount { get; }
     /// <summary>Instance base.</summary>
-    [Field(24, 8, FieldKind.Hex)] public partial ulong InstanceBase { get; set; }
+    [Field(24, 8, FieldKind.Hex, LibCper = "")] public partial ulong InstanceBase { get; set; }
 
     private static readonly NameTable s_severities = [new(0, "Recoverable"), new(1, "Fatal"), new(2, "Corrected"), new(3, "Informational")];
 
@@ -207,4 +207,29 @@ public readonly ref partial struct NvidiaSectionView
         /// <summary>The current entry.</summary>
         public readonly NvidiaRegisterView Current => NvidiaRegisterView.Of(_walk.Current);
     }
+}
+
+/// <summary>
+/// What libcper reads after the header of an NVIDIA section whose signature starts with <c>FWERROR</c> (libcper
+/// <c>include/libcper/Cper.h</c>, <c>EFI_NVIDIA_FWERROR</c>; <c>sections/cper-section-nvidia.c</c>, <c>parse_fwerror</c>,
+/// shows the first six fields). ApeiKit's own rendering keeps these bytes as register entries; only the libcper
+/// dialect reads them through this layout.
+/// </summary>
+[Layout("NVIDIA firmware error", 88, "libcper include/libcper/Cper.h, EFI_NVIDIA_FWERROR", View = "")]
+internal abstract partial class NvidiaFwError
+{
+    [Field(0, 8, FieldKind.Ascii, Label = "Initiating firmware")] internal abstract byte[] InitiatingFirmware { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "Task checkpoint", LibCper = "task_checkpoint:Hex:16")] internal abstract ulong TaskCheckpoint { get; }
+    [Field(16, 8, FieldKind.Hex, Label = "MB1 error code", LibCper = "mb1_error_code:Hex:16")] internal abstract ulong Mb1ErrorCode { get; }
+    [Field(24, 8, FieldKind.Ascii, Label = "MB1 version string")] internal abstract byte[] Mb1VersionString { get; }
+    [Field(32, 8, FieldKind.Hex, Label = "Bad pages retired mask", LibCper = "bad_pages_retired_mask:Hex:16")] internal abstract ulong BadPagesRetiredMask { get; }
+    [Field(40, 8, FieldKind.Hex, Label = "Training or alias check retired mask", LibCper = "training_or_alias_check_retired_mask:Hex:16")] internal abstract ulong TrainingOrAliasCheckRetiredMask { get; }
+    [Field(48, 4, FieldKind.UInt, Label = "Worst bad pages channel number")] internal abstract uint WorstBadPagesChannelNumber { get; }
+    [Field(52, 4, FieldKind.UInt, Label = "Worst bad pages bad page count")] internal abstract uint WorstBadPagesBadPageCount { get; }
+    [Field(56, 4, FieldKind.UInt, Label = "Second worst bad pages channel number")] internal abstract uint SecondWorstBadPagesChannelNumber { get; }
+    [Field(60, 4, FieldKind.UInt, Label = "Second worst bad pages bad page count")] internal abstract uint SecondWorstBadPagesBadPageCount { get; }
+    [Field(64, 4, FieldKind.UInt, Label = "Third worst bad pages channel number")] internal abstract uint ThirdWorstBadPagesChannelNumber { get; }
+    [Field(68, 4, FieldKind.UInt, Label = "Third worst bad pages bad page count")] internal abstract uint ThirdWorstBadPagesBadPageCount { get; }
+    [Field(72, 8, FieldKind.Hex, Label = "MSS AON config scratch register 0")] internal abstract ulong MssAonCfgScratchRegister0 { get; }
+    [Field(80, 8, FieldKind.Hex, Label = "Scratch DRAM disable")] internal abstract ulong ScratchDramDisable { get; }
 }
