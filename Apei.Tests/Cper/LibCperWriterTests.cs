@@ -430,6 +430,137 @@ public class LibCperWriterTests
         Assert.Equal($"{{\"name\":\"{expected}\"}}", Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
+    // Names of every length 0-40 (the name copy's branches: under 4, 4-7, 8-15, 16-32, longer), some with characters to escape.
+    private static readonly JsonEncodedText[] s_names =
+        [.. Enumerable.Range(0, 41).Select(n => JsonEncodedText.Encode(string.Concat(Enumerable.Range(0, n).Select(i => (char)('a' + i % 26))), JavaScriptEncoder.UnsafeRelaxedJsonEscaping)),
+         JsonEncodedText.Encode("q\"uote", JavaScriptEncoder.UnsafeRelaxedJsonEscaping), JsonEncodedText.Encode("tab\there", JavaScriptEncoder.UnsafeRelaxedJsonEscaping)];
+
+    private static readonly string[] s_texts = ["", "x", "plain text", "needs \"escaping\"\n", "caf\u00e9", new string('z', 40), "\u0001", "0x1F"];
+
+    /// <summary>
+    /// A random, well-formed sequence of every call the section writers make (names of every length, numbers at and
+    /// around the single-digit path, strings plain and escaped, pre-encoded texts, GUIDs, hex, base64, nested containers,
+    /// a name written alone before its value) made on both writers: <paramref name="ours"/> for <see cref="LcWriter"/>,
+    /// <paramref name="theirs"/> for <see cref="Utf8JsonWriter"/>.
+    /// </summary>
+    private static void RandomCalls(Random random, out Action<LcWriter> ours, out Action<Utf8JsonWriter> theirs)
+    {
+        var a = new List<Action<LcWriter>>();
+        var b = new List<Action<Utf8JsonWriter>>();
+        var open = new Stack<bool>(); // true: an object
+        a.Add(w => w.WriteStartObject());
+        b.Add(u => u.WriteStartObject());
+        open.Push(true);
+        int calls = random.Next(1, 120);
+        for (int c = 0; c < calls || open.Count > 0; c++)
+        {
+            bool end = c >= calls || (open.Count > 1 && random.Next(6) == 0);
+            if (end)
+            {
+                if (open.Pop()) { a.Add(w => w.WriteEndObject()); b.Add(u => u.WriteEndObject()); }
+                else { a.Add(w => w.WriteEndArray()); b.Add(u => u.WriteEndArray()); }
+                continue;
+            }
+            bool nest = open.Count < 8;
+            if (!open.Peek())
+            {
+                switch (random.Next(nest ? 6 : 4))
+                {
+                    case 0: { ulong v = Number(random); a.Add(w => w.WriteNumberValue(v)); b.Add(u => u.WriteNumberValue(v)); break; }
+                    case 1: a.Add(w => w.WriteNullValue()); b.Add(u => u.WriteNullValue()); break;
+                    case 2:
+                    case 3: { string t = s_texts[random.Next(s_texts.Length)]; a.Add(w => w.WriteStringValue(t)); b.Add(u => u.WriteStringValue(t)); break; }
+                    case 4: a.Add(w => w.WriteStartObject()); b.Add(u => u.WriteStartObject()); open.Push(true); break;
+                    default: a.Add(w => w.WriteStartArray()); b.Add(u => u.WriteStartArray()); open.Push(false); break;
+                }
+                continue;
+            }
+            var name = s_names[random.Next(s_names.Length)];
+            switch (random.Next(nest ? 15 : 12))
+            {
+                case 0: { long v = random.Next(3) == 0 ? -(long)Number(random) / 2 : (long)(Number(random) >> 1); a.Add(w => w.WriteNumber(name, v)); b.Add(u => u.WriteNumber(name, v)); break; }
+                case 1: { ulong v = Number(random); a.Add(w => w.WriteNumber(name, v)); b.Add(u => u.WriteNumber(name, v)); break; }
+                case 2: { bool v = random.Next(2) == 0; a.Add(w => w.WriteBoolean(name, v)); b.Add(u => u.WriteBoolean(name, v)); break; }
+                case 3: { string t = s_texts[random.Next(s_texts.Length)]; a.Add(w => w.WriteString(name, t)); b.Add(u => u.WriteString(name, t)); break; }
+                case 4: { byte[] t = Encoding.UTF8.GetBytes(s_texts[random.Next(s_texts.Length)]); a.Add(w => w.WriteString(name, (ReadOnlySpan<byte>)t)); b.Add(u => u.WriteString(name, t)); break; }
+                case 5: { var t = JsonEncodedText.Encode(s_texts[random.Next(s_texts.Length)], JavaScriptEncoder.UnsafeRelaxedJsonEscaping); a.Add(w => w.WriteString(name, t)); b.Add(u => u.WriteString(name, t)); break; }
+                case 6: { string t = s_texts[random.Next(s_texts.Length)]; byte[] e = LcWriter.Encode(t); a.Add(w => w.WriteEncoded(name, e)); b.Add(u => u.WriteString(name, t)); break; }
+                case 7: { string t = Number(random).ToString(System.Globalization.CultureInfo.InvariantCulture) + "-T:+"; byte[] e = Encoding.ASCII.GetBytes(t); a.Add(w => w.WriteAscii(name, e)); b.Add(u => u.WriteString(name, t)); break; }
+                case 8: { var g = new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()); byte[] raw = g.ToByteArray(); a.Add(w => w.WriteGuid(name, raw)); b.Add(u => u.WriteString(name, g)); break; }
+                case 9: { ulong v = Number(random); int digits = random.Next(0, 17); string t = "0x" + v.ToString("X" + digits, System.Globalization.CultureInfo.InvariantCulture); a.Add(w => w.WriteHex(name, v, digits)); b.Add(u => u.WriteString(name, t)); break; }
+                case 10: { byte[] bytes = [.. Enumerable.Range(0, random.Next(0, 40)).Select(_ => (byte)random.Next(256))]; a.Add(w => w.WriteBase64String(name, bytes)); b.Add(u => u.WriteBase64String(name, bytes)); break; }
+                case 11: a.Add(w => w.WriteString(name, (string?)null)); b.Add(u => u.WriteNull(name)); break;
+                case 12: a.Add(w => w.WriteStartObject(name)); b.Add(u => u.WriteStartObject(name)); open.Push(true); break;
+                case 13: a.Add(w => w.WriteStartArray(name)); b.Add(u => u.WriteStartArray(name)); open.Push(false); break;
+                default:
+                    // A name alone, then a value without one.
+                    a.Add(w => w.WritePropertyName(name));
+                    b.Add(u => u.WritePropertyName(name));
+                    switch (random.Next(4))
+                    {
+                        case 0: a.Add(w => w.WriteStartObject()); b.Add(u => u.WriteStartObject()); open.Push(true); break;
+                        case 1: a.Add(w => w.WriteStartArray()); b.Add(u => u.WriteStartArray()); open.Push(false); break;
+                        case 2: a.Add(w => w.WriteNullValue()); b.Add(u => u.WriteNullValue()); break;
+                        default: { ulong v = Number(random); a.Add(w => w.WriteNumberValue(v)); b.Add(u => u.WriteNumberValue(v)); break; }
+                    }
+                    break;
+            }
+        }
+        ours = w => a.ForEach(f => f(w));
+        theirs = u => b.ForEach(f => f(u));
+
+        // Single digits (written without the call), small, large and the limits.
+        static ulong Number(Random random) => random.Next(5) switch
+        {
+            0 => (ulong)random.Next(10),
+            1 => (ulong)random.Next(10, 1000),
+            2 => (ulong)random.NextInt64(),
+            3 => ulong.MaxValue - (ulong)random.Next(3),
+            _ => (ulong)random.Next(),
+        };
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Random_call_sequences_write_what_Utf8JsonWriter_writes(bool indented)
+    {
+        var random = new Random(indented ? 1501 : 1500);
+        for (int i = 0; i < 400; i++)
+        {
+            RandomCalls(random, out var ours, out var theirs);
+            var (a, b) = Both(ours, theirs, indented);
+            Assert.Equal(b, a);
+            // Into an output of small pieces that are not arrays (the copy path, a new piece mid-record).
+            var pieces = new SmallPieces();
+            var w = new LcWriter();
+            w.Reset(pieces, indented);
+            ours(w);
+            w.Flush();
+            Assert.Equal(b, Encoding.UTF8.GetString([.. pieces.Written]));
+        }
+    }
+
+    [Fact]
+    public void A_writer_reset_to_the_other_form_writes_that_form()
+    {
+        // The form is part of the separator state: a reset starts each form afresh, whatever the writer wrote before.
+        var random = new Random(1502);
+        var w = new LcWriter();
+        for (int i = 0; i < 40; i++)
+        {
+            bool indented = i % 3 == 1;
+            RandomCalls(random, out var ours, out var theirs);
+            var output = new ArrayBufferWriter<byte>();
+            w.Reset(output, indented);
+            Assert.Equal(indented, w.Indented);
+            ours(w);
+            w.Flush();
+            var (_, expected) = Both(ours, theirs, indented);
+            Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+    }
+
     [Fact]
     public void A_long_value_grows_the_output_and_stays_whole()
     {

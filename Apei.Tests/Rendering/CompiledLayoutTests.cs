@@ -414,6 +414,56 @@ public class CompiledLayoutTests
         Assert.DoesNotContain("textRaw", Compact(layout, plain, null, false, perField: false));
     }
 
+    /// <summary>An output that hands out memory that is not an array, a few bytes more than asked (a pipe's small buffer).</summary>
+    private sealed class SmallPieces(int slack) : IBufferWriter<byte>
+    {
+        private readonly List<byte> _written = [];
+        private byte[] _piece = [];
+        public byte[] Written => [.. _written];
+        public void Advance(int count) => _written.AddRange(_piece.AsSpan(0, count).ToArray());
+        public Memory<byte> GetMemory(int sizeHint = 0) => new NotAnArray(_piece = new byte[Math.Max(sizeHint, 1) + slack]).Memory;
+        public Span<byte> GetSpan(int sizeHint = 0) => _piece = new byte[Math.Max(sizeHint, 1) + slack];
+    }
+
+    private sealed class NotAnArray(byte[] array) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => array;
+        public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) { }
+    }
+
+    [Fact]
+    public void Records_render_the_same_whatever_pieces_the_output_hands_out()
+    {
+        // A compiled layout makes its room once per structure and again after a field the per-field code writes (an Ascii
+        // text to escape, FRU text): with an output that gives barely the room asked for, every structure starts in a new
+        // piece and the per-field code grows the window mid-layout. The bytes are those rendered into one array.
+        int records = 0;
+        foreach (var fixture in Fixtures.CperRecords())
+        {
+            var bytes = Fixtures.Binary(fixture);
+            if (bytes.Length < 128 || !bytes.AsSpan().StartsWith("CPER"u8)) continue; // not a record (a dump's other formats)
+            foreach (var encoder in s_encoders)
+            {
+                var whole = new ArrayBufferWriter<byte>();
+                var renderer = new JsonRenderer(whole, encoder);
+                CperRecordDescriber.Describe(bytes, 0, renderer, "r", out _);
+                renderer.Flush();
+                foreach (int slack in new[] { 0, 7, 100 })
+                {
+                    var pieces = new SmallPieces(slack);
+                    var again = new JsonRenderer(pieces, encoder);
+                    CperRecordDescriber.Describe(bytes, 0, again, "r", out _);
+                    again.Flush();
+                    Assert.Equal(Encoding.UTF8.GetString(whole.WrittenSpan), Encoding.UTF8.GetString(pieces.Written));
+                }
+            }
+            records++;
+        }
+        Assert.True(records >= 20, $"{records} fixtures");
+    }
+
     [Fact]
     public void Rendering_records_again_allocates_no_more_than_field_by_field()
     {

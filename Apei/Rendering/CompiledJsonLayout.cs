@@ -177,9 +177,15 @@ internal sealed class CompiledJsonLayout
     {
         Entries = entries;
         ValidationField = validation;
+        long max = 0;
+        foreach (var e in entries) max += e.MaxBytes;
+        MaxBytes = checked((int)max);
     }
 
     public Entry[] Entries { get; }
+
+    /// <summary>At most this many bytes are written for all the entries together (the room the renderer makes once per structure; fields written by the per-field code make their own).</summary>
+    public int MaxBytes { get; }
 
     /// <summary>The layout's validation field (its bits are read once per structure), or null.</summary>
     public FieldDef? ValidationField { get; }

@@ -372,8 +372,8 @@ internal sealed class CompactJsonSink : JsonSink
     }
 
     /// <summary>
-    /// Writes the fields of one structure from its compiled layout (issue #15): per field one room check, the
-    /// pre-encoded <c>"name":</c> and the value formatted straight into the chunk; the same bytes
+    /// Writes the fields of one structure from its compiled layout (issue #15): one room check for the whole layout, per
+    /// field the pre-encoded <c>"name":</c> and the value formatted straight into the chunk; the same bytes
     /// <see cref="JsonRenderer.Field"/> writes field by field (Ascii fields with bytes the text would lose still go through it).
     /// </summary>
     /// <param name="layout">The compiled layout.</param>
@@ -386,6 +386,10 @@ internal sealed class CompactJsonSink : JsonSink
         // StructDef.ReadValidationBits: all ones without a validation field or when the bytes end before it.
         ulong valid = forced < 0 && layout.ValidationField is { } vf && vf.End <= structure.Length ? vf.ReadValue(structure) : ulong.MaxValue;
         var entries = layout.Entries;
+        // Room for every entry at once (the layout's MaxBytes), then the position and the comma state stay in locals, not
+        // stored and read back per field; a field written by the per-field code hands them over and takes them back.
+        Room(layout.MaxBytes);
+        int at = _used, skip = _comma ? 0 : 1;
         for (int k = 0; k < entries.Length; k++)
         {
             ref readonly var e = ref entries[k];
@@ -398,36 +402,37 @@ internal sealed class CompactJsonSink : JsonSink
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue; // invalid and zero: left out
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     at += FormatNumber(v, at);
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.ReservedNumber:
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (v == 0) continue;
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     at += FormatNumber(v, at);
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Enum:
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue;
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     at += Copy("{\"value\":"u8, at);
                     at += FormatNumber(v, at);
                     at += Copy(((CompiledJsonLayout.ValueNames)e.Table!).Of(v), at);
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Flags:
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue;
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     at += Copy("{\"value\":"u8, at);
                     at += FormatNumber(v, at);
                     at += Copy(",\"names\":["u8, at);
@@ -443,7 +448,6 @@ internal sealed class CompactJsonSink : JsonSink
                         }
                     }
                     at += Copy("]}"u8, at);
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Bits:
@@ -453,7 +457,8 @@ internal sealed class CompactJsonSink : JsonSink
                     if (!isValid && IsZero(v, raw)) continue;
                     // The value's own bits (ARM error information) in a layout; a nested structure's sub-fields are all valid (NestedLayout).
                     ulong subValid = e.Op == CompiledJsonLayout.Op.BitsEmbedded && forced < 0 ? v : valid;
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     at += Copy("{\"value\":"u8, at);
                     at += FormatNumber(v, at);
                     foreach (var b in (CompiledJsonLayout.SubField[])e.Table!)
@@ -480,57 +485,69 @@ internal sealed class CompactJsonSink : JsonSink
                         else at += FormatNumber(bv, at);
                     }
                     _chunk[at++] = (byte)'}';
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Guid:
                 {
                     if (!isValid && FieldFormat.IsZero(raw))
                     {
-                        int nul = Prefix(e);
-                        Done(nul + Copy("null"u8, nul)); // text-like fields stay present (null), as JsonRenderer.Field writes them
+                        at = Prefix(e, at, skip);
+                        skip = 0;
+                        at += Copy("null"u8, at); // text-like fields stay present (null), as JsonRenderer.Field writes them
                         break;
                     }
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     _chunk[at++] = (byte)'"';
                     Utf8Digits.WriteGuid(raw, _chunk.AsSpan(at)); // "D", lower case: EfiGuid.ToText
                     at += 36;
                     _chunk[at++] = (byte)'"';
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Hex:
                 case CompiledJsonLayout.Op.ReservedHex:
                 {
                     if ((!isValid || e.Op == CompiledJsonLayout.Op.ReservedHex) && FieldFormat.IsZero(raw)) continue;
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     _chunk[at++] = (byte)'"';
                     at += LowerHex(raw, at);
                     _chunk[at++] = (byte)'"';
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Timestamp:
                 {
                     ulong v = BinaryPrimitives.ReadUInt64LittleEndian(raw);
-                    int at = Prefix(e);
+                    at = Prefix(e, at, skip);
+                    skip = 0;
                     if (!isValid && v == 0)
                     {
-                        Done(at + Copy("null"u8, at)); // invalid and zero: the key alone, null
+                        at += Copy("null"u8, at); // invalid and zero: the key alone, null
                         break;
                     }
                     at = Timestamp((CompiledJsonLayout.TimestampNames)e.Table!, v, isValid, renderer.PreferBinaryTimestamps, at);
-                    Done(at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Ascii:
+                    _used = at;
+                    _comma = skip == 0;
                     if (!AsciiText(e, raw, isValid)) renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
+                    Room(layout.MaxBytes);
+                    at = _used;
+                    skip = _comma ? 0 : 1;
                     break;
                 default:
+                    _used = at;
+                    _comma = skip == 0;
                     renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
+                    Room(layout.MaxBytes);
+                    at = _used;
+                    skip = _comma ? 0 : 1;
                     break;
             }
         }
+        _used = at;
+        _comma = skip == 0;
     }
 
     /// <summary>
@@ -610,6 +627,16 @@ internal sealed class CompactJsonSink : JsonSink
 
     // Zero as FieldFormat.IsZero(raw) says: for 1 to 8 bytes the value read; wider fields (read as their first 8 bytes) by their bytes.
     private static bool IsZero(ulong v, ReadOnlySpan<byte> raw) => raw.Length <= 8 ? v == 0 : FieldFormat.IsZero(raw);
+
+    // Within the layout's room (made once by Layout): [,]"name": at at (skip 1: no comma due); where the value goes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Prefix(in CompiledJsonLayout.Entry e, int at, int skip)
+    {
+        var name = e.Name;
+        int n = name.Length - skip;
+        CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), at), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(name), skip), n);
+        return at + n;
+    }
 
     // Makes room for the entry, writes [,]"name": and returns where the value goes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -95,17 +95,25 @@ internal static class Utf8Digits
     /// </summary>
     public static void WriteGuid(ReadOnlySpan<byte> raw, Span<byte> destination)
     {
-        ReadOnlySpan<byte> r = raw[..16];
-        Span<byte> d = destination[..36];
-        ReadOnlySpan<byte> hex = s_hex;
-        // Byte i of the GUID goes to output position Order[i].
-        for (int i = 0; i < 16; i++)
-        {
-            int at = Order[i], b = r[i] * 2;
-            d[at] = hex[b];
-            d[at + 1] = hex[b + 1];
-        }
-        d[8] = d[13] = d[18] = d[23] = (byte)'-';
+        // Bounds checked once; each byte's two digits are one 16-bit copy from the table (4% of the libcper dialect's
+        // profile with a bounds check per byte). Byte i of the GUID goes to output position Order[i].
+        ref byte r = ref MemoryMarshal.GetReference(raw[..16]);
+        ref byte d = ref MemoryMarshal.GetReference(destination[..36]);
+        ref byte hex = ref MemoryMarshal.GetArrayDataReference(s_hex);
+        Digits(ref d, 6, ref hex, r);
+        Digits(ref d, 4, ref hex, Unsafe.Add(ref r, 1));
+        Digits(ref d, 2, ref hex, Unsafe.Add(ref r, 2));
+        Digits(ref d, 0, ref hex, Unsafe.Add(ref r, 3));
+        Digits(ref d, 11, ref hex, Unsafe.Add(ref r, 4));
+        Digits(ref d, 9, ref hex, Unsafe.Add(ref r, 5));
+        Digits(ref d, 16, ref hex, Unsafe.Add(ref r, 6));
+        Digits(ref d, 14, ref hex, Unsafe.Add(ref r, 7));
+        for (int i = 8; i < 16; i++) Digits(ref d, Order[i], ref hex, Unsafe.Add(ref r, i));
+        Unsafe.Add(ref d, 8) = Unsafe.Add(ref d, 13) = Unsafe.Add(ref d, 18) = Unsafe.Add(ref d, 23) = (byte)'-';
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Digits(ref byte d, int at, ref byte hex, byte b) =>
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, at), Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref hex, b * 2)));
     }
 
     /// <summary>

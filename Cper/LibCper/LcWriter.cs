@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -28,8 +29,11 @@ namespace ApeiKit.Cper.LibCper;
 /// <c>Indented = true</c> and its default indentation (two spaces a level, <see cref="Environment.NewLine"/>): a line
 /// break and the indentation before every member and array element but a root value and a value after its name,
 /// <c>"name": value</c>, an empty container as <c>{}</c> or <c>[]</c>, a line break and the parent's indentation before
-/// the end of any other. The compact form pays one test of a flag per name, separator and container end (indented
-/// writing is out of line), and a counter per container (the depth).
+/// the end of any other. The form is a bit of the separator state (<see cref="_state"/>) that every name, value and
+/// container end reads anyway for its comma: the compact methods make one comparison of that state (above 1: indented,
+/// out of line), write the comma without a branch (a ',' always stored, the position advanced by the state's comma bit)
+/// and keep no depth; the indented methods keep the depth. Writes go through references into the room made once per
+/// call (<see cref="Room"/>), without a bounds check per byte.
 /// </para>
 /// </remarks>
 internal sealed class LcWriter
@@ -38,12 +42,15 @@ internal sealed class LcWriter
 
     private IBufferWriter<byte>? _output;
     private byte[] _buffer = [];
-    private int _start, _pos, _end; // _buffer[_start.._pos] written, not yet committed; room up to _end
+    private int _start, _pos, _end; // _buffer[_start.._pos] written, not yet committed; room up to _end (never past _buffer's end)
     private byte[]? _scratch; // the output's memory is not an array: written here, copied on Flush
-    private bool _comma;
-    private bool _indented;
+
+    // The separator state: bit 0 (Comma), the next member or element is not the first of its container; bit 1 (Indent),
+    // the indented form. Compact, the state is 0 or 1: the number of bytes a separator takes.
+    private int _state;
+    private const int Comma = 1, Indent = 2;
     private bool _afterName; // indented: a property name was written alone (WritePropertyName), its value follows on the line
-    private int _depth; // containers open (used by the indented form)
+    private int _depth; // containers open (kept by the indented form only)
     private readonly ArrayBufferWriter<byte> _own = new(4096); // for callers that want the bytes (the Utf8JsonWriter overloads)
 
     /// <summary>Scratch for the record writer: the family of each of a record's first descriptors (one lookup per section).</summary>
@@ -56,8 +63,7 @@ internal sealed class LcWriter
         _output = output;
         _buffer = [];
         _start = _pos = _end = 0;
-        _comma = false;
-        _indented = indented;
+        _state = indented ? Indent : 0;
         _afterName = false;
         _depth = 0;
     }
@@ -70,7 +76,7 @@ internal sealed class LcWriter
     }
 
     /// <summary>Whether this writer writes indented JSON (<see cref="Reset(IBufferWriter{byte}, bool)"/>).</summary>
-    public bool Indented => _indented;
+    public bool Indented => _state > Comma;
 
     /// <summary>What was written into the writer's own buffer (<see cref="ResetOwn"/>), once flushed.</summary>
     public ReadOnlySpan<byte> Written => _own.WrittenSpan;
@@ -88,16 +94,21 @@ internal sealed class LcWriter
         _start = _pos = _end = 0;
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> bytes at the position; a reference to the position. A negative count (a
+    /// length that overflowed) is refused by <see cref="Grow"/>: nothing is written past the room.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Span<byte> Room(int bytes)
+    private ref byte Room(int bytes)
     {
-        if (_end - _pos < bytes) Grow(bytes);
-        return _buffer.AsSpan(_pos, bytes);
+        if ((uint)(_end - _pos) < (uint)bytes) Grow(bytes);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _pos);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int bytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         Flush();
         var output = _output ?? throw new InvalidOperationException("LcWriter.Reset first");
         var memory = output.GetMemory(Math.Max(bytes, 4096));
@@ -114,139 +125,142 @@ internal sealed class LcWriter
         _end = Math.Min(_scratch.Length, Math.Max(memory.Length, bytes));
     }
 
-    /// <summary>',' if needed, then <c>"name":</c>; <paramref name="extra"/> more bytes of room are made for the value.</summary>
+    /// <summary>
+    /// ',' if needed, then <c>"name":</c>, with room for <paramref name="extra"/> more bytes; a reference to where the value
+    /// goes (the position). <paramref name="open"/>: the value is a container's start (its first member takes no comma).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Name(JsonEncodedText name, int extra)
+    private ref byte Name(JsonEncodedText name, int extra, bool open)
     {
-        if (_indented)
+        ReadOnlySpan<byte> n = name.EncodedUtf8Bytes;
+        int s = _state;
+        if (s > Comma) return ref IndentedName(n, extra, open);
+        int length = n.Length;
+        ref byte d = ref Room(length + 4 + extra);
+        d = (byte)',';
+        d = ref Unsafe.Add(ref d, s); // past the comma when there is one
+        d = (byte)'"';
+        Copy(ref MemoryMarshal.GetReference(n), ref Unsafe.Add(ref d, 1), length);
+        Unsafe.Add(ref d, length + 1) = (byte)'"';
+        Unsafe.Add(ref d, length + 2) = (byte)':';
+        _pos += s + length + 3;
+        _state = open ? 0 : Comma;
+        return ref Unsafe.Add(ref d, length + 3);
+    }
+
+    /// <summary>',' if needed before a value with no name, with room for <paramref name="extra"/> more bytes; a reference to the position.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte Separator(int extra, bool open)
+    {
+        int s = _state;
+        if (s > Comma) return ref IndentedSeparator(extra, open);
+        ref byte d = ref Room(1 + extra);
+        d = (byte)',';
+        _pos += s;
+        _state = open ? 0 : Comma;
+        return ref Unsafe.Add(ref d, s);
+    }
+
+    /// <summary>A container's end, <paramref name="end"/> ('}' or ']').</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void End(byte end)
+    {
+        if (_state > Comma)
         {
-            IndentedName(name, extra);
+            IndentedEnd(end);
             return;
         }
-        ReadOnlySpan<byte> n = name.EncodedUtf8Bytes;
-        var d = Room(n.Length + 4 + extra);
-        int i = 0;
-        if (_comma) d[i++] = (byte)',';
-        d[i] = (byte)'"';
-        CopySmall(n, d[(i + 1)..]);
-        i += n.Length + 1;
-        d[i] = (byte)'"';
-        d[i + 1] = (byte)':';
-        _pos += i + 2;
-        _comma = true;
+        Room(1) = end;
+        _pos++;
+        _state = Comma;
     }
 
     /// <summary>
-    /// Copies <paramref name="source"/> (a name: a few to a few dozen bytes) into <paramref name="destination"/> with at most
-    /// two overlapping loads and stores, inside the source's length (a <c>CopyTo</c> of a few bytes was the profile's memmove).
+    /// Copies <paramref name="length"/> bytes (a name: a few to a few dozen bytes; a pre-encoded value: up to a few hundred)
+    /// with overlapping 4-, 8- or 16-byte loads and stores inside the length (a <c>CopyTo</c> of a few bytes was the
+    /// profile's memmove). The caller made the room.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopySmall(ReadOnlySpan<byte> source, Span<byte> destination)
+    private static void Copy(ref byte s, ref byte d, int length)
     {
-        int n = source.Length;
-        if ((uint)n > (uint)destination.Length) throw new ArgumentException("destination too small", nameof(destination));
-        ref byte s = ref MemoryMarshal.GetReference(source);
-        ref byte d = ref MemoryMarshal.GetReference(destination);
-        if (n >= 16)
+        if (length >= 16)
         {
-            if (n > 32)
+            if (length > 32)
             {
-                source.CopyTo(destination);
+                CopyLong(ref s, ref d, length);
                 return;
             }
-            Unsafe.WriteUnaligned(ref d, Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref s));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, n - 16), Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref Unsafe.Add(ref s, n - 16)));
+            Unsafe.WriteUnaligned(ref d, Unsafe.ReadUnaligned<Vector128<byte>>(ref s));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, length - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref s, length - 16)));
         }
-        else if (n >= 8)
+        else if (length >= 8)
         {
             Unsafe.WriteUnaligned(ref d, Unsafe.ReadUnaligned<ulong>(ref s));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, n - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s, n - 8)));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, length - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s, length - 8)));
         }
-        else if (n >= 4)
+        else if (length >= 4)
         {
             Unsafe.WriteUnaligned(ref d, Unsafe.ReadUnaligned<uint>(ref s));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, n - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, n - 4)));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, length - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref s, length - 4)));
         }
         else
         {
-            for (int i = 0; i < n; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
+            for (int i = 0; i < length; i++) Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Separator(int extra)
+    /// <summary>More than 32 bytes: 16 at a time and the last 16 overlapping, or <c>memmove</c> from 512 on.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CopyLong(ref byte s, ref byte d, int length)
     {
-        if (_indented)
+        if (length >= 512)
         {
-            IndentedSeparator(extra);
+            Unsafe.CopyBlockUnaligned(ref d, ref s, (uint)length);
             return;
         }
-        var d = Room(1 + extra);
-        if (_comma) d[0] = (byte)',';
-        if (_comma) _pos++;
-        _comma = true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Byte(byte b)
-    {
-        Room(1)[0] = b;
-        _pos++;
+        for (int i = 0; i < length - 16; i += 16)
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, i), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref s, i)));
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, length - 16), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref s, length - 16)));
     }
 
     public void WriteStartObject()
     {
-        Separator(1);
-        _buffer[_pos++] = (byte)'{';
-        _comma = false;
-        _depth++;
+        Separator(1, open: true) = (byte)'{';
+        _pos++;
     }
 
     public void WriteStartObject(JsonEncodedText name)
     {
-        Name(name, 1);
-        _buffer[_pos++] = (byte)'{';
-        _comma = false;
-        _depth++;
+        Name(name, 1, open: true) = (byte)'{';
+        _pos++;
     }
 
-    public void WriteEndObject()
-    {
-        _depth--;
-        if (_indented) IndentedEnd();
-        Byte((byte)'}');
-        _comma = true;
-    }
+    public void WriteEndObject() => End((byte)'}');
 
     public void WriteStartArray()
     {
-        Separator(1);
-        _buffer[_pos++] = (byte)'[';
-        _comma = false;
-        _depth++;
+        Separator(1, open: true) = (byte)'[';
+        _pos++;
     }
 
     public void WriteStartArray(JsonEncodedText name)
     {
-        Name(name, 1);
-        _buffer[_pos++] = (byte)'[';
-        _comma = false;
-        _depth++;
+        Name(name, 1, open: true) = (byte)'[';
+        _pos++;
     }
 
-    public void WriteEndArray()
-    {
-        _depth--;
-        if (_indented) IndentedEnd();
-        Byte((byte)']');
-        _comma = true;
-    }
+    public void WriteEndArray() => End((byte)']');
 
     public void WritePropertyName(JsonEncodedText name)
     {
-        Name(name, 0);
-        _comma = false;
-        _afterName = _indented;
+        if (_state > Comma)
+        {
+            IndentedName(name.EncodedUtf8Bytes, 0, open: false);
+            _state = Indent; // the value that follows takes no comma and stays on the line
+            _afterName = true;
+            return;
+        }
+        Name(name, 0, open: true);
     }
 
     // The indented form (Utf8JsonWriter with Indented = true): line breaks and indentation, out of line so the compact
@@ -267,15 +281,15 @@ internal sealed class LcWriter
         return n;
     }
 
-    /// <summary>Indented: ',' if needed, a line break and the container's indentation, <c>"name": </c>; room for <paramref name="extra"/> more bytes.</summary>
+    /// <summary>Indented: ',' if needed, a line break and the container's indentation, <c>"name": </c>; room for <paramref name="extra"/> more bytes; the position.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void IndentedName(JsonEncodedText name, int extra)
+    private ref byte IndentedName(ReadOnlySpan<byte> n, int extra, bool open)
     {
-        ReadOnlySpan<byte> n = name.EncodedUtf8Bytes;
         int indent = _depth * 2;
-        var d = Room(1 + s_newLineLength + indent + n.Length + 4 + extra);
+        int most = 1 + s_newLineLength + indent + n.Length + 4;
+        var d = MemoryMarshal.CreateSpan(ref Room(most + extra), most);
         int i = 0;
-        if (_comma) d[i++] = (byte)',';
+        if ((_state & Comma) != 0) d[i++] = (byte)',';
         i += NewLine(d[i..], indent);
         d[i++] = (byte)'"';
         n.CopyTo(d[i..]);
@@ -284,76 +298,117 @@ internal sealed class LcWriter
         d[i++] = (byte)':';
         d[i++] = (byte)' ';
         _pos += i;
-        _comma = true;
+        Opened(open);
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(d), i);
     }
 
-    /// <summary>Indented, before a value: nothing after its name or at the root, else ',' if needed, a line break and the indentation.</summary>
+    /// <summary>Indented, before a value: nothing after its name or at the root, else ',' if needed, a line break and the indentation; the position.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void IndentedSeparator(int extra)
+    private ref byte IndentedSeparator(int extra, bool open)
     {
-        if (_afterName || (!_comma && _depth == 0))
+        if (_afterName || (_state == Indent && _depth == 0))
         {
             _afterName = false;
-            Room(extra);
-            _comma = true;
-            return;
+            Opened(open);
+            return ref Room(extra);
         }
         int indent = _depth * 2;
-        var d = Room(1 + s_newLineLength + indent + extra);
+        int most = 1 + s_newLineLength + indent;
+        var d = MemoryMarshal.CreateSpan(ref Room(most + extra), most);
         int i = 0;
-        if (_comma) d[i++] = (byte)',';
+        if ((_state & Comma) != 0) d[i++] = (byte)',';
         i += NewLine(d[i..], indent);
         _pos += i;
-        _comma = true;
+        Opened(open);
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(d), i);
     }
 
-    /// <summary>Indented, before a container's end (<see cref="_depth"/> is the parent's): a line break and the parent's indentation unless the container is empty.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void IndentedEnd()
+    /// <summary>Indented, after a separator: a container begun (one level deeper, its first member takes no comma) or a value written.</summary>
+    private void Opened(bool open)
     {
-        if (!_comma) return; // nothing since the start: "{}", "[]"
+        if (open)
+        {
+            _state = Indent;
+            _depth++;
+        }
+        else _state = Indent | Comma;
+    }
+
+    /// <summary>Indented, a container's end: a line break and the parent's indentation unless the container is empty, then <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void IndentedEnd(byte end)
+    {
+        _depth--;
         int indent = _depth * 2;
-        _pos += NewLine(Room(s_newLineLength + indent), indent);
+        int most = s_newLineLength + indent + 1;
+        var d = MemoryMarshal.CreateSpan(ref Room(most), most);
+        int i = 0;
+        if ((_state & Comma) != 0) i = NewLine(d, indent); // nothing since the start: "{}", "[]"
+        d[i] = end;
+        _pos += i + 1;
+        _state = Indent | Comma;
     }
 
     public void WriteNumber(JsonEncodedText name, long value)
     {
-        Name(name, 20);
-        _pos += Utf8Digits.WriteDecimal(value, _buffer.AsSpan(_pos, 20));
+        ref byte d = ref Name(name, 20, open: false);
+        if ((ulong)value < 10)
+        {
+            d = (byte)('0' + value);
+            _pos++;
+            return;
+        }
+        _pos += Utf8Digits.WriteDecimal(value, MemoryMarshal.CreateSpan(ref d, 20));
     }
 
-    public void WriteNumber(JsonEncodedText name, ulong value)
-    {
-        Name(name, 20);
-        _pos += Utf8Digits.WriteDecimal(value, _buffer.AsSpan(_pos, 20));
-    }
+    public void WriteNumber(JsonEncodedText name, ulong value) => Decimal(ref Name(name, 20, open: false), value);
 
-    public void WriteNumberValue(ulong value)
+    public void WriteNumberValue(ulong value) => Decimal(ref Separator(20, open: false), value);
+
+    /// <summary><paramref name="value"/> in decimal at <paramref name="d"/> (room made for 20 bytes); a single digit without the call (revisions, counts, most codes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Decimal(ref byte d, ulong value)
     {
-        Separator(20);
-        _pos += Utf8Digits.WriteDecimal(value, _buffer.AsSpan(_pos, 20));
+        if (value < 10)
+        {
+            d = (byte)('0' + value);
+            _pos++;
+            return;
+        }
+        _pos += Utf8Digits.WriteDecimal(value, MemoryMarshal.CreateSpan(ref d, 20));
     }
 
     public void WriteBoolean(JsonEncodedText name, bool value)
     {
-        Name(name, 5);
-        var d = _buffer.AsSpan(_pos, 5);
+        ref byte d = ref Name(name, 5, open: false);
         if (value)
         {
-            "true"u8.CopyTo(d);
+            d = (byte)'t';
+            Unsafe.Add(ref d, 1) = (byte)'r';
+            Unsafe.Add(ref d, 2) = (byte)'u';
+            Unsafe.Add(ref d, 3) = (byte)'e';
             _pos += 4;
         }
         else
         {
-            "false"u8.CopyTo(d);
+            d = (byte)'f';
+            Unsafe.Add(ref d, 1) = (byte)'a';
+            Unsafe.Add(ref d, 2) = (byte)'l';
+            Unsafe.Add(ref d, 3) = (byte)'s';
+            Unsafe.Add(ref d, 4) = (byte)'e';
             _pos += 5;
         }
     }
 
-    public void WriteNullValue()
+    public void WriteNullValue() => Null(ref Separator(4, open: false));
+
+    /// <summary><c>null</c> at <paramref name="d"/> (room made).</summary>
+    private void Null(ref byte d)
     {
-        Separator(4);
-        "null"u8.CopyTo(_buffer.AsSpan(_pos));
+        d = (byte)'n';
+        Unsafe.Add(ref d, 1) = (byte)'u';
+        Unsafe.Add(ref d, 2) = (byte)'l';
+        Unsafe.Add(ref d, 3) = (byte)'l';
         _pos += 4;
     }
 
@@ -361,40 +416,25 @@ internal sealed class LcWriter
     public void WriteString(JsonEncodedText name, JsonEncodedText value)
     {
         ReadOnlySpan<byte> v = value.EncodedUtf8Bytes;
-        Name(name, v.Length + 2);
-        Quoted(v);
+        Quoted(ref Name(name, v.Length + 2, open: false), v);
     }
 
     public void WriteString(JsonEncodedText name, string? value)
     {
         if (value is null)
         {
-            Name(name, 4);
-            "null"u8.CopyTo(_buffer.AsSpan(_pos));
-            _pos += 4;
+            Null(ref Name(name, 4, open: false));
             return;
         }
         WriteString(name, value.AsSpan());
     }
 
-    public void WriteString(JsonEncodedText name, ReadOnlySpan<char> value)
-    {
-        Name(name, 0);
-        StringValue(value);
-    }
+    public void WriteString(JsonEncodedText name, ReadOnlySpan<char> value) => StringValue(ref Name(name, value.Length + 2, open: false), value);
 
-    public void WriteStringValue(ReadOnlySpan<char> value)
-    {
-        Separator(0);
-        StringValue(value);
-    }
+    public void WriteStringValue(ReadOnlySpan<char> value) => StringValue(ref Separator(value.Length + 2, open: false), value);
 
     /// <summary>A UTF-8 value (escaped as the relaxed encoder escapes it).</summary>
-    public void WriteString(JsonEncodedText name, ReadOnlySpan<byte> utf8)
-    {
-        Name(name, 0);
-        StringValue(utf8);
-    }
+    public void WriteString(JsonEncodedText name, ReadOnlySpan<byte> utf8) => StringValue(ref Name(name, utf8.Length + 2, open: false), utf8);
 
     /// <summary>
     /// <paramref name="text"/> as this writer writes it as a string value: quoted, escaped, UTF-8 (<see cref="WriteEncoded"/>
@@ -412,26 +452,20 @@ internal sealed class LcWriter
     /// <summary>A value from <see cref="Encode"/> (quoted and escaped already): copied. In the indented form only a string (a compact object would not be indented).</summary>
     public void WriteEncoded(JsonEncodedText name, byte[] encoded)
     {
-        Name(name, encoded.Length);
-        CopySmall(encoded, _buffer.AsSpan(_pos, encoded.Length));
+        Copy(ref MemoryMarshal.GetArrayDataReference(encoded), ref Name(name, encoded.Length, open: false), encoded.Length);
         _pos += encoded.Length;
     }
 
     /// <summary>Text this library made of ASCII that never needs escaping (hex digits, "0x", digits, '-', ':', '+', 'T'): copied quoted.</summary>
-    public void WriteAscii(JsonEncodedText name, ReadOnlySpan<byte> ascii)
-    {
-        Name(name, ascii.Length + 2);
-        Quoted(ascii);
-    }
+    public void WriteAscii(JsonEncodedText name, ReadOnlySpan<byte> ascii) => Quoted(ref Name(name, ascii.Length + 2, open: false), ascii);
 
     /// <summary>A GUID as <see cref="Utf8JsonWriter.WriteString(JsonEncodedText, Guid)"/> writes it: "D", lower case, from its 16 EFI_GUID bytes (UEFI 2.10 appendix A).</summary>
     public void WriteGuid(JsonEncodedText name, ReadOnlySpan<byte> raw)
     {
-        Name(name, EfiGuid.Utf8Length + 2);
-        var d = _buffer.AsSpan(_pos, EfiGuid.Utf8Length + 2);
-        d[0] = (byte)'"';
-        EfiGuid.WriteUtf8(raw, d[1..]);
-        d[EfiGuid.Utf8Length + 1] = (byte)'"';
+        ref byte d = ref Name(name, EfiGuid.Utf8Length + 2, open: false);
+        d = (byte)'"';
+        EfiGuid.WriteUtf8(raw, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, 1), EfiGuid.Utf8Length));
+        Unsafe.Add(ref d, EfiGuid.Utf8Length + 1) = (byte)'"';
         _pos += EfiGuid.Utf8Length + 2;
     }
 
@@ -439,13 +473,12 @@ internal sealed class LcWriter
     public void WriteHex(JsonEncodedText name, ulong value, int digits)
     {
         int n = Math.Max(Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(value) + 3) / 4), digits);
-        Name(name, n + 4);
-        var d = _buffer.AsSpan(_pos, n + 4);
-        d[0] = (byte)'"';
-        d[1] = (byte)'0';
-        d[2] = (byte)'x';
-        Utf8Digits.WriteHexUpper(value, digits, d.Slice(3, n));
-        d[n + 3] = (byte)'"';
+        ref byte d = ref Name(name, n + 4, open: false);
+        d = (byte)'"';
+        Unsafe.Add(ref d, 1) = (byte)'0';
+        Unsafe.Add(ref d, 2) = (byte)'x';
+        Utf8Digits.WriteHexUpper(value, digits, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref d, 3), n));
+        Unsafe.Add(ref d, n + 3) = (byte)'"';
         _pos += n + 4;
     }
 
@@ -453,56 +486,56 @@ internal sealed class LcWriter
     public void WriteBase64String(JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
         int length = Base64.GetMaxEncodedToUtf8Length(bytes.Length);
-        Name(name, length + 2);
-        var d = _buffer.AsSpan(_pos, length + 2);
+        var d = MemoryMarshal.CreateSpan(ref Name(name, length + 2, open: false), length + 2);
         d[0] = (byte)'"';
         Base64.EncodeToUtf8(bytes, d[1..], out _, out int written);
         d[written + 1] = (byte)'"';
         _pos += written + 2;
     }
 
+    /// <summary><paramref name="text"/> quoted at <paramref name="d"/> (room made for its length and the quotes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Quoted(ReadOnlySpan<byte> text)
+    private void Quoted(ref byte d, ReadOnlySpan<byte> text)
     {
-        var d = _buffer.AsSpan(_pos, text.Length + 2);
-        d[0] = (byte)'"';
-        CopySmall(text, d[1..]);
-        d[^1] = (byte)'"';
-        _pos += text.Length + 2;
+        int length = text.Length;
+        d = (byte)'"';
+        Copy(ref MemoryMarshal.GetReference(text), ref Unsafe.Add(ref d, 1), length);
+        Unsafe.Add(ref d, length + 1) = (byte)'"';
+        _pos += length + 2;
     }
 
     /// <summary>Printable ASCII other than '"' and '\': what the relaxed encoder (and so <see cref="Utf8JsonWriter"/>) leaves alone in every encoder.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Plain(uint c) => c - 0x20 < 0x5F && c != '"' && c != '\\';
 
-    private void StringValue(ReadOnlySpan<byte> utf8)
+    /// <summary>A UTF-8 string value at <paramref name="d"/>, the position (room made for its length and the quotes).</summary>
+    private void StringValue(ref byte d, ReadOnlySpan<byte> utf8)
     {
         int i = 0;
         while (i < utf8.Length && Plain(utf8[i])) i++;
         if (i == utf8.Length)
         {
-            Room(utf8.Length + 2);
-            Quoted(utf8);
+            Quoted(ref d, utf8);
             return;
         }
         Escaped(utf8, i);
     }
 
-    private void StringValue(ReadOnlySpan<char> text)
+    /// <summary>A UTF-16 string value at <paramref name="d"/>, the position (room made for its length and the quotes).</summary>
+    private void StringValue(ref byte d, ReadOnlySpan<char> text)
     {
         // One pass: narrowed into the room while checked; the bytes count only if every character is plain.
-        var d = Room(text.Length + 2);
         int i = 0;
         for (; i < text.Length; i++)
         {
             char c = text[i];
             if (!Plain(c)) break;
-            d[i + 1] = (byte)c;
+            Unsafe.Add(ref d, i + 1) = (byte)c;
         }
         if (i == text.Length)
         {
-            d[0] = (byte)'"';
-            d[text.Length + 1] = (byte)'"';
+            d = (byte)'"';
+            Unsafe.Add(ref d, text.Length + 1) = (byte)'"';
             _pos += text.Length + 2;
             return;
         }
@@ -515,7 +548,8 @@ internal sealed class LcWriter
         {
             var status = s_encoder.Encode(text[i..], escaped, out _, out int written, isFinalBlock: true);
             if (status != OperationStatus.Done) throw new ArgumentException("The text cannot be written as JSON.", nameof(text));
-            var e = Room(i + written * 3 + 2);
+            int room = checked(i + written * 3 + 2);
+            var e = MemoryMarshal.CreateSpan(ref Room(room), room);
             e[0] = (byte)'"';
             for (int k = 0; k < i; k++) e[k + 1] = (byte)text[k];
             int n = System.Text.Encoding.UTF8.GetBytes(escaped[..written], e[(i + 1)..]);
@@ -532,7 +566,7 @@ internal sealed class LcWriter
     private void Escaped(ReadOnlySpan<byte> utf8, int first)
     {
         int most = checked(utf8.Length * 6 + 2);
-        var d = Room(most);
+        var d = MemoryMarshal.CreateSpan(ref Room(most), most);
         d[0] = (byte)'"';
         utf8[..first].CopyTo(d[1..]);
         var status = s_encoder.EncodeUtf8(utf8[first..], d[(first + 1)..], out _, out int written, isFinalBlock: true);
