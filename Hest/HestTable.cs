@@ -13,6 +13,18 @@ public readonly ref struct HestTable
     /// <summary>"HEST".</summary>
     public static ReadOnlySpan<byte> Signature => "HEST"u8;
 
+    /// <summary>
+    /// The HEST length limit: the largest Length accepted (1 MiB), by every reader of a HEST (this view and so the
+    /// describer, the model, the GHES source reader and the virtual platform's host and guest; the validator reports it
+    /// as a finding). A GHESv2 structure is 92 bytes, so 1 MiB holds over 11,000 error sources; real tables hold a few
+    /// to a few hundred. A Length above it is an <see cref="ApeiContentException"/> on the header's Length field, before
+    /// any byte past the header is read or mapped.
+    /// </summary>
+    public const int MaxLength = 1 << 20;
+
+    /// <summary>The Expected text of the error for a Length above <see cref="MaxLength"/>.</summary>
+    internal static readonly string MaxLengthExpected = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at most {MaxLength} (the HEST length limit)");
+
     private readonly ReadOnlySpan<byte> _bytes;
 
     private HestTable(ReadOnlySpan<byte> bytes, uint declaredLength)
@@ -37,7 +49,7 @@ public readonly ref struct HestTable
     /// Makes a view. False only when fewer than 40 bytes are present. The view covers the table's Length,
     /// or the bytes present when Length claims more (see <see cref="IsTruncated"/>).
     /// </summary>
-    /// <exception cref="ApeiContentException">The signature is not "HEST", or Length is smaller than the 40-byte header.</exception>
+    /// <exception cref="ApeiContentException">The signature is not "HEST", or Length is smaller than the 40-byte header or above <see cref="MaxLength"/>.</exception>
     public static bool TryRead(ReadOnlySpan<byte> source, out HestTable table)
         => ContentStatus.ThrowIfInvalid(Check(source, out table, out bool complete), complete);
 
@@ -52,6 +64,8 @@ public readonly ref struct HestTable
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < HestLayouts.TableHeaderSize)
             return ApeiContentException.Invalid("HEST header", "Length", AcpiTableHeader.LengthOffset, "at least 40 (header and Error Source Count)", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (length > MaxLength)
+            return ApeiContentException.Invalid("HEST header", "Length", AcpiTableHeader.LengthOffset, MaxLengthExpected, length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         int present = (int)Math.Min(length, (uint)source.Length);
         table = new HestTable(source[..present], length);
         complete = true;

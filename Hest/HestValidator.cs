@@ -69,6 +69,11 @@ public static class HestValidator
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
             return f.ToList();
         }
+        if (length > HestTable.MaxLength)
+        {
+            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length}: expected {HestTable.MaxLengthExpected}; the table is not read");
+            return f.ToList();
+        }
         if (length > (uint)table.Length)
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
         else if (length < (uint)table.Length)
