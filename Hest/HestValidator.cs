@@ -70,11 +70,8 @@ public static class HestValidator
             return f.ToList();
         }
         if (length > HestTable.MaxLength)
-        {
-            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length}: expected {HestTable.MaxLengthExpected}; the table is not read");
-            return f.ToList();
-        }
-        if (length > (uint)table.Length)
+            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length}: expected {HestTable.MaxLengthExpected}; checking the first {Math.Min(table.Length, HestTable.MaxLength)} bytes");
+        else if (length > (uint)table.Length)
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
         else if (length < (uint)table.Length)
             f.Add(FindingSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored");

@@ -81,9 +81,8 @@ internal static class Wire
 
     /// <summary>
     /// The GHES sources of the HEST at <paramref name="address"/> in <paramref name="memory"/>, as a GHES driver maps it:
-    /// Length first, then at most <see cref="Hest.HestTable.MaxLength"/> bytes (the HEST length limit, the one every
-    /// HEST reader applies): a Length above it is refused from the header before anything more is read. Host and guest
-    /// read their HEST here.
+    /// Length first, then never more than <see cref="Hest.HestTable.MaxLength"/> bytes (the HEST length limit, the one
+    /// every HEST reader applies); a Length above it is the limit's content error. Host and guest read their HEST here.
     /// </summary>
     /// <exception cref="ApeiContentException">The HEST cannot be walked (bad header, Length above the limit, unknown type, truncated).</exception>
     internal static List<GhesSourceInfo> ReadSources(SparseMemory memory, ulong address)

@@ -11,8 +11,9 @@ namespace ApeiKit.Tests.Hest;
 /// One HEST length limit (<see cref="HestTable.MaxLength"/>, 1 MiB) from every entry point: the view and everything
 /// built on it (model, describer, GHES source reader), the validator, the virtual platform's host and guest, and the
 /// CLI. A Length above it is the same content error (HEST header, field Length, offset 4, expected "at most 1048576
-/// (the HEST length limit)", found the Length) wherever the table is read; a Length of exactly the limit is a table
-/// whose bytes are not all present, as before.
+/// (the HEST length limit)", found the Length) wherever the table is read, reported as a truncated table's is: thrown
+/// by the strict readers, reported with the bytes present by the describer and the validator. A Length of exactly the
+/// limit is a table whose bytes are not all present, as before.
 /// </summary>
 public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
 {
@@ -31,15 +32,19 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
         => Assert.Equal(1 << 20, HestTable.MaxLength);
 
     [Fact]
-    public void The_view_refuses_a_length_above_the_limit_from_the_header()
+    public void The_view_never_covers_more_than_the_limit_and_names_the_error()
     {
         var b = WithLength(Over);
-        Assert.Equal(OperationStatus.InvalidData, HestTable.TryRead(b, out _, out var error));
-        AssertOverLimit(error!);
-        AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestTable.TryRead(b, out _)));
-        AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestTable.Read(b)));
-        // Only the header is needed to say so.
-        AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestTable.Read(b.AsSpan(0, HestLayouts.TableHeaderSize))));
+        Assert.Equal(OperationStatus.Done, HestTable.TryRead(b, out var t, out var error));
+        Assert.Null(error);
+        Assert.True(t.IsTruncated);
+        Assert.Equal(b.Length, t.Bytes.Length);
+        AssertOverLimit(t.LengthLimitError!);
+        // A table whose bytes run past the limit is cut at it.
+        var big = new byte[HestTable.MaxLength + 100];
+        b.CopyTo(big, 0);
+        Assert.Equal(HestTable.MaxLength, HestTable.Read(big).Bytes.Length);
+        Assert.Null(HestTable.Read(WithLength(HestTable.MaxLength)).LengthLimitError);
     }
 
     [Fact]
@@ -53,22 +58,35 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
         Assert.Contains(HestValidator.Validate(b), f => f.Rule == "length" && f.Message.Contains("only", StringComparison.Ordinal));
     }
 
+    private sealed class Errors : SilentVisitor
+    {
+        public List<ApeiContentException> Seen { get; } = [];
+        protected override void OnError(ApeiContentException error) => Seen.Add(error);
+    }
+
     [Fact]
     public void The_model_the_describer_and_the_ghes_source_reader_say_the_same()
     {
         var b = WithLength(Over);
         AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestTableModel.Decode(b)));
-        AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestTableModel.DecodePrefix(b, out _)));
+        var prefix = HestTableModel.DecodePrefix(b, out var error);
+        AssertOverLimit(error!);
+        Assert.Equal(3, prefix.Sources.Count); // what is present is still decoded
         AssertOverLimit(Assert.Throws<ApeiContentException>(() => ErrorStatusRegionFromHest.ReadSources(b)));
-        AssertOverLimit(Assert.Throws<ApeiContentException>(() => HestDescriber.Describe(b, 0x100, new Quiet())), 0x100 + AcpiTableHeader.LengthOffset);
+        var errors = new Errors();
+        Assert.Equal(1, HestDescriber.Describe(b, 0x100, errors));
+        AssertOverLimit(Assert.Single(errors.Seen), 0x100 + AcpiTableHeader.LengthOffset);
     }
 
     [Fact]
-    public void The_validator_reports_it_as_one_length_error_and_reads_no_further()
+    public void The_validator_reports_it_as_a_length_error_and_checks_what_is_there()
     {
-        var f = Assert.Single(HestValidator.Validate(WithLength(Over)));
+        var b = WithLength(Over);
+        var f = Assert.Single(HestValidator.Validate(b));
         Assert.Equal(("length", FindingSeverity.Error, 4L, "length"), (f.Rule, f.Severity, f.Offset, f.Field));
-        Assert.Equal($"Length 1048577: expected {Expected}; the table is not read", f.Message);
+        Assert.Equal($"Length 1048577: expected {Expected}; checking the first {b.Length} bytes", f.Message);
+        var dup = HestTestData.Mutate(b, x => x[0x58 + 2] = x[0x28 + 2]); // the device AER takes the root port's source ID
+        Assert.Contains(HestValidator.Validate(dup), x => x.Rule == "duplicate-source-id");
     }
 
     [Theory]
@@ -99,7 +117,7 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
 
         var check = CliRunner.Run("hest", "check", path);
         Assert.Equal(1, check.ExitCode);
-        Assert.Contains($"Length 1048577: expected {Expected}; the table is not read [length]", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"Length 1048577: expected {Expected}; checking the first", check.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", check.Out + check.Error, StringComparison.Ordinal);
 
         var region = CliRunner.Run("decode", "--hest", path, "--region", Write("region.bin", new byte[64]), "--region-base", "0x7FFF0000");
