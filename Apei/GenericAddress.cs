@@ -42,6 +42,18 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
     /// <summary>Size in bytes.</summary>
     public const int Size = 12;
 
+    /// <summary>Byte offset of the one-byte Address Space ID (ACPI 6.5 Table 5.1).</summary>
+    public const int AddressSpaceIdOffset = 0;
+
+    /// <summary>Byte offset of the one-byte Register Bit Width (ACPI 6.5 Table 5.1).</summary>
+    public const int BitWidthOffset = 1;
+
+    /// <summary>Byte offset of the one-byte Register Bit Offset (ACPI 6.5 Table 5.1).</summary>
+    public const int BitOffsetOffset = 2;
+
+    /// <summary>Byte offset of the one-byte Access Size (ACPI 6.5 Table 5.1).</summary>
+    public const int AccessSizeOffset = 3;
+
     /// <summary>Byte offset of the 64-bit Address (after the four one-byte fields; ACPI 6.5 Table 5.1).</summary>
     public const int AddressOffset = 4;
 
@@ -61,10 +73,10 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
     /// <summary>Layout of the structure, for rendering and JSON.</summary>
     public static StructDef Layout { get; } = new("Generic Address Structure", Size,
     [
-        FieldDef.Enum("spaceId", "Address space ID", 0, 1, AddressSpaceNames),
-        FieldDef.UInt("bitWidth", "Bit width", 1, 1),
-        FieldDef.UInt("bitOffset", "Bit offset", 2, 1),
-        FieldDef.Enum("accessSize", "Access size", 3, 1, AccessSizeNames),
+        FieldDef.Enum("spaceId", "Address space ID", AddressSpaceIdOffset, 1, AddressSpaceNames),
+        FieldDef.UInt("bitWidth", "Bit width", BitWidthOffset, 1),
+        FieldDef.UInt("bitOffset", "Bit offset", BitOffsetOffset, 1),
+        FieldDef.Enum("accessSize", "Access size", AccessSizeOffset, 1, AccessSizeNames),
         FieldDef.Hex("address", "Address", AddressOffset, 8),
     ]);
 
@@ -73,15 +85,15 @@ public readonly record struct GenericAddress(byte AddressSpaceId, byte BitWidth,
 
     /// <summary>Reads 12 bytes; the caller has checked the length.</summary>
     public static GenericAddress Read(ReadOnlySpan<byte> source)
-        => new(source[0], source[1], source[2], source[3], BinaryPrimitives.ReadUInt64LittleEndian(source[AddressOffset..]));
+        => new(source[AddressSpaceIdOffset], source[BitWidthOffset], source[BitOffsetOffset], source[AccessSizeOffset], BinaryPrimitives.ReadUInt64LittleEndian(source[AddressOffset..]));
 
     /// <summary>Writes 12 bytes.</summary>
     public void Write(Span<byte> destination)
     {
-        destination[0] = AddressSpaceId;
-        destination[1] = BitWidth;
-        destination[2] = BitOffset;
-        destination[3] = AccessSize;
+        destination[AddressSpaceIdOffset] = AddressSpaceId;
+        destination[BitWidthOffset] = BitWidth;
+        destination[BitOffsetOffset] = BitOffset;
+        destination[AccessSizeOffset] = AccessSize;
         BinaryPrimitives.WriteUInt64LittleEndian(destination[AddressOffset..], Address);
     }
 

@@ -65,10 +65,11 @@ public static class ErrorStatusRegionFromHest
     private const int ReadAckRegisterOffset = 64;
 
     /// <summary>The GHES/GHESv2 sources of <paramref name="hest"/>, in table order.</summary>
-    /// <exception cref="ApeiContentException">The HEST cannot be walked (bad header, unknown type, truncated), or two GHES sources share an id.</exception>
+    /// <exception cref="ApeiContentException">The HEST cannot be walked (bad header, Length above <see cref="HestTable.MaxLength"/>, unknown type, truncated), or two GHES sources share an id.</exception>
     public static List<HestGhesSource> ReadSources(ReadOnlySpan<byte> hest)
     {
         var table = HestTable.Read(hest);
+        if (table.LengthLimitError is { } tooLong) throw tooLong;
         var list = new List<HestGhesSource>();
         var seen = new HashSet<ushort>();
         var e = table.GetEnumerator();

@@ -36,7 +36,7 @@ public static class HestDescriber
 
         if (table.IsTruncated)
         {
-            visitor.Error(ApeiContentException.Truncated("HEST", baseOffset + AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length"));
+            visitor.Error(table.LengthLimitError?.Rebase(baseOffset) ?? ApeiContentException.Truncated("HEST", baseOffset + AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length"));
             errors++;
         }
 

@@ -13,6 +13,20 @@ public readonly ref struct HestTable
     /// <summary>"HEST".</summary>
     public static ReadOnlySpan<byte> Signature => "HEST"u8;
 
+    /// <summary>
+    /// The HEST length limit: the largest Length accepted (1 MiB), the one every reader of a HEST applies. A GHESv2
+    /// structure is 92 bytes, so 1 MiB holds over 11,000 error sources; real tables hold a few to a few hundred. A view
+    /// never covers more than this many bytes, and a Length above it is the same content error (HEST header, field
+    /// Length, "at most 1048576 (the HEST length limit)") from each reader, as a truncated table's is: the strict ones
+    /// (<see cref="HestTableModel.Decode"/>, the GHES source reader, the virtual platform's host and guest, which map no
+    /// more than the limit) throw it, the describer reports it and shows the bytes present, the validator lists it as a
+    /// <c>length</c> finding and checks what is there.
+    /// </summary>
+    public const int MaxLength = 1 << 20;
+
+    /// <summary>The Expected text of the error for a Length above <see cref="MaxLength"/>.</summary>
+    internal static readonly string MaxLengthExpected = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at most {MaxLength} (the HEST length limit)");
+
     private readonly ReadOnlySpan<byte> _bytes;
 
     private HestTable(ReadOnlySpan<byte> bytes, uint declaredLength)
@@ -52,7 +66,7 @@ public readonly ref struct HestTable
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < HestLayouts.TableHeaderSize)
             return ApeiContentException.Invalid("HEST header", "Length", AcpiTableHeader.LengthOffset, "at least 40 (header and Error Source Count)", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        int present = (int)Math.Min(length, (uint)source.Length);
+        int present = (int)Math.Min(Math.Min(length, (uint)source.Length), MaxLength);
         table = new HestTable(source[..present], length);
         complete = true;
         return null;
@@ -74,8 +88,13 @@ public readonly ref struct HestTable
     public AcpiTableHeader Header => AcpiTableHeader.Read(_bytes);
     /// <summary>The Length field.</summary>
     public uint DeclaredLength { get; }
-    /// <summary>True when Length claims more bytes than were present.</summary>
+    /// <summary>True when Length claims more bytes than were present (or than <see cref="MaxLength"/>).</summary>
     public bool IsTruncated => DeclaredLength > (uint)_bytes.Length;
+
+    /// <summary>The error for a Length above <see cref="MaxLength"/> (offset in the table), or null: what every reader reports for it.</summary>
+    internal ApeiContentException? LengthLimitError => DeclaredLength > MaxLength
+        ? ApeiContentException.Invalid("HEST header", "Length", AcpiTableHeader.LengthOffset, MaxLengthExpected, DeclaredLength.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        : null;
     /// <summary>Error Source Count as declared (it may disagree with the structures present; the validator reports it).</summary>
     public uint ErrorSourceCount => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[HestLayouts.ErrorSourceCountOffset..]);
     /// <summary>True when the bytes sum to zero.</summary>

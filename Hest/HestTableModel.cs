@@ -48,7 +48,7 @@ public sealed class HestTableModel : IApeiEncodable
         var model = new HestTableModel { Header = decoded.Values, _decoded = decoded };
         var e = table.GetEnumerator();
         while (e.MoveNext()) model.Sources.Add(HestSource.From(e.Current));
-        error = e.Error;
+        error = table.LengthLimitError ?? e.Error;
         if (error is null && table.IsTruncated)
             error = ApeiContentException.Truncated("HEST", AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length");
         if (e.Offset < table.Bytes.Length) model.TrailingBytes = table.Bytes[e.Offset..].ToArray();

@@ -69,7 +69,9 @@ public static class HestValidator
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length} is smaller than the 40-byte header");
             return f.ToList();
         }
-        if (length > (uint)table.Length)
+        if (length > HestTable.MaxLength)
+            f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length {length}: expected {HestTable.MaxLengthExpected}; checking the first {Math.Min(table.Length, HestTable.MaxLength)} bytes");
+        else if (length > (uint)table.Length)
             f.Add(FindingSeverity.Error, "length", 4, hdr, "length", $"Length says {length} bytes but only {table.Length} are present; checking what is there");
         else if (length < (uint)table.Length)
             f.Add(FindingSeverity.Warning, "length", 4, hdr, "length", $"Length says {length} bytes; the {table.Length - length} bytes after it are ignored");
@@ -248,20 +250,20 @@ public static class HestValidator
             f.Add(FindingSeverity.Error, "register-space", off, name, field,
                 $"address space {GenericAddress.AddressSpaceNames[gas.AddressSpaceId] ?? gas.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; this register must be in system memory");
         if (gas.BitOffset != 0)
-            f.Add(FindingSeverity.Error, "register-width", off + 2, name, field, $"bit offset {gas.BitOffset}; must be 0");
+            f.Add(FindingSeverity.Error, "register-width", off + GenericAddress.BitOffsetOffset, name, field, $"bit offset {gas.BitOffset}; must be 0");
         if (requireQword)
         {
             if (gas.BitWidth != 64)
-                f.Add(FindingSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address");
+                f.Add(FindingSeverity.Error, "register-width", off + GenericAddress.BitWidthOffset, name, field, $"bit width {gas.BitWidth}; the register holds a 64-bit physical address");
             if (gas.AccessSize is not (0 or 4))
-                f.Add(FindingSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access");
+                f.Add(FindingSeverity.Error, "register-width", off + GenericAddress.AccessSizeOffset, name, field, $"access size {gas.AccessSize} ({GenericAddress.AccessSizeNames[gas.AccessSize] ?? "reserved"}); a 64-bit address needs qword (4) access");
         }
         else
         {
             if (gas.BitWidth is not (8 or 16 or 32 or 64))
-                f.Add(FindingSeverity.Error, "register-width", off + 1, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64");
+                f.Add(FindingSeverity.Error, "register-width", off + GenericAddress.BitWidthOffset, name, field, $"bit width {gas.BitWidth}; must be 8, 16, 32 or 64");
             if (gas.AccessSize > 4)
-                f.Add(FindingSeverity.Error, "register-width", off + 3, name, field, $"access size {gas.AccessSize} is reserved");
+                f.Add(FindingSeverity.Error, "register-width", off + GenericAddress.AccessSizeOffset, name, field, $"access size {gas.AccessSize} is reserved");
         }
         if (gas.Address == 0)
             f.Add(FindingSeverity.Warning, "register-address", off + GenericAddress.AddressOffset, name, field, "address is 0: not filled in (QEMU's firmware patches it at boot; a table for a real OS must carry it)");

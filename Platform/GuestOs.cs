@@ -49,9 +49,7 @@ public sealed class GuestOs
     internal void Boot()
     {
         var s = _p.Scenario;
-        uint length = _p.GuestMemory.ReadU32(s.GuestHestAddress + AcpiTableHeader.LengthOffset);
-        var hest = _p.GuestMemory.Read(s.GuestHestAddress, (int)Math.Min(length, 1u << 20));
-        Sources = Wire.ReadSources(hest);
+        Sources = Wire.ReadSources(_p.GuestMemory, s.GuestHestAddress);
         _p.Log(Actor.Guest, "guest.boot", $"GHES driver parsed the HEST at GPA {VirtualPlatform.Hex(s.GuestHestAddress)}: "
             + string.Join(", ", Sources.Select(x => $"source {x.SourceId} {x.NotificationType.Name().ToUpperInvariant()}{(x.NotificationType == NotificationType.Polled ? $" every {x.PollIntervalMs} ms" : "")} (block register at {VirtualPlatform.Hex(x.ErrorBlockAddressRegister)})")),
             address: s.GuestHestAddress);

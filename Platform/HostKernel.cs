@@ -30,8 +30,7 @@ public sealed class HostKernel
 
     internal void Boot()
     {
-        var hest = _p.HostMemory.Read(PlatformFirmware.HostHestAddress, (int)_p.HostMemory.ReadU32(PlatformFirmware.HostHestAddress + AcpiTableHeader.LengthOffset));
-        Sources = Wire.ReadSources(hest);
+        Sources = Wire.ReadSources(_p.HostMemory, PlatformFirmware.HostHestAddress);
         _p.Log(Actor.Host, "host.boot", $"GHES driver parsed the host HEST at {VirtualPlatform.Hex(PlatformFirmware.HostHestAddress)}: registered "
             + string.Join(", ", Sources.Select(s => $"source {s.SourceId} for {s.NotificationType.Name().ToUpperInvariant()}")));
     }

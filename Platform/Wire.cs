@@ -79,6 +79,18 @@ internal static class Wire
         return result.TableBytes;
     }
 
+    /// <summary>
+    /// The GHES sources of the HEST at <paramref name="address"/> in <paramref name="memory"/>, as a GHES driver maps it:
+    /// Length first, then never more than <see cref="Hest.HestTable.MaxLength"/> bytes (the HEST length limit, the one
+    /// every HEST reader applies); a Length above it is the limit's content error. Host and guest read their HEST here.
+    /// </summary>
+    /// <exception cref="ApeiContentException">The HEST cannot be walked (bad header, Length above the limit, unknown type, truncated).</exception>
+    internal static List<GhesSourceInfo> ReadSources(SparseMemory memory, ulong address)
+    {
+        uint length = memory.ReadU32(address + AcpiTableHeader.LengthOffset);
+        return ReadSources(memory.Read(address, (int)Math.Min(length, (uint)Hest.HestTable.MaxLength)));
+    }
+
     /// <summary>Reads the GHES and GHESv2 sources of a HEST (with <see cref="ErrorStatusRegionFromHest"/>, the zero-copy HEST view underneath).</summary>
     /// <exception cref="ApeiContentException">The table is malformed.</exception>
     public static List<GhesSourceInfo> ReadSources(ReadOnlySpan<byte> hest)

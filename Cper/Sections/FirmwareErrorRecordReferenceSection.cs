@@ -27,8 +27,6 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
         new(0, "IPF SAL error record"), new(1, "SOC firmware error record type 1 (legacy Crash Log)"), new(2, "SOC firmware error record type 2"),
     ];
 
-    private static Func<Guid, string?> SectionNames { get; } = CperGuids.SectionName;
-
     /// <summary>Firmware error record type (see <see cref="RecordTypes"/>).</summary>
     [Field(0, 1, FieldKind.Enum, Names = nameof(RecordTypes), Label = "Firmware error record type")] public partial byte RecordType { get; set; }
     /// <summary>Header revision: 0 (16-byte layout) or 1 and later (32-byte layout with the GUID). New sections use 2.</summary>
@@ -38,7 +36,7 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
     /// <summary>Record identifier (the firmware error record's ID for record types 0 and 1).</summary>
     [Field(8, 8, FieldKind.Hex)] public partial ulong RecordIdentifier { get; set; }
     /// <summary>Record identifier GUID (revision 1 and later; type 2 records name their payload format with it).</summary>
-    [Field(16, 16, FieldKind.Guid, Guids = nameof(SectionNames), Label = "Record identifier GUID")] public partial Guid RecordIdentifierGuid { get; set; }
+    [Field(16, 16, FieldKind.Guid, Guids = "CperGuids.SectionName", Label = "Record identifier GUID")] public partial Guid RecordIdentifierGuid { get; set; }
 
     /// <summary>A new section of revision 2 (the 32-byte layout) with no payload.</summary>
     public FirmwareErrorRecordReferenceSection() => Revision = 2;

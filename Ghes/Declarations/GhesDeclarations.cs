@@ -43,10 +43,8 @@ internal sealed partial class ErrorDataEntryHeaderDeclaration : DeclaredStructur
 {
     public ErrorDataEntryHeaderDeclaration(ReadOnlySpan<byte> bytes = default) : base(LayoutDef, bytes) { }
 
-    private static Func<Guid, string?> SectionTypeNames { get; } = CperSectionRegistry.GuidName;
-
     /// <summary>Section Type (a CPER section GUID).</summary>
-    [Field(0, 16, FieldKind.Guid, Guids = nameof(SectionTypeNames))] public partial Guid SectionType { get; set; }
+    [Field(0, 16, FieldKind.Guid, Guids = "CperSectionRegistry.GuidName")] public partial Guid SectionType { get; set; }
     /// <summary>Error Severity.</summary>
     [Field(16, 4, FieldKind.Enum, Names = "ApeiKit.Cper.CperNames.Severity")] public partial uint ErrorSeverity { get; set; }
     /// <summary>Revision (0x300 and later carry the timestamp).</summary>

@@ -136,13 +136,13 @@ public static class ActionTableValidator
             f.Add(FindingSeverity.Error, "register-space", ro, name, "registerRegion",
                 $"address space {GenericAddress.AddressSpaceNames[g.AddressSpaceId] ?? g.AddressSpaceId.ToString(CultureInfo.InvariantCulture)}; OSPM accesses these registers in system memory or system I/O only");
         if (g.AccessSize > 4)
-            f.Add(FindingSeverity.Error, "register-access-size", ro + 3, name, "registerRegion", $"access size {g.AccessSize} is reserved (0-4)");
+            f.Add(FindingSeverity.Error, "register-access-size", ro + GenericAddress.AccessSizeOffset, name, "registerRegion", $"access size {g.AccessSize} is reserved (0-4)");
         if (g.BitWidth is not (8 or 16 or 32 or 64))
-            f.Add(FindingSeverity.Error, "register-width", ro + 1, name, "registerRegion", $"bit width {g.BitWidth}; Linux's APEI interpreter accesses 8, 16, 32 or 64 bits");
+            f.Add(FindingSeverity.Error, "register-width", ro + GenericAddress.BitWidthOffset, name, "registerRegion", $"bit width {g.BitWidth}; Linux's APEI interpreter accesses 8, 16, 32 or 64 bits");
         else if (g.AccessSize is >= 1 and <= 4 && (8 << (g.AccessSize - 1)) != g.BitWidth)
-            f.Add(FindingSeverity.Warning, "register-width", ro + 3, name, "registerRegion", $"access size {g.AccessSize} ({8 << (g.AccessSize - 1)} bits) differs from the bit width {g.BitWidth}");
+            f.Add(FindingSeverity.Warning, "register-width", ro + GenericAddress.AccessSizeOffset, name, "registerRegion", $"access size {g.AccessSize} ({8 << (g.AccessSize - 1)} bits) differs from the bit width {g.BitWidth}");
         if (g.BitOffset >= g.BitWidth && g.BitWidth != 0)
-            f.Add(FindingSeverity.Error, "register-width", ro + 2, name, "registerRegion", $"bit offset {g.BitOffset} is outside the {g.BitWidth}-bit register");
+            f.Add(FindingSeverity.Error, "register-width", ro + GenericAddress.BitOffsetOffset, name, "registerRegion", $"bit offset {g.BitOffset} is outside the {g.BitWidth}-bit register");
         if (g.Address == 0)
             f.Add(FindingSeverity.Warning, "register-address", ro + GenericAddress.AddressOffset, name, "registerRegion", "address is 0: not filled in");
         if (e.Mask == 0 && (write || e.Instruction is 0x00 or 0x01))
