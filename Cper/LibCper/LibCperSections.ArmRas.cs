@@ -178,17 +178,6 @@ internal sealed class LcArmRas : LibCperSection
     }
 
     /// <summary>
-    /// libcper's <c>cper_printable_string_length</c> over the 16 user-data bytes: the printable ASCII before the first NUL,
-    /// -1 when a non-printable byte comes first or no NUL ends it within the 16 bytes; 0 (nothing printed either) for an
-    /// empty string.
-    /// </summary>
-    private static int PrintableLength(ReadOnlySpan<byte> b)
-    {
-        int n = UntrustedLength(b);
-        return n == b.Length ? -1 : n;
-    }
-
-    /// <summary>
     /// The auxiliary data as libcper reads it (<c>arm_ras_parse_aux_data</c>): none for offset 0, an offset inside the node
     /// and the syndromes counted from byte 80 (libcper's bound, whatever the syndrome offset), fewer than 16 bytes after
     /// it, or a header libcper refuses (version 1, size from 16 to the bytes left, key/value offset from 16 and below the
