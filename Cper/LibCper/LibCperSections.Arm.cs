@@ -344,9 +344,18 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
-    /// <summary><c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it).</summary>
+    /// <summary>
+    /// <c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it); <c>{}</c> for no bytes
+    /// (libcper's <c>add_binary_base64</c> adds nothing for a length of 0: an unknown context with RegisterArraySize 0).
+    /// </summary>
     private static void WriteBase64(LcWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
+        if (bytes.IsEmpty)
+        {
+            w.WriteStartObject(name);
+            w.WriteEndObject();
+            return;
+        }
         int chars = (bytes.Length + 2) / 3 * 4;
         char[]? rented = null;
         Span<char> text = chars <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(chars));
