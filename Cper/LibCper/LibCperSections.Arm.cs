@@ -39,7 +39,6 @@ internal sealed class LcArm : LibCperSection
         "AArch64 General Purpose Registers", "AArch64 EL1 Context Registers", "AArch64 EL2 Context Registers", "AArch64 EL3 Context Registers",
         "Miscellaneous System Register Structure",
     ]);
-    internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
     internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
     internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
     internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
