@@ -655,7 +655,8 @@ public sealed class GeneratedLayoutTests
         string[] ia32Checks = [Ia32X64CacheCheck.LayoutDef.Name, Ia32X64TlbCheck.LayoutDef.Name, Ia32X64BusCheck.LayoutDef.Name, Ia32X64MsCheck.LayoutDef.Name];
         // The ARM cache/TLB/bus error information is an error-information entry's bytes 8-15 read by its kind:
         // ArmProcessorSection.ErrorInformationField(kind) carries its bit fields into the entry the ARM rows and snapshots
-        // hold, and ArmLibCperWalkTests and the libcper pairs hold its libcper members.
+        // hold, and the libcper pairs hold its libcper members (fixtures/libcper-walk arm-bus-error and arm-bus-access-mode
+        // the bus members, libcper's own output).
         string[] armInfo = [ArmCacheErrorInformation.LayoutDef.Name, ArmTlbErrorInformation.LayoutDef.Name, ArmBusErrorInformation.LayoutDef.Name];
         string[] elsewhere = [.. armRas, .. cxl, .. xpf, .. ia32Checks, .. armInfo, NvidiaRegister.LayoutDef.Name, ArmErrorInfo.LayoutDef.Name, ArmContextInfo.LayoutDef.Name, Ia32X64ErrorInfo.LayoutDef.Name, Ia32X64ContextInfo.LayoutDef.Name,
             NvidiaEventContext.LayoutDef.Name, NvidiaEventSection.InfoHeaderLayout.Name, NvidiaEventSection.CpuInfoLayout.Name, NvidiaEventSection.GpuInfoLayout.Name,

@@ -256,7 +256,7 @@ public static class LibCperJsonWriter
             writer.WriteEncoded(N.Type, family?.EncodedReadableName ?? LibCperNames.EncodedUnknown);
             writer.WriteEndObject();
             if ((d.ValidationBits & 0x1) != 0) writer.WriteGuid(N.FruId, d.Bytes.Slice(CperSectionDescriptor.FruIdOffset, 16));
-            if ((d.ValidationBits & 0x2) != 0 && Lc.UntrustedLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
+            if ((d.ValidationBits & 0x2) != 0 && Lc.PrintableLength(d.FruTextBytes) is int fru and >= 0) writer.WriteString(N.FruText, d.FruTextBytes[..fru]);
             WriteSeverity(writer, d.Severity);
             writer.WriteEndObject();
             if (!HasBody(view, i)) break;

@@ -423,7 +423,7 @@ internal sealed class LibCperMap : LibCperSection
                 case LcKind.ErrorStatus: Lc.WriteErrorStatus(w, m.Encoded, m.Value(body)); break;
                 case LcKind.Name: w.WriteEncoded(m.Encoded, m.Names!.EncodedNameOf(m.Value(body))); break;
                 case LcKind.Untrusted:
-                    if (Lc.UntrustedLength(body.Slice(m.Field!.Offset, m.Field.Size)) is int n and >= 0) w.WriteString(m.Encoded, body.Slice(m.Field.Offset, n));
+                    if (Lc.PrintableLength(body.Slice(m.Field!.Offset, m.Field.Size)) is int n and >= 0) w.WriteString(m.Encoded, body.Slice(m.Field.Offset, n));
                     break;
                 case LcKind.Base64: w.WriteBase64String(m.Encoded, body.Slice(m.Field!.Offset, m.Field.Size)); break;
                 case LcKind.Guid: w.WriteGuid(m.Encoded, body.Slice(m.Field!.Offset, 16)); break;

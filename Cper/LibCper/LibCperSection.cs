@@ -64,8 +64,13 @@ internal static class Lc
         return n;
     }
 
-    /// <summary>The length of the printable ASCII before the first NUL, or -1 when a non-printable byte comes first (libcper <c>add_untrusted_string</c>).</summary>
-    public static int UntrustedLength(ReadOnlySpan<byte> b)
+    /// <summary>
+    /// libcper's <c>cper_printable_string_length</c> (<c>cper-utils.c</c>), the one rule behind <c>add_untrusted_string</c>
+    /// and every text libcper bounds itself (FRU text, CPU brand string, ARM RAS user data, the NVIDIA signatures and
+    /// strings): the length before the first NUL when every byte before it is printable ASCII (0x20-0x7E), else -1; -1 too
+    /// when the text is empty (a NUL first) or holds no NUL at all (it fills the field). -1 means libcper prints no member.
+    /// </summary>
+    public static int PrintableLength(ReadOnlySpan<byte> b)
     {
         int n = 0;
         for (; n < b.Length; n++)
@@ -74,7 +79,7 @@ internal static class Lc
             if (c == 0) break;
             if (c < 0x20 || c > 0x7E) return -1;
         }
-        return n;
+        return n == 0 || n == b.Length ? -1 : n;
     }
 
     public static ulong FromBits(JsonNode? node, params string[] names)

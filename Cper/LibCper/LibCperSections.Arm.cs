@@ -39,7 +39,6 @@ internal sealed class LcArm : LibCperSection
         "AArch64 General Purpose Registers", "AArch64 EL1 Context Registers", "AArch64 EL2 Context Registers", "AArch64 EL3 Context Registers",
         "Miscellaneous System Register Structure",
     ]);
-    internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
     internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
     internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
     internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
@@ -344,9 +343,18 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
-    /// <summary><c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it).</summary>
+    /// <summary>
+    /// <c>{"data": base64}</c>, the text escaped as a string value is (as libcper's tree wrote it); <c>{}</c> for no bytes
+    /// (libcper's <c>add_binary_base64</c> adds nothing for a length of 0: an unknown context with RegisterArraySize 0).
+    /// </summary>
     private static void WriteBase64(LcWriter w, JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
+        if (bytes.IsEmpty)
+        {
+            w.WriteStartObject(name);
+            w.WriteEndObject();
+            return;
+        }
         int chars = (bytes.Length + 2) / 3 * 4;
         char[]? rented = null;
         Span<char> text = chars <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(chars));

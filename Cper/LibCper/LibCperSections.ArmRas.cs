@@ -164,8 +164,10 @@ internal sealed class LcArmRas : LibCperSection
         var user = v.UserData;
         if (PrintableLength(user) is int userLength and > 0) w.WriteString(s_userDataName, user[..userLength]);
         w.WriteStartArray(s_syndromes);
-        foreach (var d in v.SyndromesOf(new ArmRasSection.Parts(v.ErrorSyndromeOffset, syndromeCount, 0, 0, false, default)))
+        // The syndromes from their offset, 72 bytes each (ReadNode checked that they lie in the body).
+        for (int i = 0, at = v.ErrorSyndromeOffset; i < syndromeCount; i++, at += ArmRasSection.SyndromeSize)
         {
+            var d = ArmRasSyndromeView.Of(body.Slice(at, ArmRasSection.SyndromeSize));
             w.WriteStartObject();
             LibCperMap.WriteMembers(w, d.RasExtension != 0 ? s_syndrome : s_syndromeWithoutMisc23, d.Bytes, 0);
             w.WriteEndObject();
@@ -175,17 +177,6 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
-    }
-
-    /// <summary>
-    /// libcper's <c>cper_printable_string_length</c> over the 16 user-data bytes: the printable ASCII before the first NUL,
-    /// -1 when a non-printable byte comes first or no NUL ends it within the 16 bytes; 0 (nothing printed either) for an
-    /// empty string.
-    /// </summary>
-    private static int PrintableLength(ReadOnlySpan<byte> b)
-    {
-        int n = UntrustedLength(b);
-        return n == b.Length ? -1 : n;
     }
 
     /// <summary>

@@ -70,18 +70,24 @@ internal static class LcDmar
 internal static class LcVariable
 {
     private static readonly StructDef s_ccix = CcixPerSection.HeaderLayout, s_cxl = CxlComponentEventSection.HeaderLayout, s_pci = PciComponentErrorSection.HeaderLayout;
+    private static readonly FieldDef s_ccixLength = F(s_ccix, "length"); // CCIX PER Length, looked up once
     private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data"), s_first = JsonEncodedText.Encode("firstHalf"), s_second = JsonEncodedText.Encode("secondHalf");
 
     /// <summary>A Length field that covers the header and lies within the body (the models refuse any other, as libcper does).</summary>
-    private static LcCheck LengthFits(StructDef layout) => body => F(layout, "length").ReadValue(body) is var l && l >= (ulong)layout.Size && l <= (ulong)body.Length;
+    private static LcCheck LengthFits(StructDef layout)
+    {
+        var length = F(layout, "length"); // looked up once, not per record
+        return body => length.ReadValue(body) is var l && l >= (ulong)layout.Size && l <= (ulong)body.Length;
+    }
 
     /// <summary>The log between the header and Length as base64 (inside <c>{"data": …}</c> when <paramref name="inData"/>), left out when empty.</summary>
     private static LcMember Log(string name, StructDef layout, string flag, bool inData)
     {
         var encoded = JsonEncodedText.Encode(name);
+        var length = F(layout, "length"); // looked up once, not per record
         return Tail(name, layout, flag, (w, body, valid) =>
         {
-            int end = (int)F(layout, "length").ReadValue(body);
+            int end = (int)length.ReadValue(body);
             if (end <= layout.Size) return; // no log (a CCIX Length below the header: libcper's remaining length is not positive)
             var log = body[layout.Size..end];
             if (!inData) { w.WriteBase64String(encoded, log); return; }
@@ -109,8 +115,8 @@ internal static class LcVariable
     {
         Message = "A CCIX PER Log Error occurred",
         // libcper refuses only a Length beyond the body: one below the 16-byte header is shown, with no log (docs/libcper-compat.md).
-        Accepts = body => F(s_ccix, "length").ReadValue(body) <= (ulong)body.Length,
-        LengthField = F(s_ccix, "length"),
+        Accepts = body => s_ccixLength.ReadValue(body) <= (ulong)body.Length,
+        LengthField = s_ccixLength,
         TailLength = LogLength(s_ccix, "ccixPERLog", false),
     };
 

@@ -31,7 +31,7 @@ internal sealed class LcNvidia : LibCperSection
     /// <inheritdoc/>
     /// <remarks>
     /// libcper's rules (<c>sections/cper-section-nvidia.c</c>, <c>cper_section_nvidia_to_ir</c>): a body under the 32-byte
-    /// header is refused; the signature member only when <see cref="PrintableLength"/> accepts it; the entries are chosen by
+    /// header is refused; the signature member only when <see cref="Lc.PrintableLength"/> accepts it; the entries are chosen by
     /// the raw signature's prefix (<c>get_index</c>: <c>strncmp</c> with "CMET-INFO", then "FWERROR", else plain registers),
     /// whether or not the signature is printable; each of Number of registers entries is written when the body holds it
     /// whole, else <c>null</c> (nothing is read past the body).
@@ -136,23 +136,6 @@ internal sealed class LcNvidia : LibCperSection
             var text = e.Slice(f.Offset, f.Size);
             if (PrintableLength(text) is int n and >= 0) w.WriteString(encoded, text[..n]);
         }, static (_, _) => 0);
-    }
-
-    /// <summary>
-    /// libcper's <c>cper_printable_string_length</c> (<c>cper-utils.c</c>), which <c>add_untrusted_string</c> and the NVIDIA
-    /// messages use: the length before the first NUL when every byte before it is printable ASCII (0x20-0x7E), else -1;
-    /// -1 too when the text is empty (a NUL first) or holds no NUL at all (it fills the field).
-    /// </summary>
-    internal static int PrintableLength(ReadOnlySpan<byte> b)
-    {
-        int n = 0;
-        for (; n < b.Length; n++)
-        {
-            byte c = b[n];
-            if (c == 0) break;
-            if (c < 0x20 || c > 0x7E) return -1;
-        }
-        return n == 0 || n == b.Length ? -1 : n;
     }
 
     private static void Append(Span<char> text, ref int n, string s)

@@ -108,7 +108,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         bool showInfo = layout is not null && infoSize >= NvidiaEventSection.InfoHeaderSize + layout.Size;
         if (showInfo && InfoAt + layout!.Size > body.Length) return false;
         var sig = body.Slice(s_signature.Offset, s_signature.Size);
-        int sigLength = LcNvidia.PrintableLength(sig);
+        int sigLength = Lc.PrintableLength(sig);
         Span<char> text = stackalloc char[64];
         int n = Put(text, 0, "A ");
         for (int i = 0; i < sigLength; i++) text[n++] = (char)sig[i];
@@ -197,7 +197,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
                         {
                             w.WriteNumber(s_xidCode, (int)BinaryPrimitives.ReadUInt32LittleEndian(d)); // add_int: signed 32-bit
                             var message = d.Slice(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize));
-                            w.WriteString(MessageName, LcNvidia.PrintableLength(message) is int m and >= 0 ? message[..m] : default);
+                            w.WriteString(MessageName, Lc.PrintableLength(message) is int m and >= 0 ? message[..m] : default);
                         }
                         break;
                     case 7:
@@ -247,7 +247,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
         var sig = header.Slice(s_signature.Offset, s_signature.Size);
-        if (LcNvidia.PrintableLength(sig) is int n and > 0) w.WriteString(s_signatureName, sig[..n]);
+        if (Lc.PrintableLength(sig) is int n and > 0) w.WriteString(s_signatureName, sig[..n]);
     }
 
     private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
@@ -308,7 +308,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         foreach (var (name, f) in s_initTexts)
         {
             var t = m.Slice(f.Offset, f.Size);
-            w.WriteString(name, LcNvidia.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
+            w.WriteString(name, Lc.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
         }
         w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
         w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);

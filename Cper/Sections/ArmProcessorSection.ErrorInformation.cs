@@ -14,8 +14,6 @@ internal sealed partial class ArmCacheErrorInformation : DeclaredBlock
 {
     private ArmCacheErrorInformation(ReadOnlySpan<byte> bytes) : base(bytes, 8) { }
 
-    /// <summary>Transaction types (Tables N-18 to N-20).</summary>
-    internal static readonly NameTable TransactionTypes = [new(0, "instruction"), new(1, "data access"), new(2, "generic")];
     private static readonly NameTable s_operations = [
         new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"),
         new(6, "prefetch"), new(7, "eviction"), new(8, "snooping"), new(9, "snooped"), new(10, "management"),
@@ -23,7 +21,7 @@ internal sealed partial class ArmCacheErrorInformation : DeclaredBlock
 
     [Field(0, 8, FieldKind.Bits, Label = "Cache error information")]
     [Bit("validationBits", 0, 16, Label = "Validation bits")]
-    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "Ia32X64CacheCheck.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcIa32X64.Transactions")]
     [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.CacheOps")]
     [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
     [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
@@ -46,7 +44,7 @@ internal sealed partial class ArmTlbErrorInformation : DeclaredBlock
 
     [Field(0, 8, FieldKind.Bits, Label = "TLB error information")]
     [Bit("validationBits", 0, 16, Label = "Validation bits")]
-    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "ArmCacheErrorInformation.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "Ia32X64CacheCheck.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcIa32X64.Transactions")]
     [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.TlbOps")]
     [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
     [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
@@ -62,27 +60,24 @@ internal sealed partial class ArmBusErrorInformation : DeclaredBlock
 {
     private ArmBusErrorInformation(ReadOnlySpan<byte> bytes) : base(bytes, 8) { }
 
-    private static readonly NameTable s_operations = [
-        new(0, "generic error"), new(1, "generic read"), new(2, "generic write"), new(3, "data read"), new(4, "data write"), new(5, "instruction fetch"), new(6, "prefetch"),
-    ];
-    private static readonly NameTable s_participation = [
-        new(0, "local processor originated request"), new(1, "local processor responded to request"), new(2, "local processor observed"), new(3, "generic"),
-    ];
+    // Transaction types, operations (0-6) and participation types: the IA32/X64 check tables, the same names (UEFI 2.10
+    // Table N-20 and N.2.4.2.3).
     // UEFI 2.10 N.2.4.4 (ARM bus error): 2 is reserved, 3 device memory (Linux cper-arm.c agrees).
     private static readonly NameTable s_addressSpace = [new(0, "external memory access"), new(1, "internal memory access"), new(2, "reserved"), new(3, "device memory access")];
     private static readonly NameTable s_accessMode = [new(0, "secure"), new(1, "normal")];
 
-    // libcper prints the access mode when bit 8 (time-out) is set, not bit 11 (a quirk LcArm places: "-accessMode").
+    // libcper prints the access mode when validation bit 8 (time-out) is set, not bit 11: LcArm's s_bus keys the
+    // accessMode member on the timeOut bit (fixtures/libcper-walk/arm-bus-access-mode).
     [Field(0, 8, FieldKind.Bits, Label = "Bus error information")]
     [Bit("validationBits", 0, 16, Label = "Validation bits")]
-    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "ArmCacheErrorInformation.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Transactions")]
-    [Bit("operation", 18, 4, Label = "Operation", Names = "s_operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.BusOps")]
+    [Bit("transactionType", 16, 2, Label = "Transaction type", Names = "Ia32X64CacheCheck.TransactionTypes", ValidBit = 0, LibCper = ":Pair", LibCperNames = "LibCper.LcIa32X64.Transactions")]
+    [Bit("operation", 18, 4, Label = "Operation", Names = "Ia32X64TlbCheck.Operations", ValidBit = 1, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.BusOps")]
     [Bit("level", 22, 3, Label = "Level", ValidBit = 2, LibCper = "")]
     [Bit("processorContextCorrupt", 25, 1, Label = "Processor context corrupt", ValidBit = 3, LibCper = ":Bool")]
     [Bit("corrected", 26, 1, Label = "Corrected", ValidBit = 4, LibCper = ":Bool")]
     [Bit("precisePc", 27, 1, Label = "Precise PC", ValidBit = 5, LibCper = "precisePC:Bool")]
     [Bit("restartablePc", 28, 1, Label = "Restartable PC", ValidBit = 6, LibCper = "restartablePC:Bool")]
-    [Bit("participationType", 29, 2, Label = "Participation type", Names = "s_participation", ValidBit = 7, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Participation")]
+    [Bit("participationType", 29, 2, Label = "Participation type", Names = "Ia32X64BusCheck.ParticipationTypes", ValidBit = 7, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.Participation")]
     [Bit("timeOut", 31, 1, Label = "Time out", ValidBit = 8, LibCper = "timedOut:Bool")]
     [Bit("addressSpace", 32, 2, Label = "Address space", Names = "s_addressSpace", ValidBit = 9, LibCper = ":Pair", LibCperNames = "LibCper.LcArm.AddressSpaces")]
     [Bit("memoryAttributes", 34, 9, Label = "Memory access attributes", ValidBit = 10, LibCper = "")]

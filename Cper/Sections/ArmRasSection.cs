@@ -209,8 +209,8 @@ public sealed partial class ArmRasSection : CperSectionBody
     internal static bool TryMeasureNode(ReadOnlySpan<byte> body, out Parts parts) => Measure(body, 0, out parts, auxiliary: false, errors: false, out _);
 
     /// <summary>
-    /// The node's parts, or (false) why they cannot be laid out in order: the one walk the decoder, the describer, the view
-    /// and the libcper writer share. With <paramref name="errors"/> false nothing is allocated (<paramref name="error"/>
+    /// The node's parts, or (false) why they cannot be laid out in order: the one walk the decoder, the describer and the
+    /// view share (the libcper writer reads the node as libcper does, LcArmRas.ReadNode). With <paramref name="errors"/> false nothing is allocated (<paramref name="error"/>
     /// stays null: the result is the flag); with it, <paramref name="error"/> says what did not fit. With
     /// <paramref name="auxiliary"/> false the auxiliary data is not walked.
     /// </summary>
@@ -779,9 +779,6 @@ public readonly ref partial struct ArmRasSectionView
 
     /// <summary>The error syndromes in order, without allocating (<c>foreach (var s in view.Syndromes)</c>).</summary>
     public SyndromeEnumerator Syndromes => new(_body, Node);
-
-    /// <summary>The syndromes of <paramref name="parts"/> (this body's, measured by the caller).</summary>
-    internal SyndromeEnumerator SyndromesOf(ArmRasSection.Parts parts) => new(_body, parts);
 
     /// <summary>The auxiliary data of <paramref name="parts"/> (this body's, measured by the caller; the view keeps its walk), or a view of nothing.</summary>
     internal ArmRasAuxiliaryDataView AuxiliaryDataOf(ArmRasSection.Parts parts)

@@ -54,9 +54,7 @@ public sealed partial class CxlProtocolErrorSection
     private void SetBytes(FieldDef field, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var destination = _header.AsSpan(field.Offset, field.Size);
-        destination.Clear();
-        value.AsSpan(0, Math.Min(value.Length, destination.Length)).CopyTo(destination);
+        field.WriteBytes(_header, value);
     }
 
     /// <summary>
