@@ -7,16 +7,18 @@
 #                   (default /tmp/libcper-build/cper-ndjson); libcper is never a dependency of the project or of CI.
 #   WORKDIR         default /tmp/libcper-walk; libcper's lines are kept there and reused while the corpus is unchanged.
 # libcper hangs on some mutated records: each record is given to it alone, with a 5 s bound (rc 124 is reported).
+# libcper's lines are rebuilt when the fixtures the corpus comes from (or mutate.py, or the harness) change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
 exe=$1; lc=${2:-/tmp/libcper-build/cper-ndjson}; w=${3:-/tmp/libcper-walk}
 mkdir -p "$w"
-if [ ! -f "$w/lc.done" ]; then
+stamp=$( (cat "$here/mutate.py" "$lc"; find "$repo/fixtures" \( -name '*.cperhex' -o -path '*/libcper-walk/*.hex' \) -type f | sort | xargs cat) | md5sum | cut -d' ' -f1)
+if [ "$(cat "$w/lc.done" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$w/rec" "$w/lc" "$w/fam"; mkdir -p "$w/lc"
   python3 "$here/mutate.py" "$repo" "$w"
   ls "$w"/rec/*.bin | xargs -P"$(nproc)" -I{} sh -c 'b=$(basename {} .bin); timeout 5 "$0" {} > "$1/lc/$b.json" 2>/dev/null; echo $? > "$1/lc/$b.rc"' "$lc" "$w"
   python3 "$here/linediff.py" --families "$w"
-  touch "$w/lc.done"
+  echo "$stamp" > "$w/lc.done"
 fi
 for bin in "$w"/fam/*.bin; do
   f=$(basename "$bin" .bin)
