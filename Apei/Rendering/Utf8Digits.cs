@@ -29,7 +29,7 @@ internal static class Utf8Digits
         return t;
     }
 
-    /// <summary>Number of decimal digits of <paramref name="value"/> (1 for 0).</summary>
+    /// <summary>Number of decimal digits of <paramref name="value"/> (0 for 0: callers write values below 10 themselves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CountDigits(ulong value)
     {

@@ -134,7 +134,7 @@ internal static class LcFixed
             {
                 n = Put(text, n, nodeText);
                 ulong v = node.ReadValue(body);
-                int count = Utf8Digits.CountDigits(v);
+                int count = v < 10 ? 1 : Utf8Digits.CountDigits(v); // CountDigits(0) is 0: one digit below 10
                 var digits = text.Slice(n, count);
                 for (int i = count - 1; i >= 0; i--, v /= 10) digits[i] = (char)('0' + (int)(v % 10));
                 n += count;
