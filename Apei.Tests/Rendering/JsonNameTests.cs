@@ -25,6 +25,9 @@ public class JsonNameTests
         if (pre) v.JsonOnly(n, "value <&>"); else v.JsonOnly(name, "value <&>");
         if (pre) v.JsonOnly(new JsonName(name + "2"), null); else v.JsonOnly(name + "2", null);
         if (pre) v.JsonOnly(new JsonName(name + "3"), new JsonName("value " + name)); else v.JsonOnly(name + "3", "value " + name); // a value encoded once too
+        // A derived text encoded once ('+' is escaped by the default encoder only: each encoder's own bytes), and null.
+        if (pre) v.Info(new JsonName(name + "4"), "Info", new JsonName("UEFI 2.3+ " + name)); else v.Info(name + "4", "Info", "UEFI 2.3+ " + name);
+        if (pre) v.Info(new JsonName(name + "5"), "Info", default); else v.Info(name + "5", "Info", (string?)null);
         v.EndObject();
         if (pre) v.BeginArray(new JsonName(name + "List"), "Array", 0, 0); else v.BeginArray(name + "List", "Array", 0, 0);
         if (pre) v.BeginObject(n, $"Element {1}", 0, 0); else v.BeginObject(name, $"Element {1}", 0, 0); // in an array: no name either way
@@ -63,6 +66,8 @@ public class JsonNameTests
             using var doc = JsonDocument.Parse(expected);
             Assert.Equal("value <&>", doc.RootElement.GetProperty(name).GetProperty(name).GetString());
             Assert.Equal("value " + name, doc.RootElement.GetProperty(name).GetProperty(name + "3").GetString());
+            Assert.Equal("UEFI 2.3+ " + name, doc.RootElement.GetProperty(name).GetProperty(name + "4").GetString());
+            Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty(name).GetProperty(name + "5").ValueKind);
             Assert.Equal(1, doc.RootElement.GetProperty(name + "List")[0].GetProperty("x").GetInt32());
         }
     }

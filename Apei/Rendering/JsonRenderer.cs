@@ -36,6 +36,7 @@ public sealed class JsonRenderer : StructureVisitor
     private static readonly Cache s_default = new(JavaScriptEncoder.Default), s_relaxed = new(JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     private readonly Cache? _cache;
     private readonly JavaScriptEncoder? _encoder;
+    private readonly int _nameEncoder; // which of a JsonName's encodings this renderer's encoder writes (0 default, 1 relaxed), or -1: neither
 
     private JsonEncodedText N(string name) => _cache is not null ? _cache.Text.Get(name) : JsonEncodedText.Encode(name, _encoder);
 
@@ -64,6 +65,7 @@ public sealed class JsonRenderer : StructureVisitor
         _s = new Utf8JsonWriterSink(writer);
         _encoder = writer.Options.Encoder;
         _cache = CacheFor(_encoder);
+        _nameEncoder = _cache == s_default ? 0 : _cache == s_relaxed ? 1 : -1;
     }
 
     /// <summary>
@@ -78,7 +80,7 @@ public sealed class JsonRenderer : StructureVisitor
         _s = _compact = new CompactJsonSink(output, encoder);
         _encoder = encoder;
         _cache = CacheFor(_encoder);
-        _encoderIndex = _cache == s_default ? 0 : _cache == s_relaxed ? 1 : -1; // CompiledJsonLayout.Encoders
+        _encoderIndex = _nameEncoder = _cache == s_default ? 0 : _cache == s_relaxed ? 1 : -1; // CompiledJsonLayout.Encoders
     }
 
     private static Cache? CacheFor(JavaScriptEncoder? encoder)
@@ -147,11 +149,12 @@ public sealed class JsonRenderer : StructureVisitor
     // Pop on an empty stack threw (Stack<T>.Pop) and still does: a walk that ends more than it began is a describer's bug.
     private (bool IsArray, int Errors) Pop() => _depth > 0 ? _containers[--_depth] : throw new InvalidOperationException("No container is open.");
 
-    // A name encoded when it was declared (JsonName), when this renderer's encoder writes it the same way; else from the cache.
-    private JsonEncodedText N(JsonName name) => name.Encoded is { } e && _cache is not null ? e : N(name.Text);
+    // A name encoded when it was declared (JsonName), for this renderer's encoder when it is one of the two a JsonName
+    // keeps (index _nameEncoder); else encoded here (from the cache or not, as a string name).
+    private JsonEncodedText N(JsonName name) => _nameEncoder >= 0 && name.Encoded(_nameEncoder) is { } e ? e : N(name.Text);
 
     // The same name's member prefix encoded once (,"name": for the compact sink), under the same condition; else null (write N(name)).
-    private byte[]? M(JsonName name) => _cache is not null ? name.Member : null;
+    private byte[]? M(JsonName name) => _nameEncoder >= 0 ? name.Member(_nameEncoder) : null;
 
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)
@@ -377,6 +380,9 @@ public sealed class JsonRenderer : StructureVisitor
         }
         else if (value is null) _s.Null(N(json)); else _s.String(N(json), value);
     }
+
+    /// <summary>A derived text that is a fixed text encoded once, under a name encoded once: written as <see cref="Info(string, string, string)"/> writes its texts, without encoding or a cache lookup per call.</summary>
+    public override void Info(JsonName json, string label, JsonName value) => JsonOnly(json, value);
 
     /// <inheritdoc/>
     public override void Info(string json, string label, long value)

@@ -702,9 +702,30 @@ internal sealed class CompactJsonSink : JsonSink
         return bytes.Length;
     }
 
-    // Within the entry's room (Utf8Digits.WriteDecimal writes a single digit, most flags, counts and enumeration values, first).
+    // Within the entry's room. Numbers below 1000 (most flags, counts, enumeration values, bit fields) are written here
+    // without a call: one digit, or one 16-bit copy of a pair from the table after the hundreds digit; larger ones by
+    // Utf8Digits.WriteDecimal (the same digits).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int FormatNumber(ulong v, int at) => Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
+    private int FormatNumber(ulong v, int at)
+    {
+        if (v >= 1000) return Utf8Digits.WriteDecimal(v, _chunk.AsSpan(at));
+        if ((uint)(at + 3) > (uint)_chunk.Length) ThrowPastBuffer(); // an entry's MaxBytes too small: a bug, never a write past the array
+        ref byte d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), at);
+        if (v < 10)
+        {
+            d = (byte)('0' + (uint)v);
+            return 1;
+        }
+        if (v < 100)
+        {
+            Utf8Digits.WritePair(ref d, (uint)v);
+            return 2;
+        }
+        uint hundreds = (uint)v / 100;
+        d = (byte)('0' + hundreds);
+        Utf8Digits.WritePair(ref Unsafe.Add(ref d, 1), (uint)v - hundreds * 100);
+        return 3;
+    }
 
     private int LowerHex(ReadOnlySpan<byte> raw, int at)
     {

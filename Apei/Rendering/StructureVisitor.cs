@@ -114,6 +114,14 @@ public abstract class StructureVisitor
     /// <summary>A derived text value (a GUID's name, the encoding assumed); null renders as JSON null.</summary>
     public abstract void Info(string json, string label, string? value);
 
+    /// <summary>
+    /// A derived text value that is a fixed text, under a name, both encoded once (<see cref="JsonName"/>: e.g. a layout's
+    /// or an encoding's description, so the JSON renderer writes the bytes without encoding or looking them up per record);
+    /// the default passes their <see cref="JsonName.Text"/> to <see cref="Info(string, string, string)"/>. A default
+    /// <paramref name="value"/> (no text) means null.
+    /// </summary>
+    public virtual void Info(JsonName json, string label, JsonName value) => Info(json.Text, label, value.Text);
+
     /// <summary>A derived number.</summary>
     public abstract void Info(string json, string label, long value);
 

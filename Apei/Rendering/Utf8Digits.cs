@@ -29,7 +29,7 @@ internal static class Utf8Digits
         return t;
     }
 
-    /// <summary>Number of decimal digits of <paramref name="value"/> (1 for 0).</summary>
+    /// <summary>Number of decimal digits of <paramref name="value"/> (0 for 0: callers write values below 10 themselves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CountDigits(ulong value)
     {
@@ -80,6 +80,11 @@ internal static class Utf8Digits
         }
         return n;
     }
+
+    /// <summary>Writes the two decimal digits of <paramref name="value"/> (0-99) at <paramref name="destination"/> as one 16-bit copy from the table; the caller has made room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WritePair(ref byte destination, uint value)
+        => Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(Pairs), (int)value * 2)));
 
     /// <summary>Writes a signed value in decimal (a '-' first when negative); room for 20 bytes needed.</summary>
     public static int WriteDecimal(long value, Span<byte> destination)

@@ -98,14 +98,9 @@ public sealed partial class ArmProcessorSection
         if (building)
             for (int i = 0; i < walk.ErrorInfoCount; i++) ErrorInfoLayout.Prefill(visitor, baseOffset + HeaderSize + i * ArmErrorInfo.Size, "errorInfo", i);
         var encoding = DetectEncoding(body, walk.ErrorInfoCount, options.ArmErrorTypes);
-        if (walk.ErrorInfoCount > 0) visitor.Info("typeEncoding", "Error type encoding assumed", ArmErrorInfo.Describe(encoding) + options.ArmErrorTypes switch
-        {
-            ArmErrorTypeMode.BitFlags => "",
-            ArmErrorTypeMode.Auto => " (detected from this section's values: auto)",
-            _ => " (chosen by the ARM error type setting)",
-        });
+        if (walk.ErrorInfoCount > 0) visitor.Info(s_typeEncodingName, "Error type encoding assumed", TypeEncodingText(encoding, options.ArmErrorTypes));
 
-        visitor.BeginArray("errorInfo", "Error information", baseOffset + HeaderSize, (long)walk.ErrorInfoCount * ArmErrorInfo.Size);
+        visitor.BeginArray(s_errorInfoName, "Error information", baseOffset + HeaderSize, (long)walk.ErrorInfoCount * ArmErrorInfo.Size);
         for (int i = 0; i < walk.ErrorInfoCount; i++)
         {
             int at = HeaderSize + i * ArmErrorInfo.Size;
@@ -117,7 +112,7 @@ public sealed partial class ArmProcessorSection
         bool contextsOk = walk.CountError is null;
         if (walk.ContextCount > 0)
         {
-            visitor.BeginArray("contextInfo", "Context information", baseOffset + pos, walk.Limit - pos);
+            visitor.BeginArray(s_contextInfoName, "Context information", baseOffset + pos, walk.Limit - pos);
             for (int j = 0; j < walk.ContextCount; j++)
             {
                 if (building) ContextHeaderLayout.Prefill(visitor, baseOffset + pos);
@@ -143,6 +138,35 @@ public sealed partial class ArmProcessorSection
         if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
     }
 
+    // The describer's member names and fixed texts, encoded once (JsonName: the JSON renderer writes their bytes, no
+    // name cache or text encoding per section or entry; other visitors receive the same strings).
+    private static readonly JsonName s_typeEncodingName = new("typeEncoding"), s_errorInfoName = new("errorInfo"),
+        s_contextInfoName = new("contextInfo"), s_registersName = new("registers"), s_kindName = new("kind");
+
+    // KindName of each ArmErrorKind (indexed by its value, as s_infoTails is).
+    private static readonly JsonName[] s_kindNames =
+    [
+        new(KindName(ArmErrorKind.Unknown)), new(KindName(ArmErrorKind.Cache)), new(KindName(ArmErrorKind.Tlb)),
+        new(KindName(ArmErrorKind.Bus)), new(KindName(ArmErrorKind.MicroArchitectural)), new(KindName(ArmErrorKind.Multiple)),
+    ];
+
+    // typeEncoding's text for each encoding (index: ArmErrorTypeEncoding) and how it was chosen (0: the bit-flags setting,
+    // 1: auto, 2: any other setting).
+    private static readonly JsonName[] s_typeEncodingTexts = [.. Enumerable.Range(0, 9).Select(i => new JsonName(ArmErrorInfo.Describe((ArmErrorTypeEncoding)(i / 3)) + (i % 3) switch
+    {
+        0 => "",
+        1 => " (detected from this section's values: auto)",
+        _ => " (chosen by the ARM error type setting)",
+    }))];
+
+    private static JsonName TypeEncodingText(ArmErrorTypeEncoding encoding, ArmErrorTypeMode mode)
+    {
+        int how = mode switch { ArmErrorTypeMode.BitFlags => 0, ArmErrorTypeMode.Auto => 1, _ => 2 };
+        // ArmErrorTypeSetting.Resolve gives one of the three encodings; any other value is described as bit flags, as Describe does.
+        int at = (uint)encoding <= (uint)ArmErrorTypeEncoding.LibCper ? (int)encoding : 0;
+        return s_typeEncodingTexts[3 * at + how];
+    }
+
     internal static ArmErrorTypeEncoding DetectEncoding(ReadOnlySpan<byte> body, int count, ArmErrorTypeMode mode)
     {
         Span<byte> types = count <= 256 ? stackalloc byte[256] : new byte[count]; // DecoderLimits keeps it at 256 unless raised
@@ -162,7 +186,7 @@ public sealed partial class ArmProcessorSection
         // Multiple Error to the physical fault address, the Error Information read as that kind (Tables N-18 to N-20,
         // its sub-fields validated by the value's own bits 0-15).
         s_infoHeads[(int)encoding].Describe(info, offset, visitor);
-        visitor.JsonOnly("kind", KindName(kind));
+        visitor.JsonOnly(s_kindName, s_kindNames[(int)kind]);
         if (ArmErrorTypeSetting.BitFlagWarning(type, encoding) is { } warning) visitor.Info("typeWarning", "Warning", warning);
         s_infoTails[(int)kind].Describe(info, offset, visitor);
         if (kind == ArmErrorKind.MicroArchitectural && StructDef.IsValid(ArmErrorInfo.ErrorInformationField, ErrorInfoLayout.ReadValidationBits(info)))
@@ -181,7 +205,7 @@ public sealed partial class ArmProcessorSection
         {
             if (layout is not null && type == (ushort)ArmRegisterContextType.MiscSystemRegister && array.Length % layout.Size == 0 && array.Length > 0)
             {
-                visitor.BeginArray("registers", "Registers", arrayOffset, array.Length);
+                visitor.BeginArray(s_registersName, "Registers", arrayOffset, array.Length);
                 for (int k = 0; k < array.Length; k += layout.Size)
                 {
                     visitor.BeginObject(null, "System register", arrayOffset + k, layout.Size);

@@ -759,10 +759,12 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         sb.Append("    /// <exception cref=\"global::ApeiKit.ApeiContentException\">Fewer than ").Append(least).Append(".</exception>\n");
         sb.Append("    public static void Describe(").Append(Span).Append(" body, long baseOffset, global::ApeiKit.StructureVisitor visitor)\n    {\n");
         sb.Append("        global::System.ArgumentNullException.ThrowIfNull(visitor);\n        CheckLength(body, baseOffset);\n");
+        // The whole layout's text is fixed: name and text encoded once (JsonName), so the JSON renderer writes their bytes per section.
         if (s.LayoutInfo is not null && s.ShortLayoutInfo is not null)
-            sb.Append("        visitor.Info(\"layout\", \"Layout\", body.Length >= ").Append(I(size)).Append(" ? ").Append(Lit(s.LayoutInfo)).Append(" : ").Append(Interpolated(s.ShortLayoutInfo)).Append(");\n");
+            sb.Append("        if (body.Length >= ").Append(I(size)).Append(") visitor.Info(s_generatedLayoutName, \"Layout\", s_generatedLayoutInfo);\n")
+              .Append("        else visitor.Info(\"layout\", \"Layout\", ").Append(Interpolated(s.ShortLayoutInfo)).Append(");\n");
         else if (s.LayoutInfo is not null)
-            sb.Append("        if (body.Length >= ").Append(I(size)).Append(") visitor.Info(\"layout\", \"Layout\", ").Append(Lit(s.LayoutInfo)).Append(");\n");
+            sb.Append("        if (body.Length >= ").Append(I(size)).Append(") visitor.Info(s_generatedLayoutName, \"Layout\", s_generatedLayoutInfo);\n");
         else if (s.ShortLayoutInfo is not null)
             sb.Append("        if (body.Length < ").Append(I(size)).Append(") visitor.Info(\"layout\", \"Layout\", ").Append(Interpolated(s.ShortLayoutInfo)).Append(");\n");
         string label = Lit(s.TrailingLabel);
@@ -775,6 +777,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         else sb.Append("        const int used = ").Append(I(size)).Append(";\n");
         sb.Append("        LayoutDef.Describe(body[..used], baseOffset, visitor);\n");
         sb.Append("        if (body.Length > used) visitor.Data(\"trailingBytes\", ").Append(label).Append(", baseOffset + used, body[used..]);\n    }\n\n");
+        if (s.LayoutInfo is not null)
+            sb.Append("    private static readonly global::ApeiKit.JsonName s_generatedLayoutName = new(\"layout\"), s_generatedLayoutInfo = new(").Append(Lit(s.LayoutInfo)).Append(");\n\n");
         sb.Append("    private static void CheckLength(").Append(Span).Append(" body, long baseOffset)\n    {\n");
         sb.Append("        if (body.Length < ").Append(min).Append(") global::ApeiKit.ThrowHelper.ThrowTruncated(").Append(Lit(name))
           .Append(", baseOffset, ").Append(min).Append(", body.Length);\n    }\n");
