@@ -75,7 +75,7 @@ namespace ApeiKit.Declarations
         public int ParentValidBit { get; set; } = -1;
     }
 
-    /// <summary>An interface whose <see cref="FieldAttribute"/> properties are shared by the layouts implementing it.</summary>
+    /// <summary>An interface whose <see cref="FieldAttribute"/> properties are shared by the layouts implementing it (and whose <see cref="BitAttribute"/> lines a field's <c>BitsFrom</c> may name).</summary>
     [global::System.AttributeUsage(global::System.AttributeTargets.Interface, Inherited = false)]
     [global::Microsoft.CodeAnalysis.Embedded]
     internal sealed class LayoutFragmentAttribute : global::System.Attribute
@@ -116,6 +116,8 @@ namespace ApeiKit.Declarations
         public string? Flags { get; set; }
         /// <summary>Name of an IReadOnlyList&lt;BitFieldDef&gt; member (instead of <see cref="BitAttribute"/>s).</summary>
         public string? Bits { get; set; }
+        /// <summary>Name of a property ("Type.Member", e.g. on a <see cref="LayoutFragmentAttribute"/> interface) whose <see cref="BitAttribute"/> lines this field takes as if written in place, with its own, in bit order.</summary>
+        public string? BitsFrom { get; set; }
         /// <summary>Name of a Func&lt;Guid, string?&gt; member, or of a static method <c>string? M(Guid)</c>, naming GUID values.</summary>
         public string? Guids { get; set; }
         /// <summary>Name of a FieldDerivation member.</summary>

@@ -33,6 +33,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     /// <summary>APK004: a declaration the generator cannot implement.</summary>
     public static readonly DiagnosticDescriptor Unsupported = new("APK004", "Unsupported layout declaration",
         "{0}", Category, DiagnosticSeverity.Error, true);
+    /// <summary>APK008: bit fields of one Bits field overlap (its own [Bit] lines or those its BitsFrom gives).</summary>
+    public static readonly DiagnosticDescriptor BitOverlap = new("APK008", "Bit fields overlap",
+        "Bit field '{0}' (bits {1}-{2}) overlaps bit field '{3}' (bits {4}-{5}) of '{6}'", Category, DiagnosticSeverity.Error, true);
     /// <summary>APK005: one validation bit, two names.</summary>
     public static readonly DiagnosticDescriptor BitNamedTwice = new("APK005", "Validation bit named twice",
         "Validation bit {0} of '{1}' is named both '{2}' and '{3}'", Category, DiagnosticSeverity.Error, true);
@@ -82,6 +85,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public int Bit, Width, ValidBit = -1;
         public string? Names, ValidationName, LibCper, LibCperNames;
         public bool IsCount, IsBcd;
+        // A BitsFrom line: its names are looked up where it is declared (the fragment's file), not at the field.
+        public SyntaxTree? Scope;
+        public int ScopePosition;
     }
 
     // The section scaffolding a [Layout(SectionGuid = ...)] asks for.
@@ -96,7 +102,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     {
         public string Prop = "", Type = "", Access = "public", Json = "", Label = "", Kind = "";
         public int Offset, Size, ValidBit = -1;
-        public string? Unit, Names, Flags, Bits, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
+        public string? Unit, Names, Flags, Bits, BitsFrom, Guids, Derive, SpillTo, ValidationName, Fragment, LibCper, LibCperNames, LibCperObject;
         public string? Nested, NestedLayout; public INamedTypeSymbol? NestedType; // LayoutGenerator.Nested.cs
         public bool Inline; public string? InlineType; public List<Field>? InlineParts; // LayoutGenerator.Variant.cs
         public int SpillBit, SpillWidth;
@@ -207,10 +213,13 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             // none of the declaration's usings, and a name is never copied as written.
             var fieldModel = f.Scope is null || f.Scope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(f.Scope);
             int fieldPosition = f.Scope is null ? position : f.ScopePosition;
-            string? Check(string? member, string what)
+            MergeBitsFrom(f, fieldModel, fieldPosition, diags, attrLocation);
+            string? Check(string? member, string what, Sub? sub = null)
             {
                 if (member is null) return null;
-                var symbol = Resolve(fieldModel, fieldPosition, member, guidNamer: what == "Guids");
+                var symbol = sub?.Scope is { } subScope
+                    ? Resolve(subScope == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(subScope), sub.ScopePosition, member)
+                    : Resolve(fieldModel, fieldPosition, member, guidNamer: what == "Guids");
                 if (symbol is null)
                 {
                     diags.Add(new Diag(UnknownName, f.Location ?? attrLocation, member, what, f.Prop.Length > 0 ? f.Prop : f.Json));
@@ -223,9 +232,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             f.Bits = Check(f.Bits, "Bits");
             f.Guids = Check(f.Guids, "Guids");
             f.Derive = Check(f.Derive, "Derive");
-            foreach (var sub in f.Subs) sub.Names = Check(sub.Names, "the Names of bit '" + sub.Json + "'");
+            foreach (var sub in f.Subs) sub.Names = Check(sub.Names, "the Names of bit '" + sub.Json + "'", sub);
             f.LibCperNames = Check(f.LibCperNames, "LibCperNames");
-            foreach (var sub in f.Subs) sub.LibCperNames = Check(sub.LibCperNames, "the LibCperNames of bit '" + sub.Json + "'");
+            foreach (var sub in f.Subs) sub.LibCperNames = Check(sub.LibCperNames, "the LibCperNames of bit '" + sub.Json + "'", sub);
             foreach (var problem in LibCperProblems(f)) diags.Add(new Diag(Unsupported, f.Location ?? attrLocation, problem));
             if (f.SpillTo is not null)
             {
@@ -349,6 +358,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             Names = Named(a, "Names") as string,
             Flags = Named(a, "Flags") as string,
             Bits = Named(a, "Bits") as string,
+            BitsFrom = Named(a, "BitsFrom") as string,
             Guids = Named(a, "Guids") as string,
             Derive = Named(a, "Derive") as string,
             SpillTo = Named(a, "SpillTo") as string,
@@ -371,11 +381,19 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             f.Scope = declaring.SyntaxTree;
             f.ScopePosition = declaring.Span.Start;
         }
+        ReadBits(p, f.Subs);
+        if ((f.Subs.Count > 0 || f.BitsFrom is not null) && f.Bits is not null)
+            diags.Add(new Diag(Unsupported, f.Location, $"'{p.Name}' gives both Bits and [Bit] attributes"));
+        fields.Add(f);
+    }
+
+    private static void ReadBits(IPropertySymbol p, List<Sub> subs, SyntaxTree? scope = null, int scopePosition = 0)
+    {
         foreach (var b in p.GetAttributes())
         {
             if (b.AttributeClass?.ToDisplayString() != Attributes.Bit) continue;
             string json = Str(b.ConstructorArguments[0]) ?? "";
-            f.Subs.Add(new Sub
+            subs.Add(new Sub
             {
                 Json = json,
                 Bit = b.ConstructorArguments[1].Value is int bit ? bit : 0,
@@ -388,11 +406,39 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                 ValidationName = Named(b, "ValidationName") as string,
                 LibCper = Named(b, "LibCper") as string,
                 LibCperNames = Named(b, "LibCperNames") as string,
+                Scope = scope,
+                ScopePosition = scopePosition,
             });
         }
-        if (f.Subs.Count > 0 && f.Bits is not null)
-            diags.Add(new Diag(Unsupported, f.Location, $"'{p.Name}' gives both Bits and [Bit] attributes"));
-        fields.Add(f);
+    }
+
+    // BitsFrom = "Type.Member": the [Bit] lines on that member (declared once, e.g. on a [LayoutFragment] interface's
+    // property) join the field's own, in bit order, as if written in place; the member is resolved through the semantic
+    // model where the field stands (APK003 when it is not a property with [Bit] lines), the lines' names where the member
+    // stands, and lines that overlap are APK008.
+    private static void MergeBitsFrom(Field f, SemanticModel model, int position, List<Diag> diags, Location? fallback)
+    {
+        if (f.BitsFrom is null) return;
+        var from = Resolve(model, position, f.BitsFrom) as IPropertySymbol;
+        var declaring = from?.DeclaringSyntaxReferences.FirstOrDefault();
+        var shared = new List<Sub>();
+        if (from is not null && declaring is not null) ReadBits(from, shared, declaring.SyntaxTree, declaring.Span.Start);
+        if (shared.Count == 0)
+        {
+            diags.Add(new Diag(UnknownName, f.Location ?? fallback, f.BitsFrom, "BitsFrom", f.Prop));
+            return;
+        }
+        f.Subs.AddRange(shared);
+        var ordered = f.Subs.OrderBy(x => x.Bit).ToList(); // stable: lines at one bit keep their order
+        f.Subs.Clear();
+        f.Subs.AddRange(ordered);
+        for (int i = 1; i < f.Subs.Count; i++)
+        {
+            var a = f.Subs[i - 1];
+            var b = f.Subs[i];
+            if (b.Bit < a.Bit + a.Width)
+                diags.Add(new Diag(BitOverlap, f.Location ?? fallback, b.Json, I(b.Bit), I(b.Bit + b.Width - 1), a.Json, I(a.Bit), I(a.Bit + a.Width - 1), f.Prop));
+        }
     }
 
     private static object? Named(AttributeData a, string name)
