@@ -84,13 +84,10 @@ public sealed partial class GeneratorDiagnosticTests
 
 /// <summary>
 /// The declarations name their GUID namers directly (<c>Guids = "CperGuids.SectionName"</c>): no static
-/// <c>Func&lt;Guid, string?&gt;</c> member is declared only to restate a method for the generator. The ones left are in
-/// files other branches own this round (ARM RAS, CXL, IA32/X64); the set may shrink, never grow.
+/// <c>Func&lt;Guid, string?&gt;</c> member is declared only to restate a method for the generator.
 /// </summary>
 public sealed class GuidNamerMembersTests
 {
-    private static readonly string[] StillWrapped = ["ApeiKit.Cper.ArmRasKeyValuePair.s_sectionNames", "ApeiKit.Cper.CxlEventRecordHeader.SectionNames", "ApeiKit.Cper.Ia32X64ErrorInfo.CheckTypeNames"];
-
     [Fact]
     public void No_declaration_wraps_a_guid_namer_in_a_delegate_member()
     {
@@ -101,9 +98,12 @@ public sealed class GuidNamerMembersTests
             .SelectMany(t => t.GetFields(Static).Where(f => f.FieldType == typeof(Func<Guid, string?>) && !f.Name.Contains('<', StringComparison.Ordinal)).Select(f => $"{t.FullName}.{f.Name}")
                 .Concat(t.GetProperties(Static).Where(p => p.PropertyType == typeof(Func<Guid, string?>)).Select(p => $"{t.FullName}.{p.Name}")))
             .ToList();
-        Assert.All(wrapped, name => Assert.Contains(name, StillWrapped));
-        // The two this round changed are named by the method, the same delegate as before.
+        Assert.Empty(wrapped);
+        // Each declaration that named a wrapper is named by the method: the same delegate as before.
         Assert.Equal<Func<Guid, string?>>(ApeiKit.Cper.CperGuids.SectionName, ApeiKit.Cper.FirmwareErrorRecordReferenceSection.LayoutDef.Find("recordIdentifierGuid")!.GuidNames);
         Assert.Equal<Func<Guid, string?>>(ApeiKit.Cper.CperSectionRegistry.GuidName, ApeiKit.Ghes.GenericErrorStatus.EntryLayout.Find("sectionType")!.GuidNames);
+        Assert.Equal<Func<Guid, string?>>(ApeiKit.Cper.CperGuids.SectionName, ApeiKit.Cper.ArmRasKeyValuePair.LayoutDef.Find("key")!.GuidNames);
+        Assert.Equal<Func<Guid, string?>>(ApeiKit.Cper.CperGuids.SectionName, ApeiKit.Cper.CxlEventRecordHeader.LayoutDef.Find("eventRecordIdentifier")!.GuidNames);
+        Assert.Equal<Func<Guid, string?>>(ApeiKit.Cper.CperGuids.ProcessorCheckName, ApeiKit.Cper.Ia32X64ErrorInfo.LayoutDef.Find("errorType")!.GuidNames);
     }
 }

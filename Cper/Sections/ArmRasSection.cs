@@ -729,10 +729,8 @@ public sealed partial class ArmRasKeyValuePair : DeclaredBlock
     /// <summary>A copy of <paramref name="bytes"/> (shorter input is zero-filled, longer input is cut to the pair).</summary>
     public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) : base(bytes, ArmRasSection.PairSize) { }
 
-    private static readonly Func<Guid, string?> s_sectionNames = CperGuids.SectionName;
-
     /// <summary>Key (a GUID; its name shown where it is a known section type).</summary>
-    [Field(0, 16, FieldKind.Guid, Guids = nameof(s_sectionNames))] public partial Guid Key { get; }
+    [Field(0, 16, FieldKind.Guid, Guids = "CperGuids.SectionName")] public partial Guid Key { get; }
     /// <summary>Value.</summary>
     [Field(16, 8, FieldKind.Hex)] public partial ulong Value { get; }
 }

@@ -13,7 +13,7 @@ namespace ApeiKit.Cper;
 internal interface ICxlEventRecordHeader
 {
     /// <summary>Event Record Identifier: the record's type GUID (general media, DRAM, memory module, ...).</summary>
-    [Field(0, 16, FieldKind.Guid, Guids = "CxlEventRecordHeader.SectionNames")] Guid EventRecordIdentifier { get; }
+    [Field(0, 16, FieldKind.Guid, Guids = "CperGuids.SectionName")] Guid EventRecordIdentifier { get; }
     /// <summary>Event Record Length (bytes).</summary>
     [Field(16, 1, FieldKind.UInt, Unit = "bytes")] byte EventRecordLength { get; }
     /// <summary>Event Record Flags: severity (bits 1:0), permanent condition, maintenance needed, performance degraded, hardware replacement needed.</summary>
@@ -57,7 +57,6 @@ internal interface ICxlMemoryEvent
 [Layout("CXL event record", CxlComponentEventSection.CommonHeaderSize, "CXL 2.0 8.2.9.1.1, Table 153")]
 public sealed partial class CxlEventRecordHeader : DeclaredBlock, ICxlEventRecordHeader
 {
-    internal static Func<Guid, string?> SectionNames { get; } = CperGuids.SectionName;
     internal static NameTable Severities { get; } = [new(0, "informational"), new(1, "warning"), new(2, "failure"), new(3, "fatal")];
     internal static FlagTable MemoryEventDescriptors { get; } = [new(0, "uncorrectableEvent"), new(1, "thresholdEvent"), new(2, "poisonListOverflow")];
     internal static NameTable TransactionTypes { get; } = [

@@ -268,7 +268,7 @@ public sealed partial class Ia32X64ErrorInfo
     // type's bit fields (Ia32X64ProcessorSection.CheckInfoField).
 
     /// <summary>Error structure type GUID.</summary>
-    [Field(0, 16, FieldKind.Guid, Guids = nameof(CheckTypeNames), Label = "Error type")]
+    [Field(0, 16, FieldKind.Guid, Guids = "CperGuids.ProcessorCheckName", Label = "Error type")]
     public Guid ErrorType
     {
         get => new(_bytes.AsSpan(ErrorTypeField.Offset, ErrorTypeField.Size));
@@ -287,8 +287,6 @@ public sealed partial class Ia32X64ErrorInfo
     [Field(48, 8, FieldKind.Hex, ValidBit = 3, Label = "Responder ID", LibCper = "")] public partial ulong ResponderId { get; set; }
     /// <summary>Instruction pointer (sets validation bit 4).</summary>
     [Field(56, 8, FieldKind.Hex, ValidBit = 4, Label = "Instruction pointer", LibCper = "")] public partial ulong InstructionPointer { get; set; }
-
-    private static Func<Guid, string?> CheckTypeNames { get; } = CperGuids.ProcessorCheckName;
 
     private ulong Get(FieldDef f) => f.ReadValue(_bytes);
 
