@@ -10,7 +10,9 @@
 # libcper's lines are rebuilt when the fixtures the corpus comes from (or mutate.py, or the harness) change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); repo=$(cd "$here/../.." && pwd)
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then echo "usage: $0 APEIKIT_EXE [LIBCPER_NDJSON] [WORKDIR] (APEIKIT_EXE: an apeikit executable; see the comment at the top)" >&2; exit 2; fi
 exe=$1; lc=${2:-/tmp/libcper-build/cper-ndjson}; w=${3:-/tmp/libcper-walk}
+[ -x "$lc" ] || { echo "$0: no libcper harness at $lc (build it with benchmarks/side-by-side.sh --libcper, or name it)" >&2; exit 2; }
 mkdir -p "$w"
 stamp=$( (cat "$here/mutate.py" "$lc"; find "$repo/fixtures" \( -name '*.cperhex' -o -path '*/libcper-walk/*.hex' \) -type f | sort | xargs cat) | md5sum | cut -d' ' -f1)
 if [ "$(cat "$w/lc.done" 2>/dev/null)" != "$stamp" ]; then
