@@ -84,8 +84,7 @@ public readonly ref struct CperRecordHeader
     public static bool TryRead(ReadOnlySpan<byte> source, out CperRecordHeader header)
     {
         if (source.Length < Size) { header = default; return false; }
-        _ = CperRecordHeaderDeclarationView.TryRead(source[..Size], out var fields); // 128 bytes hold the validation bits
-        header = new CperRecordHeader(fields);
+        header = new CperRecordHeader(CperRecordHeaderDeclarationView.Of(source[..Size]));
         return true;
     }
 

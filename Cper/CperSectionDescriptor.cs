@@ -66,8 +66,7 @@ public readonly ref struct CperSectionDescriptor
     public static bool TryRead(ReadOnlySpan<byte> source, out CperSectionDescriptor descriptor)
     {
         if (source.Length < Size) { descriptor = default; return false; }
-        _ = CperSectionDescriptorDeclarationView.TryRead(source[..Size], out var fields); // 72 bytes hold the validation bits
-        descriptor = new CperSectionDescriptor(fields);
+        descriptor = new CperSectionDescriptor(CperSectionDescriptorDeclarationView.Of(source[..Size]));
         return true;
     }
 

@@ -379,25 +379,25 @@ internal sealed class LcArm : LibCperSection
     {
         var m = new ArmProcessorSection();
         uint v = 0;
-        if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1; }
+        if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1u << MpidrBit; }
         if (o.ContainsKey("errorAffinity"))
         {
             // libcper's 32-bit ErrorAffinityLevel (see WriteHeader): the level byte and the 3 reserved bytes after it.
             uint level = (uint)Int32(Lc.M(o["errorAffinity"], "value"), 32);
             m.ErrorAffinityLevel = (byte)level;
             m.Reserved = [(byte)(level >> 8), (byte)(level >> 16), (byte)(level >> 24)];
-            v |= 2;
+            v |= 1u << AffinityBit;
         }
         m.Midr = U(o["midrEl1"]);
         uint running = 0;
-        if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 4; }
+        if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 1u << RunningBit; }
         if (o.ContainsKey("psciState")) m.PsciState = (uint)U(o["psciState"], 32);
         else running |= 1u << 31;
         m.RunningState = running;
         foreach (var e in o["errorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
         foreach (var c in o["contextInfo"] as JsonArray ?? []) m.ContextInfo.Add(ContextFrom(c as JsonObject ?? []));
         if (o["vendorSpecificInfo"] is JsonObject vs) m.VendorSpecificInfo = FromB64(vs["data"]);
-        if (o.ContainsKey("vendorSpecificInfo")) v |= 8;
+        if (o.ContainsKey("vendorSpecificInfo")) v |= 1u << VendorBit;
         m.ValidationBits = v;
         return m;
     }

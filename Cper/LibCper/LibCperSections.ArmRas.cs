@@ -162,7 +162,7 @@ internal sealed class LcArmRas : LibCperSection
         }
         w.WriteEndObject();
         var user = v.UserData;
-        if (PrintableLength(user) is int userLength and > 0) w.WriteString(s_userDataName, user[..userLength]);
+        if (PrintableLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
         w.WriteStartArray(s_syndromes);
         // The syndromes from their offset, 72 bytes each (ReadNode checked that they lie in the body).
         for (int i = 0, at = v.ErrorSyndromeOffset; i < syndromeCount; i++, at += ArmRasSection.SyndromeSize)

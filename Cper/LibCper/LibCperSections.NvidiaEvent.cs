@@ -247,7 +247,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
         var sig = header.Slice(s_signature.Offset, s_signature.Size);
-        if (Lc.PrintableLength(sig) is int n and > 0) w.WriteString(s_signatureName, sig[..n]);
+        if (Lc.PrintableLength(sig) is int n and >= 0) w.WriteString(s_signatureName, sig[..n]);
     }
 
     private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
