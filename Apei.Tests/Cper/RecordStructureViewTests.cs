@@ -86,28 +86,9 @@ public sealed class RecordStructureViewTests
         Assert.Equal(0xFEDC_BA98_7654_3210UL, h.PersistenceInformation);
         Assert.True(h.IsWheaCreator);
 
-        var s0 = Descriptor(bytes, 0);
-        var s1 = Descriptor(bytes, 1);
-        Assert.Equal(272u, s0.SectionOffset);
-        Assert.Equal(16u, s0.SectionLength);
-        Assert.Equal(0x0300, s0.Revision);
-        Assert.Equal(3, s0.ValidationBits);
-        Assert.Equal(1u, s0.Flags);
-        Assert.Equal(CperGuids.PlatformMemory, s0.SectionType);
-        Assert.Equal(CperGuids.PlatformMemory, new Guid(s0.SectionTypeBytes));
-        Assert.Equal(s_fru, s0.FruId);
-        Assert.Equal(1u, s0.Severity);
-        Assert.Equal("DIMM A1", s0.FruText);
-        Assert.Equal(288u, s1.SectionOffset);
-        Assert.Equal(8u, s1.SectionLength);
-        Assert.Equal(0x0201, s1.Revision);
-        Assert.Equal(0, s1.ValidationBits);
-        Assert.Equal(2u, s1.Flags);
-        Assert.Equal(CperGuids.PciExpress, s1.SectionType);
-        Assert.Equal(CperGuids.PciExpress, new Guid(s1.SectionTypeBytes));
-        Assert.Equal(Guid.Empty, s1.FruId);
-        Assert.Equal(3u, s1.Severity);
-        Assert.Equal("", s1.FruText);
+        // The two descriptors differ in every field, so a swapped accessor fails on one of them.
+        AssertDescriptor(bytes, 0, 272, 16, 0x0300, 3, 1, CperGuids.PlatformMemory, s_fru, 1, "DIMM A1");
+        AssertDescriptor(bytes, 1, 288, 8, 0x0201, 0, 2, CperGuids.PciExpress, Guid.Empty, 3, "");
 
         // Reading allocates nothing (the same accessors, summed so the walk has a result to check).
         ulong expected = Walk(bytes);
@@ -120,6 +101,22 @@ public sealed class RecordStructureViewTests
     {
         Assert.True(CperSectionDescriptor.TryRead(bytes.AsSpan(CperRecordView.DescriptorOffset(i)), out var d));
         return d;
+    }
+
+    private static void AssertDescriptor(byte[] bytes, int i, uint offset, uint length, ushort revision, byte validationBits, uint flags,
+        Guid type, Guid fru, uint severity, string fruText)
+    {
+        var d = Descriptor(bytes, i);
+        Assert.Equal(offset, d.SectionOffset);
+        Assert.Equal(length, d.SectionLength);
+        Assert.Equal(revision, d.Revision);
+        Assert.Equal(validationBits, d.ValidationBits);
+        Assert.Equal(flags, d.Flags);
+        Assert.Equal(type, d.SectionType);
+        Assert.Equal(type, new Guid(d.SectionTypeBytes));
+        Assert.Equal(fru, d.FruId);
+        Assert.Equal(severity, d.Severity);
+        Assert.Equal(fruText, d.FruText);
     }
 
     private static ulong Walk(byte[] bytes)

@@ -17,7 +17,6 @@ public sealed class JsonRenderer : StructureVisitor
 {
     private readonly JsonSink _s;
     private readonly CompactJsonSink? _compact; // _s when this renderer writes compact JSON itself
-    private readonly int _encoderIndex = -1; // which compiled layouts fit the encoder (CompiledJsonLayout.Encoders), or -1: none
     // The open containers: whether each is an array, and how many errors it holds (error, error2, ...). A plain array
     // and a depth, not a Stack<T> (its Push/Pop/Peek were 1% of a profile: version checks and no inlining in Native AOT).
     private (bool IsArray, int Errors)[] _containers = new (bool, int)[16];
@@ -36,7 +35,9 @@ public sealed class JsonRenderer : StructureVisitor
     private static readonly Cache s_default = new(JavaScriptEncoder.Default), s_relaxed = new(JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     private readonly Cache? _cache;
     private readonly JavaScriptEncoder? _encoder;
-    private readonly int _nameEncoder; // which of a JsonName's encodings this renderer's encoder writes (0 default, 1 relaxed), or -1: neither
+    // Which of the two encoders whose output is kept ahead (0 default, 1 relaxed: a JsonName's encodings, and the compiled
+    // layouts of CompiledJsonLayout.Encoders) this renderer's encoder is, or -1: neither.
+    private readonly int _encoderIndex;
 
     private JsonEncodedText N(string name) => _cache is not null ? _cache.Text.Get(name) : JsonEncodedText.Encode(name, _encoder);
 
@@ -64,8 +65,7 @@ public sealed class JsonRenderer : StructureVisitor
         Writer = writer;
         _s = new Utf8JsonWriterSink(writer);
         _encoder = writer.Options.Encoder;
-        _cache = CacheFor(_encoder);
-        _nameEncoder = _cache == s_default ? 0 : _cache == s_relaxed ? 1 : -1;
+        (_cache, _encoderIndex) = CacheFor(_encoder);
     }
 
     /// <summary>
@@ -79,13 +79,12 @@ public sealed class JsonRenderer : StructureVisitor
         ArgumentNullException.ThrowIfNull(output);
         _s = _compact = new CompactJsonSink(output, encoder);
         _encoder = encoder;
-        _cache = CacheFor(_encoder);
-        _encoderIndex = _nameEncoder = _cache == s_default ? 0 : _cache == s_relaxed ? 1 : -1; // CompiledJsonLayout.Encoders
+        (_cache, _encoderIndex) = CacheFor(_encoder);
     }
 
-    private static Cache? CacheFor(JavaScriptEncoder? encoder)
-        => encoder is null || ReferenceEquals(encoder, JavaScriptEncoder.Default) ? s_default
-            : ReferenceEquals(encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) ? s_relaxed : null;
+    private static (Cache? Cache, int Index) CacheFor(JavaScriptEncoder? encoder)
+        => encoder is null || ReferenceEquals(encoder, JavaScriptEncoder.Default) ? (s_default, 0)
+            : ReferenceEquals(encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) ? (s_relaxed, 1) : (null, -1);
 
     /// <summary>The writer given to the constructor, or null for a renderer that writes compact JSON itself.</summary>
     public Utf8JsonWriter? Writer { get; }
@@ -150,11 +149,11 @@ public sealed class JsonRenderer : StructureVisitor
     private (bool IsArray, int Errors) Pop() => _depth > 0 ? _containers[--_depth] : throw new InvalidOperationException("No container is open.");
 
     // A name encoded when it was declared (JsonName), for this renderer's encoder when it is one of the two a JsonName
-    // keeps (index _nameEncoder); else encoded here (from the cache or not, as a string name).
-    private JsonEncodedText N(JsonName name) => _nameEncoder >= 0 && name.Encoded(_nameEncoder) is { } e ? e : N(name.Text);
+    // keeps (index _encoderIndex); else encoded here (from the cache or not, as a string name).
+    private JsonEncodedText N(JsonName name) => _encoderIndex >= 0 && name.Encoded(_encoderIndex) is { } e ? e : N(name.Text);
 
     // The same name's member prefix encoded once (,"name": for the compact sink), under the same condition; else null (write N(name)).
-    private byte[]? M(JsonName name) => _nameEncoder >= 0 ? name.Member(_nameEncoder) : null;
+    private byte[]? M(JsonName name) => _encoderIndex >= 0 ? name.Member(_encoderIndex) : null;
 
     /// <inheritdoc/>
     public override void BeginObject(string? json, string label, long offset, long length)

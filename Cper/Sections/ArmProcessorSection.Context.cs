@@ -109,15 +109,7 @@ public sealed partial class ArmContextInfo
     public void SetRegister(string name, ulong value) => FindRegister(name).WriteValue(RegisterArray, value);
 
     private FieldDef FindRegister(string name)
-    {
-        var layout = ArmProcessorSection.RegisterLayout(RegisterContextType);
-        if (layout is null || layout.Size != RegisterArray.Length) throw new ArgumentException($"Register context type {RegisterContextType} with a {RegisterArray.Length}-byte array has no named registers.", nameof(name));
-        foreach (var f in layout.Fields)
-        {
-            if (string.Equals(f.Label, name, StringComparison.OrdinalIgnoreCase) || f.Json == name) return f;
-        }
-        throw new ArgumentException($"No register '{name}' in {layout.Name}.", nameof(name));
-    }
+        => SectionWalk.FindRegister(ArmProcessorSection.RegisterLayout(RegisterContextType), RegisterContextType, RegisterArray.Length, name);
 
     internal int WriteTo(Span<byte> destination)
     {

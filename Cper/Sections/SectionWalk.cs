@@ -12,6 +12,22 @@ internal static class SectionWalk
         => def.DescribeNested(structure, baseOffset, visitor, valid);
 
     /// <summary>
+    /// The register called <paramref name="name"/> (its label, any case, or its JSON name) in <paramref name="layout"/>, the
+    /// register layout of a processor context's type (IA32/X64 UEFI 2.10 N.2.4.2.2, ARM N.2.4.4), when the register array
+    /// is exactly that layout's size.
+    /// </summary>
+    /// <exception cref="ArgumentException">No layout for the type, an array of another size, or no such register.</exception>
+    public static FieldDef FindRegister(StructDef? layout, ushort registerContextType, int arrayLength, string name)
+    {
+        if (layout is null || layout.Size != arrayLength) throw new ArgumentException($"Register context type {registerContextType} with a {arrayLength}-byte array has no named registers.", nameof(name));
+        foreach (var f in layout.Fields)
+        {
+            if (string.Equals(f.Label, name, StringComparison.OrdinalIgnoreCase) || f.Json == name) return f;
+        }
+        throw new ArgumentException($"No register '{name}' in {layout.Name}.", nameof(name));
+    }
+
+    /// <summary>
     /// Starts a processor context-information structure (IA32/X64 UEFI 2.10 N.2.4.2.2, ARM N.2.4.4): an object named by
     /// its register context type (<paramref name="typeField"/> read from the header), then the header's fields.
     /// </summary>
