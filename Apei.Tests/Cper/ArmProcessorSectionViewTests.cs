@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using ApeiKit.Cper;
+using static ApeiKit.Tests.LibcperExample;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -30,10 +31,8 @@ public sealed class ArmProcessorSectionViewTests
         Assert.Equal(expected.GetProperty("contextInfoNum").GetUInt16(), view.ContextInfoNum);
         Assert.Equal(expected.GetProperty("sectionLength").GetUInt32(), view.DeclaredSectionLength);
         Assert.Equal(expected.GetProperty("midrEl1").GetUInt64(), view.Midr);
-        Assert.Equal(expected.TryGetProperty("errorAffinity", out var affinity), view.HasErrorAffinityLevel);
-        if (view.HasErrorAffinityLevel) Assert.Equal(affinity.GetProperty("value").GetByte(), view.ErrorAffinityLevel);
-        Assert.Equal(expected.TryGetProperty("mpidrEl1", out var mpidr), view.HasMpidr);
-        if (view.HasMpidr) Assert.Equal(mpidr.GetUInt64(), view.Mpidr);
+        AssertMemberWhenValid(expected, "errorAffinity", view.HasErrorAffinityLevel, view.ErrorAffinityLevel, "value");
+        AssertMemberWhenValid(expected, "mpidrEl1", view.HasMpidr, view.Mpidr);
         if (expected.TryGetProperty("psciState", out var psci)) Assert.Equal(psci.GetUInt32(), view.PsciState);
 
         // libcper writes its own Type encoding (1/2/4/8): the view reads the byte as stored.
@@ -45,12 +44,9 @@ public sealed class ArmProcessorSectionViewTests
             Assert.Equal(x.GetProperty("version").GetByte(), e.Version);
             Assert.Equal(x.GetProperty("length").GetByte(), e.Length);
             Assert.Equal(x.GetProperty("errorType").GetProperty("value").GetByte(), e.Type);
-            Assert.Equal(x.TryGetProperty("multipleError", out var multiple), e.HasMultipleError);
-            if (e.HasMultipleError) Assert.Equal(multiple.GetProperty("value").GetUInt16(), e.MultipleError);
-            Assert.Equal(x.TryGetProperty("virtualFaultAddress", out var va), e.HasVirtualFaultAddress);
-            if (e.HasVirtualFaultAddress) Assert.Equal(va.GetUInt64(), e.VirtualFaultAddress);
-            Assert.Equal(x.TryGetProperty("physicalFaultAddress", out var pa), e.HasPhysicalFaultAddress);
-            if (e.HasPhysicalFaultAddress) Assert.Equal(pa.GetUInt64(), e.PhysicalFaultAddress);
+            AssertMemberWhenValid(x, "multipleError", e.HasMultipleError, e.MultipleError, "value");
+            AssertMemberWhenValid(x, "virtualFaultAddress", e.HasVirtualFaultAddress, e.VirtualFaultAddress);
+            AssertMemberWhenValid(x, "physicalFaultAddress", e.HasPhysicalFaultAddress, e.PhysicalFaultAddress);
             if (x.TryGetProperty("errorInformation", out var info) && e.HasErrorInformation)
             {
                 // Tables N-18/N-19: level in bits 22-24, valid when the value's own bit 2 is set.

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using ApeiKit.Cper;
+using static ApeiKit.Tests.LibcperExample;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -26,8 +27,7 @@ public sealed class Ia32X64ProcessorSectionViewTests
         // N.2.4.2: ERROR_INFO_NUM in validation bits 2-7, CONTEXT_INFO_NUM in bits 8-13.
         Assert.Equal(expected.GetProperty("processorErrorInfoNum").GetUInt64(), view.ValidationBits >> 2 & 0x3F);
         Assert.Equal(expected.GetProperty("processorContextInfoNum").GetUInt64(), view.ValidationBits >> 8 & 0x3F);
-        Assert.Equal(expected.TryGetProperty("localAPICID", out var apic), view.HasLocalApicId);
-        if (view.HasLocalApicId) Assert.Equal(apic.GetUInt64(), view.LocalApicId);
+        AssertMemberWhenValid(expected, "localAPICID", view.HasLocalApicId, view.LocalApicId);
         Assert.Equal(expected.TryGetProperty("cpuidInfo", out var cpuid), view.HasCpuIdEax);
         if (view.HasCpuIdEax)
         {
@@ -46,14 +46,10 @@ public sealed class Ia32X64ProcessorSectionViewTests
             Assert.Equal(x.TryGetProperty("checkInfo", out var check), e.HasCheckInfo);
             if (e.HasCheckInfo && check.TryGetProperty("level", out var level) && (e.CheckInfo & 1UL << 2) != 0)
                 Assert.Equal((ulong)level.GetInt32(), e.CheckInfo >> 22 & 7); // N.2.4.2.1: level in bits 22-24, valid with the value's own bit 2
-            Assert.Equal(x.TryGetProperty("targetAddressID", out var target), e.HasTargetId);
-            if (e.HasTargetId) Assert.Equal(target.GetUInt64(), e.TargetId);
-            Assert.Equal(x.TryGetProperty("requestorID", out var requestor), e.HasRequestorId);
-            if (e.HasRequestorId) Assert.Equal(requestor.GetUInt64(), e.RequestorId);
-            Assert.Equal(x.TryGetProperty("responderID", out var responder), e.HasResponderId);
-            if (e.HasResponderId) Assert.Equal(responder.GetUInt64(), e.ResponderId);
-            Assert.Equal(x.TryGetProperty("instructionPointer", out var ip), e.HasInstructionPointer);
-            if (e.HasInstructionPointer) Assert.Equal(ip.GetUInt64(), e.InstructionPointer);
+            AssertMemberWhenValid(x, "targetAddressID", e.HasTargetId, e.TargetId);
+            AssertMemberWhenValid(x, "requestorID", e.HasRequestorId, e.RequestorId);
+            AssertMemberWhenValid(x, "responderID", e.HasResponderId, e.ResponderId);
+            AssertMemberWhenValid(x, "instructionPointer", e.HasInstructionPointer, e.InstructionPointer);
         }
         Assert.Equal(infos.GetArrayLength(), n);
 

@@ -45,5 +45,16 @@ internal static class LibcperExample
         return Body(bytes, CperRecordView.ReadPrefix(bytes, out _).GetDescriptor(0));
     }
 
+    /// <summary>
+    /// libcper prints <paramref name="member"/> of <paramref name="parent"/> exactly when the field is valid
+    /// (<paramref name="valid"/>: the view's HasX, from the validation bit), and then the view's <paramref name="value"/>:
+    /// the member's number, or that of its <paramref name="valueMember"/> (libcper's <c>{"value": ..}</c> objects).
+    /// </summary>
+    public static void AssertMemberWhenValid(JsonElement parent, string member, bool valid, ulong value, string? valueMember = null)
+    {
+        Assert.True(parent.TryGetProperty(member, out var m) == valid, $"{member}: libcper {(valid ? "leaves it out" : "prints it")}, the view says Has = {valid}");
+        if (valid) Assert.Equal((valueMember is null ? m : m.GetProperty(valueMember)).GetUInt64(), value);
+    }
+
     private static byte[] Body(byte[] record, CperSectionDescriptor d) => record.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
 }
