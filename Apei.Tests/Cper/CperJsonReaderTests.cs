@@ -85,74 +85,34 @@ public class CperJsonReaderTests
         Assert.Equal((1ul << 0) | (1ul << 14) | (1ul << 19) | (1ul << 20), body.ValidationBits);
     }
 
-    [Fact]
-    public void WrongTypeNamesThePath()
+    // Each bad input fails with the JSON path of the member at fault and says what is wrong there (the problem, after
+    // "path: " in the message).
+    [Theory]
+    // A string where a number goes.
+    [InlineData($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}}, {"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": "near the top"}}]}""",
+        "$.sections[1].body.physicalAddress", "expected an unsigned integer of 8 byte(s)")]
+    // A value too large for its 2-byte field.
+    [InlineData($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"node": 65536}}]}""", "$.sections[0].body.node", "2 byte(s)")]
+    // An unknown member, with the name it may have meant.
+    [InlineData($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAdress": 4096}}]}""", "$.sections[0].body.physicalAdress", "unknown member", "physicalAddress")]
+    // An unknown member of the record.
+    [InlineData("""{"header": {}, "sectons": []}""", "$.sectons")]
+    // A GUID that is not one.
+    [InlineData($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "fruId": "not-a-guid"}, "body": {}}]}""", "$.sections[0].descriptor.fruId", "expected a GUID")]
+    // An enumeration name that does not exist, with the names that do.
+    [InlineData("""{"header": {"severity": "catastrophic"}}""", "$.header.severity", "\"corrected\"")]
+    // A section without its type.
+    [InlineData("""{"sections": [{"descriptor": {}, "body": {}}]}""", "$.sections[0].descriptor.sectionType")]
+    // Hex that is not hex.
+    [InlineData($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"trailingBytes": "zz"}}]}""", "$.sections[0].body.trailingBytes")]
+    // Malformed JSON: the path is the document.
+    [InlineData("""{"sections": [""", "$", "not valid JSON")]
+    public void Bad_input_names_the_path_and_the_problem(string json, string path, params string[] said)
     {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}}, {"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAddress": "near the top"}}]}""");
-        Assert.Equal("$.sections[1].body.physicalAddress", e.Path);
-        Assert.StartsWith("$.sections[1].body.physicalAddress: expected an unsigned integer of 8 byte(s)", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ValueTooLargeForTheFieldNamesThePath()
-    {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"node": 65536}}]}""");
-        Assert.Equal("$.sections[0].body.node", e.Path);
-        Assert.Contains("2 byte(s)", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UnknownMemberNamesThePath()
-    {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"physicalAdress": 4096}}]}""");
-        Assert.Equal("$.sections[0].body.physicalAdress", e.Path);
-        Assert.Contains("unknown member", e.Message, StringComparison.Ordinal);
-        Assert.Contains("physicalAddress", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UnknownRecordMemberNamesThePath()
-    {
-        var e = Fails("""{"header": {}, "sectons": []}""");
-        Assert.Equal("$.sectons", e.Path);
-    }
-
-    [Fact]
-    public void BadGuidNamesThePath()
-    {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}", "fruId": "not-a-guid"}, "body": {}}]}""");
-        Assert.Equal("$.sections[0].descriptor.fruId", e.Path);
-        Assert.Contains("expected a GUID", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UnknownEnumNameNamesThePath()
-    {
-        var e = Fails("""{"header": {"severity": "catastrophic"}}""");
-        Assert.Equal("$.header.severity", e.Path);
-        Assert.Contains("\"corrected\"", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void MissingSectionTypeNamesThePath()
-    {
-        var e = Fails("""{"sections": [{"descriptor": {}, "body": {}}]}""");
-        Assert.Equal("$.sections[0].descriptor.sectionType", e.Path);
-    }
-
-    [Fact]
-    public void HexOfTheWrongLengthNamesThePath()
-    {
-        var e = Fails($$$"""{"sections": [{"descriptor": {"sectionType": "{{{MemoryType}}}"}, "body": {"trailingBytes": "zz"}}]}""");
-        Assert.Equal("$.sections[0].body.trailingBytes", e.Path);
-    }
-
-    [Fact]
-    public void MalformedJsonIsACperJsonException()
-    {
-        var e = Fails("""{"sections": [""");
-        Assert.Equal("$", e.Path);
-        Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+        var e = Fails(json);
+        Assert.Equal(path, e.Path);
+        Assert.Equal($"{path}: {e.Problem}", e.Message);
+        foreach (var part in said) Assert.Contains(part, e.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,10 @@ public class PcieVersionBcdTests
         return JsonDocument.Parse(r.Out).RootElement.GetProperty("sections")[0].GetProperty("body").GetProperty("version").Clone();
     }
 
+    // The PCIe section's Version after the JSON is read back into a record (CperJsonReader).
+    private static uint VersionReadBack(string json)
+        => Assert.IsType<PcieErrorSection>(CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json))[0].Sections[0].Body).Version;
+
     [Fact]
     public void A_bcd_version_reads_as_its_digits_in_text_and_json_and_reads_back()
     {
@@ -37,8 +41,7 @@ public class PcieVersionBcdTests
         var v = VersionJson(file);
         Assert.Equal(30, v.GetProperty("minor").GetInt32());
         Assert.Equal(1, v.GetProperty("major").GetInt32());
-        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
-        Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
+        Assert.Equal(0x0130u, VersionReadBack(CliRunner.Run("decode", "--format", "json", file).Out));
     }
 
     [Fact]
@@ -48,8 +51,7 @@ public class PcieVersionBcdTests
         string file = temp.Path;
         string json = CliRunner.Run("decode", "--format", "json", file).Out.Replace("\"value\": 304,", "", StringComparison.Ordinal).Replace("\"value\":304,", "", StringComparison.Ordinal);
         Assert.DoesNotContain("304", json, StringComparison.Ordinal);
-        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(json));
-        Assert.Equal(0x0130u, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
+        Assert.Equal(0x0130u, VersionReadBack(json));
     }
 
     [Fact]
@@ -59,8 +61,7 @@ public class PcieVersionBcdTests
         string file = temp.Path;
         Assert.Contains("Minor (BCD): 0x3A (not BCD)", CliRunner.Run("decode", file).Out, StringComparison.Ordinal);
         Assert.Equal("0x3A", VersionJson(file).GetProperty("minor").GetString());
-        var back = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(CliRunner.Run("decode", "--format", "json", file).Out));
-        Assert.Equal(0x013Au, Assert.IsType<PcieErrorSection>(back[0].Sections[0].Body).Version);
+        Assert.Equal(0x013Au, VersionReadBack(CliRunner.Run("decode", "--format", "json", file).Out));
     }
 
     [Theory]
