@@ -112,8 +112,9 @@ public sealed class ActionInterpreter
         try
         {
             var t = ActionTable.Read(table, kind);
-            if (!headerSizeOk(t.HeaderSize)) error = $"{invalid} ({headerName} header size {t.HeaderSize}, expected 48)";
-            else if (t.DeclaredLength < 48 || t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
+            if (t.LengthLimitError is { } tooLong) error = invalid + ": " + tooLong.Message;
+            else if (!headerSizeOk(t.HeaderSize)) error = $"{invalid} ({headerName} header size {t.HeaderSize}, expected 48)";
+            else if (t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
             else if (t.EntryCount != (t.DeclaredLength - 48) / 32) error = $"{invalid} (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})";
             if (error is not null) return null;
             entries = new InstructionEntry[t.EntriesPresent];

@@ -219,17 +219,14 @@ public sealed class PlatformApei
         }
     }
 
-    /// <summary>An ACPI table's Length as it is in memory, at least the 36-byte header and at most 4 MiB (what the drivers map).</summary>
-    private static int TableLength(SparseMemory memory, ulong address) => (int)Math.Clamp(memory.ReadU32(address + AcpiTableHeader.LengthOffset), 36u, 4u << 20);
-
     private void LoadDrivers(SparseMemory memory)
     {
-        _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, TableLength(memory, ApeiSetup.EinjTableAddress)), Bus, memory, IsSystemRam);
+        _einj = new EinjInjector(Wire.ReadActionTable(memory, ApeiSetup.EinjTableAddress), Bus, memory, IsSystemRam);
         _einj.StepTaken = step => _p.Log(Actor.Host, "host.einj-action", $"  EINJ {step}", _pendingStep);
         _p.Log(Actor.Host, "host.einj-probe", _einj.Loaded
             ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + PlatformTrace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
             : $"EINJ: not loaded: {_einj.LoadError}");
-        _erst = new ErstPersistence(memory.Read(ApeiSetup.ErstTableAddress, TableLength(memory, ApeiSetup.ErstTableAddress)), Bus, memory);
+        _erst = new ErstPersistence(Wire.ReadActionTable(memory, ApeiSetup.ErstTableAddress), Bus, memory);
         if (!_erst.Loaded)
         {
             _p.Log(Actor.Host, "host.erst-init", $"ERST: not loaded: {_erst.LoadError}");

@@ -37,7 +37,9 @@ public static class ActionTableValidator
         bool erst = kind == ActionTableKind.Erst;
         string hdr = kind.Signature + " header";
         var b = t.Bytes;
-        if (t.IsTruncated)
+        if (t.DeclaredLength > ActionTable.MaxLength)
+            f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length {t.DeclaredLength}: expected {ActionTable.MaxLengthExpected}; checking the first {b.Length} bytes");
+        else if (t.IsTruncated)
             f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length is {t.DeclaredLength} but only {table.Length} bytes are present");
         if (!t.IsChecksumValid)
             f.Add(FindingSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum", $"bytes sum to 0x{Checksum.Sum(b):X2}, not 0 (checksum byte 0x{b[AcpiTableHeader.ChecksumOffset]:X2}, should be 0x{Checksum.Compute(b, AcpiTableHeader.ChecksumOffset):X2})");
