@@ -204,12 +204,16 @@ public sealed class PlatformApei
         try
         {
             var table = BertTableData.Decode(memory.Read(ApeiSetup.BertTableAddress, 48));
-            var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)Math.Min(table.RegionLength, 1u << 20)), (long)table.RegionAddress);
+            // Firmware built this region from the ERST store, one block per live record, each block shorter than its record
+            // (a 20-byte block header and 72-byte entry headers against a 128-byte record header and 72-byte descriptors):
+            // the region is smaller than the store, which ScenarioReader holds to MaxErstStoreSize, so the bound cuts nothing.
+            uint regionLength = (uint)Math.Min(table.RegionLength, ScenarioReader.MaxErstStoreSize);
+            var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)regionLength), (long)table.RegionAddress);
             int n = 0;
             foreach (var block in region.Blocks)
             {
                 n++;
-                var decoded = Wire.ReadStatusBlock(block.Encode(), (uint)Math.Min(table.RegionLength, 1u << 20));
+                var decoded = Wire.ReadStatusBlock(block.Encode(), regionLength);
                 _p.Log(Actor.Host, "host.bert", $"BERT: Error records from previous boot: record {n}: {decoded.Summary}", address: table.RegionAddress);
             }
         }

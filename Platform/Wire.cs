@@ -118,7 +118,9 @@ internal static class Wire
             if (s.FruText is { } text)
             {
                 var bytes = new byte[20];
-                System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(20, text.Length)), bytes);
+                // The platform's own texts ("DIMM n", "CPU n": at most 14 characters) fit the 20-byte field; a longer one would
+                // throw here, never be cut.
+                System.Text.Encoding.ASCII.GetBytes(text, bytes);
                 entry.FruText = bytes;
                 entry.ValidationBits |= 1 << 1;
             }
