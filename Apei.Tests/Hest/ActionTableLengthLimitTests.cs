@@ -84,6 +84,17 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         Assert.Contains(ActionTableValidator.Validate(b), x => x.Rule == "length" && x.Message.Contains("only", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Bytes_after_the_length_are_a_warning_as_for_a_hest_and_the_table_is_checked()
+    {
+        var b = Erst().Concat(new byte[] { 1, 2, 3 }).ToArray();
+        var f = Assert.Single(ActionTableValidator.Validate(b));
+        Assert.Equal(("length", FindingSeverity.Warning, 4L), (f.Rule, f.Severity, f.Offset));
+        Assert.Equal($"Length says {Erst().Length} bytes; the 3 bytes after it are ignored", f.Message);
+        var hest = HestTestData.ProLiant().Concat(new byte[] { 1, 2, 3 }).ToArray();
+        Assert.Contains(HestValidator.Validate(hest), x => x.Message == $"Length says {HestTestData.ProLiant().Length} bytes; the 3 bytes after it are ignored");
+    }
+
     [Theory]
     [InlineData(Over, "1048577")]
     [InlineData(0xFFFF_FFF0u, "4294967280")]
