@@ -248,9 +248,12 @@ public static class BertValidator
             return findings;
         }
         var t = BertTable.Read(table, tableOffset);
-        if (!t.IsChecksumValid)
+        // The checksum covers the table's Length (ACPI 6.5 §5.2.6), which may be more than the 48 bytes the BERT defines;
+        // when those bytes are not all at hand there is no sum to check.
+        uint declared = t.Header.Length;
+        if (declared <= (uint)table.Length && !Checksum.IsValid(table[..(int)declared]))
             findings.Add(new(GhesFindingKind.ChecksumMismatch, FindingSeverity.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
-                $"0x{Checksum.Compute(t.Bytes, AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));
+                $"0x{Checksum.Compute(table[..(int)declared], AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));
         if (region.IsEmpty) return findings;
         uint length = t.RegionLength;
         if (region.Length < length)

@@ -36,6 +36,9 @@ public static class BertDescriber
         visitor.EndObject();
         BertTable.Layout.Describe(t.Bytes, tableOffset, visitor);
         visitor.EndObject();
+        // A Length past the 48 bytes the BERT defines (ACPI 6.5 Table 18.2): the bytes up to it are the table's, shown.
+        if (table.Length > BertTable.Size)
+            visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..]);
 
         var tableFindings = BertValidator.Validate(table, default, tableOffset);
         findings.AddRange(tableFindings);

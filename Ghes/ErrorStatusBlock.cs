@@ -192,7 +192,7 @@ public sealed class ErrorDataEntry : IApeiEncodable
     public uint? ErrorDataLength { get; set; }
     /// <summary>FRU Id.</summary>
     public Guid FruId { get; set; }
-    /// <summary>FRU Text: 20 bytes, NUL padded, not necessarily terminated.</summary>
+    /// <summary>FRU Text: at most 20 bytes, NUL padded, not necessarily terminated (a longer one is refused when encoding).</summary>
     public byte[] FruText { get; set; } = new byte[GenericErrorStatus.FruTextLength];
     /// <summary>Timestamp (written only from revision 0x300).</summary>
     public CperTimestamp Timestamp { get; set; }
@@ -215,11 +215,16 @@ public sealed class ErrorDataEntry : IApeiEncodable
     public int GetEncodedLength() => HeaderSize + Body.GetEncodedLength();
 
     /// <summary>Encodes the entry; false when <paramref name="destination"/> is too small.</summary>
+    /// <exception cref="ApeiContentException"><see cref="FruText"/> is longer than the 20-byte field.</exception>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();
         bytesWritten = 0;
         if (destination.Length < length) return false;
+        // FRU Text is a 20-byte field (ACPI 6.5 Table 18.12): a longer text would lose its tail, so it is refused, not cut.
+        if (FruText.Length > GenericErrorStatus.FruTextLength)
+            throw new ApeiContentException("Generic Error Data Entry", "FruText", GenericErrorStatus.FruTextOffset,
+                $"at most {GenericErrorStatus.FruTextLength} bytes (the FRU Text field)", $"{FruText.Length} bytes");
         var d = destination[..length];
         d[..HeaderSize].Clear();
         EfiGuid.Write(d, EffectiveSectionType);
@@ -229,7 +234,7 @@ public sealed class ErrorDataEntry : IApeiEncodable
         d[GenericErrorStatus.FlagsOffset] = Flags;
         BinaryPrimitives.WriteUInt32LittleEndian(d[GenericErrorStatus.ErrorDataLengthOffset..], ErrorDataLength ?? (uint)Body.GetEncodedLength());
         EfiGuid.Write(d[GenericErrorStatus.FruIdOffset..], FruId);
-        FruText.AsSpan(0, Math.Min(FruText.Length, GenericErrorStatus.FruTextLength)).CopyTo(d[GenericErrorStatus.FruTextOffset..]);
+        FruText.CopyTo(d[GenericErrorStatus.FruTextOffset..]); // at most 20 bytes (checked above), NUL padded by the Clear
         if (HeaderSize > GenericErrorStatus.TimestampOffset) Timestamp.Write(d[GenericErrorStatus.TimestampOffset..]);
         Body.TryEncode(d[HeaderSize..], out _);
         bytesWritten = length;

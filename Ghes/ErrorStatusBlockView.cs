@@ -71,7 +71,7 @@ public readonly ref struct ErrorStatusBlockView
         {
             var result = GhesBlockValidator.Validate(bytes, null, baseOffset);
             if (result.FirstError is { } error) return error.ToException();
-            entryCount = result.EntryCount; // not reached: TryCountEntries fails only where Validate finds an error
+            entryCount = result.EntryCount; // not reached: TryCountEntries is Validate's own walk, failing only where it finds an error
         }
         block = new ErrorStatusBlockView(bytes, entryCount);
         bytesConsumed = (int)length;

@@ -119,58 +119,106 @@ public static class GhesBlockValidator
     public static GhesValidationResult Validate(ReadOnlySpan<byte> block, ulong? errorStatusBlockLength = null, long baseOffset = 0)
     {
         var r = new GhesValidationResult();
+        Walk(block, errorStatusBlockLength, baseOffset, r, out _);
+        return r;
+    }
+
+    /// <summary>
+    /// The entries of the block at the start of <paramref name="block"/> when <see cref="Validate"/> (with no
+    /// ErrorStatusBlockLength) finds no error in it, else false; an empty block (Block Status zero) is valid with no
+    /// entries, as <see cref="Validate"/> says. It is the same walk as <see cref="Validate"/>'s, run without a result:
+    /// it stops at the first error and builds no finding or message, so a reader of a valid block allocates nothing and
+    /// runs <see cref="Validate"/> only to say what is wrong.
+    /// </summary>
+    internal static bool TryCountEntries(ReadOnlySpan<byte> block, out int entryCount)
+        => Walk(block, null, 0, null, out entryCount);
+
+    /// <summary>
+    /// The one walk behind <see cref="Validate"/> and <see cref="TryCountEntries"/> (ACPI 6.5 §18.3.2.7.1, Tables 18.11
+    /// and 18.12; Linux <c>cper_estatus_check_header</c> and <c>cper_estatus_check</c>): with <paramref name="r"/> every
+    /// finding is added to it; without, the walk returns false at the first check that would add an error finding, and
+    /// no finding or text is built (warnings and the empty block's note are only made for <paramref name="r"/>).
+    /// True when no error was found; <paramref name="entryCount"/> is then the entries walked (else 0).
+    /// </summary>
+    private static bool Walk(ReadOnlySpan<byte> block, ulong? errorStatusBlockLength, long baseOffset, GhesValidationResult? r, out int entryCount)
+    {
+        entryCount = 0;
+        bool ok = true;
         if (block.Length < GenericErrorStatus.BlockHeaderSize)
         {
-            r.Findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
-            return r;
+            r?.Findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, Block, null, baseOffset, "20 bytes", $"{block.Length} bytes"));
+            return false;
         }
         var header = ErrorStatusBlockHeaderView.Of(block);
         uint status = header.BlockStatus;
         uint rawOffset = header.RawDataOffset;
         uint rawLength = header.RawDataLength;
         uint dataLength = header.DataLength;
-        uint severity = header.ErrorSeverity;
-        r.BlockLength = GenericErrorStatus.BlockLength(block);
+        ulong blockLength = GenericErrorStatus.BlockLength(block);
+        if (r is not null) r.BlockLength = blockLength;
         if (status == 0)
         {
-            r.Findings.Add(new(GhesFindingKind.Empty, FindingSeverity.Info, Block, "BlockStatus", baseOffset, "non-zero when an error is recorded", "0 (empty: nothing to read)"));
-            return r;
+            r?.Findings.Add(new(GhesFindingKind.Empty, FindingSeverity.Info, Block, "BlockStatus", baseOffset, "non-zero when an error is recorded", "0 (empty: nothing to read)"));
+            return true;
         }
-        if ((status & GenericErrorStatus.BlockStatusReservedMask) != 0)
-            r.Findings.Add(new(GhesFindingKind.ReservedBitsSet, FindingSeverity.Warning, Block, "BlockStatus", baseOffset, "bits 14-31 zero", Hex(status)));
-        if (severity > 3)
-            r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, Block, "ErrorSeverity", baseOffset + GenericErrorStatus.BlockSeverityOffset, "0-3", Dec(severity)));
+        if (r is not null)
+        {
+            uint severity = header.ErrorSeverity;
+            if ((status & GenericErrorStatus.BlockStatusReservedMask) != 0)
+                r.Findings.Add(new(GhesFindingKind.ReservedBitsSet, FindingSeverity.Warning, Block, "BlockStatus", baseOffset, "bits 14-31 zero", Hex(status)));
+            if (severity > 3)
+                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, Block, "ErrorSeverity", baseOffset + GenericErrorStatus.BlockSeverityOffset, "0-3", Dec(severity)));
+        }
 
         // The limit nothing may pass: the bytes present, and the source's declared block length.
         ulong limit = (ulong)block.Length;
-        string limitText = $"the {block.Length} bytes present";
         if (errorStatusBlockLength is { } esbl)
         {
-            if (r.BlockLength > esbl)
+            if (blockLength > esbl)
+            {
+                if (r is null) return false;
+                ok = false;
                 r.Findings.Add(new(GhesFindingKind.BlockLongerThanSourceLength, FindingSeverity.Error, Block, rawLength != 0 ? "RawDataOffset+RawDataLength" : "DataLength",
                     baseOffset + (rawLength != 0 ? GenericErrorStatus.RawDataOffsetOffset : GenericErrorStatus.DataLengthOffset),
-                    $"a block of at most ErrorStatusBlockLength = {esbl} bytes", $"{r.BlockLength} bytes"));
-            if (esbl < limit) { limit = esbl; limitText = $"ErrorStatusBlockLength ({esbl} bytes)"; }
+                    $"a block of at most ErrorStatusBlockLength = {esbl} bytes", $"{blockLength} bytes"));
+            }
+            if (esbl < limit) limit = esbl;
         }
         ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
         bool dataFits = dataEnd <= limit;
         if (!dataFits)
+        {
+            if (r is null) return false;
+            ok = false;
             r.Findings.Add(new(GhesFindingKind.DataLengthExceedsBlock, FindingSeverity.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
-                $"20 + DataLength within {limitText}", $"20 + {dataLength} = {dataEnd}"));
-        if (dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize)
+                $"20 + DataLength within {LimitText(block.Length, errorStatusBlockLength)}", $"20 + {dataLength} = {dataEnd}"));
+        }
+        if (DataLengthTooSmall(dataLength))
+        {
+            if (r is null) return false;
+            ok = false;
             r.Findings.Add(new(GhesFindingKind.DataLengthTooSmall, FindingSeverity.Error, Block, "DataLength", baseOffset + GenericErrorStatus.DataLengthOffset,
                 "0, or at least one 64-byte entry header", Dec(dataLength)));
+        }
         if (rawLength != 0)
         {
-            if (rawOffset < dataEnd)
+            if (RawDataOverlapsData(rawOffset, rawLength, dataLength))
+            {
+                if (r is null) return false;
+                ok = false;
                 r.Findings.Add(new(GhesFindingKind.RawDataOverlapsData, FindingSeverity.Error, Block, "RawDataOffset", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
                     $">= 20 + DataLength = {dataEnd} (after the entries)", Dec(rawOffset)));
+            }
             ulong rawEnd = (ulong)rawOffset + rawLength;
             if (rawEnd > limit)
+            {
+                if (r is null) return false;
+                ok = false;
                 r.Findings.Add(new(GhesFindingKind.RawDataOutsideBlock, FindingSeverity.Error, Block, "RawDataOffset+RawDataLength", baseOffset + GenericErrorStatus.RawDataOffsetOffset,
-                    $"raw data within {limitText}", $"0x{rawOffset:X}+0x{rawLength:X} = {rawEnd}"));
+                    $"raw data within {LimitText(block.Length, errorStatusBlockLength)}", $"0x{rawOffset:X}+0x{rawLength:X} = {rawEnd}"));
+            }
         }
-        if (!dataFits) return r; // never walk entries past the block
+        if (!dataFits) return false; // never walk entries past the block
 
         // cper_estatus_check: walk the entries within Data Length.
         var data = block.Slice(GenericErrorStatus.BlockHeaderSize, (int)dataLength);
@@ -179,87 +227,65 @@ public static class GhesBlockValidator
         {
             int remaining = data.Length - pos;
             long at = baseOffset + GenericErrorStatus.BlockHeaderSize + pos;
-            string entry = $"Generic Error Data Entry #{index}";
             if (remaining < GenericErrorStatus.EntryHeaderSize)
             {
-                r.Findings.Add(new(GhesFindingKind.LeftoverBytes, FindingSeverity.Error, Block, "DataLength", at,
+                r?.Findings.Add(new(GhesFindingKind.LeftoverBytes, FindingSeverity.Error, Block, "DataLength", at,
                     index == 0 ? "entries that fill DataLength exactly" : $"DataLength to end after entry #{index - 1}", $"{remaining} bytes left over, too few for a 64-byte entry header"));
-                return r;
+                return false;
             }
             var entryHeader = ErrorDataEntryHeaderView.Of(data[pos..]);
-            ushort revision = entryHeader.Revision;
             int headerSize = entryHeader.HeaderSize;
             if (headerSize > remaining)
             {
-                r.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, FindingSeverity.Error, entry, "Timestamp", at + GenericErrorStatus.TimestampOffset,
-                    $"{headerSize} header bytes (revision 0x{revision:X4} carries the timestamp)", $"{remaining} bytes left in DataLength"));
-                return r;
+                r?.Findings.Add(new(GhesFindingKind.EntryHeaderTruncated, FindingSeverity.Error, EntryName(index), "Timestamp", at + GenericErrorStatus.TimestampOffset,
+                    $"{headerSize} header bytes (revision 0x{entryHeader.Revision:X4} carries the timestamp)", $"{remaining} bytes left in DataLength"));
+                return false;
             }
             uint length = entryHeader.ErrorDataLength;
             if (length > (uint)(remaining - headerSize))
             {
-                r.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, FindingSeverity.Error, entry, "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
+                r?.Findings.Add(new(GhesFindingKind.EntryLongerThanRemaining, FindingSeverity.Error, EntryName(index), "ErrorDataLength", at + GenericErrorStatus.ErrorDataLengthOffset,
                     $"at most {remaining - headerSize} bytes (what remains of DataLength after the {headerSize}-byte header)", Dec(length)));
-                return r;
+                return false;
             }
             uint entrySeverity = entryHeader.ErrorSeverity;
-            if (entrySeverity > 3)
-                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, entry, "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
+            if (r is not null && entrySeverity > 3)
+                r.Findings.Add(new(GhesFindingKind.SeverityOutOfRange, FindingSeverity.Warning, EntryName(index), "ErrorSeverity", at + GenericErrorStatus.EntrySeverityOffset, "0-3", Dec(entrySeverity)));
             pos += headerSize + (int)length;
             index++;
         }
-        r.EntryCount = index;
-        uint declared = (status >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask;
-        if (declared != (uint)index)
-            r.Findings.Add(new(GhesFindingKind.EntryCountMismatch, FindingSeverity.Warning, Block, "BlockStatus.ErrorDataEntryCount", baseOffset,
-                $"{index} (the entries in DataLength)", Dec(declared)));
-        return r;
-    }
-
-    /// <summary>
-    /// The entries of the non-empty block at the start of <paramref name="block"/> when <see cref="Validate"/> (with no
-    /// ErrorStatusBlockLength) finds no error in it, else false: the same checks (ACPI 6.5 §18.3.2.7.1, Tables 18.11 and
-    /// 18.12) with no result, finding or message built, so a reader of a valid block allocates nothing and runs
-    /// <see cref="Validate"/> only to say what is wrong.
-    /// </summary>
-    internal static bool TryCountEntries(ReadOnlySpan<byte> block, out int entryCount)
-    {
-        entryCount = 0;
-        if (block.Length < GenericErrorStatus.BlockHeaderSize) return false; // HeaderTruncated
-        var header = ErrorStatusBlockHeaderView.Of(block);
-        uint rawOffset = header.RawDataOffset, rawLength = header.RawDataLength, dataLength = header.DataLength;
-        ulong dataEnd = GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
-        if (dataEnd > (ulong)block.Length) return false; // DataLengthExceedsBlock
-        if (HeaderCannotHoldEntries(header)) return false; // DataLengthTooSmall, RawDataOverlapsData
-        if (rawLength != 0 && (ulong)rawOffset + rawLength > (ulong)block.Length) return false; // RawDataOutsideBlock
-        var data = block.Slice(GenericErrorStatus.BlockHeaderSize, (int)dataLength);
-        int pos = 0;
-        while (pos < data.Length)
+        if (r is not null)
         {
-            int remaining = data.Length - pos;
-            if (remaining < GenericErrorStatus.EntryHeaderSize) return false; // LeftoverBytes
-            var entryHeader = ErrorDataEntryHeaderView.Of(data[pos..]);
-            int headerSize = entryHeader.HeaderSize;
-            if (headerSize > remaining) return false; // EntryHeaderTruncated
-            uint length = entryHeader.ErrorDataLength;
-            if (length > (uint)(remaining - headerSize)) return false; // EntryLongerThanRemaining
-            pos += headerSize + (int)length;
-            entryCount++;
+            r.EntryCount = index;
+            uint declared = (status >> GenericErrorStatus.EntryCountShift) & GenericErrorStatus.EntryCountMask;
+            if (declared != (uint)index)
+                r.Findings.Add(new(GhesFindingKind.EntryCountMismatch, FindingSeverity.Warning, Block, "BlockStatus.ErrorDataEntryCount", baseOffset,
+                    $"{index} (the entries in DataLength)", Dec(declared)));
         }
+        if (!ok) return false;
+        entryCount = index;
         return true;
     }
+
+    private static string EntryName(int index) => $"Generic Error Data Entry #{index}";
+
+    private static string LimitText(int present, ulong? errorStatusBlockLength)
+        => errorStatusBlockLength is { } esbl && esbl < (ulong)present ? $"ErrorStatusBlockLength ({esbl} bytes)" : $"the {present} bytes present";
+
+    // Linux cper_estatus_check_header: a non-zero Data Length smaller than one entry header.
+    private static bool DataLengthTooSmall(uint dataLength) => dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize;
+
+    // Linux cper_estatus_check_header: raw data that starts inside the header or the entries.
+    private static bool RawDataOverlapsData(uint rawOffset, uint rawLength, uint dataLength)
+        => rawLength != 0 && rawOffset < GenericErrorStatus.BlockHeaderSize + (ulong)dataLength;
 
     /// <summary>
     /// True when the header alone is malformed in a way no more bytes can fix (<see cref="GhesFindingKind.DataLengthTooSmall"/>
     /// or <see cref="GhesFindingKind.RawDataOverlapsData"/>): Data Length below one entry header, or raw data that starts
-    /// inside the entries.
+    /// inside the entries. The same two conditions the walk checks.
     /// </summary>
     internal static bool HeaderCannotHoldEntries(ErrorStatusBlockHeaderView header)
-    {
-        uint dataLength = header.DataLength;
-        return (dataLength != 0 && dataLength < GenericErrorStatus.EntryHeaderSize)
-            || (header.RawDataLength != 0 && header.RawDataOffset < GenericErrorStatus.BlockHeaderSize + (ulong)dataLength);
-    }
+        => DataLengthTooSmall(header.DataLength) || RawDataOverlapsData(header.RawDataOffset, header.RawDataLength, header.DataLength);
 
     private static string Dec(uint v) => v.ToString(CultureInfo.InvariantCulture);
     private static string Hex(uint v) => "0x" + v.ToString("X8", CultureInfo.InvariantCulture);

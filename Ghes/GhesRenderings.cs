@@ -22,7 +22,7 @@ public static class GhesRenderings
     private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label, CperDecodeOptions? options)
     {
         // The describer takes two spans; a lambda cannot hold a span, so the pair is joined: region offsets follow the table.
-        int tableLength = Math.Min(table.Length, BertTable.Size);
+        int tableLength = table.Length; // all of it: bytes past the 48-byte BERT within its Length are shown by the describer
         byte[] joined = [.. table[..tableLength], .. region];
         return Renderings.Render(joined, (b, o, v) => BertDescriber.Describe(b[..tableLength], o, b[tableLength..], o + tableLength, v, label, options: options), format);
     }

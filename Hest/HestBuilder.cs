@@ -67,8 +67,13 @@ public sealed class HestBuilder
     /// Encodes the table. With <paramref name="regionBase"/>, first lays out the QEMU-style error-status region there
     /// and points every GHES/GHESv2 source's registers into it.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The table would be longer than <see cref="HestTable.MaxLength"/> (the HEST length limit), which every HEST reader refuses.</exception>
     public HestBuildResult Build(ulong? regionBase = null)
     {
+        int length = Table.GetEncodedLength();
+        if (length > HestTable.MaxLength)
+            throw new InvalidOperationException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the table would be {length} bytes ({Table.Sources.Count} error sources), more than {HestTable.MaxLength} (the HEST length limit)."));
         HestRegionLayout? region = null;
         byte[]? regionBytes = null;
         if (regionBase is { } b && Table.Sources.OfType<GhesSource>().Any())

@@ -112,8 +112,9 @@ public sealed class ActionInterpreter
         try
         {
             var t = ActionTable.Read(table, kind);
-            if (!headerSizeOk(t.HeaderSize)) error = $"{invalid} ({headerName} header size {t.HeaderSize}, expected 48)";
-            else if (t.DeclaredLength < 48 || t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
+            if (t.LengthLimitError is { } tooLong) error = invalid + ": " + tooLong.Message;
+            else if (!headerSizeOk(t.HeaderSize)) error = $"{invalid} ({headerName} header size {t.HeaderSize}, expected 48)";
+            else if (t.IsTruncated) error = $"{invalid} (Length {t.DeclaredLength}, {table.Length} bytes present)";
             else if (t.EntryCount != (t.DeclaredLength - 48) / 32) error = $"{invalid} (entry count {t.EntryCount}, Length holds {(t.DeclaredLength - 48) / 32})";
             if (error is not null) return null;
             entries = new InstructionEntry[t.EntriesPresent];
@@ -233,6 +234,9 @@ public sealed class ActionInterpreter
 
     private const int SetIp = 1;
 
+    /// <summary>The most bytes one MOVE_DATA moves (1 MiB: the largest ERST record size a scenario may give).</summary>
+    internal const ulong MaxMoveDataLength = 1 << 20;
+
     private string ActionName(byte action) => Kind.Actions[action] ?? string.Create(CultureInfo.InvariantCulture, $"0x{action:X2}");
 
     private int Fail(int errno, string why)
@@ -314,7 +318,12 @@ public sealed class ActionInterpreter
             {
                 rc = ReadRegister(e, out ulong offset);
                 if (rc != 0) return rc;
-                ulong length = Math.Min(_var2, 1UL << 20);
+                // Linux (erst.c erst_exec_move_data) maps and moves VAR2 bytes whatever they are; the simulator moves at most
+                // MaxMoveDataLength and fails a longer move with its error rather than moving part of it without a word.
+                ulong length = _var2;
+                if (length > MaxMoveDataLength)
+                    return -Fail(Errno.EINVAL, string.Create(CultureInfo.InvariantCulture,
+                        $"MOVE_DATA of {length} bytes (VAR2): more than {MaxMoveDataLength} (the most the simulator moves, the largest ERST record size)"));
                 for (ulong i = 0; i < length; i++)
                 {
                     ulong b = _bus.Read(0, _srcBase + offset + i, 8);

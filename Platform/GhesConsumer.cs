@@ -23,8 +23,10 @@ internal static class GhesConsumer
         ulong blockAddress = memory.ReadU64(source.ErrorBlockAddressRegister);
         if (blockAddress == 0) return null;
         if (memory.ReadU32(blockAddress) == 0) return null; // Block Status 0: nothing recorded
-        // Read no more than the source declares; the decoder checks every length against it.
-        byte[] whole = memory.Read(blockAddress, (int)Math.Min(source.BlockLength, 1u << 20));
+        // Read no more than the source declares; the decoder checks every length against it. The HESTs read here are the
+        // platform's own (host sources 4 KiB, guest sources at most Scenario.MaxBlockLength, checked by ScenarioLimits), so
+        // the bound never cuts a block; were one longer, its Data Length past the bytes read is the validator's error.
+        byte[] whole = memory.Read(blockAddress, (int)Math.Min(source.BlockLength, Scenario.MaxBlockLength));
         var block = Wire.ReadStatusBlock(whole, source.BlockLength);
         byte[] used = whole.AsSpan(0, (int)Math.Min((ulong)whole.Length, block.UsedLength)).ToArray();
         return (blockAddress, used, block);

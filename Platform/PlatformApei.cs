@@ -204,12 +204,16 @@ public sealed class PlatformApei
         try
         {
             var table = BertTableData.Decode(memory.Read(ApeiSetup.BertTableAddress, 48));
-            var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)Math.Min(table.RegionLength, 1u << 20)), (long)table.RegionAddress);
+            // Firmware built this region from the ERST store, one block per live record, each block shorter than its record
+            // (a 20-byte block header and 72-byte entry headers against a 128-byte record header and 72-byte descriptors):
+            // the region is smaller than the store, which ScenarioReader holds to MaxErstStoreSize, so the bound cuts nothing.
+            uint regionLength = (uint)Math.Min(table.RegionLength, ScenarioReader.MaxErstStoreSize);
+            var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)regionLength), (long)table.RegionAddress);
             int n = 0;
             foreach (var block in region.Blocks)
             {
                 n++;
-                var decoded = Wire.ReadStatusBlock(block.Encode(), (uint)Math.Min(table.RegionLength, 1u << 20));
+                var decoded = Wire.ReadStatusBlock(block.Encode(), regionLength);
                 _p.Log(Actor.Host, "host.bert", $"BERT: Error records from previous boot: record {n}: {decoded.Summary}", address: table.RegionAddress);
             }
         }
@@ -219,17 +223,14 @@ public sealed class PlatformApei
         }
     }
 
-    /// <summary>An ACPI table's Length as it is in memory, at least the 36-byte header and at most 4 MiB (what the drivers map).</summary>
-    private static int TableLength(SparseMemory memory, ulong address) => (int)Math.Clamp(memory.ReadU32(address + AcpiTableHeader.LengthOffset), 36u, 4u << 20);
-
     private void LoadDrivers(SparseMemory memory)
     {
-        _einj = new EinjInjector(memory.Read(ApeiSetup.EinjTableAddress, TableLength(memory, ApeiSetup.EinjTableAddress)), Bus, memory, IsSystemRam);
+        _einj = new EinjInjector(Wire.ReadActionTable(memory, ApeiSetup.EinjTableAddress), Bus, memory, IsSystemRam);
         _einj.StepTaken = step => _p.Log(Actor.Host, "host.einj-action", $"  EINJ {step}", _pendingStep);
         _p.Log(Actor.Host, "host.einj-probe", _einj.Loaded
             ? $"EINJ: Error INJection is initialized (SET_ERROR_TYPE_WITH_ADDRESS structure {(_einj.ParameterAddress is { } pa ? "at " + PlatformTrace.Hex(pa) : "absent: SET_ERROR_TYPE only")})"
             : $"EINJ: not loaded: {_einj.LoadError}");
-        _erst = new ErstPersistence(memory.Read(ApeiSetup.ErstTableAddress, TableLength(memory, ApeiSetup.ErstTableAddress)), Bus, memory);
+        _erst = new ErstPersistence(Wire.ReadActionTable(memory, ApeiSetup.ErstTableAddress), Bus, memory);
         if (!_erst.Loaded)
         {
             _p.Log(Actor.Host, "host.erst-init", $"ERST: not loaded: {_erst.LoadError}");

@@ -91,6 +91,16 @@ internal static class Wire
         return ReadSources(memory.Read(address, (int)Math.Min(length, (uint)Hest.HestTable.MaxLength)));
     }
 
+    /// <summary>
+    /// The bytes of the ERST or EINJ at <paramref name="address"/> in <paramref name="memory"/>, as the drivers map it: its
+    /// Length, but at least the 48-byte headers and never more than <see cref="Hest.ActionTable.MaxLength"/> (the ERST/EINJ
+    /// length limit, the one every ERST/EINJ reader applies). Nothing is cut silently: the view reads the Length field
+    /// itself from what is mapped, so a Length below 48 is its "at least 48" error and one above the limit the limit's
+    /// error, and the driver refuses the table saying so. The host's einj and erst drivers read their tables here.
+    /// </summary>
+    internal static byte[] ReadActionTable(SparseMemory memory, ulong address)
+        => memory.Read(address, (int)Math.Clamp(memory.ReadU32(address + AcpiTableHeader.LengthOffset), (uint)Hest.ActionTableLayouts.TableHeaderSize, (uint)Hest.ActionTable.MaxLength));
+
     /// <summary>Reads the GHES and GHESv2 sources of a HEST (with <see cref="ErrorStatusRegionFromHest"/>, the zero-copy HEST view underneath).</summary>
     /// <exception cref="ApeiContentException">The table is malformed.</exception>
     public static List<GhesSourceInfo> ReadSources(ReadOnlySpan<byte> hest)
@@ -108,7 +118,9 @@ internal static class Wire
             if (s.FruText is { } text)
             {
                 var bytes = new byte[20];
-                System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(20, text.Length)), bytes);
+                // The platform's own texts ("DIMM n", "CPU n": at most 14 characters) fit the 20-byte field; a longer one would
+                // throw here, never be cut.
+                System.Text.Encoding.ASCII.GetBytes(text, bytes);
                 entry.FruText = bytes;
                 entry.ValidationBits |= 1 << 1;
             }

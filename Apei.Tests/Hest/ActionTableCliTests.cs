@@ -69,7 +69,7 @@ public class ActionTableCliTests() : TempDirectoryTests("apeikit-action-table-cl
     {
         var ok = CliRunner.Run("erst", "check", Dump);
         Assert.Equal(0, ok.ExitCode);
-        Assert.Contains("passed (0 error(s), 2 warning(s))", ok.Out, StringComparison.Ordinal);
+        Assert.Contains("passed (0 error(s), 3 warning(s))", ok.Out, StringComparison.Ordinal); // mask, reserved action, 16 bytes after Length
         var bytes = ActionTableTests.DefaultEinj();
         bytes[49] = 0x07; // instruction 7 is not an injection instruction
         Checksum.Fix(bytes, 9);
@@ -80,6 +80,9 @@ public class ActionTableCliTests() : TempDirectoryTests("apeikit-action-table-cl
         Assert.Equal("unknown-instruction", doc.RootElement[0].GetProperty("findings")[0].GetProperty("rule").GetString());
         var wrong = CliRunner.Run("erst", "check", path);
         Assert.Equal(2, wrong.ExitCode);
-        Assert.Contains("not an ERST table", wrong.Error, StringComparison.Ordinal);
+        Assert.Equal($"apeikit: {path}: an EINJ table, not an ERST: check it with 'apeikit einj check'.", wrong.Error.Trim());
+        var other = CliRunner.Run("einj", "check", Write("HEST.bin", HestTestData.ProLiant()));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("not an EINJ table (it starts with \"HEST\")", other.Error, StringComparison.Ordinal);
     }
 }

@@ -125,4 +125,27 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
         Assert.Contains(message, region.Out + region.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", region.Out + region.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Hest_build_refuses_a_table_over_the_limit_before_writing_anything()
+    {
+        // As many PCIe device AER sources as fit in the limit, then one more: the table it would write is 1 MiB and a few bytes.
+        int size = HestSpec.Parse("{\"sources\":[{\"type\":\"pcie-device-aer\"}]}").Builder.Table.Sources[0].GetEncodedLength();
+        int fit = (HestTable.MaxLength - HestLayouts.TableHeaderSize) / size;
+        static string Spec(int n) => "{\"sources\":[" + string.Join(",", Enumerable.Repeat("{\"type\":\"pcie-device-aer\"}", n)) + "]}";
+        var e = Assert.Throws<InvalidOperationException>(() => HestSpec.Parse(Spec(fit + 1)).Builder.Build());
+        Assert.Contains("more than 1048576 (the HEST length limit)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(HestLayouts.TableHeaderSize + fit * size, HestSpec.Parse(Spec(fit)).Builder.Build().TableBytes.Length);
+
+        string spec = Write("spec.json", System.Text.Encoding.UTF8.GetBytes(Spec(fit + 1)));
+        File.WriteAllBytes(PathOf("old.bin"), [1, 2, 3]);
+        var r = CliRunner.Run("hest", "build", spec, "-o", PathOf("out.bin"), "--region", PathOf("old.bin"), "--region-base", "0x40000000");
+        Assert.Equal(1, r.ExitCode);
+        int length = HestLayouts.TableHeaderSize + (fit + 1) * size;
+        Assert.Equal($"apeikit: hest build: the table would be {length} bytes ({fit + 1} error sources), more than 1048576 (the HEST length limit).", r.Error.Trim());
+        Assert.DoesNotContain("   at ", r.Out + r.Error, StringComparison.Ordinal);
+        // Nothing written: no output, no temporary file, the region file as it was.
+        Assert.Equal(["old.bin", "spec.json"], Directory.GetFiles(Dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(PathOf("old.bin")));
+    }
 }

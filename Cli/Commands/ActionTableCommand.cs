@@ -48,6 +48,8 @@ internal static class ActionTableCommand
             else
             {
                 var bytes = InputDecoder.Decode(raw, CliText.Name(file));
+                if (ActionTableKind.Of(bytes) is { } other && other != kind)
+                    throw new CliUsageException($"{name}: an {other.Signature} table, not an {kind.Signature}: check it with 'apeikit {other.Signature.ToLowerInvariant()} check'.");
                 if (ActionTableKind.Of(bytes) != kind && bytes.Length >= 4)
                     throw new CliUsageException($"{name}: not an {kind.Signature} table (it starts with \"{AsciiField.Decode(bytes.AsSpan(0, 4))}\").");
                 results.Add((name, ActionTableValidator.Validate(bytes, maxPerRule)));

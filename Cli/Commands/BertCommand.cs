@@ -46,7 +46,9 @@ internal static class BertCommand
         }
         if (!TryBuild(context, records, address, out var result)) return CliApp.ContentError;
         CliFiles.WriteAll(context, (output, result.Table), (regionOut, result.Region));
-        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {message}");
+        // What the conversion dropped, under the file it came from (convert's form), or the command's name for several files.
+        string from = files.Length == 1 ? CliText.Name(files[0]) : "bert build";
+        foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {from}: {message}");
         foreach (var w in Lint(records, arch)) context.Error.WriteLine("apeikit: warning: " + w);
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: wrote {EncodeCommand.Target(output)}: BERT, {result.Table.Length} bytes, boot error region 0x{address:X} ({result.Region.Length} bytes)"));
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: wrote {EncodeCommand.Target(regionOut)}: boot error region, {CliText.Count(records.Count, "error status block")}, {result.Region.Length} bytes"));

@@ -100,6 +100,24 @@ public static class ErstStoreDescriber
             bool allFf = !bytes[record.Length..].ContainsAnyExcept((byte)0xFF);
             visitor.Info("slotTail", "Rest of the slot", string.Create(inv, $"{tail} bytes, {(allFf ? "all 0xFF (as QEMU fills it)" : "not all 0xFF (an older, longer record's bytes?)")}"));
         }
+        // A record whose header cannot be read (a RecordLength below the 128-byte header, UEFI 2.10 N.2.1) is this slot's
+        // error, its bytes shown: the record describer would throw, and the store's other slots would be described nowhere.
+        ApeiContentException? unreadable = null;
+        try
+        {
+            CperRecordView.ReadPrefix(record, out _, offset, options);
+        }
+        catch (ApeiContentException e)
+        {
+            unreadable = e;
+        }
+        if (unreadable is not null)
+        {
+            visitor.Error(unreadable);
+            visitor.Data("recordBytes", "Record bytes (its header cannot be read)", offset, record);
+            visitor.EndObject();
+            return;
+        }
         // An array of the one record: the record describer opens an unnamed object, which JSON allows only as an element.
         visitor.BeginArray("records", "CPER record", offset, record.Length);
         CperRecordDescriber.Describe(record, offset, visitor, string.Create(inv, $"Record 0x{recordId:X16}"), out _, options);

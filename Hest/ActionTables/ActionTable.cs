@@ -92,6 +92,21 @@ public readonly record struct InstructionEntry(byte Action, byte Instruction, by
 /// </summary>
 public readonly ref struct ActionTable
 {
+    /// <summary>
+    /// The ERST/EINJ length limit: the largest Length accepted (1 MiB, as <see cref="HestTable.MaxLength"/> is for a HEST),
+    /// the one every reader of an ERST or EINJ applies. An instruction entry is 32 bytes, so 1 MiB holds over 32,000 of
+    /// them; real tables hold a few dozen (QEMU's ERST 28, fwts' Intel S5520UR ERST 16). A view never covers more than
+    /// this many bytes, and a Length above it is one content error (the table's header, field Length, "at most 1048576
+    /// (the ERST/EINJ length limit)", found the Length) reported as a truncated table's is: the strict readers
+    /// (<see cref="ActionTableModel.Decode"/>, the virtual platform's drivers, which map no more than the limit) refuse
+    /// it, the describer reports it and shows the bytes present, the validator lists it as a <c>length</c> finding and
+    /// checks what is there, and a build spec that would write a longer table is refused.
+    /// </summary>
+    public const int MaxLength = 1 << 20;
+
+    /// <summary>The Expected text of the error for a Length above <see cref="MaxLength"/>.</summary>
+    internal static readonly string MaxLengthExpected = string.Create(CultureInfo.InvariantCulture, $"at most {MaxLength} (the ERST/EINJ length limit)");
+
     private readonly ReadOnlySpan<byte> _bytes;
 
     private ActionTable(ReadOnlySpan<byte> bytes, uint declaredLength, ActionTableKind kind)
@@ -132,7 +147,8 @@ public readonly ref struct ActionTable
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(source[AcpiTableHeader.LengthOffset..]);
         if (length < ActionTableLayouts.TableHeaderSize)
             return ApeiContentException.Invalid(kind.Signature + " header", "Length", AcpiTableHeader.LengthOffset, "at least 48 (the headers)", length.ToString(CultureInfo.InvariantCulture));
-        int present = (int)Math.Min(length, (uint)source.Length);
+        // Never more than the limit: a Length above it is LengthLimitError, which every reader reports.
+        int present = (int)Math.Min(Math.Min(length, (uint)source.Length), MaxLength);
         table = new ActionTable(source[..present], length, kind);
         complete = true;
         return null;
@@ -157,8 +173,17 @@ public readonly ref struct ActionTable
     public AcpiTableHeader Header => AcpiTableHeader.Read(_bytes);
     /// <summary>The Length field.</summary>
     public uint DeclaredLength { get; }
-    /// <summary>True when Length claims more bytes than were present.</summary>
+    /// <summary>True when Length claims more bytes than were present (or than <see cref="MaxLength"/>).</summary>
     public bool IsTruncated => DeclaredLength > (uint)_bytes.Length;
+
+    /// <summary>The error for a Length above <see cref="MaxLength"/> (offset in the table), or null: what every reader reports for it.</summary>
+    internal ApeiContentException? LengthLimitError => DeclaredLength > MaxLength
+        ? ApeiContentException.Invalid(Kind.Signature + " header", "Length", AcpiTableHeader.LengthOffset, MaxLengthExpected, DeclaredLength.ToString(CultureInfo.InvariantCulture))
+        : null;
+
+    /// <summary>What a strict reader throws for a table whose Length is not all there: the limit's error, or the truncation (offset in the table).</summary>
+    internal ApeiContentException? LengthError(int bytesPresent) => LengthLimitError
+        ?? (IsTruncated ? ApeiContentException.Truncated(Kind.Signature, AcpiTableHeader.LengthOffset, DeclaredLength, bytesPresent, "Length") : null);
     /// <summary>Serialization / Injection Header Size (48 in every table the specification describes).</summary>
     public uint HeaderSize => BinaryPrimitives.ReadUInt32LittleEndian(_bytes[ActionTableLayouts.HeaderSizeOffset..]);
     /// <summary>EINJ Injection Flags (offset 40); for ERST the low byte of the reserved u32.</summary>

@@ -37,7 +37,7 @@ public static class ActionTableDescriber
         foreach (var f in kind.HeaderLayout.Fields) visitor.Field(f, baseOffset + f.Offset, bytes.Slice(f.Offset, f.Size), true, ulong.MaxValue);
         if (table.IsTruncated)
         {
-            visitor.Error(ApeiContentException.Truncated(kind.Signature, baseOffset + AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length"));
+            visitor.Error(table.LengthError(source.Length)!.Rebase(baseOffset));
             errors++;
         }
         int n = table.EntriesPresent;

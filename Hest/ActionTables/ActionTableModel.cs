@@ -38,12 +38,11 @@ public sealed class ActionTableModel : IApeiEncodable
     private DecodedAcpiHeader? _decoded;
 
     /// <summary>Decodes a table (ERST or EINJ by its signature, or only <paramref name="expected"/>).</summary>
-    /// <exception cref="ApeiContentException">Bad signature, Length below 48 or past the bytes present.</exception>
+    /// <exception cref="ApeiContentException">Bad signature, Length below 48, past the bytes present or above <see cref="ActionTable.MaxLength"/>.</exception>
     public static ActionTableModel Decode(ReadOnlySpan<byte> source, ActionTableKind? expected = null)
     {
         var table = ActionTable.Read(source, expected);
-        if (table.IsTruncated)
-            throw ApeiContentException.Truncated(table.Kind.Signature, AcpiTableHeader.LengthOffset, table.DeclaredLength, source.Length, "Length");
+        if (table.LengthError(source.Length) is { } error) throw error;
         var decoded = DecodedAcpiHeader.Of(table.Header, table.Bytes);
         var model = new ActionTableModel(table.Kind)
         {

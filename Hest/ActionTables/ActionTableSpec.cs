@@ -16,8 +16,11 @@ namespace ApeiKit.Hest;
 /// </summary>
 public static class ActionTableSpec
 {
-    /// <summary>The most entries a spec may hold (a table's Length is a u32; far more than any firmware uses).</summary>
-    public const int MaxEntries = 65536;
+    /// <summary>
+    /// The most entries a spec may hold: as many as fit in <see cref="ActionTable.MaxLength"/> after the 48-byte headers
+    /// (32,766), so a spec never builds a table its own readers refuse (far more than any firmware uses).
+    /// </summary>
+    public const int MaxEntries = (ActionTable.MaxLength - ActionTableLayouts.TableHeaderSize) / ActionTableLayouts.EntrySize;
 
     /// <summary>Parses a spec (an empty string or "{}" gives the default preset).</summary>
     /// <exception cref="HestSpecException">Malformed JSON or a value that does not fit.</exception>
@@ -73,7 +76,7 @@ public static class ActionTableSpec
             int i = 0;
             foreach (var e in es.EnumerateArray())
             {
-                if (i >= MaxEntries) throw new HestSpecException("$.entries", $"more than {MaxEntries} entries");
+                if (i >= MaxEntries) throw new HestSpecException("$.entries", $"more than {MaxEntries} entries: the table would be longer than {ActionTable.MaxLength} bytes (the ERST/EINJ length limit)");
                 model.Entries.Add(ParseEntry(kind, e, $"$.entries[{i++}]"));
             }
         }

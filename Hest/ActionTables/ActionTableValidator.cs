@@ -37,9 +37,14 @@ public static class ActionTableValidator
         bool erst = kind == ActionTableKind.Erst;
         string hdr = kind.Signature + " header";
         var b = t.Bytes;
-        if (t.IsTruncated)
+        if (t.DeclaredLength > ActionTable.MaxLength)
+            f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length {t.DeclaredLength}: expected {ActionTable.MaxLengthExpected}; checking the first {b.Length} bytes");
+        else if (t.IsTruncated)
             f.Add(FindingSeverity.Error, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length is {t.DeclaredLength} but only {table.Length} bytes are present");
-        if (!t.IsChecksumValid)
+        else if (t.DeclaredLength < (uint)table.Length)
+            f.Add(FindingSeverity.Warning, "length", AcpiTableHeader.LengthOffset, hdr, "length", $"Length says {t.DeclaredLength} bytes; the {table.Length - t.DeclaredLength} bytes after it are ignored");
+        // The checksum covers Length bytes: with some missing there is no sum to check (nor a right checksum byte to name).
+        if (!t.IsTruncated && !t.IsChecksumValid)
             f.Add(FindingSeverity.Error, "checksum", AcpiTableHeader.ChecksumOffset, hdr, "checksum", $"bytes sum to 0x{Checksum.Sum(b):X2}, not 0 (checksum byte 0x{b[AcpiTableHeader.ChecksumOffset]:X2}, should be 0x{Checksum.Compute(b, AcpiTableHeader.ChecksumOffset):X2})");
         if (b[8] != 1)
             f.Add(FindingSeverity.Warning, "revision", 8, hdr, "revision", $"revision {b[8]}; ACPI 6.5 defines revision 1");

@@ -1,0 +1,61 @@
+using System.Buffers.Binary;
+using ApeiKit.Ghes;
+using ApeiKit.Tests.Cli;
+
+namespace ApeiKit.Tests.Ghes;
+
+/// <summary>
+/// The QEMU ERST store reader and a record's Length (UEFI 2.10 N.2.1 Record Length, offset 20 of the record): one
+/// longer than its slot or shorter than the 128-byte header is a reported error, from the library's describer and from
+/// <c>apeikit decode</c> (the message read back), never a record cut or padded silently, and the store's other slots
+/// are still described. The fixture's slot 1 is a live DMESG_Z record of 694 bytes in an 8192-byte slot.
+/// </summary>
+public class ErstStoreRecordLengthTests() : TempDirectoryTests("apeikit-erst-store-length-")
+{
+    private const int Slot1 = 0x2000;
+
+    private sealed class Errors : SilentVisitor
+    {
+        public List<ApeiContentException> Seen { get; } = [];
+        protected override void OnError(ApeiContentException error) => Seen.Add(error);
+    }
+
+    private static byte[] WithRecordLength(uint length)
+    {
+        var b = Fixtures.Bytes("erst-store/qemu-erst-store.bin");
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(Slot1 + 20), length);
+        return b;
+    }
+
+    [Fact]
+    public void A_record_longer_than_its_slot_is_reported_by_the_describer_and_decode()
+    {
+        var b = WithRecordLength(9000);
+        var errors = new Errors();
+        ErstStoreDescriber.Describe(b, 0, errors);
+        ContentError.AssertSays(errors.Seen[0], "ERST store slot 1", "RecordLength", Slot1 + 20, "at most the slot size 8192", "9000");
+        Assert.Contains(errors.Seen, e => e.Structure == "CPER record" && e.Found == "8192 bytes"); // and the record is cut short, said so
+        var r = CliRunner.Run("decode", Write("store.bin", b));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ERROR: ERST store slot 1, field RecordLength, at offset 0x2014 (8212): expected at most the slot size 8192, found 9000", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Out + r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_shorter_than_its_header_is_reported_by_the_describer_and_decode()
+    {
+        var b = WithRecordLength(100);
+        var errors = new Errors();
+        ErstStoreDescriber.Describe(b, 0, errors);
+        ContentError.AssertSays(errors.Seen[0], "CPER record header", "RecordLength", Slot1 + 20, ">= 128", "100");
+        Assert.Single(errors.Seen); // and the walk goes on: the store's other slots are described (it used to throw here)
+        var r = CliRunner.Run("decode", Write("store.bin", b));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("ERROR: CPER record header, field RecordLength, at offset 0x2014 (8212): expected >= 128, found 100", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Record bytes (its header cannot be read) (at 0x2000, 8192 bytes):", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Slot 2: live", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Summary: 2 live record(s), 1 cleared", r.Out, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(CliRunner.Run("decode", "-f", "json", Write("store2.bin", b)).Out);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, doc.RootElement.ValueKind);
+    }
+}
