@@ -42,7 +42,7 @@ internal sealed class LcArm : LibCperSection
     internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
     internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
     internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
-    internal static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
+    internal static readonly LcNames Participation = LcIa32X64.ArmParticipation; // the IA32/X64 table's ARM spellings
     internal static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
     internal static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
@@ -100,7 +100,7 @@ internal sealed class LcArm : LibCperSection
     {
         if (!Walk(body, out int contextStart, out int vendorStart, out int vendorEnd)) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        Span<char> text = stackalloc char[MessageSize];
+        Span<byte> text = stackalloc byte[MessageSize];
         w.WriteStartObject();
         w.WriteString(MessageName, text[..Message(view, body, text)]);
         w.WriteStartObject(s_shortName);
@@ -169,40 +169,40 @@ internal sealed class LcArm : LibCperSection
     /// bounded as libcper bounds it: an entry's text is added only while the message stays under 512 characters, then ", "
     /// (3 with its NUL) or "}" (2) only when they fit; "}" only after the last entry (none for ERR_INFO_NUM 0).
     /// </summary>
-    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<char> text)
+    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<byte> text)
     {
-        int n = Put(text, 0, "An ARM Processor Error occurred");
+        int n = Put(text, 0, "An ARM Processor Error occurred"u8);
         if (view.HasMpidr)
         {
-            n += Put(text, n, " on CPU ");
+            n += Put(text, n, " on CPU "u8);
             n += Dec(text, n, (view.Mpidr & 0xFF00000000) >> 32);
         }
-        n += Put(text, n, "; Error Type(s): {");
-        Span<char> entry = stackalloc char[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
+        n += Put(text, n, "; Error Type(s): {"u8);
+        Span<byte> entry = stackalloc byte[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
         int count = view.ErrInfoNum, i = 0;
         foreach (var e in new ArmErrorInfoEnumerator(body, count))
         {
             ulong v = e.ValidationBits;
-            string desc = "Unknown Error";
+            ReadOnlySpan<byte> desc = "Unknown Error"u8;
             if (Bit(v, InfoBit))
             {
                 desc = e.KindUnder(ArmErrorTypeEncoding.LibCper) switch
                 {
-                    ArmErrorKind.Cache => "Cache Error",
-                    ArmErrorKind.Tlb => "TLB Error",
-                    ArmErrorKind.Bus => "Bus Error",
+                    ArmErrorKind.Cache => "Cache Error"u8,
+                    ArmErrorKind.Tlb => "TLB Error"u8,
+                    ArmErrorKind.Bus => "Bus Error"u8,
                     _ => desc,
                 };
             }
             int k = Put(entry, 0, desc);
             if (Bit(v, VirtualBit))
             {
-                k += Put(entry, k, " at Virtual Addr=0x");
+                k += Put(entry, k, " at Virtual Addr=0x"u8);
                 k += Hex(entry, k, e.VirtualFaultAddress);
             }
             if (Bit(v, PhysicalBit))
             {
-                k += Put(entry, k, " Physical Addr=0x");
+                k += Put(entry, k, " Physical Addr=0x"u8);
                 k += Hex(entry, k, e.PhysicalFaultAddress);
             }
             if (n + k < MessageSize)
@@ -212,17 +212,11 @@ internal sealed class LcArm : LibCperSection
             }
             if (++i == count)
             {
-                if (n + 2 < MessageSize) n += Put(text, n, "}");
+                if (n + 2 < MessageSize) n += Put(text, n, "}"u8);
                 break;
             }
-            if (n + 3 < MessageSize) n += Put(text, n, ", ");
+            if (n + 3 < MessageSize) n += Put(text, n, ", "u8);
         }
-        return n;
-    }
-
-    private static int Hex(Span<char> text, int at, ulong v)
-    {
-        v.TryFormat(text[at..], out int n, "X", System.Globalization.CultureInfo.InvariantCulture);
         return n;
     }
 
@@ -298,11 +292,7 @@ internal sealed class LcArm : LibCperSection
     private static ulong ReadInformation(JsonNode? n, Span<byte> entry)
     {
         if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
-        {
-            var f = ArmErrorInfo.ErrorInformationField;
-            ulong own = LibCperMap.ReadMembers(info, members, entry.Slice(f.Offset, f.Size)); // the sub-fields first, then their validation bits
-            f.WriteValue(entry, f.ReadValue(entry) | own);
-        }
+            LibCperMap.ReadBitsInto(info, members, entry, ArmErrorInfo.ErrorInformationField);
         return 0;
     }
 
@@ -404,7 +394,8 @@ internal sealed class LcArm : LibCperSection
 
     private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var bytes = new byte[ArmErrorInfo.Size];
+        Span<byte> bytes = stackalloc byte[ArmErrorInfo.Size];
+        bytes.Clear();
         ulong v = LibCperMap.ReadMembers(e, s_info, bytes);
         // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
         ArmErrorInfo.LengthField.WriteValue(bytes, ArmErrorInfo.Size);

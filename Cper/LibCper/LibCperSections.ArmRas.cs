@@ -86,21 +86,21 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>libcper's message for a node it does not read: "ARM RAS (empty): " and the reason (<c>arm_ras_set_desc_string_invalid</c>).</summary>
     private static void WriteEmpty(LcWriter w, NodeReading reading, ReadOnlySpan<byte> body, uint revision)
     {
-        Span<char> text = stackalloc char[64];
-        int n = Put(text, 0, "ARM RAS (empty): ");
+        Span<byte> text = stackalloc byte[64];
+        int n = Put(text, 0, "ARM RAS (empty): "u8);
         switch (reading)
         {
             case NodeReading.TooSmall:
-                n += Put(text, n, "invalid/too small ");
+                n += Put(text, n, "invalid/too small "u8);
                 n += Dec(text, n, (ulong)body.Length);
-                n += Put(text, n, " < 80");
+                n += Put(text, n, " < 80"u8);
                 break;
-            case NodeReading.SyndromesOutOfRange: n += Put(text, n, "descriptor array out of range"); break;
+            case NodeReading.SyndromesOutOfRange: n += Put(text, n, "descriptor array out of range"u8); break;
             case NodeReading.Revision:
-                n += Put(text, n, "unsupported ARM RAS revision: ");
+                n += Put(text, n, "unsupported ARM RAS revision: "u8);
                 n += Dec(text, n, revision);
                 break;
-            default: n += Put(text, n, "invalid ARM RAS offsets"); break;
+            default: n += Put(text, n, "invalid ARM RAS offsets"u8); break;
         }
         w.WriteStartObject();
         w.WriteString(MessageName, text[..n]);
@@ -213,10 +213,8 @@ internal sealed class LcArmRas : LibCperSection
         if (fit)
         {
             w.WriteStartArray(s_contexts);
-            for (int i = 0, pos = header; i < contexts; i++)
+            foreach (var c in new ArmRasAuxiliaryDataView.ContextEnumerator(aux, contexts)) // the loop above checked each one
             {
-                var c = ArmRasContextView.Of(aux.Slice(pos, (int)ArmRasContext.LengthField.ReadValue(aux[pos..])));
-                pos += c.Bytes.Length;
                 int scope = c.Flags & 1;
                 w.WriteStartObject();
                 w.WriteStartObject(s_flagsName);

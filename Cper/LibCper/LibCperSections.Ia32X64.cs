@@ -35,7 +35,21 @@ internal sealed class LcIa32X64 : LibCperSection
     // libcper's tables (include/libcper/sections/cper-section-ia32x64.h, IA32X64_*_VALUES).
     internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
     internal static readonly LcNames Operations = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snoop"]);
-    internal static readonly LcNames Participation = LcNames.Libcper(["Local processor originated request", "Local processor responded to request", "Local processor observed", "Generic"], "Unknown");
+    /// <summary>
+    /// libcper's bus participation type names, one table for both sections (UEFI 2.10 Tables N-23 and N-20 name the same
+    /// four): IA32/X64 spells them in sentence case (<c>cper-section-ia32x64.h:41-45</c>
+    /// IA32X64_BUS_CHECK_INFO_PARTICIPATION_TYPES_VALUES), ARM capitalises each word (<c>cper-section-arm.h:69-73</c>
+    /// ARM_BUS_PARTICIPATION_TYPES_VALUES); the words are otherwise the same.
+    /// </summary>
+    private static readonly (string Ia32X64, string Arm)[] s_participation =
+    [
+        ("Local processor originated request", "Local Processor Originated Request"),
+        ("Local processor responded to request", "Local Processor Responded to Request"),
+        ("Local processor observed", "Local Processor Observed"),
+        ("Generic", "Generic"),
+    ];
+    internal static readonly LcNames Participation = LcNames.Libcper([.. s_participation.Select(p => p.Ia32X64)], "Unknown"),
+        ArmParticipation = LcNames.Libcper([.. s_participation.Select(p => p.Arm)], "Unknown");
     internal static readonly LcNames AddressSpaces = LcNames.Libcper(["Memory Access", "Reserved", "I/O", "Other Transaction"], "Unknown");
     internal static readonly LcNames MsErrorTypes = LcNames.Libcper(["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error", "FRC Error", "Internal Unclassified"], "Unknown (Processor Specific)");
     /// <summary>libcper's register context type names (<c>cper-section-ia32x64.h:59-67</c>; docs/libcper-compat.md), named by <see cref="Ia32X64ContextInfo"/>'s declaration.</summary>
@@ -226,17 +240,13 @@ internal sealed class LcIa32X64 : LibCperSection
     {
         var g = GuidFrom(M(e["type"], "guid"));
         int index = Array.IndexOf(CheckGuids, g);
-        var bytes = new byte[Ia32X64ErrorInfo.Size];
-        g.TryWriteBytes(bytes.AsSpan(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
+        Span<byte> bytes = stackalloc byte[Ia32X64ErrorInfo.Size];
+        bytes.Clear();
+        g.TryWriteBytes(bytes.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
         ulong v = LibCperMap.ReadMembers(e, s_infoMembers, bytes);
         if (e["checkInfo"] is JsonObject ci)
         {
-            // The members set their sub-fields; the bits they return are the check value's own validation bits (0-15).
-            if (index >= 0)
-            {
-                ulong own = LibCperMap.ReadMembers(ci, s_checks[index], bytes.AsSpan(CheckOffset, CheckSize));
-                Ia32X64ErrorInfo.CheckInfoField.WriteValue(bytes, Ia32X64ErrorInfo.CheckInfoField.ReadValue(bytes) | own);
-            }
+            if (index >= 0) LibCperMap.ReadBitsInto(ci, s_checks[index], bytes, Ia32X64ErrorInfo.CheckInfoField);
             v |= 1UL << CheckBit;
         }
         Ia32X64ErrorInfo.ValidationBitsField.WriteValue(bytes, v);

@@ -47,15 +47,14 @@ internal sealed class LcNvidia : LibCperSection
         string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
         w.WriteStartObject();
         // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
-        Span<char> message = stackalloc char[96];
-        int n = 0;
-        Append(message, ref n, "A ");
-        Append(message, ref n, severityName);
-        message[n++] = ' ';
-        for (int i = 0; i < signature.Length; i++) message[n++] = (char)signature[i];
-        Append(message, ref n, " NVIDIA Error occurred on CPU ");
-        socket.TryFormat(message[n..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(MessageName, message[..(n + digits)]);
+        Span<byte> message = stackalloc byte[96];
+        int n = Put(message, 0, "A "u8);
+        n += Put(message, n, severityName);
+        message[n++] = (byte)' ';
+        n += Put(message, n, signature);
+        n += Put(message, n, " NVIDIA Error occurred on CPU "u8);
+        n += Dec(message, n, socket);
+        w.WriteString(MessageName, message[..n]);
         w.WriteStartObject(s_shortName);
         if (signatureLength >= 0) w.WriteString(s_signatureName, signature);
         w.WriteStartObject(s_severityName);
@@ -136,12 +135,6 @@ internal sealed class LcNvidia : LibCperSection
             var text = e.Slice(f.Offset, f.Size);
             if (PrintableLength(text) is int n and >= 0) w.WriteString(encoded, text[..n]);
         }, static (_, _) => 0);
-    }
-
-    private static void Append(Span<char> text, ref int n, string s)
-    {
-        s.AsSpan().CopyTo(text[n..]);
-        n += s.Length;
     }
 
     public override CperSectionBody FromIrBody(JsonObject o)

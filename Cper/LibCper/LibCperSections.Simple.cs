@@ -110,43 +110,30 @@ internal static class LcFixed
     /// <summary>
     /// libcper's memory description: the type, the address and the node ("at node" for memory, "on node" for memory 2):
     /// <c>$"A {name} Memory Error occurred"</c> (or "An Unknown ..." when the type is not valid), <c>$" at address 0x{address:X16}"</c>
-    /// and <c>$" {nodeWord} node {node}"</c>. Put together here from the name's characters and digit tables, without an
-    /// interpolation handler or the runtime's number formatting per record (4% of the libcper dialect's profile); the
-    /// libcper names are a few dozen characters, far within the 256 the caller gives.
+    /// and <c>$" {nodeWord} node {node}"</c>. Written as UTF-8 from the type's name (encoded once per value) and
+    /// <see cref="Lc.Dec"/>/<see cref="Lc.Hex"/>, without an interpolation handler or a UTF-16 text per record; the libcper
+    /// names are a few dozen characters, far within the 256 bytes the map gives.
     /// </summary>
     private static LcMessage MemoryMessage(FieldDef type, FieldDef addressGate, FieldDef address, FieldDef node, string nodeWord)
     {
-        string nodeText = " " + nodeWord + " node ";
+        byte[] nodeText = System.Text.Encoding.UTF8.GetBytes(" " + nodeWord + " node ");
+        // The type is one byte (UEFI 2.10 Table N-35 Memory Error Type): its 256 sentences' starts, encoded once.
+        byte[][] starts = [.. Enumerable.Range(0, 1 << (8 * type.Size)).Select(v => System.Text.Encoding.UTF8.GetBytes("A " + MemoryTypes.NameOf((ulong)v) + " Memory Error occurred"))];
         return (body, valid, text) =>
         {
-            int n = StructDef.IsValid(type, valid)
-                ? Put(text, Put(text, Put(text, 0, "A "), MemoryTypes.NameOf(type.ReadValue(body))), " Memory Error occurred")
-                : Put(text, 0, "An Unknown Memory Error occurred");
+            int n = Put(text, 0, StructDef.IsValid(type, valid) ? starts[(int)type.ReadValue(body)] : "An Unknown Memory Error occurred"u8);
             if (StructDef.IsValid(addressGate, valid))
             {
-                n = Put(text, n, " at address 0x");
-                ulong a = address.ReadValue(body);
-                var digits = text.Slice(n, 16);
-                for (int i = 15; i >= 0; i--, a >>= 4) digits[i] = "0123456789ABCDEF"[(int)(a & 0xF)]; // X16: 16 upper-case digits
-                n += 16;
+                n += Put(text, n, " at address 0x"u8);
+                n += Hex(text, n, address.ReadValue(body), 16);
             }
             if (StructDef.IsValid(node, valid))
             {
-                n = Put(text, n, nodeText);
-                ulong v = node.ReadValue(body);
-                int count = v < 10 ? 1 : Utf8Digits.CountDigits(v); // CountDigits(0) is 0: one digit below 10
-                var digits = text.Slice(n, count);
-                for (int i = count - 1; i >= 0; i--, v /= 10) digits[i] = (char)('0' + (int)(v % 10));
-                n += count;
+                n += Put(text, n, nodeText);
+                n += Dec(text, n, node.ReadValue(body));
             }
             return n;
         };
-
-        static int Put(Span<char> text, int at, string s)
-        {
-            s.CopyTo(text[at..]);
-            return at + s.Length;
-        }
     }
 
     /// <summary>libcper's PCI/PCI-X bus error type spellings: include/libcper/sections/cper-section-pci-bus.h:19-27.</summary>
