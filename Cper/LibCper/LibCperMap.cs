@@ -1,3 +1,4 @@
+// [lc-audit E] the member-map engine: converters, name tables, write and read of declared members (all map sections)
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

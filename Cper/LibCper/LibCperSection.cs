@@ -1,3 +1,4 @@
+// [lc-audit E] the family base class and the shared helpers (JSON getters, text, digits, error status)
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -244,6 +245,7 @@ internal static class Lc
         return s.Length > 60 ? s[..57] + "..." : s;
     }
 
+    // [lc-audit D] libcper's error status type and bit names (cper_generic_error_status_to_ir)
     /// <summary>
     /// libcper's generic error-type names and descriptions (UEFI 2.10 N "Error Status Fields", bits 8-15): libcper's own
     /// spellings (<c>CPER_GENERIC_ERROR_TYPES_KEYS/_VALUES/_DESCRIPTIONS</c>, <c>include/libcper/Cper.h:830-880</c>);
@@ -275,6 +277,7 @@ internal static class Lc
     private static readonly string[] s_statusBitNames = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
     private static readonly JsonEncodedText[] s_statusBits = [.. s_statusBitNames.Select(n => JsonEncodedText.Encode(n))];
 
+    // [lc-audit E] the error status converter (kind ErrorStatus)
     /// <summary>UEFI generic Error Status (64-bit) as libcper shows it (<c>cper_generic_error_status_to_ir</c>, <c>cper-utils.c</c>).</summary>
     public static void WriteErrorStatus(LcWriter w, JsonEncodedText name, ulong status)
     {

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's ARM name tables (cper-section-arm.h)
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
@@ -46,6 +47,7 @@ internal sealed class LcArm : LibCperSection
     internal static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
     internal static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
+    // [lc-audit Q] bus access mode gated on bit 8; multiple error object; error information by libcper's type encoding (compat "ARM processor")
     /// <summary>
     /// libcper's error-information members (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>): the
     /// declarations' (<see cref="ArmCacheErrorInformation"/>, <see cref="ArmTlbErrorInformation"/>,
@@ -64,6 +66,7 @@ internal sealed class LcArm : LibCperSection
         "flags", Lm.Quirk("errorInformation", ArmErrorInfo.ErrorInformationField, WriteInformation, ReadInformation), "virtualFaultAddress", "physicalFaultAddress");
     private static readonly LcMember[] s_contextHeader = ArmContextInfo.LibCperMembers();
 
+    // [lc-audit M] register and member names from the layouts
     /// <summary>
     /// Register names per context type 0-7 (UEFI 2.10 N.2.4.4.2 tables): libcper's are the layouts' register names in lower
     /// case (<c>r13_sp</c>, <c>elr_el1</c>), in the layouts' order, which is libcper's.
@@ -95,6 +98,7 @@ internal sealed class LcArm : LibCperSection
     private static readonly FieldDef s_miscEncoding = ArmProcessorSection.RegisterLayout(MiscType)!.Find("mrsEncoding")!;
     private static readonly FieldDef s_miscValue = ArmProcessorSection.RegisterLayout(MiscType)!.Find("value")!;
 
+    // [lc-audit Q] libcper's walk and its 512-byte message (compat "ARM processor and ARM RAS walks")
     /// <inheritdoc/>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
@@ -220,6 +224,7 @@ internal sealed class LcArm : LibCperSection
         return n;
     }
 
+    // [lc-audit Q] 32-bit signed affinity level, PSCI state rule (compat "error affinity level")
     private static void WriteHeader(LcWriter w, ArmProcessorSectionView view)
     {
         ulong v = view.ValidationBits;
@@ -247,6 +252,7 @@ internal sealed class LcArm : LibCperSection
         if ((running >> 31) == 0) w.WriteNumber(s_psciState, view.PsciState); // libcper: PSCI state unless bit 31 of the running state
     }
 
+    // [lc-audit M] error-information entry through the declared members
     private static void WriteErrorInfo(LcWriter w, ArmErrorInfoView e)
     {
         w.WriteStartObject();
@@ -254,6 +260,7 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] multiple error object and error information by kind (compat "ARM processor")
     /// <summary>libcper's multiple error: the value and "Single Error" below 1, else "Multiple Errors" (<c>cper_arm_error_info_to_ir</c>).</summary>
     private static void WriteMultipleError(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
     {
@@ -296,6 +303,7 @@ internal sealed class LcArm : LibCperSection
         return 0;
     }
 
+    // [lc-audit Q] contexts: type 8 as libcper's 10-byte structure with a 2-bit o0; {} for an empty array (compat)
     private static void WriteContext(LcWriter w, ArmContextInfoView c)
     {
         int type = c.RegisterContextType;
@@ -361,6 +369,7 @@ internal sealed class LcArm : LibCperSection
         }
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's ARM RAS value names
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,6 +32,7 @@ internal sealed class LcArmRas : LibCperSection
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
     private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
 
+    // [lc-audit Q] syndromes: MISC2/MISC3 only for a non-zero RAS extension byte
     /// <summary>
     /// libcper's syndrome members (<c>cper_section_arm_ras_to_ir</c>), the declaration's (<see cref="ArmRasSyndrome"/>'s
     /// LibCper lines) in libcper's order: the index, the RAS extension's revision then architecture version, the eight
@@ -40,6 +42,7 @@ internal sealed class LcArmRas : LibCperSection
         "errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
         "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3"), s_syndromeWithoutMisc23 = s_syndrome[..^2];
 
+    // [lc-audit M] member names from the layouts
     private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText[] s_pidr = [.. Pidr.Select(E)];
@@ -62,6 +65,7 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] libcper's node checks and empty-node message, IP type one format off, aux walk (compat "ARM RAS")
     /// <summary>What libcper's <c>arm_ras_read_node</c> makes of the node, in its order of checks.</summary>
     private enum NodeReading : byte { Read, TooSmall, SyndromesOutOfRange, Revision, Offsets }
 
@@ -255,6 +259,7 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>The MPAM PARTID key of an auxiliary key/value pair (Arm DEN0085 Table 26; libcper <c>EFI_ARM_RAS_KVP_UUID_MPAM_PARTID</c>).</summary>
     private static readonly Guid MpamPartId = new("ebb45182-fb03-4bf9-9aca-8613709fd789");
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's IA32/X64 name tables (cper-section-ia32x64.h)
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -56,6 +57,7 @@ internal sealed class LcIa32X64 : LibCperSection
     internal static readonly LcNames ContextTypes = LcNames.Libcper(
         ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"]);
 
+    // [lc-audit M] members from the declarations' LibCper lines
     // The members the declarations give (their LibCper lines): the header's local APIC ID, the error-information
     // identifiers, the context header; libcper's order is the layouts' (cper_ia32x64_processor_error_info_to_ir,
     // cper_ia32x64_processor_context_info_to_ir).
@@ -69,6 +71,7 @@ internal sealed class LcIa32X64 : LibCperSection
         Ia32X64MsCheck.LibCperMembers()];
     private static readonly int CheckOffset = Ia32X64ErrorInfo.CheckInfoField.Offset, CheckSize = Ia32X64ErrorInfo.CheckInfoField.Size;
 
+    // [lc-audit Q] execution-context registers: eip for RIP, GDTR/IDTR as two halves (compat "x64 register names")
     /// <summary>One libcper register member: where its value lies in the register array.</summary>
     private readonly record struct Register(JsonEncodedText Name, int Offset, int Size);
 
@@ -84,6 +87,7 @@ internal sealed class LcIa32X64 : LibCperSection
 
     private static readonly Register[] s_ia32 = Registers(2), s_x64 = Registers(3);
 
+    // [lc-audit M] member names, validation bits from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText s_shortName = N("Ia32x64Processor"), s_errorInfoNum = N("processorErrorInfoNum"),
@@ -97,6 +101,7 @@ internal sealed class LcIa32X64 : LibCperSection
     // The validation bits, from the declarations (UEFI 2.10 Tables N-19 and N-20).
     private static readonly int CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit, CheckBit = Ia32X64ErrorInfo.CheckInfoField.ValidBit;
 
+    // [lc-audit Q] 64-bit CPUID values, libcper's context walk (compat "IA32/X64 context walk")
     /// <inheritdoc/>
     /// <remarks>
     /// Nothing is written (libcper's <c>Unknown</c>) when libcper's <c>cper_section_ia32x64_to_ir</c> returns NULL: a body
@@ -138,6 +143,7 @@ internal sealed class LcIa32X64 : LibCperSection
         return true;
     }
 
+    // [lc-audit M] error-information entry through the declared members
     private static void WriteErrorInfo(LcWriter w, Ia32X64ErrorInfoView e)
     {
         var g = e.ErrorType;
@@ -160,6 +166,7 @@ internal sealed class LcIa32X64 : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] libcper's context walk (compat "IA32/X64 context walk")
     /// <summary>
     /// The contexts as libcper walks them (<c>cper_ia32x64_processor_context_info_to_ir</c>): a context whose 16-byte header
     /// does not fit is a JSON null and the walk stays; a 32/64-bit execution context is read at its fixed size whatever its
@@ -212,6 +219,7 @@ internal sealed class LcIa32X64 : LibCperSection
         }
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's device, originator and architecture names
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -32,6 +33,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly byte[] s_silicon = LcWriter.Encode("Silicon"), s_preSilicon = LcWriter.Encode("PreSilicon");
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
+    // [lc-audit M] fields and member names from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
     private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
 
@@ -53,6 +55,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
         s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection");
 
+    // [lc-audit Q] signature, device name, link ID only when non-zero, architecture word, PDI text (libcper's formatting of one field each)
     // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
     // are libcper's formatting of one field (a name string, a PDI string, a decomposed word), each read back by its own line.
     private static readonly LcMember[] s_header = Lm.InOrder(NvidiaEventSection.LibCperMembers(),
@@ -68,6 +71,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
             "SourcePartition", "SourceSubPartition",
             Lm.Quirk("Pdi", null, (w, b, _) => WritePdi(w, s_pdi, s_gpuPdi.ReadValue(b)), (n, b) => Store(s_gpuPdi, b, PdiFrom(Str(n)))));
 
+    // [lc-audit M] array formats and texts from the declarations
     /// <summary>The array formats 1-4: libcper's variant and array names, and each element's members (the element layouts' LibCper lines).</summary>
     private static readonly (JsonEncodedText Variant, JsonEncodedText Array, StructDef Layout, LcMember[] Members)[] s_arrays =
     [
@@ -85,6 +89,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
 
+    // [lc-audit Q] libcper's context walk, data bounded by the body, opaque hex (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
     /// <remarks>
     /// libcper's walk (<c>sections/cper-section-nvidia-events.c</c>, <c>cper_section_nvidia_events_to_ir</c> and
@@ -244,6 +249,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
     }
 
+    // [lc-audit Q] signature, link ID, architecture word and PDI formatting
     private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
         var sig = header.Slice(s_signature.Offset, s_signature.Size);
@@ -333,6 +339,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return 23;
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
