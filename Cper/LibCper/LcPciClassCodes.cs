@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's table of 179 PCI class codes and its lookup rule (sections/cper-section-pcie.c:22-296, 360-369)
 using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;

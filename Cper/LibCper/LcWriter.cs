@@ -1,3 +1,4 @@
+// [lc-audit E] the dialect's compact JSON writer, shared by every section
 using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;

@@ -1,3 +1,4 @@
+// [lc-audit E] libcper JSON -> record: header, descriptors, section dispatch (all sections)
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Json;

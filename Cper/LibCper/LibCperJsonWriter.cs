@@ -1,3 +1,4 @@
+// [lc-audit E] record -> libcper JSON: header, descriptors, section dispatch, pooling (all sections)
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -376,6 +377,7 @@ public static class LibCperJsonWriter
         private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
     }
 
+    // [lc-audit Q] timestamp as libcper prints it: dropped when a BCD field is out of range, century modulo 100 (compat "Record header / descriptors")
     /// <summary>libcper's timestamp text, <c>CCYY-MM-DDTHH:MM:SS+00:00</c> from the BCD fields (UEFI 2.10 N.2.1.1), into <paramref name="text"/> (25 bytes of ASCII); the length, or -1 when a field is out of range.</summary>
     internal static int FormatTimestamp(ReadOnlySpan<byte> t, Span<byte> text)
     {
@@ -407,6 +409,7 @@ public static class LibCperJsonWriter
     }
 }
 
+// [lc-audit D] libcper's severity, descriptor flag and notification type names
 /// <summary>Names libcper prints for header and descriptor values.</summary>
 internal static class LibCperNames
 {

@@ -1,3 +1,4 @@
+// [lc-audit E] the member-map engine: converters, name tables, write and read of declared members (all map sections)
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -51,8 +52,11 @@ internal delegate ulong LcQuirkRead(JsonNode? node, Span<byte> body);
 /// <summary>True when a body (at least the map's minimum length) is one libcper renders: its counts and lengths fit.</summary>
 internal delegate bool LcCheck(ReadOnlySpan<byte> body);
 
-/// <summary>Writes a section's <c>message</c> text into <paramref name="text"/> (libcper's description string).</summary>
-internal delegate int LcMessage(ReadOnlySpan<byte> body, ulong valid, Span<char> text);
+/// <summary>
+/// Writes a section's <c>message</c> (libcper's description string) as UTF-8 into <paramref name="utf8"/>; returns its
+/// length. The map writes those bytes straight into the <see cref="LcWriter"/> (no UTF-16 text in between).
+/// </summary>
+internal delegate int LcMessage(ReadOnlySpan<byte> body, ulong valid, Span<byte> utf8);
 
 /// <summary>
 /// A name table for <see cref="LcKind.Pair"/>: ApeiKit's own <see cref="NameTable"/> where libcper's names are the same,
@@ -388,8 +392,8 @@ internal sealed class LibCperMap : LibCperSection
         w.WriteStartObject();
         if (MessageBuilder is not null)
         {
-            Span<char> text = stackalloc char[256];
-            w.WriteString(s_message, text[..MessageBuilder(body, valid, text)]);
+            Span<byte> utf8 = stackalloc byte[256];
+            w.WriteString(s_message, utf8[..MessageBuilder(body, valid, utf8)]);
         }
         else if (Message is not null) w.WriteEncoded(s_message, _encodedMessage ??= LcWriter.Encode(Message)); // a race encodes it twice, the same bytes
         w.WriteStartObject(EncodedShortName);
@@ -501,6 +505,18 @@ internal sealed class LibCperMap : LibCperSection
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
         }
         return valid;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="members"/> (the sub-fields of a structured value: IA32/X64 check information, ARM error
+    /// information) into <paramref name="field"/>'s bytes of <paramref name="body"/>, then ORs the validation bits they
+    /// return into the value itself (those values carry their own validation bits, bits 0-15; UEFI 2.10 N.2.4.2.2-4,
+    /// N.2.4.4.1).
+    /// </summary>
+    internal static void ReadBitsInto(JsonObject o, LcMember[] members, Span<byte> body, FieldDef field)
+    {
+        ulong own = ReadMembers(o, members, body.Slice(field.Offset, field.Size)); // the sub-fields first, then their validation bits
+        field.WriteValue(body, field.ReadValue(body) | own);
     }
 
     /// <summary>A second member over the same field (libcper's <c>…Hex</c> twins) is read only when the first is absent.</summary>

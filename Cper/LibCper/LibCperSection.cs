@@ -1,3 +1,4 @@
+// [lc-audit E] the family base class and the shared helpers (JSON getters, text, digits, error status)
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -50,18 +51,38 @@ internal static class Lc
         writer.WriteGuid(name, raw);
     }
 
-    /// <summary>Copies <paramref name="s"/> into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
-    public static int Put(Span<char> text, int at, string s)
+    // libcper's messages (its description strings) are built as UTF-8 in a stack buffer and written with
+    // LcWriter.WriteString(name, utf8): Put copies a text, Dec and Hex write the digits (the one place each).
+
+    /// <summary>Copies <paramref name="s"/> (UTF-8) into <paramref name="text"/> at <paramref name="at"/> (a message built in a stack buffer); returns its length.</summary>
+    public static int Put(Span<byte> text, int at, ReadOnlySpan<byte> s)
     {
-        s.AsSpan().CopyTo(text[at..]);
+        s.CopyTo(text[at..]);
         return s.Length;
     }
 
-    /// <summary><paramref name="v"/> in decimal into <paramref name="text"/> at <paramref name="at"/>; returns the length.</summary>
-    public static int Dec(Span<char> text, int at, ulong v)
+    /// <summary><paramref name="s"/> as UTF-8 into <paramref name="text"/> at <paramref name="at"/> (a name from a table); returns the bytes written.</summary>
+    public static int Put(Span<byte> text, int at, string s) => System.Text.Encoding.UTF8.GetBytes(s, text[at..]);
+
+    /// <summary><paramref name="v"/> in decimal (<c>%llu</c>) into <paramref name="text"/> at <paramref name="at"/>; returns the length.</summary>
+    public static int Dec(Span<byte> text, int at, ulong v)
     {
-        v.TryFormat(text[at..], out int n, default, CultureInfo.InvariantCulture);
-        return n;
+        int count = v < 10 ? 1 : Utf8Digits.CountDigits(v); // CountDigits(0) is 0: one digit below 10
+        var digits = text.Slice(at, count);
+        for (int i = count - 1; i >= 0; i--, v /= 10) digits[i] = (byte)('0' + (int)(v % 10));
+        return count;
+    }
+
+    /// <summary>
+    /// <paramref name="v"/> in upper-case hex into <paramref name="text"/> at <paramref name="at"/>, at least
+    /// <paramref name="digits"/> digits (<c>%0*llX</c>; 0: as many as the value needs, <c>%llX</c>); returns the length.
+    /// </summary>
+    public static int Hex(Span<byte> text, int at, ulong v, int digits = 0)
+    {
+        int count = Math.Max(Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 3) / 4), digits);
+        var d = text.Slice(at, count);
+        for (int i = count - 1; i >= 0; i--, v >>= 4) d[i] = (byte)"0123456789ABCDEF"[(int)(v & 0xF)];
+        return count;
     }
 
     /// <summary>
@@ -224,6 +245,7 @@ internal static class Lc
         return s.Length > 60 ? s[..57] + "..." : s;
     }
 
+    // [lc-audit D] libcper's error status type and bit names (cper_generic_error_status_to_ir)
     /// <summary>
     /// libcper's generic error-type names and descriptions (UEFI 2.10 N "Error Status Fields", bits 8-15): libcper's own
     /// spellings (<c>CPER_GENERIC_ERROR_TYPES_KEYS/_VALUES/_DESCRIPTIONS</c>, <c>include/libcper/Cper.h:830-880</c>);
@@ -255,6 +277,7 @@ internal static class Lc
     private static readonly string[] s_statusBitNames = ["addressSignal", "controlSignal", "dataSignal", "detectedByResponder", "detectedByRequester", "firstError", "overflowDroppedLogs"];
     private static readonly JsonEncodedText[] s_statusBits = [.. s_statusBitNames.Select(n => JsonEncodedText.Encode(n))];
 
+    // [lc-audit E] the error status converter (kind ErrorStatus)
     /// <summary>UEFI generic Error Status (64-bit) as libcper shows it (<c>cper_generic_error_status_to_ir</c>, <c>cper-utils.c</c>).</summary>
     public static void WriteErrorStatus(LcWriter w, JsonEncodedText name, ulong status)
     {

@@ -1,3 +1,4 @@
+// [lc-audit D] registration: libcper's readable name, key and message; members from AmpereSection's LibCper lines
 using ApeiKit.Cper.Vendors;
 
 namespace ApeiKit.Cper.LibCper;

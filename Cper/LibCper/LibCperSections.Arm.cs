@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's ARM name tables (cper-section-arm.h)
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
@@ -42,10 +43,11 @@ internal sealed class LcArm : LibCperSection
     internal static readonly LcNames CacheOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snooping", "Snooped", "Management"]);
     internal static readonly LcNames TlbOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Local Management Operation", "External Management Operation"]);
     internal static readonly LcNames BusOps = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch"]);
-    internal static readonly LcNames Participation = LcNames.Libcper(["Local Processor Originated Request", "Local Processor Responded to Request", "Local Processor Observed", "Generic"], "Unknown");
+    internal static readonly LcNames Participation = LcIa32X64.ArmParticipation; // the IA32/X64 table's ARM spellings
     internal static readonly LcNames AddressSpaces = LcNames.Libcper([(0, "External Memory Access", null), (1, "Internal Memory Access", null), (3, "Device Memory Access", null)], "Unknown");
     internal static readonly LcNames AccessModes = LcNames.Libcper(["Secure", "Normal"]);
 
+    // [lc-audit Q] bus access mode gated on bit 8; multiple error object; error information by libcper's type encoding (compat "ARM processor")
     /// <summary>
     /// libcper's error-information members (<c>cper_arm_cache_tlb_error_to_ir</c>, <c>cper_arm_bus_error_to_ir</c>): the
     /// declarations' (<see cref="ArmCacheErrorInformation"/>, <see cref="ArmTlbErrorInformation"/>,
@@ -64,6 +66,7 @@ internal sealed class LcArm : LibCperSection
         "flags", Lm.Quirk("errorInformation", ArmErrorInfo.ErrorInformationField, WriteInformation, ReadInformation), "virtualFaultAddress", "physicalFaultAddress");
     private static readonly LcMember[] s_contextHeader = ArmContextInfo.LibCperMembers();
 
+    // [lc-audit M] register and member names from the layouts
     /// <summary>
     /// Register names per context type 0-7 (UEFI 2.10 N.2.4.4.2 tables): libcper's are the layouts' register names in lower
     /// case (<c>r13_sp</c>, <c>elr_el1</c>), in the layouts' order, which is libcper's.
@@ -95,12 +98,13 @@ internal sealed class LcArm : LibCperSection
     private static readonly FieldDef s_miscEncoding = ArmProcessorSection.RegisterLayout(MiscType)!.Find("mrsEncoding")!;
     private static readonly FieldDef s_miscValue = ArmProcessorSection.RegisterLayout(MiscType)!.Find("value")!;
 
+    // [lc-audit Q] libcper's walk and its 512-byte message (compat "ARM processor and ARM RAS walks")
     /// <inheritdoc/>
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         if (!Walk(body, out int contextStart, out int vendorStart, out int vendorEnd)) return false;
         ArmProcessorSectionView.TryRead(body, out var view);
-        Span<char> text = stackalloc char[MessageSize];
+        Span<byte> text = stackalloc byte[MessageSize];
         w.WriteStartObject();
         w.WriteString(MessageName, text[..Message(view, body, text)]);
         w.WriteStartObject(s_shortName);
@@ -169,40 +173,40 @@ internal sealed class LcArm : LibCperSection
     /// bounded as libcper bounds it: an entry's text is added only while the message stays under 512 characters, then ", "
     /// (3 with its NUL) or "}" (2) only when they fit; "}" only after the last entry (none for ERR_INFO_NUM 0).
     /// </summary>
-    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<char> text)
+    private static int Message(ArmProcessorSectionView view, ReadOnlySpan<byte> body, Span<byte> text)
     {
-        int n = Put(text, 0, "An ARM Processor Error occurred");
+        int n = Put(text, 0, "An ARM Processor Error occurred"u8);
         if (view.HasMpidr)
         {
-            n += Put(text, n, " on CPU ");
+            n += Put(text, n, " on CPU "u8);
             n += Dec(text, n, (view.Mpidr & 0xFF00000000) >> 32);
         }
-        n += Put(text, n, "; Error Type(s): {");
-        Span<char> entry = stackalloc char[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
+        n += Put(text, n, "; Error Type(s): {"u8);
+        Span<byte> entry = stackalloc byte[128]; // EFI_ERROR_INFORMATION_DESCRIPTION_STRING_LEN; an entry's text is at most 81
         int count = view.ErrInfoNum, i = 0;
         foreach (var e in new ArmErrorInfoEnumerator(body, count))
         {
             ulong v = e.ValidationBits;
-            string desc = "Unknown Error";
+            ReadOnlySpan<byte> desc = "Unknown Error"u8;
             if (Bit(v, InfoBit))
             {
                 desc = e.KindUnder(ArmErrorTypeEncoding.LibCper) switch
                 {
-                    ArmErrorKind.Cache => "Cache Error",
-                    ArmErrorKind.Tlb => "TLB Error",
-                    ArmErrorKind.Bus => "Bus Error",
+                    ArmErrorKind.Cache => "Cache Error"u8,
+                    ArmErrorKind.Tlb => "TLB Error"u8,
+                    ArmErrorKind.Bus => "Bus Error"u8,
                     _ => desc,
                 };
             }
             int k = Put(entry, 0, desc);
             if (Bit(v, VirtualBit))
             {
-                k += Put(entry, k, " at Virtual Addr=0x");
+                k += Put(entry, k, " at Virtual Addr=0x"u8);
                 k += Hex(entry, k, e.VirtualFaultAddress);
             }
             if (Bit(v, PhysicalBit))
             {
-                k += Put(entry, k, " Physical Addr=0x");
+                k += Put(entry, k, " Physical Addr=0x"u8);
                 k += Hex(entry, k, e.PhysicalFaultAddress);
             }
             if (n + k < MessageSize)
@@ -212,20 +216,15 @@ internal sealed class LcArm : LibCperSection
             }
             if (++i == count)
             {
-                if (n + 2 < MessageSize) n += Put(text, n, "}");
+                if (n + 2 < MessageSize) n += Put(text, n, "}"u8);
                 break;
             }
-            if (n + 3 < MessageSize) n += Put(text, n, ", ");
+            if (n + 3 < MessageSize) n += Put(text, n, ", "u8);
         }
         return n;
     }
 
-    private static int Hex(Span<char> text, int at, ulong v)
-    {
-        v.TryFormat(text[at..], out int n, "X", System.Globalization.CultureInfo.InvariantCulture);
-        return n;
-    }
-
+    // [lc-audit Q] 32-bit signed affinity level, PSCI state rule (compat "error affinity level")
     private static void WriteHeader(LcWriter w, ArmProcessorSectionView view)
     {
         ulong v = view.ValidationBits;
@@ -253,6 +252,7 @@ internal sealed class LcArm : LibCperSection
         if ((running >> 31) == 0) w.WriteNumber(s_psciState, view.PsciState); // libcper: PSCI state unless bit 31 of the running state
     }
 
+    // [lc-audit M] error-information entry through the declared members
     private static void WriteErrorInfo(LcWriter w, ArmErrorInfoView e)
     {
         w.WriteStartObject();
@@ -260,6 +260,7 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] multiple error object and error information by kind (compat "ARM processor")
     /// <summary>libcper's multiple error: the value and "Single Error" below 1, else "Multiple Errors" (<c>cper_arm_error_info_to_ir</c>).</summary>
     private static void WriteMultipleError(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
     {
@@ -298,14 +299,11 @@ internal sealed class LcArm : LibCperSection
     private static ulong ReadInformation(JsonNode? n, Span<byte> entry)
     {
         if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
-        {
-            var f = ArmErrorInfo.ErrorInformationField;
-            ulong own = LibCperMap.ReadMembers(info, members, entry.Slice(f.Offset, f.Size)); // the sub-fields first, then their validation bits
-            f.WriteValue(entry, f.ReadValue(entry) | own);
-        }
+            LibCperMap.ReadBitsInto(info, members, entry, ArmErrorInfo.ErrorInformationField);
         return 0;
     }
 
+    // [lc-audit Q] contexts: type 8 as libcper's 10-byte structure with a 2-bit o0; {} for an empty array (compat)
     private static void WriteContext(LcWriter w, ArmContextInfoView c)
     {
         int type = c.RegisterContextType;
@@ -371,6 +369,7 @@ internal sealed class LcArm : LibCperSection
         }
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
@@ -404,7 +403,8 @@ internal sealed class LcArm : LibCperSection
 
     private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
     {
-        var bytes = new byte[ArmErrorInfo.Size];
+        Span<byte> bytes = stackalloc byte[ArmErrorInfo.Size];
+        bytes.Clear();
         ulong v = LibCperMap.ReadMembers(e, s_info, bytes);
         // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
         ArmErrorInfo.LengthField.WriteValue(bytes, ArmErrorInfo.Size);

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's ARM RAS value names
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,6 +32,7 @@ internal sealed class LcArmRas : LibCperSection
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
     private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
 
+    // [lc-audit Q] syndromes: MISC2/MISC3 only for a non-zero RAS extension byte
     /// <summary>
     /// libcper's syndrome members (<c>cper_section_arm_ras_to_ir</c>), the declaration's (<see cref="ArmRasSyndrome"/>'s
     /// LibCper lines) in libcper's order: the index, the RAS extension's revision then architecture version, the eight
@@ -40,6 +42,7 @@ internal sealed class LcArmRas : LibCperSection
         "errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
         "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3"), s_syndromeWithoutMisc23 = s_syndrome[..^2];
 
+    // [lc-audit M] member names from the layouts
     private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText[] s_pidr = [.. Pidr.Select(E)];
@@ -62,6 +65,7 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] libcper's node checks and empty-node message, IP type one format off, aux walk (compat "ARM RAS")
     /// <summary>What libcper's <c>arm_ras_read_node</c> makes of the node, in its order of checks.</summary>
     private enum NodeReading : byte { Read, TooSmall, SyndromesOutOfRange, Revision, Offsets }
 
@@ -86,21 +90,21 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>libcper's message for a node it does not read: "ARM RAS (empty): " and the reason (<c>arm_ras_set_desc_string_invalid</c>).</summary>
     private static void WriteEmpty(LcWriter w, NodeReading reading, ReadOnlySpan<byte> body, uint revision)
     {
-        Span<char> text = stackalloc char[64];
-        int n = Put(text, 0, "ARM RAS (empty): ");
+        Span<byte> text = stackalloc byte[64];
+        int n = Put(text, 0, "ARM RAS (empty): "u8);
         switch (reading)
         {
             case NodeReading.TooSmall:
-                n += Put(text, n, "invalid/too small ");
+                n += Put(text, n, "invalid/too small "u8);
                 n += Dec(text, n, (ulong)body.Length);
-                n += Put(text, n, " < 80");
+                n += Put(text, n, " < 80"u8);
                 break;
-            case NodeReading.SyndromesOutOfRange: n += Put(text, n, "descriptor array out of range"); break;
+            case NodeReading.SyndromesOutOfRange: n += Put(text, n, "descriptor array out of range"u8); break;
             case NodeReading.Revision:
-                n += Put(text, n, "unsupported ARM RAS revision: ");
+                n += Put(text, n, "unsupported ARM RAS revision: "u8);
                 n += Dec(text, n, revision);
                 break;
-            default: n += Put(text, n, "invalid ARM RAS offsets"); break;
+            default: n += Put(text, n, "invalid ARM RAS offsets"u8); break;
         }
         w.WriteStartObject();
         w.WriteString(MessageName, text[..n]);
@@ -213,10 +217,8 @@ internal sealed class LcArmRas : LibCperSection
         if (fit)
         {
             w.WriteStartArray(s_contexts);
-            for (int i = 0, pos = header; i < contexts; i++)
+            foreach (var c in new ArmRasAuxiliaryDataView.ContextEnumerator(aux, contexts)) // the loop above checked each one
             {
-                var c = ArmRasContextView.Of(aux.Slice(pos, (int)ArmRasContext.LengthField.ReadValue(aux[pos..])));
-                pos += c.Bytes.Length;
                 int scope = c.Flags & 1;
                 w.WriteStartObject();
                 w.WriteStartObject(s_flagsName);
@@ -257,6 +259,7 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>The MPAM PARTID key of an auxiliary key/value pair (Arm DEN0085 Table 26; libcper <c>EFI_ARM_RAS_KVP_UUID_MPAM_PARTID</c>).</summary>
     private static readonly Guid MpamPartId = new("ebb45182-fb03-4bf9-9aca-8613709fd789");
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's IA32/X64 name tables (cper-section-ia32x64.h)
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,13 +36,28 @@ internal sealed class LcIa32X64 : LibCperSection
     // libcper's tables (include/libcper/sections/cper-section-ia32x64.h, IA32X64_*_VALUES).
     internal static readonly LcNames Transactions = LcNames.Libcper(["Instruction", "Data Access", "Generic"]);
     internal static readonly LcNames Operations = LcNames.Libcper(["Generic Error", "Generic Read", "Generic Write", "Data Read", "Data Write", "Instruction Fetch", "Prefetch", "Eviction", "Snoop"]);
-    internal static readonly LcNames Participation = LcNames.Libcper(["Local processor originated request", "Local processor responded to request", "Local processor observed", "Generic"], "Unknown");
+    /// <summary>
+    /// libcper's bus participation type names, one table for both sections (UEFI 2.10 Tables N-23 and N-20 name the same
+    /// four): IA32/X64 spells them in sentence case (<c>cper-section-ia32x64.h:41-45</c>
+    /// IA32X64_BUS_CHECK_INFO_PARTICIPATION_TYPES_VALUES), ARM capitalises each word (<c>cper-section-arm.h:69-73</c>
+    /// ARM_BUS_PARTICIPATION_TYPES_VALUES); the words are otherwise the same.
+    /// </summary>
+    private static readonly (string Ia32X64, string Arm)[] s_participation =
+    [
+        ("Local processor originated request", "Local Processor Originated Request"),
+        ("Local processor responded to request", "Local Processor Responded to Request"),
+        ("Local processor observed", "Local Processor Observed"),
+        ("Generic", "Generic"),
+    ];
+    internal static readonly LcNames Participation = LcNames.Libcper([.. s_participation.Select(p => p.Ia32X64)], "Unknown"),
+        ArmParticipation = LcNames.Libcper([.. s_participation.Select(p => p.Arm)], "Unknown");
     internal static readonly LcNames AddressSpaces = LcNames.Libcper(["Memory Access", "Reserved", "I/O", "Other Transaction"], "Unknown");
     internal static readonly LcNames MsErrorTypes = LcNames.Libcper(["No Error", "Unclassified", "Microcode ROM Parity Error", "External Error", "FRC Error", "Internal Unclassified"], "Unknown (Processor Specific)");
     /// <summary>libcper's register context type names (<c>cper-section-ia32x64.h:59-67</c>; docs/libcper-compat.md), named by <see cref="Ia32X64ContextInfo"/>'s declaration.</summary>
     internal static readonly LcNames ContextTypes = LcNames.Libcper(
         ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"]);
 
+    // [lc-audit M] members from the declarations' LibCper lines
     // The members the declarations give (their LibCper lines): the header's local APIC ID, the error-information
     // identifiers, the context header; libcper's order is the layouts' (cper_ia32x64_processor_error_info_to_ir,
     // cper_ia32x64_processor_context_info_to_ir).
@@ -55,6 +71,7 @@ internal sealed class LcIa32X64 : LibCperSection
         Ia32X64MsCheck.LibCperMembers()];
     private static readonly int CheckOffset = Ia32X64ErrorInfo.CheckInfoField.Offset, CheckSize = Ia32X64ErrorInfo.CheckInfoField.Size;
 
+    // [lc-audit Q] execution-context registers: eip for RIP, GDTR/IDTR as two halves (compat "x64 register names")
     /// <summary>One libcper register member: where its value lies in the register array.</summary>
     private readonly record struct Register(JsonEncodedText Name, int Offset, int Size);
 
@@ -70,6 +87,7 @@ internal sealed class LcIa32X64 : LibCperSection
 
     private static readonly Register[] s_ia32 = Registers(2), s_x64 = Registers(3);
 
+    // [lc-audit M] member names, validation bits from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText s_shortName = N("Ia32x64Processor"), s_errorInfoNum = N("processorErrorInfoNum"),
@@ -83,6 +101,7 @@ internal sealed class LcIa32X64 : LibCperSection
     // The validation bits, from the declarations (UEFI 2.10 Tables N-19 and N-20).
     private static readonly int CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit, CheckBit = Ia32X64ErrorInfo.CheckInfoField.ValidBit;
 
+    // [lc-audit Q] 64-bit CPUID values, libcper's context walk (compat "IA32/X64 context walk")
     /// <inheritdoc/>
     /// <remarks>
     /// Nothing is written (libcper's <c>Unknown</c>) when libcper's <c>cper_section_ia32x64_to_ir</c> returns NULL: a body
@@ -124,6 +143,7 @@ internal sealed class LcIa32X64 : LibCperSection
         return true;
     }
 
+    // [lc-audit M] error-information entry through the declared members
     private static void WriteErrorInfo(LcWriter w, Ia32X64ErrorInfoView e)
     {
         var g = e.ErrorType;
@@ -146,6 +166,7 @@ internal sealed class LcIa32X64 : LibCperSection
         w.WriteEndObject();
     }
 
+    // [lc-audit Q] libcper's context walk (compat "IA32/X64 context walk")
     /// <summary>
     /// The contexts as libcper walks them (<c>cper_ia32x64_processor_context_info_to_ir</c>): a context whose 16-byte header
     /// does not fit is a JSON null and the walk stays; a 32/64-bit execution context is read at its fixed size whatever its
@@ -198,6 +219,7 @@ internal sealed class LcIa32X64 : LibCperSection
         }
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
@@ -226,17 +248,13 @@ internal sealed class LcIa32X64 : LibCperSection
     {
         var g = GuidFrom(M(e["type"], "guid"));
         int index = Array.IndexOf(CheckGuids, g);
-        var bytes = new byte[Ia32X64ErrorInfo.Size];
-        g.TryWriteBytes(bytes.AsSpan(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
+        Span<byte> bytes = stackalloc byte[Ia32X64ErrorInfo.Size];
+        bytes.Clear();
+        g.TryWriteBytes(bytes.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
         ulong v = LibCperMap.ReadMembers(e, s_infoMembers, bytes);
         if (e["checkInfo"] is JsonObject ci)
         {
-            // The members set their sub-fields; the bits they return are the check value's own validation bits (0-15).
-            if (index >= 0)
-            {
-                ulong own = LibCperMap.ReadMembers(ci, s_checks[index], bytes.AsSpan(CheckOffset, CheckSize));
-                Ia32X64ErrorInfo.CheckInfoField.WriteValue(bytes, Ia32X64ErrorInfo.CheckInfoField.ReadValue(bytes) | own);
-            }
+            if (index >= 0) LibCperMap.ReadBitsInto(ci, s_checks[index], bytes, Ia32X64ErrorInfo.CheckInfoField);
             v |= 1UL << CheckBit;
         }
         Ia32X64ErrorInfo.ValidationBitsField.WriteValue(bytes, v);

@@ -1,3 +1,4 @@
+// [lc-audit D] VT-d/IOMMU registrations; libcper's member order
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,6 +23,7 @@ internal static class LcDmar
     public static LibCperMap Iommu { get; } = new(DmarIommuSection.Codec, "IOMMU Specific DMAr", "IommuDmar", DmarIommuSection.LayoutDef, 0,
         DmarIommuSection.LibCperMembers()) { Message = "A IOMMU Specific DMAr Error occurred" };
 
+    // [lc-audit Q] the VT-d fault record shown as fields, libcper's names (compat "VT-d DMAr" rows)
     private static readonly JsonEncodedText[] s_fault = [.. new[]
     {
         "faultRecord", "faultInformation", "sourceIdentifier", "privelegeModeRequested", "executePermissionRequested", "pasidPresent",
@@ -63,6 +65,7 @@ internal static class LcDmar
     }
 }
 
+// [lc-audit E] the variable-part engine: a log after a header (CCIX PER, CXL component)
 /// <summary>
 /// The sections with a fixed header and a variable part after it, declared as libcper member maps: the header's members
 /// from its layout, the variable part (a log, register pairs) a <see cref="Lm.Tail"/> member gated by its validation flag.
@@ -109,6 +112,7 @@ internal static class LcVariable
         return length > (ulong)(layout.Size + log) && length <= int.MaxValue ? (int)length - layout.Size : log;
     };
 
+    // [lc-audit Q] CCIX PER: a Length below the header is shown (compat "Malformed bodies")
     /// <summary>CCIX PER log error section (UEFI 2.10 N.2.12; libcper <c>sections/cper-section-ccix-per.c</c>): the declaration's members, then the log.</summary>
     public static LibCperMap CcixPer { get; } = new(CcixPerSection.Codec, "CCIX PER Log Error", "CcixPer", s_ccix, 0,
         [.. CcixPerSection.LibCperMembers(), Log("ccixPERLog", s_ccix, "ccixPerLog", inData: false)])
@@ -120,6 +124,7 @@ internal static class LcVariable
         TailLength = LogLength(s_ccix, "ccixPERLog", false),
     };
 
+    // [lc-audit D] libcper's CXL component names and registrations
     /// <summary>libcper's readable names of the CXL component sections (its section table, <c>sections/cper-section.c</c>).</summary>
     private static readonly (Guid Type, string Name)[] s_cxlNames =
     [
@@ -133,6 +138,7 @@ internal static class LcVariable
         [.. CxlComponentEventSection.LibCperMembers(), Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true)])
     { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
 
+    // [lc-audit M] PCI component register pairs: an array of a declared pair layout
     private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
 
     /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>): the declaration's members, then the register pairs.</summary>
@@ -170,6 +176,7 @@ internal static class LcVariable
         // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
         Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size),
         TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * PciComponentErrorSection.PairLayout.Size : 0,
+        // [lc-audit Q] pcidev read-back: pairs past Memory Number are I/O (compat "Where libcper's JSON loses bytes")
         // libcper leaves out counts whose validation bit is clear but still lists every pair: the pairs beyond Memory Number
         // are I/O; with only IO Number shown, the rest are memory pairs; without either, none is memory.
         AfterRead = (o, body) =>
@@ -183,6 +190,7 @@ internal static class LcVariable
     };
 }
 
+// [lc-audit M] CXL protocol members over the view (with the documented gates: vendorID always, serial for agent 0, 64-bit agent type, empty DVSEC)
 /// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="LcWriter"/> through the section's generated view
@@ -301,8 +309,9 @@ internal sealed class LcCxlProtocol : LibCperSection
     }
 }
 
+// [lc-audit E] the streamed families' registration
 /// <summary>Section families that live in their own files.</summary>
 internal static partial class LibCperExtraSections
 {
-    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), new LcPcie(), new LcArmRas(), LcAmpere.Ampere];
+    public static IEnumerable<LibCperSection> All => [new LcNvidia(), new LcIa32X64(), new LcArm(), new LcNvidiaEvent(), LcPcie.Map, new LcArmRas(), LcAmpere.Ampere];
 }

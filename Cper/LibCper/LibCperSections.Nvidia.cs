@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's disabled-reason names; member names
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Vendors;
@@ -23,11 +24,11 @@ internal sealed class LcNvidia : LibCperSection
         s_addressName = JsonEncodedText.Encode("address"), s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
         s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
         s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo");
-    // The header's numbers and the FWERROR fields libcper shows: their declarations' LibCper lines (NvidiaSection.cs).
-    private static readonly LcMember[] s_header = NvidiaSection.LibCperMembers(),
-        s_fwError = Lm.InOrder(NvidiaFwError.LibCperMembers(), Text("initiating_firmware", NvidiaFwError.InitiatingFirmwareField), "task_checkpoint", "mb1_error_code",
-            Text("mb1_version_string", NvidiaFwError.Mb1VersionStringField), "bad_pages_retired_mask", "training_or_alias_check_retired_mask");
+    // The header's numbers and the FWERROR fields libcper shows (its texts through add_untrusted_string, kind Untrusted):
+    // their declarations' LibCper lines (NvidiaSection.cs), in the layouts' order, which is libcper's.
+    private static readonly LcMember[] s_header = NvidiaSection.LibCperMembers(), s_fwError = NvidiaFwError.LibCperMembers();
 
+    // [lc-audit Q] signature prefix walk, null entries, CMET-INFO bits 35-36 and signed count, FWERROR null (compat "NVIDIA")
     /// <inheritdoc/>
     /// <remarks>
     /// libcper's rules (<c>sections/cper-section-nvidia.c</c>, <c>cper_section_nvidia_to_ir</c>): a body under the 32-byte
@@ -47,15 +48,14 @@ internal sealed class LcNvidia : LibCperSection
         string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
         w.WriteStartObject();
         // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
-        Span<char> message = stackalloc char[96];
-        int n = 0;
-        Append(message, ref n, "A ");
-        Append(message, ref n, severityName);
-        message[n++] = ' ';
-        for (int i = 0; i < signature.Length; i++) message[n++] = (char)signature[i];
-        Append(message, ref n, " NVIDIA Error occurred on CPU ");
-        socket.TryFormat(message[n..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
-        w.WriteString(MessageName, message[..(n + digits)]);
+        Span<byte> message = stackalloc byte[96];
+        int n = Put(message, 0, "A "u8);
+        n += Put(message, n, severityName);
+        message[n++] = (byte)' ';
+        n += Put(message, n, signature);
+        n += Put(message, n, " NVIDIA Error occurred on CPU "u8);
+        n += Dec(message, n, socket);
+        w.WriteString(MessageName, message[..n]);
         w.WriteStartObject(s_shortName);
         if (signatureLength >= 0) w.WriteString(s_signatureName, signature);
         w.WriteStartObject(s_severityName);
@@ -127,23 +127,7 @@ internal sealed class LcNvidia : LibCperSection
         w.WriteEndObject();
     }
 
-    /// <summary>libcper's <c>add_untrusted_string</c> over <paramref name="f"/> (not read back: libcper's reader ignores <c>FWErrorInfo</c>).</summary>
-    private static LcMember Text(string name, FieldDef f)
-    {
-        var encoded = JsonEncodedText.Encode(name);
-        return Lm.Quirk(name, null, (w, e, _) =>
-        {
-            var text = e.Slice(f.Offset, f.Size);
-            if (PrintableLength(text) is int n and >= 0) w.WriteString(encoded, text[..n]);
-        }, static (_, _) => 0);
-    }
-
-    private static void Append(Span<char> text, ref int n, string s)
-    {
-        s.AsSpan().CopyTo(text[n..]);
-        n += s.Length;
-    }
-
+    // [lc-audit M] read-back through the model
     public override CperSectionBody FromIrBody(JsonObject o)
     {
         var s = new NvidiaSection

@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's device, originator and architecture names
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
@@ -32,6 +33,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly byte[] s_silicon = LcWriter.Encode("Silicon"), s_preSilicon = LcWriter.Encode("PreSilicon");
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
+    // [lc-audit M] fields and member names from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
     private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
 
@@ -53,6 +55,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
         s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection");
 
+    // [lc-audit Q] signature, device name, link ID only when non-zero, architecture word, PDI text (libcper's formatting of one field each)
     // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
     // are libcper's formatting of one field (a name string, a PDI string, a decomposed word), each read back by its own line.
     private static readonly LcMember[] s_header = Lm.InOrder(NvidiaEventSection.LibCperMembers(),
@@ -68,6 +71,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
             "SourcePartition", "SourceSubPartition",
             Lm.Quirk("Pdi", null, (w, b, _) => WritePdi(w, s_pdi, s_gpuPdi.ReadValue(b)), (n, b) => Store(s_gpuPdi, b, PdiFrom(Str(n)))));
 
+    // [lc-audit M] array formats and texts from the declarations
     /// <summary>The array formats 1-4: libcper's variant and array names, and each element's members (the element layouts' LibCper lines).</summary>
     private static readonly (JsonEncodedText Variant, JsonEncodedText Array, StructDef Layout, LcMember[] Members)[] s_arrays =
     [
@@ -85,6 +89,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
 
+    // [lc-audit Q] libcper's context walk, data bounded by the body, opaque hex (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
     /// <remarks>
     /// libcper's walk (<c>sections/cper-section-nvidia-events.c</c>, <c>cper_section_nvidia_events_to_ir</c> and
@@ -109,10 +114,10 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (showInfo && InfoAt + layout!.Size > body.Length) return false;
         var sig = body.Slice(s_signature.Offset, s_signature.Size);
         int sigLength = Lc.PrintableLength(sig);
-        Span<char> text = stackalloc char[64];
-        int n = Put(text, 0, "A ");
-        for (int i = 0; i < sigLength; i++) text[n++] = (char)sig[i];
-        n += Put(text, n, " Nvidia Event occurred");
+        Span<byte> text = stackalloc byte[64];
+        int n = Put(text, 0, "A "u8);
+        if (sigLength > 0) n += Put(text, n, sig[..sigLength]);
+        n += Put(text, n, " Nvidia Event occurred"u8);
         w.WriteStartObject();
         w.WriteString(MessageName, text[..n]);
         w.WriteStartObject(s_shortName);
@@ -123,7 +128,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
         w.WriteStartObject(s_eventInfo);
         n = Dec(text, 0, infoVersion >> 8);
-        text[n++] = '.';
+        text[n++] = (byte)'.';
         n += Dec(text, n, infoVersion & 0xFF);
         w.WriteString(s_versionName, text[..n]);
         if (layout is not null)
@@ -153,7 +158,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return true;
     }
 
-    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device, Span<char> text)
+    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device, Span<byte> text)
     {
         var c = body.Slice(at, NvidiaEventSection.ContextHeaderSize);
         ushort format = (ushort)s_format.ReadValue(c);
@@ -244,6 +249,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
     }
 
+    // [lc-audit Q] signature, link ID, architecture word and PDI formatting
     private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
         var sig = header.Slice(s_signature.Offset, s_signature.Size);
@@ -269,11 +275,11 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static void WriteArchitecture(LcWriter w, ReadOnlySpan<byte> info, ulong valid)
     {
         ulong arch = s_arch.ReadValue(info);
-        Span<char> text = stackalloc char[8];
+        Span<byte> text = stackalloc byte[8];
         w.WriteStartObject(s_architecture);
         w.WriteHex(s_hidFam, arch & 0xF, 2);
         int n = Dec(text, 0, (arch >> 4) & 0xF);
-        text[n++] = '.';
+        text[n++] = (byte)'.';
         n += Dec(text, n, (arch >> 16) & 0xF);
         w.WriteString(s_revision, text[..n]);
         w.WriteHex(s_chipId, (arch >> 8) & 0xFF, 2);
@@ -299,11 +305,11 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     private static void WritePdi(LcWriter w, JsonEncodedText name, ulong pdi)
     {
-        Span<char> text = stackalloc char[23];
-        w.WriteString(name, text[..FormatPdi(pdi, text)]);
+        Span<byte> text = stackalloc byte[23];
+        w.WriteAscii(name, text[..FormatPdi(pdi, text)]);
     }
 
-    private static void WriteInitMetadata(LcWriter w, ReadOnlySpan<byte> m, Span<char> text)
+    private static void WriteInitMetadata(LcWriter w, ReadOnlySpan<byte> m, Span<byte> text)
     {
         foreach (var (name, f) in s_initTexts)
         {
@@ -311,7 +317,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
             w.WriteString(name, Lc.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
         }
         w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
-        w.WriteString(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
+        w.WriteAscii(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
         ulong arch = s_architectureId.ReadValue(m);
         w.WriteStartObject(s_architectureIdName);
         w.WriteHex(s_raw, arch, 8);
@@ -323,19 +329,17 @@ internal sealed class LcNvidiaEvent : LibCperSection
     }
 
     /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>
-    private static int FormatPdi(ulong v, Span<char> text)
+    private static int FormatPdi(ulong v, Span<byte> text)
     {
-        const string Digits = "0123456789ABCDEF";
         for (int i = 0; i < 8; i++)
         {
-            byte b = (byte)(v >> (56 - 8 * i));
-            text[3 * i] = Digits[b >> 4];
-            text[3 * i + 1] = Digits[b & 0xF];
-            if (i < 7) text[3 * i + 2] = ':';
+            Hex(text, 3 * i, (byte)(v >> (56 - 8 * i)), 2);
+            if (i < 7) text[3 * i + 2] = (byte)':';
         }
         return 23;
     }
 
+    // [lc-audit M] read-back through the model
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
@@ -399,8 +403,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
                 DataFormatType = (ushort)U(Lc.M(c, "dataFormatType"), 16),
                 DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion"), 16),
             };
-            var data = ContextDataFrom(c, device);
             uint dataSize = (uint)Lc.Int32(Lc.M(c, "dataSize"), 32); // add_int: a negative number is its 32-bit pattern
+            var data = ContextDataFrom(c, device, dataSize);
             ctx.SetData(data);
             if (dataSize != data.Length)
             {
@@ -423,10 +427,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return b;
     }
 
-    private static byte[] ContextDataFrom(JsonNode? c, int device)
+    private static byte[] ContextDataFrom(JsonNode? c, int device, uint dataSize)
     {
         var data = Lc.M(c, "data");
-        long size = (long)Lc.Int32(Lc.M(c, "dataSize"), 32); // add_int: a negative number is its 32-bit pattern
         if (Lc.M(data, "opaque") is JsonValue opaque) return Lc.FromHex(opaque);
         foreach (var (variant, array, element, members) in s_arrays)
         {
@@ -439,10 +442,14 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (device == 1 && Lc.M(data, "gpuInitMetadata") is JsonObject m) return InitMetadataFrom(m);
         if (device == 1 && Lc.M(data, "gpuLegacyXid") is JsonObject x)
         {
-            var b = new byte[4 + NvidiaEventSection.LegacyXidMessageSize];
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)Lc.Int32(x["xidCode"], 32));
-            Ascii(b.AsSpan(4), Str(x["message"]));
-            return b.AsSpan(0, size > 0 && size <= b.Length ? (int)size : b.Length).ToArray();
+            // The code and the message buffer, cut to the data size when that is shorter (and not 0).
+            const int Full = 4 + NvidiaEventSection.LegacyXidMessageSize;
+            var b = new byte[dataSize is > 0 and <= Full ? (int)dataSize : Full];
+            Span<byte> code = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(code, (uint)Lc.Int32(x["xidCode"], 32));
+            code[..Math.Min(4, b.Length)].CopyTo(b);
+            if (b.Length > 4) Ascii(b.AsSpan(4), Str(x["message"]));
+            return b;
         }
         if (device == 1 && Lc.M(data, "gpuRecommendedActions") is JsonObject r)
         {

@@ -1,3 +1,4 @@
+// [lc-audit E] PCIe: the register-table engine (a register at an offset, libcper's members over its bits)
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -13,19 +14,16 @@ namespace ApeiKit.Cper.LibCper;
 /// from bits 25-29 (PCIe: 27-31). Compatibility mode reproduces both; docs/libcper-compat.md lists them.
 /// </summary>
 /// <remarks>
-/// Streamed (issue #15): the section is written straight into the <see cref="LcWriter"/> from the body bytes, with
-/// names encoded once and the registers declared as tables (<see cref="Group"/>: a register at an offset of
-/// <see cref="PcieErrorSection.CapabilityLayout"/> or <see cref="PcieErrorSection.AerLayout"/>, and libcper's members
-/// over its bits); nothing is allocated per record. The only thing that can refuse a body is its length (208 bytes,
-/// N.2.7), checked before anything is written, so a refused body is still libcper's <c>Unknown</c>, never half an object.
-/// Reading back goes through the model (<see cref="FromIrBody"/>).
+/// A member map (<see cref="LibCperMap"/>, <see cref="Map"/>): the header's members (port type, command/status, serial
+/// number, bridge control/status) come from <see cref="PcieErrorSection"/>'s <c>LibCper</c> lines; the BCD version, the
+/// device ID (libcper's class name and low-byte hex twins) and the two register blocks are members written here. The
+/// registers are tables (<see cref="Group"/>: a register at an offset of <see cref="PcieErrorSection.CapabilityLayout"/>
+/// or <see cref="PcieErrorSection.AerLayout"/>, and libcper's members over its bits), written straight into the
+/// <see cref="LcWriter"/>; nothing is allocated per record. Only the length (208 bytes, N.2.7) refuses a body, checked
+/// before anything is written (libcper's <c>Unknown</c>). Reading back fills the layout's bytes, as every map does.
 /// </remarks>
-internal sealed class LcPcie : LibCperSection
+internal static class LcPcie
 {
-    public override Guid SectionType => CperGuids.PciExpress;
-    public override string ReadableName => "PCIe";
-    public override string ShortName => "Pcie";
-
     /// <summary>How a register member is shown (libcper <c>cper-section-pcie.c</c>'s helpers).</summary>
     private enum K
     {
@@ -47,7 +45,9 @@ internal sealed class LcPcie : LibCperSection
     /// <summary>One libcper register object: <see cref="Size"/> bytes at <see cref="Offset"/> of the block, little-endian.</summary>
     private sealed record Group(JsonEncodedText Name, int Offset, int Size, R[] Members);
 
-    private static readonly LcNames PortTypes = LcNames.Libcper(
+    // [lc-audit D] libcper's port type and register value names
+    /// <summary>libcper's port type names (<c>sections/cper-section-pcie.c</c>), named by <see cref="PcieErrorSection.PortType"/>'s declaration.</summary>
+    internal static readonly LcNames PortTypes = LcNames.Libcper(
     [
         (0, "PCI Express End Point", null), (1, "Legacy PCI End Point Device", null), (4, "Root Port", null), (5, "Upstream Switch Port", null),
         (6, "Downstream Switch Port", null), (7, "PCI Express to PCI/PCI-X Bridge", null), (8, "PCI/PCI-X Bridge to PCI Express Bridge", null),
@@ -59,6 +59,7 @@ internal sealed class LcPcie : LibCperSection
     private static readonly JsonEncodedText[] Passing = Enc("Failed", "Passing");
     private static readonly JsonEncodedText[] Severity = Enc("NonFatal", "Fatal");
 
+    // [lc-audit M] register-table helpers, field lookups and member names
     private static JsonEncodedText[] Enc(params string[] names) => [.. names.Select(n => JsonEncodedText.Encode(n))];
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
     private static R I(string name, int lo, int width) => new(N(name), lo, width, K.Int);
@@ -79,10 +80,7 @@ internal sealed class LcPcie : LibCperSection
         BusField = Lm.F(Id, "primaryBusNumber"), SecondaryBusField = Lm.F(Id, "secondaryBusNumber"), SlotField = Lm.F(Id, "slot");
     private static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
 
-    private static readonly JsonEncodedText s_portType = N("portType"), s_version = N("version"), s_minor = N("minor"), s_major = N("major"),
-        s_commandStatus = N("commandStatus"), s_commandRegister = N("commandRegister"), s_statusRegister = N("statusRegister"),
-        s_deviceIdObject = N("deviceID"), s_serial = N("deviceSerialNumber"), s_bridge = N("bridgeControlStatus"),
-        s_secondaryStatusRegister = N("secondaryStatusRegister"), s_controlRegister = N("controlRegister"),
+    private static readonly JsonEncodedText s_version = N("version"), s_minor = N("minor"), s_major = N("major"), s_deviceIdObject = N("deviceID"),
         s_capabilityStructure = N("capabilityStructure"), s_aerInfo = N("aerInfo"), s_data = N("data"), s_raw = N("raw"), s_value = N("value");
     private static readonly JsonEncodedText s_class = N("class");
     private static readonly JsonEncodedText s_deviceIdHex = N("deviceID_Hex"), s_vendorIdHex = N("vendorID_Hex"), s_classCodeHex = N("classCode_Hex"),
@@ -92,6 +90,7 @@ internal sealed class LcPcie : LibCperSection
         s_deviceNum = N("deviceNumber"), s_segmentNum = N("segmentNumber"), s_busNum = N("primaryOrDeviceBusNumber"),
         s_secondaryBusNum = N("secondaryBusNumber"), s_slotNum = N("slotNumber");
 
+    // [lc-audit D] libcper's members over the capability register bits (its snake_case names; the model declares whole registers)
     // ---- The capability structure (PCI Express Base 4.0 section 7.5.3), libcper's members in libcper's order. ----
     private static Group Cap(string name, string register, params R[] members)
     {
@@ -137,6 +136,7 @@ internal sealed class LcPcie : LibCperSection
         Cap("root_status", "rootStatus", I("pme_requester_id", 0, 16), I("pme_status", 16, 1), I("pme_pending", 17, 1)),
     ];
 
+    // [lc-audit Q] libcper's Link Capabilities 2 / Link Control 2 / Link Status 2 offsets (compat "PCI Express" rows)
     /// <summary>The capability version (bits 0-3 of PCI Express Capabilities) below which libcper stops.</summary>
     private static readonly FieldDef CapabilitiesRegister = Lm.F(PcieErrorSection.CapabilityLayout, "pcieCapabilities");
 
@@ -183,6 +183,7 @@ internal sealed class LcPcie : LibCperSection
         ]),
     ];
 
+    // [lc-audit D] libcper's members over the AER register bits (root error status bits 25-29: compat "AER")
     // ---- The AER info (PCI Express Base 4.0 section 7.8.4). ----
     // Uncorrectable error register bits (PCIe AER), with libcper's member stems.
     private static readonly (int Bit, string Name)[] Uncorrectable =
@@ -221,65 +222,60 @@ internal sealed class LcPcie : LibCperSection
         Aer("error_source_id", "errorSourceId", I("err_cor_source_identification", 0, 16), I("err_fatal_nonfatal_source_identification", 16, 16)),
     ];
 
-    private static readonly JsonEncodedText s_message = N("A PCIe Error occurred"), s_shortName = N("Pcie");
-
+    // [lc-audit M] the BCD version (a converter kind the generator could give)
     private static int Bcd(ulong b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
+    private static uint ToBcd(ulong x) => (uint)(((x / 10) % 10) << 4 | (x % 10));
 
-    /// <inheritdoc/>
-    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
+    /// <summary>The PCIe version: minor in bits 0-7, major in bits 8-15, BCD (UEFI 2.10 Table N-35), as two numbers.</summary>
+    private static void WriteVersion(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
-        if (body.Length < PcieErrorSection.Size) return false; // N.2.7: 208 bytes; libcper falls back to base64
-        ulong v = Layout.ReadValidationBits(body);
-        w.WriteStartObject();
-        w.WriteString(MessageName, s_message);
-        w.WriteStartObject(s_shortName);
-        if (Bit(v, PortTypeField.ValidBit)) LibCperMap.WritePair(w, s_portType, PortTypeField.ReadValue(body), PortTypes);
-        if (Bit(v, VersionField.ValidBit))
-        {
-            ulong version = VersionField.ReadValue(body); // minor in bits 0-7, major in bits 8-15, BCD
-            w.WriteStartObject(s_version);
-            w.WriteNumber(s_minor, Bcd(version & 0xFF));
-            w.WriteNumber(s_major, Bcd((version >> 8) & 0xFF));
-            w.WriteEndObject();
-        }
-        if (Bit(v, CommandField.ValidBit))
-        {
-            w.WriteStartObject(s_commandStatus);
-            w.WriteNumber(s_commandRegister, CommandField.ReadValue(body));
-            w.WriteNumber(s_statusRegister, StatusField.ReadValue(body));
-            w.WriteEndObject();
-        }
-        if (Bit(v, DeviceIdField.ValidBit)) WriteDeviceId(w, body.Slice(DeviceIdField.Offset, DeviceIdField.Size));
-        if (Bit(v, SerialField.ValidBit)) w.WriteNumber(s_serial, SerialField.ReadValue(body));
-        if (Bit(v, SecondaryStatusField.ValidBit))
-        {
-            w.WriteStartObject(s_bridge);
-            w.WriteNumber(s_secondaryStatusRegister, SecondaryStatusField.ReadValue(body));
-            w.WriteNumber(s_controlRegister, BridgeControlField.ReadValue(body));
-            w.WriteEndObject();
-        }
-        if (Bit(v, CapabilityField.ValidBit))
-        {
-            var c = body.Slice(CapabilityField.Offset, CapabilityField.Size);
-            w.WriteStartObject(s_capabilityStructure);
-            w.WriteBase64String(s_data, c);
-            WriteGroups(w, s_capability, c);
-            if ((CapabilitiesRegister.ReadValue(c) & 0xF) >= 2) WriteGroups(w, s_capabilityV2, c);
-            w.WriteEndObject();
-        }
-        if (Bit(v, AerField.ValidBit))
-        {
-            var a = body.Slice(AerField.Offset, AerField.Size);
-            w.WriteStartObject(s_aerInfo);
-            w.WriteBase64String(s_data, a);
-            WriteGroups(w, s_aer, a);
-            w.WriteEndObject();
-        }
+        ulong version = VersionField.ReadValue(body);
+        w.WriteStartObject(s_version);
+        w.WriteNumber(s_minor, Bcd(version & 0xFF));
+        w.WriteNumber(s_major, Bcd((version >> 8) & 0xFF));
         w.WriteEndObject();
-        w.WriteEndObject();
-        return true;
     }
 
+    private static ulong ReadVersion(JsonNode? n, Span<byte> body)
+    {
+        VersionField.WriteValue(body, ToBcd(U(M(n, "minor"))) | ToBcd(U(M(n, "major"))) << 8);
+        return 0;
+    }
+
+    // [lc-audit E] a register block: base64 and the register tables, read back from the base64
+    /// <summary>A register block (capability structure, AER info): its bytes as base64, then the registers libcper decodes.</summary>
+    private static LcMember Block(FieldDef field, JsonEncodedText name, LcCheck? v2, params Group[][] groups)
+        => Lm.Quirk(name.Value, field, (w, body, _) =>
+        {
+            var c = body.Slice(field.Offset, field.Size);
+            w.WriteStartObject(name);
+            w.WriteBase64String(s_data, c);
+            WriteGroups(w, groups[0], c);
+            if (v2 is not null && v2(c)) WriteGroups(w, groups[1], c);
+            w.WriteEndObject();
+        }, (n, body) =>
+        {
+            // The registers libcper decodes are all inside the base64 copy, which carries every byte.
+            var d = FromB64(M(n, "data"));
+            d.AsSpan(0, Math.Min(field.Size, d.Length)).CopyTo(body.Slice(field.Offset, field.Size));
+            return 0;
+        });
+
+    // [lc-audit D] registration and libcper's member order; header members from PcieErrorSection's LibCper lines
+    /// <summary>
+    /// PCI Express error section (UEFI 2.10 N.2.7; libcper <c>sections/cper-section-pcie.c</c>), in libcper's order: the
+    /// declaration's members and the four written here; the capability registers from version 2 only when the capability
+    /// version (bits 0-3 of PCI Express Capabilities) is at least 2.
+    /// </summary>
+    public static LibCperMap Map { get; } = new(PcieErrorSection.Codec, "PCIe", "Pcie", Layout, 0,
+        Lm.InOrder(PcieErrorSection.LibCperMembers(), "portType", Lm.Quirk("version", VersionField, WriteVersion, ReadVersion), "commandStatus",
+            Lm.Quirk("deviceID", DeviceIdField, (w, body, _) => WriteDeviceId(w, body.Slice(DeviceIdField.Offset, DeviceIdField.Size)), ReadDeviceId),
+            "deviceSerialNumber", "bridgeControlStatus",
+            Block(CapabilityField, s_capabilityStructure, c => (CapabilitiesRegister.ReadValue(c) & 0xF) >= 2, s_capability, s_capabilityV2),
+            Block(AerField, s_aerInfo, null, s_aer)))
+    { Message = "A PCIe Error occurred" };
+
+    // [lc-audit Q] device ID: class name first, _Hex of the low byte (compat "PCI Express" rows)
     /// <summary>
     /// libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
     /// whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
@@ -315,6 +311,7 @@ internal sealed class LcPcie : LibCperSection
     }
 
 
+    // [lc-audit E] the register-table writer (PCIe's registers)
     private static void WriteGroups(LcWriter w, Group[] groups, ReadOnlySpan<byte> block)
     {
         foreach (var g in groups)
@@ -348,43 +345,20 @@ internal sealed class LcPcie : LibCperSection
         }
     }
 
-    /// <inheritdoc/>
-    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
-
-    /// <summary>The model libcper's JSON describes.</summary>
-    public static PcieErrorSection FromIrModel(JsonObject o)
+    // [lc-audit M] the device ID read back field by field (what a reader over the declared block would do)
+    /// <summary>The device ID back into its block (libcper's reader takes the decimal members; the <c>_Hex</c> twins and <c>class</c> are ignored).</summary>
+    private static ulong ReadDeviceId(JsonNode? n, Span<byte> body)
     {
-        var m = new PcieErrorSection();
-        ulong v = 0;
-        if (o.ContainsKey("portType")) { m.PortType = (uint)PairValue(o["portType"], 32); v |= 1; }
-        if (o["version"] is JsonObject ver)
-        {
-            static uint ToBcd(ulong x) => (uint)(((x / 10) % 10) << 4 | (x % 10));
-            m.Version = ToBcd(U(ver["minor"])) | ToBcd(U(ver["major"])) << 8;
-            v |= 2;
-        }
-        if (o["commandStatus"] is JsonObject cs) { m.Command = (ushort)U(cs["commandRegister"], 16); m.Status = (ushort)U(cs["statusRegister"], 16); v |= 4; }
-        if (o["deviceID"] is JsonObject id)
-        {
-            m.VendorId = (ushort)U(id["vendorID"], 16); m.DeviceId = (ushort)U(id["deviceID"], 16); m.ClassCode = (uint)U(id["classCode"], 32);
-            m.FunctionNumber = (byte)U(id["functionNumber"], 8); m.DeviceNumber = (byte)U(id["deviceNumber"], 8); m.SegmentNumber = (ushort)U(id["segmentNumber"], 16);
-            m.PrimaryBusNumber = (byte)U(id["primaryOrDeviceBusNumber"], 8); m.SecondaryBusNumber = (byte)U(id["secondaryBusNumber"], 8); m.SlotNumber = (ushort)U(id["slotNumber"], 16);
-            v |= 8;
-        }
-        if (o.ContainsKey("deviceSerialNumber")) { m.DeviceSerialNumber = U(o["deviceSerialNumber"]); v |= 16; }
-        if (o["bridgeControlStatus"] is JsonObject br) { m.SecondaryStatus = (ushort)U(br["secondaryStatusRegister"], 16); m.BridgeControl = (ushort)U(br["controlRegister"], 16); v |= 32; }
-        // The registers libcper decodes are all inside the base64 copies, which carry every byte.
-        if (o["capabilityStructure"] is JsonObject cap) { m.CapabilityStructure = Block(cap["data"], 60); v |= 64; }
-        if (o["aerInfo"] is JsonObject aer) { m.AerInfo = Block(aer["data"], 96); v |= 128; }
-        m.ValidationBits = v;
-        return m;
-    }
-
-    private static byte[] Block(JsonNode? data, int size)
-    {
-        var d = FromB64(data);
-        var b = new byte[size];
-        d.AsSpan(0, Math.Min(size, d.Length)).CopyTo(b);
-        return b;
+        var id = body.Slice(DeviceIdField.Offset, DeviceIdField.Size);
+        VendorIdField.WriteValue(id, U(M(n, "vendorID"), 16));
+        DevIdField.WriteValue(id, U(M(n, "deviceID"), 16));
+        ClassCodeField.WriteValue(id, U(M(n, "classCode"), 32) & 0xFFFFFF);
+        FunctionField.WriteValue(id, U(M(n, "functionNumber"), 8));
+        DeviceField.WriteValue(id, U(M(n, "deviceNumber"), 8));
+        SegmentField.WriteValue(id, U(M(n, "segmentNumber"), 16));
+        BusField.WriteValue(id, U(M(n, "primaryOrDeviceBusNumber"), 8));
+        SecondaryBusField.WriteValue(id, U(M(n, "secondaryBusNumber"), 8));
+        SlotField.WriteValue(id, SlotNumber.Insert(SlotField.ReadValue(id), U(M(n, "slotNumber"), 16)));
+        return 0;
     }
 }

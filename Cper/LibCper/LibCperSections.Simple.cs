@@ -1,3 +1,4 @@
+// [lc-audit D] libcper's name tables and map registrations (readable name, key, message); members from the declarations' LibCper lines
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static ApeiKit.Cper.LibCper.Lc;
@@ -33,6 +34,7 @@ internal static class LcFixed
         "Scrub Uncorrected Error", "Physical Memory Map-out Event",
     ]);
 
+    // [lc-audit D] libcper's member order for memory (differs from the layout's), moduleRank its name for Module
     /// <summary>
     /// Platform memory error section (UEFI 2.10 N.2.5; libcper <c>sections/cper-section-memory.c</c>), in libcper's order.
     /// libcper reads the 80-byte layout only and calls Module "moduleRank" here (memory 2: "module").
@@ -45,6 +47,7 @@ internal static class LcFixed
         MessageBuilder = MemoryMessage(MemoryErrorSection.MemoryErrorTypeField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.PhysicalAddressField, MemoryErrorSection.NodeField, "at"),
     };
 
+    // [lc-audit Q] memory 2: status object, physical address gated on bit 0, hex always (compat "Memory error 2")
     /// <summary>
     /// Memory error section 2 (UEFI 2.10 N.2.6; libcper <c>sections/cper-section-memory.c</c>), in libcper's order. libcper
     /// gates the physical address on bit 0 (error status), not bit 1, and always prints the hex form (quirks).
@@ -60,6 +63,7 @@ internal static class LcFixed
         MessageBuilder = MemoryMessage(MemoryError2Section.MemoryErrorTypeField, MemoryError2Section.ErrorStatusField, MemoryError2Section.PhysicalAddressField, MemoryError2Section.NodeField, "on"),
     };
 
+    // [lc-audit Q] the bank object, the memory 2 status, the memory message (compat "Memory / Memory 2" rows)
     private static readonly JsonEncodedText s_bank = JsonEncodedText.Encode("bank"), s_address = JsonEncodedText.Encode("address"),
         s_group = JsonEncodedText.Encode("group"), s_status = JsonEncodedText.Encode("status"), s_state = JsonEncodedText.Encode("state");
 
@@ -110,45 +114,33 @@ internal static class LcFixed
     /// <summary>
     /// libcper's memory description: the type, the address and the node ("at node" for memory, "on node" for memory 2):
     /// <c>$"A {name} Memory Error occurred"</c> (or "An Unknown ..." when the type is not valid), <c>$" at address 0x{address:X16}"</c>
-    /// and <c>$" {nodeWord} node {node}"</c>. Put together here from the name's characters and digit tables, without an
-    /// interpolation handler or the runtime's number formatting per record (4% of the libcper dialect's profile); the
-    /// libcper names are a few dozen characters, far within the 256 the caller gives.
+    /// and <c>$" {nodeWord} node {node}"</c>. Written as UTF-8 from the type's name (encoded once per value) and
+    /// <see cref="Lc.Dec"/>/<see cref="Lc.Hex"/>, without an interpolation handler or a UTF-16 text per record; the libcper
+    /// names are a few dozen characters, far within the 256 bytes the map gives.
     /// </summary>
     private static LcMessage MemoryMessage(FieldDef type, FieldDef addressGate, FieldDef address, FieldDef node, string nodeWord)
     {
-        string nodeText = " " + nodeWord + " node ";
+        byte[] nodeText = System.Text.Encoding.UTF8.GetBytes(" " + nodeWord + " node ");
+        // The type is one byte (UEFI 2.10 Table N-35 Memory Error Type): its 256 sentences' starts, encoded once.
+        byte[][] starts = [.. Enumerable.Range(0, 1 << (8 * type.Size)).Select(v => System.Text.Encoding.UTF8.GetBytes("A " + MemoryTypes.NameOf((ulong)v) + " Memory Error occurred"))];
         return (body, valid, text) =>
         {
-            int n = StructDef.IsValid(type, valid)
-                ? Put(text, Put(text, Put(text, 0, "A "), MemoryTypes.NameOf(type.ReadValue(body))), " Memory Error occurred")
-                : Put(text, 0, "An Unknown Memory Error occurred");
+            int n = Put(text, 0, StructDef.IsValid(type, valid) ? starts[(int)type.ReadValue(body)] : "An Unknown Memory Error occurred"u8);
             if (StructDef.IsValid(addressGate, valid))
             {
-                n = Put(text, n, " at address 0x");
-                ulong a = address.ReadValue(body);
-                var digits = text.Slice(n, 16);
-                for (int i = 15; i >= 0; i--, a >>= 4) digits[i] = "0123456789ABCDEF"[(int)(a & 0xF)]; // X16: 16 upper-case digits
-                n += 16;
+                n += Put(text, n, " at address 0x"u8);
+                n += Hex(text, n, address.ReadValue(body), 16);
             }
             if (StructDef.IsValid(node, valid))
             {
-                n = Put(text, n, nodeText);
-                ulong v = node.ReadValue(body);
-                int count = v < 10 ? 1 : Utf8Digits.CountDigits(v); // CountDigits(0) is 0: one digit below 10
-                var digits = text.Slice(n, count);
-                for (int i = count - 1; i >= 0; i--, v /= 10) digits[i] = (char)('0' + (int)(v % 10));
-                n += count;
+                n += Put(text, n, nodeText);
+                n += Dec(text, n, node.ReadValue(body));
             }
             return n;
         };
-
-        static int Put(Span<char> text, int at, string s)
-        {
-            s.CopyTo(text[at..]);
-            return at + s.Length;
-        }
     }
 
+    // [lc-audit D] libcper's name tables and map registrations
     /// <summary>libcper's PCI/PCI-X bus error type spellings: include/libcper/sections/cper-section-pci-bus.h:19-27.</summary>
     internal static readonly LcNames PciBusErrorTypes = LcNames.Libcper(
         ["Unknown/OEM Specific Error", "Data Parity Error", "System Error", "Master Abort", "Bus Timeout/No Device Present (No DEVSEL#)", "Master Data Parity Error", "Address Parity Error", "Command Parity Error"]);
@@ -157,20 +149,16 @@ internal static class LcFixed
     public static LibCperMap PciBus { get; } = new(PciBusErrorSection.Codec, "PCI/PCI-X Bus", "PciBus", PciBusErrorSection.LayoutDef, 0,
         PciBusErrorSection.LibCperMembers()) { Message = "A PCI/PCI-X Bus Error occurred" };
 
-    private static readonly StructDef s_firmware = FirmwareErrorRecordReferenceSection.LayoutDef;
+    /// <summary>libcper's firmware error record type spellings: include/libcper/sections/cper-section-firmware.h:13-16.</summary>
+    internal static readonly LcNames FirmwareRecordTypes = LcNames.Libcper(["IPF SAL Error Record", "SOC Firmware Error Record (Type1 Legacy)", "SOC Firmware Error Record (Type2)"]);
 
     /// <summary>
-    /// Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>sections/cper-section-firmware.c</c>). libcper reads the
-    /// 32-byte layout whatever the revision, so the GUID is printed for revision 0 too (bytes 16-31, the model's payload there).
+    /// Firmware error record reference (UEFI 2.10 N.2.10; libcper <c>sections/cper-section-firmware.c</c>): libcper's order
+    /// is the spec's. libcper reads the 32-byte layout whatever the revision, so the GUID is printed for revision 0 too
+    /// (bytes 16-31, the model's payload there).
     /// </summary>
-    public static LibCperMap Firmware { get; } = new(FirmwareErrorRecordReferenceSection.Codec, "Firmware Error Record Reference", "Firmware", s_firmware, 0,
-    [
-        // libcper's spellings: include/libcper/sections/cper-section-firmware.h:13-16.
-        Pair("errorRecordType", F(s_firmware, "recordType"), LcNames.Libcper(["IPF SAL Error Record", "SOC Firmware Error Record (Type1 Legacy)", "SOC Firmware Error Record (Type2)"])),
-        Int("revision", F(s_firmware, "revision")),
-        Int("recordID", F(s_firmware, "recordIdentifier")),
-        Uuid("recordIDGUID", F(s_firmware, "recordIdentifierGuid")),
-    ]) { Message = "A Firmware Error occurred" };
+    public static LibCperMap Firmware { get; } = new(FirmwareErrorRecordReferenceSection.Codec, "Firmware Error Record Reference", "Firmware",
+        FirmwareErrorRecordReferenceSection.LayoutDef, 0, FirmwareErrorRecordReferenceSection.LibCperMembers()) { Message = "A Firmware Error occurred" };
 
     /// <summary>
     /// libcper's DMAr generic names (<c>include/libcper/sections/cper-section-dmar-generic.h:12-44</c>): access type 0 = write,

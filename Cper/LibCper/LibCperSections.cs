@@ -1,3 +1,4 @@
+// [lc-audit E] the family registry
 namespace ApeiKit.Cper.LibCper;
 
 /// <summary>The libcper section families ApeiKit renders (libcper <c>sections/cper-section.c</c> lists the same GUIDs).</summary>

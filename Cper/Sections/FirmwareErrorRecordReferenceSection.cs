@@ -28,15 +28,15 @@ public sealed partial class FirmwareErrorRecordReferenceSection : CperSectionBod
     ];
 
     /// <summary>Firmware error record type (see <see cref="RecordTypes"/>).</summary>
-    [Field(0, 1, FieldKind.Enum, Names = nameof(RecordTypes), Label = "Firmware error record type")] public partial byte RecordType { get; set; }
+    [Field(0, 1, FieldKind.Enum, Names = nameof(RecordTypes), Label = "Firmware error record type", LibCper = "errorRecordType", LibCperNames = "LibCper.LcFixed.FirmwareRecordTypes")] public partial byte RecordType { get; set; }
     /// <summary>Header revision: 0 (16-byte layout) or 1 and later (32-byte layout with the GUID). New sections use 2.</summary>
-    [Field(1, 1, FieldKind.UInt)] public partial byte Revision { get; set; }
+    [Field(1, 1, FieldKind.UInt, LibCper = "")] public partial byte Revision { get; set; }
     /// <summary>The 6 reserved bytes (a copy, kept as read; shorter input is zero-filled, longer input is cut).</summary>
     [Field(2, 6, FieldKind.Reserved, Label = "Reserved")] public partial byte[] Reserved { get; set; }
     /// <summary>Record identifier (the firmware error record's ID for record types 0 and 1).</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong RecordIdentifier { get; set; }
+    [Field(8, 8, FieldKind.Hex, LibCper = "recordID")] public partial ulong RecordIdentifier { get; set; }
     /// <summary>Record identifier GUID (revision 1 and later; type 2 records name their payload format with it).</summary>
-    [Field(16, 16, FieldKind.Guid, Guids = "CperGuids.SectionName", Label = "Record identifier GUID")] public partial Guid RecordIdentifierGuid { get; set; }
+    [Field(16, 16, FieldKind.Guid, Guids = "CperGuids.SectionName", Label = "Record identifier GUID", LibCper = "recordIDGUID:Uuid")] public partial Guid RecordIdentifierGuid { get; set; }
 
     /// <summary>A new section of revision 2 (the 32-byte layout) with no payload.</summary>
     public FirmwareErrorRecordReferenceSection() => Revision = 2;

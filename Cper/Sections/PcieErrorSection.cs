@@ -63,24 +63,24 @@ public sealed partial class PcieErrorSection : FixedSectionBody
     /// <summary>Validation bits (bit 0 port type ... bit 7 AER info).</summary>
     [Field(0, 8, FieldKind.Flags)] public partial ulong ValidationBits { get; set; }
     /// <summary>Port type (see <see cref="PortTypes"/>).</summary>
-    [Field(8, 4, FieldKind.Enum, ValidBit = 0, Names = nameof(PortTypes))] public partial uint PortType { get; set; }
+    [Field(8, 4, FieldKind.Enum, ValidBit = 0, Names = nameof(PortTypes), LibCper = "", LibCperNames = "LibCper.LcPcie.PortTypes")] public partial uint PortType { get; set; }
     /// <summary>PCI Express version: minor in bits 0-7, major in bits 8-15 (BCD).</summary>
     [Field(12, 4, FieldKind.Bits, ValidBit = 1, Label = "PCI Express version")]
     [Bit("minor", 0, 8, Label = "Minor (BCD)", IsBcd = true)]
     [Bit("major", 8, 8, Label = "Major (BCD)", IsBcd = true)]
     public partial uint Version { get; set; }
     /// <summary>PCI command register.</summary>
-    [Field(16, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_command), Label = "Command register")] public partial ushort Command { get; set; }
+    [Field(16, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_command), Label = "Command register", LibCper = "commandRegister", LibCperObject = "commandStatus")] public partial ushort Command { get; set; }
     /// <summary>PCI status register.</summary>
-    [Field(18, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_status), Label = "Status register")] public partial ushort Status { get; set; }
+    [Field(18, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_status), Label = "Status register", LibCper = "statusRegister", LibCperObject = "commandStatus")] public partial ushort Status { get; set; }
     /// <summary>The 16-byte device ID block (a copy; its registers are <see cref="PcieDeviceId"/>'s fields).</summary>
     [Field(DeviceIdOffset, PcieDeviceId.Size, FieldKind.Bytes, ValidBit = DeviceIdValidBit, Json = "deviceId", Label = "Device ID")] public partial byte[] DeviceIdBlock { get; }
     /// <summary>Device serial number.</summary>
-    [Field(40, 8, FieldKind.Hex, ValidBit = 4)] public partial ulong DeviceSerialNumber { get; set; }
+    [Field(40, 8, FieldKind.Hex, ValidBit = 4, LibCper = "")] public partial ulong DeviceSerialNumber { get; set; }
     /// <summary>Bridge secondary status register.</summary>
-    [Field(48, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_secondaryStatus), Label = "Bridge secondary status")] public partial ushort SecondaryStatus { get; set; }
+    [Field(48, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_secondaryStatus), Label = "Bridge secondary status", LibCper = "secondaryStatusRegister", LibCperObject = "bridgeControlStatus")] public partial ushort SecondaryStatus { get; set; }
     /// <summary>Bridge control register.</summary>
-    [Field(50, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_bridgeControl), Label = "Bridge control")] public partial ushort BridgeControl { get; set; }
+    [Field(50, 2, FieldKind.Flags, ValidBit = 5, ValidationName = "bridgeControlStatus", Flags = nameof(s_bridgeControl), Label = "Bridge control", LibCper = "controlRegister", LibCperObject = "bridgeControlStatus")] public partial ushort BridgeControl { get; set; }
 
     /// <summary>The 60-byte capability structure (a copy; set to replace, which sets validation bit 6).</summary>
     [Field(CapabilityOffset, PcieCapabilityStructure.Size, FieldKind.Bytes, ValidBit = CapabilityValidBit)]

@@ -218,10 +218,10 @@ public readonly ref partial struct NvidiaSectionView
 [Layout("NVIDIA firmware error", 88, "libcper include/libcper/Cper.h, EFI_NVIDIA_FWERROR", View = "")]
 internal abstract partial class NvidiaFwError
 {
-    [Field(0, 8, FieldKind.Ascii, Label = "Initiating firmware")] internal abstract byte[] InitiatingFirmware { get; }
+    [Field(0, 8, FieldKind.Ascii, Label = "Initiating firmware", LibCper = "initiating_firmware:Untrusted")] internal abstract byte[] InitiatingFirmware { get; }
     [Field(8, 8, FieldKind.Hex, Label = "Task checkpoint", LibCper = "task_checkpoint:Hex:16")] internal abstract ulong TaskCheckpoint { get; }
     [Field(16, 8, FieldKind.Hex, Label = "MB1 error code", LibCper = "mb1_error_code:Hex:16")] internal abstract ulong Mb1ErrorCode { get; }
-    [Field(24, 8, FieldKind.Ascii, Label = "MB1 version string")] internal abstract byte[] Mb1VersionString { get; }
+    [Field(24, 8, FieldKind.Ascii, Label = "MB1 version string", LibCper = "mb1_version_string:Untrusted")] internal abstract byte[] Mb1VersionString { get; }
     [Field(32, 8, FieldKind.Hex, Label = "Bad pages retired mask", LibCper = "bad_pages_retired_mask:Hex:16")] internal abstract ulong BadPagesRetiredMask { get; }
     [Field(40, 8, FieldKind.Hex, Label = "Training or alias check retired mask", LibCper = "training_or_alias_check_retired_mask:Hex:16")] internal abstract ulong TrainingOrAliasCheckRetiredMask { get; }
     [Field(48, 4, FieldKind.UInt, Label = "Worst bad pages channel number")] internal abstract uint WorstBadPagesChannelNumber { get; }
