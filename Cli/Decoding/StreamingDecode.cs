@@ -255,6 +255,8 @@ internal static class StreamingDecode
                     continue;
                 }
                 RenderRecord(ref u, input.Slice(u.Start, u.Length), b.Json, text);
+                // NDJSON: the line's newline too, so the writer writes the batch's lines as they are, in one piece.
+                if (format == Format.Ndjson && u.Failure is null) b.Json.Write("\n"u8);
                 u.OutEnd = text is null ? b.Json.WrittenCount : b.Text.Length;
             }
             b.Owner = this;
@@ -428,8 +430,15 @@ internal static class StreamingDecode
         }
     }
 
-    private const int BatchUnits = 64;
-    private const long BatchBytes = 256 << 10;
+    /// <summary>Most units in a batch (records of 128 bytes, the smallest, filling <see cref="BatchBytes"/>).</summary>
+    private const int BatchUnits = 1024;
+
+    /// <summary>
+    /// Bytes of input per batch: our NDJSON and libcper's about 300 records of 400 bytes (a hand-off per 0.4 ms of
+    /// rendering, not per 64 records: issue #15), less with more jobs so the batches in flight (two per job and two
+    /// more) stay a few MB; text, layout and indented JSON (renderings up to 60 times the input) the old 32 KiB.
+    /// </summary>
+    private static long BatchBytes(Format fmt, int jobs) => fmt == Format.Ndjson ? Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10) : 32 << 10;
     private const int ReusedOutputLimit = 4 << 20;
 
     /// <summary>
@@ -441,7 +450,7 @@ internal static class StreamingDecode
     private const long InlineBytes = 64 << 10;
 
     /// <summary>The reader thread's side of <c>--jobs</c>: records copied into batches, batches queued to the workers and the writer.</summary>
-    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, CancellationToken token) : IUnitSink
+    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, long batchBytes, CancellationToken token) : IUnitSink
     {
         private Batch _batch = Take(free);
 
@@ -463,7 +472,7 @@ internal static class StreamingDecode
             unit.Start = _batch.Input.WrittenCount;
             _batch.Input.Write(bytes);
             _batch.Add(unit);
-            if (_batch.Count >= BatchUnits || _batch.Input.WrittenCount >= BatchBytes) Send();
+            if (_batch.Count >= BatchUnits || _batch.Input.WrittenCount >= batchBytes) Send();
         }
 
         public void Unit(Work w)
@@ -496,8 +505,9 @@ internal static class StreamingDecode
     private static void RunParallel(CliContext context, Inputs inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
     {
         using var cts = new CancellationTokenSource();
-        using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
-        using var ordered = new BlockingCollection<Batch>(jobs * 4); // to the writer, in input order
+        // Two batches per worker (one rendered, one waiting) and two more keep every worker busy; more only hold memory.
+        using var pending = new BlockingCollection<Batch>(jobs * 2 + 2); // to the workers
+        using var ordered = new BlockingCollection<Batch>(jobs * 2 + 2); // to the writer, in input order
         var free = new ConcurrentQueue<Batch>(); // written batches, back to the reader
         var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
@@ -534,7 +544,7 @@ internal static class StreamingDecode
         Exception? readError = null;
         var reader = new Thread(() =>
         {
-            var sink = new BatchingSink(pending, ordered, free, cts.Token);
+            var sink = new BatchingSink(pending, ordered, free, BatchBytes(fmt, jobs), cts.Token);
             try
             {
                 // Synchronous reads on this thread (InputSource reads files synchronously): no thread-pool hop per read.
@@ -583,6 +593,35 @@ internal static class StreamingDecode
                 }
                 var json = b.Json.WrittenSpan;
                 int from = 0;
+                if (fmt == Format.Ndjson)
+                {
+                    // The records' lines (newlines included) lie one after another in the batch's buffer: written in one
+                    // piece (straight to the output stream when large), the notes of each record on stderr first.
+                    int run = 0;
+                    for (int i = 0; i < b.Count; i++)
+                    {
+                        ref var u = ref b.Units[i];
+                        if (u.Work is { } w)
+                        {
+                            output.Write(json[run..from]);
+                            run = from;
+                            state.Write(w, b.Owner!);
+                            continue;
+                        }
+                        if (u.Prelude is not null)
+                        {
+                            output.Write(json[run..from]);
+                            run = from;
+                        }
+                        state.WriteNotes(ref u);
+                        from = u.OutEnd;
+                    }
+                    output.Write(json[run..from]);
+                    if (b.TryClear()) free.Enqueue(b);
+                    else b.Dispose();
+                    progress?.Errors(state.ErrorCount);
+                    continue;
+                }
                 for (int i = 0; i < b.Count; i++)
                 {
                     ref var u = ref b.Units[i];
@@ -894,6 +933,14 @@ internal static class StreamingDecode
         /// <summary>A record's errors and notice on stderr, then its rendering (<paramref name="json"/> for the JSON formats, else <paramref name="text"/> unless already written).</summary>
         public void WriteRecord(ref RecordUnit u, ReadOnlySpan<byte> json, string? text)
         {
+            if (!WriteNotes(ref u)) return;
+            if (text is not null) output.Write(text);
+            if (format is Format.Json or Format.Ndjson) WriteJson(json);
+        }
+
+        /// <summary>A record's prelude, then its errors and notice on stderr; false when it failed (nothing of it is written).</summary>
+        public bool WriteNotes(ref RecordUnit u)
+        {
             WritePrelude(ref u);
             string? label = null;
             if (u.Errors is { } errors)
@@ -907,10 +954,9 @@ internal static class StreamingDecode
             {
                 context.Error.WriteLine($"apeikit: {u.InputName}: {u.Label}: {failure}");
                 ErrorCount++;
-                return;
+                return false;
             }
-            if (text is not null) output.Write(text);
-            if (format is Format.Json or Format.Ndjson) WriteJson(json);
+            return true;
         }
 
         private void WriteJson(ReadOnlySpan<byte> json)
@@ -994,6 +1040,7 @@ internal static class StreamingDecode
             private readonly Stream _stream;
             private byte[] _buffer = new byte[256 << 10];
             private int _used;
+            private const int DirectWrite = 32 << 10;
 
             public override IBufferWriter<byte> Bytes => this;
 
@@ -1026,10 +1073,11 @@ internal static class StreamingDecode
 
             public override void Write(ReadOnlySpan<byte> utf8)
             {
-                if (utf8.Length > _buffer.Length - _used)
+                // A batch's lines (--jobs) go to the stream as they are rather than through the buffer: no copy.
+                if (utf8.Length > _buffer.Length - _used || utf8.Length >= DirectWrite)
                 {
                     Drain();
-                    if (utf8.Length > _buffer.Length)
+                    if (utf8.Length > _buffer.Length || utf8.Length >= DirectWrite)
                     {
                         _stream.Write(utf8);
                         return;
