@@ -442,15 +442,14 @@ internal static class StreamingDecode
         }
     }
 
-    /// <summary>Most units in a batch (records of 128 bytes, the smallest, filling <see cref="BatchBytes"/>).</summary>
-    private const int BatchUnits = 1024;
-
     /// <summary>
-    /// Bytes of input per batch: our NDJSON and libcper's about 300 records of 400 bytes (a hand-off per 0.4 ms of
-    /// rendering, not per 64 records: issue #15), less with more jobs so the batches in flight (two per job and two
-    /// more) stay a few MB; text, layout and indented JSON (renderings up to 60 times the input) the old 32 KiB.
+    /// Units and bytes of input per batch. NDJSON (ours and libcper's): up to 128 KiB, about 300 records of 400 bytes (a
+    /// hand-off per 0.4 ms of rendering rather than per 64 records: issue #15), less with more jobs so the batches in
+    /// flight (two per job and two more) stay a few MB, and up to 1024 units (records of 128 bytes, the smallest, fill
+    /// it). Text, layout and indented JSON (renderings up to 60 times the input, held as strings) stay at 64 units.
     /// </summary>
-    private static long BatchBytes(Format fmt, int jobs) => fmt == Format.Ndjson ? Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10) : 32 << 10;
+    private static (int Units, long Bytes) BatchSize(Format fmt, int jobs)
+        => fmt == Format.Ndjson ? (1024, Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10)) : (64, 256 << 10);
     private const int ReusedOutputLimit = 4 << 20;
 
     /// <summary>
@@ -462,11 +461,11 @@ internal static class StreamingDecode
     private const long InlineBytes = 64 << 10;
 
     /// <summary>The reader thread's side of <c>--jobs</c>: records copied into batches, batches queued to the workers and the writer.</summary>
-    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, long batchBytes, CancellationToken token) : IUnitSink
+    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, (int Units, long Bytes) size, CancellationToken token) : IUnitSink
     {
-        private Batch _batch = Take(free);
+        private Batch _batch = Take(free, size.Units);
 
-        private static Batch Take(ConcurrentQueue<Batch> free) => free.TryDequeue(out var b) ? b : new Batch(BatchUnits);
+        private static Batch Take(ConcurrentQueue<Batch> free, int units) => free.TryDequeue(out var b) ? b : new Batch(units);
 
         public void Record(ref RecordUnit unit, ReadOnlySpan<byte> bytes)
         {
@@ -484,13 +483,13 @@ internal static class StreamingDecode
             unit.Start = _batch.Input.WrittenCount;
             _batch.Input.Write(bytes);
             _batch.Add(unit);
-            if (_batch.Count >= BatchUnits || _batch.Input.WrittenCount >= batchBytes) Send();
+            if (_batch.Count >= size.Units || _batch.Input.WrittenCount >= size.Bytes) Send();
         }
 
         public void Unit(Work w)
         {
             _batch.Add(new RecordUnit { Work = w });
-            if (_batch.Count >= BatchUnits) Send();
+            if (_batch.Count >= size.Units) Send();
         }
 
         // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
@@ -505,7 +504,7 @@ internal static class StreamingDecode
         {
             ordered.Add(_batch, token);
             pending.Add(_batch, token);
-            _batch = Take(free);
+            _batch = Take(free, size.Units);
         }
     }
 
@@ -556,7 +555,7 @@ internal static class StreamingDecode
         Exception? readError = null;
         var reader = new Thread(() =>
         {
-            var sink = new BatchingSink(pending, ordered, free, BatchBytes(fmt, jobs), cts.Token);
+            var sink = new BatchingSink(pending, ordered, free, BatchSize(fmt, jobs), cts.Token);
             try
             {
                 // Synchronous reads on this thread (InputSource reads files synchronously): no thread-pool hop per read.
