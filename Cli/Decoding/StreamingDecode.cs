@@ -446,10 +446,15 @@ internal static class StreamingDecode
     /// Units and bytes of input per batch. NDJSON (ours and libcper's): up to 128 KiB, about 300 records of 400 bytes (a
     /// hand-off per 0.4 ms of rendering rather than per 64 records: issue #15), less with more jobs so the batches in
     /// flight (two per job and two more) stay a few MB, and up to 1024 units (records of 128 bytes, the smallest, fill
-    /// it). Text, layout and indented JSON (renderings up to 60 times the input, held as strings) stay at 64 units.
+    /// it). Text and indented JSON stay at 64 units; layout (renderings up to 60 times the input, held as strings; 99-132
+    /// MB peak with 64 for the 64 MB dump and <c>-j 2</c>) 16.
     /// </summary>
-    private static (int Units, long Bytes) BatchSize(Format fmt, int jobs)
-        => fmt == Format.Ndjson ? (1024, Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10)) : (64, 256 << 10);
+    private static (int Units, long Bytes) BatchSize(Format fmt, int jobs) => fmt switch
+    {
+        Format.Ndjson => (1024, Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10)),
+        Format.Layout => (16, 256 << 10),
+        _ => (64, 256 << 10),
+    };
     private const int ReusedOutputLimit = 4 << 20;
 
     /// <summary>
