@@ -62,6 +62,31 @@ public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
         Assert.Equal(inProcess.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(PathOf("one.rc")).Trim());
     }
 
+    /// <summary>
+    /// With several jobs a batch's NDJSON lines go to the process's standard output in one piece, straight to the stream
+    /// when large, split where a unit that is not a record (garbage, padding, a notice) comes between them. A long run
+    /// of whole records (batches of many KB of lines) then the mixed input: a file and a pipe must get what one job prints.
+    /// </summary>
+    [Theory]
+    [InlineData("apeikit")]
+    [InlineData("libcper")]
+    public void Two_jobs_into_the_process_stdout_print_what_one_job_prints(string style)
+    {
+        var records = Fixtures.Files("cper/whea", "*.bin").Select(Fixtures.Bytes).SelectMany(b => b).ToArray();
+        byte[] mixed = File.ReadAllBytes(MixedInput());
+        string input = Write("many.bin", [.. Enumerable.Repeat(records, 60).SelectMany(b => b), .. mixed, .. records, .. mixed]);
+        string args = $"decode -f ndjson --json-style {style} -j 2 '{input}'";
+        var shell = CliRunner.Shell($"$APEIKIT {args} > two.ndjson 2> two.err; echo $? > two.rc; $APEIKIT {args} 2> /dev/null | cat > piped.ndjson", Dir);
+        Assert.Equal(0, shell.ExitCode);
+        var one = CliRunner.Run("decode", "-f", "ndjson", "--json-style", style, "-j", "1", input);
+        Assert.Equal(1, one.ExitCode);
+        Assert.True(one.Out.Length > 500_000, one.Error);
+        Assert.Equal(one.Out, File.ReadAllText(PathOf("two.ndjson")));
+        Assert.Equal(one.Out, File.ReadAllText(PathOf("piped.ndjson")));
+        Assert.Equal(one.Error.Replace("\r\n", "\n", StringComparison.Ordinal), File.ReadAllText(PathOf("two.err")));
+        Assert.Equal("1", File.ReadAllText(PathOf("two.rc")).Trim());
+    }
+
     [Fact]
     public void The_libcper_dialect_reports_what_it_skips_and_renders_the_rest()
     {

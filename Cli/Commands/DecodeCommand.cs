@@ -24,7 +24,7 @@ internal static class DecodeCommand
         var regionBase = new Option<string?>("--region-base") { Description = "Physical address of the region's first byte (decimal or 0x hex); default: the lowest register address in the HEST." };
         var jsonStyle = new Option<string>("--json-style") { Description = "With json/ndjson: apeikit (ours) or libcper (openbmc/libcper's CPER-IR, for tools built on it).", DefaultValueFactory = _ => "apeikit" };
         jsonStyle.AcceptOnlyFromAmong("apeikit", "libcper");
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores (output keeps the input's order).", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Decode and render on this many cores, at most the cores present (output keeps the input's order).", DefaultValueFactory = _ => 1 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
         var armErrorType = new Option<string>("--arm-error-type") { Description = "How the Type byte of ARM error information is read: bitflags (UEFI 2.9A+ 0x02 cache/0x04 TLB/0x08 bus/0x10 micro-architectural, as Linux; the default), legacy (UEFI 2.9 and earlier: 0-3), libcper (1/2/4/8) or auto (guessed per section).", DefaultValueFactory = _ => "bitflags" };
         armErrorType.AcceptOnlyFromAmong("bitflags", "legacy", "libcper", "auto");

@@ -255,6 +255,8 @@ internal static class StreamingDecode
                     continue;
                 }
                 RenderRecord(ref u, input.Slice(u.Start, u.Length), b.Json, text);
+                // NDJSON: the line's newline too, so the writer writes the batch's lines as they are, in one piece.
+                if (format == Format.Ndjson && u.Failure is null) b.Json.Write("\n"u8);
                 u.OutEnd = text is null ? b.Json.WrittenCount : b.Text.Length;
             }
             b.Owner = this;
@@ -393,8 +395,8 @@ internal static class StreamingDecode
     {
         public readonly RecordUnit[] Units;
         public int Count;
-        public readonly ArrayPoolBufferWriter<byte> Input = new(InitialBufferSize); // the records' bytes
-        public readonly ArrayPoolBufferWriter<byte> Json = new(InitialBufferSize); // JSON formats: the renderings, one after another
+        public ArrayPoolBufferWriter<byte> Input = new(InitialBufferSize); // the records' bytes
+        public ArrayPoolBufferWriter<byte> Json = new(InitialBufferSize); // JSON formats: the renderings, one after another
         public readonly StringBuilder Text = new(); // text and layout: the renderings
         public Worker? Owner;
         public Exception? Error;
@@ -411,13 +413,25 @@ internal static class StreamingDecode
             if (Inline || Json.WrittenCount > ReusedOutputLimit || Text.Length > ReusedOutputLimit) return false;
             Array.Clear(Units, 0, Count);
             Count = 0;
-            Input.Clear();
-            Json.Clear();
+            Input = Fresh(Input);
+            Json = Fresh(Json);
             Text.Clear();
             Owner = null;
             Error = null;
             Done.Reset();
             return true;
+        }
+
+        /// <summary>
+        /// An empty writer over a pooled array as large as <paramref name="used"/>'s, which goes back to the pool as it is:
+        /// <see cref="ArrayPoolBufferWriter{T}.Clear"/> zeroes what was written, and a batch's bytes (its input and
+        /// renderings, about 5 times the input in all) zeroed again were most of the writer thread's time (issue #15).
+        /// </summary>
+        private static ArrayPoolBufferWriter<byte> Fresh(ArrayPoolBufferWriter<byte> used)
+        {
+            int capacity = used.Capacity;
+            used.Dispose();
+            return new(capacity);
         }
 
         public void Dispose()
@@ -428,8 +442,19 @@ internal static class StreamingDecode
         }
     }
 
-    private const int BatchUnits = 64;
-    private const long BatchBytes = 256 << 10;
+    /// <summary>
+    /// Units and bytes of input per batch. NDJSON (ours and libcper's): up to 128 KiB, about 300 records of 400 bytes (a
+    /// hand-off per 0.4 ms of rendering rather than per 64 records: issue #15), less with more jobs so the batches in
+    /// flight (two per job and two more) stay a few MB, and up to 1024 units (records of 128 bytes, the smallest, fill
+    /// it). Text and indented JSON stay at 64 units; layout (renderings up to 60 times the input, held as strings; 99-132
+    /// MB peak with 64 for the 64 MB dump and <c>-j 2</c>) 16.
+    /// </summary>
+    private static (int Units, long Bytes) BatchSize(Format fmt, int jobs) => fmt switch
+    {
+        Format.Ndjson => (1024, Math.Clamp((512L << 10) / jobs, 32 << 10, 128 << 10)),
+        Format.Layout => (16, 256 << 10),
+        _ => (64, 256 << 10),
+    };
     private const int ReusedOutputLimit = 4 << 20;
 
     /// <summary>
@@ -441,11 +466,11 @@ internal static class StreamingDecode
     private const long InlineBytes = 64 << 10;
 
     /// <summary>The reader thread's side of <c>--jobs</c>: records copied into batches, batches queued to the workers and the writer.</summary>
-    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, CancellationToken token) : IUnitSink
+    private sealed class BatchingSink(BlockingCollection<Batch> pending, BlockingCollection<Batch> ordered, ConcurrentQueue<Batch> free, (int Units, long Bytes) size, CancellationToken token) : IUnitSink
     {
-        private Batch _batch = Take(free);
+        private Batch _batch = Take(free, size.Units);
 
-        private static Batch Take(ConcurrentQueue<Batch> free) => free.TryDequeue(out var b) ? b : new Batch(BatchUnits);
+        private static Batch Take(ConcurrentQueue<Batch> free, int units) => free.TryDequeue(out var b) ? b : new Batch(units);
 
         public void Record(ref RecordUnit unit, ReadOnlySpan<byte> bytes)
         {
@@ -463,13 +488,13 @@ internal static class StreamingDecode
             unit.Start = _batch.Input.WrittenCount;
             _batch.Input.Write(bytes);
             _batch.Add(unit);
-            if (_batch.Count >= BatchUnits || _batch.Input.WrittenCount >= BatchBytes) Send();
+            if (_batch.Count >= size.Units || _batch.Input.WrittenCount >= size.Bytes) Send();
         }
 
         public void Unit(Work w)
         {
             _batch.Add(new RecordUnit { Work = w });
-            if (_batch.Count >= BatchUnits) Send();
+            if (_batch.Count >= size.Units) Send();
         }
 
         // Input is slow (a pipe, a terminal): send what is ready rather than wait for a full batch.
@@ -484,7 +509,7 @@ internal static class StreamingDecode
         {
             ordered.Add(_batch, token);
             pending.Add(_batch, token);
-            _batch = Take(free);
+            _batch = Take(free, size.Units);
         }
     }
 
@@ -496,8 +521,9 @@ internal static class StreamingDecode
     private static void RunParallel(CliContext context, Inputs inputs, Format fmt, int jobs, long maxRecordSize, OutputState state, Progress? progress, OutputSink output)
     {
         using var cts = new CancellationTokenSource();
-        using var pending = new BlockingCollection<Batch>(jobs * 4); // to the workers
-        using var ordered = new BlockingCollection<Batch>(jobs * 4); // to the writer, in input order
+        // Two batches per worker (one rendered, one waiting) and two more keep every worker busy; more only hold memory.
+        using var pending = new BlockingCollection<Batch>(jobs * 2 + 2); // to the workers
+        using var ordered = new BlockingCollection<Batch>(jobs * 2 + 2); // to the writer, in input order
         var free = new ConcurrentQueue<Batch>(); // written batches, back to the reader
         var workers = new Thread[jobs];
         for (int i = 0; i < jobs; i++)
@@ -534,7 +560,7 @@ internal static class StreamingDecode
         Exception? readError = null;
         var reader = new Thread(() =>
         {
-            var sink = new BatchingSink(pending, ordered, free, cts.Token);
+            var sink = new BatchingSink(pending, ordered, free, BatchSize(fmt, jobs), cts.Token);
             try
             {
                 // Synchronous reads on this thread (InputSource reads files synchronously): no thread-pool hop per read.
@@ -583,6 +609,35 @@ internal static class StreamingDecode
                 }
                 var json = b.Json.WrittenSpan;
                 int from = 0;
+                if (fmt == Format.Ndjson)
+                {
+                    // The records' lines (newlines included) lie one after another in the batch's buffer: written in one
+                    // piece (straight to the output stream when large), the notes of each record on stderr first.
+                    int run = 0;
+                    for (int i = 0; i < b.Count; i++)
+                    {
+                        ref var u = ref b.Units[i];
+                        if (u.Work is { } w)
+                        {
+                            output.Write(json[run..from]);
+                            run = from;
+                            state.Write(w, b.Owner!);
+                            continue;
+                        }
+                        if (u.Prelude is not null)
+                        {
+                            output.Write(json[run..from]);
+                            run = from;
+                        }
+                        state.WriteNotes(ref u);
+                        from = u.OutEnd;
+                    }
+                    output.Write(json[run..from]);
+                    if (b.TryClear()) free.Enqueue(b);
+                    else b.Dispose();
+                    progress?.Errors(state.ErrorCount);
+                    continue;
+                }
                 for (int i = 0; i < b.Count; i++)
                 {
                     ref var u = ref b.Units[i];
@@ -894,6 +949,14 @@ internal static class StreamingDecode
         /// <summary>A record's errors and notice on stderr, then its rendering (<paramref name="json"/> for the JSON formats, else <paramref name="text"/> unless already written).</summary>
         public void WriteRecord(ref RecordUnit u, ReadOnlySpan<byte> json, string? text)
         {
+            if (!WriteNotes(ref u)) return;
+            if (text is not null) output.Write(text);
+            if (format is Format.Json or Format.Ndjson) WriteJson(json);
+        }
+
+        /// <summary>A record's prelude, then its errors and notice on stderr; false when it failed (nothing of it is written).</summary>
+        public bool WriteNotes(ref RecordUnit u)
+        {
             WritePrelude(ref u);
             string? label = null;
             if (u.Errors is { } errors)
@@ -907,10 +970,9 @@ internal static class StreamingDecode
             {
                 context.Error.WriteLine($"apeikit: {u.InputName}: {u.Label}: {failure}");
                 ErrorCount++;
-                return;
+                return false;
             }
-            if (text is not null) output.Write(text);
-            if (format is Format.Json or Format.Ndjson) WriteJson(json);
+            return true;
         }
 
         private void WriteJson(ReadOnlySpan<byte> json)
@@ -994,6 +1056,7 @@ internal static class StreamingDecode
             private readonly Stream _stream;
             private byte[] _buffer = new byte[256 << 10];
             private int _used;
+            private const int DirectWrite = 32 << 10;
 
             public override IBufferWriter<byte> Bytes => this;
 
@@ -1026,10 +1089,11 @@ internal static class StreamingDecode
 
             public override void Write(ReadOnlySpan<byte> utf8)
             {
-                if (utf8.Length > _buffer.Length - _used)
+                // A batch's lines (--jobs) go to the stream as they are rather than through the buffer: no copy.
+                if (utf8.Length > _buffer.Length - _used || utf8.Length >= DirectWrite)
                 {
                     Drain();
-                    if (utf8.Length > _buffer.Length)
+                    if (utf8.Length > _buffer.Length || utf8.Length >= DirectWrite)
                     {
                         _stream.Write(utf8);
                         return;
