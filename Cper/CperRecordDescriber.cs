@@ -47,7 +47,7 @@ public static class CperRecordDescriber
         CperRecordChecks.Header(record, baseOffset, ref errors);
 
         int n = record.DescriptorCount;
-        Span<int> overlaps = n <= 64 ? stackalloc int[64] : new int[n];
+        Span<int> overlaps = n <= 64 ? stackalloc int[n] : new int[n]; // as long as needed: a stackalloc is cleared
         record.FindOverlaps(overlaps);
         visitor.BeginArray(s_sections, "Sections", baseOffset + CperRecordHeader.Size, (long)n * CperSectionDescriptor.Size);
         for (int i = 0; i < n; i++)

@@ -58,26 +58,26 @@ internal static class Utf8Digits
         }
         int n = CountDigits(value);
         ref byte d = ref MemoryMarshal.GetReference(destination[..n]); // bounds checked once
-        ref byte pairs = ref MemoryMarshal.GetReference(Pairs);
         int i = n;
-        while (value >= 100)
+        // Two digits a step, each pair one 16-bit copy from the table (WritePair); in 32-bit arithmetic once the value fits
+        // (most numbers: lengths, offsets, ids), where dividing by 100 is a cheaper multiply.
+        while (value > uint.MaxValue)
         {
             ulong q = value / 100;
-            int r = (int)(value - q * 100);
-            value = q;
             i -= 2;
-            Unsafe.Add(ref d, i) = Unsafe.Add(ref pairs, 2 * r);
-            Unsafe.Add(ref d, i + 1) = Unsafe.Add(ref pairs, 2 * r + 1);
+            WritePair(ref Unsafe.Add(ref d, i), (uint)(value - q * 100));
+            value = q;
         }
-        if (value >= 10)
+        uint v = (uint)value;
+        while (v >= 100)
         {
-            Unsafe.Add(ref d, i - 2) = Unsafe.Add(ref pairs, 2 * (int)value);
-            Unsafe.Add(ref d, i - 1) = Unsafe.Add(ref pairs, 2 * (int)value + 1);
+            uint q = v / 100;
+            i -= 2;
+            WritePair(ref Unsafe.Add(ref d, i), v - q * 100);
+            v = q;
         }
-        else
-        {
-            Unsafe.Add(ref d, i - 1) = (byte)('0' + value);
-        }
+        if (v >= 10) WritePair(ref Unsafe.Add(ref d, i - 2), v);
+        else Unsafe.Add(ref d, i - 1) = (byte)('0' + v);
         return n;
     }
 
