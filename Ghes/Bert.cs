@@ -251,6 +251,13 @@ public static class BertValidator
         // The checksum covers the table's Length (ACPI 6.5 §5.2.6), which may be more than the 48 bytes the BERT defines;
         // when those bytes are not all at hand there is no sum to check.
         uint declared = t.Header.Length;
+        // Length against the bytes present, the rule HEST, ERST and EINJ follow: past them an error, short of them a warning.
+        if (declared > (uint)table.Length)
+            findings.Add(new(GhesFindingKind.LengthPastBytes, FindingSeverity.Error, "BERT", "Length", tableOffset + AcpiTableHeader.LengthOffset,
+                $"at most the {table.Length} bytes present", declared.ToString(CultureInfo.InvariantCulture)));
+        else if (declared < (uint)table.Length)
+            findings.Add(new(GhesFindingKind.BytesAfterLength, FindingSeverity.Warning, "BERT", "Length", tableOffset + AcpiTableHeader.LengthOffset,
+                $"{table.Length} (the bytes present; the {table.Length - declared} bytes after Length are ignored)", declared.ToString(CultureInfo.InvariantCulture)));
         if (declared <= (uint)table.Length && !Checksum.IsValid(table[..(int)declared]))
             findings.Add(new(GhesFindingKind.ChecksumMismatch, FindingSeverity.Warning, "BERT", "Checksum", tableOffset + AcpiTableHeader.ChecksumOffset,
                 $"0x{Checksum.Compute(table[..(int)declared], AcpiTableHeader.ChecksumOffset):X2} (bytes summing to 0)", $"0x{t.Header.Checksum:X2}"));

@@ -36,9 +36,13 @@ public static class BertDescriber
         visitor.EndObject();
         BertTable.Layout.Describe(t.Bytes, tableOffset, visitor);
         visitor.EndObject();
-        // A Length past the 48 bytes the BERT defines (ACPI 6.5 Table 18.2): the bytes up to it are the table's, shown.
-        if (table.Length > BertTable.Size)
-            visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..]);
+        // A Length past the 48 bytes the BERT defines (ACPI 6.5 Table 18.2): the bytes up to it are the table's, shown;
+        // bytes after Length (a Length warning from the validator) are not the table's, shown as such.
+        int end = (int)Math.Min(Math.Max(t.Header.Length, (uint)BertTable.Size), (uint)table.Length);
+        if (end > BertTable.Size)
+            visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..end]);
+        if (table.Length > end)
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length (ignored)", tableOffset + end, table[end..]);
 
         var tableFindings = BertValidator.Validate(table, default, tableOffset);
         findings.AddRange(tableFindings);

@@ -163,9 +163,18 @@ public sealed class ErrorStatusBlock : IApeiEncodable
         BinaryPrimitives.WriteUInt32LittleEndian(dst[GenericErrorStatus.RawDataLengthOffset..], (uint)RawData.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(dst[GenericErrorStatus.DataLengthOffset..], dataLength);
         int pos = GenericErrorStatus.BlockHeaderSize;
-        foreach (var e in Entries)
+        for (int i = 0; i < Entries.Count; i++)
         {
-            e.TryEncode(dst[pos..], out int n);
+            int n;
+            try
+            {
+                Entries[i].TryEncode(dst[pos..], out n);
+            }
+            catch (ApeiContentException e)
+            {
+                // The entry knows only its own offsets: name the entry and give the offset in the block.
+                throw new ApeiContentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Generic Error Data Entry #{i}"), e.Field, pos + e.Offset, e.Expected, e.Found, e.Detail);
+            }
             pos += n;
         }
         Gap.CopyTo(dst[pos..]);

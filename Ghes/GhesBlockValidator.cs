@@ -38,6 +38,10 @@ public enum GhesFindingKind
     RegionTruncated,
     /// <summary>A block of a sequence (a BERT region) whose Data Length runs past the start of the next block: it was cut short there.</summary>
     BlockCutShort,
+    /// <summary>An ACPI table's Length is past the bytes present (its checksum then cannot be checked).</summary>
+    LengthPastBytes,
+    /// <summary>An ACPI table's bytes go on after its Length: those bytes are not the table's and are ignored.</summary>
+    BytesAfterLength,
 }
 
 /// <summary>One result of <see cref="GhesBlockValidator"/>: what, where (structure, field, absolute offset) and expected vs found.</summary>
@@ -71,6 +75,8 @@ public sealed record GhesFinding(GhesFindingKind Kind, FindingSeverity Severity,
         GhesFindingKind.SeverityOutOfRange => "severity out of range",
         GhesFindingKind.ChecksumMismatch => "checksum mismatch",
         GhesFindingKind.RegionTruncated => "region shorter than its declared length",
+        GhesFindingKind.LengthPastBytes => "Length is past the bytes present",
+        GhesFindingKind.BytesAfterLength => "the bytes after Length are ignored",
         _ => Kind.ToString(),
     };
 

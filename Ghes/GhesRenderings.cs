@@ -22,7 +22,9 @@ public static class GhesRenderings
     private static string Bert(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, RenderFormat format, string label, CperDecodeOptions? options)
     {
         // The describer takes two spans; a lambda cannot hold a span, so the pair is joined: region offsets follow the table.
-        int tableLength = table.Length; // all of it: bytes past the 48-byte BERT within its Length are shown by the describer
+        // All of the table given: the describer shows bytes past the 48-byte BERT (within or after its Length). A BertTable
+        // view gives its 48 bytes only, so a Length past 48 is reported there as bytes missing (Length past the bytes present).
+        int tableLength = table.Length;
         byte[] joined = [.. table[..tableLength], .. region];
         return Renderings.Render(joined, (b, o, v) => BertDescriber.Describe(b[..tableLength], o, b[tableLength..], o + tableLength, v, label, options: options), format);
     }

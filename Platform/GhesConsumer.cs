@@ -26,6 +26,7 @@ internal static class GhesConsumer
         // Read no more than the source declares; the decoder checks every length against it. The HESTs read here are the
         // platform's own (host sources 4 KiB, guest sources at most Scenario.MaxBlockLength, checked by ScenarioLimits), so
         // the bound never cuts a block; were one longer, its Data Length past the bytes read is the validator's error.
+        System.Diagnostics.Debug.Assert(source.BlockLength <= Scenario.MaxBlockLength, "a platform HEST source's block length is within Scenario.MaxBlockLength");
         byte[] whole = memory.Read(blockAddress, (int)Math.Min(source.BlockLength, Scenario.MaxBlockLength));
         var block = Wire.ReadStatusBlock(whole, source.BlockLength);
         byte[] used = whole.AsSpan(0, (int)Math.Min((ulong)whole.Length, block.UsedLength)).ToArray();

@@ -207,6 +207,7 @@ public sealed class PlatformApei
             // Firmware built this region from the ERST store, one block per live record, each block shorter than its record
             // (a 20-byte block header and 72-byte entry headers against a 128-byte record header and 72-byte descriptors):
             // the region is smaller than the store, which ScenarioReader holds to MaxErstStoreSize, so the bound cuts nothing.
+            System.Diagnostics.Debug.Assert(table.RegionLength <= ScenarioReader.MaxErstStoreSize, "the BERT region this firmware built is smaller than the ERST store");
             uint regionLength = (uint)Math.Min(table.RegionLength, ScenarioReader.MaxErstStoreSize);
             var region = BootErrorRegion.Decode(memory.Read(table.RegionAddress, (int)regionLength), (long)table.RegionAddress);
             int n = 0;

@@ -47,4 +47,31 @@ public class BertTableLengthTests() : TempDirectoryTests("apeikit-bert-length-")
         table[50] ^= 1;
         Assert.Contains(BertValidator.Validate(table, region), f => f.Kind == GhesFindingKind.ChecksumMismatch);
     }
+
+    [Fact]
+    public void A_length_past_the_bytes_present_is_an_error_at_the_length_field_and_no_checksum_is_checked()
+    {
+        // dummy.bert (1148 bytes) with Length 65536: it decoded with exit 0 and no finding, the checksum silently skipped.
+        var file = Fixtures.Bytes("bert/dummy.bert");
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(AcpiTableHeader.LengthOffset), 65536);
+        var f = Assert.Single(BertValidator.Validate(file, default));
+        Assert.Equal((GhesFindingKind.LengthPastBytes, FindingSeverity.Error, "Length", (long)AcpiTableHeader.LengthOffset), (f.Kind, f.Severity, f.Field, f.Offset));
+        var r = CliRunner.Run("decode", Write("long.bert", file));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"BERT, field Length, at offset 0x4 (4): Length is past the bytes present: expected at most the {file.Length} bytes present, found 65536", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("checksum mismatch", r.Out, StringComparison.Ordinal); // the bytes it covers are not all there
+    }
+
+    [Fact]
+    public void Bytes_after_the_length_are_a_warning_and_shown_as_after_it()
+    {
+        // A 56-byte file with Length 48 given as --bert-table: the 8 bytes were labelled "within its Length", no warning.
+        var table = GhesTestBlocks.BertTableBytes.Concat(Enumerable.Repeat((byte)0xAA, 8)).ToArray();
+        var f = Assert.Single(BertValidator.Validate(table, default));
+        Assert.Equal((GhesFindingKind.BytesAfterLength, FindingSeverity.Warning, (long)AcpiTableHeader.LengthOffset), (f.Kind, f.Severity, f.Offset));
+        var r = CliRunner.Run("decode", "--bert-table", Write("bert.bin", table));
+        Assert.Contains("Warning: BERT, Length: expected 56 (the bytes present; the 8 bytes after Length are ignored), found 48 (at 0x4, 4 bytes)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Bytes after the table's Length (ignored) (at 0x30, 8 bytes):", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("within its Length", r.Out, StringComparison.Ordinal);
+    }
 }

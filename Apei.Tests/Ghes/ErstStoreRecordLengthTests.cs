@@ -58,4 +58,20 @@ public class ErstStoreRecordLengthTests() : TempDirectoryTests("apeikit-erst-sto
         using var doc = System.Text.Json.JsonDocument.Parse(CliRunner.Run("decode", "-f", "json", Write("store2.bin", b)).Out);
         Assert.Equal(System.Text.Json.JsonValueKind.Object, doc.RootElement.ValueKind);
     }
+
+    [Fact]
+    public void A_live_slot_without_the_cper_signature_is_an_error_with_its_bytes_shown()
+    {
+        // The error was reported but the slot's bytes were shown nowhere (DESIGN.md: every error slot's bytes are shown).
+        var b = Fixtures.Bytes("erst-store/qemu-erst-store.bin");
+        "XPER"u8.CopyTo(b.AsSpan(Slot1));
+        var errors = new Errors();
+        ErstStoreDescriber.Describe(b, 0, errors);
+        ContentError.AssertSays(Assert.Single(errors.Seen), "ERST store slot 1", "signature", Slot1, "\"CPER\" (the map lists a record here)", "\"XPER\"");
+        var r = CliRunner.Run("decode", Write("store.bin", b));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("Slot bytes (no CPER record) (at 0x2000, 8192 bytes):", r.Out, StringComparison.Ordinal);
+        Assert.Contains("0000: 58 50 45 52", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Slot 2: live", r.Out, StringComparison.Ordinal);
+    }
 }

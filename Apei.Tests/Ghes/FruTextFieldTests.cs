@@ -12,10 +12,20 @@ public class FruTextFieldTests
     [Fact]
     public void A_text_longer_than_the_field_is_refused_not_cut()
     {
-        var block = GhesTestBlocks.TwoEntries();
-        block.Entries[0].FruText = "DIMM A1, channel 3, slot 12"u8.ToArray();
-        var e = Assert.Throws<ApeiContentException>(() => block.Encode());
+        var entry = new ErrorDataEntry { FruText = "DIMM A1, channel 3, slot 12"u8.ToArray() };
+        var e = Assert.Throws<ApeiContentException>(() => entry.TryEncode(new byte[entry.GetEncodedLength()], out _));
         ContentError.AssertSays(e, "Generic Error Data Entry", "FruText", GenericErrorStatus.FruTextOffset, "at most 20 bytes (the FRU Text field)", "27 bytes");
+    }
+
+    [Fact]
+    public void In_a_block_the_error_names_the_entry_and_its_offset_in_the_block()
+    {
+        // It used to say "Generic Error Data Entry" at the entry-relative offset 44, whichever entry it was.
+        var block = GhesTestBlocks.TwoEntries();
+        block.Entries[1].FruText = "DIMM A1, channel 3, slot 12"u8.ToArray();
+        var e = Assert.Throws<ApeiContentException>(() => block.Encode());
+        long at = GenericErrorStatus.BlockHeaderSize + block.Entries[0].GetEncodedLength() + GenericErrorStatus.FruTextOffset;
+        ContentError.AssertSays(e, "Generic Error Data Entry #1", "FruText", at, "at most 20 bytes (the FRU Text field)", "27 bytes");
     }
 
     [Fact]

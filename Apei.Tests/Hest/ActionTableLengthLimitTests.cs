@@ -39,13 +39,6 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         protected override void OnError(ApeiContentException error) => Seen.Add(error);
     }
 
-    [Fact]
-    public void The_limit_is_one_mebibyte_and_the_spec_holds_as_many_entries_as_fit()
-    {
-        Assert.Equal(1 << 20, ActionTable.MaxLength);
-        Assert.Equal((ActionTable.MaxLength - 48) / 32, ActionTableSpec.MaxEntries);
-    }
-
     [Theory]
     [InlineData("EINJ")]
     [InlineData("ERST")]
@@ -73,6 +66,46 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         var f = Assert.Single(findings, x => x.Rule == "length" && x.Offset == AcpiTableHeader.LengthOffset && x.Message.Contains("limit", StringComparison.Ordinal));
         Assert.Equal($"Length 1048577: expected {Expected}; checking the first {b.Length} bytes", f.Message);
         Assert.DoesNotContain(findings, x => x.Message.Contains("only", StringComparison.Ordinal));
+    }
+
+    private sealed class Shown : SilentVisitor
+    {
+        public List<(string Json, long Offset, byte[] Bytes)> Shows { get; } = [];
+        public Dictionary<string, string?> Infos { get; } = [];
+        public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => Shows.Add((json, offset, bytes.ToArray()));
+        public override void Info(string json, string label, string? value) => Infos[json] = value;
+    }
+
+    [Fact]
+    public void The_bytes_present_past_the_limit_are_shown_and_not_decoded()
+    {
+        // They used to be shown nowhere (the view stops at the limit), though DESIGN.md said the describer shows them.
+        var big = new byte[ActionTable.MaxLength + 150]; // Length + 50: those 50 are not the table's
+        WithLength(Einj(), ActionTable.MaxLength + 100).CopyTo(big, 0);
+        big.AsSpan(ActionTable.MaxLength, 100).Fill(0xAB);
+        var v = new Shown();
+        ActionTableDescriber.Describe(big, 0x100, v);
+        var d = Assert.Single(v.Shows, x => x.Json == "bytesPastLengthLimit");
+        Assert.Equal(0x100L + ActionTable.MaxLength, d.Offset);
+        Assert.Equal(Enumerable.Repeat((byte)0xAB, 100), d.Bytes);
+        Assert.Equal("cannot be checked (bytes missing: Length is past the bytes read)", v.Infos["checksumStatus"]);
+    }
+
+    [Fact]
+    public void The_describer_checks_no_checksum_over_a_truncated_table_as_the_validator()
+    {
+        // It used to print "invalid (bytes sum to 0x..)" over the partial bytes while the validator skipped the check.
+        var b = WithLength(Einj(), (uint)Einj().Length + 32);
+        var v = new Shown();
+        ActionTableDescriber.Describe(b, 0, v);
+        Assert.Equal("cannot be checked (bytes missing: Length is past the bytes read)", v.Infos["checksumStatus"]);
+        Assert.DoesNotContain(ActionTableValidator.Validate(b), x => x.Rule == "checksum");
+        var whole = new Shown();
+        ActionTableDescriber.Describe(Einj(), 0, whole);
+        Assert.Equal("valid (bytes sum to 0)", whole.Infos["checksumStatus"]);
+        var r = CliRunner.Run("decode", Write("cut.bin", b));
+        Assert.Contains("Checksum status: cannot be checked (bytes missing: Length is past the bytes read)", r.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("bytes sum to 0x", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,25 +65,13 @@ internal static class Lc
     public static int Put(Span<byte> text, int at, string s) => System.Text.Encoding.UTF8.GetBytes(s, text[at..]);
 
     /// <summary><paramref name="v"/> in decimal (<c>%llu</c>) into <paramref name="text"/> at <paramref name="at"/>; returns the length.</summary>
-    public static int Dec(Span<byte> text, int at, ulong v)
-    {
-        int count = v < 10 ? 1 : Utf8Digits.CountDigits(v); // CountDigits(0) is 0: one digit below 10
-        var digits = text.Slice(at, count);
-        for (int i = count - 1; i >= 0; i--, v /= 10) digits[i] = (byte)('0' + (int)(v % 10));
-        return count;
-    }
+    public static int Dec(Span<byte> text, int at, ulong v) => Utf8Digits.WriteDecimal(v, text[at..]);
 
     /// <summary>
     /// <paramref name="v"/> in upper-case hex into <paramref name="text"/> at <paramref name="at"/>, at least
     /// <paramref name="digits"/> digits (<c>%0*llX</c>; 0: as many as the value needs, <c>%llX</c>); returns the length.
     /// </summary>
-    public static int Hex(Span<byte> text, int at, ulong v, int digits = 0)
-    {
-        int count = Math.Max(Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 3) / 4), digits);
-        var d = text.Slice(at, count);
-        for (int i = count - 1; i >= 0; i--, v >>= 4) d[i] = (byte)"0123456789ABCDEF"[(int)(v & 0xF)];
-        return count;
-    }
+    public static int Hex(Span<byte> text, int at, ulong v, int digits = 0) => Utf8Digits.WriteHexUpper(v, digits, text[at..]);
 
     /// <summary>
     /// libcper's <c>cper_printable_string_length</c> (<c>cper-utils.c</c>), the one rule behind <c>add_untrusted_string</c>

@@ -85,6 +85,7 @@ public static class ErstStoreDescriber
         if (record.IsEmpty)
         {
             visitor.Error(ApeiContentException.Invalid(string.Create(inv, $"ERST store slot {slot}"), "signature", offset, "\"CPER\" (the map lists a record here)", "\"" + AsciiField.Decode(bytes[..4]) + "\""));
+            visitor.Data("slotBytes", "Slot bytes (no CPER record)", offset, bytes);
             visitor.EndObject();
             return;
         }

@@ -28,11 +28,14 @@ public static class ActionTableDescriber
         var kind = table.Kind;
         var bytes = table.Bytes;
         int errors = 0;
-        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length);
+        // A Length past MaxLength: the view stops at the limit; the table's bytes present past it are shown below, not decoded.
+        var pastLimit = source[bytes.Length..(int)Math.Min(table.DeclaredLength, (uint)source.Length)];
+        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length + pastLimit.Length);
         visitor.BeginObject("header", "Table header", baseOffset, AcpiTableHeader.Size);
         AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], baseOffset, visitor);
         byte sum = Checksum.Sum(bytes);
-        visitor.Info("checksumStatus", "Checksum status", sum == 0 ? "valid (bytes sum to 0)" : $"invalid (bytes sum to 0x{sum:X2})");
+        // The checksum covers Length bytes (ACPI 6.5 §5.2.6): with some missing it cannot be checked (the validator's rule too).
+        visitor.Info("checksumStatus", "Checksum status", table.IsTruncated ? "cannot be checked (bytes missing: Length is past the bytes read)" : sum == 0 ? "valid (bytes sum to 0)" : $"invalid (bytes sum to 0x{sum:X2})");
         visitor.EndObject();
         foreach (var f in kind.HeaderLayout.Fields) visitor.Field(f, baseOffset + f.Offset, bytes.Slice(f.Offset, f.Size), true, ulong.MaxValue);
         if (table.IsTruncated)
@@ -46,6 +49,8 @@ public static class ActionTableDescriber
         visitor.EndArray();
         if (table.TrailingLength > 0)
             visitor.Data("trailingBytes", "Bytes after the last whole entry", baseOffset + bytes.Length - table.TrailingLength, bytes[^table.TrailingLength..]);
+        if (!pastLimit.IsEmpty)
+            visitor.Data("bytesPastLengthLimit", "Bytes past the 1 MiB ERST/EINJ length limit (not decoded)", baseOffset + bytes.Length, pastLimit);
         if (table.EntryCount != (uint)n)
             visitor.Info("entryCountNote", "Note", string.Create(CultureInfo.InvariantCulture,
                 $"the entry count says {table.EntryCount}; the table's length holds {n} entr{(n == 1 ? "y" : "ies")}"));
