@@ -28,7 +28,9 @@ public static class ActionTableDescriber
         var kind = table.Kind;
         var bytes = table.Bytes;
         int errors = 0;
-        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length);
+        // Bytes given past the table's Length (an acpidump's table can hold them): not the table's, but shown, not dropped.
+        int after = table.IsTruncated ? 0 : source.Length - bytes.Length;
+        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length + (long)Math.Max(0, after));
         visitor.BeginObject("header", "Table header", baseOffset, AcpiTableHeader.Size);
         AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], baseOffset, visitor);
         byte sum = Checksum.Sum(bytes);
@@ -46,6 +48,8 @@ public static class ActionTableDescriber
         visitor.EndArray();
         if (table.TrailingLength > 0)
             visitor.Data("trailingBytes", "Bytes after the last whole entry", baseOffset + bytes.Length - table.TrailingLength, bytes[^table.TrailingLength..]);
+        if (after > 0)
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length", baseOffset + bytes.Length, source[bytes.Length..]);
         if (table.EntryCount != (uint)n)
             visitor.Info("entryCountNote", "Note", string.Create(CultureInfo.InvariantCulture,
                 $"the entry count says {table.EntryCount}; the table's length holds {n} entr{(n == 1 ? "y" : "ies")}"));
