@@ -37,8 +37,13 @@ public static class BertDescriber
         BertTable.Layout.Describe(t.Bytes, tableOffset, visitor);
         visitor.EndObject();
         // A Length past the 48 bytes the BERT defines (ACPI 6.5 Table 18.2): the bytes up to it are the table's, shown.
-        if (table.Length > BertTable.Size)
-            visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..]);
+        // Bytes given past Length (an acpidump's table can hold them) are not the table's: shown apart, not as within it.
+        uint declared = BinaryPrimitives.ReadUInt32LittleEndian(table[AcpiTableHeader.LengthOffset..]);
+        int within = (int)Math.Clamp(declared, (uint)BertTable.Size, (uint)table.Length);
+        if (within > BertTable.Size)
+            visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..within]);
+        if (table.Length > within)
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length", tableOffset + within, table[within..]);
 
         var tableFindings = BertValidator.Validate(table, default, tableOffset);
         findings.AddRange(tableFindings);

@@ -40,3 +40,22 @@ public class BertBytesAfterRegionTests() : TempDirectoryTests("apeikit-bert-afte
         Assert.Equal(System.Text.Json.JsonValueKind.Object, doc.RootElement.ValueKind);
     }
 }
+
+/// <summary>
+/// A BERT given with bytes past its Length (an acpidump's table can hold them): they are shown as bytes after the Length,
+/// not as "Table bytes after the 48-byte BERT (within its Length)", which they are not.
+/// </summary>
+public class BertBytesAfterLengthTests
+{
+    [Fact]
+    public void Bytes_past_length_are_not_called_within_it()
+    {
+        byte[] table = [.. GhesTestBlocks.BertTableBytes, 0xE0, 0xE1, 0xE2, 0xE3]; // Length still 48
+        var w = new StringWriter();
+        BertDescriber.Describe(table, 0, default, 0, new TextRenderer(w), "BERT");
+        string text = w.ToString();
+        Assert.DoesNotContain("within its Length", text, StringComparison.Ordinal);
+        Assert.Contains("Bytes after the table's Length (at 0x30, 4 bytes):", text, StringComparison.Ordinal);
+        Assert.Contains("0000: e0 e1 e2 e3", text, StringComparison.Ordinal);
+    }
+}
