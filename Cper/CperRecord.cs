@@ -38,7 +38,7 @@ public sealed class CperRecord : IApeiEncodable
     public uint Flags { get; set; }
     /// <summary>Persistence information.</summary>
     public ulong PersistenceInformation { get; set; }
-    /// <summary>The 12 reserved header bytes.</summary>
+    /// <summary>The 12 reserved header bytes (a longer array is refused when encoding; a shorter one is NUL padded).</summary>
     public byte[] Reserved { get; set; } = new byte[12];
     /// <summary>The sections in descriptor order.</summary>
     public List<CperSection> Sections { get; } = [];
@@ -154,7 +154,7 @@ public sealed class CperRecord : IApeiEncodable
 
     /// <summary>Bytes <see cref="TryEncode"/> writes: <see cref="PresentLength"/> if set, else RecordLength if set, else the end of the last section.</summary>
     /// <exception cref="InvalidOperationException">The record would exceed 2 GiB.</exception>
-    /// <exception cref="ApeiContentException">A severity above 3 (unless <see cref="KeepsInvalidContent"/>), or a section without a body.</exception>
+    /// <exception cref="ApeiContentException">A severity above 3 (unless <see cref="KeepsInvalidContent"/>), a section without a body, or a FRU Text or Reserved longer than its field.</exception>
     /// <exception cref="ApeiContentException">More than 65,535 sections and no <see cref="SectionCount"/> given: Section Count is 16 bits (it is never wrapped).</exception>
     public int GetEncodedLength()
     {
@@ -203,7 +203,7 @@ public sealed class CperRecord : IApeiEncodable
         BinaryPrimitives.WriteUInt64LittleEndian(dst[CperRecordHeader.RecordIdOffset..], RecordId);
         BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.FlagsOffset..], Flags);
         BinaryPrimitives.WriteUInt64LittleEndian(dst[CperRecordHeader.PersistenceInfoOffset..], PersistenceInformation);
-        Reserved.AsSpan(0, Math.Min(12, Reserved.Length)).CopyTo(dst[CperRecordHeader.ReservedOffset..]);
+        Reserved.CopyTo(dst[CperRecordHeader.ReservedOffset..]); // at most 12 bytes (CperRecordChecks.ForEncoding)
 
         int next = CperRecordHeader.Size + Sections.Count * CperSectionDescriptor.Size;
         for (int i = 0; i < Sections.Count; i++)
@@ -246,7 +246,7 @@ public sealed class CperSection
     public Guid FruId { get; set; }
     /// <summary>Section severity.</summary>
     public uint Severity { get; set; }
-    /// <summary>FRU text: 20 bytes, NUL padded, not necessarily terminated.</summary>
+    /// <summary>FRU text: at most 20 bytes (UEFI 2.10 N.2.2 Table N-5), NUL padded, not necessarily terminated (a longer one is refused when encoding, not cut).</summary>
     public byte[] FruText { get; set; } = new byte[CperSectionDescriptor.FruTextLength];
     /// <summary>The body.</summary>
     public CperSectionBody Body { get; set; } = new RawSectionBody(Guid.Empty, []);
@@ -274,6 +274,6 @@ public sealed class CperSection
         EfiGuid.Write(d[CperSectionDescriptor.SectionTypeOffset..], EffectiveSectionType);
         EfiGuid.Write(d[CperSectionDescriptor.FruIdOffset..], FruId);
         BinaryPrimitives.WriteUInt32LittleEndian(d[CperSectionDescriptor.SeverityOffset..], Severity);
-        FruText.AsSpan(0, Math.Min(FruText.Length, CperSectionDescriptor.FruTextLength)).CopyTo(d[CperSectionDescriptor.FruTextOffset..]);
+        FruText.CopyTo(d[CperSectionDescriptor.FruTextOffset..]); // at most 20 bytes (CperRecordChecks.ForEncoding), NUL padded by the record's Clear
     }
 }

@@ -10,6 +10,9 @@ namespace ApeiKit.Cper;
 /// </summary>
 internal static class CperRecordChecks
 {
+    /// <summary>The header's reserved bytes: from Reserved to the end of the 128-byte header (UEFI 2.10 N.2.1: 12 bytes).</summary>
+    private const int ReservedLength = CperRecordHeader.Size - CperRecordHeader.ReservedOffset;
+
     /// <summary>
     /// The header checks, in the order they are reported: SignatureEnd 0xFFFFFFFF (N.2.1), RecordLength within the bytes
     /// present, ErrorSeverity 0-3 (N.2.1: recoverable, fatal, corrected, informational), and room for SectionCount
@@ -50,7 +53,7 @@ internal static class CperRecordChecks
 
     /// <summary>
     /// The checks an encoder runs on a model before writing it: the same severity checks the decoder runs on bytes
-    /// (N.2.1, N.2.2), and a body for every section. A record decoded leniently keeps what it read
+    /// (N.2.1, N.2.2), a body for every section, and no fixed-size byte field (header Reserved, FRU Text) longer than its field. A record decoded leniently keeps what it read
     /// (<see cref="CperRecord.KeepsInvalidContent"/>), so decode then encode still gives the bytes read.
     /// </summary>
     /// <exception cref="ApeiContentException">The first check that fails, at the offset the field will have.</exception>
@@ -61,6 +64,19 @@ internal static class CperRecordChecks
             if (record.Sections[i].Body is null)
                 throw new ApeiContentException(string.Create(CultureInfo.InvariantCulture, $"CPER section #{i}"), "Body", CperRecordView.DescriptorOffset(i),
                     "a section body (a RawSectionBody for bytes without a model)", "none");
+        }
+        // Fixed-size byte fields of the model (UEFI 2.10 N.2.1: 12 reserved header bytes; N.2.2 Table N-5: FRU Text is
+        // 20 bytes): a longer array would lose its tail when written, so it is refused, not cut (decode always fills them exactly).
+        if (record.Reserved.Length > ReservedLength)
+            throw new ApeiContentException("CPER record header", "Reserved", CperRecordHeader.ReservedOffset,
+                $"at most {ReservedLength} bytes (the Reserved field)", string.Create(CultureInfo.InvariantCulture, $"{record.Reserved.Length} bytes"));
+        for (int i = 0; i < record.Sections.Count; i++)
+        {
+            int length = record.Sections[i].FruText.Length;
+            if (length > CperSectionDescriptor.FruTextLength)
+                throw new ApeiContentException(string.Create(CultureInfo.InvariantCulture, $"CPER section descriptor #{i}"), "FruText",
+                    CperRecordView.DescriptorOffset(i) + CperSectionDescriptor.FruTextOffset,
+                    $"at most {CperSectionDescriptor.FruTextLength} bytes (the FRU Text field)", string.Create(CultureInfo.InvariantCulture, $"{length} bytes"));
         }
         if (record.KeepsInvalidContent) return;
         if (RecordSeverity(record.Severity, 0) is { } bad) throw bad;

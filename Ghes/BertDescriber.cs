@@ -89,8 +89,9 @@ public static class BertDescriber
             var tail = r[pos..];
             if (tail.ContainsAnyExcept((byte)0)) visitor.Data("trailingBytes", "Bytes after the last block", regionOffset + pos, tail);
         }
+        // Input past Boot Error Region Length (ACPI 6.5 Table 18.2) is not the region's, but it was given: shown, not only counted.
         if (region.Length > r.Length)
-            visitor.Info("bytesAfterRegion", "Bytes after the region", region.Length - r.Length);
+            visitor.Data("bytesAfterRegion", "Bytes after the region (past BootErrorRegionLength)", regionOffset + r.Length, region[r.Length..]);
         Report(tableFindings.Concat(findings.Where(f => f.Kind == GhesFindingKind.RegionTruncated)).ToList(), visitor);
         visitor.EndObject();
         return findings;

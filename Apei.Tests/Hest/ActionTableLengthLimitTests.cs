@@ -88,6 +88,10 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         var d = Assert.Single(v.Shows, x => x.Json == "bytesPastLengthLimit");
         Assert.Equal(0x100L + ActionTable.MaxLength, d.Offset);
         Assert.Equal(Enumerable.Repeat((byte)0xAB, 100), d.Bytes);
+        // The 50 bytes after Length are shown apart, as not the table's (both rules at once: the limit, then Length).
+        var after = Assert.Single(v.Shows, x => x.Json == "bytesAfterLength");
+        Assert.Equal(0x100L + ActionTable.MaxLength + 100, after.Offset);
+        Assert.Equal(50, after.Bytes.Length);
         Assert.Equal("cannot be checked (bytes missing: Length is past the bytes read)", v.Infos["checksumStatus"]);
     }
 

@@ -227,8 +227,10 @@ public class ActionTableTests
         }
     }
 
+    // The table's own 560 bytes (its Length), as the view renders them (OneLineRenderingTests holds the view to this
+    // snapshot); the 16 bytes the dump holds past Length are shown by decode (Cli/TableInputNothingLostTests).
     [Fact]
-    public void Fwts_erst_layout() => Snapshot.Verify(Render(FwtsErst(), layout: true));
+    public void Fwts_erst_layout() => Snapshot.Verify(Render(FwtsErst()[..560], layout: true));
 
     [Fact]
     public void Qemu_erst_text() => Snapshot.Verify(Render(QemuErst(), layout: false));

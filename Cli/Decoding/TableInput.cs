@@ -78,7 +78,34 @@ internal static class TableInput
         return new TableUnit(name, bytes, [new InputUnit(UnitKind.AcpiTable, 0, bytes.Length, label)]);
     }
 
-    /// <summary>Describes a table unit: HEST, BERT, ERST and EINJ fully, any other table by its header.</summary>
+    /// <summary>
+    /// The FACS has no standard ACPI table header (ACPI 6.5 §5.2.10, Table 5.14: Signature, Length, Hardware Signature,
+    /// waking vectors, Global Lock, Flags, ... in 64 bytes; no revision, checksum or OEM fields), so it is not read as one:
+    /// its Signature and Length are shown, its bytes up to Length as bytes, and any bytes given after Length apart.
+    /// </summary>
+    private static void DescribeFacs(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor)
+    {
+        visitor.BeginObject(null, "FACS (Firmware ACPI Control Structure)", unit.Offset, unit.Length);
+        visitor.Info("signature", "Signature", "FACS");
+        if (bytes.Length < 8)
+        {
+            visitor.Error(ApeiContentException.Truncated("FACS", unit.Offset, 8, bytes.Length));
+            visitor.Data("bytes", "Bytes", unit.Offset, bytes);
+            visitor.EndObject();
+            return;
+        }
+        uint length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
+        visitor.Info("length", "Length", length);
+        int own = (int)Math.Min(length, (uint)bytes.Length);
+        if (length > (uint)bytes.Length)
+            visitor.Error(ApeiContentException.Truncated("FACS", unit.Offset + 4, length, bytes.Length, "Length"));
+        visitor.Data("bytes", "FACS bytes (not decoded: no ACPI table header, ACPI 6.5 §5.2.10)", unit.Offset, bytes[..own]);
+        if (bytes.Length > own)
+            visitor.Data("bytesAfterLength", "Bytes after the FACS Length", unit.Offset + own, bytes[own..]);
+        visitor.EndObject();
+    }
+
+    /// <summary>Describes a table unit: HEST, BERT, ERST and EINJ fully, the FACS as bytes (it has no table header), any other table by its header.</summary>
     public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
         try
@@ -101,7 +128,13 @@ internal static class TableInput
             if (Ghes.BertTable.HasSignature(bytes))
             {
                 // acpidump holds the table only; its boot error region lives in memory (Linux: tables/data/BERT).
-                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, unit.Label, Ghes.BertAcpiDump.RegionNote(bytes), options);
+                // Labelled "BERT" as a BERT binary is: the describer's own "BERT table" object is inside (not "BERT table" in "BERT table").
+                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, "BERT", Ghes.BertAcpiDump.RegionNote(bytes), options);
+                return;
+            }
+            if (bytes.StartsWith("FACS"u8))
+            {
+                DescribeFacs(bytes, unit, visitor);
                 return;
             }
             visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);

@@ -28,9 +28,13 @@ public static class ActionTableDescriber
         var kind = table.Kind;
         var bytes = table.Bytes;
         int errors = 0;
-        // A Length past MaxLength: the view stops at the limit; the table's bytes present past it are shown below, not decoded.
-        var pastLimit = source[bytes.Length..(int)Math.Min(table.DeclaredLength, (uint)source.Length)];
-        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length + pastLimit.Length);
+        // Past the table's Length: the view stops at MaxLength, so the bytes present between the limit and Length are the
+        // table's but not decoded; bytes given after Length (an acpidump's table can hold them) are not the table's. Both
+        // are shown below, neither dropped.
+        int lengthEnd = (int)Math.Max(Math.Min(table.DeclaredLength, (uint)source.Length), (uint)bytes.Length);
+        var pastLimit = source[bytes.Length..lengthEnd];
+        var afterLength = source[lengthEnd..];
+        visitor.BeginObject(null, label ?? $"{kind.Signature} ({kind.Name})", baseOffset, bytes.Length + pastLimit.Length + afterLength.Length);
         visitor.BeginObject("header", "Table header", baseOffset, AcpiTableHeader.Size);
         AcpiTableHeader.Layout.Describe(bytes[..AcpiTableHeader.Size], baseOffset, visitor);
         byte sum = Checksum.Sum(bytes);
@@ -51,6 +55,8 @@ public static class ActionTableDescriber
             visitor.Data("trailingBytes", "Bytes after the last whole entry", baseOffset + bytes.Length - table.TrailingLength, bytes[^table.TrailingLength..]);
         if (!pastLimit.IsEmpty)
             visitor.Data("bytesPastLengthLimit", "Bytes past the 1 MiB ERST/EINJ length limit (not decoded)", baseOffset + bytes.Length, pastLimit);
+        if (!afterLength.IsEmpty)
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length", baseOffset + lengthEnd, afterLength);
         if (table.EntryCount != (uint)n)
             visitor.Info("entryCountNote", "Note", string.Create(CultureInfo.InvariantCulture,
                 $"the entry count says {table.EntryCount}; the table's length holds {n} entr{(n == 1 ? "y" : "ies")}"));

@@ -143,7 +143,8 @@ public static class EinjStructures
 
     /// <summary>
     /// Describes a trigger error action table (what GET_TRIGGER_ERROR_ACTION_TABLE points at): the 16-byte header and its
-    /// injection instruction entries (action TRIGGER_ERROR, 0xFF). Entries are read as far as Table Size and the bytes reach.
+    /// injection instruction entries (action TRIGGER_ERROR, 0xFF). Entries are read as far as Entry Count, Table Size and the
+    /// bytes reach; any bytes given after them are shown as the table's trailing bytes.
     /// </summary>
     /// <exception cref="ApeiContentException">Fewer than 16 bytes.</exception>
     public static void DescribeTriggerTable(ReadOnlySpan<byte> source, long baseOffset, StructureVisitor visitor)
@@ -170,6 +171,11 @@ public static class EinjStructures
         visitor.EndArray();
         if (fit < count)
             visitor.Error(ApeiContentException.Truncated("Trigger error action table", baseOffset + TriggerHeaderDeclaration.Declared.EntryCountOffset, (long)count * ActionTableLayouts.EntrySize, Math.Max(0, source.Length - TriggerHeaderSize), "entryCount"));
+        // Bytes given past the whole entries read (past 16 + 32 × Entry Count, ACPI 6.5 Table 18.33; or a cut-off entry):
+        // no entry holds them, but they were given, so they are shown, not dropped.
+        int end = TriggerHeaderSize + fit * ActionTableLayouts.EntrySize;
+        if (source.Length > end)
+            visitor.Data("trailingBytes", "Bytes after the entries", baseOffset + end, source[end..]);
         visitor.EndObject();
     }
 
