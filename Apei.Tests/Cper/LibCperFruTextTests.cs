@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using ApeiKit.Cper;
+using ApeiKit.Cper.Json;
+using ApeiKit.Cper.LibCper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// libcper JSON input: a section descriptor's <c>fruText</c> longer than the 20-byte FRU Text field (UEFI 2.10 N.2.2
+/// Table N-5) is refused with its path, not cut to 20 as libcper's reader does; 20 characters are written in full.
+/// The document is libcper's own output for its ARM example (fixtures/cper/libcper/arm.json).
+/// </summary>
+public class LibCperFruTextTests
+{
+    private static JsonObject Arm() => JsonNode.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/arm.json")))!.AsObject();
+
+    [Fact]
+    public void A_text_longer_than_the_field_is_refused_with_its_path()
+    {
+        var doc = Arm();
+        doc["sectionDescriptors"]![0]!["fruText"] = new string('A', 21);
+        var e = Assert.Throws<CperJsonException>(() => LibCperJsonReader.Read(doc.ToJsonString()));
+        Assert.Contains("fruText", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at most 20", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 21", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Twenty_characters_are_written_in_full()
+    {
+        var doc = Arm();
+        doc["sectionDescriptors"]![0]!["fruText"] = "ABCDEFGHIJKLMNOPQRST";
+        byte[] bytes = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        var view = CperRecordView.Read(bytes, out _);
+        Assert.Equal("ABCDEFGHIJKLMNOPQRST"u8.ToArray(), view.GetDescriptor(0).FruTextBytes.ToArray());
+    }
+}
