@@ -74,7 +74,7 @@ internal static class LcVariable
 {
     private static readonly StructDef s_ccix = CcixPerSection.HeaderLayout, s_cxl = CxlComponentEventSection.HeaderLayout, s_pci = PciComponentErrorSection.HeaderLayout;
     private static readonly FieldDef s_ccixLength = F(s_ccix, "length"); // CCIX PER Length, looked up once
-    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data"), s_first = JsonEncodedText.Encode("firstHalf"), s_second = JsonEncodedText.Encode("secondHalf");
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
 
     /// <summary>A Length field that covers the header and lies within the body (the models refuse any other, as libcper does).</summary>
     private static LcCheck LengthFits(StructDef layout)
@@ -138,50 +138,30 @@ internal static class LcVariable
         [.. CxlComponentEventSection.LibCperMembers(), Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true)])
     { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
 
-    // [lc-audit M] PCI component register pairs: an array of a declared pair layout
+    // [lc-audit D] PCI component: the register pairs an array of the declared pair layout, with libcper's names
     private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
+    private static readonly StructDef s_pair = PciComponentErrorSection.PairLayout;
 
     /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>): the declaration's members, then the register pairs.</summary>
     public static LibCperMap PciComponent { get; } = new(PciComponentErrorSection.Codec, "PCI Component/Device", "PciComponent", s_pci, 0,
     [
         .. PciComponentErrorSection.LibCperMembers(),
-        Tail("registerDataPairs", s_pci, "registerDataPairs", (w, body, valid) =>
-        {
-            // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all).
-            ulong pairs = s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body);
-            w.WriteStartArray(JsonEncodedText.Encode("registerDataPairs"));
-            for (int i = 0; i < (int)pairs; i++)
-            {
-                var pair = body.Slice(s_pci.Size + i * PciComponentErrorSection.PairLayout.Size, PciComponentErrorSection.PairLayout.Size);
-                w.WriteStartObject();
-                w.WriteNumber(s_first, F(PciComponentErrorSection.PairLayout, "address").ReadValue(pair));
-                w.WriteNumber(s_second, F(PciComponentErrorSection.PairLayout, "value").ReadValue(pair));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }, (n, body) =>
-        {
-            int at = s_pci.Size;
-            foreach (var p in n as JsonArray ?? [])
-            {
-                F(PciComponentErrorSection.PairLayout, "address").WriteValue(body[at..], U(Lc.M(p, "firstHalf")));
-                F(PciComponentErrorSection.PairLayout, "value").WriteValue(body[at..], U(Lc.M(p, "secondHalf")));
-                at += PciComponentErrorSection.PairLayout.Size;
-            }
-            return 0;
-        }),
+        // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all): N.2.9's Register Data Pair,
+        // libcper's firstHalf (the address) and secondHalf (the value).
+        Array("registerDataPairs", s_pci, "registerDataPairs", s_pair, body => (int)(s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body)),
+            Int("firstHalf", F(s_pair, "address")), Int("secondHalf", F(s_pair, "value"))),
     ])
     {
         Message = "A PCI/PCI-X Device Error occurred",
         // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
-        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size),
-        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * PciComponentErrorSection.PairLayout.Size : 0,
+        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / s_pair.Size),
+        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * s_pair.Size : 0,
         // [lc-audit Q] pcidev read-back: pairs past Memory Number are I/O (compat "Where libcper's JSON loses bytes")
         // libcper leaves out counts whose validation bit is clear but still lists every pair: the pairs beyond Memory Number
         // are I/O; with only IO Number shown, the rest are memory pairs; without either, none is memory.
         AfterRead = (o, body) =>
         {
-            ulong count = (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size);
+            ulong count = (ulong)((body.Length - s_pci.Size) / s_pair.Size);
             ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : count - Math.Min(count, U(o["ioNumber"]));
             memory = Math.Min(memory, count);
             s_memoryNumber.WriteValue(body, memory);
