@@ -170,7 +170,7 @@ internal static class LcVariable
     };
 }
 
-// [lc-audit D] CXL protocol: the member map over the declaration's LibCper lines
+// [lc-audit D] CXL protocol: registration and libcper's member order; members from CxlProtocolErrorSection's LibCper lines
 /// <summary>
 /// CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>sections/cper-section-cxl-protocol.c</c>) declared as a libcper
 /// member map (<see cref="Map"/>): the device ID block, device serial number and capability structure come from
@@ -226,6 +226,7 @@ internal static class LcCxlProtocol
         };
     }
 
+    // [lc-audit Q] CXL protocol: agent address by agent type, serial for agent 0 only, DVSEC/error log lengths without empty base64 (compat "CXL protocol" rows)
     /// <summary>Agent type 0: the address is segment/bus/device/function; type 1: the RCRB base address; otherwise left out.</summary>
     private static void WriteAddress(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
