@@ -89,6 +89,7 @@ public class LibCperStreamedWriterTests
     [Theory]
     [InlineData("cper/libcper/arm.cperhex", "ArmProcessor")]
     [InlineData("cper/libcper/cxlprotocol.cperhex", "CxlProtocol")]
+    [InlineData("cper/libcper/pcidev.cperhex", "PciComponent")]
     [InlineData("cper/libcper/nvidia.cperhex", "Nvidia")]
     [InlineData("cper/libcper/nvidia_cmet_info.cperhex", "Nvidia")]
     [InlineData("cper/libcper/arm-ras.cperhex", "ArmRas")]

@@ -49,6 +49,9 @@ internal delegate void LcQuirkWrite(LcWriter w, ReadOnlySpan<byte> body, ulong v
 /// <summary>Reads a hand-written member back into the body; returns the validation bits it sets.</summary>
 internal delegate ulong LcQuirkRead(JsonNode? node, Span<byte> body);
 
+/// <summary>How many elements of an array member (<see cref="Lm.Array"/>) a body (one the map accepts) holds.</summary>
+internal delegate int LcCount(ReadOnlySpan<byte> body);
+
 /// <summary>True when a body (at least the map's minimum length) is one libcper renders: its counts and lengths fit.</summary>
 internal delegate bool LcCheck(ReadOnlySpan<byte> body);
 
@@ -301,6 +304,38 @@ internal static class Lm
     /// </summary>
     public static LcMember Tail(string name, StructDef layout, string flag, LcQuirkWrite write, LcQuirkRead read)
         => Quirk(name, null, write, read).GatedBy(layout.ValidationField?.FlagNames is { } flags && flags.TryGetBit(flag, out int bit) ? bit : throw new ArgumentException($"{layout.Name} has no validation flag {flag}", nameof(flag)));
+
+    /// <summary>
+    /// An array after the layout, gated by the validation bit <paramref name="flag"/> names: <paramref name="count"/>
+    /// elements of the declared <paramref name="element"/> layout one after the other, each an object of
+    /// <paramref name="members"/> (over <paramref name="element"/>'s fields, with libcper's names). Read back, the elements
+    /// fill the bytes after the layout in order; the map's <see cref="LibCperMap.TailLength"/> sizes them.
+    /// </summary>
+    public static LcMember Array(string name, StructDef layout, string flag, StructDef element, LcCount count, params LcMember[] members)
+    {
+        var encoded = JsonEncodedText.Encode(name); // encoded once, not per record
+        return Tail(name, layout, flag, (w, body, valid) =>
+        {
+            int n = count(body);
+            w.WriteStartArray(encoded);
+            for (int i = 0; i < n; i++)
+            {
+                w.WriteStartObject();
+                LibCperMap.WriteMembers(w, members, body.Slice(layout.Size + i * element.Size, element.Size), valid);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }, (node, body) =>
+        {
+            int at = layout.Size;
+            foreach (var e in node as JsonArray ?? [])
+            {
+                LibCperMap.ReadMembers(e as JsonObject ?? throw new CperJsonException(e?.GetPath() ?? name, $"expected an object, found {Lc.Show(e)}"), members, body.Slice(at, element.Size));
+                at += element.Size;
+            }
+            return 0;
+        });
+    }
 
     /// <summary>A hand-written member (a documented libcper quirk), gated by <paramref name="gate"/>'s bit when given.</summary>
     public static LcMember Quirk(string name, FieldDef? gate, LcQuirkWrite write, LcQuirkRead read) => new(name, LcKind.Quirk, gate) { QuirkWrite = write, QuirkRead = read };

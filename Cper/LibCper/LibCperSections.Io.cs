@@ -74,7 +74,7 @@ internal static class LcVariable
 {
     private static readonly StructDef s_ccix = CcixPerSection.HeaderLayout, s_cxl = CxlComponentEventSection.HeaderLayout, s_pci = PciComponentErrorSection.HeaderLayout;
     private static readonly FieldDef s_ccixLength = F(s_ccix, "length"); // CCIX PER Length, looked up once
-    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data"), s_first = JsonEncodedText.Encode("firstHalf"), s_second = JsonEncodedText.Encode("secondHalf");
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
 
     /// <summary>A Length field that covers the header and lies within the body (the models refuse any other, as libcper does).</summary>
     private static LcCheck LengthFits(StructDef layout)
@@ -138,50 +138,30 @@ internal static class LcVariable
         [.. CxlComponentEventSection.LibCperMembers(), Log("cxlComponentEventLog", s_cxl, "componentEventLog", inData: true)])
     { Message = "A CXL Component Error occurred", Accepts = LengthFits(s_cxl), LengthField = F(s_cxl, "length"), TailLength = LogLength(s_cxl, "cxlComponentEventLog", true) })];
 
-    // [lc-audit M] PCI component register pairs: an array of a declared pair layout
+    // [lc-audit D] PCI component: the register pairs an array of the declared pair layout, with libcper's names
     private static readonly FieldDef s_memoryNumber = F(s_pci, "memoryNumber"), s_ioNumber = F(s_pci, "ioNumber");
+    private static readonly StructDef s_pair = PciComponentErrorSection.PairLayout;
 
     /// <summary>PCI/PCI-X component error section (UEFI 2.10 N.2.9; libcper <c>sections/cper-section-pci-dev.c</c>): the declaration's members, then the register pairs.</summary>
     public static LibCperMap PciComponent { get; } = new(PciComponentErrorSection.Codec, "PCI Component/Device", "PciComponent", s_pci, 0,
     [
         .. PciComponentErrorSection.LibCperMembers(),
-        Tail("registerDataPairs", s_pci, "registerDataPairs", (w, body, valid) =>
-        {
-            // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all).
-            ulong pairs = s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body);
-            w.WriteStartArray(JsonEncodedText.Encode("registerDataPairs"));
-            for (int i = 0; i < (int)pairs; i++)
-            {
-                var pair = body.Slice(s_pci.Size + i * PciComponentErrorSection.PairLayout.Size, PciComponentErrorSection.PairLayout.Size);
-                w.WriteStartObject();
-                w.WriteNumber(s_first, F(PciComponentErrorSection.PairLayout, "address").ReadValue(pair));
-                w.WriteNumber(s_second, F(PciComponentErrorSection.PairLayout, "value").ReadValue(pair));
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }, (n, body) =>
-        {
-            int at = s_pci.Size;
-            foreach (var p in n as JsonArray ?? [])
-            {
-                F(PciComponentErrorSection.PairLayout, "address").WriteValue(body[at..], U(Lc.M(p, "firstHalf")));
-                F(PciComponentErrorSection.PairLayout, "value").WriteValue(body[at..], U(Lc.M(p, "secondHalf")));
-                at += PciComponentErrorSection.PairLayout.Size;
-            }
-            return 0;
-        }),
+        // Every pair, memory-mapped then I/O, whatever bits 2 and 3 say (libcper prints them all): N.2.9's Register Data Pair,
+        // libcper's firstHalf (the address) and secondHalf (the value).
+        Array("registerDataPairs", s_pci, "registerDataPairs", s_pair, body => (int)(s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body)),
+            Int("firstHalf", F(s_pair, "address")), Int("secondHalf", F(s_pair, "value"))),
     ])
     {
         Message = "A PCI/PCI-X Device Error occurred",
         // The model refuses Memory Number + IO Number pairs that do not fit, as libcper does.
-        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size),
-        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * PciComponentErrorSection.PairLayout.Size : 0,
+        Accepts = body => s_memoryNumber.ReadValue(body) + s_ioNumber.ReadValue(body) <= (ulong)((body.Length - s_pci.Size) / s_pair.Size),
+        TailLength = o => o["registerDataPairs"] is JsonArray a ? a.Count * s_pair.Size : 0,
         // [lc-audit Q] pcidev read-back: pairs past Memory Number are I/O (compat "Where libcper's JSON loses bytes")
         // libcper leaves out counts whose validation bit is clear but still lists every pair: the pairs beyond Memory Number
         // are I/O; with only IO Number shown, the rest are memory pairs; without either, none is memory.
         AfterRead = (o, body) =>
         {
-            ulong count = (ulong)((body.Length - s_pci.Size) / PciComponentErrorSection.PairLayout.Size);
+            ulong count = (ulong)((body.Length - s_pci.Size) / s_pair.Size);
             ulong memory = o.ContainsKey("memoryNumber") || !o.ContainsKey("ioNumber") ? U(o["memoryNumber"]) : count - Math.Min(count, U(o["ioNumber"]));
             memory = Math.Min(memory, count);
             s_memoryNumber.WriteValue(body, memory);
@@ -190,123 +170,118 @@ internal static class LcVariable
     };
 }
 
-// [lc-audit M] CXL protocol members over the view (with the documented gates: vendorID always, serial for agent 0, 64-bit agent type, empty DVSEC)
-/// <summary>CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>cper-section-cxl-protocol.c</c>) over <see cref="CxlProtocolErrorSection"/>.</summary>
-/// <remarks>
-/// Streamed (issue #15): written straight into the <see cref="LcWriter"/> through the section's generated view
-/// (<see cref="CxlProtocolErrorSectionView"/>), names encoded once, nothing allocated per record. Reading back goes
-/// through the model (<see cref="FromIrBody"/>).
-/// </remarks>
-internal sealed class LcCxlProtocol : LibCperSection
+// [lc-audit D] CXL protocol: registration and libcper's member order; members from CxlProtocolErrorSection's LibCper lines
+/// <summary>
+/// CXL protocol error section (UEFI 2.10 N.2.13; libcper <c>sections/cper-section-cxl-protocol.c</c>) declared as a libcper
+/// member map (<see cref="Map"/>): the device ID block, device serial number and capability structure come from
+/// <see cref="CxlProtocolErrorSection"/>'s <c>LibCper</c> lines; the agent type, the agent address, the serial number's
+/// agent gate and the DVSEC and error log after the fixed part are the documented quirks written here (docs/libcper-compat.md).
+/// Written straight into the <see cref="LcWriter"/> (names encoded once, the closures built once, nothing allocated per
+/// record); read back into the body bytes, which the section's codec decodes.
+/// </summary>
+internal static class LcCxlProtocol
 {
-    public override Guid SectionType => CperGuids.CxlProtocol;
-    public override string ReadableName => "CXL Protocol Error";
-    public override string ShortName => "CxlProtocol";
+    private static readonly StructDef s_layout = CxlProtocolErrorSection.HeaderLayout;
+    private static readonly FieldDef s_dvsecLength = F(s_layout, "cxlDvsecLength"), s_logLength = F(s_layout, "cxlErrorLogLength");
+    private static readonly int s_agentAt = CxlProtocolErrorSection.AgentTypeField.Offset;
     private static readonly LcNames s_agents = LcNames.Libcper(["CXL 1.1 Device", "CXL 1.1 Host Downstream Port"]);
-    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("CxlProtocol"), s_message = JsonEncodedText.Encode("A CXL Protocol Error occurred"),
-        s_agentType = JsonEncodedText.Encode("agentType"), s_agentAddress = JsonEncodedText.Encode("cxlAgentAddress"),
+    private static readonly JsonEncodedText s_agentType = JsonEncodedText.Encode("agentType"), s_agentAddress = JsonEncodedText.Encode("cxlAgentAddress"),
         s_function = JsonEncodedText.Encode("functionNumber"), s_device = JsonEncodedText.Encode("deviceNumber"), s_bus = JsonEncodedText.Encode("busNumber"),
-        s_segment = JsonEncodedText.Encode("segmentNumber"), s_deviceId = JsonEncodedText.Encode("deviceID"), s_vendorId = JsonEncodedText.Encode("vendorID"),
-        s_subsystemVendorId = JsonEncodedText.Encode("subsystemVendorID"), s_subsystemId = JsonEncodedText.Encode("subsystemDeviceID"),
-        s_classCode = JsonEncodedText.Encode("classCode"), s_slot = JsonEncodedText.Encode("slotNumber"), s_serial = JsonEncodedText.Encode("deviceSerial"),
-        s_capability = JsonEncodedText.Encode("capabilityStructure"), s_dvsecLength = JsonEncodedText.Encode("dvsecLength"), s_dvsec = JsonEncodedText.Encode("cxlDVSEC"),
-        s_logLength = JsonEncodedText.Encode("errorLogLength"), s_log = JsonEncodedText.Encode("cxlErrorLog");
+        s_segment = JsonEncodedText.Encode("segmentNumber"), s_dvsecLengthName = JsonEncodedText.Encode("dvsecLength"), s_dvsec = JsonEncodedText.Encode("cxlDVSEC"),
+        s_logLengthName = JsonEncodedText.Encode("errorLogLength"), s_log = JsonEncodedText.Encode("cxlErrorLog");
 
-    /// <inheritdoc/>
-    public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// libcper reads CXL Agent Type as a UINT64 (<c>EFI_CXL_PROTOCOL_ERROR_DATA.CxlAgentType</c>): the byte UEFI 2.10 N.2.13
+    /// defines and the 7 reserved bytes after it, so a reserved byte set makes the type unknown to it (docs/libcper-compat.md).
+    /// </summary>
+    private static ulong Agent(ReadOnlySpan<byte> body) => BinaryPrimitives.ReadUInt64LittleEndian(body[s_agentAt..]);
+
+    /// <summary>The map, in libcper's member order.</summary>
+    public static LibCperMap Map { get; } = Build();
+
+    private static LibCperMap Build()
     {
-        // Shorter than the fixed part, or a DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown).
-        if (!CxlProtocolErrorSectionView.TryRead(body, out var m) || !m.HasValidLengths) return false;
-        ulong v = m.ValidationBits;
-        // libcper reads CXL Agent Type as a UINT64 (EFI_CXL_PROTOCOL_ERROR_DATA.CxlAgentType), the byte UEFI 2.10 N.2.13
-        // defines and the 7 reserved bytes after it: a reserved byte set makes the type unknown to it (docs/libcper-compat.md).
-        ulong agent = BinaryPrimitives.ReadUInt64LittleEndian(body[CxlProtocolErrorSection.AgentTypeField.Offset..]);
-        w.WriteStartObject();
-        w.WriteString(MessageName, s_message);
-        w.WriteStartObject(s_shortName);
-        if (Bit(v, 0)) LibCperMap.WritePair(w, s_agentType, agent, s_agents);
-        if (Bit(v, 1) && agent <= 1)
+        var generated = CxlProtocolErrorSection.LibCperMembers();
+        // libcper prints the device ID object, and the vendor ID in it, whatever bit 2 says.
+        var deviceId = generated.Single(m => m.Name == "deviceID").Always();
+        deviceId.Members![0].Always();
+        return new(CxlProtocolErrorSection.Codec, "CXL Protocol Error", "CxlProtocol", s_layout, 0,
+            InOrder(generated,
+                // All 64 bits libcper shows go back: the type byte and the reserved bytes after it.
+                Quirk("agentType", CxlProtocolErrorSection.AgentTypeField, (w, body, _) => LibCperMap.WritePair(w, s_agentType, Agent(body), s_agents),
+                    (n, body) => { BinaryPrimitives.WriteUInt64LittleEndian(body[s_agentAt..], PairValue(n)); return 0; }),
+                Quirk("cxlAgentAddress", CxlProtocolErrorSection.AgentAddressField, WriteAddress, ReadAddress),
+                "deviceID",
+                // libcper prints the serial number for agent type 0 (a CXL 1.1 device) only.
+                ForDevice(generated.Single(m => m.Name == "deviceSerial")), "-deviceSerial",
+                // libcper shows the capability structure whatever the agent type (its reader takes it for type 0 only: kept here for any).
+                "capabilityStructure",
+                Log("dvsecLength", s_dvsecLengthName, s_dvsec, "cxlDvsec", s_dvsecLength, null),
+                Log("errorLogLength", s_logLengthName, s_log, "cxlErrorLog", s_logLength, s_dvsecLength)))
         {
-            // Agent type 0: the address is segment/bus/device/function; type 1: the RCRB base address; otherwise left out.
-            ulong a = m.AgentAddress;
-            w.WriteStartObject(s_agentAddress);
-            if (agent == 0)
-            {
-                w.WriteNumber(s_function, a & 0xFF);
-                w.WriteNumber(s_device, (a >> 8) & 0xFF);
-                w.WriteNumber(s_bus, (a >> 16) & 0xFF);
-                w.WriteNumber(s_segment, (a >> 24) & 0xFFFF);
-            }
-            else w.WriteNumber(ValueName, a);
-            w.WriteEndObject();
-        }
-        // libcper prints the vendor ID whatever bit 2 says.
-        w.WriteStartObject(s_deviceId);
-        w.WriteNumber(s_vendorId, m.VendorId);
-        if (Bit(v, 2))
-        {
-            w.WriteNumber(s_deviceId, m.DeviceId);
-            w.WriteNumber(s_subsystemVendorId, m.SubsystemVendorId);
-            w.WriteNumber(s_subsystemId, m.SubsystemId);
-            w.WriteNumber(s_classCode, m.ClassCode);
-            w.WriteNumber(s_slot, m.Slot >> 3); // slot number: bits 15:3
-        }
-        w.WriteEndObject();
-        if (Bit(v, 3) && agent == 0) w.WriteNumber(s_serial, m.DeviceSerialNumber);
-        if (Bit(v, 4)) w.WriteBase64String(s_capability, m.CapabilityStructure);
-        // An empty DVSEC or error log has its length but no base64 member (libcper's add_binary_base64 adds nothing for 0 bytes).
-        if (Bit(v, 5))
-        {
-            w.WriteNumber(s_dvsecLength, m.Dvsec.Length);
-            if (!m.Dvsec.IsEmpty) w.WriteBase64String(s_dvsec, m.Dvsec);
-        }
-        if (Bit(v, 6))
-        {
-            w.WriteNumber(s_logLength, m.ErrorLog.Length);
-            if (!m.ErrorLog.IsEmpty) w.WriteBase64String(s_log, m.ErrorLog);
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-        return true;
+            Message = "A CXL Protocol Error occurred",
+            // A DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown), as the model does.
+            Accepts = body => s_dvsecLength.ReadValue(body) + s_logLength.ReadValue(body) <= (ulong)(body.Length - s_layout.Size),
+            TailLength = o => (o.ContainsKey("dvsecLength") ? FromB64(o["cxlDVSEC"]).Length : 0) + (o.ContainsKey("errorLogLength") ? FromB64(o["cxlErrorLog"]).Length : 0),
+        };
     }
 
-    /// <inheritdoc/>
-    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
-
-    /// <summary>The model libcper's JSON describes.</summary>
-    public static CxlProtocolErrorSection FromIrModel(JsonObject o)
+    // [lc-audit Q] CXL protocol: agent address by agent type, serial for agent 0 only, DVSEC/error log lengths without empty base64 (compat "CXL protocol" rows)
+    /// <summary>Agent type 0: the address is segment/bus/device/function; type 1: the RCRB base address; otherwise left out.</summary>
+    private static void WriteAddress(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
-        var m = new CxlProtocolErrorSection();
-        ulong v = 0;
-        ulong agent = 0;
-        // All 64 bits libcper shows go back: the type byte and the reserved bytes after it (libcper's UINT64 CxlAgentType).
-        if (o.ContainsKey("agentType")) { agent = PairValue(o["agentType"]); m.AgentTypeAsLibcperReadsIt = agent; v |= 1; }
-        if (o["cxlAgentAddress"] is JsonObject a)
+        ulong agent = Agent(body), a = CxlProtocolErrorSection.AgentAddressField.ReadValue(body);
+        if (agent > 1) return;
+        w.WriteStartObject(s_agentAddress);
+        if (agent == 0)
         {
-            if (agent == 0)
-                m.AgentAddress = (U(a["functionNumber"]) & 0xFF) | ((U(a["deviceNumber"]) & 0xFF) << 8) | ((U(a["busNumber"]) & 0xFF) << 16) | ((U(a["segmentNumber"]) & 0xFFFF) << 24);
-            else if (agent == 1) m.AgentAddress = U(a["value"]);
-            v |= 2;
+            w.WriteNumber(s_function, a & 0xFF);
+            w.WriteNumber(s_device, (a >> 8) & 0xFF);
+            w.WriteNumber(s_bus, (a >> 16) & 0xFF);
+            w.WriteNumber(s_segment, (a >> 24) & 0xFFFF);
         }
-        if (o["deviceID"] is JsonObject id)
-        {
-            m.VendorId = (ushort)U(id["vendorID"], 16);
-            if (id.ContainsKey("deviceID"))
-            {
-                m.DeviceId = (ushort)U(id["deviceID"], 16); m.SubsystemVendorId = (ushort)U(id["subsystemVendorID"], 16); m.SubsystemId = (ushort)U(id["subsystemDeviceID"], 16);
-                m.ClassCode = (ushort)U(id["classCode"], 16); m.SlotNumber = (int)(U(id["slotNumber"]) & 0x1FFF);
-                v |= 4;
-            }
-        }
-        if (agent == 0 && o.ContainsKey("deviceSerial")) { m.DeviceSerialNumber = U(o["deviceSerial"]); v |= 8; }
-        // libcper shows the capability structure whatever the agent type (its reader takes it for type 0 only: kept here for any).
-        if (o.ContainsKey("capabilityStructure")) { m.CapabilityStructure = FromB64(o["capabilityStructure"]); v |= 16; }
-        // Bits 5 and 6 are set by the length as well: an empty DVSEC or error log is shown by its length alone.
-        if (o.ContainsKey("cxlDVSEC") || o.ContainsKey("dvsecLength")) { m.Dvsec = FromB64(o["cxlDVSEC"]); v |= 32; }
-        if (o.ContainsKey("cxlErrorLog") || o.ContainsKey("errorLogLength")) { m.ErrorLog = FromB64(o["cxlErrorLog"]); v |= 64; }
-        m.ValidationBits = v;
-        return m;
+        else w.WriteNumber(ValueName, a);
+        w.WriteEndObject();
     }
+
+    private static ulong ReadAddress(JsonNode? a, Span<byte> body)
+    {
+        ulong agent = Agent(body); // read before: agentType comes first
+        if (agent == 0)
+            CxlProtocolErrorSection.AgentAddressField.WriteValue(body, (U(Lc.M(a, "functionNumber")) & 0xFF) | ((U(Lc.M(a, "deviceNumber")) & 0xFF) << 8)
+                | ((U(Lc.M(a, "busNumber")) & 0xFF) << 16) | ((U(Lc.M(a, "segmentNumber")) & 0xFFFF) << 24));
+        else if (agent == 1) CxlProtocolErrorSection.AgentAddressField.WriteValue(body, U(Lc.M(a, "value")));
+        return 0;
+    }
+
+    /// <summary>A declared member libcper prints (and reads) only for agent type 0.</summary>
+    private static LcMember ForDevice(LcMember member)
+    {
+        LcMember[] one = [member]; // built once
+        return Quirk(member.Name, null, (w, body, valid) =>
+        {
+            if (Agent(body) == 0) LibCperMap.WriteMembers(w, one, body, valid);
+        }, (n, body) => Agent(body) == 0 && n?.Parent is JsonObject o ? LibCperMap.ReadMembers(o, one, body) : 0);
+    }
+
+    /// <summary>
+    /// A part after the fixed part (the DVSEC, the error log), gated by its validation flag: its length, then its bytes as
+    /// base64, left out when empty (libcper's <c>add_binary_base64</c> adds nothing for 0 bytes). Read back, the bytes set
+    /// the length; the part starts at the fixed part's end plus the length in <paramref name="after"/> (the part before it), if any.
+    /// </summary>
+    private static LcMember Log(string lengthName, JsonEncodedText encodedLength, JsonEncodedText bytesName, string flag, FieldDef length, FieldDef? after)
+        => Tail(lengthName, s_layout, flag, (w, body, _) =>
+        {
+            int n = (int)length.ReadValue(body);
+            w.WriteNumber(encodedLength, n);
+            if (n > 0) w.WriteBase64String(bytesName, body.Slice(s_layout.Size + (int)(after?.ReadValue(body) ?? 0), n));
+        }, (n, body) =>
+        {
+            var bytes = FromB64(n?.Parent?[bytesName.Value]);
+            bytes.CopyTo(body[(s_layout.Size + (int)(after?.ReadValue(body) ?? 0))..]);
+            length.WriteValue(body, (ulong)bytes.Length);
+            return 0;
+        });
 }
 
 // [lc-audit E] the streamed families' registration

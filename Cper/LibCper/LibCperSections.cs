@@ -11,7 +11,7 @@ internal static class LibCperSections
         LibCperSection[] all =
         [
             LcFixed.GenericProcessor, LcFixed.Memory, LcFixed.Memory2, LcFixed.PciBus, LcVariable.PciComponent, LcFixed.Firmware,
-            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, LcVariable.CcixPer, new LcCxlProtocol(), .. LcVariable.CxlComponent,
+            LcFixed.DmarGeneric, LcDmar.Vtd, LcDmar.Iommu, LcVariable.CcixPer, LcCxlProtocol.Map, .. LcVariable.CxlComponent,
         ];
         var map = new Dictionary<Guid, LibCperSection>();
         foreach (var s in all) map[s.SectionType] = s;

@@ -24,23 +24,23 @@ public sealed partial class CxlProtocolErrorSection
     /// <summary>CXL agent address: the RCRB base address of a CXL 1.1 downstream port, otherwise function, device, bus and segment.</summary>
     [Field(16, 8, FieldKind.Hex, ValidBit = 1, Label = "CXL agent address")] public partial ulong AgentAddress { get; set; }
     /// <summary>Vendor ID.</summary>
-    [Field(24, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId")] public partial ushort VendorId { get; set; }
+    [Field(24, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial ushort VendorId { get; set; }
     /// <summary>Device ID.</summary>
-    [Field(26, 2, FieldKind.Hex, ValidBit = 2)] public partial ushort DeviceId { get; set; }
+    [Field(26, 2, FieldKind.Hex, ValidBit = 2, LibCper = "", LibCperObject = "deviceID")] public partial ushort DeviceId { get; set; }
     /// <summary>Subsystem vendor ID (device ID block, valid with bit 2).</summary>
-    [Field(28, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId")] public partial ushort SubsystemVendorId { get; set; }
+    [Field(28, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial ushort SubsystemVendorId { get; set; }
     /// <summary>Subsystem ID (device ID block, valid with bit 2).</summary>
-    [Field(30, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId")] public partial ushort SubsystemId { get; set; }
+    [Field(30, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId", LibCper = "subsystemDeviceID", LibCperObject = "deviceID")] public partial ushort SubsystemId { get; set; }
     /// <summary>Class code (device ID block, 16 bits as UEFI N.2.13 lays it out, valid with bit 2).</summary>
-    [Field(32, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId")] public partial ushort ClassCode { get; set; }
+    [Field(32, 2, FieldKind.Hex, ValidBit = 2, ValidationName = "deviceId", LibCper = "", LibCperObject = "deviceID")] public partial ushort ClassCode { get; set; }
     /// <summary>Slot: the slot number in bits 15:3 (device ID block, valid with bit 2).</summary>
-    [Field(34, 2, FieldKind.Bits, ValidBit = 2, ValidationName = "deviceId")]
-    [Bit("slotNumber", 3, 13)]
+    [Field(34, 2, FieldKind.Bits, ValidBit = 2, ValidationName = "deviceId", LibCperObject = "deviceID")]
+    [Bit("slotNumber", 3, 13, LibCper = "")]
     public partial ushort Slot { get; set; }
     /// <summary>Device serial number.</summary>
-    [Field(40, 8, FieldKind.Hex, ValidBit = 3)] public partial ulong DeviceSerialNumber { get; set; }
+    [Field(40, 8, FieldKind.Hex, ValidBit = 3, LibCper = "deviceSerial")] public partial ulong DeviceSerialNumber { get; set; }
     /// <summary>The 60-byte PCIe capability structure (a copy; shorter input is zero-filled, longer input is cut).</summary>
-    [Field(48, 60, FieldKind.Bytes, ValidBit = 4, Label = "PCIe capability structure")] public partial byte[] CapabilityStructure { get; set; }
+    [Field(48, 60, FieldKind.Bytes, ValidBit = 4, Label = "PCIe capability structure", LibCper = ":Base64")] public partial byte[] CapabilityStructure { get; set; }
     // The two lengths are written from Dvsec and ErrorLog when encoding.
     [Field(108, 2, FieldKind.UInt, Unit = "bytes", Label = "CXL DVSEC length")] private partial ushort CxlDvsecLength { get; }
     [Field(110, 2, FieldKind.UInt, Unit = "bytes", Label = "CXL error log length")] private partial ushort CxlErrorLogLength { get; }
