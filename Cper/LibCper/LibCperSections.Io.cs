@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 using static ApeiKit.Cper.LibCper.Lc;
 using static ApeiKit.Cper.LibCper.Lm;
 
@@ -222,8 +223,20 @@ internal static class LcCxlProtocol
             Message = "A CXL Protocol Error occurred",
             // A DVSEC or error log length beyond the body: libcper refuses it (base64 Unknown), as the model does.
             Accepts = body => s_dvsecLength.ReadValue(body) + s_logLength.ReadValue(body) <= (ulong)(body.Length - s_layout.Size),
-            TailLength = o => (o.ContainsKey("dvsecLength") ? FromB64(o["cxlDVSEC"]).Length : 0) + (o.ContainsKey("errorLogLength") ? FromB64(o["cxlErrorLog"]).Length : 0),
+            TailLength = o => PartLength(o, "dvsecLength", "cxlDVSEC") + PartLength(o, "errorLogLength", "cxlErrorLog"),
         };
+    }
+
+    /// <summary>
+    /// The bytes of a part read back (the DVSEC, the error log): its length member decides whether it is read, as libcper
+    /// prints both; bytes given without their length are refused with their path rather than dropped.
+    /// </summary>
+    private static int PartLength(JsonObject o, string lengthName, string bytesName)
+    {
+        if (o.ContainsKey(lengthName)) return FromB64(o[bytesName]).Length;
+        if (o.ContainsKey(bytesName))
+            throw new CperJsonException(o[bytesName]?.GetPath() ?? $"{o.GetPath()}.{bytesName}", $"expected '{lengthName}' beside it (libcper writes both; without it these bytes would be dropped)");
+        return 0;
     }
 
     // [lc-audit Q] CXL protocol: agent address by agent type, serial for agent 0 only, DVSEC/error log lengths without empty base64 (compat "CXL protocol" rows)
