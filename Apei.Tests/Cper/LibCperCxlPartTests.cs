@@ -36,4 +36,37 @@ public class LibCperCxlPartTests
         Assert.True(CxlProtocolErrorSectionView.TryRead(record.GetSectionBody(0), out var v));
         Assert.Equal(new byte[] { 0x95 }, v.Dvsec.ToArray());
     }
+
+    [Fact]
+    public void A_null_length_is_refused_with_its_path()
+    {
+        // It used to size the tail for the byte and then write length 0: the DVSEC byte lost, a zero byte made up.
+        var doc = Doc();
+        Section(doc)["dvsecLength"] = null;
+        var e = Assert.Throws<CperJsonException>(() => LibCperJsonReader.Read(doc.ToJsonString()));
+        Assert.Contains("dvsecLength", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_length_other_than_the_bytes_given_is_refused_with_its_path()
+    {
+        // dvsecLength 7 with one byte of cxlDVSEC used to become 1 without a word.
+        var doc = Doc();
+        Section(doc)["dvsecLength"] = 7;
+        var e = Assert.Throws<CperJsonException>(() => LibCperJsonReader.Read(doc.ToJsonString()));
+        Assert.Contains("dvsecLength", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 7", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_capability_structure_longer_than_its_field_is_refused_not_cut()
+    {
+        // The field is 60 bytes (N.2.13); 80 used to be cut to 60 (libcper's reader copies all 80, past the field).
+        var doc = Doc();
+        Section(doc)["capabilityStructure"] = Convert.ToBase64String(new byte[80]);
+        var e = Assert.Throws<CperJsonException>(() => LibCperJsonReader.Read(doc.ToJsonString()));
+        Assert.Contains("capabilityStructure", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 80", e.Message, StringComparison.Ordinal);
+    }
 }

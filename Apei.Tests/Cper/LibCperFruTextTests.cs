@@ -7,7 +7,8 @@ namespace ApeiKit.Tests.Cper;
 
 /// <summary>
 /// libcper JSON input: a section descriptor's <c>fruText</c> longer than the 20-byte FRU Text field (UEFI 2.10 N.2.2
-/// Table N-5) is refused with its path, not cut to 20 as libcper's reader does; 20 characters are written in full.
+/// Table N-5), or one that is not printable ASCII, is refused with its path, not cut or replaced (libcper's reader keeps
+/// 19 characters and a NUL); 20 characters are written in full.
 /// The document is libcper's own output for its ARM example (fixtures/cper/libcper/arm.json).
 /// </summary>
 public class LibCperFruTextTests
@@ -33,5 +34,17 @@ public class LibCperFruTextTests
         byte[] bytes = LibCperJsonReader.ToBinary(doc.ToJsonString());
         var view = CperRecordView.Read(bytes, out _);
         Assert.Equal("ABCDEFGHIJKLMNOPQRST"u8.ToArray(), view.GetDescriptor(0).FruTextBytes.ToArray());
+    }
+
+    [Theory]
+    [InlineData("DIMM\u00C4")] // a character past ASCII (ASCII.GetBytes used to write '?')
+    [InlineData("DIMM\u0001")] // a control character
+    public void A_text_that_is_not_printable_ascii_is_refused_with_its_path(string text)
+    {
+        var doc = Arm();
+        doc["sectionDescriptors"]![0]!["fruText"] = text;
+        var e = Assert.Throws<CperJsonException>(() => LibCperJsonReader.Read(doc.ToJsonString()));
+        Assert.Contains("fruText", e.Message, StringComparison.Ordinal);
+        Assert.Contains("printable ASCII", e.Message, StringComparison.Ordinal);
     }
 }

@@ -95,11 +95,10 @@ public static class LibCperJsonReader
             if (Lc.Str(d["fruText"]) is { } text)
             {
                 vb |= 0x2;
-                // FRU Text is 20 bytes (UEFI 2.10 N.2.2 Table N-5): a longer text is refused with its path, not cut (libcper's
-                // reader copies the first 20; its writer never gives more, so only a hand-edited document can).
-                if (text.Length > fruText.Length)
-                    throw new CperJsonException(d["fruText"]!.GetPath(), $"expected at most {fruText.Length} characters (the FRU Text field), found {text.Length}");
-                System.Text.Encoding.ASCII.GetBytes(text, fruText);
+                // FRU Text is 20 bytes (UEFI 2.10 N.2.2 Table N-5, not necessarily NUL-terminated): all 20 are kept; a longer
+                // text or one that is not printable ASCII is refused with its path (libcper's reader copies 19 characters and
+                // a NUL, ir-parse.c; its writer prints at most 19, so only a hand-edited document can hold more).
+                Lc.TextInto(d["fruText"], text, fruText, fruText.Length, "the FRU Text field");
             }
             CperSectionBody body = sections[i] is JsonObject s ? SectionBody(type, s)
                 : throw new CperJsonException($"{Member(root, "sections")}[{i}]", $"expected a section object, found {Lc.Show(sections[i])}");

@@ -519,16 +519,18 @@ internal sealed class LibCperMap : LibCperSection
                     break;
                 case LcKind.Untrusted:
                 {
-                    string text = Lc.Str(n) ?? "";
-                    var field = body.Slice(m.Field!.Offset, m.Field.Size);
-                    int length = Math.Min(text.Length, field.Length - 1); // NUL-terminated within the field
-                    for (int c = 0; c < length; c++) field[c] = (byte)text[c];
+                    // libcper prints an untrusted string only when it is printable and NUL-terminated within the field
+                    // (Lc.PrintableLength): at most Size - 1 characters; more, or other characters, are refused, not cut.
+                    Lc.TextInto(n, Lc.Str(n) ?? "", body.Slice(m.Field!.Offset, m.Field.Size), m.Field.Size - 1, $"the {m.Field.Size}-byte text field");
                     break;
                 }
                 case LcKind.Base64:
                 {
                     var bytes = Lc.FromB64(n);
-                    bytes.AsSpan(0, Math.Min(bytes.Length, m.Field!.Size)).CopyTo(body.Slice(m.Field.Offset));
+                    // A longer value is refused, not cut (libcper's reader copies all it decodes, past the field).
+                    if (bytes.Length > m.Field!.Size)
+                        throw new CperJsonException(n!.GetPath(), $"expected at most {m.Field.Size} bytes (the field), found {bytes.Length}");
+                    bytes.CopyTo(body.Slice(m.Field.Offset));
                     break;
                 }
                 case LcKind.Guid: Lc.GuidFrom(n).TryWriteBytes(body.Slice(m.Field!.Offset, 16)); break;

@@ -233,7 +233,15 @@ internal static class LcCxlProtocol
     /// </summary>
     private static int PartLength(JsonObject o, string lengthName, string bytesName)
     {
-        if (o.ContainsKey(lengthName)) return FromB64(o[bytesName]).Length;
+        if (o.ContainsKey(lengthName))
+        {
+            // The length member must say how many bytes the base64 holds (libcper prints both from the same field).
+            var declared = o[lengthName] ?? throw new CperJsonException($"{o.GetPath()}.{lengthName}", "expected a number, found null");
+            int count = FromB64(o[bytesName]).Length;
+            if (U(declared) != (ulong)count)
+                throw new CperJsonException(declared.GetPath(), $"expected {count} (the bytes of '{bytesName}'), found {Show(declared)}");
+            return count;
+        }
         if (o.ContainsKey(bytesName))
             throw new CperJsonException(o[bytesName]?.GetPath() ?? $"{o.GetPath()}.{bytesName}", $"expected '{lengthName}' beside it (libcper writes both; without it these bytes would be dropped)");
         return 0;
