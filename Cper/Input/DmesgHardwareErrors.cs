@@ -151,7 +151,14 @@ public static partial class DmesgHardwareErrors
         }
         if (sec is null) return; // "It has been corrected by h/w ..." and the like
         if (msg.StartsWith("fru_id: ", StringComparison.Ordinal) && Guid.TryParse(msg[8..].Trim(), out var fru)) { sec.FruId = fru; return; }
-        if (msg.StartsWith("fru_text: ", StringComparison.Ordinal)) { sec.FruText = msg[10..]; return; }
+        if (msg.StartsWith("fru_text: ", StringComparison.Ordinal))
+        {
+            sec.FruText = msg[10..];
+            // The kernel prints the 20-byte FRU Text with "%.20s" (UEFI 2.10 N.2.2): more is not the kernel's; said, not cut silently.
+            if (sec.FruText.Length > CperSectionDescriptor.FruTextLength)
+                b.Skipped.Add($"fru_text \"{sec.FruText}\" is longer than the {CperSectionDescriptor.FruTextLength}-byte FRU Text field the kernel prints it from: the record keeps the first {CperSectionDescriptor.FruTextLength} characters");
+            return;
+        }
         if (msg.StartsWith("section_type: ", StringComparison.Ordinal))
         {
             sec.Kind = msg[14..].Trim();
