@@ -95,5 +95,20 @@ public class BertMalformedDescribeTests() : TempDirectoryTests("apeikit-bert-mal
         Assert.Equal((48L, "10 bytes"), (error.GetProperty("offset").GetInt64(), error.GetProperty("found").GetString()));
     }
 
+    [Fact]
+    public void A_table_cut_short_shows_its_bytes_and_the_region_in_one_object()
+    {
+        // 30 of the table's 48 bytes and the 1100 region bytes: the error was reported and no byte shown.
+        var file = Dummy();
+        var w = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var j = new Utf8JsonWriter(w))
+            Assert.Single(BertDescriber.Describe(file.AsSpan(0, 30), 0, file.AsSpan(BertTable.Size), BertTable.Size, new JsonRenderer(j), "BERT"));
+        using var doc = JsonDocument.Parse(w.WrittenMemory);
+        Assert.Equal(("BERT", "48 bytes", "30 bytes"), (doc.RootElement.GetProperty("error").GetProperty("structure").GetString(),
+            doc.RootElement.GetProperty("error").GetProperty("expected").GetString(), doc.RootElement.GetProperty("error").GetProperty("found").GetString()));
+        Assert.Equal(file[..30], Hex(doc.RootElement, "bytes"));
+        Assert.Equal(file[BertTable.Size..], Hex(doc.RootElement, "bootErrorRegionBytes"));
+    }
+
     private static byte[] Hex(JsonElement e, string name) => Convert.FromHexString(e.GetProperty(name).GetString()!.Replace(" ", "", StringComparison.Ordinal));
 }
