@@ -242,12 +242,11 @@ public static class BertValidator
     public static List<GhesFinding> Validate(ReadOnlySpan<byte> table, ReadOnlySpan<byte> region, long tableOffset = 0, long regionOffset = 0)
     {
         var findings = new List<GhesFinding>();
-        if (table.Length < BertTable.Size)
+        if (HeaderFinding(table, tableOffset, out var t, out _) is { } headerFinding)
         {
-            findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
+            findings.Add(headerFinding);
             return findings;
         }
-        var t = BertTable.Read(table, tableOffset);
         // The checksum covers the table's Length (ACPI 6.5 §5.2.6), which may be more than the 48 bytes the BERT defines;
         // when those bytes are not all at hand there is no sum to check.
         uint declared = t.Header.Length;
@@ -267,6 +266,7 @@ public static class BertValidator
             findings.Add(new(GhesFindingKind.RegionTruncated, FindingSeverity.Error, "BERT", "BootErrorRegionLength", tableOffset + BertTable.RegionLengthOffset,
                 $"at most the {region.Length} region bytes present", length.ToString(CultureInfo.InvariantCulture)));
         var r = region[..(int)Math.Min(length, (uint)region.Length)];
+        if (RegionTooShort(r, regionOffset) is { } tooShort) findings.Add(tooShort);
         int pos = 0, index = 0;
         while (r.Length - pos >= GenericErrorStatus.BlockHeaderSize)
         {
@@ -292,6 +292,39 @@ public static class BertValidator
         }
         return findings;
     }
+
+    /// <summary>
+    /// The finding for a table the BERT view cannot be made over, or null with the view: fewer than its 48 bytes, or a
+    /// header no BERT has (Signature not "BERT", Length below 48: ACPI 6.5 Table 18.2). <paramref name="error"/> is the
+    /// content error to report (never thrown).
+    /// </summary>
+    internal static GhesFinding? HeaderFinding(ReadOnlySpan<byte> table, long tableOffset, out BertTable view, out ApeiContentException error)
+    {
+        view = default;
+        if (table.Length < BertTable.Size)
+        {
+            error = ApeiContentException.Truncated("BERT", tableOffset, BertTable.Size, table.Length);
+            return new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes");
+        }
+        if (BertTable.TryRead(table, out view, out var invalid, tableOffset) == OperationStatus.Done)
+        {
+            error = null!;
+            return null;
+        }
+        error = invalid!;
+        return new(GhesFindingKind.HeaderInvalid, FindingSeverity.Error, invalid!.Structure, invalid.Field, invalid.Offset, invalid.Expected, invalid.Found);
+    }
+
+    /// <summary>
+    /// The finding for a boot error region (within its Boot Error Region Length) holding bytes but fewer than one Generic
+    /// Error Status Block header (20 bytes, ACPI 6.5 Table 18.11), or null: no block can be read from it.
+    /// </summary>
+    internal static GhesFinding? RegionTooShort(ReadOnlySpan<byte> region, long regionOffset)
+        => region.Length is > 0 and < GenericErrorStatus.BlockHeaderSize
+            ? new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "Generic Error Status Block", null, regionOffset,
+                string.Create(CultureInfo.InvariantCulture, $"at least {GenericErrorStatus.BlockHeaderSize} bytes (a block header; the region is shorter)"),
+                string.Create(CultureInfo.InvariantCulture, $"{region.Length} bytes"))
+            : null;
 
     /// <summary>The finding for a block of a region cut short by the next block.</summary>
     internal static GhesFinding CutShort(ReadOnlySpan<byte> region, int pos, int extent, long regionOffset)

@@ -16,7 +16,8 @@ public static class BertAcpiDump
     /// <summary>The note shown where the region would be: what the table points at and where to get it.</summary>
     public static string RegionNote(ReadOnlySpan<byte> table)
     {
-        if (!BertTable.TryRead(table, out var t)) return "not in the dump";
+        // A table the view cannot be made over (cut short, Length below 48) has no region to point at; the describer reports why.
+        if (BertTable.TryRead(table, out var t, out _) != System.Buffers.OperationStatus.Done) return "not in the dump";
         return string.Create(CultureInfo.InvariantCulture,
             $"not in the dump: {t.RegionLength} bytes at physical address 0x{t.RegionAddress:X} (on Linux: /sys/firmware/acpi/tables/data/BERT)");
     }

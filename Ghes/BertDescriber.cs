@@ -22,11 +22,14 @@ public static class BertDescriber
         ArgumentNullException.ThrowIfNull(visitor);
         var findings = new List<GhesFinding>();
         visitor.BeginObject(null, label, tableOffset, table.Length + (long)region.Length);
-        if (!BertTable.TryRead(table, out var t, tableOffset))
+        // A table cut short or with a header no BERT has (Signature, Length below 48: ACPI 6.5 Table 18.2) is reported,
+        // and its bytes (and the region's) shown with their range, inside this one object: nothing is thrown once it is open.
+        if (BertValidator.HeaderFinding(table, tableOffset, out var t, out var headerError) is { } headerFinding)
         {
-            var e = ApeiContentException.Truncated("BERT", tableOffset, BertTable.Size, table.Length);
-            findings.Add(new(GhesFindingKind.HeaderTruncated, FindingSeverity.Error, "BERT", null, tableOffset, $"{BertTable.Size} bytes", $"{table.Length} bytes"));
-            visitor.Error(e);
+            findings.Add(headerFinding);
+            visitor.Error(headerError);
+            if (!table.IsEmpty) visitor.Data("bytes", "BERT bytes (not decoded)", tableOffset, table);
+            if (!region.IsEmpty) visitor.Data("bootErrorRegionBytes", "Boot error region bytes (not decoded: the BERT cannot be read)", regionOffset, region);
             visitor.EndObject();
             return findings;
         }
@@ -42,7 +45,7 @@ public static class BertDescriber
         if (end > BertTable.Size)
             visitor.Data("tableTrailingBytes", "Table bytes after the 48-byte BERT (within its Length)", tableOffset + BertTable.Size, table[BertTable.Size..end]);
         if (table.Length > end)
-            visitor.Data("bytesAfterLength", "Bytes after the table's Length (ignored)", tableOffset + end, table[end..]);
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length (not the table's)", tableOffset + end, table[end..]);
 
         var tableFindings = BertValidator.Validate(table, default, tableOffset);
         findings.AddRange(tableFindings);
@@ -84,6 +87,13 @@ public static class BertDescriber
         }
         visitor.EndArray();
         // After the array, not inside it: an array holds blocks only (a named member there is invalid JSON).
+        // A region shorter than one block header (20 bytes, ACPI 6.5 Table 18.11) holds no block: reported and shown.
+        GhesFinding? tooShort = BertValidator.RegionTooShort(r, regionOffset);
+        if (tooShort is not null)
+        {
+            findings.Add(tooShort);
+            visitor.Data("regionBytes", "Boot error region bytes (too short for a block header)", regionOffset, r);
+        }
         if (index > 0 && r.Length - pos > 0)
         {
             var tail = r[pos..];
@@ -92,7 +102,7 @@ public static class BertDescriber
         // Input past Boot Error Region Length (ACPI 6.5 Table 18.2) is not the region's, but it was given: shown, not only counted.
         if (region.Length > r.Length)
             visitor.Data("bytesAfterRegion", "Bytes after the region (past BootErrorRegionLength)", regionOffset + r.Length, region[r.Length..]);
-        Report(tableFindings.Concat(findings.Where(f => f.Kind == GhesFindingKind.RegionTruncated)).ToList(), visitor);
+        Report(tableFindings.Concat(findings.Where(f => f.Kind == GhesFindingKind.RegionTruncated || ReferenceEquals(f, tooShort))).ToList(), visitor);
         visitor.EndObject();
         return findings;
     }

@@ -42,6 +42,8 @@ public enum GhesFindingKind
     LengthPastBytes,
     /// <summary>An ACPI table's bytes go on after its Length: those bytes are not the table's and are ignored.</summary>
     BytesAfterLength,
+    /// <summary>An ACPI table's header has a Signature not the table's, or a Length below the table's size: the table cannot be read.</summary>
+    HeaderInvalid,
 }
 
 /// <summary>One result of <see cref="GhesBlockValidator"/>: what, where (structure, field, absolute offset) and expected vs found.</summary>
@@ -77,6 +79,7 @@ public sealed record GhesFinding(GhesFindingKind Kind, FindingSeverity Severity,
         GhesFindingKind.RegionTruncated => "region shorter than its declared length",
         GhesFindingKind.LengthPastBytes => "Length is past the bytes present",
         GhesFindingKind.BytesAfterLength => "the bytes after Length are ignored",
+        GhesFindingKind.HeaderInvalid => "invalid table header",
         _ => Kind.ToString(),
     };
 

@@ -55,7 +55,7 @@ public class BertBytesAfterLengthTests
         BertDescriber.Describe(table, 0, default, 0, new TextRenderer(w), "BERT");
         string text = w.ToString();
         Assert.DoesNotContain("within its Length", text, StringComparison.Ordinal);
-        Assert.Contains("Bytes after the table's Length (ignored) (at 0x30, 4 bytes):", text, StringComparison.Ordinal);
+        Assert.Contains("Bytes after the table's Length (not the table's) (at 0x30, 4 bytes):", text, StringComparison.Ordinal);
         Assert.Contains("0000: e0 e1 e2 e3", text, StringComparison.Ordinal);
     }
 }

@@ -59,16 +59,9 @@ internal static class GhesInput
                 var d = unit.Detail as BertUnitDetail ?? new BertUnitDetail(unit.Offset + Math.Min(unit.Length, BertTable.Size), unit.Offset + BertTable.Size, unit.Offset, null);
                 var table = bytes.AsSpan(unit.Offset, d.RegionStart - unit.Offset);
                 var region = bytes.AsSpan(d.RegionStart, unit.Offset + unit.Length - d.RegionStart);
-                try
-                {
-                    BertDescriber.Describe(table, d.TableDisplayOffset, region, d.RegionDisplayOffset, visitor, unit.Label, d.RegionNote, options);
-                }
-                catch (ApeiContentException e)
-                {
-                    visitor.BeginObject(null, unit.Label, unit.Offset, unit.Length);
-                    visitor.Error(e);
-                    visitor.EndObject();
-                }
+                // No catch: the describer reports a bad table (and shows its bytes) inside its own object; a catch opening
+                // a second object after it had opened its own wrote "{ { ... } }".
+                BertDescriber.Describe(table, d.TableDisplayOffset, region, d.RegionDisplayOffset, visitor, unit.Label, d.RegionNote, options);
                 return true;
             }
             default:

@@ -83,10 +83,14 @@ internal static class TableInput
     /// waking vectors, Global Lock, Flags, ... in 64 bytes; no revision, checksum or OEM fields), so it is not read as one:
     /// its Signature and Length are shown, its bytes up to Length as bytes, and any bytes given after Length apart.
     /// </summary>
+    private const int FacsSize = 64;
+    private static readonly FieldDef FacsSignature = new("signature", "Signature", 0, 4, FieldKind.Ascii);
+
     private static void DescribeFacs(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor)
     {
         visitor.BeginObject(null, "FACS (Firmware ACPI Control Structure)", unit.Offset, unit.Length);
-        visitor.Info("signature", "Signature", "FACS");
+        // Shown as every table's Signature is (an ASCII field: quoted in text, a plain string in JSON).
+        visitor.Field(FacsSignature, unit.Offset, bytes[..Math.Min(4, bytes.Length)], true, 0);
         if (bytes.Length < 8)
         {
             visitor.Error(ApeiContentException.Truncated("FACS", unit.Offset, 8, bytes.Length));
@@ -96,18 +100,29 @@ internal static class TableInput
         }
         uint length = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
         visitor.Info("length", "Length", length);
+        // The FACS is 64 bytes (ACPI 6.5 Table 5.14); a Length below that cannot hold its fields.
+        if (length < FacsSize)
+            visitor.Error(ApeiContentException.Invalid("FACS", "Length", unit.Offset + 4, $">= {FacsSize}", length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         int own = (int)Math.Min(length, (uint)bytes.Length);
         if (length > (uint)bytes.Length)
             visitor.Error(ApeiContentException.Truncated("FACS", unit.Offset + 4, length, bytes.Length, "Length"));
         visitor.Data("bytes", "FACS bytes (not decoded: no ACPI table header, ACPI 6.5 §5.2.10)", unit.Offset, bytes[..own]);
         if (bytes.Length > own)
-            visitor.Data("bytesAfterLength", "Bytes after the FACS Length", unit.Offset + own, bytes[own..]);
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length (not the table's)", unit.Offset + own, bytes[own..]);
         visitor.EndObject();
     }
 
     /// <summary>Describes a table unit: HEST, BERT, ERST and EINJ fully, the FACS as bytes (it has no table header), any other table by its header.</summary>
     public static void Describe(ReadOnlySpan<byte> bytes, InputUnit unit, StructureVisitor visitor, CperDecodeOptions? options = null)
     {
+        if (Ghes.BertTable.HasSignature(bytes))
+        {
+            // acpidump holds the table only; its boot error region lives in memory (Linux: tables/data/BERT).
+            // Labelled "BERT" as a BERT binary is: the describer's own "BERT table" object is inside (not "BERT table" in "BERT table").
+            // Outside the catch below: the describer reports a bad table inside its own object and never throws once it is open.
+            Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, "BERT", Ghes.BertAcpiDump.RegionNote(bytes), options);
+            return;
+        }
         try
         {
             if (bytes.StartsWith(HestTable.Signature))
@@ -123,13 +138,6 @@ internal static class TableInput
             if (ActionTableKind.Of(bytes) is not null)
             {
                 ActionTableDescriber.Describe(bytes, unit.Offset, visitor);
-                return;
-            }
-            if (Ghes.BertTable.HasSignature(bytes))
-            {
-                // acpidump holds the table only; its boot error region lives in memory (Linux: tables/data/BERT).
-                // Labelled "BERT" as a BERT binary is: the describer's own "BERT table" object is inside (not "BERT table" in "BERT table").
-                Ghes.BertDescriber.Describe(bytes, unit.Offset, [], 0, visitor, "BERT", Ghes.BertAcpiDump.RegionNote(bytes), options);
                 return;
             }
             if (bytes.StartsWith("FACS"u8))

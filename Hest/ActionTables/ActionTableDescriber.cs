@@ -56,7 +56,7 @@ public static class ActionTableDescriber
         if (!pastLimit.IsEmpty)
             visitor.Data("bytesPastLengthLimit", "Bytes past the 1 MiB ERST/EINJ length limit (not decoded)", baseOffset + bytes.Length, pastLimit);
         if (!afterLength.IsEmpty)
-            visitor.Data("bytesAfterLength", "Bytes after the table's Length", baseOffset + lengthEnd, afterLength);
+            visitor.Data("bytesAfterLength", "Bytes after the table's Length (not the table's)", baseOffset + lengthEnd, afterLength);
         if (table.EntryCount != (uint)n)
             visitor.Info("entryCountNote", "Note", string.Create(CultureInfo.InvariantCulture,
                 $"the entry count says {table.EntryCount}; the table's length holds {n} entr{(n == 1 ? "y" : "ies")}"));
