@@ -57,4 +57,17 @@ internal static class LibcperExample
     }
 
     private static byte[] Body(byte[] record, CperSectionDescriptor d) => record.AsSpan((int)d.SectionOffset, (int)d.SectionLength).ToArray();
+
+    /// <summary>
+    /// libcper's own document for example <paramref name="name"/> (fixtures/cper/libcper/NAME.json), changed by
+    /// <paramref name="change"/>, is refused by the libcper JSON reader with a message that contains each of
+    /// <paramref name="says"/> (the member's path, what was expected, what was found).
+    /// </summary>
+    public static void AssertDocumentRefused(string name, Action<System.Text.Json.Nodes.JsonObject> change, params string[] says)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Fixtures.Path($"cper/libcper/{name}.json")))!.AsObject();
+        change(doc);
+        var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => ApeiKit.Cper.LibCper.LibCperJsonReader.Read(doc.ToJsonString()));
+        foreach (var text in says) Assert.Contains(text, e.Message, StringComparison.Ordinal);
+    }
 }
