@@ -168,10 +168,8 @@ internal static class Lc
     /// <exception cref="CperJsonException">Neither.</exception>
     public static bool Bool(JsonNode? n) => n is JsonValue v && v.TryGetValue(out bool b) ? b : U(n) != 0;
 
-    /// <summary>A string; null when missing.</summary>
-    /// <exception cref="CperJsonException">Not a string.</exception>
     /// <summary>
-    /// Writes a JSON text into a fixed text field as its ASCII bytes (the rest of the field as it is): at most
+    /// Writes a JSON text into a fixed text field as its ASCII bytes, the rest of the field NUL: at most
     /// <paramref name="max"/> characters, each printable ASCII (0x20-0x7E, what libcper's <c>add_untrusted_string</c>
     /// prints); anything else is refused with the member's path, never cut or replaced.
     /// </summary>
@@ -179,15 +177,13 @@ internal static class Lc
     {
         if (text.Length > max)
             throw new CperJsonException(n?.GetPath() ?? "$", $"expected at most {max} characters ({what}), found {text.Length}");
-        for (int c = 0; c < text.Length; c++)
-        {
-            char ch = text[c];
-            if (ch < 0x20 || ch > 0x7E)
-                throw new CperJsonException(n?.GetPath() ?? "$", $"expected printable ASCII (0x20-0x7E) in {what}, found U+{(int)ch:X4} at character {c}");
-            field[c] = (byte)ch;
-        }
+        if (text.AsSpan().IndexOfAnyExceptInRange(' ', '~') is var c and >= 0)
+            throw new CperJsonException(n?.GetPath() ?? "$", $"expected printable ASCII (0x20-0x7E) in {what}, found U+{(int)text[c]:X4} at character {c}");
+        AsciiField.Encode(field, text); // checked above: it fits and is ASCII
     }
 
+    /// <summary>A string; null when missing.</summary>
+    /// <exception cref="CperJsonException">Not a string.</exception>
     public static string? Str(JsonNode? n)
     {
         if (n is null) return null;
