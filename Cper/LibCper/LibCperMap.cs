@@ -41,6 +41,12 @@ internal enum LcKind
     Object,
     /// <summary>Written and read by hand (<see cref="LcMember.QuirkWrite"/>, <see cref="LcMember.QuirkRead"/>): a documented libcper quirk.</summary>
     Quirk,
+    /// <summary><c>"major.minor"</c>: the field's high and low halves in decimal (libcper <c>"%u.%u"</c>; LibCperMap.Nvidia.cs).</summary>
+    MajorMinor,
+    /// <summary>The value's bytes, most significant first, as upper-case hex pairs joined by <c>':'</c> (libcper's PDI text; LibCperMap.Nvidia.cs).</summary>
+    ColonHex,
+    /// <summary><see cref="Untrusted"/> over the field's bytes the body holds, an empty string where it prints nothing (libcper <c>add_string</c> "" then <c>add_untrusted_string</c>; LibCperMap.Nvidia.cs).</summary>
+    UntrustedOrEmpty,
 }
 
 /// <summary>Writes a hand-written member (name and value) from the body.</summary>
@@ -268,7 +274,7 @@ internal sealed class LcMember
 }
 
 /// <summary>The member constructors the section maps are declared with (one line per libcper member).</summary>
-internal static class Lm
+internal static partial class Lm
 {
     /// <summary>A number.</summary>
     public static LcMember Int(string name, FieldDef f, string? sub = null) => new(name, LcKind.Int, f, SubOf(f, sub));
@@ -379,7 +385,7 @@ internal static class Lm
 /// libcper's JSON back into the body bytes, which the section's codec then decodes into ApeiKit's model. Member order is
 /// libcper's (its <c>sections/cper-section-*.c</c>).
 /// </summary>
-internal sealed class LibCperMap : LibCperSection
+internal sealed partial class LibCperMap : LibCperSection
 {
     private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
 
@@ -472,6 +478,9 @@ internal sealed class LibCperMap : LibCperSection
                     w.WriteEndObject();
                     break;
                 case LcKind.Quirk: m.QuirkWrite!(w, body, valid); break;
+                case LcKind.MajorMinor: WriteMajorMinor(w, m, body); break;
+                case LcKind.ColonHex: WriteColonHex(w, m, body); break;
+                case LcKind.UntrustedOrEmpty: WriteUntrustedOrEmpty(w, m, body); break;
             }
         }
     }
@@ -517,7 +526,7 @@ internal sealed class LibCperMap : LibCperSection
                 case LcKind.Name:
                     m.Store(body, m.Names!.TryGetValue(Lc.Str(n), out ulong named) ? named : throw new CperJsonException(n!.GetPath(), $"expected one of libcper's names, found {Lc.Show(n)}"));
                     break;
-                case LcKind.Untrusted:
+                case LcKind.Untrusted or LcKind.UntrustedOrEmpty:
                 {
                     // libcper prints an untrusted string only when it is printable and NUL-terminated within the field
                     // (Lc.PrintableLength): at most Size - 1 characters; more, or other characters, are refused, not cut.
@@ -538,6 +547,8 @@ internal sealed class LibCperMap : LibCperSection
                     valid |= ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? m.Name, $"expected an object, found {Lc.Show(n)}"), m.Members!, body);
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
+                case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;
+                case LcKind.ColonHex: m.Store(body, ReadColonHex(n, m.Field!.Size)); break;
             }
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
         }

@@ -1,10 +1,8 @@
-// [lc-audit D] libcper's device, originator and architecture names
+// [lc-audit D] libcper's device, originator and architecture names; its context data variants over the declared layouts
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 using ApeiKit.Cper.Vendors;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -12,14 +10,14 @@ namespace ApeiKit.Cper.LibCper;
 
 /// <summary>
 /// NVIDIA event section as libcper renders it (<c>sections/cper-section-nvidia-events.c</c>), over ApeiKit's
-/// <see cref="NvidiaEventSection"/> layouts (fields found once by name, never an offset here). libcper's rules kept here:
-/// version 1 only, the link ID only when non-zero, CPU/GPU information by device type and major version, context data
-/// shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
+/// <see cref="NvidiaEventSection"/> layouts: each part's members are its declaration's <c>LibCper</c> lines, in both
+/// directions. libcper's rules kept here: version 1 only, the link ID only when non-zero, CPU/GPU information by device
+/// type and major version, context data shown per format type (arrays counted in 8 bits), opaque hex for unknown formats.
 /// </summary>
 /// <remarks>
 /// Streamed (issue #15): written straight into the <see cref="LcWriter"/> from the body with libcper's own context walk
 /// (which is not the model's, <see cref="NvidiaEventSection.TryWalkContext"/>), names encoded once; nothing is allocated but a pooled
-/// buffer for opaque data over 256 bytes. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// buffer for opaque data over 256 bytes. Reading back reads the same members into each part's bytes (<see cref="FromIrModel"/>).
 /// </remarks>
 internal sealed class LcNvidiaEvent : LibCperSection
 {
@@ -31,63 +29,108 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly LcNames DeviceTypes = LcNames.Of(NvidiaEventSection.DeviceTypes, "Unknown"),
         Originators = LcNames.Of(NvidiaEventSection.Originators, "Unknown");
     private static readonly byte[] s_silicon = LcWriter.Encode("Silicon"), s_preSilicon = LcWriter.Encode("PreSilicon");
+    private static readonly JsonEncodedText s_linkIdName = N("linkId"), s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"),
+        s_chipId = N("chipId"), s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection"), s_architectureIdName = N("architectureId"),
+        s_raw = N("raw"), s_architectureName = N("architecture");
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
-    // [lc-audit M] fields and member names from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
-    private static FieldDef F(StructDef layout, string json) => layout.Find(json) ?? throw new ArgumentException($"{layout.Name} has no field {json}", nameof(json));
+    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_eventInfo = N("eventInfo"),
+        s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"), s_data = N("data"), s_opaque = N("opaque");
 
-    private static readonly StructDef Cpu = NvidiaEventSection.CpuInfoLayout, Gpu = NvidiaEventSection.GpuInfoLayout,
-        Init = NvidiaEventSection.GpuInitMetadataLayout, Actions = NvidiaEventSection.RecommendedActionsLayout;
-    // The fields are the declarations' generated statics (NvidiaEventSection.cs).
-    private static readonly FieldDef s_version = NvidiaEventSection.VersionField, s_device = NvidiaEventSection.SourceDeviceTypeField,
-        s_signature = NvidiaEventSection.SignatureBytesField, s_infoVersion = NvidiaEventInfoHeader.InfoVersionField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField,
-        s_ctxSize = NvidiaEventContext.ContextSizeField, s_format = NvidiaEventContext.DataFormatTypeField, s_dataSize = NvidiaEventContext.DataSizeField,
-        s_arch = NvidiaCpuEventInfo.ArchitectureField, s_gpuPdi = NvidiaGpuEventInfo.PdiField,
-        s_configuration = NvidiaGpuInitMetadata.ConfigurationField, s_initPdi = NvidiaGpuInitMetadata.PdiField, s_architectureId = NvidiaGpuInitMetadata.ArchitectureIdField, s_hardwareInfoType = NvidiaGpuInitMetadata.HardwareInfoTypeField;
-
-    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_versionName = N("version"),
-        s_eventInfo = N("eventInfo"), s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"), s_data = N("data"),
-        s_opaque = N("opaque"), s_gpuInitMetadata = N("gpuInitMetadata"), s_gpuLegacyXid = N("gpuLegacyXid"), s_gpuRecommendedActions = N("gpuRecommendedActions"),
-        s_xidCode = N("xidCode"), s_configurationName = N("configuration"), s_pdiName = N("pdi"), s_architectureIdName = N("architectureId"), s_raw = N("raw"),
-        s_architectureName = N("architecture"), s_hardwareInfoTypeName = N("hardwareInfoType"), s_signatureName = N("signature"),
-        s_sourceDeviceType = N("sourceDeviceType"), s_linkIdName = N("linkId"), s_eventOriginator = N("EventOriginator"), s_pdi = N("Pdi"),
-        s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"), s_chipId = N("chipId"),
-        s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection");
-
-    // [lc-audit Q] signature, device name, link ID only when non-zero, architecture word, PDI text (libcper's formatting of one field each)
-    // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
-    // are libcper's formatting of one field (a name string, a PDI string, a decomposed word), each read back by its own line.
-    private static readonly LcMember[] s_header = Lm.InOrder(NvidiaEventSection.LibCperMembers(),
-            Lm.Quirk("signature", null, WriteSignature, NotRead),
-            "version",
-            Lm.Quirk("sourceDeviceType", null, (w, b, _) => w.WriteEncoded(s_sourceDeviceType, DeviceTypes.EncodedNameOf(s_device.ReadValue(b))), NotRead),
-            "type", "subtype",
-            Lm.Quirk("linkId", null, WriteLinkId, NotRead)),
-        s_context = NvidiaEventContext.LibCperMembers(), s_actions = NvidiaGpuRecommendedActions.LibCperMembers(),
-        s_cpuInfo = Lm.InOrder(NvidiaCpuEventInfo.LibCperMembers(), "SocketNum", Lm.Quirk("Architecture", null, WriteArchitecture, ReadArchitecture), "Ecid1", "Ecid2", "Ecid3", "Ecid4", "InstanceBase"),
-        s_gpuInfo = Lm.InOrder(NvidiaGpuEventInfo.LibCperMembers(),
-            Lm.Quirk("EventOriginator", null, (w, b, _) => w.WriteEncoded(s_eventOriginator, Originators.EncodedNameOf(NvidiaGpuEventInfo.EventOriginatorField.ReadValue(b))), ReadOriginator),
-            "SourcePartition", "SourceSubPartition",
-            Lm.Quirk("Pdi", null, (w, b, _) => WritePdi(w, s_pdi, s_gpuPdi.ReadValue(b)), (n, b) => Store(s_gpuPdi, b, PdiFrom(Str(n)))));
-
-    // [lc-audit M] array formats and texts from the declarations
-    /// <summary>The array formats 1-4: libcper's variant and array names, and each element's members (the element layouts' LibCper lines).</summary>
-    private static readonly (JsonEncodedText Variant, JsonEncodedText Array, StructDef Layout, LcMember[] Members)[] s_arrays =
+    /// <summary>
+    /// The context data libcper shows by format (<see cref="Variant"/> 1-7, index + 1): its variant name, the array's name
+    /// for formats 1-4 (elements counted in 8 bits), the declared layout and its members (the layouts' LibCper lines).
+    /// </summary>
+    private static readonly (JsonEncodedText Variant, JsonEncodedText? Array, StructDef Layout, LcMember[] Members)[] s_variants =
     [
         (N("type1"), N("keyValArray64"), NvidiaKeyValue64.LayoutDef, NvidiaKeyValue64.LibCperMembers()),
         (N("type2"), N("keyValArray32"), NvidiaKeyValue32.LayoutDef, NvidiaKeyValue32.LibCperMembers()),
         (N("type3"), N("valArray64"), NvidiaValue64.LayoutDef, NvidiaValue64.LibCperMembers()),
         (N("type4"), N("valArray32"), NvidiaValue32.LayoutDef, NvidiaValue32.LibCperMembers()),
+        (N("gpuInitMetadata"), null, NvidiaGpuInitMetadata.LayoutDef, InitMetadataMembers()),
+        (N("gpuLegacyXid"), null, NvidiaGpuLegacyXid.LayoutDef, NvidiaGpuLegacyXid.LibCperMembers()),
+        (N("gpuRecommendedActions"), null, NvidiaGpuRecommendedActions.LayoutDef, NvidiaGpuRecommendedActions.LibCperMembers()),
     ];
+    private const int LegacyXid = 6;
 
-    private static readonly (JsonEncodedText Name, FieldDef Field)[] s_initTexts =
-        [.. new[] { "deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion" }.Select(n => (N(n), F(Init, n)))];
+    /// <summary>Which of <see cref="s_variants"/> (1-7) libcper shows for a context's format, 0 for opaque data (GPU formats only for device type 1).</summary>
+    private static int Variant(int device, int format) => (device, format) switch
+    {
+        (1, 0x8000) => 5,
+        (1, 0x8001) => LegacyXid,
+        (1, 0x8002) => 7,
+        (_, >= 1 and <= 4) => format,
+        _ => 0,
+    };
 
-    /// <summary>libcper's <c>pciInfo</c> object (hexadecimal, the field's width): the LibCper lines of <see cref="NvidiaGpuInitMetadata"/>'s declaration.</summary>
-    private static readonly LcMember[] s_pciInfo = NvidiaGpuInitMetadata.LibCperMembers();
+    // [lc-audit Q] signature, device name, link ID only when non-zero, architecture word, originator, architecture ID, pciInfo for PCI only (libcper's formatting of one field each)
+    // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
+    // are libcper's formatting of one field (a name string, a decomposed word, a gated object), each read back by its own line.
+    private static readonly FieldDef s_device = NvidiaEventSection.SourceDeviceTypeField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField,
+        s_ctxSize = NvidiaEventContext.ContextSizeField, s_format = NvidiaEventContext.DataFormatTypeField, s_dataSize = NvidiaEventContext.DataSizeField,
+        s_arch = NvidiaCpuEventInfo.ArchitectureField;
+    private static readonly LcMember[] s_header = Lm.InOrder(NvidiaEventSection.LibCperMembers(),
+            "signature", "version", Named("sourceDeviceType", s_device, DeviceTypes), "type", "subtype", Lm.Quirk("linkId", null, WriteLinkId, ReadLinkId)),
+        s_infoHeader = NvidiaEventInfoHeader.LibCperMembers(), s_context = NvidiaEventContext.LibCperMembers(),
+        s_cpuInfo = Lm.InOrder(NvidiaCpuEventInfo.LibCperMembers(), "SocketNum", Lm.Quirk("Architecture", null, WriteArchitecture, ReadArchitecture), "Ecid1", "Ecid2", "Ecid3", "Ecid4", "InstanceBase"),
+        s_gpuInfo = Lm.InOrder(NvidiaGpuEventInfo.LibCperMembers(), Named("EventOriginator", NvidiaGpuEventInfo.EventOriginatorField, Originators), "SourcePartition", "SourceSubPartition", "Pdi");
 
-    private static readonly string[] InitTexts = [.. s_initTexts.Select(t => t.Field.Json)];
+    /// <summary>The value's name from <paramref name="names"/> (libcper's "Unknown" past them, read back as 0).</summary>
+    private static LcMember Named(string name, FieldDef f, LcNames names)
+    {
+        var encoded = N(name);
+        return Lm.Quirk(name, null, (w, b, _) => w.WriteEncoded(encoded, names.EncodedNameOf(f.ReadValue(b))), (n, b) =>
+        {
+            f.WriteValue(b, names.TryGetValue(Str(n), out ulong v) ? v : 0);
+            return 0;
+        });
+    }
+
+    private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
+    {
+        ulong link = NvidiaEventSection.LinkIdField.ReadValue(header);
+        if (link != 0) w.WriteHex(s_linkIdName, link, 16); // libcper: only a non-zero link ID
+    }
+
+    private static ulong ReadLinkId(JsonNode? n, Span<byte> header)
+    {
+        NvidiaEventSection.LinkIdField.WriteValue(header, U(n));
+        return 0;
+    }
+
+    /// <summary>
+    /// GPU initialization metadata: the declaration's members with libcper's architecture ID object (the raw value and the
+    /// name of bits 24-29) after the PDI, and <c>pciInfo</c> only for hardware information type 0 (PCI).
+    /// </summary>
+    private static LcMember[] InitMetadataMembers()
+    {
+        var generated = NvidiaGpuInitMetadata.LibCperMembers();
+        var pci = generated.Single(m => m.Name == "pciInfo");
+        return Lm.InOrder(generated, "deviceName", "firmwareVersion", "pfDriverMicrocodeVersion", "pfDriverVersion", "vfDriverVersion", "configuration", "pdi",
+            Lm.Quirk("architectureId", null, WriteArchitectureId, (n, b) =>
+            {
+                NvidiaGpuInitMetadata.ArchitectureIdField.WriteValue(b, U(Lc.M(n, "raw"), 32));
+                return 0;
+            }),
+            "hardwareInfoType", "-pciInfo",
+            Lm.Quirk("pciInfo", null, (w, b, _) =>
+            {
+                if (NvidiaGpuInitMetadata.HardwareInfoTypeField.ReadValue(b) != 0) return;
+                w.WriteStartObject(pci.Encoded);
+                LibCperMap.WriteMembers(w, pci.Members!, b, 0);
+                w.WriteEndObject();
+            }, (n, b) => LibCperMap.ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? "pciInfo", $"expected an object, found {Show(n)}"), pci.Members!, b)));
+    }
+
+    private static void WriteArchitectureId(LcWriter w, ReadOnlySpan<byte> m, ulong valid)
+    {
+        ulong arch = NvidiaGpuInitMetadata.ArchitectureIdField.ReadValue(m);
+        w.WriteStartObject(s_architectureIdName);
+        w.WriteHex(s_raw, arch, 8);
+        w.WriteString(s_architectureName, Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown");
+        w.WriteEndObject();
+    }
 
     // [lc-audit Q] libcper's context walk, data bounded by the body, opaque hex (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
@@ -104,15 +147,15 @@ internal sealed class LcNvidiaEvent : LibCperSection
     public override bool TryWrite(LcWriter w, ReadOnlySpan<byte> body)
     {
         const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
-        if (body.Length < InfoAt || s_version.ReadValue(body) != 1) return false;
+        if (body.Length < InfoAt || NvidiaEventSection.VersionField.ReadValue(body) != 1) return false;
         int device = (int)s_device.ReadValue(body);
-        int infoSize = (int)s_infoSize.ReadValue(body[NvidiaEventSection.HeaderSize..]);
-        ulong infoVersion = s_infoVersion.ReadValue(body[NvidiaEventSection.HeaderSize..]);
+        var infoHeader = body[NvidiaEventSection.HeaderSize..InfoAt];
+        int infoSize = (int)s_infoSize.ReadValue(infoHeader);
         // libcper reads the information when its size covers the structure, whether or not the body holds it.
-        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)infoVersion);
+        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(infoHeader));
         bool showInfo = layout is not null && infoSize >= NvidiaEventSection.InfoHeaderSize + layout.Size;
         if (showInfo && InfoAt + layout!.Size > body.Length) return false;
-        var sig = body.Slice(s_signature.Offset, s_signature.Size);
+        var sig = body.Slice(NvidiaEventSection.SignatureBytesField.Offset, NvidiaEventSection.SignatureBytesField.Size);
         int sigLength = Lc.PrintableLength(sig);
         Span<byte> text = stackalloc byte[64];
         int n = Put(text, 0, "A "u8);
@@ -127,13 +170,10 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteEndObject();
 
         w.WriteStartObject(s_eventInfo);
-        n = Dec(text, 0, infoVersion >> 8);
-        text[n++] = (byte)'.';
-        n += Dec(text, n, infoVersion & 0xFF);
-        w.WriteString(s_versionName, text[..n]);
+        LibCperMap.WriteMembers(w, s_infoHeader, infoHeader, 0);
         if (layout is not null)
         {
-            bool cpu = ReferenceEquals(layout, Cpu);
+            bool cpu = ReferenceEquals(layout, NvidiaEventSection.CpuInfoLayout);
             w.WriteStartObject(cpu ? s_cpu : s_gpu);
             if (showInfo) LibCperMap.WriteMembers(w, cpu ? s_cpuInfo : s_gpuInfo, body.Slice(InfoAt, layout.Size), 0);
             w.WriteEndObject();
@@ -148,7 +188,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (pos <= body.Length)
             for (int i = 0; i < count && pos + NvidiaEventSection.ContextHeaderSize <= body.Length; i++)
             {
-                WriteContext(w, body, (int)pos, device, text);
+                WriteContext(w, body, (int)pos, device);
                 pos += (uint)s_ctxSize.ReadValue(body[(int)pos..]);
                 if (pos > body.Length) break;
             }
@@ -158,7 +198,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return true;
     }
 
-    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device, Span<byte> text)
+    private static void WriteContext(LcWriter w, ReadOnlySpan<byte> body, int at, int device)
     {
         var c = body.Slice(at, NvidiaEventSection.ContextHeaderSize);
         ushort format = (ushort)s_format.ReadValue(c);
@@ -170,14 +210,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteStartObject();
         LibCperMap.WriteMembers(w, s_context, c, 0); // dataSize with add_int: a signed 32-bit number
         w.WriteStartObject(s_data);
-        int variant = (device, format) switch
-        {
-            (1, 0x8000) => 5,
-            (1, 0x8001) => 6,
-            (1, 0x8002) => 7,
-            (_, >= 1 and <= 4) => format,
-            _ => 0,
-        };
+        int variant = Variant(device, format);
         if (variant == 0)
         {
             // Format 0 adds "opaque" to the data itself; another unknown format first adds an empty "opaque" object,
@@ -191,37 +224,24 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
         else
         {
-            w.WriteStartObject(variant switch { 5 => s_gpuInitMetadata, 6 => s_gpuLegacyXid, 7 => s_gpuRecommendedActions, _ => s_arrays[variant - 1].Variant });
-            if (fits)
+            var (name, array, layout, members) = s_variants[variant - 1];
+            w.WriteStartObject(name);
+            if (!fits) { }
+            else if (array is { } arrayName)
             {
-                switch (variant)
+                int count = (byte)(d.Length / layout.Size); // libcper counts elements in 8 bits
+                w.WriteStartArray(arrayName);
+                for (int i = 0; i < count; i++)
                 {
-                    case 5: if (d.Length >= Init.Size) WriteInitMetadata(w, d, text); break;
-                    case 6:
-                        if (d.Length >= 4)
-                        {
-                            w.WriteNumber(s_xidCode, (int)BinaryPrimitives.ReadUInt32LittleEndian(d)); // add_int: signed 32-bit
-                            var message = d.Slice(4, Math.Min(d.Length - 4, NvidiaEventSection.LegacyXidMessageSize));
-                            w.WriteString(MessageName, Lc.PrintableLength(message) is int m and >= 0 ? message[..m] : default);
-                        }
-                        break;
-                    case 7:
-                        if (d.Length >= Actions.Size) LibCperMap.WriteMembers(w, s_actions, d, 0);
-                        break;
-                    default:
-                        var (_, array, element, members) = s_arrays[variant - 1];
-                        int count = (byte)(d.Length / element.Size); // libcper counts elements in 8 bits
-                        w.WriteStartArray(array);
-                        for (int i = 0; i < count; i++)
-                        {
-                            w.WriteStartObject();
-                            LibCperMap.WriteMembers(w, members, d.Slice(i * element.Size, element.Size), 0);
-                            w.WriteEndObject();
-                        }
-                        w.WriteEndArray();
-                        break;
+                    w.WriteStartObject();
+                    LibCperMap.WriteMembers(w, members, d.Slice(i * layout.Size, layout.Size), 0);
+                    w.WriteEndObject();
                 }
+                w.WriteEndArray();
             }
+            // The legacy XID needs only its code: libcper's message is the bytes the data holds (msg_avail), at most the field.
+            else if (variant == LegacyXid ? d.Length >= NvidiaGpuLegacyXid.MessageField.Offset : d.Length >= layout.Size)
+                LibCperMap.WriteMembers(w, members, d[..Math.Min(d.Length, layout.Size)], 0);
             w.WriteEndObject();
         }
         w.WriteEndObject();
@@ -249,28 +269,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         }
     }
 
-    // [lc-audit Q] signature, link ID, architecture word and PDI formatting
-    private static void WriteSignature(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
-    {
-        var sig = header.Slice(s_signature.Offset, s_signature.Size);
-        if (Lc.PrintableLength(sig) is int n and >= 0) w.WriteString(s_signatureName, sig[..n]);
-    }
-
-    private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
-    {
-        ulong link = NvidiaEventSection.LinkIdField.ReadValue(header);
-        if (link != 0) w.WriteHex(s_linkIdName, link, 16); // libcper: only a non-zero link ID
-    }
-
-    /// <summary>The header is read back through the model's properties (<see cref="FromIrModel"/>), not member by member.</summary>
-    private static ulong NotRead(JsonNode? node, Span<byte> body) => 0;
-
-    private static ulong Store(FieldDef f, Span<byte> body, ulong value)
-    {
-        f.WriteValue(body, value);
-        return 0;
-    }
-
+    // [lc-audit Q] the architecture word (libcper's parse_cpu_info_to_ir), both directions
     /// <summary>libcper's <c>parse_cpu_info_to_ir</c> decomposes the Architecture word: hidFam (bits 0-3, hex), revision (bits 4-7 "." bits 16-19), chipId (bits 8-15, hex), preSiPlatform (bits 20-24 zero or not), errorInjection (bit 31).</summary>
     private static void WriteArchitecture(LcWriter w, ReadOnlySpan<byte> info, ulong valid)
     {
@@ -294,182 +293,77 @@ internal sealed class LcNvidiaEvent : LibCperSection
         var rev = (Str(Lc.M(a, "revision")) ?? "0.0").Split('.');
         ulong arch = (U(Lc.M(a, "hidFam")) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((U(Lc.M(a, "chipId")) & 0xFF) << 8)
             | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
-        return Store(s_arch, info, arch);
+        s_arch.WriteValue(info, arch);
+        return 0;
     }
 
-    private static ulong ReadOriginator(JsonNode? n, Span<byte> info)
-    {
-        Originators.TryGetValue(Str(n), out ulong originator); // 0 when not named
-        return Store(NvidiaGpuEventInfo.EventOriginatorField, info, originator);
-    }
-
-    private static void WritePdi(LcWriter w, JsonEncodedText name, ulong pdi)
-    {
-        Span<byte> text = stackalloc byte[23];
-        w.WriteAscii(name, text[..FormatPdi(pdi, text)]);
-    }
-
-    private static void WriteInitMetadata(LcWriter w, ReadOnlySpan<byte> m, Span<byte> text)
-    {
-        foreach (var (name, f) in s_initTexts)
-        {
-            var t = m.Slice(f.Offset, f.Size);
-            w.WriteString(name, Lc.PrintableLength(t) is int length and >= 0 ? t[..length] : default);
-        }
-        w.WriteHex(s_configurationName, s_configuration.ReadValue(m), 16);
-        w.WriteAscii(s_pdiName, text[..FormatPdi(s_initPdi.ReadValue(m), text)]);
-        ulong arch = s_architectureId.ReadValue(m);
-        w.WriteStartObject(s_architectureIdName);
-        w.WriteHex(s_raw, arch, 8);
-        w.WriteString(s_architectureName, Architectures.TryGetValue((int)((arch >> 24) & 0x3F), out var a) ? a : "Unknown");
-        w.WriteEndObject();
-        ulong hw = s_hardwareInfoType.ReadValue(m);
-        w.WriteNumber(s_hardwareInfoTypeName, hw);
-        if (hw == 0) LibCperMap.WriteMembers(w, s_pciInfo, m, 0);
-    }
-
-    /// <summary>The PDI as libcper prints it: the 8 bytes of the big-endian value, upper-case hex, colon-separated (23 characters).</summary>
-    private static int FormatPdi(ulong v, Span<byte> text)
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            Hex(text, 3 * i, (byte)(v >> (56 - 8 * i)), 2);
-            if (i < 7) text[3 * i + 2] = (byte)':';
-        }
-        return 23;
-    }
-
-    // [lc-audit M] read-back through the model
+    // [lc-audit Q] reading back: the parts laid out as libcper's writer lays them (contexts padded to 16 bytes), the data size rule (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
-    private static ulong PdiFrom(string? s)
-    {
-        if (s is null) return 0;
-        var parts = s.Split(':');
-        if (parts.Length != 8) return 0;
-        ulong v = 0;
-        foreach (var p in parts) v = (v << 8) | (byte.TryParse(p, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var x) ? x : (byte)0);
-        return v;
-    }
-
-    // ---- libcper JSON back to the model (libcper's writer pads each context to 16 bytes; the context size includes the padding) ----
-
-    private static void Ascii(Span<byte> dst, string? s)
-    {
-        if (s is null) return;
-        Encoding.ASCII.GetBytes(s.AsSpan(0, Math.Min(s.Length, dst.Length)), dst);
-    }
-
-    private static void W(StructDef layout, Span<byte> bytes, string json, ulong value) => layout.Find(json)!.WriteValue(bytes, value);
-
-    private static void WText(StructDef layout, Span<byte> bytes, string json, string? text)
-    {
-        var f = layout.Find(json)!;
-        Ascii(bytes.Slice(f.Offset, f.Size), text);
-    }
-
-    /// <summary>The model libcper's JSON describes.</summary>
+    /// <summary>
+    /// The section libcper's JSON describes: every part read by its declaration's members into its bytes (event header,
+    /// information header, CPU/GPU information when its object is there, each context header and its data by format), laid
+    /// out as libcper's writer lays them (the information size and context count from what is read, each context padded
+    /// to 16 bytes), then decoded by the model. The JSON's data size wins: a context keeps room for it, and a legacy XID
+    /// is cut to it (libcper shows only the message bytes the data holds).
+    /// </summary>
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
-        var eh = o["eventHeader"];
-        int device = DeviceTypes.TryGetValue(Str(Lc.M(eh, "sourceDeviceType")), out ulong d) ? (int)d : -1;
-        var sig = new byte[16];
-        Ascii(sig, Str(Lc.M(eh, "signature")));
-        var info = o["eventInfo"];
-        var ver = (Str(Lc.M(info, "version")) ?? "0.0").Split('.');
-        ulong major = ParseNumber(ver[0]), minor = ver.Length > 1 ? ParseNumber(ver[1]) : 0;
-        var m = new NvidiaEventSection
+        const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
+        var contexts = o["eventContexts"] as JsonArray ?? [];
+        if (contexts.Count > byte.MaxValue) throw new CperJsonException(contexts.GetPath(), $"expected at most 255 contexts (the count is one byte), found {contexts.Count}");
+        var info = Obj(o["eventInfo"]);
+        var head = new byte[InfoAt];
+        LibCperMap.ReadMembers(Obj(o["eventHeader"]), s_header, head);
+        LibCperMap.ReadMembers(info, s_infoHeader, head.AsSpan(NvidiaEventSection.HeaderSize));
+        int device = (int)s_device.ReadValue(head);
+        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(head.AsSpan(NvidiaEventSection.HeaderSize)));
+        bool cpu = ReferenceEquals(layout, NvidiaEventSection.CpuInfoLayout);
+        var infoBytes = layout is not null && info[cpu ? "cpu" : "gpu"] is JsonNode d ? Read(Obj(d), cpu ? s_cpuInfo : s_gpuInfo, layout.Size) : [];
+        s_infoSize.WriteValue(head.AsSpan(NvidiaEventSection.HeaderSize), (ulong)(NvidiaEventSection.InfoHeaderSize + infoBytes.Length));
+        NvidiaEventSection.ContextCountField.WriteValue(head, (ulong)contexts.Count);
+        var body = new List<byte>(head);
+        body.AddRange(infoBytes);
+        foreach (var c in contexts)
         {
-            Version = (byte)U(Lc.M(eh, "version"), 8),
-            SourceDeviceType = (byte)Math.Max(device, 0),
-            EventType = (ushort)U(Lc.M(eh, "type"), 16),
-            EventSubtype = (ushort)U(Lc.M(eh, "subtype"), 16),
-            LinkId = U(Lc.M(eh, "linkId")),
-            SignatureBytes = sig,
-            InfoVersion = (ushort)((major << 8) | (minor & 0xFF)),
-        };
-        m.Info = device switch
-        {
-            0 => InfoFrom(Lc.M(info, "cpu") ?? info, Cpu, s_cpuInfo),
-            1 => InfoFrom(Lc.M(info, "gpu") ?? info, Gpu, s_gpuInfo),
-            _ => [],
-        };
-        foreach (var c in o["eventContexts"] as JsonArray ?? [])
-        {
-            var ctx = new NvidiaEventContext
-            {
-                Version = (ushort)U(Lc.M(c, "version"), 16),
-                DataFormatType = (ushort)U(Lc.M(c, "dataFormatType"), 16),
-                DataFormatVersion = (ushort)U(Lc.M(c, "dataFormatVersion"), 16),
-            };
-            uint dataSize = (uint)Lc.Int32(Lc.M(c, "dataSize"), 32); // add_int: a negative number is its 32-bit pattern
-            var data = ContextDataFrom(c, device, dataSize);
-            ctx.SetData(data);
-            if (dataSize != data.Length)
-            {
-                // The JSON's data size wins; the context keeps room for it, padded to 16 bytes as libcper writes.
-                var body = new byte[Math.Max(ctx.Body.Length, (int)((dataSize + 15) & ~15u))];
-                data.CopyTo(body, 0);
-                ctx.Body = body;
-                ctx.DataSize = dataSize;
-            }
-            m.Contexts.Add(ctx);
+            var ctx = new byte[NvidiaEventSection.ContextHeaderSize];
+            LibCperMap.ReadMembers(Obj(c), s_context, ctx);
+            uint dataSize = (uint)s_dataSize.ReadValue(ctx);
+            var data = DataFrom(Lc.M(c, "data"), Variant(device, (int)s_format.ReadValue(ctx)), dataSize);
+            int room = (data.Length + 15) & ~15; // libcper's writer pads each context to 16 bytes
+            if (dataSize != data.Length) room = Math.Max(room, (int)((dataSize + 15) & ~15u));
+            s_ctxSize.WriteValue(ctx, (ulong)(NvidiaEventSection.ContextHeaderSize + room));
+            body.AddRange(ctx);
+            body.AddRange(data);
+            body.AddRange(new byte[room - data.Length]);
         }
-        return m;
+        return NvidiaEventSection.Decode(body.ToArray());
     }
 
-    /// <summary>The device information's bytes from its libcper members (<see cref="s_cpuInfo"/>, <see cref="s_gpuInfo"/>).</summary>
-    private static byte[] InfoFrom(JsonNode? info, StructDef layout, LcMember[] members)
+    private static byte[] DataFrom(JsonNode? data, int variant, uint dataSize)
     {
-        var b = new byte[layout.Size];
-        LibCperMap.ReadMembers(info as JsonObject ?? [], members, b);
+        if (variant == 0) return Lc.M(data, "opaque") is JsonValue hex ? Lc.FromHex(hex) : [];
+        var (name, array, layout, members) = s_variants[variant - 1];
+        if (Lc.M(data, name.Value) is not JsonNode v) return [];
+        if (array is { } arrayName)
+        {
+            var items = Lc.M(v, arrayName.Value) as JsonArray ?? [];
+            var b = new byte[items.Count * layout.Size];
+            for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));
+            return b;
+        }
+        var bytes = Read(Obj(v), members, layout.Size);
+        return variant == LegacyXid && dataSize is > 0 && dataSize < (uint)bytes.Length ? bytes[..(int)dataSize] : bytes;
+    }
+
+    private static byte[] Read(JsonObject o, LcMember[] members, int size)
+    {
+        var b = new byte[size];
+        LibCperMap.ReadMembers(o, members, b);
         return b;
     }
 
-    private static byte[] ContextDataFrom(JsonNode? c, int device, uint dataSize)
-    {
-        var data = Lc.M(c, "data");
-        if (Lc.M(data, "opaque") is JsonValue opaque) return Lc.FromHex(opaque);
-        foreach (var (variant, array, element, members) in s_arrays)
-        {
-            if (Lc.M(data, variant.Value) is not JsonObject inner) continue;
-            var a = inner[array.Value] as JsonArray ?? [];
-            var b = new byte[a.Count * element.Size];
-            for (int i = 0; i < a.Count; i++) LibCperMap.ReadMembers(a[i] as JsonObject ?? [], members, b.AsSpan(i * element.Size, element.Size));
-            return b;
-        }
-        if (device == 1 && Lc.M(data, "gpuInitMetadata") is JsonObject m) return InitMetadataFrom(m);
-        if (device == 1 && Lc.M(data, "gpuLegacyXid") is JsonObject x)
-        {
-            // The code and the message buffer, cut to the data size when that is shorter (and not 0).
-            const int Full = 4 + NvidiaEventSection.LegacyXidMessageSize;
-            var b = new byte[dataSize is > 0 and <= Full ? (int)dataSize : Full];
-            Span<byte> code = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(code, (uint)Lc.Int32(x["xidCode"], 32));
-            code[..Math.Min(4, b.Length)].CopyTo(b);
-            if (b.Length > 4) Ascii(b.AsSpan(4), Str(x["message"]));
-            return b;
-        }
-        if (device == 1 && Lc.M(data, "gpuRecommendedActions") is JsonObject r)
-        {
-            var b = new byte[Actions.Size];
-            LibCperMap.ReadMembers(r, s_actions, b);
-            return b;
-        }
-        return [];
-    }
-
-    private static byte[] InitMetadataFrom(JsonObject m)
-    {
-        var l = NvidiaEventSection.GpuInitMetadataLayout;
-        var b = new byte[l.Size];
-        foreach (var t in InitTexts) WText(l, b, t, Str(m[t]));
-        W(l, b, "configuration", U(m["configuration"]));
-        W(l, b, "pdi", PdiFrom(Str(m["pdi"])));
-        W(l, b, "architectureId", U(Lc.M(m["architectureId"], "raw")));
-        W(l, b, "hardwareInfoType", U(m["hardwareInfoType"]));
-        if (U(m["hardwareInfoType"]) == 0 && m["pciInfo"] is JsonObject) LibCperMap.ReadMembers(m, s_pciInfo, b);
-        return b;
-    }
+    /// <summary>An object member (an empty one when missing).</summary>
+    private static JsonObject Obj(JsonNode? n) => n is null ? [] : n as JsonObject ?? throw new CperJsonException(n.GetPath(), $"expected an object, found {Show(n)}");
 }

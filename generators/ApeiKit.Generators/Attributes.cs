@@ -133,7 +133,7 @@ namespace ApeiKit.Declarations
         /// <summary>
         /// The members libcper shows for this field (CPU error record JSON, Cper/LibCper), separated by ';', each
         /// <c>name[:Kind[:digits]]</c>: an empty name is the JSON name with libcper's upper-case ID/IP/ISA; Kind is one of
-        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid. Null: libcper does not show the field
+        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid, MajorMinor, ColonHex, UntrustedOrEmpty. Null: libcper does not show the field
         /// (or a hand-written member does).
         /// </summary>
         public string? LibCper { get; set; }

@@ -658,7 +658,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
 
     // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
 
-    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid" };
+    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid", "MajorMinor", "ColonHex", "UntrustedOrEmpty" };
     private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name" };
 
     /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>

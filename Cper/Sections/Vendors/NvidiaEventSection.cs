@@ -93,7 +93,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
     /// <summary>Link ID.</summary>
     [Field(8, 8, FieldKind.Hex)] public partial ulong LinkId { get; set; }
     /// <summary>The 16 signature bytes (ASCII, NUL padded); a shorter value sets the first bytes.</summary>
-    [Field(16, 16, FieldKind.Ascii, Json = "signature", Label = "Signature")]
+    [Field(16, 16, FieldKind.Ascii, Json = "signature", Label = "Signature", LibCper = ":Untrusted")]
     public byte[] SignatureBytes
     {
         get => _header.AsSpan(SignatureBytesField.Offset, SignatureBytesField.Size).ToArray();
@@ -402,7 +402,7 @@ public sealed partial class NvidiaEventContext
 [Layout("NVIDIA event information header", NvidiaEventSection.InfoHeaderSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_EVENT_INFO_HEADER", View = "")]
 internal abstract partial class NvidiaEventInfoHeader
 {
-    [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)")] internal abstract ushort InfoVersion { get; }
+    [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)", LibCper = "version:MajorMinor")] internal abstract ushort InfoVersion { get; }
     [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal abstract byte InfoSize { get; }
 }
 
@@ -433,22 +433,22 @@ internal abstract partial class NvidiaGpuEventInfo
     [Field(0, 1, FieldKind.Enum, Label = "Event originator", Names = "NvidiaEventSection.Originators")] internal abstract byte EventOriginator { get; }
     [Field(1, 2, FieldKind.UInt, Label = "Source partition", LibCper = "SourcePartition")] internal abstract ushort SourcePartition { get; }
     [Field(3, 2, FieldKind.UInt, Label = "Source sub-partition", LibCper = "SourceSubPartition")] internal abstract ushort SourceSubPartition { get; }
-    [Field(5, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
+    [Field(5, 8, FieldKind.Hex, Label = "PDI", LibCper = "Pdi:ColonHex")] internal abstract ulong Pdi { get; }
 }
 
 /// <summary>GPU initialization metadata (libcper EFI_NVIDIA_GPU_CTX_INIT_METADATA with its PCI information; context data format 0x8000).</summary>
 [Layout("NVIDIA GPU initialization metadata", 192, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_INIT_METADATA", View = "")]
 internal abstract partial class NvidiaGpuInitMetadata
 {
-    [Field(0, 48, FieldKind.Ascii, Label = "Device name")] internal abstract byte[] DeviceName { get; }
-    [Field(48, 16, FieldKind.Ascii, Label = "Firmware version")] internal abstract byte[] FirmwareVersion { get; }
-    [Field(64, 16, FieldKind.Ascii, Label = "PF driver microcode version")] internal abstract byte[] PfDriverMicrocodeVersion { get; }
-    [Field(80, 16, FieldKind.Ascii, Label = "PF driver version")] internal abstract byte[] PfDriverVersion { get; }
-    [Field(96, 16, FieldKind.Ascii, Label = "VF driver version")] internal abstract byte[] VfDriverVersion { get; }
-    [Field(112, 8, FieldKind.Hex, Label = "Configuration")] internal abstract ulong Configuration { get; }
-    [Field(120, 8, FieldKind.Hex, Label = "PDI")] internal abstract ulong Pdi { get; }
+    [Field(0, 48, FieldKind.Ascii, Label = "Device name", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] DeviceName { get; }
+    [Field(48, 16, FieldKind.Ascii, Label = "Firmware version", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] FirmwareVersion { get; }
+    [Field(64, 16, FieldKind.Ascii, Label = "PF driver microcode version", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] PfDriverMicrocodeVersion { get; }
+    [Field(80, 16, FieldKind.Ascii, Label = "PF driver version", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] PfDriverVersion { get; }
+    [Field(96, 16, FieldKind.Ascii, Label = "VF driver version", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] VfDriverVersion { get; }
+    [Field(112, 8, FieldKind.Hex, Label = "Configuration", LibCper = ":Hex:16")] internal abstract ulong Configuration { get; }
+    [Field(120, 8, FieldKind.Hex, Label = "PDI", LibCper = ":ColonHex")] internal abstract ulong Pdi { get; }
     [Field(128, 4, FieldKind.Hex, Label = "Architecture ID")] internal abstract uint ArchitectureId { get; }
-    [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)")] internal abstract byte HardwareInfoType { get; }
+    [Field(132, 1, FieldKind.UInt, Label = "Hardware information type (0 PCI)", LibCper = "")] internal abstract byte HardwareInfoType { get; }
     [Field(133, 1, FieldKind.Hex, Label = "PCI class", LibCper = "class:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciClass { get; }
     [Field(134, 1, FieldKind.Hex, Label = "PCI subclass", LibCper = "subclass:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciSubclass { get; }
     [Field(135, 1, FieldKind.Hex, Label = "PCI revision", LibCper = "rev:Hex:2", LibCperObject = "pciInfo")] internal abstract byte PciRevision { get; }
@@ -468,8 +468,8 @@ internal abstract partial class NvidiaGpuInitMetadata
 [Layout("NVIDIA GPU legacy XID", 4 + NvidiaEventSection.LegacyXidMessageSize, "libcper cper-section-nvidia-events.h, EFI_NVIDIA_GPU_CTX_LEGACY_XID", View = "")]
 internal abstract partial class NvidiaGpuLegacyXid
 {
-    [Field(0, 4, FieldKind.UInt, Label = "XID code")] internal abstract uint XidCode { get; }
-    [Field(4, NvidiaEventSection.LegacyXidMessageSize, FieldKind.Ascii, Label = "Message")] internal abstract byte[] Message { get; }
+    [Field(0, 4, FieldKind.UInt, Label = "XID code", LibCper = ":Int32")] internal abstract uint XidCode { get; }
+    [Field(4, NvidiaEventSection.LegacyXidMessageSize, FieldKind.Ascii, Label = "Message", LibCper = ":UntrustedOrEmpty")] internal abstract byte[] Message { get; }
 }
 
 /// <summary>GPU recommended actions (libcper EFI_NVIDIA_GPU_CTX_RECOMMENDED_ACTIONS; context data format 0x8002).</summary>
