@@ -1,6 +1,7 @@
 // [lc-audit D] libcper's disabled-reason names; member names
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 using ApeiKit.Cper.Vendors;
 using static ApeiKit.Cper.LibCper.Lc;
 
@@ -18,17 +19,21 @@ internal sealed class LcNvidia : LibCperSection
     public override string ReadableName => "NVIDIA";
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
-    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_signatureName = JsonEncodedText.Encode("signature"),
-        s_severityName = JsonEncodedText.Encode("severity"), s_code = JsonEncodedText.Encode("code"),
-        s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
-        s_addressName = JsonEncodedText.Encode("address"), s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
+    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_severityName = JsonEncodedText.Encode("severity"),
+        s_code = JsonEncodedText.Encode("code"), s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
+        s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
         s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
         s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo");
-    // The header's numbers and the FWERROR fields libcper shows (its texts through add_untrusted_string, kind Untrusted):
-    // their declarations' LibCper lines (NvidiaSection.cs), in the layouts' order, which is libcper's.
-    private static readonly LcMember[] s_header = NvidiaSection.LibCperMembers(), s_fwError = NvidiaFwError.LibCperMembers();
+    // The header's signature (add_untrusted_string, kind Untrusted) and numbers, the register entry's address and value,
+    // and the FWERROR fields libcper shows: their declarations' LibCper lines (NvidiaSection.cs) and the register layout's
+    // fields, in libcper's order (the layouts' apart from the severity, placed here).
+    private static readonly LcMember[] s_header = Lm.InOrder(NvidiaSection.LibCperMembers(), "signature", Lm.Quirk("severity", null, WriteSeverity, ReadSeverity),
+            "errorType", "errorInstance", "socket", "registerCount", "instanceBase"),
+        s_register = [Lm.Int("address", Lm.F(NvidiaRegister.LayoutDef, "address")), Lm.Int("value", Lm.F(NvidiaRegister.LayoutDef, "value"))],
+        s_fwError = NvidiaFwError.LibCperMembers();
+    private static readonly FieldDef s_count = Lm.F(NvidiaSection.HeaderLayout, "registerCount");
 
-    // [lc-audit Q] signature prefix walk, null entries, CMET-INFO bits 35-36 and signed count, FWERROR null (compat "NVIDIA")
+    // [lc-audit Q] signature prefix walk, null entries, CMET-INFO bits 35-36 and signed count, FWERROR null, the severity object {code, name} (compat "NVIDIA")
     /// <inheritdoc/>
     /// <remarks>
     /// libcper's rules (<c>sections/cper-section-nvidia.c</c>, <c>cper_section_nvidia_to_ir</c>): a body under the 32-byte
@@ -45,35 +50,28 @@ internal sealed class LcNvidia : LibCperSection
         int signatureLength = PrintableLength(raw);
         var signature = signatureLength > 0 ? raw[..signatureLength] : default;
         ulong severity = v.Severity, socket = v.Socket;
-        string severityName = severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
         w.WriteStartObject();
         // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
         Span<byte> message = stackalloc byte[96];
         int n = Put(message, 0, "A "u8);
-        n += Put(message, n, severityName);
+        n += Put(message, n, SeverityName(severity));
         message[n++] = (byte)' ';
         n += Put(message, n, signature);
         n += Put(message, n, " NVIDIA Error occurred on CPU "u8);
         n += Dec(message, n, socket);
         w.WriteString(MessageName, message[..n]);
         w.WriteStartObject(s_shortName);
-        if (signatureLength >= 0) w.WriteString(s_signatureName, signature);
-        w.WriteStartObject(s_severityName);
-        w.WriteNumber(s_code, severity);
-        w.WriteString(NameName, severityName);
-        w.WriteEndObject();
-        LibCperMap.WriteMembers(w, s_header, b, 0); // errorType, errorInstance, socket, registerCount, instanceBase
+        LibCperMap.WriteMembers(w, s_header, b, 0); // signature, severity, errorType, errorInstance, socket, registerCount, instanceBase
         if (raw.StartsWith("CMET-INFO"u8)) WriteCmetInfo(w, v, declared);
         else if (raw.StartsWith("FWERROR"u8)) WriteFwError(w, b);
         else
         {
             w.WriteStartArray(s_registers);
             int present = v.RegisterCount;
-            foreach (var entry in v.Registers)
+            for (int i = 0; i < present; i++)
             {
                 w.WriteStartObject();
-                w.WriteNumber(s_addressName, entry.Address);
-                w.WriteNumber(s_valueName, entry.Value);
+                LibCperMap.WriteMembers(w, s_register, b.Slice(NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize), 0);
                 w.WriteEndObject();
             }
             for (int i = present; i < declared; i++) w.WriteNullValue();
@@ -127,26 +125,50 @@ internal sealed class LcNvidia : LibCperSection
         w.WriteEndObject();
     }
 
-    // [lc-audit M] read-back through the model
+    private static string SeverityName(ulong severity) => severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
+
+    /// <summary>libcper's severity object: the code and its name (not a readable pair: "code", not "value").</summary>
+    private static void WriteSeverity(LcWriter w, ReadOnlySpan<byte> b, ulong valid)
+    {
+        ulong severity = NvidiaSection.SeverityField.ReadValue(b);
+        w.WriteStartObject(s_severityName);
+        w.WriteNumber(s_code, severity);
+        w.WriteString(NameName, SeverityName(severity));
+        w.WriteEndObject();
+    }
+
+    private static ulong ReadSeverity(JsonNode? n, Span<byte> b)
+    {
+        NvidiaSection.SeverityField.WriteValue(b, U(Lc.M(n, "code"), 8));
+        return 0;
+    }
+
+    // [lc-audit Q] reading back: the entries of the array libcper showed (CMET-INFO values from its bit fields), the count byte from them (compat "NVIDIA")
+    /// <summary>
+    /// The header and each register entry read by their members into the section's bytes, decoded by the model; the count
+    /// byte is the number of entries read (a <c>null</c> entry reads as zeros). CMET-INFO entries are libcper's
+    /// <c>EFI_NVIDIA_CMET_CHANNEL_INFO</c> bit fields back into the value; <c>FWErrorInfo</c> is not read, as libcper's
+    /// reader does not read it (docs/libcper-compat.md "NVIDIA FWERROR read-back").
+    /// </summary>
     public override CperSectionBody FromIrBody(JsonObject o)
     {
-        var s = new NvidiaSection
+        bool cmet = o["registers"] is not JsonArray && o["CMETInfo"] is JsonArray;
+        var entries = (cmet ? o["CMETInfo"] : o["registers"]) as JsonArray ?? [];
+        if (entries.Count > byte.MaxValue) throw new CperJsonException(entries.GetPath(), $"expected at most 255 register entries (the count is one byte), found {entries.Count}");
+        var b = new byte[NvidiaSection.HeaderSize + entries.Count * NvidiaSection.RegisterSize];
+        LibCperMap.ReadMembers(o, s_header, b);
+        s_count.WriteValue(b, (ulong)entries.Count);
+        for (int i = 0; i < entries.Count; i++)
         {
-            Signature = Str(o["signature"]) ?? "",
-            ErrorType = (ushort)U(o["errorType"], 16),
-            ErrorInstance = (ushort)U(o["errorInstance"], 16),
-            Severity = (byte)U(Lc.M(o["severity"], "code"), 8),
-            Socket = (byte)U(o["socket"], 8),
-            InstanceBase = U(o["instanceBase"]),
-        };
-        if (o["registers"] is JsonArray regs)
-            foreach (var r in regs) s.Registers.Add((U(Lc.M(r, "address")), U(Lc.M(r, "value"))));
-        else if (o["CMETInfo"] is JsonArray cmet)
-            foreach (var r in cmet)
+            var r = entries[i];
+            var entry = b.AsSpan(NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize);
+            if (!cmet) LibCperMap.ReadMembers(r is null ? [] : r as JsonObject ?? throw new CperJsonException(r.GetPath(), $"expected an object, found {Show(r)}"), s_register, entry);
+            else
             {
-                ulong v = (U(Lc.M(r, "ErrorCount")) & 0xFFFFFFFF) | (Bool(Lc.M(r, "ChannelEnabled")) ? 1UL << 32 : 0) | (Bool(Lc.M(r, "ChannelIsSpare")) ? 1UL << 33 : 0) | ((U(Lc.M(Lc.M(r, "DisabledReason"), "raw")) & 3) << 35);
-                s.Registers.Add((U(Lc.M(r, "ChannelAddress")), v));
+                s_register[0].Store(entry, U(Lc.M(r, "ChannelAddress")));
+                s_register[1].Store(entry, (U(Lc.M(r, "ErrorCount")) & 0xFFFFFFFF) | (Bool(Lc.M(r, "ChannelEnabled")) ? 1UL << 32 : 0) | (Bool(Lc.M(r, "ChannelIsSpare")) ? 1UL << 33 : 0) | ((U(Lc.M(Lc.M(r, "DisabledReason"), "raw")) & 3) << 35));
             }
-        return s;
+        }
+        return NvidiaSection.Decode(b);
     }
 }

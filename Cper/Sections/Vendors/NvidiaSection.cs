@@ -32,7 +32,7 @@ public sealed partial class NvidiaSection : CperSectionBody
     // over NvidiaRegister (declared below) and the count byte. No validation bits: every field always holds meaning.
 
     /// <summary>The signature (up to 16 ASCII characters, e.g. <c>HSS-BUSY</c>, <c>CMET-INFO</c>).</summary>
-    [Field(0, 16, FieldKind.Ascii)]
+    [Field(0, 16, FieldKind.Ascii, LibCper = ":Untrusted")]
     public string Signature
     {
         get => System.Text.Encoding.ASCII.GetString(_header.AsSpan(0, 16)).TrimEnd('\0');
