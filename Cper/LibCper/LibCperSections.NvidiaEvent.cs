@@ -64,7 +64,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         _ => 0,
     };
 
-    // [lc-audit Q] signature, device name, link ID only when non-zero, architecture word, originator, architecture ID, pciInfo for PCI only (libcper's formatting of one field each)
+    // [lc-audit Q] device name, link ID only when non-zero, architecture word, originator, architecture ID, pciInfo for PCI only (libcper's formatting of one field each)
     // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
     // are libcper's formatting of one field (a name string, a decomposed word, a gated object), each read back by its own line.
     private static readonly FieldDef s_device = NvidiaEventSection.SourceDeviceTypeField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField,
