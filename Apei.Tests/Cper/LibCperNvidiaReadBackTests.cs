@@ -108,6 +108,41 @@ public class LibCperNvidiaReadBackTests
         Assert.Equal(0x0123456789ABCDEFUL, s.GetInfoField("pdi"));
     }
 
+    private static JsonObject NvidiaEvent(string line) => JsonNode.Parse(Line(line))!["sections"]![0]!["NvidiaEvent"]!.AsObject();
+
+    [Theory]
+    [InlineData(287_454_020u, 0)] // the walk line's own data size (past the body: libcper shows `opaque: {}`)
+    [InlineData(0x800000C0u, 8)] // 2 GiB and more (it was ignored only because the room went negative)
+    [InlineData(8u + (1u << 20) + 1, 8)] // one byte past the bound
+    public void A_data_size_far_past_the_data_makes_no_room(uint dataSize, int given)
+    {
+        // Room for a data size the JSON's data does not fill is zeros the JSON does not show: bounded as every reader bounds
+        // them (CperJsonReader.MaxUndescribedBytes). The walk line asked for a 287 MB record here.
+        var o = NvidiaEvent("nvidia-event-info-size-small");
+        var context = o["eventContexts"]![0]!;
+        context["dataSize"] = JsonNode.Parse(dataSize.ToString(System.Globalization.CultureInfo.InvariantCulture)); // as read from text
+        context["data"] = JsonNode.Parse(given == 0 ? """{"opaque":{}}""" : """{"opaque":"0011223344556677"}""");
+        var s = LcNvidiaEvent.FromIrModel(o);
+        Assert.Equal(dataSize, s.Contexts[0].DataSize);
+        Assert.Equal((given + 15) & ~15, s.Contexts[0].Body.Length);
+    }
+
+    [Theory]
+    [InlineData(4096u, 4096)]
+    [InlineData(8u + (1u << 20), 16 + (1 << 20))] // exactly the bound (the room padded to 16 bytes)
+    [InlineData(20u, 32)] // padded to 16 bytes, as libcper's writer pads
+    public void A_data_size_within_the_bound_keeps_its_room(uint dataSize, int room)
+    {
+        var o = NvidiaEvent("nvidia-event-info-size-small");
+        var context = o["eventContexts"]![0]!;
+        context["dataSize"] = JsonNode.Parse(dataSize.ToString(System.Globalization.CultureInfo.InvariantCulture)); // as read from text
+        context["data"] = JsonNode.Parse("""{"opaque":"0011223344556677"}""");
+        var s = LcNvidiaEvent.FromIrModel(o);
+        Assert.Equal(dataSize, s.Contexts[0].DataSize);
+        Assert.Equal(room, s.Contexts[0].Body.Length);
+        Assert.Equal([0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77], s.Contexts[0].Body.AsSpan(0, 8).ToArray());
+    }
+
     [Fact]
     public void A_metadata_text_longer_than_its_field_is_refused()
         // UntrustedOrEmpty reads back as add_untrusted_string's text: printable, and room for its NUL (48-byte device name).

@@ -332,7 +332,12 @@ internal sealed class LcNvidiaEvent : LibCperSection
             uint dataSize = (uint)s_dataSize.ReadValue(ctx);
             var data = DataFrom(Lc.M(c, "data"), Variant(device, (int)s_format.ReadValue(ctx)), dataSize);
             int room = (data.Length + 15) & ~15; // libcper's writer pads each context to 16 bytes
-            if (dataSize != data.Length) room = Math.Max(room, (int)((dataSize + 15) & ~15u));
+            // Room for the JSON's data size is zeros the JSON does not show: kept only within the bound every reader puts
+            // on such zeros (CperJsonReader.MaxUndescribedBytes). A larger data size stays in its field with no room made
+            // for it (it used to allocate up to 2 GiB): libcper shows such data as `opaque: {}` (it runs past the body),
+            // and so does the body read back.
+            if (dataSize > data.Length && dataSize - (uint)data.Length <= CperJsonReader.MaxUndescribedBytes)
+                room = Math.Max(room, (int)((dataSize + 15) & ~15u));
             s_ctxSize.WriteValue(ctx, (ulong)(NvidiaEventSection.ContextHeaderSize + room));
             body.AddRange(ctx);
             body.AddRange(data);
