@@ -50,8 +50,7 @@ internal static class VmCommand
         var regionBase = new Option<string?>("--region-base") { Description = "Guest physical address of the error-status region (default 0x10000000 on x86, 0x7000000 on virt)." };
         var bertAddress = new Option<string?>("--bert-address") { Description = "Guest physical address of the boot error region (default: the next 4 KiB page after the error-status region)." };
         var arch = ArchOption();
-        var format = new Option<string>("--format", "-f") { Description = "text or json (paths, addresses, sizes, arguments).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text or json (paths, addresses, sizes, arguments).");
         var kernel = new Option<string?>("--kernel") { Description = "The guest kernel, for the example command line (default: the word VMLINUZ)." };
         var initrd = new Option<string?>("--initrd") { Description = "The guest initrd, for the example command line (default: the word INITRD)." };
         var command = new Command("build", "Build a HEST, its error-status region with records, a BERT with its region, and print the QEMU and kernel arguments.")
