@@ -12,13 +12,7 @@ namespace ApeiKit.Cli;
 internal static class ActionTableCommand
 {
     public static Command Create(CliContext context, ActionTableKind kind)
-    {
-        string sig = kind.Signature.ToLowerInvariant();
-        var command = new Command(sig, $"Check and build ACPI {kind.Signature} ({kind.Name}) tables.");
-        command.Subcommands.Add(Check(context, kind));
-        command.Subcommands.Add(Build(context, kind));
-        return command;
-    }
+        => new(kind.Signature.ToLowerInvariant(), $"Check and build ACPI {kind.Signature} ({kind.Name}) tables.") { Check(context, kind), Build(context, kind) };
 
     private static Command Check(CliContext context, ActionTableKind kind)
     {

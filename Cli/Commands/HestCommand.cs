@@ -11,12 +11,7 @@ namespace ApeiKit.Cli;
 internal static class HestCommand
 {
     public static Command Create(CliContext context)
-    {
-        var command = new Command("hest", "Check and build ACPI HEST (Hardware Error Source Table) tables.");
-        command.Subcommands.Add(Check(context));
-        command.Subcommands.Add(Build(context));
-        return command;
-    }
+        => new("hest", "Check and build ACPI HEST (Hardware Error Source Table) tables.") { Check(context), Build(context) };
 
     private static Command Check(CliContext context)
     {

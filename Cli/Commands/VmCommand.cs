@@ -21,13 +21,7 @@ internal static class VmCommand
     private const ulong Page = 4096;
 
     public static Command Create(CliContext context)
-    {
-        var command = new Command("vm", "Build ACPI tables, error records and launch arguments for a QEMU guest running Linux.");
-        command.Subcommands.Add(Build(context));
-        command.Subcommands.Add(QmpInject(context));
-        command.Subcommands.Add(VmActionTables.Create(context));
-        return command;
-    }
+        => new("vm", "Build ACPI tables, error records and launch arguments for a QEMU guest running Linux.") { Build(context), QmpInject(context), VmActionTables.Create(context) };
 
     /// <summary>The --arch option (x86 or arm64) shared with bert build.</summary>
     internal static Option<string?> ArchOption()
