@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ApeiKit.Cper;
-using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Tests.Cper;
 
@@ -17,15 +16,8 @@ public sealed class ArmProcessorSectionRenderingTests
 
     private static List<byte[]> ArmBodies()
     {
-        var found = new List<byte[]>();
-        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).ToList();
-        using (var ms = new MemoryStream())
-        {
-            CperDumpGenerator.Generate(ms, 256 << 10, seed: 12);
-            inputs.Add(ms.ToArray());
-        }
-        found.AddRange(FixtureSections.InRecords(inputs, CperGuids.ProcessorArm));
-        return found;
+        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).Append(GeneratedDump.Bytes(256 << 10, seed: 12));
+        return [.. FixtureSections.InRecords(inputs, CperGuids.ProcessorArm)];
     }
 
     [Fact]

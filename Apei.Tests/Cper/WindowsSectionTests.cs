@@ -188,10 +188,8 @@ public class WindowsSectionTests
         Assert.Contains("DPC trigger enable: on ERR_FATAL (1)", text, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> WindowsFixtures() => new(Fixtures.Files("cper/whea", "*.bin").Concat(Fixtures.Files("cper/whea-edk2", "*.bin")));
-
     [Theory]
-    [MemberData(nameof(WindowsFixtures))]
+    [MemberData(nameof(Fixtures.WheaRecordCases), MemberType = typeof(Fixtures))]
     public void Windows_sections_decode_to_their_models_and_only_device_driver_and_unknown_sections_stay_raw(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);

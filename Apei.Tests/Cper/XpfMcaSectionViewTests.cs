@@ -135,10 +135,8 @@ public sealed class XpfMcaSectionViewTests
         Assert.Equal(("register23", 72 + 8 * 23), (XpfMcaSection.ExtendedRegistersElements[23].Json, XpfMcaSection.ExtendedRegistersElements[23].Offset));
     }
 
-    public static TheoryData<string> WindowsFixtures() => new(Fixtures.Files("cper/whea", "*.bin").Concat(Fixtures.Files("cper/whea-edk2", "*.bin")));
-
     [Theory]
-    [MemberData(nameof(WindowsFixtures))]
+    [MemberData(nameof(Fixtures.WheaRecordCases), MemberType = typeof(Fixtures))]
     public void The_view_reads_what_the_model_reads_on_every_captured_section(string fixture)
     {
         var bytes = Fixtures.Binary(fixture);
@@ -155,7 +153,7 @@ public sealed class XpfMcaSectionViewTests
     {
         // The theory above must meet versions 2, 3 (whole and cut) and 4, Intel and AMD: it cannot pass over nothing.
         var seen = new HashSet<(uint Version, uint Vendor, int Length)>();
-        foreach (var fixture in Fixtures.Files("cper/whea", "*.bin").Concat(Fixtures.Files("cper/whea-edk2", "*.bin")))
+        foreach (var fixture in Fixtures.WheaRecords())
         {
             var bytes = Fixtures.Binary(fixture);
             var record = CperRecordView.Read(bytes, out _);

@@ -5,15 +5,8 @@ namespace ApeiKit.Tests.Ghes;
 
 public class CperConversionTests
 {
-    public static TheoryData<string> WheaCaptures()
-    {
-        var data = new TheoryData<string>();
-        foreach (var f in Fixtures.Files("cper/whea", "*.bin").Concat(Fixtures.Files("cper/whea-edk2", "*.bin"))) data.Add(f);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(WheaCaptures))]
+    [MemberData(nameof(Fixtures.WheaRecordCases), MemberType = typeof(Fixtures))]
     public void Cper_to_error_status_block_and_back_keeps_what_both_carry(string fixture)
     {
         var original = CperRecord.Decode(Fixtures.Binary(fixture), out _, new List<ApeiContentException>());

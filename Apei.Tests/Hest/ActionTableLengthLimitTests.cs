@@ -33,12 +33,6 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
     private static void AssertOverLimit(ApeiContentException e, string signature, long offset = AcpiTableHeader.LengthOffset, string found = "1048577")
         => ContentError.AssertSays(e, signature + " header", "Length", offset, Expected, found);
 
-    private sealed class Errors : SilentVisitor
-    {
-        public List<ApeiContentException> Seen { get; } = [];
-        protected override void OnError(ApeiContentException error) => Seen.Add(error);
-    }
-
     [Theory]
     [InlineData("EINJ")]
     [InlineData("ERST")]
@@ -57,7 +51,7 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         // The model refuses it (a truncated table was refused the same way), the describer reports it once at its offset.
         AssertOverLimit(Assert.Throws<ApeiContentException>(() => ActionTableModel.Decode(b)), signature);
         AssertOverLimit(Assert.Throws<ApeiContentException>(() => ActionTableModel.Decode(big)), signature);
-        var errors = new Errors();
+        var errors = new ReportedErrors();
         Assert.Equal(1, ActionTableDescriber.Describe(b, 0x100, errors));
         AssertOverLimit(Assert.Single(errors.Seen), signature, 0x100 + AcpiTableHeader.LengthOffset);
 
@@ -160,7 +154,7 @@ public class ActionTableLengthLimitTests() : TempDirectoryTests("apeikit-action-
         var b = WithLength(Einj(), length);
         string message = $"EINJ header, field Length, at offset 0x4 (4): expected at least 48 (the headers), found {length}";
         Assert.Equal(message, Assert.Throws<ApeiContentException>(() => ActionTableModel.Decode(b)).Message);
-        Assert.Equal(message, Assert.Throws<ApeiContentException>(() => ActionTableDescriber.Describe(b, 0, new Errors())).Message);
+        Assert.Equal(message, Assert.Throws<ApeiContentException>(() => ActionTableDescriber.Describe(b, 0, new ReportedErrors())).Message);
         Assert.Equal(message, Assert.Single(ActionTableValidator.Validate(b)).Message);
         var memory = new SparseMemory("host");
         memory.Write(0xF100_0000, b);

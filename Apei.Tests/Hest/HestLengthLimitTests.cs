@@ -58,12 +58,6 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
         Assert.Contains(HestValidator.Validate(b), f => f.Rule == "length" && f.Message.Contains("only", StringComparison.Ordinal));
     }
 
-    private sealed class Errors : SilentVisitor
-    {
-        public List<ApeiContentException> Seen { get; } = [];
-        protected override void OnError(ApeiContentException error) => Seen.Add(error);
-    }
-
     [Fact]
     public void The_model_the_describer_and_the_ghes_source_reader_say_the_same()
     {
@@ -73,7 +67,7 @@ public class HestLengthLimitTests() : TempDirectoryTests("apeikit-hest-limit-")
         AssertOverLimit(error!);
         Assert.Equal(3, prefix.Sources.Count); // what is present is still decoded
         AssertOverLimit(Assert.Throws<ApeiContentException>(() => ErrorStatusRegionFromHest.ReadSources(b)));
-        var errors = new Errors();
+        var errors = new ReportedErrors();
         Assert.Equal(1, HestDescriber.Describe(b, 0x100, errors));
         AssertOverLimit(Assert.Single(errors.Seen), 0x100 + AcpiTableHeader.LengthOffset);
     }

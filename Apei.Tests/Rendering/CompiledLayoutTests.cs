@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApeiKit.Cper;
-using ApeiKit.Cper.Generation;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
 
@@ -130,12 +129,7 @@ public class CompiledLayoutTests
     private static Dictionary<StructDef, List<byte[]>> RecordedLayouts()
     {
         var recorder = new LayoutRecorder();
-        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).ToList();
-        using (var ms = new MemoryStream())
-        {
-            CperDumpGenerator.Generate(ms, 128 << 10, seed: 5);
-            inputs.Add(ms.ToArray());
-        }
+        var inputs = Fixtures.CperRecords().Select(Fixtures.Binary).Append(GeneratedDump.Bytes(128 << 10, seed: 5));
         foreach (var input in inputs) RecordWalk.DescribeRecords(input, recorder, "r");
         var hest = AcpiDumpText.Parse(File.ReadAllText(Fixtures.Path("acpidump/hest-acpidump-0001.log"))).First(t => t.Signature == "HEST").Bytes;
         HestDescriber.Describe(hest, 0, recorder);
@@ -468,9 +462,7 @@ public class CompiledLayoutTests
     public void Rendering_records_again_allocates_no_more_than_field_by_field()
     {
         // Layouts compile once (the first walk); later records are written from them with no allocation of their own.
-        using var ms = new MemoryStream();
-        CperDumpGenerator.Generate(ms, 512 << 10, seed: 1);
-        var dump = ms.ToArray();
+        var dump = GeneratedDump.Bytes(512 << 10, seed: 1);
         var output = new ArrayBufferWriter<byte>(1 << 20);
         var renderer = new JsonRenderer(output, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         var perField = new PerField(renderer);

@@ -6,7 +6,6 @@ using ApeiKit.Cli;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
 using ApeiKit.Hest;
-using ApeiKit.Cper.Generation;
 
 namespace ApeiKit.Tests.Rendering;
 
@@ -67,9 +66,7 @@ public class JsonRendererFastPathTests
         var (w2, c2) = RenderBoth(hostile, static (b, v) => HestDescriber.Describe(b, 0, v), null);
         Assert.Equal(w2, c2);
 
-        using var ms = new MemoryStream();
-        CperDumpGenerator.Generate(ms, 256 << 10, seed: 9);
-        var (w3, c3) = RenderBoth(ms.ToArray(), DescribeAllRecords, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        var (w3, c3) = RenderBoth(GeneratedDump.Bytes(256 << 10, seed: 9), DescribeAllRecords, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         Assert.Equal(w3, c3);
     }
 

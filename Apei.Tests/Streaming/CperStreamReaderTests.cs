@@ -206,9 +206,7 @@ public class CperStreamReaderAllocationTests
 
     private static (long Records, long Allocated) Measure(int size)
     {
-        using var ms = new MemoryStream();
-        ApeiKit.Cper.Generation.CperDumpGenerator.Generate(ms, size, seed: 5);
-        var dump = ms.ToArray();
+        var dump = GeneratedDump.Bytes(size, seed: 5);
         var copy = new byte[1 << 20]; // for records that straddle two pipe segments
         WalkAll(dump, copy); // JIT, pools
         long before = GC.GetAllocatedBytesForCurrentThread();

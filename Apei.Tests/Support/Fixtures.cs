@@ -35,6 +35,12 @@ public static class Fixtures
     /// <summary>Every CPER fixture as xUnit theory rows (<c>[MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]</c>).</summary>
     public static TheoryData<string> CperRecordCases() => new(CperRecords());
 
+    /// <summary>The Windows WHEA captures (cper/whea and cper/whea-edk2 binaries), relative paths.</summary>
+    public static IEnumerable<string> WheaRecords() => Files("cper/whea", "*.bin").Concat(Files("cper/whea-edk2", "*.bin"));
+
+    /// <summary>The WHEA captures as xUnit theory rows (<c>[MemberData(nameof(Fixtures.WheaRecordCases), MemberType = typeof(Fixtures))]</c>).</summary>
+    public static TheoryData<string> WheaRecordCases() => new(WheaRecords());
+
     /// <summary>Relative paths of all files under a fixture folder matching a pattern, sorted.</summary>
     public static IEnumerable<string> Files(string folder, string pattern)
         => Directory.EnumerateFiles(Path(folder), pattern, SearchOption.AllDirectories)

@@ -12,19 +12,12 @@ namespace ApeiKit.Cli;
 internal static class ActionTableCommand
 {
     public static Command Create(CliContext context, ActionTableKind kind)
-    {
-        string sig = kind.Signature.ToLowerInvariant();
-        var command = new Command(sig, $"Check and build ACPI {kind.Signature} ({kind.Name}) tables.");
-        command.Subcommands.Add(Check(context, kind));
-        command.Subcommands.Add(Build(context, kind));
-        return command;
-    }
+        => new(kind.Signature.ToLowerInvariant(), $"Check and build ACPI {kind.Signature} ({kind.Name}) tables.") { Check(context, kind), Build(context, kind) };
 
     private static Command Check(CliContext context, ActionTableKind kind)
     {
         var files = new Argument<string[]>("files") { Description = $"{kind.Signature} binaries or acpidump text (every {kind.Signature} in it is checked); '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text or json.");
         var all = new Option<bool>("--all") { Description = $"List every finding; by default at most {HestValidator.DefaultMaxPerRule} of one rule are listed and the rest summarised in one line." };
         var command = new Command("check", $"Validate {kind.Signature} tables (ACPI 6.5 {(kind == ActionTableKind.Erst ? "§18.5" : "§18.6")}, fwts' and Linux's checks). Exit code 1 when any error is found.") { files, format, all };
         command.SetAction(parse => RunCheck(context, kind, parse.GetValue(files)!, parse.GetValue(format)!, parse.GetValue(all) ? int.MaxValue : HestValidator.DefaultMaxPerRule));

@@ -11,11 +11,7 @@ namespace ApeiKit.Cli;
 internal static class BertCommand
 {
     public static Command Create(CliContext context)
-    {
-        var command = new Command("bert", "Build ACPI BERT (Boot Error Record Table) tables and their boot error regions.");
-        command.Subcommands.Add(Build(context));
-        return command;
-    }
+        => new("bert", "Build ACPI BERT (Boot Error Record Table) tables and their boot error regions.") { Build(context) };
 
     private static Command Build(CliContext context)
     {

@@ -14,8 +14,7 @@ internal static class DemoCommand
 {
     public static Command Create(CliContext context)
     {
-        var format = new Option<string>("--format", "-f") { Description = "text (trace, summary, guest's decoded records) or json (the machine-readable trace).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text (trace, summary, guest's decoded records) or json (the machine-readable trace).");
         var command = new Command("demo", "Run the built-in demonstration: the default virtual-platform scenario, end to end, and what the guest decoded.") { format };
         command.SetAction(parse =>
         {

@@ -20,8 +20,7 @@ internal static class DiffCommand
     {
         var a = new Argument<string>("old") { Description = "The first (old) input: a CPER record or records, an error status block, a HEST, ERST, EINJ or BERT table, an ERST store; binary, hex, base64, xxd/hexdump text or acpidump text ('-' reads standard input)." };
         var b = new Argument<string>("new") { Description = "The second (new) input, of the same kind." };
-        var format = new Option<string>("--format", "-f") { Description = "text (one line per difference: offset, field path, old -> new) or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text (one line per difference: offset, field path, old -> new) or json.");
         var input = InputOptions.Input(gesb: true);
         var table = new Option<string?>("--table", "-t") { Description = "With acpidump text holding several tables: the one to compare (e.g. HEST), in both inputs." };
         var command = new Command("diff", "Compare two tables or records of the same kind field by field: for each differing field its absolute offset, field path and old -> new value, and the structures (sections, error sources, entries, records) only one of them has. Exit code 0 when they are the same, 1 when they differ, 2 on an error.")

@@ -11,18 +11,12 @@ namespace ApeiKit.Cli;
 internal static class HestCommand
 {
     public static Command Create(CliContext context)
-    {
-        var command = new Command("hest", "Check and build ACPI HEST (Hardware Error Source Table) tables.");
-        command.Subcommands.Add(Check(context));
-        command.Subcommands.Add(Build(context));
-        return command;
-    }
+        => new("hest", "Check and build ACPI HEST (Hardware Error Source Table) tables.") { Check(context), Build(context) };
 
     private static Command Check(CliContext context)
     {
         var files = new Argument<string[]>("files") { Description = "HEST binaries or acpidump text (every HEST in it is checked); '-' reads standard input.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text or json.");
         var all = new Option<bool>("--all") { Description = $"List every finding; by default at most {HestValidator.DefaultMaxPerRule} of one rule are listed and the rest summarised in one line." };
         var command = new Command("check", "Validate HEST tables against ACPI 6.5 §18.3.2 (at least fwts' checks). Exit code 1 when any error is found.") { files, format, all };
         command.SetAction(parse => RunCheck(context, parse.GetValue(files)!, parse.GetValue(format)!, parse.GetValue(all) ? int.MaxValue : HestValidator.DefaultMaxPerRule));

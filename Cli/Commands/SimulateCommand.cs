@@ -20,8 +20,7 @@ internal static class SimulateCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string?>("scenario") { Description = "Scenario JSON file (default: the embedded Arm VM scenario; see 'apeikit simulate --print-default').", Arity = ArgumentArity.ZeroOrOne };
-        var format = new Option<string>("--format", "-f") { Description = "text (trace, summary, invariants) or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text (trace, summary, invariants) or json.");
         var records = new Option<bool>("--records") { Description = "Also print every record the guest read, decoded." };
         var printDefault = new Option<bool>("--print-default") { Description = "Print the default scenario's JSON (a starting point for your own) and exit." };
         var dump = new Option<string?>("--dump") { Description = "Write the guest's and the host's HEST and error-status region, as they are at the end of the run, into this existing directory (read them back with 'apeikit decode --hest ... --region ...'); with EINJ/ERST, also the host's EINJ, ERST and the last boot's BERT and boot error region." };

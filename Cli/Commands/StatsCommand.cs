@@ -14,8 +14,7 @@ internal static class StatsCommand
     public static Command Create(CliContext context)
     {
         var files = new Argument<string[]>("files") { Description = "CPER dumps: binary (streamed), hex, base64, xxd/hexdump -C text, Redfish LogEntry JSON, PLDM CPER files, WHEA event XML, rasdaemon databases, kernel logs ('-' reads standard input).", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format", "-f") { Description = "Output: text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("Output: text or json.");
         var top = new Option<int>("--top") { Description = "How many pages and memory locations to list (most errors first).", DefaultValueFactory = _ => 20 };
         var maxRecordSize = StreamInput.MaxRecordSizeOption();
         var input = InputOptions.Input(gesb: false);

@@ -21,13 +21,7 @@ internal static class VmCommand
     private const ulong Page = 4096;
 
     public static Command Create(CliContext context)
-    {
-        var command = new Command("vm", "Build ACPI tables, error records and launch arguments for a QEMU guest running Linux.");
-        command.Subcommands.Add(Build(context));
-        command.Subcommands.Add(QmpInject(context));
-        command.Subcommands.Add(VmActionTables.Create(context));
-        return command;
-    }
+        => new("vm", "Build ACPI tables, error records and launch arguments for a QEMU guest running Linux.") { Build(context), QmpInject(context), VmActionTables.Create(context) };
 
     /// <summary>The --arch option (x86 or arm64) shared with bert build.</summary>
     internal static Option<string?> ArchOption()
@@ -50,8 +44,7 @@ internal static class VmCommand
         var regionBase = new Option<string?>("--region-base") { Description = "Guest physical address of the error-status region (default 0x10000000 on x86, 0x7000000 on virt)." };
         var bertAddress = new Option<string?>("--bert-address") { Description = "Guest physical address of the boot error region (default: the next 4 KiB page after the error-status region)." };
         var arch = ArchOption();
-        var format = new Option<string>("--format", "-f") { Description = "text or json (paths, addresses, sizes, arguments).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text or json (paths, addresses, sizes, arguments).");
         var kernel = new Option<string?>("--kernel") { Description = "The guest kernel, for the example command line (default: the word VMLINUZ)." };
         var initrd = new Option<string?>("--initrd") { Description = "The guest initrd, for the example command line (default: the word INITRD)." };
         var command = new Command("build", "Build a HEST, its error-status region with records, a BERT with its region, and print the QEMU and kernel arguments.")

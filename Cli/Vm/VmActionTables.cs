@@ -34,8 +34,7 @@ internal static class VmActionTables
         var output = new Option<string>("--output", "-o") { Description = "Existing directory to write erst.json, erst.aml, einj.aml and registers.bin into.", Required = true };
         var regionBase = new Option<string?>("--region-base") { Description = "Guest physical address of the 64 KiB register region (default 0x10000000; ERST registers at +0, its error log at +0x1000, EINJ registers at +0x8000)." };
         var types = new Option<string?>("--einj-types") { Description = "The error type bitmap EINJ's GET_ERROR_TYPE returns (ACPI 6.5 Table 18.30; default 0xA5A)." };
-        var format = new Option<string>("--format", "-f") { Description = "text or json (paths, addresses, arguments).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = FormatOption.TextOrJson("text or json (paths, addresses, arguments).");
         var command = new Command("erst-einj", "Build an ERST and an EINJ over ApeiKit-provided register memory for an x86 guest, and print the QEMU and kernel arguments.")
             { output, regionBase, types, format };
         command.SetAction(parse => Run(context, parse.GetValue(output)!, parse.GetValue(regionBase), parse.GetValue(types), parse.GetValue(format)!));

@@ -28,9 +28,18 @@ public sealed class FuzzInvariantException(string message) : Exception(message);
 /// </summary>
 public static class FuzzTargets
 {
+    private delegate void Target(ReadOnlySpan<byte> input);
+
+    // Each target once: its name and its entry point (Names and Run both read this list).
+    private static readonly (string Name, Target Run)[] s_targets =
+    [
+        ("cper-record", CperRecordTarget), ("cper-section", CperSectionTarget), ("gesb", GesbTarget), ("hest", HestTarget),
+        ("bert", BertTarget), ("acpidump", AcpiDumpTarget), ("input-detect", InputDetectTarget), ("scenario-json", ScenarioTarget),
+        ("hest-spec-json", HestSpecTarget), ("cli-decode", CliDecodeTarget), ("action-table", ActionTableTarget), ("erst-store", ErstStoreTarget),
+    ];
+
     /// <summary>Target names, as given to the fuzz program and used for corpus folders and fixture prefixes.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["cper-record", "cper-section", "gesb", "hest", "bert", "acpidump", "input-detect", "scenario-json", "hest-spec-json", "cli-decode", "action-table", "erst-store"];
+    public static IReadOnlyList<string> Names { get; } = [.. s_targets.Select(t => t.Name)];
 
     /// <summary>When false (the warm-up pass), allocation budgets are not checked: first calls run static initialisers.</summary>
     public static bool CheckAllocations { get; set; } = true;
@@ -50,22 +59,13 @@ public static class FuzzTargets
     /// <summary>Runs <paramref name="target"/> on <paramref name="input"/>.</summary>
     public static void Run(string target, ReadOnlySpan<byte> input)
     {
-        switch (target)
+        foreach (var (name, run) in s_targets)
         {
-            case "cper-record": CperRecordTarget(input); break;
-            case "cper-section": CperSectionTarget(input); break;
-            case "gesb": GesbTarget(input); break;
-            case "hest": HestTarget(input); break;
-            case "bert": BertTarget(input); break;
-            case "acpidump": AcpiDumpTarget(input); break;
-            case "input-detect": InputDetectTarget(input); break;
-            case "scenario-json": ScenarioTarget(input); break;
-            case "hest-spec-json": HestSpecTarget(input); break;
-            case "cli-decode": CliDecodeTarget(input); break;
-            case "action-table": ActionTableTarget(input); break;
-            case "erst-store": ErstStoreTarget(input); break;
-            default: throw new ArgumentException($"unknown target '{target}' (one of {string.Join(", ", Names)})", nameof(target));
+            if (name != target) continue;
+            run(input);
+            return;
         }
+        throw new ArgumentException($"unknown target '{target}' (one of {string.Join(", ", Names)})", nameof(target));
     }
 
     // ---- budgets -------------------------------------------------------------------------------------------
