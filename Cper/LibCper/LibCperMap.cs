@@ -41,6 +41,8 @@ internal enum LcKind
     Object,
     /// <summary>Written and read by hand (<see cref="LcMember.QuirkWrite"/>, <see cref="LcMember.QuirkRead"/>): a documented libcper quirk.</summary>
     Quirk,
+    /// <summary>A binary-coded decimal value as a JSON number (libcper <c>bcd_to_int</c>, <c>int_to_bcd</c>; LibCperMap.Kinds.cs).</summary>
+    Bcd,
 }
 
 /// <summary>Writes a hand-written member (name and value) from the body.</summary>
@@ -268,7 +270,7 @@ internal sealed class LcMember
 }
 
 /// <summary>The member constructors the section maps are declared with (one line per libcper member).</summary>
-internal static class Lm
+internal static partial class Lm
 {
     /// <summary>A number.</summary>
     public static LcMember Int(string name, FieldDef f, string? sub = null) => new(name, LcKind.Int, f, SubOf(f, sub));
@@ -379,7 +381,7 @@ internal static class Lm
 /// libcper's JSON back into the body bytes, which the section's codec then decodes into ApeiKit's model. Member order is
 /// libcper's (its <c>sections/cper-section-*.c</c>).
 /// </summary>
-internal sealed class LibCperMap : LibCperSection
+internal sealed partial class LibCperMap : LibCperSection
 {
     private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
 
@@ -472,6 +474,7 @@ internal sealed class LibCperMap : LibCperSection
                     w.WriteEndObject();
                     break;
                 case LcKind.Quirk: m.QuirkWrite!(w, body, valid); break;
+                case LcKind.Bcd: w.WriteNumber(m.Encoded, FromBcd(m.Value(body), m.Width)); break;
             }
         }
     }
@@ -538,6 +541,7 @@ internal sealed class LibCperMap : LibCperSection
                     valid |= ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? m.Name, $"expected an object, found {Lc.Show(n)}"), m.Members!, body);
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
+                case LcKind.Bcd: m.Store(body, ToBcd(Lc.U(n), m.Width)); break;
             }
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
         }

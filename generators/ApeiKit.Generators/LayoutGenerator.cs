@@ -658,8 +658,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
 
     // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
 
-    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid" };
-    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name" };
+    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid", "Bcd" };
+    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name", "Bcd" };
 
     /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>
     private static IEnumerable<(string Name, string Kind, string? Digits)> LibCperEntries(string list, string json, bool hasNames)
