@@ -1,4 +1,4 @@
-// [lc-audit E] converter kinds and nested members any map can name: BCD, a nested layout's object (PCIe version and device ID, ARM RAS)
+// [lc-audit E] converter kinds and nested members any map can name: BCD, dict, a nested layout's object, a union (PCIe, ARM RAS)
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper.Json;
@@ -29,6 +29,17 @@ internal sealed partial class LibCperMap
         return bcd;
     }
 
+    private static readonly JsonEncodedText s_raw = JsonEncodedText.Encode("raw");
+
+    /// <summary>libcper's <c>add_dict</c> (<see cref="LcKind.Dict"/>): <c>{"raw": n, "value": name}</c>, with no <c>value</c> for a number its table does not name.</summary>
+    internal static void WriteDict(LcWriter w, JsonEncodedText name, ulong value, LcNames names)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber(s_raw, value);
+        if (names.TryGet(value, out _, out _)) w.WriteEncoded(Lc.ValueName, names.EncodedNameOf(value));
+        w.WriteEndObject();
+    }
+
     /// <summary>
     /// The object a nested member reads: null (absent in libcper's reading) as an empty object, anything else but an object
     /// refused with its path.
@@ -41,6 +52,9 @@ internal static partial class Lm
 {
     /// <summary>A binary-coded decimal (sub-)field as a number (libcper <c>bcd_to_int</c>; read back with <c>int_to_bcd</c>).</summary>
     public static LcMember Bcd(string name, FieldDef f, string? sub = null) => new(name, LcKind.Bcd, f, SubOf(f, sub));
+
+    /// <summary>libcper's <c>add_dict</c> over a (sub-)field: <c>{"raw": n, "value": name}</c>, read back from <c>raw</c>.</summary>
+    public static LcMember Dict(string name, FieldDef f, LcNames names, string? sub = null) => new(name, LcKind.Dict, f, SubOf(f, sub)) { Names = names };
 
     /// <summary>
     /// An object of <paramref name="members"/> over the bytes of <paramref name="field"/> (a nested layout: the members name
@@ -57,5 +71,22 @@ internal static partial class Lm
             LibCperMap.WriteMembers(w, members, body.Slice(field.Offset, field.Size), valid);
             w.WriteEndObject();
         }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), read, body.Slice(field.Offset, field.Size)));
+    }
+
+    /// <summary>
+    /// A union (libcper's ARM RAS IP instance and IP type): an object of the members <paramref name="variants"/> holds at
+    /// <paramref name="selector"/>'s value, over the bytes of <paramref name="field"/>; an empty object for a value past
+    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then.
+    /// </summary>
+    public static LcMember Variant(string name, FieldDef field, FieldDef selector, params LcMember[][] variants)
+    {
+        var encoded = JsonEncodedText.Encode(name); // encoded once, not per record
+        LcMember[] Of(ReadOnlySpan<byte> body) => selector.ReadValue(body) is var v && v < (ulong)variants.Length ? variants[v] : [];
+        return Quirk(name, field, (w, body, valid) =>
+        {
+            w.WriteStartObject(encoded);
+            LibCperMap.WriteMembers(w, Of(body), body.Slice(field.Offset, field.Size), valid);
+            w.WriteEndObject();
+        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), Of(body), body.Slice(field.Offset, field.Size)));
     }
 }

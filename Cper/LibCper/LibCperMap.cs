@@ -43,6 +43,8 @@ internal enum LcKind
     Quirk,
     /// <summary>A binary-coded decimal value as a JSON number (libcper <c>bcd_to_int</c>, <c>int_to_bcd</c>; LibCperMap.Kinds.cs).</summary>
     Bcd,
+    /// <summary><c>{"raw": n, "value": name}</c>, no <c>value</c> past the table (libcper <c>add_dict</c>; LibCperMap.Kinds.cs).</summary>
+    Dict,
 }
 
 /// <summary>Writes a hand-written member (name and value) from the body.</summary>
@@ -475,6 +477,7 @@ internal sealed partial class LibCperMap : LibCperSection
                     break;
                 case LcKind.Quirk: m.QuirkWrite!(w, body, valid); break;
                 case LcKind.Bcd: w.WriteNumber(m.Encoded, FromBcd(m.Value(body), m.Width)); break;
+                case LcKind.Dict: WriteDict(w, m.Encoded, m.Value(body), m.Names!); break;
             }
         }
     }
@@ -542,6 +545,7 @@ internal sealed partial class LibCperMap : LibCperSection
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.Bcd: m.Store(body, ToBcd(Lc.U(n), m.Width)); break;
+                case LcKind.Dict: m.Store(body, Lc.U(Lc.M(n, "raw"), m.Width)); break;
             }
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
         }
