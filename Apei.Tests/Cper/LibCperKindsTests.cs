@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper;
@@ -60,5 +61,47 @@ public class LibCperKindsTests
         Assert.All(bytes.AsSpan(body + id.Offset, id.Size).ToArray(), b => Assert.Equal(0, b));
         Assert.Equal(1UL, (PcieErrorSection.ValidationBitsField.ReadValue(bytes.AsSpan(body)) >> 3) & 1); // present: bit 3 set
         LibcperExample.AssertDocumentRefused("pcie", d => d["sections"]![0]!["Pcie"]!["deviceID"] = 5, "sections[0].Pcie.deviceID", "expected an object", "found 5");
+    }
+
+    private static string Written(LcMember[] members, byte[] body)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new LcWriter();
+        w.Reset(buffer);
+        w.WriteStartObject();
+        LibCperMap.WriteMembers(w, members, body, 0);
+        w.WriteEndObject();
+        w.Flush();
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void A_dict_shows_the_raw_number_and_its_name_only_where_the_table_has_one()
+    {
+        // libcper's add_dict (cper-utils.c): {"raw": v} and "value" only for v below the table's size.
+        LcMember[] dict = [Lm.Dict("d", new FieldDef("d", "D", 0, 1, FieldKind.UInt), LcNames.Libcper(["A", "B"]))];
+        Assert.Equal("""{"d":{"raw":1,"value":"B"}}""", Written(dict, [1]));
+        Assert.Equal("""{"d":{"raw":5}}""", Written(dict, [5]));
+        var back = new byte[1];
+        LibCperMap.ReadMembers(JsonNode.Parse("""{"d":{"raw":5,"value":"A"}}""")!.AsObject(), dict, back);
+        Assert.Equal(5, back[0]); // the number, not the name
+    }
+
+    [Fact]
+    public void A_variant_shows_the_members_its_selector_names_and_reads_them_back_after_it()
+    {
+        var selector = new FieldDef("format", "Format", 0, 1, FieldKind.UInt);
+        var field = new FieldDef("part", "Part", 1, 2, FieldKind.Bytes);
+        LcMember[] members =
+        [
+            Lm.Int("format", selector),
+            Lm.Variant("part", field, selector, [Lm.Int("word", new FieldDef("word", "Word", 0, 2, FieldKind.UInt))], [Lm.Hex("low", new FieldDef("low", "Low", 0, 1, FieldKind.Hex), 2)]),
+        ];
+        Assert.Equal("""{"format":0,"part":{"word":513}}""", Written(members, [0, 1, 2]));
+        Assert.Equal("""{"format":1,"part":{"low":"0x01"}}""", Written(members, [1, 1, 2]));
+        Assert.Equal("""{"format":2,"part":{}}""", Written(members, [2, 1, 2]));
+        var back = new byte[3];
+        LibCperMap.ReadMembers(JsonNode.Parse("""{"format":1,"part":{"word":999,"low":"0x7F"}}""")!.AsObject(), members, back);
+        Assert.Equal(new byte[] { 1, 0x7F, 0 }, back); // format 1's members only
     }
 }
