@@ -230,8 +230,9 @@ public sealed partial class GeneratorDiagnosticTests
     }
 
     [Theory]
-    [InlineData("LibCper = \":Float\"", "'Count': libcper member 'count' has kind 'Float', not one of Int, Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid, MajorMinor, ColonHex, UntrustedOrEmpty")]
+    [InlineData("LibCper = \":Float\"", "'Count': libcper member 'count' has kind 'Float', not one of Int, Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid, MajorMinor, ColonHex, UntrustedOrEmpty, Bcd, Dict")]
     [InlineData("LibCper = \":Pair\"", "'Count': libcper member 'count' (Pair) needs LibCperNames")]
+    [InlineData("LibCper = \":Dict\"", "'Count': libcper member 'count' (Dict) needs LibCperNames")]
     [InlineData("LibCper = \":Int:8\"", "'Count': libcper member 'count': digits are for Hex only")]
     public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message)
     {

@@ -93,6 +93,7 @@ public class LibCperStreamedWriterTests
     [InlineData("cper/libcper/nvidia.cperhex", "Nvidia")]
     [InlineData("cper/libcper/nvidia_cmet_info.cperhex", "Nvidia")]
     [InlineData("cper/libcper/arm-ras.cperhex", "ArmRas")]
+    [InlineData("cper/libcper-behaviour/pcie-class-name.cperhex", "Pcie")] // a map: the version and device ID's nested members
     [InlineData("cper/libcper/ia32x64.cperhex", "Ia32x64Processor")]
     [InlineData("cper/libcper/nvidia_event_gpu_init.cperhex", "NvidiaEvent")]
     [InlineData("cper/libcper/nvidia_event_gpu_uce_ecc.cperhex", "NvidiaEvent")]

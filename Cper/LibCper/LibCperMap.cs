@@ -47,6 +47,10 @@ internal enum LcKind
     ColonHex,
     /// <summary><see cref="Untrusted"/> over the field's bytes the body holds, an empty string where it prints nothing (libcper <c>add_string</c> "" then <c>add_untrusted_string</c>; LibCperMap.Nvidia.cs).</summary>
     UntrustedOrEmpty,
+    /// <summary>A binary-coded decimal value as a JSON number (libcper <c>bcd_to_int</c>, <c>int_to_bcd</c>; LibCperMap.Kinds.cs).</summary>
+    Bcd,
+    /// <summary><c>{"raw": n, "value": name}</c>, no <c>value</c> past the table (libcper <c>add_dict</c>; LibCperMap.Kinds.cs).</summary>
+    Dict,
 }
 
 /// <summary>Writes a hand-written member (name and value) from the body.</summary>
@@ -481,6 +485,8 @@ internal sealed partial class LibCperMap : LibCperSection
                 case LcKind.MajorMinor: WriteMajorMinor(w, m, body); break;
                 case LcKind.ColonHex: WriteColonHex(w, m, body); break;
                 case LcKind.UntrustedOrEmpty: WriteUntrustedOrEmpty(w, m, body); break;
+                case LcKind.Bcd: w.WriteNumber(m.Encoded, FromBcd(m.Value(body), m.Width)); break;
+                case LcKind.Dict: WriteDict(w, m.Encoded, m.Value(body), m.Names!); break;
             }
         }
     }
@@ -549,6 +555,8 @@ internal sealed partial class LibCperMap : LibCperSection
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;
                 case LcKind.ColonHex: m.Store(body, ReadColonHex(n, m.Field!.Size)); break;
+                case LcKind.Bcd: m.Store(body, ToBcd(Lc.U(n), m.Width)); break;
+                case LcKind.Dict: m.Store(body, Lc.U(Lc.M(n, "raw"), m.Width)); break;
             }
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;
         }

@@ -18,7 +18,10 @@ namespace ApeiKit.Cper.LibCper;
 /// checks, in its order, bounded by the body; never <c>Unknown</c>, as in libcper, but an empty object for a node it does
 /// not read), then written straight into the <see cref="LcWriter"/> through the section's zero-copy views
 /// (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views), names encoded
-/// once, nothing allocated per record. Reading back goes through the model (<see cref="FromIrBody"/>).
+/// once, nothing allocated per record. The node header, the IP instance and PE IP type, the syndromes, the auxiliary
+/// data's version, the registers and the pairs' keys are members of the declarations (their <c>LibCper</c> lines; the
+/// registers' the layout's names), written with <see cref="LibCperMap.WriteMembers"/> and read back with
+/// <see cref="LibCperMap.ReadMembers"/> into the body's bytes, which the codec decodes (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArmRas : LibCperSection
 {
@@ -26,9 +29,12 @@ internal sealed class LcArmRas : LibCperSection
     public override Guid SectionType => Guid;
     public override string ReadableName => "ARM RAS";
     public override string ShortName => "ArmRas";
-    private static readonly string[] ComponentTypes = ["ProcessorErrorNode", "MemoryErrorNode", "SMMUErrorNode", "VendorDefinedErrorNode", "GICErrorNode", "PciExpressErrorNode", "ProxyErrorNode"];
-    private static readonly string[] InstanceFormats = ["PE", "SystemPhysicalAddress", "LocalAddressIdentifier", "SocSpecificIpIdentifier"];
-    private static readonly string[] TypeFormats = ["PE", "SMMU_IIDR", "GIC_IIDR", "PIDR"];
+    /// <summary>libcper's component type names (<c>componentType</c> in sections/cper-section-arm-ras.c), for <see cref="ArmRasSection.ComponentType"/>'s declaration.</summary>
+    internal static readonly LcNames ComponentTypes = LcNames.Libcper(["ProcessorErrorNode", "MemoryErrorNode", "SMMUErrorNode", "VendorDefinedErrorNode", "GICErrorNode", "PciExpressErrorNode", "ProxyErrorNode"]);
+    /// <summary>libcper's IP instance format names (<c>ipInstanceFormat</c>), for <see cref="ArmRasSection.IpInstanceFormat"/>'s declaration.</summary>
+    internal static readonly LcNames InstanceFormats = LcNames.Libcper(["PE", "SystemPhysicalAddress", "LocalAddressIdentifier", "SocSpecificIpIdentifier"]);
+    /// <summary>libcper's IP type format names (<c>ipTypeFormat</c>), for <see cref="ArmRasSection.IpTypeFormat"/>'s declaration.</summary>
+    internal static readonly LcNames TypeFormats = LcNames.Libcper(["PE", "SMMU_IIDR", "GIC_IIDR", "PIDR"]);
     private static readonly string[] Scopes = ["SystemPhysicalAddressSpace", "LocalAddressSpace"];
     private static readonly string[] Pidr = ["pidr3", "pidr2", "pidr1", "pidr0", "pidr7", "pidr6", "pidr5", "pidr4"];
 
@@ -42,30 +48,65 @@ internal sealed class LcArmRas : LibCperSection
         "errorRecordFeatureRegister", "errorRecordControlRegister", "errorRecordPrimaryStatusRegister", "errorRecordAddressRegister",
         "errorRecordMiscRegister0", "errorRecordMiscRegister1", "errorRecordMiscRegister2", "errorRecordMiscRegister3"), s_syndromeWithoutMisc23 = s_syndrome[..^2];
 
-    // [lc-audit M] member names from the layouts
-    private static JsonEncodedText E(string name) => JsonEncodedText.Encode(name);
+    // [lc-audit D] libcper's names of the parts no declaration names (the section, its arrays and objects)
+    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("ArmRas"), s_message = JsonEncodedText.Encode("ARM RAS error occured"),
+        s_syndromes = JsonEncodedText.Encode("errorSyndromes"), s_auxData = JsonEncodedText.Encode("auxData"), s_contexts = JsonEncodedText.Encode("contexts"),
+        s_flagsName = JsonEncodedText.Encode("flags"), s_scope = JsonEncodedText.Encode("addressSpaceIdentifierScope"),
+        s_asidName = JsonEncodedText.Encode(ArmRasContext.AddressSpaceIdentifierField.Json), s_registers = JsonEncodedText.Encode("registers"),
+        s_pairs = JsonEncodedText.Encode("keyValuePairs"), s_soc = JsonEncodedText.Encode("socSpecificIpIdentifier"),
+        s_value = JsonEncodedText.Encode(ArmRasKeyValuePair.ValueField.Json), s_mpamPartId = JsonEncodedText.Encode("mpamPartId");
 
-    private static readonly JsonEncodedText[] s_pidr = [.. Pidr.Select(E)];
-    private static readonly JsonEncodedText[][] s_instanceNames = [.. ArmRasSection.IpInstanceLayouts.Select(l => l.Fields.Where(f => f.Kind != FieldKind.Reserved).Select(f => E(f.Json)).ToArray())];
-    private static readonly JsonEncodedText[] s_peTypeNames = [.. ArmRasSection.PeIpTypeLayout.Fields.Select(f => E(f.Json))];
-    private static readonly JsonEncodedText s_shortName = E("ArmRas"), s_message = E("ARM RAS error occured"), s_revisionName = E("revision"),
-        s_componentTypeName = E("componentType"), s_count = E("errorSyndromeArrayNumEntries"), s_instanceFormatName = E("ipInstanceFormat"),
-        s_ipInstanceName = E("ipInstance"), s_soc = E("socSpecificIpIdentifier"), s_typeFormatName = E("ipTypeFormat"),
-        s_ipTypeName = E("ipType"), s_iidr = E("iidr"), s_aidr = E("aidr"), s_userDataName = E("userData"), s_syndromes = E("errorSyndromes"),
-        s_auxData = E("auxData"), s_version = E("version"), s_contexts = E("contexts"), s_flagsName = E("flags"), s_scope = E("addressSpaceIdentifierScope"),
-        s_asidName = E("addressSpaceIdentifier"), s_registers = E("registers"), s_addressName = E("address"), s_valueName = E("value"),
-        s_pairs = E("keyValuePairs"), s_keyName = E("key"), s_raw = E("raw"), s_mpamPartId = E("mpamPartId");
+    // [lc-audit Q] IP type one format off, the opaque IP instance, MPAM PARTID (compat "ARM RAS")
+    /// <summary>
+    /// ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1 as
+    /// two 32-bit registers and format 2 as eight PIDR bytes (its <c>gicIidr</c> and <c>pidr</c> unions, one format off),
+    /// and shows nothing for format 3: its reading of those bytes, here.
+    /// </summary>
+    private static readonly LcMember[][] s_ipTypes =
+    [
+        ArmRasPeIpType.LibCperMembers(),
+        [Lm.Hex("iidr", new FieldDef("iidr", "IIDR", 0, 4, FieldKind.Hex), 8), Lm.Hex("aidr", new FieldDef("aidr", "AIDR", 4, 4, FieldKind.Hex), 8)],
+        [.. Pidr.Select((n, i) => Lm.Hex(n, new FieldDef(n, n.ToUpperInvariant(), i, 1, FieldKind.Hex), 2))],
+    ];
 
-    /// <summary>libcper's <c>{"raw": v, "value": name}</c> (no name past its table).</summary>
-    private static void WriteDict(LcWriter w, JsonEncodedText name, ulong v, string[] names)
+    /// <summary>IP instance format 3: libcper prints a fixed text, not the bytes (a string, so the writer's encoder escapes it as the tree did).</summary>
+    private static readonly LcMember s_opaqueInstance = Lm.Quirk("socSpecificIpIdentifier", null, (w, _, _) => w.WriteString(s_soc, "<OpaqueData>"), (_, _) => 0);
+
+    /// <summary>
+    /// A key/value pair: the key (<see cref="ArmRasKeyValuePair"/>'s line), then libcper's one known key (MPAM PARTID,
+    /// DEN0085 Table 26) as <c>mpamPartId</c>, the low 16 bits, any other as <c>value</c> in hex. Read back, <c>value</c>
+    /// wins over <c>mpamPartId</c> when both are given.
+    /// </summary>
+    private static readonly LcMember[] s_pair =
+    [
+        .. ArmRasKeyValuePair.LibCperMembers(),
+        Lm.Quirk("mpamPartId", null, (w, p, _) => { if (IsMpam(p)) w.WriteNumber(s_mpamPartId, ArmRasKeyValuePair.ValueField.ReadValue(p) & 0xFFFF); }, (n, p) => Store(n, p)),
+        Lm.Quirk("value", null, (w, p, _) => { if (!IsMpam(p)) w.WriteHex(s_value, ArmRasKeyValuePair.ValueField.ReadValue(p), 16); }, (n, p) => Store(n, p)),
+    ];
+
+    private static bool IsMpam(ReadOnlySpan<byte> pair) => new Guid(pair.Slice(ArmRasKeyValuePair.KeyField.Offset, ArmRasKeyValuePair.KeyField.Size)) == MpamPartId;
+
+    private static ulong Store(JsonNode? n, Span<byte> pair)
     {
-        w.WriteStartObject(name);
-        w.WriteNumber(s_raw, v);
-        if (v < (ulong)names.Length) w.WriteString(s_valueName, names[v]);
-        w.WriteEndObject();
+        if (n is not null) ArmRasKeyValuePair.ValueField.WriteValue(pair, U(n));
+        return 0;
     }
 
-    // [lc-audit Q] libcper's node checks and empty-node message, IP type one format off, aux walk (compat "ARM RAS")
+    // [lc-audit D] libcper's member order over the declarations' members (arm_ras_add_fixed_fields), the registers' names the layout's
+    /// <summary>
+    /// The node header's members in libcper's order (<c>arm_ras_add_fixed_fields</c>): <see cref="ArmRasSection"/>'s
+    /// <c>LibCper</c> lines, the IP instance by its format (the instance layouts' lines) and the IP type by its format.
+    /// </summary>
+    private static readonly LcMember[] s_node = Lm.InOrder(ArmRasSection.LibCperMembers(), "revision", "componentType", "errorSyndromeArrayNumEntries", "ipInstanceFormat",
+        Lm.Variant("ipInstance", ArmRasSection.IpInstanceField, ArmRasSection.IpInstanceFormatField,
+            ArmRasPeInstance.LibCperMembers(), ArmRasSystemAddressInstance.LibCperMembers(), ArmRasLocalAddressInstance.LibCperMembers(), [s_opaqueInstance]),
+        "ipTypeFormat", Lm.Variant("ipType", ArmRasSection.IpTypeField, ArmRasSection.IpTypeFormatField, s_ipTypes), "userData");
+
+    /// <summary>The auxiliary data header's member (its version) and a register's (the layout's names, libcper's hex).</summary>
+    private static readonly LcMember[] s_auxHeader = ArmRasAuxiliaryData.LibCperMembers(),
+        s_register = [.. ArmRasSection.RegisterLayout.Fields.Select(f => Lm.Hex(f.Json, f))];
+
+    // [lc-audit Q] libcper's node checks and empty-node message, aux walk, address-space identifier for local scope (compat "ARM RAS")
     /// <summary>What libcper's <c>arm_ras_read_node</c> makes of the node, in its order of checks.</summary>
     private enum NodeReading : byte { Read, TooSmall, SyndromesOutOfRange, Revision, Offsets }
 
@@ -127,46 +168,7 @@ internal sealed class LcArmRas : LibCperSection
         w.WriteStartObject();
         w.WriteString(MessageName, s_message);
         w.WriteStartObject(s_shortName);
-        w.WriteNumber(s_revisionName, v.Revision);
-        WriteDict(w, s_componentTypeName, v.ComponentType, ComponentTypes);
-        w.WriteNumber(s_count, v.ErrorSyndromeCount);
-        ulong instanceFormat = v.IpInstanceFormat, typeFormat = v.IpTypeFormat;
-        WriteDict(w, s_instanceFormatName, instanceFormat, InstanceFormats);
-        w.WriteStartObject(s_ipInstanceName);
-        var ipInstance = v.IpInstance;
-        if (ArmRasSection.InstanceLayout(instanceFormat) is { } instanceLayout)
-        {
-            var names = s_instanceNames[instanceFormat];
-            int i = 0;
-            foreach (var f in instanceLayout.Fields)
-                if (f.Kind != FieldKind.Reserved) w.WriteHex(names[i++], f.ReadValue(ipInstance), 16);
-        }
-        if (instanceFormat == 3) w.WriteString(s_soc, "<OpaqueData>"); // a string, so the writer's encoder escapes it as the tree did
-        w.WriteEndObject();
-        WriteDict(w, s_typeFormatName, typeFormat, TypeFormats);
-        w.WriteStartObject(s_ipTypeName);
-        var ipType = v.IpType;
-        switch (typeFormat)
-        {
-            case 0:
-                ArmRasPeIpTypeView.TryRead(ipType, out var pe);
-                w.WriteHex(s_peTypeNames[0], pe.MidrEl1, 16);
-                w.WriteHex(s_peTypeNames[1], pe.RevidrEl1, 16);
-                w.WriteHex(s_peTypeNames[2], pe.AidrEl1, 16);
-                break;
-            // ApeiKit keeps IP type formats 1-3 as bytes (DEN0085: 1 SMMU IIDR, 2 GIC IIDR, 3 PIDR); libcper reads format 1
-            // as two 32-bit registers and format 2 as eight PIDR bytes, which is its reading of those bytes, done here.
-            case 1:
-                w.WriteHex(s_iidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType), 8);
-                w.WriteHex(s_aidr, BinaryPrimitives.ReadUInt32LittleEndian(ipType[4..]), 8);
-                break;
-            case 2:
-                for (int i = 0; i < s_pidr.Length; i++) w.WriteHex(s_pidr[i], ipType[i], 2);
-                break;
-        }
-        w.WriteEndObject();
-        var user = v.UserData;
-        if (PrintableLength(user) is int userLength and >= 0) w.WriteString(s_userDataName, user[..userLength]);
+        LibCperMap.WriteMembers(w, s_node, body, 0);
         w.WriteStartArray(s_syndromes);
         // The syndromes from their offset, 72 bytes each (ReadNode checked that they lie in the body).
         for (int i = 0, at = v.ErrorSyndromeOffset; i < syndromeCount; i++, at += ArmRasSection.SyndromeSize)
@@ -203,7 +205,7 @@ internal sealed class LcArmRas : LibCperSection
         if (h.Version != 1 || size > (uint)aux.Length || size < header || !pairOffsetValid || pairOffset < header) return;
         aux = aux[..(int)size];
         w.WriteStartObject(s_auxData);
-        w.WriteNumber(s_version, h.Version);
+        LibCperMap.WriteMembers(w, s_auxHeader, aux, 0);
         bool fit = true;
         for (int i = 0, pos = header; i < contexts; i++)
         {
@@ -229,8 +231,7 @@ internal sealed class LcArmRas : LibCperSection
                 foreach (var r in c.Registers)
                 {
                     w.WriteStartObject();
-                    w.WriteHex(s_addressName, r.Address, 16);
-                    w.WriteHex(s_valueName, r.Value, 16);
+                    LibCperMap.WriteMembers(w, s_register, r.Bytes, 0);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -242,12 +243,8 @@ internal sealed class LcArmRas : LibCperSection
                 w.WriteStartArray(s_pairs);
                 for (int i = 0; i < pairs; i++)
                 {
-                    var pair = ArmRasKeyValuePairView.Of(aux.Slice((int)pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
                     w.WriteStartObject();
-                    WriteGuid(w, s_keyName, pair.Key);
-                    // libcper's one known key (MPAM PARTID, DEN0085 Table 26): the low 16 bits as mpamPartId.
-                    if (pair.Key == MpamPartId) w.WriteNumber(s_mpamPartId, pair.Value & 0xFFFF);
-                    else w.WriteHex(s_valueName, pair.Value, 16);
+                    LibCperMap.WriteMembers(w, s_pair, aux.Slice((int)pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize), 0);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -259,64 +256,76 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>The MPAM PARTID key of an auxiliary key/value pair (Arm DEN0085 Table 26; libcper <c>EFI_ARM_RAS_KVP_UUID_MPAM_PARTID</c>).</summary>
     private static readonly Guid MpamPartId = new("ebb45182-fb03-4bf9-9aca-8613709fd789");
 
-    // [lc-audit M] read-back through the model
-    /// <inheritdoc/>
-    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
+    // [lc-audit Q] reading back: the parts laid out from the arrays, as libcper's reader does (compat "ARM RAS")
+    private static readonly FieldDef CountField = Lm.F(ArmRasSection.NodeLayout, "errorSyndromeCount"), SyndromeOffsetField = Lm.F(ArmRasSection.NodeLayout, "errorSyndromeOffset"),
+        AuxOffsetField = Lm.F(ArmRasSection.NodeLayout, "auxiliaryDataOffset"), ContextCountField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "contextCount"),
+        SizeField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "size"), PairOffsetField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "keyValuePairOffset"),
+        PairCountField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "keyValuePairCount");
 
-    /// <summary>The model libcper's JSON describes.</summary>
-    public static ArmRasSection FromIrModel(JsonObject o)
+    /// <summary>
+    /// libcper's JSON back into the body's bytes, which the codec decodes (<c>ir_section_arm_ras_to_cper</c>): the node's
+    /// members, the syndromes after it (their count the array's, not <c>errorSyndromeArrayNumEntries</c>), then the
+    /// auxiliary data when <c>auxData</c> is given (<see cref="ReadAux"/>). The count and offsets are the parts', as the
+    /// model writes them; an auxiliary data offset past 16 bits is refused.
+    /// </summary>
+    public override CperSectionBody FromIrBody(JsonObject ir)
     {
-        var m = new ArmRasSection
-        {
-            Revision = (uint)U(o["revision"], 32),
-            ComponentType = (byte)U(Lc.M(o["componentType"], "raw"), 8),
-            IpInstanceFormat = (byte)U(Lc.M(o["ipInstanceFormat"], "raw"), 8),
-            IpTypeFormat = (byte)U(Lc.M(o["ipTypeFormat"], "raw"), 8),
-        };
-        var inst = o["ipInstance"];
-        var instance = new byte[16];
-        if (m.IpInstanceLayout is { } il)
-            foreach (var f in il.Fields)
-                if (f.Kind != FieldKind.Reserved) f.WriteValue(instance, U(Lc.M(inst, f.Json)));
-        m.IpInstance = instance;
-        var type = o["ipType"];
-        var ipType = new byte[24];
-        switch (m.IpTypeFormat)
-        {
-            case 0: foreach (var f in ArmRasSection.PeIpTypeLayout.Fields) f.WriteValue(ipType, U(Lc.M(type, f.Json))); break;
-            case 1:
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType, (uint)U(Lc.M(type, "iidr"), 32));
-                BinaryPrimitives.WriteUInt32LittleEndian(ipType.AsSpan(4), (uint)U(Lc.M(type, "aidr"), 32));
-                break;
-            case 2: for (int i = 0; i < Pidr.Length; i++) ipType[i] = (byte)U(Lc.M(type, Pidr[i]), 8); break;
-        }
-        m.IpType = ipType;
-        var user = new byte[16];
-        var text = Str(o["userData"]) ?? "";
-        System.Text.Encoding.ASCII.GetBytes(text.AsSpan(0, Math.Min(text.Length, 15)), user.AsSpan(0, 15));
-        m.UserData = user;
-        foreach (var s in o["errorSyndromes"] as JsonArray ?? [])
-        {
-            var d = new ArmRasSyndrome();
-            // A null entry is a zero syndrome, anything else but an object an error (as Lc.M reads).
-            LibCperMap.ReadMembers(s is null ? [] : s as JsonObject ?? throw new Json.CperJsonException(s.GetPath(), $"expected an object (with \"errorRecordIndex\"), found {Show(s)}"), s_syndrome, d.Bytes);
-            m.Syndromes.Add(d);
-        }
-        if (o["auxData"] is JsonObject aux)
-        {
-            var a = new ArmRasAuxiliaryData { Version = (byte)U(aux["version"], 8) };
-            foreach (var c in aux["contexts"] as JsonArray ?? [])
-            {
-                bool local = Str(Lc.M(Lc.M(c, "flags"), "addressSpaceIdentifierScope")) == Scopes[1];
-                var ctx = new ArmRasContext { Flags = local ? (ushort)1 : (ushort)0 };
-                if (local) ctx.AddressSpaceIdentifier = (ushort)U(Lc.M(c, "addressSpaceIdentifier"), 16);
-                foreach (var r in Lc.M(c, "registers") as JsonArray ?? []) ctx.Registers.Add((U(Lc.M(r, "address")), U(Lc.M(r, "value"))));
-                a.Contexts.Add(ctx);
-            }
-            foreach (var p in aux["keyValuePairs"] as JsonArray ?? [])
-                a.Pairs.Add((GuidFrom(Lc.M(p, "key")), Lc.M(p, "value") is JsonNode v ? U(v) : U(Lc.M(p, "mpamPartId"))));
-            m.AuxiliaryData = a;
-        }
-        return m;
+        const int node = ArmRasSection.NodeSize, syndrome = ArmRasSection.SyndromeSize;
+        var syndromes = ir["errorSyndromes"] as JsonArray ?? [];
+        var aux = ir["auxData"] is JsonObject a ? ReadAux(a) : null;
+        long auxAt = node + (long)syndromes.Count * syndrome;
+        if (aux is not null && auxAt > ushort.MaxValue)
+            throw new Json.CperJsonException(syndromes.GetPath(), $"expected at most {(ushort.MaxValue - node) / syndrome} syndromes before the auxiliary data (its offset is 16-bit), found {syndromes.Count}");
+        var body = new byte[auxAt + (aux?.Length ?? 0)];
+        LibCperMap.ReadMembers(ir, s_node, body);
+        CountField.WriteValue(body, (ulong)syndromes.Count);
+        SyndromeOffsetField.WriteValue(body, node);
+        AuxOffsetField.WriteValue(body, aux is null ? 0 : (ulong)auxAt);
+        // A null entry is a zero syndrome, anything else but an object an error.
+        for (int i = 0; i < syndromes.Count; i++)
+            LibCperMap.ReadMembers(LibCperMap.ObjectOf(syndromes[i], "a syndrome"), s_syndrome, body.AsSpan(node + i * syndrome, syndrome));
+        aux?.CopyTo(body, auxAt);
+        return ArmRasSection.Decode(body);
     }
+
+    /// <summary>
+    /// The auxiliary data's bytes (<c>arm_ras_build_aux_blob</c>): the header's members, the contexts one after the other
+    /// (each its header, with the identifier only for local scope, and its registers), then the pairs; the counts, size,
+    /// lengths and pair offset the parts'. A count past its 16-bit field is refused.
+    /// </summary>
+    private static byte[] ReadAux(JsonObject a)
+    {
+        const int header = ArmRasSection.AuxiliaryHeaderSize, contextHeader = ArmRasSection.ContextHeaderSize, register = ArmRasSection.RegisterSize;
+        var contexts = Counted(a["contexts"] as JsonArray ?? []);
+        var pairs = Counted(a["keyValuePairs"] as JsonArray ?? []);
+        var registers = contexts.Select(c => Counted(M(c, "registers") as JsonArray ?? [])).ToArray();
+        int pairOffset = header + registers.Sum(r => contextHeader + r.Count * register);
+        var aux = new byte[pairOffset + pairs.Count * ArmRasSection.PairSize];
+        LibCperMap.ReadMembers(a, s_auxHeader, aux);
+        ContextCountField.WriteValue(aux, (ulong)contexts.Count);
+        SizeField.WriteValue(aux, (ulong)aux.Length);
+        PairOffsetField.WriteValue(aux, (ulong)pairOffset);
+        PairCountField.WriteValue(aux, (ulong)pairs.Count);
+        for (int i = 0, at = header; i < contexts.Count; i++)
+        {
+            var c = aux.AsSpan(at, contextHeader + registers[i].Count * register);
+            ArmRasContext.LengthField.WriteValue(c, (ulong)c.Length);
+            ArmRasContext.RegisterCountField.WriteValue(c, (ulong)registers[i].Count);
+            if (Str(M(M(contexts[i], "flags"), "addressSpaceIdentifierScope")) == Scopes[1])
+            {
+                ArmRasContext.FlagsField.WriteValue(c, 1);
+                ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(M(contexts[i], "addressSpaceIdentifier"), 16));
+            }
+            for (int j = 0; j < registers[i].Count; j++)
+                LibCperMap.ReadMembers(LibCperMap.ObjectOf(registers[i][j], "a register"), s_register, c.Slice(contextHeader + j * register, register));
+            at += c.Length;
+        }
+        for (int i = 0; i < pairs.Count; i++)
+            LibCperMap.ReadMembers(LibCperMap.ObjectOf(pairs[i], "a key/value pair"), s_pair, aux.AsSpan(pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
+        return aux;
+    }
+
+    /// <summary>An array whose count fits its 16-bit field (contexts, registers, pairs), else refused with its path.</summary>
+    private static JsonArray Counted(JsonArray array)
+        => array.Count <= ushort.MaxValue ? array : throw new Json.CperJsonException(array.GetPath(), $"expected at most {ushort.MaxValue} entries (a 16-bit count), found {array.Count}");
 }

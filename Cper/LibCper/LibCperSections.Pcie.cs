@@ -14,9 +14,10 @@ namespace ApeiKit.Cper.LibCper;
 /// from bits 25-29 (PCIe: 27-31). Compatibility mode reproduces both; docs/libcper-compat.md lists them.
 /// </summary>
 /// <remarks>
-/// A member map (<see cref="LibCperMap"/>, <see cref="Map"/>): the header's members (port type, command/status, serial
-/// number, bridge control/status) come from <see cref="PcieErrorSection"/>'s <c>LibCper</c> lines; the BCD version, the
-/// device ID (libcper's class name and low-byte hex twins) and the two register blocks are members written here. The
+/// A member map (<see cref="LibCperMap"/>, <see cref="Map"/>): the header's members (port type, the BCD version,
+/// command/status, serial number, bridge control/status) come from <see cref="PcieErrorSection"/>'s <c>LibCper</c> lines,
+/// the device ID's from <see cref="PcieDeviceId"/>'s (libcper's class name and low-byte hex twins placed among them
+/// here; read back from its numbers); the two register blocks are members written here. The
 /// registers are tables (<see cref="Group"/>: a register at an offset of <see cref="PcieErrorSection.CapabilityLayout"/>
 /// or <see cref="PcieErrorSection.AerLayout"/>, and libcper's members over its bits), written straight into the
 /// <see cref="LcWriter"/>; nothing is allocated per record. Only the length (208 bytes, N.2.7) refuses a body, checked
@@ -45,6 +46,19 @@ internal static class LcPcie
     /// <summary>One libcper register object: <see cref="Size"/> bytes at <see cref="Offset"/> of the block, little-endian.</summary>
     private sealed record Group(JsonEncodedText Name, int Offset, int Size, R[] Members);
 
+    private static JsonEncodedText[] Enc(params string[] names) => [.. names.Select(n => JsonEncodedText.Encode(n))];
+    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
+    private static R I(string name, int lo, int width) => new(N(name), lo, width, K.Int);
+    private static R B(string name, int bit) => new(N(name), bit, 1, K.Bool);
+    private static R Raw(string name, int lo, int width) => new(N(name), lo, width, K.Raw);
+    private static R D(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Dict, names);
+    private static R E(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Enum2, names);
+
+    // ---- The section's own fields (N.2.7, PcieErrorSection.LayoutDef; the device ID, PcieErrorSection.DeviceIdLayout). ----
+    private static readonly StructDef Layout = PcieErrorSection.LayoutDef;
+    private static readonly FieldDef DeviceIdField = Lm.F(Layout, "deviceId"), CapabilityField = Lm.F(Layout, "capabilityStructure"), AerField = Lm.F(Layout, "aerInfo");
+    private static readonly JsonEncodedText s_data = N("data"), s_raw = N("raw"), s_value = N("value");
+
     // [lc-audit D] libcper's port type and register value names
     /// <summary>libcper's port type names (<c>sections/cper-section-pcie.c</c>), named by <see cref="PcieErrorSection.PortType"/>'s declaration.</summary>
     internal static readonly LcNames PortTypes = LcNames.Libcper(
@@ -58,37 +72,6 @@ internal static class LcPcie
     private static readonly JsonEncodedText[] Enabled = Enc("Disabled", "Enabled");
     private static readonly JsonEncodedText[] Passing = Enc("Failed", "Passing");
     private static readonly JsonEncodedText[] Severity = Enc("NonFatal", "Fatal");
-
-    // [lc-audit M] register-table helpers, field lookups and member names
-    private static JsonEncodedText[] Enc(params string[] names) => [.. names.Select(n => JsonEncodedText.Encode(n))];
-    private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
-    private static R I(string name, int lo, int width) => new(N(name), lo, width, K.Int);
-    private static R B(string name, int bit) => new(N(name), bit, 1, K.Bool);
-    private static R Raw(string name, int lo, int width) => new(N(name), lo, width, K.Raw);
-    private static R D(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Dict, names);
-    private static R E(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Enum2, names);
-
-    // ---- The section's own fields (N.2.7, PcieErrorSection.LayoutDef; the device ID, PcieErrorSection.DeviceIdLayout). ----
-    private static readonly StructDef Layout = PcieErrorSection.LayoutDef;
-    private static readonly FieldDef PortTypeField = Lm.F(Layout, "portType"), VersionField = Lm.F(Layout, "version"),
-        CommandField = Lm.F(Layout, "command"), StatusField = Lm.F(Layout, "status"), DeviceIdField = Lm.F(Layout, "deviceId"),
-        SerialField = Lm.F(Layout, "deviceSerialNumber"), SecondaryStatusField = Lm.F(Layout, "secondaryStatus"),
-        BridgeControlField = Lm.F(Layout, "bridgeControl"), CapabilityField = Lm.F(Layout, "capabilityStructure"), AerField = Lm.F(Layout, "aerInfo");
-    private static readonly StructDef Id = PcieErrorSection.DeviceIdLayout;
-    private static readonly FieldDef VendorIdField = Lm.F(Id, "vendorId"), DevIdField = Lm.F(Id, "deviceId"), ClassCodeField = Lm.F(Id, "classCode"),
-        FunctionField = Lm.F(Id, "functionNumber"), DeviceField = Lm.F(Id, "deviceNumber"), SegmentField = Lm.F(Id, "segmentNumber"),
-        BusField = Lm.F(Id, "primaryBusNumber"), SecondaryBusField = Lm.F(Id, "secondaryBusNumber"), SlotField = Lm.F(Id, "slot");
-    private static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
-
-    private static readonly JsonEncodedText s_version = N("version"), s_minor = N("minor"), s_major = N("major"), s_deviceIdObject = N("deviceID"),
-        s_capabilityStructure = N("capabilityStructure"), s_aerInfo = N("aerInfo"), s_data = N("data"), s_raw = N("raw"), s_value = N("value");
-    private static readonly JsonEncodedText s_class = N("class");
-    private static readonly JsonEncodedText s_deviceIdHex = N("deviceID_Hex"), s_vendorIdHex = N("vendorID_Hex"), s_classCodeHex = N("classCode_Hex"),
-        s_functionHex = N("functionNumber_Hex"), s_deviceHex = N("deviceNumber_Hex"), s_segmentHex = N("segmentNumber_Hex"),
-        s_busHex = N("primaryOrDeviceBusNumber_Hex"), s_secondaryBusHex = N("secondaryBusNumber_Hex"), s_slotHex = N("slotNumber_Hex"),
-        s_deviceIdNum = N("deviceID"), s_vendorIdNum = N("vendorID"), s_classCodeNum = N("classCode"), s_functionNum = N("functionNumber"),
-        s_deviceNum = N("deviceNumber"), s_segmentNum = N("segmentNumber"), s_busNum = N("primaryOrDeviceBusNumber"),
-        s_secondaryBusNum = N("secondaryBusNumber"), s_slotNum = N("slotNumber");
 
     // [lc-audit D] libcper's members over the capability register bits (its snake_case names; the model declares whole registers)
     // ---- The capability structure (PCI Express Base 4.0 section 7.5.3), libcper's members in libcper's order. ----
@@ -222,30 +205,12 @@ internal static class LcPcie
         Aer("error_source_id", "errorSourceId", I("err_cor_source_identification", 0, 16), I("err_fatal_nonfatal_source_identification", 16, 16)),
     ];
 
-    // [lc-audit M] the BCD version (a converter kind the generator could give)
-    private static int Bcd(ulong b) => (int)(((b >> 4) & 0xF) * 10 + (b & 0xF));
-    private static uint ToBcd(ulong x) => (uint)(((x / 10) % 10) << 4 | (x % 10));
-
-    /// <summary>The PCIe version: minor in bits 0-7, major in bits 8-15, BCD (UEFI 2.10 Table N-35), as two numbers.</summary>
-    private static void WriteVersion(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
-    {
-        ulong version = VersionField.ReadValue(body);
-        w.WriteStartObject(s_version);
-        w.WriteNumber(s_minor, Bcd(version & 0xFF));
-        w.WriteNumber(s_major, Bcd((version >> 8) & 0xFF));
-        w.WriteEndObject();
-    }
-
-    private static ulong ReadVersion(JsonNode? n, Span<byte> body)
-    {
-        VersionField.WriteValue(body, ToBcd(U(M(n, "minor"))) | ToBcd(U(M(n, "major"))) << 8);
-        return 0;
-    }
-
     // [lc-audit E] a register block: base64 and the register tables, read back from the base64
     /// <summary>A register block (capability structure, AER info): its bytes as base64, then the registers libcper decodes.</summary>
-    private static LcMember Block(FieldDef field, JsonEncodedText name, LcCheck? v2, params Group[][] groups)
-        => Lm.Quirk(name.Value, field, (w, body, _) =>
+    private static LcMember Block(FieldDef field, LcCheck? v2, params Group[][] groups)
+    {
+        var name = N(field.Json); // libcper's name is the declaration's
+        return Lm.Quirk(field.Json, field, (w, body, _) =>
         {
             var c = body.Slice(field.Offset, field.Size);
             w.WriteStartObject(name);
@@ -260,56 +225,44 @@ internal static class LcPcie
             d.AsSpan(0, Math.Min(field.Size, d.Length)).CopyTo(body.Slice(field.Offset, field.Size));
             return 0;
         });
+    }
+
+    // [lc-audit Q] device ID: class name first, _Hex of the low byte (compat "PCI Express" rows)
+    private static readonly FieldDef ClassCodeField = Lm.F(PcieErrorSection.DeviceIdLayout, "classCode"), SegmentField = Lm.F(PcieErrorSection.DeviceIdLayout, "segmentNumber"),
+        SlotField = Lm.F(PcieErrorSection.DeviceIdLayout, "slot");
+    private static readonly BitFieldDef SlotNumber = SlotField.BitFields!.Single(b => b.Json == "slotNumber");
+    private static readonly JsonEncodedText s_class = N("class"), s_segmentHex = N("segmentNumber_Hex"), s_slotHex = N("slotNumber_Hex");
+
+    /// <summary>
+    /// The device ID's members (<see cref="PcieDeviceId"/>'s <c>LibCper</c> lines) in libcper's order: the class name first
+    /// when libcper's class-code table has it (sections/cper-section-pcie.c:360-369), the <c>_Hex</c> twins, then the
+    /// numbers. libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
+    /// whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal members
+    /// beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
+    /// </summary>
+    private static readonly LcMember[] s_deviceId = Lm.InOrder(PcieDeviceId.LibCperMembers(),
+        Lm.Quirk("class", null, (w, id, _) => { if (LcPciClassCodes.TryGetName(ClassCodeField.ReadValue(id), out var name)) w.WriteString(s_class, name); }, (_, _) => 0),
+        "deviceID_Hex", "vendorID_Hex", "classCode_Hex", "functionNumber_Hex", "deviceNumber_Hex",
+        Lm.Quirk("segmentNumber_Hex", null, (w, id, _) => w.WriteHex(s_segmentHex, SegmentField.ReadValue(id) & 0xFF, 2), (_, _) => 0),
+        "primaryOrDeviceBusNumber_Hex", "secondaryBusNumber_Hex",
+        Lm.Quirk("slotNumber_Hex", null, (w, id, _) => w.WriteHex(s_slotHex, SlotNumber.Extract(SlotField.ReadValue(id)) & 0xFF, 2), (_, _) => 0),
+        "deviceID", "vendorID", "classCode", "functionNumber", "deviceNumber", "segmentNumber", "primaryOrDeviceBusNumber", "secondaryBusNumber", "slotNumber");
+
+    /// <summary>What libcper's reader takes back: the numbers (the <c>_Hex</c> twins and <c>class</c> are not read).</summary>
+    private static readonly LcMember[] s_deviceIdRead = [.. s_deviceId.Where(m => m.Kind == LcKind.Int)];
 
     // [lc-audit D] registration and libcper's member order; header members from PcieErrorSection's LibCper lines
     /// <summary>
     /// PCI Express error section (UEFI 2.10 N.2.7; libcper <c>sections/cper-section-pcie.c</c>), in libcper's order: the
-    /// declaration's members and the four written here; the capability registers from version 2 only when the capability
+    /// declaration's members, the device ID and the two register blocks; the capability registers from version 2 only when the capability
     /// version (bits 0-3 of PCI Express Capabilities) is at least 2.
     /// </summary>
     public static LibCperMap Map { get; } = new(PcieErrorSection.Codec, "PCIe", "Pcie", Layout, 0,
-        Lm.InOrder(PcieErrorSection.LibCperMembers(), "portType", Lm.Quirk("version", VersionField, WriteVersion, ReadVersion), "commandStatus",
-            Lm.Quirk("deviceID", DeviceIdField, (w, body, _) => WriteDeviceId(w, body.Slice(DeviceIdField.Offset, DeviceIdField.Size)), ReadDeviceId),
+        Lm.InOrder(PcieErrorSection.LibCperMembers(), "portType", "version", "commandStatus", Lm.Nested("deviceID", DeviceIdField, s_deviceId, s_deviceIdRead),
             "deviceSerialNumber", "bridgeControlStatus",
-            Block(CapabilityField, s_capabilityStructure, c => (CapabilitiesRegister.ReadValue(c) & 0xF) >= 2, s_capability, s_capabilityV2),
-            Block(AerField, s_aerInfo, null, s_aer)))
+            Block(CapabilityField, c => (CapabilitiesRegister.ReadValue(c) & 0xF) >= 2, s_capability, s_capabilityV2),
+            Block(AerField, null, s_aer)))
     { Message = "A PCIe Error occurred" };
-
-    // [lc-audit Q] device ID: class name first, _Hex of the low byte (compat "PCI Express" rows)
-    /// <summary>
-    /// libcper prints segmentNumber_Hex and slotNumber_Hex through add_int_hex_8 (sections/cper-section-pcie.c:379-386),
-    /// whose UINT8 parameter keeps the low byte of the 16-bit segment and 13-bit slot: reproduced here (the decimal
-    /// members beside them, which libcper reads back, carry the whole value). docs/libcper-compat.md.
-    /// </summary>
-    private static void WriteDeviceId(LcWriter w, ReadOnlySpan<byte> id)
-    {
-        ulong deviceId = DevIdField.ReadValue(id), vendorId = VendorIdField.ReadValue(id), classCode = ClassCodeField.ReadValue(id),
-            function = FunctionField.ReadValue(id), device = DeviceField.ReadValue(id), segment = SegmentField.ReadValue(id),
-            bus = BusField.ReadValue(id), secondaryBus = SecondaryBusField.ReadValue(id), slot = SlotNumber.Extract(SlotField.ReadValue(id));
-        w.WriteStartObject(s_deviceIdObject);
-        // libcper names the class code first when its table has it (sections/cper-section-pcie.c:360-369).
-        if (LcPciClassCodes.TryGetName(classCode, out var className)) w.WriteString(s_class, className);
-        w.WriteHex(s_deviceIdHex, deviceId, 4);
-        w.WriteHex(s_vendorIdHex, vendorId, 4);
-        w.WriteHex(s_classCodeHex, classCode, 6);
-        w.WriteHex(s_functionHex, function, 2);
-        w.WriteHex(s_deviceHex, device, 2);
-        w.WriteHex(s_segmentHex, segment & 0xFF, 2);
-        w.WriteHex(s_busHex, bus, 2);
-        w.WriteHex(s_secondaryBusHex, secondaryBus, 2);
-        w.WriteHex(s_slotHex, slot & 0xFF, 2);
-        w.WriteNumber(s_deviceIdNum, deviceId);
-        w.WriteNumber(s_vendorIdNum, vendorId);
-        w.WriteNumber(s_classCodeNum, classCode);
-        w.WriteNumber(s_functionNum, function);
-        w.WriteNumber(s_deviceNum, device);
-        w.WriteNumber(s_segmentNum, segment);
-        w.WriteNumber(s_busNum, bus);
-        w.WriteNumber(s_secondaryBusNum, secondaryBus);
-        w.WriteNumber(s_slotNum, slot);
-        w.WriteEndObject();
-    }
-
 
     // [lc-audit E] the register-table writer (PCIe's registers)
     private static void WriteGroups(LcWriter w, Group[] groups, ReadOnlySpan<byte> block)
@@ -343,22 +296,5 @@ internal static class LcPcie
             }
             w.WriteEndObject();
         }
-    }
-
-    // [lc-audit M] the device ID read back field by field (what a reader over the declared block would do)
-    /// <summary>The device ID back into its block (libcper's reader takes the decimal members; the <c>_Hex</c> twins and <c>class</c> are ignored).</summary>
-    private static ulong ReadDeviceId(JsonNode? n, Span<byte> body)
-    {
-        var id = body.Slice(DeviceIdField.Offset, DeviceIdField.Size);
-        VendorIdField.WriteValue(id, U(M(n, "vendorID"), 16));
-        DevIdField.WriteValue(id, U(M(n, "deviceID"), 16));
-        ClassCodeField.WriteValue(id, U(M(n, "classCode"), 32) & 0xFFFFFF);
-        FunctionField.WriteValue(id, U(M(n, "functionNumber"), 8));
-        DeviceField.WriteValue(id, U(M(n, "deviceNumber"), 8));
-        SegmentField.WriteValue(id, U(M(n, "segmentNumber"), 16));
-        BusField.WriteValue(id, U(M(n, "primaryOrDeviceBusNumber"), 8));
-        SecondaryBusField.WriteValue(id, U(M(n, "secondaryBusNumber"), 8));
-        SlotField.WriteValue(id, SlotNumber.Insert(SlotField.ReadValue(id), U(M(n, "slotNumber"), 16)));
-        return 0;
     }
 }

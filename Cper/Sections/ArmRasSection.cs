@@ -64,16 +64,16 @@ public sealed partial class ArmRasSection : CperSectionBody
     // once, and walked by hand over their declared statics.
 
     /// <summary>Revision (libcper reads revision 1).</summary>
-    [Field(0, 4, FieldKind.UInt)] public partial uint Revision { get; set; }
+    [Field(0, 4, FieldKind.UInt, LibCper = "")] public partial uint Revision { get; set; }
     /// <summary>Component type (see <see cref="ComponentTypes"/>).</summary>
-    [Field(4, 1, FieldKind.Enum, Names = nameof(ComponentTypes))] public partial byte ComponentType { get; set; }
-    [Field(8, 4, FieldKind.UInt, Label = "Error syndrome array entries")] private partial uint ErrorSyndromeCount { get; }
+    [Field(4, 1, FieldKind.Enum, Names = nameof(ComponentTypes), LibCper = ":Dict", LibCperNames = "LibCper.LcArmRas.ComponentTypes")] public partial byte ComponentType { get; set; }
+    [Field(8, 4, FieldKind.UInt, Label = "Error syndrome array entries", LibCper = "errorSyndromeArrayNumEntries")] private partial uint ErrorSyndromeCount { get; }
     [Field(12, 2, FieldKind.UInt, Label = "Error syndrome array offset", Unit = "bytes")] private partial ushort ErrorSyndromeOffset { get; }
     [Field(14, 2, FieldKind.UInt, Label = "Auxiliary data offset (0: none)", Unit = "bytes")] private partial ushort AuxiliaryDataOffset { get; }
     /// <summary>IP instance format (see <see cref="InstanceFormats"/>).</summary>
-    [Field(16, 1, FieldKind.Enum, Names = nameof(InstanceFormats), Label = "IP instance format")] public partial byte IpInstanceFormat { get; set; }
+    [Field(16, 1, FieldKind.Enum, Names = nameof(InstanceFormats), Label = "IP instance format", LibCper = ":Dict", LibCperNames = "LibCper.LcArmRas.InstanceFormats")] public partial byte IpInstanceFormat { get; set; }
     /// <summary>IP type format (see <see cref="TypeFormats"/>).</summary>
-    [Field(17, 1, FieldKind.Enum, Names = nameof(TypeFormats), Label = "IP type format")] public partial byte IpTypeFormat { get; set; }
+    [Field(17, 1, FieldKind.Enum, Names = nameof(TypeFormats), Label = "IP type format", LibCper = ":Dict", LibCperNames = "LibCper.LcArmRas.TypeFormats")] public partial byte IpTypeFormat { get; set; }
     /// <summary>The 16 IP instance bytes (see <see cref="IpInstanceLayouts"/>).</summary>
     [Field(24, 16, FieldKind.Bytes, Label = "IP instance")]
     public byte[] IpInstance { get => GetBytes(IpInstanceField); set => SetBytes(IpInstanceField, value); }
@@ -81,7 +81,7 @@ public sealed partial class ArmRasSection : CperSectionBody
     [Field(40, 24, FieldKind.Bytes, Label = "IP type")]
     public byte[] IpType { get => GetBytes(IpTypeField); set => SetBytes(IpTypeField, value); }
     /// <summary>The 16 user data bytes (ASCII, NUL padded).</summary>
-    [Field(64, 16, FieldKind.Ascii, Label = "User data")]
+    [Field(64, 16, FieldKind.Ascii, Label = "User data", LibCper = ":Untrusted")]
     public byte[] UserData { get => GetBytes(UserDataField); set => SetBytes(UserDataField, value); }
 
     private ulong Get(FieldDef field) => field.ReadValue(_node);
@@ -346,7 +346,7 @@ public sealed partial class ArmRasPeInstance : DeclaredBlock
     public ArmRasPeInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>MPIDR_EL1 of the PE.</summary>
-    [Field(0, 8, FieldKind.Hex, Label = "MPIDR_EL1")] public partial ulong MpidrEl1 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "MPIDR_EL1", LibCper = ":Hex")] public partial ulong MpidrEl1 { get; }
 }
 
 /// <summary>
@@ -361,7 +361,7 @@ public sealed partial class ArmRasSystemAddressInstance : DeclaredBlock
     public ArmRasSystemAddressInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>System physical address.</summary>
-    [Field(0, 8, FieldKind.Hex)] public partial ulong SystemPhysicalAddress { get; }
+    [Field(0, 8, FieldKind.Hex, LibCper = ":Hex")] public partial ulong SystemPhysicalAddress { get; }
 }
 
 /// <summary>
@@ -375,9 +375,9 @@ public sealed partial class ArmRasLocalAddressInstance : DeclaredBlock
     public ArmRasLocalAddressInstance(ReadOnlySpan<byte> bytes) : base(bytes, 16) { }
 
     /// <summary>Local address identifier.</summary>
-    [Field(0, 8, FieldKind.Hex)] public partial ulong LocalAddressIdentifier { get; }
+    [Field(0, 8, FieldKind.Hex, LibCper = ":Hex")] public partial ulong LocalAddressIdentifier { get; }
     /// <summary>Base address.</summary>
-    [Field(8, 8, FieldKind.Hex)] public partial ulong BaseAddress { get; }
+    [Field(8, 8, FieldKind.Hex, LibCper = ":Hex")] public partial ulong BaseAddress { get; }
 }
 
 /// <summary>
@@ -391,11 +391,11 @@ public sealed partial class ArmRasPeIpType : DeclaredBlock
     public ArmRasPeIpType(ReadOnlySpan<byte> bytes) : base(bytes, 24) { }
 
     /// <summary>MIDR_EL1.</summary>
-    [Field(0, 8, FieldKind.Hex, Label = "MIDR_EL1")] public partial ulong MidrEl1 { get; }
+    [Field(0, 8, FieldKind.Hex, Label = "MIDR_EL1", LibCper = ":Hex")] public partial ulong MidrEl1 { get; }
     /// <summary>REVIDR_EL1.</summary>
-    [Field(8, 8, FieldKind.Hex, Label = "REVIDR_EL1")] public partial ulong RevidrEl1 { get; }
+    [Field(8, 8, FieldKind.Hex, Label = "REVIDR_EL1", LibCper = ":Hex")] public partial ulong RevidrEl1 { get; }
     /// <summary>AIDR_EL1.</summary>
-    [Field(16, 8, FieldKind.Hex, Label = "AIDR_EL1")] public partial ulong AidrEl1 { get; }
+    [Field(16, 8, FieldKind.Hex, Label = "AIDR_EL1", LibCper = ":Hex")] public partial ulong AidrEl1 { get; }
 }
 
 /// <summary>
@@ -455,7 +455,7 @@ public sealed partial class ArmRasAuxiliaryData
     private readonly byte[] _header = new byte[ArmRasSection.AuxiliaryHeaderSize];
 
     /// <summary>Version (libcper reads version 1).</summary>
-    [Field(0, 1, FieldKind.UInt)] public partial byte Version { get; set; }
+    [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
     // The counts, size and offset are written from the parts on encode.
     [Field(2, 2, FieldKind.UInt, Label = "Address-space context entries")] private partial ushort ContextCount { get; }
     [Field(4, 4, FieldKind.UInt, Json = "size", Label = "Auxiliary data size", Unit = "bytes")] private partial uint DeclaredSize { get; }
@@ -730,7 +730,7 @@ public sealed partial class ArmRasKeyValuePair : DeclaredBlock
     public ArmRasKeyValuePair(ReadOnlySpan<byte> bytes) : base(bytes, ArmRasSection.PairSize) { }
 
     /// <summary>Key (a GUID; its name shown where it is a known section type).</summary>
-    [Field(0, 16, FieldKind.Guid, Guids = "CperGuids.SectionName")] public partial Guid Key { get; }
+    [Field(0, 16, FieldKind.Guid, Guids = "CperGuids.SectionName", LibCper = ":Uuid")] public partial Guid Key { get; }
     /// <summary>Value.</summary>
     [Field(16, 8, FieldKind.Hex)] public partial ulong Value { get; }
 }

@@ -65,9 +65,9 @@ public sealed partial class PcieErrorSection : FixedSectionBody
     /// <summary>Port type (see <see cref="PortTypes"/>).</summary>
     [Field(8, 4, FieldKind.Enum, ValidBit = 0, Names = nameof(PortTypes), LibCper = "", LibCperNames = "LibCper.LcPcie.PortTypes")] public partial uint PortType { get; set; }
     /// <summary>PCI Express version: minor in bits 0-7, major in bits 8-15 (BCD).</summary>
-    [Field(12, 4, FieldKind.Bits, ValidBit = 1, Label = "PCI Express version")]
-    [Bit("minor", 0, 8, Label = "Minor (BCD)", IsBcd = true)]
-    [Bit("major", 8, 8, Label = "Major (BCD)", IsBcd = true)]
+    [Field(12, 4, FieldKind.Bits, ValidBit = 1, Label = "PCI Express version", LibCperObject = "version")]
+    [Bit("minor", 0, 8, Label = "Minor (BCD)", IsBcd = true, LibCper = ":Bcd")]
+    [Bit("major", 8, 8, Label = "Major (BCD)", IsBcd = true, LibCper = ":Bcd")]
     public partial uint Version { get; set; }
     /// <summary>PCI command register.</summary>
     [Field(16, 2, FieldKind.Flags, ValidBit = 2, ValidationName = "commandStatus", Flags = nameof(s_command), Label = "Command register", LibCper = "commandRegister", LibCperObject = "commandStatus")] public partial ushort Command { get; set; }
@@ -275,24 +275,24 @@ public sealed partial class PcieDeviceId : DeclaredBlock
     // The declaration: one line per register; statics, LayoutDef (with its parent validation bit) and the view are generated.
 
     /// <summary>Vendor ID.</summary>
-    [Field(0, 2, FieldKind.Hex)] public partial ushort VendorId { get; }
+    [Field(0, 2, FieldKind.Hex, LibCper = "vendorID_Hex:Hex:4; vendorID")] public partial ushort VendorId { get; }
     /// <summary>Device ID.</summary>
-    [Field(2, 2, FieldKind.Hex)] public partial ushort DeviceId { get; }
+    [Field(2, 2, FieldKind.Hex, LibCper = "deviceID_Hex:Hex:4; deviceID")] public partial ushort DeviceId { get; }
     /// <summary>24-bit class code.</summary>
-    [Field(4, 3, FieldKind.Hex)] public partial uint ClassCode { get; }
+    [Field(4, 3, FieldKind.Hex, LibCper = "classCode_Hex:Hex:6; classCode")] public partial uint ClassCode { get; }
     /// <summary>Function number.</summary>
-    [Field(7, 1, FieldKind.UInt)] public partial byte FunctionNumber { get; }
+    [Field(7, 1, FieldKind.UInt, LibCper = "functionNumber_Hex:Hex:2; functionNumber")] public partial byte FunctionNumber { get; }
     /// <summary>Device number.</summary>
-    [Field(8, 1, FieldKind.UInt)] public partial byte DeviceNumber { get; }
+    [Field(8, 1, FieldKind.UInt, LibCper = "deviceNumber_Hex:Hex:2; deviceNumber")] public partial byte DeviceNumber { get; }
     /// <summary>Segment number.</summary>
-    [Field(9, 2, FieldKind.Hex)] public partial ushort SegmentNumber { get; }
+    [Field(9, 2, FieldKind.Hex, LibCper = "")] public partial ushort SegmentNumber { get; }
     /// <summary>Root port/bridge primary bus number.</summary>
-    [Field(11, 1, FieldKind.Hex, Label = "Root port/bridge primary bus number")] public partial byte PrimaryBusNumber { get; }
+    [Field(11, 1, FieldKind.Hex, Label = "Root port/bridge primary bus number", LibCper = "primaryOrDeviceBusNumber_Hex:Hex:2; primaryOrDeviceBusNumber")] public partial byte PrimaryBusNumber { get; }
     /// <summary>Root port/bridge secondary bus number.</summary>
-    [Field(12, 1, FieldKind.Hex, Label = "Root port/bridge secondary bus number")] public partial byte SecondaryBusNumber { get; }
+    [Field(12, 1, FieldKind.Hex, Label = "Root port/bridge secondary bus number", LibCper = "secondaryBusNumber_Hex:Hex:2; secondaryBusNumber")] public partial byte SecondaryBusNumber { get; }
     /// <summary>Slot: the slot number in bits 3-15.</summary>
     [Field(13, 2, FieldKind.Bits)]
-    [Bit("slotNumber", 3, 13)]
+    [Bit("slotNumber", 3, 13, LibCper = "")]
     public partial ushort Slot { get; }
 }
 

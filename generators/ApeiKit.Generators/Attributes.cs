@@ -133,11 +133,11 @@ namespace ApeiKit.Declarations
         /// <summary>
         /// The members libcper shows for this field (CPU error record JSON, Cper/LibCper), separated by ';', each
         /// <c>name[:Kind[:digits]]</c>: an empty name is the JSON name with libcper's upper-case ID/IP/ISA; Kind is one of
-        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid, MajorMinor, ColonHex, UntrustedOrEmpty. Null: libcper does not show the field
+        /// Int (default), Int32, Hex, Pair, Bits, Status, Untrusted, Base64, Uuid, MajorMinor, ColonHex, UntrustedOrEmpty, Bcd, Dict. Null: libcper does not show the field
         /// (or a hand-written member does).
         /// </summary>
         public string? LibCper { get; set; }
-        /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>) or the bit names of a Bits member (a <c>string[]</c>).</summary>
+        /// <summary>The libcper name table of a Pair or Dict member (an <c>LcNames</c>) or the bit names of a Bits member (a <c>string[]</c>).</summary>
         public string? LibCperNames { get; set; }
         /// <summary>libcper shows this field's members (its own and its <see cref="BitAttribute"/>s') inside an object of this name, with those of the fields next to it that name the same object.</summary>
         public string? LibCperObject { get; set; }
@@ -178,7 +178,7 @@ namespace ApeiKit.Declarations
         public bool IsBcd { get; set; }
         /// <summary>Name of the validation bit in the validation flag table (default: the JSON name).</summary>
         public string? ValidationName { get; set; }
-        /// <summary>The libcper members of this bit range (as <see cref="FieldAttribute.LibCper"/>; kinds Int, Bool, Pair, Name).</summary>
+        /// <summary>The libcper members of this bit range (as <see cref="FieldAttribute.LibCper"/>; kinds Int, Bool, Pair, Name, Bcd).</summary>
         public string? LibCper { get; set; }
         /// <summary>The libcper name table of a Pair member (an <c>LcNames</c>).</summary>
         public string? LibCperNames { get; set; }

@@ -658,8 +658,8 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
 
     // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
 
-    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid", "MajorMinor", "ColonHex", "UntrustedOrEmpty" };
-    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name" };
+    private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid", "MajorMinor", "ColonHex", "UntrustedOrEmpty", "Bcd", "Dict" };
+    private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name", "Bcd" };
 
     /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>
     private static IEnumerable<(string Name, string Kind, string? Digits)> LibCperEntries(string list, string json, bool hasNames)
@@ -679,7 +679,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
             foreach (var (n, kind, digits) in LibCperEntries(f.LibCper, f.Json, f.LibCperNames is not null))
             {
                 if (Array.IndexOf(s_fieldKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' has kind '{kind}', not one of {string.Join(", ", s_fieldKinds)}";
-                else if ((kind == "Pair" || kind == "Bits") && f.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' ({kind}) needs LibCperNames";
+                else if ((kind == "Pair" || kind == "Bits" || kind == "Dict") && f.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' ({kind}) needs LibCperNames";
                 else if (digits is not null && (kind != "Hex" || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _))) yield return $"'{f.Prop}': libcper member '{n}': digits are for Hex only";
             }
         foreach (var sub in f.Subs)
@@ -734,7 +734,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                 {
                     string extra = kind switch
                     {
-                        "Pair" or "Bits" => ", " + f.LibCperNames,
+                        "Pair" or "Bits" or "Dict" => ", " + f.LibCperNames,
                         "Hex" when digits is not null => ", " + digits,
                         _ => "",
                     };

@@ -1,0 +1,92 @@
+// [lc-audit E] converter kinds and nested members any map can name: BCD, dict, a nested layout's object, a union (PCIe, ARM RAS)
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
+
+namespace ApeiKit.Cper.LibCper;
+
+internal sealed partial class LibCperMap
+{
+    /// <summary>
+    /// A binary-coded decimal (<see cref="LcKind.Bcd"/>) of <paramref name="width"/> bits as the number libcper prints
+    /// (<c>bcd_to_int</c>: each 4-bit digit times its power of ten, a digit above 9 taken as it is).
+    /// </summary>
+    internal static ulong FromBcd(ulong bcd, int width)
+    {
+        ulong value = 0, scale = 1;
+        for (int bit = 0; bit < width; bit += 4, scale *= 10) value += ((bcd >> bit) & 0xF) * scale;
+        return value;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as a <paramref name="width"/>-bit binary-coded decimal (libcper <c>int_to_bcd</c>): its low
+    /// <paramref name="width"/>/4 decimal digits, as libcper's reader keeps them.
+    /// </summary>
+    internal static ulong ToBcd(ulong value, int width)
+    {
+        ulong bcd = 0;
+        for (int bit = 0; bit < width; bit += 4, value /= 10) bcd |= (value % 10) << bit;
+        return bcd;
+    }
+
+    private static readonly JsonEncodedText s_raw = JsonEncodedText.Encode("raw");
+
+    /// <summary>libcper's <c>add_dict</c> (<see cref="LcKind.Dict"/>): <c>{"raw": n, "value": name}</c>, with no <c>value</c> for a number its table does not name.</summary>
+    internal static void WriteDict(LcWriter w, JsonEncodedText name, ulong value, LcNames names)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber(s_raw, value);
+        if (names.TryGet(value, out _, out _)) w.WriteEncoded(Lc.ValueName, names.EncodedNameOf(value));
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The object a nested member reads: null (absent in libcper's reading) as an empty object, anything else but an object
+    /// refused with its path.
+    /// </summary>
+    internal static JsonObject ObjectOf(JsonNode? n, string name)
+        => n is null ? [] : n as JsonObject ?? throw new CperJsonException(n.GetPath(), $"expected an object ({name}), found {Lc.Show(n)}");
+}
+
+internal static partial class Lm
+{
+    /// <summary>A binary-coded decimal (sub-)field as a number (libcper <c>bcd_to_int</c>; read back with <c>int_to_bcd</c>).</summary>
+    public static LcMember Bcd(string name, FieldDef f, string? sub = null) => new(name, LcKind.Bcd, f, SubOf(f, sub));
+
+    /// <summary>libcper's <c>add_dict</c> over a (sub-)field: <c>{"raw": n, "value": name}</c>, read back from <c>raw</c>.</summary>
+    public static LcMember Dict(string name, FieldDef f, LcNames names, string? sub = null) => new(name, LcKind.Dict, f, SubOf(f, sub)) { Names = names };
+
+    /// <summary>
+    /// An object of <paramref name="members"/> over the bytes of <paramref name="field"/> (a nested layout: the members name
+    /// that layout's fields), gated by <paramref name="field"/>'s validation bit. Read back with <paramref name="read"/>
+    /// (default: the same members) into those bytes; a null value reads as an empty object.
+    /// </summary>
+    public static LcMember Nested(string name, FieldDef field, LcMember[] members, LcMember[]? read = null)
+    {
+        var encoded = JsonEncodedText.Encode(name); // encoded once, not per record
+        read ??= members;
+        return Quirk(name, field, (w, body, valid) =>
+        {
+            w.WriteStartObject(encoded);
+            LibCperMap.WriteMembers(w, members, body.Slice(field.Offset, field.Size), valid);
+            w.WriteEndObject();
+        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), read, body.Slice(field.Offset, field.Size)));
+    }
+
+    /// <summary>
+    /// A union (libcper's ARM RAS IP instance and IP type): an object of the members <paramref name="variants"/> holds at
+    /// <paramref name="selector"/>'s value, over the bytes of <paramref name="field"/>; an empty object for a value past
+    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then.
+    /// </summary>
+    public static LcMember Variant(string name, FieldDef field, FieldDef selector, params LcMember[][] variants)
+    {
+        var encoded = JsonEncodedText.Encode(name); // encoded once, not per record
+        LcMember[] Of(ReadOnlySpan<byte> body) => selector.ReadValue(body) is var v && v < (ulong)variants.Length ? variants[v] : [];
+        return Quirk(name, field, (w, body, valid) =>
+        {
+            w.WriteStartObject(encoded);
+            LibCperMap.WriteMembers(w, Of(body), body.Slice(field.Offset, field.Size), valid);
+            w.WriteEndObject();
+        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), Of(body), body.Slice(field.Offset, field.Size)));
+    }
+}
