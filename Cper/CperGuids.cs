@@ -24,34 +24,23 @@ public sealed record CperGuidInfo(Guid Guid, CperGuidKind Kind, string Name, str
 /// The one GUID registry: every section type of UEFI 2.10 appendix N, the notification types,
 /// well-known record creators and common non-standard (Windows WHEA, CXL, vendor) sections.
 /// </summary>
-public static class CperGuids
+// The sections declared with [Layout(SectionGuid = ..., GuidName = ..., DisplayName = ...)] are not written here: the
+// layout generator emits their members and entries (DeclaredSections(), LayoutGenerator.Registry.cs), and All places
+// each entry among these by its source (Merge). docs/DESIGN.md "Adding a fixed section".
+public static partial class CperGuids
 {
-    /// <summary>Processor generic error section (N.2.4.1).</summary>
-    public static readonly Guid ProcessorGeneric = new("9876ccad-47b4-4bdb-b65e-16f193c4f3db");
     /// <summary>IA32/X64 processor error section (N.2.4.2).</summary>
     public static readonly Guid ProcessorIa32X64 = new("dc3ea0b0-a144-4797-b95b-53fa242b6e1d");
     /// <summary>IA64 processor error section (N.2.4.3).</summary>
     public static readonly Guid ProcessorIa64 = new("e429faf1-3cb7-11d4-bca7-0080c73c8881");
     /// <summary>ARM processor error section (N.2.4.4).</summary>
     public static readonly Guid ProcessorArm = new("e19e3d16-bc11-11e4-9caa-c2051d5d46b0");
-    /// <summary>Platform memory error section (N.2.5).</summary>
-    public static readonly Guid PlatformMemory = new("a5bc1114-6f64-4ede-b863-3e83ed7c83b1");
-    /// <summary>Memory error section 2 (N.2.6).</summary>
-    public static readonly Guid PlatformMemory2 = new("61ec04fc-48e6-d813-25c9-8daa44750b12");
     /// <summary>PCI Express error section (N.2.7).</summary>
     public static readonly Guid PciExpress = new("d995e954-bbc1-430f-ad91-b44dcb3c6f35");
-    /// <summary>PCI/PCI-X bus error section (N.2.8).</summary>
-    public static readonly Guid PciBus = new("c5753963-3b84-4095-bf78-eddad3f9c9dd");
     /// <summary>PCI/PCI-X component error section (N.2.9).</summary>
     public static readonly Guid PciComponent = new("eb5e4685-ca66-4769-b6a2-26068b001326");
     /// <summary>Firmware error record reference (N.2.10).</summary>
     public static readonly Guid FirmwareErrorRecordReference = new("81212a96-09ed-4996-9471-8d729c8e69ed");
-    /// <summary>DMAr generic error section (N.2.11.1).</summary>
-    public static readonly Guid DmarGeneric = new("5b51fef7-c79d-4434-8f1b-aa62de3e2c64");
-    /// <summary>Intel VT-d DMAr error section (N.2.11.2).</summary>
-    public static readonly Guid DmarVtd = new("71761d37-32b2-45cd-a7d0-b0fedd93e8cf");
-    /// <summary>IOMMU DMAr error section (N.2.11.3).</summary>
-    public static readonly Guid DmarIommu = new("036f84e1-7f37-428c-a79e-575fdfaa84ec");
     /// <summary>CCIX PER log error section (N.2.12).</summary>
     public static readonly Guid CcixPer = new("91335ef6-ebfb-4478-a6a6-88b728cf75d7");
     /// <summary>CXL protocol error section (N.2.13).</summary>
@@ -80,12 +69,6 @@ public static class CperGuids
 
     /// <summary>Windows XPF MCA section (WHEA_XPF_MCA_SECTION; Windows cperguid.h XPF_MCA_SECTION_GUID).</summary>
     public static readonly Guid WindowsXpfMca = new("8a1e1d01-42f9-4557-9c33-565e5cc3f7e8");
-    /// <summary>Windows error recovery information section (WHEA_ERROR_RECOVERY_INFO_SECTION).</summary>
-    public static readonly Guid WindowsErrorRecoveryInfo = new("c34832a1-02c3-4c52-a9f1-9f1d5d7723fc");
-    /// <summary>Windows PCI Express DPC capability section (PCI_EXPRESS_DPC_CAPABILITY).</summary>
-    public static readonly Guid WindowsPcieDpc = new("ec49534b-30e7-4358-972f-eca6958fae3b");
-    /// <summary>Windows memory error extension section, Intel (WHEA_MEMORY_ERROR_EXT_SECTION_INTEL).</summary>
-    public static readonly Guid WindowsMemoryErrorExtIntel = new("e16edb28-6113-4263-a41d-e53f8de78751");
 
     /// <summary>Corrected machine check notification.</summary>
     public static readonly Guid NotifyCmc = new("2dce8bb1-bdd7-450e-b9ad-9cf4ebd4f890");
@@ -124,21 +107,14 @@ public static class CperGuids
     /// <summary>Linux pstore section: the kernel's struct mce (CPER_SECTION_TYPE_MCE).</summary>
     public static readonly Guid PstoreMce = new("fe08ffbe-95e4-4be7-bc73-4096044a38fc");
 
-    private static readonly CperGuidInfo[] s_entries =
+    private static readonly CperGuidInfo[] s_entries = Merge(
     [
-        new(ProcessorGeneric, CperGuidKind.Section, "Processor Generic", "UEFI 2.10 N.2.4.1"),
         new(ProcessorIa32X64, CperGuidKind.Section, "IA32/X64 Processor", "UEFI 2.10 N.2.4.2"),
         new(ProcessorIa64, CperGuidKind.Section, "IA64 (Itanium) Processor", "UEFI 2.10 N.2.4.3"),
         new(ProcessorArm, CperGuidKind.Section, "ARM Processor", "UEFI 2.10 N.2.4.4"),
-        new(PlatformMemory, CperGuidKind.Section, "Platform Memory", "UEFI 2.10 N.2.5"),
-        new(PlatformMemory2, CperGuidKind.Section, "Platform Memory 2", "UEFI 2.10 N.2.6"),
         new(PciExpress, CperGuidKind.Section, "PCI Express", "UEFI 2.10 N.2.7"),
-        new(PciBus, CperGuidKind.Section, "PCI/PCI-X Bus", "UEFI 2.10 N.2.8"),
         new(PciComponent, CperGuidKind.Section, "PCI/PCI-X Component", "UEFI 2.10 N.2.9"),
         new(FirmwareErrorRecordReference, CperGuidKind.Section, "Firmware Error Record Reference", "UEFI 2.10 N.2.10"),
-        new(DmarGeneric, CperGuidKind.Section, "DMAr Generic", "UEFI 2.10 N.2.11.1"),
-        new(DmarVtd, CperGuidKind.Section, "Intel VT-d DMAr", "UEFI 2.10 N.2.11.2"),
-        new(DmarIommu, CperGuidKind.Section, "IOMMU DMAr", "UEFI 2.10 N.2.11.3"),
         new(CcixPer, CperGuidKind.Section, "CCIX PER Log", "UEFI 2.10 N.2.12"),
         new(CxlProtocol, CperGuidKind.Section, "CXL Protocol Error", "UEFI 2.10 N.2.13"),
         new(CxlGeneralMedia, CperGuidKind.Section, "CXL General Media Event", "UEFI 2.10 N.2.14 / CXL 2.0 8.2.9.1.1.1"),
@@ -149,9 +125,6 @@ public static class CperGuids
         new(CxlMldPort, CperGuidKind.Section, "CXL MLD Port Event", "UEFI 2.10 N.2.14"),
         // Non-standard sections (UEFI N.2.3 allows them).
         new(WindowsXpfMca, CperGuidKind.Section, "XPF MCA (Windows WHEA machine-check banks)", "Windows cperguid.h"),
-        new(WindowsErrorRecoveryInfo, CperGuidKind.Section, "Error Recovery Information (Windows WHEA)", "Windows cperguid.h"),
-        new(WindowsPcieDpc, CperGuidKind.Section, "PCI Express DPC Capability (Windows WHEA)", "Windows cperguid.h"),
-        new(WindowsMemoryErrorExtIntel, CperGuidKind.Section, "Memory Error Extension, Intel (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e7-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "NMI (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e8-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "Generic (Windows WHEA)", "Windows cperguid.h"),
         new(new("e71254e9-c1b9-4940-ab76-909703a4320f"), CperGuidKind.Section, "WHEA Error Packet (Windows)", "Windows cperguid.h"),
@@ -169,7 +142,6 @@ public static class CperGuids
         new(Guid.Empty, CperGuidKind.Section, "Empty GUID (Windows device driver section)", "Windows cperguid.h"),
         new(new("6d5244f2-2712-11ec-bea7-cb3fdb95c786"), CperGuidKind.Section, "NVIDIA", "libcper (OpenBMC)"),
         new(new("9068e568-6ca0-11f0-aeaf-159343591eac"), CperGuidKind.Section, "NVIDIA Event", "libcper (OpenBMC)"),
-        new(new("2826cc9f-448c-4c2b-86b6-a95394b7ef33"), CperGuidKind.Section, "Ampere", "libcper (OpenBMC)"),
         new(new("bf32d4d5-b427-4025-8495-8a9e5d4030e4"), CperGuidKind.Section, "ARM RAS", "libcper (OpenBMC)"),
 
         new(NotifyCmc, CperGuidKind.Notification, "Corrected Machine Check (CMC)", "UEFI 2.10 N.2.1"),
@@ -202,7 +174,43 @@ public static class CperGuids
         new(CheckTlb, CperGuidKind.ProcessorCheck, "TLB check", "UEFI 2.10 N.2.4.2.1"),
         new(CheckBus, CperGuidKind.ProcessorCheck, "Bus check", "UEFI 2.10 N.2.4.2.1"),
         new(CheckMicroArchitecture, CperGuidKind.ProcessorCheck, "Micro-architecture specific check", "UEFI 2.10 N.2.4.2.1"),
-    ];
+    ], DeclaredSections());
+
+    // The written entries in their order, each declared section's entry joining the section entries of its source: a
+    // UEFI section in clause order (appendix N's order, N.2.4.1 ... N.2.14), any other after the last one citing its source.
+    private static CperGuidInfo[] Merge(CperGuidInfo[] written, CperGuidInfo[] declared)
+    {
+        var all = new List<CperGuidInfo>(written);
+        foreach (var d in declared)
+        {
+            var clause = Clause(d.Source);
+            int at = clause is null ? -1 : all.FindIndex(e => e.Kind == d.Kind && Clause(e.Source) is { } other && Compare(other, clause) > 0);
+            if (at < 0)
+            {
+                int last = all.FindLastIndex(e => e.Kind == d.Kind && (clause is null ? e.Source == d.Source : Clause(e.Source) is not null));
+                at = last < 0 ? all.Count : last + 1;
+            }
+            all.Insert(at, d);
+        }
+        return [.. all];
+    }
+
+    // "UEFI 2.10 N.2.11.1" -> [2, 11, 1]; null for a source that is not a clause of UEFI appendix N.
+    private static int[]? Clause(string source)
+    {
+        const string Prefix = "UEFI 2.10 N.";
+        if (!source.StartsWith(Prefix, StringComparison.Ordinal)) return null;
+        int end = Prefix.Length;
+        while (end < source.Length && (char.IsAsciiDigit(source[end]) || source[end] == '.')) end++;
+        return [.. source[Prefix.Length..end].Split('.', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    private static int Compare(int[] a, int[] b)
+    {
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (a[i] != b[i]) return a[i].CompareTo(b[i]);
+        return a.Length.CompareTo(b.Length);
+    }
 
     // One table per kind, indexed by the kind, keyed by the GUID's 16 bytes as a record holds them (LcGuidTable: one probe,
     // no Guid made, no (Guid, kind) tuple to hash; the profile of decode -f ndjson showed a tuple-keyed dictionary's lookups

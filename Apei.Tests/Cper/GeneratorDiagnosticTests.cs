@@ -157,7 +157,7 @@ public sealed partial class GeneratorDiagnosticTests
     {
         var (diagnostics, compilation) = Run(Header + """
             /// <summary>Probe.</summary>
-            [Layout("Probe section", 16, "test clause", SectionGuid = "CperGuids.PciBus", MinimumSize = 12, TrailingLabel = "After", ShortTrailingLabel = "Short", ShortLayoutInfo = "{length} of {16}")]
+            [Layout("Probe section", 16, "test clause", SectionGuid = "0f0e0d0c-0b0a-4908-8706-050403020100", DisplayName = "Probe", MinimumSize = 12, TrailingLabel = "After", ShortTrailingLabel = "Short", ShortLayoutInfo = "{length} of {16}")]
             public sealed partial class ProbeSection : FixedSectionBody
             {
                 /// <summary>Address.</summary>
@@ -175,7 +175,7 @@ public sealed partial class GeneratorDiagnosticTests
             """);
         var generated = GeneratedFrom(diagnostics, compilation, "Probe.ProbeSection.g.cs");
         TextAssert.ContainsAll(generated,
-            "global::ApeiKit.Cper.CperGuids.SectionName(global::ApeiKit.Cper.CperGuids.PciBus) ?? \"Probe section\"",
+            "Codec { get; } = new(SectionGuid, \"Probe\", Describe",
             "int used = body.Length >= 16 ? 16 : 12;",
             "body.Length >= 16 ? \"After\" : \"Short\"",
             "$\"{body.Length} of {{16}}\"",
@@ -252,8 +252,7 @@ public sealed partial class GeneratorDiagnosticTests
     }
 
     [Theory]
-    [InlineData("SectionGuid = \"CperGuids.PciBus\", MinimumSize = 17", "APK004", "'ProbeSection' MinimumSize 17 is not between 1 and the size 16")]
-    [InlineData("SectionGuid = \"CperGuids.NoSuchSection\"", "APK003", "'CperGuids.NoSuchSection' named by SectionGuid of 'ProbeSection' is not a member in scope")]
+    [InlineData("SectionGuid = \"0f0e0d0c-0b0a-4908-8706-050403020100\", DisplayName = \"Probe\", MinimumSize = 17", "APK004", "'ProbeSection' MinimumSize 17 is not between 1 and the size 16")]
     public void A_faulty_section_declaration_is_a_build_error(string arguments, string id, string message)
     {
         AssertOneError(Header + """

@@ -22,21 +22,16 @@ public sealed record CperSectionCodec(Guid SectionType, string Name, SectionDesc
 /// (<see cref="CperDecodeOptions.Sections"/>). Types without a codec are kept as raw bytes (named from
 /// <see cref="CperGuids"/> when known). Vendors add codecs to a <see cref="CperSectionRegistry"/> instance.
 /// </summary>
-public static class CperSections
+public static partial class CperSections
 {
-    // One line per built-in section codec.
+    // The built-in section codecs: those of the sections declared with [Layout(SectionGuid = ...)], registered by the
+    // layout generator (DeclaredCodecs(), LayoutGenerator.Registry.cs), then one line per section whose codec is written by hand.
     internal static IEnumerable<CperSectionCodec> BuiltIn() =>
     [
-        MemoryErrorSection.Codec,
-        ProcessorGenericSection.Codec,
+        .. DeclaredCodecs(),
         ArmProcessorSection.Codec,
         PcieErrorSection.Codec,
         Ia32X64ProcessorSection.Codec,
-        MemoryError2Section.Codec,
-        PciBusErrorSection.Codec,
-        DmarGenericSection.Codec,
-        DmarVtdSection.Codec,
-        DmarIommuSection.Codec,
         PciComponentErrorSection.Codec,
         CcixPerSection.Codec,
         CxlProtocolErrorSection.Codec,
@@ -45,13 +40,9 @@ public static class CperSections
         ArmRasSection.Codec,
         // Windows WHEA (non-UEFI) sections, Cper/Sections/Windows.
         XpfMcaSection.Codec,
-        ErrorRecoveryInfoSection.Codec,
-        MemoryErrorExtIntelSection.Codec,
-        PcieDpcSection.Codec,
         // Vendor sections, Cper/Sections/Vendors.
         Vendors.NvidiaSection.Codec,
         Vendors.NvidiaEventSection.Codec,
-        Vendors.AmpereSection.Codec,
     ];
 
     /// <summary>Adds a codec to <see cref="CperSectionRegistry.Default"/> (the same codec again does nothing).</summary>

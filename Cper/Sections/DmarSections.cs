@@ -3,7 +3,7 @@ using ApeiKit.Declarations;
 namespace ApeiKit.Cper;
 
 /// <summary>DMAr generic error section (UEFI 2.10 N.2.11.1): 32 bytes. Bytes beyond the layout are kept.</summary>
-[Layout("DMAr generic error section", Size, "UEFI 2.10 N.2.11.1", SectionGuid = "CperGuids.DmarGeneric")]
+[Layout("DMAr generic error section", Size, "UEFI 2.10 N.2.11.1", SectionGuid = "5b51fef7-c79d-4434-8f1b-aa62de3e2c64", GuidName = "DmarGeneric", DisplayName = "DMAr Generic")]
 [Reserved(16, 16)]
 public sealed partial class DmarGenericSection : FixedSectionBody
 {
@@ -43,7 +43,7 @@ public sealed partial class DmarGenericSection : FixedSectionBody
 }
 
 /// <summary>Intel VT-d DMAr error section (UEFI 2.10 N.2.11.2): 144 bytes of remapping-hardware registers and table entries.</summary>
-[Layout("Intel VT-d DMAr error section", Size, "UEFI 2.10 N.2.11.2", SectionGuid = "CperGuids.DmarVtd")]
+[Layout("Intel VT-d DMAr error section", Size, "UEFI 2.10 N.2.11.2", SectionGuid = "71761d37-32b2-45cd-a7d0-b0fedd93e8cf", GuidName = "DmarVtd", DisplayName = "Intel VT-d DMAr")]
 [Reserved(36, 12)]
 public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEntries
 {
@@ -78,7 +78,7 @@ public sealed partial class DmarVtdSection : FixedSectionBody, IDmarPageTableEnt
 }
 
 /// <summary>IOMMU DMAr error section (UEFI 2.10 N.2.11.3): 144 bytes of IOMMU registers and table entries.</summary>
-[Layout("IOMMU DMAr error section", Size, "UEFI 2.10 N.2.11.3", SectionGuid = "CperGuids.DmarIommu")]
+[Layout("IOMMU DMAr error section", Size, "UEFI 2.10 N.2.11.3", SectionGuid = "036f84e1-7f37-428c-a79e-575fdfaa84ec", GuidName = "DmarIommu", DisplayName = "IOMMU DMAr")]
 [Reserved(1, 7, Json = "reserved1")]
 [Reserved(24, 8, Json = "reserved2")]
 [Reserved(48, 16, Json = "reserved3")]

@@ -7,7 +7,7 @@ namespace ApeiKit.Cper;
 /// row, column, rank and bit position are 32-bit, chip identification and the memory error type have bytes of their
 /// own, a Status byte follows, and the card and module SMBIOS handles are 32-bit. Bytes beyond the layout are kept.
 /// </summary>
-[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PlatformMemory2", ValidationEnum = "MemoryError2Validation")]
+[Layout(StructureName, Size, "UEFI 2.10 N.2.6", ValidationField = nameof(ValidationBits), SectionGuid = "61ec04fc-48e6-d813-25c9-8daa44750b12", GuidName = "PlatformMemory2", DisplayName = "Platform Memory 2", ValidationEnum = "MemoryError2Validation")]
 [Reserved(63, 1)]
 public sealed partial class MemoryError2Section : FixedSectionBody, IMemoryErrorPrefix
 {

@@ -7,7 +7,7 @@ namespace ApeiKit.Cper;
 /// firmware wrote it (through Memory Error Type). Real Windows captures carry 77 bytes (73 + padding);
 /// bytes beyond the layout are kept.
 /// </summary>
-[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize, SectionGuid = "CperGuids.PlatformMemory", TrailingLabel = "Trailing bytes", LayoutInfo = "UEFI 2.3+ (80 bytes)", ShortLayoutInfo = "UEFI 2.1/2.2 (73 bytes)", ValidationEnum = "MemoryErrorValidation")]
+[Layout("Platform memory error section", Size, "UEFI 2.10 N.2.5, Table N-31", ValidationField = nameof(ValidationBits), LegacySize = LegacySize, SectionGuid = "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", GuidName = "PlatformMemory", DisplayName = "Platform Memory", TrailingLabel = "Trailing bytes", LayoutInfo = "UEFI 2.3+ (80 bytes)", ShortLayoutInfo = "UEFI 2.1/2.2 (73 bytes)", ValidationEnum = "MemoryErrorValidation")]
 public sealed partial class MemoryErrorSection : FixedSectionBody, IMemoryErrorPrefix
 {
     /// <summary>Full layout size (UEFI 2.3 and later).</summary>

@@ -3,7 +3,7 @@ using ApeiKit.Declarations;
 namespace ApeiKit.Cper;
 
 /// <summary>PCI/PCI-X bus error section (UEFI 2.10 N.2.8): 72 bytes. Bytes beyond the layout are kept.</summary>
-[Layout("PCI/PCI-X bus error section", Size, "UEFI 2.10 N.2.8", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.PciBus")]
+[Layout("PCI/PCI-X bus error section", Size, "UEFI 2.10 N.2.8", ValidationField = nameof(ValidationBits), SectionGuid = "c5753963-3b84-4095-bf78-eddad3f9c9dd", GuidName = "PciBus", DisplayName = "PCI/PCI-X Bus")]
 [Reserved(20, 4)]
 public sealed partial class PciBusErrorSection : FixedSectionBody
 {

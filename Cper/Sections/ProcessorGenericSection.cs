@@ -6,7 +6,7 @@ namespace ApeiKit.Cper;
 /// Processor generic error section (UEFI 2.10 N.2.4.1, Table N-15): 192 bytes describing a processor error
 /// independently of the architecture. Bytes beyond the layout are kept.
 /// </summary>
-[Layout(StructureName, Size, "UEFI 2.10 N.2.4.1, Table N-15", ValidationField = nameof(ValidationBits), SectionGuid = "CperGuids.ProcessorGeneric", TrailingLabel = "Trailing bytes")]
+[Layout(StructureName, Size, "UEFI 2.10 N.2.4.1, Table N-15", ValidationField = nameof(ValidationBits), SectionGuid = "9876ccad-47b4-4bdb-b65e-16f193c4f3db", GuidName = "ProcessorGeneric", DisplayName = "Processor Generic", TrailingLabel = "Trailing bytes")]
 [Reserved(14, 2)]
 public sealed partial class ProcessorGenericSection : FixedSectionBody
 {

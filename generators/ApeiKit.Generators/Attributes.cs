@@ -48,11 +48,22 @@ namespace ApeiKit.Declarations
         /// <summary>Name of the generated view (default: the class name + "View"; empty: none).</summary>
         public string? View { get; set; }
         /// <summary>
-        /// A CPER section body (a <c>FixedSectionBody</c>): the expression of its section type GUID, e.g.
-        /// <c>"CperGuids.PciBus"</c>. When given, the section scaffolding is generated too: <c>Codec</c> (display name from
-        /// <c>CperGuids.SectionName</c>), the two constructors, <c>SectionType</c>, <c>Decode</c> and <c>Describe</c>.
+        /// A CPER section body (a <c>FixedSectionBody</c>): its section type GUID, written once here as text
+        /// (<c>"c5753963-3b84-4095-bf78-eddad3f9c9dd"</c>). When given (with <see cref="DisplayName"/>), the section
+        /// scaffolding is generated too: <c>Codec</c>, the two constructors, <c>SectionType</c>, <c>Decode</c> and
+        /// <c>Describe</c>; and, in the assembly that declares <c>CperGuids</c> and <c>CperSections</c>, the GUID's member
+        /// (<see cref="GuidName"/>), its <c>CperGuids</c> entry and the codec's built-in registration.
         /// </summary>
         public string? SectionGuid { get; set; }
+        /// <summary>
+        /// The <c>CperGuids</c> member generated for <see cref="SectionGuid"/> (<c>"PciBus"</c>: <c>CperGuids.PciBus</c>);
+        /// when not given, the class itself gets a public static <c>SectionGuid</c> field.
+        /// </summary>
+        public string? GuidName { get; set; }
+        /// <summary>The section type's display name (the <c>CperGuids</c> entry's and the codec's), required with <see cref="SectionGuid"/>.</summary>
+        public string? DisplayName { get; set; }
+        /// <summary>Where the GUID is defined, as the <c>CperGuids</c> entry cites it (default: the clause up to its first comma).</summary>
+        public string? GuidSource { get; set; }
         /// <summary>
         /// Name of a public <c>[Flags]</c> enum to generate from the validation bits the fields declare (one member per
         /// <c>ValidBit</c>, named by the field or bit field), with a typed <c>Validation</c> accessor on the class and the view.

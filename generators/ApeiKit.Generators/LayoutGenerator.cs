@@ -52,9 +52,11 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         });
         var projectDir = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
             o.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var d) ? d : "");
-        var layouts = context.SyntaxProvider.ForAttributeWithMetadataName(Attributes.Layout,
+        var built = context.SyntaxProvider.ForAttributeWithMetadataName(Attributes.Layout,
             static (node, _) => node is ClassDeclarationSyntax,
-            static (ctx, ct) => Build(ctx, ct)).Combine(projectDir);
+            static (ctx, ct) => Build(ctx, ct));
+        var layouts = built.Combine(projectDir);
+        RegisterSections(context, built); // CperGuids members and entries, CperSections registration (LayoutGenerator.Registry.cs)
         context.RegisterSourceOutput(layouts, static (spc, pair) =>
         {
             var (result, dir) = pair;
@@ -96,6 +98,10 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public string Guid = "", TrailingLabel = "";
         public string? ShortTrailingLabel, LayoutInfo, ShortLayoutInfo;
         public int Minimum;
+        // The GUID as written (text), its member (GuidName: CperGuids.X, else the class's own SectionGuid), the registry's
+        // display name and source (LayoutGenerator.Registry.cs); Guid is the expression the scaffolding uses.
+        public string Text = "", DisplayName = "", Source = "";
+        public string? GuidName;
     }
 
     private sealed class Field
@@ -120,8 +126,9 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     {
         public string HintName = "", Source = "", FilePath = "";
         public ImmutableArray<Diag> Diagnostics = ImmutableArray<Diag>.Empty;
+        public RegisteredSection? Registered; // a [Layout(SectionGuid = ...)]'s registry entry (LayoutGenerator.Registry.cs)
         public bool Equals(Result? other) => other is not null && HintName == other.HintName && Source == other.Source
-            && FilePath == other.FilePath && Diagnostics.SequenceEqual(other.Diagnostics);
+            && FilePath == other.FilePath && Diagnostics.SequenceEqual(other.Diagnostics) && Equals(Registered, other.Registered);
         public override bool Equals(object? obj) => Equals(obj as Result);
         public override int GetHashCode() => Source.GetHashCode();
     }
@@ -171,7 +178,10 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         int parentValidBit = Named(layout, "ParentValidBit") is int pv ? pv : -1;
         Section? section = Named(layout, "SectionGuid") is string guid ? new Section
         {
-            Guid = guid,
+            Text = guid,
+            GuidName = Named(layout, "GuidName") as string,
+            DisplayName = Named(layout, "DisplayName") as string ?? "",
+            Source = Named(layout, "GuidSource") as string ?? ClauseSource(clause),
             Minimum = Named(layout, "MinimumSize") is int ms && ms > 0 ? ms : legacy > 0 ? legacy : size,
             TrailingLabel = Named(layout, "TrailingLabel") as string ?? "Bytes after the layout",
             ShortTrailingLabel = Named(layout, "ShortTrailingLabel") as string,
@@ -276,18 +286,12 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
 
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
-        if (section is not null)
-        {
-            // The GUID expression is resolved where the declaration stands and emitted fully qualified (the generated
-            // file has none of the declaration's usings).
-            var guidSymbol = Resolve(model, position, section.Guid);
-            if (guidSymbol is null) diags.Add(new Diag(UnknownName, attrLocation, section.Guid, "SectionGuid", type.Name));
-            else section.Guid = Qualified(guidSymbol);
-        }
+        if (section is not null) CheckSection(type, section, attrLocation, diags);
         if (section is not null && (section.Minimum > size || section.Minimum < 1))
             diags.Add(new Diag(Unsupported, attrLocation, $"'{type.Name}' MinimumSize {section.Minimum} is not between 1 and the size {size}"));
         result.Diagnostics = diags.ToImmutableArray();
         if (diags.Count > 0) return result;
+        if (section is not null) result.Registered = Registered(type, name, clause, section, attrLocation);
         result.Source = Emit(type, name, size, legacy, clause, fields, validation, bitNames, view, section, parentValidBit, VariableInit(variable))
             + EmitDeclared(type, name, size, clause, fields) + EmitNested(type, clause, fields) + EmitVariable(type, name, clause, variable);
         if (validationEnum is not null && validation is not null)
@@ -784,10 +788,13 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     {
         const string Span = "global::System.ReadOnlySpan<byte>";
         string g = s.Guid, min = I(s.Minimum), least = Bytes(s.Minimum);
-        sb.Append("\n    /// <summary>Codec registered in <see cref=\"global::ApeiKit.Cper.CperSections\"/>: section type <c>").Append(Xml(g))
-          .Append("</c>, display name from <see cref=\"global::ApeiKit.Cper.CperGuids.SectionName\"/>.</summary>\n");
+        if (s.GuidName is null)
+            sb.Append("\n    /// <summary>The section type GUID of the ").Append(Xml(name)).Append(" (source: ").Append(Xml(s.Source)).Append(").</summary>\n")
+              .Append("    public static readonly global::System.Guid SectionGuid = new(").Append(Lit(s.Text)).Append(");\n");
+        sb.Append("\n    /// <summary>Codec of section type <c>").Append(Xml(s.Text)).Append("</c>, \"").Append(Xml(s.DisplayName))
+          .Append("\" (built in when declared in ApeiKit.Cper: <see cref=\"global::ApeiKit.Cper.CperSections\"/>).</summary>\n");
         sb.Append("    public static global::ApeiKit.Cper.CperSectionCodec Codec { get; } = new(").Append(g)
-          .Append(", global::ApeiKit.Cper.CperGuids.SectionName(").Append(g).Append(") ?? ").Append(Lit(name)).Append(", Describe, (b, o) => Decode(b, o));\n\n");
+          .Append(", ").Append(Lit(s.DisplayName)).Append(", Describe, (b, o) => Decode(b, o));\n\n");
         sb.Append("    /// <summary>A new, zeroed section (").Append(Bytes(size)).Append(").</summary>\n");
         sb.Append("    public ").Append(cls).Append("() : base(LayoutDef) { }\n\n");
         sb.Append("    private ").Append(cls).Append('(').Append(Span).Append(" bytes) : base(LayoutDef, bytes) { }\n\n");

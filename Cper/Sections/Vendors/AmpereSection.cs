@@ -8,11 +8,9 @@ namespace ApeiKit.Cper.Vendors;
 /// 8-byte structure, and <c>sections/cper-section-ampere.c</c>): Type ID (16 bits), Subtype ID (16 bits), Instance ID
 /// (32 bits). Bytes after those 8 are kept as trailing bytes (libcper ignores them).
 /// </summary>
-[Layout(StructureName, Size, "libcper EFI_AMPERE_ERROR_DATA", SectionGuid = nameof(SectionGuid))]
+[Layout(StructureName, Size, "libcper EFI_AMPERE_ERROR_DATA", SectionGuid = "2826cc9f-448c-4c2b-86b6-a95394b7ef33", DisplayName = "Ampere", GuidSource = "libcper (OpenBMC)")]
 public sealed partial class AmpereSection : FixedSectionBody
 {
-    /// <summary>The section type GUID (libcper <c>EFI_ERROR_SECTION_AMPERE_SPECIFIC_GUID</c>).</summary>
-    public static readonly Guid SectionGuid = new("2826cc9f-448c-4c2b-86b6-a95394b7ef33");
     /// <summary>Size of the documented part.</summary>
     public const int Size = 8;
     private const string StructureName = "Ampere error section";

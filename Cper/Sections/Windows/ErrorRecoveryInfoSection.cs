@@ -16,7 +16,7 @@ namespace ApeiKit.Cper.Windows;
 /// hold a 38-byte form whose missing byte is not documented: those are decoded through FailureReason
 /// (19 bytes) and the rest is shown raw. At least 19 bytes are required.
 /// </remarks>
-[Layout("Windows error recovery information section", Size, "WHEA_ERROR_RECOVERY_INFO_SECTION", SectionGuid = "CperGuids.WindowsErrorRecoveryInfo", MinimumSize = MinimumSize, TrailingLabel = "Bytes past the documented layout", ShortTrailingLabel = "Undocumented bytes", ShortLayoutInfo = "{length} bytes, shorter than the documented 39: process name not decoded")]
+[Layout("Windows error recovery information section", Size, "WHEA_ERROR_RECOVERY_INFO_SECTION", SectionGuid = "c34832a1-02c3-4c52-a9f1-9f1d5d7723fc", GuidName = "WindowsErrorRecoveryInfo", DisplayName = "Error Recovery Information (Windows WHEA)", GuidSource = "Windows cperguid.h", MinimumSize = MinimumSize, TrailingLabel = "Bytes past the documented layout", ShortTrailingLabel = "Undocumented bytes", ShortLayoutInfo = "{length} bytes, shorter than the documented 39: process name not decoded")]
 public sealed partial class ErrorRecoveryInfoSection : FixedSectionBody
 {
     /// <summary>Documented size.</summary>

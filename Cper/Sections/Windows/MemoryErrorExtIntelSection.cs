@@ -13,7 +13,7 @@ namespace ApeiKit.Cper.Windows;
 /// (src/DecodeWheaRecord/Errors/Microsoft/MemoryExtIntel.cs), which follows the Windows SDK ntddk.h definitions.
 /// Bytes past 166 are kept and shown raw.
 /// </remarks>
-[Layout("Windows memory error extension section (Intel)", Size, "WHEA_MEMORY_ERROR_EXT_SECTION_INTEL", ValidationField = nameof(ValidBits), SectionGuid = "CperGuids.WindowsMemoryErrorExtIntel", TrailingLabel = "Bytes past the documented layout")]
+[Layout("Windows memory error extension section (Intel)", Size, "WHEA_MEMORY_ERROR_EXT_SECTION_INTEL", ValidationField = nameof(ValidBits), SectionGuid = "e16edb28-6113-4263-a41d-e53f8de78751", GuidName = "WindowsMemoryErrorExtIntel", DisplayName = "Memory Error Extension, Intel (Windows WHEA)", GuidSource = "Windows cperguid.h", TrailingLabel = "Bytes past the documented layout")]
 [Reserved(86, 40, Json = "hardwareAddressReserved")]
 [Reserved(126, 40)]
 public sealed partial class MemoryErrorExtIntelSection : FixedSectionBody

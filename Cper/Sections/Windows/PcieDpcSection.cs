@@ -13,7 +13,7 @@ namespace ApeiKit.Cper.Windows;
 /// bits: PCI Express Base Specification, "Downstream Port Containment Extended Capability" (r5.0 7.9.15),
 /// as mirrored in Linux include/uapi/linux/pci_regs.h (PCI_EXP_DPC_*). Bytes past 68 are kept and shown raw.
 /// </remarks>
-[Layout("Windows PCI Express DPC capability section", Size, "PCI Express Base r5.0 7.9.15, DPC extended capability", SectionGuid = "CperGuids.WindowsPcieDpc", TrailingLabel = "Bytes past the documented layout")]
+[Layout("Windows PCI Express DPC capability section", Size, "PCI Express Base r5.0 7.9.15, DPC extended capability", SectionGuid = "ec49534b-30e7-4358-972f-eca6958fae3b", GuidName = "WindowsPcieDpc", DisplayName = "PCI Express DPC Capability (Windows WHEA)", GuidSource = "Windows cperguid.h", TrailingLabel = "Bytes past the documented layout")]
 public sealed partial class PcieDpcSection : FixedSectionBody
 {
     /// <summary>Section size.</summary>
