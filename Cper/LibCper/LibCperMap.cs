@@ -268,7 +268,7 @@ internal sealed class LcMember
 }
 
 /// <summary>The member constructors the section maps are declared with (one line per libcper member).</summary>
-internal static class Lm
+internal static partial class Lm
 {
     /// <summary>A number.</summary>
     public static LcMember Int(string name, FieldDef f, string? sub = null) => new(name, LcKind.Int, f, SubOf(f, sub));
