@@ -23,7 +23,7 @@ namespace ApeiKit.Cper.LibCper;
 /// body, contexts without padding, Unknown only where libcper gives up), the second writes the message, which comes first
 /// in the object and names every entry (at most 511 characters, as libcper's buffer), then the section. Nothing is
 /// allocated per record but a vendor-specific part over 384 bytes (a pooled
-/// buffer). Reading back goes through the model (<see cref="FromIrBody"/>).
+/// buffer). Reading back fills the section's bytes through <see cref="LcStructure"/> (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArm : LibCperSection
 {

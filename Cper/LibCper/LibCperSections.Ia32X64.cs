@@ -20,7 +20,7 @@ namespace ApeiKit.Cper.LibCper;
 /// <see cref="Ia32X64ProcessorSection.RegisterLayout"/>.
 /// The contexts are walked as libcper walks them (<c>cper_ia32x64_processor_context_info_to_ir</c>), which is UEFI's walk
 /// for well-formed bodies; where they part (docs/libcper-compat.md "IA32/X64 context walk") libcper's output is kept.
-/// Reading back goes through the model (<see cref="FromIrBody"/>).
+/// Reading back fills the section's bytes through <see cref="LcStructure"/> (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcIa32X64 : LibCperSection
 {
