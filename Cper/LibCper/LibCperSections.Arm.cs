@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 using static ApeiKit.Cper.LibCper.Lc;
 
 namespace ApeiKit.Cper.LibCper;
@@ -22,7 +23,7 @@ namespace ApeiKit.Cper.LibCper;
 /// body, contexts without padding, Unknown only where libcper gives up), the second writes the message, which comes first
 /// in the object and names every entry (at most 511 characters, as libcper's buffer), then the section. Nothing is
 /// allocated per record but a vendor-specific part over 384 bytes (a pooled
-/// buffer). Reading back goes through the model (<see cref="FromIrBody"/>).
+/// buffer). Reading back fills the section's bytes through <see cref="LcStructure"/> (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcArm : LibCperSection
 {
@@ -63,40 +64,51 @@ internal sealed class LcArm : LibCperSection
     /// </summary>
     private static readonly LcMember[] s_info = Lm.InOrder(ArmErrorInfo.LibCperMembers(), "version", "length", "errorType",
         Lm.Quirk("multipleError", ArmErrorInfo.MultipleErrorField, WriteMultipleError, (n, body) => { ArmErrorInfo.MultipleErrorField.WriteValue(body, U(M(n, "value"), 16)); return 0; }),
-        "flags", Lm.Quirk("errorInformation", ArmErrorInfo.ErrorInformationField, WriteInformation, ReadInformation), "virtualFaultAddress", "physicalFaultAddress");
+        "flags", Lm.Chosen("errorInformation", ArmErrorInfo.ErrorInformationField, InformationOf), "virtualFaultAddress", "physicalFaultAddress");
+
+    // [lc-audit D] libcper's members: the declarations' LibCper lines in libcper's order
     private static readonly LcMember[] s_contextHeader = ArmContextInfo.LibCperMembers();
 
-    // [lc-audit M] register and member names from the layouts
     /// <summary>
-    /// Register names per context type 0-7 (UEFI 2.10 N.2.4.4.2 tables): libcper's are the layouts' register names in lower
-    /// case (<c>r13_sp</c>, <c>elr_el1</c>), in the layouts' order, which is libcper's.
+    /// The header's members (libcper <c>cper_section_arm_to_ir</c>): the declaration's <c>LibCper</c> lines, in its order,
+    /// which is libcper's, with the 32-bit affinity level and the PSCI state written by hand (quirks below).
     /// </summary>
-    private static readonly JsonEncodedText[][] s_registerNames = [.. Enumerable.Range(0, 8).Select(t => ArmProcessorSection.RegisterLayout((ushort)t)!.Fields.Select(f => N(f.Label.ToLowerInvariant())).ToArray())];
+    private static readonly LcMember[] s_header = Lm.InOrder(ArmProcessorSection.LibCperMembers(), "errorInfoNum", "contextInfoNum", "sectionLength",
+        Lm.Quirk("errorAffinity", ArmProcessorSection.ErrorAffinityLevelField, WriteAffinity, ReadAffinity), "mpidrEl1", "affinity3", "midrEl1", "running",
+        Lm.Quirk("psciState", null, WritePsci, ReadPsci));
 
+    private const int MiscType = (int)ArmRegisterContextType.MiscSystemRegister;
+
+    // [lc-audit Q] contexts: registers from the layouts; type 8 as libcper's 10-byte structure with a 2-bit o0 (compat)
+    /// <summary>
+    /// The register array of each context type 0-8 from its layout (UEFI 2.10 N.2.4.4.2, Tables N-22 to N-30): libcper's
+    /// names are the layouts' register names in lower case (<c>r13_sp</c>, <c>elr_el1</c>), in the layouts' order, which is
+    /// libcper's. Type 8 is libcper's <c>EFI_ARM_MISC_CONTEXT_REGISTER</c> (include/libcper/Cper.h:1694-1701, inside
+    /// <c>#pragma pack(push, 1)</c> at line 23), 10 bytes: the MRS encoding bit fields in the first 16 bits, then Value:64
+    /// from byte 2, the model's layout (Table N-30) apart from o0, which libcper reads as 2 bits (bits 14-15; UEFI: bit 14,
+    /// bit 15 reserved): the one quirk, a 2-bit o0 over the declared encoding.
+    /// </summary>
+    private static readonly LcStructure[] s_registers = [.. Enumerable.Range(0, MiscType + 1).Select(t => ArmProcessorSection.RegisterLayout((ushort)t)!).Select(l => new LcStructure(l,
+        l.Find("mrsEncoding") is { } enc
+            ? [Lm.Group("mrsEncoding", Lm.Int("op2", enc, "op2"), Lm.Int("crm", enc, "crm"), Lm.Int("crn", enc, "crn"), Lm.Int("op1", enc, "op1"),
+                new LcMember("o0", LcKind.Int, enc, new BitFieldDef("o0", "o0", 14, 2))), Lm.Int("value", Lm.F(l, "value"))]
+            : Lm.Registers(l, f => f.Label.ToLowerInvariant())))];
+
+    // [lc-audit D] libcper's member names, encoded once; the validation bits from the declarations
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     // Value texts written per section, quoted once (LcWriter.Encode).
     private static readonly byte[] s_vendorDefined = LcWriter.Encode("Vendor Defined"), s_reserved = LcWriter.Encode("Reserved"),
         s_singleError = LcWriter.Encode("Single Error"), s_multipleErrors = LcWriter.Encode("Multiple Errors");
 
-    private static readonly JsonEncodedText s_shortName = N("ArmProcessor"), s_errorInfoNum = N("errorInfoNum"), s_contextInfoNum = N("contextInfoNum"),
-        s_sectionLength = N("sectionLength"), s_errorAffinity = N("errorAffinity"), s_type = N("type"), s_mpidr = N("mpidrEl1"),
-        s_affinity3 = N("affinity3"), s_midr = N("midrEl1"), s_running = N("running"), s_psciState = N("psciState"), s_errorInfo = N("errorInfo"),
-        s_multipleError = N("multipleError"), s_errorInformation = N("errorInformation"), s_cacheError = N("cacheError"), s_tlbError = N("tlbError"),
-        s_busError = N("busError"), s_contextInfo = N("contextInfo"),
-        s_registerArray = N("registerArray"), s_mrsEncoding = N("mrsEncoding"), s_op2 = N("op2"), s_crm = N("crm"), s_crn = N("crn"),
-        s_op1 = N("op1"), s_o0 = N("o0"), s_value = N("value"), s_data = N("data"), s_vendorSpecificInfo = N("vendorSpecificInfo");
+    private static readonly JsonEncodedText s_shortName = N("ArmProcessor"), s_errorAffinity = N("errorAffinity"), s_type = N("type"),
+        s_psciState = N("psciState"), s_errorInfo = N("errorInfo"), s_multipleError = N("multipleError"), s_contextInfo = N("contextInfo"),
+        s_registerArray = N("registerArray"), s_value = N("value"), s_data = N("data"), s_vendorSpecificInfo = N("vendorSpecificInfo");
 
     // The header's validation bits (UEFI 2.10 Table N-16) and the entry's (Table N-17), from the declarations.
-    private static readonly int MpidrBit = ArmProcessorSection.MpidrField.ValidBit, AffinityBit = ArmProcessorSection.ErrorAffinityLevelField.ValidBit,
-        RunningBit = ArmProcessorSection.RunningStateField.ValidBit, InfoBit = ArmErrorInfo.ErrorInformationField.ValidBit,
+    private static readonly int InfoBit = ArmErrorInfo.ErrorInformationField.ValidBit,
         VirtualBit = ArmErrorInfo.VirtualFaultAddressField.ValidBit, PhysicalBit = ArmErrorInfo.PhysicalFaultAddressField.ValidBit;
     private const int VendorBit = 3; // N.2.4.4 Table N-16: vendor-specific information valid ([ValidationBit(3, ...)] on ArmProcessorSection)
-    private const int MiscType = (int)ArmRegisterContextType.MiscSystemRegister;
-
-    /// <summary>The miscellaneous system register context's two fields (UEFI Table N-30), found once, not per context.</summary>
-    private static readonly FieldDef s_miscEncoding = ArmProcessorSection.RegisterLayout(MiscType)!.Find("mrsEncoding")!;
-    private static readonly FieldDef s_miscValue = ArmProcessorSection.RegisterLayout(MiscType)!.Find("value")!;
 
     // [lc-audit Q] libcper's walk and its 512-byte message (compat "ARM processor and ARM RAS walks")
     /// <inheritdoc/>
@@ -108,9 +120,9 @@ internal sealed class LcArm : LibCperSection
         w.WriteStartObject();
         w.WriteString(MessageName, text[..Message(view, body, text)]);
         w.WriteStartObject(s_shortName);
-        WriteHeader(w, view);
+        LibCperMap.WriteMembers(w, s_header, body, view.ValidationBits);
         w.WriteStartArray(s_errorInfo);
-        foreach (var e in new ArmErrorInfoEnumerator(body, view.ErrInfoNum)) WriteErrorInfo(w, e);
+        foreach (var e in new ArmErrorInfoEnumerator(body, view.ErrInfoNum)) LcStructure.WriteObject(w, s_info, e.Bytes, e.ValidationBits);
         w.WriteEndArray();
         w.WriteStartArray(s_contextInfo);
         for (int j = 0, pos = contextStart; j < view.ContextInfoNum; j++)
@@ -225,39 +237,36 @@ internal sealed class LcArm : LibCperSection
     }
 
     // [lc-audit Q] 32-bit signed affinity level, PSCI state rule (compat "error affinity level")
-    private static void WriteHeader(LcWriter w, ArmProcessorSectionView view)
+    /// <summary>
+    /// libcper's EFI_ARM_ERROR_RECORD (include/libcper/Cper.h) holds ErrorAffinityLevel as a UINT32 (UEFI Table N-16: one
+    /// byte, then 3 reserved), printed with add_int (a signed 32-bit number): the level and the reserved bytes.
+    /// </summary>
+    private static void WriteAffinity(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
-        ulong v = view.ValidationBits;
-        w.WriteNumber(s_errorInfoNum, view.ErrInfoNum);
-        w.WriteNumber(s_contextInfoNum, view.ContextInfoNum);
-        w.WriteNumber(s_sectionLength, view.DeclaredSectionLength);
-        if (Bit(v, AffinityBit))
-        {
-            // libcper's EFI_ARM_ERROR_RECORD (include/libcper/Cper.h) holds ErrorAffinityLevel as a UINT32 (UEFI Table N-16:
-            // one byte, then 3 reserved), printed with add_int (a signed 32-bit number): the level and the reserved bytes.
-            uint level = BinaryPrimitives.ReadUInt32LittleEndian(view.Bytes[ArmProcessorSection.ErrorAffinityLevelField.Offset..]);
-            w.WriteStartObject(s_errorAffinity);
-            w.WriteNumber(s_value, unchecked((int)level));
-            w.WriteEncoded(s_type, level < 4 ? s_vendorDefined : s_reserved);
-            w.WriteEndObject();
-        }
-        if (Bit(v, MpidrBit))
-        {
-            w.WriteNumber(s_mpidr, view.Mpidr);
-            w.WriteNumber(s_affinity3, (view.Mpidr & 0xFF00000000) >> 32);
-        }
-        w.WriteNumber(s_midr, view.Midr);
-        uint running = view.RunningState;
-        if (Bit(v, RunningBit)) w.WriteBoolean(s_running, (running & 1) != 0);
-        if ((running >> 31) == 0) w.WriteNumber(s_psciState, view.PsciState); // libcper: PSCI state unless bit 31 of the running state
+        uint level = BinaryPrimitives.ReadUInt32LittleEndian(body[ArmProcessorSection.ErrorAffinityLevelField.Offset..]);
+        w.WriteStartObject(s_errorAffinity);
+        w.WriteNumber(s_value, unchecked((int)level));
+        w.WriteEncoded(s_type, level < 4 ? s_vendorDefined : s_reserved);
+        w.WriteEndObject();
     }
 
-    // [lc-audit M] error-information entry through the declared members
-    private static void WriteErrorInfo(LcWriter w, ArmErrorInfoView e)
+    private static ulong ReadAffinity(JsonNode? n, Span<byte> body)
     {
-        w.WriteStartObject();
-        LibCperMap.WriteMembers(w, s_info, e.Bytes, e.ValidationBits);
-        w.WriteEndObject();
+        BinaryPrimitives.WriteUInt32LittleEndian(body[ArmProcessorSection.ErrorAffinityLevelField.Offset..], (uint)Int32(M(n, "value"), 32));
+        return 0;
+    }
+
+    /// <summary>libcper prints the PSCI state unless bit 31 of the running state is set, whatever the validation bits say.</summary>
+    private static void WritePsci(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
+    {
+        if ((ArmProcessorSection.RunningStateField.ReadValue(body) >> 31) == 0) w.WriteNumber(s_psciState, ArmProcessorSection.PsciStateField.ReadValue(body));
+    }
+
+    /// <summary>The PSCI state read back; its absence is bit 31 of the running state (<see cref="s_section"/>'s AfterRead).</summary>
+    private static ulong ReadPsci(JsonNode? n, Span<byte> body)
+    {
+        ArmProcessorSection.PsciStateField.WriteValue(body, U(n, 32));
+        return 0;
     }
 
     // [lc-audit Q] multiple error object and error information by kind (compat "ARM processor")
@@ -271,73 +280,33 @@ internal sealed class LcArm : LibCperSection
         w.WriteEndObject();
     }
 
-    /// <summary>The entry's kind under libcper's Type encoding, and that kind's object name and members (null for a kind libcper does not show).</summary>
-    private static LcMember[]? InformationOf(ReadOnlySpan<byte> entry, out JsonEncodedText name)
+    /// <summary>
+    /// The entry's error information as libcper shows it: an object named by the entry's kind under libcper's Type
+    /// encoding (<c>cacheError</c>, <c>tlbError</c>, <c>busError</c>), of that kind's members; none for other kinds.
+    /// </summary>
+    private static LcMember[]? InformationOf(ReadOnlySpan<byte> entry) => ArmErrorInfo.DecodeType((byte)ArmErrorInfo.TypeField.ReadValue(entry), ArmErrorTypeEncoding.LibCper) switch
     {
-        switch (ArmErrorInfo.DecodeType((byte)ArmErrorInfo.TypeField.ReadValue(entry), ArmErrorTypeEncoding.LibCper))
-        {
-            case ArmErrorKind.Cache: name = s_cacheError; return s_cache;
-            case ArmErrorKind.Tlb: name = s_tlbError; return s_tlb;
-            case ArmErrorKind.Bus: name = s_busError; return s_bus;
-            default: name = default; return null;
-        }
-    }
+        ArmErrorKind.Cache => s_cacheInfo,
+        ArmErrorKind.Tlb => s_tlbInfo,
+        ArmErrorKind.Bus => s_busInfo,
+        _ => null,
+    };
 
-    /// <summary>The error information as libcper shows it: an object named by the kind, each member gated by its own bit 0-15 of the value; nothing for other kinds.</summary>
-    private static void WriteInformation(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
-    {
-        if (InformationOf(entry, out var name) is not { } members) return;
-        w.WriteStartObject(s_errorInformation);
-        w.WriteStartObject(name);
-        var value = ArmErrorInfo.ErrorInformationField;
-        LibCperMap.WriteMembers(w, members, entry.Slice(value.Offset, value.Size), value.ReadValue(entry));
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+    private static readonly LcMember[] s_cacheInfo = [Lm.Group("cacheError", s_cache)], s_tlbInfo = [Lm.Group("tlbError", s_tlb)], s_busInfo = [Lm.Group("busError", s_bus)];
 
-    /// <summary>Reads the error information back: the kind's members set their bit fields and their own validation bits (0-15) in the value.</summary>
-    private static ulong ReadInformation(JsonNode? n, Span<byte> entry)
-    {
-        if (InformationOf(entry, out var name) is { } members && n is JsonObject o && o[name.Value] is JsonObject info)
-            LibCperMap.ReadBitsInto(info, members, entry, ArmErrorInfo.ErrorInformationField);
-        return 0;
-    }
-
-    // [lc-audit Q] contexts: type 8 as libcper's 10-byte structure with a 2-bit o0; {} for an empty array (compat)
+    // [lc-audit Q] contexts: the registers of types 0-8 (s_registers), {} for an empty array; read back at registerArraySize (compat)
     private static void WriteContext(LcWriter w, ArmContextInfoView c)
     {
         int type = c.RegisterContextType;
-        var array = c.RegisterArray;
         w.WriteStartObject();
         LibCperMap.WriteMembers(w, s_contextHeader, c.Bytes, 0);
-        var layout = ArmProcessorSection.RegisterLayout((ushort)type);
-        if (type < s_registerNames.Length)
+        if (type < s_registers.Length)
         {
-            var names = s_registerNames[type];
             w.WriteStartObject(s_registerArray);
-            for (int i = 0; i < names.Length; i++) w.WriteNumber(names[i], layout!.Fields[i].ReadValue(array));
+            LibCperMap.WriteMembers(w, s_registers[type].Members, c.RegisterArray, 0);
             w.WriteEndObject();
         }
-        else if (type == MiscType)
-        {
-            // libcper's EFI_ARM_MISC_CONTEXT_REGISTER (include/libcper/Cper.h:1694-1701, inside #pragma pack(push, 1) at
-            // line 23) is 10 bytes: the MRS encoding bit fields (op2:3, crm:4, crn:4, op1:3, o0:2) in the first 16 bits,
-            // then Value:64 from byte 2; sections/cper-section-arm.c:828-841 refuses an array shorter than those 10 bytes.
-            // That is the model's layout (UEFI Table N-30) apart from o0, which libcper reads as 2 bits (bits 14-15;
-            // UEFI: bit 14, bit 15 reserved).
-            ulong enc = s_miscEncoding.ReadValue(array);
-            w.WriteStartObject(s_registerArray);
-            w.WriteStartObject(s_mrsEncoding);
-            w.WriteNumber(s_op2, enc & 7);
-            w.WriteNumber(s_crm, (enc >> 3) & 0xF);
-            w.WriteNumber(s_crn, (enc >> 7) & 0xF);
-            w.WriteNumber(s_op1, (enc >> 11) & 7);
-            w.WriteNumber(s_o0, (enc >> 14) & 3);
-            w.WriteEndObject();
-            w.WriteNumber(s_value, s_miscValue.ReadValue(array));
-            w.WriteEndObject();
-        }
-        else WriteBase64(w, s_registerArray, array);
+        else WriteBase64(w, s_registerArray, c.RegisterArray);
         w.WriteEndObject();
     }
 
@@ -369,77 +338,48 @@ internal sealed class LcArm : LibCperSection
         }
     }
 
-    // [lc-audit M] read-back through the model
+    /// <summary>
+    /// A context read back: the header's members, then the register array its type gives (<see cref="s_registers"/>), or
+    /// its base64 for other types; Register Array Size is the array's length (its declared derivation). libcper's walk
+    /// shows only a type's registers, so a <c>registerArraySize</c> above them keeps its size, zeros after the registers
+    /// (the bytes then agree with the header); libcper writes contexts without padding, and so does this.
+    /// </summary>
+    private static readonly LcStructure s_context = new(ArmProcessorSection.ContextHeaderLayout, s_contextHeader)
+    {
+        Part = AtDeclaredSize(LcPart.Chosen("registerArray", ArmContextInfo.RegisterContextTypeField, t => t < (ulong)s_registers.Length ? s_registers[t] : null)),
+    };
+
+    private static LcPart AtDeclaredSize(LcPart registers) => registers with
+    {
+        Read = (n, head) =>
+        {
+            var bytes = registers.Read(n, head);
+            ulong size = ArmContextInfo.RegisterArraySizeField.ReadValue(head);
+            if (ArmContextInfo.RegisterContextTypeField.ReadValue(head) > MiscType || size <= (ulong)bytes.Length) return bytes;
+            if (size > (ulong)bytes.Length + CperJsonReader.MaxUndescribedBytes)
+                throw new CperJsonException((n?.Parent as JsonObject)?["registerArraySize"]?.GetPath() ?? "registerArraySize", $"{size} bytes is far more than the {bytes.Length} of its type's registers (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+            var grown = new byte[size];
+            bytes.CopyTo(grown, 0);
+            return grown;
+        },
+    };
+
+    // [lc-audit D] the read-back: libcper's array and part names over the declared layouts (counts, lengths, bits derived by the engine)
+    /// <summary>
+    /// The section read back: the header's members, ERR_INFO_NUM error-information entries (<see cref="s_info"/>, Length
+    /// 32 as declared), CONTEXT_INFO_NUM contexts, the vendor-specific bytes (their presence sets validation bit 3); the
+    /// counts and SectionLength derived as the declaration says. A missing <c>psciState</c> is bit 31 of the running state.
+    /// </summary>
+    private static readonly LcStructure s_section = new(ArmProcessorSection.HeaderLayout, s_header)
+    {
+        Arrays = [new("errorInfo", "errorInfo", new(ArmProcessorSection.ErrorInfoLayout, s_info)), new("contextInfo", "contextInfo", s_context)],
+        Part = LcPart.Base64("vendorSpecificInfo", VendorBit),
+        AfterRead = (o, head) =>
+        {
+            if (!o.ContainsKey("psciState")) ArmProcessorSection.RunningStateField.WriteValue(head, ArmProcessorSection.RunningStateField.ReadValue(head) | 1u << 31);
+        },
+    };
+
     /// <inheritdoc/>
-    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
-
-    /// <summary>The model libcper's JSON describes.</summary>
-    public static ArmProcessorSection FromIrModel(JsonObject o)
-    {
-        var m = new ArmProcessorSection();
-        uint v = 0;
-        if (o.ContainsKey("mpidrEl1")) { m.Mpidr = U(o["mpidrEl1"]); v |= 1u << MpidrBit; }
-        if (o.ContainsKey("errorAffinity"))
-        {
-            // libcper's 32-bit ErrorAffinityLevel (see WriteHeader): the level byte and the 3 reserved bytes after it.
-            uint level = (uint)Int32(Lc.M(o["errorAffinity"], "value"), 32);
-            m.ErrorAffinityLevel = (byte)level;
-            m.Reserved = [(byte)(level >> 8), (byte)(level >> 16), (byte)(level >> 24)];
-            v |= 1u << AffinityBit;
-        }
-        m.Midr = U(o["midrEl1"]);
-        uint running = 0;
-        if (o.ContainsKey("running")) { running = Bool(o["running"]) ? 1u : 0; v |= 1u << RunningBit; }
-        if (o.ContainsKey("psciState")) m.PsciState = (uint)U(o["psciState"], 32);
-        else running |= 1u << 31;
-        m.RunningState = running;
-        foreach (var e in o["errorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
-        foreach (var c in o["contextInfo"] as JsonArray ?? []) m.ContextInfo.Add(ContextFrom(c as JsonObject ?? []));
-        if (o["vendorSpecificInfo"] is JsonObject vs) m.VendorSpecificInfo = FromB64(vs["data"]);
-        if (o.ContainsKey("vendorSpecificInfo")) v |= 1u << VendorBit;
-        m.ValidationBits = v;
-        return m;
-    }
-
-    private static ArmErrorInfo ErrorInfoFrom(JsonObject e)
-    {
-        Span<byte> bytes = stackalloc byte[ArmErrorInfo.Size];
-        bytes.Clear();
-        ulong v = LibCperMap.ReadMembers(e, s_info, bytes);
-        // Length is always 32 (ApeiKit's model refuses any other, as UEFI allows only 32); libcper's "length" is not read back.
-        ArmErrorInfo.LengthField.WriteValue(bytes, ArmErrorInfo.Size);
-        ArmErrorInfo.ValidationBitsField.WriteValue(bytes, v);
-        return new ArmErrorInfo(bytes);
-    }
-
-    private static ArmContextInfo ContextFrom(JsonObject c)
-    {
-        Span<byte> header = stackalloc byte[ArmContextInfo.HeaderSize];
-        LibCperMap.ReadMembers(c, s_contextHeader, header);
-        int type = (int)ArmContextInfo.RegisterContextTypeField.ReadValue(header);
-        uint size = (uint)ArmContextInfo.RegisterArraySizeField.ReadValue(header);
-        byte[] array;
-        var r = c["registerArray"] as JsonObject;
-        var layout = ArmProcessorSection.RegisterLayout((ushort)type);
-        if (type < s_registerNames.Length)
-        {
-            var names = s_registerNames[type];
-            array = new byte[Math.Max(size, (uint)layout!.Size)];
-            for (int i = 0; i < names.Length; i++) layout.Fields[i].WriteValue(array, U(Lc.M(r, names[i].Value)));
-        }
-        else if (type == 8)
-        {
-            // libcper's ir_arm_misc_registers_to_cper (sections/cper-section-arm.c:1394-1419) writes the 10-byte packed
-            // structure: encoding in bytes 0-1 (o0 two bits), value at byte 2. A registerArraySize above 10 keeps its
-            // size here (zero-filled) so the section length matches the body.
-            array = new byte[Math.Max(size, (uint)layout!.Size)];
-            var me = Lc.M(r, "mrsEncoding");
-            ulong enc = (U(Lc.M(me, "op2")) & 7) | ((U(Lc.M(me, "crm")) & 0xF) << 3) | ((U(Lc.M(me, "crn")) & 0xF) << 7) | ((U(Lc.M(me, "op1")) & 7) << 11) | ((U(Lc.M(me, "o0")) & 3) << 14);
-            s_miscEncoding.WriteValue(array, enc);
-            s_miscValue.WriteValue(array, U(Lc.M(r, "value")));
-        }
-        else array = FromB64(Lc.M(r, "data"));
-        // libcper writes contexts without padding.
-        return new ArmContextInfo((ushort)type, array) { Version = (ushort)ArmContextInfo.VersionField.ReadValue(header), Padded = false };
-    }
+    public override CperSectionBody FromIrBody(JsonObject ir) => LcStructure.Body(SectionType, s_section.Read(ir), b => ArmProcessorSection.Decode(b));
 }

@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
 using static ApeiKit.Cper.LibCper.Lc;
 
 namespace ApeiKit.Cper.LibCper;
@@ -19,17 +20,13 @@ namespace ApeiKit.Cper.LibCper;
 /// <see cref="Ia32X64ProcessorSection.RegisterLayout"/>.
 /// The contexts are walked as libcper walks them (<c>cper_ia32x64_processor_context_info_to_ir</c>), which is UEFI's walk
 /// for well-formed bodies; where they part (docs/libcper-compat.md "IA32/X64 context walk") libcper's output is kept.
-/// Reading back goes through the model (<see cref="FromIrBody"/>).
+/// Reading back fills the section's bytes through <see cref="LcStructure"/> (<see cref="FromIrBody"/>).
 /// </remarks>
 internal sealed class LcIa32X64 : LibCperSection
 {
     public override Guid SectionType => CperGuids.ProcessorIa32X64;
     public override string ReadableName => "IA32/X64";
     public override string ShortName => "Ia32x64Processor";
-
-    // libcper reads the 32-bit (EFI_CONTEXT_IA32_REGISTER_STATE, 92 bytes) and 64-bit (EFI_CONTEXT_X64_REGISTER_STATE,
-    // 244 bytes, with CR8) execution contexts by their fixed size: the model's register layouts.
-    private static readonly int Ia32StateSize = Ia32X64ProcessorSection.RegisterLayout(2)!.Size, X64StateSize = Ia32X64ProcessorSection.RegisterLayout(3)!.Size;
 
     private static readonly Guid[] CheckGuids = [CperGuids.CheckCache, CperGuids.CheckTlb, CperGuids.CheckBus, CperGuids.CheckMicroArchitecture];
     private static readonly string[] CheckNames = ["Cache Check Error", "TLB Check Error", "Bus Check Error", "MS Check Error"];
@@ -57,11 +54,12 @@ internal sealed class LcIa32X64 : LibCperSection
     internal static readonly LcNames ContextTypes = LcNames.Libcper(
         ["Unclassified Data", "MSR Registers", "32-bit Mode Execution Context", "64-bit Mode Execution Context", "FXSave Context", "32-bit Mode Debug Registers", "64-bit Mode Debug Registers", "Memory Mapper Registers"]);
 
-    // [lc-audit M] members from the declarations' LibCper lines
+    // [lc-audit D] libcper's members: the declarations' LibCper lines in libcper's order, the check members by error type GUID
     // The members the declarations give (their LibCper lines): the header's local APIC ID, the error-information
     // identifiers, the context header; libcper's order is the layouts' (cper_ia32x64_processor_error_info_to_ir,
-    // cper_ia32x64_processor_context_info_to_ir).
-    private static readonly LcMember[] s_header = Ia32X64ProcessorSection.LibCperMembers(), s_infoMembers = Ia32X64ErrorInfo.LibCperMembers(),
+    // cper_ia32x64_processor_context_info_to_ir). The header's CPUID information and the entry's type are written by hand.
+    private static readonly LcMember[] s_header = [.. Ia32X64ProcessorSection.LibCperMembers(), Lm.Quirk("cpuidInfo", Ia32X64ProcessorSection.CpuIdEaxField, WriteCpuId, ReadCpuId)],
+        s_info = [Lm.Quirk("type", null, WriteType, ReadType), Lm.Chosen("checkInfo", Ia32X64ErrorInfo.CheckInfoField, ChecksOf), .. Ia32X64ErrorInfo.LibCperMembers()],
         s_contextHeader = Ia32X64ContextInfo.LibCperMembers();
 
     // Per check GUID index: the check declarations' members (Ia32X64CheckInfo.cs), over the value's 8 bytes
@@ -69,39 +67,51 @@ internal sealed class LcIa32X64 : LibCperSection
     private static readonly LcMember[][] s_checks = [Ia32X64CacheCheck.LibCperMembers(), Ia32X64TlbCheck.LibCperMembers(), Lm.InOrder(Ia32X64BusCheck.LibCperMembers(),
         "transactionType", "operation", "level", "processorContextCorrupt", "uncorrected", "preciseIP", "restartableIP", "overflow", "timedOut", "participationType", "addressSpace"),
         Ia32X64MsCheck.LibCperMembers()];
-    private static readonly int CheckOffset = Ia32X64ErrorInfo.CheckInfoField.Offset, CheckSize = Ia32X64ErrorInfo.CheckInfoField.Size;
+
+    /// <summary>The check declaration's members for the entry's error type GUID (<c>checkInfo</c>, UEFI 2.10 N.2.4.2.2-4), or null for another GUID.</summary>
+    private static LcMember[]? ChecksOf(ReadOnlySpan<byte> entry)
+    {
+        int index = Array.IndexOf(CheckGuids, new Guid(entry.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16)));
+        return index >= 0 ? s_checks[index] : null;
+    }
 
     // [lc-audit Q] execution-context registers: eip for RIP, GDTR/IDTR as two halves (compat "x64 register names")
-    /// <summary>One libcper register member: where its value lies in the register array.</summary>
-    private readonly record struct Register(JsonEncodedText Name, int Offset, int Size);
-
     /// <summary>
     /// libcper's registers of a 32/64-bit execution context: the model's register layout in its order (libcper's), named as
     /// the layout names them but x64 RIP, which libcper calls <c>eip</c>, and the 16-byte GDTR and IDTR, which libcper reads
     /// as two 64-bit halves <c>_0</c> and <c>_1</c> (<c>EFI_CONTEXT_X64_REGISTER_STATE</c> in <c>cper-section-ia32x64.h</c>).
+    /// libcper reads them at the layout's fixed size (92 and 244 bytes) whatever Register Array Size says.
     /// </summary>
-    private static Register[] Registers(ushort type)
-        => [.. Ia32X64ProcessorSection.RegisterLayout(type)!.Fields.Where(f => f.Kind != FieldKind.Reserved).SelectMany(f => f.Size > 8
-            ? new[] { new Register(N(f.Json + "_0"), f.Offset, 8), new Register(N(f.Json + "_1"), f.Offset + 8, 8) }
-            : [new Register(N(f.Json == "rip" ? "eip" : f.Json), f.Offset, f.Size)])];
+    private static LcStructure Registers(ushort type)
+    {
+        var layout = Ia32X64ProcessorSection.RegisterLayout(type)!;
+        return new(layout, Lm.Registers(layout, f => f.Kind == FieldKind.Reserved ? null : f.Json == "rip" ? "eip" : f.Json));
+    }
 
-    private static readonly Register[] s_ia32 = Registers(2), s_x64 = Registers(3);
+    private static readonly LcStructure s_ia32 = Registers((ushort)Ia32X64RegisterContextType.Ia32Context), s_x64 = Registers((ushort)Ia32X64RegisterContextType.X64Context);
 
-    // [lc-audit M] member names, validation bits from the declarations
+    /// <summary>The execution context registers of <paramref name="type"/>, or null for a type libcper shows as base64.</summary>
+    private static LcStructure? RegistersOf(ulong type) => type switch
+    {
+        (ulong)Ia32X64RegisterContextType.Ia32Context => s_ia32,
+        (ulong)Ia32X64RegisterContextType.X64Context => s_x64,
+        _ => null,
+    };
+
+    // [lc-audit D] libcper's member names, encoded once
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
 
     private static readonly JsonEncodedText s_shortName = N("Ia32x64Processor"), s_errorInfoNum = N("processorErrorInfoNum"),
         s_contextInfoNum = N("processorContextInfoNum"), s_cpuidInfo = N("cpuidInfo"),
-        s_eax = N("eax"), s_ebx = N("ebx"), s_ecx = N("ecx"), s_edx = N("edx"), s_errorInfo = N("processorErrorInfo"),
-        s_contextInfo = N("processorContextInfo"), s_type = N("type"), s_guid = N("guid"), s_checkInfo = N("checkInfo"),
+        s_errorInfo = N("processorErrorInfo"),
+        s_contextInfo = N("processorContextInfo"), s_type = N("type"), s_guid = N("guid"),
         s_registerArray = N("registerArray"), s_data = N("data");
+    private static readonly JsonEncodedText[] s_cpuid = [N("eax"), N("ebx"), N("ecx"), N("edx")];
     private static readonly JsonEncodedText[] s_checkNames = [.. CheckNames.Select(N)];
     private static readonly byte[] s_message = LcWriter.Encode("An IA32/x64 Processor Error occurred");
 
-    // The validation bits, from the declarations (UEFI 2.10 Tables N-19 and N-20).
-    private static readonly int CpuIdBit = Ia32X64ProcessorSection.CpuIdEaxField.ValidBit, CheckBit = Ia32X64ErrorInfo.CheckInfoField.ValidBit;
 
-    // [lc-audit Q] 64-bit CPUID values, libcper's context walk (compat "IA32/X64 context walk")
+    // [lc-audit Q] libcper's section walk: Unknown when the counts do not fit (compat "IA32/X64 context walk")
     /// <inheritdoc/>
     /// <remarks>
     /// Nothing is written (libcper's <c>Unknown</c>) when libcper's <c>cper_section_ia32x64_to_ir</c> returns NULL: a body
@@ -121,19 +131,8 @@ internal sealed class LcIa32X64 : LibCperSection
         w.WriteNumber(s_errorInfoNum, infoNum);
         w.WriteNumber(s_contextInfoNum, contextNum);
         LibCperMap.WriteMembers(w, s_header, body, v);
-        if (Bit(v, CpuIdBit))
-        {
-            // libcper's EFI_IA32_X64_CPU_ID: four 64-bit values (ApeiKit: four 32-bit registers, see libcper-compat.md).
-            var c = view.CpuIdInfo;
-            w.WriteStartObject(s_cpuidInfo);
-            w.WriteNumber(s_eax, BinaryPrimitives.ReadUInt64LittleEndian(c));
-            w.WriteNumber(s_ebx, BinaryPrimitives.ReadUInt64LittleEndian(c[8..]));
-            w.WriteNumber(s_ecx, BinaryPrimitives.ReadUInt64LittleEndian(c[16..]));
-            w.WriteNumber(s_edx, BinaryPrimitives.ReadUInt64LittleEndian(c[24..]));
-            w.WriteEndObject();
-        }
         w.WriteStartArray(s_errorInfo);
-        foreach (var e in view.ErrorInfo) WriteErrorInfo(w, e);
+        foreach (var e in view.ErrorInfo) LcStructure.WriteObject(w, s_info, e.Bytes, e.ValidationBits);
         w.WriteEndArray();
         w.WriteStartArray(s_contextInfo);
         WriteContexts(w, body, contextStart, contextNum);
@@ -143,27 +142,39 @@ internal sealed class LcIa32X64 : LibCperSection
         return true;
     }
 
-    // [lc-audit M] error-information entry through the declared members
-    private static void WriteErrorInfo(LcWriter w, Ia32X64ErrorInfoView e)
+    // [lc-audit Q] 64-bit CPUID values, the error type object with libcper's check names (compat "IA32/X64")
+    /// <summary>libcper's EFI_IA32_X64_CPU_ID: four 64-bit values (ApeiKit: four 32-bit registers, see libcper-compat.md).</summary>
+    private static void WriteCpuId(LcWriter w, ReadOnlySpan<byte> body, ulong valid)
     {
-        var g = e.ErrorType;
+        var c = body.Slice(Ia32X64ProcessorSection.CpuIdEaxField.Offset, 32);
+        w.WriteStartObject(s_cpuidInfo);
+        for (int i = 0; i < s_cpuid.Length; i++) w.WriteNumber(s_cpuid[i], BinaryPrimitives.ReadUInt64LittleEndian(c[(i * 8)..]));
+        w.WriteEndObject();
+    }
+
+    private static ulong ReadCpuId(JsonNode? n, Span<byte> body)
+    {
+        var c = body.Slice(Ia32X64ProcessorSection.CpuIdEaxField.Offset, 32);
+        for (int i = 0; i < s_cpuid.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(c[(i * 8)..], U(M(n, s_cpuid[i].Value)));
+        return 0;
+    }
+
+    /// <summary>libcper's error type object: the GUID and libcper's name of the check it is (<c>Unknown</c> for another GUID).</summary>
+    private static void WriteType(LcWriter w, ReadOnlySpan<byte> entry, ulong valid)
+    {
+        var g = new Guid(entry.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
         int index = Array.IndexOf(CheckGuids, g);
-        ulong v = e.ValidationBits;
-        w.WriteStartObject();
         w.WriteStartObject(s_type);
         WriteGuid(w, s_guid, g);
         if (index >= 0) w.WriteString(NameName, s_checkNames[index]);
         else w.WriteEncoded(NameName, LibCperNames.EncodedUnknown);
         w.WriteEndObject();
-        if (Bit(v, CheckBit) && index >= 0)
-        {
-            // Check information: each member shown when its validation bit (bits 0-15 of the value) is set.
-            w.WriteStartObject(s_checkInfo);
-            LibCperMap.WriteMembers(w, s_checks[index], e.Bytes.Slice(CheckOffset, CheckSize), e.CheckInfo);
-            w.WriteEndObject();
-        }
-        LibCperMap.WriteMembers(w, s_infoMembers, e.Bytes, v);
-        w.WriteEndObject();
+    }
+
+    private static ulong ReadType(JsonNode? n, Span<byte> entry)
+    {
+        GuidFrom(M(n, "guid")).TryWriteBytes(entry.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
+        return 0;
     }
 
     // [lc-audit Q] libcper's context walk (compat "IA32/X64 context walk")
@@ -191,11 +202,12 @@ internal sealed class LcIa32X64 : LibCperSection
             var array = body[(pos + Ia32X64ContextInfo.HeaderSize)..];
             if (type is (ushort)Ia32X64RegisterContextType.Ia32Context or (ushort)Ia32X64RegisterContextType.X64Context)
             {
-                var (registers, size) = type == (ushort)Ia32X64RegisterContextType.Ia32Context ? (s_ia32, Ia32StateSize) : (s_x64, X64StateSize);
+                var registers = RegistersOf(type)!;
+                int size = registers.Layout.Size;
                 if (remaining >= size)
                 {
                     w.WriteStartObject(s_registerArray);
-                    foreach (var r in registers) w.WriteNumber(r.Name, FieldDef.ReadLittleEndian(array.Slice(r.Offset, r.Size)));
+                    LibCperMap.WriteMembers(w, registers.Members, array, 0);
                     w.WriteEndObject();
                     pos += Ia32X64ContextInfo.HeaderSize + size;
                     remaining -= size;
@@ -219,66 +231,25 @@ internal sealed class LcIa32X64 : LibCperSection
         }
     }
 
-    // [lc-audit M] read-back through the model
+    // [lc-audit D] the read-back: libcper's array and part names over the declared layouts (counts, lengths, bits derived by the engine)
+    /// <summary>
+    /// The section read back: the header's members, the error-information entries (<see cref="s_info"/>), the contexts
+    /// (the header's members, then the execution-context registers the type gives, or base64 for other types); the counts
+    /// (validation bits 2-7 and 8-13) and each Register Array Size derived as the declarations say. A JSON null context
+    /// (libcper's, for a header that did not fit) reads as 16 zero bytes.
+    /// </summary>
+    private static readonly LcStructure s_section = new(Ia32X64ProcessorSection.HeaderLayout, s_header)
+    {
+        Arrays =
+        [
+            new("processorErrorInfo", "errorInfo", new(Ia32X64ProcessorSection.ErrorInfoLayout, s_info)),
+            new("processorContextInfo", "contextInfo", new(Ia32X64ProcessorSection.ContextHeaderLayout, s_contextHeader)
+            {
+                Part = LcPart.Chosen("registerArray", Ia32X64ContextInfo.RegisterContextTypeField, RegistersOf),
+            }),
+        ],
+    };
+
     /// <inheritdoc/>
-    public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
-
-    /// <summary>The model libcper's JSON describes.</summary>
-    public static Ia32X64ProcessorSection FromIrModel(JsonObject o)
-    {
-        var m = new Ia32X64ProcessorSection();
-        Span<byte> header = stackalloc byte[Ia32X64ProcessorSection.HeaderSize];
-        ulong v = LibCperMap.ReadMembers(o, s_header, header);
-        m.LocalApicId = Ia32X64ProcessorSection.LocalApicIdField.ReadValue(header);
-        if (o["cpuidInfo"] is JsonObject c)
-        {
-            var cpuid = new byte[48];
-            string[] regs = ["eax", "ebx", "ecx", "edx"];
-            for (int i = 0; i < regs.Length; i++) BinaryPrimitives.WriteUInt64LittleEndian(cpuid.AsSpan(i * 8), U(c[regs[i]]));
-            m.CpuIdInfo = cpuid;
-            v |= 1UL << CpuIdBit;
-        }
-        foreach (var e in o["processorErrorInfo"] as JsonArray ?? []) m.ErrorInfo.Add(ErrorInfoFrom(e as JsonObject ?? []));
-        foreach (var x in o["processorContextInfo"] as JsonArray ?? []) m.ContextInfo.Add(ContextFrom(x as JsonObject ?? []));
-        m.ValidationBits = v; // the counts are written from the lists
-        return m;
-    }
-
-    private static Ia32X64ErrorInfo ErrorInfoFrom(JsonObject e)
-    {
-        var g = GuidFrom(M(e["type"], "guid"));
-        int index = Array.IndexOf(CheckGuids, g);
-        Span<byte> bytes = stackalloc byte[Ia32X64ErrorInfo.Size];
-        bytes.Clear();
-        g.TryWriteBytes(bytes.Slice(Ia32X64ErrorInfo.ErrorTypeField.Offset, 16));
-        ulong v = LibCperMap.ReadMembers(e, s_infoMembers, bytes);
-        if (e["checkInfo"] is JsonObject ci)
-        {
-            if (index >= 0) LibCperMap.ReadBitsInto(ci, s_checks[index], bytes, Ia32X64ErrorInfo.CheckInfoField);
-            v |= 1UL << CheckBit;
-        }
-        Ia32X64ErrorInfo.ValidationBitsField.WriteValue(bytes, v);
-        return new Ia32X64ErrorInfo(bytes);
-    }
-
-    private static Ia32X64ContextInfo ContextFrom(JsonObject x)
-    {
-        Span<byte> header = stackalloc byte[Ia32X64ContextInfo.HeaderSize];
-        LibCperMap.ReadMembers(x, s_contextHeader, header);
-        ushort type = (ushort)Ia32X64ContextInfo.RegisterContextTypeField.ReadValue(header);
-        var r = x["registerArray"] as JsonObject;
-        byte[] array;
-        if (type is (ushort)Ia32X64RegisterContextType.Ia32Context or (ushort)Ia32X64RegisterContextType.X64Context)
-        {
-            var (registers, size) = type == (ushort)Ia32X64RegisterContextType.Ia32Context ? (s_ia32, Ia32StateSize) : (s_x64, X64StateSize);
-            array = new byte[size];
-            foreach (var reg in registers) FieldDef.WriteLittleEndian(array.AsSpan(reg.Offset, reg.Size), U(M(r, reg.Name.Value)));
-        }
-        else array = FromB64(M(r, "data"));
-        return new Ia32X64ContextInfo(type, array)
-        {
-            MsrAddress = (uint)Ia32X64ContextInfo.MsrAddressField.ReadValue(header),
-            MmRegisterAddress = Ia32X64ContextInfo.MmRegisterAddressField.ReadValue(header),
-        };
-    }
+    public override CperSectionBody FromIrBody(JsonObject ir) => LcStructure.Body(SectionType, s_section.Read(ir), b => Ia32X64ProcessorSection.Decode(b));
 }

@@ -56,11 +56,11 @@ public sealed partial class ArmProcessorSection : CperSectionBody
 
     // N.2.4.4 Table N-16: ERR_INFO_NUM and CONTEXT_INFO_NUM count the structures that follow; Section Length covers the
     // header, both arrays and the vendor-specific bytes. An encoder derives them from what it is given (TryEncode writes them).
-    [Field(4, 2, FieldKind.UInt, Label = "Error information structures (ERR_INFO_NUM)", Derive = nameof(ErrInfoNumDerivation))]
+    [Field(4, 2, FieldKind.UInt, Label = "Error information structures (ERR_INFO_NUM)", Derive = nameof(ErrInfoNumDerivation), LibCper = "errorInfoNum")]
     internal ushort ErrInfoNum => (ushort)ErrorInfo.Count;
-    [Field(6, 2, FieldKind.UInt, Label = "Context information structures (CONTEXT_INFO_NUM)", Derive = nameof(ContextInfoNumDerivation))]
+    [Field(6, 2, FieldKind.UInt, Label = "Context information structures (CONTEXT_INFO_NUM)", Derive = nameof(ContextInfoNumDerivation), LibCper = "contextInfoNum")]
     internal ushort ContextInfoNum => (ushort)ContextInfo.Count;
-    [Field(8, 4, FieldKind.UInt, Json = "sectionLength", Label = "Section length", Unit = "bytes", Derive = nameof(SectionLengthDerivation))]
+    [Field(8, 4, FieldKind.UInt, Json = "sectionLength", Label = "Section length", Unit = "bytes", Derive = nameof(SectionLengthDerivation), LibCper = "")]
     internal uint DeclaredSectionLength => (uint)Get(DeclaredSectionLengthField);
 
     /// <summary>Error affinity level (sets validation bit 1).</summary>
@@ -74,21 +74,21 @@ public sealed partial class ArmProcessorSection : CperSectionBody
     }
 
     /// <summary>MPIDR_EL1 (sets validation bit 0).</summary>
-    [Field(16, 8, FieldKind.Bits, ValidBit = 0, Label = "MPIDR_EL1")]
+    [Field(16, 8, FieldKind.Bits, ValidBit = 0, Label = "MPIDR_EL1", LibCper = "mpidrEl1")]
     [Bit("aff0", 0, 8, Label = "Aff0")]
     [Bit("aff1", 8, 8, Label = "Aff1")]
     [Bit("aff2", 16, 8, Label = "Aff2")]
     [Bit("mt", 24, 1, Label = "MT (multithreading)")]
     [Bit("u", 30, 1, Label = "U (uniprocessor)")]
-    [Bit("aff3", 32, 8, Label = "Aff3")]
+    [Bit("aff3", 32, 8, Label = "Aff3", LibCper = "affinity3")]
     public partial ulong Mpidr { get; set; }
 
     /// <summary>MIDR_EL1.</summary>
-    [Field(24, 8, FieldKind.Hex, Label = "MIDR_EL1")] public partial ulong Midr { get; set; }
+    [Field(24, 8, FieldKind.Hex, Label = "MIDR_EL1", LibCper = "midrEl1")] public partial ulong Midr { get; set; }
 
     /// <summary>Running state: bit 0 set when the processor is running (sets validation bit 2).</summary>
     [Field(32, 4, FieldKind.Bits, ValidBit = 2)]
-    [Bit("running", 0, 1, Label = "Processor running")]
+    [Bit("running", 0, 1, Label = "Processor running", LibCper = "running:Bool")]
     public partial uint RunningState { get; set; }
 
     /// <summary>PSCI state (meaningful when running state bit 0 is clear; sets validation bit 2, which covers it with the running state).</summary>

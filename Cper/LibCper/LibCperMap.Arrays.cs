@@ -1,0 +1,204 @@
+// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64; any map)
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
+
+namespace ApeiKit.Cper.LibCper;
+
+/// <summary>Which members (over a value's bytes) a structure's bytes call for, or null for none (<see cref="Lm.Chosen"/>).</summary>
+internal delegate LcMember[]? LcChoose(ReadOnlySpan<byte> body);
+
+/// <summary>
+/// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent), given
+/// the structure's bytes read so far (<paramref name="head"/>); returns the part's bytes.
+/// </summary>
+internal delegate byte[] LcPartRead(JsonNode? node, ReadOnlySpan<byte> head);
+
+/// <summary>What reading a structure back does after its members (a documented quirk over several fields of <paramref name="head"/>).</summary>
+internal delegate void LcAfterRead(JsonObject o, Span<byte> head);
+
+/// <summary>
+/// A counted array after a structure's layout: libcper's member <paramref name="Name"/>, each element an
+/// <paramref name="Element"/>. Its count is written into the field (or bit sub-field) whose declared derivation
+/// (<see cref="FieldDerivation.CountOf"/>) names <paramref name="Counts"/>, the declaration's name for the array.
+/// </summary>
+internal sealed record LcArray(string Name, string Counts, LcStructure Element);
+
+/// <summary>
+/// The part after a structure's layout and arrays (a register array, vendor bytes): libcper's member
+/// <paramref name="Name"/>, the validation bit its presence sets (-1: none) and how its bytes are read.
+/// </summary>
+internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
+{
+    /// <summary>
+    /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
+    /// for no bytes), null or absent is none.
+    /// </summary>
+    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (n, _) => Data(n));
+
+    /// <summary>
+    /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value (a register layout by
+    /// context type), read from the member's object; a value without one is <see cref="Base64"/> bytes.
+    /// </summary>
+    public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
+        => new(name, -1, (n, head) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(n as JsonObject ?? []) : Data(n));
+
+    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n as JsonObject, "data"));
+}
+
+/// <summary>
+/// A structure libcper's JSON describes, read back into its bytes (issue #12): the declared <see cref="Layout"/> read
+/// member by member (<see cref="LibCperMap.ReadMembers"/>), then its counted <see cref="Arrays"/> (each element itself an
+/// <see cref="LcStructure"/>, so arrays nest), then its <see cref="Part"/>. What the layout declares as derived is
+/// derived from what was read, never typed again (<see cref="FieldDef.Derive"/>, <see cref="BitFieldDef.Derive"/>): a
+/// count from its array's elements, a length (<see cref="DerivationKind.LengthOf"/>) from the part's bytes, the structure
+/// length from all of them, a constant as declared; the validation field holds the gate bits of the members present.
+/// </summary>
+internal sealed class LcStructure(StructDef layout, LcMember[] members)
+{
+    /// <summary>The declared layout the members' fields belong to.</summary>
+    public StructDef Layout { get; } = layout;
+    /// <summary>The members, in libcper's order (also the order they are read in: a member may depend on one before it).</summary>
+    public LcMember[] Members { get; } = members;
+    /// <summary>The counted arrays after the layout, in their byte order.</summary>
+    public LcArray[] Arrays { get; init; } = [];
+    /// <summary>The part after the arrays, or null.</summary>
+    public LcPart? Part { get; init; }
+    /// <summary>What reading back does after the members and before the derived fields (a documented quirk over several fields), or null.</summary>
+    public LcAfterRead? AfterRead { get; init; }
+
+    /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part.</summary>
+    /// <exception cref="CperJsonException">A member libcper's reader would not accept, or a count its field cannot hold.</exception>
+    public byte[] Read(JsonObject o)
+    {
+        var head = new byte[Layout.Size];
+        ulong valid = LibCperMap.ReadMembers(o, Members, head);
+        var rest = new ArrayBufferWriter<byte>();
+        Span<int> counts = stackalloc int[Arrays.Length];
+        for (int i = 0; i < Arrays.Length; i++)
+        {
+            // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
+            // element of zeros, as does anything else that is not an object.
+            foreach (var e in o[Arrays[i].Name] as JsonArray ?? [])
+            {
+                rest.Write(Arrays[i].Element.Read(e as JsonObject ?? []));
+                counts[i]++;
+            }
+        }
+        int partLength = 0;
+        if (Part is { } p)
+        {
+            bool present = o.TryGetPropertyValue(p.Name, out var n);
+            var bytes = p.Read(n, head);
+            rest.Write(bytes);
+            partLength = bytes.Length;
+            if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
+        }
+        Layout.ValidationField?.WriteValue(head, valid);
+        AfterRead?.Invoke(o, head);
+        long total = (long)head.Length + rest.WrittenCount;
+        foreach (var f in Layout.Fields)
+        {
+            if (f.Derive is { } d && Derived(d, counts, partLength, total) is { } x) Store(o, f, null, head, x);
+            foreach (var b in f.BitFields ?? [])
+                if (b.Derive is { } bd && Derived(bd, counts, partLength, total) is { } y) Store(o, f, b, head, y);
+        }
+        var result = new byte[total];
+        head.CopyTo(result, 0);
+        rest.WrittenSpan.CopyTo(result.AsSpan(head.Length));
+        return result;
+    }
+
+    private ulong? Derived(FieldDerivation d, ReadOnlySpan<int> counts, int partLength, long total)
+    {
+        switch (d.Kind)
+        {
+            case DerivationKind.Constant: return d.Value;
+            case DerivationKind.StructureLength: return (ulong)total;
+            case DerivationKind.LengthOf: return Part is null ? null : (ulong)partLength;
+            case DerivationKind.CountOf:
+                for (int i = 0; i < Arrays.Length; i++)
+                    if (Arrays[i].Counts == d.Members[0]) return (ulong)counts[i];
+                return null;
+            default: return null;
+        }
+    }
+
+    /// <summary>Writes a derived value into the field or sub-field; one it cannot hold is refused at the member it comes from.</summary>
+    private void Store(JsonObject o, FieldDef f, BitFieldDef? b, Span<byte> head, ulong value)
+    {
+        int width = b?.Width ?? Math.Min(64, f.Size * 8);
+        if (width < 64 && value >> width != 0)
+        {
+            string from = Arrays.FirstOrDefault(a => a.Counts == (b?.Derive ?? f.Derive)!.Members.FirstOrDefault())?.Name ?? Part?.Name ?? (b?.Json ?? f.Json);
+            throw new CperJsonException(o[from]?.GetPath() ?? o.GetPath() + "." + from,
+                $"at most {(1UL << width) - 1} for the {width}-bit {Layout.Name} field {b?.Json ?? f.Json}, found {value}");
+        }
+        f.WriteValue(head, b is null ? value : b.Insert(f.ReadValue(head), value));
+    }
+
+    /// <summary>Writes <paramref name="members"/> over <paramref name="body"/> as one object (an array element).</summary>
+    public static void WriteObject(LcWriter w, LcMember[] members, ReadOnlySpan<byte> body, ulong valid)
+    {
+        w.WriteStartObject();
+        LibCperMap.WriteMembers(w, members, body, valid);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The section body the bytes read back are: <paramref name="decode"/>'s model of them, or, when the model refuses
+    /// them (a count above its limits, zeros after an unpadded ARM context it takes for padding), the bytes themselves,
+    /// which encode the same.
+    /// </summary>
+    public static CperSectionBody Body(Guid type, byte[] bytes, Func<byte[], CperSectionBody> decode)
+    {
+        try
+        {
+            return decode(bytes);
+        }
+        catch (ApeiContentException)
+        {
+            return new RawSectionBody(type, bytes);
+        }
+    }
+}
+
+/// <summary>The member constructors for structured values and register layouts.</summary>
+internal static partial class Lm
+{
+    /// <summary>
+    /// A structured value whose members the entry chooses (IA32/X64 check information by error type GUID, ARM error
+    /// information by type): an object of the chosen members over <paramref name="value"/>'s bytes, each gated by its own
+    /// bit of the value (bits 0-15; UEFI 2.10 N.2.4.2.2-4, N.2.4.4.1), gated itself by <paramref name="value"/>'s validation
+    /// bit; nothing when none is chosen. Read back, the members set their bits and their own validation bits in the value
+    /// (<see cref="LibCperMap.ReadBitsInto"/>).
+    /// </summary>
+    public static LcMember Chosen(string name, FieldDef value, LcChoose choose)
+    {
+        var encoded = JsonEncodedText.Encode(name);
+        return Quirk(name, value, (w, body, _) =>
+        {
+            if (choose(body) is not { } members) return;
+            w.WriteStartObject(encoded);
+            LibCperMap.WriteMembers(w, members, body.Slice(value.Offset, value.Size), value.ReadValue(body));
+            w.WriteEndObject();
+        }, (n, body) =>
+        {
+            if (n is JsonObject o && choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
+            return 0;
+        });
+    }
+
+    /// <summary>An object of <paramref name="members"/> over the same bytes, printed whatever the validation bits say.</summary>
+    public static LcMember Group(string name, params LcMember[] members) => new(name, LcKind.Object) { Members = members };
+
+    /// <summary>
+    /// A register layout's registers as numbers, in the layout's order, named by <paramref name="name"/> (null leaves a
+    /// field out); a field over 8 bytes is two 64-bit halves <c>_0</c> and <c>_1</c>.
+    /// </summary>
+    public static LcMember[] Registers(StructDef layout, Func<FieldDef, string?> name)
+        => [.. layout.Fields.SelectMany(f => name(f) is not { } n ? []
+            : f.Size > 8 ? new[] { Int(n + "_0", f with { Offset = f.Offset, Size = 8 }), Int(n + "_1", f with { Offset = f.Offset + 8, Size = 8 }) }
+            : [Int(n, f)])];
+}
