@@ -46,19 +46,19 @@ public class LibCperHelperTests
     }
 
     [Theory]
-    [InlineData(0, 240)] // no data size: the whole legacy XID structure (code and 236-byte message)
-    [InlineData(2, 2)] // shorter than the code: its low bytes
-    [InlineData(9, 9)]
-    [InlineData(240, 240)]
-    public void A_legacy_xid_reads_back_cut_to_its_data_size(int dataSize, int expected)
+    [InlineData(0, 240, "fell off the bus")] // no data size: the whole legacy XID structure (code and 236-byte message)
+    [InlineData(2, 2, "")] // shorter than the code: its low bytes (no message: a longer one is refused)
+    [InlineData(9, 9, "fell")] // the code and 5 message bytes, the NUL one of them
+    [InlineData(240, 240, "fell off the bus")]
+    public void A_legacy_xid_reads_back_cut_to_its_data_size(int dataSize, int expected, string message)
     {
-        string context = """{"version": 0, "dataFormatType": "0x8001", "dataFormatVersion": 0, "dataSize": DATASIZE, "data": {"gpuLegacyXid": {"xidCode": 79, "message": "fell off the bus"}}}""";
+        string context = """{"version": 0, "dataFormatType": "0x8001", "dataFormatVersion": 0, "dataSize": DATASIZE, "data": {"gpuLegacyXid": {"xidCode": 79, "message": "MESSAGE"}}}""";
         var json = JsonNode.Parse("""{"eventHeader": {"version": 1, "sourceDeviceType": "GPU", "signature": "XID"}, "eventInfo": {"version": "1.0"}, "eventContexts": ["""
-            + context.Replace("DATASIZE", dataSize.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) + "]}")!.AsObject();
+            + context.Replace("DATASIZE", dataSize.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("MESSAGE", message, StringComparison.Ordinal) + "]}")!.AsObject();
         var data = LcNvidiaEvent.FromIrModel(json).Contexts.Single().Body;
         var full = new byte[240];
         full[0] = 79;
-        Encoding.ASCII.GetBytes("fell off the bus").CopyTo(full, 4);
+        Encoding.ASCII.GetBytes(message).CopyTo(full, 4);
         Assert.Equal(full.AsSpan(0, expected).ToArray(), data.AsSpan(0, Math.Min(data.Length, expected)).ToArray());
         Assert.True(data.Length >= expected);
         Assert.All(data.AsSpan(expected).ToArray(), b => Assert.Equal(0, b)); // the context's padding only

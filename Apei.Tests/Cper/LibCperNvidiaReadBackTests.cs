@@ -112,19 +112,17 @@ public class LibCperNvidiaReadBackTests
 
     [Theory]
     [InlineData(287_454_020u, 0)] // the walk line's own data size (past the body: libcper shows `opaque: {}`)
-    [InlineData(0x800000C0u, 8)] // 2 GiB and more (it was ignored only because the room went negative)
-    [InlineData(8u + (1u << 20) + 1, 8)] // one byte past the bound
-    public void A_data_size_far_past_the_data_makes_no_room(uint dataSize, int given)
+    [InlineData(0x800000C0u, 0)] // 2 GiB and more
+    [InlineData(32u, 0)]
+    public void A_data_size_the_json_shows_no_data_for_makes_no_room(uint dataSize, int given)
     {
-        // Room for a data size the JSON's data does not fill is zeros the JSON does not show: bounded as every reader bounds
-        // them (CperJsonReader.MaxUndescribedBytes). The walk line asked for a 287 MB record here.
+        // libcper shows no data (`opaque: {}`) when it runs past the body: the data size stays in its field, no room is made.
         var o = NvidiaEvent("nvidia-event-info-size-small");
         var context = o["eventContexts"]![0]!;
         context["dataSize"] = JsonNode.Parse(dataSize.ToString(System.Globalization.CultureInfo.InvariantCulture)); // as read from text
-        context["data"] = JsonNode.Parse(given == 0 ? """{"opaque":{}}""" : """{"opaque":"0011223344556677"}""");
         var s = LcNvidiaEvent.FromIrModel(o);
         Assert.Equal(dataSize, s.Contexts[0].DataSize);
-        Assert.Equal((given + 15) & ~15, s.Contexts[0].Body.Length);
+        Assert.Equal(given, s.Contexts[0].Body.Length);
     }
 
     [Theory]
@@ -133,6 +131,7 @@ public class LibCperNvidiaReadBackTests
     [InlineData(20u, 32)] // padded to 16 bytes, as libcper's writer pads
     public void A_data_size_within_the_bound_keeps_its_room(uint dataSize, int room)
     {
+        // Opaque data the JSON shows (format 0x7788 is not one libcper decodes): room for the whole data size.
         var o = NvidiaEvent("nvidia-event-info-size-small");
         var context = o["eventContexts"]![0]!;
         context["dataSize"] = JsonNode.Parse(dataSize.ToString(System.Globalization.CultureInfo.InvariantCulture)); // as read from text
@@ -144,7 +143,185 @@ public class LibCperNvidiaReadBackTests
     }
 
     [Fact]
+    public void Room_past_the_shown_data_is_bounded_per_section()
+    {
+        // 255 contexts each within the bound would make a 267 MB record from 27 KB of JSON: the sum is bounded.
+        var o = NvidiaEvent("nvidia-event-info-size-small");
+        var contexts = new JsonArray();
+        for (int i = 0; i < 255; i++)
+            contexts.Add(JsonNode.Parse("""{"version":0,"dataFormatType":"0x7788","dataFormatVersion":0,"dataSize":1048576,"data":{"opaque":"00"}}"""));
+        o["eventContexts"] = contexts;
+        var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => LcNvidiaEvent.FromIrModel(o));
+        Assert.Contains("eventContexts[1].dataSize", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected data sizes leaving at most 1048576 bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2097150", e.Message, StringComparison.Ordinal);
+        // The same contexts showing no data (`data: {}`) make no room at all.
+        foreach (var c in contexts) c!["data"] = new JsonObject();
+        var s = LcNvidiaEvent.FromIrModel(o);
+        Assert.Equal(255, s.Contexts.Count);
+        Assert.All(s.Contexts, c => Assert.Empty(c.Body));
+    }
+
+    /// <summary>libcper's line for a changed walk pair, read back and written again: the same line.</summary>
+    private static void AssertWrittenAgain(string name, Action<JsonObject> change)
+    {
+        var doc = JsonNode.Parse(Line(name))!.AsObject();
+        change(doc);
+        string line = doc.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Equal(line, Write(LibCperJsonReader.ToBinary(line)));
+    }
+
+    [Theory]
+    [InlineData("0x0001", "type1")] // libcper's `typeN: {}` for a known format whose data runs past the body
+    [InlineData("0x0004", "type4")]
+    [InlineData("0x8000", "gpuInitMetadata")]
+    [InlineData("0x8001", "gpuLegacyXid")]
+    [InlineData("0x8002", "gpuRecommendedActions")]
+    public void Data_libcper_does_not_show_is_not_invented(string format, string variant)
+    {
+        // dataFormatType 0x0001, dataSize 32, `type1: {}` used to come back as keyValArray64 with two zero entries. The
+        // section is the 51 bytes of the two headers and the context header, so the 32 bytes run past it, as libcper shows.
+        AssertWrittenAgain("nvidia-event-info-size-small", doc =>
+        {
+            doc["header"]!["recordLength"] = 200 + 51;
+            doc["sectionDescriptors"]![0]!["sectionLength"] = 51;
+            var c = doc["sections"]![0]!["NvidiaEvent"]!["eventContexts"]![0]!;
+            c["dataFormatType"] = format;
+            c["dataSize"] = 32;
+            c["data"] = new JsonObject { [variant] = new JsonObject() };
+        });
+    }
+
+    /// <summary>
+    /// The NVIDIA event walk lines but two whose bodies the read-back's layout (libcper's writer's: each context after the
+    /// previous one's data, padded to 16 bytes) cannot give: <c>nvidia-event-ctx-size-zero</c> (context size 0: libcper
+    /// shows the same context again) and <c>nvidia-event-xid-past-context</c> (a context's data runs on into the next
+    /// context, libcper bounding it by the body: laid out one after the other they pass the section length).
+    /// </summary>
+    public static TheoryData<string> WalkLines() => new(Directory.GetFiles(Fixtures.Path("libcper-walk"), "nvidia-event-*.json").Select(f => Path.GetFileNameWithoutExtension(f))
+        .Where(n => n is not ("nvidia-event-ctx-size-zero" or "nvidia-event-xid-past-context")).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(WalkLines))]
+    public void Every_walk_line_read_back_is_written_as_the_same_line(string name)
+        => Assert.Equal(Line(name), Write(LibCperJsonReader.ToBinary(Line(name))));
+
+    [Fact]
+    public void A_legacy_xid_message_longer_than_its_data_size_holds_is_refused()
+    {
+        // Data size 81: the XID code (4 bytes) and 77 message bytes, one of them the NUL.
+        RefusedXid("nvidia_event_gpu_uce_ecc", 81, new string('m', 120), "gpuLegacyXid.message", "data size 81", "at most 76 characters", "found 120");
+        RefusedXid("nvidia_event_gpu_uce_ecc", 81, new string('m', 77), "gpuLegacyXid.message", "at most 76 characters", "found 77");
+        var doc = UceEcc(81, new string('m', 76));
+        var s = (ApeiKit.Cper.Vendors.NvidiaEventSection)CperRecord.Decode(LibCperJsonReader.ToBinary(doc.ToJsonString()), out _).Sections[0].Body;
+        Assert.Equal(81u, s.Contexts[0].DataSize);
+        Assert.Contains(new string('m', 76), Write(LibCperJsonReader.ToBinary(doc.ToJsonString())), StringComparison.Ordinal);
+    }
+
+    private static JsonObject UceEcc(int dataSize, string message)
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/nvidia_event_gpu_uce_ecc.json")))!.AsObject();
+        var c = doc["sections"]![0]!["NvidiaEvent"]!["eventContexts"]![0]!;
+        c["dataSize"] = dataSize;
+        c["data"]!["gpuLegacyXid"]!["message"] = message;
+        return doc;
+    }
+
+    private static void RefusedXid(string name, int dataSize, string message, params string[] says)
+        => LibcperExample.AssertDocumentRefused(name, doc =>
+        {
+            var c = doc["sections"]![0]!["NvidiaEvent"]!["eventContexts"]![0]!;
+            c["dataSize"] = dataSize;
+            c["data"]!["gpuLegacyXid"]!["message"] = message;
+        }, says);
+
+    private static byte[] GpuInit(Action<JsonObject> change)
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/nvidia_event_gpu_init.json")))!.AsObject();
+        change(doc["sections"]![0]!["NvidiaEvent"]!.AsObject());
+        return Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+    }
+
+    private static JsonObject InitMetadata(JsonObject s) => s["eventContexts"]![0]!["data"]!["gpuInitMetadata"]!.AsObject();
+
+    [Fact]
+    public void Pci_information_is_read_only_for_hardware_information_type_0()
+    {
+        // libcper's reader reads pciInfo only for type 0 (PCI); for another type its bytes stay zero.
+        byte[] withPci = GpuInit(s => InitMetadata(s)["hardwareInfoType"] = 1);
+        byte[] without = GpuInit(s => { InitMetadata(s)["hardwareInfoType"] = 1; InitMetadata(s).Remove("pciInfo"); });
+        Assert.Equal(without, withPci);
+        Assert.NotEqual(GpuInit(s => InitMetadata(s).Remove("pciInfo")), GpuInit(_ => { })); // for type 0 it is read
+    }
+
+    [Fact]
+    public void The_flat_event_information_reads_as_the_gpu_object()
+    {
+        // libcper's reader falls back to the members directly in eventInfo (backward compatibility).
+        byte[] nested = GpuInit(_ => { });
+        byte[] flat = GpuInit(s =>
+        {
+            var info = s["eventInfo"]!.AsObject();
+            var gpu = info["gpu"]!.AsObject();
+            info.Remove("gpu");
+            foreach (var (k, v) in gpu.ToArray()) { gpu.Remove(k); info[k] = v; }
+        });
+        Assert.Equal(nested, flat);
+    }
+
+    [Theory]
+    [InlineData("eventHeader", "sourceDeviceType", "Gpu")]
+    [InlineData("eventHeader", "sourceDeviceType", "")]
+    [InlineData("eventInfo.gpu", "EventOriginator", "PF_GSP")]
+    public void An_unknown_name_is_refused(string where, string member, string name)
+        => Refused(s => (where == "eventHeader" ? s["eventHeader"]! : s["eventInfo"]!["gpu"]!)[member] = name, $"{where}.{member}", "expected one of libcper's names", name);
+
+    [Fact]
+    public void Libcpers_unknown_reads_back_as_zero()
+    {
+        // libcper prints "Unknown" past its tables; its reader leaves an unknown name at 0.
+        byte[] named = GpuInit(s => s["eventInfo"]!["gpu"]!["EventOriginator"] = "Invalid"); // 0
+        Assert.Equal(named, GpuInit(s => s["eventInfo"]!["gpu"]!["EventOriginator"] = "Unknown"));
+        Assert.Equal(0, GpuInit(s => s["eventHeader"]!["sourceDeviceType"] = "Unknown")[NvidiaEventDeviceTypeOffset]);
+    }
+
+    private static int NvidiaEventDeviceTypeOffset => ApeiKit.Cper.Vendors.NvidiaEventSection.SourceDeviceTypeField.Offset;
+
+    [Theory]
+    [InlineData("x.y")]
+    [InlineData("17.3")] // 4-bit fields
+    [InlineData("1.16")]
+    [InlineData("1")]
+    public void A_cpu_revision_that_is_not_two_4_bit_numbers_is_refused(string revision)
+        => LibcperExample.AssertDocumentRefused("nvidia_event_all_types", doc => doc["sections"]![0]!["NvidiaEvent"]!["eventInfo"]!["cpu"]!["Architecture"]!["revision"] = revision,
+            "Architecture.revision", "major.minor", "at most 4 bits");
+
+    [Theory]
+    [InlineData("hidFam", "0x10", "4 bits")]
+    [InlineData("chipId", "0x100", "8 bits")]
+    public void An_architecture_value_wider_than_its_field_is_refused(string member, string value, string bits)
+        => LibcperExample.AssertDocumentRefused("nvidia_event_all_types", doc => doc["sections"]![0]!["NvidiaEvent"]!["eventInfo"]!["cpu"]!["Architecture"]![member] = value,
+            $"Architecture.{member}", bits);
+
+    [Fact]
     public void A_metadata_text_longer_than_its_field_is_refused()
         // UntrustedOrEmpty reads back as add_untrusted_string's text: printable, and room for its NUL (48-byte device name).
         => Refused(s => s["eventContexts"]![0]!["data"]!["gpuInitMetadata"]!["deviceName"] = new string('N', 48), "deviceName", "at most 47 characters");
+
+    [Theory]
+    [InlineData(2)] // shorter than the field's offset (4): no text
+    [InlineData(4)]
+    public void A_text_whose_body_ends_before_its_field_prints_empty(int length)
+    {
+        // UntrustedOrEmpty over a structure cut short (libcper's legacy XID message: the bytes the data holds).
+        LcMember[] members = [Lm.UntrustedOrEmpty("message", ApeiKit.Cper.Vendors.NvidiaGpuLegacyXid.MessageField)];
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new LcWriter();
+        w.Reset(buffer);
+        w.WriteStartObject();
+        LibCperMap.WriteMembers(w, members, new byte[length], 0);
+        w.WriteEndObject();
+        w.Flush();
+        Assert.Equal("""{"message":""}""", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
 }

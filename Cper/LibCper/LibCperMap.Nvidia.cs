@@ -31,7 +31,7 @@ internal sealed partial class LibCperMap
 
     /// <summary><c>"major.minor"</c> back: two decimal numbers, each within half of <paramref name="width"/> bits.</summary>
     /// <exception cref="CperJsonException">Not a string of that form.</exception>
-    private static ulong ReadMajorMinor(JsonNode? n, int width)
+    internal static ulong ReadMajorMinor(JsonNode? n, int width)
     {
         if (n is null) return 0; // null reads as zero, as libcper's getters do
         int half = width / 2;
@@ -88,7 +88,7 @@ internal sealed partial class LibCperMap
     private static void WriteUntrustedOrEmpty(LcWriter w, LcMember m, ReadOnlySpan<byte> body)
     {
         var f = m.Field!;
-        var text = body.Slice(f.Offset, Math.Clamp(body.Length - f.Offset, 0, f.Size));
+        var text = body.Length > f.Offset ? body.Slice(f.Offset, Math.Min(body.Length - f.Offset, f.Size)) : default;
         w.WriteString(m.Encoded, Lc.PrintableLength(text) is int length and >= 0 ? text[..length] : default);
     }
 }

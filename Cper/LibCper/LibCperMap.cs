@@ -94,6 +94,16 @@ internal sealed class LcNames
     /// <summary>What libcper prints for a value its table does not hold.</summary>
     public string Fallback { get; }
 
+    /// <summary>True when <see cref="Fallback"/> reads back as 0 (libcper's reader leaves a name it does not know at 0).</summary>
+    public bool FallbackReadsAsZero { get; private set; }
+
+    /// <summary>These names, with <see cref="Fallback"/> read back as 0 (<see cref="FallbackReadsAsZero"/>).</summary>
+    public LcNames ReadingFallbackAsZero()
+    {
+        FallbackReadsAsZero = true;
+        return this;
+    }
+
     private LcNames(string fallback)
     {
         Fallback = fallback;
@@ -530,7 +540,9 @@ internal sealed partial class LibCperMap : LibCperSection
                 case LcKind.Bits: m.Store(body, Lc.FromBits(n, m.BitNames!)); break;
                 case LcKind.ErrorStatus: m.Store(body, Lc.ErrorStatusFrom(n)); break;
                 case LcKind.Name:
-                    m.Store(body, m.Names!.TryGetValue(Lc.Str(n), out ulong named) ? named : throw new CperJsonException(n!.GetPath(), $"expected one of libcper's names, found {Lc.Show(n)}"));
+                    m.Store(body, m.Names!.TryGetValue(Lc.Str(n), out ulong named) ? named
+                        : m.Names.FallbackReadsAsZero && Lc.Str(n) == m.Names.Fallback ? 0UL
+                        : throw new CperJsonException(n!.GetPath(), $"expected one of libcper's names, found {Lc.Show(n)}"));
                     break;
                 case LcKind.Untrusted or LcKind.UntrustedOrEmpty:
                 {
@@ -550,7 +562,7 @@ internal sealed partial class LibCperMap : LibCperSection
                 }
                 case LcKind.Guid: Lc.GuidFrom(n).TryWriteBytes(body.Slice(m.Field!.Offset, 16)); break;
                 case LcKind.Object:
-                    valid |= ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? m.Name, $"expected an object, found {Lc.Show(n)}"), m.Members!, body);
+                    valid |= ReadMembers(Lc.Obj(n, m.Name), m.Members!, body);
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;

@@ -110,6 +110,14 @@ internal static class Lc
         throw new CperJsonException(n.GetPath(), $"expected an object (with \"{name}\"), found {Show(n)}");
     }
 
+    /// <summary>
+    /// <paramref name="n"/> as an object; a missing one is an empty object, or, when <paramref name="missing"/> names it
+    /// (the path to report), refused.
+    /// </summary>
+    /// <exception cref="CperJsonException"><paramref name="n"/> is not an object (or is missing where it may not be).</exception>
+    public static JsonObject Obj(JsonNode? n, string? missing = null)
+        => n as JsonObject ?? (n is null && missing is null ? [] : throw new CperJsonException(n?.GetPath() ?? missing!, $"expected an object, found {Show(n)}"));
+
     /// <summary>An unsigned integer: a JSON number, a boolean (libcper's bits), or a decimal or <c>0x</c> hex string.</summary>
     /// <exception cref="CperJsonException">Anything else, or a number that is not a whole number of at most 64 bits.</exception>
     public static ulong U(JsonNode? n)

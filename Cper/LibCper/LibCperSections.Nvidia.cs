@@ -162,7 +162,7 @@ internal sealed class LcNvidia : LibCperSection
         {
             var r = entries[i];
             var entry = b.AsSpan(NvidiaSection.HeaderSize + i * NvidiaSection.RegisterSize, NvidiaSection.RegisterSize);
-            if (!cmet) LibCperMap.ReadMembers(r is null ? [] : r as JsonObject ?? throw new CperJsonException(r.GetPath(), $"expected an object, found {Show(r)}"), s_register, entry);
+            if (!cmet) LibCperMap.ReadMembers(Lc.Obj(r), s_register, entry);
             else
             {
                 s_register[0].Store(entry, U(Lc.M(r, "ChannelAddress")));

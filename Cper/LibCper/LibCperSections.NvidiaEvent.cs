@@ -26,8 +26,9 @@ internal sealed class LcNvidiaEvent : LibCperSection
     public override string ReadableName => "NvidiaEvent";
     public override string ShortName => "NvidiaEvent";
     // The section's own tables (libcper's spellings); a value past them prints "Unknown".
-    private static readonly LcNames DeviceTypes = LcNames.Of(NvidiaEventSection.DeviceTypes, "Unknown"),
-        Originators = LcNames.Of(NvidiaEventSection.Originators, "Unknown");
+    // libcper's reader leaves a name it does not know at 0, so its own "Unknown" reads back as 0; any other name is refused.
+    private static readonly LcNames DeviceTypes = LcNames.Of(NvidiaEventSection.DeviceTypes, "Unknown").ReadingFallbackAsZero(),
+        Originators = LcNames.Of(NvidiaEventSection.Originators, "Unknown").ReadingFallbackAsZero();
     private static readonly byte[] s_silicon = LcWriter.Encode("Silicon"), s_preSilicon = LcWriter.Encode("PreSilicon");
     private static readonly JsonEncodedText s_linkIdName = N("linkId"), s_architecture = N("Architecture"), s_hidFam = N("hidFam"), s_revision = N("revision"),
         s_chipId = N("chipId"), s_preSiPlatform = N("preSiPlatform"), s_errorInjection = N("errorInjection"), s_architectureIdName = N("architectureId"),
@@ -76,16 +77,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
         s_cpuInfo = Lm.InOrder(NvidiaCpuEventInfo.LibCperMembers(), "SocketNum", Lm.Quirk("Architecture", null, WriteArchitecture, ReadArchitecture), "Ecid1", "Ecid2", "Ecid3", "Ecid4", "InstanceBase"),
         s_gpuInfo = Lm.InOrder(NvidiaGpuEventInfo.LibCperMembers(), Named("EventOriginator", NvidiaGpuEventInfo.EventOriginatorField, Originators), "SourcePartition", "SourceSubPartition", "Pdi");
 
-    /// <summary>The value's name from <paramref name="names"/> (libcper's "Unknown" past them, read back as 0).</summary>
-    private static LcMember Named(string name, FieldDef f, LcNames names)
-    {
-        var encoded = N(name);
-        return Lm.Quirk(name, null, (w, b, _) => w.WriteEncoded(encoded, names.EncodedNameOf(f.ReadValue(b))), (n, b) =>
-        {
-            f.WriteValue(b, names.TryGetValue(Str(n), out ulong v) ? v : 0);
-            return 0;
-        });
-    }
+    /// <summary>The value's name from <paramref name="names"/> (<see cref="LcKind.Name"/>: libcper's "Unknown" past them, read back as 0).</summary>
+    private static LcMember Named(string name, FieldDef f, LcNames names) => new(name, LcKind.Name, f) { Names = names };
 
     private static void WriteLinkId(LcWriter w, ReadOnlySpan<byte> header, ulong valid)
     {
@@ -120,7 +113,8 @@ internal sealed class LcNvidiaEvent : LibCperSection
                 w.WriteStartObject(pci.Encoded);
                 LibCperMap.WriteMembers(w, pci.Members!, b, 0);
                 w.WriteEndObject();
-            }, (n, b) => LibCperMap.ReadMembers(n as JsonObject ?? throw new CperJsonException(n?.GetPath() ?? "pciInfo", $"expected an object, found {Show(n)}"), pci.Members!, b)));
+            }, (n, b) => NvidiaGpuInitMetadata.HardwareInfoTypeField.ReadValue(b) != 0 ? 0 // libcper's reader: PCI only (the type is read first)
+                : LibCperMap.ReadMembers(Lc.Obj(n, "pciInfo"), pci.Members!, b)));
     }
 
     private static void WriteArchitectureId(LcWriter w, ReadOnlySpan<byte> m, ulong valid)
@@ -225,7 +219,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         else
         {
             var (name, array, layout, members) = s_variants[variant - 1];
-            w.WriteStartObject(name);
+            w.WriteStartObject(name); // `name: {}` when the data runs past the body
             if (!fits) { }
             else if (array is { } arrayName)
             {
@@ -287,12 +281,15 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteEndObject();
     }
 
-    /// <summary>The Architecture word back (the pre-silicon field keeps only whether it was zero).</summary>
+    /// <summary>
+    /// The Architecture word back (the pre-silicon field keeps only whether it was zero); the revision is "%u.%u" of two
+    /// 4-bit fields (<see cref="LcKind.MajorMinor"/>'s parser), hidFam and chipId within their 4 and 8 bits: wider is refused.
+    /// </summary>
     private static ulong ReadArchitecture(JsonNode? a, Span<byte> info)
     {
-        var rev = (Str(Lc.M(a, "revision")) ?? "0.0").Split('.');
-        ulong arch = (U(Lc.M(a, "hidFam")) & 0xF) | ((ParseNumber(rev[0]) & 0xF) << 4) | ((U(Lc.M(a, "chipId")) & 0xFF) << 8)
-            | ((rev.Length > 1 ? ParseNumber(rev[1]) & 0xF : 0) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
+        ulong rev = LibCperMap.ReadMajorMinor(Lc.M(a, "revision"), 8);
+        ulong arch = U(Lc.M(a, "hidFam"), 4) | ((rev >> 4) << 4) | (U(Lc.M(a, "chipId"), 8) << 8)
+            | ((rev & 0xF) << 16) | ((Str(Lc.M(a, "preSiPlatform")) == "Silicon" ? 0UL : 1UL) << 20) | ((Bool(Lc.M(a, "errorInjection")) ? 1UL : 0) << 31);
         s_arch.WriteValue(info, arch);
         return 0;
     }
@@ -303,63 +300,104 @@ internal sealed class LcNvidiaEvent : LibCperSection
 
     /// <summary>
     /// The section libcper's JSON describes: every part read by its declaration's members into its bytes (event header,
-    /// information header, CPU/GPU information when its object is there, each context header and its data by format), laid
-    /// out as libcper's writer lays them (the information size and context count from what is read, each context padded
-    /// to 16 bytes), then decoded by the model. The JSON's data size wins: a context keeps room for it, and a legacy XID
-    /// is cut to it (libcper shows only the message bytes the data holds).
+    /// information header, CPU/GPU information when its object is there, or the flat form with the members directly in
+    /// <c>eventInfo</c>, as libcper's reader falls back to it; each context header and its data by format), laid out as
+    /// libcper's writer lays them (the information size and context count from what is read, each context padded to 16
+    /// bytes), then decoded by the model. A context whose JSON shows its data keeps room for its data size (the zeros
+    /// the JSON does not show, summed over the section, within <see cref="CperJsonReader.MaxUndescribedBytes"/>); one
+    /// that shows none (libcper's <c>opaque: {}</c>, <c>typeN: {}</c>, <c>gpu…: {}</c>: the data ran past the body)
+    /// keeps its data size in its field with no room, so the body written again shows none either. A legacy XID shorter
+    /// than the structure is cut to its data size (libcper shows only the message bytes the data holds).
     /// </summary>
+    /// <exception cref="CperJsonException">More than 255 contexts, room past the bound, a legacy XID message longer than its data size holds, or a member that does not read back.</exception>
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
         const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
         var contexts = o["eventContexts"] as JsonArray ?? [];
         if (contexts.Count > byte.MaxValue) throw new CperJsonException(contexts.GetPath(), $"expected at most 255 contexts (the count is one byte), found {contexts.Count}");
-        var info = Obj(o["eventInfo"]);
+        var info = Lc.Obj(o["eventInfo"]);
         var head = new byte[InfoAt];
-        LibCperMap.ReadMembers(Obj(o["eventHeader"]), s_header, head);
+        LibCperMap.ReadMembers(Lc.Obj(o["eventHeader"]), s_header, head);
         LibCperMap.ReadMembers(info, s_infoHeader, head.AsSpan(NvidiaEventSection.HeaderSize));
         int device = (int)s_device.ReadValue(head);
         var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(head.AsSpan(NvidiaEventSection.HeaderSize)));
         bool cpu = ReferenceEquals(layout, NvidiaEventSection.CpuInfoLayout);
-        var infoBytes = layout is not null && info[cpu ? "cpu" : "gpu"] is JsonNode d ? Read(Obj(d), cpu ? s_cpuInfo : s_gpuInfo, layout.Size) : [];
+        // libcper's reader: the "cpu"/"gpu" object, else (backward compatibility) the members directly in eventInfo. An
+        // empty object is libcper's for an information size not covering the structure: no information bytes, as shown.
+        var infoObject = layout is null ? null : Lc.Obj(info[cpu ? "cpu" : "gpu"] ?? info);
+        var infoBytes = infoObject is null || infoObject.Count == 0 ? [] : Read(infoObject, cpu ? s_cpuInfo : s_gpuInfo, layout!.Size);
         s_infoSize.WriteValue(head.AsSpan(NvidiaEventSection.HeaderSize), (ulong)(NvidiaEventSection.InfoHeaderSize + infoBytes.Length));
         NvidiaEventSection.ContextCountField.WriteValue(head, (ulong)contexts.Count);
-        var body = new List<byte>(head);
-        body.AddRange(infoBytes);
-        foreach (var c in contexts)
+
+        // Each context's header and data first, then the body sized once.
+        var parts = new (byte[] Header, byte[] Data, int Room)[contexts.Count];
+        long size = head.Length + infoBytes.Length, undescribed = 0;
+        for (int i = 0; i < contexts.Count; i++)
         {
+            var c = contexts[i];
             var ctx = new byte[NvidiaEventSection.ContextHeaderSize];
-            LibCperMap.ReadMembers(Obj(c), s_context, ctx);
+            LibCperMap.ReadMembers(Lc.Obj(c), s_context, ctx);
             uint dataSize = (uint)s_dataSize.ReadValue(ctx);
-            var data = DataFrom(Lc.M(c, "data"), Variant(device, (int)s_format.ReadValue(ctx)), dataSize);
-            int room = (data.Length + 15) & ~15; // libcper's writer pads each context to 16 bytes
-            // Room for the JSON's data size is zeros the JSON does not show: kept only within the bound every reader puts
-            // on such zeros (CperJsonReader.MaxUndescribedBytes). A larger data size stays in its field with no room made
-            // for it (it used to allocate up to 2 GiB): libcper shows such data as `opaque: {}` (it runs past the body),
-            // and so does the body read back.
-            if (dataSize > data.Length && dataSize - (uint)data.Length <= CperJsonReader.MaxUndescribedBytes)
-                room = Math.Max(room, (int)((dataSize + 15) & ~15u));
+            var data = DataFrom(Lc.M(c, "data"), Variant(device, (int)s_format.ReadValue(ctx)), dataSize, out bool shown);
+            long room = Math.Max(data.Length, shown ? dataSize : 0);
+            // The room past the data is zeros the JSON does not show: bounded per section as every reader bounds them.
+            undescribed += room - data.Length;
+            if (undescribed > CperJsonReader.MaxUndescribedBytes)
+                throw new CperJsonException((c?.GetPath() ?? contexts.GetPath()) + ".dataSize",
+                    $"expected data sizes leaving at most {CperJsonReader.MaxUndescribedBytes} bytes the section's data does not show, found {undescribed} by this context (data size {dataSize}, {data.Length} bytes shown)");
+            room = (room + 15) & ~15L; // libcper's writer pads each context to 16 bytes
             s_ctxSize.WriteValue(ctx, (ulong)(NvidiaEventSection.ContextHeaderSize + room));
-            body.AddRange(ctx);
-            body.AddRange(data);
-            body.AddRange(new byte[room - data.Length]);
+            parts[i] = (ctx, data, (int)room);
+            size += NvidiaEventSection.ContextHeaderSize + room;
         }
-        return NvidiaEventSection.Decode(body.ToArray());
+        var body = new byte[size];
+        head.CopyTo(body, 0);
+        infoBytes.CopyTo(body, head.Length);
+        int at = head.Length + infoBytes.Length;
+        foreach (var (ctx, data, room) in parts)
+        {
+            ctx.CopyTo(body, at);
+            data.CopyTo(body, at + ctx.Length);
+            at += ctx.Length + room;
+        }
+        return NvidiaEventSection.Decode(body);
     }
 
-    private static byte[] DataFrom(JsonNode? data, int variant, uint dataSize)
+    /// <summary>
+    /// A context's data bytes by its variant; <paramref name="shown"/> is whether the JSON shows data (an opaque string,
+    /// the variant object with its array or members), as libcper shows it only when the data lies in the body.
+    /// </summary>
+    private static byte[] DataFrom(JsonNode? data, int variant, uint dataSize, out bool shown)
     {
-        if (variant == 0) return Lc.M(data, "opaque") is JsonValue hex ? Lc.FromHex(hex) : [];
+        shown = false;
+        if (variant == 0)
+        {
+            if (Lc.M(data, "opaque") is not JsonValue hex) return [];
+            shown = true;
+            return Lc.FromHex(hex);
+        }
         var (name, array, layout, members) = s_variants[variant - 1];
         if (Lc.M(data, name.Value) is not JsonNode v) return [];
         if (array is { } arrayName)
         {
-            var items = Lc.M(v, arrayName.Value) as JsonArray ?? [];
+            if (Lc.M(v, arrayName.Value) is not JsonNode list) return [];
+            var items = list as JsonArray ?? throw new CperJsonException(list.GetPath(), $"expected an array, found {Show(list)}");
+            shown = true;
             var b = new byte[items.Count * layout.Size];
-            for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));
+            for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Lc.Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));
             return b;
         }
-        var bytes = Read(Obj(v), members, layout.Size);
-        return variant == LegacyXid && dataSize is > 0 && dataSize < (uint)bytes.Length ? bytes[..(int)dataSize] : bytes;
+        var o = Lc.Obj(v);
+        if (o.Count == 0) return [];
+        shown = true;
+        var bytes = Read(o, members, layout.Size);
+        if (variant != LegacyXid || dataSize is 0 || dataSize >= (uint)bytes.Length) return bytes;
+        // libcper shows the message bytes the data size holds, NUL-terminated: a longer message would be cut.
+        var message = NvidiaGpuLegacyXid.MessageField;
+        int holds = Math.Max(0, (int)dataSize - message.Offset - 1);
+        if (Lc.M(o, "message") is JsonNode m && (Str(m) ?? "").Length > holds)
+            throw new CperJsonException(m.GetPath(), $"expected a message of at most {holds} characters (the data size {dataSize} holds {Math.Max(0, (int)dataSize - message.Offset)} message bytes with its NUL), found {(Str(m) ?? "").Length}");
+        return bytes[..(int)dataSize];
     }
 
     private static byte[] Read(JsonObject o, LcMember[] members, int size)
@@ -368,7 +406,4 @@ internal sealed class LcNvidiaEvent : LibCperSection
         LibCperMap.ReadMembers(o, members, b);
         return b;
     }
-
-    /// <summary>An object member (an empty one when missing).</summary>
-    private static JsonObject Obj(JsonNode? n) => n is null ? [] : n as JsonObject ?? throw new CperJsonException(n.GetPath(), $"expected an object, found {Show(n)}");
 }
