@@ -234,7 +234,10 @@ public sealed partial class GeneratorDiagnosticTests
     [InlineData("LibCper = \":Pair\"", "'Count': libcper member 'count' (Pair) needs LibCperNames")]
     [InlineData("LibCper = \":Dict\"", "'Count': libcper member 'count' (Dict) needs LibCperNames")]
     [InlineData("LibCper = \":Int:8\"", "'Count': libcper member 'count': digits are for Hex only")]
-    public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message)
+    [InlineData("LibCper = \":ColonHex\"", "'Count': libcper member 'count' (ColonHex) needs a field of at most 8 bytes, not 12", 12, "byte[]")] // a 23-byte text holds 8
+    [InlineData("LibCper = \":MajorMinor\"", "'Count': libcper member 'count' (MajorMinor) needs an integer field of 1, 2, 4 or 8 bytes, not a 'byte[]' of 12", 12, "byte[]")]
+    [InlineData("LibCper = \":MajorMinor\"", "'Count': libcper member 'count' (MajorMinor) needs an integer field of 1, 2, 4 or 8 bytes, not a 'uint' of 3", 3, "uint")]
+    public void A_faulty_LibCper_line_is_a_build_error(string arguments, string message, int size = 8, string type = "ulong")
     {
         AssertOneError(Header + """
             /// <summary>Probe.</summary>
@@ -244,11 +247,11 @@ public sealed partial class GeneratorDiagnosticTests
                 public ProbeSection() : base(LayoutDef) { }
                 public override Guid SectionType => Guid.Empty;
                 /// <summary>Count.</summary>
-                [Field(0, 8, FieldKind.UInt,
-            """ + arguments + """
-            )] public partial ulong Count { get; set; }
+                [Field(0, SIZE, FieldKind.UInt,
+            """.Replace("SIZE", size.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + arguments + """
+            )] public partial TYPE Count { get; set; }
             }
-            """, "APK004", message);
+            """.Replace("TYPE", type, StringComparison.Ordinal), "APK004", message);
     }
 
     [Theory]

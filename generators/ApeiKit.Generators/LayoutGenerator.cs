@@ -663,6 +663,7 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
     // ---- libcper members (Cper/LibCper's LibCperMap lines, issue #12 items 1-2) ----
 
     private static readonly string[] s_fieldKinds = { "Int", "Int32", "Hex", "Pair", "Bits", "Status", "Untrusted", "Base64", "Uuid", "MajorMinor", "ColonHex", "UntrustedOrEmpty", "Bcd", "Dict" };
+    private static readonly string[] s_integerTypes = { "byte", "sbyte", "ushort", "short", "uint", "int", "ulong", "long" };
     private static readonly string[] s_bitKinds = { "Int", "Bool", "Pair", "Name", "Bcd" };
 
     /// <summary>One libcper member of a LibCper list: its name (default from the JSON name), kind and digits.</summary>
@@ -685,6 +686,10 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
                 if (Array.IndexOf(s_fieldKinds, kind) < 0) yield return $"'{f.Prop}': libcper member '{n}' has kind '{kind}', not one of {string.Join(", ", s_fieldKinds)}";
                 else if ((kind == "Pair" || kind == "Bits" || kind == "Dict") && f.LibCperNames is null) yield return $"'{f.Prop}': libcper member '{n}' ({kind}) needs LibCperNames";
                 else if (digits is not null && (kind != "Hex" || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out _))) yield return $"'{f.Prop}': libcper member '{n}': digits are for Hex only";
+                // ColonHex formats the field's value (at most 8 bytes: its 23-character text); MajorMinor splits an integer in halves.
+                else if (kind == "ColonHex" && f.Size > 8) yield return $"'{f.Prop}': libcper member '{n}' (ColonHex) needs a field of at most 8 bytes, not {f.Size}";
+                else if (kind == "MajorMinor" && (Array.IndexOf(s_integerTypes, f.Type) < 0 || f.Size is not (1 or 2 or 4 or 8)))
+                    yield return $"'{f.Prop}': libcper member '{n}' (MajorMinor) needs an integer field of 1, 2, 4 or 8 bytes, not a '{f.Type}' of {f.Size}";
             }
         foreach (var sub in f.Subs)
             if (sub.LibCper is not null)
