@@ -65,7 +65,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         _ => 0,
     };
 
-    // [lc-audit Q] device name, link ID only when non-zero, architecture word, originator, architecture ID, pciInfo for PCI only (libcper's formatting of one field each)
+    // [lc-audit Q] link ID only when non-zero, architecture word, architecture ID, pciInfo for PCI only (both directions; libcper's formatting of one field each; the device and originator names are LcKind.Name with libcper's "Unknown" read as 0)
     // libcper's members over the declarations (their LibCper lines, NvidiaEventSection.cs), in libcper's order; the quirks
     // are libcper's formatting of one field (a name string, a decomposed word, a gated object), each read back by its own line.
     private static readonly FieldDef s_device = NvidiaEventSection.SourceDeviceTypeField, s_infoSize = NvidiaEventInfoHeader.InfoSizeField,
@@ -294,7 +294,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return 0;
     }
 
-    // [lc-audit Q] reading back: the parts laid out as libcper's writer lays them (contexts padded to 16 bytes), the data size rule (compat "NVIDIA and NVIDIA event")
+    // [lc-audit Q] reading back: the parts laid out as libcper's writer lays them (contexts padded to 16 bytes), the flat eventInfo fallback, room only for data the JSON shows (bounded per section), the legacy XID cut (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
