@@ -14,7 +14,7 @@ namespace ApeiKit.Tests.Cper;
 public class ArmLibCperWalkTests
 {
     private static byte[] Walk(string name)
-        => Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        => Fixtures.HexText($"libcper-walk/{name}.hex");
 
     private static ReadOnlySpan<byte> Body(byte[] record)
     {

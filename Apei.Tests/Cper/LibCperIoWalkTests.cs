@@ -16,7 +16,7 @@ namespace ApeiKit.Tests.Cper;
 public class LibCperIoWalkTests
 {
     private static byte[] Record(string name)
-        => Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        => Fixtures.HexText($"libcper-walk/{name}.hex");
 
     private static string Line(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
 

@@ -18,7 +18,7 @@ namespace ApeiKit.Tests.Cper;
 public class LibCperNvidiaReadBackTests
 {
     private static byte[] Record(string name)
-        => Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        => Fixtures.HexText($"libcper-walk/{name}.hex");
 
     private static string Line(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
 
@@ -362,7 +362,7 @@ public class LibCperNvidiaReadBackTests
     public void Libcpers_json_reads_back_to_the_bodies_libcpers_reader_makes(string name)
     {
         byte[] ours = LibCperJsonReader.ToBinary(File.ReadAllText(Fixtures.Path(name + ".json")));
-        byte[] libcpers = Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-readback/{Path.GetFileName(name)}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        byte[] libcpers = Fixtures.HexText($"libcper-readback/{Path.GetFileName(name)}.hex");
         Assert.Equal(Bodies(libcpers), Bodies(ours));
     }
 
@@ -385,7 +385,7 @@ public class LibCperNvidiaReadBackTests
     public void WhereLibcpersReaderDiffers(string name)
     {
         byte[] ours = LibCperJsonReader.ToBinary(File.ReadAllText(Fixtures.Path(name + ".json")));
-        byte[] libcpers = Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-readback/{Path.GetFileName(name)}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        byte[] libcpers = Fixtures.HexText($"libcper-readback/{Path.GetFileName(name)}.hex");
         Assert.NotEqual(Bodies(libcpers), Bodies(ours)); // a difference that goes away must leave this list
     }
 }

@@ -169,7 +169,7 @@ public class LibCperStreamedWriterTests
         // fixtures/libcper-walk: records built to take libcper's IA32/X64 walk off UEFI's (short or over-counted bodies,
         // register arrays of another size than their type's, unknown types), each with libcper's own line for it (the
         // folder's README). Where libcper gives Unknown base64 so must we; where it walks on, we walk as it does.
-        var bytes = Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        var bytes = Fixtures.HexText($"libcper-walk/{name}.hex");
         string expected = File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
         Assert.Equal(expected, Streamed(bytes, false));
     }

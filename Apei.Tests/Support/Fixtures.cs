@@ -28,6 +28,13 @@ public static class Fixtures
         return Convert.FromHexString(string.Concat(text.Where(char.IsAsciiHexDigit)));
     }
 
+    /// <summary>
+    /// The bytes a hex-text fixture holds (<c>fixtures/libcper-walk/*.hex</c>, <c>fixtures/libcper-readback/*.hex</c>): pairs
+    /// of hex digits, white space between them ignored; anything else is an error, not skipped.
+    /// </summary>
+    public static byte[] HexText(string relative)
+        => Convert.FromHexString(string.Concat(File.ReadAllText(Path(relative)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+
     /// <summary>Every CPER fixture (binary captures and libcper hex), relative paths.</summary>
     public static IEnumerable<string> CperRecords()
         => Files("cper", "*").Where(f => !f.EndsWith(".json", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal));
