@@ -10,10 +10,31 @@ namespace ApeiKit.Cper.LibCper;
 internal delegate LcMember[]? LcChoose(ReadOnlySpan<byte> body);
 
 /// <summary>
-/// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent), given
-/// the structure's bytes read so far (<paramref name="head"/>); returns the part's bytes.
+/// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent) of
+/// <paramref name="owner"/>, given the structure's bytes read so far (<paramref name="head"/>) and the section's
+/// <paramref name="budget"/> of undescribed bytes; returns the part's bytes.
 /// </summary>
-internal delegate byte[] LcPartRead(JsonNode? node, ReadOnlySpan<byte> head);
+internal delegate byte[] LcPartRead(JsonObject owner, JsonNode? node, ReadOnlySpan<byte> head, LcBudget budget);
+
+/// <summary>
+/// The bytes a section's read-back may still add that no JSON member describes (zeros a declared size calls for): one
+/// budget for the whole section, <see cref="CperJsonReader.MaxUndescribedBytes"/>, taken before anything is allocated,
+/// so a small document cannot ask for a huge record however many structures it spreads the sizes over.
+/// </summary>
+internal sealed class LcBudget(long bytes)
+{
+    /// <summary>The bytes left.</summary>
+    public long Left { get; private set; } = bytes;
+
+    /// <summary>Takes <paramref name="count"/> bytes, or refuses the member at <paramref name="path"/> that asks for them.</summary>
+    /// <exception cref="CperJsonException">Fewer than <paramref name="count"/> bytes are left.</exception>
+    public void Take(ulong count, string path, string what)
+    {
+        if (count > (ulong)Left)
+            throw new CperJsonException(path, $"expected at most {Left} more bytes no member describes in the section (at most {CperJsonReader.MaxUndescribedBytes} in all), found {count} ({what})");
+        Left -= (long)count;
+    }
+}
 
 /// <summary>What reading a structure back does after its members (a documented quirk over several fields of <paramref name="head"/>).</summary>
 internal delegate void LcAfterRead(JsonObject o, Span<byte> head);
@@ -35,14 +56,14 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
     /// for no bytes), null or absent is none.
     /// </summary>
-    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (n, _) => Data(n));
+    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (_, n, _, _) => Data(n));
 
     /// <summary>
     /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value (a register layout by
     /// context type), read from the member's object; a value without one is <see cref="Base64"/> bytes.
     /// </summary>
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (n, head) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(n as JsonObject ?? []) : Data(n));
+        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(n as JsonObject ?? [], budget) : Data(n));
 
     private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n as JsonObject, "data"));
 }
@@ -69,8 +90,12 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     public LcAfterRead? AfterRead { get; init; }
 
     /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part.</summary>
-    /// <exception cref="CperJsonException">A member libcper's reader would not accept, or a count its field cannot hold.</exception>
-    public byte[] Read(JsonObject o)
+    /// <exception cref="CperJsonException">A member libcper's reader would not accept, a count its field cannot hold, or
+    /// more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
+    public byte[] Read(JsonObject o) => Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes));
+
+    /// <summary><see cref="Read(JsonObject)"/> within the section's <paramref name="budget"/> (its arrays' elements and part share it).</summary>
+    public byte[] Read(JsonObject o, LcBudget budget)
     {
         var head = new byte[Layout.Size];
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
@@ -82,7 +107,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
             // element of zeros, as does anything else that is not an object.
             foreach (var e in o[Arrays[i].Name] as JsonArray ?? [])
             {
-                rest.Write(Arrays[i].Element.Read(e as JsonObject ?? []));
+                rest.Write(Arrays[i].Element.Read(e as JsonObject ?? [], budget));
                 counts[i]++;
             }
         }
@@ -90,7 +115,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         if (Part is { } p)
         {
             bool present = o.TryGetPropertyValue(p.Name, out var n);
-            var bytes = p.Read(n, head);
+            var bytes = p.Read(o, n, head, budget);
             rest.Write(bytes);
             partLength = bytes.Length;
             if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
