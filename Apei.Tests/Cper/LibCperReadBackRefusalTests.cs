@@ -45,4 +45,51 @@ public class LibCperReadBackRefusalTests
         var e = Refused(doc);
         Assert.Equal("$.sections[0].ArmProcessor.contextInfo[1].registerArraySize", e.Path);
     }
+
+    [Theory]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "errorInfo", "$.sections[0].ArmProcessor.errorInfo")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "errorInfo[0]", "$.sections[0].ArmProcessor.errorInfo[0]")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "contextInfo[0].registerArray", "$.sections[0].ArmProcessor.contextInfo[0].registerArray")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "vendorSpecificInfo", "$.sections[0].ArmProcessor.vendorSpecificInfo")]
+    [InlineData("cper/libcper/ia32x64", "Ia32x64Processor", "processorContextInfo", "$.sections[0].Ia32x64Processor.processorContextInfo")]
+    [InlineData("cper/libcper/ia32x64", "Ia32x64Processor", "processorErrorInfo[0].checkInfo", "$.sections[0].Ia32x64Processor.processorErrorInfo[0].checkInfo")]
+    [InlineData("cper/libcper/arm-ras", "ArmRas", "errorSyndromes", "$.sections[0].ArmRas.errorSyndromes")]
+    [InlineData("cper/libcper/arm-ras", "ArmRas", "auxData", "$.sections[0].ArmRas.auxData")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts", "$.sections[0].ArmRas.auxData.contexts")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.keyValuePairs", "$.sections[0].ArmRas.auxData.keyValuePairs")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts[0].registers", "$.sections[0].ArmRas.auxData.contexts[0].registers")]
+    public void A_member_of_the_wrong_JSON_kind_is_refused_not_read_as_zeros(string fixture, string section, string member, string path)
+    {
+        // Only null or an absent member reads as zeros or empty: a string where libcper writes an object or an array
+        // (or an element that is not an object) is refused with its path, never read as nothing with its gate bit set.
+        var doc = Doc(fixture);
+        JsonNode parent = doc["sections"]![0]![section]!;
+        var steps = member.Split('.');
+        foreach (var step in steps[..^1]) parent = Step(parent, step);
+        Set(parent, steps[^1], "x");
+        var e = Refused(doc);
+        Assert.Equal(path, e.Path);
+    }
+
+    [Fact]
+    public void A_null_member_reads_as_absent()
+    {
+        // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no
+        // validation bit, as if absent.
+        var doc = Doc("cper/libcper/arm");
+        var arm = doc["sections"]![0]!["ArmProcessor"]!.AsObject();
+        arm.Remove("vendorSpecificInfo");
+        var absent = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        arm["vendorSpecificInfo"] = null;
+        Assert.Equal(absent, LibCperJsonReader.ToBinary(doc.ToJsonString()));
+    }
+
+    private static JsonNode Step(JsonNode n, string step)
+        => step.IndexOf('[') is var b and > 0 ? n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]! : n[step]!;
+
+    private static void Set(JsonNode n, string step, JsonNode value)
+    {
+        if (step.IndexOf('[') is var b and > 0) n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = value;
+        else n[step] = value;
+    }
 }

@@ -54,18 +54,19 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
 {
     /// <summary>
     /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
-    /// for no bytes), null or absent is none.
+    /// for no bytes), null or absent is none (and sets no gate bit); anything but an object is refused.
     /// </summary>
     public static LcPart Base64(string name, int gate = -1) => new(name, gate, (_, n, _, _) => Data(n));
 
     /// <summary>
     /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value (a register layout by
-    /// context type), read from the member's object; a value without one is <see cref="Base64"/> bytes.
+    /// context type), read from the member's object (null or absent: an empty one; anything else refused); a value
+    /// without one is <see cref="Base64"/> bytes.
     /// </summary>
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(n as JsonObject ?? [], budget) : Data(n));
+        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(LibCperMap.ObjectOf(n, name), budget) : Data(n));
 
-    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n as JsonObject, "data"));
+    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n, "data"));
 }
 
 /// <summary>
@@ -104,17 +105,17 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         for (int i = 0; i < Arrays.Length; i++)
         {
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
-            // element of zeros, as does anything else that is not an object.
-            foreach (var e in o[Arrays[i].Name] as JsonArray ?? [])
+            // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
+            foreach (var e in LibCperMap.ArrayOf(o[Arrays[i].Name], Arrays[i].Name))
             {
-                rest.Write(Arrays[i].Element.Read(e as JsonObject ?? [], budget));
+                rest.Write(Arrays[i].Element.Read(LibCperMap.ObjectOf(e, Arrays[i].Name + " element"), budget));
                 counts[i]++;
             }
         }
         int partLength = 0;
         if (Part is { } p)
         {
-            bool present = o.TryGetPropertyValue(p.Name, out var n);
+            bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
             var bytes = p.Read(o, n, head, budget);
             rest.Write(bytes);
             partLength = bytes.Length;
@@ -189,6 +190,16 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     }
 }
 
+internal sealed partial class LibCperMap
+{
+    /// <summary>
+    /// The array a counted member reads: null (absent in libcper's reading) as an empty array, anything else but an array
+    /// refused with its path (the one helper for "an array or refused"; <see cref="ObjectOf"/> is the object's).
+    /// </summary>
+    internal static JsonArray ArrayOf(JsonNode? n, string name)
+        => n is null ? [] : n as JsonArray ?? throw new CperJsonException(n.GetPath(), $"expected an array ({name}), found {Lc.Show(n)}");
+}
+
 /// <summary>The member constructors for structured values and register layouts.</summary>
 internal static partial class Lm
 {
@@ -210,7 +221,8 @@ internal static partial class Lm
             w.WriteEndObject();
         }, (n, body) =>
         {
-            if (n is JsonObject o && choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
+            var o = LibCperMap.ObjectOf(n, name); // null reads as {}; anything else but an object is refused, not ignored
+            if (choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
             return 0;
         });
     }
