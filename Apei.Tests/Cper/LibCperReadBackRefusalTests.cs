@@ -92,4 +92,30 @@ public class LibCperReadBackRefusalTests
         if (step.IndexOf('[') is var b and > 0) n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = value;
         else n[step] = value;
     }
+
+    [Theory]
+    [InlineData("minor", "-1")]
+    [InlineData("major", "4294967296")]
+    [InlineData("minor", "123")]
+    [InlineData("major", "100")]
+    public void A_BCD_number_with_more_digits_than_its_field_is_refused_not_cut(string member, string value)
+    {
+        // PCIe's version is two 8-bit BCD fields (UEFI 2.10 N.2.7): 0-99 each. libcper's int_to_bcd keeps the low digits;
+        // the read-back refuses what it would cut (docs/libcper-compat.md).
+        var doc = Doc("libcper-walk/pcie-version-bcd");
+        doc["sections"]![0]!["Pcie"]!["version"]![member] = JsonNode.Parse(value);
+        var e = Refused(doc);
+        Assert.Equal($"$.sections[0].Pcie.version.{member}", e.Path);
+    }
+
+    [Fact]
+    public void A_BCD_number_within_its_digits_reads_back()
+    {
+        var doc = Doc("libcper-walk/pcie-version-bcd");
+        doc["sections"]![0]!["Pcie"]!["version"]!["major"] = 99;
+        doc["sections"]![0]!["Pcie"]!["version"]!["minor"] = 0;
+        var again = LibCperJsonWriter.ToJsonNode(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal(99, (int)again["sections"]![0]!["Pcie"]!["version"]!["major"]!);
+        Assert.Equal(0, (int)again["sections"]![0]!["Pcie"]!["version"]!["minor"]!);
+    }
 }

@@ -29,6 +29,23 @@ internal sealed partial class LibCperMap
         return bcd;
     }
 
+    /// <summary>
+    /// A number read back into a <paramref name="width"/>-bit binary-coded decimal (<see cref="LcKind.Bcd"/>): at most
+    /// <paramref name="width"/>/4 decimal digits. A negative number or one with more digits is refused with its path, not
+    /// cut to its low digits as libcper's <c>int_to_bcd</c> does (docs/libcper-compat.md).
+    /// </summary>
+    /// <exception cref="CperJsonException">Not an unsigned integer, or above 10^(<paramref name="width"/>/4) - 1.</exception>
+    internal static ulong ReadBcd(JsonNode? n, int width)
+    {
+        ulong max = 1;
+        for (int d = 0; d < width / 4; d++) max *= 10;
+        max--;
+        ulong value = Lc.U(n); // a negative JSON number comes back as its 64-bit pattern, above any max here (at most 16 digits)
+        if (value > max)
+            throw new CperJsonException(n!.GetPath(), $"expected a decimal of at most {width / 4} digits (0-{max}) for the {width}-bit binary-coded decimal, found {Lc.Show(n)}");
+        return ToBcd(value, width);
+    }
+
     private static readonly JsonEncodedText s_raw = JsonEncodedText.Encode("raw");
 
     /// <summary>libcper's <c>add_dict</c> (<see cref="LcKind.Dict"/>): <c>{"raw": n, "value": name}</c>, with no <c>value</c> for a number its table does not name.</summary>
