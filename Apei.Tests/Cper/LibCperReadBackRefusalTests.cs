@@ -118,4 +118,20 @@ public class LibCperReadBackRefusalTests
         Assert.Equal(99, (int)again["sections"]![0]!["Pcie"]!["version"]!["major"]!);
         Assert.Equal(0, (int)again["sections"]![0]!["Pcie"]!["version"]!["minor"]!);
     }
+
+    [Theory]
+    [InlineData("capabilityStructure", 60)]
+    [InlineData("aerInfo", 96)]
+    public void A_register_block_longer_than_its_field_is_refused_not_cut(string block, int size)
+    {
+        // PCIe's capability structure is 60 bytes and its AER information 96 (UEFI 2.10 Table N-37): one byte more in the
+        // base64 copy is refused at its data member; exactly the field reads back.
+        var doc = Doc("cper/libcper/pcie");
+        var data = doc["sections"]![0]!["Pcie"]![block]!;
+        data["data"] = Convert.ToBase64String(new byte[size]);
+        LibCperJsonReader.ToBinary(doc.ToJsonString());
+        data["data"] = Convert.ToBase64String(new byte[size + 1]);
+        var e = Refused(doc);
+        Assert.Equal($"$.sections[0].Pcie.{block}.data", e.Path);
+    }
 }

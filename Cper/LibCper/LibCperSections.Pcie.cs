@@ -220,9 +220,13 @@ internal static class LcPcie
             w.WriteEndObject();
         }, (n, body) =>
         {
-            // The registers libcper decodes are all inside the base64 copy, which carries every byte.
-            var d = FromB64(M(n, "data"));
-            d.AsSpan(0, Math.Min(field.Size, d.Length)).CopyTo(body.Slice(field.Offset, field.Size));
+            // The registers libcper decodes are all inside the base64 copy, which carries every byte. A longer copy is
+            // refused, not cut (as LcKind.Base64 does).
+            var data = M(n, "data");
+            var d = FromB64(data);
+            if (d.Length > field.Size)
+                throw new Json.CperJsonException(data!.GetPath(), $"expected at most {field.Size} bytes (the {field.Json} field), found {d.Length}");
+            d.CopyTo(body.Slice(field.Offset, field.Size));
             return 0;
         });
     }
