@@ -93,7 +93,9 @@ internal static partial class Lm
     /// <summary>
     /// A union (libcper's ARM RAS IP instance and IP type): an object of the members <paramref name="variants"/> holds at
     /// <paramref name="selector"/>'s value, over the bytes of <paramref name="field"/>; an empty object for a value past
-    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then.
+    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then. A
+    /// member of another variant is refused with its path, not dropped: libcper's reader (<c>arm_ras_fill_node_identifiers</c>)
+    /// reads every variant's keys over the union whatever the format says, so such a member would change libcper's bytes.
     /// </summary>
     public static LcMember Variant(string name, FieldDef field, FieldDef selector, params LcMember[][] variants)
     {
@@ -104,6 +106,19 @@ internal static partial class Lm
             w.WriteStartObject(encoded);
             LibCperMap.WriteMembers(w, Of(body), body.Slice(field.Offset, field.Size), valid);
             w.WriteEndObject();
-        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), Of(body), body.Slice(field.Offset, field.Size)));
+        }, (n, body) =>
+        {
+            var o = LibCperMap.ObjectOf(n, name);
+            var chosen = Of(body);
+            foreach (var other in variants)
+            {
+                if (other == chosen) continue;
+                foreach (var m in other)
+                    if (o.ContainsKey(m.Name) && System.Array.FindIndex(chosen, c => c.Name == m.Name) < 0)
+                        throw new CperJsonException(o[m.Name]?.GetPath() ?? o.GetPath() + "." + m.Name,
+                            $"expected only the members of {name}'s variant {selector.ReadValue(body)} ({(chosen.Length == 0 ? "none" : string.Join(", ", chosen.Select(c => c.Name)))}), found {m.Name}, a member of another variant");
+            }
+            return LibCperMap.ReadMembers(o, chosen, body.Slice(field.Offset, field.Size));
+        });
     }
 }
