@@ -4,7 +4,8 @@ namespace ApeiKit.Tests.Cper;
 /// A fixed section is its declaration (issue #12, "Measures"): <c>[Layout(..., SectionGuid = "&lt;guid&gt;", GuidName = "X",
 /// DisplayName = "...")]</c> gives the generator the CperGuids member and entry and the built-in registration, and a GUID
 /// that is no GUID (APK009), a GUID two sections declare or CperGuids already writes (APK010), a section without its
-/// display name (APK011) or a GuidName that cannot be emitted (APK004) is a build error at the declaration.
+/// display name (APK011), a GuidName another section or CperGuids already takes (APK012) or a GuidName that cannot be
+/// emitted (APK004) is a build error at the declaration.
 /// </summary>
 public sealed partial class GeneratorDiagnosticTests
 {
@@ -43,7 +44,14 @@ public sealed partial class GeneratorDiagnosticTests
             public static partial class CperGuids
             {
                 public static readonly Guid Written = new("11111111-2222-4333-8444-555555555555");
+                public static readonly Guid Notify = new("66666666-7777-4888-9999-aaaaaaaaaaaa");
                 public static IReadOnlyList<CperGuidInfo> Entries => DeclaredSections();
+                public static IReadOnlyList<CperGuidInfo> WrittenEntries => new CperGuidInfo[]
+                {
+                    new(Written, CperGuidKind.Section, "Written", "test"),
+                    new(new("bbbbbbbb-cccc-4ddd-8eee-ffffffffffff"), CperGuidKind.Section, "Written in place", "test"),
+                    new(Notify, CperGuidKind.Notification, "Notify", "test"),
+                };
             }
 
             public static partial class CperSections
@@ -108,4 +116,44 @@ public sealed partial class GeneratorDiagnosticTests
     public void A_section_type_GUID_CperGuids_already_writes_is_a_build_error()
         => AssertOneError(WithWrittenRegistry(SectionProbe("SectionGuid = \"11111111-2222-4333-8444-555555555555\", GuidName = \"Again\", DisplayName = \"Again\"")),
             "APK010", "Section type 11111111-2222-4333-8444-555555555555 of 'ProbeSection' is already written in CperGuids", "[Layout(\"Probe section\"");
+
+    [Fact]
+    public void A_section_type_GUID_written_in_place_in_a_CperGuids_entry_is_a_build_error()
+        => AssertOneError(WithWrittenRegistry(SectionProbe("SectionGuid = \"BBBBBBBB-CCCC-4DDD-8EEE-FFFFFFFFFFFF\", DisplayName = \"Again\"")),
+            "APK010", "Section type bbbbbbbb-cccc-4ddd-8eee-ffffffffffff of 'ProbeSection' is already written in CperGuids", "[Layout(\"Probe section\"");
+
+    [Fact]
+    public void A_section_type_GUID_CperGuids_writes_only_as_another_kind_is_no_section_already_written()
+    {
+        // CperGuids writes 66666666-... as a notification type: a section of that GUID is another registry entry.
+        var (diagnostics, compilation) = Run(WithWrittenRegistry(SectionProbe("SectionGuid = \"66666666-7777-4888-9999-aaaaaaaaaaaa\", DisplayName = \"Probe\"")));
+        Assert.Empty(diagnostics);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        Assert.Contains("66666666-7777-4888-9999-aaaaaaaaaaaa", Generated(compilation, "ApeiKit.Cper.CperGuids.Declared.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_GuidName_for_two_section_types_is_a_build_error_at_the_second_not_CS0102()
+    {
+        string source = WithWrittenRegistry(
+            SectionProbe($"SectionGuid = \"{ProbeGuid}\", GuidName = \"Probe\", DisplayName = \"A\"", "ProbeA")
+            + SectionProbe("SectionGuid = \"ffffffff-0000-4000-8000-000000000001\", GuidName = \"Probe\", DisplayName = \"B\"", "ProbeB"));
+        var (diagnostics, compilation) = Run(source);
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("APK012", d.Id);
+        Assert.Equal("GuidName 'Probe' of 'ProbeB' is already the member of 'ProbeA'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        // At the second declaration's [Layout] line.
+        Assert.Contains("ffffffff-0000-4000-8000-000000000001", source.Split('\n')[d.Location.GetLineSpan().StartLinePosition.Line], StringComparison.Ordinal);
+        Assert.Empty(compilation.GetDiagnostics().Where(e => e.Id is "CS0102" or "CS0229"));
+    }
+
+    [Fact]
+    public void A_GuidName_CperGuids_already_writes_is_a_build_error_not_CS0102()
+    {
+        var (diagnostics, compilation) = Run(WithWrittenRegistry(SectionProbe($"SectionGuid = \"{ProbeGuid}\", GuidName = \"Notify\", DisplayName = \"A\"")));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("APK012", d.Id);
+        Assert.Equal("GuidName 'Notify' of 'ProbeSection' is already a member written in CperGuids", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(compilation.GetDiagnostics().Where(e => e.Id is "CS0102" or "CS0229"));
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using ApeiKit.Cper;
+using ApeiKit.Cper.Json;
 using ApeiKit.Cper.LibCper;
 
 namespace ApeiKit.Tests.Cper;
@@ -101,7 +102,12 @@ public class LibCperKindsTests
         Assert.Equal("""{"format":1,"part":{"low":"0x01"}}""", Written(members, [1, 1, 2]));
         Assert.Equal("""{"format":2,"part":{}}""", Written(members, [2, 1, 2]));
         var back = new byte[3];
-        LibCperMap.ReadMembers(JsonNode.Parse("""{"format":1,"part":{"word":999,"low":"0x7F"}}""")!.AsObject(), members, back);
-        Assert.Equal(new byte[] { 1, 0x7F, 0 }, back); // format 1's members only
+        LibCperMap.ReadMembers(JsonNode.Parse("""{"format":1,"part":{"low":"0x7F"}}""")!.AsObject(), members, back);
+        Assert.Equal(new byte[] { 1, 0x7F, 0 }, back);
+        // A member of another variant is refused with its path, not dropped (libcper's reader would read it over the union).
+        var e = Assert.Throws<CperJsonException>(() => LibCperMap.ReadMembers(JsonNode.Parse("""{"format":1,"part":{"word":999,"low":"0x7F"}}""")!.AsObject(), members, back));
+        Assert.Equal("$.part.word", e.Path);
+        e = Assert.Throws<CperJsonException>(() => LibCperMap.ReadMembers(JsonNode.Parse("""{"format":2,"part":{"low":"0x7F"}}""")!.AsObject(), members, new byte[3]));
+        Assert.Equal("$.part.low", e.Path);
     }
 }

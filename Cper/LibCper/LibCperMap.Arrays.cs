@@ -10,10 +10,31 @@ namespace ApeiKit.Cper.LibCper;
 internal delegate LcMember[]? LcChoose(ReadOnlySpan<byte> body);
 
 /// <summary>
-/// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent), given
-/// the structure's bytes read so far (<paramref name="head"/>); returns the part's bytes.
+/// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent) of
+/// <paramref name="owner"/>, given the structure's bytes read so far (<paramref name="head"/>) and the section's
+/// <paramref name="budget"/> of undescribed bytes; returns the part's bytes.
 /// </summary>
-internal delegate byte[] LcPartRead(JsonNode? node, ReadOnlySpan<byte> head);
+internal delegate byte[] LcPartRead(JsonObject owner, JsonNode? node, ReadOnlySpan<byte> head, LcBudget budget);
+
+/// <summary>
+/// The bytes a section's read-back may still add that no JSON member describes (zeros a declared size calls for): one
+/// budget for the whole section, <see cref="CperJsonReader.MaxUndescribedBytes"/>, taken before anything is allocated,
+/// so a small document cannot ask for a huge record however many structures it spreads the sizes over.
+/// </summary>
+internal sealed class LcBudget(long bytes)
+{
+    /// <summary>The bytes left.</summary>
+    public long Left { get; private set; } = bytes;
+
+    /// <summary>Takes <paramref name="count"/> bytes, or refuses the member at <paramref name="path"/> that asks for them.</summary>
+    /// <exception cref="CperJsonException">Fewer than <paramref name="count"/> bytes are left.</exception>
+    public void Take(ulong count, string path, string what)
+    {
+        if (count > (ulong)Left)
+            throw new CperJsonException(path, $"expected at most {Left} more bytes no member describes in the section (at most {CperJsonReader.MaxUndescribedBytes} in all), found {count} ({what})");
+        Left -= (long)count;
+    }
+}
 
 /// <summary>What reading a structure back does after its members (a documented quirk over several fields of <paramref name="head"/>).</summary>
 internal delegate void LcAfterRead(JsonObject o, Span<byte> head);
@@ -33,18 +54,19 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
 {
     /// <summary>
     /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
-    /// for no bytes), null or absent is none.
+    /// for no bytes), null or absent is none (and sets no gate bit); anything but an object is refused.
     /// </summary>
-    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (n, _) => Data(n));
+    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (_, n, _, _) => Data(n));
 
     /// <summary>
     /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value (a register layout by
-    /// context type), read from the member's object; a value without one is <see cref="Base64"/> bytes.
+    /// context type), read from the member's object (null or absent: an empty one; anything else refused); a value
+    /// without one is <see cref="Base64"/> bytes.
     /// </summary>
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (n, head) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(n as JsonObject ?? []) : Data(n));
+        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(LibCperMap.ObjectOf(n, name), budget) : Data(n));
 
-    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n as JsonObject, "data"));
+    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n, "data"));
 }
 
 /// <summary>
@@ -69,8 +91,12 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     public LcAfterRead? AfterRead { get; init; }
 
     /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part.</summary>
-    /// <exception cref="CperJsonException">A member libcper's reader would not accept, or a count its field cannot hold.</exception>
-    public byte[] Read(JsonObject o)
+    /// <exception cref="CperJsonException">A member libcper's reader would not accept, a count its field cannot hold, or
+    /// more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
+    public byte[] Read(JsonObject o) => Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes));
+
+    /// <summary><see cref="Read(JsonObject)"/> within the section's <paramref name="budget"/> (its arrays' elements and part share it).</summary>
+    public byte[] Read(JsonObject o, LcBudget budget)
     {
         var head = new byte[Layout.Size];
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
@@ -79,18 +105,18 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         for (int i = 0; i < Arrays.Length; i++)
         {
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
-            // element of zeros, as does anything else that is not an object.
-            foreach (var e in o[Arrays[i].Name] as JsonArray ?? [])
+            // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
+            foreach (var e in LibCperMap.ArrayOf(o[Arrays[i].Name], Arrays[i].Name))
             {
-                rest.Write(Arrays[i].Element.Read(e as JsonObject ?? []));
+                rest.Write(Arrays[i].Element.Read(LibCperMap.ObjectOf(e, Arrays[i].Name + " element"), budget));
                 counts[i]++;
             }
         }
         int partLength = 0;
         if (Part is { } p)
         {
-            bool present = o.TryGetPropertyValue(p.Name, out var n);
-            var bytes = p.Read(n, head);
+            bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
+            var bytes = p.Read(o, n, head, budget);
             rest.Write(bytes);
             partLength = bytes.Length;
             if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
@@ -164,6 +190,16 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     }
 }
 
+internal sealed partial class LibCperMap
+{
+    /// <summary>
+    /// The array a counted member reads: null (absent in libcper's reading) as an empty array, anything else but an array
+    /// refused with its path (the one helper for "an array or refused"; <see cref="ObjectOf"/> is the object's).
+    /// </summary>
+    internal static JsonArray ArrayOf(JsonNode? n, string name)
+        => n is null ? [] : n as JsonArray ?? throw new CperJsonException(n.GetPath(), $"expected an array ({name}), found {Lc.Show(n)}");
+}
+
 /// <summary>The member constructors for structured values and register layouts.</summary>
 internal static partial class Lm
 {
@@ -185,7 +221,8 @@ internal static partial class Lm
             w.WriteEndObject();
         }, (n, body) =>
         {
-            if (n is JsonObject o && choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
+            var o = LibCperMap.ObjectOf(n, name); // null reads as {}; anything else but an object is refused, not ignored
+            if (choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
             return 0;
         });
     }

@@ -29,6 +29,23 @@ internal sealed partial class LibCperMap
         return bcd;
     }
 
+    /// <summary>
+    /// A number read back into a <paramref name="width"/>-bit binary-coded decimal (<see cref="LcKind.Bcd"/>): at most
+    /// <paramref name="width"/>/4 decimal digits. A negative number or one with more digits is refused with its path, not
+    /// cut to its low digits as libcper's <c>int_to_bcd</c> does (docs/libcper-compat.md).
+    /// </summary>
+    /// <exception cref="CperJsonException">Not an unsigned integer, or above 10^(<paramref name="width"/>/4) - 1.</exception>
+    internal static ulong ReadBcd(JsonNode? n, int width)
+    {
+        ulong max = 1;
+        for (int d = 0; d < width / 4; d++) max *= 10;
+        max--;
+        ulong value = Lc.U(n); // a negative JSON number comes back as its 64-bit pattern, above any max here (at most 16 digits)
+        if (value > max)
+            throw new CperJsonException(n!.GetPath(), $"expected a decimal of at most {width / 4} digits (0-{max}) for the {width}-bit binary-coded decimal, found {Lc.Show(n)}");
+        return ToBcd(value, width);
+    }
+
     private static readonly JsonEncodedText s_raw = JsonEncodedText.Encode("raw");
 
     /// <summary>libcper's <c>add_dict</c> (<see cref="LcKind.Dict"/>): <c>{"raw": n, "value": name}</c>, with no <c>value</c> for a number its table does not name.</summary>
@@ -76,7 +93,9 @@ internal static partial class Lm
     /// <summary>
     /// A union (libcper's ARM RAS IP instance and IP type): an object of the members <paramref name="variants"/> holds at
     /// <paramref name="selector"/>'s value, over the bytes of <paramref name="field"/>; an empty object for a value past
-    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then.
+    /// them. Read back the same way: the selector comes first in member order, so its value is in the body by then. A
+    /// member of another variant is refused with its path, not dropped: libcper's reader (<c>arm_ras_fill_node_identifiers</c>)
+    /// reads every variant's keys over the union whatever the format says, so such a member would change libcper's bytes.
     /// </summary>
     public static LcMember Variant(string name, FieldDef field, FieldDef selector, params LcMember[][] variants)
     {
@@ -87,6 +106,19 @@ internal static partial class Lm
             w.WriteStartObject(encoded);
             LibCperMap.WriteMembers(w, Of(body), body.Slice(field.Offset, field.Size), valid);
             w.WriteEndObject();
-        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), Of(body), body.Slice(field.Offset, field.Size)));
+        }, (n, body) =>
+        {
+            var o = LibCperMap.ObjectOf(n, name);
+            var chosen = Of(body);
+            foreach (var other in variants)
+            {
+                if (other == chosen) continue;
+                foreach (var m in other)
+                    if (o.ContainsKey(m.Name) && System.Array.FindIndex(chosen, c => c.Name == m.Name) < 0)
+                        throw new CperJsonException(o[m.Name]?.GetPath() ?? o.GetPath() + "." + m.Name,
+                            $"expected only the members of {name}'s variant {selector.ReadValue(body)} ({(chosen.Length == 0 ? "none" : string.Join(", ", chosen.Select(c => c.Name)))}), found {m.Name}, a member of another variant");
+            }
+            return LibCperMap.ReadMembers(o, chosen, body.Slice(field.Offset, field.Size));
+        });
     }
 }

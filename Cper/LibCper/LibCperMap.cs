@@ -567,7 +567,7 @@ internal sealed partial class LibCperMap : LibCperSection
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;
                 case LcKind.ColonHex: m.Store(body, ReadColonHex(n, m.Field!.Size)); break;
-                case LcKind.Bcd: m.Store(body, ToBcd(Lc.U(n), m.Width)); break;
+                case LcKind.Bcd: m.Store(body, ReadBcd(n, m.Width)); break;
                 case LcKind.Dict: m.Store(body, Lc.U(Lc.M(n, "raw"), m.Width)); break;
             }
             if (m.SetsGate && m.Gate >= 0) valid |= 1UL << m.Gate;

@@ -351,13 +351,15 @@ internal sealed class LcArm : LibCperSection
 
     private static LcPart AtDeclaredSize(LcPart registers) => registers with
     {
-        Read = (n, head) =>
+        Read = (o, n, head, budget) =>
         {
-            var bytes = registers.Read(n, head);
-            ulong size = ArmContextInfo.RegisterArraySizeField.ReadValue(head);
-            if (ArmContextInfo.RegisterContextTypeField.ReadValue(head) > MiscType || size <= (ulong)bytes.Length) return bytes;
-            if (size > (ulong)bytes.Length + CperJsonReader.MaxUndescribedBytes)
-                throw new CperJsonException((n?.Parent as JsonObject)?["registerArraySize"]?.GetPath() ?? "registerArraySize", $"{size} bytes is far more than the {bytes.Length} of its type's registers (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+            ulong size = ArmContextInfo.RegisterArraySizeField.ReadValue(head), type = ArmContextInfo.RegisterContextTypeField.ReadValue(head);
+            // The zeros past the type's registers come out of the section's one budget, taken before allocating.
+            if (type <= MiscType && size > (ulong)s_registers[type].Layout.Size)
+                budget.Take(size - (ulong)s_registers[type].Layout.Size, o["registerArraySize"]?.GetPath() ?? o.GetPath() + ".registerArraySize",
+                    $"a registerArraySize of {size} past the {s_registers[type].Layout.Size} bytes of its type's registers");
+            var bytes = registers.Read(o, n, head, budget);
+            if (type > MiscType || size <= (ulong)bytes.Length) return bytes;
             var grown = new byte[size];
             bytes.CopyTo(grown, 0);
             return grown;

@@ -271,8 +271,8 @@ internal sealed class LcArmRas : LibCperSection
     public override CperSectionBody FromIrBody(JsonObject ir)
     {
         const int node = ArmRasSection.NodeSize, syndrome = ArmRasSection.SyndromeSize;
-        var syndromes = ir["errorSyndromes"] as JsonArray ?? [];
-        var aux = ir["auxData"] is JsonObject a ? ReadAux(a) : null;
+        var syndromes = LibCperMap.ArrayOf(ir["errorSyndromes"], "errorSyndromes");
+        var aux = ir["auxData"] is { } a ? ReadAux(LibCperMap.ObjectOf(a, "auxData")) : null; // null or absent: none
         long auxAt = node + (long)syndromes.Count * syndrome;
         if (aux is not null && auxAt > ushort.MaxValue)
             throw new Json.CperJsonException(syndromes.GetPath(), $"expected at most {(ushort.MaxValue - node) / syndrome} syndromes before the auxiliary data (its offset is 16-bit), found {syndromes.Count}");
@@ -296,9 +296,9 @@ internal sealed class LcArmRas : LibCperSection
     private static byte[] ReadAux(JsonObject a)
     {
         const int header = ArmRasSection.AuxiliaryHeaderSize, contextHeader = ArmRasSection.ContextHeaderSize, register = ArmRasSection.RegisterSize;
-        var contexts = Counted(a["contexts"] as JsonArray ?? []);
-        var pairs = Counted(a["keyValuePairs"] as JsonArray ?? []);
-        var registers = contexts.Select(c => Counted(M(c, "registers") as JsonArray ?? [])).ToArray();
+        var contexts = Counted(LibCperMap.ArrayOf(a["contexts"], "contexts"));
+        var pairs = Counted(LibCperMap.ArrayOf(a["keyValuePairs"], "keyValuePairs"));
+        var registers = contexts.Select(c => Counted(LibCperMap.ArrayOf(M(c, "registers"), "registers"))).ToArray();
         int pairOffset = header + registers.Sum(r => contextHeader + r.Count * register);
         var aux = new byte[pairOffset + pairs.Count * ArmRasSection.PairSize];
         LibCperMap.ReadMembers(a, s_auxHeader, aux);

@@ -41,7 +41,7 @@ internal static class LcPcie
     }
 
     /// <summary>One libcper member over bits <see cref="Lo"/>..<see cref="Lo"/>+<see cref="Width"/>-1 of a register.</summary>
-    private sealed record R(JsonEncodedText Name, int Lo, int Width, K Kind, JsonEncodedText[]? Names = null);
+    private sealed record R(JsonEncodedText Name, int Lo, int Width, K Kind, JsonEncodedText[]? Names = null, LcNames? Dict = null);
 
     /// <summary>One libcper register object: <see cref="Size"/> bytes at <see cref="Offset"/> of the block, little-endian.</summary>
     private sealed record Group(JsonEncodedText Name, int Offset, int Size, R[] Members);
@@ -51,13 +51,13 @@ internal static class LcPcie
     private static R I(string name, int lo, int width) => new(N(name), lo, width, K.Int);
     private static R B(string name, int bit) => new(N(name), bit, 1, K.Bool);
     private static R Raw(string name, int lo, int width) => new(N(name), lo, width, K.Raw);
-    private static R D(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Dict, names);
+    private static R D(string name, int lo, int width, LcNames names) => new(N(name), lo, width, K.Dict, Dict: names);
     private static R E(string name, int lo, int width, JsonEncodedText[] names) => new(N(name), lo, width, K.Enum2, names);
 
     // ---- The section's own fields (N.2.7, PcieErrorSection.LayoutDef; the device ID, PcieErrorSection.DeviceIdLayout). ----
     private static readonly StructDef Layout = PcieErrorSection.LayoutDef;
     private static readonly FieldDef DeviceIdField = Lm.F(Layout, "deviceId"), CapabilityField = Lm.F(Layout, "capabilityStructure"), AerField = Lm.F(Layout, "aerInfo");
-    private static readonly JsonEncodedText s_data = N("data"), s_raw = N("raw"), s_value = N("value");
+    private static readonly JsonEncodedText s_data = N("data"), s_raw = N("raw");
 
     // [lc-audit D] libcper's port type and register value names
     /// <summary>libcper's port type names (<c>sections/cper-section-pcie.c</c>), named by <see cref="PcieErrorSection.PortType"/>'s declaration.</summary>
@@ -67,7 +67,7 @@ internal static class LcPcie
         (6, "Downstream Switch Port", null), (7, "PCI Express to PCI/PCI-X Bridge", null), (8, "PCI/PCI-X Bridge to PCI Express Bridge", null),
         (9, "Root Complex Integrated Endpoint Device", null), (10, "Root Complex Event Collector", null),
     ], "Unknown");
-    private static readonly JsonEncodedText[] DevicePortTypes = Enc("PCIE", "PCI", "ROOT_PORT", "UPSTREAM", "DOWNSTREAM", "PCIE_PCI_BRIDGE", "PCI_PCIE_BRIDGE", "RCiEP", "RCEC");
+    private static readonly LcNames DevicePortTypes = LcNames.Libcper(["PCIE", "PCI", "ROOT_PORT", "UPSTREAM", "DOWNSTREAM", "PCIE_PCI_BRIDGE", "PCI_PCIE_BRIDGE", "RCiEP", "RCEC"]);
     private static readonly JsonEncodedText[] Supported = Enc("NotSupported", "Supported");
     private static readonly JsonEncodedText[] Enabled = Enc("Disabled", "Enabled");
     private static readonly JsonEncodedText[] Passing = Enc("Failed", "Passing");
@@ -220,9 +220,13 @@ internal static class LcPcie
             w.WriteEndObject();
         }, (n, body) =>
         {
-            // The registers libcper decodes are all inside the base64 copy, which carries every byte.
-            var d = FromB64(M(n, "data"));
-            d.AsSpan(0, Math.Min(field.Size, d.Length)).CopyTo(body.Slice(field.Offset, field.Size));
+            // The registers libcper decodes are all inside the base64 copy, which carries every byte. A longer copy is
+            // refused, not cut (as LcKind.Base64 does).
+            var data = M(n, "data");
+            var d = FromB64(data);
+            if (d.Length > field.Size)
+                throw new Json.CperJsonException(data!.GetPath(), $"expected at most {field.Size} bytes (the {field.Json} field), found {d.Length}");
+            d.CopyTo(body.Slice(field.Offset, field.Size));
             return 0;
         });
     }
@@ -285,12 +289,7 @@ internal static class LcPcie
                         w.WriteNumber(s_raw, x);
                         w.WriteEndObject();
                         break;
-                    case K.Dict:
-                        w.WriteStartObject(m.Name);
-                        w.WriteNumber(s_raw, x);
-                        if (x < (ulong)m.Names!.Length) w.WriteString(s_value, m.Names[x]);
-                        w.WriteEndObject();
-                        break;
+                    case K.Dict: LibCperMap.WriteDict(w, m.Name, x, m.Dict!); break;
                     case K.Enum2: w.WriteString(m.Name, m.Names![x > 0 ? 1 : 0]); break;
                 }
             }

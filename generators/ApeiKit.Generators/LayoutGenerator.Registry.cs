@@ -18,7 +18,8 @@ namespace ApeiKit.Generators;
 // - the built-in registration (CperSections.DeclaredCodecs(), which CperSections.BuiltIn includes).
 // Both lists are in GUID text order (deterministic; CperGuids places each entry among the written ones by its source,
 // docs/DESIGN.md "Adding a fixed section"). A GUID that is not 8-4-4-4-12 hexadecimal digits is APK009, one declared by
-// two sections or already written in CperGuids APK010, a section without DisplayName APK011.
+// two sections or already written in CperGuids (a Section-kind entry there) APK010, a section without DisplayName APK011,
+// a GuidName another section takes or CperGuids already writes APK012.
 public sealed partial class LayoutGenerator
 {
     /// <summary>APK009: a section type GUID that is not a GUID.</summary>
@@ -30,6 +31,10 @@ public sealed partial class LayoutGenerator
     /// <summary>APK011: a section without its display name.</summary>
     public static readonly DiagnosticDescriptor SectionNameMissing = new("APK011", "Section display name missing",
         "'{0}' gives SectionGuid but no DisplayName (the name CperGuids and the codec show)", Category, DiagnosticSeverity.Error, true);
+
+    /// <summary>APK012: one CperGuids member name, two GUIDs.</summary>
+    public static readonly DiagnosticDescriptor GuidNameTwice = new("APK012", "Section GuidName declared twice",
+        "GuidName '{0}' of '{1}' is already {2}", Category, DiagnosticSeverity.Error, true);
 
     private const string GuidsType = "ApeiKit.Cper.CperGuids", SectionsType = "ApeiKit.Cper.CperSections";
 
@@ -45,18 +50,24 @@ public sealed partial class LayoutGenerator
         public Location Location => Path.Length == 0 ? Location.None : Location.Create(Path, Span, Lines);
 
         public bool Equals(RegisteredSection? o) => o is not null && Text == o.Text && DisplayName == o.DisplayName && Source == o.Source
-            && Type == o.Type && LayoutName == o.LayoutName && Clause == o.Clause && GuidName == o.GuidName && Path == o.Path && Span == o.Span;
+            && Type == o.Type && TypeName == o.TypeName && LayoutName == o.LayoutName && Clause == o.Clause && GuidName == o.GuidName
+            && Path == o.Path && Span == o.Span && Lines == o.Lines; // everything a diagnostic or the output uses
         public override bool Equals(object? obj) => Equals(obj as RegisteredSection);
         public override int GetHashCode() => Text.GetHashCode();
     }
 
-    /// <summary>What the compilation writes by hand: whether it declares CperGuids and CperSections, and the GUID texts CperGuids holds.</summary>
+    /// <summary>
+    /// What the compilation writes by hand: whether it declares CperGuids and CperSections, the GUID texts of CperGuids'
+    /// Section-kind entries (a notification or check GUID is another registry kind, not a section already written) and
+    /// the member names CperGuids writes.
+    /// </summary>
     private sealed class WrittenRegistry : IEquatable<WrittenRegistry>
     {
         public bool Guids, Sections;
-        public ImmutableArray<string> GuidTexts = ImmutableArray<string>.Empty;
+        public ImmutableArray<string> GuidTexts = ImmutableArray<string>.Empty, Members = ImmutableArray<string>.Empty;
 
-        public bool Equals(WrittenRegistry? o) => o is not null && Guids == o.Guids && Sections == o.Sections && GuidTexts.SequenceEqual(o.GuidTexts);
+        public bool Equals(WrittenRegistry? o) => o is not null && Guids == o.Guids && Sections == o.Sections && GuidTexts.SequenceEqual(o.GuidTexts)
+            && Members.SequenceEqual(o.Members);
         public override bool Equals(object? obj) => Equals(obj as WrittenRegistry);
         public override int GetHashCode() => GuidTexts.Length;
 
@@ -65,18 +76,37 @@ public sealed partial class LayoutGenerator
             var guids = compilation.GetTypeByMetadataName(GuidsType);
             var sections = compilation.GetTypeByMetadataName(SectionsType);
             var written = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var r in guids?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty)
-            {
-                foreach (var literal in r.GetSyntax(ct).DescendantNodes().OfType<LiteralExpressionSyntax>())
-                    if (literal.Token.Value is string text && IsGuidText(text)) written.Add(text.ToLowerInvariant());
-            }
+            var refs = guids?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty;
+            // The written members' GUID texts (X = new("...")), then each entry new(guid, CperGuidKind.Section, ...): its GUID
+            // a literal in place or a member's.
+            var members = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in refs)
+                foreach (var v in r.GetSyntax(ct).DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                    if (v.Initializer is { } init && GuidLiteral(init.Value) is { } text) members[v.Identifier.ValueText] = text;
+            foreach (var r in refs)
+                foreach (var e in r.GetSyntax(ct).DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
+                {
+                    var args = e.ArgumentList?.Arguments;
+                    if (args is not { Count: >= 2 } a || a[1].Expression is not MemberAccessExpressionSyntax kind || kind.Name.Identifier.ValueText != "Section"
+                        || !kind.Expression.ToString().EndsWith("CperGuidKind", StringComparison.Ordinal)) continue;
+                    var guid = a[0].Expression;
+                    if (GuidLiteral(guid) is { } literal) written.Add(literal);
+                    else if (guid is IdentifierNameSyntax id && members.TryGetValue(id.Identifier.ValueText, out var named)) written.Add(named);
+                }
             return new WrittenRegistry
             {
-                Guids = guids is not null && !guids.DeclaringSyntaxReferences.IsEmpty,
+                Guids = guids is not null && !refs.IsEmpty,
                 Sections = sections is not null && !sections.DeclaringSyntaxReferences.IsEmpty,
                 GuidTexts = written.ToImmutableArray(),
+                // The compilation a generator sees holds only written code: these are the members CperGuids writes by hand.
+                Members = guids is null ? ImmutableArray<string>.Empty : guids.MemberNames.OrderBy(m => m, StringComparer.Ordinal).ToImmutableArray(),
             };
         }
+
+        /// <summary>The GUID text of <c>new("...")</c> / <c>new Guid("...")</c> (lower case), or null.</summary>
+        private static string? GuidLiteral(ExpressionSyntax e)
+            => e is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } a } && a[0].Expression is LiteralExpressionSyntax l
+                && l.Token.Value is string text && IsGuidText(text) ? text.ToLowerInvariant() : null;
     }
 
     /// <summary>The registry's source for a layout clause: the clause up to its first comma ("UEFI 2.10 N.2.5, Table N-31": "UEFI 2.10 N.2.5").</summary>
@@ -140,6 +170,10 @@ public sealed partial class LayoutGenerator
                 spc.ReportDiagnostic(Diagnostic.Create(SectionGuidTwice, d.Location, d.Text, d.TypeName, "declared by '" + first.TypeName + "'"));
             else if (writtenTexts.Contains(d.Text))
                 spc.ReportDiagnostic(Diagnostic.Create(SectionGuidTwice, d.Location, d.Text, d.TypeName, "written in CperGuids"));
+            else if (d.GuidName is { } name && kept.FirstOrDefault(k => k.GuidName == name) is { } named)
+                spc.ReportDiagnostic(Diagnostic.Create(GuidNameTwice, d.Location, name, d.TypeName, "the member of '" + named.TypeName + "'"));
+            else if (d.GuidName is { } member && written.Members.Contains(member))
+                spc.ReportDiagnostic(Diagnostic.Create(GuidNameTwice, d.Location, member, d.TypeName, "a member written in CperGuids"));
             else kept.Add(d);
         }
         foreach (var d in kept.Where(d => d.GuidName is not null && !written.Guids))

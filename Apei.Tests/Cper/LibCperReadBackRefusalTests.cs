@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using ApeiKit.Cper.Json;
+using ApeiKit.Cper.LibCper;
+
+namespace ApeiKit.Tests.Cper;
+
+/// <summary>
+/// What the ARM, IA32/X64, ARM RAS and PCIe read-back (libcper's JSON → bytes) refuses rather than invents or drops: sizes
+/// past the section's one budget of undescribed bytes, members of the wrong JSON kind, numbers a field cannot hold. Each
+/// refusal names the member's JSON path.
+/// </summary>
+public class LibCperReadBackRefusalTests
+{
+    private static JsonNode Doc(string name) => JsonNode.Parse(File.ReadAllText(Fixtures.Path(name + ".json")))!;
+
+    private static CperJsonException Refused(JsonNode doc) => Assert.Throws<CperJsonException>(() => LibCperJsonReader.ToBinary(doc.ToJsonString()));
+
+    private static JsonNode ArmContext(int size) => JsonNode.Parse("""{"registerContextType":{"value":8},"registerArraySize":""" + size + ""","registerArray":{}}""")!;
+
+    [Fact]
+    public void Register_array_sizes_share_one_budget_per_section()
+    {
+        // Each context alone is within CperJsonReader.MaxUndescribedBytes; two of them pass it: the second is refused
+        // before anything is allocated for it (the budget is the section's, not each context's).
+        var doc = Doc("cper/libcper/arm");
+        var contexts = doc["sections"]![0]!["ArmProcessor"]!["contextInfo"]!.AsArray();
+        contexts.Clear();
+        contexts.Add(ArmContext(600_000));
+        var one = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        Assert.True(one.Length > 600_000);
+        contexts.Add(ArmContext(600_000));
+        var e = Refused(doc);
+        Assert.Equal("$.sections[0].ArmProcessor.contextInfo[1].registerArraySize", e.Path);
+        Assert.Contains("at most 1048576 in all", e.Message);
+    }
+
+    [Fact]
+    public void Many_large_register_array_sizes_are_refused_not_allocated()
+    {
+        // The reviewer's case: 400 contexts asking for ~1 MB of zeros each (a 49 KB document, a 419 MB record before).
+        var doc = Doc("cper/libcper/arm");
+        var contexts = doc["sections"]![0]!["ArmProcessor"]!["contextInfo"]!.AsArray();
+        contexts.Clear();
+        for (int i = 0; i < 400; i++) contexts.Add(ArmContext(1_048_000));
+        var e = Refused(doc);
+        Assert.Equal("$.sections[0].ArmProcessor.contextInfo[1].registerArraySize", e.Path);
+    }
+
+    [Theory]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "errorInfo", "$.sections[0].ArmProcessor.errorInfo")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "errorInfo[0]", "$.sections[0].ArmProcessor.errorInfo[0]")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "contextInfo[0].registerArray", "$.sections[0].ArmProcessor.contextInfo[0].registerArray")]
+    [InlineData("cper/libcper/arm", "ArmProcessor", "vendorSpecificInfo", "$.sections[0].ArmProcessor.vendorSpecificInfo")]
+    [InlineData("cper/libcper/ia32x64", "Ia32x64Processor", "processorContextInfo", "$.sections[0].Ia32x64Processor.processorContextInfo")]
+    [InlineData("cper/libcper/ia32x64", "Ia32x64Processor", "processorErrorInfo[0].checkInfo", "$.sections[0].Ia32x64Processor.processorErrorInfo[0].checkInfo")]
+    [InlineData("cper/libcper/arm-ras", "ArmRas", "errorSyndromes", "$.sections[0].ArmRas.errorSyndromes")]
+    [InlineData("cper/libcper/arm-ras", "ArmRas", "auxData", "$.sections[0].ArmRas.auxData")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts", "$.sections[0].ArmRas.auxData.contexts")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.keyValuePairs", "$.sections[0].ArmRas.auxData.keyValuePairs")]
+    [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts[0].registers", "$.sections[0].ArmRas.auxData.contexts[0].registers")]
+    public void A_member_of_the_wrong_JSON_kind_is_refused_not_read_as_zeros(string fixture, string section, string member, string path)
+    {
+        // Only null or an absent member reads as zeros or empty: a string where libcper writes an object or an array
+        // (or an element that is not an object) is refused with its path, never read as nothing with its gate bit set.
+        var doc = Doc(fixture);
+        JsonNode parent = doc["sections"]![0]![section]!;
+        var steps = member.Split('.');
+        foreach (var step in steps[..^1]) parent = Step(parent, step);
+        Set(parent, steps[^1], "x");
+        var e = Refused(doc);
+        Assert.Equal(path, e.Path);
+    }
+
+    [Fact]
+    public void A_null_member_reads_as_absent()
+    {
+        // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no
+        // validation bit, as if absent.
+        var doc = Doc("cper/libcper/arm");
+        var arm = doc["sections"]![0]!["ArmProcessor"]!.AsObject();
+        arm.Remove("vendorSpecificInfo");
+        var absent = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        arm["vendorSpecificInfo"] = null;
+        Assert.Equal(absent, LibCperJsonReader.ToBinary(doc.ToJsonString()));
+    }
+
+    private static JsonNode Step(JsonNode n, string step)
+        => step.IndexOf('[') is var b and > 0 ? n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]! : n[step]!;
+
+    private static void Set(JsonNode n, string step, JsonNode value)
+    {
+        if (step.IndexOf('[') is var b and > 0) n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = value;
+        else n[step] = value;
+    }
+
+    [Theory]
+    [InlineData("minor", "-1")]
+    [InlineData("major", "4294967296")]
+    [InlineData("minor", "123")]
+    [InlineData("major", "100")]
+    public void A_BCD_number_with_more_digits_than_its_field_is_refused_not_cut(string member, string value)
+    {
+        // PCIe's version is two 8-bit BCD fields (UEFI 2.10 N.2.7): 0-99 each. libcper's int_to_bcd keeps the low digits;
+        // the read-back refuses what it would cut (docs/libcper-compat.md).
+        var doc = Doc("libcper-walk/pcie-version-bcd");
+        doc["sections"]![0]!["Pcie"]!["version"]![member] = JsonNode.Parse(value);
+        var e = Refused(doc);
+        Assert.Equal($"$.sections[0].Pcie.version.{member}", e.Path);
+    }
+
+    [Fact]
+    public void A_BCD_number_within_its_digits_reads_back()
+    {
+        var doc = Doc("libcper-walk/pcie-version-bcd");
+        doc["sections"]![0]!["Pcie"]!["version"]!["major"] = 99;
+        doc["sections"]![0]!["Pcie"]!["version"]!["minor"] = 0;
+        var again = LibCperJsonWriter.ToJsonNode(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal(99, (int)again["sections"]![0]!["Pcie"]!["version"]!["major"]!);
+        Assert.Equal(0, (int)again["sections"]![0]!["Pcie"]!["version"]!["minor"]!);
+    }
+
+    [Theory]
+    [InlineData("capabilityStructure", 60)]
+    [InlineData("aerInfo", 96)]
+    public void A_register_block_longer_than_its_field_is_refused_not_cut(string block, int size)
+    {
+        // PCIe's capability structure is 60 bytes and its AER information 96 (UEFI 2.10 Table N-37): one byte more in the
+        // base64 copy is refused at its data member; exactly the field reads back.
+        var doc = Doc("cper/libcper/pcie");
+        var data = doc["sections"]![0]!["Pcie"]![block]!;
+        data["data"] = Convert.ToBase64String(new byte[size]);
+        LibCperJsonReader.ToBinary(doc.ToJsonString());
+        data["data"] = Convert.ToBase64String(new byte[size + 1]);
+        var e = Refused(doc);
+        Assert.Equal($"$.sections[0].Pcie.{block}.data", e.Path);
+    }
+}
