@@ -15,7 +15,7 @@ namespace ApeiKit.Tests.Cper;
 public class LibCperKindsTests
 {
     private static byte[] Walk(string name)
-        => Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        => Fixtures.HexText($"libcper-walk/{name}.hex");
 
     private static string Libcper(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
 

@@ -14,7 +14,7 @@ public class LibCperPcieArmRasReadBackTests
 {
     private static byte[] Record(string path)
         => path.EndsWith(".cperhex", StringComparison.Ordinal) ? Fixtures.Binary(path)
-            : Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path(path)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+            : Fixtures.HexText(path);
 
     [Theory]
     // IP instance bytes 8-15 (reserved in the PE format libcper shows) and the 24 IP type bytes (format 3, PIDR: libcper shows nothing).

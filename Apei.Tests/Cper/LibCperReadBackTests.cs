@@ -37,7 +37,7 @@ public class LibCperReadBackTests
     public void Libcper_JSON_reads_back_to_the_body_libcper_reads_it_to(string name)
     {
         byte[] ours = LibCperJsonReader.ToBinary(Json(name));
-        byte[] libcpers = Convert.FromHexString(string.Concat(File.ReadAllText(Fixtures.Path($"libcper-readback/{Path.GetFileName(name)}.hex")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        byte[] libcpers = Fixtures.HexText($"libcper-readback/{Path.GetFileName(name)}.hex");
         Assert.Equal(Body(libcpers), Body(ours));
     }
 
