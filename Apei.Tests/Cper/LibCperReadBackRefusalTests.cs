@@ -58,6 +58,9 @@ public class LibCperReadBackRefusalTests
     [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts", "$.sections[0].ArmRas.auxData.contexts")]
     [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.keyValuePairs", "$.sections[0].ArmRas.auxData.keyValuePairs")]
     [InlineData("libcper-walk/arm-ras-mpam", "ArmRas", "auxData.contexts[0].registers", "$.sections[0].ArmRas.auxData.contexts[0].registers")]
+    // A counted array of a declared element (Lm.Array: PCI component register pairs); it read a non-array as none.
+    [InlineData("cper/libcper/pcidev", "PciComponent", "registerDataPairs", "$.sections[0].PciComponent.registerDataPairs")]
+    [InlineData("cper/libcper/pcidev", "PciComponent", "registerDataPairs[0]", "$.sections[0].PciComponent.registerDataPairs[0]")]
     public void A_member_of_the_wrong_JSON_kind_is_refused_not_read_as_zeros(string fixture, string section, string member, string path)
     {
         // Only null or an absent member reads as zeros or empty: a string where libcper writes an object or an array

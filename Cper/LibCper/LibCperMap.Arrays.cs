@@ -64,7 +64,7 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// without one is <see cref="Base64"/> bytes.
     /// </summary>
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(LibCperMap.ObjectOf(n, name), budget) : Data(n));
+        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(Lc.Obj(n), budget) : Data(n));
 
     private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n, "data"));
 }
@@ -106,9 +106,9 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         {
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
             // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
-            foreach (var e in LibCperMap.ArrayOf(o[Arrays[i].Name], Arrays[i].Name))
+            foreach (var e in Lc.Arr(o[Arrays[i].Name]))
             {
-                rest.Write(Arrays[i].Element.Read(LibCperMap.ObjectOf(e, Arrays[i].Name + " element"), budget));
+                rest.Write(Arrays[i].Element.Read(Lc.Obj(e), budget));
                 counts[i]++;
             }
         }
@@ -190,15 +190,6 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     }
 }
 
-internal sealed partial class LibCperMap
-{
-    /// <summary>
-    /// The array a counted member reads: null (absent in libcper's reading) as an empty array, anything else but an array
-    /// refused with its path (the one helper for "an array or refused"; <see cref="ObjectOf"/> is the object's).
-    /// </summary>
-    internal static JsonArray ArrayOf(JsonNode? n, string name)
-        => n is null ? [] : n as JsonArray ?? throw new CperJsonException(n.GetPath(), $"expected an array ({name}), found {Lc.Show(n)}");
-}
 
 /// <summary>The member constructors for structured values and register layouts.</summary>
 internal static partial class Lm
@@ -221,7 +212,7 @@ internal static partial class Lm
             w.WriteEndObject();
         }, (n, body) =>
         {
-            var o = LibCperMap.ObjectOf(n, name); // null reads as {}; anything else but an object is refused, not ignored
+            var o = Lc.Obj(n); // null reads as {}; anything else but an object is refused, not ignored
             if (choose(body) is { } members) LibCperMap.ReadBitsInto(o, members, body, value);
             return 0;
         });

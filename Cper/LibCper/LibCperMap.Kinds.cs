@@ -57,12 +57,6 @@ internal sealed partial class LibCperMap
         w.WriteEndObject();
     }
 
-    /// <summary>
-    /// The object a nested member reads: null (absent in libcper's reading) as an empty object, anything else but an object
-    /// refused with its path.
-    /// </summary>
-    internal static JsonObject ObjectOf(JsonNode? n, string name)
-        => n is null ? [] : n as JsonObject ?? throw new CperJsonException(n.GetPath(), $"expected an object ({name}), found {Lc.Show(n)}");
 }
 
 internal static partial class Lm
@@ -87,7 +81,7 @@ internal static partial class Lm
             w.WriteStartObject(encoded);
             LibCperMap.WriteMembers(w, members, body.Slice(field.Offset, field.Size), valid);
             w.WriteEndObject();
-        }, (n, body) => LibCperMap.ReadMembers(LibCperMap.ObjectOf(n, name), read, body.Slice(field.Offset, field.Size)));
+        }, (n, body) => LibCperMap.ReadMembers(Lc.Obj(n), read, body.Slice(field.Offset, field.Size)));
     }
 
     /// <summary>
@@ -108,7 +102,7 @@ internal static partial class Lm
             w.WriteEndObject();
         }, (n, body) =>
         {
-            var o = LibCperMap.ObjectOf(n, name);
+            var o = Lc.Obj(n);
             var chosen = Of(body);
             foreach (var other in variants)
             {

@@ -348,9 +348,9 @@ internal static partial class Lm
         }, (node, body) =>
         {
             int at = layout.Size;
-            foreach (var e in node as JsonArray ?? [])
+            foreach (var e in Lc.Arr(node)) // a null element is refused (with the array's name), not read as zeros
             {
-                LibCperMap.ReadMembers(e as JsonObject ?? throw new CperJsonException(e?.GetPath() ?? name, $"expected an object, found {Lc.Show(e)}"), members, body.Slice(at, element.Size));
+                LibCperMap.ReadMembers(Lc.Obj(e, name), members, body.Slice(at, element.Size));
                 at += element.Size;
             }
             return 0;

@@ -118,6 +118,11 @@ internal static class Lc
     public static JsonObject Obj(JsonNode? n, string? missing = null)
         => n as JsonObject ?? (n is null && missing is null ? [] : throw new CperJsonException(n?.GetPath() ?? missing!, $"expected an object, found {Show(n)}"));
 
+    /// <summary><paramref name="n"/> as an array; a missing one (absent or null, as libcper's reader takes it) is empty.</summary>
+    /// <exception cref="CperJsonException"><paramref name="n"/> is neither null nor an array.</exception>
+    public static JsonArray Arr(JsonNode? n)
+        => n is null ? [] : n as JsonArray ?? throw new CperJsonException(n.GetPath(), $"expected an array, found {Show(n)}");
+
     /// <summary>An unsigned integer: a JSON number, a boolean (libcper's bits), or a decimal or <c>0x</c> hex string.</summary>
     /// <exception cref="CperJsonException">Anything else, or a number that is not a whole number of at most 64 bits.</exception>
     public static ulong U(JsonNode? n)

@@ -271,8 +271,8 @@ internal sealed class LcArmRas : LibCperSection
     public override CperSectionBody FromIrBody(JsonObject ir)
     {
         const int node = ArmRasSection.NodeSize, syndrome = ArmRasSection.SyndromeSize;
-        var syndromes = LibCperMap.ArrayOf(ir["errorSyndromes"], "errorSyndromes");
-        var aux = ir["auxData"] is { } a ? ReadAux(LibCperMap.ObjectOf(a, "auxData")) : null; // null or absent: none
+        var syndromes = Lc.Arr(ir["errorSyndromes"]);
+        var aux = ir["auxData"] is { } a ? ReadAux(Lc.Obj(a)) : null; // null or absent: none
         long auxAt = node + (long)syndromes.Count * syndrome;
         if (aux is not null && auxAt > ushort.MaxValue)
             throw new Json.CperJsonException(syndromes.GetPath(), $"expected at most {(ushort.MaxValue - node) / syndrome} syndromes before the auxiliary data (its offset is 16-bit), found {syndromes.Count}");
@@ -283,7 +283,7 @@ internal sealed class LcArmRas : LibCperSection
         AuxOffsetField.WriteValue(body, aux is null ? 0 : (ulong)auxAt);
         // A null entry is a zero syndrome, anything else but an object an error.
         for (int i = 0; i < syndromes.Count; i++)
-            LibCperMap.ReadMembers(LibCperMap.ObjectOf(syndromes[i], "a syndrome"), s_syndrome, body.AsSpan(node + i * syndrome, syndrome));
+            LibCperMap.ReadMembers(Lc.Obj(syndromes[i]), s_syndrome, body.AsSpan(node + i * syndrome, syndrome));
         aux?.CopyTo(body, auxAt);
         return ArmRasSection.Decode(body);
     }
@@ -296,9 +296,9 @@ internal sealed class LcArmRas : LibCperSection
     private static byte[] ReadAux(JsonObject a)
     {
         const int header = ArmRasSection.AuxiliaryHeaderSize, contextHeader = ArmRasSection.ContextHeaderSize, register = ArmRasSection.RegisterSize;
-        var contexts = Counted(LibCperMap.ArrayOf(a["contexts"], "contexts"));
-        var pairs = Counted(LibCperMap.ArrayOf(a["keyValuePairs"], "keyValuePairs"));
-        var registers = contexts.Select(c => Counted(LibCperMap.ArrayOf(M(c, "registers"), "registers"))).ToArray();
+        var contexts = Counted(Lc.Arr(a["contexts"]));
+        var pairs = Counted(Lc.Arr(a["keyValuePairs"]));
+        var registers = contexts.Select(c => Counted(Lc.Arr(M(c, "registers")))).ToArray();
         int pairOffset = header + registers.Sum(r => contextHeader + r.Count * register);
         var aux = new byte[pairOffset + pairs.Count * ArmRasSection.PairSize];
         LibCperMap.ReadMembers(a, s_auxHeader, aux);
@@ -317,11 +317,11 @@ internal sealed class LcArmRas : LibCperSection
                 ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(M(contexts[i], "addressSpaceIdentifier"), 16));
             }
             for (int j = 0; j < registers[i].Count; j++)
-                LibCperMap.ReadMembers(LibCperMap.ObjectOf(registers[i][j], "a register"), s_register, c.Slice(contextHeader + j * register, register));
+                LibCperMap.ReadMembers(Lc.Obj(registers[i][j]), s_register, c.Slice(contextHeader + j * register, register));
             at += c.Length;
         }
         for (int i = 0; i < pairs.Count; i++)
-            LibCperMap.ReadMembers(LibCperMap.ObjectOf(pairs[i], "a key/value pair"), s_pair, aux.AsSpan(pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
+            LibCperMap.ReadMembers(Lc.Obj(pairs[i]), s_pair, aux.AsSpan(pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
         return aux;
     }
 
