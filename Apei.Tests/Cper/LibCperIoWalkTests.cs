@@ -15,22 +15,8 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class LibCperIoWalkTests
 {
-    private static byte[] Record(string name)
-        => Fixtures.HexText($"libcper-walk/{name}.hex");
-
-    private static string Line(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
-
     /// <summary>The first section's body of a one-section record.</summary>
     private static byte[] Body(byte[] record) => CperRecord.Decode(record, out _).Sections[0].Body.Encode();
-
-    /// <summary>libcper mode's line for a record (compact, with the escaping libcper's json-c output has).</summary>
-    private static string Write(byte[] record)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            LibCperJsonWriter.Write(record, w);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 
     [Theory]
     [InlineData("cxl-agent-reserved")]
@@ -38,8 +24,8 @@ public class LibCperIoWalkTests
     [InlineData("vtd-fault-read")]
     public void Libcpers_line_reads_back_to_a_record_libcper_mode_writes_as_that_line(string name)
     {
-        byte[] encoded = LibCperJsonReader.ToBinary(Line(name));
-        Assert.Equal(Line(name), Write(encoded));
+        byte[] encoded = LibCperJsonReader.ToBinary(LibcperWalk.Line(name));
+        Assert.Equal(LibcperWalk.Line(name), LibcperWalk.Write(encoded));
     }
 
     [Fact]
@@ -47,13 +33,13 @@ public class LibCperIoWalkTests
     {
         // The pair's third context runs past the body (libcper shows it without registerArray, which cannot be read back):
         // the first two, the second an unknown type with "registerArray": {}, read back and written again as they were.
-        var line = JsonNode.Parse(Line("ia32x64-empty-array"))!;
+        var line = JsonNode.Parse(LibcperWalk.Line("ia32x64-empty-array"))!;
         var section = line["sections"]![0]!["Ia32x64Processor"]!;
         var contexts = section["processorContextInfo"]!.AsArray();
         contexts.RemoveAt(2);
         section["processorContextInfoNum"] = 2;
         Assert.Empty(contexts[1]!["registerArray"]!.AsObject());
-        var again = JsonNode.Parse(Write(LibCperJsonReader.ToBinary(line.ToJsonString())))!["sections"]![0]!["Ia32x64Processor"]!["processorContextInfo"]!;
+        var again = JsonNode.Parse(LibcperWalk.Write(LibCperJsonReader.ToBinary(line.ToJsonString())))!["sections"]![0]!["Ia32x64Processor"]!["processorContextInfo"]!;
         Assert.Equal(contexts.ToJsonString(), again.ToJsonString());
     }
 
@@ -62,11 +48,11 @@ public class LibCperIoWalkTests
     {
         // include/libcper/sections/cper-section-cxl-protocol.h:56 UINT64 CxlAgentType: the type byte (UEFI 2.10 N.2.13,
         // offset 8) and the 7 reserved bytes after it come back as they were.
-        var original = Body(Record("cxl-agent-reserved"));
-        var read = Body(LibCperJsonReader.ToBinary(Line("cxl-agent-reserved")));
+        var original = Body(LibcperWalk.Record("cxl-agent-reserved"));
+        var read = Body(LibCperJsonReader.ToBinary(LibcperWalk.Line("cxl-agent-reserved")));
         Assert.Equal(0x10, original[15]);
         Assert.Equal(Convert.ToHexString(original.AsSpan(8, 8)), Convert.ToHexString(read.AsSpan(8, 8)));
-        var agent = JsonNode.Parse(Line("cxl-agent-reserved"))!["sections"]![0]!["CxlProtocol"]!["agentType"]!;
+        var agent = JsonNode.Parse(LibcperWalk.Line("cxl-agent-reserved"))!["sections"]![0]!["CxlProtocol"]!["agentType"]!;
         Assert.Equal(1UL << 60, agent["value"]!.GetValue<ulong>());
     }
 
@@ -74,7 +60,7 @@ public class LibCperIoWalkTests
     public void Cxl_dvsec_of_length_0_keeps_its_validation_bit_when_read_back()
     {
         // libcper shows an empty DVSEC by dvsecLength alone (add_binary_base64 adds nothing for 0 bytes): bit 5 stays set.
-        var s = (CxlProtocolErrorSection)CperRecord.Decode(LibCperJsonReader.ToBinary(Line("cxl-dvsec-empty")), out _).Sections[0].Body;
+        var s = (CxlProtocolErrorSection)CperRecord.Decode(LibCperJsonReader.ToBinary(LibcperWalk.Line("cxl-dvsec-empty")), out _).Sections[0].Body;
         Assert.Equal(1UL << 5, s.ValidationBits & (1UL << 5));
         Assert.Empty(s.Dvsec);
     }
@@ -84,9 +70,9 @@ public class LibCperIoWalkTests
     {
         // libcper renders a Length of 0 (it refuses only a Length beyond the body); the model refuses a Length below 16
         // (UEFI 2.10 N.2.12: Length covers the whole section), so reading back writes 16 (docs/libcper-compat.md).
-        var line = JsonNode.Parse(Line("ccix-length-short"))!["sections"]![0]!["CcixPer"]!;
+        var line = JsonNode.Parse(LibcperWalk.Line("ccix-length-short"))!["sections"]![0]!["CcixPer"]!;
         Assert.Equal(0, line["length"]!.GetValue<int>());
-        var s = (CcixPerSection)CperRecord.Decode(LibCperJsonReader.ToBinary(Line("ccix-length-short")), out _).Sections[0].Body;
+        var s = (CcixPerSection)CperRecord.Decode(LibCperJsonReader.ToBinary(LibcperWalk.Line("ccix-length-short")), out _).Sections[0].Body;
         Assert.Equal(16u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(s.Encode()));
         Assert.Empty(s.PerLog);
     }

@@ -17,20 +17,7 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class LibCperNvidiaReadBackTests
 {
-    private static byte[] Record(string name)
-        => Fixtures.HexText($"libcper-walk/{name}.hex");
-
-    private static string Line(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
-
     private static byte[] Body(byte[] record) => CperRecordView.Read(record, out _).GetSectionBody(0).ToArray();
-
-    private static string Write(byte[] record)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            LibCperJsonWriter.Write(record, w);
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 
     /// <summary>
     /// Each pair and the body bytes its line does not carry, as "offset+length" parts (offsets in the section body:
@@ -60,9 +47,9 @@ public class LibCperNvidiaReadBackTests
     [MemberData(nameof(Pairs))]
     public void Libcpers_line_reads_back_to_the_body_but_for_what_it_does_not_show(string name, string lost)
     {
-        byte[] read = LibCperJsonReader.ToBinary(Line(name));
-        Assert.Equal(Line(name), Write(read));
-        byte[] original = Body(Record(name)), back = Body(read);
+        byte[] read = LibCperJsonReader.ToBinary(LibcperWalk.Line(name));
+        Assert.Equal(LibcperWalk.Line(name), LibcperWalk.Write(read));
+        byte[] original = Body(LibcperWalk.Record(name)), back = Body(read);
         Assert.Equal(original.Length, back.Length);
         var parts = lost.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('+').Select(int.Parse).ToArray()).ToArray();
         for (int i = 0; i < original.Length; i++)
@@ -108,7 +95,7 @@ public class LibCperNvidiaReadBackTests
         Assert.Equal(0x0123456789ABCDEFUL, s.GetInfoField("pdi"));
     }
 
-    private static JsonObject NvidiaEvent(string line) => JsonNode.Parse(Line(line))!["sections"]![0]!["NvidiaEvent"]!.AsObject();
+    private static JsonObject NvidiaEvent(string line) => JsonNode.Parse(LibcperWalk.Line(line))!["sections"]![0]!["NvidiaEvent"]!.AsObject();
 
     [Theory]
     [InlineData(287_454_020u, 0)] // the walk line's own data size (past the body: libcper shows `opaque: {}`)
@@ -165,10 +152,10 @@ public class LibCperNvidiaReadBackTests
     /// <summary>libcper's line for a changed walk pair, read back and written again: the same line.</summary>
     private static void AssertWrittenAgain(string name, Action<JsonObject> change)
     {
-        var doc = JsonNode.Parse(Line(name))!.AsObject();
+        var doc = JsonNode.Parse(LibcperWalk.Line(name))!.AsObject();
         change(doc);
         string line = doc.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        Assert.Equal(line, Write(LibCperJsonReader.ToBinary(line)));
+        Assert.Equal(line, LibcperWalk.Write(LibCperJsonReader.ToBinary(line)));
     }
 
     [Theory]
@@ -204,7 +191,7 @@ public class LibCperNvidiaReadBackTests
     [Theory]
     [MemberData(nameof(WalkLines))]
     public void Every_walk_line_read_back_is_written_as_the_same_line(string name)
-        => Assert.Equal(Line(name), Write(LibCperJsonReader.ToBinary(Line(name))));
+        => Assert.Equal(LibcperWalk.Line(name), LibcperWalk.Write(LibCperJsonReader.ToBinary(LibcperWalk.Line(name))));
 
     [Fact]
     public void A_legacy_xid_message_longer_than_its_data_size_holds_is_refused()
@@ -215,7 +202,7 @@ public class LibCperNvidiaReadBackTests
         var doc = UceEcc(81, new string('m', 76));
         var s = (ApeiKit.Cper.Vendors.NvidiaEventSection)CperRecord.Decode(LibCperJsonReader.ToBinary(doc.ToJsonString()), out _).Sections[0].Body;
         Assert.Equal(81u, s.Contexts[0].DataSize);
-        Assert.Contains(new string('m', 76), Write(LibCperJsonReader.ToBinary(doc.ToJsonString())), StringComparison.Ordinal);
+        Assert.Contains(new string('m', 76), LibcperWalk.Write(LibCperJsonReader.ToBinary(doc.ToJsonString())), StringComparison.Ordinal);
     }
 
     private static JsonObject UceEcc(int dataSize, string message)
