@@ -32,10 +32,11 @@ public class LibCperKindsTests
     [Theory]
     [InlineData(19UL, 8, 0x19UL)]
     [InlineData(10UL, 8, 0x10UL)]
-    [InlineData(123UL, 8, 0x23UL)] // int_to_bcd returns a UINT8: the low two digits
+    [InlineData(99UL, 8, 0x99UL)]
     [InlineData(1234UL, 16, 0x1234UL)]
-    public void A_number_is_written_back_as_its_low_decimal_digits(ulong value, int width, ulong bcd)
-        => Assert.Equal(bcd, LibCperMap.ToBcd(value, width));
+    // 123 into 8 bits (int_to_bcd's low two digits, 0x23) is refused instead: LibCperReadBackRefusalTests.
+    public void A_number_is_written_back_as_its_decimal_digits(ulong value, int width, ulong bcd)
+        => Assert.Equal(bcd, LibCperMap.ReadBcd(System.Text.Json.Nodes.JsonNode.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture)), width));
 
     [Fact]
     public void The_pcie_version_reads_back_from_libcpers_numbers()

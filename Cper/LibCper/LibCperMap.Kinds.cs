@@ -9,24 +9,14 @@ internal sealed partial class LibCperMap
 {
     /// <summary>
     /// A binary-coded decimal (<see cref="LcKind.Bcd"/>) of <paramref name="width"/> bits as the number libcper prints
-    /// (<c>bcd_to_int</c>: each 4-bit digit times its power of ten, a digit above 9 taken as it is).
+    /// (<c>bcd_to_int</c>: each 4-bit digit times its power of ten, a digit above 9 taken as it is, where the layouts'
+    /// <see cref="BitFieldDef.TryFromBcd"/> refuses it and ApeiKit's own rendering shows hex).
     /// </summary>
     internal static ulong FromBcd(ulong bcd, int width)
     {
         ulong value = 0, scale = 1;
         for (int bit = 0; bit < width; bit += 4, scale *= 10) value += ((bcd >> bit) & 0xF) * scale;
         return value;
-    }
-
-    /// <summary>
-    /// <paramref name="value"/> as a <paramref name="width"/>-bit binary-coded decimal (libcper <c>int_to_bcd</c>): its low
-    /// <paramref name="width"/>/4 decimal digits, as libcper's reader keeps them.
-    /// </summary>
-    internal static ulong ToBcd(ulong value, int width)
-    {
-        ulong bcd = 0;
-        for (int bit = 0; bit < width; bit += 4, value /= 10) bcd |= (value % 10) << bit;
-        return bcd;
     }
 
     /// <summary>
@@ -43,7 +33,7 @@ internal sealed partial class LibCperMap
         ulong value = Lc.U(n); // a negative JSON number comes back as its 64-bit pattern, above any max here (at most 16 digits)
         if (value > max)
             throw new CperJsonException(n!.GetPath(), $"expected a decimal of at most {width / 4} digits (0-{max}) for the {width}-bit binary-coded decimal, found {Lc.Show(n)}");
-        return ToBcd(value, width);
+        return BitFieldDef.ToBcd(value); // the layouts' BCD encoder: in range, it is what int_to_bcd gives
     }
 
     private static readonly JsonEncodedText s_raw = JsonEncodedText.Encode("raw");
