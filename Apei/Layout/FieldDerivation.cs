@@ -7,10 +7,18 @@ public enum DerivationKind
     CountOf,
     /// <summary>The byte length of one of several alternative members of the same object (a hex string, or an object or array of a layout the selector field picks).</summary>
     LengthOf,
-    /// <summary>The length of the whole structure being built (ARM Section Length).</summary>
+    /// <summary>
+    /// The length of the structure the field belongs to: the whole section for a section header's field (ARM Section
+    /// Length); a nested structure's own bytes for its field (ARM RAS auxiliary data size, address-space context Length).
+    /// </summary>
     StructureLength,
     /// <summary>A value the specification fixes (ARM error-information Length 32).</summary>
     Constant,
+    /// <summary>
+    /// Where a member's bytes start, counted from the start of the field's structure; 0 when the member is an optional
+    /// part that is absent (ARM RAS syndrome array and auxiliary data offsets, key/value pair array offset).
+    /// </summary>
+    OffsetOf,
 }
 
 /// <summary>
@@ -25,7 +33,7 @@ public sealed record FieldDerivation
     /// <summary>What the value is computed from.</summary>
     public DerivationKind Kind { get; }
 
-    /// <summary>For <see cref="DerivationKind.CountOf"/> the array member; for <see cref="DerivationKind.LengthOf"/> the members whose length counts, first present wins.</summary>
+    /// <summary>For <see cref="DerivationKind.CountOf"/> and <see cref="DerivationKind.OffsetOf"/> the member; for <see cref="DerivationKind.LengthOf"/> the members whose length counts, first present wins.</summary>
     public IReadOnlyList<string> Members { get; private init; } = [];
 
     /// <summary>For <see cref="DerivationKind.Constant"/>: the value.</summary>
@@ -40,10 +48,18 @@ public sealed record FieldDerivation
     /// <summary>The number of elements of the array member <paramref name="arrayJson"/>.</summary>
     public static FieldDerivation CountOf(string arrayJson) => new(DerivationKind.CountOf) { Members = [arrayJson] };
 
+    /// <summary>
+    /// The offset of the member <paramref name="json"/> (an array or an optional part laid out after the structure's
+    /// fixed bytes) from the structure's start, 0 when an optional part is absent. An encoder that lays the parts out
+    /// itself derives it (the libcper read-back); one that walks the bytes by the offsets (the JSON builder) takes it
+    /// from the JSON.
+    /// </summary>
+    public static FieldDerivation OffsetOf(string json) => new(DerivationKind.OffsetOf) { Members = [json] };
+
     /// <summary>A value the specification fixes.</summary>
     public static FieldDerivation Constant(ulong value) => new(DerivationKind.Constant) { Value = value };
 
-    /// <summary>The length of the whole structure being built.</summary>
+    /// <summary>The length of the structure being built (see <see cref="DerivationKind.StructureLength"/>).</summary>
     public static FieldDerivation StructureLength { get; } = new(DerivationKind.StructureLength);
 
     /// <summary>

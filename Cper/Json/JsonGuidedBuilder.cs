@@ -420,6 +420,9 @@ public static class JsonGuidedBuilder
                 FieldDef.WriteLittleEndian(value, v);
             }
             if (present) return true;
+            // A nested structure's length (ARM RAS auxiliary data size, context Length) is its own, which this walk does
+            // not know: only the section's fields derive it (the section's length, patched once known).
+            if (field.Derive is { Kind: DerivationKind.StructureLength } && !ReferenceEquals((frame ?? Top).Members, _frames[0].Members)) return false;
             if (field.Derive is { } derive && Derive(derive, obj, path) is { } dv)
             {
                 if (derive.Kind == DerivationKind.StructureLength && frame is not null) _lengths.Add((field, at));

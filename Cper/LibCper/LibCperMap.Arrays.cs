@@ -1,4 +1,4 @@
-// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64; any map)
+// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64, ARM RAS; any map)
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,7 +42,8 @@ internal delegate void LcAfterRead(JsonObject o, Span<byte> head);
 /// <summary>
 /// A counted array after a structure's layout: libcper's member <paramref name="Name"/>, each element an
 /// <paramref name="Element"/>. Its count is written into the field (or bit sub-field) whose declared derivation
-/// (<see cref="FieldDerivation.CountOf"/>) names <paramref name="Counts"/>, the declaration's name for the array.
+/// (<see cref="FieldDerivation.CountOf"/>) names <paramref name="Counts"/>, the declaration's name for the array, and
+/// where it starts into the one whose derivation is <see cref="FieldDerivation.OffsetOf"/> that name.
 /// </summary>
 internal sealed record LcArray(string Name, string Counts, LcStructure Element);
 
@@ -52,6 +53,16 @@ internal sealed record LcArray(string Name, string Counts, LcStructure Element);
 /// </summary>
 internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
 {
+    /// <summary>The declaration's name for the part (what a <see cref="FieldDerivation.OffsetOf"/> derivation names), or null.</summary>
+    public string? Declared { get; init; }
+
+    /// <summary>
+    /// An optional structure (ARM RAS auxiliary data): <paramref name="structure"/> read from the member's object, none
+    /// when null or absent (its offset then 0); anything else is refused. <paramref name="declared"/> is the declaration's name.
+    /// </summary>
+    public static LcPart Structure(string name, string declared, LcStructure structure)
+        => new(name, -1, (_, n, _, budget) => n is null ? [] : structure.Read(Lc.Obj(n), budget)) { Declared = declared };
+
     /// <summary>
     /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
     /// for no bytes), null or absent is none (and sets no gate bit); anything but an object is refused.
@@ -75,7 +86,9 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
 /// <see cref="LcStructure"/>, so arrays nest), then its <see cref="Part"/>. What the layout declares as derived is
 /// derived from what was read, never typed again (<see cref="FieldDef.Derive"/>, <see cref="BitFieldDef.Derive"/>): a
 /// count from its array's elements, a length (<see cref="DerivationKind.LengthOf"/>) from the part's bytes, the structure
-/// length from all of them, a constant as declared; the validation field holds the gate bits of the members present.
+/// length from all of them, an offset (<see cref="DerivationKind.OffsetOf"/>) where an array or the part starts (the parts
+/// follow one another, no bytes between), a constant as declared; the validation field holds the gate bits of the
+/// members present.
 /// </summary>
 internal sealed class LcStructure(StructDef layout, LcMember[] members)
 {
@@ -101,9 +114,10 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         var head = new byte[Layout.Size];
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
         var rest = new ArrayBufferWriter<byte>();
-        Span<int> counts = stackalloc int[Arrays.Length];
+        Span<int> counts = stackalloc int[Arrays.Length], offsets = stackalloc int[Arrays.Length];
         for (int i = 0; i < Arrays.Length; i++)
         {
+            offsets[i] = head.Length + rest.WrittenCount;
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
             // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
             foreach (var e in Lc.Arr(o[Arrays[i].Name]))
@@ -112,10 +126,11 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
                 counts[i]++;
             }
         }
-        int partLength = 0;
+        int partLength = 0, partOffset = 0;
         if (Part is { } p)
         {
             bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
+            if (present) partOffset = head.Length + rest.WrittenCount;
             var bytes = p.Read(o, n, head, budget);
             rest.Write(bytes);
             partLength = bytes.Length;
@@ -126,9 +141,9 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         long total = (long)head.Length + rest.WrittenCount;
         foreach (var f in Layout.Fields)
         {
-            if (f.Derive is { } d && Derived(d, counts, partLength, total) is { } x) Store(o, f, null, head, x);
+            if (f.Derive is { } d && Derived(d, counts, offsets, partLength, partOffset, total) is { } x) Store(o, f, null, head, x);
             foreach (var b in f.BitFields ?? [])
-                if (b.Derive is { } bd && Derived(bd, counts, partLength, total) is { } y) Store(o, f, b, head, y);
+                if (b.Derive is { } bd && Derived(bd, counts, offsets, partLength, partOffset, total) is { } y) Store(o, f, b, head, y);
         }
         var result = new byte[total];
         head.CopyTo(result, 0);
@@ -136,7 +151,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         return result;
     }
 
-    private ulong? Derived(FieldDerivation d, ReadOnlySpan<int> counts, int partLength, long total)
+    private ulong? Derived(FieldDerivation d, ReadOnlySpan<int> counts, ReadOnlySpan<int> offsets, int partLength, int partOffset, long total)
     {
         switch (d.Kind)
         {
@@ -147,6 +162,10 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
                 for (int i = 0; i < Arrays.Length; i++)
                     if (Arrays[i].Counts == d.Members[0]) return (ulong)counts[i];
                 return null;
+            case DerivationKind.OffsetOf:
+                for (int i = 0; i < Arrays.Length; i++)
+                    if (Arrays[i].Counts == d.Members[0]) return (ulong)offsets[i];
+                return Part?.Declared == d.Members[0] ? (ulong)partOffset : null; // 0 for a part that is absent
             default: return null;
         }
     }

@@ -20,8 +20,10 @@ namespace ApeiKit.Cper.LibCper;
 /// (<see cref="ArmRasSectionView"/> and the syndrome, auxiliary data, context, register and pair views), names encoded
 /// once, nothing allocated per record. The node header, the IP instance and PE IP type, the syndromes, the auxiliary
 /// data's version, the registers and the pairs' keys are members of the declarations (their <c>LibCper</c> lines; the
-/// registers' the layout's names), written with <see cref="LibCperMap.WriteMembers"/> and read back with
-/// <see cref="LibCperMap.ReadMembers"/> into the body's bytes, which the codec decodes (<see cref="FromIrBody"/>).
+/// registers' the layout's names), written with <see cref="LibCperMap.WriteMembers"/> and read back through
+/// <see cref="LcStructure"/> (<see cref="FromIrBody"/>: the node, its syndrome array and the auxiliary data with its
+/// context and pair arrays, the counts, offsets, size and lengths derived from the declarations) into the body's bytes,
+/// which the codec decodes.
 /// </remarks>
 internal sealed class LcArmRas : LibCperSection
 {
@@ -101,6 +103,30 @@ internal sealed class LcArmRas : LibCperSection
         Lm.Variant("ipInstance", ArmRasSection.IpInstanceField, ArmRasSection.IpInstanceFormatField,
             ArmRasPeInstance.LibCperMembers(), ArmRasSystemAddressInstance.LibCperMembers(), ArmRasLocalAddressInstance.LibCperMembers(), [s_opaqueInstance]),
         "ipTypeFormat", Lm.Variant("ipType", ArmRasSection.IpTypeField, ArmRasSection.IpTypeFormatField, s_ipTypes), "userData");
+
+    // [lc-audit Q] a context's scope by name, the address-space identifier only for local scope, both directions (compat "ARM RAS")
+    /// <summary>
+    /// An address-space context's header as libcper shows it: <c>flags</c> an object with the scope's name, and
+    /// <c>addressSpaceIdentifier</c> only for local scope (flags bit 0). Read back, a scope named <c>LocalAddressSpace</c>
+    /// sets bit 0, and only then is the identifier read (16 bits).
+    /// </summary>
+    private static readonly LcMember[] s_context =
+    [
+        Lm.Quirk("flags", null, (w, c, _) =>
+        {
+            w.WriteStartObject(s_flagsName);
+            w.WriteString(s_scope, Scopes[Scope(c)]);
+            w.WriteEndObject();
+        }, (n, c) =>
+        {
+            if (Str(M(n, "addressSpaceIdentifierScope")) == Scopes[1]) ArmRasContext.FlagsField.WriteValue(c, 1);
+            return 0;
+        }),
+        Lm.Quirk("addressSpaceIdentifier", null, (w, c, _) => { if (Scope(c) == 1) w.WriteNumber(s_asidName, ArmRasContext.AddressSpaceIdentifierField.ReadValue(c)); },
+            (n, c) => { if (Scope(c) == 1) ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(n, 16)); return 0; }),
+    ];
+
+    private static int Scope(ReadOnlySpan<byte> context) => (int)ArmRasContext.FlagsField.ReadValue(context) & 1;
 
     /// <summary>The auxiliary data header's member (its version) and a register's (the layout's names, libcper's hex).</summary>
     private static readonly LcMember[] s_auxHeader = ArmRasAuxiliaryData.LibCperMembers(),
@@ -221,12 +247,8 @@ internal sealed class LcArmRas : LibCperSection
             w.WriteStartArray(s_contexts);
             foreach (var c in new ArmRasAuxiliaryDataView.ContextEnumerator(aux, contexts)) // the loop above checked each one
             {
-                int scope = c.Flags & 1;
                 w.WriteStartObject();
-                w.WriteStartObject(s_flagsName);
-                w.WriteString(s_scope, Scopes[scope]);
-                w.WriteEndObject();
-                if (scope == 1) w.WriteNumber(s_asidName, c.AddressSpaceIdentifier);
+                LibCperMap.WriteMembers(w, s_context, c.Bytes, 0);
                 w.WriteStartArray(s_registers);
                 foreach (var r in c.Registers)
                 {
@@ -256,76 +278,27 @@ internal sealed class LcArmRas : LibCperSection
     /// <summary>The MPAM PARTID key of an auxiliary key/value pair (Arm DEN0085 Table 26; libcper <c>EFI_ARM_RAS_KVP_UUID_MPAM_PARTID</c>).</summary>
     private static readonly Guid MpamPartId = new("ebb45182-fb03-4bf9-9aca-8613709fd789");
 
-    // [lc-audit Q] reading back: the parts laid out from the arrays, as libcper's reader does (compat "ARM RAS")
-    private static readonly FieldDef CountField = Lm.F(ArmRasSection.NodeLayout, "errorSyndromeCount"), SyndromeOffsetField = Lm.F(ArmRasSection.NodeLayout, "errorSyndromeOffset"),
-        AuxOffsetField = Lm.F(ArmRasSection.NodeLayout, "auxiliaryDataOffset"), ContextCountField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "contextCount"),
-        SizeField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "size"), PairOffsetField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "keyValuePairOffset"),
-        PairCountField = Lm.F(ArmRasSection.AuxiliaryHeaderLayout, "keyValuePairCount");
-
+    // [lc-audit D] the read-back: libcper's array and part names over the declared layouts (counts, offsets, size, lengths derived by the engine)
     /// <summary>
-    /// libcper's JSON back into the body's bytes, which the codec decodes (<c>ir_section_arm_ras_to_cper</c>): the node's
-    /// members, the syndromes after it (their count the array's, not <c>errorSyndromeArrayNumEntries</c>), then the
-    /// auxiliary data when <c>auxData</c> is given (<see cref="ReadAux"/>). The count and offsets are the parts', as the
-    /// model writes them; an auxiliary data offset past 16 bits is refused.
+    /// The section read back (<c>ir_section_arm_ras_to_cper</c>, <c>arm_ras_build_aux_blob</c>): the node's members, the
+    /// syndromes right after it, then the auxiliary data when <c>auxData</c> is given: its version, the contexts one after
+    /// the other (each its header, <see cref="s_context"/>, and its registers), then the pairs. The counts, offsets, size
+    /// and lengths are derived as the declarations say (<c>errorSyndromeArrayNumEntries</c> is overwritten by the array's
+    /// count); one a field cannot hold (a 16-bit count, an auxiliary data offset past 16 bits) is refused with its path.
     /// </summary>
-    public override CperSectionBody FromIrBody(JsonObject ir)
+    private static readonly LcStructure s_section = new(ArmRasSection.NodeLayout, s_node)
     {
-        const int node = ArmRasSection.NodeSize, syndrome = ArmRasSection.SyndromeSize;
-        var syndromes = Lc.Arr(ir["errorSyndromes"]);
-        var aux = ir["auxData"] is { } a ? ReadAux(Lc.Obj(a)) : null; // null or absent: none
-        long auxAt = node + (long)syndromes.Count * syndrome;
-        if (aux is not null && auxAt > ushort.MaxValue)
-            throw new Json.CperJsonException(syndromes.GetPath(), $"expected at most {(ushort.MaxValue - node) / syndrome} syndromes before the auxiliary data (its offset is 16-bit), found {syndromes.Count}");
-        var body = new byte[auxAt + (aux?.Length ?? 0)];
-        LibCperMap.ReadMembers(ir, s_node, body);
-        CountField.WriteValue(body, (ulong)syndromes.Count);
-        SyndromeOffsetField.WriteValue(body, node);
-        AuxOffsetField.WriteValue(body, aux is null ? 0 : (ulong)auxAt);
-        // A null entry is a zero syndrome, anything else but an object an error.
-        for (int i = 0; i < syndromes.Count; i++)
-            LibCperMap.ReadMembers(Lc.Obj(syndromes[i]), s_syndrome, body.AsSpan(node + i * syndrome, syndrome));
-        aux?.CopyTo(body, auxAt);
-        return ArmRasSection.Decode(body);
-    }
-
-    /// <summary>
-    /// The auxiliary data's bytes (<c>arm_ras_build_aux_blob</c>): the header's members, the contexts one after the other
-    /// (each its header, with the identifier only for local scope, and its registers), then the pairs; the counts, size,
-    /// lengths and pair offset the parts'. A count past its 16-bit field is refused.
-    /// </summary>
-    private static byte[] ReadAux(JsonObject a)
-    {
-        const int header = ArmRasSection.AuxiliaryHeaderSize, contextHeader = ArmRasSection.ContextHeaderSize, register = ArmRasSection.RegisterSize;
-        var contexts = Counted(Lc.Arr(a["contexts"]));
-        var pairs = Counted(Lc.Arr(a["keyValuePairs"]));
-        var registers = contexts.Select(c => Counted(Lc.Arr(M(c, "registers")))).ToArray();
-        int pairOffset = header + registers.Sum(r => contextHeader + r.Count * register);
-        var aux = new byte[pairOffset + pairs.Count * ArmRasSection.PairSize];
-        LibCperMap.ReadMembers(a, s_auxHeader, aux);
-        ContextCountField.WriteValue(aux, (ulong)contexts.Count);
-        SizeField.WriteValue(aux, (ulong)aux.Length);
-        PairOffsetField.WriteValue(aux, (ulong)pairOffset);
-        PairCountField.WriteValue(aux, (ulong)pairs.Count);
-        for (int i = 0, at = header; i < contexts.Count; i++)
+        Arrays = [new("errorSyndromes", "errorSyndromes", new(ArmRasSection.SyndromeLayout, s_syndrome))],
+        Part = LcPart.Structure("auxData", "auxiliaryData", new(ArmRasSection.AuxiliaryHeaderLayout, s_auxHeader)
         {
-            var c = aux.AsSpan(at, contextHeader + registers[i].Count * register);
-            ArmRasContext.LengthField.WriteValue(c, (ulong)c.Length);
-            ArmRasContext.RegisterCountField.WriteValue(c, (ulong)registers[i].Count);
-            if (Str(M(M(contexts[i], "flags"), "addressSpaceIdentifierScope")) == Scopes[1])
-            {
-                ArmRasContext.FlagsField.WriteValue(c, 1);
-                ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(M(contexts[i], "addressSpaceIdentifier"), 16));
-            }
-            for (int j = 0; j < registers[i].Count; j++)
-                LibCperMap.ReadMembers(Lc.Obj(registers[i][j]), s_register, c.Slice(contextHeader + j * register, register));
-            at += c.Length;
-        }
-        for (int i = 0; i < pairs.Count; i++)
-            LibCperMap.ReadMembers(Lc.Obj(pairs[i]), s_pair, aux.AsSpan(pairOffset + i * ArmRasSection.PairSize, ArmRasSection.PairSize));
-        return aux;
-    }
+            Arrays =
+            [
+                new("contexts", "contexts", new(ArmRasSection.ContextHeaderLayout, s_context) { Arrays = [new("registers", "registers", new(ArmRasSection.RegisterLayout, s_register))] }),
+                new("keyValuePairs", "keyValuePairs", new(ArmRasSection.PairLayout, s_pair)),
+            ],
+        }),
+    };
 
-    /// <summary>An array whose count fits its 16-bit field (contexts, registers, pairs), else refused with its path.</summary>
-    private static JsonArray Counted(JsonArray array)
-        => array.Count <= ushort.MaxValue ? array : throw new Json.CperJsonException(array.GetPath(), $"expected at most {ushort.MaxValue} entries (a 16-bit count), found {array.Count}");
+    /// <inheritdoc/>
+    public override CperSectionBody FromIrBody(JsonObject ir) => ArmRasSection.Decode(s_section.Read(ir));
 }

@@ -60,16 +60,18 @@ public sealed partial class ArmRasSection : CperSectionBody
 
     // The node header's declaration (DEN0085; libcper EFI_ARM_RAS_NODE): one line per field; the FieldDef statics,
     // LayoutDef, the property bodies and ArmRasSectionView are generated from it. The counts and offsets are written from
-    // the parts on encode (private); the syndromes, auxiliary data and its contexts and pairs are declared below, each
-    // once, and walked by hand over their declared statics.
+    // the parts on encode (private), and declared as derived from them (Derive: the count from the syndrome array, the
+    // offsets where the syndromes and the auxiliary data start, 0 for none), for an encoder that lays the parts out from
+    // a description (the libcper read-back); the syndromes, auxiliary data and its contexts and pairs are declared
+    // below, each once, and walked by hand over their declared statics.
 
     /// <summary>Revision (libcper reads revision 1).</summary>
     [Field(0, 4, FieldKind.UInt, LibCper = "")] public partial uint Revision { get; set; }
     /// <summary>Component type (see <see cref="ComponentTypes"/>).</summary>
     [Field(4, 1, FieldKind.Enum, Names = nameof(ComponentTypes), LibCper = ":Dict", LibCperNames = "LibCper.LcArmRas.ComponentTypes")] public partial byte ComponentType { get; set; }
-    [Field(8, 4, FieldKind.UInt, Label = "Error syndrome array entries", LibCper = "errorSyndromeArrayNumEntries")] private partial uint ErrorSyndromeCount { get; }
-    [Field(12, 2, FieldKind.UInt, Label = "Error syndrome array offset", Unit = "bytes")] private partial ushort ErrorSyndromeOffset { get; }
-    [Field(14, 2, FieldKind.UInt, Label = "Auxiliary data offset (0: none)", Unit = "bytes")] private partial ushort AuxiliaryDataOffset { get; }
+    [Field(8, 4, FieldKind.UInt, Label = "Error syndrome array entries", Derive = nameof(SyndromeCountDerivation), LibCper = "errorSyndromeArrayNumEntries")] private partial uint ErrorSyndromeCount { get; }
+    [Field(12, 2, FieldKind.UInt, Label = "Error syndrome array offset", Unit = "bytes", Derive = nameof(SyndromeOffsetDerivation))] private partial ushort ErrorSyndromeOffset { get; }
+    [Field(14, 2, FieldKind.UInt, Label = "Auxiliary data offset (0: none)", Unit = "bytes", Derive = nameof(AuxiliaryOffsetDerivation))] private partial ushort AuxiliaryDataOffset { get; }
     /// <summary>IP instance format (see <see cref="InstanceFormats"/>).</summary>
     [Field(16, 1, FieldKind.Enum, Names = nameof(InstanceFormats), Label = "IP instance format", LibCper = ":Dict", LibCperNames = "LibCper.LcArmRas.InstanceFormats")] public partial byte IpInstanceFormat { get; set; }
     /// <summary>IP type format (see <see cref="TypeFormats"/>).</summary>
@@ -83,6 +85,10 @@ public sealed partial class ArmRasSection : CperSectionBody
     /// <summary>The 16 user data bytes (ASCII, NUL padded).</summary>
     [Field(64, 16, FieldKind.Ascii, Label = "User data", LibCper = ":Untrusted")]
     public byte[] UserData { get => GetBytes(UserDataField); set => SetBytes(UserDataField, value); }
+
+    private static FieldDerivation SyndromeCountDerivation => FieldDerivation.CountOf("errorSyndromes");
+    private static FieldDerivation SyndromeOffsetDerivation => FieldDerivation.OffsetOf("errorSyndromes");
+    private static FieldDerivation AuxiliaryOffsetDerivation => FieldDerivation.OffsetOf("auxiliaryData"); // DEN0085: 0 when there is none
 
     private ulong Get(FieldDef field) => field.ReadValue(_node);
 
@@ -456,11 +462,17 @@ public sealed partial class ArmRasAuxiliaryData
 
     /// <summary>Version (libcper reads version 1).</summary>
     [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
-    // The counts, size and offset are written from the parts on encode.
-    [Field(2, 2, FieldKind.UInt, Label = "Address-space context entries")] private partial ushort ContextCount { get; }
-    [Field(4, 4, FieldKind.UInt, Json = "size", Label = "Auxiliary data size", Unit = "bytes")] private partial uint DeclaredSize { get; }
-    [Field(8, 4, FieldKind.UInt, Label = "Key/value pair array offset (from the auxiliary data)", Unit = "bytes")] private partial uint KeyValuePairOffset { get; }
-    [Field(12, 2, FieldKind.UInt, Label = "Key/value pair entries")] private partial ushort KeyValuePairCount { get; }
+    // The counts, size and offset are written from the parts on encode, and declared as derived from them (the size
+    // the auxiliary data's own bytes, the pair offset from its start).
+    [Field(2, 2, FieldKind.UInt, Label = "Address-space context entries", Derive = nameof(ContextCountDerivation))] private partial ushort ContextCount { get; }
+    [Field(4, 4, FieldKind.UInt, Json = "size", Label = "Auxiliary data size", Unit = "bytes", Derive = nameof(SizeDerivation))] private partial uint DeclaredSize { get; }
+    [Field(8, 4, FieldKind.UInt, Label = "Key/value pair array offset (from the auxiliary data)", Unit = "bytes", Derive = nameof(PairOffsetDerivation))] private partial uint KeyValuePairOffset { get; }
+    [Field(12, 2, FieldKind.UInt, Label = "Key/value pair entries", Derive = nameof(PairCountDerivation))] private partial ushort KeyValuePairCount { get; }
+
+    private static FieldDerivation ContextCountDerivation => FieldDerivation.CountOf("contexts");
+    private static FieldDerivation SizeDerivation => FieldDerivation.StructureLength;
+    private static FieldDerivation PairOffsetDerivation => FieldDerivation.OffsetOf("keyValuePairs");
+    private static FieldDerivation PairCountDerivation => FieldDerivation.CountOf("keyValuePairs");
 
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 
@@ -648,19 +660,22 @@ public sealed partial class ArmRasContext
 
     private static readonly NameTable s_scopes = [new(0, "system physical address space"), new(1, "local address space")];
 
-    // Length and Register Count are written from the registers on encode.
-    [Field(0, 4, FieldKind.UInt, Unit = "bytes")] internal partial uint Length { get; }
+    // Length and Register Count are written from the registers on encode, and declared as derived from them.
+    [Field(0, 4, FieldKind.UInt, Unit = "bytes", Derive = nameof(LengthDerivation))] internal partial uint Length { get; }
     /// <summary>Flags (bit 0: the identifier is a local address space).</summary>
     [Field(4, 2, FieldKind.Bits)]
     [Bit("addressSpaceIdentifierScope", 0, 1, Label = "Address-space identifier scope", Names = nameof(s_scopes))]
     public partial ushort Flags { get; set; }
-    [Field(6, 2, FieldKind.UInt, Label = "Register entries")] internal partial ushort RegisterCount { get; }
+    [Field(6, 2, FieldKind.UInt, Label = "Register entries", Derive = nameof(RegisterCountDerivation))] internal partial ushort RegisterCount { get; }
     /// <summary>Address-space identifier.</summary>
     [Field(8, 2, FieldKind.Hex, Label = "Address-space identifier")] public partial ushort AddressSpaceIdentifier { get; set; }
 
     private ulong Get(FieldDef field) => field.ReadValue(_header);
 
     private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
+
+    private static FieldDerivation LengthDerivation => FieldDerivation.StructureLength;
+    private static FieldDerivation RegisterCountDerivation => FieldDerivation.CountOf("registers");
 
     /// <summary>True when the address-space identifier is local (flags bit 0).</summary>
     public bool IsLocalAddressSpace => (Flags & 1) != 0;
