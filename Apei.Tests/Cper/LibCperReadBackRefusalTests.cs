@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
+using ApeiKit.Cper;
 using ApeiKit.Cper.Json;
 using ApeiKit.Cper.LibCper;
 
@@ -86,6 +88,56 @@ public class LibCperReadBackRefusalTests
         arm["vendorSpecificInfo"] = null;
         Assert.Equal(absent, LibCperJsonReader.ToBinary(doc.ToJsonString()));
     }
+
+    [Theory]
+    // Arm DEN0085: the auxiliary data's context and pair counts and a context's register count are 16-bit fields.
+    [InlineData("auxData.contexts", "$.sections[0].ArmRas.auxData.contexts", "contextCount")]
+    [InlineData("auxData.keyValuePairs", "$.sections[0].ArmRas.auxData.keyValuePairs", "keyValuePairCount")]
+    [InlineData("auxData.contexts[0].registers", "$.sections[0].ArmRas.auxData.contexts[0].registers", "registerCount")]
+    public void An_ARM_RAS_count_past_its_16_bit_field_is_refused_not_cut(string member, string path, string field)
+    {
+        // The count is derived from the array (its declaration), so 65,536 entries would wrap to 0 if stored unchecked;
+        // 65,535 still read back.
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        JsonNode parent = doc["sections"]![0]!["ArmRas"]!;
+        foreach (var step in member.Split('.')) parent = Step(parent, step);
+        var array = parent.AsArray();
+        var first = array[0]!.ToJsonString();
+        array.Clear();
+        for (int i = 0; i < ushort.MaxValue; i++) array.Add(JsonNode.Parse(first));
+        var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.NotNull(ArmRasSection.Decode(body).AuxiliaryData);
+        array.Add(JsonNode.Parse(first));
+        var e = Refused(doc);
+        Assert.Equal(path, e.Path);
+        Assert.Contains($"16-bit ", e.Message);
+        Assert.Contains($"{field}, found 65536", e.Message);
+    }
+
+    [Fact]
+    public void ARM_RAS_syndromes_that_put_the_auxiliary_data_past_a_16_bit_offset_are_refused()
+    {
+        // The auxiliary data starts after the 80-byte node and the 72-byte syndromes (the offsets are derived): 909
+        // syndromes put it at 65,528, 910 at 65,600, which its 16-bit offset cannot hold. Without auxData the offset is 0
+        // (none) and 910 syndromes read back.
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        var ras = doc["sections"]![0]!["ArmRas"]!.AsObject();
+        var syndromes = ras["errorSyndromes"]!.AsArray();
+        var first = syndromes[0]!.ToJsonString();
+        while (syndromes.Count < 909) syndromes.Add(JsonNode.Parse(first));
+        var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal(80 + 909 * 72, BinaryPrimitives.ReadUInt16LittleEndian(body[14..]));
+        syndromes.Add(JsonNode.Parse(first));
+        var e = Refused(doc);
+        Assert.Equal("$.sections[0].ArmRas.auxData", e.Path);
+        Assert.Contains("16-bit ARM RAS node section field auxiliaryDataOffset, found 65600", e.Message);
+        ras.Remove("auxData");
+        body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal((910u, (ushort)80, (ushort)0), (BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), BinaryPrimitives.ReadUInt16LittleEndian(body[12..]), BinaryPrimitives.ReadUInt16LittleEndian(body[14..])));
+    }
+
+    /// <summary>The one section's body (the record's, after its header and one descriptor).</summary>
+    private static ReadOnlySpan<byte> Body(byte[] record) => record.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.Size);
 
     private static JsonNode Step(JsonNode n, string step)
         => step.IndexOf('[') is var b and > 0 ? n[step[..b]]![int.Parse(step[(b + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]! : n[step]!;
