@@ -113,16 +113,16 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     {
         var head = new byte[Layout.Size];
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
-        var rest = new ArrayBufferWriter<byte>();
+        ArrayBufferWriter<byte>? rest = null; // the bytes after the layout; none for a structure without arrays or a part (an element, most often)
         Span<int> counts = stackalloc int[Arrays.Length], offsets = stackalloc int[Arrays.Length];
         for (int i = 0; i < Arrays.Length; i++)
         {
-            offsets[i] = head.Length + rest.WrittenCount;
+            offsets[i] = head.Length + (rest?.WrittenCount ?? 0);
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
             // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
             foreach (var e in Lc.Arr(o[Arrays[i].Name]))
             {
-                rest.Write(Arrays[i].Element.Read(Lc.Obj(e), budget));
+                (rest ??= new()).Write(Arrays[i].Element.Read(Lc.Obj(e), budget));
                 counts[i]++;
             }
         }
@@ -130,21 +130,22 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         if (Part is { } p)
         {
             bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
-            if (present) partOffset = head.Length + rest.WrittenCount;
+            if (present) partOffset = head.Length + (rest?.WrittenCount ?? 0);
             var bytes = p.Read(o, n, head, budget);
-            rest.Write(bytes);
+            (rest ??= new()).Write(bytes);
             partLength = bytes.Length;
             if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
         }
         Layout.ValidationField?.WriteValue(head, valid);
         AfterRead?.Invoke(o, head);
-        long total = (long)head.Length + rest.WrittenCount;
+        long total = (long)head.Length + (rest?.WrittenCount ?? 0);
         foreach (var f in Layout.Fields)
         {
             if (f.Derive is { } d && Derived(d, counts, offsets, partLength, partOffset, total) is { } x) Store(o, f, null, head, x);
             foreach (var b in f.BitFields ?? [])
                 if (b.Derive is { } bd && Derived(bd, counts, offsets, partLength, partOffset, total) is { } y) Store(o, f, b, head, y);
         }
+        if (rest is null) return head;
         var result = new byte[total];
         head.CopyTo(result, 0);
         rest.WrittenSpan.CopyTo(result.AsSpan(head.Length));

@@ -104,6 +104,10 @@ internal sealed class LcArmRas : LibCperSection
             ArmRasPeInstance.LibCperMembers(), ArmRasSystemAddressInstance.LibCperMembers(), ArmRasLocalAddressInstance.LibCperMembers(), [s_opaqueInstance]),
         "ipTypeFormat", Lm.Variant("ipType", ArmRasSection.IpTypeField, ArmRasSection.IpTypeFormatField, s_ipTypes), "userData");
 
+    /// <summary>The auxiliary data header's member (its version) and a register's (the layout's names, libcper's hex).</summary>
+    private static readonly LcMember[] s_auxHeader = ArmRasAuxiliaryData.LibCperMembers(),
+        s_register = [.. ArmRasSection.RegisterLayout.Fields.Select(f => Lm.Hex(f.Json, f))];
+
     // [lc-audit Q] a context's scope by name, the address-space identifier only for local scope, both directions (compat "ARM RAS")
     /// <summary>
     /// An address-space context's header as libcper shows it: <c>flags</c> an object with the scope's name, and
@@ -128,11 +132,7 @@ internal sealed class LcArmRas : LibCperSection
 
     private static int Scope(ReadOnlySpan<byte> context) => (int)ArmRasContext.FlagsField.ReadValue(context) & 1;
 
-    /// <summary>The auxiliary data header's member (its version) and a register's (the layout's names, libcper's hex).</summary>
-    private static readonly LcMember[] s_auxHeader = ArmRasAuxiliaryData.LibCperMembers(),
-        s_register = [.. ArmRasSection.RegisterLayout.Fields.Select(f => Lm.Hex(f.Json, f))];
-
-    // [lc-audit Q] libcper's node checks and empty-node message, aux walk, address-space identifier for local scope (compat "ARM RAS")
+    // [lc-audit Q] libcper's node checks and empty-node message, aux walk (compat "ARM RAS")
     /// <summary>What libcper's <c>arm_ras_read_node</c> makes of the node, in its order of checks.</summary>
     private enum NodeReading : byte { Read, TooSmall, SyndromesOutOfRange, Revision, Offsets }
 
