@@ -286,6 +286,7 @@ public static class CperJsonSchema
     /// <summary>The members that give an item's range and bytes: <c>offset</c>, <c>length</c>, <c>data</c> (hex) or <c>dataOmitted</c> (why not).</summary>
     private static void RangeMembers(Utf8JsonWriter w, string what)
     {
+        if (what.Length == 0) what = "The item: ";
         w.WriteStartObject("offset"); w.WriteString("description", what + "where its bytes start in its input."); w.WriteString("type", "integer"); w.WriteNumber("minimum", 0); w.WriteEndObject();
         w.WriteStartObject("length"); w.WriteString("description", what + "how many bytes it takes."); w.WriteString("type", "integer"); w.WriteNumber("minimum", 0); w.WriteEndObject();
         w.WriteStartObject("data"); w.WriteString("description", what + "its bytes, as they were."); w.WriteString("$ref", "#/$defs/hex"); w.WriteEndObject();
