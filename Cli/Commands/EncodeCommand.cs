@@ -19,7 +19,7 @@ internal static class EncodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line; or error status blocks as 'decode --input gesb --format json' writes them); '-' reads standard input." };
+        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one item, an array, or one per line: records, and the bytes between them, written back as they were; or error status blocks as 'decode --input gesb --format json' writes them); '-' reads standard input." };
         var output = new Option<string>("--output", "-o") { Description = "Output file ('-': standard output); written to a temporary file and renamed into place.", Required = true };
         var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
         framing.AcceptOnlyFromAmong("cper", "gesb");

@@ -7,7 +7,8 @@ namespace ApeiKit.Cper.Json;
 /// Reads CPER records from the JSON that <c>apeikit decode --format json</c> (the <see cref="JsonRenderer"/> over
 /// <see cref="CperRecordDescriber"/>) writes: <c>{"header": {..}, "sections": [{"descriptor": {..}, "body": {..}}]}</c>,
 /// one record, an array of records, or one record per line (NDJSON). Decode, then read the JSON back, then encode gives
-/// the original bytes. Hand-written JSON may leave things out: absent fields are zero; validation bits follow the fields
+/// the original bytes; for a stream with bytes that are not records (unrecognised, zero padding, a record cut short),
+/// <see cref="ReadItems(ReadOnlySpan{byte})"/> gives every item in order, and writing them back gives the stream. Hand-written JSON may leave things out: absent fields are zero; validation bits follow the fields
 /// present unless <c>validationBits</c> is given; the section count, record length, section offsets and lengths are
 /// computed unless given. Section bodies are built by <see cref="JsonGuidedBuilder"/> from each section's describer.
 /// </summary>
