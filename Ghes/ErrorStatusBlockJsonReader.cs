@@ -78,12 +78,27 @@ public static class ErrorStatusBlockJsonReader
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
     public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json) => ReadBlocks(utf8Json, null);
 
-    /// <summary>Reads every block in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).</summary>
+    /// <summary>
+    /// Reads every block in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).
+    /// The items decode writes for bytes that are not a block (<c>{"offset", "length", "error", "data"}</c>, zero padding
+    /// <c>{"offset", "length", "padding": "zero"}</c>) are skipped: only blocks are returned.
+    /// </summary>
     /// <param name="utf8Json">A block object, an array of them, or one per line.</param>
     /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
     public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
-        => JsonDocuments.ReadEach(utf8Json, (e, p) => ReadBlock(e, p, warnings), "no error status block (expected a block object, an array of them, or one per line)");
+    {
+        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => IsNotBlock(e) ? null : ReadBlock(e, p, warnings), "no error status block (expected a block object, an array of them, or one per line)");
+        var blocks = new List<byte[]>(read.Count);
+        foreach (var b in read)
+            if (b is not null) blocks.Add(b);
+        return blocks;
+    }
+
+    /// <summary>An item decode writes for bytes that are not a block: padding, or an unrecognised range (an <c>"error"</c> and no <c>"header"</c>).</summary>
+    private static bool IsNotBlock(JsonElement e)
+        => e.ValueKind == JsonValueKind.Object && !e.TryGetProperty("header", out _)
+            && (e.TryGetProperty("padding", out _) || e.TryGetProperty("error", out _));
 
     /// <summary>Reads one block object and returns its bytes.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a block.</exception>

@@ -319,9 +319,12 @@ public sealed class FleetInputTests() : TempDirectoryTests("apeikit-fleet-")
         string a = Fixtures.Path("cper/whea/TestErrorMemory1.bin"), b = Fleet("whea-memory-padded.hexdump");
         var nd = CliRunner.Run("decode", "-f", "ndjson", a, b);
         var lines = nd.OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("source")).ToList();
-        Assert.Equal([(a, 0L), (b, 0L), (b, 1277L)], lines.Select(s => (s.GetProperty("file").GetString()!, s.GetProperty("offset").GetInt64())));
+        // b's 1000 bytes of zero padding are an item too, with the same source (its offset is into b).
+        Assert.Equal([(a, 0L), (b, 0L), (b, 277L), (b, 1277L)], lines.Select(s => (s.GetProperty("file").GetString()!, s.GetProperty("offset").GetInt64())));
+        var padding = JsonDocument.Parse(nd.OutLines[2]).RootElement;
+        Assert.Equal(("zero", 277L, 1000L), (padding.GetProperty("padding").GetString(), padding.GetProperty("offset").GetInt64(), padding.GetProperty("length").GetInt64()));
         using var json = JsonDocument.Parse(CliRunner.Run("decode", "-f", "json", a, b).Out);
-        Assert.Equal(b, json.RootElement[2].GetProperty("source").GetProperty("file").GetString());
+        Assert.Equal(b, json.RootElement[3].GetProperty("source").GetProperty("file").GetString());
         var text = CliRunner.Run("decode", a, b).Out;
         Assert.Contains($"Source: {b} at offset 1277 (0x4FD)", text, StringComparison.Ordinal);
         // One plain input: the output is unchanged (no source member).

@@ -72,6 +72,43 @@ public class CperJsonSchemaTests
         Assert.True(result.IsValid, string.Join("\n", Problems(result)));
     }
 
+    public static TheoryData<string, string> StreamCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var c in StreamRoundTripTests.Captures)
+            foreach (var shape in StreamRoundTripTests.Shapes) data.Add(c, shape);
+        return data;
+    }
+
+    /// <summary>decode's JSON of a stream with bytes that are not records (junk, zeros, a cut record, a range too long to keep) validates: the range and padding items are in the schema.</summary>
+    [Theory]
+    [MemberData(nameof(StreamCases))]
+    public void DecodeOfAStreamWithBytesThatAreNotRecordsValidates(string capture, string shape)
+    {
+        using var temp = TempFile.Of(StreamRoundTripTests.Stream(capture, shape));
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
+    [Fact]
+    public void ItemsWithOmittedDataValidateAndItemsAreClosed()
+    {
+        var f = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
+        using var temp = TempFile.Of([.. f, .. Enumerable.Repeat((byte)0x55, 5000), .. f, .. new byte[10]]);
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        Assert.Contains("\"dataOmitted\"", decoded.Out, StringComparison.Ordinal);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+        // a range or padding item with a member it does not have fails
+        var node = (JsonArray)JsonNode.Parse(decoded.Out)!;
+        node[1]!["header"] = new JsonObject();
+        Assert.False(Evaluate(node).IsValid);
+        node = (JsonArray)JsonNode.Parse(decoded.Out)!;
+        node[3]!["data"] = "00";
+        Assert.False(Evaluate(node).IsValid);
+    }
+
     private static JsonNode MemoryRecord()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));

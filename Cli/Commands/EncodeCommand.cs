@@ -8,8 +8,10 @@ namespace ApeiKit.Cli;
 
 /// <summary>
 /// <c>apeikit encode FILE.json -o OUT.bin [--framing cper|gesb]</c>: the inverse of <c>decode --format json</c>. Reads one
-/// record, an array of records or NDJSON (<see cref="CperJsonReader"/>) and writes the records concatenated, or one
-/// Generic Error Status Block per record (<see cref="CperConversion.ToErrorStatusBlock"/>).
+/// item, an array of items or NDJSON (<see cref="CperJsonReader.ReadItems(ReadOnlySpan{byte})"/>) and writes the items in
+/// order: records encoded, bytes that were not a record (unrecognised, a record cut short) as they were and zero padding as
+/// zeros, so decode then encode gives the input back; or one Generic Error Status Block per record
+/// (<see cref="CperConversion.ToErrorStatusBlock"/>; records only).
 /// Exit codes: 1 when the JSON is malformed or does not describe a record (the message names the JSON path), 2 for
 /// usage errors and unreadable or unwritable files.
 /// </summary>
@@ -17,7 +19,7 @@ internal static class EncodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one record, an array, or one per line; or error status blocks as 'decode --input gesb --format json' writes them); '-' reads standard input." };
+        var file = new Argument<string>("file") { Description = "JSON as 'decode --format json' or '--format ndjson' writes it (one item, an array, or one per line: records, and the bytes between them, written back as they were; or error status blocks as 'decode --input gesb --format json' writes them); '-' reads standard input." };
         var output = new Option<string>("--output", "-o") { Description = "Output file ('-': standard output); written to a temporary file and renamed into place.", Required = true };
         var framing = new Option<string>("--framing") { Description = "cper: CPER records, concatenated (default); gesb: one Generic Error Status Block per record.", DefaultValueFactory = _ => "cper" };
         framing.AcceptOnlyFromAmong("cper", "gesb");
@@ -49,15 +51,26 @@ internal static class EncodeCommand
             return RunBlocks(context, file, json, output, framing);
         }
         var losses = new ConversionLossTally(toErrorStatusBlock: true);
-        List<CperRecord> records;
+        int records = 0, others = 0;
         var jsonWarnings = new List<CperJsonWarning>();
         using var result = new MemoryStream();
         try
         {
-            records = CperJsonReader.ReadRecords(json, jsonWarnings);
+            // Every item in order: records encoded, bytes that were not a record as they were, padding as zeros (decode's
+            // JSON of a stream gives the stream back byte for byte).
+            var items = CperJsonReader.ReadItems(json, jsonWarnings);
             int index = 0;
-            foreach (var record in records)
+            foreach (var item in items)
             {
+                if (item.Record is not { } record)
+                {
+                    if (framing == "gesb")
+                        throw new CperJsonException(item.Path, $"expected a record (--framing gesb frames records as error status blocks), found {(item.Kind == CperJsonItemKind.ZeroPadding ? "zero padding" : "bytes that are not a record")} ({CliText.Count(item.Length, "byte")}); encode with --framing cper to write them back as they were");
+                    item.WriteTo(result);
+                    others++;
+                    continue;
+                }
+                records++;
                 byte[] encoded;
                 if (framing == "gesb")
                 {
@@ -79,7 +92,8 @@ internal static class EncodeCommand
         WriteAndWarn(context, file, output, result, jsonWarnings, losses);
         if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
             context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
-        context.Error.WriteLine($"apeikit: wrote {CliText.Count(records.Count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
+        string rest = others == 0 ? "" : $" and {CliText.Count(others, "range")} of other bytes (unrecognised, cut short or padding) as they were";
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(records, framing == "cper" ? "CPER record" : "error status block")}{rest} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }
 

@@ -46,7 +46,6 @@ internal static class StreamingDecode
         public ArrayPoolBufferWriter<byte>? Json;
         public string? Text;
         public List<ApeiContentException>? Errors;
-        public bool SkipInJson;
         public List<string>? Notices; // lines for stderr after the unit's errors (an input's summary)
         public int NoticeErrors; // how many of the notices are errors (count toward the exit code)
     }
@@ -77,9 +76,12 @@ internal static class StreamingDecode
     private const string RecordNoun = "CPER record", BlockNoun = "Generic Error Status Block";
 
     /// <summary>Describes a record (the walk the closure per record used to make).</summary>
-    private static void DescribeRecord(StructureVisitor v, in RecordUnit u, ReadOnlySpan<byte> bytes, CperDecodeOptions options)
+    private static void DescribeRecord(StructureVisitor v, in RecordUnit u, ReadOnlySpan<byte> bytes, CperDecodeOptions options, bool json = false)
     {
         if (u.Source is { } source) v = new SourceVisitor(v, source);
+        // JSON of a CPER record cut short by the end of the input: its decoded part cannot give its bytes back, so the
+        // object also carries its range and bytes (a cut record is rare: the wrapper is no cost per whole record).
+        if (json && u.Cut is not null && !u.Blocks) v = new CutRecordVisitor(v, u.Offset, bytes);
         // JSON has no labels: the noun stands in, and the numbered label is made only when one is shown.
         string label = v.WantsLabels ? u.Label : u.Blocks ? BlockNoun : RecordNoun;
         if (u.Blocks)
@@ -97,6 +99,36 @@ internal static class StreamingDecode
             v.Error(e);
             v.EndObject();
         }
+    }
+
+    /// <summary>
+    /// Adds to a cut record's outermost JSON object its range (<c>"offset"</c>, <c>"length"</c>, first) and its bytes
+    /// (<c>"data"</c> last, or <c>"dataOmitted"</c> past <see cref="JsonDataLimit"/>): <c>apeikit encode</c> writes those
+    /// bytes back as they were rather than the record its JSON describes.
+    /// </summary>
+    private sealed class CutRecordVisitor(StructureVisitor inner, long recordOffset, ReadOnlySpan<byte> bytes) : ForwardingVisitor(inner)
+    {
+        private readonly byte[]? _data = bytes.Length <= JsonDataLimit ? bytes.ToArray() : null;
+        private readonly long _length = bytes.Length;
+        private int _depth;
+
+        public override void BeginObject(string? json, string label, long offset, long length)
+        {
+            base.BeginObject(json, label, offset, length);
+            if (_depth++ == 0) WriteRange(Inner, recordOffset, _length);
+        }
+
+        public override void EndObject()
+        {
+            if (--_depth == 0)
+            {
+                if (_data is not null) Inner.Data("data", "Bytes", recordOffset, _data);
+                else Inner.JsonOnly("dataOmitted", OverLimit);
+            }
+            Inner.EndObject();
+        }
+
+        protected override bool ForwardsLayouts => true;
     }
 
     /// <summary>Per-worker reusable rendering state, with the decode options every unit it renders is decoded with (handed to each worker thread explicitly: there is no ambient decode state).</summary>
@@ -159,7 +191,6 @@ internal static class StreamingDecode
             if (w.Describe is null) return;
             if (IsJson)
             {
-                if (w.SkipInJson) return;
                 var buffer = _pool.TryDequeue(out var b) ? b : new ArrayPoolBufferWriter<byte>(InitialBufferSize);
                 buffer.Clear();
                 var renderer = JsonInto(buffer);
@@ -236,7 +267,7 @@ internal static class StreamingDecode
                 return;
             }
             var renderer = JsonInto(json);
-            DescribeRecord(renderer, u, bytes, options);
+            DescribeRecord(renderer, u, bytes, options, json: true);
             renderer.Flush();
             u.Errors = TakeErrors();
         }
@@ -717,7 +748,7 @@ internal static class StreamingDecode
                         continue;
                     }
                     var w = FromStreamItem(input.Name, item, blocks, maxRecordSize, ref records);
-                    if (sourced && w.Describe is { } describe && !w.SkipInJson)
+                    if (sourced && w.Describe is { } describe)
                     {
                         var unitSource = new UnitSource(input.Name, item.Offset, source.OriginAt(item.Offset));
                         w.Describe = (v, json) => describe(new SourceVisitor(v, unitSource), json);
@@ -826,6 +857,22 @@ internal static class StreamingDecode
         }
     }
 
+    /// <summary>Why a JSON item for bytes that are not a record has no <c>data</c> (encode refuses it: it cannot invent the bytes).</summary>
+    private static readonly string OverLimit = $"more than the {JsonDataLimit} bytes decode's JSON keeps of a range (text and layout show them all)";
+    private const string NotKept = "not kept: the stream reader skips a range this large unread";
+    private const string OversizedNotKept = "not kept: a record over the record size limit is skipped unread";
+
+    /// <summary>
+    /// The range an item that is not a whole record covers, first in its JSON object (<c>"offset"</c>, <c>"length"</c>:
+    /// bytes in its input), so every input byte is in the JSON with its range and <c>apeikit encode</c> can write the
+    /// stream back as it was (text and layout show the range in the item's heading).
+    /// </summary>
+    private static void WriteRange(StructureVisitor v, long offset, long length)
+    {
+        v.Info("offset", "Offset", offset);
+        v.Info("length", "Length", length);
+    }
+
     /// <summary>A unit for an item that is not a whole record: oversized, skipped bytes or padding.</summary>
     private static Work FromStreamItem(string name, in CperStreamItem item, bool blocks, long maxRecordSize, ref int records)
     {
@@ -848,7 +895,9 @@ internal static class StreamingDecode
                     Describe = (v, json) =>
                     {
                         v.BeginObject(null, label, offset, length);
+                        if (json) WriteRange(v, offset, length);
                         v.Error(e);
+                        if (json) v.JsonOnly("dataOmitted", OversizedNotKept);
                         v.EndObject();
                     },
                 };
@@ -862,11 +911,16 @@ internal static class StreamingDecode
                     {
                         InputName = name,
                         Label = zl,
-                        SkipInJson = true,
+                        // JSON: {"offset", "length", "padding": "zero"}, no bytes (encode writes that many zeros back).
                         Describe = (v, json) =>
                         {
                             v.BeginObject(null, zl, offset, length);
-                            v.Info("note", "Note", $"{length} zero bytes (padding), ignored");
+                            if (json)
+                            {
+                                WriteRange(v, offset, length);
+                                v.JsonOnly("padding", "zero");
+                            }
+                            else v.Info("note", "Note", $"{length} zero bytes (padding), ignored");
                             v.EndObject();
                         },
                     };
@@ -892,8 +946,10 @@ internal static class StreamingDecode
                         string found = n > 0 ? $"{length} bytes starting {FieldFormat.HexBytes(bytes, 8)}" : $"{length} bytes";
                         if (problem is not null) found += $" ({problem})";
                         v.BeginObject(null, label, offset, length);
+                        if (json) WriteRange(v, offset, length);
                         v.Error(new ApeiContentException("input", null, offset, expected, found));
                         if (n > 0 && (!json || n <= JsonDataLimit)) v.Data("data", "Bytes", offset, bytes);
+                        else if (json) v.JsonOnly("dataOmitted", n > 0 ? OverLimit : NotKept);
                         v.EndObject();
                     },
                 };

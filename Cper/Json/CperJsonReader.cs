@@ -7,7 +7,8 @@ namespace ApeiKit.Cper.Json;
 /// Reads CPER records from the JSON that <c>apeikit decode --format json</c> (the <see cref="JsonRenderer"/> over
 /// <see cref="CperRecordDescriber"/>) writes: <c>{"header": {..}, "sections": [{"descriptor": {..}, "body": {..}}]}</c>,
 /// one record, an array of records, or one record per line (NDJSON). Decode, then read the JSON back, then encode gives
-/// the original bytes. Hand-written JSON may leave things out: absent fields are zero; validation bits follow the fields
+/// the original bytes; for a stream with bytes that are not records (unrecognised, zero padding, a record cut short),
+/// <see cref="ReadItems(ReadOnlySpan{byte})"/> gives every item in order, and writing them back gives the stream. Hand-written JSON may leave things out: absent fields are zero; validation bits follow the fields
 /// present unless <c>validationBits</c> is given; the section count, record length, section offsets and lengths are
 /// computed unless given. Section bodies are built by <see cref="JsonGuidedBuilder"/> from each section's describer.
 /// </summary>
@@ -16,22 +17,122 @@ public static class CperJsonReader
     /// <summary>Zero bytes a record or section may hold beyond what its JSON describes (1 MiB).</summary>
     public const int MaxUndescribedBytes = 1 << 20;
 
-    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source"]; // source: where decode read the record (several inputs, wrapped records)
+    // source: where decode read the record (several inputs, wrapped records); offset, length, data, dataOmitted: a record cut
+    // short by the end of its input, with its bytes (read as bytes by ReadItems)
+    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source", "offset", "length", "data", "dataOmitted"];
+    private static readonly string[] s_rangeMembers = ["offset", "length", "error", "data", "dataOmitted", "source"];
+    private static readonly string[] s_paddingMembers = ["offset", "length", "padding", "source"];
+
+    /// <summary>The most zero padding one item may ask for (1 GiB): a typo in a length cannot ask for more.</summary>
+    public const long MaxPaddingBytes = 1L << 30;
     private static readonly string[] s_sectionMembers = ["descriptor", "body", "error", "error2", "error3"];
     private static readonly string[] s_headerExtra = ["creatorName", "notificationName"];
     private static readonly string[] s_descriptorExtra = ["sectionName"];
     private static readonly JsonDocument s_emptyObject = JsonDocument.Parse("{}");
 
-    /// <summary>Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values (NDJSON).</summary>
+    /// <summary>
+    /// Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values
+    /// (NDJSON). Items that are not records (unrecognised bytes, zero padding: see <see cref="ReadItems(ReadOnlySpan{byte})"/>)
+    /// are skipped, unread; a record cut short by the end of its input is read as the record its JSON describes (its
+    /// <c>data</c>, the bytes as they were, is what <see cref="ReadItems(ReadOnlySpan{byte})"/> gives).
+    /// </summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
     public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json) => ReadRecords(utf8Json, null);
 
-    /// <summary>Reads every record in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).</summary>
+    /// <summary>Reads every record in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>); items that are not records are skipped (see <see cref="ReadRecords(ReadOnlySpan{byte})"/>).</summary>
     /// <param name="utf8Json">A record object, an array of them, or several top-level values (NDJSON).</param>
     /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
     public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
-        => JsonDocuments.ReadEach(utf8Json, (e, p) => ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
+    {
+        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => IsNotRecord(e) ? null : ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
+        var records = new List<CperRecord>(read.Count);
+        foreach (var r in read)
+            if (r is not null) records.Add(r);
+        return records;
+    }
+
+    /// <summary>
+    /// Reads every item of <paramref name="utf8Json"/> in order, as <c>apeikit decode --format json</c> (or ndjson) writes
+    /// a stream: records, ranges of bytes that are not records (<c>{"offset", "length", "error", "data"}</c>; a record cut
+    /// short by the end of its input is a record object with <c>"offset"</c>, <c>"length"</c> and <c>"data"</c>, read as
+    /// those bytes) and zero padding (<c>{"offset", "length", "padding": "zero"}</c>). Written back in order
+    /// (<see cref="CperJsonItem.WriteTo"/>) they give the decoded input byte for byte.
+    /// </summary>
+    /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep (<c>"dataOmitted"</c>: they cannot be written back); the path says where.</exception>
+    public static List<CperJsonItem> ReadItems(ReadOnlySpan<byte> utf8Json) => ReadItems(utf8Json, null);
+
+    /// <summary>
+    /// Reads every item of <paramref name="utf8Json"/> in order (see <see cref="ReadItems(ReadOnlySpan{byte})"/>),
+    /// collecting warnings. An item's <c>"offset"</c> is checked against where it will be written (the lengths of the
+    /// items before it): a disagreement is a warning, not a refusal (an edited record before it may have changed length;
+    /// hand-written JSON may give no offsets at all). Items that carry <c>"source"</c> (decode of several inputs, whose
+    /// offsets are each into its own input) are not checked.
+    /// </summary>
+    /// <param name="utf8Json">An item, an array of them, or several top-level values (NDJSON).</param>
+    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given, an offset that disagrees); null: not collected.</param>
+    /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep; the path says where.</exception>
+    public static List<CperJsonItem> ReadItems(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+    {
+        long position = 0;
+        return JsonDocuments.ReadEach(utf8Json, (e, p) =>
+        {
+            var item = ReadItem(e, p, warnings);
+            if (item.Offset is { } offset && offset != position && !e.TryGetProperty("source", out _))
+                warnings?.Add(new CperJsonWarning(p + ".offset", $"the item says offset {offset}, but the items before it take {position} bytes: it is written at {position}"));
+            position += item.Length;
+            return item;
+        }, "no item (expected a record object, an array of items, or one per line)");
+    }
+
+    /// <summary>An item decode writes for bytes that are not a record: an unrecognised range (<c>"error"</c>, no <c>"header"</c>) or padding.</summary>
+    private static bool IsNotRecord(JsonElement e)
+        => e.ValueKind == JsonValueKind.Object && (e.TryGetProperty("padding", out _)
+            || (e.TryGetProperty("error", out _) && !e.TryGetProperty("header", out _) && !e.TryGetProperty("sections", out _)));
+
+    /// <summary>Reads one top-level item (see <see cref="ReadItems(ReadOnlySpan{byte})"/>).</summary>
+    private static CperJsonItem ReadItem(JsonElement e, string path, ICollection<CperJsonWarning>? warnings)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object or an item for bytes that are not a record, found {JsonFieldReader.Show(e)}");
+        if (e.TryGetProperty("padding", out var padding))
+        {
+            JsonFieldReader.Only(e, path, s_paddingMembers);
+            if (padding.ValueKind != JsonValueKind.String || padding.GetString() != "zero")
+                throw new CperJsonException(path + ".padding", $"expected \"zero\" (the only padding decode writes), found {JsonFieldReader.Show(padding)}");
+            if (!e.TryGetProperty("length", out var lengthJson)) throw new CperJsonException(path + ".length", "required member missing (how many zero bytes)");
+            long length = Count(lengthJson, path + ".length");
+            if (length > MaxPaddingBytes) throw new CperJsonException(path + ".length", $"expected at most {MaxPaddingBytes} bytes of padding, found {length}");
+            return CperJsonItem.ForPadding(path, OffsetOf(e, path), length);
+        }
+        bool isRange = IsNotRecord(e);
+        if (!isRange && !e.TryGetProperty("data", out _) && !e.TryGetProperty("dataOmitted", out _))
+            return CperJsonItem.ForRecord(path, ReadRecord(e, path, warnings));
+        // Bytes kept as they were: an unrecognised range, or a record cut short (its decoded members are shown, not encoded).
+        if (isRange) JsonFieldReader.Only(e, path, s_rangeMembers);
+        else JsonFieldReader.Only(e, path, s_recordMembers);
+        if (e.TryGetProperty("dataOmitted", out var omitted))
+        {
+            string why = omitted.ValueKind == JsonValueKind.String ? $": {omitted.GetString()}" : "";
+            string size = e.TryGetProperty("length", out var l) && l.ValueKind == JsonValueKind.Number ? $"these {l.GetRawText()} bytes" : "these bytes";
+            throw new CperJsonException(path + ".dataOmitted", $"expected the item's bytes in \"data\", found none (decode did not keep {size}{why}); encode cannot write bytes the JSON does not hold");
+        }
+        if (!e.TryGetProperty("data", out var dataJson)) throw new CperJsonException(path + ".data", "required member missing (the bytes, as hex)");
+        var data = JsonFieldReader.Hex(dataJson, path + ".data");
+        if (e.TryGetProperty("length", out var lengthGiven))
+        {
+            long length = Count(lengthGiven, path + ".length");
+            if (length != data.Length) throw new CperJsonException(path + ".length", $"expected the {data.Length} bytes \"data\" holds, found {length}");
+        }
+        return CperJsonItem.ForBytes(path, OffsetOf(e, path), data);
+    }
+
+    private static long? OffsetOf(JsonElement e, string path) => e.TryGetProperty("offset", out var o) ? Count(o, path + ".offset") : null;
+
+    private static long Count(JsonElement v, string path)
+    {
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n) || n < 0) throw new CperJsonException(path, $"expected a non-negative integer, found {JsonFieldReader.Show(v)}");
+        return n;
+    }
 
     /// <summary>Reads one record object.</summary>
     /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
