@@ -313,7 +313,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
         const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
-        var contexts = o["eventContexts"] as JsonArray ?? [];
+        var contexts = Lc.Arr(o["eventContexts"]);
         if (contexts.Count > byte.MaxValue) throw new CperJsonException(contexts.GetPath(), $"expected at most 255 contexts (the count is one byte), found {contexts.Count}");
         var info = Lc.Obj(o["eventInfo"]);
         var head = new byte[InfoAt];
