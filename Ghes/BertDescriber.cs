@@ -30,6 +30,7 @@ public static class BertDescriber
             visitor.Error(headerError);
             if (!table.IsEmpty) visitor.Data("bytes", "BERT bytes (not decoded)", tableOffset, table);
             if (!region.IsEmpty) visitor.Data("bootErrorRegionBytes", "Boot error region bytes (not decoded: the BERT cannot be read)", regionOffset, region);
+            else visitor.Info("bootErrorRegion", "Boot error region", regionNote ?? "not at hand"); // as a good header says it (e.g. not in an acpidump)
             visitor.EndObject();
             return findings;
         }

@@ -103,6 +103,17 @@ public class AppendixNSectionTests
     }
 
     [Fact]
+    public void An_ms_check_error_type_without_a_name_shows_as_unknown()
+    {
+        // libcper's reader's record (fixtures/cper/libcper-ir-to-cper): an MS check whose error type is 7, which UEFI 2.10
+        // N.2.4.2.1 leaves undefined (0-5 named). Shown as an enumerated field shows such a value, not as a bare number.
+        var x = Section<Ia32X64ProcessorSection>("cper/libcper-ir-to-cper/ia32x64-normal.bin");
+        string text = Text(x);
+        Assert.Contains("Error type: 7 (unknown)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Error type: 7\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Hand_built_ia32x64_section_round_trips_and_writes_its_counts_into_the_validation_bits()
     {
         var x = new Ia32X64ProcessorSection { LocalApicId = 3 };

@@ -45,4 +45,26 @@ public class LibCperCxlPartTests
         Assert.True(CxlProtocolErrorSectionView.TryRead(record.GetSectionBody(0), out var v));
         Assert.Equal(new byte[] { 0x95 }, v.Dvsec.ToArray());
     }
+
+    /// <summary>
+    /// The DVSEC and the error log are decoded from base64 once: the tail is sized from the base64's length (Lc.B64Length),
+    /// and only the part's reader decodes it. Reading 60,000 DVSEC bytes allocated two decoded copies (PartLength's and
+    /// the reader's) besides the body and the model's copy, about 4 x 60,000 bytes; now about 3 x.
+    /// </summary>
+    [Fact]
+    public void The_parts_base64_is_decoded_once()
+    {
+        const int n = 60_000;
+        var doc = JsonNode.Parse(File.ReadAllText(Fixtures.Path("cper/libcper/cxlprotocol.json")))!.AsObject();
+        var s = Section(doc);
+        s["dvsecLength"] = JsonNode.Parse("60000"); // as parsed JSON holds it
+        s["cxlDVSEC"] = JsonValue.Create(Convert.ToBase64String(new byte[n])); // a string node: reading it allocates nothing
+        var map = LcCxlProtocol.Map;
+        map.FromIrBody(s); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var body = map.FromIrBody(s);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(n, ((CxlProtocolErrorSection)body).Dvsec.Length);
+        Assert.True(allocated < 3 * n + n / 2, $"{allocated} bytes allocated reading {n} DVSEC bytes (the body, one decoded copy and the model's are about {3 * n})");
+    }
 }

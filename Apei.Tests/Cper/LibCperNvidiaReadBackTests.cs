@@ -41,6 +41,9 @@ public class LibCperNvidiaReadBackTests
         { "nvidia-event-message", "16+16 170+1" },
         // 112: the firmware version, 16 printable bytes with no NUL (shown as "").
         { "nvidia-event-text-unterminated", "112+16" },
+        // 64: the first context's 2 data bytes (data size 2, below the XID code: `gpuLegacyXid: {}`) and the 14 bytes
+        // padding it to 16, read back as zeros (libcper's reader writes the same).
+        { "nvidia-event-unshown-in-body", "64+16" },
     };
 
     [Theory]
@@ -194,6 +197,31 @@ public class LibCperNvidiaReadBackTests
         => Assert.Equal(LibcperWalk.Line(name), LibcperWalk.Write(LibCperJsonReader.ToBinary(LibcperWalk.Line(name))));
 
     [Fact]
+    public void Data_not_shown_that_would_lie_within_the_section_is_refused_not_taken_from_the_next_context()
+    {
+        // libcper's line for a GPU metadata context (not the last) of data size 8, below the 192-byte structure: libcper
+        // shows `gpuInitMetadata: {}` though the bytes lie in the body. With no room, the 8 bytes after its header would be
+        // the next context's; libcper's reader writes the whole 192-byte structure in zeros under a context size of 32.
+        var doc = JsonNode.Parse(LibcperWalk.Line("nvidia-event-unshown-in-body"))!;
+        var c = doc["sections"]![0]!["NvidiaEvent"]!["eventContexts"]![0]!;
+        c["dataFormatType"] = "0x8000";
+        c["dataSize"] = 8;
+        c["data"] = new JsonObject { ["gpuInitMetadata"] = new JsonObject() };
+        var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal("$.sections[0].NvidiaEvent.eventContexts[0].data", e.Path);
+        Assert.Contains("expected the 8 data bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("found no data shown", e.Message, StringComparison.Ordinal);
+
+        // The last context's data is never another's: kept with no room, as before.
+        var last = doc["sections"]![0]!["NvidiaEvent"]!["eventContexts"]!.AsArray();
+        var moved = last[0]!.DeepClone();
+        last.RemoveAt(0);
+        last.Add(moved);
+        var s = (ApeiKit.Cper.Vendors.NvidiaEventSection)CperRecord.Decode(LibCperJsonReader.ToBinary(doc.ToJsonString()), out _).Sections[0].Body;
+        Assert.Equal(8u, s.Contexts[^1].DataSize);
+    }
+
+    [Fact]
     public void A_legacy_xid_message_longer_than_its_data_size_holds_is_refused()
     {
         // Data size 81: the XID code (4 bytes) and 77 message bytes, one of them the NUL.
@@ -343,6 +371,9 @@ public class LibCperNvidiaReadBackTests
     [InlineData("libcper-walk/nvidia-event-text-unterminated")]
     [InlineData("libcper-walk/nvidia-event-info-size-past")]
     [InlineData("libcper-walk/nvidia-event-xid-signed")]
+    // A legacy XID (not the last context) with data size 2, below its 4-byte code: `gpuLegacyXid: {}`; libcper's reader
+    // writes the 2 bytes in zeros and pads the context to 32, as ApeiKit does (not the next context at byte 16).
+    [InlineData("libcper-walk/nvidia-event-unshown-in-body")]
     [InlineData("cper/libcper/nvidia_event_all_types")]
     [InlineData("cper/libcper/nvidia_event_gpu_init")]
     [InlineData("cper/libcper/nvidia_event_gpu_uce_ecc")]
@@ -369,6 +400,10 @@ public class LibCperNvidiaReadBackTests
     // contexts out one after the other, differently (ApeiKit pads each to 16 bytes, libcper's reader to the data size),
     // and neither gives the original body.
     [InlineData("libcper-walk/nvidia-event-xid-past-context")]
+    // The first of five contexts with data size 0x1000 (past the body: `type1: {}`): libcper's reader writes its context
+    // size 0x1010 but no data, its next context at byte 16 of it, inside that size (its walk would then skip the four);
+    // ApeiKit writes the context size 16, its data running past the section as libcper showed it.
+    [InlineData("libcper-walk/nvidia-event-unshown-past-body")]
     public void WhereLibcpersReaderDiffers(string name)
     {
         byte[] ours = LibCperJsonReader.ToBinary(File.ReadAllText(Fixtures.Path(name + ".json")));

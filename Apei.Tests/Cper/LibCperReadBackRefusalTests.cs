@@ -7,7 +7,7 @@ using ApeiKit.Cper.LibCper;
 namespace ApeiKit.Tests.Cper;
 
 /// <summary>
-/// What the ARM, IA32/X64, ARM RAS and PCIe read-back (libcper's JSON → bytes) refuses rather than invents or drops: sizes
+/// What the ARM, IA32/X64, ARM RAS, PCIe and NVIDIA read-back (libcper's JSON → bytes) refuses rather than invents or drops: sizes
 /// past the section's one budget of undescribed bytes, members of the wrong JSON kind, numbers a field cannot hold. Each
 /// refusal names the member's JSON path.
 /// </summary>
@@ -63,6 +63,11 @@ public class LibCperReadBackRefusalTests
     // A counted array of a declared element (Lm.Array: PCI component register pairs); it read a non-array as none.
     [InlineData("cper/libcper/pcidev", "PciComponent", "registerDataPairs", "$.sections[0].PciComponent.registerDataPairs")]
     [InlineData("cper/libcper/pcidev", "PciComponent", "registerDataPairs[0]", "$.sections[0].PciComponent.registerDataPairs[0]")]
+    // NVIDIA register entries (libcper's reader reads "registers"; CMET-INFO's "CMETInfo" when there is none) and the
+    // NVIDIA event contexts: each read a non-array as no entries.
+    [InlineData("cper/libcper/nvidia", "Nvidia", "registers", "$.sections[0].Nvidia.registers")]
+    [InlineData("cper/libcper/nvidia_cmet_info", "Nvidia", "CMETInfo", "$.sections[0].Nvidia.CMETInfo")]
+    [InlineData("cper/libcper/nvidia_event_gpu_init", "NvidiaEvent", "eventContexts", "$.sections[0].NvidiaEvent.eventContexts")]
     public void A_member_of_the_wrong_JSON_kind_is_refused_not_read_as_zeros(string fixture, string section, string member, string path)
     {
         // Only null or an absent member reads as zeros or empty: a string where libcper writes an object or an array
@@ -74,6 +79,8 @@ public class LibCperReadBackRefusalTests
         Set(parent, steps[^1], "x");
         var e = Refused(doc);
         Assert.Equal(path, e.Path);
+        Assert.Contains("expected an", e.Message);
+        Assert.Contains("found", e.Message);
     }
 
     [Fact]

@@ -71,6 +71,29 @@ public sealed class GhesCliTests() : TempDirectoryTests("apeikit-ghes-")
     }
 
     [Fact]
+    public void Acpidump_text_with_a_bad_bert_header_still_says_the_region_is_not_in_the_dump()
+    {
+        // The same dump with the BERT's Length 0x20, below the 48 bytes a BERT has (ACPI 6.5 Table 18.2): the header is
+        // reported and the bytes shown undecoded; the region note the good header gets is given too, not left out.
+        string text = File.ReadAllText(Fixtures.Path("acpidump/bert-acpidump-0001.log"))
+            .Replace("  0000: 42 45 52 54 30 00 00 00", "  0000: 42 45 52 54 20 00 00 00", StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), $"apeikit-bad-bert-{Guid.NewGuid():N}.log");
+        File.WriteAllText(path, text);
+        try
+        {
+            var r = CliRunner.Run("decode", path);
+            Assert.Contains("BERT bytes (not decoded)", r.Out, StringComparison.Ordinal);
+            Assert.Contains("Boot error region: not in the dump", r.Out, StringComparison.Ordinal);
+            var json = CliRunner.Run("decode", path, "-f", "json");
+            Assert.Contains("\"bootErrorRegion\": \"not in the dump\"", json.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_bare_error_status_block_is_recognised_or_forced_with_input_gesb()
     {
         var path = Write("block.bin", GhesTestBlocks.TwoEntryBytes());

@@ -82,6 +82,9 @@ public static class FieldFormat
     {
         ulong v = b.Extract(whole);
         if (b.Names?[v] is { } n) return $"{n} ({v.ToString(CultureInfo.InvariantCulture)})";
+        // A value its table does not name (a reserved one, e.g. MS check error type 6-7, UEFI 2.10 N.2.4.2.1), shown as
+        // an enumerated field shows one: the number and "(unknown)", not a bare number that reads as a count.
+        if (b.Names is not null) return $"{v.ToString(CultureInfo.InvariantCulture)} (unknown)";
         if (b.Width == 1) return v != 0 ? "yes" : "no";
         if (b.IsBcd) return BitFieldDef.TryFromBcd(v, out ulong d) ? d.ToString(CultureInfo.InvariantCulture) : Hex(v, (b.Width + 7) / 8) + " (not BCD)";
         return b.Width > 8 && !b.IsCount ? Hex(v, (b.Width + 7) / 8) : v.ToString(CultureInfo.InvariantCulture);

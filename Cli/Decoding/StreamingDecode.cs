@@ -958,7 +958,6 @@ internal static class StreamingDecode
     }
 
     /// <summary>Writes rendered units in order, holding the first JSON unit until it is known whether an array is needed.</summary>
-    /// <summary>Writes rendered units in order, holding the first JSON unit until it is known whether an array is needed.</summary>
     private sealed class OutputState(CliContext context, OutputSink output, Format format)
     {
         private int _jsonUnits;

@@ -209,6 +209,17 @@ internal static class Lc
     /// <summary>A pair's value that must fit in <paramref name="bits"/> bits.</summary>
     public static ulong PairValue(JsonNode? n, int bits) => U(Lc.M(n, "value"), bits);
 
+    /// <summary>
+    /// The number of bytes the base64 text <paramref name="n"/> holds (0 when missing), without decoding it: for sizing a
+    /// body whose reader decodes the text once (<see cref="FromB64"/>).
+    /// </summary>
+    /// <exception cref="CperJsonException"><paramref name="n"/> is not a base64 string.</exception>
+    public static int B64Length(JsonNode? n)
+    {
+        if (Str(n) is not { } s) return 0;
+        return System.Buffers.Text.Base64.IsValid(s, out int length) ? length : throw new CperJsonException(n!.GetPath(), $"expected base64 data, found {Show(n)}");
+    }
+
     /// <summary>Base64 bytes; empty when missing.</summary>
     /// <exception cref="CperJsonException">Not a base64 string.</exception>
     public static byte[] FromB64(JsonNode? n)

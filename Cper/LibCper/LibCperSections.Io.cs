@@ -108,7 +108,7 @@ internal static class LcVariable
     /// <summary>The log's bytes, and zeros up to the JSON's <c>length</c> where libcper left the log out (its validation bit clear).</summary>
     private static Func<JsonObject, int> LogLength(StructDef layout, string name, bool inData) => o =>
     {
-        int log = o.TryGetPropertyValue(name, out var n) ? FromB64(inData ? Lc.M(n, "data") : n).Length : 0;
+        int log = o.TryGetPropertyValue(name, out var n) ? Lc.B64Length(inData ? Lc.M(n, "data") : n) : 0; // decoded once, by the log's reader
         ulong length = U(o["length"]);
         return length > (ulong)(layout.Size + log) && length <= int.MaxValue ? (int)length - layout.Size : log;
     };
@@ -237,7 +237,7 @@ internal static class LcCxlProtocol
         {
             // The length member must say how many bytes the base64 holds (libcper prints both from the same field).
             var declared = o[lengthName] ?? throw new CperJsonException($"{o.GetPath()}.{lengthName}", "expected a number, found null");
-            int count = FromB64(o[bytesName]).Length;
+            int count = Lc.B64Length(o[bytesName]); // the length only: the part's reader decodes the base64, once
             if (U(declared) != (ulong)count)
                 throw new CperJsonException(declared.GetPath(), $"expected {count} (the bytes of '{bytesName}'), found {Show(declared)}");
             return count;

@@ -152,8 +152,10 @@ internal sealed class LcNvidia : LibCperSection
     /// </summary>
     public override CperSectionBody FromIrBody(JsonObject o)
     {
-        bool cmet = o["registers"] is not JsonArray && o["CMETInfo"] is JsonArray;
-        var entries = (cmet ? o["CMETInfo"] : o["registers"]) as JsonArray ?? [];
+        // libcper's reader reads only "registers"; CMETInfo is read when there is none. Either, when present, must be
+        // an array (Lc.Arr: anything else is refused with its path, never read as no entries).
+        bool cmet = o["registers"] is null && o["CMETInfo"] is not null;
+        var entries = Lc.Arr(cmet ? o["CMETInfo"] : o["registers"]);
         if (entries.Count > byte.MaxValue) throw new CperJsonException(entries.GetPath(), $"expected at most 255 register entries (the count is one byte), found {entries.Count}");
         var b = new byte[NvidiaSection.HeaderSize + entries.Count * NvidiaSection.RegisterSize];
         LibCperMap.ReadMembers(o, s_header, b);

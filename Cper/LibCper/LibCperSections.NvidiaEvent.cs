@@ -306,14 +306,15 @@ internal sealed class LcNvidiaEvent : LibCperSection
     /// bytes), then decoded by the model. A context whose JSON shows its data keeps room for its data size (the zeros
     /// the JSON does not show, summed over the section, within <see cref="CperJsonReader.MaxUndescribedBytes"/>); one
     /// that shows none (libcper's <c>opaque: {}</c>, <c>typeN: {}</c>, <c>gpu…: {}</c>: the data ran past the body)
-    /// keeps its data size in its field with no room, so the body written again shows none either. A legacy XID shorter
+    /// keeps its data size in its field with no room, so the body written again shows none either; where that data would
+    /// lie within the section laid out (the bytes of the contexts after it), it is refused. A legacy XID shorter
     /// than the structure is cut to its data size (libcper shows only the message bytes the data holds).
     /// </summary>
-    /// <exception cref="CperJsonException">More than 255 contexts, room past the bound, a legacy XID message longer than its data size holds, or a member that does not read back.</exception>
+    /// <exception cref="CperJsonException">More than 255 contexts, room past the bound, data not shown that would lie within the section, a legacy XID message longer than its data size holds, or a member that does not read back.</exception>
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
         const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
-        var contexts = o["eventContexts"] as JsonArray ?? [];
+        var contexts = Lc.Arr(o["eventContexts"]);
         if (contexts.Count > byte.MaxValue) throw new CperJsonException(contexts.GetPath(), $"expected at most 255 contexts (the count is one byte), found {contexts.Count}");
         var info = Lc.Obj(o["eventInfo"]);
         var head = new byte[InfoAt];
@@ -330,7 +331,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         NvidiaEventSection.ContextCountField.WriteValue(head, (ulong)contexts.Count);
 
         // Each context's header and data first, then the body sized once.
-        var parts = new (byte[] Header, byte[] Data, int Room)[contexts.Count];
+        var parts = new (byte[] Header, byte[] Data, int Room, bool Unshown)[contexts.Count];
         long size = head.Length + infoBytes.Length, undescribed = 0;
         for (int i = 0; i < contexts.Count; i++)
         {
@@ -338,8 +339,12 @@ internal sealed class LcNvidiaEvent : LibCperSection
             var ctx = new byte[NvidiaEventSection.ContextHeaderSize];
             LibCperMap.ReadMembers(Lc.Obj(c), s_context, ctx);
             uint dataSize = (uint)s_dataSize.ReadValue(ctx);
-            var data = DataFrom(Lc.M(c, "data"), Variant(device, (int)s_format.ReadValue(ctx)), dataSize, out bool shown);
-            long room = Math.Max(data.Length, shown ? dataSize : 0);
+            int variant = Variant(device, (int)s_format.ReadValue(ctx));
+            var data = DataFrom(Lc.M(c, "data"), variant, dataSize, out bool shown);
+            // A legacy XID shorter than its code (4 bytes) is never shown (`gpuLegacyXid: {}`); libcper's reader writes its
+            // data size in zeros, which libcper would again not show: room made as libcper's reader makes it.
+            bool xidShort = !shown && variant == LegacyXid && dataSize < (uint)NvidiaGpuLegacyXid.MessageField.Offset;
+            long room = Math.Max(data.Length, shown || xidShort ? dataSize : 0);
             // The room past the data is zeros the JSON does not show: bounded per section as every reader bounds them.
             undescribed += room - data.Length;
             if (undescribed > CperJsonReader.MaxUndescribedBytes)
@@ -347,18 +352,32 @@ internal sealed class LcNvidiaEvent : LibCperSection
                     $"expected data sizes leaving at most {CperJsonReader.MaxUndescribedBytes} bytes the section's data does not show, found {undescribed} by this context (data size {dataSize}, {data.Length} bytes shown)");
             room = (room + 15) & ~15L; // libcper's writer pads each context to 16 bytes
             s_ctxSize.WriteValue(ctx, (ulong)(NvidiaEventSection.ContextHeaderSize + room));
-            parts[i] = (ctx, data, (int)room);
+            parts[i] = (ctx, data, (int)room, !shown && !xidShort && dataSize > 0);
             size += NvidiaEventSection.ContextHeaderSize + room;
+        }
+        // A context whose data the JSON does not show has no room: kept only where its data size runs past the section
+        // laid out (as libcper showed it: the data ran past the body). Within it, the bytes after its header (the next
+        // context's) would be read as its data: refused, never shifted silently. libcper's reader writes the context size
+        // 16 + the data size there but, for `typeN: {}` or `opaque: {}`, no data, its next context inside that size
+        // (docs/libcper-compat.md "NVIDIA and NVIDIA event").
+        long at = head.Length + infoBytes.Length;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            uint dataSize = (uint)s_dataSize.ReadValue(parts[i].Header);
+            if (parts[i].Unshown && at + NvidiaEventSection.ContextHeaderSize + dataSize <= size)
+                throw new CperJsonException(contexts[i]!.GetPath() + ".data",
+                    $"expected the {dataSize} data bytes its dataSize describes (a context whose data is not shown must be the last, or its data run past the section), found no data shown, and the {dataSize} bytes after its header would be those of the contexts after it");
+            at += NvidiaEventSection.ContextHeaderSize + parts[i].Room;
         }
         var body = new byte[size];
         head.CopyTo(body, 0);
         infoBytes.CopyTo(body, head.Length);
-        int at = head.Length + infoBytes.Length;
-        foreach (var (ctx, data, room) in parts)
+        int offset = head.Length + infoBytes.Length;
+        foreach (var (ctx, data, room, _) in parts)
         {
-            ctx.CopyTo(body, at);
-            data.CopyTo(body, at + ctx.Length);
-            at += ctx.Length + room;
+            ctx.CopyTo(body, offset);
+            data.CopyTo(body, offset + ctx.Length);
+            offset += ctx.Length + room;
         }
         return NvidiaEventSection.Decode(body);
     }

@@ -43,15 +43,13 @@ public sealed partial class LayoutGenerator
     {
         public string Text = "", DisplayName = "", Source = "", Type = "", TypeName = "", LayoutName = "", Clause = "";
         public string? GuidName;
-        public string Path = "";
-        public TextSpan Span;
-        public LinePositionSpan Lines;
+        public SourceAt At; // the same capture as a diagnostic's (Diag)
 
-        public Location Location => Path.Length == 0 ? Location.None : Location.Create(Path, Span, Lines);
+        public Location Location => At.Location;
 
         public bool Equals(RegisteredSection? o) => o is not null && Text == o.Text && DisplayName == o.DisplayName && Source == o.Source
             && Type == o.Type && TypeName == o.TypeName && LayoutName == o.LayoutName && Clause == o.Clause && GuidName == o.GuidName
-            && Path == o.Path && Span == o.Span && Lines == o.Lines; // everything a diagnostic or the output uses
+            && At.Equals(o.At); // everything a diagnostic or the output uses
         public override bool Equals(object? obj) => Equals(obj as RegisteredSection);
         public override int GetHashCode() => Text.GetHashCode();
     }
@@ -140,15 +138,12 @@ public sealed partial class LayoutGenerator
     }
 
     private static RegisteredSection Registered(INamedTypeSymbol type, string name, string clause, Section section, Location? at)
-    {
-        var l = at ?? Location.None;
-        return new RegisteredSection
+        => new()
         {
             Text = section.Text, DisplayName = section.DisplayName, Source = section.Source, GuidName = section.GuidName,
             Type = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), TypeName = type.Name, LayoutName = name, Clause = clause,
-            Path = l.SourceTree?.FilePath ?? "", Span = l.SourceSpan, Lines = l.GetLineSpan().Span,
+            At = new SourceAt(at),
         };
-    }
 
     private static void RegisterSections(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<Result> built)
     {

@@ -133,30 +133,49 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
         public override int GetHashCode() => Source.GetHashCode();
     }
 
-    private readonly struct Diag : IEquatable<Diag>
+    /// <summary>
+    /// A source location kept as values (file path, span, line span) rather than a <see cref="Location"/>, which holds the
+    /// syntax tree: what the incremental pipeline's outputs (a diagnostic, a registry entry) keep so they compare by value.
+    /// </summary>
+    private readonly struct SourceAt : IEquatable<SourceAt>
     {
-        private readonly DiagnosticDescriptor _descriptor;
         private readonly string _path;
         private readonly TextSpan _span;
         private readonly LinePositionSpan _lines;
+
+        public SourceAt(Location? location)
+        {
+            var l = location ?? Location.None;
+            _path = l.SourceTree?.FilePath ?? "";
+            _span = l.SourceSpan;
+            _lines = l.GetLineSpan().Span;
+        }
+
+        public Location Location => _path is { Length: > 0 } path ? Location.Create(path, _span, _lines) : Location.None;
+
+        public bool Equals(SourceAt other) => (_path ?? "") == (other._path ?? "") && _span == other._span && _lines == other._lines;
+        public override bool Equals(object? obj) => obj is SourceAt a && Equals(a);
+        public override int GetHashCode() => _span.GetHashCode();
+    }
+
+    private readonly struct Diag : IEquatable<Diag>
+    {
+        private readonly DiagnosticDescriptor _descriptor;
+        private readonly SourceAt _at;
         private readonly string[] _args;
 
         public Diag(DiagnosticDescriptor descriptor, Location? location, params string[] args)
         {
             _descriptor = descriptor;
-            var l = location ?? Location.None;
-            _path = l.SourceTree?.FilePath ?? "";
-            _span = l.SourceSpan;
-            _lines = l.GetLineSpan().Span;
+            _at = new SourceAt(location);
             _args = args;
         }
 
-        public Diagnostic ToDiagnostic() => Diagnostic.Create(_descriptor,
-            _path.Length == 0 ? Location.None : Location.Create(_path, _span, _lines), _args);
+        public Diagnostic ToDiagnostic() => Diagnostic.Create(_descriptor, _at.Location, _args);
 
-        public bool Equals(Diag other) => _descriptor.Id == other._descriptor.Id && _path == other._path && _span == other._span && _args.SequenceEqual(other._args);
+        public bool Equals(Diag other) => _descriptor.Id == other._descriptor.Id && _at.Equals(other._at) && _args.SequenceEqual(other._args);
         public override bool Equals(object? obj) => obj is Diag d && Equals(d);
-        public override int GetHashCode() => _span.GetHashCode();
+        public override int GetHashCode() => _at.GetHashCode();
     }
 
     // ---- reading the declaration ----
