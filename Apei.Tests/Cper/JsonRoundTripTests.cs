@@ -21,6 +21,16 @@ public class JsonRoundTripTests
             "in the record's \"errors\" array, so encode writes the whole 568-byte record (the missing bytes as zeros)",
     };
 
+    /// <summary>
+    /// Fixtures whose records carry a content error decode reports (exit 1) and still round-trip: cut bodies, whose bytes
+    /// past the count or length that does not fit are "undecoded" in the JSON and put back by encode.
+    /// </summary>
+    private static readonly HashSet<string> s_withContentErrors =
+    [
+        "cper/libcper-ir-to-cper/ia32x64-null-ctx.bin",
+        "cper/libcper-ir-to-cper/ia32x64-type2-short.bin",
+    ];
+
     [Theory]
     [MemberData(nameof(Fixtures.CperRecordCases), MemberType = typeof(Fixtures))]
     public void DecodeJsonThenEncodeGivesTheOriginalBytes(string fixture)
@@ -34,7 +44,7 @@ public class JsonRoundTripTests
             Assert.False(encoded.AsSpan().SequenceEqual(original), $"{fixture} round-trips now; remove it from KnownNotRoundTripping ({reason}).");
             return;
         }
-        Assert.Equal(0, decoded.ExitCode);
+        Assert.Equal(s_withContentErrors.Contains(fixture) ? 1 : 0, decoded.ExitCode);
         Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(encoded));
     }
 

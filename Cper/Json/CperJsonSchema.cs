@@ -14,11 +14,13 @@ namespace ApeiKit.Cper.Json;
 /// (value ranges, enumeration names). The body of each built-in section type is pinned (<c>additionalProperties: false</c>
 /// at every level) by a schema learnt from its describer: a recording visitor walks the section describers over the
 /// records <see cref="CperDumpGenerator"/> makes, over all-zero and all-0xFF bodies of several lengths (asking for
-/// zero parts, so optional blocks are reported) and over the sample records given, and keeps every member name with the
-/// schema of what it was seen holding (layout fields from their <see cref="FieldDef"/>: every field a layout walk reports,
-/// whatever its validation bit). The body schema is selected by the descriptor's <c>sectionType</c> (<c>if</c>/<c>then</c>);
-/// other section types keep an open body (any object of field-shaped values). The committed copy is
-/// <c>docs/schema/cper-record.schema.json</c>, generated with the repository's CPER fixtures as samples.
+/// zero parts, so optional blocks are reported), over every variant of those the layout metadata calls for
+/// (<see cref="SectionVariants"/>: discriminator values, chosen parts, counts, cut forms) and over the sample records
+/// given, and keeps every member name with the schema of what it was seen holding (layout fields from their
+/// <see cref="FieldDef"/>: every field a layout walk reports, whatever its validation bit). The body schema is selected
+/// by the descriptor's <c>sectionType</c> (<c>if</c>/<c>then</c>); other section types keep an open body (any object of
+/// field-shaped values). The committed copy is <c>docs/schema/cper-record.schema.json</c>, <see cref="Generate()"/>:
+/// learnt without samples, so the fixtures are data it did not see.
 /// </summary>
 public static class CperJsonSchema
 {
@@ -256,15 +258,19 @@ public static class CperJsonSchema
             var contexts = new List<byte[]>();
             foreach (ushort format in s_nvidiaFormats)
             {
-                int data = NvidiaEventContext.FixedDataLayout(device, format) is { } fixedLayout ? fixedLayout.Size
-                    : NvidiaEventContext.ArrayElementLayout(device, format) is { } element ? 2 * element.Size + 1
-                    : device == 1 && format == 0x8001 ? NvidiaGpuLegacyXid.MessageField.Offset + 8
-                    : 8;
-                var context = new byte[ch + data + 4];
-                NvidiaEventContext.ContextSizeField.WriteValue(context, (ulong)context.Length);
-                NvidiaEventContext.DataFormatTypeField.WriteValue(context, format);
-                NvidiaEventContext.DataSizeField.WriteValue(context, (ulong)data);
-                contexts.Add(context);
+                // The legacy XID's message runs to the data size: two sizes, so the learner sees it unbounded.
+                int[] sizes = NvidiaEventContext.FixedDataLayout(device, format) is { } fixedLayout ? [fixedLayout.Size]
+                    : NvidiaEventContext.ArrayElementLayout(device, format) is { } element ? [2 * element.Size + 1]
+                    : device == 1 && format == 0x8001 ? [NvidiaGpuLegacyXid.MessageField.Offset + 8, NvidiaGpuLegacyXid.MessageField.Offset + 9]
+                    : [8];
+                foreach (int data in sizes)
+                {
+                    var context = new byte[ch + data + 4];
+                    NvidiaEventContext.ContextSizeField.WriteValue(context, (ulong)context.Length);
+                    NvidiaEventContext.DataFormatTypeField.WriteValue(context, format);
+                    NvidiaEventContext.DataSizeField.WriteValue(context, (ulong)data);
+                    contexts.Add(context);
+                }
             }
             var body = new byte[h + infoSize + contexts.Sum(c => c.Length)];
             NvidiaEventSection.ContextCountField.WriteValue(body, (ulong)contexts.Count);
@@ -337,10 +343,16 @@ public static class CperJsonSchema
         w.WriteBoolean("additionalProperties", false);
     }
 
+    private static readonly System.Text.RegularExpressions.Regex s_boundedText = new(@"^\{""type"":\[""string"",""null""\],""maxLength"":[0-9]+\}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static void WriteMember(Utf8JsonWriter w, SectionShapeRecorder.MemberShape member)
     {
         var alternatives = new List<Action>();
-        foreach (var leaf in member.Leaves) alternatives.Add(() => w.WriteRawValue(leaf));
+        var leaves = member.Leaves.ToList();
+        // A text field seen at two sizes is sized by the bytes (the NVIDIA legacy XID message runs to the data size): no bound.
+        if (leaves.Count(l => s_boundedText.IsMatch(l)) > 1)
+            leaves = [.. leaves.Where(l => !s_boundedText.IsMatch(l)).Append("""{"type":["string","null"]}""").Distinct().Order(StringComparer.Ordinal)];
+        foreach (var leaf in leaves) alternatives.Add(() => w.WriteRawValue(leaf));
         if (member.Object is { } obj) alternatives.Add(() => { w.WriteStartObject(); WriteShape(w, obj); w.WriteEndObject(); });
         if (member.Items is { } items)
         {
