@@ -13,7 +13,9 @@ namespace ApeiKit.Cper.Json;
 /// contexts of UEFI N.2.4.2.2 and N.2.4.4.2) is rebuilt for every selector value at the size of each layout the selector
 /// can pick (<see cref="FieldDerivation.LayoutFor"/>), so a 32-bit IA32 register state (N.2.4.2.3) is walked as well as
 /// the x64 one; a length of the whole body (<see cref="DerivationKind.StructureLength"/>) follows the new length;</item>
-/// <item>the cut forms: each variant cut short at the bounds of every object and array the walk reports (one byte before,
+/// <item>every count (a field or bit field derived as <see cref="DerivationKind.CountOf"/>: error-information and context
+/// counts) at one and at two, so the counted structures are walked, and their discriminators and chosen parts in turn;</item>
+/// <item>the cut forms: each structural variant (counts, chosen parts) cut short at the bounds of every object and array the walk reports (one byte before,
 /// at, one after), where a count or length no longer fits and the describers write <c>undecoded</c>.</item>
 /// </list>
 /// Besides the layouts' sizes, a rebuilt part is also tried at 0, 8 and 12 bytes: a selector value without a declared
