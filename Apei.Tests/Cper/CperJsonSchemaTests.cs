@@ -9,21 +9,24 @@ using Json.Schema;
 namespace ApeiKit.Tests.Cper;
 
 /// <summary>
-/// The committed schema (<c>docs/schema/cper-record.schema.json</c>) is what <see cref="CperJsonSchema"/> generates
-/// (<c>APEIKIT_APPROVE=1</c> rewrites it) from every CPER fixture as samples, and the decode output of every CPER fixture
-/// (anywhere under <c>fixtures/</c>: <c>.cperhex</c> files and binaries starting with "CPER") and of a generated dump
-/// validates against it. Section bodies of built-in types are pinned: an extra member or a wrongly typed one fails.
+/// The committed schema (<c>docs/schema/cper-record.schema.json</c>) is what <see cref="CperJsonSchema.Generate()"/> writes
+/// (<c>APEIKIT_APPROVE=1</c> rewrites it): section bodies learnt from the describers and the layouts alone, no fixture
+/// among the samples. The decode output of every CPER fixture (anywhere under <c>fixtures/</c>: <c>.cperhex</c> files and
+/// binaries starting with "CPER"), of libcper's read-back records (<c>fixtures/libcper-readback</c>) and of a generated
+/// dump validates against it: data the learner did not see. Section bodies of built-in types are pinned: an extra member
+/// or a wrongly typed one fails.
 /// </summary>
 public class CperJsonSchemaTests
 {
     private static string SchemaPath => Path.Combine(Path.GetDirectoryName(Fixtures.Root)!, "docs", "schema", "cper-record.schema.json");
 
-    private static readonly Lazy<JsonSchema> s_schema = new(() => JsonSchema.FromText(File.ReadAllText(SchemaPath)));
+    // The schema as generated (CommittedSchemaIsTheGeneratedOne holds the committed copy to it): learnt without samples.
+    private static readonly Lazy<JsonSchema> s_schema = new(() => JsonSchema.FromText(CperJsonSchema.Generate()));
 
     [Fact]
     public void CommittedSchemaIsTheGeneratedOne()
     {
-        string generated = CperJsonSchema.Generate(AllCperFixtures().Select(f => (ReadOnlyMemory<byte>)Fixtures.Binary(f)));
+        string generated = CperJsonSchema.Generate();
         if (Environment.GetEnvironmentVariable("APEIKIT_APPROVE") == "1") File.WriteAllText(SchemaPath, generated);
         Assert.Equal(generated, File.ReadAllText(SchemaPath).Replace("\r\n", "\n", StringComparison.Ordinal));
     }
@@ -45,6 +48,8 @@ public class CperJsonSchemaTests
 
     private static string[] Problems(EvaluationResults result)
         => [.. (result.Details ?? []).Where(d => !d.IsValid && d.Errors is not null)
+            // The section-type conditions that do not apply, and the array form of the root, fail by design: not problems.
+            .Where(d => !d.EvaluationPath.ToString().Contains("/if/", StringComparison.Ordinal) && !d.EvaluationPath.ToString().StartsWith("/oneOf/1", StringComparison.Ordinal))
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} ({d.EvaluationPath}): {e.Key}: {e.Value}")).Take(10)];
 
     private static EvaluationResults Evaluate(JsonNode? node)
@@ -179,6 +184,49 @@ public class CperJsonSchemaTests
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path(fixture));
         var result = Evaluate(JsonNode.Parse(decoded.Out));
         Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
+    /// <summary>libcper's read-back records (each file's first record, its RecordLength bytes), decoded in process.</summary>
+    public static TheoryData<string> ReadBackRecords() => [.. Fixtures.Files("libcper-readback", "*.hex")];
+
+    [Theory]
+    [MemberData(nameof(ReadBackRecords))]
+    public void LibCperReadBackRecordsValidate(string fixture)
+    {
+        var file = Fixtures.HexText(fixture);
+        Assert.True(file.AsSpan().StartsWith("CPER"u8), fixture);
+        int length = (int)Math.Min(file.Length, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(20)));
+        var view = CperRecordView.ReadPrefix(file.AsSpan(0, length), out _);
+        var result = Evaluate(JsonNode.Parse(view.ToJson()));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
+    [Fact]
+    public void A32BitIa32RegisterStateValidates()
+    {
+        // libcper's read-back of an IA32/X64 body whose first context is a 32-bit register state (UEFI N.2.4.2.3, Table
+        // N-27): GDTR and IDTR are 8-byte numbers there, 16-byte hex in the x64 state.
+        var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper-ir-to-cper/ia32x64-null-ctx.bin"));
+        var node = JsonNode.Parse(decoded.Out)!;
+        var record = node is JsonArray a ? a[0]! : node;
+        var registers = FirstBody(record)["contextInfo"]![0]!["registers"]!;
+        Assert.Equal(JsonValueKind.Number, registers["gdtr"]!.GetValueKind());
+        Assert.Equal(JsonValueKind.Number, registers["idtr"]!.GetValueKind());
+        var result = Evaluate(record);
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
+    [Fact]
+    public void ACutBodysUndecodedBytesValidate()
+    {
+        var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper-ir-to-cper/ia32x64-type2-short.bin"));
+        var node = JsonNode.Parse(decoded.Out)!;
+        var record = node is JsonArray a ? a[0]! : node;
+        Assert.NotNull(FirstBody(record)["undecoded"]);
+        var result = Evaluate(record);
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+        FirstBody(record)["undecoded"] = 1;
+        Assert.False(Evaluate(record).IsValid);
     }
 
     [Fact]

@@ -22,9 +22,20 @@ public class CperSectionBodyTests
         foreach (var (_, _, record) in CperTestRecords.DecodeEach(Fixtures.Binary(fixture)))
         {
             foreach (var s in record.Sections.Where(s => s_structured.Contains(s.Body.SectionType)))
-                Assert.IsNotType<RawSectionBody>(s.Body);
+            {
+                if (s_cutBodies.Contains(fixture)) Assert.IsType<RawSectionBody>(s.Body);
+                else Assert.IsNotType<RawSectionBody>(s.Body);
+            }
         }
     }
+
+    // Bodies cut where a count or length no longer fits (libcper's reader wrote them: fixtures/README.md): the model holds
+    // whole structures only, so they stay raw bytes (decode and the JSON show the cut part as "undecoded").
+    private static readonly HashSet<string> s_cutBodies =
+    [
+        "cper/libcper-ir-to-cper/ia32x64-null-ctx.bin",
+        "cper/libcper-ir-to-cper/ia32x64-type2-short.bin",
+    ];
 
     [Fact]
     public void Whea_processor_generic_capture_fields_match_the_bytes()

@@ -22,6 +22,9 @@ public class JsonRoundTripTests
         // RecordLength says 568 bytes, the file holds 440: the cut record's JSON carries its offset, length and data,
         // which encode writes back (before, only the decoded part, and encode wrote 568 bytes with zeros).
         ["cper/libcper/nvidia_event_all_types.cperhex"] = "a record cut short by the end of the file",
+        // Cut bodies: the bytes past the count or length that does not fit are "undecoded" in the JSON, put back by encode.
+        ["cper/libcper-ir-to-cper/ia32x64-null-ctx.bin"] = "an IA32/X64 context that does not fit its section",
+        ["cper/libcper-ir-to-cper/ia32x64-type2-short.bin"] = "an IA32/X64 context that does not fit its section",
     };
 
     [Theory]

@@ -1,4 +1,6 @@
 using ApeiKit.Cper.Generation;
+using ApeiKit.Cper.Vendors;
+using ApeiKit.Cper.Windows;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -12,11 +14,13 @@ namespace ApeiKit.Cper.Json;
 /// (value ranges, enumeration names). The body of each built-in section type is pinned (<c>additionalProperties: false</c>
 /// at every level) by a schema learnt from its describer: a recording visitor walks the section describers over the
 /// records <see cref="CperDumpGenerator"/> makes, over all-zero and all-0xFF bodies of several lengths (asking for
-/// zero parts, so optional blocks are reported) and over the sample records given, and keeps every member name with the
-/// schema of what it was seen holding (layout fields from their <see cref="FieldDef"/>: every field a layout walk reports,
-/// whatever its validation bit). The body schema is selected by the descriptor's <c>sectionType</c> (<c>if</c>/<c>then</c>);
-/// other section types keep an open body (any object of field-shaped values). The committed copy is
-/// <c>docs/schema/cper-record.schema.json</c>, generated with the repository's CPER fixtures as samples.
+/// zero parts, so optional blocks are reported), over every variant of those the layout metadata calls for
+/// (<see cref="SectionVariants"/>: discriminator values, chosen parts, counts, cut forms) and over the sample records
+/// given, and keeps every member name with the schema of what it was seen holding (layout fields from their
+/// <see cref="FieldDef"/>: every field a layout walk reports, whatever its validation bit). The body schema is selected
+/// by the descriptor's <c>sectionType</c> (<c>if</c>/<c>then</c>); other section types keep an open body (any object of
+/// field-shaped values). The committed copy is <c>docs/schema/cper-record.schema.json</c>, <see cref="Generate()"/>:
+/// learnt without samples, so the fixtures are data it did not see.
 /// </summary>
 public static class CperJsonSchema
 {
@@ -147,45 +151,164 @@ public static class CperJsonSchema
 
     private static readonly int[] s_syntheticLengths = [8, 16, 24, 32, 40, 48, 64, 72, 80, 96, 128, 160, 192, 256, 512, 1024, 4096];
 
-    /// <summary>Walks the built-in section describers with <see cref="SectionShapeRecorder"/>; the shapes ordered by section type.</summary>
+    // Generated bodies of one section type that seed variants (SectionVariants): the first of each length, up to this many.
+    private const int GeneratedSeeds = 6;
+
+    /// <summary>
+    /// Walks the built-in section describers with <see cref="SectionShapeRecorder"/>: over generated records, over all-zero and
+    /// all-0xFF bodies, over every variant of those (<see cref="SectionVariants"/>: each discriminator value, each chosen part at
+    /// each layout's size, the cut forms) and over <paramref name="samples"/>; the shapes ordered by section type.
+    /// </summary>
     private static List<(Guid Type, SectionShapeRecorder.ObjectShape Shape)> LearnBodies(IEnumerable<ReadOnlyMemory<byte>> samples)
     {
         var bodies = new Dictionary<Guid, SectionShapeRecorder.ObjectShape>();
         var recorder = new SectionShapeRecorder(bodies);
+        var seeds = new Dictionary<Guid, List<byte[]>>();
         {
             using var generated = new MemoryStream();
             CperDumpGenerator.Generate(generated, 1 << 16, seed: 12);
             CperDumpGenerator.Generate(generated, 1 << 14, seed: 13, CperDumpGenerator.Mix.Memory);
-            foreach (var sample in samples.Prepend(generated.ToArray())) Records(sample.Span, recorder);
-            foreach (var codec in CperSections.BuiltIn())
+            Records(generated.ToArray(), recorder, seeds);
+            foreach (var sample in samples) Records(sample.Span, recorder, null);
+        }
+        foreach (var codec in CperSections.BuiltIn())
+        {
+            var options = SectionShapeRecorder.BuiltInOptions;
+            Action<byte[], StructureVisitor> describe = codec.DescribeWithOptions is { } withOptions
+                ? (b, v) => withOptions(b, 0, v, options)
+                : (b, v) => codec.Describe(b, 0, v);
+            var bases = new List<byte[]>();
+            foreach (byte fill in new byte[] { 0, 0xFF })
             {
-                foreach (byte fill in new byte[] { 0, 0xFF })
+                foreach (int length in s_syntheticLengths)
                 {
-                    foreach (int length in s_syntheticLengths)
-                    {
-                        var body = new byte[length];
-                        body.AsSpan().Fill(fill);
-                        recorder.BeginBody(codec.SectionType);
-                        try
-                        {
-                            codec.Describe(body, 0, recorder);
-                        }
-                        catch (ApeiContentException)
-                        {
-                            // What was reported before the error counts; the renderer shows the error as error, error2, ...
-                        }
-                    }
+                    var body = new byte[length];
+                    body.AsSpan().Fill(fill);
+                    bases.Add(body);
                 }
+            }
+            if (seeds.TryGetValue(codec.SectionType, out var generatedBodies)) bases.AddRange(generatedBodies);
+            bases.AddRange(ModelSeeds(codec.SectionType));
+            foreach (var body in bases)
+            {
+                Walk(recorder, codec.SectionType, describe, body);
+                foreach (var variant in SectionVariants.Of(describe, body)) Walk(recorder, codec.SectionType, describe, variant);
             }
         }
         return [.. bodies.OrderBy(b => b.Key.ToString("D"), StringComparer.Ordinal).Select(b => (b.Key, b.Value))];
     }
 
-    private static void Records(ReadOnlySpan<byte> bytes, SectionShapeRecorder recorder)
+    /// <summary>
+    /// Bodies the section models build, for the two describers steered by values the layout metadata does not declare as
+    /// selectors or derivations (so <see cref="SectionVariants"/> cannot reach them from a zero body): the ARM RAS node's
+    /// syndrome and auxiliary-data offsets (Arm DEN0085; a node with syndromes, auxiliary contexts with registers and key/value
+    /// pairs), and the WHEA XPF MCA version, which picks the layout and size (<see cref="XpfMcaSection.DocumentedSize"/>:
+    /// every version at every documented size, so each later part is seen present and cut short).
+    /// </summary>
+    private static IEnumerable<byte[]> ModelSeeds(Guid type)
+    {
+        if (type == ArmRasSection.SectionGuid)
+        {
+            var aux = new ArmRasAuxiliaryData();
+            var node = new ArmRasSection { Revision = 1, AuxiliaryData = aux };
+            for (int i = 0; i < 2; i++)
+            {
+                node.Syndromes.Add(new ArmRasSyndrome { ErrorRecordIndex = (uint)i });
+                var context = new ArmRasContext();
+                for (int r = 0; r <= i; r++) context.Registers.Add(((ulong)r, (ulong)r));
+                aux.Contexts.Add(context);
+                aux.Pairs.Add((new Guid(i + 1, 0, 0, new byte[8]), (ulong)i));
+            }
+            yield return node.Encode();
+        }
+        else if (type == CperGuids.WindowsXpfMca)
+        {
+            int[] sizes = [XpfMcaSection.SizeV1, XpfMcaSection.SizeV2, XpfMcaSection.SizeV3, XpfMcaSection.SizeV4];
+            for (uint version = 0; version <= 5; version++)
+            {
+                foreach (int size in sizes)
+                {
+                    var model = new XpfMcaSection { VersionNumber = version, ExtendedRegisterCount = XpfMcaSection.MaxExtendedRegisters, ExBankCount = XpfMcaSection.MaxExBanks };
+                    yield return model.ToArray()[..size];
+                }
+            }
+        }
+        else if (type == NvidiaEventSection.SectionGuid)
+        {
+            foreach (var body in NvidiaEventSeeds()) yield return body;
+        }
+    }
+
+    // The NVIDIA event context data formats the describer reads by its own switch (libcper cper-section-nvidia-events.h):
+    // the array formats 1-4, the GPU's 0x8000-0x8002, and one past them (opaque).
+    private static readonly ushort[] s_nvidiaFormats = [0, 1, 2, 3, 4, 0x8000, 0x8001, 0x8002, 0x8003];
+
+    /// <summary>
+    /// NVIDIA event bodies for each source device type (CPU 0, GPU 1), with the information layout of that device
+    /// (information version major 0 for the CPU, 1 for the GPU) and one context of every data format: its data sized by the
+    /// format's layout (<see cref="NvidiaEventContext.FixedDataLayout"/>, two elements and one byte for
+    /// <see cref="NvidiaEventContext.ArrayElementLayout"/>, the legacy XID's message), then 4 bytes of padding. The selectors
+    /// are the describer's switches, not declared in the layouts, so <see cref="SectionVariants"/> cannot reach them.
+    /// </summary>
+    private static IEnumerable<byte[]> NvidiaEventSeeds()
+    {
+        const int h = NvidiaEventSection.HeaderSize, ih = NvidiaEventSection.InfoHeaderSize, ch = NvidiaEventSection.ContextHeaderSize;
+        for (byte device = 0; device <= 1; device++)
+        {
+            ushort infoVersion = (ushort)(device << 8);
+            int infoSize = ih + (NvidiaEventSection.InfoLayoutFor(device, infoVersion)?.Size ?? 0);
+            var contexts = new List<byte[]>();
+            foreach (ushort format in s_nvidiaFormats)
+            {
+                // The legacy XID's message runs to the data size: two sizes, so the learner sees it unbounded.
+                int[] sizes = NvidiaEventContext.FixedDataLayout(device, format) is { } fixedLayout ? [fixedLayout.Size]
+                    : NvidiaEventContext.ArrayElementLayout(device, format) is { } element ? [2 * element.Size + 1]
+                    : device == 1 && format == 0x8001 ? [NvidiaGpuLegacyXid.MessageField.Offset + 8, NvidiaGpuLegacyXid.MessageField.Offset + 9]
+                    : [8];
+                foreach (int data in sizes)
+                {
+                    var context = new byte[ch + data + 4];
+                    NvidiaEventContext.ContextSizeField.WriteValue(context, (ulong)context.Length);
+                    NvidiaEventContext.DataFormatTypeField.WriteValue(context, format);
+                    NvidiaEventContext.DataSizeField.WriteValue(context, (ulong)data);
+                    contexts.Add(context);
+                }
+            }
+            var body = new byte[h + infoSize + contexts.Sum(c => c.Length)];
+            NvidiaEventSection.ContextCountField.WriteValue(body, (ulong)contexts.Count);
+            NvidiaEventSection.SourceDeviceTypeField.WriteValue(body, device);
+            NvidiaEventInfoHeader.InfoVersionField.WriteValue(body.AsSpan(h), infoVersion);
+            NvidiaEventInfoHeader.InfoSizeField.WriteValue(body.AsSpan(h), (ulong)infoSize);
+            int at = h + infoSize;
+            foreach (var c in contexts)
+            {
+                c.CopyTo(body, at);
+                at += c.Length;
+            }
+            yield return body;
+        }
+    }
+
+    private static void Walk(SectionShapeRecorder recorder, Guid type, Action<byte[], StructureVisitor> describe, byte[] body)
+    {
+        recorder.BeginBody(type);
+        try
+        {
+            describe(body, recorder);
+        }
+        catch (ApeiContentException)
+        {
+            // What was reported before the error counts; the renderer shows the error as error, error2, ...
+        }
+    }
+
+    /// <summary>Walks the records of <paramref name="bytes"/>; <paramref name="seeds"/> (when given) receives the first body of each length per section type.</summary>
+    private static void Records(ReadOnlySpan<byte> bytes, SectionShapeRecorder recorder, Dictionary<Guid, List<byte[]>>? seeds)
     {
         while (bytes.Length >= CperRecordHeader.Size && bytes.StartsWith("CPER"u8))
         {
             int consumed;
+            recorder.BodiesSeen.Clear();
             try
             {
                 CperRecordDescriber.Describe(bytes, 0, recorder, "", out consumed, SectionShapeRecorder.BuiltInOptions);
@@ -193,6 +316,15 @@ public static class CperJsonSchema
             catch (ApeiContentException)
             {
                 return;
+            }
+            if (seeds is not null)
+            {
+                foreach (var (type, offset, length) in recorder.BodiesSeen)
+                {
+                    if (offset < 0 || length <= 0 || offset + length > bytes.Length) continue;
+                    if (!seeds.TryGetValue(type, out var list)) seeds[type] = list = [];
+                    if (list.Count < GeneratedSeeds && !list.Any(b => b.Length == length)) list.Add(bytes.Slice((int)offset, (int)length).ToArray());
+                }
             }
             if (consumed <= 0) return;
             bytes = bytes[consumed..];
@@ -213,10 +345,16 @@ public static class CperJsonSchema
         w.WriteBoolean("additionalProperties", false);
     }
 
+    private static readonly System.Text.RegularExpressions.Regex s_boundedText = new(@"^\{""type"":\[""string"",""null""\],""maxLength"":[0-9]+\}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static void WriteMember(Utf8JsonWriter w, SectionShapeRecorder.MemberShape member)
     {
         var alternatives = new List<Action>();
-        foreach (var leaf in member.Leaves) alternatives.Add(() => w.WriteRawValue(leaf));
+        var leaves = member.Leaves.ToList();
+        // A text field seen at two sizes is sized by the bytes (the NVIDIA legacy XID message runs to the data size): no bound.
+        if (leaves.Count(l => s_boundedText.IsMatch(l)) > 1)
+            leaves = [.. leaves.Where(l => !s_boundedText.IsMatch(l)).Append("""{"type":["string","null"]}""").Distinct().Order(StringComparer.Ordinal)];
+        foreach (var leaf in leaves) alternatives.Add(() => w.WriteRawValue(leaf));
         if (member.Object is { } obj) alternatives.Add(() => { w.WriteStartObject(); WriteShape(w, obj); w.WriteEndObject(); });
         if (member.Items is { } items)
         {

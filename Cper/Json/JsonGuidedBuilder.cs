@@ -41,6 +41,8 @@ public sealed record CperJsonWarning(string Path, string Message)
 public static class JsonGuidedBuilder
 {
     private const int ScratchBase = 64 * 1024;
+    private const string UndecodedMember = "undecoded";
+    private const string TrailingMember = "trailingBytes";
 
     /// <summary>Builds the bytes the JSON object at <paramref name="path"/> describes.</summary>
     /// <param name="json">The object (its members are what <paramref name="describe"/> reports).</param>
@@ -186,6 +188,33 @@ public static class JsonGuidedBuilder
             var f = new Frame(root, path, false, null);
             _frames.Add(f);
             _stack.Push(f);
+            if (fixedLength) SeedUndecoded(root, 0, read.Length);
+        }
+
+        /// <summary>
+        /// Places the bytes of an <c>undecoded</c> member (what a describer writes when a count or length does not fit: IA32/X64,
+        /// ARM, NVIDIA event, CXL protocol, ARM RAS, PCI component bodies) in the bytes the walk reads, before the walk: they run
+        /// to the end of the structure, or to a <c>trailingBytes</c> member that ends it. The walk then finds the count or
+        /// length that does not fit in them (they are the header that did not fit) and reports them again; its
+        /// <see cref="Data"/> writes them out. A walk that does not report them leaves the member unknown.
+        /// </summary>
+        private void SeedUndecoded(JsonElement? obj, long start, long end)
+        {
+            if (Member(obj, UndecodedMember) is not { ValueKind: JsonValueKind.String } u) return;
+            byte[] undecoded, trailing = [];
+            try
+            {
+                undecoded = JsonFieldReader.Hex(u, UndecodedMember);
+                if (Member(obj, TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = JsonFieldReader.Hex(t, TrailingMember);
+            }
+            catch (CperJsonException)
+            {
+                return; // the walk's Data reports the member's problem with its path
+            }
+            long tailAt = end - trailing.Length, at = tailAt - undecoded.Length;
+            if (at < start || end > _read.Length) return;
+            Write((int)at, undecoded, output: false);
+            Write((int)tailAt, trailing, output: false);
         }
 
         public ApeiContentException? Failure { get; private set; }
@@ -240,6 +269,7 @@ public static class JsonGuidedBuilder
             var f = new Frame(e, path, false, top, json is null && !top.IsArray ? top.Members : null);
             _frames.Add(f);
             _stack.Push(f);
+            if (e is not null && length > 0 && offset >= 0) SeedUndecoded(e, offset, offset + length);
         }
 
         public override void EndObject() => _stack.Pop();
@@ -472,6 +502,9 @@ public static class JsonGuidedBuilder
             else if (top.IsArray) e = top.Element is { ValueKind: JsonValueKind.Array } a2 && top.NextIndex < a2.GetArrayLength() ? a2[top.NextIndex] : null;
             else e = top.Element;
             if (e is not { ValueKind: JsonValueKind.Object } obj) return;
+            // An error the renderer placed where a structure did not fit (an array element {"message", "structure", ...}) is
+            // no structure: its bytes are the undecoded member's (SeedUndecoded), not zeros.
+            if (Member(obj, "message") is { ValueKind: JsonValueKind.String } && Member(obj, "structure") is { ValueKind: JsonValueKind.String }) return;
             foreach (var f in layout.Fields)
             {
                 int at = (int)offset + f.Offset;

@@ -60,6 +60,12 @@ internal sealed class SectionShapeRecorder : StructureVisitor
     /// <summary>Options describing with the built-in codecs only.</summary>
     internal static readonly CperDecodeOptions BuiltInOptions = new() { Sections = s_builtIn };
 
+    /// <summary>The built-in section bodies a record walk entered: type, offset in the walked bytes, length.</summary>
+    public List<(Guid Type, long Offset, long Length)> BodiesSeen { get; } = [];
+
+    // A layout field's schema, written once per field.
+    private readonly Dictionary<FieldDef, string> _fieldSchemas = new(ReferenceEqualityComparer.Instance);
+
     public override bool ReportsZeroParts => true;
 
     public override bool WantsLabels => false;
@@ -84,8 +90,9 @@ internal sealed class SectionShapeRecorder : StructureVisitor
         {
             // A record walk: depth 1 record, 2 section element, 3 descriptor or body.
             // A record walk (CperRecordDescriber): only section bodies of built-in codecs are recorded.
-            _stack.Push(json == "body" && s_builtIn.Find(_sectionType) is { } codec && CperSectionRegistry.IsBuiltIn(codec)
-                ? new Frame(BodyShape(_sectionType), null) : null);
+            bool builtIn = json == "body" && s_builtIn.Find(_sectionType) is { } codec && CperSectionRegistry.IsBuiltIn(codec);
+            if (builtIn) BodiesSeen.Add((_sectionType, offset, length));
+            _stack.Push(builtIn ? new Frame(BodyShape(_sectionType), null) : null);
             return;
         }
         if (top.Array is { } array)
@@ -145,7 +152,8 @@ internal sealed class SectionShapeRecorder : StructureVisitor
             if (field.Json == "sectionType" && field.Kind == FieldKind.Guid && raw.Length == 16) _sectionType = new Guid(raw);
             return;
         }
-        Leaf(field.Json, Write(w => CperJsonSchema.FieldSchema(w, field)));
+        if (!_fieldSchemas.TryGetValue(field, out var schema)) _fieldSchemas[field] = schema = Write(w => CperJsonSchema.FieldSchema(w, field));
+        Leaf(field.Json, schema);
         switch (field.Kind)
         {
             case FieldKind.Timestamp:
