@@ -84,6 +84,23 @@ public class LibCperReadBackRefusalTests
     }
 
     [Fact]
+    public void An_ARM_RAS_address_space_identifier_of_the_wrong_kind_is_refused_whatever_the_scope()
+    {
+        // Context 1 of the fixture has system scope: its identifier is not stored (libcper's reader reads it for local
+        // scope only), but an object there is still a mistake to name, not something to drop unseen.
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        var context = doc["sections"]![0]!["ArmRas"]!["auxData"]!["contexts"]![1]!.AsObject();
+        Assert.Equal("SystemPhysicalAddressSpace", (string?)context["flags"]!["addressSpaceIdentifierScope"]);
+        var before = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        context["addressSpaceIdentifier"] = 7;
+        Assert.Equal(before, LibCperJsonReader.ToBinary(doc.ToJsonString())); // a number is read and not stored
+        context["addressSpaceIdentifier"] = JsonNode.Parse("""{"a":[1]}""");
+        var e = Refused(doc);
+        Assert.Equal("$.sections[0].ArmRas.auxData.contexts[1].addressSpaceIdentifier", e.Path);
+        Assert.Contains("expected an unsigned integer, found", e.Message);
+    }
+
+    [Fact]
     public void A_null_member_reads_as_absent()
     {
         // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no

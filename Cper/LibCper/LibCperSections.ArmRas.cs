@@ -127,7 +127,14 @@ internal sealed class LcArmRas : LibCperSection
             return 0;
         }),
         Lm.Quirk("addressSpaceIdentifier", null, (w, c, _) => { if (Scope(c) == 1) w.WriteNumber(s_asidName, ArmRasContext.AddressSpaceIdentifierField.ReadValue(c)); },
-            (n, c) => { if (Scope(c) == 1) ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(n, 16)); return 0; }),
+            // Its kind is checked whatever the scope (a wrong kind is refused, never dropped unseen); the value is stored
+            // only for local scope, as libcper's reader stores it.
+            (n, c) =>
+            {
+                U(n);
+                if (Scope(c) == 1) ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(n, 16));
+                return 0;
+            }),
     ];
 
     private static int Scope(ReadOnlySpan<byte> context) => (int)ArmRasContext.FlagsField.ReadValue(context) & 1;
