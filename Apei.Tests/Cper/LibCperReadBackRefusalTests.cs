@@ -101,6 +101,23 @@ public class LibCperReadBackRefusalTests
     }
 
     [Fact]
+    public void ARM_RAS_auxiliary_data_without_a_version_is_version_1_and_a_version_given_is_kept()
+    {
+        // libcper's reader (ir-to-cper over this fixture with "auxData": {}) writes the 16-byte header
+        // 01000000 10000000 10000000 00000000: version 1, no contexts, size 16, pairs at 16, none. A version the JSON gives
+        // is written as given (libcper's reader writes 1 whatever it says).
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        var ras = doc["sections"]![0]!["ArmRas"]!.AsObject();
+        ras["auxData"] = new JsonObject();
+        var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        int aux = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
+        Assert.Equal("01000000100000001000000000000000", Convert.ToHexString(body.Slice(aux, 16)));
+        ras["auxData"] = new JsonObject { ["version"] = 5 };
+        body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal(5, body[BinaryPrimitives.ReadUInt16LittleEndian(body[14..])]);
+    }
+
+    [Fact]
     public void A_null_member_reads_as_absent()
     {
         // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no

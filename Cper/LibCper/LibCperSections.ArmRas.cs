@@ -298,6 +298,9 @@ internal sealed class LcArmRas : LibCperSection
         Arrays = [new("errorSyndromes", "errorSyndromes", new(ArmRasSection.SyndromeLayout, s_syndrome))],
         Part = LcPart.Structure("auxData", "auxiliaryData", new(ArmRasSection.AuxiliaryHeaderLayout, s_auxHeader)
         {
+            // A version given is written as given (libcper's reader writes 1 whatever the JSON says); none is 1, the one
+            // version libcper's writer shows (0 would make auxiliary data libcper does not read).
+            AfterRead = static (o, head) => { if (o[ArmRasAuxiliaryData.VersionField.Json] is null) ArmRasAuxiliaryData.VersionField.WriteValue(head, 1); },
             Arrays =
             [
                 new("contexts", "contexts", new(ArmRasSection.ContextHeaderLayout, s_context) { Arrays = [new("registers", "registers", new(ArmRasSection.RegisterLayout, s_register))] }),
