@@ -325,8 +325,10 @@ public class JsonEncoderDerivationTests
         var record = Fixtures.HexText("libcper-walk/arm-ras-mpam.hex");
         var (json, body) = ArmRasMpam(record);
         var aux = body["auxiliaryData"]!.AsObject();
-        Assert.True(body.Remove("errorSyndromeCount") & aux.Remove("contextCount") & aux.Remove("keyValuePairCount") & aux.Remove("size"));
+        Assert.True(body.Remove("errorSyndromeCount") & aux.Remove("contextCount") & aux.Remove("keyValuePairCount"));
         foreach (var c in aux["contexts"]!.AsArray()) Assert.True(c!.AsObject().Remove("registerCount"));
+        Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(Encoded(json)));
+        Assert.True(aux.Remove("size"));
         Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(Encoded(json)));
     }
 
