@@ -306,4 +306,47 @@ public class JsonEncoderDerivationTests
         };
         Assert.Equal(2, Walks(type, json, length));
     }
+
+    /// <summary>libcper's ARM RAS walk record (an MPAM key/value pair, three contexts) decoded to ApeiKit JSON, its body to edit.</summary>
+    private static (System.Text.Json.Nodes.JsonNode Record, System.Text.Json.Nodes.JsonObject Body) ArmRasMpam(byte[] record)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(DecodedJson(record).GetRawText())!;
+        return (json, json["sections"]![0]!["body"]!.AsObject());
+    }
+
+    private static byte[] Encoded(System.Text.Json.Nodes.JsonNode record)
+        => Assert.Single(CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(record.ToJsonString()))).Encode();
+
+    [Fact]
+    public void Arm_ras_counts_and_auxiliary_data_size_come_from_what_is_given()
+    {
+        // Arm DEN0085 (ARM RAS CPER section): the syndrome, context, key/value pair and register counts are the array
+        // lengths; the auxiliary data size is the bytes from its offset to the section's end (nothing follows it here).
+        var record = Fixtures.HexText("libcper-walk/arm-ras-mpam.hex");
+        var (json, body) = ArmRasMpam(record);
+        var aux = body["auxiliaryData"]!.AsObject();
+        Assert.True(body.Remove("errorSyndromeCount") & aux.Remove("contextCount") & aux.Remove("keyValuePairCount"));
+        foreach (var c in aux["contexts"]!.AsArray()) Assert.True(c!.AsObject().Remove("registerCount"));
+        Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(Encoded(json)));
+        Assert.True(aux.Remove("size"));
+        Assert.Equal(Convert.ToHexString(record), Convert.ToHexString(Encoded(json)));
+    }
+
+    [Fact]
+    public void Arm_ras_key_value_pairs_past_the_auxiliary_data_size_are_said_not_to_fit()
+    {
+        // A third pair with its count left out: 3 pairs of 24 bytes from offset 176 pass the size 224 the JSON gives. The
+        // message is the walk's (field, expected, found), at the pairs' path, not "unknown member".
+        var (json, body) = ArmRasMpam(Fixtures.HexText("libcper-walk/arm-ras-mpam.hex"));
+        var aux = body["auxiliaryData"]!.AsObject();
+        Assert.Equal((224, 176), ((int)aux["size"]!, (int)aux["keyValuePairOffset"]!));
+        aux.Remove("keyValuePairCount");
+        var pairs = aux["keyValuePairs"]!.AsArray();
+        pairs.Add(pairs[0]!.DeepClone());
+        var e = Assert.Throws<CperJsonException>(() => Encoded(json));
+        Assert.Equal("$.sections[0].body.auxiliaryData.keyValuePairs", e.Path);
+        Assert.Contains("does not fit", e.Message, StringComparison.Ordinal);
+        Assert.Contains("KeyValuePairArrayOffset", e.Message, StringComparison.Ordinal);
+        Assert.Contains("expected 16 to 224 with 3 pairs of 24 bytes fitting before 224, found 176", e.Message, StringComparison.Ordinal);
+    }
 }

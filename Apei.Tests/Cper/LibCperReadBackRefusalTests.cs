@@ -84,6 +84,40 @@ public class LibCperReadBackRefusalTests
     }
 
     [Fact]
+    public void An_ARM_RAS_address_space_identifier_of_the_wrong_kind_is_refused_whatever_the_scope()
+    {
+        // Context 1 of the fixture has system scope: its identifier is not stored (libcper's reader reads it for local
+        // scope only), but an object there is still a mistake to name, not something to drop unseen.
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        var context = doc["sections"]![0]!["ArmRas"]!["auxData"]!["contexts"]![1]!.AsObject();
+        Assert.Equal("SystemPhysicalAddressSpace", (string?)context["flags"]!["addressSpaceIdentifierScope"]);
+        var before = LibCperJsonReader.ToBinary(doc.ToJsonString());
+        context["addressSpaceIdentifier"] = 7;
+        Assert.Equal(before, LibCperJsonReader.ToBinary(doc.ToJsonString())); // a number is read and not stored
+        context["addressSpaceIdentifier"] = JsonNode.Parse("""{"a":[1]}""");
+        var e = Refused(doc);
+        Assert.Equal("$.sections[0].ArmRas.auxData.contexts[1].addressSpaceIdentifier", e.Path);
+        Assert.Contains("expected an unsigned integer, found", e.Message);
+    }
+
+    [Fact]
+    public void ARM_RAS_auxiliary_data_without_a_version_is_version_1_and_a_version_given_is_kept()
+    {
+        // libcper's reader (ir-to-cper over this fixture with "auxData": {}) writes the 16-byte header
+        // 01000000 10000000 10000000 00000000: version 1, no contexts, size 16, pairs at 16, none. A version the JSON gives
+        // is written as given (libcper's reader writes 1 whatever it says).
+        var doc = Doc("libcper-walk/arm-ras-mpam");
+        var ras = doc["sections"]![0]!["ArmRas"]!.AsObject();
+        ras["auxData"] = new JsonObject();
+        var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        int aux = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
+        Assert.Equal("01000000100000001000000000000000", Convert.ToHexString(body.Slice(aux, 16)));
+        ras["auxData"] = new JsonObject { ["version"] = 5 };
+        body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
+        Assert.Equal(5, body[BinaryPrimitives.ReadUInt16LittleEndian(body[14..])]);
+    }
+
+    [Fact]
     public void A_null_member_reads_as_absent()
     {
         // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no

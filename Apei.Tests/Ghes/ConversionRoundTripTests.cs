@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using ApeiKit.Cper;
 using ApeiKit.Ghes;
 using ApeiKit.Tests.Cli;
@@ -54,6 +55,33 @@ public sealed class ConversionRoundTripTests() : TempDirectoryTests("apeikit-con
         var expected = CperConversion.ToCperRecord(ErrorStatusBlock.Decode(original, out _)).Encode();
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(File.ReadAllBytes(back)));
         if (name == "two-entries-raw") Assert.Contains("1 error status block: raw data and entry revisions other than 0x300 have no place in a CPER record and were dropped", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_section_length_left_out_inside_a_block_is_the_entrys_error_data_length()
+    {
+        // An ARM processor section's Section Length (UEFI 2.10 N.2.4.4) is the length of its entry's body (ACPI 6.5
+        // 18.3.2.7.1 Error Data Length): left out of the JSON, it was written as 0 (and 415, the block's length, before)
+        // and the block still encoded. The block is libcper's ARM record put in a block by encode.
+        string a = PathOf("a.gesb"), json = PathOf("g.json"), back = PathOf("n.gesb");
+        File.WriteAllText(json, CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper/arm.cperhex")).Out);
+        var made = CliRunner.Run("encode", "--framing", "gesb", json, "-o", a);
+        Assert.True(made.ExitCode == 0, made.Error);
+        var original = File.ReadAllBytes(a);
+        var decoded = System.Text.Json.Nodes.JsonNode.Parse(CliRunner.Run("decode", "--input", "gesb", "-f", "json", a).Out)!;
+        var block = decoded is System.Text.Json.Nodes.JsonArray arr ? arr[0]! : decoded;
+        var body = block["entries"]![0]!["body"]!.AsObject();
+        Assert.True(body.Remove("sectionLength"));
+        File.WriteAllText(json, block.ToJsonString());
+
+        var r = CliRunner.Run("encode", json, "--framing", "gesb", "-o", back);
+
+        Assert.True(r.ExitCode == 0, r.Error);
+        var written = File.ReadAllBytes(back);
+        // Block header 20 bytes, entry header 72 (revision 0x300): the body at 92, its Section Length at 100.
+        uint errorDataLength = BinaryPrimitives.ReadUInt32LittleEndian(original.AsSpan(GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.ErrorDataLengthOffset));
+        Assert.Equal(errorDataLength, BinaryPrimitives.ReadUInt32LittleEndian(written.AsSpan(100)));
+        Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(written));
     }
 
     [Fact]

@@ -143,6 +143,8 @@ public static class JsonGuidedBuilder
     {
         public HashSet<string> Names { get; } = [];
         public int Errors { get; set; }
+        /// <summary>The first error the walk rendered in this object: why members after it were not reached.</summary>
+        public ApeiContentException? FirstError { get; set; }
     }
 
     private sealed class Frame(JsonElement? element, string path, bool isArray, Frame? parent, Members? members = null)
@@ -151,6 +153,8 @@ public static class JsonGuidedBuilder
         public string Path { get; } = path;
         public bool IsArray { get; } = isArray;
         public Frame? Parent { get; } = parent;
+        /// <summary>The length the walk opened the object with (-1 for the root, whose length is the buffer's).</summary>
+        public long Length { get; init; } = -1;
         public int NextIndex { get; set; }
         /// <summary>Members the walk reported; shared with the enclosing frame when the walk opens an unnamed object on the same JSON object.</summary>
         public Members Members { get; } = members ?? new();
@@ -266,7 +270,7 @@ public static class JsonGuidedBuilder
             // An unnamed object outside an array is the same JSON object (a describer that opens its own structure,
             // as the error status block describer does): what it reports counts for the enclosing frame too.
             var top = Top;
-            var f = new Frame(e, path, false, top, json is null && !top.IsArray ? top.Members : null);
+            var f = new Frame(e, path, false, top, json is null && !top.IsArray ? top.Members : null) { Length = length };
             _frames.Add(f);
             _stack.Push(f);
             if (e is not null && length > 0 && offset >= 0) SeedUndecoded(e, offset, offset + length);
@@ -450,15 +454,33 @@ public static class JsonGuidedBuilder
                 FieldDef.WriteLittleEndian(value, v);
             }
             if (present) return true;
-            // A nested structure's length (ARM RAS auxiliary data size, context Length) is its own, which this walk does
-            // not know: only the section's fields derive it (the section's length, patched once known).
-            if (field.Derive is { Kind: DerivationKind.StructureLength } && !ReferenceEquals((frame ?? Top).Members, _frames[0].Members)) return false;
+            // A nested structure's length is the length the walk opened its object with: a section inside an error
+            // status block is the entry's body (ACPI 6.5 18.3.2.7.1 Error Data Length); ARM RAS auxiliary data and
+            // address-space contexts, whose objects the walk opens with the size the bytes give, settle over the walks
+            // (a size not yet written reads as not fitting, and the object then runs to the end of what holds it). The
+            // root's length is the buffer's, patched once known.
+            if (field.Derive is { Kind: DerivationKind.StructureLength } && (frame ?? Top) is var own && !ReferenceEquals(own.Members, _frames[0].Members))
+            {
+                if (ObjectLength(own) is { } n) FieldDef.WriteLittleEndian(value, n);
+                return false;
+            }
             if (field.Derive is { } derive && Derive(derive, obj, path) is { } dv)
             {
                 if (derive.Kind == DerivationKind.StructureLength && frame is not null) _lengths.Add((field, at));
                 FieldDef.WriteLittleEndian(value, dv);
             }
             return false;
+        }
+
+        /// <summary>The length the innermost object frame at <paramref name="f"/> was opened with; null when none says.</summary>
+        private static ulong? ObjectLength(Frame f)
+        {
+            for (var p = f; p is not null && !p.IsArray; p = p.Parent)
+            {
+                if (p.Length > 0) return (ulong)p.Length;
+                if (p.Parent is null || !ReferenceEquals(p.Parent.Members, p.Members)) break;
+            }
+            return null;
         }
 
         private ulong? Derive(FieldDerivation d, JsonElement obj, string path)
@@ -582,6 +604,7 @@ public static class JsonGuidedBuilder
             // them); the decode output of a broken record carries them too.
             var top = Top;
             if (top.IsArray) { top.NextIndex++; return; }
+            top.Members.FirstError ??= error;
             int n = ++top.Members.Errors;
             top.Members.Names.Add(n == 1 ? "error" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"error{n}"));
         }
@@ -650,6 +673,11 @@ public static class JsonGuidedBuilder
                 foreach (var p in e.EnumerateObject())
                 {
                     if (seen.Contains(p.Name) || (ReferenceEquals(f.Members, rootMembers) && extra?.Contains(p.Name) == true)) continue;
+                    // A member the walk did not reach because the bytes built stop it (the counts and sizes given or
+                    // derived leave no room): that is what to say, not that the member is unknown. JSON that renders the
+                    // error itself (decode of a malformed structure) expects it.
+                    if (f.Members.FirstError is { } stop && Member(e, "error") is null)
+                        throw new CperJsonException(f.Path + "." + p.Name, "does not fit in the bytes built from this object (" + stop.Message + ")", stop);
                     throw new CperJsonException(f.Path + "." + p.Name, "unknown member" + (seen.Count > 0 ? $" (expected one of: {string.Join(", ", seen.Order(StringComparer.Ordinal))})" : ""));
                 }
             }

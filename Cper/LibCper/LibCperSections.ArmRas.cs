@@ -127,7 +127,14 @@ internal sealed class LcArmRas : LibCperSection
             return 0;
         }),
         Lm.Quirk("addressSpaceIdentifier", null, (w, c, _) => { if (Scope(c) == 1) w.WriteNumber(s_asidName, ArmRasContext.AddressSpaceIdentifierField.ReadValue(c)); },
-            (n, c) => { if (Scope(c) == 1) ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(n, 16)); return 0; }),
+            // Its kind is checked whatever the scope (a wrong kind is refused, never dropped unseen); the value is stored
+            // only for local scope, as libcper's reader stores it.
+            (n, c) =>
+            {
+                U(n);
+                if (Scope(c) == 1) ArmRasContext.AddressSpaceIdentifierField.WriteValue(c, U(n, 16));
+                return 0;
+            }),
     ];
 
     private static int Scope(ReadOnlySpan<byte> context) => (int)ArmRasContext.FlagsField.ReadValue(context) & 1;
@@ -291,6 +298,9 @@ internal sealed class LcArmRas : LibCperSection
         Arrays = [new("errorSyndromes", "errorSyndromes", new(ArmRasSection.SyndromeLayout, s_syndrome))],
         Part = LcPart.Structure("auxData", "auxiliaryData", new(ArmRasSection.AuxiliaryHeaderLayout, s_auxHeader)
         {
+            // A version given is written as given (libcper's reader writes 1 whatever the JSON says); none is 1, the one
+            // version libcper's writer shows (0 would make auxiliary data libcper does not read).
+            AfterRead = static (o, head) => { if (o[ArmRasAuxiliaryData.VersionField.Json] is null) ArmRasAuxiliaryData.VersionField.WriteValue(head, 1); },
             Arrays =
             [
                 new("contexts", "contexts", new(ArmRasSection.ContextHeaderLayout, s_context) { Arrays = [new("registers", "registers", new(ArmRasSection.RegisterLayout, s_register))] }),
