@@ -36,10 +36,11 @@ public class CperJsonItemTests
         var items = Items(decoded.Out, warnings);
 
         Assert.Equal(
-            [CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.ZeroPadding, CperJsonItemKind.Record, CperJsonItemKind.Bytes],
+            [CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.ZeroPadding, CperJsonItemKind.Record, CperJsonItemKind.CutRecord],
             items.Select(i => i.Kind));
         Assert.Equal(["$[0]", "$[1]", "$[2]", "$[3]", "$[4]", "$[5]", "$[6]"], items.Select(i => i.Path));
-        Assert.Empty(warnings);
+        Assert.Equal("$[6].data", Assert.Single(warnings).Path); // the cut record: its bytes are written, not its members
+        Assert.NotNull(items[6].Record); // its decoded members, read and checked
         long at = 0;
         foreach (var i in items)
         {
