@@ -18,7 +18,7 @@ public static class CperJsonReader
     public const int MaxUndescribedBytes = 1 << 20;
 
     // source: where decode read the record (several inputs, wrapped records); offset, length, data, dataOmitted: a record cut
-    // short by the end of its input, with its bytes (read as bytes by ReadItems)
+    // short (by the end of its input or by the next record), with its bytes (written as they are by ReadItems' CutRecord)
     private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source", "offset", "length", "data", "dataOmitted"];
     private static readonly string[] s_rangeMembers = ["offset", "length", "error", "data", "dataOmitted", "source"];
     private static readonly string[] s_paddingMembers = ["offset", "length", "padding", "source"];
@@ -33,7 +33,7 @@ public static class CperJsonReader
     /// <summary>
     /// Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values
     /// (NDJSON). Items that are not records (unrecognised bytes, zero padding: see <see cref="ReadItems(ReadOnlySpan{byte})"/>)
-    /// are skipped, unread; a record cut short by the end of its input is read as the record its JSON describes (its
+    /// are skipped, unread; a record cut short (by the end of its input or by the next record) is read as the record its JSON describes (its
     /// <c>data</c>, the bytes as they were, is what <see cref="ReadItems(ReadOnlySpan{byte})"/> gives).
     /// </summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
@@ -55,8 +55,8 @@ public static class CperJsonReader
     /// <summary>
     /// Reads every item of <paramref name="utf8Json"/> in order, as <c>apeikit decode --format json</c> (or ndjson) writes
     /// a stream: records, ranges of bytes that are not records (<c>{"offset", "length", "error", "data"}</c>; a record cut
-    /// short by the end of its input is a record object with <c>"offset"</c>, <c>"length"</c> and <c>"data"</c>, read as
-    /// those bytes) and zero padding (<c>{"offset", "length", "padding": "zero"}</c>). Written back in order
+    /// short, by the end of its input or by the next record, is a record object with <c>"offset"</c>, <c>"length"</c> and
+    /// <c>"data"</c>, written as those bytes: <see cref="CperJsonItemKind.CutRecord"/>) and zero padding (<c>{"offset", "length", "padding": "zero"}</c>). Written back in order
     /// (<see cref="CperJsonItem.WriteTo"/>) they give the decoded input byte for byte.
     /// </summary>
     /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep (<c>"dataOmitted"</c>: they cannot be written back); the path says where.</exception>
