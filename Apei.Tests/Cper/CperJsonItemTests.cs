@@ -109,4 +109,23 @@ public class CperJsonItemTests
         Assert.Equal("the item says offset 5, but the items before it take 2 bytes: it is written at 2", w.Message);
         Assert.Equal("0000AA", Convert.ToHexString(WriteBack(items)));
     }
+
+    /// <summary>A record item's Length is its encoded length when asked, so it follows an edit to the record.</summary>
+    [Fact]
+    public void A_record_items_length_follows_edits_to_the_record()
+    {
+        var f = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
+        using var temp = TempFile.Named();
+        File.WriteAllBytes(temp.Path, f);
+        var item = Assert.Single(Items(CliRunner.Run("decode", "-f", "json", temp.Path).Out));
+        Assert.Equal(f.Length, item.Length);
+
+        var record = item.Record!;
+        record.RecordLength = null;
+        record.SectionCount = null;
+        record.Sections.Clear();
+
+        Assert.Equal(CperRecordHeader.Size, item.Length);
+        Assert.Equal(item.Length, WriteBack([item]).Length);
+    }
 }
