@@ -161,6 +161,13 @@ internal static class CliFiles
             return true;
         });
 
+        /// <summary>Writes with <paramref name="write"/> to <see cref="Stream"/> (an I/O error is a usage error naming the output).</summary>
+        public void Write(Action<Stream> write) => Guard(_path, "write", () =>
+        {
+            write(Stream);
+            return true;
+        });
+
         /// <summary>Flushes, and renames the temporary file into place.</summary>
         public void Commit() => Guard(_path, "write", () =>
         {

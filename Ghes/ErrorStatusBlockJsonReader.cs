@@ -81,7 +81,8 @@ public static class ErrorStatusBlockJsonReader
     /// <summary>
     /// Reads every block in <paramref name="utf8Json"/>, collecting what is accepted but odd (<see cref="CperJsonWarning"/>).
     /// The items decode writes for bytes that are not a block (<c>{"offset", "length", "error", "data"}</c>, zero padding
-    /// <c>{"offset", "length", "padding": "zero"}</c>) are skipped: only blocks are returned.
+    /// <c>{"offset", "length", "padding": "zero"}</c>) are skipped: only blocks are returned. To write a stream back byte
+    /// for byte, use <see cref="ReadItems(ReadOnlySpan{byte}, ICollection{CperJsonWarning})"/>, which keeps them.
     /// </summary>
     /// <param name="utf8Json">A block object, an array of them, or one per line.</param>
     /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given); null: not collected.</param>
@@ -94,6 +95,21 @@ public static class ErrorStatusBlockJsonReader
             if (b is not null) blocks.Add(b);
         return blocks;
     }
+
+    /// <summary>
+    /// Reads every item of <paramref name="utf8Json"/> in order, as <c>apeikit decode --input gesb --format json</c> (or
+    /// ndjson) writes a stream of blocks: blocks (<see cref="CperJsonItemKind.ErrorStatusBlock"/>, their bytes in
+    /// <see cref="CperJsonItem.Data"/>), unrecognised bytes (<see cref="CperJsonItemKind.Bytes"/>) and zero padding
+    /// (<see cref="CperJsonItemKind.ZeroPadding"/>). Written back in order (<see cref="CperJsonItem.WriteTo"/>) they give
+    /// the decoded stream byte for byte. Offsets are checked as <see cref="CperJsonReader.ReadItems(ReadOnlySpan{byte}, ICollection{CperJsonWarning})"/> checks them (a disagreement is a warning).
+    /// </summary>
+    /// <param name="utf8Json">An item, an array of them, or one per line.</param>
+    /// <param name="warnings">Receives warnings; null: not collected.</param>
+    /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep (the path says where).</exception>
+    public static List<CperJsonItem> ReadItems(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+        => CperJsonReader.ReadEachItem(utf8Json, warnings,
+            (e, p) => IsNotBlock(e) ? CperJsonReader.ReadOther(e, p) : CperJsonItem.ForBlock(p, null, ReadBlock(e, p, warnings)),
+            "no error status block (expected a block object, an array of items, or one per line)");
 
     /// <summary>An item decode writes for bytes that are not a block: padding, or an unrecognised range (an <c>"error"</c> and no <c>"header"</c>).</summary>
     private static bool IsNotBlock(JsonElement e)

@@ -36,10 +36,11 @@ public class CperJsonItemTests
         var items = Items(decoded.Out, warnings);
 
         Assert.Equal(
-            [CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.ZeroPadding, CperJsonItemKind.Record, CperJsonItemKind.Bytes],
+            [CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.Bytes, CperJsonItemKind.Record, CperJsonItemKind.ZeroPadding, CperJsonItemKind.Record, CperJsonItemKind.CutRecord],
             items.Select(i => i.Kind));
         Assert.Equal(["$[0]", "$[1]", "$[2]", "$[3]", "$[4]", "$[5]", "$[6]"], items.Select(i => i.Path));
-        Assert.Empty(warnings);
+        Assert.Equal("$[6].data", Assert.Single(warnings).Path); // the cut record: its bytes are written, not its members
+        Assert.NotNull(items[6].Record); // its decoded members, read and checked
         long at = 0;
         foreach (var i in items)
         {
@@ -107,5 +108,24 @@ public class CperJsonItemTests
         Assert.Equal("$[1].offset", w.Path);
         Assert.Equal("the item says offset 5, but the items before it take 2 bytes: it is written at 2", w.Message);
         Assert.Equal("0000AA", Convert.ToHexString(WriteBack(items)));
+    }
+
+    /// <summary>A record item's Length is its encoded length when asked, so it follows an edit to the record.</summary>
+    [Fact]
+    public void A_record_items_length_follows_edits_to_the_record()
+    {
+        var f = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
+        using var temp = TempFile.Named();
+        File.WriteAllBytes(temp.Path, f);
+        var item = Assert.Single(Items(CliRunner.Run("decode", "-f", "json", temp.Path).Out));
+        Assert.Equal(f.Length, item.Length);
+
+        var record = item.Record!;
+        record.RecordLength = null;
+        record.SectionCount = null;
+        record.Sections.Clear();
+
+        Assert.Equal(CperRecordHeader.Size, item.Length);
+        Assert.Equal(item.Length, WriteBack([item]).Length);
     }
 }

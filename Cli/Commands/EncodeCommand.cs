@@ -53,23 +53,26 @@ internal static class EncodeCommand
         var losses = new ConversionLossTally(toErrorStatusBlock: true);
         int records = 0, others = 0;
         var jsonWarnings = new List<CperJsonWarning>();
-        using var result = new MemoryStream();
+        // Every item in order: records encoded, bytes that were not a record as they were, padding as zeros (decode's JSON
+        // of a stream gives the stream back byte for byte). Everything is read and encoded before the output is opened (a
+        // refusal writes nothing, standard output included); padding is only a count until it is written, so what the
+        // JSON asks for is never held in memory.
+        var parts = new List<(CperJsonItem Item, byte[]? Encoded)>();
         try
         {
-            // Every item in order: records encoded, bytes that were not a record as they were, padding as zeros (decode's
-            // JSON of a stream gives the stream back byte for byte).
             var items = CperJsonReader.ReadItems(json, jsonWarnings);
             int index = 0;
             foreach (var item in items)
             {
-                if (item.Record is not { } record)
+                if (item.Kind != CperJsonItemKind.Record)
                 {
                     if (framing == "gesb")
-                        throw new CperJsonException(item.Path, $"expected a record (--framing gesb frames records as error status blocks), found {(item.Kind == CperJsonItemKind.ZeroPadding ? "zero padding" : "bytes that are not a record")} ({CliText.Count(item.Length, "byte")}); encode with --framing cper to write them back as they were");
-                    item.WriteTo(result);
+                        throw new CperJsonException(item.Path, $"expected a record (--framing gesb frames records as error status blocks), found {Describe(item)} ({CliText.Count(item.Length, "byte")}); encode with --framing cper to write them back as they were");
+                    parts.Add((item, null));
                     others++;
                     continue;
                 }
+                var record = item.Record!;
                 records++;
                 byte[] encoded;
                 if (framing == "gesb")
@@ -82,20 +85,29 @@ internal static class EncodeCommand
                     encoded = record.Encode();
                 }
                 WarnAboutDecodeLimits(context, file, index++, encoded, framing);
-                result.Write(encoded);
+                parts.Add((item, encoded));
             }
         }
         catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
             return ContentError(context, file, e);
         }
-        WriteAndWarn(context, file, output, result, jsonWarnings, losses);
+        long written = WriteAndWarn(context, file, output, parts, jsonWarnings, losses);
         if (losses.CountOf(ConversionWarning.TimestampNotBcd) > 0 && !bcdTimestamps)
             context.Error.WriteLine($"apeikit: {CliText.Name(file)}: --bcd-timestamps rewrites such a timestamp as BCD (the same instant)");
         string rest = others == 0 ? "" : $" and {CliText.Count(others, "range")} of other bytes (unrecognised, cut short or padding) as they were";
-        context.Error.WriteLine($"apeikit: wrote {CliText.Count(records, framing == "cper" ? "CPER record" : "error status block")}{rest} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(records, framing == "cper" ? "CPER record" : "error status block")}{rest} ({CliText.Count(written, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }
+
+    private static string Describe(CperJsonItem item) => item.Kind switch
+    {
+        CperJsonItemKind.ZeroPadding => "zero padding",
+        CperJsonItemKind.CutRecord => "a record cut short (its bytes as they were)",
+        CperJsonItemKind.ErrorStatusBlock => "an error status block",
+        CperJsonItemKind.Record => "a CPER record",
+        _ => "bytes that are not a record",
+    };
 
     /// <summary>Malformed JSON or content: one line naming the file, exit 1.</summary>
     private static int ContentError(CliContext context, string file, Exception e)
@@ -104,46 +116,76 @@ internal static class EncodeCommand
         return CliApp.ContentError;
     }
 
-    /// <summary>Writes what was encoded, then what the JSON reader warned about and what a conversion could not carry.</summary>
-    private static void WriteAndWarn(CliContext context, string file, string output, MemoryStream result, List<CperJsonWarning> jsonWarnings, ConversionLossTally losses)
+    /// <summary>
+    /// Writes the parts in order straight to the output (a temporary file renamed into place when all is written: see
+    /// <see cref="CliFiles"/>): each encoded part as it is, else the item's own bytes (<see cref="CperJsonItem.WriteTo"/>;
+    /// padding as zeros, a buffer at a time). Then what the JSON reader warned about and what a conversion could not carry.
+    /// Returns the bytes written.
+    /// </summary>
+    private static long WriteAndWarn(CliContext context, string file, string output, List<(CperJsonItem Item, byte[]? Encoded)> parts, List<CperJsonWarning> jsonWarnings, ConversionLossTally losses)
     {
-        CliFiles.WriteAll(context, (output, result.ToArray()));
+        long written = 0;
+        using (var o = CliFiles.Open(context, output))
+        {
+            o.Write(stream =>
+            {
+                foreach (var (item, encoded) in parts)
+                {
+                    if (encoded is not null) stream.Write(encoded);
+                    else item.WriteTo(stream);
+                    written += encoded?.Length ?? item.Length;
+                }
+            });
+            o.Commit();
+        }
         foreach (var w in jsonWarnings) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: warning: {CliText.CutQuoted(w.ToString())}");
         foreach (var message in losses.Messages()) context.Error.WriteLine($"apeikit: {CliText.Name(file)}: {message}");
+        return written;
     }
 
     /// <summary>
-    /// Error status blocks as <c>decode --input gesb --format json</c> prints them: written back as they were (gesb
-    /// framing), or converted to CPER records (cper framing; what a record cannot carry is reported).
+    /// Error status blocks as <c>decode --input gesb --format json</c> prints them, with the items decode writes between
+    /// them (unrecognised bytes, zero padding: <see cref="ErrorStatusBlockJsonReader.ReadItems(ReadOnlySpan{byte}, ICollection{CperJsonWarning})"/>):
+    /// with gesb framing everything is written back as it was, so decode then encode gives the input back; with cper
+    /// framing each block is converted to a CPER record (what a record cannot carry is reported) and an item that is
+    /// not a block is refused with its path, as cper items are under <c>--framing gesb</c>.
     /// </summary>
     private static int RunBlocks(CliContext context, string file, byte[] json, string output, string framing)
     {
-        using var result = new MemoryStream();
         var losses = new ConversionLossTally(toErrorStatusBlock: false);
-        int count;
+        int count = 0, others = 0;
         var jsonWarnings = new List<CperJsonWarning>();
+        var parts = new List<(CperJsonItem Item, byte[]? Encoded)>();
         try
         {
-            var blocks = ErrorStatusBlockJsonReader.ReadBlocks(json, jsonWarnings);
-            count = blocks.Count;
-            foreach (var bytes in blocks)
+            foreach (var item in ErrorStatusBlockJsonReader.ReadItems(json, jsonWarnings))
             {
-                if (framing == "gesb")
+                if (item.Kind != CperJsonItemKind.ErrorStatusBlock)
                 {
-                    result.Write(bytes);
+                    if (framing == "cper")
+                        throw new CperJsonException(item.Path, $"expected an error status block (--framing cper converts blocks to CPER records), found {Describe(item)} ({CliText.Count(item.Length, "byte")}); encode with --framing gesb to write them back as they were");
+                    parts.Add((item, null));
+                    others++;
                     continue;
                 }
-                var block = ErrorStatusBlock.Decode(bytes, out _);
+                count++;
+                if (framing == "gesb")
+                {
+                    parts.Add((item, null));
+                    continue;
+                }
+                var block = ErrorStatusBlock.Decode(item.Data.Span, out _);
                 losses.Add(CperConversion.LossToCperRecord(block));
-                result.Write(CperConversion.ToCperRecord(block).Encode());
+                parts.Add((item, CperConversion.ToCperRecord(block).Encode()));
             }
         }
         catch (Exception e) when (e is CperJsonException or ApeiContentException)
         {
             return ContentError(context, file, e);
         }
-        WriteAndWarn(context, file, output, result, jsonWarnings, losses);
-        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, framing == "cper" ? "CPER record" : "error status block")} ({CliText.Count(result.Length, "byte")}) to {Target(output)}");
+        long written = WriteAndWarn(context, file, output, parts, jsonWarnings, losses);
+        string rest = others == 0 ? "" : $" and {CliText.Count(others, "range")} of other bytes (unrecognised or padding) as they were";
+        context.Error.WriteLine($"apeikit: wrote {CliText.Count(count, framing == "cper" ? "CPER record" : "error status block")}{rest} ({CliText.Count(written, "byte")}) to {Target(output)}");
         return CliApp.Ok;
     }
 

@@ -102,7 +102,7 @@ internal static class StreamingDecode
     }
 
     /// <summary>
-    /// Adds to a cut record's outermost JSON object its range (<c>"offset"</c>, <c>"length"</c>, first) and its bytes
+    /// Adds to the outermost JSON object of a record cut short (by the end of its input, or by the next record) its range (<c>"offset"</c>, <c>"length"</c>, first) and its bytes
     /// (<c>"data"</c> last, or <c>"dataOmitted"</c> past <see cref="JsonDataLimit"/>): <c>apeikit encode</c> writes those
     /// bytes back as they were rather than the record its JSON describes.
     /// </summary>

@@ -18,13 +18,13 @@ public static class CperJsonReader
     public const int MaxUndescribedBytes = 1 << 20;
 
     // source: where decode read the record (several inputs, wrapped records); offset, length, data, dataOmitted: a record cut
-    // short by the end of its input, with its bytes (read as bytes by ReadItems)
+    // short (by the end of its input or by the next record), with its bytes (written as they are by ReadItems' CutRecord)
     private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source", "offset", "length", "data", "dataOmitted"];
     private static readonly string[] s_rangeMembers = ["offset", "length", "error", "data", "dataOmitted", "source"];
     private static readonly string[] s_paddingMembers = ["offset", "length", "padding", "source"];
 
     /// <summary>The most zero padding one item may ask for (1 GiB): a typo in a length cannot ask for more.</summary>
-    public const long MaxPaddingBytes = 1L << 30;
+    public static readonly long MaxPaddingBytes = 1L << 30;
     private static readonly string[] s_sectionMembers = ["descriptor", "body", "error", "error2", "error3"];
     private static readonly string[] s_headerExtra = ["creatorName", "notificationName"];
     private static readonly string[] s_descriptorExtra = ["sectionName"];
@@ -33,7 +33,7 @@ public static class CperJsonReader
     /// <summary>
     /// Reads every record in <paramref name="utf8Json"/>: a record object, an array of them, or several top-level values
     /// (NDJSON). Items that are not records (unrecognised bytes, zero padding: see <see cref="ReadItems(ReadOnlySpan{byte})"/>)
-    /// are skipped, unread; a record cut short by the end of its input is read as the record its JSON describes (its
+    /// are skipped, unread; a record cut short (by the end of its input or by the next record) is read as the record its JSON describes (its
     /// <c>data</c>, the bytes as they were, is what <see cref="ReadItems(ReadOnlySpan{byte})"/> gives).
     /// </summary>
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
@@ -55,8 +55,8 @@ public static class CperJsonReader
     /// <summary>
     /// Reads every item of <paramref name="utf8Json"/> in order, as <c>apeikit decode --format json</c> (or ndjson) writes
     /// a stream: records, ranges of bytes that are not records (<c>{"offset", "length", "error", "data"}</c>; a record cut
-    /// short by the end of its input is a record object with <c>"offset"</c>, <c>"length"</c> and <c>"data"</c>, read as
-    /// those bytes) and zero padding (<c>{"offset", "length", "padding": "zero"}</c>). Written back in order
+    /// short, by the end of its input or by the next record, is a record object with <c>"offset"</c>, <c>"length"</c> and
+    /// <c>"data"</c>, written as those bytes: <see cref="CperJsonItemKind.CutRecord"/>) and zero padding (<c>{"offset", "length", "padding": "zero"}</c>). Written back in order
     /// (<see cref="CperJsonItem.WriteTo"/>) they give the decoded input byte for byte.
     /// </summary>
     /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep (<c>"dataOmitted"</c>: they cannot be written back); the path says where.</exception>
@@ -66,24 +66,47 @@ public static class CperJsonReader
     /// Reads every item of <paramref name="utf8Json"/> in order (see <see cref="ReadItems(ReadOnlySpan{byte})"/>),
     /// collecting warnings. An item's <c>"offset"</c> is checked against where it will be written (the lengths of the
     /// items before it): a disagreement is a warning, not a refusal (an edited record before it may have changed length;
-    /// hand-written JSON may give no offsets at all). Items that carry <c>"source"</c> (decode of several inputs, whose
-    /// offsets are each into its own input) are not checked.
+    /// hand-written JSON may give no offsets at all). Items that carry <c>"source"</c> (decode of several inputs) are
+    /// checked against the items before them from the same <c>source.file</c>: the position starts again at 0 when the
+    /// file changes. A record whose <c>"length"</c> differs from its encoded length is a warning (its encoded bytes are
+    /// written). A cut record (<see cref="CperJsonItemKind.CutRecord"/>) needs <c>"offset"</c>, <c>"length"</c> and
+    /// <c>"data"</c>; its other members are read and checked as any record's (a bad one is refused), and a warning says
+    /// that its <c>"data"</c> is written, not its members.
     /// </summary>
     /// <param name="utf8Json">An item, an array of them, or several top-level values (NDJSON).</param>
-    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given, an offset that disagrees); null: not collected.</param>
+    /// <param name="warnings">Receives warnings (a validationBits given that contradicts the fields given, an offset or length that disagrees, a cut record's members not written); null: not collected.</param>
     /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep; the path says where.</exception>
     public static List<CperJsonItem> ReadItems(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
+        => ReadEachItem(utf8Json, warnings, (e, p) => ReadItem(e, p, warnings), "no item (expected a record object, an array of items, or one per line)");
+
+    /// <summary>
+    /// Reads every top-level value with <paramref name="read"/> and checks each item's <c>"offset"</c> against the lengths
+    /// of the items before it from the same input (<c>source.file</c>; none: one input), warning where they disagree.
+    /// </summary>
+    internal static List<CperJsonItem> ReadEachItem(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings, Func<JsonElement, string, CperJsonItem> read, string nothing)
     {
         long position = 0;
+        string? file = null;
         return JsonDocuments.ReadEach(utf8Json, (e, p) =>
         {
-            var item = ReadItem(e, p, warnings);
-            if (item.Offset is { } offset && offset != position && !e.TryGetProperty("source", out _))
-                warnings?.Add(new CperJsonWarning(p + ".offset", $"the item says offset {offset}, but the items before it take {position} bytes: it is written at {position}"));
+            var item = read(e, p);
+            string? itemFile = SourceFile(e);
+            if (itemFile != file)
+            {
+                file = itemFile;
+                position = 0;
+            }
+            if (item.Offset is { } offset && offset != position)
+                warnings?.Add(new CperJsonWarning(p + ".offset", $"the item says offset {offset}, but the items before it{(itemFile is null ? "" : $" from {itemFile}")} take {position} bytes: it is written at {position}"));
             position += item.Length;
             return item;
-        }, "no item (expected a record object, an array of items, or one per line)");
+        }, nothing);
     }
+
+    /// <summary>The <c>source.file</c> decode writes for an item of one of several inputs, or null.</summary>
+    private static string? SourceFile(JsonElement e)
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object
+            && s.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
 
     /// <summary>An item decode writes for bytes that are not a record: an unrecognised range (<c>"error"</c>, no <c>"header"</c>) or padding.</summary>
     private static bool IsNotRecord(JsonElement e)
@@ -94,6 +117,36 @@ public static class CperJsonReader
     private static CperJsonItem ReadItem(JsonElement e, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object or an item for bytes that are not a record, found {JsonFieldReader.Show(e)}");
+        bool hasData = e.TryGetProperty("data", out _) || e.TryGetProperty("dataOmitted", out _);
+        bool isRecord = !IsNotRecord(e) && (!hasData || e.TryGetProperty("header", out _) || e.TryGetProperty("sections", out _));
+        if (!isRecord) return ReadOther(e, path);
+        if (!hasData)
+        {
+            var record = ReadRecord(e, path, warnings);
+            var item = CperJsonItem.ForRecord(path, OffsetOf(e, path), record);
+            if (e.TryGetProperty("length", out var lengthJson) && Count(lengthJson, path + ".length") is var given && given != item.Length)
+                warnings?.Add(new CperJsonWarning(path + ".length", $"the item says {given} bytes, but the record encodes to {item.Length}: {item.Length} are written (a record decode cut short keeps its bytes in \"data\")"));
+            return item;
+        }
+        // A record decode could not read whole: its bytes as they were in "data", its decoded members beside them.
+        // UEFI 2.10 N.2.1: a record is Record Length bytes; these are fewer, so only "data" can give them back.
+        JsonFieldReader.Only(e, path, s_recordMembers);
+        RefuseOmitted(e, path);
+        if (!e.TryGetProperty("offset", out _) || !e.TryGetProperty("length", out _))
+            throw new CperJsonException(path + (e.TryGetProperty("offset", out _) ? ".length" : ".offset"),
+                "required member missing: a record with \"data\" is a record decode cut short, written as those bytes, and decode gives it \"offset\" and \"length\" (to encode the record from its members, remove \"data\")");
+        var members = ReadRecord(e, path, warnings);
+        var data = DataOf(e, path);
+        warnings?.Add(new CperJsonWarning(path + ".data", $"a cut record: its {data.Length} bytes in \"data\" are written as they are; its other members were read and checked, not written (an edit to them changes nothing; remove \"data\", \"offset\" and \"length\" to encode the record from them)"));
+        return CperJsonItem.ForCutRecord(path, OffsetOf(e, path), members, data);
+    }
+
+    /// <summary>
+    /// Reads an item decode writes for bytes that are neither a record nor a block: zero padding
+    /// (<c>{"offset", "length", "padding": "zero"}</c>) or a range of bytes (<c>{"offset", "length", "error", "data"}</c>).
+    /// </summary>
+    internal static CperJsonItem ReadOther(JsonElement e, string path)
+    {
         if (e.TryGetProperty("padding", out var padding))
         {
             JsonFieldReader.Only(e, path, s_paddingMembers);
@@ -104,18 +157,24 @@ public static class CperJsonReader
             if (length > MaxPaddingBytes) throw new CperJsonException(path + ".length", $"expected at most {MaxPaddingBytes} bytes of padding, found {length}");
             return CperJsonItem.ForPadding(path, OffsetOf(e, path), length);
         }
-        bool isRange = IsNotRecord(e);
-        if (!isRange && !e.TryGetProperty("data", out _) && !e.TryGetProperty("dataOmitted", out _))
-            return CperJsonItem.ForRecord(path, ReadRecord(e, path, warnings));
-        // Bytes kept as they were: an unrecognised range, or a record cut short (its decoded members are shown, not encoded).
-        if (isRange) JsonFieldReader.Only(e, path, s_rangeMembers);
-        else JsonFieldReader.Only(e, path, s_recordMembers);
+        JsonFieldReader.Only(e, path, s_rangeMembers);
+        RefuseOmitted(e, path);
+        return CperJsonItem.ForBytes(path, OffsetOf(e, path), DataOf(e, path));
+    }
+
+    private static void RefuseOmitted(JsonElement e, string path)
+    {
         if (e.TryGetProperty("dataOmitted", out var omitted))
         {
             string why = omitted.ValueKind == JsonValueKind.String ? $": {omitted.GetString()}" : "";
             string size = e.TryGetProperty("length", out var l) && l.ValueKind == JsonValueKind.Number ? $"these {l.GetRawText()} bytes" : "these bytes";
             throw new CperJsonException(path + ".dataOmitted", $"expected the item's bytes in \"data\", found none (decode did not keep {size}{why}); encode cannot write bytes the JSON does not hold");
         }
+    }
+
+    /// <summary>The bytes of <c>"data"</c>, checked against <c>"length"</c> when it is given.</summary>
+    private static byte[] DataOf(JsonElement e, string path)
+    {
         if (!e.TryGetProperty("data", out var dataJson)) throw new CperJsonException(path + ".data", "required member missing (the bytes, as hex)");
         var data = JsonFieldReader.Hex(dataJson, path + ".data");
         if (e.TryGetProperty("length", out var lengthGiven))
@@ -123,10 +182,10 @@ public static class CperJsonReader
             long length = Count(lengthGiven, path + ".length");
             if (length != data.Length) throw new CperJsonException(path + ".length", $"expected the {data.Length} bytes \"data\" holds, found {length}");
         }
-        return CperJsonItem.ForBytes(path, OffsetOf(e, path), data);
+        return data;
     }
 
-    private static long? OffsetOf(JsonElement e, string path) => e.TryGetProperty("offset", out var o) ? Count(o, path + ".offset") : null;
+    internal static long? OffsetOf(JsonElement e, string path) => e.TryGetProperty("offset", out var o) ? Count(o, path + ".offset") : null;
 
     private static long Count(JsonElement v, string path)
     {

@@ -61,7 +61,7 @@ public static class CperJsonSchema
             w.WritePropertyName("header"); Ref(w, "header");
             w.WriteStartObject("sections"); w.WriteString("type", "array"); w.WritePropertyName("items"); Ref(w, "section"); w.WriteEndObject();
             w.WriteStartObject("errors"); w.WriteString("type", "array"); w.WritePropertyName("items"); Ref(w, "error"); w.WriteEndObject();
-            RangeMembers(w, "A record cut short by the end of its input: ");
+            RangeMembers(w, "A record cut short (by the end of its input or by the next record): ");
             w.WriteEndObject();
             w.WriteBoolean("additionalProperties", false);
             w.WriteEndObject();
@@ -425,7 +425,7 @@ public static class CperJsonSchema
     private static void RangeMembers(Utf8JsonWriter w, string what)
     {
         if (what.Length == 0) what = "The item: ";
-        w.WriteStartObject("offset"); w.WriteString("description", what + "where its bytes start in its input."); w.WriteString("type", "integer"); w.WriteNumber("minimum", 0); w.WriteEndObject();
+        w.WriteStartObject("offset"); w.WriteString("description", what + "where its bytes start in the CPER stream decode read (the input's bytes, or the records extracted from a Redfish, PLDM, rasdaemon or dmesg input)."); w.WriteString("type", "integer"); w.WriteNumber("minimum", 0); w.WriteEndObject();
         w.WriteStartObject("length"); w.WriteString("description", what + "how many bytes it takes."); w.WriteString("type", "integer"); w.WriteNumber("minimum", 0); w.WriteEndObject();
         w.WriteStartObject("data"); w.WriteString("description", what + "its bytes, as they were."); w.WriteString("$ref", "#/$defs/hex"); w.WriteEndObject();
         w.WriteStartObject("dataOmitted"); w.WriteString("description", what + "why its bytes are not in the JSON (too many); encode refuses the item."); w.WriteString("type", "string"); w.WriteEndObject();
