@@ -148,6 +148,19 @@ public class CperJsonSchemaTests
         Assert.False(Evaluate(node).IsValid);
     }
 
+    /// <summary>decode of a body shorter than its section's fixed part writes its bytes as "undecoded": the pinned bodies allow it.</summary>
+    [Theory]
+    [InlineData("arm-ras-short")]
+    [InlineData("ia32x64-short")]
+    public void ShortBodiesValidate(string name)
+    {
+        using var temp = TempFile.Of(Fixtures.HexText($"libcper-walk/{name}.hex"));
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        Assert.Contains("\"undecoded\"", decoded.Out, StringComparison.Ordinal);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
     private static JsonNode MemoryRecord()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));

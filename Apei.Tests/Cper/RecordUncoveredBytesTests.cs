@@ -97,6 +97,43 @@ public class RecordUncoveredBytesTests
         Snapshot.Verify(sw.ToString(), format);
     }
 
+    /// <summary>
+    /// The libcper walk records whose body is shorter than what its describer reads (fixtures/libcper-walk, README there):
+    /// decode reports the problem, and its JSON gives the bytes back. arm-ras-short and ia32x64-short (40-byte bodies,
+    /// shorter than the 80-byte ARM RAS node and the 64-byte IA32/X64 header) were refused by encode ("truncated").
+    /// </summary>
+    [Theory]
+    [InlineData("arm-ras-short")]
+    [InlineData("ia32x64-short")]
+    [InlineData("ia32x64-msr-short")]
+    [InlineData("ia32x64-type2-short")]
+    [InlineData("ccix-length-short")]
+    [InlineData("nvidia-registers-short")]
+    [InlineData("nvidia-fwerror-short")]
+    [InlineData("arm-vendor-short")]
+    public void ShortBodiesRoundTrip(string name)
+    {
+        var original = Fixtures.HexText($"libcper-walk/{name}.hex");
+        using var temp = TempFile.Of(original);
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        using var ms = new MemoryStream();
+        foreach (var item in CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(decoded.Out))) item.WriteTo(ms);
+        Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(ms.ToArray()));
+    }
+
+    [Fact]
+    public void AnUndecodedBodyOfTheWrongLengthIsRefused()
+    {
+        using var temp = TempFile.Of(Fixtures.HexText("libcper-walk/arm-ras-short.hex"));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(CliRunner.Run("decode", "--format", "json", temp.Path).Out)!;
+        var record = node is System.Text.Json.Nodes.JsonArray a ? a[0]! : node;
+        var body = record["sections"]![0]!["body"]!;
+        Assert.Equal(80, ((string)body["undecoded"]!).Length);
+        body["undecoded"] = "00";
+        var e = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(record.ToJsonString())));
+        Assert.Contains("body.undecoded", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TrailingBytesBeyondRecordLengthAreRefused()
     {

@@ -263,6 +263,23 @@ public static class CperJsonReader
         }
     }
 
+    /// <summary>
+    /// The bytes of a body decode could not describe at all (shorter than its fixed part): an object holding only its
+    /// errors and <c>undecoded</c>, the whole body. Null for any other body.
+    /// </summary>
+    private static byte[]? AllUndecoded(JsonElement body, string path)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("undecoded", out var undecoded)) return null;
+        bool hasError = false;
+        foreach (var m in body.EnumerateObject())
+        {
+            if (m.NameEquals("undecoded")) continue;
+            if (!m.Name.StartsWith("error", StringComparison.Ordinal)) return null;
+            hasError = true;
+        }
+        return hasError ? JsonFieldReader.Hex(undecoded, path + ".body.undecoded") : null;
+    }
+
     /// <summary>Reads one section: <c>{"descriptor": {..}, "body": {..}}</c>.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a section.</exception>
     public static CperSection ReadSection(JsonElement section, string path) => ReadSection(section, path, null);
@@ -301,6 +318,14 @@ public static class CperJsonReader
             }
             if (hasLength && result.Length > 0) throw new CperJsonException(path + ".body", "required member missing (sectionLength is not 0)");
             result.Body = new RawSectionBody(type, []);
+            return result;
+        }
+        if (AllUndecoded(body, path) is { } whole)
+        {
+            // decode's output of a body shorter than its fixed part: its bytes as they were (CperRecordDescriber)
+            if (hasLength && result.Length!.Value != whole.Length)
+                throw new CperJsonException(path + ".body.undecoded", $"expected the {result.Length.Value} bytes sectionLength gives, found {whole.Length}");
+            result.Body = new RawSectionBody(type, whole);
             return result;
         }
         int? length = null;
