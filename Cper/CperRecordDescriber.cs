@@ -10,7 +10,9 @@ public static class CperRecordDescriber
 {
     // The member names written per record and per section, encoded once (JsonName: no name lookup per record).
     private static readonly JsonName s_header = new("header"), s_creatorName = new("creatorName"), s_notificationName = new("notificationName"),
-        s_sections = new("sections"), s_descriptor = new("descriptor"), s_sectionName = new("sectionName"), s_body = new("body"), s_errors = new("errors");
+        s_sections = new("sections"), s_descriptor = new("descriptor"), s_sectionName = new("sectionName"), s_body = new("body"), s_errors = new("errors"),
+        s_gapBytes = new("gapBytes");
+    private const string UndecodedMember = "undecoded";
 
     /// <summary>
     /// Describes the record at the start of <paramref name="source"/> (which may hold more records after it).
@@ -49,6 +51,11 @@ public static class CperRecordDescriber
         int n = record.DescriptorCount;
         Span<int> overlaps = n <= 64 ? stackalloc int[n] : new int[n]; // as long as needed: a stackalloc is cleared
         record.FindOverlaps(overlaps);
+        // The byte ranges the walk covers (header and descriptor table, then each body described), packed start << 32 | end:
+        // what is left over is reported after the sections, so no byte of the record is lost (see DescribeUncovered).
+        Span<long> covered = n <= 63 ? stackalloc long[n + 1] : new long[n + 1];
+        int coveredCount = 0;
+        covered[coveredCount++] = Math.Min(CperRecordView.DescriptorOffset(n), record.Bytes.Length);
         visitor.BeginArray(s_sections, "Sections", baseOffset + CperRecordHeader.Size, (long)n * CperSectionDescriptor.Size);
         for (int i = 0; i < n; i++)
         {
@@ -90,6 +97,7 @@ public static class CperRecordDescriber
                 visitor.EndObject();
                 continue;
             }
+            covered[coveredCount++] = ((long)d.SectionOffset << 32) | (d.SectionOffset + (long)body.Length);
             long bOff = baseOffset + d.SectionOffset;
             visitor.BeginObject(s_body, name, bOff, body.Length);
             try
@@ -104,11 +112,17 @@ public static class CperRecordDescriber
             {
                 visitor.Error(e);
                 sectionErrors++;
+                // The whole body found too short at its first byte (shorter than the section's fixed part, e.g. the ARM RAS
+                // node of UEFI 2.10 N.2.4.6 or the IA32/X64 header of N.2.4.2): the describer threw before describing
+                // anything, so the body's bytes are shown as they are and JSON input reads them back (CperJsonReader.ReadSection).
+                if (e.Offset == bOff && e.Field is null && body.Length > 0 && e.Found == $"{body.Length} bytes")
+                    visitor.Data(UndecodedMember, "Bytes not decoded (shorter than the section's fixed part)", bOff, body);
             }
             visitor.EndObject();
             visitor.EndObject();
         }
         visitor.EndArray();
+        DescribeUncovered(record.Bytes, baseOffset, covered[..coveredCount], visitor);
 
         if (errors is not null)
         {
@@ -118,5 +132,54 @@ public static class CperRecordDescriber
         }
         visitor.EndObject();
         return (errors?.Count ?? 0) + sectionErrors;
+    }
+
+    /// <summary>
+    /// Reports the non-zero bytes of the record that neither the header, the descriptor table nor a described section
+    /// covers: those after the last section as <c>trailingBytes</c>, those before it as <c>gapBytes</c> (each with its
+    /// offset in the record). UEFI 2.10 N.2.1 defines Record Length as the size of the whole record, header, descriptors
+    /// and sections, and N.2.2 places each section by Section Offset: it neither forbids space between or after the
+    /// sections nor gives it a meaning, so such bytes are kept and shown, not reported as a problem. Zero runs are the
+    /// padding RecordLength and the section offsets imply (encode writes zeros there) and are not listed.
+    /// </summary>
+    private static void DescribeUncovered(ReadOnlySpan<byte> bytes, long baseOffset, Span<long> covered, StructureVisitor visitor)
+    {
+        // Insertion sort: few sections per record, and no comparer (no allocation per record).
+        for (int i = 1; i < covered.Length; i++)
+        {
+            long x = covered[i];
+            int j = i - 1;
+            for (; j >= 0 && covered[j] > x; j--) covered[j + 1] = covered[j];
+            covered[j + 1] = x;
+        }
+        // First pass: where the non-zero gaps start and end (the array's range); second: report them.
+        int pos = 0, first = -1, last = 0;
+        foreach (long c in covered)
+        {
+            int start = (int)(c >> 32), end = (int)c;
+            if (start > pos && bytes[pos..start].ContainsAnyExcept((byte)0))
+            {
+                if (first < 0) first = pos;
+                last = start;
+            }
+            pos = Math.Max(pos, end);
+        }
+        if (first >= 0) visitor.BeginArray(s_gapBytes, "Bytes no section covers", baseOffset + first, last - first);
+        pos = 0;
+        foreach (long c in covered)
+        {
+            int start = (int)(c >> 32), end = (int)c;
+            if (first >= 0 && start > pos && bytes[pos..start].ContainsAnyExcept((byte)0))
+            {
+                visitor.BeginObject(null, "Gap", baseOffset + pos, start - pos);
+                visitor.Info("offset", "Offset in the record", pos);
+                visitor.Data("data", "Bytes", baseOffset + pos, bytes[pos..start]);
+                visitor.EndObject();
+            }
+            pos = Math.Max(pos, end);
+        }
+        if (first >= 0) visitor.EndArray();
+        if (pos < bytes.Length && bytes[pos..].ContainsAnyExcept((byte)0))
+            visitor.Data("trailingBytes", "Bytes after the last section (within RecordLength)", baseOffset + pos, bytes[pos..]);
     }
 }

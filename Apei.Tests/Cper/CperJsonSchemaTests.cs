@@ -114,6 +114,53 @@ public class CperJsonSchemaTests
         Assert.False(Evaluate(node).IsValid);
     }
 
+    /// <summary>decode of several inputs, of a Redfish LogEntry collection and of a PLDM record writes "source" on each record: the record def allows it.</summary>
+    [Theory]
+    [InlineData("cper/whea/TestErrorMemory1.bin", "cper/whea/TestErrorFirmware1.bin")]
+    [InlineData("fleet/redfish-logentries.json", null)]
+    [InlineData("fleet/pldm-record.bin", null)]
+    public void DecodeWithASourceValidates(string first, string? second)
+    {
+        var decoded = second is null ? CliRunner.Run("decode", "--format", "json", Fixtures.Path(first))
+            : CliRunner.Run("decode", "--format", "json", Fixtures.Path(first), Fixtures.Path(second));
+        Assert.Contains("\"source\"", decoded.Out, StringComparison.Ordinal);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
+    /// <summary>The bytes of a record no section covers (trailingBytes, gapBytes) validate, and their shape is pinned.</summary>
+    [Fact]
+    public void RecordBytesNoSectionCoversValidate()
+    {
+        using var temp = TempFile.Of(RecordUncoveredBytesTests.WithGapAndTail());
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        Assert.Contains("\"gapBytes\"", decoded.Out, StringComparison.Ordinal);
+        Assert.Contains("\"trailingBytes\": \"0000330000\"", decoded.Out, StringComparison.Ordinal);
+        var node = JsonNode.Parse(decoded.Out)!;
+        var result = Evaluate(node);
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+        var record = node is JsonArray a ? a[0]! : node;
+        record["gapBytes"]![0]!.AsObject().Remove("offset");
+        Assert.False(Evaluate(node).IsValid);
+        node = JsonNode.Parse(decoded.Out)!;
+        record = node is JsonArray b ? b[0]! : node;
+        record["trailingBytes"] = "xyz";
+        Assert.False(Evaluate(node).IsValid);
+    }
+
+    /// <summary>decode of a body shorter than its section's fixed part writes its bytes as "undecoded": the pinned bodies allow it.</summary>
+    [Theory]
+    [InlineData("arm-ras-short")]
+    [InlineData("ia32x64-short")]
+    public void ShortBodiesValidate(string name)
+    {
+        using var temp = TempFile.Of(Fixtures.HexText($"libcper-walk/{name}.hex"));
+        var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
+        Assert.Contains("\"undecoded\"", decoded.Out, StringComparison.Ordinal);
+        var result = Evaluate(JsonNode.Parse(decoded.Out));
+        Assert.True(result.IsValid, string.Join("\n", Problems(result)));
+    }
+
     private static JsonNode MemoryRecord()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));

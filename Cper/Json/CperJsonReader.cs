@@ -19,7 +19,9 @@ public static class CperJsonReader
 
     // source: where decode read the record (several inputs, wrapped records); offset, length, data, dataOmitted: a record cut
     // short (by the end of its input or by the next record), with its bytes (written as they are by ReadItems' CutRecord)
-    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "source", "offset", "length", "data", "dataOmitted"];
+    // trailingBytes, gapBytes: non-zero bytes inside the record that no section covers (CperRecordDescriber), written back where they were
+    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "trailingBytes", "gapBytes", "source", "offset", "length", "data", "dataOmitted"];
+    private static readonly string[] s_gapMembers = ["offset", "data"];
     private static readonly string[] s_rangeMembers = ["offset", "length", "error", "data", "dataOmitted", "source"];
     private static readonly string[] s_paddingMembers = ["offset", "length", "padding", "source"];
 
@@ -260,7 +262,81 @@ public static class CperJsonReader
                 throw new CperJsonException(path + ".header.recordLength", $"{given} bytes is far more than the {natural} the header, descriptors and sections take (at most {MaxUndescribedBytes} more are allowed)");
             result.RecordLength = given;
         }
+        ReadUncovered(record, path, result);
         return result;
+    }
+
+    /// <summary>
+    /// Reads <c>trailingBytes</c> (after the last section) and <c>gapBytes</c> (<c>[{"offset", "data"}]</c>, before it)
+    /// into <see cref="CperRecord.Fillers"/>, so the bytes decode found outside every section are written back where they
+    /// were (UEFI 2.10 N.2.1: RecordLength covers them). Trailing bytes start where the last section ends and RecordLength,
+    /// when given, must hold them; a gap must lie after the descriptor table and before the end of the last section,
+    /// outside every section whose place the JSON gives.
+    /// </summary>
+    private static void ReadUncovered(JsonElement record, string path, CperRecord result)
+    {
+        bool hasGaps = record.TryGetProperty("gapBytes", out var gapsJson);
+        bool hasTrailing = record.TryGetProperty("trailingBytes", out var trailingJson);
+        if (!hasGaps && !hasTrailing) return;
+        uint? given = result.RecordLength;
+        result.RecordLength = null;
+        long natural = result.GetEncodedLength(); // the end of the last section (or of the descriptor table)
+        result.RecordLength = given;
+        int tableEnd = CperRecordView.DescriptorOffset(result.SectionCount ?? result.Sections.Count);
+        if (hasGaps)
+        {
+            if (gapsJson.ValueKind != JsonValueKind.Array) throw new CperJsonException(path + ".gapBytes", $"expected an array of {{\"offset\", \"data\"}}, found {JsonFieldReader.Show(gapsJson)}");
+            int i = 0;
+            foreach (var gap in gapsJson.EnumerateArray())
+            {
+                string at = $"{path}.gapBytes[{i++}]";
+                if (gap.ValueKind != JsonValueKind.Object) throw new CperJsonException(at, $"expected an object {{\"offset\", \"data\"}}, found {JsonFieldReader.Show(gap)}");
+                JsonFieldReader.Only(gap, at, s_gapMembers);
+                if (!gap.TryGetProperty("offset", out var offsetJson)) throw new CperJsonException(at + ".offset", "required member missing (where the bytes go in the record)");
+                if (!gap.TryGetProperty("data", out var dataJson)) throw new CperJsonException(at + ".data", "required member missing (the bytes, as hex)");
+                long offset = Count(offsetJson, at + ".offset");
+                var data = JsonFieldReader.Hex(dataJson, at + ".data");
+                if (offset < tableEnd || offset + data.Length > natural)
+                    throw new CperJsonException(at + ".offset", $"a place between the descriptor table's end 0x{tableEnd:X} and the last section's end 0x{natural:X}, found 0x{offset:X}+0x{data.Length:X}");
+                for (int s = 0; s < result.Sections.Count; s++)
+                {
+                    var section = result.Sections[s];
+                    if (section.Orphaned || section.Offset is not { } so) continue;
+                    long se = so + (long)(section.Length ?? (uint)section.Body.GetEncodedLength());
+                    if (offset < se && so < offset + data.Length)
+                        throw new CperJsonException(at + ".offset", $"bytes outside every section, found 0x{offset:X}+0x{data.Length:X} inside section {s} (0x{so:X}..0x{se:X})");
+                }
+                result.Fillers.Add(((int)offset, data));
+            }
+        }
+        if (hasTrailing)
+        {
+            var data = JsonFieldReader.Hex(trailingJson, path + ".trailingBytes");
+            long end = natural + data.Length;
+            if (given is { } rl && rl < end)
+                throw new CperJsonException(path + ".trailingBytes", $"at most the {Math.Max(0, rl - natural)} bytes between the last section's end 0x{natural:X} and recordLength 0x{rl:X}, found {data.Length}");
+            if (data.Length > MaxUndescribedBytes)
+                throw new CperJsonException(path + ".trailingBytes", $"at most {MaxUndescribedBytes} bytes, found {data.Length}");
+            result.Fillers.Add(((int)natural, data));
+            result.RecordLength ??= (uint)end; // hand-written JSON without recordLength: the record ends after them
+        }
+    }
+
+    /// <summary>
+    /// The bytes of a body decode could not describe at all (shorter than its fixed part): an object holding only its
+    /// errors and <c>undecoded</c>, the whole body. Null for any other body.
+    /// </summary>
+    private static byte[]? AllUndecoded(JsonElement body, string path)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("undecoded", out var undecoded)) return null;
+        bool hasError = false;
+        foreach (var m in body.EnumerateObject())
+        {
+            if (m.NameEquals("undecoded")) continue;
+            if (!m.Name.StartsWith("error", StringComparison.Ordinal)) return null;
+            hasError = true;
+        }
+        return hasError ? JsonFieldReader.Hex(undecoded, path + ".body.undecoded") : null;
     }
 
     /// <summary>Reads one section: <c>{"descriptor": {..}, "body": {..}}</c>.</summary>
@@ -301,6 +377,14 @@ public static class CperJsonReader
             }
             if (hasLength && result.Length > 0) throw new CperJsonException(path + ".body", "required member missing (sectionLength is not 0)");
             result.Body = new RawSectionBody(type, []);
+            return result;
+        }
+        if (AllUndecoded(body, path) is { } whole)
+        {
+            // decode's output of a body shorter than its fixed part: its bytes as they were (CperRecordDescriber)
+            if (hasLength && result.Length!.Value != whole.Length)
+                throw new CperJsonException(path + ".body.undecoded", $"expected the {result.Length.Value} bytes sectionLength gives, found {whole.Length}");
+            result.Body = new RawSectionBody(type, whole);
             return result;
         }
         int? length = null;
