@@ -139,11 +139,11 @@ public class CperJsonSchemaTests
         var node = JsonNode.Parse(decoded.Out)!;
         var result = Evaluate(node);
         Assert.True(result.IsValid, string.Join("\n", Problems(result)));
-        var record = node is JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(node);
         record["gapBytes"]![0]!.AsObject().Remove("offset");
         Assert.False(Evaluate(node).IsValid);
         node = JsonNode.Parse(decoded.Out)!;
-        record = node is JsonArray b ? b[0]! : node;
+        record = DecodedJson.FirstRecord(node);
         record["trailingBytes"] = "xyz";
         Assert.False(Evaluate(node).IsValid);
     }
@@ -164,8 +164,7 @@ public class CperJsonSchemaTests
     private static JsonNode MemoryRecord()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
-        var node = JsonNode.Parse(decoded.Out)!;
-        var record = node is JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(decoded.Out);
         Assert.True(Evaluate(record).IsValid);
         return record;
     }
@@ -194,8 +193,7 @@ public class CperJsonSchemaTests
     public void SchemaRejectsAnExtraMemberInANestedBodyObject()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper/pcie.cperhex"));
-        var node = JsonNode.Parse(decoded.Out)!;
-        var record = node is JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(decoded.Out);
         Assert.True(Evaluate(record).IsValid);
         var nested = FirstBody(record).First(m => m.Value is JsonObject o && o.ContainsKey("value") is false).Value!.AsObject();
         nested["notAMember"] = 1;
@@ -254,8 +252,7 @@ public class CperJsonSchemaTests
         // libcper's read-back of an IA32/X64 body whose first context is a 32-bit register state (UEFI N.2.4.2.3, Table
         // N-27): GDTR and IDTR are 8-byte numbers there, 16-byte hex in the x64 state.
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper-ir-to-cper/ia32x64-null-ctx.bin"));
-        var node = JsonNode.Parse(decoded.Out)!;
-        var record = node is JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(decoded.Out);
         var registers = FirstBody(record)["contextInfo"]![0]!["registers"]!;
         Assert.Equal(JsonValueKind.Number, registers["gdtr"]!.GetValueKind());
         Assert.Equal(JsonValueKind.Number, registers["idtr"]!.GetValueKind());
@@ -267,8 +264,7 @@ public class CperJsonSchemaTests
     public void ACutBodysUndecodedBytesValidate()
     {
         var decoded = CliRunner.Run("decode", "--format", "json", Fixtures.Path("cper/libcper-ir-to-cper/ia32x64-type2-short.bin"));
-        var node = JsonNode.Parse(decoded.Out)!;
-        var record = node is JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(decoded.Out);
         Assert.NotNull(FirstBody(record)["undecoded"]);
         var result = Evaluate(record);
         Assert.True(result.IsValid, string.Join("\n", Problems(result)));

@@ -79,7 +79,7 @@ public class RecordUncoveredBytesTests
         original.AsSpan(277).Clear();
         var encoded = RoundTrip(original, out string json);
         var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        var record = (node is System.Text.Json.Nodes.JsonArray a ? a[0]! : node).AsObject();
+        var record = DecodedJson.FirstRecord(node).AsObject();
         Assert.True(record.ContainsKey("header"));
         Assert.False(record.ContainsKey("trailingBytes"));
         Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(encoded));
@@ -125,8 +125,7 @@ public class RecordUncoveredBytesTests
     public void AnUndecodedBodyOfTheWrongLengthIsRefused()
     {
         using var temp = TempFile.Of(Fixtures.HexText("libcper-walk/arm-ras-short.hex"));
-        var node = System.Text.Json.Nodes.JsonNode.Parse(CliRunner.Run("decode", "--format", "json", temp.Path).Out)!;
-        var record = node is System.Text.Json.Nodes.JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(CliRunner.Run("decode", "--format", "json", temp.Path).Out);
         var body = record["sections"]![0]!["body"]!;
         Assert.Equal(80, ((string)body["undecoded"]!).Length);
         body["undecoded"] = "00";
@@ -138,8 +137,7 @@ public class RecordUncoveredBytesTests
     public void TrailingBytesBeyondRecordLengthAreRefused()
     {
         RoundTrip(WithTail(), out string json);
-        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        var record = node is System.Text.Json.Nodes.JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(json);
         record["trailingBytes"] = string.Concat(Enumerable.Repeat("11", 24));
         var e = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(record.ToJsonString())));
         Assert.Contains("trailingBytes", e.Message, StringComparison.Ordinal);
@@ -150,8 +148,7 @@ public class RecordUncoveredBytesTests
     public void AGapInsideASectionIsRefused()
     {
         RoundTrip(WithGapAndTail(), out string json);
-        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-        var record = node is System.Text.Json.Nodes.JsonArray a ? a[0]! : node;
+        var record = DecodedJson.FirstRecord(json);
         record["gapBytes"]![0]!["offset"] = 210;
         var e = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(record.ToJsonString())));
         Assert.Contains("gapBytes[0].offset", e.Message, StringComparison.Ordinal);
