@@ -12,7 +12,8 @@ public static class CperRecordDescriber
     private static readonly JsonName s_header = new("header"), s_creatorName = new("creatorName"), s_notificationName = new("notificationName"),
         s_sections = new("sections"), s_descriptor = new("descriptor"), s_sectionName = new("sectionName"), s_body = new("body"), s_errors = new("errors"),
         s_gapBytes = new("gapBytes");
-    private const string UndecodedMember = "undecoded";
+    /// <summary>The member a describer writes for bytes it could not decode (a count or length that does not fit, a body shorter than its fixed part); JSON input puts them back.</summary>
+    internal const string UndecodedMember = "undecoded";
 
     /// <summary>
     /// Describes the record at the start of <paramref name="source"/> (which may hold more records after it).
@@ -115,7 +116,7 @@ public static class CperRecordDescriber
                 // The whole body found too short at its first byte (shorter than the section's fixed part, e.g. the ARM RAS
                 // node of UEFI 2.10 N.2.4.6 or the IA32/X64 header of N.2.4.2): the describer threw before describing
                 // anything, so the body's bytes are shown as they are and JSON input reads them back (CperJsonReader.ReadSection).
-                if (e.Offset == bOff && e.Field is null && body.Length > 0 && e.Found == $"{body.Length} bytes")
+                if (e.Offset == bOff && e.Field is null && body.Length > 0 && e.Detail == "truncated")
                     visitor.Data(UndecodedMember, "Bytes not decoded (shorter than the section's fixed part)", bOff, body);
             }
             visitor.EndObject();

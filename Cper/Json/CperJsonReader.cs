@@ -126,8 +126,8 @@ public static class CperJsonReader
         {
             var record = ReadRecord(e, path, warnings);
             var item = CperJsonItem.ForRecord(path, OffsetOf(e, path), record);
-            if (e.TryGetProperty("length", out var lengthJson) && Count(lengthJson, path + ".length") is var given && given != item.Length)
-                warnings?.Add(new CperJsonWarning(path + ".length", $"the item says {given} bytes, but the record encodes to {item.Length}: {item.Length} are written (a record decode cut short keeps its bytes in \"data\")"));
+            if (e.TryGetProperty("length", out var lengthJson) && Count(lengthJson, path + ".length") is var given && item.Length is var encoded && given != encoded)
+                warnings?.Add(new CperJsonWarning(path + ".length", $"the item says {given} bytes, but the record encodes to {encoded}: {encoded} are written (a record decode cut short keeps its bytes in \"data\")"));
             return item;
         }
         // A record decode could not read whole: its bytes as they were in "data", its decoded members beside them.
@@ -328,11 +328,11 @@ public static class CperJsonReader
     /// </summary>
     private static byte[]? AllUndecoded(JsonElement body, string path)
     {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("undecoded", out var undecoded)) return null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(CperRecordDescriber.UndecodedMember, out var undecoded)) return null;
         bool hasError = false;
         foreach (var m in body.EnumerateObject())
         {
-            if (m.NameEquals("undecoded")) continue;
+            if (m.NameEquals(CperRecordDescriber.UndecodedMember)) continue;
             if (!m.Name.StartsWith("error", StringComparison.Ordinal)) return null;
             hasError = true;
         }

@@ -41,7 +41,6 @@ public sealed record CperJsonWarning(string Path, string Message)
 public static class JsonGuidedBuilder
 {
     private const int ScratchBase = 64 * 1024;
-    private const string UndecodedMember = "undecoded";
     private const string TrailingMember = "trailingBytes";
 
     /// <summary>Builds the bytes the JSON object at <paramref name="path"/> describes.</summary>
@@ -204,11 +203,11 @@ public static class JsonGuidedBuilder
         /// </summary>
         private void SeedUndecoded(JsonElement? obj, long start, long end)
         {
-            if (Member(obj, UndecodedMember) is not { ValueKind: JsonValueKind.String } u) return;
+            if (Member(obj, CperRecordDescriber.UndecodedMember) is not { ValueKind: JsonValueKind.String } u) return;
             byte[] undecoded, trailing = [];
             try
             {
-                undecoded = JsonFieldReader.Hex(u, UndecodedMember);
+                undecoded = JsonFieldReader.Hex(u, CperRecordDescriber.UndecodedMember);
                 if (Member(obj, TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = JsonFieldReader.Hex(t, TrailingMember);
             }
             catch (CperJsonException)

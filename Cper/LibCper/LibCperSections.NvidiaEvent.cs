@@ -400,7 +400,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         if (array is { } arrayName)
         {
             if (Lc.M(v, arrayName.Value) is not JsonNode list) return [];
-            var items = list as JsonArray ?? throw new CperJsonException(list.GetPath(), $"expected an array, found {Show(list)}");
+            var items = Lc.Arr(list);
             shown = true;
             var b = new byte[items.Count * layout.Size];
             for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Lc.Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));

@@ -133,7 +133,7 @@ public sealed partial class ArmProcessorSection
         if (pos < walk.Limit)
         {
             if (contextsOk) visitor.Data("vendorSpecificInfo", "Vendor-specific information", baseOffset + pos, body[pos..walk.Limit]);
-            else visitor.Data("undecoded", "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..walk.Limit]);
+            else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..walk.Limit]);
         }
         if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
     }

@@ -292,7 +292,7 @@ public sealed partial class ArmRasSection : CperSectionBody
         {
             DescribeNode(body[..NodeSize], baseOffset, visitor);
             visitor.Error(error!);
-            if (body.Length > NodeSize) visitor.Data("undecoded", "Bytes not decoded (the offsets do not fit)", baseOffset + NodeSize, body[NodeSize..]);
+            if (body.Length > NodeSize) visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (the offsets do not fit)", baseOffset + NodeSize, body[NodeSize..]);
             return;
         }
         DescribeNode(body[..NodeSize], baseOffset, visitor);
@@ -600,7 +600,7 @@ public sealed partial class ArmRasAuxiliaryData
         if (aux.Length < ArmRasSection.AuxiliaryHeaderSize)
         {
             visitor.Error(error!);
-            visitor.Data("undecoded", "Bytes not decoded", baseOffset, aux);
+            visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded", baseOffset, aux);
             return;
         }
         ArmRasSection.AuxiliaryHeaderLayout.Describe(aux[..ArmRasSection.AuxiliaryHeaderSize], baseOffset, visitor);
@@ -629,7 +629,7 @@ public sealed partial class ArmRasAuxiliaryData
         if (error is not null)
         {
             visitor.Error(error);
-            if (aux.Length > undecoded) visitor.Data("undecoded", "Bytes not decoded (the counts do not fit)", baseOffset + undecoded, aux[undecoded..]);
+            if (aux.Length > undecoded) visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (the counts do not fit)", baseOffset + undecoded, aux[undecoded..]);
             return;
         }
         if (l.PairOffset > l.ContextEnd) visitor.Data("bytesBeforePairs", "Bytes before the key/value pairs", baseOffset + l.ContextEnd, aux[l.ContextEnd..l.PairOffset]);

@@ -102,7 +102,7 @@ public sealed partial class CxlProtocolErrorSection : CperSectionBody
         if (end < body.Length)
         {
             if (error is null) visitor.Data("trailingBytes", "Bytes after the error log", baseOffset + end, body[end..]);
-            else visitor.Data("undecoded", "Bytes not decoded (a length above does not fit)", baseOffset + end, body[end..]);
+            else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (a length above does not fit)", baseOffset + end, body[end..]);
         }
     }
 

@@ -142,7 +142,7 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         if (end < body.Length)
         {
             if (error is null) visitor.Data("trailingBytes", "Bytes after the register pairs", baseOffset + end, body[end..]);
-            else visitor.Data("undecoded", "Bytes not decoded (the register counts do not fit)", baseOffset + end, body[end..]);
+            else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (the register counts do not fit)", baseOffset + end, body[end..]);
         }
     }
 

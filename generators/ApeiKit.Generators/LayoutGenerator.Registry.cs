@@ -115,17 +115,7 @@ public sealed partial class LayoutGenerator
     }
 
     /// <summary>8-4-4-4-12 hexadecimal digits, the form a GUID is written in throughout (UEFI 2.10 appendix A).</summary>
-    private static bool IsGuidText(string s)
-    {
-        if (s.Length != 36) return false;
-        for (int i = 0; i < s.Length; i++)
-        {
-            char c = s[i];
-            bool ok = i is 8 or 13 or 18 or 23 ? c == '-' : c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
-            if (!ok) return false;
-        }
-        return true;
-    }
+    private static bool IsGuidText(string s) => Guid.TryParseExact(s, "D", out _);
 
     private static void CheckSection(INamedTypeSymbol type, Section section, Location? at, List<Diag> diags)
     {

@@ -230,7 +230,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         if (!infoFits)
         {
             visitor.Error(InfoError(body, baseOffset));
-            visitor.Data("undecoded", "Bytes not decoded (the information size does not fit)", baseOffset + HeaderSize + InfoHeaderSize, body[(HeaderSize + InfoHeaderSize)..]);
+            visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (the information size does not fit)", baseOffset + HeaderSize + InfoHeaderSize, body[(HeaderSize + InfoHeaderSize)..]);
             return;
         }
         int infoAt = HeaderSize + InfoHeaderSize;
