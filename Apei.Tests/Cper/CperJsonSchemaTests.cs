@@ -154,7 +154,7 @@ public class CperJsonSchemaTests
     [InlineData("ia32x64-short")]
     public void ShortBodiesValidate(string name)
     {
-        using var temp = TempFile.Of(Fixtures.HexText($"libcper-walk/{name}.hex"));
+        using var temp = TempFile.Of(LibcperWalk.Record(name));
         var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
         Assert.Contains("\"undecoded\"", decoded.Out, StringComparison.Ordinal);
         var result = Evaluate(JsonNode.Parse(decoded.Out));

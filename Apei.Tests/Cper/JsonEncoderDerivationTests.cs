@@ -322,7 +322,7 @@ public class JsonEncoderDerivationTests
     {
         // Arm DEN0085 (ARM RAS CPER section): the syndrome, context, key/value pair and register counts are the array
         // lengths; the auxiliary data size is the bytes from its offset to the section's end (nothing follows it here).
-        var record = Fixtures.HexText("libcper-walk/arm-ras-mpam.hex");
+        var record = LibcperWalk.Record("arm-ras-mpam");
         var (json, body) = ArmRasMpam(record);
         var aux = body["auxiliaryData"]!.AsObject();
         Assert.True(body.Remove("errorSyndromeCount") & aux.Remove("contextCount") & aux.Remove("keyValuePairCount"));
@@ -337,7 +337,7 @@ public class JsonEncoderDerivationTests
     {
         // A third pair with its count left out: 3 pairs of 24 bytes from offset 176 pass the size 224 the JSON gives. The
         // message is the walk's (field, expected, found), at the pairs' path, not "unknown member".
-        var (json, body) = ArmRasMpam(Fixtures.HexText("libcper-walk/arm-ras-mpam.hex"));
+        var (json, body) = ArmRasMpam(LibcperWalk.Record("arm-ras-mpam"));
         var aux = body["auxiliaryData"]!.AsObject();
         Assert.Equal((224, 176), ((int)aux["size"]!, (int)aux["keyValuePairOffset"]!));
         aux.Remove("keyValuePairCount");

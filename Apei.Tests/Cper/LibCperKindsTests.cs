@@ -14,10 +14,9 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class LibCperKindsTests
 {
-    private static byte[] Walk(string name)
-        => Fixtures.HexText($"libcper-walk/{name}.hex");
+    private static byte[] Walk(string name) => LibcperWalk.Record(name);
 
-    private static string Libcper(string name) => File.ReadAllText(Fixtures.Path($"libcper-walk/{name}.json")).TrimEnd('\n');
+    private static string Libcper(string name) => LibcperWalk.Line(name);
 
     private static int BodyOffset(byte[] record) => (int)BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(CperRecordHeader.Size + CperSectionDescriptor.SectionOffsetOffset));
 

@@ -113,7 +113,7 @@ public class RecordUncoveredBytesTests
     [InlineData("arm-vendor-short")]
     public void ShortBodiesRoundTrip(string name)
     {
-        var original = Fixtures.HexText($"libcper-walk/{name}.hex");
+        var original = LibcperWalk.Record(name);
         using var temp = TempFile.Of(original);
         var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
         using var ms = new MemoryStream();
@@ -124,7 +124,7 @@ public class RecordUncoveredBytesTests
     [Fact]
     public void AnUndecodedBodyOfTheWrongLengthIsRefused()
     {
-        using var temp = TempFile.Of(Fixtures.HexText("libcper-walk/arm-ras-short.hex"));
+        using var temp = TempFile.Of(LibcperWalk.Record("arm-ras-short"));
         var record = DecodedJson.FirstRecord(CliRunner.Run("decode", "--format", "json", temp.Path).Out);
         var body = record["sections"]![0]!["body"]!;
         Assert.Equal(80, ((string)body["undecoded"]!).Length);

@@ -68,8 +68,7 @@ public sealed class ConversionRoundTripTests() : TempDirectoryTests("apeikit-con
         var made = CliRunner.Run("encode", "--framing", "gesb", json, "-o", a);
         Assert.True(made.ExitCode == 0, made.Error);
         var original = File.ReadAllBytes(a);
-        var decoded = System.Text.Json.Nodes.JsonNode.Parse(CliRunner.Run("decode", "--input", "gesb", "-f", "json", a).Out)!;
-        var block = decoded is System.Text.Json.Nodes.JsonArray arr ? arr[0]! : decoded;
+        var block = DecodedJson.FirstRecord(CliRunner.Run("decode", "--input", "gesb", "-f", "json", a).Out);
         var body = block["entries"]![0]!["body"]!.AsObject();
         Assert.True(body.Remove("sectionLength"));
         File.WriteAllText(json, block.ToJsonString());
