@@ -89,7 +89,7 @@ public static class ErrorStatusBlockJsonReader
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe blocks (the path says where).</exception>
     public static List<byte[]> ReadBlocks(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
     {
-        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => IsNotBlock(e) ? null : ReadBlock(e, p, warnings), "no error status block (expected a block object, an array of them, or one per line)");
+        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => CperJsonReader.IsRangeOrPadding(e) ? null : ReadBlock(e, p, warnings), "no error status block (expected a block object, an array of them, or one per line)");
         var blocks = new List<byte[]>(read.Count);
         foreach (var b in read)
             if (b is not null) blocks.Add(b);
@@ -108,13 +108,8 @@ public static class ErrorStatusBlockJsonReader
     /// <exception cref="CperJsonException">Not JSON, JSON that does not describe such items, or an item whose bytes decode did not keep (the path says where).</exception>
     public static List<CperJsonItem> ReadItems(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
         => CperJsonReader.ReadEachItem(utf8Json, warnings,
-            (e, p) => IsNotBlock(e) ? CperJsonReader.ReadOther(e, p) : CperJsonItem.ForBlock(p, null, ReadBlock(e, p, warnings)),
+            (e, p) => CperJsonReader.IsRangeOrPadding(e) ? CperJsonReader.ReadOther(e, p) : CperJsonItem.ForBlock(p, null, ReadBlock(e, p, warnings)),
             "no error status block (expected a block object, an array of items, or one per line)");
-
-    /// <summary>An item decode writes for bytes that are not a block: padding, or an unrecognised range (an <c>"error"</c> and no <c>"header"</c>).</summary>
-    private static bool IsNotBlock(JsonElement e)
-        => e.ValueKind == JsonValueKind.Object && !e.TryGetProperty("header", out _)
-            && (e.TryGetProperty("padding", out _) || e.TryGetProperty("error", out _));
 
     /// <summary>Reads one block object and returns its bytes.</summary>
     /// <exception cref="CperJsonException">The JSON does not describe a block.</exception>

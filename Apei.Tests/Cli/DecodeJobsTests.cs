@@ -95,7 +95,7 @@ public class DecodeJobsTests() : TempDirectoryTests("apeikit-jobs-")
         var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "-j", "2", input);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal(records, r.Out.TrimEnd('\n').Split('\n').Length);
-        Assert.Contains(r.ErrorLines, l => l.Contains("Unrecognised bytes at 0x", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
+        Assert.Contains(r.ErrorLines, l => l.Contains("Unrecognised bytes at offset ", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
         Assert.Contains(r.ErrorLines, l => l.Contains($"CPER record #{records + 1} at offset", StringComparison.Ordinal) && l.EndsWith("; skipped.", StringComparison.Ordinal));
         Assert.DoesNotContain(r.ErrorLines, l => l.Contains("4096 bytes", StringComparison.Ordinal)); // padding is not reported
     }

@@ -75,7 +75,7 @@ public class StreamingDecodeTests
         using var temp = TempFile.Of(Concat(Mem, bad, Mem));
         string bin = temp.Path;
         var r = CliRunner.Run("decode", "-f", "ndjson", bin);
-        r.AssertFailedSaying("Unrecognised bytes at 0x118: input, at offset 0x118 (280)", exitCode: 1);
+        r.AssertFailedSaying("Unrecognised bytes: input, at offset 0x118 (280)", exitCode: 1);
         var lines = r.OutLines;
         Assert.Equal(3, lines.Length);
         Assert.Contains("280 bytes starting", r.Error, StringComparison.Ordinal);

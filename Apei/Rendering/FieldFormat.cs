@@ -46,7 +46,7 @@ public static class FieldFormat
             case FieldKind.Enum:
             {
                 ulong v = FieldDef.ReadLittleEndian(raw);
-                return f.Names?[v] is { } n ? $"{n} ({v.ToString(CultureInfo.InvariantCulture)})" : $"{v.ToString(CultureInfo.InvariantCulture)} (unknown)";
+                return Named(f.Names?[v], v);
             }
             case FieldKind.Flags:
             {
@@ -81,14 +81,23 @@ public static class FieldFormat
     public static string BitValue(BitFieldDef b, ulong whole)
     {
         ulong v = b.Extract(whole);
-        if (b.Names?[v] is { } n) return $"{n} ({v.ToString(CultureInfo.InvariantCulture)})";
         // A value its table does not name (a reserved one, e.g. MS check error type 6-7, UEFI 2.10 N.2.4.2.1), shown as
         // an enumerated field shows one: the number and "(unknown)", not a bare number that reads as a count.
-        if (b.Names is not null) return $"{v.ToString(CultureInfo.InvariantCulture)} (unknown)";
+        if (b.Names is not null) return Named(b.Names[v], v);
         if (b.Width == 1) return v != 0 ? "yes" : "no";
         if (b.IsBcd) return BitFieldDef.TryFromBcd(v, out ulong d) ? d.ToString(CultureInfo.InvariantCulture) : Hex(v, (b.Width + 7) / 8) + " (not BCD)";
         return b.Width > 8 && !b.IsCount ? Hex(v, (b.Width + 7) / 8) : v.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// A value of an enumeration that its table does not name: the number and "(unknown)" (<c>7 (unknown)</c>), the one
+    /// rendering of such a value (fields, bit fields, and the names other tables give).
+    /// </summary>
+    public static string Unknown(ulong value) => value.ToString(CultureInfo.InvariantCulture) + " (unknown)";
+
+    /// <summary>An enumerated value with its name (<c>fatal (1)</c>), or <see cref="Unknown"/> when it has none.</summary>
+    private static string Named(string? name, ulong value)
+        => name is null ? Unknown(value) : $"{name} ({value.ToString(CultureInfo.InvariantCulture)})";
 
     /// <summary>True when all bytes are zero.</summary>
     public static bool IsZero(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept((byte)0);

@@ -74,7 +74,7 @@ internal static class RegionInput
         var mem = d.Memory;
         visitor.Info("sourceId", "Source ID", s.Description.SourceId);
         visitor.Info("type", "Type", s.TypeName);
-        visitor.Info("notificationType", "Notification type", HestNames.NotificationTypes[(ulong)s.Notification] ?? string.Create(CultureInfo.InvariantCulture, $"{(byte)s.Notification} (unknown)"));
+        visitor.Info("notificationType", "Notification type", HestNames.NotificationTypes[(ulong)s.Notification] ?? FieldFormat.Unknown((byte)s.Notification));
         visitor.Info("regionBase", "Region base address", Hex(mem.BaseAddress));
         visitor.Info("errorBlockAddressRegister", "Error block address register", Hex(s.Description.ErrorBlockAddressRegister));
         if (s.Description.ReadAckRegister is { } ackAddress) visitor.Info("readAckRegister", "Read ack register", Hex(ackAddress));

@@ -813,7 +813,7 @@ internal static class StreamingDecode
             if (item.Kind == CperStreamItemKind.Skipped && item.IsAllZero) continue;
             if (item.Kind != CperStreamItemKind.Record || item.IsTruncated)
             {
-                string label = item.Kind == CperStreamItemKind.Skipped ? $"Unrecognised bytes at 0x{item.Offset:X}" : $"CPER record #{++index}";
+                string label = item.Kind == CperStreamItemKind.Skipped ? "Unrecognised bytes" : $"CPER record #{++index}";
                 sink.Unit(new Work
                 {
                     InputName = source.Name, Label = label, NoticeErrors = 1,
@@ -906,7 +906,10 @@ internal static class StreamingDecode
             {
                 if (item.IsAllZero)
                 {
-                    string zl = $"Zero padding at 0x{offset:X}";
+                    // The heading gives the range ("Zero padding (at 0x115, 16 bytes)"); the note says what the bytes are
+                    // and that they are not dropped: decode's JSON keeps them, and encode writes them back.
+                    const string zl = "Zero padding";
+                    string note = $"{length} zero {(length == 1 ? "byte" : "bytes")} of padding, not a record: kept, and written back by encode (decode's JSON has \"padding\": \"zero\")";
                     return new Work
                     {
                         InputName = name,
@@ -920,7 +923,7 @@ internal static class StreamingDecode
                                 WriteRange(v, offset, length);
                                 v.JsonOnly("padding", "zero");
                             }
-                            else v.Info("note", "Note", $"{length} zero bytes (padding), ignored");
+                            else v.Info("note", "Note", note);
                             v.EndObject();
                         },
                     };
@@ -932,7 +935,7 @@ internal static class StreamingDecode
                     rented = MemoryOwner<byte>.Allocate(n);
                     item.Data.CopyTo(rented.Span);
                 }
-                string label = $"Unrecognised bytes at 0x{offset:X}";
+                const string label = "Unrecognised bytes"; // the heading gives the range, the error the offset
                 string? problem = item.Problem;
                 string expected = blocks ? "a Generic Error Status Block" : "a CPER record (signature \"CPER\")";
                 return new Work

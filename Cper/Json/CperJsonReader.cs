@@ -47,7 +47,7 @@ public static class CperJsonReader
     /// <exception cref="CperJsonException">Not JSON, or JSON that does not describe records (the path says where).</exception>
     public static List<CperRecord> ReadRecords(ReadOnlySpan<byte> utf8Json, ICollection<CperJsonWarning>? warnings)
     {
-        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => IsNotRecord(e) ? null : ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
+        var read = JsonDocuments.ReadEach(utf8Json, (e, p) => IsRangeOrPadding(e) ? null : ReadRecord(e, p, warnings), "no record (expected a record object, an array of them, or one per line)");
         var records = new List<CperRecord>(read.Count);
         foreach (var r in read)
             if (r is not null) records.Add(r);
@@ -92,6 +92,9 @@ public static class CperJsonReader
         return JsonDocuments.ReadEach(utf8Json, (e, p) =>
         {
             var item = read(e, p);
+            long length = item.Length; // a record's is its encoded length, computed on each access: read once here
+            if (item.Kind == CperJsonItemKind.Record && e.TryGetProperty("length", out var lengthJson) && JsonFieldReader.Count(lengthJson, p + ".length") is var given && given != length)
+                warnings?.Add(new CperJsonWarning(p + ".length", $"the item says {given} bytes, but the record encodes to {length}: {length} are written (a record decode cut short keeps its bytes in \"data\")"));
             string? itemFile = SourceFile(e);
             if (itemFile != file)
             {
@@ -100,7 +103,7 @@ public static class CperJsonReader
             }
             if (item.Offset is { } offset && offset != position)
                 warnings?.Add(new CperJsonWarning(p + ".offset", $"the item says offset {offset}, but the items before it{(itemFile is null ? "" : $" from {itemFile}")} take {position} bytes: it is written at {position}"));
-            position += item.Length;
+            position += length;
             return item;
         }, nothing);
     }
@@ -110,25 +113,27 @@ public static class CperJsonReader
         => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object
             && s.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
 
-    /// <summary>An item decode writes for bytes that are not a record: an unrecognised range (<c>"error"</c>, no <c>"header"</c>) or padding.</summary>
-    private static bool IsNotRecord(JsonElement e)
-        => e.ValueKind == JsonValueKind.Object && (e.TryGetProperty("padding", out _)
-            || (e.TryGetProperty("error", out _) && !e.TryGetProperty("header", out _) && !e.TryGetProperty("sections", out _)));
+    /// <summary>
+    /// An item decode writes for bytes that are neither a record nor a block (<see cref="ReadOther"/>): zero padding
+    /// (<c>"padding"</c>) or an unrecognised range (<c>"error"</c>), with neither a <c>"header"</c> nor <c>"sections"</c>
+    /// (an object with either is a record or a block, and a stray member in it is refused as unknown, not skipped). The
+    /// one test the CPER and the error status block readers share.
+    /// </summary>
+    internal static bool IsRangeOrPadding(JsonElement e)
+        => e.ValueKind == JsonValueKind.Object && !e.TryGetProperty("header", out _) && !e.TryGetProperty("sections", out _)
+            && (e.TryGetProperty("padding", out _) || e.TryGetProperty("error", out _));
 
     /// <summary>Reads one top-level item (see <see cref="ReadItems(ReadOnlySpan{byte})"/>).</summary>
     private static CperJsonItem ReadItem(JsonElement e, string path, ICollection<CperJsonWarning>? warnings)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new CperJsonException(path, $"expected a record object or an item for bytes that are not a record, found {JsonFieldReader.Show(e)}");
         bool hasData = e.TryGetProperty("data", out _) || e.TryGetProperty("dataOmitted", out _);
-        bool isRecord = !IsNotRecord(e) && (!hasData || e.TryGetProperty("header", out _) || e.TryGetProperty("sections", out _));
+        bool isRecord = !IsRangeOrPadding(e) && (!hasData || e.TryGetProperty("header", out _) || e.TryGetProperty("sections", out _));
         if (!isRecord) return ReadOther(e, path);
         if (!hasData)
         {
-            var record = ReadRecord(e, path, warnings);
-            var item = CperJsonItem.ForRecord(path, OffsetOf(e, path), record);
-            if (e.TryGetProperty("length", out var lengthJson) && Count(lengthJson, path + ".length") is var given && item.Length is var encoded && given != encoded)
-                warnings?.Add(new CperJsonWarning(path + ".length", $"the item says {given} bytes, but the record encodes to {encoded}: {encoded} are written (a record decode cut short keeps its bytes in \"data\")"));
-            return item;
+            // A "length" that differs from the encoded length is a warning ReadEachItem gives (it reads the length once).
+            return CperJsonItem.ForRecord(path, OffsetOf(e, path), ReadRecord(e, path, warnings));
         }
         // A record decode could not read whole: its bytes as they were in "data", its decoded members beside them.
         // UEFI 2.10 N.2.1: a record is Record Length bytes; these are fewer, so only "data" can give them back.
@@ -155,7 +160,7 @@ public static class CperJsonReader
             if (padding.ValueKind != JsonValueKind.String || padding.GetString() != "zero")
                 throw new CperJsonException(path + ".padding", $"expected \"zero\" (the only padding decode writes), found {JsonFieldReader.Show(padding)}");
             if (!e.TryGetProperty("length", out var lengthJson)) throw new CperJsonException(path + ".length", "required member missing (how many zero bytes)");
-            long length = Count(lengthJson, path + ".length");
+            long length = JsonFieldReader.Count(lengthJson, path + ".length");
             if (length > MaxPaddingBytes) throw new CperJsonException(path + ".length", $"expected at most {MaxPaddingBytes} bytes of padding, found {length}");
             return CperJsonItem.ForPadding(path, OffsetOf(e, path), length);
         }
@@ -181,19 +186,13 @@ public static class CperJsonReader
         var data = JsonFieldReader.Hex(dataJson, path + ".data");
         if (e.TryGetProperty("length", out var lengthGiven))
         {
-            long length = Count(lengthGiven, path + ".length");
+            long length = JsonFieldReader.Count(lengthGiven, path + ".length");
             if (length != data.Length) throw new CperJsonException(path + ".length", $"expected the {data.Length} bytes \"data\" holds, found {length}");
         }
         return data;
     }
 
-    internal static long? OffsetOf(JsonElement e, string path) => e.TryGetProperty("offset", out var o) ? Count(o, path + ".offset") : null;
-
-    private static long Count(JsonElement v, string path)
-    {
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n) || n < 0) throw new CperJsonException(path, $"expected a non-negative integer, found {JsonFieldReader.Show(v)}");
-        return n;
-    }
+    internal static long? OffsetOf(JsonElement e, string path) => e.TryGetProperty("offset", out var o) ? JsonFieldReader.Count(o, path + ".offset") : null;
 
     /// <summary>Reads one record object.</summary>
     /// <param name="record">The record: <c>{"header": {..}, "sections": [..]}</c>.</param>
@@ -253,16 +252,15 @@ public static class CperJsonReader
                 : path;
             throw new CperJsonException(at, $"expected {e.Expected}, found {e.Found} (UEFI 2.10 N.2.1/N.2.2: 0 recoverable, 1 fatal, 2 corrected, 3 informational)", e);
         }
+        long? natural = null; // the end of the last section (or of the descriptor table): computed once, when needed
         if (result.RecordLength is { } given)
         {
             // Bytes past the last section are zeros the JSON does not show; bound them so a typo cannot ask for gigabytes.
-            result.RecordLength = null;
-            long natural = result.GetEncodedLength();
+            natural = NaturalLength(result);
             if (given > natural + MaxUndescribedBytes)
                 throw new CperJsonException(path + ".header.recordLength", $"{given} bytes is far more than the {natural} the header, descriptors and sections take (at most {MaxUndescribedBytes} more are allowed)");
-            result.RecordLength = given;
         }
-        ReadUncovered(record, path, result);
+        ReadUncovered(record, path, result, natural);
         return result;
     }
 
@@ -271,17 +269,16 @@ public static class CperJsonReader
     /// into <see cref="CperRecord.Fillers"/>, so the bytes decode found outside every section are written back where they
     /// were (UEFI 2.10 N.2.1: RecordLength covers them). Trailing bytes start where the last section ends and RecordLength,
     /// when given, must hold them; a gap must lie after the descriptor table and before the end of the last section,
-    /// outside every section whose place the JSON gives.
+    /// outside every section whose place the JSON gives. <paramref name="naturalLength"/>: that end when
+    /// <see cref="ReadRecord(JsonElement, string, ICollection{CperJsonWarning})"/> computed it already (null: computed here).
     /// </summary>
-    private static void ReadUncovered(JsonElement record, string path, CperRecord result)
+    private static void ReadUncovered(JsonElement record, string path, CperRecord result, long? naturalLength)
     {
         bool hasGaps = record.TryGetProperty("gapBytes", out var gapsJson);
         bool hasTrailing = record.TryGetProperty("trailingBytes", out var trailingJson);
         if (!hasGaps && !hasTrailing) return;
         uint? given = result.RecordLength;
-        result.RecordLength = null;
-        long natural = result.GetEncodedLength(); // the end of the last section (or of the descriptor table)
-        result.RecordLength = given;
+        long natural = naturalLength ?? NaturalLength(result);
         int tableEnd = CperRecordView.DescriptorOffset(result.SectionCount ?? result.Sections.Count);
         if (hasGaps)
         {
@@ -294,7 +291,7 @@ public static class CperJsonReader
                 JsonFieldReader.Only(gap, at, s_gapMembers);
                 if (!gap.TryGetProperty("offset", out var offsetJson)) throw new CperJsonException(at + ".offset", "required member missing (where the bytes go in the record)");
                 if (!gap.TryGetProperty("data", out var dataJson)) throw new CperJsonException(at + ".data", "required member missing (the bytes, as hex)");
-                long offset = Count(offsetJson, at + ".offset");
+                long offset = JsonFieldReader.Count(offsetJson, at + ".offset");
                 var data = JsonFieldReader.Hex(dataJson, at + ".data");
                 if (offset < tableEnd || offset + data.Length > natural)
                     throw new CperJsonException(at + ".offset", $"a place between the descriptor table's end 0x{tableEnd:X} and the last section's end 0x{natural:X}, found 0x{offset:X}+0x{data.Length:X}");
@@ -319,6 +316,24 @@ public static class CperJsonReader
                 throw new CperJsonException(path + ".trailingBytes", $"at most {MaxUndescribedBytes} bytes, found {data.Length}");
             result.Fillers.Add(((int)natural, data));
             result.RecordLength ??= (uint)end; // hand-written JSON without recordLength: the record ends after them
+        }
+    }
+
+    /// <summary>
+    /// The record's length without its RecordLength (the end of the last section, or of the descriptor table), as
+    /// <see cref="CperRecord.GetEncodedLength"/> gives it before any <see cref="CperRecord.Fillers"/> are added.
+    /// </summary>
+    private static long NaturalLength(CperRecord record)
+    {
+        uint? given = record.RecordLength;
+        record.RecordLength = null;
+        try
+        {
+            return record.GetEncodedLength();
+        }
+        finally
+        {
+            record.RecordLength = given;
         }
     }
 

@@ -129,25 +129,34 @@ public static class JsonFieldReader
     /// <exception cref="CperJsonException">Not an integer, or too large.</exception>
     public static ulong Integer(JsonElement v, string path, int size)
     {
-        ulong value;
-        if (v.ValueKind == JsonValueKind.Number)
-        {
-            if (!v.TryGetUInt64(out value)) throw new CperJsonException(path, $"expected an unsigned integer of {size} byte(s), found {Show(v)}");
-        }
-        else if (v.ValueKind == JsonValueKind.String)
-        {
-            string s = v.GetString()!;
-            bool ok = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
-                : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-            if (!ok) throw new CperJsonException(path, $"expected an unsigned integer of {size} byte(s) (number, or \"0x..\" string), found {Show(v)}");
-        }
-        else
-        {
-            throw new CperJsonException(path, $"expected an unsigned integer of {size} byte(s), found {Show(v)}");
-        }
+        if (!TryUnsigned(v, out ulong value))
+            throw new CperJsonException(path, v.ValueKind == JsonValueKind.String
+                ? $"expected an unsigned integer of {size} byte(s) (number, or \"0x..\" string), found {Show(v)}"
+                : $"expected an unsigned integer of {size} byte(s), found {Show(v)}");
         if (size < 8 && value >> (8 * size) != 0) throw new CperJsonException(path, $"expected an unsigned integer of {size} byte(s) (at most {(1UL << (8 * size)) - 1}), found {value}");
         return value;
+    }
+
+    /// <summary>
+    /// A count, offset or length of bytes (the <c>"offset"</c> and <c>"length"</c> decode writes beside an item, a gap's
+    /// <c>"offset"</c>): a non-negative integer that fits in a <see cref="long"/>, in the forms <see cref="Integer"/> reads (a
+    /// JSON number, or a string in decimal or <c>0x</c> hex: what a person copies from decode's text output, which shows
+    /// offsets in hex).
+    /// </summary>
+    /// <exception cref="CperJsonException">Not such an integer.</exception>
+    internal static long Count(JsonElement v, string path)
+        => TryUnsigned(v, out ulong n) && n <= long.MaxValue ? (long)n : throw new CperJsonException(path, $"expected a non-negative integer, found {Show(v)}");
+
+    /// <summary>An unsigned 64-bit integer: a JSON number, or a string in decimal or <c>0x</c> hex (the one parse of <see cref="Integer"/> and <see cref="Count"/>).</summary>
+    private static bool TryUnsigned(JsonElement v, out ulong value)
+    {
+        value = 0;
+        if (v.ValueKind == JsonValueKind.Number) return v.TryGetUInt64(out value);
+        if (v.ValueKind != JsonValueKind.String) return false;
+        string s = v.GetString()!;
+        return s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
+            : ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>Bytes from a hex string (spaces allowed, optional <c>0x</c>).</summary>

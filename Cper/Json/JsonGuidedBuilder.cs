@@ -69,9 +69,10 @@ public static class JsonGuidedBuilder
         var read = new byte[length ?? ScratchBase + HexBytes(json)];
         byte[]? previous = null;
         int bound = Nodes(json) + 2;
+        var hex = new Dictionary<string, byte[]>(StringComparer.Ordinal); // hex strings decoded once for all the walks
         for (int walks = 1; ; walks++)
         {
-            var walk = new Walk(read, json, path, fixedLength: length is not null);
+            var walk = new Walk(read, json, path, fixedLength: length is not null, hex);
             walk.Run(describe);
             var written = walk.Output;
             if (length is null)
@@ -182,16 +183,32 @@ public static class JsonGuidedBuilder
         private readonly byte[] _read;
         private byte[] _out;
         private readonly bool _fixedLength;
+        private readonly Dictionary<string, byte[]> _hex;
 
-        public Walk(byte[] read, JsonElement root, string path, bool fixedLength)
+        public Walk(byte[] read, JsonElement root, string path, bool fixedLength, Dictionary<string, byte[]> hex)
         {
             _read = read;
             _out = new byte[read.Length];
             _fixedLength = fixedLength;
+            _hex = hex;
             var f = new Frame(root, path, false, null);
             _frames.Add(f);
             _stack.Push(f);
-            if (fixedLength) SeedUndecoded(root, 0, read.Length);
+            if (fixedLength) SeedUndecoded(root, path, 0, read.Length);
+        }
+
+        /// <summary>
+        /// The bytes of the hex string <paramref name="x"/> at <paramref name="path"/>, decoded once per build: the seeding of
+        /// <c>undecoded</c> and the walk's <see cref="Data"/> report of the same member, and every walk after the first,
+        /// take the same bytes (a path names one JSON value of the object being built; the bytes are copied, never changed).
+        /// </summary>
+        /// <exception cref="CperJsonException">Not a string of hex digit pairs (not remembered: each caller reports it).</exception>
+        private byte[] HexOf(JsonElement x, string path)
+        {
+            if (_hex.TryGetValue(path, out var known)) return known;
+            var bytes = JsonFieldReader.Hex(x, path);
+            _hex[path] = bytes;
+            return bytes;
         }
 
         /// <summary>
@@ -201,14 +218,14 @@ public static class JsonGuidedBuilder
         /// length that does not fit in them (they are the header that did not fit) and reports them again; its
         /// <see cref="Data"/> writes them out. A walk that does not report them leaves the member unknown.
         /// </summary>
-        private void SeedUndecoded(JsonElement? obj, long start, long end)
+        private void SeedUndecoded(JsonElement? obj, string path, long start, long end)
         {
             if (Member(obj, CperRecordDescriber.UndecodedMember) is not { ValueKind: JsonValueKind.String } u) return;
             byte[] undecoded, trailing = [];
             try
             {
-                undecoded = JsonFieldReader.Hex(u, CperRecordDescriber.UndecodedMember);
-                if (Member(obj, TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = JsonFieldReader.Hex(t, TrailingMember);
+                undecoded = HexOf(u, path + "." + CperRecordDescriber.UndecodedMember);
+                if (Member(obj, TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = HexOf(t, path + "." + TrailingMember);
             }
             catch (CperJsonException)
             {
@@ -272,7 +289,7 @@ public static class JsonGuidedBuilder
             var f = new Frame(e, path, false, top, json is null && !top.IsArray ? top.Members : null) { Length = length };
             _frames.Add(f);
             _stack.Push(f);
-            if (e is not null && length > 0 && offset >= 0) SeedUndecoded(e, offset, offset + length);
+            if (e is not null && length > 0 && offset >= 0) SeedUndecoded(e, path, offset, offset + length);
         }
 
         public override void EndObject() => _stack.Pop();
@@ -579,7 +596,7 @@ public static class JsonGuidedBuilder
             byte[] given;
             try
             {
-                given = JsonFieldReader.Hex(x, path);
+                given = HexOf(x, path);
             }
             catch (CperJsonException error)
             {

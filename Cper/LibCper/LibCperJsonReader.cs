@@ -51,11 +51,11 @@ public static class LibCperJsonReader
         string at = root.GetPath();
         if (root["sectionDescriptors"] is null && root["sections"] is JsonArray ours && ours.Count > 0 && ours[0] is JsonObject first && first.ContainsKey("descriptor"))
             throw new CperJsonException(at, "this is ApeiKit's JSON (decode --format json), not libcper's (no \"sectionDescriptors\"); encode it without --json-style libcper");
-        if (root["header"] is not JsonObject header) throw new CperJsonException(Member(root, "header"), $"expected the record header object, found {Lc.Show(root["header"])}");
+        if (root["header"] is not JsonObject header) throw new CperJsonException(Lc.PathOf(root, "header"), $"expected the record header object, found {Lc.Show(root["header"])}");
         var descriptors = Array(root, "sectionDescriptors");
         var sections = Array(root, "sections");
         if (sections.Count != descriptors.Count)
-            throw new CperJsonException(Member(root, "sections"), $"{sections.Count} section(s) for {descriptors.Count} descriptor(s) in \"sectionDescriptors\"");
+            throw new CperJsonException(Lc.PathOf(root, "sections"), $"{sections.Count} section(s) for {descriptors.Count} descriptor(s) in \"sectionDescriptors\"");
         if (header["severity"] is { } severity && Lc.M(severity, "code") is null)
             throw new CperJsonException(severity.GetPath(), "expected {\"code\": n, \"name\": ..} (the code is missing)");
 
@@ -85,7 +85,7 @@ public static class LibCperJsonReader
 
         for (int i = 0; i < descriptors.Count; i++)
         {
-            var d = descriptors[i] as JsonObject ?? throw new CperJsonException($"{Member(root, "sectionDescriptors")}[{i}]", $"expected a section descriptor object, found {Lc.Show(descriptors[i])}");
+            var d = descriptors[i] as JsonObject ?? throw new CperJsonException($"{Lc.PathOf(root, "sectionDescriptors")}[{i}]", $"expected a section descriptor object, found {Lc.Show(descriptors[i])}");
             if (d["severity"] is { } sectionSeverity && Lc.M(sectionSeverity, "code") is null)
                 throw new CperJsonException(sectionSeverity.GetPath(), "expected {\"code\": n, \"name\": ..} (the code is missing)");
             var type = Lc.GuidFrom(Lc.M(d["sectionType"], "data"));
@@ -101,7 +101,7 @@ public static class LibCperJsonReader
                 Lc.TextInto(d["fruText"], text, fruText, fruText.Length, "the FRU Text field");
             }
             CperSectionBody body = sections[i] is JsonObject s ? SectionBody(type, s)
-                : throw new CperJsonException($"{Member(root, "sections")}[{i}]", $"expected a section object, found {Lc.Show(sections[i])}");
+                : throw new CperJsonException($"{Lc.PathOf(root, "sections")}[{i}]", $"expected a section object, found {Lc.Show(sections[i])}");
             var section = new CperSection
             {
                 Offset = (uint)Lc.U(d["sectionOffset"], 32),
@@ -117,7 +117,7 @@ public static class LibCperJsonReader
             };
             // Bytes beyond the body are zeros the JSON does not show; bound them as CperJsonReader does, so a typo cannot ask for gigabytes.
             if (section.Length > (ulong)body.GetEncodedLength() + CperJsonReader.MaxUndescribedBytes)
-                throw new CperJsonException(Member(d, "sectionLength"), $"{section.Length} bytes is far more than the {body.GetEncodedLength()} the section's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+                throw new CperJsonException(Lc.PathOf(d, "sectionLength"), $"{section.Length} bytes is far more than the {body.GetEncodedLength()} the section's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
             record.Sections.Add(section);
         }
         var offsets = record.Sections.Select(s => s.Offset).ToList();
@@ -128,12 +128,12 @@ public static class LibCperJsonReader
         for (int i = 0; i < record.Sections.Count; i++)
         {
             if (offsets[i] > natural + CperJsonReader.MaxUndescribedBytes)
-                throw new CperJsonException(Member((JsonObject)descriptors[i]!, "sectionOffset"), $"{offsets[i]} is far past the {natural} bytes the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+                throw new CperJsonException(Lc.PathOf((JsonObject)descriptors[i]!, "sectionOffset"), $"{offsets[i]} is far past the {natural} bytes the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
             record.Sections[i].Offset = offsets[i];
         }
         natural = record.GetEncodedLength();
         if (recordLength > natural + CperJsonReader.MaxUndescribedBytes)
-            throw new CperJsonException(Member(header, "recordLength"), $"{recordLength} bytes is far more than the {natural} the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
+            throw new CperJsonException(Lc.PathOf(header, "recordLength"), $"{recordLength} bytes is far more than the {natural} the record's JSON describes (at most {CperJsonReader.MaxUndescribedBytes} more are allowed)");
         record.RecordLength = recordLength;
         return record;
     }
@@ -151,7 +151,6 @@ public static class LibCperJsonReader
         throw new CperJsonException(s.GetPath(), $"a section of type {type} needs {(codec is null ? "" : $"\"{codec.ShortName}\" or ")}\"Unknown\" (an object)");
     }
 
-    private static string Member(JsonObject o, string name) => o[name]?.GetPath() ?? (o.GetPath() + "." + name);
 
     private static JsonArray Array(JsonObject o, string name) => o[name] switch
     {

@@ -302,7 +302,11 @@ public static class LibCperJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteSeverity(LcWriter writer, uint severity)
+    /// <summary>
+    /// libcper's <c>severity</c> object, <c>{"code": n, "name": ..}</c> (the name from its table, or "Unknown"): the record
+    /// header's, each descriptor's and the NVIDIA section's (its 8-bit Severity holds the same CPER values).
+    /// </summary>
+    internal static void WriteSeverity(LcWriter writer, uint severity)
     {
         if (severity < (uint)N.SeverityObjects.Length && !writer.Indented) // the pre-encoded objects are compact
         {

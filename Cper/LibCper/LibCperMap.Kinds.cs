@@ -99,7 +99,7 @@ internal static partial class Lm
                 if (other == chosen) continue;
                 foreach (var m in other)
                     if (o.ContainsKey(m.Name) && System.Array.FindIndex(chosen, c => c.Name == m.Name) < 0)
-                        throw new CperJsonException(o[m.Name]?.GetPath() ?? o.GetPath() + "." + m.Name,
+                        throw new CperJsonException(Lc.PathOf(o, m.Name),
                             $"expected only the members of {name}'s variant {selector.ReadValue(body)} ({(chosen.Length == 0 ? "none" : string.Join(", ", chosen.Select(c => c.Name)))}), found {m.Name}, a member of another variant");
             }
             return LibCperMap.ReadMembers(o, chosen, body.Slice(field.Offset, field.Size));

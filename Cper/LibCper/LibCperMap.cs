@@ -347,10 +347,11 @@ internal static partial class Lm
             w.WriteEndArray();
         }, (node, body) =>
         {
-            int at = layout.Size;
-            foreach (var e in Lc.Arr(node)) // a null element is refused (with the array's name), not read as zeros
+            int at = layout.Size, i = 0;
+            var elements = Lc.Arr(node);
+            foreach (var e in elements) // a null element is refused (with its path), not read as zeros
             {
-                LibCperMap.ReadMembers(Lc.Obj(e, name), members, body.Slice(at, element.Size));
+                LibCperMap.ReadMembers(Lc.Obj(e, $"{elements.GetPath()}[{i++}]"), members, body.Slice(at, element.Size));
                 at += element.Size;
             }
             return 0;
@@ -551,18 +552,10 @@ internal sealed partial class LibCperMap : LibCperSection
                     Lc.TextInto(n, Lc.Str(n) ?? "", body.Slice(m.Field!.Offset, m.Field.Size), m.Field.Size - 1, $"the {m.Field.Size}-byte text field");
                     break;
                 }
-                case LcKind.Base64:
-                {
-                    var bytes = Lc.FromB64(n);
-                    // A longer value is refused, not cut (libcper's reader copies all it decodes, past the field).
-                    if (bytes.Length > m.Field!.Size)
-                        throw new CperJsonException(n!.GetPath(), $"expected at most {m.Field.Size} bytes (the field), found {bytes.Length}");
-                    bytes.CopyTo(body.Slice(m.Field.Offset));
-                    break;
-                }
+                case LcKind.Base64: Lc.B64Into(n, m.Field!, body); break; // a longer value is refused, not cut
                 case LcKind.Guid: Lc.GuidFrom(n).TryWriteBytes(body.Slice(m.Field!.Offset, 16)); break;
                 case LcKind.Object:
-                    valid |= ReadMembers(Lc.Obj(n, m.Name), m.Members!, body);
+                    valid |= ReadMembers(Lc.Obj(n, Lc.PathOf(o, m.Name)), m.Members!, body); // null: refused with its path
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;

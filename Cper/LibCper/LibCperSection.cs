@@ -101,6 +101,12 @@ internal static class Lc
     // ---- JSON reading helpers. A missing member reads as zero, like libcper's json-c getters; a member of the wrong
     // type or a value that does not parse is a CperJsonException naming the member's JSON path, never a silent zero. ----
 
+    /// <summary>
+    /// The JSON path of member <paramref name="name"/> of <paramref name="o"/>, for a message: the member's own path
+    /// when it is there, else where it would be (a missing or null member).
+    /// </summary>
+    public static string PathOf(JsonObject o, string name) => o[name]?.GetPath() ?? o.GetPath() + "." + name;
+
     /// <summary>The member <paramref name="name"/> of <paramref name="n"/> (null when either is missing).</summary>
     /// <exception cref="CperJsonException"><paramref name="n"/> is not an object.</exception>
     public static JsonNode? M(JsonNode? n, string name)
@@ -233,6 +239,20 @@ internal static class Lc
         {
             throw new CperJsonException(n!.GetPath(), $"expected base64 data, found {Show(n)}");
         }
+    }
+
+    /// <summary>
+    /// Base64 bytes (<see cref="FromB64"/>) into <paramref name="field"/> of <paramref name="body"/>: the one read of a
+    /// field libcper prints as base64 (<see cref="LcKind.Base64"/>, the PCIe register blocks). Fewer bytes fill the
+    /// field's start; more are refused, not cut (libcper's reader copies all it decodes, past the field). Missing: nothing written.
+    /// </summary>
+    /// <exception cref="CperJsonException">Not a base64 string, or more bytes than the field holds.</exception>
+    public static void B64Into(JsonNode? n, FieldDef field, Span<byte> body)
+    {
+        var bytes = FromB64(n);
+        if (bytes.Length > field.Size)
+            throw new CperJsonException(n!.GetPath(), $"expected at most {field.Size} bytes (the {field.Json} field), found {bytes.Length}");
+        bytes.CopyTo(body.Slice(field.Offset, field.Size));
     }
 
     /// <summary>Bytes from a hex string; empty when missing.</summary>

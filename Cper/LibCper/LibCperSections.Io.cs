@@ -236,14 +236,14 @@ internal static class LcCxlProtocol
         if (o.ContainsKey(lengthName))
         {
             // The length member must say how many bytes the base64 holds (libcper prints both from the same field).
-            var declared = o[lengthName] ?? throw new CperJsonException($"{o.GetPath()}.{lengthName}", "expected a number, found null");
+            var declared = o[lengthName] ?? throw new CperJsonException(PathOf(o, lengthName), "expected a number, found null");
             int count = Lc.B64Length(o[bytesName]); // the length only: the part's reader decodes the base64, once
             if (U(declared) != (ulong)count)
                 throw new CperJsonException(declared.GetPath(), $"expected {count} (the bytes of '{bytesName}'), found {Show(declared)}");
             return count;
         }
         if (o.ContainsKey(bytesName))
-            throw new CperJsonException(o[bytesName]?.GetPath() ?? $"{o.GetPath()}.{bytesName}", $"expected '{lengthName}' beside it (libcper writes both; without it these bytes would be dropped)");
+            throw new CperJsonException(PathOf(o, bytesName), $"expected '{lengthName}' beside it (libcper writes both; without it these bytes would be dropped)");
         return 0;
     }
 

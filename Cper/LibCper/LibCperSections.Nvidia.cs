@@ -19,8 +19,8 @@ internal sealed class LcNvidia : LibCperSection
     public override string ReadableName => "NVIDIA";
     public override string ShortName => "Nvidia";
     private static readonly string[] DisabledReasons = ["Alias Checker Failed", "Training at POR frequency failed", "Training at boot frequency failed", "Threshold of bad pages exceeded"];
-    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"), s_severityName = JsonEncodedText.Encode("severity"),
-        s_code = JsonEncodedText.Encode("code"), s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
+    private static readonly JsonEncodedText s_shortName = JsonEncodedText.Encode("Nvidia"),
+        s_registers = JsonEncodedText.Encode("registers"), s_cmetInfo = JsonEncodedText.Encode("CMETInfo"),
         s_valueName = JsonEncodedText.Encode("value"), s_channelAddress = JsonEncodedText.Encode("ChannelAddress"),
         s_errorCount = JsonEncodedText.Encode("ErrorCount"), s_channelEnabled = JsonEncodedText.Encode("ChannelEnabled"), s_channelIsSpare = JsonEncodedText.Encode("ChannelIsSpare"),
         s_disabledReason = JsonEncodedText.Encode("DisabledReason"), s_raw = JsonEncodedText.Encode("raw"), s_fwErrorInfo = JsonEncodedText.Encode("FWErrorInfo");
@@ -127,15 +127,9 @@ internal sealed class LcNvidia : LibCperSection
 
     private static string SeverityName(ulong severity) => severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
 
-    /// <summary>libcper's severity object: the code and its name (not a readable pair: "code", not "value").</summary>
+    /// <summary>libcper's severity object, as the record header's is written: the code and its name (not a readable pair: "code", not "value").</summary>
     private static void WriteSeverity(LcWriter w, ReadOnlySpan<byte> b, ulong valid)
-    {
-        ulong severity = NvidiaSection.SeverityField.ReadValue(b);
-        w.WriteStartObject(s_severityName);
-        w.WriteNumber(s_code, severity);
-        w.WriteString(NameName, SeverityName(severity));
-        w.WriteEndObject();
-    }
+        => LibCperJsonWriter.WriteSeverity(w, (uint)NvidiaSection.SeverityField.ReadValue(b)); // an 8-bit field
 
     private static ulong ReadSeverity(JsonNode? n, Span<byte> b)
     {

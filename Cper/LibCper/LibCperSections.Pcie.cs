@@ -220,13 +220,9 @@ internal static class LcPcie
             w.WriteEndObject();
         }, (n, body) =>
         {
-            // The registers libcper decodes are all inside the base64 copy, which carries every byte. A longer copy is
-            // refused, not cut (as LcKind.Base64 does).
-            var data = M(n, "data");
-            var d = FromB64(data);
-            if (d.Length > field.Size)
-                throw new Json.CperJsonException(data!.GetPath(), $"expected at most {field.Size} bytes (the {field.Json} field), found {d.Length}");
-            d.CopyTo(body.Slice(field.Offset, field.Size));
+            // The registers libcper decodes are all inside the base64 copy, which carries every byte: read as any
+            // base64 field is (a longer copy is refused, not cut).
+            B64Into(M(n, "data"), field, body);
             return 0;
         });
     }
