@@ -175,8 +175,7 @@ public sealed class CperRecord : IApeiEncodable
         }
         foreach (var (o, b) in Fillers) end = Math.Max(end, o + b.Length);
         if (RecordLength is { } rl) end = Math.Max(end, rl);
-        if (end > Array.MaxLength) throw new InvalidOperationException($"A record of {end} bytes is too large to encode.");
-        return (int)end;
+        return EncodeFrame.Length(end, "record");
     }
 
     /// <summary>Encodes the record; false when <paramref name="destination"/> is too small.</summary>
@@ -184,10 +183,7 @@ public sealed class CperRecord : IApeiEncodable
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();
-        bytesWritten = 0;
-        if (destination.Length < length) return false;
-        var dst = destination[..length];
-        dst.Clear();
+        if (!EncodeFrame.TryTake(destination, length, out var dst, out bytesWritten)) return false;
         "CPER"u8.CopyTo(dst);
         BinaryPrimitives.WriteUInt16LittleEndian(dst[CperRecordHeader.RevisionOffset..], Revision);
         BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.SignatureEndOffset..], SignatureEnd);

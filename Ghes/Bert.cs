@@ -209,7 +209,7 @@ public sealed class BootErrorRegion : IApeiEncodable
     {
         long n = Trailing.Length;
         foreach (var b in Blocks) n += b.GetEncodedLength();
-        return n > Array.MaxLength ? throw new InvalidOperationException("Region too large.") : (int)n;
+        return EncodeFrame.Length(n, "region");
     }
 
     /// <summary>Writes the blocks and the trailing bytes; false (and nothing written) when <paramref name="destination"/> is too small.</summary>

@@ -255,14 +255,8 @@ public sealed class JsonRenderer : StructureVisitor
                 _s.Number(name, FieldDef.ReadLittleEndian(raw));
                 break;
             case FieldKind.Enum:
-            {
-                ulong v = FieldDef.ReadLittleEndian(raw);
-                _s.StartObject(name);
-                _s.Number(s_value, v);
-                if (f.Names?.Lookup(v, out var pre) is { } n) _s.String(s_name, V(n, pre)); else _s.Null(s_name);
-                _s.EndObject();
+                NamedValue(name, FieldDef.ReadLittleEndian(raw), f.Names);
                 break;
-            }
             case FieldKind.Flags:
             {
                 ulong v = FieldDef.ReadLittleEndian(raw);
@@ -293,13 +287,7 @@ public sealed class JsonRenderer : StructureVisitor
                     bool bitValid = b.ValidBit < 0 || (validationBits >> b.ValidBit & 1) != 0;
                     if (!bitValid && bv == 0) continue;
                     var bn = N(b.Json, b.EncodedJson);
-                    if (b.Names is not null)
-                    {
-                        _s.StartObject(bn);
-                        _s.Number(s_value, bv);
-                        if (b.Names.Lookup(bv, out var pre) is { } n) _s.String(s_name, V(n, pre)); else _s.Null(s_name);
-                        _s.EndObject();
-                    }
+                    if (b.Names is not null) NamedValue(bn, bv, b.Names);
                     else if (b.Width == 1) _s.Boolean(bn, bv != 0);
                     else if (b.IsBcd && !BitFieldDef.TryFromBcd(bv, out _)) _s.String(bn, FieldFormat.Hex(bv, (b.Width + 7) / 8)); // not BCD: the raw value
                     else if (b.IsBcd) { BitFieldDef.TryFromBcd(bv, out ulong d); _s.Number(bn, d); }
@@ -351,6 +339,15 @@ public sealed class JsonRenderer : StructureVisitor
                 WriteCompactHex(name, raw);
                 break;
         }
+    }
+
+    // {"value": v, "name": its name or null}: an Enum field, or a bit field with names.
+    private void NamedValue(JsonEncodedText name, ulong v, NameTable? names)
+    {
+        _s.StartObject(name);
+        _s.Number(s_value, v);
+        if (names?.Lookup(v, out var pre) is { } n) _s.String(s_name, V(n, pre)); else _s.Null(s_name);
+        _s.EndObject();
     }
 
     private static bool ReEncodes(ReadOnlySpan<char> text, ReadOnlySpan<byte> raw, Span<byte> scratch)

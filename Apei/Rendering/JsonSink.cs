@@ -402,8 +402,7 @@ internal sealed class CompactJsonSink : JsonSink
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue; // invalid and zero: left out
-                    at = Prefix(e, at, skip);
-                    skip = 0;
+                    at = Prefix(e, at, ref skip);
                     at += FormatNumber(v, at);
                     break;
                 }
@@ -411,8 +410,7 @@ internal sealed class CompactJsonSink : JsonSink
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (v == 0) continue;
-                    at = Prefix(e, at, skip);
-                    skip = 0;
+                    at = Prefix(e, at, ref skip);
                     at += FormatNumber(v, at);
                     break;
                 }
@@ -420,21 +418,16 @@ internal sealed class CompactJsonSink : JsonSink
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue;
-                    at = Prefix(e, at, skip);
-                    skip = 0;
-                    at += Copy("{\"value\":"u8, at);
-                    at += FormatNumber(v, at);
-                    at += Copy(((CompiledJsonLayout.ValueNames)e.Table!).Of(v), at);
+                    at = Prefix(e, at, ref skip);
+                    at = NamedValue(v, (CompiledJsonLayout.ValueNames)e.Table!, at);
                     break;
                 }
                 case CompiledJsonLayout.Op.Flags:
                 {
                     ulong v = CompiledJsonLayout.Read(raw);
                     if (!isValid && IsZero(v, raw)) continue;
-                    at = Prefix(e, at, skip);
-                    skip = 0;
-                    at += Copy("{\"value\":"u8, at);
-                    at += FormatNumber(v, at);
+                    at = Prefix(e, at, ref skip);
+                    at = OpenValue(v, at);
                     at += Copy(",\"names\":["u8, at);
                     if (e.Table is CompiledJsonLayout.FlagNames names)
                     {
@@ -457,22 +450,15 @@ internal sealed class CompactJsonSink : JsonSink
                     if (!isValid && IsZero(v, raw)) continue;
                     // The value's own bits (ARM error information) in a layout; a nested structure's sub-fields are all valid (NestedLayout).
                     ulong subValid = e.Op == CompiledJsonLayout.Op.BitsEmbedded && forced < 0 ? v : valid;
-                    at = Prefix(e, at, skip);
-                    skip = 0;
-                    at += Copy("{\"value\":"u8, at);
-                    at += FormatNumber(v, at);
+                    at = Prefix(e, at, ref skip);
+                    at = OpenValue(v, at);
                     foreach (var b in (CompiledJsonLayout.SubField[])e.Table!)
                     {
                         ulong bv = b.Width >= 64 ? v >> b.Bit : (v >> b.Bit) & ((1UL << b.Width) - 1); // BitFieldDef.Extract
                         bool bitValid = b.ValidBit < 0 || (subValid >> b.ValidBit & 1) != 0;
                         if (!bitValid && bv == 0) continue;
                         at += Copy(b.Name, at);
-                        if (b.Names is not null)
-                        {
-                            at += Copy("{\"value\":"u8, at);
-                            at += FormatNumber(bv, at);
-                            at += Copy(b.Names.Of(bv), at);
-                        }
+                        if (b.Names is not null) at = NamedValue(bv, b.Names, at);
                         else if (b.Width == 1) at += Copy(bv != 0 ? "true"u8 : "false"u8, at);
                         else if (b.IsBcd && BitFieldDef.TryFromBcd(bv, out ulong d)) at += FormatNumber(d, at);
                         else if (b.IsBcd)
@@ -489,15 +475,12 @@ internal sealed class CompactJsonSink : JsonSink
                 }
                 case CompiledJsonLayout.Op.Guid:
                 {
+                    at = Prefix(e, at, ref skip);
                     if (!isValid && FieldFormat.IsZero(raw))
                     {
-                        at = Prefix(e, at, skip);
-                        skip = 0;
                         at += Copy("null"u8, at); // text-like fields stay present (null), as JsonRenderer.Field writes them
                         break;
                     }
-                    at = Prefix(e, at, skip);
-                    skip = 0;
                     _chunk[at++] = (byte)'"';
                     Utf8Digits.WriteGuid(raw, _chunk.AsSpan(at)); // "D", lower case: EfiGuid.ToText
                     at += 36;
@@ -508,8 +491,7 @@ internal sealed class CompactJsonSink : JsonSink
                 case CompiledJsonLayout.Op.ReservedHex:
                 {
                     if ((!isValid || e.Op == CompiledJsonLayout.Op.ReservedHex) && FieldFormat.IsZero(raw)) continue;
-                    at = Prefix(e, at, skip);
-                    skip = 0;
+                    at = Prefix(e, at, ref skip);
                     _chunk[at++] = (byte)'"';
                     at += LowerHex(raw, at);
                     _chunk[at++] = (byte)'"';
@@ -518,8 +500,7 @@ internal sealed class CompactJsonSink : JsonSink
                 case CompiledJsonLayout.Op.Timestamp:
                 {
                     ulong v = BinaryPrimitives.ReadUInt64LittleEndian(raw);
-                    at = Prefix(e, at, skip);
-                    skip = 0;
+                    at = Prefix(e, at, ref skip);
                     if (!isValid && v == 0)
                     {
                         at += Copy("null"u8, at); // invalid and zero: the key alone, null
@@ -528,18 +509,12 @@ internal sealed class CompactJsonSink : JsonSink
                     at = Timestamp((CompiledJsonLayout.TimestampNames)e.Table!, v, isValid, renderer.PreferBinaryTimestamps, at);
                     break;
                 }
-                case CompiledJsonLayout.Op.Ascii:
-                    _used = at;
-                    _comma = skip == 0;
-                    if (!AsciiText(e, raw, isValid)) renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
-                    Room(layout.MaxBytes);
-                    at = _used;
-                    skip = _comma ? 0 : 1;
-                    break;
                 default:
+                    // Written by the per-field code (an Ascii field only when its text alone would lose bytes): the
+                    // position and comma state go back to the fields, and the room is made again after it.
                     _used = at;
                     _comma = skip == 0;
-                    renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
+                    if (e.Op != CompiledJsonLayout.Op.Ascii || !AsciiText(e, raw, isValid)) renderer.WriteField(e.Field, baseOffset + e.Offset, raw, isValid, valid);
                     Room(layout.MaxBytes);
                     at = _used;
                     skip = _comma ? 0 : 1;
@@ -628,13 +603,16 @@ internal sealed class CompactJsonSink : JsonSink
     // Zero as FieldFormat.IsZero(raw) says: for 1 to 8 bytes the value read; wider fields (read as their first 8 bytes) by their bytes.
     private static bool IsZero(ulong v, ReadOnlySpan<byte> raw) => raw.Length <= 8 ? v == 0 : FieldFormat.IsZero(raw);
 
-    // Within the layout's room (made once by Layout): [,]"name": at at (skip 1: no comma due); where the value goes.
+    // Within room already made (by Layout for the whole layout, or by the overload below): [,]"name": at at (skip 1: no
+    // comma due; a comma is due after it, so skip becomes 0); where the value goes. The copy is within the window (no
+    // bounds check, no call for these short names).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Prefix(in CompiledJsonLayout.Entry e, int at, int skip)
+    private int Prefix(in CompiledJsonLayout.Entry e, int at, ref int skip)
     {
         var name = e.Name;
         int n = name.Length - skip;
         CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), at), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(name), skip), n);
+        skip = 0;
         return at + n;
     }
 
@@ -644,11 +622,23 @@ internal sealed class CompactJsonSink : JsonSink
     {
         Room(e.MaxBytes);
         int skip = _comma ? 0 : 1;
-        var name = e.Name;
-        int n = name.Length - skip;
-        // Room made above: the copy is within the window (no bounds check, no call for these short names).
-        CopySmall(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunk), _used), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(name), skip), n);
-        return _used + n;
+        return Prefix(e, _used, ref skip);
+    }
+
+    // {"value":N (the object an Enum, Flags or Bits field opens), within the room; where the next byte goes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int OpenValue(ulong v, int at)
+    {
+        at += Copy("{\"value\":"u8, at);
+        return at + FormatNumber(v, at);
+    }
+
+    // {"value":N,"name":...} (an Enum field, or a bit field with names), within the room; where the next byte goes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NamedValue(ulong v, CompiledJsonLayout.ValueNames names, int at)
+    {
+        at = OpenValue(v, at);
+        return at + Copy(names.Of(v), at);
     }
 
     /// <summary>

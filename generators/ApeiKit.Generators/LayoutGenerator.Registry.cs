@@ -23,18 +23,18 @@ namespace ApeiKit.Generators;
 public sealed partial class LayoutGenerator
 {
     /// <summary>APK009: a section type GUID that is not a GUID.</summary>
-    public static readonly DiagnosticDescriptor BadSectionGuid = new("APK009", "Malformed section type GUID",
-        "'{0}' given as SectionGuid of '{1}' is not a GUID (8-4-4-4-12 hexadecimal digits)", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor BadSectionGuid = Error("APK009", "Malformed section type GUID",
+        "'{0}' given as SectionGuid of '{1}' is not a GUID (8-4-4-4-12 hexadecimal digits)");
     /// <summary>APK010: one section type GUID, two sections.</summary>
-    public static readonly DiagnosticDescriptor SectionGuidTwice = new("APK010", "Section type GUID declared twice",
-        "Section type {0} of '{1}' is already {2}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor SectionGuidTwice = Error("APK010", "Section type GUID declared twice",
+        "Section type {0} of '{1}' is already {2}");
     /// <summary>APK011: a section without its display name.</summary>
-    public static readonly DiagnosticDescriptor SectionNameMissing = new("APK011", "Section display name missing",
-        "'{0}' gives SectionGuid but no DisplayName (the name CperGuids and the codec show)", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor SectionNameMissing = Error("APK011", "Section display name missing",
+        "'{0}' gives SectionGuid but no DisplayName (the name CperGuids and the codec show)");
 
     /// <summary>APK012: one CperGuids member name, two GUIDs.</summary>
-    public static readonly DiagnosticDescriptor GuidNameTwice = new("APK012", "Section GuidName declared twice",
-        "GuidName '{0}' of '{1}' is already {2}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor GuidNameTwice = Error("APK012", "Section GuidName declared twice",
+        "GuidName '{0}' of '{1}' is already {2}");
 
     private const string GuidsType = "ApeiKit.Cper.CperGuids", SectionsType = "ApeiKit.Cper.CperSections";
 

@@ -21,24 +21,29 @@ public sealed partial class LayoutGenerator : IIncrementalGenerator
 {
     private const string Category = "ApeiKit.Layout";
 
+    // Every diagnostic of the generator is an error of its one category, on by default: a declaration it reports cannot
+    // be generated (AnalyzerReleases.Unshipped.md lists each; release tracking reads the id and title through this call).
+    private static DiagnosticDescriptor Error(string id, string title, string messageFormat)
+        => new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     /// <summary>APK001: a field lies outside the structure.</summary>
-    public static readonly DiagnosticDescriptor OutsideSize = new("APK001", "Field outside the structure",
-        "Field '{0}' [{1}+{2}] lies outside the {3} bytes of '{4}'", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor OutsideSize = Error("APK001", "Field outside the structure",
+        "Field '{0}' [{1}+{2}] lies outside the {3} bytes of '{4}'");
     /// <summary>APK002: two fields overlap.</summary>
-    public static readonly DiagnosticDescriptor Overlap = new("APK002", "Fields overlap",
-        "Field '{0}' [{1}+{2}] overlaps field '{3}' [{4}+{5}] in '{6}'", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor Overlap = Error("APK002", "Fields overlap",
+        "Field '{0}' [{1}+{2}] overlaps field '{3}' [{4}+{5}] in '{6}'");
     /// <summary>APK003: a named member does not exist.</summary>
-    public static readonly DiagnosticDescriptor UnknownName = new("APK003", "Unknown name in a layout declaration",
-        "'{0}' named by {1} of '{2}' is not a member in scope", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor UnknownName = Error("APK003", "Unknown name in a layout declaration",
+        "'{0}' named by {1} of '{2}' is not a member in scope");
     /// <summary>APK004: a declaration the generator cannot implement.</summary>
-    public static readonly DiagnosticDescriptor Unsupported = new("APK004", "Unsupported layout declaration",
-        "{0}", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor Unsupported = Error("APK004", "Unsupported layout declaration",
+        "{0}");
     /// <summary>APK008: bit fields of one Bits field overlap (its own [Bit] lines or those its BitsFrom gives).</summary>
-    public static readonly DiagnosticDescriptor BitOverlap = new("APK008", "Bit fields overlap",
-        "Bit field '{0}' (bits {1}-{2}) overlaps bit field '{3}' (bits {4}-{5}) of '{6}'", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor BitOverlap = Error("APK008", "Bit fields overlap",
+        "Bit field '{0}' (bits {1}-{2}) overlaps bit field '{3}' (bits {4}-{5}) of '{6}'");
     /// <summary>APK005: one validation bit, two names.</summary>
-    public static readonly DiagnosticDescriptor BitNamedTwice = new("APK005", "Validation bit named twice",
-        "Validation bit {0} of '{1}' is named both '{2}' and '{3}'", Category, DiagnosticSeverity.Error, true);
+    public static readonly DiagnosticDescriptor BitNamedTwice = Error("APK005", "Validation bit named twice",
+        "Validation bit {0} of '{1}' is named both '{2}' and '{3}'");
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
