@@ -316,173 +316,59 @@ public sealed class GeneratedHestLayoutTests
         var fixedPart = s.Bytes[..s.Kind.FixedSize];
         var model = HestSource.From(s);
         var c = new Checker(s.Kind.Layout, s.Offset, fixedPart, recorder, where, model.ToArray(), model.GetField);
-        switch (s.Type)
+        // Each field's HasX and X of the type's generated view against the walk, the model and the hand-written view.
+        var view = GeneratedView.Of(s.Kind.Layout, typeof(HestTable).Assembly);
+        Assert.True(view.Missing.Count == 0, $"{where}: {view.ViewType.Name} has no HasX/X accessors for {string.Join(", ", view.Missing)}");
+        Assert.Equal(1UL, view.TryRead(fixedPart));
+        foreach (var a in view.Accessors)
+            c.Agree(a.Field, a.Has(fixedPart) != 0, a.Value!(fixedPart), HandWritten(s, model, a.Field.Json), asBool: a.IsBool);
+        if (model is PcieAerSource aer)
         {
-            case HestSourceType.Ia32MachineCheck:
-            {
-                Assert.True(Ia32MachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32MachineCheckDeclaration.TypeField, Ia32MachineCheckDeclaration.SourceIdField,
-                    Ia32MachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32MachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32MachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32MachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                var m = (Ia32MachineCheckSource)HestSource.From(s);
-                c.Agree(Ia32MachineCheckDeclaration.GlobalCapabilityInitDataField, v.HasGlobalCapabilityInitData, v.GlobalCapabilityInitData, m.GlobalCapabilityInitData);
-                c.Agree(Ia32MachineCheckDeclaration.GlobalControlInitDataField, v.HasGlobalControlInitData, v.GlobalControlInitData, m.GlobalControlInitData);
-                c.Agree(Ia32MachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32CorrectedMachineCheck:
-            {
-                Assert.True(Ia32CorrectedMachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32CorrectedMachineCheckDeclaration.TypeField, Ia32CorrectedMachineCheckDeclaration.SourceIdField,
-                    Ia32CorrectedMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32CorrectedMachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32DeferredMachineCheck:
-            {
-                Assert.True(Ia32DeferredMachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32DeferredMachineCheckDeclaration.TypeField, Ia32DeferredMachineCheckDeclaration.SourceIdField,
-                    Ia32DeferredMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32DeferredMachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32Nmi:
-            {
-                Assert.True(Ia32NmiView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32NmiDeclaration.TypeField, Ia32NmiDeclaration.SourceIdField,
-                    Ia32NmiDeclaration.NumberOfRecordsToPreAllocateField, Ia32NmiDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32NmiDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                break;
-            }
-            case HestSourceType.PcieRootPortAer:
-            {
-                Assert.True(PcieRootPortAerView.TryRead(fixedPart, out var v));
-                var m = (PcieRootPortAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieRootPortAerDeclaration.TypeField, PcieRootPortAerDeclaration.SourceIdField,
-                    PcieRootPortAerDeclaration.NumberOfRecordsToPreAllocateField, PcieRootPortAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieRootPortAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieRootPortAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieRootPortAerDeclaration.BusField, PcieRootPortAerDeclaration.DeviceField, PcieRootPortAerDeclaration.FunctionField,
-                    PcieRootPortAerDeclaration.DeviceControlField, PcieRootPortAerDeclaration.UncorrectableErrorMaskField,
-                    PcieRootPortAerDeclaration.UncorrectableErrorSeverityField, PcieRootPortAerDeclaration.CorrectableErrorMaskField,
-                    PcieRootPortAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                c.Agree(PcieRootPortAerDeclaration.RootErrorCommandField, v.HasRootErrorCommand, v.RootErrorCommand, m.RootErrorCommand);
-                break;
-            }
-            case HestSourceType.PcieDeviceAer:
-            {
-                Assert.True(PcieDeviceAerView.TryRead(fixedPart, out var v));
-                var m = (PcieDeviceAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieDeviceAerDeclaration.TypeField, PcieDeviceAerDeclaration.SourceIdField,
-                    PcieDeviceAerDeclaration.NumberOfRecordsToPreAllocateField, PcieDeviceAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieDeviceAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieDeviceAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieDeviceAerDeclaration.BusField, PcieDeviceAerDeclaration.DeviceField, PcieDeviceAerDeclaration.FunctionField,
-                    PcieDeviceAerDeclaration.DeviceControlField, PcieDeviceAerDeclaration.UncorrectableErrorMaskField,
-                    PcieDeviceAerDeclaration.UncorrectableErrorSeverityField, PcieDeviceAerDeclaration.CorrectableErrorMaskField,
-                    PcieDeviceAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                break;
-            }
-            case HestSourceType.PcieBridgeAer:
-            {
-                Assert.True(PcieBridgeAerView.TryRead(fixedPart, out var v));
-                var m = (PcieBridgeAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieBridgeAerDeclaration.TypeField, PcieBridgeAerDeclaration.SourceIdField,
-                    PcieBridgeAerDeclaration.NumberOfRecordsToPreAllocateField, PcieBridgeAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieBridgeAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieBridgeAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieBridgeAerDeclaration.BusField, PcieBridgeAerDeclaration.DeviceField, PcieBridgeAerDeclaration.FunctionField,
-                    PcieBridgeAerDeclaration.DeviceControlField, PcieBridgeAerDeclaration.UncorrectableErrorMaskField,
-                    PcieBridgeAerDeclaration.UncorrectableErrorSeverityField, PcieBridgeAerDeclaration.CorrectableErrorMaskField,
-                    PcieBridgeAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorMaskField, v.HasSecondaryUncorrectableErrorMask, v.SecondaryUncorrectableErrorMask, m.SecondaryUncorrectableErrorMask);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorSeverityField, v.HasSecondaryUncorrectableErrorSeverity, v.SecondaryUncorrectableErrorSeverity, m.SecondaryUncorrectableErrorSeverity);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryAdvancedErrorCapabilitiesAndControlField, v.HasSecondaryAdvancedErrorCapabilitiesAndControl,
-                    v.SecondaryAdvancedErrorCapabilitiesAndControl, m.SecondaryAdvancedErrorCapabilitiesAndControl);
-                break;
-            }
-            case HestSourceType.Ghes:
-            {
-                Assert.True(GhesView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesDeclaration.TypeField, GhesDeclaration.SourceIdField,
-                    GhesDeclaration.NumberOfRecordsToPreAllocateField, GhesDeclaration.MaxSectionsPerRecordField);
-                c.Agree(GhesDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(GhesDeclaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
-                c.Agree(GhesDeclaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
-                c.Agree(GhesDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                c.Agree(GhesDeclaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
-                break;
-            }
-            case HestSourceType.GhesV2:
-            {
-                Assert.True(GhesV2View.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesV2Declaration.TypeField, GhesV2Declaration.SourceIdField,
-                    GhesV2Declaration.NumberOfRecordsToPreAllocateField, GhesV2Declaration.MaxSectionsPerRecordField);
-                c.Agree(GhesV2Declaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(GhesV2Declaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
-                c.Agree(GhesV2Declaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
-                c.Agree(GhesV2Declaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                c.Agree(GhesV2Declaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
-                c.Agree(GhesV2Declaration.ReadAckPreserveField, v.HasReadAckPreserve, v.ReadAckPreserve, s.ReadAckPreserve);
-                c.Agree(GhesV2Declaration.ReadAckWriteField, v.HasReadAckWrite, v.ReadAckWrite, s.ReadAckWrite);
-                break;
-            }
-            default:
-                Assert.Fail($"{where}: no check for type {s.Type}");
-                break;
+            // The Bus field's bit fields: bus number and segment (ACPI 6.5 Table 18.10).
+            var bus = view.Accessors.Single(a => a.Field.Json == "bus");
+            ulong value = bus.Value!(fixedPart);
+            Assert.Equal(aer.BusNumber, (byte)bus.Field.BitFields![0].Extract(value));
+            Assert.Equal(aer.Segment, (ushort)bus.Field.BitFields![1].Extract(value));
         }
         c.AssertEveryFieldChecked();
         if (s.HasNotification) CheckNotification(s, recorder, where);
         for (int i = 0; i < s.BankCount; i++) CheckBank(s, i, recorder, $"{where} bank {i}");
     }
 
-    private static void Header(Checker c, HestErrorSource s, bool hasType, ushort type, bool hasId, ushort id, bool hasRecords, uint records,
-        bool hasSections, uint sections, FieldDef typeField, FieldDef idField, FieldDef recordsField, FieldDef sectionsField)
+    /// <summary>
+    /// Error source field <paramref name="json"/> as the hand-written reader (<see cref="HestErrorSource"/>) or the type's
+    /// model gives it.
+    /// </summary>
+    private static ulong HandWritten(HestErrorSource s, HestSource m, string json) => json switch
     {
-        c.Agree(typeField, hasType, type, (ulong)s.Type);
-        c.Agree(idField, hasId, id, s.SourceId);
-        c.Agree(recordsField, hasRecords, records, s.NumberOfRecordsToPreAllocate);
-        c.Agree(sectionsField, hasSections, sections, s.MaxSectionsPerRecord);
-    }
-
-    private static void Aer(Checker c, PcieAerSource m, bool hasBus, uint bus, bool hasDevice, ushort device, bool hasFunction, ushort function,
-        bool hasControl, ushort control, bool hasUem, uint uem, bool hasUes, uint ues, bool hasCem, uint cem, bool hasCaps, uint caps,
-        FieldDef busF, FieldDef deviceF, FieldDef functionF, FieldDef controlF, FieldDef uemF, FieldDef uesF, FieldDef cemF, FieldDef capsF)
-    {
-        c.Agree(busF, hasBus, bus, m.Bus);
-        Assert.Equal(m.BusNumber, (byte)busF.BitFields![0].Extract(bus));
-        Assert.Equal(m.Segment, (ushort)busF.BitFields![1].Extract(bus));
-        c.Agree(deviceF, hasDevice, device, m.Device);
-        c.Agree(functionF, hasFunction, function, m.Function);
-        c.Agree(controlF, hasControl, control, m.DeviceControl);
-        c.Agree(uemF, hasUem, uem, m.UncorrectableErrorMask);
-        c.Agree(uesF, hasUes, ues, m.UncorrectableErrorSeverity);
-        c.Agree(cemF, hasCem, cem, m.CorrectableErrorMask);
-        c.Agree(capsF, hasCaps, caps, m.AdvancedErrorCapabilitiesAndControl);
-    }
+        "type" => (ulong)s.Type,
+        "sourceId" => s.SourceId,
+        "numberOfRecordsToPreAllocate" => s.NumberOfRecordsToPreAllocate,
+        "maxSectionsPerRecord" => s.MaxSectionsPerRecord,
+        "enabled" => s.Enabled ? 1UL : 0,
+        "flags" => (ulong)s.Flags,
+        "numberOfHardwareBanks" => (ulong)s.BankCount,
+        "maxRawDataLength" => s.MaxRawDataLength,
+        "relatedSourceId" => s.RelatedSourceId,
+        "errorStatusBlockLength" => s.ErrorStatusBlockLength,
+        "readAckPreserve" => s.ReadAckPreserve,
+        "readAckWrite" => s.ReadAckWrite,
+        "globalCapabilityInitData" => ((Ia32MachineCheckSource)m).GlobalCapabilityInitData,
+        "globalControlInitData" => ((Ia32MachineCheckSource)m).GlobalControlInitData,
+        "bus" => ((PcieAerSource)m).Bus,
+        "device" => ((PcieAerSource)m).Device,
+        "function" => ((PcieAerSource)m).Function,
+        "deviceControl" => ((PcieAerSource)m).DeviceControl,
+        "uncorrectableErrorMask" => ((PcieAerSource)m).UncorrectableErrorMask,
+        "uncorrectableErrorSeverity" => ((PcieAerSource)m).UncorrectableErrorSeverity,
+        "correctableErrorMask" => ((PcieAerSource)m).CorrectableErrorMask,
+        "advancedErrorCapabilitiesAndControl" => ((PcieAerSource)m).AdvancedErrorCapabilitiesAndControl,
+        "rootErrorCommand" => ((PcieRootPortAerSource)m).RootErrorCommand,
+        "secondaryUncorrectableErrorMask" => ((PcieBridgeAerSource)m).SecondaryUncorrectableErrorMask,
+        "secondaryUncorrectableErrorSeverity" => ((PcieBridgeAerSource)m).SecondaryUncorrectableErrorSeverity,
+        "secondaryAdvancedErrorCapabilitiesAndControl" => ((PcieBridgeAerSource)m).SecondaryAdvancedErrorCapabilitiesAndControl,
+        _ => throw new InvalidOperationException($"no hand-written reading of {json}"),
+    };
 
     private static void CheckNotification(HestErrorSource s, FieldRecorder recorder, string where)
     {
