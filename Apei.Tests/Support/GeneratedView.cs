@@ -11,7 +11,13 @@ namespace ApeiKit.Tests;
 /// declaration's <c>[Field]</c> property of that name (its <c>Json</c>, or the property's name in camelCase), on the class
 /// or a <c>[LayoutFragment]</c> interface it implements.
 /// </summary>
-internal sealed class GeneratedView
+/// <param name="ViewType">The view's type.</param>
+/// <param name="TryRead"><c>TryRead</c>'s result (1 when it read the bytes).</param>
+/// <param name="ValidationBits"><c>ValidationBits</c>, when the layout has a validation field.</param>
+/// <param name="Accessors">An accessor pair for each field of the layout that is not reserved and not the validation field, in layout order.</param>
+/// <param name="Missing">The fields (JSON names) that have no <c>HasX</c>/<c>X</c> pair on the view.</param>
+internal sealed record GeneratedView(Type ViewType, GeneratedView.Number TryRead, GeneratedView.Number? ValidationBits,
+    IReadOnlyList<GeneratedView.Accessor> Accessors, IReadOnlyList<string> Missing)
 {
     /// <summary>Reads one accessor of the view of <paramref name="bytes"/> as a number (an unsigned integer, or a bool as 0/1).</summary>
     public delegate ulong Number(ReadOnlySpan<byte> bytes);
@@ -20,50 +26,30 @@ internal sealed class GeneratedView
     public delegate ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> bytes);
 
     /// <summary>One field's accessors: <c>HasX</c> and <c>X</c>, read as a number or as bytes (the other null).</summary>
-    public sealed record Accessor(FieldDef Field, string Name, Number Has, Number? Value, Bytes? ValueBytes, bool IsBool);
+    public sealed record Accessor(FieldDef Field, Number Has, Number? Value, Bytes? ValueBytes, bool IsBool);
+
+    // The assemblies that declare layouts.
+    private static readonly Assembly[] s_libraries = [typeof(StructDef).Assembly, typeof(ApeiKit.Cper.CperSections).Assembly,
+        typeof(ApeiKit.Hest.HestTable).Assembly, typeof(ApeiKit.Ghes.GenericErrorStatus).Assembly];
 
     private static readonly Dictionary<StructDef, GeneratedView> s_views = [];
 
-    private GeneratedView(Type view, Number tryRead, Number? validationBits, IReadOnlyList<Accessor> accessors, IReadOnlyList<string> missing)
-    {
-        ViewType = view;
-        TryRead = tryRead;
-        ValidationBits = validationBits;
-        Accessors = accessors;
-        Missing = missing;
-    }
-
-    /// <summary>The view's type.</summary>
-    public Type ViewType { get; }
-
-    /// <summary><c>TryRead</c>'s result (1 when it read the bytes).</summary>
-    public Number TryRead { get; }
-
-    /// <summary><c>ValidationBits</c>, when the layout has a validation field.</summary>
-    public Number? ValidationBits { get; }
-
-    /// <summary>An accessor pair for each field of the layout that is not reserved and not the validation field, in layout order.</summary>
-    public IReadOnlyList<Accessor> Accessors { get; }
-
-    /// <summary>The fields (JSON names) that have no <c>HasX</c>/<c>X</c> pair on the view.</summary>
-    public IReadOnlyList<string> Missing { get; }
-
-    /// <summary>The view generated for <paramref name="layout"/> (a declaration's <c>LayoutDef</c>) in <paramref name="assembly"/>.</summary>
-    public static GeneratedView Of(StructDef layout, Assembly assembly)
+    /// <summary>The view generated for <paramref name="layout"/> (a declaration's <c>LayoutDef</c>).</summary>
+    public static GeneratedView Of(StructDef layout)
     {
         lock (s_views)
         {
             if (s_views.TryGetValue(layout, out var known)) return known;
-            var made = Make(layout, assembly);
+            var made = Make(layout);
             s_views[layout] = made;
             return made;
         }
     }
 
-    private static GeneratedView Make(StructDef layout, Assembly assembly)
+    private static GeneratedView Make(StructDef layout)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        var declaration = assembly.GetTypes().Single(t => Attribute(t.GetCustomAttributesData(), "LayoutAttribute") is not null
+        var declaration = s_libraries.SelectMany(a => a.GetTypes()).Single(t => Attribute(t.GetCustomAttributesData(), "LayoutAttribute") is not null
             && t.GetProperty("LayoutDef", all)?.GetValue(null) == (object)layout);
         var attribute = Attribute(declaration.GetCustomAttributesData(), "LayoutAttribute")!;
         string viewName = Named(attribute, "View") ?? declaration.Name + "View";
@@ -90,11 +76,11 @@ internal sealed class GeneratedView
                 continue;
             }
             bool bytes = value.PropertyType == typeof(ReadOnlySpan<byte>) || value.PropertyType == typeof(Guid);
-            accessors.Add(new(f, name!, Emit<Number>(view, tryRead, has.GetMethod!), bytes ? null : Emit<Number>(view, tryRead, value.GetMethod!),
-                bytes ? Emit<Bytes>(view, tryRead, value.GetMethod!) : null, value.PropertyType == typeof(bool)));
+            accessors.Add(new(f, Emit<Number>(view, tryRead, has.GetMethod), bytes ? null : Emit<Number>(view, tryRead, value.GetMethod),
+                bytes ? Emit<Bytes>(view, tryRead, value.GetMethod) : null, value.PropertyType == typeof(bool)));
         }
-        var validation = layout.ValidationField is null ? null : Emit<Number>(view, tryRead, view.GetProperty("ValidationBits")!.GetMethod!);
-        return new(view, EmitTryRead(view, tryRead), validation, accessors, missing);
+        var validation = layout.ValidationField is null ? null : Emit<Number>(view, tryRead, view.GetProperty("ValidationBits")!.GetMethod);
+        return new(view, Emit<Number>(view, tryRead, null), validation, accessors, missing);
     }
 
     private static CustomAttributeData? Attribute(IEnumerable<CustomAttributeData> attributes, string name)
@@ -103,37 +89,27 @@ internal sealed class GeneratedView
     private static string? Named(CustomAttributeData attribute, string name)
         => attribute.NamedArguments.FirstOrDefault(a => a.MemberName == name).TypedValue.Value as string;
 
-    // TryRead(bytes, out view) as 0/1.
-    private static Number EmitTryRead(Type view, MethodInfo tryRead)
+    // TryRead(bytes, out var view); then view.Getter widened to ulong (unsigned integers and bool), or as a span (a GUID's
+    // bytes); without a getter, TryRead's result as 0/1.
+    private static T Emit<T>(Type view, MethodInfo tryRead, MethodInfo? getter) where T : Delegate
     {
-        var method = new DynamicMethod("TryRead_" + view.Name, typeof(ulong), [typeof(ReadOnlySpan<byte>)], typeof(GeneratedView).Module, skipVisibility: true);
-        var il = method.GetILGenerator();
-        il.DeclareLocal(view);
-        il.Emit(OpCodes.Ldarg_0);
-        il.Emit(OpCodes.Ldloca_S, (byte)0);
-        il.Emit(OpCodes.Call, tryRead);
-        il.Emit(OpCodes.Conv_U8);
-        il.Emit(OpCodes.Ret);
-        return method.CreateDelegate<Number>();
-    }
-
-    // TryRead(bytes, out view); return view.Getter, widened to ulong (unsigned integers and bool), or as a span (a GUID's bytes).
-    private static T Emit<T>(Type view, MethodInfo tryRead, MethodInfo getter) where T : Delegate
-    {
-        var type = getter.ReturnType;
+        var type = getter?.ReturnType ?? typeof(bool);
         bool number = typeof(T) == typeof(Number);
         if (number && type != typeof(bool) && type != typeof(byte) && type != typeof(ushort) && type != typeof(uint) && type != typeof(ulong))
-            throw new InvalidOperationException($"{view.Name}.{getter.Name} returns {type.Name}, not an unsigned integer or bool");
-        var method = new DynamicMethod(view.Name + "_" + getter.Name, number ? typeof(ulong) : typeof(ReadOnlySpan<byte>), [typeof(ReadOnlySpan<byte>)],
+            throw new InvalidOperationException($"{view.Name}.{getter!.Name} returns {type.Name}, not an unsigned integer or bool");
+        var method = new DynamicMethod(view.Name + "_" + (getter?.Name ?? "TryRead"), number ? typeof(ulong) : typeof(ReadOnlySpan<byte>), [typeof(ReadOnlySpan<byte>)],
             typeof(GeneratedView).Module, skipVisibility: true);
         var il = method.GetILGenerator();
         il.DeclareLocal(view);
         il.Emit(OpCodes.Ldarg_0);
         il.Emit(OpCodes.Ldloca_S, (byte)0);
         il.Emit(OpCodes.Call, tryRead);
-        il.Emit(OpCodes.Pop);
-        il.Emit(OpCodes.Ldloca_S, (byte)0);
-        il.Emit(OpCodes.Call, getter);
+        if (getter is not null)
+        {
+            il.Emit(OpCodes.Pop);
+            il.Emit(OpCodes.Ldloca_S, (byte)0);
+            il.Emit(OpCodes.Call, getter);
+        }
         if (number) il.Emit(OpCodes.Conv_U8);
         else if (type == typeof(Guid))
         {
