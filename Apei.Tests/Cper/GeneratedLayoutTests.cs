@@ -131,7 +131,7 @@ public sealed class GeneratedLayoutTests
             Assert.True(CxlComponentEventSectionView.TryRead(b, out var v));
             // The event record in the log (CXL 2.0 8.2.9.1.1): its common header, and a general media record field by field,
             // where the describer walks them ("eventRecord"); the model's log is the view's.
-            var model = TryModel(b);
+            var model = ModelOrNull(b, body => CxlComponentEventSection.Decode(body, CperGuids.CxlGeneralMedia));
             if (model is not null) Assert.Equal(model.EventLog, v.EventLog.ToArray());
             Assert.Equal(c.Count("eventRecord.", ".eventRecordLength") == 1, v.HasEventRecordHeader);
             if (v.HasEventRecordHeader)
@@ -162,9 +162,7 @@ public sealed class GeneratedLayoutTests
             // No validation bits: every field the body reaches holds meaning.
             Assert.True(NvidiaSectionView.TryRead(b, out var v));
             // The register entries: as many as the describer walks, each read in place; and the model, when it takes the body.
-            NvidiaSection? model = null;
-            try { model = NvidiaSection.Decode(b); }
-            catch (ApeiContentException) { }
+            var model = ModelOrNull(b, body => NvidiaSection.Decode(body));
             Assert.Equal(model is not null, v.RegistersComplete);
             int i = 0;
             foreach (var r in v.Registers)
@@ -190,9 +188,7 @@ public sealed class GeneratedLayoutTests
             // The node header (no validation bits); the syndromes and auxiliary data through the hand-written enumerators,
             // held to the walk (AgreeAt) and to the model; ArmRasSectionViewTests holds them to libcper's JSON.
             Assert.True(ArmRasSectionView.TryRead(b, out var v));
-            ArmRasSection? model = null;
-            try { model = ArmRasSection.Decode(b); }
-            catch (ApeiContentException) { }
+            var model = ModelOrNull(b, body => ArmRasSection.Decode(body));
             Assert.Equal(model is not null, v.PartsFit);
             int i = 0;
             foreach (var d in v.Syndromes)
@@ -418,9 +414,12 @@ public sealed class GeneratedLayoutTests
 
     private static int DescriptorCount(byte[] record) => CperRecordView.ReadPrefix(record, out _).DescriptorCount;
 
-    private static CxlComponentEventSection? TryModel(ReadOnlySpan<byte> body)
+    private delegate T Decoder<T>(ReadOnlySpan<byte> body);
+
+    /// <summary>The model <paramref name="decode"/> makes of <paramref name="body"/>, or null where it refuses it (a count or length that does not fit).</summary>
+    private static T? ModelOrNull<T>(ReadOnlySpan<byte> body, Decoder<T> decode) where T : class
     {
-        try { return CxlComponentEventSection.Decode(body, CperGuids.CxlGeneralMedia); }
+        try { return decode(body); }
         catch (ApeiContentException) { return null; }
     }
 
@@ -433,8 +432,7 @@ public sealed class GeneratedLayoutTests
         {
             var codec = CperSections.Find(row.Type) ?? throw new InvalidOperationException("no codec for " + row.Layout.Name);
             // A fixed section's model; a variable section's Decode refuses what its describer reports (a Length that does not fit).
-            try { model = codec.Decode(body, 0) as FixedSectionBody; }
-            catch (ApeiContentException) { }
+            model = ModelOrNull(body, b => codec.Decode(b, 0)) as FixedSectionBody;
             codec.Describe(body, 0, recorder);
         }
         var part = row.Part is null ? body : body.AsSpan(row.Part.Offset, row.Part.Size).ToArray();
