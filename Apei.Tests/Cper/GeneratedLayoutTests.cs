@@ -467,8 +467,6 @@ public sealed class GeneratedLayoutTests
 
         public FixedSectionBody? Model => model;
 
-        public StructDef Layout => layout;
-
         public void Validation(ulong view)
         {
             var v = layout.ValidationField!;
