@@ -1,15 +1,11 @@
 namespace ApeiKit.Tests.Cli;
 
-public sealed class EncodeCommandTests : IDisposable
+public sealed class EncodeCommandTests() : TempDirectoryTests("apeikit-encode-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("apeikit-encode-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void EncodeWritesTheBytesDecodeJsonDescribes()
     {
-        string json = Path.Combine(_dir, "r.json"), bin = Path.Combine(_dir, "r.bin");
+        string json = PathOf("r.json"), bin = PathOf("r.bin");
         var decoded = CliRunner.Run("decode", "-f", "json", Fixtures.Path("cper/whea/TestErrorMultiple2.bin"));
         File.WriteAllText(json, decoded.Out);
 
@@ -23,7 +19,7 @@ public sealed class EncodeCommandTests : IDisposable
     [Fact]
     public void GesbFramingWritesAnErrorStatusBlockThatDecodes()
     {
-        string json = Path.Combine(_dir, "r.json"), bin = Path.Combine(_dir, "r.gesb");
+        string json = PathOf("r.json"), bin = PathOf("r.gesb");
         File.WriteAllText(json, """{"header": {"severity": "corrected"}, "sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "severity": "corrected"}, "body": {"physicalAddress": 4096}}]}""");
 
         var r = CliRunner.Run("encode", json, "-o", bin, "--framing", "gesb");
@@ -37,20 +33,20 @@ public sealed class EncodeCommandTests : IDisposable
     [Fact]
     public void JsonErrorExitsOneWithThePath()
     {
-        string json = Path.Combine(_dir, "bad.json");
+        string json = PathOf("bad.json");
         File.WriteAllText(json, """{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1"}, "body": {"physicalAddress": true}}]}""");
 
-        var r = CliRunner.Run("encode", json, "-o", Path.Combine(_dir, "out.bin"));
+        var r = CliRunner.Run("encode", json, "-o", PathOf("out.bin"));
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("$.sections[0].body.physicalAddress: expected an unsigned integer", r.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_dir, "out.bin")));
+        Assert.False(File.Exists(PathOf("out.bin")));
     }
 
     [Fact]
     public void UnreadableFileExitsTwo()
     {
-        var r = CliRunner.Run("encode", Path.Combine(_dir, "missing.json"), "-o", Path.Combine(_dir, "out.bin"));
+        var r = CliRunner.Run("encode", PathOf("missing.json"), "-o", PathOf("out.bin"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("cannot read", r.Error, StringComparison.Ordinal);
     }
@@ -58,7 +54,7 @@ public sealed class EncodeCommandTests : IDisposable
     [Fact]
     public void StandardInputIsRead()
     {
-        string bin = Path.Combine(_dir, "r.bin");
+        string bin = PathOf("r.bin");
         var decoded = CliRunner.Run("decode", "-f", "ndjson", Fixtures.Path("cper/whea/TestErrorMemory1.bin"));
         var r = CliRunner.RunWithStdin(System.Text.Encoding.UTF8.GetBytes(decoded.Out), "encode", "-", "-o", bin);
         Assert.Equal(0, r.ExitCode);

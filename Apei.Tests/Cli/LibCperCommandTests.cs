@@ -22,22 +22,14 @@ public class LibCperCommandTests
         // The libcper writer must read it with the limits the framing used, or a record the framing accepted is refused.
         var record = new ApeiKit.Cper.CperRecord();
         record.Sections.Add(new ApeiKit.Cper.CperSection { Body = new ApeiKit.Cper.RawSectionBody(new Guid("11111111-2222-3333-4444-555555555555"), new byte[3 << 19]) });
-        string bin = Path.Combine(Path.GetTempPath(), $"apeikit-big-{Guid.NewGuid():N}.bin");
-        try
-        {
-            File.WriteAllBytes(bin, record.Encode());
-            var refused = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", bin);
-            Assert.Contains("the record size limit", refused.Out + refused.Error, StringComparison.Ordinal);
-            var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "--max-record-size", "4MiB", bin);
-            Assert.Equal(0, r.ExitCode);
-            using var doc = JsonDocument.Parse(r.Out);
-            Assert.Equal((3 << 19) + 128 + 72, doc.RootElement.GetProperty("header").GetProperty("recordLength").GetInt64());
-            Assert.Equal(3 << 19, Convert.FromBase64String(doc.RootElement.GetProperty("sections")[0].GetProperty("Unknown").GetProperty("data").GetString()!).Length);
-        }
-        finally
-        {
-            File.Delete(bin);
-        }
+        using var bin = TempFile.Of(record.Encode());
+        var refused = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", bin.Path);
+        Assert.Contains("the record size limit", refused.Out + refused.Error, StringComparison.Ordinal);
+        var r = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", "--max-record-size", "4MiB", bin.Path);
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal((3 << 19) + 128 + 72, doc.RootElement.GetProperty("header").GetProperty("recordLength").GetInt64());
+        Assert.Equal(3 << 19, Convert.FromBase64String(doc.RootElement.GetProperty("sections")[0].GetProperty("Unknown").GetProperty("data").GetString()!).Length);
     }
 
     [Fact]
@@ -51,23 +43,18 @@ public class LibCperCommandTests
     [Fact]
     public void Encode_libcper_writes_the_record_bytes()
     {
-        string output = Path.Combine(Path.GetTempPath(), $"apeikit-libcper-{Guid.NewGuid():N}.bin");
-        try
-        {
-            var r = CliRunner.Run("encode", "--json-style", "libcper", Fixtures.Path("cper/libcper/firmware.json"), "-o", output);
-            Assert.Equal(0, r.ExitCode);
-            Assert.Equal(Fixtures.Binary("cper/libcper/firmware.cperhex"), File.ReadAllBytes(output));
-        }
-        finally
-        {
-            File.Delete(output);
-        }
+        using var output = TempFile.Named();
+        var r = CliRunner.Run("encode", "--json-style", "libcper", Fixtures.Path("cper/libcper/firmware.json"), "-o", output.Path);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(Fixtures.Binary("cper/libcper/firmware.cperhex"), File.ReadAllBytes(output.Path));
     }
 
     [Fact]
     public void Encode_libcper_rejects_text_that_is_not_json()
     {
-        var r = CliRunner.RunWithStdin("not json"u8.ToArray(), "encode", "--json-style", "libcper", "-", "-o", Path.Combine(Path.GetTempPath(), "unused.bin"));
+        using var output = TempFile.Named();
+        var r = CliRunner.RunWithStdin("not json"u8.ToArray(), "encode", "--json-style", "libcper", "-", "-o", output.Path);
         Assert.Equal(1, r.ExitCode);
+        Assert.False(File.Exists(output.Path));
     }
 }

@@ -28,8 +28,7 @@ public class CperJsonItemTests
     public void ReadItems_gives_every_item_of_decodes_json_in_order(string capture)
     {
         var bytes = StreamRoundTripTests.Stream(capture, "junk-first-and-all");
-        using var temp = TempFile.Named();
-        File.WriteAllBytes(temp.Path, bytes);
+        using var temp = TempFile.Of(bytes);
         var decoded = CliRunner.Run("decode", "-f", "json", temp.Path);
         var warnings = new List<CperJsonWarning>();
 
@@ -57,8 +56,7 @@ public class CperJsonItemTests
     public void ReadRecords_skips_the_items_that_are_not_records()
     {
         var f = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
-        using var temp = TempFile.Named();
-        File.WriteAllBytes(temp.Path, [.. "JUNK"u8.ToArray(), .. f, .. new byte[40], .. f]);
+        using var temp = TempFile.Of([.. "JUNK"u8.ToArray(), .. f, .. new byte[40], .. f]);
         var decoded = CliRunner.Run("decode", "-f", "json", temp.Path);
 
         var records = CperJsonReader.ReadRecords(Encoding.UTF8.GetBytes(decoded.Out));
@@ -115,8 +113,7 @@ public class CperJsonItemTests
     public void A_record_items_length_follows_edits_to_the_record()
     {
         var f = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
-        using var temp = TempFile.Named();
-        File.WriteAllBytes(temp.Path, f);
+        using var temp = TempFile.Of(f);
         var item = Assert.Single(Items(CliRunner.Run("decode", "-f", "json", temp.Path).Out));
         Assert.Equal(f.Length, item.Length);
 

@@ -267,21 +267,13 @@ public class JsonEncoderDerivationTests
     [Fact]
     public void Encode_prints_the_warnings_and_still_writes_the_record()
     {
-        string dir = Directory.CreateTempSubdirectory("apeikit-warn-").FullName;
-        try
-        {
-            string json = Path.Combine(dir, "r.json"), bin = Path.Combine(dir, "r.bin");
-            File.WriteAllText(json, """{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1"}, "body": {"validationBits": 2, "node": 3}}]}""");
-            var r = CliRunner.Run("encode", json, "-o", bin);
-            Assert.Equal(0, r.ExitCode);
-            Assert.Contains("r.json: warning: $.sections[0].body.node: given, but validationBits leaves bit 3 clear", r.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
-            Assert.Equal(128 + 72 + 80, new FileInfo(bin).Length);
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        using var json = TempFile.Of("""{"sections": [{"descriptor": {"sectionType": "a5bc1114-6f64-4ede-b863-3e83ed7c83b1"}, "body": {"validationBits": 2, "node": 3}}]}""", ".json");
+        using var bin = TempFile.Named();
+        var r = CliRunner.Run("encode", json.Path, "-o", bin.Path);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"{Path.GetFileName(json.Path)}: warning: $.sections[0].body.node: given, but validationBits leaves bit 3 clear", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        Assert.Equal(128 + 72 + 80, new FileInfo(bin.Path).Length);
     }
 
     [Theory]

@@ -15,6 +15,17 @@ public class LibCperReadBackRefusalTests
 {
     private static JsonNode Doc(string name) => JsonNode.Parse(File.ReadAllText(Fixtures.Path(name + ".json")))!;
 
+    /// <summary>The first section's member named <paramref name="name"/> (its type's key in libcper's JSON).</summary>
+    private static JsonNode Section(JsonNode doc, string name) => doc["sections"]![0]![name]!;
+
+    /// <summary>The ARM example's context array, emptied.</summary>
+    private static JsonArray NoArmContexts(JsonNode doc)
+    {
+        var contexts = Section(doc, "ArmProcessor")["contextInfo"]!.AsArray();
+        contexts.Clear();
+        return contexts;
+    }
+
     private static CperJsonException Refused(JsonNode doc) => Assert.Throws<CperJsonException>(() => LibCperJsonReader.ToBinary(doc.ToJsonString()));
 
     private static JsonNode ArmContext(int size) => JsonNode.Parse("""{"registerContextType":{"value":8},"registerArraySize":""" + size + ""","registerArray":{}}""")!;
@@ -25,8 +36,7 @@ public class LibCperReadBackRefusalTests
         // Each context alone is within CperJsonReader.MaxUndescribedBytes; two of them pass it: the second is refused
         // before anything is allocated for it (the budget is the section's, not each context's).
         var doc = Doc("cper/libcper/arm");
-        var contexts = doc["sections"]![0]!["ArmProcessor"]!["contextInfo"]!.AsArray();
-        contexts.Clear();
+        var contexts = NoArmContexts(doc);
         contexts.Add(ArmContext(600_000));
         var one = LibCperJsonReader.ToBinary(doc.ToJsonString());
         Assert.True(one.Length > 600_000);
@@ -41,8 +51,7 @@ public class LibCperReadBackRefusalTests
     {
         // The reviewer's case: 400 contexts asking for ~1 MB of zeros each (a 49 KB document, a 419 MB record before).
         var doc = Doc("cper/libcper/arm");
-        var contexts = doc["sections"]![0]!["ArmProcessor"]!["contextInfo"]!.AsArray();
-        contexts.Clear();
+        var contexts = NoArmContexts(doc);
         for (int i = 0; i < 400; i++) contexts.Add(ArmContext(1_048_000));
         var e = Refused(doc);
         Assert.Equal("$.sections[0].ArmProcessor.contextInfo[1].registerArraySize", e.Path);
@@ -73,7 +82,7 @@ public class LibCperReadBackRefusalTests
         // Only null or an absent member reads as zeros or empty: a string where libcper writes an object or an array
         // (or an element that is not an object) is refused with its path, never read as nothing with its gate bit set.
         var doc = Doc(fixture);
-        JsonNode parent = doc["sections"]![0]![section]!;
+        JsonNode parent = Section(doc, section);
         var steps = member.Split('.');
         foreach (var step in steps[..^1]) parent = Step(parent, step);
         Set(parent, steps[^1], "x");
@@ -89,7 +98,7 @@ public class LibCperReadBackRefusalTests
         // Context 1 of the fixture has system scope: its identifier is not stored (libcper's reader reads it for local
         // scope only), but an object there is still a mistake to name, not something to drop unseen.
         var doc = Doc("libcper-walk/arm-ras-mpam");
-        var context = doc["sections"]![0]!["ArmRas"]!["auxData"]!["contexts"]![1]!.AsObject();
+        var context = Section(doc, "ArmRas")["auxData"]!["contexts"]![1]!.AsObject();
         Assert.Equal("SystemPhysicalAddressSpace", (string?)context["flags"]!["addressSpaceIdentifierScope"]);
         var before = LibCperJsonReader.ToBinary(doc.ToJsonString());
         context["addressSpaceIdentifier"] = 7;
@@ -107,7 +116,7 @@ public class LibCperReadBackRefusalTests
         // 01000000 10000000 10000000 00000000: version 1, no contexts, size 16, pairs at 16, none. A version the JSON gives
         // is written as given (libcper's reader writes 1 whatever it says).
         var doc = Doc("libcper-walk/arm-ras-mpam");
-        var ras = doc["sections"]![0]!["ArmRas"]!.AsObject();
+        var ras = Section(doc, "ArmRas").AsObject();
         ras["auxData"] = new JsonObject();
         var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
         int aux = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
@@ -123,7 +132,7 @@ public class LibCperReadBackRefusalTests
         // libcper's reader takes a JSON null as a missing member (json_object_object_get): vendor bytes null set no
         // validation bit, as if absent.
         var doc = Doc("cper/libcper/arm");
-        var arm = doc["sections"]![0]!["ArmProcessor"]!.AsObject();
+        var arm = Section(doc, "ArmProcessor").AsObject();
         arm.Remove("vendorSpecificInfo");
         var absent = LibCperJsonReader.ToBinary(doc.ToJsonString());
         arm["vendorSpecificInfo"] = null;
@@ -138,16 +147,26 @@ public class LibCperReadBackRefusalTests
     public void An_ARM_RAS_count_past_its_16_bit_field_is_refused_not_cut(string member, string path, string field)
     {
         // The count is derived from the array (its declaration), so 65,536 entries would wrap to 0 if stored unchecked;
-        // 65,535 still read back.
+        // 65,535 still read back, with that count in the field and as many entries decoded.
         var doc = Doc("libcper-walk/arm-ras-mpam");
-        JsonNode parent = doc["sections"]![0]!["ArmRas"]!;
+        JsonNode parent = Section(doc, "ArmRas");
         foreach (var step in member.Split('.')) parent = Step(parent, step);
         var array = parent.AsArray();
         var first = array[0]!.ToJsonString();
         array.Clear();
         for (int i = 0; i < ushort.MaxValue; i++) array.Add(JsonNode.Parse(first));
         var body = Body(LibCperJsonReader.ToBinary(doc.ToJsonString()));
-        Assert.NotNull(ArmRasSection.Decode(body).AuxiliaryData);
+        // The field: in the auxiliary data header, or in the first context's header right after it (DEN0085).
+        int aux = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
+        var (layout, at) = field == "registerCount" ? (ArmRasContext.LayoutDef, aux + ArmRasAuxiliaryData.LayoutDef.Size) : (ArmRasAuxiliaryData.LayoutDef, aux);
+        Assert.Equal(65_535UL, layout.Find(field)!.ReadValue(body[at..]));
+        var decoded = ArmRasSection.Decode(body).AuxiliaryData!;
+        Assert.Equal(65_535, field switch
+        {
+            "contextCount" => decoded.Contexts.Count,
+            "keyValuePairCount" => decoded.Pairs.Count,
+            _ => decoded.Contexts[0].Registers.Count,
+        });
         array.Add(JsonNode.Parse(first));
         var e = Refused(doc);
         Assert.Equal(path, e.Path);
@@ -162,7 +181,7 @@ public class LibCperReadBackRefusalTests
         // syndromes put it at 65,528, 910 at 65,600, which its 16-bit offset cannot hold. Without auxData the offset is 0
         // (none) and 910 syndromes read back.
         var doc = Doc("libcper-walk/arm-ras-mpam");
-        var ras = doc["sections"]![0]!["ArmRas"]!.AsObject();
+        var ras = Section(doc, "ArmRas").AsObject();
         var syndromes = ras["errorSyndromes"]!.AsArray();
         var first = syndromes[0]!.ToJsonString();
         while (syndromes.Count < 909) syndromes.Add(JsonNode.Parse(first));
@@ -199,7 +218,7 @@ public class LibCperReadBackRefusalTests
         // PCIe's version is two 8-bit BCD fields (UEFI 2.10 N.2.7): 0-99 each. libcper's int_to_bcd keeps the low digits;
         // the read-back refuses what it would cut (docs/libcper-compat.md).
         var doc = Doc("libcper-walk/pcie-version-bcd");
-        doc["sections"]![0]!["Pcie"]!["version"]![member] = JsonNode.Parse(value);
+        Section(doc, "Pcie")["version"]![member] = JsonNode.Parse(value);
         var e = Refused(doc);
         Assert.Equal($"$.sections[0].Pcie.version.{member}", e.Path);
     }
@@ -208,11 +227,11 @@ public class LibCperReadBackRefusalTests
     public void A_BCD_number_within_its_digits_reads_back()
     {
         var doc = Doc("libcper-walk/pcie-version-bcd");
-        doc["sections"]![0]!["Pcie"]!["version"]!["major"] = 99;
-        doc["sections"]![0]!["Pcie"]!["version"]!["minor"] = 0;
+        Section(doc, "Pcie")["version"]!["major"] = 99;
+        Section(doc, "Pcie")["version"]!["minor"] = 0;
         var again = LibCperJsonWriter.ToJsonNode(LibCperJsonReader.ToBinary(doc.ToJsonString()));
-        Assert.Equal(99, (int)again["sections"]![0]!["Pcie"]!["version"]!["major"]!);
-        Assert.Equal(0, (int)again["sections"]![0]!["Pcie"]!["version"]!["minor"]!);
+        Assert.Equal(99, (int)Section(again, "Pcie")["version"]!["major"]!);
+        Assert.Equal(0, (int)Section(again, "Pcie")["version"]!["minor"]!);
     }
 
     [Theory]
@@ -223,7 +242,7 @@ public class LibCperReadBackRefusalTests
         // PCIe's capability structure is 60 bytes and its AER information 96 (UEFI 2.10 Table N-37): one byte more in the
         // base64 copy is refused at its data member; exactly the field reads back.
         var doc = Doc("cper/libcper/pcie");
-        var data = doc["sections"]![0]!["Pcie"]![block]!;
+        var data = Section(doc, "Pcie")[block]!;
         data["data"] = Convert.ToBase64String(new byte[size]);
         LibCperJsonReader.ToBinary(doc.ToJsonString());
         data["data"] = Convert.ToBase64String(new byte[size + 1]);

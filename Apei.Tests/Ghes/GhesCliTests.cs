@@ -77,20 +77,12 @@ public sealed class GhesCliTests() : TempDirectoryTests("apeikit-ghes-")
         // reported and the bytes shown undecoded; the region note the good header gets is given too, not left out.
         string text = File.ReadAllText(Fixtures.Path("acpidump/bert-acpidump-0001.log"))
             .Replace("  0000: 42 45 52 54 30 00 00 00", "  0000: 42 45 52 54 20 00 00 00", StringComparison.Ordinal);
-        var path = Path.Combine(Path.GetTempPath(), $"apeikit-bad-bert-{Guid.NewGuid():N}.log");
-        File.WriteAllText(path, text);
-        try
-        {
-            var r = CliRunner.Run("decode", path);
-            Assert.Contains("BERT bytes (not decoded)", r.Out, StringComparison.Ordinal);
-            Assert.Contains("Boot error region: not in the dump", r.Out, StringComparison.Ordinal);
-            var json = CliRunner.Run("decode", path, "-f", "json");
-            Assert.Contains("\"bootErrorRegion\": \"not in the dump\"", json.Out, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(text, ".log");
+        var r = CliRunner.Run("decode", temp.Path);
+        Assert.Contains("BERT bytes (not decoded)", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Boot error region: not in the dump", r.Out, StringComparison.Ordinal);
+        var json = CliRunner.Run("decode", temp.Path, "-f", "json");
+        Assert.Contains("\"bootErrorRegion\": \"not in the dump\"", json.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -81,12 +81,10 @@ public sealed class GeneratedHestLayoutTests
         var table = GhesTestBlocks.BertTableBytes;
         var recorder = new FieldRecorder();
         BertDescriber.Describe(table, 0, default, 0, recorder, "BERT");
-        Assert.True(BertBodyView.TryRead(table, out var v));
         var t = BertTable.Read(table);
         var model = new BertDeclaration(table);
         var c = new Checker(BertDeclaration.LayoutDef, 0, table, recorder, "BERT", model.Bytes);
-        c.Agree(BertDeclaration.BootErrorRegionLengthField, v.HasBootErrorRegionLength, v.BootErrorRegionLength, t.RegionLength);
-        c.Agree(BertDeclaration.BootErrorRegionField, v.HasBootErrorRegion, v.BootErrorRegion, t.RegionAddress);
+        c.AgreeEvery(table, ("bootErrorRegionLength", t.RegionLength), ("bootErrorRegion", t.RegionAddress));
         c.AssertEveryFieldChecked();
         Assert.Equal(model.BootErrorRegion, t.RegionAddress);
     }
@@ -116,22 +114,13 @@ public sealed class GeneratedHestLayoutTests
         var recorder = new FieldRecorder();
         EinjStructures.DescribeSetErrorTypeWithAddress(b, 0x1000, recorder);
 
-        Assert.True(SetErrorTypeWithAddressView.TryRead(b.AsSpan(0, 36), out var s));
         var c = new Checker(EinjStructures.SetErrorTypeWithAddress, 0x1000, b.AsSpan(0, 36), recorder, "SET_ERROR_TYPE_WITH_ADDRESS", b[..36]);
-        c.Agree(SetErrorTypeWithAddressDeclaration.ErrorTypeField, s.HasErrorType, s.ErrorType, 0x8000_0010);
-        c.Agree(SetErrorTypeWithAddressDeclaration.VendorErrorTypeExtensionOffsetField, s.HasVendorErrorTypeExtensionOffset, s.VendorErrorTypeExtensionOffset, 0x70);
-        c.Agree(SetErrorTypeWithAddressDeclaration.FlagsField, s.HasFlags, s.Flags, 0xF);
-        c.Agree(SetErrorTypeWithAddressDeclaration.ProcessorIdField, s.HasProcessorId, s.ProcessorId, 0x17);
-        c.Agree(SetErrorTypeWithAddressDeclaration.MemoryAddressField, s.HasMemoryAddress, s.MemoryAddress, 0x1_2345_6000);
-        c.Agree(SetErrorTypeWithAddressDeclaration.MemoryAddressRangeField, s.HasMemoryAddressRange, s.MemoryAddressRange, 0xFFFF_FFFF_FFFF_F000);
-        c.Agree(SetErrorTypeWithAddressDeclaration.PcieSbdfField, s.HasPcieSbdf, s.PcieSbdf, 0x0001_0800);
+        c.AgreeEvery(b.AsSpan(0, 36), ("errorType", 0x8000_0010), ("vendorErrorTypeExtensionOffset", 0x70), ("flags", 0xF), ("processorId", 0x17),
+            ("memoryAddress", 0x1_2345_6000), ("memoryAddressRange", 0xFFFF_FFFF_FFFF_F000), ("pcieSbdf", 0x0001_0800));
         c.AssertEveryFieldChecked();
 
-        Assert.True(Einjv2HeaderView.TryRead(b.AsSpan(36, 8), out var h));
         c = new Checker(EinjStructures.Einjv2Header, 0x1000 + 36, b.AsSpan(36, 8), recorder, "EINJv2", b[36..44]);
-        c.Agree(Einjv2HeaderDeclaration.LengthField, h.HasLength, h.Length, 40);
-        c.Agree(Einjv2HeaderDeclaration.RevisionField, h.HasRevision, h.Revision, 1);
-        c.Agree(Einjv2HeaderDeclaration.ComponentArrayCountField, h.HasComponentArrayCount, h.ComponentArrayCount, 1);
+        c.AgreeEvery(b.AsSpan(36, 8), ("length", 40), ("revision", 1), ("componentArrayCount", 1));
         c.AssertEveryFieldChecked();
 
         Assert.True(Einjv2ComponentView.TryRead(b.AsSpan(44, 32), out var k));
@@ -142,13 +131,8 @@ public sealed class GeneratedHestLayoutTests
         Assert.Equal(0x11, k.ComponentId[0]);
         Assert.Equal(0x22, k.ComponentSyndrome[0]);
 
-        Assert.True(VendorExtensionView.TryRead(b.AsSpan(0x70, 16), out var v));
         c = new Checker(EinjStructures.VendorExtension, 0x1070, b.AsSpan(0x70, 16), recorder, "vendor extension", b[0x70..]);
-        c.Agree(VendorExtensionDeclaration.LengthField, v.HasLength, v.Length, 16);
-        c.Agree(VendorExtensionDeclaration.SbdfField, v.HasSbdf, v.Sbdf, 0x0002_1000);
-        c.Agree(VendorExtensionDeclaration.VendorIdField, v.HasVendorId, v.VendorId, 0x8086);
-        c.Agree(VendorExtensionDeclaration.DeviceIdField, v.HasDeviceId, v.DeviceId, 0x1234);
-        c.Agree(VendorExtensionDeclaration.RevisionIdField, v.HasRevisionId, v.RevisionId, 3);
+        c.AgreeEvery(b.AsSpan(0x70, 16), ("length", 16), ("sbdf", 0x0002_1000), ("vendorId", 0x8086), ("deviceId", 0x1234), ("revisionId", 3));
         c.AssertEveryFieldChecked();
     }
 
@@ -162,10 +146,8 @@ public sealed class GeneratedHestLayoutTests
         EinjStructures.DescribeTriggerTable(t, 0, recorder);
         Assert.True(TriggerHeaderView.TryRead(t, out var h));
         var c = new Checker(EinjStructures.TriggerHeader, 0, t.AsSpan(0, 16), recorder, "trigger header", t[..16]);
-        c.Agree(TriggerHeaderDeclaration.HeaderSizeField, h.HasHeaderSize, h.HeaderSize, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t));
-        c.Agree(TriggerHeaderDeclaration.RevisionField, h.HasRevision, h.Revision, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(4)));
-        c.Agree(TriggerHeaderDeclaration.TableSizeField, h.HasTableSize, h.TableSize, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(8)));
-        c.Agree(TriggerHeaderDeclaration.EntryCountField, h.HasEntryCount, h.EntryCount, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(12)));
+        c.AgreeEvery(t.AsSpan(0, 16), ("headerSize", BinaryPrimitives.ReadUInt32LittleEndian(t)), ("revision", BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(4))),
+            ("tableSize", BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(8))), ("entryCount", BinaryPrimitives.ReadUInt32LittleEndian(t.AsSpan(12))));
         c.AssertEveryFieldChecked();
         Assert.Equal((16u, 16u + 2 * 32u, 2u), (h.HeaderSize, h.TableSize, h.EntryCount));
     }
@@ -215,18 +197,9 @@ public sealed class GeneratedHestLayoutTests
         var header = table.AsSpan(0, ActionTableLayouts.TableHeaderSize);
         var c = new Checker(t.Kind.HeaderLayout, 0, header, recorder, where + " header", header.ToArray());
         if (t.Kind == ActionTableKind.Erst)
-        {
-            Assert.True(ErstHeaderView.TryRead(header, out var h));
-            c.Agree(ErstHeaderDeclaration.SerializationHeaderSizeField, h.HasSerializationHeaderSize, h.SerializationHeaderSize, t.HeaderSize);
-            c.Agree(ErstHeaderDeclaration.InstructionEntryCountField, h.HasInstructionEntryCount, h.InstructionEntryCount, t.EntryCount);
-        }
+            c.AgreeEvery(header, ("serializationHeaderSize", t.HeaderSize), ("instructionEntryCount", t.EntryCount));
         else
-        {
-            Assert.True(EinjHeaderView.TryRead(header, out var h));
-            c.Agree(EinjHeaderDeclaration.InjectionHeaderSizeField, h.HasInjectionHeaderSize, h.InjectionHeaderSize, t.HeaderSize);
-            c.Agree(EinjHeaderDeclaration.InjectionFlagsField, h.HasInjectionFlags, h.InjectionFlags, t.InjectionFlags);
-            c.Agree(EinjHeaderDeclaration.InjectionEntryCountField, h.HasInjectionEntryCount, h.InjectionEntryCount, t.EntryCount);
-        }
+            c.AgreeEvery(header, ("injectionHeaderSize", t.HeaderSize), ("injectionFlags", t.InjectionFlags), ("injectionEntryCount", t.EntryCount));
         c.AssertEveryFieldChecked();
         int n = Math.Min(t.EntriesPresent, (int)t.EntryCount);
         for (int i = 0; i < n; i++)
@@ -316,207 +289,81 @@ public sealed class GeneratedHestLayoutTests
         var fixedPart = s.Bytes[..s.Kind.FixedSize];
         var model = HestSource.From(s);
         var c = new Checker(s.Kind.Layout, s.Offset, fixedPart, recorder, where, model.ToArray(), model.GetField);
-        switch (s.Type)
+        // Each field's HasX and X of the type's generated view against the walk, the model and the hand-written view.
+        var view = GeneratedView.Of(s.Kind.Layout);
+        Assert.True(view.Missing.Count == 0, $"{where}: {view.ViewType.Name} has no HasX/X accessors for {string.Join(", ", view.Missing)}");
+        Assert.Equal(1UL, view.TryRead(fixedPart));
+        foreach (var a in view.Accessors)
+            c.Agree(a.Field, a.Has(fixedPart) != 0, a.Value!(fixedPart), HandWritten(s, model, a.Field.Json), asBool: a.IsBool);
+        if (model is PcieAerSource aer)
         {
-            case HestSourceType.Ia32MachineCheck:
-            {
-                Assert.True(Ia32MachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32MachineCheckDeclaration.TypeField, Ia32MachineCheckDeclaration.SourceIdField,
-                    Ia32MachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32MachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32MachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32MachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                var m = (Ia32MachineCheckSource)HestSource.From(s);
-                c.Agree(Ia32MachineCheckDeclaration.GlobalCapabilityInitDataField, v.HasGlobalCapabilityInitData, v.GlobalCapabilityInitData, m.GlobalCapabilityInitData);
-                c.Agree(Ia32MachineCheckDeclaration.GlobalControlInitDataField, v.HasGlobalControlInitData, v.GlobalControlInitData, m.GlobalControlInitData);
-                c.Agree(Ia32MachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32CorrectedMachineCheck:
-            {
-                Assert.True(Ia32CorrectedMachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32CorrectedMachineCheckDeclaration.TypeField, Ia32CorrectedMachineCheckDeclaration.SourceIdField,
-                    Ia32CorrectedMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32CorrectedMachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                c.Agree(Ia32CorrectedMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32DeferredMachineCheck:
-            {
-                Assert.True(Ia32DeferredMachineCheckView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32DeferredMachineCheckDeclaration.TypeField, Ia32DeferredMachineCheckDeclaration.SourceIdField,
-                    Ia32DeferredMachineCheckDeclaration.NumberOfRecordsToPreAllocateField, Ia32DeferredMachineCheckDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                c.Agree(Ia32DeferredMachineCheckDeclaration.NumberOfHardwareBanksField, v.HasNumberOfHardwareBanks, v.NumberOfHardwareBanks, (ulong)s.BankCount);
-                break;
-            }
-            case HestSourceType.Ia32Nmi:
-            {
-                Assert.True(Ia32NmiView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, Ia32NmiDeclaration.TypeField, Ia32NmiDeclaration.SourceIdField,
-                    Ia32NmiDeclaration.NumberOfRecordsToPreAllocateField, Ia32NmiDeclaration.MaxSectionsPerRecordField);
-                c.Agree(Ia32NmiDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                break;
-            }
-            case HestSourceType.PcieRootPortAer:
-            {
-                Assert.True(PcieRootPortAerView.TryRead(fixedPart, out var v));
-                var m = (PcieRootPortAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieRootPortAerDeclaration.TypeField, PcieRootPortAerDeclaration.SourceIdField,
-                    PcieRootPortAerDeclaration.NumberOfRecordsToPreAllocateField, PcieRootPortAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieRootPortAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieRootPortAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieRootPortAerDeclaration.BusField, PcieRootPortAerDeclaration.DeviceField, PcieRootPortAerDeclaration.FunctionField,
-                    PcieRootPortAerDeclaration.DeviceControlField, PcieRootPortAerDeclaration.UncorrectableErrorMaskField,
-                    PcieRootPortAerDeclaration.UncorrectableErrorSeverityField, PcieRootPortAerDeclaration.CorrectableErrorMaskField,
-                    PcieRootPortAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                c.Agree(PcieRootPortAerDeclaration.RootErrorCommandField, v.HasRootErrorCommand, v.RootErrorCommand, m.RootErrorCommand);
-                break;
-            }
-            case HestSourceType.PcieDeviceAer:
-            {
-                Assert.True(PcieDeviceAerView.TryRead(fixedPart, out var v));
-                var m = (PcieDeviceAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieDeviceAerDeclaration.TypeField, PcieDeviceAerDeclaration.SourceIdField,
-                    PcieDeviceAerDeclaration.NumberOfRecordsToPreAllocateField, PcieDeviceAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieDeviceAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieDeviceAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieDeviceAerDeclaration.BusField, PcieDeviceAerDeclaration.DeviceField, PcieDeviceAerDeclaration.FunctionField,
-                    PcieDeviceAerDeclaration.DeviceControlField, PcieDeviceAerDeclaration.UncorrectableErrorMaskField,
-                    PcieDeviceAerDeclaration.UncorrectableErrorSeverityField, PcieDeviceAerDeclaration.CorrectableErrorMaskField,
-                    PcieDeviceAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                break;
-            }
-            case HestSourceType.PcieBridgeAer:
-            {
-                Assert.True(PcieBridgeAerView.TryRead(fixedPart, out var v));
-                var m = (PcieBridgeAerSource)HestSource.From(s);
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, PcieBridgeAerDeclaration.TypeField, PcieBridgeAerDeclaration.SourceIdField,
-                    PcieBridgeAerDeclaration.NumberOfRecordsToPreAllocateField, PcieBridgeAerDeclaration.MaxSectionsPerRecordField);
-                c.Agree(PcieBridgeAerDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(PcieBridgeAerDeclaration.FlagsField, v.HasFlags, v.Flags, (ulong)s.Flags);
-                Aer(c, m, v.HasBus, v.Bus, v.HasDevice, v.Device, v.HasFunction, v.Function, v.HasDeviceControl, v.DeviceControl,
-                    v.HasUncorrectableErrorMask, v.UncorrectableErrorMask, v.HasUncorrectableErrorSeverity, v.UncorrectableErrorSeverity,
-                    v.HasCorrectableErrorMask, v.CorrectableErrorMask, v.HasAdvancedErrorCapabilitiesAndControl, v.AdvancedErrorCapabilitiesAndControl,
-                    PcieBridgeAerDeclaration.BusField, PcieBridgeAerDeclaration.DeviceField, PcieBridgeAerDeclaration.FunctionField,
-                    PcieBridgeAerDeclaration.DeviceControlField, PcieBridgeAerDeclaration.UncorrectableErrorMaskField,
-                    PcieBridgeAerDeclaration.UncorrectableErrorSeverityField, PcieBridgeAerDeclaration.CorrectableErrorMaskField,
-                    PcieBridgeAerDeclaration.AdvancedErrorCapabilitiesAndControlField);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorMaskField, v.HasSecondaryUncorrectableErrorMask, v.SecondaryUncorrectableErrorMask, m.SecondaryUncorrectableErrorMask);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryUncorrectableErrorSeverityField, v.HasSecondaryUncorrectableErrorSeverity, v.SecondaryUncorrectableErrorSeverity, m.SecondaryUncorrectableErrorSeverity);
-                c.Agree(PcieBridgeAerDeclaration.SecondaryAdvancedErrorCapabilitiesAndControlField, v.HasSecondaryAdvancedErrorCapabilitiesAndControl,
-                    v.SecondaryAdvancedErrorCapabilitiesAndControl, m.SecondaryAdvancedErrorCapabilitiesAndControl);
-                break;
-            }
-            case HestSourceType.Ghes:
-            {
-                Assert.True(GhesView.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesDeclaration.TypeField, GhesDeclaration.SourceIdField,
-                    GhesDeclaration.NumberOfRecordsToPreAllocateField, GhesDeclaration.MaxSectionsPerRecordField);
-                c.Agree(GhesDeclaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(GhesDeclaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
-                c.Agree(GhesDeclaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
-                c.Agree(GhesDeclaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                c.Agree(GhesDeclaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
-                break;
-            }
-            case HestSourceType.GhesV2:
-            {
-                Assert.True(GhesV2View.TryRead(fixedPart, out var v));
-                Header(c, s, v.HasType, v.Type, v.HasSourceId, v.SourceId, v.HasNumberOfRecordsToPreAllocate, v.NumberOfRecordsToPreAllocate,
-                    v.HasMaxSectionsPerRecord, v.MaxSectionsPerRecord, GhesV2Declaration.TypeField, GhesV2Declaration.SourceIdField,
-                    GhesV2Declaration.NumberOfRecordsToPreAllocateField, GhesV2Declaration.MaxSectionsPerRecordField);
-                c.Agree(GhesV2Declaration.EnabledField, v.HasEnabled, v.Enabled, s.Enabled ? 1UL : 0, asBool: true);
-                c.Agree(GhesV2Declaration.RelatedSourceIdField, v.HasRelatedSourceId, v.RelatedSourceId, s.RelatedSourceId);
-                c.Agree(GhesV2Declaration.ReservedFlagsField, v.HasReservedFlags, v.ReservedFlags, (ulong)s.Flags);
-                c.Agree(GhesV2Declaration.MaxRawDataLengthField, v.HasMaxRawDataLength, v.MaxRawDataLength, s.MaxRawDataLength);
-                c.Agree(GhesV2Declaration.ErrorStatusBlockLengthField, v.HasErrorStatusBlockLength, v.ErrorStatusBlockLength, s.ErrorStatusBlockLength);
-                c.Agree(GhesV2Declaration.ReadAckPreserveField, v.HasReadAckPreserve, v.ReadAckPreserve, s.ReadAckPreserve);
-                c.Agree(GhesV2Declaration.ReadAckWriteField, v.HasReadAckWrite, v.ReadAckWrite, s.ReadAckWrite);
-                break;
-            }
-            default:
-                Assert.Fail($"{where}: no check for type {s.Type}");
-                break;
+            // The Bus field's bit fields: bus number and segment (ACPI 6.5 Table 18.10).
+            var bus = view.Accessors.Single(a => a.Field.Json == "bus");
+            ulong value = bus.Value!(fixedPart);
+            Assert.Equal(aer.BusNumber, (byte)bus.Field.BitFields![0].Extract(value));
+            Assert.Equal(aer.Segment, (ushort)bus.Field.BitFields![1].Extract(value));
         }
         c.AssertEveryFieldChecked();
         if (s.HasNotification) CheckNotification(s, recorder, where);
         for (int i = 0; i < s.BankCount; i++) CheckBank(s, i, recorder, $"{where} bank {i}");
     }
 
-    private static void Header(Checker c, HestErrorSource s, bool hasType, ushort type, bool hasId, ushort id, bool hasRecords, uint records,
-        bool hasSections, uint sections, FieldDef typeField, FieldDef idField, FieldDef recordsField, FieldDef sectionsField)
+    /// <summary>
+    /// Error source field <paramref name="json"/> as the hand-written reader (<see cref="HestErrorSource"/>) or the type's
+    /// model gives it.
+    /// </summary>
+    private static ulong HandWritten(HestErrorSource s, HestSource m, string json) => json switch
     {
-        c.Agree(typeField, hasType, type, (ulong)s.Type);
-        c.Agree(idField, hasId, id, s.SourceId);
-        c.Agree(recordsField, hasRecords, records, s.NumberOfRecordsToPreAllocate);
-        c.Agree(sectionsField, hasSections, sections, s.MaxSectionsPerRecord);
-    }
-
-    private static void Aer(Checker c, PcieAerSource m, bool hasBus, uint bus, bool hasDevice, ushort device, bool hasFunction, ushort function,
-        bool hasControl, ushort control, bool hasUem, uint uem, bool hasUes, uint ues, bool hasCem, uint cem, bool hasCaps, uint caps,
-        FieldDef busF, FieldDef deviceF, FieldDef functionF, FieldDef controlF, FieldDef uemF, FieldDef uesF, FieldDef cemF, FieldDef capsF)
-    {
-        c.Agree(busF, hasBus, bus, m.Bus);
-        Assert.Equal(m.BusNumber, (byte)busF.BitFields![0].Extract(bus));
-        Assert.Equal(m.Segment, (ushort)busF.BitFields![1].Extract(bus));
-        c.Agree(deviceF, hasDevice, device, m.Device);
-        c.Agree(functionF, hasFunction, function, m.Function);
-        c.Agree(controlF, hasControl, control, m.DeviceControl);
-        c.Agree(uemF, hasUem, uem, m.UncorrectableErrorMask);
-        c.Agree(uesF, hasUes, ues, m.UncorrectableErrorSeverity);
-        c.Agree(cemF, hasCem, cem, m.CorrectableErrorMask);
-        c.Agree(capsF, hasCaps, caps, m.AdvancedErrorCapabilitiesAndControl);
-    }
+        "type" => (ulong)s.Type,
+        "sourceId" => s.SourceId,
+        "numberOfRecordsToPreAllocate" => s.NumberOfRecordsToPreAllocate,
+        "maxSectionsPerRecord" => s.MaxSectionsPerRecord,
+        "enabled" => s.Enabled ? 1UL : 0,
+        "flags" => (ulong)s.Flags,
+        "numberOfHardwareBanks" => (ulong)s.BankCount,
+        "maxRawDataLength" => s.MaxRawDataLength,
+        "relatedSourceId" => s.RelatedSourceId,
+        "errorStatusBlockLength" => s.ErrorStatusBlockLength,
+        "readAckPreserve" => s.ReadAckPreserve,
+        "readAckWrite" => s.ReadAckWrite,
+        "globalCapabilityInitData" => ((Ia32MachineCheckSource)m).GlobalCapabilityInitData,
+        "globalControlInitData" => ((Ia32MachineCheckSource)m).GlobalControlInitData,
+        "bus" => ((PcieAerSource)m).Bus,
+        "device" => ((PcieAerSource)m).Device,
+        "function" => ((PcieAerSource)m).Function,
+        "deviceControl" => ((PcieAerSource)m).DeviceControl,
+        "uncorrectableErrorMask" => ((PcieAerSource)m).UncorrectableErrorMask,
+        "uncorrectableErrorSeverity" => ((PcieAerSource)m).UncorrectableErrorSeverity,
+        "correctableErrorMask" => ((PcieAerSource)m).CorrectableErrorMask,
+        "advancedErrorCapabilitiesAndControl" => ((PcieAerSource)m).AdvancedErrorCapabilitiesAndControl,
+        "rootErrorCommand" => ((PcieRootPortAerSource)m).RootErrorCommand,
+        "secondaryUncorrectableErrorMask" => ((PcieBridgeAerSource)m).SecondaryUncorrectableErrorMask,
+        "secondaryUncorrectableErrorSeverity" => ((PcieBridgeAerSource)m).SecondaryUncorrectableErrorSeverity,
+        "secondaryAdvancedErrorCapabilitiesAndControl" => ((PcieBridgeAerSource)m).SecondaryAdvancedErrorCapabilitiesAndControl,
+        _ => throw new InvalidOperationException($"no hand-written reading of {json}"),
+    };
 
     private static void CheckNotification(HestErrorSource s, FieldRecorder recorder, string where)
     {
         int at = s.Kind.NotificationOffset;
         var bytes = s.Bytes.Slice(at, HestLayouts.NotificationSize);
-        Assert.True(HardwareErrorNotificationView.TryRead(bytes, out var v));
         var n = s.Notification;
         var c = new Checker(HestLayouts.Notification, s.Offset + at, bytes, recorder, where + " notification", bytes.ToArray());
-        c.Agree(HardwareErrorNotificationDeclaration.TypeField, v.HasType, v.Type, (ulong)n.Type);
-        c.Agree(HardwareErrorNotificationDeclaration.LengthField, v.HasLength, v.Length, n.Length);
-        c.Agree(HardwareErrorNotificationDeclaration.ConfigurationWriteEnableField, v.HasConfigurationWriteEnable, v.ConfigurationWriteEnable, (ulong)n.ConfigurationWriteEnable);
-        c.Agree(HardwareErrorNotificationDeclaration.PollIntervalField, v.HasPollInterval, v.PollInterval, n.PollInterval);
-        c.Agree(HardwareErrorNotificationDeclaration.VectorField, v.HasVector, v.Vector, n.Vector);
-        c.Agree(HardwareErrorNotificationDeclaration.SwitchToPollingThresholdValueField, v.HasSwitchToPollingThresholdValue, v.SwitchToPollingThresholdValue, n.SwitchToPollingThresholdValue);
-        c.Agree(HardwareErrorNotificationDeclaration.SwitchToPollingThresholdWindowField, v.HasSwitchToPollingThresholdWindow, v.SwitchToPollingThresholdWindow, n.SwitchToPollingThresholdWindow);
-        c.Agree(HardwareErrorNotificationDeclaration.ErrorThresholdValueField, v.HasErrorThresholdValue, v.ErrorThresholdValue, n.ErrorThresholdValue);
-        c.Agree(HardwareErrorNotificationDeclaration.ErrorThresholdWindowField, v.HasErrorThresholdWindow, v.ErrorThresholdWindow, n.ErrorThresholdWindow);
+        c.AgreeEvery(bytes, ("type", (ulong)n.Type), ("length", n.Length), ("configurationWriteEnable", (ulong)n.ConfigurationWriteEnable),
+            ("pollInterval", n.PollInterval), ("vector", n.Vector), ("switchToPollingThresholdValue", n.SwitchToPollingThresholdValue),
+            ("switchToPollingThresholdWindow", n.SwitchToPollingThresholdWindow), ("errorThresholdValue", n.ErrorThresholdValue),
+            ("errorThresholdWindow", n.ErrorThresholdWindow));
         c.AssertEveryFieldChecked();
     }
 
     private static void CheckBank(HestErrorSource s, int index, FieldRecorder recorder, string where)
     {
         var bytes = s.GetBank(index);
-        Assert.True(MachineCheckBankView.TryRead(bytes, out var v));
         var m = new MachineCheckBank(bytes);
         var c = new Checker(HestLayouts.Bank, s.Offset + s.Kind.FixedSize + (long)index * HestLayouts.BankSize, bytes, recorder, where, bytes.ToArray(), m.GetField);
-        c.Agree(MachineCheckBankDeclaration.BankNumberField, v.HasBankNumber, v.BankNumber, m.BankNumber);
-        c.Agree(MachineCheckBankDeclaration.ClearStatusOnInitializationField, v.HasClearStatusOnInitialization, v.ClearStatusOnInitialization, m.ClearStatusOnInitialization);
-        c.Agree(MachineCheckBankDeclaration.StatusDataFormatField, v.HasStatusDataFormat, v.StatusDataFormat, m.StatusDataFormat);
-        c.Agree(MachineCheckBankDeclaration.ControlRegisterMsrAddressField, v.HasControlRegisterMsrAddress, v.ControlRegisterMsrAddress, m.ControlRegisterMsrAddress);
-        c.Agree(MachineCheckBankDeclaration.ControlInitDataField, v.HasControlInitData, v.ControlInitData, m.ControlInitData);
-        c.Agree(MachineCheckBankDeclaration.StatusRegisterMsrAddressField, v.HasStatusRegisterMsrAddress, v.StatusRegisterMsrAddress, m.StatusRegisterMsrAddress);
-        c.Agree(MachineCheckBankDeclaration.AddressRegisterMsrAddressField, v.HasAddressRegisterMsrAddress, v.AddressRegisterMsrAddress, m.AddressRegisterMsrAddress);
-        c.Agree(MachineCheckBankDeclaration.MiscRegisterMsrAddressField, v.HasMiscRegisterMsrAddress, v.MiscRegisterMsrAddress, m.MiscRegisterMsrAddress);
+        c.AgreeEvery(bytes, ("bankNumber", m.BankNumber), ("clearStatusOnInitialization", m.ClearStatusOnInitialization), ("statusDataFormat", m.StatusDataFormat),
+            ("controlRegisterMsrAddress", m.ControlRegisterMsrAddress), ("controlInitData", m.ControlInitData), ("statusRegisterMsrAddress", m.StatusRegisterMsrAddress),
+            ("addressRegisterMsrAddress", m.AddressRegisterMsrAddress), ("miscRegisterMsrAddress", m.MiscRegisterMsrAddress));
         c.AssertEveryFieldChecked();
     }
 
@@ -532,12 +379,9 @@ public sealed class GeneratedHestLayoutTests
             var header = block.Bytes[..GenericErrorStatus.BlockHeaderSize];
             Assert.True(ErrorStatusBlockHeaderView.TryRead(header, out var v));
             var c = new Checker(GenericErrorStatus.BlockLayout, regionOffset + pos, header, recorder, $"{where} block {blocks}", header.ToArray());
-            c.Agree(ErrorStatusBlockHeaderDeclaration.BlockStatusField, v.HasBlockStatus, v.BlockStatus, block.BlockStatus);
+            c.AgreeEvery(header, ("blockStatus", block.BlockStatus), ("rawDataOffset", block.RawDataOffset), ("rawDataLength", block.RawDataLength),
+                ("dataLength", block.DataLength), ("errorSeverity", block.ErrorSeverity));
             Assert.Equal(block.DeclaredEntryCount, (int)ErrorStatusBlockHeaderDeclaration.BlockStatusField.BitFields![4].Extract(v.BlockStatus));
-            c.Agree(ErrorStatusBlockHeaderDeclaration.RawDataOffsetField, v.HasRawDataOffset, v.RawDataOffset, block.RawDataOffset);
-            c.Agree(ErrorStatusBlockHeaderDeclaration.RawDataLengthField, v.HasRawDataLength, v.RawDataLength, block.RawDataLength);
-            c.Agree(ErrorStatusBlockHeaderDeclaration.DataLengthField, v.HasDataLength, v.DataLength, block.DataLength);
-            c.Agree(ErrorStatusBlockHeaderDeclaration.ErrorSeverityField, v.HasErrorSeverity, v.ErrorSeverity, block.ErrorSeverity);
             c.AssertEveryFieldChecked();
             int entries = 0;
             foreach (var entry in block.Entries)
@@ -559,15 +403,12 @@ public sealed class GeneratedHestLayoutTests
         var c = new Checker(GenericErrorStatus.EntryLayout, offset, header, recorder, where, header.ToArray());
         c.Validation(ErrorDataEntryHeaderDeclaration.ValidationBitsField, v.ValidationBits, entry.ValidationBits);
         c.AgreeBytes(ErrorDataEntryHeaderDeclaration.SectionTypeField, true, entry.SectionType.ToByteArray(), v.SectionType.ToByteArray());
-        c.Agree(ErrorDataEntryHeaderDeclaration.ErrorSeverityField, v.HasErrorSeverity, v.ErrorSeverity, entry.ErrorSeverity);
-        c.Agree(ErrorDataEntryHeaderDeclaration.RevisionField, v.HasRevision, v.Revision, entry.Revision);
-        c.Agree(ErrorDataEntryHeaderDeclaration.FlagsField, v.HasFlags, v.Flags, entry.Flags);
-        c.Agree(ErrorDataEntryHeaderDeclaration.ErrorDataLengthField, v.HasErrorDataLength, v.ErrorDataLength, entry.ErrorDataLength);
         c.AgreeBytes(ErrorDataEntryHeaderDeclaration.FruIdField, v.HasFruId, entry.FruId.ToByteArray(), v.FruId.ToByteArray());
         c.AgreeBytes(ErrorDataEntryHeaderDeclaration.FruTextField, v.HasFruText, entry.FruTextBytes, v.FruText);
         // The timestamp is in the layout from revision 0x300 (72-byte header); a 64-byte header's view has none.
         Assert.Equal(entry.HasTimestampField, header.Length >= GenericErrorStatus.EntryHeaderSizeWithTimestamp);
-        c.Agree(ErrorDataEntryHeaderDeclaration.TimestampField, v.HasTimestamp, v.Timestamp, entry.HasTimestampField ? entry.Timestamp.Raw : 0);
+        c.AgreeEvery(header, ("errorSeverity", entry.ErrorSeverity), ("revision", entry.Revision), ("flags", entry.Flags),
+            ("errorDataLength", entry.ErrorDataLength), ("timestamp", entry.HasTimestampField ? entry.Timestamp.Raw : 0));
         c.AssertEveryFieldChecked();
     }
 
@@ -604,6 +445,22 @@ public sealed class GeneratedHestLayoutTests
                 Assert.True(view == named, $"{where}: {field.Json} view {view} model by name {named}");
             }
             Assert.True(has == (described && d.Valid), $"{where}: Has{field.Json} {has}, described valid {described && d.Valid}");
+        }
+
+        /// <summary>
+        /// Every integer field of the layout through its generated view's HasX and X (<see cref="GeneratedView"/>), each
+        /// held as <see cref="Agree"/> holds it, with <paramref name="handWritten"/>'s reading of it by JSON name (each one
+        /// used once). Byte-range fields are the caller's (<see cref="AgreeBytes"/>); <see cref="AssertEveryFieldChecked"/> tells.
+        /// </summary>
+        public void AgreeEvery(ReadOnlySpan<byte> view, params (string Json, ulong Value)[] handWritten)
+        {
+            var generated = GeneratedView.Of(layout);
+            Assert.True(generated.Missing.Count == 0, $"{where}: {generated.ViewType.Name} has no HasX/X accessors for {string.Join(", ", generated.Missing)}");
+            Assert.Equal(1UL, generated.TryRead(view));
+            var numbers = generated.Accessors.Where(a => a.Value is not null).ToList();
+            Assert.Equal(numbers.Select(a => a.Field.Json).Order(StringComparer.Ordinal), handWritten.Select(h => h.Json).Order(StringComparer.Ordinal));
+            foreach (var a in numbers)
+                Agree(a.Field, a.Has(view) != 0, a.Value!(view), handWritten.Single(h => h.Json == a.Field.Json).Value, asBool: a.IsBool);
         }
 
         /// <summary>A byte-range field (GUID, text): the view's bytes against the hand-written reading and the describer's.</summary>

@@ -259,29 +259,20 @@ public sealed class PackageReadmeExamplesTests
     public async Task Cper_example_walks_every_record_of_a_file()
     {
         string[] inputs = Directory.GetFiles(Fixtures.Path("cper/whea-edk2"), "*.bin").Order(StringComparer.Ordinal).ToArray();
-        string path = System.IO.Path.GetTempFileName();
-        try
+        long expectedOffset = 0;
+        var offsets = new List<long>();
+        var all = new List<byte>();
+        foreach (var f in inputs)
         {
-            long expectedOffset = 0;
-            var offsets = new List<long>();
-            await using (var all = File.Create(path))
-            {
-                foreach (var f in inputs)
-                {
-                    byte[] b = File.ReadAllBytes(f);
-                    offsets.Add(expectedOffset);
-                    expectedOffset += b.Length;
-                    await all.WriteAsync(b);
-                }
-            }
-            var lines = await ListRecordsAsync(path);
-            Assert.Equal(inputs.Length, lines.Count);
-            Assert.Equal(offsets.Select(o => $"offset {o}:"), lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)] + ":"));
+            byte[] b = File.ReadAllBytes(f);
+            offsets.Add(expectedOffset);
+            expectedOffset += b.Length;
+            all.AddRange(b);
         }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = TempFile.Of(all.ToArray());
+        var lines = await ListRecordsAsync(temp.Path);
+        Assert.Equal(inputs.Length, lines.Count);
+        Assert.Equal(offsets.Select(o => $"offset {o}:"), lines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)] + ":"));
     }
 
     [Fact]
