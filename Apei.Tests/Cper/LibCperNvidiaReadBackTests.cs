@@ -143,8 +143,9 @@ public class LibCperNvidiaReadBackTests
         o["eventContexts"] = contexts;
         var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => LcNvidiaEvent.FromIrModel(o));
         Assert.Contains("eventContexts[1].dataSize", e.Message, StringComparison.Ordinal);
-        Assert.Contains("expected data sizes leaving at most 1048576 bytes", e.Message, StringComparison.Ordinal);
-        Assert.Contains("found 2097150", e.Message, StringComparison.Ordinal);
+        // The section's one budget (LcBudget): context 0 took 1048575 of its 1048576 bytes, context 1 asks for 1048575 more.
+        Assert.Contains("expected at most 1 more bytes no member describes in the section (at most 1048576 in all), found 1048575", e.Message, StringComparison.Ordinal);
+        Assert.Contains("data size 1048576, 1 bytes shown", e.Message, StringComparison.Ordinal);
         // The same contexts showing no data (`data: {}`) make no room at all.
         foreach (var c in contexts) c!["data"] = new JsonObject();
         var s = LcNvidiaEvent.FromIrModel(o);
