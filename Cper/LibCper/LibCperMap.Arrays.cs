@@ -210,6 +210,15 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         }
     }
 
+    /// <summary>
+    /// <paramref name="layout"/> with <paramref name="field"/> derived as <paramref name="derive"/> for the read-back only:
+    /// a length its declaration leaves underived because ApeiKit's own JSON builder walks that structure differently
+    /// (NVIDIA event information size, its header described at the section's level; context size, the object the
+    /// builder opens with it).
+    /// </summary>
+    public static StructDef Deriving(StructDef layout, FieldDef field, FieldDerivation derive)
+        => new(layout.Name, layout.Size, [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)]);
+
     /// <summary>Writes a derived value into the field or sub-field; one it cannot hold is refused at the member it comes from.</summary>
     private void Store(JsonObject o, FieldDef f, BitFieldDef? b, Span<byte> head, ulong value)
     {

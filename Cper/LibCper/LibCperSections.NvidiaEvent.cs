@@ -307,20 +307,21 @@ internal sealed class LcNvidiaEvent : LibCperSection
     /// information its version calls for (from the <c>cpu</c>/<c>gpu</c> object or, as libcper's reader falls back to
     /// it, the members directly in <c>eventInfo</c>; an empty object is no information, libcper's for a size not
     /// covering the structure), then the contexts, each its header and its data by format, padded to 16 bytes as
-    /// libcper's writer pads them. The context count, the information size and each context size are derived as the
-    /// declarations say; more than 255 contexts are refused at <c>eventContexts</c>.
+    /// libcper's writer pads them. The context count is derived as its declaration says, the information size and each
+    /// context size as the structure's length (<see cref="LcStructure.Deriving"/>); more than 255 contexts are refused at
+    /// <c>eventContexts</c>.
     /// </summary>
     private static readonly LcStructure s_cpuInfoStructure = new(NvidiaEventSection.CpuInfoLayout, s_cpuInfo), s_gpuInfoStructure = new(NvidiaEventSection.GpuInfoLayout, s_gpuInfo);
     private static readonly LcStructure[] s_sections = [Section(0), Section(1), Section(2)];
 
     private static LcStructure Section(byte device)
     {
-        var info = new LcStructure(NvidiaEventSection.InfoHeaderLayout, s_infoHeader)
+        var info = new LcStructure(LcStructure.Deriving(NvidiaEventSection.InfoHeaderLayout, s_infoSize, FieldDerivation.StructureLength), s_infoHeader)
         {
             Part = LcPart.Inline(device == 0 ? "cpu" : "gpu", NvidiaEventInfoHeader.InfoVersionField,
                 v => NvidiaEventSection.InfoLayoutFor(device, (ushort)v) is null ? null : device == 0 ? s_cpuInfoStructure : s_gpuInfoStructure),
         };
-        var context = new LcStructure(NvidiaEventSection.ContextHeaderLayout, s_context) { Part = new("data", -1, (c, n, ctx, budget) => Data(c, n, ctx, budget, device)), Align = 16 };
+        var context = new LcStructure(LcStructure.Deriving(NvidiaEventSection.ContextHeaderLayout, s_ctxSize, FieldDerivation.StructureLength), s_context) { Part = new("data", -1, (c, n, ctx, budget) => Data(c, n, ctx, budget, device)), Align = 16 };
         return new(NvidiaEventSection.HeaderLayout, s_eventHeader)
         {
             // The information header even when eventInfo is absent or null (read as zeros, as libcper's reader reads it).

@@ -298,10 +298,10 @@ public sealed partial class NvidiaEventContext
     private ulong Get(FieldDef field) => field.ReadValue(_header);
     private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
 
-    // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext). Declared
-    // as the context's length (header, data and padding) for an encoder that lays it out from a description.
-    [Field(0, 4, FieldKind.UInt, Label = "Context size (header, data and padding)", Unit = "bytes", Derive = nameof(ContextSizeDerivation))] internal partial uint ContextSize { get; }
-    private static FieldDerivation ContextSizeDerivation => FieldDerivation.StructureLength;
+    // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext). Not
+    // declared as derived: ApeiKit's JSON builder opens a context's object with the size this field gives, so it cannot
+    // derive it from that object (the libcper read-back derives it, LcStructure.Deriving).
+    [Field(0, 4, FieldKind.UInt, Label = "Context size (header, data and padding)", Unit = "bytes")] internal partial uint ContextSize { get; }
     /// <summary>Context version.</summary>
     [Field(4, 2, FieldKind.UInt, LibCper = "")] public partial ushort Version { get; set; }
     /// <summary>Data format type (1-4 arrays, GPU 0x8000-0x8002, see <see cref="NvidiaEventSection"/>).</summary>
@@ -408,8 +408,9 @@ public sealed partial class NvidiaEventContext
 internal abstract partial class NvidiaEventInfoHeader
 {
     [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)", LibCper = "version:MajorMinor")] internal abstract ushort InfoVersion { get; }
-    [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes", Derive = nameof(InfoSizeDerivation))] internal abstract byte InfoSize { get; }
-    private static FieldDerivation InfoSizeDerivation => FieldDerivation.StructureLength; // this header and the information after it
+    // Not declared as derived: the describer walks this header at the section's level, where ApeiKit's JSON builder
+    // would take the section's length for it (the libcper read-back derives it, LcStructure.Deriving).
+    [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal abstract byte InfoSize { get; }
 }
 
 /// <summary>CPU event information (libcper EFI_NVIDIA_CPU_EVENT_INFO; source device type 0, information version 0.x).</summary>
