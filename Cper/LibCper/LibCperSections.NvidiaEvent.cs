@@ -77,14 +77,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
         s_cpuInfo = Lm.InOrder(NvidiaCpuEventInfo.LibCperMembers(), "SocketNum", Lm.Quirk("Architecture", null, WriteArchitecture, ReadArchitecture), "Ecid1", "Ecid2", "Ecid3", "Ecid4", "InstanceBase"),
         s_gpuInfo = Lm.InOrder(NvidiaGpuEventInfo.LibCperMembers(), Named("EventOriginator", NvidiaGpuEventInfo.EventOriginatorField, Originators), "SourcePartition", "SourceSubPartition", "Pdi");
 
-    // The event header as one member: its object written and read over the header's bytes (a JSON null reads as zeros, as libcper's reader reads it).
-    private static readonly LcMember[] s_eventHeader = [Lm.Quirk("eventHeader", null, (w, b, _) =>
-    {
-        w.WriteStartObject(s_eventHeaderName);
-        LibCperMap.WriteMembers(w, s_header, b, 0);
-        w.WriteEndObject();
-    }, (n, b) => LibCperMap.ReadMembers(Lc.Obj(n), s_header, b))];
-
     /// <summary>The value's name from <paramref name="names"/> (<see cref="LcKind.Name"/>: libcper's "Unknown" past them, read back as 0).</summary>
     private static LcMember Named(string name, FieldDef f, LcNames names) => new(name, LcKind.Name, f) { Names = names };
 
@@ -300,7 +292,17 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return 0;
     }
 
-    // [lc-audit D] the read-back: libcper's part names over the declared layouts (context count, information size, context sizes and padding by the engine)
+    // [lc-audit D] libcper's eventHeader object (both directions) and the read-back: its part names over the declared layouts (context count, information size, context sizes and padding by the engine)
+    // The event header as one member: its object written and read over the header's bytes (a JSON null reads as zeros, as libcper's reader reads it).
+    private static readonly LcMember[] s_eventHeader = [Lm.Quirk("eventHeader", null, (w, b, _) =>
+    {
+        w.WriteStartObject(s_eventHeaderName);
+        LibCperMap.WriteMembers(w, s_header, b, 0);
+        w.WriteEndObject();
+    }, (n, b) => LibCperMap.ReadMembers(Lc.Obj(n), s_header, b))];
+    private static readonly LcMember[] s_deviceOnly = [s_header.Single(m => m.Name == "sourceDeviceType")];
+    private static readonly LcStructure s_cpuInfoStructure = new(NvidiaEventSection.CpuInfoLayout, s_cpuInfo), s_gpuInfoStructure = new(NvidiaEventSection.GpuInfoLayout, s_gpuInfo);
+
     /// <summary>
     /// The section read back, one structure per device type (0 CPU, 1 GPU, 2 any other: the information and the data
     /// formats libcper shows depend on it): the event header's members, the information header and the CPU/GPU
@@ -311,7 +313,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
     /// context size as the structure's length (<see cref="LcStructure.Deriving"/>); more than 255 contexts are refused at
     /// <c>eventContexts</c>.
     /// </summary>
-    private static readonly LcStructure s_cpuInfoStructure = new(NvidiaEventSection.CpuInfoLayout, s_cpuInfo), s_gpuInfoStructure = new(NvidiaEventSection.GpuInfoLayout, s_gpuInfo);
     private static readonly LcStructure[] s_sections = [Section(0), Section(1), Section(2)];
 
     private static LcStructure Section(byte device)
@@ -329,8 +330,6 @@ internal sealed class LcNvidiaEvent : LibCperSection
             Arrays = [new("eventContexts", "contexts", context)],
         };
     }
-
-    private static readonly LcMember[] s_deviceOnly = [s_header.Single(m => m.Name == "sourceDeviceType")];
 
     // [lc-audit Q] reading back: room only for data the JSON shows (bounded per section), data not shown only last, the legacy XID cut (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
