@@ -1,4 +1,4 @@
-// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64, ARM RAS; any map)
+// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64, ARM RAS, NVIDIA event; any map)
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -132,7 +132,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     /// <summary>The boundary the structure's length is padded to with zeros (0: none).</summary>
     public int Align { get; init; }
 
-    /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part.</summary>
+    /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part (a <see cref="LcPart.First"/> one before the arrays), then zeros to <see cref="Align"/>.</summary>
     /// <exception cref="CperJsonException">A member libcper's reader would not accept, a count its field cannot hold, or
     /// more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
     public byte[] Read(JsonObject o) => Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes));
@@ -217,7 +217,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     /// builder opens with it).
     /// </summary>
     public static StructDef Deriving(StructDef layout, FieldDef field, FieldDerivation derive)
-        => new(layout.Name, layout.Size, [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)]);
+        => new(layout.Name, layout.Size, [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)], layout.ValidationField?.Json, layout.ParentValidBit);
 
     /// <summary>Writes a derived value into the field or sub-field; one it cannot hold is refused at the member it comes from.</summary>
     private void Store(JsonObject o, FieldDef f, BitFieldDef? b, Span<byte> head, ulong value)
