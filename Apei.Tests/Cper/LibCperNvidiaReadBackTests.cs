@@ -143,13 +143,30 @@ public class LibCperNvidiaReadBackTests
         o["eventContexts"] = contexts;
         var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => LcNvidiaEvent.FromIrModel(o));
         Assert.Contains("eventContexts[1].dataSize", e.Message, StringComparison.Ordinal);
-        Assert.Contains("expected data sizes leaving at most 1048576 bytes", e.Message, StringComparison.Ordinal);
-        Assert.Contains("found 2097150", e.Message, StringComparison.Ordinal);
+        // The section's one budget (LcBudget): context 0 took 1048575 of its 1048576 bytes, context 1 asks for 1048575 more.
+        Assert.Contains("expected at most 1 more bytes no member describes in the section (at most 1048576 in all), found 1048575", e.Message, StringComparison.Ordinal);
+        Assert.Contains("data size 1048576, 1 bytes shown", e.Message, StringComparison.Ordinal);
         // The same contexts showing no data (`data: {}`) make no room at all.
         foreach (var c in contexts) c!["data"] = new JsonObject();
         var s = LcNvidiaEvent.FromIrModel(o);
         Assert.Equal(255, s.Contexts.Count);
         Assert.All(s.Contexts, c => Assert.Empty(c.Body));
+    }
+
+    [Fact]
+    public void More_contexts_than_the_count_byte_holds_are_refused_at_the_array()
+    {
+        // The context count is one byte (derived from the array, FieldDerivation.CountOf): 255 contexts read back, 256 are
+        // refused at eventContexts, never written as a count of 0.
+        var o = NvidiaEvent("nvidia-event-info-size-small");
+        var contexts = new JsonArray();
+        for (int i = 0; i < 255; i++) contexts.Add(JsonNode.Parse("""{"version":0,"dataFormatType":"0x7788","dataFormatVersion":0,"dataSize":0,"data":{}}"""));
+        o["eventContexts"] = contexts;
+        Assert.Equal(255, LcNvidiaEvent.FromIrModel(o).Contexts.Count);
+        contexts.Add(contexts[0]!.DeepClone());
+        var e = Assert.Throws<ApeiKit.Cper.Json.CperJsonException>(() => LcNvidiaEvent.FromIrModel(o));
+        Assert.Equal(contexts.GetPath(), e.Path);
+        Assert.Contains("at most 255 for the 8-bit NVIDIA event section field contextCount, found 256", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>libcper's line for a changed walk pair, read back and written again: the same line.</summary>

@@ -1,4 +1,4 @@
-// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64, ARM RAS; any map)
+// [lc-audit E] structures with counted arrays and a chosen part, read back from libcper's JSON into bytes (ARM, IA32/X64, ARM RAS, NVIDIA event; any map)
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -34,6 +34,21 @@ internal sealed class LcBudget(long bytes)
             throw new CperJsonException(path, $"expected at most {Left} more bytes no member describes in the section (at most {CperJsonReader.MaxUndescribedBytes} in all), found {count} ({what})");
         Left -= (long)count;
     }
+
+    /// <summary>
+    /// <paramref name="shown"/> followed by zeros up to <paramref name="size"/> (a declared size the JSON shows fewer bytes
+    /// of: libcper's NVIDIA event context data size), the zeros taken from the budget; <paramref name="shown"/> itself
+    /// when it is as long.
+    /// </summary>
+    /// <exception cref="CperJsonException">Fewer bytes left than the zeros.</exception>
+    public byte[] Room(byte[] shown, ulong size, string path, string what)
+    {
+        if (size <= (ulong)shown.Length) return shown;
+        Take(size - (ulong)shown.Length, path, what);
+        var room = new byte[size];
+        shown.CopyTo(room, 0);
+        return room;
+    }
 }
 
 /// <summary>What reading a structure back does after its members (a documented quirk over several fields of <paramref name="head"/>).</summary>
@@ -56,6 +71,9 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// <summary>The declaration's name for the part (what a <see cref="FieldDerivation.OffsetOf"/> derivation names), or null.</summary>
     public string? Declared { get; init; }
 
+    /// <summary>The part lies right after the layout, before the arrays (NVIDIA event information before the contexts).</summary>
+    public bool First { get; init; }
+
     /// <summary>
     /// An optional structure (ARM RAS auxiliary data): <paramref name="structure"/> read from the member's object, none
     /// when null or absent (its offset then 0); anything else is refused. <paramref name="declared"/> is the declaration's name.
@@ -77,6 +95,14 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
         => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(Lc.Obj(n), budget) : Data(n));
 
+    /// <summary>
+    /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value, read from the member's
+    /// object or, when the member is absent or null, from the owner's own members (the flat form libcper's NVIDIA event
+    /// reader falls back to); an empty object, or no structure for the value, is no bytes. Anything else is refused.
+    /// </summary>
+    public static LcPart Inline(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
+        => new(name, -1, (owner, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s && Lc.Obj(n ?? owner) is { Count: > 0 } o ? s.Read(o, budget) : []);
+
     private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n, "data"));
 }
 
@@ -87,8 +113,9 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
 /// derived from what was read, never typed again (<see cref="FieldDef.Derive"/>, <see cref="BitFieldDef.Derive"/>): a
 /// count from its array's elements, a length (<see cref="DerivationKind.LengthOf"/>) from the part's bytes, the structure
 /// length from all of them, an offset (<see cref="DerivationKind.OffsetOf"/>) where an array or the part starts (the parts
-/// follow one another, no bytes between), a constant as declared; the validation field holds the gate bits of the
-/// members present.
+/// follow one another, no bytes between; a <see cref="LcPart.First"/> part before the arrays), a constant as declared;
+/// the validation field holds the gate bits of the members present. A structure with an <see cref="Align"/> ends with
+/// zeros up to a multiple of it, counted in its length (libcper's writer pads each NVIDIA event context to 16 bytes).
 /// </summary>
 internal sealed class LcStructure(StructDef layout, LcMember[] members)
 {
@@ -102,8 +129,10 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     public LcPart? Part { get; init; }
     /// <summary>What reading back does after the members and before the derived fields (a documented quirk over several fields), or null.</summary>
     public LcAfterRead? AfterRead { get; init; }
+    /// <summary>The boundary the structure's length is padded to with zeros (0: none).</summary>
+    public int Align { get; init; }
 
-    /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part.</summary>
+    /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part (a <see cref="LcPart.First"/> one before the arrays), then zeros to <see cref="Align"/>.</summary>
     /// <exception cref="CperJsonException">A member libcper's reader would not accept, a count its field cannot hold, or
     /// more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
     public byte[] Read(JsonObject o) => Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes));
@@ -115,6 +144,8 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
         ArrayBufferWriter<byte>? rest = null; // the bytes after the layout; none for a structure without arrays or a part (an element, most often)
         Span<int> counts = stackalloc int[Arrays.Length], offsets = stackalloc int[Arrays.Length];
+        int partLength = 0, partOffset = 0;
+        if (Part is { First: true }) ReadPart(Part);
         for (int i = 0; i < Arrays.Length; i++)
         {
             offsets[i] = head.Length + (rest?.WrittenCount ?? 0);
@@ -126,19 +157,17 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
                 counts[i]++;
             }
         }
-        int partLength = 0, partOffset = 0;
-        if (Part is { } p)
-        {
-            bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
-            if (present) partOffset = head.Length + (rest?.WrittenCount ?? 0);
-            var bytes = p.Read(o, n, head, budget);
-            (rest ??= new()).Write(bytes);
-            partLength = bytes.Length;
-            if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
-        }
+        if (Part is { First: false }) ReadPart(Part);
         Layout.ValidationField?.WriteValue(head, valid);
         AfterRead?.Invoke(o, head);
         long total = (long)head.Length + (rest?.WrittenCount ?? 0);
+        if (Align > 1 && total % Align is var over and not 0)
+        {
+            int pad = Align - (int)over;
+            (rest ??= new()).GetSpan(pad)[..pad].Clear();
+            rest.Advance(pad);
+            total += pad;
+        }
         foreach (var f in Layout.Fields)
         {
             if (f.Derive is { } d && Derived(d, counts, offsets, partLength, partOffset, total) is { } x) Store(o, f, null, head, x);
@@ -150,6 +179,16 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         head.CopyTo(result, 0);
         rest.WrittenSpan.CopyTo(result.AsSpan(head.Length));
         return result;
+
+        void ReadPart(LcPart p)
+        {
+            bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
+            if (present) partOffset = head.Length + (rest?.WrittenCount ?? 0);
+            var bytes = p.Read(o, n, head, budget);
+            (rest ??= new()).Write(bytes);
+            partLength = bytes.Length;
+            if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
+        }
     }
 
     private ulong? Derived(FieldDerivation d, ReadOnlySpan<int> counts, ReadOnlySpan<int> offsets, int partLength, int partOffset, long total)
@@ -170,6 +209,15 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
             default: return null;
         }
     }
+
+    /// <summary>
+    /// <paramref name="layout"/> with <paramref name="field"/> derived as <paramref name="derive"/> for the read-back only:
+    /// a length its declaration leaves underived because ApeiKit's own JSON builder walks that structure differently
+    /// (NVIDIA event information size, its header described at the section's level; context size, the object the
+    /// builder opens with it).
+    /// </summary>
+    public static StructDef Deriving(StructDef layout, FieldDef field, FieldDerivation derive)
+        => new(layout.Name, layout.Size, [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)], layout.ValidationField?.Json, layout.ParentValidBit);
 
     /// <summary>Writes a derived value into the field or sub-field; one it cannot hold is refused at the member it comes from.</summary>
     private void Store(JsonObject o, FieldDef f, BitFieldDef? b, Span<byte> head, ulong value)

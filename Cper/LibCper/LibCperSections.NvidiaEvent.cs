@@ -36,7 +36,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
     private static readonly Dictionary<int, string> Architectures = new() { [0x16] = "Turing", [0x17] = "Ampere", [0x18] = "Hopper", [0x19] = "Ada", [0x1A] = "Blackwell", [0x1B] = "Blackwell2", [0x1C] = "Rubin" };
 
     private static JsonEncodedText N(string name) => JsonEncodedText.Encode(name);
-    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeader = N("eventHeader"), s_eventInfo = N("eventInfo"),
+    private static readonly JsonEncodedText s_shortName = N("NvidiaEvent"), s_eventHeaderName = N("eventHeader"), s_eventInfo = N("eventInfo"),
         s_cpu = N("cpu"), s_gpu = N("gpu"), s_eventContexts = N("eventContexts"), s_data = N("data"), s_opaque = N("opaque");
 
     /// <summary>
@@ -159,9 +159,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
         w.WriteString(MessageName, text[..n]);
         w.WriteStartObject(s_shortName);
 
-        w.WriteStartObject(s_eventHeader);
-        LibCperMap.WriteMembers(w, s_header, body, 0);
-        w.WriteEndObject();
+        LibCperMap.WriteMembers(w, s_eventHeader, body, 0);
 
         w.WriteStartObject(s_eventInfo);
         LibCperMap.WriteMembers(w, s_infoHeader, infoHeader, 0);
@@ -294,135 +292,125 @@ internal sealed class LcNvidiaEvent : LibCperSection
         return 0;
     }
 
-    // [lc-audit Q] reading back: the parts laid out as libcper's writer lays them (contexts padded to 16 bytes), the flat eventInfo fallback, room only for data the JSON shows (bounded per section), the legacy XID cut (compat "NVIDIA and NVIDIA event")
+    // [lc-audit D] libcper's eventHeader object (both directions) and the read-back: its part names over the declared layouts (context count, information size, context sizes and padding by the engine)
+    // The event header as one member: its object written and read over the header's bytes (a JSON null reads as zeros, as libcper's reader reads it).
+    private static readonly LcMember[] s_eventHeader = [Lm.Quirk("eventHeader", null, (w, b, _) =>
+    {
+        w.WriteStartObject(s_eventHeaderName);
+        LibCperMap.WriteMembers(w, s_header, b, 0);
+        w.WriteEndObject();
+    }, (n, b) => LibCperMap.ReadMembers(Lc.Obj(n), s_header, b))];
+    private static readonly LcMember[] s_deviceOnly = [s_header.Single(m => m.Name == "sourceDeviceType")];
+    private static readonly LcStructure s_cpuInfoStructure = new(NvidiaEventSection.CpuInfoLayout, s_cpuInfo), s_gpuInfoStructure = new(NvidiaEventSection.GpuInfoLayout, s_gpuInfo);
+
+    /// <summary>
+    /// The section read back, one structure per device type (0 CPU, 1 GPU, 2 any other: the information and the data
+    /// formats libcper shows depend on it): the event header's members, the information header and the CPU/GPU
+    /// information its version calls for (from the <c>cpu</c>/<c>gpu</c> object or, as libcper's reader falls back to
+    /// it, the members directly in <c>eventInfo</c>; an empty object is no information, libcper's for a size not
+    /// covering the structure), then the contexts, each its header and its data by format, padded to 16 bytes as
+    /// libcper's writer pads them. The context count is derived as its declaration says, the information size and each
+    /// context size as the structure's length (<see cref="LcStructure.Deriving"/>); more than 255 contexts are refused at
+    /// <c>eventContexts</c>.
+    /// </summary>
+    private static readonly LcStructure[] s_sections = [Section(0), Section(1), Section(2)];
+
+    private static LcStructure Section(byte device)
+    {
+        var info = new LcStructure(LcStructure.Deriving(NvidiaEventSection.InfoHeaderLayout, s_infoSize, FieldDerivation.StructureLength), s_infoHeader)
+        {
+            Part = LcPart.Inline(device == 0 ? "cpu" : "gpu", NvidiaEventInfoHeader.InfoVersionField,
+                v => NvidiaEventSection.InfoLayoutFor(device, (ushort)v) is null ? null : device == 0 ? s_cpuInfoStructure : s_gpuInfoStructure),
+        };
+        var context = new LcStructure(LcStructure.Deriving(NvidiaEventSection.ContextHeaderLayout, s_ctxSize, FieldDerivation.StructureLength), s_context) { Part = new("data", -1, (c, n, ctx, budget) => Data(c, n, ctx, budget, device)), Align = 16 };
+        return new(NvidiaEventSection.HeaderLayout, s_eventHeader)
+        {
+            // The information header even when eventInfo is absent or null (read as zeros, as libcper's reader reads it).
+            Part = new("eventInfo", -1, (_, n, _, budget) => info.Read(Lc.Obj(n), budget)) { First = true },
+            Arrays = [new("eventContexts", "contexts", context)],
+        };
+    }
+
+    // [lc-audit Q] reading back: room only for data the JSON shows (bounded per section), data not shown only last, the legacy XID cut (compat "NVIDIA and NVIDIA event")
     /// <inheritdoc/>
     public override CperSectionBody FromIrBody(JsonObject ir) => FromIrModel(ir);
 
     /// <summary>
-    /// The section libcper's JSON describes: every part read by its declaration's members into its bytes (event header,
-    /// information header, CPU/GPU information when its object is there, or the flat form with the members directly in
-    /// <c>eventInfo</c>, as libcper's reader falls back to it; each context header and its data by format), laid out as
-    /// libcper's writer lays them (the information size and context count from what is read, each context padded to 16
-    /// bytes), then decoded by the model. A context whose JSON shows its data keeps room for its data size (the zeros
-    /// the JSON does not show, summed over the section, within <see cref="CperJsonReader.MaxUndescribedBytes"/>); one
-    /// that shows none (libcper's <c>opaque: {}</c>, <c>typeN: {}</c>, <c>gpu…: {}</c>: the data ran past the body)
-    /// keeps its data size in its field with no room, so the body written again shows none either; where that data would
-    /// lie within the section laid out (the bytes of the contexts after it), it is refused. A legacy XID shorter
-    /// than the structure is cut to its data size (libcper shows only the message bytes the data holds).
+    /// The section libcper's JSON describes (<see cref="s_sections"/>), decoded by the model. A context whose JSON shows
+    /// its data keeps room for its data size (the zeros the JSON does not show come from the section's
+    /// <see cref="LcBudget"/>, <see cref="CperJsonReader.MaxUndescribedBytes"/>); one that shows none (libcper's
+    /// <c>opaque: {}</c>, <c>typeN: {}</c>, <c>gpu…: {}</c>: the data ran past the body) keeps its data size in its field
+    /// with no room, so the body written again shows none either; where that data would lie within the section laid out
+    /// (the bytes of the contexts after it), it is refused. A legacy XID shorter than the structure is cut to its data
+    /// size (libcper shows only the message bytes the data holds).
     /// </summary>
     /// <exception cref="CperJsonException">More than 255 contexts, room past the bound, data not shown that would lie within the section, a legacy XID message longer than its data size holds, or a member that does not read back.</exception>
     public static NvidiaEventSection FromIrModel(JsonObject o)
     {
-        const int InfoAt = NvidiaEventSection.HeaderSize + NvidiaEventSection.InfoHeaderSize;
+        Span<byte> header = stackalloc byte[NvidiaEventSection.HeaderSize];
+        LibCperMap.ReadMembers(Lc.Obj(o["eventHeader"]), s_deviceOnly, header);
+        var body = s_sections[Math.Min((int)s_device.ReadValue(header), 2)].Read(o);
+        // A context whose data the JSON does not show has no room (its size is its header): kept only where its data size
+        // runs past the section laid out (as libcper showed it: the data ran past the body). Within it, the bytes after
+        // its header (the next context's) would be read as its data: refused, never shifted silently. libcper's reader
+        // writes the context size 16 + the data size there but, for `typeN: {}` or `opaque: {}`, no data, its next
+        // context inside that size (docs/libcper-compat.md "NVIDIA and NVIDIA event").
         var contexts = Lc.Arr(o["eventContexts"]);
-        if (contexts.Count > byte.MaxValue) throw new CperJsonException(contexts.GetPath(), $"expected at most 255 contexts (the count is one byte), found {contexts.Count}");
-        var info = Lc.Obj(o["eventInfo"]);
-        var head = new byte[InfoAt];
-        LibCperMap.ReadMembers(Lc.Obj(o["eventHeader"]), s_header, head);
-        LibCperMap.ReadMembers(info, s_infoHeader, head.AsSpan(NvidiaEventSection.HeaderSize));
-        int device = (int)s_device.ReadValue(head);
-        var layout = NvidiaEventSection.InfoLayoutFor((byte)device, (ushort)NvidiaEventInfoHeader.InfoVersionField.ReadValue(head.AsSpan(NvidiaEventSection.HeaderSize)));
-        bool cpu = ReferenceEquals(layout, NvidiaEventSection.CpuInfoLayout);
-        // libcper's reader: the "cpu"/"gpu" object, else (backward compatibility) the members directly in eventInfo. An
-        // empty object is libcper's for an information size not covering the structure: no information bytes, as shown.
-        var infoObject = layout is null ? null : Lc.Obj(info[cpu ? "cpu" : "gpu"] ?? info);
-        var infoBytes = infoObject is null || infoObject.Count == 0 ? [] : Read(infoObject, cpu ? s_cpuInfo : s_gpuInfo, layout!.Size);
-        s_infoSize.WriteValue(head.AsSpan(NvidiaEventSection.HeaderSize), (ulong)(NvidiaEventSection.InfoHeaderSize + infoBytes.Length));
-        NvidiaEventSection.ContextCountField.WriteValue(head, (ulong)contexts.Count);
-
-        // Each context's header and data first, then the body sized once.
-        var parts = new (byte[] Header, byte[] Data, int Room, bool Unshown)[contexts.Count];
-        long size = head.Length + infoBytes.Length, undescribed = 0;
+        long at = NvidiaEventSection.HeaderSize + (long)s_infoSize.ReadValue(body.AsSpan(NvidiaEventSection.HeaderSize));
         for (int i = 0; i < contexts.Count; i++)
         {
-            var c = contexts[i];
-            var ctx = new byte[NvidiaEventSection.ContextHeaderSize];
-            LibCperMap.ReadMembers(Lc.Obj(c), s_context, ctx);
-            uint dataSize = (uint)s_dataSize.ReadValue(ctx);
-            int variant = Variant(device, (int)s_format.ReadValue(ctx));
-            var data = DataFrom(Lc.M(c, "data"), variant, dataSize, out bool shown);
-            // A legacy XID shorter than its code (4 bytes) is never shown (`gpuLegacyXid: {}`); libcper's reader writes its
-            // data size in zeros, which libcper would again not show: room made as libcper's reader makes it.
-            bool xidShort = !shown && variant == LegacyXid && dataSize < (uint)NvidiaGpuLegacyXid.MessageField.Offset;
-            long room = Math.Max(data.Length, shown || xidShort ? dataSize : 0);
-            // The room past the data is zeros the JSON does not show: bounded per section as every reader bounds them.
-            undescribed += room - data.Length;
-            if (undescribed > CperJsonReader.MaxUndescribedBytes)
-                throw new CperJsonException((c?.GetPath() ?? contexts.GetPath()) + ".dataSize",
-                    $"expected data sizes leaving at most {CperJsonReader.MaxUndescribedBytes} bytes the section's data does not show, found {undescribed} by this context (data size {dataSize}, {data.Length} bytes shown)");
-            room = (room + 15) & ~15L; // libcper's writer pads each context to 16 bytes
-            s_ctxSize.WriteValue(ctx, (ulong)(NvidiaEventSection.ContextHeaderSize + room));
-            parts[i] = (ctx, data, (int)room, !shown && !xidShort && dataSize > 0);
-            size += NvidiaEventSection.ContextHeaderSize + room;
-        }
-        // A context whose data the JSON does not show has no room: kept only where its data size runs past the section
-        // laid out (as libcper showed it: the data ran past the body). Within it, the bytes after its header (the next
-        // context's) would be read as its data: refused, never shifted silently. libcper's reader writes the context size
-        // 16 + the data size there but, for `typeN: {}` or `opaque: {}`, no data, its next context inside that size
-        // (docs/libcper-compat.md "NVIDIA and NVIDIA event").
-        long at = head.Length + infoBytes.Length;
-        for (int i = 0; i < parts.Length; i++)
-        {
-            uint dataSize = (uint)s_dataSize.ReadValue(parts[i].Header);
-            if (parts[i].Unshown && at + NvidiaEventSection.ContextHeaderSize + dataSize <= size)
+            var ctx = body.AsSpan((int)at, NvidiaEventSection.ContextHeaderSize);
+            uint size = (uint)s_ctxSize.ReadValue(ctx), dataSize = (uint)s_dataSize.ReadValue(ctx);
+            if (size == NvidiaEventSection.ContextHeaderSize && dataSize > 0 && at + size + dataSize <= body.Length)
                 throw new CperJsonException(contexts[i]!.GetPath() + ".data",
                     $"expected the {dataSize} data bytes its dataSize describes (a context whose data is not shown must be the last, or its data run past the section), found no data shown, and the {dataSize} bytes after its header would be those of the contexts after it");
-            at += NvidiaEventSection.ContextHeaderSize + parts[i].Room;
-        }
-        var body = new byte[size];
-        head.CopyTo(body, 0);
-        infoBytes.CopyTo(body, head.Length);
-        int offset = head.Length + infoBytes.Length;
-        foreach (var (ctx, data, room, _) in parts)
-        {
-            ctx.CopyTo(body, offset);
-            data.CopyTo(body, offset + ctx.Length);
-            offset += ctx.Length + room;
+            at += size;
         }
         return NvidiaEventSection.Decode(body);
     }
 
     /// <summary>
-    /// A context's data bytes by its variant; <paramref name="shown"/> is whether the JSON shows data (an opaque string,
-    /// the variant object with its array or members), as libcper shows it only when the data lies in the body.
+    /// A context's data (<see cref="LcPartRead"/> over its header): the bytes its JSON shows by format, with room for its
+    /// data size, or none when the JSON shows none.
     /// </summary>
-    private static byte[] DataFrom(JsonNode? data, int variant, uint dataSize, out bool shown)
+    private static byte[] Data(JsonObject c, JsonNode? data, ReadOnlySpan<byte> ctx, LcBudget budget, byte device)
     {
-        shown = false;
-        if (variant == 0)
-        {
-            if (Lc.M(data, "opaque") is not JsonValue hex) return [];
-            shown = true;
-            return Lc.FromHex(hex);
-        }
+        uint dataSize = (uint)s_dataSize.ReadValue(ctx);
+        int variant = Variant(device, (int)s_format.ReadValue(ctx));
+        var shown = Shown(data, variant, dataSize);
+        // A legacy XID shorter than its code (4 bytes) is never shown (`gpuLegacyXid: {}`); libcper's reader writes its
+        // data size in zeros, which libcper would again not show: room made as libcper's reader makes it.
+        if (shown is null && !(variant == LegacyXid && dataSize < (uint)NvidiaGpuLegacyXid.MessageField.Offset)) return [];
+        return budget.Room(shown ?? [], dataSize, c.GetPath() + ".dataSize", $"data size {dataSize}, {shown?.Length ?? 0} bytes shown");
+    }
+
+    /// <summary>
+    /// A context's data bytes by its variant, or null when the JSON shows none (an opaque string, the variant object with
+    /// its array or members are shown; libcper shows them only when the data lies in the body).
+    /// </summary>
+    private static byte[]? Shown(JsonNode? data, int variant, uint dataSize)
+    {
+        if (variant == 0) return Lc.M(data, "opaque") is JsonValue hex ? Lc.FromHex(hex) : null;
         var (name, array, layout, members) = s_variants[variant - 1];
-        if (Lc.M(data, name.Value) is not JsonNode v) return [];
+        if (Lc.M(data, name.Value) is not JsonNode v) return null;
         if (array is { } arrayName)
         {
-            if (Lc.M(v, arrayName.Value) is not JsonNode list) return [];
+            if (Lc.M(v, arrayName.Value) is not JsonNode list) return null;
             var items = Lc.Arr(list);
-            shown = true;
             var b = new byte[items.Count * layout.Size];
             for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Lc.Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));
             return b;
         }
         var o = Lc.Obj(v);
-        if (o.Count == 0) return [];
-        shown = true;
-        var bytes = Read(o, members, layout.Size);
-        if (variant != LegacyXid || dataSize is 0 || dataSize >= (uint)bytes.Length) return bytes;
+        if (o.Count == 0) return null;
+        Span<byte> bytes = stackalloc byte[layout.Size];
+        LibCperMap.ReadMembers(o, members, bytes);
+        if (variant != LegacyXid || dataSize is 0 || dataSize >= (uint)layout.Size) return bytes.ToArray();
         // libcper shows the message bytes the data size holds, NUL-terminated: a longer message would be cut.
         var message = NvidiaGpuLegacyXid.MessageField;
         int holds = Math.Max(0, (int)dataSize - message.Offset - 1);
         if (Lc.M(o, "message") is JsonNode m && (Str(m) ?? "").Length > holds)
             throw new CperJsonException(m.GetPath(), $"expected a message of at most {holds} characters (the data size {dataSize} holds {Math.Max(0, (int)dataSize - message.Offset)} message bytes with its NUL), found {(Str(m) ?? "").Length}");
-        return bytes[..(int)dataSize];
-    }
-
-    private static byte[] Read(JsonObject o, LcMember[] members, int size)
-    {
-        var b = new byte[size];
-        LibCperMap.ReadMembers(o, members, b);
-        return b;
+        return bytes[..(int)dataSize].ToArray();
     }
 }

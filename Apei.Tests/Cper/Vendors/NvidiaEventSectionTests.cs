@@ -104,6 +104,22 @@ public class NvidiaEventSectionTests
         JsonRoundTrip(bytes);
     }
 
+    [Theory]
+    [InlineData("cper/libcper/nvidia_event_gpu_init.cperhex")]
+    [InlineData("cper/libcper/nvidia_event_gpu_uce_ecc.cperhex")]
+    public void Json_without_the_context_count_derives_it_from_the_contexts(string fixture)
+    {
+        // The count is declared derived from the contexts (FieldDerivation.CountOf): ApeiKit's JSON builder counts the
+        // array when the member is left out (it refused the JSON before: "more elements than the structure holds (0; ...)").
+        var (bytes, _, _) = Record(fixture);
+        using var temp = TempFile.Of(bytes);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(CliRunner.Run("decode", "--format", "json", temp.Path).Out)!;
+        var body = doc["sections"]![0]!["body"]!.AsObject();
+        Assert.True(body.Remove("contextCount"));
+        var records = CperJsonReader.ReadRecords(System.Text.Encoding.UTF8.GetBytes(doc.ToJsonString()));
+        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(records.SelectMany(r => r.Encode()).ToArray()));
+    }
+
     internal static void JsonRoundTrip(byte[] record)
     {
         using var temp = TempFile.Of(record);

@@ -82,8 +82,9 @@ public sealed partial class NvidiaEventSection : CperSectionBody
 
     /// <summary>Event header version (libcper reads version 1).</summary>
     [Field(0, 1, FieldKind.UInt, LibCper = "")] public partial byte Version { get; set; }
-    // The context count the encoder writes (the list's count, or DeclaredContextCount); read by the walk.
-    [Field(1, 1, FieldKind.UInt, Label = "Event context count")] internal partial byte ContextCount { get; }
+    // The context count the encoder writes (the list's count, or DeclaredContextCount); read by the walk. Declared as
+    // derived from the contexts (Derive) for an encoder that lays them out from a description (the libcper read-back).
+    [Field(1, 1, FieldKind.UInt, Label = "Event context count", Derive = nameof(ContextCountDerivation))] internal partial byte ContextCount { get; }
     /// <summary>Source device type (see <see cref="DeviceTypes"/>).</summary>
     [Field(2, 1, FieldKind.Enum, Names = nameof(DeviceTypes))] public partial byte SourceDeviceType { get; set; }
     /// <summary>Event type.</summary>
@@ -99,6 +100,8 @@ public sealed partial class NvidiaEventSection : CperSectionBody
         get => _header.AsSpan(SignatureBytesField.Offset, SignatureBytesField.Size).ToArray();
         set => value.AsSpan(0, Math.Min(SignatureBytesField.Size, value.Length)).CopyTo(_header.AsSpan(SignatureBytesField.Offset, SignatureBytesField.Size));
     }
+    private static FieldDerivation ContextCountDerivation => FieldDerivation.CountOf("contexts");
+
     /// <summary>Event information version (major in bits 8-15, minor in bits 0-7).</summary>
     public ushort InfoVersion { get; set; }
     /// <summary>The device-specific event information after its 3-byte header (see <see cref="InfoLayout"/>).</summary>
@@ -295,7 +298,9 @@ public sealed partial class NvidiaEventContext
     private ulong Get(FieldDef field) => field.ReadValue(_header);
     private void Set(FieldDef field, ulong value) => field.WriteValue(_header, value);
 
-    // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext).
+    // Written as 16 plus the body's length by the encoder; read by the walk (NvidiaEventSection.TryWalkContext). Not
+    // declared as derived: ApeiKit's JSON builder opens a context's object with the size this field gives, so it cannot
+    // derive it from that object (the libcper read-back derives it, LcStructure.Deriving).
     [Field(0, 4, FieldKind.UInt, Label = "Context size (header, data and padding)", Unit = "bytes")] internal partial uint ContextSize { get; }
     /// <summary>Context version.</summary>
     [Field(4, 2, FieldKind.UInt, LibCper = "")] public partial ushort Version { get; set; }
@@ -403,6 +408,8 @@ public sealed partial class NvidiaEventContext
 internal abstract partial class NvidiaEventInfoHeader
 {
     [Field(0, 2, FieldKind.Hex, Label = "Information version (major in bits 8-15, minor in 0-7)", LibCper = "version:MajorMinor")] internal abstract ushort InfoVersion { get; }
+    // Not declared as derived: the describer walks this header at the section's level, where ApeiKit's JSON builder
+    // would take the section's length for it (the libcper read-back derives it, LcStructure.Deriving).
     [Field(2, 1, FieldKind.UInt, Label = "Information size (with this header)", Unit = "bytes")] internal abstract byte InfoSize { get; }
 }
 
