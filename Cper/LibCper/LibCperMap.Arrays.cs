@@ -226,7 +226,7 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
         if (width < 64 && value >> width != 0)
         {
             string from = Arrays.FirstOrDefault(a => a.Counts == (b?.Derive ?? f.Derive)!.Members.FirstOrDefault())?.Name ?? Part?.Name ?? (b?.Json ?? f.Json);
-            throw new CperJsonException(o[from]?.GetPath() ?? o.GetPath() + "." + from,
+            throw new CperJsonException(Lc.PathOf(o, from),
                 $"at most {(1UL << width) - 1} for the {width}-bit {Layout.Name} field {b?.Json ?? f.Json}, found {value}");
         }
         f.WriteValue(head, b is null ? value : b.Insert(f.ReadValue(head), value));

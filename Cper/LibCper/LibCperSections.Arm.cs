@@ -356,7 +356,7 @@ internal sealed class LcArm : LibCperSection
             ulong size = ArmContextInfo.RegisterArraySizeField.ReadValue(head), type = ArmContextInfo.RegisterContextTypeField.ReadValue(head);
             // The zeros past the type's registers come out of the section's one budget, taken before allocating.
             if (type <= MiscType && size > (ulong)s_registers[type].Layout.Size)
-                budget.Take(size - (ulong)s_registers[type].Layout.Size, o["registerArraySize"]?.GetPath() ?? o.GetPath() + ".registerArraySize",
+                budget.Take(size - (ulong)s_registers[type].Layout.Size, Lc.PathOf(o, "registerArraySize"),
                     $"a registerArraySize of {size} past the {s_registers[type].Layout.Size} bytes of its type's registers");
             var bytes = registers.Read(o, n, head, budget);
             if (type > MiscType || size <= (ulong)bytes.Length) return bytes;
