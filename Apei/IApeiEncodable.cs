@@ -16,9 +16,39 @@ public interface IApeiEncodable
     bool TryEncode(Span<byte> destination, out int bytesWritten);
 }
 
-/// <summary>The encoding overloads every <see cref="IApeiEncodable"/> shares.</summary>
+/// <summary>
+/// The encoding overloads every <see cref="IApeiEncodable"/> shares, and (internal) the framing its implementations
+/// share: the length a model announces, refused when no array could hold it, and the start of a <c>TryEncode</c> that
+/// takes exactly that many bytes and clears them (gaps, padding and reserved bytes encode as zeros unless the model
+/// keeps their bytes).
+/// </summary>
 public static class ApeiEncodable
 {
+    /// <summary>
+    /// <paramref name="end"/> as the encoded length; a <paramref name="what"/> (a record, a block, a HEST table) longer
+    /// than an array can be is refused, with a message saying so rather than .NET's overflow.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="end"/> exceeds <see cref="Array.MaxLength"/>.</exception>
+    internal static int Length(long end, string what)
+        => end > Array.MaxLength ? throw new InvalidOperationException($"Too large to encode: the {what} would be {end} bytes (at most {Array.MaxLength}).") : (int)end;
+
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of <paramref name="destination"/>, cleared; false (nothing written) when
+    /// it is shorter. <paramref name="bytesWritten"/> is 0 either way: the caller sets it once the encoding is complete.
+    /// </summary>
+    internal static bool TryTake(Span<byte> destination, int length, out Span<byte> frame, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (destination.Length < length)
+        {
+            frame = default;
+            return false;
+        }
+        frame = destination[..length];
+        frame.Clear();
+        return true;
+    }
+
     /// <summary>Encodes to a new array of exactly <see cref="IApeiEncodable.GetEncodedLength"/> bytes.</summary>
     public static byte[] Encode(this IApeiEncodable value)
     {

@@ -163,6 +163,21 @@ public sealed class CperRecord : IApeiEncodable
             throw new ApeiContentException("CPER record header", "SectionCount", CperRecordHeader.SectionCountOffset,
                 $"at most {ushort.MaxValue} sections (Section Count is a 16-bit field)", $"{Sections.Count} sections");
         if (PresentLength is { } present) return present;
+        long end = SectionsEnd();
+        foreach (var (o, b) in Fillers) end = Math.Max(end, o + b.Length);
+        if (RecordLength is { } rl) end = Math.Max(end, rl);
+        return ApeiEncodable.Length(end, "record");
+    }
+
+    /// <summary>
+    /// Where the record's sections end: the end of the last section (at its <see cref="CperSection.Offset"/> or after the
+    /// one before it), or of the descriptor table when there is none; RecordLength, <see cref="Fillers"/> and
+    /// <see cref="PresentLength"/> left out (UEFI 2.10 N.2.1: RecordLength covers the header, descriptors and sections,
+    /// and may say more). <see cref="GetEncodedLength"/> starts from it; the JSON reader bounds RecordLength and places
+    /// trailing and gap bytes by it.
+    /// </summary>
+    internal long SectionsEnd()
+    {
         long end = CperRecordHeader.Size + (long)Sections.Count * CperSectionDescriptor.Size;
         long next = end;
         foreach (var s in Sections)
@@ -173,9 +188,7 @@ public sealed class CperRecord : IApeiEncodable
             end = Math.Max(end, off + Math.Max(len, s.Body.GetEncodedLength()));
             next = Math.Max(next, off + len);
         }
-        foreach (var (o, b) in Fillers) end = Math.Max(end, o + b.Length);
-        if (RecordLength is { } rl) end = Math.Max(end, rl);
-        return EncodeFrame.Length(end, "record");
+        return end;
     }
 
     /// <summary>Encodes the record; false when <paramref name="destination"/> is too small.</summary>
@@ -183,7 +196,7 @@ public sealed class CperRecord : IApeiEncodable
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();
-        if (!EncodeFrame.TryTake(destination, length, out var dst, out bytesWritten)) return false;
+        if (!ApeiEncodable.TryTake(destination, length, out var dst, out bytesWritten)) return false;
         "CPER"u8.CopyTo(dst);
         BinaryPrimitives.WriteUInt16LittleEndian(dst[CperRecordHeader.RevisionOffset..], Revision);
         BinaryPrimitives.WriteUInt32LittleEndian(dst[CperRecordHeader.SignatureEndOffset..], SignatureEnd);

@@ -125,10 +125,7 @@ public sealed class BertTableData : IApeiEncodable
     /// <summary>Encodes the table; false when <paramref name="destination"/> is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
-        bytesWritten = 0;
-        if (destination.Length < BertTable.Size) return false;
-        var d = destination[..BertTable.Size];
-        d.Clear();
+        if (!ApeiEncodable.TryTake(destination, BertTable.Size, out var d, out bytesWritten)) return false;
         DecodedAcpiHeader.Write(_decoded, Header, d, BertTable.Size, keepLength: true);
         BinaryPrimitives.WriteUInt32LittleEndian(d[BertTable.RegionLengthOffset..], RegionLength);
         BinaryPrimitives.WriteUInt64LittleEndian(d[BertTable.RegionAddressOffset..], RegionAddress);
@@ -209,7 +206,7 @@ public sealed class BootErrorRegion : IApeiEncodable
     {
         long n = Trailing.Length;
         foreach (var b in Blocks) n += b.GetEncodedLength();
-        return EncodeFrame.Length(n, "region");
+        return ApeiEncodable.Length(n, "region");
     }
 
     /// <summary>Writes the blocks and the trailing bytes; false (and nothing written) when <paramref name="destination"/> is too small.</summary>

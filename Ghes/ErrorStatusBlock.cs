@@ -132,14 +132,14 @@ public sealed class ErrorStatusBlock : IApeiEncodable
         long end = GenericErrorStatus.BlockHeaderSize + (long)EntriesLength() + Gap.Length;
         if (RawData.Length > 0) end = Math.Max(end, (long)(RawDataOffset ?? (uint)end) + RawData.Length);
         if (DataLength is { } dl) end = Math.Max(end, GenericErrorStatus.BlockHeaderSize + (long)dl);
-        return EncodeFrame.Length(end, "block");
+        return ApeiEncodable.Length(end, "block");
     }
 
     /// <summary>Encodes the block; false when <paramref name="destination"/> is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
         int length = GetEncodedLength();
-        if (!EncodeFrame.TryTake(destination, length, out var dst, out bytesWritten)) return false;
+        if (!ApeiEncodable.TryTake(destination, length, out var dst, out bytesWritten)) return false;
         BinaryPrimitives.WriteUInt32LittleEndian(dst[GenericErrorStatus.BlockSeverityOffset..], ErrorSeverity);
         if (_emptyRaw is { } empty)
         {

@@ -58,20 +58,19 @@ public sealed class HestTableModel : IApeiEncodable
     }
 
     /// <summary>Bytes <see cref="TryEncode"/> writes.</summary>
+    /// <exception cref="InvalidOperationException">The table would exceed 2 GiB.</exception>
     public int GetEncodedLength()
     {
         long n = HestLayouts.TableHeaderSize + TrailingBytes.Length;
         foreach (var s in Sources) n += s.GetEncodedLength();
-        return checked((int)n);
+        return ApeiEncodable.Length(n, "HEST table");
     }
 
     /// <summary>Writes the table with Length, Error Source Count and checksum filled in; false when the destination is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
-        bytesWritten = 0;
         int length = GetEncodedLength();
-        if (destination.Length < length) return false;
-        var table = destination[..length];
+        if (!ApeiEncodable.TryTake(destination, length, out var table, out bytesWritten)) return false;
         DecodedAcpiHeader.Write(_decoded, Header, table, (uint)length, "HEST");
         BinaryPrimitives.WriteUInt32LittleEndian(table[HestLayouts.ErrorSourceCountOffset..], ErrorSourceCountOverride ?? (uint)Sources.Count);
         int o = HestLayouts.TableHeaderSize;

@@ -82,7 +82,10 @@ public class ReviewMendTests
         var e = Assert.Throws<CperJsonException>(() => CperJsonReader.ReadItems(Utf8($$"""{"offset": {{offset}}, "length": 4, "padding": "zero"}""")));
 
         Assert.Equal("$.offset", e.Path);
-        Assert.Contains("expected a non-negative integer, found", e.Message, StringComparison.Ordinal);
+        // A string is told the forms accepted, as JsonFieldReader.Integer tells it; a number needs no such note.
+        bool isString = offset.StartsWith('"');
+        Assert.Contains(isString ? "expected a non-negative integer (number, or decimal or \"0x..\" string), found " : "expected a non-negative integer, found ",
+            e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,13 +165,36 @@ public class ReviewMendTests
         var lines = r.Out.Split('\n');
         int heading = Array.FindIndex(lines, l => l.StartsWith("Zero padding", StringComparison.Ordinal));
         Assert.Equal($"Zero padding (at 0x{at:X}, 16 bytes)", lines[heading]);
-        Assert.Equal("  Note: 16 zero bytes of padding, not a record: kept, and written back by encode (decode's JSON has \"padding\": \"zero\")", lines[heading + 1]);
+        // The note does not repeat the heading's length; it says what the bytes are not and who writes them back.
+        Assert.Equal("  Note: not a CPER record: kept, and written back by encode (decode's JSON has \"padding\": \"zero\")", lines[heading + 1]);
         Assert.DoesNotContain("ignored", r.Out, StringComparison.Ordinal);
 
         // What the note says: decode's JSON then encode gives the 16 zeros back where they were.
         using var json = TempFile.Of(CliRunner.Run("decode", "-f", "json", temp.Path).Out, ".json");
         using var back = TempFile.Named();
         CliRunner.Run("encode", json.Path, "-o", back.Path).AssertSucceeded();
+        Assert.Equal(File.ReadAllBytes(temp.Path), File.ReadAllBytes(back.Path));
+    }
+
+    [Fact]
+    public void Zero_padding_between_error_status_blocks_names_the_encode_that_writes_it_back()
+    {
+        var block = ApeiKit.Ghes.CperConversion.ToErrorStatusBlock(CperRecord.Decode(Arm, out _)).Encode();
+        using var temp = TempFile.Of([.. block, .. new byte[32], .. block]);
+
+        var r = CliRunner.Run("decode", "--input", "gesb", temp.Path);
+
+        r.AssertSucceeded();
+        var lines = r.Out.Split('\n');
+        int heading = Array.FindIndex(lines, l => l.StartsWith("Zero padding", StringComparison.Ordinal));
+        Assert.Equal($"Zero padding (at 0x{block.Length:X}, 32 bytes)", lines[heading]);
+        Assert.Equal("  Note: not a Generic Error Status Block: kept, and written back by encode --framing gesb (decode's JSON has \"padding\": \"zero\")", lines[heading + 1]);
+
+        // What the note says: plain encode (CPER framing) refuses blocks' JSON; encode --framing gesb gives every byte back.
+        using var json = TempFile.Of(CliRunner.Run("decode", "--input", "gesb", "-f", "json", temp.Path).Out, ".json");
+        using var back = TempFile.Named();
+        Assert.NotEqual(0, CliRunner.Run("encode", json.Path, "-o", back.Path).ExitCode);
+        CliRunner.Run("encode", json.Path, "--framing", "gesb", "-o", back.Path).AssertSucceeded();
         Assert.Equal(File.ReadAllBytes(temp.Path), File.ReadAllBytes(back.Path));
     }
 
@@ -184,6 +210,41 @@ public class ReviewMendTests
         Assert.Contains(r.ErrorLines, l => l.EndsWith($": Unrecognised bytes: input, at offset 0x{at:X} ({at}): expected a CPER record (signature \"CPER\"), found 4 bytes starting 01 02 03 04", StringComparison.Ordinal));
         var libcper = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", temp.Path);
         Assert.Contains(libcper.ErrorLines, l => l.EndsWith($": Unrecognised bytes at offset {at}, 4 bytes: not a CPER record; skipped.", StringComparison.Ordinal));
+    }
+
+    // ---- ApeiEncodable.Length: a model too large for an array says so, not .NET's overflow ----
+
+    [Fact]
+    public void A_hest_table_too_large_to_encode_says_so_not_arithmetic_overflow()
+    {
+        // One 7,180-byte machine check source (255 banks, one bank object) listed 300,000 times: over 2 GiB encoded, a
+        // few megabytes of references held.
+        var source = new ApeiKit.Hest.Ia32MachineCheckSource();
+        var bank = new ApeiKit.Hest.MachineCheckBank();
+        for (int i = 0; i < byte.MaxValue; i++) source.Banks.Add(bank);
+        var table = new ApeiKit.Hest.HestTableModel();
+        table.Sources.AddRange(Enumerable.Repeat<ApeiKit.Hest.HestSource>(source, 300_000));
+        long expected = ApeiKit.Hest.HestLayouts.TableHeaderSize + 300_000L * source.GetEncodedLength();
+
+        var e = Assert.Throws<InvalidOperationException>(() => table.GetEncodedLength()); // was OverflowException: "Arithmetic operation resulted in an overflow."
+
+        Assert.Equal($"Too large to encode: the HEST table would be {expected} bytes (at most {Array.MaxLength}).", e.Message);
+        Assert.Throws<InvalidOperationException>(() => table.TryEncode(new byte[16], out _));
+    }
+
+    // ---- CperRecord.SectionsEnd: where the sections end, RecordLength and fillers left out (and left alone) ----
+
+    [Fact]
+    public void The_end_of_a_records_sections_leaves_out_record_length_and_fillers()
+    {
+        var record = CperRecord.Decode(Arm, out _);
+        int natural = record.GetEncodedLength();
+        record.RecordLength = (uint)natural + 64;
+        record.Fillers.Add((natural + 8, [1, 2, 3]));
+
+        Assert.Equal(natural, record.SectionsEnd());
+        Assert.Equal((uint)natural + 64, record.RecordLength);
+        Assert.Equal(natural + 64, record.GetEncodedLength());
     }
 
     // ---- FieldFormat.Unknown: the one "7 (unknown)" ----

@@ -860,6 +860,12 @@ internal static class StreamingDecode
     /// <summary>Why a JSON item for bytes that are not a record has no <c>data</c> (encode refuses it: it cannot invent the bytes).</summary>
     private static readonly string OverLimit = $"more than the {JsonDataLimit} bytes decode's JSON keeps of a range (text and layout show them all)";
     private const string NotKept = "not kept: the stream reader skips a range this large unread";
+
+    /// <summary>The text's note under a "Zero padding" heading between records (the heading gives the range).</summary>
+    private const string RecordPaddingNote = "not a CPER record: kept, and written back by encode (decode's JSON has \"padding\": \"zero\")";
+
+    /// <summary>The same between error status blocks: only <c>encode --framing gesb</c> writes blocks' JSON back.</summary>
+    private const string BlockPaddingNote = "not a Generic Error Status Block: kept, and written back by encode --framing gesb (decode's JSON has \"padding\": \"zero\")";
     private const string OversizedNotKept = "not kept: a record over the record size limit is skipped unread";
 
     /// <summary>
@@ -906,10 +912,10 @@ internal static class StreamingDecode
             {
                 if (item.IsAllZero)
                 {
-                    // The heading gives the range ("Zero padding (at 0x115, 16 bytes)"); the note says what the bytes are
-                    // and that they are not dropped: decode's JSON keeps them, and encode writes them back.
+                    // The heading gives the range ("Zero padding (at 0x115, 16 bytes)"); the text's note says what the bytes
+                    // are not and that they are not dropped: decode's JSON keeps them, and encode writes them back (blocks'
+                    // JSON only with --framing gesb: plain encode refuses what is not a record).
                     const string zl = "Zero padding";
-                    string note = $"{length} zero {(length == 1 ? "byte" : "bytes")} of padding, not a record: kept, and written back by encode (decode's JSON has \"padding\": \"zero\")";
                     return new Work
                     {
                         InputName = name,
@@ -923,7 +929,7 @@ internal static class StreamingDecode
                                 WriteRange(v, offset, length);
                                 v.JsonOnly("padding", "zero");
                             }
-                            else v.Info("note", "Note", note);
+                            else v.Info("note", "Note", blocks ? BlockPaddingNote : RecordPaddingNote);
                             v.EndObject();
                         },
                     };

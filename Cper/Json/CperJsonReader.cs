@@ -256,7 +256,7 @@ public static class CperJsonReader
         if (result.RecordLength is { } given)
         {
             // Bytes past the last section are zeros the JSON does not show; bound them so a typo cannot ask for gigabytes.
-            natural = NaturalLength(result);
+            natural = result.SectionsEnd();
             if (given > natural + MaxUndescribedBytes)
                 throw new CperJsonException(path + ".header.recordLength", $"{given} bytes is far more than the {natural} the header, descriptors and sections take (at most {MaxUndescribedBytes} more are allowed)");
         }
@@ -278,7 +278,7 @@ public static class CperJsonReader
         bool hasTrailing = record.TryGetProperty("trailingBytes", out var trailingJson);
         if (!hasGaps && !hasTrailing) return;
         uint? given = result.RecordLength;
-        long natural = naturalLength ?? NaturalLength(result);
+        long natural = naturalLength ?? result.SectionsEnd();
         int tableEnd = CperRecordView.DescriptorOffset(result.SectionCount ?? result.Sections.Count);
         if (hasGaps)
         {
@@ -316,24 +316,6 @@ public static class CperJsonReader
                 throw new CperJsonException(path + ".trailingBytes", $"at most {MaxUndescribedBytes} bytes, found {data.Length}");
             result.Fillers.Add(((int)natural, data));
             result.RecordLength ??= (uint)end; // hand-written JSON without recordLength: the record ends after them
-        }
-    }
-
-    /// <summary>
-    /// The record's length without its RecordLength (the end of the last section, or of the descriptor table), as
-    /// <see cref="CperRecord.GetEncodedLength"/> gives it before any <see cref="CperRecord.Fillers"/> are added.
-    /// </summary>
-    private static long NaturalLength(CperRecord record)
-    {
-        uint? given = record.RecordLength;
-        record.RecordLength = null;
-        try
-        {
-            return record.GetEncodedLength();
-        }
-        finally
-        {
-            record.RecordLength = given;
         }
     }
 

@@ -145,7 +145,10 @@ public static class JsonFieldReader
     /// </summary>
     /// <exception cref="CperJsonException">Not such an integer.</exception>
     internal static long Count(JsonElement v, string path)
-        => TryUnsigned(v, out ulong n) && n <= long.MaxValue ? (long)n : throw new CperJsonException(path, $"expected a non-negative integer, found {Show(v)}");
+        => TryUnsigned(v, out ulong n) && n <= long.MaxValue ? (long)n
+            : throw new CperJsonException(path, v.ValueKind == JsonValueKind.String
+                ? $"expected a non-negative integer (number, or decimal or \"0x..\" string), found {Show(v)}"
+                : $"expected a non-negative integer, found {Show(v)}");
 
     /// <summary>An unsigned 64-bit integer: a JSON number, or a string in decimal or <c>0x</c> hex (the one parse of <see cref="Integer"/> and <see cref="Count"/>).</summary>
     private static bool TryUnsigned(JsonElement v, out ulong value)

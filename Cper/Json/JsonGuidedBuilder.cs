@@ -69,11 +69,12 @@ public static class JsonGuidedBuilder
         var read = new byte[length ?? ScratchBase + HexBytes(json)];
         byte[]? previous = null;
         int bound = Nodes(json) + 2;
-        var hex = new Dictionary<string, byte[]>(StringComparer.Ordinal); // hex strings decoded once for all the walks
+        Dictionary<string, byte[]>? hex = null; // hex strings decoded once for all the walks; made on the first (headers and descriptors have none)
         for (int walks = 1; ; walks++)
         {
             var walk = new Walk(read, json, path, fixedLength: length is not null, hex);
             walk.Run(describe);
+            hex = walk.Hex;
             var written = walk.Output;
             if (length is null)
             {
@@ -183,9 +184,12 @@ public static class JsonGuidedBuilder
         private readonly byte[] _read;
         private byte[] _out;
         private readonly bool _fixedLength;
-        private readonly Dictionary<string, byte[]> _hex;
+        private Dictionary<string, byte[]>? _hex;
 
-        public Walk(byte[] read, JsonElement root, string path, bool fixedLength, Dictionary<string, byte[]> hex)
+        /// <summary>The hex strings decoded so far (this walk's and the walks' before it): null while there were none.</summary>
+        public Dictionary<string, byte[]>? Hex => _hex;
+
+        public Walk(byte[] read, JsonElement root, string path, bool fixedLength, Dictionary<string, byte[]>? hex)
         {
             _read = read;
             _out = new byte[read.Length];
@@ -205,9 +209,9 @@ public static class JsonGuidedBuilder
         /// <exception cref="CperJsonException">Not a string of hex digit pairs (not remembered: each caller reports it).</exception>
         private byte[] HexOf(JsonElement x, string path)
         {
-            if (_hex.TryGetValue(path, out var known)) return known;
+            if (_hex is not null && _hex.TryGetValue(path, out var known)) return known;
             var bytes = JsonFieldReader.Hex(x, path);
-            _hex[path] = bytes;
+            (_hex ??= new(StringComparer.Ordinal))[path] = bytes;
             return bytes;
         }
 

@@ -151,7 +151,6 @@ public static class LibCperJsonReader
         throw new CperJsonException(s.GetPath(), $"a section of type {type} needs {(codec is null ? "" : $"\"{codec.ShortName}\" or ")}\"Unknown\" (an object)");
     }
 
-
     private static JsonArray Array(JsonObject o, string name) => o[name] switch
     {
         null => [],

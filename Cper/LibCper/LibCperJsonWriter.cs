@@ -321,7 +321,7 @@ public static class LibCperJsonWriter
     {
         writer.WriteStartObject(N.Severity);
         writer.WriteNumber(N.Code, severity);
-        writer.WriteString(N.Name, severity < 4 ? N.Severities[severity] : N.Unknown);
+        writer.WriteString(N.Name, LibCperNames.SeverityName(severity));
         writer.WriteEndObject();
     }
 
@@ -418,6 +418,13 @@ public static class LibCperJsonWriter
 internal static class LibCperNames
 {
     public static readonly string[] Severities = ["Recoverable", "Fatal", "Corrected", "Informational"];
+
+    /// <summary>
+    /// libcper's name of a CPER severity (UEFI 2.10 Table N-1: 0 recoverable, 1 fatal, 2 corrected, 3 informational): the
+    /// name from its table, "Unknown" above 3 (cper.c's rule), for the record header's, each descriptor's and the NVIDIA
+    /// section's severity and the NVIDIA message.
+    /// </summary>
+    public static string SeverityName(ulong severity) => severity < (ulong)Severities.Length ? Severities[severity] : "Unknown";
     public static readonly string[] DescriptorFlags = ["primary", "containmentWarning", "reset", "errorThresholdExceeded", "resourceNotAccessible", "latentError", "propagated", "overflow"];
 
     private static readonly Dictionary<Guid, string> s_notifications = new()

@@ -349,10 +349,11 @@ internal static partial class Lm
         {
             int at = layout.Size, i = 0;
             var elements = Lc.Arr(node);
-            foreach (var e in elements) // a null element is refused (with its path), not read as zeros
+            foreach (var e in elements) // a null element is refused (with its path, built only then), not read as zeros
             {
-                LibCperMap.ReadMembers(Lc.Obj(e, $"{elements.GetPath()}[{i++}]"), members, body.Slice(at, element.Size));
+                LibCperMap.ReadMembers(e as JsonObject ?? Lc.Obj(e, $"{elements.GetPath()}[{i}]"), members, body.Slice(at, element.Size));
                 at += element.Size;
+                i++;
             }
             return 0;
         });
@@ -555,7 +556,7 @@ internal sealed partial class LibCperMap : LibCperSection
                 case LcKind.Base64: Lc.B64Into(n, m.Field!, body); break; // a longer value is refused, not cut
                 case LcKind.Guid: Lc.GuidFrom(n).TryWriteBytes(body.Slice(m.Field!.Offset, 16)); break;
                 case LcKind.Object:
-                    valid |= ReadMembers(Lc.Obj(n, Lc.PathOf(o, m.Name)), m.Members!, body); // null: refused with its path
+                    valid |= ReadMembers(n as JsonObject ?? Lc.Obj(n, Lc.PathOf(o, m.Name)), m.Members!, body); // null: refused with its path (built only then)
                     break;
                 case LcKind.Quirk: valid |= m.QuirkRead!(n, body); break;
                 case LcKind.MajorMinor: m.Store(body, ReadMajorMinor(n, m.Width)); break;

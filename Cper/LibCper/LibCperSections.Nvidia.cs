@@ -54,7 +54,7 @@ internal sealed class LcNvidia : LibCperSection
         // "A <severity> <signature> NVIDIA Error occurred on CPU <socket>": at most 13 + 16 + 30 + 3 characters.
         Span<byte> message = stackalloc byte[96];
         int n = Put(message, 0, "A "u8);
-        n += Put(message, n, SeverityName(severity));
+        n += Put(message, n, LibCperNames.SeverityName(severity));
         message[n++] = (byte)' ';
         n += Put(message, n, signature);
         n += Put(message, n, " NVIDIA Error occurred on CPU "u8);
@@ -124,8 +124,6 @@ internal sealed class LcNvidia : LibCperSection
         LibCperMap.WriteMembers(w, s_fwError, b.Slice(NvidiaSection.HeaderSize, layout.Size), 0);
         w.WriteEndObject();
     }
-
-    private static string SeverityName(ulong severity) => severity < 4 ? LibCperNames.Severities[severity] : "Unknown";
 
     /// <summary>libcper's severity object, as the record header's is written: the code and its name (not a readable pair: "code", not "value").</summary>
     private static void WriteSeverity(LcWriter w, ReadOnlySpan<byte> b, ulong valid)

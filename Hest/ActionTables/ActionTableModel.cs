@@ -59,15 +59,15 @@ public sealed class ActionTableModel : IApeiEncodable
     }
 
     /// <summary>Bytes <see cref="TryEncode"/> writes.</summary>
-    public int GetEncodedLength() => checked(ActionTableLayouts.TableHeaderSize + Entries.Count * ActionTableLayouts.EntrySize + TrailingBytes.Length);
+    /// <exception cref="InvalidOperationException">The table would exceed 2 GiB.</exception>
+    public int GetEncodedLength()
+        => ApeiEncodable.Length(ActionTableLayouts.TableHeaderSize + (long)Entries.Count * ActionTableLayouts.EntrySize + TrailingBytes.Length, $"{Kind.Signature} table");
 
     /// <summary>Writes the table with Length, entry count and checksum filled in; false when the destination is too small.</summary>
     public bool TryEncode(Span<byte> destination, out int bytesWritten)
     {
-        bytesWritten = 0;
         int length = GetEncodedLength();
-        if (destination.Length < length) return false;
-        var table = destination[..length];
+        if (!ApeiEncodable.TryTake(destination, length, out var table, out bytesWritten)) return false;
         DecodedAcpiHeader.Write(_decoded, Header, table, (uint)length, Kind.Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(table[ActionTableLayouts.HeaderSizeOffset..], HeaderSize);
         BinaryPrimitives.WriteUInt32LittleEndian(table[EinjHeaderDeclaration.Declared.InjectionFlagsOffset..], HeaderFlagsAndReserved);
