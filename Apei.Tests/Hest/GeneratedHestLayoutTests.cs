@@ -506,8 +506,9 @@ public sealed class GeneratedHestLayoutTests
         {
             var declared = LayoutDeclarations.ByLayout.GetValueOrDefault(layout)?.Fields;
             var expected = layout.Fields.Where(f => f != layout.ValidationField && (f.Kind != FieldKind.Reserved || declared?.ContainsKey(f.Json) == true))
-                .Select(f => f.Json).Order(StringComparer.Ordinal);
-            Assert.Equal(expected, _checked.Order(StringComparer.Ordinal));
+                .Select(f => f.Json).ToList();
+            Assert.True(expected.Order(StringComparer.Ordinal).SequenceEqual(_checked.Order(StringComparer.Ordinal)),
+                $"{where}: not checked: {string.Join(", ", expected.Except(_checked))}; checked, not expected: {string.Join(", ", _checked.Except(expected))}");
         }
     }
 
