@@ -472,10 +472,15 @@ public sealed class GeneratedHestLayoutTests
         /// </summary>
         public void AgreeEvery(ReadOnlySpan<byte> view, params (string Json, ulong Value)[] handWritten)
         {
-            var numbers = GeneratedView.Read(layout, view, where).Values.Where(a => !a.Accessor.IsBytes).ToList();
+            var reading = GeneratedView.Read(layout, view, where);
+            var numbers = reading.Values.Where(a => !a.Accessor.IsBytes).ToList();
             Assert.Equal(numbers.Select(a => a.Field.Json).Order(StringComparer.Ordinal), handWritten.Select(h => h.Json).Order(StringComparer.Ordinal));
             foreach (var a in numbers)
                 Agree(a.Field, a.Has, a.Number, handWritten.Single(h => h.Json == a.Field.Json).Value, asBool: a.Accessor.IsBool);
+            // The byte ranges' bytes as read here (a GUID as its 16 bytes) are the described ones too.
+            foreach (var a in reading.Values.Where(a => a.Accessor.IsBytes))
+                Assert.True(!recorder.TryGet(offset + a.Field.Offset, a.Field.Json, out var d) || a.Bytes.AsSpan().SequenceEqual(d.Raw),
+                    $"{where}: {a.Field.Json} generated view and described bytes differ");
         }
 
         /// <summary>A byte-range field (GUID, text): the view's bytes against the hand-written reading and the describer's.</summary>
