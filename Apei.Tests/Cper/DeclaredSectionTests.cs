@@ -15,15 +15,13 @@ public sealed class DeclaredSectionTests
 {
     private sealed record Declared(Type Type, string Guid, string? GuidName, string DisplayName, string Source, StructDef Layout, CperSectionCodec Codec);
 
-    private static readonly Dictionary<string, Declared> s_declared = typeof(CperSections).Assembly.GetTypes()
-        .Select(t => (Type: t, Layout: t.GetCustomAttributesData().SingleOrDefault(a => a.AttributeType.FullName == "ApeiKit.Declarations.LayoutAttribute")))
-        .Where(x => x.Layout is not null && x.Layout.NamedArguments.Any(n => n.MemberName == "SectionGuid"))
-        .ToDictionary(x => x.Type.Name, x =>
+    private static readonly Dictionary<string, Declared> s_declared = LayoutDeclarations.In(typeof(CperSections).Assembly)
+        .Where(d => d.Named("SectionGuid") is not null)
+        .ToDictionary(d => d.Type.Name, d =>
         {
-            string? Named(string name) => x.Layout!.NamedArguments.Where(n => n.MemberName == name).Select(n => (string?)n.TypedValue.Value).FirstOrDefault();
-            string clause = (string)x.Layout!.ConstructorArguments[2].Value!;
-            return new Declared(x.Type, Named("SectionGuid")!, Named("GuidName"), Named("DisplayName")!, Named("GuidSource") ?? clause.Split(',')[0],
-                (StructDef)x.Type.GetProperty("LayoutDef")!.GetValue(null)!, (CperSectionCodec)x.Type.GetProperty("Codec")!.GetValue(null)!);
+            string clause = (string)d.Argument(2)!;
+            return new Declared(d.Type, (string)d.Named("SectionGuid")!, (string?)d.Named("GuidName"), (string)d.Named("DisplayName")!,
+                (string?)d.Named("GuidSource") ?? clause.Split(',')[0], d.Layout, (CperSectionCodec)d.Type.GetProperty("Codec")!.GetValue(null)!);
         });
 
     public static TheoryData<string> Sections => [.. s_declared.Keys.Order(StringComparer.Ordinal)];

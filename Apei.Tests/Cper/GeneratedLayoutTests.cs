@@ -30,7 +30,7 @@ public sealed class GeneratedLayoutTests
     /// fixture record and walked by its layout; <paramref name="Check"/> holds the public view's accessors to the walk.
     /// </summary>
     private sealed record Row(Guid Type, StructDef Layout, int Minimum, ViewCheck? Check = null, FieldDef? Part = null, bool InRecord = false,
-        string[]? Blocks = null, string[]? MaybeBlocks = null, bool Generated = true);
+        FieldDef[]? Blocks = null, FieldDef[]? MaybeBlocks = null, bool Generated = true);
 
     private static readonly Dictionary<string, Row> s_rows = new()
     {
@@ -98,7 +98,7 @@ public sealed class GeneratedLayoutTests
         }),
         ["Windows Intel memory extension"] = new(CperGuids.WindowsMemoryErrorExtIntel, MemoryErrorExtIntelSection.LayoutDef, MemoryErrorExtIntelSection.Size),
         // The PCIe section's three blocks the describer walks as nested objects; each block's own fields in the rows after it.
-        ["PCIe"] = new(CperGuids.PciExpress, PcieErrorSection.LayoutDef, PcieErrorSection.Size, Blocks: ["deviceId", "capabilityStructure", "aerInfo"]),
+        ["PCIe"] = new(CperGuids.PciExpress, PcieErrorSection.LayoutDef, PcieErrorSection.Size, Blocks: [PcieErrorSection.DeviceIdBlockField, PcieErrorSection.CapabilityStructureField, PcieErrorSection.AerInfoField]),
         ["PCIe device ID"] = new(CperGuids.PciExpress, PcieDeviceId.LayoutDef, PcieErrorSection.Size, Part: PcieErrorSection.DeviceIdBlockField),
         ["PCIe capability structure"] = new(CperGuids.PciExpress, PcieCapabilityStructure.LayoutDef, PcieErrorSection.Size, Part: PcieErrorSection.CapabilityStructureField),
         ["PCIe AER info"] = new(CperGuids.PciExpress, PcieAerInfo.LayoutDef, PcieErrorSection.Size, Part: PcieErrorSection.AerInfoField),
@@ -183,7 +183,7 @@ public sealed class GeneratedLayoutTests
                     (v.ErrorType, v.ErrorInstance, v.Severity, v.Socket, v.InstanceBase));
             }
         }),
-        ["ARM RAS"] = new(ArmRasSection.SectionGuid, ArmRasSection.LayoutDef, ArmRasSection.NodeSize, MaybeBlocks: ["ipInstance", "ipType"], Check: (b, c) =>
+        ["ARM RAS"] = new(ArmRasSection.SectionGuid, ArmRasSection.LayoutDef, ArmRasSection.NodeSize, MaybeBlocks: [ArmRasSection.IpInstanceField, ArmRasSection.IpTypeField], Check: (b, c) =>
         {
             // The node header (no validation bits); the syndromes and auxiliary data through the hand-written enumerators,
             // held to the walk (AgreeAt) and to the model; ArmRasSectionViewTests holds them to libcper's JSON.
@@ -269,6 +269,9 @@ public sealed class GeneratedLayoutTests
     public void View_agrees_with_the_describer_and_the_model(string layout)
     {
         var row = s_rows[layout];
+        // The block fields are the layout's own FieldDefs (by reference: a field of another layout, or a copy, is none of them).
+        foreach (var block in (row.Blocks ?? []).Concat(row.MaybeBlocks ?? []))
+            Assert.True(row.Layout.Fields.Any(f => ReferenceEquals(f, block)), $"{layout}: block {block.Json} is not a field of {row.Layout.Name}");
         int fixtures = 0;
         foreach (var (where, body) in row.InRecord ? RecordStructures(row.Layout) : FixtureSections.OfType(row.Type))
         {
@@ -295,10 +298,7 @@ public sealed class GeneratedLayoutTests
     {
         // Every [Layout] declaration in the Cper assembly (found in its metadata) is a row's layout: a new declaration
         // without a row fails here.
-        var declared = typeof(CperSections).Assembly.GetTypes()
-            .Where(t => t.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "ApeiKit.Declarations.LayoutAttribute"))
-            .Select(t => ((StructDef)t.GetProperty("LayoutDef")!.GetValue(null)!).Name)
-            .Order(StringComparer.Ordinal);
+        var declared = LayoutDeclarations.In(typeof(CperSections).Assembly).Select(d => d.Layout.Name).Order(StringComparer.Ordinal);
         // The ARM error-information entry and context header repeat at offsets the section's counts decide, not at a field of
         // the section: ArmProcessorSectionViewTests (and Ia32X64ProcessorSectionViewTests) holds their views to libcper's JSON and to the model on every fixture.
         // The NVIDIA event context header and the structures after the event header (information header and CPU/GPU
@@ -438,25 +438,24 @@ public sealed class GeneratedLayoutTests
         var part = row.Part is null ? body : body.AsSpan(row.Part.Offset, row.Part.Size).ToArray();
         string prefix = row.Part is null ? "" : row.Part.Json + ".";
         var c = new Checker(row.Layout, row.Part is null ? model : null, recorder, prefix, part.Length, where);
-        if (row.Generated && !row.InRecord) Accessors(row, part, c);
+        if (row.Generated && !row.InRecord) Accessors(row, part, c, where);
         row.Check?.Invoke(part, c);
         c.AssertEveryFieldChecked();
     }
 
-    // Every field's HasX and X of the row's generated view, and its validation bits, against the walk and the model.
-    private static void Accessors(Row row, byte[] part, Checker c)
+    // Every field's HasX and X of the row's generated view, and its validation bits, against the walk and the model;
+    // reserved fields aside, as AssertEveryFieldChecked leaves them.
+    private static void Accessors(Row row, byte[] part, Checker c, string where)
     {
-        var view = GeneratedView.Of(row.Layout);
-        Assert.True(view.Missing.Count == 0, $"{view.ViewType.Name} has no HasX/X accessors for {string.Join(", ", view.Missing)}");
-        Assert.Equal(1UL, view.TryRead(part));
-        if (view.ValidationBits is { } bits) c.Validation(bits(part));
-        foreach (var a in view.Accessors)
+        var view = GeneratedView.Read(row.Layout, part, where);
+        if (view.ValidationBits is { } bits) c.Validation(bits);
+        foreach (var a in view.Values)
         {
-            bool has = a.Has(part) != 0;
-            if (a.Value is { } value) c.Agree(a.Field, has, value(part), asBool: a.IsBool);
-            else if (row.Blocks?.Contains(a.Field.Json) == true) c.AgreeBlock(a.Field, has, a.ValueBytes!(part));
-            else if (row.MaybeBlocks?.Contains(a.Field.Json) == true) c.AgreeBytesOrBlock(a.Field, has, a.ValueBytes!(part));
-            else c.AgreeBytes(a.Field, has, a.ValueBytes!(part));
+            if (a.Accessor.Reserved) continue;
+            if (!a.Accessor.IsBytes) c.Agree(a.Field, a.Has, a.Number, asBool: a.Accessor.IsBool);
+            else if (row.Blocks?.Any(b => ReferenceEquals(b, a.Field)) == true) c.AgreeBlock(a.Field, a.Has, a.Bytes);
+            else if (row.MaybeBlocks?.Any(b => ReferenceEquals(b, a.Field)) == true) c.AgreeBytesOrBlock(a.Field, a.Has, a.Bytes);
+            else c.AgreeBytes(a.Field, a.Has, a.Bytes);
         }
     }
 

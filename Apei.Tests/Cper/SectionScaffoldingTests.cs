@@ -17,15 +17,13 @@ public sealed class SectionScaffoldingTests
     // Every section declared with [Layout(SectionGuid = ...)], found in the Cper assembly's metadata (the attribute is
     // internal to it): a new declaration is covered without a line here. The fewest bytes accepted is what the
     // declaration says (MinimumSize, else LegacySize, else Size); the spec values are pinned below for the two that differ.
-    private static readonly Dictionary<string, (Type Type, int Minimum, int Size)> s_declared = typeof(CperSections).Assembly.GetTypes()
-        .Select(t => (Type: t, Layout: t.GetCustomAttributesData().SingleOrDefault(a => a.AttributeType.FullName == "ApeiKit.Declarations.LayoutAttribute")))
-        .Where(x => x.Layout is not null && x.Layout.NamedArguments.Any(n => n.MemberName == "SectionGuid"))
-        .ToDictionary(x => x.Type.Name, x =>
+    private static readonly Dictionary<string, (Type Type, int Minimum, int Size, StructDef Layout)> s_declared = LayoutDeclarations.In(typeof(CperSections).Assembly)
+        .Where(d => d.Named("SectionGuid") is not null)
+        .ToDictionary(d => d.Type.Name, d =>
         {
-            int size = (int)x.Layout!.ConstructorArguments[1].Value!;
-            int Named(string name) => x.Layout.NamedArguments.Where(n => n.MemberName == name).Select(n => (int)n.TypedValue.Value!).FirstOrDefault();
-            int minimum = Named("MinimumSize") is > 0 and var m ? m : Named("LegacySize") is > 0 and var l ? l : size;
-            return (x.Type, minimum, size);
+            int size = (int)d.Argument(1)!;
+            int minimum = d.Named("MinimumSize") is int m and > 0 ? m : d.Named("LegacySize") is int l and > 0 ? l : size;
+            return (d.Type, minimum, size, d.Layout);
         });
 
     public static TheoryData<string> Sections => [.. s_declared.Keys.Order(StringComparer.Ordinal)];
@@ -44,9 +42,8 @@ public sealed class SectionScaffoldingTests
 
     private static (CperSectionCodec Codec, StructDef Layout, Func<CperSectionBody> New, int Minimum, int Size) Find(string name)
     {
-        var (type, minimum, size) = s_declared[name];
+        var (type, minimum, size, layout) = s_declared[name];
         var codec = (CperSectionCodec)type.GetProperty("Codec")!.GetValue(null)!;
-        var layout = (StructDef)type.GetProperty("LayoutDef")!.GetValue(null)!;
         return (codec, layout, () => (CperSectionBody)Activator.CreateInstance(type)!, minimum, size);
     }
 
