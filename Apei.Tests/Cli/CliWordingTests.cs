@@ -38,7 +38,7 @@ public sealed class CliWordingTests() : TempDirectoryTests("apeikit-wording-")
     {
         string value = new('x', 200);
         Assert.Equal($"bad name '{new string('x', CliText.MaxQuoted)}… (200 bytes)' here", CliText.CutQuoted($"bad name '{value}' here"));
-        string between = $"\"a\" {new string('y', 100)} libcper's \"b\"";
+        string between = $"\"a\" {new string('y', 100)} \"b\", libcper's 'c'";
         Assert.Equal(between, CliText.CutQuoted(between));
     }
 
@@ -82,6 +82,37 @@ public sealed class CliWordingTests() : TempDirectoryTests("apeikit-wording-")
 
         var convert = CliRunner.Run("convert", "--to", "gesb", temp.Path, "-o", PathOf("out.gesb"));
         Assert.Contains($"CPER record #2 at offset 0x{at:X} ({at}), 200 bytes: cut short", convert.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A bad --severity is quoted as every other bad value is (it was in double quotes).</summary>
+    [Fact]
+    public void A_bad_severity_is_quoted_like_other_bad_values()
+    {
+        using var temp = TempFile.Of(Memory1);
+        CliRunner.Run("decode", "--input", "section", "--section-type", "a5bc1114-6f64-4ede-b863-3e83ed7c83b1", "--severity", "9", temp.Path)
+            .AssertFailedSaying("apeikit: --severity: '9' is not fatal, recoverable, corrected, informational or 0-3.", exitCode: 2);
+    }
+
+    /// <summary>A missing required option or argument is said in the CLI's words, not System.CommandLine's ("Option '--output' is required").</summary>
+    [Fact]
+    public void A_missing_option_or_argument_is_said_plainly()
+    {
+        using var temp = TempFile.Of(Memory1);
+        var encode = CliRunner.Run("encode", temp.Path);
+        encode.AssertFailedSaying("apeikit: encode: --output is required (run 'apeikit encode --help').", exitCode: 2);
+        var convert = CliRunner.Run("convert", temp.Path);
+        convert.AssertFailedSaying("apeikit: convert: --to is required (run 'apeikit convert --help').", exitCode: 2);
+        var diff = CliRunner.Run("diff", temp.Path);
+        diff.AssertFailedSaying("apeikit: diff: the argument <new> is missing (run 'apeikit diff --help').", exitCode: 2);
+    }
+
+    /// <summary>An ACPI table's length is said in bytes, as a record's and a boot error region's are (real HP ProLiant HEST).</summary>
+    [Fact]
+    public void A_table_length_is_said_in_bytes()
+    {
+        var r = CliRunner.Run("decode", Fixtures.Path("acpidump/hest-proliant.bin"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("    Table length: 188 bytes\n", r.Out, StringComparison.Ordinal);
     }
 
     /// <summary>The demo's guest records say each block's guest physical address once (it was in the title and again after it).</summary>
