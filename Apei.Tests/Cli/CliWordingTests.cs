@@ -115,6 +115,16 @@ public sealed class CliWordingTests() : TempDirectoryTests("apeikit-wording-")
         Assert.Contains("    Table length: 188 bytes\n", r.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>stats counts in words that agree with the number: "1 file", "1 skipped range" (it said "1 file(s)", "1 skipped ranges").</summary>
+    [Fact]
+    public void Stats_counts_agree_with_their_numbers()
+    {
+        using var temp = TempFile.Of([.. Memory1, .. "JUNK"u8]);
+        var r = CliRunner.Run("stats", temp.Path);
+        Assert.Contains($"Records: 1 ({Memory1.Length} bytes) in 1 file\n", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Problems: 1 skipped range (4 bytes), 0 oversized, 0 truncated, 0 malformed\n", r.Out, StringComparison.Ordinal);
+    }
+
     /// <summary>The demo's guest records say each block's guest physical address once (it was in the title and again after it).</summary>
     [Fact]
     public void The_demo_says_each_guest_blocks_address_once()
