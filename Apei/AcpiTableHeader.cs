@@ -24,7 +24,7 @@ public readonly ref struct AcpiTableHeader
     public static StructDef Layout { get; } = new("ACPI table header", Size,
     [
         FieldDef.Ascii("signature", "Signature", 0, 4),
-        FieldDef.UInt("length", "Table length", 4, 4),
+        FieldDef.UInt("length", "Table length", 4, 4, unit: "bytes"),
         FieldDef.UInt("revision", "Revision", 8, 1),
         FieldDef.Hex("checksum", "Checksum", 9, 1),
         FieldDef.Ascii("oemId", "OEM ID", 10, 6),

@@ -215,8 +215,20 @@ internal static partial class CliApp
             };
             return $"{m.Groups[2].Value}: '{CliText.Clean(CliText.Cut(m.Groups[1].Value))}' is not {what}";
         }
+        var required = RequiredOption().Match(message);
+        if (required.Success) return $"{CliText.Clean(required.Groups[1].Value)} is required";
+        var missing = MissingArgument().Match(message);
+        if (missing.Success) return $"the argument <{CliText.Clean(missing.Groups[1].Value)}> is missing";
         return CliText.Clean(CliText.CutQuoted(string.Join(' ', message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.')));
     }
+
+    /// <summary>System.CommandLine's "Option '--to' is required."</summary>
+    [GeneratedRegex(@"^Option '([^']*)' is required\.?$")]
+    private static partial Regex RequiredOption();
+
+    /// <summary>System.CommandLine's "Required argument 'new' missing for command: 'diff'."</summary>
+    [GeneratedRegex(@"^Required argument '([^']*)' missing for command: '[^']*'\.?$")]
+    private static partial Regex MissingArgument();
 
     [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:(.*)$", RegexOptions.Singleline)]
     private static partial Regex NotAmong();

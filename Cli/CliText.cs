@@ -62,7 +62,7 @@ internal static partial class CliText
     [GeneratedRegex(@"Could not find (?:file|a part of the path) '[^']*'\.")]
     private static partial Regex NotFound();
 
-    /// <summary>Every quoted run ('...' or "...") longer than <see cref="MaxQuoted"/> in <paramref name="message"/> cut.</summary>
+    /// <summary>Every quoted value ('...' or "...") longer than <see cref="MaxQuoted"/> in <paramref name="message"/> cut.</summary>
     public static string CutQuoted(string message)
         => message.Length <= MaxQuoted ? message : LongQuoted().Replace(message, m => m.Groups[1].Value + Cut(m.Groups[2].Value) + m.Groups[1].Value);
 
@@ -75,13 +75,18 @@ internal static partial class CliText
     [GeneratedRegex(@"\s*Path: (\$[^\s|]*) \|")]
     private static partial Regex JsonPath();
 
-    [GeneratedRegex("(['\"])([^'\"]{81,})\\1")]
+    // A quote opens a value only where no letter or digit comes before it and closes one only where none follows it, so
+    // the words between two quoted names ("data" ... "offset") are not taken for a value, nor an apostrophe (libcper's).
+    [GeneratedRegex("(?<![\\w])(['\"])([^'\"]{81,})\\1(?![\\w])")]
     private static partial Regex LongQuoted();
 
 
-    /// <summary>Parses a size such as 1MB, 512KiB, 2GB, 1000000 (decimal units are powers of 1000, binary ones of 1024).</summary>
+    /// <summary>
+    /// Parses a size such as 1MB, 512KiB, 2GB, 1000000 (decimal units are powers of 1000, binary ones of 1024); the error
+    /// names <paramref name="option"/> and says the range it takes (<paramref name="range"/>).
+    /// </summary>
     /// <exception cref="CliUsageException">Not a size.</exception>
-    public static long ParseSize(string text)
+    public static long ParseSize(string text, string option = "--size", string range = "above 0, at most 10000GB")
     {
         ArgumentNullException.ThrowIfNull(text);
         string t = text.Trim().ToUpperInvariant();
@@ -92,7 +97,7 @@ internal static partial class CliText
             if (t.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; t = t[..^suffix.Length]; break; }
         }
         if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || v <= 0 || v * factor > 1e13)
-            throw new CliUsageException($"--size: '{CliText.Cut(text)}' is not a size: give a number above 0 with an optional unit, B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (K, M, G: powers of 1024), e.g. 1MB, 512KiB, 2GB; at most 10000GB.");
+            throw new CliUsageException($"{option}: '{CliText.Cut(CliText.Clean(text))}' is not a size: give a number with an optional unit, B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (K, M, G: powers of 1024), e.g. 1MB, 512KiB, 2GB; {range}.");
         return (long)(v * factor);
     }
 }

@@ -209,7 +209,7 @@ public class ReviewMendTests
         Assert.Contains($"Unrecognised bytes (at 0x{at:X}, 4 bytes)\n", r.Out, StringComparison.Ordinal);
         Assert.Contains(r.ErrorLines, l => l.EndsWith($": Unrecognised bytes: input, at offset 0x{at:X} ({at}): expected a CPER record (signature \"CPER\"), found 4 bytes starting 01 02 03 04", StringComparison.Ordinal));
         var libcper = CliRunner.Run("decode", "-f", "ndjson", "--json-style", "libcper", temp.Path);
-        Assert.Contains(libcper.ErrorLines, l => l.EndsWith($": Unrecognised bytes at offset {at}, 4 bytes: not a CPER record; skipped.", StringComparison.Ordinal));
+        Assert.Contains(libcper.ErrorLines, l => l.EndsWith($": Unrecognised bytes at offset 0x{at:X} ({at}), 4 bytes: not a CPER record; skipped.", StringComparison.Ordinal));
     }
 
     // ---- ApeiEncodable.Length: a model too large for an array says so, not .NET's overflow ----

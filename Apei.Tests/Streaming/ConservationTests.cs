@@ -33,7 +33,7 @@ public sealed class ConservationTests
         Assert.Equal(M1, items[0].Data);
         Assert.Equal(200, items[1].Length);
         Assert.Equal(M1.Length, items[1].Declared);
-        Assert.Contains($"the next record starts at offset {M1.Length + 200}", items[1].Problem, StringComparison.Ordinal);
+        Assert.Contains($"the next record starts at offset 0x{M1.Length + 200:X} ({M1.Length + 200})", items[1].Problem, StringComparison.Ordinal);
         Assert.Equal(M2, items[2].Data); // not swallowed by record 2
 
         using var temp = TempFile.Of(input);

@@ -73,7 +73,8 @@ internal static class ConvertCommand
                 {
                     var item = reader.Current;
                     if (item.Kind == Cper.Streaming.CperStreamItemKind.Skipped && item.IsAllZero) continue;
-                    string label = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped ? $"unrecognised bytes at offset {item.Offset}" : $"{noun} #{++index} at offset {item.Offset}";
+                    string at = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at offset 0x{item.Offset:X} ({item.Offset})");
+                    string label = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped ? $"unrecognised bytes {at}" : $"{noun} #{++index} {at}";
                     if (item.Kind != Cper.Streaming.CperStreamItemKind.Record || item.IsTruncated)
                     {
                         Problem($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");

@@ -188,13 +188,14 @@ internal static class SimulateCommand
     internal static void WriteGuestRecords(TextWriter o, PlatformRun run)
     {
         o.WriteLine();
-        o.WriteLine("What the guest read (each error status block as it was in guest memory, decoded):");
+        // The describer puts the block's range after the title ("(at 0x7FF10050, 172 bytes)"): the title does not say it again.
+        o.WriteLine("What the guest read (each error status block as it was in guest memory, decoded; addresses are guest physical):");
         foreach (var r in run.Guest.Records)
         {
             o.WriteLine();
             var renderer = new TextRenderer(o);
             Ghes.ErrorStatusBlockDescriber.Describe(r.Bytes, (long)r.BlockAddress, renderer,
-                $"Guest source {r.Source.SourceId} ({r.Via.Name().ToUpperInvariant()}) at GPA 0x{r.BlockAddress:X}, read at {PlatformTrace.FormatTime(r.TimeUs)}{(r.ErrorId is null ? "" : $" [{r.ErrorId}]")}", r.Source.BlockLength);
+                $"Guest source {r.Source.SourceId} ({r.Via.Name().ToUpperInvariant()}), read at {PlatformTrace.FormatTime(r.TimeUs)}{(r.ErrorId is null ? "" : $" [{r.ErrorId}]")}", r.Source.BlockLength);
         }
     }
 

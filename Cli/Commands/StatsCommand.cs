@@ -133,8 +133,8 @@ internal static class StatsCommand
     {
         var o = context.Out;
         var ci = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {files} file(s)"));
-        o.WriteLine(string.Create(ci, $"Problems: {s.Accounting.SkippedRanges} skipped ranges ({s.Accounting.SkippedBytes} bytes), {s.Accounting.OversizedRecords} oversized, {s.Accounting.TruncatedRecords} truncated, {s.Malformed} malformed"));
+        o.WriteLine(string.Create(ci, $"Records: {s.Records} ({s.Bytes} bytes) in {CliText.Count(files, "file")}"));
+        o.WriteLine(string.Create(ci, $"Problems: {CliText.Count(s.Accounting.SkippedRanges, "skipped range")} ({s.Accounting.SkippedBytes} bytes), {s.Accounting.OversizedRecords} oversized, {s.Accounting.TruncatedRecords} truncated, {s.Malformed} malformed"));
         o.WriteLine(string.Create(ci, $"Input: {s.Accounting.Bytes} bytes: {s.Accounting.RecordBytes} in records, {s.Accounting.OversizedBytes} in oversized records, {s.Accounting.SkippedBytes} skipped, {s.Accounting.PaddingBytes} zero padding"));
         void Table<T>(string title, IReadOnlyDictionary<T, long> d, Func<T, string> name, long total) where T : notnull
         {
@@ -150,7 +150,7 @@ internal static class StatsCommand
         o.WriteLine();
         o.WriteLine(s.Pages.IsApproximate
             ? string.Create(ci, $"Memory errors: {s.MemoryErrors} in more than {s.Pages.Capacity} pages (page counts below are lower bounds of the most frequent pages)")
-            : string.Create(ci, $"Memory errors: {s.MemoryErrors} in {s.Pages.Count} pages"));
+            : string.Create(ci, $"Memory errors: {s.MemoryErrors} in {CliText.Count(s.Pages.Count, "page")}"));
         if (s.Pages.Count > 0)
         {
             o.WriteLine(string.Create(ci, $"By page (top {Math.Min(top, s.Pages.Count)}):"));

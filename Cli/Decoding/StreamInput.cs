@@ -26,9 +26,10 @@ internal static class StreamInput
     /// <exception cref="CliUsageException">Outside that range, or not a size.</exception>
     public static long ParseMaxRecordSize(string text)
     {
-        long size = CliText.ParseSize(text);
+        const string Range = "from 128 bytes (one record header) to 64MiB (the hard cap: records are held whole in memory)";
+        long size = CliText.ParseSize(text, "--max-record-size", Range);
         if (size < Cper.CperRecordHeader.Size || size > HardCap)
-            throw new CliUsageException($"--max-record-size: {text} is outside 128 bytes (one record header) to 64MiB (the hard cap: records are held whole in memory).");
+            throw new CliUsageException($"--max-record-size: '{CliText.Cut(CliText.Clean(text))}' is outside the range it takes: {Range}.");
         return size;
     }
 

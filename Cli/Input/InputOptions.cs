@@ -59,7 +59,7 @@ internal static class InputOptions
         uint? sev = null;
         if (severity is not null)
         {
-            if (!CperSectionWrapper.TryParseSeverity(severity, out uint s)) throw new CliUsageException($"--severity: \"{severity}\" is not fatal, recoverable, corrected, informational or 0-3.");
+            if (!CperSectionWrapper.TryParseSeverity(severity, out uint s)) throw new CliUsageException($"--severity: '{CliText.Cut(CliText.Clean(severity))}' is not fatal, recoverable, corrected, informational or 0-3.");
             sev = s;
         }
         return new WrapOptions(type, sev);

@@ -296,7 +296,7 @@ public sealed class CperStreamReader : IAsyncDisposable
         switch (_framing.FindBreak(rest, 0, length, ref _recordSearched, window, _completed, _maxRecord, out long breakAt))
         {
             case BreakSearch.Found:
-                EmitRecord(rest, breakAt, length, $"cut short: the next record starts at offset {_scanOffset + breakAt}");
+                EmitRecord(rest, breakAt, length, NextRecordAt(_scanOffset + breakAt));
                 return Step.Item;
             case BreakSearch.NeedMore:
                 return Step.NeedMore;
@@ -310,6 +310,10 @@ public sealed class CperStreamReader : IAsyncDisposable
         EmitRecord(rest, rest.Length, length, "cut short by the end of the input");
         return Step.Item;
     }
+
+    /// <summary>The problem of a record cut short by the next one: where that one starts, in hex and decimal as every offset in a diagnostic.</summary>
+    private static string NextRecordAt(long offset)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cut short: the next record starts at offset 0x{offset:X} ({offset})");
 
     private void EmitRecord(in ReadOnlySequence<byte> rest, long length, long declared, string? problem)
     {
@@ -332,7 +336,7 @@ public sealed class CperStreamReader : IAsyncDisposable
         if (search == BreakSearch.Found)
         {
             Move(breakAt, consume: true);
-            EmitOversized($"cut short: the next record starts at offset {_scanOffset}");
+            EmitOversized(NextRecordAt(_scanOffset));
             return Step.Item;
         }
         if (search == BreakSearch.NeedMore)
