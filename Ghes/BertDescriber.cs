@@ -35,7 +35,7 @@ public static class BertDescriber
             return findings;
         }
         visitor.BeginObject("table", "BERT table", tableOffset, BertTable.Size);
-        visitor.BeginObject("header", "ACPI table header", tableOffset, AcpiTableHeader.Size);
+        visitor.BeginObject("header", "Table header", tableOffset, AcpiTableHeader.Size);
         AcpiTableHeader.Layout.Describe(t.Bytes[..AcpiTableHeader.Size], tableOffset, visitor);
         visitor.EndObject();
         BertTable.Layout.Describe(t.Bytes, tableOffset, visitor);

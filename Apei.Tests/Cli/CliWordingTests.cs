@@ -136,4 +136,53 @@ public sealed class CliWordingTests() : TempDirectoryTests("apeikit-wording-")
         Assert.Contains("Guest source 0 (SEA), read at 1.000ms [consumed] (at 0x7FF10050, 172 bytes)", titles);
         Assert.All(titles, t => Assert.Single(System.Text.RegularExpressions.Regex.Matches(t, "0x7FF1")));
     }
+
+    /// <summary>
+    /// <c>decode --hest --region</c> on an empty error status block says it is empty once in text (it said
+    /// "Record: empty (Block Status is 0)" and then "State: empty (block status is 0: no error recorded)"); the JSON keeps
+    /// both members. Block Status 0 means no error recorded (ACPI 6.5 §18.3.2.7.1, Table 18.11).
+    /// </summary>
+    [Fact]
+    public void An_empty_error_status_block_is_said_empty_once_and_its_length_in_bytes()
+    {
+        string hest = PathOf("HEST.bin"), region = PathOf("hardware_errors.bin");
+        Assert.Equal(0, CliRunner.Run("hest", "build", "--preset", "qemu-virt-arm", "-o", hest, "--region", region, "--region-base", "0x7FF10000").ExitCode);
+
+        var text = CliRunner.Run("decode", "--hest", hest, "--region", region);
+        Assert.Equal(0, text.ExitCode);
+        var lines = text.Out.Split('\n');
+        Assert.Equal(2, lines.Count(l => l.Contains("empty", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.Trim() == "State: empty (block status is 0: no error recorded)"));
+        Assert.DoesNotContain("Record: ", text.Out, StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l.Trim() == "Error status block length: 1024 bytes"));
+
+        var json = CliRunner.Run("decode", "-f", "json", "--hest", hest, "--region", region);
+        Assert.Equal(0, json.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        foreach (var source in doc.RootElement.EnumerateArray())
+        {
+            Assert.Equal("empty (Block Status is 0)", source.GetProperty("record").GetString());
+            Assert.Equal("empty (block status is 0: no error recorded)", source.GetProperty("errorStatusBlock").GetProperty("state").GetString());
+            Assert.Equal(1024, source.GetProperty("errorStatusBlockLength").GetInt32());
+        }
+    }
+
+    /// <summary>
+    /// The 36-byte ACPI table header (ACPI 6.5 §5.2.6, Table 5.4) has one label in BERT, ERST and HEST alike: BERT said
+    /// "ACPI table header" where the others say "Table header" (real tables: fwts' BERT and ERST, an HP ProLiant HEST).
+    /// </summary>
+    [Theory]
+    [InlineData("acpidump/bert-acpidump-0001.log", "BERT (at 0x0, 48 bytes)")]
+    [InlineData("acpidump/erst-acpidump-0001.log", "ERST")]
+    [InlineData("acpidump/hest-proliant.bin", "HEST")]
+    public void Every_table_header_has_one_label(string fixture, string table)
+    {
+        var r = CliRunner.Run("decode", Fixtures.Path(fixture));
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n');
+        int at = Array.FindIndex(lines, l => l.StartsWith(table, StringComparison.Ordinal));
+        Assert.True(at >= 0, r.Out);
+        Assert.Contains(lines.Skip(at + 1).Take(3), l => l.Trim() == "Table header (at 0x0, 36 bytes)");
+        Assert.DoesNotContain("ACPI table header (", r.Out, StringComparison.Ordinal);
+    }
 }

@@ -79,7 +79,7 @@ public class SimulateDumpTests() : TempDirectoryTests("apeikit-dump-")
         Assert.True(decoded.ExitCode == 0, decoded.Error);
         // Every guest record was acknowledged: all five sources are empty and acknowledged at the end.
         Assert.Equal(5, CountOf(decoded.Out, "Read ack: acknowledged"));
-        Assert.Equal(5, CountOf(decoded.Out, "Record: empty"));
+        Assert.Equal(5, CountOf(decoded.Out, "State: empty"));
         var host = CliRunner.Run("decode", "--hest", Path.Combine(dir, "host-HEST.bin"), "--region", Path.Combine(dir, "host-hardware_errors.bin"));
         Assert.True(host.ExitCode == 0, host.Error);
         Assert.Contains("ARMv8 SEA", host.Out, StringComparison.Ordinal);

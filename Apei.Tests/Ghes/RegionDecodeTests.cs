@@ -82,7 +82,7 @@ public sealed class RegionDecodeTests() : TempDirectoryTests("apeikit-region-")
         Assert.Equal(2, parts.Length);
         Assert.Contains("Notification type: ARMv8 SEA", parts[0], StringComparison.Ordinal);
         Assert.Contains("Read ack: acknowledged", parts[0], StringComparison.Ordinal);
-        Assert.Contains("Record: empty (Block Status is 0)", parts[0], StringComparison.Ordinal);
+        Assert.Contains("State: empty (block status is 0: no error recorded)", parts[0], StringComparison.Ordinal);
         Assert.Contains("Notification type: GPIO-Signal", parts[1], StringComparison.Ordinal);
         Assert.Contains("Read ack: pending", parts[1], StringComparison.Ordinal);
         Assert.Contains("Read ack register value: 0x0", parts[1], StringComparison.Ordinal);

@@ -42,6 +42,8 @@ public abstract class ForwardingVisitor(StructureVisitor inner) : StructureVisit
     /// <inheritdoc/>
     public override void Info(string json, string label, long value) => Inner.Info(json, label, value);
     /// <inheritdoc/>
+    public override void Info(string json, string label, long value, string unit) => Inner.Info(json, label, value, unit);
+    /// <inheritdoc/>
     public override void JsonOnly(string json, string? value) => Inner.JsonOnly(json, value);
     /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes) => Inner.Data(json, label, offset, bytes);

@@ -94,6 +94,9 @@ public sealed class LayoutRenderer : StructureVisitor
     public override void Info(string json, string label, long value) => Note(string.Create(CultureInfo.InvariantCulture, $"{label,-34} : {value}"));
 
     /// <inheritdoc/>
+    public override void Info(string json, string label, long value, string unit) => Note(string.Create(CultureInfo.InvariantCulture, $"{label,-34} : {value} {unit}"));
+
+    /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes)
     {
         Line(offset, bytes.Length, label);

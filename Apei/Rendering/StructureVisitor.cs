@@ -125,6 +125,12 @@ public abstract class StructureVisitor
     /// <summary>A derived number.</summary>
     public abstract void Info(string json, string label, long value);
 
+    /// <summary>
+    /// A derived number with its unit ("bytes"): text says the unit after the number, JSON keeps the bare number; the
+    /// default passes the number to <see cref="Info(string, string, long)"/> without the unit.
+    /// </summary>
+    public virtual void Info(string json, string label, long value, string unit) => Info(json, label, value);
+
     /// <summary>A value only machine-readable output carries (JSON), e.g. a GUID's name beside the GUID that text already names.</summary>
     public virtual void JsonOnly(string json, string? value)
     {

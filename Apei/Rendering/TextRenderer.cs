@@ -79,6 +79,9 @@ public sealed class TextRenderer : StructureVisitor
     public override void Info(string json, string label, long value) => Line(string.Create(CultureInfo.InvariantCulture, $"{label}: {value}"));
 
     /// <inheritdoc/>
+    public override void Info(string json, string label, long value, string unit) => Line(string.Create(CultureInfo.InvariantCulture, $"{label}: {value} {unit}"));
+
+    /// <inheritdoc/>
     public override void Data(string json, string label, long offset, ReadOnlySpan<byte> bytes)
     {
         Line(string.Create(CultureInfo.InvariantCulture, $"{label} (at 0x{offset:X}, {bytes.Length} bytes):"));

@@ -102,7 +102,7 @@ internal static class RegionInput
             return;
         }
         visitor.Info("blockAddress", "Error status block address", Hex(blockAddress));
-        visitor.Info("errorStatusBlockLength", "Error status block length", s.Description.ErrorStatusBlockLength);
+        visitor.Info("errorStatusBlockLength", "Error status block length", s.Description.ErrorStatusBlockLength, "bytes");
         if (d.SharedWith is ({ } sharing, { } owner))
         {
             uint ownerId = owner.Description.SourceId;
@@ -118,7 +118,9 @@ internal static class RegionInput
         int offset = (int)(blockAddress - mem.BaseAddress);
         var block = mem.Bytes.AsSpan(offset, (int)s.Description.ErrorStatusBlockLength);
         bool empty = block.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(block) == 0;
-        visitor.Info("record", "Record", empty ? "empty (Block Status is 0)" : "present");
+        // An empty block's "State" line below says so in text; "record" stays a JSON member either way.
+        if (empty) visitor.JsonOnly("record", "empty (Block Status is 0)");
+        else visitor.Info("record", "Record", "present");
         ErrorStatusBlockDescriber.Describe(block, offset, new NamedObjectVisitor(visitor, "errorStatusBlock") { PreferBinaryTimestamps = visitor.PreferBinaryTimestamps }, "Error status block (region offsets)", s.Description.ErrorStatusBlockLength, options);
         visitor.EndObject();
     }
