@@ -151,23 +151,10 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     /// can count, or more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
     public byte[] Read(JsonObject o)
     {
-        // One buffer per thread, reused record after record (taken while in use, so a read within a read makes its own;
-        // one grown past 64 KB by a large record is let go). Every byte of it is written before it is read.
-        var into = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        t_buffer = null;
-        into.ResetWrittenCount();
-        try
-        {
-            Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes), into);
-            return into.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            if (into.Capacity <= 64 * 1024) t_buffer = into;
-        }
+        var into = new ArrayBufferWriter<byte>(1024); // the section's one buffer (no ambient per-thread state: DecodeContractTests)
+        Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes), into);
+        return into.WrittenSpan.ToArray();
     }
-
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
     /// <summary>
     /// <see cref="Read(JsonObject)"/> within the section's <paramref name="budget"/>, written straight <paramref name="into"/>
