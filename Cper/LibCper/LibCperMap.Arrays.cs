@@ -11,10 +11,12 @@ internal delegate LcMember[]? LcChoose(ReadOnlySpan<byte> body);
 
 /// <summary>
 /// Reads the part after a structure's layout back from libcper's member <paramref name="node"/> (null when absent) of
-/// <paramref name="owner"/>, given the structure's bytes read so far (<paramref name="head"/>) and the section's
-/// <paramref name="budget"/> of undescribed bytes; returns the part's bytes.
+/// <paramref name="owner"/>, given the structure's layout bytes (<paramref name="head"/>) and the section's
+/// <paramref name="budget"/> of undescribed bytes: writes the bytes the JSON shows straight <paramref name="into"/> the
+/// section's buffer and returns how many zeros follow them (a declared size past them, already taken from the budget),
+/// which the engine writes in place.
 /// </summary>
-internal delegate byte[] LcPartRead(JsonObject owner, JsonNode? node, ReadOnlySpan<byte> head, LcBudget budget);
+internal delegate int LcPartRead(JsonObject owner, JsonNode? node, ReadOnlySpan<byte> head, LcBudget budget, ArrayBufferWriter<byte> into);
 
 /// <summary>
 /// The bytes a section's read-back may still add that no JSON member describes (zeros a declared size calls for): one
@@ -26,29 +28,24 @@ internal sealed class LcBudget(long bytes)
     /// <summary>The bytes left.</summary>
     public long Left { get; private set; } = bytes;
 
-    /// <summary>Takes <paramref name="count"/> bytes, or refuses the member at <paramref name="path"/> that asks for them.</summary>
-    /// <exception cref="CperJsonException">Fewer than <paramref name="count"/> bytes are left.</exception>
-    public void Take(ulong count, string path, string what)
-    {
-        if (count > (ulong)Left)
-            throw new CperJsonException(path, $"expected at most {Left} more bytes no member describes in the section (at most {CperJsonReader.MaxUndescribedBytes} in all), found {count} ({what})");
-        Left -= (long)count;
-    }
-
     /// <summary>
-    /// <paramref name="shown"/> followed by zeros up to <paramref name="size"/> (a declared size the JSON shows fewer bytes
-    /// of: libcper's NVIDIA event context data size), the zeros taken from the budget; <paramref name="shown"/> itself
-    /// when it is as long.
+    /// The zeros a declared <paramref name="size"/> (member <paramref name="member"/> of <paramref name="owner"/>) calls for
+    /// past the <paramref name="shown"/> bytes the JSON shows, taken from the budget (0 when it shows as many); the part
+    /// returns them and the engine writes them in place. The refusal's path and text are built only when refusing.
     /// </summary>
     /// <exception cref="CperJsonException">Fewer bytes left than the zeros.</exception>
-    public byte[] Room(byte[] shown, ulong size, string path, string what)
+    public int Zeros(ulong size, long shown, JsonObject owner, string member)
     {
-        if (size <= (ulong)shown.Length) return shown;
-        Take(size - (ulong)shown.Length, path, what);
-        var room = new byte[size];
-        shown.CopyTo(room, 0);
-        return room;
+        if (size <= (ulong)shown) return 0;
+        ulong count = size - (ulong)shown;
+        if (count > (ulong)Left)
+            throw new CperJsonException(Lc.PathOf(owner, member),
+                $"expected a {member} of at most {Bytes((ulong)shown + (ulong)Left)} ({Bytes((ulong)shown)} the JSON shows, and at most {Bytes((ulong)Left)} it does not show left in the section's {CperJsonReader.MaxUndescribedBytes}), found {size}: {Bytes(count)} the JSON does not show");
+        Left -= (long)count;
+        return (int)count;
     }
+
+    private static string Bytes(ulong n) => n == 1 ? "1 byte" : $"{n} bytes";
 }
 
 /// <summary>What reading a structure back does after its members (a documented quirk over several fields of <paramref name="head"/>).</summary>
@@ -79,13 +76,17 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// when null or absent (its offset then 0); anything else is refused. <paramref name="declared"/> is the declaration's name.
     /// </summary>
     public static LcPart Structure(string name, string declared, LcStructure structure)
-        => new(name, -1, (_, n, _, budget) => n is null ? [] : structure.Read(Lc.Obj(n), budget)) { Declared = declared };
+        => new(name, -1, (_, n, _, budget, into) =>
+        {
+            if (n is not null) structure.Read(Lc.Obj(n), budget, into);
+            return 0;
+        }) { Declared = declared };
 
     /// <summary>
     /// Bytes as libcper shows them, <c>{"data": base64}</c>; <c>{}</c> (libcper's <c>add_binary_base64</c> adds nothing
     /// for no bytes), null or absent is none (and sets no gate bit); anything but an object is refused.
     /// </summary>
-    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (_, n, _, _) => Data(n));
+    public static LcPart Base64(string name, int gate = -1) => new(name, gate, (_, n, _, _, into) => Data(n, into));
 
     /// <summary>
     /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value (a register layout by
@@ -93,7 +94,12 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// without one is <see cref="Base64"/> bytes.
     /// </summary>
     public static LcPart Chosen(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (_, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s ? s.Read(Lc.Obj(n), budget) : Data(n));
+        => new(name, -1, (_, n, head, budget, into) =>
+        {
+            if (structureFor(selector.ReadValue(head)) is not { } s) return Data(n, into);
+            s.Read(Lc.Obj(n), budget, into);
+            return 0;
+        });
 
     /// <summary>
     /// The structure <paramref name="structureFor"/> gives for <paramref name="selector"/>'s value, read from the member's
@@ -101,9 +107,17 @@ internal sealed record LcPart(string Name, int Gate, LcPartRead Read)
     /// reader falls back to); an empty object, or no structure for the value, is no bytes. Anything else is refused.
     /// </summary>
     public static LcPart Inline(string name, FieldDef selector, Func<ulong, LcStructure?> structureFor)
-        => new(name, -1, (owner, n, head, budget) => structureFor(selector.ReadValue(head)) is { } s && Lc.Obj(n ?? owner) is { Count: > 0 } o ? s.Read(o, budget) : []);
+        => new(name, -1, (owner, n, head, budget, into) =>
+        {
+            if (structureFor(selector.ReadValue(head)) is { } s && Lc.Obj(n ?? owner) is { Count: > 0 } o) s.Read(o, budget, into);
+            return 0;
+        });
 
-    private static byte[] Data(JsonNode? n) => Lc.FromB64(Lc.M(n, "data"));
+    private static int Data(JsonNode? n, ArrayBufferWriter<byte> into)
+    {
+        into.Write(Lc.FromB64(Lc.M(n, "data")));
+        return 0;
+    }
 }
 
 /// <summary>
@@ -133,62 +147,93 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     public int Align { get; init; }
 
     /// <summary>The structure's bytes: the layout's, then the arrays' elements, then the part (a <see cref="LcPart.First"/> one before the arrays), then zeros to <see cref="Align"/>.</summary>
-    /// <exception cref="CperJsonException">A member libcper's reader would not accept, a count its field cannot hold, or
-    /// more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
-    public byte[] Read(JsonObject o) => Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes));
-
-    /// <summary><see cref="Read(JsonObject)"/> within the section's <paramref name="budget"/> (its arrays' elements and part share it).</summary>
-    public byte[] Read(JsonObject o, LcBudget budget)
+    /// <exception cref="CperJsonException">A member libcper's reader would not accept, an array longer than its count field
+    /// can count, or more bytes no member describes than <see cref="CperJsonReader.MaxUndescribedBytes"/>.</exception>
+    public byte[] Read(JsonObject o)
     {
-        var head = new byte[Layout.Size];
+        var into = new ArrayBufferWriter<byte>(1024); // the section's one buffer (no ambient per-thread state: DecodeContractTests)
+        Read(o, new LcBudget(CperJsonReader.MaxUndescribedBytes), into);
+        return into.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// <see cref="Read(JsonObject)"/> within the section's <paramref name="budget"/>, written straight <paramref name="into"/>
+    /// the section's buffer after what is there: the arrays' elements and the part write into the same buffer (no buffer
+    /// of their own), and the zeros a part reports and the alignment's are written in place.
+    /// </summary>
+    public void Read(JsonObject o, LcBudget budget, ArrayBufferWriter<byte> into)
+    {
+        int start = into.WrittenCount;
+        Zeros(into, Layout.Size); // the layout's place; its bytes are read aside and copied in once the derived fields are known
+        Span<byte> head = Layout.Size <= 256 ? stackalloc byte[256] : new byte[Layout.Size];
+        head = head[..Layout.Size];
+        head.Clear();
         ulong valid = LibCperMap.ReadMembers(o, Members, head);
-        ArrayBufferWriter<byte>? rest = null; // the bytes after the layout; none for a structure without arrays or a part (an element, most often)
         Span<int> counts = stackalloc int[Arrays.Length], offsets = stackalloc int[Arrays.Length];
         int partLength = 0, partOffset = 0;
-        if (Part is { First: true }) ReadPart(Part);
+        if (Part is { First: true }) ReadPart(Part, o, head, budget, into, start, ref valid, ref partLength, ref partOffset);
         for (int i = 0; i < Arrays.Length; i++)
         {
-            offsets[i] = head.Length + (rest?.WrittenCount ?? 0);
+            offsets[i] = into.WrittenCount - start;
             // A JSON null element (libcper prints one for an IA32/X64 context header that does not fit) reads as an
             // element of zeros; anything else that is not an object, or an array that is not an array, is refused.
-            foreach (var e in Lc.Arr(o[Arrays[i].Name]))
+            var elements = Lc.Arr(o[Arrays[i].Name]);
+            // An array longer than its count field can count is refused before any element is read (an element's own
+            // error would otherwise come first, and the count would only be found too wide once every element was read).
+            if (CountWidth(Arrays[i]) is int width and < 32 && elements.Count > (1L << width) - 1)
+                throw new CperJsonException(Lc.PathOf(o, Arrays[i].Name),
+                    $"expected at most {(1L << width) - 1} elements (the count field is {width} bits), found {elements.Count}");
+            for (int e = 0; e < elements.Count; e++) // indexed: JsonArray's enumerator is boxed
             {
-                (rest ??= new()).Write(Arrays[i].Element.Read(Lc.Obj(e), budget));
+                Arrays[i].Element.Read(Lc.Obj(elements[e]), budget, into);
                 counts[i]++;
             }
         }
-        if (Part is { First: false }) ReadPart(Part);
+        if (Part is { First: false }) ReadPart(Part, o, head, budget, into, start, ref valid, ref partLength, ref partOffset);
         Layout.ValidationField?.WriteValue(head, valid);
         AfterRead?.Invoke(o, head);
-        long total = (long)head.Length + (rest?.WrittenCount ?? 0);
-        if (Align > 1 && total % Align is var over and not 0)
-        {
-            int pad = Align - (int)over;
-            (rest ??= new()).GetSpan(pad)[..pad].Clear();
-            rest.Advance(pad);
-            total += pad;
-        }
+        if (Align > 1 && (into.WrittenCount - start) % Align is var over and not 0) Zeros(into, Align - over);
+        long total = into.WrittenCount - start;
         foreach (var f in Layout.Fields)
         {
             if (f.Derive is { } d && Derived(d, counts, offsets, partLength, partOffset, total) is { } x) Store(o, f, null, head, x);
             foreach (var b in f.BitFields ?? [])
                 if (b.Derive is { } bd && Derived(bd, counts, offsets, partLength, partOffset, total) is { } y) Store(o, f, b, head, y);
         }
-        if (rest is null) return head;
-        var result = new byte[total];
-        head.CopyTo(result, 0);
-        rest.WrittenSpan.CopyTo(result.AsSpan(head.Length));
-        return result;
+        // The buffer is the ArrayBufferWriter's own array (it grows by copying, so its span is taken only now).
+        head.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsMemory(into.WrittenMemory).Span[start..]);
+    }
 
-        void ReadPart(LcPart p)
+    private static void ReadPart(LcPart p, JsonObject o, ReadOnlySpan<byte> head, LcBudget budget, ArrayBufferWriter<byte> into, int start,
+        ref ulong valid, ref int partLength, ref int partOffset)
+    {
+        bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
+        int at = into.WrittenCount;
+        if (present) partOffset = at - start;
+        int zeros = p.Read(o, n, head, budget, into);
+        Zeros(into, zeros);
+        partLength = into.WrittenCount - at;
+        if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
+    }
+
+    /// <summary>Writes <paramref name="count"/> zeros <paramref name="into"/> the buffer.</summary>
+    private static void Zeros(ArrayBufferWriter<byte> into, int count)
+    {
+        if (count <= 0) return;
+        into.GetSpan(count)[..count].Clear();
+        into.Advance(count);
+    }
+
+    /// <summary>The width in bits of the field (or sub-field) that counts <paramref name="array"/> (<see cref="DerivationKind.CountOf"/> it), or null.</summary>
+    private int? CountWidth(LcArray array)
+    {
+        foreach (var f in Layout.Fields)
         {
-            bool present = o.TryGetPropertyValue(p.Name, out var n) && n is not null; // a JSON null is absent, as in libcper's reader
-            if (present) partOffset = head.Length + (rest?.WrittenCount ?? 0);
-            var bytes = p.Read(o, n, head, budget);
-            (rest ??= new()).Write(bytes);
-            partLength = bytes.Length;
-            if (present && p.Gate >= 0) valid |= 1UL << p.Gate;
+            if (f.Derive is { Kind: DerivationKind.CountOf } d && d.Members[0] == array.Counts) return Math.Min(64, f.Size * 8);
+            foreach (var b in f.BitFields ?? [])
+                if (b.Derive is { Kind: DerivationKind.CountOf } bd && bd.Members[0] == array.Counts) return b.Width;
         }
+        return null;
     }
 
     private ulong? Derived(FieldDerivation d, ReadOnlySpan<int> counts, ReadOnlySpan<int> offsets, int partLength, int partOffset, long total)
@@ -216,8 +261,18 @@ internal sealed class LcStructure(StructDef layout, LcMember[] members)
     /// (NVIDIA event information size, its header described at the section's level; context size, the object the
     /// builder opens with it).
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="field"/> is not one of <paramref name="layout"/>'s fields (by reference).</exception>
     public static StructDef Deriving(StructDef layout, FieldDef field, FieldDerivation derive)
-        => new(layout.Name, layout.Size, [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)], layout.ValidationField?.Json, layout.ParentValidBit);
+    {
+        if (!layout.Fields.Any(f => ReferenceEquals(f, field)))
+            throw new ArgumentException($"{layout.Name} has no field {field.Json} at {field.Offset} to derive (the layout's own instance is needed).", nameof(field));
+        FieldDef[] fields = [.. layout.Fields.Select(f => ReferenceEquals(f, field) ? f with { Derive = derive } : f)];
+        // A validation field among the fields is named (and takes the derived instance if it is the one); one outside
+        // them (a part of a structure described on its own, StructDef's other constructor) is kept as it is.
+        return layout.ValidationField is { } v && !layout.Fields.Any(f => ReferenceEquals(f, v))
+            ? new(layout.Name, layout.Size, fields, v)
+            : new(layout.Name, layout.Size, fields, layout.ValidationField?.Json, layout.ParentValidBit);
+    }
 
     /// <summary>Writes a derived value into the field or sub-field; one it cannot hold is refused at the member it comes from.</summary>
     private void Store(JsonObject o, FieldDef f, BitFieldDef? b, Span<byte> head, ulong value)

@@ -351,18 +351,12 @@ internal sealed class LcArm : LibCperSection
 
     private static LcPart AtDeclaredSize(LcPart registers) => registers with
     {
-        Read = (o, n, head, budget) =>
+        Read = (o, n, head, budget, into) =>
         {
             ulong size = ArmContextInfo.RegisterArraySizeField.ReadValue(head), type = ArmContextInfo.RegisterContextTypeField.ReadValue(head);
-            // The zeros past the type's registers come out of the section's one budget, taken before allocating.
-            if (type <= MiscType && size > (ulong)s_registers[type].Layout.Size)
-                budget.Take(size - (ulong)s_registers[type].Layout.Size, Lc.PathOf(o, "registerArraySize"),
-                    $"a registerArraySize of {size} past the {s_registers[type].Layout.Size} bytes of its type's registers");
-            var bytes = registers.Read(o, n, head, budget);
-            if (type > MiscType || size <= (ulong)bytes.Length) return bytes;
-            var grown = new byte[size];
-            bytes.CopyTo(grown, 0);
-            return grown;
+            // The zeros past the type's registers come out of the section's one budget, taken before reading; the engine writes them.
+            int zeros = type <= MiscType ? budget.Zeros(size, s_registers[type].Layout.Size, o, "registerArraySize") : 0;
+            return registers.Read(o, n, head, budget, into) + zeros;
         },
     };
 

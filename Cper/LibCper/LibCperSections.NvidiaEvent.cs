@@ -322,11 +322,15 @@ internal sealed class LcNvidiaEvent : LibCperSection
             Part = LcPart.Inline(device == 0 ? "cpu" : "gpu", NvidiaEventInfoHeader.InfoVersionField,
                 v => NvidiaEventSection.InfoLayoutFor(device, (ushort)v) is null ? null : device == 0 ? s_cpuInfoStructure : s_gpuInfoStructure),
         };
-        var context = new LcStructure(LcStructure.Deriving(NvidiaEventSection.ContextHeaderLayout, s_ctxSize, FieldDerivation.StructureLength), s_context) { Part = new("data", -1, (c, n, ctx, budget) => Data(c, n, ctx, budget, device)), Align = 16 };
+        var context = new LcStructure(LcStructure.Deriving(NvidiaEventSection.ContextHeaderLayout, s_ctxSize, FieldDerivation.StructureLength), s_context) { Part = new("data", -1, (c, n, ctx, budget, into) => Data(c, n, ctx, budget, into, device)), Align = 16 };
         return new(NvidiaEventSection.HeaderLayout, s_eventHeader)
         {
             // The information header even when eventInfo is absent or null (read as zeros, as libcper's reader reads it).
-            Part = new("eventInfo", -1, (_, n, _, budget) => info.Read(Lc.Obj(n), budget)) { First = true },
+            Part = new("eventInfo", -1, (_, n, _, budget, into) =>
+            {
+                info.Read(Lc.Obj(n), budget, into);
+                return 0;
+            }) { First = true },
             Arrays = [new("eventContexts", "contexts", context)],
         };
     }
@@ -362,7 +366,7 @@ internal sealed class LcNvidiaEvent : LibCperSection
             var ctx = body.AsSpan((int)at, NvidiaEventSection.ContextHeaderSize);
             uint size = (uint)s_ctxSize.ReadValue(ctx), dataSize = (uint)s_dataSize.ReadValue(ctx);
             if (size == NvidiaEventSection.ContextHeaderSize && dataSize > 0 && at + size + dataSize <= body.Length)
-                throw new CperJsonException(contexts[i]!.GetPath() + ".data",
+                throw new CperJsonException(Lc.PathOf(contexts[i]!.AsObject(), "data"),
                     $"expected the {dataSize} data bytes its dataSize describes (a context whose data is not shown must be the last, or its data run past the section), found no data shown, and the {dataSize} bytes after its header would be those of the contexts after it");
             at += size;
         }
@@ -370,47 +374,65 @@ internal sealed class LcNvidiaEvent : LibCperSection
     }
 
     /// <summary>
-    /// A context's data (<see cref="LcPartRead"/> over its header): the bytes its JSON shows by format, with room for its
-    /// data size, or none when the JSON shows none.
+    /// A context's data (<see cref="LcPartRead"/> over its header): the bytes its JSON shows by format, written
+    /// <paramref name="into"/> the section's buffer, and the zeros up to its data size (from the budget) the engine writes
+    /// after them; none when the JSON shows none.
     /// </summary>
-    private static byte[] Data(JsonObject c, JsonNode? data, ReadOnlySpan<byte> ctx, LcBudget budget, byte device)
+    private static int Data(JsonObject c, JsonNode? data, ReadOnlySpan<byte> ctx, LcBudget budget, ArrayBufferWriter<byte> into, byte device)
     {
         uint dataSize = (uint)s_dataSize.ReadValue(ctx);
         int variant = Variant(device, (int)s_format.ReadValue(ctx));
-        var shown = Shown(data, variant, dataSize);
+        int shown = Shown(data, variant, dataSize, into);
         // A legacy XID shorter than its code (4 bytes) is never shown (`gpuLegacyXid: {}`); libcper's reader writes its
         // data size in zeros, which libcper would again not show: room made as libcper's reader makes it.
-        if (shown is null && !(variant == LegacyXid && dataSize < (uint)NvidiaGpuLegacyXid.MessageField.Offset)) return [];
-        return budget.Room(shown ?? [], dataSize, c.GetPath() + ".dataSize", $"data size {dataSize}, {shown?.Length ?? 0} bytes shown");
+        if (shown < 0 && !(variant == LegacyXid && dataSize < (uint)NvidiaGpuLegacyXid.MessageField.Offset)) return 0;
+        return budget.Zeros(dataSize, Math.Max(shown, 0), c, "dataSize");
     }
 
     /// <summary>
-    /// A context's data bytes by its variant, or null when the JSON shows none (an opaque string, the variant object with
-    /// its array or members are shown; libcper shows them only when the data lies in the body).
+    /// A context's data bytes by its variant, written <paramref name="into"/> the section's buffer: how many, or -1 when
+    /// the JSON shows none (an opaque string, the variant object with its array or members are shown; libcper shows them
+    /// only when the data lies in the body).
     /// </summary>
-    private static byte[]? Shown(JsonNode? data, int variant, uint dataSize)
+    private static int Shown(JsonNode? data, int variant, uint dataSize, ArrayBufferWriter<byte> into)
     {
-        if (variant == 0) return Lc.M(data, "opaque") is JsonValue hex ? Lc.FromHex(hex) : null;
+        if (variant == 0)
+        {
+            if (Lc.M(data, "opaque") is not JsonValue hex) return -1;
+            var opaque = Lc.FromHex(hex);
+            into.Write(opaque);
+            return opaque.Length;
+        }
         var (name, array, layout, members) = s_variants[variant - 1];
-        if (Lc.M(data, name.Value) is not JsonNode v) return null;
+        if (Lc.M(data, name.Value) is not JsonNode v) return -1;
+        Span<byte> bytes;
         if (array is { } arrayName)
         {
-            if (Lc.M(v, arrayName.Value) is not JsonNode list) return null;
+            if (Lc.M(v, arrayName.Value) is not JsonNode list) return -1;
             var items = Lc.Arr(list);
-            var b = new byte[items.Count * layout.Size];
-            for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Lc.Obj(items[i]), members, b.AsSpan(i * layout.Size, layout.Size));
-            return b;
+            int length = items.Count * layout.Size;
+            bytes = into.GetSpan(length)[..length];
+            bytes.Clear();
+            for (int i = 0; i < items.Count; i++) LibCperMap.ReadMembers(Lc.Obj(items[i]), members, bytes.Slice(i * layout.Size, layout.Size));
+            into.Advance(length);
+            return length;
         }
         var o = Lc.Obj(v);
-        if (o.Count == 0) return null;
-        Span<byte> bytes = stackalloc byte[layout.Size];
+        if (o.Count == 0) return -1;
+        bytes = into.GetSpan(layout.Size)[..layout.Size];
+        bytes.Clear();
         LibCperMap.ReadMembers(o, members, bytes);
-        if (variant != LegacyXid || dataSize is 0 || dataSize >= (uint)layout.Size) return bytes.ToArray();
-        // libcper shows the message bytes the data size holds, NUL-terminated: a longer message would be cut.
-        var message = NvidiaGpuLegacyXid.MessageField;
-        int holds = Math.Max(0, (int)dataSize - message.Offset - 1);
-        if (Lc.M(o, "message") is JsonNode m && (Str(m) ?? "").Length > holds)
-            throw new CperJsonException(m.GetPath(), $"expected a message of at most {holds} characters (the data size {dataSize} holds {Math.Max(0, (int)dataSize - message.Offset)} message bytes with its NUL), found {(Str(m) ?? "").Length}");
-        return bytes[..(int)dataSize].ToArray();
+        int kept = layout.Size;
+        if (variant == LegacyXid && dataSize is not 0 && dataSize < (uint)layout.Size)
+        {
+            // libcper shows the message bytes the data size holds, NUL-terminated: a longer message would be cut.
+            var message = NvidiaGpuLegacyXid.MessageField;
+            int holds = Math.Max(0, (int)dataSize - message.Offset - 1);
+            if (Lc.M(o, "message") is JsonNode m && (Str(m) ?? "").Length > holds)
+                throw new CperJsonException(m.GetPath(), $"expected a message of at most {holds} characters (the data size {dataSize} holds {Math.Max(0, (int)dataSize - message.Offset)} message bytes with its NUL), found {(Str(m) ?? "").Length}");
+            kept = (int)dataSize;
+        }
+        into.Advance(kept);
+        return kept;
     }
 }
