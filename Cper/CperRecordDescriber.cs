@@ -14,6 +14,8 @@ public static class CperRecordDescriber
         s_gapBytes = new("gapBytes");
     /// <summary>The member a describer writes for bytes it could not decode (a count or length that does not fit, a body shorter than its fixed part); JSON input puts them back.</summary>
     internal const string UndecodedMember = "undecoded";
+    /// <summary>The member for bytes after a structure's decoded parts (a record's last section, a section body's layout); JSON input puts them back.</summary>
+    internal const string TrailingMember = "trailingBytes";
 
     /// <summary>
     /// Describes the record at the start of <paramref name="source"/> (which may hold more records after it).
@@ -145,14 +147,7 @@ public static class CperRecordDescriber
     /// </summary>
     private static void DescribeUncovered(ReadOnlySpan<byte> bytes, long baseOffset, Span<long> covered, StructureVisitor visitor)
     {
-        // Insertion sort: few sections per record, and no comparer (no allocation per record).
-        for (int i = 1; i < covered.Length; i++)
-        {
-            long x = covered[i];
-            int j = i - 1;
-            for (; j >= 0 && covered[j] > x; j--) covered[j + 1] = covered[j];
-            covered[j + 1] = x;
-        }
+        covered.Sort(); // in place, no allocation: start << 32 | end sorts by start
         // First pass: where the non-zero gaps start and end (the array's range); second: report them.
         int pos = 0, first = -1, last = 0;
         foreach (long c in covered)
@@ -181,6 +176,6 @@ public static class CperRecordDescriber
         }
         if (first >= 0) visitor.EndArray();
         if (pos < bytes.Length && bytes[pos..].ContainsAnyExcept((byte)0))
-            visitor.Data("trailingBytes", "Bytes after the last section (within RecordLength)", baseOffset + pos, bytes[pos..]);
+            visitor.Data(TrailingMember, "Bytes after the last section (within RecordLength)", baseOffset + pos, bytes[pos..]);
     }
 }

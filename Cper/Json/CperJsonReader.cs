@@ -20,7 +20,7 @@ public static class CperJsonReader
     // source: where decode read the record (several inputs, wrapped records); offset, length, data, dataOmitted: a record cut
     // short (by the end of its input or by the next record), with its bytes (written as they are by ReadItems' CutRecord)
     // trailingBytes, gapBytes: non-zero bytes inside the record that no section covers (CperRecordDescriber), written back where they were
-    private static readonly string[] s_recordMembers = ["header", "sections", "errors", "trailingBytes", "gapBytes", "source", "offset", "length", "data", "dataOmitted"];
+    private static readonly string[] s_recordMembers = ["header", "sections", "errors", CperRecordDescriber.TrailingMember, "gapBytes", "source", "offset", "length", "data", "dataOmitted"];
     private static readonly string[] s_gapMembers = ["offset", "data"];
     private static readonly string[] s_rangeMembers = ["offset", "length", "error", "data", "dataOmitted", "source"];
     private static readonly string[] s_paddingMembers = ["offset", "length", "padding", "source"];
@@ -275,7 +275,7 @@ public static class CperJsonReader
     private static void ReadUncovered(JsonElement record, string path, CperRecord result, long? naturalLength)
     {
         bool hasGaps = record.TryGetProperty("gapBytes", out var gapsJson);
-        bool hasTrailing = record.TryGetProperty("trailingBytes", out var trailingJson);
+        bool hasTrailing = record.TryGetProperty(CperRecordDescriber.TrailingMember, out var trailingJson);
         if (!hasGaps && !hasTrailing) return;
         uint? given = result.RecordLength;
         long natural = naturalLength ?? result.SectionsEnd();
@@ -284,6 +284,7 @@ public static class CperJsonReader
         {
             if (gapsJson.ValueKind != JsonValueKind.Array) throw new CperJsonException(path + ".gapBytes", $"expected an array of {{\"offset\", \"data\"}}, found {JsonFieldReader.Show(gapsJson)}");
             int i = 0;
+            (long Start, long End)[]? sections = null; // each placed section's bytes, worked out once for all the gaps
             foreach (var gap in gapsJson.EnumerateArray())
             {
                 string at = $"{path}.gapBytes[{i++}]";
@@ -295,11 +296,12 @@ public static class CperJsonReader
                 var data = JsonFieldReader.Hex(dataJson, at + ".data");
                 if (offset < tableEnd || offset + data.Length > natural)
                     throw new CperJsonException(at + ".offset", $"a place between the descriptor table's end 0x{tableEnd:X} and the last section's end 0x{natural:X}, found 0x{offset:X}+0x{data.Length:X}");
-                for (int s = 0; s < result.Sections.Count; s++)
+                sections ??= [.. result.Sections.Select(section => section.Orphaned || section.Offset is not { } so ? (-1L, -1L)
+                    : (so, so + (long)(section.Length ?? (uint)section.Body.GetEncodedLength())))];
+                for (int s = 0; s < sections.Length; s++)
                 {
-                    var section = result.Sections[s];
-                    if (section.Orphaned || section.Offset is not { } so) continue;
-                    long se = so + (long)(section.Length ?? (uint)section.Body.GetEncodedLength());
+                    var (so, se) = sections[s];
+                    if (so < 0) continue;
                     if (offset < se && so < offset + data.Length)
                         throw new CperJsonException(at + ".offset", $"bytes outside every section, found 0x{offset:X}+0x{data.Length:X} inside section {s} (0x{so:X}..0x{se:X})");
                 }

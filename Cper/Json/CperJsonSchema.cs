@@ -63,7 +63,7 @@ public static class CperJsonSchema
             w.WriteStartObject("errors"); w.WriteString("type", "array"); w.WritePropertyName("items"); Ref(w, "error"); w.WriteEndObject();
             RangeMembers(w, "A record cut short (by the end of its input or by the next record): ");
             w.WriteStartObject("source"); w.WriteString("description", "Where decode read the record (several inputs, wrapped records such as Redfish or PLDM)."); w.WriteString("type", "object"); w.WriteEndObject();
-            w.WriteStartObject("trailingBytes"); w.WriteString("description", "Non-zero bytes inside RecordLength after the last section (UEFI 2.10 N.2.1): encode writes them back there."); w.WriteString("$ref", "#/$defs/hex"); w.WriteEndObject();
+            w.WriteStartObject(CperRecordDescriber.TrailingMember); w.WriteString("description", "Non-zero bytes inside RecordLength after the last section (UEFI 2.10 N.2.1): encode writes them back there."); w.WriteString("$ref", "#/$defs/hex"); w.WriteEndObject();
             w.WriteStartObject("gapBytes");
             w.WriteString("description", "Non-zero bytes inside the record that neither the header, the descriptors nor a section covers, before the last section: encode writes them back at their offsets.");
             w.WriteString("type", "array");

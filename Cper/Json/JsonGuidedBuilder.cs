@@ -41,7 +41,6 @@ public sealed record CperJsonWarning(string Path, string Message)
 public static class JsonGuidedBuilder
 {
     private const int ScratchBase = 64 * 1024;
-    private const string TrailingMember = "trailingBytes";
 
     /// <summary>Builds the bytes the JSON object at <paramref name="path"/> describes.</summary>
     /// <param name="json">The object (its members are what <paramref name="describe"/> reports).</param>
@@ -229,7 +228,7 @@ public static class JsonGuidedBuilder
             try
             {
                 undecoded = HexOf(u, path + "." + CperRecordDescriber.UndecodedMember);
-                if (Member(obj, TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = HexOf(t, path + "." + TrailingMember);
+                if (Member(obj, CperRecordDescriber.TrailingMember) is { ValueKind: JsonValueKind.String } t) trailing = HexOf(t, path + "." + CperRecordDescriber.TrailingMember);
             }
             catch (CperJsonException)
             {

@@ -180,8 +180,7 @@ internal static class SectionVariants
                 foreach (var b in f.BitFields ?? [])
                 {
                     if (b.Names is null) continue;
-                    ulong bmask = b.Width >= 64 ? ulong.MaxValue : ((1UL << b.Width) - 1) << b.Bit;
-                    foreach (ulong value in Candidates(b.Names)) yield return With(body, at, f.Size, ((old & ~bmask) | ((value << b.Bit) & bmask)) & mask);
+                    foreach (ulong value in Candidates(b.Names)) yield return With(body, at, f.Size, b.Insert(old, value) & mask);
                 }
             }
         }
@@ -214,8 +213,7 @@ internal static class SectionVariants
                 foreach (ulong n in new ulong[] { 1, 2 })
                 {
                     if (bits is null) { yield return With(body, at, f.Size, n); continue; }
-                    ulong bmask = bits.Width >= 64 ? ulong.MaxValue : ((1UL << bits.Width) - 1) << bits.Bit;
-                    yield return With(body, at, f.Size, (old & ~bmask) | ((n << bits.Bit) & bmask));
+                    yield return With(body, at, f.Size, bits.Insert(old, n));
                 }
             }
         }

@@ -135,7 +135,7 @@ public sealed partial class ArmProcessorSection
             if (contextsOk) visitor.Data("vendorSpecificInfo", "Vendor-specific information", baseOffset + pos, body[pos..walk.Limit]);
             else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..walk.Limit]);
         }
-        if (walk.Limit < body.Length) visitor.Data("trailingBytes", "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
+        if (walk.Limit < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after SectionLength", baseOffset + walk.Limit, body[walk.Limit..]);
     }
 
     // The describer's member names and fixed texts, encoded once (JsonName: the JSON renderer writes their bytes, no

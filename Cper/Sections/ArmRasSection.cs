@@ -314,7 +314,7 @@ public sealed partial class ArmRasSection : CperSectionBody
             ArmRasAuxiliaryData.Describe(body[p.AuxOffset..p.AuxEnd], baseOffset + p.AuxOffset, visitor, p.AuxFits, p.Aux);
             visitor.EndObject();
         }
-        if (p.AuxEnd < body.Length) visitor.Data("trailingBytes", "Bytes after the node's parts", baseOffset + p.AuxEnd, body[p.AuxEnd..]);
+        if (p.AuxEnd < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the node's parts", baseOffset + p.AuxEnd, body[p.AuxEnd..]);
     }
 
     /// <summary>The IP instance layout for format <paramref name="format"/>, or null (format 3 and unknown formats are opaque).</summary>
@@ -643,7 +643,7 @@ public sealed partial class ArmRasAuxiliaryData
         }
         visitor.EndArray();
         int end = l.PairOffset + l.PairCount * ArmRasSection.PairSize;
-        if (end < l.Size) visitor.Data("trailingBytes", "Bytes after the key/value pairs", baseOffset + end, aux[end..l.Size]);
+        if (end < l.Size) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the key/value pairs", baseOffset + end, aux[end..l.Size]);
     }
 }
 
@@ -719,7 +719,7 @@ public sealed partial class ArmRasContext
         }
         visitor.EndArray();
         int end = h + registers * r;
-        if (end < context.Length) visitor.Data("trailingBytes", "Bytes after the registers", baseOffset + end, context[end..]);
+        if (end < context.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the registers", baseOffset + end, context[end..]);
     }
 }
 

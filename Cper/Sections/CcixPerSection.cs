@@ -76,7 +76,7 @@ public sealed partial class CcixPerSection : CperSectionBody
     {
         int length = DescribeLengthPrefixedHeader(body, baseOffset, visitor, StructureName, HeaderLayout, LengthField);
         visitor.Data("ccixPerLog", "CCIX PER log", baseOffset + HeaderSize, body[HeaderSize..length]);
-        if (length < body.Length) visitor.Data("trailingBytes", "Bytes after Length", baseOffset + length, body[length..]);
+        if (length < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after Length", baseOffset + length, body[length..]);
     }
 }
 

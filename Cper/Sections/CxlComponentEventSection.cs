@@ -98,7 +98,7 @@ public sealed partial class CxlComponentEventSection : CperSectionBody
             string label = used == 0 ? "CXL component event log (shorter than an event record header)" : used == CommonHeaderSize ? "Event-specific data" : "Bytes after the event record";
             visitor.Data(used == 0 ? "componentEventLog" : "eventData", label, logOffset + used, log[used..]);
         }
-        if (length < body.Length) visitor.Data("trailingBytes", "Bytes after Length", baseOffset + length, body[length..]);
+        if (length < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after Length", baseOffset + length, body[length..]);
     }
 
     /// <summary>The field-by-field layout of a CXL event record type (general media, DRAM, memory module), or null.</summary>

@@ -101,7 +101,7 @@ public sealed partial class CxlProtocolErrorSection : CperSectionBody
         int end = HeaderSize + dvsec + log;
         if (end < body.Length)
         {
-            if (error is null) visitor.Data("trailingBytes", "Bytes after the error log", baseOffset + end, body[end..]);
+            if (error is null) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the error log", baseOffset + end, body[end..]);
             else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (a length above does not fit)", baseOffset + end, body[end..]);
         }
     }

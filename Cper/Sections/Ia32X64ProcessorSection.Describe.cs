@@ -143,7 +143,7 @@ public sealed partial class Ia32X64ProcessorSection
         }
         if (pos < body.Length)
         {
-            if (contextsOk) visitor.Data("trailingBytes", "Bytes after the last structure", baseOffset + pos, body[pos..]);
+            if (contextsOk) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the last structure", baseOffset + pos, body[pos..]);
             else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (a count or length above does not fit)", baseOffset + pos, body[pos..]);
         }
     }

@@ -141,7 +141,7 @@ public sealed partial class PciComponentErrorSection : CperSectionBody
         int end = HeaderSize + pairs * PairSize;
         if (end < body.Length)
         {
-            if (error is null) visitor.Data("trailingBytes", "Bytes after the register pairs", baseOffset + end, body[end..]);
+            if (error is null) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the register pairs", baseOffset + end, body[end..]);
             else visitor.Data(CperRecordDescriber.UndecodedMember, "Bytes not decoded (the register counts do not fit)", baseOffset + end, body[end..]);
         }
     }

@@ -169,7 +169,7 @@ public sealed partial class PcieErrorSection : FixedSectionBody
         Parts.Middle.Describe(s, baseOffset, visitor);
         Block(s_capabilityStructure, "PCI Express capability structure", CapabilityLayout, s, CapabilityOffset, baseOffset, visitor, StructDef.IsValid(CapabilityStructureField, valid));
         Block(s_aerInfo, "AER info", AerLayout, s, AerInfoOffset, baseOffset, visitor, StructDef.IsValid(AerInfoField, valid));
-        if (body.Length > Size) visitor.Data("trailingBytes", "Trailing bytes", baseOffset + Size, body[Size..]);
+        if (body.Length > Size) visitor.Data(CperRecordDescriber.TrailingMember, "Trailing bytes", baseOffset + Size, body[Size..]);
     }
 
     private static readonly JsonName s_deviceId = new("deviceId"), s_capabilityStructure = new("capabilityStructure"), s_aerInfo = new("aerInfo");

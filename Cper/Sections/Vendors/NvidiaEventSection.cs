@@ -270,7 +270,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
             else visitor.Error(error);
         }
         visitor.EndArray();
-        if (end < body.Length) visitor.Data("trailingBytes", "Bytes after the contexts", baseOffset + end, body[end..]);
+        if (end < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the contexts", baseOffset + end, body[end..]);
     }
 
     /// <summary>Describes a fixed layout over the start of <paramref name="bytes"/> (when it fits) and the rest as data.</summary>
@@ -282,7 +282,7 @@ public sealed partial class NvidiaEventSection : CperSectionBody
             layout.Describe(bytes[..layout.Size], baseOffset, visitor);
             used = layout.Size;
         }
-        if (used < bytes.Length || used == 0) visitor.Data(used == 0 ? restName : "trailingBytes", used == 0 ? "Data" : "Bytes after the layout", baseOffset + used, bytes[used..]);
+        if (used < bytes.Length || used == 0) visitor.Data(used == 0 ? restName : CperRecordDescriber.TrailingMember, used == 0 ? "Data" : "Bytes after the layout", baseOffset + used, bytes[used..]);
     }
 }
 
@@ -381,7 +381,7 @@ public sealed partial class NvidiaEventContext
                 visitor.EndObject();
             }
             visitor.EndArray();
-            if (count * element.Size < n) visitor.Data("trailingBytes", "Bytes after the elements", dataAt + count * element.Size, data[(count * element.Size)..]);
+            if (count * element.Size < n) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the elements", dataAt + count * element.Size, data[(count * element.Size)..]);
         }
         else if (deviceType == 1 && format == 0x8001 && n >= NvidiaGpuLegacyXid.MessageField.Offset)
         {

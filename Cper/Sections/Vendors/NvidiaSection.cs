@@ -135,7 +135,7 @@ public sealed partial class NvidiaSection : CperSectionBody
         }
         visitor.EndArray();
         int end = HeaderSize + count * RegisterSize;
-        if (end < body.Length) visitor.Data("trailingBytes", "Bytes after the registers", baseOffset + end, body[end..]);
+        if (end < body.Length) visitor.Data(CperRecordDescriber.TrailingMember, "Bytes after the registers", baseOffset + end, body[end..]);
     }
 
     /// <summary>The number of whole register entries present (the count byte, limited to the body).</summary>

@@ -272,7 +272,7 @@ public sealed partial class XpfMcaSection : FixedSectionBody
         if (body.Length > end)
         {
             if (body.Length < documented) visitor.Data("cutShort", "Start of a field cut short by the section end", baseOffset + end, body[end..]);
-            else visitor.Data("trailingBytes", "Bytes past the documented layout", baseOffset + end, body[end..]);
+            else visitor.Data(CperRecordDescriber.TrailingMember, "Bytes past the documented layout", baseOffset + end, body[end..]);
         }
     }
 
