@@ -57,7 +57,7 @@ public sealed class ApeiContentException : Exception
     {
         var s = string.Create(CultureInfo.InvariantCulture, $"{structure}");
         if (field is not null) s += $", field {field}";
-        s += string.Create(CultureInfo.InvariantCulture, $", at offset 0x{offset:X} ({offset})");
+        s += string.Create(CultureInfo.InvariantCulture, $", at offset {FieldFormat.Offset(offset)}");
         if (detail is not null) s += $": {detail}";
         if (expected is not null || found is not null) s += $": expected {expected ?? "?"}, found {found ?? "?"}";
         return s;

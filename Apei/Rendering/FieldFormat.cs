@@ -99,6 +99,9 @@ public static class FieldFormat
     private static string Named(string? name, ulong value)
         => name is null ? Unknown(value) : $"{name} ({value.ToString(CultureInfo.InvariantCulture)})";
 
+    /// <summary>A byte offset as messages give it: hex first, then decimal (<c>0x115 (277)</c>).</summary>
+    public static string Offset(long offset) => string.Create(CultureInfo.InvariantCulture, $"0x{offset:X} ({offset})");
+
     /// <summary>True when all bytes are zero.</summary>
     public static bool IsZero(ReadOnlySpan<byte> raw) => !raw.ContainsAnyExcept((byte)0);
 }

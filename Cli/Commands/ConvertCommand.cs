@@ -73,11 +73,14 @@ internal static class ConvertCommand
                 {
                     var item = reader.Current;
                     if (item.Kind == Cper.Streaming.CperStreamItemKind.Skipped && item.IsAllZero) continue;
-                    string at = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at offset 0x{item.Offset:X} ({item.Offset})");
-                    string label = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped ? $"unrecognised bytes {at}" : $"{noun} #{++index} {at}";
+                    // The label names the item in a problem only: built when one is reported, not per record.
+                    bool skipped = item.Kind == Cper.Streaming.CperStreamItemKind.Skipped;
+                    int number = skipped ? 0 : ++index;
+                    long offset = item.Offset;
+                    string Label() => (skipped ? "unrecognised bytes" : $"{noun} #{number}") + " at offset " + FieldFormat.Offset(offset);
                     if (item.Kind != Cper.Streaming.CperStreamItemKind.Record || item.IsTruncated)
                     {
-                        Problem($"apeikit: {source.Name}: {label}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
+                        Problem($"apeikit: {source.Name}: {Label()}, {item.Length} bytes: {item.Problem ?? "not " + (blocks ? "an error status block" : "a CPER record")}; not converted");
                         continue;
                     }
                     var bytes = item.GetSpan(ref scratch); // the pipe's own buffer unless the record spans segments
@@ -104,7 +107,7 @@ internal static class ConvertCommand
                     }
                     catch (ApeiContentException e)
                     {
-                        Problem($"apeikit: {source.Name}: {label}: {CliText.Message(e)}; not converted");
+                        Problem($"apeikit: {source.Name}: {Label()}: {CliText.Message(e)}; not converted");
                     }
                 }
                 reader.Complete();

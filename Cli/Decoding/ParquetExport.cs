@@ -111,21 +111,21 @@ internal static class ParquetExport
                         if (item.Kind == CperStreamItemKind.Skipped)
                         {
                             if (item.IsAllZero) continue;
-                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: {item.Length} bytes at offset 0x{item.Offset:X} ({item.Offset}) are not a CPER record{(item.Problem is null ? "" : $" ({item.Problem})")}; no row"));
+                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: {item.Length} bytes at offset {FieldFormat.Offset(item.Offset)} are not a CPER record{(item.Problem is null ? "" : $" ({item.Problem})")}; no row"));
                             problems++;
                             continue;
                         }
                         index++;
                         if (item.Kind == CperStreamItemKind.Oversized)
                         {
-                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: CPER record #{index} at offset 0x{item.Offset:X} ({item.Offset}) declares {item.DeclaredLength} bytes, above --max-record-size; no row"));
+                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: CPER record #{index} at offset {FieldFormat.Offset(item.Offset)} declares {item.DeclaredLength} bytes, above --max-record-size; no row"));
                             problems++;
                             continue;
                         }
                         var bytes = item.Data.ToArray();
                         if (item.IsTruncated)
                         {
-                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: CPER record #{index} at offset 0x{item.Offset:X} ({item.Offset}): {item.Problem}; its rows hold what is there"));
+                            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {source.Name}: CPER record #{index} at offset {FieldFormat.Offset(item.Offset)}: {item.Problem}; its rows hold what is there"));
                             problems++;
                         }
                         records++;

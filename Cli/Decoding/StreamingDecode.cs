@@ -817,7 +817,7 @@ internal static class StreamingDecode
                 sink.Unit(new Work
                 {
                     InputName = source.Name, Label = label, NoticeErrors = 1,
-                    Notices = [string.Create(CultureInfo.InvariantCulture, $"{label} at offset 0x{item.Offset:X} ({item.Offset}), {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped.")],
+                    Notices = [string.Create(CultureInfo.InvariantCulture, $"{label} at offset {FieldFormat.Offset(item.Offset)}, {item.Length} bytes: {item.Problem ?? "not a CPER record"}; skipped.")],
                 });
                 continue;
             }
@@ -1029,7 +1029,7 @@ internal static class StreamingDecode
                 foreach (var line in ErrorListing.Lines(errors)) context.Error.WriteLine($"apeikit: {u.InputName}: {label}: {line}");
                 ErrorCount += errors.Count;
             }
-            if (u.Cut is { } cut) context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {u.InputName}: {label ?? u.Label} at offset 0x{u.Offset:X} ({u.Offset}): {cut}"));
+            if (u.Cut is { } cut) context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"apeikit: {u.InputName}: {label ?? u.Label} at offset {FieldFormat.Offset(u.Offset)}: {cut}"));
             if (u.Failure is { } failure)
             {
                 context.Error.WriteLine($"apeikit: {u.InputName}: {u.Label}: {failure}");

@@ -313,7 +313,7 @@ public sealed class CperStreamReader : IAsyncDisposable
 
     /// <summary>The problem of a record cut short by the next one: where that one starts, in hex and decimal as every offset in a diagnostic.</summary>
     private static string NextRecordAt(long offset)
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cut short: the next record starts at offset 0x{offset:X} ({offset})");
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cut short: the next record starts at offset {FieldFormat.Offset(offset)}");
 
     private void EmitRecord(in ReadOnlySequence<byte> rest, long length, long declared, string? problem)
     {
