@@ -14,13 +14,6 @@ public class CperJsonItemTests
 {
     private static List<CperJsonItem> Items(string json, List<CperJsonWarning>? warnings = null) => CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(json), warnings);
 
-    private static byte[] WriteBack(IEnumerable<CperJsonItem> items)
-    {
-        using var ms = new MemoryStream();
-        foreach (var i in items) i.WriteTo(ms);
-        return ms.ToArray();
-    }
-
     /// <summary>decode's JSON of a real capture with junk, zeros and a cut copy: the items in order, and the stream back.</summary>
     [Theory]
     [InlineData("cper/whea/TestErrorMultiple3.bin")]
@@ -49,7 +42,7 @@ public class CperJsonItemTests
         Assert.Equal(bytes.Length, at);
         Assert.Null(items[4].Record);
         Assert.True(items[4].Data.IsEmpty);
-        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(WriteBack(items)));
+        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(DecodedJson.WriteBack(items)));
     }
 
     [Fact]
@@ -73,7 +66,7 @@ public class CperJsonItemTests
         Assert.Equal([CperJsonItemKind.Record, CperJsonItemKind.ZeroPadding, CperJsonItemKind.Bytes, CperJsonItemKind.Bytes], items.Select(i => i.Kind));
         Assert.All(items, i => Assert.Null(i.Offset));
         Assert.Equal(7ul, items[0].Record!.RecordId);
-        var bytes = WriteBack(items);
+        var bytes = DecodedJson.WriteBack(items);
         Assert.Equal(CperRecordHeader.Size + 3 + 3 + 1, bytes.Length);
         Assert.Equal("000000C0FFEE01", Convert.ToHexString(bytes.AsSpan(CperRecordHeader.Size)));
     }
@@ -105,7 +98,7 @@ public class CperJsonItemTests
         var w = Assert.Single(warnings);
         Assert.Equal("$[1].offset", w.Path);
         Assert.Equal("the item says offset 5, but the items before it take 2 bytes: it is written at 2", w.Message);
-        Assert.Equal("0000AA", Convert.ToHexString(WriteBack(items)));
+        Assert.Equal("0000AA", Convert.ToHexString(DecodedJson.WriteBack(items)));
     }
 
     /// <summary>A record item's Length is its encoded length when asked, so it follows an edit to the record.</summary>
@@ -123,6 +116,6 @@ public class CperJsonItemTests
         record.Sections.Clear();
 
         Assert.Equal(CperRecordHeader.Size, item.Length);
-        Assert.Equal(item.Length, WriteBack([item]).Length);
+        Assert.Equal(item.Length, DecodedJson.WriteBack([item]).Length);
     }
 }

@@ -16,13 +16,17 @@ namespace ApeiKit.Tests.Cper;
 /// </summary>
 public class CutBodyRoundTripTests
 {
+    /// <summary>The first descriptor's Section Offset and Section Length (UEFI 2.10 N.2.2) in a record.</summary>
+    private static readonly int SectionOffsetAt = CperRecordView.DescriptorOffset(0) + CperSectionDescriptor.SectionOffsetOffset,
+        SectionLengthAt = CperRecordView.DescriptorOffset(0) + CperSectionDescriptor.SectionLengthOffset;
+
     /// <summary>The single-section record <paramref name="record"/> with its body cut to <paramref name="keep"/> bytes (record and section lengths follow).</summary>
     private static byte[] Cut(byte[] record, int keep)
     {
-        int offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(CperRecordHeader.Size));
+        int offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(SectionOffsetAt));
         var cut = record[..(offset + keep)];
-        BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(20), (uint)cut.Length); // Record Length (UEFI N.2.1)
-        BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(CperRecordHeader.Size + 4), (uint)keep); // Section Length (N.2.2)
+        BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(CperRecordHeader.RecordLengthOffset), (uint)cut.Length); // Record Length (UEFI N.2.1)
+        BinaryPrimitives.WriteUInt32LittleEndian(cut.AsSpan(SectionLengthAt), (uint)keep); // Section Length (N.2.2)
         return cut;
     }
 
@@ -46,8 +50,8 @@ public class CutBodyRoundTripTests
     public void EveryCutBodyEncodesBack(string fixture, int header, bool undecoded)
     {
         var record = Fixtures.Binary(fixture);
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(10)));
-        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(CperRecordHeader.Size + 4));
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(record.AsSpan(CperRecordHeader.SectionCountOffset)));
+        int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(record.AsSpan(SectionLengthAt));
         int cuts = 0, undecodedCuts = 0;
         var failures = new List<string>();
         for (int keep = length - 1; keep >= header; keep--)

@@ -28,8 +28,8 @@ public class RecordUncoveredBytesTests
     internal static byte[] WithGapAndTail()
     {
         var original = Fixtures.Binary("cper/whea/TestErrorMemory1.bin");
-        int at = CperRecordView.DescriptorOffset(0);
-        int offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(original.AsSpan(at)); // Section Offset, the descriptor's first field (N.2.2)
+        int at = CperRecordView.DescriptorOffset(0) + CperSectionDescriptor.SectionOffsetOffset; // Section Offset (N.2.2)
+        int offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(original.AsSpan(at));
         byte[] bytes = [.. original.AsSpan(0, offset), .. Enumerable.Repeat((byte)0x22, 8), .. original.AsSpan(offset), 0, 0, 0x33, 0, 0];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), (uint)offset + 8);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(CperRecordHeader.RecordLengthOffset), (uint)bytes.Length);
@@ -42,9 +42,7 @@ public class RecordUncoveredBytesTests
         var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
         Assert.Equal(0, decoded.ExitCode);
         json = decoded.Out;
-        using var ms = new MemoryStream();
-        foreach (var item in CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(json))) item.WriteTo(ms);
-        return ms.ToArray();
+        return DecodedJson.WriteBack(CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(json)));
     }
 
     [Fact]
@@ -116,9 +114,8 @@ public class RecordUncoveredBytesTests
         var original = LibcperWalk.Record(name);
         using var temp = TempFile.Of(original);
         var decoded = CliRunner.Run("decode", "--format", "json", temp.Path);
-        using var ms = new MemoryStream();
-        foreach (var item in CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(decoded.Out))) item.WriteTo(ms);
-        Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(ms.ToArray()));
+        var encoded = DecodedJson.WriteBack(CperJsonReader.ReadItems(Encoding.UTF8.GetBytes(decoded.Out)));
+        Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(encoded));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ConversionRoundTripTests() : TempDirectoryTests("apeikit-con
         var written = File.ReadAllBytes(back);
         // Block header 20 bytes, entry header 72 (revision 0x300): the body at 92, its Section Length at 100.
         uint errorDataLength = BinaryPrimitives.ReadUInt32LittleEndian(original.AsSpan(GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.ErrorDataLengthOffset));
-        Assert.Equal(errorDataLength, BinaryPrimitives.ReadUInt32LittleEndian(written.AsSpan(100)));
+        Assert.Equal(errorDataLength, BinaryPrimitives.ReadUInt32LittleEndian(written.AsSpan(GenericErrorStatus.BlockHeaderSize + GenericErrorStatus.EntryHeaderSizeWithTimestamp + ArmProcessorSection.DeclaredSectionLengthField.Offset)));
         Assert.Equal(Convert.ToHexString(original), Convert.ToHexString(written));
     }
 

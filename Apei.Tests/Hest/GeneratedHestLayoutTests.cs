@@ -42,7 +42,7 @@ public sealed class GeneratedHestLayoutTests
         {
             var sources = HestTable.Read(table).GetEnumerator();
             while (sources.MoveNext())
-                if (sources.Current.Type != HestSourceType.Ia32Nmi) b[sources.Current.Offset + 7] = 2;
+                if (sources.Current.Type != HestSourceType.Ia32Nmi) b[sources.Current.Offset + HestSourceHeaderDeclaration.Declared.EnabledOffset] = 2;
         });
         Assert.Equal(s_allTypes.Order(), CheckTable(enabled2, "all types, enabled 2").Order());
     }

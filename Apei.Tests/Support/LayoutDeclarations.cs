@@ -56,7 +56,7 @@ internal static class LayoutDeclarations
             foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
                 if (p.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == FieldAttribute) is { } field)
                     fields.TryAdd(field.NamedArguments.FirstOrDefault(a => a.MemberName == "Json").TypedValue.Value as string
-                        ?? char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p);
+                        ?? ApeiKit.Generators.LayoutGenerator.Camel(p.Name), p);
         return fields;
     }
 
